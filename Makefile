@@ -1,0 +1,44 @@
+# evaltools — the front door. `make help` lists every target.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+YEAR ?= 2022
+JOBS ?= 2
+
+.DEFAULT_GOAL := help
+.PHONY: help setup report test check template run-all bench clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "installing evaltools and its dependencies into $(VENV) (log: $(VENV)/pip.log)"
+	@$(PY) -m pip install --disable-pip-version-check -e '.[test]' > $(VENV)/pip.log 2>&1 || (tail -n 30 $(VENV)/pip.log; exit 1)
+	@touch $(STAMP)
+
+setup: $(STAMP) ## Create .venv (python3 -m venv) and install evaltools with its dependencies
+
+report: setup ## Write the $(YEAR) report to outputs/$(YEAR)/ (HTML, PDF, 自评表.xlsx, summary.json)
+	$(VENV)/bin/evaltools run $(YEAR) --params params/$(YEAR).yaml
+
+test: setup ## Run the test suite
+	$(PY) -m pytest -q
+
+check: setup ## Validate the $(YEAR) data and list every problem (exit 2 on errors)
+	$(VENV)/bin/evaltools check $(YEAR)
+
+template: setup ## Write a blank input workbook for YEAR to outputs/template-$(YEAR).xlsx
+	$(VENV)/bin/evaltools template $(YEAR) --output outputs/template-$(YEAR).xlsx
+
+run-all: setup ## Every year and unit under data/, $(JOBS) at a time, with outputs/index.html
+	$(VENV)/bin/evaltools run --all --jobs $(JOBS)
+
+bench: setup ## Benchmark against the papermill + nbconvert floor (prints a table)
+	$(PY) bench/run.py
+
+clean: ## Remove generated outputs (keeps .venv)
+	rm -rf outputs/* .pytest_cache
+	touch outputs/.gitkeep

@@ -1,0 +1,371 @@
+"""The audit: recompute every published figure and name each difference.
+
+A finding has a stable ``code``, a ``severity`` (error: the report's arithmetic or text is wrong;
+warning: needs an explanation; info: checked and consistent within rounding) and a message that
+carries the numbers. Checks are a registry keyed by name; each gets an :class:`AuditContext`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from . import fmt
+from .grading import check_bands, grade
+
+FINDING_COLUMNS = ["code", "severity", "subject", "message", "stated", "computed"]
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+CHECKS: dict[str, Callable] = {}
+#: Statement metrics (statements table, column 陈述类型) → checker; a registry like CHECKS.
+STATEMENT_METRICS: dict[str, Callable] = {}
+
+
+@dataclass(frozen=True)
+class AuditContext:
+    data: object
+    rules: object
+    rates: pd.DataFrame
+    indicators: pd.DataFrame
+    projects: pd.DataFrame
+    total: dict
+
+
+def check(name: str):
+    def register(fn):
+        CHECKS[name] = fn
+        return fn
+    return register
+
+
+def statement(metric: str):
+    def register(fn):
+        STATEMENT_METRICS[metric] = fn
+        return fn
+    return register
+
+
+def finding(code, severity, subject, message, stated=None, computed=None) -> dict:
+    return dict(code=code, severity=severity, subject=subject, message=message,
+                stated=None if stated is None else float(stated), computed=None if computed is None else float(computed))
+
+
+def run_audit(ctx: AuditContext) -> pd.DataFrame:
+    """Run every registered check; findings sorted by severity, then in check order."""
+    rows = [f for fn in CHECKS.values() for f in fn(ctx)]
+    frame = pd.DataFrame(rows, columns=FINDING_COLUMNS)
+    frame["_o"] = frame["severity"].map(SEVERITY_ORDER)
+    return frame.sort_values("_o", kind="stable").drop(columns="_o").reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------- rates stated in the text
+
+def _tolerance(stated: float) -> float:
+    """Half a unit of the last printed digit of a stated percentage, as a fraction."""
+    return 0.5 * 10 ** (-fmt.stated_decimals(stated)) / 100
+
+
+def rate_finding(subject: str, stated: float, formulas: list[tuple[str, float, float, float]]) -> dict:
+    """Compare a stated rate with the standard formula (first) and alternatives.
+
+    ``formulas`` are (description, numerator, denominator, value). Within rounding of the
+    standard: info RATE_ROUNDED. Reproduced only by an alternative: warning RATE_FORMULA naming it.
+    Otherwise: error RATE_MISMATCH with every formula tried.
+    """
+    tol = _tolerance(stated)
+    name, num, den, value = formulas[0]
+    shown = lambda f: f"{f[0]} = {fmt.num(f[1])}/{fmt.num(f[2])} = {fmt.pct(f[3], 4)}"  # noqa: E731
+    if abs(value - stated) <= tol + 1e-12:
+        exact = abs(value - stated) < 1e-12
+        return finding("RATE_ROUNDED", "info", subject,
+                       f"「{subject}」所述 {fmt.pct(stated, fmt.stated_decimals(stated))} 与重算 {shown(formulas[0])} "
+                       f"{'一致' if exact else f'在四舍五入范围内一致（±{fmt.pct(tol, 4)}）'}", stated, value)
+    for alt in formulas[1:]:
+        if abs(alt[3] - stated) <= tol + 1e-12:
+            return finding("RATE_FORMULA", "warning", subject,
+                           f"「{subject}」所述 {fmt.pct(stated, fmt.stated_decimals(stated))} 不等于标准公式 {shown(formulas[0])}；"
+                           f"只有 {shown(alt)} 能得出该数 / the stated rate is reproduced only by a non-standard formula",
+                           stated, value)
+    tried = "；".join(shown(f) for f in formulas)
+    return finding("RATE_MISMATCH", "error", subject,
+                   f"「{subject}」所述 {fmt.pct(stated, fmt.stated_decimals(stated))} 与重算不符：{tried}", stated, value)
+
+
+def _line_formulas(line) -> list[tuple]:
+    out = [("支出数/预算数", line.spent, line.budget, line.spent / line.budget if line.budget else np.nan)]
+    pay = 0.0 if np.isnan(line.prior_year_payables) else line.prior_year_payables
+    if pay:
+        net = line.spent - pay
+        out.append(("(支出数−上年应付未付)/预算数", net, line.budget, net / line.budget))
+        out.append(("预算数/(支出数−上年应付未付)", line.budget, net, line.budget / net if net else np.nan))
+    out.append(("预算数/支出数", line.budget, line.spent, line.budget / line.spent if line.spent else np.nan))
+    return out
+
+
+def _project_formulas(p) -> list[tuple]:
+    return [("全年执行数/全年预算数", p.spent, p.budget, p.spent / p.budget if p.budget else np.nan),
+            ("全年预算数/全年执行数", p.budget, p.spent, p.budget / p.spent if p.spent else np.nan)]
+
+
+@check("stated_rates")
+def _stated_rates(ctx):
+    out = []
+    for line in ctx.data.budget_lines.itertuples():
+        if not np.isnan(line.stated_rate):
+            out.append(rate_finding(line.line, line.stated_rate, _line_formulas(line)))
+    for p in ctx.data.projects.itertuples():
+        if not np.isnan(p.stated_rate):
+            out.append(rate_finding(p.project, p.stated_rate, _project_formulas(p)))
+    return out
+
+
+# ----------------------------------------------------------------------------- statements in the text
+
+@statement("project_count")
+def _project_count(ctx, row):
+    n = len(ctx.data.projects)
+    listed = "、".join(ctx.data.projects["project"])
+    if n == row.stated:
+        return finding("COUNT_OK", "info", row.subject, f"所述项目数 {fmt.num(row.stated)} 与所列项目数一致", row.stated, n)
+    return finding("COUNT_MISMATCH", "error", row.subject,
+                   f"文中称“{row.quote or ''}”（{fmt.num(row.stated)} 个项目），但只列出 {n} 个：{listed}", row.stated, n)
+
+
+@statement("indicator_count")
+def _indicator_count(ctx, row):
+    ind = ctx.data.indicators
+    n = int(((ind["project"] == row.subject) if row.subject in set(ind["project"]) else ind["parent"].isna()).sum())
+    code, sev = ("COUNT_OK", "info") if n == row.stated else ("COUNT_MISMATCH", "error")
+    return finding(code, sev, row.subject, f"所述指标数 {fmt.num(row.stated)}，所列 {n} 个", row.stated, n)
+
+
+@statement("team_count")
+def _team_count(ctx, row):
+    n = len(ctx.data.team)
+    code, sev = ("COUNT_OK", "info") if n == row.stated else ("COUNT_MISMATCH", "error")
+    return finding(code, sev, row.subject, f"所述评价组人数 {fmt.num(row.stated)}，名单 {n} 人", row.stated, n)
+
+
+def _rate_statement(ctx, row):
+    projects = ctx.data.projects.set_index("project")
+    lines = ctx.data.budget_lines.set_index("line")
+    if row.subject in projects.index:  # a Series row gives attribute access like itertuples
+        f = rate_finding(row.subject, row.stated, _project_formulas(projects.loc[row.subject]))
+    elif row.subject in lines.index:
+        f = rate_finding(row.subject, row.stated, _line_formulas(lines.loc[row.subject]))
+    else:
+        return finding("STATEMENT_UNCHECKED", "warning", row.subject, f"无法核对：没有名为「{row.subject}」的项目或支出项目")
+    where = f"（{row.location}：“{row.quote}”）" if row.quote else ""
+    f["message"] += where
+    if f["code"] == "RATE_MISMATCH":
+        f["code"] = "STATEMENT_MISMATCH"
+    return f
+
+
+STATEMENT_METRICS["fund_usage_rate"] = _rate_statement
+STATEMENT_METRICS["execution_rate"] = _rate_statement
+
+
+@statement("total_score")
+def _total_score(ctx, row):
+    published = ctx.data.profile.published_total
+    if published is not None and abs(published - row.stated) > 1e-9:
+        return finding("STATEMENT_MISMATCH", "error", row.subject,
+                       f"文中两处总分不一致：{fmt.score(row.stated)} 与 {fmt.score(published)}", row.stated, published)
+    return finding("COUNT_OK", "info", row.subject, f"文中总分 {fmt.score(row.stated)} 与公布总分一致", row.stated, published)
+
+
+@statement("evaluated_year")
+def _evaluated_year(ctx, row):
+    year = ctx.data.profile.year
+    if int(row.stated) != year:
+        return finding("YEAR_IN_TEXT", "warning", row.subject,
+                       f"文中称评价的是 {int(row.stated)} 年（{row.location}：“{row.quote}”），但报告和数据是 {year} 年度",
+                       row.stated, year)
+    return finding("COUNT_OK", "info", row.subject, f"文中年度 {year} 与数据一致", row.stated, year)
+
+
+@check("statements")
+def _statements(ctx):
+    out = []
+    for row in ctx.data.statements.itertuples():
+        fn = STATEMENT_METRICS.get(row.metric)
+        if fn is None:
+            out.append(finding("STATEMENT_UNCHECKED", "warning", row.subject,
+                               f"未知的陈述类型「{row.metric}」，无法核对；可用：{', '.join(STATEMENT_METRICS)}"))
+        else:
+            out.append(fn(ctx, row))
+    return [f for f in out if f["code"] != "COUNT_OK"]
+
+
+# ----------------------------------------------------------------------------- totals and parts
+
+@check("sums")
+def _sums(ctx):
+    out = []
+    ind = ctx.data.indicators
+    parts = ind[ind["parent"].notna()]
+    if len(parts):
+        sums = parts.groupby(["project", "parent"], sort=False)["actual"].agg(["sum", "size"])
+        totals = ind.set_index(["project", "level3"])["actual"]
+        for (project, parent), row in sums.iterrows():
+            total = totals.get((project, parent), np.nan)
+            if not np.isnan(total) and abs(total - row["sum"]) > 1e-6:
+                names = "、".join(parts[(parts["project"] == project) & (parts["parent"] == parent)]["level3"])
+                out.append(finding("SUM_MISMATCH", "error", f"{project} / {parent}",
+                                   f"「{parent}」合计 {fmt.num(total)}，但其分项（{names}）之和为 {fmt.num(row['sum'])}，"
+                                   f"相差 {fmt.num(total - row['sum'])}", total, row["sum"]))
+    prof = ctx.data.profile
+    if None not in (prof.assets_net, prof.assets_carryover, prof.assets_fixed):
+        parts_sum = prof.assets_carryover + prof.assets_fixed
+        if abs(parts_sum - prof.assets_net) > 0.005:
+            out.append(finding("SUM_MISMATCH", "error", "资产", f"资产净值 {fmt.wan(prof.assets_net)} 万元 ≠ 结转下年 "
+                               f"{fmt.wan(prof.assets_carryover)} + 固定资产 {fmt.wan(prof.assets_fixed)} = "
+                               f"{fmt.wan(parts_sum)} 万元", prof.assets_net, parts_sum))
+    p = ctx.data.projects
+    sources = p[["fiscal_current", "carryover", "other_funds"]]
+    has = sources.notna().any(axis=1)
+    diff = (sources.fillna(0).sum(axis=1) - p["budget"]).abs() > 0.005
+    for idx in p.index[has & diff]:
+        out.append(finding("SUM_MISMATCH", "error", p.at[idx, "project"],
+                           f"资金来源之和 {fmt.wan(sources.loc[idx].fillna(0).sum())} 万元 ≠ 全年预算数 "
+                           f"{fmt.wan(p.at[idx, 'budget'])} 万元", p.at[idx, "budget"], sources.loc[idx].fillna(0).sum()))
+    return out
+
+
+@check("spending")
+def _spending(ctx):
+    out = []
+    for name, frame, key in (("支出项目", ctx.data.budget_lines, "line"), ("项目", ctx.data.projects, "project")):
+        over = frame[frame["spent"] > frame["budget"] + 1e-9]
+        for row in over.itertuples():
+            subject = getattr(row, key)
+            pay = getattr(row, "prior_year_payables", np.nan)
+            extra = (f"；其中上年应付未付 {fmt.wan(pay)} 万元，扣除后 {fmt.wan(row.spent - pay)} 万元"
+                     if pay == pay and pay else "")
+            out.append(finding("SPENT_OVER_BUDGET", "warning", subject,
+                               f"「{subject}」支出 {fmt.wan(row.spent)} 万元超过预算 {fmt.wan(row.budget)} 万元"
+                               f"（{fmt.pct(row.spent / row.budget)}）{extra}", row.budget, row.spent))
+    return out
+
+
+# ----------------------------------------------------------------------------- indicators
+
+@check("indicators")
+def _indicators(ctx):
+    s = ctx.indicators
+    out = []
+    ratio = ctx.rules.overachievement_ratio
+    up = s["direction"].isin([">=", ">", "="]) & s["scored"] & (s["completion"] >= ratio)
+    for row in s[up].itertuples():
+        out.append(finding("OVERACHIEVED", "warning", f"{row.project} / {row.level3}",
+                           f"「{row.level3}」实际 {fmt.value(row.actual, row.unit)}，目标 {fmt.value(row.target, row.unit)}，"
+                           f"完成 {fmt.pct(row.completion)}（≥ {fmt.pct(ratio, 0)}）：目标可能设定偏低，"
+                           f"按财预〔2020〕10号应分析原因并视偏离度适度调减", row.target, row.actual))
+    above = (s["direction"] == "range") & s["scored"] & (s["actual"] > s["target_high"])
+    for row in s[above].itertuples():
+        out.append(finding("RANGE_ABOVE", "warning", f"{row.project} / {row.level3}",
+                           f"「{row.level3}」目标区间 {fmt.num(row.target)}–{fmt.num(row.target_high)}{row.unit or ''}，实际 "
+                           f"{fmt.value(row.actual, row.unit)}，为上限的 {fmt.pct(row.completion)}：得满分，但偏离需说明"
+                           + ("，目标可能设定偏低" if row.completion >= ratio else ""), row.target_high, row.actual))
+    for row in s[s["missing"]].itertuples():
+        out.append(finding("MISSING_ACTUAL", "warning", f"{row.project} / {row.level3}",
+                           f"「{row.level3}」没有实际完成值{'或定性等级' if row.direction == 'qualitative' else ''}"
+                           f"（目标 {row.target_text or fmt.value(row.target, row.unit)}），按"
+                           f"{'0 分' if ctx.rules.missing_actual == 'zero' else '不适用'}计", None, None))
+    full = s["scored"] & (s["score"] >= s["weight"] - 1e-9) & (s["met"] == False) & (s["weight"] > 0)  # noqa: E712
+    for row in s[full].itertuples():
+        out.append(finding("FULL_MARKS_BELOW_TARGET", "warning", f"{row.project} / {row.level3}",
+                           f"「{row.level3}」未达目标（实际 {fmt.value(row.actual, row.unit)}，目标 "
+                           f"{fmt.value(row.target, row.unit)}）却得满分 {fmt.score(row.score)}", row.weight, row.score))
+    above_w = s["score"] > s["weight"] + 1e-9
+    for row in s[above_w].itertuples():
+        out.append(finding("SCORE_ABOVE_WEIGHT", "error", f"{row.project} / {row.level3}",
+                           f"「{row.level3}」得分 {fmt.score(row.score)} 超过分值 {fmt.score(row.weight)}", row.weight, row.score))
+    for row in s[s["in_band"] == False].itertuples():  # noqa: E712
+        out.append(finding("QUALITATIVE_OUT_OF_BAND", "error", f"{row.project} / {row.level3}",
+                           f"「{row.level3}」定性等级「{row.qualitative_grade}」的得分区间为 {fmt.score(row.band_low)}–"
+                           f"{fmt.score(row.band_high)} 分，评价得分 {fmt.score(row.panel_score)} 不在其中",
+                           row.band_high, row.panel_score))
+    return out
+
+
+@check("weights")
+def _weights(ctx):
+    out = []
+    p = ctx.projects
+    full = p["execution_weight"] + p["indicator_weight"] + p["dropped_weight"]
+    for idx in p.index[(full - 100).abs() > 0.01]:
+        out.append(finding("WEIGHTS_NOT_100", "error", p.at[idx, "project"],
+                           f"「{p.at[idx, 'project']}」分值合计 {fmt.score(full[idx])}，应为 100", 100, full[idx]))
+    s = ctx.indicators[ctx.indicators["parent"].isna()]
+    by_cat = s.groupby(["project", "level1"], sort=False)["weight"].sum()
+    for (project, level1), weight in by_cat.items():
+        expected = ctx.rules.category_weights.get(level1)
+        if expected is not None and abs(weight - expected) > 0.01:
+            out.append(finding("CATEGORY_WEIGHTS", "info", project,
+                               f"「{project}」{level1}分值 {fmt.score(weight)}，与规则默认 {fmt.score(expected)} 不同",
+                               expected, weight))
+    over = p[p["execution_score"] > p["execution_weight"] + 1e-9]
+    for row in over.itertuples():
+        out.append(finding("SCORE_ABOVE_WEIGHT", "error", row.project,
+                           f"「{row.project}」预算执行率得分 {fmt.score(row.execution_score)} 超过分值 "
+                           f"{fmt.score(row.execution_weight)}（执行率 {fmt.pct(row.execution_rate)} 未封顶）",
+                           row.execution_weight, row.execution_score))
+    over_p = p[p["score"] > 100 + 1e-9]
+    for row in over_p.itertuples():
+        out.append(finding("SCORE_ABOVE_WEIGHT", "error", row.project, f"「{row.project}」得分 {fmt.score(row.score)} 超过满分 100",
+                           100, row.score))
+    return out
+
+
+# ----------------------------------------------------------------------------- scores and grades
+
+@check("scores")
+def _scores(ctx):
+    out = []
+    p = ctx.projects
+    differs = p["published_score"].notna() & (p["difference"].abs() > 0.005)
+    for row in p[differs].itertuples():
+        out.append(finding("SCORE_DIFFERS", "warning", row.project,
+                           f"「{row.project}」公布得分 {fmt.score(row.published_score)}，按数据重算 {fmt.score(row.computed_score)}"
+                           f"（预算执行率 {fmt.score(row.execution_score)} + 指标 {fmt.score(row.indicator_score)}），"
+                           f"相差 {fmt.score(row.difference)}", row.published_score, row.computed_score))
+    bands = ctx.rules.grade_bands
+    pub = p[p["published_grade"].notna() & p["published_score"].notna()]
+    expected = grade(pub["published_score"], bands)
+    for row, exp in zip(pub.itertuples(), expected):
+        if exp != row.published_grade:
+            out.append(finding("GRADE_MISMATCH", "error", row.project,
+                               f"「{row.project}」公布 {fmt.score(row.published_score)} 分、等级「{row.published_grade}」，"
+                               f"按等级表应为「{exp}」", row.published_score, None))
+    t = ctx.total
+    prof = ctx.data.profile
+    if t["published"] is not None and not np.isnan(t["published"]):
+        mean_pub = ctx.projects["published_score"].dropna()
+        note = ""
+        if len(mean_pub) == len(ctx.projects) and len(mean_pub):
+            simple = mean_pub.mean()
+            weighted = t["assessed_weighted"]
+            note = (f"；各项目公布得分的简单平均 {fmt.score(simple)}、按预算加权平均 {fmt.score(weighted)}")
+        sev = "info" if abs(t["published"] - t["computed_score"]) < 1.0 else "warning"
+        out.append(finding("TOTAL_DIFFERS" if sev == "warning" else "TOTAL_CHECKED", sev, "部门整体",
+                           f"公布总分 {fmt.score(t['published'])}；按数据重算的项目得分简单平均 {fmt.score(t['computed_simple'])}、"
+                           f"按预算加权平均 {fmt.score(t['computed_weighted'])}{note}", t["published"], t["computed_score"]))
+        if prof.published_grade and t["grade"] != prof.published_grade:
+            out.append(finding("GRADE_MISMATCH", "error", "部门整体",
+                               f"公布总分 {fmt.score(t['published'])}、等级「{prof.published_grade}」，按等级表应为「{t['grade']}」",
+                               t["published"], None))
+    return out
+
+
+@check("grade_bands")
+def _grade_bands(ctx):
+    bands = ctx.data.grade_bands
+    if bands.empty:
+        return []
+    code = {"gap": "GRADE_BANDS_GAP", "overlap": "GRADE_BANDS_OVERLAP", "order": "GRADE_BANDS_ORDER",
+            "empty": "GRADE_BANDS_GAP"}
+    return [finding(code[i.kind], "error", "公布的等级表", f"报告所列等级表：{i.message}", i.low, i.high)
+            for i in check_bands(bands)]

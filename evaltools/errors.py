@@ -1,0 +1,134 @@
+"""One exception hierarchy for evaltools.
+
+Modelled on papermill's ``exceptions.py``: a base class and specific subclasses that carry
+where the problem is (file, sheet, row, column) so that messages say what, where and how to fix.
+No traceback should ever reach a user: the CLI catches :class:`EvaltoolsError` and prints it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where an input problem is: a file, optionally a sheet, a spreadsheet row (1 = header) and a column."""
+
+    file: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.sheet:
+            parts.append(f"sheet 「{self.sheet}」")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column 「{self.column}」")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in the input: what was found, what was expected, and where."""
+
+    location: Location
+    message: str
+    found: str | None = None
+    expected: str | None = None
+    severity: str = ERROR
+    code: str = "INVALID"
+
+    def __str__(self) -> str:
+        text = f"[{self.severity}] {self.location}: {self.message}"
+        if self.found is not None:
+            text += f"; found {self.found!s}"
+        if self.expected is not None:
+            text += f"; expected {self.expected}"
+        return text
+
+
+class EvaltoolsError(Exception):
+    """Base class of every error evaltools raises on purpose."""
+
+    exit_code = 1
+
+
+class InputError(EvaltoolsError):
+    """The year's input data is missing or malformed; carries every problem found at once."""
+
+    exit_code = 2
+
+    def __init__(self, problems: Iterable[Problem], summary: str | None = None):
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        errors = [p for p in self.problems if p.severity == ERROR]
+        head = summary or f"输入数据有 {len(errors)} 处错误 / {len(errors)} error(s) in the input data"
+        body = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"{head}\n{body}" if body else head)
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == ERROR)
+
+
+class DataNotFoundError(InputError):
+    """No data for the year (or unit) asked for."""
+
+
+class ParamsError(EvaltoolsError):
+    """A params file (job parameters or a rule set) is invalid: unknown keys, bad values, unsafe YAML."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, file: str | None = None, key: str | None = None):
+        self.file, self.key = file, key
+        where = ", ".join(x for x in (file, f"key 「{key}」" if key else None) if x)
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class GradeBandError(ParamsError):
+    """A grade band table has gaps, overlaps or is out of order."""
+
+
+class UnsafePathError(EvaltoolsError):
+    """A unit name, year or output path would escape the output folder or is not a valid name."""
+
+    exit_code = 2
+
+
+class RuleError(ParamsError):
+    """An indicator names a scoring rule that the rule set does not define, or a rule is malformed."""
+
+
+class RunError(EvaltoolsError):
+    """Executing or exporting a report failed; names the notebook cell and the error."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, cell: int | None = None, notebook: str | None = None):
+        self.cell, self.notebook = cell, notebook
+        super().__init__(message)
+
+
+@dataclass
+class ProblemList:
+    """Accumulates problems while loading so that every one is reported at once."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, location: Location, message: str, *, found=None, expected=None,
+            severity: str = ERROR, code: str = "INVALID") -> None:
+        self.items.append(Problem(location, message, None if found is None else str(found),
+                                  expected, severity, code))
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        self.items.extend(problems)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.severity == ERROR for p in self.items)

@@ -1,0 +1,144 @@
+"""The one entry point: ``evaluate(year_data, rules)`` → :class:`Evaluation`."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from html import escape
+
+import pandas as pd
+
+from . import fmt
+from .audit import AuditContext, run_audit
+from .model import YearData
+from .rates import all_rates
+from .rules import RuleSet, load_rules
+from .scoring import composition, department_total, score_indicators, score_projects
+
+
+@dataclass(frozen=True)
+class Total:
+    """The department's total: the assessed score (published where it exists), the recomputed one,
+    both means of project totals, and the grades under the rule set's bands."""
+
+    score: float
+    computed_score: float
+    grade: str | None
+    computed_grade: str | None
+    published: float | None
+    method: str
+    computed_simple: float
+    computed_weighted: float
+    assessed_simple: float
+    assessed_weighted: float
+
+
+@dataclass(frozen=True, eq=False)
+class Evaluation:
+    """Everything computed for one unit and year, as tidy DataFrames:
+
+    ``rates`` (see :mod:`evaltools.rates`), ``indicators`` (scored rows, see
+    :func:`evaltools.scoring.score_indicators`), ``projects`` (totals and grades), ``composition``
+    (score per project and 一级指标), ``findings`` (the audit), plus ``total`` and ``grade``.
+    """
+
+    data: YearData
+    rules: RuleSet
+    rates: pd.DataFrame
+    indicators: pd.DataFrame
+    projects: pd.DataFrame
+    composition: pd.DataFrame
+    findings: pd.DataFrame
+    total: Total
+
+    @property
+    def grade(self) -> str | None:
+        return self.total.grade
+
+    @property
+    def year(self) -> int:
+        return self.data.year
+
+    @property
+    def unit(self) -> str:
+        return self.data.unit
+
+    def rate(self, key: str, subject: str = "部门整体") -> float:
+        """One rate's value by key and subject, e.g. ``ev.rate("public_expense_control")``."""
+        hit = self.rates[(self.rates["key"] == key) & (self.rates["subject"] == subject)]
+        if hit.empty:
+            raise KeyError(f"no rate {key!r} for {subject!r}")
+        return float(hit["value"].iloc[0])
+
+    def project(self, name: str) -> pd.DataFrame:
+        """The scored indicators of one project."""
+        return self.indicators[self.indicators["project"] == name]
+
+    def to_summary(self) -> dict:
+        """JSON-ready summary (summary.json): money in 万元, rates as fractions, full precision."""
+        def clean(x):
+            if x is None:
+                return None
+            if isinstance(x, float) and math.isnan(x):
+                return None
+            return x.item() if hasattr(x, "item") else x
+
+        bands = [{"grade": b.grade, "lower": clean(b.lower), "upper": clean(b.upper),
+                  "lower_inclusive": bool(b.lower_inclusive), "upper_inclusive": bool(b.upper_inclusive)}
+                 for b in self.rules.grade_bands.itertuples()]
+        projects = [{"name": p.project, "budget": clean(p.budget), "spent": clean(p.spent),
+                     "execution_rate": clean(p.execution_rate), "execution_score": clean(p.execution_score),
+                     "score": clean(p.score), "computed_score": clean(p.computed_score),
+                     "published_score": clean(p.published_score), "grade": p.grade,
+                     "computed_grade": p.computed_grade, "published_grade": p.published_grade}
+                    for p in self.projects.itertuples()]
+        rates = {}
+        for r in self.rates.itertuples():
+            name = r.key if r.subject == "部门整体" else f"{r.key}:{r.subject}"
+            rates[name] = clean(r.value)
+        t = self.total
+        return {
+            "year": self.year, "unit": self.unit, "rules": self.rules.name,
+            "synthetic": bool(self.data.profile.synthetic),
+            "overall": {"score": clean(t.score), "computed_score": clean(t.computed_score), "grade": t.grade,
+                        "computed_grade": t.computed_grade, "published_score": clean(t.published),
+                        "method": t.method, "computed_simple": clean(t.computed_simple),
+                        "computed_weighted": clean(t.computed_weighted), "grade_bands": bands},
+            "projects": projects,
+            "rates": rates,
+            "findings": [{"code": f.code, "severity": f.severity, "subject": f.subject, "message": f.message}
+                         for f in self.findings.itertuples()],
+        }
+
+    def _repr_html_(self) -> str:
+        t = self.total
+        counts = self.findings["severity"].value_counts()
+        rows = "".join(
+            f"<tr><td>{escape(str(p.project))}</td><td>{fmt.pct(p.execution_rate)}</td>"
+            f"<td>{fmt.score(p.computed_score)}</td><td>{fmt.score(p.published_score)}</td>"
+            f"<td>{escape(str(p.grade))}</td></tr>" for p in self.projects.itertuples())
+        return (f"<h4>{escape(self.unit)} {self.year} 年度 — {escape(self.rules.title)}</h4>"
+                f"<p>总分 <b>{fmt.score(t.score)}</b>（重算 {fmt.score(t.computed_score)}），等级 <b>{escape(str(t.grade))}</b>；"
+                f"核查发现：错误 {counts.get('error', 0)}，警告 {counts.get('warning', 0)}，提示 {counts.get('info', 0)}</p>"
+                f"<table><tr><th>项目</th><th>资金使用率</th><th>重算得分</th><th>公布得分</th><th>等级</th></tr>{rows}</table>")
+
+    def __repr__(self) -> str:
+        return (f"Evaluation({self.unit!r}, {self.year}, score={self.total.score:.2f}, "
+                f"computed={self.total.computed_score:.2f}, grade={self.grade!r}, findings={len(self.findings)})")
+
+
+def evaluate(data: YearData, rules: RuleSet | str = "mof") -> Evaluation:
+    """Rates, indicator scores, project totals, the department total and grade, and the audit.
+
+    ``rules`` is a :class:`RuleSet` or the name of one in ``params/rules``. Inputs are not changed.
+    """
+    if isinstance(rules, str):
+        rules = load_rules(rules)
+    bands = rules.grade_bands
+    scored = score_indicators(data.indicators, rules)
+    projects = score_projects(data.projects, scored, rules, bands)
+    comp = composition(scored, projects)
+    total = department_total(projects, data.profile.published_total, rules, bands)
+    rates = all_rates(data, rules)
+    findings = run_audit(AuditContext(data, rules, rates, scored, projects, total))
+    return Evaluation(data, rules, rates, scored, projects, comp, findings,
+                      Total(**{k: total[k] for k in Total.__dataclass_fields__}))

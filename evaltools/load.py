@@ -1,0 +1,491 @@
+"""Loading one year's data from a CSV folder (+ profile.yaml) or one Excel workbook, validated.
+
+Both forms give equal :class:`~evaltools.model.YearData` objects. Every problem found is
+collected and raised at once as an :class:`~evaltools.errors.InputError` naming file, sheet,
+row and column; after this boundary the rest of evaltools trusts the data.
+"""
+from __future__ import annotations
+
+import difflib
+import io
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from . import schema as S
+from .errors import DataNotFoundError, InputError, Location, ProblemList, WARNING
+from .model import Profile, YearData
+from .parse import clean_text, parse_bool, parse_number_series
+
+#: Largest table accepted, in rows: bigger inputs are refused before being read whole.
+MAX_ROWS = 200_000
+PROFILE_FILE = "profile.yaml"
+
+
+@dataclass
+class RawTable:
+    """A table as read, before validation: original headers, every cell as found."""
+
+    frame: pd.DataFrame
+    file: str
+    sheet: str | None = None
+    header_row: int = 1
+
+    def loc(self, row: int | None = None, column: str | None = None) -> Location:
+        return Location(self.file, self.sheet, row, column)
+
+    def excel_row(self, index) -> int:
+        return int(index) + self.header_row + 1
+
+
+# ----------------------------------------------------------------------------- locating data
+
+def find_source(year: int, data_dir: str | Path = "data", unit: str | None = None) -> Path:
+    """Where the data of ``year`` (and ``unit``) lives: ``data/[unit/]YEAR/`` or ``data/[unit/]YEAR.xlsx``."""
+    from .paths import safe_component
+
+    base = Path(data_dir)
+    if unit is not None:
+        base = base / safe_component(unit, "unit")
+    year_name = safe_component(str(year), "year")
+    for candidate in (base / year_name, base / f"{year_name}.xlsx"):
+        if candidate.exists():
+            return candidate
+    raise DataNotFoundError([], summary=(
+        f"没有找到 {year} 年的数据 / no data for {year}"
+        f"{' of unit ' + unit if unit else ''}: looked for {base / year_name}/ and {base / year_name}.xlsx"))
+
+
+def load_year(year: int, data_dir: str | Path = "data", unit: str | None = None,
+              *, with_previous: bool = True) -> YearData:
+    """Load and validate one year (``evaltools.load_year(2022)``); last year is attached when present."""
+    data = load_path(find_source(year, data_dir, unit), expected_year=year)
+    if with_previous:
+        try:
+            prev = load_path(find_source(year - 1, data_dir, unit), expected_year=year - 1)
+        except DataNotFoundError:
+            prev = None
+        if prev is not None:
+            data = YearData(data.profile, data.tables, data.source, data.warnings, prev)
+    return data
+
+
+def load_path(path: str | Path, expected_year: int | None = None) -> YearData:
+    """Load a CSV folder or an ``.xlsx`` workbook; raises InputError listing every problem."""
+    data, problems = inspect_path(path, expected_year)
+    if problems.has_errors:
+        raise InputError(problems.items)
+    return data
+
+
+def inspect_path(path: str | Path, expected_year: int | None = None) -> tuple[YearData | None, ProblemList]:
+    """Load without raising: returns the data (None when errors) and every problem found."""
+    path = Path(path)
+    problems = ProblemList()
+    if path.is_dir():
+        profile_raw, raws = _read_folder(path, problems)
+    elif path.suffix.lower() in (".xlsx", ".xlsm"):
+        profile_raw, raws = _read_workbook(path, problems)
+    elif not path.exists():
+        problems.add(Location(str(path)), "数据不存在 / no such file or folder",
+                     expected="a folder of CSV files with profile.yaml, or an .xlsx workbook")
+        return None, problems
+    else:
+        problems.add(Location(str(path)), "不支持的文件类型 / unsupported input", found=path.suffix or "(none)",
+                     expected="a folder of CSV files with profile.yaml, or an .xlsx workbook")
+        return None, problems
+    profile = _build_profile(profile_raw, problems, expected_year) if profile_raw is not None else None
+    tables = {}
+    for name, table in S.TABLES.items():
+        raw = raws.get(name)
+        if raw is None:
+            if table.required:
+                where = str(path / table.file) if path.is_dir() else str(path)
+                problems.add(Location(where, None if path.is_dir() else table.sheet),
+                             f"缺少必需的表 / required table 「{table.sheet}」 ({table.name}) is missing",
+                             expected=f"{table.file}" if path.is_dir() else f"a sheet named 「{table.sheet}」")
+            tables[name] = _empty(table)
+            continue
+        tables[name] = _normalise(table, raw, problems)
+    if problems.has_errors or profile is None:
+        return None, problems
+    from .validate import cross_check
+
+    cross_check(tables, raws, problems)
+    if problems.has_errors:
+        return None, problems
+    warnings = tuple(p for p in problems.items if p.severity == WARNING)
+    return YearData(profile, tables, str(path), warnings), problems
+
+
+# ----------------------------------------------------------------------------- reading
+
+def _read_csv(file: Path, problems: ProblemList) -> pd.DataFrame | None:
+    data = file.read_bytes()
+    if not data.strip():
+        problems.add(Location(str(file)), "文件是空的 / the file is empty", expected="a header row and data rows")
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        try:
+            data.decode("gb18030")
+            found = "GBK/GB18030 text (as Excel saves 'CSV' on Chinese Windows)"
+        except UnicodeDecodeError:
+            found = f"bytes that are not UTF-8 (at byte {exc.start})"
+        problems.add(Location(str(file)), "文件编码不是 UTF-8 / the file is not UTF-8", found=found,
+                     expected="UTF-8: in Excel choose 另存为 → 'CSV UTF-8 (逗号分隔)'", code="ENCODING")
+        return None
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, nrows=MAX_ROWS + 1,
+                            skip_blank_lines=True)
+    except pd.errors.EmptyDataError:
+        problems.add(Location(str(file)), "文件是空的 / the file is empty", expected="a header row and data rows")
+        return None
+    except pd.errors.ParserError as exc:
+        problems.add(Location(str(file)), "CSV 格式错误 / malformed CSV", found=str(exc).strip(),
+                     expected="the same number of fields on every row")
+        return None
+    return frame
+
+
+def _unreadable() -> pd.DataFrame:
+    frame = pd.DataFrame()
+    frame.attrs["unreadable"] = True
+    return frame
+
+
+def _too_many(frame: pd.DataFrame, loc: Location, problems: ProblemList) -> bool:
+    if len(frame) > MAX_ROWS:
+        problems.add(loc, f"行数超过上限 / more than {MAX_ROWS:,} rows", found=f"over {MAX_ROWS:,} rows",
+                     expected=f"at most {MAX_ROWS:,} rows per table: split the data by unit (data/<unit>/<year>/)",
+                     code="TOO_LARGE")
+        return True
+    return False
+
+
+def _read_folder(path: Path, problems: ProblemList):
+    profile_file = path / PROFILE_FILE
+    profile_raw = None
+    if not profile_file.exists():
+        problems.add(Location(str(profile_file)), "缺少单位概况 / profile.yaml is missing",
+                     expected="a YAML file with unit, year and the report's text (see data/2022/profile.yaml)")
+    else:
+        profile_raw = (_read_yaml(profile_file, problems), Location(str(profile_file)))
+    raws = {}
+    for name, table in S.TABLES.items():
+        file = path / table.file
+        if not file.exists():
+            continue
+        frame = _read_csv(file, problems)
+        if frame is None or _too_many(frame, Location(str(file)), problems):
+            frame = _unreadable()  # already reported; not "missing" as well
+        raws[name] = RawTable(frame, str(file))
+    known = {t.file for t in S.TABLES.values()} | {PROFILE_FILE}
+    for extra in sorted(p.name for p in path.glob("*.csv")):
+        if extra not in known:
+            problems.add(Location(str(path / extra)), "未知的文件，已忽略 / unknown file ignored",
+                         expected=", ".join(sorted(known)), severity=WARNING, code="UNKNOWN_FILE")
+    return profile_raw, raws
+
+
+def _read_yaml(file: Path, problems: ProblemList) -> dict | None:
+    from .params import safe_yaml_load
+
+    try:
+        data = safe_yaml_load(file.read_text(encoding="utf-8-sig"), str(file))
+    except UnicodeDecodeError:
+        problems.add(Location(str(file)), "文件编码不是 UTF-8 / the file is not UTF-8",
+                     expected="UTF-8 text", code="ENCODING")
+        return None
+    except Exception as exc:  # ParamsError from safe_yaml_load carries the reason
+        problems.add(Location(str(file)), str(exc), expected="plain YAML (mappings, lists, text, numbers)")
+        return None
+    if data is None:
+        problems.add(Location(str(file)), "文件是空的 / the file is empty", expected="unit, year and the report text")
+        return None
+    if not isinstance(data, dict):
+        problems.add(Location(str(file)), "应为键值对 / expected a mapping", found=type(data).__name__)
+        return None
+    return data
+
+
+def _read_workbook(path: Path, problems: ProblemList):
+    import openpyxl
+    from zipfile import BadZipFile
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=False, data_only=True)
+    except (BadZipFile, OSError, KeyError, ValueError) as exc:
+        problems.add(Location(str(path)), "无法打开工作簿 / cannot open the workbook", found=str(exc),
+                     expected="an .xlsx file saved by Excel or WPS")
+        return None, {}
+    raws: dict[str, RawTable] = {}
+    by_sheet = {t.sheet: t for t in S.TABLES.values()}
+    known = set(by_sheet) | {S.PROFILE_SHEET, S.TEXT_SHEET, "说明"}
+    if all(ws.max_row <= 1 and ws.max_column <= 1 and ws.cell(1, 1).value is None for ws in wb.worksheets):
+        problems.add(Location(str(path)), "工作簿是空的 / the workbook is empty",
+                     expected="sheets 「单位概况」, 「项目」, 「绩效指标」 … (run `evaltools template YEAR`)")
+        return None, {}
+    for ws in wb.worksheets:
+        if ws.title not in known:
+            problems.add(Location(str(path), ws.title), "未知的工作表，已忽略 / unknown sheet ignored",
+                         expected=", ".join(sorted(known)), severity=WARNING, code="UNKNOWN_SHEET")
+    frames = {}
+    for ws in wb.worksheets:
+        if ws.title not in known or ws.title == "说明":
+            continue
+        loc = Location(str(path), ws.title)
+        merged = [str(r) for r in ws.merged_cells.ranges if r.min_row == 1]
+        if merged:
+            problems.add(Location(str(path), ws.title, 1), "表头有合并单元格 / merged cells in the header row",
+                         found=", ".join(merged), expected="one header cell per column: unmerge them")
+            frames[ws.title] = _unreadable()
+            continue
+        if ws.max_row > MAX_ROWS + 1:
+            _too_many(pd.DataFrame(index=range(ws.max_row)), loc, problems)
+            frames[ws.title] = _unreadable()
+            continue
+        rows = list(ws.iter_rows(values_only=True))
+        rows = [r for r in rows if any(c is not None and str(c).strip() != "" for c in r)]
+        if not rows:
+            problems.add(loc, "工作表是空的 / the sheet is empty", expected="a header row and data rows")
+            frames[ws.title] = _unreadable()
+            continue
+        header = [clean_text(c) or "" for c in rows[0]]
+        width = max((i + 1 for i, h in enumerate(header) if h), default=0)
+        frame = pd.DataFrame([list(r[:width]) for r in rows[1:]], columns=header[:width], dtype=object)
+        frames[ws.title] = frame
+    profile_raw = None
+    if S.PROFILE_SHEET in frames and frames[S.PROFILE_SHEET].attrs.get("unreadable"):
+        return None, raws
+    if S.PROFILE_SHEET in frames:
+        profile_raw = (_profile_from_sheets(frames[S.PROFILE_SHEET], frames.get(S.TEXT_SHEET), path, problems),
+                       Location(str(path), S.PROFILE_SHEET))
+    else:
+        problems.add(Location(str(path)), f"缺少工作表 / sheet 「{S.PROFILE_SHEET}」 is missing",
+                     expected="a sheet with columns 字段 | 值 (unit name, year …)")
+    for sheet, table in by_sheet.items():
+        if sheet in frames:
+            raws[table.name] = RawTable(frames[sheet], str(path), sheet)
+    return profile_raw, raws
+
+
+def _profile_from_sheets(kv: pd.DataFrame, text: pd.DataFrame | None, path: Path, problems: ProblemList):
+    out: dict = {}
+    cols = list(kv.columns)
+    if len(cols) < 2:
+        problems.add(Location(str(path), S.PROFILE_SHEET, 1), "应有两列 / expected two columns",
+                     found=", ".join(map(str, cols)), expected="字段 | 值")
+        return out
+    for i, (key, value) in enumerate(zip(kv[cols[0]], kv[cols[1]])):
+        key = clean_text(key)
+        if key is None:
+            continue
+        name = S.PROFILE_ALIASES.get(key, key)
+        out[name] = value
+        out.setdefault("__rows__", {})[name] = i + 2
+    if text is not None and len(text.columns) >= 2:
+        c0, c1 = text.columns[:2]
+        for i, (key, value) in enumerate(zip(text[c0], text[c1])):
+            key, value = clean_text(key), clean_text(value)
+            if key is None:
+                continue
+            name = S.PROFILE_ALIASES.get(key, key)
+            out.setdefault(name, [])
+            if isinstance(out[name], list):
+                if value is not None:
+                    out[name].append(value)
+            out.setdefault("__rows__", {})[name] = i + 2
+    return out
+
+
+# ----------------------------------------------------------------------------- validating
+
+def _build_profile(profile_raw, problems: ProblemList, expected_year: int | None):
+    data, loc = profile_raw
+    if data is None:
+        return None
+    rows = data.pop("__rows__", {}) if isinstance(data, dict) else {}
+    values = {}
+    ok = True
+    for key, value in data.items():
+        name = S.PROFILE_ALIASES.get(key)
+        where = Location(loc.file, loc.sheet, rows.get(key), str(key))
+        if name is None:
+            close = difflib.get_close_matches(str(key), list(S.PROFILE_ALIASES), n=1)
+            problems.add(where, "未知的字段 / unknown profile key", found=key,
+                         expected=f"one of the profile fields{'; did you mean ' + close[0] + '?' if close else ''}")
+            ok = False
+            continue
+        spec = S.PROFILE_BY_NAME[name]
+        if spec.kind == "list":
+            if value is None:
+                value = []
+            if isinstance(value, str):
+                value = [value]
+            if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
+                problems.add(where, "应为文字列表 / expected a list of text", found=type(value).__name__)
+                ok = False
+                continue
+            values[name] = tuple(str(v).strip() for v in value if str(v).strip())
+        elif spec.kind in ("int", "money", "number"):
+            num = parse_number_series(pd.Series([value], dtype=object), allow_percent=False)
+            number, reason = num[0].iloc[0], num[1].iloc[0]
+            if isinstance(reason, str):
+                problems.add(where, "应为数字 / expected a number", found=repr(value), expected="a number")
+                ok = False
+                continue
+            if spec.kind == "int" and not np.isnan(number):
+                if number != int(number):
+                    problems.add(where, "应为整数 / expected a whole number", found=value)
+                    ok = False
+                    continue
+                number = int(number)
+            if spec.kind == "money" and not np.isnan(number) and number < 0:
+                problems.add(where, "金额不能为负 / money must be ≥ 0", found=value, expected="≥ 0")
+                ok = False
+                continue
+            values[name] = None if np.isnan(number) else (number if isinstance(number, int) else float(number))
+        elif spec.kind == "bool":
+            flag, reason = parse_bool(value)
+            if reason:
+                problems.add(where, "应为是/否 / expected yes or no", found=value)
+                ok = False
+                continue
+            values[name] = flag
+        else:
+            values[name] = clean_text(value)
+    for spec in S.PROFILE_FIELDS:
+        if spec.required and values.get(spec.name) is None:
+            problems.add(Location(loc.file, loc.sheet, None, spec.title), f"缺少必填项 / required field 「{spec.title}」 ({spec.name}) is missing",
+                         expected="a value")
+            ok = False
+    if ok and expected_year is not None and values.get("year") != expected_year:
+        problems.add(Location(loc.file, loc.sheet, rows.get("year"), "year"), "年度与请求不符 / the data is for another year",
+                     found=values.get("year"), expected=str(expected_year), code="YEAR_MISMATCH")
+        ok = False
+    return Profile(**values) if ok else None
+
+
+def _empty(table: S.Table) -> pd.DataFrame:
+    return _typed(pd.DataFrame({f.name: pd.Series([], dtype=object) for f in table.fields}), table)
+
+
+def _typed(frame: pd.DataFrame, table: S.Table) -> pd.DataFrame:
+    """Canonical dtypes: float for numbers, bool for flags, object (str or None) for text."""
+    out = {}
+    for f in table.fields:
+        col = frame[f.name] if f.name in frame else pd.Series([None] * len(frame), index=frame.index, dtype=object)
+        if f.kind in ("number", "money", "rate"):
+            out[f.name] = col.astype(float)
+        elif f.kind == "bool":
+            out[f.name] = col.astype(bool)
+        else:
+            out[f.name] = col.astype(object).where(col.notna(), None)
+    return pd.DataFrame(out, index=frame.index).reset_index(drop=True)
+
+
+_BOOL_DEFAULTS = {"applicable": True, "lower_inclusive": True, "upper_inclusive": False}
+
+
+def _normalise(table: S.Table, raw: RawTable, problems: ProblemList) -> pd.DataFrame:
+    """Headers → canonical names, cells → typed values, then the pandera schema; problems recorded."""
+    frame = raw.frame
+    if frame.attrs.get("unreadable"):
+        return _empty(table)
+    if len(frame.columns) == 0:
+        problems.add(raw.loc(), "没有表头 / no header row", expected=", ".join(table.titles().values()))
+        return _empty(table)
+    aliases = table.header_aliases()
+    rename, unknown, seen = {}, [], {}
+    for col in frame.columns:
+        head = unicodedata.normalize("NFKC", str(col)).strip()
+        key = aliases.get(head) or aliases.get(head.lower()) or aliases.get(str(col).strip())
+        if key is None:
+            unknown.append(col)
+        elif key in seen:
+            problems.add(raw.loc(raw.header_row, str(col)), "重复的列 / duplicate column", found=col,
+                         expected=f"「{table.field(key).title}」 once")
+        else:
+            seen[key] = col
+            rename[col] = key
+    missing = [f for f in table.fields if f.required and f.name not in seen]
+    header_error = len(seen) < sum(1 for c in frame.columns if c not in unknown)  # duplicates
+    for col in unknown:
+        candidates = {**{f.title: f for f in table.fields if f.name not in seen},
+                      **{f.name: f for f in table.fields if f.name not in seen}}
+        close = difflib.get_close_matches(str(col).strip(), list(candidates), n=1, cutoff=0.6)
+        if close:
+            f = candidates[close[0]]
+            problems.add(raw.loc(raw.header_row, str(col)), "列名拼写有误 / misspelt column header", found=col,
+                         expected=f"「{f.title}」 or '{f.name}'")
+            header_error = True
+            if f in missing:
+                missing.remove(f)
+        else:
+            problems.add(raw.loc(raw.header_row, str(col)), "未知的列，已忽略 / unknown column ignored", found=col,
+                         expected=", ".join(table.titles().values()), severity=WARNING, code="UNKNOWN_COLUMN")
+    for f in missing:
+        problems.add(raw.loc(raw.header_row, f.title), f"缺少必需的列 / required column 「{f.title}」 ({f.name}) is missing",
+                     expected=f"a column headed 「{f.title}」 or '{f.name}'")
+    if missing or header_error:
+        return _empty(table)
+    frame = frame[list(rename)].rename(columns=rename)
+    frame = frame.loc[~frame.apply(lambda c: c.map(lambda v: clean_text(v) is None)).all(axis=1)]
+    if len(frame) < table.min_rows:
+        problems.add(raw.loc(), "表中没有数据 / the table has no data rows", expected=f"at least {table.min_rows} row(s)")
+        return _empty(table)
+    titles = table.titles()
+    reported: set[tuple] = set()  # cells already reported: pandera need not say "empty" again
+    cols = {}
+    for f in table.fields:
+        if f.name not in frame:
+            continue
+        col = frame[f.name]
+        if f.kind in ("number", "money", "rate"):
+            numbers, reasons = parse_number_series(col, allow_percent=f.kind != "money")
+            for idx in reasons[reasons.notna()].index:
+                reported.add((idx, f.name))
+                problems.add(raw.loc(raw.excel_row(idx), titles[f.name]), f"应为数字 / expected a number ({reasons[idx]})",
+                             found=repr(col[idx]), expected="a number such as 6, 2.9, 1,290 or 94.26%" if f.kind != "money"
+                             else "an amount in 万元 such as 616.16")
+            cols[f.name] = numbers
+        elif f.kind == "bool":
+            parsed = col.map(lambda v: parse_bool(v, _BOOL_DEFAULTS.get(f.name)))
+            for idx, (_, reason) in parsed.items():
+                if reason:
+                    problems.add(raw.loc(raw.excel_row(idx), titles[f.name]), "应为是/否 / expected yes or no",
+                                 found=repr(col[idx]), expected="是 or 否")
+            cols[f.name] = parsed.map(lambda p: p[0] if p[0] is not None else False)
+        else:
+            text = col.map(clean_text)
+            if f.name == "direction":
+                text = text.map(lambda v: S.DIRECTION_ALIASES.get(unicodedata.normalize("NFKC", v), v) if v else v)
+                text = text.map(lambda v: S.DIRECTION_ALIASES.get(v, v) if v else v)
+            if f.name == "qualitative_grade":
+                text = text.map(lambda v: S.QUALITATIVE_ALIASES.get(v, v) if v else v)
+            cols[f.name] = text
+    frame = pd.DataFrame(cols, index=frame.index)
+    import pandera.pandas as pa
+
+    try:
+        S.pandera_schema(table).validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        for case in err.failure_cases.itertuples(index=False):
+            column = case.column if isinstance(case.column, str) else None
+            idx = case.index
+            if (idx, column) in reported:
+                continue
+            row = raw.excel_row(idx) if idx is not None and not (isinstance(idx, float) and np.isnan(idx)) else None
+            check = str(case.check)
+            if check == "not_nullable":
+                msg, expected = "必填项为空 / a required cell is empty", "a value"
+            else:
+                msg, expected = check, None
+            problems.add(raw.loc(row, titles.get(column, column)), msg, found=repr(case.failure_case), expected=expected)
+    return _typed(frame, table)

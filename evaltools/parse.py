@@ -1,0 +1,82 @@
+"""Turning spreadsheet cells into numbers and booleans, tolerantly but never by guessing.
+
+Accepted where unambiguous: thousands separators (``1,290``), a trailing percent sign
+(``94.26%`` → 0.9426), full-width digits and signs (``１２３``, ``９５％``). Anything else
+(``1,5``, ``约20``, ``abc``) is an error that names what was found.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import numpy as np
+import pandas as pd
+
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+TRUE_WORDS = {"是", "true", "yes", "y", "1", "适用", "t"}
+FALSE_WORDS = {"否", "false", "no", "n", "0", "不适用", "f"}
+
+
+def parse_number(value, *, allow_percent: bool = True) -> tuple[float, str | None]:
+    """Parse one cell. Returns ``(number, None)`` or ``(nan, reason)``; empty cells give ``(nan, None)``."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return np.nan, None
+    if isinstance(value, bool):
+        return np.nan, "a true/false value is not a number"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return float(value), None
+    text = unicodedata.normalize("NFKC", str(value)).strip().replace(" ", "")
+    if text == "" or text.lower() in ("nan", "none"):
+        return np.nan, None
+    percent = text.endswith("%")
+    if percent:
+        if not allow_percent:
+            return np.nan, "a percentage is not allowed here (amounts are in 万元)"
+        text = text[:-1]
+    if _THOUSANDS.match(text):
+        text = text.replace(",", "")
+    if not _PLAIN.match(text):
+        return np.nan, "not a number"
+    number = float(text)
+    return (number / 100.0 if percent else number), None
+
+
+def parse_number_series(series: pd.Series, *, allow_percent: bool = True) -> tuple[pd.Series, pd.Series]:
+    """Vectorised fast path for a whole column: returns (numbers, reasons) with reasons NaN where fine."""
+    numbers = pd.to_numeric(series, errors="coerce")
+    blank = series.isna() | series.astype(str).str.strip().isin(["", "nan", "None"])
+    todo = numbers.isna() & ~blank
+    reasons = pd.Series(np.nan, index=series.index, dtype=object)
+    if todo.any():
+        parsed = series[todo].map(lambda v: parse_number(v, allow_percent=allow_percent))
+        numbers = numbers.astype(float).copy()
+        numbers[todo] = [p[0] for p in parsed]
+        reasons[todo] = [p[1] for p in parsed]
+    return numbers.astype(float), reasons
+
+
+def parse_bool(value, default: bool | None = None) -> tuple[bool | None, str | None]:
+    """是/否, true/false, yes/no, 1/0 (case-insensitive); empty gives ``default``."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return default, None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value), None
+    text = unicodedata.normalize("NFKC", str(value)).strip().lower()
+    if text in ("", "nan", "none"):
+        return default, None
+    if text.endswith(".0"):
+        text = text[:-2]
+    if text in TRUE_WORDS:
+        return True, None
+    if text in FALSE_WORDS:
+        return False, None
+    return default, "not a yes/no value"
+
+
+def clean_text(value) -> str | None:
+    """Strip a text cell; empty → None. Full-width letters are kept (they are real text)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    text = str(value).strip()
+    return text or None

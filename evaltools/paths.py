@@ -1,0 +1,82 @@
+"""Safe output locations: names from the data can never lead outside the output folder."""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import UnsafePathError
+
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+_BAD_CHARS = re.compile(r'[\x00-\x1f<>:"/\\|?*]')
+
+
+def safe_component(name: str, what: str = "name") -> str:
+    """Return ``name`` if it is usable as one path component, else raise UnsafePathError.
+
+    Refused: empty, ``.``/``..``, separators, NUL and control characters, ``<>:"|?*``,
+    Windows reserved names (CON, NUL, COM1 …), leading/trailing spaces or dots, over 100 characters.
+    """
+    text = str(name)
+    reason = None
+    if not text.strip():
+        reason = "it is empty"
+    elif text in (".", "..") or ".." in text.split(os.sep):
+        reason = "it points to a parent folder"
+    elif _BAD_CHARS.search(text):
+        reason = "it contains a path separator, NUL, a control character or one of <>:\"|?*"
+    elif text.split(".")[0].strip().lower() in _RESERVED:
+        reason = "it is a reserved device name on Windows"
+    elif text != text.strip() or text.endswith("."):
+        reason = "it begins or ends with a space or ends with a dot"
+    elif len(text) > 100:
+        reason = "it is longer than 100 characters"
+    if reason:
+        raise UnsafePathError(f"不安全的{what}名称 / unsafe {what} {text!r}: {reason}; "
+                              "use plain letters, digits, Chinese characters, '-' or '_'")
+    return text
+
+
+def inside(base: str | Path, *parts: str) -> Path:
+    """``base/part/...`` after checking each part and that the result stays inside ``base``."""
+    root = Path(base).resolve()
+    target = root.joinpath(*(safe_component(p, "path") for p in parts)).resolve()
+    if root != target and root not in target.parents:
+        raise UnsafePathError(f"路径越界 / {target} is outside {root}")
+    return target
+
+
+@contextmanager
+def atomic_write(path: str | Path, mode: str = "wb"):
+    """Write to a temporary file beside ``path`` and rename it into place only on success.
+
+    A crash or kill leaves the previous file untouched and no partial file under the final name;
+    the temporary has a ``.tmp-`` prefix and is removed on error.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".tmp-{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def write_bytes(path: str | Path, data: bytes) -> Path:
+    with atomic_write(path, "wb") as handle:
+        handle.write(data)
+    return Path(path)
+
+
+def write_text(path: str | Path, text: str) -> Path:
+    return write_bytes(path, text.encode("utf-8"))

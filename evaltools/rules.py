@@ -1,0 +1,148 @@
+"""Rule sets: the scoring settings of ``params/rules/<name>.yaml``, loaded and checked.
+
+A rule set may ``extends:`` another; keys are merged one level deep. Unknown keys are rejected.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+import pandas as pd
+
+from .errors import ParamsError, RuleError
+from .params import PARAMS_DIR, read_yaml
+
+KNOWN_KEYS = {"title", "extends", "execution", "category_weights", "directions", "rules", "qualitative",
+              "missing_actual", "not_applicable", "rounding", "overachievement_ratio", "department_total",
+              "carryover_denominator", "public_expense_lines", "grade_bands"}
+CHOICES = {"missing_actual": ("zero", "drop"), "not_applicable": ("rescale", "ignore"),
+           "department_total": ("simple", "budget_weighted"), "carryover_denominator": ("budget", "spent")}
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """Scoring settings (see ``params/rules/mof.yaml`` for each key and its source)."""
+
+    name: str
+    title: str
+    execution: Mapping[str, Any]
+    category_weights: Mapping[str, float]
+    directions: Mapping[str, str]
+    rules: Mapping[str, Mapping[str, Any]]
+    qualitative: Mapping[str, Any]
+    missing_actual: str
+    not_applicable: str
+    rounding: int
+    overachievement_ratio: float
+    department_total: str
+    carryover_denominator: str
+    public_expense_lines: tuple[str, ...]
+    grade_bands_name: str
+    grade_bands: pd.DataFrame = field(compare=False, repr=False)
+
+    def with_changes(self, **changes) -> "RuleSet":
+        """A copy with settings changed, e.g. ``rules.with_changes(grade_bands="mof")`` or
+        ``with_changes(directions={"<=": "lower_better_ratio"})`` (mappings are merged)."""
+        current = self.to_dict()
+        for key, value in changes.items():
+            if key not in KNOWN_KEYS - {"extends"}:
+                raise ParamsError(f"unknown rule setting {key!r}", key=key)
+            if isinstance(value, Mapping) and isinstance(current.get(key), Mapping):
+                current[key] = {**current[key], **value}
+            else:
+                current[key] = value
+        return _build(self.name + "*", current, source="with_changes")
+
+    def to_dict(self) -> dict:
+        return {"title": self.title, "execution": dict(self.execution), "category_weights": dict(self.category_weights),
+                "directions": dict(self.directions), "rules": {k: dict(v) for k, v in self.rules.items()},
+                "qualitative": copy.deepcopy(dict(self.qualitative)), "missing_actual": self.missing_actual,
+                "not_applicable": self.not_applicable, "rounding": self.rounding,
+                "overachievement_ratio": self.overachievement_ratio, "department_total": self.department_total,
+                "carryover_denominator": self.carryover_denominator,
+                "public_expense_lines": list(self.public_expense_lines), "grade_bands": self.grade_bands_name
+                if isinstance(self.grade_bands_name, str) else self.grade_bands.to_dict("records")}
+
+
+def _raw(name: str, params_dir: Path, seen: tuple = ()) -> dict:
+    path = params_dir / "rules" / f"{name}.yaml"
+    if not path.exists():
+        options = sorted(p.stem for p in (params_dir / "rules").glob("*.yaml"))
+        raise ParamsError(f"没有这个规则集 / no rule set {name!r}; available: {', '.join(options)}", file=str(path))
+    data = read_yaml(path) or {}
+    if not isinstance(data, dict):
+        raise ParamsError("expected a mapping", file=str(path))
+    unknown = sorted(set(data) - KNOWN_KEYS)
+    if unknown:
+        raise ParamsError(f"未知设置 / unknown setting(s): {', '.join(unknown)}", file=str(path), key=unknown[0])
+    parent = data.pop("extends", None)
+    if parent:
+        if parent in seen:
+            raise ParamsError(f"circular extends: {' → '.join(seen + (parent,))}", file=str(path))
+        base = _raw(parent, params_dir, seen + (name,))
+        for key, value in data.items():
+            base[key] = {**base[key], **value} if isinstance(value, dict) and isinstance(base.get(key), dict) else value
+        data = base
+    return data
+
+
+def load_bands(name_or_list, params_dir: Path = PARAMS_DIR) -> tuple[str, pd.DataFrame]:
+    """A named band preset from ``params/grade_bands.yaml`` or an inline list, validated."""
+    from .grading import validated_bands
+
+    if isinstance(name_or_list, str):
+        presets = read_yaml(params_dir / "grade_bands.yaml") or {}
+        if name_or_list not in presets:
+            raise ParamsError(f"没有这个等级表 / no grade band preset {name_or_list!r}; available: "
+                              f"{', '.join(presets)}", file=str(params_dir / "grade_bands.yaml"))
+        return name_or_list, validated_bands(presets[name_or_list]["bands"], f"grade_bands.yaml: {name_or_list}")
+    return "inline", validated_bands(list(name_or_list), "rule set grade_bands")
+
+
+def load_rules(name: str = "mof", params_dir: str | Path = PARAMS_DIR) -> RuleSet:
+    """Load ``params/rules/<name>.yaml`` (following ``extends``) into a checked :class:`RuleSet`."""
+    params_dir = Path(params_dir)
+    return _build(name, _raw(name, params_dir), str(params_dir / "rules" / f"{name}.yaml"), params_dir)
+
+
+def _build(name: str, data: dict, source: str, params_dir: Path = PARAMS_DIR) -> RuleSet:
+    from .scoring import RULE_TYPES
+    from .schema import DIRECTIONS
+
+    missing = sorted(KNOWN_KEYS - {"extends"} - set(data))
+    if missing:
+        raise ParamsError(f"缺少设置 / missing setting(s): {', '.join(missing)}", file=source, key=missing[0])
+    for key, options in CHOICES.items():
+        if data[key] not in options:
+            raise ParamsError(f"{key} must be one of {', '.join(options)}, found {data[key]!r}", file=source, key=key)
+    for rule_name, spec in data["rules"].items():
+        if not isinstance(spec, dict) or spec.get("type") not in RULE_TYPES:
+            raise RuleError(f"rule {rule_name!r} has unknown type {spec.get('type') if isinstance(spec, dict) else spec!r}; "
+                            f"known types: {', '.join(sorted(RULE_TYPES))}", file=source, key=f"rules.{rule_name}")
+    for direction in DIRECTIONS:
+        target = data["directions"].get(direction)
+        if target not in data["rules"]:
+            raise RuleError(f"direction {direction!r} is scored by {target!r}, which is not a defined rule",
+                            file=source, key=f"directions.{direction}")
+    if data["qualitative"].get("default_position") not in ("lower", "mid", "upper"):
+        raise ParamsError("qualitative.default_position must be lower, mid or upper", file=source,
+                          key="qualitative.default_position")
+    bands_name, bands = load_bands(data["grade_bands"], params_dir)
+    return RuleSet(name=name, title=str(data["title"]), execution=dict(data["execution"]),
+                   category_weights={k: float(v) for k, v in data["category_weights"].items()},
+                   directions=dict(data["directions"]), rules={k: dict(v) for k, v in data["rules"].items()},
+                   qualitative=dict(data["qualitative"]), missing_actual=data["missing_actual"],
+                   not_applicable=data["not_applicable"], rounding=int(data["rounding"]),
+                   overachievement_ratio=float(data["overachievement_ratio"]),
+                   department_total=data["department_total"], carryover_denominator=data["carryover_denominator"],
+                   public_expense_lines=tuple(data["public_expense_lines"]), grade_bands_name=bands_name,
+                   grade_bands=bands)
+
+
+def list_rule_sets(params_dir: str | Path = PARAMS_DIR) -> list[str]:
+    return sorted(p.stem for p in (Path(params_dir) / "rules").glob("*.yaml"))
+
+
+__all__ = ["RuleSet", "load_rules", "load_bands", "list_rule_sets", "replace"]

@@ -1,0 +1,150 @@
+"""Cross-table rules checked at the boundary: keys, references, ranges, weights, amounts.
+
+Each rule adds problems with the file, sheet, row and column; values inside one cell are
+checked by the pandera schemas in :mod:`evaltools.schema`.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .errors import WARNING, ProblemList
+
+#: Weights of one project (预算执行率 + indicators) must add to this, within WEIGHT_TOLERANCE.
+FULL_MARKS = 100.0
+WEIGHT_TOLERANCE = 0.01
+#: Spending above this multiple of the budget is taken as a typing error, not an overrun.
+SPENT_LIMIT = 2.0
+#: 预算执行率分值 when a project gives none (财预〔2020〕10号 default).
+DEFAULT_EXECUTION_WEIGHT = 10.0
+
+
+def cross_check(tables: dict[str, pd.DataFrame], raws: dict, problems: ProblemList) -> None:
+    """Run every cross-table rule; ``raws`` gives each table's file/sheet for locations."""
+    for name, frame in tables.items():
+        _duplicates(name, frame, raws, problems)
+    _projects(tables["projects"], raws.get("projects"), problems)
+    _budget_lines(tables["budget_lines"], raws.get("budget_lines"), problems)
+    _indicators(tables["indicators"], tables["projects"], raws.get("indicators"), problems)
+
+
+def _where(raw, idx=None, column=None):
+    from .errors import Location
+
+    if raw is None:
+        return Location("(data)", None, None, column)
+    return raw.loc(raw.excel_row(idx) if idx is not None else None, column)
+
+
+def _title(name: str, column: str) -> str:
+    from .schema import TABLES
+
+    return TABLES[name].field(column).title
+
+
+def _duplicates(name: str, frame: pd.DataFrame, raws: dict, problems: ProblemList) -> None:
+    from .schema import TABLES
+
+    key = list(TABLES[name].key)
+    if not key or frame.empty:
+        return
+    dup = frame.duplicated(key, keep="first")
+    for idx in frame.index[dup]:
+        first = frame.index[(frame[key] == frame.loc[idx, key]).all(axis=1)][0]
+        raw = raws.get(name)
+        label = " / ".join(str(frame.loc[idx, k]) for k in key)
+        problems.add(_where(raw, idx, _title(name, key[-1])), "重复 / duplicate entry", found=label,
+                     expected=f"each {'+'.join(_title(name, k) for k in key)} once "
+                              f"(first at row {raw.excel_row(first) if raw else first})", code="DUPLICATE")
+
+
+def _projects(projects: pd.DataFrame, raw, problems: ProblemList) -> None:
+    for idx, row in projects.iterrows():  # boundary check over a small table, not the scoring path
+        budget, spent = row["budget"], row["spent"]
+        if budget == 0 and spent > 0:
+            problems.add(_where(raw, idx, _title("projects", "budget")), "预算为零但有支出 / zero budget with spending",
+                         found=f"budget 0, spent {spent:g}", expected="the 全年预算数 of the project", code="ZERO_BUDGET")
+        elif budget == 0:
+            problems.add(_where(raw, idx, _title("projects", "budget")), "预算为零，执行率无法计算 / zero budget: "
+                         "the execution rate is undefined", found="0", expected="a budget > 0", severity=WARNING,
+                         code="ZERO_BUDGET")
+        elif spent > SPENT_LIMIT * budget:
+            problems.add(_where(raw, idx, _title("projects", "spent")), "支出远超预算 / spent far above budget",
+                         found=f"spent {spent:g} against budget {budget:g} ({spent / budget:.0%})",
+                         expected=f"at most {SPENT_LIMIT:.0%} of the budget: check the units (万元) and decimals",
+                         code="SPENT_ABOVE_BUDGET")
+        parts = [row[c] for c in ("fiscal_current", "carryover", "other_funds")]
+        if all(not np.isnan(p) for p in parts[:1]) and not np.isnan(row["budget"]):
+            total = sum(0.0 if np.isnan(p) else p for p in parts)
+            if abs(total - budget) > 0.005:
+                problems.add(_where(raw, idx, _title("projects", "fiscal_current")),
+                             "资金来源之和不等于全年预算数 / funding sources do not add up to the budget",
+                             found=f"{total:g}", expected=f"{budget:g}", severity=WARNING, code="SUM_MISMATCH")
+
+
+def _budget_lines(lines: pd.DataFrame, raw, problems: ProblemList) -> None:
+    for idx, row in lines.iterrows():
+        budget = row["budget"]
+        spent = row["spent"] - (0.0 if np.isnan(row["prior_year_payables"]) else row["prior_year_payables"])
+        if budget == 0 and spent > 0:
+            problems.add(_where(raw, idx, _title("budget_lines", "budget")), "预算为零但有支出 / zero budget with spending",
+                         found=f"budget 0, spent {row['spent']:g}", expected="the line's budget", code="ZERO_BUDGET")
+        elif budget > 0 and spent > SPENT_LIMIT * budget:
+            problems.add(_where(raw, idx, _title("budget_lines", "spent")), "支出远超预算 / spent far above budget",
+                         found=f"spent {row['spent']:g} against budget {budget:g}",
+                         expected=f"at most {SPENT_LIMIT:.0%} of the budget after prior-year payables",
+                         code="SPENT_ABOVE_BUDGET")
+
+
+def _indicators(ind: pd.DataFrame, projects: pd.DataFrame, raw, problems: ProblemList) -> None:
+    if ind.empty:
+        return
+    known = set(projects["project"])
+    for idx in ind.index[~ind["project"].isin(known)]:
+        problems.add(_where(raw, idx, _title("indicators", "project")), "指标所属项目不存在 / unknown project",
+                     found=ind.at[idx, "project"], expected=f"one of the projects: {', '.join(sorted(known)) or '(none)'}",
+                     code="UNKNOWN_PROJECT")
+    scored = ind["applicable"] & ind["parent"].isna()
+    qual = ind["direction"] == "qualitative"
+    rng = ind["direction"] == "range"
+    for idx in ind.index[scored & ~qual & ind["target"].isna()]:
+        problems.add(_where(raw, idx, _title("indicators", "target")), "缺少年度指标值 / the target is empty",
+                     found="(empty)", expected="a number (use 定性 for qualitative indicators)")
+    for idx in ind.index[rng & ind["target_high"].isna()]:
+        problems.add(_where(raw, idx, _title("indicators", "target_high")), "区间指标缺少上限 / range without upper bound",
+                     found="(empty)", expected="the upper end of the range, e.g. 6 for 4–6")
+    for idx in ind.index[rng & (ind["target"] > ind["target_high"])]:
+        problems.add(_where(raw, idx, _title("indicators", "target")), "区间下限大于上限 / range low > high",
+                     found=f"{ind.at[idx, 'target']:g}–{ind.at[idx, 'target_high']:g}", expected="low ≤ high",
+                     code="RANGE_ORDER")
+    for idx in ind.index[scored & qual & ind["qualitative_grade"].isna() & ind["panel_score"].isna()]:
+        problems.add(_where(raw, idx, _title("indicators", "qualitative_grade")), "定性指标缺少等级，按未填报计分 / "
+                     "qualitative indicator without a grade: scored as not reported", found="(empty)",
+                     expected="达成 / 部分达成 / 未达成", severity=WARNING, code="MISSING_ACTUAL")
+    over = ind["panel_score"] > ind["weight"] + 1e-9
+    for idx in ind.index[over]:
+        problems.add(_where(raw, idx, _title("indicators", "panel_score")), "评价得分超过分值 / panel score above weight",
+                     found=f"{ind.at[idx, 'panel_score']:g}", expected=f"at most the weight {ind.at[idx, 'weight']:g}",
+                     code="SCORE_ABOVE_WEIGHT")
+    parts = ind["parent"].notna()
+    for idx in ind.index[parts & (ind["weight"] > 0)]:
+        problems.add(_where(raw, idx, _title("indicators", "weight")), "分项指标不应计分 / a breakdown row carries a weight",
+                     found=f"{ind.at[idx, 'weight']:g}", expected="0: the total it belongs to is scored, not its parts")
+    names = set(zip(ind["project"], ind["level3"]))
+    for idx in ind.index[parts]:
+        if (ind.at[idx, "project"], ind.at[idx, "parent"]) not in names:
+            problems.add(_where(raw, idx, _title("indicators", "parent")), "所属合计指标不存在 / unknown parent indicator",
+                         found=ind.at[idx, "parent"], expected="the 三级指标 name of the total in the same project")
+    exec_w = projects.drop_duplicates("project").set_index("project")["execution_weight"].fillna(DEFAULT_EXECUTION_WEIGHT)
+    sums = ind.loc[ind["parent"].isna()].groupby("project")["weight"].sum()
+    for project, total in sums.items():
+        if project not in exec_w:
+            continue
+        full = total + exec_w[project]
+        if abs(full - FULL_MARKS) > WEIGHT_TOLERANCE:
+            first = ind.index[ind["project"] == project][0]
+            problems.add(_where(raw, None, _title("indicators", "weight")),
+                         f"分值合计不等于 {FULL_MARKS:g} / weights of 「{project}」 do not add up to {FULL_MARKS:g}",
+                         found=f"{total:g} (indicators) + {exec_w[project]:g} (预算执行率) = {full:g}, rows from "
+                               f"{raw.excel_row(first) if raw else first}",
+                         expected=f"{FULL_MARKS:g}", code="WEIGHTS")

@@ -1,0 +1,135 @@
+"""Every audit finding on the 2022 report, and each check on hand-made cases."""
+from __future__ import annotations
+
+import pytest
+
+
+def codes(ev):
+    return sorted(zip(ev.findings["code"], ev.findings["subject"]))
+
+
+def one(ev, code, subject=None):
+    rows = ev.findings[(ev.findings["code"] == code) & ((ev.findings["subject"] == subject) if subject else True)]
+    assert len(rows) == 1, rows
+    return rows.iloc[0]
+
+
+def test_2022_findings_are_exactly_these(ev_2022):
+    assert codes(ev_2022) == sorted([
+        ("COUNT_MISMATCH", "部门"),
+        ("STATEMENT_MISMATCH", "档案保管和整理"),
+        ("SUM_MISMATCH", "失业就业服务 / 完成创业服务人数"),
+        ("GRADE_BANDS_GAP", "公布的等级表"),
+        ("RATE_FORMULA", "人员经费"),
+        ("YEAR_IN_TEXT", "部门"),
+        ("SPENT_OVER_BUDGET", "人员经费"),
+        ("OVERACHIEVED", "失业就业服务 / 提供工作岗位数"),
+        ("OVERACHIEVED", "档案保管和整理 / 办理退休人数"),
+        ("RANGE_ABOVE", "失业就业服务 / 专场招聘会场次"),
+        ("MISSING_ACTUAL", "失业就业服务 / 达成就业意向人数"),
+        ("MISSING_ACTUAL", "失业就业服务 / 就业创业宣传次数"),
+        ("MISSING_ACTUAL", "档案保管和整理 / 档案后续服务人次"),
+        ("MISSING_ACTUAL", "档案保管和整理 / 网络查询和档案室维护次数"),
+        ("MISSING_ACTUAL", "创业担保贴息 / 群众和机构满意度"),
+        ("SCORE_DIFFERS", "档案保管和整理"),
+        ("SCORE_DIFFERS", "创业担保贴息"),
+        ("RATE_ROUNDED", "日常公用支出"),
+        ("RATE_ROUNDED", "失业就业服务"),
+        ("RATE_ROUNDED", "档案保管和整理"),
+        ("RATE_ROUNDED", "创业担保贴息"),
+        ("TOTAL_CHECKED", "部门整体"),
+    ])
+
+
+def test_project_count_in_text(ev_2022):
+    f = one(ev_2022, "COUNT_MISMATCH")
+    assert f.severity == "error" and (f.stated, f.computed) == (4, 3)
+    assert "4 个项目" in f.message and "只列出 3 个" in f.message
+
+
+def test_usage_rate_restated_as_100(ev_2022):
+    f = one(ev_2022, "STATEMENT_MISMATCH", "档案保管和整理")
+    assert f.severity == "error" and f.stated == 1.0 and f.computed == pytest.approx(2.9 / 3)
+    assert "96.6667%" in f.message and "使用率 100%" in f.message
+
+
+def test_breakdown_does_not_add_up(ev_2022):
+    f = one(ev_2022, "SUM_MISMATCH")
+    assert (f.stated, f.computed) == (4618, 2683 + 53 + 122 + 883)
+    assert "相差 877" in f.message
+
+
+def test_stated_rates(ev_2022):
+    personnel = one(ev_2022, "RATE_FORMULA", "人员经费")
+    assert personnel.severity == "warning" and personnel.stated == 0.99
+    assert "132.3293%" in personnel.message and "99.4641%" in personnel.message  # both formulas named
+    public = one(ev_2022, "RATE_ROUNDED", "日常公用支出")
+    assert public.severity == "info" and "94.26%" in public.message and "四舍五入" in public.message
+    archive = one(ev_2022, "RATE_ROUNDED", "档案保管和整理")
+    assert "97%" in archive.message and "96.6667%" in archive.message
+
+
+def test_grade_table_gap(ev_2022):
+    f = one(ev_2022, "GRADE_BANDS_GAP")
+    assert f.severity == "error" and (f.stated, f.computed) == (89, 90)
+
+
+def test_overachievement(ev_2022):
+    jobs = one(ev_2022, "OVERACHIEVED", "失业就业服务 / 提供工作岗位数")
+    assert "1,427.00%" in jobs.message and (jobs.stated, jobs.computed) == (1000, 14270)
+    fairs = one(ev_2022, "RANGE_ABOVE")
+    assert "4–6场" in fairs.message and "1,066.67%" in fairs.message
+
+
+def test_score_differences(ev_2022):
+    f = one(ev_2022, "SCORE_DIFFERS", "档案保管和整理")
+    assert (f.stated, round(f.computed, 2)) == (87, 84.67) and "相差 2.33" in f.message
+
+
+def test_year_in_text(ev_2022):
+    f = one(ev_2022, "YEAR_IN_TEXT")
+    assert (f.stated, f.computed) == (2021, 2022)
+
+
+def test_total_checked(ev_2022):
+    f = one(ev_2022, "TOTAL_CHECKED")
+    assert f.severity == "info" and "86.67" in f.message and "87.26" in f.message
+
+
+def _with(data, **tables):
+    return type(data)(data.profile, {**data.tables, **tables})
+
+
+def test_full_marks_below_target_and_score_above_weight(data_2022, rules_2022):
+    from evaltools import evaluate
+
+    ind = data_2022.indicators.copy()
+    ind.loc[3, ["actual", "panel_score"]] = [12, 5.0]      # 技师培训 12 of 24, yet 5 of 5 points
+    ev = evaluate(_with(data_2022, indicators=ind), rules_2022)
+    f = one(ev, "FULL_MARKS_BELOW_TARGET")
+    assert "技师培训人数" in f.subject and f.computed == 5.0
+    uncapped = evaluate(data_2022, rules_2022.with_changes(execution={"cap": False}))
+    assert uncapped.findings["code"].eq("SCORE_ABOVE_WEIGHT").sum() == 0  # no project overspent
+    proj = data_2022.projects.copy()
+    proj.loc[0, "spent"] = 7.0
+    f = one(evaluate(_with(data_2022, projects=proj), rules_2022.with_changes(execution={"cap": False})),
+            "SCORE_ABOVE_WEIGHT")
+    assert f.subject == "失业就业服务" and f.computed == round(70 / 6, 2)  # 7/6 × 10, rounded to 2 decimals
+
+
+def test_published_grade_against_bands(data_2022, rules_2022):
+    from evaltools import evaluate
+
+    proj = data_2022.projects.copy()
+    proj.loc[0, "published_grade"] = "优秀"
+    f = one(evaluate(_with(data_2022, projects=proj), rules_2022), "GRADE_MISMATCH")
+    assert f.subject == "失业就业服务" and "应为「良好」" in f.message
+
+
+def test_weights_not_100_via_api(data_2022, rules_2022):
+    from evaltools import evaluate
+
+    ind = data_2022.indicators.copy()
+    ind.loc[0, "weight"] = 15.0
+    f = one(evaluate(_with(data_2022, indicators=ind), rules_2022), "WEIGHTS_NOT_100")
+    assert f.subject == "失业就业服务" and f.computed == 105

@@ -1,0 +1,170 @@
+"""Loading and validating at the boundary: every error names file, sheet, row, column, found, expected."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from evaltools import InputError, load_path
+from evaltools.load import inspect_path
+
+
+def errors_of(path, year=2022):
+    data, problems = inspect_path(path, expected_year=year)
+    assert data is None, "expected the data to be rejected"
+    return [p for p in problems.items if p.severity == "error"]
+
+
+def edit_csv(path, fn):
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    fn(frame)
+    frame.to_csv(path, index=False)
+
+
+def test_2022_loads_with_all_tables(data_2022):
+    assert data_2022.unit == "石家庄市桥西区就业服务中心"
+    assert data_2022.year == 2022
+    assert len(data_2022.projects) == 3
+    assert len(data_2022.indicators) == 30
+    assert len(data_2022.team) == 9
+    assert data_2022.profile.staff_authorized == 30
+    # one warning only: the 满意度 of 创业担保贴息 has no result in the report
+    assert [p.code for p in data_2022.warnings] == ["MISSING_ACTUAL"]
+
+
+def test_missing_column(year_copy):
+    edit_csv(year_copy / "projects.csv", lambda f: f.pop("spent"))
+    [err] = errors_of(year_copy)
+    assert err.location.file.endswith("projects.csv")
+    assert err.location.row == 1 and err.location.column == "全年执行数(万元)"
+    assert "required column" in err.message
+
+
+def test_misspelt_column(year_copy):
+    def misspell(f):
+        f.columns = ["budgett" if c == "budget" else c for c in f.columns]
+    edit_csv(year_copy / "projects.csv", misspell)
+    [err] = errors_of(year_copy)
+    assert "misspelt" in err.message and err.found == "budgett"
+    assert "全年预算数(万元)" in err.expected and err.location.column == "budgett"
+
+
+def test_text_in_number_column(year_copy):
+    def bad(f):
+        f.loc[1, "spent"] = "约2.9"
+    edit_csv(year_copy / "projects.csv", bad)
+    [err] = errors_of(year_copy)
+    assert (err.location.row, err.location.column) == (3, "全年执行数(万元)")
+    assert err.found == "'约2.9'" and "616.16" in err.expected
+
+
+def test_thousands_percent_and_fullwidth_are_parsed(year_copy):
+    def ok(f):
+        f.loc[0, "actual"] = "１４,２７０"  # full-width digits with a thousands separator
+    edit_csv(year_copy / "indicators.csv", lambda f: f.__setitem__("actual", f["actual"].replace("14270", "14,270")))
+    data = load_path(year_copy, 2022)
+    assert data.indicators.loc[1, "actual"] == 14270.0
+    assert data.indicators.loc[18, "target"] == pytest.approx(0.90)  # "90%" in the CSV
+    edit_csv(year_copy / "indicators.csv", ok)
+    assert load_path(year_copy, 2022).indicators.loc[0, "actual"] == 14270.0
+
+
+def test_ambiguous_separator_is_an_error(year_copy):
+    edit_csv(year_copy / "indicators.csv", lambda f: f.__setitem__("weight", f["weight"].replace("10", "1,0")))
+    errs = errors_of(year_copy)
+    assert errs and all(e.location.column == "分值" for e in errs)
+    assert errs[0].found == "'1,0'"
+
+
+def test_negative_money(year_copy):
+    def bad(f):
+        f.loc[0, "budget"] = "-6"
+    edit_csv(year_copy / "projects.csv", bad)
+    [err] = errors_of(year_copy)
+    assert (err.location.row, err.location.column) == (2, "全年预算数(万元)")
+    assert "must be ≥ 0" in err.message and "-6" in err.found
+
+
+def test_duplicate_project(year_copy):
+    def dup(f):
+        f.loc[2, "project"] = "失业就业服务"
+    edit_csv(year_copy / "projects.csv", dup)
+    errs = errors_of(year_copy)
+    dup_err = next(e for e in errs if e.code == "DUPLICATE")
+    assert dup_err.location.row == 4 and dup_err.found == "失业就业服务" and "first at row 2" in dup_err.expected
+
+
+def test_unknown_direction(year_copy):
+    def bad(f):
+        f.loc[3, "direction"] = "大约"
+    edit_csv(year_copy / "indicators.csv", bad)
+    [err] = errors_of(year_copy)
+    assert (err.location.row, err.location.column) == (5, "指标性质")
+    assert "大约" in err.found and "≥" in err.message
+
+
+def test_weights_not_adding_up(year_copy):
+    def bad(f):
+        f.loc[0, "weight"] = "12"
+    edit_csv(year_copy / "indicators.csv", bad)
+    [err] = errors_of(year_copy)
+    assert err.code == "WEIGHTS" and "失业就业服务" in err.message
+    assert err.found.startswith("92 (indicators) + 10 (预算执行率) = 102") and err.expected == "100"
+
+
+def test_gbk_csv(year_copy):
+    text = (year_copy / "team.csv").read_text(encoding="utf-8")
+    (year_copy / "team.csv").write_bytes(text.encode("gbk"))
+    [err] = errors_of(year_copy)
+    assert err.code == "ENCODING" and err.location.file.endswith("team.csv")
+    assert "GBK" in err.found and "CSV UTF-8" in err.expected
+
+
+def test_utf8_bom_is_accepted(year_copy, data_2022):
+    text = (year_copy / "team.csv").read_text(encoding="utf-8")
+    (year_copy / "team.csv").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert load_path(year_copy, 2022).team.equals(data_2022.team)
+
+
+def test_empty_file(year_copy):
+    (year_copy / "projects.csv").write_text("")
+    [err] = errors_of(year_copy)
+    assert err.location.file.endswith("projects.csv") and "empty" in err.message
+
+
+def test_year_mismatch(year_copy):
+    with pytest.raises(InputError) as info:
+        load_path(year_copy, expected_year=2023)
+    [err] = info.value.errors
+    assert err.code == "YEAR_MISMATCH" and err.found == "2022" and err.expected == "2023"
+
+
+def test_all_problems_reported_at_once(year_copy):
+    def bad(f):
+        f.loc[0, "budget"] = "abc"
+        f.loc[1, "spent"] = "-1"
+    edit_csv(year_copy / "projects.csv", bad)
+    edit_csv(year_copy / "indicators.csv", lambda f: f.loc.__setitem__((0, "direction"), "?"))
+    rows = sorted((e.location.file.rsplit("/", 1)[-1], e.location.row) for e in errors_of(year_copy))
+    assert rows == [("indicators.csv", 2), ("projects.csv", 2), ("projects.csv", 3)]
+
+
+def test_unknown_profile_key(year_copy):
+    with open(year_copy / "profile.yaml", "a", encoding="utf-8") as f:
+        f.write("unitt: x\n")
+    [err] = errors_of(year_copy)
+    assert err.location.file.endswith("profile.yaml") and err.found == "unitt" and "did you mean unit" in err.expected
+
+
+def test_unsafe_yaml_is_refused(year_copy):
+    with open(year_copy / "profile.yaml", "a", encoding="utf-8") as f:
+        f.write("evil: !!python/object/apply:os.system ['echo hi']\n")
+    [err] = errors_of(year_copy)
+    assert "YAML tag refused" in err.message
+
+
+def test_unknown_project_reference(year_copy):
+    def bad(f):
+        f.loc[0, "project"] = "不存在的项目"
+    edit_csv(year_copy / "indicators.csv", bad)
+    errs = errors_of(year_copy)
+    assert any(e.code == "UNKNOWN_PROJECT" and e.location.row == 2 for e in errs)
