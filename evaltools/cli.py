@@ -89,6 +89,39 @@ def evaluate(year: int = typer.Argument(..., help="年度"),
     typer.echo(json.dumps(ev.to_summary(), ensure_ascii=False, indent=2))
 
 
+@app.command()
+@guarded
+def run(years: List[int] = typer.Argument(None, help="年度，可多个 / one or more years"),
+        params: Optional[Path] = typer.Option(None, "--params", help="参数文件 params/<job>.yaml"),
+        data_dir: Optional[str] = typer.Option(None, help="数据目录"),
+        unit: Optional[str] = typer.Option(None, help="单位"),
+        rules: Optional[str] = typer.Option(None, help="规则集"),
+        output_dir: Optional[str] = typer.Option(None, help="输出目录 (default outputs)"),
+        to: Optional[str] = typer.Option(None, "--to", help="输出格式，逗号分隔: html,pdf,xlsx,json")):
+    """生成报告 / run the report notebook and export it to outputs/[unit/]YEAR/."""
+    from .params import job_params, job_to_dict, load_job
+    from .runner import run_report
+
+    base = job_to_dict(load_job(params)) if params else {}
+    overrides = {k: v for k, v in dict(data_dir=data_dir, unit=unit, rules=rules, output_dir=output_dir,
+                                       formats=to).items() if v is not None}
+    targets = years or [base.get("year", 2022)]
+    failed = 0
+    for year in targets:
+        job = job_params({**base, **overrides, "year": year}, source=str(params or "command line"))
+        try:
+            result = run_report(job)
+        except EvaltoolsError as exc:
+            failed += 1
+            typer.echo(f"✗ {year}: {exc}", err=True)
+            if len(targets) == 1:
+                raise typer.Exit(exc.exit_code)
+            continue
+        typer.echo(f"✓ {year}: {result.score:g} 分 {result.grade} → {result.output_dir} ({result.seconds:.1f} s)")
+    if failed:
+        raise typer.Exit(1)
+
+
 def main() -> None:
     app()
 

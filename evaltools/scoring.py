@@ -269,9 +269,9 @@ def score_projects(projects: pd.DataFrame, scored: pd.DataFrame, rules, bands=No
                        _m=s["missing"].astype(int))
     agg = counted.groupby(keys, sort=False).agg(indicator_weight=("_w", "sum"), dropped_weight=("_na", "sum"),
                                                 indicator_score=("_c", "sum"), assessed_indicator_score=("_a", "sum"),
-                                                indicators=("_w", "size"), missing_actuals=("_m", "sum"))
+                                                indicator_count=("_w", "size"), missing_actuals=("_m", "sum"))
     p = p.merge(agg, how="left", left_on=keys, right_index=True)
-    for col in ("indicator_weight", "dropped_weight", "indicator_score", "assessed_indicator_score", "indicators",
+    for col in ("indicator_weight", "dropped_weight", "indicator_score", "assessed_indicator_score", "indicator_count",
                 "missing_actuals"):
         p[col] = p[col].fillna(0.0)
     if rules.not_applicable == "rescale":

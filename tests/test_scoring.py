@@ -149,7 +149,7 @@ def test_execution_capped_and_threshold():
 def test_empty_project_scores_execution_only():
     empty = score_indicators(pd.DataFrame([ind(">=", 1, 1)]).iloc[0:0], RULES)
     p = score_projects(projects_frame(), empty, RULES).iloc[0]
-    assert p["indicators"] == 0 and p["computed_score"] == 9.0
+    assert p["indicator_count"] == 0 and p["computed_score"] == 9.0
 
 
 def test_inputs_are_not_changed():

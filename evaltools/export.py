@@ -1,0 +1,128 @@
+"""Exporters, a registry keyed by format name (as papermill's engines): each turns the executed
+notebook and the evaluation into the bytes of one output file."""
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+from .report import TEMPLATES
+
+
+@dataclass(frozen=True)
+class Exporter:
+    """``fn(nb, ev, done)`` returns the file's bytes; ``done`` holds earlier formats' bytes (pdf reuses html)."""
+
+    name: str
+    filename: str
+    fn: Callable
+    needs: tuple[str, ...] = ()
+
+
+EXPORTERS: dict[str, Exporter] = {}
+
+
+def exporter(name: str, filename: str, needs: tuple[str, ...] = ()):
+    def register(fn):
+        EXPORTERS[name] = Exporter(name, filename, fn, needs)
+        return fn
+    return register
+
+
+def report_css(synthetic: bool = False) -> str:
+    css = (TEMPLATES / "report" / "report.css").read_text(encoding="utf-8")
+    if synthetic:
+        css += ('\n@page { @top-center { content: "合成数据 · 仅供演示 / SYNTHETIC DATA"; color: #a11d1d; '
+                'font-size: 9pt; } }\n')
+    return css
+
+
+@lru_cache(maxsize=1)
+def _html_exporter():
+    from nbconvert import HTMLExporter
+
+    exp = HTMLExporter(template_name="evalreport", extra_template_basedirs=[str(TEMPLATES / "nbconvert")])
+    exp.exclude_input = True
+    exp.exclude_input_prompt = True
+    exp.exclude_output_prompt = True
+    exp.language_code = "zh"
+    return exp
+
+
+def notebook_to_html(nb, synthetic: bool = False) -> str:
+    """The executed notebook as one self-contained zh-CN HTML page (no code, prompts or scripts)."""
+    body, _ = _html_exporter().from_notebook_node(nb, resources={"report_css": report_css(synthetic)})
+    return body
+
+
+@exporter("html", "report.html")
+def _html(nb, ev, done) -> bytes:
+    return notebook_to_html(nb, bool(ev.data.profile.synthetic)).encode("utf-8")
+
+
+@lru_cache(maxsize=1)
+def _font_setup():
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    from .fonts import font_path
+
+    config = FontConfiguration()
+    css = CSS(string=(f'@font-face {{ font-family: "EvalCJK"; src: url("{font_path().as_uri()}"); }}\n'
+                      'html, body, table, th, td, code, figcaption { font-family: "EvalCJK", sans-serif; }\n'
+                      '@media print { html { font-size: 10.5pt; } }'), font_config=config)
+    return config, css
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Print the report HTML to A4 PDF with WeasyPrint, the Noto Sans CJK SC font embedded (subset)."""
+    from weasyprint import HTML
+
+    config, css = _font_setup()
+    return HTML(string=html, base_url=".").write_pdf(stylesheets=[css], font_config=config, presentational_hints=True)
+
+
+@exporter("pdf", "report.pdf", needs=("html",))
+def _pdf(nb, ev, done) -> bytes:
+    html = done.get("html") or _html(nb, ev, done)
+    return html_to_pdf(html.decode("utf-8"))
+
+
+@exporter("xlsx", "自评表.xlsx")
+def _xlsx(nb, ev, done) -> bytes:
+    import tempfile
+
+    from .selfeval_form import write_selfeval_form
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_selfeval_form(ev, Path(tmp) / "自评表.xlsx")
+        return Path(path).read_bytes()
+
+
+@exporter("json", "summary.json")
+def _json(nb, ev, done) -> bytes:
+    return (json.dumps(ev.to_summary(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+@exporter("ipynb", "report.ipynb")
+def _ipynb(nb, ev, done) -> bytes:
+    import nbformat
+
+    buf = io.StringIO()
+    nbformat.write(nb, buf)
+    return buf.getvalue().encode("utf-8")
+
+
+def order(formats) -> list[str]:
+    """Formats in dependency order (html before pdf), unknown names refused."""
+    from .errors import ParamsError
+
+    unknown = [f for f in formats if f not in EXPORTERS]
+    if unknown:
+        raise ParamsError(f"未知的输出格式 / unknown format(s) {', '.join(unknown)}; available: {', '.join(EXPORTERS)}",
+                          key="formats")
+    wanted = list(dict.fromkeys(formats))
+    return sorted(wanted, key=lambda f: (f in ("pdf",), list(EXPORTERS).index(f)))

@@ -1,0 +1,274 @@
+"""The report's content: one function per notebook cell, each returning displayable HTML.
+
+``prepare(...)`` loads the year, evaluates it and builds the view of the report once; the
+section functions render it with Jinja2 (autoescape on: every string from the data is escaped).
+The notebook ``notebooks/self_evaluation.ipynb`` calls these and nothing else.
+"""
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import io
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+
+from . import fmt
+from .evaluate import Evaluation, evaluate
+from .grading import check_bands, describe_band
+from .load import find_source, load_year
+from .params import JobParams, job_params
+from .rules import load_rules
+from .schema import DIRECTION_DISPLAY
+
+TEMPLATES = Path(__file__).parent / "templates"
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+#: Improvement measures suggested for each kind of audit finding (五、改进措施).
+MEASURES = {
+    "COUNT_MISMATCH": "核对报告中的项目、指标和人员数量，使文字表述与所列清单一致。",
+    "SUM_MISMATCH": "核对合计数与分项数，分项之和应等于合计，差额应说明原因。",
+    "RATE_FORMULA": "执行率统一按“支出数 ÷ 预算数”计算；支付上年应付款项的，另行列示扣除后的执行率并说明。",
+    "RATE_MISMATCH": "按数据重新计算报告所述比率，并更正文字。",
+    "STATEMENT_MISMATCH": "统一报告各处对同一数字的表述，以财务数据为准。",
+    "MISSING_ACTUAL": "对没有实际完成值的指标补充统计数据，无法统计的应在年初设定可衡量的指标。",
+    "OVERACHIEVED": "对大幅超额完成的指标分析原因，下一年度按实际能力合理调高年度指标值。",
+    "RANGE_ABOVE": "区间指标实际值远超上限的，应修订指标区间。",
+    "SCORE_DIFFERS": "对评价得分与按数据重算得分不一致的项目，补充打分依据或更正得分。",
+    "GRADE_BANDS_GAP": "修订等级划分表，使各等级首尾相接、不留空档。",
+    "GRADE_BANDS_OVERLAP": "修订等级划分表，消除等级之间的重叠。",
+    "YEAR_IN_TEXT": "更正报告中与评价年度不一致的年份表述。",
+    "SPENT_OVER_BUDGET": "支出超预算的，说明原因（如支付以前年度应付款项）并完善预算编制。",
+    "FULL_MARKS_BELOW_TARGET": "未达目标的指标不应给满分，按完成比例计分。",
+    "GRADE_MISMATCH": "按等级划分表重新确定等级。",
+}
+
+
+@lru_cache(maxsize=1)
+def _env():
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES / "report")), autoescape=select_autoescape(default=True),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(pct=fmt.pct, wan=fmt.wan, num=fmt.num, score=fmt.score)
+    return env
+
+
+def _macro(name: str):
+    return getattr(_env().get_template("sections.html.j2").module, name)
+
+
+class Html:
+    """A piece of report HTML; Jupyter displays it as text/html, so nbconvert exports it as is."""
+
+    def __init__(self, html: str):
+        self.html = str(html)
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __str__(self) -> str:
+        return self.html
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """What the report cells share: the parameters, the evaluation and the view built from it."""
+
+    params: JobParams
+    ev: Evaluation
+    history: pd.DataFrame
+    view: SimpleNamespace = field(repr=False)
+
+
+def _none(x):
+    return None if x is None or (isinstance(x, float) and np.isnan(x)) else x
+
+
+def _shown(value, text, unit, direction=None, high=None) -> str:
+    if text:
+        return str(text)
+    if _none(value) is None:
+        return "—"
+    if direction == "range" and _none(high) is not None:
+        return f"{fmt.num(value)}–{fmt.value(high, unit)}"
+    prefix = DIRECTION_DISPLAY.get(direction, "") if direction in (">=", ">", "<=", "<") else ""
+    return prefix + fmt.value(value, unit)
+
+
+def history(params: JobParams, rules) -> pd.DataFrame:
+    """Totals of every year of this unit found in the data folder up to ``params.year`` (for trends)."""
+    base = Path(params.data_dir) / params.unit if params.unit else Path(params.data_dir)
+    years = sorted({int(p.stem) for p in base.glob("*") if p.stem.isdigit() and int(p.stem) <= params.year
+                    and (p.is_dir() or p.suffix == ".xlsx")})
+    rows = []
+    for year in years:
+        ev = evaluate(load_year(year, params.data_dir, params.unit, with_previous=False), rules)
+        d = ev.data
+        spent = d.budget_lines["spent"].sum() + d.projects["spent"].sum()
+        budget = d.budget_lines["budget"].sum() + d.projects["budget"].sum()
+        rows.append({"year": year, "spent": spent, "budget": budget,
+                     "execution_rate": spent / budget if budget else np.nan, "score": ev.total.score})
+    return pd.DataFrame(rows, columns=["year", "spent", "budget", "execution_rate", "score"])
+
+
+def build_view(ev: Evaluation, source: str, generated: str) -> SimpleNamespace:
+    """Everything the templates show, computed once from the evaluation (no arithmetic in templates
+    beyond sums of already computed parts)."""
+    d, prof = ev.data, ev.data.profile
+    rates = ev.rates
+    findings = ev.findings
+    flagged_subjects = set(findings.loc[findings["severity"] != "info", "subject"])
+
+    def rate(key, subject="部门整体"):
+        hit = rates[(rates["key"] == key) & (rates["subject"] == subject)]
+        return None if hit.empty else _none(float(hit["value"].iloc[0]))
+
+    lines = []
+    for ln in d.budget_lines.itertuples():
+        r = ln.spent / ln.budget if ln.budget else None
+        text = f"{ln.line}预算 {fmt.wan(ln.budget)} 万元，支出 {fmt.wan(ln.spent)} 万元"
+        if _none(ln.prior_year_payables):
+            net = (ln.spent - ln.prior_year_payables) / ln.budget if ln.budget else None
+            text += (f"，其中支付以前年度应付未付款项约 {fmt.wan(ln.prior_year_payables)} 万元；按支出数 ÷ 预算数计算"
+                     f"完成率 {fmt.pct(r)}，扣除该款项后为 {fmt.pct(net)}")
+        else:
+            text += f"，完成率 {fmt.pct(r)}"
+        if _none(ln.stated_rate) is not None and (r is None or abs(ln.stated_rate - r) > 0.5 * 10 ** -fmt.stated_decimals(ln.stated_rate) / 100):
+            text += f"（原报告所述 {fmt.pct(ln.stated_rate, fmt.stated_decimals(ln.stated_rate))}，见附录一）"
+        lines.append(SimpleNamespace(sentence=text + "。"))
+    income = d.income_sources
+    income_text = "；".join(f"{s.source} {fmt.wan(s.amount)} 万元" for s in income.itertuples()) + "。" if len(income) else ""
+
+    budget_table = [SimpleNamespace(name=ln.line, kind=ln.category or "基本支出", budget=ln.budget, spent=ln.spent,
+                                    rate=ln.spent / ln.budget if ln.budget else None, stated=_none(ln.stated_rate), total=False)
+                    for ln in d.budget_lines.itertuples()]
+    budget_table += [SimpleNamespace(name=p.project, kind="项目支出", budget=p.budget, spent=p.spent,
+                                     rate=_none(p.execution_rate), stated=_none(p.stated_rate), total=False)
+                     for p in ev.projects.itertuples()]
+    b_total = sum(r.budget for r in budget_table)
+    s_total = sum(r.spent for r in budget_table)
+    budget_table.append(SimpleNamespace(name="合计", kind="", budget=b_total, spent=s_total,
+                                        rate=s_total / b_total if b_total else None, stated=None, total=True))
+
+    finding_by_subject = findings.groupby("subject")["message"].apply(list).to_dict()
+    projects = []
+    for p in ev.projects.itertuples():
+        rows = ev.indicators[ev.indicators["project"] == p.project]
+        inds = []
+        for i in rows.itertuples():
+            key = f"{p.project} / {i.level3}"
+            deviation = "；".join([x for x in [i.deviation] if x] + finding_by_subject.get(key, []))
+            inds.append(SimpleNamespace(
+                level1=i.level1, level2=i.level2, level3=i.level3, is_part=i.parent is not None,
+                target_shown=_shown(i.target, i.target_text, i.unit, i.direction, i.target_high),
+                actual_shown=_shown(i.actual, i.actual_text, i.unit), completion=_none(i.completion),
+                weight=i.weight, score=i.score, flagged=key in flagged_subjects, deviation_shown=deviation))
+        diff = _none(p.difference)
+        if diff is None:
+            sentence = (f"预算执行率 {fmt.pct(p.execution_rate)}，得 {fmt.score(p.execution_score)} 分；指标得分 "
+                        f"{fmt.score(p.indicator_score)} 分；合计 {fmt.score(p.computed_score)} 分，等级{p.grade or '—'}。")
+        elif abs(diff) <= 0.005:
+            sentence = (f"预算执行率 {fmt.pct(p.execution_rate)}，得 {fmt.score(p.execution_score)} 分；指标得分 "
+                        f"{fmt.score(p.indicator_score)} 分；按数据重算合计 {fmt.score(p.computed_score)} 分，与公布得分一致。")
+        else:
+            sentence = (f"预算执行率 {fmt.pct(p.execution_rate)}，得 {fmt.score(p.execution_score)} 分；指标得分 "
+                        f"{fmt.score(p.indicator_score)} 分；按数据重算合计 {fmt.score(p.computed_score)} 分"
+                        f"（{p.computed_grade or '—'}），较公布得分 {fmt.score(p.published_score)} 分"
+                        f"{'低' if diff > 0 else '高'} {fmt.score(abs(diff))} 分，差异见附录一。")
+        if p.missing_actuals:
+            sentence += f"其中 {int(p.missing_actuals)} 项指标没有实际完成值，按 0 分计。"
+        projects.append(SimpleNamespace(**{k: _none(v) if isinstance(v, float) else v for k, v in p._asdict().items()},
+                                        indicators=inds, sentence=sentence, difference_abs=abs(diff or 0.0)))
+
+    bands = [SimpleNamespace(grade=b["grade"], text=describe_band(b)) for b in ev.rules.grade_bands.to_dict("records")]
+    pub_issues = [i.message.split(" / ")[0] for i in check_bands(d.grade_bands)] if len(d.grade_bands) else []
+    t = ev.total
+    total_sentence = (f"按数据重算，各项目得分的简单平均为 {fmt.score(t.computed_simple)} 分，按预算加权平均为 "
+                      f"{fmt.score(t.computed_weighted)} 分（本报告按{'简单平均' if t.method == 'simple' else '预算加权平均'}），"
+                      f"对应等级{t.computed_grade or '—'}。")
+    counts = findings["severity"].value_counts()
+    problems = findings[findings["severity"] != "info"]
+    measures = []
+    for code in problems["code"].drop_duplicates():
+        if code in MEASURES:
+            measures.append(MEASURES[code])
+    changes = [SimpleNamespace(subject=r.subject, label=r.label, value=_none(r.value))
+               for r in rates[rates["key"].isin(["budget_change", "spending_change"])].itertuples()]
+    return SimpleNamespace(
+        unit=ev.unit, year=ev.year, generated=generated, source=source, profile=prof, rules=ev.rules, total=t,
+        synthetic=bool(prof.synthetic), rate=rate, lines=lines, income_text=income_text, budget_table=budget_table,
+        budget_total=b_total, projects=projects, bands=bands, published_band_issues=pub_issues,
+        total_sentence=total_sentence,
+        total_difference=(t.published - t.computed_score) if _none(t.published) is not None else None,
+        counts=SimpleNamespace(error=int(counts.get("error", 0)), warning=int(counts.get("warning", 0)),
+                               info=int(counts.get("info", 0))),
+        findings=[SimpleNamespace(severity=f.severity, severity_zh=SEVERITY_ZH[f.severity], code=f.code,
+                                  subject=f.subject, message=f.message) for f in findings.itertuples()],
+        audit_problems=[SimpleNamespace(message=m) for m in problems["message"]], audit_measures=measures,
+        team=list(d.team.itertuples()), changes=changes)
+
+
+def prepare(year: int = 2022, unit: str | None = None, data_dir: str = "data", rules: str = "qiaoxi2022",
+            output_dir: str = "outputs", formats=("html", "pdf", "xlsx", "json"), title: str | None = None,
+            **unknown) -> ReportContext:
+    """Validate the parameters (unknown ones are refused), load and evaluate the year, build the view."""
+    params = job_params(dict(year=year, unit=unit, data_dir=data_dir, rules=rules, output_dir=output_dir,
+                             formats=formats, title=title, **unknown))
+    rule_set = load_rules(params.rules)
+    data = load_year(params.year, params.data_dir, params.unit)
+    ev = evaluate(data, rule_set)
+    hist = history(params, rule_set)
+    source = str(find_source(params.year, params.data_dir, params.unit))
+    view = build_view(ev, source, _dt.date.today().isoformat())
+    return ReportContext(params, ev, hist, view)
+
+
+def _section(name: str):
+    def render(ctx: ReportContext) -> Html:
+        return Html(_macro(name)(ctx.view))
+    render.__name__ = name
+    render.__doc__ = f"Render the report's {name!r} section."
+    return render
+
+
+title_block = _section("title_block")
+contents = _section("contents")
+basic = _section("basic")
+work = _section("work")
+results = _section("results")
+conclusion = _section("conclusion")
+problems = _section("problems")
+team = _section("team")
+audit = _section("audit")
+forms = _section("forms")
+
+#: Charts by name → (function of the context, caption). Captions are Chinese; functions return Figures.
+CHART_CAPTIONS = {
+    "budget_vs_spending": "图 1　预算数与支出数（万元）",
+    "execution_rates": "图 2　预算执行率（参考线 100%）",
+    "indicator_completion": "图 3　指标完成率（实际/目标，对数坐标）",
+    "score_composition": "图 4　项目得分构成（按一级指标）",
+    "trends": "图 5　历年支出、执行率与总分",
+}
+
+
+def chart(ctx: ReportContext, name: str, dpi: int = 150) -> Html:
+    """Draw one chart (see :mod:`evaltools.charts`) and return it as an inline PNG figure."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    from . import charts
+
+    charts.use_theme()
+    fig = charts.trends(ctx.history) if name == "trends" else getattr(charts, name)(ctx.ev)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    caption = CHART_CAPTIONS.get(name, name)
+    return Html(_macro("figure")(ctx.view, base64.b64encode(buf.getvalue()).decode("ascii"), caption, caption))

@@ -1,0 +1,129 @@
+"""Running one report: validate, execute the notebook with papermill, export, and move the
+outputs into place atomically. A failure leaves the previous good outputs untouched."""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import RunError
+from .params import JobParams, job_to_dict
+from .paths import inside, safe_component, write_bytes
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK = ROOT / "notebooks" / "self_evaluation.ipynb"
+STAGING_PREFIX = ".tmp-run-"
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What one run produced: its folder, files, score and grade, and how long each step took."""
+
+    year: int
+    unit: str | None
+    output_dir: Path
+    files: tuple[Path, ...]
+    score: float | None
+    grade: str | None
+    seconds: float
+    timings: dict = field(default_factory=dict)
+
+
+def output_dir(params: JobParams) -> Path:
+    """``outputs/[unit/]YEAR`` — each part checked so data can never point outside the output folder."""
+    parts = ([safe_component(params.unit, "unit")] if params.unit else []) + [safe_component(str(params.year), "year")]
+    return inside(params.output_dir, *parts)
+
+
+def _clean_stale(parent: Path) -> None:
+    """Remove staging folders left by runs that were killed (their process no longer exists)."""
+    for stale in parent.glob(f"{STAGING_PREFIX}*"):
+        try:
+            pid = int(stale.name[len(STAGING_PREFIX):].split("-")[0])
+        except ValueError:
+            continue
+        try:
+            os.kill(pid, 0)
+            alive = True
+        except ProcessLookupError:
+            alive = False
+        except PermissionError:
+            alive = True
+        if not alive:
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def execute(params: JobParams, target: Path, notebook: Path = NOTEBOOK, cwd: Path = ROOT):
+    """Execute the report notebook with papermill; returns the executed notebook node.
+
+    On a cell error the executed notebook (with the error) is saved as ``report.failed.ipynb``
+    beside the previous outputs and :class:`RunError` names the cell and the error.
+    """
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    out = target / "report.ipynb"
+    try:
+        return pm.execute_notebook(str(notebook), str(out), parameters=job_to_dict(params), kernel_name="python3",
+                                   cwd=str(cwd), progress_bar=False, log_output=False, report_mode=True)
+    except PapermillExecutionError as exc:
+        raise RunError(f"报告第 {exc.exec_count} 个单元格出错 / cell {exc.exec_count} failed: {exc.ename}: {exc.evalue}",
+                       cell=exc.exec_count, notebook=str(out)) from None
+
+
+def run_report(params: JobParams, *, notebook: Path = NOTEBOOK, cwd: Path = ROOT) -> RunResult:
+    """Validate the data, execute the notebook, export ``params.formats``, then move each file into
+    ``outputs/[unit/]YEAR/`` with an atomic rename. Bad input raises before anything is written."""
+    from . import export
+    from .evaluate import evaluate
+    from .load import load_year
+    from .rules import load_rules
+
+    started = time.perf_counter()
+    timings = {}
+    formats = export.order(["ipynb", *params.formats])
+    ev = evaluate(load_year(params.year, params.data_dir, params.unit), load_rules(params.rules))
+    timings["evaluate"] = time.perf_counter() - started
+    final = output_dir(params)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    _clean_stale(final.parent)
+    stage = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=final.parent))
+    try:
+        t = time.perf_counter()
+        try:
+            nb = execute(params, stage, notebook, cwd)
+        except RunError as exc:
+            failed = stage / "report.ipynb"
+            if failed.exists():
+                final.mkdir(parents=True, exist_ok=True)
+                os.replace(failed, final / "report.failed.ipynb")
+                exc.notebook = str(final / "report.failed.ipynb")
+                exc.args = (f"{exc.args[0]} (executed notebook kept at {exc.notebook})",)
+            raise
+        nb.metadata["title"] = f"{ev.unit} {ev.year} 年度整体支出绩效自评报告"
+        timings["execute"] = time.perf_counter() - t
+        done: dict[str, bytes] = {}
+        for name in formats:
+            t = time.perf_counter()
+            done[name] = export.EXPORTERS[name].fn(nb, ev, done)
+            (stage / export.EXPORTERS[name].filename).write_bytes(done[name])
+            timings[name] = time.perf_counter() - t
+        final.mkdir(parents=True, exist_ok=True)
+        files = []
+        for name in formats:
+            src = stage / export.EXPORTERS[name].filename
+            os.replace(src, final / src.name)  # same filesystem: atomic; a reader sees old or new, never half
+            files.append(final / src.name)
+        stale_failure = final / "report.failed.ipynb"
+        if stale_failure.exists():
+            stale_failure.unlink()
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return RunResult(params.year, params.unit, final, tuple(files), ev.total.score, ev.grade,
+                     time.perf_counter() - started, timings)
+
+
+__all__ = ["run_report", "RunResult", "output_dir", "execute", "write_bytes"]
