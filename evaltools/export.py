@@ -63,26 +63,38 @@ def _html(nb, ev, done) -> bytes:
     return notebook_to_html(nb, bool(ev.data.profile.synthetic)).encode("utf-8")
 
 
-@lru_cache(maxsize=1)
-def _font_setup():
-    from weasyprint import CSS
-    from weasyprint.text.fonts import FontConfiguration
+def subset_cjk_font(text: str) -> bytes:
+    """The Noto Sans CJK SC font cut down to the characters of ``text`` (plus ASCII), with HarfBuzz.
+
+    WeasyPrint would otherwise subset the 16 MB CFF font with fontTools, about 11 s per font
+    and weight; HarfBuzz does it in about 0.3 s, after which WeasyPrint's own subsetting is quick.
+    """
+    import uharfbuzz as hb
 
     from .fonts import font_path
 
-    config = FontConfiguration()
-    css = CSS(string=(f'@font-face {{ font-family: "EvalCJK"; src: url("{font_path().as_uri()}"); }}\n'
-                      'html, body, table, th, td, code, figcaption { font-family: "EvalCJK", sans-serif; }\n'
-                      '@media print { html { font-size: 10.5pt; } }'), font_config=config)
-    return config, css
+    face = hb.Face(hb.Blob.from_file_path(str(font_path())))
+    wanted = hb.SubsetInput()
+    for code in sorted({ord(c) for c in text} | set(range(0x20, 0x7F)) | {0xA0, 0x3000}):
+        wanted.unicode_set.add(code)
+    return hb.subset(face, wanted).blob.data
 
 
 def html_to_pdf(html: str) -> bytes:
-    """Print the report HTML to A4 PDF with WeasyPrint, the Noto Sans CJK SC font embedded (subset)."""
-    from weasyprint import HTML
+    """Print the report HTML to A4 PDF with WeasyPrint, the CJK font (subset) embedded as text."""
+    import tempfile
 
-    config, css = _font_setup()
-    return HTML(string=html, base_url=".").write_pdf(stylesheets=[css], font_config=config, presentational_hints=True)
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    with tempfile.TemporaryDirectory() as tmp:
+        font = Path(tmp) / "EvalCJK-subset.otf"
+        font.write_bytes(subset_cjk_font(html))
+        config = FontConfiguration()
+        css = CSS(string=(f'@font-face {{ font-family: "EvalCJK"; src: url("{font.as_uri()}"); }}\n'
+                          'html, body, table, th, td, code, figcaption { font-family: "EvalCJK", sans-serif; }'),
+                  font_config=config)
+        return HTML(string=html, base_url=tmp).write_pdf(stylesheets=[css], font_config=config)
 
 
 @exporter("pdf", "report.pdf", needs=("html",))
