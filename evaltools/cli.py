@@ -97,10 +97,11 @@ def run(years: List[int] = typer.Argument(None, help="年度，可多个 / one o
         unit: Optional[str] = typer.Option(None, help="单位"),
         rules: Optional[str] = typer.Option(None, help="规则集"),
         output_dir: Optional[str] = typer.Option(None, help="输出目录 (default outputs)"),
-        to: Optional[str] = typer.Option(None, "--to", help="输出格式，逗号分隔: html,pdf,xlsx,json")):
+        to: Optional[str] = typer.Option(None, "--to", help="输出格式，逗号分隔: html,pdf,xlsx,json"),
+        notebook: Optional[Path] = typer.Option(None, help="报告笔记本 (default notebooks/self_evaluation.ipynb)")):
     """生成报告 / run the report notebook and export it to outputs/[unit/]YEAR/."""
     from .params import job_params, job_to_dict, load_job
-    from .runner import run_report
+    from .runner import NOTEBOOK, run_report
 
     base = job_to_dict(load_job(params)) if params else {}
     overrides = {k: v for k, v in dict(data_dir=data_dir, unit=unit, rules=rules, output_dir=output_dir,
@@ -110,7 +111,7 @@ def run(years: List[int] = typer.Argument(None, help="年度，可多个 / one o
     for year in targets:
         job = job_params({**base, **overrides, "year": year}, source=str(params or "command line"))
         try:
-            result = run_report(job)
+            result = run_report(job, notebook=notebook or NOTEBOOK)
         except EvaltoolsError as exc:
             failed += 1
             typer.echo(f"✗ {year}: {exc}", err=True)

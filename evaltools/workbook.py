@@ -7,7 +7,7 @@
 * sheet 「文字材料」: two columns 类别 | 内容, one row per item of a list profile field;
 * one sheet per table of :data:`evaltools.schema.TABLES`, Chinese titles in row 1, every column.
 
-Numbers are written as numbers (every float exactly, see :func:`_set_number`), flags as 是/否,
+Numbers are written as numbers (every float exactly, see :func:`set_number`), flags as 是/否,
 missing values as empty cells, and text always as text: a cell such as ``=HYPERLINK(...)`` is
 stored as a string, never as a formula (no formula injection when the workbook is opened).
 
@@ -184,7 +184,7 @@ def write_workbook(data: YearData, path: str | Path) -> Path:
     The file is written atomically. Raises ValueError for a value Excel cannot hold (control
     characters, text over 32,767 characters, infinite numbers), naming sheet, row and column.
     """
-    path = _xlsx_path(path)
+    path = xlsx_path(path)
     wb = Workbook()
     wb.remove(wb.active)
     profile = data.profile
@@ -227,7 +227,7 @@ def write_workbook(data: YearData, path: str | Path) -> Path:
                         cell.number_format = "0.00%"  # display only: the stored value is unchanged
         _add_validations(ws, name, max(TEMPLATE_ROWS, ws.max_row))
         _finish(ws)
-    _save(wb, path)
+    save_workbook(wb, path)
     return path
 
 
@@ -240,7 +240,7 @@ def write_template(year: int, path: str | Path, unit: str | None = None) -> Path
     lists (rows 2–1000) for 指标性质, 定性等级, 一级指标, 是否适用, 含下限 and 含上限.
     Loading it unfilled reports the missing data as errors.
     """
-    path = _xlsx_path(path)
+    path = xlsx_path(path)
     wb = Workbook()
     wb.remove(wb.active)
     _help_sheet(wb)
@@ -270,20 +270,23 @@ def write_template(year: int, path: str | Path, unit: str | None = None) -> Path
         ws = _sheet(wb, table.sheet, [f.title for f in table.fields])
         _add_validations(ws, name, TEMPLATE_ROWS)
         _finish(ws, min_width=12)
-    _save(wb, path)
+    save_workbook(wb, path)
     return path
 
 
 # ----------------------------------------------------------------------------- cells
+# xlsx_path, is_missing, set_text, set_number, display_width and save_workbook are shared with
+# :mod:`evaltools.selfeval_form` (the 自评表 writer); the private spellings remain as aliases.
 
-def _xlsx_path(path: str | Path) -> Path:
+def xlsx_path(path: str | Path) -> Path:
+    """``path`` as a Path; ValueError unless it ends in ``.xlsx``."""
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise ValueError(f"工作簿文件名应以 .xlsx 结尾 / the workbook name must end in .xlsx: {path}")
     return path
 
 
-def _missing(value) -> bool:
+def is_missing(value) -> bool:
     if value is None:
         return True
     try:
@@ -298,18 +301,18 @@ def _where(cell: Cell) -> str:
 
 def _set(cell: Cell, value, kind: str) -> None:
     """Write one value: empty for missing, 是/否 for flags, numbers as numbers, anything else as text."""
-    if _missing(value):
+    if is_missing(value):
         cell.value = None
         return
     if kind == "bool" or isinstance(value, (bool, np.bool_)):
-        _set_text(cell, YES if bool(value) else NO)
+        set_text(cell, YES if bool(value) else NO)
     elif kind in ("number", "money", "rate", "int") and isinstance(value, (int, float, np.integer, np.floating)):
-        _set_number(cell, value)
+        set_number(cell, value)
     else:
-        _set_text(cell, str(value))
+        set_text(cell, str(value))
 
 
-def _set_text(cell: Cell, text: str) -> None:
+def set_text(cell: Cell, text: str) -> None:
     """Store ``text`` as a string cell, never a formula or an error code (``=…``, ``#N/A``)."""
     if len(text) > MAX_CELL_CHARS:
         raise ValueError(f"{_where(cell)}: 文字超过 Excel 单元格上限 / text longer than "
@@ -322,7 +325,7 @@ def _set_text(cell: Cell, text: str) -> None:
     cell.data_type = "s"  # openpyxl makes '=…' a formula and '#N/A' an error; force plain text
 
 
-def _set_number(cell: Cell, value) -> None:
+def set_number(cell: Cell, value) -> None:
     """Store a number so that it reads back bit for bit.
 
     openpyxl serialises numbers with ``'%.16g'``, which drops the 17th significant digit that
@@ -349,14 +352,15 @@ def _sheet(wb: Workbook, title: str, headers) -> Worksheet:
     ws = wb.create_sheet(title)
     for j, header in enumerate(headers, start=1):
         cell = ws.cell(1, j)
-        _set_text(cell, header)
+        set_text(cell, header)
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
     ws.freeze_panes = "A2"
     return ws
 
 
-def _display_width(text: str) -> int:
+def display_width(text: str) -> int:
+    """Width of ``text`` in Excel character units: wide (CJK, full-width) characters count 2."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
@@ -367,7 +371,7 @@ def _finish(ws: Worksheet, min_width: int = _MIN_WIDTH, sample_rows: int = 500) 
         for row in range(1, min(ws.max_row, sample_rows + 1) + 1):
             value = ws.cell(row, j).value
             if value is not None:
-                widest = max(widest, _display_width(str(value)))
+                widest = max(widest, display_width(str(value)))
         width = min(max(widest + 2, min_width), _MAX_WIDTH)
         ws.column_dimensions[get_column_letter(j)].width = width
         if widest + 2 > _MAX_WIDTH:
@@ -434,7 +438,7 @@ def _help_sheet(wb: Workbook) -> Worksheet:
         ws.append([None] * len(row))
         for j, value in enumerate(row, start=1):
             if value:
-                _set_text(ws.cell(ws.max_row, j), value)
+                set_text(ws.cell(ws.max_row, j), value)
     _finish(ws)
     ws.column_dimensions["C"].width = _MAX_WIDTH
     for (cell,) in ws.iter_rows(min_row=2, min_col=3, max_col=3):
@@ -453,6 +457,12 @@ def _describe(text: str, kind: str, required: bool, column_required: bool = True
     return f"{text}（{'；'.join(notes)}）" if notes else text
 
 
-def _save(wb: Workbook, path: Path) -> None:
+def save_workbook(wb: Workbook, path: Path) -> None:
+    """Save ``wb`` to ``path`` atomically: a failure leaves any previous file untouched."""
     with atomic_write(path, "wb") as handle:
         wb.save(handle)
+
+
+# The former private names of the shared helpers.
+_xlsx_path, _missing, _set_text, _set_number = xlsx_path, is_missing, set_text, set_number
+_display_width, _save = display_width, save_workbook

@@ -1,0 +1,128 @@
+"""The whole pipeline: papermill → nbconvert → WeasyPrint → outputs, and the failure path."""
+from __future__ import annotations
+
+import ctypes
+import json
+import re
+import subprocess
+import sys
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+
+from evaltools.params import job_params
+from evaltools.runner import run_report
+
+pytestmark = pytest.mark.slow
+TITLES = ["一、部门基本情况", "二、自评工作开展情况", "三、部门整体支出绩效目标实现情况及指标分析", "四、评价结论和评价等级",
+          "五、存在的问题及改进措施", "六、评价工作组人员名单", "附录一 数据核查", "附录二 项目支出绩效自评表"]
+
+
+@pytest.fixture(scope="module")
+def run_2022(tmp_path_factory, root):
+    out = tmp_path_factory.mktemp("outputs")
+    return run_report(job_params(dict(year=2022, data_dir=str(root / "data"), output_dir=str(out))))
+
+
+def test_outputs_written(run_2022):
+    names = sorted(p.name for p in run_2022.output_dir.iterdir())
+    assert names == ["report.html", "report.ipynb", "report.pdf", "summary.json", "自评表.xlsx"]
+    assert not list(run_2022.output_dir.parent.glob(".tmp-*"))  # no staging left behind
+
+
+def test_summary_json(run_2022):
+    summary = json.loads((run_2022.output_dir / "summary.json").read_text(encoding="utf-8"))
+    assert summary["overall"]["score"] == 87.0 and summary["overall"]["grade"] == "良好"
+    assert [p["score"] for p in summary["projects"]] == [85.0, 87.0, 88.0]
+    assert summary["rates"]["public_expense_control"] == pytest.approx(28.27 / 29.99)
+
+
+def test_html_is_self_contained_and_complete(run_2022):
+    html = (run_2022.output_dir / "report.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.html["lang"] == "zh-CN"
+    assert soup.title.get_text() == "石家庄市桥西区就业服务中心 2022 年度整体支出绩效自评报告"
+    assert soup.find("script") is None and soup.find("link") is None
+    for tag in soup.find_all(src=True):
+        assert tag["src"].startswith("data:"), tag["src"][:60]
+    assert not re.search(r"(?:src|href)\s*=\s*[\"']?(?:https?:)?//", html)
+    assert "@import" not in html and "url(http" not in html
+    text = soup.get_text(" ", strip=True)
+    for title in TITLES:
+        assert title in text
+    assert "import evaltools" not in html and "report.prepare" not in html   # no code, no prompts
+    assert "In [" not in text and "Traceback" not in html
+    assert len(soup.select("figure.chart img")) == 5
+    assert [a["href"] for a in soup.select("nav.toc a")][:2] == ["#s1", "#s2"]
+    assert "@page" in html and "size: A4" in html
+
+
+def test_pdf_has_chinese_text_and_charts(run_2022):
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(run_2022.output_dir / "report.pdf"))
+    text = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    for title in TITLES:
+        assert title.replace(" ", "") in text.replace(" ", "").replace("\r", "").replace("\n", "")
+    assert "日常公用支出预算29.99万元，支出28.27万元，完成率94.26%" in text.replace(" ", "").replace("\r\n", "")
+    page = pdf[0].render(scale=1).to_pil().convert("L")
+    dark = sum(1 for v in page.getdata() if v < 128)
+    assert dark > 5000   # text was drawn, not an empty page
+    images = sum(1 for i in range(len(pdf)) for obj in pdf[i].get_objects() if obj.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE)
+    assert images == 5
+    fonts = set()
+    for obj in pdf[0].get_objects():
+        if obj.type == pdfium.raw.FPDF_PAGEOBJ_TEXT:
+            font = pdfium.raw.FPDFTextObj_GetFont(obj.raw)
+            name = ctypes.create_string_buffer(256)
+            pdfium.raw.FPDFFont_GetBaseFontName(font, name, 256)
+            fonts.add((name.value.decode().split("+")[-1], pdfium.raw.FPDFFont_GetIsEmbedded(font)))
+    pdf.close()
+    assert fonts and all(embedded == 1 and name.startswith("EvalCJK") for name, embedded in fonts), fonts
+
+
+def test_executed_notebook_kept(run_2022):
+    nb = nbformat.read(run_2022.output_dir / "report.ipynb", as_version=4)
+    params = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert "year = 2022" in params.source
+    assert all(c.get("outputs") is not None for c in nb.cells if c.cell_type == "code")
+
+
+def _broken_notebook(root, tmp_path):
+    nb = nbformat.read(root / "notebooks" / "self_evaluation.ipynb", as_version=4)
+    nb.cells.insert(6, nbformat.v4.new_code_cell('report.chart(ctx, "no_such_chart")'))
+    path = tmp_path / "broken.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def test_failed_cell_keeps_previous_outputs(root, tmp_path, run_2022):
+    import shutil
+
+    from evaltools import RunError
+
+    out = tmp_path / "outputs"
+    shutil.copytree(run_2022.output_dir, out / "2022")
+    before = {p.name: p.read_bytes() for p in (out / "2022").iterdir()}
+    params = job_params(dict(year=2022, data_dir=str(root / "data"), output_dir=str(out)))
+    with pytest.raises(RunError) as info:
+        run_report(params, notebook=_broken_notebook(root, tmp_path))
+    assert "no_such_chart" in str(info.value) and info.value.cell is not None
+    after = {p.name: p.read_bytes() for p in (out / "2022").iterdir() if p.name != "report.failed.ipynb"}
+    assert after == before
+    failed = nbformat.read(out / "2022" / "report.failed.ipynb", as_version=4)
+    assert any(o.get("output_type") == "error" for c in failed.cells for o in c.get("outputs", []))
+    assert not list(out.glob(".tmp-*"))
+
+
+def test_cli_exit_codes(root, tmp_path):
+    cli = [sys.executable, "-m", "evaltools.cli"]
+    broken = _broken_notebook(root, tmp_path)
+    res = subprocess.run(cli + ["run", "2022", "--data-dir", str(root / "data"), "--output-dir", str(tmp_path / "o"),
+                                "--to", "html", "--notebook", str(broken)], capture_output=True, text=True, cwd=root)
+    assert res.returncode == 1 and "Traceback" not in res.stderr
+    assert re.search(r"cell \d+ failed: KeyError", res.stderr) or "no_such_chart" in res.stderr
+    res = subprocess.run(cli + ["run", "2019", "--data-dir", str(root / "data"), "--output-dir", str(tmp_path / "o")],
+                         capture_output=True, text=True, cwd=root)
+    assert res.returncode == 2 and "no data for 2019" in res.stderr and "Traceback" not in res.stderr
