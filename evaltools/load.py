@@ -6,8 +6,8 @@ row and column; after this boundary the rest of evaltools trusts the data.
 """
 from __future__ import annotations
 
+import codecs
 import difflib
-import io
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,12 +34,19 @@ class RawTable:
     file: str
     sheet: str | None = None
     header_row: int = 1
+    #: The frame index of each row kept after blank rows were dropped (set by ``_normalise``).
+    kept: list | None = None
 
     def loc(self, row: int | None = None, column: str | None = None) -> Location:
         return Location(self.file, self.sheet, row, column)
 
     def excel_row(self, index) -> int:
+        """Spreadsheet row (header = ``header_row``) of a row of :attr:`frame`, by its index label."""
         return int(index) + self.header_row + 1
+
+    def data_row(self, position) -> int:
+        """Spreadsheet row of the ``position``-th row of the validated table (blank rows dropped)."""
+        return self.excel_row(self.kept[int(position)] if self.kept is not None else position)
 
 
 # ----------------------------------------------------------------------------- locating data
@@ -90,6 +97,8 @@ def inspect_path(path: str | Path, expected_year: int | None = None) -> tuple[Ye
         profile_raw, raws = _read_folder(path, problems)
     elif path.suffix.lower() in (".xlsx", ".xlsm"):
         profile_raw, raws = _read_workbook(path, problems)
+        if raws is None:  # not a workbook at all, or an empty one: already reported
+            return None, problems
     elif not path.exists():
         problems.add(Location(str(path)), "数据不存在 / no such file or folder",
                      expected="a folder of CSV files with profile.yaml, or an .xlsx workbook")
@@ -125,24 +134,30 @@ def inspect_path(path: str | Path, expected_year: int | None = None) -> tuple[Ye
 # ----------------------------------------------------------------------------- reading
 
 def _read_csv(file: Path, problems: ProblemList) -> pd.DataFrame | None:
-    data = file.read_bytes()
-    if not data.strip():
+    """Every cell as text, streamed: at most MAX_ROWS + 1 rows are parsed, whatever the file size.
+
+    Blank lines are kept as blank rows (dropped later) so that row numbers stay the file's.
+    """
+    if not _has_content(file):
         problems.add(Location(str(file)), "文件是空的 / the file is empty", expected="a header row and data rows")
         return None
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        try:
-            data.decode("gb18030")
-            found = "GBK/GB18030 text (as Excel saves 'CSV' on Chinese Windows)"
-        except UnicodeDecodeError:
-            found = f"bytes that are not UTF-8 (at byte {exc.start})"
-        problems.add(Location(str(file)), "文件编码不是 UTF-8 / the file is not UTF-8", found=found,
+        with open(file, encoding="utf-8-sig", newline="") as handle:
+            blank = 0  # blank lines above the header
+            while True:
+                start = handle.tell()
+                line = handle.readline()
+                if not line or line.strip():
+                    break
+                blank += 1
+            handle.seek(start)
+            frame = pd.read_csv(handle, dtype=str, keep_default_na=False, nrows=MAX_ROWS + 1,
+                                skip_blank_lines=False)
+        frame.attrs["header_row"] = blank + 1
+    except UnicodeDecodeError:
+        problems.add(Location(str(file)), "文件编码不是 UTF-8 / the file is not UTF-8", found=_not_utf8(file),
                      expected="UTF-8: in Excel choose 另存为 → 'CSV UTF-8 (逗号分隔)'", code="ENCODING")
         return None
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, nrows=MAX_ROWS + 1,
-                            skip_blank_lines=True)
     except pd.errors.EmptyDataError:
         problems.add(Location(str(file)), "文件是空的 / the file is empty", expected="a header row and data rows")
         return None
@@ -151,6 +166,42 @@ def _read_csv(file: Path, problems: ProblemList) -> pd.DataFrame | None:
                      expected="the same number of fields on every row")
         return None
     return frame
+
+
+_CHUNK = 1 << 20
+
+
+def _has_content(file: Path) -> bool:
+    """Whether the file holds anything but whitespace (read in chunks, stops at the first)."""
+    with open(file, "rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            if chunk.strip():
+                return True
+    return False
+
+
+def _not_utf8(file: Path) -> str:
+    """What a file that is not UTF-8 looks like: GBK text, or where the first bad byte is."""
+    utf8, gbk = codecs.getincrementaldecoder("utf-8")(), codecs.getincrementaldecoder("gb18030")()
+    offset, bad, is_gbk = 0, None, True
+    with open(file, "rb") as handle:
+        while (chunk := handle.read(_CHUNK)) and (bad is None or is_gbk):
+            if bad is None:
+                try:
+                    utf8.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    bad = offset + exc.start
+            if is_gbk:
+                try:
+                    gbk.decode(chunk)
+                except UnicodeDecodeError:
+                    is_gbk = False
+            offset += len(chunk)
+    if bad is None:  # a character cut short at the end of the file
+        bad = offset
+    if is_gbk:
+        return "GBK/GB18030 text (as Excel saves 'CSV' on Chinese Windows)"
+    return f"bytes that are not UTF-8 (at byte {bad})"
 
 
 def _unreadable() -> pd.DataFrame:
@@ -184,7 +235,7 @@ def _read_folder(path: Path, problems: ProblemList):
         frame = _read_csv(file, problems)
         if frame is None or _too_many(frame, Location(str(file)), problems):
             frame = _unreadable()  # already reported; not "missing" as well
-        raws[name] = RawTable(frame, str(file))
+        raws[name] = RawTable(frame, str(file), header_row=frame.attrs.get("header_row", 1))
     known = {t.file for t in S.TABLES.values()} | {PROFILE_FILE}
     for extra in sorted(p.name for p in path.glob("*.csv")):
         if extra not in known:
@@ -202,8 +253,9 @@ def _read_yaml(file: Path, problems: ProblemList) -> dict | None:
         problems.add(Location(str(file)), "文件编码不是 UTF-8 / the file is not UTF-8",
                      expected="UTF-8 text", code="ENCODING")
         return None
-    except Exception as exc:  # ParamsError from safe_yaml_load carries the reason
-        problems.add(Location(str(file)), str(exc), expected="plain YAML (mappings, lists, text, numbers)")
+    except Exception as exc:  # ParamsError from safe_yaml_load carries the reason (after the file name)
+        problems.add(Location(str(file)), str(exc).removeprefix(f"{file}: "),
+                     expected="plain YAML (mappings, lists, text, numbers)")
         return None
     if data is None:
         problems.add(Location(str(file)), "文件是空的 / the file is empty", expected="unit, year and the report text")
@@ -220,17 +272,18 @@ def _read_workbook(path: Path, problems: ProblemList):
 
     try:
         wb = openpyxl.load_workbook(path, read_only=False, data_only=True)
-    except (BadZipFile, OSError, KeyError, ValueError) as exc:
-        problems.add(Location(str(path)), "无法打开工作簿 / cannot open the workbook", found=str(exc),
+    except Exception as exc:  # noqa: BLE001 - a damaged file fails in many ways (zip, zlib, XML …): report any
+        found = str(exc) if isinstance(exc, (BadZipFile, OSError)) else f"{type(exc).__name__}: {exc}"
+        problems.add(Location(str(path)), "无法打开工作簿 / cannot open the workbook", found=found,
                      expected="an .xlsx file saved by Excel or WPS")
-        return None, {}
+        return None, None
     raws: dict[str, RawTable] = {}
     by_sheet = {t.sheet: t for t in S.TABLES.values()}
     known = set(by_sheet) | {S.PROFILE_SHEET, S.TEXT_SHEET, "说明"}
     if all(ws.max_row <= 1 and ws.max_column <= 1 and ws.cell(1, 1).value is None for ws in wb.worksheets):
         problems.add(Location(str(path)), "工作簿是空的 / the workbook is empty",
                      expected="sheets 「单位概况」, 「项目」, 「绩效指标」 … (run `evaltools template YEAR`)")
-        return None, {}
+        return None, None
     for ws in wb.worksheets:
         if ws.title not in known:
             problems.add(Location(str(path), ws.title), "未知的工作表，已忽略 / unknown sheet ignored",
@@ -251,19 +304,24 @@ def _read_workbook(path: Path, problems: ProblemList):
             frames[ws.title] = _unreadable()
             continue
         rows = list(ws.iter_rows(values_only=True))
-        rows = [r for r in rows if any(c is not None and str(c).strip() != "" for c in r)]
-        if not rows:
+        filled = [i for i, r in enumerate(rows) if any(c is not None and str(c).strip() != "" for c in r)]
+        if not filled:
             problems.add(loc, "工作表是空的 / the sheet is empty", expected="a header row and data rows")
             frames[ws.title] = _unreadable()
             continue
-        header = [clean_text(c) or "" for c in rows[0]]
+        # the first filled row is the header; blank rows below it are kept (dropped later) so that
+        # row numbers stay the sheet's
+        first, last = filled[0], filled[-1]
+        header = [clean_text(c) or "" for c in rows[first]]
         width = max((i + 1 for i, h in enumerate(header) if h), default=0)
-        frame = pd.DataFrame([list(r[:width]) for r in rows[1:]], columns=header[:width], dtype=object)
+        frame = pd.DataFrame([list(r[:width]) for r in rows[first + 1:last + 1]], columns=header[:width],
+                             dtype=object)
+        frame.attrs["header_row"] = first + 1
         frames[ws.title] = frame
     profile_raw = None
     if S.PROFILE_SHEET in frames and frames[S.PROFILE_SHEET].attrs.get("unreadable"):
-        return None, raws
-    if S.PROFILE_SHEET in frames:
+        pass  # already reported; the tables are still checked
+    elif S.PROFILE_SHEET in frames:
         profile_raw = (_profile_from_sheets(frames[S.PROFILE_SHEET], frames.get(S.TEXT_SHEET), path, problems),
                        Location(str(path), S.PROFILE_SHEET))
     else:
@@ -271,7 +329,7 @@ def _read_workbook(path: Path, problems: ProblemList):
                      expected="a sheet with columns 字段 | 值 (unit name, year …)")
     for sheet, table in by_sheet.items():
         if sheet in frames:
-            raws[table.name] = RawTable(frames[sheet], str(path), sheet)
+            raws[table.name] = RawTable(frames[sheet], str(path), sheet, frames[sheet].attrs.get("header_row", 1))
     return profile_raw, raws
 
 
@@ -288,7 +346,7 @@ def _profile_from_sheets(kv: pd.DataFrame, text: pd.DataFrame | None, path: Path
             continue
         name = S.PROFILE_ALIASES.get(key, key)
         out[name] = value
-        out.setdefault("__rows__", {})[name] = i + 2
+        out.setdefault("__rows__", {})[name] = i + kv.attrs.get("header_row", 1) + 1
     if text is not None and len(text.columns) >= 2:
         c0, c1 = text.columns[:2]
         for i, (key, value) in enumerate(zip(text[c0], text[c1])):
@@ -300,7 +358,7 @@ def _profile_from_sheets(kv: pd.DataFrame, text: pd.DataFrame | None, path: Path
             if isinstance(out[name], list):
                 if value is not None:
                     out[name].append(value)
-            out.setdefault("__rows__", {})[name] = i + 2
+            out.setdefault("__rows__", {})[name] = i + text.attrs.get("header_row", 1) + 1
     return out
 
 
@@ -437,6 +495,7 @@ def _normalise(table: S.Table, raw: RawTable, problems: ProblemList) -> pd.DataF
         return _empty(table)
     frame = frame[list(rename)].rename(columns=rename)
     frame = frame.loc[~frame.apply(lambda c: c.map(lambda v: clean_text(v) is None)).all(axis=1)]
+    raw.kept = list(frame.index)
     if len(frame) < table.min_rows:
         problems.add(raw.loc(), "表中没有数据 / the table has no data rows", expected=f"at least {table.min_rows} row(s)")
         return _empty(table)
@@ -483,9 +542,10 @@ def _normalise(table: S.Table, raw: RawTable, problems: ProblemList) -> pd.DataF
                 continue
             row = raw.excel_row(idx) if idx is not None and not (isinstance(idx, float) and np.isnan(idx)) else None
             check = str(case.check)
+            found = repr(case.failure_case)
             if check == "not_nullable":
-                msg, expected = "必填项为空 / a required cell is empty", "a value"
+                msg, expected, found = "必填项为空 / a required cell is empty", "a value", "(empty)"
             else:
                 msg, expected = check, None
-            problems.add(raw.loc(row, titles.get(column, column)), msg, found=repr(case.failure_case), expected=expected)
+            problems.add(raw.loc(row, titles.get(column, column)), msg, found=found, expected=expected)
     return _typed(frame, table)

@@ -44,7 +44,9 @@ def parse_number(value, *, allow_percent: bool = True) -> tuple[float, str | Non
 
 def parse_number_series(series: pd.Series, *, allow_percent: bool = True) -> tuple[pd.Series, pd.Series]:
     """Vectorised fast path for a whole column: returns (numbers, reasons) with reasons NaN where fine."""
-    numbers = pd.to_numeric(series, errors="coerce")
+    # pd.to_numeric reads True as 1: leave true/false cells (an Excel TRUE) to parse_number, which refuses them
+    flags = series.map(lambda v: isinstance(v, (bool, np.bool_))).astype(bool)
+    numbers = pd.to_numeric(series.mask(flags) if flags.any() else series, errors="coerce")
     blank = series.isna() | series.astype(str).str.strip().isin(["", "nan", "None"])
     todo = numbers.isna() & ~blank
     reasons = pd.Series(np.nan, index=series.index, dtype=object)

@@ -26,6 +26,7 @@ def cross_check(tables: dict[str, pd.DataFrame], raws: dict, problems: ProblemLi
     _projects(tables["projects"], raws.get("projects"), problems)
     _budget_lines(tables["budget_lines"], raws.get("budget_lines"), problems)
     _indicators(tables["indicators"], tables["projects"], raws.get("indicators"), problems)
+    _grade_bands(tables["grade_bands"], raws.get("grade_bands"), problems)
 
 
 def _where(raw, idx=None, column=None):
@@ -33,7 +34,7 @@ def _where(raw, idx=None, column=None):
 
     if raw is None:
         return Location("(data)", None, None, column)
-    return raw.loc(raw.excel_row(idx) if idx is not None else None, column)
+    return raw.loc(raw.data_row(idx) if idx is not None else None, column)
 
 
 def _title(name: str, column: str) -> str:
@@ -55,7 +56,7 @@ def _duplicates(name: str, frame: pd.DataFrame, raws: dict, problems: ProblemLis
         label = " / ".join(str(frame.loc[idx, k]) for k in key)
         problems.add(_where(raw, idx, _title(name, key[-1])), "重复 / duplicate entry", found=label,
                      expected=f"each {'+'.join(_title(name, k) for k in key)} once "
-                              f"(first at row {raw.excel_row(first) if raw else first})", code="DUPLICATE")
+                              f"(first at row {raw.data_row(first) if raw else first})", code="DUPLICATE")
 
 
 def _projects(projects: pd.DataFrame, raw, problems: ProblemList) -> None:
@@ -146,5 +147,14 @@ def _indicators(ind: pd.DataFrame, projects: pd.DataFrame, raw, problems: Proble
             problems.add(_where(raw, None, _title("indicators", "weight")),
                          f"分值合计不等于 {FULL_MARKS:g} / weights of 「{project}」 do not add up to {FULL_MARKS:g}",
                          found=f"{total:g} (indicators) + {exec_w[project]:g} (预算执行率) = {full:g}, rows from "
-                               f"{raw.excel_row(first) if raw else first}",
+                               f"{raw.data_row(first) if raw else first}",
                          expected=f"{FULL_MARKS:g}", code="WEIGHTS")
+
+
+def _grade_bands(bands: pd.DataFrame, raw, problems: ProblemList) -> None:
+    """Each published band must have lower ≤ upper; gaps and overlaps between bands are left to the audit
+    (the table records what a report printed, right or wrong)."""
+    for idx in bands.index[bands["lower"] > bands["upper"]]:  # NaN compares False: open ends pass
+        problems.add(_where(raw, idx, _title("grade_bands", "lower")), "等级下限大于上限 / grade band lower > upper",
+                     found=f"{bands.at[idx, 'grade']}: {bands.at[idx, 'lower']:g} > {bands.at[idx, 'upper']:g}",
+                     expected="下限 ≤ 上限 (lower ≤ upper)", code="BAND_ORDER")
