@@ -1,6 +1,6 @@
 """Charts for the report: seaborn theme + matplotlib, with Chinese text in Noto Sans CJK SC.
 
-Every chart function takes an :class:`~evaltools.evaluate.Evaluation` (``trends`` a DataFrame) and
+Every chart function takes an :class:`~evaltools.evaluation.Evaluation` (``trends`` a DataFrame) and
 returns a :class:`matplotlib.figure.Figure`. Figures are built with ``Figure(...)`` directly, not
 through pyplot: nothing is shown, nothing is registered with pyplot, nothing is saved (the caller
 saves, choosing the dpi). Each function applies the report theme only while it builds its figure

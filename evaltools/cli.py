@@ -82,7 +82,7 @@ def evaluate(year: int = typer.Argument(..., help="年度"),
              unit: Optional[str] = typer.Option(None, help="单位"),
              rules: str = typer.Option("qiaoxi2022", help="规则集 (params/rules/<name>.yaml)")):
     """计分、评级并核查，输出 summary JSON / score, grade and audit a year; print the summary as JSON."""
-    from .evaluate import evaluate as run_evaluate
+    from .evaluation import evaluate as run_evaluate
     from .load import load_year
 
     ev = run_evaluate(load_year(year, data_dir, unit), rules)

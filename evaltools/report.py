@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from . import fmt
-from .evaluate import Evaluation, evaluate
+from .evaluation import Evaluation, evaluate
 from .grading import check_bands, describe_band
 from .load import find_source, load_year
 from .params import JobParams, job_params
@@ -99,14 +99,16 @@ def _shown(value, text, unit, direction=None, high=None) -> str:
     return prefix + fmt.value(value, unit)
 
 
-def history(params: JobParams, rules) -> pd.DataFrame:
-    """Totals of every year of this unit found in the data folder up to ``params.year`` (for trends)."""
+def history(params: JobParams, rules, current: Evaluation | None = None) -> pd.DataFrame:
+    """Totals of every year of this unit found in the data folder up to ``params.year`` (for trends);
+    ``current`` is reused for the report's own year."""
     base = Path(params.data_dir) / params.unit if params.unit else Path(params.data_dir)
     years = sorted({int(p.stem) for p in base.glob("*") if p.stem.isdigit() and int(p.stem) <= params.year
                     and (p.is_dir() or p.suffix == ".xlsx")})
     rows = []
     for year in years:
-        ev = evaluate(load_year(year, params.data_dir, params.unit, with_previous=False), rules)
+        ev = current if current is not None and year == current.year else \
+            evaluate(load_year(year, params.data_dir, params.unit, with_previous=False), rules)
         d = ev.data
         spent = d.budget_lines["spent"].sum() + d.projects["spent"].sum()
         budget = d.budget_lines["budget"].sum() + d.projects["budget"].sum()
@@ -221,7 +223,7 @@ def prepare(year: int = 2022, unit: str | None = None, data_dir: str = "data", r
     rule_set = load_rules(params.rules)
     data = load_year(params.year, params.data_dir, params.unit)
     ev = evaluate(data, rule_set)
-    hist = history(params, rule_set)
+    hist = history(params, rule_set, ev)
     source = str(find_source(params.year, params.data_dir, params.unit))
     view = build_view(ev, source, _dt.date.today().isoformat())
     return ReportContext(params, ev, hist, view)
@@ -268,7 +270,7 @@ def chart(ctx: ReportContext, name: str, dpi: int = 150) -> Html:
     charts.use_theme()
     fig = charts.trends(ctx.history) if name == "trends" else getattr(charts, name)(ctx.ev)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    fig.savefig(buf, format="png", dpi=dpi)  # figures use constrained layout
     plt.close(fig)
     caption = CHART_CAPTIONS.get(name, name)
     return Html(_macro("figure")(ctx.view, base64.b64encode(buf.getvalue()).decode("ascii"), caption, caption))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -56,19 +57,64 @@ def _clean_stale(parent: Path) -> None:
             shutil.rmtree(stale, ignore_errors=True)
 
 
-def execute(params: JobParams, target: Path, notebook: Path = NOTEBOOK, cwd: Path = ROOT):
-    """Execute the report notebook with papermill; returns the executed notebook node.
+def skip_slow_optional_imports() -> None:
+    """Keep ``rfc3987_syntax`` out of this process: jsonschema imports it when installed, and it
+    builds a Lark grammar at import (about 1 s of the 1.3 s that importing papermill costs here).
+    nbformat never validates the IRI formats it serves. Called by the runner, never on ``import evaltools``."""
+    if "rfc3987_syntax" not in sys.modules:
+        sys.modules["rfc3987_syntax"] = None  # a None entry makes ``import rfc3987_syntax`` raise ImportError
 
-    On a cell error the executed notebook (with the error) is saved as ``report.failed.ipynb``
-    beside the previous outputs and :class:`RunError` names the cell and the error.
+
+class WarmKernel:
+    """A kernel started before it is needed, with the report's imports already running in it.
+
+    The kernel boots and imports evaltools while this process validates the data and imports
+    papermill; each run still gets its own new kernel, shut down afterwards.
     """
+
+    WARM_UP = "import evaltools.report, evaltools.charts\nevaltools.charts.use_theme()"
+
+    def __init__(self, cwd: Path, log: Path):
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        self._run_sync = run_sync
+        self.log = log
+        self._log_handle = open(log, "wb")
+        self.km = AsyncKernelManager(kernel_name="python3")
+        run_sync(self.km.start_kernel)(cwd=str(cwd), stdout=self._log_handle, stderr=self._log_handle)
+        client = self.km.blocking_client()
+        client.start_channels(iopub=False, stdin=False, hb=False, control=False)
+        client.execute(self.WARM_UP, silent=True, store_history=False)
+        client.stop_channels()
+        client.context.destroy(linger=0)  # the blocking client made a context of its own
+
+    def shutdown(self) -> None:
+        """Stop the kernel and close every socket made on its context (nbclient leaves its client's
+        channels open when it does not own the kernel manager)."""
+        try:
+            if self.km.has_kernel:
+                self._run_sync(self.km.shutdown_kernel)(now=True)
+        finally:
+            self.km.context.destroy(linger=0)
+            self._log_handle.close()
+
+
+def execute(params: JobParams, target: Path, notebook: Path = NOTEBOOK, cwd: Path = ROOT, km=None):
+    """Execute the report notebook with papermill (in ``km`` when given); returns the executed notebook.
+
+    On a cell error :class:`RunError` names the cell and the error; papermill has then written the
+    executed notebook, with the error, to ``target/report.ipynb``.
+    """
+    skip_slow_optional_imports()
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
     out = target / "report.ipynb"
+    extra = {"km": km} if km is not None else {}
     try:
         return pm.execute_notebook(str(notebook), str(out), parameters=job_to_dict(params), kernel_name="python3",
-                                   cwd=str(cwd), progress_bar=False, log_output=False, report_mode=True)
+                                   cwd=str(cwd), progress_bar=False, log_output=False, report_mode=True, **extra)
     except PapermillExecutionError as exc:
         raise RunError(f"报告第 {exc.exec_count} 个单元格出错 / cell {exc.exec_count} failed: {exc.ename}: {exc.evalue}",
                        cell=exc.exec_count, notebook=str(out)) from None
@@ -76,25 +122,33 @@ def execute(params: JobParams, target: Path, notebook: Path = NOTEBOOK, cwd: Pat
 
 def run_report(params: JobParams, *, notebook: Path = NOTEBOOK, cwd: Path = ROOT) -> RunResult:
     """Validate the data, execute the notebook, export ``params.formats``, then move each file into
-    ``outputs/[unit/]YEAR/`` with an atomic rename. Bad input raises before anything is written."""
-    from . import export
-    from .evaluate import evaluate
-    from .load import load_year
-    from .rules import load_rules
+    ``outputs/[unit/]YEAR/`` with an atomic rename. Bad input raises before anything is written.
 
+    The kernel starts first and warms up while this process validates and evaluates the data.
+    """
     started = time.perf_counter()
     timings = {}
-    formats = export.order(["ipynb", *params.formats])
-    ev = evaluate(load_year(params.year, params.data_dir, params.unit), load_rules(params.rules))
-    timings["evaluate"] = time.perf_counter() - started
     final = output_dir(params)
     final.parent.mkdir(parents=True, exist_ok=True)
     _clean_stale(final.parent)
     stage = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=final.parent))
+    kernel = None
     try:
+        kernel = WarmKernel(cwd, stage / "kernel.log")
+        timings["kernel_start"] = time.perf_counter() - started
+
+        from . import export
+        from .evaluation import evaluate
+        from .load import load_year
+        from .rules import load_rules
+
+        t = time.perf_counter()
+        formats = export.order(["ipynb", *params.formats])
+        ev = evaluate(load_year(params.year, params.data_dir, params.unit), load_rules(params.rules))
+        timings["evaluate"] = time.perf_counter() - t
         t = time.perf_counter()
         try:
-            nb = execute(params, stage, notebook, cwd)
+            nb = execute(params, stage, notebook, cwd, km=kernel.km)
         except RunError as exc:
             failed = stage / "report.ipynb"
             if failed.exists():
@@ -103,6 +157,9 @@ def run_report(params: JobParams, *, notebook: Path = NOTEBOOK, cwd: Path = ROOT
                 exc.notebook = str(final / "report.failed.ipynb")
                 exc.args = (f"{exc.args[0]} (executed notebook kept at {exc.notebook})",)
             raise
+        finally:
+            kernel.shutdown()
+            kernel = None
         nb.metadata["title"] = f"{ev.unit} {ev.year} 年度整体支出绩效自评报告"
         timings["execute"] = time.perf_counter() - t
         done: dict[str, bytes] = {}
@@ -120,6 +177,10 @@ def run_report(params: JobParams, *, notebook: Path = NOTEBOOK, cwd: Path = ROOT
         stale_failure = final / "report.failed.ipynb"
         if stale_failure.exists():
             stale_failure.unlink()
+    except BaseException:
+        if kernel is not None:
+            kernel.shutdown()
+        raise
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     return RunResult(params.year, params.unit, final, tuple(files), ev.total.score, ev.grade,
