@@ -12,7 +12,7 @@ from .audit import AuditContext, run_audit
 from .model import YearData
 from .rates import all_rates
 from .rules import RuleSet, load_rules
-from .scoring import composition, department_total, score_indicators, score_projects
+from .scoring import composition, department_total, level1_totals, score_indicators, score_projects
 
 
 @dataclass(frozen=True)
@@ -135,8 +135,9 @@ def evaluate(data: YearData, rules: RuleSet | str = "mof") -> Evaluation:
         rules = load_rules(rules)
     bands = rules.grade_bands
     scored = score_indicators(data.indicators, rules)
-    projects = score_projects(data.projects, scored, rules, bands)
-    comp = composition(scored, projects)
+    totals = level1_totals(scored)
+    projects = score_projects(data.projects, scored, rules, bands, totals)
+    comp = composition(scored, projects, totals)
     total = department_total(projects, data.profile.published_total, rules, bands)
     rates = all_rates(data, rules)
     findings = run_audit(AuditContext(data, rules, rates, scored, projects, total))
