@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import RunError
+from .errors import EvaltoolsError, RunError
 from .params import JobParams, job_to_dict
 from .paths import inside, safe_component, write_bytes
 
@@ -129,6 +129,7 @@ def run_report(params: JobParams, *, notebook: Path = NOTEBOOK, cwd: Path = ROOT
     started = time.perf_counter()
     timings = {}
     final = output_dir(params)
+    created = [d for d in (final.parent, *final.parent.parents) if not d.exists()]
     final.parent.mkdir(parents=True, exist_ok=True)
     _clean_stale(final.parent)
     stage = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=final.parent))
@@ -165,7 +166,12 @@ def run_report(params: JobParams, *, notebook: Path = NOTEBOOK, cwd: Path = ROOT
         done: dict[str, bytes] = {}
         for name in formats:
             t = time.perf_counter()
-            done[name] = export.EXPORTERS[name].fn(nb, ev, done)
+            try:
+                done[name] = export.EXPORTERS[name].fn(nb, ev, done)
+            except EvaltoolsError:
+                raise
+            except Exception as exc:  # an exporter failed: say which, keep the previous outputs
+                raise RunError(f"导出 {name} 失败 / exporting {name} failed: {type(exc).__name__}: {exc}") from exc
             (stage / export.EXPORTERS[name].filename).write_bytes(done[name])
             timings[name] = time.perf_counter() - t
         final.mkdir(parents=True, exist_ok=True)
@@ -180,6 +186,12 @@ def run_report(params: JobParams, *, notebook: Path = NOTEBOOK, cwd: Path = ROOT
     except BaseException:
         if kernel is not None:
             kernel.shutdown()
+        shutil.rmtree(stage, ignore_errors=True)
+        for folder in created:  # folders this run made and left empty (another run may have filled them)
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
         raise
     finally:
         shutil.rmtree(stage, ignore_errors=True)

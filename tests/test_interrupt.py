@@ -1,0 +1,174 @@
+"""Nothing is lost: a run killed with SIGKILL, or one whose export fails, leaves the previous outputs
+byte-identical, no partial file and (after the next run) no staging folder or orphan kernel."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+
+from evaltools import RunError
+import pytest
+
+from evaltools import export
+from evaltools.params import job_params
+from evaltools.runner import STAGING_PREFIX, run_report
+
+pytestmark = pytest.mark.slow
+FORMATS = ["html", "pdf", "xlsx", "json"]
+
+
+@pytest.fixture(scope="module")
+def previous(root, tmp_path_factory) -> Path:
+    """A good run's outputs (outputs/2022/), made once; each test works on its own copy."""
+    out = tmp_path_factory.mktemp("previous")
+    result = run_report(job_params(dict(year=2022, data_dir=str(root / "data"), output_dir=str(out), formats=FORMATS)))
+    return result.output_dir
+
+
+@pytest.fixture()
+def outputs(previous, tmp_path) -> Path:
+    out = tmp_path / "outputs"
+    shutil.copytree(previous, out / "2022")
+    return out
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def _alive(proc: psutil.Process) -> bool:
+    try:
+        return proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def _in_group(pgid: int) -> list[psutil.Process]:
+    found = []
+    for proc in psutil.process_iter():
+        try:
+            if os.getpgid(proc.pid) == pgid and _alive(proc):
+                found.append(proc)
+        except (ProcessLookupError, psutil.NoSuchProcess):
+            pass
+    return found
+
+
+def _wait_for(predicate, timeout: float, what: str, proc: subprocess.Popen):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        if proc.poll() is not None:
+            out, err = proc.communicate()
+            pytest.fail(f"the run ended (exit {proc.returncode}) before {what}:\n{out}\n{err}")
+        time.sleep(0.02)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def _staging(out: Path, pid: int) -> list[Path]:
+    return list(out.glob(f"{STAGING_PREFIX}{pid}-*"))
+
+
+@pytest.mark.parametrize("kill_when", ["executing", "exporting"])
+def test_sigkill_keeps_previous_outputs(root, outputs, kill_when):
+    """Kill the whole process group while the notebook runs (staging holds report.ipynb) or while the
+    PDF is made (staging holds report.html); nothing in outputs/2022 may change."""
+    before = _snapshot(outputs / "2022")
+    proc = subprocess.Popen([sys.executable, "-m", "evaltools.cli", "run", "2022", "--data-dir", str(root / "data"),
+                             "--output-dir", str(outputs), "--to", ",".join(FORMATS)],
+                            cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        stage = _wait_for(lambda: _staging(outputs, proc.pid), 60, "the staging folder", proc)[0]
+        marker = "report.ipynb" if kill_when == "executing" else "report.html"
+        _wait_for(lambda: (stage / marker).exists(), 60, f"{marker} in the staging folder", proc)
+        if kill_when == "executing":
+            time.sleep(0.3)   # a few cells in; the notebook takes about 2 s more
+        family = psutil.Process(proc.pid).children(recursive=True)   # the kernel, in a session of its own
+        if kill_when == "executing":
+            assert any("ipykernel" in " ".join(p.cmdline()) for p in family), [p.cmdline() for p in family]
+        else:
+            assert [p for p in family if _alive(p)] == []   # the kernel is shut down once the notebook has run
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        proc.stdout.close()
+        proc.stderr.close()
+    assert proc.returncode == -signal.SIGKILL
+
+    # the previous outputs: the same files, byte for byte, and nothing else (no partial or temporary file)
+    assert _snapshot(outputs / "2022") == before
+    assert not [p.name for p in (outputs / "2022").iterdir() if p.name.startswith(".tmp")]
+    assert [p.name for p in outputs.iterdir() if p.name != "2022"] == [stage.name]   # the killed run's staging
+
+    # no process of the killed group survives, and its kernel exits too (it polls for its parent, about 1 s)
+    gone, alive = psutil.wait_procs(family, timeout=10)
+    survivors = [(p.pid, p.cmdline()) for p in alive + _in_group(proc.pid) if _alive(p)]
+    for p in alive + _in_group(proc.pid):
+        p.kill()   # do not leave them behind even when the test fails
+    assert survivors == []
+
+    # the next run succeeds, replaces the outputs and removes the dead run's staging folder
+    result = run_report(job_params(dict(year=2022, data_dir=str(root / "data"), output_dir=str(outputs),
+                                        formats=["html", "json"])))
+    assert result.output_dir == (outputs / "2022").resolve()
+    assert not stage.exists()
+    assert [p.name for p in outputs.iterdir()] == ["2022"]
+    after = _snapshot(outputs / "2022")
+    assert sorted(after) == sorted(before)
+    assert after["report.pdf"] == before["report.pdf"] and after["自评表.xlsx"] == before["自评表.xlsx"]  # not asked for
+    assert after["report.ipynb"] != before["report.ipynb"]   # executed again
+
+
+def test_staging_of_a_live_run_is_kept(outputs, root):
+    """_clean_stale removes only staging folders whose process is gone."""
+    live = outputs / f"{STAGING_PREFIX}{os.getpid()}-keep"
+    dead_pid = _dead_pid()
+    dead = outputs / f"{STAGING_PREFIX}{dead_pid}-gone"
+    odd = outputs / f"{STAGING_PREFIX}notapid"
+    for folder in (live, dead, odd):
+        folder.mkdir()
+        (folder / "report.html").write_text("half")
+    from evaltools.runner import _clean_stale
+
+    _clean_stale(outputs)
+    assert live.exists() and odd.exists() and not dead.exists()
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+class Boom(RuntimeError):
+    pass
+
+
+def test_failing_exporter_keeps_previous_outputs(root, outputs, monkeypatch):
+    def boom(nb, ev, done):
+        assert "html" in done   # it runs after the other formats were made
+        raise Boom("the PDF printer broke")
+
+    monkeypatch.setitem(export.EXPORTERS, "pdf", export.Exporter("pdf", "report.pdf", boom, ("html",)))
+    before = _snapshot(outputs / "2022")
+    children = {p.pid for p in psutil.Process().children(recursive=True)}
+    with pytest.raises(RunError, match="exporting pdf failed: Boom: the PDF printer broke") as info:
+        run_report(job_params(dict(year=2022, data_dir=str(root / "data"), output_dir=str(outputs), formats=FORMATS)))
+    assert isinstance(info.value.__cause__, Boom)
+    assert _snapshot(outputs / "2022") == before
+    assert [p.name for p in outputs.iterdir()] == ["2022"]   # no staging folder left
+    time.sleep(0.2)
+    new = [p for p in psutil.Process().children(recursive=True) if p.pid not in children and _alive(p)]
+    assert new == [], [(p.pid, p.cmdline()) for p in new]    # its kernel was shut down
