@@ -89,38 +89,155 @@ def evaluate(year: int = typer.Argument(..., help="年度"),
     typer.echo(json.dumps(ev.to_summary(), ensure_ascii=False, indent=2))
 
 
+def _split_list(text: str | None) -> list[str]:
+    return [x.strip() for x in (text or "").split(",") if x.strip()]
+
+
+def _formats(to: str | None) -> str | None:
+    """``--to html,pdf`` → the formats to write; summary.json is always kept (the index reads it)."""
+    if to is None:
+        return None
+    wanted = _split_list(to)
+    return ",".join(dict.fromkeys([*wanted, "json"]))
+
+
+def _batch_jobs(years, all_, units, data_dir) -> list[tuple]:
+    """The (unit, year) jobs a batch command line asks for."""
+    from .batch import discover
+    from .errors import ParamsError
+
+    found = discover(data_dir) if (all_ or units) else []
+    if all_:
+        jobs = [j for j in found if (not units or j[0] in units) and (not years or j[1] in years)]
+        if units:
+            missing = [u for u in units if u not in {j[0] for j in found}]
+            if missing:
+                raise ParamsError(f"没有这些单位的数据 / no data for unit(s) {', '.join(missing)} under {data_dir}; "
+                                  f"units found: {', '.join(sorted({j[0] for j in found if j[0]})) or '(none)'}",
+                                  key="units")
+        if not jobs:
+            raise ParamsError(f"没有找到要运行的年度 / nothing to run under {data_dir}"
+                              f"{' for years ' + ', '.join(map(str, years)) if years else ''}", key="data_dir")
+        return jobs
+    if units:
+        jobs = []
+        for u in units:
+            unit_years = years or [y for fu, y in found if fu == u]
+            if not unit_years:
+                raise ParamsError(f"单位 {u!r} 没有数据 / no data for unit {u!r} under {data_dir}", key="units")
+            jobs += [(u, y) for y in unit_years]
+        return jobs
+    return [(None, y) for y in years]
+
+
 @app.command()
 @guarded
 def run(years: List[int] = typer.Argument(None, help="年度，可多个 / one or more years"),
+        all_: bool = typer.Option(False, "--all", help="数据目录下的全部单位和年度 / every unit and year under the data folder"),
+        units: Optional[str] = typer.Option(None, "--units", help="单位，逗号分隔 / units, comma-separated (data/<unit>/<year>/)"),
+        unit: Optional[str] = typer.Option(None, help="单位 (data/<unit>/<year>/)"),
+        jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="同时运行的报告数 / reports run at once"),
+        executor: str = typer.Option("process", "--executor", help="批量执行器 / batch executor: process | dask | serial"),
+        scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask 调度器地址 / Dask scheduler address "
+                                                "(tcp://host:8786); default: a local cluster"),
         params: Optional[Path] = typer.Option(None, "--params", help="参数文件 params/<job>.yaml"),
         data_dir: Optional[str] = typer.Option(None, help="数据目录"),
-        unit: Optional[str] = typer.Option(None, help="单位"),
         rules: Optional[str] = typer.Option(None, help="规则集"),
         output_dir: Optional[str] = typer.Option(None, help="输出目录 (default outputs)"),
-        to: Optional[str] = typer.Option(None, "--to", help="输出格式，逗号分隔: html,pdf,xlsx,json"),
-        notebook: Optional[Path] = typer.Option(None, help="报告笔记本 (default notebooks/self_evaluation.ipynb)")):
-    """生成报告 / run the report notebook and export it to outputs/[unit/]YEAR/."""
+        to: Optional[str] = typer.Option(None, "--to", help="输出格式，逗号分隔: html,pdf,xlsx (summary.json 总是写出)"),
+        notebook: Optional[Path] = typer.Option(None, help="报告笔记本 (default notebooks/self_evaluation.ipynb)"),
+        progress: bool = typer.Option(True, "--progress/--no-progress", help="批量运行时显示进度条 (only on a terminal)"),
+        index: bool = typer.Option(True, "--index/--no-index", help="批量运行后写出 outputs/index.html")):
+    """生成报告 / run the report notebook and export it to outputs/<unit>/<year>/ (or outputs/<year>/).
+
+    One year: ``evaltools run 2022``. A batch: ``evaltools run 2021 2022``, ``evaltools run --all``,
+    ``--units A,B``, ``--jobs 2`` (reports at once, each in its own process), ``--executor dask``;
+    a batch ends with a table of every report and writes outputs/index.html. Exit 0 when every
+    report succeeded, 2 when every failure was an input error, else 1.
+    """
     from .params import job_params, job_to_dict, load_job
-    from .runner import NOTEBOOK, run_report
 
     base = job_to_dict(load_job(params)) if params else {}
-    overrides = {k: v for k, v in dict(data_dir=data_dir, unit=unit, rules=rules, output_dir=output_dir,
-                                       formats=to).items() if v is not None}
-    targets = years or [base.get("year", 2022)]
-    failed = 0
-    for year in targets:
-        job = job_params({**base, **overrides, "year": year}, source=str(params or "command line"))
+    overrides = {k: v for k, v in dict(data_dir=data_dir, rules=rules, output_dir=output_dir,
+                                       formats=_formats(to)).items() if v is not None}
+    merged = {**base, **overrides}
+    unit_list = list(dict.fromkeys(_split_list(units) + ([unit] if unit else [])))
+    batch = bool(all_ or units or len(unit_list) > 1 or (years and len(years) > 1) or jobs > 1
+                 or executor != "process" or scheduler)
+    if not batch:
+        year = years[0] if years else merged.get("year", 2022)
+        the_unit = unit_list[0] if unit_list else merged.get("unit")
+        _run_one(job_params({**merged, "year": year, "unit": the_unit}, source=str(params or "command line")), notebook)
+        return
+    from .batch import exit_code, print_summary, run_batch
+
+    base_year = merged.pop("year", None)
+    if not years and not all_ and not units:
+        years = [base_year or 2022]   # e.g. `run --jobs 2` or `--executor dask` alone: the job's year
+    base_unit = merged.pop("unit", None)
+    if base_unit and not unit_list:
+        unit_list = [base_unit]
+    base_params = job_params(merged, source=str(params or "command line"))
+    job_list = _batch_jobs(list(dict.fromkeys(years or [])), all_, unit_list, base_params.data_dir)
+    results = run_batch(job_list, base_params, jobs_n=jobs, executor=executor, scheduler=scheduler,
+                        progress=progress, notebook=notebook)
+    print_summary(results, base_params.output_dir)
+    if index:
+        from .index import write_index
+
         try:
-            result = run_report(job, notebook=notebook or NOTEBOOK)
-        except EvaltoolsError as exc:
-            failed += 1
-            typer.echo(f"✗ {year}: {exc}", err=True)
-            if len(targets) == 1:
-                raise typer.Exit(exc.exit_code)
-            continue
-        typer.echo(f"✓ {year}: {result.score:g} 分 {result.grade} → {result.output_dir} ({result.seconds:.1f} s)")
-    if failed:
-        raise typer.Exit(1)
+            typer.echo(f"索引 / index: {write_index(results, base_params.output_dir)}")
+        except Exception as exc:  # noqa: BLE001 - the reports are written; say why the index is not
+            typer.echo(f"错误 / error: 索引未写出 / index not written: {type(exc).__name__}: {exc}", err=True)
+            raise typer.Exit(1)
+    code = exit_code(results)
+    if code:
+        raise typer.Exit(code)
+
+
+def _run_one(job, notebook: Optional[Path]) -> None:
+    """One report in this process, as before batches existed: a ✓ line, or the error and its exit code."""
+    from .runner import NOTEBOOK, run_report
+
+    label = f"{job.unit}/{job.year}" if job.unit else str(job.year)
+    try:
+        result = run_report(job, notebook=notebook or NOTEBOOK)
+    except EvaltoolsError as exc:
+        typer.echo(f"✗ {label}: {exc}", err=True)
+        raise typer.Exit(exc.exit_code)
+    from .fmt import score as fmt_score
+
+    score = fmt_score(result.score)
+    typer.echo(f"✓ {label}: {score} 分 {result.grade or '—'} → {result.output_dir} ({result.seconds:.1f} s)")
+
+
+@app.command()
+@guarded
+def index(output_dir: Path = typer.Argument(Path("outputs"), help="输出目录 / output folder")):
+    """重写报告索引 / rewrite OUTPUT_DIR/index.html from every summary.json under it."""
+    from .index import write_index
+
+    typer.echo(f"索引 / index: {write_index(output_dir)}")
+
+
+@app.command()
+@guarded
+def synthetic(out_dir: Path = typer.Argument(..., help="输出的数据目录 / data folder to write (OUT/<unit>/<year>/)"),
+              units: int = typer.Option(3, "--units", min=1, help="单位数 / number of units"),
+              years: int = typer.Option(4, "--years", min=1, help="年度数 / number of years"),
+              indicators: int = typer.Option(12, "--indicators", help="每个项目的计分指标数 / scored indicators per project (3–60)"),
+              seed: int = typer.Option(0, "--seed", help="随机种子：同一种子写出相同的数据 / random seed"),
+              start_year: int = typer.Option(2020, "--start-year", help="第一个年度 / first year"),
+              rules: str = typer.Option("qiaoxi2022", help="发布得分和等级所用的规则集 / rule set for the published grades")):
+    """写出合成数据（合成数据，仅供演示）/ write synthetic data in the input format, every year checked."""
+    from .synthetic import generate
+
+    result = generate(out_dir, units=units, years=years, indicators=indicators, seed=seed,
+                      start_year=start_year, rules=rules)
+    for folder in result.units:
+        typer.echo(f"{out_dir / folder}: {result.years[0]}–{result.years[-1]}（{result.names[folder]}）")
+    typer.echo(f"已写出 / written: {len(result.jobs)} 个单位年度 / unit-years, 均已通过核验 / all pass `evaltools check`. "
+               f"运行 / run: evaltools run --all --data-dir {out_dir}")
 
 
 def main() -> None:

@@ -1,0 +1,323 @@
+"""Benchmark: evaltools against the papermill + nbconvert floor. Not a test — it prints a table.
+
+    python bench/run.py [--reps N] [--quick] [--json PATH]
+
+Figures (each the median of ``--reps`` repetitions; ``--quick`` = one repetition):
+
+* floor — the ``papermill`` command on an empty parameterised notebook (one parameters cell
+  ``year = 2022``, kernel python3) plus ``jupyter nbconvert --to html --no-input`` on its output;
+* the 2022 report to HTML (``evaltools run 2022 --to html``), then HTML + PDF, as ratios to the floor;
+* 8 synthetic years of one unit: ``evaltools run --all --jobs 1`` vs ``--jobs 2`` (HTML): the
+  speed-up, and the cost per report inside the batch (total / 8) as a ratio to the floor;
+* scoring 10,000 units × 100 indicators = 1,000,000 rows (``generate_frames``): wall time of
+  score_indicators + score_projects + composition, peak memory (tracemalloc peak and the
+  ``getrusage`` max-RSS growth), in a child process so that the measurement is clean;
+* PDF export alone for the 2022 report (``evaltools.export.html_to_pdf`` on its HTML).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = ROOT / ".venv" / "bin"
+GB = 1024 ** 3
+
+
+def tool(name: str) -> list[str]:
+    """A command-line tool of the project's venv (as a user runs it), else the one on PATH."""
+    path = VENV_BIN / name
+    if path.exists():
+        return [str(path)]
+    found = shutil.which(name)
+    if found:
+        return [found]
+    if name == "evaltools":
+        return [sys.executable, "-m", "evaltools.cli"]
+    raise SystemExit(f"bench: {name} not found (run `make setup` first)")
+
+
+def machine() -> dict:
+    model = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.lower().startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        model = platform.processor() or "unknown"
+    try:
+        nproc = len(os.sched_getaffinity(0))
+    except AttributeError:
+        nproc = os.cpu_count()
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (float("nan"),) * 3
+    return {"nproc": nproc, "cpu": model, "python": platform.python_version(), "platform": platform.platform(),
+            "load_before": [round(x, 2) for x in load]}
+
+
+def run(cmd: list[str], cwd: Path = ROOT) -> float:
+    """Seconds a command takes; raises with its stderr when it fails."""
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    started = time.perf_counter()
+    res = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env)
+    seconds = time.perf_counter() - started
+    if res.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd[:4])} … exited {res.returncode}: {res.stderr.strip()[-800:]}")
+    return seconds
+
+
+def median(fn, reps: int) -> tuple[float, list[float]]:
+    times = [fn() for _ in range(reps)]
+    return statistics.median(times), times
+
+
+# ----------------------------------------------------------------------------- the figures
+
+def empty_notebook(path: Path) -> Path:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("year = 2022")
+    cell.metadata["tags"] = ["parameters"]
+    nb.cells = [cell]
+    nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+    nb.metadata["language_info"] = {"name": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+def floor(tmp: Path, reps: int) -> dict:
+    src = empty_notebook(tmp / "empty.ipynb")
+    out = tmp / "empty-out.ipynb"
+    parts = {"papermill": [], "nbconvert": []}
+
+    def once() -> float:
+        a = run(tool("papermill") + [str(src), str(out), "-p", "year", "2022", "-k", "python3", "--no-progress-bar"], tmp)
+        b = run(tool("jupyter") + ["nbconvert", "--to", "html", "--no-input", str(out)], tmp)
+        parts["papermill"].append(a)
+        parts["nbconvert"].append(b)
+        return a + b
+
+    once()                      # warm-up, not counted: OS file cache, kernel spec lookup, font cache
+    parts["papermill"].clear()
+    parts["nbconvert"].clear()
+    total, times = median(once, reps)
+    return {"floor": total, "floor_runs": times, "papermill": statistics.median(parts["papermill"]),
+            "nbconvert": statistics.median(parts["nbconvert"])}
+
+
+def report(tmp: Path, reps: int, formats: str, warm_up: bool = False) -> float:
+    def once() -> float:
+        out = Path(tempfile.mkdtemp(prefix="out-", dir=tmp))
+        return run(tool("evaltools") + ["run", "2022", "--data-dir", str(ROOT / "data"), "--output-dir", str(out),
+                                        "--to", formats])
+    if warm_up:
+        once()                  # not counted, as for the floor
+    return median(once, reps)[0]
+
+
+def batch(tmp: Path, reps: int, years: int = 8) -> dict:
+    sys.path.insert(0, str(ROOT))
+    from evaltools.synthetic import generate
+
+    data = tmp / "batch-data"
+    generate(data, units=1, years=years, indicators=12, seed=0)
+
+    def jobs(n: int) -> float:
+        out = Path(tempfile.mkdtemp(prefix=f"batch{n}-", dir=tmp))
+        return run(tool("evaltools") + ["run", "--all", "--data-dir", str(data), "--output-dir", str(out),
+                                        "--jobs", str(n), "--to", "html", "--no-progress"])
+    one = median(lambda: jobs(1), reps)[0]
+    two = median(lambda: jobs(2), reps)[0]
+    return {"years": years, "jobs1": one, "jobs2": two, "speedup": one / two}
+
+
+def scoring(tmp: Path, reps: int, units: int = 10_000, per_unit: int = 100) -> dict:
+    """Frames are made and pickled here; the child only loads them (a small, steady peak) and then
+    measures scoring alone: max-RSS growth, wall time (untraced), then the tracemalloc peak."""
+    sys.path.insert(0, str(ROOT))
+    import pandas as pd
+
+    from evaltools.synthetic import generate_frames
+
+    ind, proj = generate_frames(units, per_unit, seed=0)
+    frames = tmp / "frames.pkl"
+    pd.to_pickle((ind, proj), frames)
+    rows = len(ind)
+    del ind, proj
+    res = subprocess.run([sys.executable, __file__, "--_score-child", str(frames), "--reps", str(reps)],
+                         capture_output=True, text=True, cwd=ROOT)
+    if res.returncode != 0:
+        raise RuntimeError(res.stderr.strip()[-800:])
+    return {"rows": rows, **json.loads(res.stdout.strip().splitlines()[-1])}
+
+
+def _score_child(frames: str, reps: int) -> None:
+    import gc
+    import resource
+    import tracemalloc
+
+    import pandas as pd
+
+    from evaltools.rules import load_rules
+    from evaltools.scoring import composition, score_indicators, score_projects
+
+    rules = load_rules("mof")
+    ind, proj = pd.read_pickle(frames)
+
+    def once():
+        scored = score_indicators(ind, rules)
+        projects = score_projects(proj, scored, rules, rules.grade_bands)
+        comp = composition(scored, projects)
+        return scored, projects, comp
+
+    small_ind, small_proj = ind.head(1000), proj.head(10)   # warm up imports and caches on a small table
+    score_projects(small_proj, score_indicators(small_ind, rules), rules, rules.grade_bands)
+    gc.collect()
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024   # KiB on Linux
+    times = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        out = once()
+        times.append(time.perf_counter() - t)
+        del out
+        gc.collect()
+    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    tracemalloc.start()
+    out = once()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(json.dumps({"seconds": statistics.median(times), "runs": times, "tracemalloc_peak": peak,
+                      "maxrss_delta": rss_after - rss_before, "maxrss": rss_after,
+                      "scored_projects": int(len(out[1]))}))
+
+
+def pdf_export(tmp: Path, reps: int) -> dict:
+    out = tmp / "pdf-src"
+    run(tool("evaltools") + ["run", "2022", "--data-dir", str(ROOT / "data"), "--output-dir", str(out), "--to", "html"])
+    html = out / "2022" / "report.html"
+    code = ("import json, sys, time\n"
+            "t = time.perf_counter()\n"
+            "from evaltools.export import html_to_pdf\n"
+            "imports = time.perf_counter() - t\n"
+            "html = open(sys.argv[1], encoding='utf-8').read()\n"
+            "times = []\n"
+            f"for _ in range({max(reps, 1) + 1}):\n"
+            "    s = time.perf_counter(); pdf = html_to_pdf(html); times.append(time.perf_counter() - s)\n"
+            "warm = sorted(times[1:])[len(times[1:]) // 2]\n"
+            "print(json.dumps({'imports': imports, 'first': times[0], 'warm': warm, 'bytes': len(pdf)}))\n")
+    res = subprocess.run([sys.executable, "-c", code, str(html)], capture_output=True, text=True, cwd=ROOT)
+    if res.returncode != 0:
+        raise RuntimeError(res.stderr.strip()[-800:])
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+# ----------------------------------------------------------------------------- the table
+
+def table(figures: dict) -> list[tuple[str, str, str, str]]:
+    f = figures
+    rows = []
+
+    def add(name, value, target="—", ok=None):
+        rows.append((name, value, target, "—" if ok is None else ("✓" if ok else "✗")))
+
+    fl = f.get("floor", {}).get("floor")
+    if fl:
+        add("floor: papermill + nbconvert (empty notebook)", f"{fl:.2f} s")
+        add("  papermill command alone", f"{f['floor']['papermill']:.2f} s")
+        add("  nbconvert --to html --no-input alone", f"{f['floor']['nbconvert']:.2f} s")
+    for key, name, target in (("html", "2022 report → HTML", 1.0), ("html_pdf", "2022 report → HTML + PDF", 1.3)):
+        v = f.get(key)
+        if isinstance(v, (int, float)):
+            add(name, f"{v:.2f} s")
+            if fl:
+                add(f"  {name} / floor", f"{v / fl:.2f}×", f"≤ {target}×", v / fl <= target)
+    b = f.get("batch")
+    if isinstance(b, dict):
+        n = b["years"]
+        add(f"batch {n} years, --jobs 1 (HTML)", f"{b['jobs1']:.2f} s")
+        add(f"batch {n} years, --jobs 2 (HTML)", f"{b['jobs2']:.2f} s")
+        add("  speed-up at 2 jobs", f"{b['speedup']:.2f}×", "≥ 1.7×", b["speedup"] >= 1.7)
+        if fl:
+            per2, per1 = b["jobs2"] / n, b["jobs1"] / n
+            add(f"  per report in batch (--jobs 2, total/{n}) / floor", f"{per2:.2f} s = {per2 / fl:.2f}×", "≤ 0.6×",
+                per2 / fl <= 0.6)
+            add(f"  per report in batch (--jobs 1, total/{n}) / floor", f"{per1:.2f} s = {per1 / fl:.2f}×")
+    s = f.get("scoring")
+    if isinstance(s, dict):
+        add(f"scoring {s['rows']:,} rows (indicators + projects + composition)", f"{s['seconds']:.2f} s", "≤ 2 s",
+            s["seconds"] <= 2.0)
+        add("  tracemalloc peak", f"{s['tracemalloc_peak'] / GB:.2f} GB", "≤ 1 GB", s["tracemalloc_peak"] <= GB)
+        add("  max RSS growth (getrusage)", f"{s['maxrss_delta'] / GB:.2f} GB", "≤ 1 GB", s["maxrss_delta"] <= GB)
+        add("  max RSS of the child (frames loaded)", f"{s['maxrss'] / GB:.2f} GB")
+    p = f.get("pdf")
+    if isinstance(p, dict):
+        add("PDF export alone (html_to_pdf), warm", f"{p['warm']:.2f} s")
+        add("  first call in a new process (+ imports)", f"{p['first']:.2f} s (+ {p['imports']:.2f} s)")
+    for key, value in f.items():
+        if isinstance(value, str) and value.startswith("failed"):
+            add(key, value, "", False)
+    return rows
+
+
+def print_table(rows) -> None:
+    widths = [max(len(r[i]) for r in rows + [("figure", "value", "target", "ok")]) for i in range(4)]
+    line = lambda r: " | ".join(c.ljust(w) for c, w in zip(r, widths))  # noqa: E731
+    print(line(("figure", "value", "target", "ok")))
+    print("-+-".join("-" * w for w in widths))
+    for r in rows:
+        print(line(r))
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--reps", type=int, default=3, help="repetitions per figure (median); default 3")
+    ap.add_argument("--quick", action="store_true", help="one repetition of everything")
+    ap.add_argument("--json", type=Path, help="also save the figures as JSON here")
+    ap.add_argument("--only", help="comma-separated subset: floor,html,html_pdf,batch,scoring,pdf")
+    ap.add_argument("--_score-child", dest="score_child", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    reps = 1 if args.quick else max(1, args.reps)
+    if args.score_child:
+        _score_child(args.score_child, reps)
+        return 0
+    info = machine()
+    print(f"machine: {info['nproc']} CPU(s), {info['cpu']}, Python {info['python']} ({info['platform']})")
+    print(f"load average before: {' '.join(map(str, info['load_before']))} (other work on the machine skews every figure)")
+    print(f"repetitions per figure: {reps} (median)\n", flush=True)
+    wanted = set((args.only or "floor,html,html_pdf,batch,scoring,pdf").split(","))
+    figures: dict = {}
+    steps = [("floor", lambda t: floor(t, reps)), ("html", lambda t: report(t, reps, "html", warm_up=True)),
+             ("html_pdf", lambda t: report(t, reps, "html,pdf")), ("batch", lambda t: batch(t, reps)),
+             ("scoring", lambda t: scoring(t, reps)), ("pdf", lambda t: pdf_export(t, reps))]
+    with tempfile.TemporaryDirectory(prefix="evaltools-bench-") as tmp:
+        for name, step in steps:
+            if name not in wanted:
+                continue
+            print(f"… {name}", file=sys.stderr, flush=True)
+            started = time.perf_counter()
+            try:
+                figures[name] = step(Path(tmp))
+            except Exception as exc:  # noqa: BLE001 - report the failure in the table and go on
+                figures[name] = f"failed: {type(exc).__name__}: {exc}"
+            print(f"  {name}: {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
+    print_table(table(figures))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({"machine": info, "reps": reps, "figures": figures}, ensure_ascii=False,
+                                        indent=2) + "\n", encoding="utf-8")
+        print(f"\nsaved: {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,183 @@
+"""Batches: discovery, the executor registry, whole synthetic sets through the command line (process
+pool, 2 at a time), a broken year that does not stop the others, and the Dask path."""
+from __future__ import annotations
+
+import json
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from bs4 import BeautifulSoup
+
+from evaltools import batch, synthetic
+from evaltools.batch import BatchResult, discover, exit_code, run_batch
+from evaltools.errors import ParamsError
+
+CLI = [sys.executable, "-m", "evaltools.cli"]
+
+
+# ----------------------------------------------------------------------------- discovery (fast)
+
+def test_discover_synthetic_tree(tmp_path):
+    ds = synthetic.generate(tmp_path / "data", units=2, years=3, indicators=4, seed=2)
+    assert discover(ds.root) == sorted(ds.jobs)
+
+
+def test_discover_every_layout(tmp_path):
+    data = tmp_path / "data"
+    for d in ("2021", "2022", "A/2020", "B单位/2019", "notes", ".git/2020", "A/drafts", "_old/2018"):
+        (data / d).mkdir(parents=True)
+    for f in ("2022.xlsx", "2023.xlsx", "A/2021.xlsx", "README.md", "~$2024.xlsx", "2025.csv", "A/2020.xlsx",
+              "notes/readme.txt"):
+        (data / f).write_bytes(b"")
+    assert discover(data) == [(None, 2021), (None, 2022), (None, 2023), ("A", 2020), ("A", 2021), ("B单位", 2019)]
+    with pytest.raises(ParamsError):
+        discover(tmp_path / "missing")
+
+
+def test_repository_data():
+    assert discover(Path(__file__).parent.parent / "data") == [(None, 2022)]
+
+
+# ----------------------------------------------------------------------------- pieces (fast)
+
+def test_executors_are_a_registry():
+    assert isinstance(batch.EXECUTORS, dict) and {"process", "dask", "serial"} <= set(batch.EXECUTORS)
+    with pytest.raises(ParamsError, match="unknown executor"):
+        run_batch([(None, 2022)], {}, executor="threads")
+    with pytest.raises(ParamsError, match="format"):
+        run_batch([(None, 2022)], {"formats": ["html", "docx"]}, executor="serial")
+    with pytest.raises(ParamsError, match="scheduler"):
+        run_batch([(None, 2022)], {}, executor="process", scheduler="tcp://localhost:8786")
+    assert run_batch([], {}) == []
+
+
+def test_result_is_plain_and_picklable():
+    r = BatchResult(2022, "单位", False, error="x", exit_code=2)
+    assert pickle.loads(pickle.dumps(r)) == r and r.input_error and r.label == "单位/2022"
+
+
+def test_exit_code():
+    ok = BatchResult(2022, None, True, 87.0, "良好")
+    data = BatchResult(2021, None, False, error="no data", exit_code=2)
+    run = BatchResult(2020, None, False, error="cell 3 failed", exit_code=1)
+    assert exit_code([ok]) == 0 and exit_code([]) == 0
+    assert exit_code([ok, data]) == 2 and exit_code([data, run]) == 1 and exit_code([run]) == 1
+
+
+def test_to_keeps_json():
+    from evaltools.cli import _formats
+
+    assert _formats("html,pdf") == "html,pdf,json" and _formats("json,html") == "json,html"
+    assert _formats(None) is None
+
+
+# ----------------------------------------------------------------------------- whole batches (slow)
+
+@pytest.fixture(scope="module")
+def full_batch(tmp_path_factory):
+    """3 units × 4 years of synthetic data through `evaltools run --all --jobs 2 --to html,json`."""
+    root = tmp_path_factory.mktemp("batch")
+    ds = synthetic.generate(root / "data", units=3, years=4, indicators=8, seed=11)
+    out = root / "outputs"
+    res = subprocess.run(CLI + ["run", "--all", "--data-dir", str(ds.root), "--output-dir", str(out),
+                                "--jobs", "2", "--to", "html,json"], capture_output=True, text=True, cwd=root)
+    return ds, out, res
+
+
+@pytest.mark.slow
+def test_full_batch_writes_every_report_and_the_index(full_batch):
+    ds, out, res = full_batch
+    assert res.returncode == 0, res.stderr
+    assert "Traceback" not in res.stderr + res.stdout
+    for unit, year in ds.jobs:
+        folder = out / unit / str(year)
+        assert sorted(p.name for p in folder.iterdir()) == ["report.html", "report.ipynb", "summary.json"]
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        assert summary["synthetic"] is True and summary["year"] == year and summary["unit"] == ds.names[unit]
+        html = (folder / "report.html").read_text(encoding="utf-8")
+        assert "合成数据" in BeautifulSoup(html, "html.parser").select_one(".synthetic-banner").get_text()
+    assert not list(out.rglob(".tmp-*"))
+    assert "12/12" in res.stdout and all(u in res.stdout for u in ds.units)   # the closing table
+    soup = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "html.parser")
+    hrefs = {unquote(a["href"]) for a in soup.find_all("a") if not a["href"].startswith("#")}
+    for unit, year in ds.jobs:
+        assert f"{unit}/{year}/report.html" in hrefs and f"{unit}/{year}/summary.json" in hrefs
+    assert all((out / h).is_file() for h in hrefs)
+    assert soup.find("script") is None and len(soup.find_all("img")) == 3      # a trend chart per unit
+    assert all(img["src"].startswith("data:image/png;base64,") for img in soup.find_all("img"))
+    assert soup.get_text().count("合成数据") >= 3
+
+
+@pytest.mark.slow
+def test_broken_year_does_not_stop_the_others(tmp_path):
+    ds = synthetic.generate(tmp_path / "data", units=2, years=2, indicators=4, seed=5)
+    broken_unit = ds.units[1]
+    (ds.path(broken_unit, 2021) / "projects.csv").write_text('project,budget\n"unterminated,1\n', encoding="utf-8")
+    out = tmp_path / "outputs"
+    res = subprocess.run(CLI + ["run", "--all", "--data-dir", str(ds.root), "--output-dir", str(out),
+                                "--jobs", "2", "--to", "html"], capture_output=True, text=True, cwd=tmp_path)
+    assert res.returncode == 2, res.stdout + res.stderr        # the only failure is an input error
+    assert "Traceback" not in res.stderr + res.stdout
+    assert f"✗ {broken_unit}/2021" in res.stderr and "projects.csv" in res.stderr
+    assert "3/4" in res.stdout
+    for unit, year in ds.jobs:
+        if (unit, year) != (broken_unit, 2021):
+            assert (out / unit / str(year) / "report.html").is_file()
+            assert (out / unit / str(year) / "summary.json").is_file()   # --to html still writes json
+    assert not (out / broken_unit / "2021" / "report.html").exists()
+    soup = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "html.parser")
+    failed = soup.select("tr.failed")
+    assert len(failed) == 1 and "projects.csv" in failed[0].get_text()
+
+
+@pytest.mark.slow
+def test_dask_local_cluster_gives_the_same_outputs(full_batch, tmp_path):
+    ds, out, _ = full_batch
+    unit = ds.units[0]
+    jobs = [(unit, 2022), (unit, 2023)]
+    dask_out = tmp_path / "dask-outputs"
+    results = run_batch(jobs, {"data_dir": str(ds.root), "output_dir": str(dask_out), "formats": ["html", "json"]},
+                        jobs_n=2, executor="dask", progress=False)
+    assert [r.ok for r in results] == [True, True], [r.error for r in results]
+    assert [(r.unit, r.year) for r in results] == jobs
+    assert len({r.worker for r in results}) >= 1
+    for r, (u, y) in zip(results, jobs):
+        dask_dir, process_dir = dask_out / u / str(y), out / u / str(y)
+        assert Path(r.output_dir) == dask_dir.resolve()
+        assert sorted(p.name for p in dask_dir.iterdir()) == sorted(p.name for p in process_dir.iterdir())
+        assert json.loads((dask_dir / "summary.json").read_text(encoding="utf-8")) == \
+            json.loads((process_dir / "summary.json").read_text(encoding="utf-8"))
+        assert r.score == json.loads((dask_dir / "summary.json").read_text(encoding="utf-8"))["overall"]["score"]
+
+
+@pytest.mark.slow
+def test_serial_input_error_is_a_result_not_an_exception(tmp_path):
+    results = run_batch([("nobody", 2019)], {"data_dir": str(tmp_path), "output_dir": str(tmp_path / "o"),
+                                             "formats": ["html"]}, executor="serial", progress=False)
+    assert len(results) == 1 and not results[0].ok and results[0].exit_code == 2
+    assert "no data for 2019" in results[0].error
+
+
+def test_command_line_job_selection(tmp_path):
+    from typer.testing import CliRunner
+
+    from evaltools.cli import _batch_jobs, app
+
+    data = tmp_path / "data"
+    for d in ("2021", "A/2020", "A/2021", "B/2021"):
+        (data / d).mkdir(parents=True)
+    assert _batch_jobs([], True, [], data) == [(None, 2021), ("A", 2020), ("A", 2021), ("B", 2021)]
+    assert _batch_jobs([2021], True, [], data) == [(None, 2021), ("A", 2021), ("B", 2021)]
+    assert _batch_jobs([], True, ["A"], data) == [("A", 2020), ("A", 2021)]
+    assert _batch_jobs([], False, ["B", "A"], data) == [("B", 2021), ("A", 2020), ("A", 2021)]
+    assert _batch_jobs([2019], False, ["A"], data) == [("A", 2019)]          # reported as missing data
+    assert _batch_jobs([2020, 2021], False, [], data) == [(None, 2020), (None, 2021)]
+    for args in (["--all", "--units", "C"], ["--units", "C"], ["--all", "1999"]):
+        res = CliRunner().invoke(app, ["run", *args, "--data-dir", str(data), "--output-dir", str(tmp_path / "o")])
+        assert res.exit_code == 2, res.output
+        assert "Traceback" not in res.output
+    assert not (tmp_path / "o").exists()
