@@ -94,6 +94,8 @@ def html_to_pdf(html: str) -> bytes:
         css = CSS(string=(f'@font-face {{ font-family: "EvalCJK"; src: url("{font.as_uri()}"); }}\n'
                           'html, body, table, th, td, code, figcaption { font-family: "EvalCJK", sans-serif; }'),
                   font_config=config)
+        # Not full_fonts=True: it would skip WeasyPrint's own (now quick) subsetting but its ToUnicode
+        # map then turns some ASCII quotes into other characters when text is copied or extracted.
         return HTML(string=html, base_url=tmp).write_pdf(stylesheets=[css], font_config=config)
 
 

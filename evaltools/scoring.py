@@ -240,7 +240,7 @@ def score_indicators(ind: pd.DataFrame, rules) -> pd.DataFrame:
             share[mask] = RULE_TYPES[spec["type"]](df.loc[mask, columns], spec, rules).to_numpy()
     share = pd.Series(share, index=df.index)
     is_part = df["parent"].notna()
-    missing = share.isna() & ~is_part
+    missing = share.isna() & ~is_part & df["applicable"].astype(bool)  # not-applicable rows are dropped, not missing
     dropped_missing = missing & (rules.missing_actual == "drop")
     applicable = df["applicable"].astype(bool) & ~dropped_missing
     scored = applicable & ~is_part

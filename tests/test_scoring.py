@@ -186,3 +186,11 @@ def test_lower_better_never_rises_as_actual_rises(target, a1, a2):
     lo, hi = sorted((a1, a2))
     s_lo, s_hi = score(ind("<=", target, lo), ind("<=", target, hi))
     assert s_lo >= s_hi
+
+
+def test_not_applicable_without_actual_is_dropped_not_missing():
+    rows = [ind(">=", 10, np.nan, weight=20.0, applicable=False), ind(">=", 10, 10, weight=70.0)]
+    out = score_indicators(pd.DataFrame(rows), RULES)
+    assert out["missing"].tolist() == [False, False] and out["scored"].tolist() == [False, True]
+    p = score_projects(projects_frame(spent=10.0), out, RULES).iloc[0]
+    assert p["missing_actuals"] == 0 and p["computed_score"] == pytest.approx(100.0)  # (10 + 70) × 100/80
