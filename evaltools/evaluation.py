@@ -62,12 +62,16 @@ class Evaluation:
     def unit(self) -> str:
         return self.data.unit
 
-    def rate(self, key: str, subject: str = "部门整体") -> float:
-        """One rate's value by key and subject, e.g. ``ev.rate("public_expense_control")``."""
+    def rate(self, key: str, subject: str = "部门整体", default=KeyError):
+        """One rate's value by key and subject, e.g. ``ev.rate("line_execution", "日常公用支出")``;
+        ``default`` is returned when there is no such rate (KeyError is raised without one)."""
         hit = self.rates[(self.rates["key"] == key) & (self.rates["subject"] == subject)]
         if hit.empty:
-            raise KeyError(f"no rate {key!r} for {subject!r}")
-        return float(hit["value"].iloc[0])
+            if default is KeyError:
+                raise KeyError(f"no rate {key!r} for {subject!r}")
+            return default
+        value = float(hit["value"].iloc[0])
+        return default if math.isnan(value) and default is not KeyError else value
 
     def project(self, name: str) -> pd.DataFrame:
         """The scored indicators of one project."""

@@ -20,16 +20,26 @@ class Exporter:
     filename: str
     fn: Callable
     needs: tuple[str, ...] = ()
+    notebook: bool = True   # False: made from the evaluation alone, so it can run while the kernel works
 
 
 EXPORTERS: dict[str, Exporter] = {}
 
 
-def exporter(name: str, filename: str, needs: tuple[str, ...] = ()):
+def exporter(name: str, filename: str, needs: tuple[str, ...] = (), notebook: bool = True):
     def register(fn):
-        EXPORTERS[name] = Exporter(name, filename, fn, needs)
+        EXPORTERS[name] = Exporter(name, filename, fn, needs, notebook)
         return fn
     return register
+
+
+def warm_up(formats) -> None:
+    """Import and set up what the notebook exporters need (nbconvert's template, WeasyPrint), so that
+    the runner can do it on its idle core while the kernel executes the notebook."""
+    if "html" in formats or "pdf" in formats:
+        _html_exporter()
+    if "pdf" in formats:
+        import weasyprint  # noqa: F401
 
 
 def report_css(synthetic: bool = False) -> str:
@@ -105,7 +115,7 @@ def _pdf(nb, ev, done) -> bytes:
     return html_to_pdf(html.decode("utf-8"))
 
 
-@exporter("xlsx", "自评表.xlsx")
+@exporter("xlsx", "自评表.xlsx", notebook=False)
 def _xlsx(nb, ev, done) -> bytes:
     import tempfile
 
@@ -116,7 +126,7 @@ def _xlsx(nb, ev, done) -> bytes:
         return Path(path).read_bytes()
 
 
-@exporter("json", "summary.json")
+@exporter("json", "summary.json", notebook=False)
 def _json(nb, ev, done) -> bytes:
     return (json.dumps(ev.to_summary(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 

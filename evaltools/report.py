@@ -126,15 +126,14 @@ def build_view(ev: Evaluation, source: str, generated: str) -> SimpleNamespace:
     flagged_subjects = set(findings.loc[findings["severity"] != "info", "subject"])
 
     def rate(key, subject="部门整体"):
-        hit = rates[(rates["key"] == key) & (rates["subject"] == subject)]
-        return None if hit.empty else _none(float(hit["value"].iloc[0]))
+        return ev.rate(key, subject, default=None)
 
     lines = []
     for ln in d.budget_lines.itertuples():
-        r = ln.spent / ln.budget if ln.budget else None
+        r = rate("line_execution", ln.line)
         text = f"{ln.line}预算 {fmt.wan(ln.budget)} 万元，支出 {fmt.wan(ln.spent)} 万元"
         if _none(ln.prior_year_payables):
-            net = (ln.spent - ln.prior_year_payables) / ln.budget if ln.budget else None
+            net = rate("line_execution_net", ln.line)
             text += (f"，其中支付以前年度应付未付款项约 {fmt.wan(ln.prior_year_payables)} 万元；按支出数 ÷ 预算数计算"
                      f"完成率 {fmt.pct(r)}，扣除该款项后为 {fmt.pct(net)}")
         else:
@@ -146,7 +145,7 @@ def build_view(ev: Evaluation, source: str, generated: str) -> SimpleNamespace:
     income_text = "；".join(f"{s.source} {fmt.wan(s.amount)} 万元" for s in income.itertuples()) + "。" if len(income) else ""
 
     budget_table = [SimpleNamespace(name=ln.line, kind=ln.category or "基本支出", budget=ln.budget, spent=ln.spent,
-                                    rate=ln.spent / ln.budget if ln.budget else None, stated=_none(ln.stated_rate), total=False)
+                                    rate=rate("line_execution", ln.line), stated=_none(ln.stated_rate), total=False)
                     for ln in d.budget_lines.itertuples()]
     budget_table += [SimpleNamespace(name=p.project, kind="项目支出", budget=p.budget, spent=p.spent,
                                      rate=_none(p.execution_rate), stated=_none(p.stated_rate), total=False)
@@ -154,7 +153,7 @@ def build_view(ev: Evaluation, source: str, generated: str) -> SimpleNamespace:
     b_total = sum(r.budget for r in budget_table)
     s_total = sum(r.spent for r in budget_table)
     budget_table.append(SimpleNamespace(name="合计", kind="", budget=b_total, spent=s_total,
-                                        rate=s_total / b_total if b_total else None, stated=None, total=True))
+                                        rate=rate("department_execution"), stated=None, total=True))
 
     finding_by_subject = findings.groupby("subject")["message"].apply(list).to_dict()
     projects = []

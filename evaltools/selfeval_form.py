@@ -200,10 +200,8 @@ def _department_sheet(ws: Worksheet, ev) -> None:
     row += 1
     for line in data.budget_lines.itertuples(index=False):
         payables = getattr(line, "prior_year_payables", None)
-        net = None
-        if not W.is_missing(payables) and line.budget:
-            net = (line.spent - payables) / line.budget
-        rate = line.spent / line.budget if line.budget else None
+        net = ev.rate("line_execution_net", line.line, default=None)
+        rate = ev.rate("line_execution", line.line, default=None)
         _row(ws, row, (line.line, (line.budget, MONEY), (line.spent, MONEY), (rate, RATE),
                        (getattr(line, "stated_rate", None), RATE), (payables, MONEY), (net, RATE)))
         row += 1
