@@ -169,15 +169,16 @@ def _score_child(frames: str, reps: int) -> None:
     import pandas as pd
 
     from evaltools.rules import load_rules
-    from evaltools.scoring import composition, score_indicators, score_projects
+    from evaltools.scoring import composition, level1_totals, score_indicators, score_projects
 
     rules = load_rules("mof")
     ind, proj = pd.read_pickle(frames)
 
-    def once():
+    def once():  # as evaluate() does it: one grouping pass shared by project totals and composition
         scored = score_indicators(ind, rules)
-        projects = score_projects(proj, scored, rules, rules.grade_bands)
-        comp = composition(scored, projects)
+        totals = level1_totals(scored)
+        projects = score_projects(proj, scored, rules, rules.grade_bands, totals)
+        comp = composition(scored, projects, totals)
         return scored, projects, comp
 
     small_ind, small_proj = ind.head(1000), proj.head(10)   # warm up imports and caches on a small table
