@@ -133,3 +133,23 @@ def test_weights_not_100_via_api(data_2022, rules_2022):
     ind.loc[0, "weight"] = 15.0
     f = one(evaluate(_with(data_2022, indicators=ind), rules_2022), "WEIGHTS_NOT_100")
     assert f.subject == "失业就业服务" and f.computed == 105
+
+
+def test_spent_over_budget_names_the_payables(ev_2022):
+    f = one(ev_2022, "SPENT_OVER_BUDGET", "人员经费")
+    assert (f.stated, f.computed) == (616.16, 815.36)
+    assert "132.33%" in f.message and "上年应付未付 195.88 万元，扣除后 619.48 万元" in f.message
+
+
+def test_missing_actuals_are_scored_zero_and_said(ev_2022):
+    rows = ev_2022.findings[ev_2022.findings["code"] == "MISSING_ACTUAL"]
+    assert len(rows) == 5 and set(rows["severity"]) == {"warning"}
+    assert "「达成就业意向人数」没有实际完成值（目标 不低于300人），按0 分计" in set(rows["message"])
+    scored = ev_2022.indicators.set_index("level3")
+    assert scored.loc["达成就业意向人数", "computed_score"] == 0.0 and scored.loc["达成就业意向人数", "missing"]
+
+
+def test_rates_within_rounding_are_info(ev_2022):
+    rounded = ev_2022.findings[ev_2022.findings["code"] == "RATE_ROUNDED"]
+    assert set(rounded["subject"]) == {"日常公用支出", "失业就业服务", "档案保管和整理", "创业担保贴息"}
+    assert set(rounded["severity"]) == {"info"}
