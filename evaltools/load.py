@@ -14,7 +14,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from . import schema as S
 from .errors import DataNotFoundError, InputError, Location, ProblemList, WARNING

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .errors import EvaltoolsError, RunError
 from .params import JobParams, job_to_dict
-from .paths import inside, safe_component, write_bytes
+from .paths import inside, safe_component
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "self_evaluation.ipynb"
@@ -225,4 +225,4 @@ def run_report(params: JobParams, *, notebook: Path = NOTEBOOK, cwd: Path = ROOT
                      time.perf_counter() - started, timings)
 
 
-__all__ = ["run_report", "RunResult", "output_dir", "execute", "write_bytes"]
+__all__ = ["run_report", "RunResult", "output_dir", "execute", "WarmKernel"]

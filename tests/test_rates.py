@@ -28,7 +28,6 @@ def test_rates_are_full_precision_fractions(ev_2022):
 
 
 def test_change_rates_with_previous_year(data_2022, rules_2022):
-    from dataclasses import replace
 
     from evaltools.rates import change_rates
 
