@@ -169,6 +169,9 @@ class ExecutorOptions:
 
 
 #: ``fn(tasks, options, on_done) -> results`` by name; ``on_done(result)`` is called as each finishes.
+#: Reports one worker process runs before it is replaced: jupyter_client leaves ~14 file descriptors
+#: open per kernel it is handed, so a worker is recycled long before any descriptor limit.
+TASKS_PER_WORKER = 50
 ExecutorFn = Callable[[Sequence[Task], ExecutorOptions, Callable[[BatchResult], None]], list[BatchResult]]
 EXECUTORS: dict[str, ExecutorFn] = {}
 
@@ -225,7 +228,8 @@ def _process(tasks, options, on_done):
 
     results: dict[int, BatchResult] = {}
     broken: list[int] = []
-    pool = ProcessPoolExecutor(max_workers=max(1, min(options.jobs_n, len(tasks))), mp_context=_mp_context())
+    pool = ProcessPoolExecutor(max_workers=max(1, min(options.jobs_n, len(tasks))), mp_context=_mp_context(),
+                               max_tasks_per_child=TASKS_PER_WORKER)
     try:
         futures = {pool.submit(run_job, *task.args()): i for i, task in enumerate(tasks)}
         for future in as_completed(futures):
