@@ -102,7 +102,10 @@ def _shown(value, text, unit, direction=None, high=None) -> str:
 def history(params: JobParams, rules, current: Evaluation | None = None) -> pd.DataFrame:
     """Totals of every year of this unit found in the data folder up to ``params.year`` (for trends);
     ``current`` is reused for the report's own year."""
-    base = Path(params.data_dir) / params.unit if params.unit else Path(params.data_dir)
+    from .load import resolve_data_dir
+
+    root = resolve_data_dir(params.data_dir)
+    base = root / params.unit if params.unit else root
     years = sorted({int(p.stem) for p in base.glob("*") if p.stem.isdigit() and int(p.stem) <= params.year
                     and (p.is_dir() or p.suffix == ".xlsx")})
     rows = []

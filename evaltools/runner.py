@@ -153,6 +153,13 @@ def run_report(params: JobParams, *, notebook: Path = NOTEBOOK, cwd: Path = ROOT
     """
     started = time.perf_counter()
     timings = {}
+    from dataclasses import replace
+
+    from .load import resolve_data_dir
+
+    # The kernel runs in the project folder: hand it absolute paths, resolved from where we are.
+    params = replace(params, data_dir=str(resolve_data_dir(params.data_dir).resolve()),
+                     output_dir=str(Path(params.output_dir).resolve()))
     final = output_dir(params)
     created = [d for d in (final.parent, *final.parent.parents) if not d.exists()]
     final.parent.mkdir(parents=True, exist_ok=True)

@@ -128,3 +128,25 @@ def test_cli_exit_codes(root, tmp_path):
     res = subprocess.run(cli + ["run", "2019", "--data-dir", str(root / "data"), "--output-dir", str(tmp_path / "o")],
                          capture_output=True, text=True, cwd=root)
     assert res.returncode == 2 and "no data for 2019" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_relative_paths_are_taken_from_where_the_command_runs(root, tmp_path):
+    import shutil
+
+    shutil.copytree(root / "data" / "2022", tmp_path / "mydata" / "2022")
+    profile = tmp_path / "mydata" / "2022" / "profile.yaml"
+    profile.write_text(profile.read_text(encoding="utf-8").replace(
+        "unit: 石家庄市桥西区就业服务中心", "unit: 别处的测试单位"), encoding="utf-8")
+    res = subprocess.run([sys.executable, "-m", "evaltools.cli", "run", "2022", "--data-dir", "mydata",
+                          "--output-dir", "out", "--to", "html"], capture_output=True, text=True, cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    summary = json.loads((tmp_path / "out" / "2022" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["unit"] == "别处的测试单位"          # the kernel read ./mydata, not the project's data/
+    assert "别处的测试单位" in (tmp_path / "out" / "2022" / "report.html").read_text(encoding="utf-8")
+
+
+def test_notebooks_find_the_data_from_their_own_folder(root, monkeypatch):
+    from evaltools import load_year
+
+    monkeypatch.chdir(root / "notebooks")   # where JupyterLab runs a notebook's kernel
+    assert load_year(2022).unit == "石家庄市桥西区就业服务中心"
