@@ -50,22 +50,9 @@ class RawTable:
 
 # ----------------------------------------------------------------------------- locating data
 
-#: The project folder (holding data/, params/, notebooks/) of this checkout.
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-def resolve_data_dir(data_dir: str | Path) -> Path:
-    """``data_dir`` as given when it exists from here; a relative one that does not is looked up in the
-    project folder, so that notebooks opened in JupyterLab (which run in notebooks/) find ``data``."""
-    path = Path(data_dir)
-    if not path.is_absolute() and not path.exists() and (PROJECT_ROOT / path).exists():
-        return PROJECT_ROOT / path
-    return path
-
-
 def find_source(year: int, data_dir: str | Path = "data", unit: str | None = None) -> Path:
     """Where the data of ``year`` (and ``unit``) lives: ``data/[unit/]YEAR/`` or ``data/[unit/]YEAR.xlsx``."""
-    from .paths import safe_component
+    from .paths import resolve_data_dir, safe_component
 
     base = resolve_data_dir(data_dir)
     if unit is not None:

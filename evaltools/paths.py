@@ -9,6 +9,19 @@ from pathlib import Path
 
 from .errors import UnsafePathError
 
+#: The project folder (holding data/, params/, notebooks/) of this checkout.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def resolve_data_dir(data_dir: str | Path) -> Path:
+    """``data_dir`` as given when it exists from here; a relative one that does not is looked up in the
+    project folder, so that notebooks opened in JupyterLab (which run in notebooks/) find ``data``."""
+    path = Path(data_dir)
+    if not path.is_absolute() and not path.exists() and (PROJECT_ROOT / path).exists():
+        return PROJECT_ROOT / path
+    return path
+
+
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 _BAD_CHARS = re.compile(r'[\x00-\x1f<>:"/\\|?*]')
 

@@ -102,7 +102,7 @@ def _shown(value, text, unit, direction=None, high=None) -> str:
 def history(params: JobParams, rules, current: Evaluation | None = None) -> pd.DataFrame:
     """Totals of every year of this unit found in the data folder up to ``params.year`` (for trends);
     ``current`` is reused for the report's own year."""
-    from .load import resolve_data_dir
+    from .paths import resolve_data_dir
 
     root = resolve_data_dir(params.data_dir)
     base = root / params.unit if params.unit else root

@@ -7,12 +7,12 @@ import shutil
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import EvaltoolsError, RunError
 from .params import JobParams, job_to_dict
-from .paths import inside, safe_component
+from .paths import inside, resolve_data_dir, safe_component
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "self_evaluation.ipynb"
@@ -153,9 +153,6 @@ def run_report(params: JobParams, *, notebook: Path = NOTEBOOK, cwd: Path = ROOT
     """
     started = time.perf_counter()
     timings = {}
-    from dataclasses import replace
-
-    from .load import resolve_data_dir
 
     # The kernel runs in the project folder: hand it absolute paths, resolved from where we are.
     params = replace(params, data_dir=str(resolve_data_dir(params.data_dir).resolve()),
