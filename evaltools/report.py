@@ -261,18 +261,13 @@ CHART_CAPTIONS = {
 
 
 def chart(ctx: ReportContext, name: str, dpi: int = 150) -> Html:
-    """Draw one chart (see :mod:`evaltools.charts`) and return it as an inline PNG figure."""
-    import matplotlib
+    """Draw one chart (see :mod:`evaltools.charts`) and return it as an inline PNG figure.
 
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
+    The charts are plain ``Figure`` objects, not pyplot's: nothing here touches the session's backend."""
     from . import charts
 
-    charts.use_theme()
     fig = charts.trends(ctx.history) if name == "trends" else getattr(charts, name)(ctx.ev)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)  # figures use constrained layout
-    plt.close(fig)
     caption = CHART_CAPTIONS.get(name, name)
     return Html(_macro("figure")(ctx.view, base64.b64encode(buf.getvalue()).decode("ascii"), caption, caption))

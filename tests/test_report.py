@@ -97,3 +97,13 @@ def test_chart_is_an_inline_png(ctx):
     html = str(report.chart(ctx, "execution_rates"))
     assert re.search(r'<img src="data:image/png;base64,[A-Za-z0-9+/=]{1000,}"', html)
     assert "图 2　预算执行率" in html
+
+
+def test_chart_leaves_the_session_alone(ctx):
+    """An analyst's JupyterLab session keeps its backend, rcParams and pyplot figures."""
+    import matplotlib as mpl
+    import matplotlib.pyplot as plt
+
+    backend, before, figures = mpl.get_backend(), dict(mpl.rcParams), plt.get_fignums()
+    report.chart(ctx, "score_composition")
+    assert (mpl.get_backend(), dict(mpl.rcParams), plt.get_fignums()) == (backend, before, figures)
