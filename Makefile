@@ -21,19 +21,19 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) ## Create .venv (python3 -m venv) and install evaltools with its dependencies
 
-report: setup ## Write the $(YEAR) report to outputs/$(YEAR)/ (HTML, PDF, 自评表.xlsx, summary.json)
+report: setup ## Write the YEAR report (default 2022) to outputs/YEAR/: HTML, PDF, 自评表.xlsx, summary.json
 	$(VENV)/bin/evaltools run $(YEAR) --params params/$(YEAR).yaml
 
 test: setup ## Run the test suite
 	$(PY) -m pytest -q
 
-check: setup ## Validate the $(YEAR) data and list every problem (exit 2 on errors)
+check: setup ## Validate the YEAR data (default 2022) and list every problem (exit 2 on errors)
 	$(VENV)/bin/evaltools check $(YEAR)
 
-template: setup ## Write a blank input workbook for YEAR to outputs/template-$(YEAR).xlsx
+template: setup ## Write a blank input workbook for YEAR to outputs/template-YEAR.xlsx
 	$(VENV)/bin/evaltools template $(YEAR) --output outputs/template-$(YEAR).xlsx
 
-run-all: setup ## Every year and unit under data/, $(JOBS) at a time, with outputs/index.html
+run-all: setup ## Every year and unit under data/, JOBS (default 2) at a time, with outputs/index.html
 	$(VENV)/bin/evaltools run --all --jobs $(JOBS)
 
 bench: setup ## Benchmark against the papermill + nbconvert floor (prints a table)
