@@ -9,6 +9,16 @@ def _bad(x) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
 
 
+def is_missing(value) -> bool:
+    """None, NaN or NaT (a value unequal to itself)."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)
+    except (TypeError, ValueError):
+        return False
+
+
 def pct(x, digits: int = 2) -> str:
     """0.942647 → '94.26%'; None/NaN → '—'."""
     return "—" if _bad(x) else f"{float(x) * 100:,.{digits}f}%"
@@ -50,3 +60,53 @@ def stated_decimals(fraction: float) -> int:
         if abs(round(percent, digits) - percent) < 1e-9:
             return digits
     return 6
+
+
+_DIRECTION_PREFIX = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": ""}
+
+
+def _text(value) -> str | None:
+    if is_missing(value):
+        return None
+    text = str(value)
+    return text if text.strip() else None
+
+
+def _bare(x, unit: str | None) -> str:
+    """A number without its unit: percentages as percent numbers (0.9 → '90')."""
+    return num(float(x) * 100) if unit == "%" else num(x)
+
+
+def indicator_target(row) -> str | None:
+    """年度指标值 as shown in the report and on the 自评表: the original text where present, else formatted
+    from the target with its unit and direction (≥1,000个, ≤30工作日, 4–6场); None when there is none."""
+    text = _text(getattr(row, "target_text", None))
+    if text is not None:
+        return text
+    unit = _text(getattr(row, "unit", None))
+    direction = getattr(row, "direction", None)
+    low, high = getattr(row, "target", None), getattr(row, "target_high", None)
+    if is_missing(low):
+        return None
+    if direction == "range" and not is_missing(high):
+        return f"{_bare(low, unit)}–{_bare(high, unit)}{unit or ''}"
+    if direction == "qualitative":
+        return value(low, unit)
+    return _DIRECTION_PREFIX.get(direction, "") + value(low, unit)
+
+
+def indicator_actual(row) -> str | None:
+    """实际完成值 as shown: the original text where present, else the actual value with its unit, else the
+    qualitative grade (达成年度指标 …); None when nothing was reported."""
+    from .schema import QUALITATIVE_GRADES
+
+    text = _text(getattr(row, "actual_text", None))
+    if text is not None:
+        return text
+    actual = getattr(row, "actual", None)
+    if not is_missing(actual):
+        return value(actual, _text(getattr(row, "unit", None)))
+    grade = _text(getattr(row, "qualitative_grade", None))
+    if grade is not None:
+        return QUALITATIVE_GRADES.get(grade, (grade, grade))[-1]
+    return None

@@ -23,7 +23,6 @@ from .grading import check_bands, describe_band
 from .load import find_source, load_year
 from .params import JobParams, job_params
 from .rules import load_rules
-from .schema import DIRECTION_DISPLAY
 
 TEMPLATES = Path(__file__).parent / "templates"
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -88,17 +87,6 @@ def _none(x):
     return None if x is None or (isinstance(x, float) and np.isnan(x)) else x
 
 
-def _shown(value, text, unit, direction=None, high=None) -> str:
-    if text:
-        return str(text)
-    if _none(value) is None:
-        return "—"
-    if direction == "range" and _none(high) is not None:
-        return f"{fmt.num(value)}–{fmt.value(high, unit)}"
-    prefix = DIRECTION_DISPLAY.get(direction, "") if direction in (">=", ">", "<=", "<") else ""
-    return prefix + fmt.value(value, unit)
-
-
 def history(params: JobParams, rules, current: Evaluation | None = None) -> pd.DataFrame:
     """Totals of every year of this unit found in the data folder up to ``params.year`` (for trends);
     ``current`` is reused for the report's own year."""
@@ -131,6 +119,7 @@ def build_view(ev: Evaluation, source: str, generated: str) -> SimpleNamespace:
     def rate(key, subject="部门整体"):
         return ev.rate(key, subject, default=None)
 
+    rate_disputed = set(findings.loc[findings["code"].isin(["RATE_FORMULA", "RATE_MISMATCH"]), "subject"])
     lines = []
     for ln in d.budget_lines.itertuples():
         r = rate("line_execution", ln.line)
@@ -141,7 +130,7 @@ def build_view(ev: Evaluation, source: str, generated: str) -> SimpleNamespace:
                      f"完成率 {fmt.pct(r)}，扣除该款项后为 {fmt.pct(net)}")
         else:
             text += f"，完成率 {fmt.pct(r)}"
-        if _none(ln.stated_rate) is not None and (r is None or abs(ln.stated_rate - r) > 0.5 * 10 ** -fmt.stated_decimals(ln.stated_rate) / 100):
+        if ln.line in rate_disputed:  # the audit judged the stated rate (tolerance of its printed digits)
             text += f"（原报告所述 {fmt.pct(ln.stated_rate, fmt.stated_decimals(ln.stated_rate))}，见附录一）"
         lines.append(SimpleNamespace(sentence=text + "。"))
     income = d.income_sources
@@ -168,8 +157,8 @@ def build_view(ev: Evaluation, source: str, generated: str) -> SimpleNamespace:
             deviation = "；".join([x for x in [i.deviation] if x] + finding_by_subject.get(key, []))
             inds.append(SimpleNamespace(
                 level1=i.level1, level2=i.level2, level3=i.level3, is_part=i.parent is not None,
-                target_shown=_shown(i.target, i.target_text, i.unit, i.direction, i.target_high),
-                actual_shown=_shown(i.actual, i.actual_text, i.unit), completion=_none(i.completion),
+                target_shown=fmt.indicator_target(i) or "—", actual_shown=fmt.indicator_actual(i) or "—",
+                completion=_none(i.completion),
                 weight=i.weight, score=i.score, flagged=key in flagged_subjects, deviation_shown=deviation))
         diff = _none(p.difference)
         if diff is None:

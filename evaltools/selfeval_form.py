@@ -32,7 +32,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from . import fmt
 from . import workbook as W
-from .schema import QUALITATIVE_GRADES
+from .fmt import indicator_actual as actual_display, indicator_target as target_display  # noqa: F401 - public here too
 
 DEPARTMENT_SHEET = "部门整体"
 #: Excel's limit on a sheet title, and the characters it refuses in one.
@@ -50,7 +50,6 @@ INDICATOR_HEADERS = ("一级指标", "二级指标", "三级指标", "年度指�
 FUNDS_HEADERS = ("年初预算数", "全年预算数（A）", "全年执行数（B）", "分值", "执行率（B/A）", "得分")
 PART_PREFIX = "其中："
 #: How each direction prefixes a formatted target (range and qualitative targets are written apart).
-_DIRECTION_PREFIX = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": ""}
 _NOT_APPLICABLE = "—"
 
 _THIN = Side(style="thin", color="000000")
@@ -114,39 +113,6 @@ def sheet_titles(names, taken=()) -> list[str]:
         used.add(title.lower())
         out.append(title)
     return out
-
-
-def target_display(row) -> str | None:
-    """年度指标值 as shown on the form: the original text where present, else formatted from the target
-    with its unit and direction (≥1,000个, ≤30工作日, 4–6场); None when there is none."""
-    text = _text(getattr(row, "target_text", None))
-    if text is not None:
-        return text
-    unit = _text(getattr(row, "unit", None))
-    direction = getattr(row, "direction", None)
-    low, high = getattr(row, "target", None), getattr(row, "target_high", None)
-    if W.is_missing(low):
-        return None
-    if direction == "range" and not W.is_missing(high):
-        return f"{_bare(low, unit)}–{_bare(high, unit)}{unit or ''}"
-    if direction == "qualitative":
-        return fmt.value(low, unit)
-    return _DIRECTION_PREFIX.get(direction, "") + fmt.value(low, unit)
-
-
-def actual_display(row) -> str | None:
-    """实际完成值 as shown: the original text where present, else the actual value with its unit, else the
-    qualitative grade (达成年度指标 …); None when nothing was reported."""
-    text = _text(getattr(row, "actual_text", None))
-    if text is not None:
-        return text
-    actual = getattr(row, "actual", None)
-    if not W.is_missing(actual):
-        return fmt.value(actual, _text(getattr(row, "unit", None)))
-    grade = _text(getattr(row, "qualitative_grade", None))
-    if grade is not None:
-        return QUALITATIVE_GRADES.get(grade, (grade, grade))[-1]
-    return None
 
 
 # ----------------------------------------------------------------------------- 部门整体
@@ -457,11 +423,6 @@ def _text(value) -> str | None:
         return None
     text = str(value)
     return text if text.strip() else None
-
-
-def _bare(x, unit: str | None) -> str:
-    """A number without its unit: percentages as percent numbers (0.9 → '90')."""
-    return fmt.num(float(x) * 100) if unit == "%" else fmt.num(x)
 
 
 def _put(cell: Cell, value, number_format: str | None = None) -> None:

@@ -30,6 +30,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import schema as S
+from .fmt import is_missing
 from .model import YearData
 from .paths import atomic_write
 
@@ -284,15 +285,6 @@ def xlsx_path(path: str | Path) -> Path:
     if path.suffix.lower() != ".xlsx":
         raise ValueError(f"工作簿文件名应以 .xlsx 结尾 / the workbook name must end in .xlsx: {path}")
     return path
-
-
-def is_missing(value) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(value != value)  # NaN, NaT, pd.NA-like
-    except (TypeError, ValueError):
-        return False
 
 
 def _where(cell: Cell) -> str:
