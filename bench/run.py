@@ -12,7 +12,7 @@ Figures (each the median of ``--reps`` repetitions; ``--quick`` = one repetition
 * scoring 10,000 units × 100 indicators = 1,000,000 rows (``generate_frames``): wall time of
   score_indicators + score_projects + composition, peak memory (tracemalloc peak and the
   ``getrusage`` max-RSS growth), in a child process so that the measurement is clean;
-* PDF export alone for the 2022 report (``evaltools.export.html_to_pdf`` on its HTML).
+* PDF export alone for the 2022 report (``evaltools.report.exporters.html_to_pdf`` on its HTML).
 """
 from __future__ import annotations
 
@@ -127,7 +127,7 @@ def report(tmp: Path, reps: int, formats: str, warm_up: bool = False) -> float:
 
 def batch(tmp: Path, reps: int, years: int = 8) -> dict:
     sys.path.insert(0, str(ROOT))
-    from evaltools.synthetic import generate
+    from evaltools.run.synthetic import generate
 
     data = tmp / "batch-data"
     generate(data, units=1, years=years, indicators=12, seed=0)
@@ -147,7 +147,7 @@ def scoring(tmp: Path, reps: int, units: int = 10_000, per_unit: int = 100) -> d
     sys.path.insert(0, str(ROOT))
     import pandas as pd
 
-    from evaltools.synthetic import generate_frames
+    from evaltools.run.synthetic import generate_frames
 
     ind, proj = generate_frames(units, per_unit, seed=0)
     frames = tmp / "frames.pkl"
@@ -168,8 +168,8 @@ def _score_child(frames: str, reps: int) -> None:
 
     import pandas as pd
 
-    from evaltools.rules import load_rules
-    from evaltools.scoring import composition, level1_totals, score_indicators, score_projects
+    from evaltools.scoring.rules import load_rules
+    from evaltools.scoring.indicators import composition, level1_totals, score_indicators, score_projects
 
     rules = load_rules("mof")
     ind, proj = pd.read_pickle(frames)
@@ -208,7 +208,7 @@ def pdf_export(tmp: Path, reps: int) -> dict:
     html = out / "2022" / "report.html"
     code = ("import json, sys, time\n"
             "t = time.perf_counter()\n"
-            "from evaltools.export import html_to_pdf\n"
+            "from evaltools.report.exporters import html_to_pdf\n"
             "imports = time.perf_counter() - t\n"
             "html = open(sys.argv[1], encoding='utf-8').read()\n"
             "times = []\n"

@@ -2,17 +2,42 @@
 exit 2 for bad input or parameters, 1 for a failed run."""
 from __future__ import annotations
 
+import functools
 import json
+import os
 import sys
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 import typer
 
-from .errors import EvaltoolsError
+from evaltools import __version__, fmt
+from evaltools.errors import EvaltoolsError
+from evaltools.params import JobParams
 
+if TYPE_CHECKING:
+    from evaltools.run.jobs import BatchResult
+
+DEFAULTS = JobParams()
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="evaltools — 整体支出绩效自评报告：核验数据、计分评级、生成报告。")
+                  help="evaltools — 绩效自评：核验数据、计分评级、生成报告。")
+_state = {"debug": False}
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"evaltools {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(debug: bool = typer.Option(False, "--debug", help="内部错误时显示回溯 / show the traceback of an "
+                                            "internal error (put it before the command: evaltools --debug run 2022)"),
+                 version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                              help="显示版本 / show the version and exit")) -> None:
+    """evaltools — 绩效自评：核验数据、计分评级、生成报告。"""
+    _state["debug"] = debug
 
 
 def _fail(exc: BaseException, code: int) -> None:
@@ -22,8 +47,6 @@ def _fail(exc: BaseException, code: int) -> None:
 
 def guarded(fn):
     """Run a command body; EvaltoolsError → its message and exit code, anything else → short message, 1."""
-    import functools
-
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
@@ -35,10 +58,10 @@ def guarded(fn):
         except KeyboardInterrupt:
             _fail(RuntimeError("interrupted"), 130)
         except Exception as exc:  # an internal error: say so plainly, without a traceback
-            if "--debug" in sys.argv:
+            if _state["debug"]:
                 raise
             _fail(RuntimeError(f"内部错误 / internal error: {type(exc).__name__}: {exc} "
-                               "(run again with --debug for details and report it)"), 1)
+                               "(run again as `evaltools --debug …` for the traceback, and report it)"), 1)
     return wrapper
 
 
@@ -49,7 +72,7 @@ def check(year: int = typer.Argument(..., help="年度, e.g. 2022"),
           unit: Optional[str] = typer.Option(None, help="单位 (data/<unit>/<year>/)"),
           path: Optional[Path] = typer.Option(None, help="直接指定数据目录或 .xlsx / a folder or workbook")):
     """核验一年的数据，列出全部问题 / validate a year's data and list every problem (exit 2 on errors)."""
-    from .load import find_source, inspect_path
+    from evaltools.data.load import find_source, inspect_path
 
     source = path if path is not None else find_source(year, data_dir, unit)
     data, problems = inspect_path(source, expected_year=year)
@@ -68,7 +91,7 @@ def template(year: int = typer.Argument(..., help="年度"),
              output: Optional[Path] = typer.Option(None, "--output", "-o", help="输出文件 (default outputs/template-YEAR.xlsx)"),
              unit: Optional[str] = typer.Option(None, help="单位名称，预填到单位概况")):
     """写出空白数据工作簿（含下拉列表）/ write a blank input workbook with drop-down lists."""
-    from .workbook import write_template
+    from evaltools.data.workbook import write_template
 
     target = output or Path("outputs") / f"template-{year}.xlsx"
     write_template(year, target, unit=unit)
@@ -80,10 +103,10 @@ def template(year: int = typer.Argument(..., help="年度"),
 def evaluate(year: int = typer.Argument(..., help="年度"),
              data_dir: Path = typer.Option(Path("data"), help="数据目录"),
              unit: Optional[str] = typer.Option(None, help="单位"),
-             rules: str = typer.Option("qiaoxi2022", help="规则集 (params/rules/<name>.yaml)")):
+             rules: str = typer.Option(DEFAULTS.rules, help="规则集 (params/rules/<name>.yaml)")):
     """计分、评级并核查，输出 summary JSON / score, grade and audit a year; print the summary as JSON."""
-    from .evaluation import evaluate as run_evaluate
-    from .load import load_year
+    from evaltools.scoring.evaluation import evaluate as run_evaluate
+    from evaltools.data.load import load_year
 
     ev = run_evaluate(load_year(year, data_dir, unit), rules)
     typer.echo(json.dumps(ev.to_summary(), ensure_ascii=False, indent=2))
@@ -103,8 +126,8 @@ def _formats(to: str | None) -> str | None:
 
 def _batch_jobs(years, all_, units, data_dir) -> list[tuple]:
     """The (unit, year) jobs a batch command line asks for."""
-    from .batch import discover
-    from .errors import ParamsError
+    from evaltools.data.discover import discover
+    from evaltools.errors import ParamsError
 
     found = discover(data_dir) if (all_ or units) else []
     if all_:
@@ -155,7 +178,7 @@ def run(years: List[int] = typer.Argument(None, help="年度，可多个 / one o
     a batch ends with a table of every report and writes outputs/index.html. Exit 0 when every
     report succeeded, 2 when every failure was an input error, else 1.
     """
-    from .params import job_params, job_to_dict, load_job
+    from evaltools.params import job_params, job_to_dict, load_job
 
     base = job_to_dict(load_job(params)) if params else {}
     overrides = {k: v for k, v in dict(data_dir=data_dir, rules=rules, output_dir=output_dir,
@@ -165,25 +188,26 @@ def run(years: List[int] = typer.Argument(None, help="年度，可多个 / one o
     batch = bool(all_ or units or len(unit_list) > 1 or (years and len(years) > 1) or jobs > 1
                  or executor != "process" or scheduler)
     if not batch:
-        year = years[0] if years else merged.get("year", 2022)
+        year = years[0] if years else merged.get("year", DEFAULTS.year)
         the_unit = unit_list[0] if unit_list else merged.get("unit")
         _run_one(job_params({**merged, "year": year, "unit": the_unit}, source=str(params or "command line")), notebook)
         return
-    from .batch import exit_code, print_summary, run_batch
+    from evaltools.run.batch import exit_code, run_batch
 
     base_year = merged.pop("year", None)
     if not years and not all_ and not units:
-        years = [base_year or 2022]   # e.g. `run --jobs 2` or `--executor dask` alone: the job's year
+        years = [base_year or DEFAULTS.year]   # e.g. `run --jobs 2` or `--executor dask` alone: the job's year
     base_unit = merged.pop("unit", None)
     if base_unit and not unit_list:
         unit_list = [base_unit]
     base_params = job_params(merged, source=str(params or "command line"))
     job_list = _batch_jobs(list(dict.fromkeys(years or [])), all_, unit_list, base_params.data_dir)
-    results = run_batch(job_list, base_params, jobs_n=jobs, executor=executor, scheduler=scheduler,
-                        progress=progress, notebook=notebook)
+    with _Progress(len(job_list), progress and sys.stderr.isatty()) as bar:
+        results = run_batch(job_list, base_params, jobs_n=jobs, executor=executor, scheduler=scheduler,
+                            notebook=notebook, on_done=bar.advance)
     print_summary(results, base_params.output_dir)
     if index:
-        from .index import write_index
+        from evaltools.report.index import write_index
 
         try:
             typer.echo(f"索引 / index: {write_index(results, base_params.output_dir)}")
@@ -197,7 +221,7 @@ def run(years: List[int] = typer.Argument(None, help="年度，可多个 / one o
 
 def _run_one(job, notebook: Optional[Path]) -> None:
     """One report in this process, as before batches existed: a ✓ line, or the error and its exit code."""
-    from .runner import NOTEBOOK, run_report
+    from evaltools.run.runner import NOTEBOOK, run_report
 
     label = f"{job.unit}/{job.year}" if job.unit else str(job.year)
     try:
@@ -205,9 +229,7 @@ def _run_one(job, notebook: Optional[Path]) -> None:
     except EvaltoolsError as exc:
         typer.echo(f"✗ {label}: {exc}", err=True)
         raise typer.Exit(exc.exit_code)
-    from .fmt import score as fmt_score
-
-    score = fmt_score(result.score)
+    score = fmt.score(result.score)
     typer.echo(f"✓ {label}: {score} 分 {result.grade or '—'} → {result.output_dir} ({result.seconds:.1f} s)")
 
 
@@ -215,7 +237,7 @@ def _run_one(job, notebook: Optional[Path]) -> None:
 @guarded
 def index(output_dir: Path = typer.Argument(Path("outputs"), help="输出目录 / output folder")):
     """重写报告索引 / rewrite OUTPUT_DIR/index.html from every summary.json under it."""
-    from .index import write_index
+    from evaltools.report.index import write_index
 
     typer.echo(f"索引 / index: {write_index(output_dir)}")
 
@@ -228,9 +250,9 @@ def synthetic(out_dir: Path = typer.Argument(..., help="输出的数据目录 / 
               indicators: int = typer.Option(12, "--indicators", help="每个项目的计分指标数 / scored indicators per project (3–60)"),
               seed: int = typer.Option(0, "--seed", help="随机种子：同一种子写出相同的数据 / random seed"),
               start_year: int = typer.Option(2020, "--start-year", help="第一个年度 / first year"),
-              rules: str = typer.Option("qiaoxi2022", help="发布得分和等级所用的规则集 / rule set for the published grades")):
+              rules: str = typer.Option(DEFAULTS.rules, help="发布得分和等级所用的规则集 / rule set for the published grades")):
     """写出合成数据（合成数据，仅供演示）/ write synthetic data in the input format, every year checked."""
-    from .synthetic import generate
+    from evaltools.run.synthetic import generate
 
     result = generate(out_dir, units=units, years=years, indicators=indicators, seed=seed,
                       start_year=start_year, rules=rules)
@@ -238,6 +260,99 @@ def synthetic(out_dir: Path = typer.Argument(..., help="输出的数据目录 / 
         typer.echo(f"{out_dir / folder}: {result.years[0]}–{result.years[-1]}（{result.names[folder]}）")
     typer.echo(f"已写出 / written: {len(result.jobs)} 个单位年度 / unit-years, 均已通过核验 / all pass `evaltools check`. "
                f"运行 / run: evaltools run --all --data-dir {out_dir}")
+
+
+# ----------------------------------------------------------------------------- batch progress and closing table
+
+class _Progress:
+    """A rich progress bar: done / failed / remaining (silent when not on a terminal)."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.total, self.done, self.failed = total, 0, 0
+        self.bar = None
+        if enabled and total:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(TextColumn("[bold]报告[/bold]"), BarColumn(), MofNCompleteColumn(),
+                                TextColumn("{task.description}"), TimeElapsedColumn(),
+                                console=Console(stderr=True), transient=False)
+            self.task = self.bar.add_task(self._text(), total=total)
+
+    def _text(self) -> str:
+        remaining = self.total - self.done
+        return (f"[green]✓ {self.done - self.failed}[/green] [red]✗ {self.failed}[/red] "
+                f"剩余 remaining {remaining}")
+
+    def __enter__(self):
+        if self.bar is not None:
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
+
+    def advance(self, result: BatchResult) -> None:
+        self.done += 1
+        self.failed += not result.ok
+        if self.bar is not None:
+            self.bar.update(self.task, advance=1, description=self._text())
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    interactive = (sys.stderr if stderr else sys.stdout).isatty()
+    return Console(stderr=stderr, width=None if interactive else max(120, int(os.environ.get("COLUMNS", 0) or 0)),
+                   highlight=False)
+
+
+def summary_table(results: Iterable[BatchResult], base: str | Path | None = None):
+    """A rich table: unit, year, score, grade, time, and the output folder or the error."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title="批量报告 / batch", show_lines=False)
+    for name, justify in (("单位 unit", "left"), ("年度", "right"), ("得分", "right"), ("等级", "left"),
+                          ("用时", "right"), ("输出 / 错误", "left")):
+        table.add_column(name, justify=justify, overflow="fold")
+    for r in results:
+        where = r.output_dir or ""
+        if base is not None and r.output_dir:
+            try:
+                where = os.path.relpath(r.output_dir, base)
+            except ValueError:
+                pass
+        last = Text(where) if r.ok else Text("✗ " + _brief(r.error), style="red")
+        table.add_row(Text(r.unit or "—"), str(r.year), fmt.score(r.score) if r.ok else "—", Text(r.grade or "—"),
+                      f"{r.seconds:.1f} s", last)
+    return table
+
+
+def _brief(error: str | None, limit: int = 160) -> str:
+    """The error's first line, and for an input error its first problem, in at most ``limit`` characters."""
+    lines = [x.strip() for x in (error or "").splitlines() if x.strip()]
+    text = lines[0] if lines else ""
+    if len(lines) > 1 and lines[1].startswith("- "):
+        text += " " + lines[1]
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def print_summary(results: Sequence[BatchResult], output_dir: str | Path | None = None, console=None,
+                  errors_to=None) -> None:
+    """The closing table on stdout, then every failure in full on stderr (no tracebacks)."""
+    console = console or _console()
+    console.print(summary_table(results, output_dir))
+    ok = sum(r.ok for r in results)
+    console.print(f"完成 {ok}/{len(results)}，失败 {len(results) - ok} / {ok} of {len(results)} succeeded, "
+                  f"{len(results) - ok} failed")
+    err = errors_to or sys.stderr
+    for r in results:  # in full, unwrapped, as plain text (no markup is read from data)
+        if not r.ok:
+            print(f"✗ {r.label}: {r.error}", file=err, flush=True)
+
+
 
 
 def main() -> None:

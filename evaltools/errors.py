@@ -53,10 +53,25 @@ class Problem:
         return text
 
 
+def _rebuild(cls: type, args: tuple, state: dict) -> "EvaltoolsError":
+    """Unpickle an error without calling its ``__init__`` (whose signature differs per class)."""
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
+
 class EvaltoolsError(Exception):
-    """Base class of every error evaltools raises on purpose."""
+    """Base class of every error evaltools raises on purpose.
+
+    Every subclass pickles with its message and attributes (batch workers send errors across
+    processes), whatever its ``__init__`` takes.
+    """
 
     exit_code = 1
+
+    def __reduce__(self):
+        return _rebuild, (type(self), self.args, dict(self.__dict__))
 
 
 class InputError(EvaltoolsError):
@@ -103,6 +118,16 @@ class UnsafePathError(EvaltoolsError):
 
 class RuleError(ParamsError):
     """An indicator names a scoring rule that the rule set does not define, or a rule is malformed."""
+
+
+class FontNotFoundError(EvaltoolsError):
+    """The CJK font file is not installed (the ``mplfonts`` package or its font file is missing)."""
+
+    exit_code = 2
+
+
+class ChartDataError(EvaltoolsError):
+    """The data given to a chart function lacks the columns it needs."""
 
 
 class RunError(EvaltoolsError):

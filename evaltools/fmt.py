@@ -98,7 +98,7 @@ def indicator_target(row) -> str | None:
 def indicator_actual(row) -> str | None:
     """实际完成值 as shown: the original text where present, else the actual value with its unit, else the
     qualitative grade (达成年度指标 …); None when nothing was reported."""
-    from .schema import QUALITATIVE_GRADES
+    from evaltools.data.schema import QUALITATIVE_GRADES
 
     text = _text(getattr(row, "actual_text", None))
     if text is not None:

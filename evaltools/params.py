@@ -11,9 +11,10 @@ from typing import Any
 
 import yaml
 
-from .errors import ParamsError
+from evaltools.errors import ParamsError
+from evaltools.paths import PROJECT_ROOT
 
-PARAMS_DIR = Path(__file__).resolve().parent.parent / "params"
+PARAMS_DIR = PROJECT_ROOT / "params"
 
 
 def safe_yaml_load(text: str, source: str = "<yaml>") -> Any:

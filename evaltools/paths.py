@@ -7,7 +7,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import UnsafePathError
+from evaltools.errors import UnsafePathError
 
 #: The project folder (holding data/, params/, notebooks/) of this checkout.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

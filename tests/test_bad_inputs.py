@@ -4,7 +4,7 @@ Every case copies data/2022 (as CSV, or as a workbook written by :func:`write_wo
 temporary folder, applies its declarative mutations (the registry :data:`MUTATIONS` below) and
 checks what the command line says: the exit code, no traceback, and one output line naming the
 file (and sheet, row, column) together with the expected message. The problem code, which the
-CLI does not print, is checked on :func:`evaltools.load.inspect_path`. Nothing may be written
+CLI does not print, is checked on :func:`evaltools.data.load.inspect_path`. Nothing may be written
 anywhere: the command runs in an empty working folder that must stay empty (no ``outputs/``).
 
 Most cases run in-process through typer's CliRunner; those marked ``subprocess: true`` run a real
@@ -32,10 +32,10 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from evaltools import schema as S
+from evaltools.data import schema as S
 from evaltools.cli import app
-from evaltools.load import MAX_ROWS, inspect_path, load_path
-from evaltools.workbook import write_workbook
+from evaltools.data.load import MAX_ROWS, inspect_path, load_path
+from evaltools.data.workbook import write_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

@@ -12,8 +12,11 @@ from urllib.parse import unquote
 import pytest
 from bs4 import BeautifulSoup
 
-from evaltools import batch, synthetic
-from evaltools.batch import BatchResult, discover, exit_code, run_batch
+from evaltools.run import batch
+from evaltools.run import synthetic
+from evaltools.data.discover import discover
+from evaltools.run.batch import BatchResult, exit_code, run_batch
+from evaltools.run.executors import EXECUTORS
 from evaltools.errors import ParamsError
 
 CLI = [sys.executable, "-m", "evaltools.cli"]
@@ -45,7 +48,7 @@ def test_repository_data():
 # ----------------------------------------------------------------------------- pieces (fast)
 
 def test_executors_are_a_registry():
-    assert isinstance(batch.EXECUTORS, dict) and {"process", "dask", "serial"} <= set(batch.EXECUTORS)
+    assert {"process", "dask", "serial"} <= set(EXECUTORS)
     with pytest.raises(ParamsError, match="unknown executor"):
         run_batch([(None, 2022)], {}, executor="threads")
     with pytest.raises(ParamsError, match="format"):
@@ -141,7 +144,7 @@ def test_dask_local_cluster_gives_the_same_outputs(full_batch, tmp_path):
     jobs = [(unit, 2022), (unit, 2023)]
     dask_out = tmp_path / "dask-outputs"
     results = run_batch(jobs, {"data_dir": str(ds.root), "output_dir": str(dask_out), "formats": ["html", "json"]},
-                        jobs_n=2, executor="dask", progress=False)
+                        jobs_n=2, executor="dask")
     assert [r.ok for r in results] == [True, True], [r.error for r in results]
     assert [(r.unit, r.year) for r in results] == jobs
     assert len({r.worker for r in results}) >= 1
@@ -157,7 +160,7 @@ def test_dask_local_cluster_gives_the_same_outputs(full_batch, tmp_path):
 @pytest.mark.slow
 def test_serial_input_error_is_a_result_not_an_exception(tmp_path):
     results = run_batch([("nobody", 2019)], {"data_dir": str(tmp_path), "output_dir": str(tmp_path / "o"),
-                                             "formats": ["html"]}, executor="serial", progress=False)
+                                             "formats": ["html"]}, executor="serial")
     assert len(results) == 1 and not results[0].ok and results[0].exit_code == 2
     assert "no data for 2019" in results[0].error
 

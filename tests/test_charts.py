@@ -13,7 +13,9 @@ import pytest
 from matplotlib.text import Text
 
 import evaltools
-from evaltools import charts, fmt, fonts
+from evaltools.report import charts
+from evaltools import fmt
+from evaltools.report import fonts
 from evaltools.errors import EvaltoolsError
 
 matplotlib.use("Agg")

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from evaltools import GradeBandError, load_rules
-from evaltools.grading import check_bands, grade, validated_bands
-from evaltools.rules import load_bands
+from evaltools.scoring.grading import check_bands, grade, validated_bands
+from evaltools.scoring.rules import load_bands
 
 
 def test_mof_preset_edges():

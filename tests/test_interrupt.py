@@ -15,9 +15,9 @@ import psutil
 from evaltools import RunError
 import pytest
 
-from evaltools import export
+from evaltools.report import exporters as export
 from evaltools.params import job_params
-from evaltools.runner import STAGING_PREFIX, run_report
+from evaltools.run.runner import STAGING_PREFIX, run_report
 
 pytestmark = pytest.mark.slow
 FORMATS = ["html", "pdf", "xlsx", "json"]
@@ -140,7 +140,7 @@ def test_staging_of_a_live_run_is_kept(outputs, root):
     for folder in (live, dead, odd):
         folder.mkdir()
         (folder / "report.html").write_text("half")
-    from evaltools.runner import _clean_stale
+    from evaltools.run.runner import _clean_stale
 
     _clean_stale(outputs)
     assert live.exists() and odd.exists() and not dead.exists()
@@ -161,7 +161,7 @@ def test_failing_exporter_keeps_previous_outputs(root, outputs, monkeypatch):
         assert "html" in done   # it runs after the other formats were made
         raise Boom("the PDF printer broke")
 
-    monkeypatch.setitem(export.EXPORTERS, "pdf", export.Exporter("pdf", "report.pdf", boom, ("html",)))
+    monkeypatch.setitem(export.EXPORTERS._items, "pdf", export.Exporter("pdf", "report.pdf", boom, ("html",)))
     before = _snapshot(outputs / "2022")
     children = {p.pid for p in psutil.Process().children(recursive=True)}
     with pytest.raises(RunError, match="exporting pdf failed: Boom: the PDF printer broke") as info:

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from evaltools import InputError, load_path
-from evaltools.load import inspect_path
+from evaltools.data.load import inspect_path
 
 
 def errors_of(path, year=2022):

@@ -11,7 +11,7 @@ import pytest
 from evaltools.errors import UnsafePathError
 from evaltools.params import job_params
 from evaltools.paths import atomic_write, inside, safe_component, write_bytes
-from evaltools.runner import output_dir
+from evaltools.run.runner import output_dir
 
 REFUSED = {
     "parent-relative": "../x",
@@ -91,7 +91,7 @@ def test_output_dir_accepts(tmp_path, unit):
 
 
 def test_load_refuses_unsafe_unit(tmp_path):
-    from evaltools.load import find_source, load_year
+    from evaltools.data.load import find_source, load_year
 
     (tmp_path / "data").mkdir()
     for unit in ("../data", "..", "CON", "a/b"):

@@ -29,7 +29,7 @@ def test_rates_are_full_precision_fractions(ev_2022):
 
 def test_change_rates_with_previous_year(data_2022, rules_2022):
 
-    from evaltools.rates import change_rates
+    from evaltools.scoring.rates import change_rates
 
     prev_lines = data_2022.budget_lines.assign(spent=data_2022.budget_lines["spent"] / 2)
     prev = type(data_2022)(data_2022.profile, {**data_2022.tables, "budget_lines": prev_lines})

@@ -6,7 +6,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-import evaltools.report as report
+import evaltools.report.sections as report
 
 SECTIONS = [report.title_block, report.contents, report.basic, report.work, report.results, report.conclusion,
             report.problems, report.team, report.audit, report.forms]

@@ -12,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from evaltools.params import job_params
-from evaltools.runner import run_report
+from evaltools.run.runner import run_report
 
 pytestmark = pytest.mark.slow
 TITLES = ["一、部门基本情况", "二、自评工作开展情况", "三、部门整体支出绩效目标实现情况及指标分析", "四、评价结论和评价等级",

@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup
 
 from evaltools.errors import ParamsError
 from evaltools.params import job_params, load_job, safe_yaml_load
-from evaltools.runner import execute, run_report
+from evaltools.run.runner import execute, run_report
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(2)>"
@@ -158,7 +158,7 @@ def test_chart_labels_escape_mathtext(ev_2022):
 
     from matplotlib.figure import Figure
 
-    import evaltools.charts as charts
+    import evaltools.report.charts as charts
     from evaltools import evaluate
 
     probe = Figure()
@@ -205,7 +205,7 @@ def test_job_yaml_with_python_tag_is_refused(tmp_path, tag):
 
 @pytest.mark.parametrize("target", ["rules/qiaoxi2022.yaml", "rules/mof.yaml", "grade_bands.yaml"])
 def test_rules_yaml_with_python_tag_is_refused(root, tmp_path, target):
-    from evaltools.rules import load_rules
+    from evaltools.scoring.rules import load_rules
 
     params_dir = tmp_path / "params"
     shutil.copytree(root / "params", params_dir)

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evaltools import load_rules
-from evaltools.scoring import score_indicators, score_projects
+from evaltools.scoring.indicators import score_indicators, score_projects
 
 RULES = load_rules("mof")
 

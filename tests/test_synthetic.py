@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 import yaml
 
-from evaltools import synthetic
+from evaltools.run import synthetic
 from evaltools.errors import ParamsError
-from evaltools.load import find_source, inspect_path, load_year
-from evaltools.rules import load_rules
-from evaltools.schema import TABLES
+from evaltools.data.load import find_source, inspect_path, load_year
+from evaltools.scoring.rules import load_rules
+from evaltools.data.schema import TABLES
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +134,7 @@ def test_cli_synthetic(tmp_path):
 
 
 def test_frames_score_per_unit_as_each_unit_alone():
-    from evaltools.scoring import group_keys, score_indicators, score_projects
+    from evaltools.scoring.indicators import group_keys, score_indicators, score_projects
 
     rules = load_rules("mof")
     ind, proj = synthetic.generate_frames(50, 20, seed=1)

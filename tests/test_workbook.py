@@ -7,11 +7,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from evaltools import schema as S
+from evaltools.data import schema as S
 from evaltools.errors import ERROR
-from evaltools.load import _empty, inspect_path, load_path, load_year
-from evaltools.model import YearData
-from evaltools.workbook import HELP_SHEET, write_template, write_workbook
+from evaltools.data.load import _empty, inspect_path, load_path, load_year
+from evaltools.data.model import YearData
+from evaltools.data.workbook import HELP_SHEET, write_template, write_workbook
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 

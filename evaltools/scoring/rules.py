@@ -11,8 +11,8 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from .errors import ParamsError, RuleError
-from .params import PARAMS_DIR, read_yaml
+from evaltools.errors import ParamsError, RuleError
+from evaltools.params import PARAMS_DIR, read_yaml
 
 KNOWN_KEYS = {"title", "extends", "execution", "category_weights", "directions", "rules", "qualitative",
               "missing_actual", "not_applicable", "rounding", "overachievement_ratio", "department_total",
@@ -90,7 +90,7 @@ def _raw(name: str, params_dir: Path, seen: tuple = ()) -> dict:
 
 def load_bands(name_or_list, params_dir: Path = PARAMS_DIR) -> tuple[str, pd.DataFrame]:
     """A named band preset from ``params/grade_bands.yaml`` or an inline list, validated."""
-    from .grading import validated_bands
+    from evaltools.scoring.grading import validated_bands
 
     if isinstance(name_or_list, str):
         presets = read_yaml(params_dir / "grade_bands.yaml") or {}
@@ -108,8 +108,8 @@ def load_rules(name: str = "mof", params_dir: str | Path = PARAMS_DIR) -> RuleSe
 
 
 def _build(name: str, data: dict, source: str, params_dir: Path = PARAMS_DIR) -> RuleSet:
-    from .scoring import RULE_TYPES
-    from .schema import DIRECTIONS
+    from evaltools.scoring.indicators import RULE_TYPES
+    from evaltools.data.schema import DIRECTIONS
 
     missing = sorted(KNOWN_KEYS - {"extends"} - set(data))
     if missing:

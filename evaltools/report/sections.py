@@ -17,12 +17,12 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 
-from . import fmt
-from .evaluation import Evaluation, evaluate
-from .grading import check_bands, describe_band
-from .load import find_source, load_year
-from .params import JobParams, job_params
-from .rules import load_rules
+from evaltools import fmt
+from evaltools.scoring.evaluation import Evaluation, evaluate
+from evaltools.scoring.grading import check_bands, describe_band
+from evaltools.data.load import find_source, load_year
+from evaltools.params import JobParams, job_params
+from evaltools.scoring.rules import load_rules
 
 TEMPLATES = Path(__file__).parent / "templates"
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -90,7 +90,7 @@ def _none(x):
 def history(params: JobParams, rules, current: Evaluation | None = None) -> pd.DataFrame:
     """Totals of every year of this unit found in the data folder up to ``params.year`` (for trends);
     ``current`` is reused for the report's own year."""
-    from .paths import resolve_data_dir
+    from evaltools.paths import resolve_data_dir
 
     root = resolve_data_dir(params.data_dir)
     base = root / params.unit if params.unit else root
@@ -239,24 +239,15 @@ team = _section("team")
 audit = _section("audit")
 forms = _section("forms")
 
-#: Charts by name → (function of the context, caption). Captions are Chinese; functions return Figures.
-CHART_CAPTIONS = {
-    "budget_vs_spending": "图 1　预算数与支出数（万元）",
-    "execution_rates": "图 2　预算执行率（参考线 100%）",
-    "indicator_completion": "图 3　指标完成率（实际/目标，对数坐标）",
-    "score_composition": "图 4　项目得分构成（按一级指标）",
-    "trends": "图 5　历年支出、执行率与总分",
-}
-
-
 def chart(ctx: ReportContext, name: str, dpi: int = 150) -> Html:
-    """Draw one chart (see :mod:`evaltools.charts`) and return it as an inline PNG figure.
+    """Draw one chart (see :mod:`evaltools.report.charts`) and return it as an inline PNG figure.
 
     The charts are plain ``Figure`` objects, not pyplot's: nothing here touches the session's backend."""
-    from . import charts
+    from evaltools.report.charts import CHARTS
 
-    fig = charts.trends(ctx.history) if name == "trends" else getattr(charts, name)(ctx.ev)
+    spec = CHARTS[name]  # an unknown name raises ParamsError listing the charts
+    fig = spec.fn(ctx.history if spec.uses == "history" else ctx.ev)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)  # figures use constrained layout
-    caption = CHART_CAPTIONS.get(name, name)
+    caption = spec.caption
     return Html(_macro("figure")(ctx.view, base64.b64encode(buf.getvalue()).decode("ascii"), caption, caption))

@@ -12,14 +12,18 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from . import fmt
-from .grading import check_bands, grade
+from evaltools import fmt
+from evaltools.registry import Registry
+from evaltools.scoring.grading import check_bands, grade
 
 FINDING_COLUMNS = ["code", "severity", "subject", "message", "stated", "computed"]
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-CHECKS: dict[str, Callable] = {}
-#: Statement metrics (statements table, column 陈述类型) → checker; a registry like CHECKS.
-STATEMENT_METRICS: dict[str, Callable] = {}
+#: Audit checks by name: ``fn(ctx) -> list of findings``; every one runs, in registration order.
+CHECKS: Registry[Callable] = Registry("audit check", "核查项")
+#: Statement metrics (statements table, column 陈述类型) → ``fn(ctx, row) -> finding``.
+STATEMENT_METRICS: Registry[Callable] = Registry("statement metric", "陈述类型", key="metric")
+check = CHECKS.register
+statement = STATEMENT_METRICS.register
 
 
 @dataclass(frozen=True)
@@ -30,20 +34,6 @@ class AuditContext:
     indicators: pd.DataFrame
     projects: pd.DataFrame
     total: dict
-
-
-def check(name: str):
-    def register(fn):
-        CHECKS[name] = fn
-        return fn
-    return register
-
-
-def statement(metric: str):
-    def register(fn):
-        STATEMENT_METRICS[metric] = fn
-        return fn
-    return register
 
 
 def finding(code, severity, subject, message, stated=None, computed=None) -> dict:
@@ -163,8 +153,8 @@ def _rate_statement(ctx, row):
     return f
 
 
-STATEMENT_METRICS["fund_usage_rate"] = _rate_statement
-STATEMENT_METRICS["execution_rate"] = _rate_statement
+STATEMENT_METRICS.add("fund_usage_rate", _rate_statement)
+STATEMENT_METRICS.add("execution_rate", _rate_statement)
 
 
 @statement("total_score")

@@ -1,14 +1,14 @@
 """Cross-table rules checked at the boundary: keys, references, ranges, weights, amounts.
 
 Each rule adds problems with the file, sheet, row and column; values inside one cell are
-checked by the pandera schemas in :mod:`evaltools.schema`.
+checked by the pandera schemas in :mod:`evaltools.data.schema`.
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from .errors import WARNING, ProblemList
+from evaltools.errors import WARNING, ProblemList
 
 #: Weights of one project (预算执行率 + indicators) must add to this, within WEIGHT_TOLERANCE.
 FULL_MARKS = 100.0
@@ -30,7 +30,7 @@ def cross_check(tables: dict[str, pd.DataFrame], raws: dict, problems: ProblemLi
 
 
 def _where(raw, idx=None, column=None):
-    from .errors import Location
+    from evaltools.errors import Location
 
     if raw is None:
         return Location("(data)", None, None, column)
@@ -38,13 +38,13 @@ def _where(raw, idx=None, column=None):
 
 
 def _title(name: str, column: str) -> str:
-    from .schema import TABLES
+    from evaltools.data.schema import TABLES
 
     return TABLES[name].field(column).title
 
 
 def _duplicates(name: str, frame: pd.DataFrame, raws: dict, problems: ProblemList) -> None:
-    from .schema import TABLES
+    from evaltools.data.schema import TABLES
 
     key = list(TABLES[name].key)
     if not key or frame.empty:

@@ -7,12 +7,12 @@ from html import escape
 
 import pandas as pd
 
-from . import fmt
-from .audit import AuditContext, run_audit
-from .model import YearData
-from .rates import all_rates
-from .rules import RuleSet, load_rules
-from .scoring import composition, department_total, level1_totals, score_indicators, score_projects
+from evaltools import fmt
+from evaltools.scoring.audit import AuditContext, run_audit
+from evaltools.data.model import YearData
+from evaltools.scoring.rates import all_rates
+from evaltools.scoring.rules import RuleSet, load_rules
+from evaltools.scoring.indicators import composition, department_total, level1_totals, score_indicators, score_projects
 
 
 @dataclass(frozen=True)
@@ -36,8 +36,8 @@ class Total:
 class Evaluation:
     """Everything computed for one unit and year, as tidy DataFrames:
 
-    ``rates`` (see :mod:`evaltools.rates`), ``indicators`` (scored rows, see
-    :func:`evaltools.scoring.score_indicators`), ``projects`` (totals and grades), ``composition``
+    ``rates`` (see :mod:`evaltools.scoring.rates`), ``indicators`` (scored rows, see
+    :func:`evaltools.scoring.indicators.score_indicators`), ``projects`` (totals and grades), ``composition``
     (score per project and 一级指标), ``findings`` (the audit), plus ``total`` and ``grade``.
     """
 

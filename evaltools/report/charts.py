@@ -1,6 +1,6 @@
 """Charts for the report: seaborn theme + matplotlib, with Chinese text in Noto Sans CJK SC.
 
-Every chart function takes an :class:`~evaltools.evaluation.Evaluation` (``trends`` a DataFrame) and
+Every chart function takes an :class:`~evaltools.scoring.evaluation.Evaluation` (``trends`` a DataFrame) and
 returns a :class:`matplotlib.figure.Figure`. Figures are built with ``Figure(...)`` directly, not
 through pyplot: nothing is shown, nothing is registered with pyplot, nothing is saved (the caller
 saves, choosing the dpi). Each function applies the report theme only while it builds its figure
@@ -13,7 +13,8 @@ line names) passes through :func:`plain` so that matplotlib never reads ``$…$`
 from __future__ import annotations
 
 import contextlib
-from typing import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import matplotlib as mpl
 import numpy as np
@@ -24,9 +25,10 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter, NullLocator
 
-from . import fmt
-from .errors import EvaltoolsError
-from .fonts import register_cjk_font
+from evaltools import fmt
+from evaltools.errors import ChartDataError
+from evaltools.registry import Registry
+from evaltools.report.fonts import register_cjk_font
 
 #: Width of every figure in inches: fits an A4 page with margins.
 WIDTH = 7.5
@@ -35,8 +37,28 @@ LEVELS = ["预算执行率", "产出指标", "效益指标", "满意度指标"]
 _LABEL_SIZE = 8
 
 
-class ChartDataError(EvaltoolsError):
-    """The data given to a chart function lacks the columns it needs."""
+@dataclass(frozen=True)
+class Chart:
+    """A registered chart: ``fn`` draws it from the evaluation (or, ``uses="history"``, the years' totals)."""
+
+    name: str
+    fn: Callable[..., Figure]
+    caption: str
+    uses: str = "evaluation"
+
+
+#: The report's charts by name, in report order; ``evaltools.report.chart(ctx, name)`` draws one.
+CHARTS: Registry[Chart] = Registry("chart", "图表", key="chart")
+
+
+def chart(name: str, caption: str, uses: str = "evaluation") -> Callable[[Callable[..., Figure]], Callable[..., Figure]]:
+    """Register the decorated function as chart ``name`` with its Chinese caption."""
+
+    def register(fn: Callable[..., Figure]) -> Callable[..., Figure]:
+        CHARTS.add(name, Chart(name, fn, caption, uses))
+        return fn
+
+    return register
 
 
 # --------------------------------------------------------------------------- theme and text
@@ -107,6 +129,7 @@ def _legend(fig, handles) -> None:
 # --------------------------------------------------------------------------- 1. budget vs spending
 
 
+@chart("budget_vs_spending", "图 1　预算数与支出数（万元）")
 def budget_vs_spending(ev) -> Figure:
     """Grouped horizontal bars of 预算数 and 支出数 (万元) for every budget line (基本支出) and every
     project (项目支出), each group in its own panel with its own scale, values at the bar ends."""
@@ -161,6 +184,7 @@ def _execution_table(ev) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["name", "group", "rate"])
 
 
+@chart("execution_rates", "图 2　预算执行率（参考线 100%）")
 def execution_rates(ev) -> Figure:
     """Horizontal bars of the execution rate (预算执行率 of each budget line, also net of 上年应付未付
     where given, and 资金使用率 of each project) in percent, with a reference line at 100%."""
@@ -200,6 +224,7 @@ def _completion_ticks(lo: float, hi: float) -> list[float]:
     return [t for t in ticks if lo <= t <= hi]
 
 
+@chart("indicator_completion", "图 3　指标完成率（实际/目标，对数坐标）")
 def indicator_completion(ev) -> Figure:
     """Completion (实际值 / 目标值) of the scored quantitative indicators on a log axis, so that 1,427%
     reads next to 83%; reference line at 100%; bars colored by whether the indicator was met
@@ -245,6 +270,7 @@ def indicator_completion(ev) -> Figure:
 # --------------------------------------------------------------------------- 4. score composition
 
 
+@chart("score_composition", "图 4　项目得分构成（按一级指标）")
 def score_composition(ev) -> Figure:
     """Stacked horizontal bars per project of the recomputed score by 一级指标 (预算执行率, 产出指标,
     效益指标, 满意度指标), the project's total at the bar end, and its full marks (Σ weights) as a
@@ -316,6 +342,7 @@ def _note(text: str) -> Figure:
     return fig
 
 
+@chart("trends", "图 5　历年支出、执行率与总分", uses="history")
 def trends(history: pd.DataFrame) -> Figure:
     """Three small panels against the year: 支出 (万元), 预算执行率 (%) and 总分.
 
@@ -357,4 +384,4 @@ def trends(history: pd.DataFrame) -> Figure:
 
 
 __all__ = ["use_theme", "plain", "budget_vs_spending", "execution_rates", "indicator_completion",
-           "score_composition", "trends", "ChartDataError", "WIDTH", "LEVELS"]
+           "score_composition", "trends", "CHARTS", "Chart", "ChartDataError", "WIDTH", "LEVELS"]

@@ -1,11 +1,11 @@
 """Writing one year's data as an Excel workbook, and a blank template to fill in.
 
-:func:`write_workbook` turns a :class:`~evaltools.model.YearData` into the workbook form that
-:func:`evaltools.load.load_path` reads, so that ``load_path(write_workbook(data, p)) == data``:
+:func:`write_workbook` turns a :class:`~evaltools.data.model.YearData` into the workbook form that
+:func:`evaltools.data.load.load_path` reads, so that ``load_path(write_workbook(data, p)) == data``:
 
 * sheet 「单位概况」: two columns 字段 | 值, one row per scalar profile field (Chinese title);
 * sheet 「文字材料」: two columns 类别 | 内容, one row per item of a list profile field;
-* one sheet per table of :data:`evaltools.schema.TABLES`, Chinese titles in row 1, every column.
+* one sheet per table of :data:`evaltools.data.schema.TABLES`, Chinese titles in row 1, every column.
 
 Numbers are written as numbers (every float exactly, see :func:`set_number`), flags as 是/否,
 missing values as empty cells, and text always as text: a cell such as ``=HYPERLINK(...)`` is
@@ -29,10 +29,10 @@ from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import schema as S
-from .fmt import is_missing
-from .model import YearData
-from .paths import atomic_write
+from evaltools.data import schema as S
+from evaltools.fmt import is_missing
+from evaltools.data.model import YearData
+from evaltools.paths import atomic_write
 
 #: The sheet of explanations; the loader skips it.
 HELP_SHEET = "说明"
@@ -41,7 +41,7 @@ TEXT_HEADERS = ("类别", "内容")
 HELP_HEADERS = ("表", "列", "说明", "示例")
 #: Drop-down lists cover data rows 2 .. TEMPLATE_ROWS (more when the data has more rows).
 TEMPLATE_ROWS = 1000
-YES, NO = "是", "否"
+YES, NO = S.YES, S.NO
 #: Excel refuses cells longer than this.
 MAX_CELL_CHARS = 32_767
 
@@ -50,127 +50,6 @@ _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
-#: Columns that take a fixed vocabulary: (table, column) → the drop-down choices.
-CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
-    ("indicators", "direction"): tuple(S.DIRECTION_DISPLAY.values()),
-    ("indicators", "qualitative_grade"): tuple(S.QUALITATIVE_GRADES),
-    ("indicators", "level1"): S.LEVEL1,
-    ("indicators", "applicable"): (YES, NO),
-    ("grade_bands", "lower_inclusive"): (YES, NO),
-    ("grade_bands", "upper_inclusive"): (YES, NO),
-}
-#: Vocabularies the loader also accepts in other spellings (正向, 达成年度指标 …): warn, do not refuse.
-_LENIENT = {("indicators", "direction"), ("indicators", "qualitative_grade")}
-
-#: What each sheet is for (rows of 「说明」 with 列 = （整表）).
-SHEET_HELP: dict[str, str] = {
-    S.PROFILE_SHEET: "单位基本情况：每行一个字段，A 列为字段名（不要修改），B 列填写数值。单位名称和年度必填。",
-    S.TEXT_SHEET: "报告的文字材料：每行一条，类别从下拉列表选择（部门职能、总体绩效目标等），内容填写一段文字；"
-                  "同一类别可有多行，按顺序使用。",
-    "budget_lines": "部门收支预决算：每个支出项目（人员经费、日常公用支出、项目支出等）一行，至少一行。",
-    "income_sources": "收入来源：每个来源一行（可选）。",
-    "projects": "项目支出：每个项目一行，项目名称不得重复。",
-    "indicators": "绩效指标：每个项目的每个三级指标一行；同一项目内三级指标不得重复，"
-                  "各指标分值加预算执行率分值合计应为 100。",
-    "team": "评价工作组成员：每人一行（可选）。",
-    "statements": "自评报告中写明的数值（用于与计算结果核对），每条一行（可选）。",
-    "grade_bands": "评价等级划分：每个等级一行（可选，不填则按规则文件的默认等级）。",
-}
-
-#: (说明, 示例) of every profile field.
-PROFILE_HELP: dict[str, tuple[str, str]] = {
-    "unit": ("被评价单位的全称", "石家庄市桥西区就业服务中心"),
-    "year": ("评价年度，四位数字", "2022"),
-    "unit_type": ("单位性质", "独立核算全额拨款事业单位"),
-    "accounting_system": ("执行的会计制度", "政府会计制度"),
-    "staff_authorized": ("编制人数（整数）", "30"),
-    "staff_actual": ("年底在编人数（整数）", "24"),
-    "staff_other": ("其他工作人员人数（整数）", "20"),
-    "assets_net": ("年度资产净值，单位万元", "80.35"),
-    "assets_carryover": ("资产净值中结转下年的部分，单位万元", "8.11"),
-    "assets_fixed": ("资产净值中的固定资产，单位万元", "72.24"),
-    "published_total": ("自评报告公布的总得分", "87"),
-    "published_grade": ("自评报告公布的评价等级", "良好"),
-    "basis": ("评价依据的文件", "《关于全面落实预算绩效管理的实施意见》"),
-    "source": ("数据来源（如自评报告原文）", "2022 年度整体支出绩效自评报告"),
-    "synthetic": ("是否为合成（演示）数据：是 / 否，真实数据留空或填否", "否"),
-    "functions": ("部门职能，每条一行", "负责创业担保贴息工作及监管"),
-    "goals": ("年度总体绩效目标，每条一行", "全年提供约1000个工作岗位"),
-    "organisation": ("自评组织工作情况，每段一行", "评价资料收集：资料主要来源于……"),
-    "methods": ("自评采用的方法，每种一行", "对比法：年初设定目标对比实际完成情况"),
-    "achievements": ("总体目标完成情况，每段一行", "举办线上招聘会 64 场……"),
-    "problems": ("存在的问题，每条一行", "评价指标过于简单，对比数据不足"),
-    "measures": ("改进措施，每条一行", "建立和完善科室制度，规范工作流程"),
-}
-
-#: (说明, 示例) of every table column, by (table, column).
-COLUMN_HELP: dict[tuple[str, str], tuple[str, str]] = {
-    ("budget_lines", "line"): ("支出项目名称，不得重复", "人员经费"),
-    ("budget_lines", "category"): ("支出类别：基本支出或项目支出", "基本支出"),
-    ("budget_lines", "budget"): ("全年预算数", "616.16"),
-    ("budget_lines", "spent"): ("全年实际支出数", "815.36"),
-    ("budget_lines", "prior_year_payables"): ("本年支出中用于支付上年应付未付款项的金额，没有则留空", "195.88"),
-    ("budget_lines", "stated_rate"): ("自评报告所写的完成率，用于核对；可写百分数", "94.26%"),
-    ("budget_lines", "note"): ("出处或备注", "一(二)"),
-    ("income_sources", "source"): ("收入来源名称，不得重复", "财政拨款收入"),
-    ("income_sources", "amount"): ("该来源的收入金额", "646.15"),
-    ("income_sources", "note"): ("出处或备注", "一(二)"),
-    ("projects", "project"): ("项目名称，不得重复；绩效指标表按此名称对应项目", "档案保管和整理"),
-    ("projects", "department"): ("项目主管部门", "区人力资源和社会保障局"),
-    ("projects", "implementer"): ("项目实施单位", "石家庄市桥西区就业服务中心"),
-    ("projects", "budget_initial"): ("年初预算数", "3"),
-    ("projects", "budget"): ("调整后的全年预算数，用于计算预算执行率", "3"),
-    ("projects", "spent"): ("全年实际执行数", "2.9"),
-    ("projects", "fiscal_current"): ("全年预算数中本年财政拨款的部分", "3"),
-    ("projects", "carryover"): ("全年预算数中上年结转资金的部分", "0"),
-    ("projects", "other_funds"): ("全年预算数中其他资金的部分", "0"),
-    ("projects", "execution_weight"): ("预算执行率指标的分值；留空按 10 分（财预〔2020〕10号）", "10"),
-    ("projects", "stated_rate"): ("自评报告所写的资金使用率，用于核对；可写百分数", "97%"),
-    ("projects", "published_score"): ("自评报告公布的项目得分", "87"),
-    ("projects", "published_grade"): ("自评报告公布的项目等级", "良好"),
-    ("projects", "goal"): ("项目年度总体目标", "保障约2万余份流动档案的安全……"),
-    ("projects", "result"): ("项目实际完成情况", "存放人事档案 24303 份……"),
-    ("projects", "note"): ("出处或备注", "一(二)"),
-    ("indicators", "project"): ("所属项目，须与「项目」表中的项目名称一致", "档案保管和整理"),
-    ("indicators", "level1"): ("一级指标，从下拉列表选择", "产出指标"),
-    ("indicators", "level2"): ("二级指标，如数量指标、质量指标、时效指标、社会效益指标、服务对象满意度指标", "数量指标"),
-    ("indicators", "level3"): ("三级指标名称，同一项目内不得重复", "办理退休人数"),
-    ("indicators", "unit"): ("度量单位", "人"),
-    ("indicators", "direction"): ("指标性质：≥ > ≤ < = 区间 定性（也接受 正向、反向）", "≥"),
-    ("indicators", "target"): ("年度指标值（数字，可写百分数）；区间指标填下限，定性指标留空", "500"),
-    ("indicators", "target_high"): ("区间指标的上限，其他指标留空", "6"),
-    ("indicators", "target_text"): ("指标值在报告中的原文", "约500份"),
-    ("indicators", "actual"): ("实际完成值（数字，可写百分数）；定性指标留空", "712"),
-    ("indicators", "actual_text"): ("实际值在报告中的原文", "办理人员退休 712 人"),
-    ("indicators", "weight"): ("指标分值；一个项目的指标分值加预算执行率分值合计 100", "10"),
-    ("indicators", "panel_score"): ("评价组给出的得分，不超过分值；留空则按评分规则计算", "9"),
-    ("indicators", "qualitative_grade"): ("定性指标的完成等级，从下拉列表选择", "达成"),
-    ("indicators", "rule"): ("本指标使用的评分规则名称（见规则文件 rules）；留空按指标性质的默认规则",
-                             "lower_better_ratio"),
-    ("indicators", "applicable"): ("本指标是否适用：是 / 否；留空为是，不适用的指标不计分", YES),
-    ("indicators", "parent"): ("若本指标是某合计指标的分项，填该合计指标的三级指标名称；分项不单独计分",
-                               "完成创业服务人数"),
-    ("indicators", "deviation"): ("偏差原因分析及改进措施", "疫情影响，改为线上招聘会"),
-    ("indicators", "source"): ("数据来源及说明", "目标：一(三)1；实际：三(一)1"),
-    ("team", "name"): ("姓名，不得重复", "张三"),
-    ("team", "unit"): ("所在单位及科室", "桥西区就业服务中心 财务科"),
-    ("team", "post"): ("职务", "科长"),
-    ("team", "role"): ("在评价小组中的角色：组长、副组长、成员", "成员"),
-    ("team", "note"): ("备注", ""),
-    ("statements", "subject"): ("陈述的对象：「部门」或项目名称", "部门"),
-    ("statements", "metric"): ("陈述类型：project_count（项目个数）、fund_usage_rate（资金使用率）、"
-                               "total_score（总得分）、evaluated_year（所评年度）", "total_score"),
-    ("statements", "stated"): ("报告中写明的数值（可写百分数）", "87"),
-    ("statements", "quote"): ("报告原文", "我中心绩效评价整体的分 87 分"),
-    ("statements", "location"): ("原文在报告中的位置", "四"),
-    ("grade_bands", "grade"): ("等级名称，不得重复", "良好"),
-    ("grade_bands", "lower"): ("得分下限；最低等级留空", "75"),
-    ("grade_bands", "lower_inclusive"): ("下限是否包含在本等级内：是 / 否；留空为是", YES),
-    ("grade_bands", "upper"): ("得分上限；最高等级留空", "90"),
-    ("grade_bands", "upper_inclusive"): ("上限是否包含在本等级内：是 / 否；留空为否", NO),
-    ("grade_bands", "note"): ("说明", "75 ≤ 得分 < 90 分为良好"),
-}
-
 _KIND_HELP = {"money": "数字，单位万元", "rate": "数字或百分数", "number": "数字", "bool": "是 / 否",
               "int": "整数", "list": "文字，可多行"}
 
@@ -178,10 +57,10 @@ _KIND_HELP = {"money": "数字，单位万元", "rate": "数字或百分数", "n
 # ----------------------------------------------------------------------------- public API
 
 def write_workbook(data: YearData, path: str | Path) -> Path:
-    """Write ``data`` as one ``.xlsx`` workbook that :func:`evaltools.load.load_path` reads back equal.
+    """Write ``data`` as one ``.xlsx`` workbook that :func:`evaltools.data.load.load_path` reads back equal.
 
     Sheets: 「单位概况」 (字段 | 值), 「文字材料」 (类别 | 内容), then one sheet per table in
-    :data:`evaltools.schema.TABLES` order with every declared column under its Chinese title.
+    :data:`evaltools.data.schema.TABLES` order with every declared column under its Chinese title.
     The file is written atomically. Raises ValueError for a value Excel cannot hold (control
     characters, text over 32,767 characters, infinite numbers), naming sheet, row and column.
     """
@@ -277,7 +156,7 @@ def write_template(year: int, path: str | Path, unit: str | None = None) -> Path
 
 # ----------------------------------------------------------------------------- cells
 # xlsx_path, is_missing, set_text, set_number, display_width and save_workbook are shared with
-# :mod:`evaltools.selfeval_form` (the 自评表 writer); the private spellings remain as aliases.
+# :mod:`evaltools.report.form` (the 自评表 writer); the private spellings remain as aliases.
 
 def xlsx_path(path: str | Path) -> Path:
     """``path`` as a Path; ValueError unless it ends in ``.xlsx``."""
@@ -395,37 +274,33 @@ def _validation(ws: Worksheet, choices: tuple[str, ...], cells: str, title: str,
 
 def _add_validations(ws: Worksheet, table: str, last_row: int) -> None:
     """Drop-down lists on the vocabulary columns of ``table``, found by their header text."""
-    for (name, column), choices in CHOICES.items():
-        if name != table:
+    for f in S.TABLES[table].fields:
+        if not f.dropdown:
             continue
-        title = S.TABLES[table].field(column).title
-        letter = _column_letter(ws, title)
+        letter = _column_letter(ws, f.title)
         if letter is not None:
-            _validation(ws, choices, f"{letter}2:{letter}{last_row}", title, (name, column) in _LENIENT)
+            _validation(ws, f.dropdown, f"{letter}2:{letter}{last_row}", f.title, f.lenient)
 
 
 def _help_sheet(wb: Workbook) -> Worksheet:
     """「说明」: one row per sheet (列 = （整表）) and one per column, with an example value."""
     ws = _sheet(wb, HELP_SHEET, HELP_HEADERS)
     rows: list[tuple[str, str, str, str]] = [
-        ("（全部）", "（整表）", "填写后用 evaltools.load.load_path(文件) 读取并检查；本「说明」表不会被读取。"
+        ("（全部）", "（整表）", "填写后用 evaltools.data.load.load_path(文件) 读取并检查；本「说明」表不会被读取。"
                                  "金额单位均为万元；比率可写 94.26% 或 0.9426；是/否 列留空按默认值。", ""),
-        (S.PROFILE_SHEET, "（整表）", SHEET_HELP[S.PROFILE_SHEET], ""),
+        (S.PROFILE_SHEET, "（整表）", S.PROFILE_SHEET_HELP, ""),
     ]
     for spec in S.PROFILE_FIELDS:
         if spec.kind != "list":
-            text, example = PROFILE_HELP[spec.name]
-            rows.append((S.PROFILE_SHEET, spec.title, _describe(text, spec.kind, spec.required), example))
-    rows.append((S.TEXT_SHEET, "（整表）", SHEET_HELP[S.TEXT_SHEET], ""))
+            rows.append((S.PROFILE_SHEET, spec.title, _describe(spec.help, spec.kind, spec.required), spec.example))
+    rows.append((S.TEXT_SHEET, "（整表）", S.TEXT_SHEET_HELP, ""))
     for spec in S.PROFILE_FIELDS:
         if spec.kind == "list":
-            text, example = PROFILE_HELP[spec.name]
-            rows.append((S.TEXT_SHEET, spec.title, f"类别「{spec.title}」：{text}", example))
+            rows.append((S.TEXT_SHEET, spec.title, f"类别「{spec.title}」：{spec.help}", spec.example))
     for name, table in S.TABLES.items():
-        rows.append((table.sheet, "（整表）", SHEET_HELP[name] + ("" if table.required else "本表可省略。"), ""))
+        rows.append((table.sheet, "（整表）", table.help + ("" if table.required else "本表可省略。"), ""))
         for f in table.fields:
-            text, example = COLUMN_HELP[(name, f.name)]
-            rows.append((table.sheet, f.title, _describe(text, f.kind, not f.nullable, f.required), example))
+            rows.append((table.sheet, f.title, _describe(f.help, f.kind, not f.nullable, f.required), f.example))
     for row in rows:
         ws.append([None] * len(row))
         for j, value in enumerate(row, start=1):

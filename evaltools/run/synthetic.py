@@ -25,9 +25,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from . import schema as S
-from .errors import InputError, ParamsError
-from .paths import safe_component, write_text
+from evaltools.data import schema as S
+from evaltools.errors import InputError, ParamsError
+from evaltools.paths import safe_component, write_text
 
 MARK = "合成数据"
 #: Points of a project: 预算执行率 plus the indicators (财预〔2020〕10号 default split of the 90).
@@ -432,7 +432,7 @@ def _year_tables(plan: dict, drift: float, rng: np.random.Generator):
 
 def _score(projects: list[dict], indicators: list[dict], rules) -> pd.DataFrame:
     """Score the year in memory (the same functions ``evaluate`` uses) to publish plausible scores."""
-    from .scoring import score_indicators, score_projects
+    from evaltools.scoring.indicators import score_indicators, score_projects
 
     ind = pd.DataFrame(indicators)
     for col in ("target", "target_high", "actual", "weight", "panel_score"):
@@ -490,8 +490,8 @@ def generate(out_dir: str | Path, units: int = 3, years: int = 4, indicators: in
     same files. With ``check`` every unit-year is loaded back (as ``evaltools check`` does) and an
     error there raises :class:`~evaltools.errors.InputError` — generated data is always valid input.
     """
-    from .grading import grade as grade_of
-    from .rules import load_rules
+    from evaltools.scoring.grading import grade as grade_of
+    from evaltools.scoring.rules import load_rules
 
     if units < 1 or years < 1:
         raise ParamsError("units and years must be at least 1", key="units" if units < 1 else "years")
@@ -612,7 +612,7 @@ def _band_rows(bands: pd.DataFrame, gap: bool = False) -> list[dict]:
 
 def verify(dataset: SyntheticSet) -> None:
     """Load every unit-year back as ``evaltools check`` does; raise InputError on the first with errors."""
-    from .load import find_source, inspect_path
+    from evaltools.data.load import find_source, inspect_path
 
     for unit, year in dataset.jobs:
         source = find_source(year, dataset.root, unit)
@@ -627,14 +627,14 @@ def generate_frames(units: int = 10_000, indicators_per_unit: int = 100, seed: i
                     projects_per_unit: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(indicators, projects) for ``units`` synthetic units, vectorised, with a column naming the unit.
 
-The column is :data:`evaltools.scoring.ORG` (``org``: in the indicator table ``unit`` is the unit of
-measure, 度量单位), so that :func:`~evaltools.scoring.group_keys` scores each unit's projects apart.
+The column is :data:`evaltools.scoring.indicators.ORG` (``org``: in the indicator table ``unit`` is the unit of
+measure, 度量单位), so that :func:`~evaltools.scoring.indicators.group_keys` scores each unit's projects apart.
 
-    The indicator table has every column :func:`evaltools.scoring.score_indicators` reads; each unit
+    The indicator table has every column :func:`evaltools.scoring.indicators.score_indicators` reads; each unit
     has ``projects_per_unit`` projects (default: one per 20 indicators, 1–5) whose scored weights add
     to 90 (floats), all directions, ~2% breakdown rows, ~3% missing actuals, ~1% not applicable.
     """
-    from . import scoring
+    from evaltools.scoring import indicators as scoring
 
     org = getattr(scoring, "ORG", "unit")
     rng = np.random.default_rng(seed)

@@ -7,14 +7,14 @@ from typing import Mapping
 
 import pandas as pd
 
-from .errors import Problem
-from .schema import PROFILE_FIELDS, TABLES
+from evaltools.errors import Problem
+from evaltools.data.schema import PROFILE_FIELDS, TABLES
 
 _PY_TYPE = {"text": "str | None", "int": "int | None", "money": "float | None",
             "number": "float | None", "bool": "bool | None", "list": "tuple[str, ...]"}
 
 #: The unit profile (部门概况 and the report's text material), a frozen dataclass built from
-#: :data:`evaltools.schema.PROFILE_FIELDS` so that the fields are declared only once.
+#: :data:`evaltools.data.schema.PROFILE_FIELDS` so that the fields are declared only once.
 Profile = make_dataclass(
     "Profile",
     [(f.name, _PY_TYPE[f.kind], field(default=() if f.kind == "list" else None)) for f in PROFILE_FIELDS],
@@ -37,7 +37,7 @@ def profile_to_dict(profile) -> dict:
 
 @dataclass(frozen=True, eq=False)
 class YearData:
-    """One unit's validated tables for one year (see :mod:`evaltools.schema` for the columns).
+    """One unit's validated tables for one year (see :mod:`evaltools.data.schema` for the columns).
 
     ``tables`` maps a table name (``projects``, ``indicators`` …) to a DataFrame with canonical
     columns; every declared column is present (empty where the input had none). ``warnings`` are

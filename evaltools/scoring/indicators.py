@@ -24,27 +24,17 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from .errors import RuleError
+from evaltools.errors import RuleError
+from evaltools.registry import Registry
 
 RuleFn = Callable[[pd.DataFrame, dict, object], pd.Series]
 #: Scoring rule types by name → vectorised function returning the share of the weight in [0, 1].
-RULE_TYPES: dict[str, RuleFn] = {}
+RULE_TYPES: Registry[RuleFn] = Registry("rule type", "评分规则类型", key="rules")
 #: Execution-rate scoring methods by name → function(rate, settings) → share of the weight.
-EXECUTION_METHODS: dict[str, Callable[[pd.Series, dict], pd.Series]] = {}
-
-
-def rule_type(name: str):
-    def register(fn: RuleFn) -> RuleFn:
-        RULE_TYPES[name] = fn
-        return fn
-    return register
-
-
-def execution_method(name: str):
-    def register(fn):
-        EXECUTION_METHODS[name] = fn
-        return fn
-    return register
+EXECUTION_METHODS: Registry[Callable[[pd.Series, dict], pd.Series]] = Registry(
+    "execution method", "预算执行率计分方法", key="execution.method")
+rule_type = RULE_TYPES.register
+execution_method = EXECUTION_METHODS.register
 
 
 def _a_t(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -165,7 +155,7 @@ def group_keys(frame: pd.DataFrame) -> list[str]:
 
 def direction_masks(ind: pd.DataFrame) -> dict[str, np.ndarray]:
     """One boolean mask per direction, computed once through categorical codes (fast on 1M rows)."""
-    from .schema import DIRECTIONS
+    from evaltools.data.schema import DIRECTIONS
 
     codes = pd.Categorical(ind["direction"], categories=list(DIRECTIONS)).codes
     return {d: codes == i for i, d in enumerate(DIRECTIONS)}
@@ -292,7 +282,7 @@ def score_projects(projects: pd.DataFrame, scored: pd.DataFrame, rules, bands=No
     ``computed_score`` is the recomputed total; ``score`` is the published score where one exists
     (the assessed score), else the computed one; both are graded with ``bands``.
     """
-    from .grading import grade
+    from evaltools.scoring.grading import grade
 
     keys = group_keys(projects)
     p = projects.copy()
@@ -343,7 +333,7 @@ def department_total(projects: pd.DataFrame, published: float | None, rules, ban
     Both means are always computed (no source fixes the choice): simple = mean(score);
     budget_weighted = Σ score × 全年预算数 / Σ 全年预算数. ``rules.department_total`` picks one.
     """
-    from .grading import grade
+    from evaltools.scoring.grading import grade
 
     def means(col):
         simple = float(projects[col].mean()) if len(projects) else float("nan")

@@ -10,11 +10,11 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .errors import EvaltoolsError, RunError
-from .params import JobParams, job_to_dict
-from .paths import inside, resolve_data_dir, safe_component
+from evaltools.errors import EvaltoolsError, RunError
+from evaltools.params import JobParams, job_to_dict
+from evaltools.paths import PROJECT_ROOT, inside, resolve_data_dir, safe_component
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = PROJECT_ROOT
 NOTEBOOK = ROOT / "notebooks" / "self_evaluation.ipynb"
 STAGING_PREFIX = ".tmp-run-"
 
@@ -72,7 +72,7 @@ class WarmKernel:
     papermill; each run still gets its own new kernel, shut down afterwards.
     """
 
-    WARM_UP = "import evaltools.report, evaltools.charts\nevaltools.charts.use_theme()"
+    WARM_UP = "import evaltools.report.sections, evaltools.report.charts\nevaltools.report.charts.use_theme()"
 
     def __init__(self, cwd: Path, log: Path):
         from jupyter_client.manager import AsyncKernelManager
@@ -167,10 +167,10 @@ def run_report(params: JobParams, *, notebook: Path = NOTEBOOK, cwd: Path = ROOT
         kernel = WarmKernel(cwd, stage / "kernel.log")
         timings["kernel_start"] = time.perf_counter() - started
 
-        from . import export
-        from .evaluation import evaluate
-        from .load import load_year
-        from .rules import load_rules
+        from evaltools.report import exporters as export
+        from evaltools.scoring.evaluation import evaluate
+        from evaltools.data.load import load_year
+        from evaltools.scoring.rules import load_rules
 
         t = time.perf_counter()
         formats = export.order(["ipynb", *params.formats])

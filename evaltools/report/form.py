@@ -1,6 +1,6 @@
 """The 自评表 workbook: the department summary and one standard 项目支出绩效自评表 per project.
 
-:func:`write_selfeval_form` turns an :class:`~evaltools.evaluation.Evaluation` into ``自评表.xlsx``:
+:func:`write_selfeval_form` turns an :class:`~evaltools.scoring.evaluation.Evaluation` into ``自评表.xlsx``:
 
 * sheet 「部门整体」: the title, the unit's basic data (单位名称, 年度, 编制/在编/其他人员, 资产净值 …),
   the budget lines (支出项目 | 预算数 | 支出数 | 执行率 | 报告所述完成率 …), the projects summary
@@ -30,9 +30,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import fmt
-from . import workbook as W
-from .fmt import indicator_actual as actual_display, indicator_target as target_display  # noqa: F401 - public here too
+from evaltools import fmt
+from evaltools.data import workbook as W
+from evaltools.fmt import indicator_actual as actual_display, indicator_target as target_display  # noqa: F401 - public here too
 
 DEPARTMENT_SHEET = "部门整体"
 #: Excel's limit on a sheet title, and the characters it refuses in one.
@@ -73,7 +73,7 @@ _LINE_HEIGHT = 15.0
 # ----------------------------------------------------------------------------- public API
 
 def write_selfeval_form(ev, path: str | Path) -> Path:
-    """Write the 自评表 workbook of ``ev`` (an :class:`~evaltools.evaluation.Evaluation`) to ``path``.
+    """Write the 自评表 workbook of ``ev`` (an :class:`~evaltools.scoring.evaluation.Evaluation`) to ``path``.
 
     The first sheet is 「部门整体」, then one sheet per project in ``ev.projects`` order, titled with
     the project's name made safe for Excel (see :func:`sheet_titles`). ``path`` must end in ``.xlsx``;

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterable
 from urllib.parse import quote
 
-from .paths import write_text
+from evaltools.paths import write_text
 
 INDEX_FILE = "index.html"
 #: The files of a report folder linked from the index, in this order: (file name, label).
@@ -151,7 +151,8 @@ def _trend_chart(group: UnitGroup) -> str | None:
     import matplotlib as mpl
     from matplotlib.figure import Figure
 
-    from . import charts, fmt
+    from evaltools.report import charts
+    from evaltools import fmt
 
     with mpl.rc_context():
         charts.use_theme()  # registers the CJK font: Chinese renders, no missing-glyph boxes
@@ -266,7 +267,7 @@ pre { white-space: pre-wrap; font-size: 0.8rem; margin: 0.2rem 0; }
 def render(entries: dict) -> str:
     from jinja2 import DictLoader, Environment, StrictUndefined
 
-    from . import fmt
+    from evaltools import fmt
 
     env = Environment(loader=DictLoader({INDEX_FILE: _TEMPLATE}), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
@@ -284,7 +285,7 @@ def write_index(results_or_output_dir, output_dir: str | Path | None = None) -> 
     """Write ``<output_dir>/index.html`` atomically and return its path.
 
     ``write_index("outputs")`` indexes what is on disk; ``write_index(results, "outputs")`` also shows
-    the failures of a batch just run (a list of :class:`evaltools.batch.BatchResult`).
+    the failures of a batch just run (a list of :class:`evaltools.run.batch.BatchResult`).
     """
     if isinstance(results_or_output_dir, (str, os.PathLike)):
         root, results = Path(results_or_output_dir), []

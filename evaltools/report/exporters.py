@@ -9,7 +9,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from .report import TEMPLATES
+from evaltools.registry import Registry
+from evaltools.report.sections import TEMPLATES
 
 
 @dataclass(frozen=True)
@@ -23,13 +24,16 @@ class Exporter:
     notebook: bool = True   # False: made from the evaluation alone, so it can run while the kernel works
 
 
-EXPORTERS: dict[str, Exporter] = {}
+EXPORTERS: Registry[Exporter] = Registry("output format", "输出格式", key="formats")
 
 
-def exporter(name: str, filename: str, needs: tuple[str, ...] = (), notebook: bool = True):
-    def register(fn):
-        EXPORTERS[name] = Exporter(name, filename, fn, needs, notebook)
+def exporter(name: str, filename: str, needs: tuple[str, ...] = (), notebook: bool = True) -> Callable:
+    """Register the decorated ``fn(nb, ev, done) -> bytes`` as the exporter of format ``name``."""
+
+    def register(fn: Callable) -> Callable:
+        EXPORTERS.add(name, Exporter(name, filename, fn, needs, notebook))
         return fn
+
     return register
 
 
@@ -94,7 +98,7 @@ def _cjk_face():
     """The full CJK font parsed by HarfBuzz (0.2 s), kept for the next report of this process."""
     import uharfbuzz as hb
 
-    from .fonts import font_path
+    from evaltools.report.fonts import font_path
 
     return hb.Face(hb.Blob.from_file_path(str(font_path())))
 
@@ -128,7 +132,7 @@ def _pdf(nb, ev, done) -> bytes:
 def _xlsx(nb, ev, done) -> bytes:
     import tempfile
 
-    from .selfeval_form import write_selfeval_form
+    from evaltools.report.form import write_selfeval_form
 
     with tempfile.TemporaryDirectory() as tmp:
         path = write_selfeval_form(ev, Path(tmp) / "自评表.xlsx")
@@ -151,7 +155,7 @@ def _ipynb(nb, ev, done) -> bytes:
 
 def order(formats) -> list[str]:
     """Formats in dependency order (html before pdf), unknown names refused."""
-    from .errors import ParamsError
+    from evaltools.errors import ParamsError
 
     unknown = [f for f in formats if f not in EXPORTERS]
     if unknown:

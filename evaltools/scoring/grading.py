@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .errors import GradeBandError
+from evaltools.errors import GradeBandError
 
 BAND_COLUMNS = ["grade", "lower", "lower_inclusive", "upper", "upper_inclusive"]
 

@@ -1,7 +1,7 @@
 """The CJK font for charts: Noto Sans CJK SC as shipped by the ``mplfonts`` wheel (SIL OFL).
 
 Nothing happens at import time: the font is registered with matplotlib only when
-:func:`register_cjk_font` is called (``evaltools.charts.use_theme`` does it).
+:func:`register_cjk_font` is called (``evaltools.report.charts.use_theme`` does it).
 """
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import importlib.resources
 import importlib.util
 from pathlib import Path
 
-from .errors import EvaltoolsError
+from evaltools.errors import FontNotFoundError
 
 #: Family name matplotlib reports for the registered font.
 CJK_FAMILY = "Noto Sans CJK SC"
@@ -22,12 +22,6 @@ _FILES = {
 _FAMILIES = {"sans": CJK_FAMILY, "serif": "Noto Serif CJK SC", "mono": "Noto Sans Mono CJK SC"}
 
 _registered: dict[str, str] = {}
-
-
-class FontNotFoundError(EvaltoolsError):
-    """The CJK font file is not installed (the ``mplfonts`` package or its font file is missing)."""
-
-    exit_code = 2
 
 
 def font_path(family: str = "sans") -> Path:

@@ -1,6 +1,6 @@
 """Loading one year's data from a CSV folder (+ profile.yaml) or one Excel workbook, validated.
 
-Both forms give equal :class:`~evaltools.model.YearData` objects. Every problem found is
+Both forms give equal :class:`~evaltools.data.model.YearData` objects. Every problem found is
 collected and raised at once as an :class:`~evaltools.errors.InputError` naming file, sheet,
 row and column; after this boundary the rest of evaltools trusts the data.
 """
@@ -15,10 +15,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import schema as S
-from .errors import DataNotFoundError, InputError, Location, ProblemList, WARNING
-from .model import Profile, YearData
-from .parse import clean_text, parse_bool, parse_number_series
+from evaltools.data import schema as S
+from evaltools.errors import DataNotFoundError, InputError, Location, ProblemList, WARNING
+from evaltools.data.model import Profile, YearData
+from evaltools.data.cells import clean_text, parse_bool, parse_number_series
 
 #: Largest table accepted, in rows: bigger inputs are refused before being read whole.
 MAX_ROWS = 200_000
@@ -52,7 +52,7 @@ class RawTable:
 
 def find_source(year: int, data_dir: str | Path = "data", unit: str | None = None) -> Path:
     """Where the data of ``year`` (and ``unit``) lives: ``data/[unit/]YEAR/`` or ``data/[unit/]YEAR.xlsx``."""
-    from .paths import resolve_data_dir, safe_component
+    from evaltools.paths import resolve_data_dir, safe_component
 
     base = resolve_data_dir(data_dir)
     if unit is not None:
@@ -121,7 +121,7 @@ def inspect_path(path: str | Path, expected_year: int | None = None) -> tuple[Ye
         tables[name] = _normalise(table, raw, problems)
     if problems.has_errors or profile is None:
         return None, problems
-    from .validate import cross_check
+    from evaltools.data.validate import cross_check
 
     cross_check(tables, raws, problems)
     if problems.has_errors:
@@ -244,7 +244,7 @@ def _read_folder(path: Path, problems: ProblemList):
 
 
 def _read_yaml(file: Path, problems: ProblemList) -> dict | None:
-    from .params import safe_yaml_load
+    from evaltools.params import safe_yaml_load
 
     try:
         data = safe_yaml_load(file.read_text(encoding="utf-8-sig"), str(file))
@@ -522,11 +522,9 @@ def _normalise(table: S.Table, raw: RawTable, problems: ProblemList) -> pd.DataF
             cols[f.name] = parsed.map(lambda p: p[0] if p[0] is not None else False)
         else:
             text = col.map(clean_text)
-            if f.name == "direction":
-                text = text.map(lambda v: S.DIRECTION_ALIASES.get(unicodedata.normalize("NFKC", v), v) if v else v)
-                text = text.map(lambda v: S.DIRECTION_ALIASES.get(v, v) if v else v)
-            if f.name == "qualitative_grade":
-                text = text.map(lambda v: S.QUALITATIVE_ALIASES.get(v, v) if v else v)
+            if f.vocabulary is not None:  # accepted spellings → the canonical value (NFKC: full-width signs)
+                aliases = f.aliases
+                text = text.map(lambda v, a=aliases: a.get(v, a.get(unicodedata.normalize("NFKC", v), v)) if isinstance(v, str) else v)
             cols[f.name] = text
     frame = pd.DataFrame(cols, index=frame.index)
     import pandera.pandas as pa

@@ -1,0 +1,100 @@
+"""One report of a batch, as a worker runs it: the :class:`Task` it is given and the
+:class:`BatchResult` it returns — plain, picklable values (the error already formatted as text),
+never an exception object that might not pickle."""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from evaltools.data.discover import Job, label
+from evaltools.errors import EvaltoolsError
+from evaltools.params import job_params
+
+
+@dataclass(frozen=True)
+class Task:
+    """One job with everything a worker needs, as plain values."""
+
+    unit: str | None
+    year: int
+    params: dict
+    notebook: str | None
+    cwd: str | None
+
+    @property
+    def job(self) -> Job:
+        return (self.unit, self.year)
+
+    def args(self) -> tuple:
+        return (self.unit, self.year, self.params, self.notebook, self.cwd)
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """The outcome of one report: plain values only, so that it crosses process boundaries."""
+
+    year: int
+    unit: str | None
+    ok: bool
+    score: float | None = None
+    grade: str | None = None
+    seconds: float = 0.0
+    output_dir: str | None = None
+    error: str | None = None
+    exit_code: int = 0
+    files: tuple[str, ...] = ()
+    worker: str = ""
+
+    @property
+    def label(self) -> str:
+        return label(self.unit, self.year)
+
+    @property
+    def input_error(self) -> bool:
+        """A failure caused by the data or the parameters (exit code 2), not by running the report."""
+        return not self.ok and self.exit_code == 2
+
+
+def run_job(unit: str | None, year: int, params: dict, notebook: str | None = None,
+            cwd: str | None = None) -> BatchResult:
+    """Run one report and return its :class:`BatchResult`; never raises for a failed report.
+
+    Module-level so that every executor can pickle it by reference. The error text is formatted
+    here, in the worker: exception objects (with their tracebacks and causes) stay in the worker.
+    """
+    from evaltools.run.runner import NOTEBOOK, ROOT, run_report
+
+    started = time.perf_counter()
+    worker = f"{os.uname().nodename if hasattr(os, 'uname') else ''}:{os.getpid()}"
+    try:
+        job = job_params({**params, "year": year, "unit": unit}, source="batch")
+        result = run_report(job, notebook=Path(notebook) if notebook else NOTEBOOK, cwd=Path(cwd) if cwd else ROOT)
+        score = None if result.score is None else float(result.score)
+        return BatchResult(year, unit, True, score, None if result.grade is None else str(result.grade),
+                           time.perf_counter() - started, str(result.output_dir), None, 0,
+                           tuple(str(f) for f in result.files), worker)
+    except EvaltoolsError as exc:
+        return BatchResult(year, unit, False, seconds=time.perf_counter() - started, error=str(exc),
+                           exit_code=int(getattr(exc, "exit_code", 1)), output_dir=_output_dir_or_none(params, unit, year),
+                           worker=worker)
+    except Exception as exc:  # noqa: BLE001 - an internal error in one report must not stop the batch
+        return BatchResult(year, unit, False, seconds=time.perf_counter() - started,
+                           error=f"内部错误 / internal error: {type(exc).__name__}: {exc}", exit_code=1,
+                           output_dir=_output_dir_or_none(params, unit, year), worker=worker)
+
+
+def _output_dir_or_none(params: dict, unit, year) -> str | None:
+    try:
+        from evaltools.run.runner import output_dir
+
+        return str(output_dir(job_params({**params, "year": year, "unit": unit})))
+    except Exception:  # noqa: BLE001 - an unsafe unit name has no output folder
+        return None
+
+
+def failed(job: Job, message: str, seconds: float = 0.0) -> BatchResult:
+    """A failed result for ``job`` that never reached its worker (a crash, a lost task)."""
+    unit, year = job
+    return BatchResult(year, unit, False, seconds=seconds, error=message, exit_code=1)
