@@ -168,8 +168,8 @@ def _score_child(frames: str, reps: int) -> None:
 
     import pandas as pd
 
-    from evaltools.scoring.rules import load_rules
     from evaltools.scoring.indicators import composition, level1_totals, score_indicators, score_projects
+    from evaltools.scoring.rules import load_rules
 
     rules = load_rules("mof")
     ind, proj = pd.read_pickle(frames)

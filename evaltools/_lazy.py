@@ -2,8 +2,8 @@
 so ``import evaltools`` (and the command line's start-up) does not pay for pandas until it is needed."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import import_module
-from typing import Callable
 
 
 def lazy_exports(package: str, exports: dict[str, str]) -> tuple[Callable[[str], object], Callable[[], list[str]]]:

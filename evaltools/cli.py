@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, List, Optional
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -68,9 +68,9 @@ def guarded(fn):
 @app.command()
 @guarded
 def check(year: int = typer.Argument(..., help="年度, e.g. 2022"),
-          data_dir: Path = typer.Option(Path("data"), help="数据目录 / data folder"),
-          unit: Optional[str] = typer.Option(None, help="单位 (data/<unit>/<year>/)"),
-          path: Optional[Path] = typer.Option(None, help="直接指定数据目录或 .xlsx / a folder or workbook")):
+          data_dir: Path = typer.Option(Path(DEFAULTS.data_dir), help="数据目录 / data folder"),
+          unit: str | None = typer.Option(None, help="单位 (data/<unit>/<year>/)"),
+          path: Path | None = typer.Option(None, help="直接指定数据目录或 .xlsx / a folder or workbook")):
     """核验一年的数据，列出全部问题 / validate a year's data and list every problem (exit 2 on errors)."""
     from evaltools.data.load import find_source, inspect_path
 
@@ -88,12 +88,12 @@ def check(year: int = typer.Argument(..., help="年度, e.g. 2022"),
 @app.command()
 @guarded
 def template(year: int = typer.Argument(..., help="年度"),
-             output: Optional[Path] = typer.Option(None, "--output", "-o", help="输出文件 (default outputs/template-YEAR.xlsx)"),
-             unit: Optional[str] = typer.Option(None, help="单位名称，预填到单位概况")):
+             output: Path | None = typer.Option(None, "--output", "-o", help="输出文件 (default outputs/template-YEAR.xlsx)"),
+             unit: str | None = typer.Option(None, help="单位名称，预填到单位概况")):
     """写出空白数据工作簿（含下拉列表）/ write a blank input workbook with drop-down lists."""
     from evaltools.data.workbook import write_template
 
-    target = output or Path("outputs") / f"template-{year}.xlsx"
+    target = output or Path(DEFAULTS.output_dir) / f"template-{year}.xlsx"
     write_template(year, target, unit=unit)
     typer.echo(f"已写出 / written: {target}")
 
@@ -101,12 +101,12 @@ def template(year: int = typer.Argument(..., help="年度"),
 @app.command()
 @guarded
 def evaluate(year: int = typer.Argument(..., help="年度"),
-             data_dir: Path = typer.Option(Path("data"), help="数据目录"),
-             unit: Optional[str] = typer.Option(None, help="单位"),
+             data_dir: Path = typer.Option(Path(DEFAULTS.data_dir), help="数据目录"),
+             unit: str | None = typer.Option(None, help="单位"),
              rules: str = typer.Option(DEFAULTS.rules, help="规则集 (params/rules/<name>.yaml)")):
     """计分、评级并核查，输出 summary JSON / score, grade and audit a year; print the summary as JSON."""
-    from evaltools.scoring.evaluation import evaluate as run_evaluate
     from evaltools.data.load import load_year
+    from evaltools.scoring.evaluation import evaluate as run_evaluate
 
     ev = run_evaluate(load_year(year, data_dir, unit), rules)
     typer.echo(json.dumps(ev.to_summary(), ensure_ascii=False, indent=2))
@@ -155,20 +155,20 @@ def _batch_jobs(years, all_, units, data_dir) -> list[tuple]:
 
 @app.command()
 @guarded
-def run(years: List[int] = typer.Argument(None, help="年度，可多个 / one or more years"),
+def run(years: list[int] = typer.Argument(None, help="年度，可多个 / one or more years"),
         all_: bool = typer.Option(False, "--all", help="数据目录下的全部单位和年度 / every unit and year under the data folder"),
-        units: Optional[str] = typer.Option(None, "--units", help="单位，逗号分隔 / units, comma-separated (data/<unit>/<year>/)"),
-        unit: Optional[str] = typer.Option(None, help="单位 (data/<unit>/<year>/)"),
+        units: str | None = typer.Option(None, "--units", help="单位，逗号分隔 / units, comma-separated (data/<unit>/<year>/)"),
+        unit: str | None = typer.Option(None, help="单位 (data/<unit>/<year>/)"),
         jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="同时运行的报告数 / reports run at once"),
         executor: str = typer.Option("process", "--executor", help="批量执行器 / batch executor: process | dask | serial"),
-        scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask 调度器地址 / Dask scheduler address "
+        scheduler: str | None = typer.Option(None, "--scheduler", help="Dask 调度器地址 / Dask scheduler address "
                                                 "(tcp://host:8786); default: a local cluster"),
-        params: Optional[Path] = typer.Option(None, "--params", help="参数文件 params/<job>.yaml"),
-        data_dir: Optional[str] = typer.Option(None, help="数据目录"),
-        rules: Optional[str] = typer.Option(None, help="规则集"),
-        output_dir: Optional[str] = typer.Option(None, help="输出目录 (default outputs)"),
-        to: Optional[str] = typer.Option(None, "--to", help="输出格式，逗号分隔: html,pdf,xlsx (summary.json 总是写出)"),
-        notebook: Optional[Path] = typer.Option(None, help="报告笔记本 (default notebooks/self_evaluation.ipynb)"),
+        params: Path | None = typer.Option(None, "--params", help="参数文件 params/<job>.yaml"),
+        data_dir: str | None = typer.Option(None, help="数据目录"),
+        rules: str | None = typer.Option(None, help="规则集"),
+        output_dir: str | None = typer.Option(None, help="输出目录 (default outputs)"),
+        to: str | None = typer.Option(None, "--to", help="输出格式，逗号分隔: html,pdf,xlsx (summary.json 总是写出)"),
+        notebook: Path | None = typer.Option(None, help="报告笔记本 (default notebooks/self_evaluation.ipynb)"),
         progress: bool = typer.Option(True, "--progress/--no-progress", help="批量运行时显示进度条 (only on a terminal)"),
         index: bool = typer.Option(True, "--index/--no-index", help="批量运行后写出 outputs/index.html")):
     """生成报告 / run the report notebook and export it to outputs/<unit>/<year>/ (or outputs/<year>/).
@@ -219,7 +219,7 @@ def run(years: List[int] = typer.Argument(None, help="年度，可多个 / one o
         raise typer.Exit(code)
 
 
-def _run_one(job, notebook: Optional[Path]) -> None:
+def _run_one(job, notebook: Path | None) -> None:
     """One report in this process, as before batches existed: a ✓ line, or the error and its exit code."""
     from evaltools.run.runner import NOTEBOOK, run_report
 
@@ -235,7 +235,7 @@ def _run_one(job, notebook: Optional[Path]) -> None:
 
 @app.command()
 @guarded
-def index(output_dir: Path = typer.Argument(Path("outputs"), help="输出目录 / output folder")):
+def index(output_dir: Path = typer.Argument(Path(DEFAULTS.output_dir), help="输出目录 / output folder")):
     """重写报告索引 / rewrite OUTPUT_DIR/index.html from every summary.json under it."""
     from evaltools.report.index import write_index
 

@@ -6,8 +6,8 @@ No traceback should ever reach a user: the CLI catches :class:`EvaltoolsError` a
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 ERROR = "error"
 WARNING = "warning"
@@ -53,7 +53,7 @@ class Problem:
         return text
 
 
-def _rebuild(cls: type, args: tuple, state: dict) -> "EvaltoolsError":
+def _rebuild(cls: type, args: tuple, state: dict) -> EvaltoolsError:
     """Unpickle an error without calling its ``__init__`` (whose signature differs per class)."""
     error = cls.__new__(cls)
     Exception.__init__(error, *args)

@@ -2,36 +2,41 @@
 decimals. Used only when rendering; data stays at full precision."""
 from __future__ import annotations
 
-import math
+from evaltools import labels
 
 
-def _bad(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
-
-
-def is_missing(value) -> bool:
-    """None, NaN or NaT (a value unequal to itself)."""
+def is_missing(value: object) -> bool:
+    """The one test for a missing value: None, NaN, NaT or pd.NA (a value unequal to itself)."""
     if value is None:
         return True
     try:
-        return bool(value != value)
+        unequal = value != value
     except (TypeError, ValueError):
         return False
+    try:
+        return bool(unequal)
+    except TypeError:  # pd.NA: its comparisons are NA themselves
+        return True
+
+
+def known(value: object) -> object:
+    """``value``, or None when it is missing (for templates and JSON)."""
+    return None if is_missing(value) else value
 
 
 def pct(x, digits: int = 2) -> str:
     """0.942647 → '94.26%'; None/NaN → '—'."""
-    return "—" if _bad(x) else f"{float(x) * 100:,.{digits}f}%"
+    return "—" if is_missing(x) else f"{float(x) * 100:,.{digits}f}%"
 
 
 def wan(x, digits: int = 2) -> str:
     """616.16 → '616.16'; 14270 → '14,270.00' (amounts in 万元, the unit is written by the caller)."""
-    return "—" if _bad(x) else f"{float(x):,.{digits}f}"
+    return "—" if is_missing(x) else f"{float(x):,.{digits}f}"
 
 
 def num(x, digits: int = 2) -> str:
     """Counts and scores: 14270 → '14,270'; 84.666 → '84.67'; trailing zeros dropped."""
-    if _bad(x):
+    if is_missing(x):
         return "—"
     text = f"{float(x):,.{digits}f}"
     if "." in text:
@@ -46,7 +51,7 @@ def score(x) -> str:
 
 def value(x, unit: str | None) -> str:
     """An indicator value with its unit: fractions of '%' indicators as percentages."""
-    if _bad(x):
+    if is_missing(x):
         return "—"
     if unit == "%":
         return pct(x).replace(".00%", "%")
@@ -98,8 +103,6 @@ def indicator_target(row) -> str | None:
 def indicator_actual(row) -> str | None:
     """实际完成值 as shown: the original text where present, else the actual value with its unit, else the
     qualitative grade (达成年度指标 …); None when nothing was reported."""
-    from evaltools.data.schema import QUALITATIVE_GRADES
-
     text = _text(getattr(row, "actual_text", None))
     if text is not None:
         return text
@@ -108,5 +111,5 @@ def indicator_actual(row) -> str | None:
         return value(actual, _text(getattr(row, "unit", None)))
     grade = _text(getattr(row, "qualitative_grade", None))
     if grade is not None:
-        return QUALITATIVE_GRADES.get(grade, (grade, grade))[-1]
+        return labels.QUALITATIVE_GRADE.get(grade, grade)
     return None

@@ -117,6 +117,17 @@ def test_full_marks_below_target_and_score_above_weight(data_2022, rules_2022):
     assert f.subject == "失业就业服务" and f.computed == round(70 / 6, 2)  # 7/6 × 10, rounded to 2 decimals
 
 
+def test_panel_score_above_weight_is_an_audit_finding(data_2022, rules_2022):
+    """A panel score of 15 on an indicator worth 10 loads (the table printed it) and the audit names it."""
+    from evaltools import evaluate
+
+    ind = data_2022.indicators.copy()
+    ind.loc[0, "panel_score"] = 15.0
+    f = one(evaluate(_with(data_2022, indicators=ind), rules_2022), "SCORE_ABOVE_WEIGHT")
+    assert f.subject == f"失业就业服务 / {ind.loc[0, 'level3']}" and (f.stated, f.computed) == (10.0, 15.0)
+    assert f.severity == "error"
+
+
 def test_published_grade_against_bands(data_2022, rules_2022):
     from evaltools import evaluate
 

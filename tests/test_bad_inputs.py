@@ -21,10 +21,11 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import openpyxl
 import pandas as pd
@@ -32,8 +33,8 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from evaltools.data import schema as S
 from evaltools.cli import app
+from evaltools.data import schema as S
 from evaltools.data.load import MAX_ROWS, inspect_path, load_path
 from evaltools.data.workbook import write_workbook
 

@@ -12,12 +12,11 @@ from urllib.parse import unquote
 import pytest
 from bs4 import BeautifulSoup
 
-from evaltools.run import batch
-from evaltools.run import synthetic
 from evaltools.data.discover import discover
+from evaltools.errors import ParamsError
+from evaltools.run import synthetic
 from evaltools.run.batch import BatchResult, exit_code, run_batch
 from evaltools.run.executors import EXECUTORS
-from evaltools.errors import ParamsError
 
 CLI = [sys.executable, "-m", "evaltools.cli"]
 

@@ -13,10 +13,9 @@ import pytest
 from matplotlib.text import Text
 
 import evaltools
-from evaltools.report import charts
 from evaltools import fmt
-from evaltools.report import fonts
 from evaltools.errors import EvaltoolsError
+from evaltools.report import charts, fonts
 
 matplotlib.use("Agg")
 

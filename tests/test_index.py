@@ -9,8 +9,8 @@ from urllib.parse import unquote
 
 from bs4 import BeautifulSoup
 
-from evaltools.run.batch import BatchResult
 from evaltools.report.index import collect, write_index
+from evaltools.run.batch import BatchResult
 
 EVIL = '<script>alert("x")</script>局&'
 

@@ -11,12 +11,11 @@ import time
 from pathlib import Path
 
 import psutil
-
-from evaltools import RunError
 import pytest
 
-from evaltools.report import exporters as export
+from evaltools import RunError
 from evaltools.params import job_params
+from evaltools.report import exporters as export
 from evaltools.run.runner import STAGING_PREFIX, run_report
 
 pytestmark = pytest.mark.slow

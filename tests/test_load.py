@@ -102,13 +102,17 @@ def test_unknown_direction(year_copy):
     assert "大约" in err.found and "≥" in err.message
 
 
-def test_weights_not_adding_up(year_copy):
+def test_weights_not_adding_up_load_and_are_audited(year_copy, rules_2022):
+    """One layer per rule: weights that miss 100 are a finding of the audit, not a load error."""
+    from evaltools import evaluate
+
     def bad(f):
         f.loc[0, "weight"] = "12"
     edit_csv(year_copy / "indicators.csv", bad)
-    [err] = errors_of(year_copy)
-    assert err.code == "WEIGHTS" and "失业就业服务" in err.message
-    assert err.found.startswith("92 (indicators) + 10 (预算执行率) = 102") and err.expected == "100"
+    data = load_path(year_copy)
+    findings = evaluate(data, rules_2022).findings
+    [row] = findings[findings["code"] == "WEIGHTS_NOT_100"].itertuples()
+    assert row.subject == "失业就业服务" and row.computed == 102 and row.severity == "error"
 
 
 def test_gbk_csv(year_copy):

@@ -35,6 +35,23 @@ def test_cells_hold_no_logic(root, name):
         assert len(tree.body) <= 2, cell.source   # one call, optionally followed by showing its result
 
 
+@pytest.mark.parametrize("name", ["self_evaluation.ipynb"])
+def test_parameters_cell_is_the_job_parameters(root, name):
+    """The parameters cell declares exactly the fields of JobParams, with the same defaults (declared once)."""
+    import ast
+    from dataclasses import fields
+
+    import papermill as pm
+
+    from evaltools.params import JobParams, job_to_dict
+
+    declared = pm.inspect_notebook(str(root / "notebooks" / name))
+    defaults = job_to_dict(JobParams())
+    assert list(declared) == [f.name for f in fields(JobParams)]
+    for key, spec in declared.items():
+        assert ast.literal_eval(spec["default"]) == defaults[key], key
+
+
 def test_report_notebook_has_one_call_per_cell(root):
     nb = nbformat.read(root / "notebooks" / "self_evaluation.ipynb", as_version=4)
     for cell in (c for c in nb.cells if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])):

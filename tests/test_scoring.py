@@ -1,7 +1,6 @@
 """Indicator rules, hand-computed (A actual, T target, W weight), plus properties (hypothesis)."""
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 import pytest

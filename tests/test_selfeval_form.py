@@ -10,8 +10,15 @@ import pytest
 from openpyxl.cell.cell import MergedCell
 
 from evaltools import evaluate
-from evaltools.report.form import (DEPARTMENT_SHEET, FUNDS_HEADERS, INDICATOR_HEADERS, actual_display,
-                                     sheet_titles, target_display, write_selfeval_form)
+from evaltools.report.form import (
+    DEPARTMENT_SHEET,
+    FUNDS_HEADERS,
+    INDICATOR_HEADERS,
+    actual_display,
+    sheet_titles,
+    target_display,
+    write_selfeval_form,
+)
 
 PROJECTS = ["失业就业服务", "档案保管和整理", "创业担保贴息"]
 

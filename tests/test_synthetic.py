@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 import yaml
 
-from evaltools.run import synthetic
-from evaltools.errors import ParamsError
 from evaltools.data.load import find_source, inspect_path, load_year
-from evaltools.scoring.rules import load_rules
 from evaltools.data.schema import TABLES
+from evaltools.errors import ParamsError
+from evaltools.run import synthetic
+from evaltools.scoring.rules import load_rules
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,10 @@ import openpyxl
 import pytest
 
 from evaltools.data import schema as S
-from evaltools.errors import ERROR
 from evaltools.data.load import _empty, inspect_path, load_path, load_year
 from evaltools.data.model import YearData
 from evaltools.data.workbook import HELP_SHEET, write_template, write_workbook
+from evaltools.errors import ERROR
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 

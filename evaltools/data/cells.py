@@ -12,6 +12,8 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
+from evaltools.fmt import is_missing
+
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 TRUE_WORDS = {"是", "true", "yes", "y", "1", "适用", "t"}
@@ -20,7 +22,7 @@ FALSE_WORDS = {"否", "false", "no", "n", "0", "不适用", "f"}
 
 def parse_number(value, *, allow_percent: bool = True) -> tuple[float, str | None]:
     """Parse one cell. Returns ``(number, None)`` or ``(nan, reason)``; empty cells give ``(nan, None)``."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
+    if is_missing(value):
         return np.nan, None
     if isinstance(value, bool):
         return np.nan, "a true/false value is not a number"
@@ -60,7 +62,7 @@ def parse_number_series(series: pd.Series, *, allow_percent: bool = True) -> tup
 
 def parse_bool(value, default: bool | None = None) -> tuple[bool | None, str | None]:
     """是/否, true/false, yes/no, 1/0 (case-insensitive); empty gives ``default``."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
+    if is_missing(value):
         return default, None
     if isinstance(value, (bool, np.bool_)):
         return bool(value), None
@@ -78,7 +80,7 @@ def parse_bool(value, default: bool | None = None) -> tuple[bool | None, str | N
 
 def clean_text(value) -> str | None:
     """Strip a text cell; empty → None. Full-width letters are kept (they are real text)."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
+    if is_missing(value):
         return None
     text = str(value).strip()
     return text or None

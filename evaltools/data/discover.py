@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from evaltools.errors import ParamsError
+from evaltools.params import JobParams
 
 #: One report to make: (unit or None, year).
 Job = tuple["str | None", int]
@@ -21,7 +22,7 @@ def _year_of(path: Path) -> int | None:
     return None
 
 
-def discover(data_dir: str | Path = "data") -> list[Job]:
+def discover(data_dir: str | Path = JobParams.data_dir) -> list[Job]:
     """Every (unit, year) under ``data_dir``, sorted (years without a unit first).
 
     ``data/<year>/`` and ``data/<year>.xlsx`` give ``(None, year)``; ``data/<unit>/<year>/`` and

@@ -12,13 +12,14 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from evaltools.data import schema as S
-from evaltools.errors import DataNotFoundError, InputError, Location, ProblemList, WARNING
-from evaltools.data.model import Profile, YearData
 from evaltools.data.cells import clean_text, parse_bool, parse_number_series
+from evaltools.data.model import Profile, YearData
+from evaltools.errors import WARNING, DataNotFoundError, InputError, Location, ProblemList
+from evaltools.fmt import is_missing
+from evaltools.params import JobParams
 
 #: Largest table accepted, in rows: bigger inputs are refused before being read whole.
 MAX_ROWS = 200_000
@@ -50,7 +51,7 @@ class RawTable:
 
 # ----------------------------------------------------------------------------- locating data
 
-def find_source(year: int, data_dir: str | Path = "data", unit: str | None = None) -> Path:
+def find_source(year: int, data_dir: str | Path = JobParams.data_dir, unit: str | None = None) -> Path:
     """Where the data of ``year`` (and ``unit``) lives: ``data/[unit/]YEAR/`` or ``data/[unit/]YEAR.xlsx``."""
     from evaltools.paths import resolve_data_dir, safe_component
 
@@ -66,7 +67,7 @@ def find_source(year: int, data_dir: str | Path = "data", unit: str | None = Non
         f"{' of unit ' + unit if unit else ''}: looked for {base / year_name}/ and {base / year_name}.xlsx"))
 
 
-def load_year(year: int, data_dir: str | Path = "data", unit: str | None = None,
+def load_year(year: int, data_dir: str | Path = JobParams.data_dir, unit: str | None = None,
               *, with_previous: bool = True) -> YearData:
     """Load and validate one year (``evaltools.load_year(2022)``); last year is attached when present."""
     data = load_path(find_source(year, data_dir, unit), expected_year=year)
@@ -266,8 +267,9 @@ def _read_yaml(file: Path, problems: ProblemList) -> dict | None:
 
 
 def _read_workbook(path: Path, problems: ProblemList):
-    import openpyxl
     from zipfile import BadZipFile
+
+    import openpyxl
 
     try:
         wb = openpyxl.load_workbook(path, read_only=False, data_only=True)
@@ -397,17 +399,17 @@ def _build_profile(profile_raw, problems: ProblemList, expected_year: int | None
                 problems.add(where, "应为数字 / expected a number", found=repr(value), expected="a number")
                 ok = False
                 continue
-            if spec.kind == "int" and not np.isnan(number):
+            if spec.kind == "int" and not is_missing(number):
                 if number != int(number):
                     problems.add(where, "应为整数 / expected a whole number", found=value)
                     ok = False
                     continue
                 number = int(number)
-            if spec.kind == "money" and not np.isnan(number) and number < 0:
+            if spec.kind == "money" and not is_missing(number) and number < 0:
                 problems.add(where, "金额不能为负 / money must be ≥ 0", found=value, expected="≥ 0")
                 ok = False
                 continue
-            values[name] = None if np.isnan(number) else (number if isinstance(number, int) else float(number))
+            values[name] = None if is_missing(number) else (number if isinstance(number, int) else float(number))
         elif spec.kind == "bool":
             flag, reason = parse_bool(value)
             if reason:
@@ -537,7 +539,7 @@ def _normalise(table: S.Table, raw: RawTable, problems: ProblemList) -> pd.DataF
             idx = case.index
             if (idx, column) in reported:
                 continue
-            row = raw.excel_row(idx) if idx is not None and not (isinstance(idx, float) and np.isnan(idx)) else None
+            row = raw.excel_row(idx) if not is_missing(idx) else None
             check = str(case.check)
             found = repr(case.failure_case)
             if check == "not_nullable":

@@ -1,14 +1,14 @@
 """The validated data of one unit and year, as loaded from either input form."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, make_dataclass
 from types import MappingProxyType
-from typing import Mapping
 
 import pandas as pd
 
-from evaltools.errors import Problem
 from evaltools.data.schema import PROFILE_FIELDS, TABLES
+from evaltools.errors import Problem
 
 _PY_TYPE = {"text": "str | None", "int": "int | None", "money": "float | None",
             "number": "float | None", "bool": "bool | None", "list": "tuple[str, ...]"}
@@ -48,7 +48,7 @@ class YearData:
     tables: Mapping[str, pd.DataFrame]
     source: str = ""
     warnings: tuple[Problem, ...] = ()
-    previous: "YearData | None" = None
+    previous: YearData | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "tables", MappingProxyType(dict(self.tables)))

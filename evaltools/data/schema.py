@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import pandera.pandas as pa
 
+from evaltools import labels
+
 #: Canonical indicator directions and the spellings accepted for each.
 DIRECTIONS: dict[str, tuple[str, ...]] = {
     ">=": ("≥", ">=", "正向", "不低于", "≧"),
@@ -23,17 +25,9 @@ DIRECTIONS: dict[str, tuple[str, ...]] = {
     "range": ("区间", "range", "范围"),
     "qualitative": ("定性", "qualitative"),
 }
-DIRECTION_ALIASES: dict[str, str] = {alias: key for key, aliases in DIRECTIONS.items() for alias in aliases}
-#: How each canonical direction is shown on the page.
-DIRECTION_DISPLAY = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "=", "range": "区间", "qualitative": "定性"}
 
 #: The three qualitative grades of 财预〔2020〕10号 (full names and accepted short forms).
-QUALITATIVE_GRADES: dict[str, tuple[str, ...]] = {
-    "达成": ("达成", "达成年度指标"),
-    "部分达成": ("部分达成", "部分达成年度指标并具有一定效果"),
-    "未达成": ("未达成", "未达成年度指标且效果较差"),
-}
-QUALITATIVE_ALIASES = {alias: key for key, aliases in QUALITATIVE_GRADES.items() for alias in aliases}
+QUALITATIVE_GRADES: dict[str, tuple[str, ...]] = {code: (code, full) for code, full in labels.QUALITATIVE_GRADE.items()}
 
 LEVEL1 = ("产出指标", "效益指标", "满意度指标", "成本指标")
 
@@ -59,7 +53,7 @@ class Field:  # noqa: PLR0902 - a column has that many declared facets
     help: str = ""
     example: str = ""
     choices: tuple[str, ...] = ()
-    vocabulary: "dict[str, tuple[str, ...]] | None" = None
+    vocabulary: dict[str, tuple[str, ...]] | None = None
     minimum: float | None = None
 
     @property
@@ -192,7 +186,7 @@ INDICATORS = Table("indicators", "绩效指标", (
           help='三级指标名称，同一项目内不得重复', example='办理退休人数'),
     Field("unit", "度量单位", required=False,
           help='度量单位', example='人'),
-    Field("direction", "指标性质", nullable=False, choices=tuple(DIRECTION_DISPLAY.values()), vocabulary=DIRECTIONS,
+    Field("direction", "指标性质", nullable=False, choices=tuple(labels.DIRECTION.values()), vocabulary=DIRECTIONS,
           help='指标性质：≥ > ≤ < = 区间 定性（也接受 正向、反向）', example='≥'),
     Field("target", "年度指标值", N,
           help='年度指标值（数字，可写百分数）；区间指标填下限，定性指标留空', example='500'),

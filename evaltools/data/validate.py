@@ -1,22 +1,20 @@
-"""Cross-table rules checked at the boundary: keys, references, ranges, weights, amounts.
+"""Cross-table rules checked at the boundary: keys, references, ranges, amounts.
 
 Each rule adds problems with the file, sheet, row and column; values inside one cell are
-checked by the pandera schemas in :mod:`evaltools.data.schema`.
+checked by the pandera schemas in :mod:`evaltools.data.schema`. Only what makes the data
+unusable is checked here; whether the published figures add up (weights to 100, funding sources
+to the budget, scores within their weights) is the audit's business
+(:mod:`evaltools.scoring.audit`), so a table with such a mistake loads and its report names it.
 """
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from evaltools.errors import WARNING, ProblemList
+from evaltools.fmt import is_missing
 
-#: Weights of one project (预算执行率 + indicators) must add to this, within WEIGHT_TOLERANCE.
-FULL_MARKS = 100.0
-WEIGHT_TOLERANCE = 0.01
 #: Spending above this multiple of the budget is taken as a typing error, not an overrun.
 SPENT_LIMIT = 2.0
-#: 预算执行率分值 when a project gives none (财预〔2020〕10号 default).
-DEFAULT_EXECUTION_WEIGHT = 10.0
 
 
 def cross_check(tables: dict[str, pd.DataFrame], raws: dict, problems: ProblemList) -> None:
@@ -74,19 +72,12 @@ def _projects(projects: pd.DataFrame, raw, problems: ProblemList) -> None:
                          found=f"spent {spent:g} against budget {budget:g} ({spent / budget:.0%})",
                          expected=f"at most {SPENT_LIMIT:.0%} of the budget: check the units (万元) and decimals",
                          code="SPENT_ABOVE_BUDGET")
-        parts = [row[c] for c in ("fiscal_current", "carryover", "other_funds")]
-        if all(not np.isnan(p) for p in parts[:1]) and not np.isnan(row["budget"]):
-            total = sum(0.0 if np.isnan(p) else p for p in parts)
-            if abs(total - budget) > 0.005:
-                problems.add(_where(raw, idx, _title("projects", "fiscal_current")),
-                             "资金来源之和不等于全年预算数 / funding sources do not add up to the budget",
-                             found=f"{total:g}", expected=f"{budget:g}", severity=WARNING, code="SUM_MISMATCH")
 
 
 def _budget_lines(lines: pd.DataFrame, raw, problems: ProblemList) -> None:
     for idx, row in lines.iterrows():
         budget = row["budget"]
-        spent = row["spent"] - (0.0 if np.isnan(row["prior_year_payables"]) else row["prior_year_payables"])
+        spent = row["spent"] - (0.0 if is_missing(row["prior_year_payables"]) else row["prior_year_payables"])
         if budget == 0 and spent > 0:
             problems.add(_where(raw, idx, _title("budget_lines", "budget")), "预算为零但有支出 / zero budget with spending",
                          found=f"budget 0, spent {row['spent']:g}", expected="the line's budget", code="ZERO_BUDGET")
@@ -122,11 +113,6 @@ def _indicators(ind: pd.DataFrame, projects: pd.DataFrame, raw, problems: Proble
         problems.add(_where(raw, idx, _title("indicators", "qualitative_grade")), "定性指标缺少等级，按未填报计分 / "
                      "qualitative indicator without a grade: scored as not reported", found="(empty)",
                      expected="达成 / 部分达成 / 未达成", severity=WARNING, code="MISSING_ACTUAL")
-    over = ind["panel_score"] > ind["weight"] + 1e-9
-    for idx in ind.index[over]:
-        problems.add(_where(raw, idx, _title("indicators", "panel_score")), "评价得分超过分值 / panel score above weight",
-                     found=f"{ind.at[idx, 'panel_score']:g}", expected=f"at most the weight {ind.at[idx, 'weight']:g}",
-                     code="SCORE_ABOVE_WEIGHT")
     parts = ind["parent"].notna()
     for idx in ind.index[parts & (ind["weight"] > 0)]:
         problems.add(_where(raw, idx, _title("indicators", "weight")), "分项指标不应计分 / a breakdown row carries a weight",
@@ -136,19 +122,6 @@ def _indicators(ind: pd.DataFrame, projects: pd.DataFrame, raw, problems: Proble
         if (ind.at[idx, "project"], ind.at[idx, "parent"]) not in names:
             problems.add(_where(raw, idx, _title("indicators", "parent")), "所属合计指标不存在 / unknown parent indicator",
                          found=ind.at[idx, "parent"], expected="the 三级指标 name of the total in the same project")
-    exec_w = projects.drop_duplicates("project").set_index("project")["execution_weight"].fillna(DEFAULT_EXECUTION_WEIGHT)
-    sums = ind.loc[ind["parent"].isna()].groupby("project")["weight"].sum()
-    for project, total in sums.items():
-        if project not in exec_w:
-            continue
-        full = total + exec_w[project]
-        if abs(full - FULL_MARKS) > WEIGHT_TOLERANCE:
-            first = ind.index[ind["project"] == project][0]
-            problems.add(_where(raw, None, _title("indicators", "weight")),
-                         f"分值合计不等于 {FULL_MARKS:g} / weights of 「{project}」 do not add up to {FULL_MARKS:g}",
-                         found=f"{total:g} (indicators) + {exec_w[project]:g} (预算执行率) = {full:g}, rows from "
-                               f"{raw.data_row(first) if raw else first}",
-                         expected=f"{FULL_MARKS:g}", code="WEIGHTS")
 
 
 def _grade_bands(bands: pd.DataFrame, raw, problems: ProblemList) -> None:

@@ -29,9 +29,10 @@ from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from evaltools import labels
 from evaltools.data import schema as S
-from evaltools.fmt import is_missing
 from evaltools.data.model import YearData
+from evaltools.fmt import is_missing
 from evaltools.paths import atomic_write
 
 #: The sheet of explanations; the loader skips it.
@@ -100,7 +101,7 @@ def write_workbook(data: YearData, path: str | Path) -> Path:
                 for j, (f, values) in enumerate(columns, start=1):
                     value = values[i]
                     if f.name == "direction" and isinstance(value, str):
-                        value = S.DIRECTION_DISPLAY.get(value, value)
+                        value = labels.DIRECTION.get(value, value)
                     cell = ws.cell(row, j)
                     _set(cell, value, f.kind)
                     if f.kind == "rate" and cell.data_type == "n":

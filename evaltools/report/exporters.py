@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 from evaltools.registry import Registry
 from evaltools.report.sections import TEMPLATES

@@ -23,16 +23,16 @@ import re
 from pathlib import Path
 
 import numpy as np
-
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from evaltools import fmt
+from evaltools import fmt, labels
 from evaltools.data import workbook as W
-from evaltools.fmt import indicator_actual as actual_display, indicator_target as target_display  # noqa: F401 - public here too
+from evaltools.fmt import indicator_actual as actual_display  # noqa: F401 - public here too
+from evaltools.fmt import indicator_target as target_display
 
 DEPARTMENT_SHEET = "部门整体"
 #: Excel's limit on a sheet title, and the characters it refuses in one.
@@ -44,7 +44,6 @@ SCORE = "0.00"
 RATE = "0.00%"
 INTEGER = "0"
 
-SEVERITY_TITLES = {"error": "错误", "warning": "警告", "info": "提示"}
 INDICATOR_HEADERS = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
                      "偏差原因分析及改进措施")
 FUNDS_HEADERS = ("年初预算数", "全年预算数（A）", "全年执行数（B）", "分值", "执行率（B/A）", "得分")
@@ -228,7 +227,7 @@ def _department_sheet(ws: Worksheet, ev) -> None:
     _merge(ws, row, 3, row, ncols)
     row += 1
     counts = ev.findings["severity"].value_counts() if len(ev.findings) else {}
-    for severity, title in SEVERITY_TITLES.items():
+    for severity, title in labels.SEVERITY.items():
         _label(ws.cell(row, 1), title)
         _put(ws.cell(row, 2), int(counts.get(severity, 0)), INTEGER)
         _merge(ws, row, 3, row, ncols)
@@ -408,7 +407,7 @@ def _findings_by_subject(findings) -> dict[str, list[tuple[str, str]]]:
 
 
 def _finding_text(severity: str, message: str) -> str:
-    return f"【核查·{SEVERITY_TITLES.get(severity, severity)}】{message}"
+    return f"【核查·{labels.SEVERITY.get(severity, severity)}】{message}"
 
 
 def _rate_row(ev, key: str):

@@ -13,9 +13,9 @@ import io
 import json
 import math
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 from urllib.parse import quote
 
 from evaltools.paths import write_text
@@ -151,8 +151,8 @@ def _trend_chart(group: UnitGroup) -> str | None:
     import matplotlib as mpl
     from matplotlib.figure import Figure
 
-    from evaltools.report import charts
     from evaltools import fmt
+    from evaltools.report import charts
 
     with mpl.rc_context():
         charts.use_theme()  # registers the CJK font: Chinese renders, no missing-glyph boxes

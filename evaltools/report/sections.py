@@ -17,15 +17,14 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 
-from evaltools import fmt
-from evaltools.scoring.evaluation import Evaluation, evaluate
-from evaltools.scoring.grading import check_bands, describe_band
+from evaltools import fmt, labels
 from evaltools.data.load import find_source, load_year
 from evaltools.params import JobParams, job_params
+from evaltools.scoring.evaluation import Evaluation, evaluate
+from evaltools.scoring.grading import check_bands, describe_band
 from evaltools.scoring.rules import load_rules
 
 TEMPLATES = Path(__file__).parent / "templates"
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 #: Improvement measures suggested for each kind of audit finding (五、改进措施).
 MEASURES = {
     "COUNT_MISMATCH": "核对报告中的项目、指标和人员数量，使文字表述与所列清单一致。",
@@ -83,10 +82,6 @@ class ReportContext:
     view: SimpleNamespace = field(repr=False)
 
 
-def _none(x):
-    return None if x is None or (isinstance(x, float) and np.isnan(x)) else x
-
-
 def history(params: JobParams, rules, current: Evaluation | None = None) -> pd.DataFrame:
     """Totals of every year of this unit found in the data folder up to ``params.year`` (for trends);
     ``current`` is reused for the report's own year."""
@@ -124,7 +119,7 @@ def build_view(ev: Evaluation, source: str, generated: str) -> SimpleNamespace:
     for ln in d.budget_lines.itertuples():
         r = rate("line_execution", ln.line)
         text = f"{ln.line}预算 {fmt.wan(ln.budget)} 万元，支出 {fmt.wan(ln.spent)} 万元"
-        if _none(ln.prior_year_payables):
+        if fmt.known(ln.prior_year_payables):
             net = rate("line_execution_net", ln.line)
             text += (f"，其中支付以前年度应付未付款项约 {fmt.wan(ln.prior_year_payables)} 万元；按支出数 ÷ 预算数计算"
                      f"完成率 {fmt.pct(r)}，扣除该款项后为 {fmt.pct(net)}")
@@ -137,10 +132,10 @@ def build_view(ev: Evaluation, source: str, generated: str) -> SimpleNamespace:
     income_text = "；".join(f"{s.source} {fmt.wan(s.amount)} 万元" for s in income.itertuples()) + "。" if len(income) else ""
 
     budget_table = [SimpleNamespace(name=ln.line, kind=ln.category or "基本支出", budget=ln.budget, spent=ln.spent,
-                                    rate=rate("line_execution", ln.line), stated=_none(ln.stated_rate), total=False)
+                                    rate=rate("line_execution", ln.line), stated=fmt.known(ln.stated_rate), total=False)
                     for ln in d.budget_lines.itertuples()]
     budget_table += [SimpleNamespace(name=p.project, kind="项目支出", budget=p.budget, spent=p.spent,
-                                     rate=_none(p.execution_rate), stated=_none(p.stated_rate), total=False)
+                                     rate=fmt.known(p.execution_rate), stated=fmt.known(p.stated_rate), total=False)
                      for p in ev.projects.itertuples()]
     b_total = sum(r.budget for r in budget_table)
     s_total = sum(r.spent for r in budget_table)
@@ -158,9 +153,9 @@ def build_view(ev: Evaluation, source: str, generated: str) -> SimpleNamespace:
             inds.append(SimpleNamespace(
                 level1=i.level1, level2=i.level2, level3=i.level3, is_part=i.parent is not None,
                 target_shown=fmt.indicator_target(i) or "—", actual_shown=fmt.indicator_actual(i) or "—",
-                completion=_none(i.completion),
+                completion=fmt.known(i.completion),
                 weight=i.weight, score=i.score, flagged=key in flagged_subjects, deviation_shown=deviation))
-        diff = _none(p.difference)
+        diff = fmt.known(p.difference)
         if diff is None:
             sentence = (f"预算执行率 {fmt.pct(p.execution_rate)}，得 {fmt.score(p.execution_score)} 分；指标得分 "
                         f"{fmt.score(p.indicator_score)} 分；合计 {fmt.score(p.computed_score)} 分，等级{p.grade or '—'}。")
@@ -174,7 +169,7 @@ def build_view(ev: Evaluation, source: str, generated: str) -> SimpleNamespace:
                         f"{'低' if diff > 0 else '高'} {fmt.score(abs(diff))} 分，差异见附录一。")
         if p.missing_actuals:
             sentence += f"其中 {int(p.missing_actuals)} 项指标没有实际完成值，按 0 分计。"
-        projects.append(SimpleNamespace(**{k: _none(v) if isinstance(v, float) else v for k, v in p._asdict().items()},
+        projects.append(SimpleNamespace(**{k: fmt.known(v) if isinstance(v, float) else v for k, v in p._asdict().items()},
                                         indicators=inds, sentence=sentence, difference_abs=abs(diff or 0.0)))
 
     bands = [SimpleNamespace(grade=b["grade"], text=describe_band(b)) for b in ev.rules.grade_bands.to_dict("records")]
@@ -189,28 +184,26 @@ def build_view(ev: Evaluation, source: str, generated: str) -> SimpleNamespace:
     for code in problems["code"].drop_duplicates():
         if code in MEASURES:
             measures.append(MEASURES[code])
-    changes = [SimpleNamespace(subject=r.subject, label=r.label, value=_none(r.value))
+    changes = [SimpleNamespace(subject=r.subject, label=r.label, value=fmt.known(r.value))
                for r in rates[rates["key"].isin(["budget_change", "spending_change"])].itertuples()]
     return SimpleNamespace(
         unit=ev.unit, year=ev.year, generated=generated, source=source, profile=prof, rules=ev.rules, total=t,
         synthetic=bool(prof.synthetic), rate=rate, lines=lines, income_text=income_text, budget_table=budget_table,
         budget_total=b_total, projects=projects, bands=bands, published_band_issues=pub_issues,
         total_sentence=total_sentence,
-        total_difference=(t.published - t.computed_score) if _none(t.published) is not None else None,
+        total_difference=(t.published - t.computed_score) if fmt.known(t.published) is not None else None,
         counts=SimpleNamespace(error=int(counts.get("error", 0)), warning=int(counts.get("warning", 0)),
                                info=int(counts.get("info", 0))),
-        findings=[SimpleNamespace(severity=f.severity, severity_zh=SEVERITY_ZH[f.severity], code=f.code,
+        findings=[SimpleNamespace(severity=f.severity, severity_zh=labels.SEVERITY[f.severity], code=f.code,
                                   subject=f.subject, message=f.message) for f in findings.itertuples()],
         audit_problems=[SimpleNamespace(message=m) for m in problems["message"]], audit_measures=measures,
         team=list(d.team.itertuples()), changes=changes)
 
 
-def prepare(year: int = 2022, unit: str | None = None, data_dir: str = "data", rules: str = "qiaoxi2022",
-            output_dir: str = "outputs", formats=("html", "pdf", "xlsx", "json"), title: str | None = None,
-            **unknown) -> ReportContext:
-    """Validate the parameters (unknown ones are refused), load and evaluate the year, build the view."""
-    params = job_params(dict(year=year, unit=unit, data_dir=data_dir, rules=rules, output_dir=output_dir,
-                             formats=formats, title=title, **unknown))
+def prepare(**parameters: object) -> ReportContext:
+    """Validate the parameters (those of :class:`~evaltools.params.JobParams`, whose defaults apply;
+    unknown ones are refused), load and evaluate the year, build the view."""
+    params = job_params(parameters, source="report parameters")
     rule_set = load_rules(params.rules)
     data = load_year(params.year, params.data_dir, params.unit)
     ev = evaluate(data, rule_set)

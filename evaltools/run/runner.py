@@ -167,9 +167,9 @@ def run_report(params: JobParams, *, notebook: Path = NOTEBOOK, cwd: Path = ROOT
         kernel = WarmKernel(cwd, stage / "kernel.log")
         timings["kernel_start"] = time.perf_counter() - started
 
+        from evaltools.data.load import load_year
         from evaltools.report import exporters as export
         from evaltools.scoring.evaluation import evaluate
-        from evaltools.data.load import load_year
         from evaltools.scoring.rules import load_rules
 
         t = time.perf_counter()

@@ -25,8 +25,10 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from evaltools import labels
 from evaltools.data import schema as S
 from evaltools.errors import InputError, ParamsError
+from evaltools.fmt import is_missing
 from evaltools.paths import safe_component, write_text
 
 MARK = "合成数据"
@@ -182,19 +184,19 @@ def _decimals(unit: str | None) -> int:
 
 def _num(x, decimals: int = 2) -> str:
     """A number as a CSV cell: no float noise, no trailing zeros; '' for missing."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
+    if is_missing(x):
         return ""
     text = f"{float(x):.{decimals}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _pct(x, decimals: int = 2) -> str:
-    return "" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x * 100:.{decimals}f}%"
+    return "" if is_missing(x) else f"{x * 100:.{decimals}f}%"
 
 
 def _value(x, unit: str | None) -> str:
     """An indicator value as written in the CSV: percentages with a % sign."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
+    if is_missing(x):
         return ""
     return f"{_num(x * 100, 1)}%" if unit == "%" else _num(x)
 
@@ -462,7 +464,7 @@ def _csv_rows(projects, indicators):
     ind_rows = []
     for r in indicators:
         out = dict(r)
-        out["direction"] = S.DIRECTION_DISPLAY[r["direction"]]
+        out["direction"] = labels.DIRECTION[r["direction"]]
         for col in ("target", "target_high", "actual"):
             out[col] = _value(r[col], r["unit"])
         out["weight"] = _num(r["weight"])

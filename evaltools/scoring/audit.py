@@ -6,18 +6,18 @@ carries the numbers. Checks are a registry keyed by name; each gets an :class:`A
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import pandas as pd
 
-from evaltools import fmt
+from evaltools import fmt, labels
+from evaltools.fmt import is_missing
 from evaltools.registry import Registry
 from evaltools.scoring.grading import check_bands, grade
 
 FINDING_COLUMNS = ["code", "severity", "subject", "message", "stated", "computed"]
-SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 #: Audit checks by name: ``fn(ctx) -> list of findings``; every one runs, in registration order.
 CHECKS: Registry[Callable] = Registry("audit check", "核查项")
 #: Statement metrics (statements table, column 陈述类型) → ``fn(ctx, row) -> finding``.
@@ -45,7 +45,7 @@ def run_audit(ctx: AuditContext) -> pd.DataFrame:
     """Run every registered check; findings sorted by severity, then in check order."""
     rows = [f for fn in CHECKS.values() for f in fn(ctx)]
     frame = pd.DataFrame(rows, columns=FINDING_COLUMNS)
-    frame["_o"] = frame["severity"].map(SEVERITY_ORDER)
+    frame["_o"] = frame["severity"].map(labels.SEVERITY_ORDER)
     return frame.sort_values("_o", kind="stable").drop(columns="_o").reset_index(drop=True)
 
 
@@ -84,7 +84,7 @@ def rate_finding(subject: str, stated: float, formulas: list[tuple[str, float, f
 
 def _line_formulas(line) -> list[tuple]:
     out = [("支出数/预算数", line.spent, line.budget, line.spent / line.budget if line.budget else np.nan)]
-    pay = 0.0 if np.isnan(line.prior_year_payables) else line.prior_year_payables
+    pay = 0.0 if is_missing(line.prior_year_payables) else line.prior_year_payables
     if pay:
         net = line.spent - pay
         out.append(("(支出数−上年应付未付)/预算数", net, line.budget, net / line.budget))
@@ -102,10 +102,10 @@ def _project_formulas(p) -> list[tuple]:
 def _stated_rates(ctx):
     out = []
     for line in ctx.data.budget_lines.itertuples():
-        if not np.isnan(line.stated_rate):
+        if not is_missing(line.stated_rate):
             out.append(rate_finding(line.line, line.stated_rate, _line_formulas(line)))
     for p in ctx.data.projects.itertuples():
-        if not np.isnan(p.stated_rate):
+        if not is_missing(p.stated_rate):
             out.append(rate_finding(p.project, p.stated_rate, _project_formulas(p)))
     return out
 
@@ -201,7 +201,7 @@ def _sums(ctx):
         totals = ind.set_index(["project", "level3"])["actual"]
         for (project, parent), row in sums.iterrows():
             total = totals.get((project, parent), np.nan)
-            if not np.isnan(total) and abs(total - row["sum"]) > 1e-6:
+            if not is_missing(total) and abs(total - row["sum"]) > 1e-6:
                 names = "、".join(parts[(parts["project"] == project) & (parts["parent"] == parent)]["level3"])
                 out.append(finding("SUM_MISMATCH", "error", f"{project} / {parent}",
                                    f"「{parent}」合计 {fmt.num(total)}，但其分项（{names}）之和为 {fmt.num(row['sum'])}，"
@@ -332,7 +332,7 @@ def _scores(ctx):
                                f"按等级表应为「{exp}」", row.published_score, None))
     t = ctx.total
     prof = ctx.data.profile
-    if t["published"] is not None and not np.isnan(t["published"]):
+    if t["published"] is not None and not is_missing(t["published"]):
         mean_pub = ctx.projects["published_score"].dropna()
         note = ""
         if len(mean_pub) == len(ctx.projects) and len(mean_pub):

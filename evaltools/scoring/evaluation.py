@@ -8,11 +8,11 @@ from html import escape
 import pandas as pd
 
 from evaltools import fmt
-from evaltools.scoring.audit import AuditContext, run_audit
 from evaltools.data.model import YearData
+from evaltools.scoring.audit import AuditContext, run_audit
+from evaltools.scoring.indicators import composition, department_total, level1_totals, score_indicators, score_projects
 from evaltools.scoring.rates import all_rates
 from evaltools.scoring.rules import RuleSet, load_rules
-from evaltools.scoring.indicators import composition, department_total, level1_totals, score_indicators, score_projects
 
 
 @dataclass(frozen=True)

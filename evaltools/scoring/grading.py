@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from evaltools.errors import GradeBandError
+from evaltools.fmt import is_missing
 
 BAND_COLUMNS = ["grade", "lower", "lower_inclusive", "upper", "upper_inclusive"]
 
@@ -36,12 +37,11 @@ def bands_frame(bands) -> pd.DataFrame:
     frame = frame[BAND_COLUMNS].copy()
     frame["lower"] = pd.to_numeric(frame["lower"], errors="coerce").fillna(0.0).astype(float)
     frame["upper"] = pd.to_numeric(frame["upper"], errors="coerce").fillna(100.0).astype(float)
-    li = frame["lower_inclusive"].map(lambda v: True if v is None or (isinstance(v, float) and np.isnan(v)) else bool(v))
+    li = frame["lower_inclusive"].map(lambda v: True if is_missing(v) else bool(v))
     is_top = frame["upper"] >= 100.0
     ui_default = is_top
-    ui = pd.Series([ui_default[i] if frame["upper_inclusive"][i] is None or (
-        isinstance(frame["upper_inclusive"][i], float) and np.isnan(frame["upper_inclusive"][i]))
-        else bool(frame["upper_inclusive"][i]) for i in frame.index], index=frame.index)
+    ui = pd.Series([ui_default[i] if is_missing(frame["upper_inclusive"][i]) else bool(frame["upper_inclusive"][i])
+                    for i in frame.index], index=frame.index)
     # A band whose upper is open (printed "≥ 90") reaches 100 inclusive.
     frame["lower_inclusive"] = li.astype(bool)
     frame["upper_inclusive"] = (ui | is_top).astype(bool)

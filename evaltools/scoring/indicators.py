@@ -19,7 +19,7 @@ at the end (domain rule: each indicator score to 2 decimals; parent levels are s
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd

@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from evaltools.fmt import is_missing
+
 COLUMNS = ["key", "label", "subject", "numerator", "denominator", "value", "formula", "source"]
 SRC_53 = "财预〔2013〕53号 附件2"
 SRC_10 = "财预〔2020〕10号"
@@ -36,7 +38,7 @@ def budget_line_rates(lines: pd.DataFrame) -> pd.DataFrame:
     for line in lines.itertuples():
         rows.append(dict(key="line_execution", label="预算执行率", subject=line.line, numerator=line.spent,
                          denominator=line.budget, formula="支出数 / 预算数", source=SRC_10))
-        if not np.isnan(line.prior_year_payables):
+        if not is_missing(line.prior_year_payables):
             rows.append(dict(key="line_execution_net", label="预算执行率（扣除上年应付未付）", subject=line.line,
                              numerator=line.spent - line.prior_year_payables, denominator=line.budget,
                              formula="(支出数 − 上年应付未付) / 预算数", source=SRC_10))

@@ -5,9 +5,10 @@ A rule set may ``extends:`` another; keys are merged one level deep. Unknown key
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -42,7 +43,7 @@ class RuleSet:
     grade_bands_name: str
     grade_bands: pd.DataFrame = field(compare=False, repr=False)
 
-    def with_changes(self, **changes) -> "RuleSet":
+    def with_changes(self, **changes) -> RuleSet:
         """A copy with settings changed, e.g. ``rules.with_changes(grade_bands="mof")`` or
         ``with_changes(directions={"<=": "lower_better_ratio"})`` (mappings are merged)."""
         current = self.to_dict()
@@ -108,8 +109,8 @@ def load_rules(name: str = "mof", params_dir: str | Path = PARAMS_DIR) -> RuleSe
 
 
 def _build(name: str, data: dict, source: str, params_dir: Path = PARAMS_DIR) -> RuleSet:
-    from evaltools.scoring.indicators import RULE_TYPES
     from evaltools.data.schema import DIRECTIONS
+    from evaltools.scoring.indicators import RULE_TYPES
 
     missing = sorted(KNOWN_KEYS - {"extends"} - set(data))
     if missing:
