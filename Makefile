@@ -8,7 +8,7 @@ YEAR ?= 2022
 JOBS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report test check template run-all bench clean
+.PHONY: help setup report test lint format check template run-all bench clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -26,6 +26,15 @@ report: setup ## Write the YEAR report (default 2022) to outputs/YEAR/: HTML, PD
 
 test: setup ## Run the test suite
 	$(PY) -m pytest -q
+
+lint: setup ## Check style (ruff) and the layer contract (import-linter)
+	$(VENV)/bin/ruff check evaltools tests bench
+	$(VENV)/bin/ruff format --check evaltools tests bench
+	$(VENV)/bin/lint-imports
+
+format: setup ## Format and sort imports in place (ruff)
+	$(VENV)/bin/ruff check --fix --select I evaltools tests bench
+	$(VENV)/bin/ruff format evaltools tests bench
 
 check: setup ## Validate the YEAR data (default 2022) and list every problem (exit 2 on errors)
 	$(VENV)/bin/evaltools check $(YEAR)

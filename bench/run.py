@@ -14,6 +14,7 @@ Figures (each the median of ``--reps`` repetitions; ``--quick`` = one repetition
   ``getrusage`` max-RSS growth), in a child process so that the measurement is clean;
 * PDF export alone for the 2022 report (``evaltools.report.exporters.html_to_pdf`` on its HTML).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,7 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
-GB = 1024 ** 3
+GB = 1024**3
 
 
 def tool(name: str) -> list[str]:
@@ -60,8 +61,13 @@ def machine() -> dict:
     except AttributeError:
         nproc = os.cpu_count()
     load = os.getloadavg() if hasattr(os, "getloadavg") else (float("nan"),) * 3
-    return {"nproc": nproc, "cpu": model, "python": platform.python_version(), "platform": platform.platform(),
-            "load_before": [round(x, 2) for x in load]}
+    return {
+        "nproc": nproc,
+        "cpu": model,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_before": [round(x, 2) for x in load],
+    }
 
 
 def run(cmd: list[str], cwd: Path = ROOT) -> float:
@@ -82,6 +88,7 @@ def median(fn, reps: int) -> tuple[float, list[float]]:
 
 # ----------------------------------------------------------------------------- the figures
 
+
 def empty_notebook(path: Path) -> Path:
     import nbformat
 
@@ -101,27 +108,36 @@ def floor(tmp: Path, reps: int) -> dict:
     parts = {"papermill": [], "nbconvert": []}
 
     def once() -> float:
-        a = run(tool("papermill") + [str(src), str(out), "-p", "year", "2022", "-k", "python3", "--no-progress-bar"], tmp)
+        a = run(
+            tool("papermill") + [str(src), str(out), "-p", "year", "2022", "-k", "python3", "--no-progress-bar"], tmp
+        )
         b = run(tool("jupyter") + ["nbconvert", "--to", "html", "--no-input", str(out)], tmp)
         parts["papermill"].append(a)
         parts["nbconvert"].append(b)
         return a + b
 
-    once()                      # warm-up, not counted: OS file cache, kernel spec lookup, font cache
+    once()  # warm-up, not counted: OS file cache, kernel spec lookup, font cache
     parts["papermill"].clear()
     parts["nbconvert"].clear()
     total, times = median(once, reps)
-    return {"floor": total, "floor_runs": times, "papermill": statistics.median(parts["papermill"]),
-            "nbconvert": statistics.median(parts["nbconvert"])}
+    return {
+        "floor": total,
+        "floor_runs": times,
+        "papermill": statistics.median(parts["papermill"]),
+        "nbconvert": statistics.median(parts["nbconvert"]),
+    }
 
 
 def report(tmp: Path, reps: int, formats: str, warm_up: bool = False) -> float:
     def once() -> float:
         out = Path(tempfile.mkdtemp(prefix="out-", dir=tmp))
-        return run(tool("evaltools") + ["run", "2022", "--data-dir", str(ROOT / "data"), "--output-dir", str(out),
-                                        "--to", formats])
+        return run(
+            tool("evaltools")
+            + ["run", "2022", "--data-dir", str(ROOT / "data"), "--output-dir", str(out), "--to", formats]
+        )
+
     if warm_up:
-        once()                  # not counted, as for the floor
+        once()  # not counted, as for the floor
     return median(once, reps)[0]
 
 
@@ -134,8 +150,23 @@ def batch(tmp: Path, reps: int, years: int = 8) -> dict:
 
     def jobs(n: int) -> float:
         out = Path(tempfile.mkdtemp(prefix=f"batch{n}-", dir=tmp))
-        return run(tool("evaltools") + ["run", "--all", "--data-dir", str(data), "--output-dir", str(out),
-                                        "--jobs", str(n), "--to", "html", "--no-progress"])
+        return run(
+            tool("evaltools")
+            + [
+                "run",
+                "--all",
+                "--data-dir",
+                str(data),
+                "--output-dir",
+                str(out),
+                "--jobs",
+                str(n),
+                "--to",
+                "html",
+                "--no-progress",
+            ]
+        )
+
     one = median(lambda: jobs(1), reps)[0]
     two = median(lambda: jobs(2), reps)[0]
     return {"years": years, "jobs1": one, "jobs2": two, "speedup": one / two}
@@ -154,8 +185,12 @@ def scoring(tmp: Path, reps: int, units: int = 10_000, per_unit: int = 100) -> d
     pd.to_pickle((ind, proj), frames)
     rows = len(ind)
     del ind, proj
-    res = subprocess.run([sys.executable, __file__, "--_score-child", str(frames), "--reps", str(reps)],
-                         capture_output=True, text=True, cwd=ROOT)
+    res = subprocess.run(
+        [sys.executable, __file__, "--_score-child", str(frames), "--reps", str(reps)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     if res.returncode != 0:
         raise RuntimeError(res.stderr.strip()[-800:])
     return {"rows": rows, **json.loads(res.stdout.strip().splitlines()[-1])}
@@ -181,10 +216,10 @@ def _score_child(frames: str, reps: int) -> None:
         comp = composition(scored, projects, totals)
         return scored, projects, comp
 
-    small_ind, small_proj = ind.head(1000), proj.head(10)   # warm up imports and caches on a small table
+    small_ind, small_proj = ind.head(1000), proj.head(10)  # warm up imports and caches on a small table
     score_projects(small_proj, score_indicators(small_ind, rules), rules, rules.grade_bands)
     gc.collect()
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024   # KiB on Linux
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
     times = []
     for _ in range(reps):
         t = time.perf_counter()
@@ -197,25 +232,36 @@ def _score_child(frames: str, reps: int) -> None:
     out = once()
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    print(json.dumps({"seconds": statistics.median(times), "runs": times, "tracemalloc_peak": peak,
-                      "maxrss_delta": rss_after - rss_before, "maxrss": rss_after,
-                      "scored_projects": int(len(out[1]))}))
+    print(
+        json.dumps(
+            {
+                "seconds": statistics.median(times),
+                "runs": times,
+                "tracemalloc_peak": peak,
+                "maxrss_delta": rss_after - rss_before,
+                "maxrss": rss_after,
+                "scored_projects": int(len(out[1])),
+            }
+        )
+    )
 
 
 def pdf_export(tmp: Path, reps: int) -> dict:
     out = tmp / "pdf-src"
     run(tool("evaltools") + ["run", "2022", "--data-dir", str(ROOT / "data"), "--output-dir", str(out), "--to", "html"])
     html = out / "2022" / "report.html"
-    code = ("import json, sys, time\n"
-            "t = time.perf_counter()\n"
-            "from evaltools.report.exporters import html_to_pdf\n"
-            "imports = time.perf_counter() - t\n"
-            "html = open(sys.argv[1], encoding='utf-8').read()\n"
-            "times = []\n"
-            f"for _ in range({max(reps, 1) + 1}):\n"
-            "    s = time.perf_counter(); pdf = html_to_pdf(html); times.append(time.perf_counter() - s)\n"
-            "warm = sorted(times[1:])[len(times[1:]) // 2]\n"
-            "print(json.dumps({'imports': imports, 'first': times[0], 'warm': warm, 'bytes': len(pdf)}))\n")
+    code = (
+        "import json, sys, time\n"
+        "t = time.perf_counter()\n"
+        "from evaltools.report.exporters import html_to_pdf\n"
+        "imports = time.perf_counter() - t\n"
+        "html = open(sys.argv[1], encoding='utf-8').read()\n"
+        "times = []\n"
+        f"for _ in range({max(reps, 1) + 1}):\n"
+        "    s = time.perf_counter(); pdf = html_to_pdf(html); times.append(time.perf_counter() - s)\n"
+        "warm = sorted(times[1:])[len(times[1:]) // 2]\n"
+        "print(json.dumps({'imports': imports, 'first': times[0], 'warm': warm, 'bytes': len(pdf)}))\n"
+    )
     res = subprocess.run([sys.executable, "-c", code, str(html)], capture_output=True, text=True, cwd=ROOT)
     if res.returncode != 0:
         raise RuntimeError(res.stderr.strip()[-800:])
@@ -223,6 +269,7 @@ def pdf_export(tmp: Path, reps: int) -> dict:
 
 
 # ----------------------------------------------------------------------------- the table
+
 
 def table(figures: dict) -> list[tuple[str, str, str, str]]:
     f = figures
@@ -250,13 +297,21 @@ def table(figures: dict) -> list[tuple[str, str, str, str]]:
         add("  speed-up at 2 jobs", f"{b['speedup']:.2f}×", "≥ 1.7×", b["speedup"] >= 1.7)
         if fl:
             per2, per1 = b["jobs2"] / n, b["jobs1"] / n
-            add(f"  per report in batch (--jobs 2, total/{n}) / floor", f"{per2:.2f} s = {per2 / fl:.2f}×", "≤ 0.6×",
-                per2 / fl <= 0.6)
+            add(
+                f"  per report in batch (--jobs 2, total/{n}) / floor",
+                f"{per2:.2f} s = {per2 / fl:.2f}×",
+                "≤ 0.6×",
+                per2 / fl <= 0.6,
+            )
             add(f"  per report in batch (--jobs 1, total/{n}) / floor", f"{per1:.2f} s = {per1 / fl:.2f}×")
     s = f.get("scoring")
     if isinstance(s, dict):
-        add(f"scoring {s['rows']:,} rows (indicators + projects + composition)", f"{s['seconds']:.2f} s", "≤ 2 s",
-            s["seconds"] <= 2.0)
+        add(
+            f"scoring {s['rows']:,} rows (indicators + projects + composition)",
+            f"{s['seconds']:.2f} s",
+            "≤ 2 s",
+            s["seconds"] <= 2.0,
+        )
         add("  tracemalloc peak", f"{s['tracemalloc_peak'] / GB:.2f} GB", "≤ 1 GB", s["tracemalloc_peak"] <= GB)
         add("  max RSS growth (getrusage)", f"{s['maxrss_delta'] / GB:.2f} GB", "≤ 1 GB", s["maxrss_delta"] <= GB)
         add("  max RSS of the child (frames loaded)", f"{s['maxrss'] / GB:.2f} GB")
@@ -293,13 +348,20 @@ def main(argv=None) -> int:
         return 0
     info = machine()
     print(f"machine: {info['nproc']} CPU(s), {info['cpu']}, Python {info['python']} ({info['platform']})")
-    print(f"load average before: {' '.join(map(str, info['load_before']))} (other work on the machine skews every figure)")
+    print(
+        f"load average before: {' '.join(map(str, info['load_before']))} (other work on the machine skews every figure)"
+    )
     print(f"repetitions per figure: {reps} (median)\n", flush=True)
     wanted = set((args.only or "floor,html,html_pdf,batch,scoring,pdf").split(","))
     figures: dict = {}
-    steps = [("floor", lambda t: floor(t, reps)), ("html", lambda t: report(t, reps, "html", warm_up=True)),
-             ("html_pdf", lambda t: report(t, reps, "html,pdf")), ("batch", lambda t: batch(t, reps)),
-             ("scoring", lambda t: scoring(t, reps)), ("pdf", lambda t: pdf_export(t, reps))]
+    steps = [
+        ("floor", lambda t: floor(t, reps)),
+        ("html", lambda t: report(t, reps, "html", warm_up=True)),
+        ("html_pdf", lambda t: report(t, reps, "html,pdf")),
+        ("batch", lambda t: batch(t, reps)),
+        ("scoring", lambda t: scoring(t, reps)),
+        ("pdf", lambda t: pdf_export(t, reps)),
+    ]
     with tempfile.TemporaryDirectory(prefix="evaltools-bench-") as tmp:
         for name, step in steps:
             if name not in wanted:
@@ -314,8 +376,10 @@ def main(argv=None) -> int:
     print_table(table(figures))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"machine": info, "reps": reps, "figures": figures}, ensure_ascii=False,
-                                        indent=2) + "\n", encoding="utf-8")
+        args.json.write_text(
+            json.dumps({"machine": info, "reps": reps, "figures": figures}, ensure_ascii=False, indent=2) + "\n",
+            encoding="utf-8",
+        )
         print(f"\nsaved: {args.json}")
     return 0
 

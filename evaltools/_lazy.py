@@ -1,5 +1,6 @@
 """Lazy re-exports (PEP 562) for the package ``__init__`` modules: a name is imported on first use,
 so ``import evaltools`` (and the command line's start-up) does not pay for pandas until it is needed."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

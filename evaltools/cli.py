@@ -1,12 +1,13 @@
 """The ``evaltools`` command line (typer). Errors are printed as messages, never tracebacks:
 exit 2 for bad input or parameters, 1 for a failed run."""
+
 from __future__ import annotations
 
 import functools
 import json
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,8 +21,12 @@ if TYPE_CHECKING:
     from evaltools.run.jobs import BatchResult
 
 DEFAULTS = JobParams()
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="evaltools — 绩效自评：核验数据、计分评级、生成报告。")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="evaltools — 绩效自评：核验数据、计分评级、生成报告。",
+)
 _state = {"debug": False}
 
 
@@ -32,10 +37,17 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-def main_options(debug: bool = typer.Option(False, "--debug", help="内部错误时显示回溯 / show the traceback of an "
-                                            "internal error (put it before the command: evaltools --debug run 2022)"),
-                 version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                              help="显示版本 / show the version and exit")) -> None:
+def main_options(
+    debug: bool = typer.Option(
+        False,
+        "--debug",
+        help="内部错误时显示回溯 / show the traceback of an "
+        "internal error (put it before the command: evaltools --debug run 2022)",
+    ),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="显示版本 / show the version and exit"
+    ),
+) -> None:
     """evaltools — 绩效自评：核验数据、计分评级、生成报告。"""
     _state["debug"] = debug
 
@@ -45,8 +57,9 @@ def _fail(exc: BaseException, code: int) -> None:
     raise typer.Exit(code)
 
 
-def guarded(fn):
+def guarded(fn: Callable) -> Callable:
     """Run a command body; EvaltoolsError → its message and exit code, anything else → short message, 1."""
+
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
@@ -60,17 +73,25 @@ def guarded(fn):
         except Exception as exc:  # an internal error: say so plainly, without a traceback
             if _state["debug"]:
                 raise
-            _fail(RuntimeError(f"内部错误 / internal error: {type(exc).__name__}: {exc} "
-                               "(run again as `evaltools --debug …` for the traceback, and report it)"), 1)
+            _fail(
+                RuntimeError(
+                    f"内部错误 / internal error: {type(exc).__name__}: {exc} "
+                    "(run again as `evaltools --debug …` for the traceback, and report it)"
+                ),
+                1,
+            )
+
     return wrapper
 
 
 @app.command()
 @guarded
-def check(year: int = typer.Argument(..., help="年度, e.g. 2022"),
-          data_dir: Path = typer.Option(Path(DEFAULTS.data_dir), help="数据目录 / data folder"),
-          unit: str | None = typer.Option(None, help="单位 (data/<unit>/<year>/)"),
-          path: Path | None = typer.Option(None, help="直接指定数据目录或 .xlsx / a folder or workbook")):
+def check(
+    year: int = typer.Argument(..., help="年度, e.g. 2022"),
+    data_dir: Path = typer.Option(Path(DEFAULTS.data_dir), help="数据目录 / data folder"),
+    unit: str | None = typer.Option(None, help="单位 (data/<unit>/<year>/)"),
+    path: Path | None = typer.Option(None, help="直接指定数据目录或 .xlsx / a folder or workbook"),
+) -> None:
     """核验一年的数据，列出全部问题 / validate a year's data and list every problem (exit 2 on errors)."""
     from evaltools.data.load import find_source, inspect_path
 
@@ -87,9 +108,11 @@ def check(year: int = typer.Argument(..., help="年度, e.g. 2022"),
 
 @app.command()
 @guarded
-def template(year: int = typer.Argument(..., help="年度"),
-             output: Path | None = typer.Option(None, "--output", "-o", help="输出文件 (default outputs/template-YEAR.xlsx)"),
-             unit: str | None = typer.Option(None, help="单位名称，预填到单位概况")):
+def template(
+    year: int = typer.Argument(..., help="年度"),
+    output: Path | None = typer.Option(None, "--output", "-o", help="输出文件 (default outputs/template-YEAR.xlsx)"),
+    unit: str | None = typer.Option(None, help="单位名称，预填到单位概况"),
+) -> None:
     """写出空白数据工作簿（含下拉列表）/ write a blank input workbook with drop-down lists."""
     from evaltools.data.workbook import write_template
 
@@ -100,10 +123,12 @@ def template(year: int = typer.Argument(..., help="年度"),
 
 @app.command()
 @guarded
-def evaluate(year: int = typer.Argument(..., help="年度"),
-             data_dir: Path = typer.Option(Path(DEFAULTS.data_dir), help="数据目录"),
-             unit: str | None = typer.Option(None, help="单位"),
-             rules: str = typer.Option(DEFAULTS.rules, help="规则集 (params/rules/<name>.yaml)")):
+def evaluate(
+    year: int = typer.Argument(..., help="年度"),
+    data_dir: Path = typer.Option(Path(DEFAULTS.data_dir), help="数据目录"),
+    unit: str | None = typer.Option(None, help="单位"),
+    rules: str = typer.Option(DEFAULTS.rules, help="规则集 (params/rules/<name>.yaml)"),
+) -> None:
     """计分、评级并核查，输出 summary JSON / score, grade and audit a year; print the summary as JSON."""
     from evaltools.data.load import load_year
     from evaltools.scoring.evaluation import evaluate as run_evaluate
@@ -135,12 +160,17 @@ def _batch_jobs(years, all_, units, data_dir) -> list[tuple]:
         if units:
             missing = [u for u in units if u not in {j[0] for j in found}]
             if missing:
-                raise ParamsError(f"没有这些单位的数据 / no data for unit(s) {', '.join(missing)} under {data_dir}; "
-                                  f"units found: {', '.join(sorted({j[0] for j in found if j[0]})) or '(none)'}",
-                                  key="units")
+                raise ParamsError(
+                    f"没有这些单位的数据 / no data for unit(s) {', '.join(missing)} under {data_dir}; "
+                    f"units found: {', '.join(sorted({j[0] for j in found if j[0]})) or '(none)'}",
+                    key="units",
+                )
         if not jobs:
-            raise ParamsError(f"没有找到要运行的年度 / nothing to run under {data_dir}"
-                              f"{' for years ' + ', '.join(map(str, years)) if years else ''}", key="data_dir")
+            raise ParamsError(
+                f"没有找到要运行的年度 / nothing to run under {data_dir}"
+                f"{' for years ' + ', '.join(map(str, years)) if years else ''}",
+                key="data_dir",
+            )
         return jobs
     if units:
         jobs = []
@@ -155,22 +185,29 @@ def _batch_jobs(years, all_, units, data_dir) -> list[tuple]:
 
 @app.command()
 @guarded
-def run(years: list[int] = typer.Argument(None, help="年度，可多个 / one or more years"),
-        all_: bool = typer.Option(False, "--all", help="数据目录下的全部单位和年度 / every unit and year under the data folder"),
-        units: str | None = typer.Option(None, "--units", help="单位，逗号分隔 / units, comma-separated (data/<unit>/<year>/)"),
-        unit: str | None = typer.Option(None, help="单位 (data/<unit>/<year>/)"),
-        jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="同时运行的报告数 / reports run at once"),
-        executor: str = typer.Option("process", "--executor", help="批量执行器 / batch executor: process | dask | serial"),
-        scheduler: str | None = typer.Option(None, "--scheduler", help="Dask 调度器地址 / Dask scheduler address "
-                                                "(tcp://host:8786); default: a local cluster"),
-        params: Path | None = typer.Option(None, "--params", help="参数文件 params/<job>.yaml"),
-        data_dir: str | None = typer.Option(None, help="数据目录"),
-        rules: str | None = typer.Option(None, help="规则集"),
-        output_dir: str | None = typer.Option(None, help="输出目录 (default outputs)"),
-        to: str | None = typer.Option(None, "--to", help="输出格式，逗号分隔: html,pdf,xlsx (summary.json 总是写出)"),
-        notebook: Path | None = typer.Option(None, help="报告笔记本 (default notebooks/self_evaluation.ipynb)"),
-        progress: bool = typer.Option(True, "--progress/--no-progress", help="批量运行时显示进度条 (only on a terminal)"),
-        index: bool = typer.Option(True, "--index/--no-index", help="批量运行后写出 outputs/index.html")):
+def run(
+    years: list[int] = typer.Argument(None, help="年度，可多个 / one or more years"),
+    all_: bool = typer.Option(
+        False, "--all", help="数据目录下的全部单位和年度 / every unit and year under the data folder"
+    ),
+    units: str | None = typer.Option(
+        None, "--units", help="单位，逗号分隔 / units, comma-separated (data/<unit>/<year>/)"
+    ),
+    unit: str | None = typer.Option(None, help="单位 (data/<unit>/<year>/)"),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="同时运行的报告数 / reports run at once"),
+    executor: str = typer.Option("process", "--executor", help="批量执行器 / batch executor: process | dask | serial"),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="Dask 调度器地址 / Dask scheduler address (tcp://host:8786); default: a local cluster"
+    ),
+    params: Path | None = typer.Option(None, "--params", help="参数文件 params/<job>.yaml"),
+    data_dir: str | None = typer.Option(None, help="数据目录"),
+    rules: str | None = typer.Option(None, help="规则集"),
+    output_dir: str | None = typer.Option(None, help="输出目录 (default outputs)"),
+    to: str | None = typer.Option(None, "--to", help="输出格式，逗号分隔: html,pdf,xlsx (summary.json 总是写出)"),
+    notebook: Path | None = typer.Option(None, help="报告笔记本 (default notebooks/self_evaluation.ipynb)"),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="批量运行时显示进度条 (only on a terminal)"),
+    index: bool = typer.Option(True, "--index/--no-index", help="批量运行后写出 outputs/index.html"),
+) -> None:
     """生成报告 / run the report notebook and export it to outputs/<unit>/<year>/ (or outputs/<year>/).
 
     One year: ``evaltools run 2022``. A batch: ``evaltools run 2021 2022``, ``evaltools run --all``,
@@ -181,12 +218,22 @@ def run(years: list[int] = typer.Argument(None, help="年度，可多个 / one o
     from evaltools.params import job_params, job_to_dict, load_job
 
     base = job_to_dict(load_job(params)) if params else {}
-    overrides = {k: v for k, v in dict(data_dir=data_dir, rules=rules, output_dir=output_dir,
-                                       formats=_formats(to)).items() if v is not None}
+    overrides = {
+        k: v
+        for k, v in dict(data_dir=data_dir, rules=rules, output_dir=output_dir, formats=_formats(to)).items()
+        if v is not None
+    }
     merged = {**base, **overrides}
     unit_list = list(dict.fromkeys(_split_list(units) + ([unit] if unit else [])))
-    batch = bool(all_ or units or len(unit_list) > 1 or (years and len(years) > 1) or jobs > 1
-                 or executor != "process" or scheduler)
+    batch = bool(
+        all_
+        or units
+        or len(unit_list) > 1
+        or (years and len(years) > 1)
+        or jobs > 1
+        or executor != "process"
+        or scheduler
+    )
     if not batch:
         year = years[0] if years else merged.get("year", DEFAULTS.year)
         the_unit = unit_list[0] if unit_list else merged.get("unit")
@@ -196,15 +243,22 @@ def run(years: list[int] = typer.Argument(None, help="年度，可多个 / one o
 
     base_year = merged.pop("year", None)
     if not years and not all_ and not units:
-        years = [base_year or DEFAULTS.year]   # e.g. `run --jobs 2` or `--executor dask` alone: the job's year
+        years = [base_year or DEFAULTS.year]  # e.g. `run --jobs 2` or `--executor dask` alone: the job's year
     base_unit = merged.pop("unit", None)
     if base_unit and not unit_list:
         unit_list = [base_unit]
     base_params = job_params(merged, source=str(params or "command line"))
     job_list = _batch_jobs(list(dict.fromkeys(years or [])), all_, unit_list, base_params.data_dir)
     with _Progress(len(job_list), progress and sys.stderr.isatty()) as bar:
-        results = run_batch(job_list, base_params, jobs_n=jobs, executor=executor, scheduler=scheduler,
-                            notebook=notebook, on_done=bar.advance)
+        results = run_batch(
+            job_list,
+            base_params,
+            jobs_n=jobs,
+            executor=executor,
+            scheduler=scheduler,
+            notebook=notebook,
+            on_done=bar.advance,
+        )
     print_summary(results, base_params.output_dir)
     if index:
         from evaltools.report.index import write_index
@@ -213,7 +267,7 @@ def run(years: list[int] = typer.Argument(None, help="年度，可多个 / one o
             typer.echo(f"索引 / index: {write_index(results, base_params.output_dir)}")
         except Exception as exc:  # noqa: BLE001 - the reports are written; say why the index is not
             typer.echo(f"错误 / error: 索引未写出 / index not written: {type(exc).__name__}: {exc}", err=True)
-            raise typer.Exit(1)
+            raise typer.Exit(1) from None
     code = exit_code(results)
     if code:
         raise typer.Exit(code)
@@ -228,14 +282,14 @@ def _run_one(job, notebook: Path | None) -> None:
         result = run_report(job, notebook=notebook or NOTEBOOK)
     except EvaltoolsError as exc:
         typer.echo(f"✗ {label}: {exc}", err=True)
-        raise typer.Exit(exc.exit_code)
+        raise typer.Exit(exc.exit_code) from None
     score = fmt.score(result.score)
     typer.echo(f"✓ {label}: {score} 分 {result.grade or '—'} → {result.output_dir} ({result.seconds:.1f} s)")
 
 
 @app.command()
 @guarded
-def index(output_dir: Path = typer.Argument(Path(DEFAULTS.output_dir), help="输出目录 / output folder")):
+def index(output_dir: Path = typer.Argument(Path(DEFAULTS.output_dir), help="输出目录 / output folder")) -> None:
     """重写报告索引 / rewrite OUTPUT_DIR/index.html from every summary.json under it."""
     from evaltools.report.index import write_index
 
@@ -244,25 +298,33 @@ def index(output_dir: Path = typer.Argument(Path(DEFAULTS.output_dir), help="输
 
 @app.command()
 @guarded
-def synthetic(out_dir: Path = typer.Argument(..., help="输出的数据目录 / data folder to write (OUT/<unit>/<year>/)"),
-              units: int = typer.Option(3, "--units", min=1, help="单位数 / number of units"),
-              years: int = typer.Option(4, "--years", min=1, help="年度数 / number of years"),
-              indicators: int = typer.Option(12, "--indicators", help="每个项目的计分指标数 / scored indicators per project (3–60)"),
-              seed: int = typer.Option(0, "--seed", help="随机种子：同一种子写出相同的数据 / random seed"),
-              start_year: int = typer.Option(2020, "--start-year", help="第一个年度 / first year"),
-              rules: str = typer.Option(DEFAULTS.rules, help="发布得分和等级所用的规则集 / rule set for the published grades")):
+def synthetic(
+    out_dir: Path = typer.Argument(..., help="输出的数据目录 / data folder to write (OUT/<unit>/<year>/)"),
+    units: int = typer.Option(3, "--units", min=1, help="单位数 / number of units"),
+    years: int = typer.Option(4, "--years", min=1, help="年度数 / number of years"),
+    indicators: int = typer.Option(
+        12, "--indicators", help="每个项目的计分指标数 / scored indicators per project (3–60)"
+    ),
+    seed: int = typer.Option(0, "--seed", help="随机种子：同一种子写出相同的数据 / random seed"),
+    start_year: int = typer.Option(2020, "--start-year", help="第一个年度 / first year"),
+    rules: str = typer.Option(DEFAULTS.rules, help="发布得分和等级所用的规则集 / rule set for the published grades"),
+) -> None:
     """写出合成数据（合成数据，仅供演示）/ write synthetic data in the input format, every year checked."""
     from evaltools.run.synthetic import generate
 
-    result = generate(out_dir, units=units, years=years, indicators=indicators, seed=seed,
-                      start_year=start_year, rules=rules)
+    result = generate(
+        out_dir, units=units, years=years, indicators=indicators, seed=seed, start_year=start_year, rules=rules
+    )
     for folder in result.units:
         typer.echo(f"{out_dir / folder}: {result.years[0]}–{result.years[-1]}（{result.names[folder]}）")
-    typer.echo(f"已写出 / written: {len(result.jobs)} 个单位年度 / unit-years, 均已通过核验 / all pass `evaltools check`. "
-               f"运行 / run: evaltools run --all --data-dir {out_dir}")
+    typer.echo(
+        f"已写出 / written: {len(result.jobs)} 个单位年度 / unit-years, 均已通过核验 / all pass `evaltools check`. "
+        f"运行 / run: evaltools run --all --data-dir {out_dir}"
+    )
 
 
 # ----------------------------------------------------------------------------- batch progress and closing table
+
 
 class _Progress:
     """A rich progress bar: done / failed / remaining (silent when not on a terminal)."""
@@ -274,15 +336,20 @@ class _Progress:
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-            self.bar = Progress(TextColumn("[bold]报告[/bold]"), BarColumn(), MofNCompleteColumn(),
-                                TextColumn("{task.description}"), TimeElapsedColumn(),
-                                console=Console(stderr=True), transient=False)
+            self.bar = Progress(
+                TextColumn("[bold]报告[/bold]"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.description}"),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=False,
+            )
             self.task = self.bar.add_task(self._text(), total=total)
 
     def _text(self) -> str:
         remaining = self.total - self.done
-        return (f"[green]✓ {self.done - self.failed}[/green] [red]✗ {self.failed}[/red] "
-                f"剩余 remaining {remaining}")
+        return f"[green]✓ {self.done - self.failed}[/green] [red]✗ {self.failed}[/red] 剩余 remaining {remaining}"
 
     def __enter__(self):
         if self.bar is not None:
@@ -304,18 +371,25 @@ def _console(stderr: bool = False):
     from rich.console import Console
 
     interactive = (sys.stderr if stderr else sys.stdout).isatty()
-    return Console(stderr=stderr, width=None if interactive else max(120, int(os.environ.get("COLUMNS", 0) or 0)),
-                   highlight=False)
+    return Console(
+        stderr=stderr, width=None if interactive else max(120, int(os.environ.get("COLUMNS", 0) or 0)), highlight=False
+    )
 
 
-def summary_table(results: Iterable[BatchResult], base: str | Path | None = None):
+def summary_table(results: Iterable[BatchResult], base: str | Path | None = None) -> object:
     """A rich table: unit, year, score, grade, time, and the output folder or the error."""
     from rich.table import Table
     from rich.text import Text
 
     table = Table(title="批量报告 / batch", show_lines=False)
-    for name, justify in (("单位 unit", "left"), ("年度", "right"), ("得分", "right"), ("等级", "left"),
-                          ("用时", "right"), ("输出 / 错误", "left")):
+    for name, justify in (
+        ("单位 unit", "left"),
+        ("年度", "right"),
+        ("得分", "right"),
+        ("等级", "left"),
+        ("用时", "right"),
+        ("输出 / 错误", "left"),
+    ):
         table.add_column(name, justify=justify, overflow="fold")
     for r in results:
         where = r.output_dir or ""
@@ -325,8 +399,14 @@ def summary_table(results: Iterable[BatchResult], base: str | Path | None = None
             except ValueError:
                 pass
         last = Text(where) if r.ok else Text("✗ " + _brief(r.error), style="red")
-        table.add_row(Text(r.unit or "—"), str(r.year), fmt.score(r.score) if r.ok else "—", Text(r.grade or "—"),
-                      f"{r.seconds:.1f} s", last)
+        table.add_row(
+            Text(r.unit or "—"),
+            str(r.year),
+            fmt.score(r.score) if r.ok else "—",
+            Text(r.grade or "—"),
+            f"{r.seconds:.1f} s",
+            last,
+        )
     return table
 
 
@@ -339,20 +419,24 @@ def _brief(error: str | None, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def print_summary(results: Sequence[BatchResult], output_dir: str | Path | None = None, console=None,
-                  errors_to=None) -> None:
+def print_summary(
+    results: Sequence[BatchResult],
+    output_dir: str | Path | None = None,
+    console: object | None = None,
+    errors_to: object | None = None,
+) -> None:
     """The closing table on stdout, then every failure in full on stderr (no tracebacks)."""
     console = console or _console()
     console.print(summary_table(results, output_dir))
     ok = sum(r.ok for r in results)
-    console.print(f"完成 {ok}/{len(results)}，失败 {len(results) - ok} / {ok} of {len(results)} succeeded, "
-                  f"{len(results) - ok} failed")
+    console.print(
+        f"完成 {ok}/{len(results)}，失败 {len(results) - ok} / {ok} of {len(results)} succeeded, "
+        f"{len(results) - ok} failed"
+    )
     err = errors_to or sys.stderr
     for r in results:  # in full, unwrapped, as plain text (no markup is read from data)
         if not r.ok:
             print(f"✗ {r.label}: {r.error}", file=err, flush=True)
-
-
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ Modelled on papermill's ``exceptions.py``: a base class and specific subclasses 
 where the problem is (file, sheet, row, column) so that messages say what, where and how to fix.
 No traceback should ever reach a user: the CLI catches :class:`EvaltoolsError` and prints it.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -146,10 +147,17 @@ class ProblemList:
 
     items: list[Problem] = field(default_factory=list)
 
-    def add(self, location: Location, message: str, *, found=None, expected=None,
-            severity: str = ERROR, code: str = "INVALID") -> None:
-        self.items.append(Problem(location, message, None if found is None else str(found),
-                                  expected, severity, code))
+    def add(
+        self,
+        location: Location,
+        message: str,
+        *,
+        found: object = None,
+        expected: str | None = None,
+        severity: str = ERROR,
+        code: str = "INVALID",
+    ) -> None:
+        self.items.append(Problem(location, message, None if found is None else str(found), expected, severity, code))
 
     def extend(self, problems: Iterable[Problem]) -> None:
         self.items.extend(problems)

@@ -1,5 +1,6 @@
 """Display formatting for Chinese readers: 万元 with thousands separators, percentages with two
 decimals. Used only when rendering; data stays at full precision."""
+
 from __future__ import annotations
 
 from evaltools import labels
@@ -24,32 +25,33 @@ def known(value: object) -> object:
     return None if is_missing(value) else value
 
 
-def pct(x, digits: int = 2) -> str:
-    """0.942647 → '94.26%'; None/NaN → '—'."""
-    return "—" if is_missing(x) else f"{float(x) * 100:,.{digits}f}%"
+def pct(x: object, digits: int = 2, *, thousands: bool = True, missing: str = "—") -> str:
+    """0.942647 → '94.26%'; None/NaN → '—' (``missing``); ``thousands=False`` for a data cell (1234.56%)."""
+    return missing if is_missing(x) else f"{float(x) * 100:{',' if thousands else ''}.{digits}f}%"
 
 
-def wan(x, digits: int = 2) -> str:
+def wan(x: object, digits: int = 2) -> str:
     """616.16 → '616.16'; 14270 → '14,270.00' (amounts in 万元, the unit is written by the caller)."""
     return "—" if is_missing(x) else f"{float(x):,.{digits}f}"
 
 
-def num(x, digits: int = 2) -> str:
-    """Counts and scores: 14270 → '14,270'; 84.666 → '84.67'; trailing zeros dropped."""
+def num(x: object, digits: int = 2, *, thousands: bool = True, missing: str = "—") -> str:
+    """Counts and scores: 14270 → '14,270'; 84.666 → '84.67'; trailing zeros dropped. ``thousands=False``
+    and ``missing=""`` give a data cell (14270, empty when missing)."""
     if is_missing(x):
-        return "—"
-    text = f"{float(x):,.{digits}f}"
+        return missing
+    text = f"{float(x):{',' if thousands else ''}.{digits}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
 
 
-def score(x) -> str:
+def score(x: object) -> str:
     """Scores with two decimals and trailing zeros dropped: 87.0 → '87', 84.67 → '84.67'."""
     return num(x, 2)
 
 
-def value(x, unit: str | None) -> str:
+def value(x: object, unit: str | None) -> str:
     """An indicator value with its unit: fractions of '%' indicators as percentages."""
     if is_missing(x):
         return "—"
@@ -82,7 +84,7 @@ def _bare(x, unit: str | None) -> str:
     return num(float(x) * 100) if unit == "%" else num(x)
 
 
-def indicator_target(row) -> str | None:
+def indicator_target(row: object) -> str | None:
     """年度指标值 as shown in the report and on the 自评表: the original text where present, else formatted
     from the target with its unit and direction (≥1,000个, ≤30工作日, 4–6场); None when there is none."""
     text = _text(getattr(row, "target_text", None))
@@ -100,7 +102,7 @@ def indicator_target(row) -> str | None:
     return _DIRECTION_PREFIX.get(direction, "") + value(low, unit)
 
 
-def indicator_actual(row) -> str | None:
+def indicator_actual(row: object) -> str | None:
     """实际完成值 as shown: the original text where present, else the actual value with its unit, else the
     qualitative grade (达成年度指标 …); None when nothing was reported."""
     text = _text(getattr(row, "actual_text", None))

@@ -3,6 +3,7 @@
 Codes (``error``, ``>=``, ``达成``) are the keys used in data, summary.json and the xlsx; these tables
 give what the report, the 自评表 and the index print for them.
 """
+
 from __future__ import annotations
 
 #: Finding severities in the order they are listed (most serious first) and their Chinese labels.

@@ -3,6 +3,7 @@
 Parameters flow one way: ``params/<job>.yaml`` → the notebook's parameters cell →
 :func:`job_params`, which rejects unknown keys (papermill itself only warns).
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields, replace
@@ -22,13 +23,17 @@ def safe_yaml_load(text: str, source: str = "<yaml>") -> Any:
     try:
         return yaml.safe_load(text)
     except yaml.constructor.ConstructorError as exc:
-        raise ParamsError(f"不允许的 YAML 标签 / YAML tag refused ({exc.problem}); only plain data is allowed "
-                          f"(mappings, lists, text, numbers)", file=source) from None
+        raise ParamsError(
+            f"不允许的 YAML 标签 / YAML tag refused ({exc.problem}); only plain data is allowed "
+            f"(mappings, lists, text, numbers)",
+            file=source,
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ParamsError(f"YAML 格式错误 / malformed YAML{where}: {getattr(exc, 'problem', exc)}",
-                          file=source) from None
+        raise ParamsError(
+            f"YAML 格式错误 / malformed YAML{where}: {getattr(exc, 'problem', exc)}", file=source
+        ) from None
 
 
 def read_yaml(path: str | Path) -> Any:
@@ -51,14 +56,17 @@ class JobParams:
     title: str | None = None
 
 
-def job_params(values: dict | None = None, *, source: str = "parameters", **overrides) -> JobParams:
+def job_params(values: dict | None = None, *, source: str = "parameters", **overrides: object) -> JobParams:
     """Build :class:`JobParams` from a mapping, rejecting unknown keys and wrong types."""
     values = {**(values or {}), **overrides}
     known = {f.name for f in fields(JobParams)}
     unknown = sorted(set(values) - known)
     if unknown:
-        raise ParamsError(f"未知参数 / unknown parameter(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}",
-                          file=source, key=unknown[0])
+        raise ParamsError(
+            f"未知参数 / unknown parameter(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}",
+            file=source,
+            key=unknown[0],
+        )
     out = JobParams()
     for key, value in values.items():
         if key == "year":

@@ -1,11 +1,14 @@
 """Safe output locations: names from the data can never lead outside the output folder."""
+
 from __future__ import annotations
 
 import os
 import re
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 from evaltools.errors import UnsafePathError
 
@@ -39,7 +42,7 @@ def safe_component(name: str, what: str = "name") -> str:
     elif text in (".", "..") or ".." in text.split(os.sep):
         reason = "it points to a parent folder"
     elif _BAD_CHARS.search(text):
-        reason = "it contains a path separator, NUL, a control character or one of <>:\"|?*"
+        reason = 'it contains a path separator, NUL, a control character or one of <>:"|?*'
     elif text.split(".")[0].strip().lower() in _RESERVED:
         reason = "it is a reserved device name on Windows"
     elif text != text.strip() or text.endswith("."):
@@ -47,8 +50,10 @@ def safe_component(name: str, what: str = "name") -> str:
     elif len(text) > 100:
         reason = "it is longer than 100 characters"
     if reason:
-        raise UnsafePathError(f"不安全的{what}名称 / unsafe {what} {text!r}: {reason}; "
-                              "use plain letters, digits, Chinese characters, '-' or '_'")
+        raise UnsafePathError(
+            f"不安全的{what}名称 / unsafe {what} {text!r}: {reason}; "
+            "use plain letters, digits, Chinese characters, '-' or '_'"
+        )
     return text
 
 
@@ -62,7 +67,7 @@ def inside(base: str | Path, *parts: str) -> Path:
 
 
 @contextmanager
-def atomic_write(path: str | Path, mode: str = "wb"):
+def atomic_write(path: str | Path, mode: str = "wb") -> Iterator[IO]:
     """Write to a temporary file beside ``path`` and rename it into place only on success.
 
     A crash or kill leaves the previous file untouched and no partial file under the final name;

@@ -8,6 +8,7 @@ statement metrics, exporters, executors and charts.
 
     RULE_TYPES["ratio_up"]      # the function; an unknown name raises ParamsError listing the known ones
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping

@@ -1,4 +1,5 @@
 """Shared fixtures: the repository, the 2022 data and its evaluation, and a writable copy of the data."""
+
 from __future__ import annotations
 
 import shutil

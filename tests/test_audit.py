@@ -1,4 +1,5 @@
 """Every audit finding on the 2022 report, and each check on hand-made cases."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,30 +16,32 @@ def one(ev, code, subject=None):
 
 
 def test_2022_findings_are_exactly_these(ev_2022):
-    assert codes(ev_2022) == sorted([
-        ("COUNT_MISMATCH", "部门"),
-        ("STATEMENT_MISMATCH", "档案保管和整理"),
-        ("SUM_MISMATCH", "失业就业服务 / 完成创业服务人数"),
-        ("GRADE_BANDS_GAP", "公布的等级表"),
-        ("RATE_FORMULA", "人员经费"),
-        ("YEAR_IN_TEXT", "部门"),
-        ("SPENT_OVER_BUDGET", "人员经费"),
-        ("OVERACHIEVED", "失业就业服务 / 提供工作岗位数"),
-        ("OVERACHIEVED", "档案保管和整理 / 办理退休人数"),
-        ("RANGE_ABOVE", "失业就业服务 / 专场招聘会场次"),
-        ("MISSING_ACTUAL", "失业就业服务 / 达成就业意向人数"),
-        ("MISSING_ACTUAL", "失业就业服务 / 就业创业宣传次数"),
-        ("MISSING_ACTUAL", "档案保管和整理 / 档案后续服务人次"),
-        ("MISSING_ACTUAL", "档案保管和整理 / 网络查询和档案室维护次数"),
-        ("MISSING_ACTUAL", "创业担保贴息 / 群众和机构满意度"),
-        ("SCORE_DIFFERS", "档案保管和整理"),
-        ("SCORE_DIFFERS", "创业担保贴息"),
-        ("RATE_ROUNDED", "日常公用支出"),
-        ("RATE_ROUNDED", "失业就业服务"),
-        ("RATE_ROUNDED", "档案保管和整理"),
-        ("RATE_ROUNDED", "创业担保贴息"),
-        ("TOTAL_CHECKED", "部门整体"),
-    ])
+    assert codes(ev_2022) == sorted(
+        [
+            ("COUNT_MISMATCH", "部门"),
+            ("STATEMENT_MISMATCH", "档案保管和整理"),
+            ("SUM_MISMATCH", "失业就业服务 / 完成创业服务人数"),
+            ("GRADE_BANDS_GAP", "公布的等级表"),
+            ("RATE_FORMULA", "人员经费"),
+            ("YEAR_IN_TEXT", "部门"),
+            ("SPENT_OVER_BUDGET", "人员经费"),
+            ("OVERACHIEVED", "失业就业服务 / 提供工作岗位数"),
+            ("OVERACHIEVED", "档案保管和整理 / 办理退休人数"),
+            ("RANGE_ABOVE", "失业就业服务 / 专场招聘会场次"),
+            ("MISSING_ACTUAL", "失业就业服务 / 达成就业意向人数"),
+            ("MISSING_ACTUAL", "失业就业服务 / 就业创业宣传次数"),
+            ("MISSING_ACTUAL", "档案保管和整理 / 档案后续服务人次"),
+            ("MISSING_ACTUAL", "档案保管和整理 / 网络查询和档案室维护次数"),
+            ("MISSING_ACTUAL", "创业担保贴息 / 群众和机构满意度"),
+            ("SCORE_DIFFERS", "档案保管和整理"),
+            ("SCORE_DIFFERS", "创业担保贴息"),
+            ("RATE_ROUNDED", "日常公用支出"),
+            ("RATE_ROUNDED", "失业就业服务"),
+            ("RATE_ROUNDED", "档案保管和整理"),
+            ("RATE_ROUNDED", "创业担保贴息"),
+            ("TOTAL_CHECKED", "部门整体"),
+        ]
+    )
 
 
 def test_project_count_in_text(ev_2022):
@@ -104,7 +107,7 @@ def test_full_marks_below_target_and_score_above_weight(data_2022, rules_2022):
     from evaltools import evaluate
 
     ind = data_2022.indicators.copy()
-    ind.loc[3, ["actual", "panel_score"]] = [12, 5.0]      # 技师培训 12 of 24, yet 5 of 5 points
+    ind.loc[3, ["actual", "panel_score"]] = [12, 5.0]  # 技师培训 12 of 24, yet 5 of 5 points
     ev = evaluate(_with(data_2022, indicators=ind), rules_2022)
     f = one(ev, "FULL_MARKS_BELOW_TARGET")
     assert "技师培训人数" in f.subject and f.computed == 5.0
@@ -112,8 +115,10 @@ def test_full_marks_below_target_and_score_above_weight(data_2022, rules_2022):
     assert uncapped.findings["code"].eq("SCORE_ABOVE_WEIGHT").sum() == 0  # no project overspent
     proj = data_2022.projects.copy()
     proj.loc[0, "spent"] = 7.0
-    f = one(evaluate(_with(data_2022, projects=proj), rules_2022.with_changes(execution={"cap": False})),
-            "SCORE_ABOVE_WEIGHT")
+    f = one(
+        evaluate(_with(data_2022, projects=proj), rules_2022.with_changes(execution={"cap": False})),
+        "SCORE_ABOVE_WEIGHT",
+    )
     assert f.subject == "失业就业服务" and f.computed == round(70 / 6, 2)  # 7/6 × 10, rounded to 2 decimals
 
 

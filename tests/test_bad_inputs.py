@@ -10,6 +10,7 @@ anywhere: the command runs in an empty working folder that must stay empty (no `
 Most cases run in-process through typer's CliRunner; those marked ``subprocess: true`` run a real
 ``evaltools`` process, which also measures time and peak memory (the 500,000-row case).
 """
+
 from __future__ import annotations
 
 import csv
@@ -48,12 +49,13 @@ PROFILE = "profile.yaml"
 
 # ----------------------------------------------------------------------------- mutations
 
+
 @dataclass(frozen=True)
 class Target:
     """What a mutation acts on: a file of the case folder, or a sheet of the case's workbook."""
 
-    root: Path                 # the case folder: data/2022/ (csv) or the folder holding 2022.xlsx (xlsx)
-    workbook: Path | None      # the workbook of an xlsx case
+    root: Path  # the case folder: data/2022/ (csv) or the folder holding 2022.xlsx (xlsx)
+    workbook: Path | None  # the workbook of an xlsx case
     file: str | None = None
     sheet: str | None = None
 
@@ -73,6 +75,7 @@ def mutation(name: str) -> Callable[[Mutation], Mutation]:
     def register(fn: Mutation) -> Mutation:
         MUTATIONS[name] = fn
         return fn
+
     return register
 
 
@@ -216,7 +219,7 @@ def _add_column(target: Target, arg: dict) -> None:
 @mutation("keep_rows")
 def _keep_rows(target: Target, count: int) -> None:
     with table_rows(target) as rows:
-        del rows[1 + count:]
+        del rows[1 + count :]
 
 
 @mutation("append_rows")
@@ -266,8 +269,20 @@ def _profile(target: Target, values: dict) -> None:
 # ----------------------------------------------------------------------------- the cases
 
 CASE_KEYS = {"id", "description", "base", "mutations", "expect", "subprocess"}
-EXPECT_KEYS = {"exit", "code", "message_contains", "file_contains", "sheet", "row", "column", "severity",
-               "not_contains", "parsed", "max_seconds", "max_rss_mb"}
+EXPECT_KEYS = {
+    "exit",
+    "code",
+    "message_contains",
+    "file_contains",
+    "sheet",
+    "row",
+    "column",
+    "severity",
+    "not_contains",
+    "parsed",
+    "max_seconds",
+    "max_rss_mb",
+}
 LOCATION_KEYS = ("file_contains", "sheet", "row", "column", "message_contains")
 
 
@@ -341,10 +356,11 @@ def prepare(case: dict, folder: Path, base_workbook: Path) -> Path:
 
 # ----------------------------------------------------------------------------- running the CLI
 
+
 @dataclass
 class Run:
     exit_code: int
-    output: str            # stdout and stderr together
+    output: str  # stdout and stderr together
     seconds: float
     max_rss_mb: float | None = None
 
@@ -357,8 +373,12 @@ def _command() -> list[str]:
 def run_subprocess(path: Path, cwd: Path, timeout: float = 120) -> Run:
     """A real ``evaltools check`` process; its own peak memory comes from wait4."""
     start = time.perf_counter()
-    proc = subprocess.Popen([*_command(), "check", str(YEAR), "--path", str(path)], cwd=cwd,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [*_command(), "check", str(YEAR), "--path", str(path)],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     timer = threading.Timer(timeout, proc.kill)
     timer.start()
     try:
@@ -377,22 +397,25 @@ def run_in_process(path: Path, cwd: Path, monkeypatch) -> Run:
     result = CliRunner().invoke(app, ["check", str(YEAR), "--path", str(path)])
     seconds = time.perf_counter() - start
     assert result.exception is None or isinstance(result.exception, SystemExit), (
-        f"the command raised {result.exception!r}\n{result.output}")
+        f"the command raised {result.exception!r}\n{result.output}"
+    )
     return Run(result.exit_code, result.output, seconds)
 
 
 def _listing(folder: Path) -> dict[str, tuple[int, int]]:
-    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
-            for p in sorted(folder.rglob("*"))}
+    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(folder.rglob("*"))}
 
 
 # ----------------------------------------------------------------------------- checking what was said
 
+
 def _location_matches(file: str, sheet: str | None, row: int | None, column: str | None, expect: dict) -> bool:
-    return (expect.get("file_contains", "") in file
-            and ("sheet" not in expect or sheet == expect["sheet"])
-            and ("row" not in expect or row == expect["row"])
-            and ("column" not in expect or column == expect["column"]))
+    return (
+        expect.get("file_contains", "") in file
+        and ("sheet" not in expect or sheet == expect["sheet"])
+        and ("row" not in expect or row == expect["row"])
+        and ("column" not in expect or column == expect["column"])
+    )
 
 
 def _line_matches(line: str, expect: dict, severity: str) -> bool:
@@ -400,13 +423,13 @@ def _line_matches(line: str, expect: dict, severity: str) -> bool:
     prefix = f"[{severity}] "
     if not line.startswith(prefix):
         return False
-    location, _, _ = line[len(prefix):].partition(": ")
+    location, _, _ = line[len(prefix) :].partition(": ")
     row = re.search(r", row (\d+)(?:,|$)", location)
     column = re.search(r", column 「(.*)」$", location)
     sheet = re.search(r", sheet 「(.*?)」", location)
-    return (_location_matches(location.split(", ")[0], sheet and sheet.group(1), row and int(row.group(1)),
-                              column and column.group(1), expect)
-            and all(text in line for text in expect.get("message_contains", ())))
+    return _location_matches(
+        location.split(", ")[0], sheet and sheet.group(1), row and int(row.group(1)), column and column.group(1), expect
+    ) and all(text in line for text in expect.get("message_contains", ()))
 
 
 def check_output(run: Run, expect: dict) -> None:
@@ -423,7 +446,8 @@ def check_output(run: Run, expect: dict) -> None:
         lines = out.splitlines()
         assert any(_line_matches(line, expect, severity) for line in lines), (
             f"no [{severity}] line at {', '.join(f'{k}={expect[k]!r}' for k in LOCATION_KEYS if k in expect)}"
-            f"\n--- output ---\n{out}")
+            f"\n--- output ---\n{out}"
+        )
     for text in expect.get("not_contains", ()):
         assert text not in out, out
 
@@ -443,8 +467,12 @@ def check_in_process(path: Path, expect: dict, monkeypatch) -> None:
     assert max(rows_read, default=0) <= MAX_ROWS + 1, rows_read
     assert (data is None) == (expect["exit"] == 2), [str(p) for p in problems.items]
     if "code" in expect:
-        found = [p for p in problems.items if p.code == expect["code"]
-                 and _location_matches(p.location.file, p.location.sheet, p.location.row, p.location.column, expect)]
+        found = [
+            p
+            for p in problems.items
+            if p.code == expect["code"]
+            and _location_matches(p.location.file, p.location.sheet, p.location.row, p.location.column, expect)
+        ]
         assert found, f"no problem {expect['code']} there; got {[(p.code, str(p)) for p in problems.items]}"
     if "parsed" in expect:
         want = expect["parsed"]

@@ -1,5 +1,6 @@
 """Batches: discovery, the executor registry, whole synthetic sets through the command line (process
 pool, 2 at a time), a broken year that does not stop the others, and the Dask path."""
+
 from __future__ import annotations
 
 import json
@@ -23,6 +24,7 @@ CLI = [sys.executable, "-m", "evaltools.cli"]
 
 # ----------------------------------------------------------------------------- discovery (fast)
 
+
 def test_discover_synthetic_tree(tmp_path):
     ds = synthetic.generate(tmp_path / "data", units=2, years=3, indicators=4, seed=2)
     assert discover(ds.root) == sorted(ds.jobs)
@@ -32,8 +34,16 @@ def test_discover_every_layout(tmp_path):
     data = tmp_path / "data"
     for d in ("2021", "2022", "A/2020", "B单位/2019", "notes", ".git/2020", "A/drafts", "_old/2018"):
         (data / d).mkdir(parents=True)
-    for f in ("2022.xlsx", "2023.xlsx", "A/2021.xlsx", "README.md", "~$2024.xlsx", "2025.csv", "A/2020.xlsx",
-              "notes/readme.txt"):
+    for f in (
+        "2022.xlsx",
+        "2023.xlsx",
+        "A/2021.xlsx",
+        "README.md",
+        "~$2024.xlsx",
+        "2025.csv",
+        "A/2020.xlsx",
+        "notes/readme.txt",
+    ):
         (data / f).write_bytes(b"")
     assert discover(data) == [(None, 2021), (None, 2022), (None, 2023), ("A", 2020), ("A", 2021), ("B单位", 2019)]
     with pytest.raises(ParamsError):
@@ -45,6 +55,7 @@ def test_repository_data():
 
 
 # ----------------------------------------------------------------------------- pieces (fast)
+
 
 def test_executors_are_a_registry():
     assert {"process", "dask", "serial"} <= set(EXECUTORS)
@@ -79,14 +90,20 @@ def test_to_keeps_json():
 
 # ----------------------------------------------------------------------------- whole batches (slow)
 
+
 @pytest.fixture(scope="module")
 def full_batch(tmp_path_factory):
     """3 units × 4 years of synthetic data through `evaltools run --all --jobs 2 --to html,json`."""
     root = tmp_path_factory.mktemp("batch")
     ds = synthetic.generate(root / "data", units=3, years=4, indicators=8, seed=11)
     out = root / "outputs"
-    res = subprocess.run(CLI + ["run", "--all", "--data-dir", str(ds.root), "--output-dir", str(out),
-                                "--jobs", "2", "--to", "html,json"], capture_output=True, text=True, cwd=root)
+    res = subprocess.run(
+        CLI
+        + ["run", "--all", "--data-dir", str(ds.root), "--output-dir", str(out), "--jobs", "2", "--to", "html,json"],
+        capture_output=True,
+        text=True,
+        cwd=root,
+    )
     return ds, out, res
 
 
@@ -103,13 +120,13 @@ def test_full_batch_writes_every_report_and_the_index(full_batch):
         html = (folder / "report.html").read_text(encoding="utf-8")
         assert "合成数据" in BeautifulSoup(html, "html.parser").select_one(".synthetic-banner").get_text()
     assert not list(out.rglob(".tmp-*"))
-    assert "12/12" in res.stdout and all(u in res.stdout for u in ds.units)   # the closing table
+    assert "12/12" in res.stdout and all(u in res.stdout for u in ds.units)  # the closing table
     soup = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "html.parser")
     hrefs = {unquote(a["href"]) for a in soup.find_all("a") if not a["href"].startswith("#")}
     for unit, year in ds.jobs:
         assert f"{unit}/{year}/report.html" in hrefs and f"{unit}/{year}/summary.json" in hrefs
     assert all((out / h).is_file() for h in hrefs)
-    assert soup.find("script") is None and len(soup.find_all("img")) == 3      # a trend chart per unit
+    assert soup.find("script") is None and len(soup.find_all("img")) == 3  # a trend chart per unit
     assert all(img["src"].startswith("data:image/png;base64,") for img in soup.find_all("img"))
     assert soup.get_text().count("合成数据") >= 3
 
@@ -120,16 +137,20 @@ def test_broken_year_does_not_stop_the_others(tmp_path):
     broken_unit = ds.units[1]
     (ds.path(broken_unit, 2021) / "projects.csv").write_text('project,budget\n"unterminated,1\n', encoding="utf-8")
     out = tmp_path / "outputs"
-    res = subprocess.run(CLI + ["run", "--all", "--data-dir", str(ds.root), "--output-dir", str(out),
-                                "--jobs", "2", "--to", "html"], capture_output=True, text=True, cwd=tmp_path)
-    assert res.returncode == 2, res.stdout + res.stderr        # the only failure is an input error
+    res = subprocess.run(
+        CLI + ["run", "--all", "--data-dir", str(ds.root), "--output-dir", str(out), "--jobs", "2", "--to", "html"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert res.returncode == 2, res.stdout + res.stderr  # the only failure is an input error
     assert "Traceback" not in res.stderr + res.stdout
     assert f"✗ {broken_unit}/2021" in res.stderr and "projects.csv" in res.stderr
     assert "3/4" in res.stdout
     for unit, year in ds.jobs:
         if (unit, year) != (broken_unit, 2021):
             assert (out / unit / str(year) / "report.html").is_file()
-            assert (out / unit / str(year) / "summary.json").is_file()   # --to html still writes json
+            assert (out / unit / str(year) / "summary.json").is_file()  # --to html still writes json
     assert not (out / broken_unit / "2021" / "report.html").exists()
     soup = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "html.parser")
     failed = soup.select("tr.failed")
@@ -142,8 +163,12 @@ def test_dask_local_cluster_gives_the_same_outputs(full_batch, tmp_path):
     unit = ds.units[0]
     jobs = [(unit, 2022), (unit, 2023)]
     dask_out = tmp_path / "dask-outputs"
-    results = run_batch(jobs, {"data_dir": str(ds.root), "output_dir": str(dask_out), "formats": ["html", "json"]},
-                        jobs_n=2, executor="dask")
+    results = run_batch(
+        jobs,
+        {"data_dir": str(ds.root), "output_dir": str(dask_out), "formats": ["html", "json"]},
+        jobs_n=2,
+        executor="dask",
+    )
     assert [r.ok for r in results] == [True, True], [r.error for r in results]
     assert [(r.unit, r.year) for r in results] == jobs
     assert len({r.worker for r in results}) >= 1
@@ -151,15 +176,19 @@ def test_dask_local_cluster_gives_the_same_outputs(full_batch, tmp_path):
         dask_dir, process_dir = dask_out / u / str(y), out / u / str(y)
         assert Path(r.output_dir) == dask_dir.resolve()
         assert sorted(p.name for p in dask_dir.iterdir()) == sorted(p.name for p in process_dir.iterdir())
-        assert json.loads((dask_dir / "summary.json").read_text(encoding="utf-8")) == \
-            json.loads((process_dir / "summary.json").read_text(encoding="utf-8"))
+        assert json.loads((dask_dir / "summary.json").read_text(encoding="utf-8")) == json.loads(
+            (process_dir / "summary.json").read_text(encoding="utf-8")
+        )
         assert r.score == json.loads((dask_dir / "summary.json").read_text(encoding="utf-8"))["overall"]["score"]
 
 
 @pytest.mark.slow
 def test_serial_input_error_is_a_result_not_an_exception(tmp_path):
-    results = run_batch([("nobody", 2019)], {"data_dir": str(tmp_path), "output_dir": str(tmp_path / "o"),
-                                             "formats": ["html"]}, executor="serial")
+    results = run_batch(
+        [("nobody", 2019)],
+        {"data_dir": str(tmp_path), "output_dir": str(tmp_path / "o"), "formats": ["html"]},
+        executor="serial",
+    )
     assert len(results) == 1 and not results[0].ok and results[0].exit_code == 2
     assert "no data for 2019" in results[0].error
 
@@ -176,7 +205,7 @@ def test_command_line_job_selection(tmp_path):
     assert _batch_jobs([2021], True, [], data) == [(None, 2021), ("A", 2021), ("B", 2021)]
     assert _batch_jobs([], True, ["A"], data) == [("A", 2020), ("A", 2021)]
     assert _batch_jobs([], False, ["B", "A"], data) == [("B", 2021), ("A", 2020), ("A", 2021)]
-    assert _batch_jobs([2019], False, ["A"], data) == [("A", 2019)]          # reported as missing data
+    assert _batch_jobs([2019], False, ["A"], data) == [("A", 2019)]  # reported as missing data
     assert _batch_jobs([2020, 2021], False, [], data) == [(None, 2020), (None, 2021)]
     for args in (["--all", "--units", "C"], ["--units", "C"], ["--all", "1999"]):
         res = CliRunner().invoke(app, ["run", *args, "--data-dir", str(data), "--output-dir", str(tmp_path / "o")])

@@ -1,5 +1,6 @@
 """Charts: Chinese text renders with the CJK font (no missing-glyph warning), the figures show the
 right numbers, data text is drawn literally (no mathtext), and the caller's matplotlib state is kept."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -30,8 +31,14 @@ def ev():
 
 @pytest.fixture(scope="module")
 def history():
-    return pd.DataFrame({"year": [2020, 2021, 2022], "spent": [700.5, 790.1, 871.78],
-                         "execution_rate": [0.95, 1.1, 1.292675], "score": [86.0, 88.5, 87.22]})
+    return pd.DataFrame(
+        {
+            "year": [2020, 2021, 2022],
+            "spent": [700.5, 790.1, 871.78],
+            "execution_rate": [0.95, 1.1, 1.292675],
+            "score": [86.0, 88.5, 87.22],
+        }
+    )
 
 
 def draw(fig) -> list[str]:
@@ -168,8 +175,11 @@ def test_score_composition_totals_are_the_computed_scores(ev):
 def _label_on_row_text(ax, row: str) -> list[str]:
     """Texts (labels and plain ``ax.text``) on the row whose y tick label is ``row``."""
     ticks = {t.get_text(): y for t, y in zip(ax.get_yticklabels(), ax.get_yticks())}
-    return [t.get_text() for t in ax.texts if abs(t.get_position()[1] - ticks[row]) < 0.35
-            or (hasattr(t, "xy") and abs(t.xy[1] - ticks[row]) < 0.35)]
+    return [
+        t.get_text()
+        for t in ax.texts
+        if abs(t.get_position()[1] - ticks[row]) < 0.35 or (hasattr(t, "xy") and abs(t.xy[1] - ticks[row]) < 0.35)
+    ]
 
 
 # --------------------------------------------------------------------------- literal data text
@@ -182,8 +192,13 @@ def test_dollar_names_render_literally(ev):
     def rename(frame, column="project"):
         return frame.assign(**{column: frame[column].replace(old, name)})
 
-    odd = dataclasses.replace(ev, projects=rename(ev.projects), composition=rename(ev.composition),
-                              indicators=rename(ev.indicators), rates=rename(ev.rates, "subject"))
+    odd = dataclasses.replace(
+        ev,
+        projects=rename(ev.projects),
+        composition=rename(ev.composition),
+        indicators=rename(ev.indicators),
+        rates=rename(ev.rates, "subject"),
+    )
     escaped = charts.plain(name)
     assert escaped == r"\$x\$ <script>"
     for chart in CHARTS:

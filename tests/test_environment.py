@@ -1,4 +1,5 @@
 """environment.yml lists the same dependencies as pyproject.toml; the package imports without side effects."""
+
 from __future__ import annotations
 
 import re
@@ -28,16 +29,20 @@ def test_environment_yml_matches_pyproject(root):
         else:
             listed |= _name(re.split(r"[<>=!]", dep)[0])
     listed -= {"python", "pip"}
-    assert wanted == listed, f"only in pyproject: {sorted(wanted - listed)}; only in environment.yml: {sorted(listed - wanted)}"
+    assert wanted == listed, (
+        f"only in pyproject: {sorted(wanted - listed)}; only in environment.yml: {sorted(listed - wanted)}"
+    )
 
 
 def test_import_has_no_side_effects():
-    code = ("import logging, sys; import matplotlib; before = dict(matplotlib.rcParams); import evaltools; "
-            "assert logging.getLogger().handlers == [], 'logging configured'; "
-            "assert dict(matplotlib.rcParams) == before, 'rcParams changed'; "
-            "assert 'seaborn' not in sys.modules and 'papermill' not in sys.modules, 'heavy imports'; "
-            "from matplotlib import font_manager; "
-            "assert not any('Noto' in f.name for f in font_manager.fontManager.ttflist), 'font registered'")
+    code = (
+        "import logging, sys; import matplotlib; before = dict(matplotlib.rcParams); import evaltools; "
+        "assert logging.getLogger().handlers == [], 'logging configured'; "
+        "assert dict(matplotlib.rcParams) == before, 'rcParams changed'; "
+        "assert 'seaborn' not in sys.modules and 'papermill' not in sys.modules, 'heavy imports'; "
+        "from matplotlib import font_manager; "
+        "assert not any('Noto' in f.name for f in font_manager.fontManager.ttflist), 'font registered'"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 

@@ -1,5 +1,6 @@
 """The exception hierarchy: every class lives in evaltools.errors and survives pickling (batch workers
 send errors across processes) with its message, exit code and attributes."""
+
 from __future__ import annotations
 
 import ast
@@ -60,3 +61,15 @@ def test_every_exception_class_is_declared_in_errors_py():
                 assert not any(b.endswith(("Error", "Exception")) for b in bases), f"{path}: class {node.name}"
     assert {c.__module__ for c in ALL} == {"evaltools.errors"}
     assert all(inspect.getdoc(c) for c in ALL)
+
+
+def test_internal_error_message_points_at_an_option_that_exists():
+    """The internal-error text suggests `evaltools --debug …`; the CLI accepts that option."""
+    from typer.testing import CliRunner
+
+    from evaltools.cli import app
+
+    res = CliRunner().invoke(app, ["--debug", "--help"])
+    assert res.exit_code == 0 and "--debug" in res.output
+    res = CliRunner().invoke(app, ["--version"])
+    assert res.exit_code == 0 and res.output.startswith("evaltools ")

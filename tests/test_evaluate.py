@@ -1,4 +1,5 @@
 """Golden tests on the 2022 report: published scores reproduced, recomputed ones beside them."""
+
 from __future__ import annotations
 
 import json
@@ -21,7 +22,11 @@ def test_recomputed_scores_beside_published(ev_2022):
     # 失业就业服务: 10 (6/6) + 10+10+0+5+10+0 (产出) + 30 (效益) + 10 (满意度) = 85
     # 档案保管和整理: 9.67 (2.9/3 × 10) + 10+0+10+0+10+5 + 30 + 10 = 84.67
     # 创业担保贴息: 10 + 50 + 30 + 0 (满意度 not reported) = 90
-    assert p["computed_score"].round(2).to_dict() == {"失业就业服务": 85.0, "档案保管和整理": 84.67, "创业担保贴息": 90.0}
+    assert p["computed_score"].round(2).to_dict() == {
+        "失业就业服务": 85.0,
+        "档案保管和整理": 84.67,
+        "创业担保贴息": 90.0,
+    }
     assert p.loc["创业担保贴息", "computed_grade"] == "优秀"
     assert ev_2022.total.computed_simple == pytest.approx((85 + 84.67 + 90) / 3)
     assert ev_2022.total.computed_weighted == pytest.approx((85 * 6 + 84.67 * 3 + 90 * 19.25) / 28.25)
@@ -33,8 +38,9 @@ def test_grade_moves_with_the_rules(data_2022):
 
     mof = evaluate(data_2022, load_rules("mof"))
     assert mof.grade == "良"  # same 87, 财政部 names
-    unpublished = type(data_2022)(data_2022.profile.__class__(**{**data_2022.profile.__dict__, "published_total": None}),
-                                  data_2022.tables)
+    unpublished = type(data_2022)(
+        data_2022.profile.__class__(**{**data_2022.profile.__dict__, "published_total": None}), data_2022.tables
+    )
     weighted = evaluate(unpublished, load_rules("qiaoxi2022").with_changes(department_total="budget_weighted"))
     assert weighted.total.score == pytest.approx((85 * 6 + 87 * 3 + 88 * 19.25) / 28.25)
 
@@ -45,9 +51,18 @@ def test_summary_matches_golden(ev_2022):
     assert json.loads(json.dumps(summary, ensure_ascii=False)) == golden
     assert summary["overall"]["score"] == 87.0 and summary["overall"]["grade"] == "良好"
     assert summary["projects"][1] | {"computed_score": None} == {
-        "name": "档案保管和整理", "budget": 3.0, "spent": 2.9, "execution_rate": pytest.approx(2.9 / 3),
-        "execution_score": 9.67, "score": 87.0, "computed_score": None, "published_score": 87.0, "grade": "良好",
-        "computed_grade": "良好", "published_grade": "良好"}
+        "name": "档案保管和整理",
+        "budget": 3.0,
+        "spent": 2.9,
+        "execution_rate": pytest.approx(2.9 / 3),
+        "execution_score": 9.67,
+        "score": 87.0,
+        "computed_score": None,
+        "published_score": 87.0,
+        "grade": "良好",
+        "computed_grade": "良好",
+        "published_grade": "良好",
+    }
 
 
 def test_evaluate_does_not_change_its_input(data_2022, rules_2022):

@@ -4,6 +4,7 @@ They were written before the package was reshaped into data/scoring/report/run a
 any change to a figure, a sentence or a cell of the 2022 outputs shows here. To accept an intended
 change, regenerate with ``python tests/test_golden.py`` and review the diff of ``tests/golden/``.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -43,10 +44,15 @@ def render_2022() -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         path = _form_writer()(ctx.ev, Path(tmp) / "自评表.xlsx")
         wb = openpyxl.load_workbook(path)
-        form = {ws.title: [[None if c is None else str(c) for c in row] for row in ws.iter_rows(values_only=True)]
-                for ws in wb.worksheets}
-    return {"sections": sections, "summary": json.loads(json.dumps(ctx.ev.to_summary(), ensure_ascii=False)),
-            "form": form}
+        form = {
+            ws.title: [[None if c is None else str(c) for c in row] for row in ws.iter_rows(values_only=True)]
+            for ws in wb.worksheets
+        }
+    return {
+        "sections": sections,
+        "summary": json.loads(json.dumps(ctx.ev.to_summary(), ensure_ascii=False)),
+        "form": form,
+    }
 
 
 def _path(name: str) -> Path:

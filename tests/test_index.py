@@ -1,4 +1,5 @@
 """outputs/index.html: every unit-year with links, escaped data, self-contained, trend charts."""
+
 from __future__ import annotations
 
 import json
@@ -15,15 +16,31 @@ from evaltools.run.batch import BatchResult
 EVIL = '<script>alert("x")</script>局&'
 
 
-def _report(out: Path, folder: str | None, year: int, unit: str, score: float, grade: str, *,
-            synthetic=False, files=("report.html", "report.pdf", "自评表.xlsx")) -> Path:
+def _report(
+    out: Path,
+    folder: str | None,
+    year: int,
+    unit: str,
+    score: float,
+    grade: str,
+    *,
+    synthetic=False,
+    files=("report.html", "report.pdf", "自评表.xlsx"),
+) -> Path:
     target = out / folder / str(year) if folder else out / str(year)
     target.mkdir(parents=True)
-    summary = {"year": year, "unit": unit, "rules": "qiaoxi2022", "synthetic": synthetic,
-               "overall": {"score": score, "computed_score": score - 1, "grade": grade},
-               "rates": {"department_execution": 0.9 + year % 10 / 100},
-               "findings": [{"code": "X", "severity": "error", "subject": "s", "message": "m"},
-                            {"code": "Y", "severity": "warning", "subject": "s", "message": "m"}]}
+    summary = {
+        "year": year,
+        "unit": unit,
+        "rules": "qiaoxi2022",
+        "synthetic": synthetic,
+        "overall": {"score": score, "computed_score": score - 1, "grade": grade},
+        "rates": {"department_execution": 0.9 + year % 10 / 100},
+        "findings": [
+            {"code": "X", "severity": "error", "subject": "s", "message": "m"},
+            {"code": "Y", "severity": "warning", "subject": "s", "message": "m"},
+        ],
+    }
     (target / "summary.json").write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
     for name in files:
         (target / name).write_bytes(b"x")
@@ -43,21 +60,21 @@ def test_escapes_unit_names_and_is_self_contained(tmp_path):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         path = write_index(out)
-    assert not [w for w in caught if "missing from font" in str(w.message)]   # Chinese renders in the chart
+    assert not [w for w in caught if "missing from font" in str(w.message)]  # Chinese renders in the chart
     assert path == out / "index.html"
     html = path.read_text(encoding="utf-8")
     soup = _soup(path)
     assert soup.find("script") is None and soup.find("link") is None and soup.find("iframe") is None
     assert soup.html["lang"] == "zh-CN"
-    assert EVIL in soup.get_text()                           # shown as text …
-    assert "<script>" not in html and "&lt;script&gt;" in html   # … never as markup
+    assert EVIL in soup.get_text()  # shown as text …
+    assert "<script>" not in html and "&lt;script&gt;" in html  # … never as markup
     assert not re.search(r"(?:src|href)\s*=\s*[\"']?(?:https?:)?//", html) and "url(" not in html
     imgs = soup.find_all("img")
-    assert len(imgs) == 1 and imgs[0]["src"].startswith("data:image/png;base64,")   # only 'evil' has two years
+    assert len(imgs) == 1 and imgs[0]["src"].startswith("data:image/png;base64,")  # only 'evil' has two years
     assert EVIL in imgs[0]["alt"]
     hrefs = [a["href"] for a in soup.find_all("a") if not a["href"].startswith("#")]
     assert "A%20B%25/2022/report.html" in hrefs
-    assert "2022/%E8%87%AA%E8%AF%84%E8%A1%A8.xlsx" in hrefs          # 自评表.xlsx, percent-encoded
+    assert "2022/%E8%87%AA%E8%AF%84%E8%A1%A8.xlsx" in hrefs  # 自评表.xlsx, percent-encoded
     for href in hrefs:
         assert (out / unquote(href)).is_file(), href
     assert len(hrefs) == 4 * 4
@@ -73,9 +90,17 @@ def test_lists_earlier_runs_and_this_batchs_failures(tmp_path):
     failed_dir = out / "u1" / "2021"
     failed_dir.mkdir(parents=True)
     (failed_dir / "report.failed.ipynb").write_text("{}", encoding="utf-8")
-    results = [BatchResult(2021, "u1", False, error="报告第 3 个单元格出错 / cell 3 failed: KeyError: 'x'\nmore",
-                           exit_code=1, output_dir=str(failed_dir)),
-               BatchResult(2019, "u2", False, error="没有找到 2019 年的数据 / no data for 2019", exit_code=2)]
+    results = [
+        BatchResult(
+            2021,
+            "u1",
+            False,
+            error="报告第 3 个单元格出错 / cell 3 failed: KeyError: 'x'\nmore",
+            exit_code=1,
+            output_dir=str(failed_dir),
+        ),
+        BatchResult(2019, "u2", False, error="没有找到 2019 年的数据 / no data for 2019", exit_code=2),
+    ]
     path = write_index(results, out)
     soup = _soup(path)
     text = soup.get_text(" ", strip=True)
@@ -83,7 +108,7 @@ def test_lists_earlier_runs_and_this_batchs_failures(tmp_path):
     assert "cell 3 failed: KeyError" in text and "no data for 2019" in text
     assert len(soup.select("tr.failed")) == 2
     assert "u1/2021/report.failed.ipynb" in [a["href"] for a in soup.find_all("a")]
-    assert len(soup.select("details pre")) == 1           # the full message of a multi-line error
+    assert len(soup.select("details pre")) == 1  # the full message of a multi-line error
 
 
 def test_skips_staging_and_unreadable_summaries(tmp_path):
@@ -104,4 +129,4 @@ def test_skips_staging_and_unreadable_summaries(tmp_path):
 def test_empty_output_folder(tmp_path):
     path = write_index(tmp_path)
     assert "还没有报告" in path.read_text(encoding="utf-8")
-    assert not list(tmp_path.glob(".tmp-*"))              # written atomically, nothing left behind
+    assert not list(tmp_path.glob(".tmp-*"))  # written atomically, nothing left behind

@@ -1,5 +1,6 @@
 """Nothing is lost: a run killed with SIGKILL, or one whose export fails, leaves the previous outputs
 byte-identical, no partial file and (after the next run) no staging folder or orphan kernel."""
+
 from __future__ import annotations
 
 import os
@@ -81,21 +82,37 @@ def test_sigkill_keeps_previous_outputs(root, outputs, kill_when):
     """Kill the whole process group while the notebook runs (staging holds report.ipynb) or while the
     PDF is made (staging holds report.html); nothing in outputs/2022 may change."""
     before = _snapshot(outputs / "2022")
-    proc = subprocess.Popen([sys.executable, "-m", "evaltools.cli", "run", "2022", "--data-dir", str(root / "data"),
-                             "--output-dir", str(outputs), "--to", ",".join(FORMATS)],
-                            cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "evaltools.cli",
+            "run",
+            "2022",
+            "--data-dir",
+            str(root / "data"),
+            "--output-dir",
+            str(outputs),
+            "--to",
+            ",".join(FORMATS),
+        ],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         stage = _wait_for(lambda: _staging(outputs, proc.pid), 60, "the staging folder", proc)[0]
         marker = "report.ipynb" if kill_when == "executing" else "report.html"
         _wait_for(lambda: (stage / marker).exists(), 60, f"{marker} in the staging folder", proc)
         if kill_when == "executing":
-            time.sleep(0.3)   # a few cells in; the notebook takes about 2 s more
-        family = psutil.Process(proc.pid).children(recursive=True)   # the kernel, in a session of its own
+            time.sleep(0.3)  # a few cells in; the notebook takes about 2 s more
+        family = psutil.Process(proc.pid).children(recursive=True)  # the kernel, in a session of its own
         if kill_when == "executing":
             assert any("ipykernel" in " ".join(p.cmdline()) for p in family), [p.cmdline() for p in family]
         else:
-            assert [p for p in family if _alive(p)] == []   # the kernel is shut down once the notebook has run
+            assert [p for p in family if _alive(p)] == []  # the kernel is shut down once the notebook has run
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
     finally:
@@ -109,25 +126,28 @@ def test_sigkill_keeps_previous_outputs(root, outputs, kill_when):
     # the previous outputs: the same files, byte for byte, and nothing else (no partial or temporary file)
     assert _snapshot(outputs / "2022") == before
     assert not [p.name for p in (outputs / "2022").iterdir() if p.name.startswith(".tmp")]
-    assert [p.name for p in outputs.iterdir() if p.name != "2022"] == [stage.name]   # the killed run's staging
+    assert [p.name for p in outputs.iterdir() if p.name != "2022"] == [stage.name]  # the killed run's staging
 
     # no process of the killed group survives, and its kernel exits too (it polls for its parent, about 1 s)
     gone, alive = psutil.wait_procs(family, timeout=10)
     survivors = [(p.pid, p.cmdline()) for p in alive + _in_group(proc.pid) if _alive(p)]
     for p in alive + _in_group(proc.pid):
-        p.kill()   # do not leave them behind even when the test fails
+        p.kill()  # do not leave them behind even when the test fails
     assert survivors == []
 
     # the next run succeeds, replaces the outputs and removes the dead run's staging folder
-    result = run_report(job_params(dict(year=2022, data_dir=str(root / "data"), output_dir=str(outputs),
-                                        formats=["html", "json"])))
+    result = run_report(
+        job_params(dict(year=2022, data_dir=str(root / "data"), output_dir=str(outputs), formats=["html", "json"]))
+    )
     assert result.output_dir == (outputs / "2022").resolve()
     assert not stage.exists()
     assert [p.name for p in outputs.iterdir()] == ["2022"]
     after = _snapshot(outputs / "2022")
     assert sorted(after) == sorted(before)
-    assert after["report.pdf"] == before["report.pdf"] and after["自评表.xlsx"] == before["自评表.xlsx"]  # not asked for
-    assert after["report.ipynb"] != before["report.ipynb"]   # executed again
+    assert (
+        after["report.pdf"] == before["report.pdf"] and after["自评表.xlsx"] == before["自评表.xlsx"]
+    )  # not asked for
+    assert after["report.ipynb"] != before["report.ipynb"]  # executed again
 
 
 def test_staging_of_a_live_run_is_kept(outputs, root):
@@ -157,7 +177,7 @@ class Boom(RuntimeError):
 
 def test_failing_exporter_keeps_previous_outputs(root, outputs, monkeypatch):
     def boom(nb, ev, done):
-        assert "html" in done   # it runs after the other formats were made
+        assert "html" in done  # it runs after the other formats were made
         raise Boom("the PDF printer broke")
 
     monkeypatch.setitem(export.EXPORTERS._items, "pdf", export.Exporter("pdf", "report.pdf", boom, ("html",)))
@@ -167,7 +187,7 @@ def test_failing_exporter_keeps_previous_outputs(root, outputs, monkeypatch):
         run_report(job_params(dict(year=2022, data_dir=str(root / "data"), output_dir=str(outputs), formats=FORMATS)))
     assert isinstance(info.value.__cause__, Boom)
     assert _snapshot(outputs / "2022") == before
-    assert [p.name for p in outputs.iterdir()] == ["2022"]   # no staging folder left
+    assert [p.name for p in outputs.iterdir()] == ["2022"]  # no staging folder left
     time.sleep(0.2)
     new = [p for p in psutil.Process().children(recursive=True) if p.pid not in children and _alive(p)]
-    assert new == [], [(p.pid, p.cmdline()) for p in new]    # its kernel was shut down
+    assert new == [], [(p.pid, p.cmdline()) for p in new]  # its kernel was shut down

@@ -1,4 +1,5 @@
 """The notebooks are thin (one evaltools call per cell), committed without outputs, and run."""
+
 from __future__ import annotations
 
 import ast
@@ -7,8 +8,19 @@ import nbformat
 import pytest
 
 NOTEBOOKS = ["self_evaluation.ipynb", "explore.ipynb"]
-FORBIDDEN = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.For, ast.While, ast.Lambda, ast.With,
-             ast.ListComp, ast.DictComp, ast.SetComp, ast.GeneratorExp)
+FORBIDDEN = (
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+    ast.For,
+    ast.While,
+    ast.Lambda,
+    ast.With,
+    ast.ListComp,
+    ast.DictComp,
+    ast.SetComp,
+    ast.GeneratorExp,
+)
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
@@ -32,7 +44,7 @@ def test_cells_hold_no_logic(root, name):
         tree = ast.parse(cell.source)
         bad = [type(n).__name__ for n in ast.walk(tree) if isinstance(n, FORBIDDEN)]
         assert bad == [], f"logic in a notebook cell: {bad}: {cell.source}"
-        assert len(tree.body) <= 2, cell.source   # one call, optionally followed by showing its result
+        assert len(tree.body) <= 2, cell.source  # one call, optionally followed by showing its result
 
 
 @pytest.mark.parametrize("name", ["self_evaluation.ipynb"])
@@ -63,8 +75,13 @@ def test_report_notebook_has_one_call_per_cell(root):
 def test_explore_notebook_runs(root, tmp_path):
     import papermill as pm
 
-    nb = pm.execute_notebook(str(root / "notebooks" / "explore.ipynb"), str(tmp_path / "explore.ipynb"),
-                             cwd=str(root), progress_bar=False, kernel_name="python3")
+    nb = pm.execute_notebook(
+        str(root / "notebooks" / "explore.ipynb"),
+        str(tmp_path / "explore.ipynb"),
+        cwd=str(root),
+        progress_bar=False,
+        kernel_name="python3",
+    )
     last = nb.cells[-1].outputs[0]["data"]["text/plain"]
     # the grade moves when qualitative indicators score at the lower end of their band (80% of W), 财政部 bands:
     # 失业 10+35+24+8 = 77, 档案 9.67+35+32 = 76.67, 创业 10+64+0 = 74 → mean 75.89 → 中

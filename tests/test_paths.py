@@ -1,4 +1,5 @@
 """Paths: names from the data or the command line can never lead outside the output (or data) folder."""
+
 from __future__ import annotations
 
 import os
@@ -75,7 +76,9 @@ def test_inside_refuses_a_symlink_leading_out(tmp_path):
         inside(base, "link", "2022")
 
 
-@pytest.mark.parametrize("unit", ["../x", "..", "/abs", "a/b", "a\\b", "a\x00b", "CON", "nul.txt", "u.", "u ", "a" * 101])
+@pytest.mark.parametrize(
+    "unit", ["../x", "..", "/abs", "a/b", "a\\b", "a\x00b", "CON", "nul.txt", "u.", "u ", "a" * 101]
+)
 def test_output_dir_refuses_unsafe_units(tmp_path, unit):
     params = job_params(dict(year=2022, unit=unit, output_dir=str(tmp_path / "out")))
     with pytest.raises(UnsafePathError):
@@ -127,8 +130,9 @@ def test_atomic_write_error_keeps_previous_and_leaves_no_temporary(tmp_path):
 
 
 def _cli(args, cwd):
-    return subprocess.run([sys.executable, "-m", "evaltools.cli", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "evaltools.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
 
 
 def _tree(path):
@@ -148,8 +152,8 @@ def test_cli_run_refuses_unit_escaping(sandbox):
     res = _cli(["run", "2022", "--unit", "../../etc", "--data-dir", "data"], sandbox)
     assert res.returncode == 2, res.stderr
     assert "unsafe unit '../../etc'" in res.stderr and "Traceback" not in res.stderr
-    assert _tree(sandbox) == before_work                       # no outputs/ folder, nothing at all
-    assert sorted(os.listdir(sandbox.parent)) == before_parent   # nothing created next to it either
+    assert _tree(sandbox) == before_work  # no outputs/ folder, nothing at all
+    assert sorted(os.listdir(sandbox.parent)) == before_parent  # nothing created next to it either
 
 
 def test_cli_run_refuses_parent_unit_with_output_dir(sandbox):

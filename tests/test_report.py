@@ -1,4 +1,5 @@
 """Report sections rendered in-process: structure, narrative numbers, escaping of data."""
+
 from __future__ import annotations
 
 import re
@@ -8,8 +9,18 @@ from bs4 import BeautifulSoup
 
 import evaltools.report.sections as report
 
-SECTIONS = [report.title_block, report.contents, report.basic, report.work, report.results, report.conclusion,
-            report.problems, report.team, report.audit, report.forms]
+SECTIONS = [
+    report.title_block,
+    report.contents,
+    report.basic,
+    report.work,
+    report.results,
+    report.conclusion,
+    report.problems,
+    report.team,
+    report.audit,
+    report.forms,
+]
 
 
 @pytest.fixture(scope="module")
@@ -24,26 +35,39 @@ def text(ctx):
 
 
 def test_every_section_title(text):
-    for title in ["一、部门基本情况", "（一）部门概况", "（二）部门收支预决算情况", "（三）部门整体支出绩效目标、指标",
-                  "二、自评工作开展情况", "三、部门整体支出绩效目标实现情况及指标分析", "四、评价结论和评价等级",
-                  "五、存在的问题及改进措施", "六、评价工作组人员名单", "附录一 数据核查", "附录二 项目支出绩效自评表"]:
+    for title in [
+        "一、部门基本情况",
+        "（一）部门概况",
+        "（二）部门收支预决算情况",
+        "（三）部门整体支出绩效目标、指标",
+        "二、自评工作开展情况",
+        "三、部门整体支出绩效目标实现情况及指标分析",
+        "四、评价结论和评价等级",
+        "五、存在的问题及改进措施",
+        "六、评价工作组人员名单",
+        "附录一 数据核查",
+        "附录二 项目支出绩效自评表",
+    ]:
         assert title in text, title
 
 
-@pytest.mark.parametrize("sentence", [
-    "日常公用支出预算 29.99 万元，支出 28.27 万元，完成率 94.26%。",
-    "编制 30 人，2022 年底在编人员 24 人，其他工作人员 20 人，年度资产净值 80.35 万元（其中：结转下年 8.11 万元、固定资产 72.24 万元）",
-    "按支出数 ÷ 预算数计算完成率 132.33%，扣除该款项后为 100.54%（原报告所述 99%，见附录一）",
-    "“档案保管和整理”项目，预算资金 3.00 万元，支出 2.90 万元，资金使用率 96.67%",
-    "2、档案保管和整理（得分 87 分，良好）",
-    "按数据重算合计 84.67 分（良好），较公布得分 87 分低 2.33 分",
-    "经评分，我中心绩效评价整体得分 87 分 ，综合评价为 良好 。",
-    "各项目得分的简单平均为 86.56 分，按预算加权平均为 88.37 分",
-    "部门整体预算执行率（Σ支出/Σ预算）为 129.27%，扣除支付上年应付未付款项后为 100.22%；公用经费控制率 94.26%；结转结余率 1.20%",
-    "在职人员控制率（在编人数/编制数）为 80.00%",
-    "原报告所列等级表有误：「良好」与「优秀」之间 89–90 分没有等级",
-    "错误 4 项，警告 13 项，提示 5 项",
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "日常公用支出预算 29.99 万元，支出 28.27 万元，完成率 94.26%。",
+        "编制 30 人，2022 年底在编人员 24 人，其他工作人员 20 人，年度资产净值 80.35 万元（其中：结转下年 8.11 万元、固定资产 72.24 万元）",
+        "按支出数 ÷ 预算数计算完成率 132.33%，扣除该款项后为 100.54%（原报告所述 99%，见附录一）",
+        "“档案保管和整理”项目，预算资金 3.00 万元，支出 2.90 万元，资金使用率 96.67%",
+        "2、档案保管和整理（得分 87 分，良好）",
+        "按数据重算合计 84.67 分（良好），较公布得分 87 分低 2.33 分",
+        "经评分，我中心绩效评价整体得分 87 分 ，综合评价为 良好 。",
+        "各项目得分的简单平均为 86.56 分，按预算加权平均为 88.37 分",
+        "部门整体预算执行率（Σ支出/Σ预算）为 129.27%，扣除支付上年应付未付款项后为 100.22%；公用经费控制率 94.26%；结转结余率 1.20%",
+        "在职人员控制率（在编人数/编制数）为 80.00%",
+        "原报告所列等级表有误：「良好」与「优秀」之间 89–90 分没有等级",
+        "错误 4 项，警告 13 项，提示 5 项",
+    ],
+)
 def test_narrative_numbers(text, sentence):
     assert sentence in text
 
@@ -52,7 +76,16 @@ def test_indicator_table_and_form(ctx):
     soup = BeautifulSoup(str(report.results(ctx)), "html.parser")
     row = next(tr for tr in soup.find_all("tr") if "提供工作岗位数" in tr.get_text())
     cells = [td.get_text(strip=True) for td in row.find_all("td")]
-    assert cells == ["产出指标", "数量指标", "提供工作岗位数", "约1000个", "提供岗位共计 14270 个", "1,427.00%", "10", "10"]
+    assert cells == [
+        "产出指标",
+        "数量指标",
+        "提供工作岗位数",
+        "约1000个",
+        "提供岗位共计 14270 个",
+        "1,427.00%",
+        "10",
+        "10",
+    ]
     forms = BeautifulSoup(str(report.forms(ctx)), "html.parser")
     assert len(forms.select("div.form")) == 3
     assert "其中：创业宣传引导人数" in forms.get_text()
@@ -71,7 +104,7 @@ def test_data_strings_are_escaped(data_2022, rules_2022):
 
     from evaltools import evaluate
 
-    evil = '<script>alert(1)</script><img src=x onerror=alert(2)>'
+    evil = "<script>alert(1)</script><img src=x onerror=alert(2)>"
     projects = data_2022.projects.copy()
     projects.loc[0, "result"] = evil
     prof = replace(data_2022.profile, unit=evil, functions=("[x](javascript:alert(3))",))

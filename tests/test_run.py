@@ -1,4 +1,5 @@
 """The whole pipeline: papermill → nbconvert → WeasyPrint → outputs, and the failure path."""
+
 from __future__ import annotations
 
 import ctypes
@@ -15,8 +16,16 @@ from evaltools.params import job_params
 from evaltools.run.runner import run_report
 
 pytestmark = pytest.mark.slow
-TITLES = ["一、部门基本情况", "二、自评工作开展情况", "三、部门整体支出绩效目标实现情况及指标分析", "四、评价结论和评价等级",
-          "五、存在的问题及改进措施", "六、评价工作组人员名单", "附录一 数据核查", "附录二 项目支出绩效自评表"]
+TITLES = [
+    "一、部门基本情况",
+    "二、自评工作开展情况",
+    "三、部门整体支出绩效目标实现情况及指标分析",
+    "四、评价结论和评价等级",
+    "五、存在的问题及改进措施",
+    "六、评价工作组人员名单",
+    "附录一 数据核查",
+    "附录二 项目支出绩效自评表",
+]
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +60,7 @@ def test_html_is_self_contained_and_complete(run_2022):
     text = soup.get_text(" ", strip=True)
     for title in TITLES:
         assert title in text
-    assert "import evaltools" not in html and "report.prepare" not in html   # no code, no prompts
+    assert "import evaltools" not in html and "report.prepare" not in html  # no code, no prompts
     assert "In [" not in text and "Traceback" not in html
     assert len(soup.select("figure.chart img")) == 5
     assert [a["href"] for a in soup.select("nav.toc a")][:2] == ["#s1", "#s2"]
@@ -67,11 +76,13 @@ def test_pdf_has_chinese_text_and_charts(run_2022):
         assert title.replace(" ", "") in text.replace(" ", "").replace("\r", "").replace("\n", "")
     flat = re.sub(r"\s+", "", text)
     assert "日常公用支出预算29.99万元，支出28.27万元，完成率94.26%" in flat
-    assert "报告只写'群众和机构满意度。'" in flat   # ASCII quotes survive text extraction
+    assert "报告只写'群众和机构满意度。'" in flat  # ASCII quotes survive text extraction
     page = pdf[0].render(scale=1).to_pil().convert("L")
     dark = sum(page.histogram()[:128])  # pixels darker than mid-grey
-    assert dark > 5000   # text was drawn, not an empty page
-    images = sum(1 for i in range(len(pdf)) for obj in pdf[i].get_objects() if obj.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE)
+    assert dark > 5000  # text was drawn, not an empty page
+    images = sum(
+        1 for i in range(len(pdf)) for obj in pdf[i].get_objects() if obj.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE
+    )
     assert images == 5
     fonts = set()
     for obj in pdf[0].get_objects():
@@ -121,12 +132,32 @@ def test_failed_cell_keeps_previous_outputs(root, tmp_path, run_2022):
 def test_cli_exit_codes(root, tmp_path):
     cli = [sys.executable, "-m", "evaltools.cli"]
     broken = _broken_notebook(root, tmp_path)
-    res = subprocess.run(cli + ["run", "2022", "--data-dir", str(root / "data"), "--output-dir", str(tmp_path / "o"),
-                                "--to", "html", "--notebook", str(broken)], capture_output=True, text=True, cwd=root)
+    res = subprocess.run(
+        cli
+        + [
+            "run",
+            "2022",
+            "--data-dir",
+            str(root / "data"),
+            "--output-dir",
+            str(tmp_path / "o"),
+            "--to",
+            "html",
+            "--notebook",
+            str(broken),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=root,
+    )
     assert res.returncode == 1 and "Traceback" not in res.stderr
     assert re.search(r"cell \d+ failed: KeyError", res.stderr) or "no_such_chart" in res.stderr
-    res = subprocess.run(cli + ["run", "2019", "--data-dir", str(root / "data"), "--output-dir", str(tmp_path / "o")],
-                         capture_output=True, text=True, cwd=root)
+    res = subprocess.run(
+        cli + ["run", "2019", "--data-dir", str(root / "data"), "--output-dir", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+        cwd=root,
+    )
     assert res.returncode == 2 and "no data for 2019" in res.stderr and "Traceback" not in res.stderr
 
 
@@ -135,18 +166,36 @@ def test_relative_paths_are_taken_from_where_the_command_runs(root, tmp_path):
 
     shutil.copytree(root / "data" / "2022", tmp_path / "mydata" / "2022")
     profile = tmp_path / "mydata" / "2022" / "profile.yaml"
-    profile.write_text(profile.read_text(encoding="utf-8").replace(
-        "unit: 石家庄市桥西区就业服务中心", "unit: 别处的测试单位"), encoding="utf-8")
-    res = subprocess.run([sys.executable, "-m", "evaltools.cli", "run", "2022", "--data-dir", "mydata",
-                          "--output-dir", "out", "--to", "html"], capture_output=True, text=True, cwd=tmp_path)
+    profile.write_text(
+        profile.read_text(encoding="utf-8").replace("unit: 石家庄市桥西区就业服务中心", "unit: 别处的测试单位"),
+        encoding="utf-8",
+    )
+    res = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "evaltools.cli",
+            "run",
+            "2022",
+            "--data-dir",
+            "mydata",
+            "--output-dir",
+            "out",
+            "--to",
+            "html",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
     assert res.returncode == 0, res.stderr
     summary = json.loads((tmp_path / "out" / "2022" / "summary.json").read_text(encoding="utf-8"))
-    assert summary["unit"] == "别处的测试单位"          # the kernel read ./mydata, not the project's data/
+    assert summary["unit"] == "别处的测试单位"  # the kernel read ./mydata, not the project's data/
     assert "别处的测试单位" in (tmp_path / "out" / "2022" / "report.html").read_text(encoding="utf-8")
 
 
 def test_notebooks_find_the_data_from_their_own_folder(root, monkeypatch):
     from evaltools import load_year
 
-    monkeypatch.chdir(root / "notebooks")   # where JupyterLab runs a notebook's kernel
+    monkeypatch.chdir(root / "notebooks")  # where JupyterLab runs a notebook's kernel
     assert load_year(2022).unit == "石家庄市桥西区就业服务中心"

@@ -1,5 +1,6 @@
 """Safety: hostile text in the data stays text through the whole pipeline (HTML, PDF, xlsx, charts),
 YAML is parsed safely, and parameters reach the notebook as data, never as code."""
+
 from __future__ import annotations
 
 import ast
@@ -24,12 +25,12 @@ IMG = "<img src=x onerror=alert(2)>"
 MD_LINK = "[x](javascript:alert(3))"
 A_JS = '<a href="javascript:alert(4)">y</a>'
 MIXED = "**bold** <b>b</b> $x$"
-QUOTED = 'He said "hi" & \'bye\'\nsecond line \\ end'
-MATH_BAD = r"$\nope{$"          # mathtext that fails to parse: drawing it unescaped raises
+QUOTED = "He said \"hi\" & 'bye'\nsecond line \\ end"
+MATH_BAD = r"$\nope{$"  # mathtext that fails to parse: drawing it unescaped raises
 FORMULA = '=HYPERLINK("http://evil.example/","click")'
 
 UNIT = f"单位{SCRIPT} {MATH_BAD}"
-PROJECT = f"{MATH_BAD} $x$ 项目{A_JS}{MIXED}"   # $…$ first: chart labels keep the first 16 characters
+PROJECT = f"{MATH_BAD} $x$ 项目{A_JS}{MIXED}"  # $…$ first: chart labels keep the first 16 characters
 LEVEL3 = f"指标{IMG}{MD_LINK}"
 HOSTILE = [SCRIPT, IMG, MD_LINK, A_JS, MIXED, QUOTED, UNIT, PROJECT, LEVEL3]
 
@@ -75,8 +76,11 @@ def _hostile_year(root, tmp_path):
 def hostile_run(root, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("hostile")
     data = _hostile_year(root, tmp)
-    result = run_report(job_params(dict(year=2022, data_dir=str(data), output_dir=str(tmp / "out"),
-                                        formats=["html", "pdf", "xlsx", "json"])))
+    result = run_report(
+        job_params(
+            dict(year=2022, data_dir=str(data), output_dir=str(tmp / "out"), formats=["html", "pdf", "xlsx", "json"])
+        )
+    )
     return result
 
 
@@ -143,7 +147,7 @@ def test_xlsx_keeps_hostile_strings_as_text_cells(hostile_run):
 
     wb = openpyxl.load_workbook(hostile_run.output_dir / "自评表.xlsx")
     cells = [c for ws in wb for row in ws.iter_rows() for c in row if c.value is not None]
-    assert not [c.coordinate for c in cells if c.data_type == "f"]   # no formula anywhere
+    assert not [c.coordinate for c in cells if c.data_type == "f"]  # no formula anywhere
     values = [c.value for c in cells if isinstance(c.value, str)]
     for s in (UNIT, PROJECT, LEVEL3, QUOTED + IMG, QUOTED + SCRIPT):
         assert any(s in v for v in values), s
@@ -163,7 +167,7 @@ def test_chart_labels_escape_mathtext(ev_2022):
 
     probe = Figure()
     probe.text(0, 0, MATH_BAD)
-    with pytest.raises(ValueError):   # the probe string really is fatal when not escaped
+    with pytest.raises(ValueError):  # the probe string really is fatal when not escaped
         probe.savefig(io.BytesIO(), format="png")
 
     data = ev_2022.data
@@ -173,23 +177,25 @@ def test_chart_labels_escape_mathtext(ev_2022):
     projects.loc[0, "project"] = PROJECT
     indicators.loc[indicators["project"] == first, "project"] = PROJECT
     indicators.loc[indicators.index[0], "level3"] = f"{MATH_BAD} {MIXED}"
-    data = type(data)(replace(data.profile, unit=UNIT),
-                      {**data.tables, "projects": projects, "indicators": indicators})
+    data = type(data)(replace(data.profile, unit=UNIT), {**data.tables, "projects": projects, "indicators": indicators})
     ev = evaluate(data, ev_2022.rules)
     for name in ("budget_vs_spending", "execution_rates", "indicator_completion", "score_composition"):
         fig = getattr(charts, name)(ev)
         fig.savefig(io.BytesIO(), format="png", dpi=40)
-        labels = [t.get_text() for ax in fig.axes for t in ax.get_yticklabels()] + \
-                 ([fig._suptitle.get_text()] if fig._suptitle else [])
+        labels = [t.get_text() for ax in fig.axes for t in ax.get_yticklabels()] + (
+            [fig._suptitle.get_text()] if fig._suptitle else []
+        )
         assert any(r"\$" in label for label in labels), (name, labels)
 
 
 # --------------------------------------------------------------------------- safe YAML
 
-TAGS = ['!!python/object/apply:os.system ["touch {marker}"]',
-        '!!python/object/new:os.system ["touch {marker}"]',
-        '!!python/name:os.system',
-        '!!python/object:evaltools.params.JobParams {{year: 1}}']
+TAGS = [
+    '!!python/object/apply:os.system ["touch {marker}"]',
+    '!!python/object/new:os.system ["touch {marker}"]',
+    "!!python/name:os.system",
+    "!!python/object:evaltools.params.JobParams {{year: 1}}",
+]
 
 
 @pytest.mark.parametrize("tag", TAGS, ids=["apply", "new", "name", "object"])
@@ -209,13 +215,15 @@ def test_rules_yaml_with_python_tag_is_refused(root, tmp_path, target):
 
     params_dir = tmp_path / "params"
     shutil.copytree(root / "params", params_dir)
-    load_rules("qiaoxi2022", params_dir)   # the copy is valid as it is
+    load_rules("qiaoxi2022", params_dir)  # the copy is valid as it is
     marker = tmp_path / "pwned"
     path = params_dir / target
-    path.write_text(path.read_text(encoding="utf-8")
-                    + f'\nx_evil: !!python/object/apply:os.system ["touch {marker}"]\n', encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + f'\nx_evil: !!python/object/apply:os.system ["touch {marker}"]\n',
+        encoding="utf-8",
+    )
     with pytest.raises(ParamsError, match="YAML tag refused") as info:
-        load_rules("qiaoxi2022", params_dir)   # qiaoxi2022 extends mof and uses grade_bands.yaml
+        load_rules("qiaoxi2022", params_dir)  # qiaoxi2022 extends mof and uses grade_bands.yaml
     assert target.split("/")[-1] in str(info.value)
     assert not marker.exists()
 
@@ -230,8 +238,13 @@ def test_cli_refuses_tagged_params_file(root, tmp_path):
     marker = tmp_path / "pwned"
     job = tmp_path / "job.yaml"
     job.write_text(f'year: 2022\nrules: !!python/object/apply:os.system ["touch {marker}"]\n', encoding="utf-8")
-    res = subprocess.run([sys.executable, "-m", "evaltools.cli", "run", "--params", str(job),
-                          "--output-dir", str(tmp_path / "out")], capture_output=True, text=True, cwd=root, timeout=120)
+    res = subprocess.run(
+        [sys.executable, "-m", "evaltools.cli", "run", "--params", str(job), "--output-dir", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        timeout=120,
+    )
     assert res.returncode == 2, res.stderr
     assert "YAML tag refused" in res.stderr and "Traceback" not in res.stderr
     assert not marker.exists() and not (tmp_path / "out").exists()
@@ -239,7 +252,7 @@ def test_cli_refuses_tagged_params_file(root, tmp_path):
 
 # --------------------------------------------------------------------------- parameters are data
 
-QUOTES_TITLE = 'a "quoted" \'x\'\nnew line \\ end'
+QUOTES_TITLE = "a \"quoted\" 'x'\nnew line \\ end"
 
 
 def _injected(nb) -> dict:
@@ -264,14 +277,18 @@ def _echo_notebook(path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("title", [
-    QUOTES_TITLE,
-    '"); import os; os.system("touch {marker}"); ("',
-    "'''\nimport os; os.system('touch {marker}')\n'''",
-    '\\"; __import__("os").system("touch {marker}") #',
-    "\\\n__import__('os').system('touch {marker}')",
-    "中文 \t \x07 \u2028 end",
-], ids=["quotes", "double-quote-break", "triple-quote", "escaped-quote", "line-continuation", "unicode-controls"])
+@pytest.mark.parametrize(
+    "title",
+    [
+        QUOTES_TITLE,
+        '"); import os; os.system("touch {marker}"); ("',
+        "'''\nimport os; os.system('touch {marker}')\n'''",
+        '\\"; __import__("os").system("touch {marker}") #',
+        "\\\n__import__('os').system('touch {marker}')",
+        "中文 \t \x07 \u2028 end",
+    ],
+    ids=["quotes", "double-quote-break", "triple-quote", "escaped-quote", "line-continuation", "unicode-controls"],
+)
 def test_parameters_reach_the_kernel_as_data(root, tmp_path, title):
     marker = tmp_path / "pwned_evaltools"
     title = title.replace("{marker}", str(marker))
@@ -279,7 +296,7 @@ def test_parameters_reach_the_kernel_as_data(root, tmp_path, title):
     nb = execute(params, tmp_path, notebook=_echo_notebook(tmp_path / "echo.ipynb"), cwd=tmp_path)
     assert _injected(nb)["title"] == title
     stdout = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.get("output_type") == "stream")
-    assert stdout == repr(title) + "\n"           # what the kernel received is exactly the string
+    assert stdout == repr(title) + "\n"  # what the kernel received is exactly the string
     assert not marker.exists()
 
 

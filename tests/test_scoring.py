@@ -1,4 +1,5 @@
 """Indicator rules, hand-computed (A actual, T target, W weight), plus properties (hypothesis)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -14,9 +15,22 @@ RULES = load_rules("mof")
 
 
 def ind(direction, target, actual, weight=10.0, **extra):
-    row = dict(project="P", level1="产出指标", level2="数量指标", level3="x", direction=direction, target=target,
-               target_high=np.nan, actual=actual, weight=weight, panel_score=np.nan, qualitative_grade=None,
-               rule=None, applicable=True, parent=None)
+    row = dict(
+        project="P",
+        level1="产出指标",
+        level2="数量指标",
+        level3="x",
+        direction=direction,
+        target=target,
+        target_high=np.nan,
+        actual=actual,
+        weight=weight,
+        panel_score=np.nan,
+        qualitative_grade=None,
+        rule=None,
+        applicable=True,
+        parent=None,
+    )
     row.update(extra)
     return row
 
@@ -25,30 +39,36 @@ def score(*rows, rules=RULES):
     return score_indicators(pd.DataFrame(list(rows)), rules)["computed_score"].tolist()
 
 
-@pytest.mark.parametrize("target,actual,expected", [
-    (100, 80, 8.0),        # 80/100 × 10
-    (100, 100, 10.0),
-    (100, 250, 10.0),      # no bonus above target
-    (3, 2, 6.67),          # 2/3 × 10 = 6.666… → 6.67
-    (100, 0, 0.0),         # A = 0
-    (0, 0, 10.0),          # T = 0, A ≥ 0 meets it
-    (0, 5, 10.0),
-    (100, -5, 0.0),        # negative actual never scores below 0
-])
+@pytest.mark.parametrize(
+    "target,actual,expected",
+    [
+        (100, 80, 8.0),  # 80/100 × 10
+        (100, 100, 10.0),
+        (100, 250, 10.0),  # no bonus above target
+        (3, 2, 6.67),  # 2/3 × 10 = 6.666… → 6.67
+        (100, 0, 0.0),  # A = 0
+        (0, 0, 10.0),  # T = 0, A ≥ 0 meets it
+        (0, 5, 10.0),
+        (100, -5, 0.0),  # negative actual never scores below 0
+    ],
+)
 def test_higher_better(target, actual, expected):
     assert score(ind(">=", target, actual)) == [expected]
 
 
-@pytest.mark.parametrize("target,actual,expected", [
-    (30, 25, 10.0),        # A ≤ T
-    (30, 30, 10.0),
-    (30, 45, 5.0),         # 1 − 15/30 = 0.5
-    (30, 60, 0.0),         # A = 2T → 0
-    (30, 90, 0.0),         # beyond 2T stays 0
-    (0, 0, 10.0),          # T = 0, A = 0
-    (0, 1, 0.0),           # T = 0, A > 0
-    (30, -3, 10.0),
-])
+@pytest.mark.parametrize(
+    "target,actual,expected",
+    [
+        (30, 25, 10.0),  # A ≤ T
+        (30, 30, 10.0),
+        (30, 45, 5.0),  # 1 − 15/30 = 0.5
+        (30, 60, 0.0),  # A = 2T → 0
+        (30, 90, 0.0),  # beyond 2T stays 0
+        (0, 0, 10.0),  # T = 0, A = 0
+        (0, 1, 0.0),  # T = 0, A > 0
+        (30, -3, 10.0),
+    ],
+)
 def test_lower_better_linear(target, actual, expected):
     assert score(ind("<=", target, actual)) == [expected]
 
@@ -59,8 +79,9 @@ def test_lower_better_ratio_is_a_setting():
     assert score(ind("<=", 30, 45), ind("<=", 30, 60), ind("<=", 30, 20), rules=rules) == [6.67, 5.0, 10.0]
 
 
-@pytest.mark.parametrize("target,actual,expected", [
-    (10, 10, 10.0), (10, 5, 5.0), (10, 20, 10.0), (0, 0, 10.0), (0, -1, 10.0), (0, 2, 0.0)])
+@pytest.mark.parametrize(
+    "target,actual,expected", [(10, 10, 10.0), (10, 5, 5.0), (10, 20, 10.0), (0, 0, 10.0), (0, -1, 10.0), (0, 2, 0.0)]
+)
 def test_equal(target, actual, expected):
     assert score(ind("=", target, actual)) == [expected]
 
@@ -70,32 +91,42 @@ def test_range_4_to_6(actual, expected):
     assert score(ind("range", 4, actual, target_high=6)) == [expected]
 
 
-@pytest.mark.parametrize("grade_,panel,expected", [
-    ("达成", np.nan, 10.0),          # default position: upper end of [80%, 100%]
-    ("部分达成", np.nan, 8.0),
-    ("未达成", np.nan, 6.0),
-    ("达成", 8.5, 8.5),              # a panel score inside the band is used
-])
+@pytest.mark.parametrize(
+    "grade_,panel,expected",
+    [
+        ("达成", np.nan, 10.0),  # default position: upper end of [80%, 100%]
+        ("部分达成", np.nan, 8.0),
+        ("未达成", np.nan, 6.0),
+        ("达成", 8.5, 8.5),  # a panel score inside the band is used
+    ],
+)
 def test_qualitative(grade_, panel, expected):
     assert score(ind("qualitative", np.nan, np.nan, qualitative_grade=grade_, panel_score=panel)) == [expected]
 
 
 def test_qualitative_default_position_lower():
     rules = RULES.with_changes(qualitative={"default_position": "lower"})
-    assert score(ind("qualitative", np.nan, np.nan, qualitative_grade="达成"),
-                 ind("qualitative", np.nan, np.nan, qualitative_grade="部分达成"), rules=rules) == [8.0, 6.0]
+    assert score(
+        ind("qualitative", np.nan, np.nan, qualitative_grade="达成"),
+        ind("qualitative", np.nan, np.nan, qualitative_grade="部分达成"),
+        rules=rules,
+    ) == [8.0, 6.0]
 
 
 def test_qualitative_panel_outside_band_is_flagged():
-    out = score_indicators(pd.DataFrame([ind("qualitative", np.nan, np.nan, qualitative_grade="部分达成",
-                                             panel_score=9.0)]), RULES)
+    out = score_indicators(
+        pd.DataFrame([ind("qualitative", np.nan, np.nan, qualitative_grade="部分达成", panel_score=9.0)]), RULES
+    )
     assert out["in_band"].tolist() == [False] and out["band_low"].tolist() == [6.0]
 
 
 def test_deduction_half_point_per_percentage_point_over():
     # target ≤ 100% (1.0); actual 104% → 4 points over × 0.5 = 2 off 10
-    rows = [ind("<=", 1.0, 1.04, rule="deduct_half_per_point_over"), ind("<=", 1.0, 0.98, rule="deduct_half_per_point_over"),
-            ind("<=", 1.0, 1.5, rule="deduct_half_per_point_over")]
+    rows = [
+        ind("<=", 1.0, 1.04, rule="deduct_half_per_point_over"),
+        ind("<=", 1.0, 0.98, rule="deduct_half_per_point_over"),
+        ind("<=", 1.0, 1.5, rule="deduct_half_per_point_over"),
+    ]
     assert score(*rows) == [8.0, 10.0, 0.0]
 
 
@@ -120,12 +151,26 @@ def test_missing_actual_scores_zero_or_is_dropped():
 
 
 def projects_frame(budget=10.0, spent=9.0, published=np.nan):
-    return pd.DataFrame([dict(project="P", budget=budget, spent=spent, execution_weight=10.0,
-                              published_score=published, published_grade=None)])
+    return pd.DataFrame(
+        [
+            dict(
+                project="P",
+                budget=budget,
+                spent=spent,
+                execution_weight=10.0,
+                published_score=published,
+                published_grade=None,
+            )
+        ]
+    )
 
 
 def test_project_total_and_not_applicable_rescaled():
-    rows = [ind(">=", 10, 5, weight=40.0), ind(">=", 10, 10, weight=30.0), ind(">=", 10, 10, weight=20.0, applicable=False)]
+    rows = [
+        ind(">=", 10, 5, weight=40.0),
+        ind(">=", 10, 10, weight=30.0),
+        ind(">=", 10, 10, weight=20.0, applicable=False),
+    ]
     scored = score_indicators(pd.DataFrame(rows), RULES)
     p = score_projects(projects_frame(), scored, RULES, RULES.grade_bands).iloc[0]
     # execution 9/10 × 10 = 9; indicators 20 + 30 = 50; 59 of 80 available points → × 100/80 = 73.75
@@ -164,8 +209,13 @@ weights = st.integers(min_value=0, max_value=10_000).map(lambda cents: cents / 1
 
 
 @settings(max_examples=300, deadline=None)
-@given(direction=st.sampled_from([">=", ">", "<=", "<", "=", "range"]), target=finite, actual=finite, weight=weights,
-       span=st.floats(min_value=0, max_value=1e3))
+@given(
+    direction=st.sampled_from([">=", ">", "<=", "<", "=", "range"]),
+    target=finite,
+    actual=finite,
+    weight=weights,
+    span=st.floats(min_value=0, max_value=1e3),
+)
 def test_score_between_zero_and_weight(direction, target, actual, weight, span):
     s = score(ind(direction, target, actual, weight=weight, target_high=target + span))[0]
     assert 0.0 <= s <= weight + 1e-9

@@ -1,5 +1,6 @@
 """The 自评表 workbook: sheets, the standard project form with the 2022 values, text never a formula,
 atomic writing."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -50,6 +51,7 @@ def _merged_range(ws, row: int, column: int):
 
 # ----------------------------------------------------------------------------- sheets
 
+
 def test_sheet_names(form):
     assert form.sheetnames == [DEPARTMENT_SHEET, *PROJECTS]
 
@@ -67,6 +69,7 @@ def test_refuses_a_name_not_ending_in_xlsx(ev_2022, tmp_path):
 
 # ----------------------------------------------------------------------------- the project form
 
+
 def test_project_form_header_and_funds(form):
     ws = form["档案保管和整理"]
     assert ws["A1"].value == "项目支出绩效自评表（2022 年度）"
@@ -78,10 +81,10 @@ def test_project_form_header_and_funds(form):
     header = _row_of(ws, 1, "项目资金（万元）")
     assert _values(ws, header)[2:8] == list(FUNDS_HEADERS)
     total = _row_of(ws, 2, "年度资金总额")
-    assert ws.cell(total, 3).value is None               # 年初预算数 unknown
-    assert ws.cell(total, 4).value == 3                  # 全年预算数（A）
-    assert ws.cell(total, 5).value == 2.9                # 全年执行数（B）
-    assert ws.cell(total, 6).value == 10                 # 分值
+    assert ws.cell(total, 3).value is None  # 年初预算数 unknown
+    assert ws.cell(total, 4).value == 3  # 全年预算数（A）
+    assert ws.cell(total, 5).value == 2.9  # 全年执行数（B）
+    assert ws.cell(total, 6).value == 10  # 分值
     rate = ws.cell(total, 7)
     assert rate.value == pytest.approx(0.966667, abs=1e-6) and rate.data_type == "n"
     assert "%" in rate.number_format
@@ -154,16 +157,25 @@ def test_targets_and_breakdown_rows(form):
 
 
 def test_value_display_without_text():
-    row = SimpleNamespace(target_text=None, unit="场", direction="range", target=4.0, target_high=6.0,
-                          actual_text=None, actual=64.0, qualitative_grade=None)
+    row = SimpleNamespace(
+        target_text=None,
+        unit="场",
+        direction="range",
+        target=4.0,
+        target_high=6.0,
+        actual_text=None,
+        actual=64.0,
+        qualitative_grade=None,
+    )
     assert target_display(row) == "4–6场"
     assert actual_display(row) == "64场"
     at_least = SimpleNamespace(**{**vars(row), "direction": ">=", "target": 1000.0, "unit": "个"})
     assert target_display(at_least) == "≥1,000个"
     pct = SimpleNamespace(**{**vars(row), "direction": "<=", "target": 0.3, "unit": "%", "target_high": None})
     assert target_display(pct) == "≤30%"
-    qualitative = SimpleNamespace(**{**vars(row), "direction": "qualitative", "target": None, "actual": None,
-                                     "qualitative_grade": "达成"})
+    qualitative = SimpleNamespace(
+        **{**vars(row), "direction": "qualitative", "target": None, "actual": None, "qualitative_grade": "达成"}
+    )
     assert target_display(qualitative) is None
     assert actual_display(qualitative) == "达成年度指标"
     assert target_display(SimpleNamespace(**{**vars(row), "target_text": "约4场"})) == "约4场"
@@ -188,6 +200,7 @@ def test_layout_and_print_setup(form):
 
 # ----------------------------------------------------------------------------- 部门整体
 
+
 def test_department_sheet(form, ev_2022):
     ws = form[DEPARTMENT_SHEET]
     assert "石家庄市桥西区就业服务中心" in ws["A1"].value and "2022" in ws["A1"].value
@@ -205,8 +218,15 @@ def test_department_sheet(form, ev_2022):
     assert ws.cell(line, 4).value == pytest.approx(28.27 / 29.99) and ws.cell(line, 4).number_format == "0.00%"
     assert ws.cell(line, 5).value == pytest.approx(0.9426)
 
-    assert _values(ws, _row_of(ws, 1, "项目名称")) == ["项目名称", "全年预算数（万元）", "全年执行数（万元）", "执行率",
-                                                      "重算得分", "公布得分", "等级"]
+    assert _values(ws, _row_of(ws, 1, "项目名称")) == [
+        "项目名称",
+        "全年预算数（万元）",
+        "全年执行数（万元）",
+        "执行率",
+        "重算得分",
+        "公布得分",
+        "等级",
+    ]
     archive = _row_of(ws, 1, "档案保管和整理")
     assert _values(ws, archive)[1:3] == [3, 2.9]
     assert ws.cell(archive, 4).value == pytest.approx(2.9 / 3)
@@ -219,11 +239,13 @@ def test_department_sheet(form, ev_2022):
     counts = ev_2022.findings["severity"].value_counts()
     for title, severity in (("错误", "error"), ("警告", "warning"), ("提示", "info")):
         assert ws.cell(_row_of(ws, 1, title), 2).value == counts.get(severity, 0)
-    assert any("数据核查" in str(ws.cell(r, 1).value) and "附录" in str(ws.cell(r, 1).value)
-               for r in range(1, ws.max_row + 1))
+    assert any(
+        "数据核查" in str(ws.cell(r, 1).value) and "附录" in str(ws.cell(r, 1).value) for r in range(1, ws.max_row + 1)
+    )
 
 
 # ----------------------------------------------------------------------------- safety
+
 
 def test_text_from_the_data_is_never_a_formula(data_2022, rules_2022, tmp_path):
     projects = data_2022.projects.copy()
@@ -250,8 +272,9 @@ def test_text_from_the_data_is_never_a_formula(data_2022, rules_2022, tmp_path):
     assert ws.cell(row, 4).value == "-2" and ws.cell(row, 4).data_type == "s"
     unit = wb[DEPARTMENT_SHEET].cell(_row_of(wb[DEPARTMENT_SHEET], 1, "单位名称"), 2)
     assert unit.value == "=cmd|' /C calc'!A0" and unit.data_type == "s"
-    formulas = [(ws.title, c.coordinate) for ws in wb.worksheets for r in ws.iter_rows() for c in r
-                if c.data_type == "f"]
+    formulas = [
+        (ws.title, c.coordinate) for ws in wb.worksheets for r in ws.iter_rows() for c in r if c.data_type == "f"
+    ]
     assert formulas == []
 
 

@@ -1,5 +1,6 @@
 """Synthetic data: valid input in the declared shape, realistic features, deterministic; big frames
 for the benchmark score per unit exactly as each unit alone."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -56,7 +57,7 @@ def test_weights_add_to_100_with_execution_10(loaded):
         assert (proj["execution_weight"] == 10).all()
         sums = ind[ind["parent"].isna()].groupby("project")["weight"].sum()
         assert set(sums.index) == set(proj["project"])
-        assert (sums + 10 == 100).all(), sums   # exactly, not within a tolerance
+        assert (sums + 10 == 100).all(), sums  # exactly, not within a tolerance
         assert (ind.loc[ind["parent"].notna(), "weight"] == 0).all()
         assert 2 <= len(proj) <= 4
         assert (ind[ind["parent"].isna()].groupby("project").size() == 12).all()
@@ -71,7 +72,7 @@ def test_realistic_features(loaded):
     assert set(qual["qualitative_grade"].dropna()) >= {"达成", "部分达成"}
     assert qual["panel_score"].notna().any()
     scored = ind[ind["parent"].isna() & ind["applicable"] & (ind["direction"] != "qualitative")]
-    assert scored["actual"].isna().any()                      # some missing actuals
+    assert scored["actual"].isna().any()  # some missing actuals
     parts = ind[ind["parent"].notna()]
     assert len(parts)
     match, mismatch = 0, 0
@@ -86,7 +87,7 @@ def test_realistic_features(loaded):
                 match += 1
             else:
                 mismatch += 1
-    assert match and mismatch, (match, mismatch)          # parts add up, and sometimes deliberately not
+    assert match and mismatch, (match, mismatch)  # parts add up, and sometimes deliberately not
 
 
 def test_budget_lines_projects_and_drift(loaded, dataset):
@@ -100,8 +101,8 @@ def test_budget_lines_projects_and_drift(loaded, dataset):
     assert published.notna().any() and published.isna().any()
     unit = dataset.units[0]
     personnel = [loaded[(unit, y)].budget_lines.set_index("line").at["人员经费", "budget"] for y in dataset.years]
-    assert len(set(personnel)) == len(personnel)       # amounts drift from year to year
-    assert max(personnel) / min(personnel) < 2          # … plausibly
+    assert len(set(personnel)) == len(personnel)  # amounts drift from year to year
+    assert max(personnel) / min(personnel) < 2  # … plausibly
 
 
 def test_same_seed_same_files(tmp_path):
@@ -125,8 +126,23 @@ def test_cli_synthetic(tmp_path):
 
     from evaltools.cli import app
 
-    res = CliRunner().invoke(app, ["synthetic", str(tmp_path / "d"), "--units", "2", "--years", "1",
-                                   "--indicators", "4", "--seed", "3", "--start-year", "2019"])
+    res = CliRunner().invoke(
+        app,
+        [
+            "synthetic",
+            str(tmp_path / "d"),
+            "--units",
+            "2",
+            "--years",
+            "1",
+            "--indicators",
+            "4",
+            "--seed",
+            "3",
+            "--start-year",
+            "2019",
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert len(list((tmp_path / "d").glob("*/2019/profile.yaml"))) == 2
     res = CliRunner().invoke(app, ["synthetic", str(tmp_path / "e"), "--indicators", "99"])
@@ -157,6 +173,9 @@ def test_frames_shape():
     assert {">=", "<=", "=", "range", "qualitative"} <= set(ind["direction"])
     assert ind["parent"].notna().any() and ind["actual"].isna().any()
     scored = ind[ind["parent"].isna()]
-    org = [c for c in proj.columns if c not in ("project", "budget", "spent", "execution_weight",
-                                                 "published_score", "published_grade")][0]
+    org = [
+        c
+        for c in proj.columns
+        if c not in ("project", "budget", "spent", "execution_weight", "published_score", "published_grade")
+    ][0]
     np.testing.assert_allclose(scored.groupby([org, "project"])["weight"].sum(), 90.0, atol=1e-3)

@@ -1,4 +1,5 @@
 """The workbook writer: exact round trip through the loader, no formula injection, the template."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -44,6 +45,7 @@ def _profile_values(ws) -> dict:
 
 
 # ----------------------------------------------------------------------------- round trip
+
 
 def test_round_trip_equals_csv(data2022, tmp_path):
     path = write_workbook(data2022, tmp_path / "2022.xlsx")

@@ -4,6 +4,7 @@ Accepted where unambiguous: thousands separators (``1,290``), a trailing percent
 (``94.26%`` → 0.9426), full-width digits and signs (``１２３``, ``９５％``). Anything else
 (``1,5``, ``约20``, ``abc``) is an error that names what was found.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,7 +21,7 @@ TRUE_WORDS = {"是", "true", "yes", "y", "1", "适用", "t"}
 FALSE_WORDS = {"否", "false", "no", "n", "0", "不适用", "f"}
 
 
-def parse_number(value, *, allow_percent: bool = True) -> tuple[float, str | None]:
+def parse_number(value: object, *, allow_percent: bool = True) -> tuple[float, str | None]:
     """Parse one cell. Returns ``(number, None)`` or ``(nan, reason)``; empty cells give ``(nan, None)``."""
     if is_missing(value):
         return np.nan, None
@@ -60,7 +61,7 @@ def parse_number_series(series: pd.Series, *, allow_percent: bool = True) -> tup
     return numbers.astype(float), reasons
 
 
-def parse_bool(value, default: bool | None = None) -> tuple[bool | None, str | None]:
+def parse_bool(value: object, default: bool | None = None) -> tuple[bool | None, str | None]:
     """是/否, true/false, yes/no, 1/0 (case-insensitive); empty gives ``default``."""
     if is_missing(value):
         return default, None
@@ -78,7 +79,7 @@ def parse_bool(value, default: bool | None = None) -> tuple[bool | None, str | N
     return default, "not a yes/no value"
 
 
-def clean_text(value) -> str | None:
+def clean_text(value: object) -> str | None:
     """Strip a text cell; empty → None. Full-width letters are kept (they are real text)."""
     if is_missing(value):
         return None

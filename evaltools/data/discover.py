@@ -1,5 +1,6 @@
 """Finding the years and units under a data folder: ``data/<year>/``, ``data/<year>.xlsx``,
 ``data/<unit>/<year>/`` and ``data/<unit>/<year>.xlsx``."""
+
 from __future__ import annotations
 
 from pathlib import Path

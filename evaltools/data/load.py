@@ -4,6 +4,7 @@ Both forms give equal :class:`~evaltools.data.model.YearData` objects. Every pro
 collected and raised at once as an :class:`~evaltools.errors.InputError` naming file, sheet,
 row and column; after this boundary the rest of evaltools trusts the data.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -11,15 +12,22 @@ import difflib
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from evaltools.data import schema as S
 from evaltools.data.cells import clean_text, parse_bool, parse_number_series
 from evaltools.data.model import Profile, YearData
+from evaltools.data.validate import cross_check
 from evaltools.errors import WARNING, DataNotFoundError, InputError, Location, ProblemList
 from evaltools.fmt import is_missing
-from evaltools.params import JobParams
+from evaltools.params import JobParams, safe_yaml_load
+from evaltools.paths import resolve_data_dir, safe_component
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 #: Largest table accepted, in rows: bigger inputs are refused before being read whole.
 MAX_ROWS = 200_000
@@ -40,21 +48,20 @@ class RawTable:
     def loc(self, row: int | None = None, column: str | None = None) -> Location:
         return Location(self.file, self.sheet, row, column)
 
-    def excel_row(self, index) -> int:
+    def excel_row(self, index: object) -> int:
         """Spreadsheet row (header = ``header_row``) of a row of :attr:`frame`, by its index label."""
         return int(index) + self.header_row + 1
 
-    def data_row(self, position) -> int:
+    def data_row(self, position: int) -> int:
         """Spreadsheet row of the ``position``-th row of the validated table (blank rows dropped)."""
         return self.excel_row(self.kept[int(position)] if self.kept is not None else position)
 
 
 # ----------------------------------------------------------------------------- locating data
 
+
 def find_source(year: int, data_dir: str | Path = JobParams.data_dir, unit: str | None = None) -> Path:
     """Where the data of ``year`` (and ``unit``) lives: ``data/[unit/]YEAR/`` or ``data/[unit/]YEAR.xlsx``."""
-    from evaltools.paths import resolve_data_dir, safe_component
-
     base = resolve_data_dir(data_dir)
     if unit is not None:
         base = base / safe_component(unit, "unit")
@@ -62,13 +69,18 @@ def find_source(year: int, data_dir: str | Path = JobParams.data_dir, unit: str 
     for candidate in (base / year_name, base / f"{year_name}.xlsx"):
         if candidate.exists():
             return candidate
-    raise DataNotFoundError([], summary=(
-        f"没有找到 {year} 年的数据 / no data for {year}"
-        f"{' of unit ' + unit if unit else ''}: looked for {base / year_name}/ and {base / year_name}.xlsx"))
+    raise DataNotFoundError(
+        [],
+        summary=(
+            f"没有找到 {year} 年的数据 / no data for {year}"
+            f"{' of unit ' + unit if unit else ''}: looked for {base / year_name}/ and {base / year_name}.xlsx"
+        ),
+    )
 
 
-def load_year(year: int, data_dir: str | Path = JobParams.data_dir, unit: str | None = None,
-              *, with_previous: bool = True) -> YearData:
+def load_year(
+    year: int, data_dir: str | Path = JobParams.data_dir, unit: str | None = None, *, with_previous: bool = True
+) -> YearData:
     """Load and validate one year (``evaltools.load_year(2022)``); last year is attached when present."""
     data = load_path(find_source(year, data_dir, unit), expected_year=year)
     if with_previous:
@@ -100,12 +112,19 @@ def inspect_path(path: str | Path, expected_year: int | None = None) -> tuple[Ye
         if raws is None:  # not a workbook at all, or an empty one: already reported
             return None, problems
     elif not path.exists():
-        problems.add(Location(str(path)), "数据不存在 / no such file or folder",
-                     expected="a folder of CSV files with profile.yaml, or an .xlsx workbook")
+        problems.add(
+            Location(str(path)),
+            "数据不存在 / no such file or folder",
+            expected="a folder of CSV files with profile.yaml, or an .xlsx workbook",
+        )
         return None, problems
     else:
-        problems.add(Location(str(path)), "不支持的文件类型 / unsupported input", found=path.suffix or "(none)",
-                     expected="a folder of CSV files with profile.yaml, or an .xlsx workbook")
+        problems.add(
+            Location(str(path)),
+            "不支持的文件类型 / unsupported input",
+            found=path.suffix or "(none)",
+            expected="a folder of CSV files with profile.yaml, or an .xlsx workbook",
+        )
         return None, problems
     profile = _build_profile(profile_raw, problems, expected_year) if profile_raw is not None else None
     tables = {}
@@ -114,16 +133,16 @@ def inspect_path(path: str | Path, expected_year: int | None = None) -> tuple[Ye
         if raw is None:
             if table.required:
                 where = str(path / table.file) if path.is_dir() else str(path)
-                problems.add(Location(where, None if path.is_dir() else table.sheet),
-                             f"缺少必需的表 / required table 「{table.sheet}」 ({table.name}) is missing",
-                             expected=f"{table.file}" if path.is_dir() else f"a sheet named 「{table.sheet}」")
+                problems.add(
+                    Location(where, None if path.is_dir() else table.sheet),
+                    f"缺少必需的表 / required table 「{table.sheet}」 ({table.name}) is missing",
+                    expected=f"{table.file}" if path.is_dir() else f"a sheet named 「{table.sheet}」",
+                )
             tables[name] = _empty(table)
             continue
         tables[name] = _normalise(table, raw, problems)
     if problems.has_errors or profile is None:
         return None, problems
-    from evaltools.data.validate import cross_check
-
     cross_check(tables, raws, problems)
     if problems.has_errors:
         return None, problems
@@ -132,6 +151,7 @@ def inspect_path(path: str | Path, expected_year: int | None = None) -> tuple[Ye
 
 
 # ----------------------------------------------------------------------------- reading
+
 
 def _read_csv(file: Path, problems: ProblemList) -> pd.DataFrame | None:
     """Every cell as text, streamed: at most MAX_ROWS + 1 rows are parsed, whatever the file size.
@@ -151,19 +171,27 @@ def _read_csv(file: Path, problems: ProblemList) -> pd.DataFrame | None:
                     break
                 blank += 1
             handle.seek(start)
-            frame = pd.read_csv(handle, dtype=str, keep_default_na=False, nrows=MAX_ROWS + 1,
-                                skip_blank_lines=False)
+            frame = pd.read_csv(handle, dtype=str, keep_default_na=False, nrows=MAX_ROWS + 1, skip_blank_lines=False)
         frame.attrs["header_row"] = blank + 1
     except UnicodeDecodeError:
-        problems.add(Location(str(file)), "文件编码不是 UTF-8 / the file is not UTF-8", found=_not_utf8(file),
-                     expected="UTF-8: in Excel choose 另存为 → 'CSV UTF-8 (逗号分隔)'", code="ENCODING")
+        problems.add(
+            Location(str(file)),
+            "文件编码不是 UTF-8 / the file is not UTF-8",
+            found=_not_utf8(file),
+            expected="UTF-8: in Excel choose 另存为 → 'CSV UTF-8 (逗号分隔)'",
+            code="ENCODING",
+        )
         return None
     except pd.errors.EmptyDataError:
         problems.add(Location(str(file)), "文件是空的 / the file is empty", expected="a header row and data rows")
         return None
     except pd.errors.ParserError as exc:
-        problems.add(Location(str(file)), "CSV 格式错误 / malformed CSV", found=str(exc).strip(),
-                     expected="the same number of fields on every row")
+        problems.add(
+            Location(str(file)),
+            "CSV 格式错误 / malformed CSV",
+            found=str(exc).strip(),
+            expected="the same number of fields on every row",
+        )
         return None
     return frame
 
@@ -212,9 +240,13 @@ def _unreadable() -> pd.DataFrame:
 
 def _too_many(frame: pd.DataFrame, loc: Location, problems: ProblemList) -> bool:
     if len(frame) > MAX_ROWS:
-        problems.add(loc, f"行数超过上限 / more than {MAX_ROWS:,} rows", found=f"over {MAX_ROWS:,} rows",
-                     expected=f"at most {MAX_ROWS:,} rows per table: split the data by unit (data/<unit>/<year>/)",
-                     code="TOO_LARGE")
+        problems.add(
+            loc,
+            f"行数超过上限 / more than {MAX_ROWS:,} rows",
+            found=f"over {MAX_ROWS:,} rows",
+            expected=f"at most {MAX_ROWS:,} rows per table: split the data by unit (data/<unit>/<year>/)",
+            code="TOO_LARGE",
+        )
         return True
     return False
 
@@ -223,8 +255,11 @@ def _read_folder(path: Path, problems: ProblemList):
     profile_file = path / PROFILE_FILE
     profile_raw = None
     if not profile_file.exists():
-        problems.add(Location(str(profile_file)), "缺少单位概况 / profile.yaml is missing",
-                     expected="a YAML file with unit, year and the report's text (see data/2022/profile.yaml)")
+        problems.add(
+            Location(str(profile_file)),
+            "缺少单位概况 / profile.yaml is missing",
+            expected="a YAML file with unit, year and the report's text (see data/2022/profile.yaml)",
+        )
     else:
         profile_raw = (_read_yaml(profile_file, problems), Location(str(profile_file)))
     raws = {}
@@ -239,23 +274,30 @@ def _read_folder(path: Path, problems: ProblemList):
     known = {t.file for t in S.TABLES.values()} | {PROFILE_FILE}
     for extra in sorted(p.name for p in path.glob("*.csv")):
         if extra not in known:
-            problems.add(Location(str(path / extra)), "未知的文件，已忽略 / unknown file ignored",
-                         expected=", ".join(sorted(known)), severity=WARNING, code="UNKNOWN_FILE")
+            problems.add(
+                Location(str(path / extra)),
+                "未知的文件，已忽略 / unknown file ignored",
+                expected=", ".join(sorted(known)),
+                severity=WARNING,
+                code="UNKNOWN_FILE",
+            )
     return profile_raw, raws
 
 
 def _read_yaml(file: Path, problems: ProblemList) -> dict | None:
-    from evaltools.params import safe_yaml_load
-
     try:
         data = safe_yaml_load(file.read_text(encoding="utf-8-sig"), str(file))
     except UnicodeDecodeError:
-        problems.add(Location(str(file)), "文件编码不是 UTF-8 / the file is not UTF-8",
-                     expected="UTF-8 text", code="ENCODING")
+        problems.add(
+            Location(str(file)), "文件编码不是 UTF-8 / the file is not UTF-8", expected="UTF-8 text", code="ENCODING"
+        )
         return None
     except Exception as exc:  # ParamsError from safe_yaml_load carries the reason (after the file name)
-        problems.add(Location(str(file)), str(exc).removeprefix(f"{file}: "),
-                     expected="plain YAML (mappings, lists, text, numbers)")
+        problems.add(
+            Location(str(file)),
+            str(exc).removeprefix(f"{file}: "),
+            expected="plain YAML (mappings, lists, text, numbers)",
+        )
         return None
     if data is None:
         problems.add(Location(str(file)), "文件是空的 / the file is empty", expected="unit, year and the report text")
@@ -266,80 +308,122 @@ def _read_yaml(file: Path, problems: ProblemList) -> dict | None:
     return data
 
 
-def _read_workbook(path: Path, problems: ProblemList):
-    from zipfile import BadZipFile
-
-    import openpyxl
-
-    try:
-        wb = openpyxl.load_workbook(path, read_only=False, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - a damaged file fails in many ways (zip, zlib, XML …): report any
-        found = str(exc) if isinstance(exc, (BadZipFile, OSError)) else f"{type(exc).__name__}: {exc}"
-        problems.add(Location(str(path)), "无法打开工作簿 / cannot open the workbook", found=found,
-                     expected="an .xlsx file saved by Excel or WPS")
+def _read_workbook(
+    path: Path, problems: ProblemList
+) -> tuple[tuple[dict, Location] | None, dict[str, RawTable] | None]:
+    """The raw profile and raw tables of a workbook; (None, None) when it cannot be read at all (reported)."""
+    wb = _open_workbook(path, problems)
+    if wb is None:
         return None, None
     raws: dict[str, RawTable] = {}
     by_sheet = {t.sheet: t for t in S.TABLES.values()}
     known = set(by_sheet) | {S.PROFILE_SHEET, S.TEXT_SHEET, "说明"}
     if all(ws.max_row <= 1 and ws.max_column <= 1 and ws.cell(1, 1).value is None for ws in wb.worksheets):
-        problems.add(Location(str(path)), "工作簿是空的 / the workbook is empty",
-                     expected="sheets 「单位概况」, 「项目」, 「绩效指标」 … (run `evaltools template YEAR`)")
+        problems.add(
+            Location(str(path)),
+            "工作簿是空的 / the workbook is empty",
+            expected="sheets 「单位概况」, 「项目」, 「绩效指标」 … (run `evaltools template YEAR`)",
+        )
         return None, None
     for ws in wb.worksheets:
         if ws.title not in known:
-            problems.add(Location(str(path), ws.title), "未知的工作表，已忽略 / unknown sheet ignored",
-                         expected=", ".join(sorted(known)), severity=WARNING, code="UNKNOWN_SHEET")
+            problems.add(
+                Location(str(path), ws.title),
+                "未知的工作表，已忽略 / unknown sheet ignored",
+                expected=", ".join(sorted(known)),
+                severity=WARNING,
+                code="UNKNOWN_SHEET",
+            )
     frames = {}
     for ws in wb.worksheets:
         if ws.title not in known or ws.title == "说明":
             continue
-        loc = Location(str(path), ws.title)
-        merged = [str(r) for r in ws.merged_cells.ranges if r.min_row == 1]
-        if merged:
-            problems.add(Location(str(path), ws.title, 1), "表头有合并单元格 / merged cells in the header row",
-                         found=", ".join(merged), expected="one header cell per column: unmerge them")
-            frames[ws.title] = _unreadable()
-            continue
-        if ws.max_row > MAX_ROWS + 1:
-            _too_many(pd.DataFrame(index=range(ws.max_row)), loc, problems)
-            frames[ws.title] = _unreadable()
-            continue
-        rows = list(ws.iter_rows(values_only=True))
-        filled = [i for i, r in enumerate(rows) if any(c is not None and str(c).strip() != "" for c in r)]
-        if not filled:
-            problems.add(loc, "工作表是空的 / the sheet is empty", expected="a header row and data rows")
-            frames[ws.title] = _unreadable()
-            continue
-        # the first filled row is the header; blank rows below it are kept (dropped later) so that
-        # row numbers stay the sheet's
-        first, last = filled[0], filled[-1]
-        header = [clean_text(c) or "" for c in rows[first]]
-        width = max((i + 1 for i, h in enumerate(header) if h), default=0)
-        frame = pd.DataFrame([list(r[:width]) for r in rows[first + 1:last + 1]], columns=header[:width],
-                             dtype=object)
-        frame.attrs["header_row"] = first + 1
-        frames[ws.title] = frame
-    profile_raw = None
-    if S.PROFILE_SHEET in frames and frames[S.PROFILE_SHEET].attrs.get("unreadable"):
-        pass  # already reported; the tables are still checked
-    elif S.PROFILE_SHEET in frames:
-        profile_raw = (_profile_from_sheets(frames[S.PROFILE_SHEET], frames.get(S.TEXT_SHEET), path, problems),
-                       Location(str(path), S.PROFILE_SHEET))
-    else:
-        problems.add(Location(str(path)), f"缺少工作表 / sheet 「{S.PROFILE_SHEET}」 is missing",
-                     expected="a sheet with columns 字段 | 值 (unit name, year …)")
+        frames[ws.title] = _read_sheet(ws, path, problems)
+    profile_raw = _workbook_profile(frames, path, problems)
     for sheet, table in by_sheet.items():
         if sheet in frames:
             raws[table.name] = RawTable(frames[sheet], str(path), sheet, frames[sheet].attrs.get("header_row", 1))
     return profile_raw, raws
 
 
+def _open_workbook(path: Path, problems: ProblemList) -> Workbook | None:
+    """The workbook with its cells' values, or None when it cannot be opened (reported)."""
+    from zipfile import BadZipFile
+
+    import openpyxl
+
+    try:
+        return openpyxl.load_workbook(path, read_only=False, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - a damaged file fails in many ways (zip, zlib, XML …): report any
+        found = str(exc) if isinstance(exc, (BadZipFile, OSError)) else f"{type(exc).__name__}: {exc}"
+        problems.add(
+            Location(str(path)),
+            "无法打开工作簿 / cannot open the workbook",
+            found=found,
+            expected="an .xlsx file saved by Excel or WPS",
+        )
+        return None
+
+
+def _read_sheet(ws: Worksheet, path: Path, problems: ProblemList) -> pd.DataFrame:
+    """One sheet as a frame of cells under its header row, or an unreadable frame (reported)."""
+    loc = Location(str(path), ws.title)
+    merged = [str(r) for r in ws.merged_cells.ranges if r.min_row == 1]
+    if merged:
+        problems.add(
+            Location(str(path), ws.title, 1),
+            "表头有合并单元格 / merged cells in the header row",
+            found=", ".join(merged),
+            expected="one header cell per column: unmerge them",
+        )
+        return _unreadable()
+    if ws.max_row > MAX_ROWS + 1:
+        _too_many(pd.DataFrame(index=range(ws.max_row)), loc, problems)
+        return _unreadable()
+    rows = list(ws.iter_rows(values_only=True))
+    filled = [i for i, r in enumerate(rows) if any(c is not None and str(c).strip() != "" for c in r)]
+    if not filled:
+        problems.add(loc, "工作表是空的 / the sheet is empty", expected="a header row and data rows")
+        return _unreadable()
+    # the first filled row is the header; blank rows below it are kept (dropped later) so that
+    # row numbers stay the sheet's
+    first, last = filled[0], filled[-1]
+    header = [clean_text(c) or "" for c in rows[first]]
+    width = max((i + 1 for i, h in enumerate(header) if h), default=0)
+    frame = pd.DataFrame([list(r[:width]) for r in rows[first + 1 : last + 1]], columns=header[:width], dtype=object)
+    frame.attrs["header_row"] = first + 1
+    return frame
+
+
+def _workbook_profile(
+    frames: dict[str, pd.DataFrame], path: Path, problems: ProblemList
+) -> tuple[dict, Location] | None:
+    """The profile as read from the 单位概况 and 文字材料 sheets, or None when absent or unreadable (reported)."""
+    if S.PROFILE_SHEET in frames and frames[S.PROFILE_SHEET].attrs.get("unreadable"):
+        return None  # already reported; the tables are still checked
+    if S.PROFILE_SHEET in frames:
+        return (
+            _profile_from_sheets(frames[S.PROFILE_SHEET], frames.get(S.TEXT_SHEET), path, problems),
+            Location(str(path), S.PROFILE_SHEET),
+        )
+    problems.add(
+        Location(str(path)),
+        f"缺少工作表 / sheet 「{S.PROFILE_SHEET}」 is missing",
+        expected="a sheet with columns 字段 | 值 (unit name, year …)",
+    )
+    return None
+
+
 def _profile_from_sheets(kv: pd.DataFrame, text: pd.DataFrame | None, path: Path, problems: ProblemList):
     out: dict = {}
     cols = list(kv.columns)
     if len(cols) < 2:
-        problems.add(Location(str(path), S.PROFILE_SHEET, 1), "应有两列 / expected two columns",
-                     found=", ".join(map(str, cols)), expected="字段 | 值")
+        problems.add(
+            Location(str(path), S.PROFILE_SHEET, 1),
+            "应有两列 / expected two columns",
+            found=", ".join(map(str, cols)),
+            expected="字段 | 值",
+        )
         return out
     for i, (key, value) in enumerate(zip(kv[cols[0]], kv[cols[1]])):
         key = clean_text(key)
@@ -365,7 +449,11 @@ def _profile_from_sheets(kv: pd.DataFrame, text: pd.DataFrame | None, path: Path
 
 # ----------------------------------------------------------------------------- validating
 
-def _build_profile(profile_raw, problems: ProblemList, expected_year: int | None):
+
+def _build_profile(
+    profile_raw: tuple[dict | None, Location], problems: ProblemList, expected_year: int | None
+) -> Profile | None:
+    """The validated :class:`Profile` from the raw profile, or None when it has errors (reported)."""
     data, loc = profile_raw
     if data is None:
         return None
@@ -377,58 +465,86 @@ def _build_profile(profile_raw, problems: ProblemList, expected_year: int | None
         where = Location(loc.file, loc.sheet, rows.get(key), str(key))
         if name is None:
             close = difflib.get_close_matches(str(key), list(S.PROFILE_ALIASES), n=1)
-            problems.add(where, "未知的字段 / unknown profile key", found=key,
-                         expected=f"one of the profile fields{'; did you mean ' + close[0] + '?' if close else ''}")
+            problems.add(
+                where,
+                "未知的字段 / unknown profile key",
+                found=key,
+                expected=f"one of the profile fields{'; did you mean ' + close[0] + '?' if close else ''}",
+            )
             ok = False
             continue
-        spec = S.PROFILE_BY_NAME[name]
-        if spec.kind == "list":
-            if value is None:
-                value = []
-            if isinstance(value, str):
-                value = [value]
-            if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
-                problems.add(where, "应为文字列表 / expected a list of text", found=type(value).__name__)
-                ok = False
-                continue
-            values[name] = tuple(str(v).strip() for v in value if str(v).strip())
-        elif spec.kind in ("int", "money", "number"):
-            num = parse_number_series(pd.Series([value], dtype=object), allow_percent=False)
-            number, reason = num[0].iloc[0], num[1].iloc[0]
-            if isinstance(reason, str):
-                problems.add(where, "应为数字 / expected a number", found=repr(value), expected="a number")
-                ok = False
-                continue
-            if spec.kind == "int" and not is_missing(number):
-                if number != int(number):
-                    problems.add(where, "应为整数 / expected a whole number", found=value)
-                    ok = False
-                    continue
-                number = int(number)
-            if spec.kind == "money" and not is_missing(number) and number < 0:
-                problems.add(where, "金额不能为负 / money must be ≥ 0", found=value, expected="≥ 0")
-                ok = False
-                continue
-            values[name] = None if is_missing(number) else (number if isinstance(number, int) else float(number))
-        elif spec.kind == "bool":
-            flag, reason = parse_bool(value)
-            if reason:
-                problems.add(where, "应为是/否 / expected yes or no", found=value)
-                ok = False
-                continue
-            values[name] = flag
-        else:
-            values[name] = clean_text(value)
+        parsed = _profile_value(S.PROFILE_BY_NAME[name], value, where, problems)
+        if parsed is _INVALID:
+            ok = False
+            continue
+        values[name] = parsed
     for spec in S.PROFILE_FIELDS:
         if spec.required and values.get(spec.name) is None:
-            problems.add(Location(loc.file, loc.sheet, None, spec.title), f"缺少必填项 / required field 「{spec.title}」 ({spec.name}) is missing",
-                         expected="a value")
+            problems.add(
+                Location(loc.file, loc.sheet, None, spec.title),
+                f"缺少必填项 / required field 「{spec.title}」 ({spec.name}) is missing",
+                expected="a value",
+            )
             ok = False
     if ok and expected_year is not None and values.get("year") != expected_year:
-        problems.add(Location(loc.file, loc.sheet, rows.get("year"), "year"), "年度与请求不符 / the data is for another year",
-                     found=values.get("year"), expected=str(expected_year), code="YEAR_MISMATCH")
+        problems.add(
+            Location(loc.file, loc.sheet, rows.get("year"), "year"),
+            "年度与请求不符 / the data is for another year",
+            found=values.get("year"),
+            expected=str(expected_year),
+            code="YEAR_MISMATCH",
+        )
         ok = False
     return Profile(**values) if ok else None
+
+
+#: What the profile value parsers return for a value they reported as a problem (None is a valid value).
+_INVALID = object()
+
+
+def _profile_value(spec: S.ProfileField, value: object, where: Location, problems: ProblemList) -> object:
+    """One profile value converted to its field's kind, or ``_INVALID`` when it cannot be (reported)."""
+    if spec.kind == "list":
+        return _profile_list(value, where, problems)
+    if spec.kind in ("int", "money", "number"):
+        return _profile_number(spec.kind, value, where, problems)
+    if spec.kind == "bool":
+        flag, reason = parse_bool(value)
+        if reason:
+            problems.add(where, "应为是/否 / expected yes or no", found=value)
+            return _INVALID
+        return flag
+    return clean_text(value)
+
+
+def _profile_list(value: object, where: Location, problems: ProblemList) -> tuple[str, ...] | object:
+    """A list-of-text profile value as a tuple of non-blank texts, or ``_INVALID`` (reported)."""
+    if value is None:
+        value = []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
+        problems.add(where, "应为文字列表 / expected a list of text", found=type(value).__name__)
+        return _INVALID
+    return tuple(str(v).strip() for v in value if str(v).strip())
+
+
+def _profile_number(kind: str, value: object, where: Location, problems: ProblemList) -> int | float | None | object:
+    """An int, money or number profile value (None when empty), or ``_INVALID`` (reported)."""
+    num = parse_number_series(pd.Series([value], dtype=object), allow_percent=False)
+    number, reason = num[0].iloc[0], num[1].iloc[0]
+    if isinstance(reason, str):
+        problems.add(where, "应为数字 / expected a number", found=repr(value), expected="a number")
+        return _INVALID
+    if kind == "int" and not is_missing(number):
+        if number != int(number):
+            problems.add(where, "应为整数 / expected a whole number", found=value)
+            return _INVALID
+        number = int(number)
+    if kind == "money" and not is_missing(number) and number < 0:
+        problems.add(where, "金额不能为负 / money must be ≥ 0", found=value, expected="≥ 0")
+        return _INVALID
+    return None if is_missing(number) else (number if isinstance(number, int) else float(number))
 
 
 def _empty(table: S.Table) -> pd.DataFrame:
@@ -460,75 +576,180 @@ def _normalise(table: S.Table, raw: RawTable, problems: ProblemList) -> pd.DataF
     if len(frame.columns) == 0:
         problems.add(raw.loc(), "没有表头 / no header row", expected=", ".join(table.titles().values()))
         return _empty(table)
-    aliases = table.header_aliases()
-    rename, unknown, seen = {}, [], {}
-    for col in frame.columns:
-        head = unicodedata.normalize("NFKC", str(col)).strip()
-        key = aliases.get(head) or aliases.get(head.lower()) or aliases.get(str(col).strip())
-        if key is None:
-            unknown.append(col)
-        elif key in seen:
-            problems.add(raw.loc(raw.header_row, str(col)), "重复的列 / duplicate column", found=col,
-                         expected=f"「{table.field(key).title}」 once")
-        else:
-            seen[key] = col
-            rename[col] = key
-    missing = [f for f in table.fields if f.required and f.name not in seen]
-    header_error = len(seen) < sum(1 for c in frame.columns if c not in unknown)  # duplicates
-    for col in unknown:
-        candidates = {**{f.title: f for f in table.fields if f.name not in seen},
-                      **{f.name: f for f in table.fields if f.name not in seen}}
-        close = difflib.get_close_matches(str(col).strip(), list(candidates), n=1, cutoff=0.6)
-        if close:
-            f = candidates[close[0]]
-            problems.add(raw.loc(raw.header_row, str(col)), "列名拼写有误 / misspelt column header", found=col,
-                         expected=f"「{f.title}」 or '{f.name}'")
-            header_error = True
-            if f in missing:
-                missing.remove(f)
-        else:
-            problems.add(raw.loc(raw.header_row, str(col)), "未知的列，已忽略 / unknown column ignored", found=col,
-                         expected=", ".join(table.titles().values()), severity=WARNING, code="UNKNOWN_COLUMN")
-    for f in missing:
-        problems.add(raw.loc(raw.header_row, f.title), f"缺少必需的列 / required column 「{f.title}」 ({f.name}) is missing",
-                     expected=f"a column headed 「{f.title}」 or '{f.name}'")
-    if missing or header_error:
+    rename = _map_headers(table, raw, problems)
+    if rename is None:
         return _empty(table)
     frame = frame[list(rename)].rename(columns=rename)
     frame = frame.loc[~frame.apply(lambda c: c.map(lambda v: clean_text(v) is None)).all(axis=1)]
     raw.kept = list(frame.index)
     if len(frame) < table.min_rows:
-        problems.add(raw.loc(), "表中没有数据 / the table has no data rows", expected=f"at least {table.min_rows} row(s)")
+        problems.add(
+            raw.loc(), "表中没有数据 / the table has no data rows", expected=f"at least {table.min_rows} row(s)"
+        )
         return _empty(table)
     titles = table.titles()
     reported: set[tuple] = set()  # cells already reported: pandera need not say "empty" again
+    frame = _parse_cells(table, frame, raw, titles, reported, problems)
+    _check_schema(table, frame, raw, titles, reported, problems)
+    return _typed(frame, table)
+
+
+def _map_headers(table: S.Table, raw: RawTable, problems: ProblemList) -> dict[str, str] | None:
+    """Original header → field name of every recognised column, or None when the header row has errors (reported)."""
+    rename, unknown, seen = _match_headers(table, raw, problems)
+    missing = [f for f in table.fields if f.required and f.name not in seen]
+    header_error = len(seen) < sum(1 for c in raw.frame.columns if c not in unknown)  # duplicates
+    if _report_unknown_columns(table, raw, unknown, seen, missing, problems):
+        header_error = True
+    for f in missing:
+        problems.add(
+            raw.loc(raw.header_row, f.title),
+            f"缺少必需的列 / required column 「{f.title}」 ({f.name}) is missing",
+            expected=f"a column headed 「{f.title}」 or '{f.name}'",
+        )
+    if missing or header_error:
+        return None
+    return rename
+
+
+def _match_headers(
+    table: S.Table, raw: RawTable, problems: ProblemList
+) -> tuple[dict[str, str], list[str], dict[str, str]]:
+    """Headers matched by accepted spelling: (header → field, unknown headers, field → header); duplicates reported."""
+    aliases = table.header_aliases()
+    rename, unknown, seen = {}, [], {}
+    for col in raw.frame.columns:
+        head = unicodedata.normalize("NFKC", str(col)).strip()
+        key = aliases.get(head) or aliases.get(head.lower()) or aliases.get(str(col).strip())
+        if key is None:
+            unknown.append(col)
+        elif key in seen:
+            problems.add(
+                raw.loc(raw.header_row, str(col)),
+                "重复的列 / duplicate column",
+                found=col,
+                expected=f"「{table.field(key).title}」 once",
+            )
+        else:
+            seen[key] = col
+            rename[col] = key
+    return rename, unknown, seen
+
+
+def _report_unknown_columns(
+    table: S.Table,
+    raw: RawTable,
+    unknown: list[str],
+    seen: dict[str, str],
+    missing: list[S.Field],
+    problems: ProblemList,
+) -> bool:
+    """Report unknown headers (misspelt ones as errors, taken off ``missing``); whether any was misspelt."""
+    misspelt = False
+    for col in unknown:
+        candidates = {
+            **{f.title: f for f in table.fields if f.name not in seen},
+            **{f.name: f for f in table.fields if f.name not in seen},
+        }
+        close = difflib.get_close_matches(str(col).strip(), list(candidates), n=1, cutoff=0.6)
+        if close:
+            f = candidates[close[0]]
+            problems.add(
+                raw.loc(raw.header_row, str(col)),
+                "列名拼写有误 / misspelt column header",
+                found=col,
+                expected=f"「{f.title}」 or '{f.name}'",
+            )
+            misspelt = True
+            if f in missing:
+                missing.remove(f)
+        else:
+            problems.add(
+                raw.loc(raw.header_row, str(col)),
+                "未知的列，已忽略 / unknown column ignored",
+                found=col,
+                expected=", ".join(table.titles().values()),
+                severity=WARNING,
+                code="UNKNOWN_COLUMN",
+            )
+    return misspelt
+
+
+def _parse_cells(
+    table: S.Table,
+    frame: pd.DataFrame,
+    raw: RawTable,
+    titles: dict[str, str],
+    reported: set[tuple],
+    problems: ProblemList,
+) -> pd.DataFrame:
+    """Every column's cells parsed by its field's kind; bad numbers are added to ``reported``."""
     cols = {}
     for f in table.fields:
         if f.name not in frame:
             continue
         col = frame[f.name]
         if f.kind in ("number", "money", "rate"):
-            numbers, reasons = parse_number_series(col, allow_percent=f.kind != "money")
-            for idx in reasons[reasons.notna()].index:
-                reported.add((idx, f.name))
-                problems.add(raw.loc(raw.excel_row(idx), titles[f.name]), f"应为数字 / expected a number ({reasons[idx]})",
-                             found=repr(col[idx]), expected="a number such as 6, 2.9, 1,290 or 94.26%" if f.kind != "money"
-                             else "an amount in 万元 such as 616.16")
-            cols[f.name] = numbers
+            cols[f.name] = _parse_numbers(f, col, raw, titles, reported, problems)
         elif f.kind == "bool":
-            parsed = col.map(lambda v: parse_bool(v, _BOOL_DEFAULTS.get(f.name)))
-            for idx, (_, reason) in parsed.items():
-                if reason:
-                    problems.add(raw.loc(raw.excel_row(idx), titles[f.name]), "应为是/否 / expected yes or no",
-                                 found=repr(col[idx]), expected="是 or 否")
-            cols[f.name] = parsed.map(lambda p: p[0] if p[0] is not None else False)
+            cols[f.name] = _parse_bools(f, col, raw, titles, problems)
         else:
-            text = col.map(clean_text)
-            if f.vocabulary is not None:  # accepted spellings → the canonical value (NFKC: full-width signs)
-                aliases = f.aliases
-                text = text.map(lambda v, a=aliases: a.get(v, a.get(unicodedata.normalize("NFKC", v), v)) if isinstance(v, str) else v)
-            cols[f.name] = text
-    frame = pd.DataFrame(cols, index=frame.index)
+            cols[f.name] = _parse_text(f, col)
+    return pd.DataFrame(cols, index=frame.index)
+
+
+def _parse_numbers(
+    f: S.Field, col: pd.Series, raw: RawTable, titles: dict[str, str], reported: set[tuple], problems: ProblemList
+) -> pd.Series:
+    """A number, money or rate column as floats; each bad cell reported and added to ``reported``."""
+    numbers, reasons = parse_number_series(col, allow_percent=f.kind != "money")
+    for idx in reasons[reasons.notna()].index:
+        reported.add((idx, f.name))
+        problems.add(
+            raw.loc(raw.excel_row(idx), titles[f.name]),
+            f"应为数字 / expected a number ({reasons[idx]})",
+            found=repr(col[idx]),
+            expected="a number such as 6, 2.9, 1,290 or 94.26%"
+            if f.kind != "money"
+            else "an amount in 万元 such as 616.16",
+        )
+    return numbers
+
+
+def _parse_bools(f: S.Field, col: pd.Series, raw: RawTable, titles: dict[str, str], problems: ProblemList) -> pd.Series:
+    """A yes/no column as flags (blank → the field's default, else False); each bad cell reported."""
+    parsed = col.map(lambda v: parse_bool(v, _BOOL_DEFAULTS.get(f.name)))
+    for idx, (_, reason) in parsed.items():
+        if reason:
+            problems.add(
+                raw.loc(raw.excel_row(idx), titles[f.name]),
+                "应为是/否 / expected yes or no",
+                found=repr(col[idx]),
+                expected="是 or 否",
+            )
+    return parsed.map(lambda p: p[0] if p[0] is not None else False)
+
+
+def _parse_text(f: S.Field, col: pd.Series) -> pd.Series:
+    """A text column cleaned; for a field with a vocabulary, accepted spellings → the canonical value."""
+    text = col.map(clean_text)
+    if f.vocabulary is not None:  # accepted spellings → the canonical value (NFKC: full-width signs)
+        aliases = f.aliases
+        text = text.map(
+            lambda v, a=aliases: a.get(v, a.get(unicodedata.normalize("NFKC", v), v)) if isinstance(v, str) else v
+        )
+    return text
+
+
+def _check_schema(
+    table: S.Table,
+    frame: pd.DataFrame,
+    raw: RawTable,
+    titles: dict[str, str],
+    reported: set[tuple],
+    problems: ProblemList,
+) -> None:
+    """The table's pandera schema over the parsed frame; every failure not already in ``reported`` is reported."""
     import pandera.pandas as pa
 
     try:
@@ -547,4 +768,3 @@ def _normalise(table: S.Table, raw: RawTable, problems: ProblemList) -> pd.DataF
             else:
                 msg, expected = check, None
             problems.add(raw.loc(row, titles.get(column, column)), msg, found=found, expected=expected)
-    return _typed(frame, table)

@@ -1,4 +1,5 @@
 """The validated data of one unit and year, as loaded from either input form."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -10,8 +11,14 @@ import pandas as pd
 from evaltools.data.schema import PROFILE_FIELDS, TABLES
 from evaltools.errors import Problem
 
-_PY_TYPE = {"text": "str | None", "int": "int | None", "money": "float | None",
-            "number": "float | None", "bool": "bool | None", "list": "tuple[str, ...]"}
+_PY_TYPE = {
+    "text": "str | None",
+    "int": "int | None",
+    "money": "float | None",
+    "number": "float | None",
+    "bool": "bool | None",
+    "list": "tuple[str, ...]",
+}
 
 #: The unit profile (部门概况 and the report's text material), a frozen dataclass built from
 #: :data:`evaltools.data.schema.PROFILE_FIELDS` so that the fields are declared only once.
@@ -24,7 +31,7 @@ Profile.__module__ = __name__
 Profile.__doc__ = "Unit profile: name, year, staffing, assets, functions, goals and other text of the report."
 
 
-def profile_to_dict(profile) -> dict:
+def profile_to_dict(profile: object) -> dict:
     """Plain dict of a profile, lists as lists (for YAML and JSON)."""
     out = {}
     for f in fields(profile):
@@ -71,9 +78,14 @@ class YearData:
         """Equal when the profiles and every table are equal (values and dtypes)."""
         if not isinstance(other, YearData):
             return NotImplemented
-        return self.profile == other.profile and set(self.tables) == set(other.tables) and all(
-            self.tables[k].reset_index(drop=True).equals(other.tables[k].reset_index(drop=True))
-            for k in self.tables)
+        return (
+            self.profile == other.profile
+            and set(self.tables) == set(other.tables)
+            and all(
+                self.tables[k].reset_index(drop=True).equals(other.tables[k].reset_index(drop=True))
+                for k in self.tables
+            )
+        )
 
     def __repr__(self) -> str:
         sizes = ", ".join(f"{k}={len(v)}" for k, v in self.tables.items())
@@ -81,7 +93,12 @@ class YearData:
 
     def _repr_html_(self) -> str:
         from html import escape
-        rows = "".join(f"<tr><td>{escape(TABLES[k].sheet)}</td><td>{escape(k)}</td><td>{len(v)}</td></tr>"
-                       for k, v in self.tables.items())
-        return (f"<p><b>{escape(self.unit)}</b> {self.year} — {escape(self.source)}</p>"
-                f"<table><tr><th>表</th><th>table</th><th>rows</th></tr>{rows}</table>")
+
+        rows = "".join(
+            f"<tr><td>{escape(TABLES[k].sheet)}</td><td>{escape(k)}</td><td>{len(v)}</td></tr>"
+            for k, v in self.tables.items()
+        )
+        return (
+            f"<p><b>{escape(self.unit)}</b> {self.year} — {escape(self.source)}</p>"
+            f"<table><tr><th>表</th><th>table</th><th>rows</th></tr>{rows}</table>"
+        )

@@ -7,6 +7,7 @@ spellings, and its checks (pandera schemas are built from these declarations). E
 used in either input form. Cross-table rules (references, weights that add up) live in
 :mod:`evaltools.data.validate`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -48,8 +49,8 @@ class Field:  # noqa: PLR0902 - a column has that many declared facets
     name: str
     title: str
     kind: str = "text"
-    required: bool = True          # the column must be present
-    nullable: bool = True          # cells may be empty
+    required: bool = True  # the column must be present
+    nullable: bool = True  # cells may be empty
     help: str = ""
     example: str = ""
     choices: tuple[str, ...] = ()
@@ -111,158 +112,283 @@ class Table:
 
 T, N, M, R, B = "text", "number", "money", "rate", "bool"
 
-BUDGET_LINES = Table("budget_lines", "收支预决算", (
-    Field("line", "支出项目", nullable=False,
-          help='支出项目名称，不得重复', example='人员经费'),
-    Field("category", "支出类别", required=False,
-          help='支出类别：基本支出或项目支出', example='基本支出'),
-    Field("budget", "预算数(万元)", M, nullable=False,
-          help='全年预算数', example='616.16'),
-    Field("spent", "支出数(万元)", M, nullable=False,
-          help='全年实际支出数', example='815.36'),
-    Field("prior_year_payables", "上年应付未付(万元)", M, required=False,
-          help='本年支出中用于支付上年应付未付款项的金额，没有则留空', example='195.88'),
-    Field("stated_rate", "报告所述完成率", R, required=False,
-          help='自评报告所写的完成率，用于核对；可写百分数', example='94.26%'),
-    Field("note", "说明", required=False,
-          help='出处或备注', example='一(二)'),
-), key=("line",),
-    help='部门收支预决算：每个支出项目（人员经费、日常公用支出、项目支出等）一行，至少一行。')
+BUDGET_LINES = Table(
+    "budget_lines",
+    "收支预决算",
+    (
+        Field("line", "支出项目", nullable=False, help="支出项目名称，不得重复", example="人员经费"),
+        Field("category", "支出类别", required=False, help="支出类别：基本支出或项目支出", example="基本支出"),
+        Field("budget", "预算数(万元)", M, nullable=False, help="全年预算数", example="616.16"),
+        Field("spent", "支出数(万元)", M, nullable=False, help="全年实际支出数", example="815.36"),
+        Field(
+            "prior_year_payables",
+            "上年应付未付(万元)",
+            M,
+            required=False,
+            help="本年支出中用于支付上年应付未付款项的金额，没有则留空",
+            example="195.88",
+        ),
+        Field(
+            "stated_rate",
+            "报告所述完成率",
+            R,
+            required=False,
+            help="自评报告所写的完成率，用于核对；可写百分数",
+            example="94.26%",
+        ),
+        Field("note", "说明", required=False, help="出处或备注", example="一(二)"),
+    ),
+    key=("line",),
+    help="部门收支预决算：每个支出项目（人员经费、日常公用支出、项目支出等）一行，至少一行。",
+)
 
-INCOME_SOURCES = Table("income_sources", "收入来源", (
-    Field("source", "收入来源", nullable=False,
-          help='收入来源名称，不得重复', example='财政拨款收入'),
-    Field("amount", "金额(万元)", M, nullable=False,
-          help='该来源的收入金额', example='646.15'),
-    Field("note", "说明", required=False,
-          help='出处或备注', example='一(二)'),
-), key=("source",), required=False, min_rows=0,
-    help='收入来源：每个来源一行（可选）。')
+INCOME_SOURCES = Table(
+    "income_sources",
+    "收入来源",
+    (
+        Field("source", "收入来源", nullable=False, help="收入来源名称，不得重复", example="财政拨款收入"),
+        Field("amount", "金额(万元)", M, nullable=False, help="该来源的收入金额", example="646.15"),
+        Field("note", "说明", required=False, help="出处或备注", example="一(二)"),
+    ),
+    key=("source",),
+    required=False,
+    min_rows=0,
+    help="收入来源：每个来源一行（可选）。",
+)
 
-PROJECTS = Table("projects", "项目", (
-    Field("project", "项目名称", nullable=False,
-          help='项目名称，不得重复；绩效指标表按此名称对应项目', example='档案保管和整理'),
-    Field("department", "主管部门", required=False,
-          help='项目主管部门', example='区人力资源和社会保障局'),
-    Field("implementer", "实施单位", required=False,
-          help='项目实施单位', example='某某区文化馆'),
-    Field("budget_initial", "年初预算数(万元)", M, required=False,
-          help='年初预算数', example='3'),
-    Field("budget", "全年预算数(万元)", M, nullable=False,
-          help='调整后的全年预算数，用于计算预算执行率', example='3'),
-    Field("spent", "全年执行数(万元)", M, nullable=False,
-          help='全年实际执行数', example='2.9'),
-    Field("fiscal_current", "其中：本年财政拨款(万元)", M, required=False,
-          help='全年预算数中本年财政拨款的部分', example='3'),
-    Field("carryover", "上年结转资金(万元)", M, required=False,
-          help='全年预算数中上年结转资金的部分', example='0'),
-    Field("other_funds", "其他资金(万元)", M, required=False,
-          help='全年预算数中其他资金的部分', example='0'),
-    Field("execution_weight", "预算执行率分值", N, required=False,
-          help='预算执行率指标的分值；留空按 10 分（财预〔2020〕10号）', example='10'),
-    Field("stated_rate", "报告所述资金使用率", R, required=False,
-          help='自评报告所写的资金使用率，用于核对；可写百分数', example='97%'),
-    Field("published_score", "公布得分", N, required=False,
-          help='自评报告公布的项目得分', example='87'),
-    Field("published_grade", "公布等级", required=False,
-          help='自评报告公布的项目等级', example='良好'),
-    Field("goal", "年度总体目标", required=False,
-          help='项目年度总体目标', example='保障约2万余份流动档案的安全……'),
-    Field("result", "实际完成情况", required=False,
-          help='项目实际完成情况', example='存放人事档案 24303 份……'),
-    Field("note", "说明", required=False,
-          help='出处或备注', example='一(二)'),
-), key=("project",), min_rows=0,
-    help='项目支出：每个项目一行，项目名称不得重复。')
+PROJECTS = Table(
+    "projects",
+    "项目",
+    (
+        Field(
+            "project",
+            "项目名称",
+            nullable=False,
+            help="项目名称，不得重复；绩效指标表按此名称对应项目",
+            example="档案保管和整理",
+        ),
+        Field("department", "主管部门", required=False, help="项目主管部门", example="区人力资源和社会保障局"),
+        Field("implementer", "实施单位", required=False, help="项目实施单位", example="某某区文化馆"),
+        Field("budget_initial", "年初预算数(万元)", M, required=False, help="年初预算数", example="3"),
+        Field(
+            "budget", "全年预算数(万元)", M, nullable=False, help="调整后的全年预算数，用于计算预算执行率", example="3"
+        ),
+        Field("spent", "全年执行数(万元)", M, nullable=False, help="全年实际执行数", example="2.9"),
+        Field(
+            "fiscal_current",
+            "其中：本年财政拨款(万元)",
+            M,
+            required=False,
+            help="全年预算数中本年财政拨款的部分",
+            example="3",
+        ),
+        Field("carryover", "上年结转资金(万元)", M, required=False, help="全年预算数中上年结转资金的部分", example="0"),
+        Field("other_funds", "其他资金(万元)", M, required=False, help="全年预算数中其他资金的部分", example="0"),
+        Field(
+            "execution_weight",
+            "预算执行率分值",
+            N,
+            required=False,
+            help="预算执行率指标的分值；留空按 10 分（财预〔2020〕10号）",
+            example="10",
+        ),
+        Field(
+            "stated_rate",
+            "报告所述资金使用率",
+            R,
+            required=False,
+            help="自评报告所写的资金使用率，用于核对；可写百分数",
+            example="97%",
+        ),
+        Field("published_score", "公布得分", N, required=False, help="自评报告公布的项目得分", example="87"),
+        Field("published_grade", "公布等级", required=False, help="自评报告公布的项目等级", example="良好"),
+        Field("goal", "年度总体目标", required=False, help="项目年度总体目标", example="保障约2万余份流动档案的安全……"),
+        Field("result", "实际完成情况", required=False, help="项目实际完成情况", example="存放人事档案 24303 份……"),
+        Field("note", "说明", required=False, help="出处或备注", example="一(二)"),
+    ),
+    key=("project",),
+    min_rows=0,
+    help="项目支出：每个项目一行，项目名称不得重复。",
+)
 
-INDICATORS = Table("indicators", "绩效指标", (
-    Field("project", "项目名称", nullable=False,
-          help='所属项目，须与「项目」表中的项目名称一致', example='档案保管和整理'),
-    Field("level1", "一级指标", nullable=False, choices=LEVEL1,
-          help='一级指标，从下拉列表选择', example='产出指标'),
-    Field("level2", "二级指标", nullable=False,
-          help='二级指标，如数量指标、质量指标、时效指标、社会效益指标、服务对象满意度指标', example='数量指标'),
-    Field("level3", "三级指标", nullable=False,
-          help='三级指标名称，同一项目内不得重复', example='办理退休人数'),
-    Field("unit", "度量单位", required=False,
-          help='度量单位', example='人'),
-    Field("direction", "指标性质", nullable=False, choices=tuple(labels.DIRECTION.values()), vocabulary=DIRECTIONS,
-          help='指标性质：≥ > ≤ < = 区间 定性（也接受 正向、反向）', example='≥'),
-    Field("target", "年度指标值", N,
-          help='年度指标值（数字，可写百分数）；区间指标填下限，定性指标留空', example='500'),
-    Field("target_high", "指标值上限", N, required=False,
-          help='区间指标的上限，其他指标留空', example='6'),
-    Field("target_text", "指标值原文", required=False,
-          help='指标值在报告中的原文', example='约500份'),
-    Field("actual", "实际完成值", N,
-          help='实际完成值（数字，可写百分数）；定性指标留空', example='712'),
-    Field("actual_text", "实际值原文", required=False,
-          help='实际值在报告中的原文', example='办理人员退休 712 人'),
-    Field("weight", "分值", N, nullable=False, minimum=0,
-          help='指标分值；一个项目的指标分值加预算执行率分值合计 100', example='10'),
-    Field("panel_score", "评价得分", N, required=False,
-          help='评价组给出的得分，不超过分值；留空则按评分规则计算', example='9'),
-    Field("qualitative_grade", "定性等级", required=False, choices=tuple(QUALITATIVE_GRADES),
-          vocabulary=QUALITATIVE_GRADES, help='定性指标的完成等级，从下拉列表选择', example='达成'),
-    Field("rule", "评分规则", required=False,
-          help='本指标使用的评分规则名称（见规则文件 rules）；留空按指标性质的默认规则', example='lower_better_ratio'),
-    Field("applicable", "是否适用", B, required=False,
-          help='本指标是否适用：是 / 否；留空为是，不适用的指标不计分', example='是'),
-    Field("parent", "所属合计指标", required=False,
-          help='若本指标是某合计指标的分项，填该合计指标的三级指标名称；分项不单独计分', example='完成创业服务人数'),
-    Field("deviation", "偏差原因分析及改进措施", required=False,
-          help='偏差原因分析及改进措施', example='疫情影响，改为线上招聘会'),
-    Field("source", "数据来源及说明", required=False,
-          help='数据来源及说明', example='目标：一(三)1；实际：三(一)1'),
-), key=("project", "level3"), min_rows=0,
-    help='绩效指标：每个项目的每个三级指标一行；同一项目内三级指标不得重复，各指标分值加预算执行率分值合计应为 100。')
+INDICATORS = Table(
+    "indicators",
+    "绩效指标",
+    (
+        Field(
+            "project",
+            "项目名称",
+            nullable=False,
+            help="所属项目，须与「项目」表中的项目名称一致",
+            example="档案保管和整理",
+        ),
+        Field(
+            "level1", "一级指标", nullable=False, choices=LEVEL1, help="一级指标，从下拉列表选择", example="产出指标"
+        ),
+        Field(
+            "level2",
+            "二级指标",
+            nullable=False,
+            help="二级指标，如数量指标、质量指标、时效指标、社会效益指标、服务对象满意度指标",
+            example="数量指标",
+        ),
+        Field("level3", "三级指标", nullable=False, help="三级指标名称，同一项目内不得重复", example="办理退休人数"),
+        Field("unit", "度量单位", required=False, help="度量单位", example="人"),
+        Field(
+            "direction",
+            "指标性质",
+            nullable=False,
+            choices=tuple(labels.DIRECTION.values()),
+            vocabulary=DIRECTIONS,
+            help="指标性质：≥ > ≤ < = 区间 定性（也接受 正向、反向）",
+            example="≥",
+        ),
+        Field(
+            "target",
+            "年度指标值",
+            N,
+            help="年度指标值（数字，可写百分数）；区间指标填下限，定性指标留空",
+            example="500",
+        ),
+        Field("target_high", "指标值上限", N, required=False, help="区间指标的上限，其他指标留空", example="6"),
+        Field("target_text", "指标值原文", required=False, help="指标值在报告中的原文", example="约500份"),
+        Field("actual", "实际完成值", N, help="实际完成值（数字，可写百分数）；定性指标留空", example="712"),
+        Field("actual_text", "实际值原文", required=False, help="实际值在报告中的原文", example="办理人员退休 712 人"),
+        Field(
+            "weight",
+            "分值",
+            N,
+            nullable=False,
+            minimum=0,
+            help="指标分值；一个项目的指标分值加预算执行率分值合计 100",
+            example="10",
+        ),
+        Field(
+            "panel_score",
+            "评价得分",
+            N,
+            required=False,
+            help="评价组给出的得分，不超过分值；留空则按评分规则计算",
+            example="9",
+        ),
+        Field(
+            "qualitative_grade",
+            "定性等级",
+            required=False,
+            choices=tuple(QUALITATIVE_GRADES),
+            vocabulary=QUALITATIVE_GRADES,
+            help="定性指标的完成等级，从下拉列表选择",
+            example="达成",
+        ),
+        Field(
+            "rule",
+            "评分规则",
+            required=False,
+            help="本指标使用的评分规则名称（见规则文件 rules）；留空按指标性质的默认规则",
+            example="lower_better_ratio",
+        ),
+        Field(
+            "applicable",
+            "是否适用",
+            B,
+            required=False,
+            help="本指标是否适用：是 / 否；留空为是，不适用的指标不计分",
+            example="是",
+        ),
+        Field(
+            "parent",
+            "所属合计指标",
+            required=False,
+            help="若本指标是某合计指标的分项，填该合计指标的三级指标名称；分项不单独计分",
+            example="完成创业服务人数",
+        ),
+        Field(
+            "deviation",
+            "偏差原因分析及改进措施",
+            required=False,
+            help="偏差原因分析及改进措施",
+            example="疫情影响，改为线上招聘会",
+        ),
+        Field(
+            "source", "数据来源及说明", required=False, help="数据来源及说明", example="目标：一(三)1；实际：三(一)1"
+        ),
+    ),
+    key=("project", "level3"),
+    min_rows=0,
+    help="绩效指标：每个项目的每个三级指标一行；同一项目内三级指标不得重复，各指标分值加预算执行率分值合计应为 100。",
+)
 
-TEAM = Table("team", "评价工作组", (
-    Field("name", "姓名", nullable=False,
-          help='姓名，不得重复', example='张三'),
-    Field("unit", "单位及科室", required=False,
-          help='所在单位及科室', example='某某区文化馆 财务科'),
-    Field("post", "职务", required=False,
-          help='职务', example='科长'),
-    Field("role", "评价小组", required=False,
-          help='在评价小组中的角色：组长、副组长、成员', example='成员'),
-    Field("note", "备注", required=False,
-          help='备注', example=''),
-), key=("name",), required=False, min_rows=0,
-    help='评价工作组成员：每人一行（可选）。')
+TEAM = Table(
+    "team",
+    "评价工作组",
+    (
+        Field("name", "姓名", nullable=False, help="姓名，不得重复", example="张三"),
+        Field("unit", "单位及科室", required=False, help="所在单位及科室", example="某某区文化馆 财务科"),
+        Field("post", "职务", required=False, help="职务", example="科长"),
+        Field("role", "评价小组", required=False, help="在评价小组中的角色：组长、副组长、成员", example="成员"),
+        Field("note", "备注", required=False, help="备注", example=""),
+    ),
+    key=("name",),
+    required=False,
+    min_rows=0,
+    help="评价工作组成员：每人一行（可选）。",
+)
 
-STATEMENTS = Table("statements", "报告陈述", (
-    Field("subject", "对象", nullable=False,
-          help='陈述的对象：「部门」或项目名称', example='部门'),
-    Field("metric", "陈述类型", nullable=False,
-          help='陈述类型：project_count（项目个数）、fund_usage_rate（资金使用率）、total_score（总得分）、evaluated_year（所评年度）', example='total_score'),
-    Field("stated", "所述数值", N, nullable=False,
-          help='报告中写明的数值（可写百分数）', example='87'),
-    Field("quote", "原文", required=False,
-          help='报告原文', example='本单位绩效评价整体得分 87 分'),
-    Field("location", "位置", required=False,
-          help='原文在报告中的位置', example='四'),
-), required=False, min_rows=0,
-    help='自评报告中写明的数值（用于与计算结果核对），每条一行（可选）。')
+STATEMENTS = Table(
+    "statements",
+    "报告陈述",
+    (
+        Field("subject", "对象", nullable=False, help="陈述的对象：「部门」或项目名称", example="部门"),
+        Field(
+            "metric",
+            "陈述类型",
+            nullable=False,
+            help="陈述类型：project_count（项目个数）、fund_usage_rate（资金使用率）、total_score（总得分）、evaluated_year（所评年度）",
+            example="total_score",
+        ),
+        Field("stated", "所述数值", N, nullable=False, help="报告中写明的数值（可写百分数）", example="87"),
+        Field("quote", "原文", required=False, help="报告原文", example="本单位绩效评价整体得分 87 分"),
+        Field("location", "位置", required=False, help="原文在报告中的位置", example="四"),
+    ),
+    required=False,
+    min_rows=0,
+    help="自评报告中写明的数值（用于与计算结果核对），每条一行（可选）。",
+)
 
-GRADE_BANDS = Table("grade_bands", "等级表", (
-    Field("grade", "等级", nullable=False,
-          help='等级名称，不得重复', example='良好'),
-    Field("lower", "下限", N,
-          help='得分下限；最低等级留空', example='75'),
-    Field("lower_inclusive", "含下限", B, required=False,
-          help='下限是否包含在本等级内：是 / 否；留空为是', example='是'),
-    Field("upper", "上限", N,
-          help='得分上限；最高等级留空', example='90'),
-    Field("upper_inclusive", "含上限", B, required=False,
-          help='上限是否包含在本等级内：是 / 否；留空为否', example='否'),
-    Field("note", "说明", required=False,
-          help='说明', example='75 ≤ 得分 < 90 分为良好'),
-), key=("grade",), required=False, min_rows=0,
-    help='评价等级划分：每个等级一行（可选，不填则按规则文件的默认等级）。')
+GRADE_BANDS = Table(
+    "grade_bands",
+    "等级表",
+    (
+        Field("grade", "等级", nullable=False, help="等级名称，不得重复", example="良好"),
+        Field("lower", "下限", N, help="得分下限；最低等级留空", example="75"),
+        Field(
+            "lower_inclusive",
+            "含下限",
+            B,
+            required=False,
+            help="下限是否包含在本等级内：是 / 否；留空为是",
+            example="是",
+        ),
+        Field("upper", "上限", N, help="得分上限；最高等级留空", example="90"),
+        Field(
+            "upper_inclusive",
+            "含上限",
+            B,
+            required=False,
+            help="上限是否包含在本等级内：是 / 否；留空为否",
+            example="否",
+        ),
+        Field("note", "说明", required=False, help="说明", example="75 ≤ 得分 < 90 分为良好"),
+    ),
+    key=("grade",),
+    required=False,
+    min_rows=0,
+    help="评价等级划分：每个等级一行（可选，不填则按规则文件的默认等级）。",
+)
 
-TABLES: dict[str, Table] = {t.name: t for t in (
-    BUDGET_LINES, INCOME_SOURCES, PROJECTS, INDICATORS, TEAM, STATEMENTS, GRADE_BANDS)}
+TABLES: dict[str, Table] = {
+    t.name: t for t in (BUDGET_LINES, INCOME_SOURCES, PROJECTS, INDICATORS, TEAM, STATEMENTS, GRADE_BANDS)
+}
 
 
 @dataclass(frozen=True)
@@ -271,57 +397,55 @@ class ProfileField:
 
     name: str
     title: str
-    kind: str = "text"       # text, int, money, number, bool, list
+    kind: str = "text"  # text, int, money, number, bool, list
     required: bool = False
     help: str = ""
     example: str = ""
 
 
 PROFILE_FIELDS: tuple[ProfileField, ...] = (
-    ProfileField("unit", "单位名称", required=True,
-                 help='被评价单位的全称', example='某某区文化馆'),
-    ProfileField("year", "年度", "int", required=True,
-                 help='评价年度，四位数字', example='2022'),
-    ProfileField("unit_type", "单位性质",
-                 help='单位性质', example='独立核算全额拨款事业单位'),
-    ProfileField("accounting_system", "会计制度",
-                 help='执行的会计制度', example='政府会计制度'),
-    ProfileField("staff_authorized", "编制人数", "int",
-                 help='编制人数（整数）', example='30'),
-    ProfileField("staff_actual", "年底在编人数", "int",
-                 help='年底在编人数（整数）', example='24'),
-    ProfileField("staff_other", "其他工作人员", "int",
-                 help='其他工作人员人数（整数）', example='20'),
-    ProfileField("assets_net", "年度资产净值(万元)", "money",
-                 help='年度资产净值，单位万元', example='80.35'),
-    ProfileField("assets_carryover", "其中：结转下年(万元)", "money",
-                 help='资产净值中结转下年的部分，单位万元', example='8.11'),
-    ProfileField("assets_fixed", "其中：固定资产(万元)", "money",
-                 help='资产净值中的固定资产，单位万元', example='72.24'),
-    ProfileField("published_total", "公布总得分", "number",
-                 help='自评报告公布的总得分', example='87'),
-    ProfileField("published_grade", "公布评价等级",
-                 help='自评报告公布的评价等级', example='良好'),
-    ProfileField("basis", "评价依据",
-                 help='评价依据的文件', example='《关于全面落实预算绩效管理的实施意见》'),
-    ProfileField("source", "数据来源",
-                 help='数据来源（如自评报告原文）', example='2022 年度整体支出绩效自评报告'),
-    ProfileField("synthetic", "合成数据", "bool",
-                 help='是否为合成（演示）数据：是 / 否，真实数据留空或填否', example='否'),
-    ProfileField("functions", "部门职能", "list",
-                 help='部门职能，每条一行', example='负责创业担保贴息工作及监管'),
-    ProfileField("goals", "总体绩效目标", "list",
-                 help='年度总体绩效目标，每条一行', example='全年提供约1000个工作岗位'),
-    ProfileField("organisation", "自评组织工作", "list",
-                 help='自评组织工作情况，每段一行', example='评价资料收集：资料主要来源于……'),
-    ProfileField("methods", "自评方法", "list",
-                 help='自评采用的方法，每种一行', example='对比法：年初设定目标对比实际完成情况'),
-    ProfileField("achievements", "总体目标完成情况", "list",
-                 help='总体目标完成情况，每段一行', example='举办线上招聘会 64 场……'),
-    ProfileField("problems", "存在的问题", "list",
-                 help='存在的问题，每条一行', example='评价指标过于简单，对比数据不足'),
-    ProfileField("measures", "改进措施", "list",
-                 help='改进措施，每条一行', example='建立和完善科室制度，规范工作流程'),
+    ProfileField("unit", "单位名称", required=True, help="被评价单位的全称", example="某某区文化馆"),
+    ProfileField("year", "年度", "int", required=True, help="评价年度，四位数字", example="2022"),
+    ProfileField("unit_type", "单位性质", help="单位性质", example="独立核算全额拨款事业单位"),
+    ProfileField("accounting_system", "会计制度", help="执行的会计制度", example="政府会计制度"),
+    ProfileField("staff_authorized", "编制人数", "int", help="编制人数（整数）", example="30"),
+    ProfileField("staff_actual", "年底在编人数", "int", help="年底在编人数（整数）", example="24"),
+    ProfileField("staff_other", "其他工作人员", "int", help="其他工作人员人数（整数）", example="20"),
+    ProfileField("assets_net", "年度资产净值(万元)", "money", help="年度资产净值，单位万元", example="80.35"),
+    ProfileField(
+        "assets_carryover", "其中：结转下年(万元)", "money", help="资产净值中结转下年的部分，单位万元", example="8.11"
+    ),
+    ProfileField(
+        "assets_fixed", "其中：固定资产(万元)", "money", help="资产净值中的固定资产，单位万元", example="72.24"
+    ),
+    ProfileField("published_total", "公布总得分", "number", help="自评报告公布的总得分", example="87"),
+    ProfileField("published_grade", "公布评价等级", help="自评报告公布的评价等级", example="良好"),
+    ProfileField("basis", "评价依据", help="评价依据的文件", example="《关于全面落实预算绩效管理的实施意见》"),
+    ProfileField("source", "数据来源", help="数据来源（如自评报告原文）", example="2022 年度整体支出绩效自评报告"),
+    ProfileField(
+        "synthetic", "合成数据", "bool", help="是否为合成（演示）数据：是 / 否，真实数据留空或填否", example="否"
+    ),
+    ProfileField("functions", "部门职能", "list", help="部门职能，每条一行", example="负责创业担保贴息工作及监管"),
+    ProfileField(
+        "goals", "总体绩效目标", "list", help="年度总体绩效目标，每条一行", example="全年提供约1000个工作岗位"
+    ),
+    ProfileField(
+        "organisation",
+        "自评组织工作",
+        "list",
+        help="自评组织工作情况，每段一行",
+        example="评价资料收集：资料主要来源于……",
+    ),
+    ProfileField(
+        "methods", "自评方法", "list", help="自评采用的方法，每种一行", example="对比法：年初设定目标对比实际完成情况"
+    ),
+    ProfileField(
+        "achievements", "总体目标完成情况", "list", help="总体目标完成情况，每段一行", example="举办线上招聘会 64 场……"
+    ),
+    ProfileField(
+        "problems", "存在的问题", "list", help="存在的问题，每条一行", example="评价指标过于简单，对比数据不足"
+    ),
+    ProfileField("measures", "改进措施", "list", help="改进措施，每条一行", example="建立和完善科室制度，规范工作流程"),
 )
 PROFILE_BY_NAME = {f.name: f for f in PROFILE_FIELDS}
 PROFILE_ALIASES = {**{f.name: f.name for f in PROFILE_FIELDS}, **{f.title: f.name for f in PROFILE_FIELDS}}
@@ -329,8 +453,10 @@ PROFILE_SHEET = "单位概况"
 TEXT_SHEET = "文字材料"
 #: What the two profile sheets are for (the template's 「说明」 sheet).
 PROFILE_SHEET_HELP = "单位基本情况：每行一个字段，A 列为字段名（不要修改），B 列填写数值。单位名称和年度必填。"
-TEXT_SHEET_HELP = ("报告的文字材料：每行一条，类别从下拉列表选择（部门职能、总体绩效目标等），内容填写一段文字；"
-                   "同一类别可有多行，按顺序使用。")
+TEXT_SHEET_HELP = (
+    "报告的文字材料：每行一条，类别从下拉列表选择（部门职能、总体绩效目标等），内容填写一段文字；"
+    "同一类别可有多行，按顺序使用。"
+)
 
 
 def pandera_schema(table: Table) -> pa.DataFrameSchema:
@@ -346,11 +472,13 @@ def pandera_schema(table: Table) -> pa.DataFrameSchema:
         if f.kind == "rate":
             checks.append(pa.Check.ge(0, error="比率不能为负 / rate must be ≥ 0"))
         if f.minimum is not None:
-            checks.append(pa.Check.ge(f.minimum, error=f"{f.title}不能小于 {f.minimum:g} / {f.name} must be ≥ {f.minimum:g}"))
+            checks.append(
+                pa.Check.ge(f.minimum, error=f"{f.title}不能小于 {f.minimum:g} / {f.name} must be ≥ {f.minimum:g}")
+            )
         if f.vocabulary is not None:
-            checks.append(pa.Check.isin(list(f.vocabulary),
-                                        error=f"{f.title} must be one of {' / '.join(f.choices)}"))
+            checks.append(pa.Check.isin(list(f.vocabulary), error=f"{f.title} must be one of {' / '.join(f.choices)}"))
         dtype = {"text": None, "number": float, "money": float, "rate": float, "bool": None}[f.kind]
-        cols[f.name] = pa.Column(dtype, checks=checks, nullable=f.nullable, required=f.required,
-                                 title=f.title, description=f.help or None)
+        cols[f.name] = pa.Column(
+            dtype, checks=checks, nullable=f.nullable, required=f.required, title=f.title, description=f.help or None
+        )
     return pa.DataFrameSchema(cols, strict=False, name=table.name)

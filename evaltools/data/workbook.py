@@ -14,6 +14,7 @@ stored as a string, never as a formula (no formula injection when the workbook i
 :func:`write_template` writes the same sheets empty, with a 「说明」 sheet describing every
 column and drop-down lists for the columns that take a fixed vocabulary.
 """
+
 from __future__ import annotations
 
 import math
@@ -51,11 +52,18 @@ _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
-_KIND_HELP = {"money": "数字，单位万元", "rate": "数字或百分数", "number": "数字", "bool": "是 / 否",
-              "int": "整数", "list": "文字，可多行"}
+_KIND_HELP = {
+    "money": "数字，单位万元",
+    "rate": "数字或百分数",
+    "number": "数字",
+    "bool": "是 / 否",
+    "int": "整数",
+    "list": "文字，可多行",
+}
 
 
 # ----------------------------------------------------------------------------- public API
+
 
 def write_workbook(data: YearData, path: str | Path) -> Path:
     """Write ``data`` as one ``.xlsx`` workbook that :func:`evaltools.data.load.load_path` reads back equal.
@@ -94,8 +102,7 @@ def write_workbook(data: YearData, path: str | Path) -> Path:
         frame = data.tables.get(name)
         ws = _sheet(wb, table.sheet, [f.title for f in table.fields])
         if frame is not None:
-            columns = [(f, frame[f.name].tolist() if f.name in frame else [None] * len(frame))
-                       for f in table.fields]
+            columns = [(f, frame[f.name].tolist() if f.name in frame else [None] * len(frame)) for f in table.fields]
             for i in range(len(frame)):
                 row = i + 2
                 for j, (f, values) in enumerate(columns, start=1):
@@ -159,6 +166,7 @@ def write_template(year: int, path: str | Path, unit: str | None = None) -> Path
 # xlsx_path, is_missing, set_text, set_number, display_width and save_workbook are shared with
 # :mod:`evaltools.report.form` (the 自评表 writer); the private spellings remain as aliases.
 
+
 def xlsx_path(path: str | Path) -> Path:
     """``path`` as a Path; ValueError unless it ends in ``.xlsx``."""
     path = Path(path)
@@ -187,17 +195,21 @@ def _set(cell: Cell, value, kind: str) -> None:
 def set_text(cell: Cell, text: str) -> None:
     """Store ``text`` as a string cell, never a formula or an error code (``=…``, ``#N/A``)."""
     if len(text) > MAX_CELL_CHARS:
-        raise ValueError(f"{_where(cell)}: 文字超过 Excel 单元格上限 / text longer than "
-                         f"{MAX_CELL_CHARS:,} characters ({len(text):,})")
+        raise ValueError(
+            f"{_where(cell)}: 文字超过 Excel 单元格上限 / text longer than "
+            f"{MAX_CELL_CHARS:,} characters ({len(text):,})"
+        )
     try:
         cell.value = text
     except IllegalCharacterError:
-        raise ValueError(f"{_where(cell)}: 含有 Excel 不允许的控制字符 / text contains a control character "
-                         f"Excel cannot store: {text[:40]!r}") from None
+        raise ValueError(
+            f"{_where(cell)}: 含有 Excel 不允许的控制字符 / text contains a control character "
+            f"Excel cannot store: {text[:40]!r}"
+        ) from None
     cell.data_type = "s"  # openpyxl makes '=…' a formula and '#N/A' an error; force plain text
 
 
-def set_number(cell: Cell, value) -> None:
+def set_number(cell: Cell, value: float) -> None:
     """Store a number so that it reads back bit for bit.
 
     openpyxl serialises numbers with ``'%.16g'``, which drops the 17th significant digit that
@@ -210,7 +222,7 @@ def set_number(cell: Cell, value) -> None:
     if isinstance(number, float) and not math.isfinite(number):
         raise ValueError(f"{_where(cell)}: Excel 不能保存无穷大 / Excel cannot store {number!r}")
     cell.value = number
-    if float("%.16g" % number) != number:
+    if float("%.16g" % number) != number:  # noqa: UP031 - openpyxl's own number format, spelt as it spells it
         cell._value = _ExactNumber(repr(number))  # written verbatim by openpyxl's safe_string
 
 
@@ -219,6 +231,7 @@ class _ExactNumber(str):
 
 
 # ----------------------------------------------------------------------------- sheets
+
 
 def _sheet(wb: Workbook, title: str, headers) -> Worksheet:
     ws = wb.create_sheet(title)
@@ -263,8 +276,14 @@ def _column_letter(ws: Worksheet, title: str) -> str | None:
 
 def _validation(ws: Worksheet, choices: tuple[str, ...], cells: str, title: str, lenient: bool = False) -> None:
     listed = ",".join(choices)
-    dv = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True,
-                        errorStyle="warning" if lenient else "stop", showErrorMessage=True, showInputMessage=True)
+    dv = DataValidation(
+        type="list",
+        formula1=f'"{listed}"',
+        allow_blank=True,
+        errorStyle="warning" if lenient else "stop",
+        showErrorMessage=True,
+        showInputMessage=True,
+    )
     dv.errorTitle = title[:32]
     dv.error = f"请从下拉列表选择：{'、'.join(choices)}"
     dv.promptTitle = title[:32]
@@ -287,8 +306,13 @@ def _help_sheet(wb: Workbook) -> Worksheet:
     """「说明」: one row per sheet (列 = （整表）) and one per column, with an example value."""
     ws = _sheet(wb, HELP_SHEET, HELP_HEADERS)
     rows: list[tuple[str, str, str, str]] = [
-        ("（全部）", "（整表）", "填写后用 evaltools.data.load.load_path(文件) 读取并检查；本「说明」表不会被读取。"
-                                 "金额单位均为万元；比率可写 94.26% 或 0.9426；是/否 列留空按默认值。", ""),
+        (
+            "（全部）",
+            "（整表）",
+            "填写后用 evaltools.data.load.load_path(文件) 读取并检查；本「说明」表不会被读取。"
+            "金额单位均为万元；比率可写 94.26% 或 0.9426；是/否 列留空按默认值。",
+            "",
+        ),
         (S.PROFILE_SHEET, "（整表）", S.PROFILE_SHEET_HELP, ""),
     ]
     for spec in S.PROFILE_FIELDS:
@@ -298,7 +322,7 @@ def _help_sheet(wb: Workbook) -> Worksheet:
     for spec in S.PROFILE_FIELDS:
         if spec.kind == "list":
             rows.append((S.TEXT_SHEET, spec.title, f"类别「{spec.title}」：{spec.help}", spec.example))
-    for name, table in S.TABLES.items():
+    for table in S.TABLES.values():
         rows.append((table.sheet, "（整表）", table.help + ("" if table.required else "本表可省略。"), ""))
         for f in table.fields:
             rows.append((table.sheet, f.title, _describe(f.help, f.kind, not f.nullable, f.required), f.example))

@@ -10,16 +10,20 @@ saves, choosing the dpi). Each function applies the report theme only while it b
 Amounts are in 万元, rates as percentages with two decimals. Text that comes from data (project and
 line names) passes through :func:`plain` so that matplotlib never reads ``$…$`` as mathtext.
 """
+
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -29,6 +33,9 @@ from evaltools import fmt
 from evaltools.errors import ChartDataError
 from evaltools.registry import Registry
 from evaltools.report.fonts import register_cjk_font
+
+if TYPE_CHECKING:
+    from evaltools.scoring.evaluation import Evaluation
 
 #: Width of every figure in inches: fits an A4 page with margins.
 WIDTH = 7.5
@@ -51,7 +58,9 @@ class Chart:
 CHARTS: Registry[Chart] = Registry("chart", "图表", key="chart")
 
 
-def chart(name: str, caption: str, uses: str = "evaluation") -> Callable[[Callable[..., Figure]], Callable[..., Figure]]:
+def chart(
+    name: str, caption: str, uses: str = "evaluation"
+) -> Callable[[Callable[..., Figure]], Callable[..., Figure]]:
     """Register the decorated function as chart ``name`` with its Chinese caption."""
 
     def register(fn: Callable[..., Figure]) -> Callable[..., Figure]:
@@ -70,8 +79,9 @@ def use_theme() -> str:
     Idempotent. ``sns.set_theme`` resets rcParams, so the font is passed to it rather than set before.
     """
     family = register_cjk_font()
-    sns.set_theme(style="whitegrid", font=family,
-                  rc={"axes.unicode_minus": False, "font.sans-serif": [family, "DejaVu Sans"]})
+    sns.set_theme(
+        style="whitegrid", font=family, rc={"axes.unicode_minus": False, "font.sans-serif": [family, "DejaVu Sans"]}
+    )
     return family
 
 
@@ -84,7 +94,7 @@ def _themed() -> Iterator[None]:
         yield
 
 
-def plain(text) -> str:
+def plain(text: object) -> str:
     """Data text drawn literally: ``$`` escaped so that matplotlib does not start mathtext."""
     return str(text).replace("$", r"\$")
 
@@ -112,8 +122,15 @@ def _figure(height: float, **kwargs) -> Figure:
 
 def _label_bars(ax, bars, labels, **kwargs) -> None:
     """Value labels at the bar ends, on a light box so that a reference line behind stays readable."""
-    ax.bar_label(bars, labels=list(labels), padding=3, fontsize=_LABEL_SIZE, zorder=5,
-                 bbox=dict(facecolor="white", edgecolor="none", pad=0.6), **kwargs)
+    ax.bar_label(
+        bars,
+        labels=list(labels),
+        padding=3,
+        fontsize=_LABEL_SIZE,
+        zorder=5,
+        bbox=dict(facecolor="white", edgecolor="none", pad=0.6),
+        **kwargs,
+    )
 
 
 def _reference(ax, x: float) -> None:
@@ -122,15 +139,16 @@ def _reference(ax, x: float) -> None:
 
 
 def _legend(fig, handles) -> None:
-    fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 5),
-               fontsize=_LABEL_SIZE, frameon=False)
+    fig.legend(
+        handles=handles, loc="outside lower center", ncol=min(len(handles), 5), fontsize=_LABEL_SIZE, frameon=False
+    )
 
 
 # --------------------------------------------------------------------------- 1. budget vs spending
 
 
 @chart("budget_vs_spending", "图 1　预算数与支出数（万元）")
-def budget_vs_spending(ev) -> Figure:
+def budget_vs_spending(ev: Evaluation) -> Figure:
     """Grouped horizontal bars of 预算数 and 支出数 (万元) for every budget line (基本支出) and every
     project (项目支出), each group in its own panel with its own scale, values at the bar ends."""
     lines = ev.data.budget_lines
@@ -185,7 +203,7 @@ def _execution_table(ev) -> pd.DataFrame:
 
 
 @chart("execution_rates", "图 2　预算执行率（参考线 100%）")
-def execution_rates(ev) -> Figure:
+def execution_rates(ev: Evaluation) -> Figure:
     """Horizontal bars of the execution rate (预算执行率 of each budget line, also net of 上年应付未付
     where given, and 资金使用率 of each project) in percent, with a reference line at 100%."""
     table = _execution_table(ev)
@@ -207,8 +225,11 @@ def execution_rates(ev) -> Figure:
         ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:g}%"))
         ax.set_xlabel("执行率（支出数 / 预算数）")
         ax.grid(axis="y", visible=False)
-        _legend(fig, [Patch(color=c, label=g) for g, c in colors.items() if g in set(table["group"])]
-                + [Line2D([], [], color="0.2", linewidth=1, linestyle="--", label="100%")])
+        _legend(
+            fig,
+            [Patch(color=c, label=g) for g, c in colors.items() if g in set(table["group"])]
+            + [Line2D([], [], color="0.2", linewidth=1, linestyle="--", label="100%")],
+        )
         fig.suptitle(_title(ev, "预算执行率"), fontsize=12)
     return fig
 
@@ -220,12 +241,12 @@ def _completion_ticks(lo: float, hi: float) -> list[float]:
     ticks = []
     steps = (1, 2, 5) if np.log10(hi / lo) <= 2.2 else (1, 3)
     for e in range(int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi))) + 1):
-        ticks += [m * 10.0 ** e for m in steps]
+        ticks += [m * 10.0**e for m in steps]
     return [t for t in ticks if lo <= t <= hi]
 
 
 @chart("indicator_completion", "图 3　指标完成率（实际/目标，对数坐标）")
-def indicator_completion(ev) -> Figure:
+def indicator_completion(ev: Evaluation) -> Figure:
     """Completion (实际值 / 目标值) of the scored quantitative indicators on a log axis, so that 1,427%
     reads next to 83%; reference line at 100%; bars colored by whether the indicator was met
     (a 反向 indicator below 100% is met)."""
@@ -261,8 +282,11 @@ def indicator_completion(ev) -> Figure:
         ax.invert_yaxis()
         ax.set_xlabel("完成率（实际值 / 目标值，对数刻度）")
         ax.grid(axis="y", visible=False)
-        _legend(fig, [Patch(color=colors[k], label=k) for k in colors if k in set(met)]
-                + [Line2D([], [], color="0.2", linewidth=1, linestyle="--", label="100%（目标值）")])
+        _legend(
+            fig,
+            [Patch(color=colors[k], label=k) for k in colors if k in set(met)]
+            + [Line2D([], [], color="0.2", linewidth=1, linestyle="--", label="100%（目标值）")],
+        )
         fig.suptitle(_title(ev, "定量指标完成率"), fontsize=12)
     return fig
 
@@ -270,59 +294,90 @@ def indicator_completion(ev) -> Figure:
 # --------------------------------------------------------------------------- 4. score composition
 
 
+def _composition_tables(ev: Evaluation) -> SimpleNamespace:
+    """Score and weight per project (rows, in project order) and 一级指标 (columns), totals and full marks."""
+    comp = ev.composition.copy()
+    projects = ev.projects
+    comp["name"] = _names(comp)
+    order = list(dict.fromkeys(_names(projects)))
+    order += [n for n in dict.fromkeys(comp["name"]) if n not in order]
+    levels = LEVELS + [lv for lv in dict.fromkeys(comp["level1"]) if lv not in LEVELS]
+    score = comp.pivot_table(index="name", columns="level1", values="score", aggfunc="sum")
+    weight = comp.pivot_table(index="name", columns="level1", values="weight", aggfunc="sum")
+    levels = [lv for lv in levels if lv in score.columns]
+    score = score.reindex(index=order, columns=levels).fillna(0.0)
+    weight = weight.reindex(index=order, columns=levels).fillna(0.0)
+    info = projects.assign(name=_names(projects)).set_index("name")
+    total = info["computed_score"].reindex(order).fillna(score.sum(axis=1))
+    published = info["published_score"].reindex(order) if "published_score" in info else None
+    return SimpleNamespace(
+        order=order,
+        levels=levels,
+        score=score,
+        weight=weight,
+        total=total,
+        published=published,
+        full=weight.sum(axis=1),
+    )
+
+
+def _composition_bars(ax: Axes, c: SimpleNamespace, y: np.ndarray) -> tuple[np.ndarray, list[Patch]]:
+    """One stacked segment per 一级指标 (labelled when wide enough); returns the bar ends and legend handles."""
+    palette = sns.color_palette()
+    left = np.zeros(len(c.order))
+    handles = []
+    for i, level in enumerate(c.levels):
+        w = c.weight[level]
+        same = w.nunique() == 1 and w.iloc[0] > 0
+        label = f"{level}（{fmt.score(w.iloc[0])} 分）" if same else level
+        values = c.score[level].to_numpy(dtype=float)
+        bars = ax.barh(y, values, 0.5, left=left, color=palette[i % len(palette)], zorder=2)
+        ax.bar_label(
+            bars,
+            labels=[fmt.score(v) if v >= 6 else "" for v in values],
+            label_type="center",
+            color="white",
+            fontsize=7,
+            zorder=3,
+        )
+        handles.append(Patch(color=palette[i % len(palette)], label=label))
+        left += values
+    return left, handles
+
+
 @chart("score_composition", "图 4　项目得分构成（按一级指标）")
-def score_composition(ev) -> Figure:
+def score_composition(ev: Evaluation) -> Figure:
     """Stacked horizontal bars per project of the recomputed score by 一级指标 (预算执行率, 产出指标,
     效益指标, 满意度指标), the project's total at the bar end, and its full marks (Σ weights) as a
     light bar behind; a published score that differs is noted at the right."""
-    comp = ev.composition.copy()
-    projects = ev.projects
     with _themed():
-        if comp.empty or projects.empty:
+        if ev.composition.empty or ev.projects.empty:
             return _note("没有得分数据")
-        comp["name"] = _names(comp)
-        order = list(dict.fromkeys(_names(projects)))
-        order += [n for n in dict.fromkeys(comp["name"]) if n not in order]
-        levels = LEVELS + [lv for lv in dict.fromkeys(comp["level1"]) if lv not in LEVELS]
-        score = comp.pivot_table(index="name", columns="level1", values="score", aggfunc="sum")
-        weight = comp.pivot_table(index="name", columns="level1", values="weight", aggfunc="sum")
-        levels = [lv for lv in levels if lv in score.columns]
-        score = score.reindex(index=order, columns=levels).fillna(0.0)
-        weight = weight.reindex(index=order, columns=levels).fillna(0.0)
-        info = projects.assign(name=_names(projects)).set_index("name")
-        total = info["computed_score"].reindex(order)
-        total = total.fillna(score.sum(axis=1))
-        published = info["published_score"].reindex(order) if "published_score" in info else None
-        full = weight.sum(axis=1)
-
-        fig = _figure(1.3 + 0.5 * len(order))
+        c = _composition_tables(ev)
+        fig = _figure(1.3 + 0.5 * len(c.order))
         ax = fig.subplots()
-        y = np.arange(len(order))
-        palette = sns.color_palette()
-        ax.barh(y, full.to_numpy(), 0.78, color="0.9", edgecolor="0.8", linewidth=0.6, zorder=1)
-        left = np.zeros(len(order))
-        handles = []
-        for i, level in enumerate(levels):
-            w = weight[level]
-            same = w.nunique() == 1 and w.iloc[0] > 0
-            label = f"{level}（{fmt.score(w.iloc[0])} 分）" if same else level
-            values = score[level].to_numpy(dtype=float)
-            bars = ax.barh(y, values, 0.5, left=left, color=palette[i % len(palette)], zorder=2)
-            ax.bar_label(bars, labels=[fmt.score(v) if v >= 6 else "" for v in values], label_type="center",
-                         color="white", fontsize=7, zorder=3)
-            handles.append(Patch(color=palette[i % len(palette)], label=label))
-            left += values
-        for yi, end, t in zip(y, left, total):
+        y = np.arange(len(c.order))
+        ax.barh(y, c.full.to_numpy(), 0.78, color="0.9", edgecolor="0.8", linewidth=0.6, zorder=1)
+        left, handles = _composition_bars(ax, c, y)
+        for yi, end, t in zip(y, left, c.total):
             ax.text(end + 1, yi, fmt.score(t), va="center", ha="left", fontsize=9, zorder=4)
-        right = float(max(full.max(), left.max(), 1.0))
-        if published is not None:
-            for yi, p, t in zip(y, published, total):
+        right = float(max(c.full.max(), left.max(), 1.0))
+        if c.published is not None:
+            for yi, p, t in zip(y, c.published, c.total):
                 if pd.notna(p) and round(float(p), 2) != round(float(t), 2):
-                    ax.text(right * 1.02, yi, f"公布 {fmt.score(p)}", va="center", ha="left",
-                            fontsize=_LABEL_SIZE, color="0.35", zorder=4)
+                    ax.text(
+                        right * 1.02,
+                        yi,
+                        f"公布 {fmt.score(p)}",
+                        va="center",
+                        ha="left",
+                        fontsize=_LABEL_SIZE,
+                        color="0.35",
+                        zorder=4,
+                    )
         handles.append(Patch(facecolor="0.9", edgecolor="0.8", label="满分（权重）"))
         ax.set_xlim(0, right * 1.16)
-        ax.set_yticks(y, [plain(_short(n, 16)) for n in order])
+        ax.set_yticks(y, [plain(_short(n, 16)) for n in c.order])
         ax.invert_yaxis()
         ax.set_xlabel("得分（重算）")
         ax.grid(axis="y", visible=False)
@@ -361,18 +416,27 @@ def trends(history: pd.DataFrame) -> Figure:
             return _note("仅有一年数据，无法显示趋势")
         fig = _figure(2.6)
         axes = fig.subplots(1, 3)
-        panels = [("spent", "支出（万元）", 1.0, fmt.wan),
-                  ("execution_rate", "预算执行率（%）", 100.0, lambda v: fmt.pct(v / 100)),
-                  ("score", "总分", 1.0, fmt.score)]
+        panels = [
+            ("spent", "支出（万元）", 1.0, fmt.wan),
+            ("execution_rate", "预算执行率（%）", 100.0, lambda v: fmt.pct(v / 100)),
+            ("score", "总分", 1.0, fmt.score),
+        ]
         years = h["year"].to_numpy()
         for i, (ax, (col, title, scale, label)) in enumerate(zip(axes, panels)):
             values = pd.to_numeric(h[col], errors="coerce").to_numpy(dtype=float) * scale
             sns.lineplot(x=years, y=values, marker="o", ax=ax, color=sns.color_palette()[i])
             for x, v in zip(years, values):
                 if np.isfinite(v):
-                    ax.annotate(label(v), (x, v), textcoords="offset points", xytext=(0, 7), ha="center",
-                                fontsize=7, zorder=5,
-                                bbox=dict(facecolor="white", edgecolor="none", alpha=0.85, pad=0.4))
+                    ax.annotate(
+                        label(v),
+                        (x, v),
+                        textcoords="offset points",
+                        xytext=(0, 7),
+                        ha="center",
+                        fontsize=7,
+                        zorder=5,
+                        bbox=dict(facecolor="white", edgecolor="none", alpha=0.85, pad=0.4),
+                    )
             ax.set_title(title, fontsize=10)
             ax.set_xticks(years, [str(x) for x in years])
             ax.set_xlim(years.min() - 0.5, years.max() + 0.5)
@@ -383,5 +447,17 @@ def trends(history: pd.DataFrame) -> Figure:
     return fig
 
 
-__all__ = ["use_theme", "plain", "budget_vs_spending", "execution_rates", "indicator_completion",
-           "score_composition", "trends", "CHARTS", "Chart", "ChartDataError", "WIDTH", "LEVELS"]
+__all__ = [
+    "use_theme",
+    "plain",
+    "budget_vs_spending",
+    "execution_rates",
+    "indicator_completion",
+    "score_composition",
+    "trends",
+    "CHARTS",
+    "Chart",
+    "ChartDataError",
+    "WIDTH",
+    "LEVELS",
+]

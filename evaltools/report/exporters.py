@@ -1,16 +1,23 @@
 """Exporters, a registry keyed by format name (as papermill's engines): each turns the executed
 notebook and the evaluation into the bytes of one output file."""
+
 from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from evaltools.errors import ParamsError
 from evaltools.registry import Registry
+from evaltools.report.fonts import font_path
 from evaltools.report.sections import TEMPLATES
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 
 @dataclass(frozen=True)
@@ -21,7 +28,7 @@ class Exporter:
     filename: str
     fn: Callable
     needs: tuple[str, ...] = ()
-    notebook: bool = True   # False: made from the evaluation alone, so it can run while the kernel works
+    notebook: bool = True  # False: made from the evaluation alone, so it can run while the kernel works
 
 
 EXPORTERS: Registry[Exporter] = Registry("output format", "输出格式", key="formats")
@@ -37,7 +44,7 @@ def exporter(name: str, filename: str, needs: tuple[str, ...] = (), notebook: bo
     return register
 
 
-def warm_up(formats) -> None:
+def warm_up(formats: Iterable[str]) -> None:
     """Import and set up what the notebook exporters need (nbconvert's template, WeasyPrint), so that
     the runner can do it on its idle core while the kernel executes the notebook."""
     if "html" in formats or "pdf" in formats:
@@ -51,8 +58,10 @@ def warm_up(formats) -> None:
 def report_css(synthetic: bool = False) -> str:
     css = (TEMPLATES / "report" / "report.css").read_text(encoding="utf-8")
     if synthetic:
-        css += ('\n@page { @top-center { content: "合成数据 · 仅供演示 / SYNTHETIC DATA"; color: #a11d1d; '
-                'font-size: 9pt; } }\n')
+        css += (
+            '\n@page { @top-center { content: "合成数据 · 仅供演示 / SYNTHETIC DATA"; color: #a11d1d; '
+            "font-size: 9pt; } }\n"
+        )
     return css
 
 
@@ -68,7 +77,7 @@ def _html_exporter():
     return exp
 
 
-def notebook_to_html(nb, synthetic: bool = False) -> str:
+def notebook_to_html(nb: NotebookNode, synthetic: bool = False) -> str:
     """The executed notebook as one self-contained zh-CN HTML page (no code, prompts or scripts)."""
     body, _ = _html_exporter().from_notebook_node(nb, resources={"report_css": report_css(synthetic)})
     return body
@@ -98,8 +107,6 @@ def _cjk_face():
     """The full CJK font parsed by HarfBuzz (0.2 s), kept for the next report of this process."""
     import uharfbuzz as hb
 
-    from evaltools.report.fonts import font_path
-
     return hb.Face(hb.Blob.from_file_path(str(font_path())))
 
 
@@ -114,9 +121,13 @@ def html_to_pdf(html: str) -> bytes:
         font = Path(tmp) / "EvalCJK-subset.otf"
         font.write_bytes(subset_cjk_font(html))
         config = FontConfiguration()
-        css = CSS(string=(f'@font-face {{ font-family: "EvalCJK"; src: url("{font.as_uri()}"); }}\n'
-                          'html, body, table, th, td, code, figcaption { font-family: "EvalCJK", sans-serif; }'),
-                  font_config=config)
+        css = CSS(
+            string=(
+                f'@font-face {{ font-family: "EvalCJK"; src: url("{font.as_uri()}"); }}\n'
+                'html, body, table, th, td, code, figcaption { font-family: "EvalCJK", sans-serif; }'
+            ),
+            font_config=config,
+        )
         # Not full_fonts=True: it would skip WeasyPrint's own (now quick) subsetting but its ToUnicode
         # map then turns some ASCII quotes into other characters when text is copied or extracted.
         return HTML(string=html, base_url=tmp).write_pdf(stylesheets=[css], font_config=config)
@@ -153,13 +164,12 @@ def _ipynb(nb, ev, done) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def order(formats) -> list[str]:
+def order(formats: Iterable[str]) -> list[str]:
     """Formats in dependency order (html before pdf), unknown names refused."""
-    from evaltools.errors import ParamsError
-
     unknown = [f for f in formats if f not in EXPORTERS]
     if unknown:
-        raise ParamsError(f"未知的输出格式 / unknown format(s) {', '.join(unknown)}; available: {', '.join(EXPORTERS)}",
-                          key="formats")
+        raise ParamsError(
+            f"未知的输出格式 / unknown format(s) {', '.join(unknown)}; available: {', '.join(EXPORTERS)}", key="formats"
+        )
     wanted = list(dict.fromkeys(formats))
     return sorted(wanted, key=lambda f: (f in ("pdf",), list(EXPORTERS).index(f)))

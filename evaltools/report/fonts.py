@@ -3,6 +3,7 @@
 Nothing happens at import time: the font is registered with matplotlib only when
 :func:`register_cjk_font` is called (``evaltools.report.charts.use_theme`` does it).
 """
+
 from __future__ import annotations
 
 import importlib.resources
@@ -37,13 +38,15 @@ def font_path(family: str = "sans") -> Path:
     if importlib.util.find_spec("mplfonts") is None:
         raise FontNotFoundError(
             f"中文字体缺失 / CJK font missing: the Python package 'mplfonts' (which ships {name}) is not "
-            "installed; install it with `pip install mplfonts` (it is a dependency of evaltools)")
+            "installed; install it with `pip install mplfonts` (it is a dependency of evaltools)"
+        )
     resource = importlib.resources.files("mplfonts") / "fonts" / name
     path = Path(str(resource))
     if not path.is_file():
         raise FontNotFoundError(
             f"中文字体缺失 / CJK font missing: {path} does not exist; the installed 'mplfonts' package does "
-            f"not ship {name}; reinstall it with `pip install --force-reinstall mplfonts`")
+            f"not ship {name}; reinstall it with `pip install --force-reinstall mplfonts`"
+        )
     return path
 
 

@@ -5,6 +5,7 @@ batch just run (which adds the failures). One self-contained zh-CN page: inline 
 base64 PNG, no script and no external URL. Rendered with Jinja2, autoescape on: every string from
 the data (unit names above all) is escaped; links are relative, each path part percent-encoded.
 """
+
 from __future__ import annotations
 
 import base64
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from evaltools import fmt
 from evaltools.paths import write_text
 
 INDEX_FILE = "index.html"
@@ -31,21 +33,21 @@ NO_UNIT = "（未分单位）"
 class Entry:
     """One unit-year of the index."""
 
-    folder: str | None                 # unit folder under outputs/ (None: outputs/<year>/)
+    folder: str | None  # unit folder under outputs/ (None: outputs/<year>/)
     year: int
-    name: str | None = None            # unit name from summary.json
+    name: str | None = None  # unit name from summary.json
     score: float | None = None
     grade: str | None = None
     computed: float | None = None
-    execution: float | None = None     # 部门预算执行率 (fraction)
+    execution: float | None = None  # 部门预算执行率 (fraction)
     synthetic: bool = False
     rules: str | None = None
     errors: int = 0
     warnings: int = 0
     generated: str | None = None
-    links: list = field(default_factory=list)   # (label, href)
-    error: str | None = None           # this batch's failure, if any
-    problem: str | None = None         # summary.json could not be read
+    links: list = field(default_factory=list)  # (label, href)
+    error: str | None = None  # this batch's failure, if any
+    problem: str | None = None  # summary.json could not be read
 
 
 @dataclass
@@ -54,8 +56,8 @@ class UnitGroup:
     name: str
     synthetic: bool
     entries: list
-    chart: str | None = None           # base64 PNG
-    anchor: str = ""                   # id of its section: u1, u2 … (no data text in ids)
+    chart: str | None = None  # base64 PNG
+    anchor: str = ""  # id of its section: u1, u2 … (no data text in ids)
 
     @property
     def synthetic_all(self) -> bool:
@@ -151,7 +153,6 @@ def _trend_chart(group: UnitGroup) -> str | None:
     import matplotlib as mpl
     from matplotlib.figure import Figure
 
-    from evaltools import fmt
     from evaltools.report import charts
 
     with mpl.rc_context():
@@ -160,9 +161,16 @@ def _trend_chart(group: UnitGroup) -> str | None:
         fig = Figure(figsize=(7.2, 2.5), layout="constrained")
         axes = fig.subplots(1, 2)
         years = [e.year for e in points]
-        panels = [(axes[0], [e.score for e in points], "总分", fmt.score, "#1f5f8b"),
-                  (axes[1], [None if e.execution is None else e.execution * 100 for e in points], "部门预算执行率（%）",
-                   lambda v: f"{v:.2f}%", "#b5651d")]
+        panels = [
+            (axes[0], [e.score for e in points], "总分", fmt.score, "#1f5f8b"),
+            (
+                axes[1],
+                [None if e.execution is None else e.execution * 100 for e in points],
+                "部门预算执行率（%）",
+                lambda v: f"{v:.2f}%",
+                "#b5651d",
+            ),
+        ]
         for ax, values, title, label, color in panels:
             xs = [x for x, v in zip(years, values) if v is not None]
             vs = [v for v in values if v is not None]
@@ -267,21 +275,28 @@ pre { white-space: pre-wrap; font-size: 0.8rem; margin: 0.2rem 0; }
 def render(entries: dict) -> str:
     from jinja2 import DictLoader, Environment, StrictUndefined
 
-    from evaltools import fmt
-
-    env = Environment(loader=DictLoader({INDEX_FILE: _TEMPLATE}), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=DictLoader({INDEX_FILE: _TEMPLATE}),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     units = groups(entries)
     for g in units:
         g.chart = _trend_chart(g)
     all_entries = [e for g in units for e in g.entries]
     return env.get_template(INDEX_FILE).render(
-        groups=units, generated=_dt.datetime.now().strftime("%Y-%m-%d %H:%M"), score=fmt.score,
-        n_reports=sum(1 for e in all_entries if e.links), n_failed=sum(1 for e in all_entries if e.error),
-        n_synthetic=sum(1 for g in units if g.synthetic))
+        groups=units,
+        generated=_dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+        score=fmt.score,
+        n_reports=sum(1 for e in all_entries if e.links),
+        n_failed=sum(1 for e in all_entries if e.error),
+        n_synthetic=sum(1 for g in units if g.synthetic),
+    )
 
 
-def write_index(results_or_output_dir, output_dir: str | Path | None = None) -> Path:
+def write_index(results_or_output_dir: Iterable | str | Path, output_dir: str | Path | None = None) -> Path:
     """Write ``<output_dir>/index.html`` atomically and return its path.
 
     ``write_index("outputs")`` indexes what is on disk; ``write_index(results, "outputs")`` also shows

@@ -6,6 +6,7 @@ chosen by name from :data:`evaltools.run.executors.EXECUTORS`. Each report runs 
 a worker returns a :class:`~evaltools.run.jobs.BatchResult`, never an exception. Progress is
 reported through ``on_done``; drawing it is the command line's business.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -14,6 +15,7 @@ from pathlib import Path
 from evaltools.data.discover import Job
 from evaltools.errors import ParamsError
 from evaltools.params import JobParams, job_params, job_to_dict
+from evaltools.report.exporters import order
 from evaltools.run.executors import EXECUTORS, ExecutorOptions
 from evaltools.run.jobs import BatchResult, Task
 
@@ -35,10 +37,17 @@ def _absolute(params: JobParams) -> dict:
     return values
 
 
-def run_batch(jobs: Iterable[Job], base_params: JobParams | dict | None = None, jobs_n: int = 1,
-              executor: str = "process", scheduler: str | None = None, *,
-              notebook: str | Path | None = None, cwd: str | Path | None = None,
-              on_done: Callable[[BatchResult], None] | None = None) -> list[BatchResult]:
+def run_batch(
+    jobs: Iterable[Job],
+    base_params: JobParams | dict | None = None,
+    jobs_n: int = 1,
+    executor: str = "process",
+    scheduler: str | None = None,
+    *,
+    notebook: str | Path | None = None,
+    cwd: str | Path | None = None,
+    on_done: Callable[[BatchResult], None] | None = None,
+) -> list[BatchResult]:
     """Run a report for every (unit, year) in ``jobs``; return their results in the order given.
 
     ``base_params`` holds everything but year and unit (rules, data and output folders, formats).
@@ -57,14 +66,16 @@ def run_batch(jobs: Iterable[Job], base_params: JobParams | dict | None = None, 
         base = base_params
     else:
         base = job_params(dict(base_params or {}), source="batch parameters")
-    from evaltools.report.exporters import order
-
     order(["ipynb", *base.formats])  # an unknown format fails once here, not once per report
     params = _absolute(base)
     params.pop("year", None)
     params.pop("unit", None)
-    tasks = [Task(u, y, params, str(Path(notebook).resolve()) if notebook else None,
-                  str(Path(cwd).resolve()) if cwd else None) for u, y in jobs]
+    tasks = [
+        Task(
+            u, y, params, str(Path(notebook).resolve()) if notebook else None, str(Path(cwd).resolve()) if cwd else None
+        )
+        for u, y in jobs
+    ]
     if not tasks:
         return []
     return run(tasks, ExecutorOptions(int(jobs_n), scheduler), on_done or (lambda result: None))

@@ -2,6 +2,7 @@
 (dask.distributed: a local cluster, or a scheduler's address) and ``serial`` (in this process, for
 debugging). Each takes the tasks, the options and an ``on_done`` callback and returns the results
 in the order of the tasks; a failed report is a result, never an exception."""
+
 from __future__ import annotations
 
 import multiprocessing
@@ -56,8 +57,12 @@ def _in_own_process(task: Task) -> BatchResult:
         with ProcessPoolExecutor(max_workers=1, mp_context=_mp_context()) as pool:
             return pool.submit(run_job, *task.args()).result()
     except BrokenProcessPool:
-        return failed(task.job, "工作进程异常退出 / the worker process died while running this report "
-                       "(killed, out of memory or crashed in native code)", time.perf_counter() - started)
+        return failed(
+            task.job,
+            "工作进程异常退出 / the worker process died while running this report "
+            "(killed, out of memory or crashed in native code)",
+            time.perf_counter() - started,
+        )
     except Exception as exc:  # noqa: BLE001 - e.g. a task that could not be pickled
         return failed(task.job, f"{type(exc).__name__}: {exc}", time.perf_counter() - started)
 
@@ -75,8 +80,11 @@ def _process(tasks, options, on_done):
 
     results: dict[int, BatchResult] = {}
     broken: list[int] = []
-    pool = ProcessPoolExecutor(max_workers=max(1, min(options.jobs_n, len(tasks))), mp_context=_mp_context(),
-                               max_tasks_per_child=TASKS_PER_WORKER)
+    pool = ProcessPoolExecutor(
+        max_workers=max(1, min(options.jobs_n, len(tasks))),
+        mp_context=_mp_context(),
+        max_tasks_per_child=TASKS_PER_WORKER,
+    )
     try:
         futures = {pool.submit(run_job, *task.args()): i for i, task in enumerate(tasks)}
         for future in as_completed(futures):
@@ -122,12 +130,18 @@ def _dask(tasks, options, on_done):
         if options.scheduler:
             client = Client(options.scheduler, timeout="30s")
         else:
-            cluster = LocalCluster(n_workers=max(1, options.jobs_n), threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=logging.ERROR)
+            cluster = LocalCluster(
+                n_workers=max(1, options.jobs_n),
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
             client = Client(cluster)
     except OSError as exc:
-        raise ParamsError(f"无法连接 Dask 调度器 / cannot reach the Dask scheduler {options.scheduler}: {exc}",
-                          key="scheduler") from None
+        raise ParamsError(
+            f"无法连接 Dask 调度器 / cannot reach the Dask scheduler {options.scheduler}: {exc}", key="scheduler"
+        ) from None
     results: dict[int, BatchResult] = {}
     try:
         stamp = f"{os.getpid()}-{time.time_ns()}"

@@ -1,6 +1,7 @@
 """One report of a batch, as a worker runs it: the :class:`Task` it is given and the
 :class:`BatchResult` it returns — plain, picklable values (the error already formatted as text),
 never an exception object that might not pickle."""
+
 from __future__ import annotations
 
 import os
@@ -11,6 +12,7 @@ from pathlib import Path
 from evaltools.data.discover import Job, label
 from evaltools.errors import EvaltoolsError
 from evaltools.params import job_params
+from evaltools.run.runner import NOTEBOOK, ROOT, output_dir, run_report
 
 
 @dataclass(frozen=True)
@@ -57,38 +59,59 @@ class BatchResult:
         return not self.ok and self.exit_code == 2
 
 
-def run_job(unit: str | None, year: int, params: dict, notebook: str | None = None,
-            cwd: str | None = None) -> BatchResult:
+def run_job(
+    unit: str | None, year: int, params: dict, notebook: str | None = None, cwd: str | None = None
+) -> BatchResult:
     """Run one report and return its :class:`BatchResult`; never raises for a failed report.
 
     Module-level so that every executor can pickle it by reference. The error text is formatted
     here, in the worker: exception objects (with their tracebacks and causes) stay in the worker.
     """
-    from evaltools.run.runner import NOTEBOOK, ROOT, run_report
-
     started = time.perf_counter()
     worker = f"{os.uname().nodename if hasattr(os, 'uname') else ''}:{os.getpid()}"
     try:
         job = job_params({**params, "year": year, "unit": unit}, source="batch")
         result = run_report(job, notebook=Path(notebook) if notebook else NOTEBOOK, cwd=Path(cwd) if cwd else ROOT)
         score = None if result.score is None else float(result.score)
-        return BatchResult(year, unit, True, score, None if result.grade is None else str(result.grade),
-                           time.perf_counter() - started, str(result.output_dir), None, 0,
-                           tuple(str(f) for f in result.files), worker)
+        return BatchResult(
+            year,
+            unit,
+            True,
+            score,
+            None if result.grade is None else str(result.grade),
+            time.perf_counter() - started,
+            str(result.output_dir),
+            None,
+            0,
+            tuple(str(f) for f in result.files),
+            worker,
+        )
     except EvaltoolsError as exc:
-        return BatchResult(year, unit, False, seconds=time.perf_counter() - started, error=str(exc),
-                           exit_code=int(getattr(exc, "exit_code", 1)), output_dir=_output_dir_or_none(params, unit, year),
-                           worker=worker)
+        return BatchResult(
+            year,
+            unit,
+            False,
+            seconds=time.perf_counter() - started,
+            error=str(exc),
+            exit_code=int(getattr(exc, "exit_code", 1)),
+            output_dir=_output_dir_or_none(params, unit, year),
+            worker=worker,
+        )
     except Exception as exc:  # noqa: BLE001 - an internal error in one report must not stop the batch
-        return BatchResult(year, unit, False, seconds=time.perf_counter() - started,
-                           error=f"内部错误 / internal error: {type(exc).__name__}: {exc}", exit_code=1,
-                           output_dir=_output_dir_or_none(params, unit, year), worker=worker)
+        return BatchResult(
+            year,
+            unit,
+            False,
+            seconds=time.perf_counter() - started,
+            error=f"内部错误 / internal error: {type(exc).__name__}: {exc}",
+            exit_code=1,
+            output_dir=_output_dir_or_none(params, unit, year),
+            worker=worker,
+        )
 
 
 def _output_dir_or_none(params: dict, unit, year) -> str | None:
     try:
-        from evaltools.run.runner import output_dir
-
         return str(output_dir(job_params({**params, "year": year, "unit": unit})))
     except Exception:  # noqa: BLE001 - an unsafe unit name has no output folder
         return None

@@ -1,5 +1,6 @@
 """Running one report: validate, execute the notebook with papermill, export, and move the
 outputs into place atomically. A failure leaves the previous good outputs untouched."""
+
 from __future__ import annotations
 
 import os
@@ -9,10 +10,14 @@ import tempfile
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from evaltools.errors import EvaltoolsError, RunError
 from evaltools.params import JobParams, job_to_dict
 from evaltools.paths import PROJECT_ROOT, inside, resolve_data_dir, safe_component
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 ROOT = PROJECT_ROOT
 NOTEBOOK = ROOT / "notebooks" / "self_evaluation.ipynb"
@@ -43,7 +48,7 @@ def _clean_stale(parent: Path) -> None:
     """Remove staging folders left by runs that were killed (their process no longer exists)."""
     for stale in parent.glob(f"{STAGING_PREFIX}*"):
         try:
-            pid = int(stale.name[len(STAGING_PREFIX):].split("-")[0])
+            pid = int(stale.name[len(STAGING_PREFIX) :].split("-")[0])
         except ValueError:
             continue
         try:
@@ -91,7 +96,9 @@ class WarmKernel:
 
     def shutdown(self) -> None:
         """Stop the kernel and close every socket made on its context (nbclient leaves its client's
-        channels open when it does not own the kernel manager)."""
+        channels open when it does not own the kernel manager). Safe to call more than once."""
+        if self._log_handle.closed:
+            return
         try:
             if self.km.has_kernel:
                 self._run_sync(self.km.shutdown_kernel)(now=True)
@@ -100,7 +107,9 @@ class WarmKernel:
             self._log_handle.close()
 
 
-def execute(params: JobParams, target: Path, notebook: Path = NOTEBOOK, cwd: Path = ROOT, km=None):
+def execute(
+    params: JobParams, target: Path, notebook: Path = NOTEBOOK, cwd: Path = ROOT, km: object | None = None
+) -> NotebookNode:
     """Execute the report notebook with papermill (in ``km`` when given); returns the executed notebook.
 
     On a cell error :class:`RunError` names the cell and the error; papermill has then written the
@@ -113,11 +122,23 @@ def execute(params: JobParams, target: Path, notebook: Path = NOTEBOOK, cwd: Pat
     out = target / "report.ipynb"
     extra = {"km": km} if km is not None else {}
     try:
-        return pm.execute_notebook(str(notebook), str(out), parameters=job_to_dict(params), kernel_name="python3",
-                                   cwd=str(cwd), progress_bar=False, log_output=False, report_mode=True, **extra)
+        return pm.execute_notebook(
+            str(notebook),
+            str(out),
+            parameters=job_to_dict(params),
+            kernel_name="python3",
+            cwd=str(cwd),
+            progress_bar=False,
+            log_output=False,
+            report_mode=True,
+            **extra,
+        )
     except PapermillExecutionError as exc:
-        raise RunError(f"报告第 {exc.exec_count} 个单元格出错 / cell {exc.exec_count} failed: {exc.ename}: {exc.evalue}",
-                       cell=exc.exec_count, notebook=str(out)) from None
+        raise RunError(
+            f"报告第 {exc.exec_count} 个单元格出错 / cell {exc.exec_count} failed: {exc.ename}: {exc.evalue}",
+            cell=exc.exec_count,
+            notebook=str(out),
+        ) from None
 
 
 def _export_one(spec, nb, ev, done: dict, stage: Path, timings: dict) -> None:
@@ -145,6 +166,79 @@ def _export_early(formats, ev, stage: Path, export) -> tuple[dict, dict]:
     return done, timings
 
 
+def _execute_keeping_failure(params: JobParams, stage: Path, final: Path, notebook: Path, cwd: Path, km: object):
+    """Execute the notebook; on a cell error keep the executed notebook as ``report.failed.ipynb``."""
+    try:
+        return execute(params, stage, notebook, cwd, km=km)
+    except RunError as exc:
+        failed = stage / "report.ipynb"
+        if failed.exists():
+            final.mkdir(parents=True, exist_ok=True)
+            os.replace(failed, final / "report.failed.ipynb")
+            exc.notebook = str(final / "report.failed.ipynb")
+            exc.args = (f"{exc.args[0]} (executed notebook kept at {exc.notebook})",)
+        raise
+
+
+def _publish(formats: list[str], stage: Path, final: Path, exporters: dict) -> list[Path]:
+    """Move every exported file from the staging folder into ``final`` (atomic renames) and drop a
+    failure notebook left by an earlier run."""
+    final.mkdir(parents=True, exist_ok=True)
+    files = []
+    for name in formats:
+        src = stage / exporters[name].filename
+        os.replace(src, final / src.name)  # same filesystem: atomic; a reader sees old or new, never half
+        files.append(final / src.name)
+    stale_failure = final / "report.failed.ipynb"
+    if stale_failure.exists():
+        stale_failure.unlink()
+    return files
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Remove the folders this run made and left empty (another run may have filled them)."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            pass
+
+
+def _make(
+    params: JobParams, kernel: WarmKernel, stage: Path, final: Path, notebook: Path, cwd: Path, timings: dict
+) -> tuple[object, list[Path]]:
+    """Evaluate here while the kernel warms up, execute the notebook, export every format, publish."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from evaltools.data.load import load_year
+    from evaltools.report import exporters as export
+    from evaltools.scoring.evaluation import evaluate
+    from evaltools.scoring.rules import load_rules
+
+    t = time.perf_counter()
+    formats = export.order(["ipynb", *params.formats])
+    ev = evaluate(load_year(params.year, params.data_dir, params.unit), load_rules(params.rules))
+    timings["evaluate"] = time.perf_counter() - t
+    # While the kernel runs the notebook this process mostly waits: on the other core, make the
+    # outputs that need only the evaluation and import what the notebook exporters need.
+    side = ThreadPoolExecutor(max_workers=1, thread_name_prefix="evaltools-export")
+    early = side.submit(_export_early, formats, ev, stage, export)
+    t = time.perf_counter()
+    try:
+        nb = _execute_keeping_failure(params, stage, final, notebook, cwd, kernel.km)
+    finally:
+        kernel.shutdown()
+        side.shutdown(wait=True)  # never leave it writing into a staging folder being removed
+    nb.metadata["title"] = f"{ev.unit} {ev.year} 年度整体支出绩效自评报告"
+    timings["execute"] = time.perf_counter() - t
+    done, early_timings = early.result()
+    timings.update(early_timings)
+    for name in formats:
+        if name not in done:
+            _export_one(export.EXPORTERS[name], nb, ev, done, stage, timings)
+    return ev, _publish(formats, stage, final, export.EXPORTERS)
+
+
 def run_report(params: JobParams, *, notebook: Path = NOTEBOOK, cwd: Path = ROOT) -> RunResult:
     """Validate the data, execute the notebook, export ``params.formats``, then move each file into
     ``outputs/[unit/]YEAR/`` with an atomic rename. Bad input raises before anything is written.
@@ -152,11 +246,13 @@ def run_report(params: JobParams, *, notebook: Path = NOTEBOOK, cwd: Path = ROOT
     The kernel starts first and warms up while this process validates and evaluates the data.
     """
     started = time.perf_counter()
-    timings = {}
-
+    timings: dict[str, float] = {}
     # The kernel runs in the project folder: hand it absolute paths, resolved from where we are.
-    params = replace(params, data_dir=str(resolve_data_dir(params.data_dir).resolve()),
-                     output_dir=str(Path(params.output_dir).resolve()))
+    params = replace(
+        params,
+        data_dir=str(resolve_data_dir(params.data_dir).resolve()),
+        output_dir=str(Path(params.output_dir).resolve()),
+    )
     final = output_dir(params)
     created = [d for d in (final.parent, *final.parent.parents) if not d.exists()]
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -166,67 +262,18 @@ def run_report(params: JobParams, *, notebook: Path = NOTEBOOK, cwd: Path = ROOT
     try:
         kernel = WarmKernel(cwd, stage / "kernel.log")
         timings["kernel_start"] = time.perf_counter() - started
-
-        from evaltools.data.load import load_year
-        from evaltools.report import exporters as export
-        from evaltools.scoring.evaluation import evaluate
-        from evaltools.scoring.rules import load_rules
-
-        t = time.perf_counter()
-        formats = export.order(["ipynb", *params.formats])
-        ev = evaluate(load_year(params.year, params.data_dir, params.unit), load_rules(params.rules))
-        timings["evaluate"] = time.perf_counter() - t
-        # While the kernel runs the notebook this process mostly waits: on the other core, make the
-        # outputs that need only the evaluation and import what the notebook exporters need.
-        from concurrent.futures import ThreadPoolExecutor
-
-        side = ThreadPoolExecutor(max_workers=1, thread_name_prefix="evaltools-export")
-        early = side.submit(_export_early, formats, ev, stage, export)
-        t = time.perf_counter()
-        try:
-            nb = execute(params, stage, notebook, cwd, km=kernel.km)
-        except RunError as exc:
-            failed = stage / "report.ipynb"
-            if failed.exists():
-                final.mkdir(parents=True, exist_ok=True)
-                os.replace(failed, final / "report.failed.ipynb")
-                exc.notebook = str(final / "report.failed.ipynb")
-                exc.args = (f"{exc.args[0]} (executed notebook kept at {exc.notebook})",)
-            raise
-        finally:
-            kernel.shutdown()
-            kernel = None
-            side.shutdown(wait=True)  # never leave it writing into a staging folder being removed
-        nb.metadata["title"] = f"{ev.unit} {ev.year} 年度整体支出绩效自评报告"
-        timings["execute"] = time.perf_counter() - t
-        done, early_timings = early.result()
-        timings.update(early_timings)
-        for name in formats:
-            if name not in done:
-                _export_one(export.EXPORTERS[name], nb, ev, done, stage, timings)
-        final.mkdir(parents=True, exist_ok=True)
-        files = []
-        for name in formats:
-            src = stage / export.EXPORTERS[name].filename
-            os.replace(src, final / src.name)  # same filesystem: atomic; a reader sees old or new, never half
-            files.append(final / src.name)
-        stale_failure = final / "report.failed.ipynb"
-        if stale_failure.exists():
-            stale_failure.unlink()
+        ev, files = _make(params, kernel, stage, final, notebook, cwd, timings)
     except BaseException:
         if kernel is not None:
             kernel.shutdown()
         shutil.rmtree(stage, ignore_errors=True)
-        for folder in created:  # folders this run made and left empty (another run may have filled them)
-            try:
-                folder.rmdir()
-            except OSError:
-                pass
+        _remove_empty(created)
         raise
     finally:
         shutil.rmtree(stage, ignore_errors=True)
-    return RunResult(params.year, params.unit, final, tuple(files), ev.total.score, ev.grade,
-                     time.perf_counter() - started, timings)
+    return RunResult(
+        params.year, params.unit, final, tuple(files), ev.total.score, ev.grade, time.perf_counter() - started, timings
+    )
 
 
 __all__ = ["run_report", "RunResult", "output_dir", "execute", "WarmKernel"]

@@ -4,6 +4,7 @@ A finding has a stable ``code``, a ``severity`` (error: the report's arithmetic 
 warning: needs an explanation; info: checked and consistent within rounding) and a message that
 carries the numbers. Checks are a registry keyed by name; each gets an :class:`AuditContext`.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -36,9 +37,17 @@ class AuditContext:
     total: dict
 
 
-def finding(code, severity, subject, message, stated=None, computed=None) -> dict:
-    return dict(code=code, severity=severity, subject=subject, message=message,
-                stated=None if stated is None else float(stated), computed=None if computed is None else float(computed))
+def finding(
+    code: str, severity: str, subject: str, message: str, stated: float | None = None, computed: float | None = None
+) -> dict:
+    return dict(
+        code=code,
+        severity=severity,
+        subject=subject,
+        message=message,
+        stated=None if stated is None else float(stated),
+        computed=None if computed is None else float(computed),
+    )
 
 
 def run_audit(ctx: AuditContext) -> pd.DataFrame:
@@ -50,6 +59,7 @@ def run_audit(ctx: AuditContext) -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------------------- rates stated in the text
+
 
 def _tolerance(stated: float) -> float:
     """Half a unit of the last printed digit of a stated percentage, as a fraction."""
@@ -68,18 +78,35 @@ def rate_finding(subject: str, stated: float, formulas: list[tuple[str, float, f
     shown = lambda f: f"{f[0]} = {fmt.num(f[1])}/{fmt.num(f[2])} = {fmt.pct(f[3], 4)}"  # noqa: E731
     if abs(value - stated) <= tol + 1e-12:
         exact = abs(value - stated) < 1e-12
-        return finding("RATE_ROUNDED", "info", subject,
-                       f"「{subject}」所述 {fmt.pct(stated, fmt.stated_decimals(stated))} 与重算 {shown(formulas[0])} "
-                       f"{'一致' if exact else f'在四舍五入范围内一致（±{fmt.pct(tol, 4)}）'}", stated, value)
+        return finding(
+            "RATE_ROUNDED",
+            "info",
+            subject,
+            f"「{subject}」所述 {fmt.pct(stated, fmt.stated_decimals(stated))} 与重算 {shown(formulas[0])} "
+            f"{'一致' if exact else f'在四舍五入范围内一致（±{fmt.pct(tol, 4)}）'}",
+            stated,
+            value,
+        )
     for alt in formulas[1:]:
         if abs(alt[3] - stated) <= tol + 1e-12:
-            return finding("RATE_FORMULA", "warning", subject,
-                           f"「{subject}」所述 {fmt.pct(stated, fmt.stated_decimals(stated))} 不等于标准公式 {shown(formulas[0])}；"
-                           f"只有 {shown(alt)} 能得出该数 / the stated rate is reproduced only by a non-standard formula",
-                           stated, value)
+            return finding(
+                "RATE_FORMULA",
+                "warning",
+                subject,
+                f"「{subject}」所述 {fmt.pct(stated, fmt.stated_decimals(stated))} 不等于标准公式 {shown(formulas[0])}；"
+                f"只有 {shown(alt)} 能得出该数 / the stated rate is reproduced only by a non-standard formula",
+                stated,
+                value,
+            )
     tried = "；".join(shown(f) for f in formulas)
-    return finding("RATE_MISMATCH", "error", subject,
-                   f"「{subject}」所述 {fmt.pct(stated, fmt.stated_decimals(stated))} 与重算不符：{tried}", stated, value)
+    return finding(
+        "RATE_MISMATCH",
+        "error",
+        subject,
+        f"「{subject}」所述 {fmt.pct(stated, fmt.stated_decimals(stated))} 与重算不符：{tried}",
+        stated,
+        value,
+    )
 
 
 def _line_formulas(line) -> list[tuple]:
@@ -94,8 +121,10 @@ def _line_formulas(line) -> list[tuple]:
 
 
 def _project_formulas(p) -> list[tuple]:
-    return [("全年执行数/全年预算数", p.spent, p.budget, p.spent / p.budget if p.budget else np.nan),
-            ("全年预算数/全年执行数", p.budget, p.spent, p.budget / p.spent if p.spent else np.nan)]
+    return [
+        ("全年执行数/全年预算数", p.spent, p.budget, p.spent / p.budget if p.budget else np.nan),
+        ("全年预算数/全年执行数", p.budget, p.spent, p.budget / p.spent if p.spent else np.nan),
+    ]
 
 
 @check("stated_rates")
@@ -112,14 +141,23 @@ def _stated_rates(ctx):
 
 # ----------------------------------------------------------------------------- statements in the text
 
+
 @statement("project_count")
 def _project_count(ctx, row):
     n = len(ctx.data.projects)
     listed = "、".join(ctx.data.projects["project"])
     if n == row.stated:
-        return finding("COUNT_OK", "info", row.subject, f"所述项目数 {fmt.num(row.stated)} 与所列项目数一致", row.stated, n)
-    return finding("COUNT_MISMATCH", "error", row.subject,
-                   f"文中称“{row.quote or ''}”（{fmt.num(row.stated)} 个项目），但只列出 {n} 个：{listed}", row.stated, n)
+        return finding(
+            "COUNT_OK", "info", row.subject, f"所述项目数 {fmt.num(row.stated)} 与所列项目数一致", row.stated, n
+        )
+    return finding(
+        "COUNT_MISMATCH",
+        "error",
+        row.subject,
+        f"文中称“{row.quote or ''}”（{fmt.num(row.stated)} 个项目），但只列出 {n} 个：{listed}",
+        row.stated,
+        n,
+    )
 
 
 @statement("indicator_count")
@@ -145,7 +183,9 @@ def _rate_statement(ctx, row):
     elif row.subject in lines.index:
         f = rate_finding(row.subject, row.stated, _line_formulas(lines.loc[row.subject]))
     else:
-        return finding("STATEMENT_UNCHECKED", "warning", row.subject, f"无法核对：没有名为「{row.subject}」的项目或支出项目")
+        return finding(
+            "STATEMENT_UNCHECKED", "warning", row.subject, f"无法核对：没有名为「{row.subject}」的项目或支出项目"
+        )
     where = f"（{row.location}：“{row.quote}”）" if row.quote else ""
     f["message"] += where
     if f["code"] == "RATE_MISMATCH":
@@ -161,18 +201,31 @@ STATEMENT_METRICS.add("execution_rate", _rate_statement)
 def _total_score(ctx, row):
     published = ctx.data.profile.published_total
     if published is not None and abs(published - row.stated) > 1e-9:
-        return finding("STATEMENT_MISMATCH", "error", row.subject,
-                       f"文中两处总分不一致：{fmt.score(row.stated)} 与 {fmt.score(published)}", row.stated, published)
-    return finding("COUNT_OK", "info", row.subject, f"文中总分 {fmt.score(row.stated)} 与公布总分一致", row.stated, published)
+        return finding(
+            "STATEMENT_MISMATCH",
+            "error",
+            row.subject,
+            f"文中两处总分不一致：{fmt.score(row.stated)} 与 {fmt.score(published)}",
+            row.stated,
+            published,
+        )
+    return finding(
+        "COUNT_OK", "info", row.subject, f"文中总分 {fmt.score(row.stated)} 与公布总分一致", row.stated, published
+    )
 
 
 @statement("evaluated_year")
 def _evaluated_year(ctx, row):
     year = ctx.data.profile.year
     if int(row.stated) != year:
-        return finding("YEAR_IN_TEXT", "warning", row.subject,
-                       f"文中称评价的是 {int(row.stated)} 年（{row.location}：“{row.quote}”），但报告和数据是 {year} 年度",
-                       row.stated, year)
+        return finding(
+            "YEAR_IN_TEXT",
+            "warning",
+            row.subject,
+            f"文中称评价的是 {int(row.stated)} 年（{row.location}：“{row.quote}”），但报告和数据是 {year} 年度",
+            row.stated,
+            year,
+        )
     return finding("COUNT_OK", "info", row.subject, f"文中年度 {year} 与数据一致", row.stated, year)
 
 
@@ -182,14 +235,21 @@ def _statements(ctx):
     for row in ctx.data.statements.itertuples():
         fn = STATEMENT_METRICS.get(row.metric)
         if fn is None:
-            out.append(finding("STATEMENT_UNCHECKED", "warning", row.subject,
-                               f"未知的陈述类型「{row.metric}」，无法核对；可用：{', '.join(STATEMENT_METRICS)}"))
+            out.append(
+                finding(
+                    "STATEMENT_UNCHECKED",
+                    "warning",
+                    row.subject,
+                    f"未知的陈述类型「{row.metric}」，无法核对；可用：{', '.join(STATEMENT_METRICS)}",
+                )
+            )
         else:
             out.append(fn(ctx, row))
     return [f for f in out if f["code"] != "COUNT_OK"]
 
 
 # ----------------------------------------------------------------------------- totals and parts
+
 
 @check("sums")
 def _sums(ctx):
@@ -203,82 +263,197 @@ def _sums(ctx):
             total = totals.get((project, parent), np.nan)
             if not is_missing(total) and abs(total - row["sum"]) > 1e-6:
                 names = "、".join(parts[(parts["project"] == project) & (parts["parent"] == parent)]["level3"])
-                out.append(finding("SUM_MISMATCH", "error", f"{project} / {parent}",
-                                   f"「{parent}」合计 {fmt.num(total)}，但其分项（{names}）之和为 {fmt.num(row['sum'])}，"
-                                   f"相差 {fmt.num(total - row['sum'])}", total, row["sum"]))
+                out.append(
+                    finding(
+                        "SUM_MISMATCH",
+                        "error",
+                        f"{project} / {parent}",
+                        f"「{parent}」合计 {fmt.num(total)}，但其分项（{names}）之和为 {fmt.num(row['sum'])}，"
+                        f"相差 {fmt.num(total - row['sum'])}",
+                        total,
+                        row["sum"],
+                    )
+                )
     prof = ctx.data.profile
     if None not in (prof.assets_net, prof.assets_carryover, prof.assets_fixed):
         parts_sum = prof.assets_carryover + prof.assets_fixed
         if abs(parts_sum - prof.assets_net) > 0.005:
-            out.append(finding("SUM_MISMATCH", "error", "资产", f"资产净值 {fmt.wan(prof.assets_net)} 万元 ≠ 结转下年 "
-                               f"{fmt.wan(prof.assets_carryover)} + 固定资产 {fmt.wan(prof.assets_fixed)} = "
-                               f"{fmt.wan(parts_sum)} 万元", prof.assets_net, parts_sum))
+            out.append(
+                finding(
+                    "SUM_MISMATCH",
+                    "error",
+                    "资产",
+                    f"资产净值 {fmt.wan(prof.assets_net)} 万元 ≠ 结转下年 "
+                    f"{fmt.wan(prof.assets_carryover)} + 固定资产 {fmt.wan(prof.assets_fixed)} = "
+                    f"{fmt.wan(parts_sum)} 万元",
+                    prof.assets_net,
+                    parts_sum,
+                )
+            )
     p = ctx.data.projects
     sources = p[["fiscal_current", "carryover", "other_funds"]]
     has = sources.notna().any(axis=1)
     diff = (sources.fillna(0).sum(axis=1) - p["budget"]).abs() > 0.005
     for idx in p.index[has & diff]:
-        out.append(finding("SUM_MISMATCH", "error", p.at[idx, "project"],
-                           f"资金来源之和 {fmt.wan(sources.loc[idx].fillna(0).sum())} 万元 ≠ 全年预算数 "
-                           f"{fmt.wan(p.at[idx, 'budget'])} 万元", p.at[idx, "budget"], sources.loc[idx].fillna(0).sum()))
+        out.append(
+            finding(
+                "SUM_MISMATCH",
+                "error",
+                p.at[idx, "project"],
+                f"资金来源之和 {fmt.wan(sources.loc[idx].fillna(0).sum())} 万元 ≠ 全年预算数 "
+                f"{fmt.wan(p.at[idx, 'budget'])} 万元",
+                p.at[idx, "budget"],
+                sources.loc[idx].fillna(0).sum(),
+            )
+        )
     return out
 
 
 @check("spending")
 def _spending(ctx):
     out = []
-    for name, frame, key in (("支出项目", ctx.data.budget_lines, "line"), ("项目", ctx.data.projects, "project")):
+    for frame, key in ((ctx.data.budget_lines, "line"), (ctx.data.projects, "project")):
         over = frame[frame["spent"] > frame["budget"] + 1e-9]
         for row in over.itertuples():
             subject = getattr(row, key)
             pay = getattr(row, "prior_year_payables", np.nan)
-            extra = (f"；其中上年应付未付 {fmt.wan(pay)} 万元，扣除后 {fmt.wan(row.spent - pay)} 万元"
-                     if pay == pay and pay else "")
-            out.append(finding("SPENT_OVER_BUDGET", "warning", subject,
-                               f"「{subject}」支出 {fmt.wan(row.spent)} 万元超过预算 {fmt.wan(row.budget)} 万元"
-                               f"（{fmt.pct(row.spent / row.budget)}）{extra}", row.budget, row.spent))
+            extra = (
+                f"；其中上年应付未付 {fmt.wan(pay)} 万元，扣除后 {fmt.wan(row.spent - pay)} 万元"
+                if pay == pay and pay
+                else ""
+            )
+            out.append(
+                finding(
+                    "SPENT_OVER_BUDGET",
+                    "warning",
+                    subject,
+                    f"「{subject}」支出 {fmt.wan(row.spent)} 万元超过预算 {fmt.wan(row.budget)} 万元"
+                    f"（{fmt.pct(row.spent / row.budget)}）{extra}",
+                    row.budget,
+                    row.spent,
+                )
+            )
     return out
 
 
 # ----------------------------------------------------------------------------- indicators
 
-@check("indicators")
-def _indicators(ctx):
-    s = ctx.indicators
-    out = []
-    ratio = ctx.rules.overachievement_ratio
+
+def _subject(row: object) -> str:
+    return f"{row.project} / {row.level3}"
+
+
+@check("overachieved")
+def _overachieved(ctx: AuditContext) -> list[dict]:
+    """Targets exceeded by the rule set's ratio or more: the target may have been set too low."""
+    s, ratio = ctx.indicators, ctx.rules.overachievement_ratio
     up = s["direction"].isin([">=", ">", "="]) & s["scored"] & (s["completion"] >= ratio)
-    for row in s[up].itertuples():
-        out.append(finding("OVERACHIEVED", "warning", f"{row.project} / {row.level3}",
-                           f"「{row.level3}」实际 {fmt.value(row.actual, row.unit)}，目标 {fmt.value(row.target, row.unit)}，"
-                           f"完成 {fmt.pct(row.completion)}（≥ {fmt.pct(ratio, 0)}）：目标可能设定偏低，"
-                           f"按财预〔2020〕10号应分析原因并视偏离度适度调减", row.target, row.actual))
+    return [
+        finding(
+            "OVERACHIEVED",
+            "warning",
+            _subject(row),
+            f"「{row.level3}」实际 {fmt.value(row.actual, row.unit)}，目标 {fmt.value(row.target, row.unit)}，"
+            f"完成 {fmt.pct(row.completion)}（≥ {fmt.pct(ratio, 0)}）：目标可能设定偏低，"
+            f"按财预〔2020〕10号应分析原因并视偏离度适度调减",
+            row.target,
+            row.actual,
+        )
+        for row in s[up].itertuples()
+    ]
+
+
+@check("range_above")
+def _range_above(ctx: AuditContext) -> list[dict]:
+    """Range indicators above the upper end: full marks, but the deviation needs explaining."""
+    s, ratio = ctx.indicators, ctx.rules.overachievement_ratio
     above = (s["direction"] == "range") & s["scored"] & (s["actual"] > s["target_high"])
-    for row in s[above].itertuples():
-        out.append(finding("RANGE_ABOVE", "warning", f"{row.project} / {row.level3}",
-                           f"「{row.level3}」目标区间 {fmt.num(row.target)}–{fmt.num(row.target_high)}{row.unit or ''}，实际 "
-                           f"{fmt.value(row.actual, row.unit)}，为上限的 {fmt.pct(row.completion)}：得满分，但偏离需说明"
-                           + ("，目标可能设定偏低" if row.completion >= ratio else ""), row.target_high, row.actual))
-    for row in s[s["missing"]].itertuples():
-        out.append(finding("MISSING_ACTUAL", "warning", f"{row.project} / {row.level3}",
-                           f"「{row.level3}」没有实际完成值{'或定性等级' if row.direction == 'qualitative' else ''}"
-                           f"（目标 {row.target_text or fmt.value(row.target, row.unit)}），按"
-                           f"{'0 分' if ctx.rules.missing_actual == 'zero' else '不适用'}计", None, None))
+    return [
+        finding(
+            "RANGE_ABOVE",
+            "warning",
+            _subject(row),
+            f"「{row.level3}」目标区间 {fmt.num(row.target)}–{fmt.num(row.target_high)}{row.unit or ''}，实际 "
+            f"{fmt.value(row.actual, row.unit)}，为上限的 {fmt.pct(row.completion)}：得满分，但偏离需说明"
+            + ("，目标可能设定偏低" if row.completion >= ratio else ""),
+            row.target_high,
+            row.actual,
+        )
+        for row in s[above].itertuples()
+    ]
+
+
+@check("missing_actuals")
+def _missing_actuals(ctx: AuditContext) -> list[dict]:
+    """Indicators without an actual value (or qualitative grade), and how the rule set scores them."""
+    s = ctx.indicators
+    return [
+        finding(
+            "MISSING_ACTUAL",
+            "warning",
+            _subject(row),
+            f"「{row.level3}」没有实际完成值{'或定性等级' if row.direction == 'qualitative' else ''}"
+            f"（目标 {row.target_text or fmt.value(row.target, row.unit)}），按"
+            f"{'0 分' if ctx.rules.missing_actual == 'zero' else '不适用'}计",
+            None,
+            None,
+        )
+        for row in s[s["missing"]].itertuples()
+    ]
+
+
+@check("full_marks_below_target")
+def _full_marks_below_target(ctx: AuditContext) -> list[dict]:
+    """Indicators that missed their target yet were given full marks."""
+    s = ctx.indicators
     full = s["scored"] & (s["score"] >= s["weight"] - 1e-9) & (s["met"] == False) & (s["weight"] > 0)  # noqa: E712
-    for row in s[full].itertuples():
-        out.append(finding("FULL_MARKS_BELOW_TARGET", "warning", f"{row.project} / {row.level3}",
-                           f"「{row.level3}」未达目标（实际 {fmt.value(row.actual, row.unit)}，目标 "
-                           f"{fmt.value(row.target, row.unit)}）却得满分 {fmt.score(row.score)}", row.weight, row.score))
-    above_w = s["score"] > s["weight"] + 1e-9
-    for row in s[above_w].itertuples():
-        out.append(finding("SCORE_ABOVE_WEIGHT", "error", f"{row.project} / {row.level3}",
-                           f"「{row.level3}」得分 {fmt.score(row.score)} 超过分值 {fmt.score(row.weight)}", row.weight, row.score))
-    for row in s[s["in_band"] == False].itertuples():  # noqa: E712
-        out.append(finding("QUALITATIVE_OUT_OF_BAND", "error", f"{row.project} / {row.level3}",
-                           f"「{row.level3}」定性等级「{row.qualitative_grade}」的得分区间为 {fmt.score(row.band_low)}–"
-                           f"{fmt.score(row.band_high)} 分，评价得分 {fmt.score(row.panel_score)} 不在其中",
-                           row.band_high, row.panel_score))
-    return out
+    return [
+        finding(
+            "FULL_MARKS_BELOW_TARGET",
+            "warning",
+            _subject(row),
+            f"「{row.level3}」未达目标（实际 {fmt.value(row.actual, row.unit)}，目标 "
+            f"{fmt.value(row.target, row.unit)}）却得满分 {fmt.score(row.score)}",
+            row.weight,
+            row.score,
+        )
+        for row in s[full].itertuples()
+    ]
+
+
+@check("indicator_score_above_weight")
+def _indicator_score_above_weight(ctx: AuditContext) -> list[dict]:
+    """Indicator scores (published or panel) above the indicator's weight."""
+    s = ctx.indicators
+    return [
+        finding(
+            "SCORE_ABOVE_WEIGHT",
+            "error",
+            _subject(row),
+            f"「{row.level3}」得分 {fmt.score(row.score)} 超过分值 {fmt.score(row.weight)}",
+            row.weight,
+            row.score,
+        )
+        for row in s[s["score"] > s["weight"] + 1e-9].itertuples()
+    ]
+
+
+@check("qualitative_bands")
+def _qualitative_bands(ctx: AuditContext) -> list[dict]:
+    """Panel scores of qualitative indicators outside the band of their grade."""
+    s = ctx.indicators
+    return [
+        finding(
+            "QUALITATIVE_OUT_OF_BAND",
+            "error",
+            _subject(row),
+            f"「{row.level3}」定性等级「{row.qualitative_grade}」的得分区间为 {fmt.score(row.band_low)}–"
+            f"{fmt.score(row.band_high)} 分，评价得分 {fmt.score(row.panel_score)} 不在其中",
+            row.band_high,
+            row.panel_score,
+        )
+        for row in s[s["in_band"] == False].itertuples()  # noqa: E712
+    ]
 
 
 @check("weights")
@@ -287,49 +462,103 @@ def _weights(ctx):
     p = ctx.projects
     full = p["execution_weight"] + p["indicator_weight"] + p["dropped_weight"]
     for idx in p.index[(full - 100).abs() > 0.01]:
-        out.append(finding("WEIGHTS_NOT_100", "error", p.at[idx, "project"],
-                           f"「{p.at[idx, 'project']}」分值合计 {fmt.score(full[idx])}，应为 100", 100, full[idx]))
+        out.append(
+            finding(
+                "WEIGHTS_NOT_100",
+                "error",
+                p.at[idx, "project"],
+                f"「{p.at[idx, 'project']}」分值合计 {fmt.score(full[idx])}，应为 100",
+                100,
+                full[idx],
+            )
+        )
     s = ctx.indicators[ctx.indicators["parent"].isna()]
     by_cat = s.groupby(["project", "level1"], sort=False)["weight"].sum()
     for (project, level1), weight in by_cat.items():
         expected = ctx.rules.category_weights.get(level1)
         if expected is not None and abs(weight - expected) > 0.01:
-            out.append(finding("CATEGORY_WEIGHTS", "info", project,
-                               f"「{project}」{level1}分值 {fmt.score(weight)}，与规则默认 {fmt.score(expected)} 不同",
-                               expected, weight))
+            out.append(
+                finding(
+                    "CATEGORY_WEIGHTS",
+                    "info",
+                    project,
+                    f"「{project}」{level1}分值 {fmt.score(weight)}，与规则默认 {fmt.score(expected)} 不同",
+                    expected,
+                    weight,
+                )
+            )
     over = p[p["execution_score"] > p["execution_weight"] + 1e-9]
     for row in over.itertuples():
-        out.append(finding("SCORE_ABOVE_WEIGHT", "error", row.project,
-                           f"「{row.project}」预算执行率得分 {fmt.score(row.execution_score)} 超过分值 "
-                           f"{fmt.score(row.execution_weight)}（执行率 {fmt.pct(row.execution_rate)} 未封顶）",
-                           row.execution_weight, row.execution_score))
+        out.append(
+            finding(
+                "SCORE_ABOVE_WEIGHT",
+                "error",
+                row.project,
+                f"「{row.project}」预算执行率得分 {fmt.score(row.execution_score)} 超过分值 "
+                f"{fmt.score(row.execution_weight)}（执行率 {fmt.pct(row.execution_rate)} 未封顶）",
+                row.execution_weight,
+                row.execution_score,
+            )
+        )
     over_p = p[p["score"] > 100 + 1e-9]
     for row in over_p.itertuples():
-        out.append(finding("SCORE_ABOVE_WEIGHT", "error", row.project, f"「{row.project}」得分 {fmt.score(row.score)} 超过满分 100",
-                           100, row.score))
+        out.append(
+            finding(
+                "SCORE_ABOVE_WEIGHT",
+                "error",
+                row.project,
+                f"「{row.project}」得分 {fmt.score(row.score)} 超过满分 100",
+                100,
+                row.score,
+            )
+        )
     return out
 
 
 # ----------------------------------------------------------------------------- scores and grades
 
+
 @check("scores")
-def _scores(ctx):
+def _scores(ctx: AuditContext) -> list[dict]:
+    """Published project scores against the recomputed ones, and published grades against the bands."""
     out = []
     p = ctx.projects
     differs = p["published_score"].notna() & (p["difference"].abs() > 0.005)
     for row in p[differs].itertuples():
-        out.append(finding("SCORE_DIFFERS", "warning", row.project,
-                           f"「{row.project}」公布得分 {fmt.score(row.published_score)}，按数据重算 {fmt.score(row.computed_score)}"
-                           f"（预算执行率 {fmt.score(row.execution_score)} + 指标 {fmt.score(row.indicator_score)}），"
-                           f"相差 {fmt.score(row.difference)}", row.published_score, row.computed_score))
-    bands = ctx.rules.grade_bands
+        out.append(
+            finding(
+                "SCORE_DIFFERS",
+                "warning",
+                row.project,
+                f"「{row.project}」公布得分 {fmt.score(row.published_score)}，按数据重算 {fmt.score(row.computed_score)}"
+                f"（预算执行率 {fmt.score(row.execution_score)} + 指标 {fmt.score(row.indicator_score)}），"
+                f"相差 {fmt.score(row.difference)}",
+                row.published_score,
+                row.computed_score,
+            )
+        )
     pub = p[p["published_grade"].notna() & p["published_score"].notna()]
-    expected = grade(pub["published_score"], bands)
+    expected = grade(pub["published_score"], ctx.rules.grade_bands)
     for row, exp in zip(pub.itertuples(), expected):
         if exp != row.published_grade:
-            out.append(finding("GRADE_MISMATCH", "error", row.project,
-                               f"「{row.project}」公布 {fmt.score(row.published_score)} 分、等级「{row.published_grade}」，"
-                               f"按等级表应为「{exp}」", row.published_score, None))
+            out.append(
+                finding(
+                    "GRADE_MISMATCH",
+                    "error",
+                    row.project,
+                    f"「{row.project}」公布 {fmt.score(row.published_score)} 分、等级「{row.published_grade}」，"
+                    f"按等级表应为「{exp}」",
+                    row.published_score,
+                    None,
+                )
+            )
+    return out
+
+
+@check("total_score")
+def _total_score(ctx: AuditContext) -> list[dict]:
+    """The published department total against the recomputed one, and its grade against the bands."""
+    out = []
     t = ctx.total
     prof = ctx.data.profile
     if t["published"] is not None and not is_missing(t["published"]):
@@ -338,15 +567,30 @@ def _scores(ctx):
         if len(mean_pub) == len(ctx.projects) and len(mean_pub):
             simple = mean_pub.mean()
             weighted = t["assessed_weighted"]
-            note = (f"；各项目公布得分的简单平均 {fmt.score(simple)}、按预算加权平均 {fmt.score(weighted)}")
+            note = f"；各项目公布得分的简单平均 {fmt.score(simple)}、按预算加权平均 {fmt.score(weighted)}"
         sev = "info" if abs(t["published"] - t["computed_score"]) < 1.0 else "warning"
-        out.append(finding("TOTAL_DIFFERS" if sev == "warning" else "TOTAL_CHECKED", sev, "部门整体",
-                           f"公布总分 {fmt.score(t['published'])}；按数据重算的项目得分简单平均 {fmt.score(t['computed_simple'])}、"
-                           f"按预算加权平均 {fmt.score(t['computed_weighted'])}{note}", t["published"], t["computed_score"]))
+        out.append(
+            finding(
+                "TOTAL_DIFFERS" if sev == "warning" else "TOTAL_CHECKED",
+                sev,
+                "部门整体",
+                f"公布总分 {fmt.score(t['published'])}；按数据重算的项目得分简单平均 {fmt.score(t['computed_simple'])}、"
+                f"按预算加权平均 {fmt.score(t['computed_weighted'])}{note}",
+                t["published"],
+                t["computed_score"],
+            )
+        )
         if prof.published_grade and t["grade"] != prof.published_grade:
-            out.append(finding("GRADE_MISMATCH", "error", "部门整体",
-                               f"公布总分 {fmt.score(t['published'])}、等级「{prof.published_grade}」，按等级表应为「{t['grade']}」",
-                               t["published"], None))
+            out.append(
+                finding(
+                    "GRADE_MISMATCH",
+                    "error",
+                    "部门整体",
+                    f"公布总分 {fmt.score(t['published'])}、等级「{prof.published_grade}」，按等级表应为「{t['grade']}」",
+                    t["published"],
+                    None,
+                )
+            )
     return out
 
 
@@ -355,7 +599,13 @@ def _grade_bands(ctx):
     bands = ctx.data.grade_bands
     if bands.empty:
         return []
-    code = {"gap": "GRADE_BANDS_GAP", "overlap": "GRADE_BANDS_OVERLAP", "order": "GRADE_BANDS_ORDER",
-            "empty": "GRADE_BANDS_GAP"}
-    return [finding(code[i.kind], "error", "公布的等级表", f"报告所列等级表：{i.message}", i.low, i.high)
-            for i in check_bands(bands)]
+    code = {
+        "gap": "GRADE_BANDS_GAP",
+        "overlap": "GRADE_BANDS_OVERLAP",
+        "order": "GRADE_BANDS_ORDER",
+        "empty": "GRADE_BANDS_GAP",
+    }
+    return [
+        finding(code[i.kind], "error", "公布的等级表", f"报告所列等级表：{i.message}", i.low, i.high)
+        for i in check_bands(bands)
+    ]

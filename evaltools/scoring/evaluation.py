@@ -1,4 +1,5 @@
 """The one entry point: ``evaluate(year_data, rules)`` → :class:`Evaluation`."""
+
 from __future__ import annotations
 
 import math
@@ -9,10 +10,18 @@ import pandas as pd
 
 from evaltools import fmt
 from evaltools.data.model import YearData
+from evaltools.fmt import is_missing
 from evaltools.scoring.audit import AuditContext, run_audit
 from evaltools.scoring.indicators import composition, department_total, level1_totals, score_indicators, score_projects
 from evaltools.scoring.rates import all_rates
 from evaltools.scoring.rules import RuleSet, load_rules
+
+
+def _plain(x: object) -> object:
+    """A JSON-ready scalar: None for missing values, numpy scalars as Python numbers."""
+    if is_missing(x):
+        return None
+    return x.item() if hasattr(x, "item") else x
 
 
 @dataclass(frozen=True)
@@ -62,7 +71,7 @@ class Evaluation:
     def unit(self) -> str:
         return self.data.unit
 
-    def rate(self, key: str, subject: str = "部门整体", default=KeyError):
+    def rate(self, key: str, subject: str = "部门整体", default: object = KeyError) -> float | None:
         """One rate's value by key and subject, e.g. ``ev.rate("line_execution", "日常公用支出")``;
         ``default`` is returned when there is no such rate (KeyError is raised without one)."""
         hit = self.rates[(self.rates["key"] == key) & (self.rates["subject"] == subject)]
@@ -79,38 +88,64 @@ class Evaluation:
 
     def to_summary(self) -> dict:
         """JSON-ready summary (summary.json): money in 万元, rates as fractions, full precision."""
-        def clean(x):
-            if x is None:
-                return None
-            if isinstance(x, float) and math.isnan(x):
-                return None
-            return x.item() if hasattr(x, "item") else x
 
-        bands = [{"grade": b.grade, "lower": clean(b.lower), "upper": clean(b.upper),
-                  "lower_inclusive": bool(b.lower_inclusive), "upper_inclusive": bool(b.upper_inclusive)}
-                 for b in self.rules.grade_bands.itertuples()]
-        projects = [{"name": p.project, "budget": clean(p.budget), "spent": clean(p.spent),
-                     "execution_rate": clean(p.execution_rate), "execution_score": clean(p.execution_score),
-                     "score": clean(p.score), "computed_score": clean(p.computed_score),
-                     "published_score": clean(p.published_score), "grade": p.grade,
-                     "computed_grade": p.computed_grade, "published_grade": p.published_grade}
-                    for p in self.projects.itertuples()]
+        clean = _plain
+        bands = [
+            {
+                "grade": b.grade,
+                "lower": clean(b.lower),
+                "upper": clean(b.upper),
+                "lower_inclusive": bool(b.lower_inclusive),
+                "upper_inclusive": bool(b.upper_inclusive),
+            }
+            for b in self.rules.grade_bands.itertuples()
+        ]
+        project_keys = (
+            "budget",
+            "spent",
+            "execution_rate",
+            "execution_score",
+            "score",
+            "computed_score",
+            "published_score",
+        )
+        projects = [
+            {
+                "name": p.project,
+                **{k: clean(getattr(p, k)) for k in project_keys},
+                "grade": p.grade,
+                "computed_grade": p.computed_grade,
+                "published_grade": p.published_grade,
+            }
+            for p in self.projects.itertuples()
+        ]
         rates = {}
         for r in self.rates.itertuples():
             name = r.key if r.subject == "部门整体" else f"{r.key}:{r.subject}"
             rates[name] = clean(r.value)
         t = self.total
         return {
-            "year": self.year, "unit": self.unit, "rules": self.rules.name,
+            "year": self.year,
+            "unit": self.unit,
+            "rules": self.rules.name,
             "synthetic": bool(self.data.profile.synthetic),
-            "overall": {"score": clean(t.score), "computed_score": clean(t.computed_score), "grade": t.grade,
-                        "computed_grade": t.computed_grade, "published_score": clean(t.published),
-                        "method": t.method, "computed_simple": clean(t.computed_simple),
-                        "computed_weighted": clean(t.computed_weighted), "grade_bands": bands},
+            "overall": {
+                "score": clean(t.score),
+                "computed_score": clean(t.computed_score),
+                "grade": t.grade,
+                "computed_grade": t.computed_grade,
+                "published_score": clean(t.published),
+                "method": t.method,
+                "computed_simple": clean(t.computed_simple),
+                "computed_weighted": clean(t.computed_weighted),
+                "grade_bands": bands,
+            },
             "projects": projects,
             "rates": rates,
-            "findings": [{"code": f.code, "severity": f.severity, "subject": f.subject, "message": f.message}
-                         for f in self.findings.itertuples()],
+            "findings": [
+                {"code": f.code, "severity": f.severity, "subject": f.subject, "message": f.message}
+                for f in self.findings.itertuples()
+            ],
         }
 
     def _repr_html_(self) -> str:
@@ -119,15 +154,21 @@ class Evaluation:
         rows = "".join(
             f"<tr><td>{escape(str(p.project))}</td><td>{fmt.pct(p.execution_rate)}</td>"
             f"<td>{fmt.score(p.computed_score)}</td><td>{fmt.score(p.published_score)}</td>"
-            f"<td>{escape(str(p.grade))}</td></tr>" for p in self.projects.itertuples())
-        return (f"<h4>{escape(self.unit)} {self.year} 年度 — {escape(self.rules.title)}</h4>"
-                f"<p>总分 <b>{fmt.score(t.score)}</b>（重算 {fmt.score(t.computed_score)}），等级 <b>{escape(str(t.grade))}</b>；"
-                f"核查发现：错误 {counts.get('error', 0)}，警告 {counts.get('warning', 0)}，提示 {counts.get('info', 0)}</p>"
-                f"<table><tr><th>项目</th><th>资金使用率</th><th>重算得分</th><th>公布得分</th><th>等级</th></tr>{rows}</table>")
+            f"<td>{escape(str(p.grade))}</td></tr>"
+            for p in self.projects.itertuples()
+        )
+        return (
+            f"<h4>{escape(self.unit)} {self.year} 年度 — {escape(self.rules.title)}</h4>"
+            f"<p>总分 <b>{fmt.score(t.score)}</b>（重算 {fmt.score(t.computed_score)}），等级 <b>{escape(str(t.grade))}</b>；"
+            f"核查发现：错误 {counts.get('error', 0)}，警告 {counts.get('warning', 0)}，提示 {counts.get('info', 0)}</p>"
+            f"<table><tr><th>项目</th><th>资金使用率</th><th>重算得分</th><th>公布得分</th><th>等级</th></tr>{rows}</table>"
+        )
 
     def __repr__(self) -> str:
-        return (f"Evaluation({self.unit!r}, {self.year}, score={self.total.score:.2f}, "
-                f"computed={self.total.computed_score:.2f}, grade={self.grade!r}, findings={len(self.findings)})")
+        return (
+            f"Evaluation({self.unit!r}, {self.year}, score={self.total.score:.2f}, "
+            f"computed={self.total.computed_score:.2f}, grade={self.grade!r}, findings={len(self.findings)})"
+        )
 
 
 def evaluate(data: YearData, rules: RuleSet | str = "mof") -> Evaluation:
@@ -145,5 +186,6 @@ def evaluate(data: YearData, rules: RuleSet | str = "mof") -> Evaluation:
     total = department_total(projects, data.profile.published_total, rules, bands)
     rates = all_rates(data, rules)
     findings = run_audit(AuditContext(data, rules, rates, scored, projects, total))
-    return Evaluation(data, rules, rates, scored, projects, comp, findings,
-                      Total(**{k: total[k] for k in Total.__dataclass_fields__}))
+    return Evaluation(
+        data, rules, rates, scored, projects, comp, findings, Total(**{k: total[k] for k in Total.__dataclass_fields__})
+    )

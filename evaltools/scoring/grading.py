@@ -4,8 +4,10 @@ Bands are data (``params/grade_bands.yaml``, or the table a report printed). A b
 ``[lower, upper)`` unless its inclusivity flags say otherwise; an empty lower means 0, an empty
 upper means 100 (inclusive). Source of the presets: 财预〔2020〕10号 (优/良/中/差) and the 2022 report.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,6 +15,9 @@ import pandas as pd
 
 from evaltools.errors import GradeBandError
 from evaltools.fmt import is_missing
+
+#: A band table: a DataFrame, or a list of mappings with grade, lower, upper and the inclusive flags.
+BandsLike = "pd.DataFrame | list[Mapping]"
 
 BAND_COLUMNS = ["grade", "lower", "lower_inclusive", "upper", "upper_inclusive"]
 
@@ -28,7 +33,7 @@ class BandIssue:
     high: float | None = None
 
 
-def bands_frame(bands) -> pd.DataFrame:
+def bands_frame(bands: BandsLike) -> pd.DataFrame:
     """Normalise a list of dicts (or a DataFrame) into the canonical band table, full precision."""
     frame = pd.DataFrame(bands).copy()
     for col in BAND_COLUMNS:
@@ -40,8 +45,13 @@ def bands_frame(bands) -> pd.DataFrame:
     li = frame["lower_inclusive"].map(lambda v: True if is_missing(v) else bool(v))
     is_top = frame["upper"] >= 100.0
     ui_default = is_top
-    ui = pd.Series([ui_default[i] if is_missing(frame["upper_inclusive"][i]) else bool(frame["upper_inclusive"][i])
-                    for i in frame.index], index=frame.index)
+    ui = pd.Series(
+        [
+            ui_default[i] if is_missing(frame["upper_inclusive"][i]) else bool(frame["upper_inclusive"][i])
+            for i in frame.index
+        ],
+        index=frame.index,
+    )
     # A band whose upper is open (printed "≥ 90") reaches 100 inclusive.
     frame["lower_inclusive"] = li.astype(bool)
     frame["upper_inclusive"] = (ui | is_top).astype(bool)
@@ -49,49 +59,107 @@ def bands_frame(bands) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def check_bands(bands) -> list[BandIssue]:
+def _order_issues(frame: pd.DataFrame) -> list[BandIssue]:
+    """Bands whose lower bound is not below their upper bound, and tables not listed in order."""
+    issues = [
+        BandIssue(
+            "order",
+            (row.grade,),
+            f"等级「{row.grade}」下限 {row.lower:g} 不小于上限 {row.upper:g} / lower bound above upper bound",
+            row.lower,
+            row.upper,
+        )
+        for row in frame.itertuples()
+        if row.lower > row.upper or (row.lower == row.upper and not (row.lower_inclusive and row.upper_inclusive))
+    ]
+    lowers = frame["lower"].to_numpy()
+    if not (np.all(np.diff(lowers) <= 0) or np.all(np.diff(lowers) >= 0)):
+        issues.append(
+            BandIssue(
+                "order",
+                tuple(frame["grade"]),
+                "等级顺序混乱 / bands are not listed in order: "
+                + " → ".join(f"{g}({lo:g})" for g, lo in zip(frame["grade"], lowers)),
+            )
+        )
+    return issues
+
+
+def _end_issues(ordered: pd.DataFrame) -> list[BandIssue]:
+    """Scores at either end (from 0, up to 100) that no band covers."""
+    issues = []
+    first = ordered.iloc[0]
+    if first["lower"] > 0 or (first["lower"] == 0 and not first["lower_inclusive"]):
+        issues.append(
+            BandIssue(
+                "gap",
+                (first["grade"],),
+                f"0 至 {first['lower']:g} 分没有等级 / scores below {first['lower']:g} have no grade",
+                0.0,
+                first["lower"],
+            )
+        )
+    top = ordered.iloc[ordered["upper"].idxmax()]
+    if top["upper"] < 100 or (top["upper"] == 100 and not top["upper_inclusive"]):
+        issues.append(
+            BandIssue(
+                "gap",
+                (top["grade"],),
+                f"{top['upper']:g} 至 100 分没有等级 / scores from {top['upper']:g} to 100 have no grade",
+                top["upper"],
+                100.0,
+            )
+        )
+    return issues
+
+
+def _neighbour_issue(lo_band: object, hi_band: object) -> BandIssue | None:
+    """A gap or an overlap between two bands next to each other in score order."""
+    names = (lo_band.grade, hi_band.grade)
+    if hi_band.lower > lo_band.upper or (
+        hi_band.lower == lo_band.upper and not lo_band.upper_inclusive and not hi_band.lower_inclusive
+    ):
+        return BandIssue(
+            "gap",
+            names,
+            f"「{lo_band.grade}」与「{hi_band.grade}」之间 {lo_band.upper:g}–"
+            f"{hi_band.lower:g} 分没有等级 / scores between {lo_band.upper:g} and "
+            f"{hi_band.lower:g} fall between 「{lo_band.grade}」 and 「{hi_band.grade}」",
+            lo_band.upper,
+            hi_band.lower,
+        )
+    if hi_band.lower < lo_band.upper or (
+        hi_band.lower == lo_band.upper and lo_band.upper_inclusive and hi_band.lower_inclusive
+    ):
+        return BandIssue(
+            "overlap",
+            names,
+            f"「{lo_band.grade}」与「{hi_band.grade}」在 {hi_band.lower:g}–"
+            f"{lo_band.upper:g} 分重叠 / 「{lo_band.grade}」 and 「{hi_band.grade}」 overlap "
+            f"from {hi_band.lower:g} to {lo_band.upper:g}",
+            hi_band.lower,
+            lo_band.upper,
+        )
+    return None
+
+
+def check_bands(bands: BandsLike) -> list[BandIssue]:
     """Every gap, overlap, disorder and hole at either end of a band table, naming the bands.
 
     Two neighbours fit when the upper end of the lower band equals the lower end of the higher band
     and exactly one of the two includes that point.
     """
     frame = bands_frame(bands)
-    issues: list[BandIssue] = []
     if frame.empty:
         return [BandIssue("empty", (), "等级表为空 / the band table is empty")]
-    for row in frame.itertuples():
-        if row.lower > row.upper or (row.lower == row.upper and not (row.lower_inclusive and row.upper_inclusive)):
-            issues.append(BandIssue("order", (row.grade,), f"等级「{row.grade}」下限 {row.lower:g} 不小于上限 "
-                                    f"{row.upper:g} / lower bound above upper bound", row.lower, row.upper))
-    lowers = frame["lower"].to_numpy()
-    if not (np.all(np.diff(lowers) <= 0) or np.all(np.diff(lowers) >= 0)):
-        issues.append(BandIssue("order", tuple(frame["grade"]), "等级顺序混乱 / bands are not listed in order: "
-                                + " → ".join(f"{g}({lo:g})" for g, lo in zip(frame["grade"], lowers))))
     ordered = frame.sort_values(["lower", "upper"]).reset_index(drop=True)
-    if ordered["lower"].iloc[0] > 0 or (ordered["lower"].iloc[0] == 0 and not ordered["lower_inclusive"].iloc[0]):
-        issues.append(BandIssue("gap", (ordered["grade"].iloc[0],), f"0 至 {ordered['lower'].iloc[0]:g} 分没有等级 / "
-                                f"scores below {ordered['lower'].iloc[0]:g} have no grade", 0.0, ordered["lower"].iloc[0]))
-    top = ordered.iloc[ordered["upper"].idxmax()]
-    if top["upper"] < 100 or (top["upper"] == 100 and not top["upper_inclusive"]):
-        issues.append(BandIssue("gap", (top["grade"],), f"{top['upper']:g} 至 100 分没有等级 / scores from "
-                                f"{top['upper']:g} to 100 have no grade", top["upper"], 100.0))
-    for lo_band, hi_band in zip(ordered.iloc[:-1].itertuples(), ordered.iloc[1:].itertuples()):
-        names = (lo_band.grade, hi_band.grade)
-        if hi_band.lower > lo_band.upper or (hi_band.lower == lo_band.upper and not lo_band.upper_inclusive
-                                              and not hi_band.lower_inclusive):
-            issues.append(BandIssue("gap", names, f"「{lo_band.grade}」与「{hi_band.grade}」之间 {lo_band.upper:g}–"
-                                    f"{hi_band.lower:g} 分没有等级 / scores between {lo_band.upper:g} and "
-                                    f"{hi_band.lower:g} fall between 「{lo_band.grade}」 and 「{hi_band.grade}」",
-                                    lo_band.upper, hi_band.lower))
-        elif hi_band.lower < lo_band.upper or (hi_band.lower == lo_band.upper and lo_band.upper_inclusive
-                                                and hi_band.lower_inclusive):
-            issues.append(BandIssue("overlap", names, f"「{lo_band.grade}」与「{hi_band.grade}」在 {hi_band.lower:g}–"
-                                    f"{lo_band.upper:g} 分重叠 / 「{lo_band.grade}」 and 「{hi_band.grade}」 overlap "
-                                    f"from {hi_band.lower:g} to {lo_band.upper:g}", hi_band.lower, lo_band.upper))
-    return issues
+    neighbours = [
+        _neighbour_issue(lo, hi) for lo, hi in zip(ordered.iloc[:-1].itertuples(), ordered.iloc[1:].itertuples())
+    ]
+    return _order_issues(frame) + _end_issues(ordered) + [i for i in neighbours if i is not None]
 
 
-def validated_bands(bands, source: str = "grade bands") -> pd.DataFrame:
+def validated_bands(bands: BandsLike, source: str = "grade bands") -> pd.DataFrame:
     """The band table, or GradeBandError naming every defect."""
     issues = check_bands(bands)
     if issues:
@@ -99,7 +167,7 @@ def validated_bands(bands, source: str = "grade bands") -> pd.DataFrame:
     return bands_frame(bands)
 
 
-def grade(scores, bands) -> pd.Series:
+def grade(scores: pd.Series | float, bands: BandsLike) -> pd.Series:
     """Grade each score (vectorised). Scores outside every band get None."""
     frame = bands_frame(bands)
     s = pd.Series(scores, dtype=float)
@@ -113,10 +181,18 @@ def grade(scores, bands) -> pd.Series:
     return out.where(s.notna(), None)
 
 
-def describe_band(row) -> str:
+def describe_band(row: Mapping) -> str:
     """'75 ≤ 得分 < 90' for a band row."""
-    lo = f"{row['lower']:g} {'≤' if row['lower_inclusive'] else '<'} " if row["lower"] > 0 or not row["lower_inclusive"] else ""
-    hi = f" {'≤' if row['upper_inclusive'] else '<'} {row['upper']:g}" if row["upper"] < 100 or not row["upper_inclusive"] else ""
+    lo = (
+        f"{row['lower']:g} {'≤' if row['lower_inclusive'] else '<'} "
+        if row["lower"] > 0 or not row["lower_inclusive"]
+        else ""
+    )
+    hi = (
+        f" {'≤' if row['upper_inclusive'] else '<'} {row['upper']:g}"
+        if row["upper"] < 100 or not row["upper_inclusive"]
+        else ""
+    )
     if not lo and not hi:
         return "全部得分"
     return f"{lo}得分{hi}"

@@ -17,22 +17,30 @@ Rule types are a registry keyed by name; a rule set (``params/rules``) maps dire
 rules onto them. Scores are kept at full precision and rounded to ``rules.rounding`` decimals only
 at the end (domain rule: each indicator score to 2 decimals; parent levels are sums).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from evaltools.data.schema import DIRECTIONS
 from evaltools.errors import RuleError
 from evaltools.registry import Registry
+from evaltools.scoring.grading import grade
+
+if TYPE_CHECKING:
+    from evaltools.scoring.rules import RuleSet
 
 RuleFn = Callable[[pd.DataFrame, dict, object], pd.Series]
 #: Scoring rule types by name → vectorised function returning the share of the weight in [0, 1].
 RULE_TYPES: Registry[RuleFn] = Registry("rule type", "评分规则类型", key="rules")
 #: Execution-rate scoring methods by name → function(rate, settings) → share of the weight.
 EXECUTION_METHODS: Registry[Callable[[pd.Series, dict], pd.Series]] = Registry(
-    "execution method", "预算执行率计分方法", key="execution.method")
+    "execution method", "预算执行率计分方法", key="execution.method"
+)
 rule_type = RULE_TYPES.register
 execution_method = EXECUTION_METHODS.register
 
@@ -88,7 +96,7 @@ def _range(df, spec, rules):
     return _out(df, np.where(np.isnan(a) | np.isnan(lo), np.nan, np.where(a >= lo, 1.0, below)))
 
 
-def qualitative_band(grades: pd.Series, rules) -> tuple[pd.Series, pd.Series]:
+def qualitative_band(grades: pd.Series, rules: RuleSet) -> tuple[pd.Series, pd.Series]:
     """(low, high) share of the weight for each qualitative grade (NaN where no grade)."""
     bands = rules.qualitative["bands"]
     codes = pd.Categorical(grades, categories=list(bands))
@@ -126,7 +134,9 @@ def _tiered(df, spec, rules):
         rel = np.where(t != 0, (a - t) / np.abs(t), np.where(a > t, np.inf, np.where(a < t, -np.inf, 0.0)))
     measure = np.maximum(0.0, rel if spec.get("measure", "overrun") == "overrun" else -rel)
     tiers = sorted((float(u), float(s)) for u, s in spec["tiers"])
-    share = np.select([measure <= u for u, _ in tiers], [s for _, s in tiers], default=float(spec.get("otherwise", 0.0)))
+    share = np.select(
+        [measure <= u for u, _ in tiers], [s for _, s in tiers], default=float(spec.get("otherwise", 0.0))
+    )
     return _out(df, np.where(np.isnan(a) | np.isnan(t), np.nan, share))
 
 
@@ -155,8 +165,6 @@ def group_keys(frame: pd.DataFrame) -> list[str]:
 
 def direction_masks(ind: pd.DataFrame) -> dict[str, np.ndarray]:
     """One boolean mask per direction, computed once through categorical codes (fast on 1M rows)."""
-    from evaltools.data.schema import DIRECTIONS
-
     codes = pd.Categorical(ind["direction"], categories=list(DIRECTIONS)).codes
     return {d: codes == i for i, d in enumerate(DIRECTIONS)}
 
@@ -180,8 +188,9 @@ def target_met(ind: pd.DataFrame, masks: dict | None = None) -> pd.Series:
     a = ind["actual"].to_numpy(dtype=float)
     t = ind["target"].to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):
-        met = np.select([m[">="] | m["="] | m["range"], m[">"], m["<="], m["<"]], [a >= t, a > t, a <= t, a < t],
-                        default=False)
+        met = np.select(
+            [m[">="] | m["="] | m["range"], m[">"], m["<="], m["<"]], [a >= t, a > t, a <= t, a < t], default=False
+        )
     known = ~np.isnan(a) & ~np.isnan(t) & ~m["qualitative"]
     grade = ind["qualitative_grade"]
     qual = m["qualitative"] & grade.notna().to_numpy()
@@ -189,23 +198,26 @@ def target_met(ind: pd.DataFrame, masks: dict | None = None) -> pd.Series:
     return out.mask(qual, grade == "达成")
 
 
-def resolve_rules(ind: pd.DataFrame, rules) -> pd.Series:
+def resolve_rules(ind: pd.DataFrame, rules: RuleSet) -> pd.Series:
     """The named rule that scores each indicator: its own ``rule`` column, else its direction's."""
     by_direction = pd.Categorical(ind["direction"], categories=list(rules.directions))
-    names = pd.Series(np.array(list(rules.directions.values()) + [None], dtype=object)[by_direction.codes],
-                      index=ind.index)
+    names = pd.Series(
+        np.array(list(rules.directions.values()) + [None], dtype=object)[by_direction.codes], index=ind.index
+    )
     if "rule" in ind and ind["rule"].notna().any():
         names = ind["rule"].where(ind["rule"].notna(), names)
     bad = names.notna() & ~names.isin(list(rules.rules))
     if bad.any():
         unknown = sorted(set(names[bad]))
-        raise RuleError(f"指标使用了未定义的评分规则 / indicators name rule(s) {', '.join(map(repr, unknown))} that "
-                        f"the rule set {rules.name!r} does not define; defined: {', '.join(rules.rules)}",
-                        key="rule")
+        raise RuleError(
+            f"指标使用了未定义的评分规则 / indicators name rule(s) {', '.join(map(repr, unknown))} that "
+            f"the rule set {rules.name!r} does not define; defined: {', '.join(rules.rules)}",
+            key="rule",
+        )
     return names
 
 
-def score_indicators(ind: pd.DataFrame, rules) -> pd.DataFrame:
+def score_indicators(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     """Score every indicator row at once. Returns a new frame with the input columns plus:
 
     ``rule_name``, ``rule_type``, ``completion`` (A/T), ``met``, ``share`` (of W, full precision),
@@ -214,17 +226,25 @@ def score_indicators(ind: pd.DataFrame, rules) -> pd.DataFrame:
     ``band_low``/``band_high`` (qualitative band in points) and ``in_band``.
     """
     df = ind.copy()
-    for col, default in (("target_high", np.nan), ("panel_score", np.nan), ("qualitative_grade", None),
-                         ("rule", None), ("applicable", True), ("parent", None)):
+    for col, default in (
+        ("target_high", np.nan),
+        ("panel_score", np.nan),
+        ("qualitative_grade", None),
+        ("rule", None),
+        ("applicable", True),
+        ("parent", None),
+    ):
         if col not in df:
             df[col] = default
     names = resolve_rules(df, rules)
     rule_codes = pd.Categorical(names, categories=list(rules.rules))
-    types = pd.Series(np.array([spec["type"] for spec in rules.rules.values()] + [None], dtype=object)
-                      [rule_codes.codes], index=df.index)
+    types = pd.Series(
+        np.array([spec["type"] for spec in rules.rules.values()] + [None], dtype=object)[rule_codes.codes],
+        index=df.index,
+    )
     share = np.full(len(df), np.nan)
     columns = [c for c in ("actual", "target", "target_high", "weight", "panel_score", "qualitative_grade")]
-    for code, (name, spec) in enumerate(rules.rules.items()):  # one pass per rule definition over all its rows
+    for code, spec in enumerate(rules.rules.values()):  # one pass per rule definition over all its rows
         mask = rule_codes.codes == code
         if mask.any():
             share[mask] = RULE_TYPES[spec["type"]](df.loc[mask, columns], spec, rules).to_numpy()
@@ -252,7 +272,8 @@ def score_indicators(ind: pd.DataFrame, rules) -> pd.DataFrame:
     df["band_high"] = high * weight
     qual_panel = masks["qualitative"] & df["panel_score"].notna() & low.notna()
     in_band = (df["panel_score"] >= df["band_low"] - 1e-9) & (
-        (df["panel_score"] < df["band_high"]) | (high >= 1.0) & (df["panel_score"] <= df["band_high"] + 1e-9))
+        (df["panel_score"] < df["band_high"]) | (high >= 1.0) & (df["panel_score"] <= df["band_high"] + 1e-9)
+    )
     df["in_band"] = pd.Series(in_band, index=df.index, dtype=object).where(qual_panel, None)
     return df
 
@@ -265,25 +286,35 @@ def level1_totals(scored: pd.DataFrame) -> pd.DataFrame:
     s = scored.loc[scored["parent"].isna()] if "parent" in scored else scored
     on = s["scored"].to_numpy(dtype=bool)
     weight = s["weight"].to_numpy(dtype=float)
-    counted = pd.DataFrame({**{k: s[k] for k in keys + ["level1"]},
-                            "indicator_weight": np.where(on, weight, 0.0), "dropped_weight": np.where(on, 0.0, weight),
-                            "indicator_score": np.where(on, s["computed_score"].to_numpy(dtype=float), 0.0),
-                            "assessed_indicator_score": np.where(on, s["score"].to_numpy(dtype=float), 0.0),
-                            "indicator_count": 1, "missing_actuals": s["missing"].to_numpy(dtype=int),
-                            "scored_count": on.astype(int)}, index=s.index)
+    counted = pd.DataFrame(
+        {
+            **{k: s[k] for k in keys + ["level1"]},
+            "indicator_weight": np.where(on, weight, 0.0),
+            "dropped_weight": np.where(on, 0.0, weight),
+            "indicator_score": np.where(on, s["computed_score"].to_numpy(dtype=float), 0.0),
+            "assessed_indicator_score": np.where(on, s["score"].to_numpy(dtype=float), 0.0),
+            "indicator_count": 1,
+            "missing_actuals": s["missing"].to_numpy(dtype=int),
+            "scored_count": on.astype(int),
+        },
+        index=s.index,
+    )
     return counted.groupby(keys + ["level1"], sort=False).sum()
 
 
-def score_projects(projects: pd.DataFrame, scored: pd.DataFrame, rules, bands=None,
-                   totals: pd.DataFrame | None = None) -> pd.DataFrame:
+def score_projects(
+    projects: pd.DataFrame,
+    scored: pd.DataFrame,
+    rules: RuleSet,
+    bands: pd.DataFrame | None = None,
+    totals: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Project totals: 预算执行率得分 + indicator scores, rescaled to 100 when indicators are dropped.
 
     ``execution_rate`` = spent / budget (全年执行数/全年预算数); ``execution_score`` = method(rate) × W.
     ``computed_score`` is the recomputed total; ``score`` is the published score where one exists
     (the assessed score), else the computed one; both are graded with ``bands``.
     """
-    from evaltools.scoring.grading import grade
-
     keys = group_keys(projects)
     p = projects.copy()
     w = p["execution_weight"].fillna(float(rules.execution.get("default_weight", 10)))
@@ -297,8 +328,14 @@ def score_projects(projects: pd.DataFrame, scored: pd.DataFrame, rules, bands=No
     totals = level1_totals(scored) if totals is None else totals
     agg = totals.drop(columns="scored_count").groupby(level=keys, sort=False).sum()
     p = p.merge(agg, how="left", left_on=keys, right_index=True)
-    for col in ("indicator_weight", "dropped_weight", "indicator_score", "assessed_indicator_score", "indicator_count",
-                "missing_actuals"):
+    for col in (
+        "indicator_weight",
+        "dropped_weight",
+        "indicator_score",
+        "assessed_indicator_score",
+        "indicator_count",
+        "missing_actuals",
+    ):
         p[col] = p[col].fillna(0.0)
     if rules.not_applicable == "rescale":
         available = p["execution_weight"] + p["indicator_weight"]
@@ -322,18 +359,20 @@ def composition(scored: pd.DataFrame, projects: pd.DataFrame, totals: pd.DataFra
     totals = level1_totals(scored) if totals is None else totals
     parts = totals.loc[totals["scored_count"] > 0, ["indicator_weight", "indicator_score"]]
     parts = parts.rename(columns={"indicator_weight": "weight", "indicator_score": "score"}).reset_index()
-    execution = projects[keys].assign(level1="预算执行率", weight=projects["execution_weight"],
-                                      score=projects["execution_score"])
+    execution = projects[keys].assign(
+        level1="预算执行率", weight=projects["execution_weight"], score=projects["execution_score"]
+    )
     return pd.concat([execution, parts], ignore_index=True)
 
 
-def department_total(projects: pd.DataFrame, published: float | None, rules, bands) -> dict:
+def department_total(
+    projects: pd.DataFrame, published: float | None, rules: RuleSet, bands: pd.DataFrame | None
+) -> dict:
     """Department total: the published score where it exists, else the mean of project scores.
 
     Both means are always computed (no source fixes the choice): simple = mean(score);
     budget_weighted = Σ score × 全年预算数 / Σ 全年预算数. ``rules.department_total`` picks one.
     """
-    from evaltools.scoring.grading import grade
 
     def means(col):
         simple = float(projects[col].mean()) if len(projects) else float("nan")
@@ -348,7 +387,16 @@ def department_total(projects: pd.DataFrame, published: float | None, rules, ban
     assessed = (a_simple, a_weighted)[pick]
     score = float(published) if published is not None and not np.isnan(published) else assessed
     grades = grade(pd.Series([score, computed]), bands)
-    return {"score": score, "published": published, "computed_score": computed, "assessed_mean": assessed,
-            "computed_simple": c_simple, "computed_weighted": c_weighted, "assessed_simple": a_simple,
-            "assessed_weighted": a_weighted, "method": rules.department_total,
-            "grade": grades.iloc[0], "computed_grade": grades.iloc[1]}
+    return {
+        "score": score,
+        "published": published,
+        "computed_score": computed,
+        "assessed_mean": assessed,
+        "computed_simple": c_simple,
+        "computed_weighted": c_weighted,
+        "assessed_simple": a_simple,
+        "assessed_weighted": a_weighted,
+        "method": rules.department_total,
+        "grade": grades.iloc[0],
+        "computed_grade": grades.iloc[1],
+    }

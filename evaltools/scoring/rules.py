@@ -2,6 +2,7 @@
 
 A rule set may ``extends:`` another; keys are merged one level deep. Unknown keys are rejected.
 """
+
 from __future__ import annotations
 
 import copy
@@ -12,14 +13,35 @@ from typing import Any
 
 import pandas as pd
 
+from evaltools.data.schema import DIRECTIONS
 from evaltools.errors import ParamsError, RuleError
 from evaltools.params import PARAMS_DIR, read_yaml
+from evaltools.scoring.grading import validated_bands
+from evaltools.scoring.indicators import RULE_TYPES
 
-KNOWN_KEYS = {"title", "extends", "execution", "category_weights", "directions", "rules", "qualitative",
-              "missing_actual", "not_applicable", "rounding", "overachievement_ratio", "department_total",
-              "carryover_denominator", "public_expense_lines", "grade_bands"}
-CHOICES = {"missing_actual": ("zero", "drop"), "not_applicable": ("rescale", "ignore"),
-           "department_total": ("simple", "budget_weighted"), "carryover_denominator": ("budget", "spent")}
+KNOWN_KEYS = {
+    "title",
+    "extends",
+    "execution",
+    "category_weights",
+    "directions",
+    "rules",
+    "qualitative",
+    "missing_actual",
+    "not_applicable",
+    "rounding",
+    "overachievement_ratio",
+    "department_total",
+    "carryover_denominator",
+    "public_expense_lines",
+    "grade_bands",
+}
+CHOICES = {
+    "missing_actual": ("zero", "drop"),
+    "not_applicable": ("rescale", "ignore"),
+    "department_total": ("simple", "budget_weighted"),
+    "carryover_denominator": ("budget", "spent"),
+}
 
 
 @dataclass(frozen=True)
@@ -43,7 +65,7 @@ class RuleSet:
     grade_bands_name: str
     grade_bands: pd.DataFrame = field(compare=False, repr=False)
 
-    def with_changes(self, **changes) -> RuleSet:
+    def with_changes(self, **changes: object) -> RuleSet:
         """A copy with settings changed, e.g. ``rules.with_changes(grade_bands="mof")`` or
         ``with_changes(directions={"<=": "lower_better_ratio"})`` (mappings are merged)."""
         current = self.to_dict()
@@ -57,14 +79,24 @@ class RuleSet:
         return _build(self.name + "*", current, source="with_changes")
 
     def to_dict(self) -> dict:
-        return {"title": self.title, "execution": dict(self.execution), "category_weights": dict(self.category_weights),
-                "directions": dict(self.directions), "rules": {k: dict(v) for k, v in self.rules.items()},
-                "qualitative": copy.deepcopy(dict(self.qualitative)), "missing_actual": self.missing_actual,
-                "not_applicable": self.not_applicable, "rounding": self.rounding,
-                "overachievement_ratio": self.overachievement_ratio, "department_total": self.department_total,
-                "carryover_denominator": self.carryover_denominator,
-                "public_expense_lines": list(self.public_expense_lines), "grade_bands": self.grade_bands_name
-                if isinstance(self.grade_bands_name, str) else self.grade_bands.to_dict("records")}
+        return {
+            "title": self.title,
+            "execution": dict(self.execution),
+            "category_weights": dict(self.category_weights),
+            "directions": dict(self.directions),
+            "rules": {k: dict(v) for k, v in self.rules.items()},
+            "qualitative": copy.deepcopy(dict(self.qualitative)),
+            "missing_actual": self.missing_actual,
+            "not_applicable": self.not_applicable,
+            "rounding": self.rounding,
+            "overachievement_ratio": self.overachievement_ratio,
+            "department_total": self.department_total,
+            "carryover_denominator": self.carryover_denominator,
+            "public_expense_lines": list(self.public_expense_lines),
+            "grade_bands": self.grade_bands_name
+            if isinstance(self.grade_bands_name, str)
+            else self.grade_bands.to_dict("records"),
+        }
 
 
 def _raw(name: str, params_dir: Path, seen: tuple = ()) -> dict:
@@ -89,15 +121,15 @@ def _raw(name: str, params_dir: Path, seen: tuple = ()) -> dict:
     return data
 
 
-def load_bands(name_or_list, params_dir: Path = PARAMS_DIR) -> tuple[str, pd.DataFrame]:
+def load_bands(name_or_list: str | list[dict], params_dir: Path = PARAMS_DIR) -> tuple[str, pd.DataFrame]:
     """A named band preset from ``params/grade_bands.yaml`` or an inline list, validated."""
-    from evaltools.scoring.grading import validated_bands
-
     if isinstance(name_or_list, str):
         presets = read_yaml(params_dir / "grade_bands.yaml") or {}
         if name_or_list not in presets:
-            raise ParamsError(f"没有这个等级表 / no grade band preset {name_or_list!r}; available: "
-                              f"{', '.join(presets)}", file=str(params_dir / "grade_bands.yaml"))
+            raise ParamsError(
+                f"没有这个等级表 / no grade band preset {name_or_list!r}; available: {', '.join(presets)}",
+                file=str(params_dir / "grade_bands.yaml"),
+            )
         return name_or_list, validated_bands(presets[name_or_list]["bands"], f"grade_bands.yaml: {name_or_list}")
     return "inline", validated_bands(list(name_or_list), "rule set grade_bands")
 
@@ -109,9 +141,6 @@ def load_rules(name: str = "mof", params_dir: str | Path = PARAMS_DIR) -> RuleSe
 
 
 def _build(name: str, data: dict, source: str, params_dir: Path = PARAMS_DIR) -> RuleSet:
-    from evaltools.data.schema import DIRECTIONS
-    from evaltools.scoring.indicators import RULE_TYPES
-
     missing = sorted(KNOWN_KEYS - {"extends"} - set(data))
     if missing:
         raise ParamsError(f"缺少设置 / missing setting(s): {', '.join(missing)}", file=source, key=missing[0])
@@ -120,26 +149,43 @@ def _build(name: str, data: dict, source: str, params_dir: Path = PARAMS_DIR) ->
             raise ParamsError(f"{key} must be one of {', '.join(options)}, found {data[key]!r}", file=source, key=key)
     for rule_name, spec in data["rules"].items():
         if not isinstance(spec, dict) or spec.get("type") not in RULE_TYPES:
-            raise RuleError(f"rule {rule_name!r} has unknown type {spec.get('type') if isinstance(spec, dict) else spec!r}; "
-                            f"known types: {', '.join(sorted(RULE_TYPES))}", file=source, key=f"rules.{rule_name}")
+            raise RuleError(
+                f"rule {rule_name!r} has unknown type {spec.get('type') if isinstance(spec, dict) else spec!r}; "
+                f"known types: {', '.join(sorted(RULE_TYPES))}",
+                file=source,
+                key=f"rules.{rule_name}",
+            )
     for direction in DIRECTIONS:
         target = data["directions"].get(direction)
         if target not in data["rules"]:
-            raise RuleError(f"direction {direction!r} is scored by {target!r}, which is not a defined rule",
-                            file=source, key=f"directions.{direction}")
+            raise RuleError(
+                f"direction {direction!r} is scored by {target!r}, which is not a defined rule",
+                file=source,
+                key=f"directions.{direction}",
+            )
     if data["qualitative"].get("default_position") not in ("lower", "mid", "upper"):
-        raise ParamsError("qualitative.default_position must be lower, mid or upper", file=source,
-                          key="qualitative.default_position")
+        raise ParamsError(
+            "qualitative.default_position must be lower, mid or upper", file=source, key="qualitative.default_position"
+        )
     bands_name, bands = load_bands(data["grade_bands"], params_dir)
-    return RuleSet(name=name, title=str(data["title"]), execution=dict(data["execution"]),
-                   category_weights={k: float(v) for k, v in data["category_weights"].items()},
-                   directions=dict(data["directions"]), rules={k: dict(v) for k, v in data["rules"].items()},
-                   qualitative=dict(data["qualitative"]), missing_actual=data["missing_actual"],
-                   not_applicable=data["not_applicable"], rounding=int(data["rounding"]),
-                   overachievement_ratio=float(data["overachievement_ratio"]),
-                   department_total=data["department_total"], carryover_denominator=data["carryover_denominator"],
-                   public_expense_lines=tuple(data["public_expense_lines"]), grade_bands_name=bands_name,
-                   grade_bands=bands)
+    return RuleSet(
+        name=name,
+        title=str(data["title"]),
+        execution=dict(data["execution"]),
+        category_weights={k: float(v) for k, v in data["category_weights"].items()},
+        directions=dict(data["directions"]),
+        rules={k: dict(v) for k, v in data["rules"].items()},
+        qualitative=dict(data["qualitative"]),
+        missing_actual=data["missing_actual"],
+        not_applicable=data["not_applicable"],
+        rounding=int(data["rounding"]),
+        overachievement_ratio=float(data["overachievement_ratio"]),
+        department_total=data["department_total"],
+        carryover_denominator=data["carryover_denominator"],
+        public_expense_lines=tuple(data["public_expense_lines"]),
+        grade_bands_name=bands_name,
+        grade_bands=bands,
+    )
 
 
 def list_rule_sets(params_dir: str | Path = PARAMS_DIR) -> list[str]:
