@@ -308,12 +308,25 @@ def synthetic(
     seed: int = typer.Option(0, "--seed", help="随机种子：同一种子写出相同的数据 / random seed"),
     start_year: int = typer.Option(2020, "--start-year", help="第一个年度 / first year"),
     rules: str = typer.Option(DEFAULTS.rules, help="发布得分和等级所用的规则集 / rule set for the published grades"),
+    kinds: str = typer.Option(
+        "department_projects",
+        "--kinds",
+        help="报告类型，逗号分隔，依次分给各单位 / report kinds given to the units in turn: "
+        "department_projects, department, project, department_full",
+    ),
 ) -> None:
     """写出合成数据（合成数据，仅供演示）/ write synthetic data in the input format, every year checked."""
     from evaltools.run.synthetic import generate
 
     result = generate(
-        out_dir, units=units, years=years, indicators=indicators, seed=seed, start_year=start_year, rules=rules
+        out_dir,
+        units=units,
+        years=years,
+        indicators=indicators,
+        seed=seed,
+        start_year=start_year,
+        rules=rules,
+        kinds=tuple(_split_list(kinds)),
     )
     for folder in result.units:
         typer.echo(f"{out_dir / folder}: {result.years[0]}–{result.years[-1]}（{result.names[folder]}）")

@@ -50,7 +50,7 @@ class JobParams:
     year: int = 2022
     unit: str | None = None
     data_dir: str = "data"
-    rules: str = "qiaoxi2022"
+    rules: str = "mof"
     output_dir: str = "outputs"
     formats: tuple[str, ...] = ("html", "pdf", "xlsx", "json")
     title: str | None = None

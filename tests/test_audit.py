@@ -169,3 +169,51 @@ def test_rates_within_rounding_are_info(ev_2022):
     rounded = ev_2022.findings[ev_2022.findings["code"] == "RATE_ROUNDED"]
     assert set(rounded["subject"]) == {"日常公用支出", "失业就业服务", "档案保管和整理", "创业担保贴息"}
     assert set(rounded["severity"]) == {"info"}
+
+
+def test_execution_below_the_alert_level(data_2022, rules_2022):
+    """档案保管和整理 2.9 of 3 (96.67%) passes the default 90%; at a 97% alert it is named."""
+    from evaltools import evaluate
+
+    f = one(evaluate(data_2022, rules_2022.with_changes(audit={"execution_alert": 0.97})), "EXECUTION_LOW")
+    assert f.subject == "档案保管和整理" and f.computed == pytest.approx(2.9 / 3)
+    assert not (evaluate(data_2022, rules_2022).findings["code"] == "EXECUTION_LOW").any()
+
+
+def test_printed_completion_and_coefficient_checked(data_2022, rules_2022):
+    """A printed 完成率 of 100% for 14,270 of 1,000 jobs (1,427%), and a 得分系数 of 100% beside 9 of 10 points."""
+    from evaltools import evaluate
+
+    ind = data_2022.indicators.copy()
+    ind.loc[1, "stated_completion"] = 1.0
+    ind.loc[3, ["panel_score", "score_coefficient"]] = [4.0, 1.0]
+    ev = evaluate(_with(data_2022, indicators=ind), rules_2022)
+    f = one(ev, "COMPLETION_MISMATCH")
+    assert f.subject == "失业就业服务 / 提供工作岗位数" and f.computed == pytest.approx(14.27)
+    f = one(ev, "COEFFICIENT_MISMATCH")
+    assert f.subject == "失业就业服务 / 技师培训人数" and (f.stated, f.computed) == (1.0, 0.8)
+
+
+def test_cost_indicator_contradicting_spending(data_2022, rules_2022):
+    from evaltools import evaluate
+
+    ind = data_2022.indicators.copy()
+    ind.loc[0, ["level2", "unit", "actual"]] = ["成本指标", "万元", 0.0]
+    f = one(evaluate(_with(data_2022, indicators=ind), rules_2022), "COST_CONTRADICTS")
+    assert f.subject.startswith("失业就业服务 / ") and f.computed == 6.0
+
+
+def test_target_below_last_years_actual(data_2022, rules_2022):
+    """With last year loaded: a ≥ target (1,000 jobs) below last year's actual (1,200) is named."""
+    from dataclasses import replace
+
+    from evaltools import evaluate
+
+    last = data_2022.indicators.copy()
+    last.loc[1, "actual"] = 1200.0
+    previous = _with(data_2022, indicators=last)
+    ev = evaluate(replace(data_2022, previous=previous), rules_2022)
+    f = one(ev, "TARGET_BELOW_PREVIOUS", "失业就业服务 / 提供工作岗位数")
+    assert (f.stated, f.computed) == (1200.0, 1000.0)
+    # every other ≥ indicator whose 2022 target lies below the (same) previous actual is named too, e.g. 退休 500 < 712
+    assert one(ev, "TARGET_BELOW_PREVIOUS", "档案保管和整理 / 办理退休人数").stated == 712.0

@@ -51,7 +51,7 @@ def test_discover_every_layout(tmp_path):
 
 
 def test_repository_data():
-    assert discover(Path(__file__).parent.parent / "data") == [(None, 2022)]
+    assert (None, 2022) in discover(Path(__file__).parent.parent / "data")
 
 
 # ----------------------------------------------------------------------------- pieces (fast)

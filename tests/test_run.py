@@ -31,7 +31,7 @@ TITLES = [
 @pytest.fixture(scope="module")
 def run_2022(tmp_path_factory, root):
     out = tmp_path_factory.mktemp("outputs")
-    return run_report(job_params(dict(year=2022, data_dir=str(root / "data"), output_dir=str(out))))
+    return run_report(job_params(dict(year=2022, data_dir=str(root / "data"), output_dir=str(out), rules="qiaoxi2022")))
 
 
 def test_outputs_written(run_2022):
@@ -63,7 +63,7 @@ def test_html_is_self_contained_and_complete(run_2022):
     assert "import evaltools" not in html and "report.prepare" not in html  # no code, no prompts
     assert "In [" not in text and "Traceback" not in html
     assert len(soup.select("figure.chart img")) == 5
-    assert [a["href"] for a in soup.select("nav.toc a")][:2] == ["#s1", "#s2"]
+    assert [a["href"] for a in soup.select("nav.toc a")][:2] == ["#s-basic", "#s-work"]
     assert "@page" in html and "size: A4" in html
 
 
@@ -75,7 +75,7 @@ def test_pdf_has_chinese_text_and_charts(run_2022):
     for title in TITLES:
         assert title.replace(" ", "") in text.replace(" ", "").replace("\r", "").replace("\n", "")
     flat = re.sub(r"\s+", "", text)
-    assert "日常公用支出预算29.99万元，支出28.27万元，完成率94.26%" in flat
+    assert "日常公用支出：预算29.99万元，支出28.27万元，执行率94.26%" in flat
     assert "报告只写'群众和机构满意度。'" in flat  # ASCII quotes survive text extraction
     page = pdf[0].render(scale=1).to_pil().convert("L")
     dark = sum(page.histogram()[:128])  # pixels darker than mid-grey

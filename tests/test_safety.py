@@ -121,7 +121,7 @@ def test_html_shows_hostile_strings_as_text(hostile_run):
     for s in HOSTILE:
         assert s in text, s
     assert soup.title.get_text() == f"{UNIT} 2022 年度整体支出绩效自评报告"
-    team_cells = [td.get_text() for td in soup.select("#s6 td")]
+    team_cells = [td.get_text() for td in soup.select("#s-team td")]
     assert SCRIPT in team_cells and A_JS in team_cells and QUOTED in team_cells and MIXED in team_cells
     goals = [li.get_text() for li in soup.select("ol.goals li")]
     assert goals == [IMG, MD_LINK, A_JS, MIXED, QUOTED]

@@ -243,3 +243,62 @@ def test_not_applicable_without_actual_is_dropped_not_missing():
     assert out["missing"].tolist() == [False, False] and out["scored"].tolist() == [False, True]
     p = score_projects(projects_frame(spent=10.0), out, RULES).iloc[0]
     assert p["missing_actuals"] == 0 and p["computed_score"] == pytest.approx(100.0)  # (10 + 70) × 100/80
+
+
+# ----------------------------------------------------------------------------- issue 10: rules the forms use
+
+
+def test_step_deduction_relative_shortfall():
+    """每低 5% 扣 2 分 (W 10): 85 of 100 is 15% short → 3 steps → 10 − 6 = 4; at or above target → 10."""
+    rules = RULES.with_changes(
+        rules={"step5": {"type": "deduction", "per_step": 2, "step": 0.05, "side": "under", "relative": True}}
+    )
+    assert score(ind(">=", 100, 85, rule="step5"), ind(">=", 100, 100, rule="step5"), rules=rules) == [4.0, 10.0]
+
+
+def test_threshold_rule_full_marks_above():
+    """资金到位率大于 90% 得满分, below it in proportion: 95% → 10; 72% → 72/90 × 10 = 8."""
+    rules = RULES.with_changes(rules={"over90": {"type": "threshold", "at": 0.9}})
+    assert score(ind(">=", 1.0, 0.95, rule="over90"), ind(">=", 1.0, 0.72, rule="over90"), rules=rules) == [10.0, 8.0]
+
+
+def test_direction_assumed_from_the_name_table():
+    """No 指标性质: 控制率/成本 names are ≤, others ≥; no figures at all → 定性 (scored by its panel score)."""
+    out = score_indicators(
+        pd.DataFrame(
+            [
+                ind(None, 1.0, 0.92, level3="财政供养人员控制率"),
+                ind(None, 1.0, 0.92, level3="政府采购执行率"),
+                ind(None, np.nan, np.nan, level3="管理制度健全性", panel_score=3.0, weight=3.0),
+            ]
+        ),
+        RULES,
+    )
+    assert out["direction"].tolist() == ["<=", ">=", "qualitative"] and out["direction_assumed"].all()
+    assert out["computed_score"].tolist() == [10.0, 9.2, 3.0]
+
+
+def test_scores_at_the_second_level():
+    """数量指标 10 points given on the 二级 row; its 三级 rows carry targets only: share = mean of theirs
+    (1000 of 1000 → 1, 40 of 50 → 0.8) → 9 points; the 三级 rows are not scored themselves."""
+    out = score_indicators(
+        pd.DataFrame(
+            [
+                ind(">=", np.nan, np.nan, level3=None, weight=10.0),
+                ind(">=", 1000, 1000, level3="a", weight=np.nan),
+                ind(">=", 50, 40, level3="b", weight=np.nan),
+            ]
+        ),
+        RULES,
+    )
+    assert out["is_item"].tolist() == [True, False, False] and out["is_measure"].tolist() == [False, True, True]
+    assert out["computed_score"].tolist() == [9.0, 0.0, 0.0] and out["scored"].tolist() == [True, False, False]
+
+
+def test_unknown_actual_is_not_zero():
+    """An actual marked unknown (?) makes its score — and the form's total — 无法计算 (NaN), never 0."""
+    out = score_indicators(pd.DataFrame([ind(">=", 10, np.nan, unknown="actual"), ind(">=", 10, 10)]), RULES)
+    assert np.isnan(out["computed_score"].iloc[0]) and out["unknown_score"].tolist() == [True, False]
+    assert not out["missing"].iloc[0]
+    projects = pd.DataFrame([dict(project="P", budget=10.0, spent=10.0, execution_weight=10.0)])
+    assert np.isnan(score_projects(projects, out, RULES)["computed_score"].iloc[0])

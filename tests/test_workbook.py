@@ -246,7 +246,7 @@ def test_blank_template_loads_with_errors(tmp_path):
     assert errors
     messages = " | ".join(p.message for p in errors)
     assert "单位名称" in messages
-    assert "表中没有数据" in messages  # 收支预决算 needs at least one row
+    assert "表中没有数据" in messages  # nothing to evaluate: no budget line, project or indicator
     assert not any("未知" in p.message for p in problems.items)  # 说明 is skipped, no stray sheets
 
 

@@ -17,6 +17,9 @@ from evaltools.fmt import is_missing
 
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+#: What a cell holds when the source has a figure we cannot read (cut off, illegible, not printed):
+#: unknown — neither 0 nor 不适用. Whatever depends on it is 无法计算.
+UNKNOWN_WORDS = {"?", "？", "??", "未知", "不详", "无法辨认", "看不清", "unknown"}
 TRUE_WORDS = {"是", "true", "yes", "y", "1", "适用", "t"}
 FALSE_WORDS = {"否", "false", "no", "n", "0", "不适用", "f"}
 
@@ -59,6 +62,17 @@ def parse_number_series(series: pd.Series, *, allow_percent: bool = True) -> tup
         numbers[todo] = [p[0] for p in parsed]
         reasons[todo] = [p[1] for p in parsed]
     return numbers.astype(float), reasons
+
+
+def is_unknown(value: object) -> bool:
+    """Whether a cell marks an unknown figure (``?``, 未知, 无法辨认 …)."""
+    return isinstance(value, str) and unicodedata.normalize("NFKC", value).strip().lower() in UNKNOWN_WORDS
+
+
+def unknown_mask(series: pd.Series) -> pd.Series:
+    """Cells of a column that mark an unknown figure (vectorised over the text cells only)."""
+    text = series.where(series.map(lambda v: isinstance(v, str)), "")
+    return text.str.normalize("NFKC").str.strip().str.lower().isin(UNKNOWN_WORDS)
 
 
 def parse_bool(value: object, default: bool | None = None) -> tuple[bool | None, str | None]:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from evaltools.data import schema as S
-from evaltools.data.cells import clean_text, parse_bool, parse_number_series
+from evaltools.data.cells import clean_text, is_unknown, parse_bool, parse_number_series, unknown_mask
 from evaltools.data.model import Profile, YearData
 from evaltools.data.validate import cross_check
 from evaltools.errors import WARNING, DataNotFoundError, InputError, Location, ProblemList
@@ -141,6 +141,7 @@ def inspect_path(path: str | Path, expected_year: int | None = None) -> tuple[Ye
             tables[name] = _empty(table)
             continue
         tables[name] = _normalise(table, raw, problems)
+    _require_content(tables, raws, path, problems)
     if problems.has_errors or profile is None:
         return None, problems
     cross_check(tables, raws, problems)
@@ -514,7 +515,13 @@ def _profile_value(spec: S.ProfileField, value: object, where: Location, problem
             problems.add(where, "应为是/否 / expected yes or no", found=value)
             return _INVALID
         return flag
-    return clean_text(value)
+    text = clean_text(value)
+    if spec.choices and text is not None and text not in spec.choices:
+        problems.add(
+            where, f"「{spec.title}」的值无效 / invalid {spec.name}", found=text, expected=" | ".join(spec.choices)
+        )
+        return _INVALID
+    return text
 
 
 def _profile_list(value: object, where: Location, problems: ProblemList) -> tuple[str, ...] | object:
@@ -531,6 +538,8 @@ def _profile_list(value: object, where: Location, problems: ProblemList) -> tupl
 
 def _profile_number(kind: str, value: object, where: Location, problems: ProblemList) -> int | float | None | object:
     """An int, money or number profile value (None when empty), or ``_INVALID`` (reported)."""
+    if is_unknown(value):  # printed but unreadable: NaN, unlike None (not given)
+        return float("nan")
     num = parse_number_series(pd.Series([value], dtype=object), allow_percent=False)
     number, reason = num[0].iloc[0], num[1].iloc[0]
     if isinstance(reason, str):
@@ -547,6 +556,23 @@ def _profile_number(kind: str, value: object, where: Location, problems: Problem
     return None if is_missing(number) else (number if isinstance(number, int) else float(number))
 
 
+#: A year needs at least one of these to be evaluated (kinds: department lines, projects, indicators).
+_CONTENT = ("budget_lines", "projects", "indicators")
+
+
+def _require_content(tables: dict, raws: dict, path: Path, problems: ProblemList) -> None:
+    """Refuse a year with nothing to evaluate: no budget line, no project and no indicator."""
+    unreadable = any(raws.get(n) is not None and raws[n].frame.attrs.get("unreadable") for n in _CONTENT)
+    if unreadable or any(len(tables[n]) for n in _CONTENT):
+        return
+    sheets = "、".join(f"「{S.TABLES[n].sheet}」" for n in _CONTENT)
+    problems.add(
+        Location(str(path)),
+        f"表中没有数据 / nothing to evaluate: {sheets} are all empty",
+        expected="budget lines (部门整体), projects with their indicators, or department indicators",
+    )
+
+
 def _empty(table: S.Table) -> pd.DataFrame:
     return _typed(pd.DataFrame({f.name: pd.Series([], dtype=object) for f in table.fields}), table)
 
@@ -555,7 +581,8 @@ def _typed(frame: pd.DataFrame, table: S.Table) -> pd.DataFrame:
     """Canonical dtypes: float for numbers, bool for flags, object (str or None) for text."""
     out = {}
     for f in table.fields:
-        col = frame[f.name] if f.name in frame else pd.Series([None] * len(frame), index=frame.index, dtype=object)
+        absent = [_BOOL_DEFAULTS.get(f.name, False) if f.kind == "bool" else None] * len(frame)
+        col = frame[f.name] if f.name in frame else pd.Series(absent, index=frame.index, dtype=object)
         if f.kind in ("number", "money", "rate"):
             out[f.name] = col.astype(float)
         elif f.kind == "bool":
@@ -683,19 +710,37 @@ def _parse_cells(
     reported: set[tuple],
     problems: ProblemList,
 ) -> pd.DataFrame:
-    """Every column's cells parsed by its field's kind; bad numbers are added to ``reported``."""
+    """Every column's cells parsed by its field's kind; bad numbers are added to ``reported``.
+
+    A number cell marking an unknown figure (``?``, 未知 …) becomes NaN and its column is listed in the
+    row's ``unknown`` field (with any the input listed there itself)."""
     cols = {}
+    unknown = pd.Series([()] * len(frame), index=frame.index, dtype=object)
     for f in table.fields:
         if f.name not in frame:
             continue
         col = frame[f.name]
         if f.kind in ("number", "money", "rate"):
+            marked = unknown_mask(col)
+            if marked.any():
+                unknown = unknown.where(~marked, unknown.map(lambda names, n=f.name: (*names, n)))
+                col = col.mask(marked, None)
             cols[f.name] = _parse_numbers(f, col, raw, titles, reported, problems)
         elif f.kind == "bool":
             cols[f.name] = _parse_bools(f, col, raw, titles, problems)
         else:
             cols[f.name] = _parse_text(f, col)
+    if "unknown" in table.names() and unknown.map(len).any():
+        given = cols.get("unknown", pd.Series([None] * len(frame), index=frame.index, dtype=object))
+        cols["unknown"] = _merge_unknown(given, unknown)
     return pd.DataFrame(cols, index=frame.index)
+
+
+def _merge_unknown(given: pd.Series, marked: pd.Series) -> pd.Series:
+    """The ``unknown`` field: the columns the input listed plus those whose cells were marked, comma-joined."""
+    listed = given.map(lambda v: tuple(x.strip() for x in v.replace("，", ",").split(",") if x.strip()) if v else ())
+    merged = [",".join(dict.fromkeys((*a, *b))) or None for a, b in zip(listed, marked)]
+    return pd.Series(merged, index=given.index, dtype=object)
 
 
 def _parse_numbers(
@@ -734,11 +779,19 @@ def _parse_text(f: S.Field, col: pd.Series) -> pd.Series:
     """A text column cleaned; for a field with a vocabulary, accepted spellings → the canonical value."""
     text = col.map(clean_text)
     if f.vocabulary is not None:  # accepted spellings → the canonical value (NFKC: full-width signs)
-        aliases = f.aliases
+        spellings = f.spellings
         text = text.map(
-            lambda v, a=aliases: a.get(v, a.get(unicodedata.normalize("NFKC", v), v)) if isinstance(v, str) else v
+            lambda v, a=spellings: a.get(v, a.get(unicodedata.normalize("NFKC", v), v)) if isinstance(v, str) else v
         )
     return text
+
+
+def _marked_unknown(frame: pd.DataFrame, idx: object, column: str | None) -> bool:
+    """Whether a cell was given as unknown (``?``): present, though its value cannot be read."""
+    if column is None or "unknown" not in frame or is_missing(idx) or idx not in frame.index:
+        return False
+    listed = frame.at[idx, "unknown"]
+    return isinstance(listed, str) and column in listed.split(",")
 
 
 def _check_schema(
@@ -758,7 +811,7 @@ def _check_schema(
         for case in err.failure_cases.itertuples(index=False):
             column = case.column if isinstance(case.column, str) else None
             idx = case.index
-            if (idx, column) in reported:
+            if (idx, column) in reported or _marked_unknown(frame, idx, column):
                 continue
             row = raw.excel_row(idx) if not is_missing(idx) else None
             check = str(case.check)

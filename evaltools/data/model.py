@@ -42,6 +42,21 @@ def profile_to_dict(profile: object) -> dict:
     return out
 
 
+def infer_kind(profile: object, tables: Mapping[str, pd.DataFrame]) -> str:
+    """The report kind: as stated in the profile (``report_kind``), else from what is present —
+    department indicators (no project) and projects → department_full; department indicators only →
+    department; one project and no budget lines → project; else department_projects."""
+    if getattr(profile, "report_kind", None):
+        return profile.report_kind
+    indicators, projects = tables["indicators"], tables["projects"]
+    department = bool(indicators["project"].isna().any()) if len(indicators) else False
+    if department:
+        return "department_full" if len(projects) else "department"
+    if len(projects) == 1 and tables["budget_lines"].empty:
+        return "project"
+    return "department_projects"
+
+
 @dataclass(frozen=True, eq=False)
 class YearData:
     """One unit's validated tables for one year (see :mod:`evaltools.data.schema` for the columns).
@@ -65,6 +80,11 @@ class YearData:
         if name in tables:
             return tables[name]
         raise AttributeError(name)
+
+    @property
+    def kind(self) -> str:
+        """The report kind (:data:`~evaltools.data.schema.REPORT_KINDS`), stated in the profile or inferred from the tables."""
+        return infer_kind(self.profile, self.tables)
 
     @property
     def year(self) -> int:

@@ -56,6 +56,7 @@ class Field:  # noqa: PLR0902 - a column has that many declared facets
     choices: tuple[str, ...] = ()
     vocabulary: dict[str, tuple[str, ...]] | None = None
     minimum: float | None = None
+    aliases: tuple[str, ...] = ()  # other headers real forms print for this column (计量单位 for 度量单位)
 
     @property
     def dropdown(self) -> tuple[str, ...]:
@@ -63,8 +64,8 @@ class Field:  # noqa: PLR0902 - a column has that many declared facets
         return self.choices or ((YES, NO) if self.kind == "bool" else ())
 
     @property
-    def aliases(self) -> dict[str, str]:
-        """Every accepted spelling → its canonical value (empty without a vocabulary)."""
+    def spellings(self) -> dict[str, str]:
+        """Every accepted spelling of a value → its canonical value (empty without a vocabulary)."""
         return {alias: key for key, spellings in (self.vocabulary or {}).items() for alias in (key, *spellings)}
 
     @property
@@ -107,6 +108,8 @@ class Table:
         for f in self.fields:
             out[f.name.lower()] = f.name
             out[f.title] = f.name
+            for alias in f.aliases:
+                out[alias] = f.name
         return out
 
 
@@ -117,6 +120,7 @@ BUDGET_LINES = Table(
     "收支预决算",
     (
         Field("line", "支出项目", nullable=False, help="支出项目名称，不得重复", example="人员经费"),
+        Field("budget_initial", "年初预算数(万元)", M, required=False, help="年初预算数；没有则留空", example="600"),
         Field("category", "支出类别", required=False, help="支出类别：基本支出或项目支出", example="基本支出"),
         Field("budget", "预算数(万元)", M, nullable=False, help="全年预算数", example="616.16"),
         Field("spent", "支出数(万元)", M, nullable=False, help="全年实际支出数", example="815.36"),
@@ -136,9 +140,18 @@ BUDGET_LINES = Table(
             help="自评报告所写的完成率，用于核对；可写百分数",
             example="94.26%",
         ),
+        Field(
+            "unknown",
+            "无法辨认",
+            required=False,
+            help="原表中印出但看不清、被截断的数所在的列（在该数字格中填 ? 即可，自动记录于此）；这些数按“无法计算”处理，不按 0 分",
+            example="budget",
+        ),
         Field("note", "说明", required=False, help="出处或备注", example="一(二)"),
     ),
     key=("line",),
+    required=False,
+    min_rows=0,
     help="部门收支预决算：每个支出项目（人员经费、日常公用支出、项目支出等）一行，至少一行。",
 )
 
@@ -200,13 +213,30 @@ PROJECTS = Table(
             help="自评报告所写的资金使用率，用于核对；可写百分数",
             example="97%",
         ),
+        Field(
+            "published_execution_score",
+            "预算执行率得分",
+            N,
+            required=False,
+            aliases=("资金得分",),
+            help="自评表资金一行印出的得分（预算执行率得分），用于核对；没有则留空",
+            example="9.67",
+        ),
         Field("published_score", "公布得分", N, required=False, help="自评报告公布的项目得分", example="87"),
         Field("published_grade", "公布等级", required=False, help="自评报告公布的项目等级", example="良好"),
         Field("goal", "年度总体目标", required=False, help="项目年度总体目标", example="保障约2万余份流动档案的安全……"),
         Field("result", "实际完成情况", required=False, help="项目实际完成情况", example="存放人事档案 24303 份……"),
+        Field(
+            "unknown",
+            "无法辨认",
+            required=False,
+            help="原表中印出但看不清、被截断的数所在的列（在该数字格中填 ? 即可，自动记录于此）；这些数按“无法计算”处理，不按 0 分",
+            example="actual",
+        ),
         Field("note", "说明", required=False, help="出处或备注", example="一(二)"),
     ),
     key=("project",),
+    required=False,
     min_rows=0,
     help="项目支出：每个项目一行，项目名称不得重复。",
 )
@@ -218,49 +248,64 @@ INDICATORS = Table(
         Field(
             "project",
             "项目名称",
-            nullable=False,
-            help="所属项目，须与「项目」表中的项目名称一致",
+            help="所属项目，须与「项目」表中的项目名称一致；部门整体指标（部门整体支出绩效自评表中的指标）留空",
             example="档案保管和整理",
         ),
         Field(
-            "level1", "一级指标", nullable=False, choices=LEVEL1, help="一级指标，从下拉列表选择", example="产出指标"
+            "level1",
+            "一级指标",
+            nullable=False,
+            choices=LEVEL1,
+            help="一级指标，如 产出指标、效益指标、满意度指标，或 决策、过程、产出、效益（按评价框架）",
+            example="产出指标",
         ),
         Field(
             "level2",
             "二级指标",
-            nullable=False,
             help="二级指标，如数量指标、质量指标、时效指标、社会效益指标、服务对象满意度指标",
             example="数量指标",
         ),
-        Field("level3", "三级指标", nullable=False, help="三级指标名称，同一项目内不得重复", example="办理退休人数"),
-        Field("unit", "度量单位", required=False, help="度量单位", example="人"),
+        Field(
+            "level3",
+            "三级指标",
+            help="三级指标名称，同一项目内不得重复；表中只按二级指标给分值和得分时，二级指标一行的三级指标留空",
+            example="办理退休人数",
+        ),
+        Field("unit", "度量单位", required=False, aliases=("计量单位",), help="度量单位", example="人"),
         Field(
             "direction",
             "指标性质",
-            nullable=False,
+            required=False,
             choices=tuple(labels.DIRECTION.values()),
             vocabulary=DIRECTIONS,
-            help="指标性质：≥ > ≤ < = 区间 定性（也接受 正向、反向）",
+            help="指标性质：≥ > ≤ < = 区间 定性（也接受 正向、反向）；留空时按规则文件的指标名称表推定方向，报告注明",
             example="≥",
         ),
         Field(
             "target",
             "年度指标值",
             N,
+            required=False,
             help="年度指标值（数字，可写百分数）；区间指标填下限，定性指标留空",
             example="500",
         ),
         Field("target_high", "指标值上限", N, required=False, help="区间指标的上限，其他指标留空", example="6"),
         Field("target_text", "指标值原文", required=False, help="指标值在报告中的原文", example="约500份"),
-        Field("actual", "实际完成值", N, help="实际完成值（数字，可写百分数）；定性指标留空", example="712"),
+        Field(
+            "actual",
+            "实际完成值",
+            N,
+            required=False,
+            help="实际完成值（数字，可写百分数）；定性指标留空",
+            example="712",
+        ),
         Field("actual_text", "实际值原文", required=False, help="实际值在报告中的原文", example="办理人员退休 712 人"),
         Field(
             "weight",
             "分值",
             N,
-            nullable=False,
             minimum=0,
-            help="指标分值；一个项目的指标分值加预算执行率分值合计 100",
+            help="指标分值；一个项目的指标分值加预算执行率分值合计 100。只按二级指标给分值时，三级指标行留空",
             example="10",
         ),
         Field(
@@ -268,8 +313,37 @@ INDICATORS = Table(
             "评价得分",
             N,
             required=False,
-            help="评价组给出的得分，不超过分值；留空则按评分规则计算",
+            aliases=("得分",),
+            help="自评表印出的得分（评价组给出），不超过分值；留空则按评分规则计算",
             example="9",
+        ),
+        Field(
+            "target_adjusted",
+            "调整指标值",
+            N,
+            required=False,
+            help="年中调整后的指标值（自评表有此列时填写）；填写后按调整值计分",
+            example="450",
+        ),
+        Field(
+            "stated_completion",
+            "完成率",
+            R,
+            required=False,
+            aliases=("指标完成率",),
+            help="自评表印出的完成率，用于核对；可写百分数",
+            example="95%",
+        ),
+        Field(
+            "score_coefficient",
+            "得分系数",
+            N,
+            required=False,
+            help="自评表印出的得分系数（得分 ÷ 分值），用于核对",
+            example="0.95",
+        ),
+        Field(
+            "core", "是否核心指标", B, required=False, help="是否核心指标：是 / 否（自评表有此列时填写）", example="是"
         ),
         Field(
             "qualitative_grade",
@@ -310,10 +384,18 @@ INDICATORS = Table(
             example="疫情影响，改为线上招聘会",
         ),
         Field(
+            "unknown",
+            "无法辨认",
+            required=False,
+            help="原表中印出但看不清、被截断的数所在的列（在该数字格中填 ? 即可，自动记录于此）；这些数按“无法计算”处理，不按 0 分",
+            example="actual",
+        ),
+        Field(
             "source", "数据来源及说明", required=False, help="数据来源及说明", example="目标：一(三)1；实际：三(一)1"
         ),
     ),
-    key=("project", "level3"),
+    key=("project", "level1", "level2", "level3"),
+    required=False,
     min_rows=0,
     help="绩效指标：每个项目的每个三级指标一行；同一项目内三级指标不得重复，各指标分值加预算执行率分值合计应为 100。",
 )
@@ -401,11 +483,45 @@ class ProfileField:
     required: bool = False
     help: str = ""
     example: str = ""
+    choices: tuple[str, ...] = ()
 
+
+#: The kinds of 绩效自评 a year's data can be (docs/report_kinds.md gives their sections and sources): a
+#: department with its projects (整体支出绩效自评报告), a department-level scored table without projects
+#: (部门整体支出绩效自评表), one project's 项目支出绩效自评表 alone, and department indicators with projects.
+REPORT_KINDS = ("department_projects", "department", "project", "department_full")
 
 PROFILE_FIELDS: tuple[ProfileField, ...] = (
     ProfileField("unit", "单位名称", required=True, help="被评价单位的全称", example="某某区文化馆"),
     ProfileField("year", "年度", "int", required=True, help="评价年度，四位数字", example="2022"),
+    ProfileField(
+        "self_reference",
+        "自称",
+        help="报告中单位的自称，如 我中心、我局、我镇；留空为“本单位”",
+        example="我馆",
+    ),
+    ProfileField(
+        "report_kind",
+        "报告类型",
+        choices=REPORT_KINDS,
+        help="department_projects（部门整体含项目）、department（部门整体自评表）、project（单个项目自评表）、"
+        "department_full（部门整体指标与项目）；留空按数据推定",
+        example="department",
+    ),
+    ProfileField(
+        "execution_weight",
+        "部门预算执行率分值",
+        "number",
+        help="部门整体自评表中预算执行率的分值（部门整体指标时填写）",
+        example="10",
+    ),
+    ProfileField(
+        "published_execution_score",
+        "部门预算执行率得分",
+        "number",
+        help="部门整体自评表中预算执行率一行印出的得分，用于核对",
+        example="9.5",
+    ),
     ProfileField("unit_type", "单位性质", help="单位性质", example="独立核算全额拨款事业单位"),
     ProfileField("accounting_system", "会计制度", help="执行的会计制度", example="政府会计制度"),
     ProfileField("staff_authorized", "编制人数", "int", help="编制人数（整数）", example="30"),

@@ -15,7 +15,8 @@ from evaltools.data.schema import TABLES
 from evaltools.errors import WARNING, Location, ProblemList
 from evaltools.fmt import is_missing
 
-#: Spending above this multiple of the budget is taken as a typing error, not an overrun.
+#: Spending above this multiple of the budget is a warning to explain (payables, a supplementary budget)
+#: or a typing error to correct (万元, decimals); the audit reports every overrun as well.
 SPENT_LIMIT = 2.0
 
 
@@ -81,9 +82,11 @@ def _projects(projects: pd.DataFrame, raw, problems: ProblemList) -> None:
         elif spent > SPENT_LIMIT * budget:
             problems.add(
                 _where(raw, idx, _title("projects", "spent")),
-                "支出远超预算 / spent far above budget",
+                "支出远超预算，请说明原因或核对 / spent far above budget: explain or correct",
                 found=f"spent {spent:g} against budget {budget:g} ({spent / budget:.0%})",
-                expected=f"at most {SPENT_LIMIT:.0%} of the budget: check the units (万元) and decimals",
+                expected=f"at most {SPENT_LIMIT:.0%} of the budget, or a reason (payables, a supplementary budget); "
+                "check the units (万元) and decimals",
+                severity=WARNING,
                 code="SPENT_ABOVE_BUDGET",
             )
 
@@ -103,9 +106,10 @@ def _budget_lines(lines: pd.DataFrame, raw, problems: ProblemList) -> None:
         elif budget > 0 and spent > SPENT_LIMIT * budget:
             problems.add(
                 _where(raw, idx, _title("budget_lines", "spent")),
-                "支出远超预算 / spent far above budget",
+                "支出远超预算，请说明原因或核对 / spent far above budget: explain or correct",
                 found=f"spent {row['spent']:g} against budget {budget:g}",
-                expected=f"at most {SPENT_LIMIT:.0%} of the budget after prior-year payables",
+                expected=f"at most {SPENT_LIMIT:.0%} of the budget after prior-year payables, or a reason",
+                severity=WARNING,
                 code="SPENT_ABOVE_BUDGET",
             )
 
@@ -115,7 +119,7 @@ def _indicators(ind: pd.DataFrame, projects: pd.DataFrame, raw: object, problems
     if ind.empty:
         return
     known = set(projects["project"])
-    for idx in ind.index[~ind["project"].isin(known)]:
+    for idx in ind.index[ind["project"].notna() & ~ind["project"].isin(known)]:
         problems.add(
             _where(raw, idx, _title("indicators", "project")),
             "指标所属项目不存在 / unknown project",
@@ -131,12 +135,14 @@ def _targets(ind: pd.DataFrame, raw: object, problems: ProblemList) -> None:
     """A scored quantitative indicator needs a target; a range needs both ends, low ≤ high."""
     scored = ind["applicable"] & ind["parent"].isna()
     rng = ind["direction"] == "range"
-    for idx in ind.index[scored & (ind["direction"] != "qualitative") & ind["target"].isna()]:
+    quantitative = ind["direction"].notna() & (ind["direction"] != "qualitative")
+    unknown = ind["unknown"].fillna("").str.contains("target")
+    for idx in ind.index[scored & quantitative & ind["target"].isna() & ~unknown]:
         problems.add(
             _where(raw, idx, _title("indicators", "target")),
             "缺少年度指标值 / the target is empty",
             found="(empty)",
-            expected="a number (use 定性 for qualitative indicators)",
+            expected="a number (use 定性 for qualitative indicators, ? for a figure the source prints but cannot be read)",
         )
     for idx in ind.index[rng & ind["target_high"].isna()]:
         problems.add(

@@ -39,8 +39,6 @@ if TYPE_CHECKING:
 
 #: Width of every figure in inches: fits an A4 page with margins.
 WIDTH = 7.5
-#: Order of the 一级指标 in the score composition.
-LEVELS = ["预算执行率", "产出指标", "效益指标", "满意度指标"]
 _LABEL_SIZE = 8
 
 
@@ -268,7 +266,9 @@ def indicator_completion(ev: Evaluation) -> Figure:
         ax = fig.subplots()
         ax.set_xscale("log")
         y = np.arange(len(rows))
-        ends = np.clip(completion, lo, None)
+        # a completion of 0% (nothing done, or a reverse indicator at 0) still shows: a short stub at the
+        # axis start, colored by whether it met its target, labelled 0.00%
+        ends = np.where(completion <= lo, lo * 1.6, completion)
         bars = ax.barh(y, ends - lo, 0.6, left=lo, color=[colors[m] for m in met])
         _label_bars(ax, bars, map(fmt.pct, completion))
         _reference(ax, 1.0)
@@ -301,7 +301,7 @@ def _composition_tables(ev: Evaluation) -> SimpleNamespace:
     comp["name"] = _names(comp)
     order = list(dict.fromkeys(_names(projects)))
     order += [n for n in dict.fromkeys(comp["name"]) if n not in order]
-    levels = LEVELS + [lv for lv in dict.fromkeys(comp["level1"]) if lv not in LEVELS]
+    levels = list(dict.fromkeys(comp["level1"]))  # 预算执行率 first, then the data's 一级指标 as they appear
     score = comp.pivot_table(index="name", columns="level1", values="score", aggfunc="sum")
     weight = comp.pivot_table(index="name", columns="level1", values="weight", aggfunc="sum")
     levels = [lv for lv in levels if lv in score.columns]
@@ -459,5 +459,4 @@ __all__ = [
     "Chart",
     "ChartDataError",
     "WIDTH",
-    "LEVELS",
 ]

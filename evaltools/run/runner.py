@@ -212,6 +212,7 @@ def _make(
 
     from evaltools.data.load import load_year
     from evaltools.report import exporters as export
+    from evaltools.report.view import report_title
     from evaltools.scoring.evaluation import evaluate
     from evaltools.scoring.rules import load_rules
 
@@ -229,7 +230,7 @@ def _make(
     finally:
         kernel.shutdown()
         side.shutdown(wait=True)  # never leave it writing into a staging folder being removed
-    nb.metadata["title"] = f"{ev.unit} {ev.year} 年度整体支出绩效自评报告"
+    nb.metadata["title"] = report_title(ev)
     timings["execute"] = time.perf_counter() - t
     done, early_timings = early.result()
     timings.update(early_timings)

@@ -210,6 +210,72 @@ _KINDS: dict[str, dict] = {
             ),
         ],
     ),
+    "交通运输局": dict(
+        pattern="{area}区{kind}",
+        functions=["负责辖区公路建设、养护和管理", "负责道路运输和城乡客运管理", "负责交通安全应急保障"],
+        projects=[
+            (
+                "农村公路养护",
+                [
+                    ("养护农村公路里程", "公里", "count", 300),
+                    ("新改建农村公路里程", "公里", "count", 20),
+                    ("养护工程验收次数", "次", "range", (2, 4)),
+                ],
+            ),
+            (
+                "城乡客运补贴",
+                [
+                    ("补贴客运线路条数", "条", "count", 40),
+                    ("通客车建制村个数", "个", "count", 60),
+                    ("补贴发放户数", "户", "count", 120),
+                ],
+            ),
+        ],
+    ),
+    "镇人民政府": dict(
+        pattern="{area}镇人民政府",
+        functions=["负责本镇经济社会发展规划的实施", "负责本镇农业农村、社会事务和公共服务", "负责村级组织运转保障"],
+        projects=[
+            (
+                "村级组织运转经费",
+                [
+                    ("保障村级组织个数", "个", "count", 12),
+                    ("村干部报酬发放人数", "人", "count", 80),
+                    ("村务公开次数", "次", "range", (4, 6)),
+                ],
+            ),
+            (
+                "人居环境整治",
+                [
+                    ("清理村庄数量", "个", "count", 12),
+                    ("垃圾收运车辆", "辆", "count", 6),
+                    ("群众满意度调查次数", "次", "count", 2),
+                ],
+            ),
+        ],
+    ),
+    "实验学校": dict(
+        pattern="{area}区{kind}",
+        functions=["实施九年义务教育", "开展教育教学改革和教师培训", "保障校园安全和学生资助"],
+        projects=[
+            (
+                "学生资助",
+                [
+                    ("资助学生人数", "人", "count", 300),
+                    ("资助资金发放批次", "批", "count", 4),
+                    ("资助政策宣传次数", "次", "count", 4),
+                ],
+            ),
+            (
+                "教师培训",
+                [
+                    ("参训教师人数", "人", "count", 150),
+                    ("培训课时", "课时", "count", 120),
+                    ("取得培训合格证书人数", "人", "count", 140),
+                ],
+            ),
+        ],
+    ),
 }
 # Generic indicators: (二级指标, name, 度量单位, direction, target). "budget" = the project's budget.
 _QUALITY = [
@@ -408,7 +474,9 @@ def _plan_unit(index: int, n_indicators: int, rng: np.random.Generator):
     kind = kinds[index % len(kinds)]
     area = _AREAS[index % len(_AREAS)]
     cycle = index // len(_AREAS)
-    folder = f"{area}区{kind}" + (f"{cycle + 1}" if cycle else "")
+    folder = _KINDS[kind].get("pattern", "{area}区{kind}").format(area=area, kind=kind) + (
+        f"{cycle + 1}" if cycle else ""
+    )
     name = f"{folder}（{MARK}）"
     spec = _KINDS[kind]
     themes = list(spec["projects"])
@@ -763,6 +831,7 @@ def generate(
     start_year: int = 2020,
     rules: str = "qiaoxi2022",
     check: bool = True,
+    kinds: tuple[str, ...] = ("department_projects",),
 ) -> SyntheticSet:
     """Write ``units`` × ``years`` synthetic unit-years to ``out_dir/<unit>/<year>/`` (CSV + profile.yaml).
 
@@ -771,7 +840,12 @@ def generate(
     default ``qiaoxi2022``), so the printed grade table matches its bands. The same seed writes the
     same files. With ``check`` every unit-year is loaded back (as ``evaltools check`` does) and an
     error there raises :class:`~evaltools.errors.InputError` — generated data is always valid input.
+    ``kinds`` are the report kinds given to the units in turn (:data:`~evaltools.data.schema.REPORT_KINDS`):
+    a department with projects, a department table, a project's form alone, or department and projects.
     """
+    unknown_kinds = sorted(set(kinds) - set(S.REPORT_KINDS))
+    if unknown_kinds or not kinds:
+        raise ParamsError(f"unknown report kind(s) {unknown_kinds}; known: {', '.join(S.REPORT_KINDS)}", key="kinds")
     _check_counts(units, years, indicators)
     rule_set = load_rules(rules)
     root = Path(out_dir)
@@ -780,6 +854,7 @@ def generate(
     year_list = list(range(start_year, start_year + years))
     for u in range(units):
         plan = _plan_unit(u, indicators, rng)
+        plan["report_kind"] = kinds[u % len(kinds)]
         safe_component(plan["folder"], "unit")
         folders.append(plan["folder"])
         names[plan["folder"]] = plan["name"]
@@ -816,6 +891,10 @@ def _generate_year(
     statements = _statements(projects, total, year, rng)
     band_rows = _band_rows(bands, gap=rng.random() < 0.1)
     profile = _profile(plan, year, seed, projects, total, lines, drift, bands, rng)
+    if plan["report_kind"] != "department_projects":
+        projects, indicator_rows, lines, statements = _as_kind(
+            plan["report_kind"], projects, indicator_rows, lines, profile
+        )
     proj_rows, ind_rows = _csv_rows(projects, indicator_rows)
     for row in lines:
         row["budget"], row["spent"] = _num(row["budget"]), _num(row["spent"])
@@ -838,6 +917,32 @@ def _generate_year(
             "grade_bands": band_rows,
         },
     )
+
+
+def _as_kind(
+    kind: str, projects: list[dict], indicators: list[dict], lines: list[dict], profile: dict
+) -> tuple[list[dict], list[dict], list[dict], list[dict]]:
+    """Reshape a department-with-projects year into another report kind: the first project becomes the
+    department's own table (``department``/``department_full``: its indicators lose their project, its
+    execution weight and published score become the profile's), or stays alone (``project``: no budget
+    lines). Statements about the projects no longer apply and are dropped."""
+    first = projects[0]
+    profile["report_kind"] = kind
+    profile["published_total"] = first["published_score"]
+    profile["published_grade"] = first["published_grade"]
+    if kind == "project":
+        kept = [r for r in indicators if r["project"] == first["project"]]
+        return [first], kept, [], []
+    profile["execution_weight"] = first["execution_weight"]
+    for r in indicators:
+        if r["project"] == first["project"]:
+            r["project"] = None
+            if r.get("parent") is not None:
+                r["parent"] = r["parent"]
+    rest = projects[1:] if kind == "department_full" else []
+    names = {p["project"] for p in rest}
+    kept = [r for r in indicators if r["project"] is None or r["project"] in names]
+    return rest, kept, lines, []
 
 
 def _publish_scores(

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from evaltools import fmt, labels
+from evaltools.data.schema import TABLES
 from evaltools.fmt import is_missing
 from evaltools.registry import Registry
 from evaltools.scoring.grading import check_bands, grade
@@ -75,6 +76,15 @@ def rate_finding(subject: str, stated: float, formulas: list[tuple[str, float, f
     """
     tol = _tolerance(stated)
     name, num, den, value = formulas[0]
+    if is_missing(value):  # an amount is unknown (unreadable) or zero: nothing to compare with
+        return finding(
+            "RATE_UNCHECKED",
+            "info",
+            subject,
+            f"「{subject}」所述 {fmt.pct(stated, fmt.stated_decimals(stated))} 无法核对：{name} 所需的数原表无法辨认或为零",
+            stated,
+            None,
+        )
     shown = lambda f: f"{f[0]} = {fmt.num(f[1])}/{fmt.num(f[2])} = {fmt.pct(f[3], 4)}"  # noqa: E731
     if abs(value - stated) <= tol + 1e-12:
         exact = abs(value - stated) < 1e-12
@@ -472,21 +482,7 @@ def _weights(ctx):
                 full[idx],
             )
         )
-    s = ctx.indicators[ctx.indicators["parent"].isna()]
-    by_cat = s.groupby(["project", "level1"], sort=False)["weight"].sum()
-    for (project, level1), weight in by_cat.items():
-        expected = ctx.rules.category_weights.get(level1)
-        if expected is not None and abs(weight - expected) > 0.01:
-            out.append(
-                finding(
-                    "CATEGORY_WEIGHTS",
-                    "info",
-                    project,
-                    f"「{project}」{level1}分值 {fmt.score(weight)}，与规则默认 {fmt.score(expected)} 不同",
-                    expected,
-                    weight,
-                )
-            )
+    out += _framework_weights(ctx)
     over = p[p["execution_score"] > p["execution_weight"] + 1e-9]
     for row in over.itertuples():
         out.append(
@@ -516,6 +512,62 @@ def _weights(ctx):
 
 
 # ----------------------------------------------------------------------------- scores and grades
+
+
+def _framework_weights(ctx: AuditContext) -> list[dict]:
+    """Category (一级指标) weights of each form against its framework's weights, where the framework sets them."""
+    s = ctx.indicators[ctx.indicators["parent"].isna() & ~ctx.indicators["is_measure"]]
+    by_cat = s.groupby(["project", "level1"], sort=False)["weight"].sum(min_count=1)
+    out = []
+    for (project, level1), weight in by_cat.items():
+        expected = next((f["weights"][level1] for f in ctx.rules.frameworks.values() if level1 in f["weights"]), None)
+        if expected is not None and not is_missing(weight) and abs(weight - expected) > 0.01:
+            out.append(
+                finding(
+                    "CATEGORY_WEIGHTS",
+                    "info",
+                    project,
+                    f"「{project}」{level1}分值 {fmt.score(weight)}，与规则默认 {fmt.score(expected)} 不同",
+                    expected,
+                    weight,
+                )
+            )
+    return out
+
+
+@check("unknown_figures")
+def _unknown_figures(ctx: AuditContext) -> list[dict]:
+    """Figures the source prints but that cannot be read, and the recomputed totals that depend on them."""
+    s = ctx.indicators
+    rows = s[s["unknown"].notna()]
+    out = [
+        finding(
+            "UNKNOWN_FIGURE",
+            "warning",
+            f"{row.project} / {row.level3 or row.level2}",
+            f"「{row.level3 or row.level2}」的{'、'.join(_TITLES.get(c, c) for c in row.unknown.split(','))}原表无法辨认，"
+            + ("依赖它的重算得分无法计算" if row.unknown_score else "不影响重算得分"),
+        )
+        for row in rows.itertuples()
+    ]
+    for row in ctx.projects[ctx.projects["computed_score"].isna()].itertuples():
+        out.append(
+            finding(
+                "TOTAL_UNKNOWN",
+                "warning",
+                row.project,
+                f"「{row.project}」的重算总分无法计算：{int(row.unknown_scores)} 项指标得分"
+                + ("及预算执行率得分" if is_missing(row.execution_score) else "")
+                + "依赖原表无法辨认的数（不计为 0 分，也不折算）",
+            )
+        )
+    if ctx.data.profile.published_total is not None and is_missing(ctx.data.profile.published_total):
+        out.append(finding("TOTAL_UNKNOWN", "warning", "公布总分", "原表印出的总分无法辨认，未作比较"))
+    return out
+
+
+#: Column titles for messages about figures (from the schema's declarations).
+_TITLES = {f.name: f.title for t in TABLES.values() for f in t.fields}
 
 
 @check("scores")
@@ -557,8 +609,11 @@ def _scores(ctx: AuditContext) -> list[dict]:
 
 @check("total_score")
 def _total_score(ctx: AuditContext) -> list[dict]:
-    """The published department total against the recomputed one, and its grade against the bands."""
+    """The published department total against the recomputed one (the mean of project totals), and its
+    grade against the bands. Reports that are one form are checked as that form (``scores``)."""
     out = []
+    if ctx.data.kind != "department_projects":
+        return out
     t = ctx.total
     prof = ctx.data.profile
     if t["published"] is not None and not is_missing(t["published"]):
@@ -592,6 +647,110 @@ def _total_score(ctx: AuditContext) -> list[dict]:
                 )
             )
     return out
+
+
+@check("execution_low")
+def _execution_low(ctx: AuditContext) -> list[dict]:
+    """预算执行率 below the rule set's alert level (``audit.execution_alert``, default 90%): the form
+    should state why (common practice: a low rate needs an explanation)."""
+    alert = float(ctx.rules.audit.get("execution_alert", 0.9))
+    p = ctx.projects
+    low = p[p["execution_rate"] < alert]
+    return [
+        finding(
+            "EXECUTION_LOW",
+            "warning",
+            row.project,
+            f"「{row.project}」预算执行率 {fmt.pct(row.execution_rate)}，低于 {fmt.pct(alert, 0)}，应说明原因",
+            alert,
+            row.execution_rate,
+        )
+        for row in low.itertuples()
+    ]
+
+
+@check("printed_rates")
+def _printed_rates(ctx: AuditContext) -> list[dict]:
+    """A printed 完成率 that actual ÷ target does not give, and a printed 得分系数 that 得分 ÷ 分值 does not."""
+    s = ctx.indicators
+    out = []
+    tol = s["stated_completion"].map(lambda v: _tolerance(v) if not is_missing(v) else 0.0)
+    off = (
+        s["stated_completion"].notna()
+        & s["completion"].notna()
+        & ((s["completion"] - s["stated_completion"]).abs() > tol + 1e-9)
+    )
+    for row in s[off].itertuples():
+        out.append(
+            finding(
+                "COMPLETION_MISMATCH",
+                "error",
+                _subject(row),
+                f"「{row.level3}」印出完成率 {fmt.pct(row.stated_completion)}，按实际 ÷ 目标为 "
+                f"{fmt.pct(row.completion)}",
+                row.stated_completion,
+                row.completion,
+            )
+        )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        printed = s["panel_score"] / s["weight"]
+    off = s["score_coefficient"].notna() & printed.notna() & ((printed - s["score_coefficient"]).abs() > 0.005)
+    for row, share in zip(s[off].itertuples(), printed[off]):
+        out.append(
+            finding(
+                "COEFFICIENT_MISMATCH",
+                "error",
+                _subject(row),
+                f"「{row.level3}」印出得分系数 {fmt.pct(row.score_coefficient)}，得分 ÷ 分值 = "
+                f"{fmt.score(row.panel_score)} ÷ {fmt.score(row.weight)} = {fmt.pct(share)}",
+                row.score_coefficient,
+                share,
+            )
+        )
+    return out
+
+
+@check("cost_contradicts_spending")
+def _cost_contradicts_spending(ctx: AuditContext) -> list[dict]:
+    """A cost indicator (成本指标) in 万元 reporting 0 while its form spent money."""
+    s = ctx.indicators
+    spent = s["project"].map(dict(zip(ctx.projects["project"], ctx.projects["spent"])))
+    cost = s["level2"].fillna("").str.contains("成本") & (s["unit"] == "万元") & (s["actual"] == 0) & (spent > 0)
+    return [
+        finding(
+            "COST_CONTRADICTS",
+            "error",
+            _subject(row),
+            f"「{row.level3}」实际完成值 0 万元，但「{row.project}」全年执行数 {fmt.wan(sp)} 万元",
+            0.0,
+            sp,
+        )
+        for row, sp in zip(s[cost].itertuples(), spent[cost])
+    ]
+
+
+@check("target_below_previous")
+def _target_below_previous(ctx: AuditContext) -> list[dict]:
+    """A target (≥) set below last year's actual for the same indicator, when last year is loaded."""
+    prev = getattr(ctx.data, "previous", None)
+    if prev is None or not ctx.rules.audit.get("previous_target", True) or prev.indicators.empty:
+        return []
+    keys = ["project", "level3"]
+    last = prev.indicators[keys + ["actual"]].rename(columns={"actual": "previous_actual"}).dropna()
+    s = ctx.indicators.merge(last.drop_duplicates(keys), how="inner", on=keys)
+    low = s["direction"].isin([">=", ">"]) & (s["target"] < s["previous_actual"])
+    return [
+        finding(
+            "TARGET_BELOW_PREVIOUS",
+            "warning",
+            _subject(row),
+            f"「{row.level3}」年度指标值 {fmt.value(row.target, row.unit)} 低于上年实际 "
+            f"{fmt.value(row.previous_actual, row.unit)}：目标可能设定偏低",
+            row.previous_actual,
+            row.target,
+        )
+        for row in s[low].itertuples()
+    ]
 
 
 @check("grade_bands")

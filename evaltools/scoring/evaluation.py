@@ -12,7 +12,15 @@ from evaltools import fmt
 from evaltools.data.model import YearData
 from evaltools.fmt import is_missing
 from evaltools.scoring.audit import AuditContext, run_audit
-from evaltools.scoring.indicators import composition, department_total, level1_totals, score_indicators, score_projects
+from evaltools.scoring.indicators import (
+    DEPARTMENT,
+    composition,
+    department_total,
+    form_total,
+    level1_totals,
+    score_indicators,
+    score_projects,
+)
 from evaltools.scoring.rates import all_rates
 from evaltools.scoring.rules import RuleSet, load_rules
 
@@ -39,6 +47,12 @@ class Total:
     computed_weighted: float
     assessed_simple: float
     assessed_weighted: float
+    published_grade: str | None = None
+
+    @property
+    def published_known(self) -> bool:
+        """Whether a published total exists and is readable (NaN: printed but unreadable)."""
+        return self.published is not None and not is_missing(self.published)
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,6 +72,8 @@ class Evaluation:
     composition: pd.DataFrame
     findings: pd.DataFrame
     total: Total
+    kind: str = "department_projects"
+    department: pd.DataFrame | None = None
 
     @property
     def grade(self) -> str | None:
@@ -179,13 +195,60 @@ def evaluate(data: YearData, rules: RuleSet | str = "mof") -> Evaluation:
     if isinstance(rules, str):
         rules = load_rules(rules)
     bands = rules.grade_bands
+    kind = data.kind
     scored = score_indicators(data.indicators, rules)
     totals = level1_totals(scored)
-    projects = score_projects(data.projects, scored, rules, bands, totals)
-    comp = composition(scored, projects, totals)
-    total = department_total(projects, data.profile.published_total, rules, bands)
+    forms = data.projects
+    if kind in ("department", "department_full"):
+        forms = pd.concat([department_form(data), data.projects], ignore_index=True)
+    forms = score_projects(forms, scored, rules, bands, totals)
+    comp = composition(scored, forms, totals)
+    is_dept = forms["project"] == DEPARTMENT
+    projects, department = forms[~is_dept].reset_index(drop=True), forms[is_dept].reset_index(drop=True)
+    if kind == "department_projects":
+        total = department_total(projects, data.profile.published_total, rules, bands)
+    else:
+        total = form_total(department if len(department) else projects, rules, bands)
+    total["published_grade"] = data.profile.published_grade
     rates = all_rates(data, rules)
-    findings = run_audit(AuditContext(data, rules, rates, scored, projects, total))
+    findings = run_audit(AuditContext(data, rules, rates, scored, forms, total))
     return Evaluation(
-        data, rules, rates, scored, projects, comp, findings, Total(**{k: total[k] for k in Total.__dataclass_fields__})
+        data,
+        rules,
+        rates,
+        scored,
+        projects,
+        comp,
+        findings,
+        Total(**{k: total[k] for k in Total.__dataclass_fields__}),
+        kind,
+        department if len(department) else None,
     )
+
+
+def department_form(data: YearData) -> pd.DataFrame:
+    """The department's own table (部门整体支出绩效自评表) as one form beside the projects: its funds are the
+    budget lines (Σ 预算数, Σ 支出数; unknown when any is unreadable), its 预算执行率 weight, printed
+    execution score, total and grade come from the profile."""
+    lines, prof = data.budget_lines, data.profile
+    unknown = [
+        c for c in ("budget", "spent") if lines[c].isna().any() or lines["unknown"].fillna("").str.contains(c).any()
+    ]
+    if len(lines) == 0:
+        unknown = ["budget", "spent"]
+    if prof.published_total is not None and is_missing(prof.published_total):  # printed but unreadable
+        unknown.append("published_score")
+    stated = lines["stated_rate"].dropna()
+    row = {
+        "project": DEPARTMENT,
+        "budget_initial": lines["budget_initial"].sum(min_count=1),
+        "budget": lines["budget"].sum(min_count=1) if len(lines) else float("nan"),
+        "spent": lines["spent"].sum(min_count=1) if len(lines) else float("nan"),
+        "execution_weight": prof.execution_weight,
+        "published_execution_score": prof.published_execution_score,
+        "stated_rate": stated.iloc[0] if len(stated) == 1 else float("nan"),
+        "published_score": prof.published_total,
+        "published_grade": prof.published_grade,
+        "unknown": ",".join(unknown) or None,
+    }
+    return pd.DataFrame([row]).reindex(columns=list(dict.fromkeys([*data.projects.columns, *row])))

@@ -117,14 +117,32 @@ def _qualitative(df, spec, rules):
 
 
 @rule_type("deduction")
-def _deduction(df, spec, rules):
+def _deduction(df: pd.DataFrame, spec: dict, rules: RuleSet) -> pd.Series:
+    """W − per_step × (deviation / step), never below 0: "每超 1 个百分点扣 0.5 分" (``side: over``,
+    step 0.01) or "每低 5% 扣 2 分" (``side: under``, ``relative: true``: the shortfall as a share of T)."""
     a, t = _a_t(df)
     w = df["weight"].to_numpy(dtype=float)
     excess = np.maximum(0.0, (a - t) if spec.get("side", "over") == "over" else (t - a))
+    if spec.get("relative", False):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            excess = np.where(t != 0, excess / np.abs(t), np.where(excess > 0, np.inf, 0.0))
     points = np.maximum(0.0, w - float(spec["per_step"]) * excess / float(spec.get("step", 1.0)))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         share = np.where(w > 0, points / w, 1.0)
     return _out(df, np.where(np.isnan(a) | np.isnan(t), np.nan, share))
+
+
+@rule_type("threshold")
+def _threshold(df: pd.DataFrame, spec: dict, rules: RuleSet) -> pd.Series:
+    """Full W when the actual reaches ``at`` ("资金到位率大于 90% 得满分"; ``of: target`` compares A/T with
+    ``at``), else ``below``: ``ratio`` (A/at × W) or ``zero``."""
+    a, t = _a_t(df)
+    at = float(spec["at"])
+    value = a / np.where(t != 0, t, np.nan) if spec.get("of") == "target" else a
+    with np.errstate(divide="ignore", invalid="ignore"):
+        below = np.clip(value / at, 0.0, 1.0) if spec.get("below", "ratio") == "ratio" else np.zeros(len(a))
+    share = np.where(value >= at, 1.0, below)
+    return _out(df, np.where(np.isnan(value), np.nan, share))
 
 
 @rule_type("tiered")
@@ -156,6 +174,11 @@ def _exec_threshold(rate: pd.Series, settings: dict) -> pd.Series:
 #: Column naming the reporting unit (department) in tables that hold many units at once.
 #: (Not ``unit``: in the indicator table that is the unit of measure, 度量单位.)
 ORG = "org"
+
+
+#: The key, in scored frames, of the department's own table (部门整体支出绩效自评表): its indicators have
+#: no project in the input; internally they are scored as one more form beside the projects.
+DEPARTMENT = "部门整体"
 
 
 def group_keys(frame: pd.DataFrame) -> list[str]:
@@ -217,14 +240,36 @@ def resolve_rules(ind: pd.DataFrame, rules: RuleSet) -> pd.Series:
     return names
 
 
-def score_indicators(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
-    """Score every indicator row at once. Returns a new frame with the input columns plus:
+def unknown_in(frame: pd.DataFrame, column: str) -> pd.Series:
+    """Rows whose ``unknown`` field lists ``column`` (a printed figure we cannot read)."""
+    if "unknown" not in frame:
+        return pd.Series(False, index=frame.index)
+    listed = frame["unknown"].where(frame["unknown"].notna(), "").astype(str)
+    return listed.str.contains(rf"(?:^|,)\s*{column}\s*(?:,|$)", regex=True)
 
-    ``rule_name``, ``rule_type``, ``completion`` (A/T), ``met``, ``share`` (of W, full precision),
-    ``missing`` (no actual/grade), ``scored`` (counts towards the total), ``computed_raw`` (share × W),
-    ``computed_score`` (rounded), ``score`` (the panel score where given, else computed),
-    ``band_low``/``band_high`` (qualitative band in points) and ``in_band``.
+
+def infer_directions(ind: pd.DataFrame, rules: RuleSet) -> tuple[pd.Series, pd.Series]:
+    """Each indicator's direction, and whether it was assumed.
+
+    An indicator without 指标性质 is qualitative when it has neither a target nor an actual value (not
+    even an unreadable one), or has a qualitative grade; a quantitative one takes its direction from the rule set's name table
+    (``direction_names``: 控制率, 调整率, 结转结余率, 成本 … → ≤), else ≥.
     """
+    given = ind["direction"]
+    assumed = given.isna()
+    names = ind["level3"].fillna("").astype(str) + "|" + ind["level2"].fillna("").astype(str)
+    lower = pd.Series(False, index=ind.index)
+    for word in rules.direction_names.get("<=", ()):
+        lower |= names.str.contains(word, regex=False)
+    figures = ind["target"].notna() | ind["actual"].notna() | unknown_in(ind, "target") | unknown_in(ind, "actual")
+    qualitative = ~figures | ind["qualitative_grade"].notna()
+    inferred = pd.Series(np.where(qualitative, "qualitative", np.where(lower, "<=", ">=")), index=ind.index)
+    return given.where(~assumed, inferred), assumed
+
+
+def _prepared(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
+    """The indicators with every optional column present, department rows keyed by :data:`DEPARTMENT`,
+    directions inferred where none is given and the adjusted target (调整指标值) used where printed."""
     df = ind.copy()
     for col, default in (
         ("target_high", np.nan),
@@ -233,9 +278,53 @@ def score_indicators(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
         ("rule", None),
         ("applicable", True),
         ("parent", None),
+        ("target_adjusted", np.nan),
+        ("unknown", None),
+        ("level3", None),
     ):
         if col not in df:
             df[col] = default
+    df["project"] = df["project"].where(df["project"].notna(), DEPARTMENT)
+    df["direction"], df["direction_assumed"] = infer_directions(df, rules)
+    df["target_original"] = df["target"]
+    df["target"] = df["target_adjusted"].where(df["target_adjusted"].notna(), df["target"])
+    return df
+
+
+def _item_groups(df: pd.DataFrame) -> tuple[pd.Series, pd.Series, list[str]]:
+    """二级-level scoring: rows with no 三级指标 are scored items of their 二级 group; the 三级 rows of such a
+    group without a weight of their own are its measures. Returns (is_item, is_measure, group keys)."""
+    keys = group_keys(df) + ["level1", "level2"]
+    is_item = df["level3"].isna()
+    has_item = is_item.groupby([df[k] for k in keys]).transform("any")
+    is_measure = ~is_item & df["weight"].isna() & has_item & ~unknown_in(df, "weight")
+    return is_item, is_measure, keys
+
+
+def _item_shares(
+    df: pd.DataFrame, share: pd.Series, is_item: pd.Series, is_measure: pd.Series, keys: list
+) -> pd.Series:
+    """A 二级 item's share = the mean share of its measures (NaN when any measure is unknown)."""
+    if not is_item.any():
+        return share
+    m = df.loc[is_measure, keys].assign(share=share[is_measure])
+    grouped = m.groupby(keys, sort=False)["share"]
+    mean = grouped.mean().where(~grouped.apply(lambda s: s.isna().any()))
+    looked_up = df.loc[is_item, keys].merge(mean.rename("item_share"), how="left", left_on=keys, right_index=True)
+    return share.where(~is_item, pd.Series(looked_up["item_share"].to_numpy(), index=df.index[is_item]))
+
+
+def score_indicators(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
+    """Score every indicator row at once. Returns a new frame with the input columns plus:
+
+    ``rule_name``, ``rule_type``, ``completion`` (A/T), ``met``, ``share`` (of W, full precision),
+    ``missing`` (no actual/grade), ``unknown_score`` (depends on a figure we cannot read: 无法计算,
+    never 0), ``scored`` (counts towards the total), ``computed_raw`` (share × W), ``computed_score``
+    (rounded), ``score`` (the panel score where given, else computed), ``band_low``/``band_high``
+    (qualitative band in points), ``in_band``, ``direction_assumed`` and, for 二级-level tables,
+    ``is_item``/``is_measure``.
+    """
+    df = _prepared(ind, rules)
     names = resolve_rules(df, rules)
     rule_codes = pd.Categorical(names, categories=list(rules.rules))
     types = pd.Series(
@@ -250,12 +339,17 @@ def score_indicators(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
             share[mask] = RULE_TYPES[spec["type"]](df.loc[mask, columns], spec, rules).to_numpy()
     share = pd.Series(share, index=df.index)
     is_part = df["parent"].notna()
-    missing = share.isna() & ~is_part & df["applicable"].astype(bool)  # not-applicable rows are dropped, not missing
+    is_item, is_measure, keys = _item_groups(df)
+    unreadable = unknown_in(df, "actual") | unknown_in(df, "target")
+    missing = share.isna() & ~is_part & ~is_item & ~unreadable & df["applicable"].astype(bool)
     dropped_missing = missing & (rules.missing_actual == "drop")
-    applicable = df["applicable"].astype(bool) & ~dropped_missing
-    scored = applicable & ~is_part
-    share = share.where(~missing, 0.0).where(scored, 0.0)
+    share = share.where(~missing | dropped_missing, 0.0).where(~dropped_missing)
+    share = _item_shares(df, share, is_item, is_measure, keys)
+    applicable = df["applicable"].astype(bool) & ~(dropped_missing & ~is_measure)
+    scored = applicable & ~is_part & ~is_measure
     weight = df["weight"].astype(float)
+    unknown = scored & (share.isna() | weight.isna())
+    share = share.where(scored, 0.0)
     low, high = qualitative_band(df["qualitative_grade"], rules)
     df["rule_name"] = names
     df["rule_type"] = types
@@ -264,10 +358,14 @@ def score_indicators(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     df["met"] = target_met(df, masks)
     df["share"] = share
     df["missing"] = missing
+    df["unknown_score"] = unknown
+    df["is_item"], df["is_measure"] = is_item, is_measure
     df["scored"] = scored
-    df["computed_raw"] = share * weight
+    df["computed_raw"] = (share * weight).where(scored, 0.0)
     df["computed_score"] = df["computed_raw"].round(rules.rounding)
+    panel_unknown = unknown_in(df, "panel_score")
     df["score"] = df["panel_score"].where(df["panel_score"].notna() & scored, df["computed_score"])
+    df["score"] = df["score"].where(~(panel_unknown & scored))
     df["band_low"] = low * weight
     df["band_high"] = high * weight
     qual_panel = masks["qualitative"] & df["panel_score"].notna() & low.notna()
@@ -293,13 +391,21 @@ def level1_totals(scored: pd.DataFrame) -> pd.DataFrame:
             "dropped_weight": np.where(on, 0.0, weight),
             "indicator_score": np.where(on, s["computed_score"].to_numpy(dtype=float), 0.0),
             "assessed_indicator_score": np.where(on, s["score"].to_numpy(dtype=float), 0.0),
-            "indicator_count": 1,
+            "indicator_count": (~s["is_measure"]).to_numpy(dtype=int) if "is_measure" in s else 1,
             "missing_actuals": s["missing"].to_numpy(dtype=int),
+            "unknown_scores": s["unknown_score"].to_numpy(dtype=int) if "unknown_score" in s else 0,
+            "unknown_assessed": (on & s["score"].isna().to_numpy()).astype(int),
+            "unknown_weights": (np.isnan(weight) & on).astype(int),
             "scored_count": on.astype(int),
         },
         index=s.index,
     )
-    return counted.groupby(keys + ["level1"], sort=False).sum()
+    sums = counted.groupby(keys + ["level1"], sort=False).sum()
+    # a total that depends on a figure we cannot read is unknown (无法计算), never a partial sum
+    sums.loc[sums["unknown_scores"] > 0, "indicator_score"] = np.nan
+    sums.loc[sums["unknown_assessed"] > 0, "assessed_indicator_score"] = np.nan
+    sums.loc[sums["unknown_weights"] > 0, "indicator_weight"] = np.nan
+    return sums
 
 
 def score_projects(
@@ -323,20 +429,18 @@ def score_projects(
     method = EXECUTION_METHODS[rules.execution.get("method", "ratio")]
     p["execution_weight"] = w
     p["execution_rate"] = rate
-    p["execution_raw"] = method(rate, dict(rules.execution)).fillna(0.0) * w
+    unreadable = (unknown_in(p, "budget") | unknown_in(p, "spent")) & (w != 0) | unknown_in(p, "execution_weight")
+    p["execution_raw"] = (method(rate, dict(rules.execution)).fillna(0.0) * w).where(~unreadable)
     p["execution_score"] = p["execution_raw"].round(rules.rounding)
     totals = level1_totals(scored) if totals is None else totals
-    agg = totals.drop(columns="scored_count").groupby(level=keys, sort=False).sum()
+    agg = totals.drop(columns="scored_count").groupby(level=keys, sort=False).sum(min_count=1)
+    for col in ("indicator_score", "assessed_indicator_score", "indicator_weight"):  # NaN in any part → NaN
+        unknown = totals[col].isna().groupby(level=keys, sort=False).any()
+        agg.loc[unknown[unknown].index, col] = np.nan
     p = p.merge(agg, how="left", left_on=keys, right_index=True)
-    for col in (
-        "indicator_weight",
-        "dropped_weight",
-        "indicator_score",
-        "assessed_indicator_score",
-        "indicator_count",
-        "missing_actuals",
-    ):
-        p[col] = p[col].fillna(0.0)
+    absent = ~p.set_index(keys).index.isin(agg.index)  # a project without indicators: zeros, not unknown
+    for col in agg.columns:
+        p[col] = p[col].where(~absent, 0.0)
     if rules.not_applicable == "rescale":
         available = p["execution_weight"] + p["indicator_weight"]
         factor = (100.0 / available.where(available > 0)).where(p["dropped_weight"] > 0, 1.0).fillna(1.0)
@@ -346,6 +450,7 @@ def score_projects(
     p["computed_score"] = (p["execution_score"] + p["indicator_score"]) * factor
     p["published_score"] = p["published_score"] if "published_score" in p else np.nan
     p["score"] = p["published_score"].where(p["published_score"].notna(), p["computed_score"])
+    p["score"] = p["score"].where(~unknown_in(p, "published_score"))  # printed but unreadable: unknown
     p["difference"] = p["published_score"] - p["computed_score"]
     if bands is not None:
         p["grade"] = grade(p["score"], bands)
@@ -363,6 +468,31 @@ def composition(scored: pd.DataFrame, projects: pd.DataFrame, totals: pd.DataFra
         level1="预算执行率", weight=projects["execution_weight"], score=projects["execution_score"]
     )
     return pd.concat([execution, parts], ignore_index=True)
+
+
+def form_total(forms: pd.DataFrame, rules: RuleSet, bands: pd.DataFrame | None) -> dict:
+    """The total of a report that is one scored form (a department table, or one project's 自评表): that
+    form's published score where printed and readable, and its recomputed score."""
+    row = forms.iloc[0]
+    published = row.get("published_score")
+    computed = float(row["computed_score"])
+    score = float(published) if published is not None and not np.isnan(published) else computed
+    if published is not None and np.isnan(published) and "published_score" in str(row.get("unknown") or ""):
+        score = float("nan")  # printed but unreadable: unknown, not replaced by the recomputed score
+    grades = grade(pd.Series([score, computed]), bands)
+    return {
+        "score": score,
+        "published": published,
+        "computed_score": computed,
+        "assessed_mean": score,
+        "computed_simple": computed,
+        "computed_weighted": computed,
+        "assessed_simple": score,
+        "assessed_weighted": score,
+        "method": "form",
+        "grade": grades.iloc[0],
+        "computed_grade": grades.iloc[1],
+    }
 
 
 def department_total(

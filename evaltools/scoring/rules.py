@@ -23,7 +23,9 @@ KNOWN_KEYS = {
     "title",
     "extends",
     "execution",
-    "category_weights",
+    "frameworks",
+    "direction_names",
+    "audit",
     "directions",
     "rules",
     "qualitative",
@@ -51,7 +53,9 @@ class RuleSet:
     name: str
     title: str
     execution: Mapping[str, Any]
-    category_weights: Mapping[str, float]
+    frameworks: Mapping[str, Mapping[str, Any]]
+    direction_names: Mapping[str, tuple[str, ...]]
+    audit: Mapping[str, Any]
     directions: Mapping[str, str]
     rules: Mapping[str, Mapping[str, Any]]
     qualitative: Mapping[str, Any]
@@ -82,7 +86,9 @@ class RuleSet:
         return {
             "title": self.title,
             "execution": dict(self.execution),
-            "category_weights": dict(self.category_weights),
+            "frameworks": copy.deepcopy(dict(self.frameworks)),
+            "direction_names": {k: list(v) for k, v in self.direction_names.items()},
+            "audit": dict(self.audit),
             "directions": dict(self.directions),
             "rules": {k: dict(v) for k, v in self.rules.items()},
             "qualitative": copy.deepcopy(dict(self.qualitative)),
@@ -99,11 +105,35 @@ class RuleSet:
         }
 
 
-def _raw(name: str, params_dir: Path, seen: tuple = ()) -> dict:
+def is_rule_file(name: str) -> bool:
+    """Whether ``--rules`` names a YAML file (a path) rather than a rule set under ``params/rules/``."""
+    return name.lower().endswith((".yaml", ".yml")) or "/" in name or "\\" in name
+
+
+def rule_file(name: str, params_dir: Path, beside: Path | None = None) -> Path:
+    """The file of rule set ``name``: a path as given (a province's rules beside its data), else
+    ``params/rules/<name>.yaml``; an ``extends`` in a file beside its data may name a file there too."""
+    if is_rule_file(name):
+        path = Path(name).expanduser()
+        if not path.is_absolute() and beside is not None and (beside / path).exists():
+            path = beside / path
+        if not path.is_file():
+            raise ParamsError(f"规则文件不存在 / rule file not found: {name}", file=str(path))
+        return path
     path = params_dir / "rules" / f"{name}.yaml"
+    if not path.exists() and beside is not None and (beside / f"{name}.yaml").exists():
+        return beside / f"{name}.yaml"
     if not path.exists():
         options = sorted(p.stem for p in (params_dir / "rules").glob("*.yaml"))
-        raise ParamsError(f"没有这个规则集 / no rule set {name!r}; available: {', '.join(options)}", file=str(path))
+        raise ParamsError(
+            f"没有这个规则集 / no rule set {name!r}; available: {', '.join(options)} (or give a path to a .yaml file)",
+            file=str(path),
+        )
+    return path
+
+
+def _raw(name: str, params_dir: Path, seen: tuple = (), beside: Path | None = None) -> dict:
+    path = rule_file(name, params_dir, beside)
     data = read_yaml(path) or {}
     if not isinstance(data, dict):
         raise ParamsError("expected a mapping", file=str(path))
@@ -114,7 +144,7 @@ def _raw(name: str, params_dir: Path, seen: tuple = ()) -> dict:
     if parent:
         if parent in seen:
             raise ParamsError(f"circular extends: {' → '.join(seen + (parent,))}", file=str(path))
-        base = _raw(parent, params_dir, seen + (name,))
+        base = _raw(parent, params_dir, seen + (name,), path.parent)
         for key, value in data.items():
             base[key] = {**base[key], **value} if isinstance(value, dict) and isinstance(base.get(key), dict) else value
         data = base
@@ -135,9 +165,12 @@ def load_bands(name_or_list: str | list[dict], params_dir: Path = PARAMS_DIR) ->
 
 
 def load_rules(name: str = "mof", params_dir: str | Path = PARAMS_DIR) -> RuleSet:
-    """Load ``params/rules/<name>.yaml`` (following ``extends``) into a checked :class:`RuleSet`."""
+    """Load ``params/rules/<name>.yaml`` — or a rule file by path (``--rules ./henan.yaml``) — following
+    ``extends``, into a checked :class:`RuleSet`."""
     params_dir = Path(params_dir)
-    return _build(name, _raw(name, params_dir), str(params_dir / "rules" / f"{name}.yaml"), params_dir)
+    path = rule_file(name, params_dir)
+    label = path.stem if is_rule_file(name) else name
+    return _build(label, _raw(name, params_dir), str(path), params_dir)
 
 
 def _build(name: str, data: dict, source: str, params_dir: Path = PARAMS_DIR) -> RuleSet:
@@ -172,7 +205,9 @@ def _build(name: str, data: dict, source: str, params_dir: Path = PARAMS_DIR) ->
         name=name,
         title=str(data["title"]),
         execution=dict(data["execution"]),
-        category_weights={k: float(v) for k, v in data["category_weights"].items()},
+        frameworks=_frameworks(data["frameworks"], source),
+        direction_names={k: tuple(v or ()) for k, v in data["direction_names"].items()},
+        audit=dict(data["audit"]),
         directions=dict(data["directions"]),
         rules={k: dict(v) for k, v in data["rules"].items()},
         qualitative=dict(data["qualitative"]),
@@ -186,6 +221,29 @@ def _build(name: str, data: dict, source: str, params_dir: Path = PARAMS_DIR) ->
         grade_bands_name=bands_name,
         grade_bands=bands,
     )
+
+
+def _frameworks(data: object, source: str) -> dict:
+    """``frameworks``: name → {title, weights: {一级指标: points or null}}, checked."""
+    if not isinstance(data, dict) or not data:
+        raise ParamsError("frameworks must map framework names to {title, weights}", file=source, key="frameworks")
+    out = {}
+    for name, spec in data.items():
+        weights = spec.get("weights") if isinstance(spec, dict) else None
+        if not isinstance(weights, dict) or not weights:
+            raise ParamsError(
+                "each framework needs weights: {一级指标: points or null}", file=source, key=f"frameworks.{name}"
+            )
+        bad = [k for k, v in weights.items() if v is not None and not isinstance(v, (int, float))]
+        if bad:
+            raise ParamsError(
+                f"weights must be numbers or null: {', '.join(bad)}", file=source, key=f"frameworks.{name}.weights"
+            )
+        out[name] = {
+            "title": str(spec.get("title", name)),
+            "weights": {k: (None if v is None else float(v)) for k, v in weights.items()},
+        }
+    return out
 
 
 def list_rule_sets(params_dir: str | Path = PARAMS_DIR) -> list[str]:
