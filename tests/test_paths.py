@@ -126,6 +126,28 @@ def test_atomic_write_error_keeps_previous_and_leaves_no_temporary(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["f.txt"]
 
 
+@pytest.mark.parametrize("umask, expected", [(0o022, 0o644), (0o027, 0o640)])
+def test_written_files_get_the_mode_of_the_umask(tmp_path, umask, expected):
+    """index.html, the template and synthetic data are readable by others as the user's umask allows
+    (the temporary file of atomic_write is 0600 until it is given that mode)."""
+    code = (
+        "import os, sys; os.umask(int(sys.argv[1], 8)); from evaltools.cli import main; "
+        "sys.argv = ['evaltools', *sys.argv[2:]]; main()"
+    )
+    for args in (
+        ["template", "2023", "--output", str(tmp_path / "t.xlsx")],
+        ["synthetic", str(tmp_path / "demo"), "--units", "1", "--years", "1"],
+        ["index", str(tmp_path / "out")],
+    ):
+        done = subprocess.run(
+            [sys.executable, "-c", code, oct(umask), *args], capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+    written = [tmp_path / "t.xlsx", tmp_path / "out" / "index.html", *(tmp_path / "demo").rglob("*.*")]
+    assert len(written) > 5
+    assert {oct(p.stat().st_mode & 0o777) for p in written} == {oct(expected)}
+
+
 # --------------------------------------------------------------------------- command line
 
 

@@ -38,6 +38,10 @@ def test_outputs_written(run_2022):
     names = sorted(p.name for p in run_2022.output_dir.iterdir())
     assert names == ["report.html", "report.ipynb", "report.pdf", "summary.json", "自评表.xlsx"]
     assert not list(run_2022.output_dir.parent.glob(".tmp-*"))  # no staging left behind
+    from evaltools.paths import current_umask
+
+    modes = {oct(p.stat().st_mode & 0o777) for p in run_2022.output_dir.iterdir()}
+    assert modes == {oct(0o666 & ~current_umask())}  # readable by others as the umask allows (0644)
 
 
 def test_summary_json(run_2022):
