@@ -51,7 +51,7 @@ def _soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
-def test_escapes_unit_names_and_is_self_contained(tmp_path):
+def test_escapes_unit_names_and_is_self_contained(tmp_path, embedded_font_gaps, external_references):
     out = tmp_path / "outputs"
     _report(out, "evil", 2021, EVIL, 80, "良好")
     _report(out, "evil", 2022, EVIL, 90.5, "优秀")
@@ -68,7 +68,9 @@ def test_escapes_unit_names_and_is_self_contained(tmp_path):
     assert soup.html["lang"] == "zh-CN"
     assert EVIL in soup.get_text()  # shown as text …
     assert "<script>" not in html and "&lt;script&gt;" in html  # … never as markup
-    assert not re.search(r"(?:src|href)\s*=\s*[\"']?(?:https?:)?//", html) and "url(" not in html
+    assert not re.search(r"(?:src|href)\s*=\s*[\"']?(?:https?:)?//", html) and external_references(html) == []
+    size, missing = embedded_font_gaps(html)  # Chinese shows without a system CJK font
+    assert missing == "" and size < 100_000
     imgs = soup.find_all("img")
     assert len(imgs) == 1 and imgs[0]["src"].startswith("data:image/png;base64,")  # only 'evil' has two years
     assert EVIL in imgs[0]["alt"]

@@ -51,7 +51,7 @@ def test_summary_json(run_2022):
     assert summary["rates"]["public_expense_control"] == pytest.approx(28.27 / 29.99)
 
 
-def test_html_is_self_contained_and_complete(run_2022):
+def test_html_is_self_contained_and_complete(run_2022, embedded_font_gaps, external_references):
     html = (run_2022.output_dir / "report.html").read_text(encoding="utf-8")
     soup = BeautifulSoup(html, "html.parser")
     assert soup.html["lang"] == "zh-CN"
@@ -60,7 +60,8 @@ def test_html_is_self_contained_and_complete(run_2022):
     for tag in soup.find_all(src=True):
         assert tag["src"].startswith("data:"), tag["src"][:60]
     assert not re.search(r"(?:src|href)\s*=\s*[\"']?(?:https?:)?//", html)
-    assert "@import" not in html and "url(http" not in html
+    assert external_references(html) == []
+    assert embedded_font_gaps(html)[1] == ""  # every character of the page is in its embedded font
     text = soup.get_text(" ", strip=True)
     for title in TITLES:
         assert title in text

@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 from evaltools import fmt
 from evaltools.paths import write_text
+from evaltools.report import fonts
 
 INDEX_FILE = "index.html"
 #: The files of a report folder linked from the index, in this order: (file name, label).
@@ -209,7 +210,8 @@ _TEMPLATE = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>绩效自评报告索引</title>
 <style>
-body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif;
+{{ font_face_slot }}
+body { font-family: {{ families | safe }};
        margin: 2rem auto; max-width: 1100px; padding: 0 1rem; color: #222; line-height: 1.5; }
 h1 { font-size: 1.6rem; margin-bottom: 0.2rem; }
 h2 { font-size: 1.2rem; margin-top: 2.2rem; border-bottom: 2px solid #1f5f8b; padding-bottom: 0.2rem; }
@@ -286,7 +288,10 @@ def render(entries: dict) -> str:
     for g in units:
         g.chart = _trend_chart(g)
     all_entries = [e for g in units for e in g.entries]
-    return env.get_template(INDEX_FILE).render(
+    slot = "/* evaltools: @font-face */"
+    html = env.get_template(INDEX_FILE).render(
+        font_face_slot=slot,
+        families=fonts.PAGE_FAMILIES,
         groups=units,
         generated=_dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
         score=fmt.score,
@@ -294,6 +299,7 @@ def render(entries: dict) -> str:
         n_failed=sum(1 for e in all_entries if e.error),
         n_synthetic=sum(1 for g in units if g.synthetic),
     )
+    return html.replace(slot, fonts.font_face_css(html), 1)  # the CJK font travels with the page
 
 
 def write_index(results_or_output_dir: Iterable | str | Path, output_dir: str | Path | None = None) -> Path:
