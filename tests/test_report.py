@@ -96,7 +96,9 @@ def test_audit_appendix_lists_every_finding(ctx):
     soup = BeautifulSoup(str(report.audit(ctx)), "html.parser")
     rows = soup.select("table.findings tbody tr")
     assert len(rows) == len(ctx.ev.findings) == 22
-    assert rows[0].get_text(" ", strip=True).startswith("错误 COUNT_MISMATCH")
+    assert rows[0].get_text(" ", strip=True).startswith("错误 数量不符 部门 文中称")  # a Chinese label, not the code
+    assert rows[0].find_all("td")[1]["data-code"] == "COUNT_MISMATCH"  # the key of summary.json, kept out of sight
+    assert "COUNT_MISMATCH" not in soup.get_text()
 
 
 def test_data_strings_are_escaped(data_2022, rules_2022):
@@ -140,3 +142,13 @@ def test_chart_leaves_the_session_alone(ctx):
     backend, before, figures = mpl.get_backend(), dict(mpl.rcParams), plt.get_fignums()
     report.chart(ctx, "score_composition")
     assert (mpl.get_backend(), dict(mpl.rcParams), plt.get_fignums()) == (backend, before, figures)
+
+
+@pytest.mark.parametrize(
+    "value, shown, excel",
+    [(87.0, "87", "#,##0"), (84.666666, "84.67", "#,##0.00"), (9.5, "9.5", "#,##0.0"), (1234.5, "1,234.5", "#,##0.0")],
+)
+def test_scores_read_the_same_in_the_report_and_the_xlsx(value, shown, excel):
+    from evaltools import fmt
+
+    assert fmt.score(value) == shown and fmt.excel_score_format(value) == excel

@@ -65,7 +65,7 @@ def report_css(synthetic: bool = False) -> str:
     css = FONT_FACE_SLOT + "\n" + (TEMPLATES / "report" / "report.css").read_text(encoding="utf-8")
     if synthetic:
         css += (
-            '\n@page { @top-center { content: "合成数据 · 仅供演示 / SYNTHETIC DATA"; color: #a11d1d; '
+            '\n@page { @top-center { content: "合成数据 · 仅供演示，不是真实单位的数据"; color: #a11d1d; '
             "font-size: 9pt; } }\n"
         )
     return css

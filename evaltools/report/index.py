@@ -168,7 +168,7 @@ def _trend_chart(group: UnitGroup) -> str | None:
                 axes[1],
                 [None if e.execution is None else e.execution * 100 for e in points],
                 "部门预算执行率（%）",
-                lambda v: f"{v:.2f}%",
+                lambda v: fmt.pct(v / 100),
                 "#b5651d",
             ),
         ]

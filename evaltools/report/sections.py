@@ -273,6 +273,7 @@ def _audit_view(findings: pd.DataFrame) -> dict:
                 severity=f.severity,
                 severity_zh=labels.SEVERITY[f.severity],
                 code=f.code,
+                label=labels.finding_label(f.code),
                 subject=f.subject,
                 message=f.message,
             )
@@ -297,7 +298,7 @@ def build_view(ev: Evaluation, source: str, generated: str) -> SimpleNamespace:
     )
     budget_table = _budget_table(ev, rate)
     bands = [SimpleNamespace(grade=b["grade"], text=describe_band(b)) for b in ev.rules.grade_bands.to_dict("records")]
-    pub_issues = [i.message.split(" / ")[0] for i in check_bands(d.grade_bands)] if len(d.grade_bands) else []
+    pub_issues = [i.zh for i in check_bands(d.grade_bands)] if len(d.grade_bands) else []
     rates = ev.rates
     changes = [
         SimpleNamespace(subject=r.subject, label=r.label, value=fmt.known(r.value))
