@@ -264,7 +264,8 @@ def run(
         from evaltools.report.index import write_index
 
         try:
-            typer.echo(f"索引 / index: {write_index(results, base_params.output_dir)}")
+            written = write_index(results, base_params.output_dir, data_dir=base_params.data_dir)
+            typer.echo(f"索引 / index: {written}")
         except Exception as exc:  # noqa: BLE001 - the reports are written; say why the index is not
             typer.echo(f"错误 / error: 索引未写出 / index not written: {type(exc).__name__}: {exc}", err=True)
             raise typer.Exit(1) from None

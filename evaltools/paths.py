@@ -25,6 +25,24 @@ def resolve_data_dir(data_dir: str | Path) -> Path:
     return path
 
 
+def without_local_paths(text: str, *folders: str | Path) -> str:
+    """``text`` for a shared page: paths under ``folders`` (the data and output folders) written relative
+    to them, the project folder's likewise, the home folder as ``~``; other absolute paths keep only their
+    last two parts."""
+    roots = [Path(f) for f in folders if f] + [PROJECT_ROOT]
+    for root in roots:
+        for form in dict.fromkeys([str(root.resolve()), os.path.abspath(root)]):
+            text = text.replace(form.rstrip(os.sep) + os.sep, "")
+    home = os.path.expanduser("~")
+    if home not in ("", os.sep, "~"):
+        text = text.replace(home.rstrip(os.sep) + os.sep, "~" + os.sep)
+    return _ABSOLUTE.sub(lambda m: "…/" + "/".join(m.group(0).rstrip("/").split("/")[-2:]), text)
+
+
+#: An absolute POSIX path of two or more parts (after the replacements above, a stray local path).
+_ABSOLUTE = re.compile(r"(?<![\w.~…])/(?:[^\s/,;:'\"，；：）()]+/)+[^\s/,;:'\"，；：）()]+")
+
+
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 _BAD_CHARS = re.compile(r'[\x00-\x1f<>:"/\\|?*]')
 

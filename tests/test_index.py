@@ -102,15 +102,24 @@ def test_lists_earlier_runs_and_this_batchs_failures(tmp_path):
             output_dir=str(failed_dir),
         ),
         BatchResult(2019, "u2", False, error="没有找到 2019 年的数据 / no data for 2019", exit_code=2),
+        BatchResult(
+            2022,
+            "u3",
+            False,
+            error=f"输入数据有 1 处错误\n  - [error] {tmp_path / 'data' / 'u3' / '2022' / 'projects.csv'}, row 3",
+            exit_code=2,
+        ),
     ]
-    path = write_index(results, out)
+    path = write_index(results, out, data_dir=tmp_path / "data")
     soup = _soup(path)
     text = soup.get_text(" ", strip=True)
     assert "单位一" in text and "85" in text
     assert "cell 3 failed: KeyError" in text and "no data for 2019" in text
-    assert len(soup.select("tr.failed")) == 2
+    assert len(soup.select("tr.failed")) == 3
     assert "u1/2021/report.failed.ipynb" in [a["href"] for a in soup.find_all("a")]
-    assert len(soup.select("details pre")) == 1  # the full message of a multi-line error
+    assert len(soup.select("details pre")) == 2  # the full message of a multi-line error
+    assert "[error] u3/2022/projects.csv, row 3" in text  # named relative to the data folder …
+    assert str(tmp_path) not in path.read_text(encoding="utf-8")  # … never by a local absolute path
 
 
 def test_skips_staging_and_unreadable_summaries(tmp_path):

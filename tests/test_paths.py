@@ -199,3 +199,17 @@ def test_cli_refuses_reserved_unit_folder(sandbox, command):
     assert "unsafe unit 'CON'" in res.stderr and "reserved device name" in res.stderr
     assert "Traceback" not in res.stderr
     assert _tree(sandbox) == before
+
+
+def test_without_local_paths(tmp_path):
+    from evaltools.paths import PROJECT_ROOT, without_local_paths
+
+    data, out = tmp_path / "data", tmp_path / "out"
+    text = (
+        f"- [error] {data}/u/2021/projects.csv, row 2; kept at {out}/u/2021/report.failed.ipynb; "
+        f"{PROJECT_ROOT}/notebooks/self_evaluation.ipynb; /srv/private/x/2021.xlsx; 2.9/3 = 96.67%"
+    )
+    assert without_local_paths(text, data, out) == (
+        "- [error] u/2021/projects.csv, row 2; kept at u/2021/report.failed.ipynb; "
+        "notebooks/self_evaluation.ipynb; …/x/2021.xlsx; 2.9/3 = 96.67%"
+    )

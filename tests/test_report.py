@@ -152,3 +152,16 @@ def test_scores_read_the_same_in_the_report_and_the_xlsx(value, shown, excel):
     from evaltools import fmt
 
     assert fmt.score(value) == shown and fmt.excel_score_format(value) == excel
+
+
+def test_data_source_names_the_dataset_not_a_local_path(ctx, root, tmp_path):
+    html = "".join(str(f(ctx)) for f in SECTIONS)
+    assert str(root) not in html and "/data/" not in html
+    row = BeautifulSoup(str(report.title_block(ctx)), "html.parser").find("th", string="数据来源").find_next("td")
+    assert (
+        row.get_text()
+        == "石家庄市桥西区就业服务中心 2022 年度整体支出绩效自评报告（公开发布的自评报告原文）（数据文件夹 2022/）"
+    )
+    (tmp_path / "单位甲").mkdir()
+    (tmp_path / "单位甲" / "2023.xlsx").write_bytes(b"")
+    assert report.dataset_label(tmp_path / "单位甲" / "2023.xlsx", tmp_path) == "数据工作簿 单位甲/2023.xlsx"

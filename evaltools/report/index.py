@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from evaltools import fmt
-from evaltools.paths import write_text
+from evaltools.paths import without_local_paths, write_text
 from evaltools.report import fonts
 
 INDEX_FILE = "index.html"
@@ -127,8 +127,9 @@ def collect(output_dir: str | Path) -> dict[tuple[str | None, int], Entry]:
     return entries
 
 
-def _merge_results(entries: dict, results, root: Path) -> None:
-    """Add this batch's failures (and successes that wrote no summary.json) to the entries."""
+def _merge_results(entries: dict, results, root: Path, data_dir: str | Path | None = None) -> None:
+    """Add this batch's failures (and successes that wrote no summary.json) to the entries; their
+    messages name files relative to the data and output folders, never by a local absolute path."""
     for r in results:
         key = (r.unit, int(r.year))
         entry = entries.get(key)
@@ -143,7 +144,7 @@ def _merge_results(entries: dict, results, root: Path) -> None:
             if r.ok:
                 entry.score, entry.grade = r.score, r.grade
         if not r.ok:
-            entry.error = r.error or "失败 / failed"
+            entry.error = without_local_paths(r.error or "失败 / failed", data_dir, root)
 
 
 def _trend_chart(group: UnitGroup) -> str | None:
@@ -302,11 +303,17 @@ def render(entries: dict) -> str:
     return html.replace(slot, fonts.font_face_css(html), 1)  # the CJK font travels with the page
 
 
-def write_index(results_or_output_dir: Iterable | str | Path, output_dir: str | Path | None = None) -> Path:
+def write_index(
+    results_or_output_dir: Iterable | str | Path,
+    output_dir: str | Path | None = None,
+    *,
+    data_dir: str | Path | None = None,
+) -> Path:
     """Write ``<output_dir>/index.html`` atomically and return its path.
 
     ``write_index("outputs")`` indexes what is on disk; ``write_index(results, "outputs")`` also shows
-    the failures of a batch just run (a list of :class:`evaltools.run.batch.BatchResult`).
+    the failures of a batch just run (a list of :class:`evaltools.run.batch.BatchResult`), their files
+    named relative to ``data_dir`` (the batch's data folder) and the output folder.
     """
     if isinstance(results_or_output_dir, (str, os.PathLike)):
         root, results = Path(results_or_output_dir), []
@@ -318,7 +325,7 @@ def write_index(results_or_output_dir: Iterable | str | Path, output_dir: str | 
             raise TypeError("write_index(results, output_dir): the output folder is required with results")
         root = Path(output_dir)
     entries = collect(root)
-    _merge_results(entries, results, root)
+    _merge_results(entries, results, root, data_dir)
     return write_text(root / INDEX_FILE, render(entries))
 
 

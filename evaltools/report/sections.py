@@ -329,6 +329,18 @@ def build_view(ev: Evaluation, source: str, generated: str) -> SimpleNamespace:
     )
 
 
+def dataset_label(source: Path, data_dir: str | Path) -> str:
+    """数据来源 as a shared report may print it: the folder or workbook relative to the data folder
+    (数据文件夹 2022/, 数据工作簿 单位甲/2022.xlsx), never a local absolute path."""
+    root = resolve_data_dir(data_dir).resolve()
+    path = Path(source).resolve()
+    try:
+        rel = path.relative_to(root).as_posix()
+    except ValueError:  # not under the data folder: its own name only
+        rel = path.name
+    return f"数据工作簿 {rel}" if path.suffix.lower() == ".xlsx" else f"数据文件夹 {rel}/"
+
+
 def prepare(**parameters: object) -> ReportContext:
     """Validate the parameters (those of :class:`~evaltools.params.JobParams`, whose defaults apply;
     unknown ones are refused), load and evaluate the year, build the view."""
@@ -337,7 +349,7 @@ def prepare(**parameters: object) -> ReportContext:
     data = load_year(params.year, params.data_dir, params.unit)
     ev = evaluate(data, rule_set)
     hist = history(params, rule_set, ev)
-    source = str(find_source(params.year, params.data_dir, params.unit))
+    source = dataset_label(find_source(params.year, params.data_dir, params.unit), params.data_dir)
     view = build_view(ev, source, _dt.date.today().isoformat())
     return ReportContext(params, ev, hist, view)
 
