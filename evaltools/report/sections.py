@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import datetime as _dt
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -354,9 +355,19 @@ def prepare(**parameters: object) -> ReportContext:
     return ReportContext(params, ev, hist, view)
 
 
+_TABLE = re.compile(r"<table\b.*?</table>", re.S)
+
+
+def boxed_tables(html: str) -> str:
+    """Each table of ``html`` in its own ``div.table-box``, which scrolls sideways on a narrow screen
+    (the CSS gives wide tables a minimum width there). Templates hold no nested tables, and escaped
+    data cannot hold a ``<table`` tag."""
+    return _TABLE.sub(lambda m: f'<div class="table-box">{m.group(0)}</div>', html)
+
+
 def _section(name: str):
     def render(ctx: ReportContext) -> Html:
-        return Html(_macro(name)(ctx.view))
+        return Html(boxed_tables(_macro(name)(ctx.view)))
 
     render.__name__ = name
     render.__doc__ = f"Render the report's {name!r} section."
@@ -376,12 +387,15 @@ forms = _section("forms")
 
 
 def chart(ctx: ReportContext, name: str, dpi: int = 150) -> Html:
-    """Draw one chart (see :mod:`evaltools.report.charts`) and return it as an inline PNG figure.
+    """Draw one chart (see :mod:`evaltools.report.charts`) and return it as an inline PNG figure; a chart
+    of the years (``trends``) only when the data folder holds at least two years up to this one.
 
     The charts are plain ``Figure`` objects, not pyplot's: nothing here touches the session's backend."""
     from evaltools.report.charts import CHARTS
 
     spec = CHARTS[name]  # an unknown name raises ParamsError listing the charts
+    if spec.uses == "history" and ctx.history["year"].nunique() < 2:
+        return Html("")  # one year has no trend: the report leaves the figure out rather than show an empty box
     fig = spec.fn(ctx.history if spec.uses == "history" else ctx.ev)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)  # figures use constrained layout
