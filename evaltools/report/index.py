@@ -229,11 +229,21 @@ tr.failed td { background: #fdecea; }
 .synthetic { background: #a11d1d; color: #fff; }
 .err { color: #a11d1d; }
 .warn { color: #8a6d00; }
+span.err, span.warn { white-space: nowrap; }
 .links a { margin-right: 0.6rem; white-space: nowrap; }
 figure { margin: 0.6rem 0; }
 figure img { max-width: 100%; height: auto; }
 details { margin-top: 0.2rem; }
 pre { white-space: pre-wrap; font-size: 0.8rem; margin: 0.2rem 0; }
+/* The table scrolls sideways inside its own box on a narrow screen; the page itself does not. */
+.table-box { overflow-x: auto; margin: 0.6rem 0; }
+.table-box > table { margin: 0; }
+@media screen and (max-width: 44rem) {
+  body { margin: 1rem auto; padding: 0 0.75rem; font-size: 14px; }
+  h1 { font-size: 1.35rem; }
+  nav ul { columns: 1; }
+  table { min-width: 36rem; font-size: 0.85rem; }
+}
 </style>
 </head>
 <body>
@@ -248,7 +258,7 @@ pre { white-space: pre-wrap; font-size: 0.8rem; margin: 0.2rem 0; }
 <section id="{{ g.anchor }}">
 <h2>{{ g.name }}{% if g.synthetic %}<span class="badge synthetic" title="合成数据 · 仅供演示">合成数据</span>{% endif %}</h2>
 {% if g.folder and g.folder != g.name %}<p class="meta">输出目录：{{ g.folder }}/</p>{% endif %}
-<table>
+<div class="table-box"><table>
 <thead><tr><th>年度</th><th>得分</th><th>等级</th><th>重算得分</th><th>核查</th><th>报告</th><th>生成时间</th></tr></thead>
 <tbody>
 {% for e in g.entries %}
@@ -264,9 +274,8 @@ pre { white-space: pre-wrap; font-size: 0.8rem; margin: 0.2rem 0; }
 </tr>
 {% endfor %}
 </tbody>
-</table>
-{% if g.chart %}<figure><img alt="{{ g.name }} 历年总分与预算执行率" src="data:image/png;base64,{{ g.chart }}"></figure>
-{% else %}<p class="meta">仅有一年的得分，无法显示趋势。</p>{% endif %}
+</table></div>
+{% if g.chart %}<figure><img alt="{{ g.name }} 历年总分与预算执行率" src="data:image/png;base64,{{ g.chart }}"></figure>{% endif %}
 </section>
 {% endfor %}
 {% if not groups %}<p>还没有报告。运行 <code>evaltools run --all</code> 生成。</p>{% endif %}
