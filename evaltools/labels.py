@@ -53,3 +53,84 @@ FINDING = {
 def finding_label(code: str) -> str:
     """The Chinese label of a finding code; a code without one (a check added elsewhere) as it is."""
     return FINDING.get(code, code)
+
+
+#: Columns of the computed tables (``Evaluation.projects``, ``.indicators``, ``.findings``, ``.rates``) as shown
+#: to people: name → (Chinese title, display kind). Kinds: money (万元), rate (fraction shown as a percentage),
+#: score, number, count, text, bool, severity, finding, direction. Input columns take theirs from the data schema.
+COLUMNS = {
+    "execution_rate": ("执行率", "rate"),
+    "execution_raw": ("执行率得分（未封顶）", "score"),
+    "execution_score": ("预算执行率得分", "score"),
+    "execution_weight": ("预算执行率分值", "score"),
+    "indicator_weight": ("指标分值", "score"),
+    "dropped_weight": ("剔除的分值", "score"),
+    "indicator_score": ("指标得分", "score"),
+    "assessed_indicator_score": ("评定的指标得分", "score"),
+    "indicator_count": ("指标数", "count"),
+    "missing_actuals": ("缺少实际值的指标数", "count"),
+    "rescale_factor": ("折算系数", "number"),
+    "computed_score": ("重算得分", "score"),
+    "published_score": ("公布得分", "score"),
+    "score": ("得分", "score"),
+    "difference": ("公布 − 重算", "score"),
+    "grade": ("等级", "text"),
+    "computed_grade": ("重算等级", "text"),
+    "direction": ("指标性质", "direction"),
+    "weight": ("分值", "score"),
+    "panel_score": ("评定得分", "score"),
+    "completion": ("完成率", "rate"),
+    "met": ("达到目标", "bool"),
+    "share": ("得分比例", "rate"),
+    "missing": ("缺少实际值", "bool"),
+    "scored": ("计分", "bool"),
+    "applicable": ("适用", "bool"),
+    "computed_raw": ("重算得分（未取整）", "number"),
+    "rule_name": ("计分规则", "text"),
+    "rule_type": ("规则类型", "text"),
+    "band_low": ("档次下限", "score"),
+    "band_high": ("档次上限", "score"),
+    "in_band": ("在档次区间内", "bool"),
+    "code": ("类别", "finding"),
+    "severity": ("级别", "severity"),
+    "subject": ("对象", "text"),
+    "message": ("说明", "text"),
+    "stated": ("所述值", "number"),
+    "computed": ("重算值", "number"),
+    "key": ("比率代码", "text"),
+    "label": ("比率", "text"),
+    "numerator": ("分子", "number"),
+    "denominator": ("分母", "number"),
+    "value": ("数值", "rate"),
+    "formula": ("公式", "text"),
+    "project": ("项目", "text"),
+    "target_shown": ("年度指标值", "text"),
+    "actual_shown": ("实际完成值", "text"),
+}
+
+#: Scoring rule types (``type:`` of a named rule in params/rules) in words, for the rule set's table.
+RULE_TYPE = {
+    "ratio_up": "min(实际/目标, 1) × 分值",
+    "reverse_linear": "不超过目标得满分；超出按 (1 − (实际 − 目标)/目标) × 分值，达到 2 倍目标为 0",
+    "reverse_ratio": "不超过目标得满分；超出按 目标/实际 × 分值",
+    "equal": "同正向；目标为 0 时实际 ≤ 0 得满分",
+    "range": "区间内得满分；低于下限按 实际/下限 × 分值",
+    "qualitative": "按达成 / 部分达成 / 未达成的得分区间",
+    "deduction": "每偏离一个步长扣减一定分值",
+    "tiered": "按偏离程度分档计分",
+}
+
+#: The values of rule-set settings in words.
+RULE_CHOICE = {
+    "zero": "按 0 分计",
+    "drop": "视为不适用",
+    "rescale": "剔除后按 100 分折算",
+    "ignore": "剔除，不折算",
+    "simple": "各项目得分的简单平均",
+    "budget_weighted": "各项目得分按预算加权平均",
+    "budget": "预算数",
+    "spent": "支出数",
+    "lower": "区间下限",
+    "mid": "区间中点",
+    "upper": "区间上限",
+}
