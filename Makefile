@@ -1,5 +1,6 @@
 # evaltools — the front door. `make help` lists every target.
 SHELL := /bin/bash
+LAB_ARGS ?=
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -8,7 +9,7 @@ YEAR ?= 2022
 JOBS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report test lint format check template run-all bench clean
+.PHONY: help setup report lab demo test lint format check template run-all bench clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -23,6 +24,13 @@ setup: $(STAMP) ## Create .venv (python3 -m venv) and install evaltools with its
 
 report: setup ## Write the YEAR report (default 2022) to outputs/YEAR/: HTML, PDF, 自评表.xlsx, summary.json
 	$(VENV)/bin/evaltools run $(YEAR) --params params/$(YEAR).yaml
+
+lab: setup ## Start JupyterLab in the project (notebooks/explore.ipynb); LAB_ARGS=--no-browser on a server
+	$(VENV)/bin/jupyter-lab --ServerApp.root_dir="$(CURDIR)" $(LAB_ARGS)
+
+demo: setup ## Synthetic data for 3 units × 4 years in data-demo/, every report, outputs/index.html
+	$(VENV)/bin/evaltools synthetic data-demo --units 3 --years 4
+	$(VENV)/bin/evaltools run --all --data-dir data-demo --jobs $(JOBS)
 
 test: setup ## Run the test suite
 	$(PY) -m pytest -q

@@ -264,7 +264,8 @@ def run(
         from evaltools.report.index import write_index
 
         try:
-            typer.echo(f"索引 / index: {write_index(results, base_params.output_dir)}")
+            written = write_index(results, base_params.output_dir, data_dir=base_params.data_dir)
+            typer.echo(f"索引 / index: {_shown(written)}  打开 / open: {written.resolve().as_uri()}")
         except Exception as exc:  # noqa: BLE001 - the reports are written; say why the index is not
             typer.echo(f"错误 / error: 索引未写出 / index not written: {type(exc).__name__}: {exc}", err=True)
             raise typer.Exit(1) from None
@@ -284,7 +285,34 @@ def _run_one(job, notebook: Path | None) -> None:
         typer.echo(f"✗ {label}: {exc}", err=True)
         raise typer.Exit(exc.exit_code) from None
     score = fmt.score(result.score)
-    typer.echo(f"✓ {label}: {score} 分 {result.grade or '—'} → {result.output_dir} ({result.seconds:.1f} s)")
+    typer.echo(f"✓ {label}: {score} 分 {result.grade or '—'} → {_shown(result.output_dir)} ({result.seconds:.1f} s)")
+    _list_files(result.files)
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the current folder when it is below it (as a user would type it), else as is."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _list_files(files: Sequence[Path]) -> None:
+    """The files a run wrote, what each is for, and how to open the report."""
+    from rich.cells import cell_len  # the display width: a Chinese character takes two columns
+
+    from evaltools.labels import OUTPUT_FILE
+
+    order = list(OUTPUT_FILE)
+    ranked = sorted(files, key=lambda f: order.index(f.name) if f.name in order else len(order))
+    width = max((cell_len(_shown(f)) for f in ranked), default=0)
+    typer.echo("已写出 / written:")
+    for f in ranked:
+        name = _shown(f)
+        typer.echo(f"  {name}{' ' * (width - cell_len(name))}  {OUTPUT_FILE.get(f.name, '')}".rstrip())
+    page = next((f for f in ranked if f.suffix == ".html"), None)
+    if page is not None:
+        typer.echo(f"打开 / open: {Path(page).resolve().as_uri()}")
 
 
 @app.command()
@@ -293,7 +321,8 @@ def index(output_dir: Path = typer.Argument(Path(DEFAULTS.output_dir), help="输
     """重写报告索引 / rewrite OUTPUT_DIR/index.html from every summary.json under it."""
     from evaltools.report.index import write_index
 
-    typer.echo(f"索引 / index: {write_index(output_dir)}")
+    written = write_index(output_dir)
+    typer.echo(f"索引 / index: {_shown(written)}  打开 / open: {written.resolve().as_uri()}")
 
 
 @app.command()

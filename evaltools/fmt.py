@@ -51,6 +51,22 @@ def score(x: object) -> str:
     return num(x, 2)
 
 
+#: Excel number formats that show a cell as the functions above show the value: 万元 and rates with
+#: thousands separators and two decimals, counts with separators, years as they are.
+EXCEL_MONEY = "#,##0.00"
+EXCEL_RATE = "#,##0.00%"
+EXCEL_COUNT = "#,##0"
+EXCEL_YEAR = "0"
+
+
+def excel_score_format(x: object) -> str:
+    """The Excel number format showing the score ``x`` as :func:`score` does: 87 → '#,##0' (87),
+    84.67 → '#,##0.00', 9.5 → '#,##0.0'; the stored value keeps its full precision."""
+    text = score(x)
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
 def value(x: object, unit: str | None) -> str:
     """An indicator value with its unit: fractions of '%' indicators as percentages."""
     if is_missing(x):

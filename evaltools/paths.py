@@ -25,6 +25,24 @@ def resolve_data_dir(data_dir: str | Path) -> Path:
     return path
 
 
+def without_local_paths(text: str, *folders: str | Path) -> str:
+    """``text`` for a shared page: paths under ``folders`` (the data and output folders) written relative
+    to them, the project folder's likewise, the home folder as ``~``; other absolute paths keep only their
+    last two parts."""
+    roots = [Path(f) for f in folders if f] + [PROJECT_ROOT]
+    for root in roots:
+        for form in dict.fromkeys([str(root.resolve()), os.path.abspath(root)]):
+            text = text.replace(form.rstrip(os.sep) + os.sep, "")
+    home = os.path.expanduser("~")
+    if home not in ("", os.sep, "~"):
+        text = text.replace(home.rstrip(os.sep) + os.sep, "~" + os.sep)
+    return _ABSOLUTE.sub(lambda m: "…/" + "/".join(m.group(0).rstrip("/").split("/")[-2:]), text)
+
+
+#: An absolute POSIX path of two or more parts (after the replacements above, a stray local path).
+_ABSOLUTE = re.compile(r"(?<![\w.~…])/(?:[^\s/,;:'\"，；：）()]+/)+[^\s/,;:'\"，；：）()]+")
+
+
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 _BAD_CHARS = re.compile(r'[\x00-\x1f<>:"/\\|?*]')
 
@@ -66,17 +84,33 @@ def inside(base: str | Path, *parts: str) -> Path:
     return target
 
 
+def current_umask() -> int:
+    """The process's umask, read without changing it where the system allows (Linux ``/proc``)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # elsewhere: set and restore at once
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def atomic_write(path: str | Path, mode: str = "wb") -> Iterator[IO]:
     """Write to a temporary file beside ``path`` and rename it into place only on success.
 
     A crash or kill leaves the previous file untouched and no partial file under the final name;
-    the temporary has a ``.tmp-`` prefix and is removed on error.
+    the temporary has a ``.tmp-`` prefix and is removed on error. The file gets the mode a plain
+    ``open()`` would give (0644 under the usual umask 022), not the temporary's private 0600.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".tmp-{path.name}.", dir=path.parent)
     try:
+        os.chmod(tmp, 0o666 & ~current_umask())
         with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as handle:
             yield handle
             handle.flush()

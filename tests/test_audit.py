@@ -53,7 +53,7 @@ def test_project_count_in_text(ev_2022):
 def test_usage_rate_restated_as_100(ev_2022):
     f = one(ev_2022, "STATEMENT_MISMATCH", "档案保管和整理")
     assert f.severity == "error" and f.stated == 1.0 and f.computed == pytest.approx(2.9 / 3)
-    assert "96.6667%" in f.message and "使用率 100%" in f.message
+    assert "2.9/3 = 96.67%；" in f.message and "使用率 100%" in f.message  # two decimals, as the report prints rates
 
 
 def test_breakdown_does_not_add_up(ev_2022):
@@ -65,11 +65,14 @@ def test_breakdown_does_not_add_up(ev_2022):
 def test_stated_rates(ev_2022):
     personnel = one(ev_2022, "RATE_FORMULA", "人员经费")
     assert personnel.severity == "warning" and personnel.stated == 0.99
-    assert "132.3293%" in personnel.message and "99.4641%" in personnel.message  # both formulas named
+    assert "815.36/616.16 = 132.33%" in personnel.message and "616.16/619.48 = 99.46%" in personnel.message
+    assert personnel.message.endswith("能得出该数（非标准公式）")  # both formulas named, in Chinese only
     public = one(ev_2022, "RATE_ROUNDED", "日常公用支出")
-    assert public.severity == "info" and "94.26%" in public.message and "四舍五入" in public.message
+    assert public.severity == "info"
+    assert public.message.endswith("28.27/29.99 = 94.26% 四舍五入后一致（所述保留 2 位小数）")
     archive = one(ev_2022, "RATE_ROUNDED", "档案保管和整理")
-    assert "97%" in archive.message and "96.6667%" in archive.message
+    assert archive.message.endswith("所述 97% 与重算 全年执行数/全年预算数 = 2.9/3 = 96.67% 四舍五入后一致（所述取整）")
+    assert one(ev_2022, "RATE_ROUNDED", "失业就业服务").message.endswith("= 6/6 = 100.00% 一致")
 
 
 def test_grade_table_gap(ev_2022):
@@ -160,7 +163,7 @@ def test_spent_over_budget_names_the_payables(ev_2022):
 def test_missing_actuals_are_scored_zero_and_said(ev_2022):
     rows = ev_2022.findings[ev_2022.findings["code"] == "MISSING_ACTUAL"]
     assert len(rows) == 5 and set(rows["severity"]) == {"warning"}
-    assert "「达成就业意向人数」没有实际完成值（目标 不低于300人），按0 分计" in set(rows["message"])
+    assert "「达成就业意向人数」没有实际完成值（目标 不低于300人），按 0 分计" in set(rows["message"])
     scored = ev_2022.indicators.set_index("level3")
     assert scored.loc["达成就业意向人数", "computed_score"] == 0.0 and scored.loc["达成就业意向人数", "missing"]
 
@@ -217,3 +220,24 @@ def test_target_below_last_years_actual(data_2022, rules_2022):
     assert (f.stated, f.computed) == (1200.0, 1000.0)
     # every other ≥ indicator whose 2022 target lies below the (same) previous actual is named too, e.g. 退休 500 < 712
     assert one(ev, "TARGET_BELOW_PREVIOUS", "档案保管和整理 / 办理退休人数").stated == 712.0
+
+
+def test_messages_are_chinese_with_two_decimal_percentages(ev_2022):
+    """The findings are printed in the Chinese report: no English, no percentage with more than two decimals."""
+    import re
+
+    for message in ev_2022.findings["message"]:
+        assert not re.search(r"[A-Za-z]{3,}", message), message
+        assert not re.search(r"\d\.\d{3,}%", message), message
+
+
+def test_every_finding_code_has_a_chinese_label():
+    import inspect
+    import re
+
+    from evaltools import labels
+    from evaltools.scoring import audit
+
+    codes = set(re.findall(r'"([A-Z][A-Z0-9_]{4,})"', inspect.getsource(audit)))
+    assert codes and codes <= set(labels.FINDING), sorted(codes - set(labels.FINDING))
+    assert labels.finding_label("COUNT_MISMATCH") == "数量不符" and labels.finding_label("NEW_CHECK") == "NEW_CHECK"

@@ -163,12 +163,28 @@ def test_dask_local_cluster_gives_the_same_outputs(full_batch, tmp_path):
     unit = ds.units[0]
     jobs = [(unit, 2022), (unit, 2023)]
     dask_out = tmp_path / "dask-outputs"
-    results = run_batch(
-        jobs,
-        {"data_dir": str(ds.root), "output_dir": str(dask_out), "formats": ["html", "json"]},
-        jobs_n=2,
-        executor="dask",
-    )
+    import socket
+    import warnings
+
+    busy = socket.socket()  # dask's default dashboard port taken, as by another cluster
+    busy.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        busy.bind(("127.0.0.1", 8787))
+        busy.listen()
+    except OSError:  # already taken by something else: the same situation
+        pass
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            results = run_batch(
+                jobs,
+                {"data_dir": str(ds.root), "output_dir": str(dask_out), "formats": ["html", "json"]},
+                jobs_n=2,
+                executor="dask",
+            )
+    finally:
+        busy.close()
+    assert not [w for w in caught if "already in use" in str(w.message)]  # the dashboard took a free port
     assert [r.ok for r in results] == [True, True], [r.error for r in results]
     assert [(r.unit, r.year) for r in results] == jobs
     assert len({r.worker for r in results}) >= 1

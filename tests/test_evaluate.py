@@ -76,3 +76,27 @@ def test_evaluate_does_not_change_its_input(data_2022, rules_2022):
 def test_html_repr(ev_2022):
     html = ev_2022._repr_html_()
     assert "石家庄市桥西区就业服务中心" in html and "良好" in html and "84.67" in html
+
+
+def test_tables_for_people(ev_2022, data_2022):
+    """ev.table / data.table: Chinese titles, numbers as the report prints them, labels, "—" for missing."""
+    from bs4 import BeautifulSoup
+
+    from evaltools import ParamsError
+
+    def cells(styler) -> list[list[str]]:
+        soup = BeautifulSoup(styler.to_html(), "html.parser")
+        return [[c.get_text(strip=True) for c in tr.find_all(["th", "td"])] for tr in soup.find_all("tr")]
+
+    rows = cells(ev_2022.table("projects", ["project", "budget", "execution_rate", "computed_score", "difference"]))
+    assert rows[0] == ["项目名称", "全年预算数(万元)", "执行率", "重算得分", "公布 − 重算"]
+    assert rows[2] == ["档案保管和整理", "3.00", "96.67%", "84.67", "2.33"]
+    assert cells(ev_2022.table("findings", ["severity", "code"]))[1] == ["错误", "数量不符"]
+    assert cells(data_2022.table("projects", ["project", "budget_initial"]))[1] == ["失业就业服务", "—"]
+    assert ev_2022.projects["budget_initial"].isna().all()  # the frame keeps its values
+    with pytest.raises(ParamsError, match="no column.*colour"):
+        ev_2022.table("projects", ["colour"])
+    rules = dict(ev_2022.rules.describe())
+    assert rules["缺少实际完成值"] == "按 0 分计"
+    assert rules["指标计分（≥、>）"] == "得分 = min(实际完成值 ÷ 年度指标值, 1) × 分值，超额完成不加分"
+    assert "<th" in ev_2022.rules._repr_html_() and "None" not in ev_2022.rules._repr_html_()

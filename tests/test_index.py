@@ -51,7 +51,7 @@ def _soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
-def test_escapes_unit_names_and_is_self_contained(tmp_path):
+def test_escapes_unit_names_and_is_self_contained(tmp_path, embedded_font_gaps, external_references):
     out = tmp_path / "outputs"
     _report(out, "evil", 2021, EVIL, 80, "良好")
     _report(out, "evil", 2022, EVIL, 90.5, "优秀")
@@ -68,7 +68,11 @@ def test_escapes_unit_names_and_is_self_contained(tmp_path):
     assert soup.html["lang"] == "zh-CN"
     assert EVIL in soup.get_text()  # shown as text …
     assert "<script>" not in html and "&lt;script&gt;" in html  # … never as markup
-    assert not re.search(r"(?:src|href)\s*=\s*[\"']?(?:https?:)?//", html) and "url(" not in html
+    assert not re.search(r"(?:src|href)\s*=\s*[\"']?(?:https?:)?//", html) and external_references(html) == []
+    assert all(t.parent.get("class") == ["table-box"] for t in soup.find_all("table"))  # scrolls on a phone
+    assert "仅有一年" not in soup.get_text()  # a unit with one year simply has no trend chart
+    size, missing = embedded_font_gaps(html)  # Chinese shows without a system CJK font
+    assert missing == "" and size < 100_000
     imgs = soup.find_all("img")
     assert len(imgs) == 1 and imgs[0]["src"].startswith("data:image/png;base64,")  # only 'evil' has two years
     assert EVIL in imgs[0]["alt"]
@@ -100,15 +104,24 @@ def test_lists_earlier_runs_and_this_batchs_failures(tmp_path):
             output_dir=str(failed_dir),
         ),
         BatchResult(2019, "u2", False, error="没有找到 2019 年的数据 / no data for 2019", exit_code=2),
+        BatchResult(
+            2022,
+            "u3",
+            False,
+            error=f"输入数据有 1 处错误\n  - [error] {tmp_path / 'data' / 'u3' / '2022' / 'projects.csv'}, row 3",
+            exit_code=2,
+        ),
     ]
-    path = write_index(results, out)
+    path = write_index(results, out, data_dir=tmp_path / "data")
     soup = _soup(path)
     text = soup.get_text(" ", strip=True)
     assert "单位一" in text and "85" in text
     assert "cell 3 failed: KeyError" in text and "no data for 2019" in text
-    assert len(soup.select("tr.failed")) == 2
+    assert len(soup.select("tr.failed")) == 3
     assert "u1/2021/report.failed.ipynb" in [a["href"] for a in soup.find_all("a")]
-    assert len(soup.select("details pre")) == 1  # the full message of a multi-line error
+    assert len(soup.select("details pre")) == 2  # the full message of a multi-line error
+    assert "[error] u3/2022/projects.csv, row 3" in text  # named relative to the data folder …
+    assert str(tmp_path) not in path.read_text(encoding="utf-8")  # … never by a local absolute path
 
 
 def test_skips_staging_and_unreadable_summaries(tmp_path):

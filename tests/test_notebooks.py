@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 
 import nbformat
 import pytest
@@ -82,7 +83,32 @@ def test_explore_notebook_runs(root, tmp_path):
         progress_bar=False,
         kernel_name="python3",
     )
-    last = nb.cells[-1].outputs[0]["data"]["text/plain"]
+    from bs4 import BeautifulSoup
+
+    def shown(cell) -> str:
+        html = "".join(o["data"].get("text/html", "") for o in cell.outputs if o.get("output_type") != "stream")
+        return BeautifulSoup(html, "html.parser").get_text(" | ", strip=True)
+
+    code = [c for c in nb.cells if c.cell_type == "code" and c.outputs]
+    for cell in code:  # people see tables with Chinese titles and formatted numbers, never NaN or None
+        text = shown(cell)
+        assert text, cell.source
+        assert not re.search(r"\b(?:NaN|nan|None|NaT|<NA>)\b", text), (cell.source, text[:300])
+        assert not re.search(r"\d\.\d{3,}", text), (cell.source, re.search(r"\d\.\d{3,}", text).group(0))
+    by_source = {c.source.split("(")[0]: shown(c) for c in code}
+    assert by_source["data.table"].startswith("项目名称 | 主管部门 | 实施单位 | 年初预算数(万元)")
+    projects = shown(next(c for c in code if c.source.startswith('ev.table("projects"')))
+    assert (
+        "项目名称 | 执行率 | 预算执行率得分 | 重算得分 | 公布得分 | 等级 | 失业就业服务 | 100.00% | 10 | 85 | 85 | 良好"
+        in projects
+    )
+    indicators = shown(next(c for c in code if c.source.startswith('ev.table(\n    "indicators"')))
+    assert "档案内在质量 | ≥ | 达到90%以上 | 达到 95% | 105.56% | 10 | 10" in indicators
+    assert "错误 | 数量不符 | 部门" in shown(next(c for c in code if 'ev.table("findings"' in c.source))
+    rules = shown(next(c for c in code if c.source.startswith("strict =")))
+    assert "定性指标得分区间 | 达成 80%–100%；部分达成 60%–80%；未达成 0%–60%（未评定得分时取区间下限）" in rules
+    assert "等级表 | mof：90 ≤ 得分 为优；80 ≤ 得分 < 90 为良" in rules
     # the grade moves when qualitative indicators score at the lower end of their band (80% of W), 财政部 bands:
     # 失业 10+35+24+8 = 77, 档案 9.67+35+32 = 76.67, 创业 10+64+0 = 74 → mean 75.89 → 中
-    assert "'before': (86.55666666666667, '良好')" in last and "'after': (75.89, '中')" in last
+    last = shown(nb.cells[-1])
+    assert "部门整体 | 重算得分 | 86.56 | 75.89 | -10.67 | 部门整体 | 重算等级 | 良好 | 中 | —" in last

@@ -126,6 +126,28 @@ def test_atomic_write_error_keeps_previous_and_leaves_no_temporary(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["f.txt"]
 
 
+@pytest.mark.parametrize("umask, expected", [(0o022, 0o644), (0o027, 0o640)])
+def test_written_files_get_the_mode_of_the_umask(tmp_path, umask, expected):
+    """index.html, the template and synthetic data are readable by others as the user's umask allows
+    (the temporary file of atomic_write is 0600 until it is given that mode)."""
+    code = (
+        "import os, sys; os.umask(int(sys.argv[1], 8)); from evaltools.cli import main; "
+        "sys.argv = ['evaltools', *sys.argv[2:]]; main()"
+    )
+    for args in (
+        ["template", "2023", "--output", str(tmp_path / "t.xlsx")],
+        ["synthetic", str(tmp_path / "demo"), "--units", "1", "--years", "1"],
+        ["index", str(tmp_path / "out")],
+    ):
+        done = subprocess.run(
+            [sys.executable, "-c", code, oct(umask), *args], capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+    written = [tmp_path / "t.xlsx", tmp_path / "out" / "index.html", *(tmp_path / "demo").rglob("*.*")]
+    assert len(written) > 5
+    assert {oct(p.stat().st_mode & 0o777) for p in written} == {oct(expected)}
+
+
 # --------------------------------------------------------------------------- command line
 
 
@@ -177,3 +199,17 @@ def test_cli_refuses_reserved_unit_folder(sandbox, command):
     assert "unsafe unit 'CON'" in res.stderr and "reserved device name" in res.stderr
     assert "Traceback" not in res.stderr
     assert _tree(sandbox) == before
+
+
+def test_without_local_paths(tmp_path):
+    from evaltools.paths import PROJECT_ROOT, without_local_paths
+
+    data, out = tmp_path / "data", tmp_path / "out"
+    text = (
+        f"- [error] {data}/u/2021/projects.csv, row 2; kept at {out}/u/2021/report.failed.ipynb; "
+        f"{PROJECT_ROOT}/notebooks/self_evaluation.ipynb; /srv/private/x/2021.xlsx; 2.9/3 = 96.67%"
+    )
+    assert without_local_paths(text, data, out) == (
+        "- [error] u/2021/projects.csv, row 2; kept at u/2021/report.failed.ipynb; "
+        "notebooks/self_evaluation.ipynb; …/x/2021.xlsx; 2.9/3 = 96.67%"
+    )

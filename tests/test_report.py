@@ -96,7 +96,9 @@ def test_audit_appendix_lists_every_finding(ctx):
     soup = BeautifulSoup(str(report.audit(ctx)), "html.parser")
     rows = soup.select("table.findings tbody tr")
     assert len(rows) == len(ctx.ev.findings) == 22
-    assert rows[0].get_text(" ", strip=True).startswith("错误 COUNT_MISMATCH")
+    assert rows[0].get_text(" ", strip=True).startswith("错误 数量不符 部门 文中称")  # a Chinese label, not the code
+    assert rows[0].find_all("td")[1]["data-code"] == "COUNT_MISMATCH"  # the key of summary.json, kept out of sight
+    assert "COUNT_MISMATCH" not in soup.get_text()
 
 
 def test_data_strings_are_escaped(data_2022, rules_2022):
@@ -140,3 +142,68 @@ def test_chart_leaves_the_session_alone(ctx):
     backend, before, figures = mpl.get_backend(), dict(mpl.rcParams), plt.get_fignums()
     report.chart(ctx, "score_composition")
     assert (mpl.get_backend(), dict(mpl.rcParams), plt.get_fignums()) == (backend, before, figures)
+
+
+@pytest.mark.parametrize(
+    "value, shown, excel",
+    [(87.0, "87", "#,##0"), (84.666666, "84.67", "#,##0.00"), (9.5, "9.5", "#,##0.0"), (1234.5, "1,234.5", "#,##0.0")],
+)
+def test_scores_read_the_same_in_the_report_and_the_xlsx(value, shown, excel):
+    from evaltools import fmt
+
+    assert fmt.score(value) == shown and fmt.excel_score_format(value) == excel
+
+
+def test_data_source_names_the_dataset_not_a_local_path(ctx, root, tmp_path):
+    html = "".join(str(f(ctx)) for f in SECTIONS)
+    assert str(root) not in html and "/data/" not in html
+    row = BeautifulSoup(str(report.title_block(ctx)), "html.parser").find("th", string="数据来源").find_next("td")
+    assert (
+        row.get_text()
+        == "石家庄市桥西区就业服务中心 2022 年度整体支出绩效自评报告（公开发布的自评报告原文）（数据文件夹 2022/）"
+    )
+    (tmp_path / "单位甲").mkdir()
+    (tmp_path / "单位甲" / "2023.xlsx").write_bytes(b"")
+    assert report.dataset_label(tmp_path / "单位甲" / "2023.xlsx", tmp_path) == "数据工作簿 单位甲/2023.xlsx"
+
+
+def test_trend_figure_only_with_two_years(ctx, tmp_path):
+    from evaltools.run.synthetic import generate
+
+    assert str(report.chart(ctx, "trends")) == ""  # 2022 alone: left out, not a box saying there is nothing
+    demo = generate(tmp_path, units=1, years=2, indicators=3)
+    unit = demo.units[0]
+    first = report.prepare(year=demo.years[0], unit=unit, data_dir=str(tmp_path), rules="mof")
+    assert str(report.chart(first, "trends")) == ""
+    second = report.prepare(year=demo.years[1], unit=unit, data_dir=str(tmp_path), rules="mof")
+    html = str(report.chart(second, "trends"))
+    assert "图 5　历年支出、执行率与总分" in html and "data:image/png;base64," in html
+
+
+def test_tables_scroll_in_their_own_box_on_a_phone(ctx, root):
+    """Every table sits in a div.table-box; below 44rem (a 390 px phone) the wide ones get a minimum
+    width and scroll sideways inside that box (measured in headless Chromium: see the issue 12 note)."""
+    soup = BeautifulSoup("".join(str(f(ctx)) for f in SECTIONS), "html.parser")
+    tables = soup.find_all("table")
+    assert len(tables) == 14 and all(t.parent.name == "div" and t.parent["class"] == ["table-box"] for t in tables)
+    css = (root / "evaltools" / "report" / "templates" / "report" / "report.css").read_text(encoding="utf-8")
+    assert ".table-box { overflow-x: auto;" in css
+    phone = css.split("@media screen and (max-width: 44rem)", 1)[1].split("\n}", 1)[0]
+    assert "table.data { min-width: 36rem; }" in phone and "table.meta tr { display: grid;" in phone
+
+
+def test_flag_bar_has_a_legend_and_audit_lists_are_introduced(ctx):
+    results = BeautifulSoup(str(report.results(ctx)), "html.parser")
+    tables = results.select("table.indicators")
+    legends = [t.find_parent("div").find_next_sibling() for t in tables]
+    for table, legend in zip(tables, legends):
+        flagged = table.select("tr.flagged")
+        assert bool(flagged) == (legend is not None and "legend" in legend.get("class", [])), table.caption.get_text()
+    assert all(len(t.select("tr.flagged")) for t in tables)  # 2022: every project has a flagged indicator
+    assert "标有橙色竖线的指标，数据核查有需要说明的发现，见附录一。" in legends[0].get_text()
+    problems = BeautifulSoup(str(report.problems(ctx)), "html.parser")
+    lists = problems.select("ol.findings")
+    assert [ol.find_previous_sibling("p").get_text() for ol in lists] == [
+        "数据核查另发现以下问题（详见附录一）：",
+        "针对数据核查发现的问题，另提出以下改进措施：",
+    ]

@@ -38,6 +38,10 @@ def test_outputs_written(run_2022):
     names = sorted(p.name for p in run_2022.output_dir.iterdir())
     assert names == ["report.html", "report.ipynb", "report.pdf", "summary.json", "自评表.xlsx"]
     assert not list(run_2022.output_dir.parent.glob(".tmp-*"))  # no staging left behind
+    from evaltools.paths import current_umask
+
+    modes = {oct(p.stat().st_mode & 0o777) for p in run_2022.output_dir.iterdir()}
+    assert modes == {oct(0o666 & ~current_umask())}  # readable by others as the umask allows (0644)
 
 
 def test_summary_json(run_2022):
@@ -47,7 +51,7 @@ def test_summary_json(run_2022):
     assert summary["rates"]["public_expense_control"] == pytest.approx(28.27 / 29.99)
 
 
-def test_html_is_self_contained_and_complete(run_2022):
+def test_html_is_self_contained_and_complete(run_2022, embedded_font_gaps, external_references):
     html = (run_2022.output_dir / "report.html").read_text(encoding="utf-8")
     soup = BeautifulSoup(html, "html.parser")
     assert soup.html["lang"] == "zh-CN"
@@ -56,13 +60,15 @@ def test_html_is_self_contained_and_complete(run_2022):
     for tag in soup.find_all(src=True):
         assert tag["src"].startswith("data:"), tag["src"][:60]
     assert not re.search(r"(?:src|href)\s*=\s*[\"']?(?:https?:)?//", html)
-    assert "@import" not in html and "url(http" not in html
+    assert external_references(html) == []
+    assert embedded_font_gaps(html)[1] == ""  # every character of the page is in its embedded font
     text = soup.get_text(" ", strip=True)
     for title in TITLES:
         assert title in text
     assert "import evaltools" not in html and "report.prepare" not in html  # no code, no prompts
     assert "In [" not in text and "Traceback" not in html
-    assert len(soup.select("figure.chart img")) == 5
+    assert len(soup.select("figure.chart img")) == 4  # one year of data: no trend figure, no empty box
+    assert "历年" not in text and "仅有一年" not in text
     assert [a["href"] for a in soup.select("nav.toc a")][:2] == ["#s-basic", "#s-work"]
     assert "@page" in html and "size: A4" in html
 
@@ -83,7 +89,7 @@ def test_pdf_has_chinese_text_and_charts(run_2022):
     images = sum(
         1 for i in range(len(pdf)) for obj in pdf[i].get_objects() if obj.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE
     )
-    assert images == 5
+    assert images == 4  # one year: no trend figure
     fonts = set()
     for obj in pdf[0].get_objects():
         if obj.type == pdfium.raw.FPDF_PAGEOBJ_TEXT:
@@ -93,6 +99,29 @@ def test_pdf_has_chinese_text_and_charts(run_2022):
             fonts.add((name.value.decode().split("+")[-1], pdfium.raw.FPDFFont_GetIsEmbedded(font)))
     pdf.close()
     assert fonts and all(embedded == 1 and name.startswith("EvalCJK") for name, embedded in fonts), fonts
+
+
+def test_pdf_navigation(run_2022):
+    """The contents give page numbers that match the bookmarks; each 自评表 bookmark names its project;
+    no table caption is left alone at the foot of a page."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(run_2022.output_dir / "report.pdf"))
+    pages = [pdf[i].get_textpage().get_text_range().replace("\r", "") for i in range(len(pdf))]
+    marks = {b.get_title(): b.get_dest().get_index() + 1 for b in pdf.get_toc()}
+    contents = dict(re.findall(r"^((?:[一二三四五六]、|附录[一二] ).+?)\s*\.{3,}\s*(\d+)\s*$", pages[0], re.M))
+    assert len(contents) == 8 and not any(re.match(r"\d\.", t) for t in contents)  # numbered once (no "1. 一、")
+    for title, page in contents.items():
+        assert marks[title.strip()] == int(page), title
+    forms = [t for t in marks if t.startswith("项目支出绩效自评表")]
+    assert forms == [
+        f"项目支出绩效自评表（2022 年度）：{p}" for p in ("失业就业服务", "档案保管和整理", "创业担保贴息")
+    ]
+    for number in range(1, 6):
+        page = next(t for t in pages if f"表 {number}　" in t or f"表{number}　" in t)
+        after = page.split(f"表 {number}", 1)[-1].split("\n", 1)[-1]
+        rows = [line for line in after.splitlines() if line.strip() and not re.fullmatch(r"\s*\d+ / \d+\s*", line)]
+        assert len(rows) >= 2, f"表 {number}: caption alone at the foot of a page"
 
 
 def test_executed_notebook_kept(run_2022):

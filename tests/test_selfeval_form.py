@@ -89,7 +89,9 @@ def test_project_form_header_and_funds(form):
     assert rate.value == pytest.approx(0.966667, abs=1e-6) and rate.data_type == "n"
     assert "%" in rate.number_format
     assert ws.cell(total, 8).value == pytest.approx(9.67)
-    assert ws.cell(total, 4).number_format == "0.00" and ws.cell(total, 8).number_format == "0.00"
+    # shown as the report shows them: 万元 with separators and two decimals, a score as fmt.score prints it
+    assert ws.cell(total, 4).number_format == "#,##0.00" and ws.cell(total, 8).number_format == "#,##0.00"
+    assert ws.cell(total, 6).number_format == "#,##0"  # 分值 10, not 10.00
     for label in ("其中：本年财政拨款", "上年结转资金", "其他资金"):
         row = _row_of(ws, 2, label)
         assert row > total
@@ -105,7 +107,7 @@ def test_project_total_and_note(form):
     ws = form["档案保管和整理"]
     total = _row_of(ws, 1, "总分")
     assert ws.cell(total, 6).value == 100
-    assert ws.cell(total, 7).value == 87 and ws.cell(total, 7).number_format == "0.00"
+    assert ws.cell(total, 7).value == 87 and ws.cell(total, 7).number_format == "#,##0"  # 87, as in the report
     notes = [ws.cell(r, 2).value for r in range(total + 1, ws.max_row + 1) if ws.cell(r, 1).value == "说明"]
     assert any("重算得分 84.67（公布得分 87）" in n for n in notes)
     # a project whose recomputed score equals the published one has no such note
@@ -215,7 +217,7 @@ def test_department_sheet(form, ev_2022):
     assert _values(ws, header)[:5] == ["支出项目", "预算数", "支出数", "执行率", "报告所述完成率"]
     line = _row_of(ws, 1, "日常公用支出")
     assert _values(ws, line)[1:3] == [29.99, 28.27]
-    assert ws.cell(line, 4).value == pytest.approx(28.27 / 29.99) and ws.cell(line, 4).number_format == "0.00%"
+    assert ws.cell(line, 4).value == pytest.approx(28.27 / 29.99) and ws.cell(line, 4).number_format == "#,##0.00%"
     assert ws.cell(line, 5).value == pytest.approx(0.9426)
 
     assert _values(ws, _row_of(ws, 1, "项目名称")) == [

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, make_dataclass
+from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from evaltools.data.schema import PROFILE_FIELDS, TABLES
-from evaltools.errors import Problem
+from evaltools.errors import ParamsError, Problem
+
+if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
 
 _PY_TYPE = {
     "text": "str | None",
@@ -107,6 +112,15 @@ class YearData:
             )
         )
 
+    def table(self, name: str, columns: list[str] | None = None) -> Styler:
+        """One input table for people (JupyterLab): Chinese titles, formatted numbers, "—" for missing
+        values; ``columns`` picks and orders columns. The DataFrame itself is ``data.<name>``."""
+        from evaltools.data.display import columns_of, styled
+
+        if name not in self.tables:
+            raise ParamsError(f"没有表 / no table {name!r}; tables: {', '.join(self.tables)}", key="table")
+        return styled(self.tables[name], columns, columns_of(TABLES[name].fields))
+
     def __repr__(self) -> str:
         sizes = ", ".join(f"{k}={len(v)}" for k, v in self.tables.items())
         return f"YearData({self.unit!r}, {self.year}, {sizes}, source={self.source!r})"
@@ -115,10 +129,11 @@ class YearData:
         from html import escape
 
         rows = "".join(
-            f"<tr><td>{escape(TABLES[k].sheet)}</td><td>{escape(k)}</td><td>{len(v)}</td></tr>"
+            f"<tr><td>{escape(TABLES[k].sheet)}</td><td><code>{escape(k)}</code></td><td>{len(v)}</td></tr>"
             for k, v in self.tables.items()
         )
         return (
-            f"<p><b>{escape(self.unit)}</b> {self.year} — {escape(self.source)}</p>"
-            f"<table><tr><th>表</th><th>table</th><th>rows</th></tr>{rows}</table>"
+            f"<p><b>{escape(self.unit)}</b> {self.year} 年度（{escape(Path(self.source).name or '—')}）</p>"
+            f"<table><tr><th>表</th><th>名称</th><th>行数</th></tr>"
+            f"{rows}</table>"
         )

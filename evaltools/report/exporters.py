@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from evaltools.errors import ParamsError
 from evaltools.registry import Registry
-from evaltools.report.fonts import font_path
+from evaltools.report import fonts
 from evaltools.report.sections import TEMPLATES
 
 if TYPE_CHECKING:
@@ -45,21 +45,27 @@ def exporter(name: str, filename: str, needs: tuple[str, ...] = (), notebook: bo
 
 
 def warm_up(formats: Iterable[str]) -> None:
-    """Import and set up what the notebook exporters need (nbconvert's template, WeasyPrint), so that
-    the runner can do it on its idle core while the kernel executes the notebook."""
+    """Import and set up what the notebook exporters need (nbconvert's template, the font to embed,
+    WeasyPrint), so that the runner can do it on its idle core while the kernel executes the notebook."""
     if "html" in formats or "pdf" in formats:
+        from fontTools.ttLib import woff2  # noqa: F401 - the page's font is saved as WOFF2
+
         _html_exporter()
+        fonts.warm_up()
     if "pdf" in formats:
         import weasyprint  # noqa: F401
 
-        _cjk_face()
+
+#: Where the page's ``@font-face`` goes in its CSS, once the page's characters are known.
+FONT_FACE_SLOT = "/* evaltools: @font-face */"
 
 
 def report_css(synthetic: bool = False) -> str:
-    css = (TEMPLATES / "report" / "report.css").read_text(encoding="utf-8")
+    """The report's stylesheet (screen and A4 print), with :data:`FONT_FACE_SLOT` for the embedded font."""
+    css = FONT_FACE_SLOT + "\n" + (TEMPLATES / "report" / "report.css").read_text(encoding="utf-8")
     if synthetic:
         css += (
-            '\n@page { @top-center { content: "合成数据 · 仅供演示 / SYNTHETIC DATA"; color: #a11d1d; '
+            '\n@page { @top-center { content: "合成数据 · 仅供演示，不是真实单位的数据"; color: #a11d1d; '
             "font-size: 9pt; } }\n"
         )
     return css
@@ -77,10 +83,17 @@ def _html_exporter():
     return exp
 
 
+def embed_font(html: str) -> str:
+    """``html`` with the CJK font, cut to the page's own characters, embedded in its first
+    :data:`FONT_FACE_SLOT` (WOFF2 in a ``data:`` URL): the page shows Chinese without any system font."""
+    return html.replace(FONT_FACE_SLOT, fonts.font_face_css(html), 1)
+
+
 def notebook_to_html(nb: NotebookNode, synthetic: bool = False) -> str:
-    """The executed notebook as one self-contained zh-CN HTML page (no code, prompts or scripts)."""
+    """The executed notebook as one self-contained zh-CN HTML page (no code, prompts, scripts or
+    outside requests; its font embedded)."""
     body, _ = _html_exporter().from_notebook_node(nb, resources={"report_css": report_css(synthetic)})
-    return body
+    return embed_font(body)
 
 
 @exporter("html", "report.html")
@@ -88,44 +101,29 @@ def _html(nb, ev, done) -> bytes:
     return notebook_to_html(nb, bool(ev.data.profile.synthetic)).encode("utf-8")
 
 
-def subset_cjk_font(text: str) -> bytes:
-    """The Noto Sans CJK SC font cut down to the characters of ``text`` (plus ASCII), with HarfBuzz.
-
-    WeasyPrint would otherwise subset the 16 MB CFF font with fontTools, about 11 s per font
-    and weight; HarfBuzz does it in about 0.3 s, after which WeasyPrint's own subsetting is quick.
-    """
-    import uharfbuzz as hb
-
-    wanted = hb.SubsetInput()
-    for code in sorted({ord(c) for c in text} | set(range(0x20, 0x7F)) | {0xA0, 0x3000}):
-        wanted.unicode_set.add(code)
-    return hb.subset(_cjk_face(), wanted).blob.data
-
-
-@lru_cache(maxsize=1)
-def _cjk_face():
-    """The full CJK font parsed by HarfBuzz (0.2 s), kept for the next report of this process."""
-    import uharfbuzz as hb
-
-    return hb.Face(hb.Blob.from_file_path(str(font_path())))
+subset_cjk_font = fonts.subset_cjk_font
 
 
 def html_to_pdf(html: str) -> bytes:
-    """Print the report HTML to A4 PDF with WeasyPrint, the CJK font (subset) embedded as text."""
+    """Print the report HTML to A4 PDF with WeasyPrint, the CJK font (subset) embedded as text.
+
+    A page from :func:`notebook_to_html` brings its own font; any other page gets the same subset here
+    (WeasyPrint alone would subset the 16 MB font with fontTools, about 11 s)."""
     import tempfile
 
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
     with tempfile.TemporaryDirectory() as tmp:
-        font = Path(tmp) / "EvalCJK-subset.otf"
-        font.write_bytes(subset_cjk_font(html))
+        face = ""
+        if f'font-family: "{fonts.EMBEDDED_FAMILY}"; font-style' not in html:
+            font = Path(tmp) / "EvalCJK-subset.otf"
+            font.write_bytes(fonts.subset_cjk_font(html))
+            face = f'@font-face {{ font-family: "{fonts.EMBEDDED_FAMILY}"; src: url("{font.as_uri()}"); }}\n'
         config = FontConfiguration()
         css = CSS(
-            string=(
-                f'@font-face {{ font-family: "EvalCJK"; src: url("{font.as_uri()}"); }}\n'
-                'html, body, table, th, td, code, figcaption { font-family: "EvalCJK", sans-serif; }'
-            ),
+            string=face
+            + f'html, body, table, th, td, code, figcaption {{ font-family: "{fonts.EMBEDDED_FAMILY}", sans-serif; }}',
             font_config=config,
         )
         # Not full_fonts=True: it would skip WeasyPrint's own (now quick) subsetting but its ToUnicode

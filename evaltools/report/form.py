@@ -45,10 +45,12 @@ DEPARTMENT_SHEET = "部门整体"
 MAX_SHEET_TITLE = 31
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 
-MONEY = "0.00"
-SCORE = "0.00"
-RATE = "0.00%"
-INTEGER = "0"
+MONEY = fmt.EXCEL_MONEY
+#: Scores take the format of their own value (fmt.excel_score_format): 87 as 87, 84.67 as 84.67, as the report prints them.
+SCORE = "score"
+RATE = fmt.EXCEL_RATE
+INTEGER = fmt.EXCEL_COUNT
+YEAR = fmt.EXCEL_YEAR
 
 INDICATOR_HEADERS = (
     "一级指标",
@@ -162,7 +164,7 @@ def _basic_block(ws: Worksheet, row: int, ncols: int, ev: Evaluation) -> int:
         ("单位性质", profile.unit_type),
         ("会计制度", profile.accounting_system),
     ):
-        row = _label_row(ws, row, ncols, label, value, INTEGER if label == "年度" else None)
+        row = _label_row(ws, row, ncols, label, value, YEAR if label == "年度" else None)
     for pairs, number_format in (
         (
             (
@@ -571,7 +573,7 @@ def _put(cell: Cell, value, number_format: str | None = None) -> None:
             cell.value = None
             return
         W.set_number(cell, value)
-        cell.number_format = number_format or "General"
+        cell.number_format = fmt.excel_score_format(value) if number_format == SCORE else number_format or "General"
         cell.alignment = _NUMBER
     else:
         W.set_text(cell, str(value))

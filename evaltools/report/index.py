@@ -20,7 +20,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from evaltools import fmt
-from evaltools.paths import write_text
+from evaltools.paths import without_local_paths, write_text
+from evaltools.report import fonts
 
 INDEX_FILE = "index.html"
 #: The files of a report folder linked from the index, in this order: (file name, label).
@@ -126,8 +127,9 @@ def collect(output_dir: str | Path) -> dict[tuple[str | None, int], Entry]:
     return entries
 
 
-def _merge_results(entries: dict, results, root: Path) -> None:
-    """Add this batch's failures (and successes that wrote no summary.json) to the entries."""
+def _merge_results(entries: dict, results, root: Path, data_dir: str | Path | None = None) -> None:
+    """Add this batch's failures (and successes that wrote no summary.json) to the entries; their
+    messages name files relative to the data and output folders, never by a local absolute path."""
     for r in results:
         key = (r.unit, int(r.year))
         entry = entries.get(key)
@@ -142,7 +144,7 @@ def _merge_results(entries: dict, results, root: Path) -> None:
             if r.ok:
                 entry.score, entry.grade = r.score, r.grade
         if not r.ok:
-            entry.error = r.error or "失败 / failed"
+            entry.error = without_local_paths(r.error or "失败 / failed", data_dir, root)
 
 
 def _trend_chart(group: UnitGroup) -> str | None:
@@ -167,7 +169,7 @@ def _trend_chart(group: UnitGroup) -> str | None:
                 axes[1],
                 [None if e.execution is None else e.execution * 100 for e in points],
                 "部门预算执行率（%）",
-                lambda v: f"{v:.2f}%",
+                lambda v: fmt.pct(v / 100),
                 "#b5651d",
             ),
         ]
@@ -209,7 +211,8 @@ _TEMPLATE = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>绩效自评报告索引</title>
 <style>
-body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif;
+{{ font_face_slot }}
+body { font-family: {{ families | safe }};
        margin: 2rem auto; max-width: 1100px; padding: 0 1rem; color: #222; line-height: 1.5; }
 h1 { font-size: 1.6rem; margin-bottom: 0.2rem; }
 h2 { font-size: 1.2rem; margin-top: 2.2rem; border-bottom: 2px solid #1f5f8b; padding-bottom: 0.2rem; }
@@ -226,11 +229,21 @@ tr.failed td { background: #fdecea; }
 .synthetic { background: #a11d1d; color: #fff; }
 .err { color: #a11d1d; }
 .warn { color: #8a6d00; }
+span.err, span.warn { white-space: nowrap; }
 .links a { margin-right: 0.6rem; white-space: nowrap; }
 figure { margin: 0.6rem 0; }
 figure img { max-width: 100%; height: auto; }
 details { margin-top: 0.2rem; }
 pre { white-space: pre-wrap; font-size: 0.8rem; margin: 0.2rem 0; }
+/* The table scrolls sideways inside its own box on a narrow screen; the page itself does not. */
+.table-box { overflow-x: auto; margin: 0.6rem 0; }
+.table-box > table { margin: 0; }
+@media screen and (max-width: 44rem) {
+  body { margin: 1rem auto; padding: 0 0.75rem; font-size: 14px; }
+  h1 { font-size: 1.35rem; }
+  nav ul { columns: 1; }
+  table { min-width: 36rem; font-size: 0.85rem; }
+}
 </style>
 </head>
 <body>
@@ -245,7 +258,7 @@ pre { white-space: pre-wrap; font-size: 0.8rem; margin: 0.2rem 0; }
 <section id="{{ g.anchor }}">
 <h2>{{ g.name }}{% if g.synthetic %}<span class="badge synthetic" title="合成数据 · 仅供演示">合成数据</span>{% endif %}</h2>
 {% if g.folder and g.folder != g.name %}<p class="meta">输出目录：{{ g.folder }}/</p>{% endif %}
-<table>
+<div class="table-box"><table>
 <thead><tr><th>年度</th><th>得分</th><th>等级</th><th>重算得分</th><th>核查</th><th>报告</th><th>生成时间</th></tr></thead>
 <tbody>
 {% for e in g.entries %}
@@ -261,9 +274,8 @@ pre { white-space: pre-wrap; font-size: 0.8rem; margin: 0.2rem 0; }
 </tr>
 {% endfor %}
 </tbody>
-</table>
-{% if g.chart %}<figure><img alt="{{ g.name }} 历年总分与预算执行率" src="data:image/png;base64,{{ g.chart }}"></figure>
-{% else %}<p class="meta">仅有一年的得分，无法显示趋势。</p>{% endif %}
+</table></div>
+{% if g.chart %}<figure><img alt="{{ g.name }} 历年总分与预算执行率" src="data:image/png;base64,{{ g.chart }}"></figure>{% endif %}
 </section>
 {% endfor %}
 {% if not groups %}<p>还没有报告。运行 <code>evaltools run --all</code> 生成。</p>{% endif %}
@@ -286,7 +298,10 @@ def render(entries: dict) -> str:
     for g in units:
         g.chart = _trend_chart(g)
     all_entries = [e for g in units for e in g.entries]
-    return env.get_template(INDEX_FILE).render(
+    slot = "/* evaltools: @font-face */"
+    html = env.get_template(INDEX_FILE).render(
+        font_face_slot=slot,
+        families=fonts.PAGE_FAMILIES,
         groups=units,
         generated=_dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
         score=fmt.score,
@@ -294,13 +309,20 @@ def render(entries: dict) -> str:
         n_failed=sum(1 for e in all_entries if e.error),
         n_synthetic=sum(1 for g in units if g.synthetic),
     )
+    return html.replace(slot, fonts.font_face_css(html), 1)  # the CJK font travels with the page
 
 
-def write_index(results_or_output_dir: Iterable | str | Path, output_dir: str | Path | None = None) -> Path:
+def write_index(
+    results_or_output_dir: Iterable | str | Path,
+    output_dir: str | Path | None = None,
+    *,
+    data_dir: str | Path | None = None,
+) -> Path:
     """Write ``<output_dir>/index.html`` atomically and return its path.
 
     ``write_index("outputs")`` indexes what is on disk; ``write_index(results, "outputs")`` also shows
-    the failures of a batch just run (a list of :class:`evaltools.run.batch.BatchResult`).
+    the failures of a batch just run (a list of :class:`evaltools.run.batch.BatchResult`), their files
+    named relative to ``data_dir`` (the batch's data folder) and the output folder.
     """
     if isinstance(results_or_output_dir, (str, os.PathLike)):
         root, results = Path(results_or_output_dir), []
@@ -312,7 +334,7 @@ def write_index(results_or_output_dir: Iterable | str | Path, output_dir: str | 
             raise TypeError("write_index(results, output_dir): the output folder is required with results")
         root = Path(output_dir)
     entries = collect(root)
-    _merge_results(entries, results, root)
+    _merge_results(entries, results, root, data_dir)
     return write_text(root / INDEX_FILE, render(entries))
 
 

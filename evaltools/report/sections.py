@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import datetime as _dt
 import io
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -105,12 +106,16 @@ def history(params: JobParams, rules: RuleSet, current: Evaluation | None = None
     return pd.DataFrame(rows, columns=["year", "spent", "budget", "execution_rate", "score"])
 
 
-def _source_name(source: str | Path, data_dir: str) -> str:
-    """The dataset as named in shared files: relative to the data folder, never a private absolute path."""
+def dataset_label(source: Path, data_dir: str | Path) -> str:
+    """数据来源 as a shared report may print it: the folder or workbook relative to the data folder
+    (数据文件夹 2022/, 数据工作簿 单位甲/2022.xlsx), never a local absolute path."""
+    root = resolve_data_dir(data_dir).resolve()
+    path = Path(source).resolve()
     try:
-        return str(Path(source).resolve().relative_to(resolve_data_dir(data_dir).resolve()))
-    except ValueError:
-        return Path(source).name
+        rel = path.relative_to(root).as_posix()
+    except ValueError:  # not under the data folder: its own name only
+        rel = path.name
+    return f"数据工作簿 {rel}" if path.suffix.lower() == ".xlsx" else f"数据文件夹 {rel}/"
 
 
 def prepare(**parameters: object) -> ReportContext:
@@ -121,14 +126,24 @@ def prepare(**parameters: object) -> ReportContext:
     data = load_year(params.year, params.data_dir, params.unit)
     ev = evaluate(data, rule_set)
     hist = history(params, rule_set, ev)
-    source = str(find_source(params.year, params.data_dir, params.unit))
-    view = build_view(ev, _source_name(source, params.data_dir), _dt.date.today().isoformat())
+    source = dataset_label(find_source(params.year, params.data_dir, params.unit), params.data_dir)
+    view = build_view(ev, source, _dt.date.today().isoformat())
     return ReportContext(params, ev, hist, view)
+
+
+_TABLE = re.compile(r"<table\b.*?</table>", re.S)
+
+
+def boxed_tables(html: str) -> str:
+    """Each table of ``html`` in its own ``div.table-box``, which scrolls sideways on a narrow screen
+    (the CSS gives wide tables a minimum width there). Templates hold no nested tables, and escaped
+    data cannot hold a ``<table`` tag."""
+    return _TABLE.sub(lambda m: f'<div class="table-box">{m.group(0)}</div>', html)
 
 
 def _section(name: str):
     def render(ctx: ReportContext) -> Html:
-        return Html(_macro(name)(ctx.view))
+        return Html(boxed_tables(_macro(name)(ctx.view)))
 
     render.__name__ = name
     render.__doc__ = f"Render the report's {name!r} section."
@@ -148,12 +163,15 @@ forms = _section("forms")
 
 
 def chart(ctx: ReportContext, name: str, dpi: int = 150) -> Html:
-    """Draw one chart (see :mod:`evaltools.report.charts`) and return it as an inline PNG figure.
+    """Draw one chart (see :mod:`evaltools.report.charts`) and return it as an inline PNG figure; a chart
+    of the years (``trends``) only when the data folder holds at least two years up to this one.
 
     The charts are plain ``Figure`` objects, not pyplot's: nothing here touches the session's backend."""
     from evaltools.report.charts import CHARTS
 
     spec = CHARTS[name]  # an unknown name raises ParamsError listing the charts
+    if spec.uses == "history" and ctx.history["year"].nunique() < 2:
+        return Html("")  # one year has no trend: the report leaves the figure out rather than show an empty box
     fig = spec.fn(ctx.history if spec.uses == "history" else ctx.ev)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)  # figures use constrained layout

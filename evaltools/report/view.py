@@ -248,6 +248,7 @@ def _audit_view(findings: pd.DataFrame) -> dict:
                 severity=f.severity,
                 severity_zh=labels.SEVERITY[f.severity],
                 code=f.code,
+                label=labels.finding_label(f.code),
                 subject=f.subject,
                 message=f.message,
             )
@@ -304,9 +305,7 @@ def build_view(ev: Evaluation, source: str, generated: str) -> SimpleNamespace:
         bands=[
             SimpleNamespace(grade=b["grade"], text=describe_band(b)) for b in ev.rules.grade_bands.to_dict("records")
         ],
-        published_band_issues=[i.message.split(" / ")[0] for i in check_bands(d.grade_bands)]
-        if len(d.grade_bands)
-        else [],
+        published_band_issues=[i.zh for i in check_bands(d.grade_bands)] if len(d.grade_bands) else [],
         **_audit_view(ev.findings),
         team=list(d.team.itertuples()),
         changes=[

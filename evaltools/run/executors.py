@@ -134,7 +134,9 @@ def _dask(tasks, options, on_done):
                 n_workers=max(1, options.jobs_n),
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,
+                host="127.0.0.1",
+                # a free port on this machine only: never "port 8787 is already in use", never on the network
+                dashboard_address="127.0.0.1:0",
                 silence_logs=logging.ERROR,
             )
             client = Client(cluster)

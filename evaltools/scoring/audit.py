@@ -67,6 +67,12 @@ def _tolerance(stated: float) -> float:
     return 0.5 * 10 ** (-fmt.stated_decimals(stated)) / 100
 
 
+def _precision(stated: float) -> str:
+    """How a stated percentage was rounded, in words: 取整, 保留 2 位小数."""
+    digits = fmt.stated_decimals(stated)
+    return "取整" if digits == 0 else f"保留 {digits} 位小数"
+
+
 def rate_finding(subject: str, stated: float, formulas: list[tuple[str, float, float, float]]) -> dict:
     """Compare a stated rate with the standard formula (first) and alternatives.
 
@@ -85,7 +91,7 @@ def rate_finding(subject: str, stated: float, formulas: list[tuple[str, float, f
             stated,
             None,
         )
-    shown = lambda f: f"{f[0]} = {fmt.num(f[1])}/{fmt.num(f[2])} = {fmt.pct(f[3], 4)}"  # noqa: E731
+    shown = lambda f: f"{f[0]} = {fmt.num(f[1])}/{fmt.num(f[2])} = {fmt.pct(f[3])}"  # noqa: E731
     if abs(value - stated) <= tol + 1e-12:
         exact = abs(value - stated) < 1e-12
         return finding(
@@ -93,7 +99,7 @@ def rate_finding(subject: str, stated: float, formulas: list[tuple[str, float, f
             "info",
             subject,
             f"「{subject}」所述 {fmt.pct(stated, fmt.stated_decimals(stated))} 与重算 {shown(formulas[0])} "
-            f"{'一致' if exact else f'在四舍五入范围内一致（±{fmt.pct(tol, 4)}）'}",
+            f"{'一致' if exact else f'四舍五入后一致（所述{_precision(stated)}）'}",
             stated,
             value,
         )
@@ -104,7 +110,7 @@ def rate_finding(subject: str, stated: float, formulas: list[tuple[str, float, f
                 "warning",
                 subject,
                 f"「{subject}」所述 {fmt.pct(stated, fmt.stated_decimals(stated))} 不等于标准公式 {shown(formulas[0])}；"
-                f"只有 {shown(alt)} 能得出该数 / the stated rate is reproduced only by a non-standard formula",
+                f"只有 {shown(alt)} 能得出该数（非标准公式）",
                 stated,
                 value,
             )
@@ -404,7 +410,7 @@ def _missing_actuals(ctx: AuditContext) -> list[dict]:
             _subject(row),
             f"「{row.level3}」没有实际完成值{'或定性等级' if row.direction == 'qualitative' else ''}"
             f"（目标 {row.target_text or fmt.value(row.target, row.unit)}），按"
-            f"{'0 分' if ctx.rules.missing_actual == 'zero' else '不适用'}计",
+            f"{' 0 分' if ctx.rules.missing_actual == 'zero' else '不适用'}计",
             None,
             None,
         )
@@ -765,6 +771,6 @@ def _grade_bands(ctx):
         "empty": "GRADE_BANDS_GAP",
     }
     return [
-        finding(code[i.kind], "error", "公布的等级表", f"报告所列等级表：{i.message}", i.low, i.high)
+        finding(code[i.kind], "error", "公布的等级表", f"报告所列等级表：{i.zh}", i.low, i.high)
         for i in check_bands(bands)
     ]

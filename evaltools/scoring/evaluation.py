@@ -5,11 +5,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from html import escape
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from evaltools import fmt
 from evaltools.data.model import YearData
+from evaltools.errors import ParamsError
 from evaltools.fmt import is_missing
 from evaltools.scoring.audit import AuditContext, run_audit
 from evaltools.scoring.indicators import (
@@ -23,6 +25,9 @@ from evaltools.scoring.indicators import (
 )
 from evaltools.scoring.rates import all_rates
 from evaltools.scoring.rules import RuleSet, load_rules
+
+if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
 
 
 def _plain(x: object) -> object:
@@ -164,18 +169,60 @@ class Evaluation:
             ],
         }
 
+    def table(self, name: str, columns: list[str] | None = None, *, project: str | None = None) -> Styler:
+        """A computed table for people (JupyterLab): ``projects``, ``indicators`` (of one ``project`` if
+        given), ``findings``, ``rates`` or ``composition`` with Chinese titles, numbers as the report prints
+        them, labels for codes and "—" for missing values. The DataFrame itself is ``ev.<name>``."""
+        from evaltools.data.display import columns_of, styled
+        from evaltools.data.schema import TABLES
+
+        frames = ("projects", "indicators", "findings", "rates", "composition")
+        if name not in frames:
+            raise ParamsError(f"没有表 / no table {name!r}; tables: {', '.join(frames)}", key="table")
+        frame = self.project(project) if project is not None else getattr(self, name)
+        if name == "indicators":  # 年度指标值 and 实际完成值 as the report prints them (with unit and direction)
+            rows = list(frame.itertuples())
+            frame = frame.assign(
+                target_shown=[fmt.indicator_target(r) for r in rows],
+                actual_shown=[fmt.indicator_actual(r) for r in rows],
+            )
+        return styled(frame, columns, columns_of(TABLES[name].fields if name in TABLES else ()))
+
+    def compare(self, other: Evaluation, names: tuple[str, str] = ("修改前", "修改后")) -> Styler:
+        """This evaluation beside ``other`` (the same data under changed rules, say): the recomputed total,
+        grade and each project's score and grade, with the change of each score."""
+        from evaltools.data.display import styled
+
+        def score_row(subject: str, before: float, after: float) -> tuple:
+            return subject, "重算得分", fmt.score(before), fmt.score(after), after - before
+
+        def grade_row(subject: str, before: str | None, after: str | None) -> tuple:
+            return subject, "重算等级", before or "—", after or "—", None
+
+        t, u = self.total, other.total
+        rows = [score_row("部门整体", t.computed_score, u.computed_score)]
+        rows.append(grade_row("部门整体", t.computed_grade, u.computed_grade))
+        right = other.projects.set_index("project")
+        for p in self.projects.itertuples():
+            if p.project in right.index:
+                rows.append(score_row(p.project, p.computed_score, right.at[p.project, "computed_score"]))
+                rows.append(grade_row(p.project, p.computed_grade, right.at[p.project, "computed_grade"]))
+        titles = {"subject": ("对象", "text"), "what": ("", "text"), "before": (names[0], "text")}
+        titles.update(after=(names[1], "text"), change=("变化", "score"))
+        return styled(pd.DataFrame(rows, columns=list(titles)), None, titles)
+
     def _repr_html_(self) -> str:
         t = self.total
         counts = self.findings["severity"].value_counts()
         rows = "".join(
             f"<tr><td>{escape(str(p.project))}</td><td>{fmt.pct(p.execution_rate)}</td>"
             f"<td>{fmt.score(p.computed_score)}</td><td>{fmt.score(p.published_score)}</td>"
-            f"<td>{escape(str(p.grade))}</td></tr>"
+            f"<td>{escape(p.grade or '—')}</td></tr>"
             for p in self.projects.itertuples()
         )
         return (
             f"<h4>{escape(self.unit)} {self.year} 年度 — {escape(self.rules.title)}</h4>"
-            f"<p>总分 <b>{fmt.score(t.score)}</b>（重算 {fmt.score(t.computed_score)}），等级 <b>{escape(str(t.grade))}</b>；"
+            f"<p>总分 <b>{fmt.score(t.score)}</b>（重算 {fmt.score(t.computed_score)}），等级 <b>{escape(t.grade or '—')}</b>；"
             f"核查发现：错误 {counts.get('error', 0)}，警告 {counts.get('warning', 0)}，提示 {counts.get('info', 0)}</p>"
             f"<table><tr><th>项目</th><th>资金使用率</th><th>重算得分</th><th>公布得分</th><th>等级</th></tr>{rows}</table>"
         )

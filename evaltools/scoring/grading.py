@@ -24,13 +24,20 @@ BAND_COLUMNS = ["grade", "lower", "lower_inclusive", "upper", "upper_inclusive"]
 
 @dataclass(frozen=True)
 class BandIssue:
-    """One defect of a band table: kind is gap, overlap, order, empty or coverage."""
+    """One defect of a band table: kind is gap, overlap, order, empty or coverage; ``zh`` says it in
+    Chinese (for the report), ``en`` in English (added to the bilingual error message)."""
 
     kind: str
     bands: tuple[str, ...]
-    message: str
+    zh: str
+    en: str
     low: float | None = None
     high: float | None = None
+
+    @property
+    def message(self) -> str:
+        """Chinese, then English: the form of messages printed by the command line."""
+        return f"{self.zh} / {self.en}"
 
 
 def bands_frame(bands: BandsLike) -> pd.DataFrame:
@@ -65,7 +72,8 @@ def _order_issues(frame: pd.DataFrame) -> list[BandIssue]:
         BandIssue(
             "order",
             (row.grade,),
-            f"等级「{row.grade}」下限 {row.lower:g} 不小于上限 {row.upper:g} / lower bound above upper bound",
+            f"等级「{row.grade}」下限 {row.lower:g} 不小于上限 {row.upper:g}",
+            "lower bound above upper bound",
             row.lower,
             row.upper,
         )
@@ -78,8 +86,8 @@ def _order_issues(frame: pd.DataFrame) -> list[BandIssue]:
             BandIssue(
                 "order",
                 tuple(frame["grade"]),
-                "等级顺序混乱 / bands are not listed in order: "
-                + " → ".join(f"{g}({lo:g})" for g, lo in zip(frame["grade"], lowers)),
+                "等级顺序混乱：" + " → ".join(f"{g}（{lo:g}）" for g, lo in zip(frame["grade"], lowers)),
+                "bands are not listed in order",
             )
         )
     return issues
@@ -94,7 +102,8 @@ def _end_issues(ordered: pd.DataFrame) -> list[BandIssue]:
             BandIssue(
                 "gap",
                 (first["grade"],),
-                f"0 至 {first['lower']:g} 分没有等级 / scores below {first['lower']:g} have no grade",
+                f"0 至 {first['lower']:g} 分没有等级",
+                f"scores below {first['lower']:g} have no grade",
                 0.0,
                 first["lower"],
             )
@@ -105,7 +114,8 @@ def _end_issues(ordered: pd.DataFrame) -> list[BandIssue]:
             BandIssue(
                 "gap",
                 (top["grade"],),
-                f"{top['upper']:g} 至 100 分没有等级 / scores from {top['upper']:g} to 100 have no grade",
+                f"{top['upper']:g} 至 100 分没有等级",
+                f"scores from {top['upper']:g} to 100 have no grade",
                 top["upper"],
                 100.0,
             )
@@ -122,9 +132,9 @@ def _neighbour_issue(lo_band: object, hi_band: object) -> BandIssue | None:
         return BandIssue(
             "gap",
             names,
-            f"「{lo_band.grade}」与「{hi_band.grade}」之间 {lo_band.upper:g}–"
-            f"{hi_band.lower:g} 分没有等级 / scores between {lo_band.upper:g} and "
-            f"{hi_band.lower:g} fall between 「{lo_band.grade}」 and 「{hi_band.grade}」",
+            f"「{lo_band.grade}」与「{hi_band.grade}」之间 {lo_band.upper:g}–{hi_band.lower:g} 分没有等级",
+            f"scores between {lo_band.upper:g} and {hi_band.lower:g} fall between 「{lo_band.grade}」 and "
+            f"「{hi_band.grade}」",
             lo_band.upper,
             hi_band.lower,
         )
@@ -134,9 +144,8 @@ def _neighbour_issue(lo_band: object, hi_band: object) -> BandIssue | None:
         return BandIssue(
             "overlap",
             names,
-            f"「{lo_band.grade}」与「{hi_band.grade}」在 {hi_band.lower:g}–"
-            f"{lo_band.upper:g} 分重叠 / 「{lo_band.grade}」 and 「{hi_band.grade}」 overlap "
-            f"from {hi_band.lower:g} to {lo_band.upper:g}",
+            f"「{lo_band.grade}」与「{hi_band.grade}」在 {hi_band.lower:g}–{lo_band.upper:g} 分重叠",
+            f"「{lo_band.grade}」 and 「{hi_band.grade}」 overlap from {hi_band.lower:g} to {lo_band.upper:g}",
             hi_band.lower,
             lo_band.upper,
         )
@@ -151,7 +160,7 @@ def check_bands(bands: BandsLike) -> list[BandIssue]:
     """
     frame = bands_frame(bands)
     if frame.empty:
-        return [BandIssue("empty", (), "等级表为空 / the band table is empty")]
+        return [BandIssue("empty", (), "等级表为空", "the band table is empty")]
     ordered = frame.sort_values(["lower", "upper"]).reset_index(drop=True)
     neighbours = [
         _neighbour_issue(lo, hi) for lo, hi in zip(ordered.iloc[:-1].itertuples(), ordered.iloc[1:].itertuples())

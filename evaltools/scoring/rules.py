@@ -8,15 +8,17 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from html import escape
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from evaltools import fmt, labels
 from evaltools.data.schema import DIRECTIONS
 from evaltools.errors import ParamsError, RuleError
 from evaltools.params import PARAMS_DIR, read_yaml
-from evaltools.scoring.grading import validated_bands
+from evaltools.scoring.grading import describe_band, validated_bands
 from evaltools.scoring.indicators import RULE_TYPES
 
 KNOWN_KEYS = {
@@ -81,6 +83,54 @@ class RuleSet:
             else:
                 current[key] = value
         return _build(self.name + "*", current, source="with_changes")
+
+    def describe(self) -> list[tuple[str, str]]:
+        """The rule set in words, one (setting, how it is set) per row: what the notebook shows."""
+        from evaltools.scoring.describe import RULE_TEXTS, execution_text  # describe reads this module
+
+        ex = self.execution
+        execution = execution_text(self)
+        by_rule: dict[str, list[str]] = {}
+        for direction, rule in self.directions.items():
+            by_rule.setdefault(rule, []).append(labels.DIRECTION.get(direction, direction))
+        scoring = [
+            (f"指标计分（{'、'.join(dirs)}）", RULE_TEXTS[self.rules[rule]["type"]](self.rules[rule], self))
+            for rule, dirs in by_rule.items()
+        ]
+        bands = [f"{g} {fmt.pct(lo, 0)}–{fmt.pct(hi, 0)}" for g, (lo, hi) in self.qualitative["bands"].items()]
+        position = labels.RULE_CHOICE.get(self.qualitative.get("default_position"), "")
+        grades = [f"{describe_band(b)} 为{b['grade']}" for b in self.grade_bands.to_dict("records")]
+        return [
+            ("规则集", f"{self.name}：{self.title}"),
+            ("预算执行率得分", f"{execution}；未列分值时取 {fmt.score(ex.get('default_weight'))} 分"),
+            (
+                "一级指标框架及分值",
+                "；".join(
+                    f["title"]
+                    + "（"
+                    + "、".join(f"{k} {fmt.score(v)}" if v is not None else k for k, v in f["weights"].items())
+                    + "）"
+                    for f in self.frameworks.values()
+                ),
+            ),
+            *scoring,
+            ("定性指标得分区间", "；".join(bands) + f"（未评定得分时取{position}）"),
+            ("缺少实际完成值", labels.RULE_CHOICE.get(self.missing_actual, self.missing_actual)),
+            ("不适用指标", labels.RULE_CHOICE.get(self.not_applicable, self.not_applicable)),
+            ("指标得分小数位", str(self.rounding)),
+            ("大幅超额完成", f"实际达到目标的 {fmt.pct(self.overachievement_ratio, 0)} 及以上时提示"),
+            ("部门总分", labels.RULE_CHOICE.get(self.department_total, self.department_total)),
+            ("结转结余率分母", labels.RULE_CHOICE.get(self.carryover_denominator, self.carryover_denominator)),
+            ("公用经费支出项目", "、".join(self.public_expense_lines)),
+            ("等级表", f"{self.grade_bands_name}：" + "；".join(grades)),
+        ]
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f'<tr><th style="text-align:left;white-space:nowrap">{escape(k)}</th><td style="text-align:left">{escape(v)}</td></tr>'
+            for k, v in self.describe()
+        )
+        return f"<table>{rows}</table>"
 
     def to_dict(self) -> dict:
         return {
