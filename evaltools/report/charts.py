@@ -294,10 +294,16 @@ def indicator_completion(ev: Evaluation) -> Figure:
 # --------------------------------------------------------------------------- 4. score composition
 
 
+def _forms(ev: Evaluation) -> pd.DataFrame:
+    """The scored forms: the department's own table (when the report has one), then the projects."""
+    frames = [f for f in (ev.department, ev.projects) if f is not None and len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else ev.projects
+
+
 def _composition_tables(ev: Evaluation) -> SimpleNamespace:
     """Score and weight per project (rows, in project order) and 一级指标 (columns), totals and full marks."""
     comp = ev.composition.copy()
-    projects = ev.projects
+    projects = _forms(ev)
     comp["name"] = _names(comp)
     order = list(dict.fromkeys(_names(projects)))
     order += [n for n in dict.fromkeys(comp["name"]) if n not in order]
@@ -308,7 +314,7 @@ def _composition_tables(ev: Evaluation) -> SimpleNamespace:
     score = score.reindex(index=order, columns=levels).fillna(0.0)
     weight = weight.reindex(index=order, columns=levels).fillna(0.0)
     info = projects.assign(name=_names(projects)).set_index("name")
-    total = info["computed_score"].reindex(order).fillna(score.sum(axis=1))
+    total = info["computed_score"].reindex(order)  # NaN: 无法计算 (a figure is unreadable), never a partial sum
     published = info["published_score"].reindex(order) if "published_score" in info else None
     return SimpleNamespace(
         order=order,
@@ -351,7 +357,7 @@ def score_composition(ev: Evaluation) -> Figure:
     效益指标, 满意度指标), the project's total at the bar end, and its full marks (Σ weights) as a
     light bar behind; a published score that differs is noted at the right."""
     with _themed():
-        if ev.composition.empty or ev.projects.empty:
+        if ev.composition.empty or _forms(ev).empty:
             return _note("没有得分数据")
         c = _composition_tables(ev)
         fig = _figure(1.3 + 0.5 * len(c.order))
@@ -360,11 +366,19 @@ def score_composition(ev: Evaluation) -> Figure:
         ax.barh(y, c.full.to_numpy(), 0.78, color="0.9", edgecolor="0.8", linewidth=0.6, zorder=1)
         left, handles = _composition_bars(ax, c, y)
         for yi, end, t in zip(y, left, c.total):
-            ax.text(end + 1, yi, fmt.score(t), va="center", ha="left", fontsize=9, zorder=4)
+            ax.text(
+                end + 1,
+                yi,
+                fmt.score(t) if not fmt.is_missing(t) else "无法计算",
+                va="center",
+                ha="left",
+                fontsize=9,
+                zorder=4,
+            )
         right = float(max(c.full.max(), left.max(), 1.0))
         if c.published is not None:
             for yi, p, t in zip(y, c.published, c.total):
-                if pd.notna(p) and round(float(p), 2) != round(float(t), 2):
+                if pd.notna(p) and (pd.isna(t) or round(float(p), 2) != round(float(t), 2)):
                     ax.text(
                         right * 1.02,
                         yi,
