@@ -115,6 +115,16 @@ class Table:
 
 T, N, M, R, B = "text", "number", "money", "rate", "bool"
 
+#: The column listing a row's figures that the source prints but that cannot be read (shared by the
+#: tables that hold figures): a number cell holding ``?`` is recorded here and stays unknown, never 0.
+UNKNOWN = Field(
+    "unknown",
+    "无法辨认",
+    required=False,
+    help="原表中印出但看不清、被截断的数所在的列（在该数字格中填 ? 即可，自动记录于此）；这些数按“无法计算”处理，不按 0 分",
+    example="actual",
+)
+
 BUDGET_LINES = Table(
     "budget_lines",
     "收支预决算",
@@ -140,13 +150,7 @@ BUDGET_LINES = Table(
             help="自评报告所写的完成率，用于核对；可写百分数",
             example="94.26%",
         ),
-        Field(
-            "unknown",
-            "无法辨认",
-            required=False,
-            help="原表中印出但看不清、被截断的数所在的列（在该数字格中填 ? 即可，自动记录于此）；这些数按“无法计算”处理，不按 0 分",
-            example="budget",
-        ),
+        UNKNOWN,
         Field("note", "说明", required=False, help="出处或备注", example="一(二)"),
     ),
     key=("line",),
@@ -226,13 +230,7 @@ PROJECTS = Table(
         Field("published_grade", "公布等级", required=False, help="自评报告公布的项目等级", example="良好"),
         Field("goal", "年度总体目标", required=False, help="项目年度总体目标", example="保障约2万余份流动档案的安全……"),
         Field("result", "实际完成情况", required=False, help="项目实际完成情况", example="存放人事档案 24303 份……"),
-        Field(
-            "unknown",
-            "无法辨认",
-            required=False,
-            help="原表中印出但看不清、被截断的数所在的列（在该数字格中填 ? 即可，自动记录于此）；这些数按“无法计算”处理，不按 0 分",
-            example="actual",
-        ),
+        UNKNOWN,
         Field("note", "说明", required=False, help="出处或备注", example="一(二)"),
     ),
     key=("project",),
@@ -383,13 +381,7 @@ INDICATORS = Table(
             help="偏差原因分析及改进措施",
             example="疫情影响，改为线上招聘会",
         ),
-        Field(
-            "unknown",
-            "无法辨认",
-            required=False,
-            help="原表中印出但看不清、被截断的数所在的列（在该数字格中填 ? 即可，自动记录于此）；这些数按“无法计算”处理，不按 0 分",
-            example="actual",
-        ),
+        UNKNOWN,
         Field(
             "source", "数据来源及说明", required=False, help="数据来源及说明", example="目标：一(三)1；实际：三(一)1"
         ),
