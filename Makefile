@@ -25,7 +25,7 @@ setup: $(STAMP) ## Create .venv (python3 -m venv) and install evaltools with its
 report: setup ## Write the YEAR report (default 2022) to outputs/YEAR/: HTML, PDF, 自评表.xlsx, summary.json
 	$(VENV)/bin/evaltools run $(YEAR) --params params/$(YEAR).yaml
 
-lab: setup ## Start JupyterLab in the project (notebooks/explore.ipynb); LAB_ARGS=--no-browser on a server
+lab: setup ## Start JupyterLab in the project (notebooks/); LAB_ARGS=--no-browser on a server, --allow-root as root
 	$(VENV)/bin/jupyter-lab --ServerApp.root_dir="$(CURDIR)" $(LAB_ARGS)
 
 demo: setup ## Synthetic data for 3 units × 4 years in data-demo/, every report, outputs/index.html
