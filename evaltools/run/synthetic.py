@@ -33,6 +33,7 @@ from evaltools.data import schema as S
 from evaltools.data.load import find_source, inspect_path
 from evaltools.errors import InputError, ParamsError
 from evaltools.fmt import is_missing
+from evaltools.params import JobParams
 from evaltools.paths import safe_component, write_text
 from evaltools.scoring import indicators as scoring
 from evaltools.scoring.grading import grade as grade_of
@@ -829,7 +830,7 @@ def generate(
     seed: int = 0,
     *,
     start_year: int = 2020,
-    rules: str = "qiaoxi2022",
+    rules: str = JobParams.rules,
     check: bool = True,
     kinds: tuple[str, ...] = ("department_projects",),
 ) -> SyntheticSet:
@@ -837,7 +838,7 @@ def generate(
 
     ``indicators`` is the number of scored indicators per project (3–60; breakdown rows come on top).
     Published scores and grades are derived with the rule set ``rules`` (the one the reports will use,
-    default ``qiaoxi2022``), so the printed grade table matches its bands. The same seed writes the
+    the job default), so the printed grade table matches its bands. The same seed writes the
     same files. With ``check`` every unit-year is loaded back (as ``evaltools check`` does) and an
     error there raises :class:`~evaltools.errors.InputError` — generated data is always valid input.
     ``kinds`` are the report kinds given to the units in turn (:data:`~evaltools.data.schema.REPORT_KINDS`):
