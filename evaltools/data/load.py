@@ -57,6 +57,41 @@ class RawTable:
         return self.excel_row(self.kept[int(position)] if self.kept is not None else position)
 
 
+@dataclass
+class PlacedTable(RawTable):
+    """A table whose rows were read from the cells of a filled-in form: ``places[i](column title)`` locates
+    row ``i``'s cell of that column where the form prints it (sheet or Word table, row, cell)."""
+
+    places: list | None = None
+
+    def loc(self, row: int | None = None, column: str | None = None) -> Location:
+        if row is None or self.places is None:
+            return RawTable.loc(self, row, column)
+        return self.places[row - self.header_row - 1](column)
+
+
+def load_rows(
+    profile: dict, tables: dict[str, RawTable], source: str, where: Location
+) -> tuple[YearData | None, ProblemList]:
+    """Validate tables read from elsewhere (a filled-in form) exactly as a CSV folder is validated: ``profile``
+    holds profile field → value, ``tables`` each table's cells (numbers, text, ``?`` for an unreadable figure);
+    returns the data (None when errors) and every problem, located by the tables' own ``loc``."""
+    problems = ProblemList()
+    built = _build_profile((dict(profile), where), problems, None)
+    out = {
+        name: _normalise(table, tables[name], problems) if name in tables else _empty(table)
+        for name, table in S.TABLES.items()
+    }
+    _require_content(out, tables, Path(source), problems)
+    if problems.has_errors or built is None:
+        return None, problems
+    cross_check(out, tables, problems)
+    if problems.has_errors:
+        return None, problems
+    warnings = tuple(p for p in problems.items if p.severity == WARNING)
+    return YearData(built, out, source, warnings), problems
+
+
 # ----------------------------------------------------------------------------- locating data
 
 

@@ -1,0 +1,311 @@
+"""Reading filled-in 自评表: a file's forms → validated year data, one :class:`ImportedForm` per form.
+
+A workbook may hold a form per sheet (or several in one sheet); a Word document a form per table (a table
+continued on the next page, or split in two, is read as one). Readers are a registry keyed by file type;
+legacy binary formats (.doc, .xls, .et, .wps) are refused with how to save them. A form that cannot be read
+is a :class:`FormFailure` with its problems located at the cells; it never stops the other forms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from evaltools.data import schema as S
+from evaltools.data.forms.blocks import UNKNOWN, read_funds, read_goals, read_indicators, read_total
+from evaltools.data.forms.grid import CellRef, Grid, docx_grid, xlsx_grids
+from evaltools.data.forms.layout import (
+    FUNDS_COLUMNS,
+    INDICATOR_COLUMNS,
+    Form,
+    find_forms,
+    find_header,
+    form_year,
+    header_columns,
+    name_value,
+    read_names,
+)
+from evaltools.data.forms.values import number
+from evaltools.data.load import PlacedTable, load_rows
+from evaltools.data.model import YearData
+from evaltools.errors import Location, Problem
+from evaltools.registry import Registry
+
+#: Readers by file suffix: ``fn(path) -> [(part, grid)]`` (a sheet, or the document).
+READERS: Registry[Callable[[Path], list[tuple[str, Grid]]]] = Registry("form reader", "自评表读取程序")
+READERS.add(".xlsx", xlsx_grids)
+READERS.add(".xlsm", xlsx_grids)
+READERS.add(".docx", lambda path: [("", docx_grid(path))])
+#: Legacy formats refused, with how to save them in a readable one.
+LEGACY = {
+    ".doc": "Word 97-2003 文档：用 Word 或 WPS 打开，另存为 “Word 文档 (*.docx)”",
+    ".xls": "Excel 97-2003 工作簿：用 Excel 或 WPS 打开，另存为 “Excel 工作簿 (*.xlsx)”",
+    ".et": "WPS 表格文件：用 WPS 表格打开，另存为 “Excel 工作簿 (*.xlsx)”",
+    ".ett": "WPS 表格模板：用 WPS 表格打开，另存为 “Excel 工作簿 (*.xlsx)”",
+    ".wps": "WPS 文字文件：用 WPS 文字打开，另存为 “Word 文档 (*.docx)”",
+    ".wpt": "WPS 文字模板：用 WPS 文字打开，另存为 “Word 文档 (*.docx)”",
+}
+SUFFIXES = tuple(READERS) + tuple(LEGACY)
+
+
+@dataclass(frozen=True)
+class ImportedForm:
+    """One form read from a file: where it is, its kind, its validated data and the cells its figures are in
+    (``title``, ``project``, ``funds.rate``, ``total``, ``indicator:<三级指标>`` …)."""
+
+    source: str
+    part: str
+    number: int
+    kind: str
+    data: YearData
+    cells: dict[str, CellRef] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """``file`` or ``file, sheet`` and, for a second form in one place, its number."""
+        where = f"{self.source}, {self.part}" if self.part else self.source
+        return where if self.number == 1 else f"{where} (第{self.number}张表)"
+
+
+@dataclass(frozen=True)
+class FormFailure:
+    """A form (or a whole file) that could not be read, and why."""
+
+    source: str
+    part: str | None
+    reason: str
+    problems: tuple[Problem, ...] = ()
+
+
+# ----------------------------------------------------------------------------- one form
+
+
+def read_form(grid: Grid, start: int, end: int, title: str) -> Form:
+    """The blocks of the form from row ``start`` (its title) to ``end``, found by their text."""
+    year, year_row = form_year(grid, start, end)
+    kind = "department" if "部门整体" in title else "project"
+    form = Form(grid, kind, year or 0, start, end, title)
+    title_col = next(j for j in grid.filled(start) if title == grid.text(start, j))
+    form.cells["title"] = grid.ref(start, title_col)
+    if year is None:
+        form.problem(start, title_col, "表题中没有年度 / no year in or under the title", title, "（2022年度）")
+    funds = find_header(grid, start, end, FUNDS_COLUMNS, ({"budget"}, {"spent"}))
+    indicators = find_header(grid, funds or start, end, INDICATOR_COLUMNS, ({"level3"}, {"weight", "panel_score"}))
+    read_names(form, year_row + 1, funds if funds is not None else indicators or end)
+    after = read_funds(form, funds, indicators or end) if funds is not None else year_row + 1
+    read_goals(form, after, indicators or end)
+    if indicators is None:
+        form.problem(
+            start,
+            title_col,
+            "找不到绩效指标表头 / no indicator block",
+            title,
+            "一级指标 | 二级指标 | 三级指标 | 分值 | 得分",
+        )
+        return form
+    stop = read_indicators(form, indicators, end)
+    read_total(form, stop, end, header_columns(grid, indicators, INDICATOR_COLUMNS))
+    if not form.indicators:
+        form.problem(indicators, title_col, "绩效指标表中没有指标 / the indicator block is empty", None, "指标行")
+    return form
+
+
+def _table(name: str, rows: list[dict], source: str, part: str, fallback: CellRef) -> PlacedTable:
+    """A table of ``rows`` (field → value) whose problems are located at the cells the values came from."""
+    table = S.TABLES[name]
+    titles = {f.title: f.name for f in table.fields}
+    frame = pd.DataFrame([{k: v for k, v in r.items() if not k.startswith("_")} for r in rows], dtype=object)
+    places = []
+    for r in rows:
+        cells = r.get("_cells", {})
+
+        def locate(column: str | None, cells: dict = cells) -> Location:
+            ref = cells.get(titles.get(column or "", column or ""), fallback)
+            return ref.location(column)
+
+        places.append(locate)
+    return PlacedTable(frame, source, part, 1, places=places)
+
+
+def _project_rows(form: Form) -> tuple[dict, dict]:
+    """The profile and the project row of a 项目支出绩效自评表."""
+    n, f, t = form.names, form.funds, form.total
+    unit = name_value(n.get("implementer")) or name_value(n.get("department"))
+    profile = {
+        "unit": unit,
+        "year": form.year,
+        "report_kind": "project",
+        "published_total": t.get("score"),
+        "published_grade": t.get("grade"),
+    }
+    project = {
+        "project": name_value(n.get("project")),
+        "department": name_value(n.get("department")),
+        "implementer": name_value(n.get("implementer")),
+        **{k: f.get(k) for k in ("budget_initial", "budget", "spent", "fiscal_current", "carryover", "other_funds")},
+        "execution_weight": f.get("weight"),
+        "stated_rate": f.get("rate"),
+        "published_execution_score": f.get("score"),
+        "published_score": t.get("score"),
+        "published_grade": t.get("grade"),
+        "goal": form.goal,
+        "result": form.result,
+        "_cells": _funds_cells(form),
+    }
+    return profile, project
+
+
+def _department_rows(form: Form) -> tuple[dict, dict]:
+    """The profile and the one budget line (部门预算) of a 部门整体支出绩效自评表."""
+    n, f, t = form.names, form.funds, form.total
+    published = n.get("published_total")
+    total = t.get("score") if published is None else published
+    if isinstance(total, str) and total != UNKNOWN:
+        total = number(total)[0]
+    profile = {
+        "unit": name_value(n.get("department")) or name_value(n.get("implementer")),
+        "year": form.year,
+        "report_kind": "department",
+        "execution_weight": f.get("weight"),
+        "published_execution_score": f.get("score"),
+        "published_total": total,
+        "published_grade": t.get("grade") or name_value(n.get("published_grade")),
+        "goals": [form.goal] if form.goal else [],
+        "achievements": [form.result] if form.result else [],
+    }
+    line = {"line": "部门预算", **{k: f.get(k) for k in ("budget_initial", "budget", "spent")}}
+    line["stated_rate"] = f.get("rate")
+    line["_cells"] = _funds_cells(form)
+    return profile, line
+
+
+#: Where each funds figure of a row comes from (anchors of :attr:`Form.cells`).
+_FUNDS_FIELDS = {
+    "budget_initial": "funds.budget_initial",
+    "budget": "funds.budget",
+    "spent": "funds.spent",
+    "execution_weight": "funds.weight",
+    "stated_rate": "funds.rate",
+    "published_execution_score": "funds.score",
+    "project": "project",
+    "published_score": "total",
+    "line": "funds",
+}
+
+
+def _funds_cells(form: Form) -> dict[str, CellRef]:
+    return {name: form.cells[anchor] for name, anchor in _FUNDS_FIELDS.items() if anchor in form.cells}
+
+
+def _check_names(form: Form, profile: dict, project: dict | None) -> None:
+    """A form names its project (项目名称) and its unit (实施单位 or 主管部门; 部门名称): problems at their cells."""
+    title = form.cells["title"]
+    if project is not None and not project.get("project"):
+        ref = form.cells.get("project", title)
+        form.problems.append(
+            Problem(ref.location("项目名称"), "项目名称为空 / the project has no name", None, "项目名称")
+        )
+    if not profile.get("unit"):
+        labels = ("implementer", "department") if project is not None else ("department",)
+        ref = next((form.cells[k] for k in labels if k in form.cells), title)
+        form.problems.append(
+            Problem(
+                ref.location("单位"),
+                "没有单位名称 / no unit: 实施单位 and 主管部门 (部门名称) are empty",
+                None,
+                "单位名称",
+            )
+        )
+
+
+def form_data(form: Form, source: str) -> tuple[YearData | None, list[Problem]]:
+    """The validated year data of one form, or None and every problem (located at the form's cells)."""
+    part = form.cells["title"].part
+    if form.kind == "project":
+        profile, project = _project_rows(form)
+        lines, name = [], project["project"]
+    else:
+        (profile, line), project, name = _department_rows(form), None, None
+        lines = [line]
+    _check_names(form, profile, project)
+    if form.problems:
+        return None, list(form.problems)
+    for row in form.indicators:
+        row["project"] = name
+    fallback = form.cells["title"]
+    tables = {"indicators": _table("indicators", form.indicators, source, part, fallback)}
+    if project is not None:
+        tables["projects"] = _table("projects", [project], source, part, fallback)
+    else:
+        tables["budget_lines"] = _table("budget_lines", lines, source, part, fallback)
+    data, problems = load_rows(profile, tables, source, fallback.location())
+    return data, list(problems.items) if data is None else []
+
+
+def _anchors(form: Form) -> dict[str, CellRef]:
+    cells = dict(form.cells)
+    for row in form.indicators:
+        name = row.get("level3") or row.get("level2")
+        if name and "level3" in row["_cells"]:
+            cells.setdefault(f"indicator:{name}", row["_cells"]["level3"])
+    return cells
+
+
+# ----------------------------------------------------------------------------- files
+
+
+def read_grid(grid: Grid, source: str, part: str) -> tuple[list[ImportedForm], list[FormFailure]]:
+    """Every form of one grid (a sheet or a document); a grid without any form gives neither."""
+    forms, failures = [], []
+    for n, (start, end, title) in enumerate(find_forms(grid), start=1):
+        form = read_form(grid, start, end, title)
+        data, problems = form_data(form, source)
+        where = part or form.cells["title"].part
+        if data is None:
+            failures.append(FormFailure(source, where, _reason(problems), tuple(problems)))
+        else:
+            forms.append(ImportedForm(source, where, n, form.kind, data, _anchors(form)))
+    return forms, failures
+
+
+def _reason(problems: list[Problem]) -> str:
+    errors = [p for p in problems if p.severity == "error"] or problems
+    more = f"（另有 {len(errors) - 1} 处 / and {len(errors) - 1} more）" if len(errors) > 1 else ""
+    return f"{errors[0]}{more}" if errors else "无法读取 / unreadable"
+
+
+def read_file(path: str | Path) -> tuple[list[ImportedForm], list[FormFailure]]:
+    """Every form of one file; the file's failures (a legacy format, a damaged file, no form at all) as
+    :class:`FormFailure` — never an exception for a bad file."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in LEGACY:
+        reason = f"不支持旧格式 {suffix} / legacy format {suffix} is not read: {LEGACY[suffix]}，再导入"
+        return [], [
+            FormFailure(
+                str(path),
+                None,
+                reason,
+                (Problem(Location(str(path)), reason, suffix, ".docx or .xlsx", code="LEGACY_FORMAT"),),
+            )
+        ]
+    if suffix not in READERS:
+        reason = f"不是自评表文件 / not a form file ({suffix or 'no suffix'}); expected .xlsx or .docx"
+        return [], [FormFailure(str(path), None, reason)]
+    try:
+        grids = READERS[suffix](path)
+    except Exception as exc:  # noqa: BLE001 - a damaged file fails in many ways (zip, XML …): report any
+        reason = f"无法打开文件 / cannot open the file: {type(exc).__name__}: {exc}"
+        return [], [FormFailure(str(path), None, reason)]
+    forms, failures = [], []
+    for part, grid in grids:
+        found, failed = read_grid(grid, str(path), part)
+        forms += found
+        failures += failed
+    if not forms and not failures:
+        reason = "没有找到自评表 / no 自评表 found: no title such as 项目支出绩效自评表 or 部门整体支出绩效自评表"
+        failures.append(FormFailure(str(path), None, reason))
+    return forms, failures
