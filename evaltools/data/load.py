@@ -773,7 +773,9 @@ def _parse_cells(
 
 def _merge_unknown(given: pd.Series, marked: pd.Series) -> pd.Series:
     """The ``unknown`` field: the columns the input listed plus those whose cells were marked, comma-joined."""
-    listed = given.map(lambda v: tuple(x.strip() for x in v.replace("，", ",").split(",") if x.strip()) if v else ())
+    listed = given.map(
+        lambda v: tuple(x.strip() for x in v.replace("，", ",").split(",") if x.strip()) if isinstance(v, str) else ()
+    )
     merged = [",".join(dict.fromkeys((*a, *b))) or None for a, b in zip(listed, marked)]
     return pd.Series(merged, index=given.index, dtype=object)
 

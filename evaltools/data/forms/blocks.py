@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from evaltools.data.forms.grid import Grid
 from evaltools.data.forms.layout import (
     _NUMBERED,
     _WEIGHT_NOTE,
@@ -166,6 +167,8 @@ def read_indicators(form: Form, header: int, last: int) -> int:
     state = {"level1": block, "level2": None, "total": None}
     i = header + 1
     while i < last:
+        if _another_table(grid, header, i):
+            return i
         first = next((j for j in grid.filled(i) if not grid.copied_from_above(i, j)), None)
         if first is not None and STOP.match(grid.text(i, first)):
             return i
@@ -177,6 +180,12 @@ def read_indicators(form: Form, header: int, last: int) -> int:
             form.indicators.append(row)
         i += 1
     return i
+
+
+def _another_table(grid: Grid, header: int, i: int) -> bool:
+    """Whether row ``i`` is in another Word table than the header, one that does not continue it (not as wide)."""
+    part = grid.places[i][0]
+    return part != grid.places[header][0] and part.startswith("表格") and len(grid.values[i]) != len(grid.values[header])
 
 
 def _block_label(form: Form, header: int, cols: dict[str, int]) -> str:

@@ -89,11 +89,11 @@ NAME_LABELS = {
     "published_grade": ("自评等级", "评价等级"),
 }
 STOP = re.compile(
-    r"^(总分|合计|总计|得分合计|自评总分|自评等级|评价等级|评价结论|存在问题|改进措施|说明|注[:：1-9]|备注|项目负责人|财务负责人|填报人|联系电话)"
+    r"^(报表编号|总分|合计|总计|得分合计|自评总分|自评等级|评价等级|评价结论|存在问题|改进措施|说明|注[:：1-9]|备注|项目负责人|财务负责人|填报人|联系电话)"
 )
 _BRACKETS = re.compile(r"\((?:[A-Za-z/]+|%|分|万元|元|个)\)")
-_WEIGHT_NOTE = re.compile(r"\(?(?:特性指标)?\d+(?:\.\d+)?分\)?$")
-_NUMBERED = re.compile(r"^(?:指标\d+|\d+)[:.、]")
+_WEIGHT_NOTE = re.compile(r"[(（]?(?:特性指标)?[0-9０-９]+(?:[.．][0-9０-９]+)?分[)）]?$")
+_NUMBERED = re.compile(r"^(?:指标\s*[0-9０-９]+|[0-9０-９]+)\s*[:：.．、]")
 PLACEHOLDERS = {"", "……", "…", "...", "/", "—", "-", "无"}
 
 
@@ -197,7 +197,9 @@ def next_value(grid: Grid, i: int, j: int, stop: tuple[str, ...] = ()) -> int | 
     return None
 
 
-_ALL_LABELS = tuple(label for labels in NAME_LABELS.values() for label in labels)
+#: Labels printed in the header of some layouts that are not read but end the value of the label before them.
+OTHER_LABELS = ("财政处室", "部门联系人", "联系电话", "项目负责人", "财务负责人", "填报人", "项目属性", "项目类别")
+_ALL_LABELS = tuple(label for labels in NAME_LABELS.values() for label in labels) + OTHER_LABELS
 
 
 def read_names(form: Form, first: int, last: int) -> None:

@@ -95,8 +95,9 @@ def read_form(grid: Grid, start: int, end: int, title: str) -> Form:
     funds = find_header(grid, start, end, FUNDS_COLUMNS, ({"budget"}, {"spent"}))
     indicators = find_header(grid, funds or start, end, INDICATOR_COLUMNS, ({"level3"}, {"weight", "panel_score"}))
     read_names(form, year_row + 1, funds if funds is not None else indicators or end)
-    after = read_funds(form, funds, indicators or end) if funds is not None else year_row + 1
-    read_goals(form, after, indicators or end)
+    if funds is not None:
+        read_funds(form, funds, indicators or end)
+    read_goals(form, year_row + 1, indicators or end)
     if indicators is None:
         form.problem(
             start,
@@ -260,15 +261,24 @@ def _anchors(form: Form) -> dict[str, CellRef]:
 def read_grid(grid: Grid, source: str, part: str) -> tuple[list[ImportedForm], list[FormFailure]]:
     """Every form of one grid (a sheet or a document); a grid without any form gives neither."""
     forms, failures = [], []
-    for n, (start, end, title) in enumerate(find_forms(grid), start=1):
+    seen: dict[str, int] = {}
+    for start, end, title in find_forms(grid):
         form = read_form(grid, start, end, title)
         data, problems = form_data(form, source)
-        where = part or form.cells["title"].part
+        where = part or _table_part(form)
+        seen[where] = seen.get(where, 0) + 1
         if data is None:
             failures.append(FormFailure(source, where, _reason(problems), tuple(problems)))
         else:
-            forms.append(ImportedForm(source, where, n, form.kind, data, _anchors(form)))
+            forms.append(ImportedForm(source, where, seen[where], form.kind, data, _anchors(form)))
     return forms, failures
+
+
+def _table_part(form: Form) -> str:
+    """Where a form's figures are: the Word table of its first indicator (its title is a paragraph above)."""
+    for row in form.indicators:
+        return next(iter(row["_cells"].values())).part
+    return form.cells["title"].part
 
 
 def _reason(problems: list[Problem]) -> str:

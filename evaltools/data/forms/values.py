@@ -33,7 +33,7 @@ _QUALITATIVE = (
 _NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+"
 _QUANTITY = re.compile(rf"^(?P<num>{_NUMBER})(?P<unit>[^\d\s.,+-][^\d]*)?$")
 _RANGE = re.compile(
-    rf"^(?P<lo>{_NUMBER})(?P<u1>%|[^\d\s.,~～至到—–-]*)?\s*[~～至到—–-]\s*(?P<hi>{_NUMBER})(?P<unit>[^\d]*)?$"
+    rf"^(?P<lo>{_NUMBER})(?P<u1>%|[^\d\s.,~～至到—–-]*)?\s*[~～至到—–-]+\s*(?P<hi>{_NUMBER})(?P<unit>[^\d]*)?$"
 )
 #: Direction prefixes, longest first (canonical codes of :data:`evaltools.data.schema.DIRECTIONS`).
 _PREFIXES = sorted(
