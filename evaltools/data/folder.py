@@ -77,6 +77,7 @@ def write_folder(data: YearData, folder: str | Path, header: str = "") -> Path:
     for name, table in S.TABLES.items():
         frame = data.tables.get(name)
         if frame is None or (frame.empty and name not in ALWAYS):
+            (folder / table.file).unlink(missing_ok=True)  # a table left from an earlier write would be read
             continue
         write_text(folder / table.file, table_csv(frame, table))
     write_text(folder / "profile.yaml", profile_yaml(data, header))
