@@ -117,7 +117,11 @@ def standard(spec: Spec, *, placeholders: bool = False, grade_row: bool = True) 
         + [C(_blank(v)) for v in (spec.budget_initial, spec.budget, spec.spent, spec.exec_weight, spec.rate)]
         + [C(_blank(spec.exec_score))],
     ]
-    for label, value in (("其中：本年财政拨款", spec.fiscal_current), ("上年结转资金", spec.carryover), ("其他资金", spec.other_funds)):
+    for label, value in (
+        ("其中：本年财政拨款", spec.fiscal_current),
+        ("上年结转资金", spec.carryover),
+        ("其他资金", spec.other_funds),
+    ):
         rows.append([C(label), C(_blank(value)), C(_blank(value)), C(""), C("—"), C("-"), C("-")])
     rows += [
         [C("年度总体目标", 1, 2), C("预期目标", 4), C("实际完成情况", 3)],
@@ -170,11 +174,27 @@ def sichuan(spec: Spec) -> tuple[list[str], Rows]:
         + [C(_blank(v)) for v in (spec.budget_initial, spec.budget, spec.spent, spec.rate, spec.exec_weight)]
         + [C(_blank(spec.exec_score)), C("")],
     ]
-    sources = (("其中:财政资金", spec.fiscal_current), ("财政专户管理资金", 0), ("单位资金", 0), ("其他资金", spec.other_funds))
+    sources = (
+        ("其中:财政资金", spec.fiscal_current),
+        ("财政专户管理资金", 0),
+        ("单位资金", 0),
+        ("其他资金", spec.other_funds),
+    )
     for label, value in sources:
         rows.append([C(label), C(_blank(value)), C(_blank(value)), C(_blank(value)), C(""), C("/"), C("/"), C("")])
     rows.append([C("绩效指标(90分)", 10)])
-    header = ("一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "完成值", "权重", "得分", "未完成原因分析")
+    header = (
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标性质",
+        "指标值",
+        "度量单位",
+        "完成值",
+        "权重",
+        "得分",
+        "未完成原因分析",
+    )
     rows.append([C(h) for h in header])
     for level1, inds in _groups(spec.indicators, lambda i: i.level1):
         first1 = True
@@ -215,7 +235,10 @@ def chongqing(spec: Spec) -> tuple[list[str], Rows]:
         [C(_blank(spec.goal), 3), C("无", 3), C(_blank(spec.result), 3)],
     ]
     header = ("指标名称", "计量单位", "指标性质", "年初指标值", "调整指标值", "全年完成值", "得分系数(%)")
-    rows.append([C("绩效指标", 1, len(spec.indicators) + 1)] + [C(h) for h in header + ("指标权重(分)", "指标得分(分)", "是否核心指标")])
+    rows.append(
+        [C("绩效指标", 1, len(spec.indicators) + 1)]
+        + [C(h) for h in header + ("指标权重(分)", "指标得分(分)", "是否核心指标")]
+    )
     for ind in spec.indicators:
         values = (ind.level3, ind.unit, ind.direction, ind.target, ind.adjusted, ind.actual, ind.coefficient)
         rows.append([C(_blank(v)) for v in values + (ind.weight, ind.score, ind.core)])
@@ -244,7 +267,14 @@ def placed(rows: Rows) -> tuple[list[tuple[int, int, C]], int]:
     return out, width
 
 
-def write_xlsx(path: Path, sheets: list[tuple[str, list[tuple[list[str], Rows]]]], *, at: tuple[int, int] = (1, 1), gap: int = 2, title_rows: int = 1) -> Path:
+def write_xlsx(
+    path: Path,
+    sheets: list[tuple[str, list[tuple[list[str], Rows]]]],
+    *,
+    at: tuple[int, int] = (1, 1),
+    gap: int = 2,
+    title_rows: int = 1,
+) -> Path:
     """A workbook: each sheet holds one or more forms, stacked with ``gap`` blank rows, from cell ``at``."""
     from openpyxl import Workbook
 
@@ -257,20 +287,27 @@ def write_xlsx(path: Path, sheets: list[tuple[str, list[tuple[list[str], Rows]]]
             cells, width = placed(rows)
             for text in titles:
                 ws.cell(row0, at[1], text)
-                ws.merge_cells(start_row=row0, start_column=at[1], end_row=row0 + title_rows - 1, end_column=at[1] + width - 1)
+                ws.merge_cells(
+                    start_row=row0, start_column=at[1], end_row=row0 + title_rows - 1, end_column=at[1] + width - 1
+                )
                 row0 += title_rows
             for r, c, cell in cells:
                 ws.cell(row0 + r, at[1] + c, cell.value if cell.value != "" else None)
                 if cell.cs > 1 or cell.rs > 1:
                     ws.merge_cells(
-                        start_row=row0 + r, start_column=at[1] + c, end_row=row0 + r + cell.rs - 1, end_column=at[1] + c + cell.cs - 1
+                        start_row=row0 + r,
+                        start_column=at[1] + c,
+                        end_row=row0 + r + cell.rs - 1,
+                        end_column=at[1] + c + cell.cs - 1,
                     )
             row0 += len(rows) + gap
     wb.save(path)
     return path
 
 
-def write_docx(path: Path, forms: list[tuple[list[str], Rows]], *, split_at: int | None = None, repeat_header: int | None = None) -> Path:
+def write_docx(
+    path: Path, forms: list[tuple[list[str], Rows]], *, split_at: int | None = None, repeat_header: int | None = None
+) -> Path:
     """A Word document: per form its title paragraphs, then its table; ``split_at`` splits the table into two
     tables at that row (a page break between), repeating row ``repeat_header`` at the top of the second."""
     import docx
@@ -279,7 +316,11 @@ def write_docx(path: Path, forms: list[tuple[list[str], Rows]], *, split_at: int
     for titles, rows in forms:
         for text in titles:
             document.add_paragraph(text)
-        parts = [rows] if split_at is None else [rows[:split_at], ([rows[repeat_header]] if repeat_header is not None else []) + rows[split_at:]]
+        parts = (
+            [rows]
+            if split_at is None
+            else [rows[:split_at], ([rows[repeat_header]] if repeat_header is not None else []) + rows[split_at:]]
+        )
         for k, part in enumerate(parts):
             if k:
                 document.add_paragraph("")
@@ -302,8 +343,14 @@ def _docx_table(document, rows: Rows) -> None:
 def full_width(spec: Spec) -> Spec:
     """The same form with its figures typed as text in full-width digits (８８０, ９５％)."""
     conv = lambda v: str(v).translate(FULL_WIDTH) if isinstance(v, (int, float, str)) and v != "" else v  # noqa: E731
-    inds = [replace(i, target=conv(i.target), actual=conv(i.actual), weight=conv(i.weight), score=conv(i.score)) for i in spec.indicators]
-    money = {k: conv(getattr(spec, k)) for k in ("budget_initial", "budget", "spent", "fiscal_current", "exec_score", "total_score")}
+    inds = [
+        replace(i, target=conv(i.target), actual=conv(i.actual), weight=conv(i.weight), score=conv(i.score))
+        for i in spec.indicators
+    ]
+    money = {
+        k: conv(getattr(spec, k))
+        for k in ("budget_initial", "budget", "spent", "fiscal_current", "exec_score", "total_score")
+    }
     return replace(spec, indicators=inds, **money)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from evaltools.data.forms.grid import Grid
 from evaltools.data.forms.layout import (
@@ -185,7 +186,9 @@ def read_indicators(form: Form, header: int, last: int) -> int:
 def _another_table(grid: Grid, header: int, i: int) -> bool:
     """Whether row ``i`` is in another Word table than the header, one that does not continue it (not as wide)."""
     part = grid.places[i][0]
-    return part != grid.places[header][0] and part.startswith("表格") and len(grid.values[i]) != len(grid.values[header])
+    return (
+        part != grid.places[header][0] and part.startswith("表格") and len(grid.values[i]) != len(grid.values[header])
+    )
 
 
 def _block_label(form: Form, header: int, cols: dict[str, int]) -> str:
@@ -292,6 +295,8 @@ def _targets(form: Form, i: int, cols: dict[str, int], raw: dict) -> dict:
         direction = column
     unit_text = text_value(unit_cell)
     unit = unit_text if unit_text and not is_not_applicable(unit_text) else target.unit or actual.unit
+    if unit_text is None and target.unit == "%" and actual.numeric and actual.unit is None:
+        actual = replace(actual, value=actual.value / 100.0)  # a bare 实际完成值 is in its target's unit (棠溪镇)
     return {
         "direction": direction,
         "unit": unit,

@@ -247,11 +247,16 @@ def form_data(form: Form, source: str) -> tuple[YearData | None, list[Problem]]:
 
 
 def _anchors(form: Form) -> dict[str, CellRef]:
+    """The form's cells by name: its blocks' (``title``, ``funds.rate``, ``total`` …) and each indicator's,
+    ``indicator:<三级指标>`` (its name) and ``indicator:<三级指标>:<field>`` (``actual``, ``panel_score`` …)."""
     cells = dict(form.cells)
     for row in form.indicators:
         name = row.get("level3") or row.get("level2")
-        if name and "level3" in row["_cells"]:
-            cells.setdefault(f"indicator:{name}", row["_cells"]["level3"])
+        if not name or "level3" not in row["_cells"]:
+            continue
+        cells.setdefault(f"indicator:{name}", row["_cells"]["level3"])
+        for key, ref in row["_cells"].items():
+            cells.setdefault(f"indicator:{name}:{key}", ref)
     return cells
 
 
