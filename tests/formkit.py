@@ -292,7 +292,9 @@ def write_xlsx(
                 )
                 row0 += title_rows
             for r, c, cell in cells:
-                ws.cell(row0 + r, at[1] + c, cell.value if cell.value != "" else None)
+                target = ws.cell(row0 + r, at[1] + c, cell.value if cell.value != "" else None)
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    target.data_type = "s"  # typed as text ('=100%), not a formula
                 if cell.cs > 1 or cell.rs > 1:
                     ws.merge_cells(
                         start_row=row0 + r,

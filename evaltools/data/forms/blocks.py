@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from evaltools.data.forms.grid import Grid
+from evaltools.data.forms.grid import Grid, Percent
 from evaltools.data.forms.layout import (
     _NUMBERED,
     _WEIGHT_NOTE,
@@ -25,7 +25,7 @@ from evaltools.data.forms.layout import (
     next_value,
     text_value,
 )
-from evaltools.data.forms.values import is_not_applicable, is_unknown_mark, norm, number, quantity
+from evaltools.data.forms.values import is_not_applicable, is_unknown_mark, norm, number, percent, quantity
 from evaltools.data.schema import DIRECTIONS
 
 #: A value marking a figure printed but unreadable, as the loader reads it.
@@ -110,9 +110,9 @@ def _funds_total(form: Form, i: int, cols: dict[str, int], scale: float, percent
         form.funds[key] = value * scale if isinstance(value, float) else value
     form.funds["weight"] = read_number(form, i, cols.get("weight"), "execution_weight", "分值")
     rate = read_number(form, i, cols.get("rate"), "stated_rate", "执行率")
-    text = norm(form.grid.value(i, cols["rate"])) if "rate" in cols else ""
-    if isinstance(rate, float) and percent_header and not text.endswith("%"):
-        rate /= 100.0  # 执行率(%) printed as a bare percent number
+    raw = form.grid.value(i, cols["rate"]) if "rate" in cols else None
+    if isinstance(rate, float) and percent_header and not isinstance(raw, Percent) and not norm(raw).endswith("%"):
+        rate = percent(rate)  # 执行率(%) printed as a bare percent number
     form.funds["rate"] = rate
     form.funds["score"] = read_number(form, i, cols.get("score"), "published_execution_score", "得分")
     for key, column in cols.items():
@@ -296,7 +296,7 @@ def _targets(form: Form, i: int, cols: dict[str, int], raw: dict) -> dict:
     unit_text = text_value(unit_cell)
     unit = unit_text if unit_text and not is_not_applicable(unit_text) else target.unit or actual.unit
     if unit_text is None and target.unit == "%" and actual.numeric and actual.unit is None:
-        actual = replace(actual, value=actual.value / 100.0)  # a bare 实际完成值 is in its target's unit (棠溪镇)
+        actual = replace(actual, value=percent(actual.value))  # a bare 实际完成值 is in its target's unit (棠溪镇)
     return {
         "direction": direction,
         "unit": unit,

@@ -99,11 +99,15 @@ def _merged_ranges(archive: zipfile.ZipFile, sheet_path: str) -> list[tuple[int,
     return [range_boundaries(m.decode()) for m in _MERGE.findall(xml)]
 
 
+class Percent(float):
+    """A number a workbook shows as a percentage (its number format has ``%``): the fraction itself."""
+
+
 def _cell_value(cell: object) -> object:
-    """A cell's value; a number formatted as a percentage is given as the percentage Excel shows."""
+    """A cell's value; a number formatted as a percentage is a :class:`Percent` (the fraction, exactly)."""
     value = getattr(cell, "value", None)
     if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
-        return f"{value * 100:.10g}%"
+        return Percent(value)
     return value
 
 

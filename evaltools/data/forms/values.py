@@ -80,6 +80,9 @@ def number(value: object) -> tuple[float | None, str | None]:
         if text.endswith(suffix) and len(text) > len(suffix):
             text = text[: -len(suffix)]
             break
+    if text.endswith("%"):
+        parsed, reason = parse_number(text[:-1], allow_percent=False)
+        return (None, reason) if reason else (percent(parsed), None)
     parsed, reason = parse_number(text)
     return (None, reason) if reason else (float(parsed), None)
 
@@ -108,8 +111,13 @@ def _unit(raw: str | None) -> str | None:
     return "%" if unit in PERCENT_WORDS else unit
 
 
+def percent(value: float) -> float:
+    """A percentage as a fraction, correctly rounded: 72.74 → 0.7274 (not 0.7273999999999999)."""
+    return float(f"{float(value)!r}e-2")
+
+
 def _scaled(value: float, unit: str | None) -> float:
-    return value / 100.0 if unit == "%" else value
+    return percent(value) if unit == "%" else value
 
 
 def _direction(text: str) -> tuple[str | None, str]:
@@ -136,6 +144,8 @@ def quantity(value: object, unit_column: object = None) -> Quantity:
         return Quantity(text=None, unknown=True)
     printed = str(value).strip() if isinstance(value, str) else None
     column_unit = _unit(norm(unit_column)) if not is_not_applicable(unit_column) else None
+    if type(value).__name__ == "Percent":  # a workbook cell shown as a percentage: the fraction, unit %
+        return Quantity(None, None, float(value), None, "%")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return Quantity(None, None, _scaled(float(value), column_unit), None, column_unit)
     text = norm(value)
