@@ -364,3 +364,50 @@ def split_row(rows: Rows, groups: int = 1) -> int:
     for _ in range(groups):
         i += rows[i][0].rs
     return i
+
+
+def spec_from_evaluation(ev, project: str) -> Spec:
+    """The Spec of a project's form as evaltools' own 自评表.xlsx prints it (report/form.py): the same figures,
+    targets and actuals as the report formats them, the assessed scores, breakdowns as 「其中：…」."""
+    from evaltools import fmt
+
+    p = ev.projects.set_index("project").loc[project]
+    value = lambda x: None if fmt.is_missing(x) else (float(x) if not isinstance(x, str) else x)  # noqa: E731
+    inds = []
+    for r in ev.project(project).itertuples(index=False):
+        part = not fmt.is_missing(r.parent)
+        score = None if part else (r.score if bool(r.scored) else ("不计分" if bool(r.applicable) else "不适用"))
+        inds.append(
+            Ind(
+                r.level1,
+                r.level2,
+                ("其中：" if part else "") + r.level3,
+                fmt.indicator_target(r),
+                fmt.indicator_actual(r),
+                None if part else value(r.weight),
+                value(score) if not isinstance(score, str) else score,
+                None if fmt.is_missing(r.deviation) else r.deviation,
+            )
+        )
+    return Spec(
+        year=ev.year,
+        project=project,
+        department=value(p["department"]),
+        implementer=value(p["implementer"]),
+        budget_initial=value(p["budget_initial"]),
+        budget=value(p["budget"]),
+        spent=value(p["spent"]),
+        fiscal_current=value(p["fiscal_current"]),
+        carryover=value(p["carryover"]),
+        other_funds=value(p["other_funds"]),
+        exec_weight=value(p["execution_weight"]),
+        rate=f"{float(p['execution_rate']) * 100!r}%",
+        exec_score=value(p["execution_score"]),
+        goal=value(p["goal"]),
+        result=value(p["result"]),
+        indicators=inds,
+        total_weight=None,
+        total_score=value(p["score"]),
+        grade=value(p["grade"]),
+        heading_weights=False,
+    )
