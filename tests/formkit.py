@@ -335,11 +335,13 @@ def _docx_table(document, rows: Rows) -> None:
     cells, width = placed(rows)
     height = max((r + cell.rs for r, _, cell in cells), default=0)
     table = document.add_table(rows=height, cols=width)
+    grid = table._cells  # every cell once, before any merge (table.cell() would recompute it each time)
     for r, c, cell in cells:
-        if cell.cs > 1 or cell.rs > 1:
-            table.cell(r, c).merge(table.cell(r + cell.rs - 1, c + cell.cs - 1))
+        top = grid[r * width + c]
         if cell.value not in (None, ""):
-            table.cell(r, c).text = str(cell.value) if not isinstance(cell.value, float) else f"{cell.value:g}"
+            top.text = str(cell.value) if not isinstance(cell.value, float) else f"{cell.value:g}"
+        if cell.cs > 1 or cell.rs > 1:
+            top.merge(grid[(r + cell.rs - 1) * width + c + cell.cs - 1])
 
 
 def full_width(spec: Spec) -> Spec:
@@ -411,3 +413,351 @@ def spec_from_evaluation(ev, project: str) -> Spec:
         grade=value(p["grade"]),
         heading_weights=False,
     )
+
+
+# ----------------------------------------------------------------------------- a bureau's year of forms
+
+#: Quantitative indicators: (一级, 二级, name, unit, direction, target); percentages as fractions.
+QUANTITATIVE = (
+    ("产出指标", "数量指标", "举办活动场次", "场", ">=", 40),
+    ("产出指标", "数量指标", "服务人次", "人次", ">=", 1200),
+    ("产出指标", "数量指标", "培训人数", "人", ">=", 300),
+    ("产出指标", "质量指标", "验收合格率", "%", ">=", 0.95),
+    ("产出指标", "时效指标", "按时完成率", "%", ">=", 0.9),
+    ("产出指标", "成本指标", "项目总成本", "万元", "<=", 0),  # target = the budget
+    ("效益指标", "社会效益指标", "受益群众人数", "人", ">=", 5000),
+    ("满意度指标", "服务对象满意度指标", "服务对象满意度", "%", ">=", 0.9),
+)
+QUALITATIVE = (
+    ("效益指标", "社会效益指标", "社会影响", "效果明显"),
+    ("效益指标", "可持续影响指标", "长效机制建设", "持续发挥作用"),
+)
+DEPARTMENT_INDICATORS = (
+    ("预算完成率", "%", "定量指标", 0.9),
+    ("公用经费控制率", "%", "定量指标", 1.0),
+    ("固定资产利用率", "%", "定量指标", 0.85),
+    ("播发稿件数量", "篇", "定量指标", 2000),
+    ("组织宣传活动次数", "次", "定量指标", 40),
+    ("管理制度健全性", None, "定性指标", "健全"),
+)
+UNITS = (
+    "青山区文化馆",
+    "青山区图书馆",
+    "青山区水利局",
+    "青山区就业服务中心",
+    "青山区农业农村局",
+    "青山区卫健委",
+    "绿水县教育局",
+    "绿水县民政局",
+    "绿水县融媒体中心",
+    "绿水县司法局",
+    "绿水县交通运输局",
+    "绿水县体育中心",
+)
+#: Planted defects: name → the finding codes (errors and warnings) each must give.
+DEFECTS = {
+    "rate": {"RATE_MISMATCH"},
+    "execution_score": {"EXECUTION_SCORE_DIFFERS"},
+    "total": {"SCORE_DIFFERS"},
+    "above_weight": {"SCORE_ABOVE_WEIGHT", "SCORE_DIFFERS"},
+    "weights": {"WEIGHTS_NOT_100"},
+    "below_target": {"FULL_MARKS_BELOW_TARGET", "SCORE_DIFFERS"},
+    "sources": {"SUM_MISMATCH"},
+    "unreadable": {"UNKNOWN_FIGURE", "TOTAL_UNKNOWN"},
+    "low_execution": {"EXECUTION_LOW"},
+    "grade": {"GRADE_MISMATCH"},
+    "overachieved": {"OVERACHIEVED"},
+}
+PROJECT_ONLY = {"sources", "grade"}
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:.2f}%".replace(".00%", "%")
+
+
+def _shown(value: float, unit: str | None, direction: str | None = None) -> str:
+    prefix = {">=": "≥", "<=": "≤"}.get(direction or "", "")
+    if unit == "%":
+        return prefix + _pct(value)
+    return f"{prefix}{value:g}{unit or ''}"
+
+
+def _project_indicators(rng, budget: float) -> list[dict]:
+    """Eight indicators, weights 90 in all (50 产出, 30 效益, 10 满意度), each meeting its target."""
+    weights = {"产出指标": [10, 10, 10, 10, 10], "效益指标": [15, 15], "满意度指标": [10]}
+    picks = [q for q in QUANTITATIVE if q[0] == "产出指标"]
+    rows = []
+    for q, w in zip(rng.sample(picks, 5), weights["产出指标"]):
+        rows.append(_quantity_row(q, w, budget, rng))
+    rows.append(_quantity_row(QUANTITATIVE[6], 15, budget, rng))
+    l1, l2, name, target = QUALITATIVE[rng.randrange(2)]
+    rows.append(
+        {
+            "level1": l1,
+            "level2": l2,
+            "level3": name,
+            "target": target,
+            "actual": "达成预期指标",
+            "weight": 15,
+            "score": 13.5,
+            "unit": None,
+            "direction": None,
+            "t": None,
+            "a": None,
+        }
+    )
+    rows.append(_quantity_row(QUANTITATIVE[7], 10, budget, rng))
+    return rows
+
+
+def _quantity_row(q, weight: float, budget: float, rng) -> dict:
+    level1, level2, name, unit, direction, target = q
+    if direction == "<=":
+        target = round(budget, 2)
+        actual = round(target * rng.uniform(0.9, 1.0), 2)
+    else:
+        actual = round(target * rng.uniform(1.0, 1.2), 2 if unit != "%" else 4)
+    if unit == "%":
+        actual = min(actual, 1.0) if target <= 1 else actual
+    return {
+        "level1": level1,
+        "level2": level2,
+        "level3": name,
+        "unit": unit,
+        "direction": direction,
+        "t": target,
+        "a": actual,
+        "weight": weight,
+        "score": weight,
+    }
+
+
+def _department_indicators(rng) -> list[dict]:
+    weights = [20, 15, 15, 15, 15, 10]
+    rows = []
+    for (name, unit, nature, target), w in zip(DEPARTMENT_INDICATORS, weights):
+        if nature == "定性指标":
+            rows.append(
+                {
+                    "level1": "",
+                    "level2": "",
+                    "level3": name,
+                    "unit": None,
+                    "direction": nature,
+                    "target": target,
+                    "actual": "达成预期指标",
+                    "t": None,
+                    "a": None,
+                    "weight": w,
+                    "score": w * 0.9,
+                }
+            )
+            continue
+        actual = round(target * (0.97 if "控制率" in name else rng.uniform(1.0, 1.15)), 4 if unit == "%" else 0)
+        rows.append(
+            {
+                "level1": "",
+                "level2": "",
+                "level3": name,
+                "unit": unit,
+                "direction": nature,
+                "t": target,
+                "a": actual,
+                "weight": w,
+                "score": w,
+            }
+        )
+    return rows
+
+
+def _grade(score: float) -> str:
+    return "优" if score >= 90 else "良" if score >= 80 else "中" if score >= 60 else "差"
+
+
+def _plant(rows: list[dict], money: dict, defect: str | None, department: bool) -> None:
+    """Change one figure of a clean form so that it shows ``defect`` (see :data:`DEFECTS`)."""
+    first = next(
+        r for r in rows if r["t"] is not None and r["direction"] in (">=", "定量指标") and "控制率" not in r["level3"]
+    )
+    if defect == "above_weight":
+        rows[0]["score"] = rows[0]["weight"] + 2
+    elif defect == "weights":
+        rows[0]["weight"] -= 5
+        rows[0]["score"] -= 5
+    elif defect == "below_target":
+        first["a"] = round(first["t"] * 0.8, 4)
+    elif defect == "overachieved":
+        first["a"] = round(first["t"] * 2, 4)
+    elif defect == "unreadable":
+        first["a"] = "?"
+    elif defect == "low_execution":
+        money["spent"] = round(money["budget"] * 0.7, 2)
+
+
+def _money(rng, defect: str | None) -> dict:
+    budget = round(rng.uniform(10, 500), 2)
+    money = {"budget": budget, "budget_initial": budget, "spent": round(budget * rng.uniform(0.92, 1.0), 2)}
+    if defect == "low_execution":
+        money["spent"] = round(budget * 0.7, 2)
+    rate = money["spent"] / budget
+    money["exec_score"] = round(min(rate, 1.0) * 10, 2)
+    money["rate"] = _pct(rate + (0.05 if defect == "rate" else 0.0))
+    return money
+
+
+def _printed_value(value: object, unit: str | None, layout: str, direction: str | None = None) -> object:
+    """A target or actual as the layout prints it: 四川 and 重庆 a bare number beside a unit column."""
+    if isinstance(value, str) or value is None:
+        return value
+    if layout in ("sichuan", "chongqing"):
+        return (
+            _pct(value)
+            if unit == "%" and layout == "chongqing"
+            else f"{value * 100:g}"
+            if unit == "%"
+            else f"{value:g}"
+        )
+    return _shown(value, unit, direction)
+
+
+def _inds(rows: list[dict], layout: str) -> list[Ind]:
+    out = []
+    for r in rows:
+        target = r.get("target") if r["t"] is None else _printed_value(r["t"], r["unit"], layout, r["direction"])
+        actual = r.get("actual") if r["a"] is None else _printed_value(r["a"], r["unit"], layout)
+        column = (
+            {">=": "≥", "<=": "≤", None: "定性"}.get(r["direction"], r["direction"])
+            if layout in ("sichuan", "chongqing")
+            else None
+        )
+        unit = r["unit"] if layout in ("sichuan", "chongqing") else None
+        extra = {"coefficient": f"{r['score'] / r['weight']:.0%}", "core": "否"} if layout == "chongqing" else {}
+        out.append(
+            Ind(
+                r["level1"],
+                r["level2"],
+                r["level3"],
+                target,
+                actual,
+                r["weight"],
+                r["score"],
+                unit=unit,
+                direction=column,
+                **extra,
+            )
+        )
+    return out
+
+
+def make_form(rng, unit: str, n: int, layout: str, defect: str | None) -> tuple[list[str], Rows]:
+    """One filled-in form of ``unit`` in ``layout`` (standard, sichuan, shanghai, chongqing), clean or showing
+    ``defect``: its figures agree with each other and with the mof rule set unless a defect is planted."""
+    department = layout == "chongqing"
+    money = _money(rng, defect)
+    rows = _department_indicators(rng) if department else _project_indicators(rng, money["budget"])
+    _plant(rows, money, defect, department)
+    total = round(money["exec_score"] + sum(r["score"] for r in rows), 2)
+    printed_exec = money["exec_score"] - 1 if defect == "execution_score" else money["exec_score"]
+    scale = 10000 if layout == "shanghai" else 1
+    amount = lambda x: f"{x * scale:.2f}" if scale != 1 else x  # noqa: E731
+    spec = Spec(
+        kind="department" if department else "project",
+        year=2023,
+        project=f"{unit}第{n}号项目",
+        department=unit if department else unit[:3] + "财政局",
+        implementer=unit,
+        budget_initial=amount(money["budget_initial"]),
+        budget=amount(money["budget"]),
+        spent=amount(money["spent"]),
+        fiscal_current=amount(money["budget"] - (5 if defect == "sources" else 0)),
+        rate=money["rate"],
+        exec_score=printed_exec,
+        indicators=_inds(rows, layout),
+        total_score=total - 5 if defect == "total" else total,
+        grade=("良" if defect == "grade" else _grade(total)) if layout == "standard" and total <= 100 else None,
+    )
+    return {"standard": standard, "sichuan": sichuan, "shanghai": shanghai, "chongqing": chongqing}[layout](spec)
+
+
+@dataclass
+class Bureau:
+    """What :func:`bureau` wrote: the forms (relative file, part, defect or None) and the broken files
+    (relative file, part or None, a words its reason must contain)."""
+
+    forms: list[tuple[str, str, str | None]] = field(default_factory=list)
+    broken: list[tuple[str, str | None, str]] = field(default_factory=list)
+
+
+LAYOUT_CYCLE = ("standard", "sichuan", "standard", "shanghai", "chongqing")
+
+
+def bureau(root: Path, n: int = 200, seed: int = 0, broken: bool = True) -> Bureau:
+    """A finance bureau's year: ``n`` forms of 12 units in nested folders (区/单位/项目), xlsx and docx, every
+    layout and both kinds, a third of them with a planted defect; with ``broken``, files that cannot be read."""
+    import random
+
+    rng = random.Random(seed)
+    out = Bureau()
+    defects = list(DEFECTS)
+    i = 0
+    while i < n:
+        unit = UNITS[i % len(UNITS)]
+        layout = LAYOUT_CYCLE[i % len(LAYOUT_CYCLE)]
+        defect = defects[(i // 3) % len(defects)] if i % 3 == 0 else None
+        if defect in PROJECT_ONLY and layout != "standard":
+            layout = "standard"
+        folder = Path(unit[:3]) / unit / ("部门整体" if layout == "chongqing" else "项目")
+        (root / folder).mkdir(parents=True, exist_ok=True)
+        laid = make_form(rng, unit, i, layout, defect)
+        two = i % 10 == 5 and i + 1 < n and layout != "chongqing"
+        if i % 2 == 0 or two:
+            name = folder / f"{i:03d}-{layout}.xlsx"
+            sheets = [(f"表{i}", [laid])]
+            out.forms.append((str(name), f"表{i}", defect))
+            if two:
+                i += 1
+                sheets.append((f"表{i}", [make_form(rng, unit, i, "standard", None)]))
+                out.forms.append((str(name), f"表{i}", None))
+            write_xlsx(root / name, sheets)
+        else:
+            name = folder / f"{i:03d}-{layout}.docx"
+            write_docx(root / name, [laid])
+            out.forms.append((str(name), "表格 1", defect))
+        i += 1
+    if broken:
+        _broken_files(root, rng, out)
+    return out
+
+
+def _broken_files(root: Path, rng, out: Bureau) -> None:
+    folder = root / "有问题的表"
+    (folder / "旧格式").mkdir(parents=True, exist_ok=True)
+    for name, how in (("旧格式/项目.doc", "docx"), ("旧格式/项目.xls", "xlsx"), ("旧格式/项目.et", "xlsx")):
+        (folder / name).write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+        out.broken.append((f"有问题的表/{name}", None, how))
+    (folder / "损坏.xlsx").write_bytes(bytes(rng.randrange(256) for _ in range(300)))
+    out.broken.append(("有问题的表/损坏.xlsx", None, "cannot open"))
+    (folder / "空.docx").write_bytes(b"")
+    out.broken.append(("有问题的表/空.docx", None, "cannot open"))
+    titles, rows = make_form(rng, "青山区文化馆", 900, "standard", None)
+    rows[3][2] = C("三万")  # 全年预算数 typed in words
+    write_docx(folder / "金额写成汉字.docx", [(titles, rows)])
+    out.broken.append(("有问题的表/金额写成汉字.docx", "表格 1", "三万"))
+    titles, rows = make_form(rng, "青山区文化馆", 903, "standard", None)
+    write_xlsx(folder / "没有年度.xlsx", [("表1", [(titles[:1], rows)])])
+    out.broken.append(("有问题的表/没有年度.xlsx", "表1", "no year"))
+    write_docx(folder / "没有指标.docx", [(titles, rows[:9])])
+    out.broken.append(("有问题的表/没有指标.docx", "表格 1", "no indicator block"))
+    good = make_form(rng, "青山区图书馆", 901, "standard", None)
+    bad_titles, bad_rows = make_form(rng, "青山区图书馆", 902, "standard", None)
+    header = next(k for k, r in enumerate(bad_rows) if r and r[0].value == "一级指标")
+    bad_rows[header + 1][5] = C("十分")
+    write_xlsx(folder / "一好一坏.xlsx", [("好表", [good]), ("坏表", [(bad_titles, bad_rows)])])
+    out.forms.append(("有问题的表/一好一坏.xlsx", "好表", None))
+    out.broken.append(("有问题的表/一好一坏.xlsx", "坏表", "十分"))
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active["A1"] = "单位通讯录"
+    wb.save(folder / "不是自评表.xlsx")
+    out.broken.append(("有问题的表/不是自评表.xlsx", None, "no 自评表"))

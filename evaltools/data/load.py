@@ -70,6 +70,37 @@ class PlacedTable(RawTable):
         return self.places[row - self.header_row - 1](column)
 
 
+def normalise_rows(name: str, raw: RawTable, problems: ProblemList) -> pd.DataFrame:
+    """One table's cells (``raw``) → the validated, typed table, exactly as a CSV file's; problems are added to
+    ``problems`` where ``raw.loc`` places them. ``raw.kept`` then maps each row of the result to its raw row."""
+    return _normalise(S.TABLES[name], raw, problems)
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """An empty table with every column of ``name`` and its canonical dtypes (made once, then copied)."""
+    if name not in _EMPTY:
+        _EMPTY[name] = _empty(S.TABLES[name])
+    return _EMPTY[name].copy()
+
+
+def year_data(
+    profile: dict, tables: dict[str, pd.DataFrame], raws: dict[str, RawTable], source: str, where: Location
+) -> tuple[YearData | None, ProblemList]:
+    """Year data from tables already normalised (:func:`normalise_rows`): the profile validated, the tables not
+    given empty, the year's content and the cross-table rules checked as for a CSV folder."""
+    problems = ProblemList()
+    built = _build_profile((dict(profile), where), problems, None)
+    out = {name: tables[name] if name in tables else empty_table(name) for name in S.TABLES}
+    _require_content(out, raws, Path(source), problems)
+    if problems.has_errors or built is None:
+        return None, problems
+    cross_check(out, raws, problems)
+    if problems.has_errors:
+        return None, problems
+    warnings = tuple(p for p in problems.items if p.severity == WARNING)
+    return YearData(built, out, source, warnings), problems
+
+
 def load_rows(
     profile: dict, tables: dict[str, RawTable], source: str, where: Location
 ) -> tuple[YearData | None, ProblemList]:
@@ -77,19 +108,12 @@ def load_rows(
     holds profile field → value, ``tables`` each table's cells (numbers, text, ``?`` for an unreadable figure);
     returns the data (None when errors) and every problem, located by the tables' own ``loc``."""
     problems = ProblemList()
-    built = _build_profile((dict(profile), where), problems, None)
-    out = {
-        name: _normalise(table, tables[name], problems) if name in tables else _empty(table)
-        for name, table in S.TABLES.items()
-    }
-    _require_content(out, tables, Path(source), problems)
-    if problems.has_errors or built is None:
-        return None, problems
-    cross_check(out, tables, problems)
+    out = {name: normalise_rows(name, raw, problems) for name, raw in tables.items()}
     if problems.has_errors:
         return None, problems
-    warnings = tuple(p for p in problems.items if p.severity == WARNING)
-    return YearData(built, out, source, warnings), problems
+    data, more = year_data(profile, out, tables, source, where)
+    problems.extend(more.items)
+    return data, problems
 
 
 # ----------------------------------------------------------------------------- locating data
@@ -610,6 +634,9 @@ def _require_content(tables: dict, raws: dict, path: Path, problems: ProblemList
 
 def _empty(table: S.Table) -> pd.DataFrame:
     return _typed(pd.DataFrame({f.name: pd.Series([], dtype=object) for f in table.fields}), table)
+
+
+_EMPTY: dict[str, pd.DataFrame] = {}
 
 
 def _typed(frame: pd.DataFrame, table: S.Table) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from evaltools import labels
-from evaltools.data.forms import FormFailure, ImportedForm, form_files, read_file
+from evaltools.data.forms import FormFailure, ImportedForm, form_files, read_file, read_files
 from evaltools.data.model import Profile, YearData
 from evaltools.errors import ParamsError
 from evaltools.scoring.evaluation import department_form, evaluate
@@ -236,6 +236,20 @@ def audit_files(files: Sequence[str], rules: str | RuleSet = "mof") -> dict:
     ``{"findings": [...], "forms": [...], "files": n}``; a file or form that cannot be read is a finding
     ``FORM_UNREADABLE`` with the reason, never an exception."""
     rules = load_rules(rules) if isinstance(rules, str) else rules
+    try:
+        forms, failures = read_files(files)
+    except Exception:  # noqa: BLE001 - an internal error: read file by file to keep the others
+        forms, failures = _file_by_file(files)
+    findings = [_failure_row(f) for f in failures]
+    form_rows = []
+    for form, found in zip(forms, _evaluated(forms, rules, findings)):
+        if found is not None:
+            findings += _finding_rows(form, found)
+            form_rows.append(_form_row(form, found))
+    return {"findings": findings, "forms": form_rows, "files": len(files)}
+
+
+def _file_by_file(files: Sequence[str]) -> tuple[list[ImportedForm], list[FormFailure]]:
     forms: list[ImportedForm] = []
     failures: list[FormFailure] = []
     for file in files:
@@ -248,13 +262,7 @@ def audit_files(files: Sequence[str], rules: str | RuleSet = "mof") -> dict:
             )
         forms += found
         failures += failed
-    findings = [_failure_row(f) for f in failures]
-    form_rows = []
-    for form, found in zip(forms, _evaluated(forms, rules, findings)):
-        if found is not None:
-            findings += _finding_rows(form, found)
-            form_rows.append(_form_row(form, found))
-    return {"findings": findings, "forms": form_rows, "files": len(files)}
+    return forms, failures
 
 
 def _evaluated(forms: list[ImportedForm], rules: RuleSet, findings: list[dict]) -> list[pd.DataFrame | None]:

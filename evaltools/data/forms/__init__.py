@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evaltools.data.forms.grid import CellRef
-from evaltools.data.forms.read import LEGACY, READERS, SUFFIXES, FormFailure, ImportedForm, read_file
+from evaltools.data.forms.read import LEGACY, READERS, SUFFIXES, FormFailure, ImportedForm, read_file, read_files
 
 __all__ = [
     "CellRef",
@@ -21,6 +21,7 @@ __all__ = [
     "form_files",
     "import_forms",
     "read_file",
+    "read_files",
 ]
 
 
@@ -55,9 +56,5 @@ def import_forms(paths: Iterable[str | Path]) -> FormsRead:
     """Read every form of the files and folders ``paths`` (``.xlsx`` and ``.docx``; nested folders): the year
     data of each form, and each form or file that could not be read with its reason (located at its cell)."""
     files, failures = form_files(paths)
-    forms: list[ImportedForm] = []
-    for file in files:
-        found, failed = read_file(file)
-        forms += found
-        failures += failed
-    return FormsRead(tuple(forms), tuple(failures))
+    forms, failed = read_files(files)
+    return FormsRead(tuple(forms), tuple(failures + failed))

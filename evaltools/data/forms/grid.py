@@ -53,13 +53,17 @@ class Grid:
     values: list[list[object]] = field(default_factory=list)
     origins: list[list[tuple[int, int]]] = field(default_factory=list)
     places: list[tuple[str, int]] = field(default_factory=list)
+    _texts: list[list[str]] = field(default_factory=list, repr=False)
 
     def __len__(self) -> int:
         return len(self.values)
 
     def text(self, i: int, j: int) -> str:
-        row = self.values[i]
-        return norm(row[j]) if j < len(row) else ""
+        """The cell's text for matching (:func:`~evaltools.data.forms.values.norm`), computed once per cell."""
+        if len(self._texts) != len(self.values):
+            self._texts = [[norm(v) for v in row] for row in self.values]
+        row = self._texts[i]
+        return row[j] if j < len(row) else ""
 
     def value(self, i: int, j: int) -> object:
         row = self.values[i]

@@ -8,7 +8,7 @@ is a :class:`FormFailure` with its problems located at the cells; it never stops
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,9 +29,9 @@ from evaltools.data.forms.layout import (
     read_names,
 )
 from evaltools.data.forms.values import number
-from evaltools.data.load import PlacedTable, load_rows
+from evaltools.data.load import PlacedTable, normalise_rows, year_data
 from evaltools.data.model import YearData
-from evaltools.errors import Location, Problem
+from evaltools.errors import Location, Problem, ProblemList
 from evaltools.registry import Registry
 
 #: Readers by file suffix: ``fn(path) -> [(part, grid)]`` (a sheet, or the document).
@@ -114,21 +114,25 @@ def read_form(grid: Grid, start: int, end: int, title: str) -> Form:
     return form
 
 
-def _table(name: str, rows: list[dict], source: str, part: str, fallback: CellRef) -> PlacedTable:
-    """A table of ``rows`` (field → value) whose problems are located at the cells the values came from."""
+def _locator(cells: dict[str, CellRef], titles: dict[str, str], fallback: CellRef) -> Callable[[str | None], Location]:
+    """Where a row's cell of a column (given by its title) is printed: the cell the value came from."""
+
+    def locate(column: str | None) -> Location:
+        ref = cells.get(titles.get(column or "", column or ""), fallback)
+        return ref.location(column)
+
+    return locate
+
+
+def _rows_table(name: str, rows: list[dict], fallbacks: list[CellRef]) -> PlacedTable:
+    """The rows of several forms as one table of cells, each row located where its form prints it."""
     table = S.TABLES[name]
     titles = {f.title: f.name for f in table.fields}
-    frame = pd.DataFrame([{k: v for k, v in r.items() if not k.startswith("_")} for r in rows], dtype=object)
-    places = []
-    for r in rows:
-        cells = r.get("_cells", {})
-
-        def locate(column: str | None, cells: dict = cells) -> Location:
-            ref = cells.get(titles.get(column or "", column or ""), fallback)
-            return ref.location(column)
-
-        places.append(locate)
-    return PlacedTable(frame, source, part, 1, places=places)
+    columns = [f.name for f in table.fields]
+    frame = pd.DataFrame([{k: r.get(k) for k in columns} for r in rows], columns=columns, dtype=object)
+    places = [_locator(r.get("_cells", {}), titles, fb) for r, fb in zip(rows, fallbacks)]
+    source = fallbacks[0].file if fallbacks else ""
+    return PlacedTable(frame, source, None, 1, places=places)
 
 
 def _project_rows(form: Form) -> tuple[dict, dict]:
@@ -222,28 +226,67 @@ def _check_names(form: Form, profile: dict, project: dict | None) -> None:
         )
 
 
-def form_data(form: Form, source: str) -> tuple[YearData | None, list[Problem]]:
-    """The validated year data of one form, or None and every problem (located at the form's cells)."""
-    part = form.cells["title"].part
+def _form_rows(form: Form) -> tuple[dict, dict[str, list[dict]]]:
+    """The profile and the table rows (projects or budget_lines, indicators) of a form; name problems added."""
     if form.kind == "project":
         profile, project = _project_rows(form)
-        lines, name = [], project["project"]
+        rows, name = {"projects": [project]}, project["project"]
     else:
         (profile, line), project, name = _department_rows(form), None, None
-        lines = [line]
+        rows = {"budget_lines": [line]}
     _check_names(form, profile, project)
-    if form.problems:
-        return None, list(form.problems)
     for row in form.indicators:
         row["project"] = name
-    fallback = form.cells["title"]
-    tables = {"indicators": _table("indicators", form.indicators, source, part, fallback)}
-    if project is not None:
-        tables["projects"] = _table("projects", [project], source, part, fallback)
-    else:
-        tables["budget_lines"] = _table("budget_lines", lines, source, part, fallback)
-    data, problems = load_rows(profile, tables, source, fallback.location())
-    return data, list(problems.items) if data is None else []
+    rows["indicators"] = form.indicators
+    return profile, rows
+
+
+def _owners(forms: list[Form]) -> dict[tuple[str, str | None, int | None], int]:
+    """(file, sheet or table, row) of every cell a form's values come from → the form's number."""
+    out = {}
+    for i, form in enumerate(forms):
+        refs = [form.cells["title"], *form.cells.values()]
+        refs += [ref for row in form.indicators for ref in row.get("_cells", {}).values()]
+        for ref in refs:
+            out.setdefault((ref.file, ref.part, ref.row), i)
+    return out
+
+
+def forms_data(forms: list[Form]) -> list[tuple[YearData | None, list[Problem]]]:
+    """Every form's validated year data (or None and its problems, located at the form's cells). The cells of all
+    the forms are parsed and checked together, one pass per table; profiles and cross-table rules per form."""
+    built = [_form_rows(form) for form in forms]
+    problems = ProblemList()
+    tables, owners = {}, {}
+    for name in ("projects", "budget_lines", "indicators"):
+        rows = [(i, r) for i, (_, by_name) in enumerate(built) for r in by_name.get(name, [])]
+        if rows:
+            fallbacks = [forms[i].cells["title"] for i, _ in rows]
+            tables[name] = (_rows_table(name, [r for _, r in rows], fallbacks),)
+            owners[name] = [i for i, _ in rows]
+            tables[name] += (normalise_rows(name, tables[name][0], problems),)
+    found: dict[int, list[Problem]] = {i: list(f.problems) for i, f in enumerate(forms)}
+    where = _owners(forms)
+    for p in problems.items:
+        key = (p.location.file, p.location.sheet, p.location.row)
+        found.setdefault(where.get(key, -1), []).append(p)
+    return [_one_form(i, form, built[i][0], tables, owners, found.get(i, [])) for i, form in enumerate(forms)]
+
+
+def _one_form(i: int, form: Form, profile: dict, tables: dict, owners: dict, problems: list[Problem]):
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    frames, raws = {}, {}
+    for name, (raw, frame) in tables.items():
+        kept = [k for k in (raw.kept or []) if owners[name][k] == i]
+        if not kept and name != "indicators":
+            continue
+        positions = [n for n, k in enumerate(raw.kept or []) if owners[name][k] == i]
+        frames[name] = frame.iloc[positions].reset_index(drop=True)
+        raws[name] = PlacedTable(frames[name], raw.file, None, 1, kept=kept, places=raw.places)
+    title = form.cells["title"]
+    data, more = year_data(profile, frames, raws, title.file, title.location())
+    return data, [] if data is not None else list(more.items)
 
 
 def _anchors(form: Form) -> dict[str, CellRef]:
@@ -263,27 +306,21 @@ def _anchors(form: Form) -> dict[str, CellRef]:
 # ----------------------------------------------------------------------------- files
 
 
-def read_grid(grid: Grid, source: str, part: str) -> tuple[list[ImportedForm], list[FormFailure]]:
-    """Every form of one grid (a sheet or a document); a grid without any form gives neither."""
-    forms, failures = [], []
-    seen: dict[str, int] = {}
+def grid_forms(grid: Grid, part: str) -> list[tuple[Form, str]]:
+    """Every form of one grid (a sheet or a document) as read, with where it is (its sheet, or Word table)."""
+    out = []
     for start, end, title in find_forms(grid):
         form = read_form(grid, start, end, title)
-        data, problems = form_data(form, source)
-        where = part or _table_part(form)
-        seen[where] = seen.get(where, 0) + 1
-        if data is None:
-            failures.append(FormFailure(source, where, _reason(problems), tuple(problems)))
-        else:
-            forms.append(ImportedForm(source, where, seen[where], form.kind, data, _anchors(form)))
-    return forms, failures
+        out.append((form, part or _table_part(form)))
+    return out
 
 
 def _table_part(form: Form) -> str:
-    """Where a form's figures are: the Word table of its first indicator (its title is a paragraph above)."""
+    """Where a form's figures are: the Word table of its first indicator or block (its title is a paragraph)."""
     for row in form.indicators:
         return next(iter(row["_cells"].values())).part
-    return form.cells["title"].part
+    tables = [ref.part for ref in form.cells.values() if ref.part.startswith("表格")]
+    return tables[0] if tables else form.cells["title"].part
 
 
 def _reason(problems: list[Problem]) -> str:
@@ -292,35 +329,50 @@ def _reason(problems: list[Problem]) -> str:
     return f"{errors[0]}{more}" if errors else "无法读取 / unreadable"
 
 
-def read_file(path: str | Path) -> tuple[list[ImportedForm], list[FormFailure]]:
-    """Every form of one file; the file's failures (a legacy format, a damaged file, no form at all) as
-    :class:`FormFailure` — never an exception for a bad file."""
-    path = Path(path)
+def _open(path: Path) -> tuple[list[tuple[str, Grid]], FormFailure | None]:
+    """The grids of a file, or why it cannot be read (a legacy format, another file type, a damaged file)."""
     suffix = path.suffix.lower()
     if suffix in LEGACY:
         reason = f"不支持旧格式 {suffix} / legacy format {suffix} is not read: {LEGACY[suffix]}，再导入"
-        return [], [
-            FormFailure(
+        problem = Problem(Location(str(path)), reason, suffix, ".docx or .xlsx", code="LEGACY_FORMAT")
+        return [], FormFailure(str(path), None, reason, (problem,))
+    if suffix not in READERS:
+        return [], FormFailure(
+            str(path), None, f"不是自评表文件 / not a form file ({suffix or 'no suffix'}); expected .xlsx or .docx"
+        )
+    try:
+        return READERS[suffix](path), None
+    except Exception as exc:  # noqa: BLE001 - a damaged file fails in many ways (zip, XML …): report any
+        return [], FormFailure(str(path), None, f"无法打开文件 / cannot open the file: {type(exc).__name__}: {exc}")
+
+
+def read_files(paths: Iterable[str | Path]) -> tuple[list[ImportedForm], list[FormFailure]]:
+    """Every form of the files ``paths``, validated together (:func:`forms_data`); a file or form that cannot be
+    read is a :class:`FormFailure` with its reason — never an exception for a bad file."""
+    found: list[tuple[Form, str, str]] = []
+    failures: list[FormFailure] = []
+    for path in map(Path, paths):
+        grids, failure = _open(path)
+        forms = [(form, where, str(path)) for part, grid in grids for form, where in grid_forms(grid, part)]
+        if failure is None and not forms:
+            failure = FormFailure(
                 str(path),
                 None,
-                reason,
-                (Problem(Location(str(path)), reason, suffix, ".docx or .xlsx", code="LEGACY_FORMAT"),),
+                "没有找到自评表 / no 自评表 found: no title such as 项目支出绩效自评表 or 部门整体支出绩效自评表",
             )
-        ]
-    if suffix not in READERS:
-        reason = f"不是自评表文件 / not a form file ({suffix or 'no suffix'}); expected .xlsx or .docx"
-        return [], [FormFailure(str(path), None, reason)]
-    try:
-        grids = READERS[suffix](path)
-    except Exception as exc:  # noqa: BLE001 - a damaged file fails in many ways (zip, XML …): report any
-        reason = f"无法打开文件 / cannot open the file: {type(exc).__name__}: {exc}"
-        return [], [FormFailure(str(path), None, reason)]
-    forms, failures = [], []
-    for part, grid in grids:
-        found, failed = read_grid(grid, str(path), part)
-        forms += found
-        failures += failed
-    if not forms and not failures:
-        reason = "没有找到自评表 / no 自评表 found: no title such as 项目支出绩效自评表 or 部门整体支出绩效自评表"
-        failures.append(FormFailure(str(path), None, reason))
-    return forms, failures
+        failures += [failure] if failure else []
+        found += forms
+    out: list[ImportedForm] = []
+    seen: dict[tuple[str, str], int] = {}
+    for (form, where, source), (data, problems) in zip(found, forms_data([f for f, _, _ in found])):
+        seen[(source, where)] = seen.get((source, where), 0) + 1
+        if data is None:
+            failures.append(FormFailure(source, where, _reason(problems), tuple(problems)))
+        else:
+            out.append(ImportedForm(source, where, seen[(source, where)], form.kind, data, _anchors(form)))
+    return out, failures
+
+
+def read_file(path: str | Path) -> tuple[list[ImportedForm], list[FormFailure]]:
+    """Every form of one file (see :func:`read_files`)."""
+    return read_files([path])
