@@ -365,6 +365,144 @@ def synthetic(
     )
 
 
+_KIND = {"project": "项目支出绩效自评表", "department": "部门整体支出绩效自评表"}
+
+
+def _print_failures(failures: Sequence, limit: int = 5) -> None:
+    """Each form that could not be read: where, and its problems (at most ``limit`` each), on stderr."""
+    for f in failures:
+        where = f"{_shown(Path(f.source))}{', ' + f.part if f.part else ''}"
+        problems = [str(p) for p in f.problems]
+        typer.echo(f"✗ {where}: {f.reason if len(problems) <= 1 else ''}".rstrip(), err=True)
+        for text in problems[:limit] if len(problems) > 1 else []:
+            typer.echo(f"    {text}", err=True)
+        if len(problems) > limit:
+            typer.echo(f"    … 另有 {len(problems) - limit} 处 / {len(problems) - limit} more", err=True)
+
+
+@app.command("import")
+@guarded
+def import_forms(
+    paths: list[Path] = typer.Argument(
+        ..., help="自评表文件或文件夹（.xlsx、.docx，含子文件夹）/ form files or folders"
+    ),
+    to: Path = typer.Option(..., "--to", help="输出目录：每张自评表一个 CSV 文件夹 / one CSV folder per form here"),
+) -> None:
+    """读取填好的自评表，每张表写成一个可核对的 CSV 文件夹 / read filled-in forms into CSV folders to check.
+
+    Reads 项目支出绩效自评表 and 部门整体支出绩效自评表 from .xlsx (a form per sheet) and .docx (a form per
+    table); a legacy .doc / .xls / .et file is refused with how to save it. Exit 2 when a form cannot be read.
+    """
+    from evaltools.run.importer import import_to
+
+    result = import_to(paths, to)
+    for form, folder in result.folders:
+        data = form.data
+        what = _KIND.get(form.kind, form.kind)
+        name = "" if form.kind == "department" else f"「{data.projects['project'].iloc[0]}」"
+        typer.echo(
+            f"✓ {_shown(Path(form.source))}{', ' + form.part if form.part else ''}: {what}{name} "
+            f"{data.unit} {data.year} 年度，{len(data.indicators)} 项指标 → {_shown(folder)}"
+        )
+    _print_failures(result.failures)
+    typer.echo(
+        f"读取 {len(result.folders)} 张自评表，{len(result.failures)} 个无法读取 / "
+        f"{len(result.folders)} form(s) read, {len(result.failures)} unreadable"
+        + (f"; 清单 / list: {_shown(result.index)}" if result.index else "")
+    )
+    if result.failures:
+        raise typer.Exit(2)
+
+
+@app.command()
+@guarded
+def audit(
+    paths: list[Path] = typer.Argument(..., help="自评表文件或文件夹（可嵌套，xlsx 与 docx 混合）/ forms or folders"),
+    to: Path = typer.Option(Path(DEFAULTS.output_dir) / "audit", "--to", help="输出目录 / output folder"),
+    rules: str = typer.Option(DEFAULTS.rules, help="规则集 (params/rules/<name>.yaml)"),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="同时处理的进程数 / worker processes"),
+    executor: str = typer.Option("process", "--executor", help="执行器 / executor: process | dask | serial"),
+    scheduler: str | None = typer.Option(None, "--scheduler", help="Dask 调度器地址 / Dask scheduler address"),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="显示进度条 (only on a terminal)"),
+) -> None:
+    """批量核查自评表：逐张读取、计分、核查，写出一张核查结果表 / audit every form under the folders given.
+
+    Writes findings.html (most serious first, each finding linked to its form and cell), findings.xlsx and
+    CSV files, and prints the counts by finding code and by unit. A form that cannot be read is listed with
+    the reason and does not stop the others; the exit code is 2 when any could not be read.
+    """
+    from evaltools.data.forms import form_files
+    from evaltools.report.audit_table import FILES
+    from evaltools.run.audit import run_audit, write_audit
+
+    files, _ = form_files(paths)
+    with _FileBar(len(files), progress and sys.stderr.isatty()) as bar:
+        result = run_audit(paths, rules, jobs_n=jobs, executor=executor, scheduler=scheduler, on_done=bar.advance)
+    _print_audit(result)
+    written = write_audit(result, to)
+    typer.echo("已写出 / written:")
+    for path in written:
+        typer.echo(f"  {_shown(path)}  {FILES.get(path.name, '')}".rstrip())
+    typer.echo(f"打开 / open: {written[0].resolve().as_uri()}")
+    if len(result.unreadable):
+        raise typer.Exit(2)
+
+
+def _print_audit(result) -> None:
+    """Counts by finding code and by unit (stdout), then every form that could not be read (stderr)."""
+    from rich.table import Table
+
+    console = _console()
+    for title, frame in (("按类别 / by finding code", result.by_code()), ("按单位 / by unit", result.by_unit())):
+        table = Table(title=title)
+        for column in frame.columns:
+            table.add_column(str(column), justify="right" if frame[column].dtype.kind in "iuf" else "left")
+        for row in frame.itertuples(index=False):
+            table.add_row(*[str(v) for v in row])
+        console.print(table)
+    bad = result.unreadable
+    console.print(
+        f"文件 {result.files} 个，读取自评表 {len(result.forms)} 张，核查发现 {len(result.findings) - len(bad)} 条，"
+        f"无法读取 {len(bad)} 个 / {result.files} files, {len(result.forms)} forms, "
+        f"{len(result.findings) - len(bad)} findings, {len(bad)} unreadable"
+    )
+    for f in bad.itertuples(index=False):
+        part = f", {f.part}" if isinstance(f.part, str) and f.part else ""
+        print(f"✗ {_shown(Path(f.file))}{part}: {f.message}", file=sys.stderr, flush=True)
+
+
+class _FileBar:
+    """A rich progress bar over files (silent when not on a terminal)."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.bar = None
+        if enabled and total:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(
+                TextColumn("[bold]自评表文件[/bold]"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+            )
+            self.task = self.bar.add_task("", total=total)
+
+    def __enter__(self):
+        if self.bar is not None:
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
+
+    def advance(self, n: int) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, advance=n)
+
+
 # ----------------------------------------------------------------------------- batch progress and closing table
 
 

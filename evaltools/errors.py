@@ -165,3 +165,12 @@ class ProblemList:
     @property
     def has_errors(self) -> bool:
         return any(p.severity == ERROR for p in self.items)
+
+
+class FormError(InputError):
+    """A filled-in 自评表 (an Excel sheet or a Word table) cannot be read: every problem names the file, the
+    sheet or table and the cell."""
+
+
+class LegacyFormatError(FormError):
+    """A form saved in a legacy binary format (.doc, .xls, .et, .wps): it must be saved as .docx or .xlsx."""

@@ -44,6 +44,8 @@ MEASURES = {
     "COEFFICIENT_MISMATCH": "得分系数应等于得分 ÷ 分值，核对后更正。",
     "COST_CONTRADICTS": "成本指标的实际完成值应与资金执行情况一致，核对后更正。",
     "TARGET_BELOW_PREVIOUS": "年度指标值不应低于上年实际完成值，按实际能力合理设定目标。",
+    "EXECUTION_SCORE_DIFFERS": "预算执行率得分应等于执行率 × 分值（执行率超过 100% 的按满分），核对后更正。",
+    "FORM_UNREADABLE": "按提示更正或补齐原表，另存为 .xlsx / .docx 后重新核查。",
 }
 
 
@@ -82,6 +84,8 @@ FINDING = {
     "COEFFICIENT_MISMATCH": "得分系数与得分不符",
     "COST_CONTRADICTS": "成本指标与支出矛盾",
     "TARGET_BELOW_PREVIOUS": "目标低于上年实际",
+    "EXECUTION_SCORE_DIFFERS": "预算执行率得分与重算不符",
+    "FORM_UNREADABLE": "自评表无法读取",
 }
 
 

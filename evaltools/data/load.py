@@ -57,6 +57,65 @@ class RawTable:
         return self.excel_row(self.kept[int(position)] if self.kept is not None else position)
 
 
+@dataclass
+class PlacedTable(RawTable):
+    """A table whose rows were read from the cells of a filled-in form: ``places[i](column title)`` locates
+    row ``i``'s cell of that column where the form prints it (sheet or Word table, row, cell)."""
+
+    places: list | None = None
+
+    def loc(self, row: int | None = None, column: str | None = None) -> Location:
+        if row is None or self.places is None:
+            return RawTable.loc(self, row, column)
+        return self.places[row - self.header_row - 1](column)
+
+
+def normalise_rows(name: str, raw: RawTable, problems: ProblemList) -> pd.DataFrame:
+    """One table's cells (``raw``) → the validated, typed table, exactly as a CSV file's; problems are added to
+    ``problems`` where ``raw.loc`` places them. ``raw.kept`` then maps each row of the result to its raw row."""
+    return _normalise(S.TABLES[name], raw, problems)
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """An empty table with every column of ``name`` and its canonical dtypes (made once, then copied)."""
+    if name not in _EMPTY:
+        _EMPTY[name] = _empty(S.TABLES[name])
+    return _EMPTY[name].copy()
+
+
+def year_data(
+    profile: dict, tables: dict[str, pd.DataFrame], raws: dict[str, RawTable], source: str, where: Location
+) -> tuple[YearData | None, ProblemList]:
+    """Year data from tables already normalised (:func:`normalise_rows`): the profile validated, the tables not
+    given empty, the year's content and the cross-table rules checked as for a CSV folder."""
+    problems = ProblemList()
+    built = _build_profile((dict(profile), where), problems, None)
+    out = {name: tables[name] if name in tables else empty_table(name) for name in S.TABLES}
+    _require_content(out, raws, Path(source), problems)
+    if problems.has_errors or built is None:
+        return None, problems
+    cross_check(out, raws, problems)
+    if problems.has_errors:
+        return None, problems
+    warnings = tuple(p for p in problems.items if p.severity == WARNING)
+    return YearData(built, out, source, warnings), problems
+
+
+def load_rows(
+    profile: dict, tables: dict[str, RawTable], source: str, where: Location
+) -> tuple[YearData | None, ProblemList]:
+    """Validate tables read from elsewhere (a filled-in form) exactly as a CSV folder is validated: ``profile``
+    holds profile field → value, ``tables`` each table's cells (numbers, text, ``?`` for an unreadable figure);
+    returns the data (None when errors) and every problem, located by the tables' own ``loc``."""
+    problems = ProblemList()
+    out = {name: normalise_rows(name, raw, problems) for name, raw in tables.items()}
+    if problems.has_errors:
+        return None, problems
+    data, more = year_data(profile, out, tables, source, where)
+    problems.extend(more.items)
+    return data, problems
+
+
 # ----------------------------------------------------------------------------- locating data
 
 
@@ -577,6 +636,9 @@ def _empty(table: S.Table) -> pd.DataFrame:
     return _typed(pd.DataFrame({f.name: pd.Series([], dtype=object) for f in table.fields}), table)
 
 
+_EMPTY: dict[str, pd.DataFrame] = {}
+
+
 def _typed(frame: pd.DataFrame, table: S.Table) -> pd.DataFrame:
     """Canonical dtypes: float for numbers, bool for flags, object (str or None) for text."""
     out = {}
@@ -738,7 +800,9 @@ def _parse_cells(
 
 def _merge_unknown(given: pd.Series, marked: pd.Series) -> pd.Series:
     """The ``unknown`` field: the columns the input listed plus those whose cells were marked, comma-joined."""
-    listed = given.map(lambda v: tuple(x.strip() for x in v.replace("，", ",").split(",") if x.strip()) if v else ())
+    listed = given.map(
+        lambda v: tuple(x.strip() for x in v.replace("，", ",").split(",") if x.strip()) if isinstance(v, str) else ()
+    )
     merged = [",".join(dict.fromkeys((*a, *b))) or None for a, b in zip(listed, marked)]
     return pd.Series(merged, index=given.index, dtype=object)
 

@@ -164,3 +164,74 @@ def _dask(tasks, options, on_done):
         if cluster is not None:
             cluster.close()
     return [results[i] for i in range(len(tasks))]
+
+
+# ----------------------------------------------------------------------------- plain calls (the audit's chunks)
+
+#: ``fn(call, argument_tuples, options, on_done) -> results`` by name: runs ``call(*args)`` for each tuple of
+#: ``argument_tuples`` (``call`` module-level, its results plain values) and returns the results in order;
+#: ``on_done(index, result)`` as each finishes. The same names as :data:`EXECUTORS`.
+CallsFn = Callable[[Callable, Sequence[tuple], ExecutorOptions, Callable[[int, object], None]], list]
+CALL_EXECUTORS: Registry[CallsFn] = Registry("executor", "执行器", key="executor")
+
+
+@CALL_EXECUTORS.register("serial")
+def _calls_serial(call, argument_tuples, options, on_done):
+    out = []
+    for i, args in enumerate(argument_tuples):
+        out.append(call(*args))
+        on_done(i, out[-1])
+    return out
+
+
+@CALL_EXECUTORS.register("process")
+def _calls_process(call, argument_tuples, options, on_done):
+    """A process pool of ``jobs_n`` workers (forkserver or spawn); ``jobs_n`` 1 runs in this process."""
+    if options.jobs_n <= 1 or len(argument_tuples) <= 1:
+        return _calls_serial(call, argument_tuples, options, on_done)
+    results: dict[int, object] = {}
+    with ProcessPoolExecutor(max_workers=min(options.jobs_n, len(argument_tuples)), mp_context=_mp_context()) as pool:
+        futures = {pool.submit(call, *args): i for i, args in enumerate(argument_tuples)}
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            on_done(futures[future], results[futures[future]])
+    return [results[i] for i in range(len(argument_tuples))]
+
+
+@CALL_EXECUTORS.register("dask")
+def _calls_dask(call, argument_tuples, options, on_done):
+    """dask.distributed: a local cluster of ``jobs_n`` single-threaded workers, or the scheduler given."""
+    import logging
+
+    from dask.distributed import Client, LocalCluster
+    from dask.distributed import as_completed as dask_completed
+
+    cluster = None
+    try:
+        if options.scheduler:
+            client = Client(options.scheduler, timeout="30s")
+        else:
+            cluster = LocalCluster(
+                n_workers=max(1, options.jobs_n),
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address="127.0.0.1:0",
+                silence_logs=logging.ERROR,
+            )
+            client = Client(cluster)
+    except OSError as exc:
+        raise ParamsError(
+            f"无法连接 Dask 调度器 / cannot reach the Dask scheduler {options.scheduler}: {exc}", key="scheduler"
+        ) from None
+    try:
+        futures = {client.submit(call, *args, pure=False): i for i, args in enumerate(argument_tuples)}
+        results: dict[int, object] = {}
+        for future in dask_completed(list(futures)):
+            results[futures[future]] = future.result()
+            on_done(futures[future], results[futures[future]])
+        return [results[i] for i in range(len(argument_tuples))]
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

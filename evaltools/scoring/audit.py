@@ -675,6 +675,36 @@ def _execution_low(ctx: AuditContext) -> list[dict]:
     ]
 
 
+def _printed_tolerance(printed: float) -> float:
+    """Half a unit of the last decimal a score was printed with (9.5 → 0.05, 8.62 → 0.005), at most 2 decimals."""
+    digits = next((d for d in range(3) if abs(round(printed, d) - printed) < 1e-9), 2)
+    return 0.5 * 10**-digits + 1e-9
+
+
+@check("printed_execution_score")
+def _printed_execution_score(ctx: AuditContext) -> list[dict]:
+    """A printed 预算执行率得分 (the funds row's 得分) that the rate × its weight does not give."""
+    p = ctx.projects
+    if "published_execution_score" not in p:
+        return []
+    printed, computed = p["published_execution_score"], p["execution_score"]
+    known = printed.notna() & computed.notna()
+    tol = printed.where(known, 0.0).map(_printed_tolerance)
+    off = known & ((printed - computed).abs() > tol)
+    return [
+        finding(
+            "EXECUTION_SCORE_DIFFERS",
+            "error",
+            row.project,
+            f"「{row.project}」预算执行率得分印为 {fmt.score(row.published_execution_score)}，按执行率 "
+            f"{fmt.pct(row.execution_rate)} × 分值 {fmt.score(row.execution_weight)} 应为 {fmt.score(row.execution_score)}",
+            row.published_execution_score,
+            row.execution_score,
+        )
+        for row in p[off].itertuples()
+    ]
+
+
 @check("printed_rates")
 def _printed_rates(ctx: AuditContext) -> list[dict]:
     """A printed 完成率 that actual ÷ target does not give, and a printed 得分系数 that 得分 ÷ 分值 does not."""

@@ -1,0 +1,204 @@
+"""A filled-in form as a grid of cells, whatever it was typed in: an Excel sheet, or a Word document's
+tables and paragraphs in the order they are printed.
+
+Merged cells are filled with their value and remember where their range starts (``origin``), so that
+blocks are found by their text wherever a layout put them; each grid row remembers where it is in the file
+(sheet and row, or Word table and row) so that whatever is found there is located for people.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl.utils import get_column_letter, range_boundaries
+
+from evaltools.data.forms.values import norm
+from evaltools.errors import Location
+
+
+@dataclass(frozen=True)
+class CellRef:
+    """Where a cell is printed: the file, the sheet (or Word table, paragraph), its row and column."""
+
+    file: str
+    part: str
+    row: int
+    column: int
+    excel: bool = True
+
+    @property
+    def ref(self) -> str:
+        """``D14`` in a workbook, ``第14行第4列`` in a Word table."""
+        if self.excel:
+            return f"{get_column_letter(self.column)}{self.row}"
+        return f"第{self.row}行第{self.column}列"
+
+    def location(self, what: str | None = None) -> Location:
+        column = self.ref if what is None else f"{self.ref}（{what}）"
+        return Location(self.file, self.part, self.row, column)
+
+    def __str__(self) -> str:
+        return f"{self.part}!{self.ref}" if self.excel else f"{self.part} {self.ref}"
+
+
+@dataclass
+class Grid:
+    """Rows of cell values (merged ranges filled), each cell's range origin, and each row's place in the file."""
+
+    file: str
+    excel: bool
+    values: list[list[object]] = field(default_factory=list)
+    origins: list[list[tuple[int, int]]] = field(default_factory=list)
+    places: list[tuple[str, int]] = field(default_factory=list)
+    _texts: list[list[str]] = field(default_factory=list, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def text(self, i: int, j: int) -> str:
+        """The cell's text for matching (:func:`~evaltools.data.forms.values.norm`), computed once per cell."""
+        if len(self._texts) != len(self.values):
+            self._texts = [[norm(v) for v in row] for row in self.values]
+        row = self._texts[i]
+        return row[j] if j < len(row) else ""
+
+    def value(self, i: int, j: int) -> object:
+        row = self.values[i]
+        return row[j] if j < len(row) else None
+
+    def cells(self, i: int) -> list[int]:
+        """The columns of row ``i`` that start a range (a horizontally merged range counts once)."""
+        origins = self.origins[i]
+        return [j for j in range(len(origins)) if j == 0 or origins[j] != origins[j - 1]]
+
+    def filled(self, i: int) -> list[int]:
+        """:meth:`cells` of row ``i`` that hold text."""
+        return [j for j in self.cells(i) if self.text(i, j)]
+
+    def copied_from_above(self, i: int, j: int) -> bool:
+        return self.origins[i][j][0] != i
+
+    def ref(self, i: int, j: int) -> CellRef:
+        part, row = self.places[i]
+        return CellRef(self.file, part, row, j + 1, self.excel)
+
+    def add(self, values: list[object], origins: list[tuple[int, int]], place: tuple[str, int]) -> None:
+        self.values.append(values)
+        self.origins.append(origins)
+        self.places.append(place)
+
+
+# ----------------------------------------------------------------------------- Excel
+
+
+_MERGE = re.compile(rb'<mergeCell ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+
+
+def _merged_ranges(archive: zipfile.ZipFile, sheet_path: str) -> list[tuple[int, int, int, int]]:
+    """(min_col, min_row, max_col, max_row) of every merged range of a sheet, read from its XML."""
+    xml = archive.read(sheet_path.lstrip("/"))
+    return [range_boundaries(m.decode()) for m in _MERGE.findall(xml)]
+
+
+class Percent(float):
+    """A number a workbook shows as a percentage (its number format has ``%``): the fraction itself."""
+
+
+def _cell_value(cell: object) -> object:
+    """A cell's value; a number formatted as a percentage is a :class:`Percent` (the fraction, exactly)."""
+    value = getattr(cell, "value", None)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
+        return Percent(value)
+    return value
+
+
+def xlsx_grids(path: Path) -> list[tuple[str, Grid]]:
+    """Every sheet of a workbook as ``(sheet title, grid)``; merged ranges filled with their value."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        out = []
+        for ws in wb.worksheets:
+            rows = [[_cell_value(c) for c in row] for row in ws.iter_rows()]
+            merged = _merged_ranges(wb._archive, ws._worksheet_path) if hasattr(ws, "_worksheet_path") else []
+            out.append((ws.title, _sheet_grid(str(path), ws.title, rows, merged)))
+        return out
+    finally:
+        wb.close()
+
+
+def _sheet_grid(file: str, title: str, rows: list[list[object]], merged: list[tuple[int, int, int, int]]) -> Grid:
+    width = max((len(r) for r in rows), default=0)
+    width = max([width] + [c2 for _, _, c2, _ in merged])
+    while len(rows) < max((r2 for _, _, _, r2 in merged), default=0):
+        rows.append([])
+    values = [list(r) + [None] * (width - len(r)) for r in rows]
+    origins = [[(i, j) for j in range(width)] for i in range(len(values))]
+    for c1, r1, c2, r2 in merged:
+        top = values[r1 - 1][c1 - 1]
+        for i in range(r1 - 1, r2):
+            for j in range(c1 - 1, c2):
+                values[i][j] = top
+                origins[i][j] = (r1 - 1, c1 - 1)
+    grid = Grid(file, True)
+    for i, row in enumerate(values):
+        grid.add(row, origins[i], (title, i + 1))
+    return grid
+
+
+# ----------------------------------------------------------------------------- Word
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _paragraph_text(element: object) -> str:
+    return "".join(t.text or "" for t in element.iter(f"{_W}t"))
+
+
+def _cell_text(tc: object) -> str:
+    return "\n".join(_paragraph_text(p) for p in tc.iter(f"{_W}p")).strip()
+
+
+def docx_grid(path: Path) -> Grid:
+    """The document's paragraphs and tables in print order as one grid: a paragraph is a row of one cell
+    (placed as 「段落 N」), a table's rows keep their cells (「表格 N」, row); merged cells are filled."""
+    import docx
+    from docx.table import Table
+
+    document = docx.Document(str(path))
+    grid = Grid(str(path), False)
+    paragraphs = tables = 0
+    for element in document.element.body.iterchildren():
+        if element.tag == f"{_W}p":
+            paragraphs += 1
+            text = _paragraph_text(element).strip()
+            if text:
+                grid.add([text], [(len(grid), 0)], (f"段落 {paragraphs}", 1))
+        elif element.tag == f"{_W}tbl":
+            tables += 1
+            _add_table(grid, Table(element, document), f"表格 {tables}")
+    return grid
+
+
+def _add_table(grid: Grid, table: object, part: str) -> None:
+    cells = table._cells  # every grid cell, spans repeated (python-docx resolves gridSpan and vMerge)
+    ncols = table._column_count
+    first = len(grid)
+    seen: dict[int, tuple[int, int]] = {}
+    texts: dict[int, str] = {}
+    for r in range(len(cells) // ncols if ncols else 0):
+        values, origins = [], []
+        for c in range(ncols):
+            tc = cells[r * ncols + c]._tc
+            key = id(tc)
+            if key not in seen:
+                seen[key] = (first + r, c)
+                texts[key] = _cell_text(tc)
+            values.append(texts[key])
+            origins.append(seen[key])
+        grid.add(values, origins, (part, r + 1))

@@ -1,0 +1,378 @@
+"""Reading filled-in 自评表: a file's forms → validated year data, one :class:`ImportedForm` per form.
+
+A workbook may hold a form per sheet (or several in one sheet); a Word document a form per table (a table
+continued on the next page, or split in two, is read as one). Readers are a registry keyed by file type;
+legacy binary formats (.doc, .xls, .et, .wps) are refused with how to save them. A form that cannot be read
+is a :class:`FormFailure` with its problems located at the cells; it never stops the other forms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from evaltools.data import schema as S
+from evaltools.data.forms.blocks import UNKNOWN, read_funds, read_goals, read_indicators, read_total
+from evaltools.data.forms.grid import CellRef, Grid, docx_grid, xlsx_grids
+from evaltools.data.forms.layout import (
+    FUNDS_COLUMNS,
+    INDICATOR_COLUMNS,
+    Form,
+    find_forms,
+    find_header,
+    form_year,
+    header_columns,
+    name_value,
+    read_names,
+)
+from evaltools.data.forms.values import number
+from evaltools.data.load import PlacedTable, normalise_rows, year_data
+from evaltools.data.model import YearData
+from evaltools.errors import Location, Problem, ProblemList
+from evaltools.registry import Registry
+
+#: Readers by file suffix: ``fn(path) -> [(part, grid)]`` (a sheet, or the document).
+READERS: Registry[Callable[[Path], list[tuple[str, Grid]]]] = Registry("form reader", "自评表读取程序")
+READERS.add(".xlsx", xlsx_grids)
+READERS.add(".xlsm", xlsx_grids)
+READERS.add(".docx", lambda path: [("", docx_grid(path))])
+#: Legacy formats refused, with how to save them in a readable one.
+LEGACY = {
+    ".doc": "Word 97-2003 文档：用 Word 或 WPS 打开，另存为 “Word 文档 (*.docx)”",
+    ".xls": "Excel 97-2003 工作簿：用 Excel 或 WPS 打开，另存为 “Excel 工作簿 (*.xlsx)”",
+    ".et": "WPS 表格文件：用 WPS 表格打开，另存为 “Excel 工作簿 (*.xlsx)”",
+    ".ett": "WPS 表格模板：用 WPS 表格打开，另存为 “Excel 工作簿 (*.xlsx)”",
+    ".wps": "WPS 文字文件：用 WPS 文字打开，另存为 “Word 文档 (*.docx)”",
+    ".wpt": "WPS 文字模板：用 WPS 文字打开，另存为 “Word 文档 (*.docx)”",
+}
+SUFFIXES = tuple(READERS) + tuple(LEGACY)
+
+
+@dataclass(frozen=True)
+class ImportedForm:
+    """One form read from a file: where it is, its kind, its validated data and the cells its figures are in
+    (``title``, ``project``, ``funds.rate``, ``total``, ``indicator:<三级指标>`` …)."""
+
+    source: str
+    part: str
+    number: int
+    kind: str
+    data: YearData
+    cells: dict[str, CellRef] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """``file`` or ``file, sheet`` and, for a second form in one place, its number."""
+        where = f"{self.source}, {self.part}" if self.part else self.source
+        return where if self.number == 1 else f"{where} (第{self.number}张表)"
+
+
+@dataclass(frozen=True)
+class FormFailure:
+    """A form (or a whole file) that could not be read, and why."""
+
+    source: str
+    part: str | None
+    reason: str
+    problems: tuple[Problem, ...] = ()
+
+
+# ----------------------------------------------------------------------------- one form
+
+
+def read_form(grid: Grid, start: int, end: int, title: str) -> Form:
+    """The blocks of the form from row ``start`` (its title) to ``end``, found by their text."""
+    year, year_row = form_year(grid, start, end)
+    kind = "department" if "部门整体" in title else "project"
+    form = Form(grid, kind, year or 0, start, end, title)
+    title_col = next(j for j in grid.filled(start) if title == grid.text(start, j))
+    form.cells["title"] = grid.ref(start, title_col)
+    if year is None:
+        form.problem(start, title_col, "表题中没有年度 / no year in or under the title", title, "（2022年度）")
+    funds = find_header(grid, start, end, FUNDS_COLUMNS, ({"budget"}, {"spent"}))
+    indicators = find_header(grid, funds or start, end, INDICATOR_COLUMNS, ({"level3"}, {"weight", "panel_score"}))
+    read_names(form, year_row + 1, funds if funds is not None else indicators or end)
+    if funds is not None:
+        read_funds(form, funds, indicators or end)
+    read_goals(form, year_row + 1, indicators or end)
+    if indicators is None:
+        form.problem(
+            start,
+            title_col,
+            "找不到绩效指标表头 / no indicator block",
+            title,
+            "一级指标 | 二级指标 | 三级指标 | 分值 | 得分",
+        )
+        return form
+    stop = read_indicators(form, indicators, end)
+    read_total(form, stop, end, header_columns(grid, indicators, INDICATOR_COLUMNS))
+    if not form.indicators:
+        form.problem(indicators, title_col, "绩效指标表中没有指标 / the indicator block is empty", None, "指标行")
+    return form
+
+
+def _locator(cells: dict[str, CellRef], titles: dict[str, str], fallback: CellRef) -> Callable[[str | None], Location]:
+    """Where a row's cell of a column (given by its title) is printed: the cell the value came from."""
+
+    def locate(column: str | None) -> Location:
+        ref = cells.get(titles.get(column or "", column or ""), fallback)
+        return ref.location(column)
+
+    return locate
+
+
+def _rows_table(name: str, rows: list[dict], fallbacks: list[CellRef]) -> PlacedTable:
+    """The rows of several forms as one table of cells, each row located where its form prints it."""
+    table = S.TABLES[name]
+    titles = {f.title: f.name for f in table.fields}
+    columns = [f.name for f in table.fields]
+    frame = pd.DataFrame([{k: r.get(k) for k in columns} for r in rows], columns=columns, dtype=object)
+    places = [_locator(r.get("_cells", {}), titles, fb) for r, fb in zip(rows, fallbacks)]
+    source = fallbacks[0].file if fallbacks else ""
+    return PlacedTable(frame, source, None, 1, places=places)
+
+
+def _project_rows(form: Form) -> tuple[dict, dict]:
+    """The profile and the project row of a 项目支出绩效自评表."""
+    n, f, t = form.names, form.funds, form.total
+    unit = name_value(n.get("implementer")) or name_value(n.get("department"))
+    profile = {
+        "unit": unit,
+        "year": form.year,
+        "report_kind": "project",
+        "published_total": t.get("score"),
+        "published_grade": t.get("grade"),
+    }
+    project = {
+        "project": name_value(n.get("project")),
+        "department": name_value(n.get("department")),
+        "implementer": name_value(n.get("implementer")),
+        **{k: f.get(k) for k in ("budget_initial", "budget", "spent", "fiscal_current", "carryover", "other_funds")},
+        "execution_weight": f.get("weight"),
+        "stated_rate": f.get("rate"),
+        "published_execution_score": f.get("score"),
+        "published_score": t.get("score"),
+        "published_grade": t.get("grade"),
+        "goal": form.goal,
+        "result": form.result,
+        "_cells": _funds_cells(form),
+    }
+    return profile, project
+
+
+def _department_rows(form: Form) -> tuple[dict, dict]:
+    """The profile and the one budget line (部门预算) of a 部门整体支出绩效自评表."""
+    n, f, t = form.names, form.funds, form.total
+    published = n.get("published_total")
+    total = t.get("score") if published is None else published
+    if isinstance(total, str) and total != UNKNOWN:
+        total = number(total)[0]
+    profile = {
+        "unit": name_value(n.get("department")) or name_value(n.get("implementer")),
+        "year": form.year,
+        "report_kind": "department",
+        "execution_weight": f.get("weight"),
+        "published_execution_score": f.get("score"),
+        "published_total": total,
+        "published_grade": t.get("grade") or name_value(n.get("published_grade")),
+        "goals": [form.goal] if form.goal else [],
+        "achievements": [form.result] if form.result else [],
+    }
+    line = {"line": "部门预算", **{k: f.get(k) for k in ("budget_initial", "budget", "spent")}}
+    line["stated_rate"] = f.get("rate")
+    line["_cells"] = _funds_cells(form)
+    return profile, line
+
+
+#: Where each funds figure of a row comes from (anchors of :attr:`Form.cells`).
+_FUNDS_FIELDS = {
+    "budget_initial": "funds.budget_initial",
+    "budget": "funds.budget",
+    "spent": "funds.spent",
+    "execution_weight": "funds.weight",
+    "stated_rate": "funds.rate",
+    "published_execution_score": "funds.score",
+    "project": "project",
+    "published_score": "total",
+    "line": "funds",
+}
+
+
+def _funds_cells(form: Form) -> dict[str, CellRef]:
+    return {name: form.cells[anchor] for name, anchor in _FUNDS_FIELDS.items() if anchor in form.cells}
+
+
+def _check_names(form: Form, profile: dict, project: dict | None) -> None:
+    """A form names its project (项目名称) and its unit (实施单位 or 主管部门; 部门名称): problems at their cells."""
+    title = form.cells["title"]
+    if project is not None and not project.get("project"):
+        ref = form.cells.get("project", title)
+        form.problems.append(
+            Problem(ref.location("项目名称"), "项目名称为空 / the project has no name", None, "项目名称")
+        )
+    if not profile.get("unit"):
+        labels = ("implementer", "department") if project is not None else ("department",)
+        ref = next((form.cells[k] for k in labels if k in form.cells), title)
+        form.problems.append(
+            Problem(
+                ref.location("单位"),
+                "没有单位名称 / no unit: 实施单位 and 主管部门 (部门名称) are empty",
+                None,
+                "单位名称",
+            )
+        )
+
+
+def _form_rows(form: Form) -> tuple[dict, dict[str, list[dict]]]:
+    """The profile and the table rows (projects or budget_lines, indicators) of a form; name problems added."""
+    if form.kind == "project":
+        profile, project = _project_rows(form)
+        rows, name = {"projects": [project]}, project["project"]
+    else:
+        (profile, line), project, name = _department_rows(form), None, None
+        rows = {"budget_lines": [line]}
+    _check_names(form, profile, project)
+    for row in form.indicators:
+        row["project"] = name
+    rows["indicators"] = form.indicators
+    return profile, rows
+
+
+def _owners(forms: list[Form]) -> dict[tuple[str, str | None, int | None], int]:
+    """(file, sheet or table, row) of every cell a form's values come from → the form's number."""
+    out = {}
+    for i, form in enumerate(forms):
+        refs = [form.cells["title"], *form.cells.values()]
+        refs += [ref for row in form.indicators for ref in row.get("_cells", {}).values()]
+        for ref in refs:
+            out.setdefault((ref.file, ref.part, ref.row), i)
+    return out
+
+
+def forms_data(forms: list[Form]) -> list[tuple[YearData | None, list[Problem]]]:
+    """Every form's validated year data (or None and its problems, located at the form's cells). The cells of all
+    the forms are parsed and checked together, one pass per table; profiles and cross-table rules per form."""
+    built = [_form_rows(form) for form in forms]
+    problems = ProblemList()
+    tables, owners = {}, {}
+    for name in ("projects", "budget_lines", "indicators"):
+        rows = [(i, r) for i, (_, by_name) in enumerate(built) for r in by_name.get(name, [])]
+        if rows:
+            fallbacks = [forms[i].cells["title"] for i, _ in rows]
+            tables[name] = (_rows_table(name, [r for _, r in rows], fallbacks),)
+            owners[name] = [i for i, _ in rows]
+            tables[name] += (normalise_rows(name, tables[name][0], problems),)
+    found: dict[int, list[Problem]] = {i: list(f.problems) for i, f in enumerate(forms)}
+    where = _owners(forms)
+    for p in problems.items:
+        key = (p.location.file, p.location.sheet, p.location.row)
+        found.setdefault(where.get(key, -1), []).append(p)
+    return [_one_form(i, form, built[i][0], tables, owners, found.get(i, [])) for i, form in enumerate(forms)]
+
+
+def _one_form(i: int, form: Form, profile: dict, tables: dict, owners: dict, problems: list[Problem]):
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    frames, raws = {}, {}
+    for name, (raw, frame) in tables.items():
+        kept = [k for k in (raw.kept or []) if owners[name][k] == i]
+        if not kept and name != "indicators":
+            continue
+        positions = [n for n, k in enumerate(raw.kept or []) if owners[name][k] == i]
+        frames[name] = frame.iloc[positions].reset_index(drop=True)
+        raws[name] = PlacedTable(frames[name], raw.file, None, 1, kept=kept, places=raw.places)
+    title = form.cells["title"]
+    data, more = year_data(profile, frames, raws, title.file, title.location())
+    return data, [] if data is not None else list(more.items)
+
+
+def _anchors(form: Form) -> dict[str, CellRef]:
+    """The form's cells by name: its blocks' (``title``, ``funds.rate``, ``total`` …) and each indicator's,
+    ``indicator:<三级指标>`` (its name) and ``indicator:<三级指标>:<field>`` (``actual``, ``panel_score`` …)."""
+    cells = dict(form.cells)
+    for row in form.indicators:
+        name = row.get("level3") or row.get("level2")
+        if not name or "level3" not in row["_cells"]:
+            continue
+        cells.setdefault(f"indicator:{name}", row["_cells"]["level3"])
+        for key, ref in row["_cells"].items():
+            cells.setdefault(f"indicator:{name}:{key}", ref)
+    return cells
+
+
+# ----------------------------------------------------------------------------- files
+
+
+def grid_forms(grid: Grid, part: str) -> list[tuple[Form, str]]:
+    """Every form of one grid (a sheet or a document) as read, with where it is (its sheet, or Word table)."""
+    out = []
+    for start, end, title in find_forms(grid):
+        form = read_form(grid, start, end, title)
+        out.append((form, part or _table_part(form)))
+    return out
+
+
+def _table_part(form: Form) -> str:
+    """Where a form's figures are: the Word table of its first indicator or block (its title is a paragraph)."""
+    for row in form.indicators:
+        return next(iter(row["_cells"].values())).part
+    tables = [ref.part for ref in form.cells.values() if ref.part.startswith("表格")]
+    return tables[0] if tables else form.cells["title"].part
+
+
+def _reason(problems: list[Problem]) -> str:
+    errors = [p for p in problems if p.severity == "error"] or problems
+    more = f"（另有 {len(errors) - 1} 处 / and {len(errors) - 1} more）" if len(errors) > 1 else ""
+    return f"{errors[0]}{more}" if errors else "无法读取 / unreadable"
+
+
+def _open(path: Path) -> tuple[list[tuple[str, Grid]], FormFailure | None]:
+    """The grids of a file, or why it cannot be read (a legacy format, another file type, a damaged file)."""
+    suffix = path.suffix.lower()
+    if suffix in LEGACY:
+        reason = f"不支持旧格式 {suffix} / legacy format {suffix} is not read: {LEGACY[suffix]}，再导入"
+        problem = Problem(Location(str(path)), reason, suffix, ".docx or .xlsx", code="LEGACY_FORMAT")
+        return [], FormFailure(str(path), None, reason, (problem,))
+    if suffix not in READERS:
+        return [], FormFailure(
+            str(path), None, f"不是自评表文件 / not a form file ({suffix or 'no suffix'}); expected .xlsx or .docx"
+        )
+    try:
+        return READERS[suffix](path), None
+    except Exception as exc:  # noqa: BLE001 - a damaged file fails in many ways (zip, XML …): report any
+        return [], FormFailure(str(path), None, f"无法打开文件 / cannot open the file: {type(exc).__name__}: {exc}")
+
+
+def read_files(paths: Iterable[str | Path]) -> tuple[list[ImportedForm], list[FormFailure]]:
+    """Every form of the files ``paths``, validated together (:func:`forms_data`); a file or form that cannot be
+    read is a :class:`FormFailure` with its reason — never an exception for a bad file."""
+    found: list[tuple[Form, str, str]] = []
+    failures: list[FormFailure] = []
+    for path in map(Path, paths):
+        grids, failure = _open(path)
+        forms = [(form, where, str(path)) for part, grid in grids for form, where in grid_forms(grid, part)]
+        if failure is None and not forms:
+            failure = FormFailure(
+                str(path),
+                None,
+                "没有找到自评表 / no 自评表 found: no title such as 项目支出绩效自评表 or 部门整体支出绩效自评表",
+            )
+        failures += [failure] if failure else []
+        found += forms
+    out: list[ImportedForm] = []
+    seen: dict[tuple[str, str], int] = {}
+    for (form, where, source), (data, problems) in zip(found, forms_data([f for f, _, _ in found])):
+        seen[(source, where)] = seen.get((source, where), 0) + 1
+        if data is None:
+            failures.append(FormFailure(source, where, _reason(problems), tuple(problems)))
+        else:
+            out.append(ImportedForm(source, where, seen[(source, where)], form.kind, data, _anchors(form)))
+    return out, failures
+
+
+def read_file(path: str | Path) -> tuple[list[ImportedForm], list[FormFailure]]:
+    """Every form of one file (see :func:`read_files`)."""
+    return read_files([path])

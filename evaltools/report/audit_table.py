@@ -1,0 +1,172 @@
+"""The findings of a bulk audit of filled-in forms, written for people: ``findings.xlsx`` (the findings, the
+counts by finding code and by unit, the forms read), the same as CSV files, and ``findings.html`` — one
+self-contained page, most serious first, each finding linked to its form file and naming its cell."""
+
+from __future__ import annotations
+
+import os
+from html import escape
+from pathlib import Path
+from urllib.parse import quote
+
+import pandas as pd
+from openpyxl import Workbook
+
+from evaltools import fmt, labels
+from evaltools.data import workbook as W
+from evaltools.paths import write_text
+
+#: Column titles for people (xlsx and HTML); the CSV files keep the column names.
+TITLES = {
+    "severity": "级别",
+    "code": "类别代码",
+    "label": "类别",
+    "unit": "单位",
+    "year": "年度",
+    "kind": "表",
+    "project": "项目",
+    "subject": "对象",
+    "message": "说明",
+    "file": "文件",
+    "part": "工作表/表格",
+    "cell": "单元格",
+    "stated": "所述值",
+    "computed": "重算值",
+    "count": "条数",
+    "forms": "自评表数",
+    "number": "序号",
+    "score": "得分",
+    "computed_score": "重算得分",
+    "grade": "等级",
+    "findings": "核查发现",
+    **labels.SEVERITY,
+}
+KIND = {"project": "项目支出绩效自评表", "department": "部门整体支出绩效自评表"}
+FILES = {
+    "findings.html": "核查结果，用浏览器打开 / the findings, open in a browser",
+    "findings.xlsx": "核查结果、分类统计和自评表清单 / findings, counts and the forms read",
+    "findings.csv": "核查结果 CSV / the findings as CSV",
+    "by_code.csv": "按类别统计 / counts by finding code",
+    "by_unit.csv": "按单位统计 / counts by unit",
+    "forms.csv": "读取的自评表 / the forms read",
+}
+
+
+def _shown(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    if "severity" in out:
+        out["severity"] = out["severity"].map(lambda s: labels.SEVERITY.get(s, s))
+    if "kind" in out:
+        out["kind"] = out["kind"].map(lambda k: KIND.get(k, k))
+    return out.rename(columns=TITLES)
+
+
+def _sheet(wb: Workbook, title: str, frame: pd.DataFrame) -> None:
+    ws = wb.create_sheet(title)
+    for j, name in enumerate(frame.columns, start=1):
+        W.set_text(ws.cell(1, j), str(name))
+    for i, row in enumerate(frame.itertuples(index=False), start=2):
+        for j, value in enumerate(row, start=1):
+            if fmt.is_missing(value):
+                continue
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                W.set_number(ws.cell(i, j), value)
+            else:
+                W.set_text(ws.cell(i, j), str(value))
+    ws.freeze_panes = "A2"
+    for j, name in enumerate(frame.columns, start=1):
+        widest = max([W.display_width(str(name))] + [W.display_width(str(v)) for v in frame.iloc[:200, j - 1]])
+        ws.column_dimensions[ws.cell(1, j).column_letter].width = min(max(widest + 2, 8), 80)
+
+
+def write_xlsx(tables: dict[str, pd.DataFrame], path: Path) -> Path:
+    """One sheet per table (核查发现, 按类别, 按单位, 自评表), Chinese titles, text never a formula."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, frame in tables.items():
+        _sheet(wb, title, _shown(frame))
+    W.save_workbook(wb, path)
+    return path
+
+
+def _link(file: str, out_dir: Path) -> str:
+    try:
+        target = os.path.relpath(Path(file).resolve(), out_dir.resolve())
+    except ValueError:  # another drive (Windows)
+        target = Path(file).resolve().as_uri()
+        return escape(target, quote=True)
+    return escape(quote(target.replace(os.sep, "/")), quote=True)
+
+
+def _rows_html(findings: pd.DataFrame, out_dir: Path) -> str:
+    rows = []
+    for f in findings.itertuples(index=False):
+        where = f"{escape(str(f.part or ''))} {escape(str(f.cell or ''))}".strip()
+        name = escape(Path(str(f.file)).name)
+        rows.append(
+            f'<tr class="{escape(str(f.severity))}"><td>{escape(labels.SEVERITY.get(f.severity, f.severity))}</td>'
+            f'<td title="{escape(str(f.code))}">{escape(str(f.label))}</td><td>{escape(str(f.unit or "—"))}</td>'
+            f"<td>{escape(str(f.project or KIND.get(f.kind, '—') if f.kind else '—'))}</td>"
+            f"<td>{escape(str(f.message))}</td>"
+            f'<td><a href="{_link(str(f.file), out_dir)}">{name}</a><br><span class="cell">{where}</span></td></tr>'
+        )
+    return "\n".join(rows)
+
+
+def _count_table(frame: pd.DataFrame) -> str:
+    shown = _shown(frame)
+    head = "".join(f"<th>{escape(str(c))}</th>" for c in shown.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row) + "</tr>" for row in shown.itertuples(index=False)
+    )
+    return f'<table class="counts"><tr>{head}</tr>{body}</table>'
+
+
+_STYLE = """
+body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","PingFang SC",sans-serif;margin:1.5rem;color:#222}
+h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:1.6rem}
+table{border-collapse:collapse;font-size:.9rem}td,th{border:1px solid #bbb;padding:.3rem .5rem;vertical-align:top}
+th{background:#ddebf7}.counts{margin-right:2rem;display:inline-table}
+tr.error td:first-child{background:#f8d7da}tr.warning td:first-child{background:#fff3cd}tr.info td:first-child{background:#e2e3e5}
+.cell{color:#555;font-size:.8rem}.wrap{overflow-x:auto}
+"""
+
+
+def write_html(tables: dict[str, pd.DataFrame], path: Path, title: str) -> Path:
+    """The findings page: counts by code and by unit, the unreadable forms, then every finding (most serious
+    first) with a link to its form file and its cell. Self-contained: nothing is fetched from elsewhere."""
+    findings = tables["核查发现"]
+    unreadable = findings[findings["code"] == "FORM_UNREADABLE"]
+    counts = "".join(_count_table(tables[k]) for k in ("按类别", "按单位"))
+    bad = "".join(
+        f'<li><a href="{_link(str(f.file), path.parent)}">{escape(str(f.file))}</a>：{escape(str(f.message))}</li>'
+        for f in unreadable.itertuples(index=False)
+    )
+    html = (
+        f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{_STYLE}</style></head><body>'
+        f"<h1>{escape(title)}</h1><p>读取自评表 {len(tables['自评表'])} 张，核查发现 {len(findings)} 条"
+        f"（无法读取 {len(unreadable)} 个）。</p><h2>统计</h2>{counts}"
+        + (f"<h2>无法读取的自评表</h2><ol>{bad}</ol>" if bad else "")
+        + '<h2>核查发现</h2><div class="wrap"><table><tr><th>级别</th><th>类别</th><th>单位</th><th>项目</th>'
+        f"<th>说明</th><th>自评表 · 单元格</th></tr>{_rows_html(findings, path.parent)}</table></div></body></html>"
+    )
+    return write_text(path, html)
+
+
+def write_audit_tables(
+    tables: dict[str, pd.DataFrame], out_dir: str | Path, title: str = "自评表核查结果"
+) -> list[Path]:
+    """Write ``tables`` (核查发现, 按类别, 按单位, 自评表) to ``out_dir``: findings.html, findings.xlsx and the
+    CSV files (UTF-8 with a BOM, so that Excel opens them as UTF-8). Returns the files written."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = [write_html(tables, out / "findings.html", title), write_xlsx(tables, out / "findings.xlsx")]
+    for name, key in (
+        ("findings.csv", "核查发现"),
+        ("by_code.csv", "按类别"),
+        ("by_unit.csv", "按单位"),
+        ("forms.csv", "自评表"),
+    ):
+        written.append(write_text(out / name, "\ufeff" + tables[key].to_csv(index=False, lineterminator="\n")))
+    return written
