@@ -12,7 +12,11 @@ Figures (each the median of ``--reps`` repetitions; ``--quick`` = one repetition
 * scoring 10,000 units × 100 indicators = 1,000,000 rows (``generate_frames``): wall time of
   score_indicators + score_projects + composition, peak memory (tracemalloc peak and the
   ``getrusage`` max-RSS growth), in a child process so that the measurement is clean;
-* PDF export alone for the 2022 report (``evaltools.report.exporters.html_to_pdf`` on its HTML).
+* PDF export alone for the 2022 report (``evaltools.report.exporters.html_to_pdf`` on its HTML);
+* filled-in forms: a bureau of 1,000 forms (tests/formkit.py: 12 units, xlsx and docx, four layouts, both
+  kinds, a third with a planted defect) read and audited by one ``evaltools audit DIR --jobs 2`` (the whole
+  command: process start, imports, workers, writing the findings), and one form read + scored + audited in a
+  process that has done its imports (the first call, then warm).
 """
 
 from __future__ import annotations
@@ -268,6 +272,48 @@ def pdf_export(tmp: Path, reps: int) -> dict:
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
+# ----------------------------------------------------------------------------- filled-in forms
+
+
+def forms(tmp: Path, reps: int, n: int = 1000) -> dict:
+    """``evaltools audit`` over ``n`` generated forms with --jobs 2, and one form in a warm process."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from formkit import bureau
+
+    folder = tmp / "forms"
+    made = bureau(folder, n=n, seed=1, broken=False)
+    cmd = [*tool("evaltools"), "audit", str(folder), "--to", str(tmp / "audit"), "--jobs", "2", "--no-progress"]
+    seconds, runs = median(lambda: run(cmd), reps)
+    one = next(p for p in sorted(folder.rglob("*.xlsx")))
+    child = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--_forms-child", str(one)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    single = json.loads(child.stdout.strip().splitlines()[-1])
+    return {"forms": len(made.forms), "audit_jobs2": seconds, "runs": runs, **single}
+
+
+def _forms_child(path: str) -> None:
+    """In a fresh process: imports, then one form read + scored + audited (first call, then the median of 10)."""
+    started = time.perf_counter()
+    from evaltools.run.audit import audit_files
+
+    imports = time.perf_counter() - started
+    started = time.perf_counter()
+    result = audit_files([path])
+    first = time.perf_counter() - started
+    assert len(result["forms"]) == 1, result
+    times = []
+    for _ in range(10):
+        started = time.perf_counter()
+        audit_files([path])
+        times.append(time.perf_counter() - started)
+    print(json.dumps({"imports": imports, "single_first": first, "single_warm": statistics.median(times)}))
+
+
 # ----------------------------------------------------------------------------- the table
 
 
@@ -319,6 +365,24 @@ def table(figures: dict) -> list[tuple[str, str, str, str]]:
     if isinstance(p, dict):
         add("PDF export alone (html_to_pdf), warm", f"{p['warm']:.2f} s")
         add("  first call in a new process (+ imports)", f"{p['first']:.2f} s (+ {p['imports']:.2f} s)")
+    fo = f.get("forms")
+    if isinstance(fo, dict):
+        n = fo["forms"]
+        add(
+            f"audit {n:,} forms (xlsx + docx), --jobs 2, whole command",
+            f"{fo['audit_jobs2']:.2f} s",
+            "≤ 60 s",
+            fo["audit_jobs2"] <= 60,
+        )
+        add("  per form", f"{fo['audit_jobs2'] / n * 1000:.1f} ms")
+        add(
+            "one form read + audited, first call after imports",
+            f"{fo['single_first']:.3f} s",
+            "≤ 0.1 s",
+            fo["single_first"] <= 0.1,
+        )
+        add("  warm (median of 10)", f"{fo['single_warm']:.3f} s", "≤ 0.1 s", fo["single_warm"] <= 0.1)
+        add("  imports (evaltools.run.audit)", f"{fo['imports']:.2f} s")
     for key, value in f.items():
         if isinstance(value, str) and value.startswith("failed"):
             add(key, value, "", False)
@@ -339,12 +403,16 @@ def main(argv=None) -> int:
     ap.add_argument("--reps", type=int, default=3, help="repetitions per figure (median); default 3")
     ap.add_argument("--quick", action="store_true", help="one repetition of everything")
     ap.add_argument("--json", type=Path, help="also save the figures as JSON here")
-    ap.add_argument("--only", help="comma-separated subset: floor,html,html_pdf,batch,scoring,pdf")
+    ap.add_argument("--only", help="comma-separated subset: floor,html,html_pdf,batch,scoring,pdf,forms")
     ap.add_argument("--_score-child", dest="score_child", help=argparse.SUPPRESS)
+    ap.add_argument("--_forms-child", dest="forms_child", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     reps = 1 if args.quick else max(1, args.reps)
     if args.score_child:
         _score_child(args.score_child, reps)
+        return 0
+    if args.forms_child:
+        _forms_child(args.forms_child)
         return 0
     info = machine()
     print(f"machine: {info['nproc']} CPU(s), {info['cpu']}, Python {info['python']} ({info['platform']})")
@@ -352,7 +420,7 @@ def main(argv=None) -> int:
         f"load average before: {' '.join(map(str, info['load_before']))} (other work on the machine skews every figure)"
     )
     print(f"repetitions per figure: {reps} (median)\n", flush=True)
-    wanted = set((args.only or "floor,html,html_pdf,batch,scoring,pdf").split(","))
+    wanted = set((args.only or "floor,html,html_pdf,batch,scoring,pdf,forms").split(","))
     figures: dict = {}
     steps = [
         ("floor", lambda t: floor(t, reps)),
@@ -361,6 +429,7 @@ def main(argv=None) -> int:
         ("batch", lambda t: batch(t, reps)),
         ("scoring", lambda t: scoring(t, reps)),
         ("pdf", lambda t: pdf_export(t, reps)),
+        ("forms", lambda t: forms(t, reps)),
     ]
     with tempfile.TemporaryDirectory(prefix="evaltools-bench-") as tmp:
         for name, step in steps:

@@ -159,3 +159,15 @@ def test_dask_executor(tmp_path):
         )
     result = run_audit([tmp_path], jobs_n=2, executor="dask", chunk=1)
     assert len(result.forms) == 4 and (result.findings["code"] == "SCORE_DIFFERS").sum() == 1
+
+
+def test_readme_shows_what_the_audit_of_the_examples_prints(root, tmp_path):
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    done = _cli("audit", "examples/forms", "--to", str(tmp_path), "--no-progress", cwd=root)
+    assert done.returncode == 2
+    summary = next(line for line in done.stdout.splitlines() if line.startswith("文件 "))
+    refused = next(line for line in done.stderr.splitlines() if line.startswith("✗ "))
+    assert summary in readme and refused in readme
+    for line in done.stdout.splitlines():
+        if line.startswith("│"):
+            assert line in readme, line

@@ -12,6 +12,7 @@ import yaml
 
 from evaltools import labels
 from evaltools.data import schema as S
+from evaltools.data.load import BOOL_DEFAULTS
 from evaltools.data.model import YearData, profile_to_dict
 from evaltools.fmt import is_missing
 from evaltools.paths import write_text
@@ -34,13 +35,18 @@ def _cell(value: object, kind: str, unknown: bool) -> object:
     return str(value)
 
 
+def _holds(frame: pd.DataFrame, f: S.Field) -> bool:
+    """Whether a column says anything: a value somewhere (a yes/no column: other than its blank default)."""
+    if f.name not in frame:
+        return False
+    if f.kind == "bool":
+        return bool((frame[f.name].astype(bool) != BOOL_DEFAULTS.get(f.name, False)).any())
+    return bool(frame[f.name].notna().any())
+
+
 def table_csv(frame: pd.DataFrame, table: S.Table) -> str:
     """One table as CSV text with the canonical column names, the columns that hold anything (and the key)."""
-    keep = [
-        f
-        for f in table.fields
-        if f.required or f.name in table.key or (f.name in frame and frame[f.name].notna().any())
-    ]
+    keep = [f for f in table.fields if f.required or f.name in table.key or _holds(frame, f)]
     if not any(f.name == "project" for f in keep) and table.name == "indicators":
         keep.insert(0, table.field("project"))
     unknown = frame["unknown"].fillna("").astype(str).str.split(",") if "unknown" in frame else None

@@ -655,6 +655,8 @@ def _typed(frame: pd.DataFrame, table: S.Table) -> pd.DataFrame:
 
 
 _BOOL_DEFAULTS = {"applicable": True, "lower_inclusive": True, "upper_inclusive": False}
+#: The value a blank yes/no cell takes (others: 否).
+BOOL_DEFAULTS = _BOOL_DEFAULTS
 
 
 def _normalise(table: S.Table, raw: RawTable, problems: ProblemList) -> pd.DataFrame:

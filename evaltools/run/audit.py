@@ -8,6 +8,7 @@ a chunk are evaluated together by :func:`evaluate_forms` — one scoring and aud
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -235,7 +236,7 @@ def audit_files(files: Sequence[str], rules: str | RuleSet = "mof") -> dict:
     """Read, score and audit the forms of ``files`` (plain values back: a worker's result crosses processes):
     ``{"findings": [...], "forms": [...], "files": n}``; a file or form that cannot be read is a finding
     ``FORM_UNREADABLE`` with the reason, never an exception."""
-    rules = load_rules(rules) if isinstance(rules, str) else rules
+    rules = _rules(rules) if isinstance(rules, str) else rules
     try:
         forms, failures = read_files(files)
     except Exception:  # noqa: BLE001 - an internal error: read file by file to keep the others
@@ -247,6 +248,12 @@ def audit_files(files: Sequence[str], rules: str | RuleSet = "mof") -> dict:
             findings += _finding_rows(form, found)
             form_rows.append(_form_row(form, found))
     return {"findings": findings, "forms": form_rows, "files": len(files)}
+
+
+@functools.lru_cache(maxsize=8)
+def _rules(name: str) -> RuleSet:
+    """A rule set by name, read once per worker process (every chunk of a worker uses it)."""
+    return load_rules(name)
 
 
 def _file_by_file(files: Sequence[str]) -> tuple[list[ImportedForm], list[FormFailure]]:

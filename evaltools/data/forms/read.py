@@ -109,6 +109,8 @@ def read_form(grid: Grid, start: int, end: int, title: str) -> Form:
         return form
     stop = read_indicators(form, indicators, end)
     read_total(form, stop, end, header_columns(grid, indicators, INDICATOR_COLUMNS))
+    if "total" not in form.cells and "published_total" in form.cells:  # 重庆: 自评总分 in the header
+        form.cells["total"] = form.cells["published_total"]
     if not form.indicators:
         form.problem(indicators, title_col, "绩效指标表中没有指标 / the indicator block is empty", None, "指标行")
     return form
