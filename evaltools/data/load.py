@@ -17,8 +17,11 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from evaltools.data import schema as S
+from evaltools.data.bounds import check_profile, check_table
 from evaltools.data.cells import clean_text, is_unknown, parse_bool, parse_number_series, unknown_mask
 from evaltools.data.model import Profile, YearData
+from evaltools.data.sense import check_sense
+from evaltools.data.text import INVALID, profile_text, screen_column
 from evaltools.data.validate import cross_check
 from evaltools.errors import WARNING, DataNotFoundError, InputError, Location, ProblemList
 from evaltools.fmt import is_missing
@@ -145,6 +148,7 @@ def inspect_path(path: str | Path, expected_year: int | None = None) -> tuple[Ye
     if problems.has_errors or profile is None:
         return None, problems
     cross_check(tables, raws, problems)
+    check_sense(tables, raws, problems)
     if problems.has_errors:
         return None, problems
     warnings = tuple(p for p in problems.items if p.severity == WARNING)
@@ -508,14 +512,16 @@ def _profile_value(spec: S.ProfileField, value: object, where: Location, problem
     if spec.kind == "list":
         return _profile_list(value, where, problems)
     if spec.kind in ("int", "money", "number"):
-        return _profile_number(spec.kind, value, where, problems)
+        return _profile_number(spec.kind, value, where, problems, spec.name)
     if spec.kind == "bool":
         flag, reason = parse_bool(value)
         if reason:
             problems.add(where, "应为是/否 / expected yes or no", found=value)
             return _INVALID
         return flag
-    text = clean_text(value)
+    text = profile_text(value, where, problems)
+    if text is INVALID:
+        return _INVALID
     if spec.choices and text is not None and text not in spec.choices:
         problems.add(
             where, f"「{spec.title}」的值无效 / invalid {spec.name}", found=text, expected=" | ".join(spec.choices)
@@ -530,13 +536,18 @@ def _profile_list(value: object, where: Location, problems: ProblemList) -> tupl
         value = []
     if isinstance(value, str):
         value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
+    if not isinstance(value, list):
         problems.add(where, "应为文字列表 / expected a list of text", found=type(value).__name__)
         return _INVALID
-    return tuple(str(v).strip() for v in value if str(v).strip())
+    items = [profile_text(v, where, problems) for v in value]
+    if any(v is INVALID for v in items):
+        return _INVALID
+    return tuple(v for v in items if v)
 
 
-def _profile_number(kind: str, value: object, where: Location, problems: ProblemList) -> int | float | None | object:
+def _profile_number(
+    kind: str, value: object, where: Location, problems: ProblemList, name: str = ""
+) -> int | float | None | object:
     """An int, money or number profile value (None when empty), or ``_INVALID`` (reported)."""
     if is_unknown(value):  # printed but unreadable: NaN, unlike None (not given)
         return float("nan")
@@ -544,6 +555,8 @@ def _profile_number(kind: str, value: object, where: Location, problems: Problem
     number, reason = num[0].iloc[0], num[1].iloc[0]
     if isinstance(reason, str):
         problems.add(where, "应为数字 / expected a number", found=repr(value), expected="a number")
+        return _INVALID
+    if name and not check_profile(name, number, where, problems):
         return _INVALID
     if kind == "int" and not is_missing(number):
         if number != int(number):
@@ -617,6 +630,7 @@ def _normalise(table: S.Table, raw: RawTable, problems: ProblemList) -> pd.DataF
     titles = table.titles()
     reported: set[tuple] = set()  # cells already reported: pandera need not say "empty" again
     frame = _parse_cells(table, frame, raw, titles, reported, problems)
+    check_table(table, frame, lambda idx, n: raw.loc(raw.excel_row(idx), titles[n]), reported, problems)
     _check_schema(table, frame, raw, titles, reported, problems)
     return _typed(frame, table)
 
@@ -729,6 +743,7 @@ def _parse_cells(
         elif f.kind == "bool":
             cols[f.name] = _parse_bools(f, col, raw, titles, problems)
         else:
+            col = screen_column(col, lambda idx, n=f.name: raw.loc(raw.excel_row(idx), titles[n]), problems)
             cols[f.name] = _parse_text(f, col)
     if "unknown" in table.names() and unknown.map(len).any():
         given = cols.get("unknown", pd.Series([None] * len(frame), index=frame.index, dtype=object))
