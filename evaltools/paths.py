@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +15,41 @@ from evaltools.errors import UnsafePathError
 
 #: The project folder (holding data/, params/, notebooks/) of this checkout.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def not_a_file(path: str | Path) -> str | None:
+    """Why ``path`` cannot be read as a file (it is missing, a folder, a FIFO, a device …), or None when it
+    is a regular file. Nothing is opened: reading a FIFO would wait for a writer for ever."""
+    return _kind_problem(path, stat.S_ISREG, "a file")
+
+
+def not_a_folder(path: str | Path) -> str | None:
+    """Why ``path`` cannot be used as a folder, or None when it is one."""
+    return _kind_problem(path, stat.S_ISDIR, "a folder")
+
+
+def _kind_problem(path: str | Path, wanted, what: str) -> str | None:
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "it does not exist"
+    except NotADirectoryError:
+        return "a part of the path is a file, not a folder"
+    except OSError as exc:
+        return f"it cannot be read ({exc.strerror or exc})"
+    if wanted(mode):
+        return None
+    for test, name in (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISREG, "a file"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+    ):
+        if test(mode):
+            return f"it is {name}, not {what}"
+    return f"it is not {what}"
 
 
 def resolve_data_dir(data_dir: str | Path) -> Path:

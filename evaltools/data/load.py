@@ -26,7 +26,7 @@ from evaltools.data.validate import cross_check
 from evaltools.errors import WARNING, DataNotFoundError, InputError, Location, ProblemList
 from evaltools.fmt import is_missing
 from evaltools.params import JobParams, safe_yaml_load
-from evaltools.paths import resolve_data_dir, safe_component
+from evaltools.paths import not_a_file, resolve_data_dir, safe_component
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -204,6 +204,16 @@ def _read_csv(file: Path, problems: ProblemList) -> pd.DataFrame | None:
 _CHUNK = 1 << 20
 
 
+def _not_readable(file: Path, expected: str, problems: ProblemList, message: str = "") -> bool:
+    """Whether ``file`` is not a regular file (a folder, a FIFO, a broken link …), reported; nothing is opened."""
+    why = not_a_file(file)
+    if why is not None:
+        problems.add(
+            Location(str(file)), message or "无法读取文件 / cannot read the file", found=why, expected=expected
+        )
+    return why is not None
+
+
 def _has_content(file: Path) -> bool:
     """Whether the file holds anything but whitespace (read in chunks, stops at the first)."""
     with open(file, "rb") as handle:
@@ -270,9 +280,9 @@ def _read_folder(path: Path, problems: ProblemList):
     raws = {}
     for name, table in S.TABLES.items():
         file = path / table.file
-        if not file.exists():
+        if not file.exists() and not file.is_symlink():
             continue
-        frame = _read_csv(file, problems)
+        frame = None if _not_readable(file, "a CSV file", problems) else _read_csv(file, problems)
         if frame is None or _too_many(frame, Location(str(file)), problems):
             frame = _unreadable()  # already reported; not "missing" as well
         raws[name] = RawTable(frame, str(file), header_row=frame.attrs.get("header_row", 1))
@@ -290,6 +300,8 @@ def _read_folder(path: Path, problems: ProblemList):
 
 
 def _read_yaml(file: Path, problems: ProblemList) -> dict | None:
+    if _not_readable(file, "a YAML file (see data/2022/profile.yaml)", problems):
+        return None
     try:
         data = safe_yaml_load(file.read_text(encoding="utf-8-sig"), str(file))
     except UnicodeDecodeError:
@@ -357,6 +369,10 @@ def _open_workbook(path: Path, problems: ProblemList) -> Workbook | None:
 
     import openpyxl
 
+    if _not_readable(
+        path, "an .xlsx file saved by Excel or WPS", problems, "无法打开工作簿 / cannot open the workbook"
+    ):
+        return None
     try:
         return openpyxl.load_workbook(path, read_only=False, data_only=True)
     except Exception as exc:  # noqa: BLE001 - a damaged file fails in many ways (zip, zlib, XML …): report any
