@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from evaltools import __version__, fmt
-from evaltools.errors import EvaltoolsError
+from evaltools.errors import EvaltoolsError, visible
 from evaltools.params import JobParams
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def main_options(
 
 
 def _fail(exc: BaseException, code: int) -> None:
-    typer.echo(f"错误 / error: {exc}", err=True)
+    typer.echo(visible(f"错误 / error: {exc}", keep="\n"), err=True)
     raise typer.Exit(code)
 
 
@@ -93,10 +93,14 @@ def check(
     path: Path | None = typer.Option(None, help="直接指定数据目录或 .xlsx / a folder or workbook"),
 ) -> None:
     """核验一年的数据，列出全部问题 / validate a year's data and list every problem (exit 2 on errors)."""
-    from evaltools.data.load import find_source, inspect_path
+    from evaltools.data.load import inspect_path
+    from evaltools.data.years import check_year
 
-    source = path if path is not None else find_source(year, data_dir, unit)
-    data, problems = inspect_path(source, expected_year=year)
+    if path is not None:
+        source = path
+        data, problems = inspect_path(source, expected_year=year)
+    else:  # the year and every earlier year that `run` reads with it
+        source, data, problems = check_year(year, data_dir, unit)
     for p in problems.items:
         typer.echo(str(p), err=p.severity == "error")
     errors = sum(p.severity == "error" for p in problems.items)
@@ -282,7 +286,7 @@ def _run_one(job, notebook: Path | None) -> None:
     try:
         result = run_report(job, notebook=notebook or NOTEBOOK)
     except EvaltoolsError as exc:
-        typer.echo(f"✗ {label}: {exc}", err=True)
+        typer.echo(visible(f"✗ {label}: {exc}", keep="\n"), err=True)
         raise typer.Exit(exc.exit_code) from None
     score = fmt.score(result.score)
     typer.echo(f"✓ {label}: {score} 分 {result.grade or '—'} → {_shown(result.output_dir)} ({result.seconds:.1f} s)")
@@ -440,7 +444,7 @@ def summary_table(results: Iterable[BatchResult], base: str | Path | None = None
                 where = os.path.relpath(r.output_dir, base)
             except ValueError:
                 pass
-        last = Text(where) if r.ok else Text("✗ " + _brief(r.error), style="red")
+        last = Text(where) if r.ok else Text("✗ " + visible(_brief(r.error)), style="red")
         table.add_row(
             Text(r.unit or "—"),
             str(r.year),
@@ -478,7 +482,7 @@ def print_summary(
     err = errors_to or sys.stderr
     for r in results:  # in full, unwrapped, as plain text (no markup is read from data)
         if not r.ok:
-            print(f"✗ {r.label}: {r.error}", file=err, flush=True)
+            print(visible(f"✗ {r.label}: {r.error}", keep="\n"), file=err, flush=True)
 
 
 def main() -> None:

@@ -41,14 +41,13 @@ class _Loader(yaml.SafeLoader):
             except TypeError:  # an unhashable key: SafeLoader says so itself
                 continue
             if first != key_node.start_mark.line + 1:
-                raise _DuplicateKey(key, key_node.start_mark, first)
+                raise yaml.constructor.ConstructorError(
+                    _DUPLICATE, None, f"「{key}」 is also given at line {first}", key_node.start_mark
+                )
         return super().construct_mapping(node, deep=deep)
 
 
-class _DuplicateKey(yaml.YAMLError):
-    def __init__(self, key: object, mark: yaml.Mark, first: int):
-        super().__init__(key)
-        self.key, self.problem_mark, self.first = key, mark, first
+_DUPLICATE = "duplicate key"
 
 
 def _key_at(text: str, line: int) -> str | None:
@@ -103,13 +102,13 @@ def safe_yaml_load(text: str, source: str = "<yaml>") -> Any:
     beyond :data:`ALIAS_ALLOWANCE` characters more than its text."""
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
-    except _DuplicateKey as exc:
-        raise ParamsError(
-            f"YAML 键重复 / duplicate key{_where(text, exc.problem_mark)}: 「{exc.key}」 is also given at line "
-            f"{exc.first}; YAML would silently keep the last one: remove or rename one of them",
-            file=source,
-        ) from None
     except yaml.constructor.ConstructorError as exc:
+        if exc.context == _DUPLICATE:
+            raise ParamsError(
+                f"YAML 键重复 / duplicate key{_where(text, exc.problem_mark)}: {exc.problem}; YAML would silently "
+                "keep the last one: remove or rename one of them",
+                file=source,
+            ) from None
         raise ParamsError(
             f"不允许的 YAML 标签 / YAML tag refused{_where(text, exc.problem_mark)} ({exc.problem}); only plain "
             f"data is allowed (mappings, lists, text, numbers)",

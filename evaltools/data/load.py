@@ -19,6 +19,7 @@ import pandas as pd
 from evaltools.data import schema as S
 from evaltools.data.bounds import check_profile, check_table
 from evaltools.data.cells import clean_text, is_unknown, parse_bool, parse_number_series, unknown_mask
+from evaltools.data.discover import locate
 from evaltools.data.model import Profile, YearData
 from evaltools.data.sense import check_sense
 from evaltools.data.text import INVALID, profile_text, screen_column
@@ -26,7 +27,7 @@ from evaltools.data.validate import cross_check
 from evaltools.errors import WARNING, DataNotFoundError, InputError, Location, ProblemList
 from evaltools.fmt import is_missing
 from evaltools.params import JobParams, safe_yaml_load
-from evaltools.paths import not_a_file, resolve_data_dir, safe_component
+from evaltools.paths import not_a_file
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -64,21 +65,9 @@ class RawTable:
 
 
 def find_source(year: int, data_dir: str | Path = JobParams.data_dir, unit: str | None = None) -> Path:
-    """Where the data of ``year`` (and ``unit``) lives: ``data/[unit/]YEAR/`` or ``data/[unit/]YEAR.xlsx``."""
-    base = resolve_data_dir(data_dir)
-    if unit is not None:
-        base = base / safe_component(unit, "unit")
-    year_name = safe_component(str(year), "year")
-    for candidate in (base / year_name, base / f"{year_name}.xlsx"):
-        if candidate.exists():
-            return candidate
-    raise DataNotFoundError(
-        [],
-        summary=(
-            f"没有找到 {year} 年的数据 / no data for {year}"
-            f"{' of unit ' + unit if unit else ''}: looked for {base / year_name}/ and {base / year_name}.xlsx"
-        ),
-    )
+    """Where the data of ``year`` (and ``unit``) lives: ``data/[unit/]YEAR/`` or ``data/[unit/]YEAR.xlsx``
+    (:func:`evaltools.data.discover.locate`: the folder when both exist; near misses named when neither does)."""
+    return locate(year, data_dir, unit)[0]
 
 
 def load_year(

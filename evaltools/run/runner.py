@@ -210,7 +210,7 @@ def _make(
     """Evaluate here while the kernel warms up, execute the notebook, export every format, publish."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from evaltools.data.load import load_year
+    from evaltools.data.years import report_data
     from evaltools.report import exporters as export
     from evaltools.report.view import report_title
     from evaltools.scoring.evaluation import evaluate
@@ -218,7 +218,9 @@ def _make(
 
     t = time.perf_counter()
     formats = export.order(["ipynb", *params.formats])
-    ev = evaluate(load_year(params.year, params.data_dir, params.unit), load_rules(params.rules))
+    # every year the notebook will read (this one, last year, the trend's) is loaded here: bad input is refused
+    # with its location before the notebook runs, never inside a chart cell
+    ev = evaluate(report_data(params.year, params.data_dir, params.unit), load_rules(params.rules))
     timings["evaluate"] = time.perf_counter() - t
     # While the kernel runs the notebook this process mostly waits: on the other core, make the
     # outputs that need only the evaluation and import what the notebook exporters need.
