@@ -8,7 +8,9 @@ row and column; after this boundary the rest of evaltools trusts the data.
 from __future__ import annotations
 
 import codecs
+import csv
 import difflib
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +26,7 @@ from evaltools.data.model import Profile, YearData
 from evaltools.data.sense import check_sense
 from evaltools.data.text import INVALID, profile_text, screen_column
 from evaltools.data.validate import cross_check
+from evaltools.data.xlsxcheck import last_value_column, last_value_row, report_formulas
 from evaltools.errors import WARNING, DataNotFoundError, InputError, Location, ProblemList
 from evaltools.fmt import is_missing
 from evaltools.params import JobParams, safe_yaml_load
@@ -155,9 +158,9 @@ def _read_csv(file: Path, problems: ProblemList) -> pd.DataFrame | None:
     if not _has_content(file):
         problems.add(Location(str(file)), "文件是空的 / the file is empty", expected="a header row and data rows")
         return None
+    blank = 0  # blank lines above the header
     try:
         with open(file, encoding="utf-8-sig", newline="") as handle:
-            blank = 0  # blank lines above the header
             while True:
                 start = handle.tell()
                 line = handle.readline()
@@ -165,7 +168,11 @@ def _read_csv(file: Path, problems: ProblemList) -> pd.DataFrame | None:
                     break
                 blank += 1
             handle.seek(start)
+            header = next(csv.reader(handle), [])  # as written: pandas renames a repeated header (budget.1)
+            handle.seek(start)
             frame = pd.read_csv(handle, dtype=str, keep_default_na=False, nrows=MAX_ROWS + 1, skip_blank_lines=False)
+        if len(set(header)) < len(header) == len(frame.columns):
+            frame.columns = header  # the duplicate is then reported as such
         frame.attrs["header_row"] = blank + 1
     except UnicodeDecodeError:
         problems.add(
@@ -180,11 +187,16 @@ def _read_csv(file: Path, problems: ProblemList) -> pd.DataFrame | None:
         problems.add(Location(str(file)), "文件是空的 / the file is empty", expected="a header row and data rows")
         return None
     except pd.errors.ParserError as exc:
+        # pandas counts rows (a quoted cell over several lines is one) from where it began: after the blank
+        # lines above the header; the row the user sees in a spreadsheet is that plus those lines
+        text = str(exc).strip().removeprefix("Error tokenizing data. C error: ")
+        line = re.search(r"line (\d+)", text)
+        row = int(line.group(1)) + blank if line else None
         problems.add(
-            Location(str(file)),
+            Location(str(file), row=row),
             "CSV 格式错误 / malformed CSV",
-            found=str(exc).strip(),
-            expected="the same number of fields on every row",
+            found=re.sub(r"line \d+", f"row {row}", text) if line else text,
+            expected="the same number of fields on every row (a cell holding a comma must be in double quotes)",
         )
         return None
     return frame
@@ -345,6 +357,7 @@ def _read_workbook(
         if ws.title not in known or ws.title == "说明":
             continue
         frames[ws.title] = _read_sheet(ws, path, problems)
+    report_formulas(path, frames, problems)
     profile_raw = _workbook_profile(frames, path, problems)
     for sheet, table in by_sheet.items():
         if sheet in frames:
@@ -387,10 +400,11 @@ def _read_sheet(ws: Worksheet, path: Path, problems: ProblemList) -> pd.DataFram
             expected="one header cell per column: unmerge them",
         )
         return _unreadable()
-    if ws.max_row > MAX_ROWS + 1:
-        _too_many(pd.DataFrame(index=range(ws.max_row)), loc, problems)
+    last = last_value_row(ws)  # formatting far below the data is no row of the table
+    if last > MAX_ROWS + 1:
+        _too_many(pd.DataFrame(index=range(last)), loc, problems)
         return _unreadable()
-    rows = list(ws.iter_rows(values_only=True))
+    rows = list(ws.iter_rows(max_row=last, max_col=last_value_column(ws), values_only=True)) if last else []
     filled = [i for i, r in enumerate(rows) if any(c is not None and str(c).strip() != "" for c in r)]
     if not filled:
         problems.add(loc, "工作表是空的 / the sheet is empty", expected="a header row and data rows")
