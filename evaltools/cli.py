@@ -220,7 +220,10 @@ def run(
     report succeeded, 2 when every failure was an input error, else 1.
     """
     from evaltools.params import job_params, job_to_dict, load_job
+    from evaltools.paths import usable_input_file
 
+    if notebook is not None:
+        usable_input_file(notebook, "报告笔记本 / the report notebook (.ipynb)", "notebook")
     base = job_to_dict(load_job(params)) if params else {}
     overrides = {
         k: v
@@ -323,9 +326,10 @@ def _list_files(files: Sequence[Path]) -> None:
 @guarded
 def index(output_dir: Path = typer.Argument(Path(DEFAULTS.output_dir), help="输出目录 / output folder")) -> None:
     """重写报告索引 / rewrite OUTPUT_DIR/index.html from every summary.json under it."""
+    from evaltools.paths import usable_folder
     from evaltools.report.index import write_index
 
-    written = write_index(output_dir)
+    written = write_index(usable_folder(output_dir, "输出目录 / the output folder", "output_dir"))
     typer.echo(f"索引 / index: {_shown(written)}  打开 / open: {written.resolve().as_uri()}")
 
 
@@ -349,10 +353,11 @@ def synthetic(
     ),
 ) -> None:
     """写出合成数据（合成数据，仅供演示）/ write synthetic data in the input format, every year checked."""
+    from evaltools.paths import usable_folder
     from evaltools.run.synthetic import generate
 
     result = generate(
-        out_dir,
+        usable_folder(out_dir, "数据目录 / the data folder", "out_dir"),
         units=units,
         years=years,
         indicators=indicators,

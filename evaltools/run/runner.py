@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from evaltools.errors import EvaltoolsError, RunError
 from evaltools.params import JobParams, job_to_dict
-from evaltools.paths import PROJECT_ROOT, inside, resolve_data_dir, safe_component
+from evaltools.paths import PROJECT_ROOT, inside, resolve_data_dir, safe_component, usable_folder
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
@@ -256,7 +256,7 @@ def run_report(params: JobParams, *, notebook: Path = NOTEBOOK, cwd: Path = ROOT
         data_dir=str(resolve_data_dir(params.data_dir).resolve()),
         output_dir=str(Path(params.output_dir).resolve()),
     )
-    final = output_dir(params)
+    final = usable_folder(output_dir(params), "输出目录 / the output folder", "output_dir")
     created = [d for d in (final.parent, *final.parent.parents) if not d.exists()]
     final.parent.mkdir(parents=True, exist_ok=True)
     _clean_stale(final.parent)
