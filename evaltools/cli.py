@@ -95,12 +95,14 @@ def check(
     """核验一年的数据，列出全部问题 / validate a year's data and list every problem (exit 2 on errors)."""
     from evaltools.data.load import inspect_path
     from evaltools.data.years import check_year
+    from evaltools.report.fonts import glyph_check
 
-    if path is not None:
-        source = path
-        data, problems = inspect_path(source, expected_year=year)
-    else:  # the year and every earlier year that `run` reads with it
-        source, data, problems = check_year(year, data_dir, unit)
+    with glyph_check():  # characters no font of the report draws are warned about, where they are
+        if path is not None:
+            source = path
+            data, problems = inspect_path(source, expected_year=year)
+        else:  # the year and every earlier year that `run` reads with it
+            source, data, problems = check_year(year, data_dir, unit)
     for p in problems.items:
         typer.echo(str(p), err=p.severity == "error")
     errors = sum(p.severity == "error" for p in problems.items)

@@ -23,6 +23,11 @@ from evaltools.errors import INVISIBLE, WARNING, Location, ProblemList, visible
 #: The most characters a spreadsheet cell holds (Excel's and WPS's limit).
 MAX_TEXT = 32_767
 
+#: Checks naming the characters of a text that no output can draw; the report layer adds one for its
+#: fonts while ``evaltools check`` runs (:func:`evaltools.report.fonts.glyph_check`), the data layer
+#: knowing no font. Each takes a text and returns its undrawable characters ('' when none).
+GLYPH_CHECKS: list[Callable[[str], str]] = []
+
 #: What the removal of invisible characters keeps: tab and line feed are ordinary text.
 _KEEP = "\t\n"
 
@@ -65,6 +70,8 @@ def screen_column(col: pd.Series, where: Callable[[object], Location], problems:
     at ``where(index)``) and over-long cells reported as errors. Only text cells are looked at."""
     search = INVISIBLE.search
     todo = [i for i, v in zip(col.index, col.tolist()) if isinstance(v, str) and (search(v) or len(v) > MAX_TEXT)]
+    if GLYPH_CHECKS:
+        _glyphs(col, where, problems)
     if not todo:
         return col
     out = col.astype(object).copy()
@@ -76,6 +83,27 @@ def screen_column(col: pd.Series, where: Callable[[object], Location], problems:
         if len(out[idx]) > MAX_TEXT:
             _report_too_long(where(idx), len(out[idx]), problems)
     return out
+
+
+def _report_glyphs(where: Location, missing: str, problems: ProblemList) -> None:
+    problems.add(
+        where,
+        "报告字体中没有这些字 / no font of the report can draw these characters",
+        found=", ".join(f"{ch} (U+{ord(ch):04X})" for ch in missing[:10]) + (" …" if len(missing) > 10 else ""),
+        expected="characters the report's fonts draw: each would print as an empty box in the PDF and the "
+        "自评表 (write the common form of the character, or leave it if the box is acceptable)",
+        severity=WARNING,
+        code="NO_GLYPH",
+    )
+
+
+def _glyphs(col: pd.Series, where: Callable[[object], Location], problems: ProblemList) -> None:
+    """Warn at each text cell holding characters that a registered glyph check cannot draw."""
+    for idx, value in zip(col.index, col.tolist()):
+        if isinstance(value, str) and not value.isascii():
+            missing = "".join(check(clean_invisible(value)) for check in GLYPH_CHECKS)
+            if missing:
+                _report_glyphs(where(idx), missing, problems)
 
 
 #: Returned by :func:`profile_text` for a value it reported as an error.
@@ -117,6 +145,9 @@ def profile_text(value: object, where: Location, problems: ProblemList) -> str |
     if isinstance(value, str) and _has_invisible(text):
         _report_invisible(where, text, problems)
     text = clean_invisible(text)
+    missing = "".join(check(text) for check in GLYPH_CHECKS) if not text.isascii() else ""
+    if missing:
+        _report_glyphs(where, missing, problems)
     if len(text) > MAX_TEXT:
         _report_too_long(where, len(text), problems)
         return INVALID

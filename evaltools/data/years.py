@@ -35,8 +35,9 @@ def load_years(year: int, data_dir: str | Path = JobParams.data_dir, unit: str |
     out: dict[int, YearData] = {}
     problems: list[Problem] = []
     for y in years_read(year, data_dir, unit):
+        path = locate(y, data_dir, unit)[0]  # a missing year is DataNotFoundError, naming its near misses
         try:
-            out[y] = load_path(locate(y, data_dir, unit)[0], expected_year=y)
+            out[y] = load_path(path, expected_year=y)
         except InputError as exc:
             problems.extend(exc.problems)
     if any(p.severity == "error" for p in problems):
