@@ -91,6 +91,7 @@ def check(
     data_dir: Path = typer.Option(Path(DEFAULTS.data_dir), help="数据目录 / data folder"),
     unit: str | None = typer.Option(None, help="单位 (data/<unit>/<year>/)"),
     path: Path | None = typer.Option(None, help="直接指定数据目录或 .xlsx / a folder or workbook"),
+    rules: str = typer.Option(DEFAULTS.rules, help="规则集，run 将使用的 / the rule set a run will use"),
 ) -> None:
     """核验一年的数据，列出全部问题 / validate a year's data and list every problem (exit 2 on errors)."""
     from evaltools.data.load import inspect_path
@@ -103,6 +104,10 @@ def check(
             data, problems = inspect_path(source, expected_year=year)
         else:  # the year and every earlier year that `run` reads with it
             source, data, problems = check_year(year, data_dir, unit)
+    if data is not None:  # scored as a run would score it: what scoring refuses, check refuses
+        from evaltools.scoring.contract import evaluation_problems
+
+        problems.extend(evaluation_problems(data, rules, source))
     for p in problems.items:
         typer.echo(str(p), err=p.severity == "error")
     errors = sum(p.severity == "error" for p in problems.items)
