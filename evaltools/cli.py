@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from evaltools import __version__, fmt
-from evaltools.errors import EvaltoolsError
+from evaltools.errors import EvaltoolsError, visible
 from evaltools.params import JobParams
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def main_options(
 
 
 def _fail(exc: BaseException, code: int) -> None:
-    typer.echo(f"错误 / error: {exc}", err=True)
+    typer.echo(visible(f"错误 / error: {exc}", keep="\n"), err=True)
     raise typer.Exit(code)
 
 
@@ -91,12 +91,23 @@ def check(
     data_dir: Path = typer.Option(Path(DEFAULTS.data_dir), help="数据目录 / data folder"),
     unit: str | None = typer.Option(None, help="单位 (data/<unit>/<year>/)"),
     path: Path | None = typer.Option(None, help="直接指定数据目录或 .xlsx / a folder or workbook"),
+    rules: str = typer.Option(DEFAULTS.rules, help="规则集，run 将使用的 / the rule set a run will use"),
 ) -> None:
     """核验一年的数据，列出全部问题 / validate a year's data and list every problem (exit 2 on errors)."""
-    from evaltools.data.load import find_source, inspect_path
+    from evaltools.data.load import inspect_path
+    from evaltools.data.years import check_year
+    from evaltools.report.fonts import glyph_check
 
-    source = path if path is not None else find_source(year, data_dir, unit)
-    data, problems = inspect_path(source, expected_year=year)
+    with glyph_check():  # characters no font of the report draws are warned about, where they are
+        if path is not None:
+            source = path
+            data, problems = inspect_path(source, expected_year=year)
+        else:  # the year and every earlier year that `run` reads with it
+            source, data, problems = check_year(year, data_dir, unit)
+    if data is not None:  # scored as a run would score it: what scoring refuses, check refuses
+        from evaltools.scoring.contract import evaluation_problems
+
+        problems.extend(evaluation_problems(data, rules, source))
     for p in problems.items:
         typer.echo(str(p), err=p.severity == "error")
     errors = sum(p.severity == "error" for p in problems.items)
@@ -216,7 +227,10 @@ def run(
     report succeeded, 2 when every failure was an input error, else 1.
     """
     from evaltools.params import job_params, job_to_dict, load_job
+    from evaltools.paths import usable_input_file
 
+    if notebook is not None:
+        usable_input_file(notebook, "报告笔记本 / the report notebook (.ipynb)", "notebook")
     base = job_to_dict(load_job(params)) if params else {}
     overrides = {
         k: v
@@ -282,7 +296,7 @@ def _run_one(job, notebook: Path | None) -> None:
     try:
         result = run_report(job, notebook=notebook or NOTEBOOK)
     except EvaltoolsError as exc:
-        typer.echo(f"✗ {label}: {exc}", err=True)
+        typer.echo(visible(f"✗ {label}: {exc}", keep="\n"), err=True)
         raise typer.Exit(exc.exit_code) from None
     score = fmt.score(result.score)
     typer.echo(f"✓ {label}: {score} 分 {result.grade or '—'} → {_shown(result.output_dir)} ({result.seconds:.1f} s)")
@@ -319,9 +333,10 @@ def _list_files(files: Sequence[Path]) -> None:
 @guarded
 def index(output_dir: Path = typer.Argument(Path(DEFAULTS.output_dir), help="输出目录 / output folder")) -> None:
     """重写报告索引 / rewrite OUTPUT_DIR/index.html from every summary.json under it."""
+    from evaltools.paths import usable_folder
     from evaltools.report.index import write_index
 
-    written = write_index(output_dir)
+    written = write_index(usable_folder(output_dir, "输出目录 / the output folder", "output_dir"))
     typer.echo(f"索引 / index: {_shown(written)}  打开 / open: {written.resolve().as_uri()}")
 
 
@@ -345,10 +360,11 @@ def synthetic(
     ),
 ) -> None:
     """写出合成数据（合成数据，仅供演示）/ write synthetic data in the input format, every year checked."""
+    from evaltools.paths import usable_folder
     from evaltools.run.synthetic import generate
 
     result = generate(
-        out_dir,
+        usable_folder(out_dir, "数据目录 / the data folder", "out_dir"),
         units=units,
         years=years,
         indicators=indicators,
@@ -578,7 +594,7 @@ def summary_table(results: Iterable[BatchResult], base: str | Path | None = None
                 where = os.path.relpath(r.output_dir, base)
             except ValueError:
                 pass
-        last = Text(where) if r.ok else Text("✗ " + _brief(r.error), style="red")
+        last = Text(where) if r.ok else Text("✗ " + visible(_brief(r.error)), style="red")
         table.add_row(
             Text(r.unit or "—"),
             str(r.year),
@@ -616,7 +632,7 @@ def print_summary(
     err = errors_to or sys.stderr
     for r in results:  # in full, unwrapped, as plain text (no markup is read from data)
         if not r.ok:
-            print(f"✗ {r.label}: {r.error}", file=err, flush=True)
+            print(visible(f"✗ {r.label}: {r.error}", keep="\n"), file=err, flush=True)
 
 
 def main() -> None:

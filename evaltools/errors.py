@@ -7,11 +7,29 @@ No traceback should ever reach a user: the CLI catches :class:`EvaltoolsError` a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 ERROR = "error"
 WARNING = "warning"
+
+#: Characters that print as nothing, move the cursor or reorder text: C0/C1 controls (NUL, ESC of ANSI
+#: escapes, CR …), format characters (zero-width spaces and joiners, bidi marks and overrides, the BOM,
+#: soft hyphen, tags), line and paragraph separators and lone surrogates (Unicode categories Cc, Cf, Zl,
+#: Zp, Cs; tests/test_errors.py checks the class against :mod:`unicodedata`).
+INVISIBLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+    "\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f]"
+)
+
+
+def visible(text: object, keep: str = "") -> str:
+    """``text`` with every invisible or control character (:data:`INVISIBLE`) written as ``<U+200B>``,
+    except those in ``keep``: a message shows what a cell holds and never moves a terminal's cursor."""
+    return INVISIBLE.sub(lambda m: m.group(0) if m.group(0) in keep else f"<U+{ord(m.group(0)):04X}>", str(text))
 
 
 @dataclass(frozen=True)
@@ -31,7 +49,7 @@ class Location:
             parts.append(f"row {self.row}")
         if self.column:
             parts.append(f"column 「{self.column}」")
-        return ", ".join(parts)
+        return visible(", ".join(parts))
 
 
 @dataclass(frozen=True)
@@ -46,11 +64,11 @@ class Problem:
     code: str = "INVALID"
 
     def __str__(self) -> str:
-        text = f"[{self.severity}] {self.location}: {self.message}"
+        text = f"[{self.severity}] {self.location}: {visible(self.message)}"
         if self.found is not None:
-            text += f"; found {self.found!s}"
+            text += f"; found {visible(self.found)}"
         if self.expected is not None:
-            text += f"; expected {self.expected}"
+            text += f"; expected {visible(self.expected)}"
         return text
 
 

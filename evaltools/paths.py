@@ -4,16 +4,86 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from evaltools.errors import UnsafePathError
+from evaltools.errors import ParamsError, UnsafePathError
 
 #: The project folder (holding data/, params/, notebooks/) of this checkout.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def not_a_file(path: str | Path) -> str | None:
+    """Why ``path`` cannot be read as a file (it is missing, a folder, a FIFO, a device …), or None when it
+    is a regular file. Nothing is opened: reading a FIFO would wait for a writer for ever."""
+    return _kind_problem(path, stat.S_ISREG, "a file")
+
+
+def not_a_folder(path: str | Path) -> str | None:
+    """Why ``path`` cannot be used as a folder, or None when it is one."""
+    return _kind_problem(path, stat.S_ISDIR, "a folder")
+
+
+def _kind_problem(path: str | Path, wanted, what: str) -> str | None:
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "it does not exist"
+    except NotADirectoryError:
+        return "a part of the path is a file, not a folder"
+    except OSError as exc:
+        return f"it cannot be read ({exc.strerror or exc})"
+    if wanted(mode):
+        return None
+    for test, name in (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISREG, "a file"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+    ):
+        if test(mode):
+            return f"it is {name}, not {what}"
+    return f"it is not {what}"
+
+
+def usable_folder(path: str | Path, what: str, key: str | None = None) -> Path:
+    """``path`` when it is a folder or can be made one (no part of it is a file); else ParamsError naming it."""
+    path = Path(path)
+    for part in (path, *path.parents):
+        why = not_a_folder(part)
+        if why is None:
+            break
+        if why not in ("it does not exist", "a part of the path is a file, not a folder"):
+            raise ParamsError(f"{what} {path}: {part} — {why}; choose a folder", key=key)
+    return path
+
+
+def usable_output_file(path: str | Path, suffix: str, what: str, key: str | None = None) -> Path:
+    """``path`` when it names a file ending in ``suffix`` (any case) that can be written; else ParamsError."""
+    path = Path(path)
+    if path.is_dir():
+        raise ParamsError(f"{what} {path} is a folder; give a file name ending in {suffix}", key=key)
+    if path.suffix.lower() != suffix:
+        raise ParamsError(
+            f"{what} {path} must end in {suffix}, found {path.suffix or '(no suffix)'}: e.g. {path.stem}{suffix}",
+            key=key,
+        )
+    usable_folder(path.parent, f"the folder of {what}", key)
+    return path
+
+
+def usable_input_file(path: str | Path, what: str, key: str | None = None) -> Path:
+    """``path`` when it is a readable regular file (never opened here); else ParamsError saying what it is."""
+    why = not_a_file(path)
+    if why is not None:
+        raise ParamsError(f"{what} {path}: {why}; expected {what}", key=key)
+    return Path(path)
 
 
 def resolve_data_dir(data_dir: str | Path) -> Path:

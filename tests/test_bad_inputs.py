@@ -173,6 +173,56 @@ def _empty_workbook(target: Target, _) -> None:
     openpyxl.Workbook().save(target.path)
 
 
+@mutation("mkfifo")
+def _mkfifo(target: Target, _) -> None:
+    """Replace (or create) the file by a named pipe: reading it would wait for ever."""
+    if target.path.exists():
+        target.path.unlink()
+    os.mkfifo(target.path)
+
+
+@mutation("mkdir")
+def _mkdir(target: Target, _) -> None:
+    """Replace (or create) the file by an empty folder."""
+    if target.path.is_file():
+        target.path.unlink()
+    target.path.mkdir(parents=True, exist_ok=True)
+
+
+@mutation("rename")
+def _rename(target: Target, new: str) -> None:
+    target.path.rename(target.path.parent / new)
+
+
+@mutation("copy_year")
+def _copy_year(target: Target, year: int) -> None:
+    """Copy the case's data (its folder, or its workbook) as another year beside it, that year in its profile."""
+    if target.workbook is None:
+        dest = target.root.parent / str(year)
+        shutil.copytree(target.root, dest)
+        _profile(Target(dest, None), {"year": year})
+    else:
+        dest = target.root / f"{year}.xlsx"
+        shutil.copyfile(target.workbook, dest)
+        _profile(Target(target.root, dest), {"year": year})
+
+
+@mutation("formula")
+def _formula(target: Target, arg: dict) -> None:
+    """Put a formula into a cell (openpyxl saves no value for it, as a program-written workbook)."""
+    with opened_workbook(target) as wb:
+        wb[target.sheet][arg["cell"]] = arg["value"]
+
+
+@mutation("style_far_below")
+def _style_far_below(target: Target, arg: dict) -> None:
+    """Format one empty cell far below the data (a border on row 1,048,576 …): no value, no row."""
+    from openpyxl.styles import Border, Side
+
+    with opened_workbook(target) as wb:
+        wb[target.sheet].cell(arg["row"], arg.get("column", 1)).border = Border(bottom=Side(style="thin"))
+
+
 @mutation("create")
 def _create_sheet(target: Target, _) -> None:
     with opened_workbook(target) as wb:
@@ -187,8 +237,9 @@ def _merge(target: Target, cells: str) -> None:
 
 @mutation("set")
 def _set(target: Target, arg: dict) -> None:
+    value = arg["value"] * arg["repeat"] if "repeat" in arg else arg["value"]  # repeat: a long text
     with table_rows(target) as rows:
-        rows[arg["row"] + 1][_column(rows[0], arg["column"])] = _cell(target, arg["value"])
+        rows[arg["row"] + 1][_column(rows[0], arg["column"])] = _cell(target, value)
 
 
 @mutation("rename_column")
@@ -268,7 +319,7 @@ def _profile(target: Target, values: dict) -> None:
 
 # ----------------------------------------------------------------------------- the cases
 
-CASE_KEYS = {"id", "description", "base", "mutations", "expect", "subprocess"}
+CASE_KEYS = {"id", "description", "base", "mutations", "expect", "subprocess", "args"}
 EXPECT_KEYS = {
     "exit",
     "code",
@@ -282,6 +333,8 @@ EXPECT_KEYS = {
     "parsed",
     "max_seconds",
     "max_rss_mb",
+    "output_contains",
+    "summary",
 }
 LOCATION_KEYS = ("file_contains", "sheet", "row", "column", "message_contains")
 
@@ -304,8 +357,10 @@ def case_problems(case: dict) -> list[str]:
     out += [f"unknown expect key {k!r}" for k in set(expect) - EXPECT_KEYS]
     if expect.get("exit") not in (0, 2):
         out.append("expect.exit must be 0 or 2")
-    if expect.get("exit") == 2 and "message_contains" not in expect:
+    if expect.get("exit") == 2 and "message_contains" not in expect and "output_contains" not in expect:
         out.append("an error case must say which message it expects")
+    if "args" in case and ("code" in expect or "parsed" in expect):
+        out.append("code and parsed are checked on `check --path` cases only")
     if ("max_seconds" in expect or "max_rss_mb" in expect) and not case.get("subprocess"):
         out.append("time and memory bounds are measured on subprocess cases only")
     return out
@@ -370,11 +425,12 @@ def _command() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "evaltools.cli"]
 
 
-def run_subprocess(path: Path, cwd: Path, timeout: float = 120) -> Run:
-    """A real ``evaltools check`` process; its own peak memory comes from wait4."""
+def run_subprocess(argv: list[str], cwd: Path, timeout: float = 120) -> Run:
+    """A real ``evaltools`` process (``check 2022 --path CASE`` unless the case gives its ``args``); its own
+    peak memory comes from wait4."""
     start = time.perf_counter()
     proc = subprocess.Popen(
-        [*_command(), "check", str(YEAR), "--path", str(path)],
+        [*_command(), *argv],
         cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -391,10 +447,10 @@ def run_subprocess(path: Path, cwd: Path, timeout: float = 120) -> Run:
     return Run(proc.returncode, output, time.perf_counter() - start, usage.ru_maxrss / 1024)
 
 
-def run_in_process(path: Path, cwd: Path, monkeypatch) -> Run:
+def run_in_process(argv: list[str], cwd: Path, monkeypatch) -> Run:
     monkeypatch.chdir(cwd)
     start = time.perf_counter()
-    result = CliRunner().invoke(app, ["check", str(YEAR), "--path", str(path)])
+    result = CliRunner().invoke(app, argv)
     seconds = time.perf_counter() - start
     assert result.exception is None or isinstance(result.exception, SystemExit), (
         f"the command raised {result.exception!r}\n{result.output}"
@@ -437,10 +493,13 @@ def check_output(run: Run, expect: dict) -> None:
     assert "Traceback" not in out, out
     assert "internal error" not in out, out
     assert run.exit_code == expect["exit"], out
-    summary = re.search(r": (\d+) 个错误 / error\(s\), (\d+) 个警告", out)
-    assert summary, out
-    errors = int(summary.group(1))
-    assert (errors > 0) == (expect["exit"] == 2), out
+    for text in expect.get("output_contains", ()):
+        assert text in out, f"{text!r} not in the output\n--- output ---\n{out}"
+    if expect.get("summary", True):
+        summary = re.search(r": (\d+) 个错误 / error\(s\), (\d+) 个警告", out)
+        assert summary, out
+        errors = int(summary.group(1))
+        assert (errors > 0) == (expect["exit"] == 2), out
     if any(k in expect for k in LOCATION_KEYS):
         severity = expect.get("severity", "error" if expect["exit"] else "warning")
         lines = out.splitlines()
@@ -483,6 +542,12 @@ def check_in_process(path: Path, expect: dict, monkeypatch) -> None:
             assert value == want["value"]
 
 
+def _placeholders(arg: str, tmp_path: Path, path: Path) -> str:
+    """A case's command-line argument with {data} (the folder holding the years), {path} (the case's year
+    folder or workbook) and {tmp} (a scratch folder outside the data) filled in."""
+    return arg.format(data=tmp_path / "data", path=path, tmp=tmp_path / "scratch")
+
+
 @pytest.mark.parametrize("case", [pytest.param(c, id=str(c.get("id"))) for c in CASES])
 def test_bad_input(case, tmp_path, base_workbook, monkeypatch):
     assert not case_problems(case), case_problems(case)
@@ -492,7 +557,9 @@ def test_bad_input(case, tmp_path, base_workbook, monkeypatch):
     cwd.mkdir()
     inputs = _listing(tmp_path / "data")
 
-    run = run_subprocess(path, cwd) if case.get("subprocess") else run_in_process(path, cwd, monkeypatch)
+    argv = [str(YEAR), "--path", str(path)]
+    argv = ["check", *argv] if "args" not in case else [_placeholders(a, tmp_path, path) for a in case["args"]]
+    run = run_subprocess(argv, cwd) if case.get("subprocess") else run_in_process(argv, cwd, monkeypatch)
 
     check_output(run, expect)
     assert list(cwd.iterdir()) == [], "check must write nothing (no outputs/, no files in the working folder)"
@@ -501,4 +568,5 @@ def test_bad_input(case, tmp_path, base_workbook, monkeypatch):
         assert run.seconds < expect["max_seconds"], f"took {run.seconds:.1f}s"
     if "max_rss_mb" in expect:
         assert run.max_rss_mb < expect["max_rss_mb"], f"peak memory {run.max_rss_mb:.0f} MB"
-    check_in_process(path, expect, monkeypatch)
+    if "args" not in case:
+        check_in_process(path, expect, monkeypatch)

@@ -40,7 +40,7 @@ def test_report_page_requests_nothing_from_outside(page, external_references):
 def test_embedded_font_comes_first_then_system_families(page):
     families = re.search(r"html \{ font-family: ([^;]+);", page).group(1)
     assert families == fonts.PAGE_FAMILIES
-    assert families.startswith('"EvalCJK", "Noto Sans CJK SC"') and families.endswith("sans-serif")
+    assert families.startswith('"EvalCJK", "EvalFallback", "Noto Sans CJK SC"') and families.endswith("sans-serif")
 
 
 def test_a_missing_glyph_is_reported(embedded_font_gaps):

@@ -11,6 +11,7 @@ import pytest
 from openpyxl.cell.cell import MergedCell
 
 from evaltools import evaluate
+from evaltools.errors import ParamsError
 from evaltools.report.form import (
     DEPARTMENT_SHEET,
     FUNDS_HEADERS,
@@ -63,7 +64,7 @@ def test_returns_path_and_leaves_no_temporary(ev_2022, tmp_path):
 
 
 def test_refuses_a_name_not_ending_in_xlsx(ev_2022, tmp_path):
-    with pytest.raises(ValueError, match=".xlsx"):
+    with pytest.raises(ParamsError, match=".xlsx"):
         write_selfeval_form(ev_2022, tmp_path / "自评表.csv")
 
 

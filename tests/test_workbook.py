@@ -12,7 +12,7 @@ from evaltools.data import schema as S
 from evaltools.data.load import _empty, inspect_path, load_path, load_year
 from evaltools.data.model import YearData
 from evaltools.data.workbook import HELP_SHEET, write_template, write_workbook
-from evaltools.errors import ERROR
+from evaltools.errors import ERROR, ParamsError
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -173,7 +173,7 @@ def test_empty_tables_flags_and_empty_lists_round_trip(data2022, tmp_path):
 
 
 def test_refuses_other_suffix_and_unstorable_text(data2022, tmp_path):
-    with pytest.raises(ValueError, match=r"\.xlsx"):
+    with pytest.raises(ParamsError, match=r"\.xlsx"):  # a user's mistake: exit 2, not an internal error
         write_workbook(data2022, tmp_path / "2022.csv")
     tables = dict(data2022.tables)
     projects = tables["projects"].copy()

@@ -8,7 +8,9 @@ row and column; after this boundary the rest of evaltools trusts the data.
 from __future__ import annotations
 
 import codecs
+import csv
 import difflib
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,13 +19,18 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from evaltools.data import schema as S
+from evaltools.data.bounds import check_profile, check_table
 from evaltools.data.cells import clean_text, is_unknown, parse_bool, parse_number_series, unknown_mask
+from evaltools.data.discover import locate
 from evaltools.data.model import Profile, YearData
+from evaltools.data.sense import check_sense
+from evaltools.data.text import INVALID, profile_text, screen_column
 from evaltools.data.validate import cross_check
+from evaltools.data.xlsxcheck import last_value_column, last_value_row, report_formulas
 from evaltools.errors import WARNING, DataNotFoundError, InputError, Location, ProblemList
 from evaltools.fmt import is_missing
 from evaltools.params import JobParams, safe_yaml_load
-from evaltools.paths import resolve_data_dir, safe_component
+from evaltools.paths import not_a_file
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -120,21 +127,9 @@ def load_rows(
 
 
 def find_source(year: int, data_dir: str | Path = JobParams.data_dir, unit: str | None = None) -> Path:
-    """Where the data of ``year`` (and ``unit``) lives: ``data/[unit/]YEAR/`` or ``data/[unit/]YEAR.xlsx``."""
-    base = resolve_data_dir(data_dir)
-    if unit is not None:
-        base = base / safe_component(unit, "unit")
-    year_name = safe_component(str(year), "year")
-    for candidate in (base / year_name, base / f"{year_name}.xlsx"):
-        if candidate.exists():
-            return candidate
-    raise DataNotFoundError(
-        [],
-        summary=(
-            f"没有找到 {year} 年的数据 / no data for {year}"
-            f"{' of unit ' + unit if unit else ''}: looked for {base / year_name}/ and {base / year_name}.xlsx"
-        ),
-    )
+    """Where the data of ``year`` (and ``unit``) lives: ``data/[unit/]YEAR/`` or ``data/[unit/]YEAR.xlsx``
+    (:func:`evaltools.data.discover.locate`: the folder when both exist; near misses named when neither does)."""
+    return locate(year, data_dir, unit)[0]
 
 
 def load_year(
@@ -204,6 +199,7 @@ def inspect_path(path: str | Path, expected_year: int | None = None) -> tuple[Ye
     if problems.has_errors or profile is None:
         return None, problems
     cross_check(tables, raws, problems)
+    check_sense(tables, raws, problems)
     if problems.has_errors:
         return None, problems
     warnings = tuple(p for p in problems.items if p.severity == WARNING)
@@ -221,9 +217,9 @@ def _read_csv(file: Path, problems: ProblemList) -> pd.DataFrame | None:
     if not _has_content(file):
         problems.add(Location(str(file)), "文件是空的 / the file is empty", expected="a header row and data rows")
         return None
+    blank = 0  # blank lines above the header
     try:
         with open(file, encoding="utf-8-sig", newline="") as handle:
-            blank = 0  # blank lines above the header
             while True:
                 start = handle.tell()
                 line = handle.readline()
@@ -231,7 +227,11 @@ def _read_csv(file: Path, problems: ProblemList) -> pd.DataFrame | None:
                     break
                 blank += 1
             handle.seek(start)
+            header = next(csv.reader(handle), [])  # as written: pandas renames a repeated header (budget.1)
+            handle.seek(start)
             frame = pd.read_csv(handle, dtype=str, keep_default_na=False, nrows=MAX_ROWS + 1, skip_blank_lines=False)
+        if len(set(header)) < len(header) == len(frame.columns):
+            frame.columns = header  # the duplicate is then reported as such
         frame.attrs["header_row"] = blank + 1
     except UnicodeDecodeError:
         problems.add(
@@ -246,17 +246,32 @@ def _read_csv(file: Path, problems: ProblemList) -> pd.DataFrame | None:
         problems.add(Location(str(file)), "文件是空的 / the file is empty", expected="a header row and data rows")
         return None
     except pd.errors.ParserError as exc:
+        # pandas counts rows (a quoted cell over several lines is one) from where it began: after the blank
+        # lines above the header; the row the user sees in a spreadsheet is that plus those lines
+        text = str(exc).strip().removeprefix("Error tokenizing data. C error: ")
+        line = re.search(r"line (\d+)", text)
+        row = int(line.group(1)) + blank if line else None
         problems.add(
-            Location(str(file)),
+            Location(str(file), row=row),
             "CSV 格式错误 / malformed CSV",
-            found=str(exc).strip(),
-            expected="the same number of fields on every row",
+            found=re.sub(r"line \d+", f"row {row}", text) if line else text,
+            expected="the same number of fields on every row (a cell holding a comma must be in double quotes)",
         )
         return None
     return frame
 
 
 _CHUNK = 1 << 20
+
+
+def _not_readable(file: Path, expected: str, problems: ProblemList, message: str = "") -> bool:
+    """Whether ``file`` is not a regular file (a folder, a FIFO, a broken link …), reported; nothing is opened."""
+    why = not_a_file(file)
+    if why is not None:
+        problems.add(
+            Location(str(file)), message or "无法读取文件 / cannot read the file", found=why, expected=expected
+        )
+    return why is not None
 
 
 def _has_content(file: Path) -> bool:
@@ -325,9 +340,9 @@ def _read_folder(path: Path, problems: ProblemList):
     raws = {}
     for name, table in S.TABLES.items():
         file = path / table.file
-        if not file.exists():
+        if not file.exists() and not file.is_symlink():
             continue
-        frame = _read_csv(file, problems)
+        frame = None if _not_readable(file, "a CSV file", problems) else _read_csv(file, problems)
         if frame is None or _too_many(frame, Location(str(file)), problems):
             frame = _unreadable()  # already reported; not "missing" as well
         raws[name] = RawTable(frame, str(file), header_row=frame.attrs.get("header_row", 1))
@@ -345,6 +360,8 @@ def _read_folder(path: Path, problems: ProblemList):
 
 
 def _read_yaml(file: Path, problems: ProblemList) -> dict | None:
+    if _not_readable(file, "a YAML file (see data/2022/profile.yaml)", problems):
+        return None
     try:
         data = safe_yaml_load(file.read_text(encoding="utf-8-sig"), str(file))
     except UnicodeDecodeError:
@@ -399,6 +416,7 @@ def _read_workbook(
         if ws.title not in known or ws.title == "说明":
             continue
         frames[ws.title] = _read_sheet(ws, path, problems)
+    report_formulas(path, frames, problems)
     profile_raw = _workbook_profile(frames, path, problems)
     for sheet, table in by_sheet.items():
         if sheet in frames:
@@ -412,6 +430,10 @@ def _open_workbook(path: Path, problems: ProblemList) -> Workbook | None:
 
     import openpyxl
 
+    if _not_readable(
+        path, "an .xlsx file saved by Excel or WPS", problems, "无法打开工作簿 / cannot open the workbook"
+    ):
+        return None
     try:
         return openpyxl.load_workbook(path, read_only=False, data_only=True)
     except Exception as exc:  # noqa: BLE001 - a damaged file fails in many ways (zip, zlib, XML …): report any
@@ -437,10 +459,11 @@ def _read_sheet(ws: Worksheet, path: Path, problems: ProblemList) -> pd.DataFram
             expected="one header cell per column: unmerge them",
         )
         return _unreadable()
-    if ws.max_row > MAX_ROWS + 1:
-        _too_many(pd.DataFrame(index=range(ws.max_row)), loc, problems)
+    last = last_value_row(ws)  # formatting far below the data is no row of the table
+    if last > MAX_ROWS + 1:
+        _too_many(pd.DataFrame(index=range(last)), loc, problems)
         return _unreadable()
-    rows = list(ws.iter_rows(values_only=True))
+    rows = list(ws.iter_rows(max_row=last, max_col=last_value_column(ws), values_only=True)) if last else []
     filled = [i for i, r in enumerate(rows) if any(c is not None and str(c).strip() != "" for c in r)]
     if not filled:
         problems.add(loc, "工作表是空的 / the sheet is empty", expected="a header row and data rows")
@@ -567,14 +590,16 @@ def _profile_value(spec: S.ProfileField, value: object, where: Location, problem
     if spec.kind == "list":
         return _profile_list(value, where, problems)
     if spec.kind in ("int", "money", "number"):
-        return _profile_number(spec.kind, value, where, problems)
+        return _profile_number(spec.kind, value, where, problems, spec.name)
     if spec.kind == "bool":
         flag, reason = parse_bool(value)
         if reason:
             problems.add(where, "应为是/否 / expected yes or no", found=value)
             return _INVALID
         return flag
-    text = clean_text(value)
+    text = profile_text(value, where, problems)
+    if text is INVALID:
+        return _INVALID
     if spec.choices and text is not None and text not in spec.choices:
         problems.add(
             where, f"「{spec.title}」的值无效 / invalid {spec.name}", found=text, expected=" | ".join(spec.choices)
@@ -589,13 +614,18 @@ def _profile_list(value: object, where: Location, problems: ProblemList) -> tupl
         value = []
     if isinstance(value, str):
         value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
+    if not isinstance(value, list):
         problems.add(where, "应为文字列表 / expected a list of text", found=type(value).__name__)
         return _INVALID
-    return tuple(str(v).strip() for v in value if str(v).strip())
+    items = [profile_text(v, where, problems) for v in value]
+    if any(v is INVALID for v in items):
+        return _INVALID
+    return tuple(v for v in items if v)
 
 
-def _profile_number(kind: str, value: object, where: Location, problems: ProblemList) -> int | float | None | object:
+def _profile_number(
+    kind: str, value: object, where: Location, problems: ProblemList, name: str = ""
+) -> int | float | None | object:
     """An int, money or number profile value (None when empty), or ``_INVALID`` (reported)."""
     if is_unknown(value):  # printed but unreadable: NaN, unlike None (not given)
         return float("nan")
@@ -603,6 +633,8 @@ def _profile_number(kind: str, value: object, where: Location, problems: Problem
     number, reason = num[0].iloc[0], num[1].iloc[0]
     if isinstance(reason, str):
         problems.add(where, "应为数字 / expected a number", found=repr(value), expected="a number")
+        return _INVALID
+    if name and not check_profile(name, number, where, problems):
         return _INVALID
     if kind == "int" and not is_missing(number):
         if number != int(number):
@@ -681,6 +713,7 @@ def _normalise(table: S.Table, raw: RawTable, problems: ProblemList) -> pd.DataF
     titles = table.titles()
     reported: set[tuple] = set()  # cells already reported: pandera need not say "empty" again
     frame = _parse_cells(table, frame, raw, titles, reported, problems)
+    check_table(table, frame, lambda idx, n: raw.loc(raw.excel_row(idx), titles[n]), reported, problems)
     _check_schema(table, frame, raw, titles, reported, problems)
     return _typed(frame, table)
 
@@ -793,6 +826,7 @@ def _parse_cells(
         elif f.kind == "bool":
             cols[f.name] = _parse_bools(f, col, raw, titles, problems)
         else:
+            col = screen_column(col, lambda idx, n=f.name: raw.loc(raw.excel_row(idx), titles[n]), problems)
             cols[f.name] = _parse_text(f, col)
     if "unknown" in table.names() and unknown.map(len).any():
         given = cols.get("unknown", pd.Series([None] * len(frame), index=frame.index, dtype=object))

@@ -34,7 +34,7 @@ from evaltools import labels
 from evaltools.data import schema as S
 from evaltools.data.model import YearData
 from evaltools.fmt import is_missing
-from evaltools.paths import atomic_write
+from evaltools.paths import atomic_write, usable_output_file
 
 #: The sheet of explanations; the loader skips it.
 HELP_SHEET = "说明"
@@ -168,11 +168,8 @@ def write_template(year: int, path: str | Path, unit: str | None = None) -> Path
 
 
 def xlsx_path(path: str | Path) -> Path:
-    """``path`` as a Path; ValueError unless it ends in ``.xlsx``."""
-    path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise ValueError(f"工作簿文件名应以 .xlsx 结尾 / the workbook name must end in .xlsx: {path}")
-    return path
+    """``path`` as a Path; ParamsError unless it ends in ``.xlsx`` (any case) and can be written."""
+    return usable_output_file(path, ".xlsx", "工作簿 / the workbook", "output")
 
 
 def _where(cell: Cell) -> str:

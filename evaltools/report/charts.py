@@ -77,8 +77,15 @@ def use_theme() -> str:
     Idempotent. ``sns.set_theme`` resets rcParams, so the font is passed to it rather than set before.
     """
     family = register_cjk_font()
+    # font.family as a list: matplotlib draws each glyph the CJK font lacks (Ą, ₹ …) with DejaVu Sans
     sns.set_theme(
-        style="whitegrid", font=family, rc={"axes.unicode_minus": False, "font.sans-serif": [family, "DejaVu Sans"]}
+        style="whitegrid",
+        font=family,
+        rc={
+            "axes.unicode_minus": False,
+            "font.family": [family, "DejaVu Sans"],
+            "font.sans-serif": [family, "DejaVu Sans"],
+        },
     )
     return family
 

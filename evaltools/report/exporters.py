@@ -120,10 +120,16 @@ def html_to_pdf(html: str) -> bytes:
             font = Path(tmp) / "EvalCJK-subset.otf"
             font.write_bytes(fonts.subset_cjk_font(html))
             face = f'@font-face {{ font-family: "{fonts.EMBEDDED_FAMILY}"; src: url("{font.as_uri()}"); }}\n'
+            extra = fonts.fallback_font(html)
+            if extra is not None:
+                (Path(tmp) / "EvalFallback-subset.ttf").write_bytes(extra)
+                uri = (Path(tmp) / "EvalFallback-subset.ttf").as_uri()
+                face += f'@font-face {{ font-family: "{fonts.EMBEDDED_FALLBACK}"; src: url("{uri}"); }}\n'
         config = FontConfiguration()
         css = CSS(
             string=face
-            + f'html, body, table, th, td, code, figcaption {{ font-family: "{fonts.EMBEDDED_FAMILY}", sans-serif; }}',
+            + "html, body, table, th, td, code, figcaption { font-family: "
+            + f'"{fonts.EMBEDDED_FAMILY}", "{fonts.EMBEDDED_FALLBACK}", sans-serif; }}',
             font_config=config,
         )
         # Not full_fonts=True: it would skip WeasyPrint's own (now quick) subsetting but its ToUnicode

@@ -14,6 +14,8 @@ import importlib.resources
 import importlib.util
 import io
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,10 +35,12 @@ _registered: dict[str, str] = {}
 
 #: The family name under which pages embed the subset font.
 EMBEDDED_FAMILY = "EvalCJK"
-#: What pages name after the embedded font: the common system CJK families, then the generic one.
+#: The family under which pages embed, cut to the characters the CJK font lacks, the fallback font.
+EMBEDDED_FALLBACK = "EvalFallback"
+#: What pages name after the embedded fonts: the common system CJK families, then the generic one.
 FALLBACK_FAMILIES = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
-#: The CSS ``font-family`` value of every page: the embedded font first.
-PAGE_FAMILIES = f'"{EMBEDDED_FAMILY}", {FALLBACK_FAMILIES}'
+#: The CSS ``font-family`` value of every page: the embedded fonts first.
+PAGE_FAMILIES = f'"{EMBEDDED_FAMILY}", "{EMBEDDED_FALLBACK}", {FALLBACK_FAMILIES}'
 
 
 def font_path(family: str = "sans") -> Path:
@@ -166,4 +170,101 @@ def font_face_css(text: str) -> str:
     return (
         f'@font-face {{ font-family: "{EMBEDDED_FAMILY}"; font-style: normal; font-weight: normal; '
         f'src: url(data:font/woff2;base64,{data}) format("woff2"); }}'
+    ) + fallback_face_css(text)
+
+
+# ----------------------------------------------------------------------------- the fallback font and coverage
+
+
+def fallback_path() -> Path:
+    """DejaVu Sans, shipped by matplotlib (a dependency): Latin, Greek, Cyrillic and the symbols, arrows and
+    marks the CJK font lacks (Ą, ₹, ⚠ …). Pages and the PDF embed it, cut to the characters it adds."""
+    import matplotlib
+
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+
+
+@lru_cache(maxsize=4)
+def _cmap(path: str) -> frozenset[int]:
+    import uharfbuzz as hb
+
+    return frozenset(hb.Face(hb.Blob.from_file_path(path)).unicodes)
+
+
+def covered() -> frozenset[int]:
+    """Every code point the embedded fonts draw (the CJK font and the fallback)."""
+    return _cmap(str(font_path())) | _cmap(str(fallback_path()))
+
+
+#: Characters nobody expects a glyph for: spaces and line breaks, controls, joiners and variation selectors.
+_NO_GLYPH = {0x20, 0x09, 0x0A, 0x0D, 0xA0, 0x3000, 0x200D, *range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)}
+
+
+def undrawable(text: str) -> str:
+    """The characters of ``text`` that no embedded font draws, in order, once each ('' when all are drawn)."""
+    if text.isascii():
+        return ""
+    have = covered()
+    return "".join(dict.fromkeys(ch for ch in text if ord(ch) not in have and ord(ch) not in _NO_GLYPH))
+
+
+def fallback_characters(text: str) -> str:
+    """The characters of a page the CJK font lacks and the fallback font draws (what the fallback is cut to)."""
+    main, extra = _cmap(str(font_path())), _cmap(str(fallback_path()))
+    return "".join(sorted({ch for ch in set(text) if ord(ch) not in main and ord(ch) in extra}))
+
+
+@lru_cache(maxsize=4)
+def _fallback_subset(characters: str) -> bytes:
+    import uharfbuzz as hb
+
+    wanted = hb.SubsetInput()
+    for char in characters:
+        wanted.unicode_set.add(ord(char))
+    face = hb.Face(hb.Blob.from_file_path(str(fallback_path())))
+    return hb.subset(face, wanted).blob.data
+
+
+def fallback_font(text: str) -> bytes | None:
+    """The fallback font cut to :func:`fallback_characters` of ``text`` (OpenType), or None when none is needed."""
+    chars = fallback_characters(text)
+    return _fallback_subset(chars) if chars else None
+
+
+def fallback_face_css(text: str) -> str:
+    """An ``@font-face`` rule for :data:`EMBEDDED_FALLBACK` (WOFF2 in a ``data:`` URL), or '' when the page
+    needs no character of it."""
+    data = fallback_font(text)
+    if data is None:
+        return ""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(data))
+    font.flavor = "woff2"
+    out = io.BytesIO()
+    with _WOFF2_LOCK:
+        from fontTools.ttLib import woff2
+
+        woff2.brotli, saved = _Brotli, woff2.brotli
+        try:
+            font.save(out)
+        finally:
+            woff2.brotli = saved
+    encoded = base64.b64encode(out.getvalue()).decode("ascii")
+    return (
+        f'@font-face {{ font-family: "{EMBEDDED_FALLBACK}"; font-style: normal; font-weight: normal; '
+        f'src: url(data:font/woff2;base64,{encoded}) format("woff2"); }}'
     )
+
+
+@contextmanager
+def glyph_check() -> Iterator[None]:
+    """While the block runs, loading warns at every text cell holding a character that no embedded font
+    draws (:func:`undrawable`): what ``evaltools check`` says about CJK Extension B names or emoji."""
+    from evaltools.data.text import GLYPH_CHECKS
+
+    GLYPH_CHECKS.append(undrawable)
+    try:
+        yield
+    finally:
+        GLYPH_CHECKS.remove(undrawable)

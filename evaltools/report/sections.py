@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from evaltools import fmt
+from evaltools.data.discover import years_read
 from evaltools.data.load import find_source, load_year
 from evaltools.params import JobParams, job_params
 from evaltools.paths import resolve_data_dir
@@ -75,15 +76,7 @@ class ReportContext:
 def history(params: JobParams, rules: RuleSet, current: Evaluation | None = None) -> pd.DataFrame:
     """Totals of every year of this unit found in the data folder up to ``params.year`` (for trends);
     ``current`` is reused for the report's own year."""
-    root = resolve_data_dir(params.data_dir)
-    base = root / params.unit if params.unit else root
-    years = sorted(
-        {
-            int(p.stem)
-            for p in base.glob("*")
-            if p.stem.isdigit() and int(p.stem) <= params.year and (p.is_dir() or p.suffix == ".xlsx")
-        }
-    )
+    years = years_read(params.year, params.data_dir, params.unit)
     rows = []
     for year in years:
         ev = (

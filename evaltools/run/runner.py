@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 from evaltools.errors import EvaltoolsError, RunError
 from evaltools.params import JobParams, job_to_dict
-from evaltools.paths import PROJECT_ROOT, inside, resolve_data_dir, safe_component
+from evaltools.paths import PROJECT_ROOT, inside, resolve_data_dir, safe_component, usable_folder
+from evaltools.run.kernelcheck import kernel_failure
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
@@ -75,9 +76,18 @@ class WarmKernel:
 
     The kernel boots and imports evaltools while this process validates the data and imports
     papermill; each run still gets its own new kernel, shut down afterwards.
+
+    Two things keep the kernel's messages whole (issue 14: under load, 2 of 11 runs once had
+    "ValueError: DELIM not in msg_list" in the kernel and empty outputs). The warm-up code is the
+    kernel's own start-up code (``exec_lines``), not an execute request from a second client that is
+    torn down while the kernel boots; so papermill's client is the only one. And the kernel listens
+    on Unix sockets in a private folder (``transport=ipc``), not on TCP ports that jupyter_client
+    picks by binding port 0 and releasing it: two runs starting at once could be handed the same
+    port, and one run's IOPub subscription then reached the other's shell socket (a message
+    without the Jupyter delimiter). Elsewhere than POSIX, TCP as before.
     """
 
-    WARM_UP = "import evaltools.report.sections, evaltools.report.charts\nevaltools.report.charts.use_theme()"
+    WARM_UP = "import evaltools.report.sections, evaltools.report.charts; evaltools.report.charts.use_theme()"
 
     def __init__(self, cwd: Path, log: Path):
         from jupyter_client.manager import AsyncKernelManager
@@ -86,13 +96,15 @@ class WarmKernel:
         self._run_sync = run_sync
         self.log = log
         self._log_handle = open(log, "wb")
-        self.km = AsyncKernelManager(kernel_name="python3")
-        run_sync(self.km.start_kernel)(cwd=str(cwd), stdout=self._log_handle, stderr=self._log_handle)
-        client = self.km.blocking_client()
-        client.start_channels(iopub=False, stdin=False, hb=False, control=False)
-        client.execute(self.WARM_UP, silent=True, store_history=False)
-        client.stop_channels()
-        client.context.destroy(linger=0)  # the blocking client made a context of its own
+        self._sockets = Path(tempfile.mkdtemp(prefix="evaltools-kernel-")) if os.name == "posix" else None
+        ipc = {"transport": "ipc", "ip": str(self._sockets / "k")} if self._sockets else {}
+        self.km = AsyncKernelManager(kernel_name="python3", **ipc)
+        run_sync(self.km.start_kernel)(
+            cwd=str(cwd),
+            stdout=self._log_handle,
+            stderr=self._log_handle,
+            extra_arguments=[f"--IPKernelApp.exec_lines={self.WARM_UP}"],
+        )
 
     def shutdown(self) -> None:
         """Stop the kernel and close every socket made on its context (nbclient leaves its client's
@@ -105,6 +117,8 @@ class WarmKernel:
         finally:
             self.km.context.destroy(linger=0)
             self._log_handle.close()
+            if self._sockets is not None:
+                shutil.rmtree(self._sockets, ignore_errors=True)
 
 
 def execute(
@@ -210,7 +224,7 @@ def _make(
     """Evaluate here while the kernel warms up, execute the notebook, export every format, publish."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from evaltools.data.load import load_year
+    from evaltools.data.years import report_data
     from evaltools.report import exporters as export
     from evaltools.report.view import report_title
     from evaltools.scoring.evaluation import evaluate
@@ -218,7 +232,9 @@ def _make(
 
     t = time.perf_counter()
     formats = export.order(["ipynb", *params.formats])
-    ev = evaluate(load_year(params.year, params.data_dir, params.unit), load_rules(params.rules))
+    # every year the notebook will read (this one, last year, the trend's) is loaded here: bad input is refused
+    # with its location before the notebook runs, never inside a chart cell
+    ev = evaluate(report_data(params.year, params.data_dir, params.unit), load_rules(params.rules))
     timings["evaluate"] = time.perf_counter() - t
     # While the kernel runs the notebook this process mostly waits: on the other core, make the
     # outputs that need only the evaluation and import what the notebook exporters need.
@@ -230,6 +246,7 @@ def _make(
     finally:
         kernel.shutdown()
         side.shutdown(wait=True)  # never leave it writing into a staging folder being removed
+    kernel_failure(nb, kernel.log, final, stage)  # errors the kernel logged or cells left empty: no report
     nb.metadata["title"] = report_title(ev)
     timings["execute"] = time.perf_counter() - t
     done, early_timings = early.result()
@@ -254,7 +271,7 @@ def run_report(params: JobParams, *, notebook: Path = NOTEBOOK, cwd: Path = ROOT
         data_dir=str(resolve_data_dir(params.data_dir).resolve()),
         output_dir=str(Path(params.output_dir).resolve()),
     )
-    final = output_dir(params)
+    final = usable_folder(output_dir(params), "输出目录 / the output folder", "output_dir")
     created = [d for d in (final.parent, *final.parent.parents) if not d.exists()]
     final.parent.mkdir(parents=True, exist_ok=True)
     _clean_stale(final.parent)

@@ -6,6 +6,7 @@ A rule set may ``extends:`` another; keys are merged one level deep. Unknown key
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from html import escape
@@ -15,11 +16,11 @@ from typing import Any
 import pandas as pd
 
 from evaltools import fmt, labels
-from evaltools.data.schema import DIRECTIONS
+from evaltools.data.schema import DIRECTIONS, QUALITATIVE_GRADES
 from evaltools.errors import ParamsError, RuleError
 from evaltools.params import PARAMS_DIR, read_yaml
 from evaltools.scoring.grading import describe_band, validated_bands
-from evaltools.scoring.indicators import RULE_TYPES
+from evaltools.scoring.indicators import EXECUTION_METHODS, RULE_TYPES
 
 KNOWN_KEYS = {
     "title",
@@ -191,6 +192,8 @@ def _raw(name: str, params_dir: Path, seen: tuple = (), beside: Path | None = No
     if unknown:
         raise ParamsError(f"未知设置 / unknown setting(s): {', '.join(unknown)}", file=str(path), key=unknown[0])
     parent = data.pop("extends", None)
+    if parent is not None and (not isinstance(parent, str) or not parent.strip()):
+        _Check(str(path)).fail("extends", "the name (or path) of another rule set, such as mof", parent)
     if parent:
         if parent in seen:
             raise ParamsError(f"circular extends: {' → '.join(seen + (parent,))}", file=str(path))
@@ -204,14 +207,35 @@ def _raw(name: str, params_dir: Path, seen: tuple = (), beside: Path | None = No
 def load_bands(name_or_list: str | list[dict], params_dir: Path = PARAMS_DIR) -> tuple[str, pd.DataFrame]:
     """A named band preset from ``params/grade_bands.yaml`` or an inline list, validated."""
     if isinstance(name_or_list, str):
-        presets = read_yaml(params_dir / "grade_bands.yaml") or {}
+        file = str(params_dir / "grade_bands.yaml")
+        presets = _Check(file).mapping("(the file)", read_yaml(params_dir / "grade_bands.yaml") or {})
         if name_or_list not in presets:
             raise ParamsError(
-                f"没有这个等级表 / no grade band preset {name_or_list!r}; available: {', '.join(presets)}",
-                file=str(params_dir / "grade_bands.yaml"),
+                f"没有这个等级表 / no grade band preset {name_or_list!r}; available: {', '.join(map(str, presets))}",
+                file=file,
             )
-        return name_or_list, validated_bands(presets[name_or_list]["bands"], f"grade_bands.yaml: {name_or_list}")
-    return "inline", validated_bands(list(name_or_list), "rule set grade_bands")
+        preset = _Check(file).mapping(name_or_list, presets[name_or_list], {"title", "bands"})
+        bands = _band_list(_Check(file), f"{name_or_list}.bands", preset.get("bands"))
+        return name_or_list, validated_bands(bands, f"grade_bands.yaml: {name_or_list}")
+    bands = _band_list(_Check("rule set grade_bands"), "grade_bands", name_or_list)
+    return "inline", validated_bands(bands, "rule set grade_bands")
+
+
+def _band_list(c: _Check, key: str, bands: object) -> list[dict]:
+    """A list of grade bands {grade, lower, upper, lower_inclusive, upper_inclusive}, each value checked."""
+    if not isinstance(bands, list) or not bands:
+        c.fail(key, "a list of bands such as {grade: 优, lower: 90, upper: 100}", bands)
+    for i, band in enumerate(bands):
+        where = f"{key}[{i}]"
+        band = c.mapping(where, band, {"grade", "lower", "upper", "lower_inclusive", "upper_inclusive"})
+        c.text(f"{where}.grade", band.get("grade"))
+        for end in ("lower", "upper"):
+            if band.get(end) is not None:
+                c.number(f"{where}.{end}", band[end], 0, 100)
+        for flag in ("lower_inclusive", "upper_inclusive"):
+            if band.get(flag) is not None:
+                c.flag(f"{where}.{flag}", band[flag])
+    return list(bands)
 
 
 def load_rules(name: str = "mof", params_dir: str | Path = PARAMS_DIR) -> RuleSet:
@@ -223,21 +247,178 @@ def load_rules(name: str = "mof", params_dir: str | Path = PARAMS_DIR) -> RuleSe
     return _build(label, _raw(name, params_dir), str(path), params_dir)
 
 
+# ----------------------------------------------------------------------------- checking a rule set
+
+
+class _Check:
+    """Type and range checks of one rule file's values, each failure a ParamsError naming file and key."""
+
+    def __init__(self, source: str):
+        self.source = source
+
+    def fail(self, key: str, expected: str, found: object) -> None:
+        shown = repr(found)
+        raise ParamsError(
+            f"规则设置无效 / invalid rule setting: expected {expected}, found "
+            f"{shown if len(shown) <= 80 else shown[:77] + '…'}",
+            file=self.source,
+            key=key,
+        )
+
+    def mapping(self, key: str, value: object, known: set | None = None) -> dict:
+        if not isinstance(value, dict):
+            self.fail(key, "a mapping (name: value lines)", value)
+        if known is not None:
+            unknown = sorted(str(k) for k in value if k not in known)
+            if unknown:
+                self.fail(f"{key}.{unknown[0]}", f"one of the settings {', '.join(sorted(known))}", unknown[0])
+        return value
+
+    def number(self, key: str, value: object, low: float, high: float, *, above: bool = False) -> float:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+        if not ok or not (value > low if above else value >= low) or value > high:
+            self.fail(
+                key, f"a number {'above' if above else 'from'} {low:g} {'and ≤' if above else 'to'} {high:g}", value
+            )
+        return float(value)
+
+    def flag(self, key: str, value: object) -> bool:
+        if not isinstance(value, bool):
+            self.fail(key, "true or false", value)
+        return value
+
+    def text(self, key: str, value: object) -> str:
+        if not isinstance(value, str) or not value.strip():
+            self.fail(key, "text", value)
+        return value
+
+    def choice(self, key: str, value: object, options: tuple | list) -> str:
+        if not isinstance(value, str) or value not in options:
+            self.fail(key, f"one of {', '.join(map(str, options))}", value)
+        return value
+
+    def texts(self, key: str, value: object) -> list:
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.fail(key, "a list of text", value)
+        return value
+
+
+#: Each rule type's settings: name → (check, required). A check is called as ``check(c, key, value)``.
+_NUMBER_POS = lambda c, k, v: c.number(k, v, 0, 1e9, above=True)  # noqa: E731
+_SHARE = lambda c, k, v: c.number(k, v, 0, 1)  # noqa: E731
+RULE_SETTINGS: dict[str, dict[str, tuple]] = {
+    "ratio_up": {},
+    "reverse_linear": {},
+    "reverse_ratio": {},
+    "equal": {},
+    "range": {},
+    "qualitative": {},
+    "deduction": {
+        "per_step": (lambda c, k, v: c.number(k, v, 0, 100, above=True), True),
+        "step": (_NUMBER_POS, False),
+        "side": (lambda c, k, v: c.choice(k, v, ("over", "under")), False),
+        "relative": (lambda c, k, v: c.flag(k, v), False),
+    },
+    "threshold": {
+        "at": (_NUMBER_POS, True),
+        "of": (lambda c, k, v: c.choice(k, v, ("target", "actual")), False),
+        "below": (lambda c, k, v: c.choice(k, v, ("ratio", "zero")), False),
+    },
+    "tiered": {
+        "measure": (lambda c, k, v: c.choice(k, v, ("overrun", "shortfall")), False),
+        "tiers": (lambda c, k, v: _tiers(c, k, v), True),
+        "otherwise": (_SHARE, False),
+    },
+}
+
+
+def _tiers(c: _Check, key: str, value: object) -> None:
+    if not isinstance(value, list) or not value:
+        c.fail(key, "a list of [upper bound, share] pairs such as [[0.1, 1.0], [0.2, 0.5]]", value)
+    for i, tier in enumerate(value):
+        if not isinstance(tier, list) or len(tier) != 2:
+            c.fail(f"{key}[{i}]", "a pair [upper bound, share]", tier)
+        c.number(f"{key}[{i}][0]", tier[0], 0, 1e6)
+        _SHARE(c, f"{key}[{i}][1]", tier[1])
+
+
+def _check_rules(c: _Check, rules: object) -> None:
+    for name, spec in c.mapping("rules", rules).items():
+        key = f"rules.{name}"
+        if not isinstance(spec, dict) or spec.get("type") not in RULE_TYPES:
+            raise RuleError(
+                f"rule {name!r} has unknown type {spec.get('type') if isinstance(spec, dict) else spec!r}; "
+                f"known types: {', '.join(sorted(RULE_TYPES))}",
+                file=c.source,
+                key=key,
+            )
+        settings = RULE_SETTINGS.get(spec["type"], {})
+        c.mapping(key, spec, {"type", *settings})
+        for setting, (check, required) in settings.items():
+            if setting in spec:
+                check(c, f"{key}.{setting}", spec[setting])
+            elif required:
+                c.fail(f"{key}.{setting}", f"a {setting} setting (rule type {spec['type']} needs it)", None)
+
+
+def _check_scalars(c: _Check, data: dict) -> None:
+    c.text("title", data["title"])
+    for key, options in CHOICES.items():
+        c.choice(key, data[key], options)
+    if isinstance(data["rounding"], bool) or not isinstance(data["rounding"], int) or not 0 <= data["rounding"] <= 6:
+        c.fail("rounding", "a whole number of decimals from 0 to 6", data["rounding"])
+    c.number("overachievement_ratio", data["overachievement_ratio"], 0, 1e6, above=True)
+    c.texts("public_expense_lines", data["public_expense_lines"])
+    if not isinstance(data["grade_bands"], str) and not (
+        isinstance(data["grade_bands"], list) and all(isinstance(b, dict) for b in data["grade_bands"])
+    ):
+        c.fail(
+            "grade_bands", "a preset name of grade_bands.yaml or a list of {grade, lower, upper}", data["grade_bands"]
+        )
+
+
+def _check_sections(c: _Check, data: dict) -> None:
+    ex = c.mapping("execution", data["execution"], {"method", "cap", "threshold", "default_weight"})
+    c.choice("execution.method", ex.get("method", "ratio"), list(EXECUTION_METHODS))
+    c.flag("execution.cap", ex.get("cap", True))
+    c.number("execution.threshold", ex.get("threshold", 0.95), 0, 1)
+    c.number("execution.default_weight", ex.get("default_weight", 10), 0, 100)
+    audit = c.mapping("audit", data["audit"], {"execution_alert", "previous_target"})
+    c.number("audit.execution_alert", audit.get("execution_alert", 0.9), 0, 1)
+    c.flag("audit.previous_target", audit.get("previous_target", True))
+    for direction, names in c.mapping("direction_names", data["direction_names"], set(DIRECTIONS)).items():
+        c.texts(f"direction_names.{direction}", names)
+    for direction, rule in c.mapping("directions", data["directions"], set(DIRECTIONS)).items():
+        c.text(f"directions.{direction}", rule)
+    q = c.mapping("qualitative", data["qualitative"], {"bands", "default_position"})
+    bands = c.mapping("qualitative.bands", q.get("bands"), set(QUALITATIVE_GRADES))
+    for grade_name, band in bands.items():
+        key = f"qualitative.bands.{grade_name}"
+        if not isinstance(band, list) or len(band) != 2:
+            c.fail(key, "a pair [low, high] of shares of the weight, e.g. [0.8, 1.0]", band)
+        if c.number(key, band[0], 0, 1) > c.number(key, band[1], 0, 1):
+            c.fail(key, "low ≤ high", band)
+    missing = sorted(set(QUALITATIVE_GRADES) - set(bands))
+    if missing:
+        c.fail(f"qualitative.bands.{missing[0]}", f"a band for each grade ({', '.join(QUALITATIVE_GRADES)})", None)
+
+
+def validate_rule_data(data: dict, source: str) -> None:
+    """Check every key, type and range of a merged rule set (and each rule's own settings); ParamsError or
+    RuleError naming the file and the key at the first problem. Run before anything is built from it."""
+    c = _Check(source)
+    _check_scalars(c, data)
+    _check_sections(c, data)
+    _check_rules(c, data["rules"])
+
+
 def _build(name: str, data: dict, source: str, params_dir: Path = PARAMS_DIR) -> RuleSet:
     missing = sorted(KNOWN_KEYS - {"extends"} - set(data))
     if missing:
         raise ParamsError(f"缺少设置 / missing setting(s): {', '.join(missing)}", file=source, key=missing[0])
-    for key, options in CHOICES.items():
-        if data[key] not in options:
-            raise ParamsError(f"{key} must be one of {', '.join(options)}, found {data[key]!r}", file=source, key=key)
-    for rule_name, spec in data["rules"].items():
-        if not isinstance(spec, dict) or spec.get("type") not in RULE_TYPES:
-            raise RuleError(
-                f"rule {rule_name!r} has unknown type {spec.get('type') if isinstance(spec, dict) else spec!r}; "
-                f"known types: {', '.join(sorted(RULE_TYPES))}",
-                file=source,
-                key=f"rules.{rule_name}",
-            )
+    validate_rule_data(data, source)
     for direction in DIRECTIONS:
         target = data["directions"].get(direction)
         if target not in data["rules"]:
@@ -284,11 +465,12 @@ def _frameworks(data: object, source: str) -> dict:
             raise ParamsError(
                 "each framework needs weights: {一级指标: points or null}", file=source, key=f"frameworks.{name}"
             )
-        bad = [k for k, v in weights.items() if v is not None and not isinstance(v, (int, float))]
-        if bad:
-            raise ParamsError(
-                f"weights must be numbers or null: {', '.join(bad)}", file=source, key=f"frameworks.{name}.weights"
-            )
+        c = _Check(source)
+        for level1, weight in weights.items():
+            if weight is not None:
+                c.number(f"frameworks.{name}.weights.{level1}", weight, 0, 100)
+        if "title" in spec:
+            c.text(f"frameworks.{name}.title", spec["title"])
         out[name] = {
             "title": str(spec.get("title", name)),
             "weights": {k: (None if v is None else float(v)) for k, v in weights.items()},

@@ -1,0 +1,154 @@
+"""Text cells decided once, at load time, for every output (HTML, PDF, xlsx, json, the terminal).
+
+* Invisible and control characters (zero-width spaces, bidi marks and overrides, NUL, ANSI escapes, the
+  BOM …: :data:`evaltools.errors.INVISIBLE`) are removed, with a warning that names the cell and shows
+  what it held (``<U+200B>``). They come from copying out of web pages and PDFs; left in, they make two
+  equal-looking names differ, break the xlsx export or reorder what a reader sees. Tabs and line breaks
+  are kept; a carriage return (CR LF, or CR alone) becomes a line break.
+* Text longer than a spreadsheet cell holds (:data:`MAX_TEXT`, 32,767 characters) is refused with its
+  location: the 自评表.xlsx could not hold it, and no real 自评表 cell is that long.
+* In YAML, where text is expected, only text or a plain number is accepted: a mapping, a list, a
+  yes/no (YAML reads ``no`` as false), binary data or a date is refused with its location.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable
+
+import pandas as pd
+
+from evaltools.errors import INVISIBLE, WARNING, Location, ProblemList, visible
+
+#: The most characters a spreadsheet cell holds (Excel's and WPS's limit).
+MAX_TEXT = 32_767
+
+#: Checks naming the characters of a text that no output can draw; the report layer adds one for its
+#: fonts while ``evaltools check`` runs (:func:`evaltools.report.fonts.glyph_check`), the data layer
+#: knowing no font. Each takes a text and returns its undrawable characters ('' when none).
+GLYPH_CHECKS: list[Callable[[str], str]] = []
+
+#: What the removal of invisible characters keeps: tab and line feed are ordinary text.
+_KEEP = "\t\n"
+
+
+def clean_invisible(text: str) -> str:
+    """``text`` with CR LF and CR as line breaks and every other invisible character but tab removed."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return INVISIBLE.sub(lambda m: m.group(0) if m.group(0) in _KEEP else "", text)
+
+
+def _has_invisible(text: str) -> bool:
+    return any(ch not in _KEEP for ch in INVISIBLE.findall(text.replace("\r\n", "\n").replace("\r", "\n")))
+
+
+def _report_invisible(where: Location, raw: str, problems: ProblemList) -> None:
+    shown = visible(raw, keep="")
+    problems.add(
+        where,
+        "不可见字符或控制字符已删除 / invisible or control characters removed",
+        found=repr(shown if len(shown) <= 80 else shown[:77] + "…"),
+        expected="plain text (zero-width spaces, direction marks and control codes usually come from copying "
+        "out of a web page or PDF); the cell is read without them",
+        severity=WARNING,
+        code="INVISIBLE_CHARACTERS",
+    )
+
+
+def _report_too_long(where: Location, length: int, problems: ProblemList) -> None:
+    problems.add(
+        where,
+        f"文字过长 / text longer than a spreadsheet cell holds ({MAX_TEXT:,} characters)",
+        found=f"{length:,} characters",
+        expected=f"at most {MAX_TEXT:,} characters: shorten it, or split it over several rows",
+        code="TEXT_TOO_LONG",
+    )
+
+
+def screen_column(col: pd.Series, where: Callable[[object], Location], problems: ProblemList) -> pd.Series:
+    """The text cells of ``col`` with invisible characters removed (each such cell reported as a warning
+    at ``where(index)``) and over-long cells reported as errors. Only text cells are looked at."""
+    search = INVISIBLE.search
+    todo = [i for i, v in zip(col.index, col.tolist()) if isinstance(v, str) and (search(v) or len(v) > MAX_TEXT)]
+    if GLYPH_CHECKS:
+        _glyphs(col, where, problems)
+    if not todo:
+        return col
+    out = col.astype(object).copy()
+    for idx in todo:
+        raw = col[idx]
+        if _has_invisible(raw):
+            _report_invisible(where(idx), raw, problems)
+        out[idx] = clean_invisible(raw)
+        if len(out[idx]) > MAX_TEXT:
+            _report_too_long(where(idx), len(out[idx]), problems)
+    return out
+
+
+def _report_glyphs(where: Location, missing: str, problems: ProblemList) -> None:
+    problems.add(
+        where,
+        "报告字体中没有这些字 / no font of the report can draw these characters",
+        found=", ".join(f"{ch} (U+{ord(ch):04X})" for ch in missing[:10]) + (" …" if len(missing) > 10 else ""),
+        expected="characters the report's fonts draw: each would print as an empty box in the PDF and the "
+        "自评表 (write the common form of the character, or leave it if the box is acceptable)",
+        severity=WARNING,
+        code="NO_GLYPH",
+    )
+
+
+def _glyphs(col: pd.Series, where: Callable[[object], Location], problems: ProblemList) -> None:
+    """Warn at each text cell holding characters that a registered glyph check cannot draw."""
+    for idx, value in zip(col.index, col.tolist()):
+        if isinstance(value, str) and not value.isascii():
+            missing = "".join(check(clean_invisible(value)) for check in GLYPH_CHECKS)
+            if missing:
+                _report_glyphs(where(idx), missing, problems)
+
+
+#: Returned by :func:`profile_text` for a value it reported as an error.
+INVALID = object()
+
+
+def _wrong_type(value: object) -> str | None:
+    """Why a YAML value cannot stand where text is expected, or None when it can."""
+    if isinstance(value, bool):
+        return "a yes/no value (YAML reads yes, no, on, off, true and false so): put the text in quotes"
+    if isinstance(value, dict):
+        return "a mapping (key: value pairs)"
+    if isinstance(value, (list, tuple, set)):
+        return "a list"
+    if isinstance(value, (bytes, bytearray)):
+        return "binary data (a !!binary tag)"
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return "a date: put it in quotes if it is text"
+    if not isinstance(value, (str, int, float)):
+        return f"a value of type {type(value).__name__}"
+    return None
+
+
+def profile_text(value: object, where: Location, problems: ProblemList) -> str | None | object:
+    """A profile value where text is expected: cleaned text, None when empty, or :data:`INVALID` (reported)."""
+    if value is None:
+        return None
+    reason = _wrong_type(value)
+    if reason is not None:
+        problems.add(
+            where,
+            "应为文字 / expected text",
+            found=reason,
+            expected="text (or a number), as in data/2022/profile.yaml",
+            code="WRONG_TYPE",
+        )
+        return INVALID
+    text = str(value)
+    if isinstance(value, str) and _has_invisible(text):
+        _report_invisible(where, text, problems)
+    text = clean_invisible(text)
+    missing = "".join(check(text) for check in GLYPH_CHECKS) if not text.isascii() else ""
+    if missing:
+        _report_glyphs(where, missing, problems)
+    if len(text) > MAX_TEXT:
+        _report_too_long(where, len(text), problems)
+        return INVALID
+    return text.strip() or None
