@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from evaltools.data import schema as S
-from evaltools.errors import Location, ProblemList
+from evaltools.errors import WARNING, Location, ProblemList
 
 
 @dataclass(frozen=True)
@@ -44,17 +44,20 @@ RATE = Bound(0, 1e6, "a rate (1 = 100%)")
 FIGURE = Bound(-1e15, 1e15, "a figure")
 #: Points on the 100-point scale of a 自评表.
 POINTS = Bound(0, 100, "points on the 100-point scale")
+#: A score as a table printed it: above 100 (or above its weight) is a mistake the audit names
+#: (SCORE_ABOVE_WEIGHT), so it loads; only what no table could print is refused.
+PUBLISHED = Bound(0, 1000, "points as printed (above the weight or 100 the audit names it)")
 YEAR = Bound(1949, 2100, "a year")
 COUNT = Bound(0, 10_000_000, "a number of people")
 
 #: Columns whose range is not their kind's.
 BY_COLUMN: dict[tuple[str, str], Bound] = {
     ("indicators", "weight"): POINTS,
-    ("indicators", "panel_score"): POINTS,
+    ("indicators", "panel_score"): PUBLISHED,
     ("indicators", "score_coefficient"): Bound(0, 10, "a share of the weight (1 = full marks)"),
     ("projects", "execution_weight"): POINTS,
-    ("projects", "published_execution_score"): POINTS,
-    ("projects", "published_score"): POINTS,
+    ("projects", "published_execution_score"): PUBLISHED,
+    ("projects", "published_score"): PUBLISHED,
     ("grade_bands", "lower"): POINTS,
     ("grade_bands", "upper"): POINTS,
 }
@@ -66,8 +69,8 @@ PROFILE: dict[str, Bound] = {
     "staff_actual": COUNT,
     "staff_other": COUNT,
     "execution_weight": POINTS,
-    "published_execution_score": POINTS,
-    "published_total": POINTS,
+    "published_execution_score": PUBLISHED,
+    "published_total": PUBLISHED,
 }
 
 
@@ -123,8 +126,17 @@ def check_profile(name: str, value: object, where: Location, problems: ProblemLi
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         return True
     found = problem(float(value), bound)
-    if found is None or (bound is MONEY and 0 > value > -np.inf):  # negative money: the loader says so
+    if found is None and bound is PUBLISHED and value > 100:  # a mistake to name, not a value to refuse
+        problems.add(
+            where,
+            "公布得分高于满分 100 / published score above 100",
+            found=_found(float(value)),
+            expected="at most 100: check the score as printed",
+            severity=WARNING,
+            code="ABOVE_FULL_MARKS",
+        )
         return True
+    if found is None or (bound is MONEY and 0 > value > -np.inf):  # negative money: the loader says so
         return True
     problems.add(where, found[0], found=_found(float(value)), expected=bound.text(), code=found[1])
     return False
