@@ -340,3 +340,18 @@ def test_import_forms_walks_nested_folders_and_keeps_going(tmp_path):
     read = import_forms([tmp_path, tmp_path / "missing"])
     assert len(read.forms) == 2 and len(read.failures) == 2
     assert {f.source.rsplit("/", 1)[-1] for f in read.failures} == {"three.doc", "missing"}
+
+
+def test_adjusted_targets_and_a_goal_beside_its_label(tmp_path):
+    """调整指标值 is read (and scores in place of the target); 年度主要任务 with its text beside it is the goal."""
+    from dataclasses import replace
+
+    from formkit import C
+
+    spec = replace(RONGMEITI, indicators=[replace(RONGMEITI.indicators[4], adjusted="2500", actual="2600")])
+    titles, rows = chongqing(spec)
+    rows[4:6] = [[C("年度主要任务", 2), C("做好新闻宣传。", 9)]]
+    (form,) = read_file(write_docx(tmp_path / "adjusted.docx", [(titles, rows)]))[0]
+    ind = form.data.indicators.iloc[0]
+    assert (ind["target"], ind["target_adjusted"], ind["actual"]) == (2200, 2500, 2600)
+    assert form.data.profile.goals == ("做好新闻宣传。",)

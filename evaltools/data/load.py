@@ -101,21 +101,6 @@ def year_data(
     return YearData(built, out, source, warnings), problems
 
 
-def load_rows(
-    profile: dict, tables: dict[str, RawTable], source: str, where: Location
-) -> tuple[YearData | None, ProblemList]:
-    """Validate tables read from elsewhere (a filled-in form) exactly as a CSV folder is validated: ``profile``
-    holds profile field → value, ``tables`` each table's cells (numbers, text, ``?`` for an unreadable figure);
-    returns the data (None when errors) and every problem, located by the tables' own ``loc``."""
-    problems = ProblemList()
-    out = {name: normalise_rows(name, raw, problems) for name, raw in tables.items()}
-    if problems.has_errors:
-        return None, problems
-    data, more = year_data(profile, out, tables, source, where)
-    problems.extend(more.items)
-    return data, problems
-
-
 # ----------------------------------------------------------------------------- locating data
 
 
