@@ -355,3 +355,19 @@ def test_adjusted_targets_and_a_goal_beside_its_label(tmp_path):
     ind = form.data.indicators.iloc[0]
     assert (ind["target"], ind["target_adjusted"], ind["actual"]) == (2200, 2500, 2600)
     assert form.data.profile.goals == ("做好新闻宣传。",)
+
+
+def test_word_cells_resolve_as_python_docx_resolves_them(tmp_path):
+    """The reader reads word/document.xml itself (fast); its merged cells (gridSpan, vMerge) are python-docx's."""
+    import docx
+
+    from evaltools.data.forms.grid import docx_grid
+
+    path = write_docx(tmp_path / "merged.docx", [standard(TANGXI, placeholders=True), chongqing(RONGMEITI)])
+    grid = docx_grid(path)
+    ours = [(part, grid.values[i]) for i, (part, _) in enumerate(grid.places) if part.startswith("表格")]
+    theirs = []
+    for n, table in enumerate(docx.Document(str(path)).tables, start=1):
+        for row in table.rows:
+            theirs.append((f"表格 {n}", [cell.text for cell in row.cells]))
+    assert ours == theirs

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from evaltools.data import schema as S
-from evaltools.data.cells import clean_text, is_unknown, parse_bool, parse_number_series, unknown_mask
+from evaltools.data.cells import clean_text, is_unknown, parse_bool, parse_number, parse_number_series, unknown_mask
 from evaltools.data.model import Profile, YearData
 from evaltools.data.validate import cross_check
 from evaltools.errors import WARNING, DataNotFoundError, InputError, Location, ProblemList
@@ -584,8 +584,7 @@ def _profile_number(kind: str, value: object, where: Location, problems: Problem
     """An int, money or number profile value (None when empty), or ``_INVALID`` (reported)."""
     if is_unknown(value):  # printed but unreadable: NaN, unlike None (not given)
         return float("nan")
-    num = parse_number_series(pd.Series([value], dtype=object), allow_percent=False)
-    number, reason = num[0].iloc[0], num[1].iloc[0]
+    number, reason = parse_number(value, allow_percent=False)  # one value: no Series for it
     if isinstance(reason, str):
         problems.add(where, "应为数字 / expected a number", found=repr(value), expected="a number")
         return _INVALID
