@@ -371,3 +371,23 @@ def test_word_cells_resolve_as_python_docx_resolves_them(tmp_path):
         for row in table.rows:
             theirs.append((f"表格 {n}", [cell.text for cell in row.cells]))
     assert ours == theirs
+
+
+def test_load_forms_raises_a_located_error(tmp_path):
+    import pickle
+
+    from evaltools.data.forms import load_forms
+    from evaltools.errors import FormError, LegacyFormatError
+
+    good = write_xlsx(tmp_path / "good.xlsx", [("s", [standard(TANGXI)])])
+    assert [f.data.unit for f in load_forms(good)] == ["219001-池州市贵池区棠溪镇人民政府"]
+    bad = write_xlsx(
+        tmp_path / "bad.xlsx", [("坏表", [standard(Spec(budget="三万", indicators=TANGXI.indicators[:1]))])]
+    )
+    with pytest.raises(FormError) as caught:
+        load_forms(bad)
+    assert caught.value.exit_code == 2 and "坏表" in str(caught.value) and "三万" in str(caught.value)
+    assert str(pickle.loads(pickle.dumps(caught.value))) == str(caught.value)
+    (tmp_path / "old.doc").write_bytes(b"x")
+    with pytest.raises(LegacyFormatError, match="另存为"):
+        load_forms(tmp_path / "old.doc")
