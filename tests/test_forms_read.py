@@ -340,3 +340,54 @@ def test_import_forms_walks_nested_folders_and_keeps_going(tmp_path):
     read = import_forms([tmp_path, tmp_path / "missing"])
     assert len(read.forms) == 2 and len(read.failures) == 2
     assert {f.source.rsplit("/", 1)[-1] for f in read.failures} == {"three.doc", "missing"}
+
+
+def test_adjusted_targets_and_a_goal_beside_its_label(tmp_path):
+    """调整指标值 is read (and scores in place of the target); 年度主要任务 with its text beside it is the goal."""
+    from dataclasses import replace
+
+    from formkit import C
+
+    spec = replace(RONGMEITI, indicators=[replace(RONGMEITI.indicators[4], adjusted="2500", actual="2600")])
+    titles, rows = chongqing(spec)
+    rows[4:6] = [[C("年度主要任务", 2), C("做好新闻宣传。", 9)]]
+    (form,) = read_file(write_docx(tmp_path / "adjusted.docx", [(titles, rows)]))[0]
+    ind = form.data.indicators.iloc[0]
+    assert (ind["target"], ind["target_adjusted"], ind["actual"]) == (2200, 2500, 2600)
+    assert form.data.profile.goals == ("做好新闻宣传。",)
+
+
+def test_word_cells_resolve_as_python_docx_resolves_them(tmp_path):
+    """The reader reads word/document.xml itself (fast); its merged cells (gridSpan, vMerge) are python-docx's."""
+    import docx
+
+    from evaltools.data.forms.grid import docx_grid
+
+    path = write_docx(tmp_path / "merged.docx", [standard(TANGXI, placeholders=True), chongqing(RONGMEITI)])
+    grid = docx_grid(path)
+    ours = [(part, grid.values[i]) for i, (part, _) in enumerate(grid.places) if part.startswith("表格")]
+    theirs = []
+    for n, table in enumerate(docx.Document(str(path)).tables, start=1):
+        for row in table.rows:
+            theirs.append((f"表格 {n}", [cell.text for cell in row.cells]))
+    assert ours == theirs
+
+
+def test_load_forms_raises_a_located_error(tmp_path):
+    import pickle
+
+    from evaltools.data.forms import load_forms
+    from evaltools.errors import FormError, LegacyFormatError
+
+    good = write_xlsx(tmp_path / "good.xlsx", [("s", [standard(TANGXI)])])
+    assert [f.data.unit for f in load_forms(good)] == ["219001-池州市贵池区棠溪镇人民政府"]
+    bad = write_xlsx(
+        tmp_path / "bad.xlsx", [("坏表", [standard(Spec(budget="三万", indicators=TANGXI.indicators[:1]))])]
+    )
+    with pytest.raises(FormError) as caught:
+        load_forms(bad)
+    assert caught.value.exit_code == 2 and "坏表" in str(caught.value) and "三万" in str(caught.value)
+    assert str(pickle.loads(pickle.dumps(caught.value))) == str(caught.value)
+    (tmp_path / "old.doc").write_bytes(b"x")
+    with pytest.raises(LegacyFormatError, match="另存为"):
+        load_forms(tmp_path / "old.doc")

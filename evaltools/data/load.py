@@ -20,7 +20,7 @@ import pandas as pd
 
 from evaltools.data import schema as S
 from evaltools.data.bounds import check_profile, check_table
-from evaltools.data.cells import clean_text, is_unknown, parse_bool, parse_number_series, unknown_mask
+from evaltools.data.cells import clean_text, is_unknown, parse_bool, parse_number, parse_number_series, unknown_mask
 from evaltools.data.discover import locate
 from evaltools.data.model import Profile, YearData
 from evaltools.data.sense import check_sense
@@ -106,21 +106,6 @@ def year_data(
         return None, problems
     warnings = tuple(p for p in problems.items if p.severity == WARNING)
     return YearData(built, out, source, warnings), problems
-
-
-def load_rows(
-    profile: dict, tables: dict[str, RawTable], source: str, where: Location
-) -> tuple[YearData | None, ProblemList]:
-    """Validate tables read from elsewhere (a filled-in form) exactly as a CSV folder is validated: ``profile``
-    holds profile field → value, ``tables`` each table's cells (numbers, text, ``?`` for an unreadable figure);
-    returns the data (None when errors) and every problem, located by the tables' own ``loc``."""
-    problems = ProblemList()
-    out = {name: normalise_rows(name, raw, problems) for name, raw in tables.items()}
-    if problems.has_errors:
-        return None, problems
-    data, more = year_data(profile, out, tables, source, where)
-    problems.extend(more.items)
-    return data, problems
 
 
 # ----------------------------------------------------------------------------- locating data
@@ -629,8 +614,7 @@ def _profile_number(
     """An int, money or number profile value (None when empty), or ``_INVALID`` (reported)."""
     if is_unknown(value):  # printed but unreadable: NaN, unlike None (not given)
         return float("nan")
-    num = parse_number_series(pd.Series([value], dtype=object), allow_percent=False)
-    number, reason = num[0].iloc[0], num[1].iloc[0]
+    number, reason = parse_number(value, allow_percent=False)  # one value: no Series for it
     if isinstance(reason, str):
         problems.add(where, "应为数字 / expected a number", found=repr(value), expected="a number")
         return _INVALID

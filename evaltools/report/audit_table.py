@@ -98,17 +98,21 @@ def _link(file: str, out_dir: Path) -> str:
     return escape(quote(target.replace(os.sep, "/")), quote=True)
 
 
+def _text(value: object, missing: str = "—") -> str:
+    return missing if fmt.is_missing(value) or str(value) == "" else str(value)
+
+
 def _rows_html(findings: pd.DataFrame, out_dir: Path) -> str:
     rows = []
     for f in findings.itertuples(index=False):
-        where = f"{escape(str(f.part or ''))} {escape(str(f.cell or ''))}".strip()
-        name = escape(Path(str(f.file)).name)
+        where = _text(f.cell, _text(f.part, "（整个文件）"))  # the cell names its sheet or Word table
+        subject = _text(f.project, KIND.get(_text(f.kind), "—"))
         rows.append(
             f'<tr class="{escape(str(f.severity))}"><td>{escape(labels.SEVERITY.get(f.severity, f.severity))}</td>'
-            f'<td title="{escape(str(f.code))}">{escape(str(f.label))}</td><td>{escape(str(f.unit or "—"))}</td>'
-            f"<td>{escape(str(f.project or KIND.get(f.kind, '—') if f.kind else '—'))}</td>"
-            f"<td>{escape(str(f.message))}</td>"
-            f'<td><a href="{_link(str(f.file), out_dir)}">{name}</a><br><span class="cell">{where}</span></td></tr>'
+            f'<td title="{escape(str(f.code))}">{escape(str(f.label))}</td><td>{escape(_text(f.unit))}</td>'
+            f"<td>{escape(subject)}</td><td>{escape(str(f.message))}</td>"
+            f'<td><a href="{_link(str(f.file), out_dir)}">{escape(Path(str(f.file)).name)}</a>'
+            f'<br><span class="cell">{escape(where)}</span></td></tr>'
         )
     return "\n".join(rows)
 

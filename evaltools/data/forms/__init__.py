@@ -20,6 +20,7 @@ __all__ = [
     "SUFFIXES",
     "form_files",
     "import_forms",
+    "load_forms",
     "read_file",
     "read_files",
 ]
@@ -58,3 +59,21 @@ def import_forms(paths: Iterable[str | Path]) -> FormsRead:
     files, failures = form_files(paths)
     forms, failed = read_files(files)
     return FormsRead(tuple(forms), tuple(failures + failed))
+
+
+def load_forms(path: str | Path) -> list[ImportedForm]:
+    """The forms of one file (or folder), or :class:`~evaltools.errors.FormError` listing every problem of every
+    form that cannot be read (:class:`~evaltools.errors.LegacyFormatError` for a .doc / .xls / .et file)."""
+    from evaltools.errors import FormError, LegacyFormatError, Location, Problem
+
+    read = import_forms([path])
+    if not read.failures:
+        return list(read.forms)
+    problems = [p for f in read.failures for p in f.problems] or [
+        Problem(Location(f.source, f.part), f.reason) for f in read.failures
+    ]
+    legacy = all(Path(f.source).suffix.lower() in LEGACY for f in read.failures)
+    error = LegacyFormatError if legacy else FormError
+    raise error(
+        problems, summary=f"{len(read.failures)} 张自评表无法读取 / {len(read.failures)} form(s) cannot be read"
+    )

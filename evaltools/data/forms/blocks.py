@@ -37,14 +37,13 @@ _DIRECTION_WORDS = {s: code for code, spellings in DIRECTIONS.items() for s in (
 _DIRECTION_WORDS.update({"定性指标": "qualitative", "定量": None, "定量指标": None})
 
 
-def read_number(form: Form, i: int, j: int | None, field: str, what: str) -> object:
+def read_number(form: Form, i: int, j: int | None, what: str) -> object:
     """The number in a cell (None when empty or not applicable, ``?`` when unreadable); text that is not a
     number is a problem at the cell."""
     if j is None:
         return None
     value = form.grid.value(i, j)
     if is_unknown_mark(value):
-        form.unknown.append(field)
         return UNKNOWN
     parsed, reason = number(value)
     if reason:
@@ -106,22 +105,22 @@ def read_funds(form: Form, header: int, last: int) -> int:
 def _funds_total(form: Form, i: int, cols: dict[str, int], scale: float, percent_header: bool) -> None:
     titles = {"budget_initial": "年初预算数", "budget": "全年预算数", "spent": "全年执行数"}
     for key, what in titles.items():
-        value = read_number(form, i, cols.get(key), key, what)
+        value = read_number(form, i, cols.get(key), what)
         form.funds[key] = value * scale if isinstance(value, float) else value
-    form.funds["weight"] = read_number(form, i, cols.get("weight"), "execution_weight", "分值")
-    rate = read_number(form, i, cols.get("rate"), "stated_rate", "执行率")
+    form.funds["weight"] = read_number(form, i, cols.get("weight"), "分值")
+    rate = read_number(form, i, cols.get("rate"), "执行率")
     raw = form.grid.value(i, cols["rate"]) if "rate" in cols else None
     if isinstance(rate, float) and percent_header and not isinstance(raw, Percent) and not norm(raw).endswith("%"):
         rate = percent(rate)  # 执行率(%) printed as a bare percent number
     form.funds["rate"] = rate
-    form.funds["score"] = read_number(form, i, cols.get("score"), "published_execution_score", "得分")
+    form.funds["score"] = read_number(form, i, cols.get("score"), "得分")
     for key, column in cols.items():
         form.cells[f"funds.{key}"] = form.grid.ref(i, column)
     form.cells["funds"] = form.grid.ref(i, min(cols.values()))
 
 
 def _funds_source(form: Form, i: int, column: int | None, kind: str, scale: float) -> None:
-    value = read_number(form, i, column, kind, "全年预算数")
+    value = read_number(form, i, column, "全年预算数")
     if isinstance(value, float):
         value *= scale
         if kind == "other_funds" and isinstance(form.funds.get(kind), float):
@@ -237,19 +236,12 @@ def _indicator(form: Form, i: int, cols: dict[str, int], state: dict) -> dict | 
     row: dict = {"level1": level1, "level2": level2, "level3": level3, "parent": parent}
     row.update(_targets(form, i, cols, raw))
     for key, what in (("weight", "分值"), ("stated_completion", "完成率"), ("score_coefficient", "得分系数")):
-        row[key] = _figure(form, i, cols.get(key), key, what)
+        row[key] = read_number(form, i, cols.get(key), what)
     row.update(_score(form, i, cols))
     row["core"] = text_value(raw.get("core"))
     row["deviation"] = _deviation(raw.get("deviation"))
     row["_cells"] = {k: form.grid.ref(i, j) for k, j in cols.items()}
     return row
-
-
-def _figure(form: Form, i: int, j: int | None, field: str, what: str) -> object:
-    value = read_number(form, i, j, field, what)
-    if value == UNKNOWN:
-        form.unknown.pop()  # recorded per row by the loader, not per form
-    return value
 
 
 def _score(form: Form, i: int, cols: dict[str, int]) -> dict:
@@ -260,7 +252,7 @@ def _score(form: Form, i: int, cols: dict[str, int]) -> dict:
         return {"panel_score": None, "applicable": False}
     if text == "不计分":
         return {"panel_score": None, "applicable": None}
-    return {"panel_score": _figure(form, i, j, "panel_score", "得分"), "applicable": None}
+    return {"panel_score": read_number(form, i, j, "得分"), "applicable": None}
 
 
 def _deviation(value: object) -> str | None:
@@ -342,6 +334,6 @@ def _total_row(form: Form, i: int, filled: list[int], cols: dict[str, int]) -> N
     if not any(grid.text(i, j) for j in at.values()):
         numbers = [j for j in filled[1:] if number(grid.value(i, j))[1] is None or is_unknown_mark(grid.value(i, j))]
         at = dict(zip(("weight", "panel_score"), numbers))
-    form.total["weight"] = read_number(form, i, at.get("weight"), "total_weight", "总分（分值）")
-    form.total["score"] = read_number(form, i, at.get("panel_score"), "published_score", "总分（得分）")
+    form.total["weight"] = read_number(form, i, at.get("weight"), "总分（分值）")
+    form.total["score"] = read_number(form, i, at.get("panel_score"), "总分（得分）")
     form.cells["total"] = grid.ref(i, at.get("panel_score", filled[0]))

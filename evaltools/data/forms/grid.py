@@ -164,16 +164,25 @@ def _cell_text(tc: object) -> str:
     return "\n".join(_paragraph_text(p) for p in tc.iter(f"{_W}p")).strip()
 
 
+def _attr(element: object, path: str) -> str | None:
+    """The ``w:val`` of the first ``path`` under ``element`` ('' when the element has no value), None when absent."""
+    found = element.find(path)
+    return None if found is None else found.get(f"{_W}val", "")
+
+
 def docx_grid(path: Path) -> Grid:
     """The document's paragraphs and tables in print order as one grid: a paragraph is a row of one cell
-    (placed as 「段落 N」), a table's rows keep their cells (「表格 N」, row); merged cells are filled."""
-    import docx
-    from docx.table import Table
+    (placed as 「段落 N」), a table's rows keep their cells (「表格 N」, row); merged cells (w:gridSpan across,
+    w:vMerge down) are filled. The document's XML is read with lxml (word/document.xml)."""
+    from lxml import etree
 
-    document = docx.Document(str(path))
+    with zipfile.ZipFile(path) as archive:
+        body = etree.fromstring(archive.read("word/document.xml")).find(f"{_W}body")
+    if body is None:
+        raise ValueError("word/document.xml has no body")
     grid = Grid(str(path), False)
     paragraphs = tables = 0
-    for element in document.element.body.iterchildren():
+    for element in body.iterchildren():
         if element.tag == f"{_W}p":
             paragraphs += 1
             text = _paragraph_text(element).strip()
@@ -181,24 +190,39 @@ def docx_grid(path: Path) -> Grid:
                 grid.add([text], [(len(grid), 0)], (f"段落 {paragraphs}", 1))
         elif element.tag == f"{_W}tbl":
             tables += 1
-            _add_table(grid, Table(element, document), f"表格 {tables}")
+            _add_table(grid, element, f"表格 {tables}")
     return grid
 
 
+def _table_row(tr: object, width: int, above: tuple[list, list] | None, row: int) -> tuple[list, list]:
+    """One w:tr as (values, origins) over ``width`` grid columns: a cell spans its w:gridSpan columns; a
+    w:vMerge continuation takes the value and origin of the cell above."""
+    values: list[object] = [None] * (int(_attr(tr, f"{_W}trPr/{_W}gridBefore") or 0))
+    origins: list[tuple[int, int]] = [(row, c) for c in range(len(values))]
+    for tc in tr.iterchildren(f"{_W}tc"):
+        span = int(_attr(tc, f"{_W}tcPr/{_W}gridSpan") or 1)
+        merge = _attr(tc, f"{_W}tcPr/{_W}vMerge")
+        c = len(values)
+        if merge not in (None, "restart") and above is not None and c < len(above[0]):
+            value, origin = above[0][c], above[1][c]
+        else:
+            value, origin = _cell_text(tc), (row, c)
+        values += [value] * span
+        origins += [origin] * span
+    values += [None] * (width - len(values))
+    origins += [(row, c) for c in range(len(origins), width)]
+    return values, origins
+
+
 def _add_table(grid: Grid, table: object, part: str) -> None:
-    cells = table._cells  # every grid cell, spans repeated (python-docx resolves gridSpan and vMerge)
-    ncols = table._column_count
-    first = len(grid)
-    seen: dict[int, tuple[int, int]] = {}
-    texts: dict[int, str] = {}
-    for r in range(len(cells) // ncols if ncols else 0):
-        values, origins = [], []
-        for c in range(ncols):
-            tc = cells[r * ncols + c]._tc
-            key = id(tc)
-            if key not in seen:
-                seen[key] = (first + r, c)
-                texts[key] = _cell_text(tc)
-            values.append(texts[key])
-            origins.append(seen[key])
+    width = len(table.findall(f"{_W}tblGrid/{_W}gridCol"))
+    rows = table.findall(f"{_W}tr")
+    width = max(
+        [width]
+        + [sum(int(_attr(tc, f"{_W}tcPr/{_W}gridSpan") or 1) for tc in tr.iterchildren(f"{_W}tc")) for tr in rows]
+    )
+    above = None
+    for r, tr in enumerate(rows):
+        values, origins = _table_row(tr, width, above, len(grid))
         grid.add(values, origins, (part, r + 1))
+        above = (values, origins)

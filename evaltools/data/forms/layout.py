@@ -115,7 +115,6 @@ class Form:
     indicators: list[dict] = field(default_factory=list)
     total: dict[str, object] = field(default_factory=dict)
     cells: dict[str, CellRef] = field(default_factory=dict)
-    unknown: list[str] = field(default_factory=list)
 
     def problem(self, i: int, j: int, message: str, found: object = None, expected: str | None = None) -> None:
         where = self.grid.ref(i, j).location()
