@@ -489,7 +489,7 @@ PROFILE_FIELDS: tuple[ProfileField, ...] = (
     ProfileField(
         "self_reference",
         "自称",
-        help="报告中单位的自称，如 我中心、我局、我镇；留空为“本单位”",
+        help="报告中单位的自称，如 我局、我镇、我馆；留空为“本单位”",
         example="我馆",
     ),
     ProfileField(

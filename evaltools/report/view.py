@@ -20,7 +20,7 @@ from evaltools.scoring.evaluation import Evaluation
 from evaltools.scoring.grading import check_bands, describe_band, grade
 from evaltools.scoring.indicators import DEPARTMENT
 
-#: How the report refers to the unit when the profile does not say (我中心, 我局, 我镇 …).
+#: How the report refers to the unit when the profile does not say (我局, 我镇, 我馆 …).
 DEFAULT_SELF_REFERENCE = "本单位"
 #: Shown for a figure that depends on one we cannot read.
 UNKNOWN_TEXT = "无法计算"
