@@ -145,6 +145,8 @@ def test_audit_refuses_unknown_executor_and_rules(tmp_path, root):
     assert done.returncode == 2 and "unknown executor" in done.stderr
     done = _cli("audit", str(tmp_path), "--rules", "nosuch", cwd=root)
     assert done.returncode == 2 and "Traceback" not in done.stderr
+    done = _cli("audit", str(tmp_path), "--executor", "serial", cwd=root)  # an empty folder: a mistaken path
+    assert done.returncode == 2 and "no form files" in done.stderr
 
 
 @pytest.mark.slow

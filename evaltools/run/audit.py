@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -327,7 +327,7 @@ def _chunks(files: list[str], jobs_n: int, size: int | None) -> list[tuple[str, 
 
 
 def run_audit(
-    paths: Iterable[str | Path],
+    paths: Sequence[str | Path],
     rules: str = "mof",
     *,
     jobs_n: int = 1,
@@ -343,6 +343,12 @@ def run_audit(
         raise ParamsError("--scheduler is only used by the dask executor (add --executor dask)", key="scheduler")
     load_rules(rules)  # an unknown rule set fails here, once
     files, missing = form_files(paths)
+    if not files and not missing:
+        raise ParamsError(
+            "没有找到自评表文件 / no form files (.xlsx, .docx, or legacy .doc/.xls/.et) under "
+            + ", ".join(str(p) for p in paths),
+            key="paths",
+        )
     chunks = _chunks([str(f) for f in files], jobs_n, chunk)
     done = on_done or (lambda n: None)
     results = run(
