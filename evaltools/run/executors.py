@@ -112,38 +112,43 @@ def _process(tasks, options, on_done):
     return [results[i] for i in range(len(tasks))]
 
 
+def _dask_client(options: ExecutorOptions) -> tuple[object, object | None]:
+    """A dask client: on ``options.scheduler``, or on a local cluster of ``jobs_n`` single-threaded worker
+    processes bound to 127.0.0.1 (the dashboard on a free port: never "port 8787 is already in use", never on
+    the network). Returns (client, the cluster to close or None)."""
+    import logging
+
+    from dask.distributed import Client, LocalCluster
+
+    try:
+        if options.scheduler:
+            return Client(options.scheduler, timeout="30s"), None
+        cluster = LocalCluster(
+            n_workers=max(1, options.jobs_n),
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address="127.0.0.1:0",
+            silence_logs=logging.ERROR,
+        )
+        return Client(cluster), cluster
+    except OSError as exc:
+        raise ParamsError(
+            f"无法连接 Dask 调度器 / cannot reach the Dask scheduler {options.scheduler}: {exc}", key="scheduler"
+        ) from None
+
+
 @EXECUTORS.register("dask")
 def _dask(tasks, options, on_done):
     """dask.distributed: ``Client(LocalCluster(n_workers=jobs_n, threads_per_worker=1, processes=True))``,
     or ``Client(scheduler)`` when a scheduler address is given (its workers must be able to import
     evaltools and see the data and output folders at the same paths)."""
-    import logging
-
     try:
-        from dask.distributed import Client, LocalCluster
         from dask.distributed import as_completed as dask_completed
     except ImportError as exc:  # pragma: no cover - dask[distributed] is a dependency
         raise ParamsError(f"the dask executor needs dask[distributed]: {exc}", key="executor") from None
 
-    cluster = None
-    try:
-        if options.scheduler:
-            client = Client(options.scheduler, timeout="30s")
-        else:
-            cluster = LocalCluster(
-                n_workers=max(1, options.jobs_n),
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                # a free port on this machine only: never "port 8787 is already in use", never on the network
-                dashboard_address="127.0.0.1:0",
-                silence_logs=logging.ERROR,
-            )
-            client = Client(cluster)
-    except OSError as exc:
-        raise ParamsError(
-            f"无法连接 Dask 调度器 / cannot reach the Dask scheduler {options.scheduler}: {exc}", key="scheduler"
-        ) from None
+    client, cluster = _dask_client(options)
     results: dict[int, BatchResult] = {}
     try:
         stamp = f"{os.getpid()}-{time.time_ns()}"
@@ -201,29 +206,9 @@ def _calls_process(call, argument_tuples, options, on_done):
 @CALL_EXECUTORS.register("dask")
 def _calls_dask(call, argument_tuples, options, on_done):
     """dask.distributed: a local cluster of ``jobs_n`` single-threaded workers, or the scheduler given."""
-    import logging
-
-    from dask.distributed import Client, LocalCluster
     from dask.distributed import as_completed as dask_completed
 
-    cluster = None
-    try:
-        if options.scheduler:
-            client = Client(options.scheduler, timeout="30s")
-        else:
-            cluster = LocalCluster(
-                n_workers=max(1, options.jobs_n),
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address="127.0.0.1:0",
-                silence_logs=logging.ERROR,
-            )
-            client = Client(cluster)
-    except OSError as exc:
-        raise ParamsError(
-            f"无法连接 Dask 调度器 / cannot reach the Dask scheduler {options.scheduler}: {exc}", key="scheduler"
-        ) from None
+    client, cluster = _dask_client(options)
     try:
         futures = {client.submit(call, *args, pure=False): i for i, args in enumerate(argument_tuples)}
         results: dict[int, object] = {}
