@@ -115,3 +115,91 @@ def indicator_actual(row: object) -> str | None:
     if grade is not None:
         return labels.QUALITATIVE_GRADE.get(grade, grade)
     return None
+
+
+# ----------------------------------------------------------------------------- whole columns at once
+# The same texts as the functions above, for a column of values (the audit formats the numbers of every
+# finding of a million-row table): one pass over plain floats, no per-value function call.
+
+
+def _floats(values: object) -> list[float]:
+    import numpy as np
+
+    return np.asarray(values, dtype=float).tolist()
+
+
+def _distinct(fn):
+    """Format each distinct value once when values repeat (weights, targets, 100 …)."""
+
+    def formatted(values: object, *args: object, **kwargs: object) -> list[str]:
+        import numpy as np
+        import pandas as pd
+
+        floats = np.asarray(values, dtype=float)
+        if len(floats) < 64:
+            return fn(floats, *args, **kwargs)
+        codes, uniques = pd.factorize(floats, use_na_sentinel=False)
+        if len(uniques) * 2 > len(floats):
+            return fn(floats, *args, **kwargs)
+        return np.asarray(fn(uniques, *args, **kwargs), dtype=object)[codes].tolist()
+
+    formatted.__doc__, formatted.__name__ = fn.__doc__, fn.__name__
+    return formatted
+
+
+@_distinct
+def nums(values: object, digits: int = 2, *, thousands: bool = True, missing: str = "—") -> list[str]:
+    """:func:`num` of every value."""
+    spec = f"{',' if thousands else ''}.{digits}f"
+    out = [missing if x != x else format(x, spec) for x in _floats(values)]
+    if digits > 0:
+        out = [t.rstrip("0").rstrip(".") if "." in t else t for t in out]
+    return out
+
+
+def scores(values: object) -> list[str]:
+    """:func:`score` of every value."""
+    return nums(values, 2)
+
+
+@_distinct
+def wans(values: object, digits: int = 2) -> list[str]:
+    """:func:`wan` of every value."""
+    spec = f",.{digits}f"
+    return ["—" if x != x else format(x, spec) for x in _floats(values)]
+
+
+def pcts(values: object, digits: int | object = 2, *, missing: str = "—") -> list[str]:
+    """:func:`pct` of every value; ``digits`` is one number or one per value."""
+    if isinstance(digits, int):
+        return _pcts(values, digits, missing=missing)
+    return [missing if x != x else f"{x * 100:,.{int(d)}f}%" for x, d in zip(_floats(values), _floats(digits))]
+
+
+@_distinct
+def _pcts(values: object, digits: int, *, missing: str = "—") -> list[str]:
+    spec = f",.{digits}f"
+    return [missing if x != x else format(x * 100, spec) + "%" for x in _floats(values)]
+
+
+def values(xs: object, units: object) -> list[str]:
+    """:func:`value` of every value with its unit (``units``: one per value, None for none)."""
+    floats = _floats(xs)
+    units = list(units)
+    shown = nums(floats)
+    if "%" in units:
+        percents = [pct(x).replace(".00%", "%") for x in floats]
+        shown = [p if u == "%" else s for s, p, u in zip(shown, percents, units)]
+    return [s + u if u.__class__ is str and s != "—" and u != "%" else s for s, u in zip(shown, units)]
+
+
+def stated_decimals_all(fractions: object) -> list[int]:
+    """:func:`stated_decimals` of every value."""
+    import numpy as np
+
+    percent = np.asarray(fractions, dtype=float) * 100
+    out = np.full(len(percent), 6)
+    for digits in range(6, -1, -1):
+        with np.errstate(invalid="ignore"):
+            out = np.where(np.abs(np.round(percent, digits) - percent) < 1e-9, digits, out)
+    return out.tolist()

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html import escape
 
 import pandas as pd
 
 from evaltools import fmt
-from evaltools.data.model import YearData
+from evaltools.data.model import Slicer, UnitsData, YearData, as_units
+from evaltools.data.schema import ORG
 from evaltools.fmt import is_missing
 from evaltools.scoring.audit import AuditContext, run_audit
-from evaltools.scoring.indicators import composition, department_total, level1_totals, score_indicators, score_projects
+from evaltools.scoring.indicators import (
+    composition,
+    department_totals,
+    level1_totals,
+    score_indicators,
+    score_projects,
+)
 from evaltools.scoring.rates import all_rates
 from evaltools.scoring.rules import RuleSet, load_rules
 
@@ -171,21 +179,88 @@ class Evaluation:
         )
 
 
-def evaluate(data: YearData, rules: RuleSet | str = "mof") -> Evaluation:
-    """Rates, indicator scores, project totals, the department total and grade, and the audit.
+@dataclass(frozen=True, eq=False)
+class UnitsEvaluation:
+    """Everything computed for many units of one year in one pass: the frames of :class:`Evaluation`,
+    each with an ``org`` column naming the unit, and ``totals`` (one row per unit: score, grade, both
+    means …). :meth:`unit` gives one unit's :class:`Evaluation` (a slice: the same as evaluating that
+    unit alone); iterating gives every unit's, each frame grouped once."""
 
-    ``rules`` is a :class:`RuleSet` or the name of one in ``params/rules``. Inputs are not changed.
-    """
-    if isinstance(rules, str):
-        rules = load_rules(rules)
+    data: UnitsData
+    rules: RuleSet
+    rates: pd.DataFrame
+    indicators: pd.DataFrame
+    projects: pd.DataFrame
+    composition: pd.DataFrame
+    findings: pd.DataFrame
+    totals: pd.DataFrame
+
+    def __post_init__(self):
+        object.__setattr__(self, "_slice", Slicer(self.data.orgs))
+        object.__setattr__(self, "_row", {org: i for i, org in enumerate(self.totals[ORG])})
+
+    @property
+    def year(self) -> int:
+        return self.data.year
+
+    @property
+    def orgs(self) -> list[str]:
+        return self.data.orgs
+
+    def __len__(self) -> int:
+        return len(self.totals)
+
+    def unit(self, org: str, data: YearData | None = None) -> Evaluation:
+        """One unit's :class:`Evaluation` (``data``: its YearData, when the caller already has it)."""
+        if org not in self._row:
+            raise KeyError(f"no unit {org!r}")
+        row = self.totals.iloc[self._row[org]]
+        total = Total(**{k: _plain(row[k]) if k != "method" else row[k] for k in Total.__dataclass_fields__})
+        s = self._slice
+        return Evaluation(
+            data if data is not None else self.data.unit(org),
+            self.rules,
+            s(self.rates, org),
+            s(self.indicators, org),
+            s(self.projects, org),
+            s(self.composition, org),
+            s(self.findings, org),
+            total,
+        )
+
+    def __iter__(self) -> Iterator[Evaluation]:
+        return (self.unit(org) for org in self.orgs)
+
+    def __repr__(self) -> str:
+        return (
+            f"UnitsEvaluation({len(self)} units, {self.year}, indicators={len(self.indicators)}, "
+            f"findings={len(self.findings)})"
+        )
+
+
+def evaluate_units(data: UnitsData, rules: RuleSet) -> UnitsEvaluation:
+    """Every unit of ``data`` scored, totalled and audited in one vectorised pass."""
     bands = rules.grade_bands
     scored = score_indicators(data.indicators, rules)
     totals = level1_totals(scored)
     projects = score_projects(data.projects, scored, rules, bands, totals)
     comp = composition(scored, projects, totals)
-    total = department_total(projects, data.profile.published_total, rules, bands)
+    unit_totals = department_totals(projects, data.units, rules, bands)
     rates = all_rates(data, rules)
-    findings = run_audit(AuditContext(data, rules, rates, scored, projects, total))
-    return Evaluation(
-        data, rules, rates, scored, projects, comp, findings, Total(**{k: total[k] for k in Total.__dataclass_fields__})
-    )
+    findings = run_audit(AuditContext(data, rules, rates, scored, projects, unit_totals, totals))
+    return UnitsEvaluation(data, rules, rates, scored, projects, comp, findings, unit_totals)
+
+
+def evaluate(data: YearData | UnitsData, rules: RuleSet | str = "mof") -> Evaluation | UnitsEvaluation:
+    """Rates, indicator scores, project totals, the department total and grade, and the audit.
+
+    ``data`` is one unit's :class:`YearData` (→ :class:`Evaluation`) or many units'
+    :class:`UnitsData` (→ :class:`UnitsEvaluation`, all of them in one pass; ``ev.unit(name)`` is one
+    unit's Evaluation). ``rules`` is a :class:`RuleSet` or the name of one in ``params/rules``.
+    Inputs are not changed.
+    """
+    if isinstance(rules, str):
+        rules = load_rules(rules)
+    if isinstance(data, UnitsData):
+        return evaluate_units(data, rules)
+    return evaluate_units(as_units(data), rules).unit(data.unit, data)

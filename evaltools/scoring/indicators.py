@@ -20,13 +20,13 @@ at the end (domain rule: each indicator score to 2 decimals; parent levels are s
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from evaltools.data.schema import DIRECTIONS
+from evaltools.data.schema import DIRECTIONS, ORG
 from evaltools.errors import RuleError
 from evaltools.registry import Registry
 from evaltools.scoring.grading import grade
@@ -96,12 +96,24 @@ def _range(df, spec, rules):
     return _out(df, np.where(np.isnan(a) | np.isnan(lo), np.nan, np.where(a >= lo, 1.0, below)))
 
 
-def qualitative_band(grades: pd.Series, rules: RuleSet) -> tuple[pd.Series, pd.Series]:
+def category_codes(values: pd.Series | np.ndarray, categories: Sequence[object]) -> np.ndarray:
+    """The position of each value in ``categories`` (-1 where absent or missing), hashing each distinct
+    value once (``pd.Categorical`` hashes every row against the categories: slow on 1M text cells)."""
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
+        codes, uniques = values.cat.codes.to_numpy(dtype=np.int64), values.cat.categories
+    else:
+        codes, uniques = pd.factorize(np.asarray(values, dtype=object) if isinstance(values, np.ndarray) else values)
+    lookup = {c: i for i, c in enumerate(categories)}
+    table = np.array([lookup.get(u, -1) for u in uniques] + [-1], dtype=np.int64)
+    return table[codes]
+
+
+def qualitative_band(grades: pd.Series, rules: RuleSet, codes: np.ndarray | None = None) -> tuple[pd.Series, pd.Series]:
     """(low, high) share of the weight for each qualitative grade (NaN where no grade)."""
     bands = rules.qualitative["bands"]
-    codes = pd.Categorical(grades, categories=list(bands))
-    low = np.array([b[0] for b in bands.values()] + [np.nan], dtype=float)[codes.codes]
-    high = np.array([b[1] for b in bands.values()] + [np.nan], dtype=float)[codes.codes]
+    codes = category_codes(grades, list(bands)) if codes is None else codes
+    low = np.array([b[0] for b in bands.values()] + [np.nan], dtype=float)[codes]
+    high = np.array([b[1] for b in bands.values()] + [np.nan], dtype=float)[codes]
     return pd.Series(low, index=grades.index), pd.Series(high, index=grades.index)
 
 
@@ -153,19 +165,14 @@ def _exec_threshold(rate: pd.Series, settings: dict) -> pd.Series:
     return capped.where(rate < float(settings.get("threshold", 0.95)), 1.0)
 
 
-#: Column naming the reporting unit (department) in tables that hold many units at once.
-#: (Not ``unit``: in the indicator table that is the unit of measure, 度量单位.)
-ORG = "org"
-
-
 def group_keys(frame: pd.DataFrame) -> list[str]:
     """Projects are identified by ``project``, or by ``org`` + ``project`` in multi-unit tables."""
     return [ORG, "project"] if ORG in frame.columns else ["project"]
 
 
-def direction_masks(ind: pd.DataFrame) -> dict[str, np.ndarray]:
-    """One boolean mask per direction, computed once through categorical codes (fast on 1M rows)."""
-    codes = pd.Categorical(ind["direction"], categories=list(DIRECTIONS)).codes
+def direction_masks(ind: pd.DataFrame, codes: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """One boolean mask per direction, from the directions' codes (computed once: fast on 1M rows)."""
+    codes = category_codes(ind["direction"], list(DIRECTIONS)) if codes is None else codes
     return {d: codes == i for i, d in enumerate(DIRECTIONS)}
 
 
@@ -198,23 +205,67 @@ def target_met(ind: pd.DataFrame, masks: dict | None = None) -> pd.Series:
     return out.mask(qual, grade == "达成")
 
 
+def _rule_names(ind: pd.DataFrame, rules: RuleSet, direction_codes: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """(rule code per row (-1: none or unknown), rule name per row) from the rows' own ``rule`` or their direction's."""
+    names = list(rules.rules)
+    if direction_codes is None:
+        direction_codes = category_codes(ind["direction"], list(DIRECTIONS))
+    undefined = sorted({r for r in rules.directions.values() if r not in names})
+    if undefined:
+        _unknown_rules(undefined, rules)
+    by_direction = [names.index(rules.directions[d]) if d in rules.directions else -1 for d in DIRECTIONS]
+    codes = np.array(by_direction + [-1], dtype=np.int64)[direction_codes]
+    own = ind["rule"] if "rule" in ind else None
+    if own is not None and own.notna().any():
+        given = own.notna().to_numpy()
+        own_codes = category_codes(own, names)
+        bad = given & (own_codes < 0)
+        if bad.any():
+            _unknown_rules(sorted(set(own[bad])), rules)
+        codes = np.where(given, own_codes, codes)
+    return codes, np.array(names + [None], dtype=object)[codes]
+
+
+def _unknown_rules(unknown: list[str], rules: RuleSet) -> None:
+    raise RuleError(
+        f"指标使用了未定义的评分规则 / indicators name rule(s) {', '.join(map(repr, unknown))} that "
+        f"the rule set {rules.name!r} does not define; defined: {', '.join(rules.rules)}",
+        key="rule",
+    )
+
+
 def resolve_rules(ind: pd.DataFrame, rules: RuleSet) -> pd.Series:
     """The named rule that scores each indicator: its own ``rule`` column, else its direction's."""
-    by_direction = pd.Categorical(ind["direction"], categories=list(rules.directions))
-    names = pd.Series(
-        np.array(list(rules.directions.values()) + [None], dtype=object)[by_direction.codes], index=ind.index
-    )
-    if "rule" in ind and ind["rule"].notna().any():
-        names = ind["rule"].where(ind["rule"].notna(), names)
-    bad = names.notna() & ~names.isin(list(rules.rules))
-    if bad.any():
-        unknown = sorted(set(names[bad]))
-        raise RuleError(
-            f"指标使用了未定义的评分规则 / indicators name rule(s) {', '.join(map(repr, unknown))} that "
-            f"the rule set {rules.name!r} does not define; defined: {', '.join(rules.rules)}",
-            key="rule",
-        )
-    return names
+    return pd.Series(_rule_names(ind, rules, None)[1], index=ind.index)
+
+
+_DEFAULTS = (
+    ("target_high", np.nan),
+    ("panel_score", np.nan),
+    ("qualitative_grade", None),
+    ("rule", None),
+    ("applicable", True),
+    ("parent", None),
+)
+_RULE_INPUTS = ["actual", "target", "target_high", "weight", "panel_score", "qualitative_grade"]
+
+
+def _shares(df: pd.DataFrame, rules: RuleSet, rule_codes: np.ndarray) -> np.ndarray:
+    """The share of the weight of every row, one pass per rule definition over all its rows."""
+    share = np.full(len(df), np.nan)
+    inputs = pd.DataFrame({c: pd.Series(df[c].to_numpy(), dtype=df[c].dtype) for c in _RULE_INPUTS})
+    for code, spec in enumerate(rules.rules.values()):
+        mask = rule_codes == code
+        if mask.any():
+            share[mask] = RULE_TYPES[spec["type"]](inputs[mask], spec, rules).to_numpy()
+    return share
+
+
+def _object(values: np.ndarray, index: pd.Index, known: np.ndarray) -> pd.Series:
+    """An object column of True/False where ``known``, else None."""
+    out = np.full(len(values), None, dtype=object)
+    out[known] = values[known]
+    return pd.Series(out, index=index, dtype=object)
 
 
 def score_indicators(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
@@ -225,41 +276,23 @@ def score_indicators(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     ``computed_score`` (rounded), ``score`` (the panel score where given, else computed),
     ``band_low``/``band_high`` (qualitative band in points) and ``in_band``.
     """
-    df = ind.copy()
-    for col, default in (
-        ("target_high", np.nan),
-        ("panel_score", np.nan),
-        ("qualitative_grade", None),
-        ("rule", None),
-        ("applicable", True),
-        ("parent", None),
-    ):
+    df = ind.copy(deep=False)  # copy-on-write: the input is never changed, its columns are not copied
+    for col, default in _DEFAULTS:
         if col not in df:
             df[col] = default
-    names = resolve_rules(df, rules)
-    rule_codes = pd.Categorical(names, categories=list(rules.rules))
-    types = pd.Series(
-        np.array([spec["type"] for spec in rules.rules.values()] + [None], dtype=object)[rule_codes.codes],
-        index=df.index,
-    )
-    share = np.full(len(df), np.nan)
-    columns = [c for c in ("actual", "target", "target_high", "weight", "panel_score", "qualitative_grade")]
-    for code, spec in enumerate(rules.rules.values()):  # one pass per rule definition over all its rows
-        mask = rule_codes.codes == code
-        if mask.any():
-            share[mask] = RULE_TYPES[spec["type"]](df.loc[mask, columns], spec, rules).to_numpy()
-    share = pd.Series(share, index=df.index)
-    is_part = df["parent"].notna()
-    missing = share.isna() & ~is_part & df["applicable"].astype(bool)  # not-applicable rows are dropped, not missing
-    dropped_missing = missing & (rules.missing_actual == "drop")
-    applicable = df["applicable"].astype(bool) & ~dropped_missing
-    scored = applicable & ~is_part
-    share = share.where(~missing, 0.0).where(scored, 0.0)
-    weight = df["weight"].astype(float)
-    low, high = qualitative_band(df["qualitative_grade"], rules)
-    df["rule_name"] = names
-    df["rule_type"] = types
-    masks = direction_masks(df)
+    direction_codes = category_codes(df["direction"], list(DIRECTIONS))
+    rule_codes, names = _rule_names(df, rules, direction_codes)
+    types = np.array([spec["type"] for spec in rules.rules.values()] + [None], dtype=object)[rule_codes]
+    share = _shares(df, rules, rule_codes)
+    is_part = df["parent"].notna().to_numpy()
+    applicable = df["applicable"].to_numpy(dtype=bool)
+    missing = np.isnan(share) & ~is_part & applicable  # not-applicable rows are dropped, not missing
+    scored = applicable & ~(missing & (rules.missing_actual == "drop")) & ~is_part
+    share = np.where(missing | ~scored, 0.0, share)
+    weight = df["weight"].to_numpy(dtype=float)
+    masks = direction_masks(df, direction_codes)
+    df["rule_name"] = pd.Series(names, index=df.index, dtype=object)
+    df["rule_type"] = pd.Series(types, index=df.index, dtype=object)
     df["completion"] = completion(df, masks)
     df["met"] = target_met(df, masks)
     df["share"] = share
@@ -267,39 +300,65 @@ def score_indicators(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     df["scored"] = scored
     df["computed_raw"] = share * weight
     df["computed_score"] = df["computed_raw"].round(rules.rounding)
-    df["score"] = df["panel_score"].where(df["panel_score"].notna() & scored, df["computed_score"])
-    df["band_low"] = low * weight
-    df["band_high"] = high * weight
-    qual_panel = masks["qualitative"] & df["panel_score"].notna() & low.notna()
-    in_band = (df["panel_score"] >= df["band_low"] - 1e-9) & (
-        (df["panel_score"] < df["band_high"]) | (high >= 1.0) & (df["panel_score"] <= df["band_high"] + 1e-9)
-    )
-    df["in_band"] = pd.Series(in_band, index=df.index, dtype=object).where(qual_panel, None)
+    panel = df["panel_score"].to_numpy(dtype=float)
+    df["score"] = np.where(~np.isnan(panel) & scored, panel, df["computed_score"].to_numpy())
+    _bands(df, rules, masks["qualitative"], panel, weight)
     return df
+
+
+def _bands(df: pd.DataFrame, rules: RuleSet, qualitative: np.ndarray, panel: np.ndarray, weight: np.ndarray) -> None:
+    """``band_low``/``band_high`` (the qualitative grade's band in points) and ``in_band`` of the panel score."""
+    low, high = qualitative_band(df["qualitative_grade"], rules)
+    low, high = low.to_numpy(), high.to_numpy()
+    df["band_low"] = band_low = low * weight
+    df["band_high"] = band_high = high * weight
+    with np.errstate(invalid="ignore"):
+        in_band = (panel >= band_low - 1e-9) & ((panel < band_high) | (high >= 1.0) & (panel <= band_high + 1e-9))
+    df["in_band"] = _object(in_band, df.index, qualitative & ~np.isnan(panel) & ~np.isnan(low))
+
+
+def group_codes(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(code of each row's combination of ``columns`` in order of first appearance, first row of each code).
+
+    Each column is hashed once (``pd.factorize``); the combination is then an integer: grouping by it
+    is what makes the per-project and per-unit sums of a million rows fast."""
+    codes = np.zeros(len(frame), dtype=np.int64)
+    for col in columns:
+        values = frame[col]
+        if isinstance(values.dtype, pd.CategoricalDtype):  # a unit column: its codes, no hashing
+            col_codes, size = values.cat.codes.to_numpy(dtype=np.int64) + 1, len(values.cat.categories) + 1
+        else:
+            col_codes, uniques = pd.factorize(values, use_na_sentinel=False)
+            size = max(len(uniques), 1)
+        codes, _ = pd.factorize(codes * size + col_codes)
+    first = np.empty(codes.max() + 1 if len(codes) else 0, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the last write wins: the first row of each code
+    return codes, first
 
 
 def level1_totals(scored: pd.DataFrame) -> pd.DataFrame:
     """Sums per project (and unit) and 一级指标 in one pass over the scored indicators — the only
     grouping of the big table; project totals and the composition are sums of this small one.
     Breakdown rows (``parent`` set) are left out; weights split into scored and dropped."""
-    keys = group_keys(scored)
-    s = scored.loc[scored["parent"].isna()] if "parent" in scored else scored
-    on = s["scored"].to_numpy(dtype=bool)
-    weight = s["weight"].to_numpy(dtype=float)
+    keys = group_keys(scored) + ["level1"]
+    rows = scored["parent"].isna().to_numpy() if "parent" in scored else np.ones(len(scored), dtype=bool)
+    s = scored[keys][rows]
+    on = scored["scored"].to_numpy(dtype=bool)[rows]
+    weight = scored["weight"].to_numpy(dtype=float)[rows]
     counted = pd.DataFrame(
         {
-            **{k: s[k] for k in keys + ["level1"]},
             "indicator_weight": np.where(on, weight, 0.0),
             "dropped_weight": np.where(on, 0.0, weight),
-            "indicator_score": np.where(on, s["computed_score"].to_numpy(dtype=float), 0.0),
-            "assessed_indicator_score": np.where(on, s["score"].to_numpy(dtype=float), 0.0),
-            "indicator_count": 1,
-            "missing_actuals": s["missing"].to_numpy(dtype=int),
-            "scored_count": on.astype(int),
-        },
-        index=s.index,
+            "indicator_score": np.where(on, scored["computed_score"].to_numpy(dtype=float)[rows], 0.0),
+            "assessed_indicator_score": np.where(on, scored["score"].to_numpy(dtype=float)[rows], 0.0),
+            "indicator_count": np.ones(len(s), dtype=np.int64),
+            "missing_actuals": scored["missing"].to_numpy(dtype=np.int64)[rows],
+            "scored_count": on.astype(np.int64),
+        }
     )
-    return counted.groupby(keys + ["level1"], sort=False).sum()
+    codes, first = group_codes(s, keys)
+    sums = counted.groupby(codes, sort=False).sum()
+    return sums.set_axis(pd.MultiIndex.from_frame(s.iloc[first].reset_index(drop=True)), axis=0)
 
 
 def score_projects(
@@ -365,38 +424,81 @@ def composition(scored: pd.DataFrame, projects: pd.DataFrame, totals: pd.DataFra
     return pd.concat([execution, parts], ignore_index=True)
 
 
-def department_total(
-    projects: pd.DataFrame, published: float | None, rules: RuleSet, bands: pd.DataFrame | None
-) -> dict:
-    """Department total: the published score where it exists, else the mean of project scores.
+TOTAL_COLUMNS = [
+    "score",
+    "published",
+    "computed_score",
+    "assessed_mean",
+    "computed_simple",
+    "computed_weighted",
+    "assessed_simple",
+    "assessed_weighted",
+    "method",
+    "grade",
+    "computed_grade",
+]
+
+
+def _means(projects: pd.DataFrame, codes: np.ndarray, n: int, col: str) -> tuple[np.ndarray, np.ndarray]:
+    """Per unit: the simple mean of ``col`` over its projects and the mean weighted by 全年预算数 (NaN when none)."""
+    frame = pd.DataFrame(
+        {
+            "value": projects[col].to_numpy(dtype=float),
+            "weighted": projects[col].to_numpy(dtype=float) * projects["budget"].to_numpy(dtype=float),
+            "budget": projects["budget"].to_numpy(dtype=float),
+        }
+    )
+    grouped = frame.groupby(codes, sort=False)
+    sums, counts = grouped.sum(), grouped["value"].count()
+    simple = (sums["value"] / counts.where(counts > 0)).reindex(range(n)).to_numpy()
+    budget = sums["budget"].reindex(range(n)).to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        weighted = np.where(budget > 0, sums["weighted"].reindex(range(n)).to_numpy() / budget, np.nan)
+    return simple, weighted
+
+
+def department_totals(
+    projects: pd.DataFrame, units: pd.DataFrame, rules: RuleSet, bands: pd.DataFrame | None
+) -> pd.DataFrame:
+    """Each unit's total (one row per row of ``units``, which has ``org`` and ``published_total``): the
+    published score where it exists, else the mean of its project scores.
 
     Both means are always computed (no source fixes the choice): simple = mean(score);
     budget_weighted = Σ score × 全年预算数 / Σ 全年预算数. ``rules.department_total`` picks one.
     """
+    n = len(units)
+    codes = category_codes(projects[ORG], list(units[ORG]))
+    c_simple, c_weighted = _means(projects, codes, n, "computed_score")
+    a_simple, a_weighted = _means(projects, codes, n, "score")
+    weighted = rules.department_total == "budget_weighted"
+    computed, assessed = (c_weighted, a_weighted) if weighted else (c_simple, a_simple)
+    published = units["published_total"].to_numpy(dtype=float)
+    score = np.where(np.isnan(published), assessed, published)
+    out = pd.DataFrame(
+        {
+            ORG: units[ORG].to_numpy(dtype=object),
+            "score": score,
+            "published": pd.Series(published).astype(object).where(~np.isnan(published), None).to_numpy(),
+            "computed_score": computed,
+            "assessed_mean": assessed,
+            "computed_simple": c_simple,
+            "computed_weighted": c_weighted,
+            "assessed_simple": a_simple,
+            "assessed_weighted": a_weighted,
+            "method": rules.department_total,
+        }
+    )
+    out["grade"] = grade(out["score"], bands).to_numpy()
+    out["computed_grade"] = grade(out["computed_score"], bands).to_numpy()
+    return out
 
-    def means(col):
-        simple = float(projects[col].mean()) if len(projects) else float("nan")
-        budget = projects["budget"].sum()
-        weighted = float((projects[col] * projects["budget"]).sum() / budget) if budget > 0 else float("nan")
-        return simple, weighted
 
-    c_simple, c_weighted = means("computed_score")
-    a_simple, a_weighted = means("score")
-    pick = {"simple": 0, "budget_weighted": 1}[rules.department_total]
-    computed = (c_simple, c_weighted)[pick]
-    assessed = (a_simple, a_weighted)[pick]
-    score = float(published) if published is not None and not np.isnan(published) else assessed
-    grades = grade(pd.Series([score, computed]), bands)
-    return {
-        "score": score,
-        "published": published,
-        "computed_score": computed,
-        "assessed_mean": assessed,
-        "computed_simple": c_simple,
-        "computed_weighted": c_weighted,
-        "assessed_simple": a_simple,
-        "assessed_weighted": a_weighted,
-        "method": rules.department_total,
-        "grade": grades.iloc[0],
-        "computed_grade": grades.iloc[1],
-    }
+def department_total(
+    projects: pd.DataFrame, published: float | None, rules: RuleSet, bands: pd.DataFrame | None
+) -> dict:
+    """One department's total (see :func:`department_totals`) as a dict."""
+    units = pd.DataFrame({ORG: ["_"], "published_total": [np.nan if published is None else float(published)]})
+    row = department_totals(projects.assign(**{ORG: "_"}), units, rules, bands).iloc[0]
+    total = {k: row[k] for k in TOTAL_COLUMNS}
+    total["published"] = published
+    return total
