@@ -20,7 +20,9 @@ import numpy as np
 import pandas as pd
 
 from evaltools import fmt, labels
+from evaltools.data.discover import discover
 from evaltools.data.load import find_source, load_year
+from evaltools.errors import InputError
 from evaltools.params import JobParams, job_params
 from evaltools.paths import resolve_data_dir
 from evaltools.scoring.evaluation import Evaluation, evaluate
@@ -92,23 +94,19 @@ class ReportContext:
 
 def history(params: JobParams, rules: RuleSet, current: Evaluation | None = None) -> pd.DataFrame:
     """Totals of every year of this unit found in the data folder up to ``params.year`` (for trends);
-    ``current`` is reused for the report's own year."""
+    ``current`` is reused for the report's own year. An earlier year whose data has errors is left out
+    (its own report names them; the trend shows the years that load)."""
     root = resolve_data_dir(params.data_dir)
-    base = root / params.unit if params.unit else root
-    years = sorted(
-        {
-            int(p.stem)
-            for p in base.glob("*")
-            if p.stem.isdigit() and int(p.stem) <= params.year and (p.is_dir() or p.suffix == ".xlsx")
-        }
-    )
+    years = sorted({y for u, y in discover(root) if u == params.unit and y <= params.year})
     rows = []
     for year in years:
-        ev = (
-            current
-            if current is not None and year == current.year
-            else evaluate(load_year(year, params.data_dir, params.unit, with_previous=False), rules)
-        )
+        if current is not None and year == current.year:
+            ev = current
+        else:
+            try:
+                ev = evaluate(load_year(year, params.data_dir, params.unit, with_previous=False), rules)
+            except InputError:
+                continue
         d = ev.data
         spent = d.budget_lines["spent"].sum() + d.projects["spent"].sum()
         budget = d.budget_lines["budget"].sum() + d.projects["budget"].sum()

@@ -3,8 +3,10 @@ outputs into place atomically. A failure leaves the previous good outputs untouc
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -12,9 +14,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from evaltools.errors import EvaltoolsError, RunError
+from evaltools.errors import EvaltoolsError, InputError, RunError
 from evaltools.params import JobParams, job_to_dict
 from evaltools.paths import PROJECT_ROOT, inside, resolve_data_dir, safe_component
+from evaltools.run import stop
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
@@ -36,6 +39,12 @@ class RunResult:
     grade: str | None
     seconds: float
     timings: dict = field(default_factory=dict)
+    #: What the reader of a batch should know about this run (a previous year left out …).
+    warnings: tuple[str, ...] = ()
+
+
+#: Load warnings that a run reports (the others are for `evaltools check`).
+RUN_WARNINGS = ("PREVIOUS_YEAR_UNUSABLE",)
 
 
 def output_dir(params: JobParams) -> Path:
@@ -44,21 +53,14 @@ def output_dir(params: JobParams) -> Path:
     return inside(params.output_dir, *parts)
 
 
-def _clean_stale(parent: Path) -> None:
-    """Remove staging folders left by runs that were killed (their process no longer exists)."""
+def clean_stale(parent: Path) -> None:
+    """Remove staging folders left by runs that were killed (their process no longer runs)."""
     for stale in parent.glob(f"{STAGING_PREFIX}*"):
         try:
             pid = int(stale.name[len(STAGING_PREFIX) :].split("-")[0])
         except ValueError:
             continue
-        try:
-            os.kill(pid, 0)
-            alive = True
-        except ProcessLookupError:
-            alive = False
-        except PermissionError:
-            alive = True
-        if not alive:
+        if not stop.running(pid):
             shutil.rmtree(stale, ignore_errors=True)
 
 
@@ -78,21 +80,41 @@ class WarmKernel:
     """
 
     WARM_UP = "import evaltools.report.sections, evaltools.report.charts\nevaltools.report.charts.use_theme()"
+    #: In the kernel: when the process that started it dies (killed: no clean-up of its own), remove the
+    #: run's staging folder and exit — a killed worker leaves neither a kernel nor a staging folder behind.
+    GUARD = "import evaltools.run.stop\nevaltools.run.stop.guard_kernel({stage!r}, {parent})"
 
     def __init__(self, cwd: Path, log: Path):
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
         self._run_sync = run_sync
+        self._client = None
         self.log = log
         self._log_handle = open(log, "wb")
         self.km = AsyncKernelManager(kernel_name="python3")
         run_sync(self.km.start_kernel)(cwd=str(cwd), stdout=self._log_handle, stderr=self._log_handle)
-        client = self.km.blocking_client()
-        client.start_channels(iopub=False, stdin=False, hb=False, control=False)
-        client.execute(self.WARM_UP, silent=True, store_history=False)
-        client.stop_channels()
-        client.context.destroy(linger=0)  # the blocking client made a context of its own
+        # The requests are queued until the kernel is up; the client stays open until the kernel is shut
+        # down (closed at once, with linger 0, it would drop requests the booting kernel had not taken yet).
+        self._client = self.km.blocking_client()
+        self._client.start_channels(iopub=False, stdin=False, hb=False, control=False)
+        guard = self.GUARD.format(stage=str(log.parent), parent=os.getpid())
+        self._client.execute(guard, silent=True, store_history=False)
+        self._client.execute(self.WARM_UP, silent=True, store_history=False)
+
+    def _close_client(self) -> None:
+        if self._client is not None:
+            self._client.stop_channels()
+            self._client.context.destroy(linger=0)  # the blocking client made a context of its own
+            self._client = None
+
+    def kill(self) -> None:
+        """Kill the kernel process (and its process group) at once: for a run being stopped."""
+        provisioner = getattr(self.km, "provisioner", None)
+        pid = getattr(provisioner, "pgid", None) or getattr(provisioner, "pid", None)
+        if pid:
+            with contextlib.suppress(OSError):
+                os.killpg(pid, signal.SIGKILL)
 
     def shutdown(self) -> None:
         """Stop the kernel and close every socket made on its context (nbclient leaves its client's
@@ -103,8 +125,63 @@ class WarmKernel:
             if self.km.has_kernel:
                 self._run_sync(self.km.shutdown_kernel)(now=True)
         finally:
+            self._close_client()
             self.km.context.destroy(linger=0)
             self._log_handle.close()
+
+
+ENGINE = "evaltools"
+#: Errors raised in the notebook that are the data's fault (exit 2, no failed notebook kept).
+INPUT_ERRORS = ("InputError", "DataNotFoundError")
+
+
+def _register_engine() -> None:
+    """A papermill engine like its default (nbclient) that, when handed a kernel manager, stops the kernel
+    client's channels afterwards: nbclient leaves them running when it does not own the kernel, and each
+    left a heartbeat thread, its event loop and a zmq context behind — about 14 descriptors a report,
+    until a long-lived worker ran out ("Too many open files")."""
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    if ENGINE in papermill_engines._engines:
+        return
+
+    class Engine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):  # noqa: ANN001, ANN206 - papermill's API
+            from papermill.clientwrap import PapermillNotebookClient
+            from papermill.engines import logger, merge_kwargs, remove_args
+
+            kwargs = remove_args(["input_path"], **kwargs)
+            final = merge_kwargs(
+                remove_args(
+                    [
+                        "timeout",
+                        "startup_timeout",
+                        "log_output",
+                        "stdout_file",
+                        "stderr_file",
+                        "start_timeout",
+                        "execution_timeout",
+                    ],
+                    **kwargs,
+                ),
+                timeout=kwargs.get("execution_timeout") or kwargs.get("timeout"),
+                startup_timeout=kwargs.get("start_timeout", 60),
+                kernel_name=kernel_name,
+                log=logger,
+                log_output=kwargs.get("log_output", False),
+                stdout_file=kwargs.get("stdout_file"),
+                stderr_file=kwargs.get("stderr_file"),
+            )
+            client = PapermillNotebookClient(nb_man, **final)
+            try:
+                return client.execute()
+            finally:
+                kc = getattr(client, "kc", None)
+                if kc is not None:
+                    kc.stop_channels()
+
+    papermill_engines.register(ENGINE, Engine)
 
 
 def execute(
@@ -119,6 +196,7 @@ def execute(
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
+    _register_engine()
     out = target / "report.ipynb"
     extra = {"km": km} if km is not None else {}
     try:
@@ -131,9 +209,12 @@ def execute(
             progress_bar=False,
             log_output=False,
             report_mode=True,
+            engine_name=ENGINE,
             **extra,
         )
     except PapermillExecutionError as exc:
+        if exc.ename in INPUT_ERRORS:  # the data changed under the run, or a year it reads is bad: input, not a run
+            raise InputError([], summary=f"{exc.ename}: {exc.evalue}") from None
         raise RunError(
             f"报告第 {exc.exec_count} 个单元格出错 / cell {exc.exec_count} failed: {exc.ename}: {exc.evalue}",
             cell=exc.exec_count,
@@ -256,24 +337,30 @@ def run_report(params: JobParams, *, notebook: Path = NOTEBOOK, cwd: Path = ROOT
     final = output_dir(params)
     created = [d for d in (final.parent, *final.parent.parents) if not d.exists()]
     final.parent.mkdir(parents=True, exist_ok=True)
-    _clean_stale(final.parent)
+    clean_stale(final.parent)
     stage = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=final.parent))
-    kernel = None
+    running: dict[str, WarmKernel] = {}
+    token = stop.on_stop(lambda: (shutil.rmtree(stage, True), running["kernel"].kill() if running else None))
     try:
-        kernel = WarmKernel(cwd, stage / "kernel.log")
+        running["kernel"] = WarmKernel(cwd, stage / "kernel.log")
         timings["kernel_start"] = time.perf_counter() - started
-        ev, files = _make(params, kernel, stage, final, notebook, cwd, timings)
+        ev, files = _make(params, running["kernel"], stage, final, notebook, cwd, timings)
     except BaseException:
-        if kernel is not None:
-            kernel.shutdown()
+        if running:
+            running["kernel"].shutdown()
         shutil.rmtree(stage, ignore_errors=True)
         _remove_empty(created)
         raise
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+        stop.forget(token)
+    warnings = tuple(p.message for p in ev.data.warnings if p.code in RUN_WARNINGS)
+    seconds = time.perf_counter() - started
     return RunResult(
-        params.year, params.unit, final, tuple(files), ev.total.score, ev.grade, time.perf_counter() - started, timings
+        params.year, params.unit, final, tuple(files), ev.total.score, ev.grade, seconds, timings, warnings
     )
 
 
-__all__ = ["run_report", "RunResult", "output_dir", "execute", "WarmKernel"]
+_clean_stale = clean_stale  # the former name
+
+__all__ = ["run_report", "RunResult", "output_dir", "execute", "WarmKernel", "clean_stale"]
