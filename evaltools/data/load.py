@@ -400,7 +400,7 @@ def _read_folder(path: Path, problems: ProblemList, budget: MemoryBudget):
         if file is None:
             continue
         read = _read_parquet if file.suffix == ".parquet" else _read_csv
-        frame = read(file, problems, budget)
+        frame = None if budget.exceeded else read(file, problems, budget)
         if frame is None:
             frame = _unreadable()  # already reported; not "missing" as well
         raws[name] = RawTable(frame, str(file), header_row=frame.attrs.get("header_row", 1))
@@ -482,7 +482,7 @@ def _read_workbook(
     for ws in wb.worksheets:
         if ws.title not in known or ws.title == "说明":
             continue
-        frames[ws.title] = _read_sheet(ws, path, problems, budget)
+        frames[ws.title] = _unreadable() if budget.exceeded else _read_sheet(ws, path, problems, budget)
     profile_raw = _workbook_profile(frames, path, problems)
     for sheet, table in by_sheet.items():
         if sheet in frames:

@@ -60,7 +60,10 @@ def memory_limit() -> tuple[int, str]:
 
 
 def gb(n: float) -> str:
-    return f"{n / 1024**3:.2f} GB" if n >= 0.1 * 1024**3 else f"{n / 1024**2:.0f} MB"
+    """A size for people: 1.25 GB, 300 MB, 64 KB."""
+    if n >= 0.1 * 1024**3:
+        return f"{n / 1024**3:.2f} GB"
+    return f"{n / 1024**2:.0f} MB" if n >= 1024**2 else f"{n / 1024:.0f} KB"
 
 
 @dataclass
@@ -70,6 +73,8 @@ class MemoryBudget:
     limit: int
     source: str
     used: float = 0.0
+    #: Set once a table did not fit: what is left is not read (and not reported again).
+    exceeded: bool = False
 
     @classmethod
     def default(cls) -> MemoryBudget:
@@ -82,7 +87,8 @@ class MemoryBudget:
         self.used += more
 
     def message(self, needed: float) -> tuple[str, str, str]:
-        """(message, found, expected) for a table that does not fit."""
+        """(message, found, expected) for a table that does not fit (and the budget is marked exceeded)."""
+        self.exceeded = True
         return (
             "数据超过可用内存上限 / the data needs more memory than the limit",
             f"about {gb(needed)} needed to load and evaluate it (estimated while reading), "

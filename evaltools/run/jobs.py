@@ -5,6 +5,7 @@ never an exception object that might not pickle."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import time
 from collections.abc import Callable
@@ -71,6 +72,9 @@ class BatchResult:
 
 
 def _open_files() -> int:
+    """Descriptors open in this process once the report's garbage is gone (a worker that runs tasks in fresh
+    contexts, as dask does, leaves jupyter's per-context event loop behind each time: collected here)."""
+    gc.collect()
     try:
         return len(os.listdir("/proc/self/fd"))
     except OSError:

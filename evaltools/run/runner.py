@@ -84,7 +84,7 @@ class WarmKernel:
     #: run's staging folder and exit — a killed worker leaves neither a kernel nor a staging folder behind.
     GUARD = "import evaltools.run.stop\nevaltools.run.stop.guard_kernel({stage!r}, {parent})"
 
-    def __init__(self, cwd: Path, log: Path):
+    def __init__(self, cwd: Path, log: Path, warm_up: str | None = WARM_UP):
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
@@ -100,7 +100,8 @@ class WarmKernel:
         self._client.start_channels(iopub=False, stdin=False, hb=False, control=False)
         guard = self.GUARD.format(stage=str(log.parent), parent=os.getpid())
         self._client.execute(guard, silent=True, store_history=False)
-        self._client.execute(self.WARM_UP, silent=True, store_history=False)
+        if warm_up:
+            self._client.execute(warm_up, silent=True, store_history=False)
 
     def _close_client(self) -> None:
         if self._client is not None:
@@ -342,7 +343,8 @@ def run_report(params: JobParams, *, notebook: Path = NOTEBOOK, cwd: Path = ROOT
     running: dict[str, WarmKernel] = {}
     token = stop.on_stop(lambda: (shutil.rmtree(stage, True), running["kernel"].kill() if running else None))
     try:
-        running["kernel"] = WarmKernel(cwd, stage / "kernel.log")
+        warm_up = WarmKernel.WARM_UP if Path(notebook) == NOTEBOOK else None  # another notebook: its own imports
+        running["kernel"] = WarmKernel(cwd, stage / "kernel.log", warm_up)
         timings["kernel_start"] = time.perf_counter() - started
         ev, files = _make(params, running["kernel"], stage, final, notebook, cwd, timings)
     except BaseException:
