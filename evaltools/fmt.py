@@ -173,7 +173,14 @@ def pcts(values: object, digits: int | object = 2, *, missing: str = "—") -> l
     """:func:`pct` of every value; ``digits`` is one number or one per value."""
     if isinstance(digits, int):
         return _pcts(values, digits, missing=missing)
-    return [missing if x != x else f"{x * 100:,.{int(d)}f}%" for x, d in zip(_floats(values), _floats(digits))]
+    import numpy as np
+
+    xs, ds = np.asarray(values, dtype=float), np.asarray(digits, dtype=int)
+    out = np.empty(len(xs), dtype=object)
+    for d in np.unique(ds):  # a few distinct precisions: each formatted as one column
+        rows = np.flatnonzero(ds == d)
+        out[rows] = _pcts(xs[rows], int(d), missing=missing)
+    return out.tolist()
 
 
 @_distinct
@@ -184,13 +191,20 @@ def _pcts(values: object, digits: int, *, missing: str = "—") -> list[str]:
 
 def values(xs: object, units: object) -> list[str]:
     """:func:`value` of every value with its unit (``units``: one per value, None for none)."""
-    floats = _floats(xs)
-    units = list(units)
-    shown = nums(floats)
-    if "%" in units:
-        percents = [pct(x).replace(".00%", "%") for x in floats]
-        shown = [p if u == "%" else s for s, p, u in zip(shown, percents, units)]
-    return [s + u if u.__class__ is str and s != "—" and u != "%" else s for s, u in zip(shown, units)]
+    import numpy as np
+    import pandas as pd
+
+    floats = np.asarray(xs, dtype=float)
+    out = np.asarray(nums(floats), dtype=object)
+    codes, distinct = pd.factorize(pd.Series(list(units), dtype=object), use_na_sentinel=True)
+    known = ~np.isnan(floats)
+    for k, unit in enumerate(distinct):  # a few distinct units: each appended as one column
+        rows = np.flatnonzero((codes == k) & known)
+        if unit == "%":
+            out[rows] = [pct(x).replace(".00%", "%") for x in floats[rows].tolist()]
+        elif isinstance(unit, str) and unit:
+            out[rows] = [s + unit for s in out[rows].tolist()]
+    return out.tolist()
 
 
 def stated_decimals_all(fractions: object) -> list[int]:

@@ -185,9 +185,10 @@ class UnitsData:
         orgs = pd.Index(self.units[ORG].astype(object), dtype=object)
         if orgs.has_duplicates:
             raise ValueError(f"units listed twice: {', '.join(map(str, orgs[orgs.duplicated()].unique()[:5]))}")
-        object.__setattr__(self, "units", self.units.assign(**{ORG: pd.Categorical(orgs, categories=orgs)}))
+        object.__setattr__(self, "units", _categorical_org(self.units, orgs))
         tables = {name: _categorical_org(frame, orgs) for name, frame in self.tables.items()}
         object.__setattr__(self, "tables", MappingProxyType(tables))
+        object.__setattr__(self, "_org_index", self.units[ORG].cat.categories)
         object.__setattr__(self, "_slicer", Slicer(self.orgs))
         object.__setattr__(self, "_orgset", frozenset(self.orgs))
 
@@ -200,7 +201,12 @@ class UnitsData:
     @property
     def orgs(self) -> list[str]:
         """The units, in the order of the units table."""
-        return list(self.units[ORG].cat.categories)
+        return list(self._org_index)
+
+    @property
+    def org_index(self) -> pd.Index:
+        """The units as the (object) index that every table's categorical unit column uses for categories."""
+        return self._org_index
 
     @property
     def year(self) -> int:
@@ -258,7 +264,7 @@ def _categorical_org(frame: pd.DataFrame, orgs: pd.Index) -> pd.DataFrame:
     """``frame`` with its org column as a categorical of the units (hashed once here: every grouping,
     join and slice by unit afterwards uses its integer codes)."""
     col = frame[ORG]
-    if isinstance(col.dtype, pd.CategoricalDtype) and col.cat.categories.equals(orgs):
+    if isinstance(col.dtype, pd.CategoricalDtype) and col.cat.categories is orgs:
         return frame
     return frame.assign(**{ORG: pd.Categorical(col.astype(object), categories=orgs)})
 

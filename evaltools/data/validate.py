@@ -145,22 +145,28 @@ def _budget_lines(lines: pd.DataFrame, raw, problems: ProblemList) -> None:
             )
 
 
-def _pairs(frame: pd.DataFrame, *columns: str) -> pd.Series:
-    """One text key per row from ``columns`` (with the unit first where the table has one)."""
-    cols = ([ORG] if ORG in frame.columns else []) + list(columns)
-    key = frame[cols[0]].astype(str)
-    for c in cols[1:]:
-        key = key + "\x1f" + frame[c].astype(str)
-    return key
+def _present(rows: pd.DataFrame, row_columns: list[str], known: pd.DataFrame, known_columns: list[str]) -> np.ndarray:
+    """For each row of ``rows``: whether its values of ``row_columns`` (with the unit first where the tables
+    have one) occur together in ``known`` (``known_columns``). Keys become integers (each column hashed once
+    over both tables), so a million rows take a fraction of a second."""
+    if ORG in rows.columns and ORG in known.columns:
+        row_columns, known_columns = [ORG, *row_columns], [ORG, *known_columns]
+    left = np.zeros(len(rows), dtype=np.int64)
+    right = np.zeros(len(known), dtype=np.int64)
+    for a, b in zip(row_columns, known_columns):
+        both = pd.concat([rows[a].astype(object), known[b].astype(object)], ignore_index=True)
+        codes, uniques = pd.factorize(both, use_na_sentinel=False)
+        combined, _ = pd.factorize(np.concatenate([left, right]) * (len(uniques) + 1) + codes)
+        left, right = combined[: len(rows)], combined[len(rows) :]
+    return np.isin(left, right)
 
 
 def _indicators(ind: pd.DataFrame, projects: pd.DataFrame, raw: object, problems: ProblemList) -> None:
     """Indicators: known projects, targets where they are scored, ranges in order, breakdowns."""
     if ind.empty:
         return
-    known = set(_pairs(projects, "project"))
     names = sorted(set(projects["project"]))
-    for idx in ind.index[~_pairs(ind, "project").isin(known)][:MAX_REPORTED]:
+    for idx in ind.index[~_present(ind, ["project"], projects, ["project"])][:MAX_REPORTED]:
         problems.add(
             _where(raw, idx, _title("indicators", "project")),
             "指标所属项目不存在 / unknown project",
@@ -214,8 +220,7 @@ def _breakdowns(ind: pd.DataFrame, raw: object, problems: ProblemList) -> None:
         return
     sub = ind[parts]
     totals = ind[ind["level3"].isin(set(sub["parent"]))]  # only rows that can be a total
-    names = set(_pairs(totals, "project", "level3"))
-    for idx in sub.index[~_pairs(sub, "project", "parent").isin(names)][:MAX_REPORTED]:
+    for idx in sub.index[~_present(sub, ["project", "parent"], totals, ["project", "level3"])][:MAX_REPORTED]:
         problems.add(
             _where(raw, idx, _title("indicators", "parent")),
             "所属合计指标不存在 / unknown parent indicator",

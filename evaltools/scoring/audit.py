@@ -72,7 +72,9 @@ def _column(value: object, n: int, dtype: object = object) -> np.ndarray:
     if isinstance(value, pd.Series):
         value = value.to_numpy()
     if np.ndim(value) == 0:
-        return np.full(n, value, dtype=dtype)
+        out = np.empty(n, dtype=dtype)
+        out[:] = value  # faster than np.full for text
+        return out
     return np.asarray(value, dtype=dtype)
 
 
@@ -122,7 +124,9 @@ def _as_frame(out: object, ctx: AuditContext) -> pd.DataFrame:
     """A check's findings as a frame: a frame as is, a list of :func:`finding` dicts converted."""
     if isinstance(out, pd.DataFrame):
         out = out.reset_index(drop=True)
-        return out.assign(**{ORG: pd.Categorical(out[ORG], categories=ctx.data.orgs)})
+        if isinstance(out[ORG].dtype, pd.CategoricalDtype) and out[ORG].cat.categories is ctx.data.org_index:
+            return out
+        return out.assign(**{ORG: pd.Categorical(out[ORG], categories=ctx.data.org_index)})
     rows = list(out)
     if not rows:
         return _no_findings()
@@ -132,7 +136,7 @@ def _as_frame(out: object, ctx: AuditContext) -> pd.DataFrame:
             raise ValueError("a check returning finding dicts for many units must give each its 'org'")
         frame[ORG] = ctx.data.units[ORG].iloc[0]
     out = findings(*(frame[c] for c in ("code", "severity", ORG, "subject", "message", "stated", "computed")))
-    return out.assign(**{ORG: pd.Categorical(out[ORG], categories=ctx.data.orgs)})
+    return out.assign(**{ORG: pd.Categorical(out[ORG], categories=ctx.data.org_index)})
 
 
 def run_audit(ctx: AuditContext) -> pd.DataFrame:
@@ -148,7 +152,7 @@ def run_audit(ctx: AuditContext) -> pd.DataFrame:
 
 def _by_org(ctx: AuditContext, frame: pd.DataFrame, column: str) -> pd.Series:
     """``column`` of the units table for each row of ``frame`` (by its org)."""
-    codes = category_codes(frame[ORG], ctx.data.orgs)
+    codes = category_codes(frame[ORG], ctx.data.org_index)
     values = ctx.data.units[column].to_numpy()
     return pd.Series(np.append(values, None)[codes], index=frame.index)
 
@@ -225,9 +229,9 @@ def _mismatch_messages(message: np.ndarray, said: list[str], formulas: Sequence[
     tried = [[] for _ in rows]
     for f in formulas:
         applies = np.ones(len(rows), dtype=bool) if f.where is None else f.where[rows]
-        for j, text in zip(np.flatnonzero(applies), _shown(f, rows[applies])):
+        for j, text in zip(np.flatnonzero(applies).tolist(), _shown(f, rows[applies])):
             tried[j].append(text)
-    for i, parts in zip(rows, tried):
+    for i, parts in zip(rows.tolist(), tried):
         message[i] = f"{said[i]} 与重算不符：{'；'.join(parts)}"
 
 
@@ -322,8 +326,8 @@ def _project_count(ctx: AuditContext, rows: pd.DataFrame) -> pd.DataFrame:
     projects = ctx.data.projects
 
     def message(sub: pd.DataFrame, n: np.ndarray) -> list[str]:
-        codes = category_codes(projects[ORG], ctx.data.orgs)
-        wanted = category_codes(sub[ORG], ctx.data.orgs)
+        codes = category_codes(projects[ORG], ctx.data.org_index)
+        wanted = category_codes(sub[ORG], ctx.data.org_index)
         listed = _joined(codes, projects["project"].to_numpy(dtype=object), wanted)
         return [
             f"文中称“{q if isinstance(q, str) else ''}”（{s} 个项目），但只列出 {k} 个：{names}"
@@ -684,6 +688,12 @@ def _qualitative_bands(ctx: AuditContext) -> pd.DataFrame:
     return findings("QUALITATIVE_OUT_OF_BAND", "error", r[ORG], _subjects(r), text, r["band_high"], r["panel_score"])
 
 
+def _level(index: pd.MultiIndex, name: str) -> np.ndarray:
+    """The values of one level of ``index`` for every row (through the level's codes: no text conversion)."""
+    i = index.names.index(name)
+    return np.asarray(index.levels[i], dtype=object)[index.codes[i]]
+
+
 def _category_weights(ctx: AuditContext) -> pd.DataFrame:
     """一级指标 weights of each project against the rule set's defaults (info)."""
     totals = ctx.totals
@@ -691,17 +701,20 @@ def _category_weights(ctx: AuditContext) -> pd.DataFrame:
         from evaltools.scoring.indicators import level1_totals
 
         totals = level1_totals(ctx.indicators)
-    frame = totals.reset_index()
-    weight = (frame["indicator_weight"] + frame["dropped_weight"]).to_numpy(dtype=float)
-    expected = frame["level1"].map(dict(ctx.rules.category_weights)).to_numpy(dtype=float)
+    index = totals.index
+    weight = (totals["indicator_weight"] + totals["dropped_weight"]).to_numpy(dtype=float)
+    level1 = index.levels[index.names.index("level1")]
+    defaults = np.array([ctx.rules.category_weights.get(v, np.nan) for v in level1], dtype=float)
+    expected = defaults[index.codes[index.names.index("level1")]]
     with np.errstate(invalid="ignore"):
         bad = np.flatnonzero(~np.isnan(expected) & (np.abs(weight - expected) > 0.01))
-    r = frame.iloc[bad]
+    project, category = _level(index, "project")[bad], _level(index, "level1")[bad]
+    org = pd.Categorical.from_codes(index.codes[index.names.index(ORG)][bad], categories=index.levels[0])
     text = [
         f"「{p}」{c}分值 {a}，与规则默认 {b} 不同"
-        for p, c, a, b in zip(r["project"], r["level1"], fmt.scores(weight[bad]), fmt.scores(expected[bad]))
+        for p, c, a, b in zip(project, category, fmt.scores(weight[bad]), fmt.scores(expected[bad]))
     ]
-    return findings("CATEGORY_WEIGHTS", "info", r[ORG], r["project"], text, expected[bad], weight[bad])
+    return findings("CATEGORY_WEIGHTS", "info", org, project, text, expected[bad], weight[bad])
 
 
 @check("weights")
@@ -779,9 +792,9 @@ def _scores(ctx: AuditContext) -> pd.DataFrame:
 def _published_means(ctx: AuditContext) -> tuple[np.ndarray, np.ndarray]:
     """Per unit: the simple mean of its projects' published scores, and whether every project has one."""
     p = ctx.projects
-    codes = category_codes(p[ORG], ctx.data.orgs)
+    codes = category_codes(p[ORG], ctx.data.org_index)
     grouped = p["published_score"].groupby(codes, sort=False)
-    n = len(ctx.data.orgs)
+    n = len(ctx.data.org_index)
     count = grouped.count().reindex(range(n), fill_value=0).to_numpy()
     size = grouped.size().reindex(range(n), fill_value=0).to_numpy()
     mean = grouped.mean().reindex(range(n)).to_numpy(dtype=float)
@@ -866,8 +879,8 @@ def _grade_bands(ctx: AuditContext) -> pd.DataFrame:
     if bands.empty:
         return _no_findings()
     parts = []
-    bands = bands[category_codes(bands[ORG], ctx.data.orgs) >= 0]
-    for rows, orgs in _band_tables(bands, ctx.data.orgs):
+    bands = bands[category_codes(bands[ORG], ctx.data.org_index) >= 0]
+    for rows, orgs in _band_tables(bands, ctx.data.org_index):
         for i in check_bands(bands.iloc[rows].drop(columns=ORG)):
             message = f"报告所列等级表：{i.message}"
             parts.append(findings(_BAND_CODE[i.kind], "error", orgs, "公布的等级表", message, i.low, i.high))

@@ -101,6 +101,8 @@ def category_codes(values: pd.Series | np.ndarray, categories: Sequence[object])
     value once (``pd.Categorical`` hashes every row against the categories: slow on 1M text cells)."""
     if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
         codes, uniques = values.cat.codes.to_numpy(dtype=np.int64), values.cat.categories
+        if uniques is categories or (isinstance(categories, pd.Index) and uniques.equals(categories)):
+            return codes  # already coded against these very categories (a unit column of UnitsData)
     else:
         codes, uniques = pd.factorize(np.asarray(values, dtype=object) if isinstance(values, np.ndarray) else values)
     lookup = {c: i for i, c in enumerate(categories)}
@@ -317,22 +319,37 @@ def _bands(df: pd.DataFrame, rules: RuleSet, qualitative: np.ndarray, panel: np.
     df["in_band"] = _object(in_band, df.index, qualitative & ~np.isnan(panel) & ~np.isnan(low))
 
 
+def _column_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """(code of each value, the distinct values): a categorical column's own codes (no hashing), else factorized."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy(dtype=np.int64), values.cat.categories
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return codes, pd.Index(uniques, dtype=object)
+
+
+def _group(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list]:
+    """(group code of each row in order of first appearance, first row of each group, per column (codes, values))."""
+    codes, span = np.zeros(len(frame), dtype=np.int64), 1
+    parts = []
+    for col in columns:
+        col_codes, uniques = _column_codes(frame[col])
+        parts.append((col_codes, uniques))
+        if span * (len(uniques) + 1) >= 2**62:  # keep the combined key an int64: renumber first
+            codes, _ = pd.factorize(codes)
+            span = int(codes.max()) + 1 if len(codes) else 1
+        codes, span = codes * (len(uniques) + 1) + (col_codes + 1), span * (len(uniques) + 1)
+    codes, _ = pd.factorize(codes)
+    first = np.empty(codes.max() + 1 if len(codes) else 0, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the last write wins: the first row of each code
+    return codes, first, parts
+
+
 def group_codes(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """(code of each row's combination of ``columns`` in order of first appearance, first row of each code).
 
-    Each column is hashed once (``pd.factorize``); the combination is then an integer: grouping by it
-    is what makes the per-project and per-unit sums of a million rows fast."""
-    codes = np.zeros(len(frame), dtype=np.int64)
-    for col in columns:
-        values = frame[col]
-        if isinstance(values.dtype, pd.CategoricalDtype):  # a unit column: its codes, no hashing
-            col_codes, size = values.cat.codes.to_numpy(dtype=np.int64) + 1, len(values.cat.categories) + 1
-        else:
-            col_codes, uniques = pd.factorize(values, use_na_sentinel=False)
-            size = max(len(uniques), 1)
-        codes, _ = pd.factorize(codes * size + col_codes)
-    first = np.empty(codes.max() + 1 if len(codes) else 0, dtype=np.int64)
-    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the last write wins: the first row of each code
+    Each column is hashed once (``pd.factorize``; a categorical unit column not at all); the combination is
+    then an integer: grouping by it is what makes the per-project and per-unit sums of a million rows fast."""
+    codes, first, _ = _group(frame, columns)
     return codes, first
 
 
@@ -356,9 +373,12 @@ def level1_totals(scored: pd.DataFrame) -> pd.DataFrame:
             "scored_count": on.astype(np.int64),
         }
     )
-    codes, first = group_codes(s, keys)
+    codes, first, parts = _group(s, keys)
     sums = counted.groupby(codes, sort=False).sum()
-    return sums.set_axis(pd.MultiIndex.from_frame(s.iloc[first].reset_index(drop=True)), axis=0)
+    index = pd.MultiIndex(
+        levels=[values for _, values in parts], codes=[c[first] for c, _ in parts], names=keys, verify_integrity=False
+    )
+    return sums.set_axis(index, axis=0)
 
 
 def score_projects(
@@ -412,15 +432,34 @@ def score_projects(
     return p.reset_index(drop=True)
 
 
+def _index_columns(index: pd.MultiIndex) -> dict[str, object]:
+    """The levels of ``index`` as columns, through their codes (a categorical level stays categorical)."""
+    out = {}
+    for i, name in enumerate(index.names):
+        level = index.levels[i]
+        if name == ORG:
+            out[name] = pd.Categorical.from_codes(index.codes[i], categories=level)
+        else:
+            out[name] = pd.Series(np.asarray(level, dtype=object)[index.codes[i]], dtype=object)
+    return out
+
+
 def composition(scored: pd.DataFrame, projects: pd.DataFrame, totals: pd.DataFrame | None = None) -> pd.DataFrame:
     """Score per project and 一级指标 (预算执行率 first), tidy: project, level1, weight, score."""
     keys = group_keys(projects)
     totals = level1_totals(scored) if totals is None else totals
-    parts = totals.loc[totals["scored_count"] > 0, ["indicator_weight", "indicator_score"]]
-    parts = parts.rename(columns={"indicator_weight": "weight", "indicator_score": "score"}).reset_index()
+    kept = totals[totals["scored_count"].to_numpy() > 0]
+    parts = pd.DataFrame(
+        {
+            **_index_columns(kept.index),
+            "weight": kept["indicator_weight"].to_numpy(),
+            "score": kept["indicator_score"].to_numpy(),
+        }
+    )
     execution = projects[keys].assign(
         level1="预算执行率", weight=projects["execution_weight"], score=projects["execution_score"]
     )
+    execution["level1"] = execution["level1"].astype(object)
     return pd.concat([execution, parts], ignore_index=True)
 
 
