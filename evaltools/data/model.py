@@ -76,6 +76,9 @@ class YearData:
     def unit(self) -> str:
         return self.profile.unit
 
+    def __reduce__(self):
+        return type(self), (self.profile, dict(self.tables), self.source, self.warnings, self.previous)
+
     def __eq__(self, other) -> bool:
         """Equal when the profiles and every table are equal (values and dtypes)."""
         if not isinstance(other, YearData):
@@ -197,6 +200,10 @@ class UnitsData:
         if name in tables:
             return tables[name]
         raise AttributeError(name)
+
+    def __reduce__(self):
+        args = (self.profile, self.units, dict(self.tables), self.source, self.warnings, self.previous)
+        return type(self), (*args, None if self.profiles is None else dict(self.profiles))
 
     @property
     def orgs(self) -> list[str]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from evaltools.errors import EvaltoolsError, InputError, RunError
-from evaltools.params import JobParams, job_to_dict
+from evaltools.params import HANDOVER_ENV, JobParams, handover_key, job_to_dict
 from evaltools.paths import PROJECT_ROOT, inside, resolve_data_dir, safe_component
 from evaltools.run import stop
 
@@ -84,7 +84,7 @@ class WarmKernel:
     #: run's staging folder and exit — a killed worker leaves neither a kernel nor a staging folder behind.
     GUARD = "import evaltools.run.stop\nevaltools.run.stop.guard_kernel({stage!r}, {parent})"
 
-    def __init__(self, cwd: Path, log: Path, warm_up: str | None = WARM_UP):
+    def __init__(self, cwd: Path, log: Path, warm_up: str | None = WARM_UP, env: dict | None = None):
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
@@ -93,7 +93,9 @@ class WarmKernel:
         self.log = log
         self._log_handle = open(log, "wb")
         self.km = AsyncKernelManager(kernel_name="python3")
-        run_sync(self.km.start_kernel)(cwd=str(cwd), stdout=self._log_handle, stderr=self._log_handle)
+        run_sync(self.km.start_kernel)(
+            cwd=str(cwd), stdout=self._log_handle, stderr=self._log_handle, env={**os.environ, **(env or {})}
+        )
         # The requests are queued until the kernel is up; the client stays open until the kernel is shut
         # down (closed at once, with linger 0, it would drop requests the booting kernel had not taken yet).
         self._client = self.km.blocking_client()
@@ -286,6 +288,20 @@ def _remove_empty(folders: list[Path]) -> None:
             pass
 
 
+HANDOVER_FILE = "evaluation.pickle"
+
+
+def _hand_over(params: JobParams, ev: object, stage: Path) -> None:
+    """Leave the evaluation for the report's kernel (its prepare() then skips loading and evaluating)."""
+    import pickle
+
+    try:
+        payload = pickle.dumps((handover_key(params), ev), protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # noqa: BLE001 - not picklable: the kernel evaluates for itself
+        return
+    (stage / HANDOVER_FILE).write_bytes(payload)
+
+
 def _make(
     params: JobParams, kernel: WarmKernel, stage: Path, final: Path, notebook: Path, cwd: Path, timings: dict
 ) -> tuple[object, list[Path]]:
@@ -300,6 +316,7 @@ def _make(
     t = time.perf_counter()
     formats = export.order(["ipynb", *params.formats])
     ev = evaluate(load_year(params.year, params.data_dir, params.unit), load_rules(params.rules))
+    _hand_over(params, ev, stage)
     timings["evaluate"] = time.perf_counter() - t
     # While the kernel runs the notebook this process mostly waits: on the other core, make the
     # outputs that need only the evaluation and import what the notebook exporters need.
@@ -344,7 +361,8 @@ def run_report(params: JobParams, *, notebook: Path = NOTEBOOK, cwd: Path = ROOT
     token = stop.on_stop(lambda: (shutil.rmtree(stage, True), running["kernel"].kill() if running else None))
     try:
         warm_up = WarmKernel.WARM_UP if Path(notebook) == NOTEBOOK else None  # another notebook: its own imports
-        running["kernel"] = WarmKernel(cwd, stage / "kernel.log", warm_up)
+        handover = {HANDOVER_ENV: str(stage / HANDOVER_FILE)}
+        running["kernel"] = WarmKernel(cwd, stage / "kernel.log", warm_up, handover)
         timings["kernel_start"] = time.perf_counter() - started
         ev, files = _make(params, running["kernel"], stage, final, notebook, cwd, timings)
     except BaseException:
