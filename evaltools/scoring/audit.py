@@ -464,6 +464,35 @@ def _joined(codes: np.ndarray, values: np.ndarray, wanted: np.ndarray) -> list[s
     return ["、".join(names[a:b]) for a, b in zip(starts, ends)]
 
 
+def _joint_keys(
+    a: pd.DataFrame, a_cols: list[str], b: pd.DataFrame, b_cols: list[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Integer keys of the rows of ``a`` (columns ``a_cols``) and ``b`` (``b_cols``), equal where the values are:
+    each column pair hashed once over both frames."""
+    left, right = np.zeros(len(a), dtype=np.int64), np.zeros(len(b), dtype=np.int64)
+    for ca, cb in zip(a_cols, b_cols):
+        x, y = a[ca], b[cb]
+        if isinstance(x.dtype, pd.CategoricalDtype) and x.dtype == y.dtype:  # a unit column: its codes
+            codes, size = (
+                np.concatenate([x.cat.codes.to_numpy(), y.cat.codes.to_numpy()]) + 1,
+                len(x.cat.categories) + 1,
+            )
+        else:
+            codes, uniques = pd.factorize(pd.concat([x.astype(object), y.astype(object)], ignore_index=True))
+            size = len(uniques) + 1
+        combined, _ = pd.factorize(np.concatenate([left, right]) * size + codes)
+        left, right = combined[: len(a)], combined[len(a) :]
+    return left, right
+
+
+def _first_match(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Position of the first row of ``keys`` equal to each of ``wanted`` (-1: none)."""
+    unique, first = np.unique(keys, return_index=True)
+    at = np.searchsorted(unique, wanted)
+    hit = (at < len(unique)) & (unique[np.minimum(at, len(unique) - 1)] == wanted)
+    return np.where(hit, first[np.minimum(at, len(unique) - 1)], -1)
+
+
 def _breakdown_sums(ctx: AuditContext) -> pd.DataFrame:
     """Totals (合计指标) whose breakdown rows (所属合计指标) do not add up to them: one grouping of the parts."""
     ind = ctx.data.indicators
@@ -473,13 +502,12 @@ def _breakdown_sums(ctx: AuditContext) -> pd.DataFrame:
     codes, first = group_codes(parts, [ORG, "project", "parent"])
     sums = parts["actual"].groupby(codes, sort=False).sum().to_numpy()
     groups = parts[[ORG, "project", "parent"]].iloc[first].reset_index(drop=True)
-    named = ind[ind["level3"].isin(set(groups["parent"]))]  # only rows that can be a total: a small join
-    totals = groups.merge(
-        named[[ORG, "project", "level3", "actual"]].drop_duplicates([ORG, "project", "level3"]),
-        how="left",
-        left_on=[ORG, "project", "parent"],
-        right_on=[ORG, "project", "level3"],
-    )["actual"].to_numpy(dtype=float)
+    candidates = ind["level3"].isin(set(groups["parent"])).to_numpy()  # only rows that can be a total
+    named = ind[[ORG, "project", "level3", "actual"]][candidates]
+    keys, wanted = _joint_keys(named, [ORG, "project", "level3"], groups, [ORG, "project", "parent"])
+    found = pd.Index(keys).get_indexer(wanted) if pd.Index(keys).is_unique else _first_match(keys, wanted)
+    actual = named["actual"].to_numpy(dtype=float)
+    totals = np.where(found >= 0, actual[np.maximum(found, 0)] if len(actual) else np.nan, np.nan)
     with np.errstate(invalid="ignore"):
         bad = np.flatnonzero(~np.isnan(totals) & (np.abs(totals - sums) > 1e-6))
     names = _joined(codes, parts["level3"].to_numpy(dtype=object), bad)

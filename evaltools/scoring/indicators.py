@@ -255,11 +255,12 @@ _RULE_INPUTS = ["actual", "target", "target_high", "weight", "panel_score", "qua
 def _shares(df: pd.DataFrame, rules: RuleSet, rule_codes: np.ndarray) -> np.ndarray:
     """The share of the weight of every row, one pass per rule definition over all its rows."""
     share = np.full(len(df), np.nan)
-    inputs = pd.DataFrame({c: pd.Series(df[c].to_numpy(), dtype=df[c].dtype) for c in _RULE_INPUTS})
+    arrays = {c: df[c].to_numpy() for c in _RULE_INPUTS}  # only what rules read, taken once per rule
     for code, spec in enumerate(rules.rules.values()):
-        mask = rule_codes == code
-        if mask.any():
-            share[mask] = RULE_TYPES[spec["type"]](inputs[mask], spec, rules).to_numpy()
+        rows = np.flatnonzero(rule_codes == code)
+        if len(rows):
+            inputs = pd.DataFrame({c: pd.Series(a[rows], dtype=a.dtype) for c, a in arrays.items()})
+            share[rows] = RULE_TYPES[spec["type"]](inputs, spec, rules).to_numpy()
     return share
 
 
