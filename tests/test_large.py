@@ -122,3 +122,18 @@ def test_broken_previous_year_is_a_warning(root, tmp_path):
     assert warning.severity == "warning" and "year-over-year figures are missing" in warning.message
     assert "malformed CSV" in warning.found and "2021" in warning.location.file
     assert evaluate(data, RULES).rate("budget_change", default=None) is None
+
+
+def test_evaluate_command_summarises_every_unit(bureau):
+    import json
+
+    from typer.testing import CliRunner
+
+    from evaltools.cli import app
+
+    root, data = bureau
+    res = CliRunner().invoke(app, ["evaluate", "2022", "--data-dir", str(root / "parquet"), "--rules", "mof"])
+    assert res.exit_code == 0, res.output
+    summary = json.loads(res.output)
+    assert [u["unit"] for u in summary["units"]] == data.orgs
+    assert all(set(u["findings"]) == {"error", "warning", "info"} for u in summary["units"])

@@ -20,7 +20,7 @@ from pathlib import Path
 from evaltools.errors import ParamsError
 from evaltools.registry import Registry
 from evaltools.run import stop
-from evaltools.run.jobs import BatchResult, Task, _output_dir_or_none, failed, run_job
+from evaltools.run.jobs import BatchResult, Task, task_output_dir, failed, run_job
 from evaltools.run.runner import STAGING_PREFIX, clean_stale
 
 
@@ -80,7 +80,7 @@ def _stop_pools(pools: list[ProcessPoolExecutor], tasks: Sequence[Task]) -> None
 
 def sweep(tasks: Sequence[Task]) -> None:
     """Remove the staging folders that stopped or killed runs left beside the tasks' outputs."""
-    for folder in {Path(d).parent for d in (_output_dir_or_none(t.params, t.unit, t.year) for t in tasks) if d}:
+    for folder in {Path(d).parent for d in (task_output_dir(t.params, t.unit, t.year) for t in tasks) if d}:
         if folder.is_dir():
             clean_stale(folder)
 

@@ -136,14 +136,14 @@ def run_job(
         seconds=time.perf_counter() - started,
         error=message,
         exit_code=code,
-        output_dir=_output_dir_or_none(params, unit, year),
+        output_dir=task_output_dir(params, unit, year),
         worker=worker,
         attempts=attempts(),
         open_files=_open_files(),
     )
 
 
-def _output_dir_or_none(params: dict, unit, year) -> str | None:
+def task_output_dir(params: dict, unit, year) -> str | None:
     try:
         return str(output_dir(job_params({**params, "year": year, "unit": unit})))
     except Exception:  # noqa: BLE001 - an unsafe unit name has no output folder

@@ -231,6 +231,27 @@ class UnitsEvaluation:
     def __iter__(self) -> Iterator[Evaluation]:
         return (self.unit(org) for org in self.orgs)
 
+    def to_summary(self) -> dict:
+        """JSON-ready summary of every unit: its total and grade (assessed and recomputed) and its findings
+        counted by severity (each unit's full summary is ``ev.unit(name).to_summary()``)."""
+        counts = self.findings.groupby([ORG, "severity"], observed=True).size().unstack(fill_value=0)
+        units = []
+        for row in self.totals.itertuples(index=False):
+            org = getattr(row, ORG)
+            n = counts.loc[org] if org in counts.index else {}
+            units.append(
+                {
+                    "unit": org,
+                    "score": _plain(row.score),
+                    "grade": row.grade,
+                    "computed_score": _plain(row.computed_score),
+                    "computed_grade": row.computed_grade,
+                    "published_score": _plain(row.published),
+                    "findings": {sev: int(n.get(sev, 0)) for sev in ("error", "warning", "info")},
+                }
+            )
+        return {"year": self.year, "rules": self.rules.name, "source": self.data.source, "units": units}
+
     def __repr__(self) -> str:
         return (
             f"UnitsEvaluation({len(self)} units, {self.year}, indicators={len(self.indicators)}, "
