@@ -20,7 +20,7 @@ from pathlib import Path
 from evaltools.errors import ParamsError
 from evaltools.registry import Registry
 from evaltools.run import stop
-from evaltools.run.jobs import BatchResult, Task, task_output_dir, failed, run_job
+from evaltools.run.jobs import BatchResult, Task, failed, run_job, task_output_dir
 from evaltools.run.runner import STAGING_PREFIX, clean_stale
 
 
