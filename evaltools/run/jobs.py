@@ -143,7 +143,7 @@ def run_job(
     )
 
 
-def task_output_dir(params: dict, unit, year) -> str | None:
+def task_output_dir(params: dict, unit: str | None, year: int) -> str | None:
     try:
         return str(output_dir(job_params({**params, "year": year, "unit": unit})))
     except Exception:  # noqa: BLE001 - an unsafe unit name has no output folder
