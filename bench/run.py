@@ -12,6 +12,12 @@ Figures (each the median of ``--reps`` repetitions; ``--quick`` = one repetition
 * scoring 10,000 units × 100 indicators = 1,000,000 rows (``generate_frames``): wall time of
   score_indicators + score_projects + composition, peak memory (tracemalloc peak and the
   ``getrusage`` max-RSS growth), in a child process so that the measurement is clean;
+* ``evaluate()`` end to end — rates, indicator and project scores, totals and the whole audit — on a synthetic
+  finance bureau's year (``generate_units``: 100 indicators and 10 projects per unit) of 10,000 / 100,000 /
+  1,000,000 indicator rows, from loaded data, in a child process: wall time, findings, tracemalloc peak and
+  max-RSS growth; the growth from 100k to 1M shows it is linear;
+* loading that 1,000,000-row year (``load_path``: parse, validate, cross-check) from CSV (streamed in chunks)
+  and from Parquet, each in a child process: wall time and max RSS;
 * PDF export alone for the 2022 report (``evaltools.report.exporters.html_to_pdf`` on its HTML);
 * filled-in forms: a bureau of 1,000 forms (tests/formkit.py: 12 units, xlsx and docx, four layouts, both
   kinds, a third with a planted defect) read and audited by one ``evaltools audit DIR --jobs 2`` (the whole
@@ -250,6 +256,142 @@ def _score_child(frames: str, reps: int) -> None:
     )
 
 
+EVAL_SIZES = (10_000, 100_000, 1_000_000)
+
+
+def _child(args: list[str]) -> dict:
+    res = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, cwd=ROOT)
+    if res.returncode != 0:
+        raise RuntimeError(res.stderr.strip()[-800:])
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def evaluate_scale(tmp: Path, reps: int, sizes: tuple[int, ...] = EVAL_SIZES) -> dict:
+    """evaluate() on a bureau's year at each size, each in a child process that only loads a pickle first."""
+    sys.path.insert(0, str(ROOT))
+    import pandas as pd
+
+    from evaltools.run.synthetic_units import generate_units
+
+    out = {}
+    for rows in sizes:
+        data = generate_units(rows // 100, 100, seed=0, projects_per_unit=10)
+        frames = tmp / f"units-{rows}.pkl"
+        pd.to_pickle((data.profile, data.units, dict(data.tables)), frames)
+        del data
+        out[str(rows)] = _child(["--_eval-child", str(frames), "--reps", str(reps)])
+    return out
+
+
+def _rss() -> int:
+    """This process's resident memory now (Linux), else 0."""
+    try:
+        with open("/proc/self/statm") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        return 0
+
+
+class _PeakRss:
+    """The highest resident memory seen while the block runs (sampled every 5 ms on a thread)."""
+
+    def __enter__(self):
+        import threading
+
+        self.start = self.peak = _rss()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def _sample(self):
+        while not self._stop.wait(0.005):
+            self.peak = max(self.peak, _rss())
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, _rss())
+
+
+def _eval_child(frames: str, reps: int) -> None:
+    import gc
+    import tracemalloc
+
+    import pandas as pd
+
+    from evaltools.data.model import UnitsData
+    from evaltools.run.synthetic_units import generate_units
+    from evaltools.scoring.evaluation import evaluate
+    from evaltools.scoring.rules import load_rules
+
+    rules = load_rules("mof")
+    profile, units, tables = pd.read_pickle(frames)
+    data = UnitsData(profile, units, tables, "bench")
+    evaluate(generate_units(20, 100, seed=1), rules)  # warm up imports and caches on a small year
+    gc.collect()
+    times, cpu, findings, growth = [], [], 0, 0
+    for _ in range(reps):
+        t, c = time.perf_counter(), time.process_time()
+        with _PeakRss() as rss:
+            ev = evaluate(data, rules)
+        times.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
+        growth = max(growth, rss.peak - rss.start)
+        findings = len(ev.findings)
+        del ev
+        gc.collect()
+    tracemalloc.start()
+    ev = evaluate(data, rules)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    result = {
+        "seconds": statistics.median(times),
+        "runs": times,
+        "cpu_seconds": statistics.median(cpu),
+        "rows": len(data.indicators),
+        "units": len(data),
+        "projects": len(data.projects),
+        "findings": findings,
+        "tracemalloc_peak": peak,
+        "rss_growth": growth,
+        "units_evaluated": int(len(ev.totals)),
+    }
+    print(json.dumps(result))
+
+
+def loading(tmp: Path, reps: int, rows: int = 1_000_000) -> dict:
+    """load_path() on a bureau's year written as CSV and as Parquet, each form in a child process."""
+    sys.path.insert(0, str(ROOT))
+    from evaltools.run.synthetic_units import generate_units, write_units
+
+    data = generate_units(rows // 100, 100, seed=0, projects_per_unit=10)
+    out = {"rows": len(data.indicators)}
+    for form in ("csv", "parquet"):
+        folder = write_units(data, tmp / f"load-{form}" / "2022", form)
+        size = sum(f.stat().st_size for f in folder.iterdir())
+        out[form] = {"bytes": size, **_child(["--_load-child", str(folder), "--reps", str(reps)])}
+    return out
+
+
+def _load_child(folder: str, reps: int) -> None:
+    import resource
+
+    from evaltools.data.load import load_path
+
+    times, cpu = [], []
+    for _ in range(reps):
+        t, c = time.perf_counter(), time.process_time()
+        data = load_path(folder, 2022)
+        times.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
+        rows = len(data.indicators)
+        del data
+    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    out = {"seconds": statistics.median(times), "cpu_seconds": statistics.median(cpu), "runs": times}
+    print(json.dumps({**out, "rows": rows, "maxrss": maxrss}))
+
+
 def pdf_export(tmp: Path, reps: int) -> dict:
     out = tmp / "pdf-src"
     run(tool("evaltools") + ["run", "2022", "--data-dir", str(ROOT / "data"), "--output-dir", str(out), "--to", "html"])
@@ -361,6 +503,18 @@ def table(figures: dict) -> list[tuple[str, str, str, str]]:
         add("  tracemalloc peak", f"{s['tracemalloc_peak'] / GB:.2f} GB", "≤ 1 GB", s["tracemalloc_peak"] <= GB)
         add("  max RSS growth (getrusage)", f"{s['maxrss_delta'] / GB:.2f} GB", "≤ 1 GB", s["maxrss_delta"] <= GB)
         add("  max RSS of the child (frames loaded)", f"{s['maxrss'] / GB:.2f} GB")
+    e = f.get("evaluate")
+    if isinstance(e, dict):
+        _evaluate_rows(e, add)
+    ld = f.get("load")
+    if isinstance(ld, dict):
+        for form in ("csv", "parquet"):
+            x = ld[form]
+            add(
+                f"load {ld['rows']:,} rows ({form.upper()}, {x['bytes'] / 1e6:,.0f} MB on disk)",
+                f"{x['seconds']:.2f} s (CPU {x['cpu_seconds']:.2f} s)",
+            )
+            add("  max RSS of the loading process", f"{x['maxrss'] / GB:.2f} GB")
     p = f.get("pdf")
     if isinstance(p, dict):
         add("PDF export alone (html_to_pdf), warm", f"{p['warm']:.2f} s")
@@ -389,6 +543,30 @@ def table(figures: dict) -> list[tuple[str, str, str, str]]:
     return rows
 
 
+def _evaluate_rows(e: dict, add) -> None:
+    """Rows for evaluate() at each size, with the 1M goals and the growth from 100k to 1M."""
+    for key in sorted(e, key=int):
+        x = e[key]
+        name = f"evaluate() {x['rows']:,} rows ({x['units']:,} units, {x['projects']:,} projects; rates + audit)"
+        value = f"{x['seconds']:.2f} s (CPU {x['cpu_seconds']:.2f} s)"
+        if x["rows"] >= 1_000_000:
+            add(name, value, "≤ 2 s", x["seconds"] <= 2.0)
+            add("  tracemalloc peak", f"{x['tracemalloc_peak'] / GB:.2f} GB", "≤ 1 GB", x["tracemalloc_peak"] <= GB)
+            add(
+                "  RSS growth while evaluating (sampled)",
+                f"{x['rss_growth'] / GB:.2f} GB",
+                "≤ 1 GB",
+                x["rss_growth"] <= GB,
+            )
+        else:
+            add(name, value)
+        add(f"  findings at {x['rows']:,} rows", f"{x['findings']:,}")
+    if "100000" in e and "1000000" in e:
+        growth = e["1000000"]["seconds"] / e["100000"]["seconds"]
+        cpu = e["1000000"]["cpu_seconds"] / e["100000"]["cpu_seconds"]
+        add("  time 1M / 100k rows (linear: 10×)", f"{growth:.1f}× (CPU {cpu:.1f}×)", "≤ 10×", growth <= 12)
+
+
 def print_table(rows) -> None:
     widths = [max(len(r[i]) for r in rows + [("figure", "value", "target", "ok")]) for i in range(4)]
     line = lambda r: " | ".join(c.ljust(w) for c, w in zip(r, widths))  # noqa: E731
@@ -403,13 +581,21 @@ def main(argv=None) -> int:
     ap.add_argument("--reps", type=int, default=3, help="repetitions per figure (median); default 3")
     ap.add_argument("--quick", action="store_true", help="one repetition of everything")
     ap.add_argument("--json", type=Path, help="also save the figures as JSON here")
-    ap.add_argument("--only", help="comma-separated subset: floor,html,html_pdf,batch,scoring,pdf,forms")
+    ap.add_argument("--only", help="comma-separated subset: floor,html,html_pdf,batch,scoring,evaluate,load,pdf,forms")
     ap.add_argument("--_score-child", dest="score_child", help=argparse.SUPPRESS)
+    ap.add_argument("--_eval-child", dest="eval_child", help=argparse.SUPPRESS)
+    ap.add_argument("--_load-child", dest="load_child", help=argparse.SUPPRESS)
     ap.add_argument("--_forms-child", dest="forms_child", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     reps = 1 if args.quick else max(1, args.reps)
     if args.score_child:
         _score_child(args.score_child, reps)
+        return 0
+    if args.eval_child:
+        _eval_child(args.eval_child, reps)
+        return 0
+    if args.load_child:
+        _load_child(args.load_child, reps)
         return 0
     if args.forms_child:
         _forms_child(args.forms_child)
@@ -420,7 +606,7 @@ def main(argv=None) -> int:
         f"load average before: {' '.join(map(str, info['load_before']))} (other work on the machine skews every figure)"
     )
     print(f"repetitions per figure: {reps} (median)\n", flush=True)
-    wanted = set((args.only or "floor,html,html_pdf,batch,scoring,pdf,forms").split(","))
+    wanted = set((args.only or "floor,html,html_pdf,batch,scoring,evaluate,load,pdf,forms").split(","))
     figures: dict = {}
     steps = [
         ("floor", lambda t: floor(t, reps)),
@@ -428,6 +614,8 @@ def main(argv=None) -> int:
         ("html_pdf", lambda t: report(t, reps, "html,pdf")),
         ("batch", lambda t: batch(t, reps)),
         ("scoring", lambda t: scoring(t, reps)),
+        ("evaluate", lambda t: evaluate_scale(t, reps)),
+        ("load", lambda t: loading(t, reps)),
         ("pdf", lambda t: pdf_export(t, reps)),
         ("forms", lambda t: forms(t, reps)),
     ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from evaltools import __version__, fmt
-from evaltools.errors import EvaltoolsError, visible
+from evaltools.errors import EvaltoolsError, Stopped, visible
 from evaltools.params import JobParams
 
 if TYPE_CHECKING:
@@ -57,6 +58,22 @@ def _fail(exc: BaseException, code: int) -> None:
     raise typer.Exit(code)
 
 
+def _stop_on_signal(signum: int, frame: object) -> None:
+    """SIGINT and SIGTERM stop the command: both raise :class:`Stopped` (a second one is ignored while the
+    first is handled, so that the clean-up ends)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise Stopped(signum)
+
+
+def _stopped(exc: KeyboardInterrupt) -> None:
+    """One line, and the exit code of the signal (130 for Ctrl-C): no traceback."""
+    stopped = exc if isinstance(exc, Stopped) else Stopped(signal.SIGINT)
+    detail = f": {stopped.detail}" if stopped.detail else ""
+    typer.echo(f"已中断 / stopped ({stopped.name}){detail}; 原有输出未改动 / previous outputs unchanged", err=True)
+    raise typer.Exit(stopped.exit_code)
+
+
 def guarded(fn: Callable) -> Callable:
     """Run a command body; EvaltoolsError → its message and exit code, anything else → short message, 1."""
 
@@ -68,8 +85,8 @@ def guarded(fn: Callable) -> Callable:
             raise
         except EvaltoolsError as exc:
             _fail(exc, exc.exit_code)
-        except KeyboardInterrupt:
-            _fail(RuntimeError("interrupted"), 130)
+        except KeyboardInterrupt as exc:
+            _stopped(exc)
         except Exception as exc:  # an internal error: say so plainly, without a traceback
             if _state["debug"]:
                 raise
@@ -263,16 +280,8 @@ def run(
         unit_list = [base_unit]
     base_params = job_params(merged, source=str(params or "command line"))
     job_list = _batch_jobs(list(dict.fromkeys(years or [])), all_, unit_list, base_params.data_dir)
-    with _Progress(len(job_list), progress and sys.stderr.isatty()) as bar:
-        results = run_batch(
-            job_list,
-            base_params,
-            jobs_n=jobs,
-            executor=executor,
-            scheduler=scheduler,
-            notebook=notebook,
-            on_done=bar.advance,
-        )
+    options = dict(jobs_n=jobs, executor=executor, scheduler=scheduler, notebook=notebook)
+    results = _batch_with_progress(run_batch, job_list, base_params, options, progress and sys.stderr.isatty())
     print_summary(results, base_params.output_dir)
     if index:
         from evaltools.report.index import write_index
@@ -288,6 +297,17 @@ def run(
         raise typer.Exit(code)
 
 
+def _batch_with_progress(run_batch: Callable, jobs: list, params: JobParams, options: dict, progress: bool) -> list:
+    """The batch under a progress bar; stopped, it says how many reports were done."""
+    with _Progress(len(jobs), progress) as bar:
+        try:
+            return run_batch(jobs, params, on_done=bar.advance, **options)
+        except KeyboardInterrupt as exc:
+            signum = exc.signum if isinstance(exc, Stopped) else signal.SIGINT
+            done = f"{bar.done}/{bar.total} 个报告已完成，其余已停止 / {bar.done} of {bar.total} reports done, the others stopped"
+            raise Stopped(signum, done) from None
+
+
 def _run_one(job, notebook: Path | None) -> None:
     """One report in this process, as before batches existed: a ✓ line, or the error and its exit code."""
     from evaltools.run.runner import NOTEBOOK, run_report
@@ -300,6 +320,8 @@ def _run_one(job, notebook: Path | None) -> None:
         raise typer.Exit(exc.exit_code) from None
     score = fmt.score(result.score)
     typer.echo(f"✓ {label}: {score} 分 {result.grade or '—'} → {_shown(result.output_dir)} ({result.seconds:.1f} s)")
+    for warning in result.warnings:
+        typer.echo(visible(f"⚠ {label}: {warning}", keep="\n"), err=True)
     _list_files(result.files)
 
 
@@ -585,6 +607,7 @@ def summary_table(results: Iterable[BatchResult], base: str | Path | None = None
         ("等级", "left"),
         ("用时", "right"),
         ("输出 / 错误", "left"),
+        ("备注 / note", "left"),
     ):
         table.add_column(name, justify=justify, overflow="fold")
     for r in results:
@@ -602,8 +625,18 @@ def summary_table(results: Iterable[BatchResult], base: str | Path | None = None
             Text(r.grade or "—"),
             f"{r.seconds:.1f} s",
             last,
+            Text(_note(r), style="yellow"),
         )
     return table
+
+
+def _note(r: BatchResult) -> str:
+    """What else the reader should know about one report: a rerun, a warning."""
+    notes = []
+    if r.attempts > 1:
+        notes.append(f"重跑 {r.attempts - 1} 次（工作进程丢失）/ rerun ×{r.attempts - 1}: its worker was lost")
+    notes += [f"⚠ {_brief(w, 80)}" for w in r.warnings]
+    return "；".join(notes)
 
 
 def _brief(error: str | None, limit: int = 160) -> str:
@@ -633,9 +666,14 @@ def print_summary(
     for r in results:  # in full, unwrapped, as plain text (no markup is read from data)
         if not r.ok:
             print(visible(f"✗ {r.label}: {r.error}", keep="\n"), file=err, flush=True)
+    for r in results:
+        for warning in r.warnings:
+            print(visible(f"⚠ {r.label}: {warning}", keep="\n"), file=err, flush=True)
 
 
 def main() -> None:
+    signal.signal(signal.SIGINT, _stop_on_signal)
+    signal.signal(signal.SIGTERM, _stop_on_signal)
     app()
 
 

@@ -185,6 +185,27 @@ class ProblemList:
         return any(p.severity == ERROR for p in self.items)
 
 
+class Stopped(KeyboardInterrupt):
+    """The run was told to stop: Ctrl-C (SIGINT) or SIGTERM. A KeyboardInterrupt, so that nothing that
+    catches errors (``except Exception``) swallows it; ``exit_code`` is 128 + the signal's number (130
+    for Ctrl-C, 143 for SIGTERM)."""
+
+    def __init__(self, signum: int = 2, detail: str | None = None):
+        self.signum, self.detail = signum, detail
+        super().__init__(signum, detail)
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + int(self.signum)
+
+    @property
+    def name(self) -> str:
+        return {2: "Ctrl-C", 15: "SIGTERM"}.get(int(self.signum), f"signal {self.signum}")
+
+    def __reduce__(self):
+        return type(self), (self.signum, self.detail)
+
+
 class FormError(InputError):
     """A filled-in 自评表 (an Excel sheet or a Word table) cannot be read: every problem names the file, the
     sheet or table and the cell."""

@@ -131,3 +131,105 @@ def indicator_actual(row: object) -> str | None:
     if grade is not None:
         return labels.QUALITATIVE_GRADE.get(grade, grade)
     return None
+
+
+# ----------------------------------------------------------------------------- whole columns at once
+# The same texts as the functions above, for a column of values (the audit formats the numbers of every
+# finding of a million-row table): one pass over plain floats, no per-value function call.
+
+
+def _floats(values: object) -> list[float]:
+    import numpy as np
+
+    return np.asarray(values, dtype=float).tolist()
+
+
+def _distinct(fn):
+    """Format each distinct value once when values repeat (weights, targets, 100 …)."""
+
+    def formatted(values: object, *args: object, **kwargs: object) -> list[str]:
+        import numpy as np
+        import pandas as pd
+
+        floats = np.asarray(values, dtype=float)
+        if len(floats) < 64:
+            return fn(floats, *args, **kwargs)
+        codes, uniques = pd.factorize(floats, use_na_sentinel=False)
+        if len(uniques) * 2 > len(floats):
+            return fn(floats, *args, **kwargs)
+        return np.asarray(fn(uniques, *args, **kwargs), dtype=object)[codes].tolist()
+
+    formatted.__doc__, formatted.__name__ = fn.__doc__, fn.__name__
+    return formatted
+
+
+@_distinct
+def nums(values: object, digits: int = 2, *, thousands: bool = True, missing: str = "—") -> list[str]:
+    """:func:`num` of every value."""
+    spec = f"{',' if thousands else ''}.{digits}f"
+    out = [missing if x != x else format(x, spec) for x in _floats(values)]
+    if digits > 0:
+        out = [t.rstrip("0").rstrip(".") if "." in t else t for t in out]
+    return out
+
+
+def scores(values: object) -> list[str]:
+    """:func:`score` of every value."""
+    return nums(values, 2)
+
+
+@_distinct
+def wans(values: object, digits: int = 2) -> list[str]:
+    """:func:`wan` of every value."""
+    spec = f",.{digits}f"
+    return ["—" if x != x else format(x, spec) for x in _floats(values)]
+
+
+def pcts(values: object, digits: int | object = 2, *, missing: str = "—") -> list[str]:
+    """:func:`pct` of every value; ``digits`` is one number or one per value."""
+    if isinstance(digits, int):
+        return _pcts(values, digits, missing=missing)
+    import numpy as np
+
+    xs, ds = np.asarray(values, dtype=float), np.asarray(digits, dtype=int)
+    out = np.empty(len(xs), dtype=object)
+    for d in np.unique(ds):  # a few distinct precisions: each formatted as one column
+        rows = np.flatnonzero(ds == d)
+        out[rows] = _pcts(xs[rows], int(d), missing=missing)
+    return out.tolist()
+
+
+@_distinct
+def _pcts(values: object, digits: int, *, missing: str = "—") -> list[str]:
+    spec = f",.{digits}f"
+    return [missing if x != x else format(x * 100, spec) + "%" for x in _floats(values)]
+
+
+def values(xs: object, units: object) -> list[str]:
+    """:func:`value` of every value with its unit (``units``: one per value, None for none)."""
+    import numpy as np
+    import pandas as pd
+
+    floats = np.asarray(xs, dtype=float)
+    out = np.asarray(nums(floats), dtype=object)
+    codes, distinct = pd.factorize(pd.Series(list(units), dtype=object), use_na_sentinel=True)
+    known = ~np.isnan(floats)
+    for k, unit in enumerate(distinct):  # a few distinct units: each appended as one column
+        rows = np.flatnonzero((codes == k) & known)
+        if unit == "%":
+            out[rows] = [pct(x).replace(".00%", "%") for x in floats[rows].tolist()]
+        elif isinstance(unit, str) and unit:
+            out[rows] = [s + unit for s in out[rows].tolist()]
+    return out.tolist()
+
+
+def stated_decimals_all(fractions: object) -> list[int]:
+    """:func:`stated_decimals` of every value."""
+    import numpy as np
+
+    percent = np.asarray(fractions, dtype=float) * 100
+    out = np.full(len(percent), 6)
+    for digits in range(6, -1, -1):
+        with np.errstate(invalid="ignore"):
+            out = np.where(np.abs(np.round(percent, digits) - percent) < 1e-9, digits, out)
+    return out.tolist()

@@ -238,3 +238,15 @@ def job_to_dict(params: JobParams) -> dict:
     out = asdict(params)
     out["formats"] = list(params.formats)
     return out
+
+
+#: Environment variable naming the evaluation the runner already made for a report (a pickle it wrote in its
+#: own staging folder), so that the report's kernel need not load and evaluate the year again.
+HANDOVER_ENV = "EVALTOOLS_EVALUATION"
+
+
+def handover_key(params: JobParams) -> tuple:
+    """What identifies the evaluation of a report: year, unit, data folder, rule set."""
+    from evaltools.paths import resolve_data_dir
+
+    return (params.year, params.unit, str(resolve_data_dir(params.data_dir).resolve()), params.rules)

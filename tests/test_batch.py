@@ -228,3 +228,30 @@ def test_command_line_job_selection(tmp_path):
         assert res.exit_code == 2, res.output
         assert "Traceback" not in res.output
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.slow
+def test_one_bad_year_stays_one_bad_year(tmp_path):
+    """A broken middle year fails once, as bad input (no failed notebook); the year after it is made without
+    last year's figures and says so; exit 2 since every failure is bad input."""
+    ds = synthetic.generate(tmp_path / "data", units=1, years=3, indicators=4, seed=8)
+    unit = ds.units[0]
+    first, bad, last = ds.years
+    (ds.path(unit, bad) / "projects.csv").write_text('project,budget\n"unterminated,1\n', encoding="utf-8")
+    out = tmp_path / "outputs"
+    res = subprocess.run(
+        CLI + ["run", "--all", "--data-dir", str(ds.root), "--output-dir", str(out), "--jobs", "2", "--to", "json"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert res.returncode == 2, res.stdout + res.stderr
+    assert "Traceback" not in res.stderr + res.stdout
+    failures = [line for line in res.stderr.splitlines() if line.startswith("✗")]
+    assert failures == [f"✗ {unit}/{bad}: 输入数据有 1 处错误 / 1 error(s) in the input data"]  # once
+    assert f"⚠ {unit}/{last}: {bad} 年数据有误" in res.stderr and "year-over-year figures are missing" in res.stderr
+    assert "rerun" not in res.stdout and "2/3" in res.stdout
+    assert (out / unit / str(first) / "summary.json").is_file() and (out / unit / str(last) / "summary.json").is_file()
+    assert not list(out.rglob("*.failed.ipynb")) and not (out / unit / str(bad)).exists()
+    rates = json.loads((out / unit / str(last) / "summary.json").read_text(encoding="utf-8"))["rates"]
+    assert "budget_change" not in rates  # no year-over-year figure without a usable previous year

@@ -228,3 +228,24 @@ def test_notebooks_find_the_data_from_their_own_folder(root, monkeypatch):
 
     monkeypatch.chdir(root / "notebooks")  # where JupyterLab runs a notebook's kernel
     assert load_year(2022).unit == "石家庄市桥西区就业服务中心"
+
+
+def test_input_error_in_the_notebook_is_bad_input_not_a_failed_run(root, tmp_path, run_2022):
+    """Data found bad while the notebook runs (it changed, or a year the report reads is broken) is an input
+    error: exit code 2, and no failed notebook is written."""
+    import shutil
+
+    from evaltools import InputError
+
+    nb = nbformat.read(root / "notebooks" / "self_evaluation.ipynb", as_version=4)
+    nb.cells.insert(3, nbformat.v4.new_code_cell('from evaltools import InputError\nraise InputError([], "数据有误")'))
+    path = tmp_path / "input_error.ipynb"
+    nbformat.write(nb, path)
+    out = tmp_path / "outputs"
+    shutil.copytree(run_2022.output_dir, out / "2022")
+    before = {p.name: p.read_bytes() for p in (out / "2022").iterdir()}
+    with pytest.raises(InputError) as info:
+        run_report(job_params(dict(year=2022, data_dir=str(root / "data"), output_dir=str(out))), notebook=path)
+    assert info.value.exit_code == 2 and "数据有误" in str(info.value)
+    assert {p.name: p.read_bytes() for p in (out / "2022").iterdir()} == before  # no report.failed.ipynb
+    assert not list(out.glob(".tmp-*"))

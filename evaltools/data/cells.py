@@ -50,8 +50,13 @@ def parse_number(value: object, *, allow_percent: bool = True) -> tuple[float, s
 
 def parse_number_series(series: pd.Series, *, allow_percent: bool = True) -> tuple[pd.Series, pd.Series]:
     """Vectorised fast path for a whole column: returns (numbers, reasons) with reasons NaN where fine."""
+    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
+        return series.astype(float), pd.Series(np.nan, index=series.index, dtype=object)  # typed (Parquet)
     # pd.to_numeric reads True as 1: leave true/false cells (an Excel TRUE) to parse_number, which refuses them
-    flags = series.map(lambda v: isinstance(v, (bool, np.bool_))).astype(bool)
+    if series.dtype == object:
+        flags = series.map(lambda v: isinstance(v, (bool, np.bool_))).astype(bool)
+    else:
+        flags = pd.Series(pd.api.types.is_bool_dtype(series.dtype), index=series.index)
     numbers = pd.to_numeric(series.mask(flags) if flags.any() else series, errors="coerce")
     blank = series.isna() | series.astype(str).str.strip().isin(["", "nan", "None"])
     todo = numbers.isna() & ~blank

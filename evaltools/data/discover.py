@@ -7,6 +7,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+from evaltools.data.schema import ORG, ORG_FIELD, ORG_HEADERS, UNITS
 from evaltools.errors import WARNING, DataNotFoundError, Location, ParamsError, Problem
 from evaltools.params import JobParams
 from evaltools.paths import not_a_folder, resolve_data_dir, safe_component
@@ -34,7 +35,8 @@ def discover(data_dir: str | Path = JobParams.data_dir) -> list[Job]:
 
     ``data/<year>/`` and ``data/<year>.xlsx`` give ``(None, year)``; ``data/<unit>/<year>/`` and
     ``data/<unit>/<year>.xlsx`` give ``(unit, year)``, where a unit folder is any folder whose name
-    is not all digits and that holds at least one year. A year present as both folder and workbook
+    is not all digits and that holds at least one year. A many-unit year folder ``data/<year>/`` (with
+    units.csv) gives ``(unit, year)`` for every unit it lists. A year present as both folder and workbook
     is listed once (the folder is what :func:`evaltools.data.load.find_source` reads).
     """
     root = Path(data_dir)
@@ -47,13 +49,38 @@ def discover(data_dir: str | Path = JobParams.data_dir) -> list[Job]:
     for entry in root.iterdir():
         year = _year_of(entry)
         if year is not None:
-            jobs.add((None, year))
+            units = units_in(entry)
+            jobs.update([(None, year)] if units is None else [(u, year) for u in units])
         elif entry.is_dir() and not entry.name.startswith((".", "_")):
             for sub in entry.iterdir():
                 year = _year_of(sub)
                 if year is not None:
                     jobs.add((entry.name, year))
     return sorted(jobs, key=_job_key)
+
+
+def units_in(folder: Path) -> list[str] | None:
+    """The units listed by a many-unit year folder (its units table), or None for a single unit's folder.
+
+    Only the 预算单位 column is read; an unreadable table gives no units (the report of the year then
+    names the problem)."""
+    import pandas as pd
+
+    for file in (folder / UNITS.file, folder / f"{UNITS.name}.parquet"):
+        if not file.exists():
+            continue
+        try:
+            if file.suffix == ".parquet":
+                frame = pd.read_parquet(file)
+            else:
+                frame = pd.read_csv(file, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        except Exception:  # noqa: BLE001 - reported when the year is loaded
+            return []
+        column = next((c for c in frame.columns if str(c).strip() in (ORG, ORG_FIELD.title, *ORG_HEADERS)), None)
+        if column is None:
+            return []
+        return sorted({str(v).strip() for v in frame[column] if str(v).strip() and str(v) != "nan"})
+    return None
 
 
 def _job_key(job: Job):

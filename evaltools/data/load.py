@@ -12,32 +12,32 @@ import csv
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from evaltools.data import schema as S
 from evaltools.data.bounds import check_profile, check_table
 from evaltools.data.cells import clean_text, is_unknown, parse_bool, parse_number, parse_number_series, unknown_mask
 from evaltools.data.discover import locate
-from evaltools.data.model import Profile, YearData
+from evaltools.data.model import Profile, UnitsData, YearData
 from evaltools.data.sense import check_sense
+from evaltools.data.size import NEED_PER_PARQUET_BYTE, NEED_PER_TEXT_BYTE, NEED_PER_XLSX_BYTE, MemoryBudget
 from evaltools.data.text import INVALID, profile_text, screen_column
 from evaltools.data.validate import cross_check
 from evaltools.data.xlsxcheck import last_value_column, last_value_row, report_formulas
-from evaltools.errors import WARNING, DataNotFoundError, InputError, Location, ProblemList
+from evaltools.errors import WARNING, DataNotFoundError, InputError, Location, Problem, ProblemList
 from evaltools.fmt import is_missing
 from evaltools.params import JobParams, safe_yaml_load
-from evaltools.paths import not_a_file
+from evaltools.paths import not_a_file, resolve_data_dir, safe_component
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
-#: Largest table accepted, in rows: bigger inputs are refused before being read whole.
-MAX_ROWS = 200_000
 PROFILE_FILE = "profile.yaml"
 
 
@@ -111,75 +111,122 @@ def year_data(
 # ----------------------------------------------------------------------------- locating data
 
 
+def is_many_units(path: Path) -> bool:
+    """Whether a data folder holds many units at once (it has a units table)."""
+    return path.is_dir() and any((path / f"{S.UNITS.name}{ext}").exists() for ext in (".csv", ".parquet"))
+
+
 def find_source(year: int, data_dir: str | Path = JobParams.data_dir, unit: str | None = None) -> Path:
     """Where the data of ``year`` (and ``unit``) lives: ``data/[unit/]YEAR/`` or ``data/[unit/]YEAR.xlsx``
-    (:func:`evaltools.data.discover.locate`: the folder when both exist; near misses named when neither does)."""
-    return locate(year, data_dir, unit)[0]
+    (:func:`evaltools.data.discover.locate`: the folder when both exist; near misses named when neither does)
+    — or, for a unit without a folder of its own, the many-unit folder ``data/YEAR/`` (units.csv) that holds it."""
+    try:
+        return locate(year, data_dir, unit)[0]
+    except DataNotFoundError:
+        if unit is not None:
+            many = resolve_data_dir(data_dir) / safe_component(str(year), "year")
+            if is_many_units(many):
+                return many
+        raise
+
+
+def earlier_year_unusable(earlier: int, year: int, source: str | Path, errors: list[Problem]) -> Problem:
+    """The warning that an earlier year's data has errors and is left out of ``year``'s report: last year's
+    (the year-over-year figures are missing) or an older one's (the trend leaves it out). One bad year stays
+    one bad year: it fails its own report, never the next ones."""
+    first = errors[0] if errors else None
+    if earlier == year - 1:
+        zh, en = "同比数字（变动率、趋势）缺失", "year-over-year figures are missing"
+    else:
+        zh, en = "趋势图不含该年", "the trend leaves it out"
+    return Problem(
+        Location(str(source)),
+        f"{earlier} 年数据有误，未使用：{zh} / the {earlier} data has errors and is left out: {en}",
+        f"{len(errors)} error(s){'; first: ' + str(first) if first else ''}",
+        f"fix the {earlier} data (evaltools check {earlier})",
+        WARNING,
+        "PREVIOUS_YEAR_UNUSABLE",
+    )
+
+
+def _previous(year: int, data_dir: str | Path, unit: str | None) -> tuple[YearData | UnitsData | None, tuple]:
+    """Last year's data, or None; a last year with errors is left out with a warning (never an error: one
+    bad year must not stop the next)."""
+    try:
+        source = find_source(year - 1, data_dir, unit)
+        return load_path(source, expected_year=year - 1), ()
+    except DataNotFoundError:
+        return None, ()
+    except InputError as exc:
+        return None, (earlier_year_unusable(year - 1, year, source, exc.errors),)
 
 
 def load_year(
     year: int, data_dir: str | Path = JobParams.data_dir, unit: str | None = None, *, with_previous: bool = True
-) -> YearData:
-    """Load and validate one year (``evaltools.load_year(2022)``); last year is attached when present."""
+) -> YearData | UnitsData:
+    """Load and validate one year (``evaltools.load_year(2022)``); last year is attached when present.
+
+    Many-unit data (a units table) loads as :class:`UnitsData`; with ``unit`` one unit's slice of it."""
     data = load_path(find_source(year, data_dir, unit), expected_year=year)
-    if with_previous:
-        try:
-            prev = load_path(find_source(year - 1, data_dir, unit), expected_year=year - 1)
-        except DataNotFoundError:
-            prev = None
-        if prev is not None:
-            data = YearData(data.profile, data.tables, data.source, data.warnings, prev)
+    many = isinstance(data, UnitsData)
+    prev, warnings = _previous(year, data_dir, unit) if with_previous else (None, ())
+    if prev is not None and isinstance(prev, UnitsData) != many:
+        prev = None  # last year in the other layout: not comparable row by row
+    data = replace(data, warnings=data.warnings + warnings, previous=prev)
+    if many and unit is not None:
+        if unit not in data:
+            raise DataNotFoundError([], summary=f"没有这个单位 / no unit {unit!r} in {data.source} ({S.UNITS.file})")
+        return data.unit(unit)
     return data
 
 
-def load_path(path: str | Path, expected_year: int | None = None) -> YearData:
-    """Load a CSV folder or an ``.xlsx`` workbook; raises InputError listing every problem."""
+def load_path(path: str | Path, expected_year: int | None = None) -> YearData | UnitsData:
+    """Load a data folder (CSV or Parquet files, profile.yaml) or an ``.xlsx`` workbook; raises InputError
+    listing every problem. With a units table (units.csv, units.parquet or sheet 「单位」) the data holds many
+    units at once and loads as :class:`UnitsData`; otherwise as one unit's :class:`YearData`."""
     data, problems = inspect_path(path, expected_year)
     if problems.has_errors:
         raise InputError(problems.items)
     return data
 
 
-def inspect_path(path: str | Path, expected_year: int | None = None) -> tuple[YearData | None, ProblemList]:
-    """Load without raising: returns the data (None when errors) and every problem found."""
-    path = Path(path)
-    problems = ProblemList()
+_INPUT_FORMS = "a folder of CSV (or Parquet) files with profile.yaml, or an .xlsx workbook"
+
+
+def _read_input(path: Path, problems: ProblemList, budget: MemoryBudget):
+    """(raw profile, raw tables) of a folder or workbook, or None when it cannot be read at all (reported)."""
     if path.is_dir():
-        profile_raw, raws = _read_folder(path, problems)
-    elif path.suffix.lower() in (".xlsx", ".xlsm"):
-        profile_raw, raws = _read_workbook(path, problems)
-        if raws is None:  # not a workbook at all, or an empty one: already reported
-            return None, problems
-    elif not path.exists():
-        problems.add(
-            Location(str(path)),
-            "数据不存在 / no such file or folder",
-            expected="a folder of CSV files with profile.yaml, or an .xlsx workbook",
-        )
-        return None, problems
+        return _read_folder(path, problems, budget)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        profile_raw, raws = _read_workbook(path, problems, budget)
+        return None if raws is None else (profile_raw, raws)  # not a workbook, or an empty one: reported
+    if not path.exists():
+        problems.add(Location(str(path)), "数据不存在 / no such file or folder", expected=_INPUT_FORMS)
     else:
         problems.add(
             Location(str(path)),
             "不支持的文件类型 / unsupported input",
             found=path.suffix or "(none)",
-            expected="a folder of CSV files with profile.yaml, or an .xlsx workbook",
+            expected=_INPUT_FORMS,
         )
+    return None
+
+
+def inspect_path(
+    path: str | Path, expected_year: int | None = None, budget: MemoryBudget | None = None
+) -> tuple[YearData | UnitsData | None, ProblemList]:
+    """Load without raising: returns the data (None when errors) and every problem found.
+
+    ``budget`` bounds the memory the data may need (default: :meth:`MemoryBudget.default`)."""
+    path = Path(path)
+    problems = ProblemList()
+    read = _read_input(path, problems, budget or MemoryBudget.default())
+    if read is None:
         return None, problems
+    profile_raw, raws = read
     profile = _build_profile(profile_raw, problems, expected_year) if profile_raw is not None else None
-    tables = {}
-    for name, table in S.TABLES.items():
-        raw = raws.get(name)
-        if raw is None:
-            if table.required:
-                where = str(path / table.file) if path.is_dir() else str(path)
-                problems.add(
-                    Location(where, None if path.is_dir() else table.sheet),
-                    f"缺少必需的表 / required table 「{table.sheet}」 ({table.name}) is missing",
-                    expected=f"{table.file}" if path.is_dir() else f"a sheet named 「{table.sheet}」",
-                )
-            tables[name] = _empty(table)
-            continue
-        tables[name] = _normalise(table, raw, problems)
+    many = S.UNITS.name in raws
+    tables = {name: _table(path, name, raws, many, problems) for name in (*S.TABLES, *([S.UNITS.name] if many else []))}
     _require_content(tables, raws, path, problems)
     if problems.has_errors or profile is None:
         return None, problems
@@ -188,33 +235,100 @@ def inspect_path(path: str | Path, expected_year: int | None = None) -> tuple[Ye
     if problems.has_errors:
         return None, problems
     warnings = tuple(p for p in problems.items if p.severity == WARNING)
-    return YearData(profile, tables, str(path), warnings), problems
+    if not many:
+        return YearData(profile, tables, str(path), warnings), problems
+    units = tables.pop(S.UNITS.name)
+    tables = {name: _for_every_unit(frame, units) for name, frame in tables.items()}
+    return UnitsData(profile, units, tables, str(path), warnings), problems
+
+
+def _table(path: Path, name: str, raws: dict, many: bool, problems: ProblemList) -> pd.DataFrame:
+    """One table normalised, or an empty one (a required table that is missing is reported)."""
+    table = ALL_TABLES[name]
+    raw = raws.get(name)
+    if raw is not None:
+        return _normalise(table, raw, problems, many)
+    if table.required:
+        where = str(path / table.file) if path.is_dir() else str(path)
+        problems.add(
+            Location(where, None if path.is_dir() else table.sheet),
+            f"缺少必需的表 / required table 「{table.sheet}」 ({table.name}) is missing",
+            expected=f"{table.file}" if path.is_dir() else f"a sheet named 「{table.sheet}」",
+        )
+    return _empty(table, many)
+
+
+#: Tables that, in many-unit data, may leave out the 预算单位 column: then they hold for every unit.
+SHARED_TABLES = ("grade_bands", "team")
+
+
+def _for_every_unit(frame: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """A table of many-unit data with its org column (a shared table repeated for every unit)."""
+    if S.ORG in frame.columns:
+        return frame
+    orgs = units[S.ORG].to_numpy(dtype=object)
+    repeated = frame.loc[np.tile(frame.index.to_numpy(), len(orgs))].reset_index(drop=True)
+    repeated.insert(0, S.ORG, pd.Series(np.repeat(orgs, len(frame)), dtype=object))
+    return repeated
 
 
 # ----------------------------------------------------------------------------- reading
 
 
-def _read_csv(file: Path, problems: ProblemList) -> pd.DataFrame | None:
-    """Every cell as text, streamed: at most MAX_ROWS + 1 rows are parsed, whatever the file size.
+#: Rows parsed at a time when a CSV file is streamed (the memory estimate is checked after each chunk).
+CSV_CHUNK_ROWS = 50_000
+
+
+def _skip_blank_top(handle: object) -> int:
+    """Move past blank lines above the header; how many there were."""
+    blank = 0
+    while True:
+        start = handle.tell()
+        line = handle.readline()
+        if not line or line.strip():
+            break
+        blank += 1
+    handle.seek(start)
+    return blank
+
+
+def _stream_csv(handle: object, file: Path, header_row: int, budget: MemoryBudget, problems: ProblemList):
+    """The file's rows as text, chunk by chunk; stops (reported) at the row where the memory estimate
+    passes the limit, so that a file too large is refused after reading only what fits."""
+    chunks = []
+    reader = pd.read_csv(handle, dtype=str, keep_default_na=False, skip_blank_lines=False, chunksize=CSV_CHUNK_ROWS)
+    with reader:
+        for chunk in reader:
+            need = float(chunk.memory_usage(deep=True, index=False).sum()) * NEED_PER_TEXT_BYTE
+            if not budget.fits(need):
+                row = header_row + int(chunk.index[-1]) + 1
+                message, found, expected = budget.message(budget.used + need)
+                problems.add(Location(str(file), None, row), message, found=found, expected=expected, code="TOO_LARGE")
+                return None
+            budget.take(need)
+            chunks.append(chunk)
+    return pd.concat(chunks) if len(chunks) > 1 else chunks[0]
+
+
+def _read_csv(file: Path, problems: ProblemList, budget: MemoryBudget | None = None) -> pd.DataFrame | None:
+    """Every cell as text, streamed in chunks of :data:`CSV_CHUNK_ROWS` rows within the memory ``budget``.
 
     Blank lines are kept as blank rows (dropped later) so that row numbers stay the file's.
     """
+    budget = budget or MemoryBudget.default()
     if not _has_content(file):
         problems.add(Location(str(file)), "文件是空的 / the file is empty", expected="a header row and data rows")
         return None
     blank = 0  # blank lines above the header
     try:
         with open(file, encoding="utf-8-sig", newline="") as handle:
-            while True:
-                start = handle.tell()
-                line = handle.readline()
-                if not line or line.strip():
-                    break
-                blank += 1
-            handle.seek(start)
+            blank = _skip_blank_top(handle)
+            start = handle.tell()
             header = next(csv.reader(handle), [])  # as written: pandas renames a repeated header (budget.1)
             handle.seek(start)
-            frame = pd.read_csv(handle, dtype=str, keep_default_na=False, nrows=MAX_ROWS + 1, skip_blank_lines=False)
+            frame = _stream_csv(handle, file, blank + 1, budget, problems)
+        if frame is None:
+            return None
         if len(set(header)) < len(header) == len(frame.columns):
             frame.columns = header  # the duplicate is then reported as such
         frame.attrs["header_row"] = blank + 1
@@ -244,6 +358,37 @@ def _read_csv(file: Path, problems: ProblemList) -> pd.DataFrame | None:
         )
         return None
     return frame
+
+
+def _read_parquet(file: Path, problems: ProblemList, budget: MemoryBudget | None = None) -> pd.DataFrame | None:
+    """A Parquet table (typed columns as stored), refused before reading when it would not fit in memory."""
+    import pyarrow.parquet as pq
+
+    budget = budget or MemoryBudget.default()
+    try:
+        meta = pq.ParquetFile(file).metadata
+        size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+        need = float(size) * NEED_PER_PARQUET_BYTE
+        if not budget.fits(need):
+            message, found, expected = budget.message(budget.used + need)
+            problems.add(
+                Location(str(file)),
+                message,
+                found=f"{meta.num_rows:,} rows; {found}",
+                expected=expected,
+                code="TOO_LARGE",
+            )
+            return None
+        budget.take(need)
+        return pq.read_table(file).to_pandas()
+    except (OSError, ValueError) as exc:  # not Parquet, damaged, or unreadable
+        problems.add(
+            Location(str(file)),
+            "无法读取 Parquet 文件 / cannot read the Parquet file",
+            found=f"{type(exc).__name__}: {exc}",
+            expected="a Parquet file with one column per field (headers as in the CSV form)",
+        )
+        return None
 
 
 _CHUNK = 1 << 20
@@ -298,20 +443,24 @@ def _unreadable() -> pd.DataFrame:
     return frame
 
 
-def _too_many(frame: pd.DataFrame, loc: Location, problems: ProblemList) -> bool:
-    if len(frame) > MAX_ROWS:
+#: Every table a year's data may hold: the declared ones and, for many units at once, the units table.
+ALL_TABLES: dict[str, S.Table] = {**S.TABLES, S.UNITS.name: S.UNITS}
+
+
+def _table_file(path: Path, table: S.Table, problems: ProblemList) -> Path | None:
+    """The file holding ``table`` in a data folder: ``name.csv`` or ``name.parquet`` (both: an error)."""
+    found = [f for f in (path / table.file, path / f"{table.name}.parquet") if f.exists() or f.is_symlink()]
+    if len(found) > 1:
         problems.add(
-            loc,
-            f"行数超过上限 / more than {MAX_ROWS:,} rows",
-            found=f"over {MAX_ROWS:,} rows",
-            expected=f"at most {MAX_ROWS:,} rows per table: split the data by unit (data/<unit>/<year>/)",
-            code="TOO_LARGE",
+            Location(str(found[1])),
+            "同一张表有两个文件 / two files for one table",
+            found=", ".join(f.name for f in found),
+            expected="one of them",
         )
-        return True
-    return False
+    return found[0] if found else None
 
 
-def _read_folder(path: Path, problems: ProblemList):
+def _read_folder(path: Path, problems: ProblemList, budget: MemoryBudget):
     profile_file = path / PROFILE_FILE
     profile_raw = None
     if not profile_file.exists():
@@ -323,21 +472,23 @@ def _read_folder(path: Path, problems: ProblemList):
     else:
         profile_raw = (_read_yaml(profile_file, problems), Location(str(profile_file)))
     raws = {}
-    for name, table in S.TABLES.items():
-        file = path / table.file
-        if not file.exists() and not file.is_symlink():
+    for name, table in ALL_TABLES.items():
+        file = _table_file(path, table, problems)
+        if file is None:
             continue
-        frame = None if _not_readable(file, "a CSV file", problems) else _read_csv(file, problems)
-        if frame is None or _too_many(frame, Location(str(file)), problems):
+        read = _read_parquet if file.suffix == ".parquet" else _read_csv
+        unreadable = budget.exceeded or _not_readable(file, f"a {file.suffix[1:].upper()} file", problems)
+        frame = None if unreadable else read(file, problems, budget)
+        if frame is None:
             frame = _unreadable()  # already reported; not "missing" as well
         raws[name] = RawTable(frame, str(file), header_row=frame.attrs.get("header_row", 1))
-    known = {t.file for t in S.TABLES.values()} | {PROFILE_FILE}
-    for extra in sorted(p.name for p in path.glob("*.csv")):
+    known = {t.file for t in ALL_TABLES.values()} | {f"{t.name}.parquet" for t in ALL_TABLES.values()} | {PROFILE_FILE}
+    for extra in sorted(p.name for p in path.iterdir() if p.suffix in (".csv", ".parquet")):
         if extra not in known:
             problems.add(
                 Location(str(path / extra)),
                 "未知的文件，已忽略 / unknown file ignored",
-                expected=", ".join(sorted(known)),
+                expected=", ".join(sorted(t.file for t in ALL_TABLES.values())),
                 severity=WARNING,
                 code="UNKNOWN_FILE",
             )
@@ -371,14 +522,25 @@ def _read_yaml(file: Path, problems: ProblemList) -> dict | None:
 
 
 def _read_workbook(
-    path: Path, problems: ProblemList
+    path: Path, problems: ProblemList, budget: MemoryBudget
 ) -> tuple[tuple[dict, Location] | None, dict[str, RawTable] | None]:
     """The raw profile and raw tables of a workbook; (None, None) when it cannot be read at all (reported)."""
+    need = float(path.stat().st_size) * NEED_PER_XLSX_BYTE if not_a_file(path) is None else 0.0
+    if not budget.fits(need):
+        message, found, expected = budget.message(need)
+        problems.add(
+            Location(str(path)),
+            message,
+            found=found,
+            expected=expected + "; or CSV instead of a workbook",
+            code="TOO_LARGE",
+        )
+        return None, None
     wb = _open_workbook(path, problems)
     if wb is None:
         return None, None
     raws: dict[str, RawTable] = {}
-    by_sheet = {t.sheet: t for t in S.TABLES.values()}
+    by_sheet = {t.sheet: t for t in ALL_TABLES.values()}
     known = set(by_sheet) | {S.PROFILE_SHEET, S.TEXT_SHEET, "说明"}
     if all(ws.max_row <= 1 and ws.max_column <= 1 and ws.cell(1, 1).value is None for ws in wb.worksheets):
         problems.add(
@@ -400,7 +562,7 @@ def _read_workbook(
     for ws in wb.worksheets:
         if ws.title not in known or ws.title == "说明":
             continue
-        frames[ws.title] = _read_sheet(ws, path, problems)
+        frames[ws.title] = _unreadable() if budget.exceeded else _read_sheet(ws, path, problems, budget)
     report_formulas(path, frames, problems)
     profile_raw = _workbook_profile(frames, path, problems)
     for sheet, table in by_sheet.items():
@@ -432,7 +594,7 @@ def _open_workbook(path: Path, problems: ProblemList) -> Workbook | None:
         return None
 
 
-def _read_sheet(ws: Worksheet, path: Path, problems: ProblemList) -> pd.DataFrame:
+def _read_sheet(ws: Worksheet, path: Path, problems: ProblemList, budget: MemoryBudget) -> pd.DataFrame:
     """One sheet as a frame of cells under its header row, or an unreadable frame (reported)."""
     loc = Location(str(path), ws.title)
     merged = [str(r) for r in ws.merged_cells.ranges if r.min_row == 1]
@@ -445,10 +607,14 @@ def _read_sheet(ws: Worksheet, path: Path, problems: ProblemList) -> pd.DataFram
         )
         return _unreadable()
     last = last_value_row(ws)  # formatting far below the data is no row of the table
-    if last > MAX_ROWS + 1:
-        _too_many(pd.DataFrame(index=range(last)), loc, problems)
+    width = last_value_column(ws) if last else 0
+    need = float(last) * max(width, 1) * 8 * NEED_PER_TEXT_BYTE  # ~8 bytes of text a cell
+    if not budget.fits(need):
+        message, found, expected = budget.message(budget.used + need)
+        problems.add(loc, message, found=f"{last:,} rows; {found}", expected=expected, code="TOO_LARGE")
         return _unreadable()
-    rows = list(ws.iter_rows(max_row=last, max_col=last_value_column(ws), values_only=True)) if last else []
+    budget.take(need)
+    rows = list(ws.iter_rows(max_row=last, max_col=width, values_only=True)) if last else []
     filled = [i for i, r in enumerate(rows) if any(c is not None and str(c).strip() != "" for c in r)]
     if not filled:
         problems.add(loc, "工作表是空的 / the sheet is empty", expected="a header row and data rows")
@@ -631,6 +797,11 @@ def _profile_number(
     return None if is_missing(number) else (number if isinstance(number, int) else float(number))
 
 
+def _has_org(table: S.Table, many: bool) -> bool:
+    """Whether rows of ``table`` name their unit: every table of many-unit data (the units table by its key)."""
+    return many and table.name != S.UNITS.name
+
+
 #: A year needs at least one of these to be evaluated (kinds: department lines, projects, indicators).
 _CONTENT = ("budget_lines", "projects", "indicators")
 
@@ -648,17 +819,20 @@ def _require_content(tables: dict, raws: dict, path: Path, problems: ProblemList
     )
 
 
-def _empty(table: S.Table) -> pd.DataFrame:
-    return _typed(pd.DataFrame({f.name: pd.Series([], dtype=object) for f in table.fields}), table)
+def _empty(table: S.Table, many: bool = False) -> pd.DataFrame:
+    columns = ([S.ORG] if _has_org(table, many) else []) + [f.name for f in table.fields]
+    return _typed(pd.DataFrame({c: pd.Series([], dtype=object) for c in columns}), table)
 
 
 _EMPTY: dict[str, pd.DataFrame] = {}
 
 
 def _typed(frame: pd.DataFrame, table: S.Table) -> pd.DataFrame:
-    """Canonical dtypes: float for numbers, bool for flags, object (str or None) for text."""
+    """Canonical dtypes: float for numbers, bool for flags, object (str or None) for text; the unit column
+    (many-unit data) first."""
     out = {}
-    for f in table.fields:
+    fields = ([S.ORG_FIELD] if S.ORG in frame and S.ORG not in table.names() else []) + list(table.fields)
+    for f in fields:
         absent = [_BOOL_DEFAULTS.get(f.name, False) if f.kind == "bool" else None] * len(frame)
         col = frame[f.name] if f.name in frame else pd.Series(absent, index=frame.index, dtype=object)
         if f.kind in ("number", "money", "rate"):
@@ -666,7 +840,9 @@ def _typed(frame: pd.DataFrame, table: S.Table) -> pd.DataFrame:
         elif f.kind == "bool":
             out[f.name] = col.astype(bool)
         else:
-            out[f.name] = col.astype(object).where(col.notna(), None)
+            values = col.to_numpy(dtype=object, copy=True)
+            values[pd.isna(values)] = None
+            out[f.name] = pd.Series(values, index=frame.index, dtype=object)
     return pd.DataFrame(out, index=frame.index).reset_index(drop=True)
 
 
@@ -675,26 +851,40 @@ _BOOL_DEFAULTS = {"applicable": True, "lower_inclusive": True, "upper_inclusive"
 BOOL_DEFAULTS = _BOOL_DEFAULTS
 
 
-def _normalise(table: S.Table, raw: RawTable, problems: ProblemList) -> pd.DataFrame:
+def _blank(col: pd.Series) -> np.ndarray:
+    """Which cells are empty (missing or only spaces), one vectorised pass for text columns."""
+    if isinstance(col.dtype, pd.StringDtype):
+        return (col.isna() | (col.str.strip() == "")).to_numpy(dtype=bool)
+    if col.dtype != object:
+        return col.isna().to_numpy()
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    empty = np.array([clean_text(u) is None for u in uniques] + [True], dtype=bool)
+    return empty[codes]
+
+
+def _normalise(table: S.Table, raw: RawTable, problems: ProblemList, many: bool = False) -> pd.DataFrame:
     """Headers → canonical names, cells → typed values, then the pandera schema; problems recorded."""
     frame = raw.frame
     if frame.attrs.get("unreadable"):
-        return _empty(table)
+        return _empty(table, many)
     if len(frame.columns) == 0:
         problems.add(raw.loc(), "没有表头 / no header row", expected=", ".join(table.titles().values()))
-        return _empty(table)
-    rename = _map_headers(table, raw, problems)
+        return _empty(table, many)
+    rename = _map_headers(table, raw, problems, many)
     if rename is None:
-        return _empty(table)
+        return _empty(table, many)
     frame = frame[list(rename)].rename(columns=rename)
-    frame = frame.loc[~frame.apply(lambda c: c.map(lambda v: clean_text(v) is None)).all(axis=1)]
+    blank = np.ones(len(frame), dtype=bool)
+    for col in frame.columns:
+        blank &= _blank(frame[col])
+    frame = frame.loc[~blank]
     raw.kept = list(frame.index)
     if len(frame) < table.min_rows:
         problems.add(
             raw.loc(), "表中没有数据 / the table has no data rows", expected=f"at least {table.min_rows} row(s)"
         )
-        return _empty(table)
-    titles = table.titles()
+        return _empty(table, many)
+    titles = {**table.titles(), S.ORG: S.ORG_FIELD.title}
     reported: set[tuple] = set()  # cells already reported: pandera need not say "empty" again
     frame = _parse_cells(table, frame, raw, titles, reported, problems)
     check_table(table, frame, lambda idx, n: raw.loc(raw.excel_row(idx), titles[n]), reported, problems)
@@ -702,11 +892,34 @@ def _normalise(table: S.Table, raw: RawTable, problems: ProblemList) -> pd.DataF
     return _typed(frame, table)
 
 
-def _map_headers(table: S.Table, raw: RawTable, problems: ProblemList) -> dict[str, str] | None:
+def _org_header(table: S.Table, raw: RawTable, many: bool, seen: dict, problems: ProblemList) -> bool:
+    """The 预算单位 column: required in many-unit data (except in shared tables), refused without a units
+    table. Whether the header row is wrong (reported)."""
+    if table.name == S.UNITS.name:
+        return False
+    if many and S.ORG not in seen and table.name not in SHARED_TABLES:
+        problems.add(
+            raw.loc(raw.header_row, S.ORG_FIELD.title),
+            f"缺少必需的列 / required column 「{S.ORG_FIELD.title}」 ({S.ORG}) is missing",
+            expected="the unit of every row: the data has a units table, so it holds many units",
+        )
+        return True
+    if not many and S.ORG in seen:
+        problems.add(
+            raw.loc(raw.header_row, str(seen[S.ORG])),
+            "有预算单位列，但没有单位表 / a 预算单位 column without a units table",
+            expected=f"units.csv (sheet 「{S.UNITS.sheet}」) listing every unit, or no 预算单位 column",
+        )
+        return True
+    return False
+
+
+def _map_headers(table: S.Table, raw: RawTable, problems: ProblemList, many: bool = False) -> dict[str, str] | None:
     """Original header → field name of every recognised column, or None when the header row has errors (reported)."""
     rename, unknown, seen = _match_headers(table, raw, problems)
     missing = [f for f in table.fields if f.required and f.name not in seen]
     header_error = len(seen) < sum(1 for c in raw.frame.columns if c not in unknown)  # duplicates
+    header_error |= _org_header(table, raw, many, seen, problems)
     if _report_unknown_columns(table, raw, unknown, seen, missing, problems):
         header_error = True
     for f in missing:
@@ -724,7 +937,7 @@ def _match_headers(
     table: S.Table, raw: RawTable, problems: ProblemList
 ) -> tuple[dict[str, str], list[str], dict[str, str]]:
     """Headers matched by accepted spelling: (header → field, unknown headers, field → header); duplicates reported."""
-    aliases = table.header_aliases()
+    aliases = {**table.header_aliases(), **{h: S.ORG for h in (S.ORG, S.ORG_FIELD.title, *S.ORG_HEADERS)}}
     rename, unknown, seen = {}, [], {}
     for col in raw.frame.columns:
         head = unicodedata.normalize("NFKC", str(col)).strip()
@@ -736,12 +949,17 @@ def _match_headers(
                 raw.loc(raw.header_row, str(col)),
                 "重复的列 / duplicate column",
                 found=col,
-                expected=f"「{table.field(key).title}」 once",
+                expected=f"「{titles_of(table, key)}」 once",
             )
         else:
             seen[key] = col
             rename[col] = key
     return rename, unknown, seen
+
+
+def titles_of(table: S.Table, name: str) -> str:
+    """The Chinese title of a column of ``table`` (the unit column included)."""
+    return S.ORG_FIELD.title if name == S.ORG and S.ORG not in table.names() else table.field(name).title
 
 
 def _report_unknown_columns(
@@ -796,14 +1014,17 @@ def _parse_cells(
     A number cell marking an unknown figure (``?``, 未知 …) becomes NaN and its column is listed in the
     row's ``unknown`` field (with any the input listed there itself)."""
     cols = {}
-    unknown = pd.Series([()] * len(frame), index=frame.index, dtype=object)
-    for f in table.fields:
+    unknown = None  # made only when a cell is marked unknown (a million rows need no tuple each)
+    fields = ([S.ORG_FIELD] if S.ORG in frame and S.ORG not in table.names() else []) + list(table.fields)
+    for f in fields:
         if f.name not in frame:
             continue
         col = frame[f.name]
         if f.kind in ("number", "money", "rate"):
             marked = unknown_mask(col)
             if marked.any():
+                if unknown is None:
+                    unknown = pd.Series([()] * len(frame), index=frame.index, dtype=object)
                 unknown = unknown.where(~marked, unknown.map(lambda names, n=f.name: (*names, n)))
                 col = col.mask(marked, None)
             cols[f.name] = _parse_numbers(f, col, raw, titles, reported, problems)
@@ -812,7 +1033,15 @@ def _parse_cells(
         else:
             col = screen_column(col, lambda idx, n=f.name: raw.loc(raw.excel_row(idx), titles[n]), problems)
             cols[f.name] = _parse_text(f, col)
-    if "unknown" in table.names() and unknown.map(len).any():
+    if S.ORG in cols and S.ORG not in table.names():
+        for idx in cols[S.ORG].index[cols[S.ORG].isna()][:20]:  # pandera does not know the unit column
+            problems.add(
+                raw.loc(raw.excel_row(idx), S.ORG_FIELD.title),
+                "必填项为空 / a required cell is empty",
+                found="(empty)",
+                expected="the unit of the row",
+            )
+    if "unknown" in table.names() and unknown is not None:
         given = cols.get("unknown", pd.Series([None] * len(frame), index=frame.index, dtype=object))
         cols["unknown"] = _merge_unknown(given, unknown)
     return pd.DataFrame(cols, index=frame.index)
@@ -845,29 +1074,44 @@ def _parse_numbers(
     return numbers
 
 
+def _by_value(col: pd.Series, fn: object) -> tuple[np.ndarray, np.ndarray]:
+    """``fn`` applied to each distinct value of ``col`` once: (results, index of each cell's value; -1 when
+    the cell is missing)."""
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    return [fn(u) for u in uniques], codes
+
+
 def _parse_bools(f: S.Field, col: pd.Series, raw: RawTable, titles: dict[str, str], problems: ProblemList) -> pd.Series:
     """A yes/no column as flags (blank → the field's default, else False); each bad cell reported."""
-    parsed = col.map(lambda v: parse_bool(v, _BOOL_DEFAULTS.get(f.name)))
-    for idx, (_, reason) in parsed.items():
-        if reason:
-            problems.add(
-                raw.loc(raw.excel_row(idx), titles[f.name]),
-                "应为是/否 / expected yes or no",
-                found=repr(col[idx]),
-                expected="是 or 否",
-            )
-    return parsed.map(lambda p: p[0] if p[0] is not None else False)
+    default = _BOOL_DEFAULTS.get(f.name)
+    parsed, codes = _by_value(col, lambda v: parse_bool(v, default))
+    blank = parse_bool(None, default)
+    flags = np.array([p[0] if p[0] is not None else False for p in parsed] + [bool(blank[0])], dtype=bool)
+    bad = np.array([bool(p[1]) for p in parsed] + [False], dtype=bool)
+    for idx in col.index[bad[codes]]:
+        problems.add(
+            raw.loc(raw.excel_row(idx), titles[f.name]),
+            "应为是/否 / expected yes or no",
+            found=repr(col[idx]),
+            expected="是 or 否",
+        )
+    return pd.Series(flags[codes], index=col.index)
 
 
 def _parse_text(f: S.Field, col: pd.Series) -> pd.Series:
-    """A text column cleaned; for a field with a vocabulary, accepted spellings → the canonical value."""
-    text = col.map(clean_text)
-    if f.vocabulary is not None:  # accepted spellings → the canonical value (NFKC: full-width signs)
-        spellings = f.spellings
-        text = text.map(
-            lambda v, a=spellings: a.get(v, a.get(unicodedata.normalize("NFKC", v), v)) if isinstance(v, str) else v
-        )
-    return text
+    """A text column cleaned; for a field with a vocabulary, accepted spellings → the canonical value
+    (NFKC: full-width signs). Each distinct value is cleaned once."""
+    spellings = f.spellings if f.vocabulary is not None else None
+
+    def clean(value: object) -> object:
+        text = clean_text(value)
+        if spellings is None or text is None:
+            return text
+        return spellings.get(text, spellings.get(unicodedata.normalize("NFKC", text), text))
+
+    cleaned, codes = _by_value(col, clean)
+    values = np.array([*cleaned, None], dtype=object)[codes]
+    return pd.Series(values, index=col.index, dtype=object)
 
 
 def _marked_unknown(frame: pd.DataFrame, idx: object, column: str | None) -> bool:

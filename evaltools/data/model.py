@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, make_dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, fields, make_dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
-from evaltools.data.schema import PROFILE_FIELDS, TABLES
+from evaltools.data.schema import ORG, PROFILE_BY_NAME, PROFILE_FIELDS, TABLES, UNITS
 from evaltools.errors import ParamsError, Problem
+from evaltools.fmt import is_missing
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
@@ -99,6 +101,9 @@ class YearData:
     def unit(self) -> str:
         return self.profile.unit
 
+    def __reduce__(self):
+        return type(self), (self.profile, dict(self.tables), self.source, self.warnings, self.previous)
+
     def __eq__(self, other) -> bool:
         """Equal when the profiles and every table are equal (values and dtypes)."""
         if not isinstance(other, YearData):
@@ -137,3 +142,182 @@ class YearData:
             f"<table><tr><th>表</th><th>名称</th><th>行数</th></tr>"
             f"{rows}</table>"
         )
+
+
+def org_codes(values: pd.Series, orgs: Sequence[str]) -> np.ndarray:
+    """The position of each value's unit in ``orgs`` (-1 where unknown): the codes themselves when the
+    column is already a categorical of those units (as in :class:`UnitsData`), else one hashing pass."""
+    if isinstance(values.dtype, pd.CategoricalDtype) and len(values.cat.categories) == len(orgs):
+        if values.cat.categories.equals(pd.Index(orgs, dtype=object)):
+            return values.cat.codes.to_numpy(dtype=np.int64)
+    codes, uniques = pd.factorize(values.astype(object))
+    lookup = {org: i for i, org in enumerate(orgs)}
+    return np.array([lookup.get(u, -1) for u in uniques] + [-1], dtype=np.int64)[codes]
+
+
+def _positions(frame: pd.DataFrame, orgs: Sequence[str]) -> dict[str, np.ndarray]:
+    """Row positions of each unit in ``frame`` (one grouping pass; rows keep their order)."""
+    codes = org_codes(frame[ORG], orgs) if len(frame) else np.array([], dtype=int)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(orgs) + 1))
+    return {org: order[bounds[i] : bounds[i + 1]] for i, org in enumerate(orgs)}
+
+
+def take_rows(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """The rows at ``rows`` without the ``org`` column, indexed from 0 (a unit's slice of a table)."""
+    return frame.take(rows).drop(columns=ORG).reset_index(drop=True)
+
+
+class Slicer:
+    """Slices of many frames by unit, each frame grouped once (slicing every unit stays linear)."""
+
+    def __init__(self, orgs: Sequence[str]):
+        self.orgs = list(orgs)
+        self._cache: dict[int, tuple[pd.DataFrame, dict[str, np.ndarray]]] = {}
+
+    def __call__(self, frame: pd.DataFrame, org: str) -> pd.DataFrame:
+        """The rows of ``org`` in ``frame`` (without the org column)."""
+        if ORG not in frame.columns:
+            return frame.reset_index(drop=True)
+        hit = self._cache.get(id(frame))
+        if hit is None or hit[0] is not frame:
+            hit = (frame, _positions(frame, self.orgs))
+            self._cache[id(frame)] = hit
+        rows = hit[1].get(org)
+        if rows is None:
+            raise KeyError(f"no unit {org!r}")
+        return take_rows(frame, rows)
+
+
+def _profile_of(shared: object, row: Mapping) -> object:
+    """A unit's Profile: the dataset's profile (list fields, basis, source …) overridden by its units row."""
+    values = {}
+    for name, value in row.items():
+        spec = PROFILE_BY_NAME.get(name)
+        if spec is None or is_missing(value):
+            continue
+        values[name] = int(value) if spec.kind == "int" else bool(value) if spec.kind == "bool" else value
+    return replace(shared, unit=row[ORG], **{k: v for k, v in values.items() if k != "unit"})
+
+
+@dataclass(frozen=True, eq=False)
+class UnitsData:
+    """Many units' validated tables for one year (a finance bureau's whole year), in one set of frames.
+
+    Every table has an ``org`` column (预算单位) naming the unit of each row; ``units`` holds one row
+    per unit with its scalar profile fields (编制, 资产, 公布得分 …); ``profile`` is the dataset's own
+    profile (its name, year and the text shared by every unit). :meth:`unit` gives one unit's
+    :class:`YearData` (a slice); :meth:`from_years` builds a dataset from single units.
+    """
+
+    profile: object
+    units: pd.DataFrame
+    tables: Mapping[str, pd.DataFrame]
+    source: str = ""
+    warnings: tuple[Problem, ...] = ()
+    previous: UnitsData | None = None
+    #: Each unit's own profile where it is known whole (datasets made by :meth:`from_years`).
+    profiles: Mapping[str, object] | None = field(default=None, repr=False)
+
+    def __post_init__(self):
+        orgs = pd.Index(self.units[ORG].astype(object), dtype=object)
+        if orgs.has_duplicates:
+            raise ValueError(f"units listed twice: {', '.join(map(str, orgs[orgs.duplicated()].unique()[:5]))}")
+        object.__setattr__(self, "units", _categorical_org(self.units, orgs))
+        tables = {name: _categorical_org(frame, orgs) for name, frame in self.tables.items()}
+        object.__setattr__(self, "tables", MappingProxyType(tables))
+        object.__setattr__(self, "_org_index", self.units[ORG].cat.categories)
+        object.__setattr__(self, "_slicer", Slicer(self.orgs))
+        object.__setattr__(self, "_orgset", frozenset(self.orgs))
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables", {})
+        if name in tables:
+            return tables[name]
+        raise AttributeError(name)
+
+    def __reduce__(self):
+        args = (self.profile, self.units, dict(self.tables), self.source, self.warnings, self.previous)
+        return type(self), (*args, None if self.profiles is None else dict(self.profiles))
+
+    @property
+    def orgs(self) -> list[str]:
+        """The units, in the order of the units table."""
+        return list(self._org_index)
+
+    @property
+    def org_index(self) -> pd.Index:
+        """The units as the (object) index that every table's categorical unit column uses for categories."""
+        return self._org_index
+
+    @property
+    def year(self) -> int:
+        return self.profile.year
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+    def __contains__(self, org: object) -> bool:
+        return org in self._orgset
+
+    def unit(self, org: str) -> YearData:
+        """One unit's data as a :class:`YearData` (its rows of every table, its profile, its previous year)."""
+        rows = self._slicer(self.units, org)
+        if rows.empty:
+            raise KeyError(f"no unit {org!r} in {self.source or 'the data'}")
+        if self.profiles is not None and org in self.profiles:
+            profile = self.profiles[org]
+        else:
+            profile = _profile_of(self.profile, {ORG: org, **rows.iloc[0].to_dict()})
+        previous = self.previous.unit(org) if self.previous is not None and org in self.previous else None
+        tables = {name: self._slicer(frame, org) for name, frame in self.tables.items()}
+        return YearData(profile, tables, self.source, self.warnings, previous)
+
+    def __iter__(self) -> Iterator[YearData]:
+        """Every unit's :class:`YearData`, in order (each table is grouped once for all of them)."""
+        return (self.unit(org) for org in self.orgs)
+
+    @classmethod
+    def from_years(cls, years: Sequence[YearData], profile: object | None = None) -> UnitsData:
+        """Many single units of one year as one dataset (their previous years too, where every unit has one)."""
+        if not years:
+            raise ValueError("no units")
+        first = years[0]
+        profile = profile if profile is not None else first.profile
+        units = pd.DataFrame(
+            [{ORG: d.unit, **{f.name: getattr(d.profile, f.name) for f in UNITS.fields[1:]}} for d in years]
+        )
+        tables = {
+            name: pd.concat([_with_org(d.tables[name], d.unit) for d in years], ignore_index=True)
+            for name in first.tables
+        }
+        prev = [d.previous for d in years if d.previous is not None]
+        previous = cls.from_years(prev) if prev else None
+        warnings = tuple(w for d in years for w in d.warnings)
+        source = first.source if len(years) == 1 else ""
+        return cls(profile, units, tables, source, warnings, previous, {d.unit: d.profile for d in years})
+
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{k}={len(v)}" for k, v in self.tables.items())
+        return f"UnitsData({len(self)} units, {self.year}, {sizes}, source={self.source!r})"
+
+
+def _categorical_org(frame: pd.DataFrame, orgs: pd.Index) -> pd.DataFrame:
+    """``frame`` with its org column as a categorical of the units (hashed once here: every grouping,
+    join and slice by unit afterwards uses its integer codes)."""
+    col = frame[ORG]
+    if isinstance(col.dtype, pd.CategoricalDtype) and col.cat.categories is orgs:
+        return frame
+    return frame.assign(**{ORG: pd.Categorical(col.astype(object), categories=orgs)})
+
+
+def _with_org(frame: pd.DataFrame, org: str) -> pd.DataFrame:
+    """``frame`` with an ``org`` column first, holding ``org``."""
+    out = frame.copy()
+    out.insert(0, ORG, pd.Series([org] * len(frame), index=frame.index, dtype=object))
+    return out
+
+
+def as_units(data: YearData | UnitsData) -> UnitsData:
+    """``data`` as a many-unit dataset (a single unit becomes a dataset of one)."""
+    return data if isinstance(data, UnitsData) else UnitsData.from_years([data])

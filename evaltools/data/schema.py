@@ -32,6 +32,10 @@ QUALITATIVE_GRADES: dict[str, tuple[str, ...]] = {code: (code, full) for code, f
 
 LEVEL1 = ("产出指标", "效益指标", "满意度指标", "成本指标")
 
+#: Column naming the reporting unit (预算单位) in tables that hold many units at once (a finance bureau's
+#: whole year). Not ``unit``: in the indicator table that is the unit of measure (度量单位).
+ORG = "org"
+
 
 YES, NO = "是", "否"
 
@@ -564,6 +568,36 @@ PROFILE_SHEET_HELP = "单位基本情况：每行一个字段，A 列为字段�
 TEXT_SHEET_HELP = (
     "报告的文字材料：每行一条，类别从下拉列表选择（部门职能、总体绩效目标等），内容填写一段文字；"
     "同一类别可有多行，按顺序使用。"
+)
+
+
+ORG_FIELD = Field(
+    ORG,
+    "预算单位",
+    nullable=False,
+    help="多单位数据：该行所属的预算单位名称，须与「单位」表一致；单一单位的数据不要这一列",
+    example="某某区文化馆",
+)
+#: Headers accepted for :data:`ORG_FIELD` besides its name and title.
+ORG_HEADERS = ("预算单位名称", "单位名称")
+_UNIT_KINDS = {"int": "number", "money": "money", "number": "number", "bool": "bool", "text": "text"}
+
+#: The units of a many-unit dataset: one row per unit with the scalar profile fields (the list fields —
+#: functions, goals … — come from profile.yaml, shared). Its presence (units.csv, units.parquet or a sheet
+#: 「单位」) makes a year's data many-unit: every other table then carries the 预算单位 column.
+UNITS = Table(
+    "units",
+    "单位",
+    (
+        ORG_FIELD,
+        *(
+            Field(f.name, f.title, _UNIT_KINDS[f.kind], required=False, help=f.help, example=f.example)
+            for f in PROFILE_FIELDS
+            if f.kind != "list" and f.name not in ("unit", "year")
+        ),
+    ),
+    key=(ORG,),
+    help="多单位数据的单位表：每个预算单位一行（单位名称、编制、资产、公布得分和等级等）。",
 )
 
 

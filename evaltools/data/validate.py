@@ -9,25 +9,49 @@ to the budget, scores within their weights) is the audit's business
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from evaltools.data.schema import TABLES
+from evaltools.data.schema import ORG, ORG_FIELD, TABLES, UNITS
 from evaltools.errors import WARNING, Location, ProblemList
-from evaltools.fmt import is_missing
 
 #: Spending above this multiple of the budget is a warning to explain (payables, a supplementary budget)
 #: or a typing error to correct (万元, decimals); the audit reports every overrun as well.
 SPENT_LIMIT = 2.0
 
 
+#: Rows reported per rule and table at most (a million bad rows are one mistake, not a million lines).
+MAX_REPORTED = 20
+
+
 def cross_check(tables: dict[str, pd.DataFrame], raws: dict, problems: ProblemList) -> None:
-    """Run every cross-table rule; ``raws`` gives each table's file/sheet for locations."""
+    """Run every cross-table rule; ``raws`` gives each table's file/sheet for locations. In many-unit data
+    (a ``units`` table) every key is per unit and every row must name a listed unit."""
     for name, frame in tables.items():
         _duplicates(name, frame, raws, problems)
+    if UNITS.name in tables:
+        _known_units(tables, raws, problems)
     _projects(tables["projects"], raws.get("projects"), problems)
     _budget_lines(tables["budget_lines"], raws.get("budget_lines"), problems)
     _indicators(tables["indicators"], tables["projects"], raws.get("indicators"), problems)
     _grade_bands(tables["grade_bands"], raws.get("grade_bands"), problems)
+
+
+def _known_units(tables: dict[str, pd.DataFrame], raws: dict, problems: ProblemList) -> None:
+    """Every row of many-unit data names a unit of the units table."""
+    units = set(tables[UNITS.name][ORG])
+    for name, frame in tables.items():
+        if name == UNITS.name or ORG not in frame.columns:
+            continue
+        unknown = frame.index[frame[ORG].notna() & ~frame[ORG].isin(units)]
+        for idx in unknown[:MAX_REPORTED]:
+            problems.add(
+                _where(raws.get(name), idx, ORG_FIELD.title),
+                "单位表中没有这个单位 / unit not in the units table",
+                found=frame.at[idx, ORG],
+                expected=f"one of the {len(units)} units of {UNITS.name}.csv (sheet 「{UNITS.sheet}」)",
+                code="UNKNOWN_UNIT",
+            )
 
 
 def _where(raw, idx=None, column=None):
@@ -37,53 +61,64 @@ def _where(raw, idx=None, column=None):
 
 
 def _title(name: str, column: str) -> str:
-    return TABLES[name].field(column).title
+    if column == ORG and name != UNITS.name:
+        return ORG_FIELD.title
+    return {**TABLES, UNITS.name: UNITS}[name].field(column).title
 
 
 def _duplicates(name: str, frame: pd.DataFrame, raws: dict, problems: ProblemList) -> None:
-    key = list(TABLES[name].key)
+    table = {**TABLES, UNITS.name: UNITS}[name]
+    key = ([ORG] if ORG in frame.columns and ORG not in table.key and table.key else []) + list(table.key)
     if not key or frame.empty:
         return
-    dup = frame.duplicated(key, keep="first")
-    for idx in frame.index[dup]:
-        first = frame.index[(frame[key] == frame.loc[idx, key]).all(axis=1)][0]
-        raw = raws.get(name)
+    dup = frame.duplicated(key, keep="first").to_numpy()
+    if not dup.any():
+        return
+    first = frame.drop_duplicates(key, keep="first").reset_index(names="_first")
+    firsts = frame.loc[dup, key].merge(first[[*key, "_first"]], on=key, how="left")["_first"]
+    raw = raws.get(name)
+    for idx, at in list(zip(frame.index[dup], firsts))[:MAX_REPORTED]:
         label = " / ".join(str(frame.loc[idx, k]) for k in key)
         problems.add(
             _where(raw, idx, _title(name, key[-1])),
             "重复 / duplicate entry",
             found=label,
             expected=f"each {'+'.join(_title(name, k) for k in key)} once "
-            f"(first at row {raw.data_row(first) if raw else first})",
+            f"(first at row {raw.data_row(at) if raw else at})",
             code="DUPLICATE",
         )
 
 
+def _rows(mask: object) -> np.ndarray:
+    """Positions of the rows to report (at most :data:`MAX_REPORTED`)."""
+    return np.flatnonzero(np.asarray(mask, dtype=bool))[:MAX_REPORTED]
+
+
 def _projects(projects: pd.DataFrame, raw, problems: ProblemList) -> None:
-    for idx, row in projects.iterrows():  # boundary check over a small table, not the scoring path
-        budget, spent = row["budget"], row["spent"]
-        if budget == 0 and spent > 0:
+    budget, spent = projects["budget"].to_numpy(dtype=float), projects["spent"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        for i in _rows((budget == 0) & (spent > 0)):
             problems.add(
-                _where(raw, idx, _title("projects", "budget")),
+                _where(raw, projects.index[i], _title("projects", "budget")),
                 "预算为零但有支出 / zero budget with spending",
-                found=f"budget 0, spent {spent:g}",
+                found=f"budget 0, spent {spent[i]:g}",
                 expected="the 全年预算数 of the project",
                 code="ZERO_BUDGET",
             )
-        elif budget == 0:
+        for i in _rows((budget == 0) & ~(spent > 0)):
             problems.add(
-                _where(raw, idx, _title("projects", "budget")),
+                _where(raw, projects.index[i], _title("projects", "budget")),
                 "预算为零，执行率无法计算 / zero budget: the execution rate is undefined",
                 found="0",
                 expected="a budget > 0",
                 severity=WARNING,
                 code="ZERO_BUDGET",
             )
-        elif spent > SPENT_LIMIT * budget:
+        for i in _rows((budget != 0) & (spent > SPENT_LIMIT * budget)):
             problems.add(
-                _where(raw, idx, _title("projects", "spent")),
+                _where(raw, projects.index[i], _title("projects", "spent")),
                 "支出远超预算，请说明原因或核对 / spent far above budget: explain or correct",
-                found=f"spent {spent:g} against budget {budget:g} ({spent / budget:.0%})",
+                found=f"spent {spent[i]:g} against budget {budget[i]:g} ({spent[i] / budget[i]:.0%})",
                 expected=f"at most {SPENT_LIMIT:.0%} of the budget, or a reason (payables, a supplementary budget); "
                 "check the units (万元) and decimals",
                 severity=WARNING,
@@ -92,39 +127,56 @@ def _projects(projects: pd.DataFrame, raw, problems: ProblemList) -> None:
 
 
 def _budget_lines(lines: pd.DataFrame, raw, problems: ProblemList) -> None:
-    for idx, row in lines.iterrows():
-        budget = row["budget"]
-        spent = row["spent"] - (0.0 if is_missing(row["prior_year_payables"]) else row["prior_year_payables"])
-        if budget == 0 and spent > 0:
+    budget, gross = lines["budget"].to_numpy(dtype=float), lines["spent"].to_numpy(dtype=float)
+    spent = gross - lines["prior_year_payables"].fillna(0.0).to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        for i in _rows((budget == 0) & (spent > 0)):
             problems.add(
-                _where(raw, idx, _title("budget_lines", "budget")),
+                _where(raw, lines.index[i], _title("budget_lines", "budget")),
                 "预算为零但有支出 / zero budget with spending",
-                found=f"budget 0, spent {row['spent']:g}",
+                found=f"budget 0, spent {gross[i]:g}",
                 expected="the line's budget",
                 code="ZERO_BUDGET",
             )
-        elif budget > 0 and spent > SPENT_LIMIT * budget:
+        for i in _rows((budget > 0) & (spent > SPENT_LIMIT * budget)):
             problems.add(
-                _where(raw, idx, _title("budget_lines", "spent")),
+                _where(raw, lines.index[i], _title("budget_lines", "spent")),
                 "支出远超预算，请说明原因或核对 / spent far above budget: explain or correct",
-                found=f"spent {row['spent']:g} against budget {budget:g}",
+                found=f"spent {gross[i]:g} against budget {budget[i]:g}",
                 expected=f"at most {SPENT_LIMIT:.0%} of the budget after prior-year payables, or a reason",
                 severity=WARNING,
                 code="SPENT_ABOVE_BUDGET",
             )
 
 
+def _present(rows: pd.DataFrame, row_columns: list[str], known: pd.DataFrame, known_columns: list[str]) -> np.ndarray:
+    """For each row of ``rows``: whether its values of ``row_columns`` (with the unit first where the tables
+    have one) occur together in ``known`` (``known_columns``). Keys become integers (each column hashed once
+    over both tables), so a million rows take a fraction of a second."""
+    if ORG in rows.columns and ORG in known.columns:
+        row_columns, known_columns = [ORG, *row_columns], [ORG, *known_columns]
+    left = np.zeros(len(rows), dtype=np.int64)
+    right = np.zeros(len(known), dtype=np.int64)
+    for a, b in zip(row_columns, known_columns):
+        both = pd.concat([rows[a].astype(object), known[b].astype(object)], ignore_index=True)
+        codes, uniques = pd.factorize(both, use_na_sentinel=False)
+        combined, _ = pd.factorize(np.concatenate([left, right]) * (len(uniques) + 1) + codes)
+        left, right = combined[: len(rows)], combined[len(rows) :]
+    return np.isin(left, right)
+
+
 def _indicators(ind: pd.DataFrame, projects: pd.DataFrame, raw: object, problems: ProblemList) -> None:
     """Indicators: known projects, targets where they are scored, ranges in order, breakdowns."""
     if ind.empty:
         return
-    known = set(projects["project"])
-    for idx in ind.index[ind["project"].notna() & ~ind["project"].isin(known)]:
+    names = sorted(set(projects["project"]))
+    absent = ind["project"].notna().to_numpy() & ~_present(ind, ["project"], projects, ["project"])
+    for idx in ind.index[absent][:MAX_REPORTED]:
         problems.add(
             _where(raw, idx, _title("indicators", "project")),
             "指标所属项目不存在 / unknown project",
             found=ind.at[idx, "project"],
-            expected=f"one of the projects: {', '.join(sorted(known)) or '(none)'}",
+            expected=f"one of the projects: {', '.join(names[:30]) or '(none)'}{' …' if len(names) > 30 else ''}",
             code="UNKNOWN_PROJECT",
         )
     _targets(ind, raw, problems)
@@ -136,22 +188,26 @@ def _targets(ind: pd.DataFrame, raw: object, problems: ProblemList) -> None:
     scored = ind["applicable"] & ind["parent"].isna()
     rng = ind["direction"] == "range"
     quantitative = ind["direction"].notna() & (ind["direction"] != "qualitative")
-    unknown = ind["unknown"].fillna("").str.contains("target")
-    for idx in ind.index[scored & quantitative & ind["target"].isna() & ~unknown]:
+    unknown = (
+        ind["unknown"].fillna("").astype(str).str.contains("target")
+        if "unknown" in ind
+        else pd.Series(False, index=ind.index)
+    )
+    for idx in ind.index[scored & quantitative & ind["target"].isna() & ~unknown][:MAX_REPORTED]:
         problems.add(
             _where(raw, idx, _title("indicators", "target")),
             "缺少年度指标值 / the target is empty",
             found="(empty)",
             expected="a number (use 定性 for qualitative indicators, ? for a figure the source prints but cannot be read)",
         )
-    for idx in ind.index[rng & ind["target_high"].isna()]:
+    for idx in ind.index[rng & ind["target_high"].isna()][:MAX_REPORTED]:
         problems.add(
             _where(raw, idx, _title("indicators", "target_high")),
             "区间指标缺少上限 / range without upper bound",
             found="(empty)",
             expected="the upper end of the range, e.g. 6 for 4–6",
         )
-    for idx in ind.index[rng & (ind["target"] > ind["target_high"])]:
+    for idx in ind.index[rng & (ind["target"] > ind["target_high"])][:MAX_REPORTED]:
         problems.add(
             _where(raw, idx, _title("indicators", "target")),
             "区间下限大于上限 / range low > high",
@@ -164,22 +220,24 @@ def _targets(ind: pd.DataFrame, raw: object, problems: ProblemList) -> None:
 def _breakdowns(ind: pd.DataFrame, raw: object, problems: ProblemList) -> None:
     """A breakdown row (所属合计指标) carries no weight and names a total of the same project."""
     parts = ind["parent"].notna()
-    for idx in ind.index[parts & (ind["weight"] > 0)]:
+    for idx in ind.index[parts & (ind["weight"] > 0)][:MAX_REPORTED]:
         problems.add(
             _where(raw, idx, _title("indicators", "weight")),
             "分项指标不应计分 / a breakdown row carries a weight",
             found=f"{ind.at[idx, 'weight']:g}",
             expected="0: the total it belongs to is scored, not its parts",
         )
-    names = set(zip(ind["project"], ind["level3"]))
-    for idx in ind.index[parts]:
-        if (ind.at[idx, "project"], ind.at[idx, "parent"]) not in names:
-            problems.add(
-                _where(raw, idx, _title("indicators", "parent")),
-                "所属合计指标不存在 / unknown parent indicator",
-                found=ind.at[idx, "parent"],
-                expected="the 三级指标 name of the total in the same project",
-            )
+    if not parts.any():
+        return
+    sub = ind[parts]
+    totals = ind[ind["level3"].isin(set(sub["parent"]))]  # only rows that can be a total
+    for idx in sub.index[~_present(sub, ["project", "parent"], totals, ["project", "level3"])][:MAX_REPORTED]:
+        problems.add(
+            _where(raw, idx, _title("indicators", "parent")),
+            "所属合计指标不存在 / unknown parent indicator",
+            found=ind.at[idx, "parent"],
+            expected="the 三级指标 name of the total in the same project",
+        )
 
 
 def _grade_bands(bands: pd.DataFrame, raw, problems: ProblemList) -> None:

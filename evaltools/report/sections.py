@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import datetime as _dt
 import io
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -20,9 +21,10 @@ import numpy as np
 import pandas as pd
 
 from evaltools import fmt
-from evaltools.data.discover import years_read
+from evaltools.data.discover import discover, years_read
 from evaltools.data.load import find_source, load_year
-from evaltools.params import JobParams, job_params
+from evaltools.errors import InputError
+from evaltools.params import HANDOVER_ENV, JobParams, handover_key, job_params
 from evaltools.paths import resolve_data_dir
 from evaltools.report.view import build_view
 from evaltools.scoring.evaluation import Evaluation, evaluate
@@ -75,15 +77,21 @@ class ReportContext:
 
 def history(params: JobParams, rules: RuleSet, current: Evaluation | None = None) -> pd.DataFrame:
     """Totals of every year of this unit found in the data folder up to ``params.year`` (for trends);
-    ``current`` is reused for the report's own year."""
-    years = years_read(params.year, params.data_dir, params.unit)
+    ``current`` is reused for the report's own year. An earlier year whose data has errors is left out
+    (its own report names them; the trend shows the years that load). The years of a unit in a many-unit
+    folder (data/<year>/units.csv) are found too."""
+    root = resolve_data_dir(params.data_dir)
+    listed = {y for u, y in discover(root) if u == params.unit and y <= params.year}
+    years = sorted(listed | set(years_read(params.year, params.data_dir, params.unit)))
     rows = []
     for year in years:
-        ev = (
-            current
-            if current is not None and year == current.year
-            else evaluate(load_year(year, params.data_dir, params.unit, with_previous=False), rules)
-        )
+        if current is not None and year == current.year:
+            ev = current
+        else:
+            try:
+                ev = evaluate(load_year(year, params.data_dir, params.unit, with_previous=False), rules)
+            except InputError:
+                continue
         d = ev.data
         spent = d.budget_lines["spent"].sum() + d.projects["spent"].sum()
         budget = d.budget_lines["budget"].sum() + d.projects["budget"].sum()
@@ -111,13 +119,27 @@ def dataset_label(source: Path, data_dir: str | Path) -> str:
     return f"数据工作簿 {rel}" if path.suffix.lower() == ".xlsx" else f"数据文件夹 {rel}/"
 
 
+def _handed_over(params: JobParams) -> Evaluation | None:
+    """The runner's evaluation of this very report, when it handed one over (else None)."""
+    path = os.environ.get(HANDOVER_ENV)
+    if not path or not Path(path).is_file():
+        return None
+    import pickle
+
+    with open(path, "rb") as handle:
+        key, ev = pickle.load(handle)  # written by this report's runner into its private staging folder
+    return ev if key == handover_key(params) else None
+
+
 def prepare(**parameters: object) -> ReportContext:
     """Validate the parameters (those of :class:`~evaltools.params.JobParams`, whose defaults apply;
-    unknown ones are refused), load and evaluate the year, build the view."""
+    unknown ones are refused), load and evaluate the year (or take the runner's evaluation of it), build
+    the view."""
     params = job_params(parameters, source="report parameters")
     rule_set = load_rules(params.rules)
-    data = load_year(params.year, params.data_dir, params.unit)
-    ev = evaluate(data, rule_set)
+    ev = _handed_over(params)
+    if ev is None:
+        ev = evaluate(load_year(params.year, params.data_dir, params.unit), rule_set)
     hist = history(params, rule_set, ev)
     source = dataset_label(find_source(params.year, params.data_dir, params.unit), params.data_dir)
     view = build_view(ev, source, _dt.date.today().isoformat())

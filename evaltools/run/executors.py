@@ -5,17 +5,23 @@ in the order of the tasks; a failed report is a result, never an exception."""
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from evaltools.errors import ParamsError
 from evaltools.registry import Registry
-from evaltools.run.jobs import BatchResult, Task, failed, run_job
+from evaltools.run import stop
+from evaltools.run.jobs import BatchResult, Task, failed, run_job, task_output_dir
+from evaltools.run.runner import STAGING_PREFIX, clean_stale
 
 
 @dataclass(frozen=True)
@@ -50,21 +56,65 @@ def _mp_context():
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def _in_own_process(task: Task) -> BatchResult:
+def _pool(workers: int, tasks_per_child: int | None = TASKS_PER_WORKER) -> ProcessPoolExecutor:
+    """A pool whose workers ignore Ctrl-C (the parent coordinates), clean up and exit on SIGTERM, and exit
+    when this process dies (:func:`evaltools.run.stop.guard_worker`)."""
+    with stop.sigint_ignored():  # the forkserver, started with the first pool, hands SIGINT ignored on
+        return ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=_mp_context(),
+            max_tasks_per_child=tasks_per_child,
+            initializer=stop.guard_worker,
+            initargs=(os.getpid(),),
+        )
+
+
+def _stop_pools(pools: list[ProcessPoolExecutor], tasks: Sequence[Task]) -> None:
+    """End every worker of ``pools`` and everything they started, then remove their staging folders."""
+    pids = [pid for pool in pools for pid in list(getattr(pool, "_processes", None) or {})]
+    for pool in pools:
+        pool.shutdown(wait=False, cancel_futures=True)
+    stop.terminate(pids)
+    sweep(tasks)
+
+
+def sweep(tasks: Sequence[Task]) -> None:
+    """Remove the staging folders that stopped or killed runs left beside the tasks' outputs."""
+    for folder in {Path(d).parent for d in (task_output_dir(t.params, t.unit, t.year) for t in tasks) if d}:
+        if folder.is_dir():
+            clean_stale(folder)
+
+
+def _in_own_process(task: Task, pools: list[ProcessPoolExecutor]) -> BatchResult:
     """Run one task in a pool of its own (used after a crash, to tell the culprit from its neighbours)."""
     started = time.perf_counter()
+    pool = _pool(1, None)
+    pools.append(pool)
     try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=_mp_context()) as pool:
-            return pool.submit(run_job, *task.args()).result()
+        return replace(pool.submit(run_job, *task.args()).result(), attempts=2)
     except BrokenProcessPool:
         return failed(
             task.job,
             "工作进程异常退出 / the worker process died while running this report "
             "(killed, out of memory or crashed in native code)",
             time.perf_counter() - started,
+            attempts=2,
         )
     except Exception as exc:  # noqa: BLE001 - e.g. a task that could not be pickled
-        return failed(task.job, f"{type(exc).__name__}: {exc}", time.perf_counter() - started)
+        return failed(task.job, f"{type(exc).__name__}: {exc}", time.perf_counter() - started, attempts=2)
+    finally:
+        pool.shutdown(wait=True)
+
+
+def _rerun_broken(tasks, broken: list[int], options, on_done, results: dict, pools: list) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=max(1, options.jobs_n)) as threads:
+        retry = {threads.submit(_in_own_process, tasks[i], pools): i for i in sorted(broken)}
+        for future in as_completed(retry):
+            result = future.result()
+            results[retry[future]] = result
+            on_done(result)
 
 
 @EXECUTORS.register("process")
@@ -74,19 +124,14 @@ def _process(tasks, options, on_done):
     Workers are reused from one report to the next (their imports stay warm); every report still
     gets a new kernel. A worker that dies (killed, out of memory, a crash in native code) breaks the
     whole pool: the reports it took down are then run again, each in a process of its own (still
-    ``jobs_n`` at a time), so a crash costs only the report that caused it.
+    ``jobs_n`` at a time), so a crash costs only the report that caused it (the closing table says
+    it was rerun). Stopped (Ctrl-C, SIGTERM), every worker and kernel ends and no staging folder stays.
     """
-    from concurrent.futures import ThreadPoolExecutor
-
     results: dict[int, BatchResult] = {}
     broken: list[int] = []
-    pool = ProcessPoolExecutor(
-        max_workers=max(1, min(options.jobs_n, len(tasks))),
-        mp_context=_mp_context(),
-        max_tasks_per_child=TASKS_PER_WORKER,
-    )
+    pools = [_pool(max(1, min(options.jobs_n, len(tasks))))]
     try:
-        futures = {pool.submit(run_job, *task.args()): i for i, task in enumerate(tasks)}
+        futures = {pools[0].submit(run_job, *task.args()): i for i, task in enumerate(tasks)}
         for future in as_completed(futures):
             i = futures[future]
             try:
@@ -98,39 +143,44 @@ def _process(tasks, options, on_done):
                 result = failed(tasks[i].job, f"{type(exc).__name__}: {exc}")
             results[i] = result
             on_done(result)
+        pools[0].shutdown(wait=True)
+        if broken:
+            _rerun_broken(tasks, broken, options, on_done, results, pools)
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
+        _stop_pools(pools, tasks)
         raise
-    pool.shutdown(wait=True)
-    if broken:
-        with ThreadPoolExecutor(max_workers=max(1, options.jobs_n)) as threads:
-            retry = {threads.submit(_in_own_process, tasks[i]): i for i in sorted(broken)}
-            for future in as_completed(retry):
-                result = future.result()
-                results[retry[future]] = result
-                on_done(result)
     return [results[i] for i in range(len(tasks))]
+
+
+def dask_job(*args: object) -> BatchResult:
+    """:func:`run_job` in a dask worker: the worker also exits, cleaning up, when its parent is gone."""
+    stop.watch_parent()
+    return run_job(*args)
 
 
 def _dask_client(options: ExecutorOptions) -> tuple[object, object | None]:
     """A dask client: on ``options.scheduler``, or on a local cluster of ``jobs_n`` single-threaded worker
-    processes bound to 127.0.0.1 (the dashboard on a free port: never "port 8787 is already in use", never on
-    the network). Returns (client, the cluster to close or None)."""
+    processes bound to 127.0.0.1, started with SIGINT ignored (the parent decides when they stop). Returns
+    (client, the cluster to close or None)."""
     import logging
 
-    from dask.distributed import Client, LocalCluster
-
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError as exc:  # pragma: no cover - dask[distributed] is a dependency
+        raise ParamsError(f"the dask executor needs dask[distributed]: {exc}", key="executor") from None
     try:
         if options.scheduler:
             return Client(options.scheduler, timeout="30s"), None
-        cluster = LocalCluster(
-            n_workers=max(1, options.jobs_n),
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address="127.0.0.1:0",
-            silence_logs=logging.ERROR,
-        )
+        with stop.sigint_ignored():
+            cluster = LocalCluster(
+                n_workers=max(1, options.jobs_n),
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                # a free port on this machine only: never "port 8787 is already in use", never on the network
+                dashboard_address="127.0.0.1:0",
+                silence_logs=logging.CRITICAL,
+            )
         return Client(cluster), cluster
     except OSError as exc:
         raise ParamsError(
@@ -138,37 +188,87 @@ def _dask_client(options: ExecutorOptions) -> tuple[object, object | None]:
         ) from None
 
 
+def _dask_pids(cluster: object) -> list[int]:
+    """The worker processes of a local cluster."""
+    pids = []
+    for nanny in getattr(cluster, "workers", {}).values():
+        process = getattr(getattr(nanny, "process", None), "process", None)
+        pid = getattr(process, "pid", None)
+        if pid:
+            pids.append(pid)
+    return pids
+
+
+def _attempts_dir(tasks: Sequence[Task], local: bool) -> str | None:
+    """A folder for the tasks' start marks: a temporary one for a local cluster; beside the outputs for a
+    remote scheduler (its workers share the folders), named like a staging folder so that it is swept."""
+    if local:
+        return tempfile.mkdtemp(prefix="evaltools-attempts-")
+    out = tasks[0].params.get("output_dir")
+    if not out:
+        return None
+    Path(out).mkdir(parents=True, exist_ok=True)
+    return tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-attempts-", dir=out)
+
+
+def _collect(client, tasks: Sequence[Task], attempts: str | None, on_done) -> dict[int, BatchResult]:
+    from dask.distributed import as_completed as dask_completed
+
+    stamp = f"{os.getpid()}-{time.time_ns()}"
+    futures = {}
+    for i, task in enumerate(tasks):
+        key = f"evaltools-report-{i}-{stamp}"
+        task = replace(task, attempts_dir=attempts, key=str(i))
+        futures[client.submit(dask_job, *task.args(), key=key, pure=False, retries=0)] = i
+    results = {}
+    for future in dask_completed(list(futures)):
+        i = futures[future]
+        try:
+            result = future.result()
+        except Exception as exc:  # noqa: BLE001 - a worker that died (KilledWorker) or a lost task
+            result = failed(tasks[i].job, f"Dask: {type(exc).__name__}: {exc}")
+        results[i] = result
+        on_done(result)
+    return results
+
+
 @EXECUTORS.register("dask")
 def _dask(tasks, options, on_done):
     """dask.distributed: ``Client(LocalCluster(n_workers=jobs_n, threads_per_worker=1, processes=True))``,
     or ``Client(scheduler)`` when a scheduler address is given (its workers must be able to import
-    evaltools and see the data and output folders at the same paths)."""
-    try:
-        from dask.distributed import as_completed as dask_completed
-    except ImportError as exc:  # pragma: no cover - dask[distributed] is a dependency
-        raise ParamsError(f"the dask executor needs dask[distributed]: {exc}", key="executor") from None
-
+    evaltools and see the data and output folders at the same paths). A report whose worker was lost is
+    run again by dask; its result says how many times it was started. Stopped, a local cluster's workers
+    and kernels end and no staging folder stays (a remote scheduler's running reports finish on their own)."""
     client, cluster = _dask_client(options)
-    results: dict[int, BatchResult] = {}
+    attempts = _attempts_dir(tasks, local=cluster is not None)
     try:
-        stamp = f"{os.getpid()}-{time.time_ns()}"
-        futures = {}
-        for i, task in enumerate(tasks):
-            key = f"evaltools-report-{i}-{stamp}"
-            futures[client.submit(run_job, *task.args(), key=key, pure=False, retries=0)] = i
-        for future in dask_completed(list(futures)):
-            i = futures[future]
-            try:
-                result = future.result()
-            except Exception as exc:  # noqa: BLE001 - a worker that died (KilledWorker) or a lost task
-                result = failed(tasks[i].job, f"Dask: {type(exc).__name__}: {exc}")
-            results[i] = result
-            on_done(result)
+        results = _collect(client, tasks, attempts, on_done)
+    except BaseException:
+        _stop_dask(client, cluster)
+        raise
     finally:
-        client.close()
+        with contextlib.suppress(Exception):
+            client.close(timeout=5)
         if cluster is not None:
-            cluster.close()
+            with contextlib.suppress(Exception):
+                cluster.close(timeout=5)
+        if attempts:
+            shutil.rmtree(attempts, ignore_errors=True)
+        sweep(tasks)  # what a worker restarted meanwhile may have begun
     return [results[i] for i in range(len(tasks))]
+
+
+def _stop_dask(client: object, cluster: object) -> None:
+    """Stop a local cluster at once: no worker restarts, its workers and their kernels killed (dask workers
+    cannot run our clean-up themselves: the staging folders are swept afterwards)."""
+    import logging
+
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)  # the workers are killed on purpose
+    for nanny in getattr(cluster, "workers", {}).values():
+        nanny.auto_restart = False
+    with contextlib.suppress(Exception):
+        client.cancel(list(client.futures), force=True)
+    stop.terminate(_dask_pids(cluster), grace=0)
 
 
 # ----------------------------------------------------------------------------- plain calls (the audit's chunks)
@@ -195,7 +295,7 @@ def _calls_process(call, argument_tuples, options, on_done):
     if options.jobs_n <= 1 or len(argument_tuples) <= 1:
         return _calls_serial(call, argument_tuples, options, on_done)
     results: dict[int, object] = {}
-    with ProcessPoolExecutor(max_workers=min(options.jobs_n, len(argument_tuples)), mp_context=_mp_context()) as pool:
+    with _pool(min(options.jobs_n, len(argument_tuples)), None) as pool:
         futures = {pool.submit(call, *args): i for i, args in enumerate(argument_tuples)}
         for future in as_completed(futures):
             results[futures[future]] = future.result()

@@ -4,8 +4,11 @@ never an exception object that might not pickle."""
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,13 +27,16 @@ class Task:
     params: dict
     notebook: str | None
     cwd: str | None
+    #: Where each start of this task leaves a mark (executors that may rerun a task: dask), and its key there.
+    attempts_dir: str | None = None
+    key: str = ""
 
     @property
     def job(self) -> Job:
         return (self.unit, self.year)
 
     def args(self) -> tuple:
-        return (self.unit, self.year, self.params, self.notebook, self.cwd)
+        return (self.unit, self.year, self.params, self.notebook, self.cwd, self.attempts_dir, self.key)
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,12 @@ class BatchResult:
     exit_code: int = 0
     files: tuple[str, ...] = ()
     worker: str = ""
+    #: What the reader should know about a report that was made (a previous year left out …).
+    warnings: tuple[str, ...] = ()
+    #: How many times the report was started (more than 1: rerun after its worker was lost).
+    attempts: int = 1
+    #: File descriptors open in the worker when the report ended (-1 where it cannot be told).
+    open_files: int = -1
 
     @property
     def label(self) -> str:
@@ -59,8 +71,34 @@ class BatchResult:
         return not self.ok and self.exit_code == 2
 
 
+def _open_files() -> int:
+    """Descriptors open in this process once the report's garbage is gone (a worker that runs tasks in fresh
+    contexts, as dask does, leaves jupyter's per-context event loop behind each time: collected here)."""
+    gc.collect()
+    try:
+        return len(os.listdir("/proc/self/fd"))
+    except OSError:
+        return -1
+
+
+def _attempt(attempts_dir: str | None, key: str) -> Callable[[], int]:
+    """Mark this start of a task; returns a function counting the starts so far."""
+    if not attempts_dir:
+        return lambda: 1
+    folder = Path(attempts_dir)
+    with contextlib.suppress(OSError):
+        (folder / f"{key}.{os.getpid()}.{time.time_ns()}").touch()
+    return lambda: max(1, len(list(folder.glob(f"{key}.*"))))
+
+
 def run_job(
-    unit: str | None, year: int, params: dict, notebook: str | None = None, cwd: str | None = None
+    unit: str | None,
+    year: int,
+    params: dict,
+    notebook: str | None = None,
+    cwd: str | None = None,
+    attempts_dir: str | None = None,
+    key: str = "",
 ) -> BatchResult:
     """Run one report and return its :class:`BatchResult`; never raises for a failed report.
 
@@ -69,55 +107,50 @@ def run_job(
     """
     started = time.perf_counter()
     worker = f"{os.uname().nodename if hasattr(os, 'uname') else ''}:{os.getpid()}"
+    attempts = _attempt(attempts_dir, key)
     try:
         job = job_params({**params, "year": year, "unit": unit}, source="batch")
         result = run_report(job, notebook=Path(notebook) if notebook else NOTEBOOK, cwd=Path(cwd) if cwd else ROOT)
-        score = None if result.score is None else float(result.score)
         return BatchResult(
             year,
             unit,
             True,
-            score,
+            None if result.score is None else float(result.score),
             None if result.grade is None else str(result.grade),
             time.perf_counter() - started,
             str(result.output_dir),
-            None,
-            0,
-            tuple(str(f) for f in result.files),
-            worker,
+            files=tuple(str(f) for f in result.files),
+            worker=worker,
+            warnings=tuple(result.warnings),
+            attempts=attempts(),
+            open_files=_open_files(),
         )
     except EvaltoolsError as exc:
-        return BatchResult(
-            year,
-            unit,
-            False,
-            seconds=time.perf_counter() - started,
-            error=str(exc),
-            exit_code=int(getattr(exc, "exit_code", 1)),
-            output_dir=_output_dir_or_none(params, unit, year),
-            worker=worker,
-        )
+        message, code = str(exc), int(getattr(exc, "exit_code", 1))
     except Exception as exc:  # noqa: BLE001 - an internal error in one report must not stop the batch
-        return BatchResult(
-            year,
-            unit,
-            False,
-            seconds=time.perf_counter() - started,
-            error=f"内部错误 / internal error: {type(exc).__name__}: {exc}",
-            exit_code=1,
-            output_dir=_output_dir_or_none(params, unit, year),
-            worker=worker,
-        )
+        message, code = f"内部错误 / internal error: {type(exc).__name__}: {exc}", 1
+    return BatchResult(
+        year,
+        unit,
+        False,
+        seconds=time.perf_counter() - started,
+        error=message,
+        exit_code=code,
+        output_dir=task_output_dir(params, unit, year),
+        worker=worker,
+        attempts=attempts(),
+        open_files=_open_files(),
+    )
 
 
-def _output_dir_or_none(params: dict, unit, year) -> str | None:
+def task_output_dir(params: dict, unit: str | None, year: int) -> str | None:
     try:
         return str(output_dir(job_params({**params, "year": year, "unit": unit})))
     except Exception:  # noqa: BLE001 - an unsafe unit name has no output folder
         return None
 
 
-def failed(job: Job, message: str, seconds: float = 0.0) -> BatchResult:
+def failed(job: Job, message: str, seconds: float = 0.0, attempts: int = 1) -> BatchResult:
     """A failed result for ``job`` that never reached its worker (a crash, a lost task)."""
     unit, year = job
-    return BatchResult(year, unit, False, seconds=seconds, error=message, exit_code=1)
+    return BatchResult(year, unit, False, seconds=seconds, error=message, exit_code=1, attempts=attempts)

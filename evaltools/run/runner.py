@@ -3,8 +3,10 @@ outputs into place atomically. A failure leaves the previous good outputs untouc
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -12,9 +14,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from evaltools.errors import EvaltoolsError, RunError
-from evaltools.params import JobParams, job_to_dict
+from evaltools.errors import EvaltoolsError, InputError, RunError
+from evaltools.params import HANDOVER_ENV, JobParams, handover_key, job_to_dict
 from evaltools.paths import PROJECT_ROOT, inside, resolve_data_dir, safe_component, usable_folder
+from evaltools.run import stop
 from evaltools.run.kernelcheck import kernel_failure
 
 if TYPE_CHECKING:
@@ -37,6 +40,12 @@ class RunResult:
     grade: str | None
     seconds: float
     timings: dict = field(default_factory=dict)
+    #: What the reader of a batch should know about this run (a previous year left out …).
+    warnings: tuple[str, ...] = ()
+
+
+#: Load warnings that a run reports (the others are for `evaltools check`).
+RUN_WARNINGS = ("PREVIOUS_YEAR_UNUSABLE",)
 
 
 def output_dir(params: JobParams) -> Path:
@@ -45,21 +54,14 @@ def output_dir(params: JobParams) -> Path:
     return inside(params.output_dir, *parts)
 
 
-def _clean_stale(parent: Path) -> None:
-    """Remove staging folders left by runs that were killed (their process no longer exists)."""
+def clean_stale(parent: Path) -> None:
+    """Remove staging folders left by runs that were killed (their process no longer runs)."""
     for stale in parent.glob(f"{STAGING_PREFIX}*"):
         try:
             pid = int(stale.name[len(STAGING_PREFIX) :].split("-")[0])
         except ValueError:
             continue
-        try:
-            os.kill(pid, 0)
-            alive = True
-        except ProcessLookupError:
-            alive = False
-        except PermissionError:
-            alive = True
-        if not alive:
+        if not stop.running(pid):
             shutil.rmtree(stale, ignore_errors=True)
 
 
@@ -88,23 +90,44 @@ class WarmKernel:
     """
 
     WARM_UP = "import evaltools.report.sections, evaltools.report.charts; evaltools.report.charts.use_theme()"
+    #: In the kernel: when the process that started it dies (killed: no clean-up of its own), remove the
+    #: run's staging folder and exit — a killed worker leaves neither a kernel nor a staging folder behind.
+    GUARD = "import evaltools.run.stop; evaltools.run.stop.guard_kernel({stage!r}, {parent})"
 
-    def __init__(self, cwd: Path, log: Path):
+    def __init__(self, cwd: Path, log: Path, warm_up: str | None = WARM_UP, env: dict | None = None):
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
         self._run_sync = run_sync
+        self._client = None
         self.log = log
         self._log_handle = open(log, "wb")
         self._sockets = Path(tempfile.mkdtemp(prefix="evaltools-kernel-")) if os.name == "posix" else None
         ipc = {"transport": "ipc", "ip": str(self._sockets / "k")} if self._sockets else {}
         self.km = AsyncKernelManager(kernel_name="python3", **ipc)
+        # the guard and the warm-up are the kernel's own start-up code: no second client (issue 14)
+        lines = [self.GUARD.format(stage=str(log.parent), parent=os.getpid()), *([warm_up] if warm_up else [])]
         run_sync(self.km.start_kernel)(
             cwd=str(cwd),
             stdout=self._log_handle,
             stderr=self._log_handle,
-            extra_arguments=[f"--IPKernelApp.exec_lines={self.WARM_UP}"],
+            env={**os.environ, **(env or {})},
+            extra_arguments=[f"--IPKernelApp.exec_lines={line}" for line in lines],
         )
+
+    def _close_client(self) -> None:
+        if self._client is not None:
+            self._client.stop_channels()
+            self._client.context.destroy(linger=0)  # the blocking client made a context of its own
+            self._client = None
+
+    def kill(self) -> None:
+        """Kill the kernel process (and its process group) at once: for a run being stopped."""
+        provisioner = getattr(self.km, "provisioner", None)
+        pid = getattr(provisioner, "pgid", None) or getattr(provisioner, "pid", None)
+        if pid:
+            with contextlib.suppress(OSError):
+                os.killpg(pid, signal.SIGKILL)
 
     def shutdown(self) -> None:
         """Stop the kernel and close every socket made on its context (nbclient leaves its client's
@@ -115,10 +138,65 @@ class WarmKernel:
             if self.km.has_kernel:
                 self._run_sync(self.km.shutdown_kernel)(now=True)
         finally:
+            self._close_client()
             self.km.context.destroy(linger=0)
             self._log_handle.close()
             if self._sockets is not None:
                 shutil.rmtree(self._sockets, ignore_errors=True)
+
+
+ENGINE = "evaltools"
+#: Errors raised in the notebook that are the data's fault (exit 2, no failed notebook kept).
+INPUT_ERRORS = ("InputError", "DataNotFoundError")
+
+
+def _register_engine() -> None:
+    """A papermill engine like its default (nbclient) that, when handed a kernel manager, stops the kernel
+    client's channels afterwards: nbclient leaves them running when it does not own the kernel, and each
+    left a heartbeat thread, its event loop and a zmq context behind — about 14 descriptors a report,
+    until a long-lived worker ran out ("Too many open files")."""
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    if ENGINE in papermill_engines._engines:
+        return
+
+    class Engine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):  # noqa: ANN001, ANN206 - papermill's API
+            from papermill.clientwrap import PapermillNotebookClient
+            from papermill.engines import logger, merge_kwargs, remove_args
+
+            kwargs = remove_args(["input_path"], **kwargs)
+            final = merge_kwargs(
+                remove_args(
+                    [
+                        "timeout",
+                        "startup_timeout",
+                        "log_output",
+                        "stdout_file",
+                        "stderr_file",
+                        "start_timeout",
+                        "execution_timeout",
+                    ],
+                    **kwargs,
+                ),
+                timeout=kwargs.get("execution_timeout") or kwargs.get("timeout"),
+                startup_timeout=kwargs.get("start_timeout", 60),
+                kernel_name=kernel_name,
+                log=logger,
+                log_output=kwargs.get("log_output", False),
+                stdout_file=kwargs.get("stdout_file"),
+                stderr_file=kwargs.get("stderr_file"),
+            )
+            client = PapermillNotebookClient(nb_man, **final)
+            try:
+                return client.execute()
+            finally:
+                kc = getattr(client, "kc", None)
+                if kc is not None:
+                    kc.stop_channels()
+
+    papermill_engines.register(ENGINE, Engine)
 
 
 def execute(
@@ -133,6 +211,7 @@ def execute(
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
+    _register_engine()
     out = target / "report.ipynb"
     extra = {"km": km} if km is not None else {}
     try:
@@ -145,9 +224,12 @@ def execute(
             progress_bar=False,
             log_output=False,
             report_mode=True,
+            engine_name=ENGINE,
             **extra,
         )
     except PapermillExecutionError as exc:
+        if exc.ename in INPUT_ERRORS:  # the data changed under the run, or a year it reads is bad: input, not a run
+            raise InputError([], summary=f"{exc.ename}: {exc.evalue}") from None
         raise RunError(
             f"报告第 {exc.exec_count} 个单元格出错 / cell {exc.exec_count} failed: {exc.ename}: {exc.evalue}",
             cell=exc.exec_count,
@@ -218,6 +300,20 @@ def _remove_empty(folders: list[Path]) -> None:
             pass
 
 
+HANDOVER_FILE = "evaluation.pickle"
+
+
+def _hand_over(params: JobParams, ev: object, stage: Path) -> None:
+    """Leave the evaluation for the report's kernel (its prepare() then skips loading and evaluating)."""
+    import pickle
+
+    try:
+        payload = pickle.dumps((handover_key(params), ev), protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # noqa: BLE001 - not picklable: the kernel evaluates for itself
+        return
+    (stage / HANDOVER_FILE).write_bytes(payload)
+
+
 def _make(
     params: JobParams, kernel: WarmKernel, stage: Path, final: Path, notebook: Path, cwd: Path, timings: dict
 ) -> tuple[object, list[Path]]:
@@ -235,6 +331,7 @@ def _make(
     # every year the notebook will read (this one, last year, the trend's) is loaded here: bad input is refused
     # with its location before the notebook runs, never inside a chart cell
     ev = evaluate(report_data(params.year, params.data_dir, params.unit), load_rules(params.rules))
+    _hand_over(params, ev, stage)
     timings["evaluate"] = time.perf_counter() - t
     # While the kernel runs the notebook this process mostly waits: on the other core, make the
     # outputs that need only the evaluation and import what the notebook exporters need.
@@ -274,24 +371,32 @@ def run_report(params: JobParams, *, notebook: Path = NOTEBOOK, cwd: Path = ROOT
     final = usable_folder(output_dir(params), "输出目录 / the output folder", "output_dir")
     created = [d for d in (final.parent, *final.parent.parents) if not d.exists()]
     final.parent.mkdir(parents=True, exist_ok=True)
-    _clean_stale(final.parent)
+    clean_stale(final.parent)
     stage = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=final.parent))
-    kernel = None
+    running: dict[str, WarmKernel] = {}
+    token = stop.on_stop(lambda: (shutil.rmtree(stage, True), running["kernel"].kill() if running else None))
     try:
-        kernel = WarmKernel(cwd, stage / "kernel.log")
+        warm_up = WarmKernel.WARM_UP if Path(notebook) == NOTEBOOK else None  # another notebook: its own imports
+        handover = {HANDOVER_ENV: str(stage / HANDOVER_FILE)}
+        running["kernel"] = WarmKernel(cwd, stage / "kernel.log", warm_up, handover)
         timings["kernel_start"] = time.perf_counter() - started
-        ev, files = _make(params, kernel, stage, final, notebook, cwd, timings)
+        ev, files = _make(params, running["kernel"], stage, final, notebook, cwd, timings)
     except BaseException:
-        if kernel is not None:
-            kernel.shutdown()
+        if running:
+            running["kernel"].shutdown()
         shutil.rmtree(stage, ignore_errors=True)
         _remove_empty(created)
         raise
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+        stop.forget(token)
+    warnings = tuple(p.message for p in ev.data.warnings if p.code in RUN_WARNINGS)
+    seconds = time.perf_counter() - started
     return RunResult(
-        params.year, params.unit, final, tuple(files), ev.total.score, ev.grade, time.perf_counter() - started, timings
+        params.year, params.unit, final, tuple(files), ev.total.score, ev.grade, seconds, timings, warnings
     )
 
 
-__all__ = ["run_report", "RunResult", "output_dir", "execute", "WarmKernel"]
+_clean_stale = clean_stale  # the former name
+
+__all__ = ["run_report", "RunResult", "output_dir", "execute", "WarmKernel", "clean_stale"]

@@ -1164,11 +1164,6 @@ def _indicator_frame(
     pos, u, proj, gproj, in_proj, size = _frame_layout(units, ipu, ppu)
     level3_names = np.array([f"指标{k:03d}" for k in range(ipu)], dtype=object)
 
-    share = in_proj / size
-    level1 = np.where(share < 0.55, "产出指标", np.where(share < 0.88, "效益指标", "满意度指标")).astype(object)
-    level2 = np.where(share < 0.55, "数量指标", np.where(share < 0.88, "社会效益指标", "服务对象满意度指标")).astype(
-        object
-    )
     directions = np.array([">=", "<=", "=", "range", "qualitative"], dtype=object)
     d, target, high, actual = _frame_targets(n, rng)
     direction = directions[d]
@@ -1177,12 +1172,17 @@ def _indicator_frame(
     g = rng.choice(4, size=n, p=[0.78, 0.14, 0.04, 0.04])
     grade = np.where(d == 4, grades[g], None)
 
-    # breakdowns: positions 8 and 9 of every ten in a project may be parts of position 7
+    # breakdowns: positions 8 and 9 of every ten in a project may be parts of position 7 (same 一级指标)
     part = (in_proj % 10 >= 8) & (rng.random(n) < 0.1)
     parent = np.full(n, None, dtype=object)
-    parent[part] = level3_names[pos[part] - (in_proj[part] % 10 - 7)]
+    parent_row = np.arange(n) - np.where(part, in_proj % 10 - 7, 0)
+    parent[part] = level3_names[pos[parent_row[part]]]
+    share = in_proj / size
+    category = np.where(share < 0.55, 0, np.where(share < 0.88, 1, 2))[parent_row]
+    level1 = np.array(["产出指标", "效益指标", "满意度指标"], dtype=object)[category]
+    level2 = np.array(["数量指标", "社会效益指标", "服务对象满意度指标"], dtype=object)[category]
 
-    weight, panel = _frame_weights(part, gproj, units * ppu, d, g, rng)
+    weight, panel = _frame_weights(part, gproj, units * ppu, category, d, g, rng)
     return pd.DataFrame(
         {
             org: unit_names[u],
@@ -1220,13 +1220,33 @@ def _frame_targets(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.nda
 
 
 def _frame_weights(
-    part: np.ndarray, gproj: np.ndarray, n_projects: int, d: np.ndarray, g: np.ndarray, rng: np.random.Generator
+    part: np.ndarray,
+    gproj: np.ndarray,
+    n_projects: int,
+    category: np.ndarray,
+    d: np.ndarray,
+    g: np.ndarray,
+    rng: np.random.Generator,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(weight, panel score): weights adding to 90 per project (parts 0), panel scores inside the grade's band."""
+    """(weight, panel score): weights with two decimals, as forms print them, adding per project to the
+    10号 split 产出 50 / 效益 30 / 满意度 10 (5% of projects split 55/25/10; a category whose rows are all
+    breakdowns gives its points to 产出); breakdown rows 0; panel scores inside the grade's band."""
     n = len(part)
+    off = rng.random(n_projects) < 0.05
+    points = np.where(off[:, None], [55.0, 25.0, 10.0], [50.0, 30.0, 10.0])  # per project and category
+    counted = np.bincount(gproj * 3 + category, weights=~part, minlength=n_projects * 3).reshape(-1, 3) > 0
+    points[:, 0] += np.where(counted, 0.0, points).sum(axis=1)
+    points = np.where(counted, points, 0.0).ravel()
+    group = gproj * 3 + category
     raw = np.where(part, 0.0, rng.uniform(0.5, 1.5, n))
-    total = np.bincount(gproj, weights=raw, minlength=n_projects)
-    weight = np.round(raw / total[gproj] * 90.0, 6)
+    total = np.bincount(group, weights=raw, minlength=n_projects * 3)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        weight = np.where(part, 0.0, np.round(raw / total[group] * points[group], 2))
+    residual = points - np.bincount(group, weights=weight, minlength=n_projects * 3)
+    rows = np.flatnonzero(~part)
+    first = np.full(n_projects * 3, -1)
+    first[group[rows][::-1]] = rows[::-1]  # the first weighted row of each project and category
+    weight[first[first >= 0]] = np.round(weight[first[first >= 0]] + residual[first >= 0], 2)
     low = np.select([g == 0, g == 1, g == 2], [0.8, 0.6, 0.0], 0.0)
     width = np.select([g == 0, g == 1], [0.2, 0.2], 0.6)
     panel = np.where(

@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from evaltools import fmt
-from evaltools.data.model import YearData
+from evaltools.data.model import Slicer, UnitsData, YearData, as_units, org_codes
+from evaltools.data.schema import ORG
 from evaltools.errors import ParamsError
 from evaltools.fmt import is_missing
 from evaltools.scoring.audit import AuditContext, run_audit
+from evaltools.scoring.grading import grade
 from evaltools.scoring.indicators import (
     DEPARTMENT,
     composition,
-    department_total,
-    form_total,
+    department_totals,
     level1_totals,
     score_indicators,
     score_projects,
@@ -234,68 +237,288 @@ class Evaluation:
         )
 
 
-def evaluate(data: YearData, rules: RuleSet | str = "mof") -> Evaluation:
-    """Rates, indicator scores, project totals, the department total and grade, and the audit.
+@dataclass(frozen=True, eq=False)
+class UnitsEvaluation:
+    """Everything computed for many units of one year in one pass: the frames of :class:`Evaluation`,
+    each with an ``org`` column naming the unit, and ``totals`` (one row per unit: score, grade, both
+    means …). :meth:`unit` gives one unit's :class:`Evaluation` (a slice: the same as evaluating that
+    unit alone); iterating gives every unit's, each frame grouped once."""
 
-    ``rules`` is a :class:`RuleSet` or the name of one in ``params/rules``. Inputs are not changed.
-    """
-    if isinstance(rules, str):
-        rules = load_rules(rules)
+    data: UnitsData
+    rules: RuleSet
+    rates: pd.DataFrame
+    indicators: pd.DataFrame
+    projects: pd.DataFrame
+    composition: pd.DataFrame
+    findings: pd.DataFrame
+    totals: pd.DataFrame
+    #: The department forms (部门整体 rows) of units of kind department and department_full.
+    departments: pd.DataFrame | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "_slice", Slicer(self.data.orgs))
+        object.__setattr__(self, "_row", {org: i for i, org in enumerate(self.totals[ORG])})
+
+    @property
+    def year(self) -> int:
+        return self.data.year
+
+    @property
+    def orgs(self) -> list[str]:
+        return self.data.orgs
+
+    def __len__(self) -> int:
+        return len(self.totals)
+
+    def unit(self, org: str, data: YearData | None = None) -> Evaluation:
+        """One unit's :class:`Evaluation` (``data``: its YearData, when the caller already has it)."""
+        if org not in self._row:
+            raise KeyError(f"no unit {org!r}")
+        row = self.totals.iloc[self._row[org]]
+        total = _total(row)
+        s = self._slice
+        department = s(self.departments, org) if self.departments is not None and len(self.departments) else None
+        return Evaluation(
+            data if data is not None else self.data.unit(org),
+            self.rules,
+            s(self.rates, org),
+            s(self.indicators, org),
+            s(self.projects, org),
+            s(self.composition, org),
+            s(self.findings, org),
+            total,
+            str(row["kind"]) if "kind" in row else "department_projects",
+            department if department is not None and len(department) else None,
+        )
+
+    def __iter__(self) -> Iterator[Evaluation]:
+        return (self.unit(org) for org in self.orgs)
+
+    def to_summary(self) -> dict:
+        """JSON-ready summary of every unit: its total and grade (assessed and recomputed) and its findings
+        counted by severity (each unit's full summary is ``ev.unit(name).to_summary()``)."""
+        counts = self.findings.groupby([ORG, "severity"], observed=True).size().unstack(fill_value=0)
+        units = []
+        for row in self.totals.itertuples(index=False):
+            org = getattr(row, ORG)
+            n = counts.loc[org] if org in counts.index else {}
+            units.append(
+                {
+                    "unit": org,
+                    "score": _plain(row.score),
+                    "grade": row.grade,
+                    "computed_score": _plain(row.computed_score),
+                    "computed_grade": row.computed_grade,
+                    "published_score": _plain(row.published),
+                    "findings": {sev: int(n.get(sev, 0)) for sev in ("error", "warning", "info")},
+                }
+            )
+        return {"year": self.year, "rules": self.rules.name, "source": self.data.source, "units": units}
+
+    def __repr__(self) -> str:
+        return (
+            f"UnitsEvaluation({len(self)} units, {self.year}, indicators={len(self.indicators)}, "
+            f"findings={len(self.findings)})"
+        )
+
+
+def _float(x: object) -> float:
+    return np.nan if is_missing(x) else float(x)
+
+
+_TOTAL_TEXT = ("grade", "computed_grade", "published_grade", "method")
+
+
+def _total(row: pd.Series) -> Total:
+    """A unit's :class:`Total` from its row of ``UnitsEvaluation.totals``: numbers stay floats (NaN: cannot be
+    computed); ``published`` is None when no total was printed and NaN when it was printed but is unreadable."""
+    values = {k: _plain(row[k]) if k in _TOTAL_TEXT else _float(row[k]) for k in Total.__dataclass_fields__}
+    if values["published"] != values["published"]:
+        values["published"] = np.nan if bool(row.get("published_unknown", False)) else None
+    return Total(**values)
+
+
+def evaluate_units(data: UnitsData, rules: RuleSet) -> UnitsEvaluation:
+    """Every unit of ``data`` scored, totalled and audited in one vectorised pass."""
     bands = rules.grade_bands
-    kind = data.kind
     scored = score_indicators(data.indicators, rules)
     totals = level1_totals(scored)
-    forms = data.projects
-    if kind in ("department", "department_full"):
-        forms = pd.concat([department_form(data), data.projects], ignore_index=True)
+    kinds = unit_kinds(data)
+    department = department_forms(data, kinds)
+    forms = pd.concat([department, data.projects], ignore_index=True) if len(department) else data.projects
     forms = score_projects(forms, scored, rules, bands, totals)
     comp = composition(scored, forms, totals)
-    is_dept = forms["project"] == DEPARTMENT
-    projects, department = forms[~is_dept].reset_index(drop=True), forms[is_dept].reset_index(drop=True)
-    if kind == "department_projects":
-        total = department_total(projects, data.profile.published_total, rules, bands)
-    else:
-        total = form_total(department if len(department) else projects, rules, bands)
-    total["published_grade"] = data.profile.published_grade
+    is_dept = (forms["project"] == DEPARTMENT).to_numpy()
+    projects, departments = forms[~is_dept].reset_index(drop=True), forms[is_dept].reset_index(drop=True)
+    unit_totals = department_totals(projects, data.units, rules, bands)
+    unit_totals = _form_totals(unit_totals, kinds, departments, projects, bands)
+    unit_totals["published_grade"] = _column_or_none(data.units, "published_grade")
+    unit_totals["kind"] = kinds
+    unit_totals["published_unknown"] = _published_unknown(data)
     rates = all_rates(data, rules)
-    findings = run_audit(AuditContext(data, rules, rates, scored, forms, total))
-    return Evaluation(
-        data,
-        rules,
-        rates,
-        scored,
-        projects,
-        comp,
-        findings,
-        Total(**{k: total[k] for k in Total.__dataclass_fields__}),
-        kind,
-        department if len(department) else None,
+    findings = run_audit(AuditContext(data, rules, rates, scored, forms, unit_totals, totals))
+    return UnitsEvaluation(data, rules, rates, scored, projects, comp, findings, unit_totals, departments)
+
+
+def _column_or_none(frame: pd.DataFrame, name: str) -> np.ndarray:
+    if name not in frame:
+        return np.full(len(frame), None, dtype=object)
+    col = frame[name].astype(object)
+    return col.where(col.notna(), None).to_numpy(dtype=object)
+
+
+def unit_kinds(data: UnitsData) -> np.ndarray:
+    """Each unit's report kind (see :func:`evaltools.data.model.infer_kind`): as its profile states it,
+    else from what its tables hold — counted for every unit in one pass over each table."""
+    orgs, n = data.org_index, len(data)
+
+    def count(frame: pd.DataFrame, mask: np.ndarray | None = None) -> np.ndarray:
+        codes = org_codes(frame[ORG], orgs)
+        codes = codes if mask is None else codes[mask]
+        return np.bincount(codes[codes >= 0], minlength=n)
+
+    ind = data.indicators
+    dept = count(ind, ind["project"].isna().to_numpy()) > 0
+    n_projects, n_lines = count(data.projects), count(data.budget_lines)
+    inferred = np.where(
+        dept,
+        np.where(n_projects > 0, "department_full", "department"),
+        np.where((n_projects == 1) & (n_lines == 0), "project", "department_projects"),
+    ).astype(object)
+    stated = _column_or_none(data.units, "report_kind")
+    default = getattr(data.profile, "report_kind", None)
+    if data.profiles is not None:
+        stated = np.array([getattr(data.profiles.get(o), "report_kind", s) for o, s in zip(orgs, stated)], dtype=object)
+    elif default:
+        stated = np.where(pd.isna(stated), default, stated)
+    return np.where(pd.notna(stated) & (stated != ""), stated, inferred)
+
+
+def _published_unknown(data: UnitsData) -> np.ndarray:
+    """Per unit: a published total printed but unreadable (NaN, unlike None: not given)."""
+    if data.profiles is None:
+        return np.zeros(len(data), dtype=bool)
+    out = []
+    for org in data.orgs:
+        value = getattr(data.profiles.get(org), "published_total", None)
+        out.append(value is not None and is_missing(value))
+    return np.array(out, dtype=bool)
+
+
+def department_forms(data: UnitsData, kinds: np.ndarray) -> pd.DataFrame:
+    """The department's own table (部门整体支出绩效自评表) of every unit of kind department or
+    department_full, as one form beside its projects: its funds are the unit's budget lines (Σ 预算数,
+    Σ 支出数; unknown when any is unreadable), its 预算执行率 weight, printed execution score, total and
+    grade come from the unit's profile. One grouped pass over the budget lines."""
+    orgs, n = data.org_index, len(data)
+    wanted = np.isin(kinds, ["department", "department_full"])
+    if not wanted.any():
+        return data.projects.iloc[:0]
+    lines = data.budget_lines
+    codes = org_codes(lines[ORG], orgs)
+    unknown_col = lines["unknown"].fillna("").astype(str) if "unknown" in lines else pd.Series("", index=lines.index)
+    flags = pd.DataFrame(
+        {
+            "budget_initial": lines["budget_initial"].to_numpy(dtype=float),
+            "budget": lines["budget"].to_numpy(dtype=float),
+            "spent": lines["spent"].to_numpy(dtype=float),
+            "stated_rate": lines["stated_rate"].to_numpy(dtype=float),
+            "bad_budget": (lines["budget"].isna() | unknown_col.str.contains("budget")).to_numpy(),
+            "bad_spent": (lines["spent"].isna() | unknown_col.str.contains("spent")).to_numpy(),
+            "lines": np.ones(len(lines), dtype=np.int64),
+        }
     )
+    g = flags.groupby(codes, sort=False)
+    sums = g[["budget_initial", "budget", "spent"]].sum(min_count=1).reindex(range(n))
+    any_bad = g[["bad_budget", "bad_spent"]].any().reindex(range(n), fill_value=False)
+    n_lines = g["lines"].sum().reindex(range(n), fill_value=0).to_numpy()
+    n_stated = g["stated_rate"].count().reindex(range(n), fill_value=0).to_numpy()
+    stated = g["stated_rate"].first().reindex(range(n)).to_numpy()
+    units = data.units
+    published = units["published_total"].to_numpy(dtype=float) if "published_total" in units else np.full(n, np.nan)
+    no_lines = n_lines == 0
+    unknown = [
+        ",".join([c for c, bad in (("budget", b or z), ("spent", s or z)) if bad] + (["published_score"] if p else []))
+        or None
+        for b, s, z, p in zip(any_bad["bad_budget"], any_bad["bad_spent"], no_lines, _published_unknown(data))
+    ]
+    rows = pd.DataFrame(
+        {
+            ORG: pd.Categorical(np.asarray(orgs, dtype=object), categories=orgs),
+            "project": DEPARTMENT,
+            "budget_initial": sums["budget_initial"].to_numpy(),
+            "budget": np.where(no_lines, np.nan, sums["budget"].to_numpy()),
+            "spent": np.where(no_lines, np.nan, sums["spent"].to_numpy()),
+            "execution_weight": _float_column(units, "execution_weight"),
+            "published_execution_score": _float_column(units, "published_execution_score"),
+            "stated_rate": np.where(n_stated == 1, stated, np.nan),
+            "published_score": published,
+            "published_grade": _column_or_none(units, "published_grade"),
+            "unknown": unknown,
+        }
+    )[wanted]
+    return rows.reindex(columns=list(dict.fromkeys([*data.projects.columns, *rows.columns]))).reset_index(drop=True)
+
+
+def _float_column(frame: pd.DataFrame, name: str) -> np.ndarray:
+    return frame[name].to_numpy(dtype=float) if name in frame else np.full(len(frame), np.nan)
+
+
+def _form_totals(
+    totals: pd.DataFrame, kinds: np.ndarray, departments: pd.DataFrame, projects: pd.DataFrame, bands
+) -> pd.DataFrame:
+    """Units whose report is one form (kinds department, department_full, project): the total is that form's
+    (see :func:`evaltools.scoring.indicators.form_total`) — its department row, else its first project."""
+    single = kinds != "department_projects"
+    if not single.any():
+        return totals
+    orgs = list(totals[ORG])
+    forms = pd.concat([departments, projects], ignore_index=True)
+    codes = org_codes(forms[ORG], orgs)
+    keep = codes >= 0
+    first = pd.Series(np.flatnonzero(keep)).groupby(codes[keep], sort=False).first()
+    rows = forms.take(first.to_numpy())
+    at = first.index.to_numpy()
+    chosen = single[at]
+    rows, at = rows[chosen], at[chosen]
+    published = rows["published_score"].to_numpy(dtype=float)
+    computed = rows["computed_score"].to_numpy(dtype=float)
+    listed = rows["unknown"].fillna("").astype(str).str.contains("published_score").to_numpy()
+    score = np.where(np.isnan(published), np.where(listed, np.nan, computed), published)
+    out = totals.copy()
+    for col, values in (
+        ("score", score),
+        ("computed_score", computed),
+        ("assessed_mean", score),
+        ("computed_simple", computed),
+        ("computed_weighted", computed),
+        ("assessed_simple", score),
+        ("assessed_weighted", score),
+    ):
+        out.loc[at, col] = values
+    out.loc[at, "published"] = pd.Series(published).astype(object).where(~np.isnan(published), None).to_numpy()
+    out.loc[at, "method"] = "form"
+    out["grade"] = grade(out["score"], bands).to_numpy()
+    out["computed_grade"] = grade(out["computed_score"], bands).to_numpy()
+    return out
 
 
 def department_form(data: YearData) -> pd.DataFrame:
-    """The department's own table (部门整体支出绩效自评表) as one form beside the projects: its funds are the
-    budget lines (Σ 预算数, Σ 支出数; unknown when any is unreadable), its 预算执行率 weight, printed
-    execution score, total and grade come from the profile."""
-    lines, prof = data.budget_lines, data.profile
-    unknown = [
-        c for c in ("budget", "spent") if lines[c].isna().any() or lines["unknown"].fillna("").str.contains(c).any()
-    ]
-    if len(lines) == 0:
-        unknown = ["budget", "spent"]
-    if prof.published_total is not None and is_missing(prof.published_total):  # printed but unreadable
-        unknown.append("published_score")
-    stated = lines["stated_rate"].dropna()
-    row = {
-        "project": DEPARTMENT,
-        "budget_initial": lines["budget_initial"].sum(min_count=1),
-        "budget": lines["budget"].sum(min_count=1) if len(lines) else float("nan"),
-        "spent": lines["spent"].sum(min_count=1) if len(lines) else float("nan"),
-        "execution_weight": prof.execution_weight,
-        "published_execution_score": prof.published_execution_score,
-        "stated_rate": stated.iloc[0] if len(stated) == 1 else float("nan"),
-        "published_score": prof.published_total,
-        "published_grade": prof.published_grade,
-        "unknown": ",".join(unknown) or None,
-    }
-    return pd.DataFrame([row]).reindex(columns=list(dict.fromkeys([*data.projects.columns, *row])))
+    """One unit's department table as a form (see :func:`department_forms`)."""
+    return department_forms(as_units(data), np.array(["department"], dtype=object)).drop(columns=ORG)
+
+
+def evaluate(data: YearData | UnitsData, rules: RuleSet | str = "mof") -> Evaluation | UnitsEvaluation:
+    """Rates, indicator scores, project totals, the department total and grade, and the audit.
+
+    ``data`` is one unit's :class:`YearData` (→ :class:`Evaluation`) or many units'
+    :class:`UnitsData` (→ :class:`UnitsEvaluation`, all of them in one pass; ``ev.unit(name)`` is one
+    unit's Evaluation). ``rules`` is a :class:`RuleSet` or the name of one in ``params/rules``.
+    The report kind (department_projects, department, department_full, project) is each unit's own.
+    Inputs are not changed.
+    """
+    if isinstance(rules, str):
+        rules = load_rules(rules)
+    if isinstance(data, UnitsData):
+        return evaluate_units(data, rules)
+    return evaluate_units(as_units(data), rules).unit(data.unit, data)

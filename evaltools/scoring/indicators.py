@@ -20,13 +20,13 @@ at the end (domain rule: each indicator score to 2 decimals; parent levels are s
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from evaltools.data.schema import DIRECTIONS
+from evaltools.data.schema import DIRECTIONS, ORG
 from evaltools.errors import RuleError
 from evaltools.registry import Registry
 from evaltools.scoring.grading import grade
@@ -96,12 +96,26 @@ def _range(df, spec, rules):
     return _out(df, np.where(np.isnan(a) | np.isnan(lo), np.nan, np.where(a >= lo, 1.0, below)))
 
 
-def qualitative_band(grades: pd.Series, rules: RuleSet) -> tuple[pd.Series, pd.Series]:
+def category_codes(values: pd.Series | np.ndarray, categories: Sequence[object]) -> np.ndarray:
+    """The position of each value in ``categories`` (-1 where absent or missing), hashing each distinct
+    value once (``pd.Categorical`` hashes every row against the categories: slow on 1M text cells)."""
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
+        codes, uniques = values.cat.codes.to_numpy(dtype=np.int64), values.cat.categories
+        if uniques is categories or (isinstance(categories, pd.Index) and uniques.equals(categories)):
+            return codes  # already coded against these very categories (a unit column of UnitsData)
+    else:
+        codes, uniques = pd.factorize(np.asarray(values, dtype=object) if isinstance(values, np.ndarray) else values)
+    lookup = {c: i for i, c in enumerate(categories)}
+    table = np.array([lookup.get(u, -1) for u in uniques] + [-1], dtype=np.int64)
+    return table[codes]
+
+
+def qualitative_band(grades: pd.Series, rules: RuleSet, codes: np.ndarray | None = None) -> tuple[pd.Series, pd.Series]:
     """(low, high) share of the weight for each qualitative grade (NaN where no grade)."""
     bands = rules.qualitative["bands"]
-    codes = pd.Categorical(grades, categories=list(bands))
-    low = np.array([b[0] for b in bands.values()] + [np.nan], dtype=float)[codes.codes]
-    high = np.array([b[1] for b in bands.values()] + [np.nan], dtype=float)[codes.codes]
+    codes = category_codes(grades, list(bands)) if codes is None else codes
+    low = np.array([b[0] for b in bands.values()] + [np.nan], dtype=float)[codes]
+    high = np.array([b[1] for b in bands.values()] + [np.nan], dtype=float)[codes]
     return pd.Series(low, index=grades.index), pd.Series(high, index=grades.index)
 
 
@@ -171,11 +185,6 @@ def _exec_threshold(rate: pd.Series, settings: dict) -> pd.Series:
     return capped.where(rate < float(settings.get("threshold", 0.95)), 1.0)
 
 
-#: Column naming the reporting unit (department) in tables that hold many units at once.
-#: (Not ``unit``: in the indicator table that is the unit of measure, 度量单位.)
-ORG = "org"
-
-
 #: The key, in scored frames, of the department's own table (部门整体支出绩效自评表): its indicators have
 #: no project in the input; internally they are scored as one more form beside the projects.
 DEPARTMENT = "部门整体"
@@ -186,9 +195,9 @@ def group_keys(frame: pd.DataFrame) -> list[str]:
     return [ORG, "project"] if ORG in frame.columns else ["project"]
 
 
-def direction_masks(ind: pd.DataFrame) -> dict[str, np.ndarray]:
-    """One boolean mask per direction, computed once through categorical codes (fast on 1M rows)."""
-    codes = pd.Categorical(ind["direction"], categories=list(DIRECTIONS)).codes
+def direction_masks(ind: pd.DataFrame, codes: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """One boolean mask per direction, from the directions' codes (computed once: fast on 1M rows)."""
+    codes = category_codes(ind["direction"], list(DIRECTIONS)) if codes is None else codes
     return {d: codes == i for i, d in enumerate(DIRECTIONS)}
 
 
@@ -221,23 +230,68 @@ def target_met(ind: pd.DataFrame, masks: dict | None = None) -> pd.Series:
     return out.mask(qual, grade == "达成")
 
 
+def _rule_names(ind: pd.DataFrame, rules: RuleSet, direction_codes: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """(rule code per row (-1: none or unknown), rule name per row) from the rows' own ``rule`` or their direction's."""
+    names = list(rules.rules)
+    if direction_codes is None:
+        direction_codes = category_codes(ind["direction"], list(DIRECTIONS))
+    undefined = sorted({r for r in rules.directions.values() if r not in names})
+    if undefined:
+        _unknown_rules(undefined, rules)
+    by_direction = [names.index(rules.directions[d]) if d in rules.directions else -1 for d in DIRECTIONS]
+    codes = np.array(by_direction + [-1], dtype=np.int64)[direction_codes]
+    own = ind["rule"] if "rule" in ind else None
+    if own is not None and own.notna().any():
+        given = own.notna().to_numpy()
+        own_codes = category_codes(own, names)
+        bad = given & (own_codes < 0)
+        if bad.any():
+            _unknown_rules(sorted(set(own[bad])), rules)
+        codes = np.where(given, own_codes, codes)
+    return codes, np.array(names + [None], dtype=object)[codes]
+
+
+def _unknown_rules(unknown: list[str], rules: RuleSet) -> None:
+    raise RuleError(
+        f"指标使用了未定义的评分规则 / indicators name rule(s) {', '.join(map(repr, unknown))} that "
+        f"the rule set {rules.name!r} does not define; defined: {', '.join(rules.rules)}",
+        key="rule",
+    )
+
+
 def resolve_rules(ind: pd.DataFrame, rules: RuleSet) -> pd.Series:
     """The named rule that scores each indicator: its own ``rule`` column, else its direction's."""
-    by_direction = pd.Categorical(ind["direction"], categories=list(rules.directions))
-    names = pd.Series(
-        np.array(list(rules.directions.values()) + [None], dtype=object)[by_direction.codes], index=ind.index
-    )
-    if "rule" in ind and ind["rule"].notna().any():
-        names = ind["rule"].where(ind["rule"].notna(), names)
-    bad = names.notna() & ~names.isin(list(rules.rules))
-    if bad.any():
-        unknown = sorted(set(names[bad]))
-        raise RuleError(
-            f"指标使用了未定义的评分规则 / indicators name rule(s) {', '.join(map(repr, unknown))} that "
-            f"the rule set {rules.name!r} does not define; defined: {', '.join(rules.rules)}",
-            key="rule",
-        )
-    return names
+    return pd.Series(_rule_names(ind, rules, None)[1], index=ind.index)
+
+
+_DEFAULTS = (
+    ("target_high", np.nan),
+    ("panel_score", np.nan),
+    ("qualitative_grade", None),
+    ("rule", None),
+    ("applicable", True),
+    ("parent", None),
+)
+_RULE_INPUTS = ["actual", "target", "target_high", "weight", "panel_score", "qualitative_grade"]
+
+
+def _shares(df: pd.DataFrame, rules: RuleSet, rule_codes: np.ndarray) -> np.ndarray:
+    """The share of the weight of every row, one pass per rule definition over all its rows."""
+    share = np.full(len(df), np.nan)
+    arrays = {c: df[c].to_numpy() for c in _RULE_INPUTS}  # only what rules read, taken once per rule
+    for code, spec in enumerate(rules.rules.values()):
+        rows = np.flatnonzero(rule_codes == code)
+        if len(rows):
+            inputs = pd.DataFrame({c: pd.Series(a[rows], dtype=a.dtype) for c, a in arrays.items()})
+            share[rows] = RULE_TYPES[spec["type"]](inputs, spec, rules).to_numpy()
+    return share
+
+
+def _object(values: np.ndarray, index: pd.Index, known: np.ndarray) -> pd.Series:
+    """An object column of True/False where ``known``, else None."""
+    out = np.full(len(values), None, dtype=object)
+    out[known] = values[known]
+    return pd.Series(out, index=index, dtype=object)
 
 
 def unknown_in(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -257,6 +311,8 @@ def infer_directions(ind: pd.DataFrame, rules: RuleSet) -> tuple[pd.Series, pd.S
     """
     given = ind["direction"]
     assumed = given.isna()
+    if not assumed.any():
+        return given, assumed
     names = ind["level3"].fillna("").astype(str) + "|" + ind["level2"].fillna("").astype(str)
     lower = pd.Series(False, index=ind.index)
     for word in rules.direction_names.get("<=", ()):
@@ -267,51 +323,59 @@ def infer_directions(ind: pd.DataFrame, rules: RuleSet) -> tuple[pd.Series, pd.S
     return given.where(~assumed, inferred), assumed
 
 
+_PREPARED_DEFAULTS = (
+    *_DEFAULTS,
+    ("target_adjusted", np.nan),
+    ("unknown", None),
+    ("level3", None),
+)
+
+
 def _prepared(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     """The indicators with every optional column present, department rows keyed by :data:`DEPARTMENT`,
-    directions inferred where none is given and the adjusted target (调整指标值) used where printed."""
-    df = ind.copy()
-    for col, default in (
-        ("target_high", np.nan),
-        ("panel_score", np.nan),
-        ("qualitative_grade", None),
-        ("rule", None),
-        ("applicable", True),
-        ("parent", None),
-        ("target_adjusted", np.nan),
-        ("unknown", None),
-        ("level3", None),
-    ):
+    directions inferred where none is given and the adjusted target (调整指标值) used where printed.
+    Copy-on-write: the input is never changed, its columns are not copied."""
+    df = ind.copy(deep=False)
+    for col, default in _PREPARED_DEFAULTS:
         if col not in df:
             df[col] = default
-    df["project"] = df["project"].where(df["project"].notna(), DEPARTMENT)
+    if df["project"].isna().any():
+        project = df["project"]
+        if isinstance(project.dtype, pd.CategoricalDtype) and DEPARTMENT not in project.cat.categories:
+            project = project.cat.add_categories([DEPARTMENT])
+        df["project"] = project.fillna(DEPARTMENT)
     df["direction"], df["direction_assumed"] = infer_directions(df, rules)
     df["target_original"] = df["target"]
-    df["target"] = df["target_adjusted"].where(df["target_adjusted"].notna(), df["target"])
+    adjusted = df["target_adjusted"].astype(float)
+    if adjusted.notna().any():
+        df["target"] = adjusted.where(adjusted.notna(), df["target"])
     return df
 
 
-def _item_groups(df: pd.DataFrame) -> tuple[pd.Series, pd.Series, list[str]]:
+def _item_groups(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """二级-level scoring: rows with no 三级指标 are scored items of their 二级 group; the 三级 rows of such a
-    group without a weight of their own are its measures. Returns (is_item, is_measure, group keys)."""
-    keys = group_keys(df) + ["level1", "level2"]
-    is_item = df["level3"].isna()
-    has_item = is_item.groupby([df[k] for k in keys]).transform("any")
-    is_measure = ~is_item & df["weight"].isna() & has_item & ~unknown_in(df, "weight")
-    return is_item, is_measure, keys
+    group without a weight of their own are its measures. Returns (is_item, is_measure, group code per row)."""
+    is_item = df["level3"].isna().to_numpy()
+    if not is_item.any():
+        return is_item, np.zeros(len(df), dtype=bool), np.zeros(len(df), dtype=np.int64)
+    codes, _ = group_codes(df, group_keys(df) + ["level1", "level2"])
+    has_item = np.bincount(codes, weights=is_item, minlength=codes.max() + 1)[codes] > 0
+    weightless = df["weight"].isna().to_numpy() & ~unknown_in(df, "weight").to_numpy()
+    return is_item, ~is_item & weightless & has_item, codes
 
 
-def _item_shares(
-    df: pd.DataFrame, share: pd.Series, is_item: pd.Series, is_measure: pd.Series, keys: list
-) -> pd.Series:
-    """A 二级 item's share = the mean share of its measures (NaN when any measure is unknown)."""
+def _item_shares(share: np.ndarray, is_item: np.ndarray, is_measure: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """A 二级 item's share = the mean share of its measures (NaN when any measure is unknown); one grouped pass."""
     if not is_item.any():
         return share
-    m = df.loc[is_measure, keys].assign(share=share[is_measure])
-    grouped = m.groupby(keys, sort=False)["share"]
-    mean = grouped.mean().where(~grouped.apply(lambda s: s.isna().any()))
-    looked_up = df.loc[is_item, keys].merge(mean.rename("item_share"), how="left", left_on=keys, right_index=True)
-    return share.where(~is_item, pd.Series(looked_up["item_share"].to_numpy(), index=df.index[is_item]))
+    n = codes.max() + 1
+    values = np.where(is_measure, share, 0.0)
+    total = np.bincount(codes, weights=np.nan_to_num(values), minlength=n)
+    count = np.bincount(codes, weights=is_measure, minlength=n)
+    unknown = np.bincount(codes, weights=is_measure & np.isnan(share), minlength=n) > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(unknown | (count == 0), np.nan, total / count)
+    return np.where(is_item, mean[codes], share)
 
 
 def score_indicators(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
@@ -325,35 +389,25 @@ def score_indicators(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     ``is_item``/``is_measure``.
     """
     df = _prepared(ind, rules)
-    names = resolve_rules(df, rules)
-    rule_codes = pd.Categorical(names, categories=list(rules.rules))
-    types = pd.Series(
-        np.array([spec["type"] for spec in rules.rules.values()] + [None], dtype=object)[rule_codes.codes],
-        index=df.index,
-    )
-    share = np.full(len(df), np.nan)
-    columns = [c for c in ("actual", "target", "target_high", "weight", "panel_score", "qualitative_grade")]
-    for code, spec in enumerate(rules.rules.values()):  # one pass per rule definition over all its rows
-        mask = rule_codes.codes == code
-        if mask.any():
-            share[mask] = RULE_TYPES[spec["type"]](df.loc[mask, columns], spec, rules).to_numpy()
-    share = pd.Series(share, index=df.index)
-    is_part = df["parent"].notna()
-    is_item, is_measure, keys = _item_groups(df)
-    unreadable = unknown_in(df, "actual") | unknown_in(df, "target")
-    missing = share.isna() & ~is_part & ~is_item & ~unreadable & df["applicable"].astype(bool)
-    dropped_missing = missing & (rules.missing_actual == "drop")
-    share = share.where(~missing | dropped_missing, 0.0).where(~dropped_missing)
-    share = _item_shares(df, share, is_item, is_measure, keys)
-    applicable = df["applicable"].astype(bool) & ~(dropped_missing & ~is_measure)
-    scored = applicable & ~is_part & ~is_measure
-    weight = df["weight"].astype(float)
-    unknown = scored & (share.isna() | weight.isna())
-    share = share.where(scored, 0.0)
-    low, high = qualitative_band(df["qualitative_grade"], rules)
-    df["rule_name"] = names
-    df["rule_type"] = types
-    masks = direction_masks(df)
+    direction_codes = category_codes(df["direction"], list(DIRECTIONS))
+    rule_codes, names = _rule_names(df, rules, direction_codes)
+    types = np.array([spec["type"] for spec in rules.rules.values()] + [None], dtype=object)[rule_codes]
+    share = _shares(df, rules, rule_codes)
+    is_part = df["parent"].notna().to_numpy()
+    is_item, is_measure, item_codes = _item_groups(df)
+    unreadable = (unknown_in(df, "actual") | unknown_in(df, "target")).to_numpy()
+    applicable = df["applicable"].to_numpy(dtype=bool)
+    missing = np.isnan(share) & ~is_part & ~is_item & ~unreadable & applicable
+    dropped = missing & (rules.missing_actual == "drop")
+    share = np.where(dropped, np.nan, np.where(missing, 0.0, share))
+    share = _item_shares(share, is_item, is_measure, item_codes)
+    scored = applicable & ~(dropped & ~is_measure) & ~is_part & ~is_measure
+    weight = df["weight"].to_numpy(dtype=float)
+    unknown = scored & (np.isnan(share) | np.isnan(weight))
+    share = np.where(scored, share, 0.0)
+    masks = direction_masks(df, direction_codes)
+    df["rule_name"] = pd.Series(names, index=df.index, dtype=object)
+    df["rule_type"] = pd.Series(types, index=df.index, dtype=object)
     df["completion"] = completion(df, masks)
     df["met"] = target_met(df, masks)
     df["share"] = share
@@ -361,51 +415,117 @@ def score_indicators(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     df["unknown_score"] = unknown
     df["is_item"], df["is_measure"] = is_item, is_measure
     df["scored"] = scored
-    df["computed_raw"] = (share * weight).where(scored, 0.0)
+    df["computed_raw"] = np.where(scored, share * weight, 0.0)
     df["computed_score"] = df["computed_raw"].round(rules.rounding)
-    panel_unknown = unknown_in(df, "panel_score")
-    df["score"] = df["panel_score"].where(df["panel_score"].notna() & scored, df["computed_score"])
-    df["score"] = df["score"].where(~(panel_unknown & scored))
-    df["band_low"] = low * weight
-    df["band_high"] = high * weight
-    qual_panel = masks["qualitative"] & df["panel_score"].notna() & low.notna()
-    in_band = (df["panel_score"] >= df["band_low"] - 1e-9) & (
-        (df["panel_score"] < df["band_high"]) | (high >= 1.0) & (df["panel_score"] <= df["band_high"] + 1e-9)
-    )
-    df["in_band"] = pd.Series(in_band, index=df.index, dtype=object).where(qual_panel, None)
+    panel = df["panel_score"].to_numpy(dtype=float)
+    score = np.where(~np.isnan(panel) & scored, panel, df["computed_score"].to_numpy())
+    df["score"] = np.where(unknown_in(df, "panel_score").to_numpy() & scored, np.nan, score)
+    _bands(df, rules, masks["qualitative"], panel, weight)
     return df
+
+
+def _bands(df: pd.DataFrame, rules: RuleSet, qualitative: np.ndarray, panel: np.ndarray, weight: np.ndarray) -> None:
+    """``band_low``/``band_high`` (the qualitative grade's band in points) and ``in_band`` of the panel score."""
+    low, high = qualitative_band(df["qualitative_grade"], rules)
+    low, high = low.to_numpy(), high.to_numpy()
+    df["band_low"] = band_low = low * weight
+    df["band_high"] = band_high = high * weight
+    with np.errstate(invalid="ignore"):
+        in_band = (panel >= band_low - 1e-9) & ((panel < band_high) | (high >= 1.0) & (panel <= band_high + 1e-9))
+    df["in_band"] = _object(in_band, df.index, qualitative & ~np.isnan(panel) & ~np.isnan(low))
+
+
+def _column_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """(code of each value, the distinct values): a categorical column's own codes (no hashing), else factorized."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy(dtype=np.int64), values.cat.categories
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return codes, pd.Index(uniques, dtype=object)
+
+
+def _group(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list]:
+    """(group code of each row in order of first appearance, first row of each group, per column (codes, values))."""
+    codes, span = np.zeros(len(frame), dtype=np.int64), 1
+    parts = []
+    for col in columns:
+        col_codes, uniques = _column_codes(frame[col])
+        parts.append((col_codes, uniques))
+        if span * (len(uniques) + 1) >= 2**62:  # keep the combined key an int64: renumber first
+            codes, _ = pd.factorize(codes)
+            span = int(codes.max()) + 1 if len(codes) else 1
+        codes, span = codes * (len(uniques) + 1) + (col_codes + 1), span * (len(uniques) + 1)
+    codes, _ = pd.factorize(codes)
+    first = np.empty(codes.max() + 1 if len(codes) else 0, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the last write wins: the first row of each code
+    return codes, first, parts
+
+
+def group_codes(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(code of each row's combination of ``columns`` in order of first appearance, first row of each code).
+
+    Each column is hashed once (``pd.factorize``; a categorical unit column not at all); the combination is
+    then an integer: grouping by it is what makes the per-project and per-unit sums of a million rows fast."""
+    codes, first, _ = _group(frame, columns)
+    return codes, first
 
 
 def level1_totals(scored: pd.DataFrame) -> pd.DataFrame:
     """Sums per project (and unit) and 一级指标 in one pass over the scored indicators — the only
     grouping of the big table; project totals and the composition are sums of this small one.
     Breakdown rows (``parent`` set) are left out; weights split into scored and dropped."""
-    keys = group_keys(scored)
-    s = scored.loc[scored["parent"].isna()] if "parent" in scored else scored
-    on = s["scored"].to_numpy(dtype=bool)
-    weight = s["weight"].to_numpy(dtype=float)
+    keys = group_keys(scored) + ["level1"]
+    rows = scored["parent"].isna().to_numpy() if "parent" in scored else np.ones(len(scored), dtype=bool)
+    s = scored[keys][rows]
+    on = scored["scored"].to_numpy(dtype=bool)[rows]
+    weight = scored["weight"].to_numpy(dtype=float)[rows]
     counted = pd.DataFrame(
         {
-            **{k: s[k] for k in keys + ["level1"]},
             "indicator_weight": np.where(on, weight, 0.0),
             "dropped_weight": np.where(on, 0.0, weight),
-            "indicator_score": np.where(on, s["computed_score"].to_numpy(dtype=float), 0.0),
-            "assessed_indicator_score": np.where(on, s["score"].to_numpy(dtype=float), 0.0),
-            "indicator_count": (~s["is_measure"]).to_numpy(dtype=int) if "is_measure" in s else 1,
-            "missing_actuals": s["missing"].to_numpy(dtype=int),
-            "unknown_scores": s["unknown_score"].to_numpy(dtype=int) if "unknown_score" in s else 0,
-            "unknown_assessed": (on & s["score"].isna().to_numpy()).astype(int),
-            "unknown_weights": (np.isnan(weight) & on).astype(int),
-            "scored_count": on.astype(int),
-        },
-        index=s.index,
-    )
-    sums = counted.groupby(keys + ["level1"], sort=False).sum()
+            "indicator_score": np.where(on, _column(scored, "computed_score", rows), 0.0),
+            "assessed_indicator_score": np.where(on, _column(scored, "score", rows), 0.0),
+            "indicator_count": ~_flag(scored, "is_measure", rows),
+            "missing_actuals": _flag(scored, "missing", rows),
+            "unknown_scores": _flag(scored, "unknown_score", rows),
+            "unknown_assessed": on & np.isnan(_column(scored, "score", rows)),
+            "unknown_weights": on & np.isnan(weight),
+            "scored_count": on,
+        }
+    ).astype({c: np.int64 for c in _COUNTS})
+    codes, first, parts = _group(s, keys)
+    sums = counted.groupby(codes, sort=False).sum()
     # a total that depends on a figure we cannot read is unknown (无法计算), never a partial sum
-    sums.loc[sums["unknown_scores"] > 0, "indicator_score"] = np.nan
-    sums.loc[sums["unknown_assessed"] > 0, "assessed_indicator_score"] = np.nan
-    sums.loc[sums["unknown_weights"] > 0, "indicator_weight"] = np.nan
-    return sums
+    for col, count in (
+        ("indicator_score", "unknown_scores"),
+        ("assessed_indicator_score", "unknown_assessed"),
+        ("indicator_weight", "unknown_weights"),
+    ):
+        sums[col] = sums[col].where(sums[count] == 0)
+    index = pd.MultiIndex(
+        levels=[values for _, values in parts], codes=[c[first] for c, _ in parts], names=keys, verify_integrity=False
+    )
+    return sums.set_axis(index, axis=0)
+
+
+_COUNTS = (
+    "indicator_count",
+    "missing_actuals",
+    "unknown_scores",
+    "unknown_assessed",
+    "unknown_weights",
+    "scored_count",
+)
+
+
+def _column(frame: pd.DataFrame, name: str, rows: np.ndarray) -> np.ndarray:
+    return frame[name].to_numpy(dtype=float)[rows]
+
+
+def _flag(frame: pd.DataFrame, name: str, rows: np.ndarray) -> np.ndarray:
+    """A boolean column's kept rows (all False when the frame has no such column)."""
+    if name not in frame:
+        return np.zeros(int(rows.sum()), dtype=bool)
+    return frame[name].to_numpy(dtype=bool)[rows]
 
 
 def score_projects(
@@ -458,16 +578,104 @@ def score_projects(
     return p.reset_index(drop=True)
 
 
+def _index_columns(index: pd.MultiIndex) -> dict[str, object]:
+    """The levels of ``index`` as columns, through their codes (a categorical level stays categorical)."""
+    out = {}
+    for i, name in enumerate(index.names):
+        level = index.levels[i]
+        if name == ORG:
+            out[name] = pd.Categorical.from_codes(index.codes[i], categories=level)
+        else:
+            out[name] = pd.Series(np.asarray(level, dtype=object)[index.codes[i]], dtype=object)
+    return out
+
+
 def composition(scored: pd.DataFrame, projects: pd.DataFrame, totals: pd.DataFrame | None = None) -> pd.DataFrame:
     """Score per project and 一级指标 (预算执行率 first), tidy: project, level1, weight, score."""
     keys = group_keys(projects)
     totals = level1_totals(scored) if totals is None else totals
-    parts = totals.loc[totals["scored_count"] > 0, ["indicator_weight", "indicator_score"]]
-    parts = parts.rename(columns={"indicator_weight": "weight", "indicator_score": "score"}).reset_index()
+    kept = totals[totals["scored_count"].to_numpy() > 0]
+    parts = pd.DataFrame(
+        {
+            **_index_columns(kept.index),
+            "weight": kept["indicator_weight"].to_numpy(),
+            "score": kept["indicator_score"].to_numpy(),
+        }
+    )
     execution = projects[keys].assign(
         level1="预算执行率", weight=projects["execution_weight"], score=projects["execution_score"]
     )
+    execution["level1"] = execution["level1"].astype(object)
     return pd.concat([execution, parts], ignore_index=True)
+
+
+TOTAL_COLUMNS = [
+    "score",
+    "published",
+    "computed_score",
+    "assessed_mean",
+    "computed_simple",
+    "computed_weighted",
+    "assessed_simple",
+    "assessed_weighted",
+    "method",
+    "grade",
+    "computed_grade",
+]
+
+
+def _means(projects: pd.DataFrame, codes: np.ndarray, n: int, col: str) -> tuple[np.ndarray, np.ndarray]:
+    """Per unit: the simple mean of ``col`` over its projects and the mean weighted by 全年预算数 (NaN when none)."""
+    frame = pd.DataFrame(
+        {
+            "value": projects[col].to_numpy(dtype=float),
+            "weighted": projects[col].to_numpy(dtype=float) * projects["budget"].to_numpy(dtype=float),
+            "budget": projects["budget"].to_numpy(dtype=float),
+        }
+    )
+    grouped = frame.groupby(codes, sort=False)
+    sums, counts = grouped.sum(), grouped["value"].count()
+    simple = (sums["value"] / counts.where(counts > 0)).reindex(range(n)).to_numpy()
+    budget = sums["budget"].reindex(range(n)).to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        weighted = np.where(budget > 0, sums["weighted"].reindex(range(n)).to_numpy() / budget, np.nan)
+    return simple, weighted
+
+
+def department_totals(
+    projects: pd.DataFrame, units: pd.DataFrame, rules: RuleSet, bands: pd.DataFrame | None
+) -> pd.DataFrame:
+    """Each unit's total (one row per row of ``units``, which has ``org`` and ``published_total``): the
+    published score where it exists, else the mean of its project scores.
+
+    Both means are always computed (no source fixes the choice): simple = mean(score);
+    budget_weighted = Σ score × 全年预算数 / Σ 全年预算数. ``rules.department_total`` picks one.
+    """
+    n = len(units)
+    codes = category_codes(projects[ORG], list(units[ORG]))
+    c_simple, c_weighted = _means(projects, codes, n, "computed_score")
+    a_simple, a_weighted = _means(projects, codes, n, "score")
+    weighted = rules.department_total == "budget_weighted"
+    computed, assessed = (c_weighted, a_weighted) if weighted else (c_simple, a_simple)
+    published = units["published_total"].to_numpy(dtype=float)
+    score = np.where(np.isnan(published), assessed, published)
+    out = pd.DataFrame(
+        {
+            ORG: units[ORG].to_numpy(dtype=object),
+            "score": score,
+            "published": pd.Series(published).astype(object).where(~np.isnan(published), None).to_numpy(),
+            "computed_score": computed,
+            "assessed_mean": assessed,
+            "computed_simple": c_simple,
+            "computed_weighted": c_weighted,
+            "assessed_simple": a_simple,
+            "assessed_weighted": a_weighted,
+            "method": rules.department_total,
+        }
+    )
+    out["grade"] = grade(out["score"], bands).to_numpy()
+    out["computed_grade"] = grade(out["computed_score"], bands).to_numpy()
+    return out
 
 
 def form_total(forms: pd.DataFrame, rules: RuleSet, bands: pd.DataFrame | None) -> dict:
@@ -498,35 +706,9 @@ def form_total(forms: pd.DataFrame, rules: RuleSet, bands: pd.DataFrame | None) 
 def department_total(
     projects: pd.DataFrame, published: float | None, rules: RuleSet, bands: pd.DataFrame | None
 ) -> dict:
-    """Department total: the published score where it exists, else the mean of project scores.
-
-    Both means are always computed (no source fixes the choice): simple = mean(score);
-    budget_weighted = Σ score × 全年预算数 / Σ 全年预算数. ``rules.department_total`` picks one.
-    """
-
-    def means(col):
-        simple = float(projects[col].mean()) if len(projects) else float("nan")
-        budget = projects["budget"].sum()
-        weighted = float((projects[col] * projects["budget"]).sum() / budget) if budget > 0 else float("nan")
-        return simple, weighted
-
-    c_simple, c_weighted = means("computed_score")
-    a_simple, a_weighted = means("score")
-    pick = {"simple": 0, "budget_weighted": 1}[rules.department_total]
-    computed = (c_simple, c_weighted)[pick]
-    assessed = (a_simple, a_weighted)[pick]
-    score = float(published) if published is not None and not np.isnan(published) else assessed
-    grades = grade(pd.Series([score, computed]), bands)
-    return {
-        "score": score,
-        "published": published,
-        "computed_score": computed,
-        "assessed_mean": assessed,
-        "computed_simple": c_simple,
-        "computed_weighted": c_weighted,
-        "assessed_simple": a_simple,
-        "assessed_weighted": a_weighted,
-        "method": rules.department_total,
-        "grade": grades.iloc[0],
-        "computed_grade": grades.iloc[1],
-    }
+    """One department's total (see :func:`department_totals`) as a dict."""
+    units = pd.DataFrame({ORG: ["_"], "published_total": [np.nan if published is None else float(published)]})
+    row = department_totals(projects.assign(**{ORG: "_"}), units, rules, bands).iloc[0]
+    total = {k: row[k] for k in TOTAL_COLUMNS}
+    total["published"] = published
+    return total

@@ -2,7 +2,9 @@
 
 Every function returns a tidy DataFrame with one row per rate and the columns
 ``key, label, subject, numerator, denominator, value, formula, source`` (value is a fraction,
-full precision). :func:`all_rates` concatenates them for one year.
+full precision). :func:`all_rates` concatenates them for one year. Each takes one unit's
+:class:`~evaltools.data.model.YearData` or many units' :class:`~evaltools.data.model.UnitsData`; for
+many units every rate also names its unit (``org``) and is computed in one pass over all of them.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from evaltools.fmt import is_missing
+from evaltools.data.model import UnitsData, as_units
+from evaltools.data.schema import ORG
+from evaltools.scoring.indicators import category_codes
 
 if TYPE_CHECKING:
     from evaltools.data.model import YearData
@@ -21,16 +25,64 @@ if TYPE_CHECKING:
 COLUMNS = ["key", "label", "subject", "numerator", "denominator", "value", "formula", "source"]
 SRC_53 = "财预〔2013〕53号 附件2"
 SRC_10 = "财预〔2020〕10号"
+DEPARTMENT = "部门整体"
 
 
-def _frame(rows: list[dict]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=COLUMNS)
-    num = frame["numerator"].astype(float)
-    den = frame["denominator"].astype(float)
+def _frame(
+    org: object, key: object, label: object, subject: object, num: object, den: object, formula: object, source: object
+) -> pd.DataFrame:
+    """Rates from aligned arrays (or scalars): value = numerator / denominator, NaN when the denominator is 0."""
+    n = len(org)
+    values = dict(key=key, label=label, subject=subject, formula=formula, source=source)
+    frame = pd.DataFrame(
+        {
+            ORG: _org_column(org),
+            **{k: pd.Series(_values(v, n), dtype=object) for k, v in values.items()},
+            "numerator": _values(num, n, float),
+            "denominator": _values(den, n, float),
+        }
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
-        frame["value"] = (num / den.where(den != 0)).astype(float)
-    frame["numerator"], frame["denominator"] = num, den
-    return frame
+        frame["value"] = np.where(frame["denominator"] != 0, frame["numerator"] / frame["denominator"], np.nan)
+    return frame[[ORG, *COLUMNS]]
+
+
+def _org_column(org: object) -> pd.Series:
+    """The unit column: a categorical of the units where the input had one (no hashing later), else text."""
+    if isinstance(org, (pd.Series, pd.Categorical)) and isinstance(org.dtype, pd.CategoricalDtype):
+        return pd.Series(org).reset_index(drop=True)
+    return pd.Series(org, dtype=object)
+
+
+def _values(v: object, n: int, dtype: object = object) -> np.ndarray:
+    if isinstance(v, pd.Series):
+        v = v.to_numpy()
+    if np.ndim(v):
+        return np.asarray(v, dtype=dtype)
+    out = np.empty(n, dtype=dtype)
+    out[:] = v  # faster than np.full for text
+    return out
+
+
+def _empty() -> pd.DataFrame:
+    return _frame(np.array([], dtype=object), [], [], [], [], [], [], [])
+
+
+def _interleave(parts: list[pd.DataFrame], orgs: list[str] | None = None) -> pd.DataFrame:
+    """Concatenate rate frames and order them by unit (in ``orgs`` order), keeping each frame's order
+    and, within a unit, the order of the frames."""
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return _empty()
+    out = pd.concat(parts, ignore_index=True)
+    if orgs is not None and len(parts) > 1:
+        out = out.take(np.argsort(category_codes(out[ORG], orgs), kind="stable")).reset_index(drop=True)
+    return out
+
+
+def _public(frame: pd.DataFrame, single: bool) -> pd.DataFrame:
+    """Drop the unit column when the caller passed one unit's data."""
+    return frame.drop(columns=ORG) if single else frame
 
 
 def execution_rate(budget: float, spent: float) -> float:
@@ -38,159 +90,223 @@ def execution_rate(budget: float, spent: float) -> float:
     return float(spent) / float(budget) if budget else float("nan")
 
 
+def _line_rates(lines: pd.DataFrame) -> pd.DataFrame:
+    org = lines[ORG].reset_index(drop=True)
+    gross = _frame(
+        org,
+        "line_execution",
+        "预算执行率",
+        lines["line"].to_numpy(dtype=object),
+        lines["spent"],
+        lines["budget"],
+        "支出数 / 预算数",
+        SRC_10,
+    )
+    has = lines["prior_year_payables"].notna().to_numpy()
+    sub = lines[has]
+    net = _frame(
+        sub[ORG].reset_index(drop=True),
+        "line_execution_net",
+        "预算执行率（扣除上年应付未付）",
+        sub["line"].to_numpy(dtype=object),
+        sub["spent"] - sub["prior_year_payables"],
+        sub["budget"],
+        "(支出数 − 上年应付未付) / 预算数",
+        SRC_10,
+    )
+    order = np.concatenate([np.arange(len(lines)) * 2, np.flatnonzero(has) * 2 + 1])
+    both = pd.concat([gross, net], ignore_index=True)
+    return both.take(np.argsort(order, kind="stable")).reset_index(drop=True)
+
+
 def budget_line_rates(lines: pd.DataFrame) -> pd.DataFrame:
     """Per budget line: 预算执行率 = 支出/预算, and where prior-year payables settled in the year
     are recorded, 扣除上年应付未付后的执行率 = (支出 − 上年应付未付)/预算 (both variants shown)."""
-    rows = []
-    for line in lines.itertuples():
-        rows.append(
-            dict(
-                key="line_execution",
-                label="预算执行率",
-                subject=line.line,
-                numerator=line.spent,
-                denominator=line.budget,
-                formula="支出数 / 预算数",
-                source=SRC_10,
-            )
-        )
-        if not is_missing(line.prior_year_payables):
-            rows.append(
-                dict(
-                    key="line_execution_net",
-                    label="预算执行率（扣除上年应付未付）",
-                    subject=line.line,
-                    numerator=line.spent - line.prior_year_payables,
-                    denominator=line.budget,
-                    formula="(支出数 − 上年应付未付) / 预算数",
-                    source=SRC_10,
-                )
-            )
-    return _frame(rows)
+    single = ORG not in lines
+    return _public(_line_rates(lines.assign(**{ORG: None}) if single else lines), single)
+
+
+def _project_rates(projects: pd.DataFrame) -> pd.DataFrame:
+    return _frame(
+        projects[ORG].reset_index(drop=True),
+        "project_execution",
+        "资金使用率",
+        projects["project"].to_numpy(dtype=object),
+        projects["spent"],
+        projects["budget"],
+        "全年执行数 / 全年预算数",
+        SRC_10,
+    )
 
 
 def project_rates(projects: pd.DataFrame) -> pd.DataFrame:
     """Per project: 资金使用率 (预算执行率) = 全年执行数(B) / 全年预算数(A) (自评表 执行率 B/A)."""
+    single = ORG not in projects
+    return _public(_project_rates(projects.assign(**{ORG: None}) if single else projects), single)
+
+
+def _sums(frame: pd.DataFrame, orgs: list[str], column: str, rows: np.ndarray | None = None) -> np.ndarray:
+    """Σ ``column`` per unit (in ``orgs`` order), over ``rows`` when given (missing values count as 0)."""
+    if rows is not None:
+        frame = frame[rows]
+    sums = frame[column].fillna(0.0).groupby(category_codes(frame[ORG], orgs), sort=False).sum()
+    return sums.reindex(range(len(orgs)), fill_value=0.0).to_numpy(dtype=float)
+
+
+def _department_rate(
+    orgs: np.ndarray,
+    keep: np.ndarray,
+    key: str,
+    label: str,
+    num: np.ndarray,
+    den: np.ndarray,
+    formula: str,
+    source: str = SRC_53,
+) -> pd.DataFrame:
     return _frame(
-        [
-            dict(
-                key="project_execution",
-                label="资金使用率",
-                subject=p.project,
-                numerator=p.spent,
-                denominator=p.budget,
-                formula="全年执行数 / 全年预算数",
-                source=SRC_10,
-            )
-            for p in projects.itertuples()
-        ]
+        orgs[np.flatnonzero(keep)],
+        key,
+        label,
+        DEPARTMENT,
+        np.asarray(num, dtype=float)[keep],
+        np.asarray(den, dtype=float)[keep],
+        formula,
+        source,
     )
 
 
-def department_rates(data: YearData, rules: RuleSet) -> pd.DataFrame:
-    """Department-wide rates (财预〔2013〕53号 附件2 common indicators):
+def _department_rates(data: UnitsData, rules: RuleSet) -> pd.DataFrame:
+    orgs = data.org_index
+    lines, projects, units = data.budget_lines, data.projects, data.units
+    budget = _sums(lines, orgs, "budget") + _sums(projects, orgs, "budget")
+    spent = _sums(lines, orgs, "spent") + _sums(projects, orgs, "spent")
+    payables = _sums(lines, orgs, "prior_year_payables")
+    public = lines["line"].isin(list(rules.public_expense_lines)).to_numpy()
+    n_public = _sums(lines.assign(_one=1.0), orgs, "_one", public)
+    staff, authorized = (units[c].to_numpy(dtype=float) for c in ("staff_actual", "staff_authorized"))
+    carry = units["assets_carryover"].to_numpy(dtype=float)
+    rates = [  # key, label, which units have it, numerator, denominator, formula
+        ("department_execution", "部门预算执行率", True, spent, budget, "Σ支出数 / Σ预算数（基本支出 + 项目支出）"),
+        (
+            "department_execution_net",
+            "部门预算执行率（扣除上年应付未付）",
+            payables != 0,
+            spent - payables,
+            budget,
+            "(Σ支出数 − 上年应付未付) / Σ预算数",
+        ),
+        (
+            "public_expense_control",
+            "公用经费控制率",
+            n_public > 0,
+            _sums(lines, orgs, "spent", public),
+            _sums(lines, orgs, "budget", public),
+            "实际公用经费 / 预算公用经费",
+        ),
+        (
+            "staff_control",
+            "在职人员控制率",
+            ~np.isnan(staff) & (np.nan_to_num(authorized) != 0),
+            staff,
+            authorized,
+            "在职人数 / 编制数",
+        ),
+    ]
+    org = pd.Categorical.from_codes(np.arange(len(orgs)), categories=orgs)
+    parts = [
+        _department_rate(org, np.broadcast_to(keep, len(orgs)), key, label, num, den, text)
+        for key, label, keep, num, den, text in rates
+    ]
+    for den_key, den, text in (("budget", budget, "预算数"), ("spent", spent, "支出数")):
+        chosen = den_key == rules.carryover_denominator
+        key = "carryover" if chosen else f"carryover_by_{den_key}"
+        label = "结转结余率" + ("" if chosen else f"（按{text}）")
+        source = SRC_53 + ("" if den_key == "budget" else "（一地规则）")
+        parts.append(_department_rate(org, ~np.isnan(carry), key, label, carry, den, f"结转结余总额 / {text}", source))
+    return _interleave(parts, orgs)
+
+
+def department_rates(data: YearData | UnitsData, rules: RuleSet) -> pd.DataFrame:
+    """Department-wide rates (财预〔2013〕53号 附件2 common indicators), per unit:
 
     * 部门预算执行率 = Σ支出 / Σ预算 over budget lines and projects; also net of prior-year payables;
     * 公用经费控制率 = 实际公用经费 / 预算公用经费 (lines named in ``rules.public_expense_lines``);
     * 在职人员控制率 = 在编人数 / 编制数;
     * 结转结余率 = 结转结余总额 / 预算数 (or / 支出数, ``rules.carryover_denominator``; both shown).
     """
-    lines, projects, prof = data.budget_lines, data.projects, data.profile
-    budget = lines["budget"].sum() + projects["budget"].sum()
-    spent = lines["spent"].sum() + projects["spent"].sum()
-    payables = lines["prior_year_payables"].fillna(0.0).sum()
-    public = lines[lines["line"].isin(rules.public_expense_lines)]
+    return _public(_department_rates(as_units(data), rules), not isinstance(data, UnitsData))
 
-    def rate(key: str, label: str, numerator: float, denominator: float, formula: str, source: str = SRC_53) -> dict:
-        return dict(
-            key=key,
-            label=label,
-            subject="部门整体",
-            numerator=numerator,
-            denominator=denominator,
-            formula=formula,
-            source=source,
-        )
 
-    rows = [rate("department_execution", "部门预算执行率", spent, budget, "Σ支出数 / Σ预算数（基本支出 + 项目支出）")]
-    if payables:
-        rows.append(
-            rate(
-                "department_execution_net",
-                "部门预算执行率（扣除上年应付未付）",
-                spent - payables,
-                budget,
-                "(Σ支出数 − 上年应付未付) / Σ预算数",
+def _by_item(now: pd.DataFrame, before: pd.DataFrame, key_col: str) -> pd.DataFrame:
+    """Each item (line or project) of a unit found in both years: spending now and before."""
+    left = now[[ORG, key_col, "spent"]].reset_index(drop=True).reset_index(names="_pos")
+    right = before[[ORG, key_col, "spent"]].drop_duplicates([ORG, key_col])
+    both = left.merge(right, on=[ORG, key_col], how="inner", suffixes=("", "_before"), sort=False)
+    return both.sort_values("_pos", kind="stable")
+
+
+def _change_rates(data: UnitsData) -> pd.DataFrame:
+    prev = data.previous
+    if prev is None:
+        return _empty()
+    both = [i for i, o in enumerate(data.orgs) if o in prev]
+    orgs = data.org_index[both]
+    org = pd.Categorical.from_codes(np.asarray(both, dtype=np.int64), categories=data.org_index)
+    every = np.ones(len(orgs), dtype=bool)
+
+    def total(d: UnitsData, col: str) -> np.ndarray:
+        return _sums(d.budget_lines, orgs, col) + _sums(d.projects, orgs, col)
+
+    parts = [
+        _department_rate(
+            org,
+            every,
+            "budget_change",
+            "预算变动率",
+            total(data, "budget") - total(prev, "budget"),
+            total(prev, "budget"),
+            "(本年 − 上年) / 上年",
+        ),
+        _department_rate(
+            org,
+            every,
+            "spending_change",
+            "支出变动率",
+            total(data, "spent") - total(prev, "spent"),
+            total(prev, "spent"),
+            "(本年 − 上年) / 上年",
+        ),
+    ]
+    for name, key_col in (("budget_lines", "line"), ("projects", "project")):
+        both = _by_item(data.tables[name], prev.tables[name], key_col)
+        parts.append(
+            _frame(
+                both[ORG].reset_index(drop=True),
+                "item_spending_change",
+                "支出变动率",
+                both[key_col].to_numpy(dtype=object),
+                both["spent"] - both["spent_before"],
+                both["spent_before"],
+                "(本年 − 上年) / 上年",
+                SRC_53,
             )
         )
-    if len(public):
-        rows.append(
-            rate(
-                "public_expense_control",
-                "公用经费控制率",
-                public["spent"].sum(),
-                public["budget"].sum(),
-                "实际公用经费 / 预算公用经费",
-            )
-        )
-    if prof.staff_actual is not None and prof.staff_authorized:
-        rows.append(
-            rate("staff_control", "在职人员控制率", prof.staff_actual, prof.staff_authorized, "在职人数 / 编制数")
-        )
-    if prof.assets_carryover is not None:
-        for den_key, den, text in (("budget", budget, "预算数"), ("spent", spent, "支出数")):
-            chosen = den_key == rules.carryover_denominator
-            rows.append(
-                rate(
-                    "carryover" if chosen else f"carryover_by_{den_key}",
-                    "结转结余率" + ("" if chosen else f"（按{text}）"),
-                    prof.assets_carryover,
-                    den,
-                    f"结转结余总额 / {text}",
-                    SRC_53 + ("" if den_key == "budget" else "（一地规则）"),
-                )
-            )
-    return _frame(rows)
+    return _interleave(parts, orgs)
 
 
-def change_rates(data: YearData) -> pd.DataFrame:
+def change_rates(data: YearData | UnitsData) -> pd.DataFrame:
     """Year-over-year 变动率 = (本年 − 上年) / 上年 (财预〔2013〕53号), where last year's data exists:
     total budget, total spending, each budget line's and each project's spending."""
-    prev = getattr(data, "previous", None)
-    if prev is None:
-        return _frame([])
-    rows = []
-
-    def add(key, label, subject, now, before):
-        rows.append(
-            dict(
-                key=key,
-                label=label,
-                subject=subject,
-                numerator=now - before,
-                denominator=before,
-                formula="(本年 − 上年) / 上年",
-                source=SRC_53,
-            )
-        )
-
-    total = lambda d, col: d.budget_lines[col].sum() + d.projects[col].sum()  # noqa: E731
-    add("budget_change", "预算变动率", "部门整体", total(data, "budget"), total(prev, "budget"))
-    add("spending_change", "支出变动率", "部门整体", total(data, "spent"), total(prev, "spent"))
-    for frame_name, key_col in (("budget_lines", "line"), ("projects", "project")):
-        now = getattr(data, frame_name).set_index(key_col)["spent"]
-        before = getattr(prev, frame_name).set_index(key_col)["spent"]
-        for name in now.index.intersection(before.index):
-            add("item_spending_change", "支出变动率", name, now[name], before[name])
-    return _frame(rows)
+    return _public(_change_rates(as_units(data)), not isinstance(data, UnitsData))
 
 
-def all_rates(data: YearData, rules: RuleSet) -> pd.DataFrame:
-    """Every rate of the year in one tidy frame."""
+def all_rates(data: YearData | UnitsData, rules: RuleSet) -> pd.DataFrame:
+    """Every rate of the year in one tidy frame (ordered by unit, then as the parts below)."""
+    units = as_units(data)
     parts = [
-        budget_line_rates(data.budget_lines),
-        project_rates(data.projects),
-        department_rates(data, rules),
-        change_rates(data),
+        _line_rates(units.budget_lines),
+        _project_rates(units.projects),
+        _department_rates(units, rules),
+        _change_rates(units),
     ]
-    return pd.concat([p for p in parts if len(p)], ignore_index=True)
+    return _public(_interleave(parts, units.org_index), not isinstance(data, UnitsData))
