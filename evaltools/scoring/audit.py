@@ -223,8 +223,9 @@ def rate_findings(
 
 def _rounded_messages(message: np.ndarray, said: list[str], std: Formula, stated, digits, rows: np.ndarray) -> None:
     exact = np.abs(std.value[rows] - stated[rows]) < 1e-12
-    for i, shown, ex, d in zip(rows, _shown(std, rows), exact, digits[rows]):
-        message[i] = f"{said[i]} 与重算 {shown} {'一致' if ex else f'四舍五入后一致（所述{_precision(d)}）'}"
+    agrees = {d: f"四舍五入后一致（所述{_precision(d)}）" for d in set(digits[rows].tolist())}
+    for i, shown, ex, d in zip(rows.tolist(), _shown(std, rows), exact.tolist(), digits[rows].tolist()):
+        message[i] = f"{said[i]} 与重算 {shown} {'一致' if ex else agrees[d]}"
 
 
 def _precision(digits: int) -> str:
@@ -626,8 +627,8 @@ def _overachieved(ctx: AuditContext) -> pd.DataFrame:
     """Targets exceeded by the rule set's ratio or more: the target may have been set too low."""
     s, ratio = ctx.indicators, ctx.rules.overachievement_ratio
     with np.errstate(invalid="ignore"):
-        up = s["direction"].isin([">=", ">", "="]).to_numpy() & s["scored"].to_numpy() & (s["completion"] >= ratio)
-    r = _flagged(s, up)
+        rows = np.flatnonzero(s["scored"].to_numpy() & (s["completion"] >= ratio).to_numpy())
+    r = _Rows(s, rows[np.isin(s["direction"].to_numpy(dtype=object)[rows], [">=", ">", "="])])
     units = r["unit"]
     limit = fmt.pct(ratio, 0)
     text = [
@@ -644,8 +645,8 @@ def _range_above(ctx: AuditContext) -> pd.DataFrame:
     """Range indicators above the upper end: full marks, but the deviation needs explaining."""
     s, ratio = ctx.indicators, ctx.rules.overachievement_ratio
     with np.errstate(invalid="ignore"):
-        above = (s["direction"] == "range").to_numpy() & s["scored"].to_numpy() & (s["actual"] > s["target_high"])
-    r = _flagged(s, above)
+        rows = np.flatnonzero(s["scored"].to_numpy() & (s["actual"] > s["target_high"]).to_numpy())
+    r = _Rows(s, rows[s["direction"].to_numpy(dtype=object)[rows] == "range"])
     units = r["unit"]
     text = [
         f"「{n}」目标区间 {lo}–{hi}{u if isinstance(u, str) else ''}，实际 {a}，为上限的 {c}：得满分，但偏离需说明"
@@ -1067,12 +1068,9 @@ def _plain_keys(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 def _cost_contradicts_spending(ctx: AuditContext) -> pd.DataFrame:
     """A cost indicator (成本指标) in 万元 reporting 0 while its form spent money."""
     s = ctx.indicators
-    cost = (
-        s["level2"].astype(object).fillna("").astype(str).str.contains("成本", regex=False).to_numpy()
-        & (s["unit"] == "万元").to_numpy()
-        & (s["actual"] == 0).to_numpy()
-    )
-    rows = np.flatnonzero(cost)
+    rows = np.flatnonzero((s["actual"] == 0).to_numpy())  # few rows: their text is read only there
+    level2, unit = s["level2"].to_numpy(dtype=object)[rows], s["unit"].to_numpy(dtype=object)[rows]
+    rows = rows[[isinstance(a, str) and "成本" in a and b == "万元" for a, b in zip(level2, unit)]]
     if not len(rows):
         return _no_findings()
     cand = _plain_keys(s.iloc[rows], [ORG, "project", "level3"]).assign(_row=rows)

@@ -296,10 +296,13 @@ def _object(values: np.ndarray, index: pd.Index, known: np.ndarray) -> pd.Series
 
 def unknown_in(frame: pd.DataFrame, column: str) -> pd.Series:
     """Rows whose ``unknown`` field lists ``column`` (a printed figure we cannot read)."""
-    if "unknown" not in frame:
-        return pd.Series(False, index=frame.index)
-    listed = frame["unknown"].where(frame["unknown"].notna(), "").astype(str)
-    return listed.str.contains(rf"(?:^|,)\s*{column}\s*(?:,|$)", regex=True)
+    out = np.zeros(len(frame), dtype=bool)
+    if "unknown" in frame:
+        listed = frame["unknown"]
+        rows = np.flatnonzero(listed.notna().to_numpy())  # few rows: the text is read only there
+        names = {v: column in (c.strip() for c in str(v).split(",")) for v in set(listed.to_numpy()[rows])}
+        out[rows] = [names[v] for v in listed.to_numpy()[rows]]
+    return pd.Series(out, index=frame.index)
 
 
 def infer_directions(ind: pd.DataFrame, rules: RuleSet) -> tuple[pd.Series, pd.Series]:
