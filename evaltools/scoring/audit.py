@@ -234,13 +234,14 @@ def _precision(digits: int) -> str:
 
 
 def _mismatch_messages(message: np.ndarray, said: list[str], formulas: Sequence[Formula], rows: np.ndarray) -> None:
-    tried = [[] for _ in rows]
-    for f in formulas:
+    columns = []
+    for f in formulas:  # one column of shown formulas per formula, None where it does not apply
+        column = np.full(len(rows), None, dtype=object)
         applies = np.ones(len(rows), dtype=bool) if f.where is None else f.where[rows]
-        for j, text in zip(np.flatnonzero(applies).tolist(), _shown(f, rows[applies])):
-            tried[j].append(text)
-    for i, parts in zip(rows.tolist(), tried):
-        message[i] = f"{said[i]} 与重算不符：{'；'.join(parts)}"
+        column[applies] = _shown(f, rows[applies])
+        columns.append(column.tolist())
+    for i, parts in zip(rows.tolist(), zip(*columns)):
+        message[i] = f"{said[i]} 与重算不符：{'；'.join(p for p in parts if p is not None)}"
 
 
 def rate_finding(subject: str, stated: float, formulas: list[tuple[str, float, float, float]]) -> dict:

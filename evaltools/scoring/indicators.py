@@ -442,8 +442,13 @@ def _column_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """(code of each value, the distinct values): a categorical column's own codes (no hashing), else factorized."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         return values.cat.codes.to_numpy(dtype=np.int64), values.cat.categories
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    return codes, pd.Index(uniques, dtype=object)
+    codes, uniques = pd.factorize(values)  # with the NA sentinel: no separate missing-value pass over the column
+    uniques = pd.Index(uniques, dtype=object)
+    missing = codes < 0
+    if missing.any():  # missing values are one more group, coded after the others
+        codes = np.where(missing, len(uniques), codes)
+        uniques = uniques.append(pd.Index([np.nan], dtype=object))
+    return codes, uniques
 
 
 def _group(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list]:
@@ -531,6 +536,32 @@ def _flag(frame: pd.DataFrame, name: str, rows: np.ndarray) -> np.ndarray:
     return frame[name].to_numpy(dtype=bool)[rows]
 
 
+_UNKNOWN_IF_ANY = ("indicator_score", "assessed_indicator_score", "indicator_weight")
+
+
+def _per_form(totals: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """The per 一级指标 sums of :func:`level1_totals` summed per form (``keys``: unit and project), one
+    grouping by integer codes; a sum with an unknown part (NaN) is unknown (NaN), never a partial sum."""
+    index = totals.index
+    key = np.zeros(len(index), dtype=np.int64)
+    for name in keys:  # the levels' own integer codes combined: no text is hashed again
+        level = index.names.index(name)
+        key = key * (len(index.levels[level]) + 1) + index.codes[level] + 1
+    codes, _ = pd.factorize(key)
+    first = np.empty(codes.max() + 1 if len(codes) else 0, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+    agg = totals.groupby(codes, sort=True).sum(min_count=1)
+    unknown = totals[list(_UNKNOWN_IF_ANY)].isna().groupby(codes, sort=True).any()
+    agg[list(_UNKNOWN_IF_ANY)] = agg[list(_UNKNOWN_IF_ANY)].where(~unknown)
+    forms = pd.MultiIndex(
+        levels=[index.levels[index.names.index(k)] for k in keys],
+        codes=[index.codes[index.names.index(k)][first] for k in keys],
+        names=keys,
+        verify_integrity=False,
+    )
+    return agg.set_axis(forms if len(keys) > 1 else forms.get_level_values(0), axis=0)
+
+
 def score_projects(
     projects: pd.DataFrame,
     scored: pd.DataFrame,
@@ -556,10 +587,7 @@ def score_projects(
     p["execution_raw"] = (method(rate, dict(rules.execution)).fillna(0.0) * w).where(~unreadable)
     p["execution_score"] = p["execution_raw"].round(rules.rounding)
     totals = level1_totals(scored) if totals is None else totals
-    agg = totals.drop(columns="scored_count").groupby(level=keys, sort=False).sum(min_count=1)
-    for col in ("indicator_score", "assessed_indicator_score", "indicator_weight"):  # NaN in any part → NaN
-        unknown = totals[col].isna().groupby(level=keys, sort=False).any()
-        agg.loc[unknown[unknown].index, col] = np.nan
+    agg = _per_form(totals.drop(columns="scored_count"), keys)
     p = p.merge(agg, how="left", left_on=keys, right_index=True)
     absent = ~p.set_index(keys).index.isin(agg.index)  # a project without indicators: zeros, not unknown
     for col in agg.columns:
