@@ -301,7 +301,7 @@ def _batch_with_progress(run_batch: Callable, jobs: list, params: JobParams, opt
     """The batch under a progress bar; stopped, it says how many reports were done."""
     with _Progress(len(jobs), progress) as bar:
         try:
-            return run_batch(jobs, params, on_done=bar.advance, **options)
+            return run_batch(jobs, params, on_done=bar.report, **options)
         except KeyboardInterrupt as exc:
             signum = exc.signum if isinstance(exc, Stopped) else signal.SIGINT
             done = f"{bar.done}/{bar.total} 个报告已完成，其余已停止 / {bar.done} of {bar.total} reports done, the others stopped"
@@ -509,22 +509,18 @@ def _print_audit(result) -> None:
         print(f"✗ {_shown(Path(f.file))}{part}: {f.message}", file=sys.stderr, flush=True)
 
 
-class _FileBar:
-    """A rich progress bar over files (silent when not on a terminal)."""
+class _Bar:
+    """A rich progress bar on stderr titled ``label`` (silent when not enabled or nothing to do)."""
 
-    def __init__(self, total: int, enabled: bool):
+    def __init__(self, label: str, total: int, enabled: bool, described: bool = False):
         self.bar = None
         if enabled and total:
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-            self.bar = Progress(
-                TextColumn("[bold]自评表文件[/bold]"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=Console(stderr=True),
-            )
+            columns = [TextColumn(f"[bold]{label}[/bold]"), BarColumn(), MofNCompleteColumn()]
+            columns += [TextColumn("{task.description}")] if described else []
+            self.bar = Progress(*columns, TimeElapsedColumn(), console=Console(stderr=True), transient=False)
             self.task = self.bar.add_task("", total=total)
 
     def __enter__(self):
@@ -536,53 +532,37 @@ class _FileBar:
         if self.bar is not None:
             self.bar.stop()
 
-    def advance(self, n: int) -> None:
+    def advance(self, n: int = 1, description: str | None = None) -> None:
         if self.bar is not None:
-            self.bar.update(self.task, advance=n)
+            self.bar.update(self.task, advance=n, **({} if description is None else {"description": description}))
+
+
+class _FileBar(_Bar):
+    """Files of the forms audit."""
+
+    def __init__(self, total: int, enabled: bool):
+        super().__init__("自评表文件", total, enabled)
 
 
 # ----------------------------------------------------------------------------- batch progress and closing table
 
 
-class _Progress:
-    """A rich progress bar: done / failed / remaining (silent when not on a terminal)."""
+class _Progress(_Bar):
+    """Reports of a batch: done / failed / remaining."""
 
     def __init__(self, total: int, enabled: bool):
         self.total, self.done, self.failed = total, 0, 0
-        self.bar = None
-        if enabled and total:
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-            self.bar = Progress(
-                TextColumn("[bold]报告[/bold]"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("{task.description}"),
-                TimeElapsedColumn(),
-                console=Console(stderr=True),
-                transient=False,
-            )
-            self.task = self.bar.add_task(self._text(), total=total)
+        super().__init__("报告", total, enabled, described=True)
+        self.advance(0, self._text())
 
     def _text(self) -> str:
         remaining = self.total - self.done
         return f"[green]✓ {self.done - self.failed}[/green] [red]✗ {self.failed}[/red] 剩余 remaining {remaining}"
 
-    def __enter__(self):
-        if self.bar is not None:
-            self.bar.start()
-        return self
-
-    def __exit__(self, *exc):
-        if self.bar is not None:
-            self.bar.stop()
-
-    def advance(self, result: BatchResult) -> None:
+    def report(self, result: BatchResult) -> None:
         self.done += 1
         self.failed += not result.ok
-        if self.bar is not None:
-            self.bar.update(self.task, advance=1, description=self._text())
+        self.advance(1, self._text())
 
 
 def _console(stderr: bool = False):
