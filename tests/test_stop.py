@@ -139,3 +139,50 @@ def test_stopping_a_batch(previous, tmp_path, executor, how):
     lines = [line for line in err_text.splitlines() if line.strip() and "已中断" in line]
     assert len(lines) == 1 and "previous outputs unchanged" in lines[0], err_text
     assert ("Ctrl-C" if how == "ctrl-c" else "SIGTERM") in lines[0]
+
+
+@pytest.fixture(scope="module")
+def forms_bureau(tmp_path_factory):
+    """600 filled-in forms (tests/formkit.py): enough for the forms audit to be stopped half way."""
+    from formkit import bureau
+
+    root = tmp_path_factory.mktemp("stop-forms")
+    bureau(root / "forms", n=600)
+    return root / "forms"
+
+
+def test_stopping_the_forms_audit(forms_bureau, tmp_path):
+    """`evaltools audit DIR --jobs 2` sent Ctrl-C while its workers read forms: every worker ends within 5 s
+    (queued chunks are dropped, not run), one line, exit 130, no findings written."""
+    out = tmp_path / "findings"
+    proc = subprocess.Popen(
+        [*CLI, "audit", str(forms_bureau), "--jobs", "2", "--to", str(out), "--no-progress"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while len(_family(proc.pid)) < 2 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1.0)  # the workers are reading
+        assert proc.poll() is None, proc.communicate()
+        family = _family(proc.pid)
+        sent = time.monotonic()
+        os.killpg(proc.pid, signal.SIGINT)
+        _, alive = psutil.wait_procs(family, timeout=5)
+        survivors = [(p.pid, p.name()) for p in alive if _running(p)]
+        out_text, err_text = proc.communicate(timeout=30)
+        waited = time.monotonic() - sent
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert survivors == [], f"still running 5 s after Ctrl-C: {survivors}"
+    assert proc.returncode == 130, err_text
+    assert waited < 10, waited
+    assert "Traceback" not in out_text + err_text
+    assert len([line for line in err_text.splitlines() if "已中断" in line]) == 1, err_text
+    assert not (out / "findings.csv").exists()

@@ -295,11 +295,16 @@ def _calls_process(call, argument_tuples, options, on_done):
     if options.jobs_n <= 1 or len(argument_tuples) <= 1:
         return _calls_serial(call, argument_tuples, options, on_done)
     results: dict[int, object] = {}
-    with _pool(min(options.jobs_n, len(argument_tuples)), None) as pool:
+    pool = _pool(min(options.jobs_n, len(argument_tuples)), None)
+    try:
         futures = {pool.submit(call, *args): i for i, args in enumerate(argument_tuples)}
         for future in as_completed(futures):
             results[futures[future]] = future.result()
             on_done(futures[future], results[futures[future]])
+        pool.shutdown(wait=True)
+    except BaseException:  # stopped (Ctrl-C, SIGTERM) or failed: every worker ends now, queued calls are dropped
+        _stop_pools([pool], ())
+        raise
     return [results[i] for i in range(len(argument_tuples))]
 
 
