@@ -1014,7 +1014,7 @@ def _parse_cells(
     A number cell marking an unknown figure (``?``, 未知 …) becomes NaN and its column is listed in the
     row's ``unknown`` field (with any the input listed there itself)."""
     cols = {}
-    unknown = None  # made only when a cell is marked unknown (a million rows need no tuple each)
+    marks: dict[str, np.ndarray] = {}  # number columns with cells marked unknown → which cells
     fields = ([S.ORG_FIELD] if S.ORG in frame and S.ORG not in table.names() else []) + list(table.fields)
     for f in fields:
         if f.name not in frame:
@@ -1023,9 +1023,7 @@ def _parse_cells(
         if f.kind in ("number", "money", "rate"):
             marked = unknown_mask(col)
             if marked.any():
-                if unknown is None:
-                    unknown = pd.Series([()] * len(frame), index=frame.index, dtype=object)
-                unknown = unknown.where(~marked, unknown.map(lambda names, n=f.name: (*names, n)))
+                marks[f.name] = marked.to_numpy(dtype=bool)
                 col = col.mask(marked, None)
             cols[f.name] = _parse_numbers(f, col, raw, titles, reported, problems)
         elif f.kind == "bool":
@@ -1041,18 +1039,28 @@ def _parse_cells(
                 found="(empty)",
                 expected="the unit of the row",
             )
-    if "unknown" in table.names() and unknown is not None:
+    if "unknown" in table.names() and marks:
         given = cols.get("unknown", pd.Series([None] * len(frame), index=frame.index, dtype=object))
-        cols["unknown"] = _merge_unknown(given, unknown)
+        cols["unknown"] = _merge_unknown(given, marks)
     return pd.DataFrame(cols, index=frame.index)
 
 
-def _merge_unknown(given: pd.Series, marked: pd.Series) -> pd.Series:
-    """The ``unknown`` field: the columns the input listed plus those whose cells were marked, comma-joined."""
-    listed = given.map(
-        lambda v: tuple(x.strip() for x in v.replace("，", ",").split(",") if x.strip()) if isinstance(v, str) else ()
-    )
-    merged = [",".join(dict.fromkeys((*a, *b))) or None for a, b in zip(listed, marked)]
+def _listed(value: object) -> tuple[str, ...]:
+    """The column names an ``unknown`` cell lists (comma or full-width comma separated)."""
+    return tuple(x.strip() for x in value.replace("，", ",").split(",") if x.strip()) if isinstance(value, str) else ()
+
+
+def _merge_unknown(given: pd.Series, marks: dict[str, np.ndarray]) -> pd.Series:
+    """The ``unknown`` field: the columns the input listed plus those whose cells were marked (in the
+    order of ``marks``), comma-joined, without repeats. Each distinct listing is rewritten once; only the
+    rows with a marked cell are merged one by one."""
+    codes, uniques = pd.factorize(given)
+    listed = [_listed(u) for u in uniques]
+    rewritten = np.array([*(",".join(dict.fromkeys(names)) or None for names in listed), None], dtype=object)
+    merged = rewritten[codes]
+    for pos in np.flatnonzero(np.logical_or.reduce(list(marks.values()))).tolist():
+        names = (*(listed[codes[pos]] if codes[pos] >= 0 else ()), *(n for n, m in marks.items() if m[pos]))
+        merged[pos] = ",".join(dict.fromkeys(names)) or None
     return pd.Series(merged, index=given.index, dtype=object)
 
 
