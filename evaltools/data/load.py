@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import difflib
+import io
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -292,11 +293,40 @@ def _skip_blank_top(handle: object) -> int:
     return blank
 
 
+class TextAsBytes(io.RawIOBase):
+    """A text handle read as UTF-8 bytes for pandas' C parser, as pandas' own wrapper reads it: each
+    ``read(n)`` reads ``n`` characters of the text and returns the first ``n`` bytes of what is waiting,
+    so the parser gets the same blocks and a decoding error surfaces at the same read. pandas joins what
+    waits to every new block (a copy that grows with the file: quadratic for Chinese text, whose
+    characters take 3 bytes); here it waits in a bytearray taken from the front in place."""
+
+    def __init__(self, text: io.TextIOBase):
+        super().__init__()
+        self.text = text
+        self.waiting = bytearray()
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, n: int | None = -1) -> bytes:
+        """The next ``n`` bytes (all that waits when ``n`` is negative, None or more than there is)."""
+        self.waiting += self.text.read(n).encode("utf-8")
+        if n is None or n < 0 or n >= len(self.waiting):
+            block = bytes(self.waiting)
+            self.waiting.clear()
+            return block
+        block = bytes(self.waiting[:n])
+        del self.waiting[:n]
+        return block
+
+
 def _stream_csv(handle: object, file: Path, header_row: int, budget: MemoryBudget, problems: ProblemList):
     """The file's rows as text, chunk by chunk; stops (reported) at the row where the memory estimate
     passes the limit, so that a file too large is refused after reading only what fits."""
     chunks = []
-    reader = pd.read_csv(handle, dtype=str, keep_default_na=False, skip_blank_lines=False, chunksize=CSV_CHUNK_ROWS)
+    reader = pd.read_csv(
+        TextAsBytes(handle), dtype=str, keep_default_na=False, skip_blank_lines=False, chunksize=CSV_CHUNK_ROWS
+    )
     with reader:
         for chunk in reader:
             need = float(chunk.memory_usage(deep=True, index=False).sum()) * NEED_PER_TEXT_BYTE
