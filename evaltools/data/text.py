@@ -105,12 +105,14 @@ def _flagged(arr: pa.ChunkedArray | pa.Array) -> np.ndarray:
 
 def _to_screen(col: pd.Series) -> np.ndarray:
     """Positions of the text cells holding an invisible or control character or longer than
-    :data:`MAX_TEXT`: Arrow's kernels over Arrow-backed text, else each distinct value tested once."""
+    :data:`MAX_TEXT`, each distinct value tested once (by Arrow's kernels for Arrow-backed text)."""
     arr = _arrow(col)
-    if arr is not None:
-        return _flagged(
-            pc.or_(pc.match_substring_regex(arr, ARROW_INVISIBLE), pc.greater(pc.utf8_length(arr), MAX_TEXT))
-        )
+    if arr is not None:  # the kernels run over the distinct values, their answers spread by the indices
+        encoded = pc.dictionary_encode(arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr)
+        values = encoded.dictionary
+        found = pc.or_(pc.match_substring_regex(values, ARROW_INVISIBLE), pc.greater(pc.utf8_length(values), MAX_TEXT))
+        flags = np.append(found.to_numpy(zero_copy_only=False), False)
+        return np.flatnonzero(flags[pc.fill_null(encoded.indices, len(values)).to_numpy(zero_copy_only=False)])
     search = INVISIBLE.search
     codes, uniques = pd.factorize(col)
     flags = [isinstance(v, str) and (search(v) is not None or len(v) > MAX_TEXT) for v in uniques]
