@@ -182,3 +182,63 @@ def test_unknown_project_reference(year_copy):
     edit_csv(year_copy / "indicators.csv", bad)
     errs = errors_of(year_copy)
     assert any(e.code == "UNKNOWN_PROJECT" and e.location.row == 2 for e in errs)
+
+
+def test_arrow_invisible_class_is_python_class():
+    """Arrow-backed text is screened with an RE2 copy of INVISIBLE: the same on every code point UTF-8 holds."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from evaltools.data.text import ARROW_INVISIBLE
+    from evaltools.errors import INVISIBLE
+
+    for plane in range(0, 0x110000, 0x10000):  # one cell per code point, a plane at a time, from buffers
+        points = np.arange(plane, plane + 0x10000)
+        points = points[(points < 0xD800) | (points > 0xDFFF)]
+        joined = points.astype("<u4").tobytes().decode("utf-32-le")
+        sizes = 1 + (points >= 0x80) + (points >= 0x800) + (points >= 0x10000)
+        offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        text = pa.LargeStringArray.from_buffers(len(points), pa.py_buffer(offsets), pa.py_buffer(joined.encode()))
+        arrow = np.flatnonzero(pc.match_substring_regex(text, ARROW_INVISIBLE).to_numpy(zero_copy_only=False))
+        assert arrow.tolist() == [m.start() for m in INVISIBLE.finditer(joined)], hex(plane)
+
+
+@pytest.mark.parametrize("glyphs", [False, True])
+def test_screen_column_same_for_arrow_and_object_text(glyphs, monkeypatch):
+    """A column screened through Arrow's kernels and the same column as Python objects (each distinct
+    value tested once) give the same cells, warnings and errors, in the same order."""
+    from evaltools.data import text as T
+    from evaltools.errors import Location, ProblemList
+
+    values = ["名称\u200b", None, "a\r\nb", "x" * (T.MAX_TEXT + 1), "𠀀字", "plain", "名称\u200b", "\ufeff😀", ""]
+    if glyphs:
+        monkeypatch.setattr(T, "GLYPH_CHECKS", [lambda s: "".join(ch for ch in s if ord(ch) > 0xFFFF)])
+    results = []
+    for dtype in ("str", object):
+        problems = ProblemList()
+        col = pd.Series(values, dtype=dtype, index=range(10, 10 + len(values)))
+        out = T.screen_column(col, lambda idx: Location("f.csv", None, idx), problems)
+        results.append(([None if pd.isna(v) else v for v in out], problems.items))
+    assert results[0] == results[1]
+    codes = [p.code for p in results[0][1]]
+    assert codes.count("INVISIBLE_CHARACTERS") == 3 and "TEXT_TOO_LONG" in codes
+    assert ("NO_GLYPH" in codes) == glyphs
+
+
+def test_csv_text_read_as_pandas_reads_it(tmp_path):
+    """TextAsBytes hands pandas' C parser the very blocks pandas' own text wrapper would (so rows, parse
+    errors and decoding errors are the same), without re-copying what waits at every read."""
+    common = pytest.importorskip("pandas.io.common")
+    if not hasattr(common, "_BytesIOWrapper"):
+        pytest.skip("pandas no longer wraps text handles this way")
+    from evaltools.data.load import TextAsBytes
+
+    file = tmp_path / "t.csv"
+    file.write_text("a,b\n" + "".join(f"名称{i}😀,{i}\r\n" for i in range(3_000)), encoding="utf-8")
+    blocks = []
+    for wrap in (common._BytesIOWrapper, TextAsBytes):
+        with open(file, encoding="utf-8", newline="") as handle:
+            reader = wrap(handle)
+            blocks.append([reader.read(n) for n in [4096] * 12 + [-1, 5]])
+    assert blocks[0] == blocks[1]

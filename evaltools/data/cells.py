@@ -74,10 +74,21 @@ def is_unknown(value: object) -> bool:
     return isinstance(value, str) and unicodedata.normalize("NFKC", value).strip().lower() in UNKNOWN_WORDS
 
 
-def unknown_mask(series: pd.Series) -> pd.Series:
-    """Cells of a column that mark an unknown figure (vectorised over the text cells only)."""
+def _unknown_words(series: pd.Series) -> pd.Series:
+    """Cells of a column that mark an unknown figure, every cell tested (NFKC, stripped, lower case)."""
     text = series.where(series.map(lambda v: isinstance(v, str)), "")
     return text.str.normalize("NFKC").str.strip().str.lower().isin(UNKNOWN_WORDS)
+
+
+def unknown_mask(series: pd.Series) -> pd.Series:
+    """Cells of a column that mark an unknown figure (``?``, 未知 …). A column of numbers holds none; in
+    any other, each distinct value is tested once and the answer spread to its cells."""
+    dtype = series.dtype
+    if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
+        return pd.Series(False, index=series.index)
+    codes, uniques = pd.factorize(series)
+    marked = _unknown_words(pd.Series(uniques, dtype=uniques.dtype)).to_numpy(dtype=bool)
+    return pd.Series(np.append(marked, False)[codes], index=series.index)
 
 
 def parse_bool(value: object, default: bool | None = None) -> tuple[bool | None, str | None]:

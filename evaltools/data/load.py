@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import difflib
+import io
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -292,11 +293,40 @@ def _skip_blank_top(handle: object) -> int:
     return blank
 
 
+class TextAsBytes(io.RawIOBase):
+    """A text handle read as UTF-8 bytes for pandas' C parser, as pandas' own wrapper reads it: each
+    ``read(n)`` reads ``n`` characters of the text and returns the first ``n`` bytes of what is waiting,
+    so the parser gets the same blocks and a decoding error surfaces at the same read. pandas joins what
+    waits to every new block (a copy that grows with the file: quadratic for Chinese text, whose
+    characters take 3 bytes); here it waits in a bytearray taken from the front in place."""
+
+    def __init__(self, text: io.TextIOBase):
+        super().__init__()
+        self.text = text
+        self.waiting = bytearray()
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, n: int | None = -1) -> bytes:
+        """The next ``n`` bytes (all that waits when ``n`` is negative, None or more than there is)."""
+        self.waiting += self.text.read(n).encode("utf-8")
+        if n is None or n < 0 or n >= len(self.waiting):
+            block = bytes(self.waiting)
+            self.waiting.clear()
+            return block
+        block = bytes(self.waiting[:n])
+        del self.waiting[:n]
+        return block
+
+
 def _stream_csv(handle: object, file: Path, header_row: int, budget: MemoryBudget, problems: ProblemList):
     """The file's rows as text, chunk by chunk; stops (reported) at the row where the memory estimate
     passes the limit, so that a file too large is refused after reading only what fits."""
     chunks = []
-    reader = pd.read_csv(handle, dtype=str, keep_default_na=False, skip_blank_lines=False, chunksize=CSV_CHUNK_ROWS)
+    reader = pd.read_csv(
+        TextAsBytes(handle), dtype=str, keep_default_na=False, skip_blank_lines=False, chunksize=CSV_CHUNK_ROWS
+    )
     with reader:
         for chunk in reader:
             need = float(chunk.memory_usage(deep=True, index=False).sum()) * NEED_PER_TEXT_BYTE
@@ -1014,7 +1044,7 @@ def _parse_cells(
     A number cell marking an unknown figure (``?``, 未知 …) becomes NaN and its column is listed in the
     row's ``unknown`` field (with any the input listed there itself)."""
     cols = {}
-    unknown = None  # made only when a cell is marked unknown (a million rows need no tuple each)
+    marks: dict[str, np.ndarray] = {}  # number columns with cells marked unknown → which cells
     fields = ([S.ORG_FIELD] if S.ORG in frame and S.ORG not in table.names() else []) + list(table.fields)
     for f in fields:
         if f.name not in frame:
@@ -1023,9 +1053,7 @@ def _parse_cells(
         if f.kind in ("number", "money", "rate"):
             marked = unknown_mask(col)
             if marked.any():
-                if unknown is None:
-                    unknown = pd.Series([()] * len(frame), index=frame.index, dtype=object)
-                unknown = unknown.where(~marked, unknown.map(lambda names, n=f.name: (*names, n)))
+                marks[f.name] = marked.to_numpy(dtype=bool)
                 col = col.mask(marked, None)
             cols[f.name] = _parse_numbers(f, col, raw, titles, reported, problems)
         elif f.kind == "bool":
@@ -1041,18 +1069,28 @@ def _parse_cells(
                 found="(empty)",
                 expected="the unit of the row",
             )
-    if "unknown" in table.names() and unknown is not None:
+    if "unknown" in table.names() and marks:
         given = cols.get("unknown", pd.Series([None] * len(frame), index=frame.index, dtype=object))
-        cols["unknown"] = _merge_unknown(given, unknown)
+        cols["unknown"] = _merge_unknown(given, marks)
     return pd.DataFrame(cols, index=frame.index)
 
 
-def _merge_unknown(given: pd.Series, marked: pd.Series) -> pd.Series:
-    """The ``unknown`` field: the columns the input listed plus those whose cells were marked, comma-joined."""
-    listed = given.map(
-        lambda v: tuple(x.strip() for x in v.replace("，", ",").split(",") if x.strip()) if isinstance(v, str) else ()
-    )
-    merged = [",".join(dict.fromkeys((*a, *b))) or None for a, b in zip(listed, marked)]
+def _listed(value: object) -> tuple[str, ...]:
+    """The column names an ``unknown`` cell lists (comma or full-width comma separated)."""
+    return tuple(x.strip() for x in value.replace("，", ",").split(",") if x.strip()) if isinstance(value, str) else ()
+
+
+def _merge_unknown(given: pd.Series, marks: dict[str, np.ndarray]) -> pd.Series:
+    """The ``unknown`` field: the columns the input listed plus those whose cells were marked (in the
+    order of ``marks``), comma-joined, without repeats. Each distinct listing is rewritten once; only the
+    rows with a marked cell are merged one by one."""
+    codes, uniques = pd.factorize(given)
+    listed = [_listed(u) for u in uniques]
+    rewritten = np.array([*(",".join(dict.fromkeys(names)) or None for names in listed), None], dtype=object)
+    merged = rewritten[codes]
+    for pos in np.flatnonzero(np.logical_or.reduce(list(marks.values()))).tolist():
+        names = (*(listed[codes[pos]] if codes[pos] >= 0 else ()), *(n for n, m in marks.items() if m[pos]))
+        merged[pos] = ",".join(dict.fromkeys(names)) or None
     return pd.Series(merged, index=given.index, dtype=object)
 
 

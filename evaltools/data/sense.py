@@ -13,6 +13,7 @@ checks of issue 14 ("no silent nonsense"), kept apart so that each stays small.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from evaltools.data.schema import TABLES
@@ -45,15 +46,31 @@ def _chain(start: str, parents: dict[str, str]) -> list[str]:
     return seen + ([up] if up is not None else [])
 
 
+def _linked_rows(ind: pd.DataFrame) -> pd.DataFrame:
+    """The rows naming both a 三级指标 and a parent (the only ones a cycle can pass through), each with the
+    order of its project's first row in the whole table (``group``), sorted by that order then by row."""
+    names = ind["level3"].to_numpy(dtype=object)
+    parents = ind["parent"].to_numpy(dtype=object)
+    linked = np.not_equal(names, None) & np.not_equal(parents, None)
+    groups, _ = pd.factorize(ind["project"].fillna("\0"), use_na_sentinel=False)
+    rows = pd.DataFrame({"level3": names[linked], "parent": parents[linked], "group": groups[linked]})
+    rows.index = ind.index[linked]
+    return rows.iloc[np.argsort(rows["group"].to_numpy(), kind="stable")]
+
+
 def _parent_cycles(ind: pd.DataFrame, raw: object, problems: ProblemList) -> None:
+    """An indicator that is its own breakdown, or breakdowns that go round in a circle, within each project
+    (projects in the order of their first row, rows in table order). Only rows naming both a 三级指标 and
+    a parent are looked at: no other row can be in a circle, nor start a reported chain."""
     if ind.empty or not ind["parent"].notna().any():
         return
-    for _, rows in ind.groupby(ind["project"].fillna("\0"), sort=False):
-        parents = {r.level3: r.parent for r in rows.itertuples() if r.level3 is not None and r.parent is not None}
+    linked = _linked_rows(ind)
+    for _, rows in linked.groupby("group", sort=False):
+        pairs = list(zip(rows.index, rows["level3"].tolist(), rows["parent"].tolist()))
+        parents = {name: parent for _, name, parent in pairs}
         reported: set[str] = set()
-        for idx, row in rows.iterrows():
-            name, parent = row["level3"], row["parent"]
-            if parent is None or name is None or name in reported:
+        for idx, name, parent in pairs:
+            if name in reported:
                 continue
             if parent == name:
                 problems.add(
@@ -93,14 +110,27 @@ def _projects_without_indicators(projects: pd.DataFrame, ind: pd.DataFrame, raw:
         )
 
 
+def _listing(col: pd.Series, field: str) -> np.ndarray:
+    """Which cells of an ``unknown`` column list ``field`` (``field in str(cell or "")``), decided once per
+    distinct value."""
+    codes, uniques = pd.factorize(col)
+    return np.array([field in str(u or "") for u in uniques] + [False], dtype=bool)[codes]
+
+
 def _published_above_weights(projects: pd.DataFrame, ind: pd.DataFrame, raw: object, problems: ProblemList) -> None:
+    """A published project score above 预算执行率 plus the weights of its scored (top-level) indicators.
+    Totals are summed for every project at once; only the projects above them are looked at one by one
+    (a project with an unreadable weight, or whose 预算执行率 weight is unknown, is left out)."""
     published = projects["published_score"]
     if projects.empty or not published.notna().any():
         return
-    scored = ind[ind["parent"].isna()] if not ind.empty else ind
+    scored = ind.loc[ind["parent"].isna(), ["project", "weight", "unknown"]] if not ind.empty else ind
     weights = scored.groupby("project")["weight"].sum() if not scored.empty else pd.Series(dtype=float)
-    unreadable = set(scored["project"][scored["unknown"].fillna("").str.contains("weight")]) if len(scored) else set()
-    for idx in projects.index[published.notna()]:
+    unreadable = set(scored["project"][_listing(scored["unknown"], "weight")]) if len(scored) else set()
+    execution = projects["execution_weight"].astype(float).fillna(DEFAULT_EXECUTION_WEIGHT)
+    totals = execution + projects["project"].map(weights).astype(float).fillna(0.0)
+    above = published.notna().to_numpy() & (published.astype(float) > totals + 1e-9).to_numpy()
+    for idx in projects.index[above]:
         name = projects.at[idx, "project"]
         if name in unreadable or "execution_weight" in str(projects.at[idx, "unknown"] or ""):
             continue

@@ -16,7 +16,10 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from evaltools.errors import INVISIBLE, WARNING, Location, ProblemList, visible
 
@@ -65,14 +68,65 @@ def _report_too_long(where: Location, length: int, problems: ProblemList) -> Non
     )
 
 
+def _arrow_class(pattern: str) -> str:
+    """A character class of Python's ``re`` written as literal characters and ranges (as
+    :data:`~evaltools.errors.INVISIBLE` is) in RE2's syntax, for Arrow's regex kernels. The surrogates are
+    left out: Arrow text is UTF-8, which cannot hold them."""
+    if not (pattern.startswith("[") and pattern.endswith("]")) or "\\" in pattern or pattern[1:2] == "^":
+        raise ValueError(f"not a plain character class: {pattern!r}")
+    body, parts, i = pattern[1:-1], [], 0
+    while i < len(body):
+        low = high = ord(body[i])
+        if body[i + 1 : i + 2] == "-" and i + 2 < len(body):
+            high, i = ord(body[i + 2]), i + 3
+        else:
+            i += 1
+        for a, b in ((low, min(high, 0xD7FF)), (max(low, 0xE000), high)):
+            if a <= b:
+                parts.append(f"\\x{{{a:X}}}" + (f"-\\x{{{b:X}}}" if b > a else ""))
+    return "[" + "".join(parts) + "]"
+
+
+#: :data:`~evaltools.errors.INVISIBLE` for Arrow-backed text columns (what CSV and Parquet load as).
+ARROW_INVISIBLE = _arrow_class(INVISIBLE.pattern)
+
+
+def _arrow(col: pd.Series) -> pa.ChunkedArray | None:
+    """The Arrow array of a column of Arrow-backed text, or None for any other column."""
+    if isinstance(col.dtype, pd.StringDtype) and col.dtype.storage == "pyarrow":
+        return col.array.__arrow_array__()
+    return None
+
+
+def _flagged(arr: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """Positions where an Arrow boolean result is true (null counts as false)."""
+    return np.flatnonzero(pc.fill_null(arr, False).to_numpy(zero_copy_only=False))
+
+
+def _to_screen(col: pd.Series) -> np.ndarray:
+    """Positions of the text cells holding an invisible or control character or longer than
+    :data:`MAX_TEXT`, each distinct value tested once (by Arrow's kernels for Arrow-backed text)."""
+    arr = _arrow(col)
+    if arr is not None:  # the kernels run over the distinct values, their answers spread by the indices
+        encoded = pc.dictionary_encode(arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr)
+        values = encoded.dictionary
+        found = pc.or_(pc.match_substring_regex(values, ARROW_INVISIBLE), pc.greater(pc.utf8_length(values), MAX_TEXT))
+        flags = np.append(found.to_numpy(zero_copy_only=False), False)
+        return np.flatnonzero(flags[pc.fill_null(encoded.indices, len(values)).to_numpy(zero_copy_only=False)])
+    search = INVISIBLE.search
+    codes, uniques = pd.factorize(col)
+    flags = [isinstance(v, str) and (search(v) is not None or len(v) > MAX_TEXT) for v in uniques]
+    return np.flatnonzero(np.array([*flags, False], dtype=bool)[codes])
+
+
 def screen_column(col: pd.Series, where: Callable[[object], Location], problems: ProblemList) -> pd.Series:
     """The text cells of ``col`` with invisible characters removed (each such cell reported as a warning
-    at ``where(index)``) and over-long cells reported as errors. Only text cells are looked at."""
-    search = INVISIBLE.search
-    todo = [i for i, v in zip(col.index, col.tolist()) if isinstance(v, str) and (search(v) or len(v) > MAX_TEXT)]
+    at ``where(index)``) and over-long cells reported as errors. Only text cells are looked at: every cell
+    is tested at once (:func:`_to_screen`), then the few it flags one by one."""
+    todo = col.index[_to_screen(col)]
     if GLYPH_CHECKS:
         _glyphs(col, where, problems)
-    if not todo:
+    if not len(todo):
         return col
     out = col.astype(object).copy()
     for idx in todo:
@@ -97,13 +151,22 @@ def _report_glyphs(where: Location, missing: str, problems: ProblemList) -> None
     )
 
 
+def _missing_glyphs(value: object) -> str:
+    """The characters of a non-ASCII text that a registered glyph check cannot draw ('' for other values)."""
+    if isinstance(value, str) and not value.isascii():
+        return "".join(check(clean_invisible(value)) for check in GLYPH_CHECKS)
+    return ""
+
+
 def _glyphs(col: pd.Series, where: Callable[[object], Location], problems: ProblemList) -> None:
-    """Warn at each text cell holding characters that a registered glyph check cannot draw."""
-    for idx, value in zip(col.index, col.tolist()):
-        if isinstance(value, str) and not value.isascii():
-            missing = "".join(check(clean_invisible(value)) for check in GLYPH_CHECKS)
-            if missing:
-                _report_glyphs(where(idx), missing, problems)
+    """Warn at each text cell holding characters that a registered glyph check cannot draw. Only non-ASCII
+    cells can (found by Arrow's kernel for Arrow-backed text); each distinct value is checked once."""
+    arr = _arrow(col)
+    positions = _flagged(pc.invert(pc.string_is_ascii(arr))) if arr is not None else np.arange(len(col))
+    codes, uniques = pd.factorize(col.iloc[positions])
+    missing = [_missing_glyphs(u) for u in uniques]
+    for k in np.flatnonzero(np.array([*map(bool, missing), False], dtype=bool)[codes]).tolist():
+        _report_glyphs(where(col.index[positions[k]]), missing[codes[k]], problems)
 
 
 #: Returned by :func:`profile_text` for a value it reported as an error.
