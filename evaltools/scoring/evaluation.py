@@ -468,7 +468,8 @@ def _form_totals(
     totals: pd.DataFrame, kinds: np.ndarray, departments: pd.DataFrame, projects: pd.DataFrame, bands
 ) -> pd.DataFrame:
     """Units whose report is one form (kinds department, department_full, project): the total is that form's
-    (see :func:`evaltools.scoring.indicators.form_total`) — its department row, else its first project."""
+    — its department row, else its first project: the form's published score where printed and readable
+    (an unreadable one stays unknown, not replaced by the recomputed score), and its recomputed score."""
     single = kinds != "department_projects"
     if not single.any():
         return totals

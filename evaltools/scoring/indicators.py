@@ -640,21 +640,6 @@ def composition(scored: pd.DataFrame, projects: pd.DataFrame, totals: pd.DataFra
     return pd.concat([execution, parts], ignore_index=True)
 
 
-TOTAL_COLUMNS = [
-    "score",
-    "published",
-    "computed_score",
-    "assessed_mean",
-    "computed_simple",
-    "computed_weighted",
-    "assessed_simple",
-    "assessed_weighted",
-    "method",
-    "grade",
-    "computed_grade",
-]
-
-
 def _means(projects: pd.DataFrame, codes: np.ndarray, n: int, col: str) -> tuple[np.ndarray, np.ndarray]:
     """Per unit: the simple mean of ``col`` over its projects and the mean weighted by 全年预算数 (NaN when none)."""
     frame = pd.DataFrame(
@@ -707,39 +692,3 @@ def department_totals(
     out["grade"] = grade(out["score"], bands).to_numpy()
     out["computed_grade"] = grade(out["computed_score"], bands).to_numpy()
     return out
-
-
-def form_total(forms: pd.DataFrame, rules: RuleSet, bands: pd.DataFrame | None) -> dict:
-    """The total of a report that is one scored form (a department table, or one project's 自评表): that
-    form's published score where printed and readable, and its recomputed score."""
-    row = forms.iloc[0]
-    published = row.get("published_score")
-    computed = float(row["computed_score"])
-    score = float(published) if published is not None and not np.isnan(published) else computed
-    if published is not None and np.isnan(published) and "published_score" in str(row.get("unknown") or ""):
-        score = float("nan")  # printed but unreadable: unknown, not replaced by the recomputed score
-    grades = grade(pd.Series([score, computed]), bands)
-    return {
-        "score": score,
-        "published": published,
-        "computed_score": computed,
-        "assessed_mean": score,
-        "computed_simple": computed,
-        "computed_weighted": computed,
-        "assessed_simple": score,
-        "assessed_weighted": score,
-        "method": "form",
-        "grade": grades.iloc[0],
-        "computed_grade": grades.iloc[1],
-    }
-
-
-def department_total(
-    projects: pd.DataFrame, published: float | None, rules: RuleSet, bands: pd.DataFrame | None
-) -> dict:
-    """One department's total (see :func:`department_totals`) as a dict."""
-    units = pd.DataFrame({ORG: ["_"], "published_total": [np.nan if published is None else float(published)]})
-    row = department_totals(projects.assign(**{ORG: "_"}), units, rules, bands).iloc[0]
-    total = {k: row[k] for k in TOTAL_COLUMNS}
-    total["published"] = published
-    return total
