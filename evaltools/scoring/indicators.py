@@ -453,19 +453,24 @@ def _column_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
 
 def _group(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list]:
     """(group code of each row in order of first appearance, first row of each group, per column (codes, values))."""
-    codes, span = np.zeros(len(frame), dtype=np.int64), 1
-    parts = []
-    for col in columns:
-        col_codes, uniques = _column_codes(frame[col])
-        parts.append((col_codes, uniques))
-        if span * (len(uniques) + 1) >= 2**62:  # keep the combined key an int64: renumber first
+    parts = [_column_codes(frame[col]) for col in columns]
+    codes, first = _combined([(c, len(u)) for c, u in parts], len(frame))
+    return codes, first, parts
+
+
+def _combined(columns: list[tuple[np.ndarray, int]], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(group code of each of ``n`` rows in order of first appearance, first row of each group) from each key
+    column's integer codes (0 … size − 1, −1 for missing) and size: one int64 key, factorised once."""
+    codes, span = np.zeros(n, dtype=np.int64), 1
+    for col_codes, size in columns:
+        if span * (size + 1) >= 2**62:  # keep the combined key an int64: renumber first
             codes, _ = pd.factorize(codes)
             span = int(codes.max()) + 1 if len(codes) else 1
-        codes, span = codes * (len(uniques) + 1) + (col_codes + 1), span * (len(uniques) + 1)
+        codes, span = codes * (size + 1) + (col_codes + 1), span * (size + 1)
     codes, _ = pd.factorize(codes)
     first = np.empty(codes.max() + 1 if len(codes) else 0, dtype=np.int64)
     first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the last write wins: the first row of each code
-    return codes, first, parts
+    return codes, first
 
 
 def group_codes(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -543,19 +548,15 @@ def _per_form(totals: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """The per 一级指标 sums of :func:`level1_totals` summed per form (``keys``: unit and project), one
     grouping by integer codes; a sum with an unknown part (NaN) is unknown (NaN), never a partial sum."""
     index = totals.index
-    key = np.zeros(len(index), dtype=np.int64)
-    for name in keys:  # the levels' own integer codes combined: no text is hashed again
-        level = index.names.index(name)
-        key = key * (len(index.levels[level]) + 1) + index.codes[level] + 1
-    codes, _ = pd.factorize(key)
-    first = np.empty(codes.max() + 1 if len(codes) else 0, dtype=np.int64)
-    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+    levels = [index.names.index(name) for name in keys]
+    # the levels' own integer codes combined: no text is hashed again
+    codes, first = _combined([(index.codes[i], len(index.levels[i])) for i in levels], len(index))
     agg = totals.groupby(codes, sort=True).sum(min_count=1)
     unknown = totals[list(_UNKNOWN_IF_ANY)].isna().groupby(codes, sort=True).any()
     agg[list(_UNKNOWN_IF_ANY)] = agg[list(_UNKNOWN_IF_ANY)].where(~unknown)
     forms = pd.MultiIndex(
-        levels=[index.levels[index.names.index(k)] for k in keys],
-        codes=[index.codes[index.names.index(k)][first] for k in keys],
+        levels=[index.levels[i] for i in levels],
+        codes=[index.codes[i][first] for i in levels],
         names=keys,
         verify_integrity=False,
     )
