@@ -10,7 +10,7 @@ import dataclasses
 from pathlib import Path
 
 from evaltools.data.discover import locate, years_read
-from evaltools.data.load import earlier_year_unusable, inspect_path, load_year
+from evaltools.data.load import earlier_year_unusable, inspect_path
 from evaltools.data.model import YearData
 from evaltools.errors import ERROR, WARNING, ProblemList
 from evaltools.params import JobParams
@@ -35,12 +35,6 @@ def check_year(
             continue
         errors = [p for p in found.items if p.severity == ERROR]
         if errors:
-            problems.items.append(earlier_year_unusable(y, int(year), path, errors))
+            problems.extend([earlier_year_unusable(y, int(year), path, errors)])
             problems.extend(dataclasses.replace(p, severity=WARNING) for p in errors)
     return source, (None if problems.has_errors else data), problems
-
-
-def report_data(year: int, data_dir: str | Path = JobParams.data_dir, unit: str | None = None) -> YearData:
-    """The year's data with last year attached when it loads (else a PREVIOUS_YEAR_UNUSABLE warning), as
-    :func:`evaltools.data.load.load_year` gives it; the trend reads the older years that load."""
-    return load_year(year, data_dir, unit)

@@ -320,7 +320,7 @@ def _make(
     """Evaluate here while the kernel warms up, execute the notebook, export every format, publish."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from evaltools.data.years import report_data
+    from evaltools.data.load import load_year
     from evaltools.report import exporters as export
     from evaltools.report.view import report_title
     from evaltools.scoring.evaluation import evaluate
@@ -328,9 +328,9 @@ def _make(
 
     t = time.perf_counter()
     formats = export.order(["ipynb", *params.formats])
-    # every year the notebook will read (this one, last year, the trend's) is loaded here: bad input is refused
-    # with its location before the notebook runs, never inside a chart cell
-    ev = evaluate(report_data(params.year, params.data_dir, params.unit), load_rules(params.rules))
+    # the year is loaded and checked here, before the notebook runs (bad input refused with its location); last
+    # year is attached when it loads, else left out with a warning; the trend reads the earlier years that load
+    ev = evaluate(load_year(params.year, params.data_dir, params.unit), load_rules(params.rules))
     _hand_over(params, ev, stage)
     timings["evaluate"] = time.perf_counter() - t
     # While the kernel runs the notebook this process mostly waits: on the other core, make the
