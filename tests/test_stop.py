@@ -23,16 +23,14 @@ CLI = [sys.executable, "-m", "evaltools.cli"]
 FORMATS = "html,json"
 
 
+def _start(args: list[str], cwd: Path, **popen) -> subprocess.Popen:
+    """``evaltools ARGS`` as a process whose output is kept as text."""
+    return subprocess.Popen([*CLI, *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
+
+
 def _batch(data: Path, out: Path, executor: str = "process", **popen) -> subprocess.Popen:
     args = ["run", "--all", "--data-dir", str(data), "--output-dir", str(out), "--jobs", "2", "--to", FORMATS]
-    return subprocess.Popen(
-        [*CLI, *args, "--no-index", "--no-progress", "--executor", executor],
-        cwd=out.parent,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        **popen,
-    )
+    return _start([*args, "--no-index", "--no-progress", "--executor", executor], out.parent, **popen)
 
 
 @pytest.fixture(scope="module")
@@ -155,14 +153,8 @@ def test_stopping_the_forms_audit(forms_bureau, tmp_path):
     """`evaltools audit DIR --jobs 2` sent Ctrl-C while its workers read forms: every worker ends within 5 s
     (queued chunks are dropped, not run), one line, exit 130, no findings written."""
     out = tmp_path / "findings"
-    proc = subprocess.Popen(
-        [*CLI, "audit", str(forms_bureau), "--jobs", "2", "--to", str(out), "--no-progress"],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    args = ["audit", str(forms_bureau), "--jobs", "2", "--to", str(out), "--no-progress"]
+    proc = _start(args, tmp_path, start_new_session=True)  # its own process group, as in a terminal
     try:
         deadline = time.monotonic() + 60
         while len(_family(proc.pid)) < 2 and proc.poll() is None and time.monotonic() < deadline:
