@@ -159,6 +159,10 @@ def read_yaml(path: str | Path) -> Any:
     return safe_yaml_load(read_text_file(path), str(path))
 
 
+#: The rule set used when none is named (财政部 财预〔2020〕10号 weights and bands, ``params/rules/mof.yaml``).
+DEFAULT_RULES = "mof"
+
+
 @dataclass(frozen=True)
 class JobParams:
     """The parameters of one report run (the notebook's parameters cell has the same names)."""
@@ -166,7 +170,7 @@ class JobParams:
     year: int = 2022
     unit: str | None = None
     data_dir: str = "data"
-    rules: str = "mof"
+    rules: str = DEFAULT_RULES
     output_dir: str = "outputs"
     formats: tuple[str, ...] = ("html", "pdf", "xlsx", "json")
     title: str | None = None
