@@ -40,7 +40,7 @@ def test_detection_over_every_combination():
     lines = np.array([0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1])
     got = detect_kinds(Presence(dept, projects, lines)).tolist()
     dp, d, p, full = "department_projects", "department", "project", "department_full"
-    assert got == [dp, dp, p, dp, dp, dp, d, d, full, full, full, full]
+    assert got == [dp, dp, p, dp, "projects", dp, d, d, full, full, full, full]
 
 
 def _unit(data: YearData, name: str, **tables: pd.DataFrame) -> YearData:

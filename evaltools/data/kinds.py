@@ -161,6 +161,28 @@ report_kind(
     )
 )
 
+report_kind(
+    ReportKind(
+        "projects",
+        label="项目支出绩效自评表（多个项目）",
+        short="多个项目自评表",
+        title="项目支出绩效自评报告",
+        subject="项目",
+        headings={
+            **_DEPARTMENT_HEADINGS,
+            "basic": "项目基本情况",
+            "results": "项目绩效目标实现情况及指标分析",
+        },
+        basic_parts=("（一）项目概况", "（二）项目资金情况", "（三）年度总体目标"),
+        forms_title="项目支出绩效自评表",
+        # several projects' forms published alone: no department table, no budget lines (棠溪镇 2022, 普陀体育 2022)
+        detect=lambda p: ~p.department_indicators & (p.projects > 1) & (p.budget_lines == 0),
+        precedence=15,
+        totals="projects_mean",
+        lists_forms=True,
+    )
+)
+
 #: The kinds' names, in declaration order (the profile's ``report_kind`` choices).
 REPORT_KINDS = tuple(KINDS)
 
