@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import pandas as pd
 
 from evaltools import fmt, labels
-from evaltools.report.kinds import KINDS, numbered
+from evaltools.report.kinds import KINDS, SECTIONS, numbered
 from evaltools.scoring.describe import method_sentences
 from evaltools.scoring.evaluation import Evaluation
 from evaltools.scoring.grading import check_bands, describe_band, grade
@@ -195,7 +195,7 @@ def _method(ev: Evaluation) -> list[str]:
         missing=bool(ev.indicators["missing"].any()),
         unknown=bool(ev.indicators["unknown_score"].any() or ev.total.computed_score != ev.total.computed_score),
         dropped=bool((~ev.indicators["applicable"]).any()),
-        mean_of_projects=ev.kind == "department_projects",
+        mean_of_projects=ev.report_kind.totals == "projects_mean",
     )
 
 
@@ -229,7 +229,7 @@ def _totals(ev: Evaluation) -> SimpleNamespace:
             f"按数据重算，各项目得分的简单平均为 {fmt.score(t.computed_simple)} 分，按预算加权平均为 "
             f"{fmt.score(t.computed_weighted)} 分（本报告取{'简单平均' if t.method == 'simple' else '预算加权平均'}）。"
         )
-        if ev.kind == "department_projects"
+        if ev.report_kind.totals == "projects_mean"
         else "",
     )
 
@@ -261,8 +261,7 @@ def _audit_view(findings: pd.DataFrame) -> dict:
 
 def _sections(ev: Evaluation) -> list[str]:
     """The sections this report has, in order (a report without a team list has no team section)."""
-    names = ["basic", "work", "results", "conclusion", "problems"]
-    return names + (["team"] if len(ev.data.team) else [])
+    return [name for name in SECTIONS if name != "team" or len(ev.data.team)]
 
 
 def build_view(ev: Evaluation, source: str, generated: str) -> SimpleNamespace:
@@ -274,7 +273,7 @@ def build_view(ev: Evaluation, source: str, generated: str) -> SimpleNamespace:
         return ev.rate(key, subject, default=None)
 
     forms = _forms(ev)
-    main = forms[0] if ev.kind == "project" and forms else None
+    main = forms[0] if kind.named_by_project and forms else None
     present = _sections(ev)
     rates = ev.rates
     return SimpleNamespace(
@@ -286,7 +285,6 @@ def build_view(ev: Evaluation, source: str, generated: str) -> SimpleNamespace:
         rules=ev.rules,
         total=ev.total,
         kind=kind,
-        kind_name=ev.kind,
         headings=numbered(kind, present),
         sections=present,
         title=f"{main.name if main else ev.unit} {ev.year} 年度{kind.title}",
@@ -318,5 +316,5 @@ def build_view(ev: Evaluation, source: str, generated: str) -> SimpleNamespace:
 def report_title(ev: Evaluation) -> str:
     """The report's title as the page and the PDF metadata show it (unit or project, year, kind)."""
     kind = KINDS[ev.kind]
-    name = ev.projects["project"].iloc[0] if ev.kind == "project" and len(ev.projects) else ev.unit
+    name = ev.projects["project"].iloc[0] if kind.named_by_project and len(ev.projects) else ev.unit
     return f"{name} {ev.year} 年度{kind.title}"
