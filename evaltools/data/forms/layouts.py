@@ -256,3 +256,15 @@ form_layout(
 def layouts_titled(text: str) -> list[FormLayout]:
     """The layouts whose title ``text`` is, in declaration order."""
     return [layout for layout in FORM_LAYOUTS.values() if layout.titled(text)]
+
+
+form_layout(
+    "project-ab",
+    base="project",
+    blocks=(
+        Block("funds", columns={"budget": ("预算数",), "spent": ("执行数",)}),
+        Block("indicators", columns={"actual": ("实际值",)}),
+    ),
+    source="项目支出绩效自评表 headed 预算数(A) | 执行数(B) | 执行率(B/A) and 指标值(A) | 实际值(B), as the printed "
+    "scoring notes name them (得分 = 实际值(B)/指标值(A) × 分值; 江西 2017, docs/research/templates.md)",
+)
