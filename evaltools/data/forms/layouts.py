@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from evaltools.data.forms.wording import Labels, cell_text, label_key
 from evaltools.registry import Registry
@@ -115,11 +116,16 @@ class FormLayout:
 
     def titled(self, text: str) -> bool:
         """Whether ``text`` is a title of this layout."""
-        key = label_key(text)
-        return any(re.search(pattern, key) for pattern in self.titles)
+        return _pattern(self.titles).search(label_key(text)) is not None
 
 
 FORM_LAYOUTS: Registry[FormLayout] = Registry("form layout", "自评表版式")
+
+
+@lru_cache(maxsize=256)
+def _pattern(titles: tuple[str, ...]) -> re.Pattern:
+    """One compiled expression for several title wordings."""
+    return re.compile("|".join(f"(?:{t})" for t in titles))
 
 
 def _check(layout: FormLayout) -> None:
@@ -255,7 +261,17 @@ form_layout(
 
 def layouts_titled(text: str) -> list[FormLayout]:
     """The layouts whose title ``text`` is, in declaration order."""
-    return [layout for layout in FORM_LAYOUTS.values() if layout.titled(text)]
+    layouts, any_title = _declared(len(FORM_LAYOUTS))
+    if not any_title.search(label_key(text)):
+        return []  # most cells: one search
+    return [layout for layout in layouts if layout.titled(text)]
+
+
+@lru_cache(maxsize=8)
+def _declared(count: int) -> tuple[tuple[FormLayout, ...], re.Pattern]:
+    """The ``count`` layouts declared so far, and one expression for all their titles (layouts are only added)."""
+    layouts = tuple(FORM_LAYOUTS.values())[:count]
+    return layouts, _pattern(tuple(t for layout in layouts for t in layout.titles))
 
 
 form_layout(
