@@ -163,6 +163,21 @@ def form_layout(
     return FORM_LAYOUTS.add(name, layout)
 
 
+def layouts_titled(text: str) -> list[FormLayout]:
+    """The layouts whose title ``text`` is, in declaration order."""
+    layouts, any_title = _declared(len(FORM_LAYOUTS))
+    if not any_title.search(label_key(text)):
+        return []  # most cells: one search
+    return [layout for layout in layouts if layout.titled(text)]
+
+
+@lru_cache(maxsize=8)
+def _declared(count: int) -> tuple[tuple[FormLayout, ...], re.Pattern]:
+    """The ``count`` layouts declared so far, and one expression for all their titles (layouts are only added)."""
+    layouts = tuple(FORM_LAYOUTS.values())[:count]
+    return layouts, _pattern(tuple(t for layout in layouts for t in layout.titles))
+
+
 # ----------------------------------------------------------------------------- the blocks both kinds share
 
 NAMES = Block(
@@ -257,21 +272,6 @@ form_layout(
     blocks=(NAMES, FUNDS, GOAL, INDICATORS, TOTAL),
     source="部门整体支出绩效自评表: 重庆 (docs/research/templates.md T6)",
 )
-
-
-def layouts_titled(text: str) -> list[FormLayout]:
-    """The layouts whose title ``text`` is, in declaration order."""
-    layouts, any_title = _declared(len(FORM_LAYOUTS))
-    if not any_title.search(label_key(text)):
-        return []  # most cells: one search
-    return [layout for layout in layouts if layout.titled(text)]
-
-
-@lru_cache(maxsize=8)
-def _declared(count: int) -> tuple[tuple[FormLayout, ...], re.Pattern]:
-    """The ``count`` layouts declared so far, and one expression for all their titles (layouts are only added)."""
-    layouts = tuple(FORM_LAYOUTS.values())[:count]
-    return layouts, _pattern(tuple(t for layout in layouts for t in layout.titles))
 
 
 form_layout(
