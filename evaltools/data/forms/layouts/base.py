@@ -4,16 +4,17 @@ its labels (column headers and row labels, each with the wordings it is printed 
     form_layout(
         "project",
         kind="project",
-        titles=(r"项目支出绩效(自评|评价)(表|得分表|评分表)",),
+        titles=(r"项目(支出)?绩效(自评价?|评价)(情况)?(表|得分表|评分表)",),
         blocks=(NAMES, Block("funds", columns={"budget": ("全年预算数", …), …}, rows={…}, needs=(…)), …),
     )
 
 A layout declares the five blocks the reader reads (:data:`BLOCKS`: ``names``, ``funds``, ``goal``,
 ``indicators``, ``total``), each with the fields of :data:`FIELDS` only; a variant of another layout gives
 ``base=`` and only the words it adds. Labels are matched by :mod:`evaltools.data.forms.wording` (NFKC, spaces,
-brackets, notes such as (A) or （万元）, 年度 / 年), so a layout lists each wording once, as printed. Adding a layout
-is one declaration in this module; :func:`evaltools.data.forms.layout.choose_layout` picks, among the layouts whose
-title matches, the one whose headers name the most columns of the form.
+brackets, notes such as (A) or （万元）, 年度 / 年), so a layout lists each wording once, as printed. Each layout is
+declared in its own module of this package (:mod:`.standard`: 项目支出 and 部门整体); the package imports every
+module it holds. :func:`evaltools.data.forms.layout.choose_layout` picks, among the layouts whose title matches,
+the one whose headers name the most columns of the form.
 """
 
 from __future__ import annotations
@@ -147,13 +148,14 @@ def form_layout(
     kind: str | None = None,
     titles: tuple[str, ...] = (),
     blocks: tuple[Block, ...] = (),
-    base: str | None = None,
+    base: FormLayout | str | None = None,
     source: str = "",
 ) -> FormLayout:
-    """Declare and register the layout ``name``. With ``base``, a variant: the base layout's kind, titles and
-    blocks, with ``titles`` added and each block of ``blocks`` merged into the base's block of that name."""
+    """Declare and register the layout ``name``. With ``base`` (a layout or its name), a variant: the base
+    layout's kind, titles and blocks, with ``titles`` added and each block of ``blocks`` merged into the base's
+    block of that name."""
     if base is not None:
-        parent = FORM_LAYOUTS[base]
+        parent = FORM_LAYOUTS[base] if isinstance(base, str) else base
         more = {b.name: b for b in blocks}
         blocks = tuple(b.merged(more[b.name]) if b.name in more else b for b in parent.blocks)
         titles = tuple(dict.fromkeys(parent.titles + titles))
@@ -176,111 +178,3 @@ def _declared(count: int) -> tuple[tuple[FormLayout, ...], re.Pattern]:
     """The ``count`` layouts declared so far, and one expression for all their titles (layouts are only added)."""
     layouts = tuple(FORM_LAYOUTS.values())[:count]
     return layouts, _pattern(tuple(t for layout in layouts for t in layout.titles))
-
-
-# ----------------------------------------------------------------------------- the blocks both kinds share
-
-NAMES = Block(
-    "names",
-    rows={
-        "project": ("项目名称",),
-        "department": ("主管部门", "部门名称", "单位名称", "预算部门"),
-        "implementer": ("实施单位", "项目实施单位"),
-        "published_total": ("自评总分",),
-        "published_grade": ("自评等级", "评价等级"),
-    },
-    ends=("财政处室", "部门联系人", "联系电话", "项目负责人", "财务负责人", "填报人", "项目属性", "项目类别"),
-)
-FUNDS = Block(
-    "funds",
-    columns={
-        "budget_initial": ("年初预算数", "年初预算"),
-        "budget": ("全年预算数", "全年(调整)预算数", "调整后预算数", "全年调整预算数"),
-        "spent": ("全年执行数", "预算执行数"),
-        "weight": ("分值", "权重", "执行率权重"),
-        "rate": ("执行率", "预算执行率"),
-        "score": ("得分", "执行率得分"),
-    },
-    rows={
-        "total": ("年度资金总额", "资金总额", "总额", "合计"),
-        "fiscal_current": ("本年财政拨款", "当年财政拨款", "财政拨款", "财政资金"),
-        "carryover": ("上年结转资金", "上年结转"),
-        "other_funds": ("其他资金", "财政专户管理资金", "单位资金"),
-    },
-    needs=({"budget"}, {"spent"}),
-)
-GOAL = Block(
-    "goal",
-    columns={
-        "goal": ("预期目标", "年初绩效目标", "项目年度目标", "年度目标"),
-        "result": ("实际完成情况", "全年目标实际完成情况", "年度目标完成情况", "实际完成"),
-    },
-    rows={"goal": ("年度总体目标", "年度主要任务", "当年绩效目标", "项目年度目标完成情况", "年度目标")},
-)
-INDICATORS = Block(
-    "indicators",
-    columns={
-        "level1": ("一级指标",),
-        "level2": ("二级指标",),
-        "level3": ("三级指标", "指标名称", "三级指标名称"),
-        "direction": ("指标性质",),
-        "unit": ("计量单位", "度量单位"),
-        "target": ("年度指标值", "指标值", "年初指标值", "年度目标值"),
-        "target_adjusted": ("调整指标值", "全年(调整)指标值"),
-        "actual": ("实际完成值", "完成值", "全年完成值", "全年实际值"),
-        "weight": ("分值", "权重", "指标权重"),
-        "panel_score": ("得分", "指标得分"),
-        "stated_completion": ("完成率", "指标完成率"),
-        "score_coefficient": ("得分系数",),
-        "core": ("是否核心指标",),
-        "deviation": ("偏差原因分析及改进措施", "偏差原因分析", "未完成原因分析", "偏差原因分析及改进措施(未完成原因)"),
-    },
-    needs=({"level3"}, {"weight", "panel_score"}),
-    ends=(
-        "报表编号",
-        "自评总分",
-        "自评等级",
-        "评价等级",
-        "评价结论",
-        "存在问题",
-        "改进措施",
-        "说明",
-        "注:",
-        *(f"注{n}" for n in range(1, 10)),
-        "备注",
-        "项目负责人",
-        "财务负责人",
-        "填报人",
-        "联系电话",
-    ),
-)
-TOTAL = Block("total", rows={"total": ("总分", "合计", "总计", "得分合计"), "grade": ("自评等级", "评价等级")})
-
-# ----------------------------------------------------------------------------- the layouts
-
-form_layout(
-    "project",
-    kind="project",
-    titles=(r"项目(支出)?绩效(自评价?|评价)(情况)?(表|得分表|评分表)",),
-    blocks=(NAMES, FUNDS, GOAL, INDICATORS, TOTAL),
-    source="财预〔2020〕10号 附件 and its provincial copies: 安徽, 四川 510000_0013zp, 上海 (docs/research/templates.md)",
-)
-form_layout(
-    "department",
-    kind="department",
-    titles=(r"部门整体(支出)?绩效(自评价?|评价)(情况)?(表|得分表|评分表)",),
-    blocks=(NAMES, FUNDS, GOAL, INDICATORS, TOTAL),
-    source="部门整体支出绩效自评表: 重庆 (docs/research/templates.md T6)",
-)
-
-
-form_layout(
-    "project-ab",
-    base="project",
-    blocks=(
-        Block("funds", columns={"budget": ("预算数",), "spent": ("执行数",)}),
-        Block("indicators", columns={"actual": ("实际值",)}),
-    ),
-    source="项目支出绩效自评表 headed 预算数(A) | 执行数(B) | 执行率(B/A) and 指标值(A) | 实际值(B), as the printed "
-    "scoring notes name them (得分 = 实际值(B)/指标值(A) × 分值; 江西 2017, docs/research/templates.md)",
-)
