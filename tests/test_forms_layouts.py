@@ -4,10 +4,13 @@ title wordings — each mapped to the field it names."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from formkit import C, chongqing, standard, write_xlsx
 from test_forms_read import RONGMEITI, TANGXI
 
+from evaltools.data.forms import read_file
 from evaltools.data.forms.grid import xlsx_grids
 from evaltools.data.forms.layout import find_forms, form_year
 from evaltools.data.forms.layouts import BLOCKS, FIELDS, FORM_LAYOUTS, KINDS, Block, form_layout, layouts_titled
@@ -27,8 +30,24 @@ def _department_form():
     return chongqing(RONGMEITI)
 
 
+#: The headers of a 项目支出绩效自评表 of the 预算数(A) / 执行数(B), 指标值(A) / 实际值(B) layout.
+AB_HEADERS = {
+    "全年预算数（A）": "预算数（A）",
+    "全年执行数（B）": "执行数（B）",
+    "年度指标值": "指标值（A）",
+    "实际完成值": "实际值（B）",
+    "偏差原因分析及改进措施": "未完成原因分析",
+}
+AB = replace(TANGXI, budget_initial=90, budget=90, spent=89.974, rate="99.97%", exec_score=10, total_score=100)
+
+
+def _ab_form():
+    titles, rows = standard(AB)
+    return titles, [[replace(c, value=AB_HEADERS.get(c.value, c.value)) for c in row] for row in rows]
+
+
 #: One form of every declared layout, as the tests write it: the layout it must be read with.
-EXAMPLES = {"project": _standard_form, "department": _department_form}
+EXAMPLES = {"project": _standard_form, "department": _department_form, "project-ab": _ab_form}
 
 
 def test_every_layout_has_an_example_form():
@@ -60,6 +79,20 @@ def test_each_layout_reads_its_example_form(tmp_path, name):
     form = read_form(grid, start, end, title)
     assert form.layout is FORM_LAYOUTS[name] and form.kind == FORM_LAYOUTS[name].kind
     assert form.problems == [] and form.indicators and form.funds["weight"] == 10
+
+
+def test_the_ab_layout_reads_budget_spending_and_actuals(tmp_path):
+    """预算数(A) / 执行数(B) and 实际值(B): read as the budget, the spending and the actuals (the standard layout
+    does not know these words, and still reads its own forms: test_each_layout_reads_its_example_form)."""
+    (form,), failures = read_file(write_xlsx(tmp_path / "ab.xlsx", [("s", [_ab_form()])]))
+    assert failures == []
+    p = form.data.projects.iloc[0]
+    assert (p["budget_initial"], p["budget"], p["spent"], p["stated_rate"]) == (90, 90, 89.974, 0.9997)
+    ind = form.data.indicators.set_index("level3")
+    assert ind.loc["基建工程委托业务项目数量", ["direction", "target", "actual"]].tolist() == [">=", 50, 50]
+    assert ind.loc["公众满意度", ["target", "actual"]].tolist() == [0.9, 0.95]
+    assert FORM_LAYOUTS["project-ab"].block("funds").columns.field("预算数（A）") == "budget"
+    assert FORM_LAYOUTS["project"].block("funds").columns.field("预算数（A）") is None
 
 
 def test_a_declaration_names_known_blocks_and_fields_only():
