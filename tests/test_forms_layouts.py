@@ -66,8 +66,8 @@ def test_each_layout_declares_every_block_with_known_fields(name):
         for labels in (block.columns, block.rows):
             for field, words in labels.items():
                 assert words, (block.name, field)
-                # no wording names two fields of a block, and every wording is already its own key's fixed point
-                assert all(labels.keys_to_fields[label_key(w)] == field for w in words), (block.name, field)
+                # each wording names its own field (as printed and as its key), and a key is its own fixed point
+                assert all(labels.field(w) == field == labels.field(label_key(w)) for w in words), (block.name, field)
                 assert all(label_key(label_key(w)) == label_key(w) for w in words)
 
 
@@ -103,6 +103,8 @@ def test_a_declaration_names_known_blocks_and_fields_only():
         form_layout("bad", kind="project", titles=("x",), blocks=blocks[:-1])
     with pytest.raises(ValueError, match="registered twice"):
         form_layout("project", base="project")
+    with pytest.raises(ValueError, match="names both 'weight' and 'score'"):
+        Block("funds", columns={"weight": ("分值",), "score": ("分 值：",)})
     with pytest.raises(ParamsError, match="unknown form layout"):
         form_layout("bad", base="no-such-layout")
     assert "bad" not in FORM_LAYOUTS

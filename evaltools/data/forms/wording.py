@@ -111,14 +111,16 @@ def direction_code(text: object) -> tuple[bool, str | None]:
 
 class Labels(Mapping[str, tuple[str, ...]]):
     """A label table: field → the wordings it is printed in (read-only). :meth:`field` finds the field a printed
-    header names by :func:`label_keys`; :meth:`starting` the field whose label a cell starts with."""
+    header names by :func:`label_keys`; :meth:`starting` the field whose label a cell starts with. A wording whose
+    key names two fields is refused (``ValueError``)."""
 
     def __init__(self, table: Mapping[str, tuple[str, ...]] | None = None):
         self._table = {name: tuple(words) for name, words in (table or {}).items()}
         self._keys: dict[str, str] = {}
         for name, words in self._table.items():
             for word in words:
-                self._keys.setdefault(label_key(word), name)
+                if self._keys.setdefault(label_key(word), name) != name:
+                    raise ValueError(f"the label {word!r} names both {self._keys[label_key(word)]!r} and {name!r}")
         self._prefixes = sorted(self._keys, key=len, reverse=True)
 
     def __getitem__(self, name: str) -> tuple[str, ...]:
@@ -143,11 +145,6 @@ class Labels(Mapping[str, tuple[str, ...]]):
         """This table with ``more`` wordings added (a layout variant's own words after its base's)."""
         names = dict.fromkeys([*self._table, *more])
         return Labels({n: tuple(dict.fromkeys(self._table.get(n, ()) + tuple(more.get(n, ())))) for n in names})
-
-    @property
-    def keys_to_fields(self) -> Mapping[str, str]:
-        """Every label key → its field (the first field declaring it)."""
-        return MappingProxyType(self._keys)
 
     def field(self, text: str) -> str | None:
         """The field a header cell names: by its key, without its notes, or without any bracketed part."""
