@@ -20,8 +20,10 @@ from evaltools.data import schema as S
 from evaltools.data.model import Profile, UnitsData, profile_to_dict
 from evaltools.data.schema import ORG
 from evaltools.errors import ParamsError
+from evaltools.params import DEFAULT_RULES
 from evaltools.paths import write_text
-from evaltools.run.synthetic import MARK, generate_frames
+from evaltools.run.synthetic.frames import generate_frames
+from evaltools.run.synthetic.vocabulary import MARK
 from evaltools.scoring.grading import bands_frame, grade
 from evaltools.scoring.rules import load_rules
 
@@ -155,7 +157,7 @@ def generate_units(
     *,
     projects_per_unit: int = 10,
     year: int = 2022,
-    rules: str = "mof",
+    rules: str = DEFAULT_RULES,
 ) -> UnitsData:
     """``units`` synthetic units of one year in one dataset: ``units × indicators_per_unit`` indicator rows,
     ``projects_per_unit`` projects each (the benchmark's million rows: 10,000 × 100 with 10 projects)."""

@@ -1,0 +1,292 @@
+"""One synthetic unit-year written as an input folder: its tables (:mod:`.tables`) scored, some scores
+published (a few off), statements of the text (sometimes wrong), budget lines, the printed grade table,
+the profile (marked 合成数据), reshaped to the unit's report kind and written by the data folder writer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from evaltools import labels
+from evaltools.data import schema as S
+from evaltools.fmt import is_missing
+from evaltools.paths import write_text
+from evaltools.run.synthetic.plan import UnitPlan, num, pct
+from evaltools.run.synthetic.tables import score, year_tables
+from evaltools.run.synthetic.vocabulary import MARK, vocabulary
+from evaltools.scoring.grading import grade as grade_of
+from evaltools.scoring.rules import RuleSet
+
+
+def _write_year(folder: Path, profile: dict, tables: dict[str, list[dict]]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, table in S.TABLES.items():
+        rows = tables.get(name, [])
+        frame = pd.DataFrame(
+            [{f.name: r.get(f.name) for f in table.fields} for r in rows], columns=table.names()
+        ).astype(object)
+        write_text(folder / table.file, frame.to_csv(index=False, lineterminator="\n"))
+    text = (
+        f"# {profile['unit']} {profile['year']} — {MARK}：由 evaltools synthetic 随机生成，不是任何真实单位的数据。\n"
+        + yaml.safe_dump(profile, allow_unicode=True, sort_keys=False, width=1000)
+    )
+    write_text(folder / "profile.yaml", text)
+
+
+def _value(x, unit: str | None) -> str:
+    """An indicator value as written in the CSV: percentages with a % sign."""
+    if is_missing(x):
+        return ""
+    return f"{num(x * 100, 1)}%" if unit == "%" else num(x)
+
+
+def _csv_rows(projects, indicators):
+    """Canonical values → the text the input files hold (≥, 95%, 是/否 …)."""
+    ind_rows = []
+    for r in indicators:
+        out = dict(r)
+        out["direction"] = labels.DIRECTION[r["direction"]]
+        for col in ("target", "target_high", "actual"):
+            out[col] = _value(r[col], r["unit"])
+        out["weight"] = num(r["weight"])
+        out["panel_score"] = num(r["panel_score"], 1)
+        out["applicable"] = "" if r["applicable"] else "否"
+        ind_rows.append(out)
+    proj_rows = []
+    for p in projects:
+        out = dict(p)
+        for col in (
+            "budget_initial",
+            "budget",
+            "spent",
+            "fiscal_current",
+            "carryover",
+            "other_funds",
+            "published_score",
+        ):
+            out[col] = num(p[col])
+        out["execution_weight"] = num(p["execution_weight"])
+        out["stated_rate"] = pct(p["stated_rate"])
+        proj_rows.append(out)
+    return proj_rows, ind_rows
+
+
+def generate_year(
+    root: Path, plan: UnitPlan, year: int, drift: float, rule_set: RuleSet, seed: int, rng: np.random.Generator
+) -> None:
+    """Write one unit-year: its tables scored, published, stated and written to ``root/<unit>/<year>/``."""
+    bands = rule_set.grade_bands
+    projects, indicator_rows = year_tables(plan, drift, rng)
+    scored = score(projects, indicator_rows, rule_set)
+    total = _publish_scores(projects, scored["computed_score"], bands, rng)
+    lines = _budget_lines(plan, drift, rng)
+    statements = _statements(projects, total, year, rng)
+    band_rows = _band_rows(bands, gap=rng.random() < 0.1)
+    profile = _profile(plan, year, seed, projects, total, lines, drift, bands, rng)
+    if plan.report_kind != "department_projects":
+        projects, indicator_rows, lines, statements = _as_kind(
+            plan.report_kind, projects, indicator_rows, lines, profile
+        )
+    proj_rows, ind_rows = _csv_rows(projects, indicator_rows)
+    for row in lines:
+        row["budget"], row["spent"] = num(row["budget"]), num(row["spent"])
+        row["prior_year_payables"] = num(row["prior_year_payables"])
+        row["stated_rate"] = pct(row["stated_rate"])
+    income = [
+        dict(source="事业收入", amount="0", note=MARK),
+        dict(source="其他收入", amount=num(round(float(rng.uniform(0, 5)), 2)), note=MARK),
+    ]
+    _write_year(
+        root / plan.folder / str(year),
+        profile,
+        {
+            "budget_lines": lines,
+            "income_sources": income,
+            "projects": proj_rows,
+            "indicators": ind_rows,
+            "team": list(plan.team),
+            "statements": statements,
+            "grade_bands": band_rows,
+        },
+    )
+
+
+def _as_kind(
+    kind: str, projects: list[dict], indicators: list[dict], lines: list[dict], profile: dict
+) -> tuple[list[dict], list[dict], list[dict], list[dict]]:
+    """Reshape a department-with-projects year into another report kind: the first project becomes the
+    department's own table (``department``/``department_full``: its indicators lose their project, its
+    execution weight and published score become the profile's), or stays alone (``project``: no budget
+    lines). Statements about the projects no longer apply and are dropped."""
+    first = projects[0]
+    profile["report_kind"] = kind
+    profile["published_total"] = first["published_score"]
+    profile["published_grade"] = first["published_grade"]
+    if kind == "project":
+        kept = [r for r in indicators if r["project"] == first["project"]]
+        return [first], kept, [], []
+    profile["execution_weight"] = first["execution_weight"]
+    for r in indicators:
+        if r["project"] == first["project"]:
+            r["project"] = None
+            if r.get("parent") is not None:
+                r["parent"] = r["parent"]
+    rest = projects[1:] if kind == "department_full" else []
+    names = {p["project"] for p in rest}
+    kept = [r for r in indicators if r["project"] is None or r["project"] in names]
+    return rest, kept, lines, []
+
+
+def _publish_scores(
+    projects: list[dict], computed_scores: pd.Series, bands: pd.DataFrame, rng: np.random.Generator
+) -> float | None:
+    """Publish scores and grades for some projects (a few off); return the published total, or None."""
+    published = []
+    for p, computed in zip(projects, computed_scores):
+        if rng.random() < 0.6:
+            value = float(round(computed))
+            if rng.random() < 0.15:  # a published score the data does not support
+                value = float(min(100, value + int(rng.integers(3, 9))))
+            p["published_score"] = value
+            p["published_grade"] = grade_of(pd.Series([value]), bands).iloc[0]
+            published.append(value)
+        else:
+            published.append(float(computed))
+    return float(round(float(np.mean(published)))) if rng.random() < 0.6 else None
+
+
+def _statements(projects: list[dict], total: float | None, year: int, rng: np.random.Generator) -> list[dict]:
+    """What the text states (project count, total score, year, a fund usage rate), sometimes wrongly."""
+    n_proj = len(projects)
+    said_count = n_proj + (1 if rng.random() < 0.15 else 0)  # sometimes the text miscounts
+    statements = [
+        dict(
+            subject="部门",
+            metric="project_count",
+            stated=str(said_count),
+            quote=f"{year}年我单位共实施{said_count}个项目",
+            location="一(二)",
+        )
+    ]
+    if total is not None:
+        statements.append(
+            dict(
+                subject="部门",
+                metric="total_score",
+                stated=num(total),
+                quote=f"经评分，我单位绩效评价整体得分 {num(total)} 分",
+                location="四",
+            )
+        )
+    said = year - 1 if rng.random() < 0.1 else year
+    statements.append(
+        dict(
+            subject="部门",
+            metric="evaluated_year",
+            stated=str(said),
+            quote=f"对本单位 {said} 年整体支出情况实施了绩效自评价",
+            location="引言",
+        )
+    )
+    p0 = projects[0]
+    if p0["stated_rate"] is not None:
+        statements.append(
+            dict(
+                subject=p0["project"],
+                metric="fund_usage_rate",
+                stated=pct(p0["stated_rate"]),
+                quote=f"资金使用率 {pct(p0['stated_rate'])}",
+                location="三(二)1",
+            )
+        )
+    return statements
+
+
+def _profile(
+    plan: UnitPlan,
+    year: int,
+    seed: int,
+    projects: list[dict],
+    total: float | None,
+    lines: list[dict],
+    drift: float,
+    bands: pd.DataFrame,
+    rng: np.random.Generator,
+) -> dict:
+    """The unit-year's profile.yaml content (marked synthetic), with assets, goals, problems and measures."""
+    text = vocabulary().profile
+    assets_fixed = round(plan.staff_authorized * float(rng.uniform(1.5, 4.0)) * drift, 2)
+    assets_carry = round(float(rng.uniform(0, 0.05)) * sum(line["budget"] for line in lines), 2)
+    return {
+        "unit": plan.name,
+        "year": year,
+        "synthetic": True,
+        "unit_type": text["unit_type"],
+        "accounting_system": text["accounting_system"],
+        "staff_authorized": plan.staff_authorized,
+        "staff_actual": plan.staff_actual,
+        "staff_other": plan.staff_other,
+        "assets_net": round(assets_fixed + assets_carry, 2),
+        "assets_carryover": assets_carry,
+        "assets_fixed": assets_fixed,
+        "published_total": total,
+        "published_grade": grade_of(pd.Series([total]), bands).iloc[0] if total is not None else None,
+        "basis": text["basis"],
+        "source": f"{MARK}：由 evaltools synthetic 随机生成（seed={seed}），不是任何真实单位的数据，仅供演示和测试",
+        "functions": list(plan.functions),
+        "goals": [f"{p['project']}：{p['goal']}" for p in projects if p["goal"]],
+        "organisation": list(text["organisation"]),
+        "methods": list(text["methods"]),
+        "achievements": [f"{p['project']}：{p['result']}" for p in projects if p["result"]],
+        "problems": [str(x) for x in rng.choice(vocabulary().problems, size=2, replace=False)],
+        "measures": [str(x) for x in rng.choice(vocabulary().measures, size=2, replace=False)],
+    }
+
+
+def _budget_lines(plan: UnitPlan, drift: float, rng: np.random.Generator) -> list[dict]:
+    lines = []
+    for line, base, spread in (
+        ("人员经费", plan.personnel, (0.95, 1.03)),
+        ("日常公用支出", plan.public, (0.82, 1.0)),
+    ):
+        budget = round(base * drift * float(rng.uniform(0.97, 1.03)), 2)
+        spent = round(budget * float(rng.uniform(*spread)), 2)
+        payables = (
+            round(budget * float(rng.uniform(0.05, 0.2)), 2) if line == "人员经费" and rng.random() < 0.1 else None
+        )
+        if payables:
+            spent = round(spent + payables, 2)
+        lines.append(
+            dict(
+                line=line,
+                category="基本支出",
+                budget=budget,
+                spent=spent,
+                prior_year_payables=payables,
+                stated_rate=round(spent / budget, 4) if rng.random() < 0.8 else None,
+                note=f"{MARK}：支出 {num(spent)} 万元",
+            )
+        )
+    return lines
+
+
+def _band_rows(bands: pd.DataFrame, gap: bool = False) -> list[dict]:
+    """The grade table as the report prints it; with ``gap`` the classic misprint (良好 ends at 89, not 90)."""
+    rows = []
+    for b in bands.to_dict("records"):
+        top, bottom = b["upper"] >= 100, b["lower"] <= 0
+        upper = b["upper"] - 1 if gap and not top and b["upper"] == 90 else b["upper"]
+        rows.append(
+            dict(
+                grade=b["grade"],
+                lower="" if bottom else num(b["lower"]),
+                lower_inclusive="" if bottom else ("是" if b["lower_inclusive"] else "否"),
+                upper="" if top else num(upper),
+                upper_inclusive="" if top else ("是" if b["upper_inclusive"] else "否"),
+                note=f"{'得分 ≥ ' + num(b['lower']) if top else ('得分 < ' + num(upper) if bottom else num(b['lower']) + ' ≤ 得分 < ' + num(upper))} 分为{b['grade']}",
+            )
+        )
+    return rows
