@@ -20,10 +20,11 @@ projects and indicators), :mod:`.year` (a unit-year written), :mod:`.dataset` (u
 
 from __future__ import annotations
 
+from evaltools.data.folder import write_units
 from evaltools.run.synthetic.dataset import MAX_INDICATORS, MIN_INDICATORS, SyntheticSet, generate, verify
 from evaltools.run.synthetic.frames import generate_frames
 from evaltools.run.synthetic.plan import CATEGORY_POINTS, EXECUTION_WEIGHT
-from evaltools.run.synthetic.units import generate_units, write_units
+from evaltools.run.synthetic.units import generate_units
 from evaltools.run.synthetic.vocabulary import MARK, Vocabulary, vocabulary
 
 __all__ = [

@@ -10,6 +10,8 @@ import math
 import numpy as np
 import pandas as pd
 
+from evaltools.data import schema as S
+from evaltools.data.load import BOOL_DEFAULTS
 from evaltools.run.synthetic.plan import (
     EXECUTION_WEIGHT,
     Item,
@@ -264,3 +266,27 @@ def score(projects: list[dict], indicators: list[dict], rules: RuleSet) -> pd.Da
         proj[col] = proj[col].astype(float)
     proj["published_score"] = np.nan
     return score_projects(proj, score_indicators(ind, rules), rules, rules.grade_bands)
+
+
+def canonical(frame: pd.DataFrame, table: S.Table) -> pd.DataFrame:
+    """``frame`` with every declared column of ``table`` (and the ``org`` column first, when it has one), typed
+    as the loader types them: floats for numbers, bools for flags (a missing flag its blank default), object
+    text with None where empty."""
+    out = {}
+    if S.ORG in frame:
+        out[S.ORG] = pd.Series(frame[S.ORG].to_numpy(dtype=object), dtype=object)
+    for f in table.fields:
+        if f.name not in frame:
+            blank = BOOL_DEFAULTS.get(f.name, False) if f.kind == "bool" else None
+            col = pd.Series([blank] * len(frame), index=frame.index, dtype=object)
+        else:
+            col = frame[f.name]
+        if f.kind in ("number", "money", "rate"):
+            out[f.name] = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
+        elif f.kind == "bool":
+            out[f.name] = col.to_numpy(dtype=bool)
+        else:
+            values = col.to_numpy(dtype=object, copy=True)
+            values[pd.isna(values)] = None
+            out[f.name] = pd.Series(values, dtype=object)
+    return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))

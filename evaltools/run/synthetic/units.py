@@ -3,45 +3,26 @@
 :func:`generate_units` builds a :class:`~evaltools.data.model.UnitsData` of ``units`` invented units in
 one vectorised pass — every table with its ``org`` column (预算单位), published totals and grades, stated
 rates, funding sources, breakdowns, statements and a printed grade table per unit, some deliberately off —
-so that :func:`evaltools.evaluate` meets every kind of finding. :func:`write_units` writes it as the
+so that :func:`evaltools.evaluate` meets every kind of finding. :func:`evaltools.data.folder.write_units` writes it as the
 many-unit input folder (``units.csv`` beside the tables, or Parquet files) that
 :func:`evaltools.load_year` reads back. Every unit, profile and source says 合成数据.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
-import yaml
 
 from evaltools.data import schema as S
-from evaltools.data.model import Profile, UnitsData, profile_to_dict
+from evaltools.data.model import Profile, UnitsData
 from evaltools.data.schema import ORG
 from evaltools.errors import ParamsError
 from evaltools.params import DEFAULT_RULES
-from evaltools.paths import write_text
 from evaltools.run.synthetic.frames import generate_frames
+from evaltools.run.synthetic.tables import canonical
 from evaltools.run.synthetic.vocabulary import MARK
 from evaltools.scoring.grading import bands_frame, grade
 from evaltools.scoring.rules import load_rules
-
-
-def _canonical(frame: pd.DataFrame, table: S.Table) -> pd.DataFrame:
-    """``frame`` with the org column first and every declared column, typed as the loader types them."""
-    out = {ORG: pd.Series(frame[ORG].to_numpy(dtype=object), dtype=object)}
-    for f in table.fields:
-        col = frame[f.name] if f.name in frame else pd.Series([None] * len(frame), index=frame.index, dtype=object)
-        if f.kind in ("number", "money", "rate"):
-            out[f.name] = col.to_numpy(dtype=float)
-        elif f.kind == "bool":
-            out[f.name] = col.to_numpy(dtype=bool)
-        else:
-            values = col.to_numpy(dtype=object, copy=True)
-            values[pd.isna(values)] = None
-            out[f.name] = pd.Series(values, dtype=object)  # as the loader gives text: object, None when empty
-    return pd.DataFrame(out)
 
 
 def _projects(proj: pd.DataFrame, rng: np.random.Generator, bands: pd.DataFrame) -> pd.DataFrame:
@@ -174,35 +155,16 @@ def generate_units(
         {ORG: np.repeat(orgs, 3), "name": np.tile(np.array(names, dtype=object), units), "role": "成员"}
     )
     tables = {
-        "budget_lines": _canonical(_budget_lines(orgs, rng), S.BUDGET_LINES),
-        "income_sources": _canonical(pd.DataFrame({ORG: []}), S.INCOME_SOURCES),
-        "projects": _canonical(proj, S.PROJECTS),
-        "indicators": _canonical(ind, S.INDICATORS),
-        "team": _canonical(team, S.TEAM),
-        "statements": _canonical(_statements(orgs, projects_per_unit, year, rng), S.STATEMENTS),
-        "grade_bands": _canonical(_grade_bands(orgs, bands, rng), S.GRADE_BANDS),
+        "budget_lines": canonical(_budget_lines(orgs, rng), S.BUDGET_LINES),
+        "income_sources": canonical(pd.DataFrame({ORG: []}), S.INCOME_SOURCES),
+        "projects": canonical(proj, S.PROJECTS),
+        "indicators": canonical(ind, S.INDICATORS),
+        "team": canonical(team, S.TEAM),
+        "statements": canonical(_statements(orgs, projects_per_unit, year, rng), S.STATEMENTS),
+        "grade_bands": canonical(_grade_bands(orgs, bands, rng), S.GRADE_BANDS),
     }
     profile = Profile(unit=f"{MARK}·{units} 个预算单位", year=year, synthetic=True, source=f"{MARK}（随机生成）")
-    return UnitsData(profile, _canonical(_units_table(orgs, proj, bands, rng), S.UNITS), tables, MARK)
+    return UnitsData(profile, canonical(_units_table(orgs, proj, bands, rng), S.UNITS), tables, MARK)
 
 
-def write_units(data: UnitsData, folder: str | Path, form: str = "csv") -> Path:
-    """Write ``data`` as a many-unit input folder: ``profile.yaml``, ``units`` and every non-empty table,
-    as CSV (``form="csv"``) or Parquet (``"parquet"``), canonical column names. Returns the folder."""
-    if form not in ("csv", "parquet"):
-        raise ParamsError(f"form must be csv or parquet, found {form!r}", key="form")
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    profile = {k: v for k, v in profile_to_dict(data.profile).items() if v not in (None, [], ())}
-    write_text(folder / "profile.yaml", yaml.safe_dump(profile, allow_unicode=True, sort_keys=False))
-    for name, frame in {"units": data.units, **data.tables}.items():
-        if frame.empty and name != "units":
-            continue
-        if form == "csv":
-            frame.to_csv(folder / f"{name}.csv", index=False)
-        else:
-            frame.to_parquet(folder / f"{name}.parquet", index=False)
-    return folder
-
-
-__all__ = ["generate_units", "write_units"]
+__all__ = ["generate_units"]

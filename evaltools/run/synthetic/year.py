@@ -8,76 +8,22 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from evaltools import labels
 from evaltools.data import schema as S
-from evaltools.fmt import is_missing
-from evaltools.paths import write_text
+from evaltools.data.folder import write_folder
+from evaltools.data.model import Profile, YearData
 from evaltools.run.synthetic.plan import UnitPlan, num, pct
-from evaltools.run.synthetic.tables import score, year_tables
+from evaltools.run.synthetic.tables import canonical, score, year_tables
 from evaltools.run.synthetic.vocabulary import MARK, vocabulary
 from evaltools.scoring.grading import grade as grade_of
 from evaltools.scoring.rules import RuleSet
 
 
-def _write_year(folder: Path, profile: dict, tables: dict[str, list[dict]]) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, table in S.TABLES.items():
-        rows = tables.get(name, [])
-        frame = pd.DataFrame(
-            [{f.name: r.get(f.name) for f in table.fields} for r in rows], columns=table.names()
-        ).astype(object)
-        write_text(folder / table.file, frame.to_csv(index=False, lineterminator="\n"))
-    text = (
-        f"# {profile['unit']} {profile['year']} — {MARK}：由 evaltools synthetic 随机生成，不是任何真实单位的数据。\n"
-        + yaml.safe_dump(profile, allow_unicode=True, sort_keys=False, width=1000)
-    )
-    write_text(folder / "profile.yaml", text)
-
-
-def _value(x, unit: str | None) -> str:
-    """An indicator value as written in the CSV: percentages with a % sign."""
-    if is_missing(x):
-        return ""
-    return f"{num(x * 100, 1)}%" if unit == "%" else num(x)
-
-
-def _csv_rows(projects, indicators):
-    """Canonical values → the text the input files hold (≥, 95%, 是/否 …)."""
-    ind_rows = []
-    for r in indicators:
-        out = dict(r)
-        out["direction"] = labels.DIRECTION[r["direction"]]
-        for col in ("target", "target_high", "actual"):
-            out[col] = _value(r[col], r["unit"])
-        out["weight"] = num(r["weight"])
-        out["panel_score"] = num(r["panel_score"], 1)
-        out["applicable"] = "" if r["applicable"] else "否"
-        ind_rows.append(out)
-    proj_rows = []
-    for p in projects:
-        out = dict(p)
-        for col in (
-            "budget_initial",
-            "budget",
-            "spent",
-            "fiscal_current",
-            "carryover",
-            "other_funds",
-            "published_score",
-        ):
-            out[col] = num(p[col])
-        out["execution_weight"] = num(p["execution_weight"])
-        out["stated_rate"] = pct(p["stated_rate"])
-        proj_rows.append(out)
-    return proj_rows, ind_rows
-
-
-def generate_year(
-    root: Path, plan: UnitPlan, year: int, drift: float, rule_set: RuleSet, seed: int, rng: np.random.Generator
-) -> None:
-    """Write one unit-year: its tables scored, published, stated and written to ``root/<unit>/<year>/``."""
+def unit_year(
+    plan: UnitPlan, year: int, drift: float, rule_set: RuleSet, seed: int, rng: np.random.Generator
+) -> YearData:
+    """One unit-year as the loader gives it: its tables scored, some scores published, statements, budget
+    lines, the printed grade table and the profile, reshaped to the plan's report kind."""
     bands = rule_set.grade_bands
     projects, indicator_rows = year_tables(plan, drift, rng)
     scored = score(projects, indicator_rows, rule_set)
@@ -90,28 +36,31 @@ def generate_year(
         projects, indicator_rows, lines, statements = _as_kind(
             plan.report_kind, projects, indicator_rows, lines, profile
         )
-    proj_rows, ind_rows = _csv_rows(projects, indicator_rows)
-    for row in lines:
-        row["budget"], row["spent"] = num(row["budget"]), num(row["spent"])
-        row["prior_year_payables"] = num(row["prior_year_payables"])
-        row["stated_rate"] = pct(row["stated_rate"])
     income = [
-        dict(source="事业收入", amount="0", note=MARK),
-        dict(source="其他收入", amount=num(round(float(rng.uniform(0, 5)), 2)), note=MARK),
+        dict(source="事业收入", amount=0.0, note=MARK),
+        dict(source="其他收入", amount=round(float(rng.uniform(0, 5)), 2), note=MARK),
     ]
-    _write_year(
-        root / plan.folder / str(year),
-        profile,
-        {
-            "budget_lines": lines,
-            "income_sources": income,
-            "projects": proj_rows,
-            "indicators": ind_rows,
-            "team": list(plan.team),
-            "statements": statements,
-            "grade_bands": band_rows,
-        },
-    )
+    rows = {
+        "budget_lines": lines,
+        "income_sources": income,
+        "projects": projects,
+        "indicators": indicator_rows,
+        "team": list(plan.team),
+        "statements": statements,
+        "grade_bands": band_rows,
+    }
+    tables = {name: canonical(pd.DataFrame(rows[name]), table) for name, table in S.TABLES.items()}
+    values = {k: tuple(v) if isinstance(v, list) else v for k, v in profile.items()}
+    return YearData(Profile(**values), tables)
+
+
+def generate_year(
+    root: Path, plan: UnitPlan, year: int, drift: float, rule_set: RuleSet, seed: int, rng: np.random.Generator
+) -> Path:
+    """Write one unit-year (:func:`unit_year`) to ``root/<unit>/<year>/`` with the data folder writer."""
+    data = unit_year(plan, year, drift, rule_set, seed, rng)
+    header = f"{data.unit} {year} — {MARK}：由 evaltools synthetic 随机生成，不是任何真实单位的数据。"
+    return write_folder(data, root / plan.folder / str(year), header=header)
 
 
 def _as_kind(
@@ -166,7 +115,7 @@ def _statements(projects: list[dict], total: float | None, year: int, rng: np.ra
         dict(
             subject="部门",
             metric="project_count",
-            stated=str(said_count),
+            stated=float(said_count),
             quote=f"{year}年我单位共实施{said_count}个项目",
             location="一(二)",
         )
@@ -176,7 +125,7 @@ def _statements(projects: list[dict], total: float | None, year: int, rng: np.ra
             dict(
                 subject="部门",
                 metric="total_score",
-                stated=num(total),
+                stated=float(total),
                 quote=f"经评分，我单位绩效评价整体得分 {num(total)} 分",
                 location="四",
             )
@@ -186,7 +135,7 @@ def _statements(projects: list[dict], total: float | None, year: int, rng: np.ra
         dict(
             subject="部门",
             metric="evaluated_year",
-            stated=str(said),
+            stated=float(said),
             quote=f"对本单位 {said} 年整体支出情况实施了绩效自评价",
             location="引言",
         )
@@ -197,7 +146,7 @@ def _statements(projects: list[dict], total: float | None, year: int, rng: np.ra
             dict(
                 subject=p0["project"],
                 metric="fund_usage_rate",
-                stated=pct(p0["stated_rate"]),
+                stated=p0["stated_rate"],
                 quote=f"资金使用率 {pct(p0['stated_rate'])}",
                 location="三(二)1",
             )
@@ -274,19 +223,29 @@ def _budget_lines(plan: UnitPlan, drift: float, rng: np.random.Generator) -> lis
 
 
 def _band_rows(bands: pd.DataFrame, gap: bool = False) -> list[dict]:
-    """The grade table as the report prints it; with ``gap`` the classic misprint (良好 ends at 89, not 90)."""
+    """The grade table as the report prints it (the lowest band without a lower end, the highest without an
+    upper one); with ``gap`` a misprint to find: 良好 ends at 89 instead of 90."""
     rows = []
     for b in bands.to_dict("records"):
         top, bottom = b["upper"] >= 100, b["lower"] <= 0
         upper = b["upper"] - 1 if gap and not top and b["upper"] == 90 else b["upper"]
+        lower = None if bottom else float(b["lower"])
+        upper = None if top else float(upper)
         rows.append(
             dict(
                 grade=b["grade"],
-                lower="" if bottom else num(b["lower"]),
-                lower_inclusive="" if bottom else ("是" if b["lower_inclusive"] else "否"),
-                upper="" if top else num(upper),
-                upper_inclusive="" if top else ("是" if b["upper_inclusive"] else "否"),
-                note=f"{'得分 ≥ ' + num(b['lower']) if top else ('得分 < ' + num(upper) if bottom else num(b['lower']) + ' ≤ 得分 < ' + num(upper))} 分为{b['grade']}",
+                lower=lower,
+                lower_inclusive=True if bottom else bool(b["lower_inclusive"]),
+                upper=upper,
+                upper_inclusive=False if top else bool(b["upper_inclusive"]),
+                note=f"{_band_words(lower, upper)} 分为{b['grade']}",
             )
         )
     return rows
+
+
+def _band_words(lower: float | None, upper: float | None) -> str:
+    """得分 ≥ 90, 75 ≤ 得分 < 90, 得分 < 60."""
+    if upper is None:
+        return f"得分 ≥ {num(lower)}"
+    return f"得分 < {num(upper)}" if lower is None else f"{num(lower)} ≤ 得分 < {num(upper)}"
