@@ -25,7 +25,7 @@ from evaltools.run.synthetic.dataset import MAX_INDICATORS, MIN_INDICATORS, Synt
 from evaltools.run.synthetic.frames import generate_frames
 from evaltools.run.synthetic.plan import CATEGORY_POINTS, EXECUTION_WEIGHT
 from evaltools.run.synthetic.units import generate_units
-from evaltools.run.synthetic.vocabulary import MARK, Vocabulary, vocabulary
+from evaltools.run.synthetic.vocabulary import MARK, Vocabulary, load_vocabulary
 
 __all__ = [
     "CATEGORY_POINTS",
@@ -39,6 +39,6 @@ __all__ = [
     "generate_frames",
     "generate_units",
     "verify",
-    "vocabulary",
+    "load_vocabulary",
     "write_units",
 ]

@@ -11,7 +11,7 @@ import numpy as np
 
 from evaltools import fmt
 from evaltools.errors import ParamsError
-from evaltools.run.synthetic.vocabulary import MARK, Generic, Theme, vocabulary
+from evaltools.run.synthetic.vocabulary import MARK, Generic, Theme, load_vocabulary
 
 #: Points of a project: 预算执行率 plus the indicators (财预〔2020〕10号 default split of the 90).
 EXECUTION_WEIGHT = 10
@@ -136,7 +136,7 @@ def _counts(n: int) -> tuple[int, int, int]:
 
 def _chosen(theme: Theme, n: int, rng: np.random.Generator) -> list[tuple[str, Generic]]:
     """(一级指标, generic indicator) of the project's ``n`` indicators, drawn from the vocabulary's pools."""
-    voc = vocabulary()
+    voc = load_vocabulary()
     n_out, n_ben, n_sat = _counts(n)
     quantities = [
         Generic("数量指标", q.name, q.unit, "range" if q.kind == "range" else ">=", q.target) for q in theme.quantities
@@ -174,7 +174,7 @@ def plan_project(theme: Theme, n: int, rng: np.random.Generator, base_budget: fl
     counts = [i for i, it in enumerate(items) if it.direction == ">=" and it.unit != "%" and it.level2 == "数量指标"]
     if counts and rng.random() < 0.7:
         parent = counts[int(rng.integers(len(counts)))]
-        parts = vocabulary().parts
+        parts = load_vocabulary().parts
         items[parent] = replace(items[parent], parts=parts[int(rng.integers(len(parts)))])
     return Project(theme.name, base_budget, tuple(items))
 
@@ -197,7 +197,7 @@ def _projects(themes: tuple[Theme, ...], n_indicators: int, rng: np.random.Gener
 def plan_unit(index: int, n_indicators: int, report_kind: str, rng: np.random.Generator) -> UnitPlan:
     """The ``index``-th unit: kinds and areas of the vocabulary in turn, a number after the name once the
     areas are used up; its projects, staff, budget bases and evaluation team drawn from ``rng``."""
-    voc = vocabulary()
+    voc = load_vocabulary()
     kind = voc.kinds[index % len(voc.kinds)]
     cycle = index // len(voc.areas)
     folder = kind.pattern.format(area=voc.areas[index % len(voc.areas)], kind=kind.name) + (
@@ -228,7 +228,7 @@ def plan_unit(index: int, n_indicators: int, report_kind: str, rng: np.random.Ge
 
 def team_rows(rng: np.random.Generator, n: int) -> tuple[dict, ...]:
     """The evaluation team: ``n`` invented names, a 组长, two 副组长 and members from the offices."""
-    voc = vocabulary()
+    voc = load_vocabulary()
     names: list[str] = []
     while len(names) < n:
         nm = voc.surnames[int(rng.integers(len(voc.surnames)))] + "".join(

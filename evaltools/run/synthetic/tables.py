@@ -23,7 +23,7 @@ from evaltools.run.synthetic.plan import (
     shown,
     target_text,
 )
-from evaltools.run.synthetic.vocabulary import MARK, vocabulary
+from evaltools.run.synthetic.vocabulary import MARK, load_vocabulary
 from evaltools.scoring.indicators import score_indicators, score_projects
 from evaltools.scoring.rules import RuleSet
 
@@ -196,7 +196,7 @@ def _fill_qualitative(row: dict, it: Item, rng: np.random.Generator) -> None:
         return
     grade = "达成" if g < 0.82 else "部分达成" if g < 0.96 else "未达成"
     row["qualitative_grade"] = grade
-    row["actual_text"] = vocabulary().qualitative_text[grade]
+    row["actual_text"] = load_vocabulary().qualitative_text[grade]
     if grade != "达成":
         row["deviation"] = "工作推进慢于计划，下年度加强调度"
     if rng.random() < 0.4:  # the panel's score, inside the grade's band
@@ -240,7 +240,7 @@ def _part_rows(project: str, it: Item, total: float, rng: np.random.Generator) -
             target_text=None,
             actual_text=None,
             deviation=None,
-            source=f"{MARK}：分项，不计分" + ("；分项之和故意与合计不符，供核查演示" if wrong else ""),
+            source=f"{MARK}：合计的组成部分，权重为 0" + ("；各部分之和故意与合计不符，供核查演示" if wrong else ""),
         )
         for sub, v in zip(it.parts, values)
     ]

@@ -20,7 +20,7 @@ from evaltools.errors import ParamsError
 from evaltools.params import DEFAULT_RULES
 from evaltools.run.synthetic.frames import generate_frames
 from evaltools.run.synthetic.tables import canonical
-from evaltools.run.synthetic.vocabulary import MARK
+from evaltools.run.synthetic.vocabulary import MARK, load_vocabulary
 from evaltools.scoring.grading import bands_frame, grade
 from evaltools.scoring.rules import load_rules
 
@@ -150,9 +150,9 @@ def generate_units(
     orgs = proj[ORG].drop_duplicates().to_numpy(dtype=object)
     ind = ind.assign(unit=np.where(ind["direction"] == "qualitative", None, "个"))
     proj = _projects(proj, rng, bands)
-    names = ["王芳", "李强", "张敏"]
+    names = load_vocabulary().bureau_team
     team = pd.DataFrame(
-        {ORG: np.repeat(orgs, 3), "name": np.tile(np.array(names, dtype=object), units), "role": "成员"}
+        {ORG: np.repeat(orgs, len(names)), "name": np.tile(np.array(names, dtype=object), units), "role": "成员"}
     )
     tables = {
         "budget_lines": canonical(_budget_lines(orgs, rng), S.BUDGET_LINES),

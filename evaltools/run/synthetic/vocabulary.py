@@ -81,8 +81,10 @@ class Vocabulary:
     qualitative_text: dict[str, str]
     problems: tuple[str, ...]
     measures: tuple[str, ...]
+    statements: dict[str, dict[str, str]]
     profile: dict[str, object]
     offices: tuple[str, ...]
+    bureau_team: tuple[str, ...]
 
 
 def _generic(row: list, where: str) -> Generic:
@@ -99,11 +101,19 @@ def _quantity(row: list, where: str) -> Quantity:
 
 
 def _kind(name: str, spec: dict) -> Kind:
+    """A kind of unit; ParamsError unless it has two project themes or more (a unit has 2–4 projects), each
+    with a quantity indicator, and its folder pattern names the area."""
     themes = tuple(
-        Theme(theme, tuple(_quantity(row, f"kinds.{name}.{theme}") for row in rows))
-        for theme, rows in spec["projects"].items()
+        Theme(theme, tuple(_quantity(row, f"kinds.{name}.{theme}") for row in rows or ()))
+        for theme, rows in (spec.get("projects") or {}).items()
     )
-    return Kind(name, spec.get("pattern", "{area}区{kind}"), tuple(spec["functions"]), themes)
+    pattern = spec.get("pattern", "{area}区{kind}")
+    if len(themes) < 2 or not all(t.quantities for t in themes) or "{area}" not in pattern:
+        raise ParamsError(
+            f"kinds.{name}: needs two projects or more, each with a quantity indicator, and {{area}} in its pattern",
+            key=f"kinds.{name}",
+        )
+    return Kind(name, pattern, tuple(spec["functions"]), themes)
 
 
 def parse(raw: dict) -> Vocabulary:
@@ -119,13 +129,15 @@ def parse(raw: dict) -> Vocabulary:
         qualitative_text=dict(raw["qualitative_text"]),
         problems=tuple(raw["problems"]),
         measures=tuple(raw["measures"]),
+        statements={metric: dict(spec) for metric, spec in raw["statements"].items()},
         profile=dict(raw["profile"]),
         offices=tuple(raw["offices"]),
+        bureau_team=tuple(raw["bureau_team"]),
         **generic,
     )
 
 
 @functools.cache
-def vocabulary() -> Vocabulary:
+def load_vocabulary() -> Vocabulary:
     """The vocabulary of ``vocabulary.yaml``, read and checked once per process."""
     return parse(yaml.safe_load(VOCABULARY_FILE.read_text(encoding="utf-8")))

@@ -14,7 +14,7 @@ from evaltools.data.folder import write_folder
 from evaltools.data.model import Profile, YearData
 from evaltools.run.synthetic.plan import UnitPlan, num, pct
 from evaltools.run.synthetic.tables import canonical, score, year_tables
-from evaltools.run.synthetic.vocabulary import MARK, vocabulary
+from evaltools.run.synthetic.vocabulary import MARK, load_vocabulary
 from evaltools.scoring.grading import grade as grade_of
 from evaltools.scoring.rules import RuleSet
 
@@ -30,7 +30,7 @@ def unit_year(
     total = _publish_scores(projects, scored["computed_score"], bands, rng)
     lines = _budget_lines(plan, drift, rng)
     statements = _statements(projects, total, year, rng)
-    band_rows = _band_rows(bands, gap=rng.random() < 0.1)
+    band_rows = _band_rows(bands, _misprint(bands, rng))
     profile = _profile(plan, year, seed, projects, total, lines, drift, bands, rng)
     if plan.report_kind != "department_projects":
         projects, indicator_rows, lines, statements = _as_kind(
@@ -81,8 +81,6 @@ def _as_kind(
     for r in indicators:
         if r["project"] == first["project"]:
             r["project"] = None
-            if r.get("parent") is not None:
-                r["parent"] = r["parent"]
     rest = projects[1:] if kind == "department_full" else []
     names = {p["project"] for p in rest}
     kept = [r for r in indicators if r["project"] is None or r["project"] in names]
@@ -107,50 +105,36 @@ def _publish_scores(
     return float(round(float(np.mean(published)))) if rng.random() < 0.6 else None
 
 
-def _statements(projects: list[dict], total: float | None, year: int, rng: np.random.Generator) -> list[dict]:
-    """What the text states (project count, total score, year, a fund usage rate), sometimes wrongly."""
-    n_proj = len(projects)
-    said_count = n_proj + (1 if rng.random() < 0.15 else 0)  # sometimes the text miscounts
-    statements = [
-        dict(
-            subject="部门",
-            metric="project_count",
-            stated=float(said_count),
-            quote=f"{year}年我单位共实施{said_count}个项目",
-            location="一(二)",
-        )
-    ]
-    if total is not None:
-        statements.append(
-            dict(
-                subject="部门",
-                metric="total_score",
-                stated=float(total),
-                quote=f"经评分，我单位绩效评价整体得分 {num(total)} 分",
-                location="四",
-            )
-        )
-    said = year - 1 if rng.random() < 0.1 else year
-    statements.append(
-        dict(
-            subject="部门",
-            metric="evaluated_year",
-            stated=float(said),
-            quote=f"对本单位 {said} 年整体支出情况实施了绩效自评价",
-            location="引言",
-        )
+def _statement(metric: str, stated: float, value: str, year: int, project: str = "") -> dict:
+    """One statement of the text, worded as the vocabulary's ``statements`` say."""
+    spec = load_vocabulary().statements[metric]
+    return dict(
+        subject=spec["subject"].format(project=project),
+        metric=metric,
+        stated=float(stated),
+        quote=spec["quote"].format(value=value, year=year, project=project),
+        location=spec["location"],
     )
-    p0 = projects[0]
-    if p0["stated_rate"] is not None:
-        statements.append(
-            dict(
-                subject=p0["project"],
-                metric="fund_usage_rate",
-                stated=p0["stated_rate"],
-                quote=f"资金使用率 {pct(p0['stated_rate'])}",
-                location="三(二)1",
-            )
-        )
+
+
+def _off_by_one(value: int, p: float, rng: np.random.Generator) -> int:
+    """``value``, or with probability ``p`` one more or one less (a mistake for the audit to find)."""
+    return value + int(rng.choice([-1, 1])) if rng.random() < p else value
+
+
+def _statements(projects: list[dict], total: float | None, year: int, rng: np.random.Generator) -> list[dict]:
+    """What the text states (project count, total score, year, a fund usage rate), sometimes wrongly: the
+    count or the year one off, a rate mis-stated (see :func:`~.tables.year_tables`)."""
+    count = _off_by_one(len(projects), 0.15, rng)
+    statements = [_statement("project_count", count, str(count), year)]
+    if total is not None:
+        statements.append(_statement("total_score", total, num(total), year))
+    said = _off_by_one(year, 0.1, rng)
+    statements.append(_statement("evaluated_year", said, str(said), year))
+    first = projects[0]
+    if first["stated_rate"] is not None:
+        rate = first["stated_rate"]
+        statements.append(_statement("fund_usage_rate", rate, pct(rate), year, first["project"]))
     return statements
 
 
@@ -166,7 +150,7 @@ def _profile(
     rng: np.random.Generator,
 ) -> dict:
     """The unit-year's profile.yaml content (marked synthetic), with assets, goals, problems and measures."""
-    text = vocabulary().profile
+    text = load_vocabulary().profile
     assets_fixed = round(plan.staff_authorized * float(rng.uniform(1.5, 4.0)) * drift, 2)
     assets_carry = round(float(rng.uniform(0, 0.05)) * sum(line["budget"] for line in lines), 2)
     return {
@@ -190,8 +174,8 @@ def _profile(
         "organisation": list(text["organisation"]),
         "methods": list(text["methods"]),
         "achievements": [f"{p['project']}：{p['result']}" for p in projects if p["result"]],
-        "problems": [str(x) for x in rng.choice(vocabulary().problems, size=2, replace=False)],
-        "measures": [str(x) for x in rng.choice(vocabulary().measures, size=2, replace=False)],
+        "problems": [str(x) for x in rng.choice(load_vocabulary().problems, size=2, replace=False)],
+        "measures": [str(x) for x in rng.choice(load_vocabulary().measures, size=2, replace=False)],
     }
 
 
@@ -222,15 +206,22 @@ def _budget_lines(plan: UnitPlan, drift: float, rng: np.random.Generator) -> lis
     return lines
 
 
-def _band_rows(bands: pd.DataFrame, gap: bool = False) -> list[dict]:
+def _misprint(bands: pd.DataFrame, rng: np.random.Generator) -> int | None:
+    """In one year of ten, the band (position) whose upper end the printed table gets one point too low."""
+    if rng.random() >= 0.1:
+        return None
+    inner = np.flatnonzero((bands["upper"] < 100).to_numpy())
+    return int(inner[int(rng.integers(len(inner)))]) if len(inner) else None
+
+
+def _band_rows(bands: pd.DataFrame, misprint: int | None = None) -> list[dict]:
     """The grade table as the report prints it (the lowest band without a lower end, the highest without an
-    upper one); with ``gap`` a misprint to find: 良好 ends at 89 instead of 90."""
+    upper one); the band at position ``misprint`` ends one point too low, a gap for the audit to find."""
     rows = []
-    for b in bands.to_dict("records"):
+    for k, b in enumerate(bands.to_dict("records")):
         top, bottom = b["upper"] >= 100, b["lower"] <= 0
-        upper = b["upper"] - 1 if gap and not top and b["upper"] == 90 else b["upper"]
         lower = None if bottom else float(b["lower"])
-        upper = None if top else float(upper)
+        upper = None if top else float(b["upper"]) - (1.0 if k == misprint else 0.0)
         rows.append(
             dict(
                 grade=b["grade"],
