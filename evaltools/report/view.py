@@ -15,6 +15,7 @@ import pandas as pd
 
 from evaltools import fmt, labels
 from evaltools.report.kinds import KINDS, numbered
+from evaltools.scoring.audit import finding_label, measure
 from evaltools.scoring.describe import method_sentences
 from evaltools.scoring.evaluation import Evaluation
 from evaltools.scoring.grading import check_bands, describe_band, grade
@@ -238,7 +239,7 @@ def _audit_view(findings: pd.DataFrame) -> dict:
     """附录一 and 存在的问题: counts by severity, every finding with its label, the problems and measures."""
     counts = findings["severity"].value_counts()
     problems = findings[findings["severity"] != "info"]
-    measures = [labels.MEASURES[code] for code in problems["code"].drop_duplicates() if code in labels.MEASURES]
+    measures = [m for m in map(measure, problems["code"].drop_duplicates()) if m is not None]
     return dict(
         counts=SimpleNamespace(
             error=int(counts.get("error", 0)), warning=int(counts.get("warning", 0)), info=int(counts.get("info", 0))
@@ -248,7 +249,7 @@ def _audit_view(findings: pd.DataFrame) -> dict:
                 severity=f.severity,
                 severity_zh=labels.SEVERITY[f.severity],
                 code=f.code,
-                label=labels.finding_label(f.code),
+                label=finding_label(f.code),
                 subject=f.subject,
                 message=f.message,
             )
