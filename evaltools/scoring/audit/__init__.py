@@ -46,15 +46,18 @@ from .core import (
     no_findings,
     run_audit,
 )
-from .rates import Formula, line_formulas, project_formulas, rate_findings
+from .rates import LINE_RATE_FIELD, RATE_FIELD, TEXT_FIELD, Formula, line_formulas, project_formulas, rate_findings
 from .statements import STATEMENT_METRICS, statement
 
 __all__ = [
     "CHECKS",
     "CODES",
     "FINDING_COLUMNS",
+    "LINE_RATE_FIELD",
     "PLACE_COLUMNS",
+    "RATE_FIELD",
     "STATEMENT_METRICS",
+    "TEXT_FIELD",
     "AuditContext",
     "Check",
     "Code",
