@@ -27,8 +27,6 @@ from evaltools.scoring.indicators import category_codes
 
 #: Columns of the findings frame (and ``org``, the unit of each finding, after them).
 FINDING_COLUMNS = ["code", "severity", "subject", "message", "stated", "computed", "project", "indicator", "field"]
-#: Where a finding is: the project (form) and 三级指标 it is about, and the form field or column.
-PLACE_COLUMNS = ["project", "indicator", "field"]
 
 
 @dataclass(frozen=True)
@@ -189,18 +187,19 @@ def _declared(check: Check, out: pd.DataFrame) -> pd.DataFrame:
     """The check's findings with each code's severity and (where the check gave none) field filled in from
     its declaration. A code the check did not declare, or a field its code does not name, is refused."""
     declared = {c.code: c for c in check.codes}
-    codes = out["code"].to_numpy(dtype=object)
-    unknown = sorted(set(codes.tolist()) - set(declared))
+    codes, uniques = pd.factorize(out["code"].to_numpy(dtype=object))  # a few codes: look each up once
+    unknown = sorted(set(uniques.tolist()) - set(declared))
     if unknown:
         raise ValueError(f"audit check {check.name!r} emits finding codes it does not declare: {unknown}")
-    given = out["field"].notna().to_numpy()
-    field = out["field"].where(given, out["code"].map({c: d.field for c, d in declared.items()}))
-    pairs = set(zip(codes[given].tolist(), field.to_numpy(dtype=object)[given].tolist()))  # one per code, field
-    wrong = sorted((c, f) for c, f in pairs if f not in declared[c].fields)
+    of = lambda attr: np.array([getattr(declared[u], attr) for u in uniques], dtype=object)[codes]  # noqa: E731
+    field = out["field"].to_numpy(dtype=object)
+    given = pd.notna(field)
+    field = np.where(given, field, of("field"))
+    pairs = pd.DataFrame({"code": uniques[codes[given]], "field": field[given]}).drop_duplicates()
+    wrong = sorted((c, f) for c, f in pairs.itertuples(index=False) if f not in declared[c].fields)
     if wrong:
         raise ValueError(f"audit check {check.name!r} points findings at undeclared fields: {wrong}")
-    severity = out["code"].map({c: d.severity for c, d in declared.items()})
-    return out.assign(severity=severity.astype(object), field=field.astype(object))
+    return out.assign(severity=of("severity"), field=field)
 
 
 def _as_frame(out: pd.DataFrame, ctx: AuditContext) -> pd.DataFrame:
