@@ -80,3 +80,31 @@ def _target_below_previous(ctx: AuditContext) -> pd.DataFrame:
         for n, a, b in zip(r["level3"], fmt.values(r["target"], r["unit"]), fmt.values(before, r["unit"]))
     ]
     return on_indicators("TARGET_BELOW_PREVIOUS", r, text, before, r["target"])
+
+
+@check(
+    "cost_target_not_upper_bound",
+    codes=[
+        Code(
+            "COST_TARGET_NOT_UPPER_BOUND",
+            label="成本指标未设为上限",
+            severity="warning",
+            measure="成本指标的年度指标值是成本的上限，指标性质应为“≤”，按成本控制目标修订。",
+            field="indicator.direction",
+        )
+    ],
+)
+def _cost_target_not_upper_bound(ctx: AuditContext) -> pd.DataFrame:
+    """A cost indicator (二级指标 name containing 成本) whose printed direction is ≥ or >: a cost target is a
+    ceiling (≤), so the form scores saving as failure and overspending as success. A direction the scoring
+    assumed (none printed) is not flagged. Source: a 复核 workbook's red flag "成本 indicator written ≥"."""
+    s = ctx.indicators
+    rows = np.flatnonzero(s["direction"].isin([">=", ">"]).to_numpy() & ~s["direction_assumed"].to_numpy(dtype=bool))
+    names, level2 = pd.factorize(s["level2"].to_numpy(dtype=object)[rows])  # a few names: each read once
+    r = Rows(s, rows[np.array([isinstance(n, str) and "成本" in n for n in level2], dtype=bool)[names]])
+    shown = {">=": "≥", ">": ">"}
+    text = [
+        f"「{n}」是成本指标，指标性质却为「{shown[d]}」（年度指标值 {t}）：成本指标的目标应为上限「≤」"
+        for n, d, t in zip(r["level3"], r["direction"], fmt.values(r["target"], r["unit"]))
+    ]
+    return on_indicators("COST_TARGET_NOT_UPPER_BOUND", r, text, r["target"])
