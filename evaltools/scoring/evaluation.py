@@ -18,7 +18,7 @@ from evaltools.data.schema import ORG, TABLES
 from evaltools.errors import ParamsError
 from evaltools.fmt import is_missing
 from evaltools.params import DEFAULT_RULES
-from evaltools.scoring.audit import AuditContext, run_audit
+from evaltools.scoring.audit import AuditContext, finding_label, run_audit
 from evaltools.scoring.grading import grade
 from evaltools.scoring.indicators import (
     DEPARTMENT,
@@ -195,7 +195,8 @@ class Evaluation:
                 target_shown=[fmt.indicator_target(r) for r in rows],
                 actual_shown=[fmt.indicator_actual(r) for r in rows],
             )
-        return styled(frame, columns, columns_of(TABLES[name].fields if name in TABLES else ()))
+        known = columns_of(TABLES[name].fields if name in TABLES else ())
+        return styled(frame, columns, known, show={"finding": finding_label})
 
     def compare(self, other: Evaluation, names: tuple[str, str] = ("修改前", "修改后")) -> Styler:
         """This evaluation beside ``other`` (the same data under changed rules, say): the recomputed total,
