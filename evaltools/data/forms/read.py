@@ -286,9 +286,9 @@ def _one_form(i: int, form: Form, profile: dict, tables: dict, owners: dict, pro
         positions = [n for n, k in enumerate(raw.kept or []) if owners[name][k] == i]
         frames[name] = frame.iloc[positions].reset_index(drop=True)
         raws[name] = PlacedTable(frames[name], raw.file, None, 1, kept=kept, places=raw.places)
-    title = form.cells["title"]
-    data, more = year_data(profile, frames, raws, title.file, title.location())
-    return data, [] if data is not None else list(more.items)
+    title = form.cells["title"]  # assembled as every loaded year is: the same checks as `evaltools check`
+    data, found = year_data(profile, frames, raws, title.file, title.location(), ProblemList(list(problems)))
+    return data, [] if data is not None else list(found.items)
 
 
 def _anchors(form: Form) -> dict[str, CellRef]:
