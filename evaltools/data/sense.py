@@ -144,5 +144,5 @@ def _published_above_weights(projects: pd.DataFrame, ind: pd.DataFrame, raw: obj
                 found=f"{published[idx]:g} > {total:g} (预算执行率 {execution:g} + indicators {total - execution:g})",
                 expected="a score no higher than the weights: check the score and the indicators' 分值",
                 severity=WARNING,
-                code="SCORE_ABOVE_WEIGHTS",
+                code="INPUT_SCORE_ABOVE_WEIGHTS",
             )

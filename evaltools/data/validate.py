@@ -122,7 +122,7 @@ def _projects(projects: pd.DataFrame, raw, problems: ProblemList) -> None:
                 expected=f"at most {SPENT_LIMIT:.0%} of the budget, or a reason (payables, a supplementary budget); "
                 "check the units (万元) and decimals",
                 severity=WARNING,
-                code="SPENT_ABOVE_BUDGET",
+                code="INPUT_SPENT_FAR_ABOVE_BUDGET",
             )
 
 
@@ -145,7 +145,7 @@ def _budget_lines(lines: pd.DataFrame, raw, problems: ProblemList) -> None:
                 found=f"spent {gross[i]:g} against budget {budget[i]:g}",
                 expected=f"at most {SPENT_LIMIT:.0%} of the budget after prior-year payables, or a reason",
                 severity=WARNING,
-                code="SPENT_ABOVE_BUDGET",
+                code="INPUT_SPENT_FAR_ABOVE_BUDGET",
             )
 
 

@@ -116,11 +116,16 @@ def read_form(grid: Grid, start: int, end: int, title: str) -> Form:
     return form
 
 
+#: Fields a form prints in another field's cell: a breakdown's 所属合计指标 is its 「其中：…」 三级指标 cell.
+_PRINTED_IN = {"parent": "level3"}
+
+
 def _locator(cells: dict[str, CellRef], titles: dict[str, str], fallback: CellRef) -> Callable[[str | None], Location]:
     """Where a row's cell of a column (given by its title) is printed: the cell the value came from."""
 
     def locate(column: str | None) -> Location:
-        ref = cells.get(titles.get(column or "", column or ""), fallback)
+        name = titles.get(column or "", column or "")
+        ref = cells.get(name) or cells.get(_PRINTED_IN.get(name, ""), fallback)
         return ref.location(column)
 
     return locate

@@ -8,7 +8,7 @@ The modules, in the order data passes through them:
   :class:`RawTable` (:mod:`.tables`), and the raw profile;
 * :mod:`.headers`, :mod:`.normalise`, :mod:`.profile` — headers mapped, cells parsed and checked into typed
   tables, the profile validated;
-* :mod:`.assemble` — the one assembly every route calls (:func:`assemble`): the year's content and every
+* :mod:`.assembly` — the one assembly every route calls (:func:`assemble`): the year's content and every
   cross-table and sense check (:data:`CHECKS`), then the data. ``load_year`` / ``load_path`` /
   ``inspect_path`` read a folder or workbook; ``year_data`` assembles the tables of a form.
 
@@ -16,7 +16,7 @@ Every problem found is collected and raised at once as an :class:`~evaltools.err
 file, sheet, row and column; after this boundary the rest of evaltools trusts the data.
 """
 
-from evaltools.data.load.assemble import (
+from evaltools.data.load.assembly import (
     CHECKS,
     assemble,
     earlier_year_unusable,
