@@ -67,12 +67,12 @@ def test_units_of_a_bureau_are_jobs(bureau):
 
 def test_memory_limit_stops_reading_at_a_row(bureau, tmp_path, monkeypatch):
     """Streamed in chunks (100 rows here), reading stops in the middle of the file that passes the limit."""
-    from evaltools.data import load
+    from evaltools.data.load import readers
 
     root, _ = bureau
     folder = tmp_path / "2022"
     shutil.copytree(root / "csv" / "2022", folder)
-    monkeypatch.setattr(load, "CSV_CHUNK_ROWS", 100)
+    monkeypatch.setattr(readers, "CSV_CHUNK_ROWS", 100)
     data, problems = inspect_path(folder, 2022, MemoryBudget(parse_size("1M"), "a test"))
     assert data is None
     [problem] = [p for p in problems.items if p.code == "TOO_LARGE"]  # reported once: the rest is not read
