@@ -217,8 +217,8 @@ def run(
 
     if notebook is not None:
         usable_input_file(notebook, "报告笔记本 / the report notebook (.ipynb)", "notebook")
-    options = dict(data_dir=data_dir, rules=rules, output_dir=output_dir, formats=_formats(to), title=title)
-    values = {**(read_job_file(params) if params else {}), **{k: v for k, v in options.items() if v is not None}}
+    given = dict(data_dir=data_dir, rules=rules, output_dir=output_dir, formats=_formats(to), title=title)
+    values = {**(read_job_file(params) if params else {}), **{k: v for k, v in given.items() if v is not None}}
     unit_list = _split_list(units) + ([unit] if unit else [])
     plan = plan_jobs(values, years=years or (), units=unit_list, every=all_, source=str(params or "command line"))
     if not (all_ or units or len(plan) > 1 or jobs > 1 or executor != "process" or scheduler):
