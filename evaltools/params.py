@@ -191,12 +191,12 @@ class JobParams:
             object.__setattr__(self, f.name, _resolved(f.name, getattr(self, f.name)))
 
 
-class _Invalid(ParamsError):
-    """A parameter's value refused (raised while a JobParams is made; :func:`job_params` adds the source)."""
-
-    def __init__(self, key: str, message: str):
-        self.message = message
-        super().__init__(message, key=key)
+def _refused(key: str, message: str) -> ParamsError:
+    """The error for a parameter's value refused while a JobParams is made; :func:`job_params` names the
+    source (``reason`` keeps the message without the key, to say it again with the file)."""
+    error = ParamsError(message, key=key)
+    error.reason = message
+    return error
 
 
 def job_params(values: Mapping | None = None, *, source: str = "parameters", **overrides: object) -> JobParams:
@@ -214,8 +214,10 @@ def job_params(values: Mapping | None = None, *, source: str = "parameters", **o
         )
     try:
         return JobParams(**values)
-    except _Invalid as exc:
-        raise ParamsError(exc.message, file=source, key=exc.key) from None
+    except ParamsError as exc:
+        if exc.file is not None or not hasattr(exc, "reason"):
+            raise
+        raise ParamsError(exc.reason, file=source, key=exc.key) from None
 
 
 def check_keys(values: Mapping, source: str) -> None:
@@ -231,21 +233,21 @@ def check_keys(values: Mapping, source: str) -> None:
 
 
 def _resolved(key: str, value: object) -> object:
-    """One parameter converted to its type and resolved, or _Invalid naming what was found and expected."""
+    """One parameter converted to its type and resolved, or ParamsError naming what was found and expected."""
     if key == "year":
         return _year(value)
     if key == "formats":
         if isinstance(value, str):
             value = [v for v in value.replace(" ", "").split(",") if v]
         if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-            raise _Invalid(
+            raise _refused(
                 key,
                 f"formats must be a list of format names such as [html, pdf, xlsx, json] (or 'html,pdf'), "
                 f"found {value!r}",
             )
         return tuple(value)
     if value is not None and not isinstance(value, str):
-        raise _Invalid(key, f"{key} must be text, found {value!r}")
+        raise _refused(key, f"{key} must be text, found {value!r}")
     if key == "data_dir":
         return absolute_data_dir(value)
     if key == "output_dir":
@@ -267,9 +269,9 @@ def _year(value: object) -> int:
         or not math.isfinite(number)
         or number != int(number)
     ):
-        raise _Invalid("year", f"year must be a whole number such as 2022, found {value!r}")
+        raise _refused("year", f"year must be a whole number such as 2022, found {value!r}")
     if not 1949 <= int(number) <= 2100:
-        raise _Invalid("year", f"year must be between 1949 and 2100, found {value!r}")
+        raise _refused("year", f"year must be between 1949 and 2100, found {value!r}")
     return int(number)
 
 
@@ -290,11 +292,11 @@ def _rule_set(name: str) -> str:
     if is_rule_file(name):
         path = Path(name).expanduser().resolve()
         if not path.is_file():
-            raise _Invalid("rules", f"规则文件不存在 / rule file not found: {name} ({not_a_file(path)})")
+            raise _refused("rules", f"规则文件不存在 / rule file not found: {name} ({not_a_file(path)})")
         return str(path)
     if not (PARAMS_DIR / "rules" / f"{name}.yaml").is_file():
         options = sorted(p.stem for p in (PARAMS_DIR / "rules").glob("*.yaml"))
-        raise _Invalid(
+        raise _refused(
             "rules",
             f"没有这个规则集 / no rule set {name!r}; available: {', '.join(options)} (or give a path to a .yaml file)",
         )
