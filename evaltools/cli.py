@@ -170,10 +170,7 @@ def _split_list(text: str | None) -> list[str]:
 
 def _formats(to: str | None) -> str | None:
     """``--to html,pdf`` → the formats to write; summary.json is always kept (the index reads it)."""
-    if to is None:
-        return None
-    wanted = _split_list(to)
-    return ",".join(dict.fromkeys([*wanted, "json"]))
+    return None if to is None else ",".join(dict.fromkeys([*_split_list(to), "json"]))
 
 
 @app.command()
@@ -421,7 +418,7 @@ def audit(
     from evaltools.run.audit import run_audit, write_audit
 
     files, _ = form_files(paths)
-    with _FileBar(len(files), progress and sys.stderr.isatty()) as bar:
+    with _Bar("自评表文件", len(files), progress and sys.stderr.isatty()) as bar:
         result = run_audit(paths, rules, jobs_n=jobs, executor=executor, scheduler=scheduler, on_done=bar.advance)
     _print_audit(result)
     written = write_audit(result, to)
@@ -482,13 +479,6 @@ class _Bar:
     def advance(self, n: int = 1, description: str | None = None) -> None:
         if self.bar is not None:
             self.bar.update(self.task, advance=n, **({} if description is None else {"description": description}))
-
-
-class _FileBar(_Bar):
-    """Files of the forms audit."""
-
-    def __init__(self, total: int, enabled: bool):
-        super().__init__("自评表文件", total, enabled)
 
 
 # ----------------------------------------------------------------------------- batch progress and closing table
