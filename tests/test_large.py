@@ -52,7 +52,7 @@ def test_a_loaded_bureau_evaluates_in_one_pass_and_slices(bureau):
     org = data.orgs[7]
     alone = evaluate(load_year(2022, root / "csv", org), RULES)  # a unit's report data is a slice of the file
     assert isinstance(alone.data, YearData) and alone.unit == org and alone.data.previous is not None
-    part = ev.unit(org)
+    part = ev.slice(org)
     pd.testing.assert_frame_equal(part.findings, alone.findings, check_dtype=False)
     assert part.total == alone.total and part.to_summary() == alone.to_summary()
 

@@ -266,8 +266,9 @@ def _sections(ev: Evaluation) -> list[str]:
     return [name for name in SECTIONS if name != "team" or len(ev.data.team)]
 
 
-def build_view(ev: Evaluation, source: str, generated: str) -> SimpleNamespace:
-    """Everything the templates show, computed once from the evaluation (no arithmetic in templates)."""
+def build_view(ev: Evaluation, source: str, generated: str, title: str | None = None) -> SimpleNamespace:
+    """Everything the templates show, computed once from the evaluation (no arithmetic in templates);
+    ``title`` (the job's) replaces the one made from the data."""
     d, prof = ev.data, ev.data.profile
     kind = KINDS[ev.kind]
 
@@ -289,7 +290,7 @@ def build_view(ev: Evaluation, source: str, generated: str) -> SimpleNamespace:
         kind=kind,
         headings=numbered(kind, present),
         sections=present,
-        title=f"{main.name if main else ev.unit} {ev.year} 年度{kind.title}",
+        title=title or f"{main.name if main else ev.unit} {ev.year} 年度{kind.title}",
         we=prof.self_reference or DEFAULT_SELF_REFERENCE,
         synthetic=bool(prof.synthetic),
         rate=rate,

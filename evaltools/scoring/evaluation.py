@@ -277,8 +277,8 @@ class UnitsEvaluation:
     def __len__(self) -> int:
         return len(self.totals)
 
-    def unit(self, org: str, data: YearData | None = None) -> Evaluation:
-        """One unit's :class:`Evaluation` (``data``: its YearData, when the caller already has it)."""
+    def slice(self, org: str, data: YearData | None = None) -> Evaluation:
+        """One unit's slice: its :class:`Evaluation` (``data``: its YearData, when the caller already has it)."""
         if org not in self._row:
             raise KeyError(f"no unit {org!r}")
         row = self.totals.iloc[self._row[org]]
@@ -286,7 +286,7 @@ class UnitsEvaluation:
         s = self._slice
         department = s(self.departments, org) if self.departments is not None and len(self.departments) else None
         return Evaluation(
-            data if data is not None else self.data.unit(org),
+            data if data is not None else self.data.slice(org),
             self.rules,
             s(self.rates, org),
             s(self.indicators, org),
@@ -299,11 +299,11 @@ class UnitsEvaluation:
         )
 
     def __iter__(self) -> Iterator[Evaluation]:
-        return (self.unit(org) for org in self.orgs)
+        return (self.slice(org) for org in self.orgs)
 
     def to_summary(self) -> dict:
         """JSON-ready summary of every unit: its total and grade (assessed and recomputed) and its findings
-        counted by severity (each unit's full summary is ``ev.unit(name).to_summary()``)."""
+        counted by severity (each unit's full summary is ``ev.slice(name).to_summary()``)."""
         counts = self.findings.groupby([ORG, "severity"], observed=True).size().unstack(fill_value=0)
         units = []
         for row in self.totals.itertuples(index=False):
@@ -495,7 +495,7 @@ def evaluate(data: YearData | UnitsData, rules: RuleSet | str = DEFAULT_RULES) -
     """Rates, indicator scores, project totals, the department total and grade, and the audit.
 
     ``data`` is one unit's :class:`YearData` (→ :class:`Evaluation`) or many units'
-    :class:`UnitsData` (→ :class:`UnitsEvaluation`, all of them in one pass; ``ev.unit(name)`` is one
+    :class:`UnitsData` (→ :class:`UnitsEvaluation`, all of them in one pass; ``ev.slice(name)`` is one
     unit's Evaluation). ``rules`` is a :class:`RuleSet` or the name of one in ``params/rules``.
     The report kind (department_projects, department, department_full, project) is each unit's own.
     Inputs are not changed.
@@ -504,4 +504,4 @@ def evaluate(data: YearData | UnitsData, rules: RuleSet | str = DEFAULT_RULES) -
         rules = load_rules(rules)
     if isinstance(data, UnitsData):
         return evaluate_units(data, rules)
-    return evaluate_units(as_units(data), rules).unit(data.unit, data)
+    return evaluate_units(as_units(data), rules).slice(data.unit, data)
