@@ -347,9 +347,6 @@ def synthetic(
     )
 
 
-_KIND = {"project": "项目支出绩效自评表", "department": "部门整体支出绩效自评表"}
-
-
 def _print_failures(failures: Sequence, limit: int = 5) -> None:
     """Each form that could not be read: where, and its problems (at most ``limit`` each), on stderr."""
     for f in failures:
@@ -375,12 +372,13 @@ def import_forms(
     Reads 项目支出绩效自评表 and 部门整体支出绩效自评表 from .xlsx (a form per sheet) and .docx (a form per
     table); a legacy .doc / .xls / .et file is refused with how to save it. Exit 2 when a form cannot be read.
     """
+    from evaltools.data.forms.layouts import FORM_KINDS
     from evaltools.run.importer import import_to
 
     result = import_to(paths, to)
     for form, folder in result.folders:
         data = form.data
-        what = _KIND.get(form.kind, form.kind)
+        what = FORM_KINDS.get(form.kind, form.kind)
         name = "" if form.kind == "department" else f"「{data.projects['project'].iloc[0]}」"
         typer.echo(
             f"✓ {_shown(Path(form.source))}{', ' + form.part if form.part else ''}: {what}{name} "

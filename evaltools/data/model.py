@@ -271,8 +271,6 @@ class UnitsData:
         """Every unit's :class:`YearData`, in order (each table is grouped once for all of them)."""
         return (self.slice(org) for org in self.orgs)
 
-    unit = slice  # the former name, until data/load.py calls slice(); then removed
-
     @classmethod
     def from_years(cls, years: Sequence[YearData], profile: object | None = None) -> UnitsData:
         """Many single units of one year as one dataset (their previous years too, where every unit has one)."""

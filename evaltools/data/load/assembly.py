@@ -149,7 +149,7 @@ def load_year(
     if many and unit is not None:
         if unit not in data:
             raise DataNotFoundError([], summary=f"没有这个单位 / no unit {unit!r} in {data.source} ({S.UNITS.file})")
-        return data.unit(unit)
+        return data.slice(unit)
     return data
 
 
