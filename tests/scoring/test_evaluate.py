@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
-GOLDEN = Path(__file__).parent / "golden"
+from tests._paths import GOLDEN
 
 
 def test_published_scores_and_grade(ev_2022):
@@ -47,7 +46,7 @@ def test_grade_moves_with_the_rules(data_2022):
 
 def test_summary_matches_golden(ev_2022):
     summary = ev_2022.to_summary()
-    golden = json.loads((GOLDEN / "summary_2022.json").read_text(encoding="utf-8"))
+    golden = json.loads((GOLDEN / "report_2022_summary.json").read_text(encoding="utf-8"))
     assert json.loads(json.dumps(summary, ensure_ascii=False)) == golden
     assert summary["overall"]["score"] == 87.0 and summary["overall"]["grade"] == "良好"
     assert summary["projects"][1] | {"computed_score": None} == {

@@ -18,6 +18,7 @@ from evaltools.errors import ParamsError
 from evaltools.run import synthetic
 from evaltools.run.batch import BatchResult, exit_code, run_batch
 from evaltools.run.executors import EXECUTORS
+from tests._paths import DATA
 
 CLI = [sys.executable, "-m", "evaltools.cli"]
 
@@ -51,7 +52,7 @@ def test_discover_every_layout(tmp_path):
 
 
 def test_repository_data():
-    assert (None, 2022) in discover(Path(__file__).parent.parent / "data")
+    assert (None, 2022) in discover(DATA)
 
 
 # ----------------------------------------------------------------------------- pieces (fast)
