@@ -177,7 +177,7 @@ def test_the_real_2022_report_reads_back_its_figures(tmp_path, ev_2022, data_202
 
 @pytest.mark.parametrize("layout", ["standard", "sichuan", "chongqing"])
 def test_an_imported_form_as_a_csv_folder_loads_back_equal(tmp_path, culture, layout):
-    from test_forms_read import QINGSHEN, RONGMEITI
+    from tests.data.test_forms_read import QINGSHEN, RONGMEITI
 
     data, ev = culture
     laid = {
