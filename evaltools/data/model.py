@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from evaltools.data.kinds import presence, resolve_kinds
 from evaltools.data.schema import ORG, PROFILE_BY_NAME, PROFILE_FIELDS, TABLES, UNITS
 from evaltools.errors import ParamsError, Problem
 from evaltools.fmt import is_missing
@@ -50,18 +51,10 @@ def profile_to_dict(profile: object) -> dict:
 
 
 def infer_kind(profile: object, tables: Mapping[str, pd.DataFrame]) -> str:
-    """The report kind: as stated in the profile (``report_kind``), else from what is present —
-    department indicators (no project) and projects → department_full; department indicators only →
-    department; one project and no budget lines → project; else department_projects."""
-    if getattr(profile, "report_kind", None):
-        return profile.report_kind
-    indicators, projects = tables["indicators"], tables["projects"]
-    department = bool(indicators["project"].isna().any()) if len(indicators) else False
-    if department:
-        return "department_full" if len(projects) else "department"
-    if len(projects) == 1 and tables["budget_lines"].empty:
-        return "project"
-    return "department_projects"
+    """The report kind of one unit: as stated in the profile (``report_kind``), else detected from what its
+    tables hold — the same vectorised detection as :func:`unit_kinds` (:mod:`evaltools.data.kinds`)."""
+    found = presence(tables, lambda frame: np.zeros(len(frame), dtype=np.int64), 1)
+    return str(resolve_kinds(np.array([getattr(profile, "report_kind", None)], dtype=object), found)[0])
 
 
 @dataclass(frozen=True, eq=False)
@@ -321,3 +314,17 @@ def _with_org(frame: pd.DataFrame, org: str) -> pd.DataFrame:
 def as_units(data: YearData | UnitsData) -> UnitsData:
     """``data`` as a many-unit dataset (a single unit becomes a dataset of one)."""
     return data if isinstance(data, UnitsData) else UnitsData.from_years([data])
+
+
+def unit_kinds(data: UnitsData) -> np.ndarray:
+    """Each unit's report kind: as its profile states it, else detected from what its tables hold — counted
+    for every unit in one pass over each table (:func:`evaltools.data.kinds.presence`)."""
+    orgs = data.org_index
+    found = presence(data.tables, lambda frame: org_codes(frame[ORG], orgs), len(data))
+    stated = data.units["report_kind"].astype(object) if "report_kind" in data.units else pd.Series([None] * len(data))
+    stated = stated.where(stated.notna(), None).to_numpy(dtype=object)
+    if data.profiles is not None:
+        stated = np.array([getattr(data.profiles.get(o), "report_kind", s) for o, s in zip(orgs, stated)], dtype=object)
+    elif getattr(data.profile, "report_kind", None):
+        stated = np.where(pd.isna(stated), data.profile.report_kind, stated)
+    return resolve_kinds(stated, found)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandera.pandas as pa
 
 from evaltools import labels
+from evaltools.data.kinds import KINDS
 
 #: Canonical indicator directions and the spellings accepted for each.
 DIRECTIONS: dict[str, tuple[str, ...]] = {
@@ -482,10 +483,9 @@ class ProfileField:
     choices: tuple[str, ...] = ()
 
 
-#: The kinds of 绩效自评 a year's data can be (docs/report_kinds.md gives their sections and sources): a
-#: department with its projects (整体支出绩效自评报告), a department-level scored table without projects
-#: (部门整体支出绩效自评表), one project's 项目支出绩效自评表 alone, and department indicators with projects.
-REPORT_KINDS = ("department_projects", "department", "project", "department_full")
+#: The kinds of 绩效自评 a year's data can be, each declared once in :mod:`evaltools.data.kinds`
+#: (docs/report_kinds.md gives their sections and sources).
+REPORT_KINDS = tuple(KINDS)
 
 PROFILE_FIELDS: tuple[ProfileField, ...] = (
     ProfileField("unit", "单位名称", required=True, help="被评价单位的全称", example="某某区文化馆"),
@@ -500,8 +500,7 @@ PROFILE_FIELDS: tuple[ProfileField, ...] = (
         "report_kind",
         "报告类型",
         choices=REPORT_KINDS,
-        help="department_projects（部门整体含项目）、department（部门整体自评表）、project（单个项目自评表）、"
-        "department_full（部门整体指标与项目）；留空按数据推定",
+        help="、".join(f"{k.name}（{k.short}）" for k in KINDS.values()) + "；留空按数据推定",
         example="department",
     ),
     ProfileField(

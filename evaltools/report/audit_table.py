@@ -25,6 +25,8 @@ TITLES = {
     "year": "年度",
     "kind": "表",
     "project": "项目",
+    "indicator": "三级指标",
+    "field": "字段",
     "subject": "对象",
     "message": "说明",
     "file": "文件",

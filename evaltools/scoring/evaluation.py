@@ -12,11 +12,13 @@ import numpy as np
 import pandas as pd
 
 from evaltools import fmt
-from evaltools.data.model import Slicer, UnitsData, YearData, as_units, org_codes
-from evaltools.data.schema import ORG
+from evaltools.data.kinds import KINDS, ReportKind, kinds_with
+from evaltools.data.model import Slicer, UnitsData, YearData, as_units, org_codes, unit_kinds
+from evaltools.data.schema import ORG, TABLES
 from evaltools.errors import ParamsError
 from evaltools.fmt import is_missing
-from evaltools.scoring.audit import AuditContext, run_audit
+from evaltools.params import DEFAULT_RULES
+from evaltools.scoring.audit import AuditContext, finding_label, run_audit
 from evaltools.scoring.grading import grade
 from evaltools.scoring.indicators import (
     DEPARTMENT,
@@ -86,6 +88,11 @@ class Evaluation:
     @property
     def grade(self) -> str | None:
         return self.total.grade
+
+    @property
+    def report_kind(self) -> ReportKind:
+        """The declaration of this unit's report kind (:mod:`evaltools.data.kinds`): structure and totals mode."""
+        return KINDS[self.kind]
 
     @property
     def year(self) -> int:
@@ -177,7 +184,6 @@ class Evaluation:
         given), ``findings``, ``rates`` or ``composition`` with Chinese titles, numbers as the report prints
         them, labels for codes and "—" for missing values. The DataFrame itself is ``ev.<name>``."""
         from evaltools.data.display import columns_of, styled
-        from evaltools.data.schema import TABLES
 
         frames = ("projects", "indicators", "findings", "rates", "composition")
         if name not in frames:
@@ -189,7 +195,8 @@ class Evaluation:
                 target_shown=[fmt.indicator_target(r) for r in rows],
                 actual_shown=[fmt.indicator_actual(r) for r in rows],
             )
-        return styled(frame, columns, columns_of(TABLES[name].fields if name in TABLES else ()))
+        known = columns_of(TABLES[name].fields if name in TABLES else ())
+        return styled(frame, columns, known, show={"finding": finding_label})
 
     def compare(self, other: Evaluation, names: tuple[str, str] = ("修改前", "修改后")) -> Styler:
         """This evaluation beside ``other`` (the same data under changed rules, say): the recomputed total,
@@ -367,33 +374,6 @@ def _column_or_none(frame: pd.DataFrame, name: str) -> np.ndarray:
     return col.where(col.notna(), None).to_numpy(dtype=object)
 
 
-def unit_kinds(data: UnitsData) -> np.ndarray:
-    """Each unit's report kind (see :func:`evaltools.data.model.infer_kind`): as its profile states it,
-    else from what its tables hold — counted for every unit in one pass over each table."""
-    orgs, n = data.org_index, len(data)
-
-    def count(frame: pd.DataFrame, mask: np.ndarray | None = None) -> np.ndarray:
-        codes = org_codes(frame[ORG], orgs)
-        codes = codes if mask is None else codes[mask]
-        return np.bincount(codes[codes >= 0], minlength=n)
-
-    ind = data.indicators
-    dept = count(ind, ind["project"].isna().to_numpy()) > 0
-    n_projects, n_lines = count(data.projects), count(data.budget_lines)
-    inferred = np.where(
-        dept,
-        np.where(n_projects > 0, "department_full", "department"),
-        np.where((n_projects == 1) & (n_lines == 0), "project", "department_projects"),
-    ).astype(object)
-    stated = _column_or_none(data.units, "report_kind")
-    default = getattr(data.profile, "report_kind", None)
-    if data.profiles is not None:
-        stated = np.array([getattr(data.profiles.get(o), "report_kind", s) for o, s in zip(orgs, stated)], dtype=object)
-    elif default:
-        stated = np.where(pd.isna(stated), default, stated)
-    return np.where(pd.notna(stated) & (stated != ""), stated, inferred)
-
-
 def _published_unknown(data: UnitsData) -> np.ndarray:
     """Per unit: a published total printed but unreadable (NaN, unlike None: not given)."""
     if data.profiles is None:
@@ -406,12 +386,12 @@ def _published_unknown(data: UnitsData) -> np.ndarray:
 
 
 def department_forms(data: UnitsData, kinds: np.ndarray) -> pd.DataFrame:
-    """The department's own table (部门整体支出绩效自评表) of every unit of kind department or
-    department_full, as one form beside its projects: its funds are the unit's budget lines (Σ 预算数,
+    """The department's own table (部门整体支出绩效自评表) of every unit of a kind with a department form
+    (``department_form``: department, department_full), as one form beside its projects: its funds are the unit's budget lines (Σ 预算数,
     Σ 支出数; unknown when any is unreadable), its 预算执行率 weight, printed execution score, total and
     grade come from the unit's profile. One grouped pass over the budget lines."""
     orgs, n = data.org_index, len(data)
-    wanted = np.isin(kinds, ["department", "department_full"])
+    wanted = np.isin(kinds, kinds_with("department_form"))
     if not wanted.any():
         return data.projects.iloc[:0]
     lines = data.budget_lines
@@ -467,10 +447,12 @@ def _float_column(frame: pd.DataFrame, name: str) -> np.ndarray:
 def _form_totals(
     totals: pd.DataFrame, kinds: np.ndarray, departments: pd.DataFrame, projects: pd.DataFrame, bands
 ) -> pd.DataFrame:
-    """Units whose report is one form (kinds department, department_full, project): the total is that form's
-    — its department row, else its first project: the form's published score where printed and readable
-    (an unreadable one stays unknown, not replaced by the recomputed score), and its recomputed score."""
-    single = kinds != "department_projects"
+    """Units of a kind whose totals mode is ``form`` (:data:`evaltools.data.kinds.TOTALS_MODES`; department,
+    department_full, project): the total is that form's — its department row, else its first project: the
+    form's published score where printed and readable (an unreadable one stays unknown, not replaced by the
+    recomputed score), and its recomputed score. Units of mode ``projects_mean`` keep ``totals`` (the mean of
+    their project totals, :func:`~evaltools.scoring.indicators.department_totals`)."""
+    single = np.isin(kinds, kinds_with("totals", "form"))
     if not single.any():
         return totals
     orgs = list(totals[ORG])
@@ -509,7 +491,7 @@ def department_form(data: YearData) -> pd.DataFrame:
     return department_forms(as_units(data), np.array(["department"], dtype=object)).drop(columns=ORG)
 
 
-def evaluate(data: YearData | UnitsData, rules: RuleSet | str = "mof") -> Evaluation | UnitsEvaluation:
+def evaluate(data: YearData | UnitsData, rules: RuleSet | str = DEFAULT_RULES) -> Evaluation | UnitsEvaluation:
     """Rates, indicator scores, project totals, the department total and grade, and the audit.
 
     ``data`` is one unit's :class:`YearData` (→ :class:`Evaluation`) or many units'

@@ -1,26 +1,17 @@
 """Indicator, execution and project scores, vectorised over whole tables.
 
-Rules (财政部《项目支出绩效评价管理办法》财预〔2020〕10号 and the practice in ``../shared/domain.md``),
-each as a share of the indicator's weight W, with actual A and target T:
+Each indicator is scored by the rule its row names (``rule``) or its direction's (``directions`` of the rule
+set, ``params/rules``); a rule is an instance of a rule type declared in :mod:`evaltools.scoring.rule_types`
+(function, settings with defaults and checks, words — one declaration each, e.g. ``ratio_up``: min(A/T, 1)
+of the weight W). 预算执行率 is scored by an execution method declared there too.
 
-* ``ratio_up`` (正向 ≥ >): min(A/T, 1); T = 0 → 1 when A ≥ 0. No bonus above target.
-* ``reverse_linear`` (反向 ≤ <): 1 when A ≤ T, else max(0, 1 − (A−T)/T): 0 at A ≥ 2T.
-* ``reverse_ratio`` (反向, published template): 1 when A ≤ T, else T/A.
-* ``equal`` (=): as ``ratio_up``; T = 0 → 1 when A ≤ 0, else 0.
-* ``range`` (区间 lo–hi): 1 inside [lo, hi] and above hi (a finding), A/lo below lo.
-* ``qualitative`` (定性): 达成 [80%, 100%], 部分达成 [60%, 80%), 未达成 [0, 60%) of W; a panel
-  score is used when given (and checked against its band), else the band's default position.
-* ``deduction``: W − per_step × (excess / step), never below 0 ("each point over, −0.5").
-* ``tiered``: a share of W by the tier the overrun (or shortfall) (A−T)/T falls in.
-
-Rule types are a registry keyed by name; a rule set (``params/rules``) maps directions and named
-rules onto them. Scores are kept at full precision and rounded to ``rules.rounding`` decimals only
+Scores are kept at full precision and rounded to ``rules.rounding`` decimals only
 at the end (domain rule: each indicator score to 2 decimals; parent levels are sums).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -28,162 +19,13 @@ import pandas as pd
 
 from evaltools.data.schema import DIRECTIONS, ORG
 from evaltools.errors import RuleError
-from evaltools.registry import Registry
+from evaltools.scoring.codes import category_codes
 from evaltools.scoring.grading import grade
+from evaltools.scoring.rule_types import EXECUTION_METHODS, RULE_TYPES
+from evaltools.scoring.rule_types.qualitative import qualitative_band
 
 if TYPE_CHECKING:
     from evaltools.scoring.rules import RuleSet
-
-RuleFn = Callable[[pd.DataFrame, dict, object], pd.Series]
-#: Scoring rule types by name → vectorised function returning the share of the weight in [0, 1].
-RULE_TYPES: Registry[RuleFn] = Registry("rule type", "评分规则类型", key="rules")
-#: Execution-rate scoring methods by name → function(rate, settings) → share of the weight.
-EXECUTION_METHODS: Registry[Callable[[pd.Series, dict], pd.Series]] = Registry(
-    "execution method", "预算执行率计分方法", key="execution.method"
-)
-rule_type = RULE_TYPES.register
-execution_method = EXECUTION_METHODS.register
-
-
-def _a_t(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    return df["actual"].to_numpy(dtype=float), df["target"].to_numpy(dtype=float)
-
-
-def _out(df, values) -> pd.Series:
-    return pd.Series(np.asarray(values, dtype=float), index=df.index)
-
-
-@rule_type("ratio_up")
-def _ratio_up(df, spec, rules):
-    a, t = _a_t(df)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        ratio = np.where(t > 0, np.clip(a / t, 0.0, 1.0), np.where(a >= t, 1.0, 0.0))
-    return _out(df, np.where(np.isnan(a) | np.isnan(t), np.nan, ratio))
-
-
-@rule_type("reverse_linear")
-def _reverse_linear(df, spec, rules):
-    a, t = _a_t(df)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        over = np.where(t > 0, np.clip(1.0 - (a - t) / t, 0.0, 1.0), 0.0)
-    return _out(df, np.where(np.isnan(a) | np.isnan(t), np.nan, np.where(a <= t, 1.0, over)))
-
-
-@rule_type("reverse_ratio")
-def _reverse_ratio(df, spec, rules):
-    a, t = _a_t(df)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        over = np.where((t > 0) & (a > 0), np.clip(t / a, 0.0, 1.0), 0.0)
-    return _out(df, np.where(np.isnan(a) | np.isnan(t), np.nan, np.where(a <= t, 1.0, over)))
-
-
-@rule_type("equal")
-def _equal(df, spec, rules):
-    a, t = _a_t(df)
-    zero = np.where(a <= 0, 1.0, 0.0)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        ratio = np.where(t != 0, np.clip(a / t, 0.0, 1.0), zero)
-    return _out(df, np.where(np.isnan(a) | np.isnan(t), np.nan, ratio))
-
-
-@rule_type("range")
-def _range(df, spec, rules):
-    a, lo = _a_t(df)
-    hi = df["target_high"].to_numpy(dtype=float)
-    hi = np.where(np.isnan(hi), lo, hi)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        below = np.where(lo > 0, np.clip(a / lo, 0.0, 1.0), np.where(a >= lo, 1.0, 0.0))
-    return _out(df, np.where(np.isnan(a) | np.isnan(lo), np.nan, np.where(a >= lo, 1.0, below)))
-
-
-def category_codes(values: pd.Series | np.ndarray, categories: Sequence[object]) -> np.ndarray:
-    """The position of each value in ``categories`` (-1 where absent or missing), hashing each distinct
-    value once (``pd.Categorical`` hashes every row against the categories: slow on 1M text cells)."""
-    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
-        codes, uniques = values.cat.codes.to_numpy(dtype=np.int64), values.cat.categories
-        if uniques is categories or (isinstance(categories, pd.Index) and uniques.equals(categories)):
-            return codes  # already coded against these very categories (a unit column of UnitsData)
-    else:
-        codes, uniques = pd.factorize(np.asarray(values, dtype=object) if isinstance(values, np.ndarray) else values)
-    lookup = {c: i for i, c in enumerate(categories)}
-    table = np.array([lookup.get(u, -1) for u in uniques] + [-1], dtype=np.int64)
-    return table[codes]
-
-
-def qualitative_band(grades: pd.Series, rules: RuleSet, codes: np.ndarray | None = None) -> tuple[pd.Series, pd.Series]:
-    """(low, high) share of the weight for each qualitative grade (NaN where no grade)."""
-    bands = rules.qualitative["bands"]
-    codes = category_codes(grades, list(bands)) if codes is None else codes
-    low = np.array([b[0] for b in bands.values()] + [np.nan], dtype=float)[codes]
-    high = np.array([b[1] for b in bands.values()] + [np.nan], dtype=float)[codes]
-    return pd.Series(low, index=grades.index), pd.Series(high, index=grades.index)
-
-
-@rule_type("qualitative")
-def _qualitative(df, spec, rules):
-    low, high = qualitative_band(df["qualitative_grade"], rules)
-    position = {"lower": 0.0, "mid": 0.5, "upper": 1.0}[rules.qualitative["default_position"]]
-    share = low + (high - low) * position
-    w = df["weight"].to_numpy(dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        panel = np.where(w > 0, df["panel_score"].to_numpy(dtype=float) / w, np.nan)
-    return _out(df, np.where(np.isnan(panel), share.to_numpy(), panel))
-
-
-@rule_type("deduction")
-def _deduction(df: pd.DataFrame, spec: dict, rules: RuleSet) -> pd.Series:
-    """W − per_step × (deviation / step), never below 0: "每超 1 个百分点扣 0.5 分" (``side: over``,
-    step 0.01) or "每低 5% 扣 2 分" (``side: under``, ``relative: true``: the shortfall as a share of T)."""
-    a, t = _a_t(df)
-    w = df["weight"].to_numpy(dtype=float)
-    excess = np.maximum(0.0, (a - t) if spec.get("side", "over") == "over" else (t - a))
-    if spec.get("relative", False):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            excess = np.where(t != 0, excess / np.abs(t), np.where(excess > 0, np.inf, 0.0))
-    points = np.maximum(0.0, w - float(spec["per_step"]) * excess / float(spec.get("step", 1.0)))
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        share = np.where(w > 0, points / w, 1.0)
-    return _out(df, np.where(np.isnan(a) | np.isnan(t), np.nan, share))
-
-
-@rule_type("threshold")
-def _threshold(df: pd.DataFrame, spec: dict, rules: RuleSet) -> pd.Series:
-    """Full W when the actual reaches ``at`` ("资金到位率大于 90% 得满分"; ``of: target`` compares A/T with
-    ``at``), else ``below``: ``ratio`` (A/at × W) or ``zero``."""
-    a, t = _a_t(df)
-    at = float(spec["at"])
-    value = a / np.where(t != 0, t, np.nan) if spec.get("of") == "target" else a
-    with np.errstate(divide="ignore", invalid="ignore"):
-        below = np.clip(value / at, 0.0, 1.0) if spec.get("below", "ratio") == "ratio" else np.zeros(len(a))
-    share = np.where(value >= at, 1.0, below)
-    return _out(df, np.where(np.isnan(value), np.nan, share))
-
-
-@rule_type("tiered")
-def _tiered(df, spec, rules):
-    a, t = _a_t(df)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        rel = np.where(t != 0, (a - t) / np.abs(t), np.where(a > t, np.inf, np.where(a < t, -np.inf, 0.0)))
-    measure = np.maximum(0.0, rel if spec.get("measure", "overrun") == "overrun" else -rel)
-    tiers = sorted((float(u), float(s)) for u, s in spec["tiers"])
-    share = np.select(
-        [measure <= u for u, _ in tiers], [s for _, s in tiers], default=float(spec.get("otherwise", 0.0))
-    )
-    return _out(df, np.where(np.isnan(a) | np.isnan(t), np.nan, share))
-
-
-@execution_method("ratio")
-def _exec_ratio(rate: pd.Series, settings: dict) -> pd.Series:
-    """预算执行率得分 = min(rate, 1) × W (uncapped when ``cap: false``)."""
-    return rate.clip(lower=0, upper=1.0 if settings.get("cap", True) else None)
-
-
-@execution_method("threshold")
-def _exec_threshold(rate: pd.Series, settings: dict) -> pd.Series:
-    """Full marks at rate ≥ threshold (e.g. 95%), else rate × W (some regions)."""
-    capped = _exec_ratio(rate, settings)
-    return capped.where(rate < float(settings.get("threshold", 0.95)), 1.0)
-
 
 #: The key, in scored frames, of the department's own table (部门整体支出绩效自评表): its indicators have
 #: no project in the input; internally they are scored as one more form beside the projects.
@@ -272,18 +114,22 @@ _DEFAULTS = (
     ("applicable", True),
     ("parent", None),
 )
-_RULE_INPUTS = ["actual", "target", "target_high", "weight", "panel_score", "qualitative_grade"]
 
 
 def _shares(df: pd.DataFrame, rules: RuleSet, rule_codes: np.ndarray) -> np.ndarray:
-    """The share of the weight of every row, one pass per rule definition over all its rows."""
+    """The share of the weight of every row, one pass per rule definition over all its rows; each rule
+    type is given only the columns it declares it reads (:attr:`RuleType.reads`), each taken once."""
     share = np.full(len(df), np.nan)
-    arrays = {c: df[c].to_numpy() for c in _RULE_INPUTS}  # only what rules read, taken once per rule
+    arrays: dict[str, np.ndarray] = {}
     for code, spec in enumerate(rules.rules.values()):
         rows = np.flatnonzero(rule_codes == code)
         if len(rows):
-            inputs = pd.DataFrame({c: pd.Series(a[rows], dtype=a.dtype) for c, a in arrays.items()})
-            share[rows] = RULE_TYPES[spec["type"]](inputs, spec, rules).to_numpy()
+            kind = RULE_TYPES[spec["type"]]
+            for c in kind.reads:
+                if c not in arrays:
+                    arrays[c] = df[c].to_numpy()
+            inputs = pd.DataFrame({c: pd.Series(arrays[c][rows], dtype=arrays[c].dtype) for c in kind.reads})
+            share[rows] = kind(inputs, spec, rules).to_numpy()
     return share
 
 
@@ -581,7 +427,7 @@ def score_projects(
     w = p["execution_weight"].fillna(float(rules.execution.get("default_weight", 10)))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         rate = p["spent"] / p["budget"].where(p["budget"] != 0)
-    method = EXECUTION_METHODS[rules.execution.get("method", "ratio")]
+    method = EXECUTION_METHODS[rules.execution.get("method", "ratio")]  # the method and its settings' defaults
     p["execution_weight"] = w
     p["execution_rate"] = rate
     unreadable = (unknown_in(p, "budget") | unknown_in(p, "spent")) & (w != 0) | unknown_in(p, "execution_weight")

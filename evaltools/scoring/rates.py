@@ -16,7 +16,7 @@ import pandas as pd
 
 from evaltools.data.model import UnitsData, as_units
 from evaltools.data.schema import ORG
-from evaltools.scoring.indicators import category_codes
+from evaltools.scoring.codes import category_codes
 
 if TYPE_CHECKING:
     from evaltools.data.model import YearData

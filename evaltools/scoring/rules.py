@@ -6,7 +6,6 @@ A rule set may ``extends:`` another; keys are merged one level deep. Unknown key
 from __future__ import annotations
 
 import copy
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from html import escape
@@ -18,9 +17,10 @@ import pandas as pd
 from evaltools import fmt, labels
 from evaltools.data.schema import DIRECTIONS, QUALITATIVE_GRADES
 from evaltools.errors import ParamsError, RuleError
-from evaltools.params import PARAMS_DIR, read_yaml
+from evaltools.params import DEFAULT_RULES, PARAMS_DIR, read_yaml
 from evaltools.scoring.grading import describe_band, validated_bands
-from evaltools.scoring.indicators import EXECUTION_METHODS, RULE_TYPES
+from evaltools.scoring.rule_types import EXECUTION_METHODS, RULE_TYPES, execution_settings
+from evaltools.scoring.rule_types import Check as _Check
 
 KNOWN_KEYS = {
     "title",
@@ -87,15 +87,13 @@ class RuleSet:
 
     def describe(self) -> list[tuple[str, str]]:
         """The rule set in words, one (setting, how it is set) per row: what the notebook shows."""
-        from evaltools.scoring.describe import RULE_TEXTS, execution_text  # describe reads this module
-
         ex = self.execution
-        execution = execution_text(self)
+        execution = EXECUTION_METHODS[ex.get("method", "ratio")].words(ex, self)
         by_rule: dict[str, list[str]] = {}
         for direction, rule in self.directions.items():
             by_rule.setdefault(rule, []).append(labels.DIRECTION.get(direction, direction))
         scoring = [
-            (f"指标计分（{'、'.join(dirs)}）", RULE_TEXTS[self.rules[rule]["type"]](self.rules[rule], self))
+            (f"指标计分（{'、'.join(dirs)}）", RULE_TYPES[self.rules[rule]["type"]].words(self.rules[rule], self))
             for rule, dirs in by_rule.items()
         ]
         bands = [f"{g} {fmt.pct(lo, 0)}–{fmt.pct(hi, 0)}" for g, (lo, hi) in self.qualitative["bands"].items()]
@@ -238,7 +236,7 @@ def _band_list(c: _Check, key: str, bands: object) -> list[dict]:
     return list(bands)
 
 
-def load_rules(name: str = "mof", params_dir: str | Path = PARAMS_DIR) -> RuleSet:
+def load_rules(name: str = DEFAULT_RULES, params_dir: str | Path = PARAMS_DIR) -> RuleSet:
     """Load ``params/rules/<name>.yaml`` — or a rule file by path (``--rules ./henan.yaml``) — following
     ``extends``, into a checked :class:`RuleSet`."""
     params_dir = Path(params_dir)
@@ -248,100 +246,6 @@ def load_rules(name: str = "mof", params_dir: str | Path = PARAMS_DIR) -> RuleSe
 
 
 # ----------------------------------------------------------------------------- checking a rule set
-
-
-class _Check:
-    """Type and range checks of one rule file's values, each failure a ParamsError naming file and key."""
-
-    def __init__(self, source: str):
-        self.source = source
-
-    def fail(self, key: str, expected: str, found: object) -> None:
-        shown = repr(found)
-        raise ParamsError(
-            f"规则设置无效 / invalid rule setting: expected {expected}, found "
-            f"{shown if len(shown) <= 80 else shown[:77] + '…'}",
-            file=self.source,
-            key=key,
-        )
-
-    def mapping(self, key: str, value: object, known: set | None = None) -> dict:
-        if not isinstance(value, dict):
-            self.fail(key, "a mapping (name: value lines)", value)
-        if known is not None:
-            unknown = sorted(str(k) for k in value if k not in known)
-            if unknown:
-                self.fail(f"{key}.{unknown[0]}", f"one of the settings {', '.join(sorted(known))}", unknown[0])
-        return value
-
-    def number(self, key: str, value: object, low: float, high: float, *, above: bool = False) -> float:
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-        if not ok or not (value > low if above else value >= low) or value > high:
-            self.fail(
-                key, f"a number {'above' if above else 'from'} {low:g} {'and ≤' if above else 'to'} {high:g}", value
-            )
-        return float(value)
-
-    def flag(self, key: str, value: object) -> bool:
-        if not isinstance(value, bool):
-            self.fail(key, "true or false", value)
-        return value
-
-    def text(self, key: str, value: object) -> str:
-        if not isinstance(value, str) or not value.strip():
-            self.fail(key, "text", value)
-        return value
-
-    def choice(self, key: str, value: object, options: tuple | list) -> str:
-        if not isinstance(value, str) or value not in options:
-            self.fail(key, f"one of {', '.join(map(str, options))}", value)
-        return value
-
-    def texts(self, key: str, value: object) -> list:
-        if value is None:
-            return []
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.fail(key, "a list of text", value)
-        return value
-
-
-#: Each rule type's settings: name → (check, required). A check is called as ``check(c, key, value)``.
-_NUMBER_POS = lambda c, k, v: c.number(k, v, 0, 1e9, above=True)  # noqa: E731
-_SHARE = lambda c, k, v: c.number(k, v, 0, 1)  # noqa: E731
-RULE_SETTINGS: dict[str, dict[str, tuple]] = {
-    "ratio_up": {},
-    "reverse_linear": {},
-    "reverse_ratio": {},
-    "equal": {},
-    "range": {},
-    "qualitative": {},
-    "deduction": {
-        "per_step": (lambda c, k, v: c.number(k, v, 0, 100, above=True), True),
-        "step": (_NUMBER_POS, False),
-        "side": (lambda c, k, v: c.choice(k, v, ("over", "under")), False),
-        "relative": (lambda c, k, v: c.flag(k, v), False),
-    },
-    "threshold": {
-        "at": (_NUMBER_POS, True),
-        "of": (lambda c, k, v: c.choice(k, v, ("target", "actual")), False),
-        "below": (lambda c, k, v: c.choice(k, v, ("ratio", "zero")), False),
-    },
-    "tiered": {
-        "measure": (lambda c, k, v: c.choice(k, v, ("overrun", "shortfall")), False),
-        "tiers": (lambda c, k, v: _tiers(c, k, v), True),
-        "otherwise": (_SHARE, False),
-    },
-}
-
-
-def _tiers(c: _Check, key: str, value: object) -> None:
-    if not isinstance(value, list) or not value:
-        c.fail(key, "a list of [upper bound, share] pairs such as [[0.1, 1.0], [0.2, 0.5]]", value)
-    for i, tier in enumerate(value):
-        if not isinstance(tier, list) or len(tier) != 2:
-            c.fail(f"{key}[{i}]", "a pair [upper bound, share]", tier)
-        c.number(f"{key}[{i}][0]", tier[0], 0, 1e6)
-        _SHARE(c, f"{key}[{i}][1]", tier[1])
 
 
 def _check_rules(c: _Check, rules: object) -> None:
@@ -354,13 +258,7 @@ def _check_rules(c: _Check, rules: object) -> None:
                 file=c.source,
                 key=key,
             )
-        settings = RULE_SETTINGS.get(spec["type"], {})
-        c.mapping(key, spec, {"type", *settings})
-        for setting, (check, required) in settings.items():
-            if setting in spec:
-                check(c, f"{key}.{setting}", spec[setting])
-            elif required:
-                c.fail(f"{key}.{setting}", f"a {setting} setting (rule type {spec['type']} needs it)", None)
+        RULE_TYPES[spec["type"]].validate(c, key, spec)  # the settings its declaration names, each checked
 
 
 def _check_scalars(c: _Check, data: dict) -> None:
@@ -380,10 +278,12 @@ def _check_scalars(c: _Check, data: dict) -> None:
 
 
 def _check_sections(c: _Check, data: dict) -> None:
-    ex = c.mapping("execution", data["execution"], {"method", "cap", "threshold", "default_weight"})
+    methods = execution_settings()  # the settings every execution method declares
+    ex = c.mapping("execution", data["execution"], {"method", "default_weight", *methods})
     c.choice("execution.method", ex.get("method", "ratio"), list(EXECUTION_METHODS))
-    c.flag("execution.cap", ex.get("cap", True))
-    c.number("execution.threshold", ex.get("threshold", 0.95), 0, 1)
+    for name, setting in methods.items():
+        if name in ex:
+            setting.check(c, f"execution.{name}", ex[name])
     c.number("execution.default_weight", ex.get("default_weight", 10), 0, 100)
     audit = c.mapping("audit", data["audit"], {"execution_alert", "previous_target"})
     c.number("audit.execution_alert", audit.get("execution_alert", 0.9), 0, 1)

@@ -5,6 +5,7 @@ is a located error, never a guess."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -344,8 +345,6 @@ def test_import_forms_walks_nested_folders_and_keeps_going(tmp_path):
 
 def test_adjusted_targets_and_a_goal_beside_its_label(tmp_path):
     """调整指标值 is read (and scores in place of the target); 年度主要任务 with its text beside it is the goal."""
-    from dataclasses import replace
-
     from tests.formkit import C
 
     spec = replace(RONGMEITI, indicators=[replace(RONGMEITI.indicators[4], adjusted="2500", actual="2600")])
@@ -391,3 +390,65 @@ def test_load_forms_raises_a_located_error(tmp_path):
     (tmp_path / "old.doc").write_bytes(b"x")
     with pytest.raises(LegacyFormatError, match="另存为"):
         load_forms(tmp_path / "old.doc")
+
+
+# ----------------------------------------------------------------------------- labels as real forms vary them
+
+#: How real forms print the standard layout's labels (spaces inside words, half- and full-width brackets and
+#: letters, notes after headers, 年 for 年度, trailing colons) and its direction signs.
+VARIANTS = {
+    "项目名称": "项 目 名 称",
+    "主管部门": "主管部门：",
+    "实施单位": "实施单位（盖章）",
+    "年初预算数": "年初预算数（万元）",
+    "全年预算数（A）": "全年预算数(A)",
+    "全年执行数（B）": "全年执行数（Ｂ）",
+    "分值": "分 值",
+    "执行率（B/A）": "执行率（Ｂ／Ａ）",
+    "得分": "得分(分)",
+    "年度资金总额：": "年资金总额",
+    "其中：本年财政拨款": "其中: 本年财政拨款",
+    "年度总体目标": "年度总体目标：",
+    "预期目标": "预 期 目 标",
+    "实际完成情况": "实际完成情况：",
+    "三级指标": "三 级 指 标",
+    "年度指标值": "年度指标值（A）",
+    "实际完成值": "实际完成值（B）",
+    "偏差原因分析及改进措施": "偏差原因分析及改进措施（未完成原因）",
+    "总分": "总 分",
+    "≥50个": "大于等于50个",
+    "≤90万元": "≦90万元",
+    "≥90%": "＞＝90％",
+}
+
+
+def _varied(rows):
+    return [
+        [replace(c, value=VARIANTS.get(c.value, c.value)) if isinstance(c.value, str) else c for c in row]
+        for row in rows
+    ]
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "docx"])
+def test_labels_printed_as_real_forms_vary_them_read_the_same(tmp_path, suffix):
+    """Every label of the standard layout varied as real forms print it, the title spaced out and the year as
+    （２０２２年）: the same values as the form as printed by the template."""
+    titles, rows = standard(TANGXI)
+    laid = (["项 目 支 出 绩 效 自 评 表", "（２０２２年）"], _varied(rows))
+    assert sum(a != b for r, s in zip(rows, laid[1]) for a, b in zip(r, s)) >= len(VARIANTS) - 1
+    path = tmp_path / f"varied.{suffix}"
+    write_xlsx(path, [("s", [laid])]) if suffix == "xlsx" else write_docx(path, [laid])
+    form = _one(path)
+    _check_tangxi(form)
+    ind = form.data.indicators.set_index("level3")
+    assert ind.loc["公众满意度", ["direction", "target", "unit"]].tolist() == [">=", 0.9, "%"]
+    assert form.data.projects["goal"].iloc[0] == TANGXI.goal
+
+
+@pytest.mark.parametrize("sign", ["＝", "═", "=="])
+def test_direction_cells_in_look_alike_signs(tmp_path, sign):
+    """四川's 指标性质 column printed with a full-width or box-drawing equals sign."""
+    titles, rows = sichuan(QINGSHEN)
+    rows = [[replace(c, value=sign) if c.value == "=" else c for c in row] for row in rows]
+    data = _one(write_xlsx(tmp_path / "sign.xlsx", [("s", [(titles, rows)])])).data
+    assert data.indicators["direction"].tolist() == ["=", "="]

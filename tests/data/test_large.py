@@ -16,7 +16,7 @@ from evaltools.data.model import UnitsData, YearData
 from evaltools.data.schema import ORG
 from evaltools.data.size import MemoryBudget, parse_size
 from evaltools.errors import DataNotFoundError, InputError
-from evaltools.run.synthetic_units import generate_units, write_units
+from evaltools.run.synthetic import generate_units, write_units
 
 RULES = load_rules("mof")
 

@@ -1,4 +1,5 @@
-"""The blocks of one form, read row by row once :mod:`evaltools.data.forms.layout` has found where they are."""
+"""The blocks of one form, read row by row once :mod:`evaltools.data.forms.layout` has found where they are, with
+the labels the form's layout declares (:mod:`evaltools.data.forms.layouts`)."""
 
 from __future__ import annotations
 
@@ -9,32 +10,21 @@ from evaltools.data.forms.grid import Grid, Percent
 from evaltools.data.forms.layout import (
     _NUMBERED,
     _WEIGHT_NOTE,
-    FUNDS_COLUMNS,
-    FUNDS_ROWS,
-    GOAL_HEADERS,
-    GOAL_LABELS,
-    INDICATOR_COLUMNS,
     PLACEHOLDERS,
-    RESULT_HEADERS,
-    STOP,
     Form,
     header_columns,
-    header_key,
     label_of,
     name_value,
     next_value,
     text_value,
 )
+from evaltools.data.forms.layouts import Block
 from evaltools.data.forms.values import is_not_applicable, is_unknown_mark, norm, number, percent, quantity
-from evaltools.data.schema import DIRECTIONS
+from evaltools.data.forms.wording import Labels, direction_code
 
 #: A value marking a figure printed but unreadable, as the loader reads it.
 UNKNOWN = "?"
-_TOTAL = re.compile(r"^(总分|合计|总计|得分合计)")
-_GRADE = re.compile(r"(?:评价|自评)等级[:：]?(.+)$")
 _AUDIT_NOTE = re.compile(r"^【核查·")
-_DIRECTION_WORDS = {s: code for code, spellings in DIRECTIONS.items() for s in (code, *spellings)}
-_DIRECTION_WORDS.update({"定性指标": "qualitative", "定量": None, "定量指标": None})
 
 
 def read_number(form: Form, i: int, j: int | None, what: str) -> object:
@@ -66,11 +56,10 @@ def _funds_label(form: Form, i: int, first_col: int) -> str:
     return re.sub(r"^其中[:：]?", "", "".join(parts)).rstrip(":：")
 
 
-def funds_row_kind(label: str) -> str | None:
-    for kind, labels in FUNDS_ROWS:
-        if any(label == s or label.startswith(s) for s in labels):
-            return kind
-    return None
+def funds_row_kind(label: str, block: Block) -> str | None:
+    """The kind of funds row a label names (total, fiscal_current, carryover, other_funds): the longest of the
+    block's row labels it starts with."""
+    return block.rows.starting(label)[0] if label else None
 
 
 def _money_scale(form: Form, header: int) -> float:
@@ -83,15 +72,15 @@ def _money_scale(form: Form, header: int) -> float:
 def read_funds(form: Form, header: int, last: int) -> int:
     """The funds block under its header row: the total row's figures and the sources (本年财政拨款, 上年结转资金,
     其他资金 and Sichuan's 财政专户管理资金 / 单位资金 added to 其他资金); returns the row after the block."""
-    grid = form.grid
-    cols = header_columns(grid, header, FUNDS_COLUMNS)
+    grid, block = form.grid, form.block("funds")
+    cols = header_columns(grid, header, block)
     first_col = min(cols.values())
     percent_header = "%" in grid.text(header, cols["rate"]) if "rate" in cols else False
     scale = _money_scale(form, header)
     i = header + 1
     while i < last:
         label = _funds_label(form, i, first_col)
-        kind = funds_row_kind(label) or ("total" if not label and i == header + 1 else None)
+        kind = funds_row_kind(label, block) or ("total" if not label and i == header + 1 else None)
         if kind is None:
             break
         if kind == "total":
@@ -134,26 +123,23 @@ def _funds_source(form: Form, i: int, column: int | None, kind: str, scale: floa
 
 def read_goals(form: Form, first: int, last: int) -> None:
     """预期目标 / 实际完成情况: the text below each header; else the text beside 年度总体目标 (年度主要任务)."""
-    grid = form.grid
-    for i in range(first, last):
+    grid, block = form.grid, form.block("goal")
+    for i in range(first, last - 1):
         for j in grid.filled(i):
-            text = grid.text(i, j)
-            if form.goal is None and any(text.startswith(h) for h in GOAL_HEADERS) and i + 1 < last:
-                form.goal = text_value(grid.value(i + 1, j)) if not _is_header(grid.text(i + 1, j)) else None
+            key = block.columns.starting(grid.text(i, j))[0]
+            if key is None or getattr(form, key) is not None:
+                continue
+            below = None if block.columns.starting(grid.text(i + 1, j))[0] else text_value(grid.value(i + 1, j))
+            setattr(form, key, below)
+            if key == "goal":
                 form.cells.setdefault("goal", grid.ref(i + 1, j))
-            elif form.result is None and any(text.startswith(h) for h in RESULT_HEADERS) and i + 1 < last:
-                form.result = text_value(grid.value(i + 1, j)) if not _is_header(grid.text(i + 1, j)) else None
     if form.goal is None:
         for i in range(first, last):
             for j in grid.filled(i):
-                if label_of(grid.text(i, j), GOAL_LABELS)[0]:
-                    k = next_value(grid, i, j, GOAL_HEADERS + RESULT_HEADERS)
+                if label_of(grid.text(i, j), block.rows)[0]:
+                    k = next_value(grid, i, j, block)
                     form.goal = None if k is None else text_value(grid.value(i, k))
                     return
-
-
-def _is_header(text: str) -> bool:
-    return any(text.startswith(h) for h in GOAL_HEADERS + RESULT_HEADERS)
 
 
 # ----------------------------------------------------------------------------- 绩效指标
@@ -161,18 +147,17 @@ def _is_header(text: str) -> bool:
 
 def read_indicators(form: Form, header: int, last: int) -> int:
     """Every indicator row under the header row until the 总分 / 合计 row (or a note); returns that row."""
-    grid = form.grid
-    cols = header_columns(grid, header, INDICATOR_COLUMNS)
-    block = _block_label(form, header, cols)
-    state = {"level1": block, "level2": None, "total": None}
+    grid, block = form.grid, form.block("indicators")
+    cols = header_columns(grid, header, block)
+    state = {"level1": _block_label(form, header, cols), "level2": None, "total": None}
     i = header + 1
     while i < last:
         if _another_table(grid, header, i):
             return i
         first = next((j for j in grid.filled(i) if not grid.copied_from_above(i, j)), None)
-        if first is not None and STOP.match(grid.text(i, first)):
+        if first is not None and _ends_indicators(form, grid.text(i, first)):
             return i
-        if any(header_key(grid.text(i, j), INDICATOR_COLUMNS) == "level3" for j in grid.filled(i)):
+        if any(block.columns.field(grid.text(i, j)) == "level3" for j in grid.filled(i)):
             i += 1  # the header repeated (a table continued on the next page)
             continue
         row = _indicator(form, i, cols, state)
@@ -180,6 +165,12 @@ def read_indicators(form: Form, header: int, last: int) -> int:
             form.indicators.append(row)
         i += 1
     return i
+
+
+def _ends_indicators(form: Form, text: str) -> bool:
+    """Whether a row starting with ``text`` ends the indicator block: an end word of the block (a note, 评价结论,
+    项目负责人 …) or a 总分 row label of the total block."""
+    return form.block("indicators").ended(text) or form.block("total").rows.starting(text)[0] == "total"
 
 
 def _another_table(grid: Grid, header: int, i: int) -> bool:
@@ -270,10 +261,10 @@ def _direction(form: Form, i: int, j: int | None) -> str | None:
     text = norm(form.grid.value(i, j))
     if text == "" or is_not_applicable(text):
         return None
-    if text not in _DIRECTION_WORDS:
+    known, code = direction_code(text)
+    if not known:
         form.problem(i, j, "指标性质无法识别 / unknown 指标性质", text, "≥ > ≤ < = 区间 定性 (定量)")
-        return None
-    return _DIRECTION_WORDS[text]
+    return code
 
 
 def _targets(form: Form, i: int, cols: dict[str, int], raw: dict) -> dict:
@@ -308,22 +299,31 @@ def _targets(form: Form, i: int, cols: dict[str, int], raw: dict) -> dict:
 def read_total(form: Form, first: int, last: int, cols: dict[str, int]) -> None:
     """The 总分 (合计) row: its 分值 and 得分 in the indicator columns, else its figures in order; the grade
     (自评等级 / 评价等级：…) on that row or its own."""
-    grid = form.grid
+    grid, rows = form.grid, form.block("total").rows
     for i in range(first, last):
         filled = grid.filled(i)
         if not filled:
             continue
-        label = grid.text(i, filled[0])
-        if _TOTAL.match(label) and "score" not in form.total:
+        if rows.starting(grid.text(i, filled[0]))[0] == "total" and "score" not in form.total:
             _total_row(form, i, filled, cols)
         for j in filled:
-            found = _GRADE.match(grid.text(i, j))
-            if found and "grade" not in form.total:
-                form.total["grade"], form.cells["grade"] = found.group(1), grid.ref(i, j)
-            elif label_of(grid.text(i, j), ("自评等级", "评价等级"))[0] and "grade" not in form.total:
-                k = next_value(grid, i, j)
-                form.total["grade"] = None if k is None else name_value(grid.value(i, k))
-                form.cells["grade"] = grid.ref(i, j if k is None else k)
+            if "grade" not in form.total:
+                _grade(form, i, j, rows)
+
+
+def _grade(form: Form, i: int, j: int, rows: Labels) -> None:
+    """The grade a 自评等级 label cell gives: written after it (自评等级：优), else the next filled cell."""
+    grid = form.grid
+    key, rest = rows.starting(grid.text(i, j))
+    if key != "grade":
+        return
+    value = rest.removeprefix(":")
+    if value and not re.fullmatch(r"\(.*?\)", value):
+        form.total["grade"], form.cells["grade"] = value, grid.ref(i, j)
+        return
+    k = next_value(grid, i, j)
+    form.total["grade"] = None if k is None else name_value(grid.value(i, k))
+    form.cells["grade"] = grid.ref(i, j if k is None else k)
 
 
 def _total_row(form: Form, i: int, filled: list[int], cols: dict[str, int]) -> None:

@@ -54,6 +54,7 @@ class Grid:
     origins: list[list[tuple[int, int]]] = field(default_factory=list)
     places: list[tuple[str, int]] = field(default_factory=list)
     _texts: list[list[str]] = field(default_factory=list, repr=False)
+    _filled: dict[int, list[int]] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
         return len(self.values)
@@ -75,8 +76,10 @@ class Grid:
         return [j for j in range(len(origins)) if j == 0 or origins[j] != origins[j - 1]]
 
     def filled(self, i: int) -> list[int]:
-        """:meth:`cells` of row ``i`` that hold text."""
-        return [j for j in self.cells(i) if self.text(i, j)]
+        """:meth:`cells` of row ``i`` that hold text (computed once per row)."""
+        if i not in self._filled:
+            self._filled[i] = [j for j in self.cells(i) if self.text(i, j)]
+        return self._filled[i]
 
     def copied_from_above(self, i: int, j: int) -> bool:
         return self.origins[i][j][0] != i

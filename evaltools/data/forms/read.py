@@ -18,11 +18,9 @@ from evaltools.data import schema as S
 from evaltools.data.forms.blocks import UNKNOWN, read_funds, read_goals, read_indicators, read_total
 from evaltools.data.forms.grid import CellRef, Grid, docx_grid, xlsx_grids
 from evaltools.data.forms.layout import (
-    FUNDS_COLUMNS,
-    INDICATOR_COLUMNS,
     Form,
+    choose_layout,
     find_forms,
-    find_header,
     form_year,
     header_columns,
     name_value,
@@ -84,16 +82,14 @@ class FormFailure:
 
 
 def read_form(grid: Grid, start: int, end: int, title: str) -> Form:
-    """The blocks of the form from row ``start`` (its title) to ``end``, found by their text."""
+    """The blocks of the form from row ``start`` (its title) to ``end``, found by the labels of its layout."""
     year, year_row = form_year(grid, start, end)
-    kind = "department" if "部门整体" in title else "project"
-    form = Form(grid, kind, year or 0, start, end, title)
+    layout, funds, indicators = choose_layout(grid, start, end, title)
+    form = Form(grid, layout, year or 0, start, end, title)
     title_col = next(j for j in grid.filled(start) if title == grid.text(start, j))
     form.cells["title"] = grid.ref(start, title_col)
     if year is None:
         form.problem(start, title_col, "表题中没有年度 / no year in or under the title", title, "（2022年度）")
-    funds = find_header(grid, start, end, FUNDS_COLUMNS, ({"budget"}, {"spent"}))
-    indicators = find_header(grid, funds or start, end, INDICATOR_COLUMNS, ({"level3"}, {"weight", "panel_score"}))
     read_names(form, year_row + 1, funds if funds is not None else indicators or end)
     if funds is not None:
         read_funds(form, funds, indicators or end)
@@ -108,7 +104,7 @@ def read_form(grid: Grid, start: int, end: int, title: str) -> Form:
         )
         return form
     stop = read_indicators(form, indicators, end)
-    read_total(form, stop, end, header_columns(grid, indicators, INDICATOR_COLUMNS))
+    read_total(form, stop, end, header_columns(grid, indicators, form.block("indicators")))
     if "total" not in form.cells and "published_total" in form.cells:  # 重庆: 自评总分 in the header
         form.cells["total"] = form.cells["published_total"]
     if not form.indicators:

@@ -2,7 +2,8 @@
 
 A cell of a form is one of: empty; printed as not applicable (``—``, ``/``, ``无``); printed but unreadable
 (``?``, 无法辨认 … — unknown, the loader's ``?``); a number (``89.974``, ``1,290``, full-width ``８９``,
-``100%``); a target with its direction and unit (``≥50个``, ``≤90万元``, ``=100%``, ``>=90%``, ``4-6场``);
+``100%``); a target with its direction and unit (``≥50个``, ``≤90万元``, ``=100%``, ``>=90%``, ``大于等于90%``,
+``4-6场``; look-alike signs as :func:`~evaltools.data.forms.wording.sign_text` reads them);
 a qualitative result (``达成预期指标`` …); or text (``及时``, ``2023年12月前``). What is neither is kept as
 text, never turned into a number by a guess.
 """
@@ -10,10 +11,10 @@ text, never turned into a number by a guess.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from evaltools.data.cells import UNKNOWN_WORDS, parse_number
+from evaltools.data.forms.wording import cell_text, sign_text
 from evaltools.data.schema import DIRECTIONS
 from evaltools.fmt import is_missing
 
@@ -37,22 +38,16 @@ _RANGE = re.compile(
 )
 #: Direction prefixes, longest first (canonical codes of :data:`evaltools.data.schema.DIRECTIONS`).
 _PREFIXES = sorted(
-    (
-        (spelling, code)
+    {
+        (sign_text(cell_text(spelling)), code)
         for code, spellings in DIRECTIONS.items()
         if code not in ("range", "qualitative")
         for spelling in spellings
-    ),
-    key=lambda pair: -len(pair[0]),
+    },
+    key=lambda pair: (-len(pair[0]), pair[0]),
 )
-
-
-def norm(value: object) -> str:
-    """A cell's text for matching: NFKC (full-width digits, signs and brackets), no spaces at all."""
-    if is_missing(value):
-        return ""
-    text = unicodedata.normalize("NFKC", str(value))
-    return re.sub(r"\s+", "", text)
+#: A cell's text for matching (NFKC, no spaces): the one normaliser, :func:`evaltools.data.forms.wording.cell_text`.
+norm = cell_text
 
 
 def is_blank(value: object) -> bool:
@@ -152,7 +147,7 @@ def quantity(value: object, unit_column: object = None) -> Quantity:
     grade = qualitative_grade(text)
     if grade is not None:
         return Quantity(printed, grade=grade)
-    direction, rest = _direction(text)
+    direction, rest = _direction(sign_text(text))
     found = _RANGE.match(rest) if direction is None else None
     if found:
         unit = _unit(found["unit"] or found["u1"]) or column_unit

@@ -1,0 +1,27 @@
+"""Form layouts, one declaration each (see :mod:`.base` for the contract).
+
+Every module of this package is imported here, so a new layout is one new module (plus its test): ``standard``
+(项目支出 and 部门整体, the layouts of 财预〔2020〕10号 and their provincial copies) and the variants of them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+from evaltools.data.forms.layouts.base import (
+    BLOCKS,
+    FIELDS,
+    FORM_LAYOUTS,
+    KINDS,
+    Block,
+    FormLayout,
+    form_layout,
+    layouts_titled,
+)
+
+for _module in pkgutil.iter_modules(__path__):
+    if _module.name != "base":
+        importlib.import_module(f"{__name__}.{_module.name}")
+
+__all__ = ["BLOCKS", "FIELDS", "FORM_LAYOUTS", "KINDS", "Block", "FormLayout", "form_layout", "layouts_titled"]

@@ -1,0 +1,180 @@
+"""Form layouts, an extension point: one declaration per layout carries its title wordings and every block with
+its labels (column headers and row labels, each with the wordings it is printed in).
+
+    form_layout(
+        "project",
+        kind="project",
+        titles=(r"项目(支出)?绩效(自评价?|评价)(情况)?(表|得分表|评分表)",),
+        blocks=(NAMES, Block("funds", columns={"budget": ("全年预算数", …), …}, rows={…}, needs=(…)), …),
+    )
+
+A layout declares the five blocks the reader reads (:data:`BLOCKS`: ``names``, ``funds``, ``goal``,
+``indicators``, ``total``), each with the fields of :data:`FIELDS` only; a variant of another layout gives
+``base=`` and only the words it adds. Labels are matched by :mod:`evaltools.data.forms.wording` (NFKC, spaces,
+brackets, notes such as (A) or （万元）, 年度 / 年), so a layout lists each wording once, as printed. Each layout is
+declared in its own module of this package (:mod:`.standard`: 项目支出 and 部门整体); the package imports every
+module it holds. :func:`evaltools.data.forms.layout.choose_layout` picks, among the layouts whose title matches,
+the one whose headers name the most columns of the form.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from evaltools.data.forms.wording import Labels, cell_text, label_key
+from evaltools.registry import Registry
+
+#: The blocks a layout declares, and the fields the reader reads from each (columns, then row labels).
+FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "names": (frozenset(), frozenset({"project", "department", "implementer", "published_total", "published_grade"})),
+    "funds": (
+        frozenset({"budget_initial", "budget", "spent", "weight", "rate", "score"}),
+        frozenset({"total", "fiscal_current", "carryover", "other_funds"}),
+    ),
+    "goal": (frozenset({"goal", "result"}), frozenset({"goal"})),
+    "indicators": (
+        frozenset(
+            {
+                "level1",
+                "level2",
+                "level3",
+                "direction",
+                "unit",
+                "target",
+                "target_adjusted",
+                "actual",
+                "weight",
+                "panel_score",
+                "stated_completion",
+                "score_coefficient",
+                "core",
+                "deviation",
+            }
+        ),
+        frozenset(),
+    ),
+    "total": (frozenset(), frozenset({"total", "grade"})),
+}
+BLOCKS = tuple(FIELDS)
+KINDS = ("project", "department")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of a layout: ``columns`` (header field → wordings), ``rows`` (row-label field → wordings),
+    ``needs`` (a header row is the block's when it names a field of each set; the other columns are optional) and
+    ``ends`` (labels read nowhere that end the block or the value of the label before them; kept as
+    :func:`~evaltools.data.forms.wording.cell_text`, matched as the start of a cell)."""
+
+    name: str
+    columns: Labels = field(default_factory=Labels)
+    rows: Labels = field(default_factory=Labels)
+    needs: tuple[frozenset[str], ...] = ()
+    ends: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name in ("columns", "rows"):
+            value = getattr(self, name)
+            if not isinstance(value, Labels):
+                object.__setattr__(self, name, Labels(value))
+        object.__setattr__(self, "needs", tuple(frozenset(n) for n in self.needs))
+        object.__setattr__(self, "ends", tuple(cell_text(e) for e in self.ends))
+
+    def merged(self, more: Block) -> Block:
+        """This block with the wordings, needs and ends of ``more`` (a variant's block) added."""
+        return Block(
+            self.name,
+            self.columns.merged(more.columns),
+            self.rows.merged(more.rows),
+            more.needs or self.needs,
+            tuple(dict.fromkeys(self.ends + more.ends)),
+        )
+
+    def labelled(self, text: str) -> bool:
+        """Whether a cell is one of the block's labels (a row label, a column header or an end word)."""
+        return self.rows.starting(text)[0] is not None or self.columns.starting(text)[0] is not None or self.ended(text)
+
+    def ended(self, text: str) -> bool:
+        """Whether a cell starts with one of the block's end words (matched as printed, after NFKC and spaces)."""
+        return cell_text(text).startswith(self.ends)
+
+
+@dataclass(frozen=True)
+class FormLayout:
+    """A form layout: its name, the kind of form it is (project / department), the title wordings that start it
+    (regular expressions searched in the title's :func:`~evaltools.data.forms.wording.label_key`), its blocks."""
+
+    name: str
+    kind: str
+    titles: tuple[str, ...]
+    blocks: tuple[Block, ...]
+    source: str = ""
+
+    def block(self, name: str) -> Block:
+        return next(b for b in self.blocks if b.name == name)
+
+    def titled(self, text: str) -> bool:
+        """Whether ``text`` is a title of this layout."""
+        return _pattern(self.titles).search(label_key(text)) is not None
+
+
+FORM_LAYOUTS: Registry[FormLayout] = Registry("form layout", "自评表版式")
+
+
+@lru_cache(maxsize=256)
+def _pattern(titles: tuple[str, ...]) -> re.Pattern:
+    """One compiled expression for several title wordings."""
+    return re.compile("|".join(f"(?:{t})" for t in titles))
+
+
+def _check(layout: FormLayout) -> None:
+    """A declaration names every block once, only fields the reader reads, and needs only its own columns."""
+    names = [b.name for b in layout.blocks]
+    if sorted(names) != sorted(BLOCKS) or layout.kind not in KINDS or not layout.titles:
+        raise ValueError(f"form layout {layout.name!r}: kind in {KINDS}, titles and blocks {BLOCKS} once each")
+    for block in layout.blocks:
+        columns, rows = FIELDS[block.name]
+        unknown = (set(block.columns) - columns) | (set(block.rows) - rows)
+        unknown |= set().union(*block.needs) - set(block.columns) if block.needs else set()
+        if unknown:
+            raise ValueError(f"form layout {layout.name!r}, block {block.name!r}: unknown fields {sorted(unknown)}")
+
+
+def form_layout(
+    name: str,
+    *,
+    kind: str | None = None,
+    titles: tuple[str, ...] = (),
+    blocks: tuple[Block, ...] = (),
+    base: FormLayout | str | None = None,
+    source: str = "",
+) -> FormLayout:
+    """Declare and register the layout ``name``. With ``base`` (a layout or its name), a variant: the base
+    layout's kind, titles and blocks, with ``titles`` added and each block of ``blocks`` merged into the base's
+    block of that name."""
+    if base is not None:
+        parent = FORM_LAYOUTS[base] if isinstance(base, str) else base
+        more = {b.name: b for b in blocks}
+        blocks = tuple(b.merged(more[b.name]) if b.name in more else b for b in parent.blocks)
+        titles = tuple(dict.fromkeys(parent.titles + titles))
+        kind = kind or parent.kind
+    layout = FormLayout(name, kind or "", titles, blocks, source)
+    _check(layout)
+    return FORM_LAYOUTS.add(name, layout)
+
+
+def layouts_titled(text: str) -> list[FormLayout]:
+    """The layouts whose title ``text`` is, in declaration order."""
+    layouts, any_title = _declared(len(FORM_LAYOUTS))
+    if not any_title.search(label_key(text)):
+        return []  # most cells: one search
+    return [layout for layout in layouts if layout.titled(text)]
+
+
+@lru_cache(maxsize=8)
+def _declared(count: int) -> tuple[tuple[FormLayout, ...], re.Pattern]:
+    """The ``count`` layouts declared so far, and one expression for all their titles (layouts are only added)."""
+    layouts = tuple(FORM_LAYOUTS.values())[:count]
+    return layouts, _pattern(tuple(t for layout in layouts for t in layout.titles))

@@ -1,0 +1,102 @@
+"""The 项目支出 and 部门整体 layouts of 财预〔2020〕10号 and their provincial copies (安徽, 四川 510000_0013zp,
+上海 in 元, 重庆 部门整体; docs/research/templates.md): the blocks both kinds share, with every wording seen in
+those forms. A variant of one of them extends it (``base=PROJECT``) in a module of its own."""
+
+from __future__ import annotations
+
+from evaltools.data.forms.layouts.base import Block, form_layout
+
+# ----------------------------------------------------------------------------- the blocks both kinds share
+
+NAMES = Block(
+    "names",
+    rows={
+        "project": ("项目名称",),
+        "department": ("主管部门", "部门名称", "单位名称", "预算部门"),
+        "implementer": ("实施单位", "项目实施单位"),
+        "published_total": ("自评总分",),
+        "published_grade": ("自评等级", "评价等级"),
+    },
+    ends=("财政处室", "部门联系人", "联系电话", "项目负责人", "财务负责人", "填报人", "项目属性", "项目类别"),
+)
+FUNDS = Block(
+    "funds",
+    columns={
+        "budget_initial": ("年初预算数", "年初预算"),
+        "budget": ("全年预算数", "全年(调整)预算数", "调整后预算数", "全年调整预算数"),
+        "spent": ("全年执行数", "预算执行数"),
+        "weight": ("分值", "权重", "执行率权重"),
+        "rate": ("执行率", "预算执行率"),
+        "score": ("得分", "执行率得分"),
+    },
+    rows={
+        "total": ("年度资金总额", "资金总额", "总额", "合计"),
+        "fiscal_current": ("本年财政拨款", "当年财政拨款", "财政拨款", "财政资金"),
+        "carryover": ("上年结转资金", "上年结转"),
+        "other_funds": ("其他资金", "财政专户管理资金", "单位资金"),
+    },
+    needs=({"budget"}, {"spent"}),
+)
+GOAL = Block(
+    "goal",
+    columns={
+        "goal": ("预期目标", "年初绩效目标", "项目年度目标", "年度目标"),
+        "result": ("实际完成情况", "全年目标实际完成情况", "年度目标完成情况", "实际完成"),
+    },
+    rows={"goal": ("年度总体目标", "年度主要任务", "当年绩效目标", "项目年度目标完成情况", "年度目标")},
+)
+INDICATORS = Block(
+    "indicators",
+    columns={
+        "level1": ("一级指标",),
+        "level2": ("二级指标",),
+        "level3": ("三级指标", "指标名称", "三级指标名称"),
+        "direction": ("指标性质",),
+        "unit": ("计量单位", "度量单位"),
+        "target": ("年度指标值", "指标值", "年初指标值", "年度目标值"),
+        "target_adjusted": ("调整指标值", "全年(调整)指标值"),
+        "actual": ("实际完成值", "完成值", "全年完成值", "全年实际值"),
+        "weight": ("分值", "权重", "指标权重"),
+        "panel_score": ("得分", "指标得分"),
+        "stated_completion": ("完成率", "指标完成率"),
+        "score_coefficient": ("得分系数",),
+        "core": ("是否核心指标",),
+        "deviation": ("偏差原因分析及改进措施", "偏差原因分析", "未完成原因分析", "偏差原因分析及改进措施(未完成原因)"),
+    },
+    needs=({"level3"}, {"weight", "panel_score"}),
+    ends=(
+        "报表编号",
+        "自评总分",
+        "自评等级",
+        "评价等级",
+        "评价结论",
+        "存在问题",
+        "改进措施",
+        "说明",
+        "注:",
+        *(f"注{n}" for n in range(1, 10)),
+        "备注",
+        "项目负责人",
+        "财务负责人",
+        "填报人",
+        "联系电话",
+    ),
+)
+TOTAL = Block("total", rows={"total": ("总分", "合计", "总计", "得分合计"), "grade": ("自评等级", "评价等级")})
+
+# ----------------------------------------------------------------------------- the layouts
+
+PROJECT = form_layout(
+    "project",
+    kind="project",
+    titles=(r"项目(支出)?绩效(自评价?|评价)(情况)?(表|得分表|评分表)",),
+    blocks=(NAMES, FUNDS, GOAL, INDICATORS, TOTAL),
+    source="财预〔2020〕10号 附件 and its provincial copies: 安徽, 四川 510000_0013zp, 上海 (docs/research/templates.md)",
+)
+DEPARTMENT = form_layout(
+    "department",
+    kind="department",
+    titles=(r"部门整体(支出)?绩效(自评价?|评价)(情况)?(表|得分表|评分表)",),
+    blocks=(NAMES, FUNDS, GOAL, INDICATORS, TOTAL),
+    source="部门整体支出绩效自评表: 重庆 (docs/research/templates.md T6)",
+)
