@@ -83,7 +83,7 @@ def test_every_code_found_on_2022_and_synthetic_data_is_declared_by_its_check(ev
     """run_audit refuses an undeclared code; here: what two datasets emit is within what is declared, and
     each code's severity is its declaration's."""
     from evaltools import load_rules
-    from evaltools.run.synthetic_units import generate_units
+    from evaltools.run.synthetic import generate_units
     from evaltools.scoring.evaluation import evaluate_units
 
     units = evaluate_units(generate_units(60, 30, seed=3), load_rules("mof")).findings
