@@ -12,7 +12,8 @@ from pathlib import Path
 import grimp
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests._paths import ROOT
+
 PACKAGE = ROOT / "evaltools"
 BIN = Path(sys.executable).parent
 MAX_FUNCTION_LINES = 60
