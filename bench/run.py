@@ -275,7 +275,7 @@ def evaluate_scale(tmp: Path, reps: int, sizes: tuple[int, ...] = EVAL_SIZES) ->
 
     out = {}
     for rows in sizes:
-        data = generate_units(rows // 100, 100, seed=0, projects_per_unit=10)
+        data = generate_units(rows // 100, 100, seed=0, year=2022, projects_per_unit=10)
         frames = tmp / f"units-{rows}.pkl"
         pd.to_pickle((data.profile, data.units, dict(data.tables)), frames)
         del data
@@ -328,7 +328,7 @@ def _eval_child(frames: str, reps: int) -> None:
     rules = load_rules("mof")
     profile, units, tables = pd.read_pickle(frames)
     data = UnitsData(profile, units, tables, "bench")
-    evaluate(generate_units(20, 100, seed=1), rules)  # warm up imports and caches on a small year
+    evaluate(generate_units(20, 100, seed=1, year=2022), rules)  # warm up imports and caches on a small year
     gc.collect()
     times, cpu, findings, growth = [], [], 0, 0
     for _ in range(reps):
@@ -366,7 +366,7 @@ def loading(tmp: Path, reps: int, rows: int = 1_000_000) -> dict:
     from evaltools.data.folder import write_units
     from evaltools.run.synthetic import generate_units
 
-    data = generate_units(rows // 100, 100, seed=0, projects_per_unit=10)
+    data = generate_units(rows // 100, 100, seed=0, year=2022, projects_per_unit=10)
     out = {"rows": len(data.indicators)}
     for form in ("csv", "parquet"):
         folder = write_units(data, tmp / f"load-{form}" / "2022", form)

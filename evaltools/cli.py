@@ -322,7 +322,7 @@ def synthetic(
         "department_projects",
         "--kinds",
         help="报告类型，逗号分隔，依次分给各单位 / report kinds given to the units in turn: "
-        "department_projects, department, project, department_full",
+        "department_projects, department, project, department_full, projects",
     ),
 ) -> None:
     """写出合成数据（合成数据，仅供演示）/ write synthetic data in the input format, every year checked."""

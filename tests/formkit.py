@@ -366,7 +366,7 @@ def split_row(rows: Rows, groups: int = 1) -> int:
 
 
 def spec_from_evaluation(ev, project: str) -> Spec:
-    """The Spec of a project's form as evaltools' own 自评表.xlsx prints it (report/form.py): the same figures,
+    """The Spec of a project's form as evaltools' own 自评表.xlsx prints it (report/form/project.py): the same figures,
     targets and actuals as the report formats them, the assessed scores, breakdowns as 「其中：…」."""
     from evaltools import fmt
 

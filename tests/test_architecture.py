@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import grimp
 import pytest
 
 from tests._paths import ROOT
@@ -16,6 +17,7 @@ from tests._paths import ROOT
 PACKAGE = ROOT / "evaltools"
 BIN = Path(sys.executable).parent
 MAX_FUNCTION_LINES = 60
+MAX_MODULE_LINES = 600
 MODULES = sorted(PACKAGE.rglob("*.py"))
 
 
@@ -86,3 +88,40 @@ def test_only_the_cli_prints():
             if isinstance(node, ast.Call):
                 name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
                 assert name not in ("print", "echo", "Console", "pprint"), f"{path.relative_to(ROOT)}:{node.lineno}"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_modules_are_short(path):
+    """A module fits in a head: at most 600 lines (split a larger one by concern, re-exporting its names)."""
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert lines <= MAX_MODULE_LINES, f"{path.relative_to(ROOT)} has {lines} lines"
+
+
+def _circles(graph: grimp.ImportGraph) -> list[tuple[str, str]]:
+    """Every direct import ``a → b`` such that ``b`` reaches ``a`` back: the edges of the import circles."""
+    return sorted(
+        (m, w)
+        for m in graph.modules
+        for w in graph.find_modules_directly_imported_by(m)
+        if graph.chain_exists(importer=w, imported=m)
+    )
+
+
+def test_the_circle_finder_finds_a_circle():
+    graph = grimp.ImportGraph()
+    for importer, imported in (("p.a", "p.b"), ("p.b", "p.c"), ("p.c", "p.a"), ("p.c", "p.d")):
+        graph.add_import(importer=importer, imported=imported)
+    assert _circles(graph) == [("p.a", "p.b"), ("p.b", "p.c"), ("p.c", "p.a")]
+
+
+def test_no_import_circle_in_the_package():
+    """No module of evaltools reaches itself through imports, function-local and TYPE_CHECKING imports
+    included (a function-local import must not hide a circle)."""
+    graph = grimp.build_graph("evaltools", cache_dir=None, exclude_type_checking_imports=False)
+    # the graph does hold both kinds of hidden import, so their circles would be found
+    assert graph.direct_import_exists(importer="evaltools.report.exporters", imported="evaltools.report.form")
+    assert graph.direct_import_exists(
+        importer="evaltools.report.form.department", imported="evaltools.scoring.evaluation"
+    )
+    assert len(graph.modules) > 100
+    assert _circles(graph) == []

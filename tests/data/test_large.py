@@ -25,10 +25,10 @@ RULES = load_rules("mof")
 def bureau(tmp_path_factory):
     """40 synthetic units of 2022 (and of 2021), as CSV and as Parquet folders."""
     root = tmp_path_factory.mktemp("bureau")
-    data = generate_units(40, 30, seed=5, projects_per_unit=3)
+    data = generate_units(40, 30, seed=5, year=2022, projects_per_unit=3)
     for form in ("csv", "parquet"):
         write_units(data, root / form / "2022", form)
-        write_units(generate_units(40, 30, seed=6, projects_per_unit=3, year=2021), root / form / "2021", form)
+        write_units(generate_units(40, 30, seed=6, year=2021, projects_per_unit=3), root / form / "2021", form)
     return root, data
 
 

@@ -182,7 +182,7 @@ def kinds_data(tmp_path_factory):
     """Synthetic units of every kind, units that are not 中心 among them (局, 镇人民政府, 学校)."""
     from evaltools.run.synthetic import generate
 
-    kinds = ("department_projects", "department", "project", "department_full")
+    kinds = ("department_projects", "department", "project", "department_full", "projects")
     return generate(tmp_path_factory.mktemp("kinds") / "data", units=8, years=1, indicators=6, seed=5, kinds=kinds)
 
 
@@ -190,7 +190,7 @@ def test_synthetic_units_cover_every_kind(kinds_data):
     names = [kinds_data.names[u] for u in kinds_data.units]
     assert any("局" in n for n in names) and any("镇人民政府" in n for n in names) and any("学校" in n for n in names)
     seen = {load_year(kinds_data.years[0], kinds_data.root, u).kind for u in kinds_data.units}
-    assert seen == {"department_projects", "department", "project", "department_full"}
+    assert seen == {"department_projects", "department", "project", "department_full", "projects"}
 
 
 @pytest.mark.parametrize(

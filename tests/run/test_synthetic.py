@@ -10,7 +10,7 @@ import yaml
 
 from evaltools.data.folder import write_folder
 from evaltools.data.load import find_source, inspect_path, load_year
-from evaltools.data.schema import TABLES
+from evaltools.data.schema import REPORT_KINDS, TABLES
 from evaltools.errors import ParamsError
 from evaltools.run import synthetic
 from evaltools.scoring.rules import load_rules
@@ -165,6 +165,62 @@ def test_cli_synthetic(tmp_path):
     assert len(list((tmp_path / "d").glob("*/2019/profile.yaml"))) == 2
     res = CliRunner().invoke(app, ["synthetic", str(tmp_path / "e"), "--indicators", "99"])
     assert res.exit_code == 2 and "Traceback" not in res.output
+
+
+def test_cli_synthetic_projects_kind_is_detected_and_runs(tmp_path):
+    """``--kinds projects``: several project forms alone (no budget lines, no department indicators), detected
+    as ``projects`` with the stated kind cleared, and ``evaltools run`` reports the mean of the forms."""
+    import json
+    from dataclasses import replace
+
+    from typer.testing import CliRunner
+
+    from evaltools.cli import app
+    from evaltools.data.model import YearData
+
+    args = [
+        "synthetic",
+        str(tmp_path / "d"),
+        "--units",
+        "2",
+        "--years",
+        "1",
+        "--indicators",
+        "4",
+        "--kinds",
+        "projects",
+    ]
+    res = CliRunner().invoke(app, [*args, "--start-year", "2021"])
+    assert res.exit_code == 0, res.output
+    units = sorted(p.parent.name for p in (tmp_path / "d").glob("*/2021"))
+    assert len(units) == 2
+    for unit in units:
+        data = load_year(2021, tmp_path / "d", unit, with_previous=False)
+        assert data.profile.report_kind == "projects" and data.budget_lines.empty
+        assert len(data.projects) >= 2 and data.indicators["project"].notna().all()
+        assert set(data.indicators["project"]) == set(data.projects["project"])
+        assert YearData(replace(data.profile, report_kind=None), data.tables).kind == "projects"
+    out = tmp_path / "out"
+    res = CliRunner().invoke(
+        app,
+        ["run", "2021", "--all", "--data-dir", str(tmp_path / "d"), "--output-dir", str(out), "--to", "xlsx"]
+        + ["--executor", "serial", "--no-index", "--no-progress"],
+    )
+    assert res.exit_code == 0, res.output
+    for unit in units:
+        summary = json.loads((out / unit / "2021" / "summary.json").read_text(encoding="utf-8"))
+        scores = [p["computed_score"] for p in summary["projects"]]
+        assert len(scores) >= 2 and (out / unit / "2021" / "自评表.xlsx").stat().st_size > 0
+        assert summary["overall"]["method"] == "simple"
+        assert summary["overall"]["computed_score"] == pytest.approx(sum(scores) / len(scores), abs=0.01)
+
+
+def test_synthetic_refuses_a_kind_it_cannot_make(tmp_path):
+    assert set(synthetic.SYNTHETIC_KINDS) <= set(REPORT_KINDS) and "projects" in synthetic.SYNTHETIC_KINDS
+    with pytest.raises(ParamsError) as err:
+        synthetic.generate(tmp_path, kinds=("nonesuch",))
+    assert err.value.key == "kinds" and "nonesuch" in str(err.value)
+    assert ", ".join(synthetic.SYNTHETIC_KINDS) in str(err.value)
 
 
 def test_frames_score_per_unit_as_each_unit_alone():

@@ -86,7 +86,7 @@ def test_every_code_found_on_2022_and_synthetic_data_is_declared_by_its_check(ev
     from evaltools.run.synthetic import generate_units
     from evaltools.scoring.evaluation import evaluate_units
 
-    units = evaluate_units(generate_units(60, 30, seed=3), load_rules("mof")).findings
+    units = evaluate_units(generate_units(60, 30, seed=3, year=2022), load_rules("mof")).findings
     found = pd.concat([ev_2022.findings, units.drop(columns="org")], ignore_index=True)
     assert len(set(found["code"])) >= 15
     for code, severity in found[["code", "severity"]].drop_duplicates().itertuples(index=False):

@@ -26,6 +26,7 @@ from evaltools.run.synthetic.frames import generate_frames
 from evaltools.run.synthetic.plan import CATEGORY_POINTS, EXECUTION_WEIGHT
 from evaltools.run.synthetic.units import generate_units
 from evaltools.run.synthetic.vocabulary import MARK, Vocabulary, load_vocabulary
+from evaltools.run.synthetic.year import SYNTHETIC_KINDS
 
 __all__ = [
     "CATEGORY_POINTS",
@@ -33,6 +34,7 @@ __all__ = [
     "MARK",
     "MAX_INDICATORS",
     "MIN_INDICATORS",
+    "SYNTHETIC_KINDS",
     "SyntheticSet",
     "Vocabulary",
     "generate",

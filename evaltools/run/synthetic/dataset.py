@@ -8,13 +8,12 @@ from pathlib import Path
 
 import numpy as np
 
-from evaltools.data import schema as S
 from evaltools.data.load import find_source, inspect_path
 from evaltools.errors import InputError, ParamsError
 from evaltools.params import DEFAULT_RULES
 from evaltools.paths import safe_component
 from evaltools.run.synthetic.plan import plan_unit
-from evaltools.run.synthetic.year import generate_year
+from evaltools.run.synthetic.year import SYNTHETIC_KINDS, generate_year
 from evaltools.scoring.rules import load_rules
 
 MIN_INDICATORS, MAX_INDICATORS = 3, 60
@@ -58,8 +57,9 @@ def generate(
     the job default), so the printed grade table matches its bands. The same seed writes the
     same files. With ``check`` every unit-year is loaded back (as ``evaltools check`` does) and an
     error there raises :class:`~evaltools.errors.InputError` — generated data is always valid input.
-    ``kinds`` are the report kinds given to the units in turn (:data:`~evaltools.data.schema.REPORT_KINDS`):
-    a department with projects, a department table, a project's form alone, or department and projects.
+    ``kinds`` are the report kinds given to the units in turn (:data:`~.year.SYNTHETIC_KINDS`): a department
+    with projects, a department table, a project's form alone, department and projects, or several projects'
+    forms alone.
     """
     _check_arguments(units, years, indicators, kinds)
     rule_set = load_rules(rules)
@@ -86,9 +86,13 @@ def generate(
 def _check_arguments(units: int, years: int, indicators: int, kinds: tuple[str, ...]) -> None:
     """Raise ParamsError unless the report kinds are known, there is at least one unit and year and the
     indicator count is in range."""
-    unknown_kinds = sorted(set(kinds) - set(S.REPORT_KINDS))
+    unknown_kinds = sorted(set(kinds) - set(SYNTHETIC_KINDS))
     if unknown_kinds or not kinds:
-        raise ParamsError(f"unknown report kind(s) {unknown_kinds}; known: {', '.join(S.REPORT_KINDS)}", key="kinds")
+        raise ParamsError(
+            f"合成数据无法生成的报告类型 / synthetic cannot make report kind(s) {unknown_kinds or '(none given)'}; "
+            f"it makes: {', '.join(SYNTHETIC_KINDS)}",
+            key="kinds",
+        )
     if units < 1 or years < 1:
         raise ParamsError("units and years must be at least 1", key="units" if units < 1 else "years")
     if not MIN_INDICATORS <= indicators <= MAX_INDICATORS:

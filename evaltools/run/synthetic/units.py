@@ -136,12 +136,13 @@ def generate_units(
     indicators_per_unit: int = 100,
     seed: int = 0,
     *,
+    year: int,
     projects_per_unit: int = 10,
-    year: int = 2022,
     rules: str = DEFAULT_RULES,
 ) -> UnitsData:
     """``units`` synthetic units of one year in one dataset: ``units × indicators_per_unit`` indicator rows,
-    ``projects_per_unit`` projects each (the benchmark's million rows: 10,000 × 100 with 10 projects)."""
+    ``projects_per_unit`` projects each (the benchmark's million rows: 10,000 × 100 with 10 projects), for ``year``
+    (required: no year is assumed)."""
     if units < 1:
         raise ParamsError("units must be at least 1", key="units")
     rng = np.random.default_rng(seed)

@@ -32,10 +32,6 @@ def unit_year(
     statements = _statements(projects, total, year, rng)
     band_rows = _band_rows(bands, _misprint(bands, rng))
     profile = _profile(plan, year, seed, projects, total, lines, drift, bands, rng)
-    if plan.report_kind != "department_projects":
-        projects, indicator_rows, lines, statements = _as_kind(
-            plan.report_kind, projects, indicator_rows, lines, profile
-        )
     income = [
         dict(source="事业收入", amount=0.0, note=MARK),
         dict(source="其他收入", amount=round(float(rng.uniform(0, 5)), 2), note=MARK),
@@ -49,6 +45,9 @@ def unit_year(
         "statements": statements,
         "grade_bands": band_rows,
     }
+    if plan.report_kind != "department_projects":
+        profile["report_kind"] = plan.report_kind
+        rows = _RESHAPE[plan.report_kind](rows, profile)
     tables = {name: canonical(pd.DataFrame(rows[name]), table) for name, table in S.TABLES.items()}
     values = {k: tuple(v) if isinstance(v, list) else v for k, v in profile.items()}
     return YearData(Profile(**values), tables)
@@ -63,28 +62,50 @@ def generate_year(
     return write_folder(data, root / plan.folder / str(year), header=header)
 
 
-def _as_kind(
-    kind: str, projects: list[dict], indicators: list[dict], lines: list[dict], profile: dict
-) -> tuple[list[dict], list[dict], list[dict], list[dict]]:
-    """Reshape a department-with-projects year into another report kind: the first project becomes the
-    department's own table (``department``/``department_full``: its indicators lose their project, its
-    execution weight and published score become the profile's), or stays alone (``project``: no budget
-    lines). Statements about the projects no longer apply and are dropped."""
-    first = projects[0]
-    profile["report_kind"] = kind
-    profile["published_total"] = first["published_score"]
-    profile["published_grade"] = first["published_grade"]
-    if kind == "project":
-        kept = [r for r in indicators if r["project"] == first["project"]]
-        return [first], kept, [], []
+def _as_project(rows: dict[str, list[dict]], profile: dict) -> dict[str, list[dict]]:
+    """``project``: the first project's form alone (its indicators only), its score the published total; no
+    budget lines, no statements."""
+    first = _publish_first(rows, profile)
+    kept = [r for r in rows["indicators"] if r["project"] == first["project"]]
+    return {**rows, "projects": [first], "indicators": kept, "budget_lines": [], "statements": []}
+
+
+def _as_projects(rows: dict[str, list[dict]], profile: dict) -> dict[str, list[dict]]:
+    """``projects``: every project's form, published together without a department table or budget lines;
+    the published total stays the year's (the mean of the forms' scores) and so do the statements."""
+    return {**rows, "budget_lines": []}
+
+
+def _as_department(rows: dict[str, list[dict]], profile: dict) -> dict[str, list[dict]]:
+    """``department`` / ``department_full``: the first project becomes the department's own table (its
+    indicators lose their project; its execution weight, score and grade become the profile's);
+    ``department_full`` keeps the other projects' forms beside it. No statements."""
+    first = _publish_first(rows, profile)
     profile["execution_weight"] = first["execution_weight"]
-    for r in indicators:
-        if r["project"] == first["project"]:
-            r["project"] = None
-    rest = projects[1:] if kind == "department_full" else []
+    indicators = [{**r, "project": None} if r["project"] == first["project"] else r for r in rows["indicators"]]
+    rest = rows["projects"][1:] if profile["report_kind"] == "department_full" else []
     names = {p["project"] for p in rest}
     kept = [r for r in indicators if r["project"] is None or r["project"] in names]
-    return rest, kept, lines, []
+    return {**rows, "projects": rest, "indicators": kept, "statements": []}
+
+
+def _publish_first(rows: dict[str, list[dict]], profile: dict) -> dict:
+    """The first project, its published score and grade made the profile's total; returns it."""
+    first = rows["projects"][0]
+    profile["published_total"] = first["published_score"]
+    profile["published_grade"] = first["published_grade"]
+    return first
+
+
+#: How a department-with-projects year is reshaped into each other report kind synthetic makes.
+_RESHAPE = {
+    "department": _as_department,
+    "project": _as_project,
+    "department_full": _as_department,
+    "projects": _as_projects,
+}
+#: The report kinds :func:`unit_year` can make (a department with projects, then the reshaped ones).
+SYNTHETIC_KINDS: tuple[str, ...] = ("department_projects", *_RESHAPE)
 
 
 def _publish_scores(

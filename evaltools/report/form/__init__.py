@@ -1,0 +1,106 @@
+"""The 自评表 workbook: the department summary and one standard 项目支出绩效自评表 per project.
+
+:func:`write_selfeval_form` turns an :class:`~evaltools.scoring.evaluation.Evaluation` into ``自评表.xlsx``:
+
+* sheet 「部门整体」: the title, the unit's basic data (单位名称, 年度, 编制/在编/其他人员, 资产净值 …),
+  the budget lines (支出项目 | 预算数 | 支出数 | 执行率 | 报告所述完成率 …), the projects summary
+  (项目名称 | 全年预算数 | 全年执行数 | 执行率 | 重算得分 | 公布得分 | 等级), the total (总分, 重算总分, 等级)
+  and the number of audit findings by severity, pointing to the report's 数据核查 appendix;
+* one sheet per project in the layout of the standard 项目支出绩效自评表 (财预〔2020〕10号 附件):
+  项目名称 / 主管部门 / 实施单位, the 项目资金（万元） block, the 年度总体目标 block, the indicator table
+  (一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施) with the
+  一级/二级指标 cells merged vertically, breakdown rows (``parent`` set) indented under their total as
+  「其中：…」, and a 总分 row; a note row gives the recomputed score where it differs from the assessed one.
+
+Numbers stay numbers with a number format (``0.00`` for money and scores, ``0.00%`` for rates, the
+fraction stored); unknown amounts are empty cells, never an invented 0. Every text taken from the data
+is stored as text, never as a formula (``=…``, ``+…``, ``@…`` included). The file is written atomically.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from openpyxl import Workbook
+
+from evaltools.data import workbook as W
+from evaltools.report.form.cells import INTEGER, MONEY, RATE, SCORE, YEAR
+from evaltools.report.form.department import DEPARTMENT_SHEET, department_sheet
+from evaltools.report.form.project import (
+    FUNDS_HEADERS,
+    INDICATOR_HEADERS,
+    PART_PREFIX,
+    actual_display,
+    project_sheet,
+    target_display,
+)
+
+if TYPE_CHECKING:
+    from evaltools.scoring.evaluation import Evaluation
+
+__all__ = [
+    "DEPARTMENT_SHEET",
+    "FUNDS_HEADERS",
+    "INDICATOR_HEADERS",
+    "INTEGER",
+    "MAX_SHEET_TITLE",
+    "MONEY",
+    "PART_PREFIX",
+    "RATE",
+    "SCORE",
+    "YEAR",
+    "actual_display",
+    "sheet_titles",
+    "target_display",
+    "write_selfeval_form",
+]
+
+#: Excel's limit on a sheet title, and the characters it refuses in one.
+MAX_SHEET_TITLE = 31
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+
+
+def write_selfeval_form(ev: Evaluation, path: str | Path) -> Path:
+    """Write the 自评表 workbook of ``ev`` (an :class:`~evaltools.scoring.evaluation.Evaluation`) to ``path``.
+
+    The first sheet is 「部门整体」, then one sheet per project in ``ev.projects`` order, titled with
+    the project's name made safe for Excel (see :func:`sheet_titles`). ``path`` must end in ``.xlsx``;
+    the file is written atomically, so a failure leaves any previous file untouched. Returns the path.
+    Raises ValueError for a text Excel cannot hold (control characters, over 32,767 characters).
+    """
+    path = W.xlsx_path(path)
+    wb = Workbook()
+    wb.remove(wb.active)
+    department_sheet(wb.create_sheet(DEPARTMENT_SHEET), ev)
+    names = [str(p) for p in ev.projects["project"]]
+    for project, title in zip(ev.projects.itertuples(index=False), sheet_titles(names, taken=[DEPARTMENT_SHEET])):
+        project_sheet(wb.create_sheet(title), ev, project)
+    W.save_workbook(wb, path)
+    return path
+
+
+def sheet_titles(names: Iterable[str], taken: Iterable[str] = ()) -> list[str]:
+    """Excel-safe, unique sheet titles for ``names`` (in order), avoiding the titles in ``taken``.
+
+    Characters Excel refuses (``[ ] : * ? / \\`` and control characters) become ``_``, leading and
+    trailing apostrophes and spaces are dropped, titles are cut to 31 characters, an empty title
+    becomes 「项目」, and duplicates (compared case-insensitively, as Excel does) get ``(2)``, ``(3)`` ….
+    """
+    used = {t.lower() for t in taken}
+    out = []
+    for name in names:
+        base = _BAD_SHEET_CHARS.sub("_", str(name)).strip().strip("'").strip() or "项目"
+        if base.lower() == "history":  # reserved by Excel
+            base += "_"
+        base = base[:MAX_SHEET_TITLE]
+        title, n = base, 1
+        while title.lower() in used:
+            n += 1
+            suffix = f"({n})"
+            title = base[: MAX_SHEET_TITLE - len(suffix)] + suffix
+        used.add(title.lower())
+        out.append(title)
+    return out

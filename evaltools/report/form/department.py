@@ -1,0 +1,220 @@
+"""Sheet 「部门整体」 of the 自评表 workbook: the title, the unit's basic data (单位名称, 年度, 编制/在编/其他人员,
+资产净值 …), the budget lines (支出项目 | 预算数 | 支出数 | 执行率 | 报告所述完成率 …), the projects summary
+(项目名称 | 全年预算数 | 全年执行数 | 执行率 | 重算得分 | 公布得分 | 等级), the total (总分, 重算总分, 等级) and the
+number of audit findings by severity, pointing to the report's 数据核查 appendix.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from openpyxl.worksheet.worksheet import Worksheet
+
+from evaltools import labels
+from evaltools.data import workbook as W
+from evaltools.report.form import cells as C
+
+if TYPE_CHECKING:
+    from evaltools.scoring.evaluation import Evaluation
+
+DEPARTMENT_SHEET = "部门整体"
+#: Column widths (Excel character units) of the sheet.
+_DEPARTMENT_WIDTHS = (28, 18, 18, 14, 16, 14, 14)
+
+
+def department_sheet(ws: Worksheet, ev: Evaluation) -> None:
+    """Sheet 「部门整体」: the title, then the five numbered sections, each boxed and followed by a blank row."""
+    profile = ev.data.profile
+    ncols = len(_DEPARTMENT_WIDTHS)
+    C.set_widths(ws, _DEPARTMENT_WIDTHS)
+    C.title(ws, 1, ncols, f"{profile.unit}{profile.year}年度整体支出绩效自评表")
+    row = 3
+    for heading, block in (
+        ("一、基本情况", _basic_block),
+        ("二、部门预算执行情况（万元）", _budget_block),
+        ("三、项目支出绩效自评情况", _projects_block),
+        ("四、整体绩效评价结果", _total_block),
+        ("五、数据核查", _findings_block),
+    ):
+        start = C.section(ws, row, ncols, heading)
+        row = block(ws, start, ncols, ev)
+        C.box(ws, start, 1, row - 1, ncols)
+        row += 1
+    C.finish(ws, _DEPARTMENT_WIDTHS, title_rows=1)
+
+
+def _basic_block(ws: Worksheet, row: int, ncols: int, ev: Evaluation) -> int:
+    """「一、基本情况」 from ``row``: name, year, staffing, assets, basis and source; returns the next free row."""
+    profile = ev.data.profile
+    for label, value in (
+        ("单位名称", profile.unit),
+        ("年度", profile.year),
+        ("单位性质", profile.unit_type),
+        ("会计制度", profile.accounting_system),
+    ):
+        row = C.label_row(ws, row, ncols, label, value, C.YEAR if label == "年度" else None)
+    for pairs, number_format in (
+        (
+            (
+                ("编制人数", profile.staff_authorized),
+                ("年底在编人数", profile.staff_actual),
+                ("其他工作人员", profile.staff_other),
+            ),
+            C.INTEGER,
+        ),
+        (
+            (
+                ("资产净值（万元）", profile.assets_net),
+                ("其中：结转下年", profile.assets_carryover),
+                ("其中：固定资产", profile.assets_fixed),
+            ),
+            C.MONEY,
+        ),
+    ):
+        for k, (label, value) in enumerate(pairs):
+            C.label_cell(ws.cell(row, 1 + 2 * k), label)
+            C.put(ws.cell(row, 2 + 2 * k), value, number_format)
+        C.merge(ws, row, 6, row, ncols)
+        row += 1
+    for label, value in (("评价依据", profile.basis), ("数据来源", profile.source)):
+        if C.text_or_none(value) is not None:
+            row = C.label_row(ws, row, ncols, label, value, left=False)
+    if profile.synthetic:
+        row = C.label_row(ws, row, ncols, "说明", "本表数据为合成（演示）数据，不是真实单位的数据。", left=False)
+    return row
+
+
+def _budget_block(ws: Worksheet, row: int, ncols: int, ev: Evaluation) -> int:
+    """「二、部门预算执行情况」 from ``row``: one row per budget line and the bold total; returns the next free row."""
+    C.headers(ws, row, ("支出项目", "预算数", "支出数", "执行率", "报告所述完成率", "上年应付未付", "扣除后执行率"))
+    row += 1
+    for line in ev.data.budget_lines.itertuples(index=False):
+        payables = getattr(line, "prior_year_payables", None)
+        net = ev.rate("line_execution_net", line.line, default=None)
+        rate = ev.rate("line_execution", line.line, default=None)
+        C.fill_row(
+            ws,
+            row,
+            (
+                line.line,
+                (line.budget, C.MONEY),
+                (line.spent, C.MONEY),
+                (rate, C.RATE),
+                (getattr(line, "stated_rate", None), C.RATE),
+                (payables, C.MONEY),
+                (net, C.RATE),
+            ),
+        )
+        row += 1
+    dept = _rate_row(ev, "department_execution")
+    if dept is not None:
+        net = _rate_row(ev, "department_execution_net")
+        payables = None if net is None else dept.numerator - net.numerator
+        row = C.bold_row(
+            ws,
+            row,
+            (
+                "合计（基本支出 + 项目支出）",
+                (dept.denominator, C.MONEY),
+                (dept.numerator, C.MONEY),
+                (dept.value, C.RATE),
+                None,
+                (payables, C.MONEY),
+                (None if net is None else net.value, C.RATE),
+            ),
+            range(1, ncols + 1),
+        )
+    return row
+
+
+def _projects_block(ws: Worksheet, row: int, ncols: int, ev: Evaluation) -> int:
+    """「三、项目支出绩效自评情况」 from ``row``: one row per project and the bold total; returns the next free row."""
+    C.headers(
+        ws, row, ("项目名称", "全年预算数（万元）", "全年执行数（万元）", "执行率", "重算得分", "公布得分", "等级")
+    )
+    row += 1
+    for p in ev.projects.itertuples(index=False):
+        C.fill_row(
+            ws,
+            row,
+            (
+                p.project,
+                (p.budget, C.MONEY),
+                (p.spent, C.MONEY),
+                (p.execution_rate, C.RATE),
+                (p.computed_score, C.SCORE),
+                (p.published_score, C.SCORE),
+                p.grade,
+            ),
+        )
+        row += 1
+    if len(ev.projects):
+        budget, spent = float(ev.projects["budget"].sum()), float(ev.projects["spent"].sum())
+        row = C.bold_row(
+            ws,
+            row,
+            (
+                "合计",
+                (budget, C.MONEY),
+                (spent, C.MONEY),
+                (spent / budget if budget else None, C.RATE),
+                None,
+                None,
+                None,
+            ),
+            range(1, ncols + 1),
+        )
+    return row
+
+
+def _total_block(ws: Worksheet, row: int, ncols: int, ev: Evaluation) -> int:
+    """「四、整体绩效评价结果」 from ``row``: 总分, 重算总分 and the two grades; returns the next free row."""
+    total = ev.total
+    method = {"simple": "各项目得分的简单平均", "weighted": "各项目得分按预算加权平均"}.get(total.method, total.method)
+    published = (
+        "报告公布的总分"
+        if total.published is not None and not W.is_missing(total.published)
+        else "按各项目评定得分计算"
+    )
+    for label, value, number_format, note in (
+        ("总分", total.score, C.SCORE, published),
+        ("重算总分", total.computed_score, C.SCORE, f"按数据重算：{method}"),
+        ("等级", total.grade, None, None),
+        ("重算等级", total.computed_grade, None, None),
+    ):
+        row = _result_row(ws, row, ncols, label, value, number_format, note)
+    return row
+
+
+def _findings_block(ws: Worksheet, row: int, ncols: int, ev: Evaluation) -> int:
+    """「五、数据核查」 from ``row``: the number of findings per severity and a pointer to the appendix."""
+    C.headers(ws, row, ("严重程度", "条数"))
+    C.merge(ws, row, 3, row, ncols)
+    row += 1
+    counts = ev.findings["severity"].value_counts() if len(ev.findings) else {}
+    for severity, title in labels.SEVERITY.items():
+        row = _result_row(ws, row, ncols, title, int(counts.get(severity, 0)), C.INTEGER, None)
+    C.put(
+        ws.cell(row, 1),
+        f"核查发现共 {len(ev.findings)} 条，逐条列于自评报告附录「数据核查」；"
+        "涉及具体指标的发现也写在各项目表的「偏差原因分析及改进措施」栏。",
+    )
+    ws.cell(row, 1).alignment = C.LEFT
+    C.merge(ws, row, 1, row, ncols)
+    return row + 1
+
+
+def _result_row(
+    ws: Worksheet, row: int, ncols: int, label: str, value: object, number_format: str | None, note: str | None
+) -> int:
+    """A label, ``value`` in column 2 and ``note`` merged over the rest of the row; returns the next row."""
+    C.label_cell(ws.cell(row, 1), label)
+    C.put(ws.cell(row, 2), value, number_format)
+    C.put(ws.cell(row, 3), note)
+    C.merge(ws, row, 3, row, ncols)
+    return row + 1
+
+
+def _rate_row(ev, key: str):
+    hit = ev.rates[(ev.rates["key"] == key) & (ev.rates["subject"] == "部门整体")]
+    return None if hit.empty else next(hit.itertuples(index=False))

@@ -1,0 +1,280 @@
+"""One standard 项目支出绩效自评表 per project (财预〔2020〕10号 附件) in the 自评表 workbook.
+
+项目名称 / 主管部门 / 实施单位, the 项目资金（万元） block, the 年度总体目标 block, the indicator table
+(一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施) with the
+一级/二级指标 cells merged vertically, breakdown rows (``parent`` set) indented under their total as
+「其中：…」, and a 总分 row; a note row gives the recomputed score where it differs from the assessed one.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from openpyxl.worksheet.worksheet import Worksheet
+
+from evaltools import fmt, labels
+from evaltools.data import workbook as W
+from evaltools.fmt import indicator_actual as actual_display
+from evaltools.fmt import indicator_target as target_display
+from evaltools.report.form import cells as C
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from evaltools.scoring.evaluation import Evaluation
+
+#: Audit findings by where they are (see :func:`_findings_by_place`).
+_ByPlace = dict[tuple[str, "str | None"], list[tuple[str, str]]]
+
+INDICATOR_HEADERS = (
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年度指标值",
+    "实际完成值",
+    "分值",
+    "得分",
+    "偏差原因分析及改进措施",
+)
+FUNDS_HEADERS = ("年初预算数", "全年预算数（A）", "全年执行数（B）", "分值", "执行率（B/A）", "得分")
+PART_PREFIX = "其中："
+#: Column widths (Excel character units) of the sheet.
+_PROJECT_WIDTHS = (18, 18, 24, 18, 26, 9, 13, 42)
+
+
+def project_sheet(ws: Worksheet, ev: Evaluation, p: Any) -> None:
+    """One standard 项目支出绩效自评表 for ``p`` (a row of ``ev.projects``), boxed from row 2 to the last note."""
+    ncols = len(INDICATOR_HEADERS)
+    C.set_widths(ws, _PROJECT_WIDTHS)
+    C.title(ws, 1, ncols, f"项目支出绩效自评表（{ev.year} 年度）")
+    start = 2
+    row = _project_names(ws, start, ncols, p)
+    row = _funds_block(ws, row, p)
+    row = _goals_block(ws, row, ncols, p)
+    findings = _findings_by_place(ev.findings)
+    rows = _ordered(ev.project(p.project))
+    row = _indicator_table(ws, row, rows, findings)
+    row = _score_row(ws, row, p, rows)
+    for note in _project_notes(p) + _project_findings_note(p, findings):
+        row = C.label_row(ws, row, ncols, "说明", note)
+    C.box(ws, start, 1, row - 1, ncols)
+    C.finish(ws, _PROJECT_WIDTHS, title_rows=1)
+
+
+def _project_names(ws: Worksheet, row: int, ncols: int, p: Any) -> int:
+    """项目名称 / 主管部门 / 实施单位 from ``row``, each label over two columns; returns the next free row."""
+    for label, value in (("项目名称", p.project), ("主管部门", p.department), ("实施单位", p.implementer)):
+        C.label_cell(ws.cell(row, 1), label)
+        C.merge(ws, row, 1, row, 2)
+        C.put(ws.cell(row, 3), value)
+        C.merge(ws, row, 3, row, ncols)
+        row += 1
+    return row
+
+
+def _funds_block(ws: Worksheet, row: int, p: Any) -> int:
+    """The 项目资金（万元） block from ``row``: 年度资金总额 and its three sources; returns the next free row."""
+    funds_top = row
+    C.label_cell(ws.cell(row, 1), "项目资金（万元）")
+    C.headers(ws, row, ("",), first_column=2)
+    C.headers(ws, row, FUNDS_HEADERS, first_column=3)
+    row += 1
+    C.label_cell(ws.cell(row, 2), "年度资金总额")
+    C.fill_row(
+        ws,
+        row,
+        (
+            (p.budget_initial, C.MONEY),
+            (p.budget, C.MONEY),
+            (p.spent, C.MONEY),
+            (p.execution_weight, C.SCORE),
+            (p.execution_rate, C.RATE),
+            (p.execution_score, C.SCORE),
+        ),
+        first_column=3,
+    )
+    row += 1
+    for label, value in (
+        ("其中：本年财政拨款", p.fiscal_current),
+        ("上年结转资金", p.carryover),
+        ("其他资金", p.other_funds),
+    ):
+        C.label_cell(ws.cell(row, 2), label)
+        ws.cell(row, 2).alignment = C.INDENTED if label != "其中：本年财政拨款" else C.LEFT
+        C.fill_row(
+            ws,
+            row,
+            (None, (value, C.MONEY), None, C.NOT_APPLICABLE, C.NOT_APPLICABLE, C.NOT_APPLICABLE),
+            first_column=3,
+        )
+        row += 1
+    C.merge(ws, funds_top, 1, row - 1, 1)
+    return row
+
+
+def _goals_block(ws: Worksheet, row: int, ncols: int, p: Any) -> int:
+    """The 年度总体目标 block from ``row``: 预期目标 beside 实际完成情况; returns the next free row."""
+    C.label_cell(ws.cell(row, 1), "年度总体目标")
+    C.merge(ws, row, 1, row + 1, 1)
+    C.headers(ws, row, ("预期目标",), first_column=2)
+    C.merge(ws, row, 2, row, 5)
+    C.headers(ws, row, ("实际完成情况",), first_column=6)
+    C.merge(ws, row, 6, row, ncols)
+    row += 1
+    for column, value, last in ((2, p.goal, 5), (6, p.result, ncols)):
+        C.put(ws.cell(row, column), value)
+        ws.cell(row, column).alignment = C.TOP_LEFT
+        C.merge(ws, row, column, row, last)
+    return row + 1
+
+
+def _indicator_table(ws: Worksheet, row: int, rows: list, findings: _ByPlace) -> int:
+    """The indicator table from ``row``: its header (printed on every page) and one row per indicator."""
+    C.headers(ws, row, INDICATOR_HEADERS)
+    ws.print_title_rows = f"{row}:{row}"
+    row += 1
+    first = row
+    for ind in rows:
+        _indicator_row(ws, row, ind, findings)
+        row += 1
+    _merge_runs(ws, first, rows)
+    return row
+
+
+def _indicator_row(ws: Worksheet, row: int, ind: Any, findings: _ByPlace) -> None:
+    """One indicator; a breakdown row is indented as 「其中：…」, its notes join deviation and findings."""
+    part = not W.is_missing(getattr(ind, "parent", None))
+    level3 = (PART_PREFIX + str(ind.level3)) if part else ind.level3
+    weight, score = _weight_and_score(ind, part)
+    notes = [t for t in (C.text_or_none(getattr(ind, "deviation", None)),) if t is not None]
+    notes += [_finding_text(sev, msg) for sev, msg in findings.get((str(ind.project), ind.level3), [])]
+    C.fill_row(
+        ws,
+        row,
+        (
+            ind.level1,
+            ind.level2,
+            level3,
+            target_display(ind),
+            actual_display(ind),
+            weight,
+            score,
+            "\n".join(notes) or None,
+        ),
+    )
+    if part:
+        ws.cell(row, 3).alignment = C.INDENTED
+
+
+def _weight_and_score(ind: Any, part: bool) -> tuple[tuple | None, tuple | str | None]:
+    """The 分值 and 得分 cells of an indicator: blank for a breakdown row, 不适用 / 不计分 when not counted."""
+    if part:
+        return None, None
+    if bool(ind.scored):
+        return (ind.weight, C.SCORE), (ind.score, C.SCORE)
+    # not applicable, or dropped for want of an actual value: shown, not counted
+    applicable = getattr(ind, "applicable", True)
+    return (ind.weight, C.SCORE), "不适用" if not W.is_missing(applicable) and not bool(applicable) else "不计分"
+
+
+def _score_row(ws: Worksheet, row: int, p: Any, rows: list) -> int:
+    """The bold 总分 row: total 分值, the assessed score and the grade; returns the next row."""
+    C.label_cell(ws.cell(row, 1), "总分")
+    C.merge(ws, row, 1, row, 5)
+    ws.cell(row, 1).alignment = C.CENTER
+    return C.bold_row(
+        ws,
+        row,
+        (
+            (_total_weight(p, rows), C.SCORE),
+            (p.score, C.SCORE),
+            f"评价等级：{p.grade}" if C.text_or_none(p.grade) else None,
+        ),
+        (1, 6, 7),
+        first_column=6,
+    )
+
+
+def _ordered(frame) -> list:
+    """Indicator rows in the order of the data, each breakdown row moved right under its total."""
+    rows = list(frame.itertuples(index=False))
+    names = {str(r.level3) for r in rows if W.is_missing(getattr(r, "parent", None))}
+    children: dict[str, list] = {}
+    for r in rows:
+        parent = getattr(r, "parent", None)
+        if not W.is_missing(parent) and str(parent) in names:
+            children.setdefault(str(parent), []).append(r)
+    out = []
+    for r in rows:
+        parent = getattr(r, "parent", None)
+        if not W.is_missing(parent) and str(parent) in names:
+            continue  # placed under its total
+        out.append(r)
+        if W.is_missing(parent):
+            out.extend(children.get(str(r.level3), []))
+    return out
+
+
+def _merge_runs(ws: Worksheet, first: int, rows: list) -> None:
+    """Merge runs of equal 一级指标, and of equal 二级指标 within them, vertically (as on the paper form)."""
+    for column, key in ((1, lambda r: (r.level1,)), (2, lambda r: (r.level1, r.level2))):
+        start = 0
+        for i in range(1, len(rows) + 1):
+            if i == len(rows) or key(rows[i]) != key(rows[start]):
+                C.merge(ws, first + start, column, first + i - 1, column)
+                ws.cell(first + start, column).alignment = C.CENTER
+                start = i
+
+
+def _total_weight(p, rows) -> float | None:
+    """分值 of the 总分 row: 预算执行率 分值 plus the indicators that count (100 on a complete form)."""
+    weights = [
+        float(r.weight)
+        for r in rows
+        if W.is_missing(getattr(r, "parent", None)) and bool(r.scored) and not W.is_missing(r.weight)
+    ]
+    execution = 0.0 if W.is_missing(p.execution_weight) else float(p.execution_weight)
+    return execution + sum(weights)
+
+
+def _project_notes(p) -> list[str]:
+    notes = []
+    computed, assessed = getattr(p, "computed_score", None), p.score
+    if (
+        not W.is_missing(computed)
+        and not W.is_missing(assessed)
+        and round(float(computed), 2) != round(float(assessed), 2)
+    ):
+        published = getattr(p, "published_score", None)
+        note = f"重算得分 {fmt.score(computed)}（公布得分 {fmt.score(published if not W.is_missing(published) else assessed)}）"
+        grade, computed_grade = C.text_or_none(p.grade), C.text_or_none(getattr(p, "computed_grade", None))
+        if computed_grade is not None and computed_grade != grade:
+            note += f"；重算等级 {computed_grade}（公布等级 {grade or '—'}）"
+        notes.append(note + "。总分栏为评定得分（公布得分）；上列预算执行率与各指标得分按数据计算。")
+    factor = getattr(p, "rescale_factor", 1.0)
+    if not W.is_missing(factor) and abs(float(factor) - 1.0) > 1e-12:
+        notes.append(f"不计分指标的分值已剔除，指标得分按 100 分折算（系数 {fmt.num(factor, 4)}）。")
+    return notes
+
+
+def _project_findings_note(p: Any, findings: _ByPlace) -> list[str]:
+    """The 数据核查 note on the project as a whole (not on one indicator), if any; 提示 findings only confirm figures."""
+    project_findings = [
+        _finding_text(sev, msg) for sev, msg in findings.get((str(p.project), None), []) if sev != "info"
+    ]
+    return ["数据核查：" + "\n".join(project_findings)] if project_findings else []
+
+
+def _findings_by_place(findings: pd.DataFrame) -> _ByPlace:
+    """Audit findings by where they are: (project, 三级指标) → [(severity, message)] for a finding on an
+    indicator, (project, None) for one on the form as a whole; findings on no form are left out."""
+    out: _ByPlace = {}
+    for f in findings.itertuples(index=False):
+        if isinstance(f.project, str):
+            key = (f.project, f.indicator if isinstance(f.indicator, str) else None)
+            out.setdefault(key, []).append((str(f.severity), str(f.message)))
+    return out
+
+
+def _finding_text(severity: str, message: str) -> str:
+    return f"【核查·{labels.SEVERITY.get(severity, severity)}】{message}"
