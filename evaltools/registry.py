@@ -11,7 +11,9 @@ statement metrics, exporters, executors and charts.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Generic, TypeVar
 
 from evaltools.errors import ParamsError
@@ -66,3 +68,12 @@ class Registry(Mapping[str, T], Generic[T]):
 
     def __repr__(self) -> str:
         return f"Registry({self.kind!r}: {', '.join(self._items)})"
+
+
+def import_declarations(package: str, path: Iterable[str], skip: tuple[str, ...] = ("base",)) -> None:
+    """Import every module of a package of declarations (one rule type, one form layout … per module), so that
+    adding an entry is adding a module: ``import_declarations(__name__, __path__)`` in the package's
+    ``__init__``, after the contract module ``base`` (skipped) is imported."""
+    for module in pkgutil.iter_modules(path):
+        if module.name not in skip:
+            importlib.import_module(f"{package}.{module.name}")

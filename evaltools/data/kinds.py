@@ -90,6 +90,12 @@ _DEPARTMENT_HEADINGS = {
     "team": "评价工作组人员名单",
 }
 _DEPARTMENT_PARTS = ("（一）部门概况", "（二）部门收支预决算情况", "（三）部门整体支出绩效目标、指标")
+_PROJECT_HEADINGS = {
+    **_DEPARTMENT_HEADINGS,
+    "basic": "项目基本情况",
+    "results": "项目绩效目标实现情况及指标分析",
+}
+_PROJECT_PARTS = ("（一）项目概况", "（二）项目资金情况", "（三）年度总体目标")
 
 report_kind(
     ReportKind(
@@ -130,12 +136,8 @@ report_kind(
         short="单个项目自评表",
         title="项目支出绩效自评报告",
         subject="项目",
-        headings={
-            **_DEPARTMENT_HEADINGS,
-            "basic": "项目基本情况",
-            "results": "项目绩效目标实现情况及指标分析",
-        },
-        basic_parts=("（一）项目概况", "（二）项目资金情况", "（三）年度总体目标"),
+        headings=_PROJECT_HEADINGS,
+        basic_parts=_PROJECT_PARTS,
         forms_title="项目支出绩效自评表",
         detect=lambda p: (p.projects == 1) & (p.budget_lines == 0),
         precedence=10,
@@ -168,12 +170,8 @@ report_kind(
         short="多个项目自评表",
         title="项目支出绩效自评报告",
         subject="项目",
-        headings={
-            **_DEPARTMENT_HEADINGS,
-            "basic": "项目基本情况",
-            "results": "项目绩效目标实现情况及指标分析",
-        },
-        basic_parts=("（一）项目概况", "（二）项目资金情况", "（三）年度总体目标"),
+        headings=_PROJECT_HEADINGS,
+        basic_parts=_PROJECT_PARTS,
         forms_title="项目支出绩效自评表",
         # several projects' forms published alone: no department table, no budget lines (棠溪镇 2022, 普陀体育 2022)
         detect=lambda p: ~p.department_indicators & (p.projects > 1) & (p.budget_lines == 0),

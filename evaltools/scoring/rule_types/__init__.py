@@ -7,9 +7,7 @@ Every module of this package is imported here, so a new rule type is one new mod
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-
+from evaltools.registry import import_declarations
 from evaltools.scoring.rule_types.base import (
     EXECUTION_METHODS,
     REQUIRED,
@@ -23,9 +21,7 @@ from evaltools.scoring.rule_types.base import (
     rule_type,
 )
 
-for _module in pkgutil.iter_modules(__path__):
-    if _module.name != "base":
-        importlib.import_module(f"{__name__}.{_module.name}")
+import_declarations(__name__, __path__)
 
 __all__ = [
     "Check",

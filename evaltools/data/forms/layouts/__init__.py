@@ -6,9 +6,6 @@ Every module of this package is imported here, so a new layout is one new module
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-
 from evaltools.data.forms.layouts.base import (
     BLOCKS,
     FIELDS,
@@ -20,10 +17,9 @@ from evaltools.data.forms.layouts.base import (
     form_layout,
     layouts_titled,
 )
+from evaltools.registry import import_declarations
 
-for _module in pkgutil.iter_modules(__path__):
-    if _module.name != "base":
-        importlib.import_module(f"{__name__}.{_module.name}")
+import_declarations(__name__, __path__)
 
 __all__ = [
     "BLOCKS",
