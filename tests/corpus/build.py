@@ -1,0 +1,375 @@
+"""Turn the transcriptions of real published 自评表 (docs/research/forms/*.md) into corpus fixtures
+(tests/corpus/forms/<stem>.yaml) — a first draft, checked and fixed by hand afterwards.
+
+    python -m tests.corpus.build            # writes the fixtures that do not exist yet
+    python -m tests.corpus.build --force    # rewrites them all (hand fixes are lost: review the diff)
+    python -m tests.corpus.build --list     # which transcriptions are table forms, which narrative
+
+What it reads from a transcription (the conventions of docs/research/forms/README.md):
+
+* ``## Source`` bullets → ``source`` (url, site, official or mirror, year, province, kind, file type);
+* ``## Transcription`` → ``title`` (the 表名 row) and ``grid``: every Markdown table of the blocks, one grid
+  row per table row, the block's column headers included (the transcriber's ``行`` / ``字段 | 值`` headers are
+  replaced by the block label or dropped). A cell ``↑`` continues the cell above (a vertical merge: the cell
+  above gets ``span: [rows, 1]``); ``(blank)`` and English notes in parentheses are dropped; a cell naming
+  ``UNKNOWN`` is cut off — it and the cells after it in its row are left out, and a row whose 三级 name is
+  cut off is left out whole (never a guessed value);
+* ``## What is cut off`` → ``cut_off``;
+* ``## Expected fields`` (YAML) → ``expected.fields`` in the reader's names (unit, project, year, funds.*,
+  indicators[].*, total, grade);
+* ``## Problems an auditor would raise`` → ``expected.problems``: a finding code guessed from the wording
+  (:data:`CODE_WORDS`; ``proposed: true`` where no existing code fits), the subject (an indicator named in the
+  text, else the block) and the transcription's arithmetic as ``note``. Items saying "no finding" and reader
+  notes are left out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = ROOT / "docs" / "research" / "forms"
+OUT = Path(__file__).resolve().parent / "forms"
+
+PROVINCES = {
+    "anhui": "安徽",
+    "beijing": "北京",
+    "chongqing": "重庆",
+    "gansu": "甘肃",
+    "guangdong": "广东",
+    "guangxi": "广西",
+    "guizhou": "贵州",
+    "hainan": "海南",
+    "hebei": "河北",
+    "heilongjiang": "黑龙江",
+    "henan": "河南",
+    "hubei": "湖北",
+    "hunan": "湖南",
+    "jiangxi": "江西",
+    "neimenggu": "内蒙古",
+    "ningxia": "宁夏",
+    "shandong": "山东",
+    "shanxi": "山西",
+    "sichuan": "四川",
+    "tianjin": "天津",
+    "xinjiang": "新疆",
+    "yunnan": "云南",
+}
+
+#: Finding codes guessed from a problem's wording: (code, proposed, words any of which must occur), first match.
+CODE_WORDS: tuple[tuple[str, bool, tuple[str, ...]], ...] = (
+    ("RATE_ZERO_BUDGET", True, ("division by zero", "zero budget", "0 / 0", "0/0", "budget 0")),
+    ("TOTAL_DIFFERS", False, ("总分", "total ≠", "printed total", "自评总分", "总得分", "unreachable")),
+    ("WEIGHTS_NOT_100", False, ("weights", "分值合计", "weight total", "权重合计")),
+    ("SPENT_OVER_BUDGET", False, ("over-execution", "over execution", "spent over", "above budget", "超支")),
+    ("EXECUTION_SCORE_DIFFERS", False, ("funds score", "execution score", "资金得分", "执行率得分")),
+    ("RATE_MISMATCH", False, ("rate", "执行率")),
+    ("SUM_MISMATCH", False, ("parts", "其中", "add up", "sum")),
+    ("SCORE_ABOVE_WEIGHT", False, ("above weight", "above the weight", "above its weight", "uncapped", "exceeds")),
+    ("FULL_MARKS_BELOW_TARGET", False, ("below target", "under target", "missed", "full marks")),
+    ("OVERACHIEVED", False, ("exceeded", "overachiev", "≥130%", "too low")),
+    ("DEDUCTED_TARGET_MET", True, ("deducted", "points deducted", "met targets with points")),
+    ("SCORE_DIFFERS", False, ("score", "得分")),
+    ("GRADE_MISMATCH", False, ("grade", "等级")),
+    ("MISSING_ACTUAL", False, ("no actual", "without actual", "actual blank", "actuals blank", "not filled")),
+    ("TEMPLATE_TEXT", True, ("template", "boilerplate", "暂无", "placeholder")),
+    ("GOAL_NOT_QUANTIFIED", True, ("quantified", "vague")),
+)
+#: Block a code's finding is about when no indicator is named.
+CODE_SUBJECT = {
+    "TOTAL_DIFFERS": "total",
+    "WEIGHTS_NOT_100": "weights",
+    "SPENT_OVER_BUDGET": "funds",
+    "EXECUTION_SCORE_DIFFERS": "funds",
+    "RATE_MISMATCH": "funds",
+    "RATE_ZERO_BUDGET": "funds",
+    "SUM_MISMATCH": "funds",
+    "GRADE_MISMATCH": "grade",
+    "EXECUTION_LOW": "funds",
+}
+READER_NOTES = ("a reader must", "(reader)", "(scope)", "no finding", "reader:", "a reader ")
+FIELD_NAMES = ("level1", "level2", "level3", "target", "actual", "weight", "score", "direction")
+NOTE = re.compile(r"\s*[(（][^()（）]*[a-z]{3,}[^()（）]*[)）]")
+
+
+# ----------------------------------------------------------------------------- Markdown
+
+
+def sections(text: str, level: str = "## ") -> dict[str, str]:
+    """The text under each heading of ``level`` (heading without its number, e.g. ``Source``)."""
+    out: dict[str, str] = {}
+    name = None
+    for line in text.splitlines():
+        if line.startswith(level):
+            name = re.sub(r"^\d+[a-z]?\.\s*", "", line[len(level) :]).strip()
+            out.setdefault(name, "")
+        elif name is not None:
+            out[name] += line + "\n"
+    return out
+
+
+def tables(text: str) -> list[tuple[str, list[list[str]]]]:
+    """Every Markdown table of ``text`` with the ``###`` heading it is under: rows of cells (the separator
+    row dropped; the first row is the table's header)."""
+    out: list[tuple[str, list[list[str]]]] = []
+    heading, current = "", None
+    for line in text.splitlines():
+        if line.startswith("###"):
+            heading, current = line.lstrip("#").strip(), None
+        elif line.startswith("|"):
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
+                continue
+            if current is None:
+                current = []
+                out.append((heading, current))
+            current.append(cells)
+        else:
+            current = None
+    return out
+
+
+def clean_cell(cell: str) -> str | None:
+    """A transcribed cell as printed: notes dropped; None where it is cut off (UNKNOWN)."""
+    if "UNKNOWN" in cell or cell.startswith("…") and len(cell) < 3:
+        return None
+    cell = cell.replace("**", "").replace("`", "")
+    cell = NOTE.sub("", cell).strip()
+    if cell.lower() in ("(blank)", "blank", "(empty)", "(none)", "none", "—(blank)"):
+        return ""
+    return cell
+
+
+def block_rows(heading: str, rows: list[list[str]]) -> tuple[list[str], list[list[str | None]]]:
+    """(title lines, grid rows) of one transcribed block table."""
+    titles: list[str] = []
+    header, body = rows[0], rows[1:]
+    label = heading.split("—", 1)[1].strip() if "—" in heading else ""
+    if header[:2] in (["字段", "值"], ["Field", "Value"]) or header[0] in ("字段",):
+        out = []
+        for r in body:
+            if r[0] in ("表名", "标题", "Title"):
+                title = re.sub(r"\s*\((OCR|sic\b[^)]*)\)", "", clean_cell(r[1]) or "")
+                titles += [t for t in re.split(r"\s+(?=[(（])", title) if t]
+            else:
+                out.append([clean_cell(c) for c in r])
+        return titles, out
+    if heading.startswith("Goals") and not any("年度总体目标" in c or "总体目标" == c for c in header):
+        return titles, [[label or "年度总体目标"] + [clean_cell(c) for c in r] for r in rows]
+    if header[0] in ("行", "Row", "row", "") and label:
+        header = [NOTE.sub("", label).strip()] + header[1:]
+    return titles, [[clean_cell(c) for c in header]] + [[clean_cell(c) for c in r] for r in body]
+
+
+def grid_of(text: str) -> tuple[list[str], list[list]]:
+    """The title lines and the grid of a transcription's blocks (see the module docstring)."""
+    titles: list[str] = []
+    grid: list[list] = []
+    for heading, rows in tables(text):
+        t, block = block_rows(heading, rows)
+        titles += t
+        for row in block:
+            if len(row) > 2 and row[2] is None:  # the 三级 name is cut off: the row is not on the page
+                continue
+            if row and row[0] is None:
+                continue
+            cut = next((k for k, c in enumerate(row) if c is None), len(row))
+            grid.append(row[:cut])
+    return titles, merge_arrows(grid)
+
+
+def merge_arrows(grid: list[list]) -> list[list]:
+    """Cells ``↑`` continue the cell above: the cell above spans them, and they leave their row."""
+    out: list[list] = [list(r) for r in grid]
+    for j in range(max((len(r) for r in out), default=0)):
+        for i, row in enumerate(out):
+            if j < len(row) and row[j] == "↑":
+                k = i - 1
+                while k >= 0 and (j >= len(out[k]) or out[k][j] in ("↑", None)):
+                    k -= 1
+                if k < 0:
+                    row[j] = ""
+                    continue
+                top = out[k][j]
+                if not isinstance(top, dict):
+                    top = out[k][j] = {"text": top, "span": [1, 1]}
+                top["span"][0] = i - k + 1
+                row[j] = None
+    return [[c for c in r if c is not None] if any(c is None for c in r) else r for r in out]
+
+
+# ----------------------------------------------------------------------------- source, expected
+
+
+def source_of(stem: str, text: str) -> dict:
+    src = sections(text).get("Source", "")
+    url = re.search(r"https?://\S+", src)
+    site = re.search(r"Site:\s*([^\s,;(（]+)", src)
+    low = src.lower()
+    mirror = "mirror" in low or "re-post" in low or "document-sharing" in low
+    if re.search(r"\.xlsx?\b|excel", low):
+        ftype = "xlsx"
+    elif re.search(r"\.docx?\b|word", low):
+        ftype = "docx"
+    elif "pdf" in low:
+        ftype = "pdf"
+    elif "ocr" in low or "image" in low:
+        ftype = "image"
+    else:
+        ftype = "html"
+    year = re.search(r"-(20\d\d)-", stem)
+    return {
+        "url": url.group(0).rstrip(").,;") if url else None,
+        "site": site.group(1) if site else None,
+        "mirror": mirror,
+        "official": not mirror,
+        "year": int(year.group(1)) if year else None,
+        "province": PROVINCES.get(stem.split("-")[0]),
+        "kind": "department" if stem.endswith("-dept") else "project",
+        "file_type": ftype,
+    }
+
+
+def value(v: object) -> object:
+    """An expected value: numbers as numbers (a 万 suffix dropped), UNKNOWN and text as they are."""
+    if isinstance(v, str):
+        m = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)\s*(万元|万)?\s*", v)
+        if m and (m.group(2) or not v.strip().startswith("0") or v.strip() == "0" or "." in v):
+            return float(m.group(1)) if "." in m.group(1) else int(m.group(1))
+    return v
+
+
+def funds_total(rows: list) -> dict:
+    rows = [r for r in rows if isinstance(r, dict)]
+    for r in rows:
+        if re.search(r"总额|合计|总计|总体", str(r.get("row", ""))):
+            return r
+    return rows[0] if rows else {}
+
+
+def fields_of(d: dict, kind: str) -> dict:
+    """The expected fields of a transcription's YAML in the reader's names."""
+    out: dict = {"unit": d.get("unit"), "year": d.get("year")}
+    if kind == "project":
+        out["project"] = d.get("project")
+    funds = d.get("funds")
+    if isinstance(funds, list):
+        total = funds_total(funds)
+        out["funds"] = {k: value(total.get(k)) for k in ("budget", "spent", "weight", "rate", "score") if k in total}
+    elif funds == "UNKNOWN":
+        out["funds"] = "UNKNOWN"
+    inds = []
+    for r in d.get("indicators") or []:
+        if isinstance(r, dict):
+            inds.append({k: value(r[k]) if k in ("weight", "score") else r[k] for k in FIELD_NAMES if k in r})
+    out["indicators"] = inds
+    out["total"] = value(d.get("total_printed"))
+    out["grade"] = d.get("grade_printed")
+    return out
+
+
+def problems_of(text: str, fields: dict) -> list[dict]:
+    """The auditor's problems as expected findings (see :data:`CODE_WORDS`)."""
+    part = next((v for k, v in sections(text).items() if k.startswith("Problems")), "")
+    items = re.findall(r"^\d+\.\s+(.*?)(?=^\d+\.\s|\Z)", part, re.S | re.M)
+    names = [i.get("level3") for i in fields.get("indicators", []) if isinstance(i.get("level3"), str)]
+    out = []
+    for item in items:
+        item = " ".join(item.split())
+        low = item.lower()
+        if any(w in low for w in READER_NOTES) or ("✓" in item and not re.search(r"≠|✗|\bvs\b|but", item)):
+            continue
+        code, proposed = next(((c, p) for c, p, words in CODE_WORDS if any(w in low for w in words)), (None, True))
+        named = next((n for n in names if n != "UNKNOWN" and n in item), None)
+        by_level2 = [i.get("level3") for i in fields.get("indicators", []) if str(i.get("level2")) in item]
+        named = named or (by_level2[0] if len(by_level2) == 1 else None)
+        title = re.match(r"\*\*(.+?)\*\*", item)
+        out.append(
+            {
+                "code": code or "UNCLASSIFIED",
+                **({"proposed": True} if proposed else {}),
+                "subject": named or CODE_SUBJECT.get(code or "", "form"),
+                "what": title.group(1).rstrip(":：") if title else item[:60],
+                "note": item,
+            }
+        )
+    return out
+
+
+def is_table_form(grid: list[list], fields: dict) -> bool:
+    """A table form: its transcription prints an indicator block (a header naming 指标 and a value column)
+    with at least one indicator row, or a funds block with its figures."""
+    header = any(
+        any(isinstance(c, str) and re.search(r"三[级級]指[标標]|指[标標]名[称稱]", c) for c in row) and len(row) >= 4 for row in grid
+    )
+    return header and any(i.get("level3") not in (None, "UNKNOWN") for i in fields.get("indicators", []))
+
+
+def fixture(path: Path) -> tuple[dict | None, str]:
+    """The fixture of one transcription, or None and why it is out of the form corpus."""
+    text = path.read_text(encoding="utf-8")
+    parts = sections(text)
+    stem = path.stem
+    m = re.search(r"## Expected fields.*?```ya?ml\n(.*?)```", text, re.S)
+    if not m:
+        return None, "no Expected fields block"
+    data = yaml.safe_load(m.group(1))
+    if isinstance(data, list):
+        data = data[0]
+    source = source_of(stem, text)
+    fields = fields_of(data, source["kind"])
+    first = next((v for k, v in parts.items() if k.startswith("Transcription")), "")
+    titles, grid = grid_of(first)
+    if not is_table_form(grid, fields):
+        return None, (
+            "narrative report: no indicator table in the stored part"
+            if not any(len(r) >= 4 for r in grid)
+            else "tables, but no indicator block in the stored part"
+        )
+    return {
+        "source": source,
+        "cut_off": " ".join(parts.get("What is cut off", "").split()),
+        "format": "xlsx" if source["file_type"] == "xlsx" else "docx",
+        "title": titles,
+        "grid": grid,
+        "expected": {"fields": fields, "problems": problems_of(text, fields)},
+    }, ""
+
+
+def dump(data: dict) -> str:
+    """YAML with the grid one row a line (flow style) and everything else in block style."""
+    grid = data.pop("grid")
+    head = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120)
+    rows = "".join(
+        "  - " + yaml.safe_dump(r, allow_unicode=True, default_flow_style=True, width=10_000).strip() + "\n"
+        for r in grid
+    )
+    data["grid"] = grid
+    before, after = head.split("expected:", 1)
+    return before + "grid:\n" + rows + "expected:" + after
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--force", action="store_true", help="rewrite existing fixtures")
+    ap.add_argument("--list", action="store_true", help="list table forms and narrative reports")
+    args = ap.parse_args(argv)
+    OUT.mkdir(parents=True, exist_ok=True)
+    for path in sorted(SOURCES.glob("*-*.md")):
+        data, why = fixture(path)
+        target = OUT / f"{path.stem}.yaml"
+        if args.list:
+            print(f"{'table' if data else 'out  '}  {path.stem}  {why}")
+            continue
+        if data is not None and (args.force or not target.exists()):
+            target.write_text(dump(data), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

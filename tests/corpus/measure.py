@@ -1,0 +1,372 @@
+"""How much of the real-form corpus (tests/corpus/forms/*.yaml) evaltools reads and audits right.
+
+    python -m tests.corpus.measure             # the figures
+    python -m tests.corpus.measure --report    # also writes tests/corpus/REPORT.md (per-form failures by class)
+
+Each fixture's printed grid is written to a temporary .xlsx or .docx (tests/formkit.py), read with evaltools'
+own import path (:func:`evaltools.data.forms.read_files`) and audited the way ``evaltools audit`` does
+(:func:`evaltools.run.audit.audit_files`). Then:
+
+* **fields**: every expected field that is not ``UNKNOWN`` (cut off) is compared with what was read — numbers
+  equal to 1e-6 (a percentage as its fraction; a figure with its unit, "75元", also as the number), text after
+  NFKC and with spaces removed; ``null`` (the layout does not print it) is right when nothing was read.
+  Indicators are paired by their 三级 name (else 二级, else position); an unpaired indicator's fields are
+  all wrong. fields right / fields expected;
+* **problems**: an expected problem is found when a finding of its code is at its subject (an indicator by
+  name; a block — funds, total, weights, grade, form — by the code alone). recall = found / expected over
+  existing codes (problems with a ``proposed`` code are counted apart: the tool cannot raise them yet);
+  precision = findings matching an expected problem / findings of severity error or warning (refusals
+  ``FORM_UNREADABLE`` are counted as forms refused, not as findings); false alarms = the others.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import re
+import sys
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from tests.formkit import write_grid
+
+HERE = Path(__file__).resolve().parent
+FORMS = HERE / "forms"
+REPORT = HERE / "REPORT.md"
+UNKNOWN = "UNKNOWN"
+TOL = 1e-6
+SEVERE = ("error", "warning")
+REFUSED = "FORM_UNREADABLE"
+#: Expected indicator field → the reader's column(s), compared in order (the first that matches counts).
+INDICATOR_COLUMNS = {
+    "level1": ("level1",),
+    "level2": ("level2",),
+    "level3": ("level3",),
+    "target": ("target_text", "target"),
+    "actual": ("actual_text", "actual"),
+    "weight": ("weight",),
+    "score": ("panel_score",),
+    "direction": ("direction",),
+}
+DIRECTIONS = {"≥": ">=", "≤": "<=", "＝": "=", "﹦": "=", "定性": "qualitative", "qualitative": "qualitative"}
+
+
+def load(paths: list[Path] | None = None) -> list[tuple[str, dict]]:
+    """The corpus fixtures (stem, data), sorted by name."""
+    paths = sorted(FORMS.glob("*.yaml")) if paths is None else paths
+    return [(p.stem, yaml.safe_load(p.read_text(encoding="utf-8"))) for p in paths]
+
+
+# ----------------------------------------------------------------------------- comparing values
+
+
+def text(v: object) -> str:
+    """Text as compared: NFKC, spaces removed."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(v)))
+
+
+def missing(v: object) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and v.strip() == "")
+
+
+def as_number(v: object) -> float | None:
+    """A figure as a number: 95% → 0.95; "3359.62万" / "75元" → the number; else None."""
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, (int, float)):
+        return None if math.isnan(v) else float(v)
+    if not isinstance(v, str):
+        return None
+    s = text(v)
+    m = re.fullmatch(r"[≥≤><=]*(-?\d+(?:\.\d+)?)(%|万元|万|元|[^\d%]{0,4})?", s)
+    if not m:
+        return None
+    x = float(m.group(1))
+    return x / 100 if m.group(2) == "%" else x
+
+
+def same(expected: object, got: object) -> bool:
+    """An expected value against a value read (see the module docstring)."""
+    if expected is None:
+        return missing(got)
+    if missing(got):
+        return False
+    if text(expected) == text(got):
+        return True
+    e, g = as_number(expected), as_number(got)
+    if e is not None and g is not None:
+        if abs(e - g) <= TOL * max(1.0, abs(e)):
+            return True
+        pct = isinstance(expected, str) and expected.strip().endswith("%")
+        return pct and abs(e * 100 - g) <= TOL * max(1.0, abs(g))  # 95% read as 95 in a % column
+    return False
+
+
+# ----------------------------------------------------------------------------- what was read
+
+
+def read_values(form) -> dict:
+    """The fields of an ImportedForm in the corpus names: unit, year, project, funds.*, total, grade,
+    indicators (list of dicts of reader columns)."""
+    data = form.data
+    p = data.profile
+    get = lambda obj, k: getattr(obj, k, None)  # noqa: E731
+    out = {"unit": get(p, "unit"), "year": get(p, "year")}
+    if form.kind == "department":
+        line = data.budget_lines.iloc[0].to_dict() if len(data.budget_lines) else {}
+        funds = {
+            "budget": line.get("budget"),
+            "spent": line.get("spent"),
+            "rate": line.get("stated_rate"),
+            "weight": get(p, "execution_weight"),
+            "score": get(p, "published_execution_score"),
+        }
+        out.update(total=get(p, "published_total"), grade=get(p, "published_grade"))
+    else:
+        row = data.projects.iloc[0].to_dict() if len(data.projects) else {}
+        out["project"] = row.get("project")
+        funds = {
+            "budget": row.get("budget"),
+            "spent": row.get("spent"),
+            "rate": row.get("stated_rate"),
+            "weight": row.get("execution_weight"),
+            "score": row.get("published_execution_score"),
+        }
+        out.update(total=row.get("published_score"), grade=row.get("published_grade"))
+    out["funds"] = funds
+    out["indicators"] = data.indicators.to_dict("records")
+    return out
+
+
+def _pair(expected: list[dict], read: list[dict]) -> list[dict | None]:
+    """For each expected indicator the row read for it: same 三级 name, else same 二级 (once), else position."""
+    free = list(range(len(read)))
+    out: list[dict | None] = []
+    for k, e in enumerate(expected):
+        hit = None
+        for key in ("level3", "level2"):
+            name = e.get(key)
+            if name in (None, UNKNOWN, ""):
+                continue
+            hit = next((i for i in free if text(read[i].get(key) or "") == text(name)), None)
+            if hit is None:
+                hit = next((i for i in free if text(name) and text(name) in text(read[i].get(key) or "")), None)
+            if hit is not None:
+                break
+        if hit is None and k in free and not e.get("level3"):
+            hit = k
+        if hit is not None:
+            free.remove(hit)
+        out.append(read[hit] if hit is not None else None)
+    return out
+
+
+def _direction_same(expected: object, got: object) -> bool:
+    if expected is None:
+        return True  # not printed: the reader's inferred direction is not a wrong field
+    return same(DIRECTIONS.get(str(expected).strip(), expected), got)
+
+
+def compare_fields(expected: dict, got: dict | None) -> list[tuple[str, object, object, bool]]:
+    """(field, expected, read, right) for every expected field that is not cut off."""
+    out: list[tuple[str, object, object, bool]] = []
+
+    def add(name: str, e: object, g: object, right: bool | None = None) -> None:
+        if e == UNKNOWN:
+            return
+        out.append((name, e, g, same(e, g) if right is None else right))
+
+    got = got or {}
+    for k in ("unit", "project", "year", "total", "grade"):
+        if k in expected:
+            add(k, expected[k], got.get(k))
+    funds = expected.get("funds")
+    if isinstance(funds, dict):
+        for k, e in funds.items():
+            add(f"funds.{k}", e, (got.get("funds") or {}).get(k))
+    inds = [i for i in expected.get("indicators") or [] if i.get("level3") != UNKNOWN or i.get("level2")]
+    for e, r in zip(inds, _pair(inds, got.get("indicators") or [])):
+        name = e.get("level3") if e.get("level3") not in (None, UNKNOWN) else e.get("level2")
+        for k, e_value in e.items():
+            if k not in INDICATOR_COLUMNS:
+                continue
+            cols = INDICATOR_COLUMNS[k]
+            g = None if r is None else next((r.get(c) for c in cols if not missing(r.get(c))), None)
+            if r is None:
+                add(f"indicator[{name}].{k}", e_value, None, False)
+            elif k == "direction":
+                add(f"indicator[{name}].{k}", e_value, g, _direction_same(e_value, r.get("direction")))
+            else:
+                right = any(same(e_value, r.get(c)) for c in cols)
+                add(f"indicator[{name}].{k}", e_value, g, right)
+    return out
+
+
+def problem_found(problem: dict, findings: list[dict]) -> dict | None:
+    """The finding that raises an expected problem: same code, at its subject."""
+    subject = text(problem.get("subject") or "")
+    for f in findings:
+        if f["code"] != problem["code"]:
+            continue
+        parts = str(f.get("subject") or "").split(" / ", 1)
+        named = text(parts[1]) if len(parts) == 2 else ""
+        blocks = ("funds", "total", "weights", "grade", "form")
+        if subject in blocks or not subject or (named and (subject in named or named in subject)):
+            return f
+    return None
+
+
+# ----------------------------------------------------------------------------- the measure
+
+
+@dataclass
+class FormRow:
+    """One form's result."""
+
+    name: str
+    read: bool
+    reason: str = ""
+    fields: list[tuple[str, object, object, bool]] = field(default_factory=list)
+    found: list[dict] = field(default_factory=list)
+    missed: list[dict] = field(default_factory=list)
+    proposed: list[dict] = field(default_factory=list)
+    false_alarms: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Scores:
+    """The corpus figures (see the module docstring) and the per-form rows."""
+
+    forms: int = 0
+    forms_read: int = 0
+    forms_refused: int = 0
+    fields_expected: int = 0
+    fields_right: int = 0
+    problems_expected: int = 0
+    problems_found: int = 0
+    problems_proposed: int = 0
+    findings: int = 0
+    false_alarms: int = 0
+    rows: list[FormRow] = field(default_factory=list)
+
+    @property
+    def field_accuracy(self) -> float:
+        return self.fields_right / self.fields_expected if self.fields_expected else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.problems_found / self.problems_expected if self.problems_expected else 1.0
+
+    @property
+    def precision(self) -> float:
+        return (self.findings - self.false_alarms) / self.findings if self.findings else 1.0
+
+    def summary(self) -> dict:
+        return {
+            "forms": self.forms,
+            "forms_read": self.forms_read,
+            "forms_refused": self.forms_refused,
+            "fields_expected": self.fields_expected,
+            "fields_right": self.fields_right,
+            "field_accuracy": round(self.field_accuracy, 4),
+            "problems_expected": self.problems_expected,
+            "problems_found": self.problems_found,
+            "problems_proposed": self.problems_proposed,
+            "recall": round(self.recall, 4),
+            "findings": self.findings,
+            "false_alarms": self.false_alarms,
+            "precision": round(self.precision, 4),
+        }
+
+
+def write_forms(forms: list[tuple[str, dict]], folder: Path) -> dict[str, str]:
+    """Each fixture written as its published format into ``folder``: stem → file."""
+    out = {}
+    for stem, data in forms:
+        path = folder / f"{stem}.{data.get('format', 'docx')}"
+        write_grid(path, data.get("title") or [], data["grid"], data.get("format", "docx"))
+        out[stem] = str(path)
+    return out
+
+
+def measure(forms: list[tuple[str, dict]] | None = None, rules: str | None = None) -> Scores:
+    """Read and audit every fixture of ``forms`` (default: the whole corpus) and score the result."""
+    from evaltools.data.forms import read_files
+    from evaltools.params import DEFAULT_RULES
+    from evaltools.run.audit import audit_files
+
+    forms = load() if forms is None else forms
+    scores = Scores(forms=len(forms))
+    with tempfile.TemporaryDirectory(prefix="corpus-") as tmp:
+        files = write_forms(forms, Path(tmp))
+        read, failures = read_files(list(files.values()))
+        audit = audit_files(list(files.values()), rules or DEFAULT_RULES)
+    by_file = {}
+    for form in read:
+        by_file.setdefault(form.source, form)
+    reasons = {f.source: f.reason for f in failures}
+    for stem, data in forms:
+        file = files[stem]
+        form = by_file.get(file)
+        row = FormRow(stem, form is not None, reasons.get(file, "") if form is None else "")
+        expected = data["expected"]
+        row.fields = compare_fields(expected["fields"], read_values(form) if form else None)
+        findings = [f for f in audit["findings"] if f["file"] == file and f["code"] != REFUSED]
+        severe = [f for f in findings if f["severity"] in SEVERE]
+        matched: set[int] = set()
+        for p in expected.get("problems") or []:
+            if p.get("proposed"):
+                row.proposed.append(p)
+                continue
+            hit = problem_found(p, severe)
+            (row.found if hit else row.missed).append(p)
+            if hit:
+                matched.add(id(hit))
+        row.false_alarms = [f for f in severe if id(f) not in matched and not _expected_elsewhere(f, expected)]
+        scores.findings += len(severe)
+        _add(scores, row)
+    return scores
+
+
+def _expected_elsewhere(finding: dict, expected: dict) -> bool:
+    """A finding whose code an expected problem names (another subject or a second finding of one problem)
+    is not counted as a false alarm twice: precision counts it as matching."""
+    return any(p["code"] == finding["code"] for p in expected.get("problems") or [] if not p.get("proposed"))
+
+
+def _add(scores: Scores, row: FormRow) -> None:
+    scores.rows.append(row)
+    scores.forms_read += row.read
+    scores.forms_refused += not row.read
+    scores.fields_expected += len(row.fields)
+    scores.fields_right += sum(1 for f in row.fields if f[3])
+    scores.problems_expected += len(row.found) + len(row.missed)
+    scores.problems_found += len(row.found)
+    scores.problems_proposed += len(row.proposed)
+    scores.false_alarms += len(row.false_alarms)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--report", action="store_true", help=f"write {REPORT.relative_to(HERE.parents[1])}")
+    args = ap.parse_args(argv)
+    scores = measure()
+    for k, v in scores.summary().items():
+        print(f"{k:18} {v}")
+    if args.report:
+        from tests.corpus.report import report
+
+        REPORT.write_text(report(scores), encoding="utf-8")
+        print(f"wrote {REPORT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+
+__all__ = ["Scores", "FormRow", "measure", "load", "compare_fields", "same"]
