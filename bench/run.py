@@ -22,7 +22,9 @@ Figures (each the median of ``--reps`` repetitions; ``--quick`` = one repetition
 * filled-in forms: a bureau of 1,000 forms (tests/formkit.py: 12 units, xlsx and docx, four layouts, both
   kinds, a third with a planted defect) read and audited by one ``evaltools audit DIR --jobs 2`` (the whole
   command: process start, imports, workers, writing the findings), and one form read + scored + audited in a
-  process that has done its imports (the first call, then warm).
+  process that has done its imports (the first call, then warm);
+* the real-form corpus (``--only corpus``; tests/corpus/forms: published 自评表 typed into their layouts):
+  forms read, field accuracy, audit recall and precision on the expected problems (tests/corpus/measure.py).
 """
 
 from __future__ import annotations
@@ -456,6 +458,14 @@ def _forms_child(path: str) -> None:
     print(json.dumps({"imports": imports, "single_first": first, "single_warm": statistics.median(times)}))
 
 
+def corpus(tmp: Path, reps: int) -> dict:
+    """The real-form corpus measured once (its figures do not vary between runs): tests/corpus/measure.py."""
+    sys.path.insert(0, str(ROOT))
+    from tests.corpus.measure import measure
+
+    return measure().summary()
+
+
 # ----------------------------------------------------------------------------- the table
 
 
@@ -537,6 +547,27 @@ def table(figures: dict) -> list[tuple[str, str, str, str]]:
         )
         add("  warm (median of 10)", f"{fo['single_warm']:.3f} s", "≤ 0.1 s", fo["single_warm"] <= 0.1)
         add("  imports (evaltools.run.audit)", f"{fo['imports']:.2f} s")
+    c = f.get("corpus")
+    if isinstance(c, dict):
+        add(
+            f"corpus: real forms read ({c['forms']} published 自评表)",
+            f"{c['forms_read']} / {c['forms']}",
+            "all",
+            c["forms_read"] == c["forms"],
+        )
+        add(
+            "  fields right",
+            f"{c['field_accuracy']:.1%} ({c['fields_right']}/{c['fields_expected']})",
+            "≥ 98%",
+            c["field_accuracy"] >= 0.98,
+        )
+        add("  audit recall (expected problems found)", f"{c['recall']:.1%}", "≥ 90%", c["recall"] >= 0.9)
+        add(
+            "  audit precision (error + warning findings)",
+            f"{c['precision']:.1%} ({c['false_alarms']} false alarms)",
+            "no false alarm",
+            not c["false_alarms"],
+        )
     for key, value in f.items():
         if isinstance(value, str) and value.startswith("failed"):
             add(key, value, "", False)
@@ -581,7 +612,9 @@ def main(argv=None) -> int:
     ap.add_argument("--reps", type=int, default=3, help="repetitions per figure (median); default 3")
     ap.add_argument("--quick", action="store_true", help="one repetition of everything")
     ap.add_argument("--json", type=Path, help="also save the figures as JSON here")
-    ap.add_argument("--only", help="comma-separated subset: floor,html,html_pdf,batch,scoring,evaluate,load,pdf,forms")
+    ap.add_argument(
+        "--only", help="comma-separated subset: floor,html,html_pdf,batch,scoring,evaluate,load,pdf,forms,corpus"
+    )
     ap.add_argument("--_score-child", dest="score_child", help=argparse.SUPPRESS)
     ap.add_argument("--_eval-child", dest="eval_child", help=argparse.SUPPRESS)
     ap.add_argument("--_load-child", dest="load_child", help=argparse.SUPPRESS)
@@ -606,7 +639,7 @@ def main(argv=None) -> int:
         f"load average before: {' '.join(map(str, info['load_before']))} (other work on the machine skews every figure)"
     )
     print(f"repetitions per figure: {reps} (median)\n", flush=True)
-    wanted = set((args.only or "floor,html,html_pdf,batch,scoring,evaluate,load,pdf,forms").split(","))
+    wanted = set((args.only or "floor,html,html_pdf,batch,scoring,evaluate,load,pdf,forms,corpus").split(","))
     figures: dict = {}
     steps = [
         ("floor", lambda t: floor(t, reps)),
@@ -618,6 +651,7 @@ def main(argv=None) -> int:
         ("load", lambda t: loading(t, reps)),
         ("pdf", lambda t: pdf_export(t, reps)),
         ("forms", lambda t: forms(t, reps)),
+        ("corpus", lambda t: corpus(t, reps)),
     ]
     with tempfile.TemporaryDirectory(prefix="evaltools-bench-") as tmp:
         for name, step in steps:

@@ -223,8 +223,10 @@ def source_of(stem: str, text: str) -> dict:
     else:
         ftype = "html"
     year = re.search(r"-(20\d\d)-", stem)
+    why = re.search(r"URL[^:]*:\s*(.*)", src)
     return {
         "url": url.group(0).rstrip(").,;") if url else None,
+        **({} if url else {"no_url": (why.group(1).replace("**", "") if why else "no URL stored")[:200]}),
         "site": site.group(1) if site else None,
         "mirror": mirror,
         "official": not mirror,
@@ -258,6 +260,7 @@ def fields_of(d: dict, kind: str) -> dict:
     if kind == "project":
         out["project"] = d.get("project")
     funds = d.get("funds")
+    out["funds"] = None
     if isinstance(funds, list):
         total = funds_total(funds)
         out["funds"] = {k: value(total.get(k)) for k in ("budget", "spent", "weight", "rate", "score") if k in total}
@@ -305,7 +308,8 @@ def is_table_form(grid: list[list], fields: dict) -> bool:
     """A table form: its transcription prints an indicator block (a header naming 指标 and a value column)
     with at least one indicator row, or a funds block with its figures."""
     header = any(
-        any(isinstance(c, str) and re.search(r"三[级級]指[标標]|指[标標]名[称稱]", c) for c in row) and len(row) >= 4 for row in grid
+        any(isinstance(c, str) and re.search(r"三[级級]指[标標]|指[标標]名[称稱]", c) for c in row) and len(row) >= 4
+        for row in grid
     )
     return header and any(i.get("level3") not in (None, "UNKNOWN") for i in fields.get("indicators", []))
 
@@ -325,6 +329,10 @@ def fixture(path: Path) -> tuple[dict | None, str]:
     fields = fields_of(data, source["kind"])
     first = next((v for k, v in parts.items() if k.startswith("Transcription")), "")
     titles, grid = grid_of(first)
+    layout = next((v for k, v in parts.items() if k.startswith("Layout")), "")
+    line = re.search(r"^- Title(?: row)?:?\s*(.*)$", layout, re.M)
+    if not titles and line:  # the title as the layout section quotes it (`…`), before any further cells
+        titles = [t for t in re.findall(r"`([^`]+)`", line.group(1).split(";")[0]) if "<" not in t]
     if not is_table_form(grid, fields):
         return None, (
             "narrative report: no indicator table in the stored part"
