@@ -79,6 +79,24 @@ CODE_WORDS: tuple[tuple[str, bool, tuple[str, ...]], ...] = (
     ("MISSING_ACTUAL", False, ("no actual", "without actual", "actual blank", "actuals blank", "not filled")),
     ("TEMPLATE_TEXT", True, ("template", "boilerplate", "暂无", "placeholder")),
     ("GOAL_NOT_QUANTIFIED", True, ("quantified", "vague")),
+    # the wordings below only meet problems none of the above took: design and evidence problems
+    ("EXECUTION_LOW", False, ("% execution", "execution 14", "% of the money spent")),
+    ("SUM_MISMATCH", False, ("does not add",)),
+    ("REVIEW_COLUMN_EMPTY", True, ("review", "复核分")),
+    ("YEAR_MISMATCH", True, ("year conflict", "year mismatch", "dated 20", "before the year")),
+    ("NAME_MISSING", True, ("name missing", "blank on a published", "swapped", "主管部门 ")),
+    ("ACTUAL_COPIES_TARGET", True, ("written as targets", "name = target = actual", "exactly on target")),
+    (
+        "GOAL_NOT_QUANTIFIED",
+        True,
+        ("年度总体目标", "goals block", "restates 预期", "verbatim", "综述 repeats", "预期目标"),
+    ),
+    ("UNIT_MISMATCH", True, ("person-times", "unit mismatch", "人次")),
+    ("NO_EVIDENCE", True, ("no evidence", "no measured", "without data", "unverifiable", "no output measured")),
+    ("REASON_CONTRADICTS", True, ("contradicts", "problem stated", "without a reason", "shortfall")),
+    ("TEMPLATE_TEXT", True, ("empty", "intentions", "answered")),
+    ("INDICATOR_DESIGN", True, ("indicator", "misfiled", "misplaced", "no 效益", "no 满意度", "label", "measur")),
+    ("INDICATOR_DESIGN", True, ("cost", "direction", "rating scale", "指标", "satisfaction", "满意度")),
 )
 #: Block a code's finding is about when no indicator is named.
 CODE_SUBJECT = {
@@ -92,7 +110,58 @@ CODE_SUBJECT = {
     "GRADE_MISMATCH": "grade",
     "EXECUTION_LOW": "funds",
 }
-READER_NOTES = ("a reader must", "(reader)", "(scope)", "no finding", "reader:", "a reader ")
+#: Hand review of the guessed codes (stem → problem position → (code, proposed[, subject]) or None: not a
+#: finding — a reader note, a check that holds, or arithmetic on cut-off cells).
+BD, NS, ID, NE = "BREAKDOWN_SCORED", "NOT_SCORED", "INDICATOR_DESIGN", "NO_EVIDENCE"
+FIXES: dict[str, dict[int, tuple | None]] = {
+    "anhui-jinzhai-chagu-meilixiangcun-2023-dept": {
+        0: ("TOTAL_UNKNOWN", False, "total"),
+        2: ("REASON_CONTRADICTS", True),
+    },
+    "anhui-shouxian-bumen-2023-dept": {1: (NE, True)},
+    "anhui-suixi-linshijiuzhu-2019-project": {2: (BD, True, "form"), 5: (BD, True)},
+    "anhui-xiaoxian-hexicun-2023-project": {0: (BD, True), 1: ("UNIT_MISMATCH", True)},
+    "anhui-xiaoxian-yanglou-2023-project": {0: (BD, True), 1: (BD, True), 2: ("YEAR_MISMATCH", True)},
+    "anhui-xuancheng-gongan-jindu-2021-project": {1: (ID, True), 2: ("WEIGHTS_UNVERIFIABLE", True)},
+    "beijing-haidian-xueyuanlu-baojie-2016-project": {0: ("EXECUTION_LOW", False, "funds"), 2: ("RATE_FORMULA", False)},
+    "chongqing-liangping-linye-2023-dept": {1: (NE, True), 2: (NE, True)},
+    "chongqing-pengshui-jihuashengyu-2024-project": {2: ("TEMPLATE_TEXT", True)},
+    "hebei-chengan-minzheng-bainian-2020-project": {0: ("SCORE_CONVERSION", True), 1: (ID, True), 4: None},
+    "hebei-langfang-shipinxuexiao-nuantong-2019-project": {3: (ID, True), 5: None},
+    "hubei-caidian-senlinfanghuo-2021-project": {0: ("UNIT_MISMATCH", True), 2: (NS, True)},
+    "hubei-changjiang-jinbu-yuye-2020-project": {1: None, 2: None},
+    "hubei-hbust-jiangzhuxuejin-2021-project": {0: None},
+    "hubei-huanggang-shuibao-jiance-2020-project": {0: ("DEDUCTED_TARGET_MET", True)},
+    "hubei-huangshi-tushuguan-gongxiang-2022-project": {0: ("NOT_APPLICABLE_SCORED", True), 1: ("SCORE_MISSING", True)},
+    "hubei-qu-shangwu-fuwumaoyi-2020-project": {2: (ID, True), 4: None, 5: (NE, True)},
+    "hunan-changsha-yuhua-fagai-2022-dept": {0: (NE, True), 1: (ID, True), 2: ("NOT_APPLICABLE_SCORED", True)},
+    "hunan-hengshan-chubeiliang-2020-project": {0: (NS, True), 3: (ID, True)},
+    "jiangxi-nanchang-canchawsy-2021-dept": {
+        0: ("SPENT_OVER_BUDGET", False, "funds"),
+        2: (NE, True),
+        3: ("MISSING_ACTUAL", False),
+    },
+    "ningxia-yinchuan-liuzhong-gongyong-2021-project": {
+        0: ("EXECUTION_SCORE_DIFFERS", False, "funds"),
+        4: ("REVIEW_COLUMN_EMPTY", True),
+    },
+    "ningxia-yuanzhou-malingshu-2022-project": {0: ("WEIGHTS_UNVERIFIABLE", True), 2: None},
+    "shandong-jinan-licheng-wenhuaguan-2019-project": {2: (NE, True)},
+    "shanxi-jishan-gongwei-zhaidian-2021-project": {4: ("UNIT_MISMATCH", True)},
+    "shanxi-lvliang-hugong-peixun-2021-project": {0: ("TARGET_MISSED", True), 3: (NS, True)},
+    "sichuan-daying-fragment-22p5-unknown-project": {0: ("MISSING_ACTUAL", False), 1: (ID, True)},
+    "sichuan-daying-tielu-yanxian-fragment-unknown-project": {0: (NS, True)},
+    "sichuan-daying-yibao-jianguan-2023-project": {0: ("MISSING_ACTUAL", False), 1: (ID, True), 4: None},
+    "sichuan-zhongjiang-shuili-shuibiaochi-2022-project": {
+        0: ("WEIGHTS_NOT_100", False, "weights"),
+        1: ("CATEGORY_WEIGHTS", False, "weights"),
+        2: ("ACTUAL_COPIES_TARGET", True),
+    },
+    "yunnan-lijiang-gucheng-weipian-2020-project": {1: None},
+    "yunnan-linxiang-linye-shourongsuo-2023-project": {2: (BD, True)},
+    "yunnan-longyang-huafeijianliang-2022-project": {0: ("EXECUTION_LOW", False, "funds"), 1: (BD, True), 2: None},
+}
+READER_NOTES = ("a reader must", "reader issue", "(reader)", "(scope)", "no finding", "reader:", "a reader ")
 FIELD_NAMES = ("level1", "level2", "level3", "target", "actual", "weight", "score", "direction")
 NOTE = re.compile(r"\s*[(（][^()（）]*[a-z]{3,}[^()（）]*[)）]")
 
@@ -276,8 +345,8 @@ def fields_of(d: dict, kind: str) -> dict:
     return out
 
 
-def problems_of(text: str, fields: dict) -> list[dict]:
-    """The auditor's problems as expected findings (see :data:`CODE_WORDS`)."""
+def problems_of(text: str, fields: dict, stem: str = "") -> list[dict]:
+    """The auditor's problems as expected findings (see :data:`CODE_WORDS`, then the hand review :data:`FIXES`)."""
     part = next((v for k, v in sections(text).items() if k.startswith("Problems")), "")
     items = re.findall(r"^\d+\.\s+(.*?)(?=^\d+\.\s|\Z)", part, re.S | re.M)
     names = [i.get("level3") for i in fields.get("indicators", []) if isinstance(i.get("level3"), str)]
@@ -301,6 +370,21 @@ def problems_of(text: str, fields: dict) -> list[dict]:
                 "note": item,
             }
         )
+    return _reviewed(out, FIXES.get(stem, {}))
+
+
+def _reviewed(problems: list[dict], fixes: dict[int, tuple | None]) -> list[dict]:
+    out = []
+    for k, p in enumerate(problems):
+        if k in fixes and fixes[k] is None:
+            continue
+        if k in fixes:
+            code, proposed, *subject = fixes[k]
+            p = {"code": code, **({"proposed": True} if proposed else {})} | {
+                key: v for key, v in p.items() if key not in ("code", "proposed")
+            }
+            p["subject"] = subject[0] if subject else p["subject"]
+        out.append(p)
     return out
 
 
@@ -345,7 +429,7 @@ def fixture(path: Path) -> tuple[dict | None, str]:
         "format": "xlsx" if source["file_type"] == "xlsx" else "docx",
         "title": titles,
         "grid": grid,
-        "expected": {"fields": fields, "problems": problems_of(text, fields)},
+        "expected": {"fields": fields, "problems": problems_of(text, fields, stem)},
     }, ""
 
 
