@@ -26,6 +26,7 @@ What it reads from a transcription (the conventions of docs/research/forms/READM
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from pathlib import Path
@@ -315,6 +316,39 @@ def value(v: object) -> object:
     return v
 
 
+FLOW_KEY = re.compile(r",\s*(?=[a-z_][a-z0-9_]*:\s)")
+
+
+def flow_item(body: str) -> dict:
+    """One ``{key: value, …}`` line of a transcription's YAML, read so that a comma or colon inside a value
+    (``促进黄石文化经济发展,丰富市民文化活动``, ``指标1: …``) stays in it: keys are ASCII words."""
+    out: dict = {}
+    for part in FLOW_KEY.split(body):
+        key, _, raw = part.partition(":")
+        raw = raw.strip()
+        try:
+            parsed = yaml.safe_load(raw) if raw else None
+        except yaml.YAMLError:
+            parsed = raw
+        out[key.strip()] = parsed if isinstance(parsed, (str, int, float, type(None))) else raw
+    return out
+
+
+def load_expected(block: str) -> object:
+    """The YAML of an ``Expected fields`` block, its flow-mapping lines read with :func:`flow_item`."""
+    lines = []
+    for line in block.splitlines():
+        m = re.fullmatch(r"(\s*-\s*)\{(.*)\}\s*(#.*)?", line)
+        try:
+            plain = yaml.safe_load("{" + m.group(2) + "}") if m else None
+        except yaml.YAMLError:
+            plain = None
+        if m and not (isinstance(plain, dict) and all(re.fullmatch(r"[a-z_][a-z0-9_]*", str(k)) for k in plain)):
+            line = m.group(1) + json.dumps(flow_item(m.group(2)), ensure_ascii=False)
+        lines.append(line)
+    return yaml.safe_load("\n".join(lines))
+
+
 def funds_total(rows: list) -> dict:
     rows = [r for r in rows if isinstance(r, dict)]
     for r in rows:
@@ -336,12 +370,29 @@ def fields_of(d: dict, kind: str) -> dict:
     elif funds == "UNKNOWN":
         out["funds"] = "UNKNOWN"
     inds = []
-    for r in d.get("indicators") or []:
+    for r in d.get("indicators") if isinstance(d.get("indicators"), list) else []:
         if isinstance(r, dict):
-            inds.append({k: value(r[k]) if k in ("weight", "score") else r[k] for k in FIELD_NAMES if k in r})
+            inds += _merged(r) if isinstance(r.get("level3"), list) else [_indicator(r)]
     out["indicators"] = inds
     out["total"] = value(d.get("total_printed"))
     out["grade"] = d.get("grade_printed")
+    return out
+
+
+def _indicator(r: dict) -> dict:
+    return {k: value(r[k]) if k in ("weight", "score") else r[k] for k in FIELD_NAMES if k in r}
+
+
+def _merged(r: dict) -> list[dict]:
+    """An indicator transcribed with lists (三级 rows sharing one merged 分值/得分 cell) as one indicator per
+    三级 row: the first carries the 分值 and 得分 once, the others leave them out (not compared)."""
+    out = []
+    for k, name in enumerate(r["level3"]):
+        one = {key: (v[k] if isinstance(v, list) and k < len(v) else v) for key, v in r.items()}
+        one["level3"] = name
+        if k:
+            one = {key: v for key, v in one.items() if key not in ("weight", "score")}
+        out.append(_indicator(one))
     return out
 
 
@@ -406,7 +457,7 @@ def fixture(path: Path) -> tuple[dict | None, str]:
     m = re.search(r"## Expected fields.*?```ya?ml\n(.*?)```", text, re.S)
     if not m:
         return None, "no Expected fields block"
-    data = yaml.safe_load(m.group(1))
+    data = load_expected(m.group(1))
     if isinstance(data, list):
         data = data[0]
     source = source_of(stem, text)
