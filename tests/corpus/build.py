@@ -164,7 +164,15 @@ FIXES: dict[str, dict[int, tuple | None]] = {
 }
 READER_NOTES = ("a reader must", "reader issue", "(reader)", "(scope)", "no finding", "reader:", "a reader ")
 FIELD_NAMES = ("level1", "level2", "level3", "target", "actual", "weight", "score", "direction")
-NOTE = re.compile(r"\s*[(（][^()（）]*[a-z]{3,}[^()（）]*[)）]")
+NOTE = re.compile(
+    r"\s*[(（][^()（）]*[a-z]{3,}[^()（）]*[)）]"  # (blank), (merged over the next row), (sic: …)
+    r"|\s*\((?:OCR|sic)\b[^)]*\)"  # (OCR "测第")
+    r'|\s*\("[^"]*"\s*=[^)]*\)'  # ("W" = ≤): the transcriber reading a garbled sign
+)
+#: Columns the transcriber added (not printed): dropped with their cells.
+TRANSCRIBER_COLUMNS = ("stored digits",)
+#: Blocks of a transcription that are another form's (dropped from the grid): stem → heading prefixes.
+OTHER_FORMS = {"sichuan-daying-yibao-jianguan-2023-project": ("Part B",)}
 
 
 # ----------------------------------------------------------------------------- Markdown
@@ -210,7 +218,7 @@ def clean_cell(cell: str) -> str | None:
         return None
     cell = cell.replace("**", "").replace("`", "")
     cell = NOTE.sub("", cell).strip()
-    if cell.lower() in ("(blank)", "blank", "(empty)", "(none)", "none", "—(blank)"):
+    if cell.lower() in ("(blank)", "blank", "(empty)", "(none)", "none", "—(blank)", "null"):
         return ""
     return cell
 
@@ -230,27 +238,75 @@ def block_rows(heading: str, rows: list[list[str]]) -> tuple[list[str], list[lis
                 out.append([clean_cell(c) for c in r])
         return titles, out
     if heading.startswith("Goals") and not any("年度总体目标" in c or "总体目标" == c for c in header):
-        return titles, [[label or "年度总体目标"] + [clean_cell(c) for c in r] for r in rows]
-    if header[0] in ("行", "Row", "row", "") and label:
+        first = [label or "年度总体目标"] + ["↑"] * (len(rows) - 1)  # one cell down the block's left side
+        return titles, [[f] + [clean_cell(c) for c in r] for f, r in zip(first, rows)]
+    if header[0] in ("行", "Row", "row", ""):
         header = [NOTE.sub("", label).strip()] + header[1:]
-    return titles, [[clean_cell(c) for c in header]] + [[clean_cell(c) for c in r] for r in body]
+    drop = [j for j, c in enumerate(header) if c in TRANSCRIBER_COLUMNS]
+    rows = [[c for j, c in enumerate(r) if j not in drop] for r in [header, *body]]
+    return titles, merge_levels([[clean_cell(c) for c in r] for r in rows])
 
 
-def grid_of(text: str) -> tuple[list[str], list[list]]:
-    """The title lines and the grid of a transcription's blocks (see the module docstring)."""
+def merge_levels(rows: list[list]) -> list[list]:
+    """In an indicator block (a header naming 一级 and 二级), the 一级 and 二级 cells a transcription repeats
+    or leaves blank under a filled one are one merged cell as printed: they become ``↑`` (see
+    :func:`merge_arrows`); a 二级 cell does not continue across a new 一级."""
+    header = rows[0]
+    cols = [j for j, c in enumerate(header) if c and re.match(r"[一二][级級]", c)]
+    if len(cols) != 2:
+        return rows
+    out = [list(r) for r in rows]
+    runs: dict[int, str | None] = {j: None for j in cols}
+    for row in out[1:]:
+        filled = any(c for c in row if c)
+        for j in cols:
+            if j >= len(row) or row[j] is None:
+                runs[j] = None
+                continue
+            if row[j] and row[j] != runs[j]:
+                runs[j] = row[j]
+                if j == cols[0]:
+                    runs[cols[1]] = None
+            elif runs[j] is not None and filled and (row[j] == runs[j] or row[j] == ""):
+                row[j] = "↑"
+    return out
+
+
+def grid_of(text: str, skip: tuple[str, ...] = ()) -> tuple[list[str], list[list]]:
+    """The title lines and the grid of a transcription's blocks (see the module docstring); blocks whose
+    heading starts with one of ``skip`` are left out."""
     titles: list[str] = []
     grid: list[list] = []
     for heading, rows in tables(text):
+        if heading.startswith(skip) and skip:
+            continue
         t, block = block_rows(heading, rows)
         titles += t
         for row in block:
-            if len(row) > 2 and row[2] is None:  # the 三级 name is cut off: the row is not on the page
-                continue
-            if row and row[0] is None:
-                continue
-            cut = next((k for k, c in enumerate(row) if c is None), len(row))
-            grid.append(row[:cut])
+            if (len(row) > 2 and row[2] is None) or (row and row[0] is None and len(row) <= 2):
+                continue  # the row's name is cut off: the row is not on the page
+            kept = cut_off(row)
+            stub = len(kept) < len(row) and sum(1 for c in kept if c) < 3
+            if any(c and c != "↑" for c in kept) and not stub:  # a row cut at its name is not on the page
+                grid.append(kept)
     return titles, merge_arrows(grid)
+
+
+def _cut(cell: object) -> bool:
+    return cell is None or (isinstance(cell, str) and cell.endswith("…"))
+
+
+def cut_off(row: list) -> list:
+    """A row as far as it is on the page: the cells from the last cut-off one (UNKNOWN, or truncated with "…")
+    on are left out when nothing after it is known; a cut-off cell between known ones is blank (its value is
+    not known; the cells after it are)."""
+    row = list(row)
+    tail = len(row)
+    while tail and (_cut(row[tail - 1]) or row[tail - 1] == ""):
+        tail -= 1
+    if any(_cut(c) for c in row[tail:]):
+        row = row[:tail]
+    return ["" if c is None else c for c in row]
 
 
 def merge_arrows(grid: list[list]) -> list[list]:
@@ -463,7 +519,7 @@ def fixture(path: Path) -> tuple[dict | None, str]:
     source = source_of(stem, text)
     fields = fields_of(data, source["kind"])
     first = next((v for k, v in parts.items() if k.startswith("Transcription")), "")
-    titles, grid = grid_of(first)
+    titles, grid = grid_of(first, OTHER_FORMS.get(stem, ()))
     layout = next((v for k, v in parts.items() if k.startswith("Layout")), "")
     line = re.search(r"^- Title(?: row)?:?\s*(.*)$", layout, re.M)
     if not titles and line:  # the title as the layout section quotes it (`…`), before any further cells
