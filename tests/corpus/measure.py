@@ -167,8 +167,6 @@ def _pair(expected: list[dict], read: list[dict]) -> list[dict | None]:
 
 
 def _direction_same(expected: object, got: object) -> bool:
-    if expected is None:
-        return True  # not printed: the reader's inferred direction is not a wrong field
     return same(DIRECTIONS.get(str(expected).strip(), expected), got)
 
 
@@ -193,8 +191,8 @@ def compare_fields(expected: dict, got: dict | None) -> list[tuple[str, object, 
     for e, r in zip(inds, _pair(inds, got.get("indicators") or [])):
         name = e.get("level3") if e.get("level3") not in (None, UNKNOWN) else e.get("level2")
         for k, e_value in e.items():
-            if k not in INDICATOR_COLUMNS:
-                continue
+            if k not in INDICATOR_COLUMNS or (k == "direction" and e_value is None):
+                continue  # a direction not printed: the reader's inferred one is not a field read
             cols = INDICATOR_COLUMNS[k]
             g = None if r is None else next((r.get(c) for c in cols if not missing(r.get(c))), None)
             if r is None:
