@@ -430,7 +430,8 @@ def _reviewed(problems: list[dict], fixes: dict[int, tuple | None]) -> list[dict
             p = {"code": code, **({"proposed": True} if proposed else {})} | {
                 key: v for key, v in p.items() if key not in ("code", "proposed")
             }
-            p["subject"] = subject[0] if subject else p["subject"]
+            block = p["subject"] in ("funds", "total", "weights", "grade", "form")
+            p["subject"] = subject[0] if subject else CODE_SUBJECT.get(code, "form") if block else p["subject"]
         out.append(p)
     return out
 

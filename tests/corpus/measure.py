@@ -13,10 +13,12 @@ own import path (:func:`evaltools.data.forms.read_files`) and audited the way ``
   Indicators are paired by their 三级 name (else 二级, else position); an unpaired indicator's fields are
   all wrong. fields right / fields expected;
 * **problems**: an expected problem is found when a finding of its code is at its subject (an indicator by
-  name; a block — funds, total, weights, grade, form — by the code alone). recall = found / expected over
+  name; a block — funds, total, weights, grade, form — by the code alone; a score that differs from the
+  rules at an indicator by the form's SCORE_DIFFERS, the one place evaltools compares scores). recall = found / expected over
   existing codes (problems with a ``proposed`` code are counted apart: the tool cannot raise them yet);
   precision = findings matching an expected problem / findings of severity error or warning (refusals
-  ``FORM_UNREADABLE`` are counted as forms refused, not as findings); false alarms = the others.
+  ``FORM_UNREADABLE`` are counted as forms refused, not as findings; findings about cut-off figures, which
+  the published form prints, are left out); false alarms = the others.
 """
 
 from __future__ import annotations
@@ -216,6 +218,8 @@ def problem_found(problem: dict, findings: list[dict]) -> dict | None:
         blocks = ("funds", "total", "weights", "grade", "form")
         if subject in blocks or not subject or (named and (subject in named or named in subject)):
             return f
+        if f["code"] == "SCORE_DIFFERS" and not named:  # scores are recomputed and compared per form
+            return f
     return None
 
 
@@ -234,6 +238,7 @@ class FormRow:
     missed: list[dict] = field(default_factory=list)
     proposed: list[dict] = field(default_factory=list)
     false_alarms: list[dict] = field(default_factory=list)
+    on_cut: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -315,7 +320,8 @@ def measure(forms: list[tuple[str, dict]] | None = None, rules: str | None = Non
         expected = data["expected"]
         row.fields = compare_fields(expected["fields"], read_values(form) if form else None)
         findings = [f for f in audit["findings"] if f["file"] == file and f["code"] != REFUSED]
-        severe = [f for f in findings if f["severity"] in SEVERE]
+        row.on_cut = [f for f in findings if f["severity"] in SEVERE and on_cut_off(f, expected["fields"])]
+        severe = [f for f in findings if f["severity"] in SEVERE and f not in row.on_cut]
         matched: set[int] = set()
         for p in expected.get("problems") or []:
             if p.get("proposed"):
@@ -329,6 +335,16 @@ def measure(forms: list[tuple[str, dict]] | None = None, rules: str | None = Non
         scores.findings += len(severe)
         _add(scores, row)
     return scores
+
+
+def on_cut_off(finding: dict, fields: dict) -> bool:
+    """A finding about what the transcription could not see (an indicator whose figures are cut off, or the
+    total they make): neither right nor a false alarm — the published form prints them."""
+    cut = {text(i["level3"]) for i in fields.get("indicators") or [] if UNKNOWN in (i.get(k) for k in i)}
+    parts = str(finding.get("subject") or "").split(" / ", 1)
+    if len(parts) == 2:
+        return text(parts[1]) in cut
+    return finding["code"] == "TOTAL_UNKNOWN" and bool(cut)
 
 
 def _expected_elsewhere(finding: dict, expected: dict) -> bool:

@@ -32,7 +32,9 @@ PROVINCES = {
 #: Finding codes guessed from a problem's wording: (code, proposed, words any of which must occur), first match.
 CODE_WORDS: tuple[tuple[str, bool, tuple[str, ...]], ...] = (
     ("RATE_ZERO_BUDGET", True, ("division by zero", "zero budget", "0 / 0", "0/0", "budget 0")),
-    ("TOTAL_DIFFERS", False, ("总分", "total ≠", "printed total", "自评总分", "总得分", "unreachable")),
+    # a form's printed 总分 against the recomputed score is the project's SCORE_DIFFERS (TOTAL_DIFFERS is the
+    # 部门整体 total over several project forms)
+    ("SCORE_DIFFERS", False, ("总分", "total ≠", "printed total", "自评总分", "总得分", "unreachable")),
     ("WEIGHTS_NOT_100", False, ("weights", "分值合计", "weight total", "权重合计")),
     ("SPENT_OVER_BUDGET", False, ("over-execution", "over execution", "spent over", "above budget", "超支")),
     ("EXECUTION_SCORE_DIFFERS", False, ("funds score", "execution score", "资金得分", "执行率得分")),
@@ -68,7 +70,7 @@ CODE_WORDS: tuple[tuple[str, bool, tuple[str, ...]], ...] = (
 )
 #: Block a code's finding is about when no indicator is named.
 CODE_SUBJECT = {
-    "TOTAL_DIFFERS": "total",
+    "SCORE_DIFFERS": "total",
     "WEIGHTS_NOT_100": "weights",
     "SPENT_OVER_BUDGET": "funds",
     "EXECUTION_SCORE_DIFFERS": "funds",
