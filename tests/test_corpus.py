@@ -75,3 +75,37 @@ def test_a_fixture_read_right_scores_its_fields_right():
     wrong = yaml.safe_load(yaml.safe_dump(data, allow_unicode=True))
     wrong["expected"]["fields"]["funds"]["budget"] = 66.66
     assert not {n: ok for n, _, _, ok in measure([(stem, wrong)]).rows[0].fields}["funds.budget"]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx"])
+def test_the_writer_puts_every_printed_cell_where_the_grid_places_it(tmp_path, fmt):
+    """formkit.write_grid: every cell of every fixture is in the written file at its place, merged over its
+    span (the file's own cells, read with openpyxl / python-docx — not with evaltools)."""
+    import docx
+    from openpyxl import load_workbook
+
+    from tests.formkit import grid_rows, placed, write_grid
+
+    for stem, data in FIXTURES:
+        path = write_grid(tmp_path / f"{stem}.{fmt}", data["title"], data["grid"], fmt)
+        cells, _ = placed(grid_rows(data["grid"]))
+        if fmt == "xlsx":
+            ws = load_workbook(path).active
+            top = len(data["title"])
+            merged = {
+                (m.min_row, m.min_col): (m.max_row - m.min_row + 1, m.max_col - m.min_col + 1)
+                for m in ws.merged_cells.ranges
+            }
+            for r, c, cell in cells:
+                got = ws.cell(top + r + 1, c + 1).value
+                want = grid_rows([[cell.value]], numbers=True)[0][0].value
+                assert (got if got is not None else "") == want, (stem, r, c)  # 65.66 typed as a number
+                if cell.rs > 1 or cell.cs > 1:
+                    assert merged[(top + r + 1, c + 1)] == (cell.rs, cell.cs), (stem, r, c)
+        else:
+            table = docx.Document(str(path)).tables[0]
+            assert [p.text for p in docx.Document(str(path)).paragraphs if p.text] == data["title"]
+            for r, c, cell in cells:
+                for dr in range(cell.rs):
+                    for dc in range(cell.cs):
+                        assert table.cell(r + dr, c + dc).text == str(cell.value), (stem, r, c)
