@@ -109,3 +109,20 @@ def test_the_writer_puts_every_printed_cell_where_the_grid_places_it(tmp_path, f
                 for dr in range(cell.rs):
                     for dc in range(cell.cs):
                         assert table.cell(r + dr, c + dc).text == str(cell.value), (stem, r, c)
+
+
+def test_layout_features_are_found_in_the_forms_that_print_them():
+    """The classes of REPORT.md: each found on a form the transcription says prints it, not on a plain one."""
+    from tests.corpus.features import features
+
+    by = {stem: set(features(data)) for stem, data in FIXTURES}
+    assert "merged 分值 / 得分 over several 三级 rows" in by["hubei-huangshi-tushuguan-gongxiang-2022-project"]
+    assert (
+        "template rows (指标1： / …… with nothing filled)" in by["hebei-langfang-shipinxuexiao-nuantong-2019-project"]
+    )
+    assert "look-alike signs (﹦ ═ ≧ >=)" in by["yunnan-yongde-minglang-yingyang-2022-project"]
+    assert "traditional characters" in by["yunnan-lijiang-gucheng-weipian-2020-project"]
+    assert "no 分值 column" in by["hunan-hengshan-chubeiliang-2020-project"]
+    assert "dates or months as targets / actuals" in by["yunnan-linxiang-linye-shourongsuo-2023-project"]
+    plain = by["shanxi-jishan-jiandanglika-2020-project"]
+    assert not plain & {"no 分值 column", "traditional characters", "merged 分值 / 得分 over several 三级 rows"}

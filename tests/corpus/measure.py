@@ -35,6 +35,7 @@ from pathlib import Path
 
 import yaml
 
+from tests.corpus.features import features
 from tests.formkit import write_grid
 
 HERE = Path(__file__).resolve().parent
@@ -239,6 +240,7 @@ class FormRow:
     proposed: list[dict] = field(default_factory=list)
     false_alarms: list[dict] = field(default_factory=list)
     on_cut: list[dict] = field(default_factory=list)
+    features: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -316,7 +318,7 @@ def measure(forms: list[tuple[str, dict]] | None = None, rules: str | None = Non
     for stem, data in forms:
         file = files[stem]
         form = by_file.get(file)
-        row = FormRow(stem, form is not None, reasons.get(file, "") if form is None else "")
+        row = FormRow(stem, form is not None, reasons.get(file, "") if form is None else "", features=features(data))
         expected = data["expected"]
         row.fields = compare_fields(expected["fields"], read_values(form) if form else None)
         findings = [f for f in audit["findings"] if f["file"] == file and f["code"] != REFUSED]
@@ -417,7 +419,7 @@ def field_class(name: str, expected: object, got: object) -> str:
 
 def _per_form(row: FormRow) -> list[str]:
     wrong = [f for f in row.fields if not f[3]]
-    lines = [f"### {row.name}", ""]
+    lines = [f"### {row.name}", "", f"- prints: {'; '.join(row.features) or '—'}"]
     if not row.read:
         lines.append(f"- **refused**: {_short(row.reason)} — class: {refusal_class(row.reason)}")
     right = len(row.fields) - len(wrong)
@@ -436,6 +438,22 @@ def _per_form(row: FormRow) -> list[str]:
         codes = ", ".join(sorted({p["code"] for p in row.proposed}))
         lines.append(f"- {len(row.proposed)} problem(s) with proposed codes (not raised yet): {codes}")
     return lines + [""]
+
+
+def _feature_lines(scores: Scores) -> list[str]:
+    """Per layout feature: the forms printing it (✓ read, ✗ refused) and their share of fields right."""
+    by: dict[str, list[FormRow]] = defaultdict(list)
+    for row in scores.rows:
+        for name in row.features:
+            by[name].append(row)
+    lines = []
+    for name, rows in sorted(by.items(), key=lambda kv: -len(kv[1])):
+        right = sum(1 for r in rows for f in r.fields if f[3])
+        total = sum(len(r.fields) for r in rows) or 1
+        forms = ", ".join(f"{'✓' if r.read else '✗'} {r.name}" for r in rows)
+        read = sum(r.read for r in rows)
+        lines.append(f"- **{name}** — {len(rows)} forms, {read} read, fields right {right / total:.0%}: {forms}")
+    return lines
 
 
 def _short(message: object) -> str:
@@ -467,6 +485,8 @@ def report(scores: Scores) -> str:
             refusals[refusal_class(row.reason)].append(row.name)
     for cls, names in sorted(refusals.items(), key=lambda kv: -len(kv[1])):
         out += [f"- **{cls}** ({len(names)}): " + ", ".join(names)]
+    out += ["", "## Layout features, with the forms that print them", ""]
+    out += _feature_lines(scores)
     out += ["", "## Wrong fields of forms read, by class", ""]
     fields: dict[str, list[str]] = defaultdict(list)
     for row in scores.rows:
