@@ -117,7 +117,7 @@ FIXES: dict[str, dict[int, tuple | None]] = {
     },
     "ningxia-yuanzhou-malingshu-2022-project": {0: ("WEIGHTS_UNVERIFIABLE", True), 2: None},
     "shandong-jinan-licheng-wenhuaguan-2019-project": {2: (NE, True)},
-    "shanxi-jishan-gongwei-zhaidian-2021-project": {4: ("UNIT_MISMATCH", True)},
+    "shanxi-jishan-gongwei-zhaidian-2021-project": {1: ("INDICATOR_SCORE_DIFFERS", True), 4: ("UNIT_MISMATCH", True)},
     "shanxi-lvliang-hugong-peixun-2021-project": {0: ("TARGET_MISSED", True), 3: (NS, True)},
     "sichuan-daying-fragment-22p5-unknown-project": {0: ("MISSING_ACTUAL", False), 1: (ID, True)},
     "sichuan-daying-tielu-yanxian-fragment-unknown-project": {0: (NS, True)},
@@ -129,6 +129,7 @@ FIXES: dict[str, dict[int, tuple | None]] = {
     },
     "yunnan-lijiang-gucheng-weipian-2020-project": {1: None},
     "yunnan-linxiang-linye-shourongsuo-2023-project": {2: (BD, True)},
+    "yunnan-shidian-xinxingzhuti-2019-project": {1: ("SCORE_ABOVE_WEIGHT", False, "form")},
     "yunnan-longyang-huafeijianliang-2022-project": {0: ("EXECUTION_LOW", False, "funds"), 1: (BD, True), 2: None},
 }
 READER_NOTES = ("a reader must", "reader issue", "(reader)", "(scope)", "no finding", "reader:", "a reader ")
