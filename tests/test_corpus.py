@@ -55,6 +55,7 @@ def test_every_form_is_written_and_nothing_is_read_worse_than_the_ratchet(scores
     assert scores.forms == len(FIXTURES) == scores.forms_read + scores.forms_refused
     assert scores.forms_read >= BASELINE["forms_read"]
     assert scores.fields_right >= BASELINE["fields_right"]
+    assert scores.phantom_forms <= BASELINE["phantom_forms"]
     assert scores.fields_expected > 2000  # the expected fields are all compared, cut-off ones excluded
 
 

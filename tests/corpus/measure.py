@@ -17,7 +17,8 @@ own import path (:func:`evaltools.data.forms.read_files`) and audited the way ``
   rules at an indicator by the form's SCORE_DIFFERS, the one place evaltools compares scores). recall = found / expected over
   existing codes (problems with a ``proposed`` code are counted apart: the tool cannot raise them yet);
   precision = findings matching an expected problem / findings of severity error or warning (refusals
-  ``FORM_UNREADABLE`` are counted as forms refused, not as findings; findings about cut-off figures, which
+  ``FORM_UNREADABLE`` are counted as forms refused, not as findings; of several forms read from one file the
+  one with most indicators is the form, the others are counted as phantom forms; findings about cut-off figures, which
   the published form prints, are left out); false alarms = the others.
 """
 
@@ -241,6 +242,7 @@ class FormRow:
     false_alarms: list[dict] = field(default_factory=list)
     on_cut: list[dict] = field(default_factory=list)
     features: list[str] = field(default_factory=list)
+    phantoms: int = 0
 
 
 @dataclass
@@ -257,6 +259,7 @@ class Scores:
     problems_proposed: int = 0
     findings: int = 0
     false_alarms: int = 0
+    phantom_forms: int = 0
     rows: list[FormRow] = field(default_factory=list)
 
     @property
@@ -286,6 +289,7 @@ class Scores:
             "findings": self.findings,
             "false_alarms": self.false_alarms,
             "precision": round(self.precision, 4),
+            "phantom_forms": self.phantom_forms,
         }
 
 
@@ -311,14 +315,16 @@ def measure(forms: list[tuple[str, dict]] | None = None, rules: str | None = Non
         files = write_forms(forms, Path(tmp))
         read, failures = read_files(list(files.values()))
         audit = audit_files(list(files.values()), rules or DEFAULT_RULES)
-    by_file = {}
+    by_file: dict[str, list] = {}
     for form in read:
-        by_file.setdefault(form.source, form)
+        by_file.setdefault(form.source, []).append(form)
     reasons = {f.source: f.reason for f in failures}
     for stem, data in forms:
         file = files[stem]
-        form = by_file.get(file)
+        found = by_file.get(file, [])
+        form = max(found, key=lambda f: len(f.data.indicators), default=None)  # the form, not a phantom
         row = FormRow(stem, form is not None, reasons.get(file, "") if form is None else "", features=features(data))
+        row.phantoms = max(len(found) - 1, 0)
         expected = data["expected"]
         row.fields = compare_fields(expected["fields"], read_values(form) if form else None)
         findings = [f for f in audit["findings"] if f["file"] == file and f["code"] != REFUSED]
@@ -365,6 +371,7 @@ def _add(scores: Scores, row: FormRow) -> None:
     scores.problems_found += len(row.found)
     scores.problems_proposed += len(row.proposed)
     scores.false_alarms += len(row.false_alarms)
+    scores.phantom_forms += row.phantoms
 
 
 # ----------------------------------------------------------------------------- the failure list (REPORT.md)
@@ -424,6 +431,8 @@ def _per_form(row: FormRow) -> list[str]:
         lines.append(f"- **refused**: {_short(row.reason)} — class: {refusal_class(row.reason)}")
     right = len(row.fields) - len(wrong)
     lines.append(f"- fields right {right} / {len(row.fields)}")
+    if row.phantoms:
+        lines.append(f"- **{row.phantoms} phantom form(s)** read from the same file besides the form")
     for name, e, g, _ in wrong[:40] if row.read else []:
         lines.append(f"  - `{name}`: expected `{e}`, read `{g}` — {field_class(name, e, g)}")
     if row.read and len(wrong) > 40:
