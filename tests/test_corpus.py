@@ -129,3 +129,40 @@ def test_layout_features_are_found_in_the_forms_that_print_them():
     assert "dates or months as targets / actuals" in by["yunnan-linxiang-linye-shourongsuo-2023-project"]
     plain = by["shanxi-jishan-jiandanglika-2020-project"]
     assert not plain & {"no 分值 column", "traditional characters", "merged 分值 / 得分 over several 三级 rows"}
+
+
+def test_a_reader_that_reads_what_a_person_reads_scores_every_field_right():
+    """The comparison is reachable: the expected fields, handed back as the reader's columns (numbers as the
+    reader parses them, 95% → 0.95), are all right; one changed figure is wrong."""
+    from tests.corpus.measure import DIRECTIONS, as_number, compare_fields
+
+    def as_read(e: dict) -> dict:
+        inds = [
+            {
+                "level1": i.get("level1"),
+                "level2": i.get("level2"),
+                "level3": i.get("level3"),
+                "target_text": i.get("target"),
+                "actual_text": i.get("actual"),
+                "actual": as_number(i.get("actual")),
+                "weight": i.get("weight"),
+                "panel_score": i.get("score"),
+                "direction": DIRECTIONS.get(str(i.get("direction")), i.get("direction")),
+            }
+            for i in e["indicators"]
+        ]
+        funds = (
+            {k: as_number(v) if k == "rate" else v for k, v in (e["funds"] or {}).items()}
+            if isinstance(e["funds"], dict)
+            else {}
+        )
+        return {**e, "funds": funds, "indicators": inds}
+
+    for stem, data in FIXTURES:
+        expected = data["expected"]["fields"]
+        wrong = [f for f in compare_fields(expected, as_read(expected)) if not f[3]]
+        assert not wrong, (stem, wrong[:3])
+    expected = dict(FIXTURES[0][1]["expected"]["fields"])
+    read = as_read(expected)
+    read["year"] = 1999
+    assert [f[0] for f in compare_fields(expected, read) if not f[3]] == ["year"]

@@ -87,7 +87,7 @@ def as_number(v: object) -> float | None:
     if not isinstance(v, str):
         return None
     s = text(v)
-    m = re.fullmatch(r"[≥≤><=]*(-?\d+(?:\.\d+)?)(%|万元|万|元|[^\d%]{0,4})?", s)
+    m = re.fullmatch(r"[≥≤><=]*(-?\d+(?:\.\d+)?)(%|万元|万|元|[^\d%]{0,8})?", s)
     if not m:
         return None
     x = float(m.group(1))
