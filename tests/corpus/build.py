@@ -34,6 +34,8 @@ from pathlib import Path
 import yaml
 
 from tests.corpus.review import (
+    ALSO,
+    ALSO_RIGHT,
     CODE_SUBJECT,
     CODE_WORDS,
     DIRECTION_WORDS,
@@ -401,13 +403,14 @@ def problems_of(text: str, fields: dict, stem: str = "") -> list[dict]:
     for item in items:
         item = " ".join(item.split())
         low = item.lower()
-        if any(w in low for w in READER_NOTES) or ("✓" in item and not re.search(r"≠|✗|\bvs\b|but", item)):
-            continue
+        title = re.match(r"\*\*(.+?)\*\*", item)
+        passing = "✓" in item and not title and not re.search(r"≠|✗|\bvs\b|but", item)
+        if any(w in low for w in READER_NOTES) or passing:
+            continue  # a reader note, or a check that holds
         code, proposed = next(((c, p) for c, p, words in CODE_WORDS if any(w in low for w in words)), (None, True))
         named = next((n for n in names if n != "UNKNOWN" and n in item), None)
         by_level2 = [i.get("level3") for i in fields.get("indicators", []) if str(i.get("level2")) in item]
         named = named or (by_level2[0] if len(by_level2) == 1 else None)
-        title = re.match(r"\*\*(.+?)\*\*", item)
         out.append(
             {
                 "code": code or "UNCLASSIFIED",
@@ -417,23 +420,32 @@ def problems_of(text: str, fields: dict, stem: str = "") -> list[dict]:
                 "note": item,
             }
         )
-    return _reviewed(out, FIXES.get(stem, {}))
+    return _reviewed(out, FIXES.get(stem, {}), ALSO.get(stem, {}))
 
 
-def _reviewed(problems: list[dict], fixes: dict[int, tuple | None]) -> list[dict]:
+def _reviewed(problems: list[dict], fixes: dict[str, tuple | None], also: dict[str, tuple[str, ...]]) -> list[dict]:
+    """The problems after the hand review: a fix applies to the problem whose title starts with its key."""
     out = []
-    for k, p in enumerate(problems):
-        if k in fixes and fixes[k] is None:
+    for p in problems:
+        key = next((k for k in fixes if p["what"].startswith(k)), None)
+        if key is not None and fixes[key] is None:
             continue
-        if k in fixes:
-            code, proposed, *subject = fixes[k]
+        if key is not None:
+            code, proposed, *subject = fixes[key]
             p = {"code": code, **({"proposed": True} if proposed else {})} | {
-                key: v for key, v in p.items() if key not in ("code", "proposed")
+                k: v for k, v in p.items() if k not in ("code", "proposed")
             }
             block = p["subject"] in ("funds", "total", "weights", "grade", "form")
             p["subject"] = subject[0] if subject else CODE_SUBJECT.get(code, "form") if block else p["subject"]
-        out.append(p)
+        more = next((codes for k, codes in also.items() if p["what"].startswith(k)), ())
+        out.append(p | ({"also": list(more)} if more else {}))
     return out
+
+
+def complete(data: dict) -> bool:
+    """Whether the transcription holds the whole indicator block and the total: nothing in them is cut off."""
+    inds = data.get("indicators")
+    return isinstance(inds, list) and "UNKNOWN" not in str(inds) and data.get("total_printed") != "UNKNOWN"
 
 
 def is_table_form(grid: list[list], fields: dict) -> bool:
@@ -481,7 +493,12 @@ def fixture(path: Path) -> tuple[dict | None, str]:
         "format": "xlsx" if source["file_type"] == "xlsx" else "docx",
         "title": titles,
         "grid": grid,
-        "expected": {"fields": fields, "problems": problems_of(text, fields, stem)},
+        "expected": {
+            "complete": complete(data),
+            "fields": fields,
+            "problems": problems_of(text, fields, stem),
+            **({"also_right": ALSO_RIGHT[stem]} if stem in ALSO_RIGHT else {}),
+        },
     }, ""
 
 

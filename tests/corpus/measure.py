@@ -19,7 +19,8 @@ own import path (:func:`evaltools.data.forms.read_files`) and audited the way ``
   precision = findings matching an expected problem / findings of severity error or warning (refusals
   ``FORM_UNREADABLE`` are counted as forms refused, not as findings; of several forms read from one file the
   one with most indicators is the form, the others are counted as phantom forms; findings about cut-off figures, which
-  the published form prints, are left out); false alarms = the others.
+  the published form prints, are left out); false alarms = the others, except findings a review found the
+  transcription's own figures support (``also_right``).
 """
 
 from __future__ import annotations
@@ -212,8 +213,9 @@ def compare_fields(expected: dict, got: dict | None) -> list[tuple[str, object, 
 def problem_found(problem: dict, findings: list[dict]) -> dict | None:
     """The finding that raises an expected problem: same code, at its subject."""
     subject = text(problem.get("subject") or "")
+    codes = {problem["code"], *problem.get("also", [])}
     for f in findings:
-        if f["code"] != problem["code"]:
+        if f["code"] not in codes:
             continue
         parts = str(f.get("subject") or "").split(" / ", 1)
         named = text(parts[1]) if len(parts) == 2 else ""
@@ -243,6 +245,7 @@ class FormRow:
     on_cut: list[dict] = field(default_factory=list)
     features: list[str] = field(default_factory=list)
     phantoms: int = 0
+    also_right: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -328,7 +331,7 @@ def measure(forms: list[tuple[str, dict]] | None = None, rules: str | None = Non
         expected = data["expected"]
         row.fields = compare_fields(expected["fields"], read_values(form) if form else None)
         findings = [f for f in audit["findings"] if f["file"] == file and f["code"] != REFUSED]
-        row.on_cut = [f for f in findings if f["severity"] in SEVERE and on_cut_off(f, expected["fields"])]
+        row.on_cut = [f for f in findings if f["severity"] in SEVERE and on_cut_off(f, expected)]
         severe = [f for f in findings if f["severity"] in SEVERE and f not in row.on_cut]
         matched: set[int] = set()
         for p in expected.get("problems") or []:
@@ -339,26 +342,37 @@ def measure(forms: list[tuple[str, dict]] | None = None, rules: str | None = Non
             (row.found if hit else row.missed).append(p)
             if hit:
                 matched.add(id(hit))
-        row.false_alarms = [f for f in severe if id(f) not in matched and not _expected_elsewhere(f, expected)]
+        row.also_right = [f for f in severe if any(problem_found(p, [f]) for p in expected.get("also_right") or [])]
+        row.false_alarms = [
+            f
+            for f in severe
+            if id(f) not in matched and f not in row.also_right and not _expected_elsewhere(f, expected)
+        ]
         scores.findings += len(severe)
         _add(scores, row)
     return scores
 
 
-def on_cut_off(finding: dict, fields: dict) -> bool:
+#: Form-level checks that need the whole indicator block (weights and totals).
+WHOLE_BLOCK = ("WEIGHTS_NOT_100", "CATEGORY_WEIGHTS", "TOTAL_UNKNOWN")
+
+
+def on_cut_off(finding: dict, expected: dict) -> bool:
     """A finding about what the transcription could not see (an indicator whose figures are cut off, or the
-    total they make): neither right nor a false alarm — the published form prints them."""
+    weights and total of a block cut short): neither right nor a false alarm — the published form prints them."""
+    fields = expected["fields"]
     cut = {text(i["level3"]) for i in fields.get("indicators") or [] if UNKNOWN in (i.get(k) for k in i)}
     parts = str(finding.get("subject") or "").split(" / ", 1)
     if len(parts) == 2:
-        return text(parts[1]) in cut
-    return finding["code"] == "TOTAL_UNKNOWN" and bool(cut)
+        return any(c and (c in text(parts[1]) or text(parts[1]) in c) for c in cut)
+    return finding["code"] in WHOLE_BLOCK and (bool(cut) or not expected.get("complete", True))
 
 
 def _expected_elsewhere(finding: dict, expected: dict) -> bool:
     """A finding whose code an expected problem names (another subject or a second finding of one problem)
     is not counted as a false alarm twice: precision counts it as matching."""
-    return any(p["code"] == finding["code"] for p in expected.get("problems") or [] if not p.get("proposed"))
+    problems = [p for p in expected.get("problems") or [] if not p.get("proposed")]
+    return any(finding["code"] in {p["code"], *p.get("also", [])} for p in problems)
 
 
 def _add(scores: Scores, row: FormRow) -> None:
@@ -441,6 +455,8 @@ def _per_form(row: FormRow) -> list[str]:
         lines.append(f"- missed `{p['code']}` at {p.get('subject')}: {p.get('what')}")
     for p in row.found:
         lines.append(f"- found `{p['code']}` at {p.get('subject')}")
+    for f in row.also_right:
+        lines.append(f"- also right (review) `{f['code']}` at {f.get('subject')}")
     for f in row.false_alarms:
         lines.append(f"- false alarm `{f['code']}` ({f['severity']}) at {f.get('subject')}: {_short(f['message'])}")
     if row.proposed:
