@@ -1,0 +1,564 @@
+"""A corpus of broken inputs, each run through ``evaltools check`` (tests/data/bad_inputs/cases.yaml).
+
+Every case copies data/2022 (as CSV, or as a workbook written by :func:`write_workbook`) into a
+temporary folder, applies its declarative mutations (the registry :data:`MUTATIONS` below) and
+checks what the command line says: the exit code, no traceback, and one output line naming the
+file (and sheet, row, column) together with the expected message. The problem code, which the
+CLI does not print, is checked on :func:`evaltools.data.load.inspect_path`. Nothing may be written
+anywhere: the command runs in an empty working folder that must stay empty (no ``outputs/``).
+
+Most cases run in-process through typer's CliRunner; those marked ``subprocess: true`` run a real
+``evaltools`` process, which also measures time and peak memory (the 500,000-row case).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from evaltools.cli import app
+from evaltools.data import schema as S
+from evaltools.data.load import inspect_path, load_path
+from evaltools.data.workbook import write_workbook
+from tests._paths import DATA, ROOT
+
+CASES_FILE = Path(__file__).resolve().parent / "bad_inputs" / "cases.yaml"
+YEAR = 2022
+WORKBOOK = f"{YEAR}.xlsx"
+PROFILE = "profile.yaml"
+
+
+# ----------------------------------------------------------------------------- mutations
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a mutation acts on: a file of the case folder, or a sheet of the case's workbook."""
+
+    root: Path  # the case folder: data/2022/ (csv) or the folder holding 2022.xlsx (xlsx)
+    workbook: Path | None  # the workbook of an xlsx case
+    file: str | None = None
+    sheet: str | None = None
+
+    @property
+    def path(self) -> Path:
+        assert self.file, "this mutation needs a `file:` target"
+        return self.root / self.file
+
+
+Mutation = Callable[[Target, Any], None]
+#: Every mutation kind, by the key that names it in cases.yaml.
+MUTATIONS: dict[str, Mutation] = {}
+TARGET_KEYS = ("file", "sheet")
+
+
+def mutation(name: str) -> Callable[[Mutation], Mutation]:
+    def register(fn: Mutation) -> Mutation:
+        MUTATIONS[name] = fn
+        return fn
+
+    return register
+
+
+def apply_mutation(spec: dict, root: Path, workbook: Path | None) -> None:
+    [op] = [k for k in spec if k not in TARGET_KEYS]
+    MUTATIONS[op](Target(root, workbook, spec.get("file"), spec.get("sheet")), spec[op])
+
+
+@contextmanager
+def opened_workbook(target: Target) -> Iterator[openpyxl.Workbook]:
+    assert target.workbook is not None, "sheet mutations need `base: xlsx`"
+    wb = openpyxl.load_workbook(target.workbook)
+    yield wb
+    wb.save(target.workbook)
+
+
+@contextmanager
+def table_rows(target: Target) -> Iterator[list[list]]:
+    """The rows of a CSV file or a sheet (header first) as lists, written back when the block ends."""
+    if target.sheet is not None:
+        with opened_workbook(target) as wb:
+            ws = wb[target.sheet]
+            rows = [list(r) for r in ws.iter_rows(values_only=True)]
+            yield rows
+            ws.delete_rows(1, ws.max_row)
+            for r, row in enumerate(rows, start=1):
+                for c, value in enumerate(row, start=1):
+                    if value is not None:
+                        ws.cell(r, c, value)
+    else:
+        with open(target.path, encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.reader(handle))
+        yield rows
+        with open(target.path, "w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+def _cell(target: Target, value):
+    """A value as it goes into the target: typed in a workbook, text in a CSV."""
+    if target.sheet is not None:
+        return value
+    if value is None:
+        return ""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _column(header: list, column: str) -> int:
+    """Index of a column given by canonical name or by the header as written."""
+    names = {column} | {t.field(column).title for t in S.TABLES.values() if column in t.names()}
+    for i, head in enumerate(header):
+        if head in names:
+            return i
+    raise AssertionError(f"no column {column!r} in header {header}")
+
+
+@mutation("delete")
+def _delete(target: Target, _) -> None:
+    if target.sheet is not None:
+        with opened_workbook(target) as wb:
+            del wb[target.sheet]
+    else:
+        target.path.unlink()
+
+
+@mutation("truncate")
+def _truncate(target: Target, keep) -> None:
+    data = target.path.read_bytes()
+    fraction = 0.0 if keep is True else float(keep)
+    target.path.write_bytes(data[: int(len(data) * fraction)])
+
+
+@mutation("write_text")
+def _write_text(target: Target, text: str) -> None:
+    target.path.write_bytes(text.encode("utf-8"))
+
+
+@mutation("append_text")
+def _append_text(target: Target, text: str) -> None:
+    with open(target.path, "ab") as handle:
+        handle.write(text.encode("utf-8"))
+
+
+@mutation("encode")
+def _encode(target: Target, codec: str) -> None:
+    target.path.write_bytes(target.path.read_text(encoding="utf-8-sig").encode(codec))
+
+
+@mutation("random_bytes")
+def _random_bytes(target: Target, size: int) -> None:
+    target.path.write_bytes(random.Random(f"{target.file}:{size}").randbytes(size))
+
+
+@mutation("empty_workbook")
+def _empty_workbook(target: Target, _) -> None:
+    openpyxl.Workbook().save(target.path)
+
+
+@mutation("mkfifo")
+def _mkfifo(target: Target, _) -> None:
+    """Replace (or create) the file by a named pipe: reading it would wait for ever."""
+    if target.path.exists():
+        target.path.unlink()
+    os.mkfifo(target.path)
+
+
+@mutation("mkdir")
+def _mkdir(target: Target, _) -> None:
+    """Replace (or create) the file by an empty folder."""
+    if target.path.is_file():
+        target.path.unlink()
+    target.path.mkdir(parents=True, exist_ok=True)
+
+
+@mutation("rename")
+def _rename(target: Target, new: str) -> None:
+    target.path.rename(target.path.parent / new)
+
+
+@mutation("copy_year")
+def _copy_year(target: Target, year: int) -> None:
+    """Copy the case's data (its folder, or its workbook) as another year beside it, that year in its profile."""
+    if target.workbook is None:
+        dest = target.root.parent / str(year)
+        shutil.copytree(target.root, dest)
+        _profile(Target(dest, None), {"year": year})
+    else:
+        dest = target.root / f"{year}.xlsx"
+        shutil.copyfile(target.workbook, dest)
+        _profile(Target(target.root, dest), {"year": year})
+
+
+@mutation("formula")
+def _formula(target: Target, arg: dict) -> None:
+    """Put a formula into a cell (openpyxl saves no value for it, as a program-written workbook)."""
+    with opened_workbook(target) as wb:
+        wb[target.sheet][arg["cell"]] = arg["value"]
+
+
+@mutation("style_far_below")
+def _style_far_below(target: Target, arg: dict) -> None:
+    """Format one empty cell far below the data (a border on row 1,048,576 …): no value, no row."""
+    from openpyxl.styles import Border, Side
+
+    with opened_workbook(target) as wb:
+        wb[target.sheet].cell(arg["row"], arg.get("column", 1)).border = Border(bottom=Side(style="thin"))
+
+
+@mutation("create")
+def _create_sheet(target: Target, _) -> None:
+    with opened_workbook(target) as wb:
+        wb.create_sheet(target.sheet)
+
+
+@mutation("merge")
+def _merge(target: Target, cells: str) -> None:
+    with opened_workbook(target) as wb:
+        wb[target.sheet].merge_cells(cells)
+
+
+@mutation("set")
+def _set(target: Target, arg: dict) -> None:
+    value = arg["value"] * arg["repeat"] if "repeat" in arg else arg["value"]  # repeat: a long text
+    with table_rows(target) as rows:
+        rows[arg["row"] + 1][_column(rows[0], arg["column"])] = _cell(target, value)
+
+
+@mutation("rename_column")
+def _rename_column(target: Target, arg: list) -> None:
+    old, new = arg
+    with table_rows(target) as rows:
+        rows[0][_column(rows[0], old)] = new
+
+
+@mutation("drop_column")
+def _drop_column(target: Target, column: str) -> None:
+    with table_rows(target) as rows:
+        i = _column(rows[0], column)
+        for row in rows:
+            if len(row) > i:
+                del row[i]
+
+
+@mutation("add_column")
+def _add_column(target: Target, arg: dict) -> None:
+    with table_rows(target) as rows:
+        width = len(rows[0])
+        rows[0].append(arg["name"])
+        for row in rows[1:]:
+            row.extend([_cell(target, None)] * (width - len(row)) + [_cell(target, arg["value"])])
+
+
+@mutation("keep_rows")
+def _keep_rows(target: Target, count: int) -> None:
+    with table_rows(target) as rows:
+        del rows[1 + count :]
+
+
+@mutation("append_rows")
+def _append_rows(target: Target, arg: dict) -> None:
+    with table_rows(target) as rows:
+        row = list(rows[arg["copy_row"] + 1])
+        for column, value in (arg.get("set") or {}).items():
+            row[_column(rows[0], column)] = _cell(target, value)
+        rows.extend([row] * arg["count"])  # the same list: written out, never edited
+
+
+@mutation("insert_rows")
+def _insert_rows(target: Target, arg: dict) -> None:
+    with table_rows(target) as rows:
+        width = arg.get("width", len(rows[0]))
+        blank = [_cell(target, None)] * width
+        at = arg["before"] + 1
+        rows[at:at] = [list(blank) for _ in range(arg.get("count", 1))]
+
+
+@mutation("profile")
+def _profile(target: Target, values: dict) -> None:
+    """Set (or, with null, remove) profile fields: profile.yaml, or sheet 单位概况 of a workbook."""
+    if target.workbook is None:
+        path = target.root / PROFILE
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for key, value in values.items():
+            if value is None:
+                data.pop(key, None)
+            else:
+                data[key] = value
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        return
+    with table_rows(Target(target.root, target.workbook, sheet=S.PROFILE_SHEET)) as rows:
+        for key, value in values.items():
+            labels = {key} | ({S.PROFILE_BY_NAME[key].title} if key in S.PROFILE_BY_NAME else set())
+            at = next((i for i, r in enumerate(rows) if i and r and r[0] in labels), None)
+            if value is None:
+                if at is not None:
+                    del rows[at]
+            elif at is None:
+                rows.append([key, value])
+            else:
+                rows[at][1] = value
+
+
+# ----------------------------------------------------------------------------- the cases
+
+CASE_KEYS = {"id", "description", "base", "mutations", "expect", "subprocess", "args", "env"}
+EXPECT_KEYS = {
+    "exit",
+    "code",
+    "message_contains",
+    "file_contains",
+    "sheet",
+    "row",
+    "column",
+    "severity",
+    "not_contains",
+    "parsed",
+    "max_seconds",
+    "max_rss_mb",
+    "output_contains",
+    "summary",
+}
+LOCATION_KEYS = ("file_contains", "sheet", "row", "column", "message_contains")
+
+
+def case_problems(case: dict) -> list[str]:
+    """What is wrong with one entry of cases.yaml (empty when it is well formed)."""
+    out = []
+    if not isinstance(case, dict) or not {"id", "description", "base", "mutations", "expect"} <= set(case):
+        return [f"a case needs id, description, base, mutations and expect: {case!r}"]
+    out += [f"unknown key {k!r}" for k in set(case) - CASE_KEYS]
+    if case["base"] not in ("csv", "xlsx"):
+        out.append(f"base must be csv or xlsx, not {case['base']!r}")
+    for spec in case["mutations"]:
+        ops = [k for k in spec if k not in TARGET_KEYS]
+        if len(ops) != 1 or ops[0] not in MUTATIONS:
+            out.append(f"a mutation needs exactly one of {sorted(MUTATIONS)}: {spec!r}")
+        if "sheet" in spec and case["base"] != "xlsx":
+            out.append(f"sheet mutations need base xlsx: {spec!r}")
+    expect = case["expect"]
+    out += [f"unknown expect key {k!r}" for k in set(expect) - EXPECT_KEYS]
+    if expect.get("exit") not in (0, 2):
+        out.append("expect.exit must be 0 or 2")
+    if expect.get("exit") == 2 and "message_contains" not in expect and "output_contains" not in expect:
+        out.append("an error case must say which message it expects")
+    if "args" in case and ("code" in expect or "parsed" in expect):
+        out.append("code and parsed are checked on `check --path` cases only")
+    if ("max_seconds" in expect or "max_rss_mb" in expect) and not case.get("subprocess"):
+        out.append("time and memory bounds are measured on subprocess cases only")
+    return out
+
+
+def load_cases() -> list[dict]:
+    return yaml.safe_load(CASES_FILE.read_text(encoding="utf-8"))
+
+
+CASES = load_cases()
+
+
+def test_cases_file_is_well_formed():
+    ids = [c.get("id") for c in CASES]
+    assert len(ids) == len(set(ids)), "case ids must be unique"
+    problems = {c.get("id"): p for c in CASES if (p := case_problems(c))}
+    assert not problems
+    assert sum(c["expect"]["exit"] == 2 for c in CASES) >= 30
+    assert sum(bool(c.get("subprocess")) for c in CASES) >= 5
+    assert {c["base"] for c in CASES} == {"csv", "xlsx"}
+    # no big fixture is ever committed: the folder holds the case list only
+    assert sorted(p.name for p in CASES_FILE.parent.iterdir()) == ["cases.yaml"]
+
+
+@pytest.fixture(scope="module")
+def base_workbook(tmp_path_factory) -> Path:
+    """data/2022 written once as a workbook; each xlsx case works on a copy."""
+    path = tmp_path_factory.mktemp("base") / WORKBOOK
+    write_workbook(load_path(DATA / str(YEAR), YEAR), path)
+    return path
+
+
+def prepare(case: dict, folder: Path, base_workbook: Path) -> Path:
+    """A fresh, mutated copy of the 2022 data under ``folder``; returns the path to check."""
+    if case["base"] == "csv":
+        root = folder / str(YEAR)
+        shutil.copytree(DATA / str(YEAR), root)
+        workbook, checked = None, root
+    else:
+        folder.mkdir(parents=True)
+        root = folder
+        workbook = checked = folder / WORKBOOK
+        shutil.copyfile(base_workbook, workbook)
+    for spec in case["mutations"]:
+        apply_mutation(spec, root, workbook)
+    return checked
+
+
+# ----------------------------------------------------------------------------- running the CLI
+
+
+@dataclass
+class Run:
+    exit_code: int
+    output: str  # stdout and stderr together
+    seconds: float
+    max_rss_mb: float | None = None
+
+
+def _command() -> list[str]:
+    exe = ROOT / ".venv" / "bin" / "evaltools"
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "evaltools.cli"]
+
+
+def run_subprocess(argv: list[str], cwd: Path, timeout: float = 120, env: dict | None = None) -> Run:
+    """A real ``evaltools`` process (``check 2022 --path CASE`` unless the case gives its ``args``), with the
+    case's ``env`` added; its own peak memory comes from wait4."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [*_command(), *argv],
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    timer = threading.Timer(timeout, proc.kill)
+    timer.start()
+    try:
+        output = proc.stdout.read().decode("utf-8", errors="replace")
+        proc.stdout.close()
+        _, status, usage = os.wait4(proc.pid, 0)
+    finally:
+        timer.cancel()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return Run(proc.returncode, output, time.perf_counter() - start, usage.ru_maxrss / 1024)
+
+
+def run_in_process(argv: list[str], cwd: Path, monkeypatch) -> Run:
+    monkeypatch.chdir(cwd)
+    start = time.perf_counter()
+    result = CliRunner().invoke(app, argv)
+    seconds = time.perf_counter() - start
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        f"the command raised {result.exception!r}\n{result.output}"
+    )
+    return Run(result.exit_code, result.output, seconds)
+
+
+def _listing(folder: Path) -> dict[str, tuple[int, int]]:
+    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(folder.rglob("*"))}
+
+
+# ----------------------------------------------------------------------------- checking what was said
+
+
+def _location_matches(file: str, sheet: str | None, row: int | None, column: str | None, expect: dict) -> bool:
+    return (
+        expect.get("file_contains", "") in file
+        and ("sheet" not in expect or sheet == expect["sheet"])
+        and ("row" not in expect or row == expect["row"])
+        and ("column" not in expect or column == expect["column"])
+    )
+
+
+def _line_matches(line: str, expect: dict, severity: str) -> bool:
+    """One output line ``[severity] LOCATION: message…`` with the expected location and messages."""
+    prefix = f"[{severity}] "
+    if not line.startswith(prefix):
+        return False
+    location, _, _ = line[len(prefix) :].partition(": ")
+    row = re.search(r", row (\d+)(?:,|$)", location)
+    column = re.search(r", column 「(.*)」$", location)
+    sheet = re.search(r", sheet 「(.*?)」", location)
+    return _location_matches(
+        location.split(", ")[0], sheet and sheet.group(1), row and int(row.group(1)), column and column.group(1), expect
+    ) and all(text in line for text in expect.get("message_contains", ()))
+
+
+def check_output(run: Run, expect: dict) -> None:
+    out = run.output
+    assert "Traceback" not in out, out
+    assert "internal error" not in out, out
+    assert run.exit_code == expect["exit"], out
+    for text in expect.get("output_contains", ()):
+        assert text in out, f"{text!r} not in the output\n--- output ---\n{out}"
+    if expect.get("summary", True):
+        summary = re.search(r": (\d+) 个错误 / error\(s\), (\d+) 个警告", out)
+        assert summary, out
+        errors = int(summary.group(1))
+        assert (errors > 0) == (expect["exit"] == 2), out
+    if any(k in expect for k in LOCATION_KEYS):
+        severity = expect.get("severity", "error" if expect["exit"] else "warning")
+        lines = out.splitlines()
+        assert any(_line_matches(line, expect, severity) for line in lines), (
+            f"no [{severity}] line at {', '.join(f'{k}={expect[k]!r}' for k in LOCATION_KEYS if k in expect)}"
+            f"\n--- output ---\n{out}"
+        )
+    for text in expect.get("not_contains", ()):
+        assert text not in out, out
+
+
+def check_in_process(path: Path, expect: dict, monkeypatch) -> None:
+    """The problem code and parsed values, from the loader itself."""
+    data, problems = inspect_path(path, expected_year=YEAR)
+    assert (data is None) == (expect["exit"] == 2), [str(p) for p in problems.items]
+    if "code" in expect:
+        found = [
+            p
+            for p in problems.items
+            if p.code == expect["code"]
+            and _location_matches(p.location.file, p.location.sheet, p.location.row, p.location.column, expect)
+        ]
+        assert found, f"no problem {expect['code']} there; got {[(p.code, str(p)) for p in problems.items]}"
+    if "parsed" in expect:
+        want = expect["parsed"]
+        value = data.tables[want["table"]].loc[want["row"], want["column"]]
+        if isinstance(want["value"], (int, float)):
+            assert value == pytest.approx(want["value"])
+        else:
+            assert value == want["value"]
+
+
+def _placeholders(arg: str, tmp_path: Path, path: Path) -> str:
+    """A case's command-line argument with {data} (the folder holding the years), {path} (the case's year
+    folder or workbook) and {tmp} (a scratch folder outside the data) filled in."""
+    return arg.format(data=tmp_path / "data", path=path, tmp=tmp_path / "scratch")
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=str(c.get("id"))) for c in CASES])
+def test_bad_input(case, tmp_path, base_workbook, monkeypatch):
+    assert not case_problems(case), case_problems(case)
+    expect = case["expect"]
+    path = prepare(case, tmp_path / "data", base_workbook)
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    inputs = _listing(tmp_path / "data")
+
+    for key, value in (case.get("env") or {}).items():
+        monkeypatch.setenv(key, str(value))
+    env = {k: str(v) for k, v in (case.get("env") or {}).items()}
+    argv = [str(YEAR), "--path", str(path)]
+    argv = ["check", *argv] if "args" not in case else [_placeholders(a, tmp_path, path) for a in case["args"]]
+    run = run_subprocess(argv, cwd, env=env) if case.get("subprocess") else run_in_process(argv, cwd, monkeypatch)
+
+    check_output(run, expect)
+    assert list(cwd.iterdir()) == [], "check must write nothing (no outputs/, no files in the working folder)"
+    assert _listing(tmp_path / "data") == inputs, "check must not touch its input"
+    if "max_seconds" in expect:
+        assert run.seconds < expect["max_seconds"], f"took {run.seconds:.1f}s"
+    if "max_rss_mb" in expect:
+        assert run.max_rss_mb < expect["max_rss_mb"], f"peak memory {run.max_rss_mb:.0f} MB"
+    if "args" not in case:
+        check_in_process(path, expect, monkeypatch)

@@ -1,0 +1,241 @@
+"""Charts: Chinese text renders with the CJK font (no missing-glyph warning), the figures show the
+right numbers, data text is drawn literally (no mathtext), and the caller's matplotlib state is kept."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import warnings
+
+import matplotlib
+import pandas as pd
+import pytest
+from matplotlib.text import Text
+
+import evaltools
+from evaltools import fmt
+from evaltools.errors import EvaltoolsError
+from evaltools.report import charts, fonts
+from tests._paths import ROOT
+
+matplotlib.use("Agg")
+
+CHARTS = ["budget_vs_spending", "execution_rates", "indicator_completion", "score_composition"]
+
+
+@pytest.fixture(scope="module")
+def ev():
+    return evaltools.evaluate(evaltools.load_year(2022, ROOT / "data"), "qiaoxi2022")
+
+
+@pytest.fixture(scope="module")
+def history():
+    return pd.DataFrame(
+        {
+            "year": [2020, 2021, 2022],
+            "spent": [700.5, 790.1, 871.78],
+            "execution_rate": [0.95, 1.1, 1.292675],
+            "score": [86.0, 88.5, 87.22],
+        }
+    )
+
+
+def draw(fig) -> list[str]:
+    """Render to PNG in memory; return the messages of all warnings raised while drawing."""
+    buf = io.BytesIO()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.savefig(buf, format="png")
+    assert buf.getvalue()[:8] == b"\x89PNG\r\n\x1a\n"
+    return [str(w.message) for w in caught]
+
+
+def assert_no_missing_glyphs(fig) -> None:
+    messages = draw(fig)
+    missing = [m for m in messages if "missing from font" in m]
+    assert missing == [], missing[:3]
+
+
+def texts(fig) -> list[str]:
+    return [t.get_text() for t in fig.findobj(Text)]
+
+
+def ytick_labels(fig) -> list[str]:
+    return [t.get_text() for ax in fig.axes for t in ax.get_yticklabels()]
+
+
+# --------------------------------------------------------------------------- fonts
+
+
+def test_font_path_is_the_mplfonts_noto_sans_sc():
+    path = fonts.font_path()
+    assert path.is_file() and path.name == "NotoSansCJKsc-Regular.otf" and "mplfonts" in path.parts
+
+
+def test_register_cjk_font_is_idempotent():
+    from matplotlib import font_manager
+
+    assert fonts.register_cjk_font() == "Noto Sans CJK SC"
+    count = len(font_manager.fontManager.ttflist)
+    assert fonts.register_cjk_font() == "Noto Sans CJK SC"
+    assert len(font_manager.fontManager.ttflist) == count
+    assert "Noto Sans CJK SC" in {f.name for f in font_manager.fontManager.ttflist}
+
+
+def test_font_path_missing_is_a_clear_evaltools_error(monkeypatch, tmp_path):
+    monkeypatch.setattr(fonts.importlib.resources, "files", lambda package: tmp_path)
+    with pytest.raises(EvaltoolsError, match="CJK font missing.*NotoSansCJKsc-Regular.otf"):
+        fonts.font_path()
+    with pytest.raises(EvaltoolsError, match="unknown font family"):
+        fonts.font_path("comic")
+
+
+def test_use_theme_sets_the_font_globally():
+    with matplotlib.rc_context():
+        assert charts.use_theme() == "Noto Sans CJK SC"
+        charts.use_theme()
+        assert matplotlib.rcParams["font.sans-serif"][:2] == ["Noto Sans CJK SC", "DejaVu Sans"]
+        assert "Noto Sans CJK SC" in matplotlib.rcParams["font.family"]
+        assert matplotlib.rcParams["axes.unicode_minus"] is False
+
+
+# --------------------------------------------------------------------------- every chart
+
+
+@pytest.mark.parametrize("name", CHARTS)
+def test_chart_renders_chinese_without_missing_glyphs(ev, name):
+    fig = getattr(charts, name)(ev)
+    assert fig.get_size_inches()[0] == pytest.approx(charts.WIDTH)
+    assert_no_missing_glyphs(fig)
+    assert any("石家庄市桥西区就业服务中心 2022 年" in t for t in texts(fig))
+
+
+@pytest.mark.parametrize("name", CHARTS)
+def test_chart_leaves_rcparams_and_pyplot_alone(ev, name):
+    import matplotlib.pyplot as plt
+
+    before, figures = dict(matplotlib.rcParams), plt.get_fignums()
+    getattr(charts, name)(ev)
+    assert dict(matplotlib.rcParams) == before
+    assert plt.get_fignums() == figures
+
+
+def test_budget_vs_spending_labels_amounts(ev):
+    fig = charts.budget_vs_spending(ev)
+    shown = texts(fig)
+    assert {"815.36", "616.16", "28.27", "19.25", "2.90"} <= set(shown)
+    assert {"人员经费", "日常公用支出", "失业就业服务", "档案保管和整理", "创业担保贴息"} <= set(ytick_labels(fig))
+
+
+def _label_on_row(ax, row: str) -> list[str]:
+    """Texts of the bar labels drawn on the row whose y tick label is ``row``."""
+    ticks = {t.get_text(): y for t, y in zip(ax.get_yticklabels(), ax.get_yticks())}
+    y = ticks[row]
+    return [a.get_text() for a in ax.texts if hasattr(a, "xy") and abs(a.xy[1] - y) < 0.35]
+
+
+def test_execution_rates_labels_percentages_per_row(ev):
+    fig = charts.execution_rates(ev)
+    assert_no_missing_glyphs(fig)
+    ax = fig.axes[0]
+    assert _label_on_row(ax, "日常公用支出") == ["94.26%"]
+    assert _label_on_row(ax, "档案保管和整理") == ["96.67%"]
+    assert _label_on_row(ax, "人员经费") == ["132.33%"]
+    assert _label_on_row(ax, "人员经费（扣除上年应付未付）") == ["100.54%"]
+    assert any(line.get_xdata()[0] == 100 for line in ax.get_lines())
+
+
+def test_indicator_completion_log_axis_and_labels(ev):
+    fig = charts.indicator_completion(ev)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log"
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert any("提供工作岗位数" in t for t in labels)
+    assert any(t.startswith("档案保管和整理 / ") for t in labels)
+    expected = ev.indicators[ev.indicators["completion"].notna() & ev.indicators["scored"]]
+    assert len(labels) == len(expected) == 8
+    assert _label_on_row(ax, next(t for t in labels if "提供工作岗位数" in t)) == ["1,427.00%"]
+    assert "83.33%" in texts(fig)
+    assert any(line.get_xdata()[0] == 1.0 for line in ax.get_lines())
+
+
+def test_score_composition_totals_are_the_computed_scores(ev):
+    fig = charts.score_composition(ev)
+    ax = fig.axes[0]
+    totals = [fmt.score(round(x, 2)) for x in ev.projects["computed_score"]]
+    assert totals == ["85", "84.67", "90"]
+    for project, total in zip(ev.projects["project"], totals):
+        assert total in _label_on_row_text(ax, project)
+    assert {"公布 87", "公布 88"} <= set(texts(fig))
+    legend = texts(fig)
+    assert {"预算执行率（10 分）", "产出指标（50 分）", "效益指标（30 分）", "满意度指标（10 分）"} <= set(legend)
+
+
+def _label_on_row_text(ax, row: str) -> list[str]:
+    """Texts (labels and plain ``ax.text``) on the row whose y tick label is ``row``."""
+    ticks = {t.get_text(): y for t, y in zip(ax.get_yticklabels(), ax.get_yticks())}
+    return [
+        t.get_text()
+        for t in ax.texts
+        if abs(t.get_position()[1] - ticks[row]) < 0.35 or (hasattr(t, "xy") and abs(t.xy[1] - ticks[row]) < 0.35)
+    ]
+
+
+# --------------------------------------------------------------------------- literal data text
+
+
+def test_dollar_names_render_literally(ev):
+    name = "$x$ <script>"
+    old = "失业就业服务"
+
+    def rename(frame, column="project"):
+        return frame.assign(**{column: frame[column].replace(old, name)})
+
+    odd = dataclasses.replace(
+        ev,
+        projects=rename(ev.projects),
+        composition=rename(ev.composition),
+        indicators=rename(ev.indicators),
+        rates=rename(ev.rates, "subject"),
+    )
+    escaped = charts.plain(name)
+    assert escaped == r"\$x\$ <script>"
+    for chart in CHARTS:
+        fig = getattr(charts, chart)(odd)
+        assert_no_missing_glyphs(fig)  # draws: a mathtext error would raise here
+        hits = [t for ax in fig.axes for t in ax.get_yticklabels() if "<script>" in t.get_text()]
+        assert hits, chart
+        for label in hits:
+            text = label.get_text()
+            assert text.startswith(escaped)
+            assert text.replace(r"\$", "$").startswith(name)
+            shown, is_math = label._preprocess_math(text)
+            assert is_math is False and shown.startswith(name)
+
+
+def test_plain_escapes_every_dollar():
+    assert charts.plain("a$b$c") == r"a\$b\$c"
+    assert charts.plain(12) == "12"
+
+
+# --------------------------------------------------------------------------- trends
+
+
+def test_trends_one_year_is_a_note(history):
+    fig = charts.trends(history.iloc[[2]])
+    assert "仅有一年数据，无法显示趋势" in texts(fig)
+    assert_no_missing_glyphs(fig)
+
+
+def test_trends_three_years_three_panels(history):
+    fig = charts.trends(history.sample(frac=1, random_state=1))
+    assert len(fig.axes) == 3
+    assert [ax.get_title() for ax in fig.axes] == ["支出（万元）", "预算执行率（%）", "总分"]
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["2020", "2021", "2022"]
+    assert {"871.78", "129.27%", "87.22"} <= set(texts(fig))
+    assert_no_missing_glyphs(fig)
+
+
+def test_trends_without_required_columns_fails_clearly(history):
+    with pytest.raises(EvaltoolsError, match="execution_rate"):
+        charts.trends(history.drop(columns="execution_rate"))
