@@ -10,7 +10,8 @@ import re
 import pytest
 import yaml
 
-from tests.corpus.measure import FORMS, HERE, load, measure
+from tests.corpus.build import SOURCES
+from tests.corpus.measure import HERE, load, measure
 
 FIXTURES = load()
 BASELINE = yaml.safe_load((HERE / "baseline.yaml").read_text(encoding="utf-8"))
@@ -28,7 +29,7 @@ def test_the_corpus_holds_at_least_40_table_forms_of_10_provinces_both_kinds():
 @pytest.mark.parametrize("stem,data", FIXTURES, ids=[s for s, _ in FIXTURES])
 def test_fixture_is_well_formed(stem, data):
     source = data["source"]
-    assert (FORMS.parent.parent.parent / "docs" / "research" / "forms" / f"{stem}.md").exists()
+    assert (SOURCES / f"{stem}.md").exists()
     assert re.match(r"https?://", source.get("url") or "") or source.get("no_url"), "a source URL (or why none)"
     assert source["kind"] in ("project", "department") and data["format"] in ("xlsx", "docx")
     assert isinstance(data["cut_off"], str) and data["cut_off"]

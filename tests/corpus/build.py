@@ -33,6 +33,7 @@ from pathlib import Path
 
 import yaml
 
+from tests._paths import ROOT
 from tests.corpus.review import (
     ALSO,
     ALSO_RIGHT,
@@ -47,7 +48,6 @@ from tests.corpus.review import (
     TRANSCRIBER_COLUMNS,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "docs" / "research" / "forms"
 OUT = Path(__file__).resolve().parent / "forms"
 FIELD_NAMES = ("level1", "level2", "level3", "target", "actual", "weight", "score", "direction")

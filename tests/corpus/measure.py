@@ -37,6 +37,7 @@ from pathlib import Path
 
 import yaml
 
+from tests._paths import ROOT
 from tests.corpus.features import features
 from tests.formkit import write_grid
 
@@ -565,7 +566,7 @@ def report(scores: Scores, behind: Scores | None = None) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--report", action="store_true", help=f"write {REPORT.relative_to(HERE.parents[1])}")
+    ap.add_argument("--report", action="store_true", help=f"write {REPORT.relative_to(ROOT)}")
     args = ap.parse_args(argv)
     forms = load()
     scores = measure(forms)
