@@ -22,7 +22,9 @@ Figures (each the median of ``--reps`` repetitions; ``--quick`` = one repetition
 * filled-in forms: a bureau of 1,000 forms (tests/formkit.py: 12 units, xlsx and docx, four layouts, both
   kinds, a third with a planted defect) read and audited by one ``evaltools audit DIR --jobs 2`` (the whole
   command: process start, imports, workers, writing the findings), and one form read + scored + audited in a
-  process that has done its imports (the first call, then warm).
+  process that has done its imports (the first call, then warm);
+* the real-form corpus (``--only corpus``; tests/corpus/forms: published 自评表 typed into their layouts):
+  forms read, field accuracy, audit recall and precision on the expected problems (tests/corpus/measure.py).
 """
 
 from __future__ import annotations
@@ -457,6 +459,14 @@ def _forms_child(path: str) -> None:
     print(json.dumps({"imports": imports, "single_first": first, "single_warm": statistics.median(times)}))
 
 
+def corpus(tmp: Path, reps: int) -> dict:
+    """The real-form corpus measured once (its figures do not vary between runs): tests/corpus/measure.py."""
+    sys.path.insert(0, str(ROOT))
+    from tests.corpus.measure import measure
+
+    return measure().summary()
+
+
 # ----------------------------------------------------------------------------- the table
 
 
@@ -538,10 +548,36 @@ def table(figures: dict) -> list[tuple[str, str, str, str]]:
         )
         add("  warm (median of 10)", f"{fo['single_warm']:.3f} s", "≤ 0.1 s", fo["single_warm"] <= 0.1)
         add("  imports (evaltools.run.audit)", f"{fo['imports']:.2f} s")
+    if isinstance(f.get("corpus"), dict):
+        _corpus_rows(f["corpus"], add)
     for key, value in f.items():
         if isinstance(value, str) and value.startswith("failed"):
             add(key, value, "", False)
     return rows
+
+
+def _corpus_rows(c: dict, add) -> None:
+    """Rows for the real-form corpus against issue 19's goals (every form read, ≥ 98 % fields, recall ≥ 90 %,
+    no false alarm)."""
+    add(
+        f"corpus: real forms read ({c['forms']} published 自评表)",
+        f"{c['forms_read']} / {c['forms']}",
+        "all",
+        c["forms_read"] == c["forms"],
+    )
+    add(
+        "  fields right",
+        f"{c['field_accuracy']:.1%} ({c['fields_right']}/{c['fields_expected']})",
+        "≥ 98%",
+        c["field_accuracy"] >= 0.98,
+    )
+    add("  audit recall (expected problems found)", f"{c['recall']:.1%}", "≥ 90%", c["recall"] >= 0.9)
+    add(
+        "  audit precision (error + warning findings)",
+        f"{c['precision']:.1%} ({c['false_alarms']} false alarms)",
+        "no false alarm",
+        not c["false_alarms"],
+    )
 
 
 def _evaluate_rows(e: dict, add) -> None:
@@ -582,7 +618,9 @@ def main(argv=None) -> int:
     ap.add_argument("--reps", type=int, default=3, help="repetitions per figure (median); default 3")
     ap.add_argument("--quick", action="store_true", help="one repetition of everything")
     ap.add_argument("--json", type=Path, help="also save the figures as JSON here")
-    ap.add_argument("--only", help="comma-separated subset: floor,html,html_pdf,batch,scoring,evaluate,load,pdf,forms")
+    ap.add_argument(
+        "--only", help="comma-separated subset: floor,html,html_pdf,batch,scoring,evaluate,load,pdf,forms,corpus"
+    )
     ap.add_argument("--_score-child", dest="score_child", help=argparse.SUPPRESS)
     ap.add_argument("--_eval-child", dest="eval_child", help=argparse.SUPPRESS)
     ap.add_argument("--_load-child", dest="load_child", help=argparse.SUPPRESS)
@@ -607,7 +645,7 @@ def main(argv=None) -> int:
         f"load average before: {' '.join(map(str, info['load_before']))} (other work on the machine skews every figure)"
     )
     print(f"repetitions per figure: {reps} (median)\n", flush=True)
-    wanted = set((args.only or "floor,html,html_pdf,batch,scoring,evaluate,load,pdf,forms").split(","))
+    wanted = set((args.only or "floor,html,html_pdf,batch,scoring,evaluate,load,pdf,forms,corpus").split(","))
     figures: dict = {}
     steps = [
         ("floor", lambda t: floor(t, reps)),
@@ -619,6 +657,7 @@ def main(argv=None) -> int:
         ("load", lambda t: loading(t, reps)),
         ("pdf", lambda t: pdf_export(t, reps)),
         ("forms", lambda t: forms(t, reps)),
+        ("corpus", lambda t: corpus(t, reps)),
     ]
     with tempfile.TemporaryDirectory(prefix="evaltools-bench-") as tmp:
         for name, step in steps:

@@ -20,6 +20,7 @@ paragraphs, then the table; optionally split in two tables as across a page brea
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -758,3 +759,38 @@ def _broken_files(root: Path, rng, out: Bureau) -> None:
     wb.active["A1"] = "单位通讯录"
     wb.save(folder / "不是自评表.xlsx")
     out.broken.append(("有问题的表/不是自评表.xlsx", None, "no 自评表"))
+
+
+# ----------------------------------------------------------------------------- printed grids (the real-form corpus)
+
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def grid_rows(grid: list[list], *, numbers: bool = False) -> Rows:
+    """A printed grid as laid-out rows: each cell a string or ``{text, span: [rows, cols]}`` (tests/corpus/forms);
+    with ``numbers``, plain decimal texts become numbers (as a spreadsheet stores typed figures)."""
+
+    def value(text: object) -> object:
+        text = "" if text is None else text
+        if numbers and isinstance(text, str) and _NUMBER.fullmatch(text):
+            return float(text) if "." in text else int(text)
+        return text
+
+    rows: Rows = []
+    for row in grid:
+        cells = []
+        for cell in row:
+            if isinstance(cell, dict):
+                rs, cs = cell.get("span", [1, 1])
+                cells.append(C(value(cell.get("text", "")), cs, rs))
+            else:
+                cells.append(C(value(cell)))
+        rows.append(cells)
+    return rows
+
+
+def write_grid(path: Path, titles: list[str], grid: list[list], fmt: str = "docx") -> Path:
+    """One printed form (its title lines and grid) as ``fmt`` (xlsx: one sheet; docx: title paragraphs, table)."""
+    if fmt == "xlsx":
+        return write_xlsx(path, [("Sheet1", [(titles, grid_rows(grid, numbers=True))])])
+    return write_docx(path, [(titles, grid_rows(grid))])
