@@ -41,9 +41,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from table import print_table, table  # bench/table.py, beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
-GB = 1024**3
 
 
 def tool(name: str) -> list[str]:
@@ -465,152 +466,6 @@ def corpus(tmp: Path, reps: int) -> dict:
     from tests.corpus.measure import measure
 
     return measure().summary()
-
-
-# ----------------------------------------------------------------------------- the table
-
-
-def table(figures: dict) -> list[tuple[str, str, str, str]]:
-    f = figures
-    rows = []
-
-    def add(name, value, target="—", ok=None):
-        rows.append((name, value, target, "—" if ok is None else ("✓" if ok else "✗")))
-
-    fl = f.get("floor", {}).get("floor")
-    if fl:
-        add("floor: papermill + nbconvert (empty notebook)", f"{fl:.2f} s")
-        add("  papermill command alone", f"{f['floor']['papermill']:.2f} s")
-        add("  nbconvert --to html --no-input alone", f"{f['floor']['nbconvert']:.2f} s")
-    for key, name, target in (("html", "2022 report → HTML", 1.0), ("html_pdf", "2022 report → HTML + PDF", 1.3)):
-        v = f.get(key)
-        if isinstance(v, (int, float)):
-            add(name, f"{v:.2f} s")
-            if fl:
-                add(f"  {name} / floor", f"{v / fl:.2f}×", f"≤ {target}×", v / fl <= target)
-    b = f.get("batch")
-    if isinstance(b, dict):
-        n = b["years"]
-        add(f"batch {n} years, --jobs 1 (HTML)", f"{b['jobs1']:.2f} s")
-        add(f"batch {n} years, --jobs 2 (HTML)", f"{b['jobs2']:.2f} s")
-        add("  speed-up at 2 jobs", f"{b['speedup']:.2f}×", "≥ 1.7×", b["speedup"] >= 1.7)
-        if fl:
-            per2, per1 = b["jobs2"] / n, b["jobs1"] / n
-            add(
-                f"  per report in batch (--jobs 2, total/{n}) / floor",
-                f"{per2:.2f} s = {per2 / fl:.2f}×",
-                "≤ 0.6×",
-                per2 / fl <= 0.6,
-            )
-            add(f"  per report in batch (--jobs 1, total/{n}) / floor", f"{per1:.2f} s = {per1 / fl:.2f}×")
-    s = f.get("scoring")
-    if isinstance(s, dict):
-        add(
-            f"scoring {s['rows']:,} rows (indicators + projects + composition)",
-            f"{s['seconds']:.2f} s",
-            "≤ 2 s",
-            s["seconds"] <= 2.0,
-        )
-        add("  tracemalloc peak", f"{s['tracemalloc_peak'] / GB:.2f} GB", "≤ 1 GB", s["tracemalloc_peak"] <= GB)
-        add("  max RSS growth (getrusage)", f"{s['maxrss_delta'] / GB:.2f} GB", "≤ 1 GB", s["maxrss_delta"] <= GB)
-        add("  max RSS of the child (frames loaded)", f"{s['maxrss'] / GB:.2f} GB")
-    e = f.get("evaluate")
-    if isinstance(e, dict):
-        _evaluate_rows(e, add)
-    ld = f.get("load")
-    if isinstance(ld, dict):
-        for form in ("csv", "parquet"):
-            x = ld[form]
-            add(
-                f"load {ld['rows']:,} rows ({form.upper()}, {x['bytes'] / 1e6:,.0f} MB on disk)",
-                f"{x['seconds']:.2f} s (CPU {x['cpu_seconds']:.2f} s)",
-            )
-            add("  max RSS of the loading process", f"{x['maxrss'] / GB:.2f} GB")
-    p = f.get("pdf")
-    if isinstance(p, dict):
-        add("PDF export alone (html_to_pdf), warm", f"{p['warm']:.2f} s")
-        add("  first call in a new process (+ imports)", f"{p['first']:.2f} s (+ {p['imports']:.2f} s)")
-    fo = f.get("forms")
-    if isinstance(fo, dict):
-        n = fo["forms"]
-        add(
-            f"audit {n:,} forms (xlsx + docx), --jobs 2, whole command",
-            f"{fo['audit_jobs2']:.2f} s",
-            "≤ 60 s",
-            fo["audit_jobs2"] <= 60,
-        )
-        add("  per form", f"{fo['audit_jobs2'] / n * 1000:.1f} ms")
-        add(
-            "one form read + audited, first call after imports",
-            f"{fo['single_first']:.3f} s",
-            "≤ 0.1 s",
-            fo["single_first"] <= 0.1,
-        )
-        add("  warm (median of 10)", f"{fo['single_warm']:.3f} s", "≤ 0.1 s", fo["single_warm"] <= 0.1)
-        add("  imports (evaltools.run.audit)", f"{fo['imports']:.2f} s")
-    if isinstance(f.get("corpus"), dict):
-        _corpus_rows(f["corpus"], add)
-    for key, value in f.items():
-        if isinstance(value, str) and value.startswith("failed"):
-            add(key, value, "", False)
-    return rows
-
-
-def _corpus_rows(c: dict, add) -> None:
-    """Rows for the real-form corpus against issue 19's goals (every form read, ≥ 98 % fields, recall ≥ 90 %,
-    no false alarm)."""
-    add(
-        f"corpus: real forms read ({c['forms']} published 自评表)",
-        f"{c['forms_read']} / {c['forms']}",
-        "all",
-        c["forms_read"] == c["forms"],
-    )
-    add(
-        "  fields right",
-        f"{c['field_accuracy']:.1%} ({c['fields_right']}/{c['fields_expected']})",
-        "≥ 98%",
-        c["field_accuracy"] >= 0.98,
-    )
-    add("  audit recall (expected problems found)", f"{c['recall']:.1%}", "≥ 90%", c["recall"] >= 0.9)
-    add(
-        "  audit precision (error + warning findings)",
-        f"{c['precision']:.1%} ({c['false_alarms']} false alarms)",
-        "no false alarm",
-        not c["false_alarms"],
-    )
-
-
-def _evaluate_rows(e: dict, add) -> None:
-    """Rows for evaluate() at each size, with the 1M goals and the growth from 100k to 1M."""
-    for key in sorted(e, key=int):
-        x = e[key]
-        name = f"evaluate() {x['rows']:,} rows ({x['units']:,} units, {x['projects']:,} projects; rates + audit)"
-        value = f"{x['seconds']:.2f} s (CPU {x['cpu_seconds']:.2f} s)"
-        if x["rows"] >= 1_000_000:
-            add(name, value, "≤ 2 s", x["seconds"] <= 2.0)
-            add("  tracemalloc peak", f"{x['tracemalloc_peak'] / GB:.2f} GB", "≤ 1 GB", x["tracemalloc_peak"] <= GB)
-            add(
-                "  RSS growth while evaluating (sampled)",
-                f"{x['rss_growth'] / GB:.2f} GB",
-                "≤ 1 GB",
-                x["rss_growth"] <= GB,
-            )
-        else:
-            add(name, value)
-        add(f"  findings at {x['rows']:,} rows", f"{x['findings']:,}")
-    if "100000" in e and "1000000" in e:
-        growth = e["1000000"]["seconds"] / e["100000"]["seconds"]
-        cpu = e["1000000"]["cpu_seconds"] / e["100000"]["cpu_seconds"]
-        add("  time 1M / 100k rows (linear: 10×)", f"{growth:.1f}× (CPU {cpu:.1f}×)", "≤ 10×", growth <= 12)
-
-
-def print_table(rows) -> None:
-    widths = [max(len(r[i]) for r in rows + [("figure", "value", "target", "ok")]) for i in range(4)]
-    line = lambda r: " | ".join(c.ljust(w) for c, w in zip(r, widths))  # noqa: E731
-    print(line(("figure", "value", "target", "ok")))
-    print("-+-".join("-" * w for w in widths))
-    for r in rows:
-        print(line(r))
 
 
 def main(argv=None) -> int:
