@@ -126,7 +126,9 @@ def test_sigkill_keeps_previous_outputs(root, outputs, kill_when):
     # the previous outputs: the same files, byte for byte, and nothing else (no partial or temporary file)
     assert _snapshot(outputs / "2022") == before
     assert not [p.name for p in (outputs / "2022").iterdir() if p.name.startswith(".tmp")]
-    assert [p.name for p in outputs.iterdir() if p.name != "2022"] == [stage.name]  # the killed run's staging
+    # at most the killed run's staging: its kernel (in a session of its own) removes it once it sees its parent
+    # gone (within about 0.1 s), so on a busy machine it may already be gone here
+    assert [p.name for p in outputs.iterdir() if p.name != "2022"] in ([stage.name], [])
 
     # no process of the killed group survives, and its kernel exits too (it polls for its parent, about 1 s)
     gone, alive = psutil.wait_procs(family, timeout=10)
