@@ -78,7 +78,8 @@ def test_each_layout_reads_its_example_form(tmp_path, name):
     ((start, end, title),) = find_forms(grid)
     form = read_form(grid, start, end, title)
     assert form.layout is FORM_LAYOUTS[name] and form.kind == FORM_LAYOUTS[name].kind
-    assert form.problems == [] and form.indicators and form.funds["weight"] == 10
+    others = [p for p in form.problems if not p.message.startswith("年度资金总额印为 0")]  # 棠溪镇's 0 / 0 / 0 total
+    assert others == [] and form.indicators and form.funds["weight"] == 10
 
 
 def test_the_ab_layout_reads_budget_spending_and_actuals(tmp_path):
