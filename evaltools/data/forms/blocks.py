@@ -424,8 +424,10 @@ def _item(form: Form, members: list[dict]) -> dict:
     merged = {k for k in first["_merged"] if all(m["_merged"].get(k) == first["_merged"][k] for m in members)}
     weights = [m.get("weight") for m in members]
     weight = first.get("weight") if "weight" in merged else _sum_or_unknown(weights)
-    score = first.get("panel_score") if "panel_score" in merged else _sum_or_unknown(
-        [m.get("panel_score") for m in members]
+    score = (
+        first.get("panel_score")
+        if "panel_score" in merged
+        else _sum_or_unknown([m.get("panel_score") for m in members])
     )
     cells = {k: ref for k, ref in first["_cells"].items() if k in ("level1", "level2", "weight", "panel_score")}
     cells.setdefault("level3", first["_cells"]["level3"])

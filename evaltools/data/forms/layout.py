@@ -70,7 +70,13 @@ class Form:
         self.problems.append(Problem(where, message, None if found is None else str(found), expected, severity, code))
 
     def warn(
-        self, i: int, j: int, message: str, found: object = None, expected: str | None = None, code: str = "FORM_UNKNOWN"
+        self,
+        i: int,
+        j: int,
+        message: str,
+        found: object = None,
+        expected: str | None = None,
+        code: str = "FORM_UNKNOWN",
     ) -> None:
         """A located warning: what cannot be read there is unknown (``code``), the rest of the form is read."""
         self.problem(i, j, message, found, expected, WARNING, code)
@@ -109,9 +115,7 @@ def find_forms(grid: Grid) -> list[tuple[int, int, str]]:
                 starts.append((i, text))
                 break
     ends = [starts[k + 1][0] if k + 1 < len(starts) else len(grid) for k in range(len(starts))]
-    kept = [
-        (s, e, t) for (s, t), e in zip(starts, ends) if not _is_paragraph(grid, s) or _starts_a_table(grid, s, e)
-    ]
+    kept = [(s, e, t) for (s, t), e in zip(starts, ends) if not _is_paragraph(grid, s) or _starts_a_table(grid, s, e)]
     return [(s, kept[k + 1][0] if k + 1 < len(kept) else len(grid), t) for k, (s, _, t) in enumerate(kept)]
 
 

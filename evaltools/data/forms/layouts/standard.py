@@ -38,7 +38,10 @@ FUNDS = Block(
     needs=({"budget"}, {"spent"}),
     # 预算执行情况(万元)(20分) / 资金(20分) as the block's label, 得分(20分*执行率) as its score header (湖北 市直,
     # docs/research/forms/hubei-changjiang-jinbu-yuye-2020-project.md; 四川 预算执行情况(10分))
-    weight_notes=(r"(?:预算执行|执行情况|资金|执行率)[^()]*(?:\([^()]*\))*\((\d+(?:\.\d+)?)分", r"^得分\((\d+(?:\.\d+)?)分[*×xX]"),
+    weight_notes=(
+        r"(?:预算执行|执行情况|资金|执行率)[^()]*(?:\([^()]*\))*\((\d+(?:\.\d+)?)分",
+        r"^得分\((\d+(?:\.\d+)?)分[*×xX]",
+    ),
 )
 GOAL = Block(
     "goal",
