@@ -301,10 +301,18 @@ def test_breakdown_rows_are_parts_of_the_indicator_above(tmp_path):
         "★补助家畜家禽养殖数量": ["羊养殖数量", "猪养殖数量"],
     }
     assert parts["weight"].isna().all() and ind["weight"].sum() == 100 and len(ind) == 11
+    assert ind["level1"].unique().tolist() == ["产出指标", "效益指标"]  # 产 出 指 标 (50分): spaces and weight off
+    assert ind["level2"].iloc[-1] == "经济效益指标"
     sums = parts.groupby("parent")["target"].sum()
     assert sums["★补助各类瓜果蔬菜种植面积"] == 29.5
-    scored = evaluate(form.data, "mof").indicators
-    assert not scored.loc[scored["parent"].notna(), "scored"].any()
+    ev = evaluate(form.data, "mof")
+    assert not ev.indicators.loc[ev.indicators["parent"].notna(), "scored"].any()
+    assert "SUM_MISMATCH" not in set(ev.findings["code"])  # 29.5 = 1.5 + 5 + 20 + 3, 192 = 180 + 12 …
+    titles, rows = hexicun()
+    rows[9][3] = C("4亩")  # 其中苹果树种植面积 actual 4 instead of 5: the parts no longer add up
+    ev = evaluate(_read(_write(tmp_path, "off", (titles, rows))).data, "mof")
+    (finding,) = ev.findings[ev.findings["code"] == "SUM_MISMATCH"].itertuples()
+    assert "★补助各类瓜果蔬菜种植面积" in finding.message and "28.5" in finding.message
 
 
 def test_a_breakdown_row_with_its_own_points_is_read_as_an_indicator(tmp_path):

@@ -261,10 +261,20 @@ def _block_label(form: Form, header: int, cols: dict[str, int]) -> str:
     return name_value(grid.value(header, left[0])) if left else "绩效指标"
 
 
+#: Spaces between two Chinese characters of a name (产 出 指 标, 经济效益 指标): stray, never part of it.
+_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+
+
+def indicator_name(value: object) -> str | None:
+    """An indicator or level name as printed, lines joined and the spaces between Chinese characters dropped."""
+    text = name_value(value)
+    return None if text is None else _CJK_SPACE.sub("", text)
+
+
 def _level(form: Form, i: int, j: int | None) -> str | None:
     if j is None:
         return None
-    text = name_value(form.grid.value(i, j))
+    text = indicator_name(form.grid.value(i, j))
     return None if text is None or is_not_applicable(text) else text
 
 
@@ -280,13 +290,13 @@ def _names(form: Form, i: int, cols: dict[str, int], state: dict) -> tuple[str, 
     level2 = _level(form, i, cols.get("level2"))
     if level2 is not None:
         state["level2"] = _WEIGHT_NOTE.sub("", level2).strip() or level2
-    raw3 = name_value(form.grid.value(i, cols["level3"])) or ""
+    raw3 = indicator_name(form.grid.value(i, cols["level3"])) or ""
     if not raw3 or block.template(raw3):
         return state["level1"], state["level2"], None, None
     level3, parent = block.unnumbered(raw3) or None, None
     part = block.breakdown(level3) if level3 else None
     if part is not None:
-        level3, parent = part, state["total"]
+        level3, parent = part or None, state["total"] if part else None
     elif level3 is not None:
         state["total"] = level3
     return state["level1"], state["level2"], level3, parent

@@ -122,9 +122,10 @@ class Block:
         return float(groups[0]) if groups else None
 
     def breakdown(self, name: str) -> str | None:
-        """The name of a breakdown row without its 其中 prefix, or None when the row is not a breakdown."""
+        """The name of a breakdown row without its 其中 prefix ('' for a bare 其中：), or None when the row is not
+        a breakdown."""
         found = _pattern(self.breakdowns).match(name) if self.breakdowns else None
-        return name[found.end() :].strip() or None if found else None
+        return name[found.end() :].strip() if found else None
 
     def template(self, name: str) -> bool:
         """Whether a 三级 name is an unfilled template slot (指标1, 指标2：, ……)."""
