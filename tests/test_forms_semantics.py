@@ -448,3 +448,17 @@ def test_a_form_without_a_printed_year_takes_its_file_name_year_never_another(tm
     assert form.data.year == 2021
     (warning,) = [w for w in _warnings(_form(path)) if "年度" in w.message]
     assert "2021" in warning.message and "2022" not in f"{warning.message}{warning.expected}"
+
+
+def test_an_unknown_direction_cell_is_a_warning_not_a_refusal(tmp_path):
+    """丽江 (yunnan-lijiang-gucheng-weipian-2020-project.md) prints 指标性质 in a column; a cell the reader does not
+    know (here 「正相关」) leaves the direction to the target's sign, with a warning at the cell."""
+    titles, rows = tangxi_funds()
+    rows[7] = [C("一级指标"), C("二级指标"), C("三级指标"), C("指标性质"), C("指标值"), C("实际完成值"), C("分值")]
+    rows[7] += [C("得分")]
+    rows[8] = [C("产出指标"), C("数量指标"), C("宣传片数量"), C("正相关"), C("≥1部"), C("1部"), C(90), C(90)]
+    path = _write(tmp_path, "lijiang", (titles, rows))
+    ind = _read(path).data.indicators.iloc[0]
+    assert (ind["direction"], ind["target"], ind["actual"]) == (">=", 1, 1)
+    (warning,) = [w for w in _warnings(_form(path)) if "指标性质" in w.message]
+    assert warning.location.column.startswith("D11") and warning.found == "正相关"

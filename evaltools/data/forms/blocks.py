@@ -366,7 +366,14 @@ def _direction(form: Form, i: int, j: int | None) -> str | None:
         return None
     known, code = direction_code(text)
     if not known:
-        form.problem(i, j, "指标性质无法识别 / unknown 指标性质", text, "≥ > ≤ < = 区间 定性 (定量)")
+        form.warn(
+            i,
+            j,
+            "指标性质无法识别，按目标值或指标名称推定 / unknown 指标性质: inferred",
+            text,
+            "≥ > ≤ < = 区间 定性 (定量)",
+        )
+        return None
     return code
 
 
