@@ -271,7 +271,7 @@ def evaluate_scale(tmp: Path, reps: int, sizes: tuple[int, ...] = EVAL_SIZES) ->
     sys.path.insert(0, str(ROOT))
     import pandas as pd
 
-    from evaltools.run.synthetic_units import generate_units
+    from evaltools.run.synthetic import generate_units
 
     out = {}
     for rows in sizes:
@@ -321,7 +321,7 @@ def _eval_child(frames: str, reps: int) -> None:
     import pandas as pd
 
     from evaltools.data.model import UnitsData
-    from evaltools.run.synthetic_units import generate_units
+    from evaltools.run.synthetic import generate_units
     from evaltools.scoring.evaluation import evaluate
     from evaltools.scoring.rules import load_rules
 
@@ -363,7 +363,8 @@ def _eval_child(frames: str, reps: int) -> None:
 def loading(tmp: Path, reps: int, rows: int = 1_000_000) -> dict:
     """load_path() on a bureau's year written as CSV and as Parquet, each form in a child process."""
     sys.path.insert(0, str(ROOT))
-    from evaltools.run.synthetic_units import generate_units, write_units
+    from evaltools.data.folder import write_units
+    from evaltools.run.synthetic import generate_units
 
     data = generate_units(rows // 100, 100, seed=0, projects_per_unit=10)
     out = {"rows": len(data.indicators)}

@@ -16,12 +16,11 @@ import typer
 
 from evaltools import __version__, fmt
 from evaltools.errors import EvaltoolsError, Stopped, visible
-from evaltools.params import JobParams
+from evaltools.params import DEFAULT_RULES, JobParams
 
 if TYPE_CHECKING:
     from evaltools.run.jobs import BatchResult
 
-DEFAULTS = JobParams()
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
@@ -105,10 +104,10 @@ def guarded(fn: Callable) -> Callable:
 @guarded
 def check(
     year: int = typer.Argument(..., help="年度, e.g. 2022"),
-    data_dir: Path = typer.Option(Path(DEFAULTS.data_dir), help="数据目录 / data folder"),
+    data_dir: Path = typer.Option(Path(JobParams.data_dir), help="数据目录 / data folder"),
     unit: str | None = typer.Option(None, help="单位 (data/<unit>/<year>/)"),
     path: Path | None = typer.Option(None, help="直接指定数据目录或 .xlsx / a folder or workbook"),
-    rules: str = typer.Option(DEFAULTS.rules, help="规则集，run 将使用的 / the rule set a run will use"),
+    rules: str = typer.Option(DEFAULT_RULES, help="规则集，run 将使用的 / the rule set a run will use"),
 ) -> None:
     """核验一年的数据，列出全部问题 / validate a year's data and list every problem (exit 2 on errors)."""
     from evaltools.data.load import inspect_path
@@ -144,7 +143,7 @@ def template(
     """写出空白数据工作簿（含下拉列表）/ write a blank input workbook with drop-down lists."""
     from evaltools.data.workbook import write_template
 
-    target = output or Path(DEFAULTS.output_dir) / f"template-{year}.xlsx"
+    target = output or Path(JobParams.output_dir) / f"template-{year}.xlsx"
     write_template(year, target, unit=unit)
     typer.echo(f"已写出 / written: {target}")
 
@@ -153,9 +152,9 @@ def template(
 @guarded
 def evaluate(
     year: int = typer.Argument(..., help="年度"),
-    data_dir: Path = typer.Option(Path(DEFAULTS.data_dir), help="数据目录"),
+    data_dir: Path = typer.Option(Path(JobParams.data_dir), help="数据目录"),
     unit: str | None = typer.Option(None, help="单位"),
-    rules: str = typer.Option(DEFAULTS.rules, help="规则集 (params/rules/<name>.yaml)"),
+    rules: str = typer.Option(DEFAULT_RULES, help="规则集 (params/rules/<name>.yaml)"),
 ) -> None:
     """计分、评级并核查，输出 summary JSON / score, grade and audit a year; print the summary as JSON."""
     from evaltools.data.load import load_year
@@ -171,44 +170,7 @@ def _split_list(text: str | None) -> list[str]:
 
 def _formats(to: str | None) -> str | None:
     """``--to html,pdf`` → the formats to write; summary.json is always kept (the index reads it)."""
-    if to is None:
-        return None
-    wanted = _split_list(to)
-    return ",".join(dict.fromkeys([*wanted, "json"]))
-
-
-def _batch_jobs(years, all_, units, data_dir) -> list[tuple]:
-    """The (unit, year) jobs a batch command line asks for."""
-    from evaltools.data.discover import discover
-    from evaltools.errors import ParamsError
-
-    found = discover(data_dir) if (all_ or units) else []
-    if all_:
-        jobs = [j for j in found if (not units or j[0] in units) and (not years or j[1] in years)]
-        if units:
-            missing = [u for u in units if u not in {j[0] for j in found}]
-            if missing:
-                raise ParamsError(
-                    f"没有这些单位的数据 / no data for unit(s) {', '.join(missing)} under {data_dir}; "
-                    f"units found: {', '.join(sorted({j[0] for j in found if j[0]})) or '(none)'}",
-                    key="units",
-                )
-        if not jobs:
-            raise ParamsError(
-                f"没有找到要运行的年度 / nothing to run under {data_dir}"
-                f"{' for years ' + ', '.join(map(str, years)) if years else ''}",
-                key="data_dir",
-            )
-        return jobs
-    if units:
-        jobs = []
-        for u in units:
-            unit_years = years or [y for fu, y in found if fu == u]
-            if not unit_years:
-                raise ParamsError(f"单位 {u!r} 没有数据 / no data for unit {u!r} under {data_dir}", key="units")
-            jobs += [(u, y) for y in unit_years]
-        return jobs
-    return [(None, y) for y in years]
+    return None if to is None else ",".join(dict.fromkeys([*_split_list(to), "json"]))
 
 
 @app.command()
@@ -232,6 +194,9 @@ def run(
     rules: str | None = typer.Option(None, help="规则集"),
     output_dir: str | None = typer.Option(None, help="输出目录 (default outputs)"),
     to: str | None = typer.Option(None, "--to", help="输出格式，逗号分隔: html,pdf,xlsx (summary.json 总是写出)"),
+    title: str | None = typer.Option(
+        None, "--title", help="报告标题，仅用于一份报告 / the report's title (one report)"
+    ),
     notebook: Path | None = typer.Option(None, help="报告笔记本 (default notebooks/self_evaluation.ipynb)"),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="批量运行时显示进度条 (only on a terminal)"),
     index: bool = typer.Option(True, "--index/--no-index", help="批量运行后写出 outputs/index.html"),
@@ -243,51 +208,30 @@ def run(
     a batch ends with a table of every report and writes outputs/index.html. Exit 0 when every
     report succeeded, 2 when every failure was an input error, else 1.
     """
-    from evaltools.params import job_params, job_to_dict, load_job
+    from evaltools.params import read_job_file
     from evaltools.paths import usable_input_file
+    from evaltools.run.plan import plan_jobs
 
     if notebook is not None:
         usable_input_file(notebook, "报告笔记本 / the report notebook (.ipynb)", "notebook")
-    base = job_to_dict(load_job(params)) if params else {}
-    overrides = {
-        k: v
-        for k, v in dict(data_dir=data_dir, rules=rules, output_dir=output_dir, formats=_formats(to)).items()
-        if v is not None
-    }
-    merged = {**base, **overrides}
-    unit_list = list(dict.fromkeys(_split_list(units) + ([unit] if unit else [])))
-    batch = bool(
-        all_
-        or units
-        or len(unit_list) > 1
-        or (years and len(years) > 1)
-        or jobs > 1
-        or executor != "process"
-        or scheduler
-    )
-    if not batch:
-        year = years[0] if years else merged.get("year", DEFAULTS.year)
-        the_unit = unit_list[0] if unit_list else merged.get("unit")
-        _run_one(job_params({**merged, "year": year, "unit": the_unit}, source=str(params or "command line")), notebook)
+    given = dict(data_dir=data_dir, rules=rules, output_dir=output_dir, formats=_formats(to), title=title)
+    values = {**(read_job_file(params) if params else {}), **{k: v for k, v in given.items() if v is not None}}
+    unit_list = _split_list(units) + ([unit] if unit else [])
+    plan = plan_jobs(values, years=years or (), units=unit_list, every=all_, source=str(params or "command line"))
+    if not (all_ or units or len(plan) > 1 or jobs > 1 or executor != "process" or scheduler):
+        _run_one(plan[0], notebook)
         return
     from evaltools.run.batch import exit_code, run_batch
 
-    base_year = merged.pop("year", None)
-    if not years and not all_ and not units:
-        years = [base_year or DEFAULTS.year]  # e.g. `run --jobs 2` or `--executor dask` alone: the job's year
-    base_unit = merged.pop("unit", None)
-    if base_unit and not unit_list:
-        unit_list = [base_unit]
-    base_params = job_params(merged, source=str(params or "command line"))
-    job_list = _batch_jobs(list(dict.fromkeys(years or [])), all_, unit_list, base_params.data_dir)
     options = dict(jobs_n=jobs, executor=executor, scheduler=scheduler, notebook=notebook)
-    results = _batch_with_progress(run_batch, job_list, base_params, options, progress and sys.stderr.isatty())
-    print_summary(results, base_params.output_dir)
+    results = _batch_with_progress(run_batch, plan, options, progress and sys.stderr.isatty())
+    output, data = plan[0].output_dir, plan[0].data_dir  # one output and one data folder for the whole batch
+    print_summary(results, output)
     if index:
         from evaltools.report.index import write_index
 
         try:
-            written = write_index(results, base_params.output_dir, data_dir=base_params.data_dir)
+            written = write_index(results, output, data_dir=data)
             typer.echo(f"索引 / index: {_shown(written)}  打开 / open: {written.resolve().as_uri()}")
         except Exception as exc:  # noqa: BLE001 - the reports are written; say why the index is not
             typer.echo(f"错误 / error: 索引未写出 / index not written: {type(exc).__name__}: {exc}", err=True)
@@ -297,18 +241,18 @@ def run(
         raise typer.Exit(code)
 
 
-def _batch_with_progress(run_batch: Callable, jobs: list, params: JobParams, options: dict, progress: bool) -> list:
+def _batch_with_progress(run_batch: Callable, jobs: list[JobParams], options: dict, progress: bool) -> list:
     """The batch under a progress bar; stopped, it says how many reports were done."""
     with _Progress(len(jobs), progress) as bar:
         try:
-            return run_batch(jobs, params, on_done=bar.report, **options)
+            return run_batch(jobs, on_done=bar.report, **options)
         except KeyboardInterrupt as exc:
             signum = exc.signum if isinstance(exc, Stopped) else signal.SIGINT
             done = f"{bar.done}/{bar.total} 个报告已完成，其余已停止 / {bar.done} of {bar.total} reports done, the others stopped"
             raise Stopped(signum, done) from None
 
 
-def _run_one(job, notebook: Path | None) -> None:
+def _run_one(job: JobParams, notebook: Path | None) -> None:
     """One report in this process, as before batches existed: a ✓ line, or the error and its exit code."""
     from evaltools.run.runner import NOTEBOOK, run_report
 
@@ -353,7 +297,7 @@ def _list_files(files: Sequence[Path]) -> None:
 
 @app.command()
 @guarded
-def index(output_dir: Path = typer.Argument(Path(DEFAULTS.output_dir), help="输出目录 / output folder")) -> None:
+def index(output_dir: Path = typer.Argument(Path(JobParams.output_dir), help="输出目录 / output folder")) -> None:
     """重写报告索引 / rewrite OUTPUT_DIR/index.html from every summary.json under it."""
     from evaltools.paths import usable_folder
     from evaltools.report.index import write_index
@@ -373,7 +317,7 @@ def synthetic(
     ),
     seed: int = typer.Option(0, "--seed", help="随机种子：同一种子写出相同的数据 / random seed"),
     start_year: int = typer.Option(2020, "--start-year", help="第一个年度 / first year"),
-    rules: str = typer.Option(DEFAULTS.rules, help="发布得分和等级所用的规则集 / rule set for the published grades"),
+    rules: str = typer.Option(DEFAULT_RULES, help="发布得分和等级所用的规则集 / rule set for the published grades"),
     kinds: str = typer.Option(
         "department_projects",
         "--kinds",
@@ -403,9 +347,6 @@ def synthetic(
     )
 
 
-_KIND = {"project": "项目支出绩效自评表", "department": "部门整体支出绩效自评表"}
-
-
 def _print_failures(failures: Sequence, limit: int = 5) -> None:
     """Each form that could not be read: where, and its problems (at most ``limit`` each), on stderr."""
     for f in failures:
@@ -431,12 +372,13 @@ def import_forms(
     Reads 项目支出绩效自评表 and 部门整体支出绩效自评表 from .xlsx (a form per sheet) and .docx (a form per
     table); a legacy .doc / .xls / .et file is refused with how to save it. Exit 2 when a form cannot be read.
     """
+    from evaltools.data.forms.layouts import FORM_KINDS
     from evaltools.run.importer import import_to
 
     result = import_to(paths, to)
     for form, folder in result.folders:
         data = form.data
-        what = _KIND.get(form.kind, form.kind)
+        what = FORM_KINDS.get(form.kind, form.kind)
         name = "" if form.kind == "department" else f"「{data.projects['project'].iloc[0]}」"
         typer.echo(
             f"✓ {_shown(Path(form.source))}{', ' + form.part if form.part else ''}: {what}{name} "
@@ -456,8 +398,8 @@ def import_forms(
 @guarded
 def audit(
     paths: list[Path] = typer.Argument(..., help="自评表文件或文件夹（可嵌套，xlsx 与 docx 混合）/ forms or folders"),
-    to: Path = typer.Option(Path(DEFAULTS.output_dir) / "audit", "--to", help="输出目录 / output folder"),
-    rules: str = typer.Option(DEFAULTS.rules, help="规则集 (params/rules/<name>.yaml)"),
+    to: Path = typer.Option(Path(JobParams.output_dir) / "audit", "--to", help="输出目录 / output folder"),
+    rules: str = typer.Option(DEFAULT_RULES, help="规则集 (params/rules/<name>.yaml)"),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="同时处理的进程数 / worker processes"),
     executor: str = typer.Option("process", "--executor", help="执行器 / executor: process | dask | serial"),
     scheduler: str | None = typer.Option(None, "--scheduler", help="Dask 调度器地址 / Dask scheduler address"),
@@ -474,7 +416,7 @@ def audit(
     from evaltools.run.audit import run_audit, write_audit
 
     files, _ = form_files(paths)
-    with _FileBar(len(files), progress and sys.stderr.isatty()) as bar:
+    with _Bar("自评表文件", len(files), progress and sys.stderr.isatty()) as bar:
         result = run_audit(paths, rules, jobs_n=jobs, executor=executor, scheduler=scheduler, on_done=bar.advance)
     _print_audit(result)
     written = write_audit(result, to)
@@ -535,13 +477,6 @@ class _Bar:
     def advance(self, n: int = 1, description: str | None = None) -> None:
         if self.bar is not None:
             self.bar.update(self.task, advance=n, **({} if description is None else {"description": description}))
-
-
-class _FileBar(_Bar):
-    """Files of the forms audit."""
-
-    def __init__(self, total: int, enabled: bool):
-        super().__init__("自评表文件", total, enabled)
 
 
 # ----------------------------------------------------------------------------- batch progress and closing table

@@ -1,4 +1,4 @@
-"""Every label shown to a reader, declared once: severities, finding kinds, indicator directions, qualitative grades.
+"""Every label shown to a reader, declared once: severities, indicator directions, qualitative grades, columns.
 
 Codes (``error``, ``>=``, ``达成``) are the keys used in data, summary.json and the xlsx; these tables
 give what the report, the 自评表 and the index print for them.
@@ -19,80 +19,6 @@ QUALITATIVE_GRADE = {
     "部分达成": "部分达成年度指标并具有一定效果",
     "未达成": "未达成年度指标且效果较差",
 }
-
-#: Improvement measures suggested for each kind of audit finding （存在的问题及改进措施）.
-MEASURES = {
-    "COUNT_MISMATCH": "核对报告中的项目、指标和人员数量，使文字表述与所列清单一致。",
-    "SUM_MISMATCH": "核对合计数与分项数，分项之和应等于合计，差额应说明原因。",
-    "RATE_FORMULA": "执行率统一按“支出数 ÷ 预算数”计算；支付上年应付款项的，另行列示扣除后的执行率并说明。",
-    "RATE_MISMATCH": "按数据重新计算报告所述比率，并更正文字。",
-    "STATEMENT_MISMATCH": "统一报告各处对同一数字的表述，以财务数据为准。",
-    "MISSING_ACTUAL": "对没有实际完成值的指标补充统计数据，无法统计的应在年初设定可衡量的指标。",
-    "OVERACHIEVED": "对大幅超额完成的指标分析原因，下一年度按实际能力合理调高年度指标值。",
-    "RANGE_ABOVE": "区间指标实际值远超上限的，应修订指标区间。",
-    "SCORE_DIFFERS": "对评价得分与按数据重算得分不一致的项目，补充打分依据或更正得分。",
-    "GRADE_BANDS_GAP": "修订等级划分表，使各等级首尾相接、不留空档。",
-    "GRADE_BANDS_OVERLAP": "修订等级划分表，消除等级之间的重叠。",
-    "YEAR_IN_TEXT": "更正报告中与评价年度不一致的年份表述。",
-    "SPENT_OVER_BUDGET": "支出超预算的，说明原因（如支付以前年度应付款项）并完善预算编制。",
-    "FULL_MARKS_BELOW_TARGET": "未达目标的指标不应给满分，按完成比例计分。",
-    "GRADE_MISMATCH": "按等级划分表重新确定等级。",
-    "EXECUTION_LOW": "预算执行率偏低的，分析原因并在自评中说明，完善预算编制和支出进度管理。",
-    "UNKNOWN_FIGURE": "补齐原表中无法辨认的数字，公开的自评表应清晰完整。",
-    "TOTAL_UNKNOWN": "补齐原表中无法辨认的数字后重新核对总分。",
-    "COMPLETION_MISMATCH": "按实际完成值 ÷ 年度指标值重新计算完成率。",
-    "COEFFICIENT_MISMATCH": "得分系数应等于得分 ÷ 分值，核对后更正。",
-    "COST_CONTRADICTS": "成本指标的实际完成值应与资金执行情况一致，核对后更正。",
-    "TARGET_BELOW_PREVIOUS": "年度指标值不应低于上年实际完成值，按实际能力合理设定目标。",
-    "EXECUTION_SCORE_DIFFERS": "预算执行率得分应等于执行率 × 分值（执行率超过 100% 的按满分），核对后更正。",
-    "FORM_UNREADABLE": "按提示更正或补齐原表，另存为 .xlsx / .docx 后重新核查。",
-}
-
-
-#: Audit finding codes (the keys of summary.json, the xlsx and CSV) and the label the report prints for each.
-FINDING = {
-    "COUNT_MISMATCH": "数量不符",
-    "COUNT_OK": "数量一致",
-    "STATEMENT_MISMATCH": "表述与数据不符",
-    "STATEMENT_UNCHECKED": "表述无法核对",
-    "SUM_MISMATCH": "合计与分项不符",
-    "RATE_FORMULA": "比率计算口径不规范",
-    "RATE_MISMATCH": "比率与重算不符",
-    "RATE_ROUNDED": "比率核对一致",
-    "YEAR_IN_TEXT": "年度表述有误",
-    "SPENT_OVER_BUDGET": "支出超过预算",
-    "OVERACHIEVED": "大幅超额完成",
-    "RANGE_ABOVE": "超出指标区间上限",
-    "MISSING_ACTUAL": "缺少实际完成值",
-    "FULL_MARKS_BELOW_TARGET": "未达目标却得满分",
-    "SCORE_ABOVE_WEIGHT": "得分超过分值",
-    "QUALITATIVE_OUT_OF_BAND": "定性得分超出档次区间",
-    "WEIGHTS_NOT_100": "分值合计不为 100",
-    "CATEGORY_WEIGHTS": "一级指标分值与规则不同",
-    "SCORE_DIFFERS": "得分与重算不符",
-    "GRADE_MISMATCH": "等级与等级表不符",
-    "TOTAL_CHECKED": "总分已核对",
-    "TOTAL_DIFFERS": "总分与重算不符",
-    "GRADE_BANDS_GAP": "等级表有缺口",
-    "GRADE_BANDS_OVERLAP": "等级表有重叠",
-    "GRADE_BANDS_ORDER": "等级表顺序有误",
-    "RATE_UNCHECKED": "比率无法核对",
-    "UNKNOWN_FIGURE": "原表数字无法辨认",
-    "TOTAL_UNKNOWN": "总分无法计算或无法核对",
-    "EXECUTION_LOW": "预算执行率偏低",
-    "COMPLETION_MISMATCH": "完成率与重算不符",
-    "COEFFICIENT_MISMATCH": "得分系数与得分不符",
-    "COST_CONTRADICTS": "成本指标与支出矛盾",
-    "TARGET_BELOW_PREVIOUS": "目标低于上年实际",
-    "EXECUTION_SCORE_DIFFERS": "预算执行率得分与重算不符",
-    "FORM_UNREADABLE": "自评表无法读取",
-}
-
-
-def finding_label(code: str) -> str:
-    """The Chinese label of a finding code; a code without one (a check added elsewhere) as it is."""
-    return FINDING.get(code, code)
-
 
 #: Columns of the computed tables (``Evaluation.projects``, ``.indicators``, ``.findings``, ``.rates``) as shown
 #: to people: name → (Chinese title, display kind). Kinds: money (万元), rate (fraction shown as a percentage),
@@ -143,6 +69,8 @@ COLUMNS = {
     "value": ("数值", "rate"),
     "formula": ("公式", "text"),
     "project": ("项目", "text"),
+    "indicator": ("三级指标", "text"),
+    "field": ("字段", "text"),
     "target_shown": ("年度指标值", "text"),
     "actual_shown": ("实际完成值", "text"),
 }

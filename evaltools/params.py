@@ -1,21 +1,24 @@
 """Parameters and rule sets, read from ``params/`` as safe YAML with unknown keys rejected.
 
-Parameters flow one way: ``params/<job>.yaml`` → the notebook's parameters cell →
-:func:`job_params`, which rejects unknown keys (papermill itself only warns).
+Job parameters are one object end to end: ``params/<job>.yaml`` and the command line →
+:func:`evaltools.run.plan.plan_jobs` → :class:`JobParams` (resolved once) → the batch workers →
+the report notebook's one ``params`` mapping → :func:`job_params`, the one loader, which rejects
+unknown keys (papermill itself only warns) and gives back the same JobParams.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import asdict, dataclass, fields, replace
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from evaltools.errors import ParamsError
-from evaltools.paths import PROJECT_ROOT, not_a_file
+from evaltools.paths import PROJECT_ROOT, not_a_file, resolve_data_dir
 
 PARAMS_DIR = PROJECT_ROOT / "params"
 
@@ -165,68 +168,144 @@ DEFAULT_RULES = "mof"
 
 @dataclass(frozen=True)
 class JobParams:
-    """The parameters of one report run (the notebook's parameters cell has the same names)."""
+    """The parameters of one report, resolved when made: the year checked, the data and output folders
+    absolute (a relative data folder that does not exist here is looked up in the project folder), a rule
+    file given by path absolute and a rule set given by name known to ``params/rules/``. Made once (by
+    :func:`job_params`, :func:`load_job` or :func:`evaltools.run.plan.plan_jobs`) and carried as itself to
+    the batch workers and, as :func:`job_to_dict`, into the report notebook, whose ``params`` go back
+    through :func:`job_params`: resolving again changes nothing (``job_params(job_to_dict(p)) == p``
+    wherever it runs)."""
 
-    year: int = 2022
+    year: int
     unit: str | None = None
     data_dir: str = "data"
     rules: str = DEFAULT_RULES
     output_dir: str = "outputs"
     formats: tuple[str, ...] = ("html", "pdf", "xlsx", "json")
+    #: The report's title (page heading, browser tab, PDF metadata) instead of the one made from the data
+    #: (「<unit or project> <year> 年度<kind title>」); for one report only.
     title: str | None = None
 
+    def __post_init__(self):
+        for f in fields(self):
+            object.__setattr__(self, f.name, _resolved(f.name, getattr(self, f.name)))
 
-def job_params(values: dict | None = None, *, source: str = "parameters", **overrides: object) -> JobParams:
-    """Build :class:`JobParams` from a mapping, rejecting unknown keys and wrong types."""
-    values = {**(values or {}), **overrides}
-    known = {f.name for f in fields(JobParams)}
-    unknown = sorted(str(k) for k in set(values) - known)
+
+def _refused(key: str, message: str) -> ParamsError:
+    """The error for a parameter's value refused while a JobParams is made; :func:`job_params` names the
+    source (``reason`` keeps the message without the key, to say it again with the file)."""
+    error = ParamsError(message, key=key)
+    error.reason = message
+    return error
+
+
+def job_params(values: Mapping | None = None, *, source: str = "parameters", **overrides: object) -> JobParams:
+    """The one loader of job parameters: a mapping (a params file, the command line, the notebook's
+    ``params``) → :class:`JobParams`; unknown keys, a missing year and wrong types are refused with
+    ParamsError naming ``source`` and the key. A value of None means the default."""
+    values = {k: v for k, v in {**(values or {}), **overrides}.items() if v is not None}
+    check_keys(values, source)
+    if "year" not in values:
+        raise ParamsError(
+            "缺少年度 / the year is required: give it on the command line (evaltools run 2022), as "
+            "`year: 2022` in the params file, or in the notebook's parameters (params = {'year': 2022})",
+            file=source,
+            key="year",
+        )
+    try:
+        return JobParams(**values)
+    except ParamsError as exc:
+        if exc.file is not None or not hasattr(exc, "reason"):
+            raise
+        raise ParamsError(exc.reason, file=source, key=exc.key) from None
+
+
+def check_keys(values: Mapping, source: str) -> None:
+    """ParamsError when ``values`` holds a key that is not a field of :class:`JobParams`."""
+    known = [f.name for f in fields(JobParams)]
+    unknown = sorted(str(k) for k in set(values) - set(known))
     if unknown:
         raise ParamsError(
             f"未知参数 / unknown parameter(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}",
             file=source,
             key=unknown[0],
         )
-    out = JobParams()
-    for key, value in values.items():
-        out = replace(out, **{key: _param_value(key, value, source)})
-    return out
 
 
-def _param_value(key: str, value: object, source: str) -> object:
-    """One parameter converted to its type, or ParamsError naming the key, what was found and what is expected."""
+def _resolved(key: str, value: object) -> object:
+    """One parameter converted to its type and resolved, or ParamsError naming what was found and expected."""
     if key == "year":
-        number = value
-        if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-            number = int(value.strip())
-        if (
-            isinstance(number, bool)
-            or not isinstance(number, numbers.Real)
-            or not math.isfinite(number)
-            or number != int(number)
-        ):
-            raise ParamsError(f"year must be a whole number such as 2022, found {value!r}", file=source, key=key)
-        if not 1949 <= int(number) <= 2100:
-            raise ParamsError(f"year must be between 1949 and 2100, found {value!r}", file=source, key=key)
-        return int(number)
+        return _year(value)
     if key == "formats":
         if isinstance(value, str):
             value = [v for v in value.replace(" ", "").split(",") if v]
         if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-            raise ParamsError(
+            raise _refused(
+                key,
                 f"formats must be a list of format names such as [html, pdf, xlsx, json] (or 'html,pdf'), "
                 f"found {value!r}",
-                file=source,
-                key=key,
             )
         return tuple(value)
     if value is not None and not isinstance(value, str):
-        raise ParamsError(f"{key} must be text, found {value!r}", file=source, key=key)
+        raise _refused(key, f"{key} must be text, found {value!r}")
+    if key == "data_dir":
+        return absolute_data_dir(value)
+    if key == "output_dir":
+        return str(Path(value).expanduser().resolve())
+    if key == "rules":
+        return _rule_set(value)
+    if key == "title":
+        return value if value is not None and value.strip() else None
     return value
 
 
-def load_job(path: str | Path) -> JobParams:
-    """Read ``params/<job>.yaml`` into :class:`JobParams`."""
+def _year(value: object) -> int:
+    number = value
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        number = int(value.strip())
+    if (
+        isinstance(number, bool)
+        or not isinstance(number, numbers.Real)
+        or not math.isfinite(number)
+        or number != int(number)
+    ):
+        raise _refused("year", f"year must be a whole number such as 2022, found {value!r}")
+    if not 1949 <= int(number) <= 2100:
+        raise _refused("year", f"year must be between 1949 and 2100, found {value!r}")
+    return int(number)
+
+
+def absolute_data_dir(data_dir: str | Path) -> str:
+    """The data folder as an absolute path: as given when it exists from here, else a relative one that
+    exists in the project folder (:func:`evaltools.paths.resolve_data_dir`)."""
+    return str(resolve_data_dir(Path(data_dir).expanduser()).resolve())
+
+
+def is_rule_file(name: str) -> bool:
+    """Whether a rule-set parameter names a YAML file (a path) rather than a rule set under ``params/rules/``."""
+    return name.lower().endswith((".yaml", ".yml")) or "/" in name or "\\" in name
+
+
+def _rule_set(name: str) -> str:
+    """A rule file given by path made absolute (the report's kernel runs in the project folder); a rule set
+    given by name checked against ``params/rules/``. Either must exist."""
+    if is_rule_file(name):
+        path = Path(name).expanduser().resolve()
+        if not path.is_file():
+            raise _refused("rules", f"规则文件不存在 / rule file not found: {name} ({not_a_file(path)})")
+        return str(path)
+    if not (PARAMS_DIR / "rules" / f"{name}.yaml").is_file():
+        options = sorted(p.stem for p in (PARAMS_DIR / "rules").glob("*.yaml"))
+        raise _refused(
+            "rules",
+            f"没有这个规则集 / no rule set {name!r}; available: {', '.join(options)} (or give a path to a .yaml file)",
+        )
+    return name
+
+
+def read_job_file(path: str | Path) -> dict:
+    """The parameters of ``params/<job>.yaml`` as a mapping (unknown keys refused; the values are checked
+    when the JobParams is made, e.g. by :func:`evaltools.run.plan.plan_jobs` with the command line's)."""
     data = read_yaml(path)
     if data is None:
         data = {}
@@ -235,10 +314,17 @@ def load_job(path: str | Path) -> JobParams:
             f"expected a mapping of parameter names to values (year: 2022 …), found {type(data).__name__}",
             file=str(path),
         )
-    return job_params(data, source=str(path))
+    check_keys(data, str(path))
+    return data
+
+
+def load_job(path: str | Path, **overrides: object) -> JobParams:
+    """Read ``params/<job>.yaml`` (with ``overrides``, e.g. the year) into :class:`JobParams`."""
+    return job_params(read_job_file(path), source=str(path), **overrides)
 
 
 def job_to_dict(params: JobParams) -> dict:
+    """The parameters as plain values (what papermill hands the notebook as ``params``)."""
     out = asdict(params)
     out["formats"] = list(params.formats)
     return out
@@ -250,7 +336,5 @@ HANDOVER_ENV = "EVALTOOLS_EVALUATION"
 
 
 def handover_key(params: JobParams) -> tuple:
-    """What identifies the evaluation of a report: year, unit, data folder, rule set."""
-    from evaltools.paths import resolve_data_dir
-
-    return (params.year, params.unit, str(resolve_data_dir(params.data_dir).resolve()), params.rules)
+    """What identifies the evaluation of a report: year, unit, data folder, rule set (all resolved)."""
+    return (params.year, params.unit, params.data_dir, params.rules)

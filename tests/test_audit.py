@@ -231,13 +231,27 @@ def test_messages_are_chinese_with_two_decimal_percentages(ev_2022):
         assert not re.search(r"\d\.\d{3,}%", message), message
 
 
-def test_every_finding_code_has_a_chinese_label():
-    import inspect
-    import re
+def test_cost_target_written_as_a_floor(data_2022, rules_2022):
+    """A 成本指标 whose target is written ≥ is named (a cost target is a ceiling); ≤, or no direction printed, is not."""
+    from evaltools import evaluate
 
-    from evaltools import labels
-    from evaltools.scoring import audit
-
-    codes = set(re.findall(r'"([A-Z][A-Z0-9_]{4,})"', inspect.getsource(audit)))
-    assert codes and codes <= set(labels.FINDING), sorted(codes - set(labels.FINDING))
-    assert labels.finding_label("COUNT_MISMATCH") == "数量不符" and labels.finding_label("NEW_CHECK") == "NEW_CHECK"
+    ind = data_2022.indicators.copy()
+    ind.loc[1, ["level2", "direction"]] = ["成本指标", ">="]  # 提供工作岗位数 ≥ 1000, now under 成本指标
+    ind.loc[2, ["level2", "direction"]] = ["成本指标", "<="]
+    ind.loc[3, ["level2", "direction"]] = ["经济成本指标", None]  # none printed: assumed ≥ by these rules
+    ev = evaluate(_with(data_2022, indicators=ind), rules_2022.with_changes(direction_names={"<=": ["控制率"]}))
+    f = one(ev, "COST_TARGET_NOT_UPPER_BOUND")
+    assert (f.severity, f.project, f.indicator, f.field) == (
+        "warning",
+        "失业就业服务",
+        "提供工作岗位数",
+        "indicator.direction",
+    )
+    assert (
+        f.stated == 1000
+        and f.message
+        == "「提供工作岗位数」是成本指标，指标性质却为「≥」（年度指标值 1,000个）：成本指标的目标应为上限「≤」"
+    )
+    trainees = ev.indicators.set_index("level3").loc["技师培训人数"]
+    assert (trainees["direction"], trainees["direction_assumed"]) == (">=", True)  # ≥ too, but not written so
+    assert not evaluate(data_2022, rules_2022).findings["code"].eq("COST_TARGET_NOT_UPPER_BOUND").any()

@@ -97,13 +97,30 @@ def test_each_finding_points_to_its_cell(tmp_path):
     write_xlsx(tmp_path / "rate.xlsx", [("表1", [make_form(rng, "青山区文化馆", 1, "standard", "rate")])])
     write_docx(tmp_path / "over.docx", [make_form(rng, "青山区文化馆", 2, "standard", "overachieved")])
     write_xlsx(tmp_path / "sum.xlsx", [("表1", [make_form(rng, "青山区文化馆", 3, "sichuan", "sources")])])
+    write_xlsx(tmp_path / "weight.xlsx", [("表1", [make_form(rng, "青山区文化馆", 4, "standard", "above_weight")])])
+    write_xlsx(tmp_path / "exec.xlsx", [("表1", [make_form(rng, "青山区文化馆", 5, "standard", "execution_score")])])
     result = run_audit([tmp_path], executor="serial")
-    cells = {(Path(f.file).name, f.code): f.cell for f in result.findings.itertuples()}
+    found = {(Path(f.file).name, f.code): f for f in result.findings.itertuples()}
+    cells = {key: f.cell for key, f in found.items()}
     assert cells[("rate.xlsx", "RATE_MISMATCH")] == "表1!G6"  # 执行率（B/A） of 年度资金总额
     assert cells[("over.docx", "OVERACHIEVED")].startswith("表格 1 第") and cells[
         ("over.docx", "OVERACHIEVED")
     ].endswith("第5列")
     assert cells[("sum.xlsx", "SUM_MISMATCH")] == "表1!E10"  # 调整后预算数 of 总额 (四川)
+    # placed by the finding's columns: an indicator's 得分 cell, the funds row's 得分 cell, never by its text
+    f = result.findings
+    weight = f[(f["code"] == "SCORE_ABOVE_WEIGHT") & f["file"].str.endswith("weight.xlsx")]
+    weight = weight[weight["indicator"].notna()].iloc[0]
+    execution = found[("exec.xlsx", "EXECUTION_SCORE_DIFFERS")]
+    assert (weight.field, execution.field, pd.isna(execution.indicator)) == (
+        "indicator.panel_score",
+        "funds.score",
+        True,
+    )
+    assert weight.subject == f"{weight.project} / {weight.indicator}"
+    assert weight.cell == "表1!G13"  # 得分 (column G) of the indicator's row, not its name
+    assert execution.cell == "表1!H6"  # 得分 of 年度资金总额, beside 执行率 G6
+    assert found[("rate.xlsx", "RATE_MISMATCH")].field == "funds.rate"
 
 
 def test_one_pass_finds_what_one_evaluate_per_form_finds(tmp_path):

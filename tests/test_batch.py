@@ -7,6 +7,7 @@ import json
 import pickle
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -15,9 +16,11 @@ from bs4 import BeautifulSoup
 
 from evaltools.data.discover import discover
 from evaltools.errors import ParamsError
+from evaltools.params import job_params
 from evaltools.run import synthetic
 from evaltools.run.batch import BatchResult, exit_code, run_batch
 from evaltools.run.executors import EXECUTORS
+from evaltools.run.plan import plan_jobs
 
 CLI = [sys.executable, "-m", "evaltools.cli"]
 
@@ -59,13 +62,16 @@ def test_repository_data():
 
 def test_executors_are_a_registry():
     assert {"process", "dask", "serial"} <= set(EXECUTORS)
+    job = job_params({"year": 2022})
     with pytest.raises(ParamsError, match="unknown executor"):
-        run_batch([(None, 2022)], {}, executor="threads")
+        run_batch([job], executor="threads")
     with pytest.raises(ParamsError, match="format"):
-        run_batch([(None, 2022)], {"formats": ["html", "docx"]}, executor="serial")
+        run_batch([job, replace(job, formats=("html", "docx"))], executor="serial")
     with pytest.raises(ParamsError, match="scheduler"):
-        run_batch([(None, 2022)], {}, executor="process", scheduler="tcp://localhost:8786")
-    assert run_batch([], {}) == []
+        run_batch([job], executor="process", scheduler="tcp://localhost:8786")
+    with pytest.raises(TypeError, match="JobParams"):
+        run_batch([(None, 2022)], executor="serial")  # the former (unit, year) pairs
+    assert run_batch([]) == []
 
 
 def test_result_is_plain_and_picklable():
@@ -176,12 +182,8 @@ def test_dask_local_cluster_gives_the_same_outputs(full_batch, tmp_path):
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            results = run_batch(
-                jobs,
-                {"data_dir": str(ds.root), "output_dir": str(dask_out), "formats": ["html", "json"]},
-                jobs_n=2,
-                executor="dask",
-            )
+            values = {"data_dir": str(ds.root), "output_dir": str(dask_out), "formats": ["html", "json"]}
+            results = run_batch(plan_jobs(values, units=[unit], years=[2022, 2023]), jobs_n=2, executor="dask")
     finally:
         busy.close()
     assert not [w for w in caught if "already in use" in str(w.message)]  # the dashboard took a free port
@@ -200,34 +202,10 @@ def test_dask_local_cluster_gives_the_same_outputs(full_batch, tmp_path):
 
 @pytest.mark.slow
 def test_serial_input_error_is_a_result_not_an_exception(tmp_path):
-    results = run_batch(
-        [("nobody", 2019)],
-        {"data_dir": str(tmp_path), "output_dir": str(tmp_path / "o"), "formats": ["html"]},
-        executor="serial",
-    )
+    job = job_params({"year": 2019, "unit": "nobody", "data_dir": str(tmp_path), "output_dir": str(tmp_path / "o")})
+    results = run_batch([job], executor="serial")
     assert len(results) == 1 and not results[0].ok and results[0].exit_code == 2
     assert "no data for 2019" in results[0].error
-
-
-def test_command_line_job_selection(tmp_path):
-    from typer.testing import CliRunner
-
-    from evaltools.cli import _batch_jobs, app
-
-    data = tmp_path / "data"
-    for d in ("2021", "A/2020", "A/2021", "B/2021"):
-        (data / d).mkdir(parents=True)
-    assert _batch_jobs([], True, [], data) == [(None, 2021), ("A", 2020), ("A", 2021), ("B", 2021)]
-    assert _batch_jobs([2021], True, [], data) == [(None, 2021), ("A", 2021), ("B", 2021)]
-    assert _batch_jobs([], True, ["A"], data) == [("A", 2020), ("A", 2021)]
-    assert _batch_jobs([], False, ["B", "A"], data) == [("B", 2021), ("A", 2020), ("A", 2021)]
-    assert _batch_jobs([2019], False, ["A"], data) == [("A", 2019)]  # reported as missing data
-    assert _batch_jobs([2020, 2021], False, [], data) == [(None, 2020), (None, 2021)]
-    for args in (["--all", "--units", "C"], ["--units", "C"], ["--all", "1999"]):
-        res = CliRunner().invoke(app, ["run", *args, "--data-dir", str(data), "--output-dir", str(tmp_path / "o")])
-        assert res.exit_code == 2, res.output
-        assert "Traceback" not in res.output
-    assert not (tmp_path / "o").exists()
 
 
 @pytest.mark.slow

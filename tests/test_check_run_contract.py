@@ -96,7 +96,7 @@ def _run_notebook_here(data_dir: Path, out: Path) -> dict:
         if cell["cell_type"] != "code":
             continue
         if "parameters" in cell.get("metadata", {}).get("tags", []):
-            namespace.update(params, formats=["xlsx", "json"], title=None)
+            namespace["params"] = dict(params, formats=["xlsx", "json"], title=None)
             continue
         body = ast.parse("".join(cell["source"])).body
         last = body.pop() if body and isinstance(body[-1], ast.Expr) else None

@@ -16,7 +16,7 @@ from evaltools.data.model import UnitsData, YearData
 from evaltools.data.schema import ORG
 from evaltools.data.size import MemoryBudget, parse_size
 from evaltools.errors import DataNotFoundError, InputError
-from evaltools.run.synthetic_units import generate_units, write_units
+from evaltools.run.synthetic import generate_units, write_units
 
 RULES = load_rules("mof")
 
@@ -52,7 +52,7 @@ def test_a_loaded_bureau_evaluates_in_one_pass_and_slices(bureau):
     org = data.orgs[7]
     alone = evaluate(load_year(2022, root / "csv", org), RULES)  # a unit's report data is a slice of the file
     assert isinstance(alone.data, YearData) and alone.unit == org and alone.data.previous is not None
-    part = ev.unit(org)
+    part = ev.slice(org)
     pd.testing.assert_frame_equal(part.findings, alone.findings, check_dtype=False)
     assert part.total == alone.total and part.to_summary() == alone.to_summary()
 
@@ -67,12 +67,12 @@ def test_units_of_a_bureau_are_jobs(bureau):
 
 def test_memory_limit_stops_reading_at_a_row(bureau, tmp_path, monkeypatch):
     """Streamed in chunks (100 rows here), reading stops in the middle of the file that passes the limit."""
-    from evaltools.data import load
+    from evaltools.data.load import readers
 
     root, _ = bureau
     folder = tmp_path / "2022"
     shutil.copytree(root / "csv" / "2022", folder)
-    monkeypatch.setattr(load, "CSV_CHUNK_ROWS", 100)
+    monkeypatch.setattr(readers, "CSV_CHUNK_ROWS", 100)
     data, problems = inspect_path(folder, 2022, MemoryBudget(parse_size("1M"), "a test"))
     assert data is None
     [problem] = [p for p in problems.items if p.code == "TOO_LARGE"]  # reported once: the rest is not read

@@ -19,6 +19,7 @@ import pytest
 
 from evaltools.run import synthetic
 from evaltools.run.batch import run_batch
+from evaltools.run.plan import plan_jobs
 
 pytestmark = pytest.mark.slow
 REPORTS = 60
@@ -28,7 +29,7 @@ FD_LIMIT = 256  # a report used to leave ~14 descriptors open: 60 reports would 
 def tiny_notebook(path: Path) -> Path:
     """A report notebook that only takes its parameters: the cost of a report is its kernel, what leaked."""
     nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell('year = 2022\nunit = None\ndata_dir = "data"\noutput_dir = "outputs"')
+    params = nbformat.v4.new_code_cell("params = {}")
     params.metadata["tags"] = ["parameters"]
     nb.cells = [params, nbformat.v4.new_code_cell("answer = 42")]
     nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
@@ -52,10 +53,11 @@ def many_units(tmp_path_factory):
 SCRIPT = """
 import json, sys
 from evaltools.run.batch import run_batch
+from evaltools.run.plan import plan_jobs
 data, out, notebook = sys.argv[1:4]
-jobs = [(f"u{i:02d}", 2022) for i in range(int(sys.argv[4]))]
-results = run_batch(jobs, {"data_dir": data, "output_dir": out, "formats": ["json"]}, jobs_n=1,
-                    executor="dask", notebook=notebook)
+units = [f"u{i:02d}" for i in range(int(sys.argv[4]))]
+jobs = plan_jobs({"data_dir": data, "output_dir": out, "formats": ["json"]}, years=[2022], units=units)
+results = run_batch(jobs, jobs_n=1, executor="dask", notebook=notebook)
 print(json.dumps([[r.ok, r.open_files, r.worker, r.error] for r in results]))
 """
 
@@ -102,9 +104,9 @@ def test_a_lost_dask_worker_is_rerun_and_said(many_units, tmp_path):
 
     watcher = threading.Thread(target=kill_first_worker, daemon=True)
     watcher.start()
-    jobs = [(f"u{i:02d}", 2022) for i in range(4)]
-    params = {"data_dir": str(data), "output_dir": str(out), "formats": ["json"]}
-    results = run_batch(jobs, params, jobs_n=2, executor="dask", notebook=notebook)
+    units = [f"u{i:02d}" for i in range(4)]
+    jobs = plan_jobs({"data_dir": str(data), "output_dir": str(out), "formats": ["json"]}, years=[2022], units=units)
+    results = run_batch(jobs, jobs_n=2, executor="dask", notebook=notebook)
     watcher.join(timeout=5)
     assert killed, "no worker was killed"
     assert [r.ok for r in results] == [True] * 4, [r.error for r in results]

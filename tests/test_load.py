@@ -242,3 +242,51 @@ def test_csv_text_read_as_pandas_reads_it(tmp_path):
             reader = wrap(handle)
             blocks.append([reader.read(n) for n in [4096] * 12 + [-1, 5]])
     assert blocks[0] == blocks[1]
+
+
+@pytest.mark.parametrize("value", ["lots", "-1", "0", "0.1", "4 apples"])
+def test_an_invalid_memory_limit_is_refused(value, monkeypatch, root):
+    """EVALTOOLS_MEMORY_LIMIT that is no size above zero is refused, naming the variable, what it holds and
+    what it should hold — never silently replaced by the default."""
+    from evaltools.data.size import ENV, memory_limit
+    from evaltools.errors import ParamsError
+
+    monkeypatch.setenv(ENV, value)
+    with pytest.raises(ParamsError) as info:
+        memory_limit()
+    message = str(info.value)
+    assert "EVALTOOLS_MEMORY_LIMIT" in message and f"found {value!r}" in message
+    assert "2G" in message and "512M" in message
+    with pytest.raises(ParamsError, match="EVALTOOLS_MEMORY_LIMIT"):
+        load_path(root / "data" / "2022", 2022)  # loading asks for the limit first
+
+
+@pytest.mark.parametrize(
+    ("value", "limit"), [("2G", 2 * 1024**3), ("512M", 512 * 1024**2), ("1.5GB", 3 * 1024**3 // 2)]
+)
+def test_a_memory_limit_is_read_from_the_environment(value, limit, monkeypatch):
+    from evaltools.data.size import ENV, memory_limit
+
+    monkeypatch.setenv(ENV, value)
+    assert memory_limit() == (limit, f"{ENV}={value}")
+    monkeypatch.setenv(ENV, "")
+    assert memory_limit()[1] == "half the available memory"  # set but empty: unset
+
+
+def test_check_refuses_an_invalid_memory_limit(root):
+    """`evaltools check` says so in one line and exits 2 (no traceback)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "EVALTOOLS_MEMORY_LIMIT": "lots"}
+    run = subprocess.run(
+        [sys.executable, "-m", "evaltools.cli", "check", "2022", "--path", str(root / "data" / "2022")],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env=env,
+    )
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "EVALTOOLS_MEMORY_LIMIT" in run.stderr and "found 'lots'" in run.stderr
+    assert "Traceback" not in run.stderr

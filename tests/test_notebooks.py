@@ -39,7 +39,8 @@ def test_cells_hold_no_logic(root, name):
     for cell in (c for c in nb.cells if c.cell_type == "code"):
         if "parameters" in cell.metadata.get("tags", []):
             tree = ast.parse(cell.source)
-            assert all(isinstance(n, ast.Assign) and isinstance(n.value, (ast.Constant, ast.List)) for n in tree.body)
+            literals = (ast.Constant, ast.List, ast.Dict)
+            assert all(isinstance(n, ast.Assign) and isinstance(n.value, literals) for n in tree.body)
             continue
         assert "groupby" not in cell.source, cell.source
         tree = ast.parse(cell.source)
@@ -48,21 +49,27 @@ def test_cells_hold_no_logic(root, name):
         assert len(tree.body) <= 2, cell.source  # one call, optionally followed by showing its result
 
 
-@pytest.mark.parametrize("name", ["self_evaluation.ipynb"])
-def test_parameters_cell_is_the_job_parameters(root, name):
-    """The parameters cell declares exactly the fields of JobParams, with the same defaults (declared once)."""
-    import ast
-    from dataclasses import fields
-
+def test_parameters_cell_is_one_mapping_for_the_one_loader(root):
+    """The report notebook takes the job as one parameter, ``params`` (declared once: JobParams holds the
+    defaults; no default year), and hands it as it is to report.prepare, i.e. to job_params."""
     import papermill as pm
 
-    from evaltools.params import JobParams, job_to_dict
+    nb = nbformat.read(root / "notebooks" / "self_evaluation.ipynb", as_version=4)
+    declared = pm.inspect_notebook(str(root / "notebooks" / "self_evaluation.ipynb"))
+    assert list(declared) == ["params"] and ast.literal_eval(declared["params"]["default"]) == {"year": None}
+    calls = [c.source for c in nb.cells if c.cell_type == "code" and "params" in c.source]
+    assert calls == ['params = {"year": None}', "ctx = report.prepare(params)"]
 
-    declared = pm.inspect_notebook(str(root / "notebooks" / name))
-    defaults = job_to_dict(JobParams())
-    assert list(declared) == [f.name for f in fields(JobParams)]
-    for key, spec in declared.items():
-        assert ast.literal_eval(spec["default"]) == defaults[key], key
+
+def test_the_notebook_loader_refuses_unknown_keys_and_a_missing_year(root):
+    from evaltools import report
+    from evaltools.errors import ParamsError
+
+    with pytest.raises(ParamsError, match="unknown parameter") as info:
+        report.prepare({"year": 2022, "yaer": 2021})
+    assert (info.value.file, info.value.key) == ("report parameters", "yaer")
+    with pytest.raises(ParamsError, match="the year is required"):
+        report.prepare({"year": None})  # the notebook as committed, run without parameters
 
 
 def test_report_notebook_has_one_call_per_cell(root):

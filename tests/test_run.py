@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+from dataclasses import replace
 
 import nbformat
 import pytest
@@ -124,10 +125,21 @@ def test_pdf_navigation(run_2022):
         assert len(rows) >= 2, f"表 {number}: caption alone at the foot of a page"
 
 
-def test_executed_notebook_kept(run_2022):
+def test_executed_notebook_kept(run_2022, root):
+    """The notebook was handed the job as one mapping: the resolved parameters the runner was given."""
+    import ast
+
+    from evaltools.params import job_to_dict
+
     nb = nbformat.read(run_2022.output_dir / "report.ipynb", as_version=4)
     params = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
-    assert "year = 2022" in params.source
+    [assign] = ast.parse(params.source).body
+    assert assign.targets[0].id == "params"
+    job = job_params(
+        dict(year=2022, data_dir=str(root / "data"), output_dir=str(run_2022.output_dir.parent), rules="qiaoxi2022")
+    )
+    assert ast.literal_eval(assign.value) == job_to_dict(job)
+    assert job_to_dict(job)["data_dir"] == str((root / "data").resolve())
     assert all(c.get("outputs") is not None for c in nb.cells if c.cell_type == "code")
 
 
@@ -191,9 +203,12 @@ def test_cli_exit_codes(root, tmp_path):
 
 
 def test_relative_paths_are_taken_from_where_the_command_runs(root, tmp_path):
+    """Data folder, output folder and a rule file given relative to where the command runs, while the kernel
+    runs in the project folder: each is resolved once, before the report starts."""
     import shutil
 
     shutil.copytree(root / "data" / "2022", tmp_path / "mydata" / "2022")
+    (tmp_path / "myrules.yaml").write_text("extends: qiaoxi2022\ntitle: 本地规则\n", encoding="utf-8")
     profile = tmp_path / "mydata" / "2022" / "profile.yaml"
     profile.write_text(
         profile.read_text(encoding="utf-8").replace("unit: 石家庄市桥西区就业服务中心", "unit: 别处的测试单位"),
@@ -210,6 +225,8 @@ def test_relative_paths_are_taken_from_where_the_command_runs(root, tmp_path):
             "mydata",
             "--output-dir",
             "out",
+            "--rules",
+            "myrules.yaml",
             "--to",
             "html",
         ],
@@ -220,7 +237,18 @@ def test_relative_paths_are_taken_from_where_the_command_runs(root, tmp_path):
     assert res.returncode == 0, res.stderr
     summary = json.loads((tmp_path / "out" / "2022" / "summary.json").read_text(encoding="utf-8"))
     assert summary["unit"] == "别处的测试单位"  # the kernel read ./mydata, not the project's data/
-    assert "别处的测试单位" in (tmp_path / "out" / "2022" / "report.html").read_text(encoding="utf-8")
+    assert summary["overall"]["grade"] == "良好"  # graded by ./myrules.yaml (qiaoxi2022's band names)
+    html = (tmp_path / "out" / "2022" / "report.html").read_text(encoding="utf-8")
+    assert "别处的测试单位" in html and "本地规则" in html  # the kernel read ./myrules.yaml too
+
+
+def test_title_is_the_report_title(root, tmp_path):
+    """A job's title replaces the one made from the data: page heading, browser tab (and PDF metadata)."""
+    title = "桥西区就业服务中心 2022 年度绩效自评（<初稿>）"
+    params = job_params(dict(year=2022, data_dir=str(root / "data"), output_dir=str(tmp_path), formats=["html"]))
+    result = run_report(replace(params, title=title))
+    soup = BeautifulSoup((result.output_dir / "report.html").read_text(encoding="utf-8"), "html.parser")
+    assert soup.title.get_text() == title and soup.h1.get_text() == title
 
 
 def test_notebooks_find_the_data_from_their_own_folder(root, monkeypatch):

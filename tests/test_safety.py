@@ -269,9 +269,9 @@ def _injected(nb) -> dict:
 def _echo_notebook(path):
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    params = nbformat.v4.new_code_cell("title = None")
+    params = nbformat.v4.new_code_cell("params = {}")
     params.metadata["tags"] = ["parameters"]
-    nb.cells = [params, nbformat.v4.new_code_cell("print(repr(title))")]
+    nb.cells = [params, nbformat.v4.new_code_cell("print(repr(params['title']))")]
     nbformat.write(nb, path)
     return path
 
@@ -294,7 +294,7 @@ def test_parameters_reach_the_kernel_as_data(root, tmp_path, title):
     title = title.replace("{marker}", str(marker))
     params = job_params(dict(year=2022, data_dir=str(root / "data"), title=title))
     nb = execute(params, tmp_path, notebook=_echo_notebook(tmp_path / "echo.ipynb"), cwd=tmp_path)
-    assert _injected(nb)["title"] == title
+    assert _injected(nb)["params"]["title"] == title
     stdout = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.get("output_type") == "stream")
     assert stdout == repr(title) + "\n"  # what the kernel received is exactly the string
     assert not marker.exists()
@@ -307,7 +307,7 @@ def test_report_notebook_runs_with_hostile_title(root, tmp_path):
     params = job_params(dict(year=2022, data_dir=str(root / "data"), title=title))
     execute(params, tmp_path)
     nb = nbformat.read(tmp_path / "report.ipynb", as_version=4)
-    values = _injected(nb)
+    values = _injected(nb)["params"]
     assert values["title"] == title and values["year"] == 2022 and values["data_dir"] == str(root / "data")
     assert not marker.exists()
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]

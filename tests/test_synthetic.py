@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from evaltools.data.folder import write_folder
 from evaltools.data.load import find_source, inspect_path, load_year
 from evaltools.data.schema import TABLES
 from evaltools.errors import ParamsError
@@ -32,8 +33,24 @@ def test_layout_units_times_years(dataset):
         assert sorted(p.name for p in (dataset.root / unit).iterdir()) == ["2020", "2021", "2022", "2023"]
         folder = dataset.path(unit, 2021)
         assert sorted(p.name for p in folder.iterdir()) == sorted([t.file for t in TABLES.values()] + ["profile.yaml"])
-        header = (folder / "indicators.csv").read_text(encoding="utf-8").splitlines()[0]
-        assert header == ",".join(TABLES["indicators"].names())
+        header = (folder / "indicators.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+        declared = TABLES["indicators"].names()
+        assert header == [c for c in declared if c in header]  # the declared order, the columns that hold anything
+        assert {"project", "level3", "direction", "target", "actual", "weight", "parent", "source"} <= set(header)
+
+
+def test_written_by_the_data_folder_writer(dataset, loaded, tmp_path):
+    """Each unit-year is exactly what the data folder writer writes for its data: loaded and written again
+    (with the comment line of its profile.yaml), every file comes back byte for byte."""
+    for (unit, year), data in loaded.items():
+        folder = dataset.path(unit, year)
+        comment = (folder / "profile.yaml").read_text(encoding="utf-8").splitlines()[0]
+        assert comment.startswith("# ") and synthetic.MARK in comment
+        again = write_folder(data, tmp_path / unit / str(year), header=comment[2:])
+        written = sorted(p.name for p in folder.iterdir())
+        assert written == sorted(p.name for p in again.iterdir())
+        for name in written:
+            assert (again / name).read_bytes() == (folder / name).read_bytes(), (unit, year, name)
 
 
 def test_every_unit_year_passes_check(dataset):
@@ -179,3 +196,88 @@ def test_frames_shape():
         if c not in ("project", "budget", "spent", "execution_weight", "published_score", "published_grade")
     ][0]
     np.testing.assert_allclose(scored.groupby([org, "project"])["weight"].sum(), 90.0, atol=1e-3)
+
+
+def test_vocabulary_is_the_yaml_read_once():
+    from evaltools.run.synthetic import vocabulary as voc
+
+    raw = yaml.safe_load(voc.VOCABULARY_FILE.read_text(encoding="utf-8"))
+    v = voc.load_vocabulary()
+    assert voc.load_vocabulary() is v  # read once per process
+    assert [k.name for k in v.kinds] == list(raw["kinds"])
+    assert [t.name for t in v.kinds[1].themes] == list(raw["kinds"][v.kinds[1].name]["projects"])
+    assert v.areas == tuple(raw["areas"]) and len(v.problems) >= 2 and len(v.measures) >= 2
+    assert all(len(k.themes) >= 2 for k in v.kinds)
+
+
+def test_units_take_the_kinds_of_the_yaml_in_turn(dataset):
+    kinds = [k.name for k in synthetic.load_vocabulary().kinds]
+    for i, unit in enumerate(dataset.units):
+        assert kinds[i] in unit and dataset.names[unit] == f"{unit}（{synthetic.MARK}）"
+
+
+def test_a_kind_added_to_the_yaml_makes_units(monkeypatch):
+    from evaltools.run.synthetic import plan
+    from evaltools.run.synthetic import vocabulary as voc
+
+    raw = yaml.safe_load(voc.VOCABULARY_FILE.read_text(encoding="utf-8"))
+    raw["kinds"] = {
+        "气象站": {
+            "pattern": "{area}县{kind}",
+            "functions": ["负责气象观测和预报服务"],
+            "projects": {
+                "气象观测": [["观测站点数", "个", "count", 30]],
+                "人工影响天气": [["作业次数", "次", "range", [6, 8]]],
+            },
+        }
+    }
+    monkeypatch.setattr(plan, "load_vocabulary", lambda: voc.parse(raw))
+    unit = plan.plan_unit(0, 6, "department_projects", np.random.default_rng(0))
+    assert unit.folder == f"{raw['areas'][0]}县气象站" and unit.kind == "气象站"
+    assert {p.name for p in unit.projects} == {"气象观测", "人工影响天气"}
+    names = {it.name for p in unit.projects for it in p.items}
+    assert "观测站点数" in names or "作业次数" in names
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda raw: raw["quality"].append(["质量指标", "合格率", "%", "about", 0.9]),
+        lambda raw: next(iter(raw["kinds"].values()))["projects"].popitem(),
+        lambda raw: next(iter(raw["kinds"].values())).update(pattern="{kind}"),
+    ],
+    ids=["unknown-direction", "one-project", "pattern-without-area"],
+)
+def test_malformed_vocabulary_refused(change):
+    from evaltools.run.synthetic import vocabulary as voc
+
+    raw = yaml.safe_load(voc.VOCABULARY_FILE.read_text(encoding="utf-8"))
+    kind = next(iter(raw["kinds"].values()))
+    while len(kind["projects"]) > 2:
+        kind["projects"].popitem()
+    voc.parse(raw)  # two projects: still fine
+    change(raw)
+    with pytest.raises(ParamsError):
+        voc.parse(raw)
+
+
+def test_nothing_of_the_2022_unit(dataset, root):
+    """No project or indicator of the real 2022 unit in the vocabulary or the data it makes, and none of its
+    words (我中心, 就业服务中心, 桥西) anywhere in the package or the notebooks."""
+    real_projects = set(pd.read_csv(root / "data" / "2022" / "projects.csv")["project"])
+    real_indicators = set(pd.read_csv(root / "data" / "2022" / "indicators.csv")["level3"])
+    v = synthetic.load_vocabulary()
+    themes = {t.name for k in v.kinds for t in k.themes}
+    names = {q.name for k in v.kinds for t in k.themes for q in t.quantities}
+    names |= {g.name for group in (v.quality, v.timely, v.cost, v.benefit, v.satisfaction) for g in group}
+    assert themes and names and not themes & real_projects and not names & real_indicators
+    words = ("我中心", "就业服务中心", "桥西")
+    for file in dataset.root.rglob("*.*"):
+        text = file.read_text(encoding="utf-8")
+        assert not [w for w in words if w in text], file
+        assert not [p for p in real_projects if p in text], file
+    for folder in ("evaltools", "notebooks"):
+        for file in (root / folder).rglob("*"):
+            if file.is_file() and file.suffix in (".py", ".yaml", ".ipynb", ".md", ".html", ".j2", ".css", ".txt"):
+                text = file.read_text(encoding="utf-8")
+                assert not [w for w in words if w in text], file

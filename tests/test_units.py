@@ -47,11 +47,11 @@ def test_slices_equal_units_evaluated_alone(singles):
 def test_data_slices_equal_the_units(singles):
     many = UnitsData.from_years(singles)
     for data in singles:
-        part = many.unit(data.unit)
+        part = many.slice(data.unit)
         assert part == data and part.profile == data.profile
         assert (part.previous is None) == (data.previous is None)
     with pytest.raises(KeyError):
-        many.unit("nobody")
+        many.slice("nobody")
 
 
 def test_totals_per_unit(singles):
@@ -59,7 +59,7 @@ def test_totals_per_unit(singles):
     assert list(ev.totals[ORG]) == [d.unit for d in singles]
     real = ev.totals.iloc[0]
     assert real["score"] == 87.0 and real["grade"] == "良好"
-    assert ev.unit(singles[0].unit).grade == "良好"
+    assert ev.slice(singles[0].unit).grade == "良好"
 
 
 def test_findings_are_grouped_by_unit_then_severity(singles):

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from evaltools.data import schema as S
-from evaltools.data.load import _empty, inspect_path, load_path, load_year
+from evaltools.data.load import empty_frame, inspect_path, load_path, load_year
 from evaltools.data.model import YearData
 from evaltools.data.workbook import HELP_SHEET, write_template, write_workbook
 from evaltools.errors import ERROR, ParamsError
@@ -159,8 +159,8 @@ def test_numbers_round_trip_bit_for_bit(data2022, tmp_path):
 
 def test_empty_tables_flags_and_empty_lists_round_trip(data2022, tmp_path):
     tables = dict(data2022.tables)
-    tables["team"] = _empty(S.TEAM)
-    tables["income_sources"] = _empty(S.INCOME_SOURCES)
+    tables["team"] = empty_frame(S.TEAM)
+    tables["income_sources"] = empty_frame(S.INCOME_SOURCES)
     bands = tables["grade_bands"].copy()
     bands["upper_inclusive"] = True
     tables["grade_bands"] = bands

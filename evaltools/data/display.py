@@ -26,7 +26,7 @@ _SHOW: dict[str, Callable[[object], str]] = {
     "count": lambda v: fmt.num(v, 0),
     "bool": lambda v: _YES_NO.get(bool(v), str(v)),
     "severity": lambda v: labels.SEVERITY.get(str(v), str(v)),
-    "finding": lambda v: labels.finding_label(str(v)),
+    "finding": str,  # a finding code; its label is the audit's (see ``show`` of :func:`styled`)
     "direction": lambda v: labels.DIRECTION.get(str(v), str(v)),
     "text": str,
 }
@@ -35,8 +35,7 @@ _SCHEMA_KIND = {"money": "money", "rate": "rate", "number": "number", "int": "co
 _NUMERIC = {"money", "rate", "score", "number", "count"}
 
 
-def _cell(kind: str) -> Callable[[object], str]:
-    show = _SHOW[kind]
+def _cell(show: Callable[[object], str]) -> Callable[[object], str]:
     return lambda value: MISSING if fmt.is_missing(value) else show(value)
 
 
@@ -59,11 +58,15 @@ def columns_of(schema_fields: Sequence[object] = ()) -> dict[str, tuple[str, str
 
 
 def styled(
-    frame: pd.DataFrame, columns: Sequence[str] | None = None, known: Mapping[str, tuple[str, str]] | None = None
+    frame: pd.DataFrame,
+    columns: Sequence[str] | None = None,
+    known: Mapping[str, tuple[str, str]] | None = None,
+    show: Mapping[str, Callable[[object], str]] | None = None,
 ) -> Styler:
     """``frame`` (its ``columns``, all by default) as a pandas Styler: Chinese titles, formatted numbers
     aligned right, labels for codes, "—" for missing values, no index. ``known`` gives each column's
-    (title, kind); see :func:`columns_of`. An unknown column is refused with the list of columns."""
+    (title, kind); see :func:`columns_of`. ``show`` gives how a display kind is shown where a higher layer
+    knows it (``{"finding": label of a finding code}``). An unknown column is refused with the list of columns."""
     names = list(frame.columns if columns is None else columns)
     unknown = [c for c in names if c not in frame.columns]
     if unknown:
@@ -74,7 +77,8 @@ def styled(
     known = dict(known or columns_of())
     view = frame[names].reset_index(drop=True)
     kinds = {c: known[c][1] if c in known else _kind(view[c]) for c in names}
-    styler = view.style.format({c: _cell(kinds[c]) for c in names})
+    shows = {**_SHOW, **(show or {})}
+    styler = view.style.format({c: _cell(shows[kinds[c]]) for c in names})
     styler = styler.relabel_index([known[c][0] if c in known else str(c) for c in names], axis="columns")
     numeric = [c for c in names if kinds[c] in _NUMERIC]
     if numeric:

@@ -13,7 +13,8 @@ import yaml
 from evaltools import labels
 from evaltools.data import schema as S
 from evaltools.data.load import BOOL_DEFAULTS
-from evaltools.data.model import YearData, profile_to_dict
+from evaltools.data.model import UnitsData, YearData, profile_to_dict
+from evaltools.errors import ParamsError
 from evaltools.fmt import is_missing
 from evaltools.paths import write_text
 
@@ -63,7 +64,7 @@ def table_csv(frame: pd.DataFrame, table: S.Table) -> str:
     return pd.DataFrame(rows, columns=[f.name for f in keep], dtype=object).to_csv(index=False, lineterminator="\n")
 
 
-def profile_yaml(data: YearData, header: str = "") -> str:
+def profile_yaml(data: YearData | UnitsData, header: str = "") -> str:
     """profile.yaml: the profile's fields that are set (an unreadable number as ``?``), lists as lists."""
     out = {}
     for name, value in profile_to_dict(data.profile).items():
@@ -87,4 +88,23 @@ def write_folder(data: YearData, folder: str | Path, header: str = "") -> Path:
             continue
         write_text(folder / table.file, table_csv(frame, table))
     write_text(folder / "profile.yaml", profile_yaml(data, header))
+    return folder
+
+
+def write_units(data: UnitsData, folder: str | Path, form: str = "csv") -> Path:
+    """Write many units' ``data`` as a many-unit input folder: ``profile.yaml``, ``units`` and every non-empty
+    table with its ``org`` column, as CSV (``form="csv"``) or Parquet (``"parquet"``), canonical column names.
+    Returns the folder."""
+    if form not in ("csv", "parquet"):
+        raise ParamsError(f"form must be csv or parquet, found {form!r}", key="form")
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    write_text(folder / "profile.yaml", profile_yaml(data))
+    for name, frame in {"units": data.units, **data.tables}.items():
+        if frame.empty and name != "units":
+            continue
+        if form == "csv":
+            frame.to_csv(folder / f"{name}.csv", index=False)
+        else:
+            frame.to_parquet(folder / f"{name}.parquet", index=False)
     return folder

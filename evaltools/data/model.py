@@ -253,8 +253,9 @@ class UnitsData:
     def __contains__(self, org: object) -> bool:
         return org in self._orgset
 
-    def unit(self, org: str) -> YearData:
-        """One unit's data as a :class:`YearData` (its rows of every table, its profile, its previous year)."""
+    def slice(self, org: str) -> YearData:
+        """One unit's slice: its data as a :class:`YearData` (its rows of every table, its profile, its previous
+        year). ``unit`` is a name (``YearData.unit``); a part of many units' data is a slice."""
         rows = self._slicer(self.units, org)
         if rows.empty:
             raise KeyError(f"no unit {org!r} in {self.source or 'the data'}")
@@ -262,13 +263,13 @@ class UnitsData:
             profile = self.profiles[org]
         else:
             profile = _profile_of(self.profile, {ORG: org, **rows.iloc[0].to_dict()})
-        previous = self.previous.unit(org) if self.previous is not None and org in self.previous else None
+        previous = self.previous.slice(org) if self.previous is not None and org in self.previous else None
         tables = {name: self._slicer(frame, org) for name, frame in self.tables.items()}
         return YearData(profile, tables, self.source, self.warnings, previous)
 
     def __iter__(self) -> Iterator[YearData]:
         """Every unit's :class:`YearData`, in order (each table is grouped once for all of them)."""
-        return (self.unit(org) for org in self.orgs)
+        return (self.slice(org) for org in self.orgs)
 
     @classmethod
     def from_years(cls, years: Sequence[YearData], profile: object | None = None) -> UnitsData:

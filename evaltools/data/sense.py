@@ -5,10 +5,13 @@
 * A project without any indicator: its score would be the 预算执行率 part alone (10 of 100). Flagged.
 * A published project score above the points its rows carry (预算执行率 plus every indicator's weight):
   no scoring can give more than the weights. Flagged (the published table is a record; the audit
-  recomputes it).
+  recomputes it). Its code, ``INPUT_SCORE_ABOVE_WEIGHTS``, says the layer: the audit's ``SCORE_ABOVE_WEIGHT``
+  is a score above its own weight (an indicator's, the 预算执行率's, 100 for a project).
 
 Cross-table rules that make data unusable live in :mod:`evaltools.data.validate`; these are the
-checks of issue 14 ("no silent nonsense"), kept apart so that each stays small.
+checks of issue 14 ("no silent nonsense"), kept apart so that each stays small. Both run on every loaded
+year, whatever it was read from — a folder, a workbook or a filled-in form
+(:data:`evaltools.data.load.assembly.CHECKS`).
 """
 
 from __future__ import annotations
@@ -144,5 +147,5 @@ def _published_above_weights(projects: pd.DataFrame, ind: pd.DataFrame, raw: obj
                 found=f"{published[idx]:g} > {total:g} (预算执行率 {execution:g} + indicators {total - execution:g})",
                 expected="a score no higher than the weights: check the score and the indicators' 分值",
                 severity=WARNING,
-                code="SCORE_ABOVE_WEIGHTS",
+                code="INPUT_SCORE_ABOVE_WEIGHTS",
             )

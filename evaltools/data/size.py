@@ -1,9 +1,9 @@
 """How much input a load may take: a limit set by memory, not by a row count.
 
-The limit is ``EVALTOOLS_MEMORY_LIMIT`` (``4G``, ``512M``, ``1.5GB`` or bytes) or, by default, half the
-memory available when loading starts. What a table will need is estimated while it is read — from the
-size of the text read so far (CSV, streamed in chunks), the file's metadata (Parquet) or the sheet's
-dimensions (xlsx), times what loading, scoring and the audit make of it (measured: a million indicator
+The limit is ``EVALTOOLS_MEMORY_LIMIT`` (``4G``, ``512M``, ``1.5GB`` or bytes; any other value is refused)
+or, when it is unset, half the memory available when loading starts. What a table will need is estimated
+while it is read — from the size of the text read so far (CSV, streamed in chunks), the file's metadata
+(Parquet) or the sheet's dimensions (xlsx), times what loading, scoring and the audit make of it (measured: a million indicator
 rows read as about 250 MB of text take about 0.8 GB once loaded and about 0.7 GB more while evaluated).
 Reading stops at the row where the estimate passes the limit, with a located error.
 """
@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+
+from evaltools.errors import ParamsError
 
 ENV = "EVALTOOLS_MEMORY_LIMIT"
 #: Memory a table needs, loaded and evaluated, per byte of its text as read (Arrow strings).
@@ -49,14 +51,29 @@ def available_memory() -> int:
 
 
 def memory_limit() -> tuple[int, str]:
-    """(bytes a load may need, where that figure comes from)."""
-    configured = os.environ.get(ENV)
-    if configured:
-        try:
-            return parse_size(configured), f"{ENV}={configured}"
-        except ValueError:
-            pass
-    return available_memory() // 2, "half the available memory"
+    """(bytes a load may need, where that figure comes from): :data:`ENV` when set, else half the memory
+    available. A value of :data:`ENV` that is no size above zero is refused (:func:`configured_limit`)."""
+    configured = os.environ.get(ENV, "")
+    if not configured.strip():
+        return available_memory() // 2, "half the available memory"
+    return configured_limit(configured), f"{ENV}={configured}"
+
+
+def configured_limit(text: str) -> int:
+    """The limit :data:`ENV` sets (``"2G"`` → 2 × 1024³ bytes); :class:`~evaltools.errors.ParamsError` naming the
+    variable, what it holds and what it should hold when that is not a size above zero (``lots``, ``-1``,
+    ``0``): a limit silently replaced by the default would let a load take memory it was told not to."""
+    try:
+        size = parse_size(text)
+    except ValueError:
+        size = 0
+    if size <= 0:
+        raise ParamsError(
+            f"环境变量 {ENV} 无效 / invalid memory limit in the environment variable {ENV}: found {text!r}; "
+            "expected a size above zero such as 2G, 512M, 1.5GB or a number of bytes "
+            "(or leave it unset for half the available memory)"
+        )
+    return size
 
 
 def gb(n: float) -> str:

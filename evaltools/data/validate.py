@@ -5,6 +5,13 @@ checked by the pandera schemas in :mod:`evaltools.data.schema`. Only what makes 
 unusable is checked here; whether the published figures add up (weights to 100, funding sources
 to the budget, scores within their weights) is the audit's business
 (:mod:`evaltools.scoring.audit`), so a table with such a mistake loads and its report names it.
+
+Where a rule here looks at the same figures as an audit check, its code starts with ``INPUT_`` so that the
+two layers' problems are never taken for one another: ``INPUT_SPENT_FAR_ABOVE_BUDGET`` (a warning of
+``check``: spending above :data:`SPENT_LIMIT` times the budget, most likely a typing error — 元 for 万元, a
+decimal point) against the audit's ``SPENT_OVER_BUDGET`` (every overrun, to explain in the report).
+These rules run, with :mod:`evaltools.data.sense`, on every loaded year, whatever it was read from
+(:data:`evaltools.data.load.assembly.CHECKS`).
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from evaltools.data.schema import ORG, ORG_FIELD, TABLES, UNITS
 from evaltools.errors import WARNING, Location, ProblemList
 
 #: Spending above this multiple of the budget is a warning to explain (payables, a supplementary budget)
-#: or a typing error to correct (万元, decimals); the audit reports every overrun as well.
+#: or a typing error to correct (万元, decimals); the audit reports every overrun as well (SPENT_OVER_BUDGET).
 SPENT_LIMIT = 2.0
 
 
@@ -122,7 +129,7 @@ def _projects(projects: pd.DataFrame, raw, problems: ProblemList) -> None:
                 expected=f"at most {SPENT_LIMIT:.0%} of the budget, or a reason (payables, a supplementary budget); "
                 "check the units (万元) and decimals",
                 severity=WARNING,
-                code="SPENT_ABOVE_BUDGET",
+                code="INPUT_SPENT_FAR_ABOVE_BUDGET",
             )
 
 
@@ -145,7 +152,7 @@ def _budget_lines(lines: pd.DataFrame, raw, problems: ProblemList) -> None:
                 found=f"spent {gross[i]:g} against budget {budget[i]:g}",
                 expected=f"at most {SPENT_LIMIT:.0%} of the budget after prior-year payables, or a reason",
                 severity=WARNING,
-                code="SPENT_ABOVE_BUDGET",
+                code="INPUT_SPENT_FAR_ABOVE_BUDGET",
             )
 
 

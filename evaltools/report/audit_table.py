@@ -14,6 +14,7 @@ from openpyxl import Workbook
 
 from evaltools import fmt, labels
 from evaltools.data import workbook as W
+from evaltools.data.forms.layouts import FORM_KINDS
 from evaltools.paths import write_text
 
 #: Column titles for people (xlsx and HTML); the CSV files keep the column names.
@@ -25,6 +26,8 @@ TITLES = {
     "year": "年度",
     "kind": "表",
     "project": "项目",
+    "indicator": "三级指标",
+    "field": "字段",
     "subject": "对象",
     "message": "说明",
     "file": "文件",
@@ -41,7 +44,6 @@ TITLES = {
     "findings": "核查发现",
     **labels.SEVERITY,
 }
-KIND = {"project": "项目支出绩效自评表", "department": "部门整体支出绩效自评表"}
 FILES = {
     "findings.html": "核查结果，用浏览器打开 / the findings, open in a browser",
     "findings.xlsx": "核查结果、分类统计和自评表清单 / findings, counts and the forms read",
@@ -57,7 +59,7 @@ def _shown(frame: pd.DataFrame) -> pd.DataFrame:
     if "severity" in out:
         out["severity"] = out["severity"].map(lambda s: labels.SEVERITY.get(s, s))
     if "kind" in out:
-        out["kind"] = out["kind"].map(lambda k: KIND.get(k, k))
+        out["kind"] = out["kind"].map(lambda k: FORM_KINDS.get(k, k))
     return out.rename(columns=TITLES)
 
 
@@ -106,7 +108,7 @@ def _rows_html(findings: pd.DataFrame, out_dir: Path) -> str:
     rows = []
     for f in findings.itertuples(index=False):
         where = _text(f.cell, _text(f.part, "（整个文件）"))  # the cell names its sheet or Word table
-        subject = _text(f.project, KIND.get(_text(f.kind), "—"))
+        subject = _text(f.project, FORM_KINDS.get(_text(f.kind), "—"))
         rows.append(
             f'<tr class="{escape(str(f.severity))}"><td>{escape(labels.SEVERITY.get(f.severity, f.severity))}</td>'
             f'<td title="{escape(str(f.code))}">{escape(str(f.label))}</td><td>{escape(_text(f.unit))}</td>'

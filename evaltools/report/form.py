@@ -38,7 +38,12 @@ from evaltools.fmt import indicator_actual as actual_display  # noqa: F401 - pub
 from evaltools.fmt import indicator_target as target_display
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from evaltools.scoring.evaluation import Evaluation
+
+#: Audit findings by where they are (see :func:`_findings_by_place`).
+_ByPlace = dict[tuple[str, "str | None"], list[tuple[str, str]]]
 
 DEPARTMENT_SHEET = "部门整体"
 #: Excel's limit on a sheet title, and the characters it refuses in one.
@@ -331,7 +336,7 @@ def _project_sheet(ws: Worksheet, ev: Evaluation, p: Any) -> None:
     row = _project_names(ws, start, ncols, p)
     row = _funds_block(ws, row, p)
     row = _goals_block(ws, row, ncols, p)
-    findings = _findings_by_subject(ev.findings)
+    findings = _findings_by_place(ev.findings)
     rows = _ordered(ev.project(p.project))
     row = _indicator_table(ws, row, rows, findings)
     row = _score_row(ws, row, p, rows)
@@ -403,7 +408,7 @@ def _goals_block(ws: Worksheet, row: int, ncols: int, p: Any) -> int:
     return row + 1
 
 
-def _indicator_table(ws: Worksheet, row: int, rows: list, findings: dict[str, list[tuple[str, str]]]) -> int:
+def _indicator_table(ws: Worksheet, row: int, rows: list, findings: _ByPlace) -> int:
     """The indicator table from ``row``: its header (printed on every page) and one row per indicator."""
     _headers(ws, row, INDICATOR_HEADERS)
     ws.print_title_rows = f"{row}:{row}"
@@ -416,13 +421,13 @@ def _indicator_table(ws: Worksheet, row: int, rows: list, findings: dict[str, li
     return row
 
 
-def _indicator_row(ws: Worksheet, row: int, ind: Any, findings: dict[str, list[tuple[str, str]]]) -> None:
+def _indicator_row(ws: Worksheet, row: int, ind: Any, findings: _ByPlace) -> None:
     """One indicator; a breakdown row is indented as 「其中：…」, its notes join deviation and findings."""
     part = not W.is_missing(getattr(ind, "parent", None))
     level3 = (PART_PREFIX + str(ind.level3)) if part else ind.level3
     weight, score = _weight_and_score(ind, part)
     notes = [t for t in (_text(getattr(ind, "deviation", None)),) if t is not None]
-    notes += [_finding_text(sev, msg) for sev, msg in findings.get(f"{ind.project} / {ind.level3}", [])]
+    notes += [_finding_text(sev, msg) for sev, msg in findings.get((str(ind.project), ind.level3), [])]
     _row(
         ws,
         row,
@@ -528,17 +533,22 @@ def _project_notes(p) -> list[str]:
     return notes
 
 
-def _project_findings_note(p: Any, findings: dict[str, list[tuple[str, str]]]) -> list[str]:
+def _project_findings_note(p: Any, findings: _ByPlace) -> list[str]:
     """The 数据核查 note on the project as a whole (not on one indicator), if any; 提示 findings only confirm figures."""
-    project_findings = [_finding_text(sev, msg) for sev, msg in findings.get(str(p.project), []) if sev != "info"]
+    project_findings = [
+        _finding_text(sev, msg) for sev, msg in findings.get((str(p.project), None), []) if sev != "info"
+    ]
     return ["数据核查：" + "\n".join(project_findings)] if project_findings else []
 
 
-def _findings_by_subject(findings) -> dict[str, list[tuple[str, str]]]:
-    """Audit findings as subject → [(severity, message)]; an indicator's subject is 「项目 / 三级指标」."""
-    out: dict[str, list[tuple[str, str]]] = {}
+def _findings_by_place(findings: pd.DataFrame) -> _ByPlace:
+    """Audit findings by where they are: (project, 三级指标) → [(severity, message)] for a finding on an
+    indicator, (project, None) for one on the form as a whole; findings on no form are left out."""
+    out: _ByPlace = {}
     for f in findings.itertuples(index=False):
-        out.setdefault(str(f.subject), []).append((str(f.severity), str(f.message)))
+        if isinstance(f.project, str):
+            key = (f.project, f.indicator if isinstance(f.indicator, str) else None)
+            out.setdefault(key, []).append((str(f.severity), str(f.message)))
     return out
 
 

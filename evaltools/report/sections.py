@@ -12,6 +12,7 @@ import datetime as _dt
 import io
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +25,7 @@ from evaltools import fmt
 from evaltools.data.discover import discover, years_read
 from evaltools.data.load import find_source, load_year
 from evaltools.errors import InputError
-from evaltools.params import HANDOVER_ENV, JobParams, handover_key, job_params
+from evaltools.params import HANDOVER_ENV, JobParams, handover_key, job_params, job_to_dict
 from evaltools.paths import resolve_data_dir
 from evaltools.report.view import build_view
 from evaltools.scoring.evaluation import Evaluation, evaluate
@@ -131,18 +132,20 @@ def _handed_over(params: JobParams) -> Evaluation | None:
     return ev if key == handover_key(params) else None
 
 
-def prepare(**parameters: object) -> ReportContext:
-    """Validate the parameters (those of :class:`~evaltools.params.JobParams`, whose defaults apply;
-    unknown ones are refused), load and evaluate the year (or take the runner's evaluation of it), build
-    the view."""
-    params = job_params(parameters, source="report parameters")
+def prepare(params: Mapping | JobParams | None = None, /, **values: object) -> ReportContext:
+    """Take the parameters — the notebook's ``params`` mapping (or keywords) through the one loader,
+    :func:`~evaltools.params.job_params` (unknown keys refused, the year required), or a JobParams as
+    it is — load and evaluate the year (or take the runner's evaluation of it), build the view."""
+    if not isinstance(params, JobParams) or values:
+        given = job_to_dict(params) if isinstance(params, JobParams) else params
+        params = job_params(given, source="report parameters", **values)
     rule_set = load_rules(params.rules)
     ev = _handed_over(params)
     if ev is None:
         ev = evaluate(load_year(params.year, params.data_dir, params.unit), rule_set)
     hist = history(params, rule_set, ev)
     source = dataset_label(find_source(params.year, params.data_dir, params.unit), params.data_dir)
-    view = build_view(ev, source, _dt.date.today().isoformat())
+    view = build_view(ev, source, _dt.date.today().isoformat(), title=params.title)
     return ReportContext(params, ev, hist, view)
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from evaltools import fmt, labels
 from evaltools.report.kinds import KINDS, SECTIONS, numbered
+from evaltools.scoring.audit import LINE_RATE_FIELD, finding_label, measure
 from evaltools.scoring.describe import method_sentences
 from evaltools.scoring.evaluation import Evaluation
 from evaltools.scoring.grading import check_bands, describe_band, grade
@@ -36,7 +37,8 @@ def _sum_or_none(values: list) -> float | None:
 def _budget_sentences(ev: Evaluation, rate: Callable) -> list[SimpleNamespace]:
     """一（二）: one sentence per budget line — budget, spending, execution rate (net of prior-year payables)."""
     findings = ev.findings
-    rate_disputed = set(findings.loc[findings["code"].isin(["RATE_FORMULA", "RATE_MISMATCH"]), "subject"])
+    on_lines = findings["code"].isin(["RATE_FORMULA", "RATE_MISMATCH"]) & (findings["field"] == LINE_RATE_FIELD)
+    rate_disputed = set(findings.loc[on_lines, "subject"])  # a budget line's finding names the line
     lines = []
     for ln in ev.data.budget_lines.itertuples():
         r = rate("line_execution", ln.line)
@@ -97,14 +99,14 @@ def _budget_table(ev: Evaluation, rate: Callable) -> list[SimpleNamespace]:
     return table
 
 
-def _indicator_rows(ev: Evaluation, form: str, flagged: set, by_subject: dict) -> list[SimpleNamespace]:
+def _indicator_rows(ev: Evaluation, form: str, flagged: set, by_place: dict) -> list[SimpleNamespace]:
     """The indicator table of one form, each row with its shown target/actual, published and recomputed
-    scores (None where not printed / 无法计算) and the audit's notes."""
+    scores (None where not printed / 无法计算) and the audit's notes (the findings on that form and 三级指标)."""
     rows = ev.indicators[ev.indicators["project"] == form]
     out = []
     for i in rows.itertuples():
-        key = f"{form} / {i.level3 or i.level2}"
-        deviation = "；".join([x for x in [i.deviation] if x] + by_subject.get(key, []))
+        key = (form, i.level3 or i.level2)
+        deviation = "；".join([x for x in [i.deviation] if x] + by_place.get(key, []))
         counted = bool(i.scored)
         out.append(
             SimpleNamespace(
@@ -129,10 +131,10 @@ def _indicator_rows(ev: Evaluation, form: str, flagged: set, by_subject: dict) -
     return out
 
 
-def _form_view(ev: Evaluation, p: object, flagged: set, by_subject: dict) -> SimpleNamespace:
+def _form_view(ev: Evaluation, p: object, flagged: set, by_place: dict) -> SimpleNamespace:
     """One scored form (the department's table or a project's): funds, indicator rows, both totals."""
     values = {k: fmt.known(v) if isinstance(v, float) else v for k, v in p._asdict().items()}
-    inds = _indicator_rows(ev, p.project, flagged, by_subject)
+    inds = _indicator_rows(ev, p.project, flagged, by_place)
     counted = [i for i in inds if i.counted]
     exec_unknown = fmt.is_missing(p.execution_score)
     published_col = [values.get("published_execution_score")] + [i.published for i in counted]
@@ -177,11 +179,11 @@ def _form_sentence(ev: Evaluation, p: object) -> str:
 
 def _forms(ev: Evaluation) -> list[SimpleNamespace]:
     """Every scored form: the department's own table first (when the kind has one), then the projects."""
-    findings = ev.findings
-    flagged = set(findings.loc[findings["severity"] != "info", "subject"])
-    by_subject = findings.groupby("subject")["message"].apply(list).to_dict()
+    on = ev.findings[ev.findings["indicator"].notna()]  # findings on an indicator: (form, 三级指标) → messages
+    flagged = set(zip(*(on.loc[on["severity"] != "info", c] for c in ("project", "indicator"))))
+    by_place = on.groupby(["project", "indicator"], sort=False)["message"].apply(list).to_dict()
     frames = [ev.department] if ev.department is not None else []
-    return [_form_view(ev, p, flagged, by_subject) for frame in [*frames, ev.projects] for p in frame.itertuples()]
+    return [_form_view(ev, p, flagged, by_place) for frame in [*frames, ev.projects] for p in frame.itertuples()]
 
 
 def _method(ev: Evaluation) -> list[str]:
@@ -238,7 +240,7 @@ def _audit_view(findings: pd.DataFrame) -> dict:
     """附录一 and 存在的问题: counts by severity, every finding with its label, the problems and measures."""
     counts = findings["severity"].value_counts()
     problems = findings[findings["severity"] != "info"]
-    measures = [labels.MEASURES[code] for code in problems["code"].drop_duplicates() if code in labels.MEASURES]
+    measures = [m for m in map(measure, problems["code"].drop_duplicates()) if m is not None]
     return dict(
         counts=SimpleNamespace(
             error=int(counts.get("error", 0)), warning=int(counts.get("warning", 0)), info=int(counts.get("info", 0))
@@ -248,7 +250,7 @@ def _audit_view(findings: pd.DataFrame) -> dict:
                 severity=f.severity,
                 severity_zh=labels.SEVERITY[f.severity],
                 code=f.code,
-                label=labels.finding_label(f.code),
+                label=finding_label(f.code),
                 subject=f.subject,
                 message=f.message,
             )
@@ -264,8 +266,9 @@ def _sections(ev: Evaluation) -> list[str]:
     return [name for name in SECTIONS if name != "team" or len(ev.data.team)]
 
 
-def build_view(ev: Evaluation, source: str, generated: str) -> SimpleNamespace:
-    """Everything the templates show, computed once from the evaluation (no arithmetic in templates)."""
+def build_view(ev: Evaluation, source: str, generated: str, title: str | None = None) -> SimpleNamespace:
+    """Everything the templates show, computed once from the evaluation (no arithmetic in templates);
+    ``title`` (the job's) replaces the one made from the data."""
     d, prof = ev.data, ev.data.profile
     kind = KINDS[ev.kind]
 
@@ -287,7 +290,7 @@ def build_view(ev: Evaluation, source: str, generated: str) -> SimpleNamespace:
         kind=kind,
         headings=numbered(kind, present),
         sections=present,
-        title=f"{main.name if main else ev.unit} {ev.year} 年度{kind.title}",
+        title=title or f"{main.name if main else ev.unit} {ev.year} 年度{kind.title}",
         we=prof.self_reference or DEFAULT_SELF_REFERENCE,
         synthetic=bool(prof.synthetic),
         rate=rate,

@@ -20,6 +20,8 @@ from evaltools import labels
 from evaltools.data.forms import FormFailure, ImportedForm, form_files, read_file, read_files
 from evaltools.data.model import Profile, YearData
 from evaltools.errors import ParamsError
+from evaltools.params import DEFAULT_RULES
+from evaltools.scoring.audit import Code, finding_label
 from evaltools.scoring.evaluation import department_form, evaluate
 from evaltools.scoring.indicators import DEPARTMENT
 from evaltools.scoring.rules import RuleSet, load_rules
@@ -35,6 +37,8 @@ FINDING_COLUMNS = [
     "year",
     "kind",
     "project",
+    "indicator",
+    "field",
     "subject",
     "message",
     "file",
@@ -56,7 +60,15 @@ FORM_COLUMNS = [
     "grade",
     "findings",
 ]
-UNREADABLE = "FORM_UNREADABLE"
+#: The finding of a file or form that cannot be read (or scored): no check of the audit emits it.
+UNREADABLE_CODE = Code(
+    "FORM_UNREADABLE",
+    label="自评表无法读取",
+    severity="error",
+    measure="按提示更正或补齐原表，另存为 .xlsx / .docx 后重新核查。",
+    field="title",
+)
+UNREADABLE = UNREADABLE_CODE.code
 #: Files per chunk at most: small enough for a live progress bar, large enough for one pass to pay.
 CHUNK = 25
 _KEY = re.compile(r"⟦(\d+)⟧")
@@ -92,7 +104,8 @@ def _form_name(form: ImportedForm) -> str:
 
 def evaluate_forms(forms: Sequence[ImportedForm], rules: RuleSet) -> list[pd.DataFrame]:
     """Each form's audit findings (columns of :data:`evaltools.scoring.audit.FINDING_COLUMNS`) and its scored
-    project row, from ONE scoring and audit pass over all the forms (:func:`merged_year`).
+    project row, from ONE scoring and audit pass over all the forms (:func:`merged_year`): a finding belongs
+    to the form its ``project`` column names.
 
     This is the one place to switch to the many-units ``evaluate`` (an ``org`` column) when it lands: the
     forms then go in as units of one table instead of as projects of one made-up unit.
@@ -102,10 +115,11 @@ def evaluate_forms(forms: Sequence[ImportedForm], rules: RuleSet) -> list[pd.Dat
     ev = evaluate(merged_year(forms), rules)
     names = [_form_name(f) for f in forms]
     found = ev.findings.copy()
-    index = found["subject"].astype(str).str.extract(_KEY, expand=False)
-    found["_form"] = pd.to_numeric(index, errors="coerce")
+    project = found["project"].where(found["project"].notna(), "").astype(str)
+    found["_form"] = pd.to_numeric(project.str.extract(_KEY, expand=False), errors="coerce")
     for column in ("subject", "message"):
         found[column] = found[column].astype(str).str.replace(_KEY, lambda m: names[int(m.group(1))], regex=True)
+    found["project"] = found["_form"].map(dict(enumerate(names)))
     scored = ev.projects.assign(_form=ev.projects["project"].str.extract(_KEY, expand=False).astype(int))
     out = []
     for i in range(len(forms)):
@@ -118,46 +132,17 @@ def evaluate_forms(forms: Sequence[ImportedForm], rules: RuleSet) -> list[pd.Dat
 # ----------------------------------------------------------------------------- where a finding is
 
 
-#: The cell of a finding on an indicator, by finding code: the field of its row (default: its name).
-INDICATOR_FIELD = {
-    "SCORE_ABOVE_WEIGHT": "panel_score",
-    "FULL_MARKS_BELOW_TARGET": "panel_score",
-    "QUALITATIVE_OUT_OF_BAND": "panel_score",
-    "MISSING_ACTUAL": "actual",
-    "OVERACHIEVED": "actual",
-    "RANGE_ABOVE": "actual",
-    "COST_CONTRADICTS": "actual",
-    "SUM_MISMATCH": "actual",
-    "COMPLETION_MISMATCH": "stated_completion",
-    "COEFFICIENT_MISMATCH": "score_coefficient",
-}
-#: The cell of a finding on a whole form, by finding code (default: the title).
-FORM_ANCHOR = {
-    "RATE_MISMATCH": "funds.rate",
-    "RATE_FORMULA": "funds.rate",
-    "RATE_ROUNDED": "funds.rate",
-    "RATE_UNCHECKED": "funds.rate",
-    "EXECUTION_LOW": "funds.rate",
-    "EXECUTION_SCORE_DIFFERS": "funds.score",
-    "SPENT_OVER_BUDGET": "funds.spent",
-    "SUM_MISMATCH": "funds.budget",
-    "SCORE_DIFFERS": "total",
-    "TOTAL_UNKNOWN": "total",
-    "WEIGHTS_NOT_100": "total",
-    "GRADE_MISMATCH": "grade",
-    "SCORE_ABOVE_WEIGHT": "total",
-}
-
-
-def finding_cell(form: ImportedForm, code: str, subject: str, message: str) -> str:
-    """Where on the form a finding points: ``sheet!D14`` or ``表格 1 第14行第4列``."""
+def finding_cell(form: ImportedForm, indicator: object, field: str) -> str:
+    """Where on the form a finding points: ``sheet!D14`` or ``表格 1 第14行第4列``. A finding on an indicator
+    (``indicator`` its 三级指标, ``field`` ``indicator.<column>``) points at that column of the indicator's
+    row (else at its name); one on the form at its block's cell ``field`` (``funds.rate``, ``total`` …);
+    a field the form has no cell for at the form's title."""
     cells = form.cells
-    name = subject.split(" / ", 1)[1] if " / " in subject else None
-    if name is not None:
-        ref = cells.get(f"indicator:{name}:{INDICATOR_FIELD.get(code, 'level3')}") or cells.get(f"indicator:{name}")
+    if isinstance(indicator, str) and indicator:
+        column = field.removeprefix("indicator.")
+        ref = cells.get(f"indicator:{indicator}:{column}") or cells.get(f"indicator:{indicator}")
     else:
-        anchor = "funds.score" if code == "SCORE_ABOVE_WEIGHT" and "预算执行率" in message else FORM_ANCHOR.get(code)
-        ref = cells.get(anchor or "", None) or (cells.get("total") if anchor == "grade" else None)
+        ref = cells.get(field) or (cells.get("total") if field == "grade" else None)
     ref = ref or cells.get("title")
     return "" if ref is None else str(ref)
 
@@ -169,16 +154,18 @@ def _finding_rows(form: ImportedForm, found: pd.DataFrame) -> list[dict]:
         {
             "severity": f.severity,
             "code": f.code,
-            "label": labels.finding_label(f.code),
+            "label": finding_label(f.code),
             "unit": data.unit,
             "year": data.year,
             "kind": form.kind,
             "project": project,
+            "indicator": f.indicator if isinstance(f.indicator, str) else None,
+            "field": f.field,
             "subject": f.subject,
             "message": f.message,
             "file": form.source,
             "part": form.part,
-            "cell": finding_cell(form, f.code, str(f.subject), str(f.message)),
+            "cell": finding_cell(form, f.indicator, str(f.field)),
             "stated": f.stated,
             "computed": f.computed,
         }
@@ -194,13 +181,15 @@ def _failure_row(failure: FormFailure) -> dict:
         else f"{where.sheet or ''} 第{where.row}行 {where.column or ''}".strip()
     )
     return {
-        "severity": "error",
+        "severity": UNREADABLE_CODE.severity,
         "code": UNREADABLE,
-        "label": labels.finding_label(UNREADABLE),
+        "label": UNREADABLE_CODE.label,
         "unit": None,
         "year": None,
         "kind": None,
         "project": None,
+        "indicator": None,
+        "field": UNREADABLE_CODE.field,
         "subject": Path(failure.source).name,
         "message": failure.reason,
         "file": failure.source,
@@ -232,7 +221,7 @@ def _form_row(form: ImportedForm, found: pd.DataFrame) -> dict:
 # ----------------------------------------------------------------------------- a chunk of files (one worker)
 
 
-def audit_files(files: Sequence[str], rules: str | RuleSet = "mof") -> dict:
+def audit_files(files: Sequence[str], rules: str | RuleSet = DEFAULT_RULES) -> dict:
     """Read, score and audit the forms of ``files`` (plain values back: a worker's result crosses processes):
     ``{"findings": [...], "forms": [...], "files": n}``; a file or form that cannot be read is a finding
     ``FORM_UNREADABLE`` with the reason, never an exception."""
@@ -328,7 +317,7 @@ def _chunks(files: list[str], jobs_n: int, size: int | None) -> list[tuple[str, 
 
 def run_audit(
     paths: Sequence[str | Path],
-    rules: str = "mof",
+    rules: str = DEFAULT_RULES,
     *,
     jobs_n: int = 1,
     executor: str = "process",

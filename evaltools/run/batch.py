@@ -1,6 +1,6 @@
 """Many reports at once, one process (and one kernel) each.
 
-:func:`evaltools.data.discover.discover` lists the jobs; :func:`run_batch` runs them with an executor
+:func:`evaltools.run.plan.plan_jobs` lists the jobs; :func:`run_batch` runs them with an executor
 chosen by name from :data:`evaltools.run.executors.EXECUTORS`. Each report runs through
 :func:`evaltools.run.runner.run_report` in a worker process, so one failure never stops the others:
 a worker returns a :class:`~evaltools.run.jobs.BatchResult`, never an exception. Progress is
@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from evaltools.data.discover import Job
 from evaltools.errors import ParamsError
-from evaltools.params import JobParams, job_params, job_to_dict
+from evaltools.params import JobParams
 from evaltools.report.exporters import order
 from evaltools.run.executors import EXECUTORS, ExecutorOptions
 from evaltools.run.jobs import BatchResult, Task
@@ -28,18 +27,8 @@ def exit_code(results: Iterable[BatchResult]) -> int:
     return 2 if all(r.input_error for r in failed) else 1
 
 
-def _absolute(params: JobParams) -> dict:
-    """The job's parameters with data and output folders made absolute: workers (and the report's
-    kernel, which runs in the repository) must not depend on this process's working directory."""
-    values = job_to_dict(params)
-    values["data_dir"] = str(Path(params.data_dir).expanduser().resolve())
-    values["output_dir"] = str(Path(params.output_dir).expanduser().resolve())
-    return values
-
-
 def run_batch(
-    jobs: Iterable[Job],
-    base_params: JobParams | dict | None = None,
+    jobs: Iterable[JobParams],
     jobs_n: int = 1,
     executor: str = "process",
     scheduler: str | None = None,
@@ -48,34 +37,26 @@ def run_batch(
     cwd: str | Path | None = None,
     on_done: Callable[[BatchResult], None] | None = None,
 ) -> list[BatchResult]:
-    """Run a report for every (unit, year) in ``jobs``; return their results in the order given.
+    """Run a report for every job (a :class:`JobParams`, as :func:`evaltools.run.plan.plan_jobs` makes
+    them); return their results in the order given (a job given twice runs once).
 
-    ``base_params`` holds everything but year and unit (rules, data and output folders, formats).
     ``executor`` names an entry of :data:`EXECUTORS`; ``jobs_n`` is how many reports run at once;
     ``scheduler`` is a Dask scheduler address (``tcp://host:8786``) for the ``dask`` executor.
     ``on_done(result)`` is called as each report finishes (in this process). Failures are results with
     ``ok=False``, not exceptions; only wrong arguments (an unknown executor …) raise ParamsError.
     """
-    jobs = list(dict.fromkeys((u, int(y)) for u, y in jobs))
+    jobs = list(dict.fromkeys(jobs))
+    if not all(isinstance(job, JobParams) for job in jobs):
+        raise TypeError("run_batch takes JobParams (see evaltools.run.plan.plan_jobs)")
     run = EXECUTORS[executor]  # an unknown name raises ParamsError listing the executors
     if scheduler and executor != "dask":
         raise ParamsError("--scheduler is only used by the dask executor (add --executor dask)", key="scheduler")
     if int(jobs_n) < 1:
         raise ParamsError(f"jobs must be at least 1, found {jobs_n}", key="jobs")
-    if isinstance(base_params, JobParams):
-        base = base_params
-    else:
-        base = job_params(dict(base_params or {}), source="batch parameters")
-    order(["ipynb", *base.formats])  # an unknown format fails once here, not once per report
-    params = _absolute(base)
-    params.pop("year", None)
-    params.pop("unit", None)
-    tasks = [
-        Task(
-            u, y, params, str(Path(notebook).resolve()) if notebook else None, str(Path(cwd).resolve()) if cwd else None
-        )
-        for u, y in jobs
-    ]
+    for formats in dict.fromkeys(job.formats for job in jobs):
+        order(["ipynb", *formats])  # an unknown format fails once here, not once per report
+    where = (str(Path(notebook).resolve()) if notebook else None, str(Path(cwd).resolve()) if cwd else None)
+    tasks = [Task(job, *where) for job in jobs]
     if not tasks:
         return []
     return run(tasks, ExecutorOptions(int(jobs_n), scheduler), on_done or (lambda result: None))

@@ -80,7 +80,7 @@ def _stop_pools(pools: list[ProcessPoolExecutor], tasks: Sequence[Task]) -> None
 
 def sweep(tasks: Sequence[Task]) -> None:
     """Remove the staging folders that stopped or killed runs left beside the tasks' outputs."""
-    for folder in {Path(d).parent for d in (task_output_dir(t.params, t.unit, t.year) for t in tasks) if d}:
+    for folder in {Path(d).parent for d in (task_output_dir(t.params) for t in tasks) if d}:
         if folder.is_dir():
             clean_stale(folder)
 
@@ -204,9 +204,7 @@ def _attempts_dir(tasks: Sequence[Task], local: bool) -> str | None:
     remote scheduler (its workers share the folders), named like a staging folder so that it is swept."""
     if local:
         return tempfile.mkdtemp(prefix="evaltools-attempts-")
-    out = tasks[0].params.get("output_dir")
-    if not out:
-        return None
+    out = tasks[0].params.output_dir
     Path(out).mkdir(parents=True, exist_ok=True)
     return tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-attempts-", dir=out)
 

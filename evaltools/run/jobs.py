@@ -14,17 +14,15 @@ from pathlib import Path
 
 from evaltools.data.discover import Job, label
 from evaltools.errors import EvaltoolsError
-from evaltools.params import job_params
+from evaltools.params import JobParams
 from evaltools.run.runner import NOTEBOOK, ROOT, output_dir, run_report
 
 
 @dataclass(frozen=True)
 class Task:
-    """One job with everything a worker needs, as plain values."""
+    """One report with everything a worker needs: its resolved parameters, carried as themselves."""
 
-    unit: str | None
-    year: int
-    params: dict
+    params: JobParams
     notebook: str | None
     cwd: str | None
     #: Where each start of this task leaves a mark (executors that may rerun a task: dask), and its key there.
@@ -33,10 +31,10 @@ class Task:
 
     @property
     def job(self) -> Job:
-        return (self.unit, self.year)
+        return (self.params.unit, self.params.year)
 
     def args(self) -> tuple:
-        return (self.unit, self.year, self.params, self.notebook, self.cwd, self.attempts_dir, self.key)
+        return (self.params, self.notebook, self.cwd, self.attempts_dir, self.key)
 
 
 @dataclass(frozen=True)
@@ -92,9 +90,7 @@ def _attempt(attempts_dir: str | None, key: str) -> Callable[[], int]:
 
 
 def run_job(
-    unit: str | None,
-    year: int,
-    params: dict,
+    params: JobParams,
     notebook: str | None = None,
     cwd: str | None = None,
     attempts_dir: str | None = None,
@@ -108,9 +104,9 @@ def run_job(
     started = time.perf_counter()
     worker = f"{os.uname().nodename if hasattr(os, 'uname') else ''}:{os.getpid()}"
     attempts = _attempt(attempts_dir, key)
+    year, unit = params.year, params.unit
     try:
-        job = job_params({**params, "year": year, "unit": unit}, source="batch")
-        result = run_report(job, notebook=Path(notebook) if notebook else NOTEBOOK, cwd=Path(cwd) if cwd else ROOT)
+        result = run_report(params, notebook=Path(notebook) if notebook else NOTEBOOK, cwd=Path(cwd) if cwd else ROOT)
         return BatchResult(
             year,
             unit,
@@ -136,16 +132,17 @@ def run_job(
         seconds=time.perf_counter() - started,
         error=message,
         exit_code=code,
-        output_dir=task_output_dir(params, unit, year),
+        output_dir=task_output_dir(params),
         worker=worker,
         attempts=attempts(),
         open_files=_open_files(),
     )
 
 
-def task_output_dir(params: dict, unit: str | None, year: int) -> str | None:
+def task_output_dir(params: JobParams) -> str | None:
+    """The report's output folder, or None when its unit's name is not a safe folder name."""
     try:
-        return str(output_dir(job_params({**params, "year": year, "unit": unit})))
+        return str(output_dir(params))
     except Exception:  # noqa: BLE001 - an unsafe unit name has no output folder
         return None
 

@@ -10,13 +10,13 @@ import signal
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from evaltools.errors import EvaltoolsError, InputError, RunError
 from evaltools.params import HANDOVER_ENV, JobParams, handover_key, job_to_dict
-from evaltools.paths import PROJECT_ROOT, inside, resolve_data_dir, safe_component, usable_folder
+from evaltools.paths import PROJECT_ROOT, inside, safe_component, usable_folder
 from evaltools.run import stop
 from evaltools.run.kernelcheck import kernel_failure
 
@@ -204,6 +204,9 @@ def execute(
 ) -> NotebookNode:
     """Execute the report notebook with papermill (in ``km`` when given); returns the executed notebook.
 
+    The notebook is handed the job as one parameter, ``params`` (:func:`~evaltools.params.job_to_dict`), which
+    its parameters cell declares and its first cell gives back to :func:`~evaltools.params.job_params`.
+
     On a cell error :class:`RunError` names the cell and the error; papermill has then written the
     executed notebook, with the error, to ``target/report.ipynb``.
     """
@@ -218,7 +221,7 @@ def execute(
         return pm.execute_notebook(
             str(notebook),
             str(out),
-            parameters=job_to_dict(params),
+            parameters={"params": job_to_dict(params)},
             kernel_name="python3",
             cwd=str(cwd),
             progress_bar=False,
@@ -344,7 +347,7 @@ def _make(
         kernel.shutdown()
         side.shutdown(wait=True)  # never leave it writing into a staging folder being removed
     kernel_failure(nb, kernel.log, final, stage)  # errors the kernel logged or cells left empty: no report
-    nb.metadata["title"] = report_title(ev)
+    nb.metadata["title"] = params.title or report_title(ev)
     timings["execute"] = time.perf_counter() - t
     done, early_timings = early.result()
     timings.update(early_timings)
@@ -362,12 +365,8 @@ def run_report(params: JobParams, *, notebook: Path = NOTEBOOK, cwd: Path = ROOT
     """
     started = time.perf_counter()
     timings: dict[str, float] = {}
-    # The kernel runs in the project folder: hand it absolute paths, resolved from where we are.
-    params = replace(
-        params,
-        data_dir=str(resolve_data_dir(params.data_dir).resolve()),
-        output_dir=str(Path(params.output_dir).resolve()),
-    )
+    # params were resolved when made (absolute folders, the rule set checked): the kernel, which runs in the
+    # project folder, is handed the same values
     final = usable_folder(output_dir(params), "输出目录 / the output folder", "output_dir")
     created = [d for d in (final.parent, *final.parent.parents) if not d.exists()]
     final.parent.mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,7 @@ from evaltools.data.schema import ORG, TABLES
 from evaltools.errors import ParamsError
 from evaltools.fmt import is_missing
 from evaltools.params import DEFAULT_RULES
-from evaltools.scoring.audit import AuditContext, run_audit
+from evaltools.scoring.audit import AuditContext, finding_label, run_audit
 from evaltools.scoring.grading import grade
 from evaltools.scoring.indicators import (
     DEPARTMENT,
@@ -195,7 +195,8 @@ class Evaluation:
                 target_shown=[fmt.indicator_target(r) for r in rows],
                 actual_shown=[fmt.indicator_actual(r) for r in rows],
             )
-        return styled(frame, columns, columns_of(TABLES[name].fields if name in TABLES else ()))
+        known = columns_of(TABLES[name].fields if name in TABLES else ())
+        return styled(frame, columns, known, show={"finding": finding_label})
 
     def compare(self, other: Evaluation, names: tuple[str, str] = ("修改前", "修改后")) -> Styler:
         """This evaluation beside ``other`` (the same data under changed rules, say): the recomputed total,
@@ -276,8 +277,8 @@ class UnitsEvaluation:
     def __len__(self) -> int:
         return len(self.totals)
 
-    def unit(self, org: str, data: YearData | None = None) -> Evaluation:
-        """One unit's :class:`Evaluation` (``data``: its YearData, when the caller already has it)."""
+    def slice(self, org: str, data: YearData | None = None) -> Evaluation:
+        """One unit's slice: its :class:`Evaluation` (``data``: its YearData, when the caller already has it)."""
         if org not in self._row:
             raise KeyError(f"no unit {org!r}")
         row = self.totals.iloc[self._row[org]]
@@ -285,7 +286,7 @@ class UnitsEvaluation:
         s = self._slice
         department = s(self.departments, org) if self.departments is not None and len(self.departments) else None
         return Evaluation(
-            data if data is not None else self.data.unit(org),
+            data if data is not None else self.data.slice(org),
             self.rules,
             s(self.rates, org),
             s(self.indicators, org),
@@ -298,11 +299,11 @@ class UnitsEvaluation:
         )
 
     def __iter__(self) -> Iterator[Evaluation]:
-        return (self.unit(org) for org in self.orgs)
+        return (self.slice(org) for org in self.orgs)
 
     def to_summary(self) -> dict:
         """JSON-ready summary of every unit: its total and grade (assessed and recomputed) and its findings
-        counted by severity (each unit's full summary is ``ev.unit(name).to_summary()``)."""
+        counted by severity (each unit's full summary is ``ev.slice(name).to_summary()``)."""
         counts = self.findings.groupby([ORG, "severity"], observed=True).size().unstack(fill_value=0)
         units = []
         for row in self.totals.itertuples(index=False):
@@ -494,7 +495,7 @@ def evaluate(data: YearData | UnitsData, rules: RuleSet | str = DEFAULT_RULES) -
     """Rates, indicator scores, project totals, the department total and grade, and the audit.
 
     ``data`` is one unit's :class:`YearData` (→ :class:`Evaluation`) or many units'
-    :class:`UnitsData` (→ :class:`UnitsEvaluation`, all of them in one pass; ``ev.unit(name)`` is one
+    :class:`UnitsData` (→ :class:`UnitsEvaluation`, all of them in one pass; ``ev.slice(name)`` is one
     unit's Evaluation). ``rules`` is a :class:`RuleSet` or the name of one in ``params/rules``.
     The report kind (department_projects, department, department_full, project) is each unit's own.
     Inputs are not changed.
@@ -503,4 +504,4 @@ def evaluate(data: YearData | UnitsData, rules: RuleSet | str = DEFAULT_RULES) -
         rules = load_rules(rules)
     if isinstance(data, UnitsData):
         return evaluate_units(data, rules)
-    return evaluate_units(as_units(data), rules).unit(data.unit, data)
+    return evaluate_units(as_units(data), rules).slice(data.unit, data)

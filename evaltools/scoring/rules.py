@@ -17,7 +17,7 @@ import pandas as pd
 from evaltools import fmt, labels
 from evaltools.data.schema import DIRECTIONS, QUALITATIVE_GRADES
 from evaltools.errors import ParamsError, RuleError
-from evaltools.params import DEFAULT_RULES, PARAMS_DIR, read_yaml
+from evaltools.params import DEFAULT_RULES, PARAMS_DIR, is_rule_file, read_yaml
 from evaltools.scoring.grading import describe_band, validated_bands
 from evaltools.scoring.rule_types import EXECUTION_METHODS, RULE_TYPES, execution_settings
 from evaltools.scoring.rule_types import Check as _Check
@@ -152,11 +152,6 @@ class RuleSet:
             if isinstance(self.grade_bands_name, str)
             else self.grade_bands.to_dict("records"),
         }
-
-
-def is_rule_file(name: str) -> bool:
-    """Whether ``--rules`` names a YAML file (a path) rather than a rule set under ``params/rules/``."""
-    return name.lower().endswith((".yaml", ".yml")) or "/" in name or "\\" in name
 
 
 def rule_file(name: str, params_dir: Path, beside: Path | None = None) -> Path:

@@ -159,11 +159,16 @@ def _unnamed(form: Form, title_col: int) -> None:
         )
 
 
+#: Fields a form prints in another field's cell: a breakdown's 所属合计指标 is its 「其中：…」 三级指标 cell.
+_PRINTED_IN = {"parent": "level3"}
+
+
 def _locator(cells: dict[str, CellRef], titles: dict[str, str], fallback: CellRef) -> Callable[[str | None], Location]:
     """Where a row's cell of a column (given by its title) is printed: the cell the value came from."""
 
     def locate(column: str | None) -> Location:
-        ref = cells.get(titles.get(column or "", column or ""), fallback)
+        name = titles.get(column or "", column or "")
+        ref = cells.get(name) or cells.get(_PRINTED_IN.get(name, ""), fallback)
         return ref.location(column)
 
     return locate
@@ -329,9 +334,9 @@ def _one_form(i: int, form: Form, profile: dict, tables: dict, owners: dict, pro
         positions = [n for n, k in enumerate(raw.kept or []) if owners[name][k] == i]
         frames[name] = frame.iloc[positions].reset_index(drop=True)
         raws[name] = PlacedTable(frames[name], raw.file, None, 1, kept=kept, places=raw.places)
-    title = form.cells["title"]
-    data, more = year_data(profile, frames, raws, title.file, title.location())
-    return data, [] if data is not None else list(more.items)
+    title = form.cells["title"]  # assembled as every loaded year is: the same checks as `evaltools check`
+    data, found = year_data(profile, frames, raws, title.file, title.location(), ProblemList(list(problems)))
+    return data, [] if data is not None else list(found.items)
 
 
 def _anchors(form: Form) -> dict[str, CellRef]:

@@ -12,6 +12,7 @@ import pkgutil
 from evaltools.data.forms.layouts.base import (
     BLOCKS,
     FIELDS,
+    FORM_KINDS,
     FORM_LAYOUTS,
     KINDS,
     Block,
@@ -24,4 +25,14 @@ for _module in pkgutil.iter_modules(__path__):
     if _module.name != "base":
         importlib.import_module(f"{__name__}.{_module.name}")
 
-__all__ = ["BLOCKS", "FIELDS", "FORM_LAYOUTS", "KINDS", "Block", "FormLayout", "form_layout", "layouts_titled"]
+__all__ = [
+    "BLOCKS",
+    "FIELDS",
+    "FORM_KINDS",
+    "FORM_LAYOUTS",
+    "KINDS",
+    "Block",
+    "FormLayout",
+    "form_layout",
+    "layouts_titled",
+]

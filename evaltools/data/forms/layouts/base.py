@@ -59,7 +59,9 @@ FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "total": (frozenset(), frozenset({"total", "grade"})),
 }
 BLOCKS = tuple(FIELDS)
-KINDS = ("project", "department")
+#: The kinds of form, each with the name a reader sees (console lines, the audit page).
+FORM_KINDS = {"project": "项目支出绩效自评表", "department": "部门整体支出绩效自评表"}
+KINDS = tuple(FORM_KINDS)
 
 
 @dataclass(frozen=True)

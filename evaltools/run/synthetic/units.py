@@ -3,43 +3,26 @@
 :func:`generate_units` builds a :class:`~evaltools.data.model.UnitsData` of ``units`` invented units in
 one vectorised pass — every table with its ``org`` column (预算单位), published totals and grades, stated
 rates, funding sources, breakdowns, statements and a printed grade table per unit, some deliberately off —
-so that :func:`evaltools.evaluate` meets every kind of finding. :func:`write_units` writes it as the
+so that :func:`evaltools.evaluate` meets every kind of finding. :func:`evaltools.data.folder.write_units` writes it as the
 many-unit input folder (``units.csv`` beside the tables, or Parquet files) that
 :func:`evaltools.load_year` reads back. Every unit, profile and source says 合成数据.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
-import yaml
 
 from evaltools.data import schema as S
-from evaltools.data.model import Profile, UnitsData, profile_to_dict
+from evaltools.data.model import Profile, UnitsData
 from evaltools.data.schema import ORG
 from evaltools.errors import ParamsError
-from evaltools.paths import write_text
-from evaltools.run.synthetic import MARK, generate_frames
+from evaltools.params import DEFAULT_RULES
+from evaltools.run.synthetic.frames import generate_frames
+from evaltools.run.synthetic.tables import canonical
+from evaltools.run.synthetic.vocabulary import MARK, load_vocabulary
 from evaltools.scoring.grading import bands_frame, grade
 from evaltools.scoring.rules import load_rules
-
-
-def _canonical(frame: pd.DataFrame, table: S.Table) -> pd.DataFrame:
-    """``frame`` with the org column first and every declared column, typed as the loader types them."""
-    out = {ORG: pd.Series(frame[ORG].to_numpy(dtype=object), dtype=object)}
-    for f in table.fields:
-        col = frame[f.name] if f.name in frame else pd.Series([None] * len(frame), index=frame.index, dtype=object)
-        if f.kind in ("number", "money", "rate"):
-            out[f.name] = col.to_numpy(dtype=float)
-        elif f.kind == "bool":
-            out[f.name] = col.to_numpy(dtype=bool)
-        else:
-            values = col.to_numpy(dtype=object, copy=True)
-            values[pd.isna(values)] = None
-            out[f.name] = pd.Series(values, dtype=object)  # as the loader gives text: object, None when empty
-    return pd.DataFrame(out)
 
 
 def _projects(proj: pd.DataFrame, rng: np.random.Generator, bands: pd.DataFrame) -> pd.DataFrame:
@@ -155,7 +138,7 @@ def generate_units(
     *,
     projects_per_unit: int = 10,
     year: int = 2022,
-    rules: str = "mof",
+    rules: str = DEFAULT_RULES,
 ) -> UnitsData:
     """``units`` synthetic units of one year in one dataset: ``units × indicators_per_unit`` indicator rows,
     ``projects_per_unit`` projects each (the benchmark's million rows: 10,000 × 100 with 10 projects)."""
@@ -167,40 +150,21 @@ def generate_units(
     orgs = proj[ORG].drop_duplicates().to_numpy(dtype=object)
     ind = ind.assign(unit=np.where(ind["direction"] == "qualitative", None, "个"))
     proj = _projects(proj, rng, bands)
-    names = ["王芳", "李强", "张敏"]
+    names = load_vocabulary().bureau_team
     team = pd.DataFrame(
-        {ORG: np.repeat(orgs, 3), "name": np.tile(np.array(names, dtype=object), units), "role": "成员"}
+        {ORG: np.repeat(orgs, len(names)), "name": np.tile(np.array(names, dtype=object), units), "role": "成员"}
     )
     tables = {
-        "budget_lines": _canonical(_budget_lines(orgs, rng), S.BUDGET_LINES),
-        "income_sources": _canonical(pd.DataFrame({ORG: []}), S.INCOME_SOURCES),
-        "projects": _canonical(proj, S.PROJECTS),
-        "indicators": _canonical(ind, S.INDICATORS),
-        "team": _canonical(team, S.TEAM),
-        "statements": _canonical(_statements(orgs, projects_per_unit, year, rng), S.STATEMENTS),
-        "grade_bands": _canonical(_grade_bands(orgs, bands, rng), S.GRADE_BANDS),
+        "budget_lines": canonical(_budget_lines(orgs, rng), S.BUDGET_LINES),
+        "income_sources": canonical(pd.DataFrame({ORG: []}), S.INCOME_SOURCES),
+        "projects": canonical(proj, S.PROJECTS),
+        "indicators": canonical(ind, S.INDICATORS),
+        "team": canonical(team, S.TEAM),
+        "statements": canonical(_statements(orgs, projects_per_unit, year, rng), S.STATEMENTS),
+        "grade_bands": canonical(_grade_bands(orgs, bands, rng), S.GRADE_BANDS),
     }
     profile = Profile(unit=f"{MARK}·{units} 个预算单位", year=year, synthetic=True, source=f"{MARK}（随机生成）")
-    return UnitsData(profile, _canonical(_units_table(orgs, proj, bands, rng), S.UNITS), tables, MARK)
+    return UnitsData(profile, canonical(_units_table(orgs, proj, bands, rng), S.UNITS), tables, MARK)
 
 
-def write_units(data: UnitsData, folder: str | Path, form: str = "csv") -> Path:
-    """Write ``data`` as a many-unit input folder: ``profile.yaml``, ``units`` and every non-empty table,
-    as CSV (``form="csv"``) or Parquet (``"parquet"``), canonical column names. Returns the folder."""
-    if form not in ("csv", "parquet"):
-        raise ParamsError(f"form must be csv or parquet, found {form!r}", key="form")
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    profile = {k: v for k, v in profile_to_dict(data.profile).items() if v not in (None, [], ())}
-    write_text(folder / "profile.yaml", yaml.safe_dump(profile, allow_unicode=True, sort_keys=False))
-    for name, frame in {"units": data.units, **data.tables}.items():
-        if frame.empty and name != "units":
-            continue
-        if form == "csv":
-            frame.to_csv(folder / f"{name}.csv", index=False)
-        else:
-            frame.to_parquet(folder / f"{name}.parquet", index=False)
-    return folder
-
-
-__all__ = ["generate_units", "write_units"]
+__all__ = ["generate_units"]

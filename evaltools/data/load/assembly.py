@@ -1,0 +1,224 @@
+"""The one path from loaded tables to year data: :func:`assemble`. Every input — a CSV or Parquet folder, a
+workbook, many units at once, the forms read by ``evaltools import`` and ``audit`` — is read and normalised
+by its own reader, then assembled here with the same checks (:data:`CHECKS`), so that what ``check`` refuses
+no other route accepts. Every problem found is collected and raised at once as an
+:class:`~evaltools.errors.InputError` naming file, sheet, row and column; after this boundary the rest of
+evaltools trusts the data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from evaltools.data import schema as S
+from evaltools.data.discover import locate
+from evaltools.data.load.normalise import empty_frame, empty_table, normalise
+from evaltools.data.load.profile import build_profile
+from evaltools.data.load.readers import read_input
+from evaltools.data.load.tables import ALL_TABLES, RawTable
+from evaltools.data.model import Profile, UnitsData, YearData
+from evaltools.data.sense import check_sense
+from evaltools.data.size import MemoryBudget
+from evaltools.data.validate import cross_check
+from evaltools.errors import WARNING, DataNotFoundError, InputError, Location, Problem, ProblemList
+from evaltools.params import JobParams
+from evaltools.paths import resolve_data_dir, safe_component
+
+#: The checks every year's tables pass, whatever they were read from, in this order: the cross-table rules
+#: without which the data is unusable (keys, references, ranges: :func:`evaltools.data.validate.cross_check`),
+#: then data that loads but cannot mean anything (breakdowns in a loop …: :func:`evaltools.data.sense.check_sense`).
+#: Each is ``fn(tables, raws, problems)``; ``raws`` locate the rows.
+CHECKS = (cross_check, check_sense)
+
+
+def assemble(
+    profile: Profile | None,
+    tables: dict[str, pd.DataFrame],
+    raws: dict[str, RawTable],
+    source: str | Path,
+    problems: ProblemList,
+) -> YearData | UnitsData | None:
+    """The one assembly of loaded data, for every route (a CSV or Parquet folder, a workbook, many units at
+    once, a filled-in form): a year with nothing to evaluate refused, every check of :data:`CHECKS` run, then
+    the data — :class:`UnitsData` when ``tables`` hold a units table, else :class:`YearData` — carrying as
+    warnings every warning in ``problems`` (the reader's and the normaliser's too).
+
+    ``profile`` and ``tables`` come validated from their route (None: the profile had errors, reported);
+    ``tables`` hold every declared table (empty where the input has none). Returns None when ``problems``
+    holds an error: the checks run only on tables that loaded without one."""
+    _require_content(tables, raws, Path(source), problems)
+    if problems.has_errors or profile is None:
+        return None
+    for check in CHECKS:
+        check(tables, raws, problems)
+    if problems.has_errors:
+        return None
+    warnings = tuple(p for p in problems.items if p.severity == WARNING)
+    if S.UNITS.name not in tables:
+        return YearData(profile, tables, str(source), warnings)
+    tables = dict(tables)
+    units = tables.pop(S.UNITS.name)
+    tables = {name: _for_every_unit(frame, units) for name, frame in tables.items()}
+    return UnitsData(profile, units, tables, str(source), warnings)
+
+
+def year_data(
+    profile: dict,
+    tables: dict[str, pd.DataFrame],
+    raws: dict[str, RawTable],
+    source: str,
+    where: Location,
+    problems: ProblemList | None = None,
+) -> tuple[YearData | None, ProblemList]:
+    """One unit's year data from a raw profile (``where``: where it was read) and tables already normalised
+    (:func:`~evaltools.data.load.normalise.normalise_rows`; tables not given are empty), assembled by
+    :func:`assemble` with the same checks as a CSV folder. ``problems`` are those found so far (kept, and
+    their warnings carried); returns the data (None when errors) and every problem."""
+    problems = problems if problems is not None else ProblemList()
+    built = build_profile((dict(profile), where), problems, None)
+    full = {name: tables[name] if name in tables else empty_table(name) for name in S.TABLES}
+    return assemble(built, full, raws, source, problems), problems
+
+
+def is_many_units(path: Path) -> bool:
+    """Whether a data folder holds many units at once (it has a units table)."""
+    return path.is_dir() and any((path / f"{S.UNITS.name}{ext}").exists() for ext in (".csv", ".parquet"))
+
+
+def find_source(year: int, data_dir: str | Path = JobParams.data_dir, unit: str | None = None) -> Path:
+    """Where the data of ``year`` (and ``unit``) lives: ``data/[unit/]YEAR/`` or ``data/[unit/]YEAR.xlsx``
+    (:func:`evaltools.data.discover.locate`: the folder when both exist; near misses named when neither does)
+    — or, for a unit without a folder of its own, the many-unit folder ``data/YEAR/`` (units.csv) that holds it."""
+    try:
+        return locate(year, data_dir, unit)[0]
+    except DataNotFoundError:
+        if unit is not None:
+            many = resolve_data_dir(data_dir) / safe_component(str(year), "year")
+            if is_many_units(many):
+                return many
+        raise
+
+
+def earlier_year_unusable(earlier: int, year: int, source: str | Path, errors: list[Problem]) -> Problem:
+    """The warning that an earlier year's data has errors and is left out of ``year``'s report: last year's
+    (the year-over-year figures are missing) or an older one's (the trend leaves it out). One bad year stays
+    one bad year: it fails its own report, never the next ones."""
+    first = errors[0] if errors else None
+    if earlier == year - 1:
+        zh, en = "同比数字（变动率、趋势）缺失", "year-over-year figures are missing"
+    else:
+        zh, en = "趋势图不含该年", "the trend leaves it out"
+    return Problem(
+        Location(str(source)),
+        f"{earlier} 年数据有误，未使用：{zh} / the {earlier} data has errors and is left out: {en}",
+        f"{len(errors)} error(s){'; first: ' + str(first) if first else ''}",
+        f"fix the {earlier} data (evaltools check {earlier})",
+        WARNING,
+        "PREVIOUS_YEAR_UNUSABLE",
+    )
+
+
+def _previous(year: int, data_dir: str | Path, unit: str | None) -> tuple[YearData | UnitsData | None, tuple]:
+    """Last year's data, or None; a last year with errors is left out with a warning (never an error: one
+    bad year must not stop the next)."""
+    try:
+        source = find_source(year - 1, data_dir, unit)
+        return load_path(source, expected_year=year - 1), ()
+    except DataNotFoundError:
+        return None, ()
+    except InputError as exc:
+        return None, (earlier_year_unusable(year - 1, year, source, exc.errors),)
+
+
+def load_year(
+    year: int, data_dir: str | Path = JobParams.data_dir, unit: str | None = None, *, with_previous: bool = True
+) -> YearData | UnitsData:
+    """Load and validate one year (``evaltools.load_year(2022)``); last year is attached when present.
+
+    Many-unit data (a units table) loads as :class:`UnitsData`; with ``unit`` one unit's slice of it."""
+    data = load_path(find_source(year, data_dir, unit), expected_year=year)
+    many = isinstance(data, UnitsData)
+    prev, warnings = _previous(year, data_dir, unit) if with_previous else (None, ())
+    if prev is not None and isinstance(prev, UnitsData) != many:
+        prev = None  # last year in the other layout: not comparable row by row
+    data = replace(data, warnings=data.warnings + warnings, previous=prev)
+    if many and unit is not None:
+        if unit not in data:
+            raise DataNotFoundError([], summary=f"没有这个单位 / no unit {unit!r} in {data.source} ({S.UNITS.file})")
+        return data.slice(unit)
+    return data
+
+
+def load_path(path: str | Path, expected_year: int | None = None) -> YearData | UnitsData:
+    """Load a data folder (CSV or Parquet files, profile.yaml) or an ``.xlsx`` workbook; raises InputError
+    listing every problem. With a units table (units.csv, units.parquet or sheet 「单位」) the data holds many
+    units at once and loads as :class:`UnitsData`; otherwise as one unit's :class:`YearData`."""
+    data, problems = inspect_path(path, expected_year)
+    if problems.has_errors:
+        raise InputError(problems.items)
+    return data
+
+
+def inspect_path(
+    path: str | Path, expected_year: int | None = None, budget: MemoryBudget | None = None
+) -> tuple[YearData | UnitsData | None, ProblemList]:
+    """Load without raising: returns the data (None when errors) and every problem found.
+
+    ``budget`` bounds the memory the data may need (default: :meth:`MemoryBudget.default`)."""
+    path = Path(path)
+    problems = ProblemList()
+    read = read_input(path, problems, budget or MemoryBudget.default())
+    if read is None:
+        return None, problems
+    profile_raw, raws = read
+    profile = build_profile(profile_raw, problems, expected_year) if profile_raw is not None else None
+    many = S.UNITS.name in raws
+    tables = {name: _table(path, name, raws, many, problems) for name in (*S.TABLES, *([S.UNITS.name] if many else []))}
+    return assemble(profile, tables, raws, path, problems), problems
+
+
+def _table(path: Path, name: str, raws: dict, many: bool, problems: ProblemList) -> pd.DataFrame:
+    """One table normalised, or an empty one (a required table that is missing is reported)."""
+    table = ALL_TABLES[name]
+    raw = raws.get(name)
+    if raw is not None:
+        return normalise(table, raw, problems, many)
+    if table.required:
+        where = str(path / table.file) if path.is_dir() else str(path)
+        problems.add(
+            Location(where, None if path.is_dir() else table.sheet),
+            f"缺少必需的表 / required table 「{table.sheet}」 ({table.name}) is missing",
+            expected=f"{table.file}" if path.is_dir() else f"a sheet named 「{table.sheet}」",
+        )
+    return empty_frame(table, many)
+
+
+def _for_every_unit(frame: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """A table of many-unit data with its org column (a shared table repeated for every unit)."""
+    if S.ORG in frame.columns:
+        return frame
+    orgs = units[S.ORG].to_numpy(dtype=object)
+    repeated = frame.loc[np.tile(frame.index.to_numpy(), len(orgs))].reset_index(drop=True)
+    repeated.insert(0, S.ORG, pd.Series(np.repeat(orgs, len(frame)), dtype=object))
+    return repeated
+
+
+#: A year needs at least one of these to be evaluated (kinds: department lines, projects, indicators).
+_CONTENT = ("budget_lines", "projects", "indicators")
+
+
+def _require_content(tables: dict, raws: dict, path: Path, problems: ProblemList) -> None:
+    """Refuse a year with nothing to evaluate: no budget line, no project and no indicator."""
+    unreadable = any(raws.get(n) is not None and raws[n].frame.attrs.get("unreadable") for n in _CONTENT)
+    if unreadable or any(len(tables[n]) for n in _CONTENT):
+        return
+    sheets = "、".join(f"「{S.TABLES[n].sheet}」" for n in _CONTENT)
+    problems.add(
+        Location(str(path)),
+        f"表中没有数据 / nothing to evaluate: {sheets} are all empty",
+        expected="budget lines (部门整体), projects with their indicators, or department indicators",
+    )

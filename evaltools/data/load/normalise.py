@@ -1,0 +1,267 @@
+"""One table's cells as read → the validated, typed table: headers mapped (:mod:`.headers`), blank rows
+dropped, cells parsed by their field's kind (numbers, money, rates, yes/no, text with its vocabulary, cells
+marked unknown), the value bounds and the pandera schema checked; every problem located by the raw table."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import numpy as np
+import pandas as pd
+
+from evaltools.data import schema as S
+from evaltools.data.bounds import check_table
+from evaltools.data.cells import clean_text, parse_bool, parse_number_series, unknown_mask
+from evaltools.data.load.headers import map_headers
+from evaltools.data.load.tables import RawTable
+from evaltools.data.text import screen_column
+from evaltools.errors import ProblemList
+from evaltools.fmt import is_missing
+
+#: The value a blank yes/no cell takes (others: 否).
+BOOL_DEFAULTS = {"applicable": True, "lower_inclusive": True, "upper_inclusive": False}
+
+
+def normalise_rows(name: str, raw: RawTable, problems: ProblemList) -> pd.DataFrame:
+    """One table's cells (``raw``) → the validated, typed table, exactly as a CSV file's; problems are added to
+    ``problems`` where ``raw.loc`` places them. ``raw.kept`` then maps each row of the result to its raw row."""
+    return normalise(S.TABLES[name], raw, problems)
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """An empty table with every column of ``name`` and its canonical dtypes (made once, then copied)."""
+    if name not in _EMPTY:
+        _EMPTY[name] = empty_frame(S.TABLES[name])
+    return _EMPTY[name].copy()
+
+
+def normalise(table: S.Table, raw: RawTable, problems: ProblemList, many: bool = False) -> pd.DataFrame:
+    """Headers → canonical names, cells → typed values, then the pandera schema; problems recorded."""
+    frame = raw.frame
+    if frame.attrs.get("unreadable"):
+        return empty_frame(table, many)
+    if len(frame.columns) == 0:
+        problems.add(raw.loc(), "没有表头 / no header row", expected=", ".join(table.titles().values()))
+        return empty_frame(table, many)
+    rename = map_headers(table, raw, problems, many)
+    if rename is None:
+        return empty_frame(table, many)
+    frame = frame[list(rename)].rename(columns=rename)
+    blank = np.ones(len(frame), dtype=bool)
+    for col in frame.columns:
+        blank &= _blank(frame[col])
+    frame = frame.loc[~blank]
+    raw.kept = list(frame.index)
+    if len(frame) < table.min_rows:
+        problems.add(
+            raw.loc(), "表中没有数据 / the table has no data rows", expected=f"at least {table.min_rows} row(s)"
+        )
+        return empty_frame(table, many)
+    titles = {**table.titles(), S.ORG: S.ORG_FIELD.title}
+    reported: set[tuple] = set()  # cells already reported: pandera need not say "empty" again
+    frame = _parse_cells(table, frame, raw, titles, reported, problems)
+    check_table(table, frame, lambda idx, n: raw.loc(raw.excel_row(idx), titles[n]), reported, problems)
+    _check_schema(table, frame, raw, titles, reported, problems)
+    return typed(frame, table)
+
+
+def _has_org(table: S.Table, many: bool) -> bool:
+    """Whether rows of ``table`` name their unit: every table of many-unit data (the units table by its key)."""
+    return many and table.name != S.UNITS.name
+
+
+def empty_frame(table: S.Table, many: bool = False) -> pd.DataFrame:
+    """An empty ``table`` with its canonical columns and dtypes (and the unit column in many-unit data)."""
+    columns = ([S.ORG] if _has_org(table, many) else []) + [f.name for f in table.fields]
+    return typed(pd.DataFrame({c: pd.Series([], dtype=object) for c in columns}), table)
+
+
+_EMPTY: dict[str, pd.DataFrame] = {}
+
+
+def typed(frame: pd.DataFrame, table: S.Table) -> pd.DataFrame:
+    """Canonical dtypes: float for numbers, bool for flags, object (str or None) for text; the unit column
+    (many-unit data) first."""
+    out = {}
+    fields = ([S.ORG_FIELD] if S.ORG in frame and S.ORG not in table.names() else []) + list(table.fields)
+    for f in fields:
+        absent = [BOOL_DEFAULTS.get(f.name, False) if f.kind == "bool" else None] * len(frame)
+        col = frame[f.name] if f.name in frame else pd.Series(absent, index=frame.index, dtype=object)
+        if f.kind in ("number", "money", "rate"):
+            out[f.name] = col.astype(float)
+        elif f.kind == "bool":
+            out[f.name] = col.astype(bool)
+        else:
+            values = col.to_numpy(dtype=object, copy=True)
+            values[pd.isna(values)] = None
+            out[f.name] = pd.Series(values, index=frame.index, dtype=object)
+    return pd.DataFrame(out, index=frame.index).reset_index(drop=True)
+
+
+def _blank(col: pd.Series) -> np.ndarray:
+    """Which cells are empty (missing or only spaces), one vectorised pass for text columns."""
+    if isinstance(col.dtype, pd.StringDtype):
+        return (col.isna() | (col.str.strip() == "")).to_numpy(dtype=bool)
+    if col.dtype != object:
+        return col.isna().to_numpy()
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    empty = np.array([clean_text(u) is None for u in uniques] + [True], dtype=bool)
+    return empty[codes]
+
+
+def _parse_cells(
+    table: S.Table,
+    frame: pd.DataFrame,
+    raw: RawTable,
+    titles: dict[str, str],
+    reported: set[tuple],
+    problems: ProblemList,
+) -> pd.DataFrame:
+    """Every column's cells parsed by its field's kind; bad numbers are added to ``reported``.
+
+    A number cell marking an unknown figure (``?``, 未知 …) becomes NaN and its column is listed in the
+    row's ``unknown`` field (with any the input listed there itself)."""
+    cols = {}
+    marks: dict[str, np.ndarray] = {}  # number columns with cells marked unknown → which cells
+    fields = ([S.ORG_FIELD] if S.ORG in frame and S.ORG not in table.names() else []) + list(table.fields)
+    for f in fields:
+        if f.name not in frame:
+            continue
+        col = frame[f.name]
+        if f.kind in ("number", "money", "rate"):
+            marked = unknown_mask(col)
+            if marked.any():
+                marks[f.name] = marked.to_numpy(dtype=bool)
+                col = col.mask(marked, None)
+            cols[f.name] = _parse_numbers(f, col, raw, titles, reported, problems)
+        elif f.kind == "bool":
+            cols[f.name] = _parse_bools(f, col, raw, titles, problems)
+        else:
+            col = screen_column(col, lambda idx, n=f.name: raw.loc(raw.excel_row(idx), titles[n]), problems)
+            cols[f.name] = _parse_text(f, col)
+    if S.ORG in cols and S.ORG not in table.names():
+        for idx in cols[S.ORG].index[cols[S.ORG].isna()][:20]:  # pandera does not know the unit column
+            problems.add(
+                raw.loc(raw.excel_row(idx), S.ORG_FIELD.title),
+                "必填项为空 / a required cell is empty",
+                found="(empty)",
+                expected="the unit of the row",
+            )
+    if "unknown" in table.names() and marks:
+        given = cols.get("unknown", pd.Series([None] * len(frame), index=frame.index, dtype=object))
+        cols["unknown"] = _merge_unknown(given, marks)
+    return pd.DataFrame(cols, index=frame.index)
+
+
+def _listed(value: object) -> tuple[str, ...]:
+    """The column names an ``unknown`` cell lists (comma or full-width comma separated)."""
+    return tuple(x.strip() for x in value.replace("，", ",").split(",") if x.strip()) if isinstance(value, str) else ()
+
+
+def _merge_unknown(given: pd.Series, marks: dict[str, np.ndarray]) -> pd.Series:
+    """The ``unknown`` field: the columns the input listed plus those whose cells were marked (in the
+    order of ``marks``), comma-joined, without repeats. Each distinct listing is rewritten once; only the
+    rows with a marked cell are merged one by one."""
+    codes, uniques = pd.factorize(given)
+    listed = [_listed(u) for u in uniques]
+    rewritten = np.array([*(",".join(dict.fromkeys(names)) or None for names in listed), None], dtype=object)
+    merged = rewritten[codes]
+    for pos in np.flatnonzero(np.logical_or.reduce(list(marks.values()))).tolist():
+        names = (*(listed[codes[pos]] if codes[pos] >= 0 else ()), *(n for n, m in marks.items() if m[pos]))
+        merged[pos] = ",".join(dict.fromkeys(names)) or None
+    return pd.Series(merged, index=given.index, dtype=object)
+
+
+def _parse_numbers(
+    f: S.Field, col: pd.Series, raw: RawTable, titles: dict[str, str], reported: set[tuple], problems: ProblemList
+) -> pd.Series:
+    """A number, money or rate column as floats; each bad cell reported and added to ``reported``."""
+    numbers, reasons = parse_number_series(col, allow_percent=f.kind != "money")
+    for idx in reasons[reasons.notna()].index:
+        reported.add((idx, f.name))
+        problems.add(
+            raw.loc(raw.excel_row(idx), titles[f.name]),
+            f"应为数字 / expected a number ({reasons[idx]})",
+            found=repr(col[idx]),
+            expected="a number such as 6, 2.9, 1,290 or 94.26%"
+            if f.kind != "money"
+            else "an amount in 万元 such as 616.16",
+        )
+    return numbers
+
+
+def _by_value(col: pd.Series, fn: object) -> tuple[np.ndarray, np.ndarray]:
+    """``fn`` applied to each distinct value of ``col`` once: (results, index of each cell's value; -1 when
+    the cell is missing)."""
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    return [fn(u) for u in uniques], codes
+
+
+def _parse_bools(f: S.Field, col: pd.Series, raw: RawTable, titles: dict[str, str], problems: ProblemList) -> pd.Series:
+    """A yes/no column as flags (blank → the field's default, else False); each bad cell reported."""
+    default = BOOL_DEFAULTS.get(f.name)
+    parsed, codes = _by_value(col, lambda v: parse_bool(v, default))
+    blank = parse_bool(None, default)
+    flags = np.array([p[0] if p[0] is not None else False for p in parsed] + [bool(blank[0])], dtype=bool)
+    bad = np.array([bool(p[1]) for p in parsed] + [False], dtype=bool)
+    for idx in col.index[bad[codes]]:
+        problems.add(
+            raw.loc(raw.excel_row(idx), titles[f.name]),
+            "应为是/否 / expected yes or no",
+            found=repr(col[idx]),
+            expected="是 or 否",
+        )
+    return pd.Series(flags[codes], index=col.index)
+
+
+def _parse_text(f: S.Field, col: pd.Series) -> pd.Series:
+    """A text column cleaned; for a field with a vocabulary, accepted spellings → the canonical value
+    (NFKC: full-width signs). Each distinct value is cleaned once."""
+    spellings = f.spellings if f.vocabulary is not None else None
+
+    def clean(value: object) -> object:
+        text = clean_text(value)
+        if spellings is None or text is None:
+            return text
+        return spellings.get(text, spellings.get(unicodedata.normalize("NFKC", text), text))
+
+    cleaned, codes = _by_value(col, clean)
+    values = np.array([*cleaned, None], dtype=object)[codes]
+    return pd.Series(values, index=col.index, dtype=object)
+
+
+def _marked_unknown(frame: pd.DataFrame, idx: object, column: str | None) -> bool:
+    """Whether a cell was given as unknown (``?``): present, though its value cannot be read."""
+    if column is None or "unknown" not in frame or is_missing(idx) or idx not in frame.index:
+        return False
+    listed = frame.at[idx, "unknown"]
+    return isinstance(listed, str) and column in listed.split(",")
+
+
+def _check_schema(
+    table: S.Table,
+    frame: pd.DataFrame,
+    raw: RawTable,
+    titles: dict[str, str],
+    reported: set[tuple],
+    problems: ProblemList,
+) -> None:
+    """The table's pandera schema over the parsed frame; every failure not already in ``reported`` is reported."""
+    import pandera.pandas as pa
+
+    try:
+        S.pandera_schema(table).validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        for case in err.failure_cases.itertuples(index=False):
+            column = case.column if isinstance(case.column, str) else None
+            idx = case.index
+            if (idx, column) in reported or _marked_unknown(frame, idx, column):
+                continue
+            row = raw.excel_row(idx) if not is_missing(idx) else None
+            check = str(case.check)
+            found = repr(case.failure_case)
+            if check == "not_nullable":
+                msg, expected, found = "必填项为空 / a required cell is empty", "a value", "(empty)"
+            else:
+                msg, expected = check, None
+            problems.add(raw.loc(row, titles.get(column, column)), msg, found=found, expected=expected)

@@ -1,0 +1,222 @@
+"""The audit's frame: finding codes, the check registry, the context every check sees and the findings frame.
+
+A check is declared once, with every finding code it emits::
+
+    @check("spending", codes=[Code("SPENT_OVER_BUDGET", label="支出超过预算", severity="warning",
+                                   measure="支出超预算的，说明原因……", field="funds.spent")])
+    def _spending(ctx: AuditContext) -> pd.DataFrame: ...
+
+The check returns its findings as a frame (:func:`findings`): code, unit, subject, message, the stated and
+computed numbers, and where the finding is — ``project``, ``indicator`` (the 三级指标 it is about) and
+``field`` (the form field or column; the code's declared one when the check gives none). :func:`run_audit`
+adds each finding's severity from its code's declaration and refuses a code the check did not declare.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from evaltools import labels
+from evaltools.data.schema import ORG
+from evaltools.registry import Registry
+from evaltools.scoring.indicators import category_codes
+
+#: Columns of the findings frame (and ``org``, the unit of each finding, after them).
+FINDING_COLUMNS = ["code", "severity", "subject", "message", "stated", "computed", "project", "indicator", "field"]
+
+
+@dataclass(frozen=True)
+class Code:
+    """One finding code, declared by the one check that emits it.
+
+    ``label`` is what the report prints for it (附录一, the bulk audit's 类别), ``severity`` one of
+    :data:`evaltools.labels.SEVERITY` (error: the report's arithmetic or text is wrong; warning: needs an
+    explanation; info: checked and consistent), ``measure`` the improvement it suggests (存在的问题及改进
+    措施), ``field`` the form field or column a finding points at: a form block's cell (``funds.rate``,
+    ``funds.spent``, ``total``, ``grade``, ``title``), ``indicator.<column>`` for a cell of the indicator
+    row the finding names (``indicator.actual``), or a table's column with no form cell
+    (``budget_lines.spent``, ``statements.stated``). ``also_at`` lists the other fields a check may give a
+    finding of this code instead (one code checked at several places)."""
+
+    code: str
+    label: str
+    severity: str
+    measure: str
+    field: str
+    also_at: tuple[str, ...] = ()
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """Every field a finding of this code may point at, the declared one first."""
+        return (self.field, *self.also_at)
+
+
+@dataclass(frozen=True)
+class Check:
+    """A registered audit check: ``fn(ctx) -> findings`` and the codes it emits."""
+
+    name: str
+    fn: Callable[[AuditContext], pd.DataFrame]
+    codes: tuple[Code, ...]
+
+
+#: Audit checks by name; every one runs, in registration order (the order of findings within a severity).
+CHECKS: Registry[Check] = Registry("audit check", "核查项")
+#: Every finding code any check declares → its declaration (a code belongs to one check).
+CODES: Registry[Code] = Registry("finding code", "核查类别")
+
+
+def check(name: str, codes: Sequence[Code]) -> Callable[[Callable], Callable]:
+    """Register the decorated ``fn(ctx) -> findings`` as the audit check ``name`` emitting ``codes``."""
+
+    def register(fn: Callable) -> Callable:
+        for code in codes:
+            CODES.add(code.code, code)
+        CHECKS.add(name, Check(name, fn, tuple(codes)))
+        return fn
+
+    return register
+
+
+def finding_label(code: str) -> str:
+    """The Chinese label of a finding code; an undeclared code as it is."""
+    found = CODES.get(code)
+    return code if found is None else found.label
+
+
+def measure(code: str) -> str | None:
+    """The improvement measure of a finding code (None: an undeclared code)."""
+    found = CODES.get(code)
+    return None if found is None else found.measure
+
+
+@dataclass(frozen=True)
+class AuditContext:
+    """What every check sees, for every unit at once: ``data`` (:class:`~evaltools.data.model.UnitsData`),
+    the rule set, the rates, the scored indicators and projects (each with an ``org`` column), ``total``
+    (one row per unit, see :func:`~evaltools.scoring.indicators.department_totals`) and ``totals`` (the
+    per project and 一级指标 sums of :func:`~evaltools.scoring.indicators.level1_totals`)."""
+
+    data: object
+    rules: object
+    rates: pd.DataFrame
+    indicators: pd.DataFrame
+    projects: pd.DataFrame
+    total: pd.DataFrame
+    totals: pd.DataFrame | None = None
+
+    @property
+    def units(self) -> pd.DataFrame:
+        """One row per unit: ``org`` and its profile fields (published total and grade, assets …)."""
+        return self.data.units
+
+
+def _column(value: object, n: int, dtype: object = object) -> np.ndarray:
+    if isinstance(value, pd.Series):
+        value = value.to_numpy()
+    if np.ndim(value) == 0:
+        out = np.empty(n, dtype=dtype)
+        out[:] = value  # faster than np.full for text
+        return out
+    return np.asarray(value, dtype=dtype)
+
+
+def findings(
+    code: object,
+    org: object,
+    subject: object,
+    message: object,
+    stated: object = None,
+    computed: object = None,
+    *,
+    project: object = None,
+    indicator: object = None,
+    field: object = None,
+    index: pd.Index | None = None,
+) -> pd.DataFrame:
+    """Findings from aligned columns (arrays, Series or one value for all): one finding per value of ``org``.
+
+    ``project`` and ``indicator`` name the form and 三级指标 a finding is about (None: not one), ``field``
+    the field it points at (None: its code's declared field). The severity comes from the code."""
+    if not np.ndim(org):
+        org = np.asarray([org], dtype=object)
+    elif not isinstance(getattr(org, "dtype", None), pd.CategoricalDtype):
+        org = _column(org, 0)
+    n = len(org)
+    text = lambda v: pd.Series(_column(v, n), index=index, dtype=object)  # noqa: E731 - not inferred as str
+    number = lambda v: pd.Series(_column(np.nan if v is None else v, n, float), index=index)  # noqa: E731
+    return pd.DataFrame(
+        {
+            "code": text(code),
+            "severity": text(None),
+            "subject": text(subject),
+            "message": text(message),
+            "stated": number(stated),
+            "computed": number(computed),
+            "project": text(project),
+            "indicator": text(indicator),
+            "field": text(field),
+            ORG: _org_column(org, index),
+        }
+    )
+
+
+def _org_column(org: object, index: pd.Index | None) -> pd.Series:
+    """The unit of each finding: categorical where the rows came from a table's categorical unit column."""
+    if isinstance(org, (pd.Series, pd.Categorical)) and isinstance(org.dtype, pd.CategoricalDtype):
+        values = org.array if isinstance(org, pd.Series) else org
+        return pd.Series(values, index=index)
+    return pd.Series(org, index=index, dtype=object)
+
+
+def no_findings() -> pd.DataFrame:
+    """An empty findings frame (a check that found nothing)."""
+    return findings([], np.array([], dtype=object), [], [])
+
+
+def concat(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """Findings frames one after the other (an empty frame for none)."""
+    return pd.concat(parts, ignore_index=True) if parts else no_findings()
+
+
+def _declared(check: Check, out: pd.DataFrame) -> pd.DataFrame:
+    """The check's findings with each code's severity and (where the check gave none) field filled in from
+    its declaration. A code the check did not declare, or a field its code does not name, is refused."""
+    declared = {c.code: c for c in check.codes}
+    codes, uniques = pd.factorize(out["code"].to_numpy(dtype=object))  # a few codes: look each up once
+    unknown = sorted(set(uniques.tolist()) - set(declared))
+    if unknown:
+        raise ValueError(f"audit check {check.name!r} emits finding codes it does not declare: {unknown}")
+    of = lambda attr: np.array([getattr(declared[u], attr) for u in uniques], dtype=object)[codes]  # noqa: E731
+    field = out["field"].to_numpy(dtype=object)
+    given = pd.notna(field)
+    field = np.where(given, field, of("field"))
+    pairs = pd.DataFrame({"code": uniques[codes[given]], "field": field[given]}).drop_duplicates()
+    wrong = sorted((c, f) for c, f in pairs.itertuples(index=False) if f not in declared[c].fields)
+    if wrong:
+        raise ValueError(f"audit check {check.name!r} points findings at undeclared fields: {wrong}")
+    return out.assign(severity=of("severity"), field=field)
+
+
+def _as_frame(out: pd.DataFrame, ctx: AuditContext) -> pd.DataFrame:
+    """A check's findings with the unit column categorical over the dataset's units."""
+    out = out.reset_index(drop=True)
+    if isinstance(out[ORG].dtype, pd.CategoricalDtype) and out[ORG].cat.categories is ctx.data.org_index:
+        return out
+    return out.assign(**{ORG: pd.Categorical(out[ORG], categories=ctx.data.org_index)})
+
+
+def run_audit(ctx: AuditContext) -> pd.DataFrame:
+    """Run every registered check; findings ordered by unit, then severity, then check order.
+
+    The frame has the :data:`FINDING_COLUMNS` and ``org`` (the unit of each finding); ``stated`` and
+    ``computed`` are NaN where a finding has no number, ``project`` and ``indicator`` None where it is
+    not about one."""
+    frame = pd.concat([_as_frame(_declared(c, c.fn(ctx)), ctx) for c in CHECKS.values()], ignore_index=True)
+    severity = category_codes(frame["severity"], list(labels.SEVERITY_ORDER))
+    order = np.lexsort((severity, frame[ORG].cat.codes.to_numpy()))
+    return frame.take(order).reset_index(drop=True)[[*FINDING_COLUMNS, ORG]]

@@ -1,0 +1,130 @@
+"""Indicators whose result needs explaining: far above the target, above a range, without an actual value,
+or given full marks though the target was missed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from evaltools import fmt
+
+from .core import AuditContext, Code, check
+from .rows import Rows, flagged, on_indicators
+
+
+@check(
+    "overachieved",
+    codes=[
+        Code(
+            "OVERACHIEVED",
+            label="大幅超额完成",
+            severity="warning",
+            measure="对大幅超额完成的指标分析原因，下一年度按实际能力合理调高年度指标值。",
+            field="indicator.actual",
+        )
+    ],
+)
+def _overachieved(ctx: AuditContext) -> pd.DataFrame:
+    """Targets exceeded by the rule set's ratio or more: the target may have been set too low."""
+    s, ratio = ctx.indicators, ctx.rules.overachievement_ratio
+    with np.errstate(invalid="ignore"):
+        rows = np.flatnonzero(s["scored"].to_numpy() & (s["completion"] >= ratio).to_numpy())
+    r = Rows(s, rows[np.isin(s["direction"].to_numpy(dtype=object)[rows], [">=", ">", "="])])
+    units = r["unit"]
+    limit = fmt.pct(ratio, 0)
+    text = [
+        f"「{n}」实际 {a}，目标 {t}，完成 {c}（≥ {limit}）：目标可能设定偏低，按财预〔2020〕10号应分析原因并视偏离度适度调减"
+        for n, a, t, c in zip(
+            r["level3"], fmt.values(r["actual"], units), fmt.values(r["target"], units), fmt.pcts(r["completion"])
+        )
+    ]
+    return on_indicators("OVERACHIEVED", r, text, r["target"], r["actual"])
+
+
+@check(
+    "range_above",
+    codes=[
+        Code(
+            "RANGE_ABOVE",
+            label="超出指标区间上限",
+            severity="warning",
+            measure="区间指标实际值远超上限的，应修订指标区间。",
+            field="indicator.actual",
+        )
+    ],
+)
+def _range_above(ctx: AuditContext) -> pd.DataFrame:
+    """Range indicators above the upper end: full marks, but the deviation needs explaining."""
+    s, ratio = ctx.indicators, ctx.rules.overachievement_ratio
+    with np.errstate(invalid="ignore"):
+        rows = np.flatnonzero(s["scored"].to_numpy() & (s["actual"] > s["target_high"]).to_numpy())
+    r = Rows(s, rows[s["direction"].to_numpy(dtype=object)[rows] == "range"])
+    units = r["unit"]
+    text = [
+        f"「{n}」目标区间 {lo}–{hi}{u if isinstance(u, str) else ''}，实际 {a}，为上限的 {c}：得满分，但偏离需说明"
+        + ("，目标可能设定偏低" if comp >= ratio else "")
+        for n, lo, hi, u, a, c, comp in zip(
+            r["level3"],
+            fmt.nums(r["target"]),
+            fmt.nums(r["target_high"]),
+            units,
+            fmt.values(r["actual"], units),
+            fmt.pcts(r["completion"]),
+            r["completion"],
+        )
+    ]
+    return on_indicators("RANGE_ABOVE", r, text, r["target_high"], r["actual"])
+
+
+@check(
+    "missing_actuals",
+    codes=[
+        Code(
+            "MISSING_ACTUAL",
+            label="缺少实际完成值",
+            severity="warning",
+            measure="对没有实际完成值的指标补充统计数据，无法统计的应在年初设定可衡量的指标。",
+            field="indicator.actual",
+        )
+    ],
+)
+def _missing_actuals(ctx: AuditContext) -> pd.DataFrame:
+    """Indicators without an actual value (or qualitative grade), and how the rule set scores them."""
+    r = flagged(ctx.indicators, ctx.indicators["missing"])
+    how = " 0 分" if ctx.rules.missing_actual == "zero" else "不适用"
+    targets = fmt.values(r["target"], r["unit"])
+    text = [
+        f"「{n}」没有实际完成值{'或定性等级' if d == 'qualitative' else ''}（目标 {tt if isinstance(tt, str) and tt else t}），按{how}计"
+        for n, d, tt, t in zip(r["level3"], r["direction"], r["target_text"], targets)
+    ]
+    return on_indicators("MISSING_ACTUAL", r, text)
+
+
+@check(
+    "full_marks_below_target",
+    codes=[
+        Code(
+            "FULL_MARKS_BELOW_TARGET",
+            label="未达目标却得满分",
+            severity="warning",
+            measure="未达目标的指标不应给满分，按完成比例计分。",
+            field="indicator.panel_score",
+        )
+    ],
+)
+def _full_marks_below_target(ctx: AuditContext) -> pd.DataFrame:
+    """Indicators that missed their target yet were given full marks."""
+    s = ctx.indicators
+    missed = (s["met"] == False).to_numpy()  # noqa: E712 - an object column of True/False/None
+    full = (
+        s["scored"].to_numpy() & (s["score"] >= s["weight"] - 1e-9).to_numpy() & missed & (s["weight"] > 0).to_numpy()
+    )
+    r = flagged(s, full)
+    units = r["unit"]
+    text = [
+        f"「{n}」未达目标（实际 {a}，目标 {t}）却得满分 {sc}"
+        for n, a, t, sc in zip(
+            r["level3"], fmt.values(r["actual"], units), fmt.values(r["target"], units), fmt.scores(r["score"])
+        )
+    ]
+    return on_indicators("FULL_MARKS_BELOW_TARGET", r, text, r["weight"], r["score"])

@@ -1,0 +1,83 @@
+"""Helpers for vectorised checks: the flagged rows of a frame, unit keys for merges, names joined per group."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from evaltools.data.schema import ORG
+from evaltools.scoring.indicators import category_codes
+
+from .core import findings
+
+
+class Rows:
+    """The flagged rows of a frame; each column is taken (for those rows only) when first read."""
+
+    def __init__(self, frame: pd.DataFrame, rows: np.ndarray):
+        self.frame, self.rows, self._taken = frame, rows, {}
+
+    def __getitem__(self, column: str) -> np.ndarray:
+        if column not in self._taken:
+            values = self.frame[column].take(self.rows)
+            self._taken[column] = values.array if isinstance(values.dtype, pd.CategoricalDtype) else values.to_numpy()
+        return self._taken[column]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def subset(self, mask: np.ndarray) -> Rows:
+        """The rows of these where ``mask`` is true."""
+        return Rows(self.frame, self.rows[mask])
+
+
+def flagged(frame: pd.DataFrame, mask: object) -> Rows:
+    """The rows of ``frame`` where ``mask`` is true."""
+    return Rows(frame, np.flatnonzero(np.asarray(mask, dtype=bool)))
+
+
+def subjects(rows: Rows) -> list[str]:
+    """「项目 / 三级指标」 of indicator rows: the subject of a finding on an indicator."""
+    return [f"{p} / {q}" for p, q in zip(rows["project"], rows["level3"])]
+
+
+def plain_keys(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """``columns`` of a (small) frame with the unit column as plain text, ready to merge across tables."""
+    out = frame[columns].copy()
+    out[ORG] = out[ORG].astype(object)
+    return out
+
+
+def by_org(ctx: object, frame: pd.DataFrame, column: str) -> pd.Series:
+    """``column`` of the units table for each row of ``frame`` (by its org)."""
+    codes = category_codes(frame[ORG], ctx.data.org_index)
+    values = ctx.data.units[column].to_numpy()
+    return pd.Series(np.append(values, None)[codes], index=frame.index)
+
+
+def joined(codes: np.ndarray, values: np.ndarray, wanted: np.ndarray) -> list[str]:
+    """For each code in ``wanted``: the values of its rows joined with 、 (in row order), one sort for all."""
+    keep = np.flatnonzero(np.isin(codes, wanted))
+    keep = keep[np.argsort(codes[keep], kind="stable")]
+    sorted_codes = codes[keep]
+    starts = np.searchsorted(sorted_codes, wanted, side="left")
+    ends = np.searchsorted(sorted_codes, wanted, side="right")
+    names = values[keep].tolist()
+    return ["、".join(names[a:b]) for a, b in zip(starts, ends)]
+
+
+def on_indicators(
+    code: str, rows: Rows, message: object, stated: object = None, computed: object = None, field: str | None = None
+) -> pd.DataFrame:
+    """Findings on indicator rows: subject 「项目 / 三级指标」, their unit, project and 三级指标."""
+    return findings(
+        code,
+        rows[ORG],
+        subjects(rows),
+        message,
+        stated,
+        computed,
+        project=rows["project"],
+        indicator=rows["level3"],
+        field=field,
+    )

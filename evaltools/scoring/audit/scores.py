@@ -1,0 +1,160 @@
+"""Published scores and grades against the recomputed ones and the grade bands, and low 预算执行率."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from evaltools import fmt
+from evaltools.data.schema import ORG
+from evaltools.scoring.grading import grade
+from evaltools.scoring.indicators import category_codes
+
+from .core import AuditContext, Code, check, concat, findings
+from .rows import flagged
+
+
+def _form_scores(ctx: AuditContext) -> list[pd.DataFrame]:
+    """Published form scores against the recomputed ones, and published grades against the bands."""
+    p = ctx.projects
+    r = flagged(p, p["published_score"].notna() & (p["difference"].abs() > 0.005))
+    text = [
+        f"「{n}」公布得分 {a}，按数据重算 {b}（预算执行率 {c} + 指标 {d}），相差 {e}"
+        for n, a, b, c, d, e in zip(
+            r["project"],
+            fmt.scores(r["published_score"]),
+            fmt.scores(r["computed_score"]),
+            fmt.scores(r["execution_score"]),
+            fmt.scores(r["indicator_score"]),
+            fmt.scores(r["difference"]),
+        )
+    ]
+    at = dict(project=r["project"])
+    differs = findings("SCORE_DIFFERS", r[ORG], r["project"], text, r["published_score"], r["computed_score"], **at)
+    pub = flagged(p, p["published_grade"].notna() & p["published_score"].notna())
+    expected = grade(pub["published_score"], ctx.rules.grade_bands).to_numpy(dtype=object)
+    wrong = expected != pub["published_grade"]
+    r, expected = pub.subset(wrong), expected[wrong]
+    text = [
+        f"「{n}」公布 {a} 分、等级「{g}」，按等级表应为「{e}」"
+        for n, a, g, e in zip(r["project"], fmt.scores(r["published_score"]), r["published_grade"], expected)
+    ]
+    mismatch = findings("GRADE_MISMATCH", r[ORG], r["project"], text, r["published_score"], project=r["project"])
+    return [differs, mismatch]
+
+
+def _published_means(ctx: AuditContext) -> tuple[np.ndarray, np.ndarray]:
+    """Per unit: the simple mean of its projects' published scores, and whether every project has one."""
+    p = ctx.projects
+    codes = category_codes(p[ORG], ctx.data.org_index)
+    grouped = p["published_score"].groupby(codes, sort=False)
+    n = len(ctx.data.org_index)
+    count = grouped.count().reindex(range(n), fill_value=0).to_numpy()
+    size = grouped.size().reindex(range(n), fill_value=0).to_numpy()
+    mean = grouped.mean().reindex(range(n)).to_numpy(dtype=float)
+    return mean, (count == size) & (size > 0)
+
+
+def _total_score(ctx: AuditContext) -> list[pd.DataFrame]:
+    """The published department total against the recomputed one (the mean of project totals), and its
+    grade against the bands, for units of kind department_projects; reports that are one form are checked
+    as that form (``scores``)."""
+    t = ctx.total
+    published = t["published"].to_numpy(dtype=float)
+    has = ~np.isnan(published) & (t["kind"] == "department_projects").to_numpy()
+    mean, complete = _published_means(ctx)
+    rows = np.flatnonzero(has)
+    r = t.iloc[rows]
+    notes = [
+        f"；各项目公布得分的简单平均 {a}、按预算加权平均 {b}" if c else ""
+        for a, b, c in zip(fmt.scores(mean[rows]), fmt.scores(r["assessed_weighted"]), complete[rows])
+    ]
+    text = [
+        f"公布总分 {a}；按数据重算的项目得分简单平均 {b}、按预算加权平均 {c}{d}"
+        for a, b, c, d in zip(
+            fmt.scores(published[rows]), fmt.scores(r["computed_simple"]), fmt.scores(r["computed_weighted"]), notes
+        )
+    ]
+    info = np.abs(published[rows] - r["computed_score"].to_numpy(dtype=float)) < 1.0
+    checked = findings(
+        np.where(info, "TOTAL_CHECKED", "TOTAL_DIFFERS"),
+        r[ORG],
+        "部门整体",
+        text,
+        published[rows],
+        r["computed_score"],
+    )
+    stated_grade = ctx.data.units["published_grade"].to_numpy(dtype=object)
+    given = np.array([isinstance(g, str) and bool(g) for g in stated_grade])
+    wrong = np.flatnonzero(has & given & (t["grade"].to_numpy(dtype=object) != stated_grade))
+    r = t.iloc[wrong]
+    text = [
+        f"公布总分 {a}、等级「{g}」，按等级表应为「{e}」"
+        for a, g, e in zip(fmt.scores(published[wrong]), stated_grade[wrong], r["grade"])
+    ]
+    return [checked, findings("GRADE_MISMATCH", r[ORG], "部门整体", text, published[wrong])]
+
+
+@check(
+    "scores",
+    codes=[
+        Code(
+            "SCORE_DIFFERS",
+            label="得分与重算不符",
+            severity="warning",
+            measure="对评价得分与按数据重算得分不一致的项目，补充打分依据或更正得分。",
+            field="total",
+        ),
+        Code(
+            "GRADE_MISMATCH",
+            label="等级与等级表不符",
+            severity="error",
+            measure="按等级划分表重新确定等级。",
+            field="grade",
+        ),
+        Code(
+            "TOTAL_CHECKED",
+            label="总分已核对",
+            severity="info",
+            measure="公布总分与按数据重算的总分相差不足 1 分，无需更正。",
+            field="total",
+        ),
+        Code(
+            "TOTAL_DIFFERS",
+            label="总分与重算不符",
+            severity="warning",
+            measure="核对部门总分的计算口径（各项目得分简单平均或按预算加权平均），更正总分或说明口径。",
+            field="total",
+        ),
+    ],
+)
+def _scores(ctx: AuditContext) -> pd.DataFrame:
+    """Published form scores and grades (``_form_scores``), then each unit's published total and grade
+    (``_total_score``), against the recomputed ones and the bands."""
+    return concat([*_form_scores(ctx), *_total_score(ctx)])
+
+
+@check(
+    "execution_low",
+    codes=[
+        Code(
+            "EXECUTION_LOW",
+            label="预算执行率偏低",
+            severity="warning",
+            measure="预算执行率偏低的，分析原因并在自评中说明，完善预算编制和支出进度管理。",
+            field="funds.rate",
+        )
+    ],
+)
+def _execution_low(ctx: AuditContext) -> pd.DataFrame:
+    """预算执行率 below the rule set's alert level (``audit.execution_alert``, default 90%): the form
+    should state why (common practice: a low rate needs an explanation)."""
+    alert = float(ctx.rules.audit.get("execution_alert", 0.9))
+    p = ctx.projects
+    with np.errstate(invalid="ignore"):
+        r = flagged(p, p["execution_rate"].to_numpy(dtype=float) < alert)
+    limit = fmt.pct(alert, 0)
+    text = [
+        f"「{n}」预算执行率 {a}，低于 {limit}，应说明原因" for n, a in zip(r["project"], fmt.pcts(r["execution_rate"]))
+    ]
+    return findings("EXECUTION_LOW", r[ORG], r["project"], text, alert, r["execution_rate"], project=r["project"])

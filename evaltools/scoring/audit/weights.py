@@ -1,0 +1,147 @@
+"""Scores within their weights: indicator and 预算执行率 scores at most their 分值, qualitative scores within
+their grade's band, a form's 分值 adding to 100 and its 一级指标 分值 as the rule set's framework sets them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from evaltools import fmt
+from evaltools.data.schema import ORG
+from evaltools.scoring.indicators import level1_totals
+
+from .core import AuditContext, Code, check, concat, findings
+from .rows import flagged, on_indicators
+
+
+def _indicator_score_above_weight(ctx: AuditContext) -> pd.DataFrame:
+    """Indicator scores (published or panel) above the indicator's weight."""
+    s = ctx.indicators
+    r = flagged(s, (s["score"] > s["weight"] + 1e-9).to_numpy())
+    text = [
+        f"「{n}」得分 {a} 超过分值 {b}" for n, a, b in zip(r["level3"], fmt.scores(r["score"]), fmt.scores(r["weight"]))
+    ]
+    return on_indicators("SCORE_ABOVE_WEIGHT", r, text, r["weight"], r["score"])
+
+
+def _qualitative_bands(ctx: AuditContext) -> pd.DataFrame:
+    """Panel scores of qualitative indicators outside the band of their grade."""
+    s = ctx.indicators
+    r = flagged(s, (s["in_band"] == False).to_numpy())  # noqa: E712 - an object column of True/False/None
+    text = [
+        f"「{n}」定性等级「{g}」的得分区间为 {lo}–{hi} 分，评价得分 {p} 不在其中"
+        for n, g, lo, hi, p in zip(
+            r["level3"],
+            r["qualitative_grade"],
+            fmt.scores(r["band_low"]),
+            fmt.scores(r["band_high"]),
+            fmt.scores(r["panel_score"]),
+        )
+    ]
+    return on_indicators("QUALITATIVE_OUT_OF_BAND", r, text, r["band_high"], r["panel_score"])
+
+
+def _level(index: pd.MultiIndex, name: str) -> np.ndarray:
+    """The values of one level of ``index`` for every row (through the level's codes: no text conversion)."""
+    i = index.names.index(name)
+    return np.asarray(index.levels[i], dtype=object)[index.codes[i]]
+
+
+def _framework_weights(rules: object) -> dict[str, float]:
+    """一级指标 → its weight in the first framework of the rule set that names it (NaN: the framework
+    leaves it open)."""
+    out: dict[str, float] = {}
+    for framework in rules.frameworks.values():
+        for level1, weight in framework["weights"].items():
+            out.setdefault(level1, np.nan if weight is None else float(weight))
+    return out
+
+
+def _category_weights(ctx: AuditContext) -> pd.DataFrame:
+    """一级指标 weights of each form against its framework's weights, where the framework sets them (info)."""
+    totals = ctx.totals if ctx.totals is not None else level1_totals(ctx.indicators)
+    index = totals.index
+    weight = (totals["indicator_weight"] + totals["dropped_weight"]).to_numpy(dtype=float)
+    level1 = index.levels[index.names.index("level1")]
+    framework = _framework_weights(ctx.rules)
+    defaults = np.array([framework.get(v, np.nan) for v in level1], dtype=float)
+    expected = defaults[index.codes[index.names.index("level1")]]
+    with np.errstate(invalid="ignore"):
+        bad = np.flatnonzero(~np.isnan(expected) & (np.abs(weight - expected) > 0.01))
+    project, category = _level(index, "project")[bad], _level(index, "level1")[bad]
+    org = pd.Categorical.from_codes(index.codes[index.names.index(ORG)][bad], categories=index.levels[0])
+    text = [
+        f"「{p}」{c}分值 {a}，与规则默认 {b} 不同"
+        for p, c, a, b in zip(project, category, fmt.scores(weight[bad]), fmt.scores(expected[bad]))
+    ]
+    return findings("CATEGORY_WEIGHTS", org, project, text, expected[bad], weight[bad], project=project)
+
+
+def _project_weights(ctx: AuditContext) -> list[pd.DataFrame]:
+    """Forms whose weights do not add to 100, 预算执行率 scores above their weight, totals above 100."""
+    p = ctx.projects
+    full = (p["execution_weight"] + p["indicator_weight"] + p["dropped_weight"]).to_numpy(dtype=float)
+    r = flagged(p, np.abs(full - 100) > 0.01)
+    f = full[r.rows]
+    text = [f"「{n}」分值合计 {a}，应为 100" for n, a in zip(r["project"], fmt.scores(f))]
+    parts = [findings("WEIGHTS_NOT_100", r[ORG], r["project"], text, 100, f, project=r["project"])]
+    parts.append(_category_weights(ctx))
+    r = flagged(p, p["execution_score"] > p["execution_weight"] + 1e-9)
+    text = [
+        f"「{n}」预算执行率得分 {a} 超过分值 {b}（执行率 {c} 未封顶）"
+        for n, a, b, c in zip(
+            r["project"],
+            fmt.scores(r["execution_score"]),
+            fmt.scores(r["execution_weight"]),
+            fmt.pcts(r["execution_rate"]),
+        )
+    ]
+    at = dict(project=r["project"], field="funds.score")
+    parts.append(
+        findings("SCORE_ABOVE_WEIGHT", r[ORG], r["project"], text, r["execution_weight"], r["execution_score"], **at)
+    )
+    r = flagged(p, p["score"] > 100 + 1e-9)
+    text = [f"「{n}」得分 {a} 超过满分 100" for n, a in zip(r["project"], fmt.scores(r["score"]))]
+    at = dict(project=r["project"], field="total")
+    parts.append(findings("SCORE_ABOVE_WEIGHT", r[ORG], r["project"], text, 100, r["score"], **at))
+    return parts
+
+
+@check(
+    "weights",
+    codes=[
+        Code(
+            "SCORE_ABOVE_WEIGHT",
+            label="得分超过分值",
+            severity="error",
+            measure="得分不得超过分值（预算执行率得分不超过其分值，总分不超过 100 分），核对后更正。",
+            field="indicator.panel_score",
+            also_at=("funds.score", "total"),
+        ),
+        Code(
+            "QUALITATIVE_OUT_OF_BAND",
+            label="定性得分超出档次区间",
+            severity="error",
+            measure="定性指标的得分应落在所评等级对应的分数区间内，核对等级或得分后更正。",
+            field="indicator.panel_score",
+        ),
+        Code(
+            "WEIGHTS_NOT_100",
+            label="分值合计不为 100",
+            severity="error",
+            measure="核对预算执行率和各项指标的分值，使分值合计为 100 分。",
+            field="total",
+        ),
+        Code(
+            "CATEGORY_WEIGHTS",
+            label="一级指标分值与规则不同",
+            severity="info",
+            measure="一级指标分值与所用指标体系的默认分值不同的，在自评中说明设置理由。",
+            field="indicator.weight",
+        ),
+    ],
+)
+def _weights(ctx: AuditContext) -> pd.DataFrame:
+    """Indicator scores above their weight, qualitative scores outside their band, then each form's weights
+    (not adding to 100, 一级指标 weights unlike the rules'), its 预算执行率 score and total above their weight."""
+    return concat([_indicator_score_above_weight(ctx), _qualitative_bands(ctx), *_project_weights(ctx)])
