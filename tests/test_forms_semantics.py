@@ -356,7 +356,9 @@ def test_a_zero_total_above_filled_parts_is_recomputed_and_flagged(tmp_path):
     """棠溪镇 (docs/research/tangxi-town-2022.md): the 0 / 0 / 0 total is recomputed from its 其中 row as
     90 / 89.974 / 89.974 (execution 100%, not 0%), the printed 0% left unknown, with a located warning at the total row."""
     path = _write(tmp_path, "tangxi", tangxi_funds())
-    p = _read(path).data.projects.iloc[0]
+    data = _read(path).data
+    assert [w.code for w in data.warnings] == ["FUNDS_TOTAL_RECOMPUTED"]  # the read form carries the warning
+    p = data.projects.iloc[0]
     assert (p["budget_initial"], p["budget"], p["spent"], p["fiscal_current"]) == (90, 89.974, 89.974, 89.974)
     assert pd.isna(p["stated_rate"]) and p["published_execution_score"] == 0
     (warning,) = [w for w in _warnings(_form(path)) if w.code == "FUNDS_TOTAL_RECOMPUTED"]
@@ -430,6 +432,7 @@ def test_unreadable_cells_are_unknown_with_located_chinese_warnings(tmp_path):
     assert form.data.projects["project"].tolist() == ["未填项目名称"]
     warnings = _warnings(_form(path))
     assert [(w.location.row, w.location.column[:3]) for w in warnings] == [(17, "F17"), (2, "A2（")]
+    assert [str(w.location) for w in form.data.warnings] == [str(w.location) for w in warnings]
     assert all("/" not in w.message.split(" / ")[0] and str(tmp_path) not in w.message for w in warnings)
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in w.message) for w in warnings)
 
