@@ -1,14 +1,14 @@
-"""Shared fixtures: the repository, the 2022 data and its evaluation, and a writable copy of the data."""
+"""Shared fixtures: the repository, the 2022 data and its evaluation, and the page checks (embedded font,
+external references) used by the report and run folders. A fixture one folder uses lives in that folder's
+conftest.py; the paths are in tests/_paths.py."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"
+from tests._paths import DATA, ROOT
 
 
 @pytest.fixture(scope="session")
@@ -35,14 +35,6 @@ def ev_2022(data_2022, rules_2022):
     from evaltools import evaluate
 
     return evaluate(data_2022, rules_2022)
-
-
-@pytest.fixture()
-def year_copy(tmp_path) -> Path:
-    """A writable copy of data/2022 (as tmp/data/2022) for tests that break it."""
-    target = tmp_path / "data" / "2022"
-    shutil.copytree(DATA / "2022", target)
-    return target
 
 
 def _embedded_font_gaps(html: str) -> tuple[int, str]:

@@ -245,9 +245,6 @@ def chongqing(spec: Spec) -> tuple[list[str], Rows]:
     return ["部门整体绩效自评表", f"（{spec.year}年度）"], rows
 
 
-LAYOUTS = {"standard": standard, "sichuan": sichuan, "shanghai": shanghai, "chongqing": chongqing}
-
-
 # ----------------------------------------------------------------------------- rendering
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests._paths import ROOT
+
 PACKAGE = ROOT / "evaltools"
 BIN = Path(sys.executable).parent
 MAX_FUNCTION_LINES = 60

@@ -142,7 +142,7 @@ def test_stopping_a_batch(previous, tmp_path, executor, how):
 @pytest.fixture(scope="module")
 def forms_bureau(tmp_path_factory):
     """600 filled-in forms (tests/formkit.py): enough for the forms audit to be stopped half way."""
-    from formkit import bureau
+    from tests.formkit import bureau
 
     root = tmp_path_factory.mktemp("stop-forms")
     bureau(root / "forms", n=600)

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from formkit import DEFECTS, READ_AS_UNKNOWN, bureau, make_form, write_docx, write_xlsx
 
 from evaltools.data.forms import read_files
 from evaltools.run.audit import evaluate_forms, run_audit
 from evaltools.scoring.evaluation import evaluate
 from evaltools.scoring.rules import load_rules
+from tests.formkit import DEFECTS, READ_AS_UNKNOWN, bureau, make_form, write_docx, write_xlsx
 
 SERIOUS = ("error", "warning")
 

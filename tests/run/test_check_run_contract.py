@@ -27,8 +27,8 @@ from evaltools.data import schema as S
 from evaltools.data.load import inspect_path
 from evaltools.errors import EvaltoolsError
 from evaltools.scoring.contract import evaluation_problems
+from tests._paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "2022"
 NOTEBOOK = ROOT / "notebooks" / "self_evaluation.ipynb"
 

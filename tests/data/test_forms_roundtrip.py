@@ -10,7 +10,6 @@ import textwrap
 import numpy as np
 import pandas as pd
 import pytest
-from formkit import chongqing, sichuan, spec_from_evaluation, standard, write_docx, write_xlsx
 
 from evaltools import fmt
 from evaltools.data.folder import write_folder
@@ -18,6 +17,7 @@ from evaltools.data.forms import read_file
 from evaltools.data.load import load_path
 from evaltools.report.form import write_selfeval_form
 from evaltools.scoring.evaluation import evaluate
+from tests.formkit import chongqing, sichuan, spec_from_evaluation, standard, write_docx, write_xlsx
 
 PROFILE = "unit: 某某区文化馆\nyear: 2023\nreport_kind: department_projects\n"
 PROJECTS = """project,department,implementer,budget_initial,budget,spent,fiscal_current,carryover,other_funds,execution_weight,published_score,goal,result
@@ -177,7 +177,7 @@ def test_the_real_2022_report_reads_back_its_figures(tmp_path, ev_2022, data_202
 
 @pytest.mark.parametrize("layout", ["standard", "sichuan", "chongqing"])
 def test_an_imported_form_as_a_csv_folder_loads_back_equal(tmp_path, culture, layout):
-    from test_forms_read import QINGSHEN, RONGMEITI
+    from tests.data.test_forms_read import QINGSHEN, RONGMEITI
 
     data, ev = culture
     laid = {

@@ -1,4 +1,4 @@
-"""A corpus of broken inputs, each run through ``evaltools check`` (tests/bad_inputs/cases.yaml).
+"""A corpus of broken inputs, each run through ``evaltools check`` (tests/data/bad_inputs/cases.yaml).
 
 Every case copies data/2022 (as CSV, or as a workbook written by :func:`write_workbook`) into a
 temporary folder, applies its declarative mutations (the registry :data:`MUTATIONS` below) and
@@ -37,9 +37,8 @@ from evaltools.cli import app
 from evaltools.data import schema as S
 from evaltools.data.load import inspect_path, load_path
 from evaltools.data.workbook import write_workbook
+from tests._paths import DATA, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"
 CASES_FILE = Path(__file__).resolve().parent / "bad_inputs" / "cases.yaml"
 YEAR = 2022
 WORKBOOK = f"{YEAR}.xlsx"

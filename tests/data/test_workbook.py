@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -13,15 +12,14 @@ from evaltools.data.load import empty_frame, inspect_path, load_path, load_year
 from evaltools.data.model import YearData
 from evaltools.data.workbook import HELP_SHEET, write_template, write_workbook
 from evaltools.errors import ERROR, ParamsError
-
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+from tests._paths import DATA
 
 INJECTIONS = ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "=1+1", "#N/A"]
 
 
 @pytest.fixture(scope="module")
 def data2022() -> YearData:
-    return load_year(2022, data_dir=DATA_DIR, with_previous=False)
+    return load_year(2022, data_dir=DATA, with_previous=False)
 
 
 def _header_column(ws, title: str) -> int:

@@ -69,7 +69,9 @@ def test_escapes_unit_names_and_is_self_contained(tmp_path, embedded_font_gaps, 
     assert EVIL in soup.get_text()  # shown as text …
     assert "<script>" not in html and "&lt;script&gt;" in html  # … never as markup
     assert not re.search(r"(?:src|href)\s*=\s*[\"']?(?:https?:)?//", html) and external_references(html) == []
-    assert all(t.parent.get("class") == ["table-box"] for t in soup.find_all("table"))  # scrolls on a phone
+    tables = soup.find_all("table")
+    assert len(tables) == 3  # one per unit: the root unit, "A B%", "evil"
+    assert all(t.parent.get("class") == ["table-box"] for t in tables)  # scrolls on a phone
     assert "仅有一年" not in soup.get_text()  # a unit with one year simply has no trend chart
     size, missing = embedded_font_gaps(html)  # Chinese shows without a system CJK font
     assert missing == "" and size < 100_000

@@ -2,7 +2,7 @@
 
 They were written before the package was reshaped into data/scoring/report/run and pin its behaviour:
 any change to a figure, a sentence or a cell of the 2022 outputs shows here. To accept an intended
-change, regenerate with ``python tests/test_golden.py`` and review the diff of ``tests/golden/``.
+change, regenerate with ``python -m tests.report.test_golden`` and review the diff of ``tests/golden/``.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-GOLDEN = Path(__file__).resolve().parent / "golden"
+from tests._paths import GOLDEN, ROOT
+
 SECTIONS = ("title_block", "contents", "basic", "work", "results", "conclusion", "problems", "team", "audit", "forms")
 
 

@@ -4,6 +4,7 @@ pool, 2 at a time), a broken year that does not stop the others, and the Dask pa
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import subprocess
 import sys
@@ -21,6 +22,7 @@ from evaltools.run import synthetic
 from evaltools.run.batch import BatchResult, exit_code, run_batch
 from evaltools.run.executors import EXECUTORS
 from evaltools.run.plan import plan_jobs
+from tests._paths import DATA
 
 CLI = [sys.executable, "-m", "evaltools.cli"]
 
@@ -54,7 +56,7 @@ def test_discover_every_layout(tmp_path):
 
 
 def test_repository_data():
-    assert (None, 2022) in discover(Path(__file__).parent.parent / "data")
+    assert (None, 2022) in discover(DATA)
 
 
 # ----------------------------------------------------------------------------- pieces (fast)
@@ -189,7 +191,8 @@ def test_dask_local_cluster_gives_the_same_outputs(full_batch, tmp_path):
     assert not [w for w in caught if "already in use" in str(w.message)]  # the dashboard took a free port
     assert [r.ok for r in results] == [True, True], [r.error for r in results]
     assert [(r.unit, r.year) for r in results] == jobs
-    assert len({r.worker for r in results}) >= 1
+    pids = {r.worker.rpartition(":")[2] for r in results}  # worker = "host:pid"
+    assert pids and not pids & {"", str(os.getpid())}  # each report ran in a dask worker process, not here
     for r, (u, y) in zip(results, jobs):
         dask_dir, process_dir = dask_out / u / str(y), out / u / str(y)
         assert Path(r.output_dir) == dask_dir.resolve()

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
-GOLDEN = Path(__file__).parent / "golden"
+from tests._paths import GOLDEN
 
 
 def test_published_scores_and_grade(ev_2022):
@@ -47,17 +46,19 @@ def test_grade_moves_with_the_rules(data_2022):
 
 def test_summary_matches_golden(ev_2022):
     summary = ev_2022.to_summary()
-    golden = json.loads((GOLDEN / "summary_2022.json").read_text(encoding="utf-8"))
+    golden = json.loads((GOLDEN / "report_2022_summary.json").read_text(encoding="utf-8"))
     assert json.loads(json.dumps(summary, ensure_ascii=False)) == golden
-    assert summary["overall"]["score"] == 87.0 and summary["overall"]["grade"] == "良好"
-    assert summary["projects"][1] | {"computed_score": None} == {
+    # recomputed, not the published 87: (85 + 84.67 + 90) / 3 = 86.56, 良好 (75 ≤ 86.56 < 90)
+    assert summary["overall"]["computed_score"] == pytest.approx((85 + 84.67 + 90) / 3)
+    assert summary["overall"]["computed_grade"] == "良好"
+    assert summary["projects"][1] == {
         "name": "档案保管和整理",
         "budget": 3.0,
         "spent": 2.9,
         "execution_rate": pytest.approx(2.9 / 3),
         "execution_score": 9.67,
         "score": 87.0,
-        "computed_score": None,
+        "computed_score": pytest.approx(84.67),  # 9.67 (2.9/3 × 10) + 10+0+10+0+10+5 + 30 + 10
         "published_score": 87.0,
         "grade": "良好",
         "computed_grade": "良好",

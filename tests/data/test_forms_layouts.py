@@ -7,9 +7,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from formkit import C, chongqing, standard, write_xlsx
-from test_forms_read import RONGMEITI, TANGXI
-from test_forms_semantics import hexicun, huangshi
 
 from evaltools.data.forms import read_file
 from evaltools.data.forms.grid import xlsx_grids
@@ -19,6 +16,9 @@ from evaltools.data.forms.read import read_form
 from evaltools.data.forms.values import quantity
 from evaltools.data.forms.wording import direction_code, label_key, label_keys
 from evaltools.errors import ParamsError
+from tests.data.test_forms_read import RONGMEITI, TANGXI
+from tests.data.test_forms_semantics import hexicun, huangshi
+from tests.formkit import C, chongqing, standard, write_xlsx
 
 # ----------------------------------------------------------------------------- the registry
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import warnings
-from pathlib import Path
 
 import matplotlib
 import pandas as pd
@@ -17,10 +16,10 @@ import evaltools
 from evaltools import fmt
 from evaltools.errors import EvaltoolsError
 from evaltools.report import charts, fonts
+from tests._paths import ROOT
 
 matplotlib.use("Agg")
 
-ROOT = Path(__file__).resolve().parent.parent
 CHARTS = ["budget_vs_spending", "execution_rates", "indicator_completion", "score_composition"]
 
 

@@ -54,6 +54,7 @@ def test_written_by_the_data_folder_writer(dataset, loaded, tmp_path):
 
 
 def test_every_unit_year_passes_check(dataset):
+    assert len(dataset.jobs) == 12  # 3 units × 4 years: the loop below is not empty
     for unit, year in dataset.jobs:
         data, problems = inspect_path(find_source(year, dataset.root, unit), expected_year=year)
         assert data is not None and not problems.has_errors, [str(p) for p in problems.items]

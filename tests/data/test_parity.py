@@ -14,13 +14,13 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from formkit import Ind, Spec, standard, write_xlsx
 
 from evaltools.data.folder import write_folder
 from evaltools.data.forms import read_file
 from evaltools.data.load import assembly, inspect_path, load_path
 from evaltools.run.audit import audit_files
 from evaltools.run.importer import import_to
+from tests.formkit import Ind, Spec, standard, write_xlsx
 
 CLEAN = [
     Ind("产出指标", "数量指标", "举办活动场次", "≥50场", "58场", 20, 20),

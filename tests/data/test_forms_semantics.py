@@ -7,13 +7,13 @@ import math
 
 import pandas as pd
 import pytest
-from formkit import C, write_docx, write_xlsx
 
 from evaltools.data.forms import read_file
 from evaltools.data.forms.grid import docx_grid, xlsx_grids
 from evaltools.data.forms.layout import find_forms
 from evaltools.data.forms.read import grid_forms
 from evaltools.scoring.evaluation import evaluate
+from tests.formkit import C, write_docx, write_xlsx
 
 
 def _write(tmp_path, name, form, suffix="xlsx"):

@@ -9,7 +9,9 @@ from dataclasses import replace
 
 import pandas as pd
 import pytest
-from formkit import (
+
+from evaltools.data.forms import import_forms, read_file
+from tests.formkit import (
     Ind,
     Spec,
     chongqing,
@@ -21,8 +23,6 @@ from formkit import (
     write_docx,
     write_xlsx,
 )
-
-from evaltools.data.forms import import_forms, read_file
 
 # 池州市贵池区棠溪镇 委托业务项目 (2022, research/tangxi-town-2022.md), completed with a 满意度 row and a total.
 TANGXI = Spec(
@@ -367,7 +367,7 @@ def test_import_forms_walks_nested_folders_and_keeps_going(tmp_path):
 
 def test_adjusted_targets_and_a_goal_beside_its_label(tmp_path):
     """调整指标值 is read (and scores in place of the target); 年度主要任务 with its text beside it is the goal."""
-    from formkit import C
+    from tests.formkit import C
 
     spec = replace(RONGMEITI, indicators=[replace(RONGMEITI.indicators[4], adjusted="2500", actual="2600")])
     titles, rows = chongqing(spec)

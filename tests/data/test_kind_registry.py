@@ -95,7 +95,7 @@ def test_totals_and_forms_follow_the_declarations(four_units, rules_2022):
         assert method == "form" if kind.totals == "form" else method in ("simple", "budget_weighted")
         has_department = unit in set(ev.departments["org"]) if ev.departments is not None else False
         assert has_department == kind.department_form, unit
-        assert ev.unit(unit).report_kind is kind
+        assert ev.slice(unit).report_kind is kind
     # 丙 is one project's form: its total is that project's recomputed score
-    project = ev.unit("丙").projects.iloc[0]
+    project = ev.slice("丙").projects.iloc[0]
     assert totals.at["丙", "computed_score"] == pytest.approx(project.computed_score)

@@ -1,0 +1,4 @@
+"""Fixtures of the scoring tests (rules, rates, grades, evaluation, audit, many units).
+
+None of their own yet: they use the shared ones of tests/conftest.py (root, data_2022, rules_2022,
+ev_2022, embedded_font_gaps, external_references). A fixture only this folder uses goes here."""
