@@ -211,6 +211,9 @@ def test_a_row_without_a_level3_name_that_carries_a_score_is_a_level2_row(tmp_pa
         100,
         20,
     )
+    scored = evaluate(form.data, "mof").indicators.set_index("level2")
+    # scored by its own 100件 / 100件 (no measures under it): 20 of 20, not 无法计算
+    assert not scored["unknown_score"].any() and scored.loc["数量指标", "computed_score"].tolist()[-1] == 20
 
 
 def test_template_rows_are_not_indicators_and_numbering_is_not_a_name(tmp_path):
