@@ -318,16 +318,16 @@ def test_breakdown_rows_are_parts_of_the_indicator_above(tmp_path):
     assert "★补助各类瓜果蔬菜种植面积" in finding.message and "28.5" in finding.message
 
 
-def test_a_breakdown_row_with_its_own_points_is_read_as_an_indicator(tmp_path):
-    """濉溪 / 隆阳 print points on a 其中 row (a double-counting risk): read as an indicator of its own, with a
-    located warning, rather than refused by the breakdown check (萧县 layout, anhui-xiaoxian-hexicun-2023-project.md)."""
+def test_a_breakdown_row_with_its_own_points_is_checked_as_the_data_route_checks_it(tmp_path):
+    """濉溪 / 隆阳 print points on a 其中 row (a double-counting risk): the row stays a breakdown, and the data
+    route's check of breakdowns refuses it at its 分值 cell, as for a data folder (tests/data/test_parity.py)
+    (萧县 layout, anhui-xiaoxian-hexicun-2023-project.md)."""
     titles, rows = hexicun()
     rows[8][1], rows[8][4] = C(5), C(5)  # 其中桃树种植面积 given 5 / 5
-    path = _write(tmp_path, "hexicun", (titles, rows))
-    ind = _read(path).data.indicators.set_index("level3")
-    assert pd.isna(ind.loc["桃树种植面积", "parent"]) and ind.loc["桃树种植面积", "weight"] == 5
-    (warning,) = [w for w in _warnings(_form(path)) if "其中" in w.message]
-    assert warning.location.row == 11 and "重复计分" in warning.message
+    forms, failures = read_file(_write(tmp_path, "hexicun", (titles, rows)))
+    (problem,) = [p for p in failures[0].problems if p.severity == "error"]
+    assert forms == [] and "分项指标不应计分" in problem.message
+    assert (problem.location.row, problem.location.column) == (11, "D11（分值）")
 
 
 # ----------------------------------------------------------------------------- 7. a zero total above 其中 rows

@@ -320,22 +320,7 @@ def _indicator(form: Form, i: int, cols: dict[str, int], state: dict) -> dict | 
     row["explain"] = text_value(raw.get("explain"))
     row["_cells"] = {k: form.grid.ref(i, j) for k, j in cols.items()}
     row["_merged"] = {k: form.grid.origins[i][cols[k]] for k in ("weight", "panel_score") if k in cols}
-    if parent is not None and any(scored):
-        _scored_breakdown(form, i, cols, row)
     return row
-
-
-def _scored_breakdown(form: Form, i: int, cols: dict[str, int], row: dict) -> None:
-    """A 其中 row printed with its own 分值 / 得分 is read as an indicator of its own (its points would otherwise
-    be lost), with a located warning: its total may be counted twice."""
-    form.warn(
-        i,
-        cols["level3"],
-        f"其中行印有分值或得分，按独立指标读取，可能与「{row['parent']}」重复计分 / a breakdown row carries points",
-        row["level3"],
-        "其中行只列分项，不计分值",
-    )
-    row["parent"] = None
 
 
 def _score(form: Form, i: int, cols: dict[str, int]) -> dict:
