@@ -467,6 +467,8 @@ DEFECTS = {
     "overachieved": {"OVERACHIEVED"},
 }
 PROJECT_ONLY = {"sources", "grade"}
+#: Cells a form prints that cannot be read: the form is read with them unknown (issue 19), giving these codes.
+READ_AS_UNKNOWN = {"amount_in_words": {"TOTAL_UNKNOWN"}, "weight_in_words": DEFECTS["unreadable"]}
 
 
 def _pct(x: float) -> str:
@@ -740,7 +742,7 @@ def _broken_files(root: Path, rng, out: Bureau) -> None:
     titles, rows = make_form(rng, "青山区文化馆", 900, "standard", None)
     rows[3][2] = C("三万")  # 全年预算数 typed in words
     write_docx(folder / "金额写成汉字.docx", [(titles, rows)])
-    out.broken.append(("有问题的表/金额写成汉字.docx", "表格 1", "三万"))
+    out.forms.append(("有问题的表/金额写成汉字.docx", "表格 1", "amount_in_words"))  # read, 三万 unknown
     titles, rows = make_form(rng, "青山区文化馆", 903, "standard", None)
     write_xlsx(folder / "没有年度.xlsx", [("表1", [(titles[:1], rows)])])
     out.broken.append(("有问题的表/没有年度.xlsx", "表1", "no year"))
@@ -752,7 +754,7 @@ def _broken_files(root: Path, rng, out: Bureau) -> None:
     bad_rows[header + 1][5] = C("十分")
     write_xlsx(folder / "一好一坏.xlsx", [("好表", [good]), ("坏表", [(bad_titles, bad_rows)])])
     out.forms.append(("有问题的表/一好一坏.xlsx", "好表", None))
-    out.broken.append(("有问题的表/一好一坏.xlsx", "坏表", "十分"))
+    out.forms.append(("有问题的表/一好一坏.xlsx", "坏表", "weight_in_words"))  # read, 十分 unknown
     from openpyxl import Workbook
 
     wb = Workbook()

@@ -214,7 +214,8 @@ def _item_groups(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _item_shares(share: np.ndarray, is_item: np.ndarray, is_measure: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    """A 二级 item's share = the mean share of its measures (NaN when any measure is unknown); one grouped pass."""
+    """A 二级 item's share = the mean share of its measures (NaN when any measure is unknown); an item without
+    measures (a 二级-level row printed with its own target and actual) keeps its own share; one grouped pass."""
     if not is_item.any():
         return share
     n = codes.max() + 1
@@ -224,7 +225,7 @@ def _item_shares(share: np.ndarray, is_item: np.ndarray, is_measure: np.ndarray,
     unknown = np.bincount(codes, weights=is_measure & np.isnan(share), minlength=n) > 0
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(unknown | (count == 0), np.nan, total / count)
-    return np.where(is_item, mean[codes], share)
+    return np.where(is_item & (count[codes] > 0), mean[codes], share)
 
 
 def score_indicators(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:

@@ -8,7 +8,6 @@ from dataclasses import replace
 
 from evaltools.data.forms.grid import Grid, Percent
 from evaltools.data.forms.layout import (
-    _NUMBERED,
     _WEIGHT_NOTE,
     PLACEHOLDERS,
     Form,
@@ -19,7 +18,15 @@ from evaltools.data.forms.layout import (
     text_value,
 )
 from evaltools.data.forms.layouts import Block
-from evaltools.data.forms.values import is_not_applicable, is_unknown_mark, norm, number, percent, quantity
+from evaltools.data.forms.values import (
+    is_not_applicable,
+    is_unknown_mark,
+    month_quantities,
+    norm,
+    number,
+    percent,
+    quantity,
+)
 from evaltools.data.forms.wording import Labels, direction_code
 
 #: A value marking a figure printed but unreadable, as the loader reads it.
@@ -29,7 +36,7 @@ _AUDIT_NOTE = re.compile(r"^【核查·")
 
 def read_number(form: Form, i: int, j: int | None, what: str) -> object:
     """The number in a cell (None when empty or not applicable, ``?`` when unreadable); text that is not a
-    number is a problem at the cell."""
+    number is unknown (``?``) with a located warning: the rest of the form is read."""
     if j is None:
         return None
     value = form.grid.value(i, j)
@@ -37,9 +44,14 @@ def read_number(form: Form, i: int, j: int | None, what: str) -> object:
         return UNKNOWN
     parsed, reason = number(value)
     if reason:
-        form.problem(
-            i, j, f"应为数字 / expected a number in 「{what}」", repr(value), "a number such as 89.974 or 100%"
+        form.warn(
+            i,
+            j,
+            f"「{what}」不是数字，按无法辨认处理 / not a number in 「{what}」: read as unknown",
+            repr(value),
+            "数字，如 89.974 或 100%",
         )
+        return UNKNOWN
     return parsed
 
 
@@ -71,24 +83,77 @@ def _money_scale(form: Form, header: int) -> float:
 
 def read_funds(form: Form, header: int, last: int) -> int:
     """The funds block under its header row: the total row's figures and the sources (本年财政拨款, 上年结转资金,
-    其他资金 and Sichuan's 财政专户管理资金 / 单位资金 added to 其他资金); returns the row after the block."""
+    其他资金 and Sichuan's 财政专户管理资金 / 单位资金 added to 其他资金); returns the row after the block. A total
+    printed 0 / 0 / 0 above filled 其中 rows is recomputed from them (:func:`_zero_total`); without a 分值 column
+    the weight is the one the block's label states (:func:`_stated_weight`), else unknown."""
     grid, block = form.grid, form.block("funds")
     cols = header_columns(grid, header, block)
     first_col = min(cols.values())
     percent_header = "%" in grid.text(header, cols["rate"]) if "rate" in cols else False
     scale = _money_scale(form, header)
-    i = header + 1
+    parts: dict[str, list] = {}
+    total_row, i = None, header + 1
     while i < last:
         label = _funds_label(form, i, first_col)
         kind = funds_row_kind(label, block) or ("total" if not label and i == header + 1 else None)
         if kind is None:
             break
-        if kind == "total":
+        if kind == "total" and total_row is None:
             _funds_total(form, i, cols, scale, percent_header)
-        else:
-            _funds_source(form, i, cols.get("budget"), kind, scale)
+            total_row = i
+        elif kind != "total":
+            _funds_source(form, i, cols, kind, scale, parts)
         i += 1
+    if total_row is not None:
+        if "weight" not in cols:
+            _stated_weight(form, header, total_row)
+        _zero_total(form, total_row, cols, parts)
     return i
+
+
+def _stated_weight(form: Form, header: int, row: int) -> None:
+    """The weight of a funds block without a 分值 column: stated by its label or score header (预算执行情况(20分),
+    得分(20分*执行率)), else unknown — never a default 10 — with a located warning."""
+    grid, block = form.grid, form.block("funds")
+    for i in range(max(form.start, header - 1), row + 1):
+        for j in grid.filled(i):
+            weight = block.stated_weight(grid.text(i, j))
+            if weight is not None:
+                form.funds["weight"], form.cells["funds.weight"] = weight, grid.ref(i, j)
+                return
+    form.funds["weight"] = UNKNOWN
+    form.cells["funds.weight"] = grid.ref(header, min(grid.filled(header)))
+    form.warn(
+        header,
+        min(grid.filled(header)),
+        "资金表没有分值列，也未注明分值，预算执行率得分无法计算 / the funds block prints no weight",
+        None,
+        "分值列，或表头注明如 预算执行情况(10分)",
+    )
+
+
+def _zero_total(form: Form, i: int, cols: dict[str, int], parts: dict[str, list]) -> None:
+    """年度资金总额 printed 0 / 0 / 0 (or blank) above filled 其中 rows is not a real zero: each figure is the sum of
+    its 其中 rows, or unknown where they print none (never a 0% execution); the rate printed for the zero total
+    is left unknown too; a located warning says so."""
+    keys = [k for k in ("budget_initial", "budget", "spent") if k in cols]
+    printed = [form.funds.get(k) for k in keys]
+    filled = {k: [v for v in parts.get(k, []) if isinstance(v, float)] for k in keys}
+    if not keys or any(v not in (None, 0.0) for v in printed) or not any(sum(v) for v in filled.values()):
+        return
+    for key in keys:
+        form.funds[key] = sum(filled[key]) if filled[key] else UNKNOWN
+    if not form.funds.get("rate"):
+        form.funds["rate"] = UNKNOWN
+    shown = " / ".join("无法重算" if form.funds[k] == UNKNOWN else f"{form.funds[k]:g}" for k in keys)
+    form.warn(
+        i,
+        cols[keys[0]],
+        f"年度资金总额印为 0，按其中各行合计重算为 {shown} / the total row is printed 0: recomputed from its 其中 rows",
+        " / ".join("" if v is None else f"{v:g}" for v in printed),
+        "年度资金总额 = 其中各行之和",
+        code="FUNDS_TOTAL_RECOMPUTED",
+    )
 
 
 def _funds_total(form: Form, i: int, cols: dict[str, int], scale: float, percent_header: bool) -> None:
@@ -108,14 +173,20 @@ def _funds_total(form: Form, i: int, cols: dict[str, int], scale: float, percent
     form.cells["funds"] = form.grid.ref(i, min(cols.values()))
 
 
-def _funds_source(form: Form, i: int, column: int | None, kind: str, scale: float) -> None:
-    value = read_number(form, i, column, "全年预算数")
-    if isinstance(value, float):
-        value *= scale
-        if kind == "other_funds" and isinstance(form.funds.get(kind), float):
+def _funds_source(form: Form, i: int, cols: dict[str, int], kind: str, scale: float, parts: dict) -> None:
+    """A 其中 row: its 全年预算数 is the source's amount (其他资金 adds up 财政专户管理资金 / 单位资金 …); its
+    年初预算数 / 全年预算数 / 全年执行数 are kept in ``parts`` to recompute a total printed 0."""
+    titles = {"budget_initial": "年初预算数", "budget": "全年预算数", "spent": "全年执行数"}
+    for key, what in titles.items():
+        value = read_number(form, i, cols.get(key), what) if key in cols else None
+        value = value * scale if isinstance(value, float) else value
+        parts.setdefault(key, []).append(value)
+        if key != "budget":
+            continue
+        if isinstance(value, float) and kind == "other_funds" and isinstance(form.funds.get(kind), float):
             value += form.funds[kind]
-    if value is not None or kind not in form.funds:
-        form.funds[kind] = value
+        if value is not None or kind not in form.funds:
+            form.funds[kind] = value
 
 
 # ----------------------------------------------------------------------------- 年度总体目标
@@ -150,20 +221,22 @@ def read_indicators(form: Form, header: int, last: int) -> int:
     grid, block = form.grid, form.block("indicators")
     cols = header_columns(grid, header, block)
     state = {"level1": _block_label(form, header, cols), "level2": None, "total": None}
+    rows: list[dict] = []
     i = header + 1
     while i < last:
         if _another_table(grid, header, i):
-            return i
+            break
         first = next((j for j in grid.filled(i) if not grid.copied_from_above(i, j)), None)
         if first is not None and _ends_indicators(form, grid.text(i, first)):
-            return i
+            break
         if any(block.columns.field(grid.text(i, j)) == "level3" for j in grid.filled(i)):
             i += 1  # the header repeated (a table continued on the next page)
             continue
         row = _indicator(form, i, cols, state)
         if row is not None:
-            form.indicators.append(row)
+            rows.append(row)
         i += 1
+    form.indicators.extend(merged_items(form, rows))
     return i
 
 
@@ -188,16 +261,28 @@ def _block_label(form: Form, header: int, cols: dict[str, int]) -> str:
     return name_value(grid.value(header, left[0])) if left else "绩效指标"
 
 
+#: Spaces between two Chinese characters of a name (产 出 指 标, 经济效益 指标): stray, never part of it.
+_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+
+
+def indicator_name(value: object) -> str | None:
+    """An indicator or level name as printed, lines joined and the spaces between Chinese characters dropped."""
+    text = name_value(value)
+    return None if text is None else _CJK_SPACE.sub("", text)
+
+
 def _level(form: Form, i: int, j: int | None) -> str | None:
     if j is None:
         return None
-    text = name_value(form.grid.value(i, j))
+    text = indicator_name(form.grid.value(i, j))
     return None if text is None or is_not_applicable(text) else text
 
 
 def _names(form: Form, i: int, cols: dict[str, int], state: dict) -> tuple[str, str | None, str | None, str | None]:
     """(一级, 二级, 三级, 所属合计指标) of a row: 一级 without its printed weight (产出指标(50分)), blank 一级/二级
-    cells carried down, 「指标1：」 taken off, 「其中：…」 a breakdown of the last total."""
+    cells carried down, the template's numbering taken off (指标1：…, 指标2…), a template slot (指标1, ……, —, /)
+    None, a breakdown row (其中：…) a part of the last indicator above it."""
+    block = form.block("indicators")
     level1 = _level(form, i, cols.get("level1"))
     if level1 is not None:
         level1 = _WEIGHT_NOTE.sub("", level1).strip() or level1
@@ -205,24 +290,25 @@ def _names(form: Form, i: int, cols: dict[str, int], state: dict) -> tuple[str, 
     level2 = _level(form, i, cols.get("level2"))
     if level2 is not None:
         state["level2"] = _WEIGHT_NOTE.sub("", level2).strip() or level2
-    raw3 = name_value(form.grid.value(i, cols["level3"])) or ""
-    level3 = _NUMBERED.sub("", raw3).strip()
-    parent = None
-    if level3.startswith(("其中：", "其中:")):
-        level3, parent = level3[3:].strip(), state["total"]
-    elif level3 and level3 not in PLACEHOLDERS:
+    raw3 = indicator_name(form.grid.value(i, cols["level3"])) or ""
+    if not raw3 or block.template(raw3):
+        return state["level1"], state["level2"], None, None
+    level3, parent = block.unnumbered(raw3) or None, None
+    part = block.breakdown(level3) if level3 else None
+    if part is not None:
+        level3, parent = part or None, state["total"] if part else None
+    elif level3 is not None:
         state["total"] = level3
-    return state["level1"], state["level2"], level3 or None, parent
+    return state["level1"], state["level2"], level3, parent
 
 
 def _indicator(form: Form, i: int, cols: dict[str, int], state: dict) -> dict | None:
-    """One indicator row as field → value (``?`` for an unreadable figure), or None for a placeholder row."""
+    """One indicator row as field → value (``?`` for an unreadable figure), or None for a template or placeholder
+    row; a row with no 三级 name (—, /, 无, empty) that carries a 分值 or 得分 is a 二级-level item (三级 None)."""
     level1, level2, level3, parent = _names(form, i, cols, state)
     raw = {k: form.grid.value(i, j) for k, j in cols.items()}
-    figures = [raw.get(k) for k in ("target", "actual", "weight", "panel_score")]
-    if (level3 is None or level3 in PLACEHOLDERS) and all(norm(v) in PLACEHOLDERS for v in figures):
-        return None
-    if level3 in PLACEHOLDERS and level3 is not None:
+    scored = [norm(raw.get(k)) not in PLACEHOLDERS for k in ("weight", "panel_score")]
+    if level3 is None and (not any(scored) or level2 is None):
         return None
     row: dict = {"level1": level1, "level2": level2, "level3": level3, "parent": parent}
     row.update(_targets(form, i, cols, raw))
@@ -231,7 +317,9 @@ def _indicator(form: Form, i: int, cols: dict[str, int], state: dict) -> dict | 
     row.update(_score(form, i, cols))
     row["core"] = text_value(raw.get("core"))
     row["deviation"] = _deviation(raw.get("deviation"))
+    row["explain"] = text_value(raw.get("explain"))
     row["_cells"] = {k: form.grid.ref(i, j) for k, j in cols.items()}
+    row["_merged"] = {k: form.grid.origins[i][cols[k]] for k in ("weight", "panel_score") if k in cols}
     return row
 
 
@@ -263,14 +351,24 @@ def _direction(form: Form, i: int, j: int | None) -> str | None:
         return None
     known, code = direction_code(text)
     if not known:
-        form.problem(i, j, "指标性质无法识别 / unknown 指标性质", text, "≥ > ≤ < = 区间 定性 (定量)")
+        form.warn(
+            i,
+            j,
+            "指标性质无法识别，按目标值或指标名称推定 / unknown 指标性质: inferred",
+            text,
+            "≥ > ≤ < = 区间 定性 (定量)",
+        )
+        return None
     return code
 
 
 def _targets(form: Form, i: int, cols: dict[str, int], raw: dict) -> dict:
-    """年度指标值, 调整指标值 and 实际完成值 with direction, unit, range and qualitative grade."""
+    """年度指标值, 调整指标值 and 实际完成值 with direction, unit, range and qualitative grade; a 时效 target that is a
+    date or month is read as months of the form's year, compared as dates
+    (:func:`~evaltools.data.forms.values.month_quantities`)."""
     unit_cell = raw.get("unit")
-    target, actual = quantity(raw.get("target"), unit_cell), quantity(raw.get("actual"), unit_cell)
+    months = month_quantities(raw.get("target"), raw.get("actual"), form.year)
+    target, actual = months or (quantity(raw.get("target"), unit_cell), quantity(raw.get("actual"), unit_cell))
     adjusted = quantity(raw.get("target_adjusted"), unit_cell)
     column = _direction(form, i, cols.get("direction"))
     direction = column if column is not None else target.direction
@@ -291,6 +389,67 @@ def _targets(form: Form, i: int, cols: dict[str, int], raw: dict) -> dict:
         "actual_text": actual.text,
         "qualitative_grade": actual.grade,
     }
+
+
+# ----------------------------------------------------------------------------- 二级 items: merged 分值 / 得分
+
+
+def merged_items(form: Form, rows: list[dict]) -> list[dict]:
+    """The rows with each 分值 / 得分 cell merged over several 三级 rows read once: a 二级 item row (三级 None)
+    carrying the merged weight and score, before its rows, which become its measures (no weight or score of
+    their own). A layout whose indicator block says ``merged_scores=False`` keeps every row's copy."""
+    if not form.block("indicators").merged_scores:
+        return rows
+    runs: dict[object, list[int]] = {}
+    for n, row in enumerate(rows):
+        for key, origin in row["_merged"].items():
+            runs.setdefault((key, origin), []).append(n)
+    groups: dict[int, set[int]] = {}
+    for (key, _), members in runs.items():
+        if len(members) > 1 and rows[members[0]].get(key) is not None and rows[members[0]]["level3"] is not None:
+            groups.setdefault(members[0], set()).update(members)
+    out: list[dict] = []
+    taken: set[int] = set()
+    for n, row in enumerate(rows):
+        if n in groups and n not in taken:
+            members = sorted(groups[n] - taken)
+            out.append(_item(form, [rows[k] for k in members]))
+            taken.update(members)
+        out.append(_measure(row) if n in taken else row)
+    return out
+
+
+def _item(form: Form, members: list[dict]) -> dict:
+    """The 二级 item of the rows sharing a merged 分值 / 得分 cell: the merged weight once (or, when only the
+    得分 is merged, the sum of the rows' weights) and the merged score once."""
+    first = members[0]
+    merged = {k for k in first["_merged"] if all(m["_merged"].get(k) == first["_merged"][k] for m in members)}
+    weights = [m.get("weight") for m in members]
+    weight = first.get("weight") if "weight" in merged else _sum_or_unknown(weights)
+    score = (
+        first.get("panel_score")
+        if "panel_score" in merged
+        else _sum_or_unknown([m.get("panel_score") for m in members])
+    )
+    cells = {k: ref for k, ref in first["_cells"].items() if k in ("level1", "level2", "weight", "panel_score")}
+    cells.setdefault("level3", first["_cells"]["level3"])
+    item = {key: None for key in first if not key.startswith("_")}
+    item.update(level1=first["level1"], level2=first["level2"], weight=weight, panel_score=score)
+    item.update(applicable=first.get("applicable"), _cells=cells, _merged={})
+    return item
+
+
+def _sum_or_unknown(values: list) -> object:
+    """The sum of some figures; unknown when any is; None when none is printed."""
+    if UNKNOWN in values:
+        return UNKNOWN
+    numbers = [v for v in values if isinstance(v, float)]
+    return sum(numbers) if numbers else None
+
+
+def _measure(row: dict) -> dict:
+    """A 三级 row of a 二级 item: its own figures, no weight or score (the item carries them)."""
+    return {**row, "weight": None, "panel_score": None}
 
 
 # ----------------------------------------------------------------------------- 总分 and 自评等级

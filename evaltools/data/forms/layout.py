@@ -18,13 +18,12 @@ from dataclasses import dataclass, field
 from evaltools.data.forms.grid import CellRef, Grid
 from evaltools.data.forms.layouts import Block, FormLayout, layouts_titled
 from evaltools.data.forms.wording import Labels, cell_text
-from evaltools.errors import Problem
+from evaltools.errors import ERROR, WARNING, Problem
 
 #: The year of a form: 2022年度 anywhere near the title, else a bare (2022年) cell or title ending.
 YEAR = re.compile(r"(\d{4})年度")
 _BARE_YEAR = re.compile(r"(?:^|\()(\d{4})年(?:\)|$)")
 _WEIGHT_NOTE = re.compile(r"[(（]?(?:特性指标)?[0-9０-９]+(?:[.．][0-9０-９]+)?分[)）]?$")
-_NUMBERED = re.compile(r"^(?:指标\s*[0-9０-９]+|[0-9０-９]+)\s*[:：.．、]")
 PLACEHOLDERS = {"", "……", "…", "...", "/", "—", "-", "无"}
 
 
@@ -56,16 +55,58 @@ class Form:
         """The layout's block ``name`` (its labels)."""
         return self.layout.block(name)
 
-    def problem(self, i: int, j: int, message: str, found: object = None, expected: str | None = None) -> None:
+    def problem(
+        self,
+        i: int,
+        j: int,
+        message: str,
+        found: object = None,
+        expected: str | None = None,
+        severity: str = ERROR,
+        code: str = "INVALID",
+    ) -> None:
+        """A problem at the cell ``(i, j)``; an error refuses the form, a warning is reported and the form read."""
         where = self.grid.ref(i, j).location()
-        self.problems.append(Problem(where, message, None if found is None else str(found), expected))
+        self.problems.append(Problem(where, message, None if found is None else str(found), expected, severity, code))
+
+    def warn(
+        self,
+        i: int,
+        j: int,
+        message: str,
+        found: object = None,
+        expected: str | None = None,
+        code: str = "FORM_UNKNOWN",
+    ) -> None:
+        """A located warning: what cannot be read there is unknown (``code``), the rest of the form is read."""
+        self.problem(i, j, message, found, expected, WARNING, code)
 
 
 # ----------------------------------------------------------------------------- forms in a grid
 
 
+#: How many paragraphs may stand between a title paragraph and its table (the year, 单位名称：…, 填报日期 …).
+TITLE_TO_TABLE = 6
+
+
+def _is_paragraph(grid: Grid, i: int) -> bool:
+    """Whether row ``i`` is a paragraph of a Word document (not a table row)."""
+    return not grid.excel and grid.places[i][0].startswith("段落")
+
+
+def _starts_a_table(grid: Grid, i: int, end: int) -> bool:
+    """Whether a title paragraph at row ``i`` is followed by a table before ``end`` (the next title) within
+    :data:`TITLE_TO_TABLE` paragraphs: a heading or a sentence of a report naming the form is not a form."""
+    for k in range(i + 1, min(end, i + TITLE_TO_TABLE + 2)):
+        if not _is_paragraph(grid, k):
+            return True
+    return False
+
+
 def find_forms(grid: Grid) -> list[tuple[int, int, str]]:
-    """(first row, end row, title text) of every form in the grid, by a title of a declared layout."""
+    """(first row, end row, title text) of every form in the grid, by a title of a declared layout; in a Word
+    document a title paragraph starts a form only when a table follows it (headings and paragraphs around a table
+    that name the form are not forms)."""
     starts = []
     for i in range(len(grid)):
         for j in grid.filled(i):
@@ -73,7 +114,9 @@ def find_forms(grid: Grid) -> list[tuple[int, int, str]]:
             if len(text) <= 60 and layouts_titled(text) and not grid.copied_from_above(i, j):
                 starts.append((i, text))
                 break
-    return [(s, starts[k + 1][0] if k + 1 < len(starts) else len(grid), t) for k, (s, t) in enumerate(starts)]
+    ends = [starts[k + 1][0] if k + 1 < len(starts) else len(grid) for k in range(len(starts))]
+    kept = [(s, e, t) for (s, t), e in zip(starts, ends) if not _is_paragraph(grid, s) or _starts_a_table(grid, s, e)]
+    return [(s, kept[k + 1][0] if k + 1 < len(kept) else len(grid), t) for k, (s, _, t) in enumerate(kept)]
 
 
 def form_year(grid: Grid, start: int, end: int) -> tuple[int | None, int]:

@@ -8,6 +8,7 @@ is a :class:`FormFailure` with its problems located at the cells; it never stops
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +30,7 @@ from evaltools.data.forms.layout import (
 from evaltools.data.forms.values import number
 from evaltools.data.load import PlacedTable, normalise_rows, year_data
 from evaltools.data.model import YearData
-from evaltools.errors import Location, Problem, ProblemList
+from evaltools.errors import WARNING, Location, Problem, ProblemList
 from evaltools.registry import Registry
 
 #: Readers by file suffix: ``fn(path) -> [(part, grid)]`` (a sheet, or the document).
@@ -81,15 +82,21 @@ class FormFailure:
 # ----------------------------------------------------------------------------- one form
 
 
+#: A year in a file or sheet name (2021年度项目自评表.xlsx), taken when the form prints none.
+_NAMED_YEAR = re.compile(r"(?<!\d)(20[0-4]\d)(?:年|\D|$)")
+
+
 def read_form(grid: Grid, start: int, end: int, title: str) -> Form:
-    """The blocks of the form from row ``start`` (its title) to ``end``, found by the labels of its layout."""
+    """The blocks of the form from row ``start`` (its title) to ``end``, found by the labels of its layout.
+    Tolerant: only a form without an indicator block is refused (an error); a year taken from the file or sheet
+    name, a missing name and an empty indicator block are located warnings, and the form is read."""
     year, year_row = form_year(grid, start, end)
     layout, funds, indicators = choose_layout(grid, start, end, title)
-    form = Form(grid, layout, year or 0, start, end, title)
     title_col = next(j for j in grid.filled(start) if title == grid.text(start, j))
+    form = Form(grid, layout, year or _named_year(grid, start) or 0, start, end, title)
     form.cells["title"] = grid.ref(start, title_col)
     if year is None:
-        form.problem(start, title_col, "表题中没有年度 / no year in or under the title", title, "（2022年度）")
+        _no_year(form, title_col)
     read_names(form, year_row + 1, funds if funds is not None else indicators or end)
     if funds is not None:
         read_funds(form, funds, indicators or end)
@@ -108,8 +115,48 @@ def read_form(grid: Grid, start: int, end: int, title: str) -> Form:
     if "total" not in form.cells and "published_total" in form.cells:  # 重庆: 自评总分 in the header
         form.cells["total"] = form.cells["published_total"]
     if not form.indicators:
-        form.problem(indicators, title_col, "绩效指标表中没有指标 / the indicator block is empty", None, "指标行")
+        form.warn(indicators, title_col, "绩效指标表中没有指标 / the indicator block is empty", None, "指标行")
+    _unnamed(form, title_col)
     return form
+
+
+def _named_year(grid: Grid, start: int) -> int | None:
+    """The year in the form's sheet or file name, for a form that prints none."""
+    part, _ = grid.places[start]
+    for text in (part, Path(grid.file).name):
+        found = _NAMED_YEAR.search(text or "")
+        if found:
+            return int(found.group(1))
+    return None
+
+
+def _no_year(form: Form, title_col: int) -> None:
+    """No year in or under the title: taken from the file or sheet name (a warning), else the form cannot be
+    placed in a year (an error). The expected text names no year (never another year than the form's)."""
+    named = f"按文件名或工作表名取 {form.year} 年 / the year is taken from the file or sheet name" if form.year else ""
+    message = "表题中没有年度 / no year in or under the title" + (f"；{named}" if named else "")
+    expected = "表题或其下一行印出年度，如 （YYYY年度）"
+    if form.year:
+        form.warn(form.start, title_col, message, form.title, expected)
+    else:
+        form.problem(form.start, title_col, message, form.title, expected)
+
+
+def _unnamed(form: Form, title_col: int) -> None:
+    """A form that prints no project name or no unit is read under 未填项目名称 / 未填单位名称, with a warning at
+    the label's cell (or the title)."""
+    names = form.names
+    missing = [("project", "项目名称", "未填项目名称")] if form.kind == "project" else []
+    missing.append(("department", "单位名称", "未填单位名称"))
+    for key, what, placeholder in missing:
+        present = [names.get(k) for k in ((key,) if key == "project" else ("implementer", "department"))]
+        if any(name_value(v) for v in present):
+            continue
+        names[key] = placeholder
+        ref = form.cells.get(key, form.cells["title"])
+        form.problems.append(
+            Problem(ref.location(what), f"{what}为空，按「{placeholder}」读取 / no {what}", None, what, WARNING)
+        )
 
 
 #: Fields a form prints in another field's cell: a breakdown's 所属合计指标 is its 「其中：…」 三级指标 cell.

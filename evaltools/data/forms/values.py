@@ -159,3 +159,74 @@ def quantity(value: object, unit_column: object = None) -> Quantity:
         unit = _unit(found["unit"]) or column_unit
         return Quantity(printed, direction, _scaled(float(found["num"].replace(",", "")), unit), None, unit)
     return Quantity(printed)
+
+
+# ----------------------------------------------------------------------------- 时效: dates and months
+
+#: A printed date or month, with an optional year, day, "end of" and "before" (2023年12月前, 9月前, 7月底,
+#: 2022年1月, 2023年12月31日前, 2023.12, ≤2023年12月); matched in the cell's ``cell_text``.
+_DATE = re.compile(
+    r"^(?:(?P<y>\d{4})(?:年|[.\-/]))?(?P<m>\d{1,2})(?:月份?)?(?:(?P<d>\d{1,2})日?)?"
+    r"(?:底|末|中旬|上旬|下旬)?(?:之?前|以前|内|止)?(?:完成|前完成|完工|办结|发放到位|到位)?$"
+)
+#: Actuals that say the deadline was kept, or not.
+ON_TIME = ("按时", "及时", "按期", "如期", "准时", "已按时", "提前")
+LATE = ("未按时", "未及时", "未按期", "延期", "逾期", "滞后", "未如期", "推迟")
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A date or month as a form prints it: (year, month, day or None); ``year`` None when not printed."""
+
+    year: int | None
+    month: int
+    day: int | None = None
+
+    def month_of(self, year: int) -> int:
+        """The month counted from the start of the form's ``year`` (its January = 1, the next January = 13; a
+        date printed without a year is in ``year``): the number the data route writes as ``≤12`` with unit 月."""
+        return ((self.year or year) - year) * 12 + self.month
+
+
+def deadline(value: object) -> Deadline | None:
+    """The date or month a 时效 cell prints (``2023年12月前`` → 2023-12, ``9月前`` → month 9, ``2022年1月``), or
+    None when it is not one. A bare number (``9``) is never a month."""
+    text = sign_text(norm(value)) if isinstance(value, str) else ""
+    text = text.lstrip("<≤=")
+    found = _DATE.match(text)
+    if not found or ("月" not in text and not found["y"]):
+        return None
+    month, day = int(found["m"]), int(found["d"]) if found["d"] else None
+    if not 1 <= month <= 12 or (day is not None and not 1 <= day <= 31):
+        return None
+    return Deadline(int(found["y"]) if found["y"] else None, month, day)
+
+
+def kept_time(value: object) -> bool | None:
+    """Whether an actual says the deadline was kept (按时, 及时 …: True; 延期, 未按时 …: False), else None."""
+    text = norm(value) if isinstance(value, str) else ""
+    if not text:
+        return None
+    if text.startswith(LATE):
+        return False
+    return True if text.startswith(ON_TIME) else None
+
+
+def month_quantities(target: object, actual: object, year: int) -> tuple[Quantity, Quantity] | None:
+    """A 时效 target printed as a date or month (2023年12月前, 9月前, 2022年1月) and its actual, as months of the
+    form's ``year`` (:meth:`Deadline.month_of`) with unit 月 and direction ≤ (done by then) — compared as dates,
+    as the data route writes them (``≤12`` 月), never as the bare numbers 9 and 7. An actual of 按时 / 及时 is the
+    deadline kept (the target's month); 延期 / 未按时 is late by an unknown time (unknown); other text stays text.
+    None when the target is not a date."""
+    due = deadline(target)
+    if due is None:
+        return None
+    printed = lambda v: str(v).strip() if isinstance(v, str) else None  # noqa: E731
+    goal = Quantity(printed(target), "<=", float(due.month_of(year)), None, "月")
+    done = deadline(actual)
+    if done is not None:
+        return goal, Quantity(printed(actual), None, float(done.month_of(year)), None, "月")
+    kept = kept_time(actual)
+    if kept is None:
+        return goal, quantity(actual)
+    return goal, Quantity(printed(actual), None, goal.value, None, "月") if kept else Quantity(unknown=True)

@@ -51,6 +51,7 @@ FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
                 "score_coefficient",
                 "core",
                 "deviation",
+                "explain",
             }
         ),
         frozenset(),
@@ -66,15 +67,30 @@ KINDS = tuple(FORM_KINDS)
 @dataclass(frozen=True)
 class Block:
     """One block of a layout: ``columns`` (header field → wordings), ``rows`` (row-label field → wordings),
-    ``needs`` (a header row is the block's when it names a field of each set; the other columns are optional) and
+    ``needs`` (a header row is the block's when it names a field of each set; the other columns are optional),
     ``ends`` (labels read nowhere that end the block or the value of the label before them; kept as
-    :func:`~evaltools.data.forms.wording.cell_text`, matched as the start of a cell)."""
+    :func:`~evaltools.data.forms.wording.cell_text`, matched as the start of a cell) and the layout switches:
+
+    * ``weight_notes``: regular expressions (searched in a cell's ``cell_text``, the first group the number) that state the
+      block's weight where it has no 分值 column — the funds label ``预算执行情况(万元)(20分)`` or the score header
+      ``得分(20分*执行率)``; a funds block with neither a 分值 column nor such a note has an unknown weight;
+    * ``merged_scores``: a 分值 / 得分 cell merged over several 三级 rows scores their 二级 item once (the rows
+      are its measures); False reads each row's copy of the merged value as its own;
+    * ``breakdowns``: regular expressions a 三级 name starts with when the row is a breakdown (其中) of the
+      indicator above it;
+    * ``templates``: regular expressions (full match of the name's ``cell_text``) of a template's unfilled slots
+      (指标1, ……); ``numbering`` the prefix taken off a filled slot's name (指标1：, 指标2)."""
 
     name: str
     columns: Labels = field(default_factory=Labels)
     rows: Labels = field(default_factory=Labels)
     needs: tuple[frozenset[str], ...] = ()
     ends: tuple[str, ...] = ()
+    weight_notes: tuple[str, ...] = ()
+    merged_scores: bool = True
+    breakdowns: tuple[str, ...] = ()
+    templates: tuple[str, ...] = ()
+    numbering: str | None = None
 
     def __post_init__(self) -> None:
         for name in ("columns", "rows"):
@@ -92,7 +108,36 @@ class Block:
             self.rows.merged(more.rows),
             more.needs or self.needs,
             tuple(dict.fromkeys(self.ends + more.ends)),
+            tuple(dict.fromkeys(self.weight_notes + more.weight_notes)),
+            self.merged_scores and more.merged_scores,
+            tuple(dict.fromkeys(self.breakdowns + more.breakdowns)),
+            tuple(dict.fromkeys(self.templates + more.templates)),
+            more.numbering or self.numbering,
         )
+
+    def stated_weight(self, text: str) -> float | None:
+        """The weight a cell states for the block (``预算执行情况(20分)`` → 20), by its ``weight_notes``."""
+        if not self.weight_notes:
+            return None
+        found = _pattern(self.weight_notes).search(cell_text(text))
+        groups = [g for g in (found.groups() if found else ()) if g is not None]
+        return float(groups[0]) if groups else None
+
+    def breakdown(self, name: str) -> str | None:
+        """The name of a breakdown row without its 其中 prefix ('' for a bare 其中：), or None when the row is not
+        a breakdown."""
+        found = _pattern(self.breakdowns).match(name) if self.breakdowns else None
+        return name[found.end() :].strip() if found else None
+
+    def template(self, name: str) -> bool:
+        """Whether a 三级 name is an unfilled template slot (指标1, 指标2：, ……)."""
+        if not self.templates:
+            return False
+        return _pattern(tuple(f"(?:{t})$" for t in self.templates)).match(cell_text(name)) is not None
+
+    def unnumbered(self, name: str) -> str:
+        """A name without the template's numbering (指标1：…, 指标2…)."""
+        return re.sub(self.numbering, "", name).strip() if self.numbering else name
 
     def labelled(self, text: str) -> bool:
         """Whether a cell is one of the block's labels (a row label, a column header or an end word)."""

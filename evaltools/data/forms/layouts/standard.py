@@ -36,6 +36,12 @@ FUNDS = Block(
         "other_funds": ("其他资金", "财政专户管理资金", "单位资金"),
     },
     needs=({"budget"}, {"spent"}),
+    # 预算执行情况(万元)(20分) / 资金(20分) as the block's label, 得分(20分*执行率) as its score header (湖北 市直,
+    # docs/research/forms/hubei-changjiang-jinbu-yuye-2020-project.md; 四川 预算执行情况(10分))
+    weight_notes=(
+        r"(?:预算执行|执行情况|资金|执行率)[^()]*(?:\([^()]*\))*\((\d+(?:\.\d+)?)分",
+        r"^得分\((\d+(?:\.\d+)?)分[*×xX]",
+    ),
 )
 GOAL = Block(
     "goal",
@@ -62,6 +68,7 @@ INDICATORS = Block(
         "score_coefficient": ("得分系数",),
         "core": ("是否核心指标",),
         "deviation": ("偏差原因分析及改进措施", "偏差原因分析", "未完成原因分析", "偏差原因分析及改进措施(未完成原因)"),
+        "explain": ("评分说明", "评分标准", "得分计算方法", "评分办法", "计分方法", "评分方法"),
     },
     needs=({"level3"}, {"weight", "panel_score"}),
     ends=(
@@ -81,6 +88,11 @@ INDICATORS = Block(
         "填报人",
         "联系电话",
     ),
+    # 其中 rows: the breakdown of the indicator above (萧县 其中桃树种植面积, 临翔 其中：…)
+    breakdowns=(r"其中\s*[:：]?",),
+    # a template's unfilled slots and numbering (廊坊 指标1 / 指标2 / ……, 新洲 指标1: / 指标2:)
+    templates=(r"指标\d+[:.、]?", r"[.…。·]+", r"\d+[:.、]?", r"[-—–/\\－―─]+", r"无"),
+    numbering=r"^(?:指标\s*[0-9０-９]+\s*[:：.．、]?|[0-9０-９]+\s*[:：.．、])\s*",
 )
 TOTAL = Block("total", rows={"total": ("总分", "合计", "总计", "得分合计"), "grade": ("自评等级", "评价等级")})
 
