@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from evaltools.data.forms.grid import CellRef, Grid
 from evaltools.data.forms.layouts import Block, FormLayout, layouts_titled
 from evaltools.data.forms.wording import Labels, cell_text
-from evaltools.errors import ERROR, WARNING, Problem
+from evaltools.errors import ERROR, WARNING, Problem, ProblemList
 
 #: The year of a form: 2022年度 anywhere near the title, else a bare (2022年) cell or title ending.
 YEAR = re.compile(r"(\d{4})年度")
@@ -67,7 +67,7 @@ class Form:
     ) -> None:
         """A problem at the cell ``(i, j)``; an error refuses the form, a warning is reported and the form read."""
         where = self.grid.ref(i, j).location()
-        self.problems.append(Problem(where, message, None if found is None else str(found), expected, severity, code))
+        ProblemList(self.problems).add(where, message, found=found, expected=expected, severity=severity, code=code)
 
     def warn(
         self,
