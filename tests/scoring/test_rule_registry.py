@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import grimp
 import numpy as np
 import pandas as pd
 import pytest
@@ -128,19 +127,3 @@ def test_a_rule_set_setting_of_a_declared_type_is_checked_by_its_declaration():
     with pytest.raises(ParamsError, match="a number from 0 to 1") as err:
         base.with_changes(execution={"threshold": 1.5})
     assert err.value.key == "execution.threshold"
-
-
-def _cycles(graph: grimp.ImportGraph) -> list[tuple[str, str]]:
-    return sorted(
-        (m, w)
-        for m in graph.modules
-        for w in graph.find_modules_directly_imported_by(m)
-        if graph.chain_exists(importer=w, imported=m)
-    )
-
-
-def test_no_import_circle_in_scoring():
-    """No module of the scoring layer reaches itself, counting function-local and TYPE_CHECKING imports
-    (rules → describe → rules was hidden by an import inside RuleSet.describe)."""
-    graph = grimp.build_graph("evaltools")
-    assert [c for c in _cycles(graph) if c[0].startswith("evaltools.scoring")] == []
