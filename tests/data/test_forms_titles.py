@@ -267,3 +267,52 @@ def test_corpus_forms_are_not_refused_for_their_title(tmp_path, stem):
     assert forms[0].kind == data["source"]["kind"]
     _, failures = read_file(path)
     assert not [f for f in failures if "no 自评表 found" in f.reason or "no year" in f.reason]
+
+
+# ----------------------------------------------------------------------------- titles over no indicator block
+
+#: A summary titled as a form but holding no indicator block (this tool's own 「部门整体」 sheet: 单位名称, the
+#: projects' 全年预算数 / 全年执行数, 总分).
+SUMMARY = [
+    ["单位名称", "某某区文化馆"],
+    ["项目名称", "全年预算数", "全年执行数", "执行率"],
+    ["免费开放", "60", "58", "96.67%"],
+    ["总分", "92"],
+]
+
+
+def test_a_title_over_no_indicator_block_starts_no_form(tmp_path):
+    from tests.formkit import grid_rows, write_xlsx
+
+    sheets = [
+        ("项目", [(["2023年度项目支出绩效自评表"], grid_rows(STANDARD_BODY, numbers=True))]),
+        ("部门整体", [(["某某区文化馆2023年度整体支出绩效自评表"], grid_rows(SUMMARY, numbers=True))]),
+    ]
+    path = write_xlsx(tmp_path / "workbook.xlsx", sheets)
+    (form,), failures = read_file(path)
+    assert failures == [] and form.part == "项目" and form.data.year == 2023
+
+
+def test_a_file_whose_only_title_has_no_indicator_block_is_refused_at_the_title(tmp_path):
+    path = write_grid(tmp_path / "summary.xlsx", ["某某区文化馆2023年度整体支出绩效自评表"], SUMMARY, "xlsx")
+    forms, (failure,) = read_file(path)
+    assert forms == [] and "no indicator block under the title" in failure.reason
+    (problem,) = failure.problems
+    assert (problem.location.sheet, problem.location.row, problem.found) == (
+        "Sheet1",
+        1,
+        "某某区文化馆2023年度整体支出绩效自评表",
+    )
+
+
+def test_a_repeated_title_over_a_continued_table_continues_the_form(tmp_path):
+    grid = [
+        *STANDARD_BODY,
+        ["项目支出绩效自评表(续表)"],
+        ["满意度指标", "服务对象满意度", "学员满意度", "≥90%", "92%", "10", "10"],
+    ]
+    path = write_grid(tmp_path / "continued.xlsx", ["2021年度项目支出绩效自评表"], grid, "xlsx")
+    ((_, grid_),) = xlsx_grids(path)
+    assert find_forms(grid_) == [(0, len(grid_), "2021年度项目支出绩效自评表")]
+    (form,), _ = read_file(path)
+    assert list(form.data.indicators["level3"]) == ["培训人数", "就业率", "学员满意度"]

@@ -116,9 +116,11 @@ def _starts_a_table(grid: Grid, i: int, end: int) -> bool:
 def find_forms(grid: Grid) -> list[tuple[int, int, str]]:
     """(first row, end row, title text) of every form in the grid, by its title (:func:`is_title`); in a Word
     document a title paragraph starts a form only when a table follows it (headings and paragraphs around a table
-    that name the form are not forms). A grid with no title holds one form from its first row, title ``""``,
-    when some layout finds an indicator block in it (a page cut from a longer document, a form printed without
-    its title: 四川 大英 fragments, 湖南 长沙 雨花 2022)."""
+    that name the form are not forms), and a title over no indicator block (:func:`_indicator_header`) starts
+    none: a summary sheet titled 整体支出绩效自评表 (this tool's own 「部门整体」 sheet), a repeated title over a
+    continued table. A grid with no title holds one form from its first row, title ``""``, when an indicator
+    block is in it (a page cut from a longer document, a form printed without its title: 四川 大英 fragments,
+    湖南 长沙 雨花 2022)."""
     starts = []
     for i in range(len(grid)):
         for k, j in enumerate(filled := grid.filled(i)):
@@ -132,9 +134,16 @@ def find_forms(grid: Grid) -> list[tuple[int, int, str]]:
                 break
     ends = [starts[k + 1][0] if k + 1 < len(starts) else len(grid) for k in range(len(starts))]
     kept = [(s, e, t) for (s, t), e in zip(starts, ends) if not _is_paragraph(grid, s) or _starts_a_table(grid, s, e)]
+    forms: list[list] = []
+    for k, (s, _, t) in enumerate(kept):
+        e = kept[k + 1][0] if k + 1 < len(kept) else len(grid)
+        if _indicator_header(grid, s, e):
+            forms.append([s, e, t])
+        elif forms:  # a title over no indicator block (a repeated title, 续表) continues the form above it
+            forms[-1][1] = e
     if not kept:
         return [(0, len(grid), "")] if len(grid) and _indicator_header(grid, 0, len(grid)) else []
-    return [(s, kept[k + 1][0] if k + 1 < len(kept) else len(grid), t) for k, (s, _, t) in enumerate(kept)]
+    return [(s, e, t) for s, e, t in forms]
 
 
 def _a_name_label(grid: Grid, i: int, j: int) -> bool:

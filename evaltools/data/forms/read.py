@@ -29,7 +29,7 @@ from evaltools.data.forms.layout import (
     read_names,
     year_value,
 )
-from evaltools.data.forms.layouts import layouts_titled
+from evaltools.data.forms.layouts import is_title, layouts_titled
 from evaltools.data.forms.values import number
 from evaltools.data.load import PlacedTable, normalise_rows, year_data
 from evaltools.data.model import YearData
@@ -431,6 +431,29 @@ def _open(path: Path) -> tuple[list[tuple[str, Grid]], FormFailure | None]:
         return [], FormFailure(str(path), None, f"无法打开文件 / cannot open the file: {type(exc).__name__}: {exc}")
 
 
+def _no_form(path: Path, grids: list[tuple[str, Grid]]) -> FormFailure:
+    """Why a file holds no form: a title with no indicator block under it (located at the title), else neither."""
+    for part, grid in grids:
+        for i in range(len(grid)):
+            title = next((grid.text(i, j) for j in grid.filled(i) if is_title(grid.text(i, j))), None)
+            if title is None:
+                continue
+            j = next(j for j in grid.filled(i) if grid.text(i, j) == title)
+            problem = Problem(
+                grid.ref(i, j).location(),
+                "表题下找不到绩效指标表头 / no indicator block under the title",
+                title,
+                "一级指标 | 二级指标 | 三级指标 | 分值 | 得分",
+            )
+            return FormFailure(str(path), part or None, str(problem), (problem,))
+    return FormFailure(
+        str(path),
+        None,
+        "没有找到自评表 / no 自评表 found: no title such as 项目支出绩效自评表 or 部门整体支出绩效自评表, "
+        "and no indicator block (一级指标 | 二级指标 | 三级指标 …)",
+    )
+
+
 def read_files(paths: Iterable[str | Path]) -> tuple[list[ImportedForm], list[FormFailure]]:
     """Every form of the files ``paths``, validated together (:func:`forms_data`); a file or form that cannot be
     read is a :class:`FormFailure` with its reason — never an exception for a bad file."""
@@ -440,12 +463,7 @@ def read_files(paths: Iterable[str | Path]) -> tuple[list[ImportedForm], list[Fo
         grids, failure = _open(path)
         forms = [(form, where, str(path)) for part, grid in grids for form, where in grid_forms(grid, part)]
         if failure is None and not forms:
-            failure = FormFailure(
-                str(path),
-                None,
-                "没有找到自评表 / no 自评表 found: no title such as 项目支出绩效自评表 or 部门整体支出绩效自评表, "
-                "and no indicator block (一级指标 | 二级指标 | 三级指标 …)",
-            )
+            failure = _no_form(path, grids)
         failures += [failure] if failure else []
         found += forms
     out: list[ImportedForm] = []
