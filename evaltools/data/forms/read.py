@@ -445,7 +445,8 @@ def _no_form(path: Path, grids: list[tuple[str, Grid]]) -> FormFailure:
                 title,
                 "一级指标 | 二级指标 | 三级指标 | 分值 | 得分",
             )
-            return FormFailure(str(path), part or None, str(problem), (problem,))
+            tables = [place for place, _ in grid.places[i:] if place.startswith("表格")]  # a Word title's table
+            return FormFailure(str(path), part or (tables[0] if tables else None), str(problem), (problem,))
     return FormFailure(
         str(path),
         None,
