@@ -170,11 +170,11 @@ def _year_elsewhere(form: Form, title_col: int) -> None:
     where = "表题中没有年度" if form.title else "没有表题，也没有印出年度"
     if form.year:
         named = f"按文件名或工作表名取 {form.year} 年 / the year is taken from the file or sheet name"
-        message = f"{where} / no year in or under the title；{named}"
+        message, code = f"{where} / no year in or under the title；{named}", "YEAR_FROM_NAME"
     else:
-        message = f"{where}，年度未知 / the year is unknown: what needs it cannot be computed"
+        message, code = f"{where}，年度未知 / the year is unknown: what needs it cannot be computed", "YEAR_UNKNOWN"
     expected = "表题或其下一行印出年度，如 （YYYY年度）"
-    form.warn(form.start, title_col, message, form.title or None, expected, code="YEAR_UNKNOWN")
+    form.warn(form.start, title_col, message, form.title or None, expected, code=code)
 
 
 def _unnamed(form: Form, title_col: int) -> None:
