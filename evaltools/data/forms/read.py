@@ -22,11 +22,14 @@ from evaltools.data.forms.layout import (
     Form,
     choose_layout,
     find_forms,
+    form_kind,
     form_year,
     header_columns,
     name_value,
     read_names,
+    year_value,
 )
+from evaltools.data.forms.layouts import is_title, layouts_titled
 from evaltools.data.forms.values import number
 from evaltools.data.load import PlacedTable, normalise_rows, year_data
 from evaltools.data.model import YearData
@@ -87,17 +90,20 @@ _NAMED_YEAR = re.compile(r"(?<!\d)(20[0-4]\d)(?:年|\D|$)")
 
 
 def read_form(grid: Grid, start: int, end: int, title: str) -> Form:
-    """The blocks of the form from row ``start`` (its title) to ``end``, found by the labels of its layout.
-    Tolerant: only a form without an indicator block is refused (an error); a year taken from the file or sheet
-    name, a missing name and an empty indicator block are located warnings, and the form is read."""
-    year, year_row = form_year(grid, start, end)
+    """The blocks of the form from row ``start`` (its title, or its first row when it prints none: ``title``
+    "") to ``end``, found by the labels of its layout. Tolerant: only a form without an indicator block is
+    refused (an error); a year not printed (taken from a 评价年度 cell or the file name, else unknown), a kind
+    the title does not name, a missing name and an empty indicator block are located warnings, and the form is
+    read."""
+    year, year_row = form_year(grid, start, end, bool(title))
     layout, funds, indicators = choose_layout(grid, start, end, title)
-    title_col = next(j for j in grid.filled(start) if title == grid.text(start, j))
-    form = Form(grid, layout, year or _named_year(grid, start) or 0, start, end, title)
+    filled = grid.filled(start)  # the title's cell, or the first cell of a form printed without a title
+    title_col = next((j for j in filled if title and title == grid.text(start, j)), filled[0] if filled else 0)
+    form = Form(grid, layout, year, start, end, title)
     form.cells["title"] = grid.ref(start, title_col)
-    if year is None:
-        _no_year(form, title_col)
     read_names(form, year_row + 1, funds if funds is not None else indicators or end)
+    if year is None:
+        _year_elsewhere(form, title_col)
     if funds is not None:
         read_funds(form, funds, indicators or end)
     read_goals(form, year_row + 1, indicators or end)
@@ -106,7 +112,7 @@ def read_form(grid: Grid, start: int, end: int, title: str) -> Form:
             start,
             title_col,
             "找不到绩效指标表头 / no indicator block",
-            title,
+            title or None,
             "一级指标 | 二级指标 | 三级指标 | 分值 | 得分",
         )
         return form
@@ -116,8 +122,30 @@ def read_form(grid: Grid, start: int, end: int, title: str) -> Form:
         form.cells["total"] = form.cells["published_total"]
     if not form.indicators:
         form.warn(indicators, title_col, "绩效指标表中没有指标 / the indicator block is empty", None, "指标行")
+    _kind(form, title_col)
     _unnamed(form, title_col)
     return form
+
+
+def _kind(form: Form, title_col: int) -> None:
+    """The kind of a form whose title names none (no title; 绩效自评结果): found by :func:`form_kind`; unless a
+    项目名称 shows it, a located warning says how it was read."""
+    if form.title and layouts_titled(form.title):
+        return
+    kind, how = form_kind(form)
+    form.kind_read = kind
+    if how == "项目名称":
+        return
+    what = "部门整体支出绩效自评表" if kind == "department" else "项目支出绩效自评表"
+    reason = "按指标体系（预算配置、预算执行 …）" if how == "指标体系" else "默认"
+    form.warn(
+        form.start,
+        title_col,
+        f"表题未写明项目或部门整体，{reason}读作{what} / the title names no kind: read as a {kind} form",
+        form.title or None,
+        "表题写明 项目支出 或 部门整体支出 绩效自评表",
+        code="FORM_KIND",
+    )
 
 
 def _named_year(grid: Grid, start: int) -> int | None:
@@ -130,16 +158,23 @@ def _named_year(grid: Grid, start: int) -> int | None:
     return None
 
 
-def _no_year(form: Form, title_col: int) -> None:
-    """No year in or under the title: taken from the file or sheet name (a warning), else the form cannot be
-    placed in a year (an error). The expected text names no year (never another year than the form's)."""
-    named = f"按文件名或工作表名取 {form.year} 年 / the year is taken from the file or sheet name" if form.year else ""
-    message = "表题中没有年度 / no year in or under the title" + (f"；{named}" if named else "")
-    expected = "表题或其下一行印出年度，如 （YYYY年度）"
+def _year_elsewhere(form: Form, title_col: int) -> None:
+    """No year in or under the title: the year of a 评价年度 / 所属年度 cell; else the one in the file or sheet name
+    (a warning); else unknown (a warning: the form is read and audited, what needs the year cannot be computed).
+    The expected text names no year (never another year than the form's)."""
+    printed = year_value(form.names["year"]) if form.names.get("year") is not None else None
+    if printed is not None:
+        form.year = printed
+        return
+    form.year = _named_year(form.grid, form.start)
+    where = "表题中没有年度" if form.title else "没有表题，也没有印出年度"
     if form.year:
-        form.warn(form.start, title_col, message, form.title, expected)
+        named = f"按文件名或工作表名取 {form.year} 年 / the year is taken from the file or sheet name"
+        message, code = f"{where} / no year in or under the title；{named}", "YEAR_FROM_NAME"
     else:
-        form.problem(form.start, title_col, message, form.title, expected)
+        message, code = f"{where}，年度未知 / the year is unknown: what needs it cannot be computed", "YEAR_UNKNOWN"
+    expected = "表题或其下一行印出年度，如 （YYYY年度）"
+    form.warn(form.start, title_col, message, form.title or None, expected, code=code)
 
 
 def _unnamed(form: Form, title_col: int) -> None:
@@ -191,7 +226,7 @@ def _project_rows(form: Form) -> tuple[dict, dict]:
     unit = name_value(n.get("implementer")) or name_value(n.get("department"))
     profile = {
         "unit": unit,
-        "year": form.year,
+        "year": UNKNOWN if form.year is None else form.year,
         "report_kind": "project",
         "published_total": t.get("score"),
         "published_grade": t.get("grade"),
@@ -222,7 +257,7 @@ def _department_rows(form: Form) -> tuple[dict, dict]:
         total = number(total)[0]
     profile = {
         "unit": name_value(n.get("department")) or name_value(n.get("implementer")),
-        "year": form.year,
+        "year": UNKNOWN if form.year is None else form.year,
         "report_kind": "department",
         "execution_weight": f.get("weight"),
         "published_execution_score": f.get("score"),
@@ -396,6 +431,30 @@ def _open(path: Path) -> tuple[list[tuple[str, Grid]], FormFailure | None]:
         return [], FormFailure(str(path), None, f"无法打开文件 / cannot open the file: {type(exc).__name__}: {exc}")
 
 
+def _no_form(path: Path, grids: list[tuple[str, Grid]]) -> FormFailure:
+    """Why a file holds no form: a title with no indicator block under it (located at the title), else neither."""
+    for part, grid in grids:
+        for i in range(len(grid)):
+            title = next((grid.text(i, j) for j in grid.filled(i) if is_title(grid.text(i, j))), None)
+            if title is None:
+                continue
+            j = next(j for j in grid.filled(i) if grid.text(i, j) == title)
+            problem = Problem(
+                grid.ref(i, j).location(),
+                "表题下找不到绩效指标表头 / no indicator block under the title",
+                title,
+                "一级指标 | 二级指标 | 三级指标 | 分值 | 得分",
+            )
+            tables = [place for place, _ in grid.places[i:] if place.startswith("表格")]  # a Word title's table
+            return FormFailure(str(path), part or (tables[0] if tables else None), str(problem), (problem,))
+    return FormFailure(
+        str(path),
+        None,
+        "没有找到自评表 / no 自评表 found: no title such as 项目支出绩效自评表 or 部门整体支出绩效自评表, "
+        "and no indicator block (一级指标 | 二级指标 | 三级指标 …)",
+    )
+
+
 def read_files(paths: Iterable[str | Path]) -> tuple[list[ImportedForm], list[FormFailure]]:
     """Every form of the files ``paths``, validated together (:func:`forms_data`); a file or form that cannot be
     read is a :class:`FormFailure` with its reason — never an exception for a bad file."""
@@ -405,11 +464,7 @@ def read_files(paths: Iterable[str | Path]) -> tuple[list[ImportedForm], list[Fo
         grids, failure = _open(path)
         forms = [(form, where, str(path)) for part, grid in grids for form, where in grid_forms(grid, part)]
         if failure is None and not forms:
-            failure = FormFailure(
-                str(path),
-                None,
-                "没有找到自评表 / no 自评表 found: no title such as 项目支出绩效自评表 or 部门整体支出绩效自评表",
-            )
+            failure = _no_form(path, grids)
         failures += [failure] if failure else []
         found += forms
     out: list[ImportedForm] = []

@@ -212,7 +212,7 @@ def kept_time(value: object) -> bool | None:
     return True if text.startswith(ON_TIME) else None
 
 
-def month_quantities(target: object, actual: object, year: int) -> tuple[Quantity, Quantity] | None:
+def month_quantities(target: object, actual: object, year: int | None) -> tuple[Quantity, Quantity] | None:
     """A 时效 target printed as a date or month (2023年12月前, 9月前, 2022年1月) and its actual, as months of the
     form's ``year`` (:meth:`Deadline.month_of`) with unit 月 and direction ≤ (done by then) — compared as dates,
     as the data route writes them (``≤12`` 月), never as the bare numbers 9 and 7. An actual of 按时 / 及时 is the
@@ -221,6 +221,8 @@ def month_quantities(target: object, actual: object, year: int) -> tuple[Quantit
     due = deadline(target)
     if due is None:
         return None
+    if year is None:  # the form's year unknown: months counted in the target's own year (compared with each other)
+        year = due.year or getattr(deadline(actual), "year", None) or 0
     printed = lambda v: str(v).strip() if isinstance(v, str) else None  # noqa: E731
     goal = Quantity(printed(target), "<=", float(due.month_of(year)), None, "月")
     done = deadline(actual)

@@ -6,7 +6,8 @@ and letters), spaces inside words (项 目 名 称), other brackets (【】〔�
 print ≥ ≤ = in look-alike characters (＞＝, >=, ≧, ⩾, ═) or in words (大于等于, 不少于, 小于或等于 …).
 
 * :func:`cell_text` — a cell's text for matching: Unicode NFKC (the library's compatibility folding: full-width
-  digits, letters, signs and brackets become ASCII) and no whitespace at all;
+  digits, letters, signs and brackets become ASCII), no whitespace at all, and in simplified characters
+  (:func:`simplified`: forms printed or mirrored in traditional characters, 績效自評表 → 绩效自评表);
 * :func:`label_key` — a label's key: :func:`cell_text`, look-alike brackets as ``()``, 年度 as 年, no trailing
   colon or stop; both a layout's labels and the printed cells go through it;
 * :func:`label_keys` — the keys a printed header is tried under: as printed, without its trailing notes, without
@@ -21,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
+from pathlib import Path
 from types import MappingProxyType
 
 from evaltools.data.schema import DIRECTIONS
@@ -60,10 +62,39 @@ FORM_DIRECTIONS: dict[str, str | None] = {"定性指标": "qualitative", "定量
 
 
 def cell_text(value: object) -> str:
-    """A cell's text for matching: NFKC (full-width digits, letters, signs and brackets), no spaces at all."""
+    """A cell's text for matching: NFKC (full-width digits, letters, signs and brackets), no spaces at all,
+    simplified characters (:func:`simplified`)."""
     if is_missing(value):
         return ""
-    return _SPACES.sub("", unicodedata.normalize("NFKC", str(value)))
+    return simplified(_SPACES.sub("", unicodedata.normalize("NFKC", str(value))))
+
+
+@lru_cache(maxsize=1)
+def _converter() -> tuple[object, frozenset[str]]:
+    """OpenCC's traditional → simplified converter (``t2s``, the pure-Python opencc-python-reimplemented) and the
+    characters it changes (the keys of its TSCharacters dictionary that map to another character): a text with
+    none of them is returned as it is, without the converter's phrase search (70 µs a cell)."""
+    import opencc  # opencc-python-reimplemented
+
+    table = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    changed = set()
+    if table.exists():
+        for line in table.read_text(encoding="utf-8").splitlines():
+            key, _, values = line.partition("\t")
+            if values and values.split()[0] != key:
+                changed.add(key)
+    return opencc.OpenCC("t2s"), frozenset(changed)
+
+
+def simplified(text: str) -> str:
+    """``text`` in simplified characters: forms printed (or mirrored by document-sharing sites) in traditional
+    characters — 績效自評表, 項目名稱, 預算數, 年初目標值 (湖北 蔡甸 2021, 黄冈 2020, 云南 丽江 2020;
+    docs/research/forms/hubei-caidian-senlinfanghuo-2021-project.md) — match the layouts' simplified labels. Only
+    for matching: the names and values a form prints are kept as printed."""
+    converter, changed = _converter()
+    if not text or (changed and changed.isdisjoint(text)):
+        return text
+    return converter.convert(text)  # type: ignore[attr-defined]
 
 
 @lru_cache(maxsize=1 << 16)

@@ -12,9 +12,11 @@ from evaltools.data.forms.layouts.base import (
     FORM_KINDS,
     FORM_LAYOUTS,
     KINDS,
+    TITLE,
     Block,
     FormLayout,
     form_layout,
+    is_title,
     layouts_titled,
 )
 from evaltools.registry import import_declarations
@@ -27,8 +29,10 @@ __all__ = [
     "FORM_KINDS",
     "FORM_LAYOUTS",
     "KINDS",
+    "TITLE",
     "Block",
     "FormLayout",
     "form_layout",
+    "is_title",
     "layouts_titled",
 ]

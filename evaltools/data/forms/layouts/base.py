@@ -4,17 +4,22 @@ its labels (column headers and row labels, each with the wordings it is printed 
     form_layout(
         "project",
         kind="project",
-        titles=(r"项目(支出)?绩效(自评价?|评价)(情况)?(表|得分表|评分表)",),
+        titles=(r"^(?!.*整体).*项目",),
         blocks=(NAMES, Block("funds", columns={"budget": ("全年预算数", …), …}, rows={…}, needs=(…)), …),
     )
+
+A form's title is any text :data:`TITLE` matches — the 自评表 wordings of every province seen, declared once here;
+a layout's ``titles`` are the words that make a title its own (项目 …, 部门整体 …, 绩效目标 …). A title no layout
+claims (绩效自评结果) and a form printed without a title are read with the layout whose headers name the most
+columns, their kind found by :func:`evaltools.data.forms.layout.form_kind`.
 
 A layout declares the five blocks the reader reads (:data:`BLOCKS`: ``names``, ``funds``, ``goal``,
 ``indicators``, ``total``), each with the fields of :data:`FIELDS` only; a variant of another layout gives
 ``base=`` and only the words it adds. Labels are matched by :mod:`evaltools.data.forms.wording` (NFKC, spaces,
 brackets, notes such as (A) or （万元）, 年度 / 年), so a layout lists each wording once, as printed. Each layout is
 declared in its own module of this package (:mod:`.standard`: 项目支出 and 部门整体); the package imports every
-module it holds. :func:`evaltools.data.forms.layout.choose_layout` picks, among the layouts whose title matches,
-the one whose headers name the most columns of the form.
+module it holds. :func:`evaltools.data.forms.layout.choose_layout` picks, among the layouts whose title matches
+(all of them when none does), the one whose headers name the most columns of the form.
 """
 
 from __future__ import annotations
@@ -28,7 +33,10 @@ from evaltools.registry import Registry
 
 #: The blocks a layout declares, and the fields the reader reads from each (columns, then row labels).
 FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
-    "names": (frozenset(), frozenset({"project", "department", "implementer", "published_total", "published_grade"})),
+    "names": (
+        frozenset(),
+        frozenset({"project", "department", "implementer", "published_total", "published_grade", "year"}),
+    ),
     "funds": (
         frozenset({"budget_initial", "budget", "spent", "weight", "rate", "score"}),
         frozenset({"total", "fiscal_current", "carryover", "other_funds"}),
@@ -62,6 +70,18 @@ BLOCKS = tuple(FIELDS)
 #: The kinds of form, each with the name a reader sees (console lines, the audit page).
 FORM_KINDS = {"project": "项目支出绩效自评表", "department": "部门整体支出绩效自评表"}
 KINDS = tuple(FORM_KINDS)
+
+#: How a 自评表's title ends, matched in its :func:`~evaltools.data.forms.wording.label_key` (simplified characters,
+#: no spaces, 年度 as 年): …自评表, …评价表, …评分表, …得分表, …自评结果. Seen: 项目支出绩效自评表 (财预〔2020〕10号
+#: and its provincial copies), 绩效目标自评表 (安徽 萧县 2023, 宁夏 原州 2022, 四川 中江 2022), 项目自评表 (湖北 市直
+#: 2020–2022), 项目绩效自评表 (河北 成安 2020, 重庆 彭水 2024), 项目绩效评价自评表 (安徽 铜陵 2021), 部门整体
+#: 支出绩效评价自评表 (安徽 寿县 2023), 整体支出绩效自评表 (江西 南昌 2021), 部门整体绩效自评表 (重庆 梁平 2023),
+#: 项目自评结果 (湖北 2021 本专科生奖助学金), 项目支出绩效评分表 (四川 2019); docs/research/forms/.
+TITLE_END = r"(?:自评价?|评价|评分)(?:情况)?(?:得分表|评分表|表)|自评(?:情况)?结果"
+#: A form's title: :data:`TITLE_END` after one of the words a title names (绩效, 目标, 项目, 支出, 整体, 评价) and
+#: before the end of the text, a bracket or a digit (…自评表(2021年), …自评表2019年)) — never before more words: a
+#: heading such as 绩效自评表填报说明 or 四、绩效自评结果拟应用和公开情况 is not a title.
+TITLE = rf"(?:绩效|目标|项目|支出|整体|评价)(?:{TITLE_END})(?=$|[(\d])"
 
 
 @dataclass(frozen=True)
@@ -150,8 +170,9 @@ class Block:
 
 @dataclass(frozen=True)
 class FormLayout:
-    """A form layout: its name, the kind of form it is (project / department), the title wordings that start it
-    (regular expressions searched in the title's :func:`~evaltools.data.forms.wording.label_key`), its blocks."""
+    """A form layout: its name, the kind of form it is (project / department), the words that make a title
+    (:data:`TITLE`) its own (regular expressions searched in the title's
+    :func:`~evaltools.data.forms.wording.label_key`), its blocks."""
 
     name: str
     kind: str
@@ -163,8 +184,8 @@ class FormLayout:
         return next(b for b in self.blocks if b.name == name)
 
     def titled(self, text: str) -> bool:
-        """Whether ``text`` is a title of this layout."""
-        return _pattern(self.titles).search(label_key(text)) is not None
+        """Whether ``text`` is a title (:data:`TITLE`) of this layout."""
+        return is_title(text) and _pattern(self.titles).search(label_key(text)) is not None
 
 
 FORM_LAYOUTS: Registry[FormLayout] = Registry("form layout", "自评表版式")
@@ -212,16 +233,17 @@ def form_layout(
     return FORM_LAYOUTS.add(name, layout)
 
 
+_TITLE = re.compile(TITLE)
+
+
+def is_title(text: str) -> bool:
+    """Whether ``text`` is a form's title (:data:`TITLE`): at most 60 characters, as a title cell prints it."""
+    return len(text) <= 60 and _TITLE.search(label_key(text)) is not None
+
+
 def layouts_titled(text: str) -> list[FormLayout]:
-    """The layouts whose title ``text`` is, in declaration order."""
-    layouts, any_title = _declared(len(FORM_LAYOUTS))
-    if not any_title.search(label_key(text)):
+    """The layouts whose title ``text`` is, in declaration order (none for a text that is no title, or a title
+    no layout claims: 绩效自评结果)."""
+    if not is_title(text):
         return []  # most cells: one search
-    return [layout for layout in layouts if layout.titled(text)]
-
-
-@lru_cache(maxsize=8)
-def _declared(count: int) -> tuple[tuple[FormLayout, ...], re.Pattern]:
-    """The ``count`` layouts declared so far, and one expression for all their titles (layouts are only added)."""
-    layouts = tuple(FORM_LAYOUTS.values())[:count]
-    return layouts, _pattern(tuple(t for layout in layouts for t in layout.titles))
+    return [layout for layout in FORM_LAYOUTS.values() if layout.titled(text)]

@@ -16,6 +16,8 @@ NAMES = Block(
         "implementer": ("实施单位", "项目实施单位"),
         "published_total": ("自评总分",),
         "published_grade": ("自评等级", "评价等级"),
+        # the year in a header cell of a form whose title prints none (评价年度：2021; 项目年度 | 2021年)
+        "year": ("评价年度", "所属年度", "项目年度", "预算年度", "自评年度"),
     },
     ends=("财政处室", "部门联系人", "联系电话", "项目负责人", "财务负责人", "填报人", "项目属性", "项目类别"),
 )
@@ -101,14 +103,18 @@ TOTAL = Block("total", rows={"total": ("总分", "合计", "总计", "得分合�
 PROJECT = form_layout(
     "project",
     kind="project",
-    titles=(r"项目(支出)?绩效(自评价?|评价)(情况)?(表|得分表|评分表)",),
+    # a title (layouts.base.TITLE) naming 项目 and not 整体: 项目支出绩效自评表, 2020年度水土保持监测项目绩效自评表,
+    # 区级部门预算项目支出绩效自评表, 农村公益事业财政奖补项目绩效评价自评表 (docs/research/forms/)
+    titles=(r"^(?!.*整体).*项目",),
     blocks=(NAMES, FUNDS, GOAL, INDICATORS, TOTAL),
     source="财预〔2020〕10号 附件 and its provincial copies: 安徽, 四川 510000_0013zp, 上海 (docs/research/templates.md)",
 )
 DEPARTMENT = form_layout(
     "department",
     kind="department",
-    titles=(r"部门整体(支出)?绩效(自评价?|评价)(情况)?(表|得分表|评分表)",),
+    # a title naming 整体: 部门整体支出绩效自评表, 部门整体绩效自评表 (重庆 梁平 2023), 部门整体支出绩效评价自评表 (安徽
+    # 寿县 2023), 蚕茶卫生院整体支出绩效自评表 (江西 南昌 2021), 单位整体支出绩效自评表
+    titles=(r"整体",),
     blocks=(NAMES, FUNDS, GOAL, INDICATORS, TOTAL),
     source="部门整体支出绩效自评表: 重庆 (docs/research/templates.md T6)",
 )

@@ -11,7 +11,7 @@ from evaltools.data.forms.layouts.standard import PROJECT
 TARGET_FORM = form_layout(
     "project-target",
     base=PROJECT,
-    titles=(r"绩效目标自评表",),
+    titles=(r"^(?!.*整体).*绩效目标",),
     blocks=(
         Block("funds", rows={"total": ("年度资金总额",)}),
         Block("indicators", columns={"deviation": ("未完成原因及改进措施", "未完成原因及拟采取的改进措施")}),
