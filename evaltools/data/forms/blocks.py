@@ -7,8 +7,8 @@ import re
 from dataclasses import replace
 
 from evaltools.data.forms.grid import Grid, Percent
+from evaltools.data.forms.headers import indicator_columns, indicator_label, level_name
 from evaltools.data.forms.layout import (
-    _WEIGHT_NOTE,
     PLACEHOLDERS,
     Form,
     header_columns,
@@ -28,6 +28,7 @@ from evaltools.data.forms.values import (
     quantity,
 )
 from evaltools.data.forms.wording import Labels, direction_code
+from evaltools.errors import WARNING, ProblemList
 
 #: A value marking a figure printed but unreadable, as the loader reads it.
 UNKNOWN = "?"
@@ -217,9 +218,12 @@ def read_goals(form: Form, first: int, last: int) -> None:
 
 
 def read_indicators(form: Form, header: int, last: int) -> int:
-    """Every indicator row under the header row until the 总分 / 合计 row (or a note); returns that row."""
+    """Every indicator row under the header row until the 总分 / 合计 row (or a note); returns that row. A header
+    printed again further down is the same block continued (a table split over pages) or, when it names other
+    columns, the block's next part read by its own columns (广水 2019 / 2021: a 项目权重 | 评价内容 | 分值 | 自评分
+    rubric, then 一级指标 | 二级指标 | 指标名称(三级指标) | 年初指标值 | 年终完成值 | 自评分)."""
     grid, block = form.grid, form.block("indicators")
-    cols = header_columns(grid, header, block)
+    cols = indicator_columns(grid, header, block, last)
     state = {"level1": _block_label(form, header, cols), "level2": None, "total": None}
     rows: list[dict] = []
     i = header + 1
@@ -230,14 +234,43 @@ def read_indicators(form: Form, header: int, last: int) -> int:
         if first is not None and _ends_indicators(form, grid.text(i, first)):
             break
         if any(block.columns.field(grid.text(i, j)) == "level3" for j in grid.filled(i)):
-            i += 1  # the header repeated (a table continued on the next page)
+            again = indicator_columns(grid, i, block, last)
+            if again != cols and all(again.keys() & need for need in block.needs):
+                cols, header = again, i
+                state = {"level1": _block_label(form, i, cols), "level2": None, "total": None}
+            i += 1
             continue
         row = _indicator(form, i, cols, state)
         if row is not None:
             rows.append(row)
         i += 1
-    form.indicators.extend(merged_items(form, rows))
+    form.indicators.extend(_unique(form, merged_items(form, rows)))
     return i
+
+
+def _unique(form: Form, rows: list[dict]) -> list[dict]:
+    """The rows with a 三级 name printed twice under one 二级 read as two indicators, the second named
+    「账务管理（2）」 with a located warning (铜陵 郊区 2021 prints 账务管理 on 序号 7 and (7), each with its own
+    分值 and 得分; docs/research/forms/anhui-tongling-jiaoqu-gongyishiye-2021-project.md)."""
+    seen: dict[tuple, int] = {}
+    for row in rows:
+        if row["level3"] is None:
+            continue
+        key = (row["level1"], row["level2"], row["level3"])
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] > 1:
+            name = f"{row['level3']}（{seen[key]}）"
+            ref = row["_cells"]["level3"]
+            ProblemList(form.problems).add(
+                ref.location("三级指标"),
+                f"「{row['level3']}」在同一二级指标下重复，读作「{name}」 / a 三级 name printed twice: numbered",
+                found=row["level3"],
+                expected="同一二级指标下三级指标名称不重复",
+                severity=WARNING,
+                code="FORM_UNKNOWN",
+            )
+            row["level3"] = name
+    return rows
 
 
 def _ends_indicators(form: Form, text: str) -> bool:
@@ -279,21 +312,26 @@ def _level(form: Form, i: int, j: int | None) -> str | None:
 
 
 def _names(form: Form, i: int, cols: dict[str, int], state: dict) -> tuple[str, str | None, str | None, str | None]:
-    """(一级, 二级, 三级, 所属合计指标) of a row: 一级 without its printed weight (产出指标(50分)), blank 一级/二级
-    cells carried down, the template's numbering taken off (指标1：…, 指标2…), a template slot (指标1, ……, —, /)
-    None, a breakdown row (其中：…) a part of the last indicator above it."""
+    """(一级, 二级, 三级, 所属合计指标) of a row: 一级 / 二级 by :func:`~evaltools.data.forms.headers.level_name`
+    (without the weight printed after them, in the framework's names), blank 一级/二级 cells carried down, the
+    template's numbering taken off (指标1：…, 任务1：…), a template slot (指标1, ……, —, /) None, a breakdown row
+    (其中：…) a part of the last indicator above it, a 三级 name without its marks and notes
+    (:func:`~evaltools.data.forms.headers.indicator_label`). A 二级 label's weight (数量指标 15 分) is kept in
+    ``state`` for a block with no 分值 column."""
     block = form.block("indicators")
     level1 = _level(form, i, cols.get("level1"))
     if level1 is not None:
-        level1 = _WEIGHT_NOTE.sub("", level1).strip() or level1
-        state["level1"], state["level2"] = level1, None
+        name = level_name(level1, "level1")[0] or level1  # a heading printing only its weight (50分) is kept
+        state["level1"], state["level2"], state["level2_weight"] = name, None, None
     level2 = _level(form, i, cols.get("level2"))
     if level2 is not None:
-        state["level2"] = _WEIGHT_NOTE.sub("", level2).strip() or level2
+        state["level2"], state["level2_weight"] = level_name(level2, "level2")
     raw3 = indicator_name(form.grid.value(i, cols["level3"])) or ""
+    state["sign"] = None
     if not raw3 or block.template(raw3):
         return state["level1"], state["level2"], None, None
-    level3, parent = block.unnumbered(raw3) or None, None
+    level3, state["sign"] = indicator_label(block.unnumbered(raw3))
+    level3, parent = level3 or None, None
     part = block.breakdown(level3) if level3 else None
     if part is not None:
         level3, parent = part or None, state["total"] if part else None
@@ -318,9 +356,22 @@ def _indicator(form: Form, i: int, cols: dict[str, int], state: dict) -> dict | 
     row["core"] = text_value(raw.get("core"))
     row["deviation"] = _deviation(raw.get("deviation"))
     row["explain"] = text_value(raw.get("explain"))
+    if row["direction"] is None and state.get("sign") and row["target"] is not None:
+        row["direction"] = state["sign"]  # 受助对象满意度(≥%): the note states it
     row["_cells"] = {k: form.grid.ref(i, j) for k, j in cols.items()}
     row["_merged"] = {k: form.grid.origins[i][cols[k]] for k in ("weight", "panel_score") if k in cols}
+    if "weight" not in cols and state.get("level2_weight") is not None and "level2" in cols:
+        _heading_weight(form, i, cols, state, row)
     return row
+
+
+def _heading_weight(form: Form, i: int, cols: dict[str, int], state: dict, row: dict) -> None:
+    """In a block with no 分值 column, the weight a 二级 label states (数量指标 15 分, 广水 2019 / 2021) is its
+    rows' weight as a merged 分值 cell would be: the one row's, or its 二级 item's once over several rows."""
+    origin = form.grid.origins[i][cols["level2"]]
+    row["weight"] = state["level2_weight"]
+    row["_cells"]["weight"] = form.grid.ref(*origin)
+    row["_merged"]["weight"] = ("heading", origin)
 
 
 def _score(form: Form, i: int, cols: dict[str, int]) -> dict:

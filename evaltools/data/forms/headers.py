@@ -1,0 +1,81 @@
+"""The indicator block's header and labels as a person reads them: which column a field is read from when two
+headers name it, the 一级 / 二级 labels without the weights printed after them and in the framework's names, and
+a 三级 name without the marks and notes printed around it. The wordings are data of the layouts
+(:mod:`evaltools.data.forms.layouts.standard`: ``INDICATORS``, ``LEVEL_NAMES``); this module only applies them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from evaltools.data.forms.grid import Grid
+from evaltools.data.forms.layouts import Block
+from evaltools.data.forms.layouts.standard import LEVEL_NAMES
+from evaltools.data.forms.wording import direction_code
+
+#: How many rows under a header are looked at to tell a filled column from an empty one.
+_LOOK_BELOW = 40
+
+
+def indicator_columns(grid: Grid, header: int, block: Block, last: int) -> dict[str, int]:
+    """Field → column of each header cell of row ``header`` that names one of the block's columns. A field two
+    headers name is read from the column that holds more cells below (成安 2020 prints 指标分值 empty and the
+    weights under 权重占比(%); docs/research/forms/hebei-chengan-minzheng-bainian-2020-project.md), the first on a
+    tie."""
+    named: dict[str, list[int]] = {}
+    for j in grid.filled(header):
+        key = block.columns.field(grid.text(header, j))
+        if key is not None:
+            named.setdefault(key, []).append(j)
+    rows = range(header + 1, min(last, header + 1 + _LOOK_BELOW))
+
+    def filled(j: int) -> int:
+        return sum(1 for i in rows if j < len(grid.origins[i]) and grid.origins[i][j][1] == j and grid.text(i, j))
+
+    return {
+        key: max(columns, key=lambda j: (filled(j), -j)) if len(columns) > 1 else columns[0]
+        for key, columns in named.items()
+    }
+
+
+#: A weight printed after a heading: 产出指标（50分）, 产出指标 (60 分), 数量指标 15 分 (广水 2019 / 2021), 投入 (13)
+#: (长沙 雨花 2022), 决策(10) (铜陵 郊区 2021), （特性指标20分）; the number is the first group found.
+_HEADING_WEIGHT = re.compile(
+    r"\s*(?:[(（]\s*(?:特性指标)?\s*([0-9０-９]+(?:[.．][0-9０-９]+)?)\s*分?\s*[)）]|([0-9０-９]+(?:[.．][0-9０-９]+)?)\s*分)\s*$"
+)
+#: A level label printed wholly in brackets, (组织实施): the label repeated after a page break (铜陵 郊区 2021).
+_BRACKETED = re.compile(r"^[(（]([^()（）]+)[)）]$")
+
+
+def level_name(text: str, level: str) -> tuple[str | None, float | None]:
+    """A 一级 / 二级 label's name and the weight printed after it: ``产出指标 (60 分)`` → (产出指标, 60), ``成本`` →
+    (成本指标, None) by :data:`~evaltools.data.forms.layouts.standard.LEVEL_NAMES`, ``(50分)`` → (None, 50)."""
+    weight = None
+    found = _HEADING_WEIGHT.search(text)
+    if found:
+        weight = float((found.group(1) or found.group(2)).replace("．", "."))
+        text = text[: found.start()].strip()
+    inner = _BRACKETED.match(text)
+    if inner:
+        text = inner.group(1).strip()
+    if not text:
+        return None, weight  # 历城 2019 prints only (50分) in its 一级 cells
+    return LEVEL_NAMES[level].field(text) or text, weight
+
+
+#: A direction and unit note after a name, with no figure in it: (≥人), (≥元/人·月), (≥%), ≥人 (濉溪 2019).
+_SIGN_NOTE = re.compile(r"\s*(?:[(（]\s*([≥≤><=＞＜≧≦＝]+)[^()（）0-9]*[)）]|([≥≤><=＞＜≧≦＝]+)[^()（）0-9≥≤><=]*)$")
+#: An explanation after a name: 完成率 — 按照要求每月及时完成… (成安 2020), a dash with spaces around it.
+_EXPLAINED = re.compile(r"\s+[—–]{1,2}\s+")
+
+
+def indicator_label(name: str) -> tuple[str, str | None]:
+    """A 三级 name without the notes after it, and the direction the note states (``>=`` …) or None:
+    ``★★★农村低保发放人数(按月平均)(≥人)`` → (★★★农村低保发放人数(按月平均), >=); ``完成率 — 按照要求…`` → (完成率,
+    None). The ★ marks of a core indicator are kept, as printed (萧县 2023, 濉溪 2019)."""
+    name = _EXPLAINED.split(name, maxsplit=1)[0].strip()
+    found = _SIGN_NOTE.search(name)
+    if not found or not name[: found.start()].strip():
+        return name, None
+    known, code = direction_code(found.group(1) or found.group(2))
+    return name[: found.start()].strip(), code if known else None
