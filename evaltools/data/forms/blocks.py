@@ -241,11 +241,36 @@ def read_indicators(form: Form, header: int, last: int) -> int:
             i += 1
             continue
         row = _indicator(form, i, cols, state)
-        if row is not None:
+        if row is not None and not (rows and _continued(rows[-1], row)):
             rows.append(row)
         i += 1
     form.indicators.extend(_unique(form, merged_items(form, rows)))
     return i
+
+
+#: The texts of a row a continuation row adds to (target and actual as printed, the deviation, the scoring note).
+_JOINED = ("target_text", "actual_text", "deviation", "explain")
+
+
+def _continued(above: dict, row: dict) -> bool:
+    """Whether ``row`` continues the indicator ``above``: its 三级 cell is blank or the same cell merged down, it
+    prints a target or an actual and no 分值 / 得分 of its own (彭水 2024: 预算编制科学性 over two 自评内容 rows,
+    已按要求完成预算 and 按相关要求完成; docs/research/forms/chongqing-pengshui-jihuashengyu-2024-project.md). Its
+    texts are added to ``above``'s (joined by 「 / 」) and a figure ``above`` lacks is taken from it; True when so."""
+    if row["_name"] == "continued":
+        if row["level2"] != above["level2"] or above["level3"] is None:
+            return False
+    elif row["level3"] is None or row["_name"] != above["_name"]:
+        return False
+    elif any(row["_merged"].get(k) != above["_merged"].get(k) and row.get(k) is not None for k in row["_merged"]):
+        return False
+    for key in _JOINED:
+        texts = [t for t in (above.get(key), row.get(key)) if t]
+        above[key] = " / ".join(dict.fromkeys(texts)) or None
+    for key in ("target", "actual", "unit", "direction"):
+        if above.get(key) is None:
+            above[key] = row.get(key)
+    return True
 
 
 def _unique(form: Form, rows: list[dict]) -> list[dict]:
@@ -346,7 +371,9 @@ def _indicator(form: Form, i: int, cols: dict[str, int], state: dict) -> dict | 
     level1, level2, level3, parent = _names(form, i, cols, state)
     raw = {k: form.grid.value(i, j) for k, j in cols.items()}
     scored = [norm(raw.get(k)) not in PLACEHOLDERS for k in ("weight", "panel_score")]
-    if level3 is None and (not any(scored) or level2 is None):
+    printed = any(norm(raw.get(k)) not in PLACEHOLDERS for k in ("target", "actual"))
+    continues = level3 is None and not any(scored) and printed and not norm(raw["level3"])
+    if level3 is None and not continues and (not any(scored) or level2 is None):
         return None
     row: dict = {"level1": level1, "level2": level2, "level3": level3, "parent": parent}
     row.update(_targets(form, i, cols, raw))
@@ -360,6 +387,7 @@ def _indicator(form: Form, i: int, cols: dict[str, int], state: dict) -> dict | 
         row["direction"] = state["sign"]  # 受助对象满意度(≥%): the note states it
     row["_cells"] = {k: form.grid.ref(i, j) for k, j in cols.items()}
     row["_merged"] = {k: form.grid.origins[i][cols[k]] for k in ("weight", "panel_score") if k in cols}
+    row["_name"] = "continued" if continues else form.grid.origins[i][cols["level3"]]
     if "weight" not in cols and state.get("level2_weight") is not None and "level2" in cols:
         _heading_weight(form, i, cols, state, row)
     return row
@@ -508,7 +536,8 @@ def _measure(row: dict) -> dict:
 
 def read_total(form: Form, first: int, last: int, cols: dict[str, int]) -> None:
     """The 总分 (合计) row: its 分值 and 得分 in the indicator columns, else its figures in order; the grade
-    (自评等级 / 评价等级：…) on that row or its own."""
+    (自评等级 / 评价等级：…) on that row or its own. A form printing no 总分 row but a 自评总分 above its blocks (广水
+    2019 / 2021, 银川 2021 自评得分, 原州 2022 项目总得分) has that total."""
     grid, rows = form.grid, form.block("total").rows
     for i in range(first, last):
         filled = grid.filled(i)
@@ -519,6 +548,10 @@ def read_total(form: Form, first: int, last: int, cols: dict[str, int]) -> None:
         for j in filled:
             if "grade" not in form.total:
                 _grade(form, i, j, rows)
+    if form.total.get("score") is None and form.names.get("published_total") is not None:
+        score, reason = number(form.names["published_total"])
+        form.total["score"] = UNKNOWN if reason else score
+        form.cells["total"] = form.cells["published_total"]
 
 
 def _grade(form: Form, i: int, j: int, rows: Labels) -> None:
@@ -536,14 +569,25 @@ def _grade(form: Form, i: int, j: int, rows: Labels) -> None:
     form.cells["grade"] = grid.ref(i, j if k is None else k)
 
 
+#: The longest grade a 总分 row prints after its figures (优, 良好, 合格, 不合格).
+_GRADE_CHARS = 3
+
+
 def _total_row(form: Form, i: int, filled: list[int], cols: dict[str, int]) -> None:
+    """The 总分 row's figures: in the 分值 / 得分 columns; else in order — one figure is the score (总分 | 100: 长江禁捕
+    2020, 商务 2020, 施甸 2019 print no 分值 column), two are 分值 then 得分; a short text after them is the grade
+    (总分 | 100 | 96 | 优: 永德 2022)."""
     grid = form.grid
     label_origin = grid.origins[i][filled[0]]
     at = {k: cols.get(k) for k in ("weight", "panel_score")}
     at = {k: j for k, j in at.items() if j is not None and grid.origins[i][j] != label_origin}
     if not any(grid.text(i, j) for j in at.values()):
         numbers = [j for j in filled[1:] if number(grid.value(i, j))[1] is None or is_unknown_mark(grid.value(i, j))]
-        at = dict(zip(("weight", "panel_score"), numbers))
+        at = dict(zip(("weight", "panel_score") if len(numbers) > 1 else ("panel_score",), numbers))
     form.total["weight"] = read_number(form, i, at.get("weight"), "总分（分值）")
     form.total["score"] = read_number(form, i, at.get("panel_score"), "总分（得分）")
     form.cells["total"] = grid.ref(i, at.get("panel_score", filled[0]))
+    after = [j for j in filled[1:] if j > max(at.values(), default=filled[0])]
+    texts = [j for j in after if number(grid.value(i, j))[1] is not None and len(grid.text(i, j)) <= _GRADE_CHARS]
+    if texts and "grade" not in form.total:
+        form.total["grade"], form.cells["grade"] = grid.text(i, texts[0]), grid.ref(i, texts[0])
