@@ -369,7 +369,10 @@ def _indicator(form: Form, i: int, cols: dict[str, int], state: dict) -> dict | 
     """One indicator row as field → value (``?`` for an unreadable figure), or None for a template or placeholder
     row; a row with no 三级 name (—, /, 无, empty) that carries a 分值 or 得分 is a 二级-level item (三级 None)."""
     level1, level2, level3, parent = _names(form, i, cols, state)
-    raw = {k: form.grid.value(i, j) for k, j in cols.items()}
+    raw = {
+        k: _unglossed(form.grid.value(i, j)) if k in ("target", "actual") else form.grid.value(i, j)
+        for k, j in cols.items()
+    }
     scored = [norm(raw.get(k)) not in PLACEHOLDERS for k in ("weight", "panel_score")]
     printed = any(norm(raw.get(k)) not in PLACEHOLDERS for k in ("target", "actual"))
     continues = level3 is None and not any(scored) and printed and not norm(raw["level3"])
@@ -400,6 +403,15 @@ def _heading_weight(form: Form, i: int, cols: dict[str, int], state: dict, row: 
     row["weight"] = state["level2_weight"]
     row["_cells"]["weight"] = form.grid.ref(*origin)
     row["_merged"]["weight"] = ("heading", origin)
+
+
+#: A percent sign's name in brackets after it, 98 %(百分比) (成安 2020): a gloss, not part of the unit.
+_PERCENT_GLOSS = re.compile(r"%\s*[(（][^()（）0-9]*[)）]\s*$")
+
+
+def _unglossed(value: object) -> object:
+    """A target or actual cell without the gloss after its percent sign (98 %(百分比) → 98 %)."""
+    return _PERCENT_GLOSS.sub("%", value) if isinstance(value, str) else value
 
 
 def _score(form: Form, i: int, cols: dict[str, int]) -> dict:

@@ -7,6 +7,8 @@ a 三级 name without the marks and notes printed around it. The wordings are da
 from __future__ import annotations
 
 import re
+import unicodedata
+from functools import lru_cache
 
 from evaltools.data.forms.grid import Grid
 from evaltools.data.forms.layouts import Block
@@ -49,7 +51,8 @@ _BRACKETED = re.compile(r"^[(（]([^()（）]+)[)）]$")
 
 def level_name(text: str, level: str) -> tuple[str | None, float | None]:
     """A 一级 / 二级 label's name and the weight printed after it: ``产出指标 (60 分)`` → (产出指标, 60), ``成本`` →
-    (成本指标, None) by :data:`~evaltools.data.forms.layouts.standard.LEVEL_NAMES`, ``(50分)`` → (None, 50)."""
+    (成本指标, None) by :data:`~evaltools.data.forms.layouts.standard.LEVEL_NAMES` (matched as printed, so a name
+    in traditional characters is kept), ``(组织实施)`` → (组织实施, None), ``(50分)`` → (None, 50)."""
     weight = None
     found = _HEADING_WEIGHT.search(text)
     if found:
@@ -60,7 +63,23 @@ def level_name(text: str, level: str) -> tuple[str | None, float | None]:
         text = inner.group(1).strip()
     if not text:
         return None, weight  # 历城 2019 prints only (50分) in its 一级 cells
-    return LEVEL_NAMES[level].field(text) or text, weight
+    text = _SUFFIX_BROKEN.sub("指标", text)
+    return _framework_names(level).get(_plain(text), text), weight
+
+
+#: 指标 printed in brackets after a name, (指标): the suffix of the name broken off (社会效益 (指标), 稷山 2020).
+_SUFFIX_BROKEN = re.compile(r"\s*[(（]指标[)）]$")
+
+
+def _plain(text: str) -> str:
+    """Text compared with a framework wording: NFKC, no spaces (characters as printed, not folded)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+@lru_cache(maxsize=4)
+def _framework_names(level: str) -> dict[str, str]:
+    """A short wording (as :func:`_plain`) → the framework's name, for a level."""
+    return {_plain(word): name for name, words in LEVEL_NAMES[level].items() for word in words}
 
 
 #: A direction and unit note after a name, with no figure in it: (≥人), (≥元/人·月), (≥%), ≥人 (濉溪 2019).

@@ -5,7 +5,6 @@ those forms. A variant of one of them extends it (``base=PROJECT``) in a module 
 from __future__ import annotations
 
 from evaltools.data.forms.layouts.base import Block, form_layout
-from evaltools.data.forms.wording import Labels
 
 # ----------------------------------------------------------------------------- the blocks both kinds share
 
@@ -163,29 +162,29 @@ INDICATORS = Block(
     # a template's unfilled slots and numbering (廊坊 指标1 / 指标2 / ……, 新洲 指标1: / 指标2:, 南昌 蚕茶卫生院
     # 任务1: / 任务2:); a bare 1、 2、 is part of the name (隆阳 2022 numbers its 其中 items 1、 2、 under 一、 二、)
     templates=(r"(?:指标|任务)\d+[:.、]?", r"[.…。·]+", r"\d+[:.、]?", r"[-—–/\\－―─]+", r"无"),
-    numbering=r"^(?:指标|任务)\s*[0-9０-９]+\s*[:：.．、]?\s*",
+    # (指标12021年11月30日前… is 指标1 and a date: 原州 2022)
+    numbering=r"^(?:指标|任务)\s*(?:[0-9]{1,2}(?=20\d\d年)|[0-9０-９]+)\s*[:：.．、]?\s*",
 )
 TOTAL = Block("total", rows={"total": ("总分", "合计", "总计", "得分合计"), "grade": ("自评等级", "评价等级")})
 
-#: 一级 / 二级 names as the framework of 财预〔2020〕10号 names them, with the short forms forms print for them:
-#: 成本 / 时效 / 经济效益 / 可持续性 (襄阳 中心医院 2021), 产出数量 / 产出质量 / 产出时效 / 产出成本 / 经济效益 /
-#: 社会效益 / 可持续影响 and 一级 满意度 (吕梁 2021), 社会效益 (指标) (稷山 2020), 服务对象满意度指标等 (永德 2022, the
-#: template's 等 left in). Other names (效果指标, 进度指标, 环境效益, a 二级 满意度 …) are read as printed.
-LEVEL_NAMES = {
-    "level1": Labels({"产出指标": ("产出",), "效益指标": ("效益",), "满意度指标": ("满意度",), "成本指标": ("成本",)}),
-    "level2": Labels(
-        {
-            "数量指标": ("数量", "产出数量"),
-            "质量指标": ("质量", "产出质量"),
-            "时效指标": ("时效", "产出时效"),
-            "成本指标": ("成本", "产出成本"),
-            "经济效益指标": ("经济效益",),
-            "社会效益指标": ("社会效益",),
-            "生态效益指标": ("生态效益",),
-            "可持续影响指标": ("可持续影响", "可持续性"),
-            "服务对象满意度指标": ("服务对象满意度指标等",),
-        }
-    ),
+#: 一级 / 二级 names as the framework of 财预〔2020〕10号 names them (canonical name → the short wordings forms print
+#: for it, matched exactly after NFKC and spaces; a trailing (指标) is joined: 社会效益 (指标), 稷山 2020):
+#: 成本 / 时效 / 经济效益 / 可持续性 (襄阳 中心医院 2021), 产出数量 / 产出质量 / 产出时效 / 产出成本 / 经济效益 / 社会效益 /
+#: 可持续影响 and 一级 满意度 (吕梁 2021), 服务对象满意度指标等 (永德 2022, the template's 等 left in). Other names
+#: (效果指标, 进度指标, 环境效益, a 二级 满意度 …) and names in traditional characters are read as printed.
+LEVEL_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
+    "level1": {"产出指标": ("产出",), "效益指标": ("效益",), "满意度指标": ("满意度",), "成本指标": ("成本",)},
+    "level2": {
+        "数量指标": ("数量", "产出数量"),
+        "质量指标": ("质量", "产出质量"),
+        "时效指标": ("时效", "产出时效"),
+        "成本指标": ("成本", "产出成本"),
+        "经济效益指标": ("经济效益",),
+        "社会效益指标": ("社会效益",),
+        "生态效益指标": ("生态效益",),
+        "可持续影响指标": ("可持续影响", "可持续性"),
+        "服务对象满意度指标": ("服务对象满意度指标等",),
+    },
 }
 
 # ----------------------------------------------------------------------------- the layouts
