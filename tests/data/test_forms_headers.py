@@ -359,11 +359,14 @@ def pengshui() -> tuple[list[str], list[list[C]]]:
         + [C("已按要求完成预算"), C("测算材料")],
         [C(""), C(""), C("项目资金测算依据"), C("按相关要求完成"), C("")],
         [C("资金下达"), C("资金发放及时性"), C("30日内正式下达"), C("正式批资金日期"), C("已下达"), C("")],
+        [C("计划生育转移支付资金合计(万元)", 2), C("1084.25"), C("668.00"), C("343.00"), C("73.25"), C("")],
     ]
     return ["项目支出绩效自评表", "(2024年度)"], rows
 
 
 def test_a_row_with_a_blank_name_continues_the_indicator_above(tmp_path):
+    """彭水 2024: the second 自评内容 row adds its 完成情况 to 预算编制科学性's; the 资金 table printed under the
+    indicators (a figure, 1084.25, in the 三级 column) is no indicator."""
     form = _read(tmp_path, "pengshui", *pengshui())
     ind = form.data.indicators
     assert ind["level3"].tolist() == ["预算编制科学性", "资金发放及时性"]

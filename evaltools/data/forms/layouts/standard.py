@@ -160,8 +160,9 @@ INDICATORS = Block(
     # 其中 rows: the breakdown of the indicator above (萧县 其中桃树种植面积, 临翔 其中：…)
     breakdowns=(r"其中\s*[:：]?",),
     # a template's unfilled slots and numbering (廊坊 指标1 / 指标2 / ……, 新洲 指标1: / 指标2:, 南昌 蚕茶卫生院
-    # 任务1: / 任务2:); a bare 1、 2、 is part of the name (隆阳 2022 numbers its 其中 items 1、 2、 under 一、 二、)
-    templates=(r"(?:指标|任务)\d+[:.、]?", r"[.…。·]+", r"\d+[:.、]?", r"[-—–/\\－―─]+", r"无"),
+    # 任务1: / 任务2:); a bare 1、 2、 is part of the name (隆阳 2022 numbers its 其中 items 1、 2、 under 一、 二、); a
+    # figure in the 三级 column is no name (彭水 2024 prints its 资金 table, 1084.25 | 668.00 …, under the indicators)
+    templates=(r"(?:指标|任务)\d+[:.、]?", r"[.…。·]+", r"\d+[:.、]?", r"\d+\.\d+", r"[-—–/\\－―─]+", r"无"),
     # (指标12021年11月30日前… is 指标1 and a date: 原州 2022)
     numbering=r"^(?:指标|任务)\s*(?:[0-9]{1,2}(?=20\d\d年)|[0-9０-９]+)\s*[:：.．、]?\s*",
 )
