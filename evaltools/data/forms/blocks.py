@@ -7,7 +7,14 @@ import re
 from dataclasses import replace
 
 from evaltools.data.forms.grid import Grid, Percent
-from evaltools.data.forms.headers import indicator_columns, indicator_label, level_name
+from evaltools.data.forms.headers import (
+    continued,
+    indicator_columns,
+    indicator_label,
+    level_name,
+    unglossed,
+    unique,
+)
 from evaltools.data.forms.layout import (
     PLACEHOLDERS,
     Form,
@@ -28,7 +35,6 @@ from evaltools.data.forms.values import (
     quantity,
 )
 from evaltools.data.forms.wording import Labels, direction_code
-from evaltools.errors import WARNING, ProblemList
 
 #: A value marking a figure printed but unreadable, as the loader reads it.
 UNKNOWN = "?"
@@ -241,61 +247,11 @@ def read_indicators(form: Form, header: int, last: int) -> int:
             i += 1
             continue
         row = _indicator(form, i, cols, state)
-        if row is not None and not (rows and _continued(rows[-1], row)):
+        if row is not None and not (rows and continued(rows[-1], row)):
             rows.append(row)
         i += 1
-    form.indicators.extend(_unique(form, merged_items(form, rows)))
+    form.indicators.extend(unique(form, merged_items(form, rows)))
     return i
-
-
-#: The texts of a row a continuation row adds to (target and actual as printed, the deviation, the scoring note).
-_JOINED = ("target_text", "actual_text", "deviation", "explain")
-
-
-def _continued(above: dict, row: dict) -> bool:
-    """Whether ``row`` continues the indicator ``above``: its 三级 cell is blank or the same cell merged down, it
-    prints a target or an actual and no 分值 / 得分 of its own (彭水 2024: 预算编制科学性 over two 自评内容 rows,
-    已按要求完成预算 and 按相关要求完成; docs/research/forms/chongqing-pengshui-jihuashengyu-2024-project.md). Its
-    texts are added to ``above``'s (joined by 「 / 」) and a figure ``above`` lacks is taken from it; True when so."""
-    if row["_name"] == "continued":
-        if row["level2"] != above["level2"] or above["level3"] is None:
-            return False
-    elif row["level3"] is None or row["_name"] != above["_name"]:
-        return False
-    elif any(row["_merged"].get(k) != above["_merged"].get(k) and row.get(k) is not None for k in row["_merged"]):
-        return False
-    for key in _JOINED:
-        texts = [t for t in (above.get(key), row.get(key)) if t]
-        above[key] = " / ".join(dict.fromkeys(texts)) or None
-    for key in ("target", "actual", "unit", "direction"):
-        if above.get(key) is None:
-            above[key] = row.get(key)
-    return True
-
-
-def _unique(form: Form, rows: list[dict]) -> list[dict]:
-    """The rows with a 三级 name printed twice under one 二级 read as two indicators, the second named
-    「账务管理（2）」 with a located warning (铜陵 郊区 2021 prints 账务管理 on 序号 7 and (7), each with its own
-    分值 and 得分; docs/research/forms/anhui-tongling-jiaoqu-gongyishiye-2021-project.md)."""
-    seen: dict[tuple, int] = {}
-    for row in rows:
-        if row["level3"] is None:
-            continue
-        key = (row["level1"], row["level2"], row["level3"])
-        seen[key] = seen.get(key, 0) + 1
-        if seen[key] > 1:
-            name = f"{row['level3']}（{seen[key]}）"
-            ref = row["_cells"]["level3"]
-            ProblemList(form.problems).add(
-                ref.location("三级指标"),
-                f"「{row['level3']}」在同一二级指标下重复，读作「{name}」 / a 三级 name printed twice: numbered",
-                found=row["level3"],
-                expected="同一二级指标下三级指标名称不重复",
-                severity=WARNING,
-                code="FORM_UNKNOWN",
-            )
-            row["level3"] = name
-    return rows
 
 
 def _ends_indicators(form: Form, text: str) -> bool:
@@ -370,7 +326,7 @@ def _indicator(form: Form, i: int, cols: dict[str, int], state: dict) -> dict | 
     row; a row with no 三级 name (—, /, 无, empty) that carries a 分值 or 得分 is a 二级-level item (三级 None)."""
     level1, level2, level3, parent = _names(form, i, cols, state)
     raw = {
-        k: _unglossed(form.grid.value(i, j)) if k in ("target", "actual") else form.grid.value(i, j)
+        k: unglossed(form.grid.value(i, j)) if k in ("target", "actual") else form.grid.value(i, j)
         for k, j in cols.items()
     }
     scored = [norm(raw.get(k)) not in PLACEHOLDERS for k in ("weight", "panel_score")]
@@ -403,15 +359,6 @@ def _heading_weight(form: Form, i: int, cols: dict[str, int], state: dict, row: 
     row["weight"] = state["level2_weight"]
     row["_cells"]["weight"] = form.grid.ref(*origin)
     row["_merged"]["weight"] = ("heading", origin)
-
-
-#: A percent sign's name in brackets after it, 98 %(百分比) (成安 2020): a gloss, not part of the unit.
-_PERCENT_GLOSS = re.compile(r"%\s*[(（][^()（）0-9]*[)）]\s*$")
-
-
-def _unglossed(value: object) -> object:
-    """A target or actual cell without the gloss after its percent sign (98 %(百分比) → 98 %)."""
-    return _PERCENT_GLOSS.sub("%", value) if isinstance(value, str) else value
 
 
 def _score(form: Form, i: int, cols: dict[str, int]) -> dict:

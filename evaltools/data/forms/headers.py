@@ -1,6 +1,6 @@
-"""The indicator block's header and labels as a person reads them: which column a field is read from when two
-headers name it, the 一级 / 二级 labels without the weights printed after them and in the framework's names, and
-a 三级 name without the marks and notes printed around it. The wordings are data of the layouts
+"""The indicator block's header, labels and rows as a person reads them: which column a field is read from when
+two headers name it, the 一级 / 二级 labels without the weights printed after them and in the framework's names, a
+三级 name without the notes printed after it, a row continuing the one above, a name printed twice. The wordings are data of the layouts
 (:mod:`evaltools.data.forms.layouts.standard`: ``INDICATORS``, ``LEVEL_NAMES``); this module only applies them.
 """
 
@@ -11,9 +11,11 @@ import unicodedata
 from functools import lru_cache
 
 from evaltools.data.forms.grid import Grid
+from evaltools.data.forms.layout import Form
 from evaltools.data.forms.layouts import Block
 from evaltools.data.forms.layouts.standard import LEVEL_NAMES
 from evaltools.data.forms.wording import direction_code
+from evaltools.errors import WARNING, ProblemList
 
 #: How many rows under a header are looked at to tell a filled column from an empty one.
 _LOOK_BELOW = 40
@@ -98,3 +100,65 @@ def indicator_label(name: str) -> tuple[str, str | None]:
         return name, None
     known, code = direction_code(found.group(1) or found.group(2))
     return name[: found.start()].strip(), code if known else None
+
+
+# ----------------------------------------------------------------------------- rows
+
+
+#: A percent sign's name in brackets after it, 98 %(百分比) (成安 2020): a gloss, not part of the unit.
+_PERCENT_GLOSS = re.compile(r"%\s*[(（][^()（）0-9]*[)）]\s*$")
+
+
+def unglossed(value: object) -> object:
+    """A target or actual cell without the gloss after its percent sign (98 %(百分比) → 98 %)."""
+    return _PERCENT_GLOSS.sub("%", value) if isinstance(value, str) else value
+
+
+#: The texts of a row a continuation row adds to (target and actual as printed, the deviation, the scoring note).
+_JOINED = ("target_text", "actual_text", "deviation", "explain")
+
+
+def continued(above: dict, row: dict) -> bool:
+    """Whether ``row`` continues the indicator ``above``: its 三级 cell is blank or the same cell merged down, it
+    prints a target or an actual and no 分值 / 得分 of its own (彭水 2024: 预算编制科学性 over two 自评内容 rows,
+    已按要求完成预算 and 按相关要求完成; docs/research/forms/chongqing-pengshui-jihuashengyu-2024-project.md). Its
+    texts are added to ``above``'s (joined by 「 / 」) and a figure ``above`` lacks is taken from it; True when so."""
+    if row["_name"] == "continued":
+        if row["level2"] != above["level2"] or above["level3"] is None:
+            return False
+    elif row["level3"] is None or row["_name"] != above["_name"]:
+        return False
+    elif any(row["_merged"].get(k) != above["_merged"].get(k) and row.get(k) is not None for k in row["_merged"]):
+        return False
+    for key in _JOINED:
+        texts = [t for t in (above.get(key), row.get(key)) if t]
+        above[key] = " / ".join(dict.fromkeys(texts)) or None
+    for key in ("target", "actual", "unit", "direction"):
+        if above.get(key) is None:
+            above[key] = row.get(key)
+    return True
+
+
+def unique(form: Form, rows: list[dict]) -> list[dict]:
+    """The rows with a 三级 name printed twice under one 二级 read as two indicators, the second named
+    「账务管理（2）」 with a located warning (铜陵 郊区 2021 prints 账务管理 on 序号 7 and (7), each with its own
+    分值 and 得分; docs/research/forms/anhui-tongling-jiaoqu-gongyishiye-2021-project.md)."""
+    seen: dict[tuple, int] = {}
+    for row in rows:
+        if row["level3"] is None:
+            continue
+        key = (row["level1"], row["level2"], row["level3"])
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] > 1:
+            name = f"{row['level3']}（{seen[key]}）"
+            ref = row["_cells"]["level3"]
+            ProblemList(form.problems).add(
+                ref.location("三级指标"),
+                f"「{row['level3']}」在同一二级指标下重复，读作「{name}」 / a 三级 name printed twice: numbered",
+                found=row["level3"],
+                expected="同一二级指标下三级指标名称不重复",
+                severity=WARNING,
+                code="FORM_UNKNOWN",
+            )
+            row["level3"] = name
+    return rows
