@@ -7,8 +7,15 @@ import re
 from dataclasses import replace
 
 from evaltools.data.forms.grid import Grid, Percent
+from evaltools.data.forms.headers import (
+    continued,
+    indicator_columns,
+    indicator_label,
+    level_name,
+    unglossed,
+    unique,
+)
 from evaltools.data.forms.layout import (
-    _WEIGHT_NOTE,
     PLACEHOLDERS,
     Form,
     header_columns,
@@ -217,9 +224,12 @@ def read_goals(form: Form, first: int, last: int) -> None:
 
 
 def read_indicators(form: Form, header: int, last: int) -> int:
-    """Every indicator row under the header row until the 总分 / 合计 row (or a note); returns that row."""
+    """Every indicator row under the header row until the 总分 / 合计 row (or a note); returns that row. A header
+    printed again further down is the same block continued (a table split over pages) or, when it names other
+    columns, the block's next part read by its own columns (广水 2019 / 2021: a 项目权重 | 评价内容 | 分值 | 自评分
+    rubric, then 一级指标 | 二级指标 | 指标名称(三级指标) | 年初指标值 | 年终完成值 | 自评分)."""
     grid, block = form.grid, form.block("indicators")
-    cols = header_columns(grid, header, block)
+    cols = indicator_columns(grid, header, block, last)
     state = {"level1": _block_label(form, header, cols), "level2": None, "total": None}
     rows: list[dict] = []
     i = header + 1
@@ -230,13 +240,17 @@ def read_indicators(form: Form, header: int, last: int) -> int:
         if first is not None and _ends_indicators(form, grid.text(i, first)):
             break
         if any(block.columns.field(grid.text(i, j)) == "level3" for j in grid.filled(i)):
-            i += 1  # the header repeated (a table continued on the next page)
+            again = indicator_columns(grid, i, block, last)
+            if again != cols and all(again.keys() & need for need in block.needs):
+                cols, header = again, i
+                state = {"level1": _block_label(form, i, cols), "level2": None, "total": None}
+            i += 1
             continue
         row = _indicator(form, i, cols, state)
-        if row is not None:
+        if row is not None and not (rows and continued(rows[-1], row)):
             rows.append(row)
         i += 1
-    form.indicators.extend(merged_items(form, rows))
+    form.indicators.extend(unique(form, merged_items(form, rows)))
     return i
 
 
@@ -279,21 +293,26 @@ def _level(form: Form, i: int, j: int | None) -> str | None:
 
 
 def _names(form: Form, i: int, cols: dict[str, int], state: dict) -> tuple[str, str | None, str | None, str | None]:
-    """(一级, 二级, 三级, 所属合计指标) of a row: 一级 without its printed weight (产出指标(50分)), blank 一级/二级
-    cells carried down, the template's numbering taken off (指标1：…, 指标2…), a template slot (指标1, ……, —, /)
-    None, a breakdown row (其中：…) a part of the last indicator above it."""
+    """(一级, 二级, 三级, 所属合计指标) of a row: 一级 / 二级 by :func:`~evaltools.data.forms.headers.level_name`
+    (without the weight printed after them, in the framework's names), blank 一级/二级 cells carried down, the
+    template's numbering taken off (指标1：…, 任务1：…), a template slot (指标1, ……, —, /) None, a breakdown row
+    (其中：…) a part of the last indicator above it, a 三级 name without its marks and notes
+    (:func:`~evaltools.data.forms.headers.indicator_label`). A 二级 label's weight (数量指标 15 分) is kept in
+    ``state`` for a block with no 分值 column."""
     block = form.block("indicators")
     level1 = _level(form, i, cols.get("level1"))
     if level1 is not None:
-        level1 = _WEIGHT_NOTE.sub("", level1).strip() or level1
-        state["level1"], state["level2"] = level1, None
+        name = level_name(level1, "level1")[0] or level1  # a heading printing only its weight (50分) is kept
+        state["level1"], state["level2"], state["level2_weight"] = name, None, None
     level2 = _level(form, i, cols.get("level2"))
     if level2 is not None:
-        state["level2"] = _WEIGHT_NOTE.sub("", level2).strip() or level2
+        state["level2"], state["level2_weight"] = level_name(level2, "level2")
     raw3 = indicator_name(form.grid.value(i, cols["level3"])) or ""
+    state["sign"] = None
     if not raw3 or block.template(raw3):
         return state["level1"], state["level2"], None, None
-    level3, parent = block.unnumbered(raw3) or None, None
+    level3, state["sign"] = indicator_label(block.unnumbered(raw3))
+    level3, parent = level3 or None, None
     part = block.breakdown(level3) if level3 else None
     if part is not None:
         level3, parent = part or None, state["total"] if part else None
@@ -306,9 +325,14 @@ def _indicator(form: Form, i: int, cols: dict[str, int], state: dict) -> dict | 
     """One indicator row as field → value (``?`` for an unreadable figure), or None for a template or placeholder
     row; a row with no 三级 name (—, /, 无, empty) that carries a 分值 or 得分 is a 二级-level item (三级 None)."""
     level1, level2, level3, parent = _names(form, i, cols, state)
-    raw = {k: form.grid.value(i, j) for k, j in cols.items()}
+    raw = {
+        k: unglossed(form.grid.value(i, j)) if k in ("target", "actual") else form.grid.value(i, j)
+        for k, j in cols.items()
+    }
     scored = [norm(raw.get(k)) not in PLACEHOLDERS for k in ("weight", "panel_score")]
-    if level3 is None and (not any(scored) or level2 is None):
+    printed = any(norm(raw.get(k)) not in PLACEHOLDERS for k in ("target", "actual"))
+    continues = level3 is None and not any(scored) and printed and not norm(raw["level3"])
+    if level3 is None and not continues and (not any(scored) or level2 is None):
         return None
     row: dict = {"level1": level1, "level2": level2, "level3": level3, "parent": parent}
     row.update(_targets(form, i, cols, raw))
@@ -318,9 +342,23 @@ def _indicator(form: Form, i: int, cols: dict[str, int], state: dict) -> dict | 
     row["core"] = text_value(raw.get("core"))
     row["deviation"] = _deviation(raw.get("deviation"))
     row["explain"] = text_value(raw.get("explain"))
+    if row["direction"] is None and state.get("sign") and row["target"] is not None:
+        row["direction"] = state["sign"]  # 受助对象满意度(≥%): the note states it
     row["_cells"] = {k: form.grid.ref(i, j) for k, j in cols.items()}
     row["_merged"] = {k: form.grid.origins[i][cols[k]] for k in ("weight", "panel_score") if k in cols}
+    row["_name"] = "continued" if continues else form.grid.origins[i][cols["level3"]]
+    if "weight" not in cols and state.get("level2_weight") is not None and "level2" in cols:
+        _heading_weight(form, i, cols, state, row)
     return row
+
+
+def _heading_weight(form: Form, i: int, cols: dict[str, int], state: dict, row: dict) -> None:
+    """In a block with no 分值 column, the weight a 二级 label states (数量指标 15 分, 广水 2019 / 2021) is its
+    rows' weight as a merged 分值 cell would be: the one row's, or its 二级 item's once over several rows."""
+    origin = form.grid.origins[i][cols["level2"]]
+    row["weight"] = state["level2_weight"]
+    row["_cells"]["weight"] = form.grid.ref(*origin)
+    row["_merged"]["weight"] = ("heading", origin)
 
 
 def _score(form: Form, i: int, cols: dict[str, int]) -> dict:
@@ -457,7 +495,8 @@ def _measure(row: dict) -> dict:
 
 def read_total(form: Form, first: int, last: int, cols: dict[str, int]) -> None:
     """The 总分 (合计) row: its 分值 and 得分 in the indicator columns, else its figures in order; the grade
-    (自评等级 / 评价等级：…) on that row or its own."""
+    (自评等级 / 评价等级：…) on that row or its own. A form printing no 总分 row but a 自评总分 above its blocks (广水
+    2019 / 2021, 银川 2021 自评得分, 原州 2022 项目总得分) has that total."""
     grid, rows = form.grid, form.block("total").rows
     for i in range(first, last):
         filled = grid.filled(i)
@@ -468,6 +507,10 @@ def read_total(form: Form, first: int, last: int, cols: dict[str, int]) -> None:
         for j in filled:
             if "grade" not in form.total:
                 _grade(form, i, j, rows)
+    if form.total.get("score") is None and form.names.get("published_total") is not None:
+        score, reason = number(form.names["published_total"])
+        form.total["score"] = UNKNOWN if reason else score
+        form.cells["total"] = form.cells["published_total"]
 
 
 def _grade(form: Form, i: int, j: int, rows: Labels) -> None:
@@ -485,14 +528,25 @@ def _grade(form: Form, i: int, j: int, rows: Labels) -> None:
     form.cells["grade"] = grid.ref(i, j if k is None else k)
 
 
+#: The longest grade a 总分 row prints after its figures (优, 良好, 合格, 不合格).
+_GRADE_CHARS = 3
+
+
 def _total_row(form: Form, i: int, filled: list[int], cols: dict[str, int]) -> None:
+    """The 总分 row's figures: in the 分值 / 得分 columns; else in order — one figure is the score (总分 | 100: 长江禁捕
+    2020, 商务 2020, 施甸 2019 print no 分值 column), two are 分值 then 得分; a short text after them is the grade
+    (总分 | 100 | 96 | 优: 永德 2022)."""
     grid = form.grid
     label_origin = grid.origins[i][filled[0]]
     at = {k: cols.get(k) for k in ("weight", "panel_score")}
     at = {k: j for k, j in at.items() if j is not None and grid.origins[i][j] != label_origin}
     if not any(grid.text(i, j) for j in at.values()):
         numbers = [j for j in filled[1:] if number(grid.value(i, j))[1] is None or is_unknown_mark(grid.value(i, j))]
-        at = dict(zip(("weight", "panel_score"), numbers))
+        at = dict(zip(("weight", "panel_score") if len(numbers) > 1 else ("panel_score",), numbers))
     form.total["weight"] = read_number(form, i, at.get("weight"), "总分（分值）")
     form.total["score"] = read_number(form, i, at.get("panel_score"), "总分（得分）")
     form.cells["total"] = grid.ref(i, at.get("panel_score", filled[0]))
+    after = [j for j in filled[1:] if j > max(at.values(), default=filled[0])]
+    texts = [j for j in after if number(grid.value(i, j))[1] is not None and len(grid.text(i, j)) <= _GRADE_CHARS]
+    if texts and "grade" not in form.total:
+        form.total["grade"], form.cells["grade"] = grid.text(i, texts[0]), grid.ref(i, texts[0])

@@ -11,10 +11,25 @@ from evaltools.data.forms.layouts.base import Block, form_layout
 NAMES = Block(
     "names",
     rows={
-        "project": ("项目名称",),
-        "department": ("主管部门", "部门名称", "单位名称", "预算部门"),
-        "implementer": ("实施单位", "项目实施单位"),
-        "published_total": ("自评总分",),
+        # 转移支付(项目)名称: 霍山 2024, 临河 2022 (the 转移支付 区域绩效目标自评表); 专项资金名称: 衡山 2020
+        "project": ("项目名称", "转移支付(项目)名称", "专项资金名称"),
+        # 部门: 金寨 2023 部门整体; 评价部门名称: 南昌 蚕茶卫生院 2021; 地方主管部门: 霍山 2024, 临河 2022 (中央主管部门
+        # is the ministry, not the unit); 项目主管单位: 广水 2019 / 2021; 填报单位：郊区财政局 under the title: 铜陵 2021
+        "department": (
+            "主管部门",
+            "部门名称",
+            "单位名称",
+            "预算部门",
+            "部门",
+            "评价部门名称",
+            "地方主管部门",
+            "项目主管单位",
+            "填报单位",
+        ),
+        # 资金使用单位: 霍山 2024; 实施(主管)单位: 成安 2020
+        "implementer": ("实施单位", "项目实施单位", "资金使用单位", "实施(主管)单位"),
+        # 自评得分 | 98 above the funds: 银川 2021; 项目总得分 | 99分: 原州 2022
+        "published_total": ("自评总分", "自评得分", "项目总得分"),
         "published_grade": ("自评等级", "评价等级"),
         # the year in a header cell of a form whose title prints none (评价年度：2021; 项目年度 | 2021年)
         "year": ("评价年度", "所属年度", "项目年度", "预算年度", "自评年度"),
@@ -55,24 +70,78 @@ GOAL = Block(
 )
 INDICATORS = Block(
     "indicators",
+    # Each wording as printed, with the form it was seen in (docs/research/forms/<stem>.md); notes such as (A),
+    # (分), (%) and 年度 / 年 are matched by the normaliser, so a wording is listed once.
     columns={
-        "level1": ("一级指标",),
+        # 项目权重 | 评价内容: 广水 2019 / 2021 (hubei-guangshui-*), the rubric part of the block; 分解目标(一级):
+        # 南昌 蚕茶卫生院 2021 (jiangxi-nanchang-canchawsy-2021-dept)
+        "level1": ("一级指标", "项目权重", "分解目标"),
         "level2": ("二级指标",),
-        "level3": ("三级指标", "指标名称", "三级指标名称"),
-        "direction": ("指标性质",),
+        # 指标名称(三级指标): 广水; 指标名称: 湖北科技学院 2021, 吕梁 2021, 重庆 部门整体
+        "level3": ("三级指标", "指标名称", "三级指标名称", "评价内容"),
+        # 符号 (>=, ≤ …): 成安 2020 (hebei-chengan-minzheng-bainian-2020-project)
+        "direction": ("指标性质", "符号"),
         "unit": ("计量单位", "度量单位"),
-        "target": ("年度指标值", "指标值", "年初指标值", "年度目标值"),
+        "target": (
+            "年度指标值",
+            "指标值",
+            "年初指标值",
+            "年度目标值",
+            "目标值",  # 湖北科技学院 2021, 吕梁 2021
+            "年度目标指标值",  # 临河 2022 (neimenggu-linhe-jiuyebuzhu-2022-project)
+            "预期指标值",  # 历城 2019: 预期指标值(A)
+            "预期指标值+单位",  # 成安 2020: 预期指标值 + 单位
+            "指标性质+指标值",  # 大英 2021 fragment: 指标性质 + 指标值 (=100%, ≤10次)
+        ),
         "target_adjusted": ("调整指标值", "全年(调整)指标值"),
-        "actual": ("实际完成值", "完成值", "全年完成值", "全年实际值"),
-        "weight": ("分值", "权重", "指标权重"),
-        "panel_score": ("得分", "指标得分"),
+        "actual": (
+            "实际完成值",
+            "完成值",
+            "全年完成值",
+            "全年实际值",
+            "全年实际完成值",  # 霍山 2024 (anhui-huoshan-yiliaojiuzhu-2024-project)
+            "实际",  # 临河 2022
+            "年终完成值",  # 广水 2019 / 2021
+            "实际完成指标值",  # 历城 2019: 实际完成指标值(B)
+            "单项指标实际完成值",  # 成安 2020
+            "实施进度",  # 大英 双新 2020: 已完成100%
+            "完成情况",  # 彭水 2024 (chongqing-pengshui-jihuashengyu-2024-project)
+        ),
+        # 指标分值: 寿县 2023, 铜陵 郊区 2021; 权重占比(%): 成安 2020 (its 指标分值 column left empty)
+        "weight": ("分值", "权重", "指标权重", "指标分值", "权重占比"),
+        # 自评得分: 寿县 2023; 自评分: 广水; 县级评分 (the county's own, 市级评分 the review): 铜陵 郊区 2021;
+        # 单项指标得分: 成安 2020
+        "panel_score": ("得分", "指标得分", "自评得分", "自评分", "县级评分", "单项指标得分"),
         "stated_completion": ("完成率", "指标完成率"),
         "score_coefficient": ("得分系数",),
         "core": ("是否核心指标",),
-        "deviation": ("偏差原因分析及改进措施", "偏差原因分析", "未完成原因分析", "偏差原因分析及改进措施(未完成原因)"),
-        "explain": ("评分说明", "评分标准", "得分计算方法", "评分办法", "计分方法", "评分方法"),
+        "deviation": (
+            "偏差原因分析及改进措施",
+            "偏差原因分析",
+            "未完成原因分析",
+            "偏差原因分析及改进措施(未完成原因)",
+            "未完成原因和改进措施",  # 霍山 2024, 衡山 2020
+            "未完成原因及改进措施",  # 蔡甸 2021, 原州 2022
+            "未完成原因",  # 历城 2019
+            "偏差及原因分析",  # 南昌 蚕茶卫生院 2021
+        ),
+        # 评价标准 / 评价标准及依据: 广水, 长沙 雨花 2022; 指标说明及评分标准: 寿县 2023
+        "explain": (
+            "评分说明",
+            "评分标准",
+            "得分计算方法",
+            "评分办法",
+            "计分方法",
+            "评分方法",
+            "评价标准",
+            "评价标准及依据",
+            "指标说明及评分标准",
+        ),
     },
-    needs=({"level3"}, {"weight", "panel_score"}),
+    # an indicator block is a 三级 / 指标名称 column and at least one figure column: forms without 得分 (霍山 2024,
+    # 衡山 2020, 临河 2022 …) or without 分值 are read, their scores or weights unknown; a scoring rubric with no
+    # target / actual columns (寿县 2023, 铜陵 郊区 2021, 长沙 雨花 2022) is read with what it prints
+    needs=({"level3"}, {"target", "actual", "weight", "panel_score"}),
     ends=(
         "报表编号",
         "自评总分",
@@ -92,11 +161,34 @@ INDICATORS = Block(
     ),
     # 其中 rows: the breakdown of the indicator above (萧县 其中桃树种植面积, 临翔 其中：…)
     breakdowns=(r"其中\s*[:：]?",),
-    # a template's unfilled slots and numbering (廊坊 指标1 / 指标2 / ……, 新洲 指标1: / 指标2:)
-    templates=(r"指标\d+[:.、]?", r"[.…。·]+", r"\d+[:.、]?", r"[-—–/\\－―─]+", r"无"),
-    numbering=r"^(?:指标\s*[0-9０-９]+\s*[:：.．、]?|[0-9０-９]+\s*[:：.．、])\s*",
+    # a template's unfilled slots and numbering (廊坊 指标1 / 指标2 / ……, 新洲 指标1: / 指标2:, 南昌 蚕茶卫生院
+    # 任务1: / 任务2:); a bare 1、 2、 is part of the name (隆阳 2022 numbers its 其中 items 1、 2、 under 一、 二、); a
+    # figure in the 三级 column is no name (彭水 2024 prints its 资金 table, 1084.25 | 668.00 …, under the indicators)
+    templates=(r"(?:指标|任务)\d+[:.、]?", r"[.…。·]+", r"\d+[:.、]?", r"\d+\.\d+", r"[-—–/\\－―─]+", r"无"),
+    # (指标12021年11月30日前… is 指标1 and a date: 原州 2022)
+    numbering=r"^(?:指标|任务)\s*(?:[0-9]{1,2}(?=20\d\d年)|[0-9０-９]+)\s*[:：.．、]?\s*",
 )
 TOTAL = Block("total", rows={"total": ("总分", "合计", "总计", "得分合计"), "grade": ("自评等级", "评价等级")})
+
+#: 一级 / 二级 names as the framework of 财预〔2020〕10号 names them (canonical name → the short wordings forms print
+#: for it, matched exactly after NFKC and spaces; a trailing (指标) is joined: 社会效益 (指标), 稷山 2020):
+#: 成本 / 时效 / 经济效益 / 可持续性 (襄阳 中心医院 2021), 产出数量 / 产出质量 / 产出时效 / 产出成本 / 经济效益 / 社会效益 /
+#: 可持续影响 and 一级 满意度 (吕梁 2021), 服务对象满意度指标等 (永德 2022, the template's 等 left in). Other names
+#: (效果指标, 进度指标, 环境效益, a 二级 满意度 …) and names in traditional characters are read as printed.
+LEVEL_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
+    "level1": {"产出指标": ("产出",), "效益指标": ("效益",), "满意度指标": ("满意度",), "成本指标": ("成本",)},
+    "level2": {
+        "数量指标": ("数量", "产出数量"),
+        "质量指标": ("质量", "产出质量"),
+        "时效指标": ("时效", "产出时效"),
+        "成本指标": ("成本", "产出成本"),
+        "经济效益指标": ("经济效益",),
+        "社会效益指标": ("社会效益",),
+        "生态效益指标": ("生态效益",),
+        "可持续影响指标": ("可持续影响", "可持续性"),
+        "服务对象满意度指标": ("服务对象满意度指标等",),
+    },
+}
 
 # ----------------------------------------------------------------------------- the layouts
 
