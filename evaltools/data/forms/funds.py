@@ -144,8 +144,9 @@ def read_funds(form: Form, header: int, last: int) -> int:
         _zero_budget(form, totals[0], cols, parts)
     else:
         _no_total(form, header, cols, units, sources, parts)
-    if "weight" not in cols or form.funds.get("weight") is None and not totals:
-        _stated_weight(form, header, totals[0] if totals else header)  # no weight printed: never a default 10
+    if form.funds.get("weight") is None:  # no 分值 column, or nothing in it: never a default 10
+        row = totals[0] if totals else header
+        _stated_weight(form, header, row, cols.get("weight") if totals else None)
     _unknown_amounts(form, totals[0] if totals else header, cols)
     return after
 
@@ -310,9 +311,10 @@ def _no_total(form: Form, header: int, cols: dict, units: dict, sources: list[tu
     _recomputed(form, filled[0], cols[keys[0]], keys, [None] * len(keys), "资金表没有年度资金总额行", how)
 
 
-def _stated_weight(form: Form, header: int, row: int) -> None:
-    """The weight of a funds block without a 分值 column: stated by its label or score header (预算执行情况(20分),
-    得分(20分*执行率)), else unknown — never a default 10 — with a located warning."""
+def _stated_weight(form: Form, header: int, row: int, column: int | None) -> None:
+    """The weight of a funds block that prints none (no 分值 column, or its cell blank: 湖北 hbust 2021): the one
+    its label or score header states (预算执行情况(20分), 得分(20分*执行率)), else unknown — never a default 10 —
+    with a located warning (at the blank 分值 cell, else the header)."""
     grid, block = form.grid, form.block("funds")
     for i in range(max(form.start, header - 1), row + 1):
         for j in grid.filled(i):
@@ -320,12 +322,12 @@ def _stated_weight(form: Form, header: int, row: int) -> None:
             if weight is not None:
                 form.funds["weight"], form.cells["funds.weight"] = weight, grid.ref(i, j)
                 return
+    at = (row, column) if column is not None else (header, min(grid.filled(header)))
     form.funds["weight"] = UNKNOWN
-    form.cells["funds.weight"] = grid.ref(header, min(grid.filled(header)))
+    form.cells["funds.weight"] = grid.ref(*at)
     form.warn(
-        header,
-        min(grid.filled(header)),
-        "资金表没有分值列，也未注明分值，预算执行率得分无法计算 / the funds block prints no weight",
+        *at,
+        "资金表没有分值列或分值为空，也未注明分值，预算执行率得分无法计算 / the funds block prints no weight",
         None,
         "分值列，或表头注明如 预算执行情况(10分)",
     )

@@ -73,6 +73,7 @@ FUNDS = Block(
             "自治区补助",  # ningxia-yuanzhou-malingshu-2022-project
             "自治区财政资金",  # neimenggu-linhe-jiuyebuzhu-2022-project
             "盟市财政资金",  # neimenggu-linhe-jiuyebuzhu-2022-project
+            "旗县财政资金",  # neimenggu-linhe-jiuyebuzhu-2022-project
             "市县资金",  # ningxia-yuanzhou-malingshu-2022-project
             "县级资金",  # hunan-hengshan-chubeiliang-2020-project
             "地方资金",  # anhui-huoshan-yiliaojiuzhu-2024-project
