@@ -103,6 +103,18 @@ def test_a_row_named_by_the_project_is_the_total(tmp_path):
     assert _unknown(p, "execution_weight")
 
 
+def test_sources_before_a_total_row_under_the_standard_title(tmp_path):
+    """蔡甸 2021 (hubei-caidian-senlinfanghuo-2021-project.md, here in simplified characters): 资金来源 | 预算数(A) |
+    执行数(B) | 执行率(B/A) under a 项目绩效自评表 title, the source 一般预算内拨款 above its 合计 row: 63 / 63 / 100%."""
+    funds = [
+        [C("资金来源"), C("预算数(A)"), C("执行数(B)"), C("执行率(B/A)")],
+        [C("一般预算内拨款"), C("63"), C("63"), C("100%")],
+        [C("合计"), C("63"), C("63"), C("100%")],
+    ]
+    p = _project(_write(tmp_path, "caidian", _form(funds, "区级森林防火专项经费项目绩效自评表", "（2021年度）")))
+    assert (p["budget"], p["spent"], p["stated_rate"], p["fiscal_current"]) == (63, 63, 1.0, 63)
+
+
 # ----------------------------------------------------------------------------- 2. units
 
 

@@ -234,14 +234,17 @@ def _sums(parts: dict[str, list], keys: list[str]) -> dict[str, object]:
 
 
 def _recomputed(
-    form: Form, i: int, j: int, keys: list[str], printed: list, why: str, how: str = "按其中各行合计重算为"
+    form: Form, i: int, j: int, keys: list[str], printed: list | None, why: str, how: str = "按其中各行合计重算为"
 ) -> None:
+    """The located warning that the block's amounts ``keys`` were taken from its 其中 rows (printed: what the
+    total row printed, None when there is no total row)."""
     shown = " / ".join("无法重算" if form.funds.get(k) in (None, UNKNOWN) else f"{form.funds[k]:g}" for k in keys)
+    found = None if printed is None else " / ".join("" if v is None else f"{v:g}" for v in printed)
     form.warn(
         i,
         j,
         f"{why}，{how} {shown} / the total is recomputed from its 其中 rows",
-        " / ".join("" if v is None else f"{v:g}" if isinstance(v, float) else str(v) for v in printed),
+        found,
         "年度资金总额 = 其中各行之和",
         code="FUNDS_TOTAL_RECOMPUTED",
     )
@@ -277,8 +280,11 @@ def _zero_budget(form: Form, i: int, cols: dict[str, int], parts: dict[str, list
     summed = _sums(parts, ["budget"])["budget"]
     if isinstance(summed, float) and summed > 0:
         form.funds["budget"] = summed
-        _recomputed(form, i, cols["budget"], ["budget"], [budget], "全年预算数印为 0 而有支出")
+        why = "全年预算数印为 0 而有支出" if budget == 0 else "全年预算数为空而有支出"
+        _recomputed(form, i, cols["budget"], ["budget"], [budget], why)
         return
+    if budget is None:
+        return  # not printed: unknown (_unknown_amounts)
     form.funds["budget"] = UNKNOWN
     form.warn(
         i,
@@ -308,7 +314,7 @@ def _no_total(form: Form, header: int, cols: dict, units: dict, sources: list[tu
         form.cells["funds"] = form.grid.ref(filled[0], min(cols.values()))
         for key, column in cols.items():
             form.cells.setdefault(f"funds.{key}", form.grid.ref(filled[0], column))
-    _recomputed(form, filled[0], cols[keys[0]], keys, [None] * len(keys), "资金表没有年度资金总额行", how)
+    _recomputed(form, filled[0], cols[keys[0]], keys, None, "资金表没有年度资金总额行", how)
 
 
 def _stated_weight(form: Form, header: int, row: int, column: int | None) -> None:

@@ -22,8 +22,7 @@ NAMES = Block(
 FUNDS = Block(
     "funds",
     # Each wording as printed; notes such as (A), (B), （万元）, (10分) are dropped by the matcher
-    # (wording.label_keys), so 全年预算数(A) is 全年预算数. Sources: docs/research/forms/<stem>.md. 预算数(A) /
-    # 执行数(B) are the words of the variants that print them (layouts/budget_ab.py, layouts/hubei.py).
+    # (wording.label_keys), so 全年预算数(A) is 全年预算数. Sources: docs/research/forms/<stem>.md.
     columns={
         # 年初预算数 (财预〔2020〕10号); 年初预算 (四川 510000_0013zp, docs/research/templates.md)
         "budget_initial": ("年初预算数", "年初预算"),
@@ -33,6 +32,9 @@ FUNDS = Block(
             "调整后预算数",  # 四川 510000_0013zp
             "全年调整预算数",
             "调整预算数",  # 调整预算数(A) (ningxia-yinchuan-liuzhong-gongyong-2021-project)
+            # 預算數(A) under a 项目绩效自评表 title (湖北 蔡甸 2021, 黄冈 2020: hubei-caidian-senlinfanghuo-2021-project,
+            # hubei-huanggang-shuibao-jiance-2020-project), as in the 湖北 市直 and 江西 2017 variants
+            "预算数",
             "预算",  # 预算 | 支出 | 执行率 (hubei-hbust-jiangzhuxuejin-2021-project)
             "计划安排资金",  # 計劃安排資金(萬元) (hubei-huanggang-danganguan-2020-project)
         ),
@@ -40,6 +42,7 @@ FUNDS = Block(
             "全年执行数",  # 财预〔2020〕10号, 全年执行数(B)
             "全年执行",  # sic, no 数 (hubei-xinzhou-chujutuan-yanchushebei-2020-project)
             "预算执行数",  # 四川 510000_0013zp
+            "执行数",  # 執行數(B) (湖北 蔡甸 2021, 黄冈 2020), 执行数(万元) (广水 2019, 2021)
             "支出",  # 预算 | 支出 (hubei-hbust-jiangzhuxuejin-2021-project)
             "实际支出",  # 實際支出(萬元) (hubei-huanggang-danganguan-2020-project)
             "实际支出数",  # 實際支出數 (hubei-huanggang-danganguan-2020-project)
@@ -66,6 +69,7 @@ FUNDS = Block(
             "财政拨款",  # 济南 历城 2019
             "财政资金",  # hebei-chengan-minzheng-bainian-2020-project
             "本年一般公共预算拨款",  # beijing-haidian-xueyuanlu-baojie-2016-project
+            "一般预算内拨款",  # 一般預算內撥款 (hubei-caidian-senlinfanghuo-2021-project)
             "一般公共预算",  # 其中: 一般公共预算: (docs/research/forms/)
             "中央财政资金",  # 霍山 2024, 临河 2022
             "中央补助",  # 其中 中央补助 (原州 2022), 彭水 2024
