@@ -326,3 +326,29 @@ def test_an_unreadable_amount_is_unknown_at_its_cell(tmp_path):
     assert _unknown(p, "budget") and (p["spent"], p["budget_initial"]) == (30, 30)
     (warning,) = [w for w in _problems(path) if "不是金额" in w.message]
     assert warning.location.column.startswith("C6") and not math.isnan(p["execution_weight"])
+
+
+# ----------------------------------------------------------------------------- 5. the goal block
+
+
+@pytest.mark.parametrize(
+    ("goal", "result", "source"),
+    [
+        ("年初设定目标", "年度总体目标完成情况综述", "anhui-xiaoxian-hexicun-2023-project.md"),
+        ("年初设定目标", "全年完成情况", "jiangxi-nanchang-canchawsy-2021-dept.md"),
+        ("总体目标", "全年实际完成情况", "neimenggu-linhe-jiuyebuzhu-2022-project.md"),
+    ],
+)
+def test_goal_headers_as_printed(tmp_path, goal, result, source):
+    """萧县 2023's goal and its result under the goal headers of several layouts."""
+    funds = [
+        [C("资金情况 (万元)"), C("全年预算数(A)"), C("全年执行数(B)"), C("分值"), C("执行率(B/A)"), C("得分")],
+        [C("年度资金总额:"), C(9.48), C(9.48), C(10), C("100%"), C(10)],
+        [C(goal, 3), C(result, 3)],
+        [C("落实39户特色种养业奖补政策,增加脱贫户家庭收入", 3), C("落实39户特色种养业奖补政策", 3)],
+    ]
+    p = _project(_write(tmp_path, "hexicun", _form(funds, "绩效目标自评表", "(2023年度)")))
+    assert (p["goal"], p["result"]) == (
+        "落实39户特色种养业奖补政策,增加脱贫户家庭收入",
+        "落实39户特色种养业奖补政策",
+    ), source
