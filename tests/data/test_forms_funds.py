@@ -115,6 +115,23 @@ def test_sources_before_a_total_row_under_the_standard_title(tmp_path):
     assert (p["budget"], p["spent"], p["stated_rate"], p["fiscal_current"]) == (63, 63, 1.0, 63)
 
 
+def test_amounts_beside_their_labels(tmp_path):
+    """成安 2020 (hebei-chengan-minzheng-bainian-2020-project.md): 金额单位 | 万元, then 预算数 | 6.84 | 到位数 | 6.84 |
+    执行数 | 6.84 | 100.00 under 预算安排情况(调整后) | 资金到位情况 | 资金执行情况 | 预算执行进度(%): the amounts
+    beside their labels, the rate under its (%) heading; the repeated 其中 rows are not amounts of the block."""
+    funds = [
+        [C("金额单位"), C("万元", 6)],
+        [C("预算安排情况(调整后)", 2), C("资金到位情况", 2), C("资金执行情况", 2), C("预算执行进度(%)")],
+        [C("预算数"), C(6.84), C("到位数"), C(6.84), C("执行数"), C(6.84), C("100.00")],
+        [C("其中:财政资金"), C(6.84), C("其中:财政资金"), C(6.84), C("其中:财政资金"), C(6.84), C("")],
+        [C("其他"), C("0.00"), C("其他"), C("0.00"), C("其他"), C("0.00"), C("")],
+    ]
+    path = _write(tmp_path, "chengan", _form(funds, "成安县民政局2020年度预算项目绩效自评表", ""))
+    p = _project(path)
+    assert (p["budget"], p["spent"], p["stated_rate"]) == (6.84, 6.84, 1.0) and _unknown(p, "execution_weight")
+    assert not [w for w in _problems(path) if "不是金额" in w.message]
+
+
 # ----------------------------------------------------------------------------- 2. units
 
 

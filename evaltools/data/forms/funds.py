@@ -132,6 +132,8 @@ def read_funds(form: Form, header: int, last: int) -> int:
     if "budget" not in cols and "budget_initial" in cols:
         cols["budget"] = cols["budget_initial"]  # 执行率(B/A) with A = 年初预算数 (北京 2016, 济南 2019)
     units = money_units(form, header, cols)
+    if _inline(form, header, cols):
+        return _read_inline(form, header, cols, units)
     rows, after = _funds_rows(form, header, last, cols)
     totals = [i for i, kind in rows if kind == "total"]
     sources = [(i, kind) for i, kind in rows if kind != "total"]
@@ -149,6 +151,36 @@ def read_funds(form: Form, header: int, last: int) -> int:
         _stated_weight(form, header, row, cols.get("weight") if totals else None)
     _unknown_amounts(form, totals[0] if totals else header, cols)
     return after
+
+
+def _next_cell(form: Form, i: int, j: int) -> int | None:
+    """The first cell right of ``(i, j)`` that is not part of its merged cell."""
+    return next((k for k in form.grid.cells(i) if k > j and form.grid.origins[i][k] != form.grid.origins[i][j]), None)
+
+
+def _inline(form: Form, header: int, cols: dict[str, int]) -> bool:
+    """Whether the header row prints each amount beside its label (成安 2020: 预算数 | 6.84 | 到位数 | 6.84 |
+    执行数 | 6.84, hebei-chengan-minzheng-bainian-2020-project.md) rather than under it."""
+    beside = [_next_cell(form, header, cols[k]) for k in ("budget", "spent")]
+    return all(k is not None and money(form.grid.value(header, k))[0] is not None for k in beside)
+
+
+def _read_inline(form: Form, header: int, cols: dict[str, int], units: dict[str, Decimal]) -> int:
+    """A block printing its amounts beside their labels, its rate (预算执行进度(%)) under a heading row above:
+    the amounts and the rate of that row; the source rows under it (其中:财政资金 repeated per column) are not
+    read. Returns the row after the header."""
+    grid, block = form.grid, form.block("funds")
+    beside = {k: _next_cell(form, header, j) for k, j in cols.items() if k in AMOUNTS}
+    for key, j in beside.items():
+        form.funds[key] = read_amount(form, header, j, AMOUNTS[key], units[key])
+        form.cells[f"funds.{key}"] = grid.ref(header, j)
+    above = header_columns(grid, header - 1, block) if header > form.start else {}
+    if "rate" in above:
+        _funds_rate(form, header, header - 1, above["rate"])
+    form.cells["funds"] = grid.ref(header, min(cols.values()))
+    _stated_weight(form, header, header, None)
+    _unknown_amounts(form, header, cols)
+    return header + 1
 
 
 def no_funds(form: Form, i: int, j: int) -> None:
@@ -191,16 +223,22 @@ def _funds_total(form: Form, i: int, header: int, cols: dict[str, int], units: d
     for key, what in AMOUNTS.items():
         form.funds[key] = read_amount(form, i, cols.get(key), what, units[key])
     form.funds["weight"] = read_number(form, i, cols.get("weight"), "分值")
-    rate = read_number(form, i, cols.get("rate"), "执行率")
-    raw = grid.value(i, cols["rate"]) if "rate" in cols else None
-    percent_header = "%" in grid.text(header, cols["rate"]) if "rate" in cols else False
-    if isinstance(rate, float) and percent_header and not isinstance(raw, Percent) and not norm(raw).endswith("%"):
-        rate = percent(rate)  # 执行率(%) printed as a bare percent number
-    form.funds["rate"] = rate
+    _funds_rate(form, i, header, cols.get("rate"))
     form.funds["score"] = read_number(form, i, cols.get("score"), "得分")
     for key, column in cols.items():
         form.cells[f"funds.{key}"] = grid.ref(i, column)
     form.cells["funds"] = grid.ref(i, min(cols.values()))
+
+
+def _funds_rate(form: Form, i: int, header: int, j: int | None) -> None:
+    """The stated rate of row ``i``: a percentage as its fraction; a bare number under a header stating % (执行率(%),
+    预算执行进度(%)) is a percent (100.00 → 1.0)."""
+    rate = read_number(form, i, j, "执行率")
+    raw = form.grid.value(i, j) if j is not None else None
+    percent_header = j is not None and "%" in form.grid.text(header, j)
+    if isinstance(rate, float) and percent_header and not isinstance(raw, Percent) and not norm(raw).endswith("%"):
+        rate = percent(rate)
+    form.funds["rate"] = rate
 
 
 def _add(current: object, value: object) -> object:

@@ -50,7 +50,11 @@ FUNDS = Block(
         # 分值(10分) (北京 2016); 权重 (四川 510000_0013zp); 执行率权重 (重庆 部门整体)
         "weight": ("分值", "权重", "执行率权重"),
         # 执行率(B/A); 预算执行率(B/A×100%) (anhui-huoshan-yiliaojiuzhu-2024-project)
-        "rate": ("执行率", "预算执行率"),
+        "rate": (
+            "执行率",
+            "预算执行率",
+            "预算执行进度",
+        ),  # 预算执行进度(%) (hebei-chengan-minzheng-bainian-2020-project)
         "score": ("得分", "执行率得分"),
     },
     rows={
