@@ -135,7 +135,7 @@ def test_layout_features_are_found_in_the_forms_that_print_them():
 def test_a_reader_that_reads_what_a_person_reads_scores_every_field_right():
     """The comparison is reachable: the expected fields, handed back as the reader's columns (numbers as the
     reader parses them, 95% → 0.95), are all right; one changed figure is wrong."""
-    from tests.corpus.measure import DIRECTIONS, as_number, compare_fields
+    from tests.corpus.measure import AMOUNTS, DIRECTIONS, as_number, compare_fields, in_wan_yuan
 
     def as_read(e: dict) -> dict:
         inds = [
@@ -153,7 +153,10 @@ def test_a_reader_that_reads_what_a_person_reads_scores_every_field_right():
             for i in e["indicators"]
         ]
         funds = (
-            {k: as_number(v) if k == "rate" else v for k, v in (e["funds"] or {}).items()}
+            {  # amounts in 万元, as the reader reads them (永德 2022 prints 元)
+                k: as_number(v) if k == "rate" else in_wan_yuan(v, e) if k in AMOUNTS else v
+                for k, v in (e["funds"] or {}).items()
+            }
             if isinstance(e["funds"], dict)
             else {}
         )

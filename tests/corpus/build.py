@@ -308,6 +308,8 @@ def fields_of(d: dict, kind: str) -> dict:
         out["funds"] = {k: value(total.get(k)) for k in ("budget", "spent", "weight", "rate", "score") if k in total}
     elif funds == "UNKNOWN":
         out["funds"] = "UNKNOWN"
+    if d.get("money_unit") == "元":  # amounts transcribed as printed, in 元 (the reader reads them in 万元)
+        out["money_unit"] = "元"
     inds = []
     for r in d.get("indicators") if isinstance(d.get("indicators"), list) else []:
         if isinstance(r, dict):

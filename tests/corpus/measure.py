@@ -8,7 +8,8 @@ own import path (:func:`evaltools.data.forms.read_files`) and audited the way ``
 (:func:`evaltools.run.audit.audit_files`). Then:
 
 * **fields**: every expected field that is not ``UNKNOWN`` (cut off) is compared with what was read — numbers
-  equal to 1e-6 (a percentage as its fraction; a figure with its unit, "75元", also as the number), text after
+  equal to 1e-6 (a percentage as its fraction; a figure with its unit, "75元", also as the number; the budget
+  and spending of a form printed in 元, ``money_unit: 元``, in 万元 as the reader reads them), text after
   NFKC and with spaces removed; ``null`` (the layout does not print it) is right when nothing was read.
   Indicators are paired by their 三级 name (else 二级, else position); an unpaired indicator's fields are
   all wrong. fields right / fields expected;
@@ -33,6 +34,7 @@ import tempfile
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import yaml
@@ -172,6 +174,20 @@ def _pair(expected: list[dict], read: list[dict]) -> list[dict | None]:
     return out
 
 
+#: The funds fields that are amounts of money, and the units a fixture's ``money_unit`` may name (× 万元).
+AMOUNTS = ("budget", "spent")
+MONEY_UNITS = {"万元": Decimal(1), "元": Decimal("0.0001")}
+
+
+def in_wan_yuan(expected: object, fields: dict) -> object:
+    """An expected amount in 万元, the reader's unit: a form printing 元 (``money_unit: 元``, 永德 2022) is
+    transcribed as printed (387664.62) and read as 38.766462."""
+    factor = MONEY_UNITS.get(str(fields.get("money_unit") or "万元"), Decimal(1))
+    if factor == 1 or isinstance(expected, bool) or not isinstance(expected, (int, float)):
+        return expected
+    return float(Decimal(repr(float(expected))) * factor)
+
+
 def _direction_same(expected: object, got: object) -> bool:
     return same(DIRECTIONS.get(str(expected).strip(), expected), got)
 
@@ -192,7 +208,7 @@ def compare_fields(expected: dict, got: dict | None) -> list[tuple[str, object, 
     funds = expected.get("funds")
     if isinstance(funds, dict):
         for k, e in funds.items():
-            add(f"funds.{k}", e, (got.get("funds") or {}).get(k))
+            add(f"funds.{k}", in_wan_yuan(e, expected) if k in AMOUNTS else e, (got.get("funds") or {}).get(k))
     inds = [i for i in expected.get("indicators") or [] if i.get("level3") != UNKNOWN or i.get("level2")]
     for e, r in zip(inds, _pair(inds, got.get("indicators") or [])):
         name = e.get("level3") if e.get("level3") not in (None, UNKNOWN) else e.get("level2")

@@ -251,6 +251,13 @@ ALSO_RIGHT: dict[str, list[dict[str, str]]] = {
             "note": "37.24 / 43.2 = 86.20% < 90% (its own problem 1 computes it)",
         },
     ],
+    "ningxia-yuanzhou-malingshu-2022-project": [
+        {
+            "code": "EXECUTION_LOW",
+            "subject": "funds",
+            "note": "259.45 / 300 = 86.48% < 90% (its own problem 1: an auditor notes the unspent 13.5%)",
+        },
+    ],
 }
 #: Expected fields corrected by hand (stem → field → value): the unit as the reader names it (实施单位, else
 #: 主管部门) where the transcription wrote a sentence about it.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from evaltools.data.forms.grid import Grid, Percent
+from evaltools.data.forms.grid import Grid
 from evaltools.data.forms.headers import (
     continued,
     indicator_columns,
@@ -18,13 +18,11 @@ from evaltools.data.forms.headers import (
 from evaltools.data.forms.layout import (
     PLACEHOLDERS,
     Form,
-    header_columns,
     label_of,
     name_value,
     next_value,
     text_value,
 )
-from evaltools.data.forms.layouts import Block
 from evaltools.data.forms.values import (
     is_not_applicable,
     is_unknown_mark,
@@ -60,140 +58,6 @@ def read_number(form: Form, i: int, j: int | None, what: str) -> object:
         )
         return UNKNOWN
     return parsed
-
-
-# ----------------------------------------------------------------------------- 项目资金 / 预算执行情况
-
-
-def _funds_label(form: Form, i: int, first_col: int) -> str:
-    grid = form.grid
-    parts = [
-        grid.text(i, j)
-        for j in grid.filled(i)
-        if j < first_col and not grid.copied_from_above(i, j) and "预算执行情况" not in grid.text(i, j)
-    ]
-    return re.sub(r"^其中[:：]?", "", "".join(parts)).rstrip(":：")
-
-
-def funds_row_kind(label: str, block: Block) -> str | None:
-    """The kind of funds row a label names (total, fiscal_current, carryover, other_funds): the longest of the
-    block's row labels it starts with."""
-    return block.rows.starting(label)[0] if label else None
-
-
-def _money_scale(form: Form, header: int) -> float:
-    """1 for 万元, 1/10,000 for a funds block printed in 元 (上海: 项目资金（元）)."""
-    grid = form.grid
-    texts = [grid.text(i, j) for i in range(max(form.start, header - 1), header + 1) for j in grid.filled(i)]
-    return 1e-4 if any("(元)" in t for t in texts) and not any("万元" in t for t in texts) else 1.0
-
-
-def read_funds(form: Form, header: int, last: int) -> int:
-    """The funds block under its header row: the total row's figures and the sources (本年财政拨款, 上年结转资金,
-    其他资金 and Sichuan's 财政专户管理资金 / 单位资金 added to 其他资金); returns the row after the block. A total
-    printed 0 / 0 / 0 above filled 其中 rows is recomputed from them (:func:`_zero_total`); without a 分值 column
-    the weight is the one the block's label states (:func:`_stated_weight`), else unknown."""
-    grid, block = form.grid, form.block("funds")
-    cols = header_columns(grid, header, block)
-    first_col = min(cols.values())
-    percent_header = "%" in grid.text(header, cols["rate"]) if "rate" in cols else False
-    scale = _money_scale(form, header)
-    parts: dict[str, list] = {}
-    total_row, i = None, header + 1
-    while i < last:
-        label = _funds_label(form, i, first_col)
-        kind = funds_row_kind(label, block) or ("total" if not label and i == header + 1 else None)
-        if kind is None:
-            break
-        if kind == "total" and total_row is None:
-            _funds_total(form, i, cols, scale, percent_header)
-            total_row = i
-        elif kind != "total":
-            _funds_source(form, i, cols, kind, scale, parts)
-        i += 1
-    if total_row is not None:
-        if "weight" not in cols:
-            _stated_weight(form, header, total_row)
-        _zero_total(form, total_row, cols, parts)
-    return i
-
-
-def _stated_weight(form: Form, header: int, row: int) -> None:
-    """The weight of a funds block without a 分值 column: stated by its label or score header (预算执行情况(20分),
-    得分(20分*执行率)), else unknown — never a default 10 — with a located warning."""
-    grid, block = form.grid, form.block("funds")
-    for i in range(max(form.start, header - 1), row + 1):
-        for j in grid.filled(i):
-            weight = block.stated_weight(grid.text(i, j))
-            if weight is not None:
-                form.funds["weight"], form.cells["funds.weight"] = weight, grid.ref(i, j)
-                return
-    form.funds["weight"] = UNKNOWN
-    form.cells["funds.weight"] = grid.ref(header, min(grid.filled(header)))
-    form.warn(
-        header,
-        min(grid.filled(header)),
-        "资金表没有分值列，也未注明分值，预算执行率得分无法计算 / the funds block prints no weight",
-        None,
-        "分值列，或表头注明如 预算执行情况(10分)",
-    )
-
-
-def _zero_total(form: Form, i: int, cols: dict[str, int], parts: dict[str, list]) -> None:
-    """年度资金总额 printed 0 / 0 / 0 (or blank) above filled 其中 rows is not a real zero: each figure is the sum of
-    its 其中 rows, or unknown where they print none (never a 0% execution); the rate printed for the zero total
-    is left unknown too; a located warning says so."""
-    keys = [k for k in ("budget_initial", "budget", "spent") if k in cols]
-    printed = [form.funds.get(k) for k in keys]
-    filled = {k: [v for v in parts.get(k, []) if isinstance(v, float)] for k in keys}
-    if not keys or any(v not in (None, 0.0) for v in printed) or not any(sum(v) for v in filled.values()):
-        return
-    for key in keys:
-        form.funds[key] = sum(filled[key]) if filled[key] else UNKNOWN
-    if not form.funds.get("rate"):
-        form.funds["rate"] = UNKNOWN
-    shown = " / ".join("无法重算" if form.funds[k] == UNKNOWN else f"{form.funds[k]:g}" for k in keys)
-    form.warn(
-        i,
-        cols[keys[0]],
-        f"年度资金总额印为 0，按其中各行合计重算为 {shown} / the total row is printed 0: recomputed from its 其中 rows",
-        " / ".join("" if v is None else f"{v:g}" for v in printed),
-        "年度资金总额 = 其中各行之和",
-        code="FUNDS_TOTAL_RECOMPUTED",
-    )
-
-
-def _funds_total(form: Form, i: int, cols: dict[str, int], scale: float, percent_header: bool) -> None:
-    titles = {"budget_initial": "年初预算数", "budget": "全年预算数", "spent": "全年执行数"}
-    for key, what in titles.items():
-        value = read_number(form, i, cols.get(key), what)
-        form.funds[key] = value * scale if isinstance(value, float) else value
-    form.funds["weight"] = read_number(form, i, cols.get("weight"), "分值")
-    rate = read_number(form, i, cols.get("rate"), "执行率")
-    raw = form.grid.value(i, cols["rate"]) if "rate" in cols else None
-    if isinstance(rate, float) and percent_header and not isinstance(raw, Percent) and not norm(raw).endswith("%"):
-        rate = percent(rate)  # 执行率(%) printed as a bare percent number
-    form.funds["rate"] = rate
-    form.funds["score"] = read_number(form, i, cols.get("score"), "得分")
-    for key, column in cols.items():
-        form.cells[f"funds.{key}"] = form.grid.ref(i, column)
-    form.cells["funds"] = form.grid.ref(i, min(cols.values()))
-
-
-def _funds_source(form: Form, i: int, cols: dict[str, int], kind: str, scale: float, parts: dict) -> None:
-    """A 其中 row: its 全年预算数 is the source's amount (其他资金 adds up 财政专户管理资金 / 单位资金 …); its
-    年初预算数 / 全年预算数 / 全年执行数 are kept in ``parts`` to recompute a total printed 0."""
-    titles = {"budget_initial": "年初预算数", "budget": "全年预算数", "spent": "全年执行数"}
-    for key, what in titles.items():
-        value = read_number(form, i, cols.get(key), what) if key in cols else None
-        value = value * scale if isinstance(value, float) else value
-        parts.setdefault(key, []).append(value)
-        if key != "budget":
-            continue
-        if isinstance(value, float) and kind == "other_funds" and isinstance(form.funds.get(kind), float):
-            value += form.funds[kind]
-        if value is not None or kind not in form.funds:
-            form.funds[kind] = value
 
 
 # ----------------------------------------------------------------------------- 年度总体目标

@@ -16,7 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from evaltools.data import schema as S
-from evaltools.data.forms.blocks import UNKNOWN, read_funds, read_goals, read_indicators, read_total
+from evaltools.data.forms.blocks import UNKNOWN, read_goals, read_indicators, read_total
+from evaltools.data.forms.funds import no_funds, read_funds
 from evaltools.data.forms.grid import CellRef, Grid, docx_grid, xlsx_grids
 from evaltools.data.forms.layout import (
     Form,
@@ -106,6 +107,8 @@ def read_form(grid: Grid, start: int, end: int, title: str) -> Form:
         _year_elsewhere(form, title_col)
     if funds is not None:
         read_funds(form, funds, indicators or end)
+    else:
+        no_funds(form, start, title_col)
     read_goals(form, year_row + 1, indicators or end)
     if indicators is None:
         form.problem(

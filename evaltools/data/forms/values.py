@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from evaltools.data.cells import UNKNOWN_WORDS, parse_number
 from evaltools.data.forms.wording import cell_text, sign_text
@@ -80,6 +81,66 @@ def number(value: object) -> tuple[float | None, str | None]:
         return (None, reason) if reason else (percent(parsed), None)
     parsed, reason = parse_number(text)
     return (None, reason) if reason else (float(parsed), None)
+
+
+# ----------------------------------------------------------------------------- amounts of money
+
+#: Money units a form prints (in a cell, a header note or a 单位 cell), as a multiple of 万元 — the tool's unit:
+#: 万元 (财预〔2020〕10号), 元 (上海; 永德 2022 项目资金 (元)), 3359.62万 (霍山 2024), 300万元 (原州 2022), 10萬
+#: / 萬元 (traditional, 黄冈 2020), 亿元, 千元.
+MONEY_UNITS = {
+    "亿元": Decimal(10000),
+    "億元": Decimal(10000),
+    "亿": Decimal(10000),
+    "億": Decimal(10000),
+    "万元": Decimal(1),
+    "萬元": Decimal(1),
+    "万": Decimal(1),
+    "萬": Decimal(1),
+    "千元": Decimal("0.1"),
+    "元": Decimal("0.0001"),
+}
+_UNIT_WORDS = "|".join(sorted(MONEY_UNITS, key=len, reverse=True))
+_AMOUNT = re.compile(rf"^(?P<num>{_NUMBER})(?P<unit>{_UNIT_WORDS})?$")
+#: A unit stated for a block or a column: 项目资金(万元), 全年预算数（元）, 单位：元, 金额单位 | 万元 (a cell that is
+#: only the unit: 济南 历城 2019, 成安 2020).
+_STATED_UNIT = re.compile(rf"(?:^|\(|单位:?)({_UNIT_WORDS})(?:\)|$)")
+
+
+def stated_money_unit(text: object) -> Decimal | None:
+    """The money unit a header, block label or 单位 cell states, as a multiple of 万元 (``项目资金 (元)`` →
+    0.0001, ``预算执行情况(万元)(20分)`` → 1), or None when it states none."""
+    found = _STATED_UNIT.search(norm(text))
+    return MONEY_UNITS[found.group(1)] if found else None
+
+
+def scaled(value: float, factor: Decimal) -> float:
+    """``value`` × ``factor`` as printed, with no binary residue (387664.62 元 → 38.766462 万元, not
+    38.766462000000004)."""
+    return value if factor == 1 else float(Decimal(repr(float(value))) * factor)
+
+
+def add_amounts(a: float, b: float) -> float:
+    """The sum of two amounts as printed (829.3 + 2530.32 = 3359.62, not 3359.6200000000003)."""
+    return float(Decimal(repr(float(a))) + Decimal(repr(float(b))))
+
+
+def money(value: object, factor: Decimal = Decimal(1)) -> tuple[float | None, str | None]:
+    """An amount of money in 万元: ``(amount, None)``; ``(None, None)`` for empty or not applicable; ``(None,
+    reason)`` for text that is not an amount. ``factor`` is the unit the column or block states (元 → 0.0001);
+    a unit printed in the cell wins (``3359.62万``, ``300万元``, ``10萬``, ``5000元``, ``1.2亿``); thousands
+    separators and full-width digits are read (``１,２９０``)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (None, None) if is_missing(value) else (scaled(float(value), factor), None)
+    text = norm(value)
+    if text == "" or text in NOT_APPLICABLE:
+        return None, None
+    found = _AMOUNT.match(text)
+    if found is None:
+        return None, number(text)[1] or "not an amount"
+    unit = found["unit"]
+    parsed = float(found["num"].replace(",", ""))
+    return scaled(parsed, MONEY_UNITS[unit] if unit else factor), None
 
 
 @dataclass(frozen=True)

@@ -38,21 +38,78 @@ NAMES = Block(
 )
 FUNDS = Block(
     "funds",
+    # Each wording as printed; notes such as (A), (B), （万元）, (10分) are dropped by the matcher
+    # (wording.label_keys), so 全年预算数(A) is 全年预算数. Sources: docs/research/forms/<stem>.md.
     columns={
+        # 年初预算数 (财预〔2020〕10号); 年初预算 (四川 510000_0013zp, docs/research/templates.md)
         "budget_initial": ("年初预算数", "年初预算"),
-        "budget": ("全年预算数", "全年(调整)预算数", "调整后预算数", "全年调整预算数"),
-        "spent": ("全年执行数", "预算执行数"),
+        "budget": (
+            "全年预算数",  # 财预〔2020〕10号, 全年预算数(A) (萧县 2023, 霍山 2024, 原州 2022)
+            "全年(调整)预算数",  # 重庆 部门整体 (chongqing-liangping-linye-2023-dept)
+            "调整后预算数",  # 四川 510000_0013zp
+            "全年调整预算数",
+            "调整预算数",  # 调整预算数(A) (ningxia-yinchuan-liuzhong-gongyong-2021-project)
+            # 預算數(A) under a 项目绩效自评表 title (湖北 蔡甸 2021, 黄冈 2020: hubei-caidian-senlinfanghuo-2021-project,
+            # hubei-huanggang-shuibao-jiance-2020-project), as in the 湖北 市直 and 江西 2017 variants
+            "预算数",
+            "预算",  # 预算 | 支出 | 执行率 (hubei-hbust-jiangzhuxuejin-2021-project)
+            "计划安排资金",  # 計劃安排資金(萬元) (hubei-huanggang-danganguan-2020-project)
+        ),
+        "spent": (
+            "全年执行数",  # 财预〔2020〕10号, 全年执行数(B)
+            "全年执行",  # sic, no 数 (hubei-xinzhou-chujutuan-yanchushebei-2020-project)
+            "预算执行数",  # 四川 510000_0013zp
+            "执行数",  # 執行數(B) (湖北 蔡甸 2021, 黄冈 2020), 执行数(万元) (广水 2019, 2021)
+            "支出",  # 预算 | 支出 (hubei-hbust-jiangzhuxuejin-2021-project)
+            "实际支出",  # 實際支出(萬元) (hubei-huanggang-danganguan-2020-project)
+            "实际支出数",  # 實際支出數 (hubei-huanggang-danganguan-2020-project)
+        ),
+        # 分值(10分) (北京 2016); 权重 (四川 510000_0013zp); 执行率权重 (重庆 部门整体)
         "weight": ("分值", "权重", "执行率权重"),
-        "rate": ("执行率", "预算执行率"),
+        # 执行率(B/A); 预算执行率(B/A×100%) (anhui-huoshan-yiliaojiuzhu-2024-project)
+        "rate": (
+            "执行率",
+            "预算执行率",
+            "预算执行进度",
+        ),  # 预算执行进度(%) (hebei-chengan-minzheng-bainian-2020-project)
         "score": ("得分", "执行率得分"),
     },
     rows={
-        "total": ("年度资金总额", "资金总额", "总额", "合计"),
-        "fiscal_current": ("本年财政拨款", "当年财政拨款", "财政拨款", "财政资金"),
+        "total": (
+            "年度资金总额",  # 财预〔2020〕10号
+            "年度财政资金总额",  # 湖北 市直 (hubei-huangshi-tushuguan-gongxiang-2022-project)
+            "年度预算资金总额",  # chongqing-pengshui-jihuashengyu-2024-project
+            "资金总额",
+            "总额",
+            "合计",
+        ),
+        # a source row (其中：…) — every row of one kind is added up
+        "fiscal_current": (
+            "本年财政拨款",  # 萧县 2023, 中江 2022
+            "当年财政拨款",  # 新洲 2020, 永德 2022, 临翔 2023
+            "财政拨款",  # 济南 历城 2019
+            "财政资金",  # hebei-chengan-minzheng-bainian-2020-project
+            "本年一般公共预算拨款",  # beijing-haidian-xueyuanlu-baojie-2016-project
+            "一般预算内拨款",  # 一般預算內撥款 (hubei-caidian-senlinfanghuo-2021-project)
+            "一般公共预算",  # 其中: 一般公共预算: (docs/research/forms/)
+            "中央财政资金",  # 霍山 2024, 临河 2022
+            "中央补助",  # 其中 中央补助 (原州 2022), 彭水 2024
+            "中央、省、市补助",  # hunan-hengshan-chubeiliang-2020-project
+            "自治区补助",  # ningxia-yuanzhou-malingshu-2022-project
+            "自治区财政资金",  # neimenggu-linhe-jiuyebuzhu-2022-project
+            "盟市财政资金",  # neimenggu-linhe-jiuyebuzhu-2022-project
+            "旗县财政资金",  # neimenggu-linhe-jiuyebuzhu-2022-project
+            "市县资金",  # ningxia-yuanzhou-malingshu-2022-project
+            "县级资金",  # hunan-hengshan-chubeiliang-2020-project
+            "地方资金",  # anhui-huoshan-yiliaojiuzhu-2024-project
+            "彩票公益金",  # 彩票公益金用于医疗救助 (anhui-huoshan-yiliaojiuzhu-2024-project)
+        ),
         "carryover": ("上年结转资金", "上年结转"),
+        # 四川: 财政专户管理资金 / 单位资金 (a bare 其他 is not a label: 其他说明)
         "other_funds": ("其他资金", "财政专户管理资金", "单位资金"),
     },
-    needs=({"budget"}, {"spent"}),
+    # a budget (or only 年初预算数(A): 北京 2016, 济南 2019) and a spending column on one header row
+    needs=({"budget", "budget_initial"}, {"spent"}),
     # 预算执行情况(万元)(20分) / 资金(20分) as the block's label, 得分(20分*执行率) as its score header (湖北 市直,
     # docs/research/forms/hubei-changjiang-jinbu-yuye-2020-project.md; 四川 预算执行情况(10分))
     weight_notes=(
@@ -63,8 +120,27 @@ FUNDS = Block(
 GOAL = Block(
     "goal",
     columns={
-        "goal": ("预期目标", "年初绩效目标", "项目年度目标", "年度目标"),
-        "result": ("实际完成情况", "全年目标实际完成情况", "年度目标完成情况", "实际完成"),
+        "goal": (
+            "预期目标",  # 财预〔2020〕10号
+            "年初绩效目标",  # 重庆 部门整体 (chongqing-liangping-linye-2023-dept)
+            "项目年度目标",  # 四川 510000_0013zp
+            "年度目标",
+            # 年初设定目标 | 年度总体目标完成情况综述 (萧县 2023, 濉溪 2019, 济南 2019, 中江 2022, 银川 2021;
+            # anhui-xiaoxian-hexicun-2023-project), 年初设定目标 | 全年完成情况 (jiangxi-nanchang-canchawsy-2021-dept)
+            "年初设定目标",
+            "总体目标",  # 总体目标 | 全年实际完成情况 (霍山 2024, 临河 2022)
+            "年度预期目标",  # 年度预期目标 | 具体完成情况 (hebei-chengan-minzheng-bainian-2020-project)
+        ),
+        "result": (
+            "实际完成情况",  # 财预〔2020〕10号
+            "全年目标实际完成情况",  # 重庆 部门整体
+            "年度目标完成情况",  # 四川 510000_0013zp
+            "实际完成",
+            "年度总体目标完成情况",  # …完成情况综述 (萧县 2023), 年度总体目标完成情况 (银川 2021)
+            "全年实际完成情况",  # 霍山 2024, 临河 2022, 衡山 2020 (hunan-hengshan-chubeiliang-2020-project)
+            "全年完成情况",  # jiangxi-nanchang-canchawsy-2021-dept
+            "具体完成情况",  # hebei-chengan-minzheng-bainian-2020-project
+        ),
     },
     rows={"goal": ("年度总体目标", "年度主要任务", "当年绩效目标", "项目年度目标完成情况", "年度目标")},
 )
