@@ -429,7 +429,8 @@ def audit(
 
 
 def _print_audit(result) -> None:
-    """Counts by finding code and by unit (stdout), then every form that could not be read (stderr)."""
+    """Counts by finding code and by unit and the counts line of findings.html (stdout), then every form that
+    could not be read (stderr)."""
     from rich.table import Table
 
     console = _console()
@@ -441,11 +442,7 @@ def _print_audit(result) -> None:
             table.add_row(*[str(v) for v in row])
         console.print(table)
     bad = result.unreadable
-    console.print(
-        f"文件 {result.files} 个，读取自评表 {len(result.forms)} 张，核查发现 {len(result.findings) - len(bad)} 条，"
-        f"无法读取 {len(bad)} 个 / {result.files} files, {len(result.forms)} forms, "
-        f"{len(result.findings) - len(bad)} findings, {len(bad)} unreadable"
-    )
+    typer.echo(result.summary())  # one line, never wrapped: findings.html shows the same
     for f in bad.itertuples(index=False):
         part = f", {f.part}" if isinstance(f.part, str) and f.part else ""
         print(f"✗ {_shown(Path(f.file))}{part}: {f.message}", file=sys.stderr, flush=True)
