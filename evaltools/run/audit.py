@@ -77,9 +77,7 @@ def forms_as_units(forms: Sequence[ImportedForm], keys: Sequence[int]) -> UnitsD
     """The forms as one dataset of units, form ``keys[n]`` the unit ``⟦keys[n]⟧`` (two forms of one unit stay
     two units), so that one :func:`evaluate_units` scores and audits each form as :func:`evaluate` of it alone
     would. The forms are of one year."""
-    years = [
-        YearData(replace(f.data.profile, unit=_key(k)), f.data.tables, f.data.source) for f, k in zip(forms, keys)
-    ]
+    years = [YearData(replace(f.data.profile, unit=_key(k)), f.data.tables, f.data.source) for f, k in zip(forms, keys)]
     return UnitsData.from_years(years)
 
 
@@ -165,9 +163,7 @@ def _file_by_file(files: Sequence[str]) -> tuple[list[ImportedForm], list[FormFa
     return forms, failures
 
 
-def _evaluated(
-    forms: list[ImportedForm], rules: RuleSet, failures: list[FormFailure]
-) -> list[pd.DataFrame | None]:
+def _evaluated(forms: list[ImportedForm], rules: RuleSet, failures: list[FormFailure]) -> list[pd.DataFrame | None]:
     """:func:`evaluate_forms` over all the forms; if that pass fails, form by form, so that a form the scoring
     cannot handle is listed (an internal error, added to ``failures``) and the others are still audited."""
     try:

@@ -74,8 +74,9 @@ UNREADABLE_CODE = Code(
     field="title",
 )
 UNREADABLE = UNREADABLE_CODE.code
-#: Labels of the codes of the reader's located warnings (a code not listed: :data:`READING_LABEL`).
-#: Source: the warnings of evaltools/data/forms (Form.warn) and of the loader they go through.
+#: Labels of the codes of the reading's located warnings (a code not listed: :data:`READING_LABEL`): the form
+#: reader's (evaltools/data/forms: Form.warn) and the loader's checks every form goes through (the Chinese of
+#: their messages in evaltools/data/bounds.py, sense.py, validate.py, text.py).
 READING_LABELS = {
     "FORM_UNKNOWN": "原表内容无法辨认，按未知读取",
     "FUNDS_TOTAL_RECOMPUTED": "资金总额按其中各行重算",
@@ -83,6 +84,14 @@ READING_LABELS = {
     "YEAR_UNKNOWN": "表上未印年度",
     "FORM_KIND": "表题未写明项目或部门整体",
     "INVALID": "读取提示",
+    "ABOVE_FULL_MARKS": "公布得分高于满分 100",
+    "INPUT_SCORE_ABOVE_WEIGHTS": "公布得分高于各项分值之和",
+    "INPUT_SPENT_FAR_ABOVE_BUDGET": "支出远超预算",
+    "ZERO_BUDGET": "预算为零",
+    "NO_INDICATORS": "项目没有绩效指标",
+    "INVISIBLE_CHARACTERS": "不可见字符已删除",
+    "TEXT_TOO_LONG": "文字过长",
+    "DUPLICATE": "重复",
 }
 READING_LABEL = "读取警告"
 #: A cell as a Location's column gives it: ``G14`` or ``第14行第4列``, then what it holds in brackets.
@@ -162,13 +171,19 @@ def form_name(form: ImportedForm) -> str:
     return DEPARTMENT if form.kind == "department" else str(form.data.projects["project"].iloc[0])
 
 
-def _indicator_rows(form: ImportedForm) -> dict[tuple[str, int], str]:
-    """(sheet or Word table, row) → the 三级指标 printed on that row of the form."""
-    out: dict[tuple[str, int], str] = {}
+def _cell_fields(form: ImportedForm) -> tuple[dict[tuple[str, int], str], dict[str, str]]:
+    """(sheet or Word table, row) → the 三级指标 printed on that row, and a cell (``表1!G14``) → the field it
+    holds (``indicator.panel_score``, ``funds.rate`` …), from the form's cells."""
+    rows: dict[tuple[str, int], str] = {}
+    fields: dict[str, str] = {}
     for key, ref in form.cells.items():
         if key.startswith("indicator:"):
-            out.setdefault((ref.part, ref.row), key.split(":")[1])
-    return out
+            _, name, *column = key.split(":")
+            rows.setdefault((ref.part, ref.row), name)
+            fields.setdefault(str(ref), f"indicator.{column[0] if column else 'level3'}")
+        else:
+            fields.setdefault(str(ref), key)
+    return rows, fields
 
 
 # ----------------------------------------------------------------------------- findings
@@ -214,7 +229,7 @@ def reading_rows(form: ImportedForm) -> list[dict]:
     recomputed, the year taken from the file name …): its code, severity, message and cell; a warning on an
     indicator's row names that indicator."""
     base = _base(form)
-    rows = _indicator_rows(form)
+    rows, fields = _cell_fields(form)
     name = form_name(form)
     out = []
     for p in form.data.warnings:
@@ -228,7 +243,7 @@ def reading_rows(form: ImportedForm) -> list[dict]:
                 "code": p.code,
                 "label": reading_label(p.code),
                 "indicator": indicator,
-                "field": what,
+                "field": fields.get(cell, what),
                 "subject": f"{name} / {indicator}" if indicator else name,
                 "message": _problem_text(p),
                 "cell": cell,
@@ -278,8 +293,9 @@ def refusal_reason(failure: FormFailure, roots: Sequence[str] = ()) -> str:
     parts = []
     for p in errors:
         cell, _ = location_cell(p.location)
-        text = _without_paths(_problem_text(p), failure.source, name)
-        parts.append(f"{cell}：{text}" if cell and p.location.row is not None else text)
+        whole = p.location.row is None  # a whole file: its message says what to do
+        text = _without_paths(visible(p.message) if whole else _problem_text(p), failure.source, name)
+        parts.append(text if whole or not cell else f"{cell}：{text}")
     return "；".join(parts)
 
 

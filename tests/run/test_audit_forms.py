@@ -42,18 +42,28 @@ def test_every_planted_defect_and_broken_file_is_listed(audited):
     read = findings[findings["code"] != "FORM_UNREADABLE"]
     serious = read[read["severity"].isin(SERIOUS)]
     found = set(zip(serious["rel"], serious["part"], serious["code"]))
-    codes = {**DEFECTS, **READ_AS_UNKNOWN}
+    # a cell that cannot be read is also the reading's warning at that cell
+    codes = {**DEFECTS, **{d: {*c, "FORM_UNKNOWN"} for d, c in READ_AS_UNKNOWN.items()}}
     planted = {(file, part, code) for file, part, defect in made.forms if defect for code in codes[defect]}
     assert len(made.forms) >= 200 and {d for *_, d in made.forms if d} == set(codes)
     assert planted - found == set(), "planted defects not found"
-    assert found - planted == set(), "errors or warnings on forms without a planted defect"
+    # formkit prints a total above 100 on some clean forms (scores rounded up): the loader's warnings say so
+    forms = pd.read_csv(folder / "out" / "forms.csv", encoding="utf-8-sig", keep_default_na=False)
+    forms["rel"] = forms["file"].map(lambda f: Path(f).relative_to(folder / "forms").as_posix())
+    over = forms[pd.to_numeric(forms["score"], errors="coerce") > 100]
+    above = {(f, p, "ABOVE_FULL_MARKS") for f, p in zip(over["rel"], over["part"])}
+    assert above <= found
+    allowed = above | {(f, p, "INPUT_SCORE_ABOVE_WEIGHTS") for f, p, _ in above}
+    assert found - planted - allowed == set(), "errors or warnings on forms without a planted defect"
     unreadable = findings[findings["code"] == "FORM_UNREADABLE"]
     for file, part, words in made.broken:
         rows = unreadable[(unreadable["rel"] == file) & ((unreadable["part"] == (part or "")) | (part is None))]
         assert len(rows) == 1 and words in rows["message"].iloc[0], (file, part, words)
     assert len(unreadable) == len(made.broken)
     forms = pd.read_csv(folder / "out" / "forms.csv", encoding="utf-8-sig")
-    assert len(forms) == len(made.forms) and set(forms["kind"]) == {"project", "department"}
+    read = forms[forms["status"] == "已读取"]
+    assert len(read) == len(made.forms) and set(read["kind"]) == {"project", "department"}
+    assert (forms["status"] == "无法读取").sum() == len(made.broken)
 
 
 @pytest.mark.slow
@@ -78,7 +88,7 @@ def test_findings_page_is_self_contained_sorted_and_linked(audited, external_ref
     page = folder / "out" / "findings.html"
     html = page.read_text(encoding="utf-8")
     assert external_references(html) == [] and ">nan<" not in html
-    rows = BeautifulSoup(html, "html.parser").find_all("table")[-1].find_all("tr")[1:]
+    rows = BeautifulSoup(html, "html.parser").find("table", class_="findings").find_all("tr")[1:]
     order = {"error": 0, "warning": 1, "info": 2}
     severities = [order[r["class"][0]] for r in rows]
     assert severities == sorted(severities) and len(rows) > len(made.broken)
