@@ -407,9 +407,11 @@ def audit(
 ) -> None:
     """批量核查自评表：逐张读取、计分、核查，写出一张核查结果表 / audit every form under the folders given.
 
-    Writes findings.html (most serious first, each finding linked to its form and cell), findings.xlsx and
-    CSV files, and prints the counts by finding code and by unit. A form that cannot be read is listed with
-    the reason and does not stop the others; the exit code is 2 when any could not be read.
+    Writes findings.html (most serious first, each finding linked to its form and cell — the audit's and the
+    reading's warnings), findings.xlsx and CSV files (forms.csv: per form what was read, what is unknown and
+    why), and prints the counts by finding code and by unit and the counts line of findings.html. A form that
+    cannot be read is listed with the reason and does not stop the others; the exit code is 2 when any could
+    not be read. A few files are read in this process whatever --jobs (workers start only for more).
     """
     from evaltools.data.forms import form_files
     from evaltools.report.audit_table import FILES
