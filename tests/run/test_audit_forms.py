@@ -134,8 +134,8 @@ def test_each_finding_points_to_its_cell(tmp_path):
 
 
 def test_one_pass_finds_what_one_evaluate_per_form_finds(tmp_path):
-    """evaluate_forms (one scoring and audit pass over all forms) gives each project form the findings that
-    evaluate() of that form alone gives."""
+    """evaluate_forms (one scoring and audit pass over all forms, each a unit) gives each form — project or
+    department, two of one unit — the findings, score and grade that evaluate() of that form alone gives."""
     import random
 
     rng = random.Random(3)
@@ -143,16 +143,26 @@ def test_one_pass_finds_what_one_evaluate_per_form_finds(tmp_path):
         make_form(rng, "绿水县民政局", i, "standard", d)
         for i, d in enumerate(["total", "weights", "below_target", None, "rate"])
     ]
-    forms, failures = read_files([write_docx(tmp_path / "five.docx", laid)])
-    assert failures == [] and len(forms) == 5
+    department = [make_form(rng, "绿水县民政局", 9, "chongqing", d) for d in ("total", None)]
+    files = [write_docx(tmp_path / "five.docx", laid), write_xlsx(tmp_path / "dept.xlsx", [("表1", department)])]
+    forms, failures = read_files(files)
+    assert failures == [] and len(forms) == 7 and [f.kind for f in forms[5:]] == ["department"] * 2
     rules = load_rules("mof")
     together = evaluate_forms(forms, rules)
     for form, found in zip(forms, together):
-        alone = evaluate(form.data, rules).findings
+        ev = evaluate(form.data, rules)
+        alone = ev.findings
         assert (
             found[["code", "severity", "subject", "message"]].values.tolist()
             == alone[["code", "severity", "subject", "message"]].values.tolist()
         )
+        total = found.attrs["total"]
+        assert (total["score"], total["computed_score"], total["grade"]) == (
+            ev.total.score,
+            ev.total.computed_score,
+            ev.total.grade,
+        )
+    assert {"SCORE_DIFFERS"} <= set(together[5]["code"]) and "SCORE_DIFFERS" not in set(together[6]["code"])
 
 
 def test_audit_command_on_a_clean_folder(tmp_path, root):
