@@ -19,10 +19,12 @@ Figures (each the median of ``--reps`` repetitions; ``--quick`` = one repetition
 * loading that 1,000,000-row year (``load_path``: parse, validate, cross-check) from CSV (streamed in chunks)
   and from Parquet, each in a child process: wall time and max RSS;
 * PDF export alone for the 2022 report (``evaltools.report.exporters.html_to_pdf`` on its HTML);
-* filled-in forms: a bureau of 1,000 forms (tests/formkit.py: 12 units, xlsx and docx, four layouts, both
-  kinds, a third with a planted defect) read and audited by one ``evaltools audit DIR --jobs 2`` (the whole
-  command: process start, imports, workers, writing the findings), and one form read + scored + audited in a
-  process that has done its imports (the first call, then warm);
+* filled-in forms (``--only forms``): a bureau of 1,000 forms (tests/formkit.py: 12 units, xlsx and docx, four
+  layouts, both kinds, a third with a planted defect) read and audited by one ``evaltools audit DIR`` with
+  ``--jobs 1`` and ``--jobs 2`` (the whole command: process start, imports, workers, writing the findings); the
+  four files of examples/forms with ``--jobs 1`` and ``--jobs 2`` (few files: ``--jobs 2`` must not be slower);
+  and one form read + scored + audited in a process that has done its imports (the first call, then warm): a
+  generated form, a shipped one (examples/forms) and a real published one (tests/corpus);
 * the real-form corpus (``--only corpus``; tests/corpus/forms: published 自评表 typed into their layouts):
   forms read, field accuracy, audit recall and precision on the expected problems (tests/corpus/measure.py).
 """
@@ -83,13 +85,13 @@ def machine() -> dict:
     }
 
 
-def run(cmd: list[str], cwd: Path = ROOT) -> float:
-    """Seconds a command takes; raises with its stderr when it fails."""
+def run(cmd: list[str], cwd: Path = ROOT, ok: tuple[int, ...] = (0,)) -> float:
+    """Seconds a command takes; raises with its stderr when it fails (exits with a code not in ``ok``)."""
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     started = time.perf_counter()
     res = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - started
-    if res.returncode != 0:
+    if res.returncode not in ok:
         raise RuntimeError(f"{' '.join(cmd[:4])} … exited {res.returncode}: {res.stderr.strip()[-800:]}")
     return seconds
 
@@ -422,24 +424,53 @@ def pdf_export(tmp: Path, reps: int) -> dict:
 
 
 def forms(tmp: Path, reps: int, n: int = 1000) -> dict:
-    """``evaltools audit`` over ``n`` generated forms with --jobs 2, and one form in a warm process."""
+    """``evaltools audit`` over ``n`` generated forms with --jobs 1 and --jobs 2, over the four files of
+    examples/forms with --jobs 1 and --jobs 2 (few files: no worker should start), and one form read + audited in
+    a process that has done its imports: a generated form, a shipped one (examples/forms) and a real published
+    one typed into its layout (tests/corpus, built as tests/corpus/measure.py writes it)."""
     sys.path.insert(0, str(ROOT / "tests"))
+    sys.path.insert(0, str(ROOT))
     from formkit import bureau
 
     folder = tmp / "forms"
     made = bureau(folder, n=n, seed=1, broken=False)
-    cmd = [*tool("evaltools"), "audit", str(folder), "--to", str(tmp / "audit"), "--jobs", "2", "--no-progress"]
-    seconds, runs = median(lambda: run(cmd), reps)
-    one = next(p for p in sorted(folder.rglob("*.xlsx")))
-    child = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "--_forms-child", str(one)],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
-    single = json.loads(child.stdout.strip().splitlines()[-1])
-    return {"forms": len(made.forms), "audit_jobs2": seconds, "runs": runs, **single}
+    audit = [*tool("evaltools"), "audit", "--to", str(tmp / "audit"), "--no-progress"]
+    out: dict = {"forms": len(made.forms)}
+    for jobs in (1, 2):
+        out[f"audit_jobs{jobs}"], out[f"runs_jobs{jobs}"] = median(
+            lambda j=jobs: run([*audit, str(folder), "--jobs", str(j)], ok=(0, 2)), reps
+        )
+        out[f"examples_jobs{jobs}"], _ = median(
+            lambda j=jobs: run([*audit, str(ROOT / "examples" / "forms"), "--jobs", str(j)], ok=(0, 2)), reps
+        )
+    out["runs"] = out["runs_jobs2"]
+    singles = {"generated": next(p for p in sorted(folder.rglob("*.xlsx")))}
+    singles["shipped"] = next(p for p in sorted((ROOT / "examples" / "forms").rglob("*.xlsx")))
+    singles["corpus"] = _corpus_form(tmp)
+    for name, path in singles.items():
+        child = subprocess.run(
+            [sys.executable, str(Path(__file__).resolve()), "--_forms-child", str(path)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
+        figures = json.loads(child.stdout.strip().splitlines()[-1])
+        prefix = "" if name == "generated" else f"{name}_"
+        out.update({f"{prefix}{k}": v for k, v in figures.items()})
+    return out
+
+
+def _corpus_form(tmp: Path) -> Path:
+    """The first real published form of the corpus that is read (a Word document typed into its layout)."""
+    from evaltools.data.forms import read_file
+    from tests.corpus.measure import load, write_forms
+
+    for stem, data in load():
+        path = Path(write_forms([(stem, data)], tmp)[stem])
+        if read_file(path)[0]:
+            return path
+    raise RuntimeError("no corpus form is read")
 
 
 def _forms_child(path: str) -> None:

@@ -407,9 +407,11 @@ def audit(
 ) -> None:
     """批量核查自评表：逐张读取、计分、核查，写出一张核查结果表 / audit every form under the folders given.
 
-    Writes findings.html (most serious first, each finding linked to its form and cell), findings.xlsx and
-    CSV files, and prints the counts by finding code and by unit. A form that cannot be read is listed with
-    the reason and does not stop the others; the exit code is 2 when any could not be read.
+    Writes findings.html (most serious first, each finding linked to its form and cell — the audit's and the
+    reading's warnings), findings.xlsx and CSV files (forms.csv: per form what was read, what is unknown and
+    why), and prints the counts by finding code and by unit and the counts line of findings.html. A form that
+    cannot be read is listed with the reason and does not stop the others; the exit code is 2 when any could
+    not be read. A few files are read in this process whatever --jobs (workers start only for more).
     """
     from evaltools.data.forms import form_files
     from evaltools.report.audit_table import FILES
@@ -429,7 +431,8 @@ def audit(
 
 
 def _print_audit(result) -> None:
-    """Counts by finding code and by unit (stdout), then every form that could not be read (stderr)."""
+    """Counts by finding code and by unit and the counts line of findings.html (stdout), then every form that
+    could not be read (stderr)."""
     from rich.table import Table
 
     console = _console()
@@ -441,11 +444,7 @@ def _print_audit(result) -> None:
             table.add_row(*[str(v) for v in row])
         console.print(table)
     bad = result.unreadable
-    console.print(
-        f"文件 {result.files} 个，读取自评表 {len(result.forms)} 张，核查发现 {len(result.findings) - len(bad)} 条，"
-        f"无法读取 {len(bad)} 个 / {result.files} files, {len(result.forms)} forms, "
-        f"{len(result.findings) - len(bad)} findings, {len(bad)} unreadable"
-    )
+    typer.echo(result.summary())  # one line, never wrapped: findings.html shows the same
     for f in bad.itertuples(index=False):
         part = f", {f.part}" if isinstance(f.part, str) and f.part else ""
         print(f"✗ {_shown(Path(f.file))}{part}: {f.message}", file=sys.stderr, flush=True)

@@ -74,12 +74,6 @@ def is_unknown(value: object) -> bool:
     return isinstance(value, str) and unicodedata.normalize("NFKC", value).strip().lower() in UNKNOWN_WORDS
 
 
-def _unknown_words(series: pd.Series) -> pd.Series:
-    """Cells of a column that mark an unknown figure, every cell tested (NFKC, stripped, lower case)."""
-    text = series.where(series.map(lambda v: isinstance(v, str)), "")
-    return text.str.normalize("NFKC").str.strip().str.lower().isin(UNKNOWN_WORDS)
-
-
 def unknown_mask(series: pd.Series) -> pd.Series:
     """Cells of a column that mark an unknown figure (``?``, 未知 …). A column of numbers holds none; in
     any other, each distinct value is tested once and the answer spread to its cells."""
@@ -87,8 +81,8 @@ def unknown_mask(series: pd.Series) -> pd.Series:
     if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
         return pd.Series(False, index=series.index)
     codes, uniques = pd.factorize(series)
-    marked = _unknown_words(pd.Series(uniques, dtype=uniques.dtype)).to_numpy(dtype=bool)
-    return pd.Series(np.append(marked, False)[codes], index=series.index)
+    marked = np.array([is_unknown(u) for u in uniques] + [False], dtype=bool)  # per value: no pandas call
+    return pd.Series(marked[codes], index=series.index)
 
 
 def parse_bool(value: object, default: bool | None = None) -> tuple[bool | None, str | None]:

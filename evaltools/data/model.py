@@ -281,10 +281,8 @@ class UnitsData:
         units = pd.DataFrame(
             [{ORG: d.unit, **{f.name: getattr(d.profile, f.name) for f in UNITS.fields[1:]}} for d in years]
         )
-        tables = {
-            name: pd.concat([_with_org(d.tables[name], d.unit) for d in years], ignore_index=True)
-            for name in first.tables
-        }
+        orgs = np.array([d.unit for d in years], dtype=object)
+        tables = {name: _stacked([d.tables[name] for d in years], orgs) for name in first.tables}
         prev = [d.previous for d in years if d.previous is not None]
         previous = cls.from_years(prev) if prev else None
         warnings = tuple(w for d in years for w in d.warnings)
@@ -305,10 +303,12 @@ def _categorical_org(frame: pd.DataFrame, orgs: pd.Index) -> pd.DataFrame:
     return frame.assign(**{ORG: pd.Categorical(col.astype(object), categories=orgs)})
 
 
-def _with_org(frame: pd.DataFrame, org: str) -> pd.DataFrame:
-    """``frame`` with an ``org`` column first, holding ``org``."""
-    out = frame.copy()
-    out.insert(0, ORG, pd.Series([org] * len(frame), index=frame.index, dtype=object))
+def _stacked(frames: list[pd.DataFrame], orgs: np.ndarray) -> pd.DataFrame:
+    """The frames one under the other with an ``org`` column first, frame ``i``'s rows holding ``orgs[i]``: one
+    concatenation, then the column (not a copy of each frame with its column)."""
+    out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
+    out = out.copy() if len(frames) == 1 else out
+    out.insert(0, ORG, pd.Series(np.repeat(orgs, [len(f) for f in frames]), index=out.index, dtype=object))
     return out
 
 

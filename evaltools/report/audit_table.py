@@ -1,6 +1,8 @@
 """The findings of a bulk audit of filled-in forms, written for people: ``findings.xlsx`` (the findings, the
-counts by finding code and by unit, the forms read), the same as CSV files, and ``findings.html`` — one
-self-contained page, most serious first, each finding linked to its form file and naming its cell."""
+counts by finding code and by unit, the forms found), the same as CSV files, and ``findings.html`` — one
+self-contained page: the counts (the line ``evaltools audit`` prints, from :func:`summary_line`), every finding
+most serious first, each linked to its form file and naming its cell, and every form — what was read of it,
+what is unknown and why, or why it was refused."""
 
 from __future__ import annotations
 
@@ -17,9 +19,14 @@ from evaltools.data import workbook as W
 from evaltools.data.forms.layouts import FORM_KINDS
 from evaltools.paths import write_text
 
+#: ``status`` of a form read, of a file or form refused (forms table); ``stage`` of a finding: the reading's
+#: warnings and refusals, the audit's findings.
+READ, REFUSED = "已读取", "无法读取"
+READING, AUDIT = "读取", "核查"
 #: Column titles for people (xlsx and HTML); the CSV files keep the column names.
 TITLES = {
     "severity": "级别",
+    "stage": "阶段",
     "code": "类别代码",
     "label": "类别",
     "unit": "单位",
@@ -41,7 +48,15 @@ TITLES = {
     "score": "得分",
     "computed_score": "重算得分",
     "grade": "等级",
-    "findings": "核查发现",
+    "findings": "核查发现（含读取警告）",
+    "status": "读取结果",
+    "indicators": "读取指标数",
+    "funds": "读取资金",
+    "unknown": "无法辨认项数",
+    "unknown_fields": "无法辨认的项",
+    "warnings": "读取警告数",
+    "why": "读取警告（代码）",
+    "reason": "无法读取的原因",
     **labels.SEVERITY,
 }
 FILES = {
@@ -50,7 +65,7 @@ FILES = {
     "findings.csv": "核查结果 CSV / the findings as CSV",
     "by_code.csv": "按类别统计 / counts by finding code",
     "by_unit.csv": "按单位统计 / counts by unit",
-    "forms.csv": "读取的自评表 / the forms read",
+    "forms.csv": "每张自评表读到了什么、什么无法辨认及原因 / per form: what was read, what is unknown, why",
 }
 
 
@@ -134,28 +149,87 @@ h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:1.6rem}
 table{border-collapse:collapse;font-size:.9rem}td,th{border:1px solid #bbb;padding:.3rem .5rem;vertical-align:top}
 th{background:#ddebf7}.counts{margin-right:2rem;display:inline-table}
 tr.error td:first-child{background:#f8d7da}tr.warning td:first-child{background:#fff3cd}tr.info td:first-child{background:#e2e3e5}
-.cell{color:#555;font-size:.8rem}.wrap{overflow-x:auto}
+.cell{color:#555;font-size:.8rem}.wrap{overflow-x:auto}td.refused{color:#842029}
 """
 
 
+def audit_counts(tables: dict[str, pd.DataFrame]) -> dict[str, int]:
+    """The counts of an audit's tables: files, forms read and refused (the forms table), findings in all and
+    by severity, and the reading's warnings among them (the findings table)."""
+    forms, findings = tables["自评表"], tables["核查发现"]
+    severity = findings["severity"].value_counts()
+    reading = (findings["stage"] == READING) & (findings["code"] != "FORM_UNREADABLE")
+    return {
+        "files": int(forms["file"].nunique()),
+        "read": int((forms["status"] == READ).sum()),
+        "refused": int((forms["status"] == REFUSED).sum()),
+        "findings": len(findings),
+        **{s: int(severity.get(s, 0)) for s in labels.SEVERITY},
+        "reading": int(reading.sum()),
+    }
+
+
+def summary_line(tables: dict[str, pd.DataFrame]) -> str:
+    """The line of counts that ``evaltools audit`` prints and findings.html shows (the same function: the
+    same counts)."""
+    c = audit_counts(tables)
+    return (
+        f"文件 {c['files']} 个：读取自评表 {c['read']} 张，无法读取 {c['refused']} 个；核查发现 {c['findings']} 条："
+        f"错误 {c['error']}，警告 {c['warning']}，提示 {c['info']}（其中读取警告 {c['reading']} 条）/ "
+        f"{c['files']} files: {c['read']} forms read, {c['refused']} unreadable; {c['findings']} findings: "
+        f"{c['error']} errors, {c['warning']} warnings, {c['info']} info ({c['reading']} from reading)"
+    )
+
+
+#: The columns of the forms section of findings.html (the whole table is forms.csv and the xlsx sheet 自评表).
+_FORM_HTML = ("status", "kind", "unit", "year", "project", "indicators", "funds", "unknown", "why", "score", "grade")
+
+
+def _forms_html(forms: pd.DataFrame, out_dir: Path) -> str:
+    """Every form found: its file and sheet, whether it was read, what was read, what is unknown and why (the
+    unknown fields named), its score and grade; a form refused with the reason."""
+    head = "".join(f"<th>{escape(TITLES[c])}</th>" for c in ("file", *_FORM_HTML))
+    rows = []
+    for f in forms.itertuples(index=False):
+        where = _text(f.part, "")
+        shown = {c: FORM_KINDS.get(f.kind, f.kind) if c == "kind" else getattr(f, c) for c in _FORM_HTML}
+        cells = [f"<td>{escape(_text(shown[c]))}</td>" for c in _FORM_HTML]
+        if f.status == READ and f.unknown:
+            cells[_FORM_HTML.index("unknown")] = f"<td>{int(f.unknown)}：{escape(str(f.unknown_fields))}</td>"
+        if f.status == READ:
+            cells[0] = f"<td>{escape(READ)}</td>"
+        else:
+            cells = [f'<td class="refused" colspan="{len(_FORM_HTML)}">{escape(REFUSED)}：{escape(str(f.reason))}</td>']
+        rows.append(
+            f'<tr><td><a href="{_link(str(f.file), out_dir)}">{escape(Path(str(f.file)).name)}</a>'
+            + (f'<br><span class="cell">{escape(where)}</span>' if where else "")
+            + "</td>"
+            + "".join(cells)
+            + "</tr>"
+        )
+    return f'<div class="wrap"><table class="forms"><tr>{head}</tr>{"".join(rows)}</table></div>'
+
+
 def write_html(tables: dict[str, pd.DataFrame], path: Path, title: str) -> Path:
-    """The findings page: counts by code and by unit, the unreadable forms, then every finding (most serious
-    first) with a link to its form file and its cell. Self-contained: nothing is fetched from elsewhere."""
+    """The findings page: the counts (:func:`summary_line`), counts by code and by unit, the unreadable
+    forms, every finding (most serious first) with a link to its form file and its cell, then every form
+    found. Self-contained: nothing is fetched from elsewhere."""
     findings = tables["核查发现"]
     unreadable = findings[findings["code"] == "FORM_UNREADABLE"]
     counts = "".join(_count_table(tables[k]) for k in ("按类别", "按单位"))
     bad = "".join(
-        f'<li><a href="{_link(str(f.file), path.parent)}">{escape(str(f.file))}</a>：{escape(str(f.message))}</li>'
+        f'<li><a href="{_link(str(f.file), path.parent)}">{escape(str(f.subject))}</a>'
+        f"{escape(', ' + str(f.part)) if _text(f.part, '') else ''}：{escape(str(f.message))}</li>"
         for f in unreadable.itertuples(index=False)
     )
     html = (
         f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(title)}</title>'
         f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{_STYLE}</style></head><body>'
-        f"<h1>{escape(title)}</h1><p>读取自评表 {len(tables['自评表'])} 张，核查发现 {len(findings)} 条"
-        f"（无法读取 {len(unreadable)} 个）。</p><h2>统计</h2>{counts}"
+        f'<h1>{escape(title)}</h1><p class="summary">{escape(summary_line(tables))}</p><h2>统计</h2>{counts}'
         + (f"<h2>无法读取的自评表</h2><ol>{bad}</ol>" if bad else "")
-        + '<h2>核查发现</h2><div class="wrap"><table><tr><th>级别</th><th>类别</th><th>单位</th><th>项目</th>'
-        f"<th>说明</th><th>自评表 · 单元格</th></tr>{_rows_html(findings, path.parent)}</table></div></body></html>"
+        + '<h2>核查发现</h2><div class="wrap"><table class="findings"><tr><th>级别</th><th>类别</th><th>单位</th>'
+        f"<th>项目</th><th>说明</th><th>自评表 · 单元格</th></tr>{_rows_html(findings, path.parent)}</table></div>"
+        f"<h2>自评表</h2>{_forms_html(tables['自评表'], path.parent)}</body></html>"
     )
     return write_text(path, html)
 

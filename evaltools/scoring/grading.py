@@ -7,6 +7,7 @@ upper means 100 (inclusive). Source of the presets: 财预〔2020〕10号 (优/�
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -176,18 +177,53 @@ def validated_bands(bands: BandsLike, source: str = "grade bands") -> pd.DataFra
     return bands_frame(bands)
 
 
+def _band_key(bands: BandsLike) -> tuple | None:
+    """A hashable copy of a band table (its rows as mappings), None for a table whose values cannot be hashed
+    (then it is normalised at each call)."""
+    if isinstance(bands, pd.DataFrame):
+        bands = bands.to_dict("records")
+    try:
+        key = tuple(tuple(sorted(dict(b).items())) for b in bands)
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+@functools.lru_cache(maxsize=32)
+def _cached_bands(key: tuple) -> tuple[np.ndarray, ...]:
+    return _band_arrays(bands_frame([dict(b) for b in key]))
+
+
+def _band_arrays(frame: pd.DataFrame) -> tuple[np.ndarray, ...]:
+    """The band table's columns as arrays: lower, upper, their inclusive flags, the grades."""
+    return (
+        frame["lower"].to_numpy(dtype=float),
+        frame["upper"].to_numpy(dtype=float),
+        frame["lower_inclusive"].to_numpy(dtype=bool),
+        frame["upper_inclusive"].to_numpy(dtype=bool),
+        frame["grade"].to_numpy(dtype=object),
+    )
+
+
 def grade(scores: pd.Series | float, bands: BandsLike) -> pd.Series:
-    """Grade each score (vectorised). Scores outside every band get None."""
-    frame = bands_frame(bands)
+    """Grade each score (vectorised: every score against every band at once; the first band that holds a score
+    gives its grade). Scores outside every band get None. A rule set's bands are normalised once."""
+    key = _band_key(bands)
+    lower, upper, lower_in, upper_in, grades = (
+        _cached_bands(key) if key is not None else _band_arrays(bands_frame(bands))
+    )
     s = pd.Series(scores, dtype=float)
-    conditions = []
-    for row in frame.itertuples():
-        low_ok = s >= row.lower if row.lower_inclusive else s > row.lower
-        high_ok = s <= row.upper if row.upper_inclusive else s < row.upper
-        conditions.append((low_ok & high_ok).to_numpy())
-    values = np.select(conditions, list(frame["grade"]), default=None) if conditions else [None] * len(s)
-    out = pd.Series(values, index=s.index, dtype=object)
-    return out.where(s.notna(), None)
+    x = s.to_numpy(dtype=float)[:, None]
+    with np.errstate(invalid="ignore"):
+        low_ok = np.where(lower_in, x >= lower, x > lower)
+        high_ok = np.where(upper_in, x <= upper, x < upper)
+    inside = low_ok & high_ok
+    first = inside.argmax(axis=1)
+    values = np.where(inside.any(axis=1), grades[first] if len(grades) else None, None)
+    values = np.asarray(values, dtype=object)
+    values[np.isnan(x[:, 0])] = None
+    return pd.Series(values, index=s.index, dtype=object)
 
 
 def describe_band(row: Mapping) -> str:

@@ -50,6 +50,10 @@ UNKNOWN = "UNKNOWN"
 TOL = 1e-6
 SEVERE = ("error", "warning")
 REFUSED = "FORM_UNREADABLE"
+#: The stage of the reading's own warnings in the audit's findings (a cell read as unknown, the year taken from
+#: the file name …): what the reader says of its reading, not a problem an auditor raises on the form — matched
+#: to an expected problem they count, else they are no false alarm (evaltools.report.audit_table.READING).
+READING = "读取"
 #: Expected indicator field → the reader's column(s), compared in order (the first that matches counts).
 INDICATOR_COLUMNS = {
     "level1": ("level1",),
@@ -363,9 +367,12 @@ def measure(forms: list[tuple[str, dict]] | None = None, rules: str | None = Non
         row.false_alarms = [
             f
             for f in severe
-            if id(f) not in matched and f not in row.also_right and not _expected_elsewhere(f, expected)
+            if id(f) not in matched
+            and f not in row.also_right
+            and not _expected_elsewhere(f, expected)
+            and f.get("stage") != READING
         ]
-        scores.findings += len(severe)
+        scores.findings += sum(1 for f in severe if f.get("stage") != READING or id(f) in matched)
         _add(scores, row)
     return scores
 

@@ -42,18 +42,28 @@ def test_every_planted_defect_and_broken_file_is_listed(audited):
     read = findings[findings["code"] != "FORM_UNREADABLE"]
     serious = read[read["severity"].isin(SERIOUS)]
     found = set(zip(serious["rel"], serious["part"], serious["code"]))
-    codes = {**DEFECTS, **READ_AS_UNKNOWN}
+    # a cell that cannot be read is also the reading's warning at that cell
+    codes = {**DEFECTS, **{d: {*c, "FORM_UNKNOWN"} for d, c in READ_AS_UNKNOWN.items()}}
     planted = {(file, part, code) for file, part, defect in made.forms if defect for code in codes[defect]}
     assert len(made.forms) >= 200 and {d for *_, d in made.forms if d} == set(codes)
     assert planted - found == set(), "planted defects not found"
-    assert found - planted == set(), "errors or warnings on forms without a planted defect"
+    # formkit prints a total above 100 on some clean forms (scores rounded up): the loader's warnings say so
+    forms = pd.read_csv(folder / "out" / "forms.csv", encoding="utf-8-sig", keep_default_na=False)
+    forms["rel"] = forms["file"].map(lambda f: Path(f).relative_to(folder / "forms").as_posix())
+    over = forms[pd.to_numeric(forms["score"], errors="coerce") > 100]
+    above = {(f, p, "ABOVE_FULL_MARKS") for f, p in zip(over["rel"], over["part"])}
+    assert above <= found
+    allowed = above | {(f, p, "INPUT_SCORE_ABOVE_WEIGHTS") for f, p, _ in above}
+    assert found - planted - allowed == set(), "errors or warnings on forms without a planted defect"
     unreadable = findings[findings["code"] == "FORM_UNREADABLE"]
     for file, part, words in made.broken:
         rows = unreadable[(unreadable["rel"] == file) & ((unreadable["part"] == (part or "")) | (part is None))]
         assert len(rows) == 1 and words in rows["message"].iloc[0], (file, part, words)
     assert len(unreadable) == len(made.broken)
     forms = pd.read_csv(folder / "out" / "forms.csv", encoding="utf-8-sig")
-    assert len(forms) == len(made.forms) and set(forms["kind"]) == {"project", "department"}
+    read = forms[forms["status"] == "已读取"]
+    assert len(read) == len(made.forms) and set(read["kind"]) == {"project", "department"}
+    assert (forms["status"] == "无法读取").sum() == len(made.broken)
 
 
 @pytest.mark.slow
@@ -78,7 +88,7 @@ def test_findings_page_is_self_contained_sorted_and_linked(audited, external_ref
     page = folder / "out" / "findings.html"
     html = page.read_text(encoding="utf-8")
     assert external_references(html) == [] and ">nan<" not in html
-    rows = BeautifulSoup(html, "html.parser").find_all("table")[-1].find_all("tr")[1:]
+    rows = BeautifulSoup(html, "html.parser").find("table", class_="findings").find_all("tr")[1:]
     order = {"error": 0, "warning": 1, "info": 2}
     severities = [order[r["class"][0]] for r in rows]
     assert severities == sorted(severities) and len(rows) > len(made.broken)
@@ -124,8 +134,8 @@ def test_each_finding_points_to_its_cell(tmp_path):
 
 
 def test_one_pass_finds_what_one_evaluate_per_form_finds(tmp_path):
-    """evaluate_forms (one scoring and audit pass over all forms) gives each project form the findings that
-    evaluate() of that form alone gives."""
+    """evaluate_forms (one scoring and audit pass over all forms, each a unit) gives each form — project or
+    department, two of one unit — the findings, score and grade that evaluate() of that form alone gives."""
     import random
 
     rng = random.Random(3)
@@ -133,16 +143,26 @@ def test_one_pass_finds_what_one_evaluate_per_form_finds(tmp_path):
         make_form(rng, "绿水县民政局", i, "standard", d)
         for i, d in enumerate(["total", "weights", "below_target", None, "rate"])
     ]
-    forms, failures = read_files([write_docx(tmp_path / "five.docx", laid)])
-    assert failures == [] and len(forms) == 5
+    department = [make_form(rng, "绿水县民政局", 9, "chongqing", d) for d in ("total", None)]
+    files = [write_docx(tmp_path / "five.docx", laid), write_xlsx(tmp_path / "dept.xlsx", [("表1", department)])]
+    forms, failures = read_files(files)
+    assert failures == [] and len(forms) == 7 and [f.kind for f in forms[5:]] == ["department"] * 2
     rules = load_rules("mof")
     together = evaluate_forms(forms, rules)
     for form, found in zip(forms, together):
-        alone = evaluate(form.data, rules).findings
+        ev = evaluate(form.data, rules)
+        alone = ev.findings
         assert (
             found[["code", "severity", "subject", "message"]].values.tolist()
             == alone[["code", "severity", "subject", "message"]].values.tolist()
         )
+        total = found.attrs["total"]
+        assert (total["score"], total["computed_score"], total["grade"]) == (
+            ev.total.score,
+            ev.total.computed_score,
+            ev.total.grade,
+        )
+    assert {"SCORE_DIFFERS"} <= set(together[5]["code"]) and "SCORE_DIFFERS" not in set(together[6]["code"])
 
 
 def test_audit_command_on_a_clean_folder(tmp_path, root):

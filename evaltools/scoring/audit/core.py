@@ -14,6 +14,7 @@ adds each finding's severity from its code's declaration and refuses a code the 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -146,6 +147,8 @@ def findings(
         org = np.asarray([org], dtype=object)
     elif not isinstance(getattr(org, "dtype", None), pd.CategoricalDtype):
         org = _column(org, 0)
+        if not len(org) and (index is None or not len(index)):
+            return _empty().copy()  # most checks find nothing: the same empty frame, built once
     n = len(org)
     text = lambda v: pd.Series(_column(v, n), index=index, dtype=object)  # noqa: E731 - not inferred as str
     number = lambda v: pd.Series(_column(np.nan if v is None else v, n, float), index=index)  # noqa: E731
@@ -163,6 +166,14 @@ def findings(
             ORG: _org_column(org, index),
         }
     )
+
+
+@functools.cache
+def _empty() -> pd.DataFrame:
+    """The findings frame of no finding (its columns and their types), built once; callers get copies."""
+    numbers = ("stated", "computed")
+    columns = {c: pd.Series([], dtype=float if c in numbers else object) for c in [*FINDING_COLUMNS, ORG]}
+    return pd.DataFrame(columns)
 
 
 def _org_column(org: object, index: pd.Index | None) -> pd.Series:
@@ -216,7 +227,9 @@ def run_audit(ctx: AuditContext) -> pd.DataFrame:
     The frame has the :data:`FINDING_COLUMNS` and ``org`` (the unit of each finding); ``stated`` and
     ``computed`` are NaN where a finding has no number, ``project`` and ``indicator`` None where it is
     not about one."""
-    frame = pd.concat([_as_frame(_declared(c, c.fn(ctx)), ctx) for c in CHECKS.values()], ignore_index=True)
+    outs = [(c, c.fn(ctx)) for c in CHECKS.values()]
+    found = [(c, out) for c, out in outs if len(out)] or outs[:1]  # an empty one only when nothing is found
+    frame = pd.concat([_as_frame(_declared(c, out), ctx) for c, out in found], ignore_index=True)
     severity = category_codes(frame["severity"], list(labels.SEVERITY_ORDER))
     order = np.lexsort((severity, frame[ORG].cat.codes.to_numpy()))
     return frame.take(order).reset_index(drop=True)[[*FINDING_COLUMNS, ORG]]
