@@ -27,7 +27,8 @@ from hypothesis import strategies as st
 from evaltools.data.forms.layouts import FORM_LAYOUTS, layouts_titled
 from evaltools.data.forms.wording import cell_text
 
-CLASSES = ("width", "compat", "lookalike", "box", "space", "suffix")
+#: The classes, in the order "all at once" applies them (a note added first is then printed every other way too).
+CLASSES = ("suffix", "width", "compat", "lookalike", "box", "space")
 
 # ----------------------------------------------------------------------------- what a label is
 
