@@ -6,10 +6,12 @@ and letters), spaces inside words (项 目 名 称), other brackets (【】〔�
 print ≥ ≤ = in look-alike characters (＞＝, >=, ≧, ⩾, ═) or in words (大于等于, 不少于, 小于或等于 …).
 
 * :func:`cell_text` — a cell's text for matching: Unicode NFKC (the library's compatibility folding: full-width
-  digits, letters, signs and brackets become ASCII), no whitespace at all, and in simplified characters
-  (:func:`simplified`: forms printed or mirrored in traditional characters, 績效自評表 → 绩效自评表);
-* :func:`label_key` — a label's key: :func:`cell_text`, look-alike brackets as ``()``, 年度 as 年, no trailing
-  colon or stop; both a layout's labels and the printed cells go through it;
+  digits, letters, signs and brackets, Kangxi radicals and compatibility ideographs become the plain characters),
+  look-alike brackets as ``()`` and the ratio sign ∶ as ``:``, no whitespace, zero-width or format character and
+  no box-drawing border at all, and in simplified characters (:func:`simplified`: forms printed or mirrored in
+  traditional characters, 績效自評表 → 绩效自评表);
+* :func:`label_key` — a label's key: :func:`cell_text`, 年度 as 年, no trailing colon or stop; both a layout's
+  labels and the printed cells go through it;
 * :func:`label_keys` — the keys a printed header is tried under: as printed, without its trailing notes, without
   any bracketed part;
 * :class:`Labels` — one label table (field → accepted wordings) that matches by those keys;
@@ -29,8 +31,23 @@ from evaltools.data.schema import DIRECTIONS
 from evaltools.fmt import is_missing
 
 _SPACES = re.compile(r"\s+")
-#: Brackets NFKC leaves alone, as the round ones every label is written with.
-_BRACKETS = str.maketrans({"【": "(", "】": ")", "〔": "(", "〕": ")", "[": "(", "]": ")", "〖": "(", "〗": ")"})
+#: Brackets NFKC leaves alone, as the round ones every label is written with (【万元】, 〔B〕, ［A］, 〖20分〗; NFKC
+#: has already made ﹝﹞ 〔〕 and ［］ []), and the ratio sign ∶ (U+2236) typed for the colon (其中∶财政资金).
+_LOOK_ALIKES = {"【": "(", "】": ")", "〔": "(", "〕": ")", "[": "(", "]": ")", "〖": "(", "〗": ")", "∶": ":"}
+#: Characters a cell is matched without, as if they were spaces (issue 19: "stray spaces inside words"):
+#: zero-width and other format characters (Unicode category Cf: U+200B zero-width space, U+2060 word joiner,
+#: U+FEFF, soft hyphen, direction marks) left in text copied from web pages and PDF conversions, and the
+#: box-drawing characters of a table border copied into a cell (│ ┃ ║ ┆, corners, junctions). The horizontal
+#: box-drawing lines are kept: forms print ─ for "not applicable" and ═ (U+2550) for = (永德 2022,
+#: docs/research/forms/yunnan-yongde-minglang-yingyang-2022-project.md).
+_HORIZONTAL = "─━┄┅┈┉╌╍═╴╶╸╺╼╾"
+_INVISIBLE = [
+    chr(c)
+    for c in (0x00AD, 0x061C, 0x180E, *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2070), 0xFEFF)
+    if unicodedata.category(chr(c)) == "Cf"
+]
+_BORDERS = [chr(c) for c in range(0x2500, 0x2580) if chr(c) not in _HORIZONTAL]
+_CELL = str.maketrans({**_LOOK_ALIKES, **dict.fromkeys(_INVISIBLE + _BORDERS)})
 _TRAILING = re.compile(r"[:;,.、。]+$")
 #: Short notes after a header: (A), (B/A), (万元), (%), (分), (盖章), (元) — one or more, at the end.
 _NOTES = re.compile(r"(?:\([^()]{0,8}\))+$")
@@ -62,11 +79,12 @@ FORM_DIRECTIONS: dict[str, str | None] = {"定性指标": "qualitative", "定量
 
 
 def cell_text(value: object) -> str:
-    """A cell's text for matching: NFKC (full-width digits, letters, signs and brackets), no spaces at all,
-    simplified characters (:func:`simplified`)."""
+    """A cell's text for matching: NFKC (full-width digits, letters, signs and brackets; ⾃ ⽬ as 自 目),
+    【】〔〕[]〖〗 as (), ∶ as :, no spaces, zero-width characters or box-drawing borders at all, simplified
+    characters (:func:`simplified`)."""
     if is_missing(value):
         return ""
-    return simplified(_SPACES.sub("", unicodedata.normalize("NFKC", str(value))))
+    return simplified(_SPACES.sub("", unicodedata.normalize("NFKC", str(value)).translate(_CELL)))
 
 
 @lru_cache(maxsize=1)
@@ -99,9 +117,8 @@ def simplified(text: str) -> str:
 
 @lru_cache(maxsize=1 << 16)
 def label_key(text: str) -> str:
-    """The key a label is matched by: :func:`cell_text`, 【】〔〕[] as (), 年度 as 年, no trailing colon or stop."""
-    key = cell_text(text).translate(_BRACKETS).replace("年度", "年")
-    return _TRAILING.sub("", key)
+    """The key a label is matched by: :func:`cell_text`, 年度 as 年, no trailing colon or stop."""
+    return _TRAILING.sub("", cell_text(text).replace("年度", "年"))
 
 
 @lru_cache(maxsize=1 << 16)
