@@ -312,12 +312,13 @@ def test_the_normaliser_folds_what_the_mutations_print():
 @pytest.mark.parametrize("nth", [0, 1, 2])
 def test_every_label_of_every_shipped_form_mutated_every_way(nth, scratch):
     """Every label of every shipped form mutated by every class at once (each choice yes, the ``nth`` option):
-    the same values; and the mutations do change the labels (at least 10 cells of each form)."""
+    the same values; and the mutations do change the labels (at least 5 cells of each form: the smallest real
+    form read, 寿县 2023's cut-off rubric, has 7 labels)."""
     failed = []
     for k, (base, expected) in enumerate(bases()):
         context = base.context()
         path = base.write(scratch / f"every-{nth}-{k}.{base.fmt}", CLASSES, Draws(None, nth), context)
-        assert len(context.get("changes", [])) >= 10, base.name
+        assert len(context.get("changes", [])) >= 5, base.name
         got = read_blocks(path)
         if got != expected:
             failed.append(_explain(base, context["changes"], got, expected))
