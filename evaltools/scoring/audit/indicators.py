@@ -89,8 +89,16 @@ def _range_above(ctx: AuditContext) -> pd.DataFrame:
     ],
 )
 def _missing_actuals(ctx: AuditContext) -> pd.DataFrame:
-    """Indicators without an actual value (or qualitative grade), and how the rule set scores them."""
-    r = flagged(ctx.indicators, ctx.indicators["missing"])
+    """Indicators without an actual value (or qualitative grade), and how the rule set scores them. A row
+    that prints nothing but its name (no target, 分值 or 得分: 黄石市图书馆 2022 「促进黄石文化经济发展」) promised
+    nothing to miss: an empty row, not this finding. A 定性 actual printed as words is scored, never missing
+    (:func:`~evaltools.scoring.rule_types.qualitative.text_grades`)."""
+    s = ctx.indicators
+    rows = np.flatnonzero(s["missing"].to_numpy(dtype=bool))  # few rows: their text is read only there
+    m = s.iloc[rows]
+    stated = m["target_text"].astype("string").str.strip().str.len().gt(0) if "target_text" in m else False
+    printed = m["target"].notna() | stated | m["weight"].notna() | m["panel_score"].notna() | m["unknown"].notna()
+    r = Rows(s, rows[printed.fillna(False).to_numpy(dtype=bool)])
     how = " 0 分" if ctx.rules.missing_actual == "zero" else "不适用"
     targets = fmt.values(r["target"], r["unit"])
     text = [
