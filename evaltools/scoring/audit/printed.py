@@ -14,9 +14,12 @@ from .rows import Rows, flagged, on_indicators
 
 
 def _printed_tolerance(printed: np.ndarray) -> np.ndarray:
-    """Half a unit of the last decimal each score was printed with (9.5 → 0.05, 8.62 → 0.005), at most 2 decimals."""
+    """Half a unit of the last decimal each score was printed with (9.5 → 0.05, 8.62 → 0.005), at most 2 decimals
+    and at least 1: a score printed as a whole number is rounded to one decimal at most (a printed 9 for 8.62
+    is 0.38 points given, not rounding: 廊坊市食品工程学校 2019, 43.2 / 37.24 = 86.20% of 10 points printed 9;
+    2.9 for 2.89 is rounding: 施甸县 2019)."""
     digits = np.full(len(printed), 2)
-    for d in (1, 0):
+    for d in (1,):
         with np.errstate(invalid="ignore"):
             digits = np.where(np.abs(np.round(printed, d) - printed) < 1e-9, d, digits)
     return 0.5 * 10.0 ** (-digits) + 1e-9

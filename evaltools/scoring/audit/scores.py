@@ -11,7 +11,7 @@ from evaltools.scoring.grading import grade
 from evaltools.scoring.indicators import category_codes
 
 from .core import AuditContext, Code, check, concat, findings
-from .rows import flagged
+from .rows import flagged, plain_keys
 
 
 def _form_scores(ctx: AuditContext) -> list[pd.DataFrame]:
@@ -41,6 +41,49 @@ def _form_scores(ctx: AuditContext) -> list[pd.DataFrame]:
     ]
     mismatch = findings("GRADE_MISMATCH", r[ORG], r["project"], text, r["published_score"], project=r["project"])
     return [differs, mismatch]
+
+
+def _reachable(ctx: AuditContext) -> tuple[np.ndarray, np.ndarray]:
+    """Per form (row of ``ctx.projects``): the lowest and highest total its printed figures allow — each
+    printed score as it is, an unknown score anywhere from 0 to its 分值 (NaN: no 分值 either), the 预算执行率
+    得分 as printed, else as computed, else 0 to its 分值. Breakdown rows and 二级 measures are not counted."""
+    s, p = ctx.indicators, ctx.projects
+    on = s["scored"].to_numpy(dtype=bool) & s["parent"].isna().to_numpy()
+    score, weight = s["score"].to_numpy(dtype=float)[on], s["weight"].to_numpy(dtype=float)[on]
+    known = ~np.isnan(score)
+    keys = [ORG, "project"]
+    rows = plain_keys(s[on], keys).assign(lo=np.where(known, score, 0.0), hi=np.where(known, score, weight))
+    rows["open"] = np.isnan(rows["hi"].to_numpy())
+    sums = rows.groupby(keys, sort=False).agg(lo=("lo", "sum"), hi=("hi", "sum"), open=("open", "any"))
+    sums["hi"] = sums["hi"].where(~sums["open"])
+    at = plain_keys(p, keys).merge(sums.reset_index(), how="left", on=keys)
+    printed = p["published_execution_score"] if "published_execution_score" in p else p["execution_score"] * np.nan
+    execution = printed.fillna(p["execution_score"]).to_numpy(dtype=float)
+    lo = at["lo"].fillna(0.0).to_numpy(dtype=float) + np.nan_to_num(execution)
+    hi = at["hi"].to_numpy(dtype=float) + np.where(np.isnan(execution), p["execution_weight"], execution)
+    return lo, np.where(at["lo"].isna().to_numpy(), lo, hi)
+
+
+def _unrecomputed_totals(ctx: AuditContext) -> pd.DataFrame:
+    """A printed total the form's own printed scores cannot give, where the total cannot be recomputed (no 分值
+    printed, or a score unreadable): outside [lowest, highest] of :func:`_reachable` by more than 0.05 (issue 20
+    item 4). Seen: 区商务局 2020 prints 总分 100 over scores adding to 120 and no 分值 column; 银川市第六中学 2021
+    prints 98 where the visible scores and the 满意度 分值 allow at most 94."""
+    p = ctx.projects
+    lo, hi = _reachable(ctx)
+    published = p["published_score"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        out = (published < lo - 0.05) | (published > hi + 0.05)
+    rows = p["computed_score"].isna().to_numpy() & ~np.isnan(published) & out & (p["rescale_factor"] == 1).to_numpy()
+    r = flagged(p, rows)
+    lo, hi = lo[r.rows], hi[r.rows]
+    text = [
+        f"「{n}」公布总分 {a}，"
+        + (f"表中印出的各项得分之和为 {b}" if b == c else f"按表中印出的得分和分值，总分只能在 {b}–{c} 之间")
+        for n, a, b, c in zip(r["project"], fmt.scores(r["published_score"]), fmt.scores(lo), fmt.scores(hi))
+    ]
+    computed = np.where(r["published_score"] > hi, hi, lo)
+    return findings("SCORE_DIFFERS", r[ORG], r["project"], text, r["published_score"], computed, project=r["project"])
 
 
 def _published_means(ctx: AuditContext) -> tuple[np.ndarray, np.ndarray]:
@@ -129,9 +172,10 @@ def _total_score(ctx: AuditContext) -> list[pd.DataFrame]:
     ],
 )
 def _scores(ctx: AuditContext) -> pd.DataFrame:
-    """Published form scores and grades (``_form_scores``), then each unit's published total and grade
+    """Published form scores and grades (``_form_scores``), printed totals the printed scores cannot give where
+    no total can be recomputed (``_unrecomputed_totals``), then each unit's published total and grade
     (``_total_score``), against the recomputed ones and the bands."""
-    return concat([*_form_scores(ctx), *_total_score(ctx)])
+    return concat([*_form_scores(ctx), _unrecomputed_totals(ctx), *_total_score(ctx)])
 
 
 @check(

@@ -1,0 +1,136 @@
+"""Scoring and audit of real published forms as printed (tests/corpus/forms/*.yaml): 定性 actuals printed as
+words, forms without a 分值 column, printed totals the printed scores cannot give, printed 预算执行率得分.
+
+Each test reads a corpus fixture's grid (as the bureau printed it; a row changed where the test says so and
+why), scores and audits it the way ``evaltools audit`` does, and asserts the form's own figures."""
+
+from __future__ import annotations
+
+import copy
+
+import pandas as pd
+import pytest
+
+from evaltools.data.forms import read_files
+from evaltools.run.audit import merged_year
+from evaltools.scoring.evaluation import evaluate
+from evaltools.scoring.rules import load_rules
+from tests.corpus import measure as corpus
+from tests.formkit import write_grid
+
+
+def _fixture(stem: str) -> dict:
+    data = copy.deepcopy(corpus.load([corpus.FORMS / f"{stem}.yaml"])[0][1])
+    return {**data, "stem": stem}
+
+
+def _evaluated(tmp_path, data: dict, rules: str = "mof"):
+    """The form read as the corpus measure reads it (its file named by its stem, which gives the year of a
+    title printing none) and evaluated as ``evaltools audit`` does."""
+    path = tmp_path / f"{data['stem']}.{data.get('format', 'docx')}"
+    write_grid(path, data.get("title") or [], data["grid"], data.get("format", "docx"))
+    forms, failures = read_files([str(path)])
+    assert not failures and len(forms) == 1
+    return evaluate(merged_year(forms), load_rules(rules))
+
+
+def _row(ev, level3: str) -> pd.Series:
+    rows = ev.indicators[ev.indicators["level3"] == level3]
+    assert len(rows) == 1, level3
+    return rows.iloc[0]
+
+
+def _codes(ev) -> list[str]:
+    return ev.findings["code"].tolist()
+
+
+# ----------------------------------------------------------------------------- 定性 actuals printed as words
+
+
+def test_words_actuals_are_graded_not_missing(tmp_path):
+    """黄石市图书馆 2022 共享工程: 「良好」 → 「良好」, a target restated as the actual, 「全天候可用」 → 「全天候」 are
+    printed results, graded 达成 by the rule set's words (never 没有实际完成值, 按 0 分计); the row printing only
+    its name (促进黄石文化经济发展) is no MISSING_ACTUAL either."""
+    ev = _evaluated(tmp_path, _fixture("hubei-huangshi-tushuguan-gongxiang-2022-project"))
+    for name in ("数字图书馆环境优良无污染", "以最新资源面市", "可保证读者使用时长", "社会公益服务无经济效益"):
+        row = _row(ev, name)
+        assert row["qualitative_grade"] == "达成" and row["grade_from_text"] and not row["missing"], name
+    assert "MISSING_ACTUAL" not in _codes(ev)
+    # the form prints no 分值: no band in points, so no QUALITATIVE_OUT_OF_BAND for the printed 10s
+    assert "QUALITATIVE_OUT_OF_BAND" not in _codes(ev)
+    # nothing is unreadable: the total is unknown for want of 分值, which is no TOTAL_UNKNOWN (无法辨认) finding
+    assert "TOTAL_UNKNOWN" not in _codes(ev)
+
+
+def test_words_grade_by_the_rule_set(tmp_path):
+    """区商务局 2020: 「企业较好把握正确政治导向…」 and 「有利于推动企业走出去」 are 达成; the same row printed
+    「基本完成」 is 部分达成, 「未完成」 未达成, and a note that no result is given (「未提供」) stays missing."""
+    data = _fixture("hubei-qu-shangwu-fuwumaoyi-2020-project")
+    ev = _evaluated(tmp_path, data)
+    assert _row(ev, "推动企业走出去方面发挥的作用")["qualitative_grade"] == "达成"
+    assert _row(ev, "企业把握政治导向和文化方向情况")["qualitative_grade"] == "达成"
+    grid = data["grid"]
+    at = next(i for i, r in enumerate(grid) if "推动企业走出去方面发 挥的作用" in r)
+    for printed, grade in (("基本完成", "部分达成"), ("未完成", "未达成"), ("未提供", None)):
+        grid[at][3] = printed
+        row = _row(_evaluated(tmp_path, data), "推动企业走出去方面发挥的作用")
+        assert row["qualitative_grade"] == grade, printed
+        assert row["missing"] == (grade is None)
+
+
+def test_words_share_of_the_weight(tmp_path):
+    """襄阳市中心医院 2021: 「专款专用」 (target 专款专用) is 达成 and takes the top of the 达成 band (share 1.0 of
+    its 分值, the rule set's default position), and 「成本控制」 printed 「不超过预算」 is no MISSING_ACTUAL."""
+    data = _fixture("hubei-xiangyang-zhongxinyiyuan-dongjin-2021-project")
+    ev = _evaluated(tmp_path, data)
+    row = _row(ev, "保证财政建设补助专款专用")
+    assert row["qualitative_grade"] == "达成" and row["share"] == 1.0
+    assert "MISSING_ACTUAL" not in set(ev.findings.loc[ev.findings["indicator"] == "成本控制", "code"])
+
+
+def test_note_in_actual_text_stays_missing(data_2022, rules_2022):
+    """data/2022 创业担保贴息 / 群众和机构满意度: the actual_text is a transcriber's note (「报告只写…，未给出结果」),
+    not a printed result: still missing (0 points, MISSING_ACTUAL) — the 2022 totals stay as published."""
+    ev = evaluate(data_2022, rules_2022)
+    row = ev.indicators[ev.indicators["level3"] == "群众和机构满意度"].iloc[0]
+    assert row["missing"] and pd.isna(row["qualitative_grade"]) and not row["grade_from_text"]
+    assert row["computed_score"] == 0.0
+
+
+# ----------------------------------------------------------------------------- printed scores and totals
+
+
+def test_printed_total_against_printed_scores(tmp_path):
+    """区商务局 2020 prints no 分值 column: its 总分 100 cannot be recomputed, but its printed scores add to
+    20 (预算执行率) + 10 × 6 + 20 × 2 = 120 ≠ 100: SCORE_DIFFERS. (The fixture's 总分 row prints 100 in its
+    second cell; here it stands in the 得分 column so that the reader takes it as the total.)"""
+    data = _fixture("hubei-qu-shangwu-fuwumaoyi-2020-project")
+    at = next(i for i, r in enumerate(data["grid"]) if r and r[0] == "总分")
+    data["grid"][at] = ["总分", "", "", "", "", "100"]
+    ev = _evaluated(tmp_path, data)
+    p = ev.projects.iloc[0]
+    assert p["published_score"] == 100 and pd.isna(p["computed_score"])
+    differs = ev.findings[ev.findings["code"] == "SCORE_DIFFERS"]
+    assert len(differs) == 1
+    assert differs.iloc[0]["stated"] == 100 and differs.iloc[0]["computed"] == 120
+    assert "表中印出的各项得分之和为 120" in differs.iloc[0]["message"]
+
+
+def test_printed_total_that_adds_up_is_no_finding(tmp_path):
+    """施甸县 2019 (no 分值 column): 2.9 + 8.0 + 7.3 + 31.9 + 10.5 + 11.1 = 71.7 = the printed 总分: no
+    SCORE_DIFFERS for the addition."""
+    data = _fixture("yunnan-shidian-xinxingzhuti-2019-project")
+    at = next(i for i, r in enumerate(data["grid"]) if r and r[0] == "总分")
+    data["grid"][at] = ["总分", "", "", "", "", "71.7"]
+    ev = _evaluated(tmp_path, data)
+    assert ev.projects.iloc[0]["published_score"] == pytest.approx(71.7)
+    assert "SCORE_DIFFERS" not in _codes(ev)
+
+
+def test_whole_number_execution_score_is_not_rounding(tmp_path):
+    """廊坊市食品工程学校 2019: 37.24 / 43.2 = 86.20% of 10 points is 8.62, printed 9 — 0.38 points given, not
+    rounding: EXECUTION_SCORE_DIFFERS (stated 9, computed 8.62)."""
+    ev = _evaluated(tmp_path, _fixture("hebei-langfang-shipinxuexiao-nuantong-2019-project"))
+    found = ev.findings[ev.findings["code"] == "EXECUTION_SCORE_DIFFERS"]
+    assert len(found) == 1
+    assert found.iloc[0]["stated"] == 9 and found.iloc[0]["computed"] == pytest.approx(8.62)
