@@ -134,3 +134,31 @@ def test_whole_number_execution_score_is_not_rounding(tmp_path):
     found = ev.findings[ev.findings["code"] == "EXECUTION_SCORE_DIFFERS"]
     assert len(found) == 1
     assert found.iloc[0]["stated"] == 9 and found.iloc[0]["computed"] == pytest.approx(8.62)
+
+
+def test_printed_total_above_what_the_table_allows(tmp_path):
+    """稷山县医疗保险服务中心 2020 with its 满意度 row's figures and score unreadable (「？」): the printed scores give
+    9 (预算执行率) + 13 + 15 + 10 + 10 + 27 = 84 and the 满意度 row at most its 分值 10, so a 总分 of 99 cannot be
+    right (its printed 94 can): SCORE_DIFFERS though no total can be recomputed (issue 20 item 4)."""
+    data = _fixture("shanxi-jishan-jiandanglika-2020-project")
+    grid = data["grid"]
+    at = next(i for i, r in enumerate(grid) if r and "指标1:是否满意" in r)
+    grid[at][3:5], grid[at][6] = ["？", "？"], "？"
+    ev = _evaluated(tmp_path, data)
+    assert pd.isna(ev.projects.iloc[0]["computed_score"])
+    assert "SCORE_DIFFERS" not in _codes(ev)  # 94 is reachable
+    total = next(i for i, r in enumerate(grid) if r and r[0] == "总分")
+    grid[total] = ["总分", "100", "99"]
+    ev = _evaluated(tmp_path, data)
+    differs = ev.findings[ev.findings["code"] == "SCORE_DIFFERS"]
+    assert len(differs) == 1 and differs.iloc[0]["computed"] == 94
+    assert "总分只能在 84–94 之间" in differs.iloc[0]["message"]
+
+
+def test_cut_off_table_bounds_no_total(root):
+    """融媒体中心 2021 (examples/forms): the table is cut off after 分值 29 of 100, so its printed 自评总分 97.6
+    is not compared with the 26.6 points the visible rows print."""
+    forms, _ = read_files([str(root / "examples/forms/县直/融媒体中心-部门整体.docx")])
+    ev = evaluate(merged_year(forms), load_rules("mof"))
+    assert ev.projects.iloc[0]["published_score"] == pytest.approx(97.6)
+    assert "SCORE_DIFFERS" not in _codes(ev)

@@ -43,25 +43,39 @@ def _form_scores(ctx: AuditContext) -> list[pd.DataFrame]:
     return [differs, mismatch]
 
 
-def _reachable(ctx: AuditContext) -> tuple[np.ndarray, np.ndarray]:
+def _reachable(ctx: AuditContext) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per form (row of ``ctx.projects``): the lowest and highest total its printed figures allow — each
     printed score as it is, an unknown score anywhere from 0 to its 分值 (NaN: no 分值 either), the 预算执行率
-    得分 as printed, else as computed, else 0 to its 分值. Breakdown rows and 二级 measures are not counted."""
+    得分 as printed, else as computed, else 0 to its 分值 — and whether the table is whole enough to bound its
+    total: it prints no indicator 分值 at all (a layout without a 分值 column: its printed scores are all it
+    scores), or its 分值 are all printed and add to 100 (a table cut off after its first rows does not: 融媒体中心
+    2021, 分值 29 visible). Breakdown rows and 二级 measures are not counted."""
     s, p = ctx.indicators, ctx.projects
     on = s["scored"].to_numpy(dtype=bool) & s["parent"].isna().to_numpy()
     score, weight = s["score"].to_numpy(dtype=float)[on], s["weight"].to_numpy(dtype=float)[on]
     known = ~np.isnan(score)
     keys = [ORG, "project"]
-    rows = plain_keys(s[on], keys).assign(lo=np.where(known, score, 0.0), hi=np.where(known, score, weight))
-    rows["open"] = np.isnan(rows["hi"].to_numpy())
-    sums = rows.groupby(keys, sort=False).agg(lo=("lo", "sum"), hi=("hi", "sum"), open=("open", "any"))
-    sums["hi"] = sums["hi"].where(~sums["open"])
+    rows = plain_keys(s[on], keys).assign(
+        lo=np.where(known, score, 0.0), hi=np.where(known, score, weight), open=np.isnan(weight), w=weight
+    )
+    rows["open_hi"] = np.isnan(rows["hi"].to_numpy())
+    sums = rows.groupby(keys, sort=False).agg(
+        lo=("lo", "sum"),
+        hi=("hi", "sum"),
+        open_hi=("open_hi", "any"),
+        open=("open", "all"),
+        some=("open", "any"),
+        w=("w", "sum"),
+    )
+    sums["hi"] = sums["hi"].where(~sums["open_hi"])
     at = plain_keys(p, keys).merge(sums.reset_index(), how="left", on=keys)
     printed = p["published_execution_score"] if "published_execution_score" in p else p["execution_score"] * np.nan
     execution = printed.fillna(p["execution_score"]).to_numpy(dtype=float)
     lo = at["lo"].fillna(0.0).to_numpy(dtype=float) + np.nan_to_num(execution)
     hi = at["hi"].to_numpy(dtype=float) + np.where(np.isnan(execution), p["execution_weight"], execution)
-    return lo, np.where(at["lo"].isna().to_numpy(), lo, hi)
+    full = np.abs(at["w"].to_numpy(dtype=float) + p["execution_weight"].to_numpy(dtype=float) - 100) < 0.01
+    whole = at["open"].fillna(False).to_numpy(dtype=bool) | (~at["some"].fillna(True).to_numpy(dtype=bool) & full)
+    return lo, np.where(at["lo"].isna().to_numpy(), lo, hi), whole
 
 
 def _unrecomputed_totals(ctx: AuditContext) -> pd.DataFrame:
@@ -70,10 +84,10 @@ def _unrecomputed_totals(ctx: AuditContext) -> pd.DataFrame:
     item 4). Seen: 区商务局 2020 prints 总分 100 over scores adding to 120 and no 分值 column; 银川市第六中学 2021
     prints 98 where the visible scores and the 满意度 分值 allow at most 94."""
     p = ctx.projects
-    lo, hi = _reachable(ctx)
+    lo, hi, whole = _reachable(ctx)
     published = p["published_score"].to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):
-        out = (published < lo - 0.05) | (published > hi + 0.05)
+        out = whole & ((published < lo - 0.05) | (published > hi + 0.05))
     rows = p["computed_score"].isna().to_numpy() & ~np.isnan(published) & out & (p["rescale_factor"] == 1).to_numpy()
     r = flagged(p, rows)
     lo, hi = lo[r.rows], hi[r.rows]
