@@ -282,14 +282,17 @@ def score_indicators(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
 
 
 def _bands(df: pd.DataFrame, rules: RuleSet, qualitative: np.ndarray, panel: np.ndarray, weight: np.ndarray) -> None:
-    """``band_low``/``band_high`` (the qualitative grade's band in points) and ``in_band`` of the panel score."""
+    """``band_low``/``band_high`` (the qualitative grade's band in points) and ``in_band`` of the panel score
+    (None where it cannot be judged: no panel score, grade or 分值, or a grade read from words)."""
     low, high = qualitative_band(df["qualitative_grade"], rules)
     low, high = low.to_numpy(), high.to_numpy()
     df["band_low"] = band_low = low * weight
     df["band_high"] = band_high = high * weight
     with np.errstate(invalid="ignore"):
         in_band = (panel >= band_low - 1e-9) & ((panel < band_high) | (high >= 1.0) & (panel <= band_high + 1e-9))
-    known = qualitative & ~np.isnan(panel) & ~np.isnan(low) & ~np.isnan(weight)  # no 分值 printed: no band in points
+    # no 分值 printed: no band in points; a grade read from words (grade_from_text) scores a row without a
+    # panel score but does not judge one: the panel read the words itself (蚕茶卫生院 2021 scores a worded 6/12)
+    known = qualitative & ~np.isnan(panel) & ~np.isnan(low) & ~np.isnan(weight) & ~df["grade_from_text"].to_numpy()
     df["in_band"] = _object(in_band, df.index, known)
 
 

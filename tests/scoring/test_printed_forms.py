@@ -162,3 +162,17 @@ def test_cut_off_table_bounds_no_total(root):
     ev = evaluate(merged_year(forms), load_rules("mof"))
     assert ev.projects.iloc[0]["published_score"] == pytest.approx(97.6)
     assert "SCORE_DIFFERS" not in _codes(ev)
+
+
+def test_worded_grade_does_not_judge_the_panel_score(tmp_path):
+    """稷山县医疗保险服务中心 2020 with its 质量 row printed in words (target 「全部纳入」, actual 「基本完成」, 15 分值,
+    得分 13): the words name 部分达成 ([60%, 80%) of 15 = 9–12), but the panel read them itself — its 13 is not
+    QUALITATIVE_OUT_OF_BAND; the row is scored (13 printed), not missing."""
+    data = _fixture("shanxi-jishan-jiandanglika-2020-project")
+    grid = data["grid"]
+    at = next(i for i, r in enumerate(grid) if "指标1:资金是否全部纳入医 保统筹" in r)
+    grid[at][2:4], grid[at][5] = ["全部纳入", "基本完成"], "13"
+    ev = _evaluated(tmp_path, data)
+    row = _row(ev, "资金是否全部纳入医保统筹")
+    assert row["qualitative_grade"] == "部分达成" and row["score"] == 13 and not row["missing"]
+    assert "QUALITATIVE_OUT_OF_BAND" not in _codes(ev)
