@@ -176,3 +176,21 @@ def test_worded_grade_does_not_judge_the_panel_score(tmp_path):
     row = _row(ev, "资金是否全部纳入医保统筹")
     assert row["qualitative_grade"] == "部分达成" and row["score"] == 13 and not row["missing"]
     assert "QUALITATIVE_OUT_OF_BAND" not in _codes(ev)
+
+
+# ----------------------------------------------------------------------------- grade names by band
+
+
+def test_grade_names_compared_by_band(data_2022):
+    """The 2022 report prints 良好 for 85, 87 and 88 分; under the default rule set (财预〔2020〕10号: 良 80–90)
+    that is the band 良, no GRADE_MISMATCH (four false errors before, issue 20 item 7). A grade of another band is
+    still wrong: with bands putting 85 in 优, 失业就业服务's 「良好」 is flagged."""
+    rules = load_rules("mof")
+    ev = evaluate(data_2022, rules)
+    assert "GRADE_MISMATCH" not in _codes(ev)
+    strict = rules.with_changes(
+        grade_bands=[{"grade": "优", "lower": 85, "upper": 100}, {"grade": "良", "lower": 0, "upper": 85}]
+    )
+    found = evaluate(data_2022, strict).findings
+    wrong = found[found["code"] == "GRADE_MISMATCH"]
+    assert "「失业就业服务」公布 85 分、等级「良好」，按等级表应为「优」" in set(wrong["message"])

@@ -7,11 +7,18 @@ import pandas as pd
 
 from evaltools import fmt
 from evaltools.data.schema import ORG
-from evaltools.scoring.grading import grade
+from evaltools.scoring.grading import grade, grade_band_names
 from evaltools.scoring.indicators import category_codes
 
 from .core import AuditContext, Code, check, concat, findings
 from .rows import flagged, plain_keys
+
+
+def _other_band(published: np.ndarray, expected: np.ndarray, ctx: AuditContext) -> np.ndarray:
+    """Whether each published grade names another band than the expected one: spellings of one band (the rule
+    set's ``audit.grade_synonyms``: 良好 = 良) are the same grade (issue 20 item 7)."""
+    synonyms = ctx.rules.audit.get("grade_synonyms") or {}
+    return grade_band_names(published, synonyms) != grade_band_names(expected, synonyms)
 
 
 def _form_scores(ctx: AuditContext) -> list[pd.DataFrame]:
@@ -33,7 +40,7 @@ def _form_scores(ctx: AuditContext) -> list[pd.DataFrame]:
     differs = findings("SCORE_DIFFERS", r[ORG], r["project"], text, r["published_score"], r["computed_score"], **at)
     pub = flagged(p, p["published_grade"].notna() & p["published_score"].notna())
     expected = grade(pub["published_score"], ctx.rules.grade_bands).to_numpy(dtype=object)
-    wrong = expected != pub["published_grade"]
+    wrong = _other_band(pub["published_grade"], expected, ctx)
     r, expected = pub.subset(wrong), expected[wrong]
     text = [
         f"「{n}」公布 {a} 分、等级「{g}」，按等级表应为「{e}」"
@@ -143,7 +150,7 @@ def _total_score(ctx: AuditContext) -> list[pd.DataFrame]:
     )
     stated_grade = ctx.data.units["published_grade"].to_numpy(dtype=object)
     given = np.array([isinstance(g, str) and bool(g) for g in stated_grade])
-    wrong = np.flatnonzero(has & given & (t["grade"].to_numpy(dtype=object) != stated_grade))
+    wrong = np.flatnonzero(has & given & _other_band(stated_grade, t["grade"].to_numpy(dtype=object), ctx))
     r = t.iloc[wrong]
     text = [
         f"公布总分 {a}、等级「{g}」，按等级表应为「{e}」"
