@@ -194,3 +194,35 @@ def test_grade_names_compared_by_band(data_2022):
     found = evaluate(data_2022, strict).findings
     wrong = found[found["code"] == "GRADE_MISMATCH"]
     assert "「失业就业服务」公布 85 分、等级「良好」，按等级表应为「优」" in set(wrong["message"])
+
+
+# ----------------------------------------------------------------------------- 二级 items keep their measures' checks
+
+
+def test_measures_of_a_merged_item_keep_their_checks(tmp_path):
+    """稷山县医疗保险服务中心 2020 with its 数量指标 printed as 黄石市图书馆 2022 prints merged items: two 三级 rows
+    under one 分值 15 / 得分 15 merged over both. The item is scored once (15), and its measures are still
+    checked: 全县参合人数 8676 of 8755 missed its target under full marks (FULL_MARKS_BELOW_TARGET), and a
+    measure at 150 of 100 is OVERACHIEVED (issue 20 item 3)."""
+    data = _fixture("shanxi-jishan-jiandanglika-2020-project")
+    grid = data["grid"]
+    at = next(i for i, r in enumerate(grid) if r and "指标1:全县参合人数" in r)
+    grid[at] = [
+        {"span": [5, 1], "text": "产出指标 (50分)"},
+        {"span": [2, 1], "text": "数量指标"},
+        "指标1:全县参合人数",
+        "8755",
+        "8676",
+        {"span": [2, 1], "text": "15"},
+        {"span": [2, 1], "text": "15"},
+        "",
+    ]
+    grid.insert(at + 1, ["指标2:新增参保人数", "100", "150", ""])
+    ev = _evaluated(tmp_path, data)
+    item = ev.indicators[ev.indicators["is_item"]]
+    assert len(item) == 1 and item.iloc[0]["weight"] == 15 and item.iloc[0]["score"] == 15
+    found = ev.findings
+    below = found[(found["code"] == "FULL_MARKS_BELOW_TARGET") & (found["indicator"] == "全县参合人数")]
+    assert len(below) == 1 and "其所属「数量指标」却得满分 15" in below.iloc[0]["message"]
+    over = found[(found["code"] == "OVERACHIEVED") & (found["indicator"] == "新增参保人数")]
+    assert len(over) == 1 and over.iloc[0]["computed"] == 150
