@@ -226,3 +226,30 @@ def test_measures_of_a_merged_item_keep_their_checks(tmp_path):
     assert len(below) == 1 and "其所属「数量指标」却得满分 15" in below.iloc[0]["message"]
     over = found[(found["code"] == "OVERACHIEVED") & (found["indicator"] == "新增参保人数")]
     assert len(over) == 1 and over.iloc[0]["computed"] == 150
+
+
+# ----------------------------------------------------------------------------- printed rates over illegible amounts
+
+
+def test_printed_rate_stands_in_for_illegible_amounts(root):
+    """融媒体中心 2021 (examples/forms) prints 执行率 76% over amounts that cannot be read: the low execution is
+    found from the printed rate (EXECUTION_LOW, 76% < 90%), not skipped (issue 20 item 4)."""
+    forms, _ = read_files([str(root / "examples/forms/县直/融媒体中心-部门整体.docx")])
+    ev = evaluate(merged_year(forms), load_rules("mof"))
+    low = ev.findings[ev.findings["code"] == "EXECUTION_LOW"]
+    assert len(low) == 1 and low.iloc[0]["computed"] == pytest.approx(0.76)
+    assert "76.00%（按原表所述，金额无法重算）" in low.iloc[0]["message"]
+
+
+def test_printed_execution_score_checked_against_the_printed_rate(tmp_path):
+    """廊坊市食品工程学校 2019 with its 全年执行数 unreadable (「？」): its printed 执行率 86% × 分值 10 = 8.6, and the
+    printed 得分 9 is still EXECUTION_SCORE_DIFFERS (computed 8.6 from the printed rate)."""
+    data = _fixture("hebei-langfang-shipinxuexiao-nuantong-2019-project")
+    grid = data["grid"]
+    at = next(i for i, r in enumerate(grid) if r and r[0] == "年度资金总额")
+    grid[at][3] = "？"
+    ev = _evaluated(tmp_path, data)
+    assert pd.isna(ev.projects.iloc[0]["execution_score"])
+    found = ev.findings[ev.findings["code"] == "EXECUTION_SCORE_DIFFERS"]
+    assert len(found) == 1 and found.iloc[0]["computed"] == pytest.approx(8.6)
+    assert "按执行率 86.00%（所述） × 分值 10 应为 8.6" in found.iloc[0]["message"]

@@ -213,13 +213,27 @@ def _scores(ctx: AuditContext) -> pd.DataFrame:
 )
 def _execution_low(ctx: AuditContext) -> pd.DataFrame:
     """预算执行率 below the rule set's alert level (``audit.execution_alert``, default 90%): the form
-    should state why (common practice: a low rate needs an explanation)."""
+    should state why (common practice: a low rate needs an explanation). The printed rate stands in where the
+    amounts cannot be read (:func:`execution_rates`)."""
     alert = float(ctx.rules.audit.get("execution_alert", 0.9))
     p = ctx.projects
+    rate, printed = execution_rates(p)
     with np.errstate(invalid="ignore"):
-        r = flagged(p, p["execution_rate"].to_numpy(dtype=float) < alert)
+        r = flagged(p, rate < alert)
     limit = fmt.pct(alert, 0)
+    said = np.where(printed[r.rows], "（按原表所述，金额无法重算）", "")
     text = [
-        f"「{n}」预算执行率 {a}，低于 {limit}，应说明原因" for n, a in zip(r["project"], fmt.pcts(r["execution_rate"]))
+        f"「{n}」预算执行率 {a}{b}，低于 {limit}，应说明原因"
+        for n, a, b in zip(r["project"], fmt.pcts(rate[r.rows]), said)
     ]
-    return findings("EXECUTION_LOW", r[ORG], r["project"], text, alert, r["execution_rate"], project=r["project"])
+    return findings("EXECUTION_LOW", r[ORG], r["project"], text, alert, rate[r.rows], project=r["project"])
+
+
+def execution_rates(p: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each form's 预算执行率: recomputed from its amounts, else as printed where the amounts cannot be read or
+    are not printed (issue 20 item 4: 融媒体中心 2021 prints 执行率 76% over illegible amounts); and whether the
+    printed one was taken."""
+    rate = p["execution_rate"].to_numpy(dtype=float)
+    stated = p["stated_rate"].to_numpy(dtype=float) if "stated_rate" in p else np.full(len(p), np.nan)
+    printed = np.isnan(rate) & ~np.isnan(stated)
+    return np.where(printed, stated, rate), printed
