@@ -8,7 +8,7 @@ upper means 100 (inclusive). Source of the presets: 财预〔2020〕10号 (优/�
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -241,3 +241,14 @@ def describe_band(row: Mapping) -> str:
     if not lo and not hi:
         return "全部得分"
     return f"{lo}得分{hi}"
+
+
+def grade_band_names(grades: pd.Series | np.ndarray, synonyms: Mapping[str, Sequence[str]]) -> np.ndarray:
+    """Each grade name as its band's name: a name listed under a band in ``synonyms`` (the rule set's
+    ``audit.grade_synonyms``: 良 → [良好]) becomes that band's name, any other name stays as it is, so that
+    two spellings of one band compare equal (良好 = 良, 优秀 = 优). Source: issue 20 item 7; 财预〔2020〕10号
+    names the bands 优/良/中/差, units print 优秀/良好/一般/较差 (the 2022 report)."""
+    names = {w: band for band, words in synonyms.items() for w in (words or ())}
+    values = pd.Series(np.asarray(grades, dtype=object), dtype=object)
+    mapped = values.map(names)
+    return mapped.where(mapped.notna(), values).to_numpy(dtype=object)

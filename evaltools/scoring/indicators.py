@@ -22,7 +22,7 @@ from evaltools.errors import RuleError
 from evaltools.scoring.codes import category_codes
 from evaltools.scoring.grading import grade
 from evaltools.scoring.rule_types import EXECUTION_METHODS, RULE_TYPES
-from evaltools.scoring.rule_types.qualitative import qualitative_band
+from evaltools.scoring.rule_types.qualitative import qualitative_band, text_grades
 
 if TYPE_CHECKING:
     from evaltools.scoring.rules import RuleSet
@@ -182,7 +182,9 @@ _PREPARED_DEFAULTS = (
 
 def _prepared(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     """The indicators with every optional column present, department rows keyed by :data:`DEPARTMENT`,
-    directions inferred where none is given and the adjusted target (调整指标值) used where printed.
+    directions inferred where none is given, the grade of a 定性 actual printed as words filled in
+    (``grade_from_text``, :func:`~evaltools.scoring.rule_types.qualitative.text_grades`) and the adjusted target
+    (调整指标值) used where printed.
     Copy-on-write: the input is never changed, its columns are not copied."""
     df = ind.copy(deep=False)
     for col, default in _PREPARED_DEFAULTS:
@@ -194,6 +196,11 @@ def _prepared(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
             project = project.cat.add_categories([DEPARTMENT])
         df["project"] = project.fillna(DEPARTMENT)
     df["direction"], df["direction_assumed"] = infer_directions(df, rules)
+    readable = ~unknown_in(df, "actual").to_numpy()
+    words = text_grades(df, (df["direction"] == "qualitative").to_numpy(), readable, rules)
+    df["grade_from_text"] = words.notna().to_numpy()
+    if df["grade_from_text"].any():
+        df["qualitative_grade"] = df["qualitative_grade"].astype(object).where(~df["grade_from_text"], words)
     df["target_original"] = df["target"]
     adjusted = df["target_adjusted"].astype(float)
     if adjusted.notna().any():
@@ -275,14 +282,18 @@ def score_indicators(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
 
 
 def _bands(df: pd.DataFrame, rules: RuleSet, qualitative: np.ndarray, panel: np.ndarray, weight: np.ndarray) -> None:
-    """``band_low``/``band_high`` (the qualitative grade's band in points) and ``in_band`` of the panel score."""
+    """``band_low``/``band_high`` (the qualitative grade's band in points) and ``in_band`` of the panel score
+    (None where it cannot be judged: no panel score, grade or 分值, or a grade read from words)."""
     low, high = qualitative_band(df["qualitative_grade"], rules)
     low, high = low.to_numpy(), high.to_numpy()
     df["band_low"] = band_low = low * weight
     df["band_high"] = band_high = high * weight
     with np.errstate(invalid="ignore"):
         in_band = (panel >= band_low - 1e-9) & ((panel < band_high) | (high >= 1.0) & (panel <= band_high + 1e-9))
-    df["in_band"] = _object(in_band, df.index, qualitative & ~np.isnan(panel) & ~np.isnan(low))
+    # no 分值 printed: no band in points; a grade read from words (grade_from_text) scores a row without a
+    # panel score but does not judge one: the panel read the words itself (蚕茶卫生院 2021 scores a worded 6/12)
+    known = qualitative & ~np.isnan(panel) & ~np.isnan(low) & ~np.isnan(weight) & ~df["grade_from_text"].to_numpy()
+    df["in_band"] = _object(in_band, df.index, known)
 
 
 def _column_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:

@@ -280,14 +280,17 @@ def _check_sections(c: _Check, data: dict) -> None:
         if name in ex:
             setting.check(c, f"execution.{name}", ex[name])
     c.number("execution.default_weight", ex.get("default_weight", 10), 0, 100)
-    audit = c.mapping("audit", data["audit"], {"execution_alert", "previous_target"})
+    audit = c.mapping("audit", data["audit"], {"execution_alert", "previous_target", "grade_synonyms"})
     c.number("audit.execution_alert", audit.get("execution_alert", 0.9), 0, 1)
     c.flag("audit.previous_target", audit.get("previous_target", True))
+    for name, words in c.mapping("audit.grade_synonyms", audit.get("grade_synonyms", {})).items():
+        c.texts(f"audit.grade_synonyms.{name}", words)
     for direction, names in c.mapping("direction_names", data["direction_names"], set(DIRECTIONS)).items():
         c.texts(f"direction_names.{direction}", names)
     for direction, rule in c.mapping("directions", data["directions"], set(DIRECTIONS)).items():
         c.text(f"directions.{direction}", rule)
-    q = c.mapping("qualitative", data["qualitative"], {"bands", "default_position"})
+    q = c.mapping("qualitative", data["qualitative"], {"bands", "default_position", *_TEXT_SETTINGS})
+    _check_text_grades(c, q)
     bands = c.mapping("qualitative.bands", q.get("bands"), set(QUALITATIVE_GRADES))
     for grade_name, band in bands.items():
         key = f"qualitative.bands.{grade_name}"
@@ -298,6 +301,21 @@ def _check_sections(c: _Check, data: dict) -> None:
     missing = sorted(set(QUALITATIVE_GRADES) - set(bands))
     if missing:
         c.fail(f"qualitative.bands.{missing[0]}", f"a band for each grade ({', '.join(QUALITATIVE_GRADES)})", None)
+
+
+#: The qualitative settings that score a 定性 actual printed as words (params/rules/mof.yaml; optional).
+_TEXT_SETTINGS = ("not_given", "text_grades", "text_default")
+
+
+def _check_text_grades(c: _Check, q: dict) -> None:
+    """``not_given`` a list of words, ``text_grades`` grade → words, ``text_default`` a grade or null."""
+    c.texts("qualitative.not_given", q.get("not_given"))
+    for grade_name, words in c.mapping(
+        "qualitative.text_grades", q.get("text_grades", {}), set(QUALITATIVE_GRADES)
+    ).items():
+        c.texts(f"qualitative.text_grades.{grade_name}", words)
+    if q.get("text_default") is not None:
+        c.choice("qualitative.text_default", q["text_default"], list(QUALITATIVE_GRADES))
 
 
 def validate_rule_data(data: dict, source: str) -> None:

@@ -377,6 +377,9 @@ def measure(forms: list[tuple[str, dict]] | None = None, rules: str | None = Non
     return scores
 
 
+#: An indicator's figures: a finding about an indicator is on a cut-off figure when one of these is cut off (a
+#: cut-off 一级 label above a row whose target and actual are printed does not hide an overachievement).
+FIGURES = ("target", "actual", "weight", "score", "direction")
 #: Form-level checks that need the whole indicator block (weights and totals).
 WHOLE_BLOCK = ("WEIGHTS_NOT_100", "CATEGORY_WEIGHTS", "TOTAL_UNKNOWN")
 
@@ -385,7 +388,7 @@ def on_cut_off(finding: dict, expected: dict) -> bool:
     """A finding about what the transcription could not see (an indicator whose figures are cut off, or the
     weights and total of a block cut short): neither right nor a false alarm — the published form prints them."""
     fields = expected["fields"]
-    cut = {text(i["level3"]) for i in fields.get("indicators") or [] if UNKNOWN in (i.get(k) for k in i)}
+    cut = {text(i["level3"]) for i in fields.get("indicators") or [] if UNKNOWN in (i.get(k) for k in FIGURES)}
     parts = str(finding.get("subject") or "").split(" / ", 1)
     if len(parts) == 2:
         return any(c and (c in text(parts[1]) or text(parts[1]) in c) for c in cut)

@@ -8,7 +8,7 @@ import pandas as pd
 from evaltools.data.schema import ORG, TABLES
 
 from .core import AuditContext, Code, check, concat, findings
-from .rows import flagged
+from .rows import flagged, plain_keys
 
 #: Column titles for messages about figures (from the schema's declarations).
 _TITLES = {f.name: f.title for t in TABLES.values() for f in t.fields}
@@ -31,16 +31,30 @@ def _unknown_indicator_figures(ctx: AuditContext) -> pd.DataFrame:
     )
 
 
+def _unreadable_scores(ctx: AuditContext) -> np.ndarray:
+    """Per form (row of ``ctx.projects``): how many of its indicator scores are unknown because a figure of
+    their row cannot be read (its ``unknown`` field names one) — not because the form prints no 分值."""
+    s, p = ctx.indicators, ctx.projects
+    hit = s["unknown_score"].to_numpy(dtype=bool) & s["unknown"].notna().to_numpy()
+    keys = [ORG, "project"]
+    count = plain_keys(s[hit], keys).value_counts().rename("_n").reset_index()
+    return plain_keys(p, keys).merge(count, how="left", on=keys)["_n"].fillna(0).to_numpy(dtype=int)
+
+
 def _unknown_totals(ctx: AuditContext) -> list[pd.DataFrame]:
-    """TOTAL_UNKNOWN per form whose recomputed total is NaN and per unit whose printed total is unreadable."""
+    """TOTAL_UNKNOWN per form whose recomputed total is NaN because a printed figure cannot be read (an
+    indicator row's or the execution score's), and per unit whose printed total is unreadable. A total unknown
+    only because the form prints no 分值 (older layouts, seen on 湖北 区商务局 2020 and 云南 施甸县 2019 forms)
+    blames no unreadable figure: it is not this finding."""
     p = ctx.projects
-    f = flagged(p, p["computed_score"].isna().to_numpy())
-    counts = f["unknown_scores"] if "unknown_scores" in p else np.zeros(len(f))
+    counts = _unreadable_scores(ctx)
+    execution = p["execution_score"].isna().to_numpy() & (p["unknown"].notna().to_numpy() if "unknown" in p else False)
+    f = flagged(p, p["computed_score"].isna().to_numpy() & ((counts > 0) | execution))
     text = [
-        f"「{n}」的重算总分无法计算：{int(c) if c == c else 0} 项指标得分"
+        f"「{n}」的重算总分无法计算：{c} 项指标得分"
         + ("及预算执行率得分" if e != e else "")
         + "依赖原表无法辨认的数（不计为 0 分，也不折算）"
-        for n, c, e in zip(f["project"], counts, np.asarray(f["execution_score"], dtype=float))
+        for n, c, e in zip(f["project"], counts[f.rows], np.asarray(f["execution_score"], dtype=float))
     ]
     parts = [findings("TOTAL_UNKNOWN", f[ORG], f["project"], text, project=f["project"])]
     if "published_unknown" in ctx.total:

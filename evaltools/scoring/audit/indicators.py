@@ -7,9 +7,19 @@ import numpy as np
 import pandas as pd
 
 from evaltools import fmt
+from evaltools.data.schema import ORG
+from evaltools.scoring.indicators import group_codes
 
-from .core import AuditContext, Code, check
+from .core import AuditContext, Code, check, concat
 from .rows import Rows, flagged, on_indicators
+
+
+def _checked(s: pd.DataFrame) -> np.ndarray:
+    """Rows whose result is checked: the scored ones and the 三级 measures of a 二级 item scored as printed (an
+    item scored at 二级 keeps every check of its measures, issue 20 item 3; 黄石市图书馆 2022 merges 分值/得分
+    over its 三级 rows)."""
+    measure = s["is_measure"].to_numpy(dtype=bool) if "is_measure" in s else np.zeros(len(s), dtype=bool)
+    return s["scored"].to_numpy(dtype=bool) | measure
 
 
 @check(
@@ -28,7 +38,7 @@ def _overachieved(ctx: AuditContext) -> pd.DataFrame:
     """Targets exceeded by the rule set's ratio or more: the target may have been set too low."""
     s, ratio = ctx.indicators, ctx.rules.overachievement_ratio
     with np.errstate(invalid="ignore"):
-        rows = np.flatnonzero(s["scored"].to_numpy() & (s["completion"] >= ratio).to_numpy())
+        rows = np.flatnonzero(_checked(s) & (s["completion"] >= ratio).to_numpy())
     r = Rows(s, rows[np.isin(s["direction"].to_numpy(dtype=object)[rows], [">=", ">", "="])])
     units = r["unit"]
     limit = fmt.pct(ratio, 0)
@@ -57,7 +67,7 @@ def _range_above(ctx: AuditContext) -> pd.DataFrame:
     """Range indicators above the upper end: full marks, but the deviation needs explaining."""
     s, ratio = ctx.indicators, ctx.rules.overachievement_ratio
     with np.errstate(invalid="ignore"):
-        rows = np.flatnonzero(s["scored"].to_numpy() & (s["actual"] > s["target_high"]).to_numpy())
+        rows = np.flatnonzero(_checked(s) & (s["actual"] > s["target_high"]).to_numpy())
     r = Rows(s, rows[s["direction"].to_numpy(dtype=object)[rows] == "range"])
     units = r["unit"]
     text = [
@@ -89,8 +99,16 @@ def _range_above(ctx: AuditContext) -> pd.DataFrame:
     ],
 )
 def _missing_actuals(ctx: AuditContext) -> pd.DataFrame:
-    """Indicators without an actual value (or qualitative grade), and how the rule set scores them."""
-    r = flagged(ctx.indicators, ctx.indicators["missing"])
+    """Indicators without an actual value (or qualitative grade), and how the rule set scores them. A row
+    that prints nothing but its name (no target, 分值 or 得分: 黄石市图书馆 2022 「促进黄石文化经济发展」) promised
+    nothing to miss: an empty row, not this finding. A 定性 actual printed as words is scored, never missing
+    (:func:`~evaltools.scoring.rule_types.qualitative.text_grades`)."""
+    s = ctx.indicators
+    rows = np.flatnonzero(s["missing"].to_numpy(dtype=bool))  # few rows: their text is read only there
+    m = s.iloc[rows]
+    stated = m["target_text"].astype("string").str.strip().str.len().gt(0) if "target_text" in m else False
+    printed = m["target"].notna() | stated | m["weight"].notna() | m["panel_score"].notna() | m["unknown"].notna()
+    r = Rows(s, rows[printed.fillna(False).to_numpy(dtype=bool)])
     how = " 0 分" if ctx.rules.missing_actual == "zero" else "不适用"
     targets = fmt.values(r["target"], r["unit"])
     text = [
@@ -127,4 +145,34 @@ def _full_marks_below_target(ctx: AuditContext) -> pd.DataFrame:
             r["level3"], fmt.values(r["actual"], units), fmt.values(r["target"], units), fmt.scores(r["score"])
         )
     ]
-    return on_indicators("FULL_MARKS_BELOW_TARGET", r, text, r["weight"], r["score"])
+    rows = on_indicators("FULL_MARKS_BELOW_TARGET", r, text, r["weight"], r["score"])
+    return concat([rows, _measures_below_target(s, missed)])
+
+
+def _measures_below_target(s: pd.DataFrame, missed: np.ndarray) -> pd.DataFrame:
+    """三级 measures that missed their target under a 二级 item given full marks (issue 20 item 3: the item's
+    score is printed once for its measures, so the measure's miss is the item's full marks'). One grouping by
+    unit, project, 一级 and 二级."""
+    if "is_item" not in s or not s["is_item"].any():
+        return concat([])
+    item = s["is_item"].to_numpy(dtype=bool)
+    codes, _ = group_codes(s, [ORG, "project", "level1", "level2"])
+    score, weight = s["score"].to_numpy(dtype=float), s["weight"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        full = item & (score >= weight - 1e-9) & (weight > 0)
+    at = np.full(codes.max() + 1, -1)
+    at[codes[full]] = np.flatnonzero(full)  # the full-marks item of each group
+    r = flagged(s, s["is_measure"].to_numpy(dtype=bool) & missed & (at[codes] >= 0))
+    items = at[codes[r.rows]]
+    units = r["unit"]
+    text = [
+        f"「{n}」未达目标（实际 {a}，目标 {t}），其所属「{g}」却得满分 {sc}"
+        for n, a, t, g, sc in zip(
+            r["level3"],
+            fmt.values(r["actual"], units),
+            fmt.values(r["target"], units),
+            r["level2"],
+            fmt.scores(score[items]),
+        )
+    ]
+    return on_indicators("FULL_MARKS_BELOW_TARGET", r, text, weight[items], score[items])

@@ -8,15 +8,20 @@ import pandas as pd
 
 from evaltools import fmt
 from evaltools.data.schema import ORG
+from evaltools.scoring.rule_types import EXECUTION_METHODS
 
 from .core import AuditContext, Code, check, concat, findings
 from .rows import Rows, flagged, on_indicators
+from .scores import execution_rates
 
 
 def _printed_tolerance(printed: np.ndarray) -> np.ndarray:
-    """Half a unit of the last decimal each score was printed with (9.5 → 0.05, 8.62 → 0.005), at most 2 decimals."""
+    """Half a unit of the last decimal each score was printed with (9.5 → 0.05, 8.62 → 0.005), at most 2 decimals
+    and at least 1: a score printed as a whole number is rounded to one decimal at most (a printed 9 for 8.62
+    is 0.38 points given, not rounding: 廊坊市食品工程学校 2019, 43.2 / 37.24 = 86.20% of 10 points printed 9;
+    2.9 for 2.89 is rounding: 施甸县 2019)."""
     digits = np.full(len(printed), 2)
-    for d in (1, 0):
+    for d in (1,):
         with np.errstate(invalid="ignore"):
             digits = np.where(np.abs(np.round(printed, d) - printed) < 1e-9, d, digits)
     return 0.5 * 10.0 ** (-digits) + 1e-9
@@ -35,25 +40,38 @@ def _printed_tolerance(printed: np.ndarray) -> np.ndarray:
     ],
 )
 def _printed_execution_score(ctx: AuditContext) -> pd.DataFrame:
-    """A printed 预算执行率得分 (the funds row's 得分) that the rate × its weight does not give."""
+    """A printed 预算执行率得分 (the funds row's 得分) that the rate × its weight does not give; where the amounts
+    cannot be read, the printed rate's (issue 20 item 4)."""
     p = ctx.projects
     if "published_execution_score" not in p:
         return concat([])
-    printed, computed = (p[c].to_numpy(dtype=float) for c in ("published_execution_score", "execution_score"))
+    printed = p["published_execution_score"].to_numpy(dtype=float)
+    rate, said = execution_rates(p)
+    computed = p["execution_score"].to_numpy(dtype=float)
+    method = EXECUTION_METHODS[ctx.rules.execution.get("method", "ratio")]
+    weight = p["execution_weight"].to_numpy(dtype=float)
+    by_printed = (method(pd.Series(rate), dict(ctx.rules.execution)).to_numpy(dtype=float) * weight).round(
+        ctx.rules.rounding
+    )
+    computed = np.where(said, by_printed, computed)  # amounts illegible: the printed rate × the 分值
     with np.errstate(invalid="ignore"):
         r = flagged(p, np.abs(printed - computed) > _printed_tolerance(printed))
+    note = np.where(said[r.rows], "（所述）", "")
     text = [
-        f"「{n}」预算执行率得分印为 {a}，按执行率 {b} × 分值 {c} 应为 {d}"
-        for n, a, b, c, d in zip(
+        f"「{n}」预算执行率得分印为 {a}，按执行率 {b}{e} × 分值 {c} 应为 {d}"
+        for n, a, b, c, d, e in zip(
             r["project"],
             fmt.scores(r["published_execution_score"]),
-            fmt.pcts(r["execution_rate"]),
+            fmt.pcts(rate[r.rows]),
             fmt.scores(r["execution_weight"]),
-            fmt.scores(r["execution_score"]),
+            fmt.scores(computed[r.rows]),
+            note,
         )
     ]
-    stated, computed = r["published_execution_score"], r["execution_score"]
-    return findings("EXECUTION_SCORE_DIFFERS", r[ORG], r["project"], text, stated, computed, project=r["project"])
+    stated = r["published_execution_score"]
+    return findings(
+        "EXECUTION_SCORE_DIFFERS", r[ORG], r["project"], text, stated, computed[r.rows], project=r["project"]
+    )
 
 
 def _completion(s: pd.DataFrame) -> pd.DataFrame:

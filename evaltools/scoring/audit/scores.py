@@ -7,11 +7,18 @@ import pandas as pd
 
 from evaltools import fmt
 from evaltools.data.schema import ORG
-from evaltools.scoring.grading import grade
+from evaltools.scoring.grading import grade, grade_band_names
 from evaltools.scoring.indicators import category_codes
 
 from .core import AuditContext, Code, check, concat, findings
-from .rows import flagged
+from .rows import flagged, plain_keys
+
+
+def _other_band(published: np.ndarray, expected: np.ndarray, ctx: AuditContext) -> np.ndarray:
+    """Whether each published grade names another band than the expected one: spellings of one band (the rule
+    set's ``audit.grade_synonyms``: 良好 = 良) are the same grade (issue 20 item 7)."""
+    synonyms = ctx.rules.audit.get("grade_synonyms") or {}
+    return grade_band_names(published, synonyms) != grade_band_names(expected, synonyms)
 
 
 def _form_scores(ctx: AuditContext) -> list[pd.DataFrame]:
@@ -33,7 +40,7 @@ def _form_scores(ctx: AuditContext) -> list[pd.DataFrame]:
     differs = findings("SCORE_DIFFERS", r[ORG], r["project"], text, r["published_score"], r["computed_score"], **at)
     pub = flagged(p, p["published_grade"].notna() & p["published_score"].notna())
     expected = grade(pub["published_score"], ctx.rules.grade_bands).to_numpy(dtype=object)
-    wrong = expected != pub["published_grade"]
+    wrong = _other_band(pub["published_grade"], expected, ctx)
     r, expected = pub.subset(wrong), expected[wrong]
     text = [
         f"「{n}」公布 {a} 分、等级「{g}」，按等级表应为「{e}」"
@@ -41,6 +48,63 @@ def _form_scores(ctx: AuditContext) -> list[pd.DataFrame]:
     ]
     mismatch = findings("GRADE_MISMATCH", r[ORG], r["project"], text, r["published_score"], project=r["project"])
     return [differs, mismatch]
+
+
+def _reachable(ctx: AuditContext) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per form (row of ``ctx.projects``): the lowest and highest total its printed figures allow — each
+    printed score as it is, an unknown score anywhere from 0 to its 分值 (NaN: no 分值 either), the 预算执行率
+    得分 as printed, else as computed, else 0 to its 分值 — and whether the table is whole enough to bound its
+    total: it prints no indicator 分值 at all (a layout without a 分值 column: its printed scores are all it
+    scores), or its 分值 are all printed and add to 100 (a table cut off after its first rows does not: 融媒体中心
+    2021, 分值 29 visible). Breakdown rows and 二级 measures are not counted."""
+    s, p = ctx.indicators, ctx.projects
+    on = s["scored"].to_numpy(dtype=bool) & s["parent"].isna().to_numpy()
+    score, weight = s["score"].to_numpy(dtype=float)[on], s["weight"].to_numpy(dtype=float)[on]
+    known = ~np.isnan(score)
+    keys = [ORG, "project"]
+    rows = plain_keys(s[on], keys).assign(
+        lo=np.where(known, score, 0.0), hi=np.where(known, score, weight), open=np.isnan(weight), w=weight
+    )
+    rows["open_hi"] = np.isnan(rows["hi"].to_numpy())
+    sums = rows.groupby(keys, sort=False).agg(
+        lo=("lo", "sum"),
+        hi=("hi", "sum"),
+        open_hi=("open_hi", "any"),
+        open=("open", "all"),
+        some=("open", "any"),
+        w=("w", "sum"),
+    )
+    sums["hi"] = sums["hi"].where(~sums["open_hi"])
+    at = plain_keys(p, keys).merge(sums.reset_index(), how="left", on=keys)
+    printed = p["published_execution_score"] if "published_execution_score" in p else p["execution_score"] * np.nan
+    execution = printed.fillna(p["execution_score"]).to_numpy(dtype=float)
+    lo = at["lo"].fillna(0.0).to_numpy(dtype=float) + np.nan_to_num(execution)
+    hi = at["hi"].to_numpy(dtype=float) + np.where(np.isnan(execution), p["execution_weight"], execution)
+    full = np.abs(at["w"].to_numpy(dtype=float) + p["execution_weight"].to_numpy(dtype=float) - 100) < 0.01
+    whole = at["open"].fillna(False).to_numpy(dtype=bool) | (~at["some"].fillna(True).to_numpy(dtype=bool) & full)
+    return lo, np.where(at["lo"].isna().to_numpy(), lo, hi), whole
+
+
+def _unrecomputed_totals(ctx: AuditContext) -> pd.DataFrame:
+    """A printed total the form's own printed scores cannot give, where the total cannot be recomputed (no 分值
+    printed, or a score unreadable): outside [lowest, highest] of :func:`_reachable` by more than 0.05 (issue 20
+    item 4). Seen: 区商务局 2020 prints 总分 100 over scores adding to 120 and no 分值 column; 银川市第六中学 2021
+    prints 98 where the visible scores and the 满意度 分值 allow at most 94."""
+    p = ctx.projects
+    lo, hi, whole = _reachable(ctx)
+    published = p["published_score"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        out = whole & ((published < lo - 0.05) | (published > hi + 0.05))
+    rows = p["computed_score"].isna().to_numpy() & ~np.isnan(published) & out & (p["rescale_factor"] == 1).to_numpy()
+    r = flagged(p, rows)
+    lo, hi = lo[r.rows], hi[r.rows]
+    text = [
+        f"「{n}」公布总分 {a}，"
+        + (f"表中印出的各项得分之和为 {b}" if b == c else f"按表中印出的得分和分值，总分只能在 {b}–{c} 之间")
+        for n, a, b, c in zip(r["project"], fmt.scores(r["published_score"]), fmt.scores(lo), fmt.scores(hi))
+    ]
+    computed = np.where(r["published_score"] > hi, hi, lo)
+    return findings("SCORE_DIFFERS", r[ORG], r["project"], text, r["published_score"], computed, project=r["project"])
 
 
 def _published_means(ctx: AuditContext) -> tuple[np.ndarray, np.ndarray]:
@@ -86,7 +150,7 @@ def _total_score(ctx: AuditContext) -> list[pd.DataFrame]:
     )
     stated_grade = ctx.data.units["published_grade"].to_numpy(dtype=object)
     given = np.array([isinstance(g, str) and bool(g) for g in stated_grade])
-    wrong = np.flatnonzero(has & given & (t["grade"].to_numpy(dtype=object) != stated_grade))
+    wrong = np.flatnonzero(has & given & _other_band(stated_grade, t["grade"].to_numpy(dtype=object), ctx))
     r = t.iloc[wrong]
     text = [
         f"公布总分 {a}、等级「{g}」，按等级表应为「{e}」"
@@ -129,9 +193,10 @@ def _total_score(ctx: AuditContext) -> list[pd.DataFrame]:
     ],
 )
 def _scores(ctx: AuditContext) -> pd.DataFrame:
-    """Published form scores and grades (``_form_scores``), then each unit's published total and grade
+    """Published form scores and grades (``_form_scores``), printed totals the printed scores cannot give where
+    no total can be recomputed (``_unrecomputed_totals``), then each unit's published total and grade
     (``_total_score``), against the recomputed ones and the bands."""
-    return concat([*_form_scores(ctx), *_total_score(ctx)])
+    return concat([*_form_scores(ctx), _unrecomputed_totals(ctx), *_total_score(ctx)])
 
 
 @check(
@@ -148,13 +213,27 @@ def _scores(ctx: AuditContext) -> pd.DataFrame:
 )
 def _execution_low(ctx: AuditContext) -> pd.DataFrame:
     """预算执行率 below the rule set's alert level (``audit.execution_alert``, default 90%): the form
-    should state why (common practice: a low rate needs an explanation)."""
+    should state why (common practice: a low rate needs an explanation). The printed rate stands in where the
+    amounts cannot be read (:func:`execution_rates`)."""
     alert = float(ctx.rules.audit.get("execution_alert", 0.9))
     p = ctx.projects
+    rate, printed = execution_rates(p)
     with np.errstate(invalid="ignore"):
-        r = flagged(p, p["execution_rate"].to_numpy(dtype=float) < alert)
+        r = flagged(p, rate < alert)
     limit = fmt.pct(alert, 0)
+    said = np.where(printed[r.rows], "（按原表所述，金额无法重算）", "")
     text = [
-        f"「{n}」预算执行率 {a}，低于 {limit}，应说明原因" for n, a in zip(r["project"], fmt.pcts(r["execution_rate"]))
+        f"「{n}」预算执行率 {a}{b}，低于 {limit}，应说明原因"
+        for n, a, b in zip(r["project"], fmt.pcts(rate[r.rows]), said)
     ]
-    return findings("EXECUTION_LOW", r[ORG], r["project"], text, alert, r["execution_rate"], project=r["project"])
+    return findings("EXECUTION_LOW", r[ORG], r["project"], text, alert, rate[r.rows], project=r["project"])
+
+
+def execution_rates(p: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each form's 预算执行率: recomputed from its amounts, else as printed where the amounts cannot be read or
+    are not printed (issue 20 item 4: 融媒体中心 2021 prints 执行率 76% over illegible amounts); and whether the
+    printed one was taken."""
+    rate = p["execution_rate"].to_numpy(dtype=float)
+    stated = p["stated_rate"].to_numpy(dtype=float) if "stated_rate" in p else np.full(len(p), np.nan)
+    printed = np.isnan(rate) & ~np.isnan(stated)
+    return np.where(printed, stated, rate), printed

@@ -44,3 +44,48 @@ def qualitative(df: pd.DataFrame, spec: dict, rules: Rules) -> pd.Series:
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         panel = np.where(w > 0, df["panel_score"].to_numpy(dtype=float) / w, np.nan)
     return shares(df, np.where(np.isnan(panel), share.to_numpy(), panel))
+
+
+def _text_grade(text: str, rules: Rules) -> str | None:
+    """The grade one printed text names (see :func:`text_grades`)."""
+    q = rules.qualitative
+    if any(w in text for w in q.get("not_given") or ()):
+        return None
+    for grade, words in (q.get("text_grades") or {}).items():
+        if any(w in text for w in words or ()):
+            return grade
+    return q.get("text_default")
+
+
+def text_grades(df: pd.DataFrame, qualitative: np.ndarray, readable: np.ndarray, rules: Rules) -> pd.Series:
+    """The grade of each 定性 row whose actual is printed as words and which carries no grade (None elsewhere).
+
+    A row qualifies when it is ``qualitative``, its actual is ``readable`` (not an unreadable mark), it has no
+    grade and no actual value, and its ``actual_text`` holds words. The words name the grade by the rule set's
+    ``qualitative.text_grades`` (the first grade one of whose words the text contains: 未完成 → 未达成, 基本完成 →
+    部分达成), else ``text_default`` (高, 好, 较好, 完成, 良好, a date, the target restated → 达成); a text holding
+    a ``not_given`` word (未给出, 未统计 …) is a note that no result is given, not an actual: None, the row stays
+    missing. Source: issue 20 item 6; ``params/rules/mof.yaml``. Each distinct text is read once."""
+    out = np.full(len(df), None, dtype=object)
+    if "actual_text" not in df:
+        return pd.Series(out, index=df.index, dtype=object)
+    text = df["actual_text"].to_numpy(dtype=object)
+    rows = np.flatnonzero(
+        qualitative
+        & readable
+        & df["qualitative_grade"].isna().to_numpy()
+        & df["actual"].isna().to_numpy()
+        & pd.notna(text)
+    )
+    if len(rows):
+        codes, uniques = pd.factorize(text[rows])
+        words = [str(u).strip() for u in uniques]
+        grades = np.array(
+            [_text_grade(w, rules) if w and w not in _BLANKS else None for w in words] + [None], dtype=object
+        )
+        out[rows] = grades[codes]
+    return pd.Series(out, index=df.index, dtype=object)
+
+
+#: Texts that print no result (a dash or slash in the 实际完成值 cell).
+_BLANKS = frozenset({"—", "-", "/", "／", "－", "——", "--", "无", "…", "……"})

@@ -1,0 +1,255 @@
+"""Scoring and audit of real published forms as printed (tests/corpus/forms/*.yaml): 定性 actuals printed as
+words, forms without a 分值 column, printed totals the printed scores cannot give, printed 预算执行率得分.
+
+Each test reads a corpus fixture's grid (as the bureau printed it; a row changed where the test says so and
+why), scores and audits it the way ``evaltools audit`` does, and asserts the form's own figures."""
+
+from __future__ import annotations
+
+import copy
+
+import pandas as pd
+import pytest
+
+from evaltools.data.forms import read_files
+from evaltools.run.audit import merged_year
+from evaltools.scoring.evaluation import evaluate
+from evaltools.scoring.rules import load_rules
+from tests.corpus import measure as corpus
+from tests.formkit import write_grid
+
+
+def _fixture(stem: str) -> dict:
+    data = copy.deepcopy(corpus.load([corpus.FORMS / f"{stem}.yaml"])[0][1])
+    return {**data, "stem": stem}
+
+
+def _evaluated(tmp_path, data: dict, rules: str = "mof"):
+    """The form read as the corpus measure reads it (its file named by its stem, which gives the year of a
+    title printing none) and evaluated as ``evaltools audit`` does."""
+    path = tmp_path / f"{data['stem']}.{data.get('format', 'docx')}"
+    write_grid(path, data.get("title") or [], data["grid"], data.get("format", "docx"))
+    forms, failures = read_files([str(path)])
+    assert not failures and len(forms) == 1
+    return evaluate(merged_year(forms), load_rules(rules))
+
+
+def _row(ev, level3: str) -> pd.Series:
+    rows = ev.indicators[ev.indicators["level3"] == level3]
+    assert len(rows) == 1, level3
+    return rows.iloc[0]
+
+
+def _codes(ev) -> list[str]:
+    return ev.findings["code"].tolist()
+
+
+# ----------------------------------------------------------------------------- 定性 actuals printed as words
+
+
+def test_words_actuals_are_graded_not_missing(tmp_path):
+    """黄石市图书馆 2022 共享工程: 「良好」 → 「良好」, a target restated as the actual, 「全天候可用」 → 「全天候」 are
+    printed results, graded 达成 by the rule set's words (never 没有实际完成值, 按 0 分计); the row printing only
+    its name (促进黄石文化经济发展) is no MISSING_ACTUAL either."""
+    ev = _evaluated(tmp_path, _fixture("hubei-huangshi-tushuguan-gongxiang-2022-project"))
+    for name in ("数字图书馆环境优良无污染", "以最新资源面市", "可保证读者使用时长", "社会公益服务无经济效益"):
+        row = _row(ev, name)
+        assert row["qualitative_grade"] == "达成" and row["grade_from_text"] and not row["missing"], name
+    assert "MISSING_ACTUAL" not in _codes(ev)
+    # the form prints no 分值: no band in points, so no QUALITATIVE_OUT_OF_BAND for the printed 10s
+    assert "QUALITATIVE_OUT_OF_BAND" not in _codes(ev)
+    # nothing is unreadable: the total is unknown for want of 分值, which is no TOTAL_UNKNOWN (无法辨认) finding
+    assert "TOTAL_UNKNOWN" not in _codes(ev)
+
+
+def test_words_grade_by_the_rule_set(tmp_path):
+    """区商务局 2020: 「企业较好把握正确政治导向…」 and 「有利于推动企业走出去」 are 达成; the same row printed
+    「基本完成」 is 部分达成, 「未完成」 未达成, and a note that no result is given (「未提供」) stays missing."""
+    data = _fixture("hubei-qu-shangwu-fuwumaoyi-2020-project")
+    ev = _evaluated(tmp_path, data)
+    assert _row(ev, "推动企业走出去方面发挥的作用")["qualitative_grade"] == "达成"
+    assert _row(ev, "企业把握政治导向和文化方向情况")["qualitative_grade"] == "达成"
+    grid = data["grid"]
+    at = next(i for i, r in enumerate(grid) if "推动企业走出去方面发 挥的作用" in r)
+    for printed, grade in (("基本完成", "部分达成"), ("未完成", "未达成"), ("未提供", None)):
+        grid[at][3] = printed
+        row = _row(_evaluated(tmp_path, data), "推动企业走出去方面发挥的作用")
+        assert row["qualitative_grade"] == grade, printed
+        assert row["missing"] == (grade is None)
+
+
+def test_words_share_of_the_weight(tmp_path):
+    """襄阳市中心医院 2021: 「专款专用」 (target 专款专用) is 达成 and takes the top of the 达成 band (share 1.0 of
+    its 分值, the rule set's default position), and 「成本控制」 printed 「不超过预算」 is no MISSING_ACTUAL."""
+    data = _fixture("hubei-xiangyang-zhongxinyiyuan-dongjin-2021-project")
+    ev = _evaluated(tmp_path, data)
+    row = _row(ev, "保证财政建设补助专款专用")
+    assert row["qualitative_grade"] == "达成" and row["share"] == 1.0
+    assert "MISSING_ACTUAL" not in set(ev.findings.loc[ev.findings["indicator"] == "成本控制", "code"])
+
+
+def test_note_in_actual_text_stays_missing(data_2022, rules_2022):
+    """data/2022 创业担保贴息 / 群众和机构满意度: the actual_text is a transcriber's note (「报告只写…，未给出结果」),
+    not a printed result: still missing (0 points, MISSING_ACTUAL) — the 2022 totals stay as published."""
+    ev = evaluate(data_2022, rules_2022)
+    row = ev.indicators[ev.indicators["level3"] == "群众和机构满意度"].iloc[0]
+    assert row["missing"] and pd.isna(row["qualitative_grade"]) and not row["grade_from_text"]
+    assert row["computed_score"] == 0.0
+
+
+# ----------------------------------------------------------------------------- printed scores and totals
+
+
+def test_printed_total_against_printed_scores(tmp_path):
+    """区商务局 2020 prints no 分值 column: its 总分 100 cannot be recomputed, but its printed scores add to
+    20 (预算执行率) + 10 × 6 + 20 × 2 = 120 ≠ 100: SCORE_DIFFERS. (The fixture's 总分 row prints 100 in its
+    second cell; here it stands in the 得分 column so that the reader takes it as the total.)"""
+    data = _fixture("hubei-qu-shangwu-fuwumaoyi-2020-project")
+    at = next(i for i, r in enumerate(data["grid"]) if r and r[0] == "总分")
+    data["grid"][at] = ["总分", "", "", "", "", "100"]
+    ev = _evaluated(tmp_path, data)
+    p = ev.projects.iloc[0]
+    assert p["published_score"] == 100 and pd.isna(p["computed_score"])
+    differs = ev.findings[ev.findings["code"] == "SCORE_DIFFERS"]
+    assert len(differs) == 1
+    assert differs.iloc[0]["stated"] == 100 and differs.iloc[0]["computed"] == 120
+    assert "表中印出的各项得分之和为 120" in differs.iloc[0]["message"]
+
+
+def test_printed_total_that_adds_up_is_no_finding(tmp_path):
+    """施甸县 2019 (no 分值 column): 2.9 + 8.0 + 7.3 + 31.9 + 10.5 + 11.1 = 71.7 = the printed 总分: no
+    SCORE_DIFFERS for the addition."""
+    data = _fixture("yunnan-shidian-xinxingzhuti-2019-project")
+    at = next(i for i, r in enumerate(data["grid"]) if r and r[0] == "总分")
+    data["grid"][at] = ["总分", "", "", "", "", "71.7"]
+    ev = _evaluated(tmp_path, data)
+    assert ev.projects.iloc[0]["published_score"] == pytest.approx(71.7)
+    assert "SCORE_DIFFERS" not in _codes(ev)
+
+
+def test_whole_number_execution_score_is_not_rounding(tmp_path):
+    """廊坊市食品工程学校 2019: 37.24 / 43.2 = 86.20% of 10 points is 8.62, printed 9 — 0.38 points given, not
+    rounding: EXECUTION_SCORE_DIFFERS (stated 9, computed 8.62)."""
+    ev = _evaluated(tmp_path, _fixture("hebei-langfang-shipinxuexiao-nuantong-2019-project"))
+    found = ev.findings[ev.findings["code"] == "EXECUTION_SCORE_DIFFERS"]
+    assert len(found) == 1
+    assert found.iloc[0]["stated"] == 9 and found.iloc[0]["computed"] == pytest.approx(8.62)
+
+
+def test_printed_total_above_what_the_table_allows(tmp_path):
+    """稷山县医疗保险服务中心 2020 with its 满意度 row's figures and score unreadable (「？」): the printed scores give
+    9 (预算执行率) + 13 + 15 + 10 + 10 + 27 = 84 and the 满意度 row at most its 分值 10, so a 总分 of 99 cannot be
+    right (its printed 94 can): SCORE_DIFFERS though no total can be recomputed (issue 20 item 4)."""
+    data = _fixture("shanxi-jishan-jiandanglika-2020-project")
+    grid = data["grid"]
+    at = next(i for i, r in enumerate(grid) if r and "指标1:是否满意" in r)
+    grid[at][3:5], grid[at][6] = ["？", "？"], "？"
+    ev = _evaluated(tmp_path, data)
+    assert pd.isna(ev.projects.iloc[0]["computed_score"])
+    assert "SCORE_DIFFERS" not in _codes(ev)  # 94 is reachable
+    total = next(i for i, r in enumerate(grid) if r and r[0] == "总分")
+    grid[total] = ["总分", "100", "99"]
+    ev = _evaluated(tmp_path, data)
+    differs = ev.findings[ev.findings["code"] == "SCORE_DIFFERS"]
+    assert len(differs) == 1 and differs.iloc[0]["computed"] == 94
+    assert "总分只能在 84–94 之间" in differs.iloc[0]["message"]
+
+
+def test_cut_off_table_bounds_no_total(root):
+    """融媒体中心 2021 (examples/forms): the table is cut off after 分值 29 of 100, so its printed 自评总分 97.6
+    is not compared with the 26.6 points the visible rows print."""
+    forms, _ = read_files([str(root / "examples/forms/县直/融媒体中心-部门整体.docx")])
+    ev = evaluate(merged_year(forms), load_rules("mof"))
+    assert ev.projects.iloc[0]["published_score"] == pytest.approx(97.6)
+    assert "SCORE_DIFFERS" not in _codes(ev)
+
+
+def test_worded_grade_does_not_judge_the_panel_score(tmp_path):
+    """稷山县医疗保险服务中心 2020 with its 质量 row printed in words (target 「全部纳入」, actual 「基本完成」, 15 分值,
+    得分 13): the words name 部分达成 ([60%, 80%) of 15 = 9–12), but the panel read them itself — its 13 is not
+    QUALITATIVE_OUT_OF_BAND; the row is scored (13 printed), not missing."""
+    data = _fixture("shanxi-jishan-jiandanglika-2020-project")
+    grid = data["grid"]
+    at = next(i for i, r in enumerate(grid) if "指标1:资金是否全部纳入医 保统筹" in r)
+    grid[at][2:4], grid[at][5] = ["全部纳入", "基本完成"], "13"
+    ev = _evaluated(tmp_path, data)
+    row = _row(ev, "资金是否全部纳入医保统筹")
+    assert row["qualitative_grade"] == "部分达成" and row["score"] == 13 and not row["missing"]
+    assert "QUALITATIVE_OUT_OF_BAND" not in _codes(ev)
+
+
+# ----------------------------------------------------------------------------- grade names by band
+
+
+def test_grade_names_compared_by_band(data_2022):
+    """The 2022 report prints 良好 for 85, 87 and 88 分; under the default rule set (财预〔2020〕10号: 良 80–90)
+    that is the band 良, no GRADE_MISMATCH (four false errors before, issue 20 item 7). A grade of another band is
+    still wrong: with bands putting 85 in 优, 失业就业服务's 「良好」 is flagged."""
+    rules = load_rules("mof")
+    ev = evaluate(data_2022, rules)
+    assert "GRADE_MISMATCH" not in _codes(ev)
+    strict = rules.with_changes(
+        grade_bands=[{"grade": "优", "lower": 85, "upper": 100}, {"grade": "良", "lower": 0, "upper": 85}]
+    )
+    found = evaluate(data_2022, strict).findings
+    wrong = found[found["code"] == "GRADE_MISMATCH"]
+    assert "「失业就业服务」公布 85 分、等级「良好」，按等级表应为「优」" in set(wrong["message"])
+
+
+# ----------------------------------------------------------------------------- 二级 items keep their measures' checks
+
+
+def test_measures_of_a_merged_item_keep_their_checks(tmp_path):
+    """稷山县医疗保险服务中心 2020 with its 数量指标 printed as 黄石市图书馆 2022 prints merged items: two 三级 rows
+    under one 分值 15 / 得分 15 merged over both. The item is scored once (15), and its measures are still
+    checked: 全县参合人数 8676 of 8755 missed its target under full marks (FULL_MARKS_BELOW_TARGET), and a
+    measure at 150 of 100 is OVERACHIEVED (issue 20 item 3)."""
+    data = _fixture("shanxi-jishan-jiandanglika-2020-project")
+    grid = data["grid"]
+    at = next(i for i, r in enumerate(grid) if r and "指标1:全县参合人数" in r)
+    grid[at] = [
+        {"span": [5, 1], "text": "产出指标 (50分)"},
+        {"span": [2, 1], "text": "数量指标"},
+        "指标1:全县参合人数",
+        "8755",
+        "8676",
+        {"span": [2, 1], "text": "15"},
+        {"span": [2, 1], "text": "15"},
+        "",
+    ]
+    grid.insert(at + 1, ["指标2:新增参保人数", "100", "150", ""])
+    ev = _evaluated(tmp_path, data)
+    item = ev.indicators[ev.indicators["is_item"]]
+    assert len(item) == 1 and item.iloc[0]["weight"] == 15 and item.iloc[0]["score"] == 15
+    found = ev.findings
+    below = found[(found["code"] == "FULL_MARKS_BELOW_TARGET") & (found["indicator"] == "全县参合人数")]
+    assert len(below) == 1 and "其所属「数量指标」却得满分 15" in below.iloc[0]["message"]
+    over = found[(found["code"] == "OVERACHIEVED") & (found["indicator"] == "新增参保人数")]
+    assert len(over) == 1 and over.iloc[0]["computed"] == 150
+
+
+# ----------------------------------------------------------------------------- printed rates over illegible amounts
+
+
+def test_printed_rate_stands_in_for_illegible_amounts(root):
+    """融媒体中心 2021 (examples/forms) prints 执行率 76% over amounts that cannot be read: the low execution is
+    found from the printed rate (EXECUTION_LOW, 76% < 90%), not skipped (issue 20 item 4)."""
+    forms, _ = read_files([str(root / "examples/forms/县直/融媒体中心-部门整体.docx")])
+    ev = evaluate(merged_year(forms), load_rules("mof"))
+    low = ev.findings[ev.findings["code"] == "EXECUTION_LOW"]
+    assert len(low) == 1 and low.iloc[0]["computed"] == pytest.approx(0.76)
+    assert "76.00%（按原表所述，金额无法重算）" in low.iloc[0]["message"]
+
+
+def test_printed_execution_score_checked_against_the_printed_rate(tmp_path):
+    """廊坊市食品工程学校 2019 with its 全年执行数 unreadable (「？」): its printed 执行率 86% × 分值 10 = 8.6, and the
+    printed 得分 9 is still EXECUTION_SCORE_DIFFERS (computed 8.6 from the printed rate)."""
+    data = _fixture("hebei-langfang-shipinxuexiao-nuantong-2019-project")
+    grid = data["grid"]
+    at = next(i for i, r in enumerate(grid) if r and r[0] == "年度资金总额")
+    grid[at][3] = "？"
+    ev = _evaluated(tmp_path, data)
+    assert pd.isna(ev.projects.iloc[0]["execution_score"])
+    found = ev.findings[ev.findings["code"] == "EXECUTION_SCORE_DIFFERS"]
+    assert len(found) == 1 and found.iloc[0]["computed"] == pytest.approx(8.6)
+    assert "按执行率 86.00%（所述） × 分值 10 应为 8.6" in found.iloc[0]["message"]
