@@ -469,6 +469,8 @@ DEFECTS = {
 PROJECT_ONLY = {"sources", "grade"}
 #: Cells a form prints that cannot be read: the form is read with them unknown (issue 19), giving these codes.
 READ_AS_UNKNOWN = {"amount_in_words": {"TOTAL_UNKNOWN"}, "weight_in_words": DEFECTS["unreadable"]}
+#: Forms read whole that the reader warns about: a form printing no year anywhere is read, its year unknown.
+READ_WITH_WARNING = {"no_year": {"YEAR_UNKNOWN"}}
 
 
 def _pct(x: float) -> str:
@@ -745,7 +747,7 @@ def _broken_files(root: Path, rng, out: Bureau) -> None:
     out.forms.append(("有问题的表/金额写成汉字.docx", "表格 1", "amount_in_words"))  # read, 三万 unknown
     titles, rows = make_form(rng, "青山区文化馆", 903, "standard", None)
     write_xlsx(folder / "没有年度.xlsx", [("表1", [(titles[:1], rows)])])
-    out.forms.append(("有问题的表/没有年度.xlsx", "表1", None))  # read and audited, its year unknown (a warning)
+    out.forms.append(("有问题的表/没有年度.xlsx", "表1", "no_year"))  # read and audited, its year unknown (a warning)
     write_docx(folder / "没有指标.docx", [(titles, rows[:9])])
     out.broken.append(("有问题的表/没有指标.docx", "表格 1", "no indicator block"))
     good = make_form(rng, "青山区图书馆", 901, "standard", None)

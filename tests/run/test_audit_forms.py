@@ -15,7 +15,7 @@ from evaltools.data.forms import read_files
 from evaltools.run.audit import evaluate_forms, run_audit
 from evaltools.scoring.evaluation import evaluate
 from evaltools.scoring.rules import load_rules
-from tests.formkit import DEFECTS, READ_AS_UNKNOWN, bureau, make_form, write_docx, write_xlsx
+from tests.formkit import DEFECTS, READ_AS_UNKNOWN, READ_WITH_WARNING, bureau, make_form, write_docx, write_xlsx
 
 SERIOUS = ("error", "warning")
 
@@ -43,7 +43,7 @@ def test_every_planted_defect_and_broken_file_is_listed(audited):
     serious = read[read["severity"].isin(SERIOUS)]
     found = set(zip(serious["rel"], serious["part"], serious["code"]))
     # a cell that cannot be read is also the reading's warning at that cell
-    codes = {**DEFECTS, **{d: {*c, "FORM_UNKNOWN"} for d, c in READ_AS_UNKNOWN.items()}}
+    codes = {**DEFECTS, **READ_WITH_WARNING, **{d: {*c, "FORM_UNKNOWN"} for d, c in READ_AS_UNKNOWN.items()}}
     planted = {(file, part, code) for file, part, defect in made.forms if defect for code in codes[defect]}
     assert len(made.forms) >= 200 and {d for *_, d in made.forms if d} == set(codes)
     assert planted - found == set(), "planted defects not found"
