@@ -271,6 +271,31 @@ def test_no_total_row_adds_up_several_source_rows(tmp_path):
     assert [w.code for w in _problems(path) if w.code.startswith("FUNDS")] == ["FUNDS_TOTAL_RECOMPUTED"]
 
 
+def test_sources_as_columns_their_total_the_budget(tmp_path):
+    """广水 交通 2021 (hubei-guangshui-jiaotong-xiangcundaolu-2021-project.md): 中央 | 省、地 | 本级 | 其他 | 合计 |
+    执行数 | 执行率 over one row 309 | 309 | 100 % — the 合计 column is the budget."""
+    funds = [
+        [C("中央"), C("省、地"), C("本级"), C("其他"), C("合计"), C("执行数"), C("执行率")],
+        [C(""), C(""), C(""), C(""), C("309"), C("309"), C("100 %")],
+    ]
+    p = _project(_write(tmp_path, "guangshui", _form(funds, "广水市财政预算支出项目绩效目标自评表", "(2021年度)")))
+    assert (p["budget"], p["spent"], p["stated_rate"]) == (309, 309, 1.0)
+
+
+def test_a_source_row_under_a_heading_with_only_its_rate(tmp_path):
+    """南昌 蚕茶卫生院 2021 (jiangxi-nanchang-canchawsy-2021-dept.md): 资金来源:(1)财政拨款 | (lost) | (lost) |
+    103.21%, then 资金结构:(1)基本支出: the one source row is the block's, its rate 103.21%; the amounts unknown."""
+    funds = [
+        [C("整体支出规模"), C("全年预算数"), C("全年执行数"), C("执行率")],
+        [C("资金来源:(1)财政拨款"), C(""), C(""), C("103.21%")],
+        [C("资金结构:(1)基本支出"), C(""), C(""), C("103.21%")],
+    ]
+    names = [[C("评价部门名称", 2), C("南昌县黄马乡蚕茶卫生院", 5)]]
+    form = _read(_write(tmp_path, "nanchang", _form(funds, "蚕茶卫生院整体支出绩效自评表", "(2021年度)", names)))
+    line = form.data.budget_lines.iloc[0]
+    assert line["stated_rate"] == pytest.approx(1.0321) and _unknown(line, "budget") and _unknown(line, "spent")
+
+
 def _jishan(*sources: list[C]) -> tuple[list[str], list[list[C]]]:
     """稷山 翟店 2021 (shanxi-jishan-gongwei-zhaidian-2021-project.md): 年度资金总额 0 / 0 / 207.4538, 执行率 100%."""
     funds = [

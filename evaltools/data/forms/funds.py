@@ -36,6 +36,11 @@ AMOUNTS = {"budget_initial": "年初预算数", "budget": "全年预算数", "sp
 _UNIT_ROWS = 12
 
 
+#: What a source row's label starts with before the source it names: 其中：本年财政拨款; 资金来源:(1)财政拨款 (南昌
+#: 蚕茶卫生院 2021, jiangxi-nanchang-canchawsy-2021-dept: 资金来源:(1)财政拨款 | 全年预算数 | 全年执行数 | 执行率).
+_SOURCE_HEADING = re.compile(r"^(?:其中|资金来源)?[:：]?\s*(?:[(（]\d+[)）])?\s*")
+
+
 def funds_row_kind(label: str, block: Block) -> str | None:
     """The kind of funds row a label names (total, fiscal_current, carryover, other_funds): the longest of the
     block's row labels it starts with."""
@@ -49,7 +54,7 @@ def _funds_label(form: Form, i: int, first_col: int) -> str:
         for j in grid.filled(i)
         if j < first_col and not grid.copied_from_above(i, j) and "预算执行情况" not in grid.text(i, j)
     ]
-    return re.sub(r"^其中[:：]?", "", "".join(parts)).rstrip(":：")
+    return _SOURCE_HEADING.sub("", "".join(parts)).rstrip(":：")
 
 
 def money_units(form: Form, header: int, cols: dict[str, int]) -> dict[str, Decimal]:
@@ -340,6 +345,10 @@ def _no_total(form: Form, header: int, cols: dict, units: dict, sources: list[tu
     is the total (its rate and score too); several are added up (FUNDS_TOTAL_RECOMPUTED); none leaves the
     amounts unknown (:func:`_unknown_amounts`)."""
     filled = [i for i, _ in sources if _has_amounts(form, i, cols)]
+    if (
+        not filled and "rate" in cols
+    ):  # amounts lost, the rate printed (南昌 蚕茶卫生院 2021: 资金来源:(1)财政拨款 | | | 103.21%)
+        filled = [i for i, _ in sources if form.grid.text(i, cols["rate"])][:1]
     if not filled:
         return
     keys = [k for k in AMOUNTS if k in cols]

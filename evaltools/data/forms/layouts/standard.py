@@ -54,6 +54,9 @@ FUNDS = Block(
             "预算数",
             "预算",  # 预算 | 支出 | 执行率 (hubei-hbust-jiangzhuxuejin-2021-project)
             "计划安排资金",  # 計劃安排資金(萬元) (hubei-huanggang-danganguan-2020-project)
+            # 中央 | 省、地 | 本级 | 其他 | 合计 | 执行数 | 执行率: the sources as columns, their 合计 the budget (广水 2019,
+            # 2021: hubei-guangshui-jiwei-jubuwang-2019-project, hubei-guangshui-jiaotong-xiangcundaolu-2021-project)
+            "合计",
         ),
         "spent": (
             "全年执行数",  # 财预〔2020〕10号, 全年执行数(B)
