@@ -81,7 +81,6 @@ UNREADABLE = UNREADABLE_CODE.code
 READING_LABELS = {
     "FORM_UNKNOWN": "原表内容无法辨认，按未知读取",
     "FUNDS_TOTAL_RECOMPUTED": "资金总额按其中各行重算",
-    "FUNDS_ZERO_BUDGET": "预算数印为 0，按来源各行重算或未知",
     "YEAR_UNKNOWN": "表上未印年度",
     "FORM_KIND": "表题未写明项目或部门整体",
     "INVALID": "读取提示",
@@ -96,7 +95,7 @@ READING_LABELS = {
 }
 READING_LABEL = "读取警告"
 #: A cell as a Location's column gives it: ``G14`` or ``第14行第4列``, then what it holds in brackets.
-_COLUMN = re.compile(r"^(?P<ref>[^（(]*?)\s*(?:[（(](?P<what>[^）)]*)[）)])?$")
+_COLUMN = re.compile(r"^(?P<ref>[^（(]*?)\s*(?:[（(](?P<what>.*)[）)])?$")  # what may hold brackets: 全年预算数(万元)
 _EXCEL_REF = re.compile(r"^[A-Z]{1,3}\d+$")
 #: Column titles of the tables' figures (for the unknown fields of a form).
 _TITLES = {f.name: f.title for t in TABLES.values() for f in t.fields}

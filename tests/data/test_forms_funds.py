@@ -307,14 +307,27 @@ def _jishan(*sources: list[C]) -> tuple[list[str], list[list[C]]]:
     return _form(funds, "稷山县项目支出绩效自评表", "(2021年度)")
 
 
-def test_a_zero_budget_with_spending_is_unknown_not_refused(tmp_path):
-    """稷山 2021: a budget of 0 beside 207.4538 spent is not a budget — unknown (the execution rate 无法计算), the
-    form read and audited, a warning at the budget's cell; the printed rate and score are kept."""
+def test_a_zero_budget_with_spending_is_read_as_printed_and_flagged(tmp_path):
+    """稷山 2021: a budget printed 0 beside 207.4538 spent is read as 0 (it is printed); the form is read and
+    audited, the loader's ZERO_BUDGET (an error in a data folder) a warning at the budget's cell (C6); the
+    printed rate and score are kept; the recomputed rate is NaN, never spending divided by 0."""
+    from evaltools.run.audit import run_audit
+
     path = _write(tmp_path, "jishan", _jishan())
-    p = _project(path)
-    assert _unknown(p, "budget") and (p["spent"], p["stated_rate"], p["budget_initial"]) == (207.4538, 1.0, 0)
-    (warning,) = [w for w in _problems(path) if w.code == "FUNDS_ZERO_BUDGET"]
-    assert warning.severity == "warning" and warning.location.column.startswith("C6") and warning.found == "0"
+    form = _read(path)
+    p = form.data.projects.iloc[0]
+    assert (p["budget"], p["spent"], p["stated_rate"], p["budget_initial"]) == (0, 207.4538, 1.0, 0)
+    (warning,) = [w for w in form.data.warnings if w.code == "ZERO_BUDGET"]
+    assert (
+        warning.severity == "warning"
+        and warning.location.column.startswith("C6")
+        and "预算为零但有支出" in warning.message
+    )
+    assert not [w for w in _problems(path) if w.code.startswith("FUNDS")]
+    result = run_audit([path], executor="serial")
+    (row,) = result.findings[result.findings["code"] == "ZERO_BUDGET"].to_dict("records")
+    assert (row["severity"], row["cell"]) == ("warning", "表!C6")
+    assert result.read["findings"].iloc[0] >= 1 and result.unreadable.empty
 
 
 def test_a_zero_budget_with_spending_is_recomputed_from_its_sources(tmp_path):

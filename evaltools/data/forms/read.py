@@ -36,7 +36,7 @@ from evaltools.data.forms.values import number
 from evaltools.data.forms.wording import label_key
 from evaltools.data.load import PlacedTable, normalise_rows, year_data
 from evaltools.data.model import YearData
-from evaltools.errors import WARNING, Location, Problem, ProblemList
+from evaltools.errors import ERROR, WARNING, Location, Problem, ProblemList
 from evaltools.registry import Registry
 
 #: Readers by file suffix: ``fn(path) -> [(part, grid)]`` (a sheet, or the document).
@@ -375,6 +375,19 @@ def forms_data(forms: list[Form]) -> list[tuple[YearData | None, list[Problem]]]
     return [_one_form(i, form, built[i][0], tables, owners, found.get(i, [])) for i, form in enumerate(forms)]
 
 
+#: Checks of the data that refuse a data folder but only flag a printed form (issue 19: a form is refused only
+#: without an indicator block): a budget printed 0 beside spending (稷山 翟店 2021,
+#: shanxi-jishan-gongwei-zhaidian-2021-project.md) is read as printed, the execution rate 无法计算.
+FORM_WARNINGS = frozenset({"ZERO_BUDGET"})
+
+
+class _FormProblems(ProblemList):
+    """The problems of a form's data: the codes of :data:`FORM_WARNINGS` are warnings."""
+
+    def add(self, location: Location, message: str, *, severity: str = ERROR, code: str = "INVALID", **kw) -> None:
+        super().add(location, message, severity=WARNING if code in FORM_WARNINGS else severity, code=code, **kw)
+
+
 def _one_form(i: int, form: Form, profile: dict, tables: dict, owners: dict, problems: list[Problem]):
     if any(p.severity == "error" for p in problems):
         return None, problems
@@ -387,7 +400,7 @@ def _one_form(i: int, form: Form, profile: dict, tables: dict, owners: dict, pro
         frames[name] = frame.iloc[positions].reset_index(drop=True)
         raws[name] = PlacedTable(frames[name], raw.file, None, 1, kept=kept, places=raw.places)
     title = form.cells["title"]  # assembled as every loaded year is: the same checks as `evaltools check`
-    data, found = year_data(profile, frames, raws, title.file, title.location(), ProblemList(list(problems)))
+    data, found = year_data(profile, frames, raws, title.file, title.location(), _FormProblems(list(problems)))
     return data, [] if data is not None else list(found.items)
 
 
