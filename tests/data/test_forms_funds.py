@@ -296,6 +296,23 @@ def test_a_source_row_under_a_heading_with_only_its_rate(tmp_path):
     assert line["stated_rate"] == pytest.approx(1.0321) and _unknown(line, "budget") and _unknown(line, "spent")
 
 
+def test_a_budget_only_block_under_the_indicators(tmp_path):
+    """彭水 2024 (chongqing-pengshui-jihuashengyu-2024-project.md): under its indicators, 资金 | 年度预算资金总额 |
+    其中:中央补助 | 市级资金 | 本级资金 over 计划生育转移支付资金合计(万元) | 1084.25 | 668.00 | 343.00 | 73.25 — the
+    budget 1084.25; no spending column: the spending unknown, with a warning; the indicators still read."""
+    rows = [
+        *INDICATORS[:2],
+        [C("资金"), C("年度预算资金总额"), C("其中:中央补助"), C("市级资金"), C("本级资金(包括结转结余)")],
+        [C("计划生育转移支付资金合计(万元)"), C("1084.25"), C("668.00"), C("343.00"), C("73.25")],
+        [C("其中: 农村部分计划生育家庭奖励扶助制度补助资金(万元)"), C("763.00"), C("502.00"), C("208.00"), C("53.00")],
+    ]
+    title = "彭水自治县2024年度中央对地方转移支付计划生育服务项目绩效自评表"
+    form = _read(write_docx(tmp_path / "pengshui.docx", [([title], rows)]))
+    p = form.data.projects.iloc[0]
+    assert p["budget"] == 1084.25 and _unknown(p, "spent")
+    assert form.data.indicators["level3"].tolist() == ["更新演出设备"]
+
+
 def _jishan(*sources: list[C]) -> tuple[list[str], list[list[C]]]:
     """稷山 翟店 2021 (shanxi-jishan-gongwei-zhaidian-2021-project.md): 年度资金总额 0 / 0 / 207.4538, 执行率 100%."""
     funds = [
@@ -327,7 +344,8 @@ def test_a_zero_budget_with_spending_is_read_as_printed_and_flagged(tmp_path):
     result = run_audit([path], executor="serial")
     (row,) = result.findings[result.findings["code"] == "ZERO_BUDGET"].to_dict("records")
     assert (row["severity"], row["cell"]) == ("warning", "表!C6")
-    assert result.read["findings"].iloc[0] >= 1 and result.unreadable.empty
+    assert result.unreadable.empty and "SPENT_OVER_BUDGET" not in set(result.findings["code"])  # not against 0
+    assert pd.isna(result.read["computed_score"].iloc[0])  # the execution score 无法计算, never 0 or 207.45/0
 
 
 def test_a_zero_budget_with_spending_is_recomputed_from_its_sources(tmp_path):

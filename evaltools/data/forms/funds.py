@@ -167,6 +167,8 @@ def _next_cell(form: Form, i: int, j: int) -> int | None:
 def _inline(form: Form, header: int, cols: dict[str, int]) -> bool:
     """Whether the header row prints each amount beside its label (成安 2020: 预算数 | 6.84 | 到位数 | 6.84 |
     执行数 | 6.84, hebei-chengan-minzheng-bainian-2020-project.md) rather than under it."""
+    if "spent" not in cols:  # a budget-only block (彭水 2024)
+        return False
     beside = [_next_cell(form, header, cols[k]) for k in ("budget", "spent")]
     return all(k is not None and money(form.grid.value(header, k))[0] is not None for k in beside)
 

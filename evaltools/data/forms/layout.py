@@ -200,6 +200,8 @@ def _headers(grid: Grid, start: int, end: int, layout: FormLayout) -> tuple[int 
     funds_block, block = layout.block("funds"), layout.block("indicators")
     funds = find_header(grid, start, end, funds_block)
     indicators = find_header(grid, funds or start, end, block)
+    if indicators is None and funds is not None:  # the funds block under the indicators (彭水 2024)
+        indicators = find_header(grid, start, funds, block)
     named = len(header_columns(grid, funds, funds_block)) if funds is not None else 0
     named += len(header_columns(grid, indicators, block)) if indicators is not None else 0
     return funds, indicators, named

@@ -119,11 +119,11 @@ def read_form(grid: Grid, start: int, end: int, title: str) -> Form:
     title_col = next((j for j in filled if title and title == grid.text(start, j)), filled[0] if filled else 0)
     form = Form(grid, layout, year, start, end, title)
     form.cells["title"] = grid.ref(start, title_col)
-    read_names(form, year_row + 1, funds if funds is not None else indicators or end)
+    read_names(form, year_row + 1, min(r for r in (funds, indicators, end) if r is not None))
     if year is None:
         _year_elsewhere(form, title_col)
     if funds is not None:
-        read_funds(form, funds, indicators or end)
+        read_funds(form, funds, indicators if indicators is not None and indicators > funds else end)
     else:
         no_funds(form, start, title_col)
     read_goals(form, year_row + 1, indicators or end)
@@ -136,7 +136,7 @@ def read_form(grid: Grid, start: int, end: int, title: str) -> Form:
             "一级指标 | 二级指标 | 三级指标 | 分值 | 得分",
         )
         return form
-    stop = read_indicators(form, indicators, end)
+    stop = read_indicators(form, indicators, funds if funds is not None and funds > indicators else end)
     read_total(form, stop, end, header_columns(grid, indicators, form.block("indicators")))
     if "total" not in form.cells and "published_total" in form.cells:  # 重庆: 自评总分 in the header
         form.cells["total"] = form.cells["published_total"]

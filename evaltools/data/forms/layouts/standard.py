@@ -54,6 +54,9 @@ FUNDS = Block(
             # 中央 | 省、地 | 本级 | 其他 | 合计 | 执行数 | 执行率: the sources as columns, their 合计 the budget (广水 2019,
             # 2021: hubei-guangshui-jiwei-jubuwang-2019-project, hubei-guangshui-jiaotong-xiangcundaolu-2021-project)
             "合计",
+            # 资金 | 年度预算资金总额 | 其中:中央补助 | 市级资金 | 本级资金: a budget-only block, its sources as columns
+            # (chongqing-pengshui-jihuashengyu-2024-project; no spending column: the spending unknown)
+            "年度预算资金总额",
         ),
         "spent": (
             "全年执行数",  # 财预〔2020〕10号, 全年执行数(B)
@@ -82,6 +85,9 @@ FUNDS = Block(
             "资金总额",
             "总额",
             "合计",
+            # 资金 | 年度预算资金总额 | 其中:中央补助 | 市级资金 | 本级资金: a budget-only block, its sources as columns
+            # (chongqing-pengshui-jihuashengyu-2024-project; no spending column: the spending unknown)
+            "年度预算资金总额",
         ),
         # a source row (其中：…) — every row of one kind is added up
         "fiscal_current": (
@@ -108,8 +114,9 @@ FUNDS = Block(
         # 四川: 财政专户管理资金 / 单位资金 (a bare 其他 is not a label: 其他说明)
         "other_funds": ("其他资金", "财政专户管理资金", "单位资金"),
     },
-    # a budget (or only 年初预算数(A): 北京 2016, 济南 2019) and a spending column on one header row
-    needs=({"budget", "budget_initial"}, {"spent"}),
+    # a budget column (or only 年初预算数(A): 北京 2016, 济南 2019), with or without a spending column (彭水 2024
+    # prints its budget alone: the spending unknown)
+    needs=({"budget", "budget_initial"},),
     # 预算执行情况(万元)(20分) / 资金(20分) as the block's label, 得分(20分*执行率) as its score header (湖北 市直,
     # docs/research/forms/hubei-changjiang-jinbu-yuye-2020-project.md; 四川 预算执行情况(10分))
     weight_notes=(
