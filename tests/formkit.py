@@ -467,10 +467,11 @@ DEFECTS = {
     "overachieved": {"OVERACHIEVED"},
 }
 PROJECT_ONLY = {"sources", "grade"}
-#: Cells a form prints that cannot be read: the form is read with them unknown (issue 19), giving these codes.
-READ_AS_UNKNOWN = {"amount_in_words": {"TOTAL_UNKNOWN"}, "weight_in_words": DEFECTS["unreadable"]}
+#: Cells a form prints that cannot be read: the form is read with them unknown (issue 19), giving these codes
+#: with the reading's FORM_UNKNOWN at the cell (which stands for the UNKNOWN_FIGURE of a ? printed: one per cell).
+READ_AS_UNKNOWN = {"amount_in_words": {"TOTAL_UNKNOWN"}, "weight_in_words": DEFECTS["unreadable"] - {"UNKNOWN_FIGURE"}}
 #: Forms read whole that the reader warns about: a form printing no year anywhere is read, its year unknown.
-READ_WITH_WARNING = {"no_year": {"YEAR_UNKNOWN"}}
+READ_WITH_WARNING = {\"no_year\": {\"YEAR_UNKNOWN\"}}
 
 
 def _pct(x: float) -> str:

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from evaltools.data.forms import FormFailure, ImportedForm
@@ -80,7 +81,6 @@ UNREADABLE = UNREADABLE_CODE.code
 READING_LABELS = {
     "FORM_UNKNOWN": "原表内容无法辨认，按未知读取",
     "FUNDS_TOTAL_RECOMPUTED": "资金总额按其中各行重算",
-    "FUNDS_ZERO_BUDGET": "预算数印为 0，按来源各行重算或未知",
     "YEAR_UNKNOWN": "表上未印年度",
     "FORM_KIND": "表题未写明项目或部门整体",
     "INVALID": "读取提示",
@@ -95,7 +95,7 @@ READING_LABELS = {
 }
 READING_LABEL = "读取警告"
 #: A cell as a Location's column gives it: ``G14`` or ``第14行第4列``, then what it holds in brackets.
-_COLUMN = re.compile(r"^(?P<ref>[^（(]*?)\s*(?:[（(](?P<what>[^）)]*)[）)])?$")
+_COLUMN = re.compile(r"^(?P<ref>[^（(]*?)\s*(?:[（(](?P<what>.*)[）)])?$")  # what may hold brackets: 全年预算数(万元)
 _EXCEL_REF = re.compile(r"^[A-Z]{1,3}\d+$")
 #: Column titles of the tables' figures (for the unknown fields of a form).
 _TITLES = {f.name: f.title for t in TABLES.values() for f in t.fields}
@@ -190,21 +190,55 @@ def _cell_fields(form: ImportedForm) -> tuple[dict[tuple[str, int], str], dict[s
 
 
 def _base(form: ImportedForm) -> dict:
-    data = form.data
     return {
-        "unit": data.unit,
-        "year": data.year,
+        "unit": form.unit,  # as read: unknown where the form prints none (the data holds a placeholder)
+        "year": form.data.year,
         "kind": form.kind,
-        "project": None if form.kind == "department" else form_name(form),
+        "project": form.project,
         "file": form.source,
         "part": form.part,
     }
 
 
+#: The reading warning of a cell read as unknown, and the audit finding of an indicator's unreadable figures: one
+#: cell, one finding — the reading's, which names the cell and what it holds (八分), is kept.
+_READ_UNKNOWN, _UNKNOWN_FIGURE = "FORM_UNKNOWN", "UNKNOWN_FIGURE"
+
+
+def _read_as_unknown(form: ImportedForm) -> dict[str, set[str]]:
+    """Indicator (三级指标) → the columns of its row the reader's warnings say were read as unknown."""
+    rows, fields = _cell_fields(form)
+    out: dict[str, set[str]] = {}
+    for p in form.data.warnings:
+        indicator = rows.get((p.location.sheet or "", p.location.row or 0))
+        if p.code == _READ_UNKNOWN and indicator:
+            cell, what = location_cell(p.location)
+            out.setdefault(indicator, set()).add(str(fields.get(cell, what)).removeprefix("indicator."))
+    return out
+
+
+def _said_by_reading(form: ImportedForm, found: pd.DataFrame) -> np.ndarray:
+    """Which findings are an UNKNOWN_FIGURE whose every unreadable column a reading warning already locates."""
+    read = _read_as_unknown(form)
+    ind = form.data.indicators
+    names = ind["level3"].where(ind["level3"].notna(), ind["level2"]) if len(ind) else pd.Series(dtype=object)
+    listed = {n: set(str(u).split(",")) for n, u in zip(names, ind.get("unknown", [])) if isinstance(u, str)}
+    return np.array(
+        [
+            code == _UNKNOWN_FIGURE and name in read and name in listed and listed[name] <= read[name]
+            for code, name in zip(found["code"], found["indicator"])
+        ],
+        dtype=bool,
+    )
+
+
 def audit_rows(form: ImportedForm, found: pd.DataFrame) -> list[dict]:
     """The findings table's rows of one form's audit findings (``found``: columns of
-    :data:`evaltools.scoring.audit.FINDING_COLUMNS`), each at its cell."""
+    :data:`evaltools.scoring.audit.FINDING_COLUMNS`), each at its cell; an UNKNOWN_FIGURE whose cells the
+    reading's FORM_UNKNOWN warnings locate is left out (one finding per cell: :func:`reading_rows` gives it)."""
     base = _base(form)
+    if len(found):
+        found = found[~_said_by_reading(form, found)]
     return [
         {
             **base,
@@ -368,9 +402,9 @@ def form_row(form: ImportedForm, total: dict, findings: int) -> dict:
         "number": form.number,
         "status": READ,
         "kind": form.kind,
-        "unit": data.unit,
+        "unit": form.unit,
         "year": data.year,
-        "project": None if form.kind == "department" else form_name(form),
+        "project": form.project,
         "indicators": len(data.indicators),
         "funds": "是" if _funds_read(form) else "否",
         "unknown": len(unknown),

@@ -14,6 +14,8 @@ from evaltools.data.folder import write_folder
 from evaltools.data.forms import FormFailure, ImportedForm, import_forms
 from evaltools.paths import write_text
 
+#: The Chinese of the names a form may not print (:attr:`ImportedForm.completed`).
+_WHAT = {"unit": "单位名称", "project": "项目名称"}
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s\x00-\x1f]+')
 
 
@@ -54,6 +56,12 @@ def import_to(paths: Iterable[str | Path], out_dir: str | Path) -> Imported:
     for form in read.forms:
         folder = out / folder_name(form, taken, per_file[form.source] > 1)
         header = f"由 evaltools import 读自 {form.label}（{form.kind}）；请核对后使用 evaltools check 检查。"
+        if form.completed:  # names the form does not print: the folder needs one (evaltools.data.forms.read)
+            header += (
+                "原表未填"
+                + "、".join(f"{_WHAT[k]}，已补为「{v}」" for k, v in form.completed.items())
+                + "，请改为实际名称。"
+            )
         written.append((form, write_folder(form.data, folder, header=header)))
     rows = [
         {

@@ -443,6 +443,7 @@ def score_projects(
     p["execution_weight"] = w
     p["execution_rate"] = rate
     unreadable = (unknown_in(p, "budget") | unknown_in(p, "spent")) & (w != 0) | unknown_in(p, "execution_weight")
+    unreadable |= (p["budget"] == 0) & (p["spent"] > 0) & (w != 0)  # spending against a 0 budget: no rate (稷山 2021)
     p["execution_raw"] = (method(rate, dict(rules.execution)).fillna(0.0) * w).where(~unreadable)
     p["execution_score"] = p["execution_raw"].round(rules.rounding)
     totals = level1_totals(scored) if totals is None else totals

@@ -152,6 +152,8 @@ def read_values(form) -> dict:
         out.update(total=row.get("published_score"), grade=row.get("published_grade"))
     out["funds"] = funds
     out["indicators"] = data.indicators.to_dict("records")
+    for key in form.completed:  # a name the form does not print: unknown (the data holds a placeholder)
+        out[key] = None
     return out
 
 
@@ -212,7 +214,13 @@ def compare_fields(expected: dict, got: dict | None) -> list[tuple[str, object, 
     funds = expected.get("funds")
     if isinstance(funds, dict):
         for k, e in funds.items():
-            add(f"funds.{k}", in_wan_yuan(e, expected) if k in AMOUNTS else e, (got.get("funds") or {}).get(k))
+            g = (got.get("funds") or {}).get(k)
+            if k == "rate" and isinstance(e, (int, float)) and isinstance(g, float) and same(e, g * 100):
+                add(
+                    "funds.rate", e, g, True
+                )  # a bare number printed under 预算执行进度(%) (成安 2020), read as its fraction
+                continue
+            add(f"funds.{k}", in_wan_yuan(e, expected) if k in AMOUNTS else e, g)
     inds = [i for i in expected.get("indicators") or [] if i.get("level3") != UNKNOWN or i.get("level2")]
     for e, r in zip(inds, _pair(inds, got.get("indicators") or [])):
         name = e.get("level3") if e.get("level3") not in (None, UNKNOWN) else e.get("level2")

@@ -271,6 +271,48 @@ def test_no_total_row_adds_up_several_source_rows(tmp_path):
     assert [w.code for w in _problems(path) if w.code.startswith("FUNDS")] == ["FUNDS_TOTAL_RECOMPUTED"]
 
 
+def test_sources_as_columns_their_total_the_budget(tmp_path):
+    """广水 交通 2021 (hubei-guangshui-jiaotong-xiangcundaolu-2021-project.md): 中央 | 省、地 | 本级 | 其他 | 合计 |
+    执行数 | 执行率 over one row 309 | 309 | 100 % — the 合计 column is the budget."""
+    funds = [
+        [C("中央"), C("省、地"), C("本级"), C("其他"), C("合计"), C("执行数"), C("执行率")],
+        [C(""), C(""), C(""), C(""), C("309"), C("309"), C("100 %")],
+    ]
+    p = _project(_write(tmp_path, "guangshui", _form(funds, "广水市财政预算支出项目绩效目标自评表", "(2021年度)")))
+    assert (p["budget"], p["spent"], p["stated_rate"]) == (309, 309, 1.0)
+
+
+def test_a_source_row_under_a_heading_with_only_its_rate(tmp_path):
+    """南昌 蚕茶卫生院 2021 (jiangxi-nanchang-canchawsy-2021-dept.md): 资金来源:(1)财政拨款 | (lost) | (lost) |
+    103.21%, then 资金结构:(1)基本支出: the one source row is the block's, its rate 103.21%; the amounts unknown."""
+    funds = [
+        [C("整体支出规模"), C("全年预算数"), C("全年执行数"), C("执行率")],
+        [C("资金来源:(1)财政拨款"), C(""), C(""), C("103.21%")],
+        [C("资金结构:(1)基本支出"), C(""), C(""), C("103.21%")],
+    ]
+    names = [[C("评价部门名称", 2), C("南昌县黄马乡蚕茶卫生院", 5)]]
+    form = _read(_write(tmp_path, "nanchang", _form(funds, "蚕茶卫生院整体支出绩效自评表", "(2021年度)", names)))
+    line = form.data.budget_lines.iloc[0]
+    assert line["stated_rate"] == pytest.approx(1.0321) and _unknown(line, "budget") and _unknown(line, "spent")
+
+
+def test_a_budget_only_block_under_the_indicators(tmp_path):
+    """彭水 2024 (chongqing-pengshui-jihuashengyu-2024-project.md): under its indicators, 资金 | 年度预算资金总额 |
+    其中:中央补助 | 市级资金 | 本级资金 over 计划生育转移支付资金合计(万元) | 1084.25 | 668.00 | 343.00 | 73.25 — the
+    budget 1084.25; no spending column: the spending unknown, with a warning; the indicators still read."""
+    rows = [
+        *INDICATORS[:2],
+        [C("资金"), C("年度预算资金总额"), C("其中:中央补助"), C("市级资金"), C("本级资金(包括结转结余)")],
+        [C("计划生育转移支付资金合计(万元)"), C("1084.25"), C("668.00"), C("343.00"), C("73.25")],
+        [C("其中: 农村部分计划生育家庭奖励扶助制度补助资金(万元)"), C("763.00"), C("502.00"), C("208.00"), C("53.00")],
+    ]
+    title = "彭水自治县2024年度中央对地方转移支付计划生育服务项目绩效自评表"
+    form = _read(write_docx(tmp_path / "pengshui.docx", [([title], rows)]))
+    p = form.data.projects.iloc[0]
+    assert p["budget"] == 1084.25 and _unknown(p, "spent")
+    assert form.data.indicators["level3"].tolist() == ["更新演出设备"]
+
+
 def _jishan(*sources: list[C]) -> tuple[list[str], list[list[C]]]:
     """稷山 翟店 2021 (shanxi-jishan-gongwei-zhaidian-2021-project.md): 年度资金总额 0 / 0 / 207.4538, 执行率 100%."""
     funds = [
@@ -282,14 +324,28 @@ def _jishan(*sources: list[C]) -> tuple[list[str], list[list[C]]]:
     return _form(funds, "稷山县项目支出绩效自评表", "(2021年度)")
 
 
-def test_a_zero_budget_with_spending_is_unknown_not_refused(tmp_path):
-    """稷山 2021: a budget of 0 beside 207.4538 spent is not a budget — unknown (the execution rate 无法计算), the
-    form read and audited, a warning at the budget's cell; the printed rate and score are kept."""
+def test_a_zero_budget_with_spending_is_read_as_printed_and_flagged(tmp_path):
+    """稷山 2021: a budget printed 0 beside 207.4538 spent is read as 0 (it is printed); the form is read and
+    audited, the loader's ZERO_BUDGET (an error in a data folder) a warning at the budget's cell (C6); the
+    printed rate and score are kept; the recomputed rate is NaN, never spending divided by 0."""
+    from evaltools.run.audit import run_audit
+
     path = _write(tmp_path, "jishan", _jishan())
-    p = _project(path)
-    assert _unknown(p, "budget") and (p["spent"], p["stated_rate"], p["budget_initial"]) == (207.4538, 1.0, 0)
-    (warning,) = [w for w in _problems(path) if w.code == "FUNDS_ZERO_BUDGET"]
-    assert warning.severity == "warning" and warning.location.column.startswith("C6") and warning.found == "0"
+    form = _read(path)
+    p = form.data.projects.iloc[0]
+    assert (p["budget"], p["spent"], p["stated_rate"], p["budget_initial"]) == (0, 207.4538, 1.0, 0)
+    (warning,) = [w for w in form.data.warnings if w.code == "ZERO_BUDGET"]
+    assert (
+        warning.severity == "warning"
+        and warning.location.column.startswith("C6")
+        and "预算为零但有支出" in warning.message
+    )
+    assert not [w for w in _problems(path) if w.code.startswith("FUNDS")]
+    result = run_audit([path], executor="serial")
+    (row,) = result.findings[result.findings["code"] == "ZERO_BUDGET"].to_dict("records")
+    assert (row["severity"], row["cell"]) == ("warning", "表!C6")
+    assert result.unreadable.empty and "SPENT_OVER_BUDGET" not in set(result.findings["code"])  # not against 0
+    assert pd.isna(result.read["computed_score"].iloc[0])  # the execution score 无法计算, never 0 or 207.45/0
 
 
 def test_a_zero_budget_with_spending_is_recomputed_from_its_sources(tmp_path):

@@ -187,7 +187,7 @@ def test_indicator_headers(printed, field):
         ("names", "项目名称：", "project"),
         ("names", "实施单位（盖章）", "implementer"),
         ("names", "项目实施单位:", "implementer"),
-        ("names", "部门名称", "department"),
+        ("names", "部门名称", "unit"),
         ("names", "自评总分(分)", "published_total"),
         ("funds", "年度资金总额：", "total"),
         ("funds", "年资金总额", "total"),

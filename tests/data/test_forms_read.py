@@ -12,6 +12,7 @@ import pytest
 
 from evaltools.data.forms import import_forms, read_file
 from tests.formkit import (
+    C,
     Ind,
     Spec,
     chongqing,
@@ -329,7 +330,9 @@ def test_no_year_no_indicators_no_name(tmp_path):
     path = write_xlsx(tmp_path / "noname.xlsx", [("s", [(titles, rows)])])
     (warning,) = _warnings(path)  # tolerant: read under 未填项目名称, with a warning at the 项目名称 cell
     assert "项目名称为空" in warning.message and warning.location.column.startswith("A3")
-    assert _one(path).data.projects["project"].tolist() == ["未填项目名称"]
+    form = _one(path)  # the name read stays unknown; the data (whose tables need a name) is completed
+    assert form.project is None and form.completed == {"project": "未填项目名称"}
+    assert form.data.projects["project"].tolist() == ["未填项目名称"] and "未填项目名称" in warning.message
     path = write_xlsx(tmp_path / "noind.xlsx", [("s", [(titles, rows[:9])])])
     assert "no indicator block" in _failure(path).reason
 
@@ -473,3 +476,61 @@ def test_direction_cells_in_look_alike_signs(tmp_path, sign):
     rows = [[replace(c, value=sign) if c.value == "=" else c for c in row] for row in rows]
     data = _one(write_xlsx(tmp_path / "sign.xlsx", [("s", [(titles, rows)])])).data
     assert data.indicators["direction"].tolist() == ["=", "="]
+
+
+def _names_form(tmp_path, names: list[list[C]], title: str = "项目支出绩效自评表"):
+    """A form with the names block ``names`` over 稷山 2021's funds and one indicator."""
+    rows = [
+        *names,
+        [C("项目资金（万元）", 2), C("全年预算数"), C("全年执行数"), C("分值"), C("执行率"), C("得分")],
+        [C("年度资金总额", 2), C(30), C(30), C(10), C("100%"), C(10)],
+        [C("一级指标"), C("二级指标"), C("三级指标"), C("年度指标值"), C("实际完成值"), C("分值"), C("得分")],
+        [C("产出指标"), C("数量指标"), C("更新演出设备"), C("≥50件"), C("50件"), C(90), C(90)],
+    ]
+    return _one(write_xlsx(tmp_path / "names.xlsx", [("s", [([title, "（2020年度）"], rows)])]))
+
+
+def test_an_implementer_printed_this_unit_is_the_unit_named_above(tmp_path):
+    """黄冈 2020 (hubei-huanggang-shuibao-jiance-2020-project.md): 單位名稱 | 黃岡市水土保持與農田水利科研所 …
+    項目實施單位 | 本單位 — the unit is the one named above, not 「本單位」."""
+    form = _names_form(
+        tmp_path,
+        [
+            [C("單位名稱", 2), C("黃岡市水土保持與農田水利科研所", 5)],
+            [C("項目名稱", 2), C("水土保持監測", 5)],
+            [C("主管部門", 2), C("黃岡市水利和湖泊局", 5)],
+            [C("項目實施單位", 2), C("本單位", 5)],
+        ],
+    )
+    assert (form.unit, form.project, form.completed) == ("黃岡市水土保持與農田水利科研所", "水土保持監測", {})
+    assert form.data.projects["department"].tolist() == ["黃岡市水利和湖泊局"]
+
+
+def test_a_project_supervisor_is_not_its_unit(tmp_path):
+    """濉溪 2019 (anhui-suixi-linshijiuzhu-2019-project.md): 项目名称 | 临时救助, 主管部门 | [155]濉溪县民政局, no
+    实施单位 — the unit is not printed (unknown, a warning at the 主管部门 cell), the data completed with
+    未填单位名称; the 主管部门 is kept as printed, its code too."""
+    form = _names_form(tmp_path, [[C("项目名称", 2), C("临时救助", 5)], [C("主管部门", 2), C("[155]濉溪县民政局", 5)]])
+    assert (form.unit, form.project, form.completed) == (None, "临时救助", {"unit": "未填单位名称"})
+    assert form.data.unit == "未填单位名称" and form.data.projects["department"].tolist() == ["[155]濉溪县民政局"]
+    (warning,) = [w for w in form.data.warnings if "单位名称为空" in w.message]
+    assert warning.location.column.startswith("C4")
+
+
+def test_two_names_joined_by_a_slash(tmp_path):
+    """原州 2022 (ningxia-yuanzhou-malingshu-2022-project.md): 项目实施单位/项目负责人 | 原州区农技中心/ — the
+    unit is the first of the two; a 转移支付 form's 地方主管部门 is its unit (临河 2022)."""
+    form = _names_form(
+        tmp_path, [[C("项目名称", 2), C("马铃薯"), C("项目实施单位/项目负责人", 2), C("原州区农技中心/")]]
+    )
+    assert (form.unit, form.project) == ("原州区农技中心", "马铃薯")
+    form = _names_form(
+        tmp_path,
+        [
+            [C("转移支付(项目)名称", 2), C("就业补助资金", 5)],
+            [C("中央主管部门", 2), C("人力资源社会保障部", 5)],
+            [C("地方主管部门", 2), C("巴彦淖尔市临河区财政局", 5)],
+        ],
+        "区域绩效目标自评表",
+    )
+    assert (form.unit, form.project) == ("巴彦淖尔市临河区财政局", "就业补助资金")

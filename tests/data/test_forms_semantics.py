@@ -432,6 +432,7 @@ def test_unreadable_cells_are_unknown_with_located_chinese_warnings(tmp_path):
     form = _read(path)
     ind = form.data.indicators.set_index("level3")
     assert pd.isna(ind.loc["演出设备成本", "weight"]) and "weight" in ind.loc["演出设备成本", "unknown"]
+    assert form.project is None and form.completed == {"project": "未填项目名称"}  # read: unknown
     assert form.data.projects["project"].tolist() == ["未填项目名称"]
     warnings = _warnings(_form(path))
     assert [(w.location.row, w.location.column[:3]) for w in warnings] == [(17, "F17"), (2, "A2（")]

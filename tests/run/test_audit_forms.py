@@ -42,7 +42,7 @@ def test_every_planted_defect_and_broken_file_is_listed(audited):
     read = findings[findings["code"] != "FORM_UNREADABLE"]
     serious = read[read["severity"].isin(SERIOUS)]
     found = set(zip(serious["rel"], serious["part"], serious["code"]))
-    # a cell that cannot be read is also the reading's warning at that cell
+    # a cell that cannot be read is the reading's warning at that cell (audit_rows: one finding per cell)
     codes = {**DEFECTS, **READ_WITH_WARNING, **{d: {*c, "FORM_UNKNOWN"} for d, c in READ_AS_UNKNOWN.items()}}
     planted = {(file, part, code) for file, part, defect in made.forms if defect for code in codes[defect]}
     assert len(made.forms) >= 200 and {d for *_, d in made.forms if d} == set(codes)

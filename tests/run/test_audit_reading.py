@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -74,6 +75,27 @@ def test_a_cell_read_as_unknown_is_a_finding_at_its_cell(audited):
     assert (counts.at["FORM_UNKNOWN", "severity"], counts.at["FORM_UNKNOWN", "count"]) == ("warning", 1)
 
 
+def test_one_unreadable_cell_is_one_finding(audited):
+    """活动达标率's 得分 八分 is read as unknown: the reading's FORM_UNKNOWN at 表1!G14 (what it holds, what was
+    expected) is its one finding — the audit's UNKNOWN_FIGURE on the same row's 得分 is not listed again."""
+    f = audited.findings[audited.findings["indicator"] == "活动达标率"]
+    assert f["code"].tolist() == ["FORM_UNKNOWN"] and f["cell"].tolist() == ["表1!G14"]
+    assert "UNKNOWN_FIGURE" not in set(audited.findings["code"])
+
+
+def test_a_figure_printed_unreadable_keeps_its_audit_finding(tmp_path):
+    """A 得分 printed ? (no reading warning: the form itself marks it unreadable) keeps the audit's UNKNOWN_FIGURE."""
+    spec = Spec(
+        project="文化惠民演出",
+        implementer="青山区文化馆",
+        indicators=[*INDICATORS[:1], replace(INDICATORS[1], score="?")],
+    )
+    write_xlsx(tmp_path / "演出.xlsx", [("表1", [standard(spec)])])
+    f = run_audit([tmp_path], executor="serial").findings
+    row = f[f["indicator"] == "活动达标率"]
+    assert row["code"].tolist() == ["UNKNOWN_FIGURE"] and "评价得分原表无法辨认" in row["message"].iloc[0]
+
+
 def test_forms_table_says_what_was_read_what_is_unknown_and_why(audited):
     forms = audited.forms.set_index(audited.forms["file"].map(lambda p: Path(p).name))
     read = forms.loc["演出.xlsx"]
@@ -93,7 +115,7 @@ def test_forms_table_says_what_was_read_what_is_unknown_and_why(audited):
     assert (read["warnings"], read["why"]) == (1, "原表内容无法辨认，按未知读取（FORM_UNKNOWN）")
     # printed 97.5; recomputed: 预算执行率 95/100 × 10 = 9.5, every indicator met its target (30+20+20+20 = 90)
     assert (read["score"], read["computed_score"], read["grade"]) == (97.5, 99.5, "优")
-    assert read["findings"] == (audited.findings["file"] == read["file"]).sum() == 7
+    assert read["findings"] == (audited.findings["file"] == read["file"]).sum() == 6
     broken, legacy = forms.loc["坏.xlsx"], forms.loc["旧表.doc"]
     assert (broken["status"], broken["indicators"], broken["funds"], broken["findings"]) == ("无法读取", 0, "否", 1)
     assert broken["reason"].startswith("无法打开文件 / cannot open the file: BadZipFile")
@@ -123,8 +145,9 @@ def test_console_prints_the_counts_that_findings_html_shows(folder, tmp_path, ro
     page = BeautifulSoup((tmp_path / "findings.html").read_text(encoding="utf-8"), "html.parser")
     assert page.find("p", class_="summary").get_text() == line
     numbers = [int(n) for n in re.findall(r"\d+", line.split("/", 1)[0])]
-    # 3 files: 1 form read, 2 refused; 9 findings: 2 errors (the refusals), 4 warnings, 3 info; 1 from reading
-    assert numbers == [3, 1, 2, 9, 2, 4, 3, 1]
+    # 3 files: 1 form read, 2 refused; 8 findings: 2 errors (the refusals), 3 warnings, 3 info; 1 from reading
+    # (the 八分 cell: its FORM_UNKNOWN, not also an UNKNOWN_FIGURE)
+    assert numbers == [3, 1, 2, 8, 2, 3, 3, 1]
     rows = page.find("table", class_="findings").find_all("tr")[1:]
     shown = [sum(r["class"][0] == s for r in rows) for s in ("error", "warning", "info")]
     assert [len(rows), *shown] == numbers[3:7]

@@ -12,7 +12,8 @@ unknown (``?``) with a located warning, and the form is read and audited. What a
   the source rows under it (其中：本年财政拨款, 中央补助, 地方资金 …), each kind added up;
 * a total printed 0 / 0 / 0 (or blank) above filled source rows, and a block printed without a total row:
   the sums of the source rows (``FUNDS_TOTAL_RECOMPUTED``);
-* a budget printed 0 beside spending: the sum of the source rows' budgets, else unknown (``FUNDS_ZERO_BUDGET``);
+* a budget printed 0 beside spending: the sum of the source rows' budgets, else 0 as printed (the loader's
+  ``ZERO_BUDGET`` warning flags it, the execution rate 无法计算);
 * a block with 年初预算数 and no 全年预算数 column (北京 2016, 济南 2019: 执行率(B/A) with A = 年初预算数): the
   budget is the 年初预算数;
 * no 分值 column: the weight the block's label states (预算执行情况(20分)), else unknown — never a default 10.
@@ -36,6 +37,11 @@ AMOUNTS = {"budget_initial": "年初预算数", "budget": "全年预算数", "sp
 _UNIT_ROWS = 12
 
 
+#: What a source row's label starts with before the source it names: 其中：本年财政拨款; 资金来源:(1)财政拨款 (南昌
+#: 蚕茶卫生院 2021, jiangxi-nanchang-canchawsy-2021-dept: 资金来源:(1)财政拨款 | 全年预算数 | 全年执行数 | 执行率).
+_SOURCE_HEADING = re.compile(r"^(?:其中|资金来源)?[:：]?\s*(?:[(（]\d+[)）])?\s*")
+
+
 def funds_row_kind(label: str, block: Block) -> str | None:
     """The kind of funds row a label names (total, fiscal_current, carryover, other_funds): the longest of the
     block's row labels it starts with."""
@@ -49,7 +55,7 @@ def _funds_label(form: Form, i: int, first_col: int) -> str:
         for j in grid.filled(i)
         if j < first_col and not grid.copied_from_above(i, j) and "预算执行情况" not in grid.text(i, j)
     ]
-    return re.sub(r"^其中[:：]?", "", "".join(parts)).rstrip(":：")
+    return _SOURCE_HEADING.sub("", "".join(parts)).rstrip(":：")
 
 
 def money_units(form: Form, header: int, cols: dict[str, int]) -> dict[str, Decimal]:
@@ -161,6 +167,8 @@ def _next_cell(form: Form, i: int, j: int) -> int | None:
 def _inline(form: Form, header: int, cols: dict[str, int]) -> bool:
     """Whether the header row prints each amount beside its label (成安 2020: 预算数 | 6.84 | 到位数 | 6.84 |
     执行数 | 6.84, hebei-chengan-minzheng-bainian-2020-project.md) rather than under it."""
+    if "spent" not in cols:  # a budget-only block (彭水 2024)
+        return False
     beside = [_next_cell(form, header, cols[k]) for k in ("budget", "spent")]
     return all(k is not None and money(form.grid.value(header, k))[0] is not None for k in beside)
 
@@ -309,9 +317,10 @@ def _zero_total(form: Form, i: int, cols: dict[str, int], parts: dict[str, list]
 
 
 def _zero_budget(form: Form, i: int, cols: dict[str, int], parts: dict[str, list]) -> None:
-    """A 全年预算数 printed 0 (or blank) beside spending (稷山 翟店 2021: 0 / 207.4538, 执行率 100%) is not the
-    budget: the sum of the 其中 rows' budgets where they print one, else unknown — the execution rate is then
-    无法计算, never spending against a zero budget; a located warning says so."""
+    """A 全年预算数 printed 0 (or blank) beside spending (稷山 翟店 2021: 0 / 207.4538, 执行率 100%): the sum of the
+    其中 rows' budgets where they print one (FUNDS_TOTAL_RECOMPUTED); else a printed 0 is read as 0 — it is
+    printed — and the loader flags it (ZERO_BUDGET, a warning at the budget's cell on a form:
+    evaltools.data.forms.read.FORM_WARNINGS; the execution score 无法计算), a blank one stays unknown."""
     budget, spent = form.funds.get("budget"), form.funds.get("spent")
     if budget not in (0.0, None) or not (isinstance(spent, float) and spent > 0) or "budget" not in cols:
         return
@@ -320,19 +329,6 @@ def _zero_budget(form: Form, i: int, cols: dict[str, int], parts: dict[str, list
         form.funds["budget"] = summed
         why = "全年预算数印为 0 而有支出" if budget == 0 else "全年预算数为空而有支出"
         _recomputed(form, i, cols["budget"], ["budget"], [budget], why)
-        return
-    if budget is None:
-        return  # not printed: unknown (_unknown_amounts)
-    form.funds["budget"] = UNKNOWN
-    form.warn(
-        i,
-        cols["budget"],
-        f"全年预算数为 0 而全年执行数为 {spent:g}，预算按无法辨认处理、执行率无法计算 / zero budget with spending: "
-        "the budget is unknown",
-        "" if budget is None else f"{budget:g}",
-        "全年预算数（执行率 = 全年执行数 / 全年预算数）",
-        code="FUNDS_ZERO_BUDGET",
-    )
 
 
 def _no_total(form: Form, header: int, cols: dict, units: dict, sources: list[tuple[int, str]], parts: dict) -> None:
@@ -340,6 +336,10 @@ def _no_total(form: Form, header: int, cols: dict, units: dict, sources: list[tu
     is the total (its rate and score too); several are added up (FUNDS_TOTAL_RECOMPUTED); none leaves the
     amounts unknown (:func:`_unknown_amounts`)."""
     filled = [i for i, _ in sources if _has_amounts(form, i, cols)]
+    if (
+        not filled and "rate" in cols
+    ):  # amounts lost, the rate printed (南昌 蚕茶卫生院 2021: 资金来源:(1)财政拨款 | | | 103.21%)
+        filled = [i for i, _ in sources if form.grid.text(i, cols["rate"])][:1]
     if not filled:
         return
     keys = [k for k in AMOUNTS if k in cols]

@@ -55,6 +55,9 @@ class Form:
     cells: dict[str, CellRef] = field(default_factory=dict)
     #: The kind found from what the form prints (:func:`form_kind`) when its title names none.
     kind_read: str | None = None
+    #: Names the form does not print (``unit``, ``project``) → the placeholder its data is completed with (the
+    #: tables need a name); what was read stays unknown (:func:`evaltools.data.forms.read.form_unit`).
+    completed: dict[str, str] = field(default_factory=dict)
 
     @property
     def kind(self) -> str:
@@ -197,6 +200,8 @@ def _headers(grid: Grid, start: int, end: int, layout: FormLayout) -> tuple[int 
     funds_block, block = layout.block("funds"), layout.block("indicators")
     funds = find_header(grid, start, end, funds_block)
     indicators = find_header(grid, funds or start, end, block)
+    if indicators is None and funds is not None:  # the funds block under the indicators (彭水 2024)
+        indicators = find_header(grid, start, funds, block)
     named = len(header_columns(grid, funds, funds_block)) if funds is not None else 0
     named += len(header_columns(grid, indicators, block)) if indicators is not None else 0
     return funds, indicators, named
@@ -291,14 +296,33 @@ def read_names(form: Form, first: int, last: int) -> None:
     for i in range(first, last):
         for j in grid.filled(i):
             key, inline = label_of(grid.text(i, j), block.rows)
+            key, part = (key, None) if key is not None else _joint_label(grid.text(i, j), block)
             if key is None or key in form.names:
                 continue
             if inline is not None:
                 form.names[key], form.cells[key] = _after_colon(grid.value(i, j)) or inline, grid.ref(i, j)
                 continue
             k = next_value(grid, i, j, block)
-            form.names[key] = None if k is None else grid.value(i, k)
+            value = None if k is None else grid.value(i, k)
+            form.names[key] = value if part is None or value is None else _joint_value(value, part)
             form.cells[key] = grid.ref(i, j if k is None else k)
+
+
+def _joint_label(text: str, block: Block) -> tuple[str | None, int | None]:
+    """A cell naming two fields joined by 「/」 (项目实施单位/项目负责人 | 原州区农技中心/, 原州 2022,
+    ningxia-yuanzhou-malingshu-2022-project.md): the first of the block's labels in it, and its position."""
+    parts = cell_text(text).split("/") if "/" in text else []
+    for n, part in enumerate(parts if len(parts) > 1 else []):
+        key, inline = label_of(part, block.rows)
+        if key is not None and inline is None:
+            return key, n
+    return None, None
+
+
+def _joint_value(value: object, part: int) -> str | None:
+    """The ``part``-th of the values a cell joins by 「/」 (原州区农技中心/ → 原州区农技中心)."""
+    parts = str(value).split("/")
+    return (parts[part].strip() or None) if part < len(parts) else None
 
 
 def header_columns(grid: Grid, i: int, block: Block) -> dict[str, int]:

@@ -31,10 +31,12 @@ from evaltools.data.forms.layout import (
     year_value,
 )
 from evaltools.data.forms.layouts import is_title, layouts_titled
+from evaltools.data.forms.layouts.standard import THIS_UNIT
 from evaltools.data.forms.values import number
+from evaltools.data.forms.wording import label_key
 from evaltools.data.load import PlacedTable, normalise_rows, year_data
 from evaltools.data.model import YearData
-from evaltools.errors import WARNING, Location, Problem, ProblemList
+from evaltools.errors import ERROR, WARNING, Location, Problem, ProblemList
 from evaltools.registry import Registry
 
 #: Readers by file suffix: ``fn(path) -> [(part, grid)]`` (a sheet, or the document).
@@ -65,6 +67,21 @@ class ImportedForm:
     kind: str
     data: YearData
     cells: dict[str, CellRef] = field(default_factory=dict)
+    #: Names the form does not print (``unit``, ``project``) → the placeholder :attr:`data` is completed with
+    #: (its tables need a name: 未填单位名称, 未填项目名称); :attr:`unit` and :attr:`project` are what was read.
+    completed: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def unit(self) -> str | None:
+        """The unit as read (None when the form prints none; :attr:`data` holds the placeholder)."""
+        return None if "unit" in self.completed else self.data.unit
+
+    @property
+    def project(self) -> str | None:
+        """The project as read (None for a department's form, or when the form prints no 项目名称)."""
+        if self.kind == "department" or "project" in self.completed or not len(self.data.projects):
+            return None
+        return str(self.data.projects["project"].iloc[0])
 
     @property
     def label(self) -> str:
@@ -102,11 +119,11 @@ def read_form(grid: Grid, start: int, end: int, title: str) -> Form:
     title_col = next((j for j in filled if title and title == grid.text(start, j)), filled[0] if filled else 0)
     form = Form(grid, layout, year, start, end, title)
     form.cells["title"] = grid.ref(start, title_col)
-    read_names(form, year_row + 1, funds if funds is not None else indicators or end)
+    read_names(form, year_row + 1, min(r for r in (funds, indicators, end) if r is not None))
     if year is None:
         _year_elsewhere(form, title_col)
     if funds is not None:
-        read_funds(form, funds, indicators or end)
+        read_funds(form, funds, indicators if indicators is not None and indicators > funds else end)
     else:
         no_funds(form, start, title_col)
     read_goals(form, year_row + 1, indicators or end)
@@ -119,14 +136,14 @@ def read_form(grid: Grid, start: int, end: int, title: str) -> Form:
             "一级指标 | 二级指标 | 三级指标 | 分值 | 得分",
         )
         return form
-    stop = read_indicators(form, indicators, end)
+    stop = read_indicators(form, indicators, funds if funds is not None and funds > indicators else end)
     read_total(form, stop, end, header_columns(grid, indicators, form.block("indicators")))
     if "total" not in form.cells and "published_total" in form.cells:  # 重庆: 自评总分 in the header
         form.cells["total"] = form.cells["published_total"]
     if not form.indicators:
         form.warn(indicators, title_col, "绩效指标表中没有指标 / the indicator block is empty", None, "指标行")
     _kind(form, title_col)
-    _unnamed(form, title_col)
+    _unnamed(form)
     return form
 
 
@@ -180,21 +197,40 @@ def _year_elsewhere(form: Form, title_col: int) -> None:
     form.warn(form.start, title_col, message, form.title or None, expected, code=code)
 
 
-def _unnamed(form: Form, title_col: int) -> None:
-    """A form that prints no project name or no unit is read under 未填项目名称 / 未填单位名称, with a warning at
-    the label's cell (or the title)."""
+def form_unit(form: Form) -> str | None:
+    """The unit whose form it is, as printed: a project's 实施单位, else its 单位名称 / 填报单位 (never the 主管部门
+    that supervises it); a department's 部门名称 / 单位名称, else its 主管部门 (重庆 部门整体), else its 实施单位. An
+    实施单位 printed 本单位 is the unit named above it (:data:`~evaltools.data.forms.layouts.standard.THIS_UNIT`)."""
     names = form.names
-    missing = [("project", "项目名称", "未填项目名称")] if form.kind == "project" else []
-    missing.append(("department", "单位名称", "未填单位名称"))
-    for key, what, placeholder in missing:
-        present = [names.get(k) for k in ((key,) if key == "project" else ("implementer", "department"))]
-        if any(name_value(v) for v in present):
-            continue
-        names[key] = placeholder
-        ref = form.cells.get(key, form.cells["title"])
-        form.problems.append(
-            Problem(ref.location(what), f"{what}为空，按「{placeholder}」读取 / no {what}", None, what, WARNING)
+    own, department = name_value(names.get("unit")), name_value(names.get("department"))
+    implementer = name_value(names.get("implementer"))
+    if implementer and label_key(implementer) in _THIS_UNIT:
+        implementer = own or department
+    if form.kind == "project":
+        return implementer or own
+    return own or department or implementer
+
+
+_THIS_UNIT = {label_key(w) for w in THIS_UNIT}
+#: The names a form's data is completed with where the form prints none (the tables need one).
+PLACEHOLDERS = {"project": "未填项目名称", "unit": "未填单位名称"}
+
+
+def _unnamed(form: Form) -> None:
+    """A form that prints no project name or no unit: the name stays unknown, a warning at the label's cell (or
+    the title), and the form's data is completed with :data:`PLACEHOLDERS` (:attr:`Form.completed`)."""
+    missing = []
+    if form.kind == "project" and not name_value(form.names.get("project")):
+        missing.append(("project", "项目名称", ("project",)))
+    if not form_unit(form):
+        missing.append(("unit", "单位名称", ("implementer", "unit", "department")))
+    for key, what, labels in missing:
+        form.completed[key] = placeholder = PLACEHOLDERS[key]
+        ref = next((form.cells[k] for k in labels if k in form.cells), form.cells["title"])
+        message = (
+            f"{what}为空，按未知读取（数据中以「{placeholder}」补全） / no {what}: unknown, completed as {placeholder}"
         )
+        form.problems.append(Problem(ref.location(what), message, None, what, WARNING))
 
 
 #: Fields a form prints in another field's cell: a breakdown's 所属合计指标 is its 「其中：…」 三级指标 cell.
@@ -226,7 +262,7 @@ def _rows_table(name: str, rows: list[dict], fallbacks: list[CellRef]) -> Placed
 def _project_rows(form: Form) -> tuple[dict, dict]:
     """The profile and the project row of a 项目支出绩效自评表."""
     n, f, t = form.names, form.funds, form.total
-    unit = name_value(n.get("implementer")) or name_value(n.get("department"))
+    unit = form_unit(form) or form.completed.get("unit")
     profile = {
         "unit": unit,
         "year": UNKNOWN if form.year is None else form.year,
@@ -235,7 +271,7 @@ def _project_rows(form: Form) -> tuple[dict, dict]:
         "published_grade": t.get("grade"),
     }
     project = {
-        "project": name_value(n.get("project")),
+        "project": name_value(n.get("project")) or form.completed.get("project"),
         "department": name_value(n.get("department")),
         "implementer": name_value(n.get("implementer")),
         **{k: f.get(k) for k in ("budget_initial", "budget", "spent", "fiscal_current", "carryover", "other_funds")},
@@ -259,7 +295,7 @@ def _department_rows(form: Form) -> tuple[dict, dict]:
     if isinstance(total, str) and total != UNKNOWN:
         total = number(total)[0]
     profile = {
-        "unit": name_value(n.get("department")) or name_value(n.get("implementer")),
+        "unit": form_unit(form) or form.completed.get("unit"),
         "year": UNKNOWN if form.year is None else form.year,
         "report_kind": "department",
         "execution_weight": f.get("weight"),
@@ -293,36 +329,14 @@ def _funds_cells(form: Form) -> dict[str, CellRef]:
     return {name: form.cells[anchor] for name, anchor in _FUNDS_FIELDS.items() if anchor in form.cells}
 
 
-def _check_names(form: Form, profile: dict, project: dict | None) -> None:
-    """A form names its project (项目名称) and its unit (实施单位 or 主管部门; 部门名称): problems at their cells."""
-    title = form.cells["title"]
-    if project is not None and not project.get("project"):
-        ref = form.cells.get("project", title)
-        form.problems.append(
-            Problem(ref.location("项目名称"), "项目名称为空 / the project has no name", None, "项目名称")
-        )
-    if not profile.get("unit"):
-        labels = ("implementer", "department") if project is not None else ("department",)
-        ref = next((form.cells[k] for k in labels if k in form.cells), title)
-        form.problems.append(
-            Problem(
-                ref.location("单位"),
-                "没有单位名称 / no unit: 实施单位 and 主管部门 (部门名称) are empty",
-                None,
-                "单位名称",
-            )
-        )
-
-
 def _form_rows(form: Form) -> tuple[dict, dict[str, list[dict]]]:
-    """The profile and the table rows (projects or budget_lines, indicators) of a form; name problems added."""
+    """The profile and the table rows (projects or budget_lines, indicators) of a form."""
     if form.kind == "project":
         profile, project = _project_rows(form)
         rows, name = {"projects": [project]}, project["project"]
     else:
         (profile, line), project, name = _department_rows(form), None, None
         rows = {"budget_lines": [line]}
-    _check_names(form, profile, project)
     for row in form.indicators:
         row["project"] = name
     rows["indicators"] = form.indicators
@@ -361,6 +375,19 @@ def forms_data(forms: list[Form]) -> list[tuple[YearData | None, list[Problem]]]
     return [_one_form(i, form, built[i][0], tables, owners, found.get(i, [])) for i, form in enumerate(forms)]
 
 
+#: Checks of the data that refuse a data folder but only flag a printed form (issue 19: a form is refused only
+#: without an indicator block): a budget printed 0 beside spending (稷山 翟店 2021,
+#: shanxi-jishan-gongwei-zhaidian-2021-project.md) is read as printed, the execution rate 无法计算.
+FORM_WARNINGS = frozenset({"ZERO_BUDGET"})
+
+
+class _FormProblems(ProblemList):
+    """The problems of a form's data: the codes of :data:`FORM_WARNINGS` are warnings."""
+
+    def add(self, location: Location, message: str, *, severity: str = ERROR, code: str = "INVALID", **kw) -> None:
+        super().add(location, message, severity=WARNING if code in FORM_WARNINGS else severity, code=code, **kw)
+
+
 def _one_form(i: int, form: Form, profile: dict, tables: dict, owners: dict, problems: list[Problem]):
     if any(p.severity == "error" for p in problems):
         return None, problems
@@ -373,7 +400,7 @@ def _one_form(i: int, form: Form, profile: dict, tables: dict, owners: dict, pro
         frames[name] = frame.iloc[positions].reset_index(drop=True)
         raws[name] = PlacedTable(frames[name], raw.file, None, 1, kept=kept, places=raw.places)
     title = form.cells["title"]  # assembled as every loaded year is: the same checks as `evaltools check`
-    data, found = year_data(profile, frames, raws, title.file, title.location(), ProblemList(list(problems)))
+    data, found = year_data(profile, frames, raws, title.file, title.location(), _FormProblems(list(problems)))
     return data, [] if data is not None else list(found.items)
 
 
@@ -477,7 +504,8 @@ def read_files(paths: Iterable[str | Path]) -> tuple[list[ImportedForm], list[Fo
         if data is None:
             failures.append(FormFailure(source, where, _reason(problems), tuple(problems)))
         else:
-            out.append(ImportedForm(source, where, seen[(source, where)], form.kind, data, _anchors(form)))
+            number = seen[(source, where)]
+            out.append(ImportedForm(source, where, number, form.kind, data, _anchors(form), dict(form.completed)))
     return out, failures
 
 

@@ -139,7 +139,7 @@ def _overspent(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     """SPENT_OVER_BUDGET for the rows of ``frame`` (budget lines: ``key`` line, or projects) that spent more
     than their budget, naming the prior-year payables where there are any."""
     spent, budget = frame["spent"].to_numpy(dtype=float), frame["budget"].to_numpy(dtype=float)
-    bad = np.flatnonzero(spent > budget + 1e-9)
+    bad = np.flatnonzero((spent > budget + 1e-9) & (budget > 0))  # a 0 budget is the loader's ZERO_BUDGET warning
     sub = frame.iloc[bad]
     s, b = spent[bad], budget[bad]
     with np.errstate(divide="ignore", invalid="ignore"):

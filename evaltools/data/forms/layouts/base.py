@@ -35,7 +35,7 @@ from evaltools.registry import Registry
 FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "names": (
         frozenset(),
-        frozenset({"project", "department", "implementer", "published_total", "published_grade", "year"}),
+        frozenset({"project", "department", "unit", "implementer", "published_total", "published_grade", "year"}),
     ),
     "funds": (
         frozenset({"budget_initial", "budget", "spent", "weight", "rate", "score"}),

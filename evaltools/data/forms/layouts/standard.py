@@ -13,19 +13,13 @@ NAMES = Block(
     rows={
         # 转移支付(项目)名称: 霍山 2024, 临河 2022 (the 转移支付 区域绩效目标自评表); 专项资金名称: 衡山 2020
         "project": ("项目名称", "转移支付(项目)名称", "专项资金名称"),
-        # 部门: 金寨 2023 部门整体; 评价部门名称: 南昌 蚕茶卫生院 2021; 地方主管部门: 霍山 2024, 临河 2022 (中央主管部门
-        # is the ministry, not the unit); 项目主管单位: 广水 2019 / 2021; 填报单位：郊区财政局 under the title: 铜陵 2021
-        "department": (
-            "主管部门",
-            "部门名称",
-            "单位名称",
-            "预算部门",
-            "部门",
-            "评价部门名称",
-            "地方主管部门",
-            "项目主管单位",
-            "填报单位",
-        ),
+        # the supervising department (主管部门; 项目主管单位: 广水 2019 / 2021). A project's unit is its 实施单位, never
+        # its 主管部门 (濉溪 2019 prints only 主管部门: its unit is not printed, anhui-suixi-linshijiuzhu-2019-project.md)
+        "department": ("主管部门", "项目主管单位"),
+        # the unit itself: 部门: 金寨 2023 部门整体; 评价部门名称: 南昌 蚕茶卫生院 2021; 单位名称 over 项目名称: 黄冈 2020,
+        # 长江 2020; 填报单位：郊区财政局 under the title: 铜陵 2021; 地方主管部门, the local department that fills in a
+        # 转移支付 区域绩效目标自评表 (中央主管部门 is the ministry): 临河 2022, 霍山 2024
+        "unit": ("部门名称", "单位名称", "预算部门", "部门", "评价部门名称", "填报单位", "地方主管部门"),
         # 资金使用单位: 霍山 2024; 实施(主管)单位: 成安 2020
         "implementer": ("实施单位", "项目实施单位", "资金使用单位", "实施(主管)单位"),
         # 自评得分 | 98 above the funds: 银川 2021; 项目总得分 | 99分: 原州 2022
@@ -36,6 +30,9 @@ NAMES = Block(
     },
     ends=("财政处室", "部门联系人", "联系电话", "项目负责人", "财务负责人", "填报人", "项目属性", "项目类别"),
 )
+#: What an 实施单位 cell prints to name the unit named above it (单位名称 | 黃岡市水土保持與農田水利科研所 … 項目實施單位
+#: | 本單位: 黄冈 2020, hubei-huanggang-shuibao-jiance-2020-project.md), matched after the characters are simplified.
+THIS_UNIT = ("本单位", "本部门")
 FUNDS = Block(
     "funds",
     # Each wording as printed; notes such as (A), (B), （万元）, (10分) are dropped by the matcher
@@ -54,6 +51,12 @@ FUNDS = Block(
             "预算数",
             "预算",  # 预算 | 支出 | 执行率 (hubei-hbust-jiangzhuxuejin-2021-project)
             "计划安排资金",  # 計劃安排資金(萬元) (hubei-huanggang-danganguan-2020-project)
+            # 中央 | 省、地 | 本级 | 其他 | 合计 | 执行数 | 执行率: the sources as columns, their 合计 the budget (广水 2019,
+            # 2021: hubei-guangshui-jiwei-jubuwang-2019-project, hubei-guangshui-jiaotong-xiangcundaolu-2021-project)
+            "合计",
+            # 资金 | 年度预算资金总额 | 其中:中央补助 | 市级资金 | 本级资金: a budget-only block, its sources as columns
+            # (chongqing-pengshui-jihuashengyu-2024-project; no spending column: the spending unknown)
+            "年度预算资金总额",
         ),
         "spent": (
             "全年执行数",  # 财预〔2020〕10号, 全年执行数(B)
@@ -82,6 +85,9 @@ FUNDS = Block(
             "资金总额",
             "总额",
             "合计",
+            # 资金 | 年度预算资金总额 | 其中:中央补助 | 市级资金 | 本级资金: a budget-only block, its sources as columns
+            # (chongqing-pengshui-jihuashengyu-2024-project; no spending column: the spending unknown)
+            "年度预算资金总额",
         ),
         # a source row (其中：…) — every row of one kind is added up
         "fiscal_current": (
@@ -108,8 +114,9 @@ FUNDS = Block(
         # 四川: 财政专户管理资金 / 单位资金 (a bare 其他 is not a label: 其他说明)
         "other_funds": ("其他资金", "财政专户管理资金", "单位资金"),
     },
-    # a budget (or only 年初预算数(A): 北京 2016, 济南 2019) and a spending column on one header row
-    needs=({"budget", "budget_initial"}, {"spent"}),
+    # a budget column (or only 年初预算数(A): 北京 2016, 济南 2019), with or without a spending column (彭水 2024
+    # prints its budget alone: the spending unknown)
+    needs=({"budget", "budget_initial"},),
     # 预算执行情况(万元)(20分) / 资金(20分) as the block's label, 得分(20分*执行率) as its score header (湖北 市直,
     # docs/research/forms/hubei-changjiang-jinbu-yuye-2020-project.md; 四川 预算执行情况(10分))
     weight_notes=(
