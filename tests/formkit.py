@@ -471,7 +471,7 @@ PROJECT_ONLY = {"sources", "grade"}
 #: with the reading's FORM_UNKNOWN at the cell (which stands for the UNKNOWN_FIGURE of a ? printed: one per cell).
 READ_AS_UNKNOWN = {"amount_in_words": {"TOTAL_UNKNOWN"}, "weight_in_words": DEFECTS["unreadable"] - {"UNKNOWN_FIGURE"}}
 #: Forms read whole that the reader warns about: a form printing no year anywhere is read, its year unknown.
-READ_WITH_WARNING = {\"no_year\": {\"YEAR_UNKNOWN\"}}
+READ_WITH_WARNING = {"no_year": {"YEAR_UNKNOWN"}}
 
 
 def _pct(x: float) -> str:
