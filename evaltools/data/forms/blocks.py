@@ -288,9 +288,15 @@ def _targets(form: Form, i: int, cols: dict[str, int], raw: dict) -> dict:
         "target_text": target.text,
         "target_adjusted": UNKNOWN if adjusted.unknown else adjusted.value,
         "actual": UNKNOWN if actual.unknown else actual.value,
-        "actual_text": actual.text,
+        "actual_text": _printed_mark(raw.get("actual")) or actual.text,
         "qualitative_grade": actual.grade,
     }
+
+
+def _printed_mark(value: object) -> str | None:
+    """An actual printed as not applicable (无, —, /) as printed: the form says the measure did not apply, which
+    is not a missing actual (衡山县 2020 「政策性挂账利息补贴保障率」: 无, 没有轮换、动用库存)."""
+    return str(value).strip() if isinstance(value, str) and is_not_applicable(value) else None
 
 
 # ----------------------------------------------------------------------------- 二级 items: merged 分值 / 得分

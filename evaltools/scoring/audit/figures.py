@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from evaltools.data.schema import ORG, TABLES
+from evaltools.scoring.indicators import unknown_in
 
 from .core import AuditContext, Code, check, concat, findings
 from .rows import flagged, plain_keys
@@ -41,6 +42,22 @@ def _unreadable_scores(ctx: AuditContext) -> np.ndarray:
     return plain_keys(p, keys).merge(count, how="left", on=keys)["_n"].fillna(0).to_numpy(dtype=int)
 
 
+def scores_printed(ctx: AuditContext) -> np.ndarray:
+    """Per form (row of ``ctx.projects``): whether it prints any score — an indicator's 得分 (readable or not),
+    the 预算执行率得分 or a total. A form that prints none is unscored (未评分, issue 20 item 1): it has no total
+    to compute or check, and no figure of it is to blame (湖北科技学院 2021 and 吕梁山护工培训 2021 print no
+    分值/得分 columns; 大英县 2022 leaves its 得分 column empty)."""
+    s, p = ctx.indicators, ctx.projects
+    keys = [ORG, "project"]
+    scored = s["panel_score"].notna().to_numpy() | unknown_in(s, "panel_score").to_numpy()
+    forms = plain_keys(s[scored], keys).drop_duplicates().assign(_scored=True)
+    out = plain_keys(p, keys).merge(forms, how="left", on=keys)["_scored"].fillna(False).to_numpy(dtype=bool)
+    for column in ("published_execution_score", "published_score"):
+        if column in p:
+            out = out | p[column].notna().to_numpy()
+    return out | unknown_in(p, "published_score").to_numpy()
+
+
 def _unknown_totals(ctx: AuditContext) -> list[pd.DataFrame]:
     """TOTAL_UNKNOWN per form whose recomputed total is NaN because a printed figure cannot be read (an
     indicator row's or the execution score's), and per unit whose printed total is unreadable. A total unknown
@@ -49,7 +66,7 @@ def _unknown_totals(ctx: AuditContext) -> list[pd.DataFrame]:
     p = ctx.projects
     counts = _unreadable_scores(ctx)
     execution = p["execution_score"].isna().to_numpy() & (p["unknown"].notna().to_numpy() if "unknown" in p else False)
-    f = flagged(p, p["computed_score"].isna().to_numpy() & ((counts > 0) | execution))
+    f = flagged(p, p["computed_score"].isna().to_numpy() & ((counts > 0) | execution) & scores_printed(ctx))
     text = [
         f"「{n}」的重算总分无法计算：{c} 项指标得分"
         + ("及预算执行率得分" if e != e else "")
