@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from evaltools import fmt
 from evaltools.data.schema import ORG, TABLES
 from evaltools.scoring.indicators import unknown_in
 
@@ -58,6 +59,27 @@ def scores_printed(ctx: AuditContext) -> np.ndarray:
     return out | unknown_in(p, "published_score").to_numpy()
 
 
+def _blank_execution_score(ctx: AuditContext) -> pd.DataFrame:
+    """TOTAL_UNKNOWN per form that scores its indicators and prints the 预算执行率's 分值 but leaves its 得分
+    blank (issue 20 item 1, scores left blank): the form's own total cannot be checked from the table, and the
+    blank is not 0 (金寨县茶谷和美丽乡村建设服务中心 2023: 年度资金总额 分值 10, 得分 empty, every indicator scored)."""
+    p = ctx.projects
+    if "published_execution_score" not in p:
+        return concat([])
+    s = ctx.indicators
+    keys = [ORG, "project"]
+    scored = plain_keys(s[s["panel_score"].notna().to_numpy()], keys).drop_duplicates().assign(_scored=True)
+    indicators = plain_keys(p, keys).merge(scored, how="left", on=keys)["_scored"].fillna(False).to_numpy(dtype=bool)
+    weight = p["execution_weight"].to_numpy(dtype=float)
+    blank = p["published_execution_score"].isna().to_numpy() & ~unknown_in(p, "published_execution_score").to_numpy()
+    r = flagged(p, indicators & blank & (weight > 0) & ~unknown_in(p, "execution_weight").to_numpy())
+    text = [
+        f"「{n}」的自评总分无法核对：预算执行率分值 {w} 分，得分未填（不计为 0 分）"
+        for n, w in zip(r["project"], fmt.scores(r["execution_weight"]))
+    ]
+    return findings("TOTAL_UNKNOWN", r[ORG], r["project"], text, project=r["project"])
+
+
 def _unknown_totals(ctx: AuditContext) -> list[pd.DataFrame]:
     """TOTAL_UNKNOWN per form whose recomputed total is NaN because a printed figure cannot be read (an
     indicator row's or the execution score's), and per unit whose printed total is unreadable. A total unknown
@@ -73,7 +95,7 @@ def _unknown_totals(ctx: AuditContext) -> list[pd.DataFrame]:
         + "依赖原表无法辨认的数（不计为 0 分，也不折算）"
         for n, c, e in zip(f["project"], counts[f.rows], np.asarray(f["execution_score"], dtype=float))
     ]
-    parts = [findings("TOTAL_UNKNOWN", f[ORG], f["project"], text, project=f["project"])]
+    parts = [findings("TOTAL_UNKNOWN", f[ORG], f["project"], text, project=f["project"]), _blank_execution_score(ctx)]
     if "published_unknown" in ctx.total:
         t = ctx.total[ctx.total["published_unknown"].to_numpy(dtype=bool)]
         parts.append(findings("TOTAL_UNKNOWN", t[ORG], "公布总分", "原表印出的总分无法辨认，未作比较"))
