@@ -166,7 +166,8 @@ def _names(form: Form, i: int, cols: dict[str, int], state: dict) -> tuple[str, 
     block = form.block("indicators")
     level1 = _level(form, i, cols.get("level1"))
     if level1 is not None:
-        name = level_name(level1, "level1")[0] or level1  # a heading printing only its weight (50分) is kept
+        name, state["level1_weight"] = level_name(level1, "level1")
+        name = name or level1  # a heading printing only its weight (50分) is kept
         state["level1"], state["level2"], state["level2_weight"] = name, None, None
     level2 = _level(form, i, cols.get("level2"))
     if level2 is not None:
@@ -199,6 +200,7 @@ def _indicator(form: Form, i: int, cols: dict[str, int], state: dict) -> dict | 
     if level3 is None and not continues and (not any(scored) or level2 is None):
         return None
     row: dict = {"level1": level1, "level2": level2, "level3": level3, "parent": parent}
+    row["level1_weight"] = state.get("level1_weight")  # 产出指标 (60 分): the heading's weight (区商务局 2020)
     row.update(_targets(form, i, cols, raw))
     for key, what in (("weight", "分值"), ("stated_completion", "完成率"), ("score_coefficient", "得分系数")):
         row[key] = read_number(form, i, cols.get(key), what)
