@@ -7,10 +7,10 @@ import pandas as pd
 
 from evaltools import fmt
 from evaltools.data.schema import ORG, TABLES
-from evaltools.scoring.indicators import unknown_in
+from evaltools.scoring.indicators import DEPARTMENT, unknown_in
 
 from .core import AuditContext, Code, check, concat, findings
-from .rows import flagged, plain_keys
+from .rows import by_org, flagged, plain_keys
 
 #: Column titles for messages about figures (from the schema's declarations).
 _TITLES = {f.name: f.title for t in TABLES.values() for f in t.fields}
@@ -70,14 +70,30 @@ def _blank_execution_score(ctx: AuditContext) -> pd.DataFrame:
     keys = [ORG, "project"]
     scored = plain_keys(s[s["panel_score"].notna().to_numpy()], keys).drop_duplicates().assign(_scored=True)
     indicators = plain_keys(p, keys).merge(scored, how="left", on=keys)["_scored"].fillna(False).to_numpy(dtype=bool)
-    weight = p["execution_weight"].to_numpy(dtype=float)
+    weight = _printed_execution_weight(ctx)
     blank = p["published_execution_score"].isna().to_numpy() & ~unknown_in(p, "published_execution_score").to_numpy()
-    r = flagged(p, indicators & blank & (weight > 0) & ~unknown_in(p, "execution_weight").to_numpy())
+    with np.errstate(invalid="ignore"):
+        r = flagged(p, indicators & blank & (weight > 0))
     text = [
         f"「{n}」的自评总分无法核对：预算执行率分值 {w} 分，得分未填（不计为 0 分）"
-        for n, w in zip(r["project"], fmt.scores(r["execution_weight"]))
+        for n, w in zip(r["project"], fmt.scores(weight[r.rows]))
     ]
     return findings("TOTAL_UNKNOWN", r[ORG], r["project"], text, project=r["project"])
+
+
+def _printed_execution_weight(ctx: AuditContext) -> np.ndarray:
+    """Per form (row of ``ctx.projects``): the 预算执行率's 分值 as the input gives it — a project's own, the
+    unit's for its department table — NaN where none is given (not the rule set's default weight)."""
+    p, data = ctx.projects, ctx.data
+    keys = [ORG, "project"]
+    own = np.full(len(p), np.nan)
+    if "execution_weight" in data.projects:
+        given = plain_keys(data.projects, [*keys, "execution_weight"]).drop_duplicates(keys)
+        own = plain_keys(p, keys).merge(given, how="left", on=keys)["execution_weight"].to_numpy(dtype=float)
+    if "execution_weight" in data.units:
+        unit = by_org(ctx, p, "execution_weight").to_numpy(dtype=float)
+        own = np.where((p["project"] == DEPARTMENT).to_numpy(), unit, own)
+    return own
 
 
 def _unknown_totals(ctx: AuditContext) -> list[pd.DataFrame]:

@@ -11,8 +11,7 @@ from evaltools.data.schema import ORG
 from evaltools.scoring.rule_types import EXECUTION_METHODS
 
 from .core import AuditContext, Code, check, concat, findings
-from .rows import Rows, flagged, on_indicators
-from .scores import execution_rates
+from .rows import Rows, execution_rates, flagged, on_indicators
 
 
 def _printed_tolerance(printed: np.ndarray) -> np.ndarray:

@@ -11,7 +11,7 @@ from evaltools.scoring.grading import grade, grade_band_names
 from evaltools.scoring.indicators import category_codes
 
 from .core import AuditContext, Code, check, concat, findings
-from .rows import flagged, plain_keys
+from .rows import execution_rates, flagged, plain_keys
 
 
 def _other_band(published: np.ndarray, expected: np.ndarray, ctx: AuditContext) -> np.ndarray:
@@ -227,13 +227,3 @@ def _execution_low(ctx: AuditContext) -> pd.DataFrame:
         for n, a, b in zip(r["project"], fmt.pcts(rate[r.rows]), said)
     ]
     return findings("EXECUTION_LOW", r[ORG], r["project"], text, alert, rate[r.rows], project=r["project"])
-
-
-def execution_rates(p: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Each form's 预算执行率: recomputed from its amounts, else as printed where the amounts cannot be read or
-    are not printed (issue 20 item 4: 融媒体中心 2021 prints 执行率 76% over illegible amounts); and whether the
-    printed one was taken."""
-    rate = p["execution_rate"].to_numpy(dtype=float)
-    stated = p["stated_rate"].to_numpy(dtype=float) if "stated_rate" in p else np.full(len(p), np.nan)
-    printed = np.isnan(rate) & ~np.isnan(stated)
-    return np.where(printed, stated, rate), printed
