@@ -235,6 +235,21 @@ def _item_shares(share: np.ndarray, is_item: np.ndarray, is_measure: np.ndarray,
     return np.where(is_item & (count[codes] > 0), mean[codes], share)
 
 
+def _empty_rows(df: pd.DataFrame) -> np.ndarray:
+    """Rows that print nothing but a name — no 分值, 得分, target, actual or grade, nothing unreadable: a template
+    slot left empty (新洲区楚剧团 2020 「指标1: / 指标2:」 under 时效指标), which promises nothing and is not scored
+    (its missing 分值 does not make the form's total unknown)."""
+    figures = ("weight", "panel_score", "target", "actual", "qualitative_grade", "unknown")
+    printed = np.zeros(len(df), dtype=bool)
+    for col in figures:
+        if col in df:
+            printed |= df[col].notna().to_numpy()
+    for col in ("target_text", "actual_text"):
+        if col in df:
+            printed |= df[col].astype("string").str.strip().str.len().gt(0).fillna(False).to_numpy(dtype=bool)
+    return ~printed
+
+
 def score_indicators(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     """Score every indicator row at once. Returns a new frame with the input columns plus:
 
@@ -258,7 +273,7 @@ def score_indicators(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     dropped = missing & (rules.missing_actual == "drop")
     share = np.where(dropped, np.nan, np.where(missing, 0.0, share))
     share = _item_shares(share, is_item, is_measure, item_codes)
-    scored = applicable & ~(dropped & ~is_measure) & ~is_part & ~is_measure
+    scored = applicable & ~(dropped & ~is_measure) & ~is_part & ~is_measure & ~_empty_rows(df)
     weight = df["weight"].to_numpy(dtype=float)
     unknown = scored & (np.isnan(share) | np.isnan(weight))
     share = np.where(scored, share, 0.0)
@@ -442,8 +457,14 @@ def score_projects(
     method = EXECUTION_METHODS[rules.execution.get("method", "ratio")]  # the method and its settings' defaults
     p["execution_weight"] = w
     p["execution_rate"] = rate
-    unreadable = (unknown_in(p, "budget") | unknown_in(p, "spent")) & (w != 0) | unknown_in(p, "execution_weight")
-    p["execution_raw"] = (method(rate, dict(rules.execution)).fillna(0.0) * w).where(~unreadable)
+    amounts = unknown_in(p, "budget") | unknown_in(p, "spent")
+    # amounts illegible: the printed 执行率 stands in (issue 20 item 4; 新洲区楚剧团 2020 prints 100% beside
+    # amounts the source garbled); the recomputed rate itself stays unknown
+    stated = p["stated_rate"] if "stated_rate" in p else pd.Series(np.nan, index=p.index)
+    printed = amounts & stated.notna()
+    scored_rate = rate.where(~printed, stated)
+    unreadable = (amounts & ~printed) & (w != 0) | unknown_in(p, "execution_weight")
+    p["execution_raw"] = (method(scored_rate, dict(rules.execution)).fillna(0.0) * w).where(~unreadable)
     p["execution_score"] = p["execution_raw"].round(rules.rounding)
     totals = level1_totals(scored) if totals is None else totals
     agg = _per_form(totals.drop(columns="scored_count"), keys)
