@@ -269,7 +269,12 @@ def score_indicators(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     is_item, is_measure, item_codes = _item_groups(df)
     unreadable = (unknown_in(df, "actual") | unknown_in(df, "target")).to_numpy()
     applicable = df["applicable"].to_numpy(dtype=bool)
-    missing = np.isnan(share) & ~is_part & ~is_item & ~unreadable & applicable
+    # an actual printed with no target to compare it with (银川市第六中学 2021: target 一, actual 100%; 新洲区楚剧团
+    # 2020 成本: target garbled, actual 2万元): the rule cannot score it — unknown (无法计算), never 0
+    untargeted = (
+        df["actual"].notna().to_numpy() & df["target"].isna().to_numpy() & (df["direction"] != "qualitative").to_numpy()
+    )
+    missing = np.isnan(share) & ~is_part & ~is_item & ~unreadable & applicable & ~untargeted
     dropped = missing & (rules.missing_actual == "drop")
     share = np.where(dropped, np.nan, np.where(missing, 0.0, share))
     share = _item_shares(share, is_item, is_measure, item_codes)

@@ -55,7 +55,7 @@ def _reachable(ctx: AuditContext) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     printed score as it is, an unknown score anywhere from 0 to its 分值 (NaN: no 分值 either), the 预算执行率
     得分 as printed, else as computed, else 0 to its 分值 — and whether the table is whole enough to bound its
     total: it prints no indicator 分值 at all (a layout without a 分值 column: its printed scores are all it
-    scores), or its 分值 are all printed and add to 100 (a table cut off after its first rows does not: 融媒体中心
+    scores), or its 分值 are all printed and add to 100 or more (新洲区楚剧团 2020: 100 + the funds' 10; a table cut off after its first rows does not: 融媒体中心
     2021, 分值 29 visible). Breakdown rows and 二级 measures are not counted."""
     s, p = ctx.indicators, ctx.projects
     on = s["scored"].to_numpy(dtype=bool) & s["parent"].isna().to_numpy()
@@ -80,7 +80,7 @@ def _reachable(ctx: AuditContext) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     execution = printed.fillna(p["execution_score"]).to_numpy(dtype=float)
     lo = at["lo"].fillna(0.0).to_numpy(dtype=float) + np.nan_to_num(execution)
     hi = at["hi"].to_numpy(dtype=float) + np.where(np.isnan(execution), p["execution_weight"], execution)
-    full = np.abs(at["w"].to_numpy(dtype=float) + p["execution_weight"].to_numpy(dtype=float) - 100) < 0.01
+    full = at["w"].to_numpy(dtype=float) + p["execution_weight"].to_numpy(dtype=float) > 100 - 0.01
     whole = at["open"].fillna(False).to_numpy(dtype=bool) | (~at["some"].fillna(True).to_numpy(dtype=bool) & full)
     return lo, np.where(at["lo"].isna().to_numpy(), lo, hi), whole
 
