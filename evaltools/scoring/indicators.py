@@ -462,14 +462,8 @@ def score_projects(
     method = EXECUTION_METHODS[rules.execution.get("method", "ratio")]  # the method and its settings' defaults
     p["execution_weight"] = w
     p["execution_rate"] = rate
-    amounts = unknown_in(p, "budget") | unknown_in(p, "spent")
-    # amounts illegible: the printed 执行率 stands in (issue 20 item 4; 新洲区楚剧团 2020 prints 100% beside
-    # amounts the source garbled); the recomputed rate itself stays unknown
-    stated = p["stated_rate"] if "stated_rate" in p else pd.Series(np.nan, index=p.index)
-    printed = amounts & stated.notna()
-    scored_rate = rate.where(~printed, stated)
-    unreadable = (amounts & ~printed) & (w != 0) | unknown_in(p, "execution_weight")
-    p["execution_raw"] = (method(scored_rate, dict(rules.execution)).fillna(0.0) * w).where(~unreadable)
+    unreadable = (unknown_in(p, "budget") | unknown_in(p, "spent")) & (w != 0) | unknown_in(p, "execution_weight")
+    p["execution_raw"] = (method(rate, dict(rules.execution)).fillna(0.0) * w).where(~unreadable)
     p["execution_score"] = p["execution_raw"].round(rules.rounding)
     totals = level1_totals(scored) if totals is None else totals
     agg = _per_form(totals.drop(columns="scored_count"), keys)

@@ -241,15 +241,14 @@ def test_printed_rate_stands_in_for_illegible_amounts(root):
 
 
 def test_printed_execution_score_checked_against_the_printed_rate(tmp_path):
-    """廊坊市食品工程学校 2019 with its 全年执行数 unreadable (「？」): its printed 执行率 86% × 分值 10 = 8.6 is the
-    预算执行率得分 (the recomputed rate stays unknown), and the printed 得分 9 is still EXECUTION_SCORE_DIFFERS
-    (computed 8.6 from the printed rate)."""
+    """廊坊市食品工程学校 2019 with its 全年执行数 unreadable (「？」): its printed 执行率 86% × 分值 10 = 8.6, and the
+    printed 得分 9 is still EXECUTION_SCORE_DIFFERS (computed 8.6 from the printed rate)."""
     data = _fixture("hebei-langfang-shipinxuexiao-nuantong-2019-project")
     grid = data["grid"]
     at = next(i for i, r in enumerate(grid) if r and r[0] == "年度资金总额")
     grid[at][3] = "？"
     ev = _evaluated(tmp_path, data)
-    assert pd.isna(ev.projects.iloc[0]["execution_rate"]) and ev.projects.iloc[0]["execution_score"] == 8.6
+    assert pd.isna(ev.projects.iloc[0]["execution_score"])
     found = ev.findings[ev.findings["code"] == "EXECUTION_SCORE_DIFFERS"]
     assert len(found) == 1 and found.iloc[0]["computed"] == pytest.approx(8.6)
     assert "按执行率 86.00%（所述） × 分值 10 应为 8.6" in found.iloc[0]["message"]
@@ -333,12 +332,12 @@ def test_printed_rate_above_100_is_overspending(tmp_path):
 
 
 def test_printed_rate_scores_garbled_amounts_and_untargeted_actuals_are_unknown(tmp_path):
-    """新洲区楚剧团 2020: amounts garbled (?), 执行率 100% × 分值 10 = 10 (the recomputed rate stays unknown); its
+    """新洲区楚剧团 2020: amounts garbled (?), 执行率 100%, 分值 10, 得分 10 read from its 年度资金总额 row; its
     empty template rows (指标1: / 指标2:) are not scored; its 成本 row prints an actual (2万元) but no target the
     rule could compare — unknown, not 0 — so the recomputed total is unknown (no SCORE_DIFFERS from a 0)."""
     ev = _evaluated(tmp_path, _fixture("hubei-xinzhou-chujutuan-yanchushebei-2020-project"))
     p = ev.projects.iloc[0]
-    assert pd.isna(p["execution_rate"]) and p["execution_score"] == 10
+    assert p["execution_weight"] == 10 and p["published_execution_score"] == 10
     template = ev.indicators[ev.indicators["level3"].str.contains("指标2", na=False)]
     assert len(template) == 3 and not template["scored"].any()
     cost = _row(ev, "演出设备成本")
