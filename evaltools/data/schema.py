@@ -390,6 +390,15 @@ INDICATORS = Table(
             example="完成创业服务人数",
         ),
         Field(
+            "level1_weight",
+            "一级指标分值",
+            N,
+            required=False,
+            minimum=0,
+            help="一级指标标题所注的分值，如 产出指标（50分）的 50（自评表印出时填写），用于核对分值合计",
+            example="50",
+        ),
+        Field(
             "deviation",
             "偏差原因分析及改进措施",
             required=False,

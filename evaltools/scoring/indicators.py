@@ -235,6 +235,21 @@ def _item_shares(share: np.ndarray, is_item: np.ndarray, is_measure: np.ndarray,
     return np.where(is_item & (count[codes] > 0), mean[codes], share)
 
 
+def _empty_rows(df: pd.DataFrame) -> np.ndarray:
+    """Rows that print nothing but a name — no 分值, 得分, target, actual or grade, nothing unreadable: a template
+    slot left empty (新洲区楚剧团 2020 「指标1: / 指标2:」 under 时效指标), which promises nothing and is not scored
+    (its missing 分值 does not make the form's total unknown)."""
+    figures = ("weight", "panel_score", "target", "actual", "qualitative_grade", "unknown")
+    printed = np.zeros(len(df), dtype=bool)
+    for col in figures:
+        if col in df:
+            printed |= df[col].notna().to_numpy()
+    for col in ("target_text", "actual_text"):
+        if col in df:
+            printed |= df[col].astype("string").str.strip().str.len().gt(0).fillna(False).to_numpy(dtype=bool)
+    return ~printed
+
+
 def score_indicators(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     """Score every indicator row at once. Returns a new frame with the input columns plus:
 
@@ -254,11 +269,16 @@ def score_indicators(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     is_item, is_measure, item_codes = _item_groups(df)
     unreadable = (unknown_in(df, "actual") | unknown_in(df, "target")).to_numpy()
     applicable = df["applicable"].to_numpy(dtype=bool)
-    missing = np.isnan(share) & ~is_part & ~is_item & ~unreadable & applicable
+    # an actual printed with no target to compare it with (银川市第六中学 2021: target 一, actual 100%; 新洲区楚剧团
+    # 2020 成本: target garbled, actual 2万元): the rule cannot score it — unknown (无法计算), never 0
+    untargeted = (
+        df["actual"].notna().to_numpy() & df["target"].isna().to_numpy() & (df["direction"] != "qualitative").to_numpy()
+    )
+    missing = np.isnan(share) & ~is_part & ~is_item & ~unreadable & applicable & ~untargeted
     dropped = missing & (rules.missing_actual == "drop")
     share = np.where(dropped, np.nan, np.where(missing, 0.0, share))
     share = _item_shares(share, is_item, is_measure, item_codes)
-    scored = applicable & ~(dropped & ~is_measure) & ~is_part & ~is_measure
+    scored = applicable & ~(dropped & ~is_measure) & ~is_part & ~is_measure & ~_empty_rows(df)
     weight = df["weight"].to_numpy(dtype=float)
     unknown = scored & (np.isnan(share) | np.isnan(weight))
     share = np.where(scored, share, 0.0)

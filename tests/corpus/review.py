@@ -244,6 +244,13 @@ ALSO_RIGHT: dict[str, list[dict[str, str]]] = {
         },
         {"code": "OVERACHIEVED", "subject": "农村特困人员救助供养基本生活标准", "note": "758 / 570 = 133.0% ≥ 130%"},
     ],
+    "hebei-chengan-minzheng-bainian-2020-project": [
+        {
+            "code": "OVERACHIEVED",
+            "subject": "补贴发放率",
+            "note": "100% / 75% = 133.3% ≥ 130% (its own problem 3: target ≥75% set low, actual 100%)",
+        },
+    ],
     "hebei-langfang-shipinxuexiao-nuantong-2019-project": [
         {
             "code": "EXECUTION_LOW",

@@ -160,7 +160,7 @@ def test_cut_off_table_bounds_no_total(root):
     forms, _ = read_files([str(root / "examples/forms/县直/融媒体中心-部门整体.docx")])
     ev = evaluate(forms[0].data, load_rules("mof"))
     assert ev.total.published == pytest.approx(97.6)
-    assert "SCORE_DIFFERS" not in _codes(ev)
+    assert not {"SCORE_DIFFERS", "TOTAL_DIFFERS"} & set(_codes(ev))
 
 
 def test_worded_grade_does_not_judge_the_panel_score(tmp_path):
@@ -252,3 +252,94 @@ def test_printed_execution_score_checked_against_the_printed_rate(tmp_path):
     found = ev.findings[ev.findings["code"] == "EXECUTION_SCORE_DIFFERS"]
     assert len(found) == 1 and found.iloc[0]["computed"] == pytest.approx(8.6)
     assert "按执行率 86.00%（所述） × 分值 10 应为 8.6" in found.iloc[0]["message"]
+
+
+# ----------------------------------------------------------------------------- no false alarm on real forms (recall)
+
+
+def _at(ev, code: str, indicator: str | None = None) -> pd.DataFrame:
+    found = ev.findings[ev.findings["code"] == code]
+    return found if indicator is None else found[found["indicator"] == indicator]
+
+
+@pytest.mark.parametrize(
+    "stem", ["hubei-hbust-jiangzhuxuejin-2021-project", "shanxi-lvliang-hugong-peixun-2021-project"]
+)
+def test_unscored_form_is_no_unknown_total(tmp_path, stem):
+    """湖北科技学院 2021 and 吕梁山护工培训 2021 print no 分值/得分: an unscored form (未评分, issue 20 item 1) has no
+    total to compute, and no figure of it is to blame — no TOTAL_UNKNOWN."""
+    ev = _evaluated(tmp_path, _fixture(stem))
+    assert _at(ev, "TOTAL_UNKNOWN").empty
+    assert pd.isna(ev.projects.iloc[0]["computed_score"])
+
+
+def test_actual_in_another_unit_is_not_overachieved(tmp_path):
+    """蔡甸区 2021: 滅火設備配備率 target 100%, actual 1000件; 監控系統維護率 100% against 5個 — a count is no share of
+    a rate: no OVERACHIEVED (it printed 100,000% before)."""
+    ev = _evaluated(tmp_path, _fixture("hubei-caidian-senlinfanghuo-2021-project"))
+    assert _row(ev, "滅火設備配備率")["actual"] == 1000
+    assert _at(ev, "OVERACHIEVED").empty
+
+
+def test_printed_actuals_are_not_missing(tmp_path):
+    """An actual printed though the row cannot be scored from it is no MISSING_ACTUAL: 银川市第六中学 2021
+    「预算执行率」 (target 一, actual 100%); 吕梁山护工培训 2021 (target 18—54周岁, actual 存在18岁以下、54周岁以上);
+    衡山县 2020 (actual printed 无, kept as printed). 大英县 2020 「群众满意度」 (90%, 已完成100%: a progress
+    statement) still has none."""
+    ev = _evaluated(tmp_path, _fixture("ningxia-yinchuan-liuzhong-gongyong-2021-project"))
+    assert _at(ev, "MISSING_ACTUAL", "预算执行率").empty
+    ev = _evaluated(tmp_path, _fixture("shanxi-lvliang-hugong-peixun-2021-project"))
+    assert _at(ev, "MISSING_ACTUAL", "培训对象符合吕梁山护工培训招生计划规定").empty
+    ev = _evaluated(tmp_path, _fixture("hunan-hengshan-chubeiliang-2020-project"))
+    assert _row(ev, "政策性挂账利息补贴保障率")["actual_text"] == "无"
+    assert _at(ev, "MISSING_ACTUAL", "政策性挂账利息补贴保障率").empty
+    ev = _evaluated(tmp_path, _fixture("sichuan-daying-shuangxin-wenming-2020-project"))
+    assert len(_at(ev, "MISSING_ACTUAL", "群众满意度")) == 1
+
+
+def test_blank_execution_score_leaves_the_total_unchecked(tmp_path):
+    """金寨县茶谷和美丽乡村建设服务中心 2023 prints 年度资金总额 分值 10 with its 得分 blank, every indicator scored:
+    TOTAL_UNKNOWN naming the blank (not 0)."""
+    ev = _evaluated(tmp_path, _fixture("anhui-jinzhai-chagu-meilixiangcun-2023-dept"))
+    found = _at(ev, "TOTAL_UNKNOWN")
+    assert len(found) == 1 and "预算执行率分值 10 分，得分未填" in found.iloc[0]["message"]
+
+
+def test_execution_scored_as_an_indicator_row(tmp_path):
+    """银川市第六中学 2021 scores 预算执行率 as a row of 项目管理/投入管理 (target 一, actual 100%, 分值 10, 得分 9):
+    100% × 10 = 10, the printed 9 is EXECUTION_SCORE_DIFFERS."""
+    ev = _evaluated(tmp_path, _fixture("ningxia-yinchuan-liuzhong-gongyong-2021-project"))
+    found = _at(ev, "EXECUTION_SCORE_DIFFERS", "预算执行率")
+    assert len(found) == 1
+    assert found.iloc[0]["stated"] == 9 and found.iloc[0]["computed"] == 10
+
+
+def test_heading_weights_add_to_100(tmp_path):
+    """区商务局 2020 prints no 分值 column, only 产出指标 (60 分), 效益指标 (40 分) and 预算执行情况 (20分): the
+    headings are kept (level1_weight) and 60 + 40 + 20 = 120 is WEIGHTS_NOT_100."""
+    ev = _evaluated(tmp_path, _fixture("hubei-qu-shangwu-fuwumaoyi-2020-project"))
+    assert _row(ev, "服务外包在岸(万美元)")["level1_weight"] == 60
+    assert _row(ev, "推动企业走出去方面发挥的作用")["level1_weight"] == 40
+    found = _at(ev, "WEIGHTS_NOT_100")
+    assert len(found) == 1 and found.iloc[0]["computed"] == 120
+
+
+def test_printed_rate_above_100_is_overspending(tmp_path):
+    """蚕茶卫生院 2021 prints 执行率 103.21% beside amounts the source lost: SPENT_OVER_BUDGET from the printed rate."""
+    ev = _evaluated(tmp_path, _fixture("jiangxi-nanchang-canchawsy-2021-dept"))
+    found = _at(ev, "SPENT_OVER_BUDGET")
+    assert len(found) == 1 and found.iloc[0]["computed"] == pytest.approx(1.0321)
+
+
+def test_printed_rate_scores_garbled_amounts_and_untargeted_actuals_are_unknown(tmp_path):
+    """新洲区楚剧团 2020: amounts garbled (?), 执行率 100%, 分值 10, 得分 10 read from its 年度资金总额 row; its
+    empty template rows (指标1: / 指标2:) are not scored; its 成本 row prints an actual (2万元) but no target the
+    rule could compare — unknown, not 0 — so the recomputed total is unknown (no SCORE_DIFFERS from a 0)."""
+    ev = _evaluated(tmp_path, _fixture("hubei-xinzhou-chujutuan-yanchushebei-2020-project"))
+    p = ev.projects.iloc[0]
+    assert p["execution_weight"] == 10 and p["published_execution_score"] == 10
+    template = ev.indicators[ev.indicators["level3"].str.contains("指标2", na=False)]
+    assert len(template) == 3 and not template["scored"].any()
+    cost = _row(ev, "演出设备成本")
+    assert cost["unknown_score"] and not cost["missing"]
+    assert pd.isna(p["computed_score"]) and _at(ev, "SCORE_DIFFERS").empty

@@ -166,7 +166,8 @@ def _names(form: Form, i: int, cols: dict[str, int], state: dict) -> tuple[str, 
     block = form.block("indicators")
     level1 = _level(form, i, cols.get("level1"))
     if level1 is not None:
-        name = level_name(level1, "level1")[0] or level1  # a heading printing only its weight (50分) is kept
+        name, state["level1_weight"] = level_name(level1, "level1")
+        name = name or level1  # a heading printing only its weight (50分) is kept
         state["level1"], state["level2"], state["level2_weight"] = name, None, None
     level2 = _level(form, i, cols.get("level2"))
     if level2 is not None:
@@ -199,6 +200,7 @@ def _indicator(form: Form, i: int, cols: dict[str, int], state: dict) -> dict | 
     if level3 is None and not continues and (not any(scored) or level2 is None):
         return None
     row: dict = {"level1": level1, "level2": level2, "level3": level3, "parent": parent}
+    row["level1_weight"] = state.get("level1_weight")  # 产出指标 (60 分): the heading's weight (区商务局 2020)
     row.update(_targets(form, i, cols, raw))
     for key, what in (("weight", "分值"), ("stated_completion", "完成率"), ("score_coefficient", "得分系数")):
         row[key] = read_number(form, i, cols.get(key), what)
@@ -288,9 +290,15 @@ def _targets(form: Form, i: int, cols: dict[str, int], raw: dict) -> dict:
         "target_text": target.text,
         "target_adjusted": UNKNOWN if adjusted.unknown else adjusted.value,
         "actual": UNKNOWN if actual.unknown else actual.value,
-        "actual_text": actual.text,
+        "actual_text": _printed_mark(raw.get("actual")) or actual.text,
         "qualitative_grade": actual.grade,
     }
+
+
+def _printed_mark(value: object) -> str | None:
+    """An actual printed as not applicable (无, —, /) as printed: the form says the measure did not apply, which
+    is not a missing actual (衡山县 2020 「政策性挂账利息补贴保障率」: 无, 没有轮换、动用库存)."""
+    return str(value).strip() if isinstance(value, str) and is_not_applicable(value) else None
 
 
 # ----------------------------------------------------------------------------- 二级 items: merged 分值 / 得分

@@ -5,10 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from evaltools import fmt
 from evaltools.data.schema import ORG, TABLES
+from evaltools.scoring.indicators import DEPARTMENT, unknown_in
 
 from .core import AuditContext, Code, check, concat, findings
-from .rows import flagged, plain_keys
+from .rows import by_org, flagged, plain_keys
 
 #: Column titles for messages about figures (from the schema's declarations).
 _TITLES = {f.name: f.title for t in TABLES.values() for f in t.fields}
@@ -41,6 +43,59 @@ def _unreadable_scores(ctx: AuditContext) -> np.ndarray:
     return plain_keys(p, keys).merge(count, how="left", on=keys)["_n"].fillna(0).to_numpy(dtype=int)
 
 
+def scores_printed(ctx: AuditContext) -> np.ndarray:
+    """Per form (row of ``ctx.projects``): whether it prints any score — an indicator's 得分 (readable or not),
+    the 预算执行率得分 or a total. A form that prints none is unscored (未评分, issue 20 item 1): it has no total
+    to compute or check, and no figure of it is to blame (湖北科技学院 2021 and 吕梁山护工培训 2021 print no
+    分值/得分 columns; 大英县 2022 leaves its 得分 column empty)."""
+    s, p = ctx.indicators, ctx.projects
+    keys = [ORG, "project"]
+    scored = s["panel_score"].notna().to_numpy() | unknown_in(s, "panel_score").to_numpy()
+    forms = plain_keys(s[scored], keys).drop_duplicates().assign(_scored=True)
+    out = plain_keys(p, keys).merge(forms, how="left", on=keys)["_scored"].fillna(False).to_numpy(dtype=bool)
+    for column in ("published_execution_score", "published_score"):
+        if column in p:
+            out = out | p[column].notna().to_numpy()
+    return out | unknown_in(p, "published_score").to_numpy()
+
+
+def _blank_execution_score(ctx: AuditContext) -> pd.DataFrame:
+    """TOTAL_UNKNOWN per form that scores its indicators and prints the 预算执行率's 分值 but leaves its 得分
+    blank (issue 20 item 1, scores left blank): the form's own total cannot be checked from the table, and the
+    blank is not 0 (金寨县茶谷和美丽乡村建设服务中心 2023: 年度资金总额 分值 10, 得分 empty, every indicator scored)."""
+    p = ctx.projects
+    if "published_execution_score" not in p:
+        return concat([])
+    s = ctx.indicators
+    keys = [ORG, "project"]
+    scored = plain_keys(s[s["panel_score"].notna().to_numpy()], keys).drop_duplicates().assign(_scored=True)
+    indicators = plain_keys(p, keys).merge(scored, how="left", on=keys)["_scored"].fillna(False).to_numpy(dtype=bool)
+    weight = _printed_execution_weight(ctx)
+    blank = p["published_execution_score"].isna().to_numpy() & ~unknown_in(p, "published_execution_score").to_numpy()
+    with np.errstate(invalid="ignore"):
+        r = flagged(p, indicators & blank & (weight > 0))
+    text = [
+        f"「{n}」的自评总分无法核对：预算执行率分值 {w} 分，得分未填（不计为 0 分）"
+        for n, w in zip(r["project"], fmt.scores(weight[r.rows]))
+    ]
+    return findings("TOTAL_UNKNOWN", r[ORG], r["project"], text, project=r["project"])
+
+
+def _printed_execution_weight(ctx: AuditContext) -> np.ndarray:
+    """Per form (row of ``ctx.projects``): the 预算执行率's 分值 as the input gives it — a project's own, the
+    unit's for its department table — NaN where none is given (not the rule set's default weight)."""
+    p, data = ctx.projects, ctx.data
+    keys = [ORG, "project"]
+    own = np.full(len(p), np.nan)
+    if "execution_weight" in data.projects:
+        given = plain_keys(data.projects, [*keys, "execution_weight"]).drop_duplicates(keys)
+        own = plain_keys(p, keys).merge(given, how="left", on=keys)["execution_weight"].to_numpy(dtype=float)
+    if "execution_weight" in data.units:
+        unit = by_org(ctx, p, "execution_weight").to_numpy(dtype=float)
+        own = np.where((p["project"] == DEPARTMENT).to_numpy(), unit, own)
+    return own
+
+
 def _unknown_totals(ctx: AuditContext) -> list[pd.DataFrame]:
     """TOTAL_UNKNOWN per form whose recomputed total is NaN because a printed figure cannot be read (an
     indicator row's or the execution score's), and per unit whose printed total is unreadable. A total unknown
@@ -49,14 +104,14 @@ def _unknown_totals(ctx: AuditContext) -> list[pd.DataFrame]:
     p = ctx.projects
     counts = _unreadable_scores(ctx)
     execution = p["execution_score"].isna().to_numpy() & (p["unknown"].notna().to_numpy() if "unknown" in p else False)
-    f = flagged(p, p["computed_score"].isna().to_numpy() & ((counts > 0) | execution))
+    f = flagged(p, p["computed_score"].isna().to_numpy() & ((counts > 0) | execution) & scores_printed(ctx))
     text = [
         f"「{n}」的重算总分无法计算：{c} 项指标得分"
         + ("及预算执行率得分" if e != e else "")
         + "依赖原表无法辨认的数（不计为 0 分，也不折算）"
         for n, c, e in zip(f["project"], counts[f.rows], np.asarray(f["execution_score"], dtype=float))
     ]
-    parts = [findings("TOTAL_UNKNOWN", f[ORG], f["project"], text, project=f["project"])]
+    parts = [findings("TOTAL_UNKNOWN", f[ORG], f["project"], text, project=f["project"]), _blank_execution_score(ctx)]
     if "published_unknown" in ctx.total:
         t = ctx.total[ctx.total["published_unknown"].to_numpy(dtype=bool)]
         parts.append(findings("TOTAL_UNKNOWN", t[ORG], "公布总分", "原表印出的总分无法辨认，未作比较"))

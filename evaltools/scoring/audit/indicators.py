@@ -3,10 +3,13 @@ or given full marks though the target was missed."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
 from evaltools import fmt
+from evaltools.data.forms.values import is_not_applicable
 from evaltools.data.schema import ORG
 from evaltools.scoring.indicators import group_codes
 
@@ -20,6 +23,23 @@ def _checked(s: pd.DataFrame) -> np.ndarray:
     over its 三级 rows)."""
     measure = s["is_measure"].to_numpy(dtype=bool) if "is_measure" in s else np.zeros(len(s), dtype=bool)
     return s["scored"].to_numpy(dtype=bool) | measure
+
+
+def _comparable(s: pd.DataFrame) -> np.ndarray:
+    """Rows whose actual is in the unit of their target: not a figure printed with another unit than the row's
+    (蔡甸区 2021 「滅火設備配備率」: target 100%, actual 1000件; 「監控系統維護率」 100% against 5個 — a count is
+    no share of a rate, so neither over- nor under-achievement can be told)."""
+    if "actual_text" not in s or "unit" not in s:
+        return np.ones(len(s), dtype=bool)
+    printed = s["actual_text"].astype("string").str.strip().str.extract(_FIGURE_UNIT, expand=False)
+    unit = printed.str.replace("％", "%", regex=False).to_numpy(dtype=object, na_value=None)
+    own = s["unit"].astype("string").str.strip().to_numpy(dtype=object, na_value=None)
+    known = pd.notna(unit) & pd.notna(own) & (own != "")
+    return ~(known & (unit != own))
+
+
+#: A figure printed with its unit (1000件, 5個, 97%): the unit.
+_FIGURE_UNIT = r"^[≥≤><=＝]*\s*-?[\d,]+(?:\.\d+)?\s*([^\d\s.,]+)$"
 
 
 @check(
@@ -38,7 +58,7 @@ def _overachieved(ctx: AuditContext) -> pd.DataFrame:
     """Targets exceeded by the rule set's ratio or more: the target may have been set too low."""
     s, ratio = ctx.indicators, ctx.rules.overachievement_ratio
     with np.errstate(invalid="ignore"):
-        rows = np.flatnonzero(_checked(s) & (s["completion"] >= ratio).to_numpy())
+        rows = np.flatnonzero(_checked(s) & (s["completion"] >= ratio).to_numpy() & _comparable(s))
     r = Rows(s, rows[np.isin(s["direction"].to_numpy(dtype=object)[rows], [">=", ">", "="])])
     units = r["unit"]
     limit = fmt.pct(ratio, 0)
@@ -108,7 +128,7 @@ def _missing_actuals(ctx: AuditContext) -> pd.DataFrame:
     m = s.iloc[rows]
     stated = m["target_text"].astype("string").str.strip().str.len().gt(0) if "target_text" in m else False
     printed = m["target"].notna() | stated | m["weight"].notna() | m["panel_score"].notna() | m["unknown"].notna()
-    r = Rows(s, rows[printed.fillna(False).to_numpy(dtype=bool)])
+    r = Rows(s, rows[printed.fillna(False).to_numpy(dtype=bool) & ~_actual_printed(m)])
     how = " 0 分" if ctx.rules.missing_actual == "zero" else "不适用"
     targets = fmt.values(r["target"], r["unit"])
     text = [
@@ -116,6 +136,22 @@ def _missing_actuals(ctx: AuditContext) -> pd.DataFrame:
         for n, d, tt, t in zip(r["level3"], r["direction"], r["target_text"], targets)
     ]
     return on_indicators("MISSING_ACTUAL", r, text)
+
+
+def _actual_printed(m: pd.DataFrame) -> np.ndarray:
+    """Rows whose actual is printed though the row cannot be scored from it: a number under a target printed
+    as not applicable (银川市第六中学 2021 「预算执行率」: target 一, actual 100%), or words that speak of the
+    target's own figures — the result told against the target (吕梁山护工培训 2021: target 18—54周岁, actual
+    存在18岁以下、54周岁以上). Other words are no actual: a progress statement (大英县 2020 「群众满意度」: target
+    90%, 已完成100%), 未统计, 未提供完成情况. An actual printed as not applicable (无, —, /) is no missing value either:
+    the form says the measure did not apply (衡山县 2020 「政策性挂账利息补贴保障率」: 无, 没有轮换、动用库存)."""
+    number = m["actual"].notna().to_numpy(dtype=bool)
+    if "actual_text" not in m or "target_text" not in m:
+        return number
+    figures = lambda v: set(re.findall(r"\d+(?:\.\d+)?", v)) if isinstance(v, str) else set()  # noqa: E731
+    told = [bool(t) and t <= figures(a) for t, a in zip(map(figures, m["target_text"]), m["actual_text"])]
+    declared = m["actual_text"].map(is_not_applicable, na_action="ignore").fillna(False).to_numpy(dtype=bool)
+    return number | np.asarray(told, dtype=bool) | declared
 
 
 @check(
@@ -133,7 +169,7 @@ def _missing_actuals(ctx: AuditContext) -> pd.DataFrame:
 def _full_marks_below_target(ctx: AuditContext) -> pd.DataFrame:
     """Indicators that missed their target yet were given full marks."""
     s = ctx.indicators
-    missed = (s["met"] == False).to_numpy()  # noqa: E712 - an object column of True/False/None
+    missed = (s["met"] == False).to_numpy() & _comparable(s)  # noqa: E712 - an object column of True/False/None
     full = (
         s["scored"].to_numpy() & (s["score"] >= s["weight"] - 1e-9).to_numpy() & missed & (s["weight"] > 0).to_numpy()
     )

@@ -11,8 +11,7 @@ from evaltools.data.schema import ORG
 from evaltools.scoring.rule_types import EXECUTION_METHODS
 
 from .core import AuditContext, Code, check, concat, findings
-from .rows import Rows, flagged, on_indicators
-from .scores import execution_rates
+from .rows import Rows, execution_rates, flagged, on_indicators
 
 
 def _printed_tolerance(printed: np.ndarray) -> np.ndarray:
@@ -36,15 +35,17 @@ def _printed_tolerance(printed: np.ndarray) -> np.ndarray:
             severity="error",
             measure="预算执行率得分应等于执行率 × 分值（执行率超过 100% 的按满分），核对后更正。",
             field="funds.score",
+            also_at=("indicator.panel_score",),
         )
     ],
 )
 def _printed_execution_score(ctx: AuditContext) -> pd.DataFrame:
     """A printed 预算执行率得分 (the funds row's 得分) that the rate × its weight does not give; where the amounts
-    cannot be read, the printed rate's (issue 20 item 4)."""
+    cannot be read, the printed rate's (issue 20 item 4); and the same of a 预算执行率 scored as an indicator row
+    (:func:`_execution_rows`)."""
     p = ctx.projects
     if "published_execution_score" not in p:
-        return concat([])
+        return _execution_rows(ctx)
     printed = p["published_execution_score"].to_numpy(dtype=float)
     rate, said = execution_rates(p)
     computed = p["execution_score"].to_numpy(dtype=float)
@@ -69,9 +70,42 @@ def _printed_execution_score(ctx: AuditContext) -> pd.DataFrame:
         )
     ]
     stated = r["published_execution_score"]
-    return findings(
+    funds = findings(
         "EXECUTION_SCORE_DIFFERS", r[ORG], r["project"], text, stated, computed[r.rows], project=r["project"]
     )
+    return concat([funds, _execution_rows(ctx)])
+
+
+#: The 三级 name of an indicator row that scores the 预算执行率 itself (银川市第六中学 2021: 项目管理 / 投入管理 /
+#: 预算执行率, target 一, actual 100%, 分值 10, 得分 9).
+EXECUTION_ROW_NAMES = ("预算执行率",)
+
+
+def _execution_rows(ctx: AuditContext) -> pd.DataFrame:
+    """An indicator row named 预算执行率 with no target to compare (not printed or not applicable) is scored as the
+    funds' 预算执行率得分 is — the rule set's execution method of its actual rate × its 分值 — and its printed 得分
+    is checked against that (银川市第六中学 2021: 100% printed 9 of 10)."""
+    s = ctx.indicators
+    named = s["level3"].astype("string").str.strip().isin(EXECUTION_ROW_NAMES).fillna(False).to_numpy(dtype=bool)
+    rows = np.flatnonzero(named & s["target"].isna().to_numpy() & s["actual"].notna().to_numpy())
+    r = Rows(s, rows[(s["weight"].to_numpy(dtype=float)[rows] > 0) & s["panel_score"].notna().to_numpy()[rows]])
+    method = EXECUTION_METHODS[ctx.rules.execution.get("method", "ratio")]
+    rate = pd.Series(np.asarray(r["actual"], dtype=float))
+    computed = (method(rate, dict(ctx.rules.execution)).to_numpy(dtype=float) * r["weight"]).round(ctx.rules.rounding)
+    printed = np.asarray(r["panel_score"], dtype=float)
+    differs = np.abs(printed - computed) > _printed_tolerance(printed)
+    r, computed = r.subset(differs), computed[differs]
+    text = [
+        f"「{n}」预算执行率得分印为 {a}，按执行率 {b} × 分值 {c} 应为 {d}"
+        for n, a, b, c, d in zip(
+            r["project"],
+            fmt.scores(r["panel_score"]),
+            fmt.pcts(r["actual"]),
+            fmt.scores(r["weight"]),
+            fmt.scores(computed),
+        )
+    ]
+    return on_indicators("EXECUTION_SCORE_DIFFERS", r, text, r["panel_score"], computed, field="indicator.panel_score")
 
 
 def _completion(s: pd.DataFrame) -> pd.DataFrame:

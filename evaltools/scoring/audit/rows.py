@@ -81,3 +81,13 @@ def on_indicators(
         indicator=rows["level3"],
         field=field,
     )
+
+
+def execution_rates(p: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each form's 预算执行率: recomputed from its amounts, else as printed where the amounts cannot be read or
+    are not printed (issue 20 item 4: 融媒体中心 2021 prints 执行率 76% over illegible amounts); and whether the
+    printed one was taken."""
+    rate = p["execution_rate"].to_numpy(dtype=float)
+    stated = p["stated_rate"].to_numpy(dtype=float) if "stated_rate" in p else np.full(len(p), np.nan)
+    printed = np.isnan(rate) & ~np.isnan(stated)
+    return np.where(printed, stated, rate), printed

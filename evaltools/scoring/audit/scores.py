@@ -11,7 +11,7 @@ from evaltools.scoring.grading import grade, grade_band_names
 from evaltools.scoring.indicators import category_codes
 
 from .core import AuditContext, Code, check, concat, findings
-from .rows import flagged, plain_keys
+from .rows import execution_rates, flagged, plain_keys
 
 
 def _other_band(published: np.ndarray, expected: np.ndarray, ctx: AuditContext) -> np.ndarray:
@@ -55,7 +55,7 @@ def _reachable(ctx: AuditContext) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     printed score as it is, an unknown score anywhere from 0 to its 分值 (NaN: no 分值 either), the 预算执行率
     得分 as printed, else as computed, else 0 to its 分值 — and whether the table is whole enough to bound its
     total: it prints no indicator 分值 at all (a layout without a 分值 column: its printed scores are all it
-    scores), or its 分值 are all printed and add to 100 (a table cut off after its first rows does not: 融媒体中心
+    scores), or its 分值 are all printed and add to 100 or more (新洲区楚剧团 2020: 100 + the funds' 10; a table cut off after its first rows does not: 融媒体中心
     2021, 分值 29 visible). Breakdown rows and 二级 measures are not counted."""
     s, p = ctx.indicators, ctx.projects
     on = s["scored"].to_numpy(dtype=bool) & s["parent"].isna().to_numpy()
@@ -80,7 +80,7 @@ def _reachable(ctx: AuditContext) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     execution = printed.fillna(p["execution_score"]).to_numpy(dtype=float)
     lo = at["lo"].fillna(0.0).to_numpy(dtype=float) + np.nan_to_num(execution)
     hi = at["hi"].to_numpy(dtype=float) + np.where(np.isnan(execution), p["execution_weight"], execution)
-    full = np.abs(at["w"].to_numpy(dtype=float) + p["execution_weight"].to_numpy(dtype=float) - 100) < 0.01
+    full = at["w"].to_numpy(dtype=float) + p["execution_weight"].to_numpy(dtype=float) > 100 - 0.01
     whole = at["open"].fillna(False).to_numpy(dtype=bool) | (~at["some"].fillna(True).to_numpy(dtype=bool) & full)
     return lo, np.where(at["lo"].isna().to_numpy(), lo, hi), whole
 
@@ -227,13 +227,3 @@ def _execution_low(ctx: AuditContext) -> pd.DataFrame:
         for n, a, b in zip(r["project"], fmt.pcts(rate[r.rows]), said)
     ]
     return findings("EXECUTION_LOW", r[ORG], r["project"], text, alert, rate[r.rows], project=r["project"])
-
-
-def execution_rates(p: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Each form's 预算执行率: recomputed from its amounts, else as printed where the amounts cannot be read or
-    are not printed (issue 20 item 4: 融媒体中心 2021 prints 执行率 76% over illegible amounts); and whether the
-    printed one was taken."""
-    rate = p["execution_rate"].to_numpy(dtype=float)
-    stated = p["stated_rate"].to_numpy(dtype=float) if "stated_rate" in p else np.full(len(p), np.nan)
-    printed = np.isnan(rate) & ~np.isnan(stated)
-    return np.where(printed, stated, rate), printed

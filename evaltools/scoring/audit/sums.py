@@ -10,7 +10,7 @@ from evaltools.data.schema import ORG
 from evaltools.scoring.indicators import group_codes
 
 from .core import AuditContext, Code, check, concat, findings
-from .rows import joined
+from .rows import execution_rates, flagged, joined
 
 
 def _joint_keys(
@@ -169,10 +169,29 @@ def _overspent(frame: pd.DataFrame, key: str) -> pd.DataFrame:
             severity="warning",
             measure="支出超预算的，说明原因（如支付以前年度应付款项）并完善预算编制。",
             field="funds.spent",
-            also_at=("budget_lines.spent",),
+            also_at=("budget_lines.spent", "funds.rate"),
         )
     ],
 )
 def _spending(ctx: AuditContext) -> pd.DataFrame:
-    """Budget lines and projects that spent more than their budget."""
-    return concat([_overspent(ctx.data.budget_lines, "line"), _overspent(ctx.data.projects, "project")])
+    """Budget lines and projects that spent more than their budget; where the amounts cannot be read, a printed
+    执行率 above 100% (:func:`_stated_overspent`)."""
+    parts = [_overspent(ctx.data.budget_lines, "line"), _overspent(ctx.data.projects, "project")]
+    return concat([*parts, _stated_overspent(ctx)])
+
+
+def _stated_overspent(ctx: AuditContext) -> pd.DataFrame:
+    """SPENT_OVER_BUDGET of a form whose amounts cannot be read or are not printed but whose printed 执行率 is
+    above 100% (issue 20 item 4: printed figures are used where the amounts are illegible; 蚕茶卫生院 2021 prints
+    执行率 103.21% beside amounts the source lost)."""
+    p = ctx.projects
+    rate, printed = execution_rates(p)
+    with np.errstate(invalid="ignore"):
+        r = flagged(p, printed & (rate > 1 + 1e-9))
+    text = [
+        f"「{n}」所述执行率 {a} 超过 100%（金额无法辨认），支出超过预算"
+        for n, a in zip(r["project"], fmt.pcts(rate[r.rows]))
+    ]
+    return findings(
+        "SPENT_OVER_BUDGET", r[ORG], r["project"], text, 1.0, rate[r.rows], project=r["project"], field="funds.rate"
+    )

@@ -11,7 +11,7 @@ from evaltools.data.schema import ORG
 from evaltools.scoring.indicators import level1_totals
 
 from .core import AuditContext, Code, check, concat, findings
-from .rows import flagged, on_indicators
+from .rows import flagged, on_indicators, plain_keys
 
 
 def _indicator_score_above_weight(ctx: AuditContext) -> pd.DataFrame:
@@ -77,6 +77,36 @@ def _category_weights(ctx: AuditContext) -> pd.DataFrame:
     return findings("CATEGORY_WEIGHTS", org, project, text, expected[bad], weight[bad], project=project)
 
 
+def _heading_weights(ctx: AuditContext) -> pd.DataFrame:
+    """WEIGHTS_NOT_100 of a form that prints no 分值 per indicator but its 一级 headings' (产出指标 (60 分)) and its
+    预算执行率's: those add to 100 (区商务局 2020: 产出 60 + 效益 40 + 预算执行 20 = 120). Every 一级 of the form
+    must print its heading weight, and no indicator its own 分值 (then the rows' 分值 are checked)."""
+    s, p = ctx.indicators, ctx.projects
+    if "level1_weight" not in s:
+        return concat([])
+    keys = [ORG, "project"]
+    rows = plain_keys(s, [*keys, "level1"]).assign(
+        heading=s["level1_weight"].to_numpy(dtype=float), row=s["weight"].notna().to_numpy()
+    )
+    per_level = rows.groupby([*keys, "level1"], sort=False).agg(heading=("heading", "first"), row=("row", "any"))
+    per_form = per_level.groupby(level=[0, 1], sort=False).agg(
+        heading=("heading", lambda h: h.sum(min_count=len(h))), row=("row", "any")
+    )
+    at = plain_keys(p, keys).merge(per_form.reset_index(), how="left", on=keys)
+    heading = at["heading"].to_numpy(dtype=float)
+    execution = p["execution_weight"].to_numpy(dtype=float)
+    full = heading + execution
+    with np.errstate(invalid="ignore"):
+        r = flagged(p, ~at["row"].fillna(True).to_numpy(dtype=bool) & (np.abs(full - 100) > 0.01))
+    text = [
+        f"「{n}」一级指标标题所注分值合计 {a}，加预算执行率分值 {b}，共 {c}，应为 100"
+        for n, a, b, c in zip(
+            r["project"], fmt.scores(heading[r.rows]), fmt.scores(execution[r.rows]), fmt.scores(full[r.rows])
+        )
+    ]
+    return findings("WEIGHTS_NOT_100", r[ORG], r["project"], text, 100, full[r.rows], project=r["project"])
+
+
 def _project_weights(ctx: AuditContext) -> list[pd.DataFrame]:
     """Forms whose weights do not add to 100, 预算执行率 scores above their weight, totals above 100."""
     p = ctx.projects
@@ -85,7 +115,7 @@ def _project_weights(ctx: AuditContext) -> list[pd.DataFrame]:
     f = full[r.rows]
     text = [f"「{n}」分值合计 {a}，应为 100" for n, a in zip(r["project"], fmt.scores(f))]
     parts = [findings("WEIGHTS_NOT_100", r[ORG], r["project"], text, 100, f, project=r["project"])]
-    parts.append(_category_weights(ctx))
+    parts += [_heading_weights(ctx), _category_weights(ctx)]
     r = flagged(p, p["execution_score"] > p["execution_weight"] + 1e-9)
     text = [
         f"「{n}」预算执行率得分 {a} 超过分值 {b}（执行率 {c} 未封顶）"
