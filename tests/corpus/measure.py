@@ -10,7 +10,8 @@ own import path (:func:`evaltools.data.forms.read_files`) and audited the way ``
 * **fields**: every expected field that is not ``UNKNOWN`` (cut off) is compared with what was read — numbers
   equal to 1e-6 (a percentage as its fraction; a figure with its unit, "75元", also as the number; the budget
   and spending of a form printed in 元, ``money_unit: 元``, in 万元 as the reader reads them), text after
-  NFKC and with spaces removed; ``null`` (the layout does not print it) is right when nothing was read.
+  NFKC and with spaces removed; a bare target or actual (98) read as a rate in % (0.98) in the printed unit;
+  a 一级 / 二级 label without its heading weight (a label that is only ``(50分)`` is none); ``null`` (the layout does not print it) is right when nothing was read.
   Indicators are paired by their 三级 name (else 二级, else position); an unpaired indicator's fields are
   all wrong. fields right / fields expected;
 * **problems**: an expected problem is found when a finding of its code is at its subject (an indicator by
@@ -194,6 +195,28 @@ def in_wan_yuan(expected: object, fields: dict) -> object:
     return float(Decimal(repr(float(expected))) * factor)
 
 
+#: A heading's weight printed after (or as) a 一级 / 二级 label: 产出指标（50分）, (50分), 数量指标 15 分.
+HEADING_WEIGHT = re.compile(r"[(（]?\s*\d+(?:\.\d+)?\s*分\s*[)）]?$")
+
+
+def level_label(v: object) -> object:
+    """A 一级 / 二级 label as compared: without the heading weight printed after it, None when the label is only
+    that weight (历城 2019 prints (50分) in its 一级 cells, a label the reader keeps since a 一级 is required)."""
+    if not isinstance(v, str):
+        return v
+    return HEADING_WEIGHT.sub("", text(v)) or None
+
+
+def in_printed_unit(expected: object, row: dict, key: str) -> bool:
+    """A bare figure expected where the form prints its unit % apart (a 计量单位 column of %, 丽江 2020 ``100`` |
+    ``%``; 成安 2020 ``98 %(百分比)`` transcribed 98): the reader holds rates as fractions (1.0, 0.98), the
+    fixture the number as printed, so the two are compared in the printed unit (× 100)."""
+    if key not in ("target", "actual") or row.get("unit") != "%" or (isinstance(expected, str) and "%" in expected):
+        return False
+    e, g = as_number(expected), as_number(row.get(key))
+    return e is not None and g is not None and abs(e - g * 100) <= TOL * max(1.0, abs(e))
+
+
 def _direction_same(expected: object, got: object) -> bool:
     return same(DIRECTIONS.get(str(expected).strip(), expected), got)
 
@@ -231,10 +254,12 @@ def compare_fields(expected: dict, got: dict | None) -> list[tuple[str, object, 
             g = None if r is None else next((r.get(c) for c in cols if not missing(r.get(c))), None)
             if r is None:
                 add(f"indicator[{name}].{k}", e_value, None, False)
+            elif k in ("level1", "level2"):
+                add(f"indicator[{name}].{k}", e_value, g, same(level_label(e_value), level_label(r.get(k))))
             elif k == "direction":
                 add(f"indicator[{name}].{k}", e_value, g, _direction_same(e_value, r.get("direction")))
             else:
-                right = any(same(e_value, r.get(c)) for c in cols)
+                right = any(same(e_value, r.get(c)) for c in cols) or in_printed_unit(e_value, r, k)
                 add(f"indicator[{name}].{k}", e_value, g, right)
     return out
 

@@ -161,24 +161,30 @@ def _names(form: Form, i: int, cols: dict[str, int], state: dict) -> tuple[str, 
     (without the weight printed after them, in the framework's names), blank 一级/二级 cells carried down, the
     template's numbering taken off (指标1：…, 任务1：…), a template slot (指标1, ……, —, /) None, a breakdown row
     (其中：…) a part of the last indicator above it, a 三级 name without its marks and notes
-    (:func:`~evaltools.data.forms.headers.indicator_label`). A 二级 label's weight (数量指标 15 分) is kept in
+    (:func:`~evaltools.data.forms.headers.indicator_label`); the core marks before a name (★★★) taken off, the row
+    core — one so marked is an indicator of its own even when its name starts 其中 (濉溪 2019 scores
+    ★★★其中:农村低保对象中建档立卡贫困人口数量 5 分 apart). A 二级 label's weight (数量指标 15 分) is kept in
     ``state`` for a block with no 分值 column."""
     block = form.block("indicators")
     level1 = _level(form, i, cols.get("level1"))
     if level1 is not None:
-        name = level_name(level1, "level1")[0] or level1  # a heading printing only its weight (50分) is kept
+        # a heading printing only its weight, (50分) (历城 2019), is kept: a 一级 name is required
+        name = level_name(level1, "level1")[0] or level1
         state["level1"], state["level2"], state["level2_weight"] = name, None, None
     level2 = _level(form, i, cols.get("level2"))
     if level2 is not None:
         state["level2"], state["level2_weight"] = level_name(level2, "level2")
     raw3 = indicator_name(form.grid.value(i, cols["level3"])) or ""
-    state["sign"] = None
+    state["sign"], state["core"] = None, False
     if not raw3 or block.template(raw3):
         return state["level1"], state["level2"], None, None
     level3, state["sign"] = indicator_label(block.unnumbered(raw3))
     level3, parent = level3 or None, None
     part = block.breakdown(level3) if level3 else None
-    if part is not None:
+    if level3 is not None:
+        level3, state["core"] = block.unmarked(level3)
+        level3 = level3 or None
+    if part is not None and not state["core"]:
         level3, parent = part or None, state["total"] if part else None
     elif level3 is not None:
         state["total"] = level3
@@ -203,7 +209,7 @@ def _indicator(form: Form, i: int, cols: dict[str, int], state: dict) -> dict | 
     for key, what in (("weight", "分值"), ("stated_completion", "完成率"), ("score_coefficient", "得分系数")):
         row[key] = read_number(form, i, cols.get(key), what)
     row.update(_score(form, i, cols))
-    row["core"] = text_value(raw.get("core"))
+    row["core"] = text_value(raw.get("core")) or ("是" if state.get("core") else None)
     row["deviation"] = _deviation(raw.get("deviation"))
     row["explain"] = text_value(raw.get("explain"))
     if row["direction"] is None and state.get("sign") and row["target"] is not None:
