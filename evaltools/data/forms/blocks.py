@@ -101,7 +101,7 @@ def read_indicators(form: Form, header: int, last: int) -> int:
         if _another_table(grid, header, i):
             break
         first = next((j for j in grid.filled(i) if not grid.copied_from_above(i, j)), None)
-        if first is not None and _ends_indicators(form, grid.text(i, first)):
+        if first is not None and _ends_indicators(form, grid.text(i, first)) or _funds_header(form, i):
             break
         if any(block.columns.field(grid.text(i, j)) == "level3" for j in grid.filled(i)):
             again = indicator_columns(grid, i, block, last)
@@ -122,6 +122,16 @@ def _ends_indicators(form: Form, text: str) -> bool:
     """Whether a row starting with ``text`` ends the indicator block: an end word of the block (a note, 评价结论,
     项目负责人 …) or a 总分 row label of the total block."""
     return form.block("indicators").ended(text) or form.block("total").rows.starting(text)[0] == "total"
+
+
+def _funds_header(form: Form, i: int) -> bool:
+    """Whether row ``i`` starts a funds table printed under the indicators: a cell of its own (not merged down
+    from above) is the funds block's total label, whole (彭水 2024: 资金 | 年度预算资金总额 | 其中:中央补助 | 市级资金
+    under its 资金下达 row; docs/research/forms/chongqing-pengshui-jihuashengyu-2024-project.md)."""
+    grid, rows = form.grid, form.block("funds").rows
+    return any(
+        label_of(grid.text(i, j), rows)[0] == "total" and not grid.copied_from_above(i, j) for j in grid.filled(i)
+    )
 
 
 def _another_table(grid: Grid, header: int, i: int) -> bool:

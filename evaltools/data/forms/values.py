@@ -202,10 +202,13 @@ def qualitative_grade(text: str) -> str | None:
 
 
 def quantity(value: object, unit_column: object = None) -> Quantity:
-    """A target or actual as printed: ``≥50个`` → (>=, 50, 个); ``4-6场`` → range 4–6 场; ``100%`` → 1.0 %;
-    with a unit column of ``%`` a bare ``100`` is 100 % (1.0). Anything else is kept as text."""
-    if is_missing(value) or is_blank(value) or is_not_applicable(value):
+    """A target or actual as printed: ``≥50个`` → (>=, 50, 个); ``95%以上`` → (>=, 0.95, %); ``4-6场`` → range 4–6
+    场; ``100%`` → 1.0 %; with a unit column of ``%`` a bare ``100`` is 100 % (1.0); ``—`` / ``无`` no figure, the
+    text as printed. Anything else is kept as text."""
+    if is_missing(value) or is_blank(value):
         return Quantity()
+    if is_not_applicable(value):  # no figure, the mark kept as printed (无: 衡山 2020 实际; -: 银川 2021 指标值)
+        return Quantity(str(value).strip() if isinstance(value, str) else None)
     if is_unknown_mark(value):
         return Quantity(text=None, unknown=True)
     printed = str(value).strip() if isinstance(value, str) else None
