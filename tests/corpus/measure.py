@@ -10,9 +10,20 @@ own import path (:func:`evaltools.data.forms.read_files`) and audited the way ``
 * **fields**: every expected field that is not ``UNKNOWN`` (cut off) is compared with what was read — numbers
   equal to 1e-6 (a percentage as its fraction; a figure with its unit, "75元", also as the number; the budget
   and spending of a form printed in 元, ``money_unit: 元``, in 万元 as the reader reads them), text after
-  NFKC and with spaces removed; ``null`` (the layout does not print it) is right when nothing was read.
+  NFKC and with spaces removed; a bare target or actual (98) read as a rate in % (0.98) in the printed unit;
+  a 三级 name without the number the reader gives a name printed twice (账务管理（2）); a 一级 / 二级 label
+  without its heading weight (a label that is only ``(50分)`` is none) (:mod:`tests.corpus.compare`); ``null``
+  (the layout does not print it) is right when nothing was read.
   Indicators are paired by their 三级 name (else 二级, else position); an unpaired indicator's fields are
   all wrong. fields right / fields expected;
+* **fixture rules** (one each, for every fixture; the evidence is each form's docs/research/forms/<stem>.md):
+  a ``direction`` is the one the form prints (a sign, a 指标性质 / 符号 column, words such as 以上 / 以下 / 以内 /
+  至少 / 不超过) and null when it prints none (the tool infers it when scoring and says so in the report); a
+  scoring rubric with no target / actual columns (寿县 2023, 铜陵 2021, 长沙 雨花 2022) has null targets and
+  actuals — its 评价标准 is a scoring rule, not a 年度指标值; ★ marks before a 三级 name are no part of it (they
+  mark a core indicator); 一级 / 二级 names are written in the framework's names (经济效益 → 经济效益指标,
+  evaltools.data.forms.layouts.standard.LEVEL_NAMES); a 分值 / 得分 merged over several 三级 rows is the 二级
+  item's, listed once (``level3: null``) before its rows;
 * **problems**: an expected problem is found when a finding of its code is at its subject (an indicator by
   name; a block — funds, total, weights, grade, form — by the code alone; a score that differs from the
   rules at an indicator by the form's SCORE_DIFFERS, the one place evaltools compares scores). recall = found / expected over
@@ -27,19 +38,31 @@ own import path (:func:`evaltools.data.forms.read_files`) and audited the way ``
 from __future__ import annotations
 
 import argparse
-import math
 import re
 import sys
 import tempfile
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 import yaml
 
 from tests._paths import ROOT
+from tests.corpus.compare import (  # noqa: F401  (re-exported: the comparisons of the measure)
+    AMOUNTS,
+    DIRECTIONS,
+    MONEY_UNITS,
+    TOL,
+    _direction_same,
+    as_number,
+    first_of_name,
+    in_printed_unit,
+    in_wan_yuan,
+    level_label,
+    missing,
+    same,
+    text,
+)
 from tests.corpus.features import features
 from tests.formkit import write_grid
 
@@ -47,7 +70,6 @@ HERE = Path(__file__).resolve().parent
 FORMS = HERE / "forms"
 REPORT = HERE / "REPORT.md"
 UNKNOWN = "UNKNOWN"
-TOL = 1e-6
 SEVERE = ("error", "warning")
 REFUSED = "FORM_UNREADABLE"
 #: The stage of the reading's own warnings in the audit's findings (a cell read as unknown, the year taken from
@@ -65,58 +87,12 @@ INDICATOR_COLUMNS = {
     "score": ("panel_score",),
     "direction": ("direction",),
 }
-DIRECTIONS = {"≥": ">=", "≤": "<=", "＝": "=", "﹦": "=", "定性": "qualitative", "qualitative": "qualitative"}
 
 
 def load(paths: list[Path] | None = None) -> list[tuple[str, dict]]:
     """The corpus fixtures (stem, data), sorted by name."""
     paths = sorted(FORMS.glob("*.yaml")) if paths is None else paths
     return [(p.stem, yaml.safe_load(p.read_text(encoding="utf-8"))) for p in paths]
-
-
-# ----------------------------------------------------------------------------- comparing values
-
-
-def text(v: object) -> str:
-    """Text as compared: NFKC, spaces removed."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(v)))
-
-
-def missing(v: object) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and v.strip() == "")
-
-
-def as_number(v: object) -> float | None:
-    """A figure as a number: 95% → 0.95; "3359.62万" / "75元" → the number; else None."""
-    if isinstance(v, bool):
-        return None
-    if isinstance(v, (int, float)):
-        return None if math.isnan(v) else float(v)
-    if not isinstance(v, str):
-        return None
-    s = text(v)
-    m = re.fullmatch(r"[≥≤><=]*(-?\d+(?:\.\d+)?)(%|万元|万|元|[^\d%]{0,8})?", s)
-    if not m:
-        return None
-    x = float(m.group(1))
-    return x / 100 if m.group(2) == "%" else x
-
-
-def same(expected: object, got: object) -> bool:
-    """An expected value against a value read (see the module docstring)."""
-    if expected is None:
-        return missing(got)
-    if missing(got):
-        return False
-    if text(expected) == text(got):
-        return True
-    e, g = as_number(expected), as_number(got)
-    if e is not None and g is not None:
-        if abs(e - g) <= TOL * max(1.0, abs(e)):
-            return True
-        pct = isinstance(expected, str) and expected.strip().endswith("%")
-        return pct and abs(e * 100 - g) <= TOL * max(1.0, abs(g))  # 95% read as 95 in a % column
-    return False
 
 
 # ----------------------------------------------------------------------------- what was read
@@ -180,24 +156,6 @@ def _pair(expected: list[dict], read: list[dict]) -> list[dict | None]:
     return out
 
 
-#: The funds fields that are amounts of money, and the units a fixture's ``money_unit`` may name (× 万元).
-AMOUNTS = ("budget", "spent")
-MONEY_UNITS = {"万元": Decimal(1), "元": Decimal("0.0001")}
-
-
-def in_wan_yuan(expected: object, fields: dict) -> object:
-    """An expected amount in 万元, the reader's unit: a form printing 元 (``money_unit: 元``, 永德 2022) is
-    transcribed as printed (387664.62) and read as 38.766462."""
-    factor = MONEY_UNITS.get(str(fields.get("money_unit") or "万元"), Decimal(1))
-    if factor == 1 or isinstance(expected, bool) or not isinstance(expected, (int, float)):
-        return expected
-    return float(Decimal(repr(float(expected))) * factor)
-
-
-def _direction_same(expected: object, got: object) -> bool:
-    return same(DIRECTIONS.get(str(expected).strip(), expected), got)
-
-
 def compare_fields(expected: dict, got: dict | None) -> list[tuple[str, object, object, bool]]:
     """(field, expected, read, right) for every expected field that is not cut off."""
     out: list[tuple[str, object, object, bool]] = []
@@ -231,10 +189,14 @@ def compare_fields(expected: dict, got: dict | None) -> list[tuple[str, object, 
             g = None if r is None else next((r.get(c) for c in cols if not missing(r.get(c))), None)
             if r is None:
                 add(f"indicator[{name}].{k}", e_value, None, False)
+            elif k == "level3":
+                add(f"indicator[{name}].{k}", e_value, g, same(e_value, g) or same(e_value, first_of_name(g)))
+            elif k in ("level1", "level2"):
+                add(f"indicator[{name}].{k}", e_value, g, same(level_label(e_value), level_label(r.get(k))))
             elif k == "direction":
                 add(f"indicator[{name}].{k}", e_value, g, _direction_same(e_value, r.get("direction")))
             else:
-                right = any(same(e_value, r.get(c)) for c in cols)
+                right = any(same(e_value, r.get(c)) for c in cols) or in_printed_unit(e_value, r, k)
                 add(f"indicator[{name}].{k}", e_value, g, right)
     return out
 

@@ -319,12 +319,14 @@ def test_names_without_their_notes_and_numbering(tmp_path):
     form = _read(tmp_path, "names", *names_form())
     ind = form.data.indicators
     assert ind["level3"].tolist() == [
-        "★★★特困人员救助供养人数",
+        "特困人员救助供养人数",
         "门诊住院人次",
         "1、水稻侧深施肥+缓控释肥",
         "2021年11月30日前完成资金支付",
-        "★受助对象满意度",
+        "受助对象满意度",
     ]
+    # ★★★ / ★ mark a core indicator: taken off the name, kept as the row's core flag (濉溪 2019)
+    assert ind["core"].tolist() == [True, False, False, False, True]
     # the note's ≥ is the direction of a target printed without one; a target's own sign comes first
     assert ind["direction"].tolist()[0] == ">=" and ind["direction"].tolist()[-1] == ">="
 

@@ -299,15 +299,20 @@ def test_breakdown_rows_are_parts_of_the_indicator_above(tmp_path):
     ind = form.data.indicators
     parts = ind[ind["parent"].notna()]
     assert parts.groupby("parent", sort=False)["level3"].apply(list).to_dict() == {
-        "★补助各类瓜果蔬菜种植面积": ["桃树种植面积", "苹果树种植面积", "露天蔬菜", "大棚蔬菜"],
-        "★补助鱼塘面积": ["鱼塘养殖面积"],
-        "★补助家畜家禽养殖数量": ["羊养殖数量", "猪养殖数量"],
+        "补助各类瓜果蔬菜种植面积": ["桃树种植面积", "苹果树种植面积", "露天蔬菜", "大棚蔬菜"],
+        "补助鱼塘面积": ["鱼塘养殖面积"],
+        "补助家畜家禽养殖数量": ["羊养殖数量", "猪养殖数量"],
     }
     assert parts["weight"].isna().all() and ind["weight"].sum() == 100 and len(ind) == 11
     assert ind["level1"].unique().tolist() == ["产出指标", "效益指标"]  # 产 出 指 标 (50分): spaces and weight off
     assert ind["level2"].iloc[-1] == "经济效益指标"
+    assert ind.loc[ind["core"].fillna(False).astype(bool), "level3"].tolist() == [  # ★ marks core indicators
+        "补助各类瓜果蔬菜种植面积",
+        "补助鱼塘面积",
+        "补助家畜家禽养殖数量",
+    ]
     sums = parts.groupby("parent")["target"].sum()
-    assert sums["★补助各类瓜果蔬菜种植面积"] == 29.5
+    assert sums["补助各类瓜果蔬菜种植面积"] == 29.5
     ev = evaluate(form.data, "mof")
     assert not ev.indicators.loc[ev.indicators["parent"].notna(), "scored"].any()
     assert "SUM_MISMATCH" not in set(ev.findings["code"])  # 29.5 = 1.5 + 5 + 20 + 3, 192 = 180 + 12 …
@@ -315,7 +320,7 @@ def test_breakdown_rows_are_parts_of_the_indicator_above(tmp_path):
     rows[9][3] = C("4亩")  # 其中苹果树种植面积 actual 4 instead of 5: the parts no longer add up
     ev = evaluate(_read(_write(tmp_path, "off", (titles, rows))).data, "mof")
     (finding,) = ev.findings[ev.findings["code"] == "SUM_MISMATCH"].itertuples()
-    assert "★补助各类瓜果蔬菜种植面积" in finding.message and "28.5" in finding.message
+    assert "补助各类瓜果蔬菜种植面积" in finding.message and "28.5" in finding.message
 
 
 def test_a_breakdown_row_with_its_own_points_is_checked_as_the_data_route_checks_it(tmp_path):

@@ -58,8 +58,9 @@ def test_qualitative_results(printed, grade):
 
 @pytest.mark.parametrize("printed", ["—", "/", "无", "-", "——", "／", ""])
 def test_not_applicable_marks_are_empty(printed):
+    """No figure; the mark is kept as the text printed (衡山 2020 实际 无, 银川 2021 指标值 -: a person reads them)."""
     q = quantity(printed)
-    assert q.value is None and q.text is None and not q.unknown
+    assert q.value is None and q.text == (printed or None) and q.direction is None and not q.unknown
     assert number(printed) == (None, None)
     assert printed == "" or is_not_applicable(printed)
 

@@ -101,7 +101,7 @@ def read_indicators(form: Form, header: int, last: int) -> int:
         if _another_table(grid, header, i):
             break
         first = next((j for j in grid.filled(i) if not grid.copied_from_above(i, j)), None)
-        if first is not None and _ends_indicators(form, grid.text(i, first)):
+        if first is not None and _ends_indicators(form, grid.text(i, first)) or _funds_header(form, i):
             break
         if any(block.columns.field(grid.text(i, j)) == "level3" for j in grid.filled(i)):
             again = indicator_columns(grid, i, block, last)
@@ -122,6 +122,16 @@ def _ends_indicators(form: Form, text: str) -> bool:
     """Whether a row starting with ``text`` ends the indicator block: an end word of the block (a note, 评价结论,
     项目负责人 …) or a 总分 row label of the total block."""
     return form.block("indicators").ended(text) or form.block("total").rows.starting(text)[0] == "total"
+
+
+def _funds_header(form: Form, i: int) -> bool:
+    """Whether row ``i`` starts a funds table printed under the indicators: a cell of its own (not merged down
+    from above) is the funds block's total label, whole (彭水 2024: 资金 | 年度预算资金总额 | 其中:中央补助 | 市级资金
+    under its 资金下达 row; docs/research/forms/chongqing-pengshui-jihuashengyu-2024-project.md)."""
+    grid, rows = form.grid, form.block("funds").rows
+    return any(
+        label_of(grid.text(i, j), rows)[0] == "total" and not grid.copied_from_above(i, j) for j in grid.filled(i)
+    )
 
 
 def _another_table(grid: Grid, header: int, i: int) -> bool:
@@ -161,25 +171,31 @@ def _names(form: Form, i: int, cols: dict[str, int], state: dict) -> tuple[str, 
     (without the weight printed after them, in the framework's names), blank 一级/二级 cells carried down, the
     template's numbering taken off (指标1：…, 任务1：…), a template slot (指标1, ……, —, /) None, a breakdown row
     (其中：…) a part of the last indicator above it, a 三级 name without its marks and notes
-    (:func:`~evaltools.data.forms.headers.indicator_label`). A 二级 label's weight (数量指标 15 分) is kept in
+    (:func:`~evaltools.data.forms.headers.indicator_label`); the core marks before a name (★★★) taken off, the row
+    core — one so marked is an indicator of its own even when its name starts 其中 (濉溪 2019 scores
+    ★★★其中:农村低保对象中建档立卡贫困人口数量 5 分 apart). A 二级 label's weight (数量指标 15 分) is kept in
     ``state`` for a block with no 分值 column."""
     block = form.block("indicators")
     level1 = _level(form, i, cols.get("level1"))
     if level1 is not None:
+        # a heading printing only its weight, (50分) (历城 2019), is kept: a 一级 name is required
         name, state["level1_weight"] = level_name(level1, "level1")
-        name = name or level1  # a heading printing only its weight (50分) is kept
+        name = name or level1
         state["level1"], state["level2"], state["level2_weight"] = name, None, None
     level2 = _level(form, i, cols.get("level2"))
     if level2 is not None:
         state["level2"], state["level2_weight"] = level_name(level2, "level2")
     raw3 = indicator_name(form.grid.value(i, cols["level3"])) or ""
-    state["sign"] = None
+    state["sign"], state["core"] = None, False
     if not raw3 or block.template(raw3):
         return state["level1"], state["level2"], None, None
     level3, state["sign"] = indicator_label(block.unnumbered(raw3))
     level3, parent = level3 or None, None
     part = block.breakdown(level3) if level3 else None
-    if part is not None:
+    if level3 is not None:
+        level3, state["core"] = block.unmarked(level3)
+        level3 = level3 or None
+    if part is not None and not state["core"]:
         level3, parent = part or None, state["total"] if part else None
     elif level3 is not None:
         state["total"] = level3
@@ -205,7 +221,7 @@ def _indicator(form: Form, i: int, cols: dict[str, int], state: dict) -> dict | 
     for key, what in (("weight", "分值"), ("stated_completion", "完成率"), ("score_coefficient", "得分系数")):
         row[key] = read_number(form, i, cols.get(key), what)
     row.update(_score(form, i, cols))
-    row["core"] = text_value(raw.get("core"))
+    row["core"] = text_value(raw.get("core")) or ("是" if state.get("core") else None)
     row["deviation"] = _deviation(raw.get("deviation"))
     row["explain"] = text_value(raw.get("explain"))
     if row["direction"] is None and state.get("sign") and row["target"] is not None:

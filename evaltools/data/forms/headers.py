@@ -93,7 +93,7 @@ _EXPLAINED = re.compile(r"\s+[—–]{1,2}\s+")
 def indicator_label(name: str) -> tuple[str, str | None]:
     """A 三级 name without the notes after it, and the direction the note states (``>=`` …) or None:
     ``★★★农村低保发放人数(按月平均)(≥人)`` → (★★★农村低保发放人数(按月平均), >=); ``完成率 — 按照要求…`` → (完成率,
-    None). The ★ marks of a core indicator are kept, as printed (萧县 2023, 濉溪 2019)."""
+    None). The ★ marks of a core indicator are taken off by the block's ``core_marks`` (萧县 2023, 濉溪 2019)."""
     name = _EXPLAINED.split(name, maxsplit=1)[0].strip()
     found = _SIGN_NOTE.search(name)
     if not found or not name[: found.start()].strip():

@@ -176,10 +176,20 @@ def _scaled(value: float, unit: str | None) -> float:
     return percent(value) if unit == "%" else value
 
 
+#: Direction words printed after a figure (95%以上, 10人及以上, 5%以下, 3天以内: 商务 2020 ``98%以上``, 南昌 蚕茶卫生院
+#: 2021 ``95%以上``; docs/research/forms/hubei-qu-shangwu-fuwumaoyi-2020-project.md,
+#: jiangxi-nanchang-canchawsy-2021-dept.md), longest first.
+_SUFFIXES = (("及以上", ">="), ("及以下", "<="), ("以上", ">="), ("以下", "<="), ("以内", "<="))
+
+
 def _direction(text: str) -> tuple[str | None, str]:
+    """The direction a figure's text states before it (≥95%, 不低于95%) or after it (95%以上), and the rest."""
     for spelling, code in _PREFIXES:
         if text.startswith(spelling) and len(text) > len(spelling):
             return code, text[len(spelling) :]
+    for spelling, code in _SUFFIXES:
+        if text.endswith(spelling) and len(text) > len(spelling) and text[-len(spelling) - 1] not in "以及":
+            return code, text[: -len(spelling)]
     return None, text
 
 
@@ -192,10 +202,13 @@ def qualitative_grade(text: str) -> str | None:
 
 
 def quantity(value: object, unit_column: object = None) -> Quantity:
-    """A target or actual as printed: ``≥50个`` → (>=, 50, 个); ``4-6场`` → range 4–6 场; ``100%`` → 1.0 %;
-    with a unit column of ``%`` a bare ``100`` is 100 % (1.0). Anything else is kept as text."""
-    if is_missing(value) or is_blank(value) or is_not_applicable(value):
+    """A target or actual as printed: ``≥50个`` → (>=, 50, 个); ``95%以上`` → (>=, 0.95, %); ``4-6场`` → range 4–6
+    场; ``100%`` → 1.0 %; with a unit column of ``%`` a bare ``100`` is 100 % (1.0); ``—`` / ``无`` no figure, the
+    text as printed. Anything else is kept as text."""
+    if is_missing(value) or is_blank(value):
         return Quantity()
+    if is_not_applicable(value):  # no figure, the mark kept as printed (无: 衡山 2020 实际; -: 银川 2021 指标值)
+        return Quantity(str(value).strip() if isinstance(value, str) else None)
     if is_unknown_mark(value):
         return Quantity(text=None, unknown=True)
     printed = str(value).strip() if isinstance(value, str) else None

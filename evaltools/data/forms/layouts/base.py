@@ -99,7 +99,9 @@ class Block:
     * ``breakdowns``: regular expressions a 三级 name starts with when the row is a breakdown (其中) of the
       indicator above it;
     * ``templates``: regular expressions (full match of the name's ``cell_text``) of a template's unfilled slots
-      (指标1, ……); ``numbering`` the prefix taken off a filled slot's name (指标1：, 指标2)."""
+      (指标1, ……); ``numbering`` the prefix taken off a filled slot's name (指标1：, 指标2);
+    * ``core_marks``: a regular expression of the marks printed before a core indicator's name (★★★): taken off
+      the name, the row is core (是否核心指标 是)."""
 
     name: str
     columns: Labels = field(default_factory=Labels)
@@ -111,6 +113,7 @@ class Block:
     breakdowns: tuple[str, ...] = ()
     templates: tuple[str, ...] = ()
     numbering: str | None = None
+    core_marks: str | None = None
 
     def __post_init__(self) -> None:
         for name in ("columns", "rows"):
@@ -133,6 +136,7 @@ class Block:
             tuple(dict.fromkeys(self.breakdowns + more.breakdowns)),
             tuple(dict.fromkeys(self.templates + more.templates)),
             more.numbering or self.numbering,
+            more.core_marks or self.core_marks,
         )
 
     def stated_weight(self, text: str) -> float | None:
@@ -158,6 +162,11 @@ class Block:
     def unnumbered(self, name: str) -> str:
         """A name without the template's numbering (指标1：…, 指标2…)."""
         return re.sub(self.numbering, "", name).strip() if self.numbering else name
+
+    def unmarked(self, name: str) -> tuple[str, bool]:
+        """A name without the core marks printed before it, and whether it had any (★★★农村低保标准 → 农村低保标准, True)."""
+        found = re.match(self.core_marks, name) if self.core_marks else None
+        return (name[found.end() :].strip(), True) if found and found.end() else (name, False)
 
     def labelled(self, text: str) -> bool:
         """Whether a cell is one of the block's labels (a row label, a column header or an end word)."""

@@ -250,6 +250,9 @@ INDICATORS = Block(
     templates=(r"(?:指标|任务)\d+[:.、]?", r"[.…。·]+", r"\d+[:.、]?", r"\d+\.\d+", r"[-—–/\\－―─]+", r"无"),
     # (指标12021年11月30日前… is 指标1 and a date: 原州 2022)
     numbering=r"^(?:指标|任务)\s*(?:[0-9]{1,2}(?=20\d\d年)|[0-9０-９]+)\s*[:：.．、]?\s*",
+    # ★ / ★★★ before a name marks a core indicator, not part of the name (濉溪 2019 ★★★农村低保发放人数, 萧县 2023
+    # ★补助鱼塘面积: docs/research/forms/anhui-xiaoxian-hexicun-2023-project.md "★ marks core indicators")
+    core_marks=r"^\s*[★☆]+\s*",
 )
 TOTAL = Block("total", rows={"total": ("总分", "合计", "总计", "得分合计"), "grade": ("自评等级", "评价等级")})
 
