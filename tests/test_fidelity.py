@@ -67,6 +67,7 @@ def test_table_is_sourced_and_its_expectations_are_complete(name, table):
     else:
         assert (DATA / str(table["data"])).is_dir() and isinstance(table["year"], int) and table["rules"]
     assert (ROOT / table["transcription"].split(" ")[0]).exists(), "its transcription"
+    assert table.get("mark") in (None, "cut_off", "unscored", "blank_scores")
     e = table["expected"]
     assert {"published_total", "total", "total_reason", "grade", "grade_reason"} <= set(e), name
     assert e["total_reason"] and e["grade_reason"]
@@ -138,3 +139,24 @@ def test_the_judge_counts_a_wrong_total_a_grade_where_none_and_a_missed_problem(
     right = judge("x", table, Shown(findings=findings[:1]), problems_of("x", table, BY_NAME))
     assert right.total_right and right.grade_right and not right.grade_where_none
     assert total_right(98, 98.004) and not total_right(98, 97.24) and not total_right(None, 0.0)
+
+
+def test_a_mark_is_written_into_an_imported_folder_only_when_the_data_format_declares_it(tmp_path, monkeypatch):
+    """What the person checking an imported folder adds: 原表截断行 = the rows the folder holds (two here), 原表得分
+    否 / 空白; nothing while evaltools.data.profile_schema has no such field, nothing twice."""
+    from types import SimpleNamespace
+
+    from evaltools.data import profile_schema
+    from tests.fidelity.measure import mark_folder
+
+    (tmp_path / "profile.yaml").write_text("unit: 某单位\nyear: 2020\n", encoding="utf-8")
+    (tmp_path / "indicators.csv").write_text("project,level3\nA,甲\nA,乙\n", encoding="utf-8")
+    fields = tuple(f for f in profile_schema.PROFILE_FIELDS if f.name not in ("cut_off_after", "scores_printed"))
+    monkeypatch.setattr(profile_schema, "PROFILE_FIELDS", fields)
+    assert not mark_folder(tmp_path, "cut_off") and "cut_off_after" not in (tmp_path / "profile.yaml").read_text()
+    marks = (SimpleNamespace(name="cut_off_after"), SimpleNamespace(name="scores_printed"))
+    monkeypatch.setattr(profile_schema, "PROFILE_FIELDS", fields + marks)
+    assert mark_folder(tmp_path, "cut_off") and not mark_folder(tmp_path, "cut_off")
+    assert mark_folder(tmp_path, "blank_scores") and not mark_folder(tmp_path, None)
+    profile = yaml.safe_load((tmp_path / "profile.yaml").read_text(encoding="utf-8"))
+    assert profile == {"unit": "某单位", "year": 2020, "cut_off_after": 2, "scores_printed": "空白"}

@@ -13,7 +13,9 @@ there is no total, with ``grade_reason``). Two sources:
 * ``corpus: <stem>`` — a form of the real-form corpus (tests/corpus/forms, transcribed in docs/research/forms),
   typed into its layout (tests/formkit.py), turned into a data folder by the import route
   (:func:`evaltools.run.importer.import_to`, as ``evaltools import`` does); its problems are the corpus fixture's
-  ``expected.problems``;
+  ``expected.problems``; its ``mark`` (cut_off / unscored / blank_scores: what the person checking the imported
+  folder knows of the published table) is written into the folder's profile.yaml when the data format declares
+  the field (:func:`mark_folder`);
 * ``data: <folder under data/>`` with ``year`` and ``rules`` — a table entered by hand in data/ (``problems_of``:
   another table's problems, the same report under other rules).
 
@@ -134,6 +136,41 @@ def _evaluate(load_data, rules: str) -> Shown:
         return Shown(refused=str(exc).splitlines()[0])
 
 
+#: A table's ``mark`` (what the person who checks an imported folder knows of the published table) → the profile
+#: field and value that say so in the data format (README, "A table cut off, not scored, or with blank scores").
+MARKS = {
+    "cut_off": ("cut_off_after", None),  # None: the number of indicator rows the folder holds
+    "unscored": ("scores_printed", "否"),
+    "blank_scores": ("scores_printed", "空白"),
+}
+
+
+def mark_folder(folder: Path, mark: str | None) -> bool:
+    """Write a table's completeness ``mark`` into its imported folder's profile.yaml, as a person checking the
+    folder does (the importer asks for it) — when the data format declares the field
+    (:data:`evaltools.data.profile_schema.PROFILE_FIELDS`); a format without it is left as read (False)."""
+    from evaltools.data.profile_schema import PROFILE_FIELDS
+
+    if not mark:
+        return False
+    key, value = MARKS[mark]
+    profile = folder / "profile.yaml"
+    if key not in {f.name for f in PROFILE_FIELDS} or key in (yaml.safe_load(profile.read_text("utf-8")) or {}):
+        return False  # not in the format, or the importer already wrote it
+    if value is None:
+        value = _indicator_rows(folder)
+    with profile.open("a", encoding="utf-8") as fh:
+        fh.write(f"\n{key}: {value}\n")
+    return True
+
+
+def _indicator_rows(folder: Path) -> int:
+    import csv
+
+    with (folder / "indicators.csv").open(encoding="utf-8") as fh:
+        return max(sum(1 for _ in csv.reader(fh)) - 1, 0)
+
+
 def evaluate_tables(tables: list[tuple[str, dict]]) -> dict[str, Shown]:
     """Every table evaluated as ``evaltools evaluate`` does: corpus forms through ``evaltools import`` first."""
     from evaltools.data.load import load_path, load_year
@@ -158,6 +195,7 @@ def evaluate_tables(tables: list[tuple[str, dict]]) -> dict[str, Shown]:
             if file not in folders:
                 out[name] = Shown(refused=f"not imported: {reasons.get(file, 'no form read')}")
                 continue
+            mark_folder(folders[file][1], t.get("mark"))
             out[name] = _evaluate(lambda f=folders[file][1]: load_path(f), t.get("rules") or DEFAULT_RULES)
     for name, t in tables:
         if "data" in t:
