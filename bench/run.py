@@ -26,7 +26,10 @@ Figures (each the median of ``--reps`` repetitions; ``--quick`` = one repetition
   and one form read + scored + audited in a process that has done its imports (the first call, then warm): a
   generated form, a shipped one (examples/forms) and a real published one (tests/corpus);
 * the real-form corpus (``--only corpus``; tests/corpus/forms: published 自评表 typed into their layouts):
-  forms read, field accuracy, audit recall and precision on the expected problems (tests/corpus/measure.py).
+  forms read, field accuracy, audit recall and precision on the expected problems (tests/corpus/measure.py);
+* the fidelity suite (``--only fidelity``; tests/fidelity/tables: real published tables in the data format, the
+  corpus forms through ``evaltools import``): audit recall and precision, totals and grades right, and grades
+  given where the table cannot give one (tests/fidelity/measure.py).
 """
 
 from __future__ import annotations
@@ -499,13 +502,22 @@ def corpus(tmp: Path, reps: int) -> dict:
     return measure().summary()
 
 
+def fidelity(tmp: Path, reps: int) -> dict:
+    """The fidelity suite measured once (its figures do not vary between runs): tests/fidelity/measure.py."""
+    sys.path.insert(0, str(ROOT))
+    from tests.fidelity.measure import measure
+
+    return measure().summary()
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reps", type=int, default=3, help="repetitions per figure (median); default 3")
     ap.add_argument("--quick", action="store_true", help="one repetition of everything")
     ap.add_argument("--json", type=Path, help="also save the figures as JSON here")
     ap.add_argument(
-        "--only", help="comma-separated subset: floor,html,html_pdf,batch,scoring,evaluate,load,pdf,forms,corpus"
+        "--only",
+        help="comma-separated subset: floor,html,html_pdf,batch,scoring,evaluate,load,pdf,forms,corpus,fidelity",
     )
     ap.add_argument("--_score-child", dest="score_child", help=argparse.SUPPRESS)
     ap.add_argument("--_eval-child", dest="eval_child", help=argparse.SUPPRESS)
@@ -531,7 +543,7 @@ def main(argv=None) -> int:
         f"load average before: {' '.join(map(str, info['load_before']))} (other work on the machine skews every figure)"
     )
     print(f"repetitions per figure: {reps} (median)\n", flush=True)
-    wanted = set((args.only or "floor,html,html_pdf,batch,scoring,evaluate,load,pdf,forms,corpus").split(","))
+    wanted = set((args.only or "floor,html,html_pdf,batch,scoring,evaluate,load,pdf,forms,corpus,fidelity").split(","))
     figures: dict = {}
     steps = [
         ("floor", lambda t: floor(t, reps)),
@@ -544,6 +556,7 @@ def main(argv=None) -> int:
         ("pdf", lambda t: pdf_export(t, reps)),
         ("forms", lambda t: forms(t, reps)),
         ("corpus", lambda t: corpus(t, reps)),
+        ("fidelity", lambda t: fidelity(t, reps)),
     ]
     with tempfile.TemporaryDirectory(prefix="evaltools-bench-") as tmp:
         for name, step in steps:

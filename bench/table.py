@@ -70,6 +70,8 @@ def table(figures: dict) -> list[tuple[str, str, str, str]]:
         _forms_rows(add, fo)
     if isinstance(f.get("corpus"), dict):
         _corpus_rows(f["corpus"], add)
+    if isinstance(f.get("fidelity"), dict):
+        _fidelity_rows(f["fidelity"], add)
     for key, value in f.items():
         if isinstance(value, str) and value.startswith("failed"):
             add(key, value, "", False)
@@ -98,6 +100,26 @@ def _corpus_rows(c: dict, add) -> None:
         "no false alarm",
         not c["false_alarms"],
     )
+
+
+def _fidelity_rows(c: dict, add) -> None:
+    """Rows for the fidelity suite against issue 20's goals (recall ≥ 90 %, no false alarm, no grade where the
+    table cannot give one)."""
+    add(f"fidelity: real tables in the data format ({c['tables']})", f"{c['tables_evaluated']} evaluated")
+    add("  audit recall (expected problems found)", f"{c['recall']:.1%}", "≥ 90%", c["recall"] >= 0.9)
+    add(
+        "  audit precision (error + warning findings)",
+        f"{c['precision']:.1%} ({c['false_alarms']} false alarms)",
+        "no false alarm",
+        not c["false_alarms"],
+    )
+    add(
+        "  grades where none can be given",
+        f"{c['grades_where_none']} of {c['no_grade_expected']} tables with no grade",
+        "0",
+        not c["grades_where_none"],
+    )
+    add("  totals right / grades right", f"{c['totals_right']} / {c['grades_right']} of {c['tables']}")
 
 
 def _evaluate_rows(e: dict, add) -> None:

@@ -29,9 +29,12 @@ def test_every_unit_and_year_of_the_repository_data(root):
     jobs = plan_jobs({"data_dir": str(root / "data")}, every=True)
     assert _pairs(jobs) == [
         (None, 2022),
+        ("上海市普陀区体育事业管理中心", 2022),
         ("四川省某省级部门（原文未署名）", 2017),
         ("天长市水利局", 2022),
+        ("池州市贵池区棠溪镇人民政府", 2022),
         ("西部（重庆）科学城融媒体中心", 2021),
+        ("青神县发展和改革局", 2023),
     ]
     assert {j.data_dir for j in jobs} == {str((root / "data").resolve())}
     assert {j.rules for j in jobs} == {"mof"} and {j.output_dir for j in jobs} == {str(Path("outputs").resolve())}
