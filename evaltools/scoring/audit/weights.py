@@ -8,6 +8,7 @@ import pandas as pd
 
 from evaltools import fmt
 from evaltools.data.schema import ORG
+from evaltools.scoring.completeness import BLANK
 from evaltools.scoring.indicators import level1_totals
 
 from .core import AuditContext, Code, check, concat, findings
@@ -111,7 +112,10 @@ def _project_weights(ctx: AuditContext) -> list[pd.DataFrame]:
     """Forms whose weights do not add to 100, 预算执行率 scores above their weight, totals above 100."""
     p = ctx.projects
     full = (p["execution_weight"] + p["indicator_weight"] + p["dropped_weight"]).to_numpy(dtype=float)
-    r = flagged(p, np.abs(full - 100) > 0.01)
+    # a table cut off (or not scored) is not blamed for the 分值 it does not show (issue 20 item 1)
+    reason = p["incomplete"] if "incomplete" in p else pd.Series(None, index=p.index, dtype=object)
+    whole = (reason.isna() | (reason == BLANK)).to_numpy()
+    r = flagged(p, (np.abs(full - 100) > 0.01) & whole)
     f = full[r.rows]
     text = [f"「{n}」分值合计 {a}，应为 100" for n, a in zip(r["project"], fmt.scores(f))]
     parts = [findings("WEIGHTS_NOT_100", r[ORG], r["project"], text, 100, f, project=r["project"])]
