@@ -19,14 +19,26 @@ from evaltools.data.kinds import kinds_with
 from evaltools.data.schema import ORG
 from evaltools.scoring.indicators import DEPARTMENT, unknown_in
 
-#: The reasons a total cannot be computed, as the report states them (the 未评分 wording of 财预〔2020〕10号
-#: 自评表 that print no 得分; the cut-off wording names the last row printed).
-CUT_OFF = "原表截断于第{row}行，总分无法计算"
-UNSCORED = "原表未评分（未印分值、得分），总分无法计算"
-BLANK = "原表得分未填，总分无法计算"
+#: Why a total cannot be computed, as the report states it after 无法计算 (the cause; :func:`reason_sentence`
+#: makes the sentence of JSON and console: 原表截断于第19行，总分无法计算). 未评分 is the wording of forms that
+#: print no 得分.
+CUT_OFF = "原表截断于第{row}行"
+UNSCORED = "原表未评分，未印分值、得分"
+BLANK = "原表得分未填"
 #: What stands for the grade of a table that is not scored (未评分) or cannot be graded (无法计算).
 NOT_SCORED_GRADE = "未评分"
 NO_GRADE = "无法计算"
+
+
+def reason_sentence(reason: object) -> str | None:
+    """The reason as a sentence (``原表截断于第19行，总分无法计算``); None for no reason."""
+    return f"{reason}，总分无法计算" if isinstance(reason, str) and reason else None
+
+
+def unknown_text(reason: object) -> str:
+    """What stands for a total that cannot be computed: 无法计算（reason）, or 无法计算 without one."""
+    return f"{NO_GRADE}（{reason}）" if isinstance(reason, str) and reason else NO_GRADE
+
 
 #: The columns of a form that depend on its scores: unknown (NaN / None) when the form is incomplete.
 _SCORE_COLUMNS = ("execution_raw", "execution_score", "computed_score", "score", "difference")
@@ -111,6 +123,14 @@ def unit_reasons(totals: pd.DataFrame, forms: pd.DataFrame, units: pd.DataFrame)
         for o, p, r in zip(first["_org"], first["project"], first["incomplete"])
     }
     return np.array([d if d is not None else named.get(o) for d, o in zip(declared, orgs)], dtype=object)
+
+
+def grade_of_sentence(sentence: object) -> str | None:
+    """What stands for the grade of a total whose reason is ``sentence`` (JSON ``unknown_reason``, as
+    :func:`reason_sentence` wrote it): 未评分 for a table not scored or with blank 得分, else 无法计算."""
+    if not isinstance(sentence, str) or not sentence:
+        return None
+    return NOT_SCORED_GRADE if UNSCORED in sentence or BLANK in sentence else NO_GRADE
 
 
 def grade_shown(grade: object, reason: object) -> str:

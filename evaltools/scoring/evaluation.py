@@ -19,7 +19,7 @@ from evaltools.errors import ParamsError
 from evaltools.fmt import is_missing
 from evaltools.params import DEFAULT_RULES
 from evaltools.scoring.audit import AuditContext, finding_label, run_audit
-from evaltools.scoring.completeness import form_reasons, unit_reasons, without_scores
+from evaltools.scoring.completeness import form_reasons, reason_sentence, unit_reasons, without_scores
 from evaltools.scoring.grading import grade
 from evaltools.scoring.indicators import (
     DEPARTMENT,
@@ -46,7 +46,7 @@ def _plain(x: object) -> object:
 def _reason(reason: object) -> dict:
     """The ``unknown_reason`` entry of a JSON object: why its total is unknown (a table cut off, not scored,
     scores blank); left out where the total is complete, so that a complete year's summary is as before."""
-    return {} if is_missing(reason) else {"unknown_reason": reason}
+    return {} if is_missing(reason) else {"unknown_reason": reason_sentence(reason)}
 
 
 @dataclass(frozen=True)
