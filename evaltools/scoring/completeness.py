@@ -111,15 +111,16 @@ def without_scores(forms: pd.DataFrame, reasons: np.ndarray, given_weight: pd.Se
     return out
 
 
-def unit_reasons(totals: pd.DataFrame, forms: pd.DataFrame, units: pd.DataFrame) -> np.ndarray:
+def unit_reasons(totals: pd.DataFrame, forms: pd.DataFrame, units: pd.DataFrame, kinds: np.ndarray) -> np.ndarray:
     """Per unit (row of ``totals``): why its total cannot be computed — its declared reason, else the reason of
-    a form its total is made of (its one form, or any of the projects it averages; 「项目」：reason)."""
+    a form its total is made of: its one form, or any of the projects it averages (「项目」reason)."""
     declared = declared_reasons(units)
     orgs = list(totals[ORG])
     hit = forms[forms["incomplete"].notna().to_numpy()] if "incomplete" in forms else forms.iloc[:0]
     first = hit.assign(_org=hit[ORG].astype(object)).drop_duplicates("_org")
+    mean = dict(zip(orgs, np.isin(np.asarray(kinds, dtype=object), kinds_with("totals", "projects_mean"))))
     named = {
-        o: (r if p == DEPARTMENT else f"「{p}」{r}")
+        o: (f"「{p}」{r}" if mean.get(o) else r)
         for o, p, r in zip(first["_org"], first["project"], first["incomplete"])
     }
     return np.array([d if d is not None else named.get(o) for d, o in zip(declared, orgs)], dtype=object)

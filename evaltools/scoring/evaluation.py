@@ -377,7 +377,7 @@ def evaluate_units(data: UnitsData, rules: RuleSet) -> UnitsEvaluation:
     unit_totals["published_grade"] = _column_or_none(data.units, "published_grade")
     unit_totals["kind"] = kinds
     unit_totals["published_unknown"] = _published_unknown(data)
-    unit_totals = _incomplete_totals(unit_totals, unit_reasons(unit_totals, forms, data.units))
+    unit_totals = _incomplete_totals(unit_totals, unit_reasons(unit_totals, forms, data.units, kinds))
     rates = all_rates(data, rules)
     findings = run_audit(AuditContext(data, rules, rates, scored, forms, unit_totals, totals))
     return UnitsEvaluation(data, rules, rates, scored, projects, comp, findings, unit_totals, departments)
