@@ -185,3 +185,18 @@ def test_unknown_amounts_are_not_summed_as_zero(data_2022, rules_2022):
     assert rate["value"] != rate["value"] and rate["numerator"] != rate["numerator"]
     assert rate["denominator"] == pytest.approx(674.4)
     assert ev.to_summary()["rates"]["department_execution"] is None
+
+
+def test_mean_of_projects_with_one_unknown_is_unknown(data_2022, rules_2022):
+    """One project's 支出数 not printed: its execution score and total are 无法计算, and so are both means of the
+    project totals — not (85 + 90) / 2 of the two others (issue 20 item 2)."""
+    from evaltools import evaluate
+
+    p = data_2022.projects.copy()
+    p.loc[p["project"] == "档案保管和整理", "spent"] = float("nan")
+    ev = evaluate(_with(data_2022, {"published_total": None}, projects=p), rules_2022)
+    scores = ev.projects.set_index("project")["computed_score"]
+    assert scores["失业就业服务"] == pytest.approx(85.0) and scores["档案保管和整理"] != scores["档案保管和整理"]
+    t = ev.total
+    assert t.computed_simple != t.computed_simple and t.computed_weighted != t.computed_weighted
+    assert t.computed_grade is None
