@@ -200,3 +200,19 @@ def test_mean_of_projects_with_one_unknown_is_unknown(data_2022, rules_2022):
     t = ev.total
     assert t.computed_simple != t.computed_simple and t.computed_weighted != t.computed_weighted
     assert t.computed_grade is None
+
+
+def test_a_cut_off_project_form_is_not_blamed_for_its_weights(root):
+    """天长市水利局 2022 (a whole 100-point form) with only its first 3 indicator rows: unmarked, its 分值 do not
+    add to 100 and its 一级 分值 differ from the framework's — marked cut off after row 3, neither is raised, and
+    no total or grade is given."""
+    from evaltools import evaluate, load_year
+
+    data = load_year(2022, root / "data", "天长市水利局")
+    cut = _with(data, {"published_total": None}, indicators=data.indicators.iloc[:3])
+    before = set(evaluate(cut, "mof").findings["code"])
+    assert {"WEIGHTS_NOT_100", "CATEGORY_WEIGHTS"} <= before
+    ev = evaluate(_with(cut, {"cut_off_after": 3}), "mof")
+    assert not {"WEIGHTS_NOT_100", "CATEGORY_WEIGHTS"} & set(ev.findings["code"])
+    assert ev.total.unknown_reason == "原表截断于第3行" and ev.total.grade is None
+    assert ev.projects["computed_score"].isna().all() and ev.projects["grade"].isna().all()

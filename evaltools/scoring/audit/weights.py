@@ -68,7 +68,7 @@ def _category_weights(ctx: AuditContext) -> pd.DataFrame:
     defaults = np.array([framework.get(v, np.nan) for v in level1], dtype=float)
     expected = defaults[index.codes[index.names.index("level1")]]
     with np.errstate(invalid="ignore"):
-        bad = np.flatnonzero(~np.isnan(expected) & (np.abs(weight - expected) > 0.01))
+        bad = np.flatnonzero(~np.isnan(expected) & (np.abs(weight - expected) > 0.01) & _shown_whole(ctx, index))
     project, category = _level(index, "project")[bad], _level(index, "level1")[bad]
     org = pd.Categorical.from_codes(index.codes[index.names.index(ORG)][bad], categories=index.levels[0])
     text = [
@@ -76,6 +76,18 @@ def _category_weights(ctx: AuditContext) -> pd.DataFrame:
         for p, c, a, b in zip(project, category, fmt.scores(weight[bad]), fmt.scores(expected[bad]))
     ]
     return findings("CATEGORY_WEIGHTS", org, project, text, expected[bad], weight[bad], project=project)
+
+
+def _shown_whole(ctx: AuditContext, index: pd.MultiIndex) -> np.ndarray:
+    """Per row of ``index`` (org, project, …): whether its form shows all its 分值 — not a table cut off or
+    printing none (:mod:`evaltools.scoring.completeness`; 分值 printed with blank 得分 are whole)."""
+    p = ctx.projects
+    if "incomplete" not in p:
+        return np.ones(len(index), dtype=bool)
+    cut = p[~(p["incomplete"].isna() | (p["incomplete"] == BLANK)).to_numpy()]
+    hidden = pd.MultiIndex.from_arrays([cut[ORG].astype(object).to_numpy(), cut["project"].astype(object).to_numpy()])
+    forms = pd.MultiIndex.from_arrays([_level(index, ORG), _level(index, "project")])
+    return ~forms.isin(hidden)
 
 
 def _heading_weights(ctx: AuditContext) -> pd.DataFrame:
