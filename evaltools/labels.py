@@ -41,6 +41,7 @@ COLUMNS = {
     "difference": ("公布 − 重算", "score"),
     "grade": ("等级", "text"),
     "computed_grade": ("重算等级", "text"),
+    "incomplete": ("总分无法计算的原因", "text"),
     "direction": ("指标性质", "direction"),
     "weight": ("分值", "score"),
     "panel_score": ("评定得分", "score"),

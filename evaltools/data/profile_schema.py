@@ -29,6 +29,11 @@ class ProfileField:
 #: (docs/report_kinds.md gives their sections and sources).
 REPORT_KINDS = tuple(KINDS)
 
+#: The values of the profile field ``scores_printed`` (原表得分): printed, not scored at all (未评分: no 分值/得分
+#: columns, 湖北科技学院 2021 in tests/corpus), 分值 printed with 得分 left blank (大英县 2022 in tests/corpus;
+#: docs/research/sichuan-format-2023.md). Issue 20 item 1.
+SCORES_PRINTED = ("是", "否", "空白")
+
 PROFILE_FIELDS: tuple[ProfileField, ...] = (
     ProfileField("unit", "单位名称", required=True, help="被评价单位的全称", example="某某区文化馆"),
     ProfileField("year", "年度", "int", required=True, help="评价年度，四位数字", example="2022"),
@@ -58,6 +63,26 @@ PROFILE_FIELDS: tuple[ProfileField, ...] = (
         "number",
         help="部门整体自评表中预算执行率一行印出的得分，用于核对",
         example="9.5",
+    ),
+    ProfileField(
+        "cut_off_after",
+        "原表截断行",
+        "int",
+        help=(
+            "原表（自评表）在第 N 行之后截断、其后各行无法辨认时填 N（指标表中最后一行完整的指标的序号）；"
+            "填写后总分和等级显示为“无法计算”，分值合计也不作核对"
+        ),
+        example="19",
+    ),
+    ProfileField(
+        "scores_printed",
+        "原表得分",
+        choices=SCORES_PRINTED,
+        help=(
+            "原表是否印出分值和得分：是（留空同）；否 = 原表未评分（没有分值、得分列）；"
+            "空白 = 印有分值但得分未填。否或空白时总分和等级显示为“无法计算”"
+        ),
+        example="否",
     ),
     ProfileField("unit_type", "单位性质", help="单位性质", example="独立核算全额拨款事业单位"),
     ProfileField("accounting_system", "会计制度", help="执行的会计制度", example="政府会计制度"),

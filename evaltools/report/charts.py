@@ -320,6 +320,9 @@ def _composition_tables(ev: Evaluation) -> SimpleNamespace:
     levels = [lv for lv in levels if lv in score.columns]
     score = score.reindex(index=order, columns=levels).fillna(0.0)
     weight = weight.reindex(index=order, columns=levels).fillna(0.0)
+    # a 分值 unknown (unreadable, or a form that prints none) leaves the full marks unknown, not Σ of the rest
+    # (issue 20 item 2: 满分 was drawn as 10 or 90)
+    unknown = comp["weight"].isna().groupby(comp["name"]).any().reindex(order, fill_value=False)
     info = projects.assign(name=_names(projects)).set_index("name")
     total = info["computed_score"].reindex(order)  # NaN: 无法计算 (a figure is unreadable), never a partial sum
     published = info["published_score"].reindex(order) if "published_score" in info else None
@@ -330,7 +333,7 @@ def _composition_tables(ev: Evaluation) -> SimpleNamespace:
         weight=weight,
         total=total,
         published=published,
-        full=weight.sum(axis=1),
+        full=weight.sum(axis=1).where(~unknown.to_numpy(dtype=bool)),
     )
 
 
@@ -382,7 +385,7 @@ def score_composition(ev: Evaluation) -> Figure:
                 fontsize=9,
                 zorder=4,
             )
-        right = float(max(c.full.max(), left.max(), 1.0))
+        right = float(np.nanmax([*c.full.to_numpy(dtype=float), *left, 1.0]))
         if c.published is not None:
             for yi, p, t in zip(y, c.published, c.total):
                 if pd.notna(p) and (pd.isna(t) or round(float(p), 2) != round(float(t), 2)):

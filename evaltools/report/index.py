@@ -39,6 +39,7 @@ class Entry:
     name: str | None = None  # unit name from summary.json
     score: float | None = None
     grade: str | None = None
+    reason: str | None = None  # why the total cannot be computed (a table cut off, not scored): JSON unknown_reason
     computed: float | None = None
     execution: float | None = None  # 部门预算执行率 (fraction)
     synthetic: bool = False
@@ -115,6 +116,7 @@ def collect(output_dir: str | Path) -> dict[tuple[str | None, int], Entry]:
             entry.score = _number(overall.get("score"))
             entry.grade = None if overall.get("grade") is None else str(overall.get("grade"))
             entry.computed = _number(overall.get("computed_score"))
+            entry.reason = None if overall.get("unknown_reason") is None else str(overall["unknown_reason"])
             entry.execution = _number((data.get("rates") or {}).get("department_execution"))
             entry.synthetic = bool(data.get("synthetic"))
             entry.rules = None if data.get("rules") is None else str(data["rules"])
@@ -265,7 +267,7 @@ pre { white-space: pre-wrap; font-size: 0.8rem; margin: 0.2rem 0; }
 <tr{% if e.error %} class="failed"{% endif %}>
 <td class="num">{{ e.year }}{% if e.synthetic and not g.synthetic_all %}<span class="badge synthetic">合成数据</span>{% endif %}</td>
 <td class="num">{{ score(e.score) }}</td>
-<td class="grade">{{ e.grade or "—" }}</td>
+<td class="grade">{% if e.grade %}{{ e.grade }}{% elif e.reason %}{{ grade_of(e.reason) }}<div class="meta">{{ e.reason }}</div>{% else %}—{% endif %}</td>
 <td class="num">{{ score(e.computed) }}</td>
 <td>{% if e.problem %}<span class="err">{{ e.problem }}</span>{% elif e.score is none and not e.links %}—{% else %}<span class="err">错误 {{ e.errors }}</span> · <span class="warn">警告 {{ e.warnings }}</span>{% endif %}</td>
 <td class="links">{% for label, href in e.links %}<a href="{{ href }}">{{ label }}</a>{% endfor %}
@@ -294,6 +296,8 @@ def render(entries: dict) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    from evaltools.scoring.completeness import grade_of_sentence
+
     units = groups(entries)
     for g in units:
         g.chart = _trend_chart(g)
@@ -305,6 +309,7 @@ def render(entries: dict) -> str:
         groups=units,
         generated=_dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
         score=fmt.score,
+        grade_of=grade_of_sentence,
         n_reports=sum(1 for e in all_entries if e.links),
         n_failed=sum(1 for e in all_entries if e.error),
         n_synthetic=sum(1 for g in units if g.synthetic),

@@ -94,14 +94,17 @@ def history(params: JobParams, rules: RuleSet, current: Evaluation | None = None
             except InputError:
                 continue
         d = ev.data
-        spent = d.budget_lines["spent"].sum() + d.projects["spent"].sum()
-        budget = d.budget_lines["budget"].sum() + d.projects["budget"].sum()
+        # an unknown amount makes the year's sum unknown, not the sum of the rest (issue 20 item 2)
+        spent, budget = (
+            d.budget_lines[c].sum(min_count=len(d.budget_lines)) + d.projects[c].sum(min_count=len(d.projects))
+            for c in ("spent", "budget")
+        )
         rows.append(
             {
                 "year": year,
                 "spent": spent,
                 "budget": budget,
-                "execution_rate": spent / budget if budget else np.nan,
+                "execution_rate": spent / budget if budget and budget == budget else np.nan,
                 "score": ev.total.score,
             }
         )

@@ -16,6 +16,7 @@ import pandas as pd
 from evaltools import fmt, labels
 from evaltools.report.kinds import KINDS, SECTIONS, numbered
 from evaltools.scoring.audit import LINE_RATE_FIELD, finding_label, measure
+from evaltools.scoring.completeness import grade_shown, unknown_text
 from evaltools.scoring.describe import method_sentences
 from evaltools.scoring.evaluation import Evaluation
 from evaltools.scoring.grading import check_bands, describe_band, grade
@@ -143,6 +144,7 @@ def _form_view(ev: Evaluation, p: object, flagged: set, by_place: dict) -> Simpl
         **values,
         name=p.project if p.project != DEPARTMENT else "部门整体",
         is_department=p.project == DEPARTMENT,
+        reason=unknown_text(values["incomplete"]) if isinstance(values.get("incomplete"), str) else None,
         indicators=inds,
         show_published=show_published,
         weight_total=_sum_or_none([values.get("execution_weight")] + [i.weight for i in counted]),
@@ -158,7 +160,10 @@ def _form_view(ev: Evaluation, p: object, flagged: set, by_place: dict) -> Simpl
 
 def _form_sentence(ev: Evaluation, p: object) -> str:
     """How one form scored — execution, indicators, recomputed total — and its difference from the published one."""
-    if fmt.is_missing(p.computed_score):
+    reason = getattr(p, "incomplete", None)
+    if isinstance(reason, str):
+        computed = f"按数据重算的合计{unknown_text(reason)}"
+    elif fmt.is_missing(p.computed_score):
         computed = f"按数据重算的合计{UNKNOWN_TEXT}（部分数字原表无法辨认，见附录一）"
     else:
         computed = f"按数据重算合计 {fmt.score(p.computed_score)} 分（按等级表为{p.computed_grade or '—'}）"
@@ -218,14 +223,17 @@ def _totals(ev: Evaluation) -> SimpleNamespace:
     else:
         published = f"{fmt.score(t.published)} 分"
     computed_known = not fmt.is_missing(t.computed_score)
+    reason = t.unknown_reason  # a table cut off / not scored: no grade at all, the reason stated (issue 20 item 1)
     return SimpleNamespace(
         published_text=published,
         published_grade=prof.published_grade,
         published_band_grade=grade(pd.Series([t.published]), ev.rules.grade_bands).iloc[0]
-        if t.published_known
+        if t.published_known and reason is None
         else None,
-        computed_text=f"{fmt.score(t.computed_score)} 分" if computed_known else UNKNOWN_TEXT,
+        computed_text=f"{fmt.score(t.computed_score)} 分" if computed_known else unknown_text(reason),
         computed_grade=t.computed_grade if computed_known else None,
+        grade_text=grade_shown(t.grade, reason),
+        reason=reason,
         difference=(t.published - t.computed_score) if t.published_known and computed_known else None,
         means=(
             f"按数据重算，各项目得分的简单平均为 {fmt.score(t.computed_simple)} 分，按预算加权平均为 "

@@ -42,6 +42,18 @@ class RunResult:
     timings: dict = field(default_factory=dict)
     #: What the reader of a batch should know about this run (a previous year left out …).
     warnings: tuple[str, ...] = ()
+    #: Why the total cannot be computed (a table cut off, not scored, scores blank), None when it can.
+    unknown_reason: str | None = None
+
+    @property
+    def total_text(self) -> str:
+        """The total as the console line shows it: 87 分 良好, or 无法计算（原表截断于第19行）."""
+        from evaltools import fmt
+        from evaltools.scoring.completeness import unknown_text
+
+        if self.score is None or self.score != self.score:
+            return unknown_text(self.unknown_reason) if self.unknown_reason else "— 分 —"
+        return f"{fmt.score(self.score)} 分 {self.grade or '—'}"
 
 
 #: Load warnings that a run reports (the others are for `evaltools check`).
@@ -392,7 +404,16 @@ def run_report(params: JobParams, *, notebook: Path = NOTEBOOK, cwd: Path = ROOT
     warnings = tuple(p.message for p in ev.data.warnings if p.code in RUN_WARNINGS)
     seconds = time.perf_counter() - started
     return RunResult(
-        params.year, params.unit, final, tuple(files), ev.total.score, ev.grade, seconds, timings, warnings
+        params.year,
+        params.unit,
+        final,
+        tuple(files),
+        ev.total.score,
+        ev.grade,
+        seconds,
+        timings,
+        warnings,
+        ev.total.unknown_reason,
     )
 
 

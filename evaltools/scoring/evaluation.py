@@ -19,6 +19,7 @@ from evaltools.errors import ParamsError
 from evaltools.fmt import is_missing
 from evaltools.params import DEFAULT_RULES
 from evaltools.scoring.audit import AuditContext, finding_label, run_audit
+from evaltools.scoring.completeness import form_reasons, reason_sentence, unit_reasons, without_scores
 from evaltools.scoring.grading import grade
 from evaltools.scoring.indicators import (
     DEPARTMENT,
@@ -42,6 +43,12 @@ def _plain(x: object) -> object:
     return x.item() if hasattr(x, "item") else x
 
 
+def _reason(reason: object) -> dict:
+    """The ``unknown_reason`` entry of a JSON object: why its total is unknown (a table cut off, not scored,
+    scores blank); left out where the total is complete, so that a complete year's summary is as before."""
+    return {} if is_missing(reason) else {"unknown_reason": reason_sentence(reason)}
+
+
 @dataclass(frozen=True)
 class Total:
     """The department's total: the assessed score (published where it exists), the recomputed one,
@@ -58,6 +65,9 @@ class Total:
     assessed_simple: float
     assessed_weighted: float
     published_grade: str | None = None
+    #: Why the total cannot be computed though the table gives figures (cut off, not scored, scores blank:
+    #: :mod:`evaltools.scoring.completeness`), in Chinese; None when nothing but unknown figures stops it.
+    unknown_reason: str | None = None
 
     @property
     def published_known(self) -> bool:
@@ -147,6 +157,7 @@ class Evaluation:
                 "grade": p.grade,
                 "computed_grade": p.computed_grade,
                 "published_grade": p.published_grade,
+                **_reason(getattr(p, "incomplete", None)),
             }
             for p in self.projects.itertuples()
         ]
@@ -166,6 +177,7 @@ class Evaluation:
                 "grade": t.grade,
                 "computed_grade": t.computed_grade,
                 "published_score": clean(t.published),
+                **_reason(t.unknown_reason),
                 "method": t.method,
                 "computed_simple": clean(t.computed_simple),
                 "computed_weighted": clean(t.computed_weighted),
@@ -317,6 +329,7 @@ class UnitsEvaluation:
                     "computed_score": _plain(row.computed_score),
                     "computed_grade": row.computed_grade,
                     "published_score": _plain(row.published),
+                    **_reason(getattr(row, "unknown_reason", None)),
                     "findings": {sev: int(n.get(sev, 0)) for sev in ("error", "warning", "info")},
                 }
             )
@@ -333,13 +346,13 @@ def _float(x: object) -> float:
     return np.nan if is_missing(x) else float(x)
 
 
-_TOTAL_TEXT = ("grade", "computed_grade", "published_grade", "method")
+_TOTAL_TEXT = ("grade", "computed_grade", "published_grade", "method", "unknown_reason")
 
 
 def _total(row: pd.Series) -> Total:
     """A unit's :class:`Total` from its row of ``UnitsEvaluation.totals``: numbers stay floats (NaN: cannot be
     computed); ``published`` is None when no total was printed and NaN when it was printed but is unreadable."""
-    values = {k: _plain(row[k]) if k in _TOTAL_TEXT else _float(row[k]) for k in Total.__dataclass_fields__}
+    values = {k: _plain(row.get(k)) if k in _TOTAL_TEXT else _float(row[k]) for k in Total.__dataclass_fields__}
     if values["published"] != values["published"]:
         values["published"] = np.nan if bool(row.get("published_unknown", False)) else None
     return Total(**values)
@@ -353,7 +366,9 @@ def evaluate_units(data: UnitsData, rules: RuleSet) -> UnitsEvaluation:
     kinds = unit_kinds(data)
     department = department_forms(data, kinds)
     forms = pd.concat([department, data.projects], ignore_index=True) if len(department) else data.projects
-    forms = score_projects(forms, scored, rules, bands, totals)
+    reasons = form_reasons(forms, scored, data.units, kinds)
+    given_weight = forms["execution_weight"].astype(float)
+    forms = without_scores(score_projects(forms, scored, rules, bands, totals), reasons, given_weight)
     comp = composition(scored, forms, totals)
     is_dept = (forms["project"] == DEPARTMENT).to_numpy()
     projects, departments = forms[~is_dept].reset_index(drop=True), forms[is_dept].reset_index(drop=True)
@@ -362,9 +377,35 @@ def evaluate_units(data: UnitsData, rules: RuleSet) -> UnitsEvaluation:
     unit_totals["published_grade"] = _column_or_none(data.units, "published_grade")
     unit_totals["kind"] = kinds
     unit_totals["published_unknown"] = _published_unknown(data)
+    unit_totals = _incomplete_totals(unit_totals, unit_reasons(unit_totals, forms, data.units, kinds))
     rates = all_rates(data, rules)
     findings = run_audit(AuditContext(data, rules, rates, scored, forms, unit_totals, totals))
     return UnitsEvaluation(data, rules, rates, scored, projects, comp, findings, unit_totals, departments)
+
+
+#: The figures of a unit's total that depend on its tables' scores (unknown when a table is incomplete).
+_UNIT_SCORES = (
+    "score",
+    "computed_score",
+    "assessed_mean",
+    "computed_simple",
+    "computed_weighted",
+    "assessed_simple",
+    "assessed_weighted",
+)
+
+
+def _incomplete_totals(totals: pd.DataFrame, reasons: np.ndarray) -> pd.DataFrame:
+    """``totals`` with every score and grade of a unit whose table is incomplete unknown (NaN / None), the
+    reason in ``unknown_reason``; its published total stays as printed (issue 20 item 1)."""
+    out = totals.copy()
+    hit = pd.notna(reasons)
+    for column in _UNIT_SCORES:
+        out[column] = out[column].astype(float).where(~hit)
+    for column in ("grade", "computed_grade"):
+        out[column] = out[column].astype(object).where(~hit, None)
+    out["unknown_reason"] = np.asarray(reasons, dtype=object)
+    return out
 
 
 def _column_or_none(frame: pd.DataFrame, name: str) -> np.ndarray:

@@ -464,6 +464,8 @@ def score_projects(
     p["execution_rate"] = rate
     unreadable = (unknown_in(p, "budget") | unknown_in(p, "spent")) & (w != 0) | unknown_in(p, "execution_weight")
     unreadable |= (p["budget"] == 0) & (p["spent"] > 0) & (w != 0)  # spending against a 0 budget: no rate (稷山 2021)
+    # an amount not printed is unknown, not 0: no rate, no score (issue 20 item 2; 融媒体中心 2021)
+    unreadable |= (p["budget"].isna() | p["spent"].isna()) & (w != 0)
     p["execution_raw"] = (method(rate, dict(rules.execution)).fillna(0.0) * w).where(~unreadable)
     p["execution_score"] = p["execution_raw"].round(rules.rounding)
     totals = level1_totals(scored) if totals is None else totals
@@ -531,10 +533,13 @@ def _means(projects: pd.DataFrame, codes: np.ndarray, n: int, col: str) -> tuple
     )
     grouped = frame.groupby(codes, sort=False)
     sums, counts = grouped.sum(), grouped["value"].count()
-    simple = (sums["value"] / counts.where(counts > 0)).reindex(range(n)).to_numpy()
+    # a project total that cannot be computed makes the mean unknown, not the mean of the others (issue 20 item 2)
+    whole = (counts == grouped.size()).reindex(range(n), fill_value=True).to_numpy(dtype=bool)
+    weighable = (grouped["weighted"].count() == grouped.size()).reindex(range(n), fill_value=True).to_numpy(dtype=bool)
+    simple = np.where(whole, (sums["value"] / counts.where(counts > 0)).reindex(range(n)).to_numpy(), np.nan)
     budget = sums["budget"].reindex(range(n)).to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
-        weighted = np.where(budget > 0, sums["weighted"].reindex(range(n)).to_numpy() / budget, np.nan)
+        weighted = np.where((budget > 0) & weighable, sums["weighted"].reindex(range(n)).to_numpy() / budget, np.nan)
     return simple, weighted
 
 

@@ -145,12 +145,22 @@ def project_rates(projects: pd.DataFrame) -> pd.DataFrame:
     return _public(_project_rates(projects.assign(**{ORG: None}) if single else projects), single)
 
 
-def _sums(frame: pd.DataFrame, orgs: list[str], column: str, rows: np.ndarray | None = None) -> np.ndarray:
-    """Σ ``column`` per unit (in ``orgs`` order), over ``rows`` when given (missing values count as 0)."""
+def _sums(
+    frame: pd.DataFrame, orgs: list[str], column: str, rows: np.ndarray | None = None, *, known: bool = False
+) -> np.ndarray:
+    """Σ ``column`` per unit (in ``orgs`` order), over ``rows`` when given. Missing values count as 0 (上年应付未付
+    not printed: none), unless ``known``: then a unit with any missing value has an unknown sum (NaN) — a 预算数 or
+    支出数 not printed or unreadable is not 0 (issue 20 item 2: department_execution was 0.0 when spending was not
+    printed, 融媒体中心 2021)."""
     if rows is not None:
         frame = frame[rows]
-    sums = frame[column].fillna(0.0).groupby(category_codes(frame[ORG], orgs), sort=False).sum()
-    return sums.reindex(range(len(orgs)), fill_value=0.0).to_numpy(dtype=float)
+    codes = category_codes(frame[ORG], orgs)
+    sums = frame[column].fillna(0.0).groupby(codes, sort=False).sum()
+    out = sums.reindex(range(len(orgs)), fill_value=0.0).to_numpy(dtype=float).copy()
+    if known:
+        missing = frame[column].isna().groupby(codes, sort=False).any()
+        out[missing.reindex(range(len(orgs)), fill_value=False).to_numpy(dtype=bool)] = np.nan
+    return out
 
 
 def _department_rate(
@@ -178,8 +188,8 @@ def _department_rate(
 def _department_rates(data: UnitsData, rules: RuleSet) -> pd.DataFrame:
     orgs = data.org_index
     lines, projects, units = data.budget_lines, data.projects, data.units
-    budget = _sums(lines, orgs, "budget") + _sums(projects, orgs, "budget")
-    spent = _sums(lines, orgs, "spent") + _sums(projects, orgs, "spent")
+    budget = _sums(lines, orgs, "budget", known=True) + _sums(projects, orgs, "budget", known=True)
+    spent = _sums(lines, orgs, "spent", known=True) + _sums(projects, orgs, "spent", known=True)
     payables = _sums(lines, orgs, "prior_year_payables")
     public = lines["line"].isin(list(rules.public_expense_lines)).to_numpy()
     n_public = _sums(lines.assign(_one=1.0), orgs, "_one", public)
@@ -199,8 +209,8 @@ def _department_rates(data: UnitsData, rules: RuleSet) -> pd.DataFrame:
             "public_expense_control",
             "公用经费控制率",
             n_public > 0,
-            _sums(lines, orgs, "spent", public),
-            _sums(lines, orgs, "budget", public),
+            _sums(lines, orgs, "spent", public, known=True),
+            _sums(lines, orgs, "budget", public, known=True),
             "实际公用经费 / 预算公用经费",
         ),
         (

@@ -56,12 +56,16 @@ def test_tianchang_single_project_form(root):
 
 def test_chongqing_department_table_with_unreadable_figures(root):
     """The 融媒体中心's 部门整体绩效自评表: printed 97.6; amounts and several targets unreadable → 无法计算,
-    never 0; 政府采购执行率 72.74% of a 100% target yet full marks."""
+    never 0; 政府采购执行率 72.74% of a 100% target yet full marks. The table is cut off after row 19 (its
+    profile says so): the printed 97.6 stays as printed, but no total and no grade are given (issue 20 item 1;
+    before, 97.6 was graded 优)."""
     ev = _eval(*CHONGQING, root)
     assert ev.kind == "department" and len(ev.projects) == 0 and len(ev.department) == 1
-    assert ev.total.published == pytest.approx(97.6) and ev.total.score == pytest.approx(97.6)
+    assert ev.total.published == pytest.approx(97.6) and ev.total.score != ev.total.score  # NaN: 无法计算
     assert ev.total.computed_score != ev.total.computed_score  # NaN: 无法计算
-    assert ev.total.computed_grade is None and ev.total.grade == "优"
+    assert ev.total.computed_grade is None and ev.total.grade is None
+    assert ev.total.unknown_reason == "原表截断于第19行"
+    assert ev.to_summary()["overall"]["unknown_reason"] == "原表截断于第19行，总分无法计算"
     dept = ev.department.iloc[0]
     assert dept.execution_weight == 10 and dept.published_execution_score == pytest.approx(7.6)
     assert dept.execution_score != dept.execution_score  # budget and spending unreadable

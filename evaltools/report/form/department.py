@@ -13,6 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from evaltools import labels
 from evaltools.data import workbook as W
 from evaltools.report.form import cells as C
+from evaltools.scoring.completeness import grade_shown, unknown_text
 
 if TYPE_CHECKING:
     from evaltools.scoring.evaluation import Evaluation
@@ -149,7 +150,8 @@ def _projects_block(ws: Worksheet, row: int, ncols: int, ev: Evaluation) -> int:
         )
         row += 1
     if len(ev.projects):
-        budget, spent = float(ev.projects["budget"].sum()), float(ev.projects["spent"].sum())
+        # an unknown amount is not 0: the total of a column with one is unknown (issue 20 item 2)
+        budget, spent = (float(ev.projects[c].sum(min_count=len(ev.projects))) for c in ("budget", "spent"))
         row = C.bold_row(
             ws,
             row,
@@ -157,7 +159,7 @@ def _projects_block(ws: Worksheet, row: int, ncols: int, ev: Evaluation) -> int:
                 "合计",
                 (budget, C.MONEY),
                 (spent, C.MONEY),
-                (spent / budget if budget else None, C.RATE),
+                (spent / budget if budget and budget == budget else None, C.RATE),
                 None,
                 None,
                 None,
@@ -176,11 +178,13 @@ def _total_block(ws: Worksheet, row: int, ncols: int, ev: Evaluation) -> int:
         if total.published is not None and not W.is_missing(total.published)
         else "按各项目评定得分计算"
     )
+    reason = total.unknown_reason  # a table cut off / not scored: 无法计算 with the reason (issue 20 item 1)
+    unknown = unknown_text(reason) if reason else None
     for label, value, number_format, note in (
-        ("总分", total.score, C.SCORE, published),
-        ("重算总分", total.computed_score, C.SCORE, f"按数据重算：{method}"),
-        ("等级", total.grade, None, None),
-        ("重算等级", total.computed_grade, None, None),
+        ("总分", unknown or total.score, None if reason else C.SCORE, published),
+        ("重算总分", unknown or total.computed_score, None if reason else C.SCORE, f"按数据重算：{method}"),
+        ("等级", grade_shown(total.grade, reason) if reason else total.grade, None, None),
+        ("重算等级", grade_shown(total.computed_grade, reason) if reason else total.computed_grade, None, None),
     ):
         row = _result_row(ws, row, ncols, label, value, number_format, note)
     return row

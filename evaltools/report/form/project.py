@@ -17,6 +17,7 @@ from evaltools.data import workbook as W
 from evaltools.fmt import indicator_actual as actual_display
 from evaltools.fmt import indicator_target as target_display
 from evaltools.report.form import cells as C
+from evaltools.scoring.completeness import grade_shown
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -188,11 +189,17 @@ def _score_row(ws: Worksheet, row: int, p: Any, rows: list) -> int:
         (
             (_total_weight(p, rows), C.SCORE),
             (p.score, C.SCORE),
-            f"评价等级：{p.grade}" if C.text_or_none(p.grade) else None,
+            f"评价等级：{p.grade}" if C.text_or_none(p.grade) else _unknown_grade(p),
         ),
         (1, 6, 7),
         first_column=6,
     )
+
+
+def _unknown_grade(p: Any) -> str | None:
+    """The 总分 row's grade cell of a form that cannot be graded: 评价等级：未评分 / 无法计算（reason）."""
+    reason = C.text_or_none(getattr(p, "incomplete", None))
+    return None if reason is None else f"评价等级：{grade_shown(None, reason)}（{reason}）"
 
 
 def _ordered(frame) -> list:
@@ -228,13 +235,11 @@ def _merge_runs(ws: Worksheet, first: int, rows: list) -> None:
 
 def _total_weight(p, rows) -> float | None:
     """分值 of the 总分 row: 预算执行率 分值 plus the indicators that count (100 on a complete form)."""
-    weights = [
-        float(r.weight)
-        for r in rows
-        if W.is_missing(getattr(r, "parent", None)) and bool(r.scored) and not W.is_missing(r.weight)
-    ]
-    execution = 0.0 if W.is_missing(p.execution_weight) else float(p.execution_weight)
-    return execution + sum(weights)
+    weights = [r.weight for r in rows if W.is_missing(getattr(r, "parent", None)) and bool(r.scored)]
+    # an unknown 分值 (unreadable, or a form that prints none) is not 0: the 满分 is unknown (issue 20 item 2)
+    if W.is_missing(p.execution_weight) or any(W.is_missing(w) for w in weights):
+        return None
+    return float(p.execution_weight) + sum(float(w) for w in weights)
 
 
 def _project_notes(p) -> list[str]:

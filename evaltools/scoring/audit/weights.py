@@ -8,6 +8,7 @@ import pandas as pd
 
 from evaltools import fmt
 from evaltools.data.schema import ORG
+from evaltools.scoring.completeness import BLANK
 from evaltools.scoring.indicators import level1_totals
 
 from .core import AuditContext, Code, check, concat, findings
@@ -67,7 +68,7 @@ def _category_weights(ctx: AuditContext) -> pd.DataFrame:
     defaults = np.array([framework.get(v, np.nan) for v in level1], dtype=float)
     expected = defaults[index.codes[index.names.index("level1")]]
     with np.errstate(invalid="ignore"):
-        bad = np.flatnonzero(~np.isnan(expected) & (np.abs(weight - expected) > 0.01))
+        bad = np.flatnonzero(~np.isnan(expected) & (np.abs(weight - expected) > 0.01) & _shown_whole(ctx, index))
     project, category = _level(index, "project")[bad], _level(index, "level1")[bad]
     org = pd.Categorical.from_codes(index.codes[index.names.index(ORG)][bad], categories=index.levels[0])
     text = [
@@ -75,6 +76,18 @@ def _category_weights(ctx: AuditContext) -> pd.DataFrame:
         for p, c, a, b in zip(project, category, fmt.scores(weight[bad]), fmt.scores(expected[bad]))
     ]
     return findings("CATEGORY_WEIGHTS", org, project, text, expected[bad], weight[bad], project=project)
+
+
+def _shown_whole(ctx: AuditContext, index: pd.MultiIndex) -> np.ndarray:
+    """Per row of ``index`` (org, project, …): whether its form shows all its 分值 — not a table cut off or
+    printing none (:mod:`evaltools.scoring.completeness`; 分值 printed with blank 得分 are whole)."""
+    p = ctx.projects
+    if "incomplete" not in p:
+        return np.ones(len(index), dtype=bool)
+    cut = p[~(p["incomplete"].isna() | (p["incomplete"] == BLANK)).to_numpy()]
+    hidden = pd.MultiIndex.from_arrays([cut[ORG].astype(object).to_numpy(), cut["project"].astype(object).to_numpy()])
+    forms = pd.MultiIndex.from_arrays([_level(index, ORG), _level(index, "project")])
+    return ~forms.isin(hidden)
 
 
 def _heading_weights(ctx: AuditContext) -> pd.DataFrame:
@@ -111,7 +124,10 @@ def _project_weights(ctx: AuditContext) -> list[pd.DataFrame]:
     """Forms whose weights do not add to 100, 预算执行率 scores above their weight, totals above 100."""
     p = ctx.projects
     full = (p["execution_weight"] + p["indicator_weight"] + p["dropped_weight"]).to_numpy(dtype=float)
-    r = flagged(p, np.abs(full - 100) > 0.01)
+    # a table cut off (or not scored) is not blamed for the 分值 it does not show (issue 20 item 1)
+    reason = p["incomplete"] if "incomplete" in p else pd.Series(None, index=p.index, dtype=object)
+    whole = (reason.isna() | (reason == BLANK)).to_numpy()
+    r = flagged(p, (np.abs(full - 100) > 0.01) & whole)
     f = full[r.rows]
     text = [f"「{n}」分值合计 {a}，应为 100" for n, a in zip(r["project"], fmt.scores(f))]
     parts = [findings("WEIGHTS_NOT_100", r[ORG], r["project"], text, 100, f, project=r["project"])]
