@@ -41,7 +41,10 @@ def unknown_text(reason: object) -> str:
 
 
 #: The columns of a form that depend on its scores: unknown (NaN / None) when the form is incomplete.
-_SCORE_COLUMNS = ("execution_raw", "execution_score", "computed_score", "score", "difference")
+#: What an incomplete form loses: its total and what is made of it. Its 预算执行率 score stays where the form prints
+#: its 分值 — it is computed from the funds block and that 分值, which a cut-off below the indicators does not touch (临翔 2023,
+#: 龙陵 2022: funds printed whole above a cut-off indicator list; their printed 执行率得分 is still checked).
+_SCORE_COLUMNS = ("computed_score", "score", "difference")
 _GRADE_COLUMNS = ("grade", "computed_grade")
 
 
@@ -107,6 +110,10 @@ def without_scores(forms: pd.DataFrame, reasons: np.ndarray, given_weight: pd.Se
         if column in out:
             out[column] = out[column].astype(object).where(~hit, None)
     unscored = np.asarray(reasons == UNSCORED, dtype=bool)
+    invented = hit & given_weight.isna().to_numpy()  # scored with the rule set's default 分值: not the form's
+    for column in ("execution_raw", "execution_score"):
+        if column in out:
+            out[column] = out[column].where(~invented)
     out["execution_weight"] = out["execution_weight"].where(~unscored, given_weight.to_numpy(dtype=float))
     return out
 

@@ -141,10 +141,13 @@ def test_json_has_no_total_and_no_grade(outputs, unit, year, reason):
             if ".grade_bands" in path or path.startswith(".findings"):
                 continue
             assert value not in GRADES, path
-            if re.search(r"(score|grade)$", path) and "published" not in path:
+            if re.search(r"(score|grade)$", path) and "published" not in path and "execution_score" not in path:
                 assert value is None, path
         for project in summary["projects"]:
             assert project["unknown_reason"] == reason
+            # the 预算执行率 score is recomputed only from a 分值 the form prints (青神 prints 10 over 100.00%; 湖北科技学院
+            # prints none: the rule set's default is never invented for it)
+            assert project["execution_score"] == (None if unit == HBUST else 10.0)
 
 
 def test_json_keeps_the_printed_figures(outputs):
