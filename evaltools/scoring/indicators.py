@@ -63,7 +63,9 @@ def target_met(ind: pd.DataFrame, masks: dict | None = None) -> pd.Series:
     t = ind["target"].to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):
         met = np.select(
-            [m[">="] | m["="] | m["range"], m[">"], m["<="], m["<"]], [a >= t, a > t, a <= t, a < t], default=False
+            [m["="] & (t == 0), m[">="] | m["="] | m["range"], m[">"], m["<="], m["<"]],
+            [a == t, a >= t, a > t, a <= t, a < t],  # "=0" is met only by 0 (issue 20 item 5)
+            default=False,
         )
     known = ~np.isnan(a) & ~np.isnan(t) & ~m["qualitative"]
     grade = ind["qualitative_grade"]
