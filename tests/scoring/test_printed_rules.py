@@ -73,3 +73,42 @@ def test_equal_zero_is_met_only_by_zero():
     )
     assert s["met"].tolist() == [False, True, False]
     assert s["computed_score"].tolist() == [0.0, 8.0, 0.0]
+
+
+# ----------------------------------------------------------------------------- each framework's own 一级 weights
+
+
+def _sichuan_2017(root):
+    from evaltools import load_year
+
+    return load_year(2017, root / "data" / "四川省某省级部门（原文未署名）")
+
+
+def _framework_rules(project_management: float):
+    """The 2017 Sichuan 项目支出绩效自评得分表's own headings (项目决策(20分), 项目管理(10分), 项目绩效(70分)) as a
+    framework, after a 部门整体 framework that names 项目管理 too (达州 部门决策(25分)/综合管理(30分) with a 项目管理
+    of 30 beside them: the first to name 项目管理)."""
+    return RULES.with_changes(
+        frameworks={
+            "department": {"title": "部门整体", "weights": {"部门决策": 25, "综合管理": 30, "项目管理": 30}},
+            "project_2017": {
+                "title": "项目决策、项目管理、项目绩效",
+                "weights": {"项目决策": 20, "项目管理": project_management, "项目绩效": 70},
+            },
+        }
+    )
+
+
+def test_each_form_checked_against_its_own_framework(root):
+    """The 2017 table prints 项目管理 3 + 4 + 3 = 10 as its heading says: checked against its own framework (the one
+    naming 项目决策, 项目管理 and 项目绩效), not the first that names 项目管理 (30) — no CATEGORY_WEIGHTS; with its
+    own framework at 15, 项目管理 10 is flagged."""
+    from evaltools import evaluate
+
+    data = _sichuan_2017(root)
+    ev = evaluate(data, _framework_rules(10))
+    assert "CATEGORY_WEIGHTS" not in set(ev.findings["code"])
+    found = evaluate(data, _framework_rules(15)).findings
+    found = found[found["code"] == "CATEGORY_WEIGHTS"]
+    assert len(found) == 1 and found.iloc[0]["computed"] == 10 and found.iloc[0]["stated"] == 15
+    assert "项目管理分值 10，与规则默认 15 不同" in found.iloc[0]["message"]
