@@ -112,3 +112,104 @@ def test_each_form_checked_against_its_own_framework(root):
     found = found[found["code"] == "CATEGORY_WEIGHTS"]
     assert len(found) == 1 and found.iloc[0]["computed"] == 10 and found.iloc[0]["stated"] == 15
     assert "项目管理分值 10，与规则默认 15 不同" in found.iloc[0]["message"]
+
+
+# ----------------------------------------------------------------------------- a row's printed 评分标准
+
+
+def _hunan_2018(**changes) -> list[dict]:
+    """The four scored rows of the Hunan-style 部门整体支出绩效评价指标表 2018 with their printed 评价标准 and the
+    unit's own figures (docs/research/hunan-style-dept-deduction-2018.md; targets as the criteria state them)."""
+    rows = [
+        _row(
+            "在职人员控制率",
+            "<=",
+            1.0,
+            136 / 143,
+            8.0,
+            level1="投入",
+            level2="预算配置",
+            criteria=("以100%为标准.在职人员控制率≤100%,计8分;每超过一个百分点扣0.5分,扣完为止."),
+        ),
+        _row(
+            "“三公经费”变动率",
+            "<=",
+            0.0,
+            (63.46 - 32) / 32,
+            8.0,
+            level1="投入",
+            level2="预算配置",
+            criteria=("“三公经费”变动率≤0,计8分;“三公经费”>0,每超过一个百分点扣0.8分,扣完为止."),
+        ),
+        _row("预算完成率", ">=", 1.0, 2690.62 / 2710.42, 8.0, criteria="100%计满分,每低于5%扣2分,扣完为止."),
+        _row(
+            "预算控制率",
+            "=",
+            0.0,
+            767.86 / 1922.76,
+            8.0,
+            criteria=("预算控制率=0,计8分;0-10%(含),计6分;10-20%(含),计4分;20-30%(含),计2分;大于30%不得分"),
+        ),
+    ]
+    return [{**r, **changes} for r in rows]
+
+
+def test_printed_criteria_score_the_row():
+    """Each row's printed 评价标准 is its rule: 在职人员控制率 95.10% ≤ 100% → 8 (printed 8); 三公 变动率 98.31%, 98
+    points over at 0.8 each → 0 (printed 0); 预算完成率 99.27%, less than one 5% step short → 8 (printed 8; the
+    proportional 7.71 is not the printed rule); 预算控制率 39.94% > 30% → 0 (cut off in print). The text is kept."""
+    s = _scored(*_hunan_2018())
+    assert s["computed_score"].tolist() == [8.0, 0.0, 8.0, 0.0]
+    assert s["rule_type"].tolist() == ["step_deduction", "step_deduction", "step_deduction", "tiered"]
+    assert s["criteria"].iloc[2] == "100%计满分,每低于5%扣2分,扣完为止."
+    # without the printed criteria the same rows fall to the direction rules: 预算完成率 is 99.27% of 8 = 7.94
+    plain = _scored(*_hunan_2018(criteria=None))
+    assert plain["computed_score"].iloc[2] == pytest.approx(7.94)
+
+
+def test_own_rule_wins_and_unparsed_text_is_kept():
+    """A row naming its own rule keeps it over its criteria; a text of no standard shape (长沙 雨花 2022 预算控制率,
+    its 0–10% tier garbled by OCR: "=0,计5分;OTo%(含),计4分;10-20%(含),计3分") gives no rule — its tiers do not follow
+    one another — and the row is scored by its direction, its text kept."""
+    own = _hunan_2018()[3] | {"rule": "equal"}
+    garbled = _hunan_2018()[3] | {
+        "weight": 5.0,
+        "criteria": "预算控制率=0,计5分;OTo%(含),计4分;10-20%(含),计3分;20-30%(含),计2分;大于30%不得分",
+    }
+    s = _scored(own, garbled)
+    assert s["rule_name"].tolist() == ["equal", "equal"]
+    assert s["criteria"].iloc[1].startswith("预算控制率=0,计5分;OTo%")
+
+
+def test_criteria_read_from_a_form(tmp_path):
+    """长沙 雨花区 发改局 2022 prints a 评分标准 column: each row keeps its text (criteria), and its 预算完成率
+    "100%计满分,每低于5%扣2分,扣完为止" is parsed into a whole-step deduction."""
+    from tests.scoring.test_printed_forms import _evaluated, _fixture
+
+    ev = _evaluated(tmp_path, _fixture("hunan-changsha-yuhua-fagai-2022-dept"))
+    row = ev.indicators[ev.indicators["level3"] == "预算完成率"].iloc[0]
+    assert row["criteria"] == "100%计满分,每低于5%扣2分,扣完为止。"
+    assert row["rule_type"] == "step_deduction"
+
+
+# ----------------------------------------------------------------------------- 定量/定性 as printed
+
+
+def test_printed_quantitative_with_blank_values_is_unknown():
+    """天长市水利局 2022 「工程质量合格」 (分值 10, 得分 10, 年度指标值 and 实际完成值 blank): printed 定量, it is not
+    turned into 定性 full marks — its recomputed score is unknown (无法计算), its printed 10 kept; not printed, it is
+    still taken as 定性 (nothing printed says otherwise)."""
+    row = _row("工程质量合格", None, np.nan, np.nan, 10.0, level1="产出指标", level2="质量指标", panel_score=10.0)
+    s = _scored({**row, "measure_kind": "定量"}, {**row, "measure_kind": None})
+    assert s["direction"].tolist() == [">=", "qualitative"]
+    assert s["unknown_score"].tolist() == [True, False] and not s["missing"].iloc[0]
+    assert s["score"].tolist() == [10.0, 10.0]
+
+
+def test_printed_qualitative_is_qualitative():
+    """融媒体中心 2021 「资金使用合规性」 printed 定性 with the actual 「好」 (分值 5, 得分 5): graded by the rule set's
+    words (达成), never missing."""
+    row = _row("资金使用合规性", None, np.nan, np.nan, 5.0, level1="绩效指标", panel_score=5.0)
+    s = _scored({**row, "measure_kind": "定性", "target_text": "好", "actual_text": "好"})
+    assert s["direction"].iloc[0] == "qualitative"
+    assert s["qualitative_grade"].iloc[0] == "达成" and not s["missing"].iloc[0]
