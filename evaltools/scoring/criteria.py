@@ -5,8 +5,9 @@ expression over the normalised text (NFKC, no spaces, （含） as (含)) and th
 registry with fixed settings, the expression's named groups filling the rest (a group named ``<setting>_pct`` is
 a percentage: ``step_pct`` 5 → ``step`` 0.05). An entry with ``tier`` reads a list of tiers on the value itself
 (``=0,计8分;0-10%(含),计6分;…;大于30%不得分``): each tier's upper bound and points, the points as shares of the
-row's 分值. The first entry that matches a row's text gives its rule; a row naming its own ``rule`` keeps it; a
-text of no standard shape leaves the row to its direction's rule (the text is still kept, its own column).
+row's 分值. The first entry that matches a row's text gives its rule; a row naming its own ``rule`` keeps it, and
+so does a row printing no actual value; a text of no standard shape leaves the row to its direction's rule (the
+text is still kept, its own column).
 
 Seen: Hunan-style 部门整体 2018 (docs/research/hunan-style-dept-deduction-2018.md) and 长沙 雨花区 发改局 2022
 (tests/corpus/forms/hunan-changsha-yuhua-fagai-2022-dept.yaml): "100%计满分,每低于5%扣2分,扣完为止",
@@ -92,7 +93,11 @@ def with_criteria(df: pd.DataFrame, rules: RuleSet) -> tuple[pd.DataFrame, RuleS
     entries = list(rules.criteria)
     if "criteria" not in df or not entries:
         return df, rules
-    rows = np.flatnonzero(df["criteria"].notna().to_numpy() & df["rule"].isna().to_numpy())
+    # only rows printing an actual value: a rubric row with no figures (长沙 雨花区 2022 prints criteria, 分值 and 得分
+    # only) is scored by its panel as before — the printed rule has nothing to score it from
+    rows = np.flatnonzero(
+        df["criteria"].notna().to_numpy() & df["rule"].isna().to_numpy() & df["actual"].notna().to_numpy()
+    )
     if not len(rows):
         return df, rules
     pairs = pd.DataFrame(

@@ -183,13 +183,18 @@ def test_own_rule_wins_and_unparsed_text_is_kept():
 
 def test_criteria_read_from_a_form(tmp_path):
     """长沙 雨花区 发改局 2022 prints a 评分标准 column: each row keeps its text (criteria), and its 预算完成率
-    "100%计满分,每低于5%扣2分,扣完为止" is parsed into a whole-step deduction."""
+    "100%计满分,每低于5%扣2分,扣完为止" (分值 5) is parsed into a whole-step deduction once an actual is given."""
     from tests.scoring.test_printed_forms import _evaluated, _fixture
 
     ev = _evaluated(tmp_path, _fixture("hunan-changsha-yuhua-fagai-2022-dept"))
     row = ev.indicators[ev.indicators["level3"] == "预算完成率"].iloc[0]
     assert row["criteria"] == "100%计满分,每低于5%扣2分,扣完为止。"
-    assert row["rule_type"] == "step_deduction"
+    # the rubric prints no target or actual: the rule has nothing to score, the row keeps its panel's 5 (no
+    # MISSING_ACTUAL); with the unit's 99.27% entered it is the whole-step deduction, 5 of 5
+    assert row["score"] == 5 and not row["missing"] and "MISSING_ACTUAL" not in set(ev.findings["code"])
+    ind = ev.indicators[ev.indicators["level3"] == "预算完成率"].assign(target=1.0, actual=0.9927, direction=">=")
+    scored = score_indicators(ind.drop(columns=["rule_name", "rule_type"]), RULES)
+    assert scored["rule_type"].iloc[0] == "step_deduction" and scored["computed_score"].iloc[0] == 5.0
 
 
 # ----------------------------------------------------------------------------- 定量/定性 as printed
