@@ -218,3 +218,20 @@ def test_printed_qualitative_is_qualitative():
     s = _scored({**row, "measure_kind": "定性", "target_text": "好", "actual_text": "好"})
     assert s["direction"].iloc[0] == "qualitative"
     assert s["qualitative_grade"].iloc[0] == "达成" and not s["missing"].iloc[0]
+
+
+def test_criteria_patterns_are_checked():
+    """The rule set's criteria entries are data, checked on load: a pattern that does not compile, or a rule of an
+    unknown type or naming a setting its type does not have, is a ParamsError naming the entry."""
+    from evaltools.errors import ParamsError
+
+    good = {"pattern": "每低于(?P<step_pct>\\d+)%扣(?P<points>\\d+)分", "rule": {"type": "step_deduction"}}
+    assert RULES.with_changes(criteria=[good]).criteria == (good,)
+    for bad, key in (
+        ({**good, "pattern": "每低于(?P<step_pct>\\d+%"}, "criteria[0].pattern"),
+        ({**good, "rule": {"type": "no_such_type"}}, "criteria[0].rule.type"),
+        ({**good, "rule": {"type": "step_deduction", "per": 1}}, "criteria[0].rule.per"),
+    ):
+        with pytest.raises(ParamsError) as err:
+            RULES.with_changes(criteria=[bad])
+        assert err.value.key == key
