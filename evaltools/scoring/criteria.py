@@ -28,8 +28,9 @@ import pandas as pd
 if TYPE_CHECKING:
     from evaltools.scoring.rules import RuleSet
 
-#: The prefix of the rules made from printed criteria (``criteria_1`` …), never a rule-set's own name.
-PREFIX = "criteria_"
+#: The prefix of the rules made from printed criteria (``评分标准1`` …: a reader may see the name), never a rule
+#: set's own name.
+PREFIX = "评分标准"
 
 
 def normalised(text: object) -> str:
@@ -88,7 +89,7 @@ def parse(text: object, weight: float, entries: list) -> dict | None:
 
 def with_criteria(df: pd.DataFrame, rules: RuleSet) -> tuple[pd.DataFrame, RuleSet]:
     """``df`` with the ``rule`` of each row whose printed criteria has a standard shape (rows naming their own
-    rule keep it), and the rule set with those rules added (``criteria_1`` …; one per distinct rule). Each
+    rule keep it), and the rule set with those rules added (``评分标准1`` …; one per distinct rule). Each
     distinct (text, 分值) is read once; unchanged (the same objects) when no criteria is printed or parsed."""
     entries = list(rules.criteria)
     if "criteria" not in df or not entries:

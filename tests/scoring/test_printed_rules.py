@@ -235,3 +235,30 @@ def test_criteria_patterns_are_checked():
         with pytest.raises(ParamsError) as err:
             RULES.with_changes(criteria=[bad])
         assert err.value.key == key
+
+
+def test_report_method_names_printed_criteria(data_2022, rules_2022):
+    """data/2022 失业就业服务 技师培训人数 (target 24, 分值 5) with its actual changed to 22 and a printed criteria
+    "每低于5%扣2分": 22 is 8.33% short, one whole 5% step, so 5 − 2 = 3 (not the proportional 22/24 × 5 = 4.58); the
+    row's rule is 评分标准1 (not a rule-set name) and the report's method sentences say so in words."""
+    from evaltools import evaluate
+    from evaltools.scoring.describe import method_sentences
+
+    ind = data_2022.indicators.copy()
+    at = ind.index[ind["level3"] == "技师培训人数"][0]
+    ind["criteria"] = None
+    ind.loc[at, ["criteria", "actual"]] = ["完成得满分，每低于5%扣2分，扣完为止", 22]
+    ev = evaluate(type(data_2022)(data_2022.profile, {**data_2022.tables, "indicators": ind}), rules_2022)
+    row = ev.indicators[ev.indicators["level3"] == "技师培训人数"].iloc[0]
+    assert row["rule_name"] == "评分标准1" and row["rule_type"] == "step_deduction"
+    assert row["computed_score"] == 3.0
+    sentences = method_sentences(
+        ev.rules,
+        ev.indicators["rule_name"].dropna(),
+        {},
+        missing=False,
+        unknown=False,
+        dropped=False,
+        mean_of_projects=False,
+    )
+    assert "印有评分标准的指标按表中所印评分标准计分" in sentences
