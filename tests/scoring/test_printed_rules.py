@@ -262,3 +262,38 @@ def test_report_method_names_printed_criteria(data_2022, rules_2022):
         mean_of_projects=False,
     )
     assert "印有评分标准的指标按表中所印评分标准计分" in sentences
+
+
+@pytest.mark.parametrize(
+    "text,weight,rule",
+    [
+        (
+            "100%计满分，每低于5%扣2分，扣完为止。",
+            5,
+            {"type": "step_deduction", "side": "under", "step": 0.05, "points": 2.0},
+        ),
+        (
+            "100%以下(含)计满分,每超出5%扣2分,扣完为止。",
+            5,
+            {"type": "step_deduction", "side": "over", "step": 0.05, "points": 2.0},
+        ),
+        (
+            "在职人员控制率≤100%,计5分;每超过一个百分点扣0.5分,扣完为止。",
+            5,
+            {"type": "step_deduction", "side": "over", "step": 0.01, "points": 0.5},
+        ),
+        ("完成得满分，未完成不得分", 10, {"type": "threshold", "at": 1.0, "of": "target", "below": "zero"}),
+        ("按完成比例得分", 10, {"type": "ratio_up"}),
+        ("有项目年度工作计划或有上级文件或审批报告计 2 分,没有不得分。", 2, None),
+    ],
+)
+def test_criteria_shapes(text, weight, rule):
+    """The shapes of params/rules/mof.yaml criteria on printed texts (长沙 雨花区 发改局 2022 rows 5–8; 广水 2019
+    决策依据, a rubric of no standard shape: no rule); settings a pattern does not fill keep the entry's."""
+    from evaltools.scoring.criteria import parse
+
+    got = parse(text, weight, list(RULES.criteria))
+    if rule is None:
+        assert got is None
+    else:
+        assert {k: got[k] for k in rule} == rule
