@@ -41,6 +41,10 @@ DIRECTIONS: dict[str, tuple[str, ...]] = {
 #: The three qualitative grades of 财预〔2020〕10号 (full names and accepted short forms).
 QUALITATIVE_GRADES: dict[str, tuple[str, ...]] = {code: (code, full) for code, full in labels.QUALITATIVE_GRADE.items()}
 
+#: 定量 / 定性 as a form prints it (指标性质 “定量指标” / “定性指标”; 融媒体中心 2021 prints 定量指标 with no direction,
+#: docs/research/chongqing-rongmeiti-dept-2021.md): its own field, never inferred over what is printed (issue 20 item 6).
+MEASURE_KINDS = ("定量", "定性")
+
 LEVEL1 = ("产出指标", "效益指标", "满意度指标", "成本指标")
 
 #: Column naming the reporting unit (预算单位) in tables that hold many units at once (a finance bureau's
@@ -295,6 +299,15 @@ INDICATORS = Table(
             example="≥",
         ),
         Field(
+            "measure_kind",
+            "定量定性",
+            required=False,
+            choices=MEASURE_KINDS,
+            vocabulary={"定量": ("定量", "定量指标"), "定性": ("定性", "定性指标")},
+            help="表中所印的指标类型：定量 / 定性（印在指标性质栏，如“定量指标”）；按所印计分，不由数值推定",
+            example="定量",
+        ),
+        Field(
             "target",
             "年度指标值",
             N,
@@ -366,6 +379,14 @@ INDICATORS = Table(
             vocabulary=QUALITATIVE_GRADES,
             help="定性指标的完成等级，从下拉列表选择",
             example="达成",
+        ),
+        Field(
+            "criteria",
+            "评分标准",
+            required=False,
+            aliases=("评价标准", "评分办法", "计分方法"),
+            help="表中本行所印的评分标准原文（如“每低于5%扣2分，扣完为止”）；有标准写法的按其计分",
+            example="100%计满分，每低于5%扣2分，扣完为止",
         ),
         Field(
             "rule",

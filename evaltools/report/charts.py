@@ -254,9 +254,11 @@ def _completion_ticks(lo: float, hi: float) -> list[float]:
 def indicator_completion(ev: Evaluation) -> Figure:
     """Completion (实际值 / 目标值) of the scored quantitative indicators on a log axis, so that 1,427%
     reads next to 83%; reference line at 100%; bars colored by whether the indicator was met
-    (a 反向 indicator below 100% is met)."""
+    (a 反向 indicator below 100% is met). The 三级 measures of an item scored at 二级 are drawn too: each has
+    its own target and actual though only the item is scored (issue 20 item 3)."""
     ind = ev.indicators
-    rows = ind[ind["completion"].notna() & ind["scored"].astype(bool)].copy()
+    measure = ind["is_measure"].astype(bool) if "is_measure" in ind else False
+    rows = ind[ind["completion"].notna() & (ind["scored"].astype(bool) | measure)].copy()
     with _themed():
         if rows.empty:
             return _note("没有可计算完成率的定量指标")

@@ -42,8 +42,13 @@ def method_sentences(
     """The scoring method as the report states it: the execution rule, each rule the indicators used
     (``rule_names`` with the direction that chose it in ``directions``), and only the clauses that apply."""
     out = [execution_text(rules)]
+    printed = False
     for name in dict.fromkeys(rule_names):
-        spec = rules.rules[name]
+        spec = rules.rules.get(name)
+        if spec is None:  # a rule made from a row's printed 评分标准 (evaltools.scoring.criteria): said once
+            out += [] if printed else ["印有评分标准的指标按表中所印评分标准计分"]
+            printed = True
+            continue
         who = DIRECTION_NAMES.get(directions.get(name, ""), "按规则“" + name + "”计分的指标")
         out.append(f"{who}{RULE_TYPES[spec['type']].words(spec, rules)}")
     if missing:

@@ -20,6 +20,7 @@ import pandas as pd
 from evaltools.data.schema import DIRECTIONS, ORG
 from evaltools.errors import RuleError
 from evaltools.scoring.codes import category_codes
+from evaltools.scoring.criteria import with_criteria
 from evaltools.scoring.grading import grade
 from evaltools.scoring.rule_types import EXECUTION_METHODS, RULE_TYPES
 from evaltools.scoring.rule_types.qualitative import qualitative_band, text_grades
@@ -63,7 +64,9 @@ def target_met(ind: pd.DataFrame, masks: dict | None = None) -> pd.Series:
     t = ind["target"].to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):
         met = np.select(
-            [m[">="] | m["="] | m["range"], m[">"], m["<="], m["<"]], [a >= t, a > t, a <= t, a < t], default=False
+            [m["="] & (t == 0), m[">="] | m["="] | m["range"], m[">"], m["<="], m["<"]],
+            [a == t, a >= t, a > t, a <= t, a < t],  # "=0" is met only by 0 (issue 20 item 5)
+            default=False,
         )
     known = ~np.isnan(a) & ~np.isnan(t) & ~m["qualitative"]
     grade = ind["qualitative_grade"]
@@ -113,6 +116,7 @@ _DEFAULTS = (
     ("rule", None),
     ("applicable", True),
     ("parent", None),
+    ("measure_kind", None),
 )
 
 
@@ -154,8 +158,8 @@ def unknown_in(frame: pd.DataFrame, column: str) -> pd.Series:
 def infer_directions(ind: pd.DataFrame, rules: RuleSet) -> tuple[pd.Series, pd.Series]:
     """Each indicator's direction, and whether it was assumed.
 
-    An indicator without 指标性质 is qualitative when it has neither a target nor an actual value (not
-    even an unreadable one), or has a qualitative grade; a quantitative one takes its direction from the rule set's name table
+    An indicator without 指标性质 is qualitative when printed 定性 (``measure_kind``), or — unless printed 定量 —
+    when it has neither a target nor an actual value (not even an unreadable one), or has a qualitative grade; a quantitative one takes its direction from the rule set's name table
     (``direction_names``: 控制率, 调整率, 结转结余率, 成本 … → ≤), else ≥.
     """
     given = ind["direction"]
@@ -167,7 +171,9 @@ def infer_directions(ind: pd.DataFrame, rules: RuleSet) -> tuple[pd.Series, pd.S
     for word in rules.direction_names.get("<=", ()):
         lower |= names.str.contains(word, regex=False)
     figures = ind["target"].notna() | ind["actual"].notna() | unknown_in(ind, "target") | unknown_in(ind, "actual")
-    qualitative = ~figures | ind["qualitative_grade"].notna()
+    kind = ind["measure_kind"].astype(object) if "measure_kind" in ind else pd.Series(None, index=ind.index)
+    # 定量/定性 as printed wins over what the figures suggest (issue 20 item 6)
+    qualitative = (~figures | ind["qualitative_grade"].notna()) & kind.ne("定量") | kind.eq("定性")
     inferred = pd.Series(np.where(qualitative, "qualitative", np.where(lower, "<=", ">=")), index=ind.index)
     return given.where(~assumed, inferred), assumed
 
@@ -260,7 +266,7 @@ def score_indicators(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     (qualitative band in points), ``in_band``, ``direction_assumed`` and, for 二级-level tables,
     ``is_item``/``is_measure``.
     """
-    df = _prepared(ind, rules)
+    df, rules = with_criteria(_prepared(ind, rules), rules)  # a row's printed 评分标准 of a standard shape
     direction_codes = category_codes(df["direction"], list(DIRECTIONS))
     rule_codes, names = _rule_names(df, rules, direction_codes)
     types = np.array([spec["type"] for spec in rules.rules.values()] + [None], dtype=object)[rule_codes]
@@ -271,8 +277,11 @@ def score_indicators(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     applicable = df["applicable"].to_numpy(dtype=bool)
     # an actual printed with no target to compare it with (银川市第六中学 2021: target 一, actual 100%; 新洲区楚剧团
     # 2020 成本: target garbled, actual 2万元): the rule cannot score it — unknown (无法计算), never 0
-    untargeted = (
-        df["actual"].notna().to_numpy() & df["target"].isna().to_numpy() & (df["direction"] != "qualitative").to_numpy()
+    quantitative = (df["direction"] != "qualitative").to_numpy()
+    untargeted = df["actual"].notna().to_numpy() & df["target"].isna().to_numpy() & quantitative
+    # a row printed 定量 with blank values: nothing to score it by — unknown, not 0 and not 定性 full marks (item 6)
+    untargeted |= (
+        (df["measure_kind"] == "定量").to_numpy() & df["target"].isna().to_numpy() & df["actual"].isna().to_numpy()
     )
     missing = np.isnan(share) & ~is_part & ~is_item & ~unreadable & applicable & ~untargeted
     dropped = missing & (rules.missing_actual == "drop")

@@ -6,6 +6,7 @@ A rule set may ``extends:`` another; keys are merged one level deep. Unknown key
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from html import escape
@@ -40,7 +41,10 @@ KNOWN_KEYS = {
     "carryover_denominator",
     "public_expense_lines",
     "grade_bands",
+    "criteria",
 }
+#: Settings a rule set may leave out (older rule files): their default.
+OPTIONAL: dict[str, object] = {"criteria": []}
 CHOICES = {
     "missing_actual": ("zero", "drop"),
     "not_applicable": ("rescale", "ignore"),
@@ -71,6 +75,7 @@ class RuleSet:
     public_expense_lines: tuple[str, ...]
     grade_bands_name: str
     grade_bands: pd.DataFrame = field(compare=False, repr=False)
+    criteria: tuple[Mapping[str, Any], ...] = ()
 
     def with_changes(self, **changes: object) -> RuleSet:
         """A copy with settings changed, e.g. ``rules.with_changes(grade_bands="mof")`` or
@@ -151,6 +156,7 @@ class RuleSet:
             "grade_bands": self.grade_bands_name
             if isinstance(self.grade_bands_name, str)
             else self.grade_bands.to_dict("records"),
+            "criteria": copy.deepcopy(list(self.criteria)),
         }
 
 
@@ -318,6 +324,26 @@ def _check_text_grades(c: _Check, q: dict) -> None:
         c.choice("qualitative.text_default", q["text_default"], list(QUALITATIVE_GRADES))
 
 
+def _check_criteria(c: _Check, entries: object) -> None:
+    """``criteria``: a list of {pattern, rule, tier}: expressions that compile, rules of known types naming only
+    their type's settings (the expression's groups give the rest; :mod:`evaltools.scoring.criteria`)."""
+    if not isinstance(entries, list):
+        c.fail("criteria", "a list of {pattern, rule} entries", entries)
+    for i, entry in enumerate(entries):
+        key = f"criteria[{i}]"
+        entry = c.mapping(key, entry, {"pattern", "rule", "tier"})
+        for name in ("pattern", "tier"):
+            if name in entry or name == "pattern":
+                try:
+                    re.compile(c.text(f"{key}.{name}", entry.get(name)))
+                except re.error as exc:
+                    c.fail(f"{key}.{name}", f"a regular expression ({exc})", entry.get(name))
+        rule = c.mapping(f"{key}.rule", entry.get("rule"))
+        if rule.get("type") not in RULE_TYPES:
+            c.fail(f"{key}.rule.type", f"one of the rule types {', '.join(sorted(RULE_TYPES))}", rule.get("type"))
+        c.mapping(f"{key}.rule", rule, {"type", *RULE_TYPES[rule["type"]].settings})
+
+
 def validate_rule_data(data: dict, source: str) -> None:
     """Check every key, type and range of a merged rule set (and each rule's own settings); ParamsError or
     RuleError naming the file and the key at the first problem. Run before anything is built from it."""
@@ -325,9 +351,11 @@ def validate_rule_data(data: dict, source: str) -> None:
     _check_scalars(c, data)
     _check_sections(c, data)
     _check_rules(c, data["rules"])
+    _check_criteria(c, data.get("criteria", []))
 
 
 def _build(name: str, data: dict, source: str, params_dir: Path = PARAMS_DIR) -> RuleSet:
+    data = {**copy.deepcopy(OPTIONAL), **data}
     missing = sorted(KNOWN_KEYS - {"extends"} - set(data))
     if missing:
         raise ParamsError(f"缺少设置 / missing setting(s): {', '.join(missing)}", file=source, key=missing[0])
@@ -364,6 +392,7 @@ def _build(name: str, data: dict, source: str, params_dir: Path = PARAMS_DIR) ->
         public_expense_lines=tuple(data["public_expense_lines"]),
         grade_bands_name=bands_name,
         grade_bands=bands,
+        criteria=tuple(dict(e) for e in data["criteria"]),
     )
 
 

@@ -420,7 +420,7 @@ def test_a_scoring_note_column_is_kept_per_row(tmp_path):
     rows[8] += [C("20条"), C(rule), C(12.5)]
     form = _form(_write(tmp_path, "haidian", (["项目支出绩效自评表(2016年度)"], rows)))
     (row,) = form.indicators
-    assert (row["explain"], row["weight"], row["panel_score"], row["target"]) == (rule, 12.5, 12.5, 20)
+    assert (row["criteria"], row["weight"], row["panel_score"], row["target"]) == (rule, 12.5, 12.5, 20)
 
 
 # ----------------------------------------------------------------------------- 10. tolerant reading

@@ -80,7 +80,7 @@ def test_lower_better_ratio_is_a_setting():
 
 
 @pytest.mark.parametrize(
-    "target,actual,expected", [(10, 10, 10.0), (10, 5, 5.0), (10, 20, 10.0), (0, 0, 10.0), (0, -1, 10.0), (0, 2, 0.0)]
+    "target,actual,expected", [(10, 10, 10.0), (10, 5, 5.0), (10, 20, 10.0), (0, 0, 10.0), (0, -1, 0.0), (0, 2, 0.0)]
 )
 def test_equal(target, actual, expected):
     assert score(ind("=", target, actual)) == [expected]

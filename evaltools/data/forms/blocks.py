@@ -223,7 +223,8 @@ def _indicator(form: Form, i: int, cols: dict[str, int], state: dict) -> dict | 
     row.update(_score(form, i, cols))
     row["core"] = text_value(raw.get("core")) or ("是" if state.get("core") else None)
     row["deviation"] = _deviation(raw.get("deviation"))
-    row["explain"] = text_value(raw.get("explain"))
+    row["criteria"] = text_value(raw.get("explain"))  # 评分标准 as printed (its own column, issue 20 item 5)
+    row["measure_kind"] = _measure_kind(raw.get("direction"))
     if row["direction"] is None and state.get("sign") and row["target"] is not None:
         row["direction"] = state["sign"]  # 受助对象满意度(≥%): the note states it
     row["_cells"] = {k: form.grid.ref(i, j) for k, j in cols.items()}
@@ -280,6 +281,13 @@ def _direction(form: Form, i: int, j: int | None) -> str | None:
         )
         return None
     return code
+
+
+def _measure_kind(value: object) -> str | None:
+    """定量 / 定性 as the 指标性质 cell prints it (“定量指标”, “定性”; 融媒体中心 2021 prints 定量指标 without a
+    direction), else None: never inferred here (issue 20 item 6)."""
+    text = norm(value)
+    return "定量" if "定量" in text else "定性" if "定性" in text else None
 
 
 def _targets(form: Form, i: int, cols: dict[str, int], raw: dict) -> dict:

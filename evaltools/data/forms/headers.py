@@ -115,7 +115,7 @@ def unglossed(value: object) -> object:
 
 
 #: The texts of a row a continuation row adds to (target and actual as printed, the deviation, the scoring note).
-_JOINED = ("target_text", "actual_text", "deviation", "explain")
+_JOINED = ("target_text", "actual_text", "deviation", "criteria")
 
 
 def continued(above: dict, row: dict) -> bool:

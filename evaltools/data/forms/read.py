@@ -234,7 +234,7 @@ def _unnamed(form: Form) -> None:
 
 
 #: Fields a form prints in another field's cell: a breakdown's 所属合计指标 is its 「其中：…」 三级指标 cell.
-_PRINTED_IN = {"parent": "level3"}
+_PRINTED_IN = {"parent": "level3", "criteria": "explain", "measure_kind": "direction"}
 
 
 def _locator(cells: dict[str, CellRef], titles: dict[str, str], fallback: CellRef) -> Callable[[str | None], Location]:

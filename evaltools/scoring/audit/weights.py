@@ -48,25 +48,41 @@ def _level(index: pd.MultiIndex, name: str) -> np.ndarray:
     return np.asarray(index.levels[i], dtype=object)[index.codes[i]]
 
 
-def _framework_weights(rules: object) -> dict[str, float]:
-    """一级指标 → its weight in the first framework of the rule set that names it (NaN: the framework
-    leaves it open)."""
-    out: dict[str, float] = {}
-    for framework in rules.frameworks.values():
-        for level1, weight in framework["weights"].items():
-            out.setdefault(level1, np.nan if weight is None else float(weight))
-    return out
+def _form_frameworks(forms: np.ndarray, level1: np.ndarray, rules: object) -> np.ndarray:
+    """The framework of each form (one code per form): the one whose 一级 names its rows use most (first on a
+    tie), as ``params/rules/mof.yaml`` says (each form's framework is the one whose names its 一级 rows use). 过程
+    is in both 决策/过程/产出/效益 and 投入/过程/产出/效果: a form's own other names decide (issue 20 item 5)."""
+    n = int(forms.max()) + 1 if len(forms) else 0
+    counts = [
+        np.bincount(forms, weights=np.isin(level1, list(f["weights"])), minlength=n) for f in rules.frameworks.values()
+    ]
+    return np.argmax(np.vstack(counts), axis=0) if counts else np.zeros(n, dtype=np.int64)
+
+
+def _expected_weights(index: pd.MultiIndex, rules: object) -> np.ndarray:
+    """Each (form, 一级) row's weight in its own form's framework (NaN: the framework leaves it open or does not
+    name it); one table frameworks × distinct 一级 names, indexed by the level's codes."""
+    at = index.names.index("level1")
+    names, codes = index.levels[at], index.codes[at]
+    forms, _ = pd.factorize(pd.MultiIndex.from_arrays([_level(index, k) for k in index.names if k != "level1"]))
+    if not len(forms):
+        return np.zeros(0)
+    table = np.array(
+        [
+            [np.nan if f["weights"].get(v) is None else float(f["weights"][v]) for v in names]
+            for f in rules.frameworks.values()
+        ],
+        dtype=float,
+    ).reshape(len(rules.frameworks), len(names))
+    return table[_form_frameworks(forms, np.asarray(names, dtype=object)[codes], rules)[forms], codes]
 
 
 def _category_weights(ctx: AuditContext) -> pd.DataFrame:
-    """一级指标 weights of each form against its framework's weights, where the framework sets them (info)."""
+    """一级指标 weights of each form against its own framework's weights, where that framework sets them (info)."""
     totals = ctx.totals if ctx.totals is not None else level1_totals(ctx.indicators)
     index = totals.index
     weight = (totals["indicator_weight"] + totals["dropped_weight"]).to_numpy(dtype=float)
-    level1 = index.levels[index.names.index("level1")]
-    framework = _framework_weights(ctx.rules)
-    defaults = np.array([framework.get(v, np.nan) for v in level1], dtype=float)
-    expected = defaults[index.codes[index.names.index("level1")]]
+    expected = _expected_weights(index, ctx.rules)
     with np.errstate(invalid="ignore"):
         bad = np.flatnonzero(~np.isnan(expected) & (np.abs(weight - expected) > 0.01) & _shown_whole(ctx, index))
     project, category = _level(index, "project")[bad], _level(index, "level1")[bad]

@@ -23,9 +23,11 @@ def ratio_up(df: pd.DataFrame, spec: dict, rules: Rules) -> pd.Series:
 
 @rule_type("equal", describe=lambda spec, rules: "得分 = min(实际完成值 ÷ 年度指标值, 1) × 分值")
 def equal(df: pd.DataFrame, spec: dict, rules: Rules) -> pd.Series:
-    """As ``ratio_up``: min(A/T, 1) for T ≠ 0; T = 0 → 1 when A ≤ 0, else 0."""
+    """As ``ratio_up``: min(A/T, 1) for T ≠ 0; T = 0 → 1 when A = 0, else 0: an "=0" target (“三公”经费变动率 =0,
+    预算调整率 =0 on 部门整体 tables, docs/research/hunan-style-dept-deduction-2018.md 预算控制率=0) is met only by 0,
+    an actual on either side of it misses (issue 20 item 5)."""
     a, t = actual_target(df)
-    zero = np.where(a <= 0, 1.0, 0.0)
+    zero = np.where(a == 0, 1.0, 0.0)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratio = np.where(t != 0, np.clip(a / t, 0.0, 1.0), zero)
     return shares(df, ratio, a, t)

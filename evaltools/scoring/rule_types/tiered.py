@@ -1,4 +1,11 @@
-"""分档计分: a share of W by the tier that the overrun (or shortfall) (A−T)/|T| falls in."""
+"""分档计分: a share of W by the tier that the overrun (or shortfall) (A−T)/|T| — or the actual value itself
+(``measure: value``) — falls in.
+
+Tiers on the value itself are printed as such on the Hunan-style 部门整体支出绩效评价指标表 (2018), 预算控制率:
+"预算控制率=0,计8分;0-10%(含),计6分;10-20%(含),计4分;20-30%(含),计2分;大于30%不得分"
+(docs/research/hunan-style-dept-deduction-2018.md): tiers [[0, 1.0], [0.1, 0.75], [0.2, 0.5], [0.3, 0.25]] of W = 8,
+otherwise 0; the unit's 767.86 / 1922.76 = 39.94% scores 0.
+"""
 
 from __future__ import annotations
 
@@ -29,27 +36,34 @@ def _tiers(c: Check, key: str, value: object) -> None:
         share(c, f"{key}[{i}][1]", tier[1])
 
 
+_WHAT = {"overrun": "超出年度指标值的比例", "shortfall": "低于年度指标值的比例", "value": "实际完成值"}
+
+
 def _words(spec: dict, rules: Rules) -> str:
-    what = "超出" if spec["measure"] == "overrun" else "低于"
-    tiers = "；".join(f"{what}不超过 {fmt.pct(u, 0)} 得 {fmt.pct(s, 0)}" for u, s in sorted(spec["tiers"]))
-    return f"按{what}年度指标值的比例分档计分：{tiers}；其余得 {fmt.pct(float(spec['otherwise']), 0)}"
+    tiers = "；".join(f"不超过 {fmt.pct(u, 0)} 得 {fmt.pct(s, 0)}" for u, s in sorted(spec["tiers"]))
+    return f"按{_WHAT[spec['measure']]}分档计分：{tiers}；其余得 {fmt.pct(float(spec['otherwise']), 0)}"
 
 
 @rule_type(
     "tiered",
     settings={
-        "measure": Setting("overrun", choice("overrun", "shortfall")),
+        "measure": Setting("overrun", choice(*_WHAT)),
         "tiers": Setting(REQUIRED, _tiers, example=[[0.1, 1.0], [0.2, 0.5]]),
         "otherwise": Setting(0.0, share),
     },
     describe=_words,
 )
 def tiered(df: pd.DataFrame, spec: dict, rules: Rules) -> pd.Series:
-    """The share of the first tier (by upper bound) that max(0, ±(A−T)/|T|) does not exceed, else ``otherwise``."""
+    """The share of the first tier (by upper bound) that the measure does not exceed, else ``otherwise``: the
+    measure is max(0, ±(A−T)/|T|), or A itself for ``measure: value`` (no target needed; NaN only when A is)."""
     a, t = actual_target(df)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        rel = np.where(t != 0, (a - t) / np.abs(t), np.where(a > t, np.inf, np.where(a < t, -np.inf, 0.0)))
-    measure = np.maximum(0.0, rel if spec["measure"] == "overrun" else -rel)
+    if spec["measure"] == "value":
+        measure, needed = a, (a,)
+    else:
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            rel = np.where(t != 0, (a - t) / np.abs(t), np.where(a > t, np.inf, np.where(a < t, -np.inf, 0.0)))
+        measure, needed = np.maximum(0.0, rel if spec["measure"] == "overrun" else -rel), (a, t)
     tiers = sorted((float(u), float(s)) for u, s in spec["tiers"])
-    share_ = np.select([measure <= u for u, _ in tiers], [s for _, s in tiers], default=float(spec["otherwise"]))
-    return shares(df, share_, a, t)
+    with np.errstate(invalid="ignore"):
+        share_ = np.select([measure <= u for u, _ in tiers], [s for _, s in tiers], default=float(spec["otherwise"]))
+    return shares(df, share_, *needed)
