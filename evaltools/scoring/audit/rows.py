@@ -86,8 +86,10 @@ def on_indicators(
 def execution_rates(p: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Each form's 预算执行率: recomputed from its amounts, else as printed where the amounts cannot be read or
     are not printed (issue 20 item 4: 融媒体中心 2021 prints 执行率 76% over illegible amounts); and whether the
-    printed one was taken."""
+    printed one was taken. A budget printed as 0 is no such case: the printed rate over it says nothing of the
+    spending (棠溪镇 2022: a 年度资金总额 row 0 / 0 / 0, 执行率 0, above 其中 rows 90 / 89.974)."""
     rate = p["execution_rate"].to_numpy(dtype=float)
     stated = p["stated_rate"].to_numpy(dtype=float) if "stated_rate" in p else np.full(len(p), np.nan)
-    printed = np.isnan(rate) & ~np.isnan(stated)
+    zero_budget = (p["budget"] == 0).to_numpy() if "budget" in p else np.zeros(len(p), dtype=bool)
+    printed = np.isnan(rate) & ~np.isnan(stated) & ~zero_budget
     return np.where(printed, stated, rate), printed
