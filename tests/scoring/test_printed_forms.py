@@ -442,3 +442,12 @@ def test_units_are_derived_where_a_data_folder_gives_none(tmp_path):
     assert (row["target_unit"], row["actual_unit"]) == ("%", "件")
     ev = evaluate(data, load_rules("mof"))
     assert _at(ev, "OVERACHIEVED").empty and _at(ev, "FULL_MARKS_BELOW_TARGET").empty
+
+
+def test_the_rate_formula_names_the_budget_the_form_prints(tmp_path):
+    """北京 海淀 2016's 50% is recomputed as 全年执行数/年初预算数 = 154.74/310.2 (the form prints no 全年预算数), 临翔
+    2023's as 全年执行数/全年预算数."""
+    ev = _evaluated(tmp_path, _fixture("beijing-haidian-xueyuanlu-baojie-2016-project"))
+    assert "全年执行数/年初预算数 = 154.74/310.2 = 49.88%" in _at(ev, "RATE_ROUNDED").iloc[0]["message"]
+    ev = _evaluated(tmp_path, _fixture("yunnan-linxiang-linye-shourongsuo-2023-project"))
+    assert "全年执行数/全年预算数 = 31.69/32.4 = 97.81%" in _at(ev, "RATE_MISMATCH").iloc[0]["message"]

@@ -60,9 +60,10 @@ RATE_CODES = (RATE_ROUNDED, RATE_FORMULA, RATE_MISMATCH, RATE_UNCHECKED)
 
 @dataclass(frozen=True)
 class Formula:
-    """One way to compute a rate, for many rows: description, numerator, denominator, value, where it applies."""
+    """One way to compute a rate, for many rows: description (one for all rows, or one per row), numerator,
+    denominator, value, where it applies."""
 
-    name: str
+    name: str | np.ndarray
     num: np.ndarray
     den: np.ndarray
     value: np.ndarray
@@ -78,7 +79,8 @@ def _ratio(num: object, den: object, guard: bool = True) -> np.ndarray:
 def _shown(f: Formula, rows: np.ndarray) -> list[str]:
     """``name = num/den = value`` for the rows ``rows`` of a formula."""
     nums, dens, values = fmt.nums(f.num[rows]), fmt.nums(f.den[rows]), fmt.pcts(f.value[rows])
-    return [f"{f.name} = {a}/{b} = {c}" for a, b, c in zip(nums, dens, values)]
+    names = [f.name] * len(rows) if isinstance(f.name, str) else f.name[rows].tolist()
+    return [f"{n} = {a}/{b} = {c}" for n, a, b, c in zip(names, nums, dens, values)]
 
 
 def rate_findings(
@@ -123,7 +125,8 @@ def rate_findings(
         for i, a, b in zip(rows, _shown(std, rows), _shown(formulas[k], rows)):
             message[i] = f"{said[i]} 不等于标准公式 {a}；只有 {b} 能得出该数（非标准公式）"
     for i in np.flatnonzero(unchecked):
-        message[i] = f"{said[i]} 无法核对：{std.name} 所需的数原表无法辨认或为零"
+        name = std.name if isinstance(std.name, str) else std.name[i]
+        message[i] = f"{said[i]} 无法核对：{name} 所需的数原表无法辨认或为零"
     _mismatch_messages(message, said, formulas, np.flatnonzero(~rounded & ~unchecked & (alt < 0)))
     return findings(code, org, subject, message, stated, std.value, project=project, field=field, index=index)
 
@@ -175,17 +178,26 @@ def line_formulas(lines: pd.DataFrame) -> list[Formula]:
 
 
 def project_formulas(projects: pd.DataFrame) -> list[Formula]:
-    """The formulas a project's stated rate is compared with."""
+    """The formulas a project's stated rate is compared with, the budget named as the form prints it (全年预算数, or
+    年初预算数 where it prints no other: ``budget_basis``)."""
     spent, budget = projects["spent"].to_numpy(dtype=float), projects["budget"].to_numpy(dtype=float)
+    basis = projects["budget_basis"] if "budget_basis" in projects else pd.Series(None, index=projects.index)
+    named = np.where((basis == BUDGET_BASES[1]).to_numpy(dtype=bool), BUDGET_BASES[1], BUDGET_BASES[0]).astype(object)
     return [
-        Formula("全年执行数/全年预算数", spent, budget, _ratio(spent, budget)),
-        Formula("全年预算数/全年执行数", budget, spent, _ratio(budget, spent)),
+        Formula("全年执行数/" + named, spent, budget, _ratio(spent, budget)),
+        Formula(named + "/全年执行数", budget, spent, _ratio(budget, spent)),
     ]
 
 
 def take(formulas: list[Formula], rows: np.ndarray) -> list[Formula]:
     return [
-        Formula(f.name, f.num[rows], f.den[rows], f.value[rows], None if f.where is None else f.where[rows])
+        Formula(
+            f.name if isinstance(f.name, str) else f.name[rows],
+            f.num[rows],
+            f.den[rows],
+            f.value[rows],
+            None if f.where is None else f.where[rows],
+        )
         for f in formulas
     ]
 
