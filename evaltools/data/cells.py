@@ -109,3 +109,16 @@ def clean_text(value: object) -> str | None:
         return None
     text = str(value).strip()
     return text or None
+
+
+#: A figure printed with its unit (1000件, 5個, 97%, ≥200平方米): the unit (蔡甸区 2021 「滅火設備配備率」 1000件).
+_FIGURE_UNIT = r"^[≥≤><=＝]*\s*-?[\d,]+(?:\.\d+)?\s*([^\d\s.,]+)$"
+
+
+def printed_units(texts: pd.Series) -> pd.Series:
+    """The unit each text prints after its one figure (``1000件`` → 件, ``97％`` → %), None where it prints none
+    or more than a figure and its unit: the unit of a target or actual the input does not give
+    (``target_unit`` / ``actual_unit`` derived from ``target_text`` / ``actual_text``)."""
+    found = texts.astype("string").str.strip().str.extract(_FIGURE_UNIT, expand=False)
+    units = found.str.replace("％", "%", regex=False).to_numpy(dtype=object, na_value=None)
+    return pd.Series(units, index=texts.index, dtype=object)

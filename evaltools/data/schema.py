@@ -54,6 +54,10 @@ ORG = "org"
 
 YES, NO = "是", "否"
 
+#: Which budget a table's rate is taken against: the adjusted full-year budget (财预〔2020〕10号) or, where a form
+#: prints no other (北京 海淀 2016, 济南 历城 2019: 年初预算数(A) | 全年执行数(B) | 执行率(B/A)), the initial one.
+BUDGET_BASES = ("全年预算数", "年初预算数")
+
 
 @dataclass(frozen=True)
 class Field:  # noqa: PLR0902 - a column has that many declared facets
@@ -154,6 +158,14 @@ BUDGET_LINES = Table(
         Field("budget", "预算数(万元)", M, nullable=False, help="全年预算数", example="616.16"),
         Field("spent", "支出数(万元)", M, nullable=False, help="全年实际支出数", example="815.36"),
         Field(
+            "budget_basis",
+            "预算数口径",
+            required=False,
+            choices=BUDGET_BASES,
+            help="预算数是全年（调整后）预算数还是年初预算数（表上只列年初预算数时）；留空为未注明",
+            example="全年预算数",
+        ),
+        Field(
             "prior_year_payables",
             "上年应付未付(万元)",
             M,
@@ -168,6 +180,15 @@ BUDGET_LINES = Table(
             required=False,
             help="自评报告所写的完成率，用于核对；可写百分数",
             example="94.26%",
+        ),
+        Field(
+            "stated_rate_decimals",
+            "所述比率小数位数",
+            N,
+            required=False,
+            minimum=0,
+            help="所述比率印出的小数位数（97.80% 为 2），按末位的一半核对；留空按数值推定",
+            example="2",
         ),
         UNKNOWN,
         Field("note", "说明", required=False, help="出处或备注", example="一(二)"),
@@ -211,6 +232,14 @@ PROJECTS = Table(
         ),
         Field("spent", "全年执行数(万元)", M, nullable=False, help="全年实际执行数", example="2.9"),
         Field(
+            "budget_basis",
+            "预算数口径",
+            required=False,
+            choices=BUDGET_BASES,
+            help="预算数是全年（调整后）预算数还是年初预算数（表上只列年初预算数时）；留空为未注明",
+            example="全年预算数",
+        ),
+        Field(
             "fiscal_current",
             "其中：本年财政拨款(万元)",
             M,
@@ -235,6 +264,15 @@ PROJECTS = Table(
             required=False,
             help="自评报告所写的资金使用率，用于核对；可写百分数",
             example="97%",
+        ),
+        Field(
+            "stated_rate_decimals",
+            "所述比率小数位数",
+            N,
+            required=False,
+            minimum=0,
+            help="所述比率印出的小数位数（97.80% 为 2），按末位的一半核对；留空按数值推定",
+            example="0",
         ),
         Field(
             "published_execution_score",
@@ -326,6 +364,20 @@ INDICATORS = Table(
             example="712",
         ),
         Field("actual_text", "实际值原文", required=False, help="实际值在报告中的原文", example="办理人员退休 712 人"),
+        Field(
+            "target_unit",
+            "指标值所印单位",
+            required=False,
+            help="年度指标值格中印出的单位（≥200平方米 为 平方米）；留空时按指标值原文推定",
+            example="份",
+        ),
+        Field(
+            "actual_unit",
+            "实际值所印单位",
+            required=False,
+            help="实际完成值格中印出的单位（1000件 为 件）；与指标值单位不同的不比较超额或未达；留空时按实际值原文推定",
+            example="人",
+        ),
         Field(
             "weight",
             "分值",

@@ -102,8 +102,12 @@ _TITLES = {f.name: f.title for t in TABLES.values() for f in t.fields}
 
 
 def reading_label(code: str) -> str:
-    """The Chinese label of a reading warning's code."""
-    return READING_LABELS.get(code, READING_LABEL)
+    """The Chinese label of a reading warning's code: its own, else the audit's for a code the reader raises as
+    the audit would (SUM_MISMATCH: a funds cross-table that does not add up, evaltools.data.forms.funds_grid)."""
+    if code in READING_LABELS:
+        return READING_LABELS[code]
+    label = finding_label(code)
+    return READING_LABEL if label == code else label
 
 
 # ----------------------------------------------------------------------------- names and cells

@@ -425,3 +425,39 @@ def test_goal_headers_as_printed(tmp_path, goal, result, source):
         "落实39户特色种养业奖补政策,增加脱贫户家庭收入",
         "落实39户特色种养业奖补政策",
     ), source
+
+
+def _pengshui(special: str = "321.25") -> list[list[C]]:
+    """彭水 2024 (chongqing-pengshui-jihuashengyu-2024-project.md): the funds block as a cross-table, lines as rows and
+    sources as columns, its 2023年绩效调整资金 row blank."""
+    return [
+        *INDICATORS[:2],
+        [C("资金"), C("年度预算资金总额"), C("其中:中央补助"), C("市级资金"), C("本级资金(包括结转结余)")],
+        [C("计划生育转移支付资金合计(万元) 年度预算资金总额):"), C("1084.25"), C("668.00"), C("343.00"), C("73.25")],
+        [C("其中: 农村部分计划生育家庭奖励扶助制度补助资金(万元)"), C("763.00"), C("502.00"), C("208.00"), C("53.00")],
+        [C("其中: 计划生育家庭特别扶助制度补助资金(万元)"), C(special), C("166.00"), C("136.00"), C("20.25")],
+        [C("其中: 2023年绩效调整资金(万元)"), C(""), C(""), C(""), C("")],
+    ]
+
+
+def test_a_cross_table_is_added_up_both_ways(tmp_path):
+    """彭水 2024: 166 + 136 + 20.25 = 322.25 ≠ 321.25 printed for 特别扶助 (its budget cell), and 208 + 136 = 344 ≠
+    343 printed for 市级资金 (the total row's cell): one located SUM_MISMATCH each; the rows and columns that add
+    up (502 + 166 = 668, 763 + 321.25 = 1084.25 …) and the blank row give none."""
+    title = "彭水自治县2024年度中央对地方转移支付计划生育服务项目绩效自评表"
+    path = write_docx(tmp_path / "pengshui.docx", [([title], _pengshui())])
+    found = [p for p in _problems(path) if p.code == "SUM_MISMATCH"]
+    assert [p.message.split(" / ")[0] for p in found] == [
+        "「计划生育家庭特别扶助制度补助资金」各资金来源之和 166 + 136 + 20.25 = 322.25，与所印 321.25 不符（相差 1）",
+        "「市级资金（合计）」其中各行之和 208 + 136 = 344，与所印 343 不符（相差 1）",
+    ]
+    assert [(p.location.row, p.location.column) for p in found] == [(6, "第6行第2列"), (4, "第4行第4列")]
+
+
+def test_a_row_that_adds_up_is_no_finding(tmp_path):
+    """The same block with 特别扶助 printed 322.25: its row adds up (no finding for it), its column no more (763 +
+    322.25 = 1085.25 ≠ 1084.25, at the total's budget cell), and 市级资金 still does not (208 + 136 ≠ 343)."""
+    rows = _pengshui("322.25")
+    path = write_docx(tmp_path / "pengshui.docx", [(["彭水自治县2024年度计划生育服务项目绩效自评表"], rows)])
+    found = [p.message.split("之和")[0] for p in _problems(path) if p.code == "SUM_MISMATCH"]
+    assert found == ["「年度预算资金总额（合计）」其中各行", "「市级资金（合计）」其中各行"]

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from evaltools.data.forms.values import is_not_applicable, is_unknown_mark, number, quantity
+from evaltools.data.forms.values import is_not_applicable, is_unknown_mark, number, printed_decimals, quantity
 
 
 @pytest.mark.parametrize(
@@ -87,3 +87,19 @@ def test_amounts(printed, value):
 def test_amounts_that_are_not_numbers_say_so(printed):
     parsed, reason = number(printed)
     assert parsed is None and reason
+
+
+@pytest.mark.parametrize(
+    ("printed", "points", "decimals"),
+    [
+        ("97.80%", False, 2),  # 临翔 2023: trailing zero kept — 2 decimals, not 1
+        ("50%", False, 0),  # 北京 海淀 2016
+        ("100 %", False, 0),  # 广水 交通 2021
+        ("79.27", True, 2),  # 重庆 梁平 2023: a bare number under 执行率, percent points
+        ("0.9780", False, 2),  # a fraction printed to 4 decimals is a percent to 2
+        (0.978, False, None),  # a workbook number: its format, not its value, says how it was printed
+        ("？", False, None),
+    ],
+)
+def test_printed_decimals_of_a_rate(printed, points, decimals):
+    assert printed_decimals(printed, points) == decimals

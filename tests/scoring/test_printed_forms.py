@@ -343,3 +343,111 @@ def test_printed_rate_scores_garbled_amounts_and_untargeted_actuals_are_unknown(
     cost = _row(ev, "演出设备成本")
     assert cost["unknown_score"] and not cost["missing"]
     assert pd.isna(p["computed_score"]) and _at(ev, "SCORE_DIFFERS").empty
+
+
+# ----------------------------------------------------------------------------- the funds block as printed (recall2)
+
+
+def test_printed_decimals_of_the_rate_set_its_tolerance(tmp_path):
+    """临翔 2023 prints 执行率 97.80% for 31.69 / 32.4 = 97.81%: printed to 2 decimals, the rate is checked to half a
+    unit of its last digit (±0.005%) — RATE_MISMATCH, not rounding (as the number 0.978 it looked like 97.8%)."""
+    ev = _evaluated(tmp_path, _fixture("yunnan-linxiang-linye-shourongsuo-2023-project"))
+    assert ev.data.projects.iloc[0]["stated_rate_decimals"] == 2
+    found = _at(ev, "RATE_MISMATCH")
+    assert (
+        len(found) == 1
+        and "所述 97.80% 与重算不符：全年执行数/全年预算数 = 31.69/32.4 = 97.81%" in found.iloc[0]["message"]
+    )
+    assert _at(ev, "RATE_ROUNDED").empty
+
+
+def test_a_rate_printed_with_fewer_decimals_is_rounding(tmp_path):
+    """The same form printing 98% (0 decimals) for 97.81%: within half a percentage point — RATE_ROUNDED."""
+    data = _fixture("yunnan-linxiang-linye-shourongsuo-2023-project")
+    at = next(i for i, r in enumerate(data["grid"]) if r and r[0] == "年度资金总额")
+    data["grid"][at][5] = "98%"
+    ev = _evaluated(tmp_path, data)
+    assert _at(ev, "RATE_MISMATCH").empty and len(_at(ev, "RATE_ROUNDED")) == 1
+
+
+def test_a_rate_against_the_initial_budget_is_noted(tmp_path):
+    """北京 海淀 2016 prints only 年初预算数(A) (no 全年/调整后 column): 154.74 / 310.2 = 49.88% is taken against the
+    initial budget and a mid-year cut cannot be seen — RATE_FORMULA; 济南 历城 2019, the same layout at
+    45 / 45 = 100%, leaves nothing unspent to explain — none; 临翔 2023 prints 全年预算数 — none."""
+    ev = _evaluated(tmp_path, _fixture("beijing-haidian-xueyuanlu-baojie-2016-project"))
+    assert ev.data.projects.iloc[0]["budget_basis"] == "年初预算数"
+    found = _at(ev, "RATE_FORMULA")
+    assert len(found) == 1 and found.iloc[0]["computed"] == pytest.approx(154.74 / 310.2)
+    assert (
+        "只列年初预算数、未列全年（调整后）预算数，执行率 49.88% 按年初预算数 310.20 万元计算"
+        in found.iloc[0]["message"]
+    )
+    ev = _evaluated(tmp_path, _fixture("shandong-jinan-licheng-wenhuaguan-2019-project"))
+    assert ev.data.projects.iloc[0]["budget_basis"] == "年初预算数" and _at(ev, "RATE_FORMULA").empty
+    ev = _evaluated(tmp_path, _fixture("yunnan-linxiang-linye-shourongsuo-2023-project"))
+    assert ev.data.projects.iloc[0]["budget_basis"] == "全年预算数" and _at(ev, "RATE_FORMULA").empty
+
+
+def test_execution_scored_on_a_source_row(tmp_path):
+    """重庆 梁平 林业局 2023 (部门整体) prints 执行率 | 权重 | 得分 only on its 其中财政拨款 row (79.27 | 10 | 7.93), the
+    amounts of both rows illegible: the block's execution is that row's — 79.27% (a bare number under 执行率 is
+    percent points), EXECUTION_LOW."""
+    ev = _evaluated(tmp_path, _fixture("chongqing-liangping-linye-2023-dept"))
+    line = ev.data.budget_lines.iloc[0]
+    assert line["stated_rate"] == pytest.approx(0.7927) and line["stated_rate_decimals"] == 2
+    assert ev.data.profile.execution_weight == 10 and ev.data.profile.published_execution_score == 7.93
+    low = _at(ev, "EXECUTION_LOW")
+    assert len(low) == 1 and low.iloc[0]["computed"] == pytest.approx(0.7927)
+
+
+def test_a_goal_exceeded_in_the_texts_is_overachieved(tmp_path):
+    """南昌 蚕茶卫生院 2021: the indicator 业务收入 prints 超上年度 → 增收27万元 (no figures to compare), while the
+    年度总体目标 states 业务收入达到55万元 and the 实际完成情况 业务收入77.57万元: 141% of the stated target — OVERACHIEVED
+    at 业务收入 (≥ 130%, the rule set's ratio). Its 三公经费 clauses print no figure: nothing else."""
+    ev = _evaluated(tmp_path, _fixture("jiangxi-nanchang-canchawsy-2021-dept"))
+    found = _at(ev, "OVERACHIEVED")
+    assert found["indicator"].tolist() == ["业务收入"]
+    assert (found.iloc[0]["stated"], found.iloc[0]["computed"]) == (55, 77.57)
+    assert "年度总体目标所述 55万元，实际完成情况所述 77.57万元，完成 141.04%" in found.iloc[0]["message"]
+
+
+def test_units_printed_beside_targets_and_actuals_are_fields(tmp_path):
+    """The reader carries each target's and actual's printed unit: 临翔 2023 「野生动物收容所」 ≥200平方米 →
+    204.46平方米; 蔡甸区 2021 「滅火設備配備率」 100% against 1000件 — the audit compares these fields (no
+    OVERACHIEVED for a count against a rate)."""
+    ev = _evaluated(tmp_path, _fixture("yunnan-linxiang-linye-shourongsuo-2023-project"))
+    row = _row(ev, "野生动物收容所")
+    assert (row["target_unit"], row["actual_unit"]) == ("平方米", "平方米")
+    ev = _evaluated(tmp_path, _fixture("hubei-caidian-senlinfanghuo-2021-project"))
+    row = _row(ev, "滅火設備配備率")
+    assert (row["target_unit"], row["actual_unit"]) == ("%", "件") and _at(ev, "OVERACHIEVED").empty
+
+
+def test_units_are_derived_where_a_data_folder_gives_none(tmp_path):
+    """A data folder without target_unit / actual_unit columns: they are derived once where the data is loaded,
+    from the texts (蔡甸区 2021's 100% and 1000件), and the count is still not compared with the rate."""
+    from evaltools.data.load import load_path
+
+    folder = tmp_path / "2021"
+    folder.mkdir()
+    (folder / "profile.yaml").write_text("unit: 蔡甸区林业局\nyear: 2021\nreport_kind: projects\n", encoding="utf-8")
+    (folder / "projects.csv").write_text("project,budget,spent\n森林防火,63,63\n", encoding="utf-8")
+    (folder / "indicators.csv").write_text(
+        "project,level1,level2,level3,unit,direction,target,target_text,actual,actual_text,weight\n"
+        "森林防火,产出指标,数量指标,滅火設備配備率,%,≥,100%,100%,1000,1000件,90\n",
+        encoding="utf-8",
+    )
+    data = load_path(folder)
+    row = data.indicators.iloc[0]
+    assert (row["target_unit"], row["actual_unit"]) == ("%", "件")
+    ev = evaluate(data, load_rules("mof"))
+    assert _at(ev, "OVERACHIEVED").empty and _at(ev, "FULL_MARKS_BELOW_TARGET").empty
+
+
+def test_the_rate_formula_names_the_budget_the_form_prints(tmp_path):
+    """北京 海淀 2016's 50% is recomputed as 全年执行数/年初预算数 = 154.74/310.2 (the form prints no 全年预算数), 临翔
+    2023's as 全年执行数/全年预算数."""
+    ev = _evaluated(tmp_path, _fixture("beijing-haidian-xueyuanlu-baojie-2016-project"))
+    assert "全年执行数/年初预算数 = 154.74/310.2 = 49.88%" in _at(ev, "RATE_ROUNDED").iloc[0]["message"]
+    ev = _evaluated(tmp_path, _fixture("yunnan-linxiang-linye-shourongsuo-2023-project"))
+    assert "全年执行数/全年预算数 = 31.69/32.4 = 97.81%" in _at(ev, "RATE_MISMATCH").iloc[0]["message"]

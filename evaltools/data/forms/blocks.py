@@ -315,6 +315,8 @@ def _targets(form: Form, i: int, cols: dict[str, int], raw: dict) -> dict:
         "target_adjusted": UNKNOWN if adjusted.unknown else adjusted.value,
         "actual": UNKNOWN if actual.unknown else actual.value,
         "actual_text": _printed_mark(raw.get("actual")) or actual.text,
+        "target_unit": target.printed_unit,
+        "actual_unit": actual.printed_unit,
         "qualitative_grade": actual.grade,
     }
 

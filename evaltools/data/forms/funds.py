@@ -25,10 +25,20 @@ import re
 from decimal import Decimal
 
 from evaltools.data.forms.blocks import UNKNOWN, read_number
+from evaltools.data.forms.funds_grid import check_cross_sums, part_rows
 from evaltools.data.forms.grid import Percent
 from evaltools.data.forms.layout import Form, header_columns
 from evaltools.data.forms.layouts import Block
-from evaltools.data.forms.values import add_amounts, is_unknown_mark, money, norm, percent, stated_money_unit
+from evaltools.data.forms.values import (
+    add_amounts,
+    is_unknown_mark,
+    money,
+    norm,
+    percent,
+    printed_decimals,
+    stated_money_unit,
+)
+from evaltools.data.schema import BUDGET_BASES
 
 #: The amounts of a funds row, with the name a message gives each.
 AMOUNTS = {"budget_initial": "年初预算数", "budget": "全年预算数", "spent": "全年执行数"}
@@ -135,8 +145,10 @@ def read_funds(form: Form, header: int, last: int) -> int:
     """The funds block under its header row (see the module docstring); returns the row after the block."""
     grid, block = form.grid, form.block("funds")
     cols = header_columns(grid, header, block)
+    form.funds["budget_basis"] = BUDGET_BASES[0]
     if "budget" not in cols and "budget_initial" in cols:
         cols["budget"] = cols["budget_initial"]  # 执行率(B/A) with A = 年初预算数 (北京 2016, 济南 2019)
+        form.funds["budget_basis"] = BUDGET_BASES[1]
     units = money_units(form, header, cols)
     if _inline(form, header, cols):
         return _read_inline(form, header, cols, units)
@@ -148,8 +160,11 @@ def read_funds(form: Form, header: int, last: int) -> int:
         _funds_source(form, i, cols, kind, units, parts)
     if totals:
         _funds_total(form, totals[0], header, cols, units)
+        _scored_source(form, header, cols, sources)
         _zero_total(form, totals[0], cols, parts)
         _zero_budget(form, totals[0], cols, parts)
+        below = part_rows(form, [i for i, _ in sources], after, last, min(cols.values()))
+        check_cross_sums(form, header, totals[0], cols, units["budget"], below)
     else:
         _no_total(form, header, cols, units, sources, parts)
     if form.funds.get("weight") is None:  # no 分值 column, or nothing in it: never a default 10
@@ -238,15 +253,46 @@ def _funds_total(form: Form, i: int, header: int, cols: dict[str, int], units: d
     form.cells["funds"] = grid.ref(i, min(cols.values()))
 
 
+#: A bare number above this under an 执行率 header is percent points, not a fraction: 79.27 is 79.27 % (重庆 部门整体
+#: 2023 prints 执行率 | 79.27 with 权重 10 and 得分 7.93, chongqing-liangping-linye-2023-dept); no form states an
+#: execution of 1000 % as the fraction 10.
+_PERCENT_POINTS = 10.0
+#: The figures of the funds block that score its execution.
+_SCORED = ("weight", "rate", "score")
+
+
 def _funds_rate(form: Form, i: int, header: int, j: int | None) -> None:
     """The stated rate of row ``i``: a percentage as its fraction; a bare number under a header stating % (执行率(%),
-    预算执行进度(%)) is a percent (100.00 → 1.0)."""
+    预算执行进度(%)) is a percent (100.00 → 1.0), as is a bare number above :data:`_PERCENT_POINTS`. The number of
+    decimals printed (97.80% → 2) is kept as ``rate_decimals``: the rate is checked to half its last digit."""
     rate = read_number(form, i, j, "执行率")
     raw = form.grid.value(i, j) if j is not None else None
     percent_header = j is not None and "%" in form.grid.text(header, j)
-    if isinstance(rate, float) and percent_header and not isinstance(raw, Percent) and not norm(raw).endswith("%"):
+    bare = isinstance(rate, float) and not isinstance(raw, Percent) and not norm(raw).endswith("%")
+    points = bare and (percent_header or rate > _PERCENT_POINTS)
+    if points:
         rate = percent(rate)
     form.funds["rate"] = rate
+    form.funds["rate_decimals"] = printed_decimals(raw, points) if isinstance(rate, float) else None
+
+
+def _scored_source(form: Form, header: int, cols: dict[str, int], sources: list[tuple[int, str]]) -> None:
+    """A total row that prints no 执行率 / 分值 / 得分 while a 其中 row does (重庆 部门整体 2023: 年度总金额 | ? | ? | ? |
+    | | above 其中财政拨款 | ? | ? | ? | 79.27 | 10 | 7.93, chongqing-liangping-linye-2023-dept — the execution is
+    scored on the 财政拨款): the block's execution figures are that row's (the first that prints them); its
+    amounts stay the total row's."""
+    if any(form.funds.get(k) is not None for k in _SCORED) or not any(k in cols for k in _SCORED):
+        return
+    grid = form.grid
+    row = next((i for i, _ in sources if any(grid.text(i, cols[k]) for k in _SCORED if k in cols)), None)
+    if row is None:
+        return
+    form.funds["weight"] = read_number(form, row, cols.get("weight"), "分值")
+    _funds_rate(form, row, header, cols.get("rate"))
+    form.funds["score"] = read_number(form, row, cols.get("score"), "得分")
+    for key in _SCORED:
+        if key in cols:
+            form.cells[f"funds.{key}"] = grid.ref(row, cols[key])
 
 
 def _add(current: object, value: object) -> object:

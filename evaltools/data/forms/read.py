@@ -277,6 +277,8 @@ def _project_rows(form: Form) -> tuple[dict, dict]:
         **{k: f.get(k) for k in ("budget_initial", "budget", "spent", "fiscal_current", "carryover", "other_funds")},
         "execution_weight": f.get("weight"),
         "stated_rate": f.get("rate"),
+        "stated_rate_decimals": f.get("rate_decimals"),
+        "budget_basis": f.get("budget_basis"),
         "published_execution_score": f.get("score"),
         "published_score": t.get("score"),
         "published_grade": t.get("grade"),
@@ -306,7 +308,8 @@ def _department_rows(form: Form) -> tuple[dict, dict]:
         "achievements": [form.result] if form.result else [],
     }
     line = {"line": "部门预算", **{k: f.get(k) for k in ("budget_initial", "budget", "spent")}}
-    line["stated_rate"] = f.get("rate")
+    line["stated_rate"], line["stated_rate_decimals"] = f.get("rate"), f.get("rate_decimals")
+    line["budget_basis"] = f.get("budget_basis")
     line["_cells"] = _funds_cells(form)
     return profile, line
 
@@ -318,6 +321,8 @@ _FUNDS_FIELDS = {
     "spent": "funds.spent",
     "execution_weight": "funds.weight",
     "stated_rate": "funds.rate",
+    "stated_rate_decimals": "funds.rate",
+    "budget_basis": "funds.budget",
     "published_execution_score": "funds.score",
     "project": "project",
     "published_score": "total",

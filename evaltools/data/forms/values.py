@@ -154,6 +154,7 @@ class Quantity:
     unit: str | None = None
     grade: str | None = None
     unknown: bool = False
+    printed_unit: str | None = None  # the unit printed in the cell itself (not the 度量单位 column's)
 
     @property
     def numeric(self) -> bool:
@@ -170,6 +171,23 @@ def _unit(raw: str | None) -> str | None:
 def percent(value: float) -> float:
     """A percentage as a fraction, correctly rounded: 72.74 → 0.7274 (not 0.7273999999999999)."""
     return float(f"{float(value)!r}e-2")
+
+
+#: The digits after the decimal point of the last number in a cell's text.
+_DECIMALS = re.compile(r"\d+(?:\.(\d*))?")
+
+
+def printed_decimals(raw: object, points: bool = False) -> int | None:
+    """How many decimals a rate is printed with, in percent: 97.80% → 2, 98% → 0, 0.9780 → 2 (a fraction), a bare
+    79.27 read as percent points (``points``) → 2; None when the cell is no text (a workbook number: its number
+    format decides, the audit infers it from the value). Trailing zeros count — 97.80% is not 97.8%."""
+    if not isinstance(raw, str):
+        return None
+    found = _DECIMALS.findall(norm(raw))
+    if not found:
+        return None
+    digits = len(found[-1])
+    return digits if points or norm(raw).endswith("%") else max(digits - 2, 0)
 
 
 def _scaled(value: float, unit: str | None) -> float:
@@ -214,7 +232,7 @@ def quantity(value: object, unit_column: object = None) -> Quantity:
     printed = str(value).strip() if isinstance(value, str) else None
     column_unit = _unit(norm(unit_column)) if not is_not_applicable(unit_column) else None
     if type(value).__name__ == "Percent":  # a workbook cell shown as a percentage: the fraction, unit %
-        return Quantity(None, None, float(value), None, "%")
+        return Quantity(None, None, float(value), None, "%", printed_unit="%")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return Quantity(None, None, _scaled(float(value), column_unit), None, column_unit)
     text = norm(value)
@@ -224,14 +242,17 @@ def quantity(value: object, unit_column: object = None) -> Quantity:
     direction, rest = _direction(sign_text(text))
     found = _RANGE.match(rest) if direction is None else None
     if found:
-        unit = _unit(found["unit"] or found["u1"]) or column_unit
+        own = _unit(found["unit"] or found["u1"])
+        unit = own or column_unit
         lo, hi = (float(found[k].replace(",", "")) for k in ("lo", "hi"))
         if lo <= hi:
-            return Quantity(printed, "range", _scaled(lo, unit), _scaled(hi, unit), unit)
+            return Quantity(printed, "range", _scaled(lo, unit), _scaled(hi, unit), unit, printed_unit=own)
     found = _QUANTITY.match(rest)
     if found:
-        unit = _unit(found["unit"]) or column_unit
-        return Quantity(printed, direction, _scaled(float(found["num"].replace(",", "")), unit), None, unit)
+        own = _unit(found["unit"])
+        unit = own or column_unit
+        value = _scaled(float(found["num"].replace(",", "")), unit)
+        return Quantity(printed, direction, value, None, unit, printed_unit=own)
     return Quantity(printed)
 
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from evaltools.data import schema as S
+from evaltools.data.cells import printed_units
 from evaltools.data.discover import locate
 from evaltools.data.load.normalise import empty_frame, empty_table, normalise
 from evaltools.data.load.profile import build_profile
@@ -53,6 +54,7 @@ def assemble(
     _require_content(tables, raws, Path(source), problems)
     if problems.has_errors or profile is None:
         return None
+    tables = _derived(tables)
     for check in CHECKS:
         check(tables, raws, problems)
     if problems.has_errors:
@@ -64,6 +66,21 @@ def assemble(
     units = tables.pop(S.UNITS.name)
     tables = {name: _for_every_unit(frame, units) for name, frame in tables.items()}
     return UnitsData(profile, units, tables, str(source), warnings)
+
+
+def _derived(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Columns derived once, for every route, where the input leaves them blank: an indicator's
+    ``target_unit`` / ``actual_unit`` from the unit its ``target_text`` / ``actual_text`` prints (a form's reader
+    gives them as it reads each cell; a data folder may not have the columns)."""
+    ind = tables.get(S.INDICATORS.name)
+    if ind is None or ind.empty:
+        return tables
+    derived = {}
+    for unit, text in (("target_unit", "target_text"), ("actual_unit", "actual_text")):
+        blank = ind[unit].isna()
+        if blank.any() and ind[text].notna().any():
+            derived[unit] = ind[unit].where(~blank, printed_units(ind[text]))
+    return {**tables, S.INDICATORS.name: ind.assign(**derived)} if derived else tables
 
 
 def year_data(

@@ -13,7 +13,8 @@ from evaltools.data.forms.values import is_not_applicable
 from evaltools.data.schema import ORG
 from evaltools.scoring.indicators import group_codes
 
-from .core import AuditContext, Code, check, concat
+from .core import AuditContext, Code, check, concat, findings
+from .goals import stated_figures
 from .rows import Rows, flagged, on_indicators
 
 
@@ -26,20 +27,18 @@ def _checked(s: pd.DataFrame) -> np.ndarray:
 
 
 def _comparable(s: pd.DataFrame) -> np.ndarray:
-    """Rows whose actual is in the unit of their target: not a figure printed with another unit than the row's
-    (蔡甸区 2021 「滅火設備配備率」: target 100%, actual 1000件; 「監控系統維護率」 100% against 5個 — a count is
-    no share of a rate, so neither over- nor under-achievement can be told)."""
-    if "actual_text" not in s or "unit" not in s:
+    """Rows whose actual is in the unit of their target: not an actual printed with another unit (``actual_unit``)
+    than its target's (``target_unit``, else the row's 度量单位) — 蔡甸区 2021 「滅火設備配備率」: target 100%, actual
+    1000件; 「監控系統維護率」 100% against 5個: a count is no share of a rate, so neither over- nor
+    under-achievement can be told. The units are the ones the form prints, carried by the reader (and derived
+    where data is loaded when a data folder gives none)."""
+    if "actual_unit" not in s:
         return np.ones(len(s), dtype=bool)
-    printed = s["actual_text"].astype("string").str.strip().str.extract(_FIGURE_UNIT, expand=False)
-    unit = printed.str.replace("％", "%", regex=False).to_numpy(dtype=object, na_value=None)
-    own = s["unit"].astype("string").str.strip().to_numpy(dtype=object, na_value=None)
-    known = pd.notna(unit) & pd.notna(own) & (own != "")
-    return ~(known & (unit != own))
-
-
-#: A figure printed with its unit (1000件, 5個, 97%): the unit.
-_FIGURE_UNIT = r"^[≥≤><=＝]*\s*-?[\d,]+(?:\.\d+)?\s*([^\d\s.,]+)$"
+    printed = s["actual_unit"].to_numpy(dtype=object)
+    reference = s["target_unit"].where(s["target_unit"].notna(), s["unit"]) if "target_unit" in s else s["unit"]
+    own = reference.to_numpy(dtype=object)
+    known = pd.notna(printed) & pd.notna(own) & (own != "")
+    return ~(known & (printed != own))
 
 
 @check(
@@ -68,7 +67,30 @@ def _overachieved(ctx: AuditContext) -> pd.DataFrame:
             r["level3"], fmt.values(r["actual"], units), fmt.values(r["target"], units), fmt.pcts(r["completion"])
         )
     ]
-    return on_indicators("OVERACHIEVED", r, text, r["target"], r["actual"])
+    numeric = on_indicators("OVERACHIEVED", r, text, r["target"], r["actual"])
+    return concat([numeric, _stated_overachieved(ctx, numeric)])
+
+
+def _stated_overachieved(ctx: AuditContext, numeric: pd.DataFrame) -> pd.DataFrame:
+    """The figure a form's 年度总体目标 states for an indicator exceeded by its 实际完成情况's by the ratio or more
+    (:func:`.goals.stated_figures`; 南昌 蚕茶卫生院 2021: 业务收入 55万元 → 77.57万元, 141%), unless the indicator's
+    own figures raised it already."""
+    ratio = ctx.rules.overachievement_ratio
+    g = stated_figures(ctx)
+    with np.errstate(invalid="ignore"):
+        g = g[(g["completion"] >= ratio).to_numpy()]
+    done = set(zip(numeric["project"], numeric["indicator"]))
+    g = g[np.array([(p, n) not in done for p, n in zip(g["project"], g["name"])], dtype=bool)]
+    limit = fmt.pct(ratio, 0)
+    text = [
+        f"「{n}」年度总体目标所述 {fmt.num(t, 6)}{u}，实际完成情况所述 {fmt.num(a, 6)}{u}，完成 {c}（≥ {limit}）："
+        "目标可能设定偏低，按财预〔2020〕10号应分析原因并视偏离度适度调减"
+        for n, t, a, u, c in zip(g["name"], g["target"], g["actual"], g["unit"], fmt.pcts(g["completion"]))
+    ]
+    subject = [f"{p} / {n}" for p, n in zip(g["project"], g["name"])]
+    return findings(
+        "OVERACHIEVED", g[ORG], subject, text, g["target"], g["actual"], project=g["project"], indicator=g["name"]
+    )
 
 
 @check(

@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 
 from evaltools import fmt
-from evaltools.data.schema import ORG
+from evaltools.data.schema import BUDGET_BASES, ORG
 
-from .core import AuditContext, Code, findings
+from .core import AuditContext, Code, concat, findings
 
 #: Where a rate a form states is: its 资金 block's 执行率 cell (projects); a budget line's or the text's
 #: rate has no form cell.
@@ -60,9 +60,10 @@ RATE_CODES = (RATE_ROUNDED, RATE_FORMULA, RATE_MISMATCH, RATE_UNCHECKED)
 
 @dataclass(frozen=True)
 class Formula:
-    """One way to compute a rate, for many rows: description, numerator, denominator, value, where it applies."""
+    """One way to compute a rate, for many rows: description (one for all rows, or one per row), numerator,
+    denominator, value, where it applies."""
 
-    name: str
+    name: str | np.ndarray
     num: np.ndarray
     den: np.ndarray
     value: np.ndarray
@@ -78,7 +79,8 @@ def _ratio(num: object, den: object, guard: bool = True) -> np.ndarray:
 def _shown(f: Formula, rows: np.ndarray) -> list[str]:
     """``name = num/den = value`` for the rows ``rows`` of a formula."""
     nums, dens, values = fmt.nums(f.num[rows]), fmt.nums(f.den[rows]), fmt.pcts(f.value[rows])
-    return [f"{f.name} = {a}/{b} = {c}" for a, b, c in zip(nums, dens, values)]
+    names = [f.name] * len(rows) if isinstance(f.name, str) else f.name[rows].tolist()
+    return [f"{n} = {a}/{b} = {c}" for n, a, b, c in zip(names, nums, dens, values)]
 
 
 def rate_findings(
@@ -90,15 +92,18 @@ def rate_findings(
     *,
     project: object = None,
     field: str = RATE_FIELD,
+    decimals: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Compare stated rates with the standard formula (first) and alternatives, one finding per row.
 
     Within rounding of the standard (half a unit of the last printed digit): info RATE_ROUNDED.
     Reproduced only by an alternative: warning RATE_FORMULA naming it. The standard cannot be computed
     (an amount unreadable or zero): info RATE_UNCHECKED. Otherwise: error RATE_MISMATCH with every
-    formula tried (those that apply to the row). ``project`` and ``field`` say where the rates are stated."""
+    formula tried (those that apply to the row). ``project`` and ``field`` say where the rates are stated;
+    ``decimals`` are the decimals each rate was printed with (97.80% → 2: the form's ``stated_rate_decimals``),
+    NaN where not known — then inferred from the value (0.978 → 1)."""
     n = len(stated)
-    digits = np.asarray(fmt.stated_decimals_all(stated))
+    digits = printed_digits(stated, decimals)
     tol = 0.5 * 10.0 ** (-digits) / 100
     std = formulas[0]
     unchecked = np.isnan(std.value)
@@ -120,9 +125,20 @@ def rate_findings(
         for i, a, b in zip(rows, _shown(std, rows), _shown(formulas[k], rows)):
             message[i] = f"{said[i]} 不等于标准公式 {a}；只有 {b} 能得出该数（非标准公式）"
     for i in np.flatnonzero(unchecked):
-        message[i] = f"{said[i]} 无法核对：{std.name} 所需的数原表无法辨认或为零"
+        name = std.name if isinstance(std.name, str) else std.name[i]
+        message[i] = f"{said[i]} 无法核对：{name} 所需的数原表无法辨认或为零"
     _mismatch_messages(message, said, formulas, np.flatnonzero(~rounded & ~unchecked & (alt < 0)))
     return findings(code, org, subject, message, stated, std.value, project=project, field=field, index=index)
+
+
+def printed_digits(stated: np.ndarray, decimals: np.ndarray | None) -> np.ndarray:
+    """The decimals of each stated percentage: as printed where known, else inferred from the value (trailing
+    zeros lost: 97.80% read as the number 0.978 gives 1 — 临翔 2023, yunnan-linxiang-linye-shourongsuo-2023-project)."""
+    inferred = np.asarray(fmt.stated_decimals_all(stated), dtype=int)
+    if decimals is None:
+        return inferred
+    known = np.asarray(decimals, dtype=float)
+    return np.where(np.isnan(known), inferred, np.nan_to_num(known)).astype(int)
 
 
 def _rounded_messages(message: np.ndarray, said: list[str], std: Formula, stated, digits, rows: np.ndarray) -> None:
@@ -162,17 +178,26 @@ def line_formulas(lines: pd.DataFrame) -> list[Formula]:
 
 
 def project_formulas(projects: pd.DataFrame) -> list[Formula]:
-    """The formulas a project's stated rate is compared with."""
+    """The formulas a project's stated rate is compared with, the budget named as the form prints it (全年预算数, or
+    年初预算数 where it prints no other: ``budget_basis``)."""
     spent, budget = projects["spent"].to_numpy(dtype=float), projects["budget"].to_numpy(dtype=float)
+    basis = projects["budget_basis"] if "budget_basis" in projects else pd.Series(None, index=projects.index)
+    named = np.where((basis == BUDGET_BASES[1]).to_numpy(dtype=bool), BUDGET_BASES[1], BUDGET_BASES[0]).astype(object)
     return [
-        Formula("全年执行数/全年预算数", spent, budget, _ratio(spent, budget)),
-        Formula("全年预算数/全年执行数", budget, spent, _ratio(budget, spent)),
+        Formula("全年执行数/" + named, spent, budget, _ratio(spent, budget)),
+        Formula(named + "/全年执行数", budget, spent, _ratio(budget, spent)),
     ]
 
 
 def take(formulas: list[Formula], rows: np.ndarray) -> list[Formula]:
     return [
-        Formula(f.name, f.num[rows], f.den[rows], f.value[rows], None if f.where is None else f.where[rows])
+        Formula(
+            f.name if isinstance(f.name, str) else f.name[rows],
+            f.num[rows],
+            f.den[rows],
+            f.value[rows],
+            None if f.where is None else f.where[rows],
+        )
         for f in formulas
     ]
 
@@ -189,15 +214,52 @@ def _stated(frame: pd.DataFrame, key: str, formulas: Callable[[pd.DataFrame], li
         formulas(sub),
         project=names if is_project else None,
         field=RATE_FIELD if is_project else LINE_RATE_FIELD,
+        decimals=sub["stated_rate_decimals"].to_numpy(dtype=float) if "stated_rate_decimals" in sub else None,
+    )
+
+
+def initial_basis(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Rates taken against the 年初预算数 because the table prints no full-year (adjusted) budget (北京 海淀 2016:
+    年初预算数(A) | 全年执行数(B) | 执行率(B/A) = 154.74/310.2 = 50%, beijing-haidian-xueyuanlu-baojie-2016-project):
+    when the rate is below 100% a reviewer notes that a mid-year cut of the budget cannot be seen — the unspent
+    part may be a budget no longer there (RATE_FORMULA, one per row). A rate of 100% or more is not in question
+    here (overspending is the spending check's). Rows whose ``budget_basis`` is not stated are not judged."""
+    if "budget_basis" not in frame:
+        return concat([])
+    rate = _ratio(frame["spent"], frame["budget"])
+    stated = frame["stated_rate"].to_numpy(dtype=float)
+    rate = np.where(np.isnan(rate), stated, rate)
+    with np.errstate(invalid="ignore"):
+        rows = np.flatnonzero((frame["budget_basis"] == BUDGET_BASES[1]).to_numpy() & (rate < 1.0))
+    sub = frame.iloc[rows]
+    names = sub[key].to_numpy(dtype=object)
+    text = [
+        f"「{n}」资金表只列年初预算数、未列全年（调整后）预算数，执行率 {p} 按年初预算数 {b} 万元计算；"
+        "年中如调减预算，表上无法反映，执行率可能被低估"
+        for n, p, b in zip(names, fmt.pcts(rate[rows]), fmt.wans(sub["budget"]))
+    ]
+    is_project = key == "project"
+    return findings(
+        "RATE_FORMULA",
+        sub[ORG].array,
+        names,
+        text,
+        stated[rows],
+        rate[rows],
+        project=names if is_project else None,
+        field=RATE_FIELD if is_project else LINE_RATE_FIELD,
     )
 
 
 def table_rates(ctx: AuditContext) -> pd.DataFrame:
-    """Rates the report's tables state for budget lines and projects against the recomputed ones."""
+    """Rates the report's tables state for budget lines and projects against the recomputed ones, and rates taken
+    against an initial budget (:func:`initial_basis`)."""
     return pd.concat(
         [
             _stated(ctx.data.budget_lines, "line", line_formulas),
             _stated(ctx.data.projects, "project", project_formulas),
+            initial_basis(ctx.data.budget_lines, "line"),
+            initial_basis(ctx.data.projects, "project"),
         ],
         ignore_index=True,
     )

@@ -1,0 +1,72 @@
+"""The figures a form's 年度总体目标 states for an indicator against those its 实际完成情况 states.
+
+南昌 蚕茶卫生院 2021 (jiangxi-nanchang-canchawsy-2021-dept) prints the indicator 业务收入 with target 超上年度 and
+actual 增收27万元 — no figure to compare — while its 年度总体目标 reads 业务收入达到55万元 and its 实际完成情况
+业务收入77.57万元: a reviewer reads 141% of the stated target off the two texts. Each text is split into its
+clauses (by ， ； 。 and line breaks); a clause that is a name, an optional verb (达到, 完成, 实现 …) and one figure
+with its unit is a stated figure. A goal and a result clause of the same form, the same name — the 三级 name of
+one of its indicators — and the same unit are paired; nothing else is guessed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from evaltools.data.schema import ORG
+from evaltools.scoring.indicators import DEPARTMENT
+
+from .core import AuditContext
+
+#: A clause stating one figure: its name, a verb, the figure and its unit (业务收入达到55万元, 业务收入77.57万元).
+_CLAUSE = (
+    r"^(?P<name>[^\d\s,，;；。:：]{2,20}?)(?:达到|完成|实现|为|共计|累计|计)?"
+    r"(?P<num>\d+(?:\.\d+)?)(?P<unit>[^\d\s,，;；。.、:：()（）]{1,4})$"
+)
+_SPLIT = r"[,，;；。\n]"
+_KEYS = [ORG, "project", "name", "unit"]
+
+
+def _texts(ctx: AuditContext) -> pd.DataFrame:
+    """(org, project, goal, result) of every form: the projects' 年度总体目标 / 实际完成情况, and each unit's own
+    goals and achievements (部门整体) where its profile is known."""
+    p = ctx.data.projects
+    frames = [
+        pd.DataFrame({ORG: p[ORG].astype(object), "project": p["project"], "goal": p["goal"], "result": p["result"]})
+    ]
+    profiles = ctx.data.profiles or {}
+    rows = [
+        (org, DEPARTMENT, "\n".join(pr.goals), "\n".join(pr.achievements))
+        for org, pr in profiles.items()
+        if getattr(pr, "goals", None) and getattr(pr, "achievements", None)
+    ]
+    frames.append(pd.DataFrame(rows, columns=[ORG, "project", "goal", "result"]))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _clauses(texts: pd.DataFrame, column: str) -> pd.DataFrame:
+    """One row per clause of ``column`` that states one figure: org, project, name, unit and the figure."""
+    split = texts[[ORG, "project"]].assign(clause=texts[column].astype("string").str.split(_SPLIT)).explode("clause")
+    found = split["clause"].astype("string").str.strip().str.extract(_CLAUSE)
+    out = pd.concat([split[[ORG, "project"]], found], axis=1).dropna(subset=["num"])
+    return out.assign(value=out["num"].astype(float)).drop(columns="num").drop_duplicates(_KEYS, keep=False)
+
+
+def stated_figures(ctx: AuditContext) -> pd.DataFrame:
+    """Goal and result figures paired per form, name and unit, where the name is one of the form's indicators:
+    org, project, name (the indicator), unit, target, actual, completion."""
+    texts = _texts(ctx)
+    texts = texts[texts["goal"].notna() & texts["result"].notna()]
+    if texts.empty:
+        return pd.DataFrame(columns=[*_KEYS, "target", "actual", "completion"])
+    goals = _clauses(texts, "goal").rename(columns={"value": "target"})
+    results = _clauses(texts, "result").rename(columns={"value": "actual"})
+    paired = goals.merge(results, on=_KEYS)
+    ind = ctx.indicators
+    named = ind[[ORG, "project", "level3"]].astype(object).drop_duplicates()
+    paired = paired.astype({ORG: object}).merge(
+        named, left_on=[ORG, "project", "name"], right_on=[ORG, "project", "level3"]
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        completion = np.where(paired["target"] > 0, paired["actual"] / paired["target"], np.nan)
+    return paired.drop(columns="level3").assign(completion=completion).reset_index(drop=True)
