@@ -1,0 +1,117 @@
+"""The 经费控制 block (“三公”经费, 会议费, 培训费) and its checks, on a real published table.
+
+The table is the 经费控制情况 block of a 2018 部门整体支出绩效评价基础数据表 (Hunan-style; publisher not named),
+transcribed in docs/research/hunan-style-dept-deduction-2018.md §2: columns 2017年决算数 | 2018年预算数 | 2018年决算数,
+the rows as printed (their printed spellings are kept in 说明). What an auditor raises on it, written from the
+table: 三公经费 44.29 > 29.08 last year (+15.21, +52.30%) and 公务用车购置和维护经费 39.30 > 11.86 (+27.44); nothing is over
+budget; every printed total adds up (41.46 = 29.46 + 12; 63.46 = 41.46 + 22 with 出国经费 blank; 44.29 = 39.30 +
+4.99; 29.08 = 11.86 + 17.22). 会议费、培训费 are printed as "0 0.8 0" with no readable placement: left out.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from evaltools.data.load import load_path
+from evaltools.scoring.audit.cost_control import cost_table
+from evaltools.scoring.evaluation import evaluate
+
+#: 经费控制情况 as printed (项目 | 2017年决算数 | 2018年预算数 | 2018年决算数); blank cells left blank.
+HUNAN_2018 = """项目,上年决算数(万元),预算数(万元),决算数(万元),说明
+三公经费,29.08,63.46,44.29,三公经费
+公务用车购置和维护经费,11.86,41.46,39.30,1、公务用车购置和维护经费
+公车购置,,29.46,29.46,其中:公车购置
+公车运行维护,11.86,12,9.84,公车运行维护
+出国经费,,,,2、出国经费
+公务接待,17.22,22,4.99,3、公务接待
+"""
+
+
+@pytest.fixture(scope="module")
+def hunan(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("hunan") / "2018"
+    folder.mkdir()
+    (folder / "profile.yaml").write_text(
+        "unit: 湖南某部门（原文未署名）\nyear: 2018\nreport_kind: department\n", "utf-8"
+    )
+    # the same table's 部门整体支出预算调整 row: 1922.76 budget, 2690.62 spent
+    (folder / "budget_lines.csv").write_text("line,budget,spent\n部门整体支出,1922.76,2690.62\n", "utf-8")
+    (folder / "cost_control.csv").write_text(HUNAN_2018, "utf-8")
+    return folder
+
+
+def test_the_printed_spellings_load_as_the_standard_items(hunan):
+    c = load_path(hunan).cost_control
+    assert list(c["item"]) == [
+        "三公经费",
+        "公务用车购置及运行费",
+        "公务用车购置费",
+        "公务用车运行维护费",
+        "因公出国（境）费",
+        "公务接待费",
+    ]
+    assert c.set_index("item").loc["公务接待费", ["budget", "spent", "prior_spent"]].tolist() == [22.0, 4.99, 17.22]
+    assert c.set_index("item").loc["因公出国（境）费", ["budget", "spent", "prior_spent"]].isna().all()
+
+
+def test_the_real_table_gives_the_two_increases_and_nothing_else(hunan):
+    ev = evaluate(load_path(hunan), "mof")
+    cost = ev.findings[ev.findings["code"].str.startswith("COST_")]
+    assert cost[["code", "subject", "stated", "computed", "field"]].values.tolist() == [
+        ["COST_INCREASED", "三公经费", 29.08, 44.29, "cost_control.spent"],
+        ["COST_INCREASED", "公务用车购置及运行费", 11.86, 39.30, "cost_control.spent"],
+    ]
+    assert set(cost["severity"]) == {"warning"}
+    assert "增加 15.21 万元（52.30%），不符合“三公”经费只减不增的要求" in cost["message"].iloc[0]
+
+
+def _with(data, changes: dict):
+    frame = data.cost_control.copy()
+    for (item, column), value in changes.items():
+        frame.loc[frame["item"] == item, column] = value
+    return replace(data, tables={**data.tables, "cost_control": frame})
+
+
+def test_a_total_that_is_not_its_parts_and_spending_over_budget_are_found(hunan):
+    data = load_path(hunan)
+    ev = evaluate(_with(data, {("三公经费", "budget"): 64.0, ("公务接待费", "spent"): 23.0}), "mof")
+    f = ev.findings.set_index(["code", "subject", "field"])
+    mismatch = f.loc[("COST_SUM_MISMATCH", "三公经费", "cost_control.budget")]
+    assert (mismatch["stated"], mismatch["computed"]) == (64.0, 63.46)  # 41.46 + 22, 出国经费 blank
+    assert mismatch["severity"] == "error"
+    spent = f.loc[("COST_SUM_MISMATCH", "三公经费", "cost_control.spent")]
+    assert (spent["stated"], round(spent["computed"], 2)) == (44.29, 62.30)  # 39.30 + 23
+    over = f.loc[("COST_OVER_BUDGET", "公务接待费", "cost_control.spent")]
+    assert (over["stated"], over["computed"]) == (22.0, 23.0)
+    assert "超出 1.00 万元" in over["message"]
+
+
+def test_an_unreadable_part_makes_the_sum_unknown_not_a_finding(hunan):
+    data = load_path(hunan)
+    changed = _with(data, {("公务接待费", "budget"): math.nan, ("公务接待费", "unknown"): "budget"})
+    codes = set(evaluate(changed, "mof").findings["code"])
+    assert "COST_SUM_MISMATCH" not in codes
+    # a missing part row (the table prints only some parts) is no sum either
+    dropped = replace(data, tables={**data.tables, "cost_control": data.cost_control.iloc[:-1]})
+    assert "COST_SUM_MISMATCH" not in set(evaluate(dropped, "mof").findings["code"])
+
+
+def test_the_table_as_printed_keeps_unknown_unknown(hunan):
+    t = cost_table(load_path(hunan).cost_control).set_index("item")
+    assert list(t.index) == [
+        "三公经费",
+        "因公出国（境）费",
+        "公务用车购置及运行费",
+        "公务用车购置费",
+        "公务用车运行维护费",
+        "公务接待费",
+    ]
+    assert t.loc["三公经费", "execution_rate"] == pytest.approx(44.29 / 63.46)
+    assert t.loc["三公经费", "change"] == pytest.approx(15.21)
+    assert t.loc["公务接待费", "change_rate"] == pytest.approx((4.99 - 17.22) / 17.22)
+    assert math.isnan(t.loc["公务用车购置费", "change"])  # 2017 blank: unknown, not 29.46 − 0
+    assert t.loc["公务用车购置费", "is_part"] and not t.loc["公务接待费", "is_part"]
