@@ -12,7 +12,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from evaltools import labels
 from evaltools.data import workbook as W
+from evaltools.report.cost_view import HEADERS, HEADING, cost_view
 from evaltools.report.form import cells as C
+from evaltools.report.kinds import NUMERALS
 
 if TYPE_CHECKING:
     from evaltools.scoring.evaluation import Evaluation
@@ -29,14 +31,16 @@ def department_sheet(ws: Worksheet, ev: Evaluation) -> None:
     C.set_widths(ws, _DEPARTMENT_WIDTHS)
     C.title(ws, 1, ncols, f"{profile.unit}{profile.year}年度整体支出绩效自评表")
     row = 3
-    for heading, block in (
-        ("一、基本情况", _basic_block),
-        ("二、部门预算执行情况（万元）", _budget_block),
-        ("三、项目支出绩效自评情况", _projects_block),
-        ("四、整体绩效评价结果", _total_block),
-        ("五、数据核查", _findings_block),
-    ):
-        start = C.section(ws, row, ncols, heading)
+    blocks = (
+        ("基本情况", _basic_block),
+        ("部门预算执行情况（万元）", _budget_block),
+        *(((f"{HEADING}（万元）", _cost_block),) if cost_view(ev) is not None else ()),
+        ("项目支出绩效自评情况", _projects_block),
+        ("整体绩效评价结果", _total_block),
+        ("数据核查", _findings_block),
+    )
+    for number, (heading, block) in zip(NUMERALS, blocks):
+        start = C.section(ws, row, ncols, f"{number}、{heading}")
         row = block(ws, start, ncols, ev)
         C.box(ws, start, 1, row - 1, ncols)
         row += 1
@@ -124,6 +128,37 @@ def _budget_block(ws: Worksheet, row: int, ncols: int, ev: Evaluation) -> int:
             ),
             range(1, ncols + 1),
         )
+    return row
+
+
+def _cost_block(ws: Worksheet, row: int, ncols: int, ev: Evaluation) -> int:
+    """「三公经费支出情况」 from ``row``: 项目 | 预算数 | 决算数 | 执行率 | 上年决算数 | 增减额 | 增减率, one row per item
+    (parts indented as 「其中：…」), unknown figures empty; returns the next free row."""
+    view = cost_view(ev)
+    C.headers(ws, row, HEADERS)
+    row += 1
+    for r in view.rows:
+        C.fill_row(
+            ws,
+            row,
+            (
+                f"其中：{r.item}" if r.part else r.item,
+                (r.budget, C.MONEY),
+                (r.spent, C.MONEY),
+                (r.rate, C.RATE),
+                (r.prior, C.MONEY),
+                (r.change, C.MONEY),
+                (r.change_rate, C.RATE),
+            ),
+        )
+        if r.part:
+            ws.cell(row, 1).alignment = C.INDENTED
+        row += 1
+    if view.sentence:
+        C.put(ws.cell(row, 1), view.sentence)
+        ws.cell(row, 1).alignment = C.LEFT
+        C.merge(ws, row, 1, row, ncols)
+        row += 1
     return row
 
 

@@ -69,6 +69,17 @@ def cost_table(frame: pd.DataFrame) -> pd.DataFrame:
     )[TABLE_COLUMNS]
 
 
+def cost_summary(data: object) -> dict:
+    """``{"cost_control": [...]}`` for summary.json (one object per row of :func:`cost_table`, amounts in 万元, rates
+    as fractions, unknown as null), or ``{}`` when the data has no 经费控制 block."""
+    frame = block(data)
+    if frame.empty:
+        return {}
+    rows = cost_table(frame).astype(object)
+    rows = rows.where(rows.notna(), None)
+    return {"cost_control": [{**r, "is_part": bool(r["is_part"])} for r in rows.to_dict("records")]}
+
+
 @check(
     "cost_budget",
     codes=[
