@@ -114,6 +114,9 @@ def _budget_block(ws: Worksheet, row: int, ncols: int, ev: Evaluation) -> int:
     if dept is not None:
         net = _rate_row(ev, "department_execution_net")
         payables = None if net is None else dept.numerator - net.numerator
+        if _unknown_amounts(ev):  # a sum over an unknown amount is unknown, never the known ones added (issue 20)
+            dept = dept._replace(numerator=None, denominator=None, value=None)
+            payables, net = None, None
         row = C.bold_row(
             ws,
             row,
@@ -184,7 +187,9 @@ def _projects_block(ws: Worksheet, row: int, ncols: int, ev: Evaluation) -> int:
         )
         row += 1
     if len(ev.projects):
-        budget, spent = float(ev.projects["budget"].sum()), float(ev.projects["spent"].sum())
+        budget, spent = (
+            None if ev.projects[c].isna().any() else float(ev.projects[c].sum()) for c in ("budget", "spent")
+        )
         row = C.bold_row(
             ws,
             row,
@@ -192,7 +197,7 @@ def _projects_block(ws: Worksheet, row: int, ncols: int, ev: Evaluation) -> int:
                 "合计",
                 (budget, C.MONEY),
                 (spent, C.MONEY),
-                (spent / budget if budget else None, C.RATE),
+                (spent / budget if budget and spent is not None else None, C.RATE),
                 None,
                 None,
                 None,
@@ -205,11 +210,12 @@ def _projects_block(ws: Worksheet, row: int, ncols: int, ev: Evaluation) -> int:
 def _total_block(ws: Worksheet, row: int, ncols: int, ev: Evaluation) -> int:
     """「四、整体绩效评价结果」 from ``row``: 总分, 重算总分 and the two grades; returns the next free row."""
     total = ev.total
-    method = {"simple": "各项目得分的简单平均", "weighted": "各项目得分按预算加权平均"}.get(total.method, total.method)
+    method = labels.TOTAL_METHOD.get(total.method, "")
+    own_form = total.method == "form"
     published = (
         "报告公布的总分"
         if total.published is not None and not W.is_missing(total.published)
-        else "按各项目评定得分计算"
+        else f"按{'本表' if own_form else '各项目'}评定得分计算"
     )
     for label, value, number_format, note in (
         ("总分", total.score, C.SCORE, published),
@@ -248,6 +254,12 @@ def _result_row(
     C.put(ws.cell(row, 3), note)
     C.merge(ws, row, 3, row, ncols)
     return row + 1
+
+
+def _unknown_amounts(ev: Evaluation) -> bool:
+    """Whether a budget line's or a project's 预算数 or 支出数 is unknown (blank or unreadable)."""
+    frames = (ev.data.budget_lines, ev.projects)
+    return any(len(f) and f[["budget", "spent"]].isna().to_numpy().any() for f in frames)
 
 
 def _rate_row(ev, key: str):
