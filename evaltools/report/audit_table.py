@@ -78,6 +78,12 @@ def _shown(frame: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns=TITLES)
 
 
+def shown_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """One of the audit's tables as people read it (findings.xlsx, the console): Chinese column titles, severities
+    and form kinds in words."""
+    return _shown(frame)
+
+
 def _sheet(wb: Workbook, title: str, frame: pd.DataFrame) -> None:
     ws = wb.create_sheet(title)
     for j, name in enumerate(frame.columns, start=1):
