@@ -126,3 +126,19 @@ TOTAL_METHOD = {
     "weighted": "各项目得分按预算加权平均",
     "form": "本表各项得分之和",
 }
+
+#: The cells of a form a finding may point at (its ``field``; see evaltools.scoring.audit.Code), as the form prints
+#: them; a table's column is shown by its title in the data schema.
+FORM_FIELDS = {
+    "title": "表题",
+    "total": "总分",
+    "grade": "等级",
+    "department": "主管部门",
+    "funds": "项目资金",
+    "funds.budget_initial": "年初预算数",
+    "funds.budget": "全年预算数",
+    "funds.spent": "全年执行数",
+    "funds.rate": "执行率",
+    "funds.weight": "预算执行率分值",
+    "funds.score": "预算执行率得分",
+}

@@ -4,6 +4,8 @@ findings.xlsx and console on the example forms."""
 
 from __future__ import annotations
 
+import re
+
 import openpyxl
 import pytest
 from typer.testing import CliRunner
@@ -68,9 +70,43 @@ def test_the_bulk_audit_of_the_example_forms_holds_no_raw_code(tmp_path):
     # the page names each finding's code beside its label, and its counts line is bilingual ("3 info")
     shown = tokens - set(CODES) - {"FORM_UNREADABLE", "FUNDS_TOTAL_RECOMPUTED"} - {"info"}
     assert not raw_in(page, shown), sorted(set(raw_in(page, shown)))
-    wb = openpyxl.load_workbook(tmp_path / "findings.xlsx")
+    _workbook_holds_no_raw_code(tmp_path / "findings.xlsx", tokens)
+
+
+def _workbook_holds_no_raw_code(path, tokens: set[str]) -> None:
+    """findings.xlsx: no None/nan anywhere; its 级别, 阶段, 表 and 字段 columns in words (字段 名 as the form prints it)."""
+    wb = openpyxl.load_workbook(path)
     for ws in wb.worksheets:
-        for row in ws.iter_rows(values_only=True):
-            for value in row:
+        rows = list(ws.iter_rows(values_only=True))
+        worded = [j for j, title in enumerate(rows[0]) if title in ("级别", "阶段", "表", "字段")]
+        for row in rows[1:]:
+            for j, value in enumerate(row):
                 if isinstance(value, str):
-                    assert value not in {"None", "nan", "NaN", "True", "False"}, (ws.title, value)
+                    assert not raw_in(value, MISSING), (ws.title, value)
+                    assert j not in worded or not raw_in(value, tokens), (ws.title, rows[0][j], value)
+
+
+def _messages_hold_no_raw_code(findings, tokens: set[str]) -> None:
+    """Each finding's message: never None/nan; its Chinese part (reading warnings are bilingual: the English half
+    after " / " up to the next 「；」 is left out) without an internal code."""
+    for f in findings.itertuples(index=False):
+        text = str(f.message)
+        assert not raw_in(text, MISSING), (f.code, text)
+        chinese = re.sub(r" / [^；]*", "", text)
+        assert not raw_in(chinese, tokens), (f.code, text)
+
+
+@pytest.mark.slow
+def test_the_audit_of_the_corpus_forms_holds_no_raw_code(tmp_path):
+    """The 43 real forms of the corpus (tests/corpus/forms), written in their published formats and audited."""
+    from evaltools.run.audit import run_audit, write_audit
+    from tests.corpus.measure import load, write_forms
+
+    (tmp_path / "forms").mkdir()
+    write_forms(load(), tmp_path / "forms")
+    result = run_audit([tmp_path / "forms"], "mof")
+    assert len(result.findings) > 100
+    tokens = raw_tokens() - set(CODES)
+    _messages_hold_no_raw_code(result.findings, tokens)
+    write_audit(result, tmp_path / "out")
+    _workbook_holds_no_raw_code(tmp_path / "out" / "findings.xlsx", tokens)
