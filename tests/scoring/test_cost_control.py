@@ -30,6 +30,27 @@ HUNAN_2018 = """项目,上年决算数(万元),预算数(万元),决算数(万�
 公务接待,17.22,22,4.99,3、公务接待
 """
 
+#: 政协寻甸县委员会 2022年度“三公”经费决算情况说明 (docs/research/xundian-zhengxie-sangong-2022.md §3, 元 → 万元):
+#: figures the text does not print left blank. Nothing to raise: under budget, below last year, the totals add up.
+XUNDIAN_2022 = """项目,预算数(万元),决算数(万元),上年决算数(万元)
+三公经费,23.4,6.5,37.82725
+因公出国（境）费,,0,
+公务用车购置及运行费,,3.4,
+公务用车购置费,,0,27.278
+公务用车运行维护费,3.4,3.4,7.42175
+公务接待费,20,3.1,3.1275
+"""
+
+
+def _folder(root: Path, unit: str, year: int, cost: str) -> Path:
+    folder = root / str(year)
+    folder.mkdir()
+    (folder / "profile.yaml").write_text(f"unit: {unit}\nyear: {year}\nreport_kind: department\n", "utf-8")
+    # the 2018 table's 部门整体支出预算调整 row (1922.76 budget, 2690.62 spent): a year needs something to evaluate
+    (folder / "budget_lines.csv").write_text("line,budget,spent\n部门整体支出,1922.76,2690.62\n", "utf-8")
+    (folder / "cost_control.csv").write_text(cost, "utf-8")
+    return folder
+
 
 @pytest.fixture(scope="module")
 def hunan(tmp_path_factory) -> Path:
@@ -115,3 +136,21 @@ def test_the_table_as_printed_keeps_unknown_unknown(hunan):
     assert t.loc["公务接待费", "change_rate"] == pytest.approx((4.99 - 17.22) / 17.22)
     assert math.isnan(t.loc["公务用车购置费", "change"])  # 2017 blank: unknown, not 29.46 − 0
     assert t.loc["公务用车购置费", "is_part"] and not t.loc["公务接待费", "is_part"]
+
+
+def test_a_second_real_table_raises_nothing(tmp_path):
+    """政协寻甸县委员会 2022: budgets printed only for some items (出国 and 公务用车 totals blank) — no sum is invented."""
+    data = load_path(_folder(tmp_path, "政协寻甸回族彝族自治县委员会", 2022, XUNDIAN_2022))
+    ev = evaluate(data, "mof")
+    assert not ev.findings["code"].str.startswith("COST_").any()
+    t = cost_table(data.cost_control).set_index("item")
+    assert t.loc["三公经费", "execution_rate"] == pytest.approx(0.2778, abs=5e-5)  # printed 27.8%
+    assert t.loc["三公经费", "change_rate"] == pytest.approx(-0.8282, abs=5e-5)  # printed 下降 82.82%
+    assert t.loc["公务用车运行维护费", "change_rate"] == pytest.approx(-0.5419, abs=5e-5)  # printed 下降 54.19%
+    assert t.loc["公务接待费", "change_rate"] == pytest.approx(-0.0088, abs=5e-5)  # printed 下降 0.88%
+    # the spending sum is checked (6.5 = 0 + 3.4 + 3.1): a wrong part is found
+    wrong = _with(data, {("公务接待费", "spent"): 3.0})
+    found = evaluate(wrong, "mof").findings.query("code == 'COST_SUM_MISMATCH'")
+    assert found[["subject", "field", "stated", "computed"]].values.tolist() == [
+        ["三公经费", "cost_control.spent", 6.5, 6.4]
+    ]

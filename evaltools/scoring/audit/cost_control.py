@@ -156,39 +156,44 @@ def _increased(ctx: AuditContext) -> pd.DataFrame:
 def _sums(ctx: AuditContext) -> pd.DataFrame:
     """A printed total against the sum of its parts, per column: 三公经费 = 因公出国（境）费 + 公务用车购置及运行费 +
     公务接待费, and 公务用车购置及运行费 = 购置费 + 运行维护费. Checked only where the total and every part are rows of
-    the table, the total and at least one part are printed, and no part is unreadable; a part left blank is
-    printed as nothing (the 2018 基础数据表 leaves 出国经费 blank and its 三公经费 63.46 = 41.46 + 22)."""
+    the table, the total and at least one part print a figure, and every part is known in that column. A row left
+    blank throughout is printed as nothing (the 2018 基础数据表 leaves 出国经费 blank and its 三公经费 63.46 = 41.46 +
+    22); a part with figures elsewhere but blank in this column is unknown there, as is one marked unreadable (政协
+    寻甸县委员会 2022 prints no 年初预算 of 因公出国（境）费, only “完成年初预算的0%”: its budget sum is not checked)."""
     c = block(ctx.data)
     if c.empty:
         return concat([])
     unknown = c["unknown"].fillna("").astype(str)
+    blank = (c[list(AMOUNTS)].isna().all(axis=1) & (unknown == "")).to_numpy()
+    filled = c.assign(_f=(~blank).astype(float)).pivot_table(
+        index=ORG, columns="item", values="_f", aggfunc="max", observed=True
+    )
     parts = []
     for column, title in AMOUNTS.items():
-        values = c[column].where(~unknown.str.contains(column), np.inf)  # unreadable: poisons the sum
-        table = pd.pivot_table(
-            c.assign(_v=values), index=ORG, columns="item", values="_v", aggfunc="first", dropna=False, observed=True
-        )
-        present = c.assign(_one=1).pivot_table(index=ORG, columns="item", values="_one", aggfunc="size", observed=True)
+        values = c[column].to_numpy(dtype=float)
+        values = np.where(blank, 0.0, values)  # a row printed empty throughout: nothing
+        values = np.where(np.isnan(values) | unknown.str.contains(column).to_numpy(), np.inf, values)  # unknown
+        table = c.assign(_v=values).pivot_table(index=ORG, columns="item", values="_v", aggfunc="first", observed=True)
         for total, members in labels.COST_TOTALS.items():
-            parts.append(_sum_findings(table, present, total, members, column, title))
+            parts.append(_sum_findings(table, filled, total, members, column, title))
     return concat(parts)
 
 
 def _sum_findings(
-    table: pd.DataFrame, present: pd.DataFrame, total: str, members: tuple, column: str, title: str
+    table: pd.DataFrame, filled: pd.DataFrame, total: str, members: tuple, column: str, title: str
 ) -> pd.DataFrame:
-    """COST_SUM_MISMATCH of one total in one column (``table``: unit × item values, ``present``: rows there)."""
-    if total not in table or not all(m in present for m in members):
+    """COST_SUM_MISMATCH of one total in one column (``table``: unit × item values, inf where unknown; ``filled``:
+    unit × item, 1 where the row prints a figure, 0 where it is blank throughout, NaN where the table has no row)."""
+    if not all(m in filled for m in (total, *members)):
         return concat([])
-    listed = present[[total, *members]].notna().all(axis=1).to_numpy()
+    present = filled[[total, *members]]
+    some_part = present[list(members)].max(axis=1).to_numpy() > 0
+    checked = present.notna().all(axis=1).to_numpy() & (present[total].to_numpy() > 0) & some_part
     given = table[total].to_numpy(dtype=float)
-    values = table[list(members)].to_numpy(dtype=float)
-    known_part = (~np.isnan(values)).any(axis=1)
-    sums = np.nansum(values, axis=1)
+    sums = table[list(members)].to_numpy(dtype=float).sum(axis=1)
     tolerance = 0.005 * (len(members) + 1) + 1e-9
     with np.errstate(invalid="ignore"):
-        ok = listed & known_part & np.isfinite(sums) & np.isfinite(given)
-        bad = np.flatnonzero(ok & (np.abs(given - sums) > tolerance))
+        bad = np.flatnonzero(checked & np.isfinite(sums) & np.isfinite(given) & (np.abs(given - sums) > tolerance))
     names = "＋".join(members)
     text = [
         f"「{total}」{title} {a} 万元 ≠ {names} = {b} 万元，相差 {d} 万元"
