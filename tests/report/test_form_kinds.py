@@ -132,6 +132,12 @@ def test_unknown_amounts_are_not_added_as_zero(workbooks):
     ws = wb[DEPARTMENT_SHEET]
     total = next(r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value).startswith("合计"))
     assert [ws.cell(total, j).value for j in range(2, 5)] == [None, None, None]
+    computed = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "重算总分")
+    assert [ws.cell(computed, j).value for j in (2, 3)] == ["—", "无法计算（按数据重算：本表各项得分之和）"]
+    assert [c.value for c in ws["A"] if str(c.value).startswith(("三、", "四、"))] == [
+        "三、整体绩效评价结果",
+        "四、数据核查",
+    ]
 
 
 def test_the_total_method_is_said_in_words(workbooks):
@@ -139,11 +145,12 @@ def test_the_total_method_is_said_in_words(workbooks):
         if DEPARTMENT_SHEET in wb.sheetnames:
             ws = wb[DEPARTMENT_SHEET]
             row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "重算总分")
-            assert ws.cell(row, 3).value in {
+            methods = (
                 "按数据重算：本表各项得分之和",
                 "按数据重算：各项目得分的简单平均",
                 "按数据重算：各项目得分按预算加权平均",
-            }, name
+            )
+            assert ws.cell(row, 3).value in {*methods, *(f"无法计算（{m}）" for m in methods)}, name
 
 
 def test_the_cost_control_block_is_in_the_summary_sheet(workbooks):
@@ -160,7 +167,7 @@ def test_the_cost_control_block_is_in_the_summary_sheet(workbooks):
     part = [ws.cell(heading + 5, j).value for j in (1, 5, 6)]
     assert part == ["其中：公务用车购置费", None, None]  # 2017 blank: no change computed
     assert ws.cell(heading + 8, 1).value.startswith("2018 年“三公”经费决算 44.29 万元，比上年增加 15.21 万元（52.30%）")
-    assert ws.cell(heading + 10, 1).value == "四、项目支出绩效自评情况"  # after a blank row
+    assert ws.cell(heading + 10, 1).value == "四、整体绩效评价结果"  # after a blank row; no project: no 项目 section
 
 
 def test_no_cell_holds_none_nan_or_an_internal_code(workbooks):

@@ -35,7 +35,7 @@ def department_sheet(ws: Worksheet, ev: Evaluation) -> None:
         ("基本情况", _basic_block),
         ("部门预算执行情况（万元）", _budget_block),
         *(((f"{HEADING}（万元）", _cost_block),) if cost_view(ev) is not None else ()),
-        ("项目支出绩效自评情况", _projects_block),
+        *((("项目支出绩效自评情况", _projects_block),) if len(ev.projects) else ()),  # none: a 部门整体 table alone
         ("整体绩效评价结果", _total_block),
         ("数据核查", _findings_block),
     )
@@ -223,6 +223,8 @@ def _total_block(ws: Worksheet, row: int, ncols: int, ev: Evaluation) -> int:
         ("等级", total.grade, None, None),
         ("重算等级", total.computed_grade, None, None),
     ):
+        if W.is_missing(value):  # unknown is shown as 无法计算, never an empty score or grade (issue 20)
+            value, note = C.NOT_APPLICABLE, "无法计算" + (f"（{note}）" if note else "")
         row = _result_row(ws, row, ncols, label, value, number_format, note)
     return row
 
