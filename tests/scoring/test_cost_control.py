@@ -154,3 +154,43 @@ def test_a_second_real_table_raises_nothing(tmp_path):
     assert found[["subject", "field", "stated", "computed"]].values.tolist() == [
         ["三公经费", "cost_control.spent", 6.5, 6.4]
     ]
+
+
+MANY_UNITS = """预算单位,项目,预算数(万元),决算数(万元),上年决算数(万元)
+甲,三公经费,10,12,11
+甲,因公出国（境）费,0,0,0
+甲,公务用车购置及运行费,6,7,6
+甲,公务接待费,4,4,5
+乙,三公经费,10,8,9
+乙,因公出国（境）费,,,
+乙,公务用车购置及运行费,5,5,6
+乙,公务接待费,5,3.5,3
+乙,会议费,2,1,1.5
+"""
+
+
+def test_many_units_are_checked_each_on_its_own_rows(tmp_path):
+    """Two units in one folder (units.csv): each unit's sums, budgets and last year on its own rows, hand-computed:
+    甲 spends 12 of 10 with parts 0 + 7 + 4 = 11, 三公 and 公务用车 above budget and last year; 乙 prints 8 for
+    0 + 5 + 3.5 = 8.5 and 公务接待费 3.5 above last year's 3; 会议费 1 below 1.5."""
+    folder = tmp_path / "2018"
+    folder.mkdir()
+    (folder / "profile.yaml").write_text("unit: 某区\nyear: 2018\n", "utf-8")
+    (folder / "units.csv").write_text("预算单位,report_kind\n甲,department\n乙,department\n", "utf-8")
+    (folder / "budget_lines.csv").write_text(
+        "预算单位,line,budget,spent\n甲,部门整体支出,100,90\n乙,部门整体支出,100,95\n", "utf-8"
+    )
+    (folder / "cost_control.csv").write_text(MANY_UNITS, "utf-8")
+    f = evaluate(load_path(folder), "mof").findings
+    got = sorted(
+        (r.org, r.code, r.subject, r.stated, r.computed) for r in f[f["code"].str.startswith("COST_")].itertuples()
+    )
+    assert got == [
+        ("乙", "COST_INCREASED", "公务接待费", 3.0, 3.5),
+        ("乙", "COST_SUM_MISMATCH", "三公经费", 8.0, 8.5),
+        ("甲", "COST_INCREASED", "三公经费", 11.0, 12.0),
+        ("甲", "COST_INCREASED", "公务用车购置及运行费", 6.0, 7.0),
+        ("甲", "COST_OVER_BUDGET", "三公经费", 10.0, 12.0),
+        ("甲", "COST_OVER_BUDGET", "公务用车购置及运行费", 6.0, 7.0),
+        ("甲", "COST_SUM_MISMATCH", "三公经费", 12.0, 11.0),
+    ]
