@@ -435,7 +435,10 @@ def _print_audit(result) -> None:
     from rich.table import Table
 
     console = _console()
+    from evaltools.report.audit_table import shown_table
+
     for title, frame in (("按类别 / by finding code", result.by_code()), ("按单位 / by unit", result.by_unit())):
+        frame = shown_table(frame)  # Chinese titles and severities, as findings.xlsx (issue 20 item 9: no raw code)
         table = Table(title=title)
         for column in frame.columns:
             table.add_column(str(column), justify="right" if frame[column].dtype.kind in "iuf" else "left")

@@ -99,3 +99,47 @@ OUTPUT_FILE = {
     "summary.json": "得分、比率和核查发现 / scores, rates and findings as JSON",
     "report.ipynb": "执行后的笔记本，用 JupyterLab 打开 / the executed notebook",
 }
+
+#: The items of a unit's 经费控制 block (schema table ``cost_control``) and the spellings real tables print for
+#: each. The 三公经费 are 因公出国（境）费, 公务用车购置及运行费 (= 购置费 + 运行维护费) and 公务接待费 (中央八项规定;
+#: 《党政机关厉行节约反对浪费条例》); 会议费 and 培训费 are printed beside them. Names: 部门决算「一般公共预算财政拨款
+#: “三公”经费支出决算表」; spellings seen in docs/research/hunan-style-dept-deduction-2018.md (经费控制情况:
+#: 公务用车购置和维护经费, 其中:公车购置, 公车运行维护, 出国经费, 公务接待).
+COST_ITEMS = {
+    "三公经费": ("三公经费合计", "“三公”经费", '"三公"经费', "“三公”经费合计"),
+    "因公出国（境）费": ("因公出国(境)费", "因公出国（境）费用", "出国经费", "因公出国费"),
+    "公务用车购置及运行费": ("公务用车购置及运行维护费", "公务用车购置和维护经费", "公务用车购置及运行维护经费"),
+    "公务用车购置费": ("公车购置", "公车购置费"),
+    "公务用车运行维护费": ("公车运行维护", "公务用车运行费", "公车运行维护费"),
+    "公务接待费": ("公务接待",),
+    "会议费": (),
+    "培训费": (),
+}
+#: The 三公经费 total and its parts, and the parts of 公务用车购置及运行费 (a printed total is checked against them).
+COST_TOTALS = {
+    "三公经费": ("因公出国（境）费", "公务用车购置及运行费", "公务接待费"),
+    "公务用车购置及运行费": ("公务用车购置费", "公务用车运行维护费"),
+}
+
+#: How a unit's total is formed (``Total.method``), as the report and the 自评表 print it.
+TOTAL_METHOD = {
+    "simple": "各项目得分的简单平均",
+    "weighted": "各项目得分按预算加权平均",
+    "form": "本表各项得分之和",
+}
+
+#: The cells of a form a finding may point at (its ``field``; see evaltools.scoring.audit.Code), as the form prints
+#: them; a table's column is shown by its title in the data schema.
+FORM_FIELDS = {
+    "title": "表题",
+    "total": "总分",
+    "grade": "等级",
+    "department": "主管部门",
+    "funds": "项目资金",
+    "funds.budget_initial": "年初预算数",
+    "funds.budget": "全年预算数",
+    "funds.spent": "全年执行数",
+    "funds.rate": "执行率",
+    "funds.weight": "预算执行率分值",
+    "funds.score": "预算执行率得分",
+}

@@ -557,8 +557,50 @@ GRADE_BANDS = Table(
     help="评价等级划分：每个等级一行（可选，不填则按规则文件的默认等级）。",
 )
 
+COST_CONTROL = Table(
+    "cost_control",
+    "经费控制",
+    (
+        Field(
+            "item",
+            "项目",
+            nullable=False,
+            choices=tuple(labels.COST_ITEMS),
+            vocabulary=labels.COST_ITEMS,
+            help="经费项目：三公经费（合计）、因公出国（境）费、公务用车购置及运行费（及其中的购置费、运行维护费）、"
+            "公务接待费、会议费、培训费，每项一行，不得重复",
+            example="公务接待费",
+        ),
+        Field("budget", "预算数(万元)", M, required=False, help="本年预算数；没有则留空", example="22"),
+        Field(
+            "spent",
+            "决算数(万元)",
+            M,
+            required=False,
+            aliases=("支出数(万元)",),
+            help="本年决算（支出）数",
+            example="4.99",
+        ),
+        Field(
+            "prior_spent",
+            "上年决算数(万元)",
+            M,
+            required=False,
+            help="上年决算数，用于同比；没有则留空",
+            example="17.22",
+        ),
+        UNKNOWN,
+        Field("note", "说明", required=False, help="出处或备注（原表的写法）", example="3、公务接待"),
+    ),
+    key=("item",),
+    required=False,
+    min_rows=0,
+    help="经费控制（可选）：“三公”经费及会议费、培训费的预算数、决算数和上年决算数，每项一行；"
+    "核查决算超预算、比上年增加和三公经费合计与分项之和。",
+)
+
 TABLES: dict[str, Table] = {
-    t.name: t for t in (BUDGET_LINES, INCOME_SOURCES, PROJECTS, INDICATORS, TEAM, STATEMENTS, GRADE_BANDS)
+    t.name: t for t in (BUDGET_LINES, INCOME_SOURCES, PROJECTS, INDICATORS, TEAM, STATEMENTS, GRADE_BANDS, COST_CONTROL)
 }
 
 

@@ -144,8 +144,8 @@ def _published_above_weights(projects: pd.DataFrame, ind: pd.DataFrame, raw: obj
             problems.add(
                 _where(raw, idx, "projects", "published_score"),
                 "公布得分高于各项分值之和 / published score above the points its rows carry",
-                found=f"{published[idx]:g} > {total:g} (预算执行率 {execution:g} + indicators {total - execution:g})",
-                expected="a score no higher than the weights: check the score and the indicators' 分值",
+                found=f"{published[idx]:g} > {total:g}（预算执行率 {execution:g} + 指标分值 {total - execution:g}）",
+                expected="不高于各项分值之和：核对得分和各指标分值",
                 severity=WARNING,
                 code="INPUT_SCORE_ABOVE_WEIGHTS",
             )

@@ -108,8 +108,8 @@ def _projects(projects: pd.DataFrame, raw, problems: ProblemList) -> None:
             problems.add(
                 _where(raw, projects.index[i], _title("projects", "budget")),
                 "预算为零但有支出 / zero budget with spending",
-                found=f"budget 0, spent {spent[i]:g}",
-                expected="the 全年预算数 of the project",
+                found=f"预算数 0，支出数 {spent[i]:g}",
+                expected="项目的全年预算数",
                 code="ZERO_BUDGET",
             )
         for i in _rows((budget == 0) & ~(spent > 0)):
@@ -125,9 +125,8 @@ def _projects(projects: pd.DataFrame, raw, problems: ProblemList) -> None:
             problems.add(
                 _where(raw, projects.index[i], _title("projects", "spent")),
                 "支出远超预算，请说明原因或核对 / spent far above budget: explain or correct",
-                found=f"spent {spent[i]:g} against budget {budget[i]:g} ({spent[i] / budget[i]:.0%})",
-                expected=f"at most {SPENT_LIMIT:.0%} of the budget, or a reason (payables, a supplementary budget); "
-                "check the units (万元) and decimals",
+                found=f"支出数 {spent[i]:g}，预算数 {budget[i]:g}（{spent[i] / budget[i]:.0%}）",
+                expected=f"不超过预算数的 {SPENT_LIMIT:.0%}，或说明原因（支付上年应付款、追加预算）；核对单位（万元）和小数位",
                 severity=WARNING,
                 code="INPUT_SPENT_FAR_ABOVE_BUDGET",
             )
@@ -141,16 +140,16 @@ def _budget_lines(lines: pd.DataFrame, raw, problems: ProblemList) -> None:
             problems.add(
                 _where(raw, lines.index[i], _title("budget_lines", "budget")),
                 "预算为零但有支出 / zero budget with spending",
-                found=f"budget 0, spent {gross[i]:g}",
-                expected="the line's budget",
+                found=f"预算数 0，支出数 {gross[i]:g}",
+                expected="该支出项目的预算数",
                 code="ZERO_BUDGET",
             )
         for i in _rows((budget > 0) & (spent > SPENT_LIMIT * budget)):
             problems.add(
                 _where(raw, lines.index[i], _title("budget_lines", "spent")),
                 "支出远超预算，请说明原因或核对 / spent far above budget: explain or correct",
-                found=f"spent {gross[i]:g} against budget {budget[i]:g}",
-                expected=f"at most {SPENT_LIMIT:.0%} of the budget after prior-year payables, or a reason",
+                found=f"支出数 {gross[i]:g}，预算数 {budget[i]:g}",
+                expected=f"扣除上年应付未付后不超过预算数的 {SPENT_LIMIT:.0%}，或说明原因",
                 severity=WARNING,
                 code="INPUT_SPENT_FAR_ABOVE_BUDGET",
             )

@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from evaltools import fmt, labels
 from evaltools.data import workbook as W
 from evaltools.data.forms.layouts import FORM_KINDS
+from evaltools.data.schema import PROFILE_BY_NAME, TABLES
 from evaltools.paths import write_text
 
 #: ``status`` of a form read, of a file or form refused (forms table); ``stage`` of a finding: the reading's
@@ -75,7 +76,31 @@ def _shown(frame: pd.DataFrame) -> pd.DataFrame:
         out["severity"] = out["severity"].map(lambda s: labels.SEVERITY.get(s, s))
     if "kind" in out:
         out["kind"] = out["kind"].map(lambda k: FORM_KINDS.get(k, k))
+    if "field" in out:
+        out["field"] = out["field"].map(field_title)
     return out.rename(columns=TITLES)
+
+
+def field_title(field: object) -> object:
+    """Where a finding is, as people read it: a form's cell by its printed label (:data:`labels.FORM_FIELDS`), a
+    column by its title in the data schema (``indicator.actual`` → 实际完成值, ``budget_lines.spent`` → 支出数(万元)),
+    a table by its sheet; anything else as it is."""
+    if not isinstance(field, str) or field in labels.FORM_FIELDS:
+        return labels.FORM_FIELDS.get(field, field) if isinstance(field, str) else field
+    table, _, column = field.partition(".")
+    table = "indicators" if table == "indicator" else table
+    if table == "units" and column in PROFILE_BY_NAME:
+        return PROFILE_BY_NAME[column].title
+    if table in TABLES:
+        names = TABLES[table].titles()
+        return names.get(column, field) if column else TABLES[table].sheet
+    return field
+
+
+def shown_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """One of the audit's tables as people read it (findings.xlsx, the console): Chinese column titles, severities
+    and form kinds in words."""
+    return _shown(frame)
 
 
 def _sheet(wb: Workbook, title: str, frame: pd.DataFrame) -> None:

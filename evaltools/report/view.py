@@ -14,6 +14,7 @@ from types import SimpleNamespace
 import pandas as pd
 
 from evaltools import fmt, labels
+from evaltools.report.cost_view import cost_view
 from evaltools.report.kinds import KINDS, SECTIONS, numbered
 from evaltools.scoring.audit import LINE_RATE_FIELD, finding_label, measure
 from evaltools.scoring.completeness import grade_shown, unknown_text
@@ -304,6 +305,7 @@ def build_view(ev: Evaluation, source: str, generated: str, title: str | None = 
         rate=rate,
         lines=_budget_sentences(ev, rate),
         budget_table=_budget_table(ev, rate),
+        cost_control=cost_view(ev),
         income_text="；".join(f"{s.source} {fmt.wan(s.amount)} 万元" for s in d.income_sources.itertuples()),
         forms=forms,
         projects=[f for f in forms if not f.is_department],

@@ -19,6 +19,7 @@ from evaltools.errors import ParamsError
 from evaltools.fmt import is_missing
 from evaltools.params import DEFAULT_RULES
 from evaltools.scoring.audit import AuditContext, finding_label, run_audit
+from evaltools.scoring.audit.cost_control import cost_summary
 from evaltools.scoring.completeness import form_reasons, reason_sentence, unit_reasons, without_scores
 from evaltools.scoring.grading import grade
 from evaltools.scoring.indicators import (
@@ -189,6 +190,7 @@ class Evaluation:
                 {"code": f.code, "severity": f.severity, "subject": f.subject, "message": f.message}
                 for f in self.findings.itertuples()
             ],
+            **cost_summary(self.data),
         }
 
     def table(self, name: str, columns: list[str] | None = None, *, project: str | None = None) -> Styler:

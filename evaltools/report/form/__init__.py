@@ -2,10 +2,12 @@
 
 :func:`write_selfeval_form` turns an :class:`~evaltools.scoring.evaluation.Evaluation` into ``自评表.xlsx``:
 
-* sheet 「部门整体」: the title, the unit's basic data (单位名称, 年度, 编制/在编/其他人员, 资产净值 …),
+* sheet 「部门整体」 (not for a single project's report): the title, the unit's basic data (单位名称, 年度, 编制/在编/其他人员, 资产净值 …),
   the budget lines (支出项目 | 预算数 | 支出数 | 执行率 | 报告所述完成率 …), the projects summary
   (项目名称 | 全年预算数 | 全年执行数 | 执行率 | 重算得分 | 公布得分 | 等级), the total (总分, 重算总分, 等级)
   and the number of audit findings by severity, pointing to the report's 数据核查 appendix;
+* for a unit with its own 部门整体支出绩效自评表 (kinds department, department_full), that table in the same
+  layout as the project forms: sheet 「部门整体支出绩效自评表」;
 * one sheet per project in the layout of the standard 项目支出绩效自评表 (财预〔2020〕10号 附件):
   项目名称 / 主管部门 / 实施单位, the 项目资金（万元） block, the 年度总体目标 block, the indicator table
   (一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施) with the
@@ -30,6 +32,7 @@ from evaltools.data import workbook as W
 from evaltools.report.form.cells import INTEGER, MONEY, RATE, SCORE, YEAR
 from evaltools.report.form.department import DEPARTMENT_SHEET, department_sheet
 from evaltools.report.form.project import (
+    DEPARTMENT_FORM_SHEET,
     FUNDS_HEADERS,
     INDICATOR_HEADERS,
     PART_PREFIX,
@@ -42,6 +45,7 @@ if TYPE_CHECKING:
     from evaltools.scoring.evaluation import Evaluation
 
 __all__ = [
+    "DEPARTMENT_FORM_SHEET",
     "DEPARTMENT_SHEET",
     "FUNDS_HEADERS",
     "INDICATOR_HEADERS",
@@ -66,17 +70,25 @@ _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 def write_selfeval_form(ev: Evaluation, path: str | Path) -> Path:
     """Write the 自评表 workbook of ``ev`` (an :class:`~evaltools.scoring.evaluation.Evaluation`) to ``path``.
 
-    The first sheet is 「部门整体」, then one sheet per project in ``ev.projects`` order, titled with
-    the project's name made safe for Excel (see :func:`sheet_titles`). ``path`` must end in ``.xlsx``;
+    The first sheet is 「部门整体」 (the unit's summary; not in a single project's report, kind ``project``), then
+    the unit's own 部门整体支出绩效自评表 where its kind has one (「部门整体支出绩效自评表」: kinds department and
+    department_full), then one sheet per project in ``ev.projects`` order, titled with the project's name made
+    safe for Excel (see :func:`sheet_titles`). ``path`` must end in ``.xlsx``;
     the file is written atomically, so a failure leaves any previous file untouched. Returns the path.
     Raises ValueError for a text Excel cannot hold (control characters, over 32,767 characters).
     """
     path = W.xlsx_path(path)
     wb = Workbook()
     wb.remove(wb.active)
-    department_sheet(wb.create_sheet(DEPARTMENT_SHEET), ev)
+    taken = []
+    if not ev.report_kind.named_by_project:  # a single project's report has no 整体支出 summary
+        department_sheet(wb.create_sheet(DEPARTMENT_SHEET), ev)
+        taken.append(DEPARTMENT_SHEET)
+    if ev.department is not None and len(ev.department):  # the unit's own 部门整体支出绩效自评表
+        project_sheet(wb.create_sheet(DEPARTMENT_FORM_SHEET), ev, next(ev.department.itertuples(index=False)))
+        taken.append(DEPARTMENT_FORM_SHEET)
     names = [str(p) for p in ev.projects["project"]]
-    for project, title in zip(ev.projects.itertuples(index=False), sheet_titles(names, taken=[DEPARTMENT_SHEET])):
+    for project, title in zip(ev.projects.itertuples(index=False), sheet_titles(names, taken=taken)):
         project_sheet(wb.create_sheet(title), ev, project)
     W.save_workbook(wb, path)
     return path

@@ -12,7 +12,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from evaltools import labels
 from evaltools.data import workbook as W
+from evaltools.report.cost_view import HEADERS, HEADING, cost_view
 from evaltools.report.form import cells as C
+from evaltools.report.kinds import NUMERALS
 from evaltools.scoring.completeness import grade_shown, unknown_text
 
 if TYPE_CHECKING:
@@ -30,14 +32,16 @@ def department_sheet(ws: Worksheet, ev: Evaluation) -> None:
     C.set_widths(ws, _DEPARTMENT_WIDTHS)
     C.title(ws, 1, ncols, f"{profile.unit}{profile.year}年度整体支出绩效自评表")
     row = 3
-    for heading, block in (
-        ("一、基本情况", _basic_block),
-        ("二、部门预算执行情况（万元）", _budget_block),
-        ("三、项目支出绩效自评情况", _projects_block),
-        ("四、整体绩效评价结果", _total_block),
-        ("五、数据核查", _findings_block),
-    ):
-        start = C.section(ws, row, ncols, heading)
+    blocks = (
+        ("基本情况", _basic_block),
+        ("部门预算执行情况（万元）", _budget_block),
+        *(((f"{HEADING}（万元）", _cost_block),) if cost_view(ev) is not None else ()),
+        *((("项目支出绩效自评情况", _projects_block),) if len(ev.projects) else ()),  # none: a 部门整体 table alone
+        ("整体绩效评价结果", _total_block),
+        ("数据核查", _findings_block),
+    )
+    for number, (heading, block) in zip(NUMERALS, blocks):
+        start = C.section(ws, row, ncols, f"{number}、{heading}")
         row = block(ws, start, ncols, ev)
         C.box(ws, start, 1, row - 1, ncols)
         row += 1
@@ -111,6 +115,9 @@ def _budget_block(ws: Worksheet, row: int, ncols: int, ev: Evaluation) -> int:
     if dept is not None:
         net = _rate_row(ev, "department_execution_net")
         payables = None if net is None else dept.numerator - net.numerator
+        if _unknown_amounts(ev):  # a sum over an unknown amount is unknown, never the known ones added (issue 20)
+            dept = dept._replace(numerator=None, denominator=None, value=None)
+            payables, net = None, None
         row = C.bold_row(
             ws,
             row,
@@ -125,6 +132,37 @@ def _budget_block(ws: Worksheet, row: int, ncols: int, ev: Evaluation) -> int:
             ),
             range(1, ncols + 1),
         )
+    return row
+
+
+def _cost_block(ws: Worksheet, row: int, ncols: int, ev: Evaluation) -> int:
+    """「三公经费支出情况」 from ``row``: 项目 | 预算数 | 决算数 | 执行率 | 上年决算数 | 增减额 | 增减率, one row per item
+    (parts indented as 「其中：…」), unknown figures empty; returns the next free row."""
+    view = cost_view(ev)
+    C.headers(ws, row, HEADERS)
+    row += 1
+    for r in view.rows:
+        C.fill_row(
+            ws,
+            row,
+            (
+                f"其中：{r.item}" if r.part else r.item,
+                (r.budget, C.MONEY),
+                (r.spent, C.MONEY),
+                (r.rate, C.RATE),
+                (r.prior, C.MONEY),
+                (r.change, C.MONEY),
+                (r.change_rate, C.RATE),
+            ),
+        )
+        if r.part:
+            ws.cell(row, 1).alignment = C.INDENTED
+        row += 1
+    if view.sentence:
+        C.put(ws.cell(row, 1), view.sentence)
+        ws.cell(row, 1).alignment = C.LEFT
+        C.merge(ws, row, 1, row, ncols)
+        row += 1
     return row
 
 
@@ -151,7 +189,9 @@ def _projects_block(ws: Worksheet, row: int, ncols: int, ev: Evaluation) -> int:
         row += 1
     if len(ev.projects):
         # an unknown amount is not 0: the total of a column with one is unknown (issue 20 item 2)
-        budget, spent = (float(ev.projects[c].sum(min_count=len(ev.projects))) for c in ("budget", "spent"))
+        budget, spent = (
+            None if ev.projects[c].isna().any() else float(ev.projects[c].sum()) for c in ("budget", "spent")
+        )
         row = C.bold_row(
             ws,
             row,
@@ -159,7 +199,7 @@ def _projects_block(ws: Worksheet, row: int, ncols: int, ev: Evaluation) -> int:
                 "合计",
                 (budget, C.MONEY),
                 (spent, C.MONEY),
-                (spent / budget if budget and budget == budget else None, C.RATE),
+                (spent / budget if budget and spent is not None else None, C.RATE),
                 None,
                 None,
                 None,
@@ -172,11 +212,12 @@ def _projects_block(ws: Worksheet, row: int, ncols: int, ev: Evaluation) -> int:
 def _total_block(ws: Worksheet, row: int, ncols: int, ev: Evaluation) -> int:
     """「四、整体绩效评价结果」 from ``row``: 总分, 重算总分 and the two grades; returns the next free row."""
     total = ev.total
-    method = {"simple": "各项目得分的简单平均", "weighted": "各项目得分按预算加权平均"}.get(total.method, total.method)
+    method = labels.TOTAL_METHOD.get(total.method, "")
+    own_form = total.method == "form"
     published = (
         "报告公布的总分"
         if total.published is not None and not W.is_missing(total.published)
-        else "按各项目评定得分计算"
+        else f"按{'本表' if own_form else '各项目'}评定得分计算"
     )
     reason = total.unknown_reason  # a table cut off / not scored: 无法计算 with the reason (issue 20 item 1)
     unknown = unknown_text(reason) if reason else None
@@ -186,6 +227,8 @@ def _total_block(ws: Worksheet, row: int, ncols: int, ev: Evaluation) -> int:
         ("等级", grade_shown(total.grade, reason) if reason else total.grade, None, None),
         ("重算等级", grade_shown(total.computed_grade, reason) if reason else total.computed_grade, None, None),
     ):
+        if W.is_missing(value):  # unknown is shown as 无法计算, never an empty score or grade (issue 20)
+            value, note = C.NOT_APPLICABLE, "无法计算" + (f"（{note}）" if note else "")
         row = _result_row(ws, row, ncols, label, value, number_format, note)
     return row
 
@@ -217,6 +260,12 @@ def _result_row(
     C.put(ws.cell(row, 3), note)
     C.merge(ws, row, 3, row, ncols)
     return row + 1
+
+
+def _unknown_amounts(ev: Evaluation) -> bool:
+    """Whether a budget line's or a project's 预算数 or 支出数 is unknown (blank or unreadable)."""
+    frames = (ev.data.budget_lines, ev.projects)
+    return any(len(f) and f[["budget", "spent"]].isna().to_numpy().any() for f in frames)
 
 
 def _rate_row(ev, key: str):

@@ -18,6 +18,7 @@ from evaltools.fmt import indicator_actual as actual_display
 from evaltools.fmt import indicator_target as target_display
 from evaltools.report.form import cells as C
 from evaltools.scoring.completeness import grade_shown
+from evaltools.scoring.indicators import DEPARTMENT
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,17 +40,27 @@ INDICATOR_HEADERS = (
 )
 FUNDS_HEADERS = ("年初预算数", "全年预算数（A）", "全年执行数（B）", "分值", "执行率（B/A）", "得分")
 PART_PREFIX = "其中："
+#: The unit's own table (kinds department, department_full): its sheet and its title.
+DEPARTMENT_FORM_SHEET = "部门整体支出绩效自评表"
 #: Column widths (Excel character units) of the sheet.
 _PROJECT_WIDTHS = (18, 18, 24, 18, 26, 9, 13, 42)
 
 
 def project_sheet(ws: Worksheet, ev: Evaluation, p: Any) -> None:
-    """One standard 项目支出绩效自评表 for ``p`` (a row of ``ev.projects``), boxed from row 2 to the last note."""
+    """One standard 项目支出绩效自评表 for ``p`` (a row of ``ev.projects``), boxed from row 2 to the last note; for
+    the unit's own table (``p`` the row of ``ev.department``) its 部门整体支出绩效自评表 in the same layout, named by
+    部门（单位）名称, its goals the profile's."""
     ncols = len(INDICATOR_HEADERS)
+    department = str(p.project) == DEPARTMENT
     C.set_widths(ws, _PROJECT_WIDTHS)
-    C.title(ws, 1, ncols, f"项目支出绩效自评表（{ev.year} 年度）")
+    C.title(ws, 1, ncols, f"{DEPARTMENT_FORM_SHEET if department else '项目支出绩效自评表'}（{ev.year} 年度）")
     start = 2
-    row = _project_names(ws, start, ncols, p)
+    if department:
+        row = C.label_row(ws, start, ncols, "部门（单位）名称", ev.unit)
+        goals = "；".join(ev.data.profile.goals) or None
+        p = p._replace(goal=goals) if W.is_missing(p.goal) else p
+    else:
+        row = _project_names(ws, start, ncols, p)
     row = _funds_block(ws, row, p)
     row = _goals_block(ws, row, ncols, p)
     findings = _findings_by_place(ev.findings)
@@ -89,8 +100,8 @@ def _funds_block(ws: Worksheet, row: int, p: Any) -> int:
             (p.budget, C.MONEY),
             (p.spent, C.MONEY),
             (p.execution_weight, C.SCORE),
-            (p.execution_rate, C.RATE),
-            (p.execution_score, C.SCORE),
+            (_known_or_printed(p.execution_rate, getattr(p, "stated_rate", None)), C.RATE),
+            (_known_or_printed(p.execution_score, getattr(p, "published_execution_score", None)), C.SCORE),
         ),
         first_column=3,
     )
@@ -111,6 +122,12 @@ def _funds_block(ws: Worksheet, row: int, p: Any) -> int:
         row += 1
     C.merge(ws, funds_top, 1, row - 1, 1)
     return row
+
+
+def _known_or_printed(computed: object, printed: object) -> object:
+    """The recomputed figure, else the one the form prints (amounts unreadable: 融媒体中心 2021 prints 执行率 76% and
+    得分 7.6 beside illegible amounts — issue 20 item 4: printed figures are shown, never left out or made 0)."""
+    return printed if W.is_missing(computed) else computed
 
 
 def _goals_block(ws: Worksheet, row: int, ncols: int, p: Any) -> int:
@@ -188,12 +205,20 @@ def _score_row(ws: Worksheet, row: int, p: Any, rows: list) -> int:
         row,
         (
             (_total_weight(p, rows), C.SCORE),
-            (p.score, C.SCORE),
+            (_shown_score(p), C.SCORE),
             f"评价等级：{p.grade}" if C.text_or_none(p.grade) else _unknown_grade(p),
         ),
         (1, 6, 7),
         first_column=6,
     )
+
+
+def _shown_score(p: Any) -> Any:
+    """The 总分 row's score: the assessed one, else — on a form that cannot be scored (cut off, not scored) — the
+    total it prints, as printed (融媒体中心 2021: 97.6; its grade cell says why no grade follows from it)."""
+    if not W.is_missing(p.score):
+        return p.score
+    return getattr(p, "published_score", None) if C.text_or_none(getattr(p, "incomplete", None)) else None
 
 
 def _unknown_grade(p: Any) -> str | None:
@@ -234,9 +259,12 @@ def _merge_runs(ws: Worksheet, first: int, rows: list) -> None:
 
 
 def _total_weight(p, rows) -> float | None:
-    """分值 of the 总分 row: 预算执行率 分值 plus the indicators that count (100 on a complete form)."""
+    """分值 of the 总分 row: 预算执行率 分值 plus the indicators that count (100 on a complete form); unknown (empty)
+    when a 分值 is printed but unreadable or not printed at all — a sum over an unknown is unknown (issue 20 item 2;
+    融媒体中心 2021: 「公共服务…」)."""
+    if any("weight" in str(getattr(r, "unknown", None) or "").split(",") for r in rows):
+        return None
     weights = [r.weight for r in rows if W.is_missing(getattr(r, "parent", None)) and bool(r.scored)]
-    # an unknown 分值 (unreadable, or a form that prints none) is not 0: the 满分 is unknown (issue 20 item 2)
     if W.is_missing(p.execution_weight) or any(W.is_missing(w) for w in weights):
         return None
     return float(p.execution_weight) + sum(float(w) for w in weights)

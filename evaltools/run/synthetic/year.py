@@ -48,7 +48,7 @@ def unit_year(
     if plan.report_kind != "department_projects":
         profile["report_kind"] = plan.report_kind
         rows = _RESHAPE[plan.report_kind](rows, profile)
-    tables = {name: canonical(pd.DataFrame(rows[name]), table) for name, table in S.TABLES.items()}
+    tables = {name: canonical(pd.DataFrame(rows.get(name, [])), table) for name, table in S.TABLES.items()}
     values = {k: tuple(v) if isinstance(v, list) else v for k, v in profile.items()}
     return YearData(Profile(**values), tables)
 

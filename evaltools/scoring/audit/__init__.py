@@ -14,6 +14,7 @@ findings within a severity). See docs/extending/audit_check.md.
 - :mod:`.printed` — printed 预算执行率得分, 完成率, 得分系数
 - :mod:`.targets` — how targets and costs are set
 - :mod:`.grades` — the printed grade table
+- :mod:`.cost_control` — the 经费控制 block: “三公”经费, 会议费, 培训费 against budget, last year and their total
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from . import scores  # noqa: F401
 from . import printed  # noqa: F401
 from . import targets  # noqa: F401
 from . import grades  # noqa: F401
+from . import cost_control  # noqa: F401
 
 # isort: on
 from .core import (
