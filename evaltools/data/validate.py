@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from evaltools.data.schema import ORG, ORG_FIELD, TABLES, UNITS
+from evaltools.data.schema import ORG, ORG_FIELD, TABLES, UNITS, Table
 from evaltools.errors import WARNING, Location, ProblemList
 
 #: Spending above this multiple of the budget is a warning to explain (payables, a supplementary budget)
@@ -29,6 +29,42 @@ SPENT_LIMIT = 2.0
 
 #: Rows reported per rule and table at most (a million bad rows are one mistake, not a million lines).
 MAX_REPORTED = 20
+
+
+#: Field kinds whose pandera column is typed float64 (:func:`evaltools.data.schema.pandera_schema`).
+FLOAT_KINDS = frozenset({"number", "money", "rate"})
+
+
+def schema_clean(table: Table, frame: pd.DataFrame) -> bool:
+    """Whether :func:`evaltools.data.schema.pandera_schema` of ``table`` can find nothing wrong in ``frame``: every
+    required column present, float64 where the schema types a column float, no null where it is not nullable, no
+    value below a bound (money and rates ≥ 0, a field's ``minimum``), no value outside a vocabulary — the same
+    rules, in one vectorised pass per column (pandera validates a small table in ~10 ms; this in well under 1 ms).
+    False sends the frame to pandera, which then names each failure: True is only said when pandera would pass it
+    (nulls are ignored by its value checks, as here)."""
+    if frame.columns.has_duplicates:
+        return False
+    for f in table.fields:
+        if f.name not in frame.columns:
+            if f.required:
+                return False
+            continue
+        col = frame[f.name]
+        if f.kind in FLOAT_KINDS and col.dtype != np.float64:
+            return False
+        if not f.nullable and col.isna().any():
+            return False
+        bounds = [0.0] if f.kind in ("money", "rate") else []
+        bounds += [] if f.minimum is None else [f.minimum]
+        if bounds:
+            if col.dtype != np.float64:
+                return False
+            with np.errstate(invalid="ignore"):
+                if (col.to_numpy() < max(bounds)).any():
+                    return False
+        if f.vocabulary is not None and (col.notna() & ~col.isin(list(f.vocabulary))).any():
+            return False
+    return True
 
 
 def cross_check(tables: dict[str, pd.DataFrame], raws: dict, problems: ProblemList) -> None:
