@@ -114,7 +114,7 @@ def _duplicates(name: str, frame: pd.DataFrame, raws: dict, problems: ProblemLis
     key = ([ORG] if ORG in frame.columns and ORG not in table.key and table.key else []) + list(table.key)
     if not key or frame.empty:
         return
-    dup = frame.duplicated(key, keep="first").to_numpy()
+    dup = _repeated(frame, key)
     if not dup.any():
         return
     first = frame.drop_duplicates(key, keep="first").reset_index(names="_first")
@@ -130,6 +130,19 @@ def _duplicates(name: str, frame: pd.DataFrame, raws: dict, problems: ProblemLis
             f"(first at row {raw.data_row(at) if raw else at})",
             code="DUPLICATE",
         )
+
+
+def _repeated(frame: pd.DataFrame, key: list[str]) -> np.ndarray:
+    """Which rows repeat the ``key`` of an earlier row (as ``DataFrame.duplicated(key)``: missing values equal
+    each other), from the key columns' codes combined into one integer per row."""
+    combined = np.zeros(len(frame), dtype=np.int64)
+    for column in key:
+        codes, uniques = pd.factorize(frame[column].to_numpy(dtype=object), use_na_sentinel=False)
+        combined, _ = pd.factorize(combined * (len(uniques) + 1) + codes)
+    first = np.unique(combined, return_index=True)[1]
+    dup = np.ones(len(frame), dtype=bool)
+    dup[first] = False
+    return dup
 
 
 def _rows(mask: object) -> np.ndarray:
@@ -201,7 +214,7 @@ def _present(rows: pd.DataFrame, row_columns: list[str], known: pd.DataFrame, kn
     left = np.zeros(len(rows), dtype=np.int64)
     right = np.zeros(len(known), dtype=np.int64)
     for a, b in zip(row_columns, known_columns):
-        both = pd.concat([rows[a].astype(object), known[b].astype(object)], ignore_index=True)
+        both = np.concatenate([rows[a].to_numpy(dtype=object), known[b].to_numpy(dtype=object)])
         codes, uniques = pd.factorize(both, use_na_sentinel=False)
         combined, _ = pd.factorize(np.concatenate([left, right]) * (len(uniques) + 1) + codes)
         left, right = combined[: len(rows)], combined[len(rows) :]
@@ -227,30 +240,31 @@ def _indicators(ind: pd.DataFrame, projects: pd.DataFrame, raw: object, problems
 
 
 def _targets(ind: pd.DataFrame, raw: object, problems: ProblemList) -> None:
-    """A scored quantitative indicator needs a target; a range needs both ends, low ≤ high."""
-    scored = ind["applicable"] & ind["parent"].isna()
-    rng = ind["direction"] == "range"
-    quantitative = ind["direction"].notna() & (ind["direction"] != "qualitative")
-    unknown = (
-        ind["unknown"].fillna("").astype(str).str.contains("target")
-        if "unknown" in ind
-        else pd.Series(False, index=ind.index)
-    )
-    for idx in ind.index[scored & quantitative & ind["target"].isna() & ~unknown][:MAX_REPORTED]:
+    """A scored quantitative indicator needs a target; a range needs both ends, low ≤ high. (Plain arrays: this
+    runs once per form read, where a few pandas operations on a small table cost more than the rule.)"""
+    direction = ind["direction"].to_numpy(dtype=object)
+    scored = ind["applicable"].to_numpy(dtype=bool) & pd.isna(ind["parent"].to_numpy(dtype=object))
+    rng = direction == "range"
+    quantitative = ~pd.isna(direction) & (direction != "qualitative")
+    target, high = ind["target"].to_numpy(dtype=float), ind["target_high"].to_numpy(dtype=float)
+    unknown = _listing(ind["unknown"], "target") if "unknown" in ind else np.zeros(len(ind), dtype=bool)
+    for idx in ind.index[scored & quantitative & np.isnan(target) & ~unknown][:MAX_REPORTED]:
         problems.add(
             _where(raw, idx, _title("indicators", "target")),
             "缺少年度指标值 / the target is empty",
             found="(empty)",
             expected="a number (use 定性 for qualitative indicators, ? for a figure the source prints but cannot be read)",
         )
-    for idx in ind.index[rng & ind["target_high"].isna()][:MAX_REPORTED]:
+    for idx in ind.index[rng & np.isnan(high)][:MAX_REPORTED]:
         problems.add(
             _where(raw, idx, _title("indicators", "target_high")),
             "区间指标缺少上限 / range without upper bound",
             found="(empty)",
             expected="the upper end of the range, e.g. 6 for 4–6",
         )
-    for idx in ind.index[rng & (ind["target"] > ind["target_high"])][:MAX_REPORTED]:
+    with np.errstate(invalid="ignore"):
+        reversed_range = rng & (target > high)
+    for idx in ind.index[reversed_range][:MAX_REPORTED]:
         problems.add(
             _where(raw, idx, _title("indicators", "target")),
             "区间下限大于上限 / range low > high",
@@ -258,6 +272,13 @@ def _targets(ind: pd.DataFrame, raw: object, problems: ProblemList) -> None:
             expected="low ≤ high",
             code="RANGE_ORDER",
         )
+
+
+def _listing(col: pd.Series, name: str) -> np.ndarray:
+    """Which cells of an ``unknown`` column list ``name`` (``name in str(cell)``, a blank cell lists nothing),
+    decided once per distinct value."""
+    codes, uniques = pd.factorize(col.to_numpy(dtype=object))
+    return np.array([name in str(u) for u in uniques] + [False], dtype=bool)[codes]
 
 
 def _breakdowns(ind: pd.DataFrame, raw: object, problems: ProblemList) -> None:
