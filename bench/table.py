@@ -144,14 +144,9 @@ def _forms_rows(add, fo: dict) -> None:
         fo["audit_jobs2"] <= 20,
     )
     add("  per form", f"{fo['audit_jobs2'] / n * 1000:.1f} ms")
-    if "audit_jobs2_cpu" in fo:
-        cpu = fo["audit_jobs2_cpu"]
-        add(
-            "  CPU of the command and its workers (/ 2 cores)",
-            f"{cpu:.2f} s (/2 = {cpu / 2:.2f} s)",
-            "≤ 20 s",
-            cpu / 2 <= 20,
-        )
+    if "audit_jobs1_cpu" in fo:  # the work itself: what two idle cores take, whatever else the machine runs
+        cpu = fo["audit_jobs1_cpu"]
+        add("  CPU of --jobs 1 / 2 cores (what 2 idle cores take)", f"{cpu / 2:.2f} s", "≤ 20 s", cpu / 2 <= 20)
     if jobs1:
         add(f"audit {n:,} forms, --jobs 1", f"{jobs1:.2f} s", "≥ --jobs 2", jobs1 >= fo["audit_jobs2"])
         if "audit_jobs1_cpu" in fo:
