@@ -134,7 +134,7 @@ def _published_above_weights(projects: pd.DataFrame, ind: pd.DataFrame, raw: obj
     rows, of_project = codes[: int(top.sum())], codes[int(top.sum()) :]
     named = rows >= 0
     sums = np.bincount(rows[named], np.nan_to_num(ind["weight"].to_numpy(dtype=float)[top][named]), len(codes) + 1)
-    unreadable = set(rows[named & _listing(ind["unknown"][top], "weight")[named]].tolist())
+    unreadable = set(rows[named & _listing(ind["unknown"][top], "weight")].tolist())
     weights = np.where(of_project >= 0, sums[of_project], 0.0)
     execution = projects["execution_weight"].to_numpy(dtype=float)
     execution = np.where(np.isnan(execution), DEFAULT_EXECUTION_WEIGHT, execution)
