@@ -24,7 +24,9 @@ Figures (each the median of ``--reps`` repetitions; ``--quick`` = one repetition
   ``--jobs 1`` and ``--jobs 2`` (the whole command: process start, imports, workers, writing the findings); the
   four files of examples/forms with ``--jobs 1`` and ``--jobs 2`` (few files: ``--jobs 2`` must not be slower);
   and one form read + scored + audited in a process that has done its imports (the first call, then warm): a
-  generated form, a shipped one (examples/forms) and a real published one (tests/corpus);
+  generated form, a shipped one (examples/forms) and a real published one (tests/corpus); beside each wall time
+  its CPU time (the --jobs 1 audit command's, the warm form's in its process), which other work on the machine
+  skews far less;
 * the real-form corpus (``--only corpus``; tests/corpus/forms: published 自评表 typed into their layouts):
   forms read, field accuracy, audit recall and precision on the expected problems (tests/corpus/measure.py);
 * the fidelity suite (``--only fidelity``; tests/fidelity/tables: real published tables in the data format, the
@@ -440,9 +442,12 @@ def forms(tmp: Path, reps: int, n: int = 1000) -> dict:
     audit = [*tool("evaltools"), "audit", "--to", str(tmp / "audit"), "--no-progress"]
     out: dict = {"forms": len(made.forms)}
     for jobs in (1, 2):
+        cpu: list[float] = []
         out[f"audit_jobs{jobs}"], out[f"runs_jobs{jobs}"] = median(
-            lambda j=jobs: run([*audit, str(folder), "--jobs", str(j)], ok=(0, 2)), reps
+            lambda j=jobs, c=cpu: _with_cpu(c, [*audit, str(folder), "--jobs", str(j)]), reps
         )
+        if jobs == 1:  # one process: its CPU is the work's (workers started by a forkserver are not reaped here)
+            out["audit_jobs1_cpu"] = statistics.median(cpu)
         out[f"examples_jobs{jobs}"], _ = median(
             lambda j=jobs: run([*audit, str(ROOT / "examples" / "forms"), "--jobs", str(j)], ok=(0, 2)), reps
         )
@@ -462,6 +467,18 @@ def forms(tmp: Path, reps: int, n: int = 1000) -> dict:
         prefix = "" if name == "generated" else f"{name}_"
         out.update({f"{prefix}{k}": v for k, v in figures.items()})
     return out
+
+
+def _with_cpu(cpu: list[float], cmd: list[str]) -> float:
+    """Seconds an audit command takes; its CPU seconds (the process's, as a reaped child) appended to ``cpu`` — a
+    figure that other work on the machine skews far less than the wall time."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    seconds = run(cmd, ok=(0, 2))
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
+    return seconds
 
 
 def _corpus_form(tmp: Path) -> Path:
@@ -486,12 +503,14 @@ def _forms_child(path: str) -> None:
     result = audit_files([path])
     first = time.perf_counter() - started
     assert len(result["forms"]) == 1, result
-    times = []
+    times, cpu = [], []
     for _ in range(10):
-        started = time.perf_counter()
+        started, used = time.perf_counter(), time.process_time()
         audit_files([path])
         times.append(time.perf_counter() - started)
-    print(json.dumps({"imports": imports, "single_first": first, "single_warm": statistics.median(times)}))
+        cpu.append(time.process_time() - used)
+    figures = {"imports": imports, "single_first": first, "single_warm": statistics.median(times)}
+    print(json.dumps({**figures, "single_warm_cpu": statistics.median(cpu)}))
 
 
 def corpus(tmp: Path, reps: int) -> dict:

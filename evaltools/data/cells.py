@@ -52,6 +52,8 @@ def parse_number_series(series: pd.Series, *, allow_percent: bool = True) -> tup
     """Vectorised fast path for a whole column: returns (numbers, reasons) with reasons NaN where fine."""
     if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
         return series.astype(float), pd.Series(np.nan, index=series.index, dtype=object)  # typed (Parquet)
+    if series.dtype == object and _plain_numbers(values := series.to_numpy()):  # a workbook's typed cells
+        return pd.Series(values.astype(float), index=series.index), pd.Series(np.nan, index=series.index, dtype=object)
     # pd.to_numeric reads True as 1: leave true/false cells (an Excel TRUE) to parse_number, which refuses them
     if series.dtype == object:
         flags = series.map(lambda v: isinstance(v, (bool, np.bool_))).astype(bool)
@@ -67,6 +69,15 @@ def parse_number_series(series: pd.Series, *, allow_percent: bool = True) -> tup
         numbers[todo] = [p[0] for p in parsed]
         reasons[todo] = [p[1] for p in parsed]
     return numbers.astype(float), reasons
+
+
+_NUMBER_TYPES = (int, float, np.integer, np.floating)
+
+
+def _plain_numbers(values: np.ndarray) -> bool:
+    """Whether every cell is a number or missing (None, NaN) and none is a true/false value: then the column's
+    numbers are its values, with no reason to give (what :func:`parse_number` gives each such cell)."""
+    return all(v is None or (isinstance(v, _NUMBER_TYPES) and not isinstance(v, (bool, np.bool_))) for v in values)
 
 
 def is_unknown(value: object) -> bool:

@@ -122,30 +122,34 @@ def _listing(col: pd.Series, field: str) -> np.ndarray:
 
 def _published_above_weights(projects: pd.DataFrame, ind: pd.DataFrame, raw: object, problems: ProblemList) -> None:
     """A published project score above 预算执行率 plus the weights of its scored (top-level) indicators.
-    Totals are summed for every project at once; only the projects above them are looked at one by one
-    (a project with an unreadable weight, or whose 预算执行率 weight is unknown, is left out)."""
-    published = projects["published_score"]
-    if projects.empty or not published.notna().any():
+    Totals are summed for every project at once (plain arrays: this runs once per form read); only the projects
+    above them are looked at one by one (a project with an unreadable weight, or whose 预算执行率 weight is
+    unknown, is left out)."""
+    published = projects["published_score"].to_numpy(dtype=float)
+    if projects.empty or np.isnan(published).all():
         return
-    scored = ind.loc[ind["parent"].isna(), ["project", "weight", "unknown"]] if not ind.empty else ind
-    weights = scored.groupby("project")["weight"].sum() if not scored.empty else pd.Series(dtype=float)
-    unreadable = set(scored["project"][_listing(scored["unknown"], "weight")]) if len(scored) else set()
-    execution = projects["execution_weight"].astype(float).fillna(DEFAULT_EXECUTION_WEIGHT)
-    totals = execution + projects["project"].map(weights).astype(float).fillna(0.0)
-    above = published.notna().to_numpy() & (published.astype(float) > totals + 1e-9).to_numpy()
-    for idx in projects.index[above]:
-        name = projects.at[idx, "project"]
-        if name in unreadable or "execution_weight" in str(projects.at[idx, "unknown"] or ""):
+    top = pd.isna(ind["parent"].to_numpy(dtype=object))
+    names = projects["project"].to_numpy(dtype=object)
+    codes, _ = pd.factorize(np.concatenate([ind["project"].to_numpy(dtype=object)[top], names]))
+    rows, of_project = codes[: int(top.sum())], codes[int(top.sum()) :]
+    named = rows >= 0
+    sums = np.bincount(rows[named], np.nan_to_num(ind["weight"].to_numpy(dtype=float)[top][named]), len(codes) + 1)
+    unreadable = set(rows[named & _listing(ind["unknown"][top], "weight")].tolist())
+    weights = np.where(of_project >= 0, sums[of_project], 0.0)
+    execution = projects["execution_weight"].to_numpy(dtype=float)
+    execution = np.where(np.isnan(execution), DEFAULT_EXECUTION_WEIGHT, execution)
+    with np.errstate(invalid="ignore"):
+        above = published > execution + weights + 1e-9
+    unknown = projects["unknown"].to_numpy(dtype=object)
+    for i in np.flatnonzero(above):
+        if of_project[i] in unreadable or "execution_weight" in str(unknown[i] or ""):
             continue
-        execution = projects.at[idx, "execution_weight"]
-        execution = DEFAULT_EXECUTION_WEIGHT if pd.isna(execution) else float(execution)
-        total = execution + float(weights.get(name, 0.0))
-        if published[idx] > total + 1e-9:
-            problems.add(
-                _where(raw, idx, "projects", "published_score"),
-                "公布得分高于各项分值之和 / published score above the points its rows carry",
-                found=f"{published[idx]:g} > {total:g}（预算执行率 {execution:g} + 指标分值 {total - execution:g}）",
-                expected="不高于各项分值之和：核对得分和各指标分值",
-                severity=WARNING,
-                code="INPUT_SCORE_ABOVE_WEIGHTS",
-            )
+        total = execution[i] + weights[i]
+        problems.add(
+            _where(raw, projects.index[i], "projects", "published_score"),
+            "公布得分高于各项分值之和 / published score above the points its rows carry",
+            found=f"{published[i]:g} > {total:g}（预算执行率 {execution[i]:g} + 指标分值 {total - execution[i]:g}）",
+            expected="不高于各项分值之和：核对得分和各指标分值",
+            severity=WARNING,
+            code="INPUT_SCORE_ABOVE_WEIGHTS",
+        )

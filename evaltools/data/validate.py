@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from evaltools.data.schema import ORG, ORG_FIELD, TABLES, UNITS
+from evaltools.data.schema import ORG, ORG_FIELD, TABLES, UNITS, Table
 from evaltools.errors import WARNING, Location, ProblemList
 
 #: Spending above this multiple of the budget is a warning to explain (payables, a supplementary budget)
@@ -29,6 +29,42 @@ SPENT_LIMIT = 2.0
 
 #: Rows reported per rule and table at most (a million bad rows are one mistake, not a million lines).
 MAX_REPORTED = 20
+
+
+#: Field kinds whose pandera column is typed float64 (:func:`evaltools.data.schema.pandera_schema`).
+FLOAT_KINDS = frozenset({"number", "money", "rate"})
+
+
+def schema_clean(table: Table, frame: pd.DataFrame) -> bool:
+    """Whether :func:`evaltools.data.schema.pandera_schema` of ``table`` can find nothing wrong in ``frame``: every
+    required column present, float64 where the schema types a column float, no null where it is not nullable, no
+    value below a bound (money and rates ≥ 0, a field's ``minimum``), no value outside a vocabulary — the same
+    rules, in one vectorised pass per column (pandera validates a small table in ~10 ms; this in well under 1 ms).
+    False sends the frame to pandera, which then names each failure: True is only said when pandera would pass it
+    (nulls are ignored by its value checks, as here)."""
+    if frame.columns.has_duplicates:
+        return False
+    for f in table.fields:
+        if f.name not in frame.columns:
+            if f.required:
+                return False
+            continue
+        col = frame[f.name]
+        if f.kind in FLOAT_KINDS and col.dtype != np.float64:
+            return False
+        if not f.nullable and col.isna().any():
+            return False
+        bounds = [0.0] if f.kind in ("money", "rate") else []
+        bounds += [] if f.minimum is None else [f.minimum]
+        if bounds:
+            if col.dtype != np.float64:
+                return False
+            with np.errstate(invalid="ignore"):
+                if (col.to_numpy() < max(bounds)).any():
+                    return False
+        if f.vocabulary is not None and (col.notna() & ~col.isin(list(f.vocabulary))).any():
+            return False
+    return True
 
 
 def cross_check(tables: dict[str, pd.DataFrame], raws: dict, problems: ProblemList) -> None:
@@ -78,7 +114,7 @@ def _duplicates(name: str, frame: pd.DataFrame, raws: dict, problems: ProblemLis
     key = ([ORG] if ORG in frame.columns and ORG not in table.key and table.key else []) + list(table.key)
     if not key or frame.empty:
         return
-    dup = frame.duplicated(key, keep="first").to_numpy()
+    dup = _repeated(frame, key)
     if not dup.any():
         return
     first = frame.drop_duplicates(key, keep="first").reset_index(names="_first")
@@ -94,6 +130,19 @@ def _duplicates(name: str, frame: pd.DataFrame, raws: dict, problems: ProblemLis
             f"(first at row {raw.data_row(at) if raw else at})",
             code="DUPLICATE",
         )
+
+
+def _repeated(frame: pd.DataFrame, key: list[str]) -> np.ndarray:
+    """Which rows repeat the ``key`` of an earlier row (as ``DataFrame.duplicated(key)``: missing values equal
+    each other), from the key columns' codes combined into one integer per row."""
+    combined = np.zeros(len(frame), dtype=np.int64)
+    for column in key:
+        codes, uniques = pd.factorize(frame[column].to_numpy(dtype=object), use_na_sentinel=False)
+        combined, _ = pd.factorize(combined * (len(uniques) + 1) + codes)
+    first = np.unique(combined, return_index=True)[1]
+    dup = np.ones(len(frame), dtype=bool)
+    dup[first] = False
+    return dup
 
 
 def _rows(mask: object) -> np.ndarray:
@@ -164,7 +213,7 @@ def _present(rows: pd.DataFrame, row_columns: list[str], known: pd.DataFrame, kn
     left = np.zeros(len(rows), dtype=np.int64)
     right = np.zeros(len(known), dtype=np.int64)
     for a, b in zip(row_columns, known_columns):
-        both = pd.concat([rows[a].astype(object), known[b].astype(object)], ignore_index=True)
+        both = np.concatenate([rows[a].to_numpy(dtype=object), known[b].to_numpy(dtype=object)])
         codes, uniques = pd.factorize(both, use_na_sentinel=False)
         combined, _ = pd.factorize(np.concatenate([left, right]) * (len(uniques) + 1) + codes)
         left, right = combined[: len(rows)], combined[len(rows) :]
@@ -190,30 +239,31 @@ def _indicators(ind: pd.DataFrame, projects: pd.DataFrame, raw: object, problems
 
 
 def _targets(ind: pd.DataFrame, raw: object, problems: ProblemList) -> None:
-    """A scored quantitative indicator needs a target; a range needs both ends, low ≤ high."""
-    scored = ind["applicable"] & ind["parent"].isna()
-    rng = ind["direction"] == "range"
-    quantitative = ind["direction"].notna() & (ind["direction"] != "qualitative")
-    unknown = (
-        ind["unknown"].fillna("").astype(str).str.contains("target")
-        if "unknown" in ind
-        else pd.Series(False, index=ind.index)
-    )
-    for idx in ind.index[scored & quantitative & ind["target"].isna() & ~unknown][:MAX_REPORTED]:
+    """A scored quantitative indicator needs a target; a range needs both ends, low ≤ high. (Plain arrays: this
+    runs once per form read, where a few pandas operations on a small table cost more than the rule.)"""
+    direction = ind["direction"].to_numpy(dtype=object)
+    scored = ind["applicable"].to_numpy(dtype=bool) & pd.isna(ind["parent"].to_numpy(dtype=object))
+    rng = direction == "range"
+    quantitative = ~pd.isna(direction) & (direction != "qualitative")
+    target, high = ind["target"].to_numpy(dtype=float), ind["target_high"].to_numpy(dtype=float)
+    unknown = _listing(ind["unknown"], "target") if "unknown" in ind else np.zeros(len(ind), dtype=bool)
+    for idx in ind.index[scored & quantitative & np.isnan(target) & ~unknown][:MAX_REPORTED]:
         problems.add(
             _where(raw, idx, _title("indicators", "target")),
             "缺少年度指标值 / the target is empty",
             found="(empty)",
             expected="a number (use 定性 for qualitative indicators, ? for a figure the source prints but cannot be read)",
         )
-    for idx in ind.index[rng & ind["target_high"].isna()][:MAX_REPORTED]:
+    for idx in ind.index[rng & np.isnan(high)][:MAX_REPORTED]:
         problems.add(
             _where(raw, idx, _title("indicators", "target_high")),
             "区间指标缺少上限 / range without upper bound",
             found="(empty)",
             expected="the upper end of the range, e.g. 6 for 4–6",
         )
-    for idx in ind.index[rng & (ind["target"] > ind["target_high"])][:MAX_REPORTED]:
+    with np.errstate(invalid="ignore"):
+        reversed_range = rng & (target > high)
+    for idx in ind.index[reversed_range][:MAX_REPORTED]:
         problems.add(
             _where(raw, idx, _title("indicators", "target")),
             "区间下限大于上限 / range low > high",
@@ -221,6 +271,13 @@ def _targets(ind: pd.DataFrame, raw: object, problems: ProblemList) -> None:
             expected="low ≤ high",
             code="RANGE_ORDER",
         )
+
+
+def _listing(col: pd.Series, name: str) -> np.ndarray:
+    """Which cells of an ``unknown`` column list ``name`` (``name in str(cell)``, a blank cell lists nothing),
+    decided once per distinct value."""
+    codes, uniques = pd.factorize(col.to_numpy(dtype=object))
+    return np.array([name in str(u) for u in uniques] + [False], dtype=bool)[codes]
 
 
 def _breakdowns(ind: pd.DataFrame, raw: object, problems: ProblemList) -> None:

@@ -241,7 +241,7 @@ def audit_rows(form: ImportedForm, found: pd.DataFrame) -> list[dict]:
     :data:`evaltools.scoring.audit.FINDING_COLUMNS`), each at its cell; an UNKNOWN_FIGURE whose cells the
     reading's FORM_UNKNOWN warnings locate is left out (one finding per cell: :func:`reading_rows` gives it)."""
     base = _base(form)
-    if len(found):
+    if len(found) and (found["code"].to_numpy(dtype=object) == _UNKNOWN_FIGURE).any():  # else none is said
         found = found[~_said_by_reading(form, found)]
     return [
         {
@@ -266,6 +266,8 @@ def reading_rows(form: ImportedForm) -> list[dict]:
     """A finding per located warning the reader attached to the form (a cell read as unknown, funds
     recomputed, the year taken from the file name …): its code, severity, message and cell; a warning on an
     indicator's row names that indicator."""
+    if not form.data.warnings:
+        return []
     base = _base(form)
     rows, fields = _cell_fields(form)
     name = form_name(form)
@@ -347,7 +349,7 @@ def _unknown_figures(form: ImportedForm) -> list[str]:
     data = form.data
     for name in ("projects", "budget_lines", "indicators"):
         frame = data.tables.get(name)
-        if frame is None or "unknown" not in frame or not frame["unknown"].notna().any():
+        if frame is None or "unknown" not in frame or pd.isna(frame["unknown"].to_numpy(dtype=object)).all():
             continue
         for row in frame[frame["unknown"].notna()].to_dict("records"):
             label = row.get("level3") if isinstance(row.get("level3"), str) else row.get("level2")
@@ -360,11 +362,12 @@ def _unknown_figures(form: ImportedForm) -> list[str]:
     return out
 
 
-def unknown_fields(form: ImportedForm) -> list[str]:
-    """What of the form is unknown: its figures read as unknown, and the fields the reader's warnings name
-    (a 单位名称 not printed …), each once."""
+def unknown_fields(form: ImportedForm, figures: list[str] | None = None) -> list[str]:
+    """What of the form is unknown: its figures read as unknown (``figures``: :func:`_unknown_figures`, when
+    already listed), and the fields the reader's warnings name (a 单位名称 not printed …), each once."""
     named = [location_cell(p.location)[1] for p in form.data.warnings]
-    return list(dict.fromkeys([*_unknown_figures(form), *(w for w in named if w)]))
+    figures = _unknown_figures(form) if figures is None else figures
+    return list(dict.fromkeys([*figures, *(w for w in named if w)]))
 
 
 def _why(problems: Iterable[Problem], labelled: bool = True) -> str:
@@ -381,7 +384,7 @@ def _funds_read(form: ImportedForm) -> bool:
     """Whether the form's funds block gave a budget or a spending figure."""
     table = form.data.projects if form.kind == "project" else form.data.budget_lines
     columns = [c for c in ("budget_initial", "budget", "spent") if c in table]
-    return bool(len(table)) and bool(table[columns].notna().to_numpy().any())
+    return bool(len(table)) and any(not pd.isna(table[c].to_numpy(dtype=object)).all() for c in columns)
 
 
 #: Why a figure is unknown when no warning says so: the form prints it as unreadable (``?``, 无法辨认 …).
@@ -397,8 +400,8 @@ def _form_why(form: ImportedForm, figures: int) -> str:
 def form_row(form: ImportedForm, total: dict, findings: int) -> dict:
     """forms.csv's row of a form read: what was read (kind, unit, year, indicators, funds), what is unknown
     and why (its warnings' codes), its score and grade, and how many findings it has (warnings included)."""
-    unknown = unknown_fields(form)
-    figures = len(_unknown_figures(form))
+    listed = _unknown_figures(form)
+    unknown, figures = unknown_fields(form, listed), len(listed)
     data = form.data
     return {
         "file": form.source,

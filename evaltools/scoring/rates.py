@@ -33,18 +33,22 @@ def _frame(
 ) -> pd.DataFrame:
     """Rates from aligned arrays (or scalars): value = numerator / denominator, NaN when the denominator is 0."""
     n = len(org)
-    values = dict(key=key, label=label, subject=subject, formula=formula, source=source)
-    frame = pd.DataFrame(
+    text = lambda v: pd.Series(_values(v, n), dtype=object)  # noqa: E731 - object: never inferred as str
+    numerator, denominator = _values(num, n, float), _values(den, n, float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = np.where(denominator != 0, numerator / denominator, np.nan)
+    columns = dict(key=key, label=label, subject=subject)
+    return pd.DataFrame(
         {
             ORG: _org_column(org),
-            **{k: pd.Series(_values(v, n), dtype=object) for k, v in values.items()},
-            "numerator": _values(num, n, float),
-            "denominator": _values(den, n, float),
+            **{k: text(v) for k, v in columns.items()},
+            "numerator": numerator,
+            "denominator": denominator,
+            "value": value,
+            "formula": text(formula),
+            "source": text(source),
         }
     )
-    with np.errstate(divide="ignore", invalid="ignore"):
-        frame["value"] = np.where(frame["denominator"] != 0, frame["numerator"] / frame["denominator"], np.nan)
-    return frame[[ORG, *COLUMNS]]
 
 
 def _org_column(org: object) -> pd.Series:

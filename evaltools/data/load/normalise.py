@@ -15,6 +15,7 @@ from evaltools.data.cells import clean_text, parse_bool, parse_number_series, un
 from evaltools.data.load.headers import map_headers
 from evaltools.data.load.tables import RawTable
 from evaltools.data.text import screen_column
+from evaltools.data.validate import schema_clean
 from evaltools.errors import ProblemList
 from evaltools.fmt import is_missing
 
@@ -247,6 +248,8 @@ def _check_schema(
     problems: ProblemList,
 ) -> None:
     """The table's pandera schema over the parsed frame; every failure not already in ``reported`` is reported."""
+    if schema_clean(table, frame):  # most tables: nothing for pandera to name, found in one vectorised pass
+        return
     import pandera.pandas as pa
 
     try:

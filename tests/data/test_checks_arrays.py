@@ -1,0 +1,70 @@
+"""The per-form checks on plain arrays give what the pandas forms gave (tests/data/test_load.py covers the
+messages): pandera is skipped only where it finds nothing, duplicates as DataFrame.duplicated, a published score
+above its weights with rows that name no project."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+import pytest
+
+from evaltools.data import schema as S
+from evaltools.data.sense import check_sense
+from evaltools.data.validate import _repeated, schema_clean
+from evaltools.errors import ProblemList
+
+
+def _pandera_finds(table: S.Table, frame: pd.DataFrame) -> bool:
+    try:
+        S.pandera_schema(table).validate(frame, lazy=True)
+    except pa.errors.SchemaErrors:
+        return True
+    return False
+
+
+@pytest.mark.parametrize(
+    ("changes", "clean"),
+    [
+        ({}, True),
+        ({"weight": [10.0, -1.0]}, False),  # 分值 ≥ 0
+        ({"direction": [">=", "upwards"]}, False),  # not a 指标性质
+        ({"level1": ["产出指标", None]}, False),  # 一级指标 is required
+        ({"weight": np.array([10, 20], dtype=np.int64)}, False),  # pandera wants float64
+    ],
+)
+def test_schema_clean_agrees_with_pandera(changes, clean):
+    frame = pd.DataFrame(
+        {"project": ["甲", "甲"], "level1": ["产出指标", "效益指标"], "level2": ["数量指标", "社会效益指标"]}
+        | {"level3": ["培训人数", "满意度"], "weight": [10.0, 20.0], "direction": [">=", None]}
+    ).astype(object)
+    frame["weight"] = frame["weight"].astype(float)
+    for column, values in changes.items():
+        frame[column] = values
+    table = S.TABLES["indicators"]
+    assert schema_clean(table, frame) is clean
+    assert _pandera_finds(table, frame) is not clean
+
+
+def test_repeated_is_duplicated():
+    frame = pd.DataFrame(
+        {"a": ["x", "x", None, None, "y", "x"], "b": [1.0, 1.0, np.nan, np.nan, 2.0, 2.0]}, dtype=object
+    )
+    for key in (["a"], ["a", "b"], ["b"]):
+        assert _repeated(frame, key).tolist() == frame.duplicated(key).tolist()
+
+
+def test_published_above_weights_with_rows_naming_no_project():
+    projects = pd.DataFrame(
+        {"project": ["甲", "乙"], "published_score": [95.0, 95.0], "execution_weight": [10.0, np.nan]}
+        | {"unknown": [None, None]}
+    )
+    ind = pd.DataFrame(
+        {"project": ["甲", None, "乙", "乙"], "parent": [None, None, None, "x"], "weight": [90.0, 50.0, 80.0, 30.0]}
+        | {"unknown": [None, "weight", None, None], "level3": ["a", "b", "c", "d"]}
+    )
+    problems = ProblemList()
+    check_sense({"indicators": ind, "projects": projects}, {}, problems)
+    above = [p for p in problems.items if p.code == "INPUT_SCORE_ABOVE_WEIGHTS"]
+    # 甲: 10 + 90 = 100 ≥ 95; 乙: 10 (default) + 80 (its breakdown row does not count) = 90 < 95
+    assert [p.found for p in above] == ["95 > 90 (预算执行率 10 + indicators 80)"]
