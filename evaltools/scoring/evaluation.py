@@ -132,16 +132,7 @@ class Evaluation:
         """JSON-ready summary (summary.json): money in 万元, rates as fractions, full precision."""
 
         clean = _plain
-        bands = [
-            {
-                "grade": b.grade,
-                "lower": clean(b.lower),
-                "upper": clean(b.upper),
-                "lower_inclusive": bool(b.lower_inclusive),
-                "upper_inclusive": bool(b.upper_inclusive),
-            }
-            for b in self.rules.grade_bands.itertuples()
-        ]
+        bands = _bands_json(self.rules.grade_bands)
         project_keys = (
             "budget",
             "spent",
@@ -548,3 +539,17 @@ def evaluate(data: YearData | UnitsData, rules: RuleSet | str = DEFAULT_RULES) -
     if isinstance(data, UnitsData):
         return evaluate_units(data, rules)
     return evaluate_units(as_units(data), rules).slice(data.unit, data)
+
+
+def _bands_json(bands: pd.DataFrame) -> list[dict]:
+    """The rule set's grade bands as summary.json gives them: bounds at full precision, inclusiveness as flags."""
+    return [
+        {
+            "grade": b.grade,
+            "lower": _plain(b.lower),
+            "upper": _plain(b.upper),
+            "lower_inclusive": bool(b.lower_inclusive),
+            "upper_inclusive": bool(b.upper_inclusive),
+        }
+        for b in bands.itertuples()
+    ]

@@ -67,4 +67,4 @@ def test_published_above_weights_with_rows_naming_no_project():
     check_sense({"indicators": ind, "projects": projects}, {}, problems)
     above = [p for p in problems.items if p.code == "INPUT_SCORE_ABOVE_WEIGHTS"]
     # 甲: 10 + 90 = 100 ≥ 95; 乙: 10 (default) + 80 (its breakdown row does not count) = 90 < 95
-    assert [p.found for p in above] == ["95 > 90 (预算执行率 10 + indicators 80)"]
+    assert [p.found for p in above] == ["95 > 90（预算执行率 10 + 指标分值 80）"]
