@@ -106,3 +106,17 @@ def in_printed_unit(expected: object, row: dict, key: str) -> bool:
 
 def _direction_same(expected: object, got: object) -> bool:
     return same(DIRECTIONS.get(str(expected).strip(), expected), got)
+
+
+class Matched:
+    """Recall and precision of a measure that counts ``problems_expected`` / ``problems_found`` (problems an
+    auditor raises, written before running the tool) and ``findings`` / ``false_alarms`` (what the tool raised):
+    the corpus (tests/corpus/measure.py) and the fidelity suite (tests/fidelity/measure.py)."""
+
+    @property
+    def recall(self) -> float:
+        return self.problems_found / self.problems_expected if self.problems_expected else 1.0
+
+    @property
+    def precision(self) -> float:
+        return (self.findings - self.false_alarms) / self.findings if self.findings else 1.0

@@ -53,6 +53,7 @@ from tests.corpus.compare import (  # noqa: F401  (re-exported: the comparisons 
     DIRECTIONS,
     MONEY_UNITS,
     TOL,
+    Matched,
     _direction_same,
     as_number,
     first_of_name,
@@ -240,7 +241,7 @@ class FormRow:
 
 
 @dataclass
-class Scores:
+class Scores(Matched):
     """The corpus figures (see the module docstring) and the per-form rows."""
 
     forms: int = 0
@@ -259,14 +260,6 @@ class Scores:
     @property
     def field_accuracy(self) -> float:
         return self.fields_right / self.fields_expected if self.fields_expected else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.problems_found / self.problems_expected if self.problems_expected else 1.0
-
-    @property
-    def precision(self) -> float:
-        return (self.findings - self.false_alarms) / self.findings if self.findings else 1.0
 
     def summary(self) -> dict:
         return {

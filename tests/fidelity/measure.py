@@ -50,6 +50,7 @@ from pathlib import Path
 import yaml
 
 from tests._paths import ROOT
+from tests.corpus.compare import Matched
 from tests.corpus.measure import FORMS, SEVERE, UNKNOWN, _declared_info, on_cut_off, problem_found, write_forms
 
 HERE = Path(__file__).resolve().parent
@@ -228,7 +229,7 @@ class TableRow:
 
 
 @dataclass
-class Scores:
+class Scores(Matched):
     """The fidelity figures (see the module docstring) and the per-table rows."""
 
     tables: int = 0
@@ -243,14 +244,6 @@ class Scores:
     findings: int = 0
     false_alarms: int = 0
     rows: list[TableRow] = field(default_factory=list)
-
-    @property
-    def recall(self) -> float:
-        return self.problems_found / self.problems_expected if self.problems_expected else 1.0
-
-    @property
-    def precision(self) -> float:
-        return (self.findings - self.false_alarms) / self.findings if self.findings else 1.0
 
     def summary(self) -> dict:
         return {
