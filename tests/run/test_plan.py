@@ -37,7 +37,9 @@ def test_every_unit_and_year_of_the_repository_data(root):
         ("青神县发展和改革局", 2023),
     ]
     assert {j.data_dir for j in jobs} == {str((root / "data").resolve())}
-    assert {j.rules for j in jobs} == {"mof"} and {j.output_dir for j in jobs} == {str(Path("outputs").resolve())}
+    assert {j.rules for j in jobs} == {None} and {j.output_dir for j in jobs} == {
+        str(Path("outputs").resolve())
+    }  # None: each table's own (profile 评分规则, else mof)
 
 
 def test_the_repository_year_from_its_params_file(root):
