@@ -288,7 +288,9 @@ def _run_one(job: JobParams, notebook: Path | None) -> None:
     except EvaltoolsError as exc:
         typer.echo(visible(f"✗ {label}: {exc}", keep="\n"), err=True)
         raise typer.Exit(exc.exit_code) from None
-    typer.echo(f"✓ {label}: {result.total_text} → {_shown(result.output_dir)} ({result.seconds:.1f} s)")
+    typer.echo(
+        f"✓ {label}: {result.total_text}，{result.counts_text} → {_shown(result.output_dir)} ({result.seconds:.1f} s)"
+    )
     for warning in result.warnings:
         typer.echo(visible(f"⚠ {label}: {warning}", keep="\n"), err=True)
     for note in result.notes:

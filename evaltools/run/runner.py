@@ -47,6 +47,8 @@ class RunResult:
     #: What else this run did that its reader should know: the rule set given over the data's own, files of
     #: formats not asked for that an earlier run had left and that were removed.
     notes: tuple[str, ...] = ()
+    #: The findings of the audit counted by severity (error, warning, info), as summary.json and the index count.
+    counts: dict = field(default_factory=dict)
 
     @property
     def total_text(self) -> str:
@@ -57,6 +59,11 @@ class RunResult:
         if self.score is None or self.score != self.score:
             return unknown_text(self.unknown_reason) if self.unknown_reason else "— 分 —"
         return f"{fmt.score(self.score)} 分 {self.grade or '—'}"
+
+    @property
+    def counts_text(self) -> str:
+        """The findings as the index shows them: 错误 4 · 警告 13."""
+        return f"错误 {self.counts.get('error', 0)} · 警告 {self.counts.get('warning', 0)}"
 
 
 #: Load warnings that a run reports (the others are for `evaltools check`).
@@ -433,6 +440,7 @@ def run_report(params: JobParams, *, notebook: Path = NOTEBOOK, cwd: Path = ROOT
         warnings,
         ev.total.unknown_reason,
         notes,
+        {sev: int((ev.findings["severity"] == sev).sum()) for sev in ("error", "warning", "info")},
     )
 
 
