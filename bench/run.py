@@ -439,7 +439,7 @@ def forms(tmp: Path, reps: int, n: int = 1000) -> dict:
 
     folder = tmp / "forms"
     made = bureau(folder, n=n, seed=1, broken=False)
-    audit = [*tool("evaltools"), "audit", "--to", str(tmp / "audit"), "--no-progress"]
+    audit = [*tool("evaltools"), "audit", "--output-dir", str(tmp / "audit"), "--no-progress"]
     out: dict = {"forms": len(made.forms)}
     for jobs in (1, 2):
         cpu: list[float] = []

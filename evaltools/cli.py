@@ -8,14 +8,14 @@ import json
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
-from evaltools import __version__, fmt
-from evaltools.errors import EvaltoolsError, Stopped, visible
+from evaltools import __version__
+from evaltools.errors import EvaltoolsError, ParamsError, Stopped, visible
 from evaltools.params import DEFAULT_RULES, JobParams
 
 if TYPE_CHECKING:
@@ -73,6 +73,23 @@ def _stopped(exc: KeyboardInterrupt) -> None:
     raise typer.Exit(stopped.exit_code)
 
 
+_RULES_HELP = (
+    "规则集 (params/rules/<name>.yaml)；默认为数据声明的评分规则，未声明时 mof / the rule set; default: the one "
+    "the data's profile declares (rules / 评分规则), else mof"
+)
+
+
+def _rules_for(rules: str | None, data: object) -> str:
+    """The rule set to score ``data`` with (:func:`evaltools.params.chosen_rules`: explicit > the profile's >
+    default); an explicit choice that differs from the data's own is said on stderr."""
+    from evaltools.params import chosen_rules
+
+    choice = chosen_rules(rules, getattr(getattr(data, "profile", None), "rules", None))
+    if choice.note:
+        typer.echo(f"注 / note: {choice.note}", err=True)
+    return choice.name
+
+
 def guarded(fn: Callable) -> Callable:
     """Run a command body; EvaltoolsError → its message and exit code, anything else → short message, 1."""
 
@@ -107,7 +124,7 @@ def check(
     data_dir: Path = typer.Option(Path(JobParams.data_dir), help="数据目录 / data folder"),
     unit: str | None = typer.Option(None, help="单位 (data/<unit>/<year>/)"),
     path: Path | None = typer.Option(None, help="直接指定数据目录或 .xlsx / a folder or workbook"),
-    rules: str = typer.Option(DEFAULT_RULES, help="规则集，run 将使用的 / the rule set a run will use"),
+    rules: str | None = typer.Option(None, help=_RULES_HELP),
 ) -> None:
     """核验一年的数据，列出全部问题 / validate a year's data and list every problem (exit 2 on errors)."""
     from evaltools.data.load import inspect_path
@@ -123,7 +140,7 @@ def check(
     if data is not None:  # scored as a run would score it: what scoring refuses, check refuses
         from evaltools.scoring.contract import evaluation_problems
 
-        problems.extend(evaluation_problems(data, rules, source))
+        problems.extend(evaluation_problems(data, _rules_for(rules, data), source))
     for p in problems.items:
         typer.echo(str(p), err=p.severity == "error")
     errors = sum(p.severity == "error" for p in problems.items)
@@ -154,13 +171,14 @@ def evaluate(
     year: int = typer.Argument(..., help="年度"),
     data_dir: Path = typer.Option(Path(JobParams.data_dir), help="数据目录"),
     unit: str | None = typer.Option(None, help="单位"),
-    rules: str = typer.Option(DEFAULT_RULES, help="规则集 (params/rules/<name>.yaml)"),
+    rules: str | None = typer.Option(None, help=_RULES_HELP),
 ) -> None:
     """计分、评级并核查，输出 summary JSON / score, grade and audit a year; print the summary as JSON."""
     from evaltools.data.load import load_year
     from evaltools.scoring.evaluation import evaluate as run_evaluate
 
-    ev = run_evaluate(load_year(year, data_dir, unit), rules)
+    data = load_year(year, data_dir, unit)
+    ev = run_evaluate(data, _rules_for(rules, data))
     typer.echo(json.dumps(ev.to_summary(), ensure_ascii=False, indent=2))
 
 
@@ -199,14 +217,15 @@ def run(
     ),
     notebook: Path | None = typer.Option(None, help="报告笔记本 (default notebooks/self_evaluation.ipynb)"),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="批量运行时显示进度条 (only on a terminal)"),
-    index: bool = typer.Option(True, "--index/--no-index", help="批量运行后写出 outputs/index.html"),
+    index: bool = typer.Option(True, "--index/--no-index", help="运行后更新 outputs/index.html / refresh the index"),
 ) -> None:
     """生成报告 / run the report notebook and export it to outputs/<unit>/<year>/ (or outputs/<year>/).
 
     One year: ``evaltools run 2022``. A batch: ``evaltools run 2021 2022``, ``evaltools run --all``,
     ``--units A,B``, ``--jobs 2`` (reports at once, each in its own process), ``--executor dask``;
-    a batch ends with a table of every report and writes outputs/index.html. Exit 0 when every
-    report succeeded, 2 when every failure was an input error, else 1.
+    a batch ends with a table of every report. Every run, single or batch, refreshes outputs/index.html.
+    The rule set is --rules, else the params file's, else the data's own (profile 评分规则), else mof.
+    Exit 0 when every report succeeded, 2 when every failure was an input error, else 1.
     """
     from evaltools.params import read_job_file
     from evaltools.paths import usable_input_file
@@ -218,27 +237,34 @@ def run(
     values = {**(read_job_file(params) if params else {}), **{k: v for k, v in given.items() if v is not None}}
     unit_list = _split_list(units) + ([unit] if unit else [])
     plan = plan_jobs(values, years=years or (), units=unit_list, every=all_, source=str(params or "command line"))
+    output, data = plan[0].output_dir, plan[0].data_dir  # one output and one data folder for the whole batch
     if not (all_ or units or len(plan) > 1 or jobs > 1 or executor != "process" or scheduler):
-        _run_one(plan[0], notebook)
+        _run_one(plan[0], notebook)  # exits on failure: the index is refreshed after a report was made
+        if index:
+            _write_index([], output, data)
         return
     from evaltools.run.batch import exit_code, run_batch
 
     options = dict(jobs_n=jobs, executor=executor, scheduler=scheduler, notebook=notebook)
     results = _batch_with_progress(run_batch, plan, options, progress and sys.stderr.isatty())
-    output, data = plan[0].output_dir, plan[0].data_dir  # one output and one data folder for the whole batch
     print_summary(results, output)
     if index:
-        from evaltools.report.index import write_index
-
-        try:
-            written = write_index(results, output, data_dir=data)
-            typer.echo(f"索引 / index: {_shown(written)}  打开 / open: {written.resolve().as_uri()}")
-        except Exception as exc:  # noqa: BLE001 - the reports are written; say why the index is not
-            typer.echo(f"错误 / error: 索引未写出 / index not written: {type(exc).__name__}: {exc}", err=True)
-            raise typer.Exit(1) from None
+        _write_index(results, output, data)
     code = exit_code(results)
     if code:
         raise typer.Exit(code)
+
+
+def _write_index(results: list, output: str, data: str) -> None:
+    """Refresh OUTPUT/index.html after a run (single or batch: never left showing an earlier run's grade)."""
+    from evaltools.report.index import write_index
+
+    try:
+        written = write_index(results, output, data_dir=data)
+        typer.echo(f"索引 / index: {_shown(written)}  打开 / open: {written.resolve().as_uri()}")
+    except Exception as exc:  # noqa: BLE001 - the reports are written; say why the index is not
+        typer.echo(f"错误 / error: 索引未写出 / index not written: {type(exc).__name__}: {exc}", err=True)
+        raise typer.Exit(1) from None
 
 
 def _batch_with_progress(run_batch: Callable, jobs: list[JobParams], options: dict, progress: bool) -> list:
@@ -262,9 +288,13 @@ def _run_one(job: JobParams, notebook: Path | None) -> None:
     except EvaltoolsError as exc:
         typer.echo(visible(f"✗ {label}: {exc}", keep="\n"), err=True)
         raise typer.Exit(exc.exit_code) from None
-    typer.echo(f"✓ {label}: {result.total_text} → {_shown(result.output_dir)} ({result.seconds:.1f} s)")
+    typer.echo(
+        f"✓ {label}: {result.total_text}，{result.counts_text} → {_shown(result.output_dir)} ({result.seconds:.1f} s)"
+    )
     for warning in result.warnings:
         typer.echo(visible(f"⚠ {label}: {warning}", keep="\n"), err=True)
+    for note in result.notes:
+        typer.echo(visible(f"注 / note {label}: {note}", keep="\n"), err=True)
     _list_files(result.files)
 
 
@@ -346,6 +376,21 @@ def synthetic(
     )
 
 
+def _output_dir(output_dir: Path | None, to: Path | None, default: Path | None) -> Path:
+    """The output folder of import / audit: ``--output-dir``; ``--to``, its former name there, still works with a
+    one-line notice (``--to`` is the formats in ``run``: one option name, one meaning — issue 24 item 3)."""
+    if to is not None:
+        if output_dir is not None and output_dir != to:
+            raise ParamsError("--to 是 --output-dir 的旧名，只给 --output-dir / give --output-dir only", key="to")
+        typer.echo(
+            "注 / note: --to 已改名为 --output-dir / --to is now --output-dir (the old name still works)", err=True
+        )
+    chosen = output_dir or to or default
+    if chosen is None:
+        raise ParamsError("缺少输出目录 / the output folder is required: --output-dir FOLDER", key="output_dir")
+    return chosen
+
+
 def _print_failures(failures: Sequence, limit: int = 5) -> None:
     """Each form that could not be read: where, and its problems (at most ``limit`` each), on stderr."""
     for f in failures:
@@ -364,7 +409,10 @@ def import_forms(
     paths: list[Path] = typer.Argument(
         ..., help="自评表文件或文件夹（.xlsx、.docx，含子文件夹）/ form files or folders"
     ),
-    to: Path = typer.Option(..., "--to", help="输出目录：每张自评表一个 CSV 文件夹 / one CSV folder per form here"),
+    output_dir: Path | None = typer.Option(
+        None, "--output-dir", help="输出目录：每张自评表一个 CSV 文件夹 / one CSV folder per form here"
+    ),
+    to: Path | None = typer.Option(None, "--to", hidden=True, help="旧名，同 --output-dir / old name of --output-dir"),
 ) -> None:
     """读取填好的自评表，每张表写成一个可核对的 CSV 文件夹 / read filled-in forms into CSV folders to check.
 
@@ -374,7 +422,7 @@ def import_forms(
     from evaltools.data.forms.layouts import FORM_KINDS
     from evaltools.run.importer import import_to
 
-    result = import_to(paths, to)
+    result = import_to(paths, _output_dir(output_dir, to, None))
     for form, folder in result.folders:
         data = form.data
         what = FORM_KINDS.get(form.kind, form.kind)
@@ -397,7 +445,10 @@ def import_forms(
 @guarded
 def audit(
     paths: list[Path] = typer.Argument(..., help="自评表文件或文件夹（可嵌套，xlsx 与 docx 混合）/ forms or folders"),
-    to: Path = typer.Option(Path(JobParams.output_dir) / "audit", "--to", help="输出目录 / output folder"),
+    output_dir: Path | None = typer.Option(
+        None, "--output-dir", help="输出目录 / output folder (default outputs/audit)"
+    ),
+    to: Path | None = typer.Option(None, "--to", hidden=True, help="旧名，同 --output-dir / old name of --output-dir"),
     rules: str = typer.Option(DEFAULT_RULES, help="规则集 (params/rules/<name>.yaml)"),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="同时处理的进程数 / worker processes"),
     executor: str = typer.Option("process", "--executor", help="执行器 / executor: process | dask | serial"),
@@ -420,7 +471,7 @@ def audit(
     with _Bar("自评表文件", len(files), progress and sys.stderr.isatty()) as bar:
         result = run_audit(paths, rules, jobs_n=jobs, executor=executor, scheduler=scheduler, on_done=bar.advance)
     _print_audit(result)
-    written = write_audit(result, to)
+    written = write_audit(result, _output_dir(output_dir, to, Path(JobParams.output_dir) / "audit"))
     typer.echo("已写出 / written:")
     for path in written:
         typer.echo(f"  {_shown(path)}  {FILES.get(path.name, '')}".rstrip())
@@ -510,60 +561,6 @@ def _console(stderr: bool = False):
     )
 
 
-def summary_table(results: Iterable[BatchResult], base: str | Path | None = None) -> object:
-    """A rich table: unit, year, score, grade, time, and the output folder or the error."""
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(title="批量报告 / batch", show_lines=False)
-    for name, justify in (
-        ("单位 unit", "left"),
-        ("年度", "right"),
-        ("得分", "right"),
-        ("等级", "left"),
-        ("用时", "right"),
-        ("输出 / 错误", "left"),
-        ("备注 / note", "left"),
-    ):
-        table.add_column(name, justify=justify, overflow="fold")
-    for r in results:
-        where = r.output_dir or ""
-        if base is not None and r.output_dir:
-            try:
-                where = os.path.relpath(r.output_dir, base)
-            except ValueError:
-                pass
-        last = Text(where) if r.ok else Text("✗ " + visible(_brief(r.error)), style="red")
-        table.add_row(
-            Text(r.unit or "—"),
-            str(r.year),
-            fmt.score(r.score) if r.ok else "—",
-            Text(r.grade or "—"),
-            f"{r.seconds:.1f} s",
-            last,
-            Text(_note(r), style="yellow"),
-        )
-    return table
-
-
-def _note(r: BatchResult) -> str:
-    """What else the reader should know about one report: a rerun, a warning."""
-    notes = []
-    if r.attempts > 1:
-        notes.append(f"重跑 {r.attempts - 1} 次（工作进程丢失）/ rerun ×{r.attempts - 1}: its worker was lost")
-    notes += [f"⚠ {_brief(w, 80)}" for w in r.warnings]
-    return "；".join(notes)
-
-
-def _brief(error: str | None, limit: int = 160) -> str:
-    """The error's first line, and for an input error its first problem, in at most ``limit`` characters."""
-    lines = [x.strip() for x in (error or "").splitlines() if x.strip()]
-    text = lines[0] if lines else ""
-    if len(lines) > 1 and lines[1].startswith("- "):
-        text += " " + lines[1]
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def print_summary(
     results: Sequence[BatchResult],
     output_dir: str | Path | None = None,
@@ -571,6 +568,8 @@ def print_summary(
     errors_to: object | None = None,
 ) -> None:
     """The closing table on stdout, then every failure in full on stderr (no tracebacks)."""
+    from evaltools.run.batch import summary_table
+
     console = console or _console()
     console.print(summary_table(results, output_dir))
     ok = sum(r.ok for r in results)

@@ -179,7 +179,9 @@ class JobParams:
     year: int
     unit: str | None = None
     data_dir: str = "data"
-    rules: str = DEFAULT_RULES
+    #: The rule set chosen for this report (a name under ``params/rules/`` or a file); None: the data's own,
+    #: its profile's 评分规则, else :data:`DEFAULT_RULES` (:func:`chosen_rules`, once the data is read).
+    rules: str | None = None
     output_dir: str = "outputs"
     formats: tuple[str, ...] = ("html", "pdf", "xlsx", "json")
     #: The report's title (page heading, browser tab, PDF metadata) instead of the one made from the data
@@ -253,7 +255,7 @@ def _resolved(key: str, value: object) -> object:
     if key == "output_dir":
         return str(Path(value).expanduser().resolve())
     if key == "rules":
-        return _rule_set(value)
+        return None if value is None else _rule_set(value)
     if key == "title":
         return value if value is not None and value.strip() else None
     return value
@@ -301,6 +303,45 @@ def _rule_set(name: str) -> str:
             f"没有这个规则集 / no rule set {name!r}; available: {', '.join(options)} (or give a path to a .yaml file)",
         )
     return name
+
+
+@dataclass(frozen=True)
+class RuleChoice:
+    """The rule set a report is scored with, where it comes from (``explicit``: --rules or a params file;
+    ``profile``: the data's 评分规则; ``default``) and, when an explicit choice overrides the data's own, a
+    note saying so (None otherwise)."""
+
+    name: str
+    source: str
+    note: str | None = None
+
+
+def chosen_rules(explicit: str | None, declared: str | None) -> RuleChoice:
+    """The one precedence of rule sets, for every command (run, run --all, evaluate, check, the notebook):
+    an explicit choice (``--rules``, a params file's ``rules``) > the profile's ``rules`` (评分规则, declared
+    with the data: data/2022/profile.yaml → qiaoxi2022, the bands its published report uses) >
+    :data:`DEFAULT_RULES`. Issue 24 item 3: the same data gets the same grade from every command."""
+    declared_name = None
+    if declared is not None and str(declared).strip():
+        try:
+            declared_name = _rule_set(str(declared).strip())
+        except ParamsError as exc:
+            raise ParamsError(f"数据（单位概况）的评分规则 / the profile's rules: {exc.reason}", key="rules") from None
+    if explicit is not None:
+        name = _rule_set(explicit)
+        differs = declared_name is not None and name != declared_name
+        note = (
+            f"按指定的规则集 {_rule_label(name)} 计分，数据声明的评分规则为 {_rule_label(declared_name)} / scored with "
+            f"the rule set given ({_rule_label(name)}), not the data's own ({_rule_label(declared_name)})"
+        )
+        return RuleChoice(name, "explicit", note if differs else None)
+    if declared_name is not None:
+        return RuleChoice(declared_name, "profile")
+    return RuleChoice(DEFAULT_RULES, "default")
+
+
+def _rule_label(name: str | None) -> str:
+    return Path(name).name if name and is_rule_file(name) else str(name)
 
 
 def read_job_file(path: str | Path) -> dict:

@@ -84,3 +84,32 @@ def test_error_examples_are_what_check_prints(root, readme, example):
 def test_demo_data_is_ignored_by_git(root, readme):
     assert "data-demo/" in (root / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert "evaltools synthetic data-demo --units 3 --years 4" in readme
+
+
+def test_the_many_units_example_runs_as_written(readme, tmp_path, monkeypatch):
+    """The README's bureau block, as a newcomer pastes it: it makes its own demo (合成数据) and names one of
+    the demo's units (issue 24 item 3: `ev.unit("某某区文化馆")` on the README's own demo raised KeyError)."""
+    block = next(b for b in _blocks(readme, "python") if "data-bureau" in b)
+    monkeypatch.chdir(tmp_path)
+    scope: dict = {}
+    exec(compile(block, "README.md", "exec"), scope)
+    ev, one = scope["ev"], scope["one"]
+    assert len(ev.totals) == 1000 and one.unit == "合成数据单位00000"
+    row = ev.totals.set_index("org").loc["合成数据单位00000"]
+    assert one.total.score == pytest.approx(row["score"]) and one.grade == row["grade"]
+
+
+def test_the_job_parameters_example_runs_as_written(readme, tmp_path, monkeypatch):
+    """The README's JobParams block on a one-unit, one-year demo under data-demo/ (the block as written;
+    only the demo is smaller than `make demo`'s, so that the batch is one report)."""
+    from evaltools.run.synthetic import generate
+
+    block = next(b for b in _blocks(readme, "python") if "et.job_params(" in b)
+    monkeypatch.chdir(tmp_path)
+    generate(tmp_path / "data-demo", units=1, years=1, start_year=2022)
+    scope: dict = {}
+    exec(compile(block, "README.md", "exec"), scope)
+    assert scope["job"].rules == "qiaoxi2022" and scope["job"].year == 2022
+    [result] = scope["results"]
+    assert result.ok, result.error
+    assert (tmp_path / "outputs" / result.unit / "2022" / "summary.json").is_file()

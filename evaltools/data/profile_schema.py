@@ -84,6 +84,15 @@ PROFILE_FIELDS: tuple[ProfileField, ...] = (
         ),
         example="否",
     ),
+    ProfileField(
+        "rules",
+        "评分规则",
+        help=(
+            "计分所用的规则集（params/rules/ 下的名称，如 mof、qiaoxi2022）；留空按财政部通用规则（mof）。"
+            "run、evaluate、check 和报告笔记本都按此计分，命令行的 --rules 或参数文件可另行指定"
+        ),
+        example="qiaoxi2022",
+    ),
     ProfileField("unit_type", "单位性质", help="单位性质", example="独立核算全额拨款事业单位"),
     ProfileField("accounting_system", "会计制度", help="执行的会计制度", example="政府会计制度"),
     ProfileField("staff_authorized", "编制人数", "int", help="编制人数（整数）", example="30"),

@@ -13,7 +13,7 @@ import io
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
@@ -25,7 +25,7 @@ from evaltools import fmt
 from evaltools.data.discover import discover, years_read
 from evaltools.data.load import find_source, load_year
 from evaltools.errors import InputError
-from evaltools.params import HANDOVER_ENV, JobParams, handover_key, job_params, job_to_dict
+from evaltools.params import HANDOVER_ENV, JobParams, chosen_rules, handover_key, job_params, job_to_dict
 from evaltools.paths import resolve_data_dir
 from evaltools.report.view import build_view
 from evaltools.scoring.evaluation import Evaluation, evaluate
@@ -142,10 +142,13 @@ def prepare(params: Mapping | JobParams | None = None, /, **values: object) -> R
     if not isinstance(params, JobParams) or values:
         given = job_to_dict(params) if isinstance(params, JobParams) else params
         params = job_params(given, source="report parameters", **values)
-    rule_set = load_rules(params.rules)
     ev = _handed_over(params)
     if ev is None:
-        ev = evaluate(load_year(params.year, params.data_dir, params.unit), rule_set)
+        data = load_year(params.year, params.data_dir, params.unit)
+        # the rule set the runner would choose: explicit > the data's 评分规则 > default (issue 24 item 3)
+        params = replace(params, rules=chosen_rules(params.rules, data.profile.rules).name)
+        ev = evaluate(data, load_rules(params.rules))
+    rule_set = ev.rules
     hist = history(params, rule_set, ev)
     source = dataset_label(find_source(params.year, params.data_dir, params.unit), params.data_dir)
     view = build_view(ev, source, _dt.date.today().isoformat(), title=params.title)

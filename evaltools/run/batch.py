@@ -9,10 +9,12 @@ reported through ``on_done``; drawing it is the command line's business.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from evaltools.errors import ParamsError
+from evaltools import fmt
+from evaltools.errors import ParamsError, visible
 from evaltools.params import JobParams
 from evaltools.report.exporters import order
 from evaltools.run.executors import EXECUTORS, ExecutorOptions
@@ -62,4 +64,58 @@ def run_batch(
     return run(tasks, ExecutorOptions(int(jobs_n), scheduler), on_done or (lambda result: None))
 
 
-__all__ = ["run_batch", "exit_code", "BatchResult", "Task", "ExecutorOptions", "EXECUTORS"]
+def summary_table(results: Iterable[BatchResult], base: str | Path | None = None) -> object:
+    """A rich table: unit, year, score, grade, time, and the output folder or the error."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title="批量报告 / batch", show_lines=False)
+    for name, justify in (
+        ("单位 unit", "left"),
+        ("年度", "right"),
+        ("得分", "right"),
+        ("等级", "left"),
+        ("用时", "right"),
+        ("输出 / 错误", "left"),
+        ("备注 / note", "left"),
+    ):
+        table.add_column(name, justify=justify, overflow="fold")
+    for r in results:
+        where = r.output_dir or ""
+        if base is not None and r.output_dir:
+            try:
+                where = os.path.relpath(r.output_dir, base)
+            except ValueError:
+                pass
+        last = Text(where) if r.ok else Text("✗ " + visible(_brief(r.error)), style="red")
+        table.add_row(
+            Text(r.unit or "—"),
+            str(r.year),
+            fmt.score(r.score) if r.ok else "—",
+            Text(r.grade or "—"),
+            f"{r.seconds:.1f} s",
+            last,
+            Text(_note(r), style="yellow"),
+        )
+    return table
+
+
+def _note(r: BatchResult) -> str:
+    """What else the reader should know about one report: a rerun, a warning."""
+    notes = []
+    if r.attempts > 1:
+        notes.append(f"重跑 {r.attempts - 1} 次（工作进程丢失）/ rerun ×{r.attempts - 1}: its worker was lost")
+    notes += [f"⚠ {_brief(w, 80)}" for w in r.warnings]
+    return "；".join(notes)
+
+
+def _brief(error: str | None, limit: int = 160) -> str:
+    """The error's first line, and for an input error its first problem, in at most ``limit`` characters."""
+    lines = [x.strip() for x in (error or "").splitlines() if x.strip()]
+    text = lines[0] if lines else ""
+    if len(lines) > 1 and lines[1].startswith("- "):
+        text += " " + lines[1]
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+__all__ = ["run_batch", "exit_code", "summary_table", "BatchResult", "Task", "ExecutorOptions", "EXECUTORS"]

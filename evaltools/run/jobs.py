@@ -117,7 +117,7 @@ def run_job(
             str(result.output_dir),
             files=tuple(str(f) for f in result.files),
             worker=worker,
-            warnings=tuple(result.warnings),
+            warnings=(*result.warnings, *result.notes),
             attempts=attempts(),
             open_files=_open_files(),
         )

@@ -10,12 +10,12 @@ import signal
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from evaltools.errors import EvaltoolsError, InputError, RunError
-from evaltools.params import HANDOVER_ENV, JobParams, handover_key, job_to_dict
+from evaltools.params import HANDOVER_ENV, JobParams, chosen_rules, handover_key, job_to_dict
 from evaltools.paths import PROJECT_ROOT, inside, safe_component, usable_folder
 from evaltools.run import stop
 from evaltools.run.kernelcheck import kernel_failure
@@ -44,6 +44,11 @@ class RunResult:
     warnings: tuple[str, ...] = ()
     #: Why the total cannot be computed (a table cut off, not scored, scores blank), None when it can.
     unknown_reason: str | None = None
+    #: What else this run did that its reader should know: the rule set given over the data's own, files of
+    #: formats not asked for that an earlier run had left and that were removed.
+    notes: tuple[str, ...] = ()
+    #: The findings of the audit counted by severity (error, warning, info), as summary.json and the index count.
+    counts: dict = field(default_factory=dict)
 
     @property
     def total_text(self) -> str:
@@ -54,6 +59,11 @@ class RunResult:
         if self.score is None or self.score != self.score:
             return unknown_text(self.unknown_reason) if self.unknown_reason else "— 分 —"
         return f"{fmt.score(self.score)} 分 {self.grade or '—'}"
+
+    @property
+    def counts_text(self) -> str:
+        """The findings as the index shows them: 错误 4 · 警告 13."""
+        return f"错误 {self.counts.get('error', 0)} · 警告 {self.counts.get('warning', 0)}"
 
 
 #: Load warnings that a run reports (the others are for `evaltools check`).
@@ -291,19 +301,25 @@ def _execute_keeping_failure(params: JobParams, stage: Path, final: Path, notebo
         raise
 
 
-def _publish(formats: list[str], stage: Path, final: Path, exporters: dict) -> list[Path]:
-    """Move every exported file from the staging folder into ``final`` (atomic renames) and drop a
-    failure notebook left by an earlier run."""
+def _publish(formats: list[str], stage: Path, final: Path, exporters: dict) -> tuple[list[Path], list[str]]:
+    """Move every exported file from the staging folder into ``final`` (atomic renames); then remove what an
+    earlier run left there that this run did not make: a failure notebook, and the file of each format not
+    asked for this time (report.pdf beside a new report.html for ``--to html,json``) — only this tool's own
+    files, by their exporters' names, nothing else. Returns the files written and the names removed
+    (issue 24 item 3: every output of a run comes from that run)."""
     final.mkdir(parents=True, exist_ok=True)
     files = []
     for name in formats:
         src = stage / exporters[name].filename
         os.replace(src, final / src.name)  # same filesystem: atomic; a reader sees old or new, never half
         files.append(final / src.name)
-    stale_failure = final / "report.failed.ipynb"
-    if stale_failure.exists():
-        stale_failure.unlink()
-    return files
+    stale = ["report.failed.ipynb", *(exporters[n].filename for n in exporters if n not in formats)]
+    removed = []
+    for name in dict.fromkeys(stale):
+        if (final / name).is_file() and not (final / name).is_symlink():
+            (final / name).unlink()
+            removed.append(name)
+    return files, [n for n in removed if n != "report.failed.ipynb"]
 
 
 def _remove_empty(folders: list[Path]) -> None:
@@ -331,8 +347,10 @@ def _hand_over(params: JobParams, ev: object, stage: Path) -> None:
 
 def _make(
     params: JobParams, kernel: WarmKernel, stage: Path, final: Path, notebook: Path, cwd: Path, timings: dict
-) -> tuple[object, list[Path]]:
-    """Evaluate here while the kernel warms up, execute the notebook, export every format, publish."""
+) -> tuple[object, list[Path], tuple[str, ...]]:
+    """Evaluate here while the kernel warms up, execute the notebook, export every format, publish; returns the
+    evaluation, the files written and the run's notes (the rule set chosen over the data's own, stale files
+    removed)."""
     from concurrent.futures import ThreadPoolExecutor
 
     from evaltools.data.load import load_year
@@ -345,7 +363,10 @@ def _make(
     formats = export.order(["ipynb", *params.formats])
     # the year is loaded and checked here, before the notebook runs (bad input refused with its location); last
     # year is attached when it loads, else left out with a warning; the trend reads the earlier years that load
-    ev = evaluate(load_year(params.year, params.data_dir, params.unit), load_rules(params.rules))
+    data = load_year(params.year, params.data_dir, params.unit)
+    choice = chosen_rules(params.rules, data.profile.rules)  # the one precedence: explicit > profile > default
+    params = replace(params, rules=choice.name)  # the notebook is handed the rule set chosen here
+    ev = evaluate(data, load_rules(params.rules))
     _hand_over(params, ev, stage)
     timings["evaluate"] = time.perf_counter() - t
     # While the kernel runs the notebook this process mostly waits: on the other core, make the
@@ -366,7 +387,11 @@ def _make(
     for name in formats:
         if name not in done:
             _export_one(export.EXPORTERS[name], nb, ev, done, stage, timings)
-    return ev, _publish(formats, stage, final, export.EXPORTERS)
+    files, removed = _publish(formats, stage, final, export.EXPORTERS)
+    notes = ([choice.note] if choice.note else []) + [
+        f"已删除上次运行留下的 {name}（本次未要求此格式）/ removed {name} left by an earlier run" for name in removed
+    ]
+    return ev, files, tuple(notes)
 
 
 def run_report(params: JobParams, *, notebook: Path = NOTEBOOK, cwd: Path = ROOT) -> RunResult:
@@ -391,7 +416,7 @@ def run_report(params: JobParams, *, notebook: Path = NOTEBOOK, cwd: Path = ROOT
         handover = {HANDOVER_ENV: str(stage / HANDOVER_FILE)}
         running["kernel"] = WarmKernel(cwd, stage / "kernel.log", warm_up, handover)
         timings["kernel_start"] = time.perf_counter() - started
-        ev, files = _make(params, running["kernel"], stage, final, notebook, cwd, timings)
+        ev, files, notes = _make(params, running["kernel"], stage, final, notebook, cwd, timings)
     except BaseException:
         if running:
             running["kernel"].shutdown()
@@ -414,6 +439,8 @@ def run_report(params: JobParams, *, notebook: Path = NOTEBOOK, cwd: Path = ROOT
         timings,
         warnings,
         ev.total.unknown_reason,
+        notes,
+        {sev: int((ev.findings["severity"] == sev).sum()) for sev in ("error", "warning", "info")},
     )
 
 

@@ -197,7 +197,7 @@ def test_import_command_writes_folders_that_check_passes(tmp_path, culture, root
     run = lambda *args: subprocess.run(  # noqa: E731
         [sys.executable, "-m", "evaltools.cli", *args], capture_output=True, text=True, cwd=root
     )
-    done = run("import", str(tmp_path / "in"), "--to", str(tmp_path / "out"))
+    done = run("import", str(tmp_path / "in"), "--output-dir", str(tmp_path / "out"))
     assert done.returncode == 2, done.stderr
     assert (
         "✓" in done.stdout and "old.xls" in done.stderr and "另存为" in done.stderr and "Traceback" not in done.stderr

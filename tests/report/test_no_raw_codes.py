@@ -56,7 +56,7 @@ def test_the_bulk_audit_of_the_example_forms_holds_no_raw_code(tmp_path):
     from evaltools.cli import app
 
     result = CliRunner().invoke(
-        app, ["audit", str(ROOT / "examples" / "forms"), "--to", str(tmp_path), "--no-progress"]
+        app, ["audit", str(ROOT / "examples" / "forms"), "--output-dir", str(tmp_path), "--no-progress"]
     )
     assert result.exit_code in (0, 2), result.output
     tokens = raw_tokens()

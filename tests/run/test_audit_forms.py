@@ -28,7 +28,7 @@ def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 def audited(tmp_path_factory, root):
     folder = tmp_path_factory.mktemp("bureau")
     made = bureau(folder / "forms", n=200, seed=7)
-    done = _cli("audit", str(folder / "forms"), "--to", str(folder / "out"), "--jobs", "2", cwd=root)
+    done = _cli("audit", str(folder / "forms"), "--output-dir", str(folder / "out"), "--jobs", "2", cwd=root)
     return folder, made, done
 
 
@@ -172,7 +172,9 @@ def test_audit_command_on_a_clean_folder(tmp_path, root):
     (tmp_path / "forms" / "a").mkdir(parents=True)
     write_xlsx(tmp_path / "forms" / "a" / "one.xlsx", [("表1", [make_form(rng, "青山区图书馆", 1, "standard", None)])])
     write_docx(tmp_path / "forms" / "two.docx", [make_form(rng, "青山区图书馆", 2, "chongqing", None)])
-    done = _cli("audit", str(tmp_path / "forms"), "--to", str(tmp_path / "out"), "--executor", "serial", cwd=root)
+    done = _cli(
+        "audit", str(tmp_path / "forms"), "--output-dir", str(tmp_path / "out"), "--executor", "serial", cwd=root
+    )
     assert done.returncode == 0, done.stderr
     assert "读取自评表 2 张" in done.stdout and "file://" in done.stdout
     assert {p.name for p in (tmp_path / "out").iterdir()} >= {"findings.html", "findings.xlsx", "findings.csv"}
@@ -203,7 +205,7 @@ def test_dask_executor(tmp_path):
 
 def test_readme_shows_what_the_audit_of_the_examples_prints(root, tmp_path):
     readme = (root / "README.md").read_text(encoding="utf-8")
-    done = _cli("audit", "examples/forms", "--to", str(tmp_path), "--no-progress", cwd=root)
+    done = _cli("audit", "examples/forms", "--output-dir", str(tmp_path), "--no-progress", cwd=root)
     assert done.returncode == 2
     summary = next(line for line in done.stdout.splitlines() if line.startswith("文件 "))
     refused = next(line for line in done.stderr.splitlines() if line.startswith("✗ "))

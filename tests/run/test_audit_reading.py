@@ -135,7 +135,7 @@ def test_console_prints_the_counts_that_findings_html_shows(folder, tmp_path, ro
     from bs4 import BeautifulSoup
 
     done = subprocess.run(
-        [sys.executable, "-m", "evaltools.cli", "audit", str(folder), "--to", str(tmp_path), "--no-progress"],
+        [sys.executable, "-m", "evaltools.cli", "audit", str(folder), "--output-dir", str(tmp_path), "--no-progress"],
         capture_output=True,
         text=True,
         cwd=root,

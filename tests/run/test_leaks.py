@@ -85,7 +85,7 @@ def test_sixty_reports_through_one_dask_worker_keep_descriptors_flat(many_units)
 
 
 def test_a_lost_dask_worker_is_rerun_and_said(many_units, tmp_path):
-    from evaltools.cli import summary_table
+    from evaltools.run.batch import summary_table
 
     _, data, notebook = many_units
     out = tmp_path / "out"

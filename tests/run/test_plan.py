@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from evaltools.errors import ParamsError
-from evaltools.params import JobParams, job_params, job_to_dict
+from evaltools.params import JobParams, RuleChoice, job_params, job_to_dict
 from evaltools.run.plan import plan_jobs
 
 
@@ -37,7 +37,9 @@ def test_every_unit_and_year_of_the_repository_data(root):
         ("青神县发展和改革局", 2023),
     ]
     assert {j.data_dir for j in jobs} == {str((root / "data").resolve())}
-    assert {j.rules for j in jobs} == {"mof"} and {j.output_dir for j in jobs} == {str(Path("outputs").resolve())}
+    assert {j.rules for j in jobs} == {None} and {j.output_dir for j in jobs} == {
+        str(Path("outputs").resolve())
+    }  # None: each table's own (profile 评分规则, else mof)
 
 
 def test_the_repository_year_from_its_params_file(root):
@@ -134,3 +136,32 @@ def test_command_line_plans_and_refuses_before_running(folder, tmp_path):
         assert res.exit_code == 2, res.output
         assert "Traceback" not in res.output
     assert not (tmp_path / "o").exists()
+
+
+def test_the_rule_set_precedence(root):
+    """One precedence for every command (issue 24 item 3): explicit (--rules, a params file) > the profile's
+    评分规则 > mof; an explicit choice other than the data's own is honoured and noted."""
+    from evaltools.params import chosen_rules
+
+    assert chosen_rules(None, None) == RuleChoice("mof", "default")
+    assert chosen_rules(None, "qiaoxi2022") == RuleChoice("qiaoxi2022", "profile")
+    assert chosen_rules("qiaoxi2022", "qiaoxi2022") == RuleChoice("qiaoxi2022", "explicit")
+    explicit = chosen_rules("mof", "qiaoxi2022")
+    assert (explicit.name, explicit.source) == ("mof", "explicit")
+    assert explicit.note.startswith("按指定的规则集 mof 计分，数据声明的评分规则为 qiaoxi2022")
+    with pytest.raises(ParamsError, match="单位概况.*no rule set 'nosuch'"):
+        chosen_rules(None, "nosuch")
+
+
+def test_the_data_declares_its_rule_set(data_2022):
+    """data/2022/profile.yaml: rules: qiaoxi2022 (the published report's bands, 良好 75–89)."""
+    assert data_2022.profile.rules == "qiaoxi2022"
+
+
+def test_the_notebook_scores_with_the_datas_rule_set(root, monkeypatch):
+    """The report notebook run by hand (params = {"year": 2022}) scores as `evaltools run 2022`: 87 良好."""
+    from evaltools.report import prepare
+
+    monkeypatch.chdir(root / "notebooks")
+    ctx = prepare({"year": 2022})
+    assert (ctx.params.rules, ctx.ev.total.score, ctx.ev.grade) == ("qiaoxi2022", 87.0, "良好")

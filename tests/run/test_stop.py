@@ -153,7 +153,7 @@ def test_stopping_the_forms_audit(forms_bureau, tmp_path):
     """`evaltools audit DIR --jobs 2` sent Ctrl-C while its workers read forms: every worker ends within 5 s
     (queued chunks are dropped, not run), one line, exit 130, no findings written."""
     out = tmp_path / "findings"
-    args = ["audit", str(forms_bureau), "--jobs", "2", "--to", str(out), "--no-progress"]
+    args = ["audit", str(forms_bureau), "--jobs", "2", "--output-dir", str(out), "--no-progress"]
     proc = _start(args, tmp_path, start_new_session=True)  # its own process group, as in a terminal
     try:
         deadline = time.monotonic() + 60
