@@ -147,8 +147,8 @@ def findings(
         org = np.asarray([org], dtype=object)
     elif not isinstance(getattr(org, "dtype", None), pd.CategoricalDtype):
         org = _column(org, 0)
-        if not len(org) and (index is None or not len(index)):
-            return _empty().copy()  # most checks find nothing: the same empty frame, built once
+    if not len(org) and (index is None or not len(index)):
+        return _empty().copy()  # most checks find nothing: the same empty frame, built once
     n = len(org)
     text = lambda v: pd.Series(_column(v, n), index=index, dtype=object)  # noqa: E731 - not inferred as str
     number = lambda v: pd.Series(_column(np.nan if v is None else v, n, float), index=index)  # noqa: E731
@@ -191,7 +191,8 @@ def no_findings() -> pd.DataFrame:
 
 def concat(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
     """Findings frames one after the other (an empty frame for none)."""
-    return pd.concat(parts, ignore_index=True) if parts else no_findings()
+    found = [p for p in parts if len(p)]  # most parts are empty: concatenating them costs more than the rest
+    return pd.concat(found, ignore_index=True) if found else no_findings()
 
 
 def _declared(check: Check, out: pd.DataFrame) -> pd.DataFrame:
