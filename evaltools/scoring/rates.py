@@ -9,6 +9,7 @@ many units every rate also names its unit (``org``) and is computed in one pass 
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -49,6 +50,13 @@ def _frame(
             "source": text(source),
         }
     )
+
+
+@functools.cache
+def _no_rates() -> pd.DataFrame:
+    """The rates frame of no rate (its columns and their types), built once; callers get copies."""
+    numbers = ("numerator", "denominator", "value")
+    return pd.DataFrame({c: pd.Series([], dtype=float if c in numbers else object) for c in [ORG, *COLUMNS]})
 
 
 def _org_column(org: object) -> pd.Series:
@@ -177,6 +185,8 @@ def _department_rate(
     formula: str,
     source: str = SRC_53,
 ) -> pd.DataFrame:
+    if not np.any(keep):  # a rate no unit has (dropped by _interleave): the same empty frame, built once
+        return _no_rates().copy()
     return _frame(
         orgs[np.flatnonzero(keep)],
         key,

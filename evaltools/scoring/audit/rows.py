@@ -19,8 +19,9 @@ class Rows:
 
     def __getitem__(self, column: str) -> np.ndarray:
         if column not in self._taken:
-            values = self.frame[column].take(self.rows)
-            self._taken[column] = values.array if isinstance(values.dtype, pd.CategoricalDtype) else values.to_numpy()
+            values = self.frame[column]  # taken as arrays: a Series' take builds an index too
+            categorical = isinstance(values.dtype, pd.CategoricalDtype)
+            self._taken[column] = values.array.take(self.rows) if categorical else values.to_numpy()[self.rows]
         return self._taken[column]
 
     def __len__(self) -> int:
