@@ -11,6 +11,7 @@ one of its indicators — and the same unit are paired; nothing else is guessed.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import numpy as np
 import pandas as pd
@@ -46,38 +47,38 @@ def _texts(ctx: AuditContext) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def _clauses(texts: pd.DataFrame, column: str) -> pd.DataFrame:
-    """One row per clause of ``column`` that states one figure: org, project, name, unit and the figure (a name,
-    unit and form stated twice says neither). The few texts of a form are split with ``re`` directly: pandas'
-    string machinery (split, explode, extract) costs more than the parsing itself."""
-    keys = texts[[ORG, "project"]].to_numpy(dtype=object)
+def _clauses(keys: np.ndarray, texts: np.ndarray) -> dict[tuple, float]:
+    """(org, project, name, unit) → the figure, per clause of ``texts`` (one per row of ``keys``: org, project)
+    that states one figure, in text order; a name, unit and form stated twice says neither. The few texts of a
+    form are split with ``re`` directly: pandas' string machinery (split, explode, extract) and a frame per step
+    cost more than the parsing itself (issue 19 item 6)."""
     found = [
-        (org, project, m["name"], m["unit"], float(m["num"]))
-        for (org, project), text in zip(keys, texts[column].to_numpy(dtype=object))
+        ((org, project, m["name"], m["unit"]), float(m["num"]))
+        for (org, project), text in zip(keys, texts)
         for clause in _SPLIT.split(str(text))
         if (m := _CLAUSE.search(clause.strip()))
     ]
-    out = pd.DataFrame(found, columns=[*_KEYS, "value"], dtype=object).astype({"value": float})
-    return out.drop_duplicates(_KEYS, keep=False)
+    counts = Counter(key for key, _ in found)
+    return {key: value for key, value in found if counts[key] == 1}
 
 
 def stated_figures(ctx: AuditContext) -> pd.DataFrame:
     """Goal and result figures paired per form, name and unit, where the name is one of the form's indicators:
-    org, project, name (the indicator), unit, target, actual, completion."""
+    org, project, name (the indicator), unit, target, actual, completion (in the order the goals state them)."""
     texts = _texts(ctx)
     texts = texts[texts["goal"].notna() & texts["result"].notna()]
-    if texts.empty:
+    keys = texts[[ORG, "project"]].to_numpy(dtype=object)
+    goals = _clauses(keys, texts["goal"].to_numpy(dtype=object))
+    results = _clauses(keys, texts["result"].to_numpy(dtype=object))
+    both = [key for key in goals if key in results]
+    if not both:
         return pd.DataFrame(columns=[*_KEYS, "target", "actual", "completion"])
-    goals = _clauses(texts, "goal").rename(columns={"value": "target"})
-    results = _clauses(texts, "result").rename(columns={"value": "actual"})
-    if goals.empty or results.empty:
-        return pd.DataFrame(columns=[*_KEYS, "target", "actual", "completion"])
-    paired = goals.merge(results, on=_KEYS)
     ind = ctx.indicators
-    named = ind[[ORG, "project", "level3"]].astype(object).drop_duplicates()
-    paired = paired.astype({ORG: object}).merge(
-        named, left_on=[ORG, "project", "name"], right_on=[ORG, "project", "level3"]
-    )
+    named = pd.MultiIndex.from_arrays([ind[c].to_numpy(dtype=object) for c in (ORG, "project", "level3")])
+    both = [key for key, ok in zip(both, pd.MultiIndex.from_tuples([k[:3] for k in both]).isin(named)) if ok]
+    target = np.array([goals[k] for k in both], dtype=float)
+    actual = np.array([results[k] for k in both], dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        completion = np.where(paired["target"] > 0, paired["actual"] / paired["target"], np.nan)
-    return paired.drop(columns="level3").assign(completion=completion).reset_index(drop=True)
+        completion = np.where(target > 0, actual / target, np.nan)
+    columns = {c: np.array([k[i] for k in both], dtype=object) for i, c in enumerate(_KEYS)}
+    return pd.DataFrame({**columns, "target": target, "actual": actual, "completion": completion})
