@@ -512,6 +512,7 @@ def _form_totals(
     listed = rows["unknown"].fillna("").astype(str).str.contains("published_score").to_numpy()
     score = np.where(np.isnan(published), np.where(listed, np.nan, computed), published)
     out = totals.copy()
+    positions = out.index.get_indexer(at)  # the rows labelled ``at``; each column set as a whole array
     for col, values in (
         ("score", score),
         ("computed_score", computed),
@@ -521,7 +522,9 @@ def _form_totals(
         ("assessed_simple", score),
         ("assessed_weighted", score),
     ):
-        out.loc[at, col] = values
+        column = out[col].to_numpy(dtype=float, copy=True)
+        column[positions] = values
+        out[col] = column
     out.loc[at, "published"] = pd.Series(published).astype(object).where(~np.isnan(published), None).to_numpy()
     out.loc[at, "method"] = "form"
     out["grade"] = grade(out["score"], bands).to_numpy()

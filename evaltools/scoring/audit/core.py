@@ -207,8 +207,9 @@ def _declared(check: Check, out: pd.DataFrame) -> pd.DataFrame:
     field = out["field"].to_numpy(dtype=object)
     given = pd.notna(field)
     field = np.where(given, field, of("field"))
-    pairs = pd.DataFrame({"code": uniques[codes[given]], "field": field[given]}).drop_duplicates()
-    wrong = sorted((c, f) for c, f in pairs.itertuples(index=False) if f not in declared[c].fields)
+    at, fields = pd.factorize(field[given])  # each (code, field) pair once, as integer codes: no frame
+    pairs = [(uniques[i // len(fields)], fields[i % len(fields)]) for i in np.unique(codes[given] * len(fields) + at)]
+    wrong = sorted((c, f) for c, f in pairs if f not in declared[c].fields)
     if wrong:
         raise ValueError(f"audit check {check.name!r} points findings at undeclared fields: {wrong}")
     return out.assign(severity=of("severity"), field=field)
