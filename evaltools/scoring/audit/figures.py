@@ -64,10 +64,12 @@ def _blank_execution_score(ctx: AuditContext) -> pd.DataFrame:
     p = ctx.projects
     if "published_execution_score" not in p:
         return concat([])
+    blank = p["published_execution_score"].isna().to_numpy() & ~unknown_in(p, "published_execution_score").to_numpy()
+    if not blank.any():  # the usual case: no form to look further at
+        return concat([])
     s = ctx.indicators
     indicators = any_per_form(s, p, s["panel_score"].notna().to_numpy())
     weight = _printed_execution_weight(ctx)
-    blank = p["published_execution_score"].isna().to_numpy() & ~unknown_in(p, "published_execution_score").to_numpy()
     with np.errstate(invalid="ignore"):
         r = flagged(p, indicators & blank & (weight > 0))
     text = [
@@ -98,9 +100,10 @@ def _unknown_totals(ctx: AuditContext) -> list[pd.DataFrame]:
     only because the form prints no 分值 (older layouts, seen on 湖北 区商务局 2020 and 云南 施甸县 2019 forms)
     blames no unreadable figure: it is not this finding."""
     p = ctx.projects
-    counts = _unreadable_scores(ctx)
+    unknown = p["computed_score"].isna().to_numpy()
+    counts = _unreadable_scores(ctx) if unknown.any() else np.zeros(len(p), dtype=int)  # none: nothing to count
     execution = p["execution_score"].isna().to_numpy() & (p["unknown"].notna().to_numpy() if "unknown" in p else False)
-    f = flagged(p, p["computed_score"].isna().to_numpy() & ((counts > 0) | execution) & scores_printed(ctx))
+    f = flagged(p, unknown & ((counts > 0) | execution) & (scores_printed(ctx) if unknown.any() else unknown))
     text = [
         f"「{n}」的重算总分无法计算：{c} 项指标得分"
         + ("及预算执行率得分" if e != e else "")

@@ -17,6 +17,8 @@ from .rows import execution_rates, flagged, form_codes
 def _other_band(published: np.ndarray, expected: np.ndarray, ctx: AuditContext) -> np.ndarray:
     """Whether each published grade names another band than the expected one: spellings of one band (the rule
     set's ``audit.grade_synonyms``: 良好 = 良) are the same grade (issue 20 item 7)."""
+    if not len(published):
+        return np.zeros(0, dtype=bool)
     synonyms = ctx.rules.audit.get("grade_synonyms") or {}
     return grade_band_names(published, synonyms) != grade_band_names(expected, synonyms)
 
