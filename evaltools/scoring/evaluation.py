@@ -76,6 +76,10 @@ class Total:
         return self.published is not None and not is_missing(self.published)
 
 
+#: The figures of each project in summary.json.
+_PROJECT_KEYS = ("budget", "spent", "execution_rate", "execution_score", "score", "computed_score", "published_score")
+
+
 @dataclass(frozen=True, eq=False)
 class Evaluation:
     """Everything computed for one unit and year, as tidy DataFrames:
@@ -142,19 +146,10 @@ class Evaluation:
             }
             for b in self.rules.grade_bands.itertuples()
         ]
-        project_keys = (
-            "budget",
-            "spent",
-            "execution_rate",
-            "execution_score",
-            "score",
-            "computed_score",
-            "published_score",
-        )
         projects = [
             {
                 "name": p.project,
-                **{k: clean(getattr(p, k)) for k in project_keys},
+                **{k: clean(getattr(p, k)) for k in _PROJECT_KEYS},
                 "grade": p.grade,
                 "computed_grade": p.computed_grade,
                 "published_grade": p.published_grade,
