@@ -169,9 +169,10 @@ def _sums(
     codes = category_codes(frame[ORG], orgs)
     sums = frame[column].fillna(0.0).groupby(codes, sort=False).sum()
     out = sums.reindex(range(len(orgs)), fill_value=0.0).to_numpy(dtype=float).copy()
-    if known:
-        missing = frame[column].isna().groupby(codes, sort=False).any()
-        out[missing.reindex(range(len(orgs)), fill_value=False).to_numpy(dtype=bool)] = np.nan
+    if known:  # units with a missing value: counted on the codes (no second groupby)
+        codes = np.asarray(codes)
+        missing = frame[column].isna().to_numpy() & (codes >= 0) & (codes < len(orgs))
+        out[np.bincount(codes[missing], minlength=len(orgs))[: len(orgs)] > 0] = np.nan
     return out
 
 
