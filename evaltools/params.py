@@ -30,8 +30,8 @@ MAX_YAML_BYTES = 10_000_000
 ALIAS_ALLOWANCE = 100_000
 
 
-class _Loader(yaml.SafeLoader):
-    """``yaml.SafeLoader`` that refuses a key given twice in one mapping (YAML would keep the last silently)."""
+class _Checked:
+    """A safe loader's mixin that refuses a key given twice in one mapping (YAML would keep the last silently)."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         seen: dict = {}
@@ -48,6 +48,15 @@ class _Loader(yaml.SafeLoader):
                     _DUPLICATE, None, f"「{key}」 is also given at line {first}", key_node.start_mark
                 )
         return super().construct_mapping(node, deep=deep)
+
+
+class _Loader(_Checked, yaml.SafeLoader):
+    """``yaml.SafeLoader`` refusing duplicate keys: its errors are the ones reported (line, column, wording)."""
+
+
+class _FastLoader(_Checked, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """The same with libyaml's parser where PyYAML has it (rule sets load several times faster); on any error
+    the text is read again with :class:`_Loader`, so that messages do not depend on the parser."""
 
 
 _DUPLICATE = "duplicate key"
@@ -104,7 +113,10 @@ def safe_yaml_load(text: str, source: str = "<yaml>") -> Any:
     refused, a key given twice in one mapping is refused, and aliases may not expand the document
     beyond :data:`ALIAS_ALLOWANCE` characters more than its text."""
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        try:
+            data = yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a SafeLoader
+        except yaml.YAMLError:
+            data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader; it raises the error reported
     except yaml.constructor.ConstructorError as exc:
         if exc.context == _DUPLICATE:
             raise ParamsError(

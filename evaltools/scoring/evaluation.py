@@ -76,6 +76,10 @@ class Total:
         return self.published is not None and not is_missing(self.published)
 
 
+#: The figures of each project in summary.json.
+_PROJECT_KEYS = ("budget", "spent", "execution_rate", "execution_score", "score", "computed_score", "published_score")
+
+
 @dataclass(frozen=True, eq=False)
 class Evaluation:
     """Everything computed for one unit and year, as tidy DataFrames:
@@ -133,19 +137,10 @@ class Evaluation:
 
         clean = _plain
         bands = _bands_json(self.rules.grade_bands)
-        project_keys = (
-            "budget",
-            "spent",
-            "execution_rate",
-            "execution_score",
-            "score",
-            "computed_score",
-            "published_score",
-        )
         projects = [
             {
                 "name": p.project,
-                **{k: clean(getattr(p, k)) for k in project_keys},
+                **{k: clean(getattr(p, k)) for k in _PROJECT_KEYS},
                 "grade": p.grade,
                 "computed_grade": p.computed_grade,
                 "published_grade": p.published_grade,
@@ -503,6 +498,7 @@ def _form_totals(
     listed = rows["unknown"].fillna("").astype(str).str.contains("published_score").to_numpy()
     score = np.where(np.isnan(published), np.where(listed, np.nan, computed), published)
     out = totals.copy()
+    positions = out.index.get_indexer(at)  # the rows labelled ``at``; each column set as a whole array
     for col, values in (
         ("score", score),
         ("computed_score", computed),
@@ -512,7 +508,9 @@ def _form_totals(
         ("assessed_simple", score),
         ("assessed_weighted", score),
     ):
-        out.loc[at, col] = values
+        column = out[col].to_numpy(dtype=float, copy=True)
+        column[positions] = values
+        out[col] = column
     out.loc[at, "published"] = pd.Series(published).astype(object).where(~np.isnan(published), None).to_numpy()
     out.loc[at, "method"] = "form"
     out["grade"] = grade(out["score"], bands).to_numpy()

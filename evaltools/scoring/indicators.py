@@ -11,6 +11,7 @@ at the end (domain rule: each indicator score to 2 decimals; parent levels are s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -167,9 +168,8 @@ def infer_directions(ind: pd.DataFrame, rules: RuleSet) -> tuple[pd.Series, pd.S
     if not assumed.any():
         return given, assumed
     names = ind["level3"].fillna("").astype(str) + "|" + ind["level2"].fillna("").astype(str)
-    lower = pd.Series(False, index=ind.index)
-    for word in rules.direction_names.get("<=", ()):
-        lower |= names.str.contains(word, regex=False)
+    words = [re.escape(w) for w in rules.direction_names.get("<=", ())]  # one search for any of them
+    lower = names.str.contains("|".join(words)) if words else pd.Series(False, index=ind.index)
     figures = ind["target"].notna() | ind["actual"].notna() | unknown_in(ind, "target") | unknown_in(ind, "actual")
     kind = ind["measure_kind"].astype(object) if "measure_kind" in ind else pd.Series(None, index=ind.index)
     # 定量/定性 as printed wins over what the figures suggest (issue 20 item 6)

@@ -9,6 +9,7 @@ many units every rate also names its unit (``org``) and is computed in one pass 
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -49,6 +50,13 @@ def _frame(
             "source": text(source),
         }
     )
+
+
+@functools.cache
+def _no_rates() -> pd.DataFrame:
+    """The rates frame of no rate (its columns and their types), built once; callers get copies."""
+    numbers = ("numerator", "denominator", "value")
+    return pd.DataFrame({c: pd.Series([], dtype=float if c in numbers else object) for c in [ORG, *COLUMNS]})
 
 
 def _org_column(org: object) -> pd.Series:
@@ -161,9 +169,10 @@ def _sums(
     codes = category_codes(frame[ORG], orgs)
     sums = frame[column].fillna(0.0).groupby(codes, sort=False).sum()
     out = sums.reindex(range(len(orgs)), fill_value=0.0).to_numpy(dtype=float).copy()
-    if known:
-        missing = frame[column].isna().groupby(codes, sort=False).any()
-        out[missing.reindex(range(len(orgs)), fill_value=False).to_numpy(dtype=bool)] = np.nan
+    if known:  # units with a missing value: counted on the codes (no second groupby)
+        codes = np.asarray(codes)
+        missing = frame[column].isna().to_numpy() & (codes >= 0) & (codes < len(orgs))
+        out[np.bincount(codes[missing], minlength=len(orgs))[: len(orgs)] > 0] = np.nan
     return out
 
 
@@ -177,6 +186,8 @@ def _department_rate(
     formula: str,
     source: str = SRC_53,
 ) -> pd.DataFrame:
+    if not np.any(keep):  # a rate no unit has (dropped by _interleave): the same empty frame, built once
+        return _no_rates().copy()
     return _frame(
         orgs[np.flatnonzero(keep)],
         key,

@@ -147,8 +147,8 @@ def findings(
         org = np.asarray([org], dtype=object)
     elif not isinstance(getattr(org, "dtype", None), pd.CategoricalDtype):
         org = _column(org, 0)
-        if not len(org) and (index is None or not len(index)):
-            return _empty().copy()  # most checks find nothing: the same empty frame, built once
+    if not len(org) and (index is None or not len(index)):
+        return _empty().copy()  # most checks find nothing: the same empty frame, built once
     n = len(org)
     text = lambda v: pd.Series(_column(v, n), index=index, dtype=object)  # noqa: E731 - not inferred as str
     number = lambda v: pd.Series(_column(np.nan if v is None else v, n, float), index=index)  # noqa: E731
@@ -191,7 +191,8 @@ def no_findings() -> pd.DataFrame:
 
 def concat(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
     """Findings frames one after the other (an empty frame for none)."""
-    return pd.concat(parts, ignore_index=True) if parts else no_findings()
+    found = [p for p in parts if len(p)]  # most parts are empty: concatenating them costs more than the rest
+    return pd.concat(found, ignore_index=True) if found else no_findings()
 
 
 def _declared(check: Check, out: pd.DataFrame) -> pd.DataFrame:
@@ -206,8 +207,9 @@ def _declared(check: Check, out: pd.DataFrame) -> pd.DataFrame:
     field = out["field"].to_numpy(dtype=object)
     given = pd.notna(field)
     field = np.where(given, field, of("field"))
-    pairs = pd.DataFrame({"code": uniques[codes[given]], "field": field[given]}).drop_duplicates()
-    wrong = sorted((c, f) for c, f in pairs.itertuples(index=False) if f not in declared[c].fields)
+    at, fields = pd.factorize(field[given])  # each (code, field) pair once, as integer codes: no frame
+    pairs = [(uniques[i // len(fields)], fields[i % len(fields)]) for i in np.unique(codes[given] * len(fields) + at)]
+    wrong = sorted((c, f) for c, f in pairs if f not in declared[c].fields)
     if wrong:
         raise ValueError(f"audit check {check.name!r} points findings at undeclared fields: {wrong}")
     return out.assign(severity=of("severity"), field=field)

@@ -10,7 +10,7 @@ from evaltools.data.schema import ORG, TABLES
 from evaltools.scoring.indicators import DEPARTMENT, unknown_in
 
 from .core import AuditContext, Code, check, concat, findings
-from .rows import by_org, flagged, plain_keys
+from .rows import any_per_form, by_org, flagged, form_codes, plain_keys
 
 #: Column titles for messages about figures (from the schema's declarations).
 _TITLES = {f.name: f.title for t in TABLES.values() for f in t.fields}
@@ -38,9 +38,9 @@ def _unreadable_scores(ctx: AuditContext) -> np.ndarray:
     their row cannot be read (its ``unknown`` field names one) — not because the form prints no 分值."""
     s, p = ctx.indicators, ctx.projects
     hit = s["unknown_score"].to_numpy(dtype=bool) & s["unknown"].notna().to_numpy()
-    keys = [ORG, "project"]
-    count = plain_keys(s[hit], keys).value_counts().rename("_n").reset_index()
-    return plain_keys(p, keys).merge(count, how="left", on=keys)["_n"].fillna(0).to_numpy(dtype=int)
+    at, of = form_codes(s, p)
+    named = s[ORG].notna().to_numpy() & s["project"].notna().to_numpy()  # a count leaves out a row without a form
+    return np.bincount(at[hit & named], minlength=len(at) + len(of))[of]
 
 
 def scores_printed(ctx: AuditContext) -> np.ndarray:
@@ -49,10 +49,8 @@ def scores_printed(ctx: AuditContext) -> np.ndarray:
     to compute or check, and no figure of it is to blame (湖北科技学院 2021 and 吕梁山护工培训 2021 print no
     分值/得分 columns; 大英县 2022 leaves its 得分 column empty)."""
     s, p = ctx.indicators, ctx.projects
-    keys = [ORG, "project"]
     scored = s["panel_score"].notna().to_numpy() | unknown_in(s, "panel_score").to_numpy()
-    forms = plain_keys(s[scored], keys).drop_duplicates().assign(_scored=True)
-    out = plain_keys(p, keys).merge(forms, how="left", on=keys)["_scored"].fillna(False).to_numpy(dtype=bool)
+    out = any_per_form(s, p, scored)
     for column in ("published_execution_score", "published_score"):
         if column in p:
             out = out | p[column].notna().to_numpy()
@@ -66,12 +64,12 @@ def _blank_execution_score(ctx: AuditContext) -> pd.DataFrame:
     p = ctx.projects
     if "published_execution_score" not in p:
         return concat([])
-    s = ctx.indicators
-    keys = [ORG, "project"]
-    scored = plain_keys(s[s["panel_score"].notna().to_numpy()], keys).drop_duplicates().assign(_scored=True)
-    indicators = plain_keys(p, keys).merge(scored, how="left", on=keys)["_scored"].fillna(False).to_numpy(dtype=bool)
-    weight = _printed_execution_weight(ctx)
     blank = p["published_execution_score"].isna().to_numpy() & ~unknown_in(p, "published_execution_score").to_numpy()
+    if not blank.any():  # the usual case: no form to look further at
+        return concat([])
+    s = ctx.indicators
+    indicators = any_per_form(s, p, s["panel_score"].notna().to_numpy())
+    weight = _printed_execution_weight(ctx)
     with np.errstate(invalid="ignore"):
         r = flagged(p, indicators & blank & (weight > 0))
     text = [
@@ -102,9 +100,10 @@ def _unknown_totals(ctx: AuditContext) -> list[pd.DataFrame]:
     only because the form prints no 分值 (older layouts, seen on 湖北 区商务局 2020 and 云南 施甸县 2019 forms)
     blames no unreadable figure: it is not this finding."""
     p = ctx.projects
-    counts = _unreadable_scores(ctx)
+    unknown = p["computed_score"].isna().to_numpy()
+    counts = _unreadable_scores(ctx) if unknown.any() else np.zeros(len(p), dtype=int)  # none: nothing to count
     execution = p["execution_score"].isna().to_numpy() & (p["unknown"].notna().to_numpy() if "unknown" in p else False)
-    f = flagged(p, p["computed_score"].isna().to_numpy() & ((counts > 0) | execution) & scores_printed(ctx))
+    f = flagged(p, unknown & ((counts > 0) | execution) & (scores_printed(ctx) if unknown.any() else unknown))
     text = [
         f"「{n}」的重算总分无法计算：{c} 项指标得分"
         + ("及预算执行率得分" if e != e else "")

@@ -10,6 +10,9 @@ one of its indicators — and the same unit are paired; nothing else is guessed.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
 import numpy as np
 import pandas as pd
 
@@ -19,11 +22,11 @@ from evaltools.scoring.indicators import DEPARTMENT
 from .core import AuditContext
 
 #: A clause stating one figure: its name, a verb, the figure and its unit (业务收入达到55万元, 业务收入77.57万元).
-_CLAUSE = (
+_CLAUSE = re.compile(
     r"^(?P<name>[^\d\s,，;；。:：]{2,20}?)(?:达到|完成|实现|为|共计|累计|计)?"
     r"(?P<num>\d+(?:\.\d+)?)(?P<unit>[^\d\s,，;；。.、:：()（）]{1,4})$"
 )
-_SPLIT = r"[,，;；。\n]"
+_SPLIT = re.compile(r"[,，;；。\n]")
 _KEYS = [ORG, "project", "name", "unit"]
 
 
@@ -44,29 +47,38 @@ def _texts(ctx: AuditContext) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def _clauses(texts: pd.DataFrame, column: str) -> pd.DataFrame:
-    """One row per clause of ``column`` that states one figure: org, project, name, unit and the figure."""
-    split = texts[[ORG, "project"]].assign(clause=texts[column].astype("string").str.split(_SPLIT)).explode("clause")
-    found = split["clause"].astype("string").str.strip().str.extract(_CLAUSE)
-    out = pd.concat([split[[ORG, "project"]], found], axis=1).dropna(subset=["num"])
-    return out.assign(value=out["num"].astype(float)).drop(columns="num").drop_duplicates(_KEYS, keep=False)
+def _clauses(keys: np.ndarray, texts: np.ndarray) -> dict[tuple, float]:
+    """(org, project, name, unit) → the figure, per clause of ``texts`` (one per row of ``keys``: org, project)
+    that states one figure, in text order; a name, unit and form stated twice says neither. The few texts of a
+    form are split with ``re`` directly: pandas' string machinery (split, explode, extract) and a frame per step
+    cost more than the parsing itself (issue 19 item 6)."""
+    found = [
+        ((org, project, m["name"], m["unit"]), float(m["num"]))
+        for (org, project), text in zip(keys, texts)
+        for clause in _SPLIT.split(str(text))
+        if (m := _CLAUSE.search(clause.strip()))
+    ]
+    counts = Counter(key for key, _ in found)
+    return {key: value for key, value in found if counts[key] == 1}
 
 
 def stated_figures(ctx: AuditContext) -> pd.DataFrame:
     """Goal and result figures paired per form, name and unit, where the name is one of the form's indicators:
-    org, project, name (the indicator), unit, target, actual, completion."""
+    org, project, name (the indicator), unit, target, actual, completion (in the order the goals state them)."""
     texts = _texts(ctx)
     texts = texts[texts["goal"].notna() & texts["result"].notna()]
-    if texts.empty:
+    keys = texts[[ORG, "project"]].to_numpy(dtype=object)
+    goals = _clauses(keys, texts["goal"].to_numpy(dtype=object))
+    results = _clauses(keys, texts["result"].to_numpy(dtype=object))
+    both = [key for key in goals if key in results]
+    if not both:
         return pd.DataFrame(columns=[*_KEYS, "target", "actual", "completion"])
-    goals = _clauses(texts, "goal").rename(columns={"value": "target"})
-    results = _clauses(texts, "result").rename(columns={"value": "actual"})
-    paired = goals.merge(results, on=_KEYS)
     ind = ctx.indicators
-    named = ind[[ORG, "project", "level3"]].astype(object).drop_duplicates()
-    paired = paired.astype({ORG: object}).merge(
-        named, left_on=[ORG, "project", "name"], right_on=[ORG, "project", "level3"]
-    )
+    named = pd.MultiIndex.from_arrays([ind[c].to_numpy(dtype=object) for c in (ORG, "project", "level3")])
+    both = [key for key, ok in zip(both, pd.MultiIndex.from_tuples([k[:3] for k in both]).isin(named)) if ok]
+    target = np.array([goals[k] for k in both], dtype=float)
+    actual = np.array([results[k] for k in both], dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        completion = np.where(paired["target"] > 0, paired["actual"] / paired["target"], np.nan)
-    return paired.drop(columns="level3").assign(completion=completion).reset_index(drop=True)
+        completion = np.where(target > 0, actual / target, np.nan)
+    columns = {c: np.array([k[i] for k in both], dtype=object) for i, c in enumerate(_KEYS)}
+    return pd.DataFrame({**columns, "target": target, "actual": actual, "completion": completion})

@@ -11,12 +11,14 @@ from evaltools.scoring.grading import grade, grade_band_names
 from evaltools.scoring.indicators import category_codes
 
 from .core import AuditContext, Code, check, concat, findings
-from .rows import execution_rates, flagged, plain_keys
+from .rows import execution_rates, flagged, form_codes
 
 
 def _other_band(published: np.ndarray, expected: np.ndarray, ctx: AuditContext) -> np.ndarray:
     """Whether each published grade names another band than the expected one: spellings of one band (the rule
     set's ``audit.grade_synonyms``: 良好 = 良) are the same grade (issue 20 item 7)."""
+    if not len(published):
+        return np.zeros(0, dtype=bool)
     synonyms = ctx.rules.audit.get("grade_synonyms") or {}
     return grade_band_names(published, synonyms) != grade_band_names(expected, synonyms)
 
@@ -61,28 +63,27 @@ def _reachable(ctx: AuditContext) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     on = s["scored"].to_numpy(dtype=bool) & s["parent"].isna().to_numpy()
     score, weight = s["score"].to_numpy(dtype=float)[on], s["weight"].to_numpy(dtype=float)[on]
     known = ~np.isnan(score)
-    keys = [ORG, "project"]
-    rows = plain_keys(s[on], keys).assign(
-        lo=np.where(known, score, 0.0), hi=np.where(known, score, weight), open=np.isnan(weight), w=weight
+    at, of = form_codes(s, p)
+    named = s[ORG].notna().to_numpy() & s["project"].notna().to_numpy()  # a groupby leaves out a row without a form
+    hi = np.where(known, score, weight)
+    rows = pd.DataFrame(
+        {"lo": np.where(known, score, 0.0), "hi": hi, "open_hi": np.isnan(hi), "open": np.isnan(weight), "w": weight}
     )
-    rows["open_hi"] = np.isnan(rows["hi"].to_numpy())
-    sums = rows.groupby(keys, sort=False).agg(
-        lo=("lo", "sum"),
-        hi=("hi", "sum"),
-        open_hi=("open_hi", "any"),
-        open=("open", "all"),
-        some=("open", "any"),
-        w=("w", "sum"),
-    )
-    sums["hi"] = sums["hi"].where(~sums["open_hi"])
-    at = plain_keys(p, keys).merge(sums.reset_index(), how="left", on=keys)
+    # one groupby sum over integer codes (pandas' compensated sum, as before): booleans summed are counts
+    sums = rows[named[on]].groupby(at[on][named[on]], sort=False).sum().reindex(of)
+    count = np.bincount(at[on][named[on]], minlength=len(at) + len(of))[of]
+    none = count == 0
+    sums["hi"] = sums["hi"].where(sums["open_hi"].to_numpy() == 0)
+    open_all = np.where(none, False, sums["open"].to_numpy() == count)
+    some = np.where(none, True, sums["open"].to_numpy() > 0)
+    at_lo = sums["lo"].to_numpy(dtype=float)
     printed = p["published_execution_score"] if "published_execution_score" in p else p["execution_score"] * np.nan
     execution = printed.fillna(p["execution_score"]).to_numpy(dtype=float)
-    lo = at["lo"].fillna(0.0).to_numpy(dtype=float) + np.nan_to_num(execution)
-    hi = at["hi"].to_numpy(dtype=float) + np.where(np.isnan(execution), p["execution_weight"], execution)
-    full = at["w"].to_numpy(dtype=float) + p["execution_weight"].to_numpy(dtype=float) > 100 - 0.01
-    whole = at["open"].fillna(False).to_numpy(dtype=bool) | (~at["some"].fillna(True).to_numpy(dtype=bool) & full)
-    return lo, np.where(at["lo"].isna().to_numpy(), lo, hi), whole
+    lo = np.nan_to_num(at_lo) + np.nan_to_num(execution)
+    hi = sums["hi"].to_numpy(dtype=float) + np.where(np.isnan(execution), p["execution_weight"], execution)
+    full = sums["w"].to_numpy(dtype=float) + p["execution_weight"].to_numpy(dtype=float) > 100 - 0.01
+    whole = open_all | (~some & full)
+    return lo, np.where(none, lo, hi), whole
 
 
 def _unrecomputed_totals(ctx: AuditContext) -> pd.DataFrame:

@@ -12,7 +12,7 @@ from evaltools.scoring.completeness import BLANK
 from evaltools.scoring.indicators import level1_totals
 
 from .core import AuditContext, Code, check, concat, findings
-from .rows import flagged, on_indicators, plain_keys
+from .rows import flagged, form_codes, on_indicators
 
 
 def _indicator_score_above_weight(ctx: AuditContext) -> pd.DataFrame:
@@ -113,20 +113,11 @@ def _heading_weights(ctx: AuditContext) -> pd.DataFrame:
     s, p = ctx.indicators, ctx.projects
     if "level1_weight" not in s:
         return concat([])
-    keys = [ORG, "project"]
-    rows = plain_keys(s, [*keys, "level1"]).assign(
-        heading=s["level1_weight"].to_numpy(dtype=float), row=s["weight"].notna().to_numpy()
-    )
-    per_level = rows.groupby([*keys, "level1"], sort=False).agg(heading=("heading", "first"), row=("row", "any"))
-    per_form = per_level.groupby(level=[0, 1], sort=False).agg(
-        heading=("heading", lambda h: h.sum(min_count=len(h))), row=("row", "any")
-    )
-    at = plain_keys(p, keys).merge(per_form.reset_index(), how="left", on=keys)
-    heading = at["heading"].to_numpy(dtype=float)
+    heading, row = _heading_sums(s, p)
     execution = p["execution_weight"].to_numpy(dtype=float)
     full = heading + execution
     with np.errstate(invalid="ignore"):
-        r = flagged(p, ~at["row"].fillna(True).to_numpy(dtype=bool) & (np.abs(full - 100) > 0.01))
+        r = flagged(p, ~row & (np.abs(full - 100) > 0.01))
     text = [
         f"「{n}」一级指标标题所注分值合计 {a}，加预算执行率分值 {b}，共 {c}，应为 100"
         for n, a, b, c in zip(
@@ -134,6 +125,31 @@ def _heading_weights(ctx: AuditContext) -> pd.DataFrame:
         )
     ]
     return findings("WEIGHTS_NOT_100", r[ORG], r["project"], text, 100, full[r.rows], project=r["project"])
+
+
+def _heading_sums(s: pd.DataFrame, p: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per form (row of ``p``): the sum of its 一级 heading weights (each 一级's first one given; NaN when one
+    一级 gives none, or the form has no 一级) and whether any indicator row prints its own 分值 (True for a form
+    with no 一级). Rows without a form or a 一级 are left out. Integer codes and ``np.bincount``, not two groupbys
+    and a merge (issue 19 item 6)."""
+    at, of = form_codes(s, p)
+    keep = np.flatnonzero(s[ORG].notna().to_numpy() & s["project"].notna().to_numpy() & s["level1"].notna().to_numpy())
+    level1, names = pd.factorize(s["level1"].to_numpy(dtype=object)[keep])
+    groups, _ = pd.factorize(at[keep].astype(np.int64) * (len(names) + 1) + level1)
+    n, size = int(groups.max()) + 1 if len(groups) else 0, len(at) + len(of)
+    form = np.zeros(n, dtype=np.int64)
+    form[groups] = at[keep]
+    h = s["level1_weight"].to_numpy(dtype=float)[keep]
+    valid = np.flatnonzero(~np.isnan(h))
+    given, first = np.unique(groups[valid], return_index=True)
+    heading = np.full(n, np.nan)
+    heading[given] = h[valid][first]
+    row = np.bincount(groups, weights=s["weight"].notna().to_numpy()[keep], minlength=n) > 0
+    has = np.bincount(form, minlength=size)[of] > 0
+    sums = np.bincount(form, weights=np.nan_to_num(heading), minlength=size)[of]
+    missing = np.bincount(form, weights=np.isnan(heading), minlength=size)[of] > 0
+    printed = np.bincount(form, weights=row, minlength=size)[of] > 0
+    return np.where(has & ~missing, sums, np.nan), np.where(has, printed, True)
 
 
 def _project_weights(ctx: AuditContext) -> list[pd.DataFrame]:
