@@ -245,23 +245,9 @@ def test_indicator_completion_draws_the_measures_of_a_scored_item(tmp_path):
     """稷山县医疗保险服务中心 2020 with its 数量指标 scored once over two 三级 measures (as 黄石市图书馆 2022 prints merged
     items; tests/scoring/test_printed_forms.py): the chart draws both measures — 全县参合人数 8676 of 8755 (99.10%)
     and 新增参保人数 150 of 100 (150.00%) — not only the rows that carry a 分值."""
-    from tests.scoring.test_printed_forms import _evaluated, _fixture
+    from tests.scoring.test_printed_forms import _evaluated, merged_item_form
 
-    data = _fixture("shanxi-jishan-jiandanglika-2020-project")
-    grid = data["grid"]
-    at = next(i for i, r in enumerate(grid) if r and "指标1:全县参合人数" in r)
-    grid[at] = [
-        {"span": [5, 1], "text": "产出指标 (50分)"},
-        {"span": [2, 1], "text": "数量指标"},
-        "指标1:全县参合人数",
-        "8755",
-        "8676",
-        {"span": [2, 1], "text": "15"},
-        {"span": [2, 1], "text": "15"},
-        "",
-    ]
-    grid.insert(at + 1, ["指标2:新增参保人数", "100", "150", ""])
-    fig = charts.indicator_completion(_evaluated(tmp_path, data))
+    fig = charts.indicator_completion(_evaluated(tmp_path, merged_item_form()))
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert any("全县参合人数" in t for t in labels) and any("新增参保人数" in t for t in labels)
     assert {"99.10%", "150.00%"} <= set(texts(fig))

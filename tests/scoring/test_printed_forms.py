@@ -198,11 +198,9 @@ def test_grade_names_compared_by_band(data_2022):
 # ----------------------------------------------------------------------------- 二级 items keep their measures' checks
 
 
-def test_measures_of_a_merged_item_keep_their_checks(tmp_path):
-    """稷山县医疗保险服务中心 2020 with its 数量指标 printed as 黄石市图书馆 2022 prints merged items: two 三级 rows
-    under one 分值 15 / 得分 15 merged over both. The item is scored once (15), and its measures are still
-    checked: 全县参合人数 8676 of 8755 missed its target under full marks (FULL_MARKS_BELOW_TARGET), and a
-    measure at 150 of 100 is OVERACHIEVED (issue 20 item 3)."""
+def merged_item_form() -> dict:
+    """稷山县医疗保险服务中心 2020 (corpus fixture) with its 数量指标 printed as 黄石市图书馆 2022 prints merged items:
+    two 三级 rows — 全县参合人数 8755 → 8676 and 新增参保人数 100 → 150 — under one 分值 15 / 得分 15 merged over both."""
     data = _fixture("shanxi-jishan-jiandanglika-2020-project")
     grid = data["grid"]
     at = next(i for i, r in enumerate(grid) if r and "指标1:全县参合人数" in r)
@@ -217,7 +215,15 @@ def test_measures_of_a_merged_item_keep_their_checks(tmp_path):
         "",
     ]
     grid.insert(at + 1, ["指标2:新增参保人数", "100", "150", ""])
-    ev = _evaluated(tmp_path, data)
+    return data
+
+
+def test_measures_of_a_merged_item_keep_their_checks(tmp_path):
+    """稷山县医疗保险服务中心 2020 with its 数量指标 printed as 黄石市图书馆 2022 prints merged items: two 三级 rows
+    under one 分值 15 / 得分 15 merged over both. The item is scored once (15), and its measures are still
+    checked: 全县参合人数 8676 of 8755 missed its target under full marks (FULL_MARKS_BELOW_TARGET), and a
+    measure at 150 of 100 is OVERACHIEVED (issue 20 item 3)."""
+    ev = _evaluated(tmp_path, merged_item_form())
     item = ev.indicators[ev.indicators["is_item"]]
     assert len(item) == 1 and item.iloc[0]["weight"] == 15 and item.iloc[0]["score"] == 15
     found = ev.findings
