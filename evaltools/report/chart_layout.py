@@ -79,12 +79,16 @@ def short(text, limit: int) -> str:
 
 
 def row_label(text) -> str:
-    """A row name cut to the layout: one line of 22 characters on paper, two of 9 on a phone (split at ' / ')."""
+    """A row name cut to the layout: one line of 22 characters on paper, two of 9 on a phone. A name of parts
+    (project / indicator) is cut in its first part: the last, the row's own name, stays whole where it fits."""
     size = current()
     text = str(text)
+    head, sep, tail = text.rpartition(" / ")
     if size.lines == 1 or len(text) <= size.chars:
-        return plain(short(text, size.chars))
-    head, sep, tail = text.partition(" / ")  # unit / project / indicator: the last part on the second line
+        if len(text) <= size.chars or not sep:
+            return plain(short(text, size.chars))
+        room = max(size.chars - len(tail) - 3, 2)
+        return plain(short(head, room) + " / " + short(tail, size.chars - 3 - min(room, len(head))))
     if not sep:
         head, tail = text[: size.chars], text[size.chars :]
     return plain(short(head, size.chars) + (" /" if sep else "") + "\n" + short(tail, size.chars))
