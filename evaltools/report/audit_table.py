@@ -176,7 +176,8 @@ _STYLE = (
     + fonts.PAGE_FAMILIES
     + ";margin:1.5rem;color:#222}"
     + page_style.narrow_css()
-    + "@media screen and (max-width:44rem){body{margin:1rem .75rem}table.findings,table.forms{min-width:44rem}}"
+    + "@media screen and (max-width:44rem){body{margin:1rem .75rem}table.findings{min-width:60rem}table.forms{min-width:90rem}"
+    + "table.counts{display:table;width:100%}table.counts td{overflow-wrap:anywhere}}"
     + """
 h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:1.6rem}
 table{border-collapse:collapse;font-size:.9rem}td,th{border:1px solid #bbb;padding:.3rem .5rem;vertical-align:top}
