@@ -32,7 +32,9 @@ class DrawnChart:
     note: str | None = None
 
 
-def draw(name: str, ev: object, history: pd.DataFrame, dpi: int = 150, layouts: tuple[Layout, ...] = (PRINT, PHONE)):
+def draw(
+    name: str, ev: object, history: pd.DataFrame, dpi: int = 150, layouts: tuple[Layout, ...] = (PRINT, PHONE)
+) -> DrawnChart:
     """Draw chart ``name`` (:data:`evaltools.report.charts.CHARTS`) in each layout; the sentence instead
     when its ``empty`` says all its figures are unknown."""
     from evaltools.report.charts import CHARTS

@@ -7,11 +7,12 @@ is seen at 9 pt or more (issue 24 item 5: labels were ~5 px on a phone when the 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 
 from matplotlib.axes import Axes
+from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 
 #: Width of every figure in inches: fits an A4 page with margins.
@@ -73,12 +74,12 @@ def plain(text: object) -> str:
     return str(text).replace("$", r"\$")
 
 
-def short(text, limit: int) -> str:
+def short(text: object, limit: int) -> str:
     text = str(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def row_label(text) -> str:
+def row_label(text: object) -> str:
     """A row name cut to the layout: one line of 22 characters on paper, two of 9 on a phone. A name of parts
     (project / indicator) is cut in its first part: the last, the row's own name, stays whole where it fits."""
     size = current()
@@ -94,7 +95,7 @@ def row_label(text) -> str:
     return plain(short(head, size.chars) + (" /" if sep else "") + "\n" + short(tail, size.chars))
 
 
-def figure(rows: float, fixed: float = 1.2, **kwargs) -> Figure:
+def figure(rows: float, fixed: float = 1.2, **kwargs: object) -> Figure:
     """A figure of the layout's width, ``fixed`` inches plus ``rows`` bar rows high."""
     size = current()
     extra = 0.45 if size.lines > 1 else 0.0  # the title's second line
@@ -105,7 +106,7 @@ def suptitle(fig: Figure, text: str) -> None:
     fig.suptitle(text, fontsize=current().title)
 
 
-def label_bars(ax, bars, labels, **kwargs) -> None:
+def label_bars(ax: Axes, bars: BarContainer, labels: Iterable[str], **kwargs: object) -> None:
     """Value labels at the bar ends, on a light box so that a reference line behind stays readable."""
     ax.bar_label(
         bars,
@@ -118,12 +119,12 @@ def label_bars(ax, bars, labels, **kwargs) -> None:
     )
 
 
-def reference(ax, x: float) -> None:
+def reference(ax: Axes, x: float) -> None:
     """The 100% line, behind the bars: visible between them, never through a bar or its label."""
     ax.axvline(x, color="0.15", linewidth=1.3, linestyle="--", zorder=0.5)
 
 
-def legend(fig, handles) -> None:
+def legend(fig: Figure, handles: list) -> None:
     fig.legend(
         handles=handles,
         loc="outside lower center",

@@ -3,7 +3,6 @@ right numbers, data text is drawn literally (no mathtext), and the caller's matp
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import warnings
 
@@ -13,7 +12,6 @@ import pytest
 from matplotlib.text import Text
 
 import evaltools
-from evaltools import fmt
 from evaltools.errors import EvaltoolsError
 from evaltools.report import charts, fonts
 from tests._paths import ROOT
