@@ -5,6 +5,7 @@ phone's column; the page offers it to narrow screens in a ``<picture>``."""
 from __future__ import annotations
 
 import base64
+import dataclasses
 import io
 
 import matplotlib
@@ -91,3 +92,12 @@ def test_phone_drawing_text_is_at_least_9pt_at_390px(ev, name):
         a4 = charts.CHARTS[name].fn(data)
     small = min(t.get_fontsize() for t in a4.findobj(Text) if t.get_text().strip())
     assert shown_pt(small, a4.get_size_inches()[0], PHONE_COLUMN_PX) < 9
+
+
+def test_completion_of_indicators_all_unread_is_one_sentence(ev):
+    """The 2022 indicators with every 实际完成值 unread: no ratio, no 达标 — the chart is left out."""
+    unread = dataclasses.replace(ev, indicators=ev.indicators.assign(actual=float("nan"), completion=float("nan")))
+    drawn = chart_html.draw("indicator_completion", unread, HISTORY)
+    assert drawn.note == "没有实际值和目标值均已读取的定量指标。" and drawn.png == {}
+    # and the A4 drawing of the real 2022 data has its eight indicators
+    assert len(charts.indicator_completion(ev).axes[0].get_yticklabels()) == 8
