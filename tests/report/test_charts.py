@@ -3,6 +3,7 @@ right numbers, data text is drawn literally (no mathtext), and the caller's matp
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import warnings
 
@@ -12,6 +13,7 @@ import pytest
 from matplotlib.text import Text
 
 import evaltools
+from evaltools import fmt
 from evaltools.errors import EvaltoolsError
 from evaltools.report import charts, fonts
 from tests._paths import ROOT
@@ -163,6 +165,60 @@ def test_indicator_completion_linear_axis_ceiling_met_not_83_percent(ev):
     assert bars[labels.index(jobs)] == pytest.approx(charts.CAP * 100)  # cut at 200%, value in the label
     assert any(line.get_xdata()[0] == 100 for line in ax.get_lines())
     assert_no_missing_glyphs(fig)
+
+
+def test_score_composition_totals_are_the_computed_scores(ev):
+    fig = charts.score_composition(ev)
+    ax = fig.axes[0]
+    totals = [fmt.score(round(x, 2)) for x in ev.projects["computed_score"]]
+    assert totals == ["85", "84.67", "90"]
+    for project, total in zip(ev.projects["project"], totals):
+        assert total in _label_on_row_text(ax, project)
+    assert {"公布 87", "公布 88"} <= set(texts(fig))
+    legend = texts(fig)
+    assert {"预算执行率（10 分）", "产出指标（50 分）", "效益指标（30 分）", "满意度指标（10 分）"} <= set(legend)
+
+
+def _label_on_row_text(ax, row: str) -> list[str]:
+    """Texts (labels and plain ``ax.text``) on the row whose y tick label is ``row``."""
+    ticks = {t.get_text(): y for t, y in zip(ax.get_yticklabels(), ax.get_yticks())}
+    return [
+        t.get_text()
+        for t in ax.texts
+        if abs(t.get_position()[1] - ticks[row]) < 0.35 or (hasattr(t, "xy") and abs(t.xy[1] - ticks[row]) < 0.35)
+    ]
+
+
+# --------------------------------------------------------------------------- literal data text
+
+
+def test_dollar_names_render_literally(ev):
+    name = "$x$ <script>"
+    old = "失业就业服务"
+
+    def rename(frame, column="project"):
+        return frame.assign(**{column: frame[column].replace(old, name)})
+
+    odd = dataclasses.replace(
+        ev,
+        projects=rename(ev.projects),
+        composition=rename(ev.composition),
+        indicators=rename(ev.indicators),
+        rates=rename(ev.rates, "subject"),
+    )
+    escaped = charts.plain(name)
+    assert escaped == r"\$x\$ <script>"
+    for chart in CHARTS:
+        fig = getattr(charts, chart)(odd)
+        assert_no_missing_glyphs(fig)  # draws: a mathtext error would raise here
+        hits = [t for ax in fig.axes for t in ax.get_yticklabels() if "<script>" in t.get_text()]
+        assert hits, chart
+        for label in hits:
+            text = label.get_text()
+            assert text.startswith(escaped)
+            assert text.replace(r"\$", "$").startswith(name)
+            shown, is_math = label._preprocess_math(text)
+            assert is_math is False and shown.startswith(name)
 
 
 def test_plain_escapes_every_dollar():
