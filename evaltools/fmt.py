@@ -3,6 +3,8 @@ decimals. Used only when rendering; data stays at full precision."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from evaltools import labels
 
 
@@ -233,3 +235,89 @@ def stated_decimals_all(fractions: object) -> list[int]:
         with np.errstate(invalid="ignore"):
             out = np.where(np.abs(np.round(percent, digits) - percent) < 1e-9, digits, out)
     return out.tolist()
+
+
+# ----------------------------------------------------------------------------- completion as shown
+# actual ÷ target reads as a shortfall for a ≤ target beaten (25 of "不得超过30个工作日" is 83.33%) and says
+# nothing useful for a range; such indicators are shown as met / unmet with the margin instead (issue 24 item 4).
+
+
+@dataclass(frozen=True)
+class Completion:
+    """How an indicator's completion is displayed.
+
+    ``kind``: ``"ratio"`` (≥, >, = with a target ≠ 0: 实际值 ÷ 目标值, ``ratio``), ``"cap"`` (≤, <: under or over
+    the ceiling), ``"range"`` (区间: within, above or below), ``"equal"`` (= 0) or ``"unknown"`` (定性, or a
+    figure missing: 无法计算). ``met`` is None when it cannot be told; ``margin`` is the distance to the bound
+    crossed or not crossed (≥ 0, in the indicator's unit, a fraction for %); ``text`` is the table cell."""
+
+    kind: str
+    text: str
+    met: bool | None = None
+    ratio: float | None = None
+    margin: float | None = None
+    side: str | None = None  # "below" / "within" / "above" the bound(s)
+
+
+def _margin(x: float, unit: str | None) -> str:
+    """A distance in the indicator's unit: 5 + 工作日 → '5工作日'; fractions of % as 个百分点."""
+    if unit == "%":
+        return num(x * 100) + "个百分点"
+    return num(x) + (unit or "")
+
+
+def _cap(direction: str, actual: float, cap: float, unit: str | None) -> Completion:
+    gap = cap - actual
+    met = actual <= cap if direction == "<=" else actual < cap
+    if gap == 0:
+        return Completion("cap", ("达标" if met else "未达标") + "（等于上限）", met, margin=0.0, side="within")
+    if gap > 0:
+        return Completion("cap", f"达标（低于上限{_margin(gap, unit)}）", met, margin=gap, side="below")
+    return Completion("cap", f"未达标（超出上限{_margin(-gap, unit)}）", met, margin=-gap, side="above")
+
+
+def _range(actual: float, low: float, high: float, unit: str | None) -> Completion:
+    if actual > high:
+        return Completion(
+            "range", f"高于区间（超出上限{_margin(actual - high, unit)}）", None, margin=actual - high, side="above"
+        )
+    if actual < low:
+        return Completion(
+            "range", f"低于区间（差下限{_margin(low - actual, unit)}）", False, margin=low - actual, side="below"
+        )
+    return Completion("range", "区间内", True, margin=0.0, side="within")
+
+
+def completion(row: object) -> Completion:
+    """The completion of one indicator row (attributes ``direction``, ``actual``, ``target``, ``target_high``,
+    ``unit``, ``completion``) as the report shows it: a ratio 实际值 ÷ 目标值 for ≥ targets, 达标/未达标 with the
+    margin under a ≤ ceiling (25 against ≤ 30 工作日: 达标（低于上限5工作日）), within / above / below a range
+    with the margin; '—' where a figure is unknown (无法计算) or the indicator is 定性."""
+    direction = getattr(row, "direction", None)
+    unit = _text(getattr(row, "unit", None))
+    actual, target = getattr(row, "actual", None), getattr(row, "target", None)
+    high = getattr(row, "target_high", None)
+    if direction == "qualitative" or is_missing(actual) or is_missing(target):
+        return Completion("unknown", "—")
+    actual, target = float(actual), float(target)
+    if direction in ("<=", "<"):
+        return _cap(direction, actual, target, unit)
+    if direction == "range" and not is_missing(high):
+        return _range(actual, target, float(high), unit)
+    if direction == "=" and target == 0:
+        met = actual == 0
+        return Completion("equal", "达标" if met else f"未达标（实际{_margin(actual, unit)}）", met, margin=abs(actual))
+    ratio = getattr(row, "completion", None)
+    if is_missing(ratio):
+        ratio = actual / target if target != 0 else None
+    if ratio is None:
+        return Completion("unknown", "—")
+    met = actual >= target if direction in (">=", "=", None, "range") else actual > target
+    if direction == "=":
+        met = actual == target
+    return Completion("ratio", pct(ratio), bool(met), ratio=float(ratio))
+
+
+def completion_shown(row: object) -> str:
+    """The 完成率 cell of an indicator row: :func:`completion`'s text (83.33% no longer stands for a ≤ target met)."""
+    return completion(row).text

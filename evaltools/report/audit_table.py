@@ -19,6 +19,7 @@ from evaltools.data import workbook as W
 from evaltools.data.forms.layouts import FORM_KINDS
 from evaltools.data.schema import PROFILE_BY_NAME, TABLES
 from evaltools.paths import write_text
+from evaltools.report import fonts, page_style
 
 #: ``status`` of a form read, of a file or form refused (forms table); ``stage`` of a finding: the reading's
 #: warnings and refusals, the audit's findings.
@@ -168,14 +169,23 @@ def _count_table(frame: pd.DataFrame) -> str:
     return f'<table class="counts"><tr>{head}</tr>{body}</table>'
 
 
-_STYLE = """
-body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","PingFang SC",sans-serif;margin:1.5rem;color:#222}
+# the page carries its CJK font (page_style.embed_font) and the shared narrow-screen table rules
+_STYLE = (
+    page_style.FONT_FACE_SLOT
+    + "\nbody{font-family:"
+    + fonts.PAGE_FAMILIES
+    + ";margin:1.5rem;color:#222}"
+    + page_style.narrow_css()
+    + "@media screen and (max-width:44rem){body{margin:1rem .75rem}table.findings{min-width:60rem}table.forms{min-width:90rem}"
+    + "table.counts{display:table;width:100%}table.counts td{overflow-wrap:anywhere}}"
+    + """
 h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:1.6rem}
 table{border-collapse:collapse;font-size:.9rem}td,th{border:1px solid #bbb;padding:.3rem .5rem;vertical-align:top}
 th{background:#ddebf7}.counts{margin-right:2rem;display:inline-table}
 tr.error td:first-child{background:#f8d7da}tr.warning td:first-child{background:#fff3cd}tr.info td:first-child{background:#e2e3e5}
 .cell{color:#555;font-size:.8rem}.wrap{overflow-x:auto}td.refused{color:#842029}
 """
+)
 
 
 def audit_counts(tables: dict[str, pd.DataFrame]) -> dict[str, int]:
@@ -256,7 +266,7 @@ def write_html(tables: dict[str, pd.DataFrame], path: Path, title: str) -> Path:
         f"<th>项目</th><th>说明</th><th>自评表 · 单元格</th></tr>{_rows_html(findings, path.parent)}</table></div>"
         f"<h2>自评表</h2>{_forms_html(tables['自评表'], path.parent)}</body></html>"
     )
-    return write_text(path, html)
+    return write_text(path, page_style.embed_font(html))
 
 
 def write_audit_tables(

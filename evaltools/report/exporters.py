@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from evaltools.errors import ParamsError
 from evaltools.registry import Registry
-from evaltools.report import fonts
+from evaltools.report import fonts, page_style
 from evaltools.report.sections import TEMPLATES
 
 if TYPE_CHECKING:
@@ -63,6 +63,7 @@ FONT_FACE_SLOT = "/* evaltools: @font-face */"
 def report_css(synthetic: bool = False) -> str:
     """The report's stylesheet (screen and A4 print), with :data:`FONT_FACE_SLOT` for the embedded font."""
     css = FONT_FACE_SLOT + "\n" + (TEMPLATES / "report" / "report.css").read_text(encoding="utf-8")
+    css += page_style.narrow_css()  # wide tables on a phone, as on every shared page
     if synthetic:
         css += (
             '\n@page { @top-center { content: "合成数据 · 仅供演示，不是真实单位的数据"; color: #a11d1d; '

@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 from evaltools import fmt
 from evaltools.paths import without_local_paths, write_text
-from evaltools.report import fonts
+from evaltools.report import fonts, page_style
 
 INDEX_FILE = "index.html"
 #: The files of a report folder linked from the index, in this order: (file name, label).
@@ -58,7 +58,7 @@ class UnitGroup:
     name: str
     synthetic: bool
     entries: list
-    chart: str | None = None  # base64 PNG
+    chart: dict | None = None  # base64 PNGs by layout: print, phone
     anchor: str = ""  # id of its section: u1, u2 … (no data text in ids)
 
     @property
@@ -149,21 +149,35 @@ def _merge_results(entries: dict, results, root: Path, data_dir: str | Path | No
             entry.error = without_local_paths(r.error or "失败 / failed", data_dir, root)
 
 
-def _trend_chart(group: UnitGroup) -> str | None:
-    """总分 and 部门预算执行率 against the year, as a base64 PNG (None with fewer than two years)."""
+def _trend_chart(group: UnitGroup) -> dict | None:
+    """总分 and 部门预算执行率 against the year, as base64 PNGs ``{"print": …, "phone": …}`` (the phone drawing
+    3.81 in wide, text ≥ 9 pt at 390 px: panels stacked); None with fewer than two years."""
     points = [e for e in group.entries if e.score is not None]
     if len(points) < 2:
         return None
+    from evaltools.report.chart_layout import PHONE, PRINT, layout
+
+    out = {}
+    for which in (PRINT, PHONE):
+        with layout(which):
+            out[which.name] = _trend_png(group.name, points)
+    return out
+
+
+def _trend_png(name: str, points: list) -> str:
     import matplotlib as mpl
     from matplotlib.figure import Figure
 
     from evaltools.report import charts
+    from evaltools.report.chart_layout import current
 
+    size = current()
+    phone = size.lines > 1
     with mpl.rc_context():
         charts.use_theme()  # registers the CJK font: Chinese renders, no missing-glyph boxes
         mpl.rcParams["axes.unicode_minus"] = False
-        fig = Figure(figsize=(7.2, 2.5), layout="constrained")
-        axes = fig.subplots(1, 2)
+        fig = Figure(figsize=(size.width, 4.6 if phone else 2.5), layout="constrained")
+        axes = fig.subplots(2, 1) if phone else fig.subplots(1, 2)
         years = [e.year for e in points]
         panels = [
             (axes[0], [e.score for e in points], "总分", fmt.score, "#1f5f8b"),
@@ -181,15 +195,17 @@ def _trend_chart(group: UnitGroup) -> str | None:
             if vs:
                 ax.plot(xs, vs, marker="o", color=color, linewidth=1.8)
                 for x, v in zip(xs, vs):
-                    ax.annotate(label(v), (x, v), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=7)
-            ax.set_title(title, fontsize=9)
+                    ax.annotate(
+                        label(v), (x, v), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=size.small
+                    )
+            ax.set_title(title, fontsize=size.text)
             ax.set_xticks(years, [str(y) for y in years])
             ax.set_xlim(min(years) - 0.5, max(years) + 0.5)
             ax.margins(y=0.3)
-            ax.tick_params(labelsize=7)
-        fig.suptitle(charts.plain(f"{group.name} 历年趋势"), fontsize=10)
+            ax.tick_params(labelsize=size.small)
+        fig.suptitle(charts.plain(f"{name} 历年趋势"), fontsize=size.title)
         buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=110)
+        fig.savefig(buf, format="png", dpi=110 if not phone else 150)
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
@@ -240,6 +256,7 @@ pre { white-space: pre-wrap; font-size: 0.8rem; margin: 0.2rem 0; }
 /* The table scrolls sideways inside its own box on a narrow screen; the page itself does not. */
 .table-box { overflow-x: auto; margin: 0.6rem 0; }
 .table-box > table { margin: 0; }
+{{ narrow_css | safe }}
 @media screen and (max-width: 44rem) {
   body { margin: 1rem auto; padding: 0 0.75rem; font-size: 14px; }
   h1 { font-size: 1.35rem; }
@@ -277,7 +294,7 @@ pre { white-space: pre-wrap; font-size: 0.8rem; margin: 0.2rem 0; }
 {% endfor %}
 </tbody>
 </table></div>
-{% if g.chart %}<figure><img alt="{{ g.name }} 历年总分与预算执行率" src="data:image/png;base64,{{ g.chart }}"></figure>{% endif %}
+{% if g.chart %}<figure><picture><source media="(max-width: 44rem)" srcset="data:image/png;base64,{{ g.chart.phone }}"><img alt="{{ g.name }} 历年总分与预算执行率" src="data:image/png;base64,{{ g.chart.print }}"></picture></figure>{% endif %}
 </section>
 {% endfor %}
 {% if not groups %}<p>还没有报告。运行 <code>evaltools run --all</code> 生成。</p>{% endif %}
@@ -302,9 +319,9 @@ def render(entries: dict) -> str:
     for g in units:
         g.chart = _trend_chart(g)
     all_entries = [e for g in units for e in g.entries]
-    slot = "/* evaltools: @font-face */"
     html = env.get_template(INDEX_FILE).render(
-        font_face_slot=slot,
+        font_face_slot=page_style.FONT_FACE_SLOT,
+        narrow_css=page_style.narrow_css(),
         families=fonts.PAGE_FAMILIES,
         groups=units,
         generated=_dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
@@ -314,7 +331,7 @@ def render(entries: dict) -> str:
         n_failed=sum(1 for e in all_entries if e.error),
         n_synthetic=sum(1 for g in units if g.synthetic),
     )
-    return html.replace(slot, fonts.font_face_css(html), 1)  # the CJK font travels with the page
+    return page_style.embed_font(html)  # the CJK font travels with the page
 
 
 def write_index(

@@ -7,9 +7,7 @@ The notebook ``notebooks/self_evaluation.ipynb`` calls these and nothing else.
 
 from __future__ import annotations
 
-import base64
 import datetime as _dt
-import io
 import os
 import re
 from collections.abc import Mapping
@@ -187,17 +185,15 @@ forms = _section("forms")
 
 
 def chart(ctx: ReportContext, name: str, dpi: int = 150) -> Html:
-    """Draw one chart (see :mod:`evaltools.report.charts`) and return it as an inline PNG figure; a chart
-    of the years (``trends``) only when the data folder holds at least two years up to this one.
+    """Draw one chart (see :mod:`evaltools.report.charts`) as an inline ``<picture>`` (A4 and phone drawings,
+    :mod:`evaltools.report.chart_html`), or one sentence when all its figures are unknown; a chart of the
+    years (``trends``) only when the data folder holds at least two years up to this one.
 
     The charts are plain ``Figure`` objects, not pyplot's: nothing here touches the session's backend."""
+    from evaltools.report.chart_html import chart_html
     from evaltools.report.charts import CHARTS
 
     spec = CHARTS[name]  # an unknown name raises ParamsError listing the charts
     if spec.uses == "history" and ctx.history["year"].nunique() < 2:
         return Html("")  # one year has no trend: the report leaves the figure out rather than show an empty box
-    fig = spec.fn(ctx.history if spec.uses == "history" else ctx.ev)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)  # figures use constrained layout
-    caption = spec.caption
-    return Html(_macro("figure")(ctx.view, base64.b64encode(buf.getvalue()).decode("ascii"), caption, caption))
+    return Html(chart_html(name, ctx.ev, ctx.history, dpi))

@@ -118,7 +118,7 @@ def _indicator_rows(ev: Evaluation, form: str, flagged: set, by_place: dict) -> 
                 is_part=i.parent is not None or i.is_measure,
                 target_shown=fmt.indicator_target(i) or "—",
                 actual_shown=fmt.indicator_actual(i) or "—",
-                completion=fmt.known(i.completion),
+                completion=fmt.completion_shown(i),
                 direction_assumed=bool(i.direction_assumed),
                 weight=fmt.known(i.weight) if (counted or not i.applicable) else None,
                 counted=counted,

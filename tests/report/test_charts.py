@@ -145,18 +145,26 @@ def test_execution_rates_labels_percentages_per_row(ev):
     assert any(line.get_xdata()[0] == 100 for line in ax.get_lines())
 
 
-def test_indicator_completion_log_axis_and_labels(ev):
+def test_indicator_completion_linear_axis_ceiling_met_not_83_percent(ev):
+    """The 2022 chart: a linear axis (0 can sit on it), 1,427% cut at 200% and labelled with its value, the
+    ≤ 30 工作日 target done in 25 drawn as met with its margin (not 83.33%), the 4–6 场 range exceeded by 58."""
     fig = charts.indicator_completion(ev)
     ax = fig.axes[0]
-    assert ax.get_xscale() == "log"
+    assert ax.get_xscale() == "linear"
+    assert ax.get_xlim()[0] == 0
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert any("提供工作岗位数" in t for t in labels)
     assert any(t.startswith("档案保管和整理 / ") for t in labels)
     expected = ev.indicators[ev.indicators["completion"].notna() & ev.indicators["scored"]]
     assert len(labels) == len(expected) == 8
-    assert _label_on_row(ax, next(t for t in labels if "提供工作岗位数" in t)) == ["1,427.00%"]
-    assert "83.33%" in texts(fig)
-    assert any(line.get_xdata()[0] == 1.0 for line in ax.get_lines())
+    jobs = next(t for t in labels if "提供工作岗位数" in t)
+    assert _label_on_row(ax, jobs) == ["1,427.00%"]
+    assert _label_on_row(ax, next(t for t in labels if "查询和办事时限" in t)) == ["达标（低于上限5工作日）"]
+    assert _label_on_row(ax, next(t for t in labels if "专场招聘会场次" in t)) == ["高于区间（超出上限58场）"]
+    assert "83.33%" not in texts(fig)
+    bars = {round(p.get_y() + p.get_height() / 2): p.get_width() for p in ax.patches if p.get_width() > 10}
+    assert bars[labels.index(jobs)] == pytest.approx(charts.CAP * 100)  # cut at 200%, value in the label
+    assert any(line.get_xdata()[0] == 100 for line in ax.get_lines())
+    assert_no_missing_glyphs(fig)
 
 
 def test_score_composition_totals_are_the_computed_scores(ev):
@@ -223,7 +231,7 @@ def test_plain_escapes_every_dollar():
 
 def test_trends_one_year_is_a_note(history):
     fig = charts.trends(history.iloc[[2]])
-    assert "仅有一年数据，无法显示趋势" in texts(fig)
+    assert "仅有一年数据，无法显示趋势。" in texts(fig)
     assert_no_missing_glyphs(fig)
 
 

@@ -1,5 +1,6 @@
-"""The report and the index carry their CJK font: a subset of Noto Sans CJK SC, WOFF2 in a data: URL,
-covering every character of the page, so Chinese shows on a machine without any CJK font."""
+"""Every shared page (report.html, index.html, findings.html) carries its CJK font: a subset of Noto Sans CJK
+SC, WOFF2 in a data: URL, covering every character of the page, so Chinese shows on a machine without any CJK
+font; and each has the same narrow-screen rules for wide tables (page_style.narrow_css)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import nbformat
 import pytest
 
 import evaltools.report.sections as report
-from evaltools.report import exporters, fonts
+from evaltools.report import exporters, fonts, page_style
 
 SECTIONS = ("title_block", "contents", "basic", "work", "results", "conclusion", "problems", "team", "audit", "forms")
 
@@ -62,3 +63,48 @@ def test_pdf_uses_the_pages_own_font(page, monkeypatch):
     pdf = pdfium.PdfDocument(exporters.html_to_pdf(page))
     text = re.sub(r"\s+", "", pdf[0].get_textpage().get_text_range())
     assert "石家庄市桥西区就业服务中心2022年度整体支出绩效自评报告" in text
+
+
+@pytest.fixture(scope="module")
+def index_page(tmp_path_factory) -> str:
+    """outputs/index.html of two units, one with two years (a trend chart)."""
+    from evaltools.report.index import write_index
+    from tests.report.test_index import _report
+
+    out = tmp_path_factory.mktemp("outputs")
+    _report(out, "桥西", 2021, "石家庄市桥西区就业服务中心", 85, "良好")
+    _report(out, "桥西", 2022, "石家庄市桥西区就业服务中心", 87, "良好")
+    _report(out, "天长", 2022, "天长市水利局", 92.5, "优秀")
+    return write_index(out).read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def findings_page(root, tmp_path_factory) -> str:
+    """findings.html of ``evaltools audit examples/forms`` (five forms, two of them legacy .doc refused)."""
+    from evaltools.run.audit import run_audit, write_audit
+
+    out = tmp_path_factory.mktemp("audit")
+    write_audit(run_audit([root / "examples" / "forms"]), out)
+    return (out / "findings.html").read_text(encoding="utf-8")
+
+
+SHARED_PAGES = ("page", "index_page", "findings_page")
+
+
+@pytest.mark.parametrize("name", SHARED_PAGES)
+def test_every_shared_page_embeds_a_font_covering_its_text(request, name, embedded_font_gaps, external_references):
+    html = request.getfixturevalue(name)
+    size, missing = embedded_font_gaps(html)
+    assert missing == "" and 10_000 < size < 400_000
+    assert page_style.FONT_FACE_SLOT not in html  # the slot was filled
+    assert f"font-family: {fonts.PAGE_FAMILIES}" in html or f"font-family:{fonts.PAGE_FAMILIES}" in html
+    assert external_references(html) == []
+
+
+@pytest.mark.parametrize("name", SHARED_PAGES)
+def test_every_shared_page_shows_wide_tables_scroll_on_a_phone(request, name):
+    """The same rules on every page: a cue above a wide table, the first column sticky (issue 24 item 5)."""
+    html = request.getfixturevalue(name)
+    assert page_style.narrow_css() in html
+    assert "position: sticky" in page_style.narrow_css() and "可左右滑动查看" in page_style.narrow_css()
+    assert 'class="table-box"' in html or 'class="wrap"' in html

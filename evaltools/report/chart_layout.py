@@ -1,0 +1,165 @@
+"""Sizes of the report's charts: one layout for paper and desktop screens, one for a 390 px phone.
+
+A chart is drawn once per layout; the page shows the phone drawing below 44rem (``<picture>``), so that its text
+is seen at 9 pt or more (issue 24 item 5: labels were ~5 px on a phone when the 7.5 in figure was shrunk).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from matplotlib.axes import Axes
+from matplotlib.container import BarContainer
+from matplotlib.figure import Figure
+
+#: Width of every figure in inches: fits an A4 page with margins.
+WIDTH = 7.5
+#: The report's text column on a 390 px phone, CSS px (390 less 2 × 0.75rem of 14 px padding).
+PHONE_COLUMN_PX = 366
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Sizes of one rendering of the charts: ``width`` in inches, font sizes in pt (``small``: value labels,
+    ticks, legend; ``text``: axis and panel titles; ``title``: the figure's title), ``row``: inches per bar,
+    ``chars``: characters of a row name per line (``lines`` lines at most)."""
+
+    name: str
+    width: float
+    small: float
+    text: float
+    title: float
+    row: float
+    chars: int
+    lines: int = 1
+
+
+#: A4 page and desktop screen: 7.5 in wide, shown at 100–110 %.
+PRINT = Layout("print", WIDTH, 8.0, 10.0, 12.0, 1.0, 22)
+#: A 390 px phone: the column is 366 CSS px = 3.81 in, so a 3.8 in figure is shown at its own size and
+#: text of 9 pt stays 9 pt (:func:`shown_pt`).
+PHONE = Layout("phone", PHONE_COLUMN_PX / 96, 9.0, 9.5, 10.5, 1.25, 9, 2)
+_LAYOUT: ContextVar[Layout] = ContextVar("chart_layout", default=PRINT)
+
+
+def shown_pt(size_pt: float, figure_width_in: float, column_px: float) -> float:
+    """The size, in CSS pt, at which text of ``size_pt`` in a figure ``figure_width_in`` wide is seen when the
+    image is scaled to a column ``column_px`` CSS px wide (1 in = 96 px = 72 pt): size × column / (width × 96)."""
+    return size_pt * column_px / (figure_width_in * 96)
+
+
+@contextlib.contextmanager
+def layout(which: Layout) -> Iterator[Layout]:
+    """Draw the charts built inside the block with the sizes of ``which`` (:data:`PRINT` or :data:`PHONE`)."""
+    token = _LAYOUT.set(which)
+    try:
+        yield which
+    finally:
+        _LAYOUT.reset(token)
+
+
+def current() -> Layout:
+    """The layout charts are being drawn with (:data:`PRINT` unless inside :func:`layout`)."""
+    return _LAYOUT.get()
+
+
+# --------------------------------------------------------------------------- drawing in the layout's sizes
+
+
+def plain(text: object) -> str:
+    """Data text drawn literally: ``$`` escaped so that matplotlib does not start mathtext."""
+    return str(text).replace("$", r"\$")
+
+
+def short(text: object, limit: int) -> str:
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def row_label(text: object) -> str:
+    """A row name cut to the layout: one line of 22 characters on paper, two of 9 on a phone. A name of parts
+    (project / indicator) is cut in its first part: the last, the row's own name, stays whole where it fits."""
+    size = current()
+    text = str(text)
+    head, sep, tail = text.rpartition(" / ")
+    if size.lines == 1 or len(text) <= size.chars:
+        if len(text) <= size.chars or not sep:
+            return plain(short(text, size.chars))
+        room = max(size.chars - len(tail) - 3, 2)
+        return plain(short(head, room) + " / " + short(tail, size.chars - 3 - min(room, len(head))))
+    if not sep:
+        head, tail = text[: size.chars], text[size.chars :]
+    return plain(short(head, size.chars) + (" /" if sep else "") + "\n" + short(tail, size.chars))
+
+
+def figure(rows: float, fixed: float = 1.2, **kwargs: object) -> Figure:
+    """A figure of the layout's width, ``fixed`` inches plus ``rows`` bar rows high."""
+    size = current()
+    extra = 0.45 if size.lines > 1 else 0.0  # the title's second line
+    return Figure(figsize=(size.width, fixed + extra + size.row * rows), layout="constrained", **kwargs)
+
+
+def suptitle(fig: Figure, text: str) -> None:
+    fig.suptitle(text, fontsize=current().title)
+
+
+def label_bars(ax: Axes, bars: BarContainer, labels: Iterable[str], **kwargs: object) -> None:
+    """Value labels at the bar ends, on a light box so that a reference line behind stays readable."""
+    ax.bar_label(
+        bars,
+        labels=list(labels),
+        padding=3,
+        fontsize=current().small,
+        zorder=5,
+        bbox=dict(facecolor="white", edgecolor="none", pad=0.6),
+        **kwargs,
+    )
+
+
+def reference(ax: Axes, x: float) -> None:
+    """The 100% line, behind the bars: visible between them, never through a bar or its label."""
+    ax.axvline(x, color="0.15", linewidth=1.3, linestyle="--", zorder=0.5)
+
+
+def legend(fig: Figure, handles: list) -> None:
+    fig.legend(
+        handles=handles,
+        loc="outside lower center",
+        ncol=min(len(handles), 5 if current().lines == 1 else 2),
+        fontsize=current().small,
+        frameon=False,
+    )
+
+
+def fit_labels(fig: Figure, ax: Axes, low: float) -> None:
+    """Widen the x axis until every bar label ends inside it (labels are as long as their texts)."""
+    for _ in range(3):
+        fig.canvas.draw()
+        inverse = ax.transData.inverted()
+        right = max((inverse.transform(t.get_window_extent())[1, 0] for t in ax.texts), default=low)
+        lo, hi = ax.get_xlim()
+        if right <= hi:
+            return
+        ax.set_xlim(lo, right + (right - lo) * 0.03)
+
+
+def note(text: str) -> Figure:
+    """A figure holding only a sentence (for direct callers; the report shows the sentence as text)."""
+    fig = figure(0, fixed=1.6)
+    ax = fig.subplots()
+    ax.set_axis_off()
+    ax.text(
+        0.5,
+        0.5,
+        plain(text),
+        ha="center",
+        va="center",
+        fontsize=current().title,
+        color="0.3",
+        wrap=True,
+        transform=ax.transAxes,
+    )
+    return fig

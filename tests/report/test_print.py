@@ -1,0 +1,65 @@
+"""The 2022 report on A4 (issue 24 item 5): body text is not justified, so the spaces the text puts between
+CJK and digits stay spaces ("2022    年… 3    个项目" printed 13.5–14.4 pt gaps); the appendix 自评表 keep
+their last rows with the rows before them and fit in fewer pages (seven before, single rows alone on a page)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from evaltools.report import exporters
+from tests.report.test_fonts import page  # noqa: F401 - the 2022 report page, a fixture
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture(scope="module")
+def pdf(page):  # noqa: F811
+    import pypdfium2 as pdfium
+
+    return pdfium.PdfDocument(exporters.html_to_pdf(page))
+
+
+def _paragraphs(page: str) -> str:  # noqa: F811
+    from bs4 import BeautifulSoup
+
+    return "\n".join(p.get_text() for p in BeautifulSoup(page, "html.parser").select("main p"))
+
+
+def _spaces_between_cjk_and_digits(pdf, paragraphs: str) -> list[tuple[int, str, float]]:
+    """(page, context, width in pt) of every space between a CJK character and a digit on one line of a body
+    paragraph (its context found in the page's <p> text: table cells, whose gaps are wide, are left out)."""
+    out = []
+    for i in range(len(pdf)):
+        tp = pdf[i].get_textpage()
+        text = tp.get_text_range()
+        for k in range(4, min(len(text), tp.count_chars()) - 5):
+            a, b = text[k - 1], text[k + 1]
+            if text[k] != " " or not ((CJK.match(a) and b.isdigit()) or (a.isdigit() and CJK.match(b))):
+                continue
+            context = text[k - 4 : k + 5]
+            left, right = tp.get_charbox(k - 1), tp.get_charbox(k + 1)
+            if "\n" not in context and context in paragraphs and abs(left[1] - right[1]) < 2:
+                out.append((i + 1, context, right[0] - left[2]))
+    return out
+
+
+@pytest.mark.slow
+def test_no_stretched_spaces_around_numbers(pdf, page):  # noqa: F811
+    gaps = _spaces_between_cjk_and_digits(pdf, _paragraphs(page))
+    assert len(gaps) > 50  # the report's sentences: "2022 年", "3 个项目", "6.00 万元" …
+    wide = [g for g in gaps if g[2] > 6]  # a space of the 10.5 pt body is ≈ 3.3 pt; justified lines made 14
+    assert wide == []
+
+
+@pytest.mark.slow
+def test_appendix_forms_keep_their_last_rows(pdf):
+    texts = [pdf[i].get_textpage().get_text_range() for i in range(len(pdf))]
+    first = next(i for i, t in enumerate(texts) if "附录二" in t and "自评表（2022 年度）" in t)
+    appendix = texts[first:]
+    assert len(appendix) <= 5  # three forms: 7 pages before, the heading alone on one and single rows on two
+    rows = re.compile(r"^(产出指标|效益指标|满意度指标|预算执行率)", re.M)
+    for t in appendix:  # the page with a form's 总分 line also holds at least two of its indicator rows
+        if re.search(r"^总分", t, re.M):
+            assert len(rows.findall(t)) >= 2, t[:200]
