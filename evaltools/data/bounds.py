@@ -9,6 +9,7 @@ weight of 250 are refused at load time with the cell's location, so ``evaltools 
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -126,6 +127,16 @@ def check_profile(name: str, value: object, where: Location, problems: ProblemLi
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         return True
     found = problem(float(value), bound)
+    if found is None and name == "year" and value > _dt.date.today().year:
+        problems.add(
+            where,
+            "评价年度晚于今年 / the year evaluated is later than this year",
+            found=f"{int(value)} (this year is {_dt.date.today().year})",
+            expected="a year that has ended or is ending: a 自评 evaluates a budget year already carried out",
+            severity=WARNING,
+            code="YEAR_IN_FUTURE",
+        )
+        return True
     if found is None and bound is PUBLISHED and value > 100:  # a mistake to name, not a value to refuse
         problems.add(
             where,

@@ -14,8 +14,8 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
-from xml.etree import ElementTree
 
+from defusedxml import ElementTree  # no entity expansion, no DTD fetching (issue 22)
 from openpyxl.utils.cell import coordinate_from_string, get_column_letter
 
 from evaltools.errors import Location, ProblemList

@@ -118,20 +118,49 @@ def _cell_value(cell: object) -> object:
     return value
 
 
+#: The most rows and columns of a sheet read as a form's grid (a printed 自评表 is a page or two, some 20
+#: columns wide; a workbook of many forms a few thousand rows): cells beyond are never materialised, so a cell
+#: typed at XFD1048576 or a sheet's forged dimension costs nothing (issue 22: bounded reading).
+MAX_ROWS = 10_000
+MAX_COLS = 100
+
+
+def _trimmed(row: tuple) -> list[object]:
+    values = [_cell_value(c) for c in row]
+    while values and values[-1] is None:
+        values.pop()
+    return values
+
+
 def xlsx_grids(path: Path) -> list[tuple[str, Grid]]:
-    """Every sheet of a workbook as ``(sheet title, grid)``; merged ranges filled with their value."""
+    """Every sheet of a workbook as ``(sheet title, grid)``; merged ranges filled with their value, within
+    the cells that hold values (at most :data:`MAX_ROWS` × :data:`MAX_COLS`)."""
     import openpyxl
 
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         out = []
         for ws in wb.worksheets:
-            rows = [[_cell_value(c) for c in row] for row in ws.iter_rows()]
+            ws.reset_dimensions()  # the stored dimension is not trusted: rows are read as they are
+            rows = [_trimmed(row) for row in ws.iter_rows(max_row=MAX_ROWS, max_col=MAX_COLS)]
+            while rows and not rows[-1]:
+                rows.pop()
             merged = _merged_ranges(wb._archive, ws._worksheet_path) if hasattr(ws, "_worksheet_path") else []
-            out.append((ws.title, _sheet_grid(str(path), ws.title, rows, merged)))
+            out.append((ws.title, _sheet_grid(str(path), ws.title, rows, _clipped(merged, rows))))
         return out
     finally:
         wb.close()
+
+
+def _clipped(merged: list[tuple[int, int, int, int]], rows: list[list[object]]) -> list[tuple[int, int, int, int]]:
+    """Merged ranges cut to the rows and columns that hold values (a range over the whole sheet fills only the
+    cells a person sees); ranges that start beyond them are dropped."""
+    height, width = len(rows), max((len(r) for r in rows), default=0)
+    return [
+        (c1, r1, min(c2, max(width, c1)), min(r2, max(height, r1)))
+        for c1, r1, c2, r2 in merged
+        if r1 <= height and c1 <= width
+    ]
 
 
 def _sheet_grid(file: str, title: str, rows: list[list[object]], merged: list[tuple[int, int, int, int]]) -> Grid:
@@ -180,7 +209,9 @@ def docx_grid(path: Path) -> Grid:
     from lxml import etree
 
     with zipfile.ZipFile(path) as archive:
-        body = etree.fromstring(archive.read("word/document.xml")).find(f"{_W}body")
+        # entities are never expanded (a "billion laughs" document), nothing is fetched (OWASP XXE prevention)
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+        body = etree.fromstring(archive.read("word/document.xml"), parser).find(f"{_W}body")
     if body is None:
         raise ValueError("word/document.xml has no body")
     grid = Grid(str(path), False)

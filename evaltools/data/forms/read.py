@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from evaltools.data import schema as S
+from evaltools.data.archive import check_archive
 from evaltools.data.forms.blocks import UNKNOWN, read_goals, read_indicators, read_total
 from evaltools.data.forms.funds import no_funds, read_funds
 from evaltools.data.forms.grid import CellRef, Grid, docx_grid, xlsx_grids
@@ -44,6 +45,9 @@ READERS: Registry[Callable[[Path], list[tuple[str, Grid]]]] = Registry("form rea
 READERS.add(".xlsx", xlsx_grids)
 READERS.add(".xlsm", xlsx_grids)
 READERS.add(".docx", lambda path: [("", docx_grid(path))])
+#: A macro-enabled document is the same XML with a macro part beside it: its text is read, its macros never run
+#: (issue 22: .docm forms were left out of a folder audit without a word).
+READERS.add(".docm", lambda path: [("", docx_grid(path))])
 #: Legacy formats refused, with how to save them in a readable one.
 LEGACY = {
     ".doc": "Word 97-2003 文档：用 Word 或 WPS 打开，另存为 “Word 文档 (*.docx)”",
@@ -460,6 +464,9 @@ def _open(path: Path) -> tuple[list[tuple[str, Grid]], FormFailure | None]:
         return [], FormFailure(
             str(path), None, f"不是自评表文件 / not a form file ({suffix or 'no suffix'}); expected .xlsx or .docx"
         )
+    bounded = check_archive(path, form=True)
+    if bounded is not None:
+        return [], FormFailure(str(path), None, f"{bounded.message}: {bounded.found}; {bounded.expected}", (bounded,))
     try:
         return READERS[suffix](path), None
     except Exception as exc:  # noqa: BLE001 - a damaged file fails in many ways (zip, XML …): report any

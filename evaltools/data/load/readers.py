@@ -12,6 +12,7 @@ import csv
 import io
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -24,6 +25,9 @@ from evaltools.params import safe_yaml_load
 
 #: Rows parsed at a time when a CSV file is streamed (the memory estimate is checked after each chunk).
 CSV_CHUNK_ROWS = 50_000
+
+if TYPE_CHECKING:
+    import pyarrow.parquet as pq
 
 
 def _skip_blank_top(handle: object) -> int:
@@ -142,9 +146,9 @@ def read_parquet(file: Path, problems: ProblemList, budget: MemoryBudget | None 
 
     budget = budget or MemoryBudget.default()
     try:
-        meta = pq.ParquetFile(file).metadata
-        size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
-        need = float(size) * NEED_PER_PARQUET_BYTE
+        parquet = pq.ParquetFile(file)
+        meta = parquet.metadata
+        need = parquet_decoded_size(parquet) * NEED_PER_PARQUET_BYTE
         if not budget.fits(need):
             message, found, expected = budget.message(budget.used + need)
             problems.add(
@@ -168,6 +172,30 @@ def read_parquet(file: Path, problems: ProblemList, budget: MemoryBudget | None 
 
 
 _CHUNK = 1 << 20
+#: Rows decoded to judge a Parquet file's size as loaded.
+_SAMPLE_ROWS = 10_000
+
+
+def parquet_decoded_size(parquet: pq.ParquetFile) -> float:
+    """Bytes a Parquet file's rows take decoded: the larger of its metadata's (uncompressed, but still
+    dictionary- or run-length-encoded) size and the decoded size of its first :data:`_SAMPLE_ROWS` rows scaled to
+    all rows. A dictionary-encoded text column of 5 million rows is a few KB as stored and hundreds of MB as
+    text (issue 22: its encoded size let it pass a 1 GB limit and peak at 3.3 GB)."""
+    import pyarrow as pa
+
+    meta = parquet.metadata
+    encoded = float(sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups)))
+    if not meta.num_rows:
+        return encoded
+    sample = next(parquet.iter_batches(batch_size=_SAMPLE_ROWS), None)
+    if sample is None or not sample.num_rows:
+        return encoded
+    decoded = 0
+    for column in sample.columns:
+        if pa.types.is_dictionary(column.type):
+            column = column.dictionary_decode()
+        decoded += column.nbytes
+    return max(encoded, decoded / sample.num_rows * meta.num_rows)
 
 
 def _has_content(file: Path) -> bool:

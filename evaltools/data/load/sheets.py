@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from evaltools.data import schema as S
+from evaltools.data.archive import check_archive, clipped_workbook
 from evaltools.data.cells import clean_text
 from evaltools.data.load.tables import ALL_TABLES, RawProfile, RawTable, not_readable, unreadable
 from evaltools.data.size import NEED_PER_TEXT_BYTE, NEED_PER_XLSX_BYTE, MemoryBudget
@@ -79,8 +80,19 @@ def _open_workbook(path: Path, problems: ProblemList) -> Workbook | None:
 
     if not_readable(path, "an .xlsx file saved by Excel or WPS", problems, "无法打开工作簿 / cannot open the workbook"):
         return None
+    bounded = check_archive(path)
+    if bounded is not None:
+        found = f"{bounded.message.split(' / ')[0]} — {bounded.found}"  # the reason, in the message people know
+        problems.add(
+            bounded.location,
+            "无法打开工作簿 / cannot open the workbook",
+            found=found,
+            expected=bounded.expected,
+            code=bounded.code,
+        )
+        return None
     try:
-        return openpyxl.load_workbook(path, read_only=False, data_only=True)
+        return openpyxl.load_workbook(clipped_workbook(path), read_only=False, data_only=True)
     except Exception as exc:  # noqa: BLE001 - a damaged file fails in many ways (zip, zlib, XML …): report any
         found = str(exc) if isinstance(exc, (BadZipFile, OSError)) else f"{type(exc).__name__}: {exc}"
         problems.add(
