@@ -134,7 +134,7 @@ def _total(ev: Evaluation, rule: OpinionRule) -> SimpleNamespace:
         grade=t.computed_grade if known else None,
         grade_text=t.computed_grade if known and t.computed_grade else grade_shown(None, reason or "无法计算"),
         reason=reason,
-        cannot=f"无法复核总分（{reason}）" if reason else ("无法复核总分" if not known else None),
+        cannot=None if known else f"无法复核总分（{reason or '部分得分依赖的数字原表无法辨认'}）",
         change=(float(t.computed_score) - float(t.published)) if dev is not None else None,
         deviation=dev,
         beyond=dev is not None and abs(dev) > rule.threshold + 1e-12,
