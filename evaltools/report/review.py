@@ -233,13 +233,22 @@ def _opinion(total: SimpleNamespace, forms: list, rule: OpinionRule, errors: int
     )
 
 
+def _document_name(source: str) -> str:
+    """The published document's name from the profile's 数据来源: its first 《…》, else the text before any
+    parenthesis, in 《》."""
+    start = source.find("《")
+    end = source.find("》", start)
+    if start >= 0 and end > start:
+        return source[start : end + 1]
+    return f"《{source.split('（')[0].strip()}》"
+
+
 def _basis(ev: Evaluation) -> list[str]:
     """复核依据: the published self-evaluation, its own basis, the rule set and grade bands the recomputation used."""
     prof = ev.data.profile
     items = []
     if prof.source:
-        name = prof.source.split("（")[0].strip().strip("《》")
-        items.append(f"被复核单位公开的《{name}》")
+        items.append(f"被复核单位公开的{_document_name(prof.source)}")
     if prof.basis:
         items.append(f"被复核单位自评所依据的{prof.basis}")
     items.append(f"评分规则：{ev.rules.title}")
