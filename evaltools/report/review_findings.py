@@ -34,7 +34,7 @@ def _form_name(project: str) -> str:
 def _statement_place(
     statements: pd.DataFrame, subject: object, stated: object, metric: str | None = None
 ) -> str | None:
-    """The printed place of a statement finding: 一(二)：“2022年我中心申请4个项目资金”."""
+    """The printed place of a statement finding: the report's chapter and its quote (报告 一(二)：“…”)."""
     if not len(statements):
         return None
     rows = statements[statements["subject"] == subject] if metric is None else statements
