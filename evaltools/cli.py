@@ -17,6 +17,7 @@ import typer
 from evaltools import __version__
 from evaltools.errors import EvaltoolsError, ParamsError, Stopped, visible
 from evaltools.params import DEFAULT_RULES, JobParams
+from evaltools.report.exporters import DOCUMENTS, documents_help
 
 if TYPE_CHECKING:
     from evaltools.run.jobs import BatchResult
@@ -215,25 +216,27 @@ def run(
     title: str | None = typer.Option(
         None, "--title", help="报告标题，仅用于一份报告 / the report's title (one report)"
     ),
-    notebook: Path | None = typer.Option(None, help="报告笔记本 (default notebooks/self_evaluation.ipynb)"),
+    document: str | None = typer.Option(None, "--document", help=documents_help()),
+    reviewer: str | None = typer.Option(None, "--reviewer", help="复核单位（复核意见落款）/ who signs the review"),
+    notebook: Path | None = typer.Option(None, help="笔记本，代替文档自己的 / instead of the document's notebook"),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="批量运行时显示进度条 (only on a terminal)"),
     index: bool = typer.Option(True, "--index/--no-index", help="运行后更新 outputs/index.html / refresh the index"),
 ) -> None:
     """生成报告 / run the report notebook and export it to outputs/<unit>/<year>/ (or outputs/<year>/).
 
-    One year: ``evaltools run 2022``. A batch: ``evaltools run 2021 2022``, ``evaltools run --all``,
+    One year: ``evaltools run 2022``; its 复核意见: ``--document review``. A batch: ``run 2021 2022``, ``--all``,
     ``--units A,B``, ``--jobs 2`` (reports at once, each in its own process), ``--executor dask``;
-    a batch ends with a table of every report. Every run, single or batch, refreshes outputs/index.html.
-    The rule set is --rules, else the params file's, else the data's own (profile 评分规则), else mof.
-    Exit 0 when every report succeeded, 2 when every failure was an input error, else 1.
+    a batch ends with a table of every report. Every run refreshes outputs/index.html. Rules: --rules, else the
+    params file's, else the data's own (评分规则), else mof. Exit 0: all made; 2: only input errors; else 1.
     """
     from evaltools.params import read_job_file
     from evaltools.paths import usable_input_file
     from evaltools.run.plan import plan_jobs
 
-    if notebook is not None:
+    if notebook is not None:  # a notebook given: checked before anything runs
         usable_input_file(notebook, "报告笔记本 / the report notebook (.ipynb)", "notebook")
     given = dict(data_dir=data_dir, rules=rules, output_dir=output_dir, formats=_formats(to), title=title)
+    given.update(document=document, reviewer=reviewer)
     values = {**(read_job_file(params) if params else {}), **{k: v for k, v in given.items() if v is not None}}
     unit_list = _split_list(units) + ([unit] if unit else [])
     plan = plan_jobs(values, years=years or (), units=unit_list, every=all_, source=str(params or "command line"))
@@ -280,11 +283,11 @@ def _batch_with_progress(run_batch: Callable, jobs: list[JobParams], options: di
 
 def _run_one(job: JobParams, notebook: Path | None) -> None:
     """One report in this process, as before batches existed: a ✓ line, or the error and its exit code."""
-    from evaltools.run.runner import NOTEBOOK, run_report
+    from evaltools.run.runner import run_report
 
     label = f"{job.unit}/{job.year}" if job.unit else str(job.year)
     try:
-        result = run_report(job, notebook=notebook or NOTEBOOK)
+        result = run_report(job, notebook=notebook)
     except EvaltoolsError as exc:
         typer.echo(visible(f"✗ {label}: {exc}", keep="\n"), err=True)
         raise typer.Exit(exc.exit_code) from None
@@ -312,13 +315,14 @@ def _list_files(files: Sequence[Path]) -> None:
 
     from evaltools.labels import OUTPUT_FILE
 
-    order = list(OUTPUT_FILE)
+    described = {**{k: v for d in DOCUMENTS.values() for k, v in d.describes.items()}, **OUTPUT_FILE}
+    order = list(described)
     ranked = sorted(files, key=lambda f: order.index(f.name) if f.name in order else len(order))
     width = max((cell_len(_shown(f)) for f in ranked), default=0)
     typer.echo("已写出 / written:")
     for f in ranked:
         name = _shown(f)
-        typer.echo(f"  {name}{' ' * (width - cell_len(name))}  {OUTPUT_FILE.get(f.name, '')}".rstrip())
+        typer.echo(f"  {name}{' ' * (width - cell_len(name))}  {described.get(f.name, '')}".rstrip())
     page = next((f for f in ranked if f.suffix == ".html"), None)
     if page is not None:
         typer.echo(f"打开 / open: {Path(page).resolve().as_uri()}")

@@ -199,6 +199,12 @@ class JobParams:
     #: The report's title (page heading, browser tab, PDF metadata) instead of the one made from the data
     #: (「<unit or project> <year> 年度<kind title>」); for one report only.
     title: str | None = None
+    #: Which document the run writes (a name of :data:`evaltools.report.exporters.DOCUMENTS`): ``report``, the
+    #: unit's 自评报告 (the default), or ``review``, the 复核意见 on its published self-evaluation. Checked against
+    #: that registry by the run layer (this layer does not know the report's documents).
+    document: str = "report"
+    #: 复核单位: who signs the 复核意见 (某某区财政局, a 第三方 firm); None: left to fill on the page.
+    reviewer: str | None = None
 
     def __post_init__(self):
         for f in fields(self):
@@ -268,8 +274,12 @@ def _resolved(key: str, value: object) -> object:
         return str(Path(value).expanduser().resolve())
     if key == "rules":
         return None if value is None else _rule_set(value)
-    if key == "title":
+    if key in ("title", "reviewer"):
         return value if value is not None and value.strip() else None
+    if key == "document":
+        if value is None or not value.strip():
+            raise _refused(key, "document must name a document such as report or review, found an empty value")
+        return value.strip()
     return value
 
 

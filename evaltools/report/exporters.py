@@ -1,20 +1,26 @@
 """Exporters, a registry keyed by format name (as papermill's engines): each turns the executed
-notebook and the evaluation into the bytes of one output file."""
+notebook and the evaluation into the bytes of one output file. Documents, a registry keyed by document name:
+each is one notebook written for the same data (the unit's 自评报告, the reviewer's 复核意见), with its own file
+name per format."""
 
 from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from evaltools.errors import ParamsError
+from evaltools.paths import PROJECT_ROOT
 from evaltools.registry import Registry
 from evaltools.report import fonts, page_style
-from evaltools.report.sections import TEMPLATES
+
+#: The report's templates (the same folder :mod:`evaltools.report.sections` renders from); not imported from
+#: there, so that the command line can read :data:`DOCUMENTS` without loading the report's view code.
+TEMPLATES = Path(__file__).parent / "templates"
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
@@ -167,6 +173,114 @@ def _ipynb(nb, ev, done) -> bytes:
     buf = io.StringIO()
     nbformat.write(nb, buf)
     return buf.getvalue().encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One document a run can write for a year's data: the notebook papermill executes, the file each format is
+    written to, the title (page heading, browser tab, PDF metadata) and whether it is what ``evaltools run``
+    writes when ``--document`` is not given. Declared once with :func:`document_kind`; the command line's
+    ``--document`` choices and help, the runner, the batch and the index read :data:`DOCUMENTS`.
+
+    ``title`` is a format string over ``name`` (the unit, or the project for a kind named by its project),
+    ``year``, ``kind_title`` (整体支出绩效自评报告 …) and ``subject`` (部门整体 / 项目)."""
+
+    name: str
+    #: What the document is, as the index, the help text and the console name it (自评报告, 复核意见).
+    label: str
+    #: The notebook, relative to the project folder.
+    notebook: str
+    #: Format → file name, for every exporter (a format's file shared by two documents is the same file).
+    files: Mapping[str, str]
+    title: str
+    default: bool = False
+    #: One line for ``evaltools run --help``.
+    help: str = ""
+    #: What each of its own files is, for the console's list of written files (file name → description).
+    describes: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def notebook_path(self) -> Path:
+        return PROJECT_ROOT / self.notebook
+
+    @property
+    def failed_notebook(self) -> str:
+        """Where the executed notebook of a failed run is kept (report.failed.ipynb, review.failed.ipynb)."""
+        return Path(self.files["ipynb"]).stem + ".failed.ipynb"
+
+    def filename(self, fmt: str) -> str:
+        """The file format ``fmt`` is written to for this document."""
+        if fmt not in self.files:
+            raise ParamsError(
+                f"文档 {self.name} 没有 {fmt} 格式 / document {self.name} has no {fmt} file", key="formats"
+            )
+        return self.files[fmt]
+
+    def title_for(self, ev: object) -> str:
+        """The document's title for an evaluation (unit or project, year, the kind's wording)."""
+        from evaltools.report.kinds import KINDS
+
+        kind = KINDS[ev.kind]
+        named = kind.named_by_project and len(ev.projects)
+        name = ev.projects["project"].iloc[0] if named else ev.unit
+        return self.title.format(name=name, year=ev.year, kind_title=kind.title, subject=kind.subject)
+
+
+DOCUMENTS: Registry[Document] = Registry("document", "文档", key="document")
+
+
+def document_kind(doc: Document) -> Document:
+    """Register ``doc`` under its name (one default document at most)."""
+    if doc.default and any(d.default for d in DOCUMENTS.values()):
+        raise ValueError(f"two default documents: {doc.name} and {default_document().name}")
+    return DOCUMENTS.add(doc.name, doc)
+
+
+def default_document() -> Document:
+    """The document ``evaltools run`` writes when none is named."""
+    return next(d for d in DOCUMENTS.values() if d.default)
+
+
+def get_document(name: str | None = None) -> Document:
+    """The document named ``name`` (None: the default); an unknown name raises ParamsError (exit 2) listing them."""
+    return default_document() if name is None else DOCUMENTS[name]
+
+
+def documents_help() -> str:
+    """``--document``'s help: every declared document, the default marked."""
+    return "文档 / the document to write: " + "; ".join(
+        f"{d.name} = {d.label}{'（默认 / default）' if d.default else ''}" for d in DOCUMENTS.values()
+    )
+
+
+_SHARED_FILES = {"xlsx": "自评表.xlsx", "json": "summary.json"}
+
+document_kind(
+    Document(
+        name="report",
+        label="自评报告",
+        notebook="notebooks/self_evaluation.ipynb",
+        files={"html": "report.html", "pdf": "report.pdf", "ipynb": "report.ipynb", **_SHARED_FILES},
+        title="{name} {year} 年度{kind_title}",
+        default=True,
+        help="单位的绩效自评报告 / the unit's self-evaluation report",
+    )
+)
+document_kind(
+    Document(
+        name="review",
+        label="复核意见",
+        notebook="notebooks/review.ipynb",
+        files={"html": "review.html", "pdf": "review.pdf", "ipynb": "review.ipynb", **_SHARED_FILES},
+        title="关于{name} {year} 年度{subject}支出绩效自评结果的复核意见",
+        help="复核单位对已公布自评结果的复核意见 / the reviewer's opinion on the published self-evaluation",
+        describes={
+            "review.html": "复核意见，用浏览器打开 / the review, open in a browser",
+            "review.pdf": "复核意见 PDF / the review as PDF",
+            "review.ipynb": "执行后的复核笔记本 / the executed review notebook",
+        },
+    )
+)
 
 
 def order(formats: Iterable[str]) -> list[str]:

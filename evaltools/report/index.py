@@ -22,11 +22,19 @@ from urllib.parse import quote
 from evaltools import fmt
 from evaltools.paths import without_local_paths, write_text
 from evaltools.report import fonts, page_style
+from evaltools.report.exporters import DOCUMENTS, default_document
 
 INDEX_FILE = "index.html"
-#: The files of a report folder linked from the index, in this order: (file name, label).
-LINKED = (("report.html", "HTML"), ("report.pdf", "PDF"), ("自评表.xlsx", "自评表"), ("summary.json", "summary.json"))
-FAILED_NOTEBOOK = "report.failed.ipynb"
+#: The files of a report folder linked from the index, in this order: (file name, label) — the default document's
+#: pages, the shared files, then each other document's pages under its label (复核意见 HTML), from :data:`DOCUMENTS`.
+LINKED = (
+    (default_document().files["html"], "HTML"),
+    (default_document().files["pdf"], "PDF"),
+    ("自评表.xlsx", "自评表"),
+    ("summary.json", "summary.json"),
+    *((d.files[f], f"{d.label} {f.upper()}") for d in DOCUMENTS.values() if not d.default for f in ("html", "pdf")),
+)
+FAILED_NOTEBOOK = default_document().failed_notebook
 NO_UNIT = "（未分单位）"
 
 
@@ -91,8 +99,10 @@ def _key_of(rel: Path) -> tuple[str | None, int] | None:
 
 def _links(folder: Path, rel: Path) -> list[tuple[str, str]]:
     out = [(label, _href([*rel.parts, name])) for name, label in LINKED if (folder / name).is_file()]
-    if (folder / FAILED_NOTEBOOK).is_file():
-        out.append(("失败的笔记本", _href([*rel.parts, FAILED_NOTEBOOK])))
+    for doc in DOCUMENTS.values():
+        if (folder / doc.failed_notebook).is_file():
+            name = "失败的笔记本" if doc.default else f"失败的笔记本（{doc.label}）"
+            out.append((name, _href([*rel.parts, doc.failed_notebook])))
     return out
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from evaltools import fmt
 from evaltools.errors import ParamsError, visible
 from evaltools.params import JobParams
-from evaltools.report.exporters import order
+from evaltools.report.exporters import get_document, order
 from evaltools.run.executors import EXECUTORS, ExecutorOptions
 from evaltools.run.jobs import BatchResult, Task
 
@@ -57,6 +57,8 @@ def run_batch(
         raise ParamsError(f"jobs must be at least 1, found {jobs_n}", key="jobs")
     for formats in dict.fromkeys(job.formats for job in jobs):
         order(["ipynb", *formats])  # an unknown format fails once here, not once per report
+    for name in dict.fromkeys(job.document for job in jobs):
+        get_document(name)  # likewise an unknown document
     where = (str(Path(notebook).resolve()) if notebook else None, str(Path(cwd).resolve()) if cwd else None)
     tasks = [Task(job, *where) for job in jobs]
     if not tasks:

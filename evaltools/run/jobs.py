@@ -15,7 +15,7 @@ from pathlib import Path
 from evaltools.data.discover import Job, label
 from evaltools.errors import EvaltoolsError
 from evaltools.params import JobParams
-from evaltools.run.runner import NOTEBOOK, ROOT, output_dir, run_report
+from evaltools.run.runner import ROOT, output_dir, run_report
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ def run_job(
     attempts = _attempt(attempts_dir, key)
     year, unit = params.year, params.unit
     try:
-        result = run_report(params, notebook=Path(notebook) if notebook else NOTEBOOK, cwd=Path(cwd) if cwd else ROOT)
+        result = run_report(params, notebook=Path(notebook) if notebook else None, cwd=Path(cwd) if cwd else ROOT)
         return BatchResult(
             year,
             unit,

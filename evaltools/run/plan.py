@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from evaltools.data.discover import Job, discover, label
 from evaltools.errors import ParamsError
 from evaltools.params import JobParams, absolute_data_dir, check_keys, job_params
+from evaltools.report.exporters import get_document
 
 
 def plan_jobs(
@@ -29,10 +30,13 @@ def plan_jobs(
     - units without ``every``: each unit for ``years``, or for every year found for it;
     - else each of ``years`` for the data folder's single unit; no year at all is a ParamsError.
 
-    A ``title`` names one report: with more than one job planned it is refused.
+    A ``title`` names one report: with more than one job planned it is refused. A ``document`` that is not
+    one of :data:`~evaltools.report.exporters.DOCUMENTS` is refused before any folder is looked at.
     """
     values = {k: v for k, v in (values or {}).items() if v is not None}
     check_keys(values, source)
+    if "document" in values:
+        get_document(str(values["document"]).strip())  # unknown: ParamsError listing the documents (exit 2)
     years = list(dict.fromkeys(int(y) for y in years)) or ([values["year"]] if "year" in values else [])
     units = list(dict.fromkeys(u for u in units if u)) or ([values["unit"]] if "unit" in values else [])
     base = {k: v for k, v in values.items() if k not in ("year", "unit")}

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from nbformat import NotebookNode
 
 ROOT = PROJECT_ROOT
+#: The default document's notebook (the 自评报告); each document names its own (:data:`~evaltools.report.exporters.DOCUMENTS`).
 NOTEBOOK = ROOT / "notebooks" / "self_evaluation.ipynb"
 STAGING_PREFIX = ".tmp-run-"
 
@@ -230,14 +231,16 @@ def execute(
     its parameters cell declares and its first cell gives back to :func:`~evaltools.params.job_params`.
 
     On a cell error :class:`RunError` names the cell and the error; papermill has then written the
-    executed notebook, with the error, to ``target/report.ipynb``.
+    executed notebook, with the error, to ``target/<the document's ipynb file>`` (report.ipynb, review.ipynb).
     """
     skip_slow_optional_imports()
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
+    from evaltools.report.exporters import get_document
+
     _register_engine()
-    out = target / "report.ipynb"
+    out = target / get_document(params.document).filename("ipynb")
     extra = {"km": km} if km is not None else {}
     try:
         return pm.execute_notebook(
@@ -262,8 +265,8 @@ def execute(
         ) from None
 
 
-def _export_one(spec, nb, ev, done: dict, stage: Path, timings: dict) -> None:
-    """Run one exporter into the staging folder; a failure becomes a RunError naming the format."""
+def _export_one(spec, nb, ev, done: dict, stage: Path, timings: dict, filename: str) -> None:
+    """Run one exporter into the staging folder as ``filename``; a failure becomes a RunError naming the format."""
     t = time.perf_counter()
     try:
         done[spec.name] = spec.fn(nb, ev, done)
@@ -271,55 +274,59 @@ def _export_one(spec, nb, ev, done: dict, stage: Path, timings: dict) -> None:
         raise
     except Exception as exc:  # an exporter failed: say which; the previous outputs stay as they are
         raise RunError(f"导出 {spec.name} 失败 / exporting {spec.name} failed: {type(exc).__name__}: {exc}") from exc
-    (stage / spec.filename).write_bytes(done[spec.name])
+    (stage / filename).write_bytes(done[spec.name])
     timings[spec.name] = time.perf_counter() - t
 
 
-def _export_early(formats, ev, stage: Path, export) -> tuple[dict, dict]:
+def _export_early(formats, ev, stage: Path, export, doc) -> tuple[dict, dict]:
     """Exports that need no notebook (xlsx, json), and the notebook exporters' imports."""
     done, timings = {}, {}
     for name in formats:
         if not export.EXPORTERS[name].notebook:
-            _export_one(export.EXPORTERS[name], None, ev, done, stage, timings)
+            _export_one(export.EXPORTERS[name], None, ev, done, stage, timings, doc.filename(name))
     t = time.perf_counter()
     export.warm_up(formats)
     timings["export_imports"] = time.perf_counter() - t
     return done, timings
 
 
-def _execute_keeping_failure(params: JobParams, stage: Path, final: Path, notebook: Path, cwd: Path, km: object):
-    """Execute the notebook; on a cell error keep the executed notebook as ``report.failed.ipynb``."""
+def _execute_keeping_failure(
+    params: JobParams, stage: Path, final: Path, notebook: Path, cwd: Path, km: object, doc: object
+):
+    """Execute the notebook; on a cell error keep the executed notebook as ``report.failed.ipynb`` (the
+    document's: review.failed.ipynb for the 复核意见)."""
     try:
         return execute(params, stage, notebook, cwd, km=km)
     except RunError as exc:
-        failed = stage / "report.ipynb"
+        failed = stage / doc.filename("ipynb")
         if failed.exists():
             final.mkdir(parents=True, exist_ok=True)
-            os.replace(failed, final / "report.failed.ipynb")
-            exc.notebook = str(final / "report.failed.ipynb")
+            os.replace(failed, final / doc.failed_notebook)
+            exc.notebook = str(final / doc.failed_notebook)
             exc.args = (f"{exc.args[0]} (executed notebook kept at {exc.notebook})",)
         raise
 
 
-def _publish(formats: list[str], stage: Path, final: Path, exporters: dict) -> tuple[list[Path], list[str]]:
+def _publish(formats: list[str], stage: Path, final: Path, doc: object) -> tuple[list[Path], list[str]]:
     """Move every exported file from the staging folder into ``final`` (atomic renames); then remove what an
-    earlier run left there that this run did not make: a failure notebook, and the file of each format not
-    asked for this time (report.pdf beside a new report.html for ``--to html,json``) — only this tool's own
-    files, by their exporters' names, nothing else. Returns the files written and the names removed
-    (issue 24 item 3: every output of a run comes from that run)."""
+    earlier run of the same document left there that this run did not make: its failure notebook, and its file
+    of each format not asked for this time (report.pdf beside a new report.html for ``--to html,json``) — only
+    this document's own files, by its file names, nothing else (a 复核意见 run leaves report.html alone). Returns
+    the files written and the names removed (issue 24 item 3: every output of a run comes from that run)."""
     final.mkdir(parents=True, exist_ok=True)
     files = []
     for name in formats:
-        src = stage / exporters[name].filename
+        src = stage / doc.filename(name)
         os.replace(src, final / src.name)  # same filesystem: atomic; a reader sees old or new, never half
         files.append(final / src.name)
-    stale = ["report.failed.ipynb", *(exporters[n].filename for n in exporters if n not in formats)]
+    failed = doc.failed_notebook
+    stale = [failed, *(doc.files[n] for n in doc.files if n not in formats)]
     removed = []
     for name in dict.fromkeys(stale):
         if (final / name).is_file() and not (final / name).is_symlink():
             (final / name).unlink()
             removed.append(name)
-    return files, [n for n in removed if n != "report.failed.ipynb"]
+    return files, [n for n in removed if n != failed]
 
 
 def _remove_empty(folders: list[Path]) -> None:
@@ -355,11 +362,11 @@ def _make(
 
     from evaltools.data.load import load_year
     from evaltools.report import exporters as export
-    from evaltools.report.view import report_title
     from evaltools.scoring.evaluation import evaluate
     from evaltools.scoring.rules import load_rules
 
     t = time.perf_counter()
+    doc = export.get_document(params.document)
     formats = export.order(["ipynb", *params.formats])
     # the year is loaded and checked here, before the notebook runs (bad input refused with its location); last
     # year is attached when it loads, else left out with a warning; the trend reads the earlier years that load
@@ -372,34 +379,40 @@ def _make(
     # While the kernel runs the notebook this process mostly waits: on the other core, make the
     # outputs that need only the evaluation and import what the notebook exporters need.
     side = ThreadPoolExecutor(max_workers=1, thread_name_prefix="evaltools-export")
-    early = side.submit(_export_early, formats, ev, stage, export)
+    early = side.submit(_export_early, formats, ev, stage, export, doc)
     t = time.perf_counter()
     try:
-        nb = _execute_keeping_failure(params, stage, final, notebook, cwd, kernel.km)
+        nb = _execute_keeping_failure(params, stage, final, notebook, cwd, kernel.km, doc)
     finally:
         kernel.shutdown()
         side.shutdown(wait=True)  # never leave it writing into a staging folder being removed
     kernel_failure(nb, kernel.log, final, stage)  # errors the kernel logged or cells left empty: no report
-    nb.metadata["title"] = params.title or report_title(ev)
+    nb.metadata["title"] = params.title or doc.title_for(ev)
     timings["execute"] = time.perf_counter() - t
     done, early_timings = early.result()
     timings.update(early_timings)
     for name in formats:
         if name not in done:
-            _export_one(export.EXPORTERS[name], nb, ev, done, stage, timings)
-    files, removed = _publish(formats, stage, final, export.EXPORTERS)
+            _export_one(export.EXPORTERS[name], nb, ev, done, stage, timings, doc.filename(name))
+    files, removed = _publish(formats, stage, final, doc)
     notes = ([choice.note] if choice.note else []) + [
         f"已删除上次运行留下的 {name}（本次未要求此格式）/ removed {name} left by an earlier run" for name in removed
     ]
     return ev, files, tuple(notes)
 
 
-def run_report(params: JobParams, *, notebook: Path = NOTEBOOK, cwd: Path = ROOT) -> RunResult:
+def run_report(params: JobParams, *, notebook: Path | None = None, cwd: Path = ROOT) -> RunResult:
     """Validate the data, execute the notebook, export ``params.formats``, then move each file into
     ``outputs/[unit/]YEAR/`` with an atomic rename. Bad input raises before anything is written.
 
+    ``params.document`` chooses the document (its notebook, unless ``notebook`` is given, and its file names);
+    an unknown document is a ParamsError before anything is written.
     The kernel starts first and warms up while this process validates and evaluates the data.
     """
+    from evaltools.report.exporters import DOCUMENTS, get_document
+
+    doc = get_document(params.document)
+    notebook = Path(notebook) if notebook is not None else doc.notebook_path
     started = time.perf_counter()
     timings: dict[str, float] = {}
     # params were resolved when made (absolute folders, the rule set checked): the kernel, which runs in the
@@ -412,7 +425,8 @@ def run_report(params: JobParams, *, notebook: Path = NOTEBOOK, cwd: Path = ROOT
     running: dict[str, WarmKernel] = {}
     token = stop.on_stop(lambda: (shutil.rmtree(stage, True), running["kernel"].kill() if running else None))
     try:
-        warm_up = WarmKernel.WARM_UP if Path(notebook) == NOTEBOOK else None  # another notebook: its own imports
+        ours = {d.notebook_path for d in DOCUMENTS.values()}
+        warm_up = WarmKernel.WARM_UP if notebook in ours else None  # another notebook: its own imports
         handover = {HANDOVER_ENV: str(stage / HANDOVER_FILE)}
         running["kernel"] = WarmKernel(cwd, stage / "kernel.log", warm_up, handover)
         timings["kernel_start"] = time.perf_counter() - started
