@@ -22,6 +22,7 @@ from tests.scoring.test_cost_control import HUNAN_2018
 RONGMEITI = DATA / "西部（重庆）科学城融媒体中心" / "2021"
 TIANCHANG = DATA / "天长市水利局" / "2022"
 SICHUAN = DATA / "四川省某省级部门（原文未署名）" / "2017"
+QINGSHEN = DATA / "青神县发展和改革局" / "2023"
 
 
 def _projects_alone(data):
@@ -137,6 +138,34 @@ def test_a_single_projects_workbook_is_its_form(workbooks):
     ws = wb.worksheets[0]
     assert ws["A2"].value == "项目名称" and ws["C2"].value == "水旱灾害防御经费"
     assert len(_indicator_rows(ws)) == 9
+
+
+def _total_row(ws) -> int:
+    return next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "总分")
+
+
+def test_a_single_projects_total_is_the_sum_of_its_score_column(workbooks):
+    """天长市水利局 2022: 预算执行率 880/880 → 10 of 10, nine indicators of 10 each scored 10: 总分 100 = Σ 得分."""
+    _, wb = next((ev, wb) for name, ev, wb in workbooks if name == "天长市水利局 2022")
+    ws = wb.worksheets[0]
+    funds = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "年度资金总额")
+    assert [ws.cell(funds, j).value for j in range(3, 9)] == [880, 880, 880, 10, 1, 10]
+    header = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == INDICATOR_HEADERS[0])
+    total = _total_row(ws)
+    scores = [ws.cell(r, 7).value for r in range(header + 1, total)]
+    assert scores == [10] * 9
+    assert ws.cell(total, 7).value == 100 == ws.cell(funds, 8).value + sum(scores)
+    assert ws.cell(total, 8).value == "评价等级：优"
+    assert ws.page_setup.fitToHeight == 1
+
+
+def test_a_form_printed_without_scores_has_an_unknown_total(tmp_path):
+    """青神县发展和改革局 2023 publishes every 得分 blank: its 总分 is 无法计算 and it is 未评分 — never 0.00."""
+    ev = evaluate(load_path(QINGSHEN), load_rules("mof"))
+    ws = openpyxl.load_workbook(write_selfeval_form(ev, tmp_path / "qs.xlsx")).worksheets[0]
+    total = _total_row(ws)
+    assert ws.cell(total, 6).value == 100  # the 分值 it prints: 10 + 60 + 30
+    assert ws.cell(total, 7).value == "无法计算" and ws.cell(total, 8).value == "评价等级：未评分（原表得分未填）"
 
 
 def test_unknown_amounts_are_not_added_as_zero(workbooks):
