@@ -55,6 +55,7 @@ _MIN_WIDTH, _MAX_WIDTH = 8, 60
 _HEADER_FONT = Font(name="宋体", bold=True)  # named: a bold Font without a name is Calibri, no Chinese glyphs
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")
 
 _KIND_HELP = {
     "money": "数字，单位万元",
@@ -366,8 +367,17 @@ def _help_sheet(wb: Workbook, year: int) -> Worksheet:
                 set_text(ws.cell(ws.max_row, j), value)
     _finish(ws)
     ws.column_dimensions["C"].width = _MAX_WIDTH
-    for (cell,) in ws.iter_rows(min_row=2, min_col=3, max_col=3):
+    for a, b, cell, d in ws.iter_rows(min_row=2, max_col=4):
+        a.alignment = b.alignment = d.alignment = _TOP
         cell.alignment = _WRAP
+        lines = math.ceil(display_width(str(cell.value or "")) / (_MAX_WIDTH - 2))
+        if lines > 1:  # LibreOffice and WPS keep a wrapped row's default height: set it
+            ws.row_dimensions[cell.row].height = lines * 14.5 + 3
+    # printed as people read it: A4 landscape, the four columns on one page width, the header on every page
+    ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
     return ws
 
 

@@ -232,6 +232,9 @@ def test_template_help_points_at_evaltools_check(tmp_path):
     help_ws = openpyxl.load_workbook(write_template(2023, tmp_path / "t.xlsx"))[HELP_SHEET]
     first = help_ws.cell(2, 3).value
     assert "evaltools check 2023 --path" in first and "evaltools run 2023" in first and "load_path" not in first
+    # printed as read: A4 landscape on one page width, a wrapped row as tall as its lines (LibreOffice keeps 15 pt)
+    assert help_ws.page_setup.orientation == "landscape" and help_ws.page_setup.fitToWidth == 1
+    assert help_ws.row_dimensions[2].height >= 2 * 14.5 and help_ws.cell(2, 3).alignment.wrap_text
 
 
 def test_template_sheets_headers_and_profile(tmp_path):
