@@ -169,11 +169,11 @@ def test_a_form_printed_without_scores_has_an_unknown_total(tmp_path):
 
 
 def test_unknown_amounts_are_not_added_as_zero(workbooks):
-    """融媒体中心 2021 prints its budget and spending illegibly: the 合计 row is empty, not 0."""
+    """融媒体中心 2021 prints its budget and spending illegibly: the 合计 row says 无法计算, never 0.00."""
     ev, wb = next((ev, wb) for name, ev, wb in workbooks if name == "融媒体中心 2021")
     ws = wb[DEPARTMENT_SHEET]
     total = next(r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value).startswith("合计"))
-    assert [ws.cell(total, j).value for j in range(2, 5)] == [None, None, None]
+    assert [ws.cell(total, j).value for j in range(2, 5)] == ["无法计算"] * 3
     computed = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "总分")
     # cut off after row 19 (its profile's cut_off_after): no total, with the reason
     assert [ws.cell(computed, j).value for j in (2, 3)] == ["无法计算（原表截断于第19行）", "本表各项得分之和"]

@@ -132,9 +132,9 @@ def _budget_block(ws: Worksheet, row: int, ncols: int, ev: Evaluation) -> int:
             row,
             (
                 "合计（基本支出 + 项目支出）",
-                (dept.denominator, C.MONEY),
-                (dept.numerator, C.MONEY),
-                (dept.value, C.RATE),
+                _known(dept.denominator, C.MONEY),
+                _known(dept.numerator, C.MONEY),
+                _known(dept.value, C.RATE),
                 (payables, C.MONEY),
                 (None if net is None else net.value, C.RATE),
             ),
@@ -207,9 +207,9 @@ def _projects_block(ws: Worksheet, row: int, ncols: int, ev: Evaluation) -> int:
             row,
             (
                 "合计",
-                (budget, C.MONEY),
-                (spent, C.MONEY),
-                (spent / budget if budget and spent is not None else None, C.RATE),
+                _known(budget, C.MONEY),
+                _known(spent, C.MONEY),
+                _known(spent / budget if budget and spent is not None else None, C.RATE),
                 None,
                 None,
             ),
@@ -262,6 +262,12 @@ def _result_row(
     C.put(ws.cell(row, 3), note)
     C.merge(ws, row, 3, row, ncols)
     return row + 1
+
+
+def _known(value: object, number_format: str) -> tuple[object, str | None]:
+    """A total's cell: the number in ``number_format``, or 无法计算 when it is unknown (a sum over an unreadable
+    amount: shown as unknown, never an empty or 0.00 cell)."""
+    return (value, number_format) if not W.is_missing(value) else (unknown_text(None), None)
 
 
 def _unknown_amounts(ev: Evaluation) -> bool:
