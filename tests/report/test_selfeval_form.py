@@ -344,3 +344,18 @@ def test_sheet_titles_are_safe_and_unique():
     assert titles[7] == "ABC" and titles[8] == "abc(2)"
     assert all(len(t) <= 31 for t in titles)
     assert len({t.lower() for t in titles} | {"部门整体"}) == len(titles) + 1
+
+
+def test_a_sheet_too_long_for_one_page_prints_on_as_many_as_it_takes():
+    """One page only where the sheet fits one at 60 % or more (≤ 833 pt of rows for ~500 pt of A4 landscape):
+    a form of 60 indicator rows (900 pt) is fitted to the width only, its indicator header repeated."""
+    from openpyxl import Workbook
+
+    from evaltools.report.form.cells import page_setup
+
+    for rows, pages in ((55, 1), (60, 0)):
+        ws = Workbook().active
+        for r in range(1, rows + 1):
+            ws.cell(r, 1).value = "x"
+        page_setup(ws)
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, pages), rows

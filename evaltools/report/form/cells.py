@@ -202,7 +202,7 @@ def finish(ws: Worksheet, widths: tuple[float, ...], title_rows: int) -> None:
         if height > _LINE_HEIGHT + 5:
             ws.row_dimensions[r].height = min(height, 409)
     typeface(ws)
-    page_setup(ws, widths)
+    page_setup(ws)
 
 
 def typeface(ws: Worksheet) -> None:
@@ -214,16 +214,15 @@ def typeface(ws: Worksheet) -> None:
                 cell.font = Font(name=FONT_NAME, bold=font.bold, size=font.size or 11, italic=font.italic)
 
 
-def page_setup(ws: Worksheet, widths: tuple[float, ...]) -> None:
+def page_setup(ws: Worksheet) -> None:
     """A4 landscape, centred, margins 1 cm / 1.3 cm, fitted to the page width — and to one page when the sheet
     fits one at :data:`_LEAST_SCALE` or more (the standard form does), else as many pages as it takes, the
     indicator header repeated on each (its print title, set by the sheet)."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
-    width_scale = min(1.0, 128 / max(sum(widths), 1))  # ~128 characters across A4 landscape at 100 %
-    height = sum(ws.row_dimensions[r].height or _DEFAULT_HEIGHT for r in range(1, ws.max_row + 1)) * width_scale
-    ws.page_setup.fitToHeight = 1 if height <= _PAGE_HEIGHT / _LEAST_SCALE else 0
+    height = sum(ws.row_dimensions[r].height or _DEFAULT_HEIGHT for r in range(1, ws.max_row + 1))
+    ws.page_setup.fitToHeight = 1 if height <= _PAGE_HEIGHT / _LEAST_SCALE else 0  # else the header repeats
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
