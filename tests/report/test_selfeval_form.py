@@ -359,3 +359,13 @@ def test_a_sheet_too_long_for_one_page_prints_on_as_many_as_it_takes():
             ws.cell(r, 1).value = "x"
         page_setup(ws)
         assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, pages), rows
+
+
+def test_synthetic_data_says_so_on_every_sheet(data_2022, rules_2022, tmp_path):
+    from evaltools.report.form.cells import SYNTHETIC_NOTE
+
+    data = type(data_2022)(dataclasses.replace(data_2022.profile, synthetic=True), data_2022.tables)
+    wb = openpyxl.load_workbook(write_selfeval_form(evaluate(data, rules_2022), tmp_path / "自评表.xlsx"))
+    assert len(wb.worksheets) == 4
+    for ws in wb.worksheets:
+        assert any(c.value == SYNTHETIC_NOTE for r in ws.iter_rows() for c in r), ws.title

@@ -26,6 +26,8 @@ RATE = fmt.EXCEL_RATE
 INTEGER = fmt.EXCEL_COUNT
 YEAR = fmt.EXCEL_YEAR
 
+#: The note on every sheet of a workbook written from synthetic (demonstration) data.
+SYNTHETIC_NOTE = "本表数据为合成（演示）数据，不是真实单位的数据。"
 #: What a cell that does not apply to a row shows.
 NOT_APPLICABLE = "—"
 

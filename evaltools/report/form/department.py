@@ -93,7 +93,7 @@ def _basic_block(ws: Worksheet, row: int, ncols: int, ev: Evaluation) -> int:
         if C.text_or_none(value) is not None:
             row = C.label_row(ws, row, ncols, label, value, left=False)
     if profile.synthetic:
-        row = C.label_row(ws, row, ncols, "说明", "本表数据为合成（演示）数据，不是真实单位的数据。", left=False)
+        row = C.label_row(ws, row, ncols, "说明", C.SYNTHETIC_NOTE, left=False)
     return row
 
 

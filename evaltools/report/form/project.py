@@ -70,7 +70,7 @@ def project_sheet(ws: Worksheet, ev: Evaluation, p: Any) -> None:
     rows = _ordered(ev.project(p.project))
     row = _indicator_table(ws, row, rows)
     row = _score_row(ws, row, p, rows)
-    for note in _project_notes(p):
+    for note in _project_notes(p) + ([C.SYNTHETIC_NOTE] if ev.data.profile.synthetic else []):
         row = C.label_row(ws, row, ncols, "说明", note)
     C.box(ws, start, 1, row - 1, ncols)
     C.finish(ws, _PROJECT_WIDTHS, title_rows=1)
