@@ -157,12 +157,15 @@ def template(
     year: int = typer.Argument(..., help="年度"),
     output: Path | None = typer.Option(None, "--output", "-o", help="输出文件 (default outputs/template-YEAR.xlsx)"),
     unit: str | None = typer.Option(None, help="单位名称，预填到单位概况"),
+    rules: str = typer.Option(
+        DEFAULT_RULES, help="规则集，一级指标下拉列表取其评价框架 / rule set: the 一级 list is its frameworks' names"
+    ),
 ) -> None:
     """写出空白数据工作簿（含下拉列表）/ write a blank input workbook with drop-down lists."""
     from evaltools.data.workbook import write_template
 
     target = output or Path(JobParams.output_dir) / f"template-{year}.xlsx"
-    write_template(year, target, unit=unit)
+    write_template(year, target, unit=unit, rules=rules)
     typer.echo(f"已写出 / written: {target}")
 
 

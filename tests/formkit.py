@@ -407,8 +407,8 @@ def spec_from_evaluation(ev, project: str) -> Spec:
         result=value(p["result"]),
         indicators=inds,
         total_weight=None,
-        total_score=value(p["score"]),
-        grade=value(p["grade"]),
+        total_score=value(p["computed_score"]),  # the form's 总分: Σ 得分, the recomputed score (report/form)
+        grade=value(p["computed_grade"]),
         heading_weights=False,
     )
 

@@ -20,6 +20,9 @@ from evaltools.paths import write_text
 
 #: Tables written even when empty (the ones a person fills in for every kind of form).
 ALWAYS = ("projects", "indicators")
+#: Every CSV written for people starts with the UTF-8 byte order mark, so that Excel on Chinese Windows opens it as
+#: UTF-8 (without it Excel reads GBK and shows mojibake); the loader reads it (encoding utf-8-sig).
+BOM = "\ufeff"
 
 
 def _cell(value: object, kind: str, unknown: bool) -> object:
@@ -78,7 +81,8 @@ def profile_yaml(data: YearData | UnitsData, header: str = "") -> str:
 
 def write_folder(data: YearData, folder: str | Path, header: str = "") -> Path:
     """Write ``data`` as ``folder/profile.yaml`` and one CSV per table that has rows (``projects.csv`` and
-    ``indicators.csv`` always); ``header`` becomes comment lines at the top of profile.yaml."""
+    ``indicators.csv`` always, UTF-8 with a BOM: :data:`BOM`); ``header`` becomes comment lines at the top of
+    profile.yaml."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     for name, table in S.TABLES.items():
@@ -86,7 +90,7 @@ def write_folder(data: YearData, folder: str | Path, header: str = "") -> Path:
         if frame is None or (frame.empty and name not in ALWAYS):
             (folder / table.file).unlink(missing_ok=True)  # a table left from an earlier write would be read
             continue
-        write_text(folder / table.file, table_csv(frame, table))
+        write_text(folder / table.file, BOM + table_csv(frame, table))
     write_text(folder / "profile.yaml", profile_yaml(data, header))
     return folder
 
@@ -104,7 +108,7 @@ def write_units(data: UnitsData, folder: str | Path, form: str = "csv") -> Path:
         if frame.empty and name != "units":
             continue
         if form == "csv":
-            frame.to_csv(folder / f"{name}.csv", index=False)
+            write_text(folder / f"{name}.csv", BOM + frame.to_csv(index=False, lineterminator="\n"))
         else:
             frame.to_parquet(folder / f"{name}.parquet", index=False)
     return folder

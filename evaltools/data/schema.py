@@ -44,7 +44,6 @@ QUALITATIVE_GRADES: dict[str, tuple[str, ...]] = {code: (code, full) for code, f
 #: docs/research/chongqing-rongmeiti-dept-2021.md): its own field, never inferred over what is printed (issue 20 item 6).
 MEASURE_KINDS = ("定量", "定性")
 
-LEVEL1 = ("产出指标", "效益指标", "满意度指标", "成本指标")
 
 #: Column naming the reporting unit (预算单位) in tables that hold many units at once (a finance bureau's
 #: whole year). Not ``unit``: in the indicator table that is the unit of measure (度量单位).
@@ -230,7 +229,6 @@ INDICATORS = Table(
             "level1",
             "一级指标",
             nullable=False,
-            choices=LEVEL1,
             help="一级指标，如 产出指标、效益指标、满意度指标，或 决策、过程、产出、效益（按评价框架）",
             example="产出指标",
         ),

@@ -12,7 +12,9 @@ missing values as empty cells, and text always as text: a cell such as ``=HYPERL
 stored as a string, never as a formula (no formula injection when the workbook is opened).
 
 :func:`write_template` writes the same sheets empty, with a 「说明」 sheet describing every
-column and drop-down lists for the columns that take a fixed vocabulary.
+column and drop-down lists for the columns that take a fixed vocabulary — the 一级指标 list is the rule set's
+frameworks' names (:func:`level1_choices`: 产出指标/效益指标/满意度指标, 决策/过程/产出/效益 …), the names
+``evaltools check`` and the audit accept, declared once in ``params/rules``.
 """
 
 from __future__ import annotations
@@ -33,7 +35,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from evaltools import labels
 from evaltools.data import schema as S
 from evaltools.data.model import YearData
+from evaltools.errors import ParamsError
 from evaltools.fmt import is_missing
+from evaltools.params import DEFAULT_RULES, PARAMS_DIR, is_rule_file, read_yaml
 from evaltools.paths import atomic_write, usable_output_file
 
 #: The sheet of explanations; the loader skips it.
@@ -48,9 +52,10 @@ YES, NO = S.YES, S.NO
 MAX_CELL_CHARS = 32_767
 
 _MIN_WIDTH, _MAX_WIDTH = 8, 60
-_HEADER_FONT = Font(bold=True)
+_HEADER_FONT = Font(name="宋体", bold=True)  # named: a bold Font without a name is Calibri, no Chinese glyphs
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")
 
 _KIND_HELP = {
     "money": "数字，单位万元",
@@ -113,25 +118,53 @@ def write_workbook(data: YearData, path: str | Path) -> Path:
                     _set(cell, value, f.kind)
                     if f.kind == "rate" and cell.data_type == "n":
                         cell.number_format = "0.00%"  # display only: the stored value is unchanged
-        _add_validations(ws, name, max(TEMPLATE_ROWS, ws.max_row))
+        _add_validations(ws, name, max(TEMPLATE_ROWS, ws.max_row), _level1_of(profile.rules))
         _finish(ws)
     save_workbook(wb, path)
     return path
 
 
-def write_template(year: int, path: str | Path, unit: str | None = None) -> Path:
-    """Write a blank workbook for ``year`` (and ``unit``) to fill in, then load with ``load_path``.
+def _level1_of(rules: str | None) -> tuple[str, ...]:
+    """:func:`level1_choices` of the data's own rule set, else of the default one (a rule file beside the data is not
+    found from here)."""
+    try:
+        return level1_choices(rules or DEFAULT_RULES)
+    except ParamsError:
+        return level1_choices(DEFAULT_RULES)
+
+
+def level1_choices(rules: str = DEFAULT_RULES) -> tuple[str, ...]:
+    """The 一级指标 names of the rule set ``rules`` (a name under ``params/rules/`` or a path to a rule file): every
+    name its ``frameworks`` weigh (``frameworks.*.weights``), each once, in order — for mof 产出指标, 效益指标,
+    满意度指标, 成本指标, then 决策, 过程, 产出, 效益, then 投入, 效果. A rule set that ``extends`` another takes
+    its frameworks, merged one level deep as :mod:`evaltools.scoring.rules` merges them. An unknown rule set
+    raises ParamsError as reading its file does."""
+    chain, name = [], rules
+    while name and len(chain) < 10:  # a circular extends is refused when the rule set is loaded for scoring
+        path = Path(name) if is_rule_file(name) else PARAMS_DIR / "rules" / f"{name}.yaml"
+        data = read_yaml(path) or {}
+        chain.append(data.get("frameworks") or {})
+        name = data.get("extends")
+    frameworks: dict = {}
+    for own in reversed(chain):
+        frameworks.update(own)
+    return tuple(dict.fromkeys(level1 for f in frameworks.values() for level1 in (f.get("weights") or {})))
+
+
+def write_template(year: int, path: str | Path, unit: str | None = None, rules: str = DEFAULT_RULES) -> Path:
+    """Write a blank workbook for ``year`` (and ``unit``) to fill in, then check with ``evaltools check``.
 
     It has the sheets and headers of :func:`write_workbook`, 「单位概况」 with every field title in
     column A (年度 and, when given, 单位名称 filled in), one 「文字材料」 row per text category,
     a first sheet 「说明」 (表 | 列 | 说明 | 示例) explaining every sheet and column, and drop-down
-    lists (rows 2–1000) for 指标性质, 定性等级, 一级指标, 是否适用, 含下限 and 含上限.
-    Loading it unfilled reports the missing data as errors.
+    lists (rows 2–1000) for 指标性质, 定性等级, 一级指标 (the names of the ``rules`` rule set's frameworks:
+    :func:`level1_choices`), 是否适用, 含下限 and 含上限. Checking it unfilled reports the missing data as errors.
     """
     path = xlsx_path(path)
+    level1 = level1_choices(rules)
     wb = Workbook()
     wb.remove(wb.active)
-    _help_sheet(wb)
+    _help_sheet(wb, year)
 
     ws = _sheet(wb, S.PROFILE_SHEET, PROFILE_HEADERS)
     for spec in S.PROFILE_FIELDS:
@@ -156,7 +189,7 @@ def write_template(year: int, path: str | Path, unit: str | None = None) -> Path
 
     for name, table in S.TABLES.items():
         ws = _sheet(wb, table.sheet, [f.title for f in table.fields])
-        _add_validations(ws, name, TEMPLATE_ROWS)
+        _add_validations(ws, name, TEMPLATE_ROWS, level1)
         _finish(ws, min_width=12)
     save_workbook(wb, path)
     return path
@@ -289,24 +322,28 @@ def _validation(ws: Worksheet, choices: tuple[str, ...], cells: str, title: str,
     dv.add(cells)
 
 
-def _add_validations(ws: Worksheet, table: str, last_row: int) -> None:
-    """Drop-down lists on the vocabulary columns of ``table``, found by their header text."""
+def _add_validations(ws: Worksheet, table: str, last_row: int, level1: tuple[str, ...]) -> None:
+    """Drop-down lists on the vocabulary columns of ``table``, found by their header text; the 一级指标 column's
+    list is ``level1`` (the rule set's frameworks' names)."""
     for f in S.TABLES[table].fields:
-        if not f.dropdown:
+        choices = level1 if f.name == "level1" else f.dropdown
+        if not choices:
             continue
         letter = _column_letter(ws, f.title)
-        if letter is not None:
-            _validation(ws, f.dropdown, f"{letter}2:{letter}{last_row}", f.title, f.lenient)
+        if letter is not None:  # another 一级 name (a province's 成本指标) is warned about, not refused: check takes it
+            _validation(ws, choices, f"{letter}2:{letter}{last_row}", f.title, f.lenient or f.name == "level1")
 
 
-def _help_sheet(wb: Workbook) -> Worksheet:
-    """「说明」: one row per sheet (列 = （整表）) and one per column, with an example value."""
+def _help_sheet(wb: Workbook, year: int) -> Worksheet:
+    """「说明」: how to check the filled-in workbook (``evaltools check``), one row per sheet (列 = （整表）) and one
+    per column, with an example value."""
     ws = _sheet(wb, HELP_SHEET, HELP_HEADERS)
     rows: list[tuple[str, str, str, str]] = [
         (
             "（全部）",
             "（整表）",
-            "填写后用 evaltools.data.load.load_path(文件) 读取并检查；本「说明」表不会被读取。"
+            f"填写后在命令行运行 evaltools check {year} --path 本文件.xlsx，列出全部问题并逐条改正；"
+            f"无误后运行 evaltools run {year} 生成报告。本「说明」表不会被读取。"
             "金额单位均为万元；比率可写 94.26% 或 0.9426；是/否 列留空按默认值。",
             "",
         ),
@@ -330,8 +367,17 @@ def _help_sheet(wb: Workbook) -> Worksheet:
                 set_text(ws.cell(ws.max_row, j), value)
     _finish(ws)
     ws.column_dimensions["C"].width = _MAX_WIDTH
-    for (cell,) in ws.iter_rows(min_row=2, min_col=3, max_col=3):
+    for a, b, cell, d in ws.iter_rows(min_row=2, max_col=4):
+        a.alignment = b.alignment = d.alignment = _TOP
         cell.alignment = _WRAP
+        lines = math.ceil(display_width(str(cell.value or "")) / (_MAX_WIDTH - 2))
+        if lines > 1:  # LibreOffice and WPS keep a wrapped row's default height: set it
+            ws.row_dimensions[cell.row].height = lines * 14.5 + 3
+    # printed as people read it: A4 landscape, the four columns on one page width, the header on every page
+    ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
     return ws
 
 

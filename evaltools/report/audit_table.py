@@ -6,13 +6,17 @@ what is unknown and why, or why it was refused."""
 
 from __future__ import annotations
 
+import math
 import os
 from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from evaltools import fmt, labels
 from evaltools.data import workbook as W
@@ -104,30 +108,110 @@ def shown_table(frame: pd.DataFrame) -> pd.DataFrame:
     return _shown(frame)
 
 
-def _sheet(wb: Workbook, title: str, frame: pd.DataFrame) -> None:
+#: findings.xlsx: the typeface of every cell (a bold Font without a name is Calibri, which has no Chinese glyphs),
+#: the header's fill, text wrapped at the top of its cell, and the widest a column grows (longer text wraps).
+_FONT, _BOLD = Font(name="宋体", size=11), Font(name="宋体", size=11, bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_HEAD = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_WRAP = Alignment(vertical="top", wrap_text=True)
+_WIDEST = 14
+#: The columns of long text, allowed wider (they wrap beyond it), and the height of a line of text in points.
+_WIDE = {TITLES["message"]: 40, TITLES["reason"]: 40, TITLES["unknown_fields"]: 30, TITLES["file"]: 24}
+_LINE = 14.5
+#: Columns folded away (an outline group: the 「+」 above the sheet shows them) and so not printed: the finding
+#: code (类别 says it in words), where in the data it is (单元格 says where on the form), the form's sheet or table
+#: (单元格 names it too).
+_FOLDED = {TITLES["code"], TITLES["field"], TITLES["part"]}
+#: Number formats by column title: years as years (2021, not 2,021.00), counts as counts; 所述值 and 重算值 are rates
+#: (a percentage, the fraction stored) on a row whose field is a rate, else scores or amounts as the report prints
+#: them.
+_YEAR_COLUMNS = {TITLES["year"]}
+_COUNT_COLUMNS = {TITLES[k] for k in ("count", "forms", "number", "indicators", "unknown", "warnings", "findings")}
+_COUNT_COLUMNS |= set(labels.SEVERITY.values())
+_FIGURE_COLUMNS = {TITLES["stated"], TITLES["computed"]}
+
+
+def _sheet(wb: Workbook, title: str, frame: pd.DataFrame, rates: object = ()) -> None:
+    """One sheet for people: a bold, filled, wrapped header row, frozen, with a filter; text wrapped; numbers stored
+    as numbers in their format (``rates``: per row, whether its 所述值/重算值 are rates); column widths from the header
+    and the first 200 rows, long text wrapped at :data:`_WIDEST`; A4 landscape fitted to the page width, the header
+    printed on every page."""
     ws = wb.create_sheet(title)
+    rates = list(rates) or [False] * len(frame)
     for j, name in enumerate(frame.columns, start=1):
-        W.set_text(ws.cell(1, j), str(name))
+        cell = ws.cell(1, j)
+        W.set_text(cell, str(name))
+        cell.font, cell.fill, cell.alignment = _BOLD, _HEADER_FILL, _HEAD
     for i, row in enumerate(frame.itertuples(index=False), start=2):
-        for j, value in enumerate(row, start=1):
+        for j, (name, value) in enumerate(zip(frame.columns, row), start=1):
             if fmt.is_missing(value):
                 continue
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                W.set_number(ws.cell(i, j), value)
+            cell = ws.cell(i, j)
+            cell.font = _FONT
+            if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_)):
+                whole = name in _YEAR_COLUMNS or name in _COUNT_COLUMNS
+                W.set_number(cell, int(value) if whole and float(value).is_integer() else value)
+                cell.number_format = (
+                    fmt.EXCEL_YEAR
+                    if name in _YEAR_COLUMNS
+                    else fmt.EXCEL_COUNT
+                    if name in _COUNT_COLUMNS
+                    else fmt.EXCEL_RATE
+                    if name in _FIGURE_COLUMNS and rates[i - 2]
+                    else fmt.excel_score_format(value)
+                )
+                cell.alignment = Alignment(vertical="top")
             else:
-                W.set_text(ws.cell(i, j), str(value))
+                W.set_text(cell, str(value))
+                cell.alignment = _WRAP
     ws.freeze_panes = "A2"
+    if len(frame.columns):
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{max(len(frame) + 1, 2)}"
+    widths = []
     for j, name in enumerate(frame.columns, start=1):
-        widest = max([W.display_width(str(name))] + [W.display_width(str(v)) for v in frame.iloc[:200, j - 1]])
-        ws.column_dimensions[ws.cell(1, j).column_letter].width = min(max(widest + 2, 8), 80)
+        shown = [
+            fmt.score(v) if isinstance(v, float) else str(v) for v in frame.iloc[:200, j - 1] if not fmt.is_missing(v)
+        ]
+        widest = max([W.display_width(w) for w in str(name).split()] + [W.display_width(v) for v in shown])
+        widths.append(min(max(widest + 2, 8), _WIDE.get(name, _WIDEST)))
+        ws.column_dimensions[get_column_letter(j)].width = widths[-1]
+        if name in _FOLDED:
+            ws.column_dimensions[get_column_letter(j)].outlineLevel = 1
+            ws.column_dimensions[get_column_letter(j)].hidden = True
+    for row in ws.iter_rows(min_row=1):  # LibreOffice and WPS keep the default height of a wrapped row: set it
+        lines = max(math.ceil(W.display_width(str(c.value or "")) / max(widths[c.column - 1] - 1.5, 4)) for c in row)
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = min(lines * _LINE + 3, 409)
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+
+
+def _rate_field(field: object) -> bool:
+    """Whether a finding's field holds a rate: a form's 执行率 (``funds.rate``), a stated completion rate, or a data
+    column of kind rate (``budget_lines.stated_rate``)."""
+    if not isinstance(field, str):
+        return False
+    table, _, column = field.partition(".")
+    table = "indicators" if table == "indicator" else table
+    if field.endswith(("rate", "completion")):
+        return True
+    return table in TABLES and any(c.name == column and c.kind == "rate" for c in TABLES[table].fields)
 
 
 def write_xlsx(tables: dict[str, pd.DataFrame], path: Path) -> Path:
-    """One sheet per table (核查发现, 按类别, 按单位, 自评表), Chinese titles, text never a formula."""
+    """One sheet per table (核查发现, 按类别, 按单位, 自评表), Chinese titles, text never a formula; each sheet readable
+    and printable (see :func:`_sheet`): a finding's 所述值/重算值 are percentages where its field is a rate (a
+    schema column of kind rate, a form's 执行率 or a stated completion rate)."""
     wb = Workbook()
     wb.remove(wb.active)
     for title, frame in tables.items():
-        _sheet(wb, title, _shown(frame))
+        fields = frame["field"] if "field" in frame else pd.Series([None] * len(frame), dtype=object)
+        rates = [_rate_field(f) for f in fields]
+        _sheet(wb, title, _shown(frame), rates)
     W.save_workbook(wb, path)
     return path
 

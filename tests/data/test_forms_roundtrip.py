@@ -54,7 +54,7 @@ def culture(tmp_path_factory):
 
 
 def _printed(data, ev) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The projects and indicators as their 自评表 prints them: the evaluation's assessed scores, rates and grades;
+    """The projects and indicators as their 自评表 prints them: the recomputed scores and grades (总分 = Σ 得分), the rates;
     targets and actuals with the text they are printed as; a direction the standard layout does not print
     (=, 定性) left for the reader to infer."""
     p = ev.projects
@@ -62,8 +62,8 @@ def _printed(data, ev) -> tuple[pd.DataFrame, pd.DataFrame]:
     projects["execution_weight"] = p["execution_weight"].to_numpy()
     projects["stated_rate"] = p["execution_rate"].to_numpy()
     projects["published_execution_score"] = p["execution_score"].to_numpy()
-    projects["published_score"] = p["score"].to_numpy()
-    projects["published_grade"] = p["grade"].to_numpy()
+    projects["published_score"] = p["computed_score"].to_numpy()  # 总分 = Σ 得分 (report/form/project.py)
+    projects["published_grade"] = p["computed_grade"].to_numpy()
     ind = data.indicators.copy()
     rows = list(ev.indicators.itertuples(index=False))
     ind["target_text"] = [fmt.indicator_target(r) for r in rows]
@@ -144,7 +144,7 @@ def test_our_own_form_reads_back_as_its_data(tmp_path, culture):
     for form, name in zip(forms, projects["project"]):
         got = form.data
         assert (got.kind, got.unit, got.year) == ("project", "某某区文化馆", 2023)
-        assert got.profile.published_total == ev.projects.set_index("project").at[name, "score"]
+        assert got.profile.published_total == ev.projects.set_index("project").at[name, "computed_score"]
         _same(got.projects, projects[projects["project"] == name], PROJECT_COLUMNS)
         _same(got.indicators, indicators[indicators["project"] == name], INDICATOR_COLUMNS)
         again = evaluate(got, "mof")  # and it scores as it was scored

@@ -6,13 +6,14 @@ import dataclasses
 
 import openpyxl
 import pytest
+import yaml
 
 from evaltools.data import schema as S
 from evaltools.data.load import empty_frame, inspect_path, load_path, load_year
 from evaltools.data.model import YearData
-from evaltools.data.workbook import HELP_SHEET, write_template, write_workbook
+from evaltools.data.workbook import HELP_SHEET, level1_choices, write_template, write_workbook
 from evaltools.errors import ERROR, ParamsError
-from tests._paths import DATA
+from tests._paths import DATA, ROOT
 
 INJECTIONS = ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "=1+1", "#N/A"]
 
@@ -187,7 +188,8 @@ def test_refuses_other_suffix_and_unstorable_text(data2022, tmp_path):
 EXPECTED_LISTS = {
     ("绩效指标", "指标性质"): ["≥", ">", "≤", "<", "=", "区间", "定性"],
     ("绩效指标", "定性等级"): ["达成", "部分达成", "未达成"],
-    ("绩效指标", "一级指标"): ["产出指标", "效益指标", "满意度指标", "成本指标"],
+    # the rule set's frameworks' names (params/rules/mof.yaml): 财预〔2020〕10号, 决策/过程/产出/效益, 投入/过程/产出/效果
+    ("绩效指标", "一级指标"): ["产出指标", "效益指标", "满意度指标", "决策", "过程", "产出", "效益", "投入", "效果"],
     ("绩效指标", "是否适用"): ["是", "否"],
     ("等级表", "含下限"): ["是", "否"],
     ("等级表", "含上限"): ["是", "否"],
@@ -211,6 +213,28 @@ def test_template_dropdowns(tmp_path):
         letter = openpyxl.utils.get_column_letter(_header_column(ws, title))
         found = _list_validations(ws)
         assert found.get(f"{letter}2:{letter}1000") == choices, (sheet, title, found)
+
+
+def test_template_level1_list_is_the_rule_sets_frameworks(tmp_path):
+    """The 一级指标 list is every name the rule set's frameworks weigh, declared once in params/rules (the audit
+    and check know 决策 and 过程: the template no longer refuses them); another name is warned about, not refused."""
+    raw = yaml.safe_load((ROOT / "params" / "rules" / "mof.yaml").read_text(encoding="utf-8"))["frameworks"]
+    names = [n for f in raw.values() for n in f["weights"]]
+    assert level1_choices("mof") == tuple(dict.fromkeys(names)) and {"决策", "过程"} <= set(names)
+    assert level1_choices("qiaoxi2022") == level1_choices("mof")  # extends: mof, frameworks inherited
+    ws = openpyxl.load_workbook(write_template(2023, tmp_path / "t.xlsx", rules="qiaoxi2022"))["绩效指标"]
+    letter = openpyxl.utils.get_column_letter(_header_column(ws, "一级指标"))
+    [dv] = [dv for dv in ws.data_validations.dataValidation if str(dv.sqref) == f"{letter}2:{letter}1000"]
+    assert dv.errorStyle == "warning" and "决策" in dv.formula1 and "过程" in dv.formula1
+
+
+def test_template_help_points_at_evaltools_check(tmp_path):
+    help_ws = openpyxl.load_workbook(write_template(2023, tmp_path / "t.xlsx"))[HELP_SHEET]
+    first = help_ws.cell(2, 3).value
+    assert "evaltools check 2023 --path" in first and "evaltools run 2023" in first and "load_path" not in first
+    # printed as read: A4 landscape on one page width, a wrapped row as tall as its lines (LibreOffice keeps 15 pt)
+    assert help_ws.page_setup.orientation == "landscape" and help_ws.page_setup.fitToWidth == 1
+    assert help_ws.row_dimensions[2].height >= 2 * 14.5 and help_ws.cell(2, 3).alignment.wrap_text
 
 
 def test_template_sheets_headers_and_profile(tmp_path):

@@ -22,6 +22,7 @@ from tests.scoring.test_cost_control import HUNAN_2018
 RONGMEITI = DATA / "西部（重庆）科学城融媒体中心" / "2021"
 TIANCHANG = DATA / "天长市水利局" / "2022"
 SICHUAN = DATA / "四川省某省级部门（原文未署名）" / "2017"
+QINGSHEN = DATA / "青神县发展和改革局" / "2023"
 
 
 def _projects_alone(data):
@@ -89,8 +90,9 @@ def test_each_kind_gets_the_sheets_its_report_is_about(workbooks):
         assert wb.sheetnames == expected, name
         for ws in wb.worksheets:
             title = str(ws["A1"].value)
-            if ws.title == DEPARTMENT_SHEET:
-                assert title == f"{ev.unit}{ev.year}年度整体支出绩效自评表", name
+            if ws.title == DEPARTMENT_SHEET:  # titled for its kind: the unit as a whole, or its projects
+                what = "整体支出绩效自评表" if kind.subject == "部门整体" else "项目支出绩效自评汇总表"
+                assert title == f"{ev.unit}{ev.year}年度{what}", name
             elif ws.title == DEPARTMENT_FORM_SHEET:
                 assert title == f"部门整体支出绩效自评表（{ev.year} 年度）", name
             else:  # a project's sheet is never titled 整体支出
@@ -111,11 +113,23 @@ def test_the_units_own_table_is_written(workbooks):
     assert len(rows) == 20 and rows[0] == "财政供养人员控制率" and rows[-1] == "公共服务…"
     assert ws["A2"].value == "部门（单位）名称" and ws["B2"].value == "西部（重庆）科学城融媒体中心"
     total = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "总分")
-    assert ws.cell(total, 7).value == 97.6  # the printed 自评总分
+    # Σ 得分: 「公共服务…」's 得分 is unreadable and the table is cut off, so the sum is unknown — shown, never 0.00
+    assert ws.cell(total, 7).value == "无法计算" and ws.cell(total, 8).value == "评价等级：无法计算（原表截断于第19行）"
     assert ws.cell(total, 6).value is None  # 分值合计: 「公共服务…」's 分值 is unreadable, so is the sum (not 80)
-    # the funds row: amounts unreadable, the printed 执行率 76% and 得分 7.6 as printed
+    # its 预算执行率 row, in the 部门整体 form's funds block: amounts unreadable, the printed 执行率 76% and 得分 7.6
+    assert ws["A3"].value == "部门整体支出预算执行情况（万元）"
     funds = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "年度资金总额")
     assert [ws.cell(funds, j).value for j in range(3, 9)] == [None, None, None, 10, 0.76, 7.6]
+    header = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == INDICATOR_HEADERS[0])
+    assert [ws.cell(header + 1, j).value for j in range(1, 8)] == [
+        "绩效指标",
+        None,
+        "财政供养人员控制率",
+        "100%",
+        "92%",
+        2,
+        2,
+    ]
 
 
 def test_a_single_projects_workbook_is_its_form(workbooks):
@@ -126,21 +140,47 @@ def test_a_single_projects_workbook_is_its_form(workbooks):
     assert len(_indicator_rows(ws)) == 9
 
 
+def _total_row(ws) -> int:
+    return next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "总分")
+
+
+def test_a_single_projects_total_is_the_sum_of_its_score_column(workbooks):
+    """天长市水利局 2022: 预算执行率 880/880 → 10 of 10, nine indicators of 10 each scored 10: 总分 100 = Σ 得分."""
+    _, wb = next((ev, wb) for name, ev, wb in workbooks if name == "天长市水利局 2022")
+    ws = wb.worksheets[0]
+    funds = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "年度资金总额")
+    assert [ws.cell(funds, j).value for j in range(3, 9)] == [880, 880, 880, 10, 1, 10]
+    header = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == INDICATOR_HEADERS[0])
+    total = _total_row(ws)
+    scores = [ws.cell(r, 7).value for r in range(header + 1, total)]
+    assert scores == [10] * 9
+    assert ws.cell(total, 7).value == 100 == ws.cell(funds, 8).value + sum(scores)
+    assert ws.cell(total, 8).value == "评价等级：优"
+    assert ws.page_setup.fitToHeight == 1
+
+
+def test_a_form_printed_without_scores_has_an_unknown_total(tmp_path):
+    """青神县发展和改革局 2023 publishes every 得分 blank: its 总分 is 无法计算 and it is 未评分 — never 0.00."""
+    ev = evaluate(load_path(QINGSHEN), load_rules("mof"))
+    ws = openpyxl.load_workbook(write_selfeval_form(ev, tmp_path / "qs.xlsx")).worksheets[0]
+    total = _total_row(ws)
+    assert ws.cell(total, 6).value == 100  # the 分值 it prints: 10 + 60 + 30
+    assert ws.cell(total, 7).value == "无法计算" and ws.cell(total, 8).value == "评价等级：未评分（原表得分未填）"
+
+
 def test_unknown_amounts_are_not_added_as_zero(workbooks):
-    """融媒体中心 2021 prints its budget and spending illegibly: the 合计 row is empty, not 0."""
+    """融媒体中心 2021 prints its budget and spending illegibly: the 合计 row says 无法计算, never 0.00."""
     ev, wb = next((ev, wb) for name, ev, wb in workbooks if name == "融媒体中心 2021")
     ws = wb[DEPARTMENT_SHEET]
     total = next(r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value).startswith("合计"))
-    assert [ws.cell(total, j).value for j in range(2, 5)] == [None, None, None]
-    computed = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "重算总分")
+    assert [ws.cell(total, j).value for j in range(2, 5)] == ["无法计算"] * 3
+    computed = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "总分")
     # cut off after row 19 (its profile's cut_off_after): no total, with the reason
-    assert [ws.cell(computed, j).value for j in (2, 3)] == [
-        "无法计算（原表截断于第19行）",
-        "按数据重算：本表各项得分之和",
-    ]
+    assert [ws.cell(computed, j).value for j in (2, 3)] == ["无法计算（原表截断于第19行）", "本表各项得分之和"]
+    assert ws.cell(computed + 1, 2).value == "无法计算（原表截断于第19行）"  # 等级
     assert [c.value for c in ws["A"] if str(c.value).startswith(("三、", "四、"))] == [
         "三、整体绩效评价结果",
-        "四、数据核查",
+        "四、提交前数据核查",
     ]
 
 
@@ -148,13 +188,14 @@ def test_the_total_method_is_said_in_words(workbooks):
     for name, _ev, wb in workbooks:
         if DEPARTMENT_SHEET in wb.sheetnames:
             ws = wb[DEPARTMENT_SHEET]
-            row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "重算总分")
+            row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "总分")
             methods = (
-                "按数据重算：本表各项得分之和",
-                "按数据重算：各项目得分的简单平均",
-                "按数据重算：各项目得分按预算加权平均",
+                "本表各项得分之和",
+                "各项目得分的简单平均",
+                "各项目得分按预算加权平均",
+                "单位自评总分（自评报告所列）",
             )
-            assert ws.cell(row, 3).value in {*methods, *(f"无法计算（{m}）" for m in methods)}, name
+            assert ws.cell(row, 3).value in methods, name
 
 
 def test_the_cost_control_block_is_in_the_summary_sheet(workbooks):

@@ -104,18 +104,29 @@ def test_project_form_header_and_funds(form):
     assert ws.cell(goal + 1, 6).value.startswith("存放人事档案 24303 份")
 
 
-def test_project_total_and_note(form):
+def _score_column_sum(ws) -> float:
+    """Σ of the sheet's 得分 column: the 预算执行率 得分 (年度资金总额 row, column 8) and every indicator's 得分
+    (column 7) between the indicator header and the 总分 row; breakdown rows have none."""
+    header, total = _row_of(ws, 1, "一级指标"), _row_of(ws, 1, "总分")
+    scores = [ws.cell(r, 7).value for r in range(header + 1, total)]
+    return ws.cell(_row_of(ws, 2, "年度资金总额"), 8).value + sum(s for s in scores if isinstance(s, (int, float)))
+
+
+def test_project_total_is_the_sum_of_its_score_column(form):
     ws = form["档案保管和整理"]
     total = _row_of(ws, 1, "总分")
     assert ws.cell(total, 6).value == 100
-    assert ws.cell(total, 7).value == 87 and ws.cell(total, 7).number_format == "#,##0"  # 87, as in the report
-    notes = [ws.cell(r, 2).value for r in range(total + 1, ws.max_row + 1) if ws.cell(r, 1).value == "说明"]
-    assert any("重算得分 84.67（公布得分 87）" in n for n in notes)
-    # a project whose recomputed score equals the published one has no such note
-    ws = form["失业就业服务"]
-    total = _row_of(ws, 1, "总分")
-    assert ws.cell(total, 7).value == 85
-    assert not any("重算得分" in str(ws.cell(r, 2).value) for r in range(total + 1, ws.max_row + 1))
+    # 9.67 (预算执行率 2.9/3 × 10) + 10 + 0 + 10 + 0 + 10 + 5 + 15 + 15 + 10 = 84.67, the tool's score (87 published)
+    assert ws.cell(total, 7).value == pytest.approx(84.67, abs=1e-9)
+    assert ws.cell(total, 7).value == pytest.approx(_score_column_sum(ws))
+    assert ws.cell(total, 7).number_format == "#,##0.00" and ws.cell(total, 8).value == "评价等级：良好"
+    # the unit's form: no published-versus-recomputed note, no finding
+    after = [str(ws.cell(r, c).value) for r in range(total + 1, ws.max_row + 1) for c in (1, 2)]
+    assert not any(("重算" in t or "公布" in t or "核查" in t) for t in after)
+    for name, expected in (("失业就业服务", 85), ("创业担保贴息", 90)):
+        ws = form[name]
+        total = ws.cell(_row_of(ws, 1, "总分"), 7).value
+        assert total == pytest.approx(expected) and total == pytest.approx(_score_column_sum(ws))
 
 
 def test_indicator_table(form, ev_2022):
@@ -127,11 +138,11 @@ def test_indicator_table(form, ev_2022):
     retire = _row_of(ws, 3, "办理退休人数")
     assert ws.cell(retire, 4).value == "约500份" and ws.cell(retire, 5).value == "办理人员退休 712 人"
     assert ws.cell(retire, 6).value == 10 and ws.cell(retire, 7).value == 10
-    # the audit's finding on this indicator is appended to its 偏差原因 cell
-    assert "目标可能设定偏低" in ws.cell(retire, 8).value
+    # 偏差原因分析及改进措施 is the unit's own text: the data has none here, and the audit's findings are not put there
+    assert ws.cell(retire, 8).value is None
     missing = _row_of(ws, 3, "档案后续服务人次")
     assert ws.cell(missing, 5).value is None and ws.cell(missing, 7).value == 0
-    assert "没有实际完成值" in ws.cell(missing, 8).value
+    assert ws.cell(missing, 8).value is None
 
     # 一级指标 and 二级指标 merged vertically like the paper form
     output = _merged_range(ws, header + 1, 1)
@@ -156,7 +167,14 @@ def test_targets_and_breakdown_rows(form):
         assert ws.cell(parent + k, 6).value is None and ws.cell(parent + k, 7).value is None
         assert ws.cell(parent + k, 3).alignment.indent >= 1
     assert ws.cell(parent + 1, 5).value == "其中创业宣传引导人数 2683 人"
-    assert "分项" in ws.cell(parent, 8).value  # the SUM_MISMATCH finding
+    assert ws.cell(parent, 8).value is None  # the SUM_MISMATCH finding is the audit's, not the unit's 偏差原因
+
+
+def test_no_tool_remark_in_any_cell(form):
+    for ws in form.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert "【核查" not in str(cell.value or ""), (ws.title, cell.coordinate)
 
 
 def test_value_display_without_text():
@@ -199,6 +217,24 @@ def test_layout_and_print_setup(form):
             border = cell.border
             assert border.left.style == border.right.style == border.top.style == border.bottom.style == "thin"
     assert ws.cell(_row_of(ws, 3, "办理退休人数"), 8).alignment.wrap_text
+    assert ws.print_title_rows == f"${header}:${header}"  # the indicator header repeated on a second page
+
+
+def test_each_sheet_prints_on_one_page(form):
+    """The 2022 summary and its three standard forms each fit one A4 landscape page (LibreOffice prints 4 pages for
+    the 4 sheets); margins 1 cm left/right, 1.27 cm top/bottom, centred."""
+    assert len(form.worksheets) == 4
+    for ws in form.worksheets:
+        assert ws.page_setup.fitToHeight == 1, ws.title
+        assert (ws.page_margins.left, ws.page_margins.top) == (0.4, 0.5) and ws.print_options.horizontalCentered
+
+
+def test_bold_cells_keep_the_cjk_typeface(form):
+    """A bold Font without a name is Calibri bold, which has no Chinese glyphs (LibreOffice prints a Latin serif
+    for the digits and falls back for the characters): every styled cell names the CJK typeface."""
+    bold = [c for ws in form.worksheets for r in ws.iter_rows() for c in r if c.value is not None and c.font.b]
+    assert len(bold) > 50
+    assert {c.font.name for ws in form.worksheets for r in ws.iter_rows() for c in r if c.value is not None} == {"宋体"}
 
 
 # ----------------------------------------------------------------------------- 部门整体
@@ -215,37 +251,38 @@ def test_department_sheet(form, ev_2022):
     assert ws.cell(_row_of(ws, 1, "资产净值（万元）"), 2).value == 80.35
 
     header = _row_of(ws, 1, "支出项目")
-    assert _values(ws, header)[:5] == ["支出项目", "预算数", "支出数", "执行率", "报告所述完成率"]
+    assert _values(ws, header)[:6] == ["支出项目", "预算数", "支出数", "执行率", "上年应付未付", "扣除后执行率"]
     line = _row_of(ws, 1, "日常公用支出")
     assert _values(ws, line)[1:3] == [29.99, 28.27]
     assert ws.cell(line, 4).value == pytest.approx(28.27 / 29.99) and ws.cell(line, 4).number_format == "#,##0.00%"
-    assert ws.cell(line, 5).value == pytest.approx(0.9426)
+    people = _row_of(ws, 1, "人员经费")
+    assert ws.cell(people, 5).value == 195.88  # 上年应付未付
+    assert ws.cell(people, 6).value == pytest.approx((815.36 - 195.88) / 616.16)  # 扣除后执行率 100.54%
 
-    assert _values(ws, _row_of(ws, 1, "项目名称")) == [
+    assert _values(ws, _row_of(ws, 1, "项目名称"))[:6] == [
         "项目名称",
         "全年预算数（万元）",
         "全年执行数（万元）",
         "执行率",
-        "重算得分",
-        "公布得分",
+        "得分",
         "等级",
     ]
     archive = _row_of(ws, 1, "档案保管和整理")
     assert _values(ws, archive)[1:3] == [3, 2.9]
     assert ws.cell(archive, 4).value == pytest.approx(2.9 / 3)
-    assert _values(ws, archive)[4:7] == [pytest.approx(84.67), 87, "良好"]
+    # the project sheet's 总分 and the grade that follows from it (84.67: 良好)
+    assert _values(ws, archive)[4:6] == [pytest.approx(84.67), "良好"]
+    assert _values(ws, _row_of(ws, 1, "创业担保贴息"))[4:6] == [90, "优秀"]
 
-    assert ws.cell(_row_of(ws, 1, "总分"), 2).value == 87
-    # (85 + 84.67 + 90) / 3 = 86.56: the mean of the recomputed project totals (see scoring/test_evaluate.py)
-    assert ws.cell(_row_of(ws, 1, "重算总分"), 2).value == pytest.approx((85 + 84.67 + 90) / 3)
+    # the unit's own total, 87 良好 as its report publishes it (the one answer of summary.json, the index, the report)
+    total = _row_of(ws, 1, "总分")
+    assert ws.cell(total, 2).value == 87 and ws.cell(total, 3).value == "单位自评总分（自评报告所列）"
     assert ws.cell(_row_of(ws, 1, "等级"), 2).value == "良好"
-
-    counts = ev_2022.findings["severity"].value_counts()
-    for title, severity in (("错误", "error"), ("警告", "warning"), ("提示", "info")):
-        assert ws.cell(_row_of(ws, 1, title), 2).value == counts.get(severity, 0)
-    assert any(
-        "数据核查" in str(ws.cell(r, 1).value) and "附录" in str(ws.cell(r, 1).value) for r in range(1, ws.max_row + 1)
-    )
+    counts = ev_2022.findings["severity"].value_counts()  # counts only: 4 errors, 13 warnings, 5 notes
+    assert [ws.cell(_row_of(ws, 1, t), 2).value for t in ("错误", "警告", "提示")] == [4, 13, 5]
+    assert [counts["error"], counts["warning"], counts["info"]] == [4, 13, 5]
+    texts = [str(c.value) for r in ws.iter_rows() for c in r if c.value is not None]
+    assert not any(("重算" in t or "公布" in t or "【核查" in t or "报告所述" in t) for t in texts)
 
 
 # ----------------------------------------------------------------------------- safety
@@ -272,7 +309,7 @@ def test_text_from_the_data_is_never_a_formula(data_2022, rules_2022, tmp_path):
     department = ws.cell(_row_of(ws, 1, "主管部门"), 3)
     assert department.value == "+1" and department.data_type == "s"
     row = _row_of(ws, 3, "办理退休人数")
-    assert ws.cell(row, 8).value.startswith("@SUM(A1)\n") and ws.cell(row, 8).data_type == "s"
+    assert ws.cell(row, 8).value == "@SUM(A1)" and ws.cell(row, 8).data_type == "s"
     assert ws.cell(row, 4).value == "-2" and ws.cell(row, 4).data_type == "s"
     unit = wb[DEPARTMENT_SHEET].cell(_row_of(wb[DEPARTMENT_SHEET], 1, "单位名称"), 2)
     assert unit.value == "=cmd|' /C calc'!A0" and unit.data_type == "s"
@@ -307,3 +344,28 @@ def test_sheet_titles_are_safe_and_unique():
     assert titles[7] == "ABC" and titles[8] == "abc(2)"
     assert all(len(t) <= 31 for t in titles)
     assert len({t.lower() for t in titles} | {"部门整体"}) == len(titles) + 1
+
+
+def test_a_sheet_too_long_for_one_page_prints_on_as_many_as_it_takes():
+    """One page only where the sheet fits one at 60 % or more (≤ 833 pt of rows for ~500 pt of A4 landscape):
+    a form of 60 indicator rows (900 pt) is fitted to the width only, its indicator header repeated."""
+    from openpyxl import Workbook
+
+    from evaltools.report.form.cells import page_setup
+
+    for rows, pages in ((55, 1), (60, 0)):
+        ws = Workbook().active
+        for r in range(1, rows + 1):
+            ws.cell(r, 1).value = "x"
+        page_setup(ws)
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, pages), rows
+
+
+def test_synthetic_data_says_so_on_every_sheet(data_2022, rules_2022, tmp_path):
+    from evaltools.report.form.cells import SYNTHETIC_NOTE
+
+    data = type(data_2022)(dataclasses.replace(data_2022.profile, synthetic=True), data_2022.tables)
+    wb = openpyxl.load_workbook(write_selfeval_form(evaluate(data, rules_2022), tmp_path / "自评表.xlsx"))
+    assert len(wb.worksheets) == 4
+    for ws in wb.worksheets:
+        assert any(c.value == SYNTHETIC_NOTE for r in ws.iter_rows() for c in r), ws.title

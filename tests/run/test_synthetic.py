@@ -34,7 +34,7 @@ def test_layout_units_times_years(dataset):
         folder = dataset.path(unit, 2021)
         printed = [t.file for t in TABLES.values() if t.name != "cost_control"]  # no 经费控制 block is generated
         assert sorted(p.name for p in folder.iterdir()) == sorted([*printed, "profile.yaml"])
-        header = (folder / "indicators.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+        header = (folder / "indicators.csv").read_text(encoding="utf-8-sig").splitlines()[0].split(",")
         declared = TABLES["indicators"].names()
         assert header == [c for c in declared if c in header]  # the declared order, the columns that hold anything
         assert {"project", "level3", "direction", "target", "actual", "weight", "parent", "source"} <= set(header)

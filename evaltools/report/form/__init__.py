@@ -1,22 +1,28 @@
-"""The 自评表 workbook: the department summary and one standard 项目支出绩效自评表 per project.
+"""The 自评表 workbook — the form the unit submits: the department summary and one standard 项目支出绩效自评表 per
+project.
 
 :func:`write_selfeval_form` turns an :class:`~evaltools.scoring.evaluation.Evaluation` into ``自评表.xlsx``:
 
-* sheet 「部门整体」 (not for a single project's report): the title, the unit's basic data (单位名称, 年度, 编制/在编/其他人员, 资产净值 …),
-  the budget lines (支出项目 | 预算数 | 支出数 | 执行率 | 报告所述完成率 …), the projects summary
-  (项目名称 | 全年预算数 | 全年执行数 | 执行率 | 重算得分 | 公布得分 | 等级), the total (总分, 重算总分, 等级)
-  and the number of audit findings by severity, pointing to the report's 数据核查 appendix;
-* for a unit with its own 部门整体支出绩效自评表 (kinds department, department_full), that table in the same
-  layout as the project forms: sheet 「部门整体支出绩效自评表」;
+* sheet 「部门整体」 (not for a single project's report), titled for the kind (整体支出绩效自评表, or 项目支出绩效
+  自评汇总表 for project tables alone): the unit's basic data (单位名称, 年度, 编制/在编/其他人员, 资产净值 …), the
+  budget lines where the data has them (支出项目 | 预算数 | 支出数 | 执行率 | 上年应付未付 | 扣除后执行率), 三公经费,
+  the projects summary (项目名称 | 全年预算数 | 全年执行数 | 执行率 | 得分 | 等级), the total (总分, 等级) and how
+  many findings the pre-submission check lists, by severity (counts only);
+* for a unit with its own 部门整体支出绩效自评表 (kinds department, department_full), that table in the layout of
+  the standard form: sheet 「部门整体支出绩效自评表」, its funds block 部门整体支出预算执行情况（万元） with the
+  预算执行率 row (分值 | 执行率 | 得分), its goals and its indicators;
 * one sheet per project in the layout of the standard 项目支出绩效自评表 (财预〔2020〕10号 附件):
   项目名称 / 主管部门 / 实施单位, the 项目资金（万元） block, the 年度总体目标 block, the indicator table
   (一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施) with the
   一级/二级指标 cells merged vertically, breakdown rows (``parent`` set) indented under their total as
-  「其中：…」, and a 总分 row; a note row gives the recomputed score where it differs from the assessed one.
+  「其中：…」, and a 总分 row: the sum of the 得分 column, 无法计算 when a part of it is unknown.
 
-Numbers stay numbers with a number format (``0.00`` for money and scores, ``0.00%`` for rates, the
-fraction stored); unknown amounts are empty cells, never an invented 0. Every text taken from the data
-is stored as text, never as a formula (``=…``, ``+…``, ``@…`` included). The file is written atomically.
+The unit's form holds the unit's words: 偏差原因分析及改进措施 is its own ``deviation`` text, never a finding of the
+tool (【核查·…】), and no published-versus-recomputed note appears. Numbers stay numbers with a number format
+(``0.00`` for money and scores, ``0.00%`` for rates, the fraction stored); unknown amounts are empty cells, never an
+invented 0, and an unknown total says 无法计算. Every text taken from the data is stored as text, never as a formula
+(``=…``, ``+…``, ``@…`` included); every cell names the CJK typeface; each sheet prints on one A4 landscape page
+where the form fits one. The file is written atomically.
 """
 
 from __future__ import annotations

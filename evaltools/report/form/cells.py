@@ -26,13 +26,19 @@ RATE = fmt.EXCEL_RATE
 INTEGER = fmt.EXCEL_COUNT
 YEAR = fmt.EXCEL_YEAR
 
+#: The note on every sheet of a workbook written from synthetic (demonstration) data.
+SYNTHETIC_NOTE = "本表数据为合成（演示）数据，不是真实单位的数据。"
 #: What a cell that does not apply to a row shows.
 NOT_APPLICABLE = "—"
 
 _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_TITLE_FONT = Font(bold=True, size=16)
-BOLD = Font(bold=True)
+#: The CJK typeface of every cell (Excel and WPS on Chinese Windows have it; LibreOffice substitutes its own CJK
+#: font): a bold or sized Font without a name falls back to Calibri, whose bold has no Chinese glyphs.
+FONT_NAME = "宋体"
+_TITLE_FONT = Font(name=FONT_NAME, bold=True, size=16)
+BOLD = Font(name=FONT_NAME, bold=True)
+_SECTION_FONT = Font(name=FONT_NAME, bold=True, size=12)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _LABEL_FILL = PatternFill("solid", fgColor="F2F2F2")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -42,6 +48,11 @@ INDENTED = Alignment(horizontal="left", vertical="center", wrap_text=True, inden
 _NUMBER = Alignment(horizontal="right", vertical="center")
 
 _LINE_HEIGHT = 15.0
+#: Printable height of an A4 landscape page in points (210 mm less the margins below and the print title), and
+#: how far a sheet may be shrunk to fit it on one page (Excel's least scale is 10 %, a form stays readable at 60 %).
+_PAGE_HEIGHT = 500.0
+_LEAST_SCALE = 0.6
+_DEFAULT_HEIGHT = 15.0
 
 
 def text_or_none(value: object) -> str | None:
@@ -138,7 +149,7 @@ def title(ws: Worksheet, row: int, ncols: int, text: str) -> None:
 def section(ws: Worksheet, row: int, ncols: int, text: str) -> int:
     cell = ws.cell(row, 1)
     W.set_text(cell, text)
-    cell.font = Font(bold=True, size=12)
+    cell.font = _SECTION_FONT
     cell.alignment = Alignment(horizontal="left", vertical="center")
     merge(ws, row, 1, row, ncols)
     return row + 1
@@ -162,7 +173,8 @@ def set_widths(ws: Worksheet, widths: tuple[float, ...]) -> None:
 
 
 def finish(ws: Worksheet, widths: tuple[float, ...], title_rows: int) -> None:
-    """Row heights for wrapped text (Excel does not fit merged cells itself) and A4 landscape printing."""
+    """Row heights for wrapped text (Excel does not fit merged cells itself), the typeface on every cell, and A4
+    landscape printing (:func:`page_setup`)."""
     spans: dict[tuple[int, int], tuple[int, int]] = {}  # top-left → (width in characters, rows spanned)
     covered = set()
     for rng in ws.merged_cells.ranges:
@@ -191,10 +203,28 @@ def finish(ws: Worksheet, widths: tuple[float, ...], title_rows: int) -> None:
     for r, height in heights.items():
         if height > _LINE_HEIGHT + 5:
             ws.row_dimensions[r].height = min(height, 409)
+    typeface(ws)
+    page_setup(ws)
+
+
+def typeface(ws: Worksheet) -> None:
+    """The CJK typeface (:data:`FONT_NAME`) on every cell that has a value or a style, keeping its bold and size."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell, Cell) and cell.font.name != FONT_NAME:
+                font = cell.font
+                cell.font = Font(name=FONT_NAME, bold=font.bold, size=font.size or 11, italic=font.italic)
+
+
+def page_setup(ws: Worksheet) -> None:
+    """A4 landscape, centred, margins 1 cm / 1.3 cm, fitted to the page width — and to one page when the sheet
+    fits one at :data:`_LEAST_SCALE` or more (the standard form does), else as many pages as it takes, the
+    indicator header repeated on each (its print title, set by the sheet)."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    height = sum(ws.row_dimensions[r].height or _DEFAULT_HEIGHT for r in range(1, ws.max_row + 1))
+    ws.page_setup.fitToHeight = 1 if height <= _PAGE_HEIGHT / _LEAST_SCALE else 0  # else the header repeats
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4

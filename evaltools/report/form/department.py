@@ -1,7 +1,12 @@
-"""Sheet 「部门整体」 of the 自评表 workbook: the title, the unit's basic data (单位名称, 年度, 编制/在编/其他人员,
-资产净值 …), the budget lines (支出项目 | 预算数 | 支出数 | 执行率 | 报告所述完成率 …), the projects summary
-(项目名称 | 全年预算数 | 全年执行数 | 执行率 | 重算得分 | 公布得分 | 等级), the total (总分, 重算总分, 等级) and the
-number of audit findings by severity, pointing to the report's 数据核查 appendix.
+"""Sheet 「部门整体」 of the 自评表 workbook: the title (整体支出绩效自评表, or 项目支出绩效自评汇总表 for a unit that
+publishes project tables only), the unit's basic data (单位名称, 年度, 编制/在编/其他人员, 资产净值 …), the budget
+lines where the data has them (支出项目 | 预算数 | 支出数 | 执行率 | 上年应付未付 | 扣除后执行率), 三公经费, the
+projects summary (项目名称 | 全年预算数 | 全年执行数 | 执行率 | 得分 | 等级, each project's 得分 the 总分 of its own
+sheet), the unit's total (总分 and 等级: the run's one answer — the unit's published total where it has one, else
+the recomputed one — each 无法计算 when unknown), and how many findings the pre-submission check lists, by severity.
+
+It is part of the form the unit submits: no finding's text and no published-versus-recomputed comparison appears
+(those are the report's 核查 pages and the 复核意见).
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ if TYPE_CHECKING:
     from evaltools.scoring.evaluation import Evaluation
 
 DEPARTMENT_SHEET = "部门整体"
+#: The sheet's title by what the report evaluates (the kind's ``subject``): the unit as a whole, or its projects.
+_TITLES = {"部门整体": "{unit}{year}年度整体支出绩效自评表", "项目": "{unit}{year}年度项目支出绩效自评汇总表"}
 #: Column widths (Excel character units) of the sheet.
 _DEPARTMENT_WIDTHS = (28, 18, 18, 14, 16, 14, 14)
 
@@ -30,15 +37,16 @@ def department_sheet(ws: Worksheet, ev: Evaluation) -> None:
     profile = ev.data.profile
     ncols = len(_DEPARTMENT_WIDTHS)
     C.set_widths(ws, _DEPARTMENT_WIDTHS)
-    C.title(ws, 1, ncols, f"{profile.unit}{profile.year}年度整体支出绩效自评表")
+    title = _TITLES.get(ev.report_kind.subject, _TITLES["部门整体"])
+    C.title(ws, 1, ncols, title.format(unit=profile.unit, year=profile.year))
     row = 3
     blocks = (
         ("基本情况", _basic_block),
-        ("部门预算执行情况（万元）", _budget_block),
+        *((("部门预算执行情况（万元）", _budget_block),) if len(ev.data.budget_lines) else ()),
         *(((f"{HEADING}（万元）", _cost_block),) if cost_view(ev) is not None else ()),
         *((("项目支出绩效自评情况", _projects_block),) if len(ev.projects) else ()),  # none: a 部门整体 table alone
-        ("整体绩效评价结果", _total_block),
-        ("数据核查", _findings_block),
+        ("整体绩效评价结果" if ev.report_kind.subject == "部门整体" else "绩效评价结果", _total_block),
+        ("提交前数据核查", _findings_block),
     )
     for number, (heading, block) in zip(NUMERALS, blocks):
         start = C.section(ws, row, ncols, f"{number}、{heading}")
@@ -85,13 +93,14 @@ def _basic_block(ws: Worksheet, row: int, ncols: int, ev: Evaluation) -> int:
         if C.text_or_none(value) is not None:
             row = C.label_row(ws, row, ncols, label, value, left=False)
     if profile.synthetic:
-        row = C.label_row(ws, row, ncols, "说明", "本表数据为合成（演示）数据，不是真实单位的数据。", left=False)
+        row = C.label_row(ws, row, ncols, "说明", C.SYNTHETIC_NOTE, left=False)
     return row
 
 
 def _budget_block(ws: Worksheet, row: int, ncols: int, ev: Evaluation) -> int:
     """「二、部门预算执行情况」 from ``row``: one row per budget line and the bold total; returns the next free row."""
-    C.headers(ws, row, ("支出项目", "预算数", "支出数", "执行率", "报告所述完成率", "上年应付未付", "扣除后执行率"))
+    C.headers(ws, row, ("支出项目", "预算数", "支出数", "执行率", "上年应付未付", "扣除后执行率", None))
+    C.merge(ws, row, 6, row, ncols)
     row += 1
     for line in ev.data.budget_lines.itertuples(index=False):
         payables = getattr(line, "prior_year_payables", None)
@@ -105,11 +114,11 @@ def _budget_block(ws: Worksheet, row: int, ncols: int, ev: Evaluation) -> int:
                 (line.budget, C.MONEY),
                 (line.spent, C.MONEY),
                 (rate, C.RATE),
-                (getattr(line, "stated_rate", None), C.RATE),
                 (payables, C.MONEY),
                 (net, C.RATE),
             ),
         )
+        C.merge(ws, row, 6, row, ncols)
         row += 1
     dept = _rate_row(ev, "department_execution")
     if dept is not None:
@@ -123,15 +132,15 @@ def _budget_block(ws: Worksheet, row: int, ncols: int, ev: Evaluation) -> int:
             row,
             (
                 "合计（基本支出 + 项目支出）",
-                (dept.denominator, C.MONEY),
-                (dept.numerator, C.MONEY),
-                (dept.value, C.RATE),
-                None,
+                _known(dept.denominator, C.MONEY),
+                _known(dept.numerator, C.MONEY),
+                _known(dept.value, C.RATE),
                 (payables, C.MONEY),
                 (None if net is None else net.value, C.RATE),
             ),
             range(1, ncols + 1),
         )
+        C.merge(ws, row - 1, 6, row - 1, ncols)
     return row
 
 
@@ -168,11 +177,12 @@ def _cost_block(ws: Worksheet, row: int, ncols: int, ev: Evaluation) -> int:
 
 def _projects_block(ws: Worksheet, row: int, ncols: int, ev: Evaluation) -> int:
     """「三、项目支出绩效自评情况」 from ``row``: one row per project and the bold total; returns the next free row."""
-    C.headers(
-        ws, row, ("项目名称", "全年预算数（万元）", "全年执行数（万元）", "执行率", "重算得分", "公布得分", "等级")
-    )
+    C.headers(ws, row, ("项目名称", "全年预算数（万元）", "全年执行数（万元）", "执行率", "得分", "等级", None))
+    C.merge(ws, row, 6, row, ncols)
     row += 1
     for p in ev.projects.itertuples(index=False):
+        reason = C.text_or_none(getattr(p, "incomplete", None))
+        known = not W.is_missing(p.computed_score) and reason is None
         C.fill_row(
             ws,
             row,
@@ -181,11 +191,11 @@ def _projects_block(ws: Worksheet, row: int, ncols: int, ev: Evaluation) -> int:
                 (p.budget, C.MONEY),
                 (p.spent, C.MONEY),
                 (p.execution_rate, C.RATE),
-                (p.computed_score, C.SCORE),
-                (p.published_score, C.SCORE),
-                p.grade,
+                (p.computed_score, C.SCORE) if known else unknown_text(None),
+                grade_shown(p.computed_grade if known else None, reason or ""),
             ),
         )
+        C.merge(ws, row, 6, row, ncols)
         row += 1
     if len(ev.projects):
         # an unknown amount is not 0: the total of a column with one is unknown (issue 20 item 2)
@@ -197,55 +207,47 @@ def _projects_block(ws: Worksheet, row: int, ncols: int, ev: Evaluation) -> int:
             row,
             (
                 "合计",
-                (budget, C.MONEY),
-                (spent, C.MONEY),
-                (spent / budget if budget and spent is not None else None, C.RATE),
-                None,
+                _known(budget, C.MONEY),
+                _known(spent, C.MONEY),
+                _known(spent / budget if budget and spent is not None else None, C.RATE),
                 None,
                 None,
             ),
             range(1, ncols + 1),
         )
+        C.merge(ws, row - 1, 6, row - 1, ncols)
     return row
 
 
 def _total_block(ws: Worksheet, row: int, ncols: int, ev: Evaluation) -> int:
-    """「四、整体绩效评价结果」 from ``row``: 总分, 重算总分 and the two grades; returns the next free row."""
+    """「整体绩效评价结果」 from ``row``: 总分 — the unit's published total where it has one (as the report, the index
+    and summary.json give it), else the total of its sheets, how it is formed said beside it — and 等级, each
+    无法计算 with the reason when unknown; returns the next free row."""
     total = ev.total
-    method = labels.TOTAL_METHOD.get(total.method, "")
-    own_form = total.method == "form"
-    published = (
-        "报告公布的总分"
-        if total.published is not None and not W.is_missing(total.published)
-        else f"按{'本表' if own_form else '各项目'}评定得分计算"
-    )
     reason = total.unknown_reason  # a table cut off / not scored: 无法计算 with the reason (issue 20 item 1)
-    unknown = unknown_text(reason) if reason else None
+    published = total.published is not None and not W.is_missing(total.published) and not reason
+    how = "单位自评总分（自评报告所列）" if published else labels.TOTAL_METHOD.get(total.method, "")
+    score = None if reason else total.score
     for label, value, number_format, note in (
-        ("总分", unknown or total.score, None if reason else C.SCORE, published),
-        ("重算总分", unknown or total.computed_score, None if reason else C.SCORE, f"按数据重算：{method}"),
-        ("等级", grade_shown(total.grade, reason) if reason else total.grade, None, None),
-        ("重算等级", grade_shown(total.computed_grade, reason) if reason else total.computed_grade, None, None),
+        ("总分", score, C.SCORE, how),
+        ("等级", grade_shown(total.grade, reason or "") if not W.is_missing(score) else None, None, None),
     ):
         if W.is_missing(value):  # unknown is shown as 无法计算, never an empty score or grade (issue 20)
-            value, note = C.NOT_APPLICABLE, "无法计算" + (f"（{note}）" if note else "")
+            value, number_format = unknown_text(reason), None
         row = _result_row(ws, row, ncols, label, value, number_format, note)
     return row
 
 
 def _findings_block(ws: Worksheet, row: int, ncols: int, ev: Evaluation) -> int:
-    """「五、数据核查」 from ``row``: the number of findings per severity and a pointer to the appendix."""
-    C.headers(ws, row, ("严重程度", "条数"))
+    """「提交前数据核查」 from ``row``: how many findings the pre-submission check lists, per severity — counts only,
+    their text is in the report's 核查 pages, not in the unit's form; returns the next free row."""
+    C.headers(ws, row, ("严重程度", "条数", None))
     C.merge(ws, row, 3, row, ncols)
     row += 1
     counts = ev.findings["severity"].value_counts() if len(ev.findings) else {}
     for severity, title in labels.SEVERITY.items():
         row = _result_row(ws, row, ncols, title, int(counts.get(severity, 0)), C.INTEGER, None)
-    C.put(
-        ws.cell(row, 1),
-        f"核查发现共 {len(ev.findings)} 条，逐条列于自评报告附录「数据核查」；"
-        "涉及具体指标的发现也写在各项目表的「偏差原因分析及改进措施」栏。",
-    )
+    C.put(ws.cell(row, 1), f"提交前核查发现共 {len(ev.findings)} 条，逐条列于报告的核查部分，供更正数据后再提交。")
     ws.cell(row, 1).alignment = C.LEFT
     C.merge(ws, row, 1, row, ncols)
     return row + 1
@@ -260,6 +262,12 @@ def _result_row(
     C.put(ws.cell(row, 3), note)
     C.merge(ws, row, 3, row, ncols)
     return row + 1
+
+
+def _known(value: object, number_format: str) -> tuple[object, str | None]:
+    """A total's cell: the number in ``number_format``, or 无法计算 when it is unknown (a sum over an unreadable
+    amount: shown as unknown, never an empty or 0.00 cell)."""
+    return (value, number_format) if not W.is_missing(value) else (unknown_text(None), None)
 
 
 def _unknown_amounts(ev: Evaluation) -> bool:

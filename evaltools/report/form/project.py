@@ -1,9 +1,15 @@
-"""One standard 项目支出绩效自评表 per project (财预〔2020〕10号 附件) in the 自评表 workbook.
+"""One standard 项目支出绩效自评表 per project (财预〔2020〕10号 附件) in the 自评表 workbook, and the unit's own
+部门整体支出绩效自评表 in the same layout.
 
-项目名称 / 主管部门 / 实施单位, the 项目资金（万元） block, the 年度总体目标 block, the indicator table
+项目名称 / 主管部门 / 实施单位, the 项目资金（万元） block (for the unit's own table: 部门整体支出预算执行情况（万元）)
+with its 预算执行率 row (分值 | 执行率 | 得分), the 年度总体目标 block, the indicator table
 (一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施) with the
 一级/二级指标 cells merged vertically, breakdown rows (``parent`` set) indented under their total as
-「其中：…」, and a 总分 row; a note row gives the recomputed score where it differs from the assessed one.
+「其中：…」, and a 总分 row: the sum of the 得分 column (预算执行率 得分 + the indicators that count), 无法计算 when a
+part of it is unknown.
+
+This is the form the unit submits: the 偏差原因分析及改进措施 column holds the unit's own ``deviation`` text only (the
+tool's findings are in the report's 核查清单 and in findings.xlsx), and no published-versus-recomputed note.
 """
 
 from __future__ import annotations
@@ -12,21 +18,16 @@ from typing import TYPE_CHECKING, Any
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from evaltools import fmt, labels
+from evaltools import fmt
 from evaltools.data import workbook as W
 from evaltools.fmt import indicator_actual as actual_display
 from evaltools.fmt import indicator_target as target_display
 from evaltools.report.form import cells as C
-from evaltools.scoring.completeness import grade_shown
+from evaltools.scoring.completeness import grade_shown, unknown_text
 from evaltools.scoring.indicators import DEPARTMENT
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from evaltools.scoring.evaluation import Evaluation
-
-#: Audit findings by where they are (see :func:`_findings_by_place`).
-_ByPlace = dict[tuple[str, "str | None"], list[tuple[str, str]]]
 
 INDICATOR_HEADERS = (
     "一级指标",
@@ -39,6 +40,9 @@ INDICATOR_HEADERS = (
     "偏差原因分析及改进措施",
 )
 FUNDS_HEADERS = ("年初预算数", "全年预算数（A）", "全年执行数（B）", "分值", "执行率（B/A）", "得分")
+#: The funds block's label: a project's, the unit's own table's (部门整体支出绩效自评表).
+FUNDS_LABEL = "项目资金（万元）"
+DEPARTMENT_FUNDS_LABEL = "部门整体支出预算执行情况（万元）"
 PART_PREFIX = "其中："
 #: The unit's own table (kinds department, department_full): its sheet and its title.
 DEPARTMENT_FORM_SHEET = "部门整体支出绩效自评表"
@@ -61,13 +65,12 @@ def project_sheet(ws: Worksheet, ev: Evaluation, p: Any) -> None:
         p = p._replace(goal=goals) if W.is_missing(p.goal) else p
     else:
         row = _project_names(ws, start, ncols, p)
-    row = _funds_block(ws, row, p)
+    row = _funds_block(ws, row, p, DEPARTMENT_FUNDS_LABEL if department else FUNDS_LABEL)
     row = _goals_block(ws, row, ncols, p)
-    findings = _findings_by_place(ev.findings)
     rows = _ordered(ev.project(p.project))
-    row = _indicator_table(ws, row, rows, findings)
+    row = _indicator_table(ws, row, rows)
     row = _score_row(ws, row, p, rows)
-    for note in _project_notes(p) + _project_findings_note(p, findings):
+    for note in _project_notes(p) + ([C.SYNTHETIC_NOTE] if ev.data.profile.synthetic else []):
         row = C.label_row(ws, row, ncols, "说明", note)
     C.box(ws, start, 1, row - 1, ncols)
     C.finish(ws, _PROJECT_WIDTHS, title_rows=1)
@@ -84,10 +87,11 @@ def _project_names(ws: Worksheet, row: int, ncols: int, p: Any) -> int:
     return row
 
 
-def _funds_block(ws: Worksheet, row: int, p: Any) -> int:
-    """The 项目资金（万元） block from ``row``: 年度资金总额 and its three sources; returns the next free row."""
+def _funds_block(ws: Worksheet, row: int, p: Any, label: str) -> int:
+    """The funds block (``label``: 项目资金（万元）, or the unit's 部门整体支出预算执行情况（万元）) from ``row``: the
+    预算执行率 row 年度资金总额 (预算数, 执行数, 分值, 执行率, 得分) and its three sources; returns the next free row."""
     funds_top = row
-    C.label_cell(ws.cell(row, 1), "项目资金（万元）")
+    C.label_cell(ws.cell(row, 1), label)
     C.headers(ws, row, ("",), first_column=2)
     C.headers(ws, row, FUNDS_HEADERS, first_column=3)
     row += 1
@@ -146,26 +150,24 @@ def _goals_block(ws: Worksheet, row: int, ncols: int, p: Any) -> int:
     return row + 1
 
 
-def _indicator_table(ws: Worksheet, row: int, rows: list, findings: _ByPlace) -> int:
+def _indicator_table(ws: Worksheet, row: int, rows: list) -> int:
     """The indicator table from ``row``: its header (printed on every page) and one row per indicator."""
     C.headers(ws, row, INDICATOR_HEADERS)
     ws.print_title_rows = f"{row}:{row}"
     row += 1
     first = row
     for ind in rows:
-        _indicator_row(ws, row, ind, findings)
+        _indicator_row(ws, row, ind)
         row += 1
     _merge_runs(ws, first, rows)
     return row
 
 
-def _indicator_row(ws: Worksheet, row: int, ind: Any, findings: _ByPlace) -> None:
-    """One indicator; a breakdown row is indented as 「其中：…」, its notes join deviation and findings."""
+def _indicator_row(ws: Worksheet, row: int, ind: Any) -> None:
+    """One indicator; a breakdown row is indented as 「其中：…」; 偏差原因分析及改进措施 is the unit's own text."""
     part = not W.is_missing(getattr(ind, "parent", None))
     level3 = (PART_PREFIX + str(ind.level3)) if part else ind.level3
     weight, score = _weight_and_score(ind, part)
-    notes = [t for t in (C.text_or_none(getattr(ind, "deviation", None)),) if t is not None]
-    notes += [_finding_text(sev, msg) for sev, msg in findings.get((str(ind.project), ind.level3), [])]
     C.fill_row(
         ws,
         row,
@@ -177,9 +179,10 @@ def _indicator_row(ws: Worksheet, row: int, ind: Any, findings: _ByPlace) -> Non
             actual_display(ind),
             weight,
             score,
-            "\n".join(notes) or None,
+            C.text_or_none(getattr(ind, "deviation", None)),
         ),
     )
+    ws.cell(row, 8).alignment = C.LEFT  # wrapped, also where the unit has yet to write its reasons
     if part:
         ws.cell(row, 3).alignment = C.INDENTED
 
@@ -196,35 +199,49 @@ def _weight_and_score(ind: Any, part: bool) -> tuple[tuple | None, tuple | str |
 
 
 def _score_row(ws: Worksheet, row: int, p: Any, rows: list) -> int:
-    """The bold 总分 row: total 分值, the assessed score and the grade; returns the next row."""
+    """The bold 总分 row: total 分值, the total of the 得分 column (:func:`form_total`, 无法计算 when unknown) and
+    the grade that follows from it; returns the next row."""
     C.label_cell(ws.cell(row, 1), "总分")
     C.merge(ws, row, 1, row, 5)
     ws.cell(row, 1).alignment = C.CENTER
-    return C.bold_row(
+    total = form_total(p, rows)
+    grade = C.text_or_none(getattr(p, "computed_grade", None)) if total is not None else None
+    row = C.bold_row(
         ws,
         row,
         (
             (_total_weight(p, rows), C.SCORE),
-            (_shown_score(p), C.SCORE),
-            f"评价等级：{p.grade}" if C.text_or_none(p.grade) else _unknown_grade(p),
+            (total, C.SCORE) if total is not None else unknown_text(None),
+            f"评价等级：{grade}" if grade else _unknown_grade(p),
         ),
         (1, 6, 7),
         first_column=6,
     )
+    if total is None:
+        ws.cell(row - 1, 7).alignment = C.CENTER
+    return row
 
 
-def _shown_score(p: Any) -> Any:
-    """The 总分 row's score: the assessed one, else — on a form that cannot be scored (cut off, not scored) — the
-    total it prints, as printed (融媒体中心 2021: 97.6; its grade cell says why no grade follows from it)."""
-    if not W.is_missing(p.score):
-        return p.score
-    return getattr(p, "published_score", None) if C.text_or_none(getattr(p, "incomplete", None)) else None
+def form_total(p: Any, rows: list) -> float | None:
+    """The 总分 of a form: Σ 得分 = 预算执行率 得分 + the 得分 of every indicator that counts (breakdown rows are
+    parts of their total, not added) — the recomputed score (档案保管和整理 2022: 9.67 + 75 = 84.67); None
+    (unknown) when any part is unknown or the form cannot be scored (cut off, no 得分 printed). Where 不计分 指标
+    are rescaled to 100 (the note says so) the recomputed, rescaled score."""
+    computed = getattr(p, "computed_score", None)
+    if W.is_missing(computed) or C.text_or_none(getattr(p, "incomplete", None)):
+        return None
+    counted = [r.score for r in rows if W.is_missing(getattr(r, "parent", None)) and bool(r.scored)]
+    if W.is_missing(p.execution_score) or any(W.is_missing(s) for s in counted):
+        return None
+    return float(computed)
 
 
-def _unknown_grade(p: Any) -> str | None:
-    """The 总分 row's grade cell of a form that cannot be graded: 评价等级：未评分 / 无法计算（reason）."""
+def _unknown_grade(p: Any) -> str:
+    """The 总分 row's grade cell of a form whose total is unknown: 评价等级：无法计算（reason）."""
     reason = C.text_or_none(getattr(p, "incomplete", None))
-    return None if reason is None else f"评价等级：{grade_shown(None, reason)}（{reason}）"
+    if reason is None:
+        return f"评价等级：{unknown_text(None)}"
+    return f"评价等级：{grade_shown(None, reason)}（{reason}）"
 
 
 def _ordered(frame) -> list:
@@ -271,43 +288,9 @@ def _total_weight(p, rows) -> float | None:
 
 
 def _project_notes(p) -> list[str]:
+    """The form's own notes: the rescaling of 不计分 indicators' 分值, where it applies."""
     notes = []
-    computed, assessed = getattr(p, "computed_score", None), p.score
-    if (
-        not W.is_missing(computed)
-        and not W.is_missing(assessed)
-        and round(float(computed), 2) != round(float(assessed), 2)
-    ):
-        published = getattr(p, "published_score", None)
-        note = f"重算得分 {fmt.score(computed)}（公布得分 {fmt.score(published if not W.is_missing(published) else assessed)}）"
-        grade, computed_grade = C.text_or_none(p.grade), C.text_or_none(getattr(p, "computed_grade", None))
-        if computed_grade is not None and computed_grade != grade:
-            note += f"；重算等级 {computed_grade}（公布等级 {grade or '—'}）"
-        notes.append(note + "。总分栏为评定得分（公布得分）；上列预算执行率与各指标得分按数据计算。")
     factor = getattr(p, "rescale_factor", 1.0)
     if not W.is_missing(factor) and abs(float(factor) - 1.0) > 1e-12:
         notes.append(f"不计分指标的分值已剔除，指标得分按 100 分折算（系数 {fmt.num(factor, 4)}）。")
     return notes
-
-
-def _project_findings_note(p: Any, findings: _ByPlace) -> list[str]:
-    """The 数据核查 note on the project as a whole (not on one indicator), if any; 提示 findings only confirm figures."""
-    project_findings = [
-        _finding_text(sev, msg) for sev, msg in findings.get((str(p.project), None), []) if sev != "info"
-    ]
-    return ["数据核查：" + "\n".join(project_findings)] if project_findings else []
-
-
-def _findings_by_place(findings: pd.DataFrame) -> _ByPlace:
-    """Audit findings by where they are: (project, 三级指标) → [(severity, message)] for a finding on an
-    indicator, (project, None) for one on the form as a whole; findings on no form are left out."""
-    out: _ByPlace = {}
-    for f in findings.itertuples(index=False):
-        if isinstance(f.project, str):
-            key = (f.project, f.indicator if isinstance(f.indicator, str) else None)
-            out.setdefault(key, []).append((str(f.severity), str(f.message)))
-    return out
-
-
-def _finding_text(severity: str, message: str) -> str:
-    return f"【核查·{labels.SEVERITY.get(severity, severity)}】{message}"
