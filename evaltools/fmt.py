@@ -321,3 +321,30 @@ def completion(row: object) -> Completion:
 def completion_shown(row: object) -> str:
     """The 完成率 cell of an indicator row: :func:`completion`'s text (83.33% no longer stands for a ≤ target met)."""
     return completion(row).text
+
+
+#: What a spreadsheet takes as the start of a formula in a cell it opens from CSV (OWASP "CSV Injection"):
+#: =, +, -, @, a tab or a carriage return. Such a text cell is written with a leading apostrophe, which Excel,
+#: WPS and LibreOffice show as text and never evaluate.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value: object) -> object:
+    if not isinstance(value, str) or not value.startswith(FORMULA_START):
+        return value
+    try:
+        float(value)  # a signed number ("-5", "+3.2") is a number, not a formula
+        return value
+    except ValueError:
+        return "'" + value
+
+
+def people_csv(frame: object) -> str:
+    """``frame`` as CSV text for people to open in Excel on Chinese Windows: UTF-8 with a BOM, one header row,
+    and every text cell that a spreadsheet would run as a formula made inert (:data:`FORMULA_START`) — text from
+    a form (``=HYPERLINK(…)``, ``=cmd|' /C calc'!A0``) never becomes a live formula in a findings table."""
+    import pandas as pd
+
+    text_columns = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    safe = frame.assign(**{c: frame[c].map(_inert) for c in text_columns}) if text_columns else frame
+    return "\ufeff" + safe.to_csv(index=False, lineterminator="\n")

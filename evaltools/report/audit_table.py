@@ -367,5 +367,5 @@ def write_audit_tables(
         ("by_unit.csv", "按单位"),
         ("forms.csv", "自评表"),
     ):
-        written.append(write_text(out / name, "\ufeff" + tables[key].to_csv(index=False, lineterminator="\n")))
+        written.append(write_text(out / name, fmt.people_csv(tables[key])))
     return written

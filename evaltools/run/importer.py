@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from evaltools.data.folder import BOM, write_folder
+from evaltools import fmt
+from evaltools.data.folder import write_folder
 from evaltools.data.forms import FormFailure, ImportedForm, import_forms
 from evaltools.paths import write_text
 
@@ -78,5 +79,5 @@ def import_to(paths: Iterable[str | Path], out_dir: str | Path) -> Imported:
     ]
     index = None
     if written:
-        index = write_text(out / "forms.csv", BOM + pd.DataFrame(rows).to_csv(index=False, lineterminator="\n"))
+        index = write_text(out / "forms.csv", fmt.people_csv(pd.DataFrame(rows)))
     return Imported(tuple(written), read.failures, index)
