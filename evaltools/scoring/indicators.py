@@ -20,7 +20,7 @@ import pandas as pd
 
 from evaltools.data.schema import DIRECTIONS, ORG
 from evaltools.errors import RuleError
-from evaltools.scoring.codes import category_codes
+from evaltools.scoring.codes import category_codes, combined_codes
 from evaltools.scoring.criteria import with_criteria
 from evaltools.scoring.grading import grade
 from evaltools.scoring.rule_types import EXECUTION_METHODS, RULE_TYPES
@@ -341,23 +341,8 @@ def _column_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
 def _group(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list]:
     """(group code of each row in order of first appearance, first row of each group, per column (codes, values))."""
     parts = [_column_codes(frame[col]) for col in columns]
-    codes, first = _combined([(c, len(u)) for c, u in parts], len(frame))
+    codes, first = combined_codes([(c, len(u)) for c, u in parts], len(frame))
     return codes, first, parts
-
-
-def _combined(columns: list[tuple[np.ndarray, int]], n: int) -> tuple[np.ndarray, np.ndarray]:
-    """(group code of each of ``n`` rows in order of first appearance, first row of each group) from each key
-    column's integer codes (0 … size − 1, −1 for missing) and size: one int64 key, factorised once."""
-    codes, span = np.zeros(n, dtype=np.int64), 1
-    for col_codes, size in columns:
-        if span * (size + 1) >= 2**62:  # keep the combined key an int64: renumber first
-            codes, _ = pd.factorize(codes)
-            span = int(codes.max()) + 1 if len(codes) else 1
-        codes, span = codes * (size + 1) + (col_codes + 1), span * (size + 1)
-    codes, _ = pd.factorize(codes)
-    first = np.empty(codes.max() + 1 if len(codes) else 0, dtype=np.int64)
-    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the last write wins: the first row of each code
-    return codes, first
 
 
 def group_codes(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -437,7 +422,7 @@ def _per_form(totals: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     index = totals.index
     levels = [index.names.index(name) for name in keys]
     # the levels' own integer codes combined: no text is hashed again
-    codes, first = _combined([(index.codes[i], len(index.levels[i])) for i in levels], len(index))
+    codes, first = combined_codes([(index.codes[i], len(index.levels[i])) for i in levels], len(index))
     agg = totals.groupby(codes, sort=True).sum(min_count=1)
     unknown = totals[list(_UNKNOWN_IF_ANY)].isna().groupby(codes, sort=True).any()
     agg[list(_UNKNOWN_IF_ANY)] = agg[list(_UNKNOWN_IF_ANY)].where(~unknown)
@@ -448,6 +433,28 @@ def _per_form(totals: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         verify_integrity=False,
     )
     return agg.set_axis(forms if len(keys) > 1 else forms.get_level_values(0), axis=0)
+
+
+def _joined(p: pd.DataFrame, agg: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """``p`` with the columns of ``agg`` (indexed by ``keys``) of its row, as a left merge gives them, and zeros for
+    a project without indicators (not unknown); matched by integer codes of the keys (a missing key matches a
+    missing key, as in a merge), no merge."""
+    index = agg.index
+    right = [index.get_level_values(k) for k in keys] if len(keys) > 1 else [index]
+    n, codes = len(p), np.zeros(len(p) + len(index), dtype=np.int64)
+    for mine, theirs in zip([p[k] for k in keys], right):
+        both = np.concatenate([mine.to_numpy(dtype=object), np.asarray(theirs, dtype=object)])
+        values, uniques = pd.factorize(both, use_na_sentinel=False)
+        codes = codes * (len(uniques) + 1) + values
+    codes, _ = pd.factorize(codes)
+    first = np.full(len(codes) + 1, -1, dtype=np.int64)
+    first[codes[n:][::-1]] = np.arange(len(index) - 1, -1, -1)
+    at = first[codes[:n]]
+    absent, out = bool((at < 0).any()), p.copy()
+    for col in agg.columns:  # with a project absent, a merge's NaN made the column float: then 0.0 at -1
+        values = agg[col].to_numpy()
+        out[col] = np.append(values, 0.0)[at] if absent else values[at]
+    return out
 
 
 def score_projects(
@@ -479,10 +486,7 @@ def score_projects(
     p["execution_score"] = p["execution_raw"].round(rules.rounding)
     totals = level1_totals(scored) if totals is None else totals
     agg = _per_form(totals.drop(columns="scored_count"), keys)
-    p = p.merge(agg, how="left", left_on=keys, right_index=True)
-    absent = ~p.set_index(keys).index.isin(agg.index)  # a project without indicators: zeros, not unknown
-    for col in agg.columns:
-        p[col] = p[col].where(~absent, 0.0)
+    p = _joined(p, agg, keys)
     if rules.not_applicable == "rescale":
         available = p["execution_weight"] + p["indicator_weight"]
         factor = (100.0 / available.where(available > 0)).where(p["dropped_weight"] > 0, 1.0).fillna(1.0)

@@ -237,18 +237,33 @@ def _department_rates(data: UnitsData, rules: RuleSet) -> pd.DataFrame:
             "在职人数 / 编制数",
         ),
     ]
-    org = pd.Categorical.from_codes(np.arange(len(orgs)), categories=orgs)
-    parts = [
-        _department_rate(org, np.broadcast_to(keep, len(orgs)), key, label, num, den, text)
-        for key, label, keep, num, den, text in rates
-    ]
+    rates = [(*rate, SRC_53) for rate in rates]
     for den_key, den, text in (("budget", budget, "预算数"), ("spent", spent, "支出数")):
         chosen = den_key == rules.carryover_denominator
         key = "carryover" if chosen else f"carryover_by_{den_key}"
         label = "结转结余率" + ("" if chosen else f"（按{text}）")
         source = SRC_53 + ("" if den_key == "budget" else "（一地规则）")
-        parts.append(_department_rate(org, ~np.isnan(carry), key, label, carry, den, f"结转结余总额 / {text}", source))
-    return _interleave(parts, orgs)
+        rates.append((key, label, ~np.isnan(carry), carry, den, f"结转结余总额 / {text}", source))
+    return _one_frame(rates, orgs)
+
+
+def _one_frame(rates: list[tuple], orgs: pd.Index) -> pd.DataFrame:
+    """The department rates (key, label, which units have it, numerator, denominator, formula, source; one value
+    per unit) as one frame ordered by unit, then as listed — what concatenating one frame per rate and ordering
+    it by unit gives (:func:`_interleave`), built as one frame (issue 19 item 6)."""
+    n = len(orgs)
+    at = [np.flatnonzero(np.broadcast_to(keep, n)) for _, _, keep, *_ in rates]
+    if not sum(len(a) for a in at):
+        return _empty()
+    codes = np.concatenate(at)
+    order = np.argsort(codes, kind="stable")
+
+    def column(i: int, dtype: object = object) -> np.ndarray:  # field i of every rate, one value per unit kept
+        parts = [np.broadcast_to(np.asarray(r[i], dtype=dtype), n)[a] for r, a in zip(rates, at)]
+        return np.concatenate(parts)[order]
+
+    org = pd.Categorical.from_codes(codes[order], categories=orgs)
+    return _frame(org, column(0), column(1), DEPARTMENT, column(3, float), column(4, float), column(5), column(6))
 
 
 def department_rates(data: YearData | UnitsData, rules: RuleSet) -> pd.DataFrame:
@@ -328,10 +343,10 @@ def change_rates(data: YearData | UnitsData) -> pd.DataFrame:
 def all_rates(data: YearData | UnitsData, rules: RuleSet) -> pd.DataFrame:
     """Every rate of the year in one tidy frame (ordered by unit, then as the parts below)."""
     units = as_units(data)
-    parts = [
-        _line_rates(units.budget_lines),
-        _project_rates(units.projects),
+    parts = [  # a part with no rate is left out (as _interleave leaves it out): not built at all
+        *([_line_rates(units.budget_lines)] if len(units.budget_lines) else []),
+        *([_project_rates(units.projects)] if len(units.projects) else []),
         _department_rates(units, rules),
-        _change_rates(units),
+        *([_change_rates(units)] if units.previous is not None else []),
     ]
     return _public(_interleave(parts, units.org_index), not isinstance(data, UnitsData))
