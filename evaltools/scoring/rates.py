@@ -164,15 +164,27 @@ def _sums(
     not printed: none), unless ``known``: then a unit with any missing value has an unknown sum (NaN) — a 预算数 or
     支出数 not printed or unreadable is not 0 (issue 20 item 2: department_execution was 0.0 when spending was not
     printed, 融媒体中心 2021)."""
+    return _sums_of(frame, orgs, [column], rows, known=known)[column]
+
+
+def _sums_of(
+    frame: pd.DataFrame, orgs: list[str], columns: list[str], rows: np.ndarray | None = None, *, known: bool = False
+) -> dict[str, np.ndarray]:
+    """:func:`_sums` of several columns in one grouping (each column summed as alone: pandas' compensated sum per
+    column); a table without rows sums to 0 without a grouping."""
     if rows is not None:
         frame = frame[rows]
+    if not len(frame):
+        return {c: np.zeros(len(orgs)) for c in columns}
     codes = category_codes(frame[ORG], orgs)
-    sums = frame[column].fillna(0.0).groupby(codes, sort=False).sum()
-    out = sums.reindex(range(len(orgs)), fill_value=0.0).to_numpy(dtype=float).copy()
+    sums = frame[columns].fillna(0.0).groupby(codes, sort=False).sum()
+    sums = sums.reindex(range(len(orgs)), fill_value=0.0)
+    out = {c: sums[c].to_numpy(dtype=float).copy() for c in columns}
     if known:  # units with a missing value: counted on the codes (no second groupby)
         codes = np.asarray(codes)
-        missing = frame[column].isna().to_numpy() & (codes >= 0) & (codes < len(orgs))
-        out[np.bincount(codes[missing], minlength=len(orgs))[: len(orgs)] > 0] = np.nan
+        for c in columns:
+            missing = frame[c].isna().to_numpy() & (codes >= 0) & (codes < len(orgs))
+            out[c][np.bincount(codes[missing], minlength=len(orgs))[: len(orgs)] > 0] = np.nan
     return out
 
 
@@ -203,11 +215,14 @@ def _department_rate(
 def _department_rates(data: UnitsData, rules: RuleSet) -> pd.DataFrame:
     orgs = data.org_index
     lines, projects, units = data.budget_lines, data.projects, data.units
-    budget = _sums(lines, orgs, "budget", known=True) + _sums(projects, orgs, "budget", known=True)
-    spent = _sums(lines, orgs, "spent", known=True) + _sums(projects, orgs, "spent", known=True)
+    line_sums = _sums_of(lines, orgs, ["budget", "spent"], known=True)
+    project_sums = _sums_of(projects, orgs, ["budget", "spent"], known=True)
+    budget = line_sums["budget"] + project_sums["budget"]
+    spent = line_sums["spent"] + project_sums["spent"]
     payables = _sums(lines, orgs, "prior_year_payables")
     public = lines["line"].isin(list(rules.public_expense_lines)).to_numpy()
-    n_public = _sums(lines.assign(_one=1.0), orgs, "_one", public)
+    n_public = _sums(lines.assign(_one=1.0), orgs, "_one", public) if public.any() else np.zeros(len(orgs))
+    public_sums = _sums_of(lines, orgs, ["spent", "budget"], public, known=True)
     staff, authorized = (units[c].to_numpy(dtype=float) for c in ("staff_actual", "staff_authorized"))
     carry = units["assets_carryover"].to_numpy(dtype=float)
     rates = [  # key, label, which units have it, numerator, denominator, formula
@@ -224,8 +239,8 @@ def _department_rates(data: UnitsData, rules: RuleSet) -> pd.DataFrame:
             "public_expense_control",
             "公用经费控制率",
             n_public > 0,
-            _sums(lines, orgs, "spent", public, known=True),
-            _sums(lines, orgs, "budget", public, known=True),
+            public_sums["spent"],
+            public_sums["budget"],
             "实际公用经费 / 预算公用经费",
         ),
         (

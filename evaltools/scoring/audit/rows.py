@@ -9,7 +9,7 @@ from evaltools.data.schema import ORG
 from evaltools.scoring.codes import any_per_form, form_codes  # noqa: F401  (re-exported for the checks)
 from evaltools.scoring.indicators import category_codes
 
-from .core import findings
+from .core import column_values, findings
 
 
 class Rows:
@@ -20,9 +20,8 @@ class Rows:
 
     def __getitem__(self, column: str) -> np.ndarray:
         if column not in self._taken:
-            values = self.frame[column]  # taken as arrays: a Series' take builds an index too
-            categorical = isinstance(values.dtype, pd.CategoricalDtype)
-            self._taken[column] = values.array.take(self.rows) if categorical else values.to_numpy()[self.rows]
+            values = column_values(self.frame, column)  # taken as arrays: a Series' take builds an index too
+            self._taken[column] = values.take(self.rows) if isinstance(values, pd.Categorical) else values[self.rows]
         return self._taken[column]
 
     def __len__(self) -> int:
