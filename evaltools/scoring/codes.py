@@ -15,7 +15,7 @@ def category_codes(values: pd.Series | np.ndarray, categories: Sequence[object])
     """The position of each value in ``categories`` (-1 where absent or missing), hashing each distinct
     value once (``pd.Categorical`` hashes every row against the categories: slow on 1M text cells)."""
     if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
-        codes, uniques = values.cat.codes.to_numpy(dtype=np.int64), values.cat.categories
+        codes, uniques = values.array.codes.astype(np.int64), values.array.categories  # no accessor Series
         if uniques is categories or (isinstance(categories, pd.Index) and uniques.equals(categories)):
             return codes  # already coded against these very categories (a unit column of UnitsData)
     else:
@@ -45,12 +45,37 @@ def form_codes(rows: pd.DataFrame, forms: pd.DataFrame) -> tuple[np.ndarray, np.
     codes, the same form (a missing key matched as a merge matches it; -1 for neither side's forms). Per form
     aggregates then take ``np.bincount`` instead of a groupby and a merge back (issue 19 item 6: one form
     read and audited ≤ 0.1 s)."""
-    org = np.concatenate([rows[ORG].to_numpy(dtype=object), forms[ORG].to_numpy(dtype=object)])
-    project = np.concatenate([rows["project"].to_numpy(dtype=object), forms["project"].to_numpy(dtype=object)])
-    a, _ = pd.factorize(org, use_na_sentinel=False)
-    b, names = pd.factorize(project, use_na_sentinel=False)
-    codes, _ = pd.factorize(a.astype(np.int64) * (len(names) + 1) + b)
+    a, _ = joint_codes(rows[ORG], forms[ORG])
+    b, size = joint_codes(rows["project"], forms["project"])
+    codes, _ = pd.factorize(a * (size + 1) + b)
     return codes[: len(rows)], codes[len(rows) :]
+
+
+def joint_codes(x: object, y: object) -> tuple[np.ndarray, int]:
+    """Integer codes of the values of ``x`` then ``y`` (columns, or (codes, categories) pairs such as a
+    MultiIndex level's), equal where the values are (every missing value one more value), and how many codes
+    there may be. Two sides coded over the same categories (a unit column of UnitsData, the levels of its
+    sums) give their own codes: no text is converted or hashed (issue 19 item 6)."""
+    cx, cy = _coded(x), _coded(y)
+    if cx is not None and cy is not None and (cx[1] is cy[1] or cx[1].equals(cy[1])):
+        return np.concatenate([cx[0], cy[0]]).astype(np.int64) + 1, len(cx[1]) + 1
+    values = [_objects(v, c) for v, c in ((x, cx), (y, cy))]
+    codes, uniques = pd.factorize(np.concatenate(values))
+    return np.where(codes < 0, len(uniques), codes).astype(np.int64), len(uniques) + 1
+
+
+def _coded(values: object) -> tuple[np.ndarray, pd.Index] | None:
+    if isinstance(values, tuple):
+        return values
+    array = values.array
+    return (array.codes, array.categories) if isinstance(array, pd.Categorical) else None
+
+
+def _objects(values: object, coded: tuple[np.ndarray, pd.Index] | None) -> np.ndarray:
+    """The values as an object array (missing: NaN), a coded side's through its codes."""
+    if coded is None:
+        return values.to_numpy(dtype=object)
+    return np.append(np.asarray(coded[1], dtype=object), np.nan)[coded[0]]
 
 
 def any_per_form(rows: pd.DataFrame, forms: pd.DataFrame, mask: np.ndarray) -> np.ndarray:

@@ -101,12 +101,17 @@ def without_scores(forms: pd.DataFrame, reasons: np.ndarray, given_weight: pd.Se
     out = forms.copy()
     out["incomplete"] = pd.Series(reasons, index=out.index, dtype=object)
     hit = pd.notna(reasons)
+    for column in _GRADE_COLUMNS:
+        if column in out:
+            out[column] = out[column].astype(object)
+    if not np.any(hit):  # the usual case: every form complete, nothing to mask
+        return out
     for column in _SCORE_COLUMNS:
         if column in out:
             out[column] = out[column].where(~hit)
     for column in _GRADE_COLUMNS:
         if column in out:
-            out[column] = out[column].astype(object).where(~hit, None)
+            out[column] = out[column].where(~hit, None)
     unscored = np.asarray(reasons == UNSCORED, dtype=bool)
     invented = hit & given_weight.isna().to_numpy()  # scored with the rule set's default 分值: not the form's
     for column in ("execution_raw", "execution_score"):

@@ -388,10 +388,11 @@ def _incomplete_totals(totals: pd.DataFrame, reasons: np.ndarray) -> pd.DataFram
     reason in ``unknown_reason``; its published total stays as printed (issue 20 item 1)."""
     out = totals.copy()
     hit = pd.notna(reasons)
+    some = bool(np.any(hit))  # the usual case: none, and no column to mask
     for column in _UNIT_SCORES:
-        out[column] = out[column].astype(float).where(~hit)
+        out[column] = out[column].astype(float).where(~hit) if some else out[column].astype(float)
     for column in ("grade", "computed_grade"):
-        out[column] = out[column].astype(object).where(~hit, None)
+        out[column] = out[column].astype(object).where(~hit, None) if some else out[column].astype(object)
     out["unknown_reason"] = np.asarray(reasons, dtype=object)
     return out
 

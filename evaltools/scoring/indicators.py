@@ -20,7 +20,7 @@ import pandas as pd
 
 from evaltools.data.schema import DIRECTIONS, ORG
 from evaltools.errors import RuleError
-from evaltools.scoring.codes import category_codes, combined_codes
+from evaltools.scoring.codes import category_codes, combined_codes, joint_codes
 from evaltools.scoring.criteria import with_criteria
 from evaltools.scoring.grading import grade
 from evaltools.scoring.rule_types import EXECUTION_METHODS, RULE_TYPES
@@ -328,7 +328,7 @@ def _bands(df: pd.DataFrame, rules: RuleSet, qualitative: np.ndarray, panel: np.
 def _column_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """(code of each value, the distinct values): a categorical column's own codes (no hashing), else factorized."""
     if isinstance(values.dtype, pd.CategoricalDtype):
-        return values.cat.codes.to_numpy(dtype=np.int64), values.cat.categories
+        return values.array.codes.astype(np.int64), values.array.categories  # no accessor Series
     codes, uniques = pd.factorize(values)  # with the NA sentinel: no separate missing-value pass over the column
     uniques = pd.Index(uniques, dtype=object)
     missing = codes < 0
@@ -440,12 +440,12 @@ def _joined(p: pd.DataFrame, agg: pd.DataFrame, keys: list[str]) -> pd.DataFrame
     a project without indicators (not unknown); matched by integer codes of the keys (a missing key matches a
     missing key, as in a merge), no merge."""
     index = agg.index
-    right = [index.get_level_values(k) for k in keys] if len(keys) > 1 else [index]
+    at = [index.names.index(k) for k in keys] if len(keys) > 1 else []
+    right = [(index.codes[i], index.levels[i]) for i in at] if len(keys) > 1 else [index]
     n, codes = len(p), np.zeros(len(p) + len(index), dtype=np.int64)
     for mine, theirs in zip([p[k] for k in keys], right):
-        both = np.concatenate([mine.to_numpy(dtype=object), np.asarray(theirs, dtype=object)])
-        values, uniques = pd.factorize(both, use_na_sentinel=False)
-        codes = codes * (len(uniques) + 1) + values
+        values, size = joint_codes(mine, theirs)
+        codes = codes * (size + 1) + values
     codes, _ = pd.factorize(codes)
     first = np.full(len(codes) + 1, -1, dtype=np.int64)
     first[codes[n:][::-1]] = np.arange(len(index) - 1, -1, -1)
@@ -535,25 +535,26 @@ def composition(scored: pd.DataFrame, projects: pd.DataFrame, totals: pd.DataFra
     return pd.concat([execution, parts], ignore_index=True)
 
 
-def _means(projects: pd.DataFrame, codes: np.ndarray, n: int, col: str) -> tuple[np.ndarray, np.ndarray]:
-    """Per unit: the simple mean of ``col`` over its projects and the mean weighted by 全年预算数 (NaN when none)."""
-    frame = pd.DataFrame(
-        {
-            "value": projects[col].to_numpy(dtype=float),
-            "weighted": projects[col].to_numpy(dtype=float) * projects["budget"].to_numpy(dtype=float),
-            "budget": projects["budget"].to_numpy(dtype=float),
-        }
-    )
+def _means(projects: pd.DataFrame, codes: np.ndarray, n: int, cols: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per unit, for each of ``cols``: the simple mean over its projects and the mean weighted by 全年预算数 (NaN
+    when none); one grouping for all the columns (each summed as alone)."""
+    budget = projects["budget"].to_numpy(dtype=float)
+    values = {col: projects[col].to_numpy(dtype=float) for col in cols}
+    frame = pd.DataFrame({**values, **{f"{c}|w": v * budget for c, v in values.items()}, "|budget": budget})
     grouped = frame.groupby(codes, sort=False)
-    sums, counts = grouped.sum(), grouped["value"].count()
-    # a project total that cannot be computed makes the mean unknown, not the mean of the others (issue 20 item 2)
-    whole = (counts == grouped.size()).reindex(range(n), fill_value=True).to_numpy(dtype=bool)
-    weighable = (grouped["weighted"].count() == grouped.size()).reindex(range(n), fill_value=True).to_numpy(dtype=bool)
-    simple = np.where(whole, (sums["value"] / counts.where(counts > 0)).reindex(range(n)).to_numpy(), np.nan)
-    budget = sums["budget"].reindex(range(n)).to_numpy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        weighted = np.where((budget > 0) & weighable, sums["weighted"].reindex(range(n)).to_numpy() / budget, np.nan)
-    return simple, weighted
+    sums, counts, size = grouped.sum(), grouped.count(), grouped.size()
+    out = []
+    for col in cols:
+        count = counts[col]
+        # a project total that cannot be computed makes the mean unknown, not the mean of the others (issue 20 item 2)
+        whole = (count == size).reindex(range(n), fill_value=True).to_numpy(dtype=bool)
+        weighable = (counts[f"{col}|w"] == size).reindex(range(n), fill_value=True).to_numpy(dtype=bool)
+        simple = np.where(whole, (sums[col] / count.where(count > 0)).reindex(range(n)).to_numpy(), np.nan)
+        total = sums["|budget"].reindex(range(n)).to_numpy()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            weighted = sums[f"{col}|w"].reindex(range(n)).to_numpy() / total
+        out.append((simple, np.where((total > 0) & weighable, weighted, np.nan)))
+    return out
 
 
 def department_totals(
@@ -567,8 +568,7 @@ def department_totals(
     """
     n = len(units)
     codes = category_codes(projects[ORG], list(units[ORG]))
-    c_simple, c_weighted = _means(projects, codes, n, "computed_score")
-    a_simple, a_weighted = _means(projects, codes, n, "score")
+    (c_simple, c_weighted), (a_simple, a_weighted) = _means(projects, codes, n, ["computed_score", "score"])
     weighted = rules.department_total == "budget_weighted"
     computed, assessed = (c_weighted, a_weighted) if weighted else (c_simple, a_simple)
     published = units["published_total"].to_numpy(dtype=float)

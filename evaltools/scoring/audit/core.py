@@ -262,5 +262,5 @@ def run_audit(ctx: AuditContext) -> pd.DataFrame:
     found = [(c, out) for c, out in outs if len(out)] or outs[:1]  # an empty one only when nothing is found
     frame = pd.concat([_as_frame(_declared(c, out), ctx) for c, out in found], ignore_index=True)
     severity = category_codes(frame["severity"], list(labels.SEVERITY_ORDER))
-    order = np.lexsort((severity, frame[ORG].cat.codes.to_numpy()))
+    order = np.lexsort((severity, frame[ORG].array.codes))  # the Categorical's own codes: no Series
     return frame.take(order).reset_index(drop=True)[[*FINDING_COLUMNS, ORG]]
