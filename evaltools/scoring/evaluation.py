@@ -488,10 +488,11 @@ def _form_totals(
     orgs = list(totals[ORG])
     forms = pd.concat([departments, projects], ignore_index=True)
     codes = org_codes(forms[ORG], orgs)
-    keep = codes >= 0
-    first = pd.Series(np.flatnonzero(keep)).groupby(codes[keep], sort=False).first()
-    rows = forms.take(first.to_numpy())
-    at = first.index.to_numpy()
+    kept = np.flatnonzero(codes >= 0)
+    units, where = np.unique(codes[kept], return_index=True)
+    order = np.argsort(where, kind="stable")  # the units in order of their first form, as a groupby's first()
+    rows = forms.take(kept[where[order]])
+    at = units[order]
     chosen = single[at]
     rows, at = rows[chosen], at[chosen]
     published = rows["published_score"].to_numpy(dtype=float)
@@ -512,8 +513,12 @@ def _form_totals(
         column = out[col].to_numpy(dtype=float, copy=True)
         column[positions] = values
         out[col] = column
-    out.loc[at, "published"] = pd.Series(published).astype(object).where(~np.isnan(published), None).to_numpy()
-    out.loc[at, "method"] = "form"
+    shown = out["published"].to_numpy(dtype=object, copy=True)  # whole columns set: no .loc per column
+    shown[positions] = np.where(np.isnan(published), None, published.astype(object))
+    out["published"] = pd.Series(shown, index=out.index, dtype=object)
+    method = out["method"].to_numpy(dtype=object, copy=True)
+    method[positions] = "form"
+    out["method"] = method
     out["grade"] = grade(out["score"], bands).to_numpy()
     out["computed_grade"] = grade(out["computed_score"], bands).to_numpy()
     return out

@@ -363,20 +363,23 @@ def level1_totals(scored: pd.DataFrame) -> pd.DataFrame:
     s = scored[keys][rows]
     on = scored["scored"].to_numpy(dtype=bool)[rows]
     weight = scored["weight"].to_numpy(dtype=float)[rows]
+    counts = {  # flags as 0/1 counts (int64, made so at once: no astype of the frame)
+        "indicator_count": ~_flag(scored, "is_measure", rows),
+        "missing_actuals": _flag(scored, "missing", rows),
+        "unknown_scores": _flag(scored, "unknown_score", rows),
+        "unknown_assessed": on & np.isnan(_column(scored, "score", rows)),
+        "unknown_weights": on & np.isnan(weight),
+        "scored_count": on,
+    }
     counted = pd.DataFrame(
         {
             "indicator_weight": np.where(on, weight, 0.0),
             "dropped_weight": np.where(on, 0.0, weight),
             "indicator_score": np.where(on, _column(scored, "computed_score", rows), 0.0),
             "assessed_indicator_score": np.where(on, _column(scored, "score", rows), 0.0),
-            "indicator_count": ~_flag(scored, "is_measure", rows),
-            "missing_actuals": _flag(scored, "missing", rows),
-            "unknown_scores": _flag(scored, "unknown_score", rows),
-            "unknown_assessed": on & np.isnan(_column(scored, "score", rows)),
-            "unknown_weights": on & np.isnan(weight),
-            "scored_count": on,
+            **{c: counts[c].astype(np.int64) for c in _COUNTS},
         }
-    ).astype({c: np.int64 for c in _COUNTS})
+    )
     codes, first, parts = _group(s, keys)
     sums = counted.groupby(codes, sort=False).sum()
     # a total that depends on a figure we cannot read is unknown (无法计算), never a partial sum
