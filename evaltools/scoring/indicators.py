@@ -427,8 +427,9 @@ def _per_form(totals: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     # the levels' own integer codes combined: no text is hashed again
     codes, first = combined_codes([(index.codes[i], len(index.levels[i])) for i in levels], len(index))
     agg = totals.groupby(codes, sort=True).sum(min_count=1)
-    unknown = totals[list(_UNKNOWN_IF_ANY)].isna().groupby(codes, sort=True).any()
-    agg[list(_UNKNOWN_IF_ANY)] = agg[list(_UNKNOWN_IF_ANY)].where(~unknown)
+    for col in _UNKNOWN_IF_ANY:  # the groups are the codes 0 … n − 1 in order: counted with np.bincount
+        unknown = np.bincount(codes, weights=totals[col].isna().to_numpy(), minlength=len(first)) > 0
+        agg[col] = np.where(unknown, np.nan, agg[col].to_numpy(dtype=float))
     forms = pd.MultiIndex(
         levels=[index.levels[i] for i in levels],
         codes=[index.codes[i][first] for i in levels],
@@ -531,10 +532,14 @@ def composition(scored: pd.DataFrame, projects: pd.DataFrame, totals: pd.DataFra
             "score": kept["indicator_score"].to_numpy(),
         }
     )
-    execution = projects[keys].assign(
-        level1="预算执行率", weight=projects["execution_weight"], score=projects["execution_score"]
+    execution = pd.DataFrame(
+        {
+            **{k: projects[k] for k in keys},
+            "level1": pd.Series("预算执行率", index=projects.index, dtype=object),
+            "weight": projects["execution_weight"],
+            "score": projects["execution_score"],
+        }
     )
-    execution["level1"] = execution["level1"].astype(object)
     return pd.concat([execution, parts], ignore_index=True)
 
 
