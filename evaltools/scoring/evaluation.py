@@ -419,7 +419,7 @@ def department_forms(data: UnitsData, kinds: np.ndarray) -> pd.DataFrame:
     """The department's own table (部门整体支出绩效自评表) of every unit of a kind with a department form
     (``department_form``: department, department_full), as one form beside its projects: its funds are the unit's budget lines (Σ 预算数,
     Σ 支出数; unknown when any is unreadable), its 预算执行率 weight, printed execution score, total and
-    grade come from the unit's profile. One grouped pass over the budget lines."""
+    grade come from the unit's profile. One grouped sum over the budget lines; counts by integer codes."""
     orgs, n = data.org_index, len(data)
     wanted = np.isin(kinds, kinds_with("department_form"))
     if not wanted.any():
@@ -427,23 +427,20 @@ def department_forms(data: UnitsData, kinds: np.ndarray) -> pd.DataFrame:
     lines = data.budget_lines
     codes = org_codes(lines[ORG], orgs)
     unknown_col = lines["unknown"].fillna("").astype(str) if "unknown" in lines else pd.Series("", index=lines.index)
-    flags = pd.DataFrame(
-        {
-            "budget_initial": lines["budget_initial"].to_numpy(dtype=float),
-            "budget": lines["budget"].to_numpy(dtype=float),
-            "spent": lines["spent"].to_numpy(dtype=float),
-            "stated_rate": lines["stated_rate"].to_numpy(dtype=float),
-            "bad_budget": (lines["budget"].isna() | unknown_col.str.contains("budget")).to_numpy(),
-            "bad_spent": (lines["spent"].isna() | unknown_col.str.contains("spent")).to_numpy(),
-            "lines": np.ones(len(lines), dtype=np.int64),
-        }
-    )
-    g = flags.groupby(codes, sort=False)
-    sums = g[["budget_initial", "budget", "spent"]].sum(min_count=1).reindex(range(n))
-    any_bad = g[["bad_budget", "bad_spent"]].any().reindex(range(n), fill_value=False)
-    n_lines = g["lines"].sum().reindex(range(n), fill_value=0).to_numpy()
-    n_stated = g["stated_rate"].count().reindex(range(n), fill_value=0).to_numpy()
-    stated = g["stated_rate"].first().reindex(range(n)).to_numpy()
+    amounts = pd.DataFrame({c: lines[c].to_numpy(dtype=float) for c in ("budget_initial", "budget", "spent")})
+    sums = amounts.groupby(codes, sort=False).sum(min_count=1).reindex(range(n))  # pandas' compensated sums
+    # counts, flags and the first stated rate per unit: integer codes and np.bincount, no more groupings
+    ok = np.flatnonzero(np.asarray(codes) >= 0)
+    at = np.asarray(codes)[ok]
+    bad = {c: (lines[c].isna() | unknown_col.str.contains(c)).to_numpy()[ok] for c in ("budget", "spent")}
+    any_bad = {f"bad_{c}": np.bincount(at, weights=b, minlength=n) > 0 for c, b in bad.items()}
+    n_lines = np.bincount(at, minlength=n)
+    rate = lines["stated_rate"].to_numpy(dtype=float)[ok]
+    given = ~np.isnan(rate)
+    n_stated = np.bincount(at[given], minlength=n)
+    stated = np.full(n, np.nan)
+    first_units, first_rows = np.unique(at[given], return_index=True)
+    stated[first_units] = rate[given][first_rows]
     units = data.units
     published = units["published_total"].to_numpy(dtype=float) if "published_total" in units else np.full(n, np.nan)
     no_lines = n_lines == 0

@@ -440,13 +440,11 @@ def _per_form(totals: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 
 def _joined(p: pd.DataFrame, agg: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """``p`` with the columns of ``agg`` (indexed by ``keys``) of its row, as a left merge gives them, and zeros for
-    a project without indicators (not unknown); matched by integer codes of the keys (a missing key matches a
-    missing key, as in a merge), no merge."""
-    index = agg.index
+    """``p`` with the columns of ``agg`` (indexed by ``keys``) of its row as a left merge gives them (a missing key
+    matches a missing key), zeros for a project without indicators (not unknown); by integer codes, no merge."""
+    index, n, codes = agg.index, len(p), np.zeros(len(p) + len(agg), dtype=np.int64)
     at = [index.names.index(k) for k in keys] if len(keys) > 1 else []
     right = [(index.codes[i], index.levels[i]) for i in at] if len(keys) > 1 else [index]
-    n, codes = len(p), np.zeros(len(p) + len(index), dtype=np.int64)
     for mine, theirs in zip([p[k] for k in keys], right):
         values, size = joint_codes(mine, theirs)
         codes = codes * (size + 1) + values
@@ -482,10 +480,12 @@ def score_projects(
     method = EXECUTION_METHODS[rules.execution.get("method", "ratio")]  # the method and its settings' defaults
     p["execution_weight"] = w
     p["execution_rate"] = rate
-    unreadable = (unknown_in(p, "budget") | unknown_in(p, "spent")) & (w != 0) | unknown_in(p, "execution_weight")
-    unreadable |= (p["budget"] == 0) & (p["spent"] > 0) & (w != 0)  # spending against a 0 budget: no rate (稷山 2021)
+    budget, spent, weighted = p["budget"].to_numpy(dtype=float), p["spent"].to_numpy(dtype=float), w.to_numpy() != 0
+    unknown = {c: unknown_in(p, c).to_numpy() for c in ("budget", "spent", "execution_weight")}
+    unreadable = (unknown["budget"] | unknown["spent"]) & weighted | unknown["execution_weight"]
+    unreadable |= (budget == 0) & (spent > 0) & weighted  # spending against a 0 budget: no rate (稷山 2021)
     # an amount not printed is unknown, not 0: no rate, no score (issue 20 item 2; 融媒体中心 2021)
-    unreadable |= (p["budget"].isna() | p["spent"].isna()) & (w != 0)
+    unreadable |= (np.isnan(budget) | np.isnan(spent)) & weighted
     p["execution_raw"] = (method(rate, dict(rules.execution)).fillna(0.0) * w).where(~unreadable)
     p["execution_score"] = p["execution_raw"].round(rules.rounding)
     totals = level1_totals(scored) if totals is None else totals
