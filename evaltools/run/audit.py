@@ -93,7 +93,7 @@ def evaluate_forms(forms: Sequence[ImportedForm], rules: RuleSet) -> list[pd.Dat
     for keys in by_year.values():
         ev = evaluate_units(forms_as_units([forms[i] for i in keys], keys), rules)
         found = ev.findings
-        units = found[ORG].cat.codes.to_numpy()
+        units = np.asarray(found[ORG].array.codes)
         names = {_key(i): forms[i].data.unit for i in keys}
         text = {c: _named(found[c], names) for c in ("subject", "message")}
         found = found.drop(columns=ORG).assign(**text)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from evaltools.data.kinds import kinds_with
 from evaltools.data.schema import ORG
+from evaltools.scoring.codes import any_per_form
 from evaltools.scoring.indicators import DEPARTMENT, unknown_in
 
 #: Why a total cannot be computed, as the report states it after 无法计算 (the cause; :func:`reason_sentence`
@@ -73,10 +74,7 @@ def _prints_scores(forms: pd.DataFrame, scored: pd.DataFrame) -> np.ndarray:
     for column in ("weight", "panel_score", "level1_weight"):
         if column in scored:
             rows |= scored[column].notna().to_numpy() | unknown_in(scored, column).to_numpy()
-    keys = [ORG, "project"]
-    hit = scored.loc[rows, keys].astype(object).drop_duplicates().assign(_printed=True)
-    at = forms[keys].astype(object).merge(hit, how="left", on=keys)["_printed"]
-    return printed | at.fillna(False).to_numpy(dtype=bool)
+    return printed | any_per_form(scored, forms, rows)  # by integer codes of (org, project): no merge
 
 
 def form_reasons(forms: pd.DataFrame, scored: pd.DataFrame, units: pd.DataFrame, kinds: np.ndarray) -> np.ndarray:
@@ -103,12 +101,17 @@ def without_scores(forms: pd.DataFrame, reasons: np.ndarray, given_weight: pd.Se
     out = forms.copy()
     out["incomplete"] = pd.Series(reasons, index=out.index, dtype=object)
     hit = pd.notna(reasons)
+    for column in _GRADE_COLUMNS:
+        if column in out:
+            out[column] = out[column].astype(object)
+    if not np.any(hit):  # the usual case: every form complete, nothing to mask
+        return out
     for column in _SCORE_COLUMNS:
         if column in out:
             out[column] = out[column].where(~hit)
     for column in _GRADE_COLUMNS:
         if column in out:
-            out[column] = out[column].astype(object).where(~hit, None)
+            out[column] = out[column].where(~hit, None)
     unscored = np.asarray(reasons == UNSCORED, dtype=bool)
     invented = hit & given_weight.isna().to_numpy()  # scored with the rule set's default 分值: not the form's
     for column in ("execution_raw", "execution_score"):

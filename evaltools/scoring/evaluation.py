@@ -388,10 +388,11 @@ def _incomplete_totals(totals: pd.DataFrame, reasons: np.ndarray) -> pd.DataFram
     reason in ``unknown_reason``; its published total stays as printed (issue 20 item 1)."""
     out = totals.copy()
     hit = pd.notna(reasons)
+    some = bool(np.any(hit))  # the usual case: none, and no column to mask
     for column in _UNIT_SCORES:
-        out[column] = out[column].astype(float).where(~hit)
+        out[column] = out[column].astype(float).where(~hit) if some else out[column].astype(float)
     for column in ("grade", "computed_grade"):
-        out[column] = out[column].astype(object).where(~hit, None)
+        out[column] = out[column].astype(object).where(~hit, None) if some else out[column].astype(object)
     out["unknown_reason"] = np.asarray(reasons, dtype=object)
     return out
 
@@ -418,7 +419,7 @@ def department_forms(data: UnitsData, kinds: np.ndarray) -> pd.DataFrame:
     """The department's own table (部门整体支出绩效自评表) of every unit of a kind with a department form
     (``department_form``: department, department_full), as one form beside its projects: its funds are the unit's budget lines (Σ 预算数,
     Σ 支出数; unknown when any is unreadable), its 预算执行率 weight, printed execution score, total and
-    grade come from the unit's profile. One grouped pass over the budget lines."""
+    grade come from the unit's profile. One grouped sum over the budget lines; counts by integer codes."""
     orgs, n = data.org_index, len(data)
     wanted = np.isin(kinds, kinds_with("department_form"))
     if not wanted.any():
@@ -426,23 +427,20 @@ def department_forms(data: UnitsData, kinds: np.ndarray) -> pd.DataFrame:
     lines = data.budget_lines
     codes = org_codes(lines[ORG], orgs)
     unknown_col = lines["unknown"].fillna("").astype(str) if "unknown" in lines else pd.Series("", index=lines.index)
-    flags = pd.DataFrame(
-        {
-            "budget_initial": lines["budget_initial"].to_numpy(dtype=float),
-            "budget": lines["budget"].to_numpy(dtype=float),
-            "spent": lines["spent"].to_numpy(dtype=float),
-            "stated_rate": lines["stated_rate"].to_numpy(dtype=float),
-            "bad_budget": (lines["budget"].isna() | unknown_col.str.contains("budget")).to_numpy(),
-            "bad_spent": (lines["spent"].isna() | unknown_col.str.contains("spent")).to_numpy(),
-            "lines": np.ones(len(lines), dtype=np.int64),
-        }
-    )
-    g = flags.groupby(codes, sort=False)
-    sums = g[["budget_initial", "budget", "spent"]].sum(min_count=1).reindex(range(n))
-    any_bad = g[["bad_budget", "bad_spent"]].any().reindex(range(n), fill_value=False)
-    n_lines = g["lines"].sum().reindex(range(n), fill_value=0).to_numpy()
-    n_stated = g["stated_rate"].count().reindex(range(n), fill_value=0).to_numpy()
-    stated = g["stated_rate"].first().reindex(range(n)).to_numpy()
+    amounts = pd.DataFrame({c: lines[c].to_numpy(dtype=float) for c in ("budget_initial", "budget", "spent")})
+    sums = amounts.groupby(codes, sort=False).sum(min_count=1).reindex(range(n))  # pandas' compensated sums
+    # counts, flags and the first stated rate per unit: integer codes and np.bincount, no more groupings
+    ok = np.flatnonzero(np.asarray(codes) >= 0)
+    at = np.asarray(codes)[ok]
+    bad = {c: (lines[c].isna() | unknown_col.str.contains(c)).to_numpy()[ok] for c in ("budget", "spent")}
+    any_bad = {f"bad_{c}": np.bincount(at, weights=b, minlength=n) > 0 for c, b in bad.items()}
+    n_lines = np.bincount(at, minlength=n)
+    rate = lines["stated_rate"].to_numpy(dtype=float)[ok]
+    given = ~np.isnan(rate)
+    n_stated = np.bincount(at[given], minlength=n)
+    stated = np.full(n, np.nan)
+    first_units, first_rows = np.unique(at[given], return_index=True)
+    stated[first_units] = rate[given][first_rows]
     units = data.units
     published = units["published_total"].to_numpy(dtype=float) if "published_total" in units else np.full(n, np.nan)
     no_lines = n_lines == 0
@@ -487,10 +485,11 @@ def _form_totals(
     orgs = list(totals[ORG])
     forms = pd.concat([departments, projects], ignore_index=True)
     codes = org_codes(forms[ORG], orgs)
-    keep = codes >= 0
-    first = pd.Series(np.flatnonzero(keep)).groupby(codes[keep], sort=False).first()
-    rows = forms.take(first.to_numpy())
-    at = first.index.to_numpy()
+    kept = np.flatnonzero(codes >= 0)
+    units, where = np.unique(codes[kept], return_index=True)
+    order = np.argsort(where, kind="stable")  # the units in order of their first form, as a groupby's first()
+    rows = forms.take(kept[where[order]])
+    at = units[order]
     chosen = single[at]
     rows, at = rows[chosen], at[chosen]
     published = rows["published_score"].to_numpy(dtype=float)
@@ -511,8 +510,12 @@ def _form_totals(
         column = out[col].to_numpy(dtype=float, copy=True)
         column[positions] = values
         out[col] = column
-    out.loc[at, "published"] = pd.Series(published).astype(object).where(~np.isnan(published), None).to_numpy()
-    out.loc[at, "method"] = "form"
+    shown = out["published"].to_numpy(dtype=object, copy=True)  # whole columns set: no .loc per column
+    shown[positions] = np.where(np.isnan(published), None, published.astype(object))
+    out["published"] = pd.Series(shown, index=out.index, dtype=object)
+    method = out["method"].to_numpy(dtype=object, copy=True)
+    method[positions] = "form"
+    out["method"] = method
     out["grade"] = grade(out["score"], bands).to_numpy()
     out["computed_grade"] = grade(out["computed_score"], bands).to_numpy()
     return out

@@ -8,6 +8,7 @@ upper means 100 (inclusive). Source of the presets: 财预〔2020〕10号 (优/�
 from __future__ import annotations
 
 import functools
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -206,13 +207,31 @@ def _band_arrays(frame: pd.DataFrame) -> tuple[np.ndarray, ...]:
     )
 
 
+#: The arrays of the band tables already seen, by the table's identity (a rule set's ``grade_bands`` frame is
+#: made once and never changed in place): id → (a weak reference to the table, its arrays). Issue 19 item 6.
+_BY_TABLE: dict[int, tuple[weakref.ref, tuple[np.ndarray, ...]]] = {}
+
+
+def _bands_of(bands: BandsLike) -> tuple[np.ndarray, ...]:
+    """The arrays of a band table (:func:`_band_arrays`): a frame's by its identity, looked up once; other tables
+    through :func:`_band_key` (normalised once per distinct table)."""
+    if isinstance(bands, pd.DataFrame):
+        seen = _BY_TABLE.get(id(bands))
+        if seen is not None and seen[0]() is bands:
+            return seen[1]
+    key = _band_key(bands)
+    arrays = _cached_bands(key) if key is not None else _band_arrays(bands_frame(bands))
+    if isinstance(bands, pd.DataFrame):
+        if len(_BY_TABLE) > 64:
+            _BY_TABLE.clear()
+        _BY_TABLE[id(bands)] = (weakref.ref(bands), arrays)
+    return arrays
+
+
 def grade(scores: pd.Series | float, bands: BandsLike) -> pd.Series:
     """Grade each score (vectorised: every score against every band at once; the first band that holds a score
     gives its grade). Scores outside every band get None. A rule set's bands are normalised once."""
-    key = _band_key(bands)
-    lower, upper, lower_in, upper_in, grades = (
-        _cached_bands(key) if key is not None else _band_arrays(bands_frame(bands))
-    )
+    lower, upper, lower_in, upper_in, grades = _bands_of(bands)
     s = pd.Series(scores, dtype=float)
     x = s.to_numpy(dtype=float)[:, None]
     with np.errstate(invalid="ignore"):
@@ -249,6 +268,5 @@ def grade_band_names(grades: pd.Series | np.ndarray, synonyms: Mapping[str, Sequ
     two spellings of one band compare equal (良好 = 良, 优秀 = 优). Source: issue 20 item 7; 财预〔2020〕10号
     names the bands 优/良/中/差, units print 优秀/良好/一般/较差 (the 2022 report)."""
     names = {w: band for band, words in synonyms.items() for w in (words or ())}
-    values = pd.Series(np.asarray(grades, dtype=object), dtype=object)
-    mapped = values.map(names)
-    return mapped.where(mapped.notna(), values).to_numpy(dtype=object)
+    values = np.asarray(grades, dtype=object).tolist()  # a few grades per form: a plain lookup, no Series
+    return np.array([names.get(v, v) if isinstance(v, str) else v for v in values] + [None], dtype=object)[:-1]

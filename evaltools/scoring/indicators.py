@@ -20,7 +20,7 @@ import pandas as pd
 
 from evaltools.data.schema import DIRECTIONS, ORG
 from evaltools.errors import RuleError
-from evaltools.scoring.codes import category_codes
+from evaltools.scoring.codes import category_codes, combined_codes, joint_codes
 from evaltools.scoring.criteria import with_criteria
 from evaltools.scoring.grading import grade
 from evaltools.scoring.rule_types import EXECUTION_METHODS, RULE_TYPES
@@ -328,7 +328,7 @@ def _bands(df: pd.DataFrame, rules: RuleSet, qualitative: np.ndarray, panel: np.
 def _column_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """(code of each value, the distinct values): a categorical column's own codes (no hashing), else factorized."""
     if isinstance(values.dtype, pd.CategoricalDtype):
-        return values.cat.codes.to_numpy(dtype=np.int64), values.cat.categories
+        return values.array.codes.astype(np.int64), values.array.categories  # no accessor Series
     codes, uniques = pd.factorize(values)  # with the NA sentinel: no separate missing-value pass over the column
     uniques = pd.Index(uniques, dtype=object)
     missing = codes < 0
@@ -341,23 +341,8 @@ def _column_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
 def _group(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list]:
     """(group code of each row in order of first appearance, first row of each group, per column (codes, values))."""
     parts = [_column_codes(frame[col]) for col in columns]
-    codes, first = _combined([(c, len(u)) for c, u in parts], len(frame))
+    codes, first = combined_codes([(c, len(u)) for c, u in parts], len(frame))
     return codes, first, parts
-
-
-def _combined(columns: list[tuple[np.ndarray, int]], n: int) -> tuple[np.ndarray, np.ndarray]:
-    """(group code of each of ``n`` rows in order of first appearance, first row of each group) from each key
-    column's integer codes (0 … size − 1, −1 for missing) and size: one int64 key, factorised once."""
-    codes, span = np.zeros(n, dtype=np.int64), 1
-    for col_codes, size in columns:
-        if span * (size + 1) >= 2**62:  # keep the combined key an int64: renumber first
-            codes, _ = pd.factorize(codes)
-            span = int(codes.max()) + 1 if len(codes) else 1
-        codes, span = codes * (size + 1) + (col_codes + 1), span * (size + 1)
-    codes, _ = pd.factorize(codes)
-    first = np.empty(codes.max() + 1 if len(codes) else 0, dtype=np.int64)
-    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the last write wins: the first row of each code
-    return codes, first
 
 
 def group_codes(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -378,20 +363,23 @@ def level1_totals(scored: pd.DataFrame) -> pd.DataFrame:
     s = scored[keys][rows]
     on = scored["scored"].to_numpy(dtype=bool)[rows]
     weight = scored["weight"].to_numpy(dtype=float)[rows]
+    counts = {  # flags as 0/1 counts (int64, made so at once: no astype of the frame)
+        "indicator_count": ~_flag(scored, "is_measure", rows),
+        "missing_actuals": _flag(scored, "missing", rows),
+        "unknown_scores": _flag(scored, "unknown_score", rows),
+        "unknown_assessed": on & np.isnan(_column(scored, "score", rows)),
+        "unknown_weights": on & np.isnan(weight),
+        "scored_count": on,
+    }
     counted = pd.DataFrame(
         {
             "indicator_weight": np.where(on, weight, 0.0),
             "dropped_weight": np.where(on, 0.0, weight),
             "indicator_score": np.where(on, _column(scored, "computed_score", rows), 0.0),
             "assessed_indicator_score": np.where(on, _column(scored, "score", rows), 0.0),
-            "indicator_count": ~_flag(scored, "is_measure", rows),
-            "missing_actuals": _flag(scored, "missing", rows),
-            "unknown_scores": _flag(scored, "unknown_score", rows),
-            "unknown_assessed": on & np.isnan(_column(scored, "score", rows)),
-            "unknown_weights": on & np.isnan(weight),
-            "scored_count": on,
+            **{c: counts[c].astype(np.int64) for c in _COUNTS},
         }
-    ).astype({c: np.int64 for c in _COUNTS})
+    )
     codes, first, parts = _group(s, keys)
     sums = counted.groupby(codes, sort=False).sum()
     # a total that depends on a figure we cannot read is unknown (无法计算), never a partial sum
@@ -437,10 +425,11 @@ def _per_form(totals: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     index = totals.index
     levels = [index.names.index(name) for name in keys]
     # the levels' own integer codes combined: no text is hashed again
-    codes, first = _combined([(index.codes[i], len(index.levels[i])) for i in levels], len(index))
+    codes, first = combined_codes([(index.codes[i], len(index.levels[i])) for i in levels], len(index))
     agg = totals.groupby(codes, sort=True).sum(min_count=1)
-    unknown = totals[list(_UNKNOWN_IF_ANY)].isna().groupby(codes, sort=True).any()
-    agg[list(_UNKNOWN_IF_ANY)] = agg[list(_UNKNOWN_IF_ANY)].where(~unknown)
+    for col in _UNKNOWN_IF_ANY:  # the groups are the codes 0 … n − 1 in order: counted with np.bincount
+        unknown = np.bincount(codes, weights=totals[col].isna().to_numpy(), minlength=len(first)) > 0
+        agg[col] = np.where(unknown, np.nan, agg[col].to_numpy(dtype=float))
     forms = pd.MultiIndex(
         levels=[index.levels[i] for i in levels],
         codes=[index.codes[i][first] for i in levels],
@@ -448,6 +437,26 @@ def _per_form(totals: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         verify_integrity=False,
     )
     return agg.set_axis(forms if len(keys) > 1 else forms.get_level_values(0), axis=0)
+
+
+def _joined(p: pd.DataFrame, agg: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """``p`` with the columns of ``agg`` (indexed by ``keys``) of its row as a left merge gives them (a missing key
+    matches a missing key), zeros for a project without indicators (not unknown); by integer codes, no merge."""
+    index, n, codes = agg.index, len(p), np.zeros(len(p) + len(agg), dtype=np.int64)
+    at = [index.names.index(k) for k in keys] if len(keys) > 1 else []
+    right = [(index.codes[i], index.levels[i]) for i in at] if len(keys) > 1 else [index]
+    for mine, theirs in zip([p[k] for k in keys], right):
+        values, size = joint_codes(mine, theirs)
+        codes = codes * (size + 1) + values
+    codes, _ = pd.factorize(codes)
+    first = np.full(len(codes) + 1, -1, dtype=np.int64)
+    first[codes[n:][::-1]] = np.arange(len(index) - 1, -1, -1)
+    at = first[codes[:n]]
+    absent, out = bool((at < 0).any()), p.copy()
+    for col in agg.columns:  # with a project absent, a merge's NaN made the column float: then 0.0 at -1
+        values = agg[col].to_numpy()
+        out[col] = np.append(values, 0.0)[at] if absent else values[at]
+    return out
 
 
 def score_projects(
@@ -471,18 +480,17 @@ def score_projects(
     method = EXECUTION_METHODS[rules.execution.get("method", "ratio")]  # the method and its settings' defaults
     p["execution_weight"] = w
     p["execution_rate"] = rate
-    unreadable = (unknown_in(p, "budget") | unknown_in(p, "spent")) & (w != 0) | unknown_in(p, "execution_weight")
-    unreadable |= (p["budget"] == 0) & (p["spent"] > 0) & (w != 0)  # spending against a 0 budget: no rate (稷山 2021)
+    budget, spent, weighted = p["budget"].to_numpy(dtype=float), p["spent"].to_numpy(dtype=float), w.to_numpy() != 0
+    unknown = {c: unknown_in(p, c).to_numpy() for c in ("budget", "spent", "execution_weight")}
+    unreadable = (unknown["budget"] | unknown["spent"]) & weighted | unknown["execution_weight"]
+    unreadable |= (budget == 0) & (spent > 0) & weighted  # spending against a 0 budget: no rate (稷山 2021)
     # an amount not printed is unknown, not 0: no rate, no score (issue 20 item 2; 融媒体中心 2021)
-    unreadable |= (p["budget"].isna() | p["spent"].isna()) & (w != 0)
+    unreadable |= (np.isnan(budget) | np.isnan(spent)) & weighted
     p["execution_raw"] = (method(rate, dict(rules.execution)).fillna(0.0) * w).where(~unreadable)
     p["execution_score"] = p["execution_raw"].round(rules.rounding)
     totals = level1_totals(scored) if totals is None else totals
     agg = _per_form(totals.drop(columns="scored_count"), keys)
-    p = p.merge(agg, how="left", left_on=keys, right_index=True)
-    absent = ~p.set_index(keys).index.isin(agg.index)  # a project without indicators: zeros, not unknown
-    for col in agg.columns:
-        p[col] = p[col].where(~absent, 0.0)
+    p = _joined(p, agg, keys)
     if rules.not_applicable == "rescale":
         available = p["execution_weight"] + p["indicator_weight"]
         factor = (100.0 / available.where(available > 0)).where(p["dropped_weight"] > 0, 1.0).fillna(1.0)
@@ -524,32 +532,37 @@ def composition(scored: pd.DataFrame, projects: pd.DataFrame, totals: pd.DataFra
             "score": kept["indicator_score"].to_numpy(),
         }
     )
-    execution = projects[keys].assign(
-        level1="预算执行率", weight=projects["execution_weight"], score=projects["execution_score"]
+    execution = pd.DataFrame(
+        {
+            **{k: projects[k] for k in keys},
+            "level1": pd.Series("预算执行率", index=projects.index, dtype=object),
+            "weight": projects["execution_weight"],
+            "score": projects["execution_score"],
+        }
     )
-    execution["level1"] = execution["level1"].astype(object)
     return pd.concat([execution, parts], ignore_index=True)
 
 
-def _means(projects: pd.DataFrame, codes: np.ndarray, n: int, col: str) -> tuple[np.ndarray, np.ndarray]:
-    """Per unit: the simple mean of ``col`` over its projects and the mean weighted by 全年预算数 (NaN when none)."""
-    frame = pd.DataFrame(
-        {
-            "value": projects[col].to_numpy(dtype=float),
-            "weighted": projects[col].to_numpy(dtype=float) * projects["budget"].to_numpy(dtype=float),
-            "budget": projects["budget"].to_numpy(dtype=float),
-        }
-    )
+def _means(projects: pd.DataFrame, codes: np.ndarray, n: int, cols: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per unit, for each of ``cols``: the simple mean over its projects and the mean weighted by 全年预算数 (NaN
+    when none); one grouping for all the columns (each summed as alone)."""
+    budget = projects["budget"].to_numpy(dtype=float)
+    values = {col: projects[col].to_numpy(dtype=float) for col in cols}
+    frame = pd.DataFrame({**values, **{f"{c}|w": v * budget for c, v in values.items()}, "|budget": budget})
     grouped = frame.groupby(codes, sort=False)
-    sums, counts = grouped.sum(), grouped["value"].count()
-    # a project total that cannot be computed makes the mean unknown, not the mean of the others (issue 20 item 2)
-    whole = (counts == grouped.size()).reindex(range(n), fill_value=True).to_numpy(dtype=bool)
-    weighable = (grouped["weighted"].count() == grouped.size()).reindex(range(n), fill_value=True).to_numpy(dtype=bool)
-    simple = np.where(whole, (sums["value"] / counts.where(counts > 0)).reindex(range(n)).to_numpy(), np.nan)
-    budget = sums["budget"].reindex(range(n)).to_numpy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        weighted = np.where((budget > 0) & weighable, sums["weighted"].reindex(range(n)).to_numpy() / budget, np.nan)
-    return simple, weighted
+    sums, counts, size = grouped.sum(), grouped.count(), grouped.size()
+    out = []
+    for col in cols:
+        count = counts[col]
+        # a project total that cannot be computed makes the mean unknown, not the mean of the others (issue 20 item 2)
+        whole = (count == size).reindex(range(n), fill_value=True).to_numpy(dtype=bool)
+        weighable = (counts[f"{col}|w"] == size).reindex(range(n), fill_value=True).to_numpy(dtype=bool)
+        simple = np.where(whole, (sums[col] / count.where(count > 0)).reindex(range(n)).to_numpy(), np.nan)
+        total = sums["|budget"].reindex(range(n)).to_numpy()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            weighted = sums[f"{col}|w"].reindex(range(n)).to_numpy() / total
+        out.append((simple, np.where((total > 0) & weighable, weighted, np.nan)))
+    return out
 
 
 def department_totals(
@@ -563,8 +576,7 @@ def department_totals(
     """
     n = len(units)
     codes = category_codes(projects[ORG], list(units[ORG]))
-    c_simple, c_weighted = _means(projects, codes, n, "computed_score")
-    a_simple, a_weighted = _means(projects, codes, n, "score")
+    (c_simple, c_weighted), (a_simple, a_weighted) = _means(projects, codes, n, ["computed_score", "score"])
     weighted = rules.department_total == "budget_weighted"
     computed, assessed = (c_weighted, a_weighted) if weighted else (c_simple, a_simple)
     published = units["published_total"].to_numpy(dtype=float)

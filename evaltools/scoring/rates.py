@@ -164,15 +164,27 @@ def _sums(
     not printed: none), unless ``known``: then a unit with any missing value has an unknown sum (NaN) — a 预算数 or
     支出数 not printed or unreadable is not 0 (issue 20 item 2: department_execution was 0.0 when spending was not
     printed, 融媒体中心 2021)."""
+    return _sums_of(frame, orgs, [column], rows, known=known)[column]
+
+
+def _sums_of(
+    frame: pd.DataFrame, orgs: list[str], columns: list[str], rows: np.ndarray | None = None, *, known: bool = False
+) -> dict[str, np.ndarray]:
+    """:func:`_sums` of several columns in one grouping (each column summed as alone: pandas' compensated sum per
+    column); a table without rows sums to 0 without a grouping."""
     if rows is not None:
         frame = frame[rows]
+    if not len(frame):
+        return {c: np.zeros(len(orgs)) for c in columns}
     codes = category_codes(frame[ORG], orgs)
-    sums = frame[column].fillna(0.0).groupby(codes, sort=False).sum()
-    out = sums.reindex(range(len(orgs)), fill_value=0.0).to_numpy(dtype=float).copy()
+    sums = frame[columns].fillna(0.0).groupby(codes, sort=False).sum()
+    sums = sums.reindex(range(len(orgs)), fill_value=0.0)
+    out = {c: sums[c].to_numpy(dtype=float).copy() for c in columns}
     if known:  # units with a missing value: counted on the codes (no second groupby)
         codes = np.asarray(codes)
-        missing = frame[column].isna().to_numpy() & (codes >= 0) & (codes < len(orgs))
-        out[np.bincount(codes[missing], minlength=len(orgs))[: len(orgs)] > 0] = np.nan
+        for c in columns:
+            missing = frame[c].isna().to_numpy() & (codes >= 0) & (codes < len(orgs))
+            out[c][np.bincount(codes[missing], minlength=len(orgs))[: len(orgs)] > 0] = np.nan
     return out
 
 
@@ -203,11 +215,14 @@ def _department_rate(
 def _department_rates(data: UnitsData, rules: RuleSet) -> pd.DataFrame:
     orgs = data.org_index
     lines, projects, units = data.budget_lines, data.projects, data.units
-    budget = _sums(lines, orgs, "budget", known=True) + _sums(projects, orgs, "budget", known=True)
-    spent = _sums(lines, orgs, "spent", known=True) + _sums(projects, orgs, "spent", known=True)
+    line_sums = _sums_of(lines, orgs, ["budget", "spent"], known=True)
+    project_sums = _sums_of(projects, orgs, ["budget", "spent"], known=True)
+    budget = line_sums["budget"] + project_sums["budget"]
+    spent = line_sums["spent"] + project_sums["spent"]
     payables = _sums(lines, orgs, "prior_year_payables")
     public = lines["line"].isin(list(rules.public_expense_lines)).to_numpy()
-    n_public = _sums(lines.assign(_one=1.0), orgs, "_one", public)
+    n_public = _sums(lines.assign(_one=1.0), orgs, "_one", public) if public.any() else np.zeros(len(orgs))
+    public_sums = _sums_of(lines, orgs, ["spent", "budget"], public, known=True)
     staff, authorized = (units[c].to_numpy(dtype=float) for c in ("staff_actual", "staff_authorized"))
     carry = units["assets_carryover"].to_numpy(dtype=float)
     rates = [  # key, label, which units have it, numerator, denominator, formula
@@ -224,8 +239,8 @@ def _department_rates(data: UnitsData, rules: RuleSet) -> pd.DataFrame:
             "public_expense_control",
             "公用经费控制率",
             n_public > 0,
-            _sums(lines, orgs, "spent", public, known=True),
-            _sums(lines, orgs, "budget", public, known=True),
+            public_sums["spent"],
+            public_sums["budget"],
             "实际公用经费 / 预算公用经费",
         ),
         (
@@ -237,18 +252,33 @@ def _department_rates(data: UnitsData, rules: RuleSet) -> pd.DataFrame:
             "在职人数 / 编制数",
         ),
     ]
-    org = pd.Categorical.from_codes(np.arange(len(orgs)), categories=orgs)
-    parts = [
-        _department_rate(org, np.broadcast_to(keep, len(orgs)), key, label, num, den, text)
-        for key, label, keep, num, den, text in rates
-    ]
+    rates = [(*rate, SRC_53) for rate in rates]
     for den_key, den, text in (("budget", budget, "预算数"), ("spent", spent, "支出数")):
         chosen = den_key == rules.carryover_denominator
         key = "carryover" if chosen else f"carryover_by_{den_key}"
         label = "结转结余率" + ("" if chosen else f"（按{text}）")
         source = SRC_53 + ("" if den_key == "budget" else "（一地规则）")
-        parts.append(_department_rate(org, ~np.isnan(carry), key, label, carry, den, f"结转结余总额 / {text}", source))
-    return _interleave(parts, orgs)
+        rates.append((key, label, ~np.isnan(carry), carry, den, f"结转结余总额 / {text}", source))
+    return _one_frame(rates, orgs)
+
+
+def _one_frame(rates: list[tuple], orgs: pd.Index) -> pd.DataFrame:
+    """The department rates (key, label, which units have it, numerator, denominator, formula, source; one value
+    per unit) as one frame ordered by unit, then as listed — what concatenating one frame per rate and ordering
+    it by unit gives (:func:`_interleave`), built as one frame (issue 19 item 6)."""
+    n = len(orgs)
+    at = [np.flatnonzero(np.broadcast_to(keep, n)) for _, _, keep, *_ in rates]
+    if not sum(len(a) for a in at):
+        return _empty()
+    codes = np.concatenate(at)
+    order = np.argsort(codes, kind="stable")
+
+    def column(i: int, dtype: object = object) -> np.ndarray:  # field i of every rate, one value per unit kept
+        parts = [np.broadcast_to(np.asarray(r[i], dtype=dtype), n)[a] for r, a in zip(rates, at)]
+        return np.concatenate(parts)[order]
+
+    org = pd.Categorical.from_codes(codes[order], categories=orgs)
+    return _frame(org, column(0), column(1), DEPARTMENT, column(3, float), column(4, float), column(5), column(6))
 
 
 def department_rates(data: YearData | UnitsData, rules: RuleSet) -> pd.DataFrame:
@@ -328,10 +358,10 @@ def change_rates(data: YearData | UnitsData) -> pd.DataFrame:
 def all_rates(data: YearData | UnitsData, rules: RuleSet) -> pd.DataFrame:
     """Every rate of the year in one tidy frame (ordered by unit, then as the parts below)."""
     units = as_units(data)
-    parts = [
-        _line_rates(units.budget_lines),
-        _project_rates(units.projects),
+    parts = [  # a part with no rate is left out (as _interleave leaves it out): not built at all
+        *([_line_rates(units.budget_lines)] if len(units.budget_lines) else []),
+        *([_project_rates(units.projects)] if len(units.projects) else []),
         _department_rates(units, rules),
-        _change_rates(units),
+        *([_change_rates(units)] if units.previous is not None else []),
     ]
     return _public(_interleave(parts, units.org_index), not isinstance(data, UnitsData))

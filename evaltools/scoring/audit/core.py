@@ -223,15 +223,44 @@ def _as_frame(out: pd.DataFrame, ctx: AuditContext) -> pd.DataFrame:
     return out.assign(**{ORG: pd.Categorical(out[ORG], categories=ctx.data.org_index)})
 
 
+#: While :func:`run_audit` runs: the context's frames (by identity) and each column read of them, as an
+#: array (a categorical column as its Categorical), so that the checks read each column once (issue 19 item 6).
+#: None outside an audit: nothing is kept.
+_SHARED: dict[int, tuple[pd.DataFrame, dict[str, object]]] | None = None
+
+
+def share_columns(frames: list[pd.DataFrame] | None) -> None:
+    """Keep the columns of ``frames`` read by the checks once each, until called with None."""
+    global _SHARED
+    _SHARED = None if frames is None else {id(f): (f, {}) for f in frames}
+
+
+def column_values(frame: pd.DataFrame, column: str) -> object:
+    """``column`` of ``frame`` as an array (a categorical column as its Categorical); a context frame's read once."""
+    held = _SHARED.get(id(frame)) if _SHARED is not None else None
+    if held is not None and held[0] is frame and column in held[1]:
+        return held[1][column]
+    values = frame[column]
+    values = values.array if isinstance(values.dtype, pd.CategoricalDtype) else values.to_numpy()
+    if held is not None and held[0] is frame:
+        held[1][column] = values
+    return values
+
+
 def run_audit(ctx: AuditContext) -> pd.DataFrame:
     """Run every registered check; findings ordered by unit, then severity, then check order.
 
     The frame has the :data:`FINDING_COLUMNS` and ``org`` (the unit of each finding); ``stated`` and
     ``computed`` are NaN where a finding has no number, ``project`` and ``indicator`` None where it is
     not about one."""
-    outs = [(c, c.fn(ctx)) for c in CHECKS.values()]
+    frames = [ctx.indicators, ctx.projects, ctx.total, ctx.rates, *getattr(ctx.data, "tables", {}).values()]
+    share_columns([f for f in [*frames, getattr(ctx.data, "units", None)] if isinstance(f, pd.DataFrame)])
+    try:
+        outs = [(c, c.fn(ctx)) for c in CHECKS.values()]
+    finally:
+        share_columns(None)
     found = [(c, out) for c, out in outs if len(out)] or outs[:1]  # an empty one only when nothing is found
     frame = pd.concat([_as_frame(_declared(c, out), ctx) for c, out in found], ignore_index=True)
     severity = category_codes(frame["severity"], list(labels.SEVERITY_ORDER))
-    order = np.lexsort((severity, frame[ORG].cat.codes.to_numpy()))
+    order = np.lexsort((severity, frame[ORG].array.codes))  # the Categorical's own codes: no Series
     return frame.take(order).reset_index(drop=True)[[*FINDING_COLUMNS, ORG]]

@@ -10,7 +10,7 @@ from evaltools.data.schema import ORG, TABLES
 from evaltools.scoring.indicators import DEPARTMENT, unknown_in
 
 from .core import AuditContext, Code, check, concat, findings
-from .rows import any_per_form, by_org, flagged, form_codes, plain_keys
+from .rows import any_per_form, by_org, flagged, form_codes
 
 #: Column titles for messages about figures (from the schema's declarations).
 _TITLES = {f.name: f.title for t in TABLES.values() for f in t.fields}
@@ -83,11 +83,14 @@ def _printed_execution_weight(ctx: AuditContext) -> np.ndarray:
     """Per form (row of ``ctx.projects``): the 预算执行率's 分值 as the input gives it — a project's own, the
     unit's for its department table — NaN where none is given (not the rule set's default weight)."""
     p, data = ctx.projects, ctx.data
-    keys = [ORG, "project"]
     own = np.full(len(p), np.nan)
     if "execution_weight" in data.projects:
-        given = plain_keys(data.projects, [*keys, "execution_weight"]).drop_duplicates(keys)
-        own = plain_keys(p, keys).merge(given, how="left", on=keys)["execution_weight"].to_numpy(dtype=float)
+        # the first input row of each form (as a merge on the first of each key would find it), by integer codes
+        at, of = form_codes(data.projects, p)
+        first = np.full(len(at) + len(of) + 1, -1, dtype=np.int64)
+        first[at[::-1]] = np.arange(len(at) - 1, -1, -1)
+        given = np.append(data.projects["execution_weight"].to_numpy(dtype=float), np.nan)
+        own = given[first[of]]
     if "execution_weight" in data.units:
         unit = by_org(ctx, p, "execution_weight").to_numpy(dtype=float)
         own = np.where((p["project"] == DEPARTMENT).to_numpy(), unit, own)

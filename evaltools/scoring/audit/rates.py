@@ -204,6 +204,8 @@ def take(formulas: list[Formula], rows: np.ndarray) -> list[Formula]:
 
 def _stated(frame: pd.DataFrame, key: str, formulas: Callable[[pd.DataFrame], list[Formula]]) -> pd.DataFrame:
     rows = np.flatnonzero(frame["stated_rate"].notna().to_numpy())
+    if not len(rows):  # no rate stated: nothing to compare
+        return concat([])
     sub = frame.iloc[rows]
     names = sub[key].to_numpy(dtype=object)
     is_project = key == "project"
@@ -254,12 +256,11 @@ def initial_basis(frame: pd.DataFrame, key: str) -> pd.DataFrame:
 def table_rates(ctx: AuditContext) -> pd.DataFrame:
     """Rates the report's tables state for budget lines and projects against the recomputed ones, and rates taken
     against an initial budget (:func:`initial_basis`)."""
-    return pd.concat(
+    return concat(  # most parts are empty: left out (the unit column is made categorical by run_audit)
         [
             _stated(ctx.data.budget_lines, "line", line_formulas),
             _stated(ctx.data.projects, "project", project_formulas),
             initial_basis(ctx.data.budget_lines, "line"),
             initial_basis(ctx.data.projects, "project"),
-        ],
-        ignore_index=True,
+        ]
     )

@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 
 from evaltools.data.schema import ORG
+from evaltools.scoring.codes import any_per_form, form_codes  # noqa: F401  (re-exported for the checks)
 from evaltools.scoring.indicators import category_codes
 
-from .core import findings
+from .core import column_values, findings
 
 
 class Rows:
@@ -19,9 +20,8 @@ class Rows:
 
     def __getitem__(self, column: str) -> np.ndarray:
         if column not in self._taken:
-            values = self.frame[column]  # taken as arrays: a Series' take builds an index too
-            categorical = isinstance(values.dtype, pd.CategoricalDtype)
-            self._taken[column] = values.array.take(self.rows) if categorical else values.to_numpy()[self.rows]
+            values = column_values(self.frame, column)  # taken as arrays: a Series' take builds an index too
+            self._taken[column] = values.take(self.rows) if isinstance(values, pd.Categorical) else values[self.rows]
         return self._taken[column]
 
     def __len__(self) -> int:
@@ -47,26 +47,6 @@ def plain_keys(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     out = frame[columns].copy()
     out[ORG] = out[ORG].astype(object)
     return out
-
-
-def form_codes(rows: pd.DataFrame, forms: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Joint integer codes of the form (``org``, ``project``) of each row of ``rows`` and of ``forms``: equal
-    codes, the same form (a missing key matched as a merge matches it; -1 for neither side's forms). Per form
-    aggregates then take ``np.bincount`` instead of a groupby and a merge back (issue 19 item 6: one form
-    read and audited ≤ 0.1 s)."""
-    org = np.concatenate([rows[ORG].to_numpy(dtype=object), forms[ORG].to_numpy(dtype=object)])
-    project = np.concatenate([rows["project"].to_numpy(dtype=object), forms["project"].to_numpy(dtype=object)])
-    a, _ = pd.factorize(org, use_na_sentinel=False)
-    b, names = pd.factorize(project, use_na_sentinel=False)
-    codes, _ = pd.factorize(a.astype(np.int64) * (len(names) + 1) + b)
-    return codes[: len(rows)], codes[len(rows) :]
-
-
-def any_per_form(rows: pd.DataFrame, forms: pd.DataFrame, mask: np.ndarray) -> np.ndarray:
-    """Per row of ``forms``: whether any row of ``rows`` of that form has ``mask`` true."""
-    at, of = form_codes(rows, forms)
-    hits = np.bincount(at[np.asarray(mask, dtype=bool)], minlength=len(at) + len(of))
-    return hits[of] > 0
 
 
 def by_org(ctx: object, frame: pd.DataFrame, column: str) -> pd.Series:

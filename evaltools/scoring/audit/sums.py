@@ -23,7 +23,7 @@ def _joint_keys(
         x, y = a[ca], b[cb]
         if isinstance(x.dtype, pd.CategoricalDtype) and x.dtype == y.dtype:  # a unit column: its codes
             codes, size = (
-                np.concatenate([x.cat.codes.to_numpy(), y.cat.codes.to_numpy()]) + 1,
+                np.concatenate([x.array.codes, y.array.codes]).astype(np.int64) + 1,
                 len(x.cat.categories) + 1,
             )
         else:

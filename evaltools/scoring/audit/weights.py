@@ -8,6 +8,7 @@ import pandas as pd
 
 from evaltools import fmt
 from evaltools.data.schema import ORG
+from evaltools.scoring.codes import combined_codes
 from evaltools.scoring.completeness import BLANK
 from evaltools.scoring.indicators import level1_totals
 
@@ -64,7 +65,9 @@ def _expected_weights(index: pd.MultiIndex, rules: object) -> np.ndarray:
     name it); one table frameworks × distinct 一级 names, indexed by the level's codes."""
     at = index.names.index("level1")
     names, codes = index.levels[at], index.codes[at]
-    forms, _ = pd.factorize(pd.MultiIndex.from_arrays([_level(index, k) for k in index.names if k != "level1"]))
+    # the other levels' own integer codes combined, in order of first appearance: no text is hashed again
+    others = [i for i, k in enumerate(index.names) if k != "level1"]
+    forms, _ = combined_codes([(index.codes[i], len(index.levels[i])) for i in others], len(index))
     if not len(forms):
         return np.zeros(0)
     table = np.array(
@@ -101,6 +104,8 @@ def _shown_whole(ctx: AuditContext, index: pd.MultiIndex) -> np.ndarray:
     if "incomplete" not in p:
         return np.ones(len(index), dtype=bool)
     cut = p[~(p["incomplete"].isna() | (p["incomplete"] == BLANK)).to_numpy()]
+    if not len(cut):  # the usual case: every form whole
+        return np.ones(len(index), dtype=bool)
     hidden = pd.MultiIndex.from_arrays([cut[ORG].astype(object).to_numpy(), cut["project"].astype(object).to_numpy()])
     forms = pd.MultiIndex.from_arrays([_level(index, ORG), _level(index, "project")])
     return ~forms.isin(hidden)
