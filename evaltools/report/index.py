@@ -25,7 +25,13 @@ from evaltools.report import fonts
 
 INDEX_FILE = "index.html"
 #: The files of a report folder linked from the index, in this order: (file name, label).
-LINKED = (("report.html", "HTML"), ("report.pdf", "PDF"), ("自评表.xlsx", "自评表"), ("summary.json", "summary.json"))
+LINKED = (
+    ("report.html", "HTML"),
+    ("report.pdf", "PDF"),
+    ("自评表.xlsx", "自评表"),
+    ("checklist.html", "核查清单"),
+    ("summary.json", "summary.json"),
+)
 FAILED_NOTEBOOK = "report.failed.ipynb"
 NO_UNIT = "（未分单位）"
 

@@ -49,6 +49,11 @@ def _env():
     return env
 
 
+def render_template(name: str, **values: object) -> str:
+    """Render the template ``name`` of ``templates/report/`` (the 核查清单 page) with the report's filters."""
+    return _env().get_template(name).render(**values)
+
+
 def _macro(name: str):
     return getattr(_env().get_template("sections.html.j2").module, name)
 
@@ -181,14 +186,18 @@ work = _section("work")
 results = _section("results")
 conclusion = _section("conclusion")
 problems = _section("problems")
+use = _section("use")
+other = _section("other")
 team = _section("team")
+signature = _section("signature")
 audit = _section("audit")
 forms = _section("forms")
 
 
-def chart(ctx: ReportContext, name: str, dpi: int = 150) -> Html:
+def chart(ctx: ReportContext, name: str, dpi: int = 150, number: int | None = None) -> Html:
     """Draw one chart (see :mod:`evaltools.report.charts`) and return it as an inline PNG figure; a chart
-    of the years (``trends``) only when the data folder holds at least two years up to this one.
+    of the years (``trends``) only when the data folder holds at least two years up to this one. ``number``
+    replaces the figure number of the chart's caption (图 N), for a notebook that shows only some charts.
 
     The charts are plain ``Figure`` objects, not pyplot's: nothing here touches the session's backend."""
     from evaltools.report.charts import CHARTS
@@ -199,5 +208,5 @@ def chart(ctx: ReportContext, name: str, dpi: int = 150) -> Html:
     fig = spec.fn(ctx.history if spec.uses == "history" else ctx.ev)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)  # figures use constrained layout
-    caption = spec.caption
+    caption = spec.caption if number is None else re.sub(r"^图 \d+", f"图 {number}", spec.caption)
     return Html(_macro("figure")(ctx.view, base64.b64encode(buf.getvalue()).decode("ascii"), caption, caption))
