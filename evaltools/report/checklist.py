@@ -58,7 +58,9 @@ def _group(name: str, rows: pd.DataFrame) -> SimpleNamespace:
         SimpleNamespace(name=ind, items=[_item(f) for f in sub.itertuples()])
         for ind, sub in parts.groupby("indicator", sort=False)
     ]
-    return SimpleNamespace(name=name, items=[_item(f) for f in whole.itertuples()], indicators=indicators, count=len(rows))
+    return SimpleNamespace(
+        name=name, items=[_item(f) for f in whole.itertuples()], indicators=indicators, count=len(rows)
+    )
 
 
 def checklist_view(ev: Evaluation) -> SimpleNamespace:

@@ -48,12 +48,15 @@ def line_sentences(ev: Evaluation, rate_of: Callable) -> list[str]:
     out = []
     for ln in ev.data.budget_lines.itertuples():
         text = "，".join(
-            [money(f"{ln.line}：预算数", ln.budget), money("支出数", ln.spent), rate("执行率", rate_of("line_execution", ln.line))]
+            [
+                money(f"{ln.line}：预算数", ln.budget),
+                money("支出数", ln.spent),
+                rate("执行率", rate_of("line_execution", ln.line)),
+            ]
         )
         if fmt.known(ln.prior_year_payables) is not None:
-            text += (
-                f"；支出数中含支付以前年度应付未付款项约 {fmt.wan(ln.prior_year_payables)} 万元，"
-                + rate("扣除该款项后执行率", rate_of("line_execution_net", ln.line))
+            text += f"；支出数中含支付以前年度应付未付款项约 {fmt.wan(ln.prior_year_payables)} 万元，" + rate(
+                "扣除该款项后执行率", rate_of("line_execution_net", ln.line)
             )
         out.append(text + "。")
     return out
@@ -62,7 +65,8 @@ def line_sentences(ev: Evaluation, rate_of: Callable) -> list[str]:
 def project_sentence(year: int, we: str, projects: list) -> str:
     """一（二）: the projects of a department report, each with budget, spending and execution rate."""
     parts = [
-        f"“{p.name}”" + "，".join([money("预算数", p.budget), money("支出数", p.spent), rate("执行率", p.execution_rate)])
+        f"“{p.name}”"
+        + "，".join([money("预算数", p.budget), money("支出数", p.spent), rate("执行率", p.execution_rate)])
         for p in projects
     ]
     return f"{year} 年{we}共安排 {len(projects)} 个项目：" + "；".join(parts) + "。"
@@ -88,10 +92,14 @@ def totals_sentence(table: list) -> str | None:
         return "（" + "、".join(p for p in parts if p) + "）"
 
     budget, spent = sum_of("budget"), sum_of("spent")
-    text = (money("全年预算数合计", budget) if budget is not None else "全年预算数合计无法计算（部分预算数未填报）") + split(
-        "budget"
+    text = (
+        money("全年预算数合计", budget) if budget is not None else "全年预算数合计无法计算（部分预算数未填报）"
+    ) + split("budget")
+    text += (
+        "，"
+        + (money("支出合计", spent) if spent is not None else "支出合计无法计算（部分支出数未填报）")
+        + split("spent")
     )
-    text += "，" + (money("支出合计", spent) if spent is not None else "支出合计无法计算（部分支出数未填报）") + split("spent")
     return text + "。"
 
 
@@ -132,7 +140,9 @@ def form_sentence(p: object) -> str:
     if fmt.is_missing(p.computed_score):
         total = f"自评得分{unknown_text(reason) if isinstance(reason, str) else CANNOT}"
     else:
-        total = f"自评得分 {fmt.score(p.computed_score)} 分" + (f"，评价等级为{p.computed_grade}" if p.computed_grade else "")
+        total = f"自评得分 {fmt.score(p.computed_score)} 分" + (
+            f"，评价等级为{p.computed_grade}" if p.computed_grade else ""
+        )
     execution = rate("预算执行率", p.execution_rate) + "，" + points("得", p.execution_score, "该项得分无法计算")
     return "；".join([execution, points("绩效指标得", p.indicator_score, "绩效指标得分无法计算"), total]) + "。"
 

@@ -14,8 +14,8 @@ from types import SimpleNamespace
 import pandas as pd
 
 from evaltools import fmt, labels
-from evaltools.report.cost_view import cost_view
 from evaltools.report import unit_view
+from evaltools.report.cost_view import cost_view
 from evaltools.report.kinds import KINDS, SECTIONS, numbered
 from evaltools.scoring.audit import LINE_RATE_FIELD, finding_label, measure
 from evaltools.scoring.completeness import grade_shown, unknown_text
