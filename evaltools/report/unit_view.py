@@ -8,6 +8,7 @@ status word where a number belongs (issue 24 item 4).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from types import SimpleNamespace
 
@@ -175,3 +176,12 @@ def main_sentence(main: object) -> str:
         + "，".join([money("全年执行数", main.spent), rate("预算执行率", main.execution_rate)])
         + "。"
     )
+
+
+_CHECK_CLAUSE = re.compile(r"（[^（）]*(?:核查|核对)[^（）]*）")
+
+
+def without_checks(sentences: list[str]) -> list[str]:
+    """The scoring method's sentences without the clauses on what a check would do (“（高于上限的在核查中
+    说明）”): the unit states how it scored, the checks are the 核查清单's."""
+    return [_CHECK_CLAUSE.sub("", s) for s in sentences]
