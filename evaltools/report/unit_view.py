@@ -73,35 +73,36 @@ def project_sentence(year: int, we: str, projects: list) -> str:
     return f"{year} 年{we}共安排 {len(projects)} 个项目：" + "；".join(parts) + "。"
 
 
+def _sum(values: list) -> float | None:
+    """Σ of amounts as printed: None when any is unknown (a sum of the known parts would mislead)."""
+    return None if not values or any(v is None for v in values) else float(sum(values))
+
+
 def totals_sentence(table: list) -> str | None:
-    """一（二）: 预算数合计, 支出合计 and the split into 基本支出 / 项目支出 (Σ of the budget table's rows; a sum
-    with an unknown part is said to be unknown). None without a budget table."""
-    if not table:
-        return None
+    """一（二）: 全年预算数合计 and 支出合计 (Σ of the budget table's rows), split into 基本支出 and 项目支出 when
+    the table has both; a sum with an unknown part is said to be unknown, and which part is. None without a
+    budget table."""
     rows = [r for r in table if not r.total]
+    if not rows:
+        return None
+    groups = {
+        "基本支出": [r for r in rows if r.kind != "项目支出"],
+        "项目支出": [r for r in rows if r.kind == "项目支出"],
+    }
+    groups = {name: members for name, members in groups.items() if members}
 
-    def sum_of(column: str, kinds: set | None = None) -> float | None:
-        values = [getattr(r, column) for r in rows if kinds is None or (r.kind == "项目支出") == ("项目支出" in kinds)]
-        return None if not values or any(v is None for v in values) else float(sum(values))
+    def clause(column: str, label: str, head: str) -> str:
+        total = _sum([getattr(r, column) for r in rows])
+        parts = [
+            money(name, value) if value is not None else f"{name}中有未填报的{label}"
+            for name, value in ((n, _sum([getattr(r, column) for r in m])) for n, m in groups.items())
+        ]
+        split = f"（{'、'.join(parts)}）" if len(groups) > 1 else ""
+        if total is None:
+            return f"{head}无法计算{split or f'（有未填报的{label}）'}"
+        return money(head, total) + split
 
-    def split(column: str) -> str:
-        basic, project = sum_of(column, {"基本支出"}), sum_of(column, {"项目支出"})
-        if basic is None and project is None:
-            return ""
-        parts = [money("基本支出", basic) if any(r.kind != "项目支出" for r in rows) else None]
-        parts.append(money("项目支出", project) if any(r.kind == "项目支出" for r in rows) else None)
-        return "（" + "、".join(p for p in parts if p) + "）"
-
-    budget, spent = sum_of("budget"), sum_of("spent")
-    text = (
-        money("全年预算数合计", budget) if budget is not None else "全年预算数合计无法计算（部分预算数未填报）"
-    ) + split("budget")
-    text += (
-        "，"
-        + (money("支出合计", spent) if spent is not None else "支出合计无法计算（部分支出数未填报）")
-        + split("spent")
-    )
-    return text + "。"
+    return clause("budget", "预算数", "全年预算数合计") + "，" + clause("spent", "支出数", "支出合计") + "。"
 
 
 def income_sentence(ev: Evaluation) -> str | None:
