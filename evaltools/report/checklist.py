@@ -16,6 +16,7 @@ import pandas as pd
 
 from evaltools import labels
 from evaltools.report.sections import render_template
+from evaltools.report.view import report_title
 from evaltools.scoring.audit import finding_label, measure
 from evaltools.scoring.evaluation import Evaluation
 from evaltools.scoring.indicators import DEPARTMENT
@@ -65,7 +66,6 @@ def _group(name: str, rows: pd.DataFrame) -> SimpleNamespace:
 
 def checklist_view(ev: Evaluation) -> SimpleNamespace:
     """What the 核查清单 shows for ``ev``: the unit, year and report title, the counts by severity and the groups."""
-    from evaltools.report.view import report_title
 
     counts = ev.findings["severity"].value_counts()
     return SimpleNamespace(
@@ -80,10 +80,7 @@ def checklist_view(ev: Evaluation) -> SimpleNamespace:
     )
 
 
-def checklist_html(ev: Evaluation) -> str:
-    """The 核查清单 page of ``ev``: self-contained HTML with the report's stylesheet and its font embedded."""
-    from evaltools.report.exporters import embed_font, report_css
-
-    view = checklist_view(ev)
-    html = render_template("checklist.html.j2", c=view, css=report_css(view.synthetic))
-    return embed_font(html)
+def checklist_html(ev: Evaluation, css: str) -> str:
+    """The 核查清单 page of ``ev`` with the stylesheet ``css`` (the report's, whose font slot the exporter fills:
+    :func:`evaltools.report.exporters.embed_font`)."""
+    return render_template("checklist.html.j2", c=checklist_view(ev), css=css)

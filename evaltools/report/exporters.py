@@ -158,7 +158,7 @@ def _xlsx(nb, ev, done) -> bytes:
 def _checklist(nb, ev, done) -> bytes:
     from evaltools.report.checklist import checklist_html  # the 核查清单, apart from the report (issue 24 item 1)
 
-    return checklist_html(ev).encode("utf-8")
+    return embed_font(checklist_html(ev, report_css(bool(ev.data.profile.synthetic)))).encode("utf-8")
 
 
 @exporter("json", "summary.json", notebook=False)

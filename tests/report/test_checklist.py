@@ -6,13 +6,19 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-from evaltools.report.checklist import checklist_html, checklist_view
+from evaltools.report.checklist import checklist_view
+from evaltools.report.exporters import EXPORTERS
 from evaltools.scoring.audit import measure
 
 
 @pytest.fixture(scope="module")
 def view(ev_2022):
     return checklist_view(ev_2022)
+
+
+def checklist_html(ev) -> str:
+    """The page as ``evaltools run`` writes it (the exporter: the template, the report's CSS, the font)."""
+    return EXPORTERS["checklist"].fn(None, ev, {}).decode("utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +93,6 @@ def test_synthetic_data_says_so_and_no_findings_say_so(ev_2022):
 def test_checklist_is_a_default_output_of_run():
     from evaltools.labels import OUTPUT_FILE
     from evaltools.params import JobParams
-    from evaltools.report.exporters import EXPORTERS
     from evaltools.report.index import LINKED
 
     spec = EXPORTERS["checklist"]
