@@ -136,37 +136,53 @@ def income_sentence(ev: Evaluation) -> str | None:
 
 
 def form_sentence(p: object) -> str:
-    """How one form scored, in the unit's words: execution rate and its score, the indicators' score, the total
-    and its grade; an unknown part is said to be unknown (with the reason the data declares)."""
+    """How one form scored, in the unit's words: its 自评得分 and grade — the form's score as every output gives
+    it (``score``: the unit's own where its data states one, else computed from its rows) — preceded by the
+    execution rate and, where they make up that score, the execution and indicator scores; an unknown part is
+    said to be unknown (with the reason the data declares)."""
     reason = getattr(p, "incomplete", None)
-    if fmt.is_missing(p.computed_score):
+    if fmt.is_missing(p.score):
         total = f"自评得分{unknown_text(reason) if isinstance(reason, str) else CANNOT}"
     else:
-        total = f"自评得分 {fmt.score(p.computed_score)} 分" + (
-            f"，评价等级为{p.computed_grade}" if p.computed_grade else ""
-        )
-    execution = rate("预算执行率", p.execution_rate) + "，" + points("得", p.execution_score, "该项得分无法计算")
-    return "；".join([execution, points("绩效指标得", p.indicator_score, "绩效指标得分无法计算"), total]) + "。"
+        total = f"自评得分 {fmt.score(p.score)} 分" + (f"，评价等级为{p.grade}" if p.grade else "")
+    execution = rate("预算执行率", p.execution_rate)
+    parts = (
+        not fmt.is_missing(p.score) and not fmt.is_missing(p.computed_score) and abs(p.score - p.computed_score) < 5e-3
+    )
+    if parts or fmt.is_missing(p.score):
+        execution += "，" + points("得", p.execution_score, "该项得分无法计算")
+        return "；".join([execution, points("绩效指标得", p.indicator_score, "绩效指标得分无法计算"), total]) + "。"
+    return f"{execution}；{total}。"
 
 
 def conclusion(ev: Evaluation, we: str) -> SimpleNamespace:
-    """四: the unit's total and grade in one sentence (unknown: said so, with its reason), and how the total is
-    formed for a report of several projects."""
+    """四: the unit's total and grade in one sentence — the total every output gives (``Total.score``: the
+    unit's own where its data states one, else computed) — or that it cannot be computed, with the reason; and,
+    for a total computed from several projects, how it is formed."""
     t = ev.total
     subject = f"{we} {ev.year} 年度{ev.report_kind.subject}支出绩效自评"
-    if fmt.is_missing(t.computed_score):
+    if fmt.is_missing(t.score):
         why = f"（{t.unknown_reason}）" if t.unknown_reason else "（部分得分未填报或无法辨认）"
         sentence = f"{subject}总得分无法计算{why}，评价等级无法评定。"
     else:
-        sentence = f"经评分，{subject}总得分 {fmt.score(t.computed_score)} 分" + (
-            f"，评价等级为{t.computed_grade}。" if t.computed_grade else "。"
+        sentence = f"经评分，{subject}总得分 {fmt.score(t.score)} 分" + (
+            f"，评价等级为{t.grade}。" if t.grade else "。"
         )
     means = (
         f"总得分取各项目自评得分的{'简单平均' if t.method == 'simple' else '按预算加权平均'}。"
-        if ev.report_kind.totals == "projects_mean"
+        if ev.report_kind.totals == "projects_mean" and t.published is None
         else ""
     )
     return SimpleNamespace(sentence=sentence, means=means)
+
+
+def score_cell(t: object) -> SimpleNamespace:
+    """The title block's 自评得分 and 评价等级: the total every output gives, or 无法计算 with its reason."""
+    from evaltools.scoring.completeness import grade_shown
+
+    if fmt.is_missing(t.score):
+        return SimpleNamespace(score=unknown_text(t.unknown_reason), grade=grade_shown(t.grade, t.unknown_reason))
+    return SimpleNamespace(score=f"{fmt.score(t.score)} 分", grade=t.grade or "—")
 
 
 def main_sentence(main: object) -> str:

@@ -290,6 +290,7 @@ def _unit_voice(ev: Evaluation, we: str, rate: Callable, budget_table: list, for
         projects=unit_view.project_sentence(ev.year, we, projects) if projects else None,
         main=unit_view.main_sentence(forms[0]) if ev.report_kind.named_by_project and forms else None,
         conclusion=unit_view.conclusion(ev, we),
+        total=unit_view.score_cell(ev.total),
         method=unit_view.without_checks(_method(ev)),
         procurement=list(prof.procurement),
         problems=list(prof.problems),

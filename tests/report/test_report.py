@@ -80,9 +80,14 @@ def test_every_section_title(text):
         "2022 年我中心共安排 3 个项目：“失业就业服务”预算数 6.00 万元，支出数 6.00 万元，执行率 100.00%；"
         "“档案保管和整理”预算数 3.00 万元，支出数 2.90 万元，执行率 96.67%；“创业担保贴息”预算数 19.25 万元，"
         "支出数 19.25 万元，执行率 100.00%。",
-        "预算执行率 96.67%，得 9.67 分；绩效指标得 75 分；自评得分 84.67 分，评价等级为良好。",
-        "预算执行率 100.00%，得 10 分；绩效指标得 80 分；自评得分 90 分，评价等级为优秀。",
-        "经评分，我中心 2022 年度部门整体支出绩效自评总得分 86.56 分，评价等级为良好。总得分取各项目自评得分的简单平均。",
+        # each form's 自评得分 is the unit's own (projects.csv published_score 85, 87, 88: the seed's 三(二)1–3), as
+        # summary.json, the console and the index give it; its parts are stated where they make it up
+        "预算执行率 100.00%，得 10 分；绩效指标得 75 分；自评得分 85 分，评价等级为良好。",
+        "预算执行率 96.67%；自评得分 87 分，评价等级为良好。",
+        "预算执行率 100.00%；自评得分 88 分，评价等级为良好。",
+        # the unit's total as it states it (profile published_total 87, 良好 under its bands)
+        "经评分，我中心 2022 年度部门整体支出绩效自评总得分 87 分，评价等级为良好。",
+        "自评得分 87 分 评价等级 良好 报告日期 年　月　日",
         "部门整体预算执行率（支出合计 ÷ 预算数合计）为 129.27%，扣除支付以前年度应付未付款项后为 100.22%；公用经费控制率"
         " 94.26%；结转结余率 1.20%。",
         "在职人员控制率（在编人数 ÷ 编制数）为 80.00%",
@@ -93,8 +98,8 @@ def test_narrative_numbers(text, sentence):
 
 
 def test_the_unit_report_has_no_review_text(ctx, text):
-    """The 自评报告 is the unit's: no published-vs-recomputed comparison, no finding (code, label or message),
-    no published total (87) beside its own 86.56, and not the day the tool ran."""
+    """The 自评报告 is the unit's: no published-vs-recomputed comparison (no 86.56 beside its 87), no finding
+    (code, label or message), and not the day the tool ran."""
     import datetime as dt
 
     from evaltools.scoring.audit import finding_label
@@ -106,7 +111,7 @@ def test_the_unit_report_has_no_review_text(ctx, text):
     for f in findings.itertuples():
         assert f.code not in text and f.message not in text
     assert finding_label("COUNT_MISMATCH") not in text
-    assert "87 分" not in text and dt.date.today().isoformat() not in text
+    assert "86.56" not in text and "84.67 分" not in text and dt.date.today().isoformat() not in text
 
 
 def test_problems_measures_and_closing_sections_are_the_units_own(ctx, prose):
@@ -147,7 +152,7 @@ def test_indicator_table_and_form(ctx):
     forms = BeautifulSoup(str(report.forms(ctx)), "html.parser")
     assert len(forms.select("div.form")) == 3
     assert "其中：创业宣传引导人数" in forms.get_text()
-    assert "自评得分 84.67，等级良好" in forms.get_text()
+    assert "自评得分 87，等级良好" in forms.get_text()  # the unit's own; its rows add up to 84.67 (核查清单)
     # the 偏差原因 column is the data's own (empty in 2022: 未说明 on every scored row, blank on 其中 rows)
     row = next(tr for tr in forms.find_all("tr") if "达成就业意向人数" in tr.get_text())
     assert [td.get_text(strip=True) for td in row.find_all("td")][-3:] == ["5", "0", "未说明"]
@@ -192,7 +197,7 @@ def test_unknown_figures_are_said_in_words(data_2022, rules_2022):
         "收入情况：收入合计未填报；财政拨款收入 674.40 万元；财政专户核拨资金、政府性基金收入、国有资本经营收入、其他收入均为零；事业收入未填报。"
         in prose
     )
-    assert "预算执行率无法计算，该项得分无法计算；绩效指标得 75 分；自评得分无法计算。" in prose
+    assert "预算执行率无法计算；自评得分 87 分，评价等级为良好。" in prose  # the unit's own 87 stands
     assert not [p for p in prose if "—" in p or "为 无法计算" in p or "无法计算 分" in p]
     assert "1. 自评结果已报区财政局，并在单位网站公开。" in prose
     assert prose[-2:] == ["石家庄市桥西区就业服务中心", "2023年3月20日"]
