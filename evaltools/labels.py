@@ -96,6 +96,7 @@ OUTPUT_FILE = {
     "report.html": "报告，用浏览器打开 / the report, open in a browser",
     "report.pdf": "报告 PDF / the report as PDF",
     "自评表.xlsx": "项目支出绩效自评表，用 Excel 或 WPS 打开 / the self-evaluation forms",
+    "checklist.html": "核查清单，提交前请核对 / what to fix before submitting",
     "summary.json": "得分、比率和核查发现 / scores, rates and findings as JSON",
     "report.ipynb": "执行后的笔记本，用 JupyterLab 打开 / the executed notebook",
 }

@@ -195,7 +195,7 @@ class JobParams:
     #: its profile's 评分规则, else :data:`DEFAULT_RULES` (:func:`chosen_rules`, once the data is read).
     rules: str | None = None
     output_dir: str = "outputs"
-    formats: tuple[str, ...] = ("html", "pdf", "xlsx", "json")
+    formats: tuple[str, ...] = ("html", "pdf", "xlsx", "checklist", "json")
     #: The report's title (page heading, browser tab, PDF metadata) instead of the one made from the data
     #: (「<unit or project> <year> 年度<kind title>」); for one report only.
     title: str | None = None

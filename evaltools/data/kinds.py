@@ -40,8 +40,9 @@ TOTALS_MODES = {
     "form": "the total of the unit's one form: its department table, else its (first) project",
 }
 
-#: The report's sections, in order (a report without a team list leaves ``team`` out).
-SECTIONS = ("basic", "work", "results", "conclusion", "problems", "team")
+#: The report's sections, in order (a report without a team list leaves ``team`` out). ``use`` and ``other``
+#: are the 绩效自评结果应用及公开情况 and 其他需要说明的问题 that published 自评报告 close with (issue 24).
+SECTIONS = ("basic", "work", "results", "conclusion", "problems", "use", "other", "team")
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,8 @@ _DEPARTMENT_HEADINGS = {
     "results": "部门整体支出绩效目标实现情况及指标分析",
     "conclusion": "评价结论和评价等级",
     "problems": "存在的问题及改进措施",
+    "use": "绩效自评结果应用及公开情况",
+    "other": "其他需要说明的问题",
     "team": "评价工作组人员名单",
 }
 _DEPARTMENT_PARTS = ("（一）部门概况", "（二）部门收支预决算情况", "（三）部门整体支出绩效目标、指标")

@@ -133,6 +133,33 @@ PROFILE_FIELDS: tuple[ProfileField, ...] = (
         "problems", "存在的问题", "list", help="存在的问题，每条一行", example="评价指标过于简单，对比数据不足"
     ),
     ProfileField("measures", "改进措施", "list", help="改进措施，每条一行", example="建立和完善科室制度，规范工作流程"),
+    ProfileField(
+        "procurement",
+        "政府采购情况",
+        "list",
+        help="政府采购预算、实际采购金额及执行情况，每段一行；未填写时报告不列此项",
+        example="全年政府采购预算 12.00 万元，实际采购 11.50 万元，均按规定程序执行",
+    ),
+    ProfileField(
+        "results_use",
+        "结果应用及公开情况",
+        "list",
+        help="绩效自评结果的应用（整改、预算安排）和公开情况，每段一行；未填写时报告写明未填报",
+        example="自评报告随部门决算在单位门户网站公开",
+    ),
+    ProfileField(
+        "other_notes",
+        "其他需要说明的问题",
+        "list",
+        help="其他需要说明的问题，每条一行；未填写时报告写明未填报",
+        example="人员经费支出含支付上年应付未付的人员经费",
+    ),
+    ProfileField(
+        "report_date",
+        "报告日期",
+        help="自评报告落款的日期，按原文填写，如 2023年3月20日；留空时落款日期空出待单位填写",
+        example="2023年3月20日",
+    ),
 )
 PROFILE_BY_NAME = {f.name: f for f in PROFILE_FIELDS}
 PROFILE_ALIASES = {**{f.name: f.name for f in PROFILE_FIELDS}, **{f.title: f.name for f in PROFILE_FIELDS}}

@@ -161,6 +161,13 @@ def _xlsx(nb, ev, done) -> bytes:
         return Path(path).read_bytes()
 
 
+@exporter("checklist", "checklist.html", notebook=False)
+def _checklist(nb, ev, done) -> bytes:
+    from evaltools.report.checklist import checklist_html  # the 核查清单, apart from the report (issue 24 item 1)
+
+    return embed_font(checklist_html(ev, report_css(bool(ev.data.profile.synthetic)))).encode("utf-8")
+
+
 @exporter("json", "summary.json", notebook=False)
 def _json(nb, ev, done) -> bytes:
     return (json.dumps(ev.to_summary(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")

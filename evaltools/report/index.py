@@ -31,6 +31,7 @@ LINKED = (
     (default_document().files["html"], "HTML"),
     (default_document().files["pdf"], "PDF"),
     ("自评表.xlsx", "自评表"),
+    ("checklist.html", "核查清单"),
     ("summary.json", "summary.json"),
     *((d.files[f], f"{d.label} {f.upper()}") for d in DOCUMENTS.values() if not d.default for f in ("html", "pdf")),
 )

@@ -47,6 +47,11 @@ def _env():
     return env
 
 
+def render_template(name: str, **values: object) -> str:
+    """Render the template ``name`` of ``templates/report/`` (the 核查清单 page) with the report's filters."""
+    return _env().get_template(name).render(**values)
+
+
 def _macro(name: str):
     return getattr(_env().get_template("sections.html.j2").module, name)
 
@@ -179,21 +184,28 @@ work = _section("work")
 results = _section("results")
 conclusion = _section("conclusion")
 problems = _section("problems")
+use = _section("use")
+other = _section("other")
 team = _section("team")
+signature = _section("signature")
 audit = _section("audit")
 forms = _section("forms")
 
 
-def chart(ctx: ReportContext, name: str, dpi: int = 150) -> Html:
+def chart(ctx: ReportContext, name: str, dpi: int = 150, number: int | None = None) -> Html:
     """Draw one chart (see :mod:`evaltools.report.charts`) as an inline ``<picture>`` (A4 and phone drawings,
     :mod:`evaltools.report.chart_html`), or one sentence when all its figures are unknown; a chart of the
-    years (``trends``) only when the data folder holds at least two years up to this one.
+    years (``trends``) only when the data folder holds at least two years up to this one. ``number``
+    replaces the figure number of the chart's caption (图 N), for a notebook that shows only some charts.
 
     The charts are plain ``Figure`` objects, not pyplot's: nothing here touches the session's backend."""
-    from evaltools.report.chart_html import chart_html
+    from evaltools.report.chart_html import draw, figure_html
     from evaltools.report.charts import CHARTS
 
     spec = CHARTS[name]  # an unknown name raises ParamsError listing the charts
     if spec.uses == "history" and ctx.history["year"].nunique() < 2:
         return Html("")  # one year has no trend: the report leaves the figure out rather than show an empty box
-    return Html(chart_html(name, ctx.ev, ctx.history, dpi))
+    drawn = draw(name, ctx.ev, ctx.history, dpi)
+    if number is not None:
+        drawn = replace(drawn, caption=re.sub(r"^图 \d+", f"图 {number}", drawn.caption))
+    return Html(figure_html(drawn))

@@ -14,6 +14,7 @@ from types import SimpleNamespace
 import pandas as pd
 
 from evaltools import fmt, labels
+from evaltools.report import unit_view
 from evaltools.report.cost_view import cost_view
 from evaltools.report.kinds import KINDS, SECTIONS, numbered
 from evaltools.scoring.audit import LINE_RATE_FIELD, finding_label, measure
@@ -128,6 +129,7 @@ def _indicator_rows(ev: Evaluation, form: str, flagged: set, by_place: dict) -> 
                 applicable=bool(i.applicable),
                 flagged=key in flagged,
                 deviation_shown=deviation,
+                deviation_own=i.deviation or unit_view.NO_DEVIATION,  # the unit's own 偏差原因, never a finding
             )
         )
     return out
@@ -155,6 +157,7 @@ def _form_view(ev: Evaluation, p: object, flagged: set, by_place: dict) -> Simpl
         else _sum_or_none([values.get("execution_score")] + [i.computed for i in counted]),
         rescaled=abs((values.get("rescale_factor") or 1.0) - 1.0) > 1e-9,
         sentence=_form_sentence(ev, p),
+        unit_sentence=unit_view.form_sentence(p),
         difference_abs=abs(fmt.known(p.difference) or 0.0),
     )
 
@@ -275,6 +278,31 @@ def _sections(ev: Evaluation) -> list[str]:
     return [name for name in SECTIONS if name != "team" or len(ev.data.team)]
 
 
+def _unit_voice(ev: Evaluation, we: str, rate: Callable, budget_table: list, forms: list) -> SimpleNamespace:
+    """The 自评报告's own sentences and texts (:mod:`evaltools.report.unit_view`): the unit's figures, its
+    explanations and its 落款, with no comparison to a published figure and no finding."""
+    prof = ev.data.profile
+    projects = [f for f in forms if not f.is_department]
+    return SimpleNamespace(
+        lines=unit_view.line_sentences(ev, rate),
+        totals=unit_view.totals_sentence(budget_table),
+        income=unit_view.income_sentence(ev),
+        projects=unit_view.project_sentence(ev.year, we, projects) if projects else None,
+        main=unit_view.main_sentence(forms[0]) if ev.report_kind.named_by_project and forms else None,
+        conclusion=unit_view.conclusion(ev, we),
+        total=unit_view.score_cell(ev.total),
+        method=unit_view.without_checks(_method(ev)),
+        procurement=list(prof.procurement),
+        problems=list(prof.problems),
+        measures=list(prof.measures),
+        use=list(prof.results_use),
+        other=list(prof.other_notes),
+        none=unit_view.NO_TEXT,
+        date=prof.report_date or unit_view.BLANK_DATE,
+        no_deviation=unit_view.NO_DEVIATION,
+    )
+
+
 def build_view(ev: Evaluation, source: str, generated: str, title: str | None = None) -> SimpleNamespace:
     """Everything the templates show, computed once from the evaluation (no arithmetic in templates);
     ``title`` (the job's) replaces the one made from the data."""
@@ -288,6 +316,9 @@ def build_view(ev: Evaluation, source: str, generated: str, title: str | None = 
     main = forms[0] if kind.named_by_project and forms else None
     present = _sections(ev)
     rates = ev.rates
+    we = prof.self_reference or DEFAULT_SELF_REFERENCE
+    budget_table = _budget_table(ev, rate)
+    projects = [f for f in forms if not f.is_department]
     return SimpleNamespace(
         unit=ev.unit,
         year=ev.year,
@@ -300,15 +331,15 @@ def build_view(ev: Evaluation, source: str, generated: str, title: str | None = 
         headings=numbered(kind, present),
         sections=present,
         title=title or f"{main.name if main else ev.unit} {ev.year} 年度{kind.title}",
-        we=prof.self_reference or DEFAULT_SELF_REFERENCE,
+        we=we,
         synthetic=bool(prof.synthetic),
         rate=rate,
         lines=_budget_sentences(ev, rate),
-        budget_table=_budget_table(ev, rate),
+        budget_table=budget_table,
         cost_control=cost_view(ev),
         income_text="；".join(f"{s.source} {fmt.wan(s.amount)} 万元" for s in d.income_sources.itertuples()),
         forms=forms,
-        projects=[f for f in forms if not f.is_department],
+        projects=projects,
         main=main,
         method=_method(ev),
         assumed_directions=_assumed_directions(ev),
@@ -318,6 +349,7 @@ def build_view(ev: Evaluation, source: str, generated: str, title: str | None = 
         ],
         published_band_issues=[i.zh for i in check_bands(d.grade_bands)] if len(d.grade_bands) else [],
         **_audit_view(ev.findings),
+        own=_unit_voice(ev, we, rate, budget_table, forms),
         team=list(d.team.itertuples()),
         changes=[
             SimpleNamespace(subject=r.subject, label=r.label, value=fmt.known(r.value))

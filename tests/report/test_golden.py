@@ -17,7 +17,21 @@ import pytest
 
 from tests._paths import GOLDEN, ROOT
 
-SECTIONS = ("title_block", "contents", "basic", "work", "results", "conclusion", "problems", "team", "audit", "forms")
+SECTIONS = (
+    "title_block",
+    "contents",
+    "basic",
+    "work",
+    "results",
+    "conclusion",
+    "problems",
+    "use",
+    "other",
+    "team",
+    "signature",
+    "audit",
+    "forms",
+)
 
 
 def _form_writer():

@@ -14,7 +14,7 @@ from evaltools.data.model import YearData
 from evaltools.report.view import build_view, report_title
 from evaltools.scoring.evaluation import evaluate
 
-SECTIONS = ["title_block", "contents", "basic", "work", "results", "conclusion", "problems", "team", "audit", "forms"]
+SECTIONS = ["title_block", "contents", "basic", "work", "results", "conclusion", "problems", "use", "other", "forms"]
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,23 @@ from bs4 import BeautifulSoup
 import evaltools.report.sections as report
 from evaltools import evaluate, load_year
 
-SECTIONS = ["title_block", "contents", "basic", "work", "results", "conclusion", "problems", "team", "audit", "forms"]
+#: The sections the report notebook renders, in its order (no 数据核查 appendix: the unit's report shows no finding).
+SECTIONS = [
+    "title_block",
+    "contents",
+    "basic",
+    "work",
+    "results",
+    "conclusion",
+    "problems",
+    "use",
+    "other",
+    "team",
+    "signature",
+    "forms",
+]
+#: Words of the 复核意见 that never appear in the unit's own 自评报告 (issue 24 item 1).
+REVIEW_WORDS = ("重算", "公布得分", "公布总分", "原报告", "数据核查", "附录一")
 TIANCHANG = ("天长市水利局", 2022)
 CHONGQING = ("西部（重庆）科学城融媒体中心", 2021)
 SICHUAN = ("四川省某省级部门（原文未署名）", 2017)
@@ -109,7 +125,7 @@ def test_sichuan_decision_framework_scored_at_the_printed_level(root):
             "西部（重庆）科学城融媒体中心 2021 年度部门整体支出绩效自评报告",
             ["三、部门整体支出绩效自评结果及指标分析"],
         ),
-        (SICHUAN, "2017年度项目（名称原文缺失） 2017 年度项目支出绩效自评报告", ["附录二 项目支出绩效自评表"]),
+        (SICHUAN, "2017年度项目（名称原文缺失） 2017 年度项目支出绩效自评报告", ["附件 项目支出绩效自评表"]),
     ],
 )
 def test_each_kind_makes_its_own_report(root, dataset, title, headings):
@@ -123,14 +139,25 @@ def test_each_kind_makes_its_own_report(root, dataset, title, headings):
         assert sentence not in text
     assert "我中心" not in text and "本单位" in text  # the profile names no self-reference
     assert "整体支出绩效自评报告（含项目）" not in text
+    assert not [w for w in REVIEW_WORDS if w in text]
     _assert_tables_add_up(soup)
 
 
-def test_unreadable_figures_are_not_zero_on_the_page(root):
-    text = BeautifulSoup(_html(*CHONGQING, root), "html.parser").get_text(" ", strip=True)
-    assert "重算总分 无法计算" in text and "无法计算" in text
-    assert "按 0 分计" not in text
-    assert "公布总分 97.6 分，未公布等级" in text
+def test_unreadable_figures_are_said_in_words_not_zero_nor_dash(root):
+    """融媒体中心 2021 (cut off after row 19; budget and spending unreadable): the prose says what is unknown in
+    words — never 0, never a dash, never 无法计算 where a number belongs — and the printed 97.6 (a published
+    figure) is not the unit's score."""
+    soup = BeautifulSoup(_html(*CHONGQING, root), "html.parser")
+    text = soup.get_text(" ", strip=True)
+    assert "自评得分 无法计算（原表截断于第19行）" in text  # the title block's cell
+    prose = [p.get_text(strip=True) for p in soup.find_all("p")]
+    assert "部门预算：预算数未填报，支出数未填报，执行率无法计算。" in prose
+    assert "2021 年本单位全年预算数合计无法计算（有未填报的预算数），支出合计无法计算（有未填报的支出数）。" in prose
+    assert "预算执行率无法计算，该项得分无法计算；绩效指标得分无法计算；自评得分无法计算（原表截断于第19行）。" in prose
+    assert "本单位 2021 年度部门整体支出绩效自评总得分无法计算（原表截断于第19行），评价等级无法评定。" in prose
+    assert not [p for p in prose if "—" in p or "无法计算 分" in p or "为 无法计算" in p]
+    assert "按 0 分计" not in text and "97.6" not in text
+    assert prose[-2:] == ["西部（重庆）科学城融媒体中心", "年　月　日"]  # 落款: no date in the data, left blank
 
 
 def test_method_paragraph_follows_the_rule_set(root, data_2022):
@@ -150,7 +177,8 @@ def test_method_paragraph_follows_the_rule_set(root, data_2022):
 
 def test_the_2022_report_still_speaks_as_its_unit(root):
     text = BeautifulSoup(_html(None, 2022, root, "qiaoxi2022"), "html.parser").get_text(" ", strip=True)
-    assert "我中心公布的自评总分为 87 分，公布等级为良好" in text
+    assert "经评分，我中心 2022 年度部门整体支出绩效自评总得分 87 分，评价等级为良好。" in text
+    assert "我中心公布" not in text and not [w for w in REVIEW_WORDS if w in text]
 
 
 def _number(cell: str) -> float | None:
@@ -168,7 +196,7 @@ def _assert_tables_add_up(soup: BeautifulSoup) -> None:
         rows = [[td.get_text(strip=True) for td in tr.find_all("td")] for tr in table.select("tbody tr")]
         total = next(r for r in rows if r and r[0] in ("合计", "总分"))
         body = [r for r in rows if r is not total]
-        for name in ("分值", "评定得分", "重算得分"):
+        for name in ("分值", "得分"):
             if name not in head:
                 continue
             col = head.index(name) - (len(head) - len(total))  # the total row's label spans the first cells
@@ -224,6 +252,11 @@ def test_every_section_of_every_kind_is_unit_neutral_and_adds_up(kinds_data, rul
         for sentence in SEED_SENTENCES:
             assert sentence not in text
         assert "我中心" not in text
+        assert not [w for w in REVIEW_WORDS if w in text], (unit, [w for w in REVIEW_WORDS if w in text])
+        headings = [h.get_text() for h in soup.find_all("h2")]
+        assert any(h.endswith("、绩效自评结果应用及公开情况") for h in headings)
+        assert any(h.endswith("、其他需要说明的问题") for h in headings)
+        assert not [p for p in soup.find_all("p") if "—" in p.get_text()], unit  # no dash where a number belongs
         if rules:
             assert MOF_METHOD not in text and "按 0 分计" not in text
         assert soup.h1.get_text().endswith(("整体支出绩效自评报告", "部门整体支出绩效自评报告", "项目支出绩效自评报告"))

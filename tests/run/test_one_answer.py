@@ -40,7 +40,7 @@ def runs(root, tmp_path_factory):
     (out / "2022").mkdir()
     (out / "2022" / "report.pdf").write_bytes(b"%PDF- an earlier run's")
     (out / "2022" / "notes.txt").write_text("not the tool's: kept", encoding="utf-8")
-    formats = ("--output-dir", str(out), "--to", "html,json,xlsx")
+    formats = ("--output-dir", str(out), "--to", "html,json,xlsx,checklist")
     one = _cli(root, "run", "2022", *formats)
     cut = _cli(root, "run", "2021", "--unit", CUT, *formats)
     made = _cli(root, "run", "2022", "--params", "params/2022.yaml", "--output-dir", str(out / "make"), "--to", "json")
@@ -82,11 +82,15 @@ def _from_index(out: Path, unit: str | None, year: int) -> tuple:
 
 
 def _from_report(path: Path) -> tuple:
+    """The unit's 自评报告 (its title block's 自评得分 and 评价等级) with the counts of its 核查清单 beside it (the
+    report itself shows no finding: issue 24 item 1)."""
     soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
     text = re.sub(r"\s+", " ", soup.get_text(" "))
-    errors, warnings = len(soup.select("tr.sev-error")), len(soup.select("tr.sev-warning"))
-    assert f"错误 {errors} 项，警告 {warnings} 项" in text
-    m = re.search(r"公布总分 ([\d.]+) 分，公布等级 (\S+?) 重算总分", text)
+    m = re.search(r"自评得分 ([\d.]+) 分 评价等级 (\S+)", text)
+    checklist = BeautifulSoup((path.parent / "checklist.html").read_text(encoding="utf-8"), "html.parser")
+    errors = len(checklist.select("ul.checks > li.sev-error"))
+    warnings = len(checklist.select("ul.checks > li.sev-warning"))
+    assert f"共错误 {errors} 项、警告 {warnings} 项" in re.sub(r"\s+", " ", checklist.get_text(" "))
     return (float(m[1]) if m else None), (m[2] if m else None), errors, warnings
 
 
@@ -135,13 +139,14 @@ def test_make_report_path_and_explicit_rules(runs):
 
 
 def test_a_run_leaves_only_its_own_outputs_and_refreshes_the_index(runs):
-    """The earlier run's report.pdf is removed (not asked for: --to html,json,xlsx) and said; a file the tool
+    """The earlier run's report.pdf is removed (not asked for: --to html,json,xlsx,checklist) and said; a file the tool
     does not write is kept; the single run wrote index.html with both reports."""
     out, console, _, _, _ = runs
     folder = out / "2022"
     assert not (folder / "report.pdf").exists() and (folder / "notes.txt").is_file()
     assert {p.name for p in folder.iterdir()} == {
         "report.html",
+        "checklist.html",
         "summary.json",
         "自评表.xlsx",
         "report.ipynb",

@@ -23,9 +23,10 @@ TITLES = [
     "三、部门整体支出绩效目标实现情况及指标分析",
     "四、评价结论和评价等级",
     "五、存在的问题及改进措施",
-    "六、评价工作组人员名单",
-    "附录一 数据核查",
-    "附录二 项目支出绩效自评表",
+    "六、绩效自评结果应用及公开情况",
+    "七、其他需要说明的问题",
+    "八、评价工作组人员名单",
+    "附件 项目支出绩效自评表",
 ]
 
 
@@ -37,7 +38,7 @@ def run_2022(tmp_path_factory, root):
 
 def test_outputs_written(run_2022):
     names = sorted(p.name for p in run_2022.output_dir.iterdir())
-    assert names == ["report.html", "report.ipynb", "report.pdf", "summary.json", "自评表.xlsx"]
+    assert names == ["checklist.html", "report.html", "report.ipynb", "report.pdf", "summary.json", "自评表.xlsx"]
     assert not list(run_2022.output_dir.parent.glob(".tmp-*"))  # no staging left behind
     from evaltools.paths import current_umask
 
@@ -74,7 +75,8 @@ def test_html_is_self_contained_and_complete(run_2022, embedded_font_gaps, exter
         assert title in text
     assert "import evaltools" not in html and "report.prepare" not in html  # no code, no prompts
     assert "In [" not in text and "Traceback" not in html
-    assert len(soup.select("figure.chart img")) == 4  # one year of data: no trend figure, no empty box
+    # the notebook's charts: 图 1–3 (图 4, the trend, needs two years: no empty box)
+    assert len(soup.select("figure.chart img")) == 3
     assert "历年" not in text and "仅有一年" not in text
     assert [a["href"] for a in soup.select("nav.toc a")][:2] == ["#s-basic", "#s-work"]
     assert "@page" in html and "size: A4" in html
@@ -88,7 +90,7 @@ def test_pdf_has_chinese_text_and_charts(run_2022):
     for title in TITLES:
         assert title.replace(" ", "") in text.replace(" ", "").replace("\r", "").replace("\n", "")
     flat = re.sub(r"\s+", "", text)
-    assert "日常公用支出：预算29.99万元，支出28.27万元，执行率94.26%" in flat
+    assert "日常公用支出：预算数29.99万元，支出数28.27万元，执行率94.26%" in flat
     assert "报告只写'群众和机构满意度。'" in flat  # ASCII quotes survive text extraction
     page = pdf[0].render(scale=1).to_pil().convert("L")
     dark = sum(page.histogram()[:128])  # pixels darker than mid-grey
@@ -96,7 +98,7 @@ def test_pdf_has_chinese_text_and_charts(run_2022):
     images = sum(
         1 for i in range(len(pdf)) for obj in pdf[i].get_objects() if obj.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE
     )
-    assert images == 4  # one year: no trend figure
+    assert images == 3  # one year: no trend figure
     fonts = set()
     for obj in pdf[0].get_objects():
         if obj.type == pdfium.raw.FPDF_PAGEOBJ_TEXT:
@@ -116,8 +118,8 @@ def test_pdf_navigation(run_2022):
     pdf = pdfium.PdfDocument(str(run_2022.output_dir / "report.pdf"))
     pages = [pdf[i].get_textpage().get_text_range().replace("\r", "") for i in range(len(pdf))]
     marks = {b.get_title(): b.get_dest().get_index() + 1 for b in pdf.get_toc()}
-    contents = dict(re.findall(r"^((?:[一二三四五六]、|附录[一二] ).+?)\s*\.{3,}\s*(\d+)\s*$", pages[0], re.M))
-    assert len(contents) == 8 and not any(re.match(r"\d\.", t) for t in contents)  # numbered once (no "1. 一、")
+    contents = dict(re.findall(r"^((?:[一二三四五六七八]、|附件 ).+?)\s*\.{3,}\s*(\d+)\s*$", pages[0], re.M))
+    assert len(contents) == 9 and not any(re.match(r"\d\.", t) for t in contents)  # numbered once (no "1. 一、")
     for title, page in contents.items():
         assert marks[title.strip()] == int(page), title
     forms = [t for t in marks if t.startswith("项目支出绩效自评表")]

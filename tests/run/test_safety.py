@@ -105,10 +105,10 @@ def test_html_has_no_active_content(hostile_run):
         for attr in ("href", "src", "action", "formaction", "xlink:href"):
             value = re.sub(r"\s", "", str(tag.get(attr, ""))).lower()
             assert not value.startswith("javascript:"), (tag.name, attr, value)
-    # the only links are the table of contents', the only images the four charts (one year: no trend figure)
+    # the only links are the table of contents', the only images the notebook's charts (图 1–3; one year: no trend)
     assert all(a["href"].startswith("#") for a in soup.find_all("a", href=True))
     images = soup.find_all("img")
-    assert len(images) == 4 and all(img["src"].startswith("data:image/png;base64,") for img in images)
+    assert len(images) == 3 and all(img["src"].startswith("data:image/png;base64,") for img in images)
     assert all(img.find_parent("figure", class_="chart") is not None for img in images)
     # no markup from the data was interpreted: no <b> holding just "b", no markdown bold
     assert not [b for b in soup.find_all("b") if b.get_text() == "b"]

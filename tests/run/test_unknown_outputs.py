@@ -167,18 +167,20 @@ def test_json_keeps_the_printed_figures(outputs):
 
 @pytest.mark.parametrize(("unit", "year"), [(CUT, 2021), (HBUST, 2021), (QINGSHEN, 2023)])
 def test_report_html_states_the_reason_and_no_grade(outputs, unit, year):
-    """The report's text: 无法计算（reason） for the total, no 按等级表为 (a grade of a computed total), no
-    grade after a score, and no score of the form's rows summed to a total."""
+    """The unit's report: the total said in words to be unknown, with its reason (总得分无法计算（reason）, never
+    "总分为 无法计算" — issue 24 item 4), no 按等级表为 (a grade of a computed total), no grade after a score, and
+    no score of the form's rows summed to a total."""
     text = _text(outputs[0] / unit / str(year) / "report.html")
-    assert "总分为 无法计算（" in text
+    assert "总得分无法计算（" in text and "总分为 无法计算" not in text
     assert "按等级表为" not in text
     assert not re.search(r"\d 分[，、 ]*(" + "|".join(sorted(GRADES, key=len, reverse=True)) + r")(?![\w级])", text)
-    assert re.search(r"等级(无法计算|未评分)", text)
+    assert re.search(r"评价等级 ?(无法计算|未评分)", text) and "评价等级无法评定" in text
 
 
 def test_report_html_known_figures(outputs):
     out = outputs[0]
-    assert "公布总分 97.6 分" in _text(out / CUT / "2021" / "report.html")
+    cut = _text(out / CUT / "2021" / "report.html")
+    assert "72.74%" in cut and "97.6" not in cut  # a row's figure; the printed total of a cut-off table is no score
     assert "2,596" in _text(out / HBUST / "2021" / "report.html") or "2596" in _text(
         out / HBUST / "2021" / "report.html"
     )
