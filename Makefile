@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) ## Create .venv (python3 -m venv) and install evaltools with its dependencies
 
-report: setup ## Write the YEAR report (default 2022) to outputs/YEAR/: HTML, PDF, 自评表.xlsx, summary.json (params/YEAR.yaml when there is one)
+report: setup ## Write the YEAR report (default 2022) to outputs/YEAR/: HTML, PDF, 核查清单, 自评表.xlsx, summary.json (params/YEAR.yaml when there is one)
 	$(VENV)/bin/evaltools run $(YEAR)$(if $(wildcard params/$(YEAR).yaml), --params params/$(YEAR).yaml)
 
 lab: setup ## Start JupyterLab in the project (notebooks/); LAB_ARGS=--no-browser on a server, --allow-root as root
