@@ -260,7 +260,9 @@ def documents_help() -> str:
     )
 
 
-_SHARED_FILES = {"xlsx": "自评表.xlsx", "json": "summary.json"}
+#: Files made from the evaluation alone, the same whichever document is written (the unit's 自评表 and 核查清单,
+#: the summary): both documents list them, so one run's default formats serve either.
+_SHARED_FILES = {"xlsx": "自评表.xlsx", "checklist": "checklist.html", "json": "summary.json"}
 
 document_kind(
     Document(

@@ -21,7 +21,7 @@ from evaltools.params import JobParams, job_params
 from evaltools.report.exporters import DOCUMENTS, EXPORTERS, default_document, get_document
 from evaltools.run.plan import plan_jobs
 
-SHARED = {"xlsx", "json"}
+SHARED = {"xlsx", "checklist", "json"}  # made from the evaluation alone: the same file for either document
 
 
 def _cli(root: Path, *args: str) -> subprocess.CompletedProcess:
