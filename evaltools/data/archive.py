@@ -83,7 +83,8 @@ def not_an_archive(path: Path) -> Problem | None:
     if kind == "encrypted":
         return Problem(
             Location(str(path)),
-            "文件受密码保护 / the file is password-protected",
+            "文件受密码保护，无法读取 / the file is password-protected: open it in Excel, WPS or Word, remove the "
+            "password and save it",
             "an encrypted Office file (EncryptedPackage)",
             "the file without a password: open it in Excel, WPS or Word, remove the password (文件 → 信息 → "
             "保护/加密) and save it",
@@ -92,15 +93,17 @@ def not_an_archive(path: Path) -> Problem | None:
     if kind == "ole":
         return Problem(
             Location(str(path)),
-            "文件是旧格式却用了新扩展名 / a legacy binary file under a new-format name",
+            "文件是旧格式却用了新扩展名 / a legacy binary file (.xls/.doc) under a new-format name: save it as "
+            ".xlsx or .docx",
             "an OLE compound file (.xls/.doc)",
             "open it in Excel, WPS or Word and save it as .xlsx or .docx",
             code="LEGACY_FORMAT",
         )
     return Problem(
         Location(str(path)),
-        "无法打开文件 / cannot open the file",
-        "not an Office file: no zip archive (the file is damaged, or another kind of file renamed)",
+        "无法打开文件 / cannot open the file: not an Office file (no zip archive: damaged, or another kind of file "
+        "renamed)",
+        "no zip archive",
         "an .xlsx or .docx saved by Excel, WPS or Word",
         code="NOT_OFFICE",
     )
@@ -146,7 +149,7 @@ def check_archive(path: Path, form: bool = False) -> Problem | None:
 def _bomb(path: Path, found: str, expected: str) -> Problem:
     return Problem(
         Location(str(path)),
-        "文件解压后过大，未读取 / the file would inflate beyond the limit and was not read",
+        f"文件解压后过大，未读取 / the file would inflate beyond the limit and was not read: {found}; {expected}",
         found,
         expected,
         code="ARCHIVE_LIMIT",

@@ -118,7 +118,7 @@ def test_forms_table_says_what_was_read_what_is_unknown_and_why(audited):
     assert read["findings"] == (audited.findings["file"] == read["file"]).sum() == 6
     broken, legacy = forms.loc["坏.xlsx"], forms.loc["旧表.doc"]
     assert (broken["status"], broken["indicators"], broken["funds"], broken["findings"]) == ("无法读取", 0, "否", 1)
-    assert broken["reason"].startswith("无法打开文件 / cannot open the file: BadZipFile")
+    assert broken["reason"].startswith("无法打开文件 / cannot open the file: not an Office file (no zip archive")
     assert legacy["status"] == "无法读取" and legacy["why"] == "LEGACY_FORMAT"
     assert "另存为 “Word 文档 (*.docx)”" in legacy["reason"]
 

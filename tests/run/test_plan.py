@@ -46,7 +46,12 @@ def test_the_repository_year_from_its_params_file(root):
     from evaltools.params import read_job_file
 
     [job] = plan_jobs(read_job_file(root / "params" / "2022.yaml"), source="params/2022.yaml")
-    assert (job.year, job.unit, job.rules, job.formats) == (2022, None, "qiaoxi2022", ("html", "pdf", "xlsx", "json"))
+    assert (job.year, job.unit, job.rules, job.formats) == (
+        2022,
+        None,
+        "qiaoxi2022",
+        ("html", "pdf", "xlsx", "checklist", "json"),
+    )  # the defaults, as `run 2022`
     assert job.data_dir == str((root / "data").resolve())  # found in the project folder wherever we run
 
 

@@ -466,7 +466,7 @@ def _open(path: Path) -> tuple[list[tuple[str, Grid]], FormFailure | None]:
         )
     bounded = check_archive(path, form=True)
     if bounded is not None:
-        return [], FormFailure(str(path), None, f"{bounded.message}: {bounded.found}; {bounded.expected}", (bounded,))
+        return [], FormFailure(str(path), None, bounded.message, (bounded,))
     try:
         return READERS[suffix](path), None
     except Exception as exc:  # noqa: BLE001 - a damaged file fails in many ways (zip, XML …): report any

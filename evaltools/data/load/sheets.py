@@ -82,7 +82,7 @@ def _open_workbook(path: Path, problems: ProblemList) -> Workbook | None:
         return None
     bounded = check_archive(path)
     if bounded is not None:
-        found = f"{bounded.message.split(' / ')[0]} — {bounded.found}"  # the reason, in the message people know
+        found = bounded.message  # the reason, under the message people know
         problems.add(
             bounded.location,
             "无法打开工作簿 / cannot open the workbook",
