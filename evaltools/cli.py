@@ -134,8 +134,7 @@ def check(
 
     with glyph_check():  # characters no font of the report draws are warned about, where they are
         if path is not None:
-            source = path
-            data, problems = inspect_path(source, expected_year=year)
+            source, (data, problems) = path, inspect_path(path, expected_year=year)
         else:  # the year and every earlier year that `run` reads with it
             source, data, problems = check_year(year, data_dir, unit)
     if data is not None:  # scored as a run would score it: what scoring refuses, check refuses
@@ -145,8 +144,7 @@ def check(
     for p in problems.items:
         typer.echo(str(p), err=p.severity == "error")
     errors = sum(p.severity == "error" for p in problems.items)
-    warnings = len(problems.items) - errors
-    typer.echo(f"{source}: {errors} 个错误 / error(s), {warnings} 个警告 / warning(s)")
+    typer.echo(f"{source}: {errors} 个错误 / error(s), {len(problems.items) - errors} 个警告 / warning(s)")
     if errors:
         raise typer.Exit(2)
 
@@ -157,9 +155,7 @@ def template(
     year: int = typer.Argument(..., help="年度"),
     output: Path | None = typer.Option(None, "--output", "-o", help="输出文件 (default outputs/template-YEAR.xlsx)"),
     unit: str | None = typer.Option(None, help="单位名称，预填到单位概况"),
-    rules: str = typer.Option(
-        DEFAULT_RULES, help="规则集，一级指标下拉列表取其评价框架 / rule set: the 一级 list is its frameworks' names"
-    ),
+    rules: str = typer.Option(DEFAULT_RULES, help="规则集：一级指标下拉列表取其评价框架 / the rule set"),
 ) -> None:
     """写出空白数据工作簿（含下拉列表）/ write a blank input workbook with drop-down lists."""
     from evaltools.data.workbook import write_template
