@@ -8,9 +8,9 @@ re-exported here (lazily: importing an exporter does not load the report's view 
 
 from evaltools._lazy import lazy_exports
 
-_SECTIONS = (
-    "prepare",
-    "chart",
+#: The report's section functions, in the order of the page (one notebook cell each; ``audit`` is the findings
+#: table, which the unit's own report leaves to its 核查清单).
+SECTION_CELLS = (
     "title_block",
     "contents",
     "basic",
@@ -24,8 +24,7 @@ _SECTIONS = (
     "signature",
     "audit",
     "forms",
-    "ReportContext",
-    "Html",
 )
-__all__ = list(_SECTIONS)
+_SECTIONS = ("prepare", "chart", *SECTION_CELLS, "ReportContext", "Html")
+__all__ = ["SECTION_CELLS", *_SECTIONS]
 __getattr__, __dir__ = lazy_exports(__name__, {name: ".sections" for name in _SECTIONS})

@@ -15,23 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from evaltools.report import SECTION_CELLS
 from tests._paths import GOLDEN, ROOT
 
-SECTIONS = (
-    "title_block",
-    "contents",
-    "basic",
-    "work",
-    "results",
-    "conclusion",
-    "problems",
-    "use",
-    "other",
-    "team",
-    "signature",
-    "audit",
-    "forms",
-)
+SECTIONS = SECTION_CELLS
 
 
 def _form_writer():

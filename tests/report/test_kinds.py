@@ -11,22 +11,10 @@ from bs4 import BeautifulSoup
 
 import evaltools.report.sections as report
 from evaltools import evaluate, load_year
+from evaltools.report import SECTION_CELLS
 
 #: The sections the report notebook renders, in its order (no 数据核查 appendix: the unit's report shows no finding).
-SECTIONS = [
-    "title_block",
-    "contents",
-    "basic",
-    "work",
-    "results",
-    "conclusion",
-    "problems",
-    "use",
-    "other",
-    "team",
-    "signature",
-    "forms",
-]
+SECTIONS = [name for name in SECTION_CELLS if name != "audit"]
 #: Words of the 复核意见 that never appear in the unit's own 自评报告 (issue 24 item 1).
 REVIEW_WORDS = ("重算", "公布得分", "公布总分", "原报告", "数据核查", "附录一")
 TIANCHANG = ("天长市水利局", 2022)
