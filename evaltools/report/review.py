@@ -24,6 +24,7 @@ from evaltools.report import sections
 from evaltools.report.exporters import get_document
 from evaltools.report.kinds import KINDS, NUMERALS
 from evaltools.report.review_findings import finding_rows
+from evaltools.report.view import published_total_text
 from evaltools.scoring.audit import measure
 from evaltools.scoring.completeness import grade_shown, unknown_text
 from evaltools.scoring.evaluation import Evaluation
@@ -114,12 +115,7 @@ def _total(ev: Evaluation, rule: OpinionRule) -> SimpleNamespace:
     t, prof = ev.total, ev.data.profile
     reason = t.unknown_reason
     known = not fmt.is_missing(t.computed_score) and reason is None
-    if t.published is None:
-        published = "未公布"
-    elif fmt.is_missing(t.published):
-        published = "原表无法辨认"
-    else:
-        published = f"{fmt.score(t.published)} 分"
+    published = published_total_text(t.published)
     dev = deviation(t.published, t.computed_score) if known else None
     return SimpleNamespace(
         published=fmt.known(t.published),

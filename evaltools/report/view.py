@@ -216,16 +216,18 @@ def _assumed_directions(ev: Evaluation) -> str:
     return "、".join(f"{r.level3 or r.level2}（{labels.DIRECTION[r.direction]}）" for r in s.itertuples())
 
 
+def published_total_text(published: object) -> str:
+    """A published total as the page shows it: "87 分", 未公布 (the table printed none) or 原表无法辨认 (unreadable)."""
+    if published is None:
+        return "未公布"
+    return "原表无法辨认" if fmt.is_missing(published) else f"{fmt.score(published)} 分"
+
+
 def _totals(ev: Evaluation) -> SimpleNamespace:
     """The report's result: the published total and grade (as printed, or 未公布 / 无法辨认), and the
     recomputed total with the grade the same bands give it."""
     t, prof = ev.total, ev.data.profile
-    if t.published is None:
-        published = "未公布"
-    elif fmt.is_missing(t.published):
-        published = "原表无法辨认"
-    else:
-        published = f"{fmt.score(t.published)} 分"
+    published = published_total_text(t.published)
     computed_known = not fmt.is_missing(t.computed_score)
     reason = t.unknown_reason  # a table cut off / not scored: no grade at all, the reason stated (issue 20 item 1)
     return SimpleNamespace(
