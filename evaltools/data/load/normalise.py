@@ -48,9 +48,11 @@ def normalise(table: S.Table, raw: RawTable, problems: ProblemList, many: bool =
     if rename is None:
         return empty_frame(table, many)
     frame = frame[list(rename)].rename(columns=rename)
+    empty = _all_missing(frame)
     blank = np.ones(len(frame), dtype=bool)
     for col in frame.columns:
-        blank &= _blank(frame[col])
+        if col not in empty:
+            blank &= _blank(frame[col])
     frame = frame.loc[~blank]
     raw.kept = list(frame.index)
     if len(frame) < table.min_rows:
@@ -60,7 +62,7 @@ def normalise(table: S.Table, raw: RawTable, problems: ProblemList, many: bool =
         return empty_frame(table, many)
     titles = {**table.titles(), S.ORG: S.ORG_FIELD.title}
     reported: set[tuple] = set()  # cells already reported: pandera need not say "empty" again
-    frame = _parse_cells(table, frame, raw, titles, reported, problems)
+    frame = _parse_cells(table, frame, raw, titles, reported, problems, empty)
     check_table(table, frame, lambda idx, n: raw.loc(raw.excel_row(idx), titles[n]), reported, problems)
     _check_schema(table, frame, raw, titles, reported, problems)
     return typed(frame, table)
@@ -99,6 +101,26 @@ def typed(frame: pd.DataFrame, table: S.Table) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index).reset_index(drop=True)
 
 
+def _all_missing(frame: pd.DataFrame) -> frozenset[str]:
+    """The columns whose every cell is missing (None, NaN): a form leaves most of its table's columns so.
+    One pass over the frame; such a column is typed without parsing (:func:`_missing_column`)."""
+    if frame.empty:
+        return frozenset()
+    missing = frame.isna().to_numpy().all(axis=0)
+    return frozenset(c for c, m in zip(frame.columns, missing.tolist()) if m)
+
+
+def _missing_column(f: S.Field, index: pd.Index) -> pd.Series:
+    """A column of missing cells as its field's parser would give it: NaN for numbers, the blank default
+    for yes/no (:data:`BOOL_DEFAULTS`, else False), None for text. No cell to report."""
+    n = len(index)
+    if f.kind in ("number", "money", "rate"):
+        return pd.Series(np.full(n, np.nan), index=index)
+    if f.kind == "bool":
+        return pd.Series(np.full(n, bool(parse_bool(None, BOOL_DEFAULTS.get(f.name))[0])), index=index)
+    return pd.Series(np.full(n, None, dtype=object), index=index, dtype=object)
+
+
 def _blank(col: pd.Series) -> np.ndarray:
     """Which cells are empty (missing or only spaces), one vectorised pass for text columns."""
     if isinstance(col.dtype, pd.StringDtype):
@@ -117,8 +139,10 @@ def _parse_cells(
     titles: dict[str, str],
     reported: set[tuple],
     problems: ProblemList,
+    empty: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
-    """Every column's cells parsed by its field's kind; bad numbers are added to ``reported``.
+    """Every column's cells parsed by its field's kind; bad numbers are added to ``reported``; the columns
+    in ``empty`` (every cell missing) are typed without parsing.
 
     A number cell marking an unknown figure (``?``, 未知 …) becomes NaN and its column is listed in the
     row's ``unknown`` field (with any the input listed there itself)."""
@@ -127,6 +151,9 @@ def _parse_cells(
     fields = ([S.ORG_FIELD] if S.ORG in frame and S.ORG not in table.names() else []) + list(table.fields)
     for f in fields:
         if f.name not in frame:
+            continue
+        if f.name in empty:
+            cols[f.name] = _missing_column(f, frame.index)
             continue
         col = frame[f.name]
         if f.kind in ("number", "money", "rate"):
