@@ -62,10 +62,11 @@ def normalise(table: S.Table, raw: RawTable, problems: ProblemList, many: bool =
         return empty_frame(table, many)
     titles = {**table.titles(), S.ORG: S.ORG_FIELD.title}
     reported: set[tuple] = set()  # cells already reported: pandera need not say "empty" again
-    frame = _parse_cells(table, frame, raw, titles, reported, problems, empty)
+    cols = _parse_cells(table, frame, raw, titles, reported, problems, empty)
+    frame = pd.DataFrame(cols, index=frame.index)
     check_table(table, frame, lambda idx, n: raw.loc(raw.excel_row(idx), titles[n]), reported, problems)
     _check_schema(table, frame, raw, titles, reported, problems)
-    return typed(frame, table)
+    return _typed_columns(cols, len(frame), table)
 
 
 def _has_org(table: S.Table, many: bool) -> bool:
@@ -99,6 +100,27 @@ def typed(frame: pd.DataFrame, table: S.Table) -> pd.DataFrame:
             values[pd.isna(values)] = None
             out[f.name] = pd.Series(values, index=frame.index, dtype=object)
     return pd.DataFrame(out, index=frame.index).reset_index(drop=True)
+
+
+def _typed_columns(cols: dict[str, pd.Series], n: int, table: S.Table) -> pd.DataFrame:
+    """:func:`typed` of the parsed columns ``cols`` (each already of its canonical dtype, text str or None),
+    built from their arrays at once: the same frame, without a Series per column."""
+    fields = ([S.ORG_FIELD] if S.ORG in cols and S.ORG not in table.names() else []) + list(table.fields)
+    out: dict[str, object] = {}
+    index = pd.RangeIndex(n)
+    for f in fields:
+        col = cols.get(f.name)
+        if col is None:
+            out[f.name] = _missing_column(f, index)
+        elif f.kind in ("number", "money", "rate"):
+            out[f.name] = col.to_numpy() if col.dtype == np.float64 else col.astype(float).to_numpy()
+        elif f.kind == "bool":
+            out[f.name] = col.to_numpy() if col.dtype == np.bool_ else col.astype(bool).to_numpy()
+        else:
+            values = col.to_numpy(dtype=object, copy=True)
+            values[pd.isna(values)] = None
+            out[f.name] = pd.Series(values, index=index, dtype=object, copy=False)  # not inferred as str
+    return pd.DataFrame(out, index=index)
 
 
 def _all_missing(frame: pd.DataFrame) -> frozenset[str]:
@@ -140,8 +162,8 @@ def _parse_cells(
     reported: set[tuple],
     problems: ProblemList,
     empty: frozenset[str] = frozenset(),
-) -> pd.DataFrame:
-    """Every column's cells parsed by its field's kind; bad numbers are added to ``reported``; the columns
+) -> dict[str, pd.Series]:
+    """Every column's cells parsed by its field's kind (by name, in the table's order); bad numbers are added to ``reported``; the columns
     in ``empty`` (every cell missing) are typed without parsing.
 
     A number cell marking an unknown figure (``?``, 未知 …) becomes NaN and its column is listed in the
@@ -178,7 +200,7 @@ def _parse_cells(
     if "unknown" in table.names() and marks:
         given = cols.get("unknown", pd.Series([None] * len(frame), index=frame.index, dtype=object))
         cols["unknown"] = _merge_unknown(given, marks)
-    return pd.DataFrame(cols, index=frame.index)
+    return cols
 
 
 def _listed(value: object) -> tuple[str, ...]:
