@@ -47,7 +47,7 @@ def normalise(table: S.Table, raw: RawTable, problems: ProblemList, many: bool =
     rename = map_headers(table, raw, problems, many)
     if rename is None:
         return empty_frame(table, many)
-    frame = frame[list(rename)].rename(columns=rename)
+    frame = frame[list(rename)].set_axis(list(rename.values()), axis=1)  # the columns in order, renamed
     empty = _all_missing(frame)
     blank = np.ones(len(frame), dtype=bool)
     for col in frame.columns:
