@@ -213,7 +213,7 @@ class UnitsData:
     profiles: Mapping[str, object] | None = field(default=None, repr=False)
 
     def __post_init__(self):
-        orgs = pd.Index(self.units[ORG].astype(object), dtype=object)
+        orgs = _own_index(self.units[ORG])
         if orgs.has_duplicates:
             raise ValueError(f"units listed twice: {', '.join(map(str, orgs[orgs.duplicated()].unique()[:5]))}")
         object.__setattr__(self, "units", _categorical_org(self.units, orgs))
@@ -282,7 +282,12 @@ class UnitsData:
             [{ORG: d.unit, **{f.name: getattr(d.profile, f.name) for f in UNITS.fields[1:]}} for d in years]
         )
         orgs = np.array([d.unit for d in years], dtype=object)
-        tables = {name: _stacked([d.tables[name] for d in years], orgs) for name in first.tables}
+        index = pd.Index(orgs, dtype=object)
+        if all(isinstance(o, str) for o in orgs) and index.is_unique:  # the unit column categorical at once
+            units[ORG] = pd.Categorical.from_codes(np.arange(len(orgs)), dtype=pd.CategoricalDtype(index))
+        else:
+            index = None  # left to __post_init__ (which refuses units listed twice)
+        tables = {name: _stacked([d.tables[name] for d in years], orgs, index) for name in first.tables}
         prev = [d.previous for d in years if d.previous is not None]
         previous = cls.from_years(prev) if prev else None
         warnings = tuple(w for d in years for w in d.warnings)
@@ -303,11 +308,25 @@ def _categorical_org(frame: pd.DataFrame, orgs: pd.Index) -> pd.DataFrame:
     return frame.assign(**{ORG: pd.Categorical(col.astype(object), categories=orgs)})
 
 
-def _stacked(frames: list[pd.DataFrame], orgs: np.ndarray) -> pd.DataFrame:
+def _own_index(col: pd.Series) -> pd.Index:
+    """The units of the units table's ``org`` column as an object index: the column's own categories when it is
+    already their categorical, one row per unit in order (as :meth:`UnitsData.from_years` makes it)."""
+    if isinstance(col.dtype, pd.CategoricalDtype) and len(col.cat.categories) == len(col):
+        if (col.cat.codes.to_numpy() == np.arange(len(col))).all() and col.cat.categories.dtype == object:
+            return col.cat.categories
+    return pd.Index(col.astype(object), dtype=object)
+
+
+def _stacked(frames: list[pd.DataFrame], orgs: np.ndarray, index: pd.Index | None = None) -> pd.DataFrame:
     """The frames one under the other with an ``org`` column first, frame ``i``'s rows holding ``orgs[i]``: one
-    concatenation, then the column (not a copy of each frame with its column)."""
+    concatenation, then the column (not a copy of each frame with its column) — a categorical of ``index``
+    (the units, unique) when given, so that :class:`UnitsData` need not convert it."""
     out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
     out = out.copy() if len(frames) == 1 else out
+    if index is not None:
+        codes = np.repeat(np.arange(len(frames)), [len(f) for f in frames])
+        out.insert(0, ORG, pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(index)))
+        return out
     out.insert(0, ORG, pd.Series(np.repeat(orgs, [len(f) for f in frames]), index=out.index, dtype=object))
     return out
 

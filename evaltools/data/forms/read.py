@@ -406,7 +406,8 @@ def _one_form(i: int, form: Form, profile: dict, tables: dict, owners: dict, pro
         if not kept and name != "indicators":
             continue
         positions = [n for n, k in enumerate(raw.kept or []) if owners[name][k] == i]
-        frames[name] = frame.iloc[positions].reset_index(drop=True)
+        whole = positions == list(range(len(frame)))  # one form's rows (a single form): the frame as it is
+        frames[name] = frame if whole else frame.iloc[positions].reset_index(drop=True)
         raws[name] = PlacedTable(frames[name], raw.file, None, 1, kept=kept, places=raw.places)
     title = form.cells["title"]  # assembled as every loaded year is: the same checks as `evaltools check`
     data, found = year_data(profile, frames, raws, title.file, title.location(), _FormProblems(list(problems)))

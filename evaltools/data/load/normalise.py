@@ -47,10 +47,12 @@ def normalise(table: S.Table, raw: RawTable, problems: ProblemList, many: bool =
     rename = map_headers(table, raw, problems, many)
     if rename is None:
         return empty_frame(table, many)
-    frame = frame[list(rename)].rename(columns=rename)
+    frame = frame[list(rename)].set_axis(list(rename.values()), axis=1)  # the columns in order, renamed
+    empty = _all_missing(frame)
     blank = np.ones(len(frame), dtype=bool)
     for col in frame.columns:
-        blank &= _blank(frame[col])
+        if col not in empty:
+            blank &= _blank(frame[col])
     frame = frame.loc[~blank]
     raw.kept = list(frame.index)
     if len(frame) < table.min_rows:
@@ -60,10 +62,11 @@ def normalise(table: S.Table, raw: RawTable, problems: ProblemList, many: bool =
         return empty_frame(table, many)
     titles = {**table.titles(), S.ORG: S.ORG_FIELD.title}
     reported: set[tuple] = set()  # cells already reported: pandera need not say "empty" again
-    frame = _parse_cells(table, frame, raw, titles, reported, problems)
+    cols = _parse_cells(table, frame, raw, titles, reported, problems, empty)
+    frame = pd.DataFrame(cols, index=frame.index)
     check_table(table, frame, lambda idx, n: raw.loc(raw.excel_row(idx), titles[n]), reported, problems)
     _check_schema(table, frame, raw, titles, reported, problems)
-    return typed(frame, table)
+    return _typed_columns(cols, len(frame), table)
 
 
 def _has_org(table: S.Table, many: bool) -> bool:
@@ -99,6 +102,47 @@ def typed(frame: pd.DataFrame, table: S.Table) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index).reset_index(drop=True)
 
 
+def _typed_columns(cols: dict[str, pd.Series], n: int, table: S.Table) -> pd.DataFrame:
+    """:func:`typed` of the parsed columns ``cols`` (each already of its canonical dtype, text str or None),
+    built from their arrays at once: the same frame, without a Series per column."""
+    fields = ([S.ORG_FIELD] if S.ORG in cols and S.ORG not in table.names() else []) + list(table.fields)
+    out: dict[str, object] = {}
+    index = pd.RangeIndex(n)
+    for f in fields:
+        col = cols.get(f.name)
+        if col is None:
+            out[f.name] = _missing_column(f, index)
+        elif f.kind in ("number", "money", "rate"):
+            out[f.name] = col.to_numpy() if col.dtype == np.float64 else col.astype(float).to_numpy()
+        elif f.kind == "bool":
+            out[f.name] = col.to_numpy() if col.dtype == np.bool_ else col.astype(bool).to_numpy()
+        else:
+            values = col.to_numpy(dtype=object, copy=True)
+            values[pd.isna(values)] = None
+            out[f.name] = pd.Series(values, index=index, dtype=object, copy=False)  # not inferred as str
+    return pd.DataFrame(out, index=index)
+
+
+def _all_missing(frame: pd.DataFrame) -> frozenset[str]:
+    """The columns whose every cell is missing (None, NaN): a form leaves most of its table's columns so.
+    One pass over the frame; such a column is typed without parsing (:func:`_missing_column`)."""
+    if frame.empty:
+        return frozenset()
+    missing = frame.isna().to_numpy().all(axis=0)
+    return frozenset(c for c, m in zip(frame.columns, missing.tolist()) if m)
+
+
+def _missing_column(f: S.Field, index: pd.Index) -> pd.Series:
+    """A column of missing cells as its field's parser would give it: NaN for numbers, the blank default
+    for yes/no (:data:`BOOL_DEFAULTS`, else False), None for text. No cell to report."""
+    n = len(index)
+    if f.kind in ("number", "money", "rate"):
+        return pd.Series(np.full(n, np.nan), index=index)
+    if f.kind == "bool":
+        return pd.Series(np.full(n, bool(parse_bool(None, BOOL_DEFAULTS.get(f.name))[0])), index=index)
+    return pd.Series(np.full(n, None, dtype=object), index=index, dtype=object)
+
+
 def _blank(col: pd.Series) -> np.ndarray:
     """Which cells are empty (missing or only spaces), one vectorised pass for text columns."""
     if isinstance(col.dtype, pd.StringDtype):
@@ -117,8 +161,10 @@ def _parse_cells(
     titles: dict[str, str],
     reported: set[tuple],
     problems: ProblemList,
-) -> pd.DataFrame:
-    """Every column's cells parsed by its field's kind; bad numbers are added to ``reported``.
+    empty: frozenset[str] = frozenset(),
+) -> dict[str, pd.Series]:
+    """Every column's cells parsed by its field's kind (by name, in the table's order); bad numbers are added to ``reported``; the columns
+    in ``empty`` (every cell missing) are typed without parsing.
 
     A number cell marking an unknown figure (``?``, 未知 …) becomes NaN and its column is listed in the
     row's ``unknown`` field (with any the input listed there itself)."""
@@ -127,6 +173,9 @@ def _parse_cells(
     fields = ([S.ORG_FIELD] if S.ORG in frame and S.ORG not in table.names() else []) + list(table.fields)
     for f in fields:
         if f.name not in frame:
+            continue
+        if f.name in empty:
+            cols[f.name] = _missing_column(f, frame.index)
             continue
         col = frame[f.name]
         if f.kind in ("number", "money", "rate"):
@@ -151,7 +200,7 @@ def _parse_cells(
     if "unknown" in table.names() and marks:
         given = cols.get("unknown", pd.Series([None] * len(frame), index=frame.index, dtype=object))
         cols["unknown"] = _merge_unknown(given, marks)
-    return pd.DataFrame(cols, index=frame.index)
+    return cols
 
 
 def _listed(value: object) -> tuple[str, ...]:
