@@ -348,3 +348,19 @@ def people_csv(frame: object) -> str:
     text_columns = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
     safe = frame.assign(**{c: frame[c].map(_inert) for c in text_columns}) if text_columns else frame
     return "\ufeff" + safe.to_csv(index=False, lineterminator="\n")
+
+
+def signed(x: object, unit: str = "") -> str:
+    """A difference with its sign: +2.33, −2 (a true minus sign), — when unknown, 0 when none."""
+    if is_missing(x):
+        return "—"
+    if abs(float(x)) < 0.005:
+        return "0"
+    return ("+" if float(x) > 0 else "−") + score(abs(float(x))) + unit
+
+
+def share(x: object) -> str:
+    """A signed share (偏离度) as a percentage with a true minus sign: 2.68%, −2.27%; — when unknown."""
+    if is_missing(x):
+        return "—"
+    return ("−" if float(x) < 0 else "") + pct(abs(float(x)))

@@ -291,45 +291,7 @@ def build_review(ev: Evaluation, params: JobParams, source: str, method: list[st
     )
 
 
-@lru_cache(maxsize=1)
-def _env():
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-
-    env = Environment(
-        loader=FileSystemLoader(str(sections.TEMPLATES / "report")),
-        autoescape=select_autoescape(default=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters.update(pct=fmt.pct, wan=fmt.wan, num=fmt.num, score=fmt.score, signed=_signed, share=_share)
-    return env
-
-
-def _signed(x: object, unit: str = "") -> str:
-    """A difference with its sign: +2.33, −2 (a true minus sign), — when unknown, 0 when none."""
-    if fmt.is_missing(x):
-        return "—"
-    if abs(float(x)) < 0.005:
-        return "0"
-    return ("+" if float(x) > 0 else "−") + fmt.score(abs(float(x))) + unit
-
-
-def _share(x: object) -> str:
-    """偏离度 as a percentage with a true minus sign: 2.68%, −2.27%; — when unknown."""
-    if fmt.is_missing(x):
-        return "—"
-    return ("−" if float(x) < 0 else "") + fmt.pct(abs(float(x)))
-
-
-def _section(name: str):
-    def render(ctx: ReviewContext) -> sections.Html:
-        macro = getattr(_env().get_template("review.html.j2").module, name)
-        return sections.Html(sections.boxed_tables(macro(ctx.view)))
-
-    render.__name__ = name
-    render.__doc__ = f"Render the review's {name!r} section."
-    return render
+_section = sections.section_maker("review.html.j2", "review")
 
 
 title_block = _section("title_block")

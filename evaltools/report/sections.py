@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -43,17 +43,13 @@ def _env():
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(pct=fmt.pct, wan=fmt.wan, num=fmt.num, score=fmt.score)
+    env.filters.update(pct=fmt.pct, wan=fmt.wan, num=fmt.num, score=fmt.score, signed=fmt.signed, share=fmt.share)
     return env
 
 
 def render_template(name: str, **values: object) -> str:
     """Render the template ``name`` of ``templates/report/`` (the 核查清单 page) with the report's filters."""
     return _env().get_template(name).render(**values)
-
-
-def _macro(name: str):
-    return getattr(_env().get_template("sections.html.j2").module, name)
 
 
 class Html:
@@ -168,13 +164,24 @@ def boxed_tables(html: str) -> str:
     return _TABLE.sub(lambda m: f'<div class="table-box">{m.group(0)}</div>', html)
 
 
-def _section(name: str):
-    def render(ctx: ReportContext) -> Html:
-        return Html(boxed_tables(_macro(name)(ctx.view)))
+def section_maker(template: str, what: str) -> Callable[[str], Callable]:
+    """``make(name)``: the notebook cell function rendering macro ``name`` of ``template`` (templates/report/) with
+    the context's view — one per section, for each document (the 自评报告's sections.html.j2, the 复核意见's
+    review.html.j2)."""
 
-    render.__name__ = name
-    render.__doc__ = f"Render the report's {name!r} section."
-    return render
+    def make(name: str) -> Callable:
+        def render(ctx: object) -> Html:
+            macro = getattr(_env().get_template(template).module, name)
+            return Html(boxed_tables(macro(ctx.view)))
+
+        render.__name__ = name
+        render.__doc__ = f"Render the {what}'s {name!r} section."
+        return render
+
+    return make
+
+
+_section = section_maker("sections.html.j2", "report")
 
 
 title_block = _section("title_block")

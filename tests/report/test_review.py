@@ -64,7 +64,7 @@ def test_each_form_published_beside_reviewed(view_2022):
     assert (archive.published, archive.reviewed) == (87, pytest.approx(84.67))
     assert archive.change == pytest.approx(-2.33) and archive.deviation == pytest.approx(2.33 / 87)
     assert (loan.published, loan.reviewed, loan.change) == (88, 90, 2)
-    assert loan.deviation == pytest.approx(-2 / 88) and review._share(loan.deviation) == "−2.27%"
+    assert loan.deviation == pytest.approx(-2 / 88) and fmt.share(loan.deviation) == "−2.27%"
     assert (jobs.published, jobs.reviewed, jobs.change, jobs.deviation) == (85, 85, 0, 0)
     assert [f.reviewed_grade for f in forms.values()] == ["良好", "良好", "优秀"]
 
