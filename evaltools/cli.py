@@ -487,6 +487,7 @@ def _print_audit(result) -> None:
     """Counts by finding code and by unit and the counts line of findings.html (stdout), then every form that
     could not be read (stderr)."""
     from rich.table import Table
+    from rich.text import Text
 
     console = _console()
     from evaltools.report.audit_table import shown_table
@@ -496,8 +497,8 @@ def _print_audit(result) -> None:
         table = Table(title=title)
         for column in frame.columns:
             table.add_column(str(column), justify="right" if frame[column].dtype.kind in "iuf" else "left")
-        for row in frame.itertuples(index=False):
-            table.add_row(*[str(v) for v in row])
+        for row in frame.itertuples(index=False):  # Text: a name like "[/]" is shown, never read as markup
+            table.add_row(*[Text(visible(str(v))) for v in row])
         console.print(table)
     bad = result.unreadable
     typer.echo(result.summary())  # one line, never wrapped: findings.html shows the same

@@ -46,3 +46,13 @@ def test_a_form_named_as_a_formula_is_audited_into_inert_outputs(tmp_path):
         c for ws in book for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value
     ]
     assert cells and all(c.data_type == "s" for c in cells)  # a text cell, never a formula
+
+
+def test_a_unit_named_in_console_markup_is_printed_as_written(tmp_path):
+    wb = openpyxl.load_workbook(FORM)
+    wb.active["H4"] = "[/]青神[bold red]发改局"  # 实施单位: console markup that closes nothing
+    wb.save(tmp_path / "markup.xlsx")
+    result = CliRunner().invoke(app, ["audit", str(tmp_path / "markup.xlsx"), "--output-dir", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output  # was: 内部错误 MarkupError after every form was scored
+    assert "[/]青神[bold red]发改局" in result.output and "internal error" not in result.output
+    assert (tmp_path / "out" / "findings.html").is_file()
