@@ -16,9 +16,9 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from evaltools import fmt, labels
+from evaltools import fmt
 from evaltools.report.audit_table import field_title
-from evaltools.scoring.audit import finding_label
+from evaltools.report.view import finding_item
 from evaltools.scoring.evaluation import Evaluation
 from evaltools.scoring.indicators import DEPARTMENT
 
@@ -141,16 +141,6 @@ def finding_rows(ev: Evaluation) -> list[SimpleNamespace]:
     for f in ev.findings.itertuples():
         text, points = effect(ev, f) if f.severity != "info" else ("已核对，不影响得分", None)
         out.append(
-            SimpleNamespace(
-                severity=f.severity,
-                severity_zh=labels.SEVERITY[f.severity],
-                code=f.code,
-                label=finding_label(f.code),
-                subject=f.subject,
-                message=str(f.message).rstrip("。"),
-                location=location(ev, f),
-                effect=text,
-                points=points,
-            )
+            finding_item(f, message=str(f.message).rstrip("。"), location=location(ev, f), effect=text, points=points)
         )
     return out

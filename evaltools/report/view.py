@@ -216,6 +216,20 @@ def _assumed_directions(ev: Evaluation) -> str:
     return "、".join(f"{r.level3 or r.level2}（{labels.DIRECTION[r.direction]}）" for r in s.itertuples())
 
 
+def finding_item(f: object, **more: object) -> SimpleNamespace:
+    """One finding (a row of the findings table) as a page lists it: severity and its Chinese word, code, label,
+    subject and message; ``more`` adds or replaces fields (the 复核意见's place and effect)."""
+    item = dict(
+        severity=f.severity,
+        severity_zh=labels.SEVERITY[f.severity],
+        code=f.code,
+        label=finding_label(f.code),
+        subject=f.subject,
+        message=f.message,
+    )
+    return SimpleNamespace(**{**item, **more})
+
+
 def published_total_text(published: object) -> str:
     """A published total as the page shows it: "87 分", 未公布 (the table printed none) or 原表无法辨认 (unreadable)."""
     if published is None:
@@ -259,17 +273,7 @@ def _audit_view(findings: pd.DataFrame) -> dict:
         counts=SimpleNamespace(
             error=int(counts.get("error", 0)), warning=int(counts.get("warning", 0)), info=int(counts.get("info", 0))
         ),
-        findings=[
-            SimpleNamespace(
-                severity=f.severity,
-                severity_zh=labels.SEVERITY[f.severity],
-                code=f.code,
-                label=finding_label(f.code),
-                subject=f.subject,
-                message=f.message,
-            )
-            for f in findings.itertuples()
-        ],
+        findings=[finding_item(f) for f in findings.itertuples()],
         audit_problems=[SimpleNamespace(message=m) for m in problems["message"]],
         audit_measures=measures,
     )
