@@ -82,7 +82,7 @@ def test_public_functions_have_type_hints(path):
 def test_only_the_cli_prints():
     """The library returns values, raises or logs; printing (print, typer.echo, rich consoles) is the CLI's."""
     for path in MODULES:
-        if path.name == "cli.py":
+        if path.parent.name == "cli":
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call):

@@ -5,22 +5,18 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import typer
 
 from evaltools import __version__
+from evaltools.cli.console import Bar, BatchProgress, list_files, print_audit, print_failures, print_summary, shown
 from evaltools.errors import EvaltoolsError, ParamsError, Stopped, visible
 from evaltools.params import DEFAULT_RULES, JobParams
-from evaltools.report.exporters import DOCUMENTS, documents_help
-
-if TYPE_CHECKING:
-    from evaltools.run.jobs import BatchResult
+from evaltools.report.exporters import documents_help
 
 app = typer.Typer(
     add_completion=False,
@@ -263,7 +259,7 @@ def _write_index(results: list, output: str, data: str) -> None:
 
     try:
         written = write_index(results, output, data_dir=data)
-        typer.echo(f"索引 / index: {_shown(written)}  打开 / open: {written.resolve().as_uri()}")
+        typer.echo(f"索引 / index: {shown(written)}  打开 / open: {written.resolve().as_uri()}")
     except Exception as exc:  # noqa: BLE001 - the reports are written; say why the index is not
         typer.echo(f"错误 / error: 索引未写出 / index not written: {type(exc).__name__}: {exc}", err=True)
         raise typer.Exit(1) from None
@@ -271,7 +267,7 @@ def _write_index(results: list, output: str, data: str) -> None:
 
 def _batch_with_progress(run_batch: Callable, jobs: list[JobParams], options: dict, progress: bool) -> list:
     """The batch under a progress bar; stopped, it says how many reports were done."""
-    with _Progress(len(jobs), progress) as bar:
+    with BatchProgress(len(jobs), progress) as bar:
         try:
             return run_batch(jobs, on_done=bar.report, **options)
         except KeyboardInterrupt as exc:
@@ -291,40 +287,13 @@ def _run_one(job: JobParams, notebook: Path | None) -> None:
         typer.echo(visible(f"✗ {label}: {exc}", keep="\n"), err=True)
         raise typer.Exit(exc.exit_code) from None
     typer.echo(
-        f"✓ {label}: {result.total_text}，{result.counts_text} → {_shown(result.output_dir)} ({result.seconds:.1f} s)"
+        f"✓ {label}: {result.total_text}，{result.counts_text} → {shown(result.output_dir)} ({result.seconds:.1f} s)"
     )
     for warning in result.warnings:
         typer.echo(visible(f"⚠ {label}: {warning}", keep="\n"), err=True)
     for note in result.notes:
         typer.echo(visible(f"注 / note {label}: {note}", keep="\n"), err=True)
-    _list_files(result.files)
-
-
-def _shown(path: Path) -> str:
-    """``path`` relative to the current folder when it is below it (as a user would type it), else as is."""
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
-def _list_files(files: Sequence[Path]) -> None:
-    """The files a run wrote, what each is for, and how to open the report."""
-    from rich.cells import cell_len  # the display width: a Chinese character takes two columns
-
-    from evaltools.labels import OUTPUT_FILE
-
-    described = {**{k: v for d in DOCUMENTS.values() for k, v in d.describes.items()}, **OUTPUT_FILE}
-    order = list(described)
-    ranked = sorted(files, key=lambda f: order.index(f.name) if f.name in order else len(order))
-    width = max((cell_len(_shown(f)) for f in ranked), default=0)
-    typer.echo("已写出 / written:")
-    for f in ranked:
-        name = _shown(f)
-        typer.echo(f"  {name}{' ' * (width - cell_len(name))}  {described.get(f.name, '')}".rstrip())
-    page = next((f for f in ranked if f.suffix == ".html"), None)
-    if page is not None:
-        typer.echo(f"打开 / open: {Path(page).resolve().as_uri()}")
+    list_files(result.files)
 
 
 @app.command()
@@ -335,7 +304,7 @@ def index(output_dir: Path = typer.Argument(Path(JobParams.output_dir), help="�
     from evaltools.report.index import write_index
 
     written = write_index(usable_folder(output_dir, "输出目录 / the output folder", "output_dir"))
-    typer.echo(f"索引 / index: {_shown(written)}  打开 / open: {written.resolve().as_uri()}")
+    typer.echo(f"索引 / index: {shown(written)}  打开 / open: {written.resolve().as_uri()}")
 
 
 @app.command()
@@ -394,18 +363,6 @@ def _output_dir(output_dir: Path | None, to: Path | None, default: Path | None) 
     return chosen
 
 
-def _print_failures(failures: Sequence, limit: int = 5) -> None:
-    """Each form that could not be read: where, and its problems (at most ``limit`` each), on stderr."""
-    for f in failures:
-        where = f"{_shown(Path(f.source))}{', ' + f.part if f.part else ''}"
-        problems = [str(p) for p in f.problems]
-        typer.echo(f"✗ {where}: {f.reason if len(problems) <= 1 else ''}".rstrip(), err=True)
-        for text in problems[:limit] if len(problems) > 1 else []:
-            typer.echo(f"    {text}", err=True)
-        if len(problems) > limit:
-            typer.echo(f"    … 另有 {len(problems) - limit} 处 / {len(problems) - limit} more", err=True)
-
-
 @app.command("import")
 @guarded
 def import_forms(
@@ -431,14 +388,14 @@ def import_forms(
         what = FORM_KINDS.get(form.kind, form.kind)
         name = "" if form.kind == "department" else f"「{data.projects['project'].iloc[0]}」"
         typer.echo(
-            f"✓ {_shown(Path(form.source))}{', ' + form.part if form.part else ''}: {what}{name} "
-            f"{data.unit} {data.year} 年度，{len(data.indicators)} 项指标 → {_shown(folder)}"
+            f"✓ {shown(Path(form.source))}{', ' + form.part if form.part else ''}: {what}{name} "
+            f"{data.unit} {data.year} 年度，{len(data.indicators)} 项指标 → {shown(folder)}"
         )
-    _print_failures(result.failures)
+    print_failures(result.failures)
     typer.echo(
         f"读取 {len(result.folders)} 张自评表，{len(result.failures)} 个无法读取 / "
         f"{len(result.folders)} form(s) read, {len(result.failures)} unreadable"
-        + (f"; 清单 / list: {_shown(result.index)}" if result.index else "")
+        + (f"; 清单 / list: {shown(result.index)}" if result.index else "")
     )
     if result.failures:
         raise typer.Exit(2)
@@ -471,123 +428,16 @@ def audit(
     from evaltools.run.audit import run_audit, write_audit
 
     files, _ = form_files(paths)
-    with _Bar("自评表文件", len(files), progress and sys.stderr.isatty()) as bar:
+    with Bar("自评表文件", len(files), progress and sys.stderr.isatty()) as bar:
         result = run_audit(paths, rules, jobs_n=jobs, executor=executor, scheduler=scheduler, on_done=bar.advance)
-    _print_audit(result)
+    print_audit(result)
     written = write_audit(result, _output_dir(output_dir, to, Path(JobParams.output_dir) / "audit"))
     typer.echo("已写出 / written:")
     for path in written:
-        typer.echo(f"  {_shown(path)}  {FILES.get(path.name, '')}".rstrip())
+        typer.echo(f"  {shown(path)}  {FILES.get(path.name, '')}".rstrip())
     typer.echo(f"打开 / open: {written[0].resolve().as_uri()}")
     if len(result.unreadable):
         raise typer.Exit(2)
-
-
-def _print_audit(result) -> None:
-    """Counts by finding code and by unit and the counts line of findings.html (stdout), then every form that
-    could not be read (stderr)."""
-    from rich.table import Table
-    from rich.text import Text
-
-    console = _console()
-    from evaltools.report.audit_table import shown_table
-
-    for title, frame in (("按类别 / by finding code", result.by_code()), ("按单位 / by unit", result.by_unit())):
-        frame = shown_table(frame)  # Chinese titles and severities, as findings.xlsx (issue 20 item 9: no raw code)
-        table = Table(title=title)
-        for column in frame.columns:
-            table.add_column(str(column), justify="right" if frame[column].dtype.kind in "iuf" else "left")
-        for row in frame.itertuples(index=False):  # Text: a name like "[/]" is shown, never read as markup
-            table.add_row(*[Text(visible(str(v))) for v in row])
-        console.print(table)
-    bad = result.unreadable
-    typer.echo(result.summary())  # one line, never wrapped: findings.html shows the same
-    for f in bad.itertuples(index=False):
-        part = f", {f.part}" if isinstance(f.part, str) and f.part else ""
-        print(f"✗ {_shown(Path(f.file))}{part}: {f.message}", file=sys.stderr, flush=True)
-
-
-class _Bar:
-    """A rich progress bar on stderr titled ``label`` (silent when not enabled or nothing to do)."""
-
-    def __init__(self, label: str, total: int, enabled: bool, described: bool = False):
-        self.bar = None
-        if enabled and total:
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-            columns = [TextColumn(f"[bold]{label}[/bold]"), BarColumn(), MofNCompleteColumn()]
-            columns += [TextColumn("{task.description}")] if described else []
-            self.bar = Progress(*columns, TimeElapsedColumn(), console=Console(stderr=True), transient=False)
-            self.task = self.bar.add_task("", total=total)
-
-    def __enter__(self):
-        if self.bar is not None:
-            self.bar.start()
-        return self
-
-    def __exit__(self, *exc):
-        if self.bar is not None:
-            self.bar.stop()
-
-    def advance(self, n: int = 1, description: str | None = None) -> None:
-        if self.bar is not None:
-            self.bar.update(self.task, advance=n, **({} if description is None else {"description": description}))
-
-
-# ----------------------------------------------------------------------------- batch progress and closing table
-
-
-class _Progress(_Bar):
-    """Reports of a batch: done / failed / remaining."""
-
-    def __init__(self, total: int, enabled: bool):
-        self.total, self.done, self.failed = total, 0, 0
-        super().__init__("报告", total, enabled, described=True)
-        self.advance(0, self._text())
-
-    def _text(self) -> str:
-        remaining = self.total - self.done
-        return f"[green]✓ {self.done - self.failed}[/green] [red]✗ {self.failed}[/red] 剩余 remaining {remaining}"
-
-    def report(self, result: BatchResult) -> None:
-        self.done += 1
-        self.failed += not result.ok
-        self.advance(1, self._text())
-
-
-def _console(stderr: bool = False):
-    from rich.console import Console
-
-    interactive = (sys.stderr if stderr else sys.stdout).isatty()
-    return Console(
-        stderr=stderr, width=None if interactive else max(120, int(os.environ.get("COLUMNS", 0) or 0)), highlight=False
-    )
-
-
-def print_summary(
-    results: Sequence[BatchResult],
-    output_dir: str | Path | None = None,
-    console: object | None = None,
-    errors_to: object | None = None,
-) -> None:
-    """The closing table on stdout, then every failure in full on stderr (no tracebacks)."""
-    from evaltools.run.batch import summary_table
-
-    console = console or _console()
-    console.print(summary_table(results, output_dir))
-    ok = sum(r.ok for r in results)
-    console.print(
-        f"完成 {ok}/{len(results)}，失败 {len(results) - ok} / {ok} of {len(results)} succeeded, "
-        f"{len(results) - ok} failed"
-    )
-    err = errors_to or sys.stderr
-    for r in results:  # in full, unwrapped, as plain text (no markup is read from data)
-        if not r.ok:
-            print(visible(f"✗ {r.label}: {r.error}", keep="\n"), file=err, flush=True)
-    for r in results:
-        for warning in r.warnings:
-            print(visible(f"⚠ {r.label}: {warning}", keep="\n"), file=err, flush=True)
 
 
 def main() -> None:
