@@ -225,6 +225,12 @@ def _bounds(m: re.Match) -> tuple[int, int, int, int]:
     return min(c1, c2), min(r1, r2), max(c1, c2), max(r1, r2)
 
 
+def merged_ranges(xml: bytes) -> list[tuple[int, int, int, int]]:
+    """(first column, first row, last column, last row) of every merged range of a sheet's XML, however written
+    (namespace prefix, quotes, ``$``): read without building a cell."""
+    return [_bounds(m) for m in _MERGE.finditer(xml)]
+
+
 def _area(m: re.Match) -> int:
     c1, r1, c2, r2 = _bounds(m)
     return (c2 - c1 + 1) * (r2 - r1 + 1)

@@ -195,3 +195,26 @@ def test_a_form_is_held_to_the_tighter_limit_and_pictures_do_not_count(tmp_path)
     with zipfile.ZipFile(photo, "a") as archive:  # 60 MB of incompressible picture bytes: never parsed
         archive.writestr("xl/media/scan.png", random.Random(1).randbytes(60 * 1024**2))
     assert check_archive(photo, form=True) is None
+
+
+def test_merged_ranges_are_read_however_written():
+    from evaltools.data.archive import merged_ranges
+
+    xml = (
+        b"<mergeCells count='4'><mergeCell ref='B2:C3'/><x:mergeCell ref=\"$A$5:$D$5\"></x:mergeCell>"
+        b'<mergeCell ref = "e7:f9" /><mergeCell ref="G1"/></mergeCells>'
+    )
+    assert merged_ranges(xml) == [(2, 2, 3, 3), (1, 5, 4, 5), (5, 7, 6, 9), (7, 1, 7, 1)]
+
+
+def test_merges_are_clipped_to_a_budget_of_cells_in_all():
+    from evaltools.data.archive import MERGE_AREA_LIMIT, _clip_merges, merged_ranges
+
+    # three ranges of 99,999 cells (each under the limit, not together) and a cell at the last address
+    ranges = b"".join(b"<mergeCell ref='%s3:%s100001'/>" % ((c.encode(),) * 2) for c in ("A", "B", "C"))
+    xml = b'<sheetData><row r="1"><c r="A1"/></row><row r="1048576"><c r="XFD1048576"/></row></sheetData>'
+    whole = xml + b'<mergeCells><mergeCell ref="A1:XFD1048576"/></mergeCells>'
+    assert merged_ranges(_clip_merges(whole)) == [(1, 1, 16384, 6)]  # 6 rows of 16,384 columns fit 100,000
+    clipped = merged_ranges(_clip_merges(xml + b"<mergeCells>" + ranges + b"</mergeCells>"))
+    assert clipped == [(1, 3, 1, 100001)]  # the first whole; one cell left for the second: both others dropped
+    assert sum((c2 - c1 + 1) * (r2 - r1 + 1) for c1, r1, c2, r2 in clipped) <= MERGE_AREA_LIMIT
