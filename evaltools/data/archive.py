@@ -19,6 +19,7 @@ import io
 import os
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from openpyxl.utils import get_column_letter
@@ -128,7 +129,8 @@ def check_archive(path: Path, form: bool = False) -> Problem | None:
             "an .xlsx or .docx saved by Excel, WPS or Word",
             code="NOT_OFFICE",
         )
-    total = sum(m.file_size for m in members if m.filename.lower().endswith((".xml", ".rels", ".vml")))
+    xml = [m for m in members if m.filename.lower().endswith(XML_SUFFIXES)]
+    total = sum(m.file_size for m in xml)
     if total > max_inflated:
         return _bomb(
             path,
@@ -143,7 +145,7 @@ def check_archive(path: Path, form: bool = False) -> Problem | None:
                 f"part {m.filename} inflates {ratio:,.0f}:1 ({gb(m.compress_size)} → {gb(m.file_size)})",
                 f"at most {max_ratio}:1 (raise with {MAX_RATIO_ENV}=1000)",
             )
-    return None
+    return _declared_entities(path, xml)
 
 
 def _bomb(path: Path, found: str, expected: str) -> Problem:
@@ -156,31 +158,91 @@ def _bomb(path: Path, found: str, expected: str) -> Problem:
     )
 
 
-#: A merged range larger than this many cells is clipped to the cells the sheet holds before a workbook is
-#: opened whole (openpyxl makes one object per cell of every merged range: A1:XFD1048576 is 17 billion).
+#: The parts an Office archive holds as XML (the only ones parsed).
+XML_SUFFIXES = (".xml", ".rels", ".vml")
+#: Bytes of a part's start read for its prolog: the root element of a part saved by Excel, WPS or Word starts
+#: within its first few hundred bytes.
+PROLOG_BYTES = 64 * 1024
+_DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+_ROOT = re.compile(rb"<[A-Za-z_]")
+
+
+def _declared_entities(path: Path, members: list[zipfile.ZipInfo]) -> Problem | None:
+    """A located refusal when an XML part declares a DOCTYPE (entities that expand a billionfold, or an
+    external entity naming a file or an address): Excel, WPS and Word never write one, so such a part is never
+    handed to a parser. Only each part's prolog (at most :data:`PROLOG_BYTES`, before its root element) is read."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for m in members:
+                with archive.open(m) as handle:
+                    head = handle.read(PROLOG_BYTES)
+                root = _ROOT.search(head)
+                if _DOCTYPE.search(head[: root.start()] if root else head):
+                    return _entities(path, m.filename)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error):
+        return None  # a damaged archive: the reader names what it finds
+    return None
+
+
+def _entities(path: Path, member: str) -> Problem:
+    found = f"part {member} declares XML entities (<!DOCTYPE …>)"
+    expected = (
+        "an .xlsx or .docx saved by Excel, WPS or Word (they never declare entities): open the file in one of them "
+        "and save it again"
+    )
+    return Problem(
+        Location(str(path)),
+        f"文件的 XML 含有实体声明，未读取 / the file's XML declares entities (an entity expansion or an external "
+        f"reference) and was not read: {found}; {expected}",
+        found,
+        expected,
+        code="XML_ENTITIES",
+    )
+
+
+#: The most cells the merged ranges of one sheet may cover when a workbook is opened whole (openpyxl makes one
+#: object per cell of every merged range: A1:XFD1048576 is 17 billion); a sheet over it has its ranges clipped.
 MERGE_AREA_LIMIT = 100_000
-_MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"\s*/>')
-_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+# a mergeCell element however written: any namespace prefix, either quote, absolute ($A$1) or lower-case refs
+_MERGE = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref\s*=\s*[\"']\s*\$?([A-Za-z]{1,3})\$?([0-9]{1,7})"
+    rb"(?::\$?([A-Za-z]{1,3})\$?([0-9]{1,7}))?\s*[\"'][^>]*?(?:/>|>\s*</(?:[A-Za-z_][\w.-]*:)?mergeCell\s*>)"
+)
+_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\b[^>]*?\br\s*=\s*[\"']\$?([A-Za-z]{1,3})\$?([0-9]{1,7})[\"']")
 
 
 def _col(letters: bytes) -> int:
     n = 0
-    for ch in letters:
+    for ch in letters.upper():
         n = n * 26 + ch - 64
     return n
 
 
+def _bounds(m: re.Match) -> tuple[int, int, int, int]:
+    """(first column, first row, last column, last row) of a mergeCell match (a single cell when it has no ':')."""
+    c1, r1 = _col(m[1]), int(m[2])
+    c2, r2 = (_col(m[3]), int(m[4])) if m[3] else (c1, r1)
+    return min(c1, c2), min(r1, r2), max(c1, c2), max(r1, r2)
+
+
+def merged_ranges(xml: bytes) -> list[tuple[int, int, int, int]]:
+    """(first column, first row, last column, last row) of every merged range of a sheet's XML, however written
+    (namespace prefix, quotes, ``$``): read without building a cell."""
+    return [_bounds(m) for m in _MERGE.finditer(xml)]
+
+
 def _area(m: re.Match) -> int:
-    return (_col(m[3]) - _col(m[1]) + 1) * (int(m[4]) - int(m[2]) + 1)
+    c1, r1, c2, r2 = _bounds(m)
+    return (c2 - c1 + 1) * (r2 - r1 + 1)
 
 
 def clipped_workbook(path: Path) -> Path | io.BytesIO:
-    """``path`` itself, or — when a sheet merges more than :data:`MERGE_AREA_LIMIT` cells in one range — the
-    workbook in memory with such ranges clipped to the last row and column holding a cell (ranges left with
-    one cell dropped): what a person sees is kept, the empty area is not materialised."""
+    """``path`` itself, or — when the merged ranges of a sheet cover more than :data:`MERGE_AREA_LIMIT` cells —
+    the workbook in memory with its ranges clipped (:func:`_clip_merges`). Every XML part is looked at, wherever
+    the workbook's relationships put its sheets."""
     with zipfile.ZipFile(path) as archive:
-        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
-        big = [n for n in sheets if any(_area(m) > MERGE_AREA_LIMIT for m in _MERGE.finditer(archive.read(n)))]
+        parts = [n for n in archive.namelist() if n.lower().endswith(".xml")]
+        big = [n for n in parts if sum(_area(m) for m in _MERGE.finditer(archive.read(n))) > MERGE_AREA_LIMIT]
         if not big:
             return path
         out = io.BytesIO()
@@ -193,16 +255,30 @@ def clipped_workbook(path: Path) -> Path | io.BytesIO:
 
 
 def _clip_merges(xml: bytes) -> bytes:
+    """The sheet's merged ranges within :data:`MERGE_AREA_LIMIT` cells in all: a range over the limit is first
+    cut to the last row and column holding a cell (what a person sees is kept, the empty area is not
+    materialised); then, in the order written, each range keeps the rows (and columns) that still fit and the
+    ranges beyond are dropped, as are ranges left with one cell. Each range keeps its first cell, so a merged
+    header is still seen as one."""
     cells = [(_col(m[1]), int(m[2])) for m in _CELL.finditer(xml)]
     last_col, last_row = max((c for c, _ in cells), default=1), max((r for _, r in cells), default=1)
+    budget = MERGE_AREA_LIMIT
 
     def clip(m: re.Match) -> bytes:
-        if _area(m) <= MERGE_AREA_LIMIT:
-            return m[0]
-        c1, r1 = _col(m[1]), int(m[2])
-        c2, r2 = min(_col(m[3]), last_col), min(int(m[4]), last_row)
-        if c2 < c1 or r2 < r1 or (c1, r1) == (c2, r2):
+        nonlocal budget
+        c1, r1, c2, r2 = _bounds(m)
+        if (c2 - c1 + 1) * (r2 - r1 + 1) > MERGE_AREA_LIMIT:
+            c2, r2 = min(c2, max(last_col, c1)), min(r2, max(last_row, r1))
+        c2 = min(c2, c1 + max(budget, 1) - 1)  # a row wider than what is left
+        r2 = min(r2, r1 + max(budget // (c2 - c1 + 1), 1) - 1)
+        if budget <= 0 or (c1, r1) == (c2, r2):
             return b""
-        return b'<mergeCell ref="%s%d:%s%d"/>' % (m[1], r1, get_column_letter(c2).encode(), r2)
+        budget -= (c2 - c1 + 1) * (r2 - r1 + 1)
+        return b'<mergeCell ref="%s%d:%s%d"/>' % (
+            get_column_letter(c1).encode(),
+            r1,
+            get_column_letter(c2).encode(),
+            r2,
+        )
 
     return _MERGE.sub(clip, xml)

@@ -18,6 +18,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -38,6 +39,7 @@ from evaltools.data import schema as S
 from evaltools.data.load import inspect_path, load_path
 from evaltools.data.workbook import write_workbook
 from tests._paths import DATA, ROOT
+from tests.data import hostile_builders as hostile
 
 CASES_DIR = Path(__file__).resolve().parent / "bad_inputs"
 #: One file per class of cases (cases.yaml: the first rounds; the others named by what they attack).
@@ -317,6 +319,68 @@ def _profile(target: Target, values: dict) -> None:
                 rows[at][1] = value
 
 
+# ----------------------------------------------------------------------------- hostile files (resources.yaml)
+# Built by tests/data/hostile_builders.py on `file:` (a form beside the data, or the data workbook itself).
+
+
+@mutation("example_form")
+def _example_form(target: Target, name: str) -> None:
+    """Copy an example form (xlsx | docx) to the target file, whatever its suffix (.xlsm, .docm)."""
+    hostile.example_form(target.path, name)
+
+
+@mutation("whole_sheet_merge")
+def _whole_sheet_merge(target: Target, sheet: str) -> None:
+    """Merge A1 of a sheet (added if missing) over A1:XFD1048576."""
+    hostile.whole_sheet_merge(target.path, sheet)
+
+
+@mutation("column_merges")
+def _column_merges(target: Target, arg: dict) -> None:
+    """arg["count"] merged ranges of 99,999 cells side by side in a sheet (single-quoted refs)."""
+    hostile.column_merges(target.path, arg["sheet"], arg["count"])
+
+
+@mutation("last_cell")
+def _last_cell(target: Target, sheet: str) -> None:
+    """A text at XFD1048576 of a sheet (added if missing)."""
+    hostile.last_cell(target.path, sheet)
+
+
+@mutation("claim_dimension")
+def _claim_dimension(target: Target, ref: str) -> None:
+    hostile.claim_dimension(target.path, ref)
+
+
+@mutation("zip_pad")
+def _zip_pad(target: Target, arg: dict) -> None:
+    """Add a member of arg["mb"] MB of one repeated byte to the archive."""
+    hostile.zip_pad(target.path, arg["member"], arg["mb"])
+
+
+@mutation("xml_entities")
+def _xml_entities(target: Target, kind: str) -> None:
+    """Declare and use an entity (laughs | xxe) in the first sheet's (or the document's) XML."""
+    hostile.xml_entities(target.path, kind)
+
+
+@mutation("encrypted")
+def _encrypted(target: Target, _) -> None:
+    hostile.encrypted(target.path)
+
+
+@mutation("form_cells")
+def _form_cells(target: Target, cells: dict) -> None:
+    """Type texts into cells of the form's first sheet (stored as text, never as formulas)."""
+    hostile.set_cells(target.path, cells)
+
+
+@mutation("dictionary_parquet")
+def _dictionary_parquet(target: Target, rows: int) -> None:
+    """Replace a CSV table by NAME.parquet: its first row repeated, dictionary-encoded."""
+    hostile.dictionary_parquet(target.path, rows)
+
+
 # ----------------------------------------------------------------------------- the cases
 
 CASE_KEYS = {"id", "description", "base", "mutations", "expect", "subprocess", "args", "env"}
@@ -335,6 +399,8 @@ EXPECT_KEYS = {
     "max_rss_mb",
     "output_contains",
     "summary",
+    "inert_outputs",
+    "no_outputs",
 }
 LOCATION_KEYS = ("file_contains", "sheet", "row", "column", "message_contains")
 
@@ -425,18 +491,26 @@ def _command() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "evaltools.cli"]
 
 
+#: GNU time measures the command's own peak: wait4 on a child forked (or vfork-ed) from this test process also
+#: counts this process's resident size at the fork, the exec keeping the highest mark (Linux's signal->maxrss).
+GNU_TIME = Path("/usr/bin/time")
+
+
 def run_subprocess(argv: list[str], cwd: Path, timeout: float = 120, env: dict | None = None) -> Run:
     """A real ``evaltools`` process (``check 2022 --path CASE`` unless the case gives its ``args``), with the
-    case's ``env`` added; its own peak memory comes from wait4."""
+    case's ``env`` added; its own peak memory from GNU time (else from wait4, an upper bound)."""
     start = time.perf_counter()
+    peak_file = cwd.parent / "peak-kb.txt"
+    timing = [str(GNU_TIME), "-f", "%M", "-o", str(peak_file)] if GNU_TIME.exists() else []
     proc = subprocess.Popen(
-        [*_command(), *argv],
+        [*timing, *_command(), *argv],
         cwd=cwd,
         env={**os.environ, **(env or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
+        start_new_session=True,  # a timeout kills the command too, not only GNU time
     )
-    timer = threading.Timer(timeout, proc.kill)
+    timer = threading.Timer(timeout, lambda: os.killpg(proc.pid, signal.SIGKILL))
     timer.start()
     try:
         output = proc.stdout.read().decode("utf-8", errors="replace")
@@ -445,7 +519,12 @@ def run_subprocess(argv: list[str], cwd: Path, timeout: float = 120, env: dict |
     finally:
         timer.cancel()
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return Run(proc.returncode, output, time.perf_counter() - start, usage.ru_maxrss / 1024)
+    peak_kb = usage.ru_maxrss
+    if timing and peak_file.exists():
+        lines = peak_file.read_text().split()
+        peak_kb = int(lines[-1]) if lines and lines[-1].isdigit() else peak_kb
+        peak_file.unlink()
+    return Run(proc.returncode, output, time.perf_counter() - start, peak_kb / 1024)
 
 
 def run_in_process(argv: list[str], cwd: Path, monkeypatch) -> Run:
@@ -539,6 +618,19 @@ def _placeholders(arg: str, tmp_path: Path, path: Path) -> str:
     return arg.format(data=tmp_path / "data", path=path, tmp=tmp_path / "scratch")
 
 
+def check_inert_outputs(spec: dict, tmp_path: Path, path: Path) -> None:
+    """No cell of the CSV files named would start a formula in a spreadsheet and no cell of the workbooks is a
+    formula (:func:`hostile.live_formulas`); the texts of ``contain`` are there, as text."""
+    seen = []
+    for name in spec["files"]:
+        file = Path(_placeholders(name, tmp_path, path))
+        live, texts = hostile.live_formulas(file)
+        assert not live, f"{file.name}: {live}"
+        seen += texts
+    for text in spec.get("contain", ()):
+        assert any(text in t for t in seen), f"{text!r} is in none of {spec['files']}"
+
+
 @pytest.mark.parametrize("case", [pytest.param(c, id=str(c.get("id"))) for c in CASES])
 def test_bad_input(case, tmp_path, base_workbook, monkeypatch):
     assert not case_problems(case), case_problems(case)
@@ -562,5 +654,12 @@ def test_bad_input(case, tmp_path, base_workbook, monkeypatch):
         assert run.seconds < expect["max_seconds"], f"took {run.seconds:.1f}s"
     if "max_rss_mb" in expect:
         assert run.max_rss_mb < expect["max_rss_mb"], f"peak memory {run.max_rss_mb:.0f} MB"
+    if "inert_outputs" in expect:
+        check_inert_outputs(expect["inert_outputs"], tmp_path, path)
+    if expect.get("no_outputs"):
+        scratch = tmp_path / "scratch"
+        assert not [p for p in scratch.rglob("*") if p.is_file()], "a refusal must write nothing"
+    if case.get("subprocess"):
+        print(f"\nMEASURED {case['id']}: {run.max_rss_mb:.0f} MB, {run.seconds:.1f} s")
     if "args" not in case:
         check_in_process(path, expect, monkeypatch)

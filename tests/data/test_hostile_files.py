@@ -20,9 +20,8 @@ import pytest
 
 from evaltools.data.archive import OLE_MAGIC, check_archive, clipped_workbook, sniff
 from tests._paths import ROOT
+from tests.data.hostile_builders import FORM, WORD_FORM, widen_merges, zip_pad
 
-FORM = ROOT / "examples" / "forms" / "县直" / "青神县发改局-工资性支出.xlsx"
-WORD_FORM = ROOT / "examples" / "forms" / "县直" / "融媒体中心-部门整体.docx"
 PEAK_LIMIT_MB = 500
 
 
@@ -45,25 +44,12 @@ def _with_sheet(tmp_path: Path, name: str, fill) -> Path:
     fill(wb.create_sheet("填表说明"))
     path = tmp_path / name
     wb.save(path)
-    return _widen_merges(path)
+    return widen_merges(path)
 
 
 def _whole_sheet_merge(ws) -> None:
     ws["A1"] = "填表说明：本表由单位填写"
     ws.merge_cells("A1:B2")  # widened to the whole sheet in the file's XML (openpyxl would build every cell)
-
-
-def _widen_merges(path: Path) -> Path:
-    """The workbook with every ``A1:B2`` merge rewritten as ``A1:XFD1048576`` in its XML."""
-    data = {}
-    with zipfile.ZipFile(path) as archive:
-        infos = archive.infolist()
-        for info in infos:
-            data[info.filename] = archive.read(info.filename).replace(b'ref="A1:B2"', b'ref="A1:XFD1048576"')
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for info in infos:
-            archive.writestr(info, data[info.filename])
-    return path
 
 
 def _last_cell(ws) -> None:
@@ -95,9 +81,7 @@ def test_data_workbook_with_a_whole_sheet_merge_is_clipped(tmp_path):
 def _padded(src: Path, dest: Path, member: str, size: int) -> Path:
     """``src`` with one more member of ``size`` bytes of one repeated byte (compresses about 1000:1)."""
     shutil.copy(src, dest)
-    with zipfile.ZipFile(dest, "a", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(member, b" " * size)
-    return dest
+    return zip_pad(dest, member, size / 1024**2)
 
 
 @pytest.mark.parametrize("src", [FORM, WORD_FORM], ids=["xlsx", "docx"])
@@ -146,9 +130,13 @@ def test_xml_entities_are_not_expanded(tmp_path):
                 body = data.decode("utf-8").split("?>", 1)[-1]
                 data = (laughs + body.replace("<w:t>", "<w:t>&i;", 1)).encode("utf-8")
             out.writestr(info, data)
+    problem = check_archive(path, form=True)  # refused before any parser sees it, naming the part
+    assert problem.code == "XML_ENTITIES" and "word/document.xml" in problem.found
     code, out, peak = _cli("import", str(path), "--output-dir", str(tmp_path / "out"), cwd=tmp_path)
-    assert "Traceback" not in out and peak < PEAK_LIMIT_MB
-    assert "a" * 1000 not in out
+    assert code == 2 and "Traceback" not in out and peak < PEAK_LIMIT_MB
+    assert "XML 含有实体声明" in out and "a" * 1000 not in out
+    assert not (tmp_path / "out").exists()
+    assert check_archive(WORD_FORM, form=True) is None and check_archive(FORM, form=True) is None
 
 
 def test_dictionary_encoded_parquet_is_judged_decoded(tmp_path):
@@ -176,7 +164,7 @@ def test_data_workbook_with_a_whole_sheet_merge_checks_in_bounded_memory(tmp_pat
     wb = openpyxl.load_workbook(path)
     _whole_sheet_merge(wb.create_sheet("说明"))
     wb.save(path)
-    _widen_merges(path)
+    widen_merges(path)
     code, out, peak = _cli("check", "2022", "--path", str(path), cwd=tmp_path)
     assert code == 0, out
     assert peak < PEAK_LIMIT_MB, f"peak {peak:.0f} MB"
@@ -207,3 +195,26 @@ def test_a_form_is_held_to_the_tighter_limit_and_pictures_do_not_count(tmp_path)
     with zipfile.ZipFile(photo, "a") as archive:  # 60 MB of incompressible picture bytes: never parsed
         archive.writestr("xl/media/scan.png", random.Random(1).randbytes(60 * 1024**2))
     assert check_archive(photo, form=True) is None
+
+
+def test_merged_ranges_are_read_however_written():
+    from evaltools.data.archive import merged_ranges
+
+    xml = (
+        b"<mergeCells count='4'><mergeCell ref='B2:C3'/><x:mergeCell ref=\"$A$5:$D$5\"></x:mergeCell>"
+        b'<mergeCell ref = "e7:f9" /><mergeCell ref="G1"/></mergeCells>'
+    )
+    assert merged_ranges(xml) == [(2, 2, 3, 3), (1, 5, 4, 5), (5, 7, 6, 9), (7, 1, 7, 1)]
+
+
+def test_merges_are_clipped_to_a_budget_of_cells_in_all():
+    from evaltools.data.archive import MERGE_AREA_LIMIT, _clip_merges, merged_ranges
+
+    # three ranges of 99,999 cells (each under the limit, not together) and a cell at the last address
+    ranges = b"".join(b"<mergeCell ref='%s3:%s100001'/>" % ((c.encode(),) * 2) for c in ("A", "B", "C"))
+    xml = b'<sheetData><row r="1"><c r="A1"/></row><row r="1048576"><c r="XFD1048576"/></row></sheetData>'
+    whole = xml + b'<mergeCells><mergeCell ref="A1:XFD1048576"/></mergeCells>'
+    assert merged_ranges(_clip_merges(whole)) == [(1, 1, 16384, 6)]  # 6 rows of 16,384 columns fit 100,000
+    clipped = merged_ranges(_clip_merges(xml + b"<mergeCells>" + ranges + b"</mergeCells>"))
+    assert clipped == [(1, 3, 1, 100001)]  # the first whole; one cell left for the second: both others dropped
+    assert sum((c2 - c1 + 1) * (r2 - r1 + 1) for c1, r1, c2, r2 in clipped) <= MERGE_AREA_LIMIT

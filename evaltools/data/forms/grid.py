@@ -8,13 +8,13 @@ blocks are found by their text wherever a layout put them; each grid row remembe
 
 from __future__ import annotations
 
-import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils import get_column_letter
 
+from evaltools.data.archive import merged_ranges
 from evaltools.data.forms.values import norm
 from evaltools.errors import Location
 
@@ -97,13 +97,10 @@ class Grid:
 # ----------------------------------------------------------------------------- Excel
 
 
-_MERGE = re.compile(rb'<mergeCell ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
-
-
 def _merged_ranges(archive: zipfile.ZipFile, sheet_path: str) -> list[tuple[int, int, int, int]]:
-    """(min_col, min_row, max_col, max_row) of every merged range of a sheet, read from its XML."""
-    xml = archive.read(sheet_path.lstrip("/"))
-    return [range_boundaries(m.decode()) for m in _MERGE.findall(xml)]
+    """(min_col, min_row, max_col, max_row) of every merged range of a sheet, read from its XML (a range
+    written with a namespace prefix or single quotes, as some generators do, included)."""
+    return [r for r in merged_ranges(archive.read(sheet_path.lstrip("/"))) if r[:2] != r[2:]]
 
 
 class Percent(float):
