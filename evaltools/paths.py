@@ -297,7 +297,10 @@ def writable_folder(path: str | Path, what: str, key: str | None = None) -> Path
     made: list[Path] = []
     try:
         for folder in reversed(missing):
-            folder.mkdir()
+            try:
+                folder.mkdir()
+            except FileExistsError:  # made meanwhile by another process: theirs, left alone
+                continue
             made.append(folder)
         fd, probe = tempfile.mkstemp(prefix=".tmp-probe-", dir=path)
         os.close(fd)

@@ -319,3 +319,14 @@ def test_nothing_to_run_names_a_full_width_year_folder(tmp_path):
     assert "甲单位/２０２２/ 像年度但不是半角数字 / looks like the year 2022" in text and "rename it to 2022" in text
     result = cli("run", "--all", "--data-dir", data, "--output-dir", tmp_path / "o")
     assert result.exit_code == 2 and "rename it to 2022" in result.output
+
+
+def test_a_tree_holding_only_outputs_has_no_forms_and_says_why(tmp_path, forms):
+    assert cli("audit", forms, "--output-dir", tmp_path / "tree" / "a1", "--no-progress").exit_code == 0
+    result = cli("audit", tmp_path / "tree", "--output-dir", tmp_path / "a2", "--no-progress")
+    assert result.exit_code == 2
+    assert (
+        "no form files" in result.output
+        and f"folders evaltools wrote, skipped: {tmp_path / 'tree' / 'a1'}" in result.output
+    )
+    assert not (tmp_path / "a2").exists()
