@@ -6,7 +6,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
@@ -202,3 +202,179 @@ def write_bytes(path: str | Path, data: bytes) -> Path:
 
 def write_text(path: str | Path, text: str) -> Path:
     return write_bytes(path, text.encode("utf-8"))
+
+
+# ----------------------------------------------------------------------------- outputs never on inputs
+
+#: The file evaltools writes into a folder it made (an audit's, an import's): the command, and each file written
+#: with its SHA-256. A folder holding it is never read as input (:func:`marked_output`), and a re-import
+#: compares it with what is there now (:func:`changed_since_written`).
+OUTPUT_MARK = ".evaltools-output.json"
+
+
+def _absolute(path: str | Path) -> Path:
+    """``path`` made absolute, links resolved where they exist (a folder not yet made keeps its name)."""
+    return Path(os.path.realpath(os.path.abspath(path)))
+
+
+def overlap(output: str | Path, source: str | Path) -> str | None:
+    """How the folder ``output`` lies on the input folder ``source``: ``"equal"``, ``"inside"`` (output within
+    the input), ``"above"`` (output holds the input), or None when they are apart."""
+    out, src = _absolute(output), _absolute(source)
+    if out == src:
+        return "equal"
+    if src in out.parents:
+        return "inside"
+    if out in src.parents:
+        return "above"
+    return None
+
+
+_OVERLAP = {
+    "equal": ("就是", "is the same folder as"),
+    "inside": ("位于{what}之内", "is inside"),
+    "above": ("包含了", "holds"),
+}
+
+
+def refuse_output_on_inputs(
+    output: str | Path,
+    inputs: dict[str | Path, tuple[str, str]],
+    key: str = "output_dir",
+    beside: dict[str | Path, tuple[str, str]] | None = None,
+) -> None:
+    """ParamsError when the output folder ``output`` is equal to, inside or above one of ``inputs`` (a folder →
+    (its Chinese name, its English name)), or equal to one of ``beside`` (the folder of an input file: only that
+    file is read there): what is written would land among the inputs and be read back as input. The one rule of
+    every command that writes (run, audit, import); checked before anything is written."""
+    checked = [(s, names, None) for s, names in inputs.items()] + [(s, n, "equal") for s, n in (beside or {}).items()]
+    for source, (what, what_en), only in checked:
+        how = overlap(output, source)
+        if how is None or (only is not None and how != only):
+            continue
+        zh, en = _OVERLAP[how]
+        zh = zh.format(what=what) if "{" in zh else zh + what
+        away = _absolute(source if how != "above" else output)
+        raise ParamsError(
+            f"输出目录{zh} / the output folder {output} {en} {what_en} {source}: outputs would land among the "
+            f"inputs and be read back as input; 请另选输入之外的目录 / choose a folder outside it, e.g. "
+            f"--output-dir {away.parent / (away.name + '-outputs')}",
+            key=key,
+        )
+
+
+def output_folder(
+    output: str | Path,
+    inputs: dict[str | Path, tuple[str, str]],
+    key: str = "output_dir",
+    beside: dict[str | Path, tuple[str, str]] | None = None,
+) -> Path:
+    """The output folder of a command that writes (run, audit, import), checked before anything is written, in
+    this order: a folder or one that can be made (:func:`usable_folder`: no part of it is a file), apart from
+    every input (:func:`refuse_output_on_inputs`), writable (:func:`writable_folder`)."""
+    what = "输出目录 / the output folder"
+    usable_folder(output, what, key)
+    refuse_output_on_inputs(output, inputs, key, beside)
+    return writable_folder(output, what, key)
+
+
+def input_folders(
+    paths: Iterable[str | Path], what: str, what_en: str
+) -> tuple[dict[Path, tuple[str, str]], dict[Path, tuple[str, str]]]:
+    """The folders given among ``paths`` (read whole: no output in, on or above them) and the folders of the
+    files given (only the file is read: no output written into that very folder), each named ``what``."""
+    paths = [Path(p) for p in paths]
+    folders = {p: (what, what_en) for p in paths if p.is_dir()}
+    return folders, {p.parent: (what, what_en) for p in paths if not p.is_dir()}
+
+
+def writable_folder(path: str | Path, what: str, key: str | None = None) -> Path:
+    """``path`` when it is (or can be made) a folder this process may write to; else ParamsError naming it. Tried
+    for real — the missing folders made, a probe file written, all removed again — since a mode says nothing
+    for root, and a read-only file system or /sys refuses even root."""
+    path = usable_folder(path, what, key)
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    made: list[Path] = []
+    try:
+        for folder in reversed(missing):
+            try:
+                folder.mkdir()
+            except FileExistsError:  # made meanwhile by another process: theirs, left alone
+                continue
+            made.append(folder)
+        fd, probe = tempfile.mkstemp(prefix=".tmp-probe-", dir=path)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise unwritable(path, what, exc, key) from None
+    finally:
+        for folder in reversed(made):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+    return path
+
+
+def unwritable(path: str | Path, what: str, exc: OSError, key: str | None = None) -> ParamsError:
+    """The message of a folder that cannot be written (read-only, a read-only file system, permission denied)."""
+    where = f" ({exc.filename})" if getattr(exc, "filename", None) and str(exc.filename) != str(path) else ""
+    return ParamsError(
+        f"无法写入 / cannot write to {what} {path}{where}: {exc.strerror or exc}; choose a folder you can "
+        "write to (--output-dir), or make this one writable",
+        key=key,
+    )
+
+
+def sha256(path: str | Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_mark(folder: str | Path, command: str, files: Iterable[str | Path]) -> Path:
+    """Write :data:`OUTPUT_MARK` into ``folder``: the command, and each of ``files`` (under it) with its hash."""
+    import json
+
+    root = Path(folder)
+    listed = {Path(f).relative_to(root).as_posix(): sha256(f) for f in files if Path(f).is_file()}
+    text = json.dumps({"evaltools": command, "files": dict(sorted(listed.items()))}, ensure_ascii=False, indent=1)
+    return write_text(root / OUTPUT_MARK, text + "\n")
+
+
+def read_mark(folder: str | Path) -> dict | None:
+    """What :func:`write_mark` wrote into ``folder``, or None (no mark, or one that is not a regular file or
+    cannot be read as one)."""
+    import json
+
+    mark = Path(folder) / OUTPUT_MARK
+    if not_a_file(mark) is not None or mark.stat().st_size > 16 << 20:
+        return None
+    try:
+        data = json.loads(mark.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and isinstance(data.get("files"), dict) else None
+
+
+def marked_output(folder: str | Path) -> bool:
+    """Whether ``folder`` was written by evaltools (holds :data:`OUTPUT_MARK`): never read as input."""
+    return (Path(folder) / OUTPUT_MARK).exists()
+
+
+def changed_since_written(folder: str | Path) -> list[str]:
+    """The files :func:`write_mark` listed in ``folder`` that were changed or removed since (relative names)."""
+    mark = read_mark(folder)
+    root = Path(folder)
+    out = []
+    for name, digest in (mark or {}).get("files", {}).items():
+        file = root / str(name)
+        if not_a_file(file) is not None:
+            out.append(f"{name}（已删除或不是文件 / removed）")
+        elif sha256(file) != digest:
+            out.append(f"{name}（已改动 / changed）")
+    return out

@@ -183,8 +183,10 @@ def _split_list(text: str | None) -> list[str]:
 
 
 def _formats(to: str | None) -> str | None:
-    """``--to html,pdf`` → the formats to write; summary.json is always kept (the index reads it)."""
-    return None if to is None else ",".join(dict.fromkeys([*_split_list(to), "json"]))
+    """``--to html,pdf`` → the formats to write (:func:`evaltools.run.plan.formats_option`)."""
+    from evaltools.run.plan import formats_option
+
+    return formats_option(to)
 
 
 @app.command()
@@ -259,7 +261,7 @@ def _write_index(results: list, output: str, data: str) -> None:
 
     try:
         written = write_index(results, output, data_dir=data)
-        typer.echo(f"索引 / index: {shown(written)}  打开 / open: {written.resolve().as_uri()}")
+        _said_index(written)
     except Exception as exc:  # noqa: BLE001 - the reports are written; say why the index is not
         typer.echo(f"错误 / error: 索引未写出 / index not written: {type(exc).__name__}: {exc}", err=True)
         raise typer.Exit(1) from None
@@ -303,7 +305,15 @@ def index(output_dir: Path = typer.Argument(Path(JobParams.output_dir), help="�
     from evaltools.paths import usable_folder
     from evaltools.report.index import write_index
 
-    written = write_index(usable_folder(output_dir, "输出目录 / the output folder", "output_dir"))
+    _said_index(write_index(usable_folder(output_dir, "输出目录 / the output folder", "output_dir")))
+
+
+def _said_index(written: Path) -> None:
+    """The index written, and each summary.json it skipped as not a regular file (a named pipe …)."""
+    from evaltools.report.index import skipped
+
+    for line in skipped(written.parent):
+        typer.echo(visible(f"⚠ 索引已跳过 / the index skipped {line}"), err=True)
     typer.echo(f"索引 / index: {shown(written)}  打开 / open: {written.resolve().as_uri()}")
 
 
@@ -373,16 +383,21 @@ def import_forms(
         None, "--output-dir", help="输出目录：每张自评表一个 CSV 文件夹 / one CSV folder per form here"
     ),
     to: Path | None = typer.Option(None, "--to", hidden=True, help="旧名，同 --output-dir / old name of --output-dir"),
+    force: bool = typer.Option(
+        False, "--force", help="覆盖上次导入后改动过的文件 / overwrite files changed since the last import"
+    ),
 ) -> None:
     """读取填好的自评表，每张表写成一个可核对的 CSV 文件夹 / read filled-in forms into CSV folders to check.
 
     Reads 项目支出绩效自评表 and 部门整体支出绩效自评表 from .xlsx (a form per sheet) and .docx (a form per
     table); a legacy .doc / .xls / .et file is refused with how to save it. Exit 2 when a form cannot be read.
+    The output folder may not be in, on or above the forms' folder; a re-import never overwrites files changed
+    since the last import wrote them (.evaltools-output.json records them) unless --force.
     """
     from evaltools.data.forms.layouts import FORM_KINDS
     from evaltools.run.importer import import_to
 
-    result = import_to(paths, _output_dir(output_dir, to, None))
+    result = import_to(paths, _output_dir(output_dir, to, None), force=force)
     for form, folder in result.folders:
         data = form.data
         what = FORM_KINDS.get(form.kind, form.kind)
@@ -422,16 +437,24 @@ def audit(
     why), and prints the counts by finding code and by unit and the counts line of findings.html. A form that
     cannot be read is listed with the reason and does not stop the others; the exit code is 2 when any could
     not be read. A few files are read in this process whatever --jobs (workers start only for more).
+    The output folder may not be in, on or above a folder audited; folders evaltools wrote are skipped (named);
+    a file identical to another is audited and counted once (a FORM_DUPLICATE warning at the copy).
     """
-    from evaltools.data.forms import form_files
     from evaltools.report.audit_table import FILES
-    from evaltools.run.audit import run_audit, write_audit
+    from evaltools.run.audit import audit_output, find_files, run_audit, write_audit
 
-    files, _ = form_files(paths)
-    with Bar("自评表文件", len(files), progress and sys.stderr.isatty()) as bar:
+    out = audit_output(paths, _output_dir(output_dir, to, Path(JobParams.output_dir) / "audit"))
+    with Bar("自评表文件", len(find_files(paths).files), progress and sys.stderr.isatty()) as bar:
         result = run_audit(paths, rules, jobs_n=jobs, executor=executor, scheduler=scheduler, on_done=bar.advance)
+    for folder in result.skipped:  # an earlier audit's or an import's output: its files are not forms
+        typer.echo(
+            f"注 / note: 已跳过 evaltools 写出的目录 / skipped a folder evaltools wrote: {shown(Path(folder))}",
+            err=True,
+        )
+    for f in result.duplicates.itertuples(index=False):
+        typer.echo(visible(f"⚠ {shown(Path(f.file))}: {f.message}"), err=True)
     print_audit(result)
-    written = write_audit(result, _output_dir(output_dir, to, Path(JobParams.output_dir) / "audit"))
+    written = write_audit(result, out)
     typer.echo("已写出 / written:")
     for path in written:
         typer.echo(f"  {shown(path)}  {FILES.get(path.name, '')}".rstrip())

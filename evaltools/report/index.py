@@ -14,17 +14,20 @@ import io
 import json
 import math
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
 from evaltools import fmt
-from evaltools.paths import without_local_paths, write_text
+from evaltools.paths import not_a_file, without_local_paths, write_text
 from evaltools.report import fonts, page_style
 from evaltools.report.exporters import DOCUMENTS, default_document
 
 INDEX_FILE = "index.html"
+#: A year folder of the output tree, as evaltools writes it: four ASCII digits.
+YEAR_NAME = re.compile(r"[0-9]{4}")
 #: The files of a report folder linked from the index, in this order: (file name, label) — the default document's
 #: pages, the shared files, then each other document's pages under its label (复核意见 HTML), from :data:`DOCUMENTS`.
 LINKED = (
@@ -91,11 +94,11 @@ def _key_of(rel: Path) -> tuple[str | None, int] | None:
     parts = rel.parts
     if any(p.startswith(".") for p in parts):
         return None
-    if len(parts) == 1 and parts[0].isdigit():
+    if len(parts) == 1 and YEAR_NAME.fullmatch(parts[0]):
         return None, int(parts[0])
-    if len(parts) == 2 and parts[1].isdigit():
+    if len(parts) == 2 and YEAR_NAME.fullmatch(parts[1]):
         return parts[0], int(parts[1])
-    return None
+    return None  # not a report folder: ２０２２ and ² are digits to str.isdigit, not a year evaltools writes
 
 
 def _links(folder: Path, rel: Path) -> list[tuple[str, str]]:
@@ -120,6 +123,11 @@ def collect(output_dir: str | Path) -> dict[tuple[str | None, int], Entry]:
             continue
         entry = Entry(key[0], key[1], links=_links(summary.parent, rel))
         entry.generated = _dt.datetime.fromtimestamp(summary.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+        why = not_a_file(summary)
+        if why is not None:  # a named pipe would wait for a writer for ever: never opened
+            entry.problem = f"summary.json 不是普通文件，已跳过 / not a regular file, skipped: {why}"
+            entries[key] = entry
+            continue
         try:
             data = json.loads(summary.read_text(encoding="utf-8"))
             overall = data.get("overall") or {}
@@ -345,6 +353,20 @@ def render(entries: dict) -> str:
     return page_style.embed_font(html)  # the CJK font travels with the page
 
 
+def skipped(output_dir: str | Path) -> list[str]:
+    """The summary.json files under ``output_dir`` that the index skips, unopened, as not regular files (a named
+    pipe would wait for ever): ``2022/summary.json: it is a named pipe (FIFO), not a file``."""
+    root = Path(output_dir)
+    if not root.is_dir():
+        return []
+    out = []
+    for summary in sorted(root.glob("**/summary.json")):
+        why = not_a_file(summary)
+        if why is not None and _key_of(summary.parent.relative_to(root)) is not None:
+            out.append(f"{summary.relative_to(root).as_posix()}: {why}")
+    return out
+
+
 def write_index(
     results_or_output_dir: Iterable | str | Path,
     output_dir: str | Path | None = None,
@@ -371,4 +393,4 @@ def write_index(
     return write_text(root / INDEX_FILE, render(entries))
 
 
-__all__ = ["write_index", "collect", "render", "Entry", "UnitGroup", "INDEX_FILE"]
+__all__ = ["write_index", "skipped", "collect", "render", "Entry", "UnitGroup", "INDEX_FILE"]

@@ -11,6 +11,7 @@ by :func:`evaluate_forms` — each form a unit of one dataset, one scoring and a
 
 from __future__ import annotations
 
+import errno
 import functools
 import re
 from collections.abc import Callable, Sequence
@@ -21,21 +22,31 @@ import numpy as np
 import pandas as pd
 
 from evaltools import labels
-from evaltools.data.forms import FormFailure, ImportedForm, form_files, read_file, read_files
+from evaltools.data.forms import READERS, FormFailure, ImportedForm, form_files, read_file, read_files
 from evaltools.data.model import UnitsData, YearData
 from evaltools.data.schema import ORG
 from evaltools.errors import ParamsError
 from evaltools.params import DEFAULT_RULES
+from evaltools.paths import (
+    OUTPUT_MARK,
+    input_folders,
+    output_folder,
+    sha256,
+    unwritable,
+    write_mark,
+)
 from evaltools.scoring.evaluation import evaluate_units
 from evaltools.scoring.rules import RuleSet, load_rules
 
 from .audit_rows import (
+    DUPLICATE,
     FINDING_COLUMNS,
     FORM_COLUMNS,
     READ,
     UNREADABLE,
     UNREADABLE_CODE,
     audit_rows,
+    duplicate_row,
     failure_row,
     finding_cell,
     form_row,
@@ -50,7 +61,10 @@ __all__ = [
     "UNREADABLE",
     "UNREADABLE_CODE",
     "AuditResult",
+    "FoundFiles",
+    "audit_output",
     "audit_files",
+    "find_files",
     "audit_tables",
     "evaluate_forms",
     "finding_cell",
@@ -191,6 +205,13 @@ class AuditResult:
     findings: pd.DataFrame
     forms: pd.DataFrame
     files: int
+    #: Folders under the audited ones that evaltools wrote (an earlier audit's, an import's): never read as forms.
+    skipped: tuple[str, ...] = ()
+
+    @property
+    def duplicates(self) -> pd.DataFrame:
+        """The findings of files identical to a form audited (:data:`DUPLICATE`): each counted once."""
+        return self.findings[self.findings["code"] == DUPLICATE]
 
     @property
     def unreadable(self) -> pd.DataFrame:
@@ -254,11 +275,17 @@ def run_audit(
     if scheduler and executor != "dask":
         raise ParamsError("--scheduler is only used by the dask executor (add --executor dask)", key="scheduler")
     load_rules(rules)  # an unknown rule set fails here, once
-    files, missing = form_files(paths)
+    found = find_files(paths)
+    files, missing = found.files, found.missing
     if not files and not missing:
         raise ParamsError(
             "没有找到自评表文件 / no form files (.xlsx, .docx, or legacy .doc/.xls/.et) under "
-            + ", ".join(str(p) for p in paths),
+            + ", ".join(str(p) for p in paths)
+            + (
+                f" (evaltools 写出的目录已跳过 / folders evaltools wrote, skipped: {', '.join(found.skipped)})"
+                if found.skipped
+                else ""
+            ),
             key="paths",
         )
     roots = tuple(str(p) for p in paths if Path(p).is_dir())
@@ -271,12 +298,14 @@ def run_audit(
         ExecutorOptions(jobs_n, scheduler),
         lambda i, r: done(r["files"]),
     )
-    return _result(results, missing, roots, len(files))
+    return _result(results, found, roots)
 
 
-def _result(results: list[dict], missing: list[FormFailure], roots: tuple[str, ...], files: int) -> AuditResult:
+def _result(results: list[dict], found: FoundFiles, roots: tuple[str, ...]) -> AuditResult:
     """The chunks' rows as one result: findings most serious first, then by code and file."""
+    missing = found.missing
     findings = [failure_row(f, roots) for f in missing] + [row for r in results for row in r["findings"]]
+    findings += [duplicate_row(copy, first, roots) for copy, first in found.duplicates]
     frame = pd.DataFrame(findings, columns=FINDING_COLUMNS)
     frame["_o"] = frame["severity"].map(labels.SEVERITY_ORDER)
     frame = frame.sort_values(["_o", "code", "file"], kind="stable").drop(columns="_o").reset_index(drop=True)
@@ -286,7 +315,7 @@ def _result(results: list[dict], missing: list[FormFailure], roots: tuple[str, .
     forms = pd.DataFrame(rows, columns=FORM_COLUMNS)
     for column in ("number", "year"):
         forms[column] = pd.to_numeric(forms[column]).astype("Int64")
-    return AuditResult(frame, forms, files)
+    return AuditResult(frame, forms, len(found.files), found.skipped)
 
 
 def audit_tables(result: AuditResult) -> dict[str, pd.DataFrame]:
@@ -295,7 +324,98 @@ def audit_tables(result: AuditResult) -> dict[str, pd.DataFrame]:
 
 
 def write_audit(result: AuditResult, out_dir: str | Path) -> list[Path]:
-    """findings.html, findings.xlsx and the CSV files of ``result`` in ``out_dir``; returns the files."""
+    """findings.html, findings.xlsx and the CSV files of ``result`` in ``out_dir``, and :data:`OUTPUT_MARK` (a
+    later audit of a tree holding ``out_dir`` skips it); returns the files (the mark not among them)."""
     from evaltools.report.audit_table import write_audit_tables
 
-    return write_audit_tables(audit_tables(result), out_dir)
+    try:
+        written = write_audit_tables(audit_tables(result), out_dir)
+        write_mark(out_dir, "audit", written)
+    except PermissionError as exc:  # read-only folder or file system: said, never an internal error
+        raise unwritable(out_dir, "输出目录 / the output folder", exc, "output_dir") from None
+    except OSError as exc:
+        if exc.errno not in (errno.EROFS, errno.EACCES, errno.EPERM):
+            raise
+        raise unwritable(out_dir, "输出目录 / the output folder", exc, "output_dir") from None
+    return written
+
+
+def audit_output(paths: Sequence[str | Path], out_dir: str | Path) -> Path:
+    """The audit's output folder, refused before anything is read or written when it is equal to, inside or
+    above a folder audited, is the folder of a form file audited, or cannot be written."""
+    folders, beside = input_folders(paths, "核查的文件夹", "the audited folder")
+    return output_folder(out_dir, folders, beside=beside)
+
+
+# ----------------------------------------------------------------------------- which files
+
+
+@dataclass(frozen=True)
+class FoundFiles:
+    """The files an audit reads; the paths that do not exist; the folders evaltools wrote that were skipped
+    (holding :data:`OUTPUT_MARK`); and each file identical to one read (copy, the file read), not read again."""
+
+    files: list[Path]
+    missing: list[FormFailure]
+    skipped: tuple[str, ...] = ()
+    duplicates: tuple[tuple[Path, Path], ...] = ()
+
+
+def find_files(paths: Sequence[str | Path]) -> FoundFiles:
+    """The form files under ``paths`` (:func:`form_files`) less those in a folder evaltools wrote (an audit's or
+    an import's output: its findings.xlsx, forms.csv … are never read as forms) and less the second copy of a
+    file whose bytes equal a first one's (the same form under two names: audited and counted once)."""
+    files, missing = form_files(paths)
+    roots = [Path(p) for p in paths if Path(p).is_dir()]
+    marked: dict[Path, bool] = {}
+    skipped: dict[str, None] = {}
+    kept = []
+    for file in files:
+        mark = _marked_folder(file, roots, marked)
+        if mark is None:
+            kept.append(file)
+        else:
+            skipped[str(mark)] = None
+    unique, duplicates = _unique(kept)
+    return FoundFiles(unique, missing, tuple(skipped), tuple(duplicates))
+
+
+def _marked_folder(file: Path, roots: list[Path], marked: dict[Path, bool]) -> Path | None:
+    """The folder between ``file`` and the audited folder holding it that holds :data:`OUTPUT_MARK`, or None."""
+    root = next((r for r in roots if r in file.parents), None)
+    if root is None:
+        return None
+    for folder in reversed([p for p in file.parents if p == root or root in p.parents]):
+        if folder not in marked:
+            marked[folder] = (folder / OUTPUT_MARK).is_file()
+        if marked[folder]:
+            return folder
+    return None
+
+
+def _unique(files: list[Path]) -> tuple[list[Path], list[tuple[Path, Path]]]:
+    """The files with the first of each set of identical form files (same size, same SHA-256), and (copy,
+    first); legacy files (.doc, .xls …), never read, are each listed with their refusal."""
+    sizes: dict[int, list[Path]] = {}
+    for file in files:
+        if file.suffix.lower() not in READERS:  # a legacy file is refused, each with how to save it
+            continue
+        try:
+            sizes.setdefault(file.stat().st_size, []).append(file)
+        except OSError:
+            sizes.setdefault(-1 - len(sizes), []).append(file)  # unreadable: the reader says why
+    copies: dict[Path, Path] = {}
+    for same in sizes.values():
+        if len(same) < 2:
+            continue
+        first: dict[str, Path] = {}
+        for file in same:
+            try:
+                digest = sha256(file)
+            except OSError:
+                continue
+            if digest in first:
+                copies[file] = first[digest]
+            else:
+                first[digest] = file
+    return [f for f in files if f not in copies], [(c, copies[c]) for c in files if c in copies]

@@ -75,6 +75,17 @@ UNREADABLE_CODE = Code(
     field="title",
 )
 UNREADABLE = UNREADABLE_CODE.code
+#: The finding of a file whose bytes equal those of a form file audited (the same form under two names or in
+#: two folders): the copy is not read again, so that each form is counted once in every total (forms.csv lists
+#: it once, under the first name); this finding at the copy names the file it repeats.
+DUPLICATE_CODE = Code(
+    "FORM_DUPLICATE",
+    label="同一张自评表重复提交",
+    severity="warning",
+    measure="删除重复的文件，或核对两份是否都应提交；重复的一份只核查、计数一次。",
+    field="title",
+)
+DUPLICATE = DUPLICATE_CODE.code
 #: Labels of the codes of the reading's located warnings (a code not listed: :data:`READING_LABEL`): the form
 #: reader's (evaltools/data/forms: Form.warn) and the loader's checks every form goes through (the Chinese of
 #: their messages in evaltools/data/bounds.py, sense.py, validate.py, text.py).
@@ -316,6 +327,25 @@ def failure_row(failure: FormFailure, roots: Sequence[str] = ()) -> dict:
         "stated": None,
         "computed": None,
     }
+
+
+def duplicate_row(copy: str | Path, first: str | Path, roots: Sequence[str] = ()) -> dict:
+    """The finding of a file identical to ``first`` (audited): not read again, counted once."""
+    name, original = shown_name(str(copy), roots), shown_name(str(first), roots)
+    row = dict.fromkeys(FINDING_COLUMNS)
+    row.update(
+        severity=DUPLICATE_CODE.severity,
+        stage=READING,
+        code=DUPLICATE,
+        label=DUPLICATE_CODE.label,
+        field=DUPLICATE_CODE.field,
+        subject=name,
+        message=f"与 {original} 内容完全相同，只核查、计数一次 / identical to {original}: audited and counted once",
+        file=str(copy),
+        part="",
+        cell="",
+    )
+    return row
 
 
 def _first_error(failure: FormFailure) -> Location | None:

@@ -3,6 +3,7 @@ indicators.csv …) that a person checks and corrects, and that ``evaltools chec
 
 from __future__ import annotations
 
+import errno
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -13,7 +14,17 @@ import pandas as pd
 from evaltools import fmt
 from evaltools.data.folder import write_folder
 from evaltools.data.forms import FormFailure, ImportedForm, import_forms
-from evaltools.paths import write_text
+from evaltools.errors import ParamsError
+from evaltools.paths import (
+    OUTPUT_MARK,
+    changed_since_written,
+    input_folders,
+    output_folder,
+    read_mark,
+    unwritable,
+    write_mark,
+    write_text,
+)
 
 #: The Chinese of the names a form may not print (:attr:`ImportedForm.completed`).
 _WHAT = {"unit": "单位名称", "project": "项目名称"}
@@ -46,16 +57,62 @@ def folder_name(form: ImportedForm, taken: set[str], several: bool = False) -> s
     return name
 
 
-def import_to(paths: Iterable[str | Path], out_dir: str | Path) -> Imported:
-    """Read every form under ``paths`` and write each as ``out_dir/<folder>/`` (see :func:`folder_name`), plus
-    ``out_dir/forms.csv`` listing every form (file, sheet or table, kind, unit, year, project, folder)."""
+def import_output(paths: Iterable[str | Path], out_dir: str | Path) -> Path:
+    """The import's output folder, refused before anything is read or written when it is equal to, inside or
+    above a folder of forms given, is the folder of a form file given, or cannot be written."""
+    folders, beside = input_folders(paths, "自评表所在的文件夹", "the folder of the forms")
+    return output_folder(out_dir, folders, beside=beside)
+
+
+def refuse_overwrite(out_dir: str | Path, folders: Iterable[str]) -> None:
+    """ParamsError when writing the form ``folders`` (and forms.csv) into ``out_dir`` would overwrite what a
+    person changed: a file the last import wrote (:data:`~evaltools.paths.OUTPUT_MARK` records each with its
+    hash) changed or removed since, or — with no record — a folder or forms.csv that evaltools did not write.
+    An unchanged import is rewritten; ``--force`` overwrites anyway."""
     out = Path(out_dir)
+    if read_mark(out) is not None:
+        changed = changed_since_written(out)
+        why = "自上次导入后已被修改 / changed since evaltools import wrote them"
+    else:
+        names = [f"{n}/" for n in folders if (out / n).is_dir() and any((out / n).iterdir())]
+        changed = names + (["forms.csv"] if (out / "forms.csv").exists() else [])
+        why = f"不是 evaltools import 写出的（没有 {OUTPUT_MARK}）/ not written by evaltools import (no {OUTPUT_MARK})"
+    if changed:
+        shown = "、".join(changed[:10]) + (f" … (+{len(changed) - 10})" if len(changed) > 10 else "")
+        raise ParamsError(
+            f"不覆盖已改动的导入结果 / not overwriting {out}: {shown} — {why}; 请另选输出目录，或加 --force 覆盖 / "
+            "choose another --output-dir, or add --force to overwrite them",
+            key="output_dir",
+        )
+
+
+def import_to(paths: Iterable[str | Path], out_dir: str | Path, force: bool = False) -> Imported:
+    """Read every form under ``paths`` and write each as ``out_dir/<folder>/`` (see :func:`folder_name`), plus
+    ``out_dir/forms.csv`` listing every form (file, sheet or table, kind, unit, year, project, folder) and the
+    record of what was written (:data:`~evaltools.paths.OUTPUT_MARK`). Refused before writing: an output folder
+    on the forms' folder (:func:`import_output`), one a person changed since (:func:`refuse_overwrite`, unless
+    ``force``)."""
+    paths = list(paths)
+    out = import_output(paths, out_dir)
     read = import_forms(paths)
     taken: set[str] = set()
-    written = []
     per_file = pd.Series([f.source for f in read.forms]).value_counts() if read.forms else pd.Series(dtype=int)
-    for form in read.forms:
-        folder = out / folder_name(form, taken, per_file[form.source] > 1)
+    names = [folder_name(form, taken, per_file[form.source] > 1) for form in read.forms]
+    if read.forms and not force:
+        refuse_overwrite(out, names)
+    try:
+        return _write(read, names, out)
+    except OSError as exc:
+        if isinstance(exc, PermissionError) or exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            raise unwritable(out, "输出目录 / the output folder", exc, "output_dir") from None
+        raise
+
+
+def _write(read, names: list[str], out: Path) -> Imported:
+    """Each form of ``read`` as ``out/<name>/``, forms.csv and the record of the files written."""
+    written = []
+    for form, name in zip(read.forms, names):
+        folder = out / name
         header = f"由 evaltools import 读自 {form.label}（{form.kind}）；请核对后使用 evaltools check 检查。"
         if form.completed:  # names the form does not print: the folder needs one (evaltools.data.forms.read)
             header += (
@@ -80,4 +137,6 @@ def import_to(paths: Iterable[str | Path], out_dir: str | Path) -> Imported:
     index = None
     if written:
         index = write_text(out / "forms.csv", fmt.people_csv(pd.DataFrame(rows)))
+        files = [index, *(f for _, folder in written for f in sorted(folder.iterdir()))]
+        write_mark(out, "import", files)
     return Imported(tuple(written), read.failures, index)

@@ -3,12 +3,15 @@ found under the data folder, each as one resolved :class:`~evaltools.params.JobP
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
-from evaltools.data.discover import Job, discover, label
+from evaltools.data.discover import YEAR_NAME, Job, discover, label
 from evaltools.errors import ParamsError
 from evaltools.params import JobParams, absolute_data_dir, check_keys, job_params
-from evaltools.report.exporters import get_document
+from evaltools.paths import output_folder
+from evaltools.report.exporters import EXPORTERS, get_document
 
 
 def plan_jobs(
@@ -55,7 +58,15 @@ def plan_jobs(
             file=source,
             key="title",
         )
+    for output, data in dict.fromkeys((j.output_dir, j.data_dir) for j in jobs):
+        check_output_dir(output, data)
     return jobs
+
+
+def check_output_dir(output: str | Path, data_dir: str | Path) -> Path:
+    """The output folder of a run, refused (ParamsError, before anything is written) when it is equal to, inside
+    or above the data folder (:func:`~evaltools.paths.refuse_output_on_inputs`), or cannot be written."""
+    return output_folder(output, {data_dir: ("数据目录", "the data folder")})
 
 
 def _found(data_dir: str, years: list, units: list, every: bool) -> list[Job]:
@@ -73,7 +84,7 @@ def _found(data_dir: str, years: list, units: list, every: bool) -> list[Job]:
         if not pairs:
             raise ParamsError(
                 f"没有找到要运行的年度 / nothing to run under {data_dir}"
-                f"{' for years ' + ', '.join(map(str, years)) if years else ''}",
+                f"{' for years ' + ', '.join(map(str, years)) if years else ''}{_not_years(data_dir)}",
                 key="data_dir",
             )
         return pairs
@@ -81,6 +92,49 @@ def _found(data_dir: str, years: list, units: list, every: bool) -> list[Job]:
     for unit in units:
         unit_years = years or [y for u, y in found if u == unit]
         if not unit_years:
-            raise ParamsError(f"单位 {unit!r} 没有数据 / no data for unit {unit!r} under {data_dir}", key="units")
+            raise ParamsError(
+                f"单位 {unit!r} 没有数据 / no data for unit {unit!r} under {data_dir}{_not_years(data_dir)}",
+                key="units",
+            )
         pairs += [(unit, y) for y in unit_years]
     return pairs
+
+
+def formats_option(to: str | None) -> str | None:
+    """``--to html,pdf`` → the formats to write, summary.json always kept (the index reads it); a file name or
+    path given instead (``--to report.html``, ``--to out/``) is a ParamsError saying what --to takes."""
+    if to is None:
+        return None
+    items = [x.strip() for x in to.split(",") if x.strip()]
+    named = [x for x in items if any(c in x for c in "./\\") or Path(x).exists()]
+    if named:
+        raise ParamsError(
+            f"--to 是输出格式，不是文件或目录 / --to takes formats, not a file or folder: {', '.join(named)}; "
+            f"e.g. --to html,pdf (the formats: {', '.join(EXPORTERS)}); where the files go: --output-dir FOLDER",
+            key="formats",
+        )
+    return ",".join(dict.fromkeys([*items, "json"]))
+
+
+def _not_years(data_dir: str | Path) -> str:
+    """The folders and workbooks under ``data_dir`` (and its unit folders) whose names look like a year but are
+    not one a run takes (full-width digits ２０２２, superscripts ²…), each with why and what to do; ``""`` for none."""
+    root = Path(data_dir)
+    found = []
+    for entry in _entries(root) + [sub for unit in _entries(root) if unit.is_dir() for sub in _entries(unit)]:
+        name = entry.name[: -len(".xlsx")] if entry.name.lower().endswith(".xlsx") else entry.name
+        plain = unicodedata.normalize("NFKC", name).strip()
+        if plain != name and YEAR_NAME.fullmatch(plain):
+            where = entry.relative_to(root).as_posix() + ("/" if entry.is_dir() else "")
+            found.append(
+                f"{where} 像年度但不是半角数字 / looks like the year {plain} but is not written in the digits 0-9 "
+                f"(full-width or other characters): rename it to {plain}{entry.name[len(name) :]}"
+            )
+    return ("; " + "; ".join(found[:5])) if found else ""
+
+
+def _entries(folder: Path) -> list[Path]:
+    try:
+        return sorted(folder.iterdir())
+    except OSError:
+        return []

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from evaltools.errors import EvaltoolsError, InputError, RunError
 from evaltools.params import HANDOVER_ENV, JobParams, chosen_rules, handover_key, job_to_dict
-from evaltools.paths import PROJECT_ROOT, inside, safe_component, usable_folder
+from evaltools.paths import PROJECT_ROOT, inside, refuse_output_on_inputs, safe_component, unwritable, usable_folder
 from evaltools.run import stop
 from evaltools.run.kernelcheck import kernel_failure
 
@@ -417,11 +417,18 @@ def run_report(params: JobParams, *, notebook: Path | None = None, cwd: Path = R
     timings: dict[str, float] = {}
     # params were resolved when made (absolute folders, the rule set checked): the kernel, which runs in the
     # project folder, is handed the same values
+    # never on, in or above the data (plan_jobs says it first, and tries the folder for writing: not here, where
+    # the reports of a batch start at once)
+    refuse_output_on_inputs(params.output_dir, {params.data_dir: ("数据目录", "the data folder")})
     final = usable_folder(output_dir(params), "输出目录 / the output folder", "output_dir")
     created = [d for d in (final.parent, *final.parent.parents) if not d.exists()]
-    final.parent.mkdir(parents=True, exist_ok=True)
-    clean_stale(final.parent)
-    stage = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=final.parent))
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        clean_stale(final.parent)
+        stage = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=final.parent))
+    except OSError as exc:  # read-only, a read-only file system, permission denied (also for root: /sys …)
+        _remove_empty(created)
+        raise unwritable(params.output_dir, "输出目录 / the output folder", exc, "output_dir") from None
     running: dict[str, WarmKernel] = {}
     token = stop.on_stop(lambda: (shutil.rmtree(stage, True), running["kernel"].kill() if running else None))
     try:

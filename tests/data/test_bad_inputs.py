@@ -196,6 +196,13 @@ def _rename(target: Target, new: str) -> None:
     target.path.rename(target.path.parent / new)
 
 
+@mutation("copy_form")
+def _copy_form(target: Target, name: str) -> None:
+    """Copy a form of examples/forms (its path there) to the target file, making its folder."""
+    target.path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(ROOT / "examples" / "forms" / name, target.path)
+
+
 @mutation("copy_year")
 def _copy_year(target: Target, year: int) -> None:
     """Copy the case's data (its folder, or its workbook) as another year beside it, that year in its profile."""

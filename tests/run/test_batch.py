@@ -205,7 +205,9 @@ def test_dask_local_cluster_gives_the_same_outputs(full_batch, tmp_path):
 
 @pytest.mark.slow
 def test_serial_input_error_is_a_result_not_an_exception(tmp_path):
-    job = job_params({"year": 2019, "unit": "nobody", "data_dir": str(tmp_path), "output_dir": str(tmp_path / "o")})
+    (tmp_path / "data").mkdir()  # the output folder apart from the data: one inside it is refused first
+    values = {"year": 2019, "unit": "nobody", "data_dir": str(tmp_path / "data"), "output_dir": str(tmp_path / "o")}
+    job = job_params(values)
     results = run_batch([job], executor="serial")
     assert len(results) == 1 and not results[0].ok and results[0].exit_code == 2
     assert "no data for 2019" in results[0].error
