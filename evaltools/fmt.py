@@ -3,6 +3,7 @@ decimals. Used only when rendering; data stays at full precision."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from evaltools import labels
@@ -40,7 +41,7 @@ def wan(x: object, digits: int = 2) -> str:
 def num(x: object, digits: int = 2, *, thousands: bool = True, missing: str = "—") -> str:
     """Counts and scores: 14270 → '14,270'; 84.666 → '84.67'; trailing zeros dropped. ``thousands=False``
     and ``missing=""`` give a data cell (14270, empty when missing)."""
-    if is_missing(x):
+    if is_missing(x) or not math.isfinite(float(x)):  # inf is no number a person can read (issue 22)
         return missing
     text = f"{float(x):{',' if thousands else ''}.{digits}f}"
     if "." in text:
@@ -169,7 +170,7 @@ def _distinct(fn):
 def nums(values: object, digits: int = 2, *, thousands: bool = True, missing: str = "—") -> list[str]:
     """:func:`num` of every value."""
     spec = f"{',' if thousands else ''}.{digits}f"
-    out = [missing if x != x else format(x, spec) for x in _floats(values)]
+    out = [format(x, spec) if math.isfinite(x) else missing for x in _floats(values)]
     if digits > 0:
         out = [t.rstrip("0").rstrip(".") if "." in t else t for t in out]
     return out

@@ -86,6 +86,32 @@ def _where(text: str, mark: object) -> str:
     return f" at line {mark.line + 1}, column {mark.column + 1}" + (f" (key 「{key}」)" if key else "")
 
 
+#: The deepest nesting of lists and mappings read from YAML (a real rule set nests 5 levels); deeper text
+#: would exhaust Python's recursion while being built.
+MAX_YAML_DEPTH = 100
+
+
+def _too_deep(text: str) -> str:
+    """The message for a document nested beyond :data:`MAX_YAML_DEPTH`: where the nesting passes it, read from
+    the parser's events (which do not recurse)."""
+    depth, mark = 0, None
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    mark = event.start_mark
+                    break
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    return (
+        f"YAML 嵌套过深 / YAML nested deeper than {MAX_YAML_DEPTH} levels{_where(text, mark)}; "
+        "write the lists and mappings flatter"
+    )
+
+
 def _expanded_size(value: object, sizes: dict, limit: int) -> int:
     """Characters and items of ``value`` with every alias expanded (shared values counted each time)."""
     if isinstance(value, str):
@@ -117,7 +143,15 @@ def safe_yaml_load(text: str, source: str = "<yaml>") -> Any:
             data = yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a SafeLoader
         except yaml.YAMLError:
             data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader; it raises the error reported
+    except RecursionError:
+        raise ParamsError(_too_deep(text), file=source) from None
     except yaml.constructor.ConstructorError as exc:
+        if exc.problem == "found unhashable key":
+            raise ParamsError(
+                f"YAML 键不是文字 / a list or mapping used as a key{_where(text, exc.problem_mark)}: every key must "
+                "be a plain name (text); write `name: value`, and a list under its key",
+                file=source,
+            ) from None
         if exc.context == _DUPLICATE:
             raise ParamsError(
                 f"YAML 键重复 / duplicate key{_where(text, exc.problem_mark)}: {exc.problem}; YAML would silently "

@@ -64,6 +64,9 @@ def _stop_on_signal(signum: int, frame: object) -> None:
 
 def _stopped(exc: KeyboardInterrupt) -> None:
     """One line, and the exit code of the signal (130 for Ctrl-C): no traceback."""
+    from evaltools.run.stop import quiet_abandoned_tasks
+
+    quiet_abandoned_tasks()  # no asyncio traceback of the killed kernel's cell after this line
     stopped = exc if isinstance(exc, Stopped) else Stopped(signal.SIGINT)
     detail = f": {stopped.detail}" if stopped.detail else ""
     typer.echo(f"已中断 / stopped ({stopped.name}){detail}; 原有输出未改动 / previous outputs unchanged", err=True)
