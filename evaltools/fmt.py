@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass
 
 from evaltools import labels
+from evaltools.errors import visible
 
 
 def is_missing(value: object) -> bool:
@@ -365,3 +366,32 @@ def share(x: object) -> str:
     if is_missing(x):
         return "—"
     return ("−" if float(x) < 0 else "") + pct(abs(float(x)))
+
+
+# ----------------------------------------------------------------------------- text on a page
+
+
+def page_text(value: object) -> str:
+    """Text as a page shows it: every invisible, control or bidi character (a right-to-left override, a
+    zero-width space, an ESC) written visibly as ⟨U+202E⟩ — never raw, never reordering the text around it;
+    line breaks and tabs, which HTML shows as spaces, are kept."""
+    return visible(value, keep="\n\t", marks="⟨⟩")
+
+
+def page_html(value: object) -> str:
+    """:func:`page_text`, escaped for HTML (text and attribute values)."""
+    import html
+
+    return html.escape(page_text(value), quote=True)
+
+
+def page_finalize(value: object) -> object:
+    """The Jinja ``finalize`` of every page's environment: each ``{{ … }}`` that gives text — data or ready
+    HTML (Markup) — shows invisible characters as ⟨U+…⟩ (the marks hold no HTML character, so Markup stays
+    safe); numbers and other values pass unchanged."""
+    if not isinstance(value, str):
+        return value
+    shown = page_text(value)
+    if shown == value:
+        return value
+    return type(value)(shown) if hasattr(value, "__html__") else shown

@@ -323,6 +323,7 @@ def render(entries: dict) -> str:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=fmt.page_finalize,  # names shown with their invisible characters visible (issue 22)
     )
     from evaltools.scoring.completeness import grade_of_sentence
 

@@ -13,11 +13,12 @@ import pandas as pd
 from evaltools import fmt
 from evaltools.data.folder import write_folder
 from evaltools.data.forms import FormFailure, ImportedForm, import_forms
+from evaltools.errors import INVISIBLE
 from evaltools.paths import write_text
 
 #: The Chinese of the names a form may not print (:attr:`ImportedForm.completed`).
 _WHAT = {"unit": "单位名称", "project": "项目名称"}
-_UNSAFE = re.compile(r'[\\/:*?"<>|\s\x00-\x1f]+')
+_UNSAFE = re.compile(rf'(?:[\\/:*?"<>|\s]|{INVISIBLE.pattern})+')  # invisible / bidi characters too (issue 22)
 
 
 @dataclass(frozen=True)
