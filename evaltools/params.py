@@ -66,7 +66,7 @@ def _key_at(text: str, line: int) -> str | None:
     """The key path (``rules.tiers_overrun``) of the mapping entry at or above 0-based ``line`` of ``text``."""
     stack: list[tuple[int, str]] = []
     for raw in text.splitlines()[: line + 1]:
-        stripped = raw.lstrip(" -")
+        stripped = raw.lstrip(" -?")
         if not stripped or stripped.startswith("#") or ":" not in stripped:
             continue
         key = stripped.split(":", 1)[0].strip().strip("'\"")
@@ -89,6 +89,17 @@ def _where(text: str, mark: object) -> str:
 #: The deepest nesting of lists and mappings read from YAML (a real rule set nests 5 levels); deeper text
 #: would exhaust Python's recursion while being built.
 MAX_YAML_DEPTH = 100
+
+
+def _depth(value: object) -> int:
+    """How deep lists and mappings nest in ``value`` (walked without recursion: 0 for a scalar)."""
+    deepest, todo = 0, [(value, 1)]
+    while todo:
+        item, level = todo.pop()
+        if isinstance(item, (list, dict)):
+            deepest = max(deepest, level)
+            todo.extend((v, level + 1) for v in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 def _too_deep(text: str) -> str:
@@ -176,6 +187,8 @@ def safe_yaml_load(text: str, source: str = "<yaml>") -> Any:
             "write the values out instead of repeating them with *aliases",
             file=source,
         )
+    if _depth(data) > MAX_YAML_DEPTH:
+        raise ParamsError(_too_deep(text), file=source)
     return data
 
 
