@@ -26,10 +26,15 @@ INVISIBLE = re.compile(
 )
 
 
-def visible(text: object, keep: str = "") -> str:
+def visible(text: object, keep: str = "", marks: str = "<>") -> str:
     """``text`` with every invisible or control character (:data:`INVISIBLE`) written as ``<U+200B>``,
-    except those in ``keep``: a message shows what a cell holds and never moves a terminal's cursor."""
-    return INVISIBLE.sub(lambda m: m.group(0) if m.group(0) in keep else f"<U+{ord(m.group(0)):04X}>", str(text))
+    except those in ``keep``: a message shows what a cell holds and never moves a terminal's cursor, and a
+    newline in a name cannot start a line of its own (a forged "✓ …"). ``marks`` are the brackets around the
+    code point (a page uses ⟨⟩: ``<`` would start an HTML tag)."""
+    start, end = marks
+    return INVISIBLE.sub(
+        lambda m: m.group(0) if m.group(0) in keep else f"{start}U+{ord(m.group(0)):04X}{end}", str(text)
+    )
 
 
 @dataclass(frozen=True)

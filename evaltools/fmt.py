@@ -3,9 +3,11 @@ decimals. Used only when rendering; data stays at full precision."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from evaltools import labels
+from evaltools.errors import visible
 
 
 def is_missing(value: object) -> bool:
@@ -40,7 +42,7 @@ def wan(x: object, digits: int = 2) -> str:
 def num(x: object, digits: int = 2, *, thousands: bool = True, missing: str = "—") -> str:
     """Counts and scores: 14270 → '14,270'; 84.666 → '84.67'; trailing zeros dropped. ``thousands=False``
     and ``missing=""`` give a data cell (14270, empty when missing)."""
-    if is_missing(x):
+    if is_missing(x) or not math.isfinite(float(x)):  # inf is no number a person can read (issue 22)
         return missing
     text = f"{float(x):{',' if thousands else ''}.{digits}f}"
     if "." in text:
@@ -169,7 +171,7 @@ def _distinct(fn):
 def nums(values: object, digits: int = 2, *, thousands: bool = True, missing: str = "—") -> list[str]:
     """:func:`num` of every value."""
     spec = f"{',' if thousands else ''}.{digits}f"
-    out = [missing if x != x else format(x, spec) for x in _floats(values)]
+    out = [format(x, spec) if math.isfinite(x) else missing for x in _floats(values)]
     if digits > 0:
         out = [t.rstrip("0").rstrip(".") if "." in t else t for t in out]
     return out
@@ -364,3 +366,32 @@ def share(x: object) -> str:
     if is_missing(x):
         return "—"
     return ("−" if float(x) < 0 else "") + pct(abs(float(x)))
+
+
+# ----------------------------------------------------------------------------- text on a page
+
+
+def page_text(value: object) -> str:
+    """Text as a page shows it: every invisible, control or bidi character (a right-to-left override, a
+    zero-width space, an ESC) written visibly as ⟨U+202E⟩ — never raw, never reordering the text around it;
+    line breaks and tabs, which HTML shows as spaces, are kept."""
+    return visible(value, keep="\n\t", marks="⟨⟩")
+
+
+def page_html(value: object) -> str:
+    """:func:`page_text`, escaped for HTML (text and attribute values)."""
+    import html
+
+    return html.escape(page_text(value), quote=True)
+
+
+def page_finalize(value: object) -> object:
+    """The Jinja ``finalize`` of every page's environment: each ``{{ … }}`` that gives text — data or ready
+    HTML (Markup) — shows invisible characters as ⟨U+…⟩ (the marks hold no HTML character, so Markup stays
+    safe); numbers and other values pass unchanged."""
+    if not isinstance(value, str):
+        return value
+    shown = page_text(value)
+    if shown == value:
+        return value
+    return type(value)(shown) if hasattr(value, "__html__") else shown

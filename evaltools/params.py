@@ -66,7 +66,7 @@ def _key_at(text: str, line: int) -> str | None:
     """The key path (``rules.tiers_overrun``) of the mapping entry at or above 0-based ``line`` of ``text``."""
     stack: list[tuple[int, str]] = []
     for raw in text.splitlines()[: line + 1]:
-        stripped = raw.lstrip(" -")
+        stripped = raw.lstrip(" -?")
         if not stripped or stripped.startswith("#") or ":" not in stripped:
             continue
         key = stripped.split(":", 1)[0].strip().strip("'\"")
@@ -84,6 +84,43 @@ def _where(text: str, mark: object) -> str:
         return ""
     key = _key_at(text, mark.line)
     return f" at line {mark.line + 1}, column {mark.column + 1}" + (f" (key 「{key}」)" if key else "")
+
+
+#: The deepest nesting of lists and mappings read from YAML (a real rule set nests 5 levels); deeper text
+#: would exhaust Python's recursion while being built.
+MAX_YAML_DEPTH = 100
+
+
+def _depth(value: object) -> int:
+    """How deep lists and mappings nest in ``value`` (walked without recursion: 0 for a scalar)."""
+    deepest, todo = 0, [(value, 1)]
+    while todo:
+        item, level = todo.pop()
+        if isinstance(item, (list, dict)):
+            deepest = max(deepest, level)
+            todo.extend((v, level + 1) for v in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def _too_deep(text: str) -> str:
+    """The message for a document nested beyond :data:`MAX_YAML_DEPTH`: where the nesting passes it, read from
+    the parser's events (which do not recurse)."""
+    depth, mark = 0, None
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    mark = event.start_mark
+                    break
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    return (
+        f"YAML 嵌套过深 / YAML nested deeper than {MAX_YAML_DEPTH} levels{_where(text, mark)}; "
+        "write the lists and mappings flatter"
+    )
 
 
 def _expanded_size(value: object, sizes: dict, limit: int) -> int:
@@ -117,7 +154,15 @@ def safe_yaml_load(text: str, source: str = "<yaml>") -> Any:
             data = yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a SafeLoader
         except yaml.YAMLError:
             data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader; it raises the error reported
+    except RecursionError:
+        raise ParamsError(_too_deep(text), file=source) from None
     except yaml.constructor.ConstructorError as exc:
+        if exc.problem == "found unhashable key":
+            raise ParamsError(
+                f"YAML 键不是文字 / a list or mapping used as a key{_where(text, exc.problem_mark)}: every key must "
+                "be a plain name (text); write `name: value`, and a list under its key",
+                file=source,
+            ) from None
         if exc.context == _DUPLICATE:
             raise ParamsError(
                 f"YAML 键重复 / duplicate key{_where(text, exc.problem_mark)}: {exc.problem}; YAML would silently "
@@ -142,6 +187,8 @@ def safe_yaml_load(text: str, source: str = "<yaml>") -> Any:
             "write the values out instead of repeating them with *aliases",
             file=source,
         )
+    if _depth(data) > MAX_YAML_DEPTH:
+        raise ParamsError(_too_deep(text), file=source)
     return data
 
 

@@ -13,7 +13,16 @@ from pathlib import Path
 import typer
 
 from evaltools import __version__
-from evaltools.cli.console import Bar, BatchProgress, list_files, print_audit, print_failures, print_summary, shown
+from evaltools.cli.console import (
+    Bar,
+    BatchProgress,
+    list_files,
+    print_audit,
+    print_failures,
+    print_summary,
+    say,
+    shown,
+)
 from evaltools.errors import EvaltoolsError, ParamsError, Stopped, visible
 from evaltools.params import DEFAULT_RULES, JobParams
 from evaltools.report.exporters import documents_help
@@ -64,6 +73,9 @@ def _stop_on_signal(signum: int, frame: object) -> None:
 
 def _stopped(exc: KeyboardInterrupt) -> None:
     """One line, and the exit code of the signal (130 for Ctrl-C): no traceback."""
+    from evaltools.run.stop import quiet_abandoned_tasks
+
+    quiet_abandoned_tasks()  # no asyncio traceback of the killed kernel's cell after this line
     stopped = exc if isinstance(exc, Stopped) else Stopped(signal.SIGINT)
     detail = f": {stopped.detail}" if stopped.detail else ""
     typer.echo(f"已中断 / stopped ({stopped.name}){detail}; 原有输出未改动 / previous outputs unchanged", err=True)
@@ -83,7 +95,7 @@ def _rules_for(rules: str | None, data: object) -> str:
 
     choice = chosen_rules(rules, getattr(getattr(data, "profile", None), "rules", None))
     if choice.note:
-        typer.echo(f"注 / note: {choice.note}", err=True)
+        say(f"注 / note: {choice.note}", err=True)
     return choice.name
 
 
@@ -138,9 +150,9 @@ def check(
 
         problems.extend(evaluation_problems(data, _rules_for(rules, data), source))
     for p in problems.items:
-        typer.echo(str(p), err=p.severity == "error")
+        say(str(p), err=p.severity == "error")
     errors = sum(p.severity == "error" for p in problems.items)
-    typer.echo(f"{source}: {errors} 个错误 / error(s), {len(problems.items) - errors} 个警告 / warning(s)")
+    say(f"{source}: {errors} 个错误 / error(s), {len(problems.items) - errors} 个警告 / warning(s)")
     if errors:
         raise typer.Exit(2)
 
@@ -158,7 +170,7 @@ def template(
 
     target = output or Path(JobParams.output_dir) / f"template-{year}.xlsx"
     write_template(year, target, unit=unit, rules=rules)
-    typer.echo(f"已写出 / written: {target}")
+    say(f"已写出 / written: {target}")
 
 
 @app.command()
@@ -263,7 +275,7 @@ def _write_index(results: list, output: str, data: str) -> None:
         written = write_index(results, output, data_dir=data)
         _said_index(written)
     except Exception as exc:  # noqa: BLE001 - the reports are written; say why the index is not
-        typer.echo(f"错误 / error: 索引未写出 / index not written: {type(exc).__name__}: {exc}", err=True)
+        say(f"错误 / error: 索引未写出 / index not written: {type(exc).__name__}: {exc}", err=True)
         raise typer.Exit(1) from None
 
 
@@ -288,9 +300,7 @@ def _run_one(job: JobParams, notebook: Path | None) -> None:
     except EvaltoolsError as exc:
         typer.echo(visible(f"✗ {label}: {exc}", keep="\n"), err=True)
         raise typer.Exit(exc.exit_code) from None
-    typer.echo(
-        f"✓ {label}: {result.total_text}，{result.counts_text} → {shown(result.output_dir)} ({result.seconds:.1f} s)"
-    )
+    say(f"✓ {label}: {result.total_text}，{result.counts_text} → {shown(result.output_dir)} ({result.seconds:.1f} s)")
     for warning in result.warnings:
         typer.echo(visible(f"⚠ {label}: {warning}", keep="\n"), err=True)
     for note in result.notes:
@@ -313,8 +323,8 @@ def _said_index(written: Path) -> None:
     from evaltools.report.index import skipped
 
     for line in skipped(written.parent):
-        typer.echo(visible(f"⚠ 索引已跳过 / the index skipped {line}"), err=True)
-    typer.echo(f"索引 / index: {shown(written)}  打开 / open: {written.resolve().as_uri()}")
+        say(f"⚠ 索引已跳过 / the index skipped {line}", err=True)
+    say(f"索引 / index: {shown(written)}  打开 / open: {written.resolve().as_uri()}")
 
 
 @app.command()
@@ -351,7 +361,7 @@ def synthetic(
         kinds=tuple(_split_list(kinds)),
     )
     for folder in result.units:
-        typer.echo(f"{out_dir / folder}: {result.years[0]}–{result.years[-1]}（{result.names[folder]}）")
+        say(f"{out_dir / folder}: {result.years[0]}–{result.years[-1]}（{result.names[folder]}）")
     typer.echo(
         f"已写出 / written: {len(result.jobs)} 个单位年度 / unit-years, 均已通过核验 / all pass `evaltools check`. "
         f"运行 / run: evaltools run --all --data-dir {out_dir}"
@@ -402,12 +412,12 @@ def import_forms(
         data = form.data
         what = FORM_KINDS.get(form.kind, form.kind)
         name = "" if form.kind == "department" else f"「{data.projects['project'].iloc[0]}」"
-        typer.echo(
+        say(
             f"✓ {shown(Path(form.source))}{', ' + form.part if form.part else ''}: {what}{name} "
             f"{data.unit} {data.year} 年度，{len(data.indicators)} 项指标 → {shown(folder)}"
         )
     print_failures(result.failures)
-    typer.echo(
+    say(
         f"读取 {len(result.folders)} 张自评表，{len(result.failures)} 个无法读取 / "
         f"{len(result.folders)} form(s) read, {len(result.failures)} unreadable"
         + (f"; 清单 / list: {shown(result.index)}" if result.index else "")
@@ -447,18 +457,18 @@ def audit(
     with Bar("自评表文件", len(find_files(paths).files), progress and sys.stderr.isatty()) as bar:
         result = run_audit(paths, rules, jobs_n=jobs, executor=executor, scheduler=scheduler, on_done=bar.advance)
     for folder in result.skipped:  # an earlier audit's or an import's output: its files are not forms
-        typer.echo(
+        say(
             f"注 / note: 已跳过 evaltools 写出的目录 / skipped a folder evaltools wrote: {shown(Path(folder))}",
             err=True,
         )
     for f in result.duplicates.itertuples(index=False):
-        typer.echo(visible(f"⚠ {shown(Path(f.file))}: {f.message}"), err=True)
+        say(f"⚠ {shown(Path(f.file))}: {f.message}", err=True)
     print_audit(result)
     written = write_audit(result, out)
     typer.echo("已写出 / written:")
     for path in written:
-        typer.echo(f"  {shown(path)}  {FILES.get(path.name, '')}".rstrip())
-    typer.echo(f"打开 / open: {written[0].resolve().as_uri()}")
+        say(f"  {shown(path)}  {FILES.get(path.name, '')}".rstrip())
+    say(f"打开 / open: {written[0].resolve().as_uri()}")
     if len(result.unreadable):
         raise typer.Exit(2)
 

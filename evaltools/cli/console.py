@@ -22,6 +22,13 @@ if TYPE_CHECKING:
     from evaltools.run.jobs import BatchResult
 
 
+def say(text: str, err: bool = False) -> None:
+    """One line of output: every invisible or control character in it (a newline or ``\r`` in a file name, an
+    ANSI escape, a right-to-left override) written as ``<U+000A>``, so that no name from the data or a file name
+    can start a line of its own (a forged "✓ …"), move the cursor or reorder the line."""
+    typer.echo(visible(text), err=err)
+
+
 def shown(path: Path) -> str:
     """``path`` relative to the current folder when it is below it (as a user would type it), else as is."""
     try:
@@ -39,14 +46,14 @@ def list_files(files: Sequence[Path]) -> None:
     described = {**{k: v for d in DOCUMENTS.values() for k, v in d.describes.items()}, **OUTPUT_FILE}
     order = list(described)
     ranked = sorted(files, key=lambda f: order.index(f.name) if f.name in order else len(order))
-    width = max((cell_len(shown(f)) for f in ranked), default=0)
+    width = max((cell_len(visible(shown(f))) for f in ranked), default=0)
     typer.echo("已写出 / written:")
     for f in ranked:
-        name = shown(f)
-        typer.echo(f"  {name}{' ' * (width - cell_len(name))}  {described.get(f.name, '')}".rstrip())
+        name = visible(shown(f))
+        say(f"  {name}{' ' * (width - cell_len(name))}  {described.get(f.name, '')}".rstrip())
     page = next((f for f in ranked if f.suffix == ".html"), None)
     if page is not None:
-        typer.echo(f"打开 / open: {Path(page).resolve().as_uri()}")
+        say(f"打开 / open: {Path(page).resolve().as_uri()}")
 
 
 def print_failures(failures: Sequence, limit: int = 5) -> None:
@@ -54,9 +61,9 @@ def print_failures(failures: Sequence, limit: int = 5) -> None:
     for f in failures:
         where = f"{shown(Path(f.source))}{', ' + f.part if f.part else ''}"
         problems = [str(p) for p in f.problems]
-        typer.echo(f"✗ {where}: {f.reason if len(problems) <= 1 else ''}".rstrip(), err=True)
+        say(f"✗ {where}: {f.reason if len(problems) <= 1 else ''}".rstrip(), err=True)
         for text in problems[:limit] if len(problems) > 1 else []:
-            typer.echo(f"    {text}", err=True)
+            say(f"    {text}", err=True)
         if len(problems) > limit:
             typer.echo(f"    … 另有 {len(problems) - limit} 处 / {len(problems) - limit} more", err=True)
 
@@ -79,10 +86,10 @@ def print_audit(result: AuditResult) -> None:
             table.add_row(*[Text(visible(str(v))) for v in row])
         console.print(table)
     bad = result.unreadable
-    typer.echo(result.summary())  # one line, never wrapped: findings.html shows the same
+    say(result.summary())  # one line, never wrapped: findings.html shows the same
     for f in bad.itertuples(index=False):
         part = f", {f.part}" if isinstance(f.part, str) and f.part else ""
-        print(f"✗ {shown(Path(f.file))}{part}: {f.message}", file=sys.stderr, flush=True)
+        print(visible(f"✗ {shown(Path(f.file))}{part}: {f.message}"), file=sys.stderr, flush=True)
 
 
 class Bar:

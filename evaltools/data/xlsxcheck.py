@@ -113,7 +113,7 @@ def report_formulas(path: Path, frames: dict, problems: ProblemList) -> None:
         title = header[col - 1] if 0 < col <= len(header) and header[col - 1] else get_column_letter(col)
         problems.add(
             Location(str(path), sheet, row, str(title)),
-            "公式没有保存计算结果 / a formula cell without a saved value",
+            "公式未保存计算结果 / a formula cell without a saved value",
             found=f"{formula[:80]} (the workbook was written by a program that keeps formulas but not their results)",
             expected="the value: open the workbook in Excel or WPS and save it, or type the number itself",
             code="FORMULA_NO_VALUE",

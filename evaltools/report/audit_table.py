@@ -6,9 +6,9 @@ what is unknown and why, or why it was refused."""
 
 from __future__ import annotations
 
+import html
 import math
 import os
-from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
@@ -22,6 +22,7 @@ from evaltools import fmt, labels
 from evaltools.data import workbook as W
 from evaltools.data.forms.layouts import FORM_KINDS
 from evaltools.data.schema import PROFILE_BY_NAME, TABLES
+from evaltools.fmt import page_html as escape  # escaped, invisible characters shown as ⟨U+…⟩
 from evaltools.paths import write_text
 from evaltools.report import fonts, page_style
 
@@ -76,7 +77,13 @@ FILES = {
 
 
 def _shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table as people read it (workbook, page, console): titles in Chinese, and every text cell with its
+    invisible or control characters written as ⟨U+…⟩ (a form's file name may hold a newline or an ESC, which a
+    workbook cannot store and a page or terminal must not apply)."""
     out = frame.copy()
+    for column in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[column]) and not pd.api.types.is_bool_dtype(out[column]):
+            out[column] = out[column].map(lambda v: fmt.page_text(v) if isinstance(v, str) else v)
     if "severity" in out:
         out["severity"] = out["severity"].map(lambda s: labels.SEVERITY.get(s, s))
     if "kind" in out:
@@ -221,8 +228,8 @@ def _link(file: str, out_dir: Path) -> str:
         target = os.path.relpath(Path(file).resolve(), out_dir.resolve())
     except ValueError:  # another drive (Windows)
         target = Path(file).resolve().as_uri()
-        return escape(target, quote=True)
-    return escape(quote(target.replace(os.sep, "/")), quote=True)
+        return html.escape(target, quote=True)  # a link: the path itself
+    return html.escape(quote(target.replace(os.sep, "/")), quote=True)
 
 
 def _text(value: object, missing: str = "—") -> str:

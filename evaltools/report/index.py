@@ -86,7 +86,7 @@ def _href(parts: Iterable[str]) -> str:
 def _number(x) -> float | None:
     if isinstance(x, bool) or not isinstance(x, (int, float)):
         return None
-    return None if math.isnan(x) else float(x)
+    return float(x) if math.isfinite(x) else None  # NaN, inf (JSON Infinity) are no score
 
 
 def _key_of(rel: Path) -> tuple[str | None, int] | None:
@@ -163,7 +163,7 @@ def _merge_results(entries: dict, results, root: Path, data_dir: str | Path | No
                 except ValueError:
                     pass
             if r.ok:
-                entry.score, entry.grade = r.score, r.grade
+                entry.score, entry.grade = _number(r.score), r.grade
         if not r.ok:
             entry.error = without_local_paths(r.error or "失败 / failed", data_dir, root)
 
@@ -331,6 +331,7 @@ def render(entries: dict) -> str:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=fmt.page_finalize,  # names shown with their invisible characters visible (issue 22)
     )
     from evaltools.scoring.completeness import grade_of_sentence
 

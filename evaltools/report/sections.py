@@ -42,6 +42,7 @@ def _env():
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=fmt.page_finalize,  # invisible / bidi characters shown as ⟨U+202E⟩ on every page (issue 22)
     )
     env.filters.update(pct=fmt.pct, wan=fmt.wan, num=fmt.num, score=fmt.score, signed=fmt.signed, share=fmt.share)
     return env

@@ -96,6 +96,7 @@ READING_LABELS = {
     "FORM_KIND": "表题未写明项目或部门整体",
     "INVALID": "读取提示",
     "ABOVE_FULL_MARKS": "公布得分高于满分 100",
+    "FORMULA_NO_VALUE": "公式未保存计算结果",
     "INPUT_SCORE_ABOVE_WEIGHTS": "公布得分高于各项分值之和",
     "INPUT_SPENT_FAR_ABOVE_BUDGET": "支出远超预算",
     "ZERO_BUDGET": "预算为零",

@@ -89,9 +89,9 @@ def summary_table(results: Iterable[BatchResult], base: str | Path | None = None
                 where = os.path.relpath(r.output_dir, base)
             except ValueError:
                 pass
-        last = Text(where) if r.ok else Text("✗ " + visible(_brief(r.error)), style="red")
+        last = Text(visible(where)) if r.ok else Text("✗ " + visible(_brief(r.error)), style="red")
         table.add_row(
-            Text(r.unit or "—"),
+            Text(visible(r.unit or "—")),
             str(r.year),
             fmt.score(r.score) if r.ok else "—",
             Text(r.grade or "—"),

@@ -14,7 +14,7 @@ import pandas as pd
 from evaltools import fmt
 from evaltools.data.folder import write_folder
 from evaltools.data.forms import FormFailure, ImportedForm, import_forms
-from evaltools.errors import ParamsError
+from evaltools.errors import INVISIBLE, ParamsError
 from evaltools.paths import (
     OUTPUT_MARK,
     changed_since_written,
@@ -28,7 +28,7 @@ from evaltools.paths import (
 
 #: The Chinese of the names a form may not print (:attr:`ImportedForm.completed`).
 _WHAT = {"unit": "单位名称", "project": "项目名称"}
-_UNSAFE = re.compile(r'[\\/:*?"<>|\s\x00-\x1f]+')
+_UNSAFE = re.compile(rf'(?:[\\/:*?"<>|\s]|{INVISIBLE.pattern})+')  # invisible / bidi characters too (issue 22)
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,8 @@ class RunResult:
 
         if self.score is None or self.score != self.score:
             return unknown_text(self.unknown_reason) if self.unknown_reason else "— 分 —"
+        if not self.grade and not 0 <= self.score <= 100:  # 870: beyond every band, said so (issue 22)
+            return f"{fmt.score(self.score)} 分（超出 0–100，无法评级）"
         return f"{fmt.score(self.score)} 分 {self.grade or '—'}"
 
     @property

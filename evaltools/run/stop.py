@@ -13,6 +13,7 @@ their own, so a process group kill does not reach them): SIGTERM, a short grace,
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import signal
 import threading
@@ -50,6 +51,13 @@ def run_cleanups() -> None:
     for fn in fns:
         with contextlib.suppress(Exception):
             fn()
+
+
+def quiet_abandoned_tasks() -> None:
+    """Once a command is stopped: a report's kernel killed while nbclient awaits a cell leaves a task whose
+    DeadKernelError nobody retrieves, and asyncio would log it, traceback and all, when the task is collected at
+    exit — after the one stop line, which already says what happened. asyncio logs nothing more in this process."""
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL + 1)
 
 
 def _exit_now(code: int) -> None:
@@ -206,6 +214,7 @@ __all__ = [
     "on_stop",
     "forget",
     "run_cleanups",
+    "quiet_abandoned_tasks",
     "guard_worker",
     "guard_kernel",
     "watch_parent",

@@ -223,6 +223,32 @@ def _formula(target: Target, arg: dict) -> None:
         wb[target.sheet][arg["cell"]] = arg["value"]
 
 
+@mutation("form_copy")
+def _form_copy(target: Target, arg: dict) -> None:
+    """Copy an example form (``from``, under examples/forms/) into the case folder as ``to``, with ``formulas``
+    ({cell: formula}) typed into its first sheet and saved without values (leftovers.yaml)."""
+    wb = openpyxl.load_workbook(ROOT / "examples" / "forms" / arg["from"])
+    for cell, formula in (arg.get("formulas") or {}).items():
+        wb.worksheets[0][cell] = formula
+    wb.save(target.root / arg["to"])
+
+
+@mutation("to_parquet")
+def _to_parquet(target: Target, arg: dict) -> None:
+    """Replace a CSV file by a Parquet table of its rows; ``nested`` ({column: list|struct}) columns hold a list
+    or a record in every row (leftovers.yaml)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    with open(target.path, encoding="utf-8-sig", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    columns = {h: pa.array([r[i] for r in rows]) for i, h in enumerate(header)}
+    for name, kind in (arg.get("nested") or {}).items():
+        columns[name] = pa.array([[1, 2]] * len(rows) if kind == "list" else [{"a": 1}] * len(rows))
+    pq.write_table(pa.table(columns), target.path.with_suffix(".parquet"))
+    target.path.unlink()
+
+
 @mutation("style_far_below")
 def _style_far_below(target: Target, arg: dict) -> None:
     """Format one empty cell far below the data (a border on row 1,048,576 …): no value, no row."""

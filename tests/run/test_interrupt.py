@@ -196,3 +196,74 @@ def test_failing_exporter_keeps_previous_outputs(root, outputs, monkeypatch):
     time.sleep(0.2)
     new = [p for p in psutil.Process().children(recursive=True) if p.pid not in children and _alive(p)]
     assert new == [], [(p.pid, p.cmdline()) for p in new]  # its kernel was shut down
+
+
+def test_sigterm_while_executing_is_one_line(root, outputs):
+    """SIGTERM while the kernel runs a cell: the stop line and exit 143, and no asyncio traceback of the killed
+    kernel's cell after it ("Task exception was never retrieved … DeadKernelError", issue 22 item 5)."""
+    before = _snapshot(outputs / "2022")
+    args = [sys.executable, "-m", "evaltools.cli", "run", "2022", "--data-dir", str(root / "data")]
+    proc = subprocess.Popen(
+        [*args, "--output-dir", str(outputs), "--to", "html"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        stage = _wait_for(lambda: _staging(outputs, proc.pid), 60, "the staging folder", proc)[0]
+        _wait_for(lambda: (stage / "report.ipynb").exists(), 60, "report.ipynb in the staging folder", proc)
+        time.sleep(1.0)  # cells are running (the notebook takes about 2 s more)
+        os.kill(proc.pid, signal.SIGTERM)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+    assert proc.returncode == 128 + signal.SIGTERM, err
+    assert err.strip().splitlines() == ["已中断 / stopped (SIGTERM); 原有输出未改动 / previous outputs unchanged"]
+    assert "Traceback" not in out + err and "DeadKernelError" not in err
+    assert _snapshot(outputs / "2022") == before
+
+
+def _abandon_dead_kernel_task() -> None:
+    """A task that failed with DeadKernelError and that nobody awaited, collected (as at exit after a stop)."""
+    import asyncio
+    import gc
+
+    from nbclient.exceptions import DeadKernelError
+
+    async def cell():
+        raise DeadKernelError("Kernel died")
+
+    loop = asyncio.new_event_loop()
+    task = loop.create_task(cell())
+    loop.run_until_complete(asyncio.sleep(0))
+    loop.close()
+    del task
+    gc.collect()
+
+
+def test_a_stop_silences_abandoned_kernel_tasks(caplog):
+    """The mechanism of the test above, deterministic: asyncio logs an abandoned DeadKernelError until the CLI's
+    stop handler (via evaltools.run.stop.quiet_abandoned_tasks) has run, and nothing after."""
+    import logging
+
+    from evaltools.cli import _stopped
+    from evaltools.errors import Stopped
+
+    logger = logging.getLogger("asyncio")
+    level = logger.level
+    try:
+        with caplog.at_level(logging.ERROR, logger="asyncio"):
+            _abandon_dead_kernel_task()
+            assert "Task exception was never retrieved" in caplog.text
+            caplog.clear()
+            with pytest.raises(Exception) as stopped:  # typer.Exit(143)
+                _stopped(Stopped(signal.SIGTERM))
+            assert stopped.value.exit_code == 143
+            _abandon_dead_kernel_task()
+            assert "never retrieved" not in caplog.text and "DeadKernelError" not in caplog.text
+    finally:
+        logger.setLevel(level)

@@ -16,7 +16,8 @@ from openpyxl.utils import get_column_letter
 
 from evaltools.data.archive import merged_ranges
 from evaltools.data.forms.values import norm
-from evaltools.errors import Location
+from evaltools.data.xlsxcheck import formulas_without_values
+from evaltools.errors import WARNING, Location, Problem
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,9 @@ class Grid:
     places: list[tuple[str, int]] = field(default_factory=list)
     _texts: list[list[str]] = field(default_factory=list, repr=False)
     _filled: dict[int, list[int]] = field(default_factory=dict, repr=False)
+    #: Formula cells saved without their result (a workbook written by a program): (row, column) → formula;
+    #: they read as empty, and :func:`unsaved_formulas` says so at each.
+    unsaved: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.values)
@@ -134,6 +138,10 @@ def xlsx_grids(path: Path) -> list[tuple[str, Grid]]:
     the cells that hold values (at most :data:`MAX_ROWS` × :data:`MAX_COLS`)."""
     import openpyxl
 
+    unsaved: dict[str, dict[tuple[int, int], str]] = {}
+    for sheet, row, col, formula in formulas_without_values(path):
+        if row <= MAX_ROWS and col <= MAX_COLS:
+            unsaved.setdefault(sheet, {})[(row - 1, col - 1)] = formula
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         out = []
@@ -144,6 +152,7 @@ def xlsx_grids(path: Path) -> list[tuple[str, Grid]]:
                 rows.pop()
             merged = _merged_ranges(wb._archive, ws._worksheet_path) if hasattr(ws, "_worksheet_path") else []
             out.append((ws.title, _sheet_grid(str(path), ws.title, rows, _clipped(merged, rows))))
+            out[-1][1].unsaved.update(unsaved.get(ws.title, {}))
         return out
     finally:
         wb.close()
@@ -177,6 +186,23 @@ def _sheet_grid(file: str, title: str, rows: list[list[object]], merged: list[tu
     for i, row in enumerate(values):
         grid.add(row, origins[i], (title, i + 1))
     return grid
+
+
+def unsaved_formulas(grid: Grid, start: int, end: int) -> list[Problem]:
+    """A located warning at each formula cell of rows ``start``..``end`` saved without its result: the cell is
+    read as unknown (empty, never zero), and the message says how to get its value (issue 22)."""
+    return [
+        Problem(
+            grid.ref(i, j).location(),
+            "公式未保存计算结果，按未知读取 / a formula saved without its value: read as unknown",
+            f"{formula[:80]} (the workbook was written by a program that keeps formulas but not their results)",
+            "the value: open the workbook in Excel or WPS and save it, or type the number itself",
+            WARNING,
+            "FORMULA_NO_VALUE",
+        )
+        for (i, j), formula in sorted(grid.unsaved.items())
+        if start <= i < end
+    ]
 
 
 # ----------------------------------------------------------------------------- Word

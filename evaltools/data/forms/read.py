@@ -19,7 +19,7 @@ from evaltools.data import schema as S
 from evaltools.data.archive import check_archive
 from evaltools.data.forms.blocks import UNKNOWN, read_goals, read_indicators, read_total
 from evaltools.data.forms.funds import no_funds, read_funds
-from evaltools.data.forms.grid import CellRef, Grid, docx_grid, xlsx_grids
+from evaltools.data.forms.grid import CellRef, Grid, docx_grid, unsaved_formulas, xlsx_grids
 from evaltools.data.forms.layout import (
     Form,
     choose_layout,
@@ -123,6 +123,7 @@ def read_form(grid: Grid, start: int, end: int, title: str) -> Form:
     title_col = next((j for j in filled if title and title == grid.text(start, j)), filled[0] if filled else 0)
     form = Form(grid, layout, year, start, end, title)
     form.cells["title"] = grid.ref(start, title_col)
+    form.problems.extend(unsaved_formulas(grid, start, end))  # read as unknown, said at each cell
     read_names(form, year_row + 1, min(r for r in (funds, indicators, end) if r is not None))
     if year is None:
         _year_elsewhere(form, title_col)

@@ -129,11 +129,13 @@ def read_csv(file: Path, problems: ProblemList, budget: MemoryBudget | None = No
         # lines above the header; the row the user sees in a spreadsheet is that plus those lines
         text = str(exc).strip().removeprefix("Error tokenizing data. C error: ")
         line = re.search(r"line (\d+)", text)
-        row = int(line.group(1)) + blank if line else None
+        # an unclosed quote: pandas names the row where the quoted cell opens, counted from 0 at the header
+        quote = re.search(r"starting at row (\d+)", text)
+        row = int(line.group(1)) + blank if line else int(quote.group(1)) + 1 + blank if quote else None
         problems.add(
             Location(str(file), row=row),
             "CSV 格式错误 / malformed CSV",
-            found=re.sub(r"line \d+", f"row {row}", text) if line else text,
+            found=re.sub(r"line \d+|row \d+", f"row {row}", text) if row else text,
             expected="the same number of fields on every row (a cell holding a comma must be in double quotes)",
         )
         return None
@@ -142,6 +144,7 @@ def read_csv(file: Path, problems: ProblemList, budget: MemoryBudget | None = No
 
 def read_parquet(file: Path, problems: ProblemList, budget: MemoryBudget | None = None) -> pd.DataFrame | None:
     """A Parquet table (typed columns as stored), refused before reading when it would not fit in memory."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     budget = budget or MemoryBudget.default()
@@ -159,9 +162,20 @@ def read_parquet(file: Path, problems: ProblemList, budget: MemoryBudget | None 
                 code="TOO_LARGE",
             )
             return None
+        nested = [f for f in parquet.schema_arrow if pa.types.is_nested(f.type)]
+        for f in nested:  # a list, struct or map column: a table's cell holds one value (issue 22)
+            problems.add(
+                Location(str(file), column=f.name),
+                "Parquet 列含嵌套值 / a Parquet column holds lists or records, not one value per cell",
+                found=str(f.type),
+                expected="one text or number per cell (a column as in the CSV form); write the list out as text",
+                code="PARQUET_NESTED",
+            )
+        if nested:
+            return None
         budget.take(need)
         return pq.read_table(file).to_pandas()
-    except (OSError, ValueError) as exc:  # not Parquet, damaged, or unreadable
+    except (OSError, ValueError, pa.ArrowException) as exc:  # not Parquet, damaged, or unreadable
         problems.add(
             Location(str(file)),
             "无法读取 Parquet 文件 / cannot read the Parquet file",

@@ -23,6 +23,14 @@ def _other_band(published: np.ndarray, expected: np.ndarray, ctx: AuditContext) 
     return grade_band_names(published, synonyms) != grade_band_names(expected, synonyms)
 
 
+def _expected_grade(band: object) -> str:
+    """What the grade bands say of a published score: its band, or that no band holds it (a total of 870 is
+    beyond every band: said so, never 「None」)."""
+    if isinstance(band, str) and band:
+        return f"按等级表应为「{band}」"
+    return "该分数不在等级表任何档次的分数范围内（满分 100），无法按等级表评级：请核对公布的分数"
+
+
 def _form_scores(ctx: AuditContext) -> list[pd.DataFrame]:
     """Published form scores against the recomputed ones, and published grades against the bands."""
     p = ctx.projects
@@ -45,7 +53,7 @@ def _form_scores(ctx: AuditContext) -> list[pd.DataFrame]:
     wrong = _other_band(pub["published_grade"], expected, ctx)
     r, expected = pub.subset(wrong), expected[wrong]
     text = [
-        f"「{n}」公布 {a} 分、等级「{g}」，按等级表应为「{e}」"
+        f"「{n}」公布 {a} 分、等级「{g}」，" + _expected_grade(e)
         for n, a, g, e in zip(r["project"], fmt.scores(r["published_score"]), r["published_grade"], expected)
     ]
     mismatch = findings("GRADE_MISMATCH", r[ORG], r["project"], text, r["published_score"], project=r["project"])
@@ -154,7 +162,7 @@ def _total_score(ctx: AuditContext) -> list[pd.DataFrame]:
     wrong = np.flatnonzero(has & given & _other_band(stated_grade, t["grade"].to_numpy(dtype=object), ctx))
     r = t.iloc[wrong]
     text = [
-        f"公布总分 {a}、等级「{g}」，按等级表应为「{e}」"
+        f"公布总分 {a}、等级「{g}」，" + _expected_grade(e)
         for a, g, e in zip(fmt.scores(published[wrong]), stated_grade[wrong], r["grade"])
     ]
     return [checked, findings("GRADE_MISMATCH", r[ORG], "部门整体", text, published[wrong])]
