@@ -21,6 +21,7 @@ from evaltools.params import DEFAULT_RULES
 from evaltools.scoring.audit import AuditContext, finding_label, run_audit
 from evaltools.scoring.audit.cost_control import cost_summary
 from evaltools.scoring.completeness import form_reasons, reason_sentence, unit_reasons, without_scores
+from evaltools.scoring.frames import with_columns
 from evaltools.scoring.grading import grade
 from evaltools.scoring.indicators import (
     DEPARTMENT,
@@ -386,15 +387,19 @@ _UNIT_SCORES = (
 def _incomplete_totals(totals: pd.DataFrame, reasons: np.ndarray) -> pd.DataFrame:
     """``totals`` with every score and grade of a unit whose table is incomplete unknown (NaN / None), the
     reason in ``unknown_reason``; its published total stays as printed (issue 20 item 1)."""
-    out = totals.copy()
     hit = pd.notna(reasons)
     some = bool(np.any(hit))  # the usual case: none, and no column to mask
+    dtypes = dict(zip(totals.columns, totals.dtypes))
+    columns = {}  # only the columns that change (a column already of its type, unmasked, stays as it is)
     for column in _UNIT_SCORES:
-        out[column] = out[column].astype(float).where(~hit) if some else out[column].astype(float)
+        if some or dtypes[column] != np.float64:
+            columns[column] = totals[column].astype(float).where(~hit) if some else totals[column].astype(float)
     for column in ("grade", "computed_grade"):
-        out[column] = out[column].astype(object).where(~hit, None) if some else out[column].astype(object)
-    out["unknown_reason"] = np.asarray(reasons, dtype=object)
-    return out
+        if some or dtypes[column] != np.dtype(object):
+            columns[column] = totals[column].astype(object)
+            columns[column] = columns[column].where(~hit, None) if some else columns[column]
+    columns["unknown_reason"] = np.asarray(reasons, dtype=object)
+    return with_columns(totals, columns)
 
 
 def _column_or_none(frame: pd.DataFrame, name: str) -> np.ndarray:

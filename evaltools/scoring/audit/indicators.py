@@ -13,7 +13,7 @@ from evaltools.data.forms.values import is_not_applicable
 from evaltools.data.schema import ORG
 from evaltools.scoring.indicators import group_codes
 
-from .core import AuditContext, Code, check, concat, findings
+from .core import AuditContext, Code, check, concat, findings, no_findings
 from .goals import stated_figures
 from .rows import Rows, flagged, on_indicators
 
@@ -77,6 +77,8 @@ def _stated_overachieved(ctx: AuditContext, numeric: pd.DataFrame) -> pd.DataFra
     own figures raised it already."""
     ratio = ctx.rules.overachievement_ratio
     g = stated_figures(ctx)
+    if not len(g):  # most forms state no figure in both texts
+        return no_findings()
     with np.errstate(invalid="ignore"):
         g = g[(g["completion"] >= ratio).to_numpy()]
     done = set(zip(numeric["project"], numeric["indicator"]))
