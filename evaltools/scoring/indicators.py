@@ -22,7 +22,7 @@ from evaltools.data.schema import DIRECTIONS, ORG
 from evaltools.errors import RuleError
 from evaltools.scoring.codes import category_codes, combined_codes, joint_codes
 from evaltools.scoring.criteria import with_criteria
-from evaltools.scoring.frames import with_columns
+from evaltools.scoring.frames import unit_means, with_columns
 from evaltools.scoring.grading import grade
 from evaltools.scoring.rule_types import EXECUTION_METHODS, RULE_TYPES
 from evaltools.scoring.rule_types.qualitative import qualitative_band, text_grades
@@ -540,28 +540,6 @@ def composition(scored: pd.DataFrame, projects: pd.DataFrame, totals: pd.DataFra
     return pd.concat([execution, parts], ignore_index=True)
 
 
-def _means(projects: pd.DataFrame, codes: np.ndarray, n: int, cols: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Per unit, for each of ``cols``: the simple mean over its projects and the mean weighted by 全年预算数 (NaN
-    when none); one grouping for all the columns (each summed as alone)."""
-    budget = projects["budget"].to_numpy(dtype=float)
-    values = {col: projects[col].to_numpy(dtype=float) for col in cols}
-    frame = pd.DataFrame({**values, **{f"{c}|w": v * budget for c, v in values.items()}, "|budget": budget})
-    grouped = frame.groupby(codes, sort=False)
-    sums, counts, size = grouped.sum(), grouped.count(), grouped.size()
-    out = []
-    for col in cols:
-        count = counts[col]
-        # a project total that cannot be computed makes the mean unknown, not the mean of the others (issue 20 item 2)
-        whole = (count == size).reindex(range(n), fill_value=True).to_numpy(dtype=bool)
-        weighable = (counts[f"{col}|w"] == size).reindex(range(n), fill_value=True).to_numpy(dtype=bool)
-        simple = np.where(whole, (sums[col] / count.where(count > 0)).reindex(range(n)).to_numpy(), np.nan)
-        total = sums["|budget"].reindex(range(n)).to_numpy()
-        with np.errstate(divide="ignore", invalid="ignore"):
-            weighted = sums[f"{col}|w"].reindex(range(n)).to_numpy() / total
-        out.append((simple, np.where((total > 0) & weighable, weighted, np.nan)))
-    return out
-
-
 def department_totals(
     projects: pd.DataFrame, units: pd.DataFrame, rules: RuleSet, bands: pd.DataFrame | None
 ) -> pd.DataFrame:
@@ -573,7 +551,7 @@ def department_totals(
     """
     n = len(units)
     codes = category_codes(projects[ORG], list(units[ORG]))
-    (c_simple, c_weighted), (a_simple, a_weighted) = _means(projects, codes, n, ["computed_score", "score"])
+    (c_simple, c_weighted), (a_simple, a_weighted) = unit_means(projects, codes, n, ["computed_score", "score"])
     weighted = rules.department_total == "budget_weighted"
     computed, assessed = (c_weighted, a_weighted) if weighted else (c_simple, a_simple)
     published = units["published_total"].to_numpy(dtype=float)
