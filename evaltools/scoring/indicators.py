@@ -11,7 +11,6 @@ at the end (domain rule: each indicator score to 2 decimals; parent levels are s
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -168,15 +167,22 @@ def infer_directions(ind: pd.DataFrame, rules: RuleSet) -> tuple[pd.Series, pd.S
     assumed = given.isna()
     if not assumed.any():
         return given, assumed
-    names = ind["level3"].fillna("").astype(str) + "|" + ind["level2"].fillna("").astype(str)
-    words = [re.escape(w) for w in rules.direction_names.get("<=", ())]  # one search for any of them
-    lower = names.str.contains("|".join(words)) if words else pd.Series(False, index=ind.index)
-    figures = ind["target"].notna() | ind["actual"].notna() | unknown_in(ind, "target") | unknown_in(ind, "actual")
-    kind = ind["measure_kind"].astype(object) if "measure_kind" in ind else pd.Series(None, index=ind.index)
+    words = tuple(rules.direction_names.get("<=", ()))
+    lower = _names_any(ind["level3"], words) | _names_any(ind["level2"], words)  # 三级 or 二级 name has one
+    figures = ind["target"].notna().to_numpy() | ind["actual"].notna().to_numpy()
+    figures |= unknown_in(ind, "target").to_numpy() | unknown_in(ind, "actual").to_numpy()
+    kind = ind["measure_kind"].to_numpy(dtype=object) if "measure_kind" in ind else np.full(len(ind), None)
     # 定量/定性 as printed wins over what the figures suggest (issue 20 item 6)
-    qualitative = (~figures | ind["qualitative_grade"].notna()) & kind.ne("定量") | kind.eq("定性")
+    qualitative = (~figures | ind["qualitative_grade"].notna().to_numpy()) & (kind != "定量") | (kind == "定性")
     inferred = pd.Series(np.where(qualitative, "qualitative", np.where(lower, "<=", ">=")), index=ind.index)
     return given.where(~assumed, inferred), assumed
+
+
+def _names_any(names: pd.Series, words: tuple[str, ...]) -> np.ndarray:
+    """Which names contain any of ``words`` (a missing name: none); each distinct name is searched once."""
+    codes, uniques = pd.factorize(names.to_numpy(dtype=object))
+    found = [any(w in str(u) for w in words) for u in uniques]
+    return np.array([*found, False], dtype=bool)[codes]
 
 
 _PREPARED_DEFAULTS = (
