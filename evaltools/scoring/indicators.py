@@ -19,7 +19,7 @@ import pandas as pd
 
 from evaltools.data.schema import DIRECTIONS, ORG
 from evaltools.errors import RuleError
-from evaltools.scoring.codes import category_codes, combined_codes, joint_codes
+from evaltools.scoring.codes import category_codes, combined_codes, each_value, joint_codes
 from evaltools.scoring.criteria import with_criteria
 from evaltools.scoring.frames import unit_means, with_columns
 from evaltools.scoring.grading import grade
@@ -258,7 +258,7 @@ def _empty_rows(df: pd.DataFrame) -> np.ndarray:
             printed |= df[col].notna().to_numpy()
     for col in ("target_text", "actual_text"):
         if col in df:
-            printed |= df[col].astype("string").str.strip().str.len().gt(0).fillna(False).to_numpy(dtype=bool)
+            printed |= each_value(df[col], lambda v: bool(str(v).strip()))
     return ~printed
 
 

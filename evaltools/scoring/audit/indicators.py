@@ -11,6 +11,7 @@ import pandas as pd
 from evaltools import fmt
 from evaltools.data.forms.values import is_not_applicable
 from evaltools.data.schema import ORG
+from evaltools.scoring.codes import each_value
 from evaltools.scoring.indicators import group_codes
 
 from .core import AuditContext, Code, check, concat, findings, no_findings
@@ -150,7 +151,7 @@ def _missing_actuals(ctx: AuditContext) -> pd.DataFrame:
     s = ctx.indicators
     rows = np.flatnonzero(s["missing"].to_numpy(dtype=bool))  # few rows: their text is read only there
     m = s.iloc[rows]
-    stated = m["target_text"].astype("string").str.strip().str.len().gt(0) if "target_text" in m else False
+    stated = each_value(m["target_text"], lambda v: bool(str(v).strip())) if "target_text" in m else False
     printed = m["target"].notna() | stated | m["weight"].notna() | m["panel_score"].notna() | m["unknown"].notna()
     r = Rows(s, rows[printed.fillna(False).to_numpy(dtype=bool) & ~_actual_printed(m)])
     how = " 0 分" if ctx.rules.missing_actual == "zero" else "不适用"
