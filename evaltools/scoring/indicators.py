@@ -149,10 +149,11 @@ def unknown_in(frame: pd.DataFrame, column: str) -> pd.Series:
     """Rows whose ``unknown`` field lists ``column`` (a printed figure we cannot read)."""
     out = np.zeros(len(frame), dtype=bool)
     if "unknown" in frame:
-        listed = frame["unknown"]
-        rows = np.flatnonzero(listed.notna().to_numpy())  # few rows: the text is read only there
-        names = {v: column in (c.strip() for c in str(v).split(",")) for v in set(listed.to_numpy()[rows])}
-        out[rows] = [names[v] for v in listed.to_numpy()[rows]]
+        listed = frame["unknown"].to_numpy(dtype=object)
+        rows = np.flatnonzero(pd.notna(listed))  # few rows: the text is read only there
+        if len(rows):
+            names = {v: column in (c.strip() for c in str(v).split(",")) for v in set(listed[rows])}
+            out[rows] = [names[v] for v in listed[rows]]
     return pd.Series(out, index=frame.index)
 
 
