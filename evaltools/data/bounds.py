@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -96,27 +96,28 @@ def _found(value: float) -> str:
 
 def check_table(
     table: S.Table,
-    frame: pd.DataFrame,
+    frame: pd.DataFrame | Mapping[str, pd.Series],
     where: Callable[[object, str], Location],
     reported: set[tuple],
     problems: ProblemList,
 ) -> None:
-    """Report every number of ``frame`` (parsed, canonical columns) outside its bound, at ``where(index,
-    column)``; reported cells are added to ``reported`` so that the schema does not report them again."""
+    """Report every number of ``frame`` (parsed, canonical columns: a frame, or its columns by name) outside its
+    bound, at ``where(index, column)``; reported cells are added to ``reported`` so that the schema does not report
+    them again."""
     for f in table.fields:
         if f.kind not in BY_KIND or f.name not in frame:
             continue
         bound = bound_of(table.name, f)
-        values = frame[f.name].to_numpy(dtype=float)
+        column = frame[f.name]
+        values = column.to_numpy(dtype=float)
         # below zero where the schema already says "must be ≥ 0" (money, rates, weights): its message stands
         low = -np.inf if f.kind in ("money", "rate") or f.minimum is not None else bound.low
         with np.errstate(invalid="ignore"):
             bad = ~np.isnan(values) & ~((values >= low) & (values <= bound.high) & np.isfinite(values))
-        for idx in frame.index[bad]:
+        for idx, value in zip(column.index[bad], values[bad].tolist()):
             if (idx, f.name) in reported:
                 continue
             reported.add((idx, f.name))
-            value = float(frame.at[idx, f.name])
             message, code = problem(value, bound)
             problems.add(where(idx, f.name), message, found=_found(value), expected=bound.text(), code=code)
 

@@ -16,6 +16,8 @@ These rules run, with :mod:`evaltools.data.sense`, on every loaded year, whateve
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -35,24 +37,27 @@ MAX_REPORTED = 20
 FLOAT_KINDS = frozenset({"number", "money", "rate"})
 
 
-def schema_clean(table: Table, frame: pd.DataFrame) -> bool:
+def schema_clean(table: Table, frame: pd.DataFrame | Mapping[str, pd.Series]) -> bool:
     """Whether :func:`evaltools.data.schema.pandera_schema` of ``table`` can find nothing wrong in ``frame``: every
     required column present, float64 where the schema types a column float, no null where it is not nullable, no
     value below a bound (money and rates ≥ 0, a field's ``minimum``), no value outside a vocabulary — the same
     rules, in one vectorised pass per column (pandera validates a small table in ~10 ms; this in well under 1 ms).
     False sends the frame to pandera, which then names each failure: True is only said when pandera would pass it
-    (nulls are ignored by its value checks, as here)."""
-    if frame.columns.has_duplicates:
+    (nulls are ignored by its value checks, as here). ``frame`` may be the parsed columns by name (a form's table:
+    each column tested on its array, no frame made)."""
+    if isinstance(frame, pd.DataFrame) and frame.columns.has_duplicates:
         return False
     for f in table.fields:
-        if f.name not in frame.columns:
+        if f.name not in frame:
             if f.required:
                 return False
             continue
         col = frame[f.name]
         if f.kind in FLOAT_KINDS and col.dtype != np.float64:
             return False
-        if not f.nullable and col.isna().any():
+        values = col.to_numpy()
+        missing = pd.isna(values)
+        if not f.nullable and missing.any():
             return False
         bounds = [0.0] if f.kind in ("money", "rate") else []
         bounds += [] if f.minimum is None else [f.minimum]
@@ -60,11 +65,18 @@ def schema_clean(table: Table, frame: pd.DataFrame) -> bool:
             if col.dtype != np.float64:
                 return False
             with np.errstate(invalid="ignore"):
-                if (col.to_numpy() < max(bounds)).any():
+                if (values < max(bounds)).any():
                     return False
-        if f.vocabulary is not None and (col.notna() & ~col.isin(list(f.vocabulary))).any():
+        if f.vocabulary is not None and not _in_vocabulary(values[~missing], f.vocabulary):
             return False
     return True
+
+
+def _in_vocabulary(values: np.ndarray, vocabulary: object) -> bool:
+    """Whether every value is one of ``vocabulary`` (each distinct value looked up once, as ``Series.isin``)."""
+    if not len(values):
+        return True
+    return bool(pd.Series(pd.unique(values), dtype=object).isin(list(vocabulary)).all())
 
 
 def cross_check(tables: dict[str, pd.DataFrame], raws: dict, problems: ProblemList) -> None:

@@ -3,7 +3,7 @@ several coded columns combined."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -83,3 +83,11 @@ def any_per_form(rows: pd.DataFrame, forms: pd.DataFrame, mask: np.ndarray) -> n
     at, of = form_codes(rows, forms)
     hits = np.bincount(at[np.asarray(mask, dtype=bool)], minlength=len(at) + len(of))
     return hits[of] > 0
+
+
+def each_value(values: pd.Series | np.ndarray, test: Callable[[object], bool]) -> np.ndarray:
+    """``test`` of each cell of a text column, each distinct value tested once (a missing cell: False) — the few
+    names of a form tested in Python cost less than a pandas/pyarrow string pass (``.str.contains``, ``.str.strip``)."""
+    values = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
+    codes, uniques = pd.factorize(values)
+    return np.array([*(bool(test(u)) for u in uniques), False], dtype=bool)[codes]

@@ -20,7 +20,9 @@ from evaltools.fmt import is_missing
 from evaltools.params import DEFAULT_RULES
 from evaltools.scoring.audit import AuditContext, finding_label, run_audit
 from evaltools.scoring.audit.cost_control import cost_summary
+from evaltools.scoring.codes import each_value
 from evaltools.scoring.completeness import form_reasons, reason_sentence, unit_reasons, without_scores
+from evaltools.scoring.frames import with_columns
 from evaltools.scoring.grading import grade
 from evaltools.scoring.indicators import (
     DEPARTMENT,
@@ -386,15 +388,19 @@ _UNIT_SCORES = (
 def _incomplete_totals(totals: pd.DataFrame, reasons: np.ndarray) -> pd.DataFrame:
     """``totals`` with every score and grade of a unit whose table is incomplete unknown (NaN / None), the
     reason in ``unknown_reason``; its published total stays as printed (issue 20 item 1)."""
-    out = totals.copy()
     hit = pd.notna(reasons)
     some = bool(np.any(hit))  # the usual case: none, and no column to mask
+    dtypes = dict(zip(totals.columns, totals.dtypes))
+    columns = {}  # only the columns that change (a column already of its type, unmasked, stays as it is)
     for column in _UNIT_SCORES:
-        out[column] = out[column].astype(float).where(~hit) if some else out[column].astype(float)
+        if some or dtypes[column] != np.float64:
+            columns[column] = totals[column].astype(float).where(~hit) if some else totals[column].astype(float)
     for column in ("grade", "computed_grade"):
-        out[column] = out[column].astype(object).where(~hit, None) if some else out[column].astype(object)
-    out["unknown_reason"] = np.asarray(reasons, dtype=object)
-    return out
+        if some or dtypes[column] != np.dtype(object):
+            columns[column] = totals[column].astype(object)
+            columns[column] = columns[column].where(~hit, None) if some else columns[column]
+    columns["unknown_reason"] = np.asarray(reasons, dtype=object)
+    return with_columns(totals, columns)
 
 
 def _column_or_none(frame: pd.DataFrame, name: str) -> np.ndarray:
@@ -426,13 +432,16 @@ def department_forms(data: UnitsData, kinds: np.ndarray) -> pd.DataFrame:
         return data.projects.iloc[:0]
     lines = data.budget_lines
     codes = org_codes(lines[ORG], orgs)
-    unknown_col = lines["unknown"].fillna("").astype(str) if "unknown" in lines else pd.Series("", index=lines.index)
+    unknown_col = lines["unknown"] if "unknown" in lines else np.full(len(lines), None)
     amounts = pd.DataFrame({c: lines[c].to_numpy(dtype=float) for c in ("budget_initial", "budget", "spent")})
     sums = amounts.groupby(codes, sort=False).sum(min_count=1).reindex(range(n))  # pandas' compensated sums
     # counts, flags and the first stated rate per unit: integer codes and np.bincount, no more groupings
     ok = np.flatnonzero(np.asarray(codes) >= 0)
     at = np.asarray(codes)[ok]
-    bad = {c: (lines[c].isna() | unknown_col.str.contains(c)).to_numpy()[ok] for c in ("budget", "spent")}
+    bad = {
+        c: (lines[c].isna().to_numpy() | each_value(unknown_col, lambda v, c=c: c in str(v)))[ok]
+        for c in ("budget", "spent")
+    }
     any_bad = {f"bad_{c}": np.bincount(at, weights=b, minlength=n) > 0 for c, b in bad.items()}
     n_lines = np.bincount(at, minlength=n)
     rate = lines["stated_rate"].to_numpy(dtype=float)[ok]
@@ -494,7 +503,7 @@ def _form_totals(
     rows, at = rows[chosen], at[chosen]
     published = rows["published_score"].to_numpy(dtype=float)
     computed = rows["computed_score"].to_numpy(dtype=float)
-    listed = rows["unknown"].fillna("").astype(str).str.contains("published_score").to_numpy()
+    listed = each_value(rows["unknown"], lambda v: "published_score" in str(v))
     score = np.where(np.isnan(published), np.where(listed, np.nan, computed), published)
     out = totals.copy()
     positions = out.index.get_indexer(at)  # the rows labelled ``at``; each column set as a whole array

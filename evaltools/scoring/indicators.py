@@ -11,7 +11,6 @@ at the end (domain rule: each indicator score to 2 decimals; parent levels are s
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -20,8 +19,9 @@ import pandas as pd
 
 from evaltools.data.schema import DIRECTIONS, ORG
 from evaltools.errors import RuleError
-from evaltools.scoring.codes import category_codes, combined_codes, joint_codes
+from evaltools.scoring.codes import category_codes, combined_codes, each_value, joint_codes
 from evaltools.scoring.criteria import with_criteria
+from evaltools.scoring.frames import unit_means, with_columns
 from evaltools.scoring.grading import grade
 from evaltools.scoring.rule_types import EXECUTION_METHODS, RULE_TYPES
 from evaltools.scoring.rule_types.qualitative import qualitative_band, text_grades
@@ -149,10 +149,11 @@ def unknown_in(frame: pd.DataFrame, column: str) -> pd.Series:
     """Rows whose ``unknown`` field lists ``column`` (a printed figure we cannot read)."""
     out = np.zeros(len(frame), dtype=bool)
     if "unknown" in frame:
-        listed = frame["unknown"]
-        rows = np.flatnonzero(listed.notna().to_numpy())  # few rows: the text is read only there
-        names = {v: column in (c.strip() for c in str(v).split(",")) for v in set(listed.to_numpy()[rows])}
-        out[rows] = [names[v] for v in listed.to_numpy()[rows]]
+        listed = frame["unknown"].to_numpy(dtype=object)
+        rows = np.flatnonzero(pd.notna(listed))  # few rows: the text is read only there
+        if len(rows):
+            names = {v: column in (c.strip() for c in str(v).split(",")) for v in set(listed[rows])}
+            out[rows] = [names[v] for v in listed[rows]]
     return pd.Series(out, index=frame.index)
 
 
@@ -167,15 +168,22 @@ def infer_directions(ind: pd.DataFrame, rules: RuleSet) -> tuple[pd.Series, pd.S
     assumed = given.isna()
     if not assumed.any():
         return given, assumed
-    names = ind["level3"].fillna("").astype(str) + "|" + ind["level2"].fillna("").astype(str)
-    words = [re.escape(w) for w in rules.direction_names.get("<=", ())]  # one search for any of them
-    lower = names.str.contains("|".join(words)) if words else pd.Series(False, index=ind.index)
-    figures = ind["target"].notna() | ind["actual"].notna() | unknown_in(ind, "target") | unknown_in(ind, "actual")
-    kind = ind["measure_kind"].astype(object) if "measure_kind" in ind else pd.Series(None, index=ind.index)
+    words = tuple(rules.direction_names.get("<=", ()))
+    lower = _names_any(ind["level3"], words) | _names_any(ind["level2"], words)  # 三级 or 二级 name has one
+    figures = ind["target"].notna().to_numpy() | ind["actual"].notna().to_numpy()
+    figures |= unknown_in(ind, "target").to_numpy() | unknown_in(ind, "actual").to_numpy()
+    kind = ind["measure_kind"].to_numpy(dtype=object) if "measure_kind" in ind else np.full(len(ind), None)
     # 定量/定性 as printed wins over what the figures suggest (issue 20 item 6)
-    qualitative = (~figures | ind["qualitative_grade"].notna()) & kind.ne("定量") | kind.eq("定性")
+    qualitative = (~figures | ind["qualitative_grade"].notna().to_numpy()) & (kind != "定量") | (kind == "定性")
     inferred = pd.Series(np.where(qualitative, "qualitative", np.where(lower, "<=", ">=")), index=ind.index)
     return given.where(~assumed, inferred), assumed
+
+
+def _names_any(names: pd.Series, words: tuple[str, ...]) -> np.ndarray:
+    """Which names contain any of ``words`` (a missing name: none); each distinct name is searched once."""
+    codes, uniques = pd.factorize(names.to_numpy(dtype=object))
+    found = [any(w in str(u) for w in words) for u in uniques]
+    return np.array([*found, False], dtype=bool)[codes]
 
 
 _PREPARED_DEFAULTS = (
@@ -192,26 +200,25 @@ def _prepared(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     (``grade_from_text``, :func:`~evaltools.scoring.rule_types.qualitative.text_grades`) and the adjusted target
     (调整指标值) used where printed.
     Copy-on-write: the input is never changed, its columns are not copied."""
-    df = ind.copy(deep=False)
-    for col, default in _PREPARED_DEFAULTS:
-        if col not in df:
-            df[col] = default
+    df = with_columns(ind, {col: default for col, default in _PREPARED_DEFAULTS if col not in ind})
     if df["project"].isna().any():
         project = df["project"]
         if isinstance(project.dtype, pd.CategoricalDtype) and DEPARTMENT not in project.cat.categories:
             project = project.cat.add_categories([DEPARTMENT])
         df["project"] = project.fillna(DEPARTMENT)
-    df["direction"], df["direction_assumed"] = infer_directions(df, rules)
+    direction, assumed = infer_directions(df, rules)
+    df["direction"] = direction
     readable = ~unknown_in(df, "actual").to_numpy()
-    words = text_grades(df, (df["direction"] == "qualitative").to_numpy(), readable, rules)
-    df["grade_from_text"] = words.notna().to_numpy()
-    if df["grade_from_text"].any():
-        df["qualitative_grade"] = df["qualitative_grade"].astype(object).where(~df["grade_from_text"], words)
-    df["target_original"] = df["target"]
+    words = text_grades(df, (direction == "qualitative").to_numpy(), readable, rules)
+    from_text = words.notna().to_numpy()
+    columns = {"direction_assumed": assumed, "grade_from_text": from_text}
+    if from_text.any():
+        columns["qualitative_grade"] = df["qualitative_grade"].astype(object).where(~from_text, words)
+    columns["target_original"] = df["target"]
     adjusted = df["target_adjusted"].astype(float)
     if adjusted.notna().any():
-        df["target"] = adjusted.where(adjusted.notna(), df["target"])
-    return df
+        columns["target"] = adjusted.where(adjusted.notna(), df["target"])
+    return with_columns(df, columns)
 
 
 def _item_groups(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -252,7 +259,7 @@ def _empty_rows(df: pd.DataFrame) -> np.ndarray:
             printed |= df[col].notna().to_numpy()
     for col in ("target_text", "actual_text"):
         if col in df:
-            printed |= df[col].astype("string").str.strip().str.len().gt(0).fillna(False).to_numpy(dtype=bool)
+            printed |= each_value(df[col], lambda v: bool(str(v).strip()))
     return ~printed
 
 
@@ -292,37 +299,33 @@ def score_indicators(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     unknown = scored & (np.isnan(share) | np.isnan(weight))
     share = np.where(scored, share, 0.0)
     masks = direction_masks(df, direction_codes)
-    df["rule_name"] = pd.Series(names, index=df.index, dtype=object)
-    df["rule_type"] = pd.Series(types, index=df.index, dtype=object)
-    df["completion"] = completion(df, masks)
-    df["met"] = target_met(df, masks)
-    df["share"] = share
-    df["missing"] = missing
-    df["unknown_score"] = unknown
-    df["is_item"], df["is_measure"] = is_item, is_measure
-    df["scored"] = scored
-    df["computed_raw"] = np.where(scored, share * weight, 0.0)
-    df["computed_score"] = df["computed_raw"].round(rules.rounding)
+    raw = np.where(scored, share * weight, 0.0)
     panel = df["panel_score"].to_numpy(dtype=float)
-    score = np.where(~np.isnan(panel) & scored, panel, df["computed_score"].to_numpy())
-    df["score"] = np.where(unknown_in(df, "panel_score").to_numpy() & scored, np.nan, score)
-    _bands(df, rules, masks["qualitative"], panel, weight)
-    return df
+    score = np.where(~np.isnan(panel) & scored, panel, raw.round(rules.rounding))
+    columns = {  # set at once (:func:`with_columns`): one concatenation, not a column index re-made per column
+        "rule_name": pd.Series(names, index=df.index, dtype=object),
+        "rule_type": pd.Series(types, index=df.index, dtype=object),
+        "completion": completion(df, masks),
+        "met": target_met(df, masks),
+        **{"share": share, "missing": missing, "unknown_score": unknown, "is_item": is_item, "is_measure": is_measure},
+        **{"scored": scored, "computed_raw": raw, "computed_score": raw.round(rules.rounding)},
+        "score": np.where(unknown_in(df, "panel_score").to_numpy() & scored, np.nan, score),
+    }
+    return with_columns(df, {**columns, **_bands(df, rules, masks["qualitative"], panel, weight)})
 
 
-def _bands(df: pd.DataFrame, rules: RuleSet, qualitative: np.ndarray, panel: np.ndarray, weight: np.ndarray) -> None:
+def _bands(df: pd.DataFrame, rules: RuleSet, qualitative: np.ndarray, panel: np.ndarray, weight: np.ndarray) -> dict:
     """``band_low``/``band_high`` (the qualitative grade's band in points) and ``in_band`` of the panel score
-    (None where it cannot be judged: no panel score, grade or 分值, or a grade read from words)."""
+    (None where it cannot be judged: no panel score, grade or 分值, or a grade read from words), as columns."""
     low, high = qualitative_band(df["qualitative_grade"], rules)
     low, high = low.to_numpy(), high.to_numpy()
-    df["band_low"] = band_low = low * weight
-    df["band_high"] = band_high = high * weight
+    band_low, band_high = low * weight, high * weight
     with np.errstate(invalid="ignore"):
         in_band = (panel >= band_low - 1e-9) & ((panel < band_high) | (high >= 1.0) & (panel <= band_high + 1e-9))
     # no 分值 printed: no band in points; a grade read from words (grade_from_text) scores a row without a
     # panel score but does not judge one: the panel read the words itself (蚕茶卫生院 2021 scores a worded 6/12)
     known = qualitative & ~np.isnan(panel) & ~np.isnan(low) & ~np.isnan(weight) & ~df["grade_from_text"].to_numpy()
-    df["in_band"] = _object(in_band, df.index, known)
+    return {"band_low": band_low, "band_high": band_high, "in_band": _object(in_band, df.index, known)}
 
 
 def _column_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
@@ -439,8 +442,8 @@ def _per_form(totals: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return agg.set_axis(forms if len(keys) > 1 else forms.get_level_values(0), axis=0)
 
 
-def _joined(p: pd.DataFrame, agg: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """``p`` with the columns of ``agg`` (indexed by ``keys``) of its row as a left merge gives them (a missing key
+def _joined(p: pd.DataFrame, agg: pd.DataFrame, keys: list[str]) -> dict[str, np.ndarray]:
+    """The columns of ``agg`` (indexed by ``keys``) for each row of ``p`` as a left merge gives them (a missing key
     matches a missing key), zeros for a project without indicators (not unknown); by integer codes, no merge."""
     index, n, codes = agg.index, len(p), np.zeros(len(p) + len(agg), dtype=np.int64)
     at = [index.names.index(k) for k in keys] if len(keys) > 1 else []
@@ -452,7 +455,7 @@ def _joined(p: pd.DataFrame, agg: pd.DataFrame, keys: list[str]) -> pd.DataFrame
     first = np.full(len(codes) + 1, -1, dtype=np.int64)
     first[codes[n:][::-1]] = np.arange(len(index) - 1, -1, -1)
     at = first[codes[:n]]
-    absent, out = bool((at < 0).any()), p.copy()
+    absent, out = bool((at < 0).any()), {}
     for col in agg.columns:  # with a project absent, a merge's NaN made the column float: then 0.0 at -1
         values = agg[col].to_numpy()
         out[col] = np.append(values, 0.0)[at] if absent else values[at]
@@ -470,42 +473,43 @@ def score_projects(
 
     ``execution_rate`` = spent / budget (全年执行数/全年预算数); ``execution_score`` = method(rate) × W.
     ``computed_score`` is the recomputed total; ``score`` is the published score where one exists
-    (the assessed score), else the computed one; both are graded with ``bands``.
+    (the assessed score), else the computed one; both are graded with ``bands``. Columns are set at once
+    (:func:`~evaltools.scoring.frames.with_columns`).
     """
-    keys = group_keys(projects)
-    p = projects.copy()
+    keys, p = group_keys(projects), projects
     w = p["execution_weight"].fillna(float(rules.execution.get("default_weight", 10)))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         rate = p["spent"] / p["budget"].where(p["budget"] != 0)
     method = EXECUTION_METHODS[rules.execution.get("method", "ratio")]  # the method and its settings' defaults
-    p["execution_weight"] = w
-    p["execution_rate"] = rate
     budget, spent, weighted = p["budget"].to_numpy(dtype=float), p["spent"].to_numpy(dtype=float), w.to_numpy() != 0
     unknown = {c: unknown_in(p, c).to_numpy() for c in ("budget", "spent", "execution_weight")}
     unreadable = (unknown["budget"] | unknown["spent"]) & weighted | unknown["execution_weight"]
     unreadable |= (budget == 0) & (spent > 0) & weighted  # spending against a 0 budget: no rate (稷山 2021)
     # an amount not printed is unknown, not 0: no rate, no score (issue 20 item 2; 融媒体中心 2021)
     unreadable |= (np.isnan(budget) | np.isnan(spent)) & weighted
-    p["execution_raw"] = (method(rate, dict(rules.execution)).fillna(0.0) * w).where(~unreadable)
-    p["execution_score"] = p["execution_raw"].round(rules.rounding)
+    raw = (method(rate, dict(rules.execution)).fillna(0.0) * w).where(~unreadable)
+    c = {
+        "execution_weight": w,
+        "execution_rate": rate,
+        "execution_raw": raw,
+        "execution_score": raw.round(rules.rounding),
+    }
     totals = level1_totals(scored) if totals is None else totals
-    agg = _per_form(totals.drop(columns="scored_count"), keys)
-    p = _joined(p, agg, keys)
+    c.update(_joined(p, _per_form(totals.drop(columns="scored_count"), keys), keys))
     if rules.not_applicable == "rescale":
-        available = p["execution_weight"] + p["indicator_weight"]
-        factor = (100.0 / available.where(available > 0)).where(p["dropped_weight"] > 0, 1.0).fillna(1.0)
+        available = w + c["indicator_weight"]
+        factor = (100.0 / available.where(available > 0)).where(c["dropped_weight"] > 0, 1.0).fillna(1.0)
     else:
         factor = pd.Series(1.0, index=p.index)
-    p["rescale_factor"] = factor
-    p["computed_score"] = (p["execution_score"] + p["indicator_score"]) * factor
-    p["published_score"] = p["published_score"] if "published_score" in p else np.nan
-    p["score"] = p["published_score"].where(p["published_score"].notna(), p["computed_score"])
-    p["score"] = p["score"].where(~unknown_in(p, "published_score"))  # printed but unreadable: unknown
-    p["difference"] = p["published_score"] - p["computed_score"]
+    c["rescale_factor"] = factor
+    c["computed_score"] = computed = (c["execution_score"] + c["indicator_score"]) * factor
+    c["published_score"] = published = p["published_score"] if "published_score" in p else np.nan
+    score = pd.Series(published, index=p.index, dtype=float) if "published_score" not in p else published
+    c["score"] = score = score.where(score.notna(), computed).where(~unknown_in(p, "published_score"))
+    c["difference"] = published - computed
     if bands is not None:
-        p["grade"] = grade(p["score"], bands)
-        p["computed_grade"] = grade(p["computed_score"], bands)
-    return p.reset_index(drop=True)
+        c["grade"], c["computed_grade"] = grade(score, bands), grade(computed, bands)
+    return with_columns(p, c).reset_index(drop=True)
 
 
 def _index_columns(index: pd.MultiIndex) -> dict[str, object]:
@@ -543,28 +547,6 @@ def composition(scored: pd.DataFrame, projects: pd.DataFrame, totals: pd.DataFra
     return pd.concat([execution, parts], ignore_index=True)
 
 
-def _means(projects: pd.DataFrame, codes: np.ndarray, n: int, cols: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Per unit, for each of ``cols``: the simple mean over its projects and the mean weighted by 全年预算数 (NaN
-    when none); one grouping for all the columns (each summed as alone)."""
-    budget = projects["budget"].to_numpy(dtype=float)
-    values = {col: projects[col].to_numpy(dtype=float) for col in cols}
-    frame = pd.DataFrame({**values, **{f"{c}|w": v * budget for c, v in values.items()}, "|budget": budget})
-    grouped = frame.groupby(codes, sort=False)
-    sums, counts, size = grouped.sum(), grouped.count(), grouped.size()
-    out = []
-    for col in cols:
-        count = counts[col]
-        # a project total that cannot be computed makes the mean unknown, not the mean of the others (issue 20 item 2)
-        whole = (count == size).reindex(range(n), fill_value=True).to_numpy(dtype=bool)
-        weighable = (counts[f"{col}|w"] == size).reindex(range(n), fill_value=True).to_numpy(dtype=bool)
-        simple = np.where(whole, (sums[col] / count.where(count > 0)).reindex(range(n)).to_numpy(), np.nan)
-        total = sums["|budget"].reindex(range(n)).to_numpy()
-        with np.errstate(divide="ignore", invalid="ignore"):
-            weighted = sums[f"{col}|w"].reindex(range(n)).to_numpy() / total
-        out.append((simple, np.where((total > 0) & weighable, weighted, np.nan)))
-    return out
-
-
 def department_totals(
     projects: pd.DataFrame, units: pd.DataFrame, rules: RuleSet, bands: pd.DataFrame | None
 ) -> pd.DataFrame:
@@ -576,7 +558,7 @@ def department_totals(
     """
     n = len(units)
     codes = category_codes(projects[ORG], list(units[ORG]))
-    (c_simple, c_weighted), (a_simple, a_weighted) = _means(projects, codes, n, ["computed_score", "score"])
+    (c_simple, c_weighted), (a_simple, a_weighted) = unit_means(projects, codes, n, ["computed_score", "score"])
     weighted = rules.department_total == "budget_weighted"
     computed, assessed = (c_weighted, a_weighted) if weighted else (c_simple, a_simple)
     published = units["published_total"].to_numpy(dtype=float)

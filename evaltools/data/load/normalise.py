@@ -63,9 +63,9 @@ def normalise(table: S.Table, raw: RawTable, problems: ProblemList, many: bool =
     titles = {**table.titles(), S.ORG: S.ORG_FIELD.title}
     reported: set[tuple] = set()  # cells already reported: pandera need not say "empty" again
     cols = _parse_cells(table, frame, raw, titles, reported, problems, empty)
-    frame = pd.DataFrame(cols, index=frame.index)
-    check_table(table, frame, lambda idx, n: raw.loc(raw.excel_row(idx), titles[n]), reported, problems)
-    _check_schema(table, frame, raw, titles, reported, problems)
+    # the parsed columns are checked as they are: a frame of them is made only for pandera to name failures
+    check_table(table, cols, lambda idx, n: raw.loc(raw.excel_row(idx), titles[n]), reported, problems)
+    _check_schema(table, cols, frame.index, raw, titles, reported, problems)
     return _typed_columns(cols, len(frame), table)
 
 
@@ -290,16 +290,20 @@ def _marked_unknown(frame: pd.DataFrame, idx: object, column: str | None) -> boo
 
 def _check_schema(
     table: S.Table,
-    frame: pd.DataFrame,
+    cols: dict[str, pd.Series],
+    index: pd.Index,
     raw: RawTable,
     titles: dict[str, str],
     reported: set[tuple],
     problems: ProblemList,
 ) -> None:
-    """The table's pandera schema over the parsed frame; every failure not already in ``reported`` is reported."""
-    if schema_clean(table, frame):  # most tables: nothing for pandera to name, found in one vectorised pass
+    """The table's pandera schema over the parsed columns (as a frame on ``index``); every failure not already in
+    ``reported`` is reported."""
+    if schema_clean(table, cols):  # most tables: nothing for pandera to name, found in one vectorised pass
         return
     import pandera.pandas as pa
+
+    frame = pd.DataFrame(cols, index=index)
 
     try:
         S.pandera_schema(table).validate(frame, lazy=True)

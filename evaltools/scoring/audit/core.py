@@ -24,6 +24,7 @@ import pandas as pd
 from evaltools import labels
 from evaltools.data.schema import ORG
 from evaltools.registry import Registry
+from evaltools.scoring.frames import with_columns
 from evaltools.scoring.indicators import category_codes
 
 #: Columns of the findings frame (and ``org``, the unit of each finding, after them).
@@ -195,9 +196,10 @@ def concat(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(found, ignore_index=True) if found else no_findings()
 
 
-def _declared(check: Check, out: pd.DataFrame) -> pd.DataFrame:
-    """The check's findings with each code's severity and (where the check gave none) field filled in from
-    its declaration. A code the check did not declare, or a field its code does not name, is refused."""
+def _declared(check: Check, out: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The severity and field of each of the check's findings: each code's severity and (where the check gave
+    none) field from its declaration. A code the check did not declare, or a field its code does not name, is
+    refused. Arrays: :func:`run_audit` sets them on all the findings at once."""
     declared = {c.code: c for c in check.codes}
     codes, uniques = pd.factorize(out["code"].to_numpy(dtype=object))  # a few codes: look each up once
     unknown = sorted(set(uniques.tolist()) - set(declared))
@@ -212,15 +214,17 @@ def _declared(check: Check, out: pd.DataFrame) -> pd.DataFrame:
     wrong = sorted((c, f) for c, f in pairs if f not in declared[c].fields)
     if wrong:
         raise ValueError(f"audit check {check.name!r} points findings at undeclared fields: {wrong}")
-    return out.assign(severity=of("severity"), field=field)
+    return of("severity"), field
 
 
-def _as_frame(out: pd.DataFrame, ctx: AuditContext) -> pd.DataFrame:
-    """A check's findings with the unit column categorical over the dataset's units."""
-    out = out.reset_index(drop=True)
-    if isinstance(out[ORG].dtype, pd.CategoricalDtype) and out[ORG].cat.categories is ctx.data.org_index:
-        return out
-    return out.assign(**{ORG: pd.Categorical(out[ORG], categories=ctx.data.org_index)})
+def _as_frame(outs: list[pd.DataFrame], severity: np.ndarray, field: np.ndarray, ctx: AuditContext) -> pd.DataFrame:
+    """The checks' findings one after the other, with their ``severity`` and ``field`` and the unit column
+    categorical over the dataset's units: one concatenation, each column set once for all the checks."""
+    out = pd.concat(outs, ignore_index=True) if len(outs) > 1 else outs[0].reset_index(drop=True)
+    org = out[ORG]
+    if not (isinstance(org.dtype, pd.CategoricalDtype) and org.cat.categories is ctx.data.org_index):
+        org = pd.Categorical(org, categories=ctx.data.org_index)
+    return with_columns(out, {"severity": severity, "field": field, ORG: org})
 
 
 #: While :func:`run_audit` runs: the context's frames (by identity) and each column read of them, as an
@@ -260,7 +264,9 @@ def run_audit(ctx: AuditContext) -> pd.DataFrame:
     finally:
         share_columns(None)
     found = [(c, out) for c, out in outs if len(out)] or outs[:1]  # an empty one only when nothing is found
-    frame = pd.concat([_as_frame(_declared(c, out), ctx) for c, out in found], ignore_index=True)
+    declared = [_declared(c, out) for c, out in found]
+    severity, field = (np.concatenate([d[i] for d in declared]) for i in (0, 1))
+    frame = _as_frame([out for _, out in found], severity, field, ctx)
     severity = category_codes(frame["severity"], list(labels.SEVERITY_ORDER))
     order = np.lexsort((severity, frame[ORG].array.codes))  # the Categorical's own codes: no Series
     return frame.take(order).reset_index(drop=True)[[*FINDING_COLUMNS, ORG]]

@@ -30,24 +30,22 @@ _SPLIT = re.compile(r"[,，;；。\n]")
 _KEYS = [ORG, "project", "name", "unit"]
 
 
-def _texts(ctx: AuditContext) -> pd.DataFrame:
-    """(org, project, goal, result) of every form: the projects' 年度总体目标 / 实际完成情况, and each unit's own
-    goals and achievements (部门整体) where its profile is known."""
+def _texts(ctx: AuditContext) -> list[tuple]:
+    """(org, project, goal, result) of every form that prints both texts: the projects' 年度总体目标 / 实际完成情况,
+    and each unit's own goals and achievements (部门整体) where its profile is known. Plain tuples: a form has a
+    few texts, and a frame per step costs more than reading them (issue 19 item 6)."""
     p = ctx.data.projects
-    frames = [
-        pd.DataFrame({ORG: p[ORG].astype(object), "project": p["project"], "goal": p["goal"], "result": p["result"]})
-    ]
+    rows = list(zip(*(p[c].to_numpy(dtype=object) for c in (ORG, "project", "goal", "result"))))
     profiles = ctx.data.profiles or {}
-    rows = [
+    rows += [
         (org, DEPARTMENT, "\n".join(pr.goals), "\n".join(pr.achievements))
         for org, pr in profiles.items()
         if getattr(pr, "goals", None) and getattr(pr, "achievements", None)
     ]
-    frames.append(pd.DataFrame(rows, columns=[ORG, "project", "goal", "result"]))
-    return pd.concat(frames, ignore_index=True)
+    return [r for r in rows if pd.notna(r[2]) and pd.notna(r[3])]
 
 
-def _clauses(keys: np.ndarray, texts: np.ndarray) -> dict[tuple, float]:
+def _clauses(keys: list[tuple], texts: list[object]) -> dict[tuple, float]:
     """(org, project, name, unit) → the figure, per clause of ``texts`` (one per row of ``keys``: org, project)
     that states one figure, in text order; a name, unit and form stated twice says neither. The few texts of a
     form are split with ``re`` directly: pandas' string machinery (split, explode, extract) and a frame per step
@@ -66,10 +64,9 @@ def stated_figures(ctx: AuditContext) -> pd.DataFrame:
     """Goal and result figures paired per form, name and unit, where the name is one of the form's indicators:
     org, project, name (the indicator), unit, target, actual, completion (in the order the goals state them)."""
     texts = _texts(ctx)
-    texts = texts[texts["goal"].notna() & texts["result"].notna()]
-    keys = texts[[ORG, "project"]].to_numpy(dtype=object)
-    goals = _clauses(keys, texts["goal"].to_numpy(dtype=object))
-    results = _clauses(keys, texts["result"].to_numpy(dtype=object))
+    keys = [(org, project) for org, project, _, _ in texts]
+    goals = _clauses(keys, [t[2] for t in texts])
+    results = _clauses(keys, [t[3] for t in texts])
     both = [key for key in goals if key in results]
     if not both:
         return pd.DataFrame(columns=[*_KEYS, "target", "actual", "completion"])

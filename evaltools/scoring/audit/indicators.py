@@ -11,9 +11,10 @@ import pandas as pd
 from evaltools import fmt
 from evaltools.data.forms.values import is_not_applicable
 from evaltools.data.schema import ORG
+from evaltools.scoring.codes import each_value
 from evaltools.scoring.indicators import group_codes
 
-from .core import AuditContext, Code, check, concat, findings
+from .core import AuditContext, Code, check, concat, findings, no_findings
 from .goals import stated_figures
 from .rows import Rows, flagged, on_indicators
 
@@ -77,6 +78,8 @@ def _stated_overachieved(ctx: AuditContext, numeric: pd.DataFrame) -> pd.DataFra
     own figures raised it already."""
     ratio = ctx.rules.overachievement_ratio
     g = stated_figures(ctx)
+    if not len(g):  # most forms state no figure in both texts
+        return no_findings()
     with np.errstate(invalid="ignore"):
         g = g[(g["completion"] >= ratio).to_numpy()]
     done = set(zip(numeric["project"], numeric["indicator"]))
@@ -148,7 +151,7 @@ def _missing_actuals(ctx: AuditContext) -> pd.DataFrame:
     s = ctx.indicators
     rows = np.flatnonzero(s["missing"].to_numpy(dtype=bool))  # few rows: their text is read only there
     m = s.iloc[rows]
-    stated = m["target_text"].astype("string").str.strip().str.len().gt(0) if "target_text" in m else False
+    stated = each_value(m["target_text"], lambda v: bool(str(v).strip())) if "target_text" in m else False
     printed = m["target"].notna() | stated | m["weight"].notna() | m["panel_score"].notna() | m["unknown"].notna()
     r = Rows(s, rows[printed.fillna(False).to_numpy(dtype=bool) & ~_actual_printed(m)])
     how = " 0 分" if ctx.rules.missing_actual == "zero" else "不适用"

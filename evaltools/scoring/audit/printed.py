@@ -8,6 +8,7 @@ import pandas as pd
 
 from evaltools import fmt
 from evaltools.data.schema import ORG
+from evaltools.scoring.codes import each_value
 from evaltools.scoring.rule_types import EXECUTION_METHODS
 
 from .core import AuditContext, Code, check, concat, findings
@@ -86,7 +87,7 @@ def _execution_rows(ctx: AuditContext) -> pd.DataFrame:
     funds' 预算执行率得分 is — the rule set's execution method of its actual rate × its 分值 — and its printed 得分
     is checked against that (银川市第六中学 2021: 100% printed 9 of 10)."""
     s = ctx.indicators
-    named = s["level3"].astype("string").str.strip().isin(EXECUTION_ROW_NAMES).fillna(False).to_numpy(dtype=bool)
+    named = each_value(s["level3"], lambda v: str(v).strip() in EXECUTION_ROW_NAMES)
     rows = np.flatnonzero(named & s["target"].isna().to_numpy() & s["actual"].notna().to_numpy())
     r = Rows(s, rows[(s["weight"].to_numpy(dtype=float)[rows] > 0) & s["panel_score"].notna().to_numpy()[rows]])
     method = EXECUTION_METHODS[ctx.rules.execution.get("method", "ratio")]

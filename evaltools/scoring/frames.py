@@ -1,0 +1,80 @@
+"""Small tables without pandas' per-call overhead (issue 19 item 6: one form read and audited in a tenth of a
+second): columns set at once, per-unit means of forms without a grouping where each unit has one form.
+
+``frame[name] = values`` for a new column re-makes the frame's column index (a pyarrow string index in pandas 3)
+and its block layout: on the table of one form, a score step that adds a dozen columns one by one spends more
+in that than in its arithmetic. :func:`with_columns` gives the same frame with one concatenation."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+
+def with_columns(frame: pd.DataFrame, columns: Mapping[str, object]) -> pd.DataFrame:
+    """A new ``frame`` with ``columns`` set as ``frame[name] = value`` in order would set them: an existing column
+    replaced where it is, a new one appended (same values, dtypes, index and order); ``frame`` is not changed.
+    The new columns are made into one frame and concatenated once."""
+    out = frame.copy(deep=False)
+    new = {}
+    for name, value in columns.items():
+        if name in out.columns:
+            out[name] = value
+        else:
+            new[name] = value
+    if not new:
+        return out
+    attrs = out.attrs
+    out = pd.concat([out, pd.DataFrame(new, index=out.index)], axis=1)
+    if attrs:
+        out.attrs = attrs
+    return out
+
+
+def unit_means(
+    projects: pd.DataFrame, codes: np.ndarray, n: int, cols: list[str]
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per unit, for each of ``cols``: the simple mean over its projects and the mean weighted by 全年预算数 (NaN
+    when none); one grouping for all the columns (each summed as alone)."""
+    budget = projects["budget"].to_numpy(dtype=float)
+    values = {col: projects[col].to_numpy(dtype=float) for col in cols}
+    columns = {**values, **{f"{c}|w": v * budget for c, v in values.items()}, "|budget": budget}
+    if not len(codes) or (codes.min() >= 0 and len(np.unique(codes)) == len(codes)):
+        return _own_means(columns, codes, n, cols)
+    frame = pd.DataFrame(columns)
+    grouped = frame.groupby(codes, sort=False)
+    sums, counts, size = grouped.sum(), grouped.count(), grouped.size()
+    out = []
+    for col in cols:
+        count = counts[col]
+        # a project total that cannot be computed makes the mean unknown, not the mean of the others (issue 20 item 2)
+        whole = (count == size).reindex(range(n), fill_value=True).to_numpy(dtype=bool)
+        weighable = (counts[f"{col}|w"] == size).reindex(range(n), fill_value=True).to_numpy(dtype=bool)
+        simple = np.where(whole, (sums[col] / count.where(count > 0)).reindex(range(n)).to_numpy(), np.nan)
+        total = sums["|budget"].reindex(range(n)).to_numpy()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            weighted = sums[f"{col}|w"].reindex(range(n)).to_numpy() / total
+        out.append((simple, np.where((total > 0) & weighable, weighted, np.nan)))
+    return out
+
+
+def _own_means(columns: dict[str, np.ndarray], codes: np.ndarray, n: int, cols: list[str]) -> list[tuple]:
+    """:func:`unit_means` where each unit has one form (``codes`` distinct): its means are its own figures, as the
+    grouped sums give them (a sum of one value; with a NaN in the table, pandas' compensated sum adds it to 0.0)."""
+    block = np.column_stack(list(columns.values()))
+    nan = np.isnan(block)
+    sums = np.full((n, block.shape[1]), np.nan)
+    sums[codes] = np.where(nan, 0.0, block) + 0.0 if nan.any() else block
+    known = np.ones((n, block.shape[1]), dtype=bool)
+    known[codes] = ~nan
+    at = {c: i for i, c in enumerate(columns)}
+    out = []
+    for col in cols:
+        simple = np.where(known[:, at[col]], sums[:, at[col]], np.nan)
+        total = sums[:, at["|budget"]]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            weighted = sums[:, at[f"{col}|w"]] / total
+        out.append((simple, np.where((total > 0) & known[:, at[f"{col}|w"]], weighted, np.nan)))
+    return out
