@@ -4,8 +4,9 @@ found under the data folder, each as one resolved :class:`~evaltools.params.JobP
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
-from evaltools.data.discover import Job, discover, label
+from evaltools.data.discover import Job, discover, label, units_in
 from evaltools.errors import ParamsError
 from evaltools.params import JobParams, absolute_data_dir, check_keys, job_params
 from evaltools.report.exporters import get_document
@@ -44,6 +45,7 @@ def plan_jobs(
         pairs = _found(absolute_data_dir(base.get("data_dir", JobParams.data_dir)), years, units, every)
     else:
         pairs = [(u, y) for u in units or [None] for y in years]
+        pairs = [job for pair in pairs for job in _each_unit(base, pair)]
     if not pairs:  # neither a year nor --all nor a unit to look years up for
         job_params(base, source=source)  # says the year is required (or what else is wrong first)
     jobs = [job_params(base, year=y, unit=u, source=source) for u, y in pairs]
@@ -56,6 +58,15 @@ def plan_jobs(
             key="title",
         )
     return jobs
+
+
+def _each_unit(values: Mapping[str, object], job: Job) -> list[Job]:
+    """A year without a unit whose folder holds many units (units.csv) is one report per unit it lists."""
+    unit, year = job
+    if unit is not None:
+        return [job]
+    listed = units_in(Path(absolute_data_dir(values.get("data_dir", JobParams.data_dir))) / str(year))
+    return [(u, year) for u in listed] if listed else [job]
 
 
 def _found(data_dir: str, years: list, units: list, every: bool) -> list[Job]:

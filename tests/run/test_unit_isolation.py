@@ -126,3 +126,16 @@ def test_closing_table_counts_many_warnings():
     text = console.export_text()
     assert "⚠ 3 个警告 / 3 warnings (listed below)" in text
     assert "⚠ a warning；⚠ b warning" in text
+
+
+def test_a_many_unit_year_is_one_report_per_unit(clean_scores):
+    """`run 2022` on a many-unit folder plans one report per listed unit (it ran the notebook on all of them at
+    once and failed inside it: 'UnitsEvaluation' object has no attribute 'total')."""
+    from evaltools.run.plan import plan_jobs
+
+    root, _ = clean_scores
+    jobs = plan_jobs({"data_dir": str(root / "data")}, years=[YEAR])
+    assert [(j.unit, j.year) for j in jobs] == [(u, YEAR) for u in UNITS]
+    assert [j.unit for j in plan_jobs({"data_dir": str(root / "data")}, years=[YEAR], units=["合成数据单位00001"])] == [
+        "合成数据单位00001"
+    ]
