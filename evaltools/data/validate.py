@@ -440,6 +440,7 @@ def check_stated(
         where = [_where(raw, idx, title) if g else _profile_where(source) for idx, g in zip(units.index, given)]
         _units_without_rows(units, found, raw, problems)
     _lines_without_indicators(units, found, raws, problems)
+    _year_columns(getattr(profile, "year", None), raws, problems)
     for i in np.flatnonzero(contradicted(stated, found))[:MAX_REPORTED]:
         kind = KINDS[str(stated[i])]
         problems.add(
@@ -492,3 +493,32 @@ def _lines_without_indicators(units: pd.DataFrame | None, found, raws: dict, pro
             "projects with their indicators",
             code="DEPARTMENT_WITHOUT_INDICATORS",
         )
+
+
+#: Headers of a year column some tables carry (the loader ignores it: the year is the folder's and the profile's).
+YEAR_HEADERS = frozenset({"year", "年度", "年份", "评价年度", "预算年度"})
+
+
+def _year_columns(year: int | None, raws: dict, problems: ProblemList) -> None:
+    """A row whose own year column names another year than the data's (the folder, ``--year`` and the
+    profile agree on it): a row of another year mixed in, refused at its cell (it would be scored as this
+    year's)."""
+    if year is None:
+        return
+    for raw in raws.values():
+        frame = getattr(raw, "frame", None)
+        if frame is None or getattr(raw, "places", None) is not None:
+            continue
+        for column in [c for c in frame.columns if str(c).strip() in YEAR_HEADERS]:
+            cells = frame[column].map(_clean_org)
+            numbers = pd.to_numeric(cells, errors="coerce")
+            other = cells.notna() & (numbers != year)
+            for idx in cells.index[other.to_numpy()][:MAX_REPORTED]:
+                problems.add(
+                    raw.loc(raw.excel_row(idx), str(column)),
+                    "此行的年度与数据的年度不符 / the row is for another year than the data",
+                    found=cells.loc[idx],
+                    expected=f"{year} (the year of the folder, of --year and of the profile), or move the row to "
+                    "its own year's data",
+                    code="ROW_YEAR_MISMATCH",
+                )

@@ -242,3 +242,37 @@ def test_equal_grade_thresholds_named_with_file_and_key(tmp_path):
         load_rules(path)
     assert (refused.value.file, refused.value.key) == (path, "grade_bands")
     assert "等级「良」下限 90 不小于上限 90" in str(refused.value)
+
+
+def test_check_of_one_unit_is_what_run_of_it_loads(three_units, tmp_path):
+    """`check 2022 --unit X` on a many-unit folder checks X as `run --unit X` loads it: another unit's error is
+    not X's (0 errors), X's own error is, and a unit the data does not list is refused (run refuses it too)."""
+    from evaltools.data.years import check_year
+
+    folder = _copy(three_units, tmp_path)
+    path = folder / "indicators.csv"
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[5].startswith("合成数据单位00001,")
+    lines[5] = lines[5].replace(",True,", ",也许,", 1)  # 是否适用 (applicable): a yes/no cell
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    root = tmp_path / "data"
+    _, data, problems = check_year(YEAR, root, "合成数据单位00000")
+    assert data is not None and not [p for p in problems.items if p.severity == "error"]
+    _, data, problems = check_year(YEAR, root, "合成数据单位00001")
+    assert data is None and _codes(problems) == [("INVALID", 6, "indicators.csv")]
+    _, data, problems = check_year(YEAR, root, "不存在的单位")
+    assert data is None and _codes(problems)[-1] == ("UNKNOWN_UNIT", None, "units.csv")
+
+
+def test_row_of_another_year_is_that_units(three_units, tmp_path):
+    """units.csv with a year column: 合成数据单位00001's row says 2021 in the 2022 data — refused at its cell
+    (units.csv row 3, column year); the other units load."""
+    folder = _copy(three_units, tmp_path)
+    path = folder / "units.csv"
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    lines = [lines[0] + ",year", lines[1] + ",2022", lines[2] + ",2021", lines[3] + ",2022.0"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    data, problems = inspect_path(folder, YEAR)
+    assert data is None and _codes(problems) == [("ROW_YEAR_MISMATCH", 3, "units.csv")]
+    assert problems.items[-1].found == "2021" and problems.items[-1].location.column == "year"
+    assert load_path(folder, YEAR, unit="合成数据单位00002").orgs == ["合成数据单位00000", "合成数据单位00002"]

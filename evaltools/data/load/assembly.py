@@ -16,7 +16,7 @@ import pandas as pd
 
 from evaltools.data import schema as S
 from evaltools.data.cells import printed_units
-from evaltools.data.discover import locate
+from evaltools.data.discover import locate, units_in
 from evaltools.data.load.normalise import empty_frame, empty_table, normalise
 from evaltools.data.load.profile import build_profile
 from evaltools.data.load.readers import read_input
@@ -159,7 +159,11 @@ def load_year(
     """Load and validate one year (``evaltools.load_year(2022)``); last year is attached when present.
 
     Many-unit data (a units table) loads as :class:`UnitsData`; with ``unit`` one unit's slice of it."""
-    data = load_path(find_source(year, data_dir, unit), expected_year=year, unit=unit)
+    source = find_source(year, data_dir, unit)
+    listed = units_in(source) if unit is not None and source.is_dir() else None
+    if listed is not None and unit not in listed:
+        raise DataNotFoundError([], summary=f"没有这个单位 / no unit {unit!r} in {source} ({S.UNITS.file})")
+    data = load_path(source, expected_year=year, unit=unit)
     many = isinstance(data, UnitsData)
     prev, warnings = _previous(year, data_dir, unit) if with_previous else (None, ())
     if prev is not None and isinstance(prev, UnitsData) != many:
@@ -199,11 +203,20 @@ def inspect_path(
     if read is None:
         return None, problems
     data = _assembled(path, read, expected_year, problems)
-    if unit is None or not problems.items or S.UNITS.name not in read[1]:
+    if unit is None or S.UNITS.name not in read[1]:
         return data, problems
     orgs = raw_units(read[1][S.UNITS.name])
     listed = set() if orgs is None else set(orgs.dropna())
-    if unit not in listed:
+    if unit not in listed:  # what run refuses check refuses: the unit asked for is not in the data
+        if orgs is not None:
+            problems.add(
+                read[1][S.UNITS.name].loc(),
+                f"没有这个单位 / no unit {unit!r} in the units table",
+                expected=f"one of its {len(listed)} units, e.g. {', '.join(sorted(listed)[:3])}",
+                code="UNKNOWN_UNIT",
+            )
+        return None, problems
+    if not problems.items:
         return data, problems
     bad, shared = units_in_error(problems.items, read[1], listed)
     if problems.has_errors and (shared or unit in bad):
