@@ -32,6 +32,13 @@ class Presence:
     department_indicators: np.ndarray
     projects: np.ndarray
     budget_lines: np.ndarray
+    #: Rows of 经费控制 (cost_control), by which a department is scored without indicators (None: not counted).
+    cost_control: np.ndarray | None = None
+
+    def department_content(self) -> np.ndarray:
+        """Per unit: whether it has a department's own scored content (department indicators, or 经费控制 rows)."""
+        extra = np.zeros_like(self.projects) if self.cost_control is None else self.cost_control
+        return np.asarray(self.department_indicators, dtype=bool) | (np.asarray(extra) > 0)
 
 
 #: How a unit's total is formed, by mode name: scoring implements each (evaluation.py).
@@ -135,8 +142,9 @@ report_kind(
         precedence=20,
         totals="form",
         department_form=True,
-        fits=lambda p: p.department_indicators,
-        needs="部门整体绩效指标（「项目名称」为空的指标行）/ department indicators (indicator rows without a project)",
+        fits=lambda p: p.department_content(),
+        needs="部门整体绩效指标（「项目名称」为空的指标行）或经费控制表 / department indicators (indicator rows without a "
+        "project) or a 经费控制 table",
     )
 )
 report_kind(
@@ -173,8 +181,9 @@ report_kind(
         totals="form",
         department_form=True,
         lists_forms=True,
-        fits=lambda p: p.department_indicators,
-        needs="部门整体绩效指标（「项目名称」为空的指标行）/ department indicators (indicator rows without a project)",
+        fits=lambda p: p.department_content(),
+        needs="部门整体绩效指标（「项目名称」为空的指标行）或经费控制表 / department indicators (indicator rows without a "
+        "project) or a 经费控制 table",
     )
 )
 
@@ -216,6 +225,7 @@ def presence(tables: Mapping[str, pd.DataFrame], unit_codes: Callable[[pd.DataFr
         department_indicators=count(ind, ind["project"].isna().to_numpy()) > 0,
         projects=count(tables["projects"]),
         budget_lines=count(tables["budget_lines"]),
+        cost_control=count(tables["cost_control"]) if "cost_control" in tables else None,
     )
 
 

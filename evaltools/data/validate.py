@@ -462,7 +462,7 @@ def _profile_where(source: str) -> Location:
 
 def _units_without_rows(units: pd.DataFrame, found, raw, problems: ProblemList) -> None:
     """A unit listed in the units table with no budget line, project or indicator: nothing to score."""
-    empty = (found.projects == 0) & (found.budget_lines == 0) & ~found.department_indicators
+    empty = (found.projects == 0) & (found.budget_lines == 0) & ~found.department_content()
     for i in np.flatnonzero(empty)[:MAX_REPORTED]:
         problems.add(
             _where(raw, units.index[i], ORG_FIELD.title),
@@ -477,7 +477,7 @@ def _units_without_rows(units: pd.DataFrame, found, raw, problems: ProblemList) 
 def _lines_without_indicators(units: pd.DataFrame | None, found, raws: dict, problems: ProblemList) -> None:
     """A department's budget lines with no indicator and no project: nothing to score (its total would be its
     published one, taken for computed): refused at the indicators table."""
-    bare = (found.budget_lines > 0) & (found.projects == 0) & ~found.department_indicators
+    bare = (found.budget_lines > 0) & (found.projects == 0) & ~found.department_content()
     raw = raws.get("indicators")
     for i in np.flatnonzero(bare)[:MAX_REPORTED]:
         who = "" if units is None else f"{units[ORG].iloc[i]}: "

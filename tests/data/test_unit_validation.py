@@ -276,3 +276,20 @@ def test_row_of_another_year_is_that_units(three_units, tmp_path):
     assert data is None and _codes(problems) == [("ROW_YEAR_MISMATCH", 3, "units.csv")]
     assert problems.items[-1].found == "2021" and problems.items[-1].location.column == "year"
     assert load_path(folder, YEAR, unit="合成数据单位00002").orgs == ["合成数据单位00000", "合成数据单位00002"]
+
+
+def test_department_scored_by_cost_control_loads(tmp_path):
+    """A 部门整体 scored by its 经费控制 table (Hunan 2018: one budget line, no indicator) is a department's content:
+    stated department, it loads (neither KIND_CONTRADICTED nor DEPARTMENT_WITHOUT_INDICATORS)."""
+    from tests.scoring.test_cost_control import HUNAN_2018
+
+    folder = tmp_path / "2018"
+    folder.mkdir()
+    (folder / "profile.yaml").write_text(
+        "unit: 湖南某部门（原文未署名）\nyear: 2018\nreport_kind: department\n", "utf-8"
+    )
+    (folder / "budget_lines.csv").write_text("line,budget,spent\n部门整体支出,1922.76,2690.62\n", "utf-8")
+    (folder / "cost_control.csv").write_text(HUNAN_2018, "utf-8")
+    data, problems = inspect_path(folder, 2018)
+    assert data is not None and data.kind == "department"
+    assert not [p for p in problems.items if p.severity == "error"]
