@@ -32,6 +32,13 @@ class Presence:
     department_indicators: np.ndarray
     projects: np.ndarray
     budget_lines: np.ndarray
+    #: Rows of 经费控制 (cost_control), by which a department is scored without indicators (None: not counted).
+    cost_control: np.ndarray | None = None
+
+    def department_content(self) -> np.ndarray:
+        """Per unit: whether it has a department's own scored content (department indicators, or 经费控制 rows)."""
+        extra = np.zeros_like(self.projects) if self.cost_control is None else self.cost_control
+        return np.asarray(self.department_indicators, dtype=bool) | (np.asarray(extra) > 0)
 
 
 #: How a unit's total is formed, by mode name: scoring implements each (evaluation.py).
@@ -72,6 +79,11 @@ class ReportKind:
     department_form: bool = False
     named_by_project: bool = False
     lists_forms: bool = False
+    #: ``fits(presence)`` → bool per unit: whether tables can be of this kind when it is STATED (``report_kind``);
+    #: a stated kind the tables contradict would make a wrong total (one project's score for a department):
+    #: refused at its cell (:func:`evaltools.data.validate.stated_kinds`). ``needs``: what it needs, in words.
+    fits: Callable[[Presence], np.ndarray] | None = None
+    needs: str = ""
 
 
 KINDS: Registry[ReportKind] = Registry("report kind", "报告类型", key="report_kind")
@@ -130,6 +142,9 @@ report_kind(
         precedence=20,
         totals="form",
         department_form=True,
+        fits=lambda p: p.department_content(),
+        needs="部门整体绩效指标（「项目名称」为空的指标行）或经费控制表 / department indicators (indicator rows without a "
+        "project) or a 经费控制 table",
     )
 )
 report_kind(
@@ -146,6 +161,9 @@ report_kind(
         precedence=10,
         totals="form",
         named_by_project=True,
+        fits=lambda p: (p.projects == 1) & ~p.department_indicators,
+        needs="恰好一个项目、没有部门整体指标（总分即该项目得分）/ exactly one project and no department indicators "
+        "(the total is that project's score)",
     )
 )
 report_kind(
@@ -163,6 +181,9 @@ report_kind(
         totals="form",
         department_form=True,
         lists_forms=True,
+        fits=lambda p: p.department_content(),
+        needs="部门整体绩效指标（「项目名称」为空的指标行）或经费控制表 / department indicators (indicator rows without a "
+        "project) or a 经费控制 table",
     )
 )
 
@@ -181,6 +202,9 @@ report_kind(
         precedence=15,
         totals="projects_mean",
         lists_forms=True,
+        fits=lambda p: (p.projects > 0) & ~p.department_indicators,
+        needs="至少一个项目、没有部门整体指标（总分为各项目得分的平均）/ projects and no department indicators "
+        "(the total is the mean of the projects' scores)",
     )
 )
 
@@ -201,6 +225,7 @@ def presence(tables: Mapping[str, pd.DataFrame], unit_codes: Callable[[pd.DataFr
         department_indicators=count(ind, ind["project"].isna().to_numpy()) > 0,
         projects=count(tables["projects"]),
         budget_lines=count(tables["budget_lines"]),
+        cost_control=count(tables["cost_control"]) if "cost_control" in tables else None,
     )
 
 
@@ -218,6 +243,23 @@ def resolve_kinds(stated: np.ndarray, found: Presence) -> np.ndarray:
     stated = np.asarray(stated, dtype=object)
     given = pd.notna(stated) & (stated != "")
     return np.where(given, stated, detect_kinds(found)).astype(object)
+
+
+def contradicted(stated: np.ndarray, found: Presence) -> np.ndarray:
+    """Per unit: whether its stated kind (``report_kind``; blank: none stated) is one its tables cannot be
+    (the kind's ``fits``); an unknown name is the profile's business (refused there)."""
+    stated = np.asarray(stated, dtype=object)
+    out = np.zeros(len(stated), dtype=bool)
+    for kind in KINDS.values():
+        if kind.fits is not None:
+            out |= (stated == kind.name) & ~np.asarray(kind.fits(found), dtype=bool)
+    return out
+
+
+def describe_presence(found: Presence, i: int) -> str:
+    """What unit ``i``'s tables hold, in words (for a message)."""
+    dept = "有" if found.department_indicators[i] else "无"
+    return f"{int(found.projects[i])} 个项目，{int(found.budget_lines[i])} 个支出项目行，部门整体指标：{dept}"
 
 
 def kinds_with(attribute: str, value: object = True) -> list[str]:

@@ -17,12 +17,19 @@ These rules run, with :mod:`evaltools.data.sense`, on every loaded year, whateve
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from evaltools.data.schema import ORG, ORG_FIELD, TABLES, UNITS, Table
-from evaltools.errors import WARNING, Location, ProblemList
+from evaltools.data.cells import clean_text
+from evaltools.data.kinds import KINDS, contradicted, describe_presence, presence
+from evaltools.data.profile_schema import PROFILE_BY_NAME, PROFILE_SHEET
+from evaltools.data.schema import ORG, ORG_FIELD, ORG_HEADERS, TABLES, UNITS, Table
+from evaltools.data.text import clean_invisible
+from evaltools.errors import ERROR, WARNING, Location, Problem, ProblemList, UnsafePathError
+from evaltools.paths import safe_component
 
 #: Spending above this multiple of the budget is a warning to explain (payables, a supplementary budget)
 #: or a typing error to correct (万元, decimals); the audit reports every overrun as well (SPENT_OVER_BUDGET).
@@ -86,6 +93,7 @@ def cross_check(tables: dict[str, pd.DataFrame], raws: dict, problems: ProblemLi
         _duplicates(name, frame, raws, problems)
     if UNITS.name in tables:
         _known_units(tables, raws, problems)
+        _unit_names(tables[UNITS.name], raws.get(UNITS.name), problems)
     _projects(tables["projects"], raws.get("projects"), problems)
     _budget_lines(tables["budget_lines"], raws.get("budget_lines"), problems)
     _indicators(tables["indicators"], tables["projects"], raws.get("indicators"), problems)
@@ -107,6 +115,90 @@ def _known_units(tables: dict[str, pd.DataFrame], raws: dict, problems: ProblemL
                 expected=f"one of the {len(units)} units of {UNITS.name}.csv (sheet 「{UNITS.sheet}」)",
                 code="UNKNOWN_UNIT",
             )
+
+
+def _unit_names(units: pd.DataFrame, raw, problems: ProblemList) -> None:
+    """Every unit name of many-unit data is usable as the folder ``run`` writes its report into
+    (``outputs/<unit>/<year>/``, :func:`evaltools.paths.safe_component`): what ``check`` accepts, ``run`` reports.
+    A name that is not (``../../etc``, ``con``, ``a/b``, 300 characters, a trailing dot) is refused at its cell,
+    never changed behind the user's back (two names made safe could become one folder)."""
+    for idx, name in units[ORG].items():
+        try:
+            safe_component(str(name), "unit")
+        except UnsafePathError as exc:
+            problems.add(
+                _where(raw, idx, ORG_FIELD.title),
+                "单位名称不能用作报告文件夹名 / the unit name cannot name its report folder (outputs/<unit>/<year>/)",
+                found=repr(str(name))
+                if len(str(name)) <= 80
+                else repr(str(name)[:77]) + f"… ({len(str(name))} characters)",
+                expected=f"a name usable as a folder name, but {str(exc).split(': ', 1)[-1]}; rename the unit "
+                f"here and in every table's 「{ORG_FIELD.title}」 column",
+                code="UNSAFE_UNIT_NAME",
+            )
+
+
+#: Headers of the unit column as a raw table may write it.
+_ORG_NAMES = frozenset({ORG, ORG_FIELD.title, *ORG_HEADERS})
+
+
+def _org_column(raw) -> object | None:
+    """The raw frame's unit column (its header as written), None when it has none (or rows come from forms)."""
+    frame = getattr(raw, "frame", None)
+    if frame is None or getattr(raw, "places", None) is not None:
+        return None
+    return next((c for c in frame.columns if str(c).strip() in _ORG_NAMES), None)
+
+
+def _clean_org(value: object) -> str | None:
+    return clean_text(clean_invisible(value) if isinstance(value, str) else value)
+
+
+def raw_units(raw: object) -> pd.Series | None:
+    """The unit each row of a raw table names (as the loader cleans it: stripped, invisible characters
+    removed), indexed as the raw frame; None when the table has no unit column."""
+    column = _org_column(raw)
+    return None if column is None else raw.frame[column].map(_clean_org)
+
+
+def problem_units(problems: list[Problem], raws: dict, listed: set[str]) -> list[str | None]:
+    """For each problem of many-unit data, the unit whose row it was found on; None where it belongs to no
+    single listed unit (the profile, a header, a shared table, a row naming a unit not in the units table):
+    such a problem holds for every unit. Only the problems' own cells are looked at."""
+    by_place = {(raw.file, raw.sheet): raw for raw in raws.values() if raw is not None}
+    columns = {key: _org_column(raw) for key, raw in by_place.items()}
+    owners: list[str | None] = []
+    for p in problems:
+        key, row = (p.location.file, p.location.sheet), p.location.row
+        raw, column = by_place.get(key), columns.get(key)
+        owner = None
+        if column is not None and row is not None:
+            idx = row - raw.header_row - 1
+            if idx in raw.frame.index:
+                owner = _clean_org(raw.frame.at[idx, column])
+        owners.append(owner if owner in listed else None)
+    return owners
+
+
+def units_in_error(problems: list[Problem], raws: dict, listed: set[str]) -> tuple[set[str], bool]:
+    """The units with an error of their own, and whether an error holds for every unit (:func:`problem_units`)."""
+    errors = [p for p in problems if p.severity == ERROR]
+    owners = problem_units(errors, raws, listed)
+    return {o for o in owners if o is not None}, any(o is None for o in owners)
+
+
+def without_units(raws: dict, units: set[str]) -> dict:
+    """The raw tables without the rows of ``units`` (rows keep their index: problems stay located)."""
+    kept = {}
+    for name, raw in raws.items():
+        orgs = raw_units(raw)
+        if orgs is None:
+            kept[name] = raw
+            continue
+        frame = raw.frame.loc[~orgs.isin(units).to_numpy()]
+        frame.attrs.update(raw.frame.attrs)
+        kept[name] = replace(raw, frame=frame, kept=None)
+    return kept
 
 
 def _where(raw, idx=None, column=None):
@@ -326,3 +418,118 @@ def _grade_bands(bands: pd.DataFrame, raw, problems: ProblemList) -> None:
             expected="下限 ≤ 上限 (lower ≤ upper)",
             code="BAND_ORDER",
         )
+
+
+# ----------------------------------------------------------------------------- the data against what it states
+
+
+#: The tables whose rows make a unit's content (a unit of many-unit data with none of them has nothing to score).
+CONTENT_TABLES = ("budget_lines", "projects", "indicators")
+
+
+def check_stated(
+    profile: object, tables: dict[str, pd.DataFrame], raws: dict, source: str, problems: ProblemList
+) -> None:
+    """What the data states about itself, against its tables: a stated report kind (``report_kind``) the tables
+    cannot be (:func:`evaltools.data.kinds.contradicted`: 项目 stated over several projects would make one
+    project's score the unit's total; 部门整体 stated without department indicators has nothing to total), and in
+    many-unit data a unit of the units table with no row in any table (it would be reported at nothing: its
+    total cannot be computed). Each refused at its cell (profile.yaml's key, or the unit's row of units.csv)."""
+    units = tables.get(UNITS.name)
+    if units is None:
+        found = presence(tables, lambda frame: np.zeros(len(frame), dtype=np.int64), 1)
+        stated = np.array([getattr(profile, "report_kind", None)], dtype=object)
+        where = [_profile_where(source)]
+    else:
+        index = pd.Index(units[ORG].to_numpy(dtype=object))
+        found = presence(tables, lambda frame: index.get_indexer(frame[ORG].to_numpy(dtype=object)), len(units))
+        own = units["report_kind"].to_numpy(dtype=object) if "report_kind" in units else np.full(len(units), None)
+        given = pd.notna(own) & (own != "")
+        stated = np.where(given, own, getattr(profile, "report_kind", None))
+        raw = raws.get(UNITS.name)
+        title = PROFILE_BY_NAME["report_kind"].title
+        where = [_where(raw, idx, title) if g else _profile_where(source) for idx, g in zip(units.index, given)]
+        _units_without_rows(units, found, raw, problems)
+    _lines_without_indicators(units, found, raws, problems)
+    _year_columns(getattr(profile, "year", None), raws, problems)
+    for i in np.flatnonzero(contradicted(stated, found))[:MAX_REPORTED]:
+        kind = KINDS[str(stated[i])]
+        problems.add(
+            where[i],
+            f"报告类型「{kind.short}」与表中数据不符 / the stated report kind {kind.name} contradicts the tables",
+            found=describe_presence(found, i),
+            expected=f"{kind.needs}; correct the tables, or leave report_kind blank to have the kind detected",
+            code="KIND_CONTRADICTED",
+        )
+
+
+def _profile_where(source: str) -> Location:
+    """Where the profile's ``report_kind`` is written: profile.yaml of a folder, the 单位概况 sheet of a workbook."""
+    path = Path(source)
+    if path.is_dir():
+        return Location(str(path / "profile.yaml"), None, None, "report_kind")
+    return Location(str(path), PROFILE_SHEET, None, PROFILE_BY_NAME["report_kind"].title)
+
+
+def _units_without_rows(units: pd.DataFrame, found, raw, problems: ProblemList) -> None:
+    """A unit listed in the units table with no budget line, project or indicator: nothing to score."""
+    empty = (found.projects == 0) & (found.budget_lines == 0) & ~found.department_content()
+    for i in np.flatnonzero(empty)[:MAX_REPORTED]:
+        problems.add(
+            _where(raw, units.index[i], ORG_FIELD.title),
+            "单位表中的单位没有任何数据行，总分无法计算 / a listed unit has no rows: its total cannot be computed",
+            found=f"{units[ORG].iloc[i]}: 0 rows in {', '.join(t + '.csv' for t in CONTENT_TABLES)}",
+            expected=f"its rows in the tables (「{ORG_FIELD.title}」 written exactly as here), or remove it from the "
+            "units table",
+            code="UNIT_WITHOUT_ROWS",
+        )
+
+
+def _lines_without_indicators(units: pd.DataFrame | None, found, raws: dict, problems: ProblemList) -> None:
+    """A department's budget lines with no indicator and no project: nothing to score (its total would be its
+    published one, taken for computed): refused at the indicators table."""
+    bare = (found.budget_lines > 0) & (found.projects == 0) & ~found.department_content()
+    raw = raws.get("indicators")
+    for i in np.flatnonzero(bare)[:MAX_REPORTED]:
+        who = "" if units is None else f"{units[ORG].iloc[i]}: "
+        if units is not None:  # at the unit's row of the units table
+            where = _where(raws.get(UNITS.name), units.index[i], ORG_FIELD.title)
+        else:
+            where = raw.loc() if raw is not None else Location("(data)")
+        problems.add(
+            where,
+            "部门整体数据没有绩效指标，总分无法计算 / department data without indicators: its total cannot be computed",
+            found=f"{who}{int(found.budget_lines[i])} 个支出项目行（预算执行），0 个绩效指标，0 个项目",
+            expected="the department's indicators (rows of the indicators table with 「项目名称」 blank) or its "
+            "projects with their indicators",
+            code="DEPARTMENT_WITHOUT_INDICATORS",
+        )
+
+
+#: Headers of a year column some tables carry (the loader ignores it: the year is the folder's and the profile's).
+YEAR_HEADERS = frozenset({"year", "年度", "年份", "评价年度", "预算年度"})
+
+
+def _year_columns(year: int | None, raws: dict, problems: ProblemList) -> None:
+    """A row whose own year column names another year than the data's (the folder, ``--year`` and the
+    profile agree on it): a row of another year mixed in, refused at its cell (it would be scored as this
+    year's)."""
+    if year is None:
+        return
+    for raw in raws.values():
+        frame = getattr(raw, "frame", None)
+        if frame is None or getattr(raw, "places", None) is not None:
+            continue
+        for column in [c for c in frame.columns if str(c).strip() in YEAR_HEADERS]:
+            cells = frame[column].map(_clean_org)
+            numbers = pd.to_numeric(cells, errors="coerce")
+            other = cells.notna() & (numbers != year)
+            for idx in cells.index[other.to_numpy()][:MAX_REPORTED]:
+                problems.add(
+                    raw.loc(raw.excel_row(idx), str(column)),
+                    "此行的年度与数据的年度不符 / the row is for another year than the data",
+                    found=cells.loc[idx],
+                    expected=f"{year} (the year of the folder, of --year and of the profile), or move the row to "
+                    "its own year's data",
+                    code="ROW_YEAR_MISMATCH",
+                )

@@ -10,9 +10,9 @@ import dataclasses
 from pathlib import Path
 
 from evaltools.data.discover import locate, years_read
-from evaltools.data.load import earlier_year_unusable, inspect_path
+from evaltools.data.load import earlier_year_unusable, find_source, inspect_path
 from evaltools.data.model import YearData
-from evaltools.errors import ERROR, WARNING, ProblemList
+from evaltools.errors import ERROR, WARNING, DataNotFoundError, ProblemList
 from evaltools.params import JobParams
 
 
@@ -26,8 +26,8 @@ def check_year(
     source = None
     data = None
     for y in years_read(year, data_dir, unit):
-        path, warnings = locate(y, data_dir, unit)
-        loaded, found = inspect_path(path, expected_year=y)
+        path, warnings = _source(y, data_dir, unit, y == int(year))
+        loaded, found = inspect_path(path, expected_year=y, unit=unit)  # a unit of many: its problems only
         if y == int(year):
             problems.extend(warnings)
             problems.extend(found.items)
@@ -38,3 +38,14 @@ def check_year(
             problems.extend([earlier_year_unusable(y, int(year), path, errors)])
             problems.extend(dataclasses.replace(p, severity=WARNING) for p in errors)
     return source, (None if problems.has_errors else data), problems
+
+
+def _source(year: int, data_dir: str | Path, unit: str | None, asked: bool) -> tuple[Path, list]:
+    """Where ``year`` is read, and the warnings of finding it: for the year asked, a unit without a folder of
+    its own is looked up in the many-unit folder ``data/YEAR/`` as ``run`` does (:func:`find_source`)."""
+    try:
+        return locate(year, data_dir, unit)
+    except DataNotFoundError:
+        if unit is None or not asked:
+            raise
+        return find_source(year, data_dir, unit), []

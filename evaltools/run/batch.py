@@ -107,7 +107,10 @@ def _note(r: BatchResult) -> str:
     notes = []
     if r.attempts > 1:
         notes.append(f"重跑 {r.attempts - 1} 次（工作进程丢失）/ rerun ×{r.attempts - 1}: its worker was lost")
-    notes += [f"⚠ {_brief(w, 80)}" for w in r.warnings]
+    if len(r.warnings) > 2:  # listed in full below the table; the table only counts them
+        notes.append(f"⚠ {len(r.warnings)} 个警告 / {len(r.warnings)} warnings (listed below)")
+    else:
+        notes += [f"⚠ {_brief(w, 80)}" for w in r.warnings]
     return "；".join(notes)
 
 

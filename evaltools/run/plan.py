@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from evaltools.data.discover import YEAR_NAME, Job, discover, label
+from evaltools.data.discover import YEAR_NAME, Job, discover, label, units_in
 from evaltools.errors import ParamsError
 from evaltools.params import JobParams, absolute_data_dir, check_keys, job_params
 from evaltools.paths import output_folder
@@ -47,6 +47,7 @@ def plan_jobs(
         pairs = _found(absolute_data_dir(base.get("data_dir", JobParams.data_dir)), years, units, every)
     else:
         pairs = [(u, y) for u in units or [None] for y in years]
+        pairs = [job for pair in pairs for job in _each_unit(base, pair)]
     if not pairs:  # neither a year nor --all nor a unit to look years up for
         job_params(base, source=source)  # says the year is required (or what else is wrong first)
     jobs = [job_params(base, year=y, unit=u, source=source) for u, y in pairs]
@@ -67,6 +68,15 @@ def check_output_dir(output: str | Path, data_dir: str | Path) -> Path:
     """The output folder of a run, refused (ParamsError, before anything is written) when it is equal to, inside
     or above the data folder (:func:`~evaltools.paths.refuse_output_on_inputs`), or cannot be written."""
     return output_folder(output, {data_dir: ("数据目录", "the data folder")})
+
+
+def _each_unit(values: Mapping[str, object], job: Job) -> list[Job]:
+    """A year without a unit whose folder holds many units (units.csv) is one report per unit it lists."""
+    unit, year = job
+    if unit is not None:
+        return [job]
+    listed = units_in(Path(absolute_data_dir(values.get("data_dir", JobParams.data_dir))) / str(year))
+    return [(u, year) for u in listed] if listed else [job]
 
 
 def _found(data_dir: str, years: list, units: list, every: bool) -> list[Job]:

@@ -69,7 +69,8 @@ class RunResult:
         return f"错误 {self.counts.get('error', 0)} · 警告 {self.counts.get('warning', 0)}"
 
 
-#: Load warnings that a run reports (the others are for `evaltools check`).
+#: Load warnings a run reports by their message alone (every other load warning is shown located, as
+#: `evaltools check` shows it).
 RUN_WARNINGS = ("PREVIOUS_YEAR_UNUSABLE",)
 
 
@@ -449,7 +450,7 @@ def run_report(params: JobParams, *, notebook: Path | None = None, cwd: Path = R
     finally:
         shutil.rmtree(stage, ignore_errors=True)
         stop.forget(token)
-    warnings = tuple(p.message for p in ev.data.warnings if p.code in RUN_WARNINGS)
+    warnings = tuple(p.message if p.code in RUN_WARNINGS else str(p) for p in ev.data.warnings)  # as check shows them
     seconds = time.perf_counter() - started
     return RunResult(
         params.year,

@@ -170,11 +170,13 @@ def check_bands(bands: BandsLike) -> list[BandIssue]:
     return _order_issues(frame) + _end_issues(ordered) + [i for i in neighbours if i is not None]
 
 
-def validated_bands(bands: BandsLike, source: str = "grade bands") -> pd.DataFrame:
-    """The band table, or GradeBandError naming every defect."""
+def validated_bands(bands: BandsLike, source: str = "grade bands", key: str | None = None) -> pd.DataFrame:
+    """The band table, or GradeBandError naming every defect (and the file and key the table was read from)."""
     issues = check_bands(bands)
     if issues:
-        raise GradeBandError("等级表有误 / invalid grade bands: " + "; ".join(i.message for i in issues), file=source)
+        raise GradeBandError(
+            "等级表有误 / invalid grade bands: " + "; ".join(i.message for i in issues), file=source, key=key
+        )
     return bands_frame(bands)
 
 

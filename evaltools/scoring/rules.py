@@ -203,7 +203,9 @@ def _raw(name: str, params_dir: Path, seen: tuple = (), beside: Path | None = No
     return data
 
 
-def load_bands(name_or_list: str | list[dict], params_dir: Path = PARAMS_DIR) -> tuple[str, pd.DataFrame]:
+def load_bands(
+    name_or_list: str | list[dict], params_dir: Path = PARAMS_DIR, source: str = "rule set"
+) -> tuple[str, pd.DataFrame]:
     """A named band preset from ``params/grade_bands.yaml`` or an inline list, validated."""
     if isinstance(name_or_list, str):
         file = str(params_dir / "grade_bands.yaml")
@@ -215,9 +217,9 @@ def load_bands(name_or_list: str | list[dict], params_dir: Path = PARAMS_DIR) ->
             )
         preset = _Check(file).mapping(name_or_list, presets[name_or_list], {"title", "bands"})
         bands = _band_list(_Check(file), f"{name_or_list}.bands", preset.get("bands"))
-        return name_or_list, validated_bands(bands, f"grade_bands.yaml: {name_or_list}")
-    bands = _band_list(_Check("rule set grade_bands"), "grade_bands", name_or_list)
-    return "inline", validated_bands(bands, "rule set grade_bands")
+        return name_or_list, validated_bands(bands, file, key=f"{name_or_list}.bands")
+    bands = _band_list(_Check(source), "grade_bands", name_or_list)
+    return "inline", validated_bands(bands, source, key="grade_bands")
 
 
 def _band_list(c: _Check, key: str, bands: object) -> list[dict]:
@@ -307,6 +309,21 @@ def _check_sections(c: _Check, data: dict) -> None:
     missing = sorted(set(QUALITATIVE_GRADES) - set(bands))
     if missing:
         c.fail(f"qualitative.bands.{missing[0]}", f"a band for each grade ({', '.join(QUALITATIVE_GRADES)})", None)
+    _check_band_overlap(c, bands)
+
+
+def _check_band_overlap(c: _Check, bands: dict) -> None:
+    """Qualitative bands may touch ([0.6, 0.8] and [0.8, 1.0]) but not overlap: a score inside two bands
+    would not tell its grade (and a panel's score could be read as either)."""
+    ordered = sorted(bands.items(), key=lambda item: (float(item[1][0]), float(item[1][1])))
+    for (low_name, low_band), (name, band) in zip(ordered, ordered[1:]):
+        if float(band[0]) < float(low_band[1]) or (band == low_band):
+            c.fail(
+                f"qualitative.bands.{name}",
+                f"a band not overlapping 「{low_name}」 {list(low_band)} (bands may only touch, e.g. "
+                f"[{float(low_band[1]):g}, …])",
+                band,
+            )
 
 
 #: The qualitative settings that score a 定性 actual printed as words (params/rules/mof.yaml; optional).
@@ -372,7 +389,7 @@ def _build(name: str, data: dict, source: str, params_dir: Path = PARAMS_DIR) ->
         raise ParamsError(
             "qualitative.default_position must be lower, mid or upper", file=source, key="qualitative.default_position"
         )
-    bands_name, bands = load_bands(data["grade_bands"], params_dir)
+    bands_name, bands = load_bands(data["grade_bands"], params_dir, source)
     return RuleSet(
         name=name,
         title=str(data["title"]),

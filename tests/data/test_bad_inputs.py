@@ -414,6 +414,27 @@ def _dictionary_parquet(target: Target, rows: int) -> None:
     hostile.dictionary_parquet(target.path, rows)
 
 
+# ----------------------------------------------------------------------------- many units (units.yaml)
+
+
+@mutation("many_units")
+def _many_units(target: Target, names: list) -> None:
+    """The case folder as many-unit data (CSV): units.csv listing ``names``, every table but the shared ones
+    (grade_bands, team) repeated once per unit with a 预算单位 column first (unit k's copy of data row i is data row
+    k × rows + i). Used by bad_inputs/units.yaml."""
+    shared = {f"{name}.csv" for name in ("grade_bands", "team")}
+    for path in sorted(target.root.glob("*.csv")):
+        if path.name in shared:
+            continue
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            header, *rows = list(csv.reader(handle))
+        out = [[S.ORG_FIELD.title, *header], *([str(n), *row] for n in names for row in rows)]
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle, lineterminator="\n").writerows(out)
+    with open(target.root / "units.csv", "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows([[S.ORG_FIELD.title], *([str(n)] for n in names)])
+
+
 # ----------------------------------------------------------------------------- the cases
 
 CASE_KEYS = {"id", "description", "base", "mutations", "expect", "subprocess", "args", "env"}

@@ -16,7 +16,7 @@ import pandas as pd
 
 from evaltools.data import schema as S
 from evaltools.data.cells import printed_units
-from evaltools.data.discover import locate
+from evaltools.data.discover import locate, units_in
 from evaltools.data.load.normalise import empty_frame, empty_table, normalise
 from evaltools.data.load.profile import build_profile
 from evaltools.data.load.readers import read_input
@@ -24,7 +24,7 @@ from evaltools.data.load.tables import ALL_TABLES, RawTable
 from evaltools.data.model import Profile, UnitsData, YearData
 from evaltools.data.sense import check_sense
 from evaltools.data.size import MemoryBudget
-from evaltools.data.validate import cross_check
+from evaltools.data.validate import check_stated, cross_check, problem_units, raw_units, units_in_error, without_units
 from evaltools.errors import WARNING, DataNotFoundError, InputError, Location, Problem, ProblemList
 from evaltools.params import JobParams
 from evaltools.paths import resolve_data_dir, safe_component
@@ -57,6 +57,8 @@ def assemble(
     tables = _derived(tables)
     for check in CHECKS:
         check(tables, raws, problems)
+    if not problems.has_errors:  # what the data states (its report kind, its units) against its tables
+        check_stated(profile, tables, raws, str(source), problems)
     if problems.has_errors:
         return None
     warnings = tuple(p for p in problems.items if p.severity == WARNING)
@@ -144,7 +146,7 @@ def _previous(year: int, data_dir: str | Path, unit: str | None) -> tuple[YearDa
     bad year must not stop the next)."""
     try:
         source = find_source(year - 1, data_dir, unit)
-        return load_path(source, expected_year=year - 1), ()
+        return load_path(source, expected_year=year - 1, unit=unit), ()
     except DataNotFoundError:
         return None, ()
     except InputError as exc:
@@ -157,7 +159,11 @@ def load_year(
     """Load and validate one year (``evaltools.load_year(2022)``); last year is attached when present.
 
     Many-unit data (a units table) loads as :class:`UnitsData`; with ``unit`` one unit's slice of it."""
-    data = load_path(find_source(year, data_dir, unit), expected_year=year)
+    source = find_source(year, data_dir, unit)
+    listed = units_in(source) if unit is not None and source.is_dir() else None
+    if listed is not None and unit not in listed:
+        raise DataNotFoundError([], summary=f"没有这个单位 / no unit {unit!r} in {source} ({S.UNITS.file})")
+    data = load_path(source, expected_year=year, unit=unit)
     many = isinstance(data, UnitsData)
     prev, warnings = _previous(year, data_dir, unit) if with_previous else (None, ())
     if prev is not None and isinstance(prev, UnitsData) != many:
@@ -170,32 +176,72 @@ def load_year(
     return data
 
 
-def load_path(path: str | Path, expected_year: int | None = None) -> YearData | UnitsData:
+def load_path(path: str | Path, expected_year: int | None = None, unit: str | None = None) -> YearData | UnitsData:
     """Load a data folder (CSV or Parquet files, profile.yaml) or an ``.xlsx`` workbook; raises InputError
     listing every problem. With a units table (units.csv, units.parquet or sheet 「单位」) the data holds many
-    units at once and loads as :class:`UnitsData`; otherwise as one unit's :class:`YearData`."""
-    data, problems = inspect_path(path, expected_year)
+    units at once and loads as :class:`UnitsData`; otherwise as one unit's :class:`YearData`. With ``unit``,
+    other units' errors do not stop it (:func:`inspect_path`)."""
+    data, problems = inspect_path(path, expected_year, unit=unit)
     if problems.has_errors:
         raise InputError(problems.items)
     return data
 
 
 def inspect_path(
-    path: str | Path, expected_year: int | None = None, budget: MemoryBudget | None = None
+    path: str | Path, expected_year: int | None = None, budget: MemoryBudget | None = None, unit: str | None = None
 ) -> tuple[YearData | UnitsData | None, ProblemList]:
     """Load without raising: returns the data (None when errors) and every problem found.
 
-    ``budget`` bounds the memory the data may need (default: :meth:`MemoryBudget.default`)."""
+    ``budget`` bounds the memory the data may need (default: :meth:`MemoryBudget.default`). ``unit``: the one
+    unit of many-unit data that is wanted — one unit's mistake stays that unit's: when the only errors are
+    on other units' rows, the data loads without those units (their rows left out, their errors not
+    reported here); when ``unit`` has errors of its own, only its own and those holding for every unit (the
+    profile, a header, a shared table) are reported (:func:`evaltools.data.validate.units_in_error`)."""
     path = Path(path)
     problems = ProblemList()
     read = read_input(path, problems, budget or MemoryBudget.default())
     if read is None:
         return None, problems
+    data = _assembled(path, read, expected_year, problems)
+    if unit is None or S.UNITS.name not in read[1]:
+        return data, problems
+    orgs = raw_units(read[1][S.UNITS.name])
+    listed = set() if orgs is None else set(orgs.dropna())
+    if unit not in listed:  # what run refuses check refuses: the unit asked for is not in the data
+        if orgs is not None:
+            problems.add(
+                read[1][S.UNITS.name].loc(),
+                f"没有这个单位 / no unit {unit!r} in the units table",
+                expected=f"one of its {len(listed)} units, e.g. {', '.join(sorted(listed)[:3])}",
+                code="UNKNOWN_UNIT",
+            )
+        return None, problems
+    if not problems.items:
+        return data, problems
+    bad, shared = units_in_error(problems.items, read[1], listed)
+    if problems.has_errors and (shared or unit in bad):
+        return None, _own_problems(problems, read[1], listed, unit)
+    if problems.has_errors:
+        problems = ProblemList()
+        data = _assembled(path, (read[0], without_units(read[1], bad)), expected_year, problems)
+    own = _own_problems(problems, read[1], listed, unit)
+    return (None if data is None else replace(data, warnings=tuple(own.items))), own
+
+
+def _assembled(
+    path: Path, read: tuple, expected_year: int | None, problems: ProblemList
+) -> YearData | UnitsData | None:
     profile_raw, raws = read
     profile = build_profile(profile_raw, problems, expected_year) if profile_raw is not None else None
     many = S.UNITS.name in raws
     tables = {name: _table(path, name, raws, many, problems) for name in (*S.TABLES, *([S.UNITS.name] if many else []))}
-    return assemble(profile, tables, raws, path, problems), problems
+    return assemble(profile, tables, raws, path, problems)
+
+
+def _own_problems(problems: ProblemList, raws: dict, listed: set[str], unit: str) -> ProblemList:
+    """The problems of ``unit`` and those holding for every unit (other units' left to their own reports)."""
+    owners = problem_units(problems.items, raws, listed)
+    return ProblemList([p for p, o in zip(problems.items, owners) if o is None or o == unit])
 
 
 def _table(path: Path, name: str, raws: dict, many: bool, problems: ProblemList) -> pd.DataFrame:

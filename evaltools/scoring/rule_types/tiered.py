@@ -34,6 +34,16 @@ def _tiers(c: Check, key: str, value: object) -> None:
             c.fail(f"{key}[{i}]", "a pair [upper bound, share]", tier)
         c.number(f"{key}[{i}][0]", tier[0], 0, 1e6)
         share(c, f"{key}[{i}][1]", tier[1])
+    seen: dict[float, int] = {}
+    for i, (upper, _) in enumerate(value):  # equal bounds: which share applies would depend on the order written
+        if float(upper) in seen:
+            c.fail(
+                f"{key}[{i}][0]",
+                f"an upper bound different from every other tier's (tier {seen[float(upper)]} has the same "
+                f"bound {upper:g}: which share applies is undecided); give each tier its own bound",
+                value,
+            )
+        seen[float(upper)] = i
 
 
 _WHAT = {"overrun": "超出年度指标值的比例", "shortfall": "低于年度指标值的比例", "value": "实际完成值"}
