@@ -331,7 +331,10 @@ def completion_shown(row: object) -> str:
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _inert(value: object) -> object:
+def inert(value: object) -> object:
+    """``value`` as a spreadsheet shows it but never runs it: text starting a formula (:data:`FORMULA_START`)
+    gets the apostrophe a spreadsheet writes before text typed as ``'=…`` (OWASP, CSV injection); numbers and
+    other text unchanged. :func:`uninert` reads it back."""
     if not isinstance(value, str) or not value.startswith(FORMULA_START):
         return value
     try:
@@ -341,6 +344,14 @@ def _inert(value: object) -> object:
         return "'" + value
 
 
+def uninert(text: str | None) -> str | None:
+    """The text :func:`inert` wrote: the apostrophe before a formula start dropped (``'=HYPERLINK(…)`` →
+    ``=HYPERLINK(…)``), as a spreadsheet drops it when it shows the cell; any other text unchanged."""
+    if text is not None and len(text) > 1 and text[0] == "'" and text[1] in FORMULA_START:
+        return text[1:]
+    return text
+
+
 def people_csv(frame: object) -> str:
     """``frame`` as CSV text for people to open in Excel on Chinese Windows: UTF-8 with a BOM, one header row,
     and every text cell that a spreadsheet would run as a formula made inert (:data:`FORMULA_START`) — text from
@@ -348,7 +359,7 @@ def people_csv(frame: object) -> str:
     import pandas as pd
 
     text_columns = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
-    safe = frame.assign(**{c: frame[c].map(_inert) for c in text_columns}) if text_columns else frame
+    safe = frame.assign(**{c: frame[c].map(inert) for c in text_columns}) if text_columns else frame
     return "\ufeff" + safe.to_csv(index=False, lineterminator="\n")
 
 

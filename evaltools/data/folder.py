@@ -15,7 +15,7 @@ from evaltools.data import schema as S
 from evaltools.data.load import BOOL_DEFAULTS
 from evaltools.data.model import UnitsData, YearData, profile_to_dict
 from evaltools.errors import ParamsError
-from evaltools.fmt import is_missing
+from evaltools.fmt import inert, is_missing, people_csv
 from evaltools.paths import write_text
 
 #: Tables written even when empty (the ones a person fills in for every kind of form).
@@ -36,7 +36,7 @@ def _cell(value: object, kind: str, unknown: bool) -> object:
     if isinstance(value, (float, np.floating)):
         value = float(value)
         return repr(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    return str(value)
+    return inert(str(value)) if kind == "text" else str(value)  # a spreadsheet opening the CSV runs no formula
 
 
 def _holds(frame: pd.DataFrame, f: S.Field) -> bool:
@@ -108,7 +108,7 @@ def write_units(data: UnitsData, folder: str | Path, form: str = "csv") -> Path:
         if frame.empty and name != "units":
             continue
         if form == "csv":
-            write_text(folder / f"{name}.csv", BOM + frame.to_csv(index=False, lineterminator="\n"))
+            write_text(folder / f"{name}.csv", people_csv(frame))  # BOM; text that would start a formula inert
         else:
             frame.to_parquet(folder / f"{name}.parquet", index=False)
     return folder

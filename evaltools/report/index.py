@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from evaltools import fmt
-from evaltools.paths import not_a_file, without_local_paths, write_text
+from evaltools.paths import not_a_file, without_local_paths, write_mark, write_text
 from evaltools.report import fonts, page_style
 from evaltools.report.exporters import DOCUMENTS, default_document
 
@@ -374,7 +374,8 @@ def write_index(
     *,
     data_dir: str | Path | None = None,
 ) -> Path:
-    """Write ``<output_dir>/index.html`` atomically and return its path.
+    """Write ``<output_dir>/index.html`` atomically and return its path; the folder is marked as evaltools'
+    output (:func:`evaltools.paths.write_mark`), so that an audit never reads the reports' workbooks as forms.
 
     ``write_index("outputs")`` indexes what is on disk; ``write_index(results, "outputs")`` also shows
     the failures of a batch just run (a list of :class:`evaltools.run.batch.BatchResult`), their files
@@ -391,7 +392,9 @@ def write_index(
         root = Path(output_dir)
     entries = collect(root)
     _merge_results(entries, results, root, data_dir)
-    return write_text(root / INDEX_FILE, render(entries))
+    written = write_text(root / INDEX_FILE, render(entries))
+    write_mark(root, "run", [written])  # the reports' folder: an audit of a tree holding it never reads its 自评表
+    return written
 
 
 __all__ = ["write_index", "skipped", "collect", "render", "Entry", "UnitGroup", "INDEX_FILE"]

@@ -107,12 +107,14 @@ def test_total_inflated_size_limit_names_its_variable(tmp_path, monkeypatch):
 
 
 def test_encrypted_and_mislabelled_files_are_named(tmp_path):
-    encrypted = tmp_path / "加密.xlsx"
+    forms = tmp_path / "forms"  # the output folder apart from the audited one (outputs never on inputs)
+    forms.mkdir()
+    encrypted = forms / "加密.xlsx"
     encrypted.write_bytes(OLE_MAGIC + b"\0" * 504 + "EncryptedPackage".encode("utf-16-le") + b"\0" * 600)
-    legacy = tmp_path / "旧表.xlsx"
+    legacy = forms / "旧表.xlsx"
     legacy.write_bytes(OLE_MAGIC + b"\0" * 2000)
     assert (sniff(encrypted), sniff(legacy), sniff(FORM)) == ("encrypted", "ole", "zip")
-    code, out, _ = _cli("audit", str(tmp_path), "--output-dir", str(tmp_path / "out"), cwd=tmp_path)
+    code, out, _ = _cli("audit", str(forms), "--output-dir", str(tmp_path / "out"), cwd=tmp_path)
     assert "受密码保护" in out and "旧格式" in out and "not a zip file" not in out, out
 
 

@@ -185,6 +185,7 @@ def test_audit_and_import_outputs_are_inert(hostile):
     assert listed >= 1  # source file's path is the file's own (the console and the pages show it visibly)
     tables = [t for t in imported.rglob("*.csv") if t.parent != imported]
     assert len(tables) >= 4
-    for table in tables:  # each form's CSV folder is data to read back: no raw control or invisible character
-        for value in _cells(table):
+    for table in tables:  # each form's CSV folder is data to read back, and people open it in Excel too: no raw
+        for value in _cells(table):  # control or invisible character, no formula
             assert not any(raw in value for raw in RAW), (table, value)
+    assert sum(_csv_is_inert(t) for t in tables) >= 1  # the form's hostile names are there, made inert

@@ -12,6 +12,7 @@ import shutil
 import threading
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -330,3 +331,21 @@ def test_a_tree_holding_only_outputs_has_no_forms_and_says_why(tmp_path, forms):
         and f"folders evaltools wrote, skipped: {tmp_path / 'tree' / 'a1'}" in result.output
     )
     assert not (tmp_path / "a2").exists()
+
+
+def test_reports_folder_is_marked_and_an_audit_of_a_tree_holding_it_skips_its_workbooks(tmp_path, forms):
+    """`run` writes its index at the root of its output folder, and marks the folder there: a report's
+    自评表.xlsx (a filled-in form evaltools made) is never audited as one of the unit's forms."""
+    from evaltools.report.index import write_index
+
+    outputs = forms / "outputs"
+    (outputs / "2022").mkdir(parents=True)
+    report_book = outputs / "2022" / "自评表.xlsx"  # stands for a report's workbook: a form, other bytes than WAGES
+    book = openpyxl.load_workbook(WAGES)
+    book.active["A1"] = "报告附表"
+    book.save(report_book)
+    write_index(outputs)
+    assert (outputs / OUTPUT_MARK).is_file()
+    found = find_files([forms])
+    assert sorted(p.name for p in found.files) == sorted([WAGES.name, MEDIA.name])
+    assert [Path(s) for s in found.skipped] == [outputs]

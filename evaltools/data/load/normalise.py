@@ -17,7 +17,7 @@ from evaltools.data.load.tables import RawTable
 from evaltools.data.text import screen_column
 from evaltools.data.validate import schema_clean
 from evaltools.errors import ProblemList
-from evaltools.fmt import is_missing
+from evaltools.fmt import is_missing, uninert
 
 #: The value a blank yes/no cell takes (others: 否).
 BOOL_DEFAULTS = {"applicable": True, "lower_inclusive": True, "upper_inclusive": False}
@@ -265,12 +265,12 @@ def _parse_bools(f: S.Field, col: pd.Series, raw: RawTable, titles: dict[str, st
 
 
 def _parse_text(f: S.Field, col: pd.Series) -> pd.Series:
-    """A text column cleaned; for a field with a vocabulary, accepted spellings → the canonical value
+    """A text column cleaned (the apostrophe that keeps a formula start inert dropped: :func:`evaltools.fmt.uninert`); for a field with a vocabulary, accepted spellings → the canonical value
     (NFKC: full-width signs). Each distinct value is cleaned once."""
     spellings = f.spellings if f.vocabulary is not None else None
 
     def clean(value: object) -> object:
-        text = clean_text(value)
+        text = uninert(clean_text(value))  # '=… as evaltools (or a spreadsheet) wrote the text =…
         if spellings is None or text is None:
             return text
         return spellings.get(text, spellings.get(unicodedata.normalize("NFKC", text), text))
