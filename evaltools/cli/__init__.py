@@ -164,11 +164,19 @@ def template(
     output: Path | None = typer.Option(None, "--output", "-o", help="输出文件 (default outputs/template-YEAR.xlsx)"),
     unit: str | None = typer.Option(None, help="单位名称，预填到单位概况"),
     rules: str = typer.Option(DEFAULT_RULES, help="规则集：一级指标下拉列表取其评价框架 / the rule set"),
+    force: bool = typer.Option(False, "--force", help="覆盖已有的文件 / overwrite an existing file"),
 ) -> None:
-    """写出空白数据工作簿（含下拉列表）/ write a blank input workbook with drop-down lists."""
+    """写出空白数据工作簿（含下拉列表）/ write a blank input workbook with drop-down lists. An existing file (a
+    workbook someone may have filled in) is never overwritten without --force."""
     from evaltools.data.workbook import write_template
 
     target = output or Path(JobParams.output_dir) / f"template-{year}.xlsx"
+    if (target.exists() or target.is_symlink()) and not force:
+        raise ParamsError(
+            f"{target} 已存在，可能已填写，未覆盖 / {target} exists (it may have been filled in) and was left as it "
+            "is: give another --output, or --force to overwrite it",
+            key="output",
+        )
     write_template(year, target, unit=unit, rules=rules)
     say(f"已写出 / written: {target}")
 

@@ -349,3 +349,16 @@ def test_reports_folder_is_marked_and_an_audit_of_a_tree_holding_it_skips_its_wo
     found = find_files([forms])
     assert sorted(p.name for p in found.files) == sorted([WAGES.name, MEDIA.name])
     assert [Path(s) for s in found.skipped] == [outputs]
+
+
+def test_template_keeps_an_existing_workbook_unless_forced(tmp_path):
+    target = tmp_path / "template-2023.xlsx"
+    assert cli("template", "2023", "--output", target).exit_code == 0
+    book = openpyxl.load_workbook(target)
+    book["单位概况"]["B3"] = "已填写的单位"  # a person fills it in
+    book.save(target)
+    filled = target.read_bytes()
+    refused = cli("template", "2023", "--output", target)
+    assert refused.exit_code == 2 and "已存在" in refused.output and target.read_bytes() == filled
+    assert cli("template", "2023", "--output", target, "--force").exit_code == 0
+    assert target.read_bytes() != filled
