@@ -275,6 +275,8 @@ table{border-collapse:collapse;font-size:.9rem}td,th{border:1px solid #bbb;paddi
 th{background:#ddebf7}.counts{margin-right:2rem;display:inline-table}
 tr.error td:first-child{background:#f8d7da}tr.warning td:first-child{background:#fff3cd}tr.info td:first-child{background:#e2e3e5}
 .cell{color:#555;font-size:.8rem}.wrap{overflow-x:auto}td.refused{color:#842029}
+table.findings td:first-child{white-space:nowrap}table.findings td:nth-child(2),table.findings td:nth-child(3){min-width:7em}
+table.findings td:nth-child(4){min-width:9em;max-width:18em;overflow-wrap:anywhere}
 """
 )
 
