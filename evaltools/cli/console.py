@@ -170,6 +170,22 @@ def print_summary(
     for r in results:  # in full, unwrapped, as plain text (no markup is read from data)
         if not r.ok:
             print(visible(f"✗ {r.label}: {r.error}", keep="\n"), file=err, flush=True)
+    shared = shared_warnings(results)
+    for warning in shared:  # a warning of the data every unit shares (units.csv, the profile): said once
+        print(
+            visible(f"⚠ 全部 {len(results)} 个报告 / all {len(results)} reports: {warning}", keep="\n"),
+            file=err,
+            flush=True,
+        )
     for r in results:
-        for warning in r.warnings:
+        for warning in (w for w in r.warnings if w not in shared):
             print(visible(f"⚠ {r.label}: {warning}", keep="\n"), file=err, flush=True)
+
+
+def shared_warnings(results: Sequence[BatchResult]) -> tuple[str, ...]:
+    """The warnings every one of several reports carries (in the first report's order): a warning of what all
+    units share, listed once below the closing table rather than once per unit."""
+    if len(results) < 2:
+        return ()
+    others = [set(r.warnings) for r in results[1:]]
+    return tuple(w for w in dict.fromkeys(results[0].warnings) if all(w in o for o in others))

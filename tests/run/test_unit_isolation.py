@@ -139,3 +139,26 @@ def test_a_many_unit_year_is_one_report_per_unit(clean_scores):
     assert [j.unit for j in plan_jobs({"data_dir": str(root / "data")}, years=[YEAR], units=["合成数据单位00001"])] == [
         "合成数据单位00001"
     ]
+
+
+def test_a_warning_every_report_shares_is_listed_once():
+    import io
+
+    from rich.console import Console
+
+    from evaltools.cli.console import print_summary, shared_warnings
+    from evaltools.run.jobs import BatchResult
+
+    common = "units.csv: 未知列「备注」已忽略 / unknown column ignored"
+    results = [
+        BatchResult(2022, "甲", True, warnings=(common, "甲 的上年数据缺失")),
+        BatchResult(2022, "乙", True, warnings=(common,)),
+        BatchResult(2022, "丙", False, error="预算数应为数字", warnings=(common,)),
+    ]
+    assert shared_warnings(results) == (common,)
+    assert shared_warnings(results[:1]) == ()  # one report: nothing is "shared"
+    err = io.StringIO()
+    print_summary(results, console=Console(file=io.StringIO()), errors_to=err)
+    lines = err.getvalue().splitlines()
+    assert [line for line in lines if common in line] == [f"⚠ 全部 3 个报告 / all 3 reports: {common}"]
+    assert "⚠ 甲/2022: 甲 的上年数据缺失" in lines and any(line.startswith("✗ 丙/2022") for line in lines)
