@@ -64,6 +64,7 @@ def generate(
     _check_arguments(units, years, indicators, kinds)
     rule_set = load_rules(rules)
     root = Path(out_dir)
+    _refuse_real_data(root)
     rng = np.random.default_rng(seed)
     folders, names = [], {}
     year_list = list(range(start_year, start_year + years))
@@ -81,6 +82,31 @@ def generate(
     if check:
         verify(result)
     return result
+
+
+def _refuse_real_data(root: Path) -> None:
+    """Refuse (ParamsError, before anything is written) a folder that already holds data not marked synthetic
+    (a ``profile.yaml`` without ``synthetic: true`` up to two levels down, or a data workbook): synthetic
+    units written beside a unit's real data would be read as its own; an earlier synthetic folder may be
+    written again."""
+    import yaml
+
+    if not root.is_dir():
+        return
+    found = [*root.glob("*.xlsx"), *root.glob("*/*.xlsx"), *root.glob("*/*/*.xlsx")]
+    for profile in [*root.glob("profile.yaml"), *root.glob("*/profile.yaml"), *root.glob("*/*/profile.yaml")]:
+        try:
+            stated = yaml.safe_load(profile.read_text(encoding="utf-8")) if profile.stat().st_size < 1 << 20 else None
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            stated = None
+        if not (isinstance(stated, dict) and stated.get("synthetic") is True):
+            found.append(profile)
+    if found:
+        raise ParamsError(
+            f"{root} 已有非合成数据（如 {found[0]}），合成数据不写入其中 / {root} already holds data not marked "
+            f"synthetic (e.g. {found[0]}): choose an empty or new folder for synthetic data",
+            key="out_dir",
+        )
 
 
 def _check_arguments(units: int, years: int, indicators: int, kinds: tuple[str, ...]) -> None:
