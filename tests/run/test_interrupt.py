@@ -73,6 +73,19 @@ def _wait_for(predicate, timeout: float, what: str, proc: subprocess.Popen):
     pytest.fail(f"timed out waiting for {what}")
 
 
+def _start_run(root: Path, outputs: Path, formats: str) -> subprocess.Popen:
+    """``evaltools run 2022`` of the copied data into ``outputs``, in its own process group (killed as a whole)."""
+    args = [sys.executable, "-m", "evaltools.cli", "run", "2022", "--data-dir", str(root / "data")]
+    return subprocess.Popen(
+        [*args, "--output-dir", str(outputs), "--to", formats],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+
+
 def _staging(out: Path, pid: int) -> list[Path]:
     return list(out.glob(f"{STAGING_PREFIX}{pid}-*"))
 
@@ -82,26 +95,7 @@ def test_sigkill_keeps_previous_outputs(root, outputs, kill_when):
     """Kill the whole process group while the notebook runs (staging holds report.ipynb) or while the
     PDF is made (staging holds report.html); nothing in outputs/2022 may change."""
     before = _snapshot(outputs / "2022")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "evaltools.cli",
-            "run",
-            "2022",
-            "--data-dir",
-            str(root / "data"),
-            "--output-dir",
-            str(outputs),
-            "--to",
-            ",".join(FORMATS),
-        ],
-        cwd=root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    proc = _start_run(root, outputs, ",".join(FORMATS))
     try:
         stage = _wait_for(lambda: _staging(outputs, proc.pid), 60, "the staging folder", proc)[0]
         marker = "report.ipynb" if kill_when == "executing" else "report.html"
@@ -202,15 +196,7 @@ def test_sigterm_while_executing_is_one_line(root, outputs):
     """SIGTERM while the kernel runs a cell: the stop line and exit 143, and no asyncio traceback of the killed
     kernel's cell after it ("Task exception was never retrieved … DeadKernelError", issue 22 item 5)."""
     before = _snapshot(outputs / "2022")
-    args = [sys.executable, "-m", "evaltools.cli", "run", "2022", "--data-dir", str(root / "data")]
-    proc = subprocess.Popen(
-        [*args, "--output-dir", str(outputs), "--to", "html"],
-        cwd=root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    proc = _start_run(root, outputs, "html")
     try:
         stage = _wait_for(lambda: _staging(outputs, proc.pid), 60, "the staging folder", proc)[0]
         _wait_for(lambda: (stage / "report.ipynb").exists(), 60, "report.ipynb in the staging folder", proc)
