@@ -206,7 +206,8 @@ def write_text(path: str | Path, text: str) -> Path:
 
 # ----------------------------------------------------------------------------- outputs never on inputs
 
-#: The file evaltools writes into a folder it made (an audit's, an import's): the command, and each file written
+#: The file evaltools writes into a folder it made (an audit's, an import's, a run's beside its index.html): the
+#: command, and each file written
 #: with its SHA-256. A folder holding it is never read as input (:func:`marked_output`), and a re-import
 #: compares it with what is there now (:func:`changed_since_written`).
 OUTPUT_MARK = ".evaltools-output.json"
