@@ -243,15 +243,20 @@ def test_to_naming_an_existing_path_through_the_cli(tmp_path, data, monkeypatch)
     assert not (tmp_path / "o").exists()
 
 
-@pytest.mark.parametrize("command", ["run", "audit", "import"])
-def test_an_output_dir_that_is_a_file(tmp_path, data, forms, command):
-    target = tmp_path / "afile"
-    target.write_text("x")
-    argv = {
+def _writing(command: str, data: Path, forms: Path) -> list:
+    """The command line of ``command`` (run, audit or import) on the test's data or forms, less --output-dir."""
+    return {
         "run": ["run", "2022", "--data-dir", data, "--to", "json"],
         "audit": ["audit", forms, "--no-progress"],
         "import": ["import", forms],
     }[command]
+
+
+@pytest.mark.parametrize("command", ["run", "audit", "import"])
+def test_an_output_dir_that_is_a_file(tmp_path, data, forms, command):
+    target = tmp_path / "afile"
+    target.write_text("x")
+    argv = _writing(command, data, forms)
     result = cli(*argv, "--output-dir", target)
     assert result.exit_code == 2 and "it is a file, not a folder" in result.output
     assert target.read_text() == "x"
@@ -271,11 +276,7 @@ def _unwritable(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("command", ["run", "audit", "import"])
 def test_a_read_only_output_folder_is_named(tmp_path, data, forms, command):
     out = _unwritable(tmp_path)
-    argv = {
-        "run": ["run", "2022", "--data-dir", data, "--to", "json"],
-        "audit": ["audit", forms, "--no-progress"],
-        "import": ["import", forms],
-    }[command]
+    argv = _writing(command, data, forms)
     result = cli(*argv, "--output-dir", out)
     assert result.exit_code == 2, result.output
     assert f"cannot write to 输出目录 / the output folder {out}" in result.output
