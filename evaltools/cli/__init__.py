@@ -485,7 +485,8 @@ def audit(
 @guarded
 def review(
     paths: list[Path] = typer.Argument(
-        ..., help="自评表文件夹（可嵌套，xlsx 与 docx）和/或多单位数据集文件夹 / folders of forms and/or dataset folders"
+        ...,
+        help="自评表文件夹（可嵌套，xlsx 与 docx）和/或多单位数据集文件夹 / folders of forms and/or dataset folders",
     ),
     to: Path | None = typer.Option(None, "--to", help="输出目录 / the output folder (复核报告, 复核底稿, 清单)"),
     output_dir: Path | None = typer.Option(None, "--output-dir", hidden=True, help="同 --to / the same as --to"),

@@ -32,6 +32,7 @@ from evaltools.errors import InputError, ParamsError
 from evaltools.params import DEFAULT_RULES
 from evaltools.paths import PROJECT_ROOT, input_folders, output_folder, write_mark
 from evaltools.report.bureau.model import BureauReview, ReviewSource, assemble
+from evaltools.scoring.audit.redflags import with_red_flags
 from evaltools.scoring.evaluation import UnitsEvaluation, evaluate_units
 from evaltools.scoring.rules import RuleSet, load_rules
 
@@ -43,6 +44,7 @@ __all__ = [
     "ReviewInputs",
     "ReviewRun",
     "is_dataset",
+    "review_rules",
     "read_inputs",
     "review_output",
     "run_review",
@@ -55,6 +57,13 @@ READ_CHUNK = 25
 #: The notebook the command executes (the bureau's 复核报告).
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "bureau_review.ipynb"
 _STAGING = ".tmp-review-"
+#: Which forms get a 复核底稿: the sampled ones (重点复核, the default), every one, none.
+WORKSHEETS = ("sample", "all", "none")
+
+
+def review_rules(name: str) -> RuleSet:
+    """The rule set ``name`` as the review scores with it: the per-form red flags on (``audit.red_flags``)."""
+    return with_red_flags(load_rules(name))
 
 
 def is_dataset(path: str | Path) -> bool:
@@ -90,6 +99,13 @@ def _shown(path: str | Path, roots: Sequence[Path]) -> str:
         except ValueError:
             continue
     return path.name
+
+
+@dataclass(frozen=True)
+class FoundFilesInfo:
+    files: int
+    skipped: tuple[str, ...]
+    duplicates: tuple[tuple[str, str], ...]
 
 
 def _read_chunk(files: Sequence[str]) -> tuple[list[ImportedForm], list[FormFailure]]:
@@ -171,13 +187,6 @@ def _forms_inputs(
     return evaluations, metas, failed, len(found.files), info
 
 
-@dataclass(frozen=True)
-class FoundFilesInfo:
-    files: int
-    skipped: tuple[str, ...]
-    duplicates: tuple[tuple[str, str], ...]
-
-
 def _dataset(path: Path, rules: str | None) -> UnitsEvaluation:
     """A dataset folder loaded (every problem a located InputError) and evaluated in one pass."""
     from evaltools.params import chosen_rules
@@ -185,7 +194,7 @@ def _dataset(path: Path, rules: str | None) -> UnitsEvaluation:
     data = load_path(path)
     if isinstance(data, YearData):  # one unit's folder: a dataset of one unit
         data = UnitsData.from_years([data])
-    return evaluate_units(data, load_rules(chosen_rules(rules, getattr(data.profile, "rules", None)).name))
+    return evaluate_units(data, review_rules(chosen_rules(rules, getattr(data.profile, "rules", None)).name))
 
 
 def read_inputs(
@@ -207,7 +216,7 @@ def read_inputs(
     failed: list[dict] = []
     files, info = 0, FoundFilesInfo(0, (), ())
     if others:
-        ev, meta, failed, files, info = _forms_inputs(others, load_rules(rules), jobs_n, executor, on_read or _none)
+        ev, meta, failed, files, info = _forms_inputs(others, review_rules(rules), jobs_n, executor, on_read or _none)
         evaluations += ev
         metas += meta
     if not evaluations and not failed:
@@ -275,6 +284,8 @@ def run_review(
     formats: Sequence[str] = ("html", "pdf"),
     reviewer: str | None = None,
     title: str | None = None,
+    worksheets: str = "sample",
+    per: str = "form",
     jobs_n: int = 1,
     executor: str = "process",
     on_step: Callable[[str], None] | None = None,
@@ -288,6 +299,12 @@ def run_review(
 
     step = on_step or (lambda s: None)
     started = time.perf_counter()
+    if worksheets not in WORKSHEETS or per not in ("form", "unit"):
+        raise ParamsError(
+            f"--worksheets 为 {'|'.join(WORKSHEETS)}，--per 为 form|unit / expected --worksheets {'|'.join(WORKSHEETS)}, "
+            f"--per form|unit, found {worksheets!r}, {per!r}",
+            key="worksheets",
+        )
     out = review_output(paths, out_dir, scores, prior)
     book = load_rulebook(rulebook)
     timings: dict = {}
@@ -304,8 +321,36 @@ def run_review(
     )
     timings["review"] = time.perf_counter() - t
     step("review")
-    files = write_review(review, out, formats=formats, reviewer=reviewer, title=title, timings=timings)
+    files = write_review(
+        review, out, formats=formats, reviewer=reviewer, title=title, worksheets=worksheets, per=per, timings=timings
+    )
     return ReviewRun(review, tuple(files), time.perf_counter() - started, timings)
+
+
+#: The 复核汇总 workbook: every unit and every form with its figures (the report lists the first of each).
+SUMMARY_FILE = "复核汇总.xlsx"
+
+
+def _write_summary(review: BureauReview, path: Path) -> Path:
+    """复核汇总.xlsx (:func:`evaltools.report.bureau.summary.summary_tables`), one sheet per table."""
+    from evaltools.report.bureau.summary import summary_tables
+
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for sheet, frame in summary_tables(review).items():
+            frame.to_excel(writer, sheet_name=sheet, index=False)
+            writer.sheets[sheet].freeze_panes = "A2"
+    return path
+
+
+def worksheet_frames(review: BureauReview, which: str) -> object:
+    """The frames the 复核底稿 are written for: every form (``all``), the sampled ones (``sample``), none."""
+    from evaltools.scoring.review.frames import ReviewFrames
+
+    frames = review.frames
+    if which == "all":
+        return frames
+    keep = set(review.sample.frame["form"]) if which == "sample" else set()
+    return ReviewFrames(*(f[f["form"].isin(keep)] for f in (frames.forms, frames.indicators, frames.findings)))
 
 
 def write_review(
@@ -315,43 +360,49 @@ def write_review(
     formats: Sequence[str] = ("html", "pdf"),
     reviewer: str | None = None,
     title: str | None = None,
+    worksheets: str = "sample",
+    per: str = "form",
     timings: dict | None = None,
 ) -> list[Path]:
-    """The workbooks, then the report (notebook executed, exported), moved from a staging folder into ``out``; the
-    output mark written last. Returns the files written, the report first."""
-    from evaltools.report.bureau.workbooks import write_issue_list, write_rectification, write_worksheets
+    """The workbooks (复核底稿 for ``worksheets`` forms, one per form or per unit; 复核问题清单; 整改台账), then the
+    report (notebook executed, exported), all made in a staging folder and moved into ``out``; the output mark
+    written last. Returns the files written, the report first."""
+    from evaltools.report.bureau.issue_list import write_issue_list, write_rectification
+    from evaltools.report.bureau.rows import findings_frame
+    from evaltools.report.bureau.workbooks import write_worksheets
 
     timings = {} if timings is None else timings
     out.mkdir(parents=True, exist_ok=True)
     stage = out / f"{_STAGING}{os.getpid()}"
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir()
+    synthetic = review.source.synthetic
+    from evaltools.run.runner import WarmKernel
+
+    kernel = WarmKernel(PROJECT_ROOT, stage / "kernel.log", WARM_UP)  # starts while the workbooks are written
     try:
         t = time.perf_counter()
+        found, forms = findings_frame(review), review.frames.forms
+        sheets = write_worksheets(worksheet_frames(review, worksheets), review.book, stage / "复核底稿", per, synthetic)
         books = [
-            *_as_paths(write_worksheets(review.frames, review.book, stage / "复核底稿")),
-            *_as_paths(write_issue_list(review.frames, review.book, stage / "复核问题清单.xlsx")),
-            *_as_paths(write_rectification(review.frames, review.book, stage / "整改台账.xlsx")),
+            write_issue_list(found, stage / "复核问题清单.xlsx", forms=forms, synthetic=synthetic),
+            write_rectification(found, stage / "整改台账.xlsx", forms=forms, synthetic=synthetic),
+            _write_summary(review, stage / SUMMARY_FILE),
         ]
         timings["workbooks"] = time.perf_counter() - t
         t = time.perf_counter()
-        report = _report_files(review, stage, formats, reviewer, title)
+        report = _report_files(review, stage, kernel, formats, reviewer, title)
         timings["report"] = time.perf_counter() - t
         written = [_publish(p, stage, out) for p in [*report, *books]]
+        if sheets or (stage / "复核底稿").is_dir():
+            (stage / "复核底稿").mkdir(exist_ok=True)
+            written.append(_publish(stage / "复核底稿", stage, out))
     finally:
+        kernel.shutdown()
         shutil.rmtree(stage, ignore_errors=True)
     files = [f for p in written for f in ([p] if p.is_file() else sorted(p.rglob("*")))]
     write_mark(out, "review", [f for f in files if f.is_file()])
     return written
-
-
-def _as_paths(result: object) -> list[Path]:
-    """A writer's result as a list of paths (one path, or several)."""
-    if result is None:
-        return []
-    if isinstance(result, (str, Path)):
-        return [Path(result)]
-    return [Path(p) for p in result]
 
 
 def _publish(path: Path, stage: Path, out: Path) -> Path:
@@ -365,23 +416,28 @@ def _publish(path: Path, stage: Path, out: Path) -> Path:
 
 
 def _report_files(
-    review: BureauReview, stage: Path, formats: Sequence[str], reviewer: str | None, title: str | None
+    review: BureauReview, stage: Path, kernel: object, formats: Sequence[str], reviewer: str | None, title: str | None
 ) -> list[Path]:
     """Execute the bureau notebook on the review (handed over as a pickle in the staging folder) and export it."""
     from evaltools.report.bureau.export import BUREAU, export
 
     handover = stage / "review.pickle"
     handover.write_bytes(pickle.dumps(review, protocol=pickle.HIGHEST_PROTOCOL))
-    nb = _execute(stage / BUREAU.files["ipynb"], {"review": str(handover), "reviewer": reviewer, "title": title})
+    params = {"review": str(handover), "reviewer": reviewer, "title": title}
+    nb = _execute(stage / BUREAU.files["ipynb"], params, kernel)
     handover.unlink()
     return export(nb, review, stage, formats)
 
 
-def _execute(target: Path, params: dict) -> object:
-    """papermill over :data:`NOTEBOOK` with ``params`` as the one parameter (the runner's engine); a cell's error a
-    RunError naming the cell, the executed notebook kept beside."""
+#: What the kernel imports while this process reads and reviews.
+WARM_UP = "import evaltools.report.bureau.report, evaltools.report.charts; evaltools.report.charts.use_theme()"
+
+
+def _execute(target: Path, params: dict, kernel: object) -> object:
+    """papermill over :data:`NOTEBOOK` in ``kernel`` (the runner's :class:`WarmKernel`: private Unix sockets) with
+    ``params`` as the one parameter; a cell's error a RunError naming the cell."""
     from evaltools.errors import RunError
-    from evaltools.run.runner import _register_engine, skip_slow_optional_imports
+    from evaltools.run.runner import ENGINE, _register_engine, skip_slow_optional_imports
 
     skip_slow_optional_imports()
     import papermill as pm
@@ -398,7 +454,8 @@ def _execute(target: Path, params: dict) -> object:
             progress_bar=False,
             log_output=False,
             report_mode=True,
-            engine_name="evaltools",
+            engine_name=ENGINE,
+            km=kernel.km,
         )
     except PapermillExecutionError as exc:
         if exc.ename == "InputError":
@@ -407,3 +464,5 @@ def _execute(target: Path, params: dict) -> object:
             f"复核报告第 {exc.exec_count} 个单元格出错 / cell {exc.exec_count} failed: {exc.ename}: {exc.evalue}",
             cell=exc.exec_count,
         ) from None
+    finally:
+        kernel.shutdown()

@@ -33,7 +33,8 @@ BUREAU = Document(
         "复核报告.ipynb": "执行后的复核报告笔记本 / the executed notebook",
         "复核问题清单.xlsx": "复核问题清单（等级、复核维度、核验依据）/ the list of findings",
         "整改台账.xlsx": "整改台账（下一年度复核读回）/ the rectification ledger",
-        "复核底稿": "复核底稿：每张自评表一本，填写复核得分后用 --scores 读回 / reviewer worksheets",
+        "复核汇总.xlsx": "复核汇总：每个单位、每张自评表的得分、偏离度、档次、风险和抽样 / every unit and form",
+        "复核底稿": "复核底稿：抽中的自评表每张一本，填写复核得分后用 --scores 读回 / reviewer worksheets",
     },
 )
 #: The formats ``evaltools review --to`` accepts (ipynb is always kept).

@@ -59,6 +59,7 @@ def rectification(review: object, forms: pd.DataFrame, found: pd.DataFrame) -> S
             columns,
             table_rows[: TOP * 2],
             cut_rows(len(table_rows), TOP * 2, "单位", "整改台账.xlsx"),
+            widths=[24, 7, 7, 12, 50],
         ),
         prior=_prior_text(review, issues),
     )
@@ -128,11 +129,18 @@ def application(review: object, forms: pd.DataFrame) -> SimpleNamespace:
         "不是预算安排的决定；复核得分无法确定的自评表不提出建议。"
     )
     proposal_columns = [("单位", ""), ("自评表", ""), ("自评得分", "n"), ("复核得分", "n"), ("建议", ""), ("依据", "")]
-    note = cut_rows(len(cuts), TOP * 2, "项建议", "复核问题清单.xlsx")
+    note = cut_rows(len(cuts), TOP * 2, "项建议", "复核汇总.xlsx（自评表）")
     return SimpleNamespace(
         text=text,
         tiers=table("表 12　结果应用档次", columns, tier_rows),
-        table=table("表 13　建议核减或暂停安排的项目", proposal_columns, rows, note, empty="无建议核减的项目。"),
+        table=table(
+            "表 13　建议核减或暂停安排的项目",
+            proposal_columns,
+            rows,
+            note,
+            empty="无建议核减的项目。",
+            widths=[18, 14, 9, 9, 20, 30],
+        ),
     )
 
 
@@ -191,7 +199,7 @@ def units_appendix(review: object, forms: pd.DataFrame, found: pd.DataFrame) -> 
     return SimpleNamespace(
         text=text,
         table=table(
-            "附表 2　各单位复核意见", columns, rows[:shown], cut_rows(len(rows), shown, "单位", "复核问题清单.xlsx")
+            "附表 2　各单位复核意见", columns, rows[:shown], cut_rows(len(rows), shown, "单位", "复核汇总.xlsx")
         ),
     )
 

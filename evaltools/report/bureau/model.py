@@ -87,7 +87,7 @@ def assemble(
     if len(flags):
         frames = replace(frames, findings=pd.concat([frames.findings, flags], ignore_index=True))
     reviewed = compute.reviewed_scores(frames, scores)
-    deviations = compute.deviations(frames, reviewed, book)
+    deviations = compute.deviations(frames, reviewed, book, scores)
     risk = compute.risk_scores(frames, deviations, prior, book)
     return BureauReview(
         frames=frames,
@@ -99,7 +99,7 @@ def assemble(
         sample=compute.stratified_sample(frames.forms, risk, book, seed=seed),
         ranking=compute.peer_ranking(frames.forms, reviewed),
         inflation=compute.inflation(frames.forms, reviewed),
-        consistency=None if scores is None else compute.deduction_consistency(scores, book),
+        consistency=None if scores is None else compute.deduction_consistency(scores, book, frames),
         scores=scores,
         prior=prior,
         seed=seed,

@@ -90,6 +90,7 @@ def _from_dataset(params: ReviewParams) -> BureauReview:
     from evaltools.data.load import load_path
     from evaltools.data.model import UnitsData, YearData
     from evaltools.params import DEFAULT_RULES, chosen_rules
+    from evaltools.scoring.audit.redflags import with_red_flags
     from evaltools.scoring.evaluation import evaluate_units
     from evaltools.scoring.review.rulebook import load_rulebook
     from evaltools.scoring.rules import load_rules
@@ -98,7 +99,7 @@ def _from_dataset(params: ReviewParams) -> BureauReview:
     if isinstance(data, YearData):
         data = UnitsData.from_years([data])
     rules = chosen_rules(None, getattr(data.profile, "rules", None)).name or DEFAULT_RULES
-    ev = evaluate_units(data, load_rules(rules))
+    ev = evaluate_units(data, with_red_flags(load_rules(rules)))
     source = ReviewSource(
         kind="dataset",
         paths=(Path(params.dataset).name,),

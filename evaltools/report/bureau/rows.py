@@ -21,7 +21,12 @@ UNKNOWN = "无法计算"
 
 
 def table(
-    caption: str, columns: list[tuple[str, str]], rows: list[list], note: str = "", empty: str = "无。"
+    caption: str,
+    columns: list[tuple[str, str]],
+    rows: list[list],
+    note: str = "",
+    empty: str = "无。",
+    widths: list[int] | None = None,
 ) -> SimpleNamespace:
     """A table for the template's ``table`` macro: columns (label, css class: "n" for figures), rows of cells
     (text, or a namespace with ``text`` and ``href``), a note under it, the sentence shown when it has no row."""
@@ -32,6 +37,7 @@ def table(
         note=note,
         empty=empty,
         wide=len(columns) > 6,
+        widths=widths or [],
     )
 
 
@@ -50,9 +56,7 @@ def form_table(review: object) -> pd.DataFrame:
     out = forms.merge(review.reviewed[["form", "reviewed_score", "source"]], on="form", how="left")
     dev = review.deviations.forms
     out = out.merge(dev[["form", "deviation"]], on="form", how="left")
-    out = out.merge(review.tiers[["form", "tier", "adjustment", "evidence"]], on="form", how="left")
-    wording = review.book.tiers.drop_duplicates("tier").set_index("tier")["wording"]
-    out = out.assign(wording=out["tier"].map(wording))
+    out = out.merge(review.tiers[["form", "tier", "adjustment", "wording", "evidence"]], on="form", how="left")
     out = out.merge(review.risk[["form", "risk", "risk_rank", "risk_level"]], on="form", how="left")
     sampled = review.sample.frame[["form", "stratum", "reason"]]
     return out.merge(sampled, on="form", how="left").assign(sampled=lambda f: f["stratum"].notna())

@@ -150,13 +150,13 @@ def _deduction(points: float, share: float) -> str:
 
 def _risk_parts(review: object) -> SimpleNamespace:
     rows = [[r.label, fmt.pct(r.weight, 0), r.description] for r in review.book.risk.itertuples(index=False)]
-    return table("表 2　风险评分的因素和权重", [("因素", ""), ("权重", "n"), ("说明", "")], rows)
+    return table("表 2　风险评分的因素和权重", [("因素", ""), ("权重", "n"), ("说明", "")], rows, widths=[20, 10, 70])
 
 
 def _sample_view(review: object, forms: pd.DataFrame) -> SimpleNamespace:
     s, settings = review.sample, review.book.sample
     cov = s.coverage
-    seed = review.seed if review.seed is not None else settings.seed
+    seed = s.seed
     shares = "；".join(f"{k}风险 {fmt.pct(settings.shares[k], 0)}" for k in settings.strata)
     text = (
         f"按风险分将自评表分为高、中、低三层，各层按比例随机抽取（{shares}，每层至少 {settings.minimum} 张，不足的全部抽取"
@@ -180,19 +180,19 @@ def _sample_view(review: object, forms: pd.DataFrame) -> SimpleNamespace:
     chosen = forms[forms["sampled"]].sort_values("risk_rank", kind="stable")
     listed = [
         [r.unit, r.project or "部门整体", r.stratum, fmt.num(r.risk, 3), r.reason]
-        for r in chosen.head(TOP * 5).itertuples(index=False)
+        for r in chosen.head(TOP * 3).itertuples(index=False)
     ]
     list_columns = [("单位", ""), ("自评表", ""), ("风险层", ""), ("风险分", "n"), ("抽中原因", "")]
     note = (
-        f"仅列风险分最高的 {TOP * 5} 张，共抽中 {len(chosen)} 张，全部见复核问题清单.xlsx。"
-        if len(chosen) > TOP * 5
+        f"仅列风险分最高的 {TOP * 3} 张，共抽中 {len(chosen)} 张，全部见复核汇总.xlsx（自评表，“抽中”列）。"
+        if len(chosen) > TOP * 3
         else ""
     )
     return SimpleNamespace(
         text=text,
         strata=table("表 3　分层抽样", columns, rows),
         list_text=f"按上述方法共抽中 {fmt.num(len(chosen), 0)} 张自评表作为重点复核对象，覆盖 {_coverage_text(cov)}。",
-        table=table("表 10　重点复核自评表", list_columns, listed, note),
+        table=table("表 10　重点复核自评表", list_columns, listed, note, widths=[30, 22, 9, 10, 29]),
     )
 
 
@@ -204,7 +204,7 @@ def _coverage_text(cov: dict) -> str:
         if c is None:
             continue
         show = fmt.wan if key == "amount" else (lambda v: fmt.num(v, 0))
-        parts.append(f"{what} {show(c['n'])}{unit}（共 {show(c['N'])}{unit}，占 {fmt.pct(c['share'])}）")
+        parts.append(f"{what} {show(c['n'])} {unit}（共 {show(c['N'])} {unit}，占 {fmt.pct(c['share'])}）")
     return "、".join(parts) or "—"
 
 
@@ -260,7 +260,11 @@ def _grades_view(review: object, forms: pd.DataFrame) -> SimpleNamespace:
     reviewed = grade(forms["reviewed_score"], rules.grade_bands) if rules is not None else forms["computed_grade"]
     reviewed = pd.Series(np.asarray(reviewed, dtype=object), index=forms.index)
     reviewed = reviewed.where(forms["reviewed_score"].notna() & reviewed.notna(), UNKNOWN)
+    order = [*dict.fromkeys(rules.grade_bands["grade"])] if rules is not None else []
     cross = pd.crosstab(self_grade, reviewed)
+    cross = cross.reindex(
+        index=_ordered(cross.index, order, "未公布"), columns=_ordered(cross.columns, order, UNKNOWN), fill_value=0
+    )
     changed = int(((self_grade != reviewed) & (reviewed != UNKNOWN) & (self_grade != "未公布")).sum())
     columns = [("自评等级 \\ 复核等级", "")] + [(str(c), "n") for c in cross.columns] + [("合计", "n")]
     rows = [[str(i)] + [fmt.num(v, 0) for v in r] + [fmt.num(r.sum(), 0)] for i, r in cross.iterrows()]
@@ -269,6 +273,12 @@ def _grades_view(review: object, forms: pd.DataFrame) -> SimpleNamespace:
         f"（见表 5；行为自评等级，列为复核等级）。"
     )
     return SimpleNamespace(text=text, table=table("表 5　自评等级与复核等级（张）", columns, rows))
+
+
+def _ordered(found: pd.Index, order: list[str], last: str) -> list[str]:
+    """The grades found in the rule set's band order (优 良 中 差), others after them, ``last`` at the end."""
+    known = [g for g in order if g in found]
+    return known + sorted(g for g in found if g not in order and g != last) + ([last] if last in found else [])
 
 
 def _deviation_view(review: object, forms: pd.DataFrame) -> tuple[SimpleNamespace, str]:
@@ -321,7 +331,7 @@ def _deviation_view(review: object, forms: pd.DataFrame) -> tuple[SimpleNamespac
         threshold,
         empty=None if len(bars) else "全部单位的偏离度均无法计算",
     )
-    note = cut(known, "单位", "复核问题清单.xlsx")
+    note = cut(known, "单位", "复核汇总.xlsx")
     return SimpleNamespace(text=text, table=table("表 6　单位偏离度", columns, rows, note)), chart
 
 
@@ -332,7 +342,7 @@ def _inflation_view(review: object) -> tuple[SimpleNamespace, str]:
     rows = [
         [
             r.unit,
-            fmt.num(r.forms, 0),
+            fmt.num(r.compared, 0),
             score_text(r.self_mean),
             score_text(r.reviewed_mean),
             fmt.signed(r.inflation),
@@ -364,7 +374,7 @@ def _inflation_view(review: object) -> tuple[SimpleNamespace, str]:
         empty=None if len(bars) else "全部单位的自评虚高均无法计算",
     )
     return SimpleNamespace(
-        text=text, table=table("表 7　自评虚高（按单位）", columns, rows, cut(known, "单位", "复核问题清单.xlsx"))
+        text=text, table=table("表 7　自评虚高（按单位）", columns, rows, cut(known, "单位", "复核汇总.xlsx"))
     ), chart
 
 
@@ -376,7 +386,12 @@ def _ranking_view(review: object) -> SimpleNamespace:
         g = g.sort_values("rank", kind="stable")
         shown = g if len(g) <= TOP else pd.concat([g.head(TOP // 2), g.tail(TOP // 2)])
         rows = [
-            [fmt.num(r.rank, 0) if r.rank == r.rank else UNKNOWN, r.unit, fmt.num(r.forms, 0), score_text(r.score)]
+            [
+                fmt.num(r.rank, 0) if r.rank == r.rank else UNKNOWN,
+                r.unit,
+                fmt.num(r.forms, 0),
+                score_text(r.reviewed_mean),
+            ]
             for r in shown.itertuples(index=False)
         ]
         note = f"本组共 {len(g)} 个单位，仅列前 {TOP // 2} 名和后 {TOP // 2} 名。" if len(g) > TOP else ""
@@ -439,8 +454,8 @@ def _findings_view(review: object, found: pd.DataFrame) -> tuple[SimpleNamespace
     )
     view = SimpleNamespace(
         text=text,
-        by_kind=table("表 9　复核发现按问题类别", columns, rows),
-        by_unit=table("表 9-2　复核发现按单位", unit_columns, unit_rows, cut(by_unit, "单位", "复核问题清单.xlsx")),
+        by_kind=table("表 9　复核发现按问题类别", columns, rows, widths=[7, 8, 13, 36, 12, 12, 12]),
+        by_unit=table("表 9-2　复核发现按单位", unit_columns, unit_rows, cut(by_unit, "单位", "复核汇总.xlsx")),
     )
     return view, chart
 
