@@ -30,18 +30,13 @@ OTHER_SEVERITY = "P2"
 #: The tier name of a form whose reviewed score is unknown: never a tier, never a budget proposal.
 NO_TIER = "无法计算"
 
+#: The items' columns: the contract's, then ``source`` (where the deduction figure comes from, or that it is this
+#: tool's default).
 ITEM_COLUMNS = [
-    "item",
-    "dimension",
-    "description",
-    "points",
-    "share",
-    "applies_to",
-    "severity",
-    "finding_codes",
-    "basis",
-]
-TIER_COLUMNS = ["lower", "upper", "lower_inclusive", "upper_inclusive", "tier", "adjustment", "wording"]
+    "item", "dimension", "description", "points", "share", "applies_to", "severity", "finding_codes", "basis", "source",
+]  # fmt: skip
+#: The tiers' columns: the contract's, then ``source``.
+TIER_COLUMNS = ["lower", "upper", "lower_inclusive", "upper_inclusive", "tier", "adjustment", "wording", "source"]
 
 
 @dataclass(frozen=True)
