@@ -114,10 +114,14 @@ def _grades(rows: pd.DataFrame) -> pd.Series:
 
 def _counts(findings: pd.DataFrame, forms: pd.Series) -> pd.DataFrame:
     """errors and warnings per form (the findings joined to it)."""
-    known = findings[findings["form"].notna()]
-    table = pd.crosstab(known["form"], known["severity"]).reindex(columns=["error", "warning"], fill_value=0)
-    table = table.reindex(forms.to_numpy(), fill_value=0)
-    return pd.DataFrame({"errors": table["error"].to_numpy(), "warnings": table["warning"].to_numpy()})
+    at = pd.Index(forms.to_numpy()).get_indexer(findings["form"].to_numpy())
+    known = at >= 0
+    severity = findings["severity"].to_numpy()[known]
+    counts = {
+        name: np.bincount(at[known], weights=severity == level, minlength=len(forms)).astype(np.int64)
+        for name, level in (("errors", "error"), ("warnings", "warning"))
+    }
+    return pd.DataFrame(counts)
 
 
 def _peer_groups(ev: object, orgs: pd.Series) -> np.ndarray:
@@ -161,12 +165,18 @@ def _forms(ev: object, rows: pd.DataFrame, ids: pd.DataFrame, reasons: pd.Series
     return frame[FORM_COLUMNS]
 
 
+def _filled(text: pd.Series, number: pd.Series) -> np.ndarray:
+    """The printed text, else the number written with ``%g`` (2405.0 → "2405"), else None."""
+    out = _none(text)
+    fill = pd.isna(out) & number.notna().to_numpy()
+    out[fill] = np.char.mod("%g", number.to_numpy(float)[fill]).astype(object)
+    return out
+
+
 def _indicators(ind: pd.DataFrame, keys: pd.Series, lookup: pd.DataFrame) -> pd.DataFrame:
     found = lookup.reindex(keys.to_numpy())
-    target = ind["target_text"].astype(object)
-    numeric = ind["target"].map("{:g}".format, na_action="ignore")
-    actual = ind["actual_text"].astype(object)
-    numeric_actual = ind["actual"].map("{:g}".format, na_action="ignore")
+    target = _filled(ind["target_text"], ind["target"])
+    actual = _filled(ind["actual_text"], ind["actual"])
     frame = pd.DataFrame(
         {
             "form": found["form"].to_numpy(),
@@ -176,8 +186,8 @@ def _indicators(ind: pd.DataFrame, keys: pd.Series, lookup: pd.DataFrame) -> pd.
             "weight": ind["weight"].astype(float).to_numpy(),
             "self_score": ind["panel_score"].astype(float).to_numpy(),
             "computed_score": ind["computed_score"].astype(float).to_numpy(),
-            "target_text": target.where(target.notna(), numeric).to_numpy(),
-            "actual_text": actual.where(actual.notna(), numeric_actual).to_numpy(),
+            "target_text": target,
+            "actual_text": actual,
             "reason": ind["deviation"].astype(object).to_numpy(),
         }
     )
