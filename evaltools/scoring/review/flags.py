@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -25,10 +24,8 @@ from evaltools.registry import Registry
 from evaltools.scoring.audit.core import CODES, Code
 from evaltools.scoring.audit.flagparams import flag_params
 
+from .frames import ReviewFrames
 from .neardup import near_duplicates
-
-if TYPE_CHECKING:
-    from .frames import ReviewFrames
 
 #: Columns of a review check's findings (the ReviewFrames findings' columns).
 REVIEW_FINDING_COLUMNS = [
@@ -131,7 +128,10 @@ def _unit_all_full(frames: ReviewFrames) -> pd.DataFrame:
     hit = (n >= p["min_forms"]) & (np.bincount(codes[full], minlength=len(units)) == n)
     first = np.unique(codes, return_index=True)[1]  # each unit's first form: its name as the frame spells it
     unit = f["unit"].to_numpy(dtype=object)[first[hit]]
-    text = [f"「{u}」全部 {k} 张自评表自评得分均为 {fmt.num(p['score'])} 分：应逐表核实自评依据" for u, k in zip(unit, n[hit])]
+    text = [
+        f"「{u}」全部 {k} 张自评表自评得分均为 {fmt.num(p['score'])} 分：应逐表核实自评依据"
+        for u, k in zip(unit, n[hit])
+    ]
     return review_findings("UNIT_ALL_FULL", None, unit, unit, text, p["score"], n[hit].astype(float))
 
 
