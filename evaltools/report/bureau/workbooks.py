@@ -66,7 +66,9 @@ def write_worksheets(
         raise ValueError(f"per must be 'form' or 'unit', not {per!r}")
     root = Path(folder)
     forms = frames.forms
-    flags = forms["synthetic"] if synthetic is None and "synthetic" in forms else pd.Series(bool(synthetic), forms.index)
+    flags = (
+        forms["synthetic"] if synthetic is None and "synthetic" in forms else pd.Series(bool(synthetic), forms.index)
+    )
     forms = forms.assign(print_synthetic=flags.fillna(False).astype(bool).to_numpy())
     choices = [_choice(r) for r in book.items.itertuples(index=False)]
     by_form = {k: g for k, g in frames.indicators.groupby("form", sort=False)}
@@ -133,7 +135,10 @@ def _findings_text(findings: pd.DataFrame) -> dict[tuple[str, object], str]:
     if findings is None or not len(findings):
         return {}
     shown = findings.assign(
-        _line="【" + findings["severity"].map(lambda s: labels.SEVERITY.get(s, str(s))) + "】" + findings["message"].astype(str),
+        _line="【"
+        + findings["severity"].map(lambda s: labels.SEVERITY.get(s, str(s)))
+        + "】"
+        + findings["message"].astype(str),
         _indicator=findings["indicator"].fillna("").astype(str),
     )
     return {

@@ -71,11 +71,47 @@ def indicators() -> pd.DataFrame:
 
 def findings() -> pd.DataFrame:
     rows = [
-        (FORM_A, "甲单位", "SCORE_DIFFERS", "error", "指标a", "「指标a」自评 20 分，重算 18.5 分", "项目A", "指标a", "indicator.score", 20.0, 18.5),
-        (FORM_A, "甲单位", "RATE_FORMULA", "warning", "项目A", "「项目A」所述 100% 不等于 80/100", "项目A", None, "funds.rate", 1.0, 0.8),
+        (
+            FORM_A,
+            "甲单位",
+            "SCORE_DIFFERS",
+            "error",
+            "指标a",
+            "「指标a」自评 20 分，重算 18.5 分",
+            "项目A",
+            "指标a",
+            "indicator.score",
+            20.0,
+            18.5,
+        ),
+        (
+            FORM_A,
+            "甲单位",
+            "RATE_FORMULA",
+            "warning",
+            "项目A",
+            "「项目A」所述 100% 不等于 80/100",
+            "项目A",
+            None,
+            "funds.rate",
+            1.0,
+            0.8,
+        ),
         (FORM_D, "乙单位", "NO_SCORE", "warning", "部门整体", "部门整体表未填自评得分", None, None, "total", NAN, NAN),
     ]
-    cols = ["form", "unit", "code", "severity", "subject", "message", "project", "indicator", "field", "stated", "computed"]
+    cols = [
+        "form",
+        "unit",
+        "code",
+        "severity",
+        "subject",
+        "message",
+        "project",
+        "indicator",
+        "field",
+        "stated",
+        "computed",
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -111,3 +147,22 @@ def classified() -> pd.DataFrame:
     f["severity"] = f["code"].map(lambda c: by_code[c].severity)
     f["basis"] = f["code"].map(lambda c: by_code[c].basis)
     return f
+
+
+def fill(path, values: dict, sheet: str | None = None) -> None:
+    """Fill a 复核底稿 as a reviewer would (openpyxl, formulas kept): ``values`` maps a 三级指标 (the text in the
+    三级指标 column; 预算执行率 for that row) to (复核得分, 扣分项, 复核说明), None leaving a cell as it is."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb[sheet] if sheet else wb.worksheets[0]
+    header = next(r for r in ws.iter_rows() if any(c.value == "复核得分" for c in r))
+    col = {c.value: c.column for c in header}
+    for row in ws.iter_rows(min_row=header[0].row + 1):
+        name = row[col["三级指标"] - 1].value or row[0].value
+        name = "预算执行率" if row[0].value == "预算执行率" else name
+        if name in values:
+            for title, value in zip(("复核得分", "扣分项", "复核说明"), values[name]):
+                if value is not None:
+                    ws.cell(row[0].row, col[title]).value = value
+    wb.save(path)
