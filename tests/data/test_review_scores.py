@@ -229,8 +229,8 @@ def test_other_formats_and_an_empty_folder(tmp_path, folder):
 
 
 def test_prior_lists_read_back_with_their_status(tmp_path):
-    write_issue_list(kit.classified(), tmp_path / "复核问题清单.xlsx", forms=kit.forms())
-    ledger = write_rectification(kit.classified(), tmp_path / "整改台账.xlsx", deadline="2023-06-30")
+    write_issue_list(kit.frames(), kit.book(), tmp_path / "复核问题清单.xlsx")
+    ledger = write_rectification(kit.frames(), kit.book(), tmp_path / "整改台账.xlsx", deadline="2023-06-30")
     wb = openpyxl.load_workbook(ledger)
     wb.active["J3"], wb.active["I3"] = "已整改", "已按重算得分更正"
     wb.save(ledger)
@@ -243,7 +243,7 @@ def test_prior_lists_read_back_with_their_status(tmp_path):
 
 
 def test_prior_bad_status_and_blank_unit_located(tmp_path):
-    ledger = write_rectification(kit.classified(), tmp_path / "整改台账.xlsx")
+    ledger = write_rectification(kit.frames(), kit.book(), tmp_path / "整改台账.xlsx")
     wb = openpyxl.load_workbook(ledger)
     wb.active["J4"], wb.active["B3"] = "基本完成", None
     wb.save(ledger)

@@ -1,13 +1,15 @@
 """Hand-made review frames (the contract's columns) for the workbook tests: two units, three forms — a project
 form with an unknown recomputed indicator and findings, a second project with its 执行率 weight, a 部门整体 form —
-and a three-item rule book. rv-core's ReviewFrames / RuleBook are frozen dataclasses with these frames."""
+and a three-item rule book (the shipped one with its items replaced)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
+
+from evaltools.scoring.review.rulebook import RuleBook, load_rulebook
 
 NAN = np.nan
 FORM_A, FORM_B, FORM_D = "甲单位｜项目A", "甲单位｜项目B", "乙单位｜部门整体"
@@ -19,11 +21,6 @@ class Frames:
     forms: pd.DataFrame
     indicators: pd.DataFrame
     findings: pd.DataFrame
-
-
-@dataclass(frozen=True)
-class Book:
-    items: pd.DataFrame
 
 
 def forms(synthetic: bool = False) -> pd.DataFrame:
@@ -119,7 +116,8 @@ def frames(synthetic: bool = False) -> Frames:
     return Frames(forms(synthetic), indicators(), findings())
 
 
-def book() -> Book:
+def book() -> RuleBook:
+    """The shipped rule book with three hand-made items (FH01–FH03) instead of its own."""
     items = pd.DataFrame(
         {
             "item": list(ITEMS),
@@ -133,20 +131,7 @@ def book() -> Book:
             "basis": ["财预〔2020〕10号", "财预〔2020〕10号 执行率", "复核规则"],
         }
     )
-    return Book(items)
-
-
-def classified() -> pd.DataFrame:
-    """The findings joined to the rule book's item, dimension, severity (P level) and basis, as rv-core's
-    RuleBook.item_for gives them (the audit severity renamed ``audit_severity``)."""
-    f = findings().rename(columns={"severity": "audit_severity"})
-    b = book().items
-    by_code = {c: r for r in b.itertuples(index=False) for c in r.finding_codes}
-    f["item"] = f["code"].map(lambda c: by_code[c].item)
-    f["dimension"] = f["code"].map(lambda c: by_code[c].dimension)
-    f["severity"] = f["code"].map(lambda c: by_code[c].severity)
-    f["basis"] = f["code"].map(lambda c: by_code[c].basis)
-    return f
+    return replace(load_rulebook(), items=items)
 
 
 def fill(path, values: dict, sheet: str | None = None) -> None:

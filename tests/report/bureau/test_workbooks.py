@@ -4,8 +4,10 @@ lists, key cells, print settings and synthetic-data notes, read with openpyxl.""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from evaltools.data import review_scores as R
@@ -84,7 +86,7 @@ def test_header_block_and_indicator_rows(per_form):
     assert shown[2][2:7] == ["指标c", 10, 10, "无法计算", None]  # unknown, not 0
     assert shown[3][0] == "预算执行率" and shown[3][2].startswith("预算执行率 80.00%（全年预算数 100.00 万元")
     assert shown[3][3] is None  # the form gives no 执行率 weight: none is invented
-    assert shown[4][0] == "总分" and shown[4][3:6] == [60, 100, "无法计算"]
+    assert shown[4][0] == "总分" and shown[4][3:6] == [None, 100, "无法计算"]  # the 执行率 row's 分值 is unknown
     assert shown[4][7] == f'=IF(COUNT(H{header + 1}:H{header + 4})=0,"",SUM(H{header + 1}:H{header + 4}))'
 
 
@@ -160,12 +162,14 @@ def test_one_workbook_per_unit_one_sheet_per_form(tmp_path):
     assert [p.name for p in paths] == ["甲单位_复核底稿.xlsx", "乙单位_复核底稿.xlsx"]
     assert openpyxl.load_workbook(paths[0]).sheetnames == ["项目A", "项目B", "扣分项清单"]
     assert openpyxl.load_workbook(paths[1]).sheetnames == ["部门整体", "扣分项清单"]
+    only = write_worksheets(kit.frames(), kit.book(), tmp_path / "sample", only=[kit.FORM_B])
+    assert [p.relative_to(tmp_path / "sample").as_posix() for p in only] == ["甲单位/项目B_复核底稿.xlsx"]
     with pytest.raises(ValueError, match="per must be"):
         write_worksheets(kit.frames(), kit.book(), tmp_path, per="project")
 
 
 def test_issue_list_rows_in_order_with_their_location(tmp_path):
-    path = write_issue_list(kit.classified(), tmp_path / "复核问题清单.xlsx", forms=kit.forms())
+    path = write_issue_list(kit.frames(), kit.book(), tmp_path / "复核问题清单.xlsx")
     ws = openpyxl.load_workbook(path)["复核问题清单"]
     rows = [r for r in ws.iter_rows(min_row=2, values_only=True)]
     assert rows[0] == tuple(R.ISSUE_COLUMNS.values())
@@ -183,7 +187,9 @@ def test_issue_list_rows_in_order_with_their_location(tmp_path):
 
 
 def test_rectification_ledger_lists_p0_and_p1_with_a_status_list(tmp_path):
-    path = write_rectification(kit.classified(), tmp_path / "整改台账.xlsx", deadline="2023-06-30", synthetic=True)
+    path = write_rectification(
+        kit.frames(), kit.book(), tmp_path / "整改台账.xlsx", deadline="2023-06-30", synthetic=True
+    )
     ws = openpyxl.load_workbook(path)["整改台账"]
     assert ws["A2"].value == "合成数据 · 仅供演示，不是真实单位的数据"
     rows = [r for r in ws.iter_rows(min_row=3, values_only=True)]
@@ -194,3 +200,23 @@ def test_rectification_ledger_lists_p0_and_p1_with_a_status_list(tmp_path):
     ]
     (dv,) = ws.data_validations.dataValidation
     assert dv.formula1 == '"未整改,整改中,已整改"' and str(dv.sqref).startswith("J4:")
+
+
+def test_a_code_no_item_covers_is_p2_other_and_not_in_the_ledger(tmp_path):
+    frames = kit.frames()
+    extra = frames.findings.iloc[[0]].assign(code="NEW_CODE", message="新的核查发现", indicator=None, field=None)
+    frames = replace(frames, findings=pd.concat([frames.findings, extra], ignore_index=True))
+    rows = issue_list.numbered(issue_list.classify(frames, kit.book()), frames.forms)
+    assert rows[["number", "level", "dimension", "unit", "item", "code", "where"]].values.tolist() == [
+        [1, "P0", "自评复核口径", "甲单位", "FH01", "SCORE_DIFFERS", "forms/甲单位.xlsx · 指标「指标a」"],
+        [2, "P1", "报告内容逻辑", "甲单位", "FH02", "RATE_FORMULA", "forms/甲单位.xlsx · 执行率"],
+        [3, "P2", "报告与底稿一致性", "乙单位", "FH03", "NO_SCORE", "forms/乙单位.docx · 总分"],  # units by code point
+        [4, "P2", "其他", "甲单位", None, "NEW_CODE", "forms/甲单位.xlsx"],
+    ]
+    assert rows.loc[3, "facts"] == "新的核查发现" and rows.loc[3, "advice"] == issue_list.ADVICE["P2"]
+    ledger = openpyxl.load_workbook(write_rectification(frames, kit.book(), tmp_path / "整改台账.xlsx")).active
+    assert [r[0] for r in ws_rows(ledger)] == [1, 2]
+
+
+def ws_rows(ws) -> list[tuple]:
+    return [r for r in ws.iter_rows(min_row=3, values_only=True)]
