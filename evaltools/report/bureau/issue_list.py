@@ -75,6 +75,7 @@ def numbered(findings: pd.DataFrame, forms: pd.DataFrame | None = None) -> pd.Da
             "code": _column(f, "code"),
         }
     )
+    out = out.astype(object).where(out.notna(), None)
     order = out.assign(_rank=level.map({lv: i for i, lv in enumerate(LEVELS)}), _unit=out["unit"].astype(str))
     out = out.loc[order.sort_values(["_rank", "_unit"], kind="stable").index].reset_index(drop=True)
     out.insert(0, "number", range(1, len(out) + 1))
