@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from pathlib import Path
 
 import numpy as np
@@ -43,7 +43,19 @@ REVIEWER_COLUMNS = ("reviewer_score", "item", "note")
 FORM_KEY, ROW_KEY = "evaltools·复核底稿·表 ", "evaltools·复核底稿·行 "
 INDICATOR, EXECUTION, TOTAL = "indicator", "execution", "total"
 #: The columns :func:`read_reviewer_scores` returns (the review contract).
-SCORE_COLUMNS = ("form", "unit", "project", "level3", "weight", "reviewer_score", "item", "note", "file", "sheet", "row")
+SCORE_COLUMNS = (
+    "form",
+    "unit",
+    "project",
+    "level3",
+    "weight",
+    "reviewer_score",
+    "item",
+    "note",
+    "file",
+    "sheet",
+    "row",
+)
 
 #: 复核问题清单 and 整改台账: the columns by name and title. ``code`` (the audit finding's code) is folded away in
 #: print but read back by :func:`read_prior`; ``number`` (序号) links a 台账 row to its 清单 row.
@@ -212,10 +224,9 @@ def read_reviewer_scores(folder: str | Path, items: Collection[str]) -> pd.DataF
         )
     if problems.has_errors:
         raise InputError(problems.items)
-    frame = pd.DataFrame(rows, columns=list(SCORE_COLUMNS))
-    frame["reviewer_score"] = frame["reviewer_score"].astype(float)
-    frame["weight"] = frame["weight"].astype(float)
-    return frame
+    frame = pd.DataFrame(rows, columns=list(SCORE_COLUMNS)).astype(object)
+    frame = frame.where(frame.notna(), None)
+    return frame.astype({"weight": float, "reviewer_score": float, "row": int})
 
 
 def _form_key(path: Path, ws, grid: list[tuple], problems: ProblemList) -> dict | None:
@@ -300,7 +311,12 @@ def _score_row(key: dict, row_key: dict, cells: dict, items: frozenset[str], whe
     title = WORKSHEET_COLUMNS["reviewer_score"]
     expected = f"a number from 0 to the 分值 {weight:g}" if not math.isnan(weight) else "a number, at least 0"
     if why is not None:
-        problems.add(Location(*where, title), "复核得分不是数字 / the 复核得分 is not a number", found=cells["reviewer_score"], expected=expected)
+        problems.add(
+            Location(*where, title),
+            "复核得分不是数字 / the 复核得分 is not a number",
+            found=cells["reviewer_score"],
+            expected=expected,
+        )
     elif score < 0 or score > weight + 1e-9:
         problems.add(
             Location(*where, title),

@@ -8,6 +8,7 @@ kept in a column folded away in print (核查代码), for next year's persistenc
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
@@ -31,14 +32,12 @@ LEVELS = tuple(ADVICE)
 _WIDTH = {"finding": 18, "facts": 36, "advice": 24, "basis": 24, "where": 24, "requirement": 30, "progress": 24}
 
 
-def _level(findings: pd.DataFrame) -> pd.Series:
-    """The P0/P1/P2 等级 of each finding: column ``level``, else ``severity`` when it holds P levels (as
-    RuleBook.item_for names it); anything else P2 (the rule book's level for a code no item covers)."""
-    if "level" in findings:
-        level = findings["level"]
-    else:
-        level = findings["severity"] if "severity" in findings else pd.Series(None, findings.index, dtype=object)
-    return level.where(level.isin(LEVELS), "P2")
+def classify(frames: Any, book: Any) -> pd.DataFrame:
+    """The review's findings (``frames.findings``) with the rule book's item, 复核维度, 等级 (``level``: P0/P1/P2;
+    a code no item covers is P2, 其他) and 核验依据 (``book.item_for``); the audit severity stays ``severity``."""
+    findings = frames.findings.reset_index(drop=True)
+    found = book.item_for(findings["code"]).rename(columns={"severity": "level"})
+    return pd.concat([findings, found.reset_index(drop=True)], axis=1)
 
 
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -46,11 +45,11 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
 
 
 def numbered(findings: pd.DataFrame, forms: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The classified findings as issue rows (the columns of :data:`~evaltools.data.review_scores.ISSUE_COLUMNS`),
+    """The classified findings (:func:`classify`) as issue rows (the columns of :data:`~evaltools.data.review_scores.ISSUE_COLUMNS`),
     most serious first, then by unit and project (the findings' order kept within), numbered from 1. ``forms``
     (form, file, part) gives each finding's form file for 位置."""
     f = findings.reset_index(drop=True)
-    level = _level(f)
+    level = f["level"].where(f["level"].isin(LEVELS), "P2")
     file = _column(f, "file")
     if forms is not None and "form" in f:
         where_file = f["form"].map(forms.drop_duplicates("form").set_index("form")["file"])
@@ -76,31 +75,25 @@ def numbered(findings: pd.DataFrame, forms: pd.DataFrame | None = None) -> pd.Da
             "code": _column(f, "code"),
         }
     )
+    out = out.astype(object).where(out.notna(), None)
     order = out.assign(_rank=level.map({lv: i for i, lv in enumerate(LEVELS)}), _unit=out["unit"].astype(str))
     out = out.loc[order.sort_values(["_rank", "_unit"], kind="stable").index].reset_index(drop=True)
     out.insert(0, "number", range(1, len(out) + 1))
     return out
 
 
-def write_issue_list(
-    findings_classified: pd.DataFrame,
-    path: str | Path,
-    *,
-    forms: pd.DataFrame | None = None,
-    synthetic: bool = False,
-) -> Path:
-    """复核问题清单.xlsx: one row per classified finding (:func:`numbered`). ``findings_classified``: the review
-    findings (form, unit, project, code, subject, message, indicator, field) with the rule book's item, dimension,
-    basis and 等级 (column ``level``, or ``severity`` holding P0/P1/P2)."""
-    rows = numbered(findings_classified, forms)
+def write_issue_list(frames: Any, book: Any, path: str | Path, *, synthetic: bool = False) -> Path:
+    """复核问题清单.xlsx: one row per finding of ``frames`` (a ReviewFrames; the cross-form red flags among its
+    findings), classified by ``book`` (a RuleBook, :func:`classify`) and numbered (:func:`numbered`)."""
+    rows = numbered(classify(frames, book), frames.forms)
     return _write(rows, Path(path), R.ISSUE_SHEET, R.ISSUE_COLUMNS, synthetic)
 
 
 def write_rectification(
-    findings_classified: pd.DataFrame,
+    frames: Any,
+    book: Any,
     path: str | Path,
     *,
-    forms: pd.DataFrame | None = None,
     deadline: str | None = None,
     levels: tuple[str, ...] = ("P0", "P1"),
     synthetic: bool = False,
@@ -108,7 +101,7 @@ def write_rectification(
     """整改台账.xlsx: the issues of ``levels`` (numbered as in the 复核问题清单), each with its 整改要求 (the 处理建议
     on the finding), 整改期限 (``deadline``, blank when not given), 整改情况 blank and 整改状态 未整改 (a drop-down
     of 未整改/整改中/已整改)."""
-    rows = numbered(findings_classified, forms)
+    rows = numbered(classify(frames, book), frames.forms)
     rows = rows[rows["level"].isin(levels)]
     ledger = pd.DataFrame(
         {

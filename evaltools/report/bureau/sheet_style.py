@@ -6,11 +6,12 @@ width with the table's header repeated, the synthetic-data note on every sheet a
 from __future__ import annotations
 
 import math
+from copy import copy
 
 import numpy as np
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -31,41 +32,57 @@ LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
 RIGHT = Alignment(horizontal="right", vertical="top")
 _THIN = Side(style="thin", color="808080")
 GRID = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+UNLOCKED, LOCKED_HIDDEN = Protection(locked=False), Protection(locked=True, hidden=True)
 #: Printed on every sheet (a row) and every page (the page header) of a workbook made from synthetic data.
 SYNTHETIC_NOTE = "合成数据 · 仅供演示，不是真实单位的数据"
 #: The height of a line of text in points (LibreOffice and WPS keep a wrapped row's default height: set it).
 LINE = 14.5
 
 
+def paint(cell: Cell, **attrs: object) -> None:
+    """Set style attributes of ``cell`` (font, alignment, fill, border, protection, number_format). openpyxl hashes
+    every style object on each assignment, the most of a sheet's writing time: the resulting style of each
+    (style before, attributes) pair is kept per workbook and copied to the next cell that asks for it."""
+    cache = cell.parent.parent.__dict__.setdefault("_evaltools_styles", {})
+    key = (tuple(cell._style or ()), tuple((k, v if isinstance(v, str) else id(v)) for k, v in sorted(attrs.items())))
+    found = cache.get(key)
+    if found is None:
+        for name, value in attrs.items():
+            setattr(cell, name, value)
+        cache[key] = found = (copy(cell._style), attrs)  # attrs kept: their ids stay theirs
+    else:
+        cell._style = copy(found[0])
+
+
 def text(cell: Cell, value: object, font: Font = FONT, alignment: Alignment = WRAP) -> None:
     """A text cell (never a formula); blank for a missing value; invisible characters shown as ⟨U+…⟩."""
-    cell.font, cell.alignment = font, alignment
+    paint(cell, font=font, alignment=alignment)
     if not fmt.is_missing(value) and str(value) != "":
         W.set_text(cell, fmt.page_text(str(value)))
 
 
 def number(cell: Cell, value: object, number_format: str | None = None) -> None:
     """A number cell in the report's score format (two decimals); blank when unknown (unknown is not zero)."""
-    cell.font, cell.alignment = FONT, TOP
     if fmt.is_missing(value):
+        paint(cell, font=FONT, alignment=TOP)
         return
     value = float(value) if isinstance(value, (np.floating, np.integer)) else value
     W.set_number(cell, value)
-    cell.number_format = number_format or fmt.excel_score_format(value)
+    paint(cell, font=FONT, alignment=TOP, number_format=number_format or fmt.excel_score_format(value))
 
 
 def header_row(ws: Worksheet, row: int, titles: list[str]) -> None:
     for j, title in enumerate(titles, start=1):
         cell = ws.cell(row, j)
         text(cell, title, BOLD, HEAD)
-        cell.fill = HEADER_FILL
+        paint(cell, fill=HEADER_FILL)
 
 
 def grid(ws: Worksheet, first: int, last: int, columns: int) -> None:
     """Thin borders on every cell of rows ``first`` … ``last`` (a printed table)."""
     for row in ws.iter_rows(min_row=first, max_row=last, max_col=columns):
         for cell in row:
-            cell.border = GRID
+            paint(cell, border=GRID)
 
 
 def widths(ws: Worksheet, sizes: list[float]) -> None:

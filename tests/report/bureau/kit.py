@@ -1,13 +1,15 @@
 """Hand-made review frames (the contract's columns) for the workbook tests: two units, three forms — a project
 form with an unknown recomputed indicator and findings, a second project with its 执行率 weight, a 部门整体 form —
-and a three-item rule book. rv-core's ReviewFrames / RuleBook are frozen dataclasses with these frames."""
+and a three-item rule book (the shipped one with its items replaced)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
+
+from evaltools.scoring.review.rulebook import RuleBook, load_rulebook
 
 NAN = np.nan
 FORM_A, FORM_B, FORM_D = "甲单位｜项目A", "甲单位｜项目B", "乙单位｜部门整体"
@@ -19,11 +21,6 @@ class Frames:
     forms: pd.DataFrame
     indicators: pd.DataFrame
     findings: pd.DataFrame
-
-
-@dataclass(frozen=True)
-class Book:
-    items: pd.DataFrame
 
 
 def forms(synthetic: bool = False) -> pd.DataFrame:
@@ -71,11 +68,47 @@ def indicators() -> pd.DataFrame:
 
 def findings() -> pd.DataFrame:
     rows = [
-        (FORM_A, "甲单位", "SCORE_DIFFERS", "error", "指标a", "「指标a」自评 20 分，重算 18.5 分", "项目A", "指标a", "indicator.score", 20.0, 18.5),
-        (FORM_A, "甲单位", "RATE_FORMULA", "warning", "项目A", "「项目A」所述 100% 不等于 80/100", "项目A", None, "funds.rate", 1.0, 0.8),
+        (
+            FORM_A,
+            "甲单位",
+            "SCORE_DIFFERS",
+            "error",
+            "指标a",
+            "「指标a」自评 20 分，重算 18.5 分",
+            "项目A",
+            "指标a",
+            "indicator.score",
+            20.0,
+            18.5,
+        ),
+        (
+            FORM_A,
+            "甲单位",
+            "RATE_FORMULA",
+            "warning",
+            "项目A",
+            "「项目A」所述 100% 不等于 80/100",
+            "项目A",
+            None,
+            "funds.rate",
+            1.0,
+            0.8,
+        ),
         (FORM_D, "乙单位", "NO_SCORE", "warning", "部门整体", "部门整体表未填自评得分", None, None, "total", NAN, NAN),
     ]
-    cols = ["form", "unit", "code", "severity", "subject", "message", "project", "indicator", "field", "stated", "computed"]
+    cols = [
+        "form",
+        "unit",
+        "code",
+        "severity",
+        "subject",
+        "message",
+        "project",
+        "indicator",
+        "field",
+        "stated",
+        "computed",
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -83,7 +116,8 @@ def frames(synthetic: bool = False) -> Frames:
     return Frames(forms(synthetic), indicators(), findings())
 
 
-def book() -> Book:
+def book() -> RuleBook:
+    """The shipped rule book with three hand-made items (FH01–FH03) instead of its own."""
     items = pd.DataFrame(
         {
             "item": list(ITEMS),
@@ -97,17 +131,23 @@ def book() -> Book:
             "basis": ["财预〔2020〕10号", "财预〔2020〕10号 执行率", "复核规则"],
         }
     )
-    return Book(items)
+    return replace(load_rulebook(), items=items)
 
 
-def classified() -> pd.DataFrame:
-    """The findings joined to the rule book's item, dimension, severity (P level) and basis, as rv-core's
-    RuleBook.item_for gives them (the audit severity renamed ``audit_severity``)."""
-    f = findings().rename(columns={"severity": "audit_severity"})
-    b = book().items
-    by_code = {c: r for r in b.itertuples(index=False) for c in r.finding_codes}
-    f["item"] = f["code"].map(lambda c: by_code[c].item)
-    f["dimension"] = f["code"].map(lambda c: by_code[c].dimension)
-    f["severity"] = f["code"].map(lambda c: by_code[c].severity)
-    f["basis"] = f["code"].map(lambda c: by_code[c].basis)
-    return f
+def fill(path, values: dict, sheet: str | None = None) -> None:
+    """Fill a 复核底稿 as a reviewer would (openpyxl, formulas kept): ``values`` maps a 三级指标 (the text in the
+    三级指标 column; 预算执行率 for that row) to (复核得分, 扣分项, 复核说明), None leaving a cell as it is."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb[sheet] if sheet else wb.worksheets[0]
+    header = next(r for r in ws.iter_rows() if any(c.value == "复核得分" for c in r))
+    col = {c.value: c.column for c in header}
+    for row in ws.iter_rows(min_row=header[0].row + 1):
+        name = row[col["三级指标"] - 1].value or row[0].value
+        name = "预算执行率" if row[0].value == "预算执行率" else name
+        if name in values:
+            for title, value in zip(("复核得分", "扣分项", "复核说明"), values[name]):
+                if value is not None:
+                    ws.cell(row[0].row, col[title]).value = value
+    wb.save(path)
