@@ -342,15 +342,11 @@ def _write_summary(review: BureauReview, path: Path) -> Path:
     return path
 
 
-def worksheet_frames(review: BureauReview, which: str) -> object:
-    """The frames the 复核底稿 are written for: every form (``all``), the sampled ones (``sample``), none."""
-    from evaltools.scoring.review.frames import ReviewFrames
-
-    frames = review.frames
+def _worksheet_forms(review: BureauReview, which: str) -> set[str] | None:
+    """The forms that get a 复核底稿: None for every form (``all``), the sampled ones (``sample``), none."""
     if which == "all":
-        return frames
-    keep = set(review.sample.frame["form"]) if which == "sample" else set()
-    return ReviewFrames(*(f[f["form"].isin(keep)] for f in (frames.forms, frames.indicators, frames.findings)))
+        return None
+    return set(review.sample.frame["form"]) if which == "sample" else set()
 
 
 def write_review(
@@ -368,7 +364,6 @@ def write_review(
     report (notebook executed, exported), all made in a staging folder and moved into ``out``; the output mark
     written last. Returns the files written, the report first."""
     from evaltools.report.bureau.issue_list import write_issue_list, write_rectification
-    from evaltools.report.bureau.rows import findings_frame
     from evaltools.report.bureau.workbooks import write_worksheets
 
     timings = {} if timings is None else timings
@@ -382,11 +377,12 @@ def write_review(
     kernel = WarmKernel(PROJECT_ROOT, stage / "kernel.log", WARM_UP)  # starts while the workbooks are written
     try:
         t = time.perf_counter()
-        found, forms = findings_frame(review), review.frames.forms
-        sheets = write_worksheets(worksheet_frames(review, worksheets), review.book, stage / "复核底稿", per, synthetic)
+        frames, book = review.frames, review.book
+        only = _worksheet_forms(review, worksheets)
+        sheets = write_worksheets(frames, book, stage / "复核底稿", per, synthetic, only=only) if only != set() else []
         books = [
-            write_issue_list(found, stage / "复核问题清单.xlsx", forms=forms, synthetic=synthetic),
-            write_rectification(found, stage / "整改台账.xlsx", forms=forms, synthetic=synthetic),
+            write_issue_list(frames, book, stage / "复核问题清单.xlsx", synthetic=synthetic),
+            write_rectification(frames, book, stage / "整改台账.xlsx", synthetic=synthetic),
             _write_summary(review, stage / SUMMARY_FILE),
         ]
         timings["workbooks"] = time.perf_counter() - t
