@@ -512,7 +512,8 @@ def review(
     复核报告 (HTML, PDF), the 复核底稿 folder (one workbook per form, 复核得分 to fill in), 复核问题清单.xlsx and
     整改台账.xlsx. --scores FOLDER reads the filled 复核底稿 back (reviewers' scores, 偏离度 from them, deduction
     consistency); --prior FOLDER reads last year's 复核问题清单 / 整改台账 (persistence). The output folder may not
-    be in, on or above an input folder. Exit 2 on bad input (nothing written).
+    be in, on or above an input folder. Exit 2 on bad input (nothing written), or, the report written, when a
+    form could not be read (listed in the report and on stderr, as the audit does).
     """
     from evaltools.cli.console import print_review
     from evaltools.report.bureau.export import formats_given
@@ -538,6 +539,8 @@ def review(
         executor=executor,
     )
     print_review(result)
+    if len(result.review.source.failures):  # as the audit: the report is written, the unreadable forms listed
+        raise typer.Exit(2)
 
 
 def main() -> None:

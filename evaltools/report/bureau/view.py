@@ -28,10 +28,11 @@ from evaltools.report.bureau.rows import (
     score_text,
     table,
 )
-from evaltools.report.kinds import NUMERALS
 
 __all__ = ["HEADINGS", "build_view"]
 
+#: The chapter numbers (the report has up to twelve chapters).
+NUMERALS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二")
 HEADINGS = {
     "summary": "复核基本情况",
     "basis": "复核依据",
