@@ -502,6 +502,13 @@ def review(
     formats: str | None = typer.Option(None, "--formats", help="报告格式 / report formats: html,pdf (default both)"),
     reviewer: str | None = typer.Option(None, "--reviewer", help="复核单位（报告落款）/ who signs the review"),
     title: str | None = typer.Option(None, "--title", help="报告标题 / the report's title"),
+    worksheets: str = typer.Option(
+        "sample", "--worksheets", help="为哪些自评表写复核底稿 / which forms get a 复核底稿: sample | all | none"
+    ),
+    per: str = typer.Option("form", "--per", help="复核底稿每张表一本或每个单位一本 / one workbook per form | unit"),
+    opinions: int = typer.Option(
+        0, "--opinions", min=0, help="写出风险最高的 N 个数据集单位的复核意见并链接 / write N units' 复核意见"
+    ),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="读取自评表的进程数 / worker processes reading forms"),
     executor: str = typer.Option("process", "--executor", help="执行器 / executor: process | dask | serial"),
 ) -> None:
@@ -535,6 +542,9 @@ def review(
         formats=formats_given(formats),
         reviewer=reviewer,
         title=title,
+        worksheets=worksheets,
+        per=per,
+        opinions=opinions,
         jobs_n=jobs,
         executor=executor,
     )

@@ -20,7 +20,7 @@ import pickle
 import shutil
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -286,6 +286,7 @@ def run_review(
     title: str | None = None,
     worksheets: str = "sample",
     per: str = "form",
+    opinions: int = 0,
     jobs_n: int = 1,
     executor: str = "process",
     on_step: Callable[[str], None] | None = None,
@@ -321,9 +322,18 @@ def run_review(
     )
     timings["review"] = time.perf_counter() - t
     step("review")
+    if opinions:
+        t = time.perf_counter()
+        written = write_opinions(review, out, opinion_units(review, opinions), reviewer, jobs_n)
+        review = replace(review, source=replace(review.source, opinions=written))
+        timings["opinions"] = time.perf_counter() - t
     files = write_review(
         review, out, formats=formats, reviewer=reviewer, title=title, worksheets=worksheets, per=per, timings=timings
     )
+    if review.source.opinions:
+        from evaltools.report.bureau.lists import OPINIONS
+
+        files.append(out / OPINIONS)
     return ReviewRun(review, tuple(files), time.perf_counter() - started, timings)
 
 
@@ -347,6 +357,45 @@ def _worksheet_forms(review: BureauReview, which: str) -> set[str] | None:
     if which == "all":
         return None
     return set(review.sample.frame["form"]) if which == "sample" else set()
+
+
+def opinion_units(review: BureauReview, n: int) -> list[str]:
+    """The ``n`` dataset units of highest risk (their riskiest form first) whose 复核意见 the command writes."""
+    if n <= 0 or not review.source.datasets:
+        return []
+    forms = review.frames.forms[review.frames.forms["file"].isna()]
+    risk = review.risk.set_index("form")["risk"].reindex(forms["form"].to_numpy()).to_numpy()
+    ranked = forms.assign(risk=risk).sort_values(["risk", "unit"], ascending=[False, True], kind="stable")
+    return list(dict.fromkeys(ranked["unit"]))[:n]
+
+
+def write_opinions(
+    review: BureauReview, out: Path, units: Sequence[str], reviewer: str | None, jobs_n: int = 1
+) -> tuple[str, ...]:
+    """Each unit's 复核意见 (``evaltools run YEAR --document review``) into ``out/复核意见/<unit>/<year>/`` from the
+    dataset that holds it (a folder named by its year, as ``evaltools run`` reads it); returns the units written."""
+    from evaltools.params import JobParams
+    from evaltools.report.bureau.lists import OPINIONS
+    from evaltools.run.batch import run_batch
+
+    jobs = []
+    for folder in map(Path, review.source.datasets):
+        if not folder.name.isdigit():
+            continue  # not a year folder: `evaltools run` cannot find it
+        for unit in units:
+            jobs.append(
+                JobParams(
+                    int(folder.name),
+                    unit,
+                    str(folder.parent),
+                    output_dir=str(out / OPINIONS),
+                    formats=("html",),
+                    document="review",
+                    reviewer=reviewer,
+                )
+            )
+    results = run_batch(jobs, jobs_n=jobs_n, executor="process" if jobs_n > 1 else "serial") if jobs else []
+    return tuple(r.unit for r in results if r.ok)
 
 
 def write_review(

@@ -59,7 +59,7 @@ def unit_bars(bars: pd.DataFrame, title: str, threshold: float | None = None, sh
     """Horizontal bars, one per unit (``name``, ``value``), largest first; values as shares (偏离度) or 分;
     dashed lines at ±``threshold`` when given."""
     with _themed():
-        fig = _figure(0.42 * len(bars), fixed=1.1)
+        fig = _figure(0.3 * len(bars), fixed=1.1)
         ax = fig.subplots()
         y = np.arange(len(bars))
         values = bars["value"].to_numpy(dtype=float)
@@ -85,7 +85,7 @@ def unit_bars(bars: pd.DataFrame, title: str, threshold: float | None = None, sh
 def findings_by_kind(counts: pd.DataFrame) -> Figure:
     """Horizontal bars of the findings per rule-book item (``label``, ``severity`` P0/P1/P2, ``count``)."""
     with _themed():
-        fig = _figure(0.42 * len(counts), fixed=1.3)
+        fig = _figure(0.3 * len(counts), fixed=1.3)
         ax = fig.subplots()
         y = np.arange(len(counts))
         colors = [SEVERITY_COLORS.get(s, "#7f8c9a") for s in counts["severity"]]

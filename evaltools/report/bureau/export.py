@@ -34,6 +34,7 @@ BUREAU = Document(
         "复核问题清单.xlsx": "复核问题清单（等级、复核维度、核验依据）/ the list of findings",
         "整改台账.xlsx": "整改台账（下一年度复核读回）/ the rectification ledger",
         "复核汇总.xlsx": "复核汇总：每个单位、每张自评表的得分、偏离度、档次、风险和抽样 / every unit and form",
+        "复核意见": "各单位复核意见（--opinions），报告中可点击 / the units' 复核意见, linked",
         "复核底稿": "复核底稿：抽中的自评表每张一本，填写复核得分后用 --scores 读回 / reviewer worksheets",
     },
 )

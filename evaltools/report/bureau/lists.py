@@ -18,7 +18,7 @@ __all__ = ["rectification", "application", "reviewers", "units_appendix", "forms
 #: The folder, beside the report, of the units' 复核意见 (``evaltools run YEAR --document review``).
 OPINIONS = "复核意见"
 #: Forms listed with their findings in 附件 3 at most.
-FORMS_LISTED = 100
+FORMS_LISTED = 40
 
 
 def opinion_href(unit: str, year: object) -> str:
@@ -45,7 +45,7 @@ def rectification(review: object, forms: pd.DataFrame, found: pd.DataFrame) -> S
     for unit, c in order.iterrows():
         dev = units.get(unit, np.nan)
         what = labels.get(unit, "") or "自评得分偏高"
-        table_rows.append([unit, fmt.num(c["P0"], 0), fmt.num(c["P1"], 0), fmt.share(dev), _short(what, 60)])
+        table_rows.append([unit, fmt.num(c["P0"], 0), fmt.num(c["P1"], 0), fmt.share(dev), _short(what, 40)])
     columns = [("单位", ""), ("P0", "n"), ("P1", "n"), ("单位偏离度", "n"), ("需整改的问题", "")]
     text = (
         f"存在重大问题（P0）或单位偏离度绝对值超过 {fmt.pct(threshold, 0)} 的 {fmt.num(len(wanted), 0)} 个单位，"
@@ -57,8 +57,8 @@ def rectification(review: object, forms: pd.DataFrame, found: pd.DataFrame) -> S
         table=table(
             "表 11　需整改的单位",
             columns,
-            table_rows[: TOP * 2],
-            cut_rows(len(table_rows), TOP * 2, "单位", "整改台账.xlsx"),
+            table_rows[:TOP],
+            cut_rows(len(table_rows), TOP, "单位", "整改台账.xlsx"),
             widths=[24, 7, 7, 12, 50],
         ),
         prior=_prior_text(review, issues),
@@ -93,7 +93,7 @@ def application(review: object, forms: pd.DataFrame) -> SimpleNamespace:
     tier_rows = []
     for t in tiers.sort_values("lower", ascending=False).itertuples(index=False):
         c = counted.loc[t.tier] if t.tier in counted.index else None
-        band = f"{fmt.score(t.lower)}{'≤' if t.lower_inclusive else '<'} 复核得分 {'≤' if t.upper_inclusive else '<'}{fmt.score(t.upper)}"
+        band = f"{fmt.score(t.lower)} {'≤' if t.lower_inclusive else '<'} 复核得分 {'≤' if t.upper_inclusive else '<'} {fmt.score(t.upper)}"
         tier_rows.append(
             [t.tier, band, t.wording, fmt.num(0 if c is None else c["n"], 0), fmt.wan(0 if c is None else c["amount"])]
         )
@@ -115,21 +115,21 @@ def application(review: object, forms: pd.DataFrame) -> SimpleNamespace:
         [
             r.unit,
             r.project or "部门整体",
-            score_text(r.self_score),
+            "未公布" if fmt.is_missing(r.self_score) else fmt.score(r.self_score),
             score_text(r.reviewed_score),
             f"建议{_wording(r)}（约 {fmt.wan(r.budget * r.adjustment)} 万元）"
             if r.budget == r.budget
             else f"建议{_wording(r)}",
             _short(str(r.evidence or ""), 80),
         ]
-        for r in cuts.head(TOP * 2).itertuples(index=False)
+        for r in cuts.head(TOP).itertuples(index=False)
     ]
     text = (
         "根据复核得分，对照结果应用档次，提出下一年度预算安排的建议如下。以下均为建议，供预算编制时参考，"
         "不是预算安排的决定；复核得分无法确定的自评表不提出建议。"
     )
     proposal_columns = [("单位", ""), ("自评表", ""), ("自评得分", "n"), ("复核得分", "n"), ("建议", ""), ("依据", "")]
-    note = cut_rows(len(cuts), TOP * 2, "项建议", "复核汇总.xlsx（自评表）")
+    note = cut_rows(len(cuts), TOP, "项建议", "复核汇总.xlsx（自评表）")
     return SimpleNamespace(
         text=text,
         tiers=table("表 12　结果应用档次", columns, tier_rows),
@@ -177,6 +177,7 @@ def units_appendix(review: object, forms: pd.DataFrame, found: pd.DataFrame) -> 
     issues = problems(found)
     p0 = issues[issues["level"] == "P0"].groupby("unit").size()
     units = review.deviations.units.set_index("unit")["deviation"]
+    listed = {a.anchor for a in forms_appendix(review, forms, found).items if a.anchor}
     per = forms.groupby("unit", sort=True).agg(
         n=("form", "size"), year=("year", "first"), dataset=("file", lambda f: f.isna().all())
     )
@@ -184,24 +185,30 @@ def units_appendix(review: object, forms: pd.DataFrame, found: pd.DataFrame) -> 
     for unit, r in per.iterrows():
         dev = units.get(unit, np.nan)
         verdict = UNKNOWN if dev != dev else ("存在较大偏差" if abs(dev) > threshold + 1e-12 else "基本真实")
-        link = (
-            SimpleNamespace(text="复核意见", href=opinion_href(unit, r["year"]))
-            if r["dataset"] and review.source.datasets
-            else SimpleNamespace(text="各表复核发现", href=f"#{anchor(unit)}")
-        )
+        link = _link(review, unit, r["year"], r["dataset"], listed)
         rows.append([unit, fmt.num(r["n"], 0), fmt.share(dev), verdict, fmt.num(int(p0.get(unit, 0)), 0), link])
     columns = [("单位", ""), ("自评表", "n"), ("单位偏离度", "n"), ("复核意见", ""), ("P0", "n"), ("详见", "")]
     text = (
-        "各单位的复核意见如下表。数据集中的单位，其复核意见为单独的文件（evaltools run 年度 --document review --unit 单位，"
-        f"写入本报告旁的 {OPINIONS}/ 文件夹）；自评表的复核发现见附件 3。"
+        "各单位的复核意见如下表。数据集中的单位，其复核意见为单独的文件（evaltools run 年度 --document review --unit 单位；"
+        f"evaltools review --opinions N 写出风险最高的 N 个单位的复核意见，在本报告旁的 {OPINIONS}/ 文件夹中，表中可点击）；"
+        "自评表的复核发现见附件 3。"
     )
-    shown = 200
+    shown = 120
     return SimpleNamespace(
         text=text,
         table=table(
             "附表 2　各单位复核意见", columns, rows[:shown], cut_rows(len(rows), shown, "单位", "复核汇总.xlsx")
         ),
     )
+
+
+def _link(review: object, unit: str, year: object, dataset: bool, listed: set[str]) -> object:
+    """The 详见 cell: the unit's 复核意见 where it was written, its forms' findings in 附件 3 where listed, else —."""
+    if dataset and unit in review.source.opinions:
+        return SimpleNamespace(text="复核意见", href=opinion_href(unit, year))
+    if anchor(unit) in listed:
+        return SimpleNamespace(text="各表复核发现", href=f"#{anchor(unit)}")
+    return "—"
 
 
 def anchor(unit: object) -> str:
@@ -229,7 +236,7 @@ def forms_appendix(review: object, forms: pd.DataFrame, found: pd.DataFrame) -> 
             SimpleNamespace(
                 anchor=anchor(r.unit) if first else "",
                 name=f"{r.unit} · {r.project or '部门整体'}",
-                line=f"位置：{where}；自评得分 {score_text(r.self_score)}，复核得分 {score_text(r.reviewed_score)}，偏离度 {fmt.share(r.deviation)}"
+                line=f"位置：{where}；自评得分 {'未公布' if fmt.is_missing(r.self_score) else fmt.score(r.self_score)}，复核得分 {score_text(r.reviewed_score)}，偏离度 {fmt.share(r.deviation)}"
                 + ("；重点复核抽中" if r.sampled else ""),
                 findings=[
                     SimpleNamespace(level=f.level, label=f.label, message=str(f.message))

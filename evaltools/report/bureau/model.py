@@ -33,6 +33,8 @@ class ReviewSource:
     failures: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["file", "part", "reason"]))
     datasets: tuple[str, ...] = ()
     synthetic: bool = False
+    #: The dataset units whose 复核意见 was written beside the report (``--opinions``): the report links them.
+    opinions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

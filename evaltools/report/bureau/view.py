@@ -131,7 +131,7 @@ def _book(review: object) -> SimpleNamespace:
     return SimpleNamespace(
         title=book.title,
         sources=list(book.sources),
-        items=table("附表 1-1　扣分标准", columns, items),
+        items=table("附表 1-1　扣分标准", columns, items, widths=[7, 10, 24, 12, 7, 6, 34]),
         severities=table("附表 1-2　问题等级", [("等级", ""), ("名称", ""), ("含义", "")], severities),
         form_formula=d.form_formula,
         unit_formula=d.unit_formula,
@@ -181,12 +181,12 @@ def _sample_view(review: object, forms: pd.DataFrame) -> SimpleNamespace:
     chosen = forms[forms["sampled"]].sort_values("risk_rank", kind="stable")
     listed = [
         [r.unit, r.project or "部门整体", r.stratum, fmt.num(r.risk, 3), r.reason]
-        for r in chosen.head(TOP * 3).itertuples(index=False)
+        for r in chosen.head(TOP * 2).itertuples(index=False)
     ]
     list_columns = [("单位", ""), ("自评表", ""), ("风险层", ""), ("风险分", "n"), ("抽中原因", "")]
     note = (
-        f"仅列风险分最高的 {TOP * 3} 张，共抽中 {len(chosen)} 张，全部见复核汇总.xlsx（自评表，“抽中”列）。"
-        if len(chosen) > TOP * 3
+        f"仅列风险分最高的 {TOP * 2} 张，共抽中 {len(chosen)} 张，全部见复核汇总.xlsx（自评表，“抽中”列）。"
+        if len(chosen) > TOP * 2
         else ""
     )
     return SimpleNamespace(
@@ -231,7 +231,7 @@ def _scores_view(review: object, forms: pd.DataFrame) -> tuple[SimpleNamespace, 
     columns = [
         ("得分", ""),
         ("可确定", "n"),
-        ("无法计算", "n"),
+        ("未公布或无法计算", "n"),
         ("平均", "n"),
         ("中位数", "n"),
         ("最低", "n"),
@@ -333,7 +333,9 @@ def _deviation_view(review: object, forms: pd.DataFrame) -> tuple[SimpleNamespac
         empty=None if len(bars) else "全部单位的偏离度均无法计算",
     )
     note = cut(known, "单位", "复核汇总.xlsx")
-    return SimpleNamespace(text=text, table=table("表 6　单位偏离度", columns, rows, note)), chart
+    return SimpleNamespace(
+        text=text, table=table("表 6　单位偏离度", columns, rows, note, widths=[26, 12, 12, 12, 10, 12, 16])
+    ), chart
 
 
 def _inflation_view(review: object) -> tuple[SimpleNamespace, str]:
