@@ -149,7 +149,7 @@ def test_reviewer_scores_read_back(first, bureau, tmp_path):
     assert "FH03" in consistency.index
     assert consistency.at["FH03", "low"] == pytest.approx(4)
     html = (tmp_path / "out2" / "复核报告.html").read_text(encoding="utf-8")
-    assert "为 2 张自评表填写了复核得分" in html and "扣分不一致的条目" in html
+    assert "为 2 张自评表填写了全部复核得分" in html and "扣分不一致的条目" in html
 
 
 def test_same_seed_same_sample(bureau):

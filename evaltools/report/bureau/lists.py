@@ -148,19 +148,43 @@ def _wording(row: object) -> str:
     return str(row.tier) if not isinstance(getattr(row, "wording", None), str) else row.wording
 
 
+#: The deduction-consistency table's headings (columns of :func:`evaltools.scoring.review.compute.deduction_consistency`).
+CONSISTENCY = {
+    "item": "条目", "dimension": "复核维度", "description": "问题", "measure": "比较口径", "expected": "标准扣分",
+    "forms": "自评表", "low": "最少扣分", "high": "最多扣分", "values": "各处扣分",
+}  # fmt: skip
+
+
 def reviewers(review: object, forms: pd.DataFrame) -> SimpleNamespace | None:
-    """The reviewers' scores read back (--scores): how many forms they scored, and the rule-book items whose
-    deductions differ between forms (the same item should deduct the same everywhere)."""
+    """The reviewers' scores read back (--scores): how many forms they scored in full or in part, and the
+    rule-book items whose deductions differ between forms (the same item should deduct the same everywhere)."""
     if review.scores is None:
         return None
-    scored = int((review.reviewed["source"] == "复核人员").sum())
-    c = review.consistency
-    rows = [[*(_cell(v) for v in r)] for r in c.head(TOP * 2).itertuples(index=False)] if c is not None else []
-    columns = [(str(name), "") for name in (c.columns if c is not None else [])]
+    by_reviewer = review.reviewed["source"] == "复核人员"
+    full = int((by_reviewer & review.reviewed["reviewed_score"].notna()).sum())
+    part = int((by_reviewer & review.reviewed["reviewed_score"].isna()).sum())
+    c = review.consistency if review.consistency is not None else pd.DataFrame(columns=list(CONSISTENCY))
+    rows = [
+        [
+            r.item,
+            r.dimension,
+            r.description,
+            "分值比例" if r.measure == "share" else "分",
+            "按重算" if fmt.is_missing(r.expected) else _cell(r.expected),
+            fmt.num(r.forms, 0),
+            _cell(r.low),
+            _cell(r.high),
+            r.values,
+        ]
+        for r in c.head(TOP * 2).itertuples(index=False)
+    ]
     text = (
-        f"复核人员在复核底稿中为 {fmt.num(scored, 0)} 张自评表填写了复核得分，其余以重算得分为准。"
+        f"复核人员在复核底稿中为 {fmt.num(full, 0)} 张自评表填写了全部复核得分，复核得分取其各行之和"
+        + (f"；{fmt.num(part, 0)} 张只填写了部分，复核得分无法计算（空白不计为 0 分）" if part else "")
+        + "；其余以重算得分为准。"
         f"同一扣分标准条目在不同自评表中的扣分{'存在不一致，列示如下，请复核组统一口径' if rows else '一致'}。"
     )
+    columns = [(v, "n" if k in ("expected", "forms", "low", "high") else "") for k, v in CONSISTENCY.items()]
     return SimpleNamespace(text=text, table=table("表 14　扣分不一致的条目", columns, rows, empty="未发现扣分不一致。"))
 
 
