@@ -34,10 +34,13 @@ _WIDTH = {"finding": 18, "facts": 36, "advice": 24, "basis": 24, "where": 24, "r
 
 def classify(frames: Any, book: Any) -> pd.DataFrame:
     """The review's findings (``frames.findings``) with the rule book's item, 复核维度, 等级 (``level``: P0/P1/P2;
-    a code no item covers is P2, 其他) and 核验依据 (``book.item_for``); the audit severity stays ``severity``."""
+    a code no item covers is P2, 其他) and 核验依据 (``book.item_for``); the audit severity stays ``severity``.
+    A finding of severity info that no item covers is no issue (e.g. a stated rate that agrees after rounding)
+    and is left out."""
     findings = frames.findings.reset_index(drop=True)
-    found = book.item_for(findings["code"]).rename(columns={"severity": "level"})
-    return pd.concat([findings, found.reset_index(drop=True)], axis=1)
+    found = book.item_for(findings["code"]).rename(columns={"severity": "level"}).reset_index(drop=True)
+    keep = (findings["severity"] != "info").to_numpy() | found["item"].notna().to_numpy()
+    return pd.concat([findings, found], axis=1)[keep].reset_index(drop=True)
 
 
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:

@@ -260,7 +260,12 @@ def _execution_row(ws: Worksheet, row: int, form: Any) -> None:
     weight = getattr(form, "execution_weight", None)
     S.number(ws.cell(row, 4), weight)
     _score(ws.cell(row, 5), getattr(form, "execution_self_score", None), _NOT_STATED)
-    _score(ws.cell(row, 6), getattr(form, "execution_score", None), _UNKNOWN)
+    # 无法计算 only where the forms carry the recomputed 执行率 score and it is unknown; else not given (—)
+    _score(
+        ws.cell(row, 6),
+        getattr(form, "execution_score", None),
+        _UNKNOWN if hasattr(form, "execution_score") else _NOT_STATED,
+    )
     _reviewer_cells(ws, row)
     key = {"role": R.EXECUTION, "level3": "预算执行率", "weight": _weight(weight)}
     _key_cell(ws, row, R.key_text(R.ROW_KEY, key))

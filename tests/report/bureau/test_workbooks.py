@@ -99,7 +99,7 @@ def test_department_form_and_execution_weight(per_form):
         "预算执行率 100.00%（全年预算数 50.00 万元，全年执行数 50.00 万元）",
         10,
         "—",
-        "无法计算",
+        "—",  # the forms carry no recomputed 执行率 score: not given, not 无法计算
     ]
     assert rows[3][3] == 100  # 45 + 45 + 执行率 10
     ws = openpyxl.load_workbook(per_form[2])["复核底稿"]
@@ -204,7 +204,8 @@ def test_rectification_ledger_lists_p0_and_p1_with_a_status_list(tmp_path):
 
 def test_a_code_no_item_covers_is_p2_other_and_not_in_the_ledger(tmp_path):
     frames = kit.frames()
-    extra = frames.findings.iloc[[0]].assign(code="NEW_CODE", message="新的核查发现", indicator=None, field=None)
+    extra = frames.findings.iloc[[0, 0]].assign(code="NEW_CODE", message="新的核查发现", indicator=None, field=None)
+    extra["severity"] = ["warning", "info"]  # an info finding no item covers is no issue: left out
     frames = replace(frames, findings=pd.concat([frames.findings, extra], ignore_index=True))
     rows = issue_list.numbered(issue_list.classify(frames, kit.book()), frames.forms)
     assert rows[["number", "level", "dimension", "unit", "item", "code", "where"]].values.tolist() == [
