@@ -85,7 +85,7 @@ def test_header_block_and_indicator_rows(per_form):
     ]
     assert shown[2][2:7] == ["指标c", 10, 10, "无法计算", None]  # unknown, not 0
     assert shown[3][0] == "预算执行率" and shown[3][2].startswith("预算执行率 80.00%（全年预算数 100.00 万元")
-    assert shown[3][3] is None  # the form gives no 执行率 weight: none is invented
+    assert shown[3][3:6] == [None, "—", "无法计算"]  # no 执行率 weight is invented; its recomputed score unknown
     assert shown[4][0] == "总分" and shown[4][3:6] == [None, 100, "无法计算"]  # the 执行率 row's 分值 is unknown
     assert shown[4][7] == f'=IF(COUNT(H{header + 1}:H{header + 4})=0,"",SUM(H{header + 1}:H{header + 4}))'
 
@@ -98,8 +98,8 @@ def test_department_form_and_execution_weight(per_form):
         None,
         "预算执行率 100.00%（全年预算数 50.00 万元，全年执行数 50.00 万元）",
         10,
-        "—",
-        "—",  # the forms carry no recomputed 执行率 score: not given, not 无法计算
+        10,
+        9.5,
     ]
     assert rows[3][3] == 100  # 45 + 45 + 执行率 10
     ws = openpyxl.load_workbook(per_form[2])["复核底稿"]
