@@ -20,7 +20,7 @@ import pandas as pd
 
 from evaltools.data.archive import check_archive, clipped_workbook
 from evaltools.data.cells import clean_text, parse_number
-from evaltools.data.xlsxcheck import last_value_column, last_value_row
+from evaltools.data.xlsxcheck import formulas_without_values, last_value_column, last_value_row
 from evaltools.errors import InputError, Location, ProblemList
 from evaltools.paths import not_a_file, not_a_folder
 
@@ -91,7 +91,8 @@ ISSUE_SHEET, RECTIFICATION_SHEET = "复核问题清单", "整改台账"
 PRIOR_COLUMNS = ("unit", "project", "code", "item", "status")
 #: The spreadsheet files read (any name); others that look like spreadsheets are refused with how to fix.
 _READ, _OTHER = (".xlsx", ".xlsm"), (".xls", ".et", ".ods", ".numbers")
-_NO_PROJECT = "（部门整体）"
+#: A 复核得分 cell holding a formula whose value was never saved (written by a script): not blank, not read.
+UNSAVED = type("Unsaved", (), {"__repr__": lambda self: "UNSAVED"})()
 
 
 def item_code(value: object) -> str | None:
@@ -202,8 +203,9 @@ def read_reviewer_scores(folder: str | Path, items: Collection[str]) -> pd.DataF
     seen: dict[str, str] = {}
     for path in _files(root, problems):
         wb = _open(path, problems)
+        unsaved = {(sheet, row, column) for sheet, row, column, _ in formulas_without_values(path)} if wb else set()
         for ws in wb.worksheets if wb is not None else ():
-            form = _read_sheet(path, ws, frozenset(items), problems, rows)
+            form = _read_sheet(path, ws, frozenset(items), problems, rows, unsaved)
             if form is None:
                 continue
             where = f"{path}, sheet 「{ws.title}」"
@@ -246,7 +248,9 @@ def _form_key(path: Path, ws, grid: list[tuple], problems: ProblemList) -> dict 
     return None
 
 
-def _read_sheet(path: Path, ws, items: frozenset[str], problems: ProblemList, rows: list[dict]) -> str | None:
+def _read_sheet(
+    path: Path, ws, items: frozenset[str], problems: ProblemList, rows: list[dict], unsaved: set
+) -> str | None:
     """Append the keyed rows of one sheet to ``rows``; the form's id, or None when the sheet is no 复核底稿."""
     grid = _grid(ws)
     key = _form_key(path, ws, grid, problems)
@@ -268,6 +272,9 @@ def _read_sheet(path: Path, ws, items: frozenset[str], problems: ProblemList, ro
     for i in range(first + 1, len(grid)):
         row_key = next((k for k in (_key(c, ROW_KEY) for c in grid[i]) if k is not None), None)
         cells = {name: _cell(grid[i], columns.get(title)) for name, title in WORKSHEET_COLUMNS.items()}
+        score_column = columns[WORKSHEET_COLUMNS["reviewer_score"]] + 1
+        if cells["reviewer_score"] is None and (ws.title, i + 1, score_column) in unsaved:
+            cells["reviewer_score"] = UNSAVED
         where = (str(path), ws.title, i + 1)
         if not isinstance(row_key, dict):
             _unkeyed_row(where, row_key, cells, problems)
@@ -309,6 +316,14 @@ def _score_row(key: dict, row_key: dict, cells: dict, items: frozenset[str], whe
     weight = float(weight) if isinstance(weight, (int, float)) else np.nan
     score, why = parse_number(cells["reviewer_score"], allow_percent=False)
     title = WORKSHEET_COLUMNS["reviewer_score"]
+    if cells["reviewer_score"] is UNSAVED:
+        score, why = np.nan, None
+        problems.add(
+            Location(*where, title),
+            "复核得分是没有保存计算结果的公式 / the 复核得分 is a formula without its saved value",
+            found="a formula",
+            expected="the score as a number, or the workbook opened and saved in Excel, WPS or LibreOffice",
+        )
     expected = f"a number from 0 to the 分值 {weight:g}" if not math.isnan(weight) else "a number, at least 0"
     if why is not None:
         problems.add(

@@ -251,3 +251,17 @@ def test_prior_bad_status_and_blank_unit_located(tmp_path):
         read_prior(tmp_path)
     found = [(p.location.sheet, p.location.row, p.location.column, p.found) for p in info.value.errors]
     assert found == [("整改台账", 3, "单位", None), ("整改台账", 4, "整改状态", "基本完成")]
+
+
+def test_a_formula_without_its_saved_value_is_refused_not_read_as_blank(folder):
+    kit.fill(_a(folder), {"指标a": ("=20-2", None, None)})
+    assert _refused(folder) == [
+        (
+            str(_a(folder)),
+            "复核底稿",
+            _row_of(_a(folder), "指标a"),
+            "复核得分",
+            "a formula",
+            "the score as a number, or the workbook opened and saved in Excel, WPS or LibreOffice",
+        )
+    ]
