@@ -4,6 +4,8 @@ lists, key cells, print settings and synthetic-data notes, read with openpyxl.""
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from dataclasses import replace
 
 import openpyxl
@@ -221,3 +223,45 @@ def test_a_code_no_item_covers_is_p2_other_and_not_in_the_ledger(tmp_path):
 
 def ws_rows(ws) -> list[tuple]:
     return [r for r in ws.iter_rows(min_row=3, values_only=True)]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_worksheet_prints_on_one_landscape_page_with_its_notes(per_form, tmp_path):
+    """LibreOffice prints 项目A's 复核底稿 (3 indicators) on one A4 landscape page: the title, the synthetic note (page
+    header and sheet), the table's header and the reviewer's columns all on it."""
+    import pypdfium2
+
+    run = subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path / "pdf"),
+            str(per_form[0]),
+        ],
+        capture_output=True,
+        timeout=180,
+    )
+    assert run.returncode == 0, run.stderr
+    pdf = pypdfium2.PdfDocument(tmp_path / "pdf" / "项目A_复核底稿.pdf")
+    assert len(pdf) == 1
+    width, height = pdf[0].get_size()
+    assert (round(width), round(height)) == (842, 595)  # A4 landscape in points
+    text = pdf[0].get_textpage().get_text_range().replace("\r\n", "\n")
+    for shown in (
+        "甲单位｜项目A",
+        "复核底稿",
+        "合成数据 · 仅供演示",
+        "复核得分",
+        "扣分项",
+        "复核说明",
+        "指标c",
+        "总分",
+        "第 1 页，共 1 页",
+    ):
+        assert shown in text, shown
+    assert "evaltools·复核底稿" not in text  # the key column is hidden, not printed
