@@ -131,11 +131,11 @@ def _write(rows: pd.DataFrame, path: Path, title: str, titles: dict[str, str], s
     ws.title = title
     last = get_column_letter(len(titles))
     S.text(ws.cell(1, 1), title, S.TITLE, S.HEAD)
-    ws.merge_cells(f"A1:{last}1")
+    S.merge(ws, f"A1:{last}1")
     header = 2
     if synthetic:
         S.text(ws.cell(2, 1), S.SYNTHETIC_NOTE, S.WARN, S.HEAD)
-        ws.merge_cells(f"A2:{last}2")
+        S.merge(ws, f"A2:{last}2")
         header = 3
     S.header_row(ws, header, list(titles.values()))
     names = list(titles)
