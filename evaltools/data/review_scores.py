@@ -92,6 +92,9 @@ PRIOR_COLUMNS = ("unit", "project", "code", "item", "status")
 #: The spreadsheet files read (any name); others that look like spreadsheets are refused with how to fix.
 _READ, _OTHER = (".xlsx", ".xlsm"), (".xls", ".et", ".ods", ".numbers")
 #: A 复核得分 cell holding a formula whose value was never saved (written by a script): not blank, not read.
+#: The header titles that make a sheet without its key a 复核底稿 whose key was removed (another workbook with a
+#: 复核得分 column, such as a summary, is no 复核底稿 and is skipped).
+_MARKS = tuple(WORKSHEET_COLUMNS[c] for c in ("level3", "weight", "reviewer_score", "item"))
 UNSAVED = type("Unsaved", (), {"__repr__": lambda self: "UNSAVED"})()
 
 
@@ -237,7 +240,8 @@ def _form_key(path: Path, ws, grid: list[tuple], problems: ProblemList) -> dict 
     keys = [k for k in keys if k is not None]
     if len(keys) == 1 and isinstance(keys[0], dict) and isinstance(keys[0].get("form"), str):
         return keys[0]
-    if keys or _header(grid, (), WORKSHEET_COLUMNS["reviewer_score"]) is not None:
+    head = _header(grid, _MARKS, WORKSHEET_COLUMNS["reviewer_score"])
+    if keys or (head is not None and len(head[1]) == len(_MARKS)):
         problems.add(
             Location(str(path), ws.title),
             "复核底稿的表标识单元格缺失或损坏 / the worksheet's key cell was removed or damaged",

@@ -265,3 +265,22 @@ def test_a_formula_without_its_saved_value_is_refused_not_read_as_blank(folder):
             "the score as a number, or the workbook opened and saved in Excel, WPS or LibreOffice",
         )
     ]
+
+
+def test_other_workbooks_in_the_folder_are_skipped(folder):
+    """A summary with a 复核得分 column, the lists, a damaged copy's lock file: no 复核底稿, not read, not refused."""
+    _fill(folder)
+    wb = openpyxl.Workbook()
+    wb.active.append(["自评表", "自评得分", "复核得分"])
+    wb.active.append([kit.FORM_A, 100, 88])
+    wb.save(folder / "复核汇总.xlsx")
+    write_issue_list(kit.frames(), kit.book(), folder / "复核问题清单.xlsx")
+    (folder / "~$项目A_复核底稿.xlsx").write_bytes(b"lock")
+    assert _scores(read_reviewer_scores(folder, kit.ITEMS)) == EXPECTED
+
+
+def test_a_damaged_workbook_is_located(folder):
+    (folder / "坏文件.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
+    ((file, sheet, row, column, found, expected),) = _refused(folder)
+    assert (file, sheet, row, column) == (str(folder / "坏文件.xlsx"), None, None, None)
+    assert found and expected
