@@ -182,7 +182,10 @@ def test_issue_list_rows_in_order_with_their_location(tmp_path):
     ]
     assert rows[1][5] == "forms/甲单位.xlsx · 指标「指标a」"
     assert rows[1][7] == "「指标a」自评 20 分，重算 18.5 分；判定：属扣分项 FH01"
-    assert rows[1][8] == issue_list.ADVICE["P0"] and rows[1][9] == "财预〔2020〕10号"
+    assert rows[1][8] == "按扣分项 FH01 扣 2 分；核减复核得分，列入整改台账，限期整改并报送整改情况"
+    assert rows[2][8] == "按扣分项 FH02 扣 1 分；核减复核得分并说明依据，列入整改台账督促整改"
+    assert rows[3][8] == "按扣分项 FH03 扣该项分值的 10.00%；提醒单位在下一年度自评中改正"
+    assert rows[1][9] == "财预〔2020〕10号"
     assert [r[10:] for r in rows[1:]] == [("FH01", "SCORE_DIFFERS"), ("FH02", "RATE_FORMULA"), ("FH03", "NO_SCORE")]
     assert ws.column_dimensions["L"].hidden  # 核查代码: folded away in print
     assert ws.print_title_rows == "$2:$2" and ws.page_setup.orientation == "landscape"
@@ -216,7 +219,7 @@ def test_a_code_no_item_covers_is_p2_other_and_not_in_the_ledger(tmp_path):
         [3, "P2", "报告与底稿一致性", "乙单位", "FH03", "NO_SCORE", "forms/乙单位.docx · 总分"],  # units by code point
         [4, "P2", "其他", "甲单位", None, "NEW_CODE", "forms/甲单位.xlsx"],
     ]
-    assert rows.loc[3, "facts"] == "新的核查发现" and rows.loc[3, "advice"] == issue_list.ADVICE["P2"]
+    assert rows.loc[3, "facts"] == "新的核查发现" and rows.loc[3, "advice"] == "提醒单位在下一年度自评中改正"  # no item
     ledger = openpyxl.load_workbook(write_rectification(frames, kit.book(), tmp_path / "整改台账.xlsx")).active
     assert [r[0] for r in ws_rows(ledger)] == [1, 2]
 
