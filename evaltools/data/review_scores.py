@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import unicodedata
 from collections.abc import Collection
 from pathlib import Path
 
@@ -99,11 +100,12 @@ UNSAVED = type("Unsaved", (), {"__repr__": lambda self: "UNSAVED"})()
 
 
 def item_code(value: object) -> str | None:
-    """The rule-book item a 扣分项 cell names: its first word ("FH01 自评分高于…" → "FH01"); None when blank."""
-    text = clean_text(value)
+    """The rule-book item a 扣分项 cell names: its first word ("FH01 自评分高于…" → "FH01"), full-width letters and
+    digits as ASCII (ＦＨ０１ → FH01); None when blank."""
+    text = clean_text(unicodedata.normalize("NFKC", str(value))) if clean_text(value) else None
     if not text:
         return None
-    return text.replace("\u3000", " ").split(" ", 1)[0].strip() or None
+    return text.split(" ", 1)[0].strip() or None
 
 
 def key_text(prefix: str, payload: dict) -> str:
@@ -344,6 +346,7 @@ def _score_row(key: dict, row_key: dict, cells: dict, items: frozenset[str], whe
             expected=expected,
         )
     item = item_code(cells["item"])
+    item = {i.upper(): i for i in items}.get(item.upper(), item) if item is not None else None  # fh01 is FH01
     if item is not None and item not in items:
         problems.add(
             Location(*where, WORKSHEET_COLUMNS["item"]),

@@ -42,7 +42,7 @@ def _fill(root):
             "预算执行率": (8, "FH02", None),
         },
     )
-    kit.fill(_b(root), {"指标d": ("41.5", None, None), "指标e": (0, "FH01", "无佐证")})
+    kit.fill(_b(root), {"指标d": ("41.5", None, None), "指标e": (0, "ｆｈ０１", "无佐证")})
 
 
 def _scores(frame: pd.DataFrame) -> list[tuple]:
@@ -67,7 +67,7 @@ EXPECTED = [
     (kit.FORM_A, "指标c", 10.0, None, None, None),  # blank: not reviewed, never 0
     (kit.FORM_A, "预算执行率", None, 8.0, "FH02", None),
     (kit.FORM_B, "指标d", 45.0, 41.5, None, None),  # typed as text "41.5"
-    (kit.FORM_B, "指标e", 45.0, 0.0, "FH01", "无佐证"),  # a real 0
+    (kit.FORM_B, "指标e", 45.0, 0.0, "FH01", "无佐证"),  # a real 0; ｆｈ０１ typed by hand is FH01
     (kit.FORM_B, "预算执行率", 10.0, None, None, None),
 ]
 
