@@ -8,13 +8,11 @@ book's (``params/review/bureau.yaml``), stated once there and printed by the rep
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
 from evaltools import fmt
-from evaltools.scoring.review.frames import ReviewFrames
+from evaltools.scoring.review.frames import Deviations, ReviewFrames
 from evaltools.scoring.review.risk import risk_scores
 from evaltools.scoring.review.rulebook import NO_TIER, RuleBook
 from evaltools.scoring.review.sample import Sample, stratified_sample
@@ -56,15 +54,6 @@ def reviewed_scores(frames: ReviewFrames, scores: pd.DataFrame | None = None) ->
         score = np.where(complete, rows["total"].to_numpy(), np.where(any_given, np.nan, score))
         source = np.where(any_given, REVIEWER, source)
     return pd.DataFrame({"form": forms["form"].to_numpy(), "reviewed_score": score, "source": source})
-
-
-@dataclass(frozen=True)
-class Deviations:
-    """偏离度 per form, unit and indicator (see :func:`deviations`)."""
-
-    forms: pd.DataFrame
-    units: pd.DataFrame
-    indicators: pd.DataFrame
 
 
 def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:

@@ -9,11 +9,15 @@ files, the ``form`` column of ``meta`` (file path + ``#part``), one evaluation u
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from evaltools.data.schema import ORG
+
+if TYPE_CHECKING:
+    from evaltools.scoring.evaluation import UnitsEvaluation
 
 #: The project name the evaluation gives a 部门整体 form's rows (evaltools.scoring.indicators.DEPARTMENT).
 DEPARTMENT = "部门整体"
@@ -47,6 +51,15 @@ class ReviewFrames:
     findings: pd.DataFrame
 
 
+@dataclass(frozen=True)
+class Deviations:
+    """偏离度 per form, unit and indicator (:func:`evaltools.scoring.review.compute.deviations`)."""
+
+    forms: pd.DataFrame
+    units: pd.DataFrame
+    indicators: pd.DataFrame
+
+
 def _text(values: pd.Series) -> pd.Series:
     """Object text with missing values as ""."""
     return values.astype(object).where(values.notna(), "").astype(str)
@@ -58,7 +71,7 @@ def _none(values: object) -> np.ndarray:
     return np.where(pd.isna(array), None, array)
 
 
-def _form_rows(ev: object) -> pd.DataFrame:
+def _form_rows(ev: UnitsEvaluation) -> pd.DataFrame:
     """One row per form: the evaluation's project rows and its 部门整体 rows (kind department, project None)."""
     columns = [ORG, "project", "budget", "spent", "execution_rate", "published_score", "computed_score", "score"]
     columns += ["grade", "published_grade", "computed_grade", "goal", "result"]
@@ -124,7 +137,7 @@ def _counts(findings: pd.DataFrame, forms: pd.Series) -> pd.DataFrame:
     return pd.DataFrame(counts)
 
 
-def _peer_groups(ev: object, orgs: pd.Series) -> np.ndarray:
+def _peer_groups(ev: UnitsEvaluation, orgs: pd.Series) -> np.ndarray:
     """单位性质 of each form's unit (profile ``unit_type``), or 未分类."""
     units = ev.data.units
     kinds = units.assign(**{ORG: units[ORG].astype(str)}).drop_duplicates(ORG).set_index(ORG)["unit_type"]
@@ -133,7 +146,9 @@ def _peer_groups(ev: object, orgs: pd.Series) -> np.ndarray:
     return found.astype(str).to_numpy(dtype=object)
 
 
-def _forms(ev: object, rows: pd.DataFrame, ids: pd.DataFrame, reasons: pd.Series, counts: pd.DataFrame) -> pd.DataFrame:
+def _forms(
+    ev: UnitsEvaluation, rows: pd.DataFrame, ids: pd.DataFrame, reasons: pd.Series, counts: pd.DataFrame
+) -> pd.DataFrame:
     keys = _key(rows[ORG], rows["project"])
     text = (
         _text(rows["goal"])
@@ -207,7 +222,7 @@ def _findings(found: pd.DataFrame, lookup: pd.DataFrame, unit_of: pd.Series) -> 
     return frame[FINDING_COLUMNS].reset_index(drop=True)
 
 
-def review_frames(ev: object, meta: pd.DataFrame | None = None) -> ReviewFrames:
+def review_frames(ev: UnitsEvaluation, meta: pd.DataFrame | None = None) -> ReviewFrames:
     """The review's frames of ``ev`` (a UnitsEvaluation). ``meta`` (forms only): one row per evaluation unit ``⟦i⟧``
     with ``org, form, unit, file, part`` (and ``year`` when the forms are of several years); without it the units
     are a dataset's and forms are ``unit｜project``. Raises ValueError when ``meta`` lacks a column or a unit."""

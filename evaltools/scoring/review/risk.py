@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from evaltools.scoring.review.frames import ReviewFrames
+from evaltools.scoring.review.frames import Deviations, ReviewFrames
 from evaltools.scoring.review.rulebook import RISK_PARTS, RuleBook
 
 LEVELS = ("高", "中", "低")
@@ -47,7 +47,7 @@ def _severity(forms: pd.DataFrame, book: RuleBook) -> np.ndarray:
     return np.minimum(weighted / s.severity_cap, 1.0)
 
 
-def _deviation(forms: pd.DataFrame, deviations: object, book: RuleBook) -> np.ndarray:
+def _deviation(forms: pd.DataFrame, deviations: Deviations, book: RuleBook) -> np.ndarray:
     cap = book.risk_settings.deviation_cap
     dev = deviations.forms.set_index("form")["deviation"].reindex(forms["form"].to_numpy()).astype(float).to_numpy()
     return np.where(np.isnan(dev), 1.0, np.minimum(np.abs(dev), cap) / cap)
@@ -93,7 +93,9 @@ def _levels(risk: np.ndarray, book: RuleBook) -> np.ndarray:
     return np.where(risk >= bounds["高"], "高", np.where(risk >= bounds["中"], "中", "低")).astype(object)
 
 
-def risk_scores(frames: ReviewFrames, deviations: object, prior: pd.DataFrame | None, book: RuleBook) -> pd.DataFrame:
+def risk_scores(
+    frames: ReviewFrames, deviations: Deviations, prior: pd.DataFrame | None, book: RuleBook
+) -> pd.DataFrame:
     """The risk score of each form (see the module docstring for every part's formula). ``deviations`` is
     :func:`evaltools.scoring.review.compute.deviations`' result; ``prior`` last year's 复核问题清单 (columns unit,
     project, code), or None. Columns: form, amount, severity, deviation, persistence, evidence, risk, risk_rank,
