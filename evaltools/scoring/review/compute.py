@@ -63,9 +63,13 @@ def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(out), out, np.nan)
 
 
+#: |偏离度| exactly at the threshold is within it: a float quotient such as 5.7 / 114 may land a hair above 0.05.
+AT_THRESHOLD = 1e-12
+
+
 def _beyond(deviation: np.ndarray, threshold: float) -> pd.Series:
-    """|偏离度| > threshold; NA where the deviation is unknown."""
-    return pd.Series(np.abs(deviation) > threshold, dtype="boolean").mask(np.isnan(deviation))
+    """|偏离度| > threshold (at the threshold: within); NA where the deviation is unknown."""
+    return pd.Series(np.abs(deviation) > threshold + AT_THRESHOLD, dtype="boolean").mask(np.isnan(deviation))
 
 
 def _form_deviations(frames: ReviewFrames, reviewed: pd.DataFrame, book: RuleBook) -> pd.DataFrame:

@@ -109,6 +109,17 @@ def test_form_deviation(review, book):
         assert math.isnan(forms.loc[unknown, "deviation"]) and pd.isna(forms.loc[unknown, "beyond"])
 
 
+def test_at_the_threshold_is_within(book):
+    forms = [
+        {"form": "x", "unit": "U", "self_score": 114.0, "computed_score": 108.3},  # 5.7 / 114 = 0.05 (a hair above)
+        {"form": "y", "unit": "U", "self_score": 100.0, "computed_score": 94.99},  # 0.0501
+    ]
+    review = frames(forms)
+    dev = deviations(review, reviewed_scores(review), book).forms.set_index("form")
+    assert dev.loc["x", "deviation"] == pytest.approx(0.05) and not bool(dev.loc["x", "beyond"])
+    assert bool(dev.loc["y", "beyond"])
+
+
 def test_unit_deviation_counts_only_forms_with_both(review, book):
     units = deviations(review, reviewed_scores(review, SCORES), book).units.set_index("unit")
     # U1: A (95, 76) and C (80, 78.5) compared; D has no 自评得分
