@@ -82,13 +82,21 @@ def _form_rows(ev: UnitsEvaluation) -> pd.DataFrame:
     return rows.assign(**{ORG: rows[ORG].astype(str)})
 
 
+def _unique(form: pd.Series) -> np.ndarray:
+    """Form ids made unique: a second form of one id (two projects of one name in a unit) gets "（2）" …"""
+    number = form.groupby(form.to_numpy()).cumcount().to_numpy()
+    suffix = np.where(number > 0, "（" + (number + 1).astype(str).astype(object) + "）", "")
+    return (form.astype(str).to_numpy(dtype=object) + suffix).astype(object)
+
+
 def _ids(rows: pd.DataFrame, meta: pd.DataFrame | None) -> pd.DataFrame:
     """``form``, ``unit``, ``file``, ``part`` per form row: from ``meta`` for forms, from org and project for a
     dataset. Two rows of one meta form (should a form hold two projects) get the project appended."""
     project = rows["project"].astype(object)
     if meta is None:
         unit = rows[ORG].astype(object)
-        return pd.DataFrame({"form": unit + SEPARATOR + project, "unit": unit, "file": None, "part": None})
+        form = _unique(unit + SEPARATOR + project)
+        return pd.DataFrame({"form": form, "unit": unit.to_numpy(), "file": None, "part": None})
     missing = [c for c in META_COLUMNS if c not in meta.columns]
     if missing:
         raise ValueError(f"meta lacks the columns {missing}")
@@ -98,7 +106,7 @@ def _ids(rows: pd.DataFrame, meta: pd.DataFrame | None) -> pd.DataFrame:
         raise ValueError(f"meta names no form for the units {sorted(set(rows[ORG][found['form'].isna().to_numpy()]))}")
     form = found["form"].astype(str).to_numpy(dtype=object)
     twice = pd.Series(form).duplicated(keep=False).to_numpy()
-    form = np.where(twice, form + SEPARATOR + project.astype(str).to_numpy(dtype=object), form)
+    form = _unique(pd.Series(np.where(twice, form + SEPARATOR + project.astype(str).to_numpy(dtype=object), form)))
     unit = found["unit"].where(found["unit"].notna(), NO_UNIT).to_numpy(dtype=object)
     out = pd.DataFrame({"form": form, "unit": unit, "file": found["file"].to_numpy(), "part": found["part"].to_numpy()})
     return out.assign(year=found["year"].to_numpy()) if "year" in found.columns else out
