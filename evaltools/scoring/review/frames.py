@@ -9,11 +9,15 @@ files, the ``form`` column of ``meta`` (file path + ``#part``), one evaluation u
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from evaltools.data.schema import ORG
+
+if TYPE_CHECKING:
+    from evaltools.scoring.evaluation import UnitsEvaluation
 
 #: The project name the evaluation gives a 部门整体 form's rows (evaltools.scoring.indicators.DEPARTMENT).
 DEPARTMENT = "部门整体"
@@ -47,6 +51,15 @@ class ReviewFrames:
     findings: pd.DataFrame
 
 
+@dataclass(frozen=True)
+class Deviations:
+    """偏离度 per form, unit and indicator (:func:`evaltools.scoring.review.compute.deviations`)."""
+
+    forms: pd.DataFrame
+    units: pd.DataFrame
+    indicators: pd.DataFrame
+
+
 def _text(values: pd.Series) -> pd.Series:
     """Object text with missing values as ""."""
     return values.astype(object).where(values.notna(), "").astype(str)
@@ -58,7 +71,7 @@ def _none(values: object) -> np.ndarray:
     return np.where(pd.isna(array), None, array)
 
 
-def _form_rows(ev: object) -> pd.DataFrame:
+def _form_rows(ev: UnitsEvaluation) -> pd.DataFrame:
     """One row per form: the evaluation's project rows and its 部门整体 rows (kind department, project None)."""
     columns = [ORG, "project", "budget", "spent", "execution_rate", "published_score", "computed_score", "score"]
     columns += ["grade", "published_grade", "computed_grade", "goal", "result"]
@@ -114,13 +127,17 @@ def _grades(rows: pd.DataFrame) -> pd.Series:
 
 def _counts(findings: pd.DataFrame, forms: pd.Series) -> pd.DataFrame:
     """errors and warnings per form (the findings joined to it)."""
-    known = findings[findings["form"].notna()]
-    table = pd.crosstab(known["form"], known["severity"]).reindex(columns=["error", "warning"], fill_value=0)
-    table = table.reindex(forms.to_numpy(), fill_value=0)
-    return pd.DataFrame({"errors": table["error"].to_numpy(), "warnings": table["warning"].to_numpy()})
+    at = pd.Index(forms.to_numpy()).get_indexer(findings["form"].to_numpy())
+    known = at >= 0
+    severity = findings["severity"].to_numpy()[known]
+    counts = {
+        name: np.bincount(at[known], weights=severity == level, minlength=len(forms)).astype(np.int64)
+        for name, level in (("errors", "error"), ("warnings", "warning"))
+    }
+    return pd.DataFrame(counts)
 
 
-def _peer_groups(ev: object, orgs: pd.Series) -> np.ndarray:
+def _peer_groups(ev: UnitsEvaluation, orgs: pd.Series) -> np.ndarray:
     """单位性质 of each form's unit (profile ``unit_type``), or 未分类."""
     units = ev.data.units
     kinds = units.assign(**{ORG: units[ORG].astype(str)}).drop_duplicates(ORG).set_index(ORG)["unit_type"]
@@ -129,7 +146,9 @@ def _peer_groups(ev: object, orgs: pd.Series) -> np.ndarray:
     return found.astype(str).to_numpy(dtype=object)
 
 
-def _forms(ev: object, rows: pd.DataFrame, ids: pd.DataFrame, reasons: pd.Series, counts: pd.DataFrame) -> pd.DataFrame:
+def _forms(
+    ev: UnitsEvaluation, rows: pd.DataFrame, ids: pd.DataFrame, reasons: pd.Series, counts: pd.DataFrame
+) -> pd.DataFrame:
     keys = _key(rows[ORG], rows["project"])
     text = (
         _text(rows["goal"])
@@ -161,12 +180,18 @@ def _forms(ev: object, rows: pd.DataFrame, ids: pd.DataFrame, reasons: pd.Series
     return frame[FORM_COLUMNS]
 
 
+def _filled(text: pd.Series, number: pd.Series) -> np.ndarray:
+    """The printed text, else the number written with ``%g`` (2405.0 → "2405"), else None."""
+    out = _none(text)
+    fill = pd.isna(out) & number.notna().to_numpy()
+    out[fill] = np.char.mod("%g", number.to_numpy(float)[fill]).astype(object)
+    return out
+
+
 def _indicators(ind: pd.DataFrame, keys: pd.Series, lookup: pd.DataFrame) -> pd.DataFrame:
     found = lookup.reindex(keys.to_numpy())
-    target = ind["target_text"].astype(object)
-    numeric = ind["target"].map("{:g}".format, na_action="ignore")
-    actual = ind["actual_text"].astype(object)
-    numeric_actual = ind["actual"].map("{:g}".format, na_action="ignore")
+    target = _filled(ind["target_text"], ind["target"])
+    actual = _filled(ind["actual_text"], ind["actual"])
     frame = pd.DataFrame(
         {
             "form": found["form"].to_numpy(),
@@ -176,8 +201,8 @@ def _indicators(ind: pd.DataFrame, keys: pd.Series, lookup: pd.DataFrame) -> pd.
             "weight": ind["weight"].astype(float).to_numpy(),
             "self_score": ind["panel_score"].astype(float).to_numpy(),
             "computed_score": ind["computed_score"].astype(float).to_numpy(),
-            "target_text": target.where(target.notna(), numeric).to_numpy(),
-            "actual_text": actual.where(actual.notna(), numeric_actual).to_numpy(),
+            "target_text": target,
+            "actual_text": actual,
             "reason": ind["deviation"].astype(object).to_numpy(),
         }
     )
@@ -197,7 +222,7 @@ def _findings(found: pd.DataFrame, lookup: pd.DataFrame, unit_of: pd.Series) -> 
     return frame[FINDING_COLUMNS].reset_index(drop=True)
 
 
-def review_frames(ev: object, meta: pd.DataFrame | None = None) -> ReviewFrames:
+def review_frames(ev: UnitsEvaluation, meta: pd.DataFrame | None = None) -> ReviewFrames:
     """The review's frames of ``ev`` (a UnitsEvaluation). ``meta`` (forms only): one row per evaluation unit ``⟦i⟧``
     with ``org, form, unit, file, part`` (and ``year`` when the forms are of several years); without it the units
     are a dataset's and forms are ``unit｜project``. Raises ValueError when ``meta`` lacks a column or a unit."""
