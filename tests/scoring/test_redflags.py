@@ -61,7 +61,7 @@ def test_all_full_marks(data_2022, rules_2022):
     f = _flags(_with(data_2022, indicators=ind), rules_2022, "ALL_FULL_MARKS")
     assert len(f) == 1 and (f.at[0, "project"], f.at[0, "field"], f.at[0, "computed"]) == (
         "档案保管和整理",
-        "indicator.panel_score",
+        "total",
         90.0,
     )
     assert (
