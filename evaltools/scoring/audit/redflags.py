@@ -196,6 +196,16 @@ def _shown(r: Rows, column: str) -> list[str]:
     ]
 
 
+def _quoted(r: Rows) -> list[str]:
+    """What a 满意度 row prints, quoted: its actual's text (完成情况为「…」), else its 偏差原因 (偏差原因为「…」), at most
+    40 characters."""
+    out = []
+    for cols in zip(*(r[c] if c in r.frame else [None] * len(r) for c in ("actual_text", "deviation"))):
+        label, text = next(((k, v) for k, v in zip(("完成情况", "偏差原因"), cols) if isinstance(v, str) and v.strip()))
+        out.append(f"{label}为「{text.strip()[:40]}」")
+    return out
+
+
 def _texts(s: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     """The actual's text and the 偏差原因 of ``rows``, joined (empty where neither is printed)."""
     cols = [c for c in ("actual_text", "deviation") if c in s]
@@ -235,10 +245,10 @@ def _satisfaction_no_basis(ctx: AuditContext) -> pd.DataFrame:
     wordy = np.isnan(s["actual"].to_numpy(dtype=float)[rows]) & np.array(
         [isinstance(a, str) and bool(a.strip()) and not is_not_applicable(a) for a in actual], dtype=bool
     )
-    r = Rows(s, rows[(complaint | wordy) & ~survey])
-    said = [t.strip()[:40] for t, keep in zip(text, (complaint | wordy) & ~survey) if keep]
-    why = np.where(complaint[(complaint | wordy) & ~survey], "以投诉情况代替满意度调查", "未说明调查方式和样本")
-    message = [f"「{n}」完成情况为「{t}」：{w}，满意度缺少调查依据" for n, t, w in zip(r["level3"], said, why)]
+    keep = (complaint | wordy) & ~survey
+    r = Rows(s, rows[keep])
+    why = np.where(complaint[keep], "以投诉情况代替满意度调查", "未说明调查方式和样本")
+    message = [f"「{n}」{q}：{w}，满意度缺少调查依据" for n, q, w in zip(r["level3"], _quoted(r), why)]
     return on_indicators("SATISFACTION_NO_BASIS", r, message)
 
 
