@@ -30,18 +30,13 @@ OTHER_SEVERITY = "P2"
 #: The tier name of a form whose reviewed score is unknown: never a tier, never a budget proposal.
 NO_TIER = "无法计算"
 
+#: The items' columns: the contract's, then ``source`` (where the deduction figure comes from, or that it is this
+#: tool's default).
 ITEM_COLUMNS = [
-    "item",
-    "dimension",
-    "description",
-    "points",
-    "share",
-    "applies_to",
-    "severity",
-    "finding_codes",
-    "basis",
-]
-TIER_COLUMNS = ["lower", "upper", "lower_inclusive", "upper_inclusive", "tier", "adjustment", "wording"]
+    "item", "dimension", "description", "points", "share", "applies_to", "severity", "finding_codes", "basis", "source",
+]  # fmt: skip
+#: The tiers' columns: the contract's, then ``source``.
+TIER_COLUMNS = ["lower", "upper", "lower_inclusive", "upper_inclusive", "tier", "adjustment", "wording", "source"]
 
 
 @dataclass(frozen=True)
@@ -168,6 +163,7 @@ _ITEM_KEYS = {
     "severity": str,
     "finding_codes": list,
     "basis": str,
+    "source": str,
 }
 
 
@@ -208,8 +204,9 @@ def _severities(value: object, file: str) -> pd.DataFrame:
 def _deviation(value: object, file: str) -> Deviation:
     keys = {"form_formula": str, "unit_formula": str, "indicator_formula": str, "threshold": float, "source": str}
     d = _mapping(value, keys, {}, file, "deviation")
-    if d["threshold"] is None or not 0 <= d["threshold"] < 1:
-        raise ParamsError(f"expected a share between 0 and 1, found {d['threshold']!r}", file, "deviation.threshold")
+    if d["threshold"] is None or not 0 < d["threshold"] < 1:
+        found = d["threshold"]
+        raise ParamsError(f"threshold must be a share such as 0.05, found {found!r}", file, "deviation.threshold")
     return Deviation(**{k: (float(v) if k == "threshold" else v) for k, v in d.items()})
 
 
@@ -221,6 +218,7 @@ _TIER_KEYS = {
     "tier": str,
     "adjustment": float,
     "wording": str,
+    "source": str,
 }
 
 

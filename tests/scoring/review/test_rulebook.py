@@ -32,12 +32,15 @@ def test_shipped_book_shape(book):
 
 
 def test_every_warning_and_error_code_has_an_item(book):
-    """Every declared audit code of severity error or warning, and every red flag, is covered by an item; an info
-    code (checked and consistent) is no 复核 problem and falls to the 其他 default."""
-    import evaltools.scoring.audit  # noqa: F401  (declares the codes)
+    """Every declared audit code of severity error or warning — the red flags of the review included — is covered by
+    an item; an info code (checked and consistent) is no 复核 problem and falls to the 其他 default."""
+    import evaltools.scoring.audit  # noqa: F401  (declares the per-form codes)
+    import evaltools.scoring.review.flags  # noqa: F401  (declares the cross-form codes)
 
-    wanted = {CODES[k].code for k in CODES if CODES[k].severity != "info"} | RED_FLAGS
-    assert wanted - book.covered_codes() == set()
+    declared = {CODES[k].code: CODES[k].severity for k in CODES}
+    assert RED_FLAGS <= set(declared)
+    assert {c for c, s in declared.items() if s != "info"} - book.covered_codes() == set()
+    assert book.covered_codes() <= set(declared)  # no item names a code nothing emits
 
 
 def test_item_for(book):
@@ -71,7 +74,7 @@ def _write(tmp_path, change):
         (lambda d: d.update(extra=1), "", "unknown key 「extra」"),
         (lambda d: d["items"][0].update(severity="P3"), "items[0].severity", "P0, P1, P2"),
         (lambda d: d["items"][1].update(finding_codes=["TOTAL_DIFFERS"]), "items", "in two items"),
-        (lambda d: d["deviation"].update(threshold=2), "deviation.threshold", "between 0 and 1"),
+        (lambda d: d["deviation"].update(threshold=2), "deviation.threshold", "share such as 0.05"),
         (lambda d: d["tiers"][1].update(upper=85), "tiers", "without gap or overlap"),
         (lambda d: d["tiers"][0].update(lower_inclusive=False), "tiers", "without gap or overlap"),
         (lambda d: d["risk"]["parts"][0].update(weight=0.5), "risk.parts", "add up to 1"),
@@ -89,3 +92,24 @@ def test_strict_reader(tmp_path, change, key, words):
 def test_unknown_name():
     with pytest.raises(ParamsError, match="no such rule book"):
         load_rulebook("nowhere")
+
+
+def test_every_figure_has_its_source(book):
+    assert (book.items["source"].str.len() > 0).all() and (book.tiers["source"].str.len() > 0).all()
+    # a figure no published rule states says it is this tool's default
+    stated = book.items[book.items["points"].notna() | book.items["share"].notna()]
+    assert stated["source"].str.contains("本工具默认").all()
+    assert "本工具默认" in book.tiers.set_index("tier").loc["中", "source"]
+    assert "本工具默认" in book.deviation.source and "本工具默认" in book.sample.source
+
+
+def test_opinion_reads_the_rule_books_deviation(book):
+    """偏离度 is stated once: the unit's 复核意见 takes formula, threshold and source from the rule book."""
+    from evaltools.report.review import opinion_rule
+
+    rule = opinion_rule()
+    assert (rule.formula, rule.threshold, rule.source) == (
+        book.deviation.form_formula,
+        book.deviation.threshold,
+        book.deviation.source,
+    )
