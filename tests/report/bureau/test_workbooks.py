@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from evaltools.data import review_scores as R
+from evaltools.data.review_scores import read_reviewer_scores
 from evaltools.report.bureau import issue_list
 from evaltools.report.bureau.workbooks import write_issue_list, write_rectification, write_worksheets
 from tests.report.bureau import kit
@@ -268,3 +269,29 @@ def test_a_worksheet_prints_on_one_landscape_page_with_its_notes(per_form, tmp_p
     ):
         assert shown in text, shown
     assert "evaltools·复核底稿" not in text  # the key column is hidden, not printed
+
+
+def test_hostile_names_are_safe_file_names_and_text_not_formulas(tmp_path):
+    """A unit named with path separators and an ESC, a project that reads as a formula, two forms of one unit with
+    one project name: safe, distinct files and sheets; the cells are text; the key keeps the names as they are."""
+    frames = kit.frames()
+    forms = frames.forms.copy()
+    forms.loc[0, ["form", "unit", "project"]] = ["x", "甲/..\x1b单位", "=1+1"]
+    forms.loc[1, ["form", "unit", "project"]] = ["y", "甲/..\x1b单位", "=1+1"]
+    ind = frames.indicators.copy()
+    ind["form"] = ind["form"].replace({kit.FORM_A: "x", kit.FORM_B: "y"})
+    hostile = replace(frames, forms=forms, indicators=ind, findings=frames.findings.iloc[:0])
+    paths = write_worksheets(hostile, kit.book(), tmp_path / "ws")
+    names = [p.relative_to(tmp_path / "ws").as_posix() for p in paths]
+    assert names == [
+        "甲_..⟨U+001B⟩单位/=1+1_复核底稿.xlsx",
+        "甲_..⟨U+001B⟩单位/=1+1_复核底稿_2.xlsx",
+        "乙单位/部门整体_复核底稿.xlsx",
+    ]
+    ws = openpyxl.load_workbook(paths[0])["复核底稿"]
+    assert ws["A3"].value == "项目" and ws["B3"].value == "=1+1" and ws["B3"].data_type == "s"
+    assert json.loads(ws["K1"].value.removeprefix(R.FORM_KEY))["unit"] == "甲/..\x1b单位"
+    per_unit = write_worksheets(hostile, kit.book(), tmp_path / "unit", per="unit")
+    assert openpyxl.load_workbook(per_unit[0]).sheetnames == ["=1+1", "=1+1_2", "扣分项清单"]
+    frame = read_reviewer_scores(tmp_path / "unit", kit.ITEMS)
+    assert sorted(set(frame["form"])) == sorted({"x", "y", kit.FORM_D})
