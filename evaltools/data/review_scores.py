@@ -92,10 +92,10 @@ ISSUE_SHEET, RECTIFICATION_SHEET = "复核问题清单", "整改台账"
 PRIOR_COLUMNS = ("unit", "project", "code", "item", "status")
 #: The spreadsheet files read (any name); others that look like spreadsheets are refused with how to fix.
 _READ, _OTHER = (".xlsx", ".xlsm"), (".xls", ".et", ".ods", ".numbers")
-#: A 复核得分 cell holding a formula whose value was never saved (written by a script): not blank, not read.
 #: The header titles that make a sheet without its key a 复核底稿 whose key was removed (another workbook with a
 #: 复核得分 column, such as a summary, is no 复核底稿 and is skipped).
 _MARKS = tuple(WORKSHEET_COLUMNS[c] for c in ("level3", "weight", "reviewer_score", "item"))
+#: A 复核得分 cell holding a formula whose value was never saved (written by a script): not blank, not read.
 UNSAVED = type("Unsaved", (), {"__repr__": lambda self: "UNSAVED"})()
 
 
