@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import numpy as np
 import openpyxl
+import pandas as pd
 import pytest
 
-from evaltools.data.review_scores import read_reviewer_scores
-from evaltools.report.bureau.workbooks import write_worksheets
+from evaltools.data.review_scores import read_prior, read_reviewer_scores
+from evaltools.report.bureau.issue_list import classify
+from evaltools.report.bureau.workbooks import write_issue_list, write_rectification, write_worksheets
 from evaltools.run.synthetic.units import generate_units
 from evaltools.scoring.evaluation import evaluate_units
-from evaltools.scoring.review.compute import reviewed_scores
+from evaltools.scoring.review.compute import deviations, reviewed_scores, risk_scores
 from evaltools.scoring.review.frames import review_frames
 from evaltools.scoring.review.rulebook import load_rulebook
 from evaltools.scoring.rules import load_rules
@@ -61,3 +63,38 @@ def test_a_bureau_filled_and_read_back(bureau, tmp_path):
     assert set(reviewed["source"]) == {"复核人员"}
     for form, value in expected.items():
         assert reviewed.loc[form, "reviewed_score"] == pytest.approx(value, abs=1e-9), form
+
+
+def test_this_years_lists_are_next_years_prior(bureau, tmp_path):
+    """复核问题清单 and 整改台账 written, read back by read_prior: every issue comes back once with its unit, project,
+    code and item; each form's persistence against its own year is the share of its finding codes the 清单 lists
+    (all but the info findings no rule-book item covers)."""
+    _, frames = bureau
+    book = load_rulebook()
+    write_issue_list(frames, book, tmp_path / "复核问题清单.xlsx", synthetic=True)
+    write_rectification(frames, book, tmp_path / "整改台账.xlsx", synthetic=True)
+    prior = read_prior(tmp_path)
+    listed = classify(frames, book)
+    assert len(prior) == len(listed)
+    assert sorted(zip(prior["unit"], prior["code"], prior["item"].fillna("—"))) == sorted(
+        zip(listed["unit"], listed["code"], listed["item"].fillna("—"))
+    )
+    ledger = listed["level"].isin(["P0", "P1"]).sum()
+    assert prior["status"].value_counts(dropna=False).to_dict() == {
+        **({"未整改": ledger} if ledger else {}),
+        **({None: len(listed) - ledger} if len(listed) > ledger else {}),
+    }
+    found = frames.findings
+    covered = book.covered_codes()
+    kept = found[(found["severity"] != "info") | found["code"].isin(covered)]
+    share = (
+        found.drop_duplicates(["form", "code"])
+        .assign(listed=lambda f: f.set_index(["form", "code"]).index.isin(kept.set_index(["form", "code"]).index))
+        .groupby("form")["listed"]
+        .mean()
+    )
+    reviewed = reviewed_scores(frames)
+    risk = risk_scores(frames, deviations(frames, reviewed, book), prior, book)
+    persistence = pd.Series(risk["persistence"].to_numpy(), index=risk["form"])
+    for form, value in share.items():
+        assert persistence[form] == pytest.approx(value), form
