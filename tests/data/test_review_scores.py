@@ -42,7 +42,7 @@ def _fill(root):
             "预算执行率": (8, "FH02", None),
         },
     )
-    kit.fill(_b(root), {"指标d": ("41.5", None, None), "指标e": (0, "FH01", "无佐证")})
+    kit.fill(_b(root), {"指标d": ("41.5", None, None), "指标e": (0, "ｆｈ０１", "无佐证")})
 
 
 def _scores(frame: pd.DataFrame) -> list[tuple]:
@@ -67,7 +67,7 @@ EXPECTED = [
     (kit.FORM_A, "指标c", 10.0, None, None, None),  # blank: not reviewed, never 0
     (kit.FORM_A, "预算执行率", None, 8.0, "FH02", None),
     (kit.FORM_B, "指标d", 45.0, 41.5, None, None),  # typed as text "41.5"
-    (kit.FORM_B, "指标e", 45.0, 0.0, "FH01", "无佐证"),  # a real 0
+    (kit.FORM_B, "指标e", 45.0, 0.0, "FH01", "无佐证"),  # a real 0; ｆｈ０１ typed by hand is FH01
     (kit.FORM_B, "预算执行率", 10.0, None, None, None),
 ]
 
@@ -251,3 +251,36 @@ def test_prior_bad_status_and_blank_unit_located(tmp_path):
         read_prior(tmp_path)
     found = [(p.location.sheet, p.location.row, p.location.column, p.found) for p in info.value.errors]
     assert found == [("整改台账", 3, "单位", None), ("整改台账", 4, "整改状态", "基本完成")]
+
+
+def test_a_formula_without_its_saved_value_is_refused_not_read_as_blank(folder):
+    kit.fill(_a(folder), {"指标a": ("=20-2", None, None)})
+    assert _refused(folder) == [
+        (
+            str(_a(folder)),
+            "复核底稿",
+            _row_of(_a(folder), "指标a"),
+            "复核得分",
+            "a formula",
+            "the score as a number, or the workbook opened and saved in Excel, WPS or LibreOffice",
+        )
+    ]
+
+
+def test_other_workbooks_in_the_folder_are_skipped(folder):
+    """A summary with a 复核得分 column, the lists, a damaged copy's lock file: no 复核底稿, not read, not refused."""
+    _fill(folder)
+    wb = openpyxl.Workbook()
+    wb.active.append(["自评表", "自评得分", "复核得分"])
+    wb.active.append([kit.FORM_A, 100, 88])
+    wb.save(folder / "复核汇总.xlsx")
+    write_issue_list(kit.frames(), kit.book(), folder / "复核问题清单.xlsx")
+    (folder / "~$项目A_复核底稿.xlsx").write_bytes(b"lock")
+    assert _scores(read_reviewer_scores(folder, kit.ITEMS)) == EXPECTED
+
+
+def test_a_damaged_workbook_is_located(folder):
+    (folder / "坏文件.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
+    ((file, sheet, row, column, found, expected),) = _refused(folder)
+    assert (file, sheet, row, column) == (str(folder / "坏文件.xlsx"), None, None, None)
+    assert found and expected

@@ -52,6 +52,16 @@ def test_the_2022_report_with_red_flags_on_names_two_satisfactions_without_a_sur
     ind.loc[22, "actual_text"] = "满意度 96%"  # words with a figure, but no measured figure: still no basis
     f = _flags(_with(data_2022, indicators=ind), rules_2022, "SATISFACTION_NO_BASIS")
     assert f["indicator"].tolist() == ["代理对象满意度"]
+    ind.loc[13, ["actual", "unit", "actual_text", "deviation"]] = [
+        0.98,
+        "%",
+        None,
+        "本年度未收到投诉",
+    ]  # a figure, and why
+    f = _flags(_with(data_2022, indicators=ind), rules_2022, "SATISFACTION_NO_BASIS")
+    assert f.at[0, "message"] == (
+        "「服务对象满意度（投诉情况）」偏差原因为「本年度未收到投诉」：以投诉情况代替满意度调查，满意度缺少调查依据"
+    )
 
 
 def test_all_full_marks(data_2022, rules_2022):
@@ -61,7 +71,7 @@ def test_all_full_marks(data_2022, rules_2022):
     f = _flags(_with(data_2022, indicators=ind), rules_2022, "ALL_FULL_MARKS")
     assert len(f) == 1 and (f.at[0, "project"], f.at[0, "field"], f.at[0, "computed"]) == (
         "档案保管和整理",
-        "indicator.panel_score",
+        "total",
         90.0,
     )
     assert (

@@ -21,11 +21,11 @@ from evaltools.report.audit_table import field_title
 from evaltools.report.bureau import sheet_style as S
 from evaltools.scoring.audit.core import finding_label
 
-#: 处理建议 by 等级, where the classified findings carry none (column ``advice``).
+#: 处理建议 by 等级 (after the item's deduction, :func:`_advice`), where the findings carry none (column ``advice``).
 ADVICE = {
-    "P0": "按扣分项核减复核得分，列入整改台账，限期整改并报送整改情况",
-    "P1": "按扣分项核减复核得分并说明依据，列入整改台账督促整改",
-    "P2": "提醒单位在下一年度自评中改正，不扣分",
+    "P0": "核减复核得分，列入整改台账，限期整改并报送整改情况",
+    "P1": "核减复核得分并说明依据，列入整改台账督促整改",
+    "P2": "提醒单位在下一年度自评中改正",
 }
 LEVELS = tuple(ADVICE)
 #: Widths of the lists' columns, by name.
@@ -34,10 +34,23 @@ _WIDTH = {"finding": 18, "facts": 36, "advice": 24, "basis": 24, "where": 24, "r
 
 def classify(frames: Any, book: Any) -> pd.DataFrame:
     """The review's findings (``frames.findings``) with the rule book's item, 复核维度, 等级 (``level``: P0/P1/P2;
-    a code no item covers is P2, 其他) and 核验依据 (``book.item_for``); the audit severity stays ``severity``."""
+    a code no item covers is P2, 其他) and 核验依据 (``book.item_for``); the audit severity stays ``severity``.
+    A finding of severity info that no item covers is no issue (e.g. a stated rate that agrees after rounding)
+    and is left out."""
     findings = frames.findings.reset_index(drop=True)
-    found = book.item_for(findings["code"]).rename(columns={"severity": "level"})
-    return pd.concat([findings, found.reset_index(drop=True)], axis=1)
+    found = book.item_for(findings["code"]).rename(columns={"severity": "level"}).reset_index(drop=True)
+    items = book.items.drop_duplicates("item").set_index("item")
+    found["deduction"] = found["item"].map(deduction(items)) if len(items) else None
+    keep = (findings["severity"] != "info").to_numpy() | found["item"].notna().to_numpy()
+    return pd.concat([findings, found], axis=1)[keep].reset_index(drop=True)
+
+
+def deduction(items: pd.DataFrame) -> pd.Series:
+    """What each rule-book item deducts, in words: "扣 2 分" (points), "扣该项分值的 10%" (share), else None (the
+    item names no figure: the deduction is the recomputation)."""
+    points = items["points"].map(lambda p: None if fmt.is_missing(p) else f"扣 {fmt.score(p)} 分")
+    share = items["share"].map(lambda s: None if fmt.is_missing(s) else f"扣该项分值的 {fmt.share(s)}")
+    return points.where(points.notna(), share)
 
 
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -69,7 +82,7 @@ def numbered(findings: pd.DataFrame, forms: pd.DataFrame | None = None) -> pd.Da
             "where": [" · ".join(str(x) for x in pair if not fmt.is_missing(x)) for pair in zip(file, spot)],
             "finding": _column(f, "code").map(lambda c: None if fmt.is_missing(c) else finding_label(str(c))),
             "facts": facts,
-            "advice": advice.where(advice.notna(), level.map(ADVICE)),
+            "advice": advice.where(advice.notna(), _advice(level, item, _column(f, "deduction"))),
             "basis": _column(f, "basis"),
             "item": item,
             "code": _column(f, "code"),
@@ -80,6 +93,12 @@ def numbered(findings: pd.DataFrame, forms: pd.DataFrame | None = None) -> pd.Da
     out = out.loc[order.sort_values(["_rank", "_unit"], kind="stable").index].reset_index(drop=True)
     out.insert(0, "number", range(1, len(out) + 1))
     return out
+
+
+def _advice(level: pd.Series, item: pd.Series, deducts: pd.Series) -> pd.Series:
+    """处理建议: the item's deduction ("按 FH03 扣 2 分") before the level's advice (:data:`ADVICE`)."""
+    head = ["" if fmt.is_missing(i) or fmt.is_missing(d) else f"按扣分项 {i} {d}；" for i, d in zip(item, deducts)]
+    return pd.Series(head, index=level.index) + level.map(ADVICE)
 
 
 def write_issue_list(frames: Any, book: Any, path: str | Path, *, synthetic: bool = False) -> Path:
@@ -128,11 +147,11 @@ def _write(rows: pd.DataFrame, path: Path, title: str, titles: dict[str, str], s
     ws.title = title
     last = get_column_letter(len(titles))
     S.text(ws.cell(1, 1), title, S.TITLE, S.HEAD)
-    ws.merge_cells(f"A1:{last}1")
+    S.merge(ws, f"A1:{last}1")
     header = 2
     if synthetic:
         S.text(ws.cell(2, 1), S.SYNTHETIC_NOTE, S.WARN, S.HEAD)
-        ws.merge_cells(f"A2:{last}2")
+        S.merge(ws, f"A2:{last}2")
         header = 3
     S.header_row(ws, header, list(titles.values()))
     names = list(titles)

@@ -189,11 +189,11 @@ def _head(ws: Worksheet, form: Any, other_findings: str | None) -> int:
     """The title, the synthetic note and the header block; the row the indicator table's header goes to."""
     project = form.project if not fmt.is_missing(form.project) else _DEPARTMENT
     S.text(ws.cell(1, 1), f"{form.unit}｜{project}  {WORKSHEET}", S.TITLE, S.HEAD)
-    ws.merge_cells(f"A1:{_LAST}1")
+    S.merge(ws, f"A1:{_LAST}1")
     row = 2
     if form.print_synthetic:
         S.text(ws.cell(row, 1), S.SYNTHETIC_NOTE, S.WARN, S.HEAD)
-        ws.merge_cells(f"A{row}:{_LAST}{row}")
+        S.merge(ws, f"A{row}:{_LAST}{row}")
         row += 1
     where = " · ".join(str(v) for v in (form.file, form.part) if not fmt.is_missing(v)) or f"数据集（{form.form}）"
     block = [
@@ -214,7 +214,7 @@ def _head(ws: Worksheet, form: Any, other_findings: str | None) -> int:
         cell = ws.cell(row, 2)
         S.number(cell, value) if isinstance(value, float) else S.text(cell, value)
         S.paint(cell, alignment=S.LEFT)
-        ws.merge_cells(f"B{row}:{_LAST}{row}")
+        S.merge(ws, f"B{row}:{_LAST}{row}")
         n = S.lines(value, sum(_WIDTHS[1:]))
         if n > 1:
             ws.row_dimensions[row].height = n * S.LINE + 3
@@ -260,7 +260,12 @@ def _execution_row(ws: Worksheet, row: int, form: Any) -> None:
     weight = getattr(form, "execution_weight", None)
     S.number(ws.cell(row, 4), weight)
     _score(ws.cell(row, 5), getattr(form, "execution_self_score", None), _NOT_STATED)
-    _score(ws.cell(row, 6), getattr(form, "execution_score", None), _UNKNOWN)
+    # 无法计算 only where the forms carry the recomputed 执行率 score and it is unknown; else not given (—)
+    _score(
+        ws.cell(row, 6),
+        getattr(form, "execution_score", None),
+        _UNKNOWN if hasattr(form, "execution_score") else _NOT_STATED,
+    )
     _reviewer_cells(ws, row)
     key = {"role": R.EXECUTION, "level3": "预算执行率", "weight": _weight(weight)}
     _key_cell(ws, row, R.key_text(R.ROW_KEY, key))
@@ -270,7 +275,7 @@ def _total_row(ws: Worksheet, row: int, header: int, form: Any, indicators: pd.D
     """总分: the 分值 summed (unknown when a row's is, the 执行率 row's included), the form's self and recomputed
     totals, and the 复核得分 column summed by a formula (blank while nothing is scored)."""
     S.text(ws.cell(row, 1), "总分", S.BOLD)
-    ws.merge_cells(f"A{row}:C{row}")
+    S.merge(ws, f"A{row}:C{row}")
     weights = pd.to_numeric(indicators["weight"], errors="coerce").tolist()
     weights += [getattr(form, "execution_weight", None)] if execution else []
     total = None if not weights or any(fmt.is_missing(w) for w in weights) else float(sum(weights))

@@ -25,7 +25,14 @@ SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     "satisfaction_no_basis": {"word": str, "complaint": list, "survey": list},
     "targets_equal_actuals": {"min_indicators": int},
     "deviation_without_reason": {"require_column": bool},
-    "near_duplicate_text": {"threshold": _NUMBER, "min_length": int, "shingle": int, "bands": int, "rows": int},
+    "near_duplicate_text": {
+        "threshold": _NUMBER,
+        "min_length": int,
+        "shingle": int,
+        "bands": int,
+        "rows": int,
+        "min_jaccard": _NUMBER,
+    },
 }
 
 

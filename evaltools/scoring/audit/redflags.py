@@ -95,7 +95,7 @@ def _form_findings(code: str, r: Rows, text: list[str], stated: object, computed
             label="全部指标自评满分",
             severity="warning",
             measure="逐项对照年度指标值和佐证材料自评打分，未完成或无佐证的指标不得给满分。",
-            field="indicator.panel_score",
+            field="total",
         )
     ],
 )
@@ -111,7 +111,7 @@ def _all_full_marks(ctx: AuditContext) -> pd.DataFrame:
         f"「{p}」全部 {k} 项计分指标自评均为满分（合计 {fmt.num(w)} 分）：应逐项核实完成情况和佐证材料"
         for p, k, w in zip(r["project"], n, weight)
     ]
-    return _form_findings("ALL_FULL_MARKS", r, text, weight, weight, "indicator.panel_score")
+    return _form_findings("ALL_FULL_MARKS", r, text, weight, weight, "total")
 
 
 @check(
@@ -185,11 +185,33 @@ def _cost_far_over_target(ctx: AuditContext) -> pd.DataFrame:
     return on_indicators("COST_FAR_OVER_TARGET", r, text, r["target"], r["actual"])
 
 
-def _texts(s: pd.DataFrame, rows: np.ndarray) -> list[str]:
+def _shown(r: Rows, column: str) -> list[str]:
+    """``column`` (actual or target) of the rows as the form prints it: the number with its unit, else the text
+    (a 定性 row's 已完成 / 部分完成), else —."""
+    numbers = fmt.values(r[column], r["unit"])
+    text = r[f"{column}_text"] if f"{column}_text" in r.frame else [None] * len(r)
+    return [
+        v if x == x or not isinstance(w, str) or not w.strip() else w.strip()
+        for v, w, x in zip(numbers, text, r[column])
+    ]
+
+
+def _quoted(r: Rows) -> list[str]:
+    """What a 满意度 row prints, quoted: its actual's text (完成情况为「…」), else its 偏差原因 (偏差原因为「…」), at most
+    40 characters."""
+    out = []
+    for cols in zip(*(r[c] if c in r.frame else [None] * len(r) for c in ("actual_text", "deviation"))):
+        label, text = next(((k, v) for k, v in zip(("完成情况", "偏差原因"), cols) if isinstance(v, str) and v.strip()))
+        out.append(f"{label}为「{text.strip()[:40]}」")
+    return out
+
+
+def _texts(s: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     """The actual's text and the 偏差原因 of ``rows``, joined (empty where neither is printed)."""
     cols = [c for c in ("actual_text", "deviation") if c in s]
     parts = [s[c].to_numpy(dtype=object)[rows] for c in cols]
-    return [" ".join(v for v in vals if isinstance(v, str)) for vals in zip(*parts)] if parts else [""] * len(rows)
+    joined = [" ".join(v for v in vals if isinstance(v, str)) for vals in zip(*parts)] if parts else [""] * len(rows)
+    return np.array(joined, dtype=object)
 
 
 @check(
@@ -217,16 +239,16 @@ def _satisfaction_no_basis(ctx: AuditContext) -> pd.DataFrame:
     missing = s["missing"].to_numpy(dtype=bool) if "missing" in s else np.zeros(len(s), dtype=bool)
     rows = np.flatnonzero(named & _counted(s) & ~missing)  # a missing actual is MISSING_ACTUAL's
     text = _texts(s, rows)
-    complaint = np.array([any(w in t for w in words["complaint"]) for t in text], dtype=bool)
-    survey = np.array([any(w in t for w in words["survey"]) for t in text], dtype=bool)
+    complaint = each_value(text, lambda t: any(w in t for w in words["complaint"]))
+    survey = each_value(text, lambda t: any(w in t for w in words["survey"]))
     actual = s["actual_text"].to_numpy(dtype=object)[rows] if "actual_text" in s else np.full(len(rows), None)
     wordy = np.isnan(s["actual"].to_numpy(dtype=float)[rows]) & np.array(
         [isinstance(a, str) and bool(a.strip()) and not is_not_applicable(a) for a in actual], dtype=bool
     )
-    r = Rows(s, rows[(complaint | wordy) & ~survey])
-    said = [t.strip()[:40] for t, keep in zip(text, (complaint | wordy) & ~survey) if keep]
-    why = np.where(complaint[(complaint | wordy) & ~survey], "以投诉情况代替满意度调查", "未说明调查方式和样本")
-    message = [f"「{n}」完成情况为「{t}」：{w}，满意度缺少调查依据" for n, t, w in zip(r["level3"], said, why)]
+    keep = (complaint | wordy) & ~survey
+    r = Rows(s, rows[keep])
+    why = np.where(complaint[keep], "以投诉情况代替满意度调查", "未说明调查方式和样本")
+    message = [f"「{n}」{q}：{w}，满意度缺少调查依据" for n, q, w in zip(r["level3"], _quoted(r), why)]
     return on_indicators("SATISFACTION_NO_BASIS", r, message)
 
 
@@ -293,9 +315,8 @@ def _deviation_without_reason(ctx: AuditContext) -> pd.DataFrame:
         codes, first = group_codes(s, [ORG, "project"])
         missed &= (np.bincount(codes[printed], minlength=len(first)) > 0)[codes]
     r = flagged(s, missed)
-    units = r["unit"]
     text = [
         f"「{n}」未达目标（实际 {a}，目标 {t}），偏差原因未填写"
-        for n, a, t in zip(r["level3"], fmt.values(r["actual"], units), fmt.values(r["target"], units))
+        for n, a, t in zip(r["level3"], _shown(r, "actual"), _shown(r, "target"))
     ]
     return on_indicators("DEVIATION_WITHOUT_REASON", r, text, r["target"], r["actual"])

@@ -1,5 +1,5 @@
 """The finance bureau's 复核 of a year (issue 21): the rule book (:mod:`.rulebook`), the review's frames
-(:mod:`.frames`) and the review computations (:mod:`.compute`, :mod:`.risk`, :mod:`.sample`): 复核得分, 偏离度,
+(:mod:`.frames`), the review computations (:mod:`.compute`, :mod:`.risk`, :mod:`.sample`): 复核得分, 偏离度,
 结果应用 tiers, risk triage and the stratified sample; the cross-form red flags (:mod:`.flags`). Reads
 :mod:`evaltools.scoring` evaluations; knows nothing of reports or runs."""
 

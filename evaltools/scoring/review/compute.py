@@ -8,13 +8,11 @@ book's (``params/review/bureau.yaml``), stated once there and printed by the rep
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
 from evaltools import fmt
-from evaltools.scoring.review.frames import ReviewFrames
+from evaltools.scoring.review.frames import Deviations, ReviewFrames
 from evaltools.scoring.review.risk import risk_scores
 from evaltools.scoring.review.rulebook import NO_TIER, RuleBook
 from evaltools.scoring.review.sample import Sample, stratified_sample
@@ -58,15 +56,6 @@ def reviewed_scores(frames: ReviewFrames, scores: pd.DataFrame | None = None) ->
     return pd.DataFrame({"form": forms["form"].to_numpy(), "reviewed_score": score, "source": source})
 
 
-@dataclass(frozen=True)
-class Deviations:
-    """偏离度 per form, unit and indicator (see :func:`deviations`)."""
-
-    forms: pd.DataFrame
-    units: pd.DataFrame
-    indicators: pd.DataFrame
-
-
 def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     """numerator / denominator, NaN where either is unknown or the denominator is 0."""
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -74,9 +63,13 @@ def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(out), out, np.nan)
 
 
+#: |偏离度| exactly at the threshold is within it: a float quotient such as 5.7 / 114 may land a hair above 0.05.
+AT_THRESHOLD = 1e-12
+
+
 def _beyond(deviation: np.ndarray, threshold: float) -> pd.Series:
-    """|偏离度| > threshold; NA where the deviation is unknown."""
-    return pd.Series(np.abs(deviation) > threshold, dtype="boolean").mask(np.isnan(deviation))
+    """|偏离度| > threshold (at the threshold: within); NA where the deviation is unknown."""
+    return pd.Series(np.abs(deviation) > threshold + AT_THRESHOLD, dtype="boolean").mask(np.isnan(deviation))
 
 
 def _form_deviations(frames: ReviewFrames, reviewed: pd.DataFrame, book: RuleBook) -> pd.DataFrame:

@@ -163,6 +163,7 @@ def _near_duplicate_text(frames: ReviewFrames) -> pd.DataFrame:
         shingle=p["shingle"],
         bands=p["bands"],
         rows=p["rows"],
+        min_jaccard=p["min_jaccard"],
     )
     best = pairs.sort_values(["left", "similarity", "right"], ascending=[True, False, True], kind="stable")
     count = best.groupby("left", sort=True).size().to_numpy()

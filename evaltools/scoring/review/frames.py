@@ -9,11 +9,15 @@ files, the ``form`` column of ``meta`` (file path + ``#part``), one evaluation u
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from evaltools.data.schema import ORG
+
+if TYPE_CHECKING:
+    from evaltools.scoring.evaluation import UnitsEvaluation
 
 #: The project name the evaluation gives a 部门整体 form's rows (evaltools.scoring.indicators.DEPARTMENT).
 DEPARTMENT = "部门整体"
@@ -47,6 +51,15 @@ class ReviewFrames:
     findings: pd.DataFrame
 
 
+@dataclass(frozen=True)
+class Deviations:
+    """偏离度 per form, unit and indicator (:func:`evaltools.scoring.review.compute.deviations`)."""
+
+    forms: pd.DataFrame
+    units: pd.DataFrame
+    indicators: pd.DataFrame
+
+
 def _text(values: pd.Series) -> pd.Series:
     """Object text with missing values as ""."""
     return values.astype(object).where(values.notna(), "").astype(str)
@@ -58,7 +71,7 @@ def _none(values: object) -> np.ndarray:
     return np.where(pd.isna(array), None, array)
 
 
-def _form_rows(ev: object) -> pd.DataFrame:
+def _form_rows(ev: UnitsEvaluation) -> pd.DataFrame:
     """One row per form: the evaluation's project rows and its 部门整体 rows (kind department, project None)."""
     columns = [ORG, "project", "budget", "spent", "execution_rate", "published_score", "computed_score", "score"]
     columns += ["grade", "published_grade", "computed_grade", "goal", "result"]
@@ -69,13 +82,21 @@ def _form_rows(ev: object) -> pd.DataFrame:
     return rows.assign(**{ORG: rows[ORG].astype(str)})
 
 
+def _unique(form: pd.Series) -> np.ndarray:
+    """Form ids made unique: a second form of one id (two projects of one name in a unit) gets "（2）" …"""
+    number = form.groupby(form.to_numpy()).cumcount().to_numpy()
+    suffix = np.where(number > 0, "（" + (number + 1).astype(str).astype(object) + "）", "")
+    return (form.astype(str).to_numpy(dtype=object) + suffix).astype(object)
+
+
 def _ids(rows: pd.DataFrame, meta: pd.DataFrame | None) -> pd.DataFrame:
     """``form``, ``unit``, ``file``, ``part`` per form row: from ``meta`` for forms, from org and project for a
     dataset. Two rows of one meta form (should a form hold two projects) get the project appended."""
     project = rows["project"].astype(object)
     if meta is None:
         unit = rows[ORG].astype(object)
-        return pd.DataFrame({"form": unit + SEPARATOR + project, "unit": unit, "file": None, "part": None})
+        form = _unique(unit + SEPARATOR + project)
+        return pd.DataFrame({"form": form, "unit": unit.to_numpy(), "file": None, "part": None})
     missing = [c for c in META_COLUMNS if c not in meta.columns]
     if missing:
         raise ValueError(f"meta lacks the columns {missing}")
@@ -85,7 +106,7 @@ def _ids(rows: pd.DataFrame, meta: pd.DataFrame | None) -> pd.DataFrame:
         raise ValueError(f"meta names no form for the units {sorted(set(rows[ORG][found['form'].isna().to_numpy()]))}")
     form = found["form"].astype(str).to_numpy(dtype=object)
     twice = pd.Series(form).duplicated(keep=False).to_numpy()
-    form = np.where(twice, form + SEPARATOR + project.astype(str).to_numpy(dtype=object), form)
+    form = _unique(pd.Series(np.where(twice, form + SEPARATOR + project.astype(str).to_numpy(dtype=object), form)))
     unit = found["unit"].where(found["unit"].notna(), NO_UNIT).to_numpy(dtype=object)
     out = pd.DataFrame({"form": form, "unit": unit, "file": found["file"].to_numpy(), "part": found["part"].to_numpy()})
     return out.assign(year=found["year"].to_numpy()) if "year" in found.columns else out
@@ -124,7 +145,7 @@ def _counts(findings: pd.DataFrame, forms: pd.Series) -> pd.DataFrame:
     return pd.DataFrame(counts)
 
 
-def _peer_groups(ev: object, orgs: pd.Series) -> np.ndarray:
+def _peer_groups(ev: UnitsEvaluation, orgs: pd.Series) -> np.ndarray:
     """单位性质 of each form's unit (profile ``unit_type``), or 未分类."""
     units = ev.data.units
     kinds = units.assign(**{ORG: units[ORG].astype(str)}).drop_duplicates(ORG).set_index(ORG)["unit_type"]
@@ -133,7 +154,9 @@ def _peer_groups(ev: object, orgs: pd.Series) -> np.ndarray:
     return found.astype(str).to_numpy(dtype=object)
 
 
-def _forms(ev: object, rows: pd.DataFrame, ids: pd.DataFrame, reasons: pd.Series, counts: pd.DataFrame) -> pd.DataFrame:
+def _forms(
+    ev: UnitsEvaluation, rows: pd.DataFrame, ids: pd.DataFrame, reasons: pd.Series, counts: pd.DataFrame
+) -> pd.DataFrame:
     keys = _key(rows[ORG], rows["project"])
     text = (
         _text(rows["goal"])
@@ -207,7 +230,7 @@ def _findings(found: pd.DataFrame, lookup: pd.DataFrame, unit_of: pd.Series) -> 
     return frame[FINDING_COLUMNS].reset_index(drop=True)
 
 
-def review_frames(ev: object, meta: pd.DataFrame | None = None) -> ReviewFrames:
+def review_frames(ev: UnitsEvaluation, meta: pd.DataFrame | None = None) -> ReviewFrames:
     """The review's frames of ``ev`` (a UnitsEvaluation). ``meta`` (forms only): one row per evaluation unit ``⟦i⟧``
     with ``org, form, unit, file, part`` (and ``year`` when the forms are of several years); without it the units
     are a dataset's and forms are ``unit｜project``. Raises ValueError when ``meta`` lacks a column or a unit."""

@@ -34,13 +34,12 @@ def _mix(x: np.ndarray) -> np.ndarray:
 
 def normalised(texts: Sequence[object]) -> np.ndarray:
     """Each text without white space (None for a missing or non-text value)."""
-    s = pd.Series(np.asarray(texts, dtype=object), dtype=object)
-    text = s.where(s.map(lambda v: isinstance(v, str), na_action="ignore").fillna(False).astype(bool))
+    text = pd.Series([t if isinstance(t, str) else None for t in texts], dtype=object)
     return text.str.replace(r"\s+", "", regex=True).to_numpy(dtype=object)
 
 
 def _signatures(texts: np.ndarray, shingle: int, n_hashes: int, seed: int) -> np.ndarray:
-    """The MinHash signature (texts × n_hashes, uint64) of each text's character ``shingle``-grams; every text is at
+    """The MinHash signature (texts × n_hashes, uint32) of each text's character ``shingle``-grams; every text is at
     least ``shingle`` characters long."""
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     points = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
@@ -52,11 +51,11 @@ def _signatures(texts: np.ndarray, shingle: int, n_hashes: int, seed: int) -> np
     with np.errstate(over="ignore"):
         for j in range(shingle):
             h = h * _BASE + points[at + j]
-    h = _mix(h)
+    h = (_mix(h) >> np.uint64(32)).astype(np.uint32)  # 32 bits: each of the hashes below costs half
     rng = np.random.default_rng(seed)
-    salts = rng.integers(0, 2**63, n_hashes, dtype=np.uint64)
-    odd = rng.integers(0, 2**63, n_hashes, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
-    out = np.empty((len(texts), n_hashes), dtype=np.uint64)
+    salts = rng.integers(0, 2**32, n_hashes, dtype=np.uint32)
+    odd = rng.integers(0, 2**31, n_hashes, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    out = np.empty((len(texts), n_hashes), dtype=np.uint32)
     with np.errstate(over="ignore"):
         for i in range(n_hashes):
             out[:, i] = np.minimum.reduceat((h ^ salts[i]) * odd[i], first)
@@ -68,9 +67,9 @@ def _band_pairs(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
     n = len(signatures)
     found = []
     for b in range(bands):
-        key = signatures[:, b * rows]
+        key = signatures[:, b * rows].astype(np.uint64)
         for c in range(b * rows + 1, (b + 1) * rows):
-            key = _mix(key ^ signatures[:, c])
+            key = _mix(key ^ signatures[:, c].astype(np.uint64))
         order = np.argsort(key, kind="stable")
         k = key[order]
         gap = 1
@@ -90,23 +89,29 @@ def near_duplicates(
     *,
     threshold: float,
     min_length: int,
-    shingle: int = 3,
-    bands: int = 16,
-    rows: int = 4,
+    shingle: int = 4,
+    bands: int = 20,
+    rows: int = 3,
+    min_jaccard: float = 0.2,
     seed: int = 0,
 ) -> pd.DataFrame:
     """Pairs of texts of different ``groups`` whose similarity (``fuzz.ratio`` of the texts without white space,
     0–100) is at least ``threshold``: a frame ``left, right`` (positions in ``texts``, both orders) and
     ``similarity``. Texts shorter than ``min_length`` characters (or missing) are never paired. Identical texts are
-    compared once; other pairs only when their MinHash signatures share a band (see the module)."""
+    compared once; other pairs only when their MinHash signatures share a band (see the module) and agree on at
+    least ``min_jaccard`` of their values (the estimated Jaccard similarity of their n-gram sets: texts of
+    different words share a band when they share many n-grams, and scoring them is what costs)."""
     text = normalised(texts)
     group = pd.factorize(np.asarray(groups, dtype=object), use_na_sentinel=False)[0]
     kept = np.flatnonzero([isinstance(t, str) and len(t) >= max(min_length, shingle) for t in text])
     ids, uniques = pd.factorize(text[kept])
     pairs = [np.column_stack([np.arange(len(uniques)), np.arange(len(uniques)), np.full(len(uniques), 100.0)])]
     if len(uniques) > 1:
-        cand = _band_pairs(_signatures(uniques, shingle, bands * rows, seed), bands, rows)
+        signatures = _signatures(uniques, shingle, bands * rows, seed)
+        cand = _band_pairs(signatures, bands, rows)
         a, b = cand // len(uniques), cand % len(uniques)
+        close = (signatures[a] == signatures[b]).mean(axis=1) >= min_jaccard
+        a, b = a[close], b[close]
         scores = process.cpdist(uniques[a], uniques[b], scorer=fuzz.ratio, score_cutoff=threshold, workers=-1)
         hit = scores >= threshold
         pairs.append(np.column_stack([a[hit], b[hit], scores[hit]]))

@@ -10,7 +10,7 @@ with the parts and weights of the rule book (``risk.parts``, scaling in ``risk.s
 * severity — min((errors × error_weight + warnings × warning_weight) ÷ severity_cap, 1);
 * deviation — min(|form 偏离度|, deviation_cap) ÷ deviation_cap;
 * persistence — the share of the form's distinct finding codes this year that last year's 复核问题清单 (``prior``)
-  also lists for the same unit and project (a form with no finding: 0);
+  also lists for the same unit and project (a 部门整体 form: project blank or 部门整体; a form with no finding: 0);
 * evidence — the share of the form's checked fields that are missing: 全年预算数, 全年执行数 and, per indicator, a
   score that cannot be computed or no 实际完成值 (a form with no indicator counts its indicators as missing).
 
@@ -25,15 +25,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from evaltools.scoring.review.frames import ReviewFrames
+from evaltools.scoring.review.frames import DEPARTMENT, Deviations, ReviewFrames
 from evaltools.scoring.review.rulebook import RISK_PARTS, RuleBook
 
 LEVELS = ("高", "中", "低")
 
 
-def _text(values: pd.Series) -> np.ndarray:
-    """Text with a missing value (a 部门整体 form's project) as ""."""
-    return values.astype(object).where(values.notna(), "").astype(str).to_numpy(dtype=object)
+def _project(values: pd.Series) -> np.ndarray:
+    """A project name as a key: a 部门整体 form's (None on the form, 部门整体 in a list) as ""."""
+    text = values.astype(object).where(values.notna(), "").astype(str)
+    return text.where(text != DEPARTMENT, "").to_numpy(dtype=object)
 
 
 def _amount(forms: pd.DataFrame) -> np.ndarray:
@@ -47,7 +48,7 @@ def _severity(forms: pd.DataFrame, book: RuleBook) -> np.ndarray:
     return np.minimum(weighted / s.severity_cap, 1.0)
 
 
-def _deviation(forms: pd.DataFrame, deviations: object, book: RuleBook) -> np.ndarray:
+def _deviation(forms: pd.DataFrame, deviations: Deviations, book: RuleBook) -> np.ndarray:
     cap = book.risk_settings.deviation_cap
     dev = deviations.forms.set_index("form")["deviation"].reindex(forms["form"].to_numpy()).astype(float).to_numpy()
     return np.where(np.isnan(dev), 1.0, np.minimum(np.abs(dev), cap) / cap)
@@ -63,12 +64,12 @@ def _persistence(frames: ReviewFrames, prior: pd.DataFrame | None) -> np.ndarray
         {
             "form": found["form"].to_numpy(),
             "unit": found["unit"].astype(str).to_numpy(),
-            "project": _text(project),
+            "project": _project(project),
             "code": found["code"].astype(str).to_numpy(),
         }
     ).drop_duplicates()
     before = pd.DataFrame(
-        {"unit": prior["unit"].astype(str), "project": _text(prior["project"]), "code": prior["code"].astype(str)}
+        {"unit": prior["unit"].astype(str), "project": _project(prior["project"]), "code": prior["code"].astype(str)}
     )
     keys = ["unit", "project", "code"]
     seen = pd.MultiIndex.from_frame(now[keys]).isin(pd.MultiIndex.from_frame(before[keys]))
@@ -93,7 +94,9 @@ def _levels(risk: np.ndarray, book: RuleBook) -> np.ndarray:
     return np.where(risk >= bounds["高"], "高", np.where(risk >= bounds["中"], "中", "低")).astype(object)
 
 
-def risk_scores(frames: ReviewFrames, deviations: object, prior: pd.DataFrame | None, book: RuleBook) -> pd.DataFrame:
+def risk_scores(
+    frames: ReviewFrames, deviations: Deviations, prior: pd.DataFrame | None, book: RuleBook
+) -> pd.DataFrame:
     """The risk score of each form (see the module docstring for every part's formula). ``deviations`` is
     :func:`evaltools.scoring.review.compute.deviations`' result; ``prior`` last year's 复核问题清单 (columns unit,
     project, code), or None. Columns: form, amount, severity, deviation, persistence, evidence, risk, risk_rank,

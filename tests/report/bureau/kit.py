@@ -46,6 +46,8 @@ def forms(synthetic: bool = False) -> pd.DataFrame:
             "unknown": [True, False, False],
             "text": ["", "", ""],
             "execution_weight": [NAN, 10.0, NAN],
+            "execution_self_score": [NAN, 10.0, NAN],
+            "execution_score": [NAN, 9.5, NAN],
             "synthetic": [synthetic] * 3,
         }
     )

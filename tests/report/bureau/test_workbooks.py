@@ -4,6 +4,8 @@ lists, key cells, print settings and synthetic-data notes, read with openpyxl.""
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from dataclasses import replace
 
 import openpyxl
@@ -11,6 +13,7 @@ import pandas as pd
 import pytest
 
 from evaltools.data import review_scores as R
+from evaltools.data.review_scores import read_reviewer_scores
 from evaltools.report.bureau import issue_list
 from evaltools.report.bureau.workbooks import write_issue_list, write_rectification, write_worksheets
 from tests.report.bureau import kit
@@ -85,7 +88,7 @@ def test_header_block_and_indicator_rows(per_form):
     ]
     assert shown[2][2:7] == ["指标c", 10, 10, "无法计算", None]  # unknown, not 0
     assert shown[3][0] == "预算执行率" and shown[3][2].startswith("预算执行率 80.00%（全年预算数 100.00 万元")
-    assert shown[3][3] is None  # the form gives no 执行率 weight: none is invented
+    assert shown[3][3:6] == [None, "—", "无法计算"]  # no 执行率 weight is invented; its recomputed score unknown
     assert shown[4][0] == "总分" and shown[4][3:6] == [None, 100, "无法计算"]  # the 执行率 row's 分值 is unknown
     assert shown[4][7] == f'=IF(COUNT(H{header + 1}:H{header + 4})=0,"",SUM(H{header + 1}:H{header + 4}))'
 
@@ -98,8 +101,8 @@ def test_department_form_and_execution_weight(per_form):
         None,
         "预算执行率 100.00%（全年预算数 50.00 万元，全年执行数 50.00 万元）",
         10,
-        "—",
-        "无法计算",
+        10,
+        9.5,
     ]
     assert rows[3][3] == 100  # 45 + 45 + 执行率 10
     ws = openpyxl.load_workbook(per_form[2])["复核底稿"]
@@ -180,7 +183,10 @@ def test_issue_list_rows_in_order_with_their_location(tmp_path):
     ]
     assert rows[1][5] == "forms/甲单位.xlsx · 指标「指标a」"
     assert rows[1][7] == "「指标a」自评 20 分，重算 18.5 分；判定：属扣分项 FH01"
-    assert rows[1][8] == issue_list.ADVICE["P0"] and rows[1][9] == "财预〔2020〕10号"
+    assert rows[1][8] == "按扣分项 FH01 扣 2 分；核减复核得分，列入整改台账，限期整改并报送整改情况"
+    assert rows[2][8] == "按扣分项 FH02 扣 1 分；核减复核得分并说明依据，列入整改台账督促整改"
+    assert rows[3][8] == "按扣分项 FH03 扣该项分值的 10.00%；提醒单位在下一年度自评中改正"
+    assert rows[1][9] == "财预〔2020〕10号"
     assert [r[10:] for r in rows[1:]] == [("FH01", "SCORE_DIFFERS"), ("FH02", "RATE_FORMULA"), ("FH03", "NO_SCORE")]
     assert ws.column_dimensions["L"].hidden  # 核查代码: folded away in print
     assert ws.print_title_rows == "$2:$2" and ws.page_setup.orientation == "landscape"
@@ -204,7 +210,8 @@ def test_rectification_ledger_lists_p0_and_p1_with_a_status_list(tmp_path):
 
 def test_a_code_no_item_covers_is_p2_other_and_not_in_the_ledger(tmp_path):
     frames = kit.frames()
-    extra = frames.findings.iloc[[0]].assign(code="NEW_CODE", message="新的核查发现", indicator=None, field=None)
+    extra = frames.findings.iloc[[0, 0]].assign(code="NEW_CODE", message="新的核查发现", indicator=None, field=None)
+    extra["severity"] = ["warning", "info"]  # an info finding no item covers is no issue: left out
     frames = replace(frames, findings=pd.concat([frames.findings, extra], ignore_index=True))
     rows = issue_list.numbered(issue_list.classify(frames, kit.book()), frames.forms)
     assert rows[["number", "level", "dimension", "unit", "item", "code", "where"]].values.tolist() == [
@@ -213,10 +220,78 @@ def test_a_code_no_item_covers_is_p2_other_and_not_in_the_ledger(tmp_path):
         [3, "P2", "报告与底稿一致性", "乙单位", "FH03", "NO_SCORE", "forms/乙单位.docx · 总分"],  # units by code point
         [4, "P2", "其他", "甲单位", None, "NEW_CODE", "forms/甲单位.xlsx"],
     ]
-    assert rows.loc[3, "facts"] == "新的核查发现" and rows.loc[3, "advice"] == issue_list.ADVICE["P2"]
+    assert rows.loc[3, "facts"] == "新的核查发现" and rows.loc[3, "advice"] == "提醒单位在下一年度自评中改正"  # no item
     ledger = openpyxl.load_workbook(write_rectification(frames, kit.book(), tmp_path / "整改台账.xlsx")).active
     assert [r[0] for r in ws_rows(ledger)] == [1, 2]
 
 
 def ws_rows(ws) -> list[tuple]:
     return [r for r in ws.iter_rows(min_row=3, values_only=True)]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_worksheet_prints_on_one_landscape_page_with_its_notes(per_form, tmp_path):
+    """LibreOffice prints 项目A's 复核底稿 (3 indicators) on one A4 landscape page: the title, the synthetic note (page
+    header and sheet), the table's header and the reviewer's columns all on it."""
+    import pypdfium2
+
+    run = subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path / "pdf"),
+            str(per_form[0]),
+        ],
+        capture_output=True,
+        timeout=180,
+    )
+    assert run.returncode == 0, run.stderr
+    pdf = pypdfium2.PdfDocument(tmp_path / "pdf" / "项目A_复核底稿.pdf")
+    assert len(pdf) == 1
+    width, height = pdf[0].get_size()
+    assert (round(width), round(height)) == (842, 595)  # A4 landscape in points
+    text = pdf[0].get_textpage().get_text_range().replace("\r\n", "\n")
+    for shown in (
+        "甲单位｜项目A",
+        "复核底稿",
+        "合成数据 · 仅供演示",
+        "复核得分",
+        "扣分项",
+        "复核说明",
+        "指标c",
+        "总分",
+        "第 1 页，共 1 页",
+    ):
+        assert shown in text, shown
+    assert "evaltools·复核底稿" not in text  # the key column is hidden, not printed
+
+
+def test_hostile_names_are_safe_file_names_and_text_not_formulas(tmp_path):
+    """A unit named with path separators and an ESC, a project that reads as a formula, two forms of one unit with
+    one project name: safe, distinct files and sheets; the cells are text; the key keeps the names as they are."""
+    frames = kit.frames()
+    forms = frames.forms.copy()
+    forms.loc[0, ["form", "unit", "project"]] = ["x", "甲/..\x1b单位", "=1+1"]
+    forms.loc[1, ["form", "unit", "project"]] = ["y", "甲/..\x1b单位", "=1+1"]
+    ind = frames.indicators.copy()
+    ind["form"] = ind["form"].replace({kit.FORM_A: "x", kit.FORM_B: "y"})
+    hostile = replace(frames, forms=forms, indicators=ind, findings=frames.findings.iloc[:0])
+    paths = write_worksheets(hostile, kit.book(), tmp_path / "ws")
+    names = [p.relative_to(tmp_path / "ws").as_posix() for p in paths]
+    assert names == [
+        "甲_..⟨U+001B⟩单位/=1+1_复核底稿.xlsx",
+        "甲_..⟨U+001B⟩单位/=1+1_复核底稿_2.xlsx",
+        "乙单位/部门整体_复核底稿.xlsx",
+    ]
+    ws = openpyxl.load_workbook(paths[0])["复核底稿"]
+    assert ws["A3"].value == "项目" and ws["B3"].value == "=1+1" and ws["B3"].data_type == "s"
+    assert json.loads(ws["K1"].value.removeprefix(R.FORM_KEY))["unit"] == "甲/..\x1b单位"
+    per_unit = write_worksheets(hostile, kit.book(), tmp_path / "unit", per="unit")
+    assert openpyxl.load_workbook(per_unit[0]).sheetnames == ["=1+1", "=1+1_2", "扣分项清单"]
+    frame = read_reviewer_scores(tmp_path / "unit", kit.ITEMS)
+    assert sorted(set(frame["form"])) == sorted({"x", "y", kit.FORM_D})

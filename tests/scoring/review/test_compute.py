@@ -109,6 +109,17 @@ def test_form_deviation(review, book):
         assert math.isnan(forms.loc[unknown, "deviation"]) and pd.isna(forms.loc[unknown, "beyond"])
 
 
+def test_at_the_threshold_is_within(book):
+    forms = [
+        {"form": "x", "unit": "U", "self_score": 114.0, "computed_score": 108.3},  # 5.7 / 114 = 0.05 (a hair above)
+        {"form": "y", "unit": "U", "self_score": 100.0, "computed_score": 94.99},  # 0.0501
+    ]
+    review = frames(forms)
+    dev = deviations(review, reviewed_scores(review), book).forms.set_index("form")
+    assert dev.loc["x", "deviation"] == pytest.approx(0.05) and not bool(dev.loc["x", "beyond"])
+    assert bool(dev.loc["y", "beyond"])
+
+
 def test_unit_deviation_counts_only_forms_with_both(review, book):
     units = deviations(review, reviewed_scores(review, SCORES), book).units.set_index("unit")
     # U1: A (95, 76) and C (80, 78.5) compared; D has no 自评得分
@@ -205,3 +216,24 @@ def test_on_a_generated_bureau(units_frames, book):
     assert len(risk) == 15 and risk["risk"].between(0, 1).all()
     sample = stratified_sample(units_frames.forms, risk, book)
     assert set(risk.query("risk_level == '高'")["form"]) <= set(sample.frame["form"])
+
+
+def test_on_the_real_forms(forms_frames, book):
+    """The chain on examples/forms: 工资性支出 recomputes to 10 (差, 取消或暂停安排) and prints no score (偏离度
+    无法计算); the two forms whose score cannot be recomputed get 无法计算, never a tier."""
+    from evaltools.scoring.review.compute import risk_scores
+
+    reviewed = reviewed_scores(forms_frames)
+    tiers = apply_tiers(reviewed, book).set_index("form")
+    wages = "青神县发改局-工资性支出.xlsx#工资性支出"
+    assert (tiers.loc[wages, "tier"], tiers.loc[wages, "adjustment"]) == ("差", 1.0)
+    others = tiers.drop(index=wages)
+    assert (others["tier"] == "无法计算").all() and others["adjustment"].isna().all()
+    dev = deviations(forms_frames, reviewed, book)
+    assert dev.forms["deviation"].isna().all()  # no form has both a printed and a recomputed score
+    risk = risk_scores(forms_frames, dev, None, book).set_index("form")
+    # the department form: amount unknown → 1, 1 error and 4 warnings → (1 + 1) / 5, deviation unknown → 1,
+    # evidence: 1 of 5 indicators not scorable + budget and spent unknown → 3 / 7; weights without persistence / 0.85
+    dept = risk.loc["融媒体中心-部门整体.docx#表格 1"]
+    assert dept["risk"] == pytest.approx((0.3 + 0.25 * 0.4 + 0.2 + 0.1 * 3 / 7) / 0.85)
+    assert dept["risk_level"] == "高"

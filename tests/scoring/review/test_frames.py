@@ -76,3 +76,10 @@ def test_meta_must_name_every_unit(units_ev):
     meta = pd.DataFrame({"org": ["合成数据单位00000"], "form": ["a"], "unit": ["A"], "file": [None], "part": [None]})
     with pytest.raises(ValueError, match="no form"):
         review_frames(units_ev, meta)
+
+
+def test_form_ids_are_unique():
+    from evaltools.scoring.review.frames import _unique
+
+    ids = _unique(pd.Series(["A｜P", "A｜Q", "A｜P", "A｜P"]))
+    assert list(ids) == ["A｜P", "A｜Q", "A｜P（2）", "A｜P（3）"]

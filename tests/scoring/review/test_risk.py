@@ -37,7 +37,7 @@ FINDINGS = [
 PRIOR = pd.DataFrame(
     {
         "unit": ["U1", "U1", "U2", "U3"],
-        "project": ["P1", "P2", None, "P1"],
+        "project": ["P1", "P2", "部门整体", "P1"],
         "code": ["MISSING_ACTUAL", "TOTAL_DIFFERS", "WEIGHTS_NOT_100", "TOTAL_DIFFERS"],
     }
 )

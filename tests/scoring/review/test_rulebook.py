@@ -32,12 +32,15 @@ def test_shipped_book_shape(book):
 
 
 def test_every_warning_and_error_code_has_an_item(book):
-    """Every declared audit code of severity error or warning, and every red flag, is covered by an item; an info
-    code (checked and consistent) is no 复核 problem and falls to the 其他 default."""
-    import evaltools.scoring.audit  # noqa: F401  (declares the codes)
+    """Every declared audit code of severity error or warning — the red flags of the review included — is covered by
+    an item; an info code (checked and consistent) is no 复核 problem and falls to the 其他 default."""
+    import evaltools.scoring.audit  # noqa: F401  (declares the per-form codes)
+    import evaltools.scoring.review.flags  # noqa: F401  (declares the cross-form codes)
 
-    wanted = {CODES[k].code for k in CODES if CODES[k].severity != "info"} | RED_FLAGS
-    assert wanted - book.covered_codes() == set()
+    declared = {CODES[k].code: CODES[k].severity for k in CODES}
+    assert RED_FLAGS <= set(declared)
+    assert {c for c, s in declared.items() if s != "info"} - book.covered_codes() == set()
+    assert book.covered_codes() <= set(declared)  # no item names a code nothing emits
 
 
 def test_item_for(book):
