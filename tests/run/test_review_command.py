@@ -67,7 +67,7 @@ def _label(code: str) -> str:
     return finding_label(code)
 
 
-def test_outputs_written_and_marked(first):
+def test_outputs_written_and_marked(first, external_references, embedded_font_gaps):
     out, result = first
     names = {p.name for p in result.files}
     assert {
@@ -85,6 +85,9 @@ def test_outputs_written_and_marked(first):
     html = (out / "复核报告.html").read_text(encoding="utf-8")
     assert "附件 1　扣分标准对照表" in html and "结果应用建议" in html and "随机数种子为 11" in html
     assert "<script" not in html
+    assert external_references(html) == []  # links to the 复核意见 and anchors are relative
+    size, missing = embedded_font_gaps(html)
+    assert missing == "" and size < 2_000_000
 
 
 def _sampled_known(review) -> list[str]:
@@ -192,3 +195,21 @@ def test_refusals_write_nothing(root, tmp_path):
     # an unknown format
     done = _cli("review", "examples/forms", "--to", str(out), "--formats", "docx", cwd=root)
     assert done.returncode == 2 and "docx" in done.stderr and not out.exists()
+
+
+def test_prior_lists_read_back(bureau, first):
+    """This year's 复核问题清单 / 整改台账 as next year's --prior: the persistence part of the risk is measured and
+    the report says how many of last year's problems are found again."""
+    from evaltools.data.review_scores import read_prior
+    from evaltools.report.bureau.model import assemble
+    from evaltools.report.bureau.view import build_view
+    from evaltools.run.review import read_inputs
+    from evaltools.scoring.review.rulebook import load_rulebook
+
+    prior = read_prior(first[0])
+    assert len(prior) and {"unit", "code"} <= set(prior.columns)
+    inputs = read_inputs([bureau[0]])
+    again = assemble(inputs.evaluations, inputs.metas, load_rulebook("bureau"), prior=prior, seed=SEED)
+    assert again.risk["persistence"].notna().all() and (again.risk["persistence"] > 0).any()
+    assert first[1].review.risk["persistence"].isna().all()  # not measured without --prior
+    assert "上年度复核问题清单列明问题" in build_view(again).rectification.prior

@@ -17,6 +17,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from evaltools import fmt
 from evaltools.report.chart_html import DrawnChart, figure_html
@@ -50,6 +51,7 @@ def score_distributions(scores: pd.DataFrame) -> Figure:
         ax.set_xlim(0, 100)
         ax.set_xlabel("得分（分）")
         ax.set_ylabel("自评表（张）")
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         _legend(fig, [Patch(color=c, label=k) for c, k in zip(colors, kinds)])
         _suptitle(fig, "自评得分、重算得分与复核得分的分布")
     return fig
@@ -95,6 +97,7 @@ def findings_by_kind(counts: pd.DataFrame) -> Figure:
         ax.invert_yaxis()
         ax.set_xlim(0, float(counts["count"].max()) * 1.25 or 1)
         ax.set_xlabel("发现（项）")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(axis="y", visible=False)
         levels = [s for s in SEVERITY_COLORS if s in set(counts["severity"])]
         _legend(fig, [Patch(color=SEVERITY_COLORS[s], label=s) for s in levels])

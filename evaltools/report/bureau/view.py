@@ -81,27 +81,34 @@ def _coverage_table(forms: pd.DataFrame) -> SimpleNamespace:
 
 
 def _conclusions(review: object, forms: pd.DataFrame, found: pd.DataFrame) -> list[str]:
-    """The overall conclusions, each one sentence with its figure."""
+    """The overall conclusions, each one sentence with its figure; what cannot be computed said so, never as 0."""
     threshold = review.book.deviation.threshold
     dev = forms["deviation"]
     beyond = int((dev.abs() > threshold + 1e-12).sum())
-    known = int(dev.notna().sum())
+    known, unknown = int(dev.notna().sum()), int(dev.isna().sum())
     found_problems = problems(found)
     p0 = found_problems[found_problems["level"] == "P0"]
-    lines = [
+    first = (
         f"经复核，{fmt.num(known, 0)} 张可计算偏离度的自评表中，{fmt.num(beyond, 0)} 张偏离度绝对值超过 "
-        f"{fmt.pct(threshold, 0)}，自评结果存在较大偏差；其余 {fmt.num(known - beyond, 0)} 张基本真实。",
+        f"{fmt.pct(threshold, 0)}，自评结果存在较大偏差；其余 {fmt.num(known - beyond, 0)} 张基本真实。"
+        if known
+        else f"经复核，{fmt.num(unknown, 0)} 张自评表的偏离度均无法计算（自评得分未公布或复核得分无法确定），"
+        "不对自评结果的真实性作出判断。"
+    )
+    lines = [
+        first,
         f"共发现问题 {fmt.num(len(found_problems), 0)} 项，涉及 {fmt.num(found_problems['form'].nunique(), 0)} 张自评表、"
         f"{fmt.num(found_problems['unit'].nunique(), 0)} 个单位，其中重大问题（P0）{fmt.num(len(p0), 0)} 项。",
     ]
-    unknown = int(dev.isna().sum())
-    if unknown:
+    if unknown and known:
         lines.append(f"{fmt.num(unknown, 0)} 张自评表的自评得分或复核得分无法确定，偏离度无法计算。")
     units = review.deviations.units
-    high = units[units["deviation"].abs() > threshold + 1e-12]
-    lines.append(
-        f"按单位汇总，{fmt.num(len(high), 0)} 个单位的单位偏离度绝对值超过 {fmt.pct(threshold, 0)}（见“{HEADINGS['deviation']}”）。"
-    )
+    if units["deviation"].notna().any():
+        high = units[units["deviation"].abs() > threshold + 1e-12]
+        lines.append(
+            f"按单位汇总，{fmt.num(len(high), 0)} 个单位的单位偏离度绝对值超过 {fmt.pct(threshold, 0)}"
+            f"（见“{HEADINGS['deviation']}”）。"
+        )
     return lines
 
 
@@ -326,7 +333,9 @@ def _deviation_view(review: object, forms: pd.DataFrame) -> tuple[SimpleNamespac
     )
     chart = charts.chart_html(
         charts.unit_bars,
-        f"图 2　单位偏离度（绝对值最大的 {min(TOP, len(bars))} 个单位，虚线为 ±{fmt.pct(threshold, 0)}）",
+        f"图 2　单位偏离度（绝对值最大的 {len(bars)} 个单位，虚线为 ±{fmt.pct(threshold, 0)}）"
+        if len(bars)
+        else "图 2　单位偏离度",
         bars,
         "单位偏离度",
         threshold,
@@ -334,7 +343,15 @@ def _deviation_view(review: object, forms: pd.DataFrame) -> tuple[SimpleNamespac
     )
     note = cut(known, "单位", "复核汇总.xlsx")
     return SimpleNamespace(
-        text=text, table=table("表 6　单位偏离度", columns, rows, note, widths=[26, 12, 12, 12, 10, 12, 16])
+        text=text,
+        table=table(
+            "表 6　单位偏离度",
+            columns,
+            rows,
+            note,
+            empty="各单位的偏离度均无法计算，不列表。",
+            widths=[26, 12, 12, 12, 10, 12, 16],
+        ),
     ), chart
 
 
@@ -369,7 +386,7 @@ def _inflation_view(review: object) -> tuple[SimpleNamespace, str]:
     bars = pd.DataFrame({"name": known["unit"].head(TOP).to_numpy(), "value": known["inflation"].head(TOP).to_numpy()})
     chart = charts.chart_html(
         charts.unit_bars,
-        f"图 3　自评虚高（分，最多的 {min(TOP, len(bars))} 个单位）",
+        f"图 3　自评虚高（分，最多的 {len(bars)} 个单位）" if len(bars) else "图 3　自评虚高",
         bars,
         "自评虚高（自评 − 复核，分）",
         None,
@@ -377,7 +394,14 @@ def _inflation_view(review: object) -> tuple[SimpleNamespace, str]:
         empty=None if len(bars) else "全部单位的自评虚高均无法计算",
     )
     return SimpleNamespace(
-        text=text, table=table("表 7　自评虚高（按单位）", columns, rows, cut(known, "单位", "复核汇总.xlsx"))
+        text=text,
+        table=table(
+            "表 7　自评虚高（按单位）",
+            columns,
+            rows,
+            cut(known, "单位", "复核汇总.xlsx"),
+            empty="各单位的自评虚高均无法计算，不列表。",
+        ),
     ), chart
 
 
