@@ -15,9 +15,6 @@ or above an input folder, writable, marked as evaltools' output once written.
 
 from __future__ import annotations
 
-import os
-import pickle
-import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -28,9 +25,9 @@ import pandas as pd
 from evaltools.data.forms import FormFailure, ImportedForm, read_files
 from evaltools.data.load import load_path
 from evaltools.data.model import UnitsData, YearData
-from evaltools.errors import InputError, ParamsError
+from evaltools.errors import ParamsError
 from evaltools.params import DEFAULT_RULES
-from evaltools.paths import PROJECT_ROOT, input_folders, output_folder, write_mark
+from evaltools.paths import input_folders, output_folder
 from evaltools.report.bureau.model import BureauReview, ReviewSource, assemble
 from evaltools.scoring.audit.redflags import with_red_flags
 from evaltools.scoring.evaluation import UnitsEvaluation, evaluate_units
@@ -38,6 +35,7 @@ from evaltools.scoring.rules import RuleSet, load_rules
 
 from .audit import INLINE_FILES, find_files, forms_as_units
 from .executors import CALL_EXECUTORS, ExecutorOptions
+from .review_output import WORKSHEETS, opinion_units, write_opinions, write_review
 
 __all__ = [
     "DATASET_FILES",
@@ -54,11 +52,6 @@ __all__ = [
 DATASET_FILES = ("units.csv", "units.parquet", "profile.yaml")
 #: Files per reading task on the executors.
 READ_CHUNK = 25
-#: The notebook the command executes (the bureau's 复核报告).
-NOTEBOOK = PROJECT_ROOT / "notebooks" / "bureau_review.ipynb"
-_STAGING = ".tmp-review-"
-#: Which forms get a 复核底稿: the sampled ones (重点复核, the default), every one, none.
-WORKSHEETS = ("sample", "all", "none")
 
 
 def review_rules(name: str) -> RuleSet:
@@ -328,186 +321,18 @@ def run_review(
         review = replace(review, source=replace(review.source, opinions=written))
         timings["opinions"] = time.perf_counter() - t
     files = write_review(
-        review, out, formats=formats, reviewer=reviewer, title=title, worksheets=worksheets, per=per, timings=timings
+        review,
+        out,
+        formats=formats,
+        reviewer=reviewer,
+        title=title,
+        worksheets=worksheets,
+        per=per,
+        jobs_n=jobs_n,
+        timings=timings,
     )
     if review.source.opinions:
         from evaltools.report.bureau.lists import OPINIONS
 
         files.append(out / OPINIONS)
     return ReviewRun(review, tuple(files), time.perf_counter() - started, timings)
-
-
-#: The 复核汇总 workbook: every unit and every form with its figures (the report lists the first of each).
-SUMMARY_FILE = "复核汇总.xlsx"
-
-
-def _write_summary(review: BureauReview, path: Path) -> Path:
-    """复核汇总.xlsx (:func:`evaltools.report.bureau.summary.summary_tables`), one sheet per table."""
-    from evaltools.report.bureau.summary import summary_tables
-
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        for sheet, frame in summary_tables(review).items():
-            frame.to_excel(writer, sheet_name=sheet, index=False)
-            writer.sheets[sheet].freeze_panes = "A2"
-    return path
-
-
-def _worksheet_forms(review: BureauReview, which: str) -> set[str] | None:
-    """The forms that get a 复核底稿: None for every form (``all``), the sampled ones (``sample``), none."""
-    if which == "all":
-        return None
-    return set(review.sample.frame["form"]) if which == "sample" else set()
-
-
-def opinion_units(review: BureauReview, n: int) -> list[str]:
-    """The ``n`` dataset units of highest risk (their riskiest form first) whose 复核意见 the command writes."""
-    if n <= 0 or not review.source.datasets:
-        return []
-    forms = review.frames.forms[review.frames.forms["file"].isna()]
-    risk = review.risk.set_index("form")["risk"].reindex(forms["form"].to_numpy()).to_numpy()
-    ranked = forms.assign(risk=risk).sort_values(["risk", "unit"], ascending=[False, True], kind="stable")
-    return list(dict.fromkeys(ranked["unit"]))[:n]
-
-
-def write_opinions(
-    review: BureauReview, out: Path, units: Sequence[str], reviewer: str | None, jobs_n: int = 1
-) -> tuple[str, ...]:
-    """Each unit's 复核意见 (``evaltools run YEAR --document review``) into ``out/复核意见/<unit>/<year>/`` from the
-    dataset that holds it (a folder named by its year, as ``evaltools run`` reads it); returns the units written."""
-    from evaltools.params import JobParams
-    from evaltools.report.bureau.lists import OPINIONS
-    from evaltools.run.batch import run_batch
-
-    jobs = []
-    for folder in map(Path, review.source.datasets):
-        if not folder.name.isdigit():
-            continue  # not a year folder: `evaltools run` cannot find it
-        for unit in units:
-            jobs.append(
-                JobParams(
-                    int(folder.name),
-                    unit,
-                    str(folder.parent),
-                    output_dir=str(out / OPINIONS),
-                    formats=("html",),
-                    document="review",
-                    reviewer=reviewer,
-                )
-            )
-    results = run_batch(jobs, jobs_n=jobs_n, executor="process" if jobs_n > 1 else "serial") if jobs else []
-    return tuple(r.unit for r in results if r.ok)
-
-
-def write_review(
-    review: BureauReview,
-    out: Path,
-    *,
-    formats: Sequence[str] = ("html", "pdf"),
-    reviewer: str | None = None,
-    title: str | None = None,
-    worksheets: str = "sample",
-    per: str = "form",
-    timings: dict | None = None,
-) -> list[Path]:
-    """The workbooks (复核底稿 for ``worksheets`` forms, one per form or per unit; 复核问题清单; 整改台账), then the
-    report (notebook executed, exported), all made in a staging folder and moved into ``out``; the output mark
-    written last. Returns the files written, the report first."""
-    from evaltools.report.bureau.issue_list import write_issue_list, write_rectification
-    from evaltools.report.bureau.workbooks import write_worksheets
-
-    timings = {} if timings is None else timings
-    out.mkdir(parents=True, exist_ok=True)
-    stage = out / f"{_STAGING}{os.getpid()}"
-    shutil.rmtree(stage, ignore_errors=True)
-    stage.mkdir()
-    synthetic = review.source.synthetic
-    from evaltools.run.runner import WarmKernel
-
-    kernel = WarmKernel(PROJECT_ROOT, stage / "kernel.log", WARM_UP)  # starts while the workbooks are written
-    try:
-        t = time.perf_counter()
-        frames, book = review.frames, review.book
-        only = _worksheet_forms(review, worksheets)
-        sheets = write_worksheets(frames, book, stage / "复核底稿", per, synthetic, only=only) if only != set() else []
-        books = [
-            write_issue_list(frames, book, stage / "复核问题清单.xlsx", synthetic=synthetic),
-            write_rectification(frames, book, stage / "整改台账.xlsx", synthetic=synthetic),
-            _write_summary(review, stage / SUMMARY_FILE),
-        ]
-        timings["workbooks"] = time.perf_counter() - t
-        t = time.perf_counter()
-        report = _report_files(review, stage, kernel, formats, reviewer, title)
-        timings["report"] = time.perf_counter() - t
-        written = [_publish(p, stage, out) for p in [*report, *books]]
-        if sheets or (stage / "复核底稿").is_dir():
-            (stage / "复核底稿").mkdir(exist_ok=True)
-            written.append(_publish(stage / "复核底稿", stage, out))
-    finally:
-        kernel.shutdown()
-        shutil.rmtree(stage, ignore_errors=True)
-    files = [f for p in written for f in ([p] if p.is_file() else sorted(p.rglob("*")))]
-    write_mark(out, "review", [f for f in files if f.is_file()])
-    return written
-
-
-def _publish(path: Path, stage: Path, out: Path) -> Path:
-    """Move ``path`` (under ``stage``) to the same place under ``out``, replacing what an earlier review wrote."""
-    target = out / path.relative_to(stage)
-    if target.is_dir() and not target.is_symlink():
-        shutil.rmtree(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(path, target)
-    return target
-
-
-def _report_files(
-    review: BureauReview, stage: Path, kernel: object, formats: Sequence[str], reviewer: str | None, title: str | None
-) -> list[Path]:
-    """Execute the bureau notebook on the review (handed over as a pickle in the staging folder) and export it."""
-    from evaltools.report.bureau.export import BUREAU, export
-
-    handover = stage / "review.pickle"
-    handover.write_bytes(pickle.dumps(review, protocol=pickle.HIGHEST_PROTOCOL))
-    params = {"review": str(handover), "reviewer": reviewer, "title": title}
-    nb = _execute(stage / BUREAU.files["ipynb"], params, kernel)
-    handover.unlink()
-    return export(nb, review, stage, formats)
-
-
-#: What the kernel imports while this process reads and reviews.
-WARM_UP = "import evaltools.report.bureau.report, evaltools.report.charts; evaltools.report.charts.use_theme()"
-
-
-def _execute(target: Path, params: dict, kernel: object) -> object:
-    """papermill over :data:`NOTEBOOK` in ``kernel`` (the runner's :class:`WarmKernel`: private Unix sockets) with
-    ``params`` as the one parameter; a cell's error a RunError naming the cell."""
-    from evaltools.errors import RunError
-    from evaltools.run.runner import ENGINE, _register_engine, skip_slow_optional_imports
-
-    skip_slow_optional_imports()
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
-
-    _register_engine()
-    try:
-        return pm.execute_notebook(
-            str(NOTEBOOK),
-            str(target),
-            parameters={"params": params},
-            kernel_name="python3",
-            cwd=str(PROJECT_ROOT),
-            progress_bar=False,
-            log_output=False,
-            report_mode=True,
-            engine_name=ENGINE,
-            km=kernel.km,
-        )
-    except PapermillExecutionError as exc:
-        if exc.ename == "InputError":
-            raise InputError([], summary=f"{exc.ename}: {exc.evalue}") from None
-        raise RunError(
-            f"复核报告第 {exc.exec_count} 个单元格出错 / cell {exc.exec_count} failed: {exc.ename}: {exc.evalue}",
-            cell=exc.exec_count,
-        ) from None
-    finally:
-        kernel.shutdown()

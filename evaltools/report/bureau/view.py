@@ -289,6 +289,17 @@ def _ordered(found: pd.Index, order: list[str], last: str) -> list[str]:
     return known + sorted(g for g in found if g not in order and g != last) + ([last] if last in found else [])
 
 
+DEVIATION_COLUMNS = [
+    ("单位", ""),
+    ("自评得分合计", "n"),
+    ("复核得分合计", "n"),
+    ("单位偏离度", "n"),
+    ("超过阈值", ""),
+    ("自评表", "n"),
+    ("其中偏差较大", "n"),
+]
+
+
 def _deviation_view(review: object, forms: pd.DataFrame) -> tuple[SimpleNamespace, str]:
     """偏离度 by unit: the units with the largest |单位偏离度| (the rule book's unit formula), and the chart."""
     threshold = review.book.deviation.threshold
@@ -312,15 +323,6 @@ def _deviation_view(review: object, forms: pd.DataFrame) -> tuple[SimpleNamespac
                 fmt.num(c["beyond"], 0) if c is not None else "—",
             ]
         )
-    columns = [
-        ("单位", ""),
-        ("自评得分合计", "n"),
-        ("复核得分合计", "n"),
-        ("单位偏离度", "n"),
-        ("超过阈值", ""),
-        ("自评表", "n"),
-        ("其中偏差较大", "n"),
-    ]
     unknown = len(units) - len(known)
     text = (
         f"单位偏离度按“{review.book.deviation.unit_formula}”计算，正数表示自评高于复核。{fmt.num(len(known), 0)} 个单位可计算，"
@@ -346,7 +348,7 @@ def _deviation_view(review: object, forms: pd.DataFrame) -> tuple[SimpleNamespac
         text=text,
         table=table(
             "表 6　单位偏离度",
-            columns,
+            DEVIATION_COLUMNS,
             rows,
             note,
             empty="各单位的偏离度均无法计算，不列表。",
