@@ -26,6 +26,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from evaltools import fmt, labels
 from evaltools.data import review_scores as R
 from evaltools.data import workbook as W
+from evaltools.errors import UnsafePathError
+from evaltools.paths import safe_component
 from evaltools.report.bureau import sheet_style as S
 from evaltools.report.bureau.issue_list import write_issue_list, write_rectification
 
@@ -61,7 +63,7 @@ def write_worksheets(
     ``folder``: per="form" → ``<unit>/<project>_复核底稿.xlsx`` per form; per="unit" → ``<unit>_复核底稿.xlsx``
     with one sheet per form. ``book`` (a RuleBook) gives the 扣分项 drop-down ("FH01 description"). ``synthetic``:
     whether to print the synthetic-data note (None: the forms' ``synthetic`` column where there is one).
-    ``only``: the ids of the forms to write (e.g. the sample's; None: all; about 25 ms of CPU a form).
+    ``only``: the ids of the forms to write (e.g. the sample's; None: all; about 20 ms of CPU a form).
     The forms' optional columns ``execution_weight``, ``execution_self_score``, ``execution_score`` fill the
     预算执行率 row's 分值, 自评得分 and 重算得分 (blank when absent: unknown, not 0).
     Returns the files written, in the order of the forms."""
@@ -98,16 +100,22 @@ def _choice(item: Any) -> str:
 
 
 def _name(text: object, fallback: str) -> str:
-    """A file or sheet name from a unit's or project's name: unsafe characters as _, at most 60 characters."""
-    name = _UNSAFE.sub("_", fmt.page_text(str(text))).strip(" .") if not fmt.is_missing(text) else ""
-    return name[:60] or fallback
+    """A file or sheet name from a unit's or project's name: unsafe characters as _, at most 60 characters, a
+    name Windows reserves (CON, NUL …) after a _."""
+    name = _UNSAFE.sub("_", fmt.page_text(str(text))).strip(" .")[:60].strip(" .") if not fmt.is_missing(text) else ""
+    if not name:
+        return fallback
+    try:
+        return safe_component(name)
+    except UnsafePathError:
+        return f"_{name}"
 
 
 def _files(root: Path, forms: pd.DataFrame, per: str) -> Iterator[tuple[Path, pd.DataFrame]]:
     """The workbook of each form (per form) or of each unit (per unit), numbered when two would share a name."""
     used: set[str] = set()
     keys = forms["form"] if per == "form" else forms["unit"]
-    for _, group in forms.groupby(keys.to_numpy(), sort=False):
+    for _, group in forms.groupby(keys.to_numpy(), sort=False, dropna=False):
         first = group.iloc[0]
         unit = _name(first["unit"], "单位")
         if per == "form":

@@ -278,6 +278,7 @@ def test_hostile_names_are_safe_file_names_and_text_not_formulas(tmp_path):
     forms = frames.forms.copy()
     forms.loc[0, ["form", "unit", "project"]] = ["x", "甲/..\x1b单位", "=1+1"]
     forms.loc[1, ["form", "unit", "project"]] = ["y", "甲/..\x1b单位", "=1+1"]
+    forms.loc[2, "unit"] = "CON"  # a name Windows reserves
     ind = frames.indicators.copy()
     ind["form"] = ind["form"].replace({kit.FORM_A: "x", kit.FORM_B: "y"})
     hostile = replace(frames, forms=forms, indicators=ind, findings=frames.findings.iloc[:0])
@@ -286,7 +287,7 @@ def test_hostile_names_are_safe_file_names_and_text_not_formulas(tmp_path):
     assert names == [
         "甲_..⟨U+001B⟩单位/=1+1_复核底稿.xlsx",
         "甲_..⟨U+001B⟩单位/=1+1_复核底稿_2.xlsx",
-        "乙单位/部门整体_复核底稿.xlsx",
+        "_CON/部门整体_复核底稿.xlsx",
     ]
     ws = openpyxl.load_workbook(paths[0])["复核底稿"]
     assert ws["A3"].value == "项目" and ws["B3"].value == "=1+1" and ws["B3"].data_type == "s"
