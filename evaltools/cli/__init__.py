@@ -509,6 +509,9 @@ def review(
     opinions: int = typer.Option(
         0, "--opinions", min=0, help="写出风险最高的 N 个数据集单位的复核意见并链接 / write N units' 复核意见"
     ),
+    force: bool = typer.Option(
+        False, "--force", help="覆盖上次复核后已填写或改动的文件 / overwrite files changed since the last review"
+    ),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="读取自评表的进程数 / worker processes reading forms"),
     executor: str = typer.Option("process", "--executor", help="执行器 / executor: process | dask | serial"),
 ) -> None:
@@ -545,6 +548,7 @@ def review(
         worksheets=worksheets,
         per=per,
         opinions=opinions,
+        force=force,
         jobs_n=jobs,
         executor=executor,
     )

@@ -27,7 +27,7 @@ from evaltools.data.load import load_path
 from evaltools.data.model import UnitsData, YearData
 from evaltools.errors import ParamsError
 from evaltools.params import DEFAULT_RULES
-from evaltools.paths import input_folders, output_folder
+from evaltools.paths import changed_since_written, input_folders, output_folder, read_mark
 from evaltools.report.bureau.model import BureauReview, ReviewSource, assemble
 from evaltools.scoring.audit.redflags import with_red_flags
 from evaltools.scoring.evaluation import UnitsEvaluation, evaluate_units
@@ -231,6 +231,20 @@ def _none(n: int) -> None:
 # ----------------------------------------------------------------------------- the output folder
 
 
+def refuse_filled(out: Path) -> None:
+    """ParamsError when files an earlier review wrote into ``out`` were changed since (a 复核底稿 filled in, the
+    整改台账 updated): a reviewer's work is never overwritten without ``--force``."""
+    changed = changed_since_written(out) if read_mark(out) is not None else []
+    if changed:
+        shown = "、".join(changed[:10]) + (f" … (+{len(changed) - 10})" if len(changed) > 10 else "")
+        raise ParamsError(
+            f"不覆盖已填写或改动的复核文件 / not overwriting {out}: {shown} — 自上次 evaltools review 写出后已改动 / "
+            "changed since evaltools review wrote them; 已填写的复核底稿用 --scores 读回，另选 --to，或加 --force 覆盖 / "
+            "read filled 复核底稿 back with --scores, choose another --to, or add --force to overwrite them",
+            key="to",
+        )
+
+
 def review_output(paths: Sequence[str | Path], out_dir: str | Path, *also: str | Path | None) -> Path:
     """The review's output folder, refused before anything is read or written when it is equal to, inside or
     above an input folder (the forms, a dataset, ``--scores``, ``--prior``), is the folder of a form file given,
@@ -280,6 +294,7 @@ def run_review(
     worksheets: str = "sample",
     per: str = "form",
     opinions: int = 0,
+    force: bool = False,
     jobs_n: int = 1,
     executor: str = "process",
     on_step: Callable[[str], None] | None = None,
@@ -300,6 +315,8 @@ def run_review(
             key="worksheets",
         )
     out = review_output(paths, out_dir, scores, prior)
+    if not force:
+        refuse_filled(out)
     book = load_rulebook(rulebook)
     timings: dict = {}
     t = time.perf_counter()

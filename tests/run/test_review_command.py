@@ -102,7 +102,7 @@ def _sheet(out: Path, review, form: str) -> Path:
     return out / "复核底稿" / f["unit"] / f"{f['project']}_复核底稿.xlsx"
 
 
-def test_reviewer_scores_read_back(first, bureau, tmp_path):
+def test_reviewer_scores_read_back(first, bureau, tmp_path, root):
     """Two forms filled by hand: 复核得分, 偏离度 and tier as computed here, and FH03 deducted twice differently."""
     from evaltools.run.review import run_review
 
@@ -153,6 +153,10 @@ def test_reviewer_scores_read_back(first, bureau, tmp_path):
     assert consistency.at["FH03", "low"] == pytest.approx(4)
     html = (tmp_path / "out2" / "复核报告.html").read_text(encoding="utf-8")
     assert "为 2 张自评表填写了全部复核得分" in html and "扣分不一致的条目" in html
+    # the filled 复核底稿 are never overwritten by a review into the same folder (without --force)
+    done = _cli("review", str(bureau[0]), "--to", str(out), cwd=root)
+    assert done.returncode == 2 and "不覆盖已填写或改动的复核文件" in done.stderr and "复核底稿/" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_same_seed_same_sample(bureau):
