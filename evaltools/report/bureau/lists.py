@@ -185,7 +185,16 @@ def reviewers(review: object, forms: pd.DataFrame) -> SimpleNamespace | None:
         f"同一扣分标准条目在不同自评表中的扣分{'存在不一致，列示如下，请复核组统一口径' if rows else '一致'}。"
     )
     columns = [(v, "n" if k in ("expected", "forms", "low", "high") else "") for k, v in CONSISTENCY.items()]
-    return SimpleNamespace(text=text, table=table("表 14　扣分不一致的条目", columns, rows, empty="未发现扣分不一致。"))
+    return SimpleNamespace(
+        text=text,
+        table=table(
+            "表 14　扣分不一致的条目",
+            columns,
+            rows,
+            empty="未发现扣分不一致。",
+            widths=[7, 9, 27, 8, 8, 7, 8, 8, 18],
+        ),
+    )
 
 
 def _cell(value: object) -> str:
