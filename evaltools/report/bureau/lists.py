@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from evaltools import fmt
-from evaltools.report.bureau.rows import TOP, UNKNOWN, problems, score_text, table
+from evaltools.report.bureau.rows import TOP, UNKNOWN, beyond, problems, score_text, table
 
 __all__ = ["rectification", "application", "reviewers", "units_appendix", "forms_appendix", "OPINIONS", "opinion_href"]
 
@@ -26,17 +26,14 @@ def opinion_href(unit: str, year: object) -> str:
     return f"{OPINIONS}/{quote(str(unit))}/{year}/review.html"
 
 
-def _beyond(values: pd.Series, threshold: float) -> pd.Series:
-    return values.abs() > threshold + 1e-12
-
-
 def rectification(review: object, forms: pd.DataFrame, found: pd.DataFrame) -> SimpleNamespace:
     """Units to 整改: a P0 finding, or a unit 偏离度 beyond the threshold; with what to correct."""
     threshold = review.book.deviation.threshold
     issues = problems(found)
     counts = pd.crosstab(issues["unit"], issues["level"]).reindex(columns=["P0", "P1", "P2"], fill_value=0)
-    units = review.deviations.units.set_index("unit")["deviation"]
-    wanted = counts.index[counts["P0"] > 0].union(units.index[_beyond(units, threshold)])
+    table_units = review.deviations.units.set_index("unit")
+    units = table_units["deviation"]
+    wanted = counts.index[counts["P0"] > 0].union(table_units.index[beyond(table_units)])
     labels = (
         issues[issues["level"].isin(["P0", "P1"])].groupby("unit")["label"].agg(lambda s: "、".join(dict.fromkeys(s)))
     )
@@ -206,10 +203,10 @@ def _cell(value: object) -> str:
 def units_appendix(review: object, forms: pd.DataFrame, found: pd.DataFrame) -> SimpleNamespace:
     """Per unit: forms, scores, 偏离度, the opinion (基本真实 / 存在较大偏差 / 无法计算), and its 复核意见 — the
     unit's own document for a dataset unit, its forms' findings (附件 3) for forms."""
-    threshold = review.book.deviation.threshold
     issues = problems(found)
     p0 = issues[issues["level"] == "P0"].groupby("unit").size()
-    units = review.deviations.units.set_index("unit")["deviation"]
+    table_units = review.deviations.units.set_index("unit")
+    units, flagged = table_units["deviation"], beyond(table_units)
     listed = {a.anchor for a in forms_appendix(review, forms, found).items if a.anchor}
     per = forms.groupby("unit", sort=True).agg(
         n=("form", "size"), year=("year", "first"), dataset=("file", lambda f: f.isna().all())
@@ -217,7 +214,7 @@ def units_appendix(review: object, forms: pd.DataFrame, found: pd.DataFrame) -> 
     rows = []
     for unit, r in per.iterrows():
         dev = units.get(unit, np.nan)
-        verdict = UNKNOWN if dev != dev else ("存在较大偏差" if abs(dev) > threshold + 1e-12 else "基本真实")
+        verdict = UNKNOWN if dev != dev else ("存在较大偏差" if flagged.get(unit, False) else "基本真实")
         link = _link(review, unit, r["year"], r["dataset"], listed)
         rows.append([unit, fmt.num(r["n"], 0), fmt.share(dev), verdict, fmt.num(int(p0.get(unit, 0)), 0), link])
     columns = [("单位", ""), ("自评表", "n"), ("单位偏离度", "n"), ("复核意见", ""), ("P0", "n"), ("详见", "")]

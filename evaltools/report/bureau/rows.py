@@ -11,7 +11,18 @@ import pandas as pd
 from evaltools import fmt
 from evaltools.scoring.audit.core import finding_label
 
-__all__ = ["TOP", "UNKNOWN", "REVIEWER_BLANK", "table", "cut", "score_text", "form_table", "findings_frame", "problems"]
+__all__ = [
+    "TOP",
+    "UNKNOWN",
+    "REVIEWER_BLANK",
+    "table",
+    "cut",
+    "score_text",
+    "form_table",
+    "findings_frame",
+    "problems",
+    "beyond",
+]
 
 #: Rows of a unit or form list shown in the body (the workbooks hold them all).
 TOP = 20
@@ -55,7 +66,8 @@ def form_table(review: object) -> pd.DataFrame:
     forms = review.frames.forms
     out = forms.merge(review.reviewed[["form", "reviewed_score", "source"]], on="form", how="left")
     dev = review.deviations.forms
-    out = out.merge(dev[["form", "deviation"]], on="form", how="left")
+    out = out.merge(dev[["form", "deviation", "beyond"]], on="form", how="left")
+    out["beyond"] = out["beyond"].fillna(False).astype(bool)  # |偏离度| > the threshold (unknown: not beyond)
     out = out.merge(review.tiers[["form", "tier", "adjustment", "wording", "evidence"]], on="form", how="left")
     out = out.merge(review.risk[["form", "risk", "risk_rank", "risk_level"]], on="form", how="left")
     sampled = review.sample.frame[["form", "stratum", "reason"]]
@@ -70,6 +82,12 @@ def findings_frame(review: object) -> pd.DataFrame:
         **{c: items[c].to_numpy() for c in ("item", "dimension", "basis")}, level=items["severity"].to_numpy()
     )
     return out.assign(label=out["code"].map(finding_label))
+
+
+def beyond(frame: pd.DataFrame) -> pd.Series:
+    """The ``beyond`` column of a deviations frame (|偏离度| > the rule book's threshold, as compute states it) as
+    plain booleans: unknown is not beyond."""
+    return frame["beyond"].fillna(False).astype(bool)
 
 
 def problems(found: pd.DataFrame) -> pd.DataFrame:

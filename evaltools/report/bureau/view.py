@@ -21,6 +21,7 @@ from evaltools.report.bureau.rows import (
     REVIEWER_BLANK,
     TOP,
     UNKNOWN,
+    beyond,
     cut,
     findings_frame,
     form_table,
@@ -84,13 +85,13 @@ def _conclusions(review: object, forms: pd.DataFrame, found: pd.DataFrame) -> li
     """The overall conclusions, each one sentence with its figure; what cannot be computed said so, never as 0."""
     threshold = review.book.deviation.threshold
     dev = forms["deviation"]
-    beyond = int((dev.abs() > threshold + 1e-12).sum())
+    n_beyond = int(forms["beyond"].sum())
     known, unknown = int(dev.notna().sum()), int(dev.isna().sum())
     found_problems = problems(found)
     p0 = found_problems[found_problems["level"] == "P0"]
     first = (
-        f"经复核，{fmt.num(known, 0)} 张可计算偏离度的自评表中，{fmt.num(beyond, 0)} 张偏离度绝对值超过 "
-        f"{fmt.pct(threshold, 0)}，自评结果存在较大偏差；其余 {fmt.num(known - beyond, 0)} 张基本真实。"
+        f"经复核，{fmt.num(known, 0)} 张可计算偏离度的自评表中，{fmt.num(n_beyond, 0)} 张偏离度绝对值超过 "
+        f"{fmt.pct(threshold, 0)}，自评结果存在较大偏差；其余 {fmt.num(known - n_beyond, 0)} 张基本真实。"
         if known
         else f"经复核，{fmt.num(unknown, 0)} 张自评表的偏离度均无法计算（自评得分未公布或复核得分无法确定），"
         "不对自评结果的真实性作出判断。"
@@ -104,7 +105,7 @@ def _conclusions(review: object, forms: pd.DataFrame, found: pd.DataFrame) -> li
         lines.append(f"{fmt.num(unknown, 0)} 张自评表的自评得分或复核得分无法确定，偏离度无法计算。")
     units = review.deviations.units
     if units["deviation"].notna().any():
-        high = units[units["deviation"].abs() > threshold + 1e-12]
+        high = units[beyond(units)]
         lines.append(
             f"按单位汇总，{fmt.num(len(high), 0)} 个单位的单位偏离度绝对值超过 {fmt.pct(threshold, 0)}"
             f"（见“{HEADINGS['deviation']}”）。"
@@ -306,9 +307,7 @@ def _deviation_view(review: object, forms: pd.DataFrame) -> tuple[SimpleNamespac
     units = review.deviations.units
     known = units[units["deviation"].notna()]
     ranked = known.reindex(known["deviation"].abs().sort_values(ascending=False, kind="stable").index)
-    counts = forms.groupby("unit").agg(
-        n=("form", "size"), beyond=("deviation", lambda d: int((d.abs() > threshold + 1e-12).sum()))
-    )
+    counts = forms.groupby("unit").agg(n=("form", "size"), beyond=("beyond", "sum"))
     rows = []
     for r in ranked.head(TOP).itertuples(index=False):
         c = counts.loc[r.unit] if r.unit in counts.index else None
@@ -318,7 +317,7 @@ def _deviation_view(review: object, forms: pd.DataFrame) -> tuple[SimpleNamespac
                 score_text(getattr(r, "self_total", np.nan)),
                 score_text(getattr(r, "reviewed_total", np.nan)),
                 fmt.share(r.deviation),
-                "是" if abs(r.deviation) > threshold + 1e-12 else "否",
+                "是" if r.beyond is True else "否",
                 fmt.num(c["n"], 0) if c is not None else "—",
                 fmt.num(c["beyond"], 0) if c is not None else "—",
             ]
@@ -326,7 +325,7 @@ def _deviation_view(review: object, forms: pd.DataFrame) -> tuple[SimpleNamespac
     unknown = len(units) - len(known)
     text = (
         f"单位偏离度按“{review.book.deviation.unit_formula}”计算，正数表示自评高于复核。{fmt.num(len(known), 0)} 个单位可计算，"
-        f"其中 {fmt.num(int((known['deviation'].abs() > threshold + 1e-12).sum()), 0)} 个超过 {fmt.pct(threshold, 0)}"
+        f"其中 {fmt.num(int(beyond(known).sum()), 0)} 个超过 {fmt.pct(threshold, 0)}"
         + (f"；{fmt.num(unknown, 0)} 个单位无自评得分与复核得分均可确定的自评表，单位偏离度无法计算" if unknown else "")
         + "。"
     )
