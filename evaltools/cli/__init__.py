@@ -519,8 +519,8 @@ def review(
 
     Reads every form under the folders given (and each dataset folder: units.csv …) in ONE scoring and audit pass,
     adds the cross-form red flags, triages every form by risk, draws a seeded stratified sample and writes the
-    复核报告 (HTML, PDF), the 复核底稿 folder (one workbook per form, 复核得分 to fill in), 复核问题清单.xlsx and
-    整改台账.xlsx. --scores FOLDER reads the filled 复核底稿 back (reviewers' scores, 偏离度 from them, deduction
+    复核报告 (HTML, PDF), the 复核底稿 folder (one workbook per sampled form, 复核得分 to fill in), 复核问题清单.xlsx,
+    整改台账.xlsx and 复核汇总.xlsx. --scores FOLDER reads the filled 复核底稿 back (reviewers' scores, 偏离度 from them, deduction
     consistency); --prior FOLDER reads last year's 复核问题清单 / 整改台账 (persistence). The output folder may not
     be in, on or above an input folder. Exit 2 on bad input (nothing written), or, the report written, when a
     form could not be read (listed in the report and on stderr, as the audit does).
