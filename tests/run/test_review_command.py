@@ -217,3 +217,21 @@ def test_prior_lists_read_back(bureau, first):
     assert again.risk["persistence"].notna().all() and (again.risk["persistence"] > 0).any()
     assert first[1].review.risk["persistence"].isna().all()  # not measured without --prior
     assert "上年度复核问题清单列明问题" in build_view(again).rectification.prior
+
+
+def test_forms_read_on_two_workers_review_the_same(tmp_path):
+    """A folder of many forms (tests/formkit.py, a few broken files among them) read by two worker processes is
+    reviewed exactly as read in this process: one evaluation pass over all the forms of the year either way."""
+    from evaltools.report.bureau.model import assemble
+    from evaltools.run.review import read_inputs
+    from evaltools.scoring.review.rulebook import load_rulebook
+    from tests.formkit import bureau as form_bureau
+
+    form_bureau(tmp_path / "forms", n=80, seed=2)
+    book = load_rulebook("bureau")
+    one, two = (read_inputs([tmp_path / "forms"], jobs_n=n) for n in (1, 2))
+    assert one.files == two.files > 40 and len(one.failures) == len(two.failures) >= 3
+    a, b = (assemble(i.evaluations, i.metas, book, seed=SEED) for i in (one, two))
+    pd.testing.assert_frame_equal(a.frames.forms, b.frames.forms)
+    pd.testing.assert_frame_equal(a.frames.findings, b.frames.findings)
+    assert len(a.frames.forms) >= 80 and a.frames.forms["form"].str.startswith("forms/").all()
