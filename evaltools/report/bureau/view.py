@@ -356,6 +356,37 @@ def _deviation_view(review: object, forms: pd.DataFrame) -> tuple[SimpleNamespac
     ), chart
 
 
+def _indicator_deviations(review: object) -> SimpleNamespace:
+    """The indicators with the largest |指标偏离度| ((指标自评得分 − 指标复核得分) ÷ 分值, as the rule book states it)."""
+    ind = review.deviations.indicators
+    known = ind[ind["deviation"].notna()]
+    off = known[known["deviation"] != 0]
+    ranked = off.reindex(off["deviation"].abs().sort_values(ascending=False, kind="stable").index).head(TOP)
+    forms = review.frames.forms.set_index("form")["project"]
+    rows = [
+        [
+            r.unit,
+            forms.get(r.form) or "部门整体",
+            r.level3,
+            score_text(r.weight),
+            score_text(r.self_score),
+            score_text(r.reviewed_score),
+            fmt.share(r.deviation),
+            r.source,
+        ]
+        for r in ranked.itertuples(index=False)
+    ]
+    columns = [("单位", ""), ("自评表", ""), ("三级指标", ""), ("分值", "n"), ("自评得分", "n"), ("复核得分", "n")]
+    columns += [("指标偏离度", "n"), ("复核得分来源", "")]
+    text = (
+        f"指标偏离度按“{review.book.deviation.indicator_formula}”计算。{fmt.num(len(known), 0)} 项指标可计算"
+        f"（另 {fmt.num(len(ind) - len(known), 0)} 项自评表未列指标得分或复核得分无法确定，无法计算），"
+        f"其中 {fmt.num(len(off), 0)} 项不为 0，下表列绝对值最大的指标。"
+    )
+    caption = "表 6-2　指标偏离度（绝对值最大的指标）"
+    return SimpleNamespace(text=text, table=table(caption, columns, rows, empty="可计算的指标偏离度均为 0，不列表。"))
+
+
 def _inflation_view(review: object) -> tuple[SimpleNamespace, str]:
     """Score inflation by unit: mean (自评 − 复核) over the unit's forms where both are known."""
     frame = review.inflation
@@ -537,6 +568,7 @@ def build_view(review: object, reviewer: str | None = None, title: str | None = 
         scores=scores,
         grades=_grades_view(review, forms),
         deviation=deviation,
+        indicator_deviation=_indicator_deviations(review),
         inflation=inflation,
         ranking=_ranking_view(review),
         findings=findings,
