@@ -27,6 +27,11 @@ Figures (each the median of ``--reps`` repetitions; ``--quick`` = one repetition
   generated form, a shipped one (examples/forms) and a real published one (tests/corpus); beside each wall time
   its CPU time (the --jobs 1 audit command's, the warm form's in its process), which other work on the machine
   skews far less;
+* the bureau's review (``--only review``): a synthetic bureau of 1,000 units × 10 projects = 10,000 forms
+  (``generate_units``, written as a dataset folder) triaged and summarised in a child process — read and evaluated
+  (one pass), reviewed (frames, red flags, 偏离度, tiers, risk, the sample: ``assemble``), summarised (the
+  report's view with its charts, the 复核汇总 tables) — wall time against the goal of 60 s; and the whole
+  ``evaltools review DIR --formats html --worksheets none`` command (also the lists, the notebook, the HTML);
 * the real-form corpus (``--only corpus``; tests/corpus/forms: published 自评表 typed into their layouts):
   forms read, field accuracy, audit recall and precision on the expected problems (tests/corpus/measure.py);
 * the fidelity suite (``--only fidelity``; tests/fidelity/tables: real published tables in the data format, the
@@ -469,6 +474,51 @@ def forms(tmp: Path, reps: int, n: int = 1000) -> dict:
     return out
 
 
+REVIEW_UNITS = 1_000
+
+
+def review(tmp: Path, reps: int) -> dict:
+    """The 10,000-form review: triage and summary in a child process, then the whole command once."""
+    sys.path.insert(0, str(ROOT))
+    from evaltools.data.folder import write_units
+    from evaltools.run.synthetic import generate_units
+
+    data = generate_units(REVIEW_UNITS, 100, seed=0, year=2022, projects_per_unit=10)
+    folder = tmp / "review-data" / "2022"
+    write_units(data, folder)
+    del data
+    out = _child(["--_review-child", str(folder), "--reps", str(reps)])
+    cmd = [*tool("evaltools"), "review", str(folder), "--to", str(tmp / "review-out"), "--formats", "html"]
+    out["command"] = run([*cmd, "--worksheets", "none"])
+    return out
+
+
+def _review_child(folder: str, reps: int) -> None:
+    from evaltools.report.bureau.model import assemble
+    from evaltools.report.bureau.summary import summary_lines, summary_tables
+    from evaltools.report.bureau.view import build_view
+    from evaltools.run.review import read_inputs
+    from evaltools.scoring.review.rulebook import load_rulebook
+
+    book = load_rulebook("bureau")
+    parts: dict[str, list[float]] = {"read": [], "review": [], "summary": [], "total": []}
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        inputs = read_inputs([folder])
+        t1 = time.perf_counter()
+        result = assemble(inputs.evaluations, inputs.metas, book)
+        t2 = time.perf_counter()
+        build_view(result)
+        summary_tables(result)
+        t3 = time.perf_counter()
+        for key, value in zip(parts, (t1 - t0, t2 - t1, t3 - t2, t3 - t0)):
+            parts[key].append(value)
+    figures = {k: statistics.median(v) for k, v in parts.items()}
+    figures.update(forms=len(result.frames.forms), units=int(result.frames.forms["unit"].nunique()))
+    figures.update(findings=len(result.frames.findings), sampled=len(result.sample.frame), lines=summary_lines(result))
+    print(json.dumps(figures, ensure_ascii=False))
+
+
 def _with_cpu(cpu: list[float], cmd: list[str]) -> float:
     """Seconds an audit command takes; its CPU seconds (the process's, as a reaped child) appended to ``cpu`` — a
     figure that other work on the machine skews far less than the wall time."""
@@ -536,12 +586,13 @@ def main(argv=None) -> int:
     ap.add_argument("--json", type=Path, help="also save the figures as JSON here")
     ap.add_argument(
         "--only",
-        help="comma-separated subset: floor,html,html_pdf,batch,scoring,evaluate,load,pdf,forms,corpus,fidelity",
+        help="comma-separated subset: floor,html,html_pdf,batch,scoring,evaluate,load,pdf,forms,review,corpus,fidelity",
     )
     ap.add_argument("--_score-child", dest="score_child", help=argparse.SUPPRESS)
     ap.add_argument("--_eval-child", dest="eval_child", help=argparse.SUPPRESS)
     ap.add_argument("--_load-child", dest="load_child", help=argparse.SUPPRESS)
     ap.add_argument("--_forms-child", dest="forms_child", help=argparse.SUPPRESS)
+    ap.add_argument("--_review-child", dest="review_child", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     reps = 1 if args.quick else max(1, args.reps)
     if args.score_child:
@@ -556,13 +607,17 @@ def main(argv=None) -> int:
     if args.forms_child:
         _forms_child(args.forms_child)
         return 0
+    if args.review_child:
+        _review_child(args.review_child, reps)
+        return 0
     info = machine()
     print(f"machine: {info['nproc']} CPU(s), {info['cpu']}, Python {info['python']} ({info['platform']})")
     print(
         f"load average before: {' '.join(map(str, info['load_before']))} (other work on the machine skews every figure)"
     )
     print(f"repetitions per figure: {reps} (median)\n", flush=True)
-    wanted = set((args.only or "floor,html,html_pdf,batch,scoring,evaluate,load,pdf,forms,corpus,fidelity").split(","))
+    everything = "floor,html,html_pdf,batch,scoring,evaluate,load,pdf,forms,review,corpus,fidelity"
+    wanted = set((args.only or everything).split(","))
     figures: dict = {}
     steps = [
         ("floor", lambda t: floor(t, reps)),
@@ -574,6 +629,7 @@ def main(argv=None) -> int:
         ("load", lambda t: loading(t, reps)),
         ("pdf", lambda t: pdf_export(t, reps)),
         ("forms", lambda t: forms(t, reps)),
+        ("review", lambda t: review(t, reps)),
         ("corpus", lambda t: corpus(t, reps)),
         ("fidelity", lambda t: fidelity(t, reps)),
     ]

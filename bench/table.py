@@ -68,6 +68,19 @@ def table(figures: dict) -> list[tuple[str, str, str, str]]:
     fo = f.get("forms")
     if isinstance(fo, dict):
         _forms_rows(add, fo)
+    rv = f.get("review")
+    if isinstance(rv, dict):
+        add(
+            f"review of {rv['forms']:,} forms ({rv['units']:,} units): triaged and summarised",
+            f"{rv['total']:.2f} s",
+            "≤ 60 s",
+            rv["total"] <= 60,
+        )
+        add(
+            "  read + evaluate (one pass) · review · summary",
+            f"{rv['read']:.2f} · {rv['review']:.2f} · {rv['summary']:.2f} s",
+        )
+        add("  whole command (HTML, no 复核底稿)", f"{rv['command']:.2f} s")
     if isinstance(f.get("corpus"), dict):
         _corpus_rows(f["corpus"], add)
     if isinstance(f.get("fidelity"), dict):

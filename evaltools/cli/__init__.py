@@ -481,6 +481,82 @@ def audit(
         raise typer.Exit(2)
 
 
+@app.command()
+@guarded
+def review(
+    paths: list[Path] = typer.Argument(
+        ...,
+        help="自评表文件夹（可嵌套，xlsx 与 docx）和/或多单位数据集文件夹 / folders of forms and/or dataset folders",
+    ),
+    to: Path | None = typer.Option(None, "--to", help="输出目录 / the output folder (复核报告, 复核底稿, 清单)"),
+    output_dir: Path | None = typer.Option(None, "--output-dir", hidden=True, help="同 --to / the same as --to"),
+    scores: Path | None = typer.Option(
+        None, "--scores", help="填好的复核底稿文件夹，读回复核得分 / the filled 复核底稿 folder, read back"
+    ),
+    prior: Path | None = typer.Option(
+        None, "--prior", help="上年度复核输出（复核问题清单、整改台账）/ last year's review output"
+    ),
+    rulebook: str = typer.Option("bureau", "--rulebook", help="复核规则 params/review/<name>.yaml 或文件 / rule book"),
+    seed: int | None = typer.Option(None, "--seed", help="抽样随机数种子（默认取复核规则的）/ the sample's seed"),
+    rules: str = typer.Option(DEFAULT_RULES, help="评分规则 (params/rules/<name>.yaml)"),
+    formats: str | None = typer.Option(None, "--formats", help="报告格式 / report formats: html,pdf (default both)"),
+    reviewer: str | None = typer.Option(None, "--reviewer", help="复核单位（报告落款）/ who signs the review"),
+    title: str | None = typer.Option(None, "--title", help="报告标题 / the report's title"),
+    worksheets: str = typer.Option(
+        "sample", "--worksheets", help="为哪些自评表写复核底稿 / which forms get a 复核底稿: sample | all | none"
+    ),
+    per: str = typer.Option("form", "--per", help="复核底稿每张表一本或每个单位一本 / one workbook per form | unit"),
+    opinions: int = typer.Option(
+        0, "--opinions", min=0, help="写出风险最高的 N 个数据集单位的复核意见并链接 / write N units' 复核意见"
+    ),
+    force: bool = typer.Option(
+        False, "--force", help="覆盖上次复核后已填写或改动的文件 / overwrite files changed since the last review"
+    ),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="读取自评表的进程数 / worker processes reading forms"),
+    executor: str = typer.Option("process", "--executor", help="执行器 / executor: process | dask | serial"),
+) -> None:
+    """财政部门复核一个年度的全部自评结果 / the bureau's review of a year's self-evaluations.
+
+    Reads every form under the folders given (and each dataset folder: units.csv …) in ONE scoring and audit pass,
+    adds the cross-form red flags, triages every form by risk, draws a seeded stratified sample and writes the
+    复核报告 (HTML, PDF), the 复核底稿 folder (one workbook per sampled form, 复核得分 to fill in), 复核问题清单.xlsx,
+    整改台账.xlsx and 复核汇总.xlsx. --scores FOLDER reads the filled 复核底稿 back (reviewers' scores, 偏离度 from them, deduction
+    consistency); --prior FOLDER reads last year's 复核问题清单 / 整改台账 (persistence). The output folder may not
+    be in, on or above an input folder. Exit 2 on bad input (nothing written), or, the report written, when a
+    form could not be read (listed in the report and on stderr, as the audit does).
+    """
+    from evaltools.cli.console import print_review
+    from evaltools.report.bureau.export import formats_given
+    from evaltools.run.review import run_review
+
+    if to is not None and output_dir is not None and to != output_dir:
+        raise ParamsError("--to 与 --output-dir 是同一个选项，只给一个 / give --to only", key="to")
+    out = to or output_dir
+    if out is None:
+        raise ParamsError("缺少输出目录 / the output folder is required: --to FOLDER", key="to")
+    result = run_review(
+        paths,
+        out,
+        scores=scores,
+        prior=prior,
+        rulebook=rulebook,
+        seed=seed,
+        rules=rules,
+        formats=formats_given(formats),
+        reviewer=reviewer,
+        title=title,
+        worksheets=worksheets,
+        per=per,
+        opinions=opinions,
+        force=force,
+        jobs_n=jobs,
+        executor=executor,
+    )
+    print_review(result)
+    if len(result.review.source.failures):  # as the audit: the report is written, the unreadable forms listed
+        raise typer.Exit(2)
+
+
 def main() -> None:
     signal.signal(signal.SIGINT, _stop_on_signal)
     signal.signal(signal.SIGTERM, _stop_on_signal)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from evaltools.run.audit import AuditResult
     from evaltools.run.jobs import BatchResult
+    from evaltools.run.review import ReviewRun
 
 
 def say(text: str, err: bool = False) -> None:
@@ -189,3 +190,22 @@ def shared_warnings(results: Sequence[BatchResult]) -> tuple[str, ...]:
         return ()
     others = [set(r.warnings) for r in results[1:]]
     return tuple(w for w in dict.fromkeys(results[0].warnings) if all(w in o for o in others))
+
+
+def print_review(result: ReviewRun) -> None:
+    """What ``evaltools review`` found (one line each: coverage, findings, sample) and the files it wrote."""
+    from evaltools.report.bureau.export import BUREAU
+    from evaltools.report.bureau.summary import summary_lines
+
+    for line in summary_lines(result.review):
+        say(line)
+    failures = result.review.source.failures
+    for f in failures.itertuples(index=False):
+        say(f"✗ {f.file}{', ' + f.part if f.part else ''}: {f.reason}", err=True)
+    typer.echo("已写出 / written:")
+    for path in result.files:
+        say(f"  {shown(path)}  {BUREAU.describes.get(path.name, '')}".rstrip())
+    page = next((f for f in result.files if f.suffix == ".html"), None)
+    if page is not None:
+        say(f"打开 / open: {Path(page).resolve().as_uri()}")
+    say(f"用时 / took {result.seconds:.1f} s")

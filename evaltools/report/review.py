@@ -5,7 +5,8 @@ where it is printed and the score it costs, and states the 复核得分, 复核�
 
 The figures come from the same :class:`~evaltools.scoring.evaluation.Evaluation` as the 自评报告 (one evaluation,
 two documents); the view is built here (:func:`build_review`) and rendered by ``templates/report/review.html.j2``,
-one macro per notebook cell. The opinion's threshold is data: ``params/review/opinion.yaml`` (:func:`opinion_rule`).
+one macro per notebook cell. The opinion is data: ``params/review/opinion.yaml`` (:func:`opinion_rule`), its 偏离度
+threshold the 复核 rule book's (``params/review/bureau.yaml``), stated once.
 The wording of findings (location, score effect) is in :mod:`evaltools.report.review_findings`.
 """
 
@@ -30,6 +31,7 @@ from evaltools.scoring.completeness import grade_shown, unknown_text
 from evaltools.scoring.evaluation import Evaluation
 from evaltools.scoring.grading import describe_band
 from evaltools.scoring.indicators import DEPARTMENT
+from evaltools.scoring.review.rulebook import load_rulebook
 
 OPINION_FILE = PARAMS_DIR / "review" / "opinion.yaml"
 #: Shown where the 复核单位 is not given: a blank to fill in, never an invented name.
@@ -60,30 +62,26 @@ class OpinionRule:
 
 @lru_cache(maxsize=4)
 def opinion_rule(path: str | Path = OPINION_FILE) -> OpinionRule:
-    """The opinion's settings from ``path``; a missing or unknown key, or a threshold that is not a share between 0
-    and 1, is a ParamsError naming the file and the key."""
+    """The opinion's settings from ``path``, with 偏离度's formula, threshold and source from the rule book it names
+    (:func:`evaltools.scoring.review.rulebook.load_rulebook`: stated once, there); a missing or unknown key, or a
+    threshold that is not a share between 0 and 1, is a ParamsError naming the file and the key."""
     data = read_yaml(path)
-    expected = {"title": str, "deviation": dict, "opinion": dict}
+    expected = {"title": str, "rulebook": str, "level": str, "opinion": dict}
     if not isinstance(data, dict) or set(data) != set(expected):
         found = sorted(data) if isinstance(data, dict) else type(data).__name__
         raise ParamsError(f"expected the keys {', '.join(expected)}, found {found}", file=str(path))
-    deviation, opinion = data["deviation"], data["opinion"]
-    for part, keys in ((deviation, {"formula", "level"}), (opinion, {"threshold", "within", "beyond", "source"})):
-        if set(part) != keys:
-            raise ParamsError(f"expected the keys {', '.join(sorted(keys))}, found {sorted(part)}", file=str(path))
-    threshold = opinion["threshold"]
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 < threshold < 1:
-        raise ParamsError(
-            f"threshold must be a share such as 0.05, found {threshold!r}", file=str(path), key="threshold"
-        )
+    opinion = data["opinion"]
+    if set(opinion) != {"within", "beyond"}:
+        raise ParamsError(f"expected the keys beyond, within, found {sorted(opinion)}", file=str(path), key="opinion")
+    deviation = load_rulebook(str(data["rulebook"])).deviation
     return OpinionRule(
         str(data["title"]),
-        str(deviation["formula"]),
-        str(deviation["level"]),
-        float(threshold),
+        deviation.form_formula,
+        str(data["level"]),
+        deviation.threshold,
         str(opinion["within"]),
         str(opinion["beyond"]),
-        str(opinion["source"]),
+        deviation.source,
     )
 
 

@@ -288,9 +288,10 @@ def _check_sections(c: _Check, data: dict) -> None:
         if name in ex:
             setting.check(c, f"execution.{name}", ex[name])
     c.number("execution.default_weight", ex.get("default_weight", 10), 0, 100)
-    audit = c.mapping("audit", data["audit"], {"execution_alert", "previous_target", "grade_synonyms"})
+    audit = c.mapping("audit", data["audit"], {"execution_alert", "previous_target", "grade_synonyms", "red_flags"})
     c.number("audit.execution_alert", audit.get("execution_alert", 0.9), 0, 1)
     c.flag("audit.previous_target", audit.get("previous_target", True))
+    c.flag("audit.red_flags", audit.get("red_flags", False))  # a 复核's red flags (audit/redflags.py): review only
     for name, words in c.mapping("audit.grade_synonyms", audit.get("grade_synonyms", {})).items():
         c.texts(f"audit.grade_synonyms.{name}", words)
     for direction, names in c.mapping("direction_names", data["direction_names"], set(DIRECTIONS)).items():

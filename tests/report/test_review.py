@@ -124,7 +124,17 @@ def test_deviation_is_unknown_when_either_score_is():
 def test_opinion_file_is_checked(tmp_path):
     bad = tmp_path / "opinion.yaml"
     good = opinion_rule.__wrapped__(review.OPINION_FILE)
-    bad.write_text(review.OPINION_FILE.read_text(encoding="utf-8").replace("threshold: 0.05", "threshold: 5"))
+    book = tmp_path / "book.yaml"  # the threshold is the rule book's (stated once, params/review/bureau.yaml)
+    book.write_text(
+        (review.OPINION_FILE.parent / "bureau.yaml")
+        .read_text(encoding="utf-8")
+        .replace("threshold: 0.05", "threshold: 5"),
+        encoding="utf-8",
+    )
+    bad.write_text(
+        review.OPINION_FILE.read_text(encoding="utf-8").replace("rulebook: bureau", f"rulebook: {book}"),
+        encoding="utf-8",
+    )
     with pytest.raises(ParamsError, match="threshold"):
         opinion_rule.__wrapped__(bad)
     bad.write_text(review.OPINION_FILE.read_text(encoding="utf-8") + "extra: 1\n", encoding="utf-8")

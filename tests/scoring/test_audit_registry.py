@@ -12,6 +12,7 @@ from evaltools import labels
 from evaltools.data.schema import PROFILE_BY_NAME, TABLES
 from evaltools.scoring import audit
 from evaltools.scoring.audit import CHECKS, CODES, Check, Code
+from evaltools.scoring.review.flags import REVIEW_CHECKS, ReviewCheck  # the review checks' codes are in CODES too
 
 #: The form cells a finding not on an indicator row may point at (data/forms: the blocks' cells).
 FORM_CELLS = {"title", "total", "grade", "funds.rate", "funds.score", "funds.spent", "funds.budget"}
@@ -30,9 +31,9 @@ def _known_field(field: str) -> bool:
 
 
 def test_every_check_declares_complete_codes():
-    assert len(CHECKS) >= 16
-    for name, c in CHECKS.items():
-        assert isinstance(c, Check) and c.name == name and c.fn.__doc__, name
+    assert len(CHECKS) >= 16 and len(REVIEW_CHECKS) >= 2
+    for name, c in [*CHECKS.items(), *REVIEW_CHECKS.items()]:
+        assert isinstance(c, (Check, ReviewCheck)) and c.name == name and c.fn.__doc__, name
         assert c.codes, f"check {name} declares no finding code"
         for code in c.codes:
             assert isinstance(code, Code) and re.fullmatch(r"[A-Z][A-Z0-9_]{4,}", code.code), code
@@ -43,7 +44,7 @@ def test_every_check_declares_complete_codes():
 
 
 def test_codes_are_unique_across_checks():
-    declared = [code.code for c in CHECKS.values() for code in c.codes]
+    declared = [code.code for c in [*CHECKS.values(), *REVIEW_CHECKS.values()] for code in c.codes]
     assert len(declared) == len(set(declared)) == len(CODES)
     assert {c.code: c for c in CODES.values()} == dict(CODES)
 

@@ -15,6 +15,8 @@ findings within a severity). See docs/extending/audit_check.md.
 - :mod:`.targets` — how targets and costs are set
 - :mod:`.grades` — the printed grade table
 - :mod:`.cost_control` — the 经费控制 block: “三公”经费, 会议费, 培训费 against budget, last year and their total
+- :mod:`.redflags` — a 复核's red flags: every indicator at full marks, full output marks on a budget hardly
+  spent, a cost far over target, 满意度 with no survey, every actual equal to its target, a miss with no 偏差原因
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from . import printed  # noqa: F401
 from . import targets  # noqa: F401
 from . import grades  # noqa: F401
 from . import cost_control  # noqa: F401
+from . import redflags  # noqa: F401
 
 # isort: on
 from .core import (
