@@ -34,21 +34,23 @@ def _frame(
 ) -> pd.DataFrame:
     """Rates from aligned arrays (or scalars): value = numerator / denominator, NaN when the denominator is 0."""
     n = len(org)
-    text = lambda v: pd.Series(_values(v, n), dtype=object)  # noqa: E731 - object: never inferred as str
+    index = pd.RangeIndex(n)  # one index object for every column: the frame aligns nothing
+    text = lambda v: pd.Series(_values(v, n), index=index, dtype=object)  # noqa: E731 - never inferred as str
     numerator, denominator = _values(num, n, float), _values(den, n, float)
     with np.errstate(divide="ignore", invalid="ignore"):
         value = np.where(denominator != 0, numerator / denominator, np.nan)
     columns = dict(key=key, label=label, subject=subject)
     return pd.DataFrame(
         {
-            ORG: _org_column(org),
+            ORG: _org_column(org).set_axis(index),
             **{k: text(v) for k, v in columns.items()},
             "numerator": numerator,
             "denominator": denominator,
             "value": value,
             "formula": text(formula),
             "source": text(source),
-        }
+        },
+        index=index,
     )
 
 
