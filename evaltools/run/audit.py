@@ -26,6 +26,7 @@ from evaltools.data.forms import READERS, FormFailure, ImportedForm, form_files,
 from evaltools.data.model import UnitsData, YearData
 from evaltools.data.schema import ORG
 from evaltools.errors import ParamsError
+from evaltools.fmt import is_missing
 from evaltools.params import DEFAULT_RULES
 from evaltools.paths import (
     OUTPUT_MARK,
@@ -122,10 +123,12 @@ def evaluate_forms(forms: Sequence[ImportedForm], rules: RuleSet) -> list[pd.Dat
 
 def _named(column: pd.Series, names: dict[str, str]) -> pd.Series:
     """A text column with each unit key ``⟦i⟧`` written as the form's unit name."""
-    text = column.astype(object)
-    if not text.astype(str).str.contains("⟦", regex=False).any():
-        return text
-    return text.where(text.isna(), text.astype(str).str.replace(_KEY, lambda m: names[m.group(0)], regex=True))
+    values = column.to_numpy(dtype=object)
+    if not any(isinstance(v, str) and "⟦" in v for v in values):  # a few findings' texts: no string pass of pandas
+        return column.astype(object)
+    swap = lambda m: names[m.group(0)]  # noqa: E731
+    named = [v if is_missing(v) else _KEY.sub(swap, str(v)) for v in values]
+    return pd.Series(named, index=column.index, dtype=object)
 
 
 # ----------------------------------------------------------------------------- a chunk of files (one worker)
