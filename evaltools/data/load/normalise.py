@@ -47,7 +47,8 @@ def normalise(table: S.Table, raw: RawTable, problems: ProblemList, many: bool =
     rename = map_headers(table, raw, problems, many)
     if rename is None:
         return empty_frame(table, many)
-    frame = frame[list(rename)].set_axis(list(rename.values()), axis=1)  # the columns in order, renamed
+    if list(rename.items()) != [(c, c) for c in frame.columns]:  # a form's table is already so
+        frame = frame[list(rename)].set_axis(list(rename.values()), axis=1)  # the columns in order, renamed
     empty = _all_missing(frame)
     frame = frame.loc[~_blank_rows(frame, empty)]
     raw.kept = list(frame.index)
@@ -114,8 +115,10 @@ def _typed_columns(cols: dict[str, pd.Series], n: int, table: S.Table) -> pd.Dat
             out[f.name] = col.to_numpy() if col.dtype == np.bool_ else col.astype(bool).to_numpy()
         else:
             values = col.to_numpy(dtype=object, copy=True)
-            values[pd.isna(values)] = None
-            out[f.name] = pd.Series(values, index=index, dtype=object, copy=False)  # not inferred as str
+            missing = pd.isna(values)
+            values[missing] = None
+            # text as a Series of object dtype (an array of text would be inferred as str); no text: the array
+            out[f.name] = values if missing.all() else pd.Series(values, index=index, dtype=object, copy=False)
     return pd.DataFrame(out, index=index)
 
 
@@ -151,16 +154,18 @@ def _blank_rows(frame: pd.DataFrame, empty: frozenset[str]) -> np.ndarray:
     """Which rows are blank: every cell missing or only spaces (the columns of ``empty`` are). The object columns
     are tested together: their cells factorised in one pass, each distinct value cleaned once."""
     blank = np.ones(len(frame), dtype=bool)
-    texts = []
-    for name, dtype in zip(frame.columns, frame.dtypes):
+    texts, objects = [], 0
+    for at, (name, dtype) in enumerate(zip(frame.columns, frame.dtypes)):
+        objects += dtype == np.dtype(object)
         if name in empty:
             continue
         if dtype == np.dtype(object):
-            texts.append(name)
+            texts.append(at)
         else:
             blank &= _blank(frame[name])
-    if texts:
-        cells = frame[texts].to_numpy(dtype=object)
+    if texts:  # a frame all of object dtype (a form's table) is one block: its array at once
+        whole = objects == len(frame.columns)
+        cells = frame.to_numpy(dtype=object)[:, texts] if whole else frame.iloc[:, texts].to_numpy(dtype=object)
         codes, uniques = pd.factorize(cells.ravel(), use_na_sentinel=True)
         clear = np.array([clean_text(u) is None for u in uniques] + [True], dtype=bool)
         blank &= clear[codes].reshape(cells.shape).all(axis=1)
