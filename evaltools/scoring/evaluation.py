@@ -492,7 +492,10 @@ def _form_totals(
     if not single.any():
         return totals
     orgs = list(totals[ORG])
-    forms = pd.concat([departments, projects], ignore_index=True)
+    parts = [f for f in (departments, projects) if len(f)]  # a form is one or the other: nothing to concatenate
+    forms = (
+        parts[0].reset_index(drop=True) if len(parts) == 1 else pd.concat([departments, projects], ignore_index=True)
+    )
     codes = org_codes(forms[ORG], orgs)
     kept = np.flatnonzero(codes >= 0)
     units, where = np.unique(codes[kept], return_index=True)
@@ -505,8 +508,8 @@ def _form_totals(
     computed = rows["computed_score"].to_numpy(dtype=float)
     listed = each_value(rows["unknown"], lambda v: "published_score" in str(v))
     score = np.where(np.isnan(published), np.where(listed, np.nan, computed), published)
-    out = totals.copy()
-    positions = out.index.get_indexer(at)  # the rows labelled ``at``; each column set as a whole array
+    positions = totals.index.get_indexer(at)  # the rows labelled ``at``; each column set as a whole array
+    columns: dict[str, object] = {}
     for col, values in (
         ("score", score),
         ("computed_score", computed),
@@ -516,18 +519,17 @@ def _form_totals(
         ("assessed_simple", score),
         ("assessed_weighted", score),
     ):
-        column = out[col].to_numpy(dtype=float, copy=True)
-        column[positions] = values
-        out[col] = column
-    shown = out["published"].to_numpy(dtype=object, copy=True)  # whole columns set: no .loc per column
+        columns[col] = totals[col].to_numpy(dtype=float, copy=True)
+        columns[col][positions] = values
+    shown = totals["published"].to_numpy(dtype=object, copy=True)
     shown[positions] = np.where(np.isnan(published), None, published.astype(object))
-    out["published"] = pd.Series(shown, index=out.index, dtype=object)
-    method = out["method"].to_numpy(dtype=object, copy=True)
-    method[positions] = "form"
-    out["method"] = method
-    out["grade"] = grade(out["score"], bands).to_numpy()
-    out["computed_grade"] = grade(out["computed_score"], bands).to_numpy()
-    return out
+    columns["published"] = pd.Series(shown, index=totals.index, dtype=object)
+    columns["method"] = totals["method"].to_numpy(dtype=object, copy=True)
+    columns["method"][positions] = "form"
+    grades = grade(np.concatenate([columns["score"], columns["computed_score"]]), bands).to_numpy()  # one pass
+    columns["grade"], columns["computed_grade"] = grades[: len(totals)], grades[len(totals) :]
+    # one frame of the new columns and the others as they are (not a dozen columns set one by one)
+    return pd.DataFrame({c: columns.get(c, totals[c]) for c in totals.columns}, index=totals.index)
 
 
 def department_form(data: YearData) -> pd.DataFrame:

@@ -70,10 +70,12 @@ def target_met(ind: pd.DataFrame, masks: dict | None = None) -> pd.Series:
             default=False,
         )
     known = ~np.isnan(a) & ~np.isnan(t) & ~m["qualitative"]
-    grade = ind["qualitative_grade"]
-    qual = m["qualitative"] & grade.notna().to_numpy()
-    out = pd.Series(met, index=ind.index, dtype=object).where(known, None)
-    return out.mask(qual, grade == "达成")
+    grade = ind["qualitative_grade"].to_numpy(dtype=object)
+    qual = m["qualitative"] & ~pd.isna(grade)
+    out = np.full(len(met), None, dtype=object)  # True/False where told (a 定性 row: its grade 达成), else None
+    out[known] = met[known]
+    out[qual] = (grade == "达成")[qual]
+    return pd.Series(out, index=ind.index, dtype=object)
 
 
 def _rule_names(ind: pd.DataFrame, rules: RuleSet, direction_codes: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
