@@ -365,7 +365,7 @@ def level1_totals(scored: pd.DataFrame) -> pd.DataFrame:
     Breakdown rows (``parent`` set) are left out; weights split into scored and dropped."""
     keys = group_keys(scored) + ["level1"]
     rows = scored["parent"].isna().to_numpy() if "parent" in scored else np.ones(len(scored), dtype=bool)
-    s = scored[keys][rows]
+    s = scored[keys] if rows.all() else scored[keys][rows]  # no breakdown row (the usual case): no filtering
     on = scored["scored"].to_numpy(dtype=bool)[rows]
     weight = scored["weight"].to_numpy(dtype=float)[rows]
     counts = {  # flags as 0/1 counts (int64, made so at once: no astype of the frame)
@@ -388,12 +388,15 @@ def level1_totals(scored: pd.DataFrame) -> pd.DataFrame:
     codes, first, parts = _group(s, keys)
     sums = counted.groupby(codes, sort=False).sum()
     # a total that depends on a figure we cannot read is unknown (无法计算), never a partial sum
-    for col, count in (
-        ("indicator_score", "unknown_scores"),
-        ("assessed_indicator_score", "unknown_assessed"),
-        ("indicator_weight", "unknown_weights"),
-    ):
-        sums[col] = sums[col].where(sums[count] == 0)
+    unknown = {
+        col: np.where(sums[count].to_numpy() == 0, sums[col].to_numpy(), np.nan)
+        for col, count in (
+            ("indicator_score", "unknown_scores"),
+            ("assessed_indicator_score", "unknown_assessed"),
+            ("indicator_weight", "unknown_weights"),
+        )
+    }
+    sums = with_columns(sums, unknown)
     index = pd.MultiIndex(
         levels=[values for _, values in parts], codes=[c[first] for c, _ in parts], names=keys, verify_integrity=False
     )
