@@ -501,19 +501,22 @@ def score_projects(
     }
     totals = level1_totals(scored) if totals is None else totals
     c.update(_joined(p, _per_form(totals.drop(columns="scored_count"), keys), keys))
+    factor = np.ones(len(p))  # on arrays from here: a form's few rows, no Series per step
     if rules.not_applicable == "rescale":
-        available = w + c["indicator_weight"]
-        factor = (100.0 / available.where(available > 0)).where(c["dropped_weight"] > 0, 1.0).fillna(1.0)
-    else:
-        factor = pd.Series(1.0, index=p.index)
+        available = w.to_numpy(dtype=float) + c["indicator_weight"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            factor = np.where(c["dropped_weight"] > 0, 100.0 / np.where(available > 0, available, np.nan), 1.0)
+        factor = np.where(np.isnan(factor), 1.0, factor)
     c["rescale_factor"] = factor
-    c["computed_score"] = computed = (c["execution_score"] + c["indicator_score"]) * factor
+    computed = (c["execution_score"].to_numpy(dtype=float) + c["indicator_score"]) * factor
+    c["computed_score"] = computed
     c["published_score"] = published = p["published_score"] if "published_score" in p else np.nan
-    score = pd.Series(published, index=p.index, dtype=float) if "published_score" not in p else published
-    c["score"] = score = score.where(score.notna(), computed).where(~unknown_in(p, "published_score"))
+    score = p["published_score"].to_numpy(dtype=float) if "published_score" in p else np.full(len(p), np.nan)
+    score = np.where(unknown_in(p, "published_score").to_numpy(), np.nan, np.where(np.isnan(score), computed, score))
+    c["score"] = score
     c["difference"] = published - computed
-    if bands is not None:
-        c["grade"], c["computed_grade"] = grade(score, bands), grade(computed, bands)
+    if bands is not None:  # graded as Series of the frame's index: object columns (text is not inferred)
+        c["grade"], c["computed_grade"] = (grade(pd.Series(x, index=p.index), bands) for x in (score, computed))
     return with_columns(p, c).reset_index(drop=True)
 
 
