@@ -360,17 +360,24 @@ def evaluate_units(data: UnitsData, rules: RuleSet) -> UnitsEvaluation:
     given_weight = forms["execution_weight"].astype(float)
     forms = without_scores(score_projects(forms, scored, rules, bands, totals), reasons, given_weight)
     comp = composition(scored, forms, totals)
-    is_dept = (forms["project"] == DEPARTMENT).to_numpy()
-    projects, departments = forms[~is_dept].reset_index(drop=True), forms[is_dept].reset_index(drop=True)
+    projects, departments = _split(forms)
     unit_totals = department_totals(projects, data.units, rules, bands)
     unit_totals = _form_totals(unit_totals, kinds, departments, projects, bands)
-    unit_totals["published_grade"] = _column_or_none(data.units, "published_grade")
-    unit_totals["kind"] = kinds
-    unit_totals["published_unknown"] = _published_unknown(data)
+    profile = {"published_grade": _column_or_none(data.units, "published_grade"), "kind": kinds}
+    unit_totals = with_columns(unit_totals, {**profile, "published_unknown": _published_unknown(data)})
     unit_totals = _incomplete_totals(unit_totals, unit_reasons(unit_totals, forms, data.units, kinds))
     rates = all_rates(data, rules)
     findings = run_audit(AuditContext(data, rules, rates, scored, forms, unit_totals, totals))
     return UnitsEvaluation(data, rules, rates, scored, projects, comp, findings, unit_totals, departments)
+
+
+def _split(forms: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the project forms, the department forms), each indexed 0 … n − 1; no filtering where there is none of the
+    latter (most datasets, and every project form)."""
+    is_dept = (forms["project"] == DEPARTMENT).to_numpy()
+    if not is_dept.any():
+        return forms.reset_index(drop=True), forms.iloc[:0].reset_index(drop=True)
+    return forms[~is_dept].reset_index(drop=True), forms[is_dept].reset_index(drop=True)
 
 
 #: The figures of a unit's total that depend on its tables' scores (unknown when a table is incomplete).

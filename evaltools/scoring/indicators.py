@@ -571,7 +571,8 @@ def department_totals(
     computed, assessed = (c_weighted, a_weighted) if weighted else (c_simple, a_simple)
     published = units["published_total"].to_numpy(dtype=float)
     score = np.where(np.isnan(published), assessed, published)
-    out = pd.DataFrame(
+    grades = grade(np.concatenate([score, computed]), bands).to_numpy()  # both grades in one pass
+    return pd.DataFrame(
         {
             ORG: units[ORG].to_numpy(dtype=object),
             "score": score,
@@ -583,8 +584,7 @@ def department_totals(
             "assessed_simple": a_simple,
             "assessed_weighted": a_weighted,
             "method": rules.department_total,
+            "grade": grades[:n],
+            "computed_grade": grades[n:],
         }
     )
-    out["grade"] = grade(out["score"], bands).to_numpy()
-    out["computed_grade"] = grade(out["computed_score"], bands).to_numpy()
-    return out
