@@ -130,6 +130,12 @@ def printed_units(texts: pd.Series) -> pd.Series:
     """The unit each text prints after its one figure (``1000件`` → 件, ``97％`` → %), None where it prints none
     or more than a figure and its unit: the unit of a target or actual the input does not give
     (``target_unit`` / ``actual_unit`` derived from ``target_text`` / ``actual_text``)."""
-    found = texts.astype("string").str.strip().str.extract(_FIGURE_UNIT, expand=False)
-    units = found.str.replace("％", "%", regex=False).to_numpy(dtype=object, na_value=None)
+    pattern = re.compile(_FIGURE_UNIT)
+
+    def unit(value: object) -> str | None:  # as the column's text (str of a number) stripped, then searched
+        found = pattern.search(str(value).strip())
+        return None if found is None else found.group(1).replace("％", "%")
+
+    codes, uniques = pd.factorize(texts.to_numpy(dtype=object))  # each distinct text once, no string pass
+    units = np.array([*(unit(u) for u in uniques), None], dtype=object)[codes]
     return pd.Series(units, index=texts.index, dtype=object)
