@@ -111,21 +111,22 @@ def evaluate_forms(forms: Sequence[ImportedForm], rules: RuleSet) -> list[pd.Dat
         units = np.asarray(found[ORG].array.codes)
         names = {_key(i): forms[i].data.unit for i in keys}
         text = {c: _named(found[c], names) for c in ("subject", "message")}
-        found = found.drop(columns=ORG).assign(**text)
-        totals = ev.totals.set_index(ORG)
+        found = found.drop(columns=ORG).assign(**{c: v for c, v in text.items() if v is not None})
+        at = {org: i for i, org in enumerate(ev.totals[ORG].astype(object))}  # each unit's row of its totals
         for position, org in enumerate(ev.data.orgs):
             rows = found.iloc[np.flatnonzero(units == position)].reset_index(drop=True)
-            total = totals.loc[org]
+            total = ev.totals.iloc[at[org]]
             rows.attrs["total"] = {k: total.get(k) for k in ("score", "computed_score", "grade")}
             out[int(_KEY.fullmatch(org).group(1))] = rows
     return out
 
 
-def _named(column: pd.Series, names: dict[str, str]) -> pd.Series:
-    """A text column with each unit key ``⟦i⟧`` written as the form's unit name."""
+def _named(column: pd.Series, names: dict[str, str]) -> pd.Series | None:
+    """A text column with each unit key ``⟦i⟧`` written as the form's unit name (None: an object column naming
+    no key, left as it is)."""
     values = column.to_numpy(dtype=object)
     if not any(isinstance(v, str) and "⟦" in v for v in values):  # a few findings' texts: no string pass of pandas
-        return column.astype(object)
+        return None if column.dtype == np.dtype(object) else column.astype(object)
     swap = lambda m: names[m.group(0)]  # noqa: E731
     named = [v if is_missing(v) else _KEY.sub(swap, str(v)) for v in values]
     return pd.Series(named, index=column.index, dtype=object)
