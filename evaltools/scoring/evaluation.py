@@ -536,7 +536,7 @@ def _form_totals(
     grades = grade(np.concatenate([columns["score"], columns["computed_score"]]), bands).to_numpy()  # one pass
     columns["grade"], columns["computed_grade"] = grades[: len(totals)], grades[len(totals) :]
     # one frame of the new columns and the others as they are (not a dozen columns set one by one)
-    return pd.DataFrame({c: columns.get(c, totals[c]) for c in totals.columns}, index=totals.index)
+    return pd.DataFrame({c: columns[c] if c in columns else totals[c] for c in totals.columns}, index=totals.index)
 
 
 def department_form(data: YearData) -> pd.DataFrame:
