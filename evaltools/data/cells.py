@@ -52,7 +52,7 @@ def parse_number_series(series: pd.Series, *, allow_percent: bool = True) -> tup
     """Vectorised fast path for a whole column: returns (numbers, reasons) with reasons NaN where fine."""
     if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
         return series.astype(float), pd.Series(np.nan, index=series.index, dtype=object)  # typed (Parquet)
-    if series.dtype == object and _plain_numbers(values := series.to_numpy()):  # a workbook's typed cells
+    if series.dtype == object and plain_numbers(values := series.to_numpy()):  # a workbook's typed cells
         return pd.Series(values.astype(float), index=series.index), pd.Series(np.nan, index=series.index, dtype=object)
     # pd.to_numeric reads True as 1: leave true/false cells (an Excel TRUE) to parse_number, which refuses them
     if series.dtype == object:
@@ -74,7 +74,7 @@ def parse_number_series(series: pd.Series, *, allow_percent: bool = True) -> tup
 _NUMBER_TYPES = (int, float, np.integer, np.floating)
 
 
-def _plain_numbers(values: np.ndarray) -> bool:
+def plain_numbers(values: np.ndarray) -> bool:
     """Whether every cell is a number or missing (None, NaN) and none is a true/false value: then the column's
     numbers are its values, with no reason to give (what :func:`parse_number` gives each such cell)."""
     return all(v is None or (isinstance(v, _NUMBER_TYPES) and not isinstance(v, (bool, np.bool_))) for v in values)
@@ -130,6 +130,12 @@ def printed_units(texts: pd.Series) -> pd.Series:
     """The unit each text prints after its one figure (``1000件`` → 件, ``97％`` → %), None where it prints none
     or more than a figure and its unit: the unit of a target or actual the input does not give
     (``target_unit`` / ``actual_unit`` derived from ``target_text`` / ``actual_text``)."""
-    found = texts.astype("string").str.strip().str.extract(_FIGURE_UNIT, expand=False)
-    units = found.str.replace("％", "%", regex=False).to_numpy(dtype=object, na_value=None)
+    pattern = re.compile(_FIGURE_UNIT)
+
+    def unit(value: object) -> str | None:  # as the column's text (str of a number) stripped, then searched
+        found = pattern.search(str(value).strip())
+        return None if found is None else found.group(1).replace("％", "%")
+
+    codes, uniques = pd.factorize(texts.to_numpy(dtype=object))  # each distinct text once, no string pass
+    units = np.array([*(unit(u) for u in uniques), None], dtype=object)[codes]
     return pd.Series(units, index=texts.index, dtype=object)

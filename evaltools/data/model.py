@@ -321,8 +321,7 @@ def _stacked(frames: list[pd.DataFrame], orgs: np.ndarray, index: pd.Index | Non
     """The frames one under the other with an ``org`` column first, frame ``i``'s rows holding ``orgs[i]``: one
     concatenation, then the column (not a copy of each frame with its column) — a categorical of ``index``
     (the units, unique) when given, so that :class:`UnitsData` need not convert it."""
-    out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
-    out = out.copy() if len(frames) == 1 else out
+    out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)  # a new frame
     if index is not None:
         codes = np.repeat(np.arange(len(frames)), [len(f) for f in frames])
         out.insert(0, ORG, pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(index)))

@@ -216,7 +216,7 @@ def _title(name: str, column: str) -> str:
 def _duplicates(name: str, frame: pd.DataFrame, raws: dict, problems: ProblemList) -> None:
     table = {**TABLES, UNITS.name: UNITS}[name]
     key = ([ORG] if ORG in frame.columns and ORG not in table.key and table.key else []) + list(table.key)
-    if not key or frame.empty:
+    if not key or len(frame) < 2:  # one row repeats nothing
         return
     dup = _repeated(frame, key)
     if not dup.any():

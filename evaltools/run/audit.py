@@ -26,6 +26,7 @@ from evaltools.data.forms import READERS, FormFailure, ImportedForm, form_files,
 from evaltools.data.model import UnitsData, YearData
 from evaltools.data.schema import ORG
 from evaltools.errors import ParamsError
+from evaltools.fmt import is_missing
 from evaltools.params import DEFAULT_RULES
 from evaltools.paths import (
     OUTPUT_MARK,
@@ -110,22 +111,25 @@ def evaluate_forms(forms: Sequence[ImportedForm], rules: RuleSet) -> list[pd.Dat
         units = np.asarray(found[ORG].array.codes)
         names = {_key(i): forms[i].data.unit for i in keys}
         text = {c: _named(found[c], names) for c in ("subject", "message")}
-        found = found.drop(columns=ORG).assign(**text)
-        totals = ev.totals.set_index(ORG)
+        found = found.drop(columns=ORG).assign(**{c: v for c, v in text.items() if v is not None})
+        at = {org: i for i, org in enumerate(ev.totals[ORG].astype(object))}  # each unit's row of its totals
         for position, org in enumerate(ev.data.orgs):
             rows = found.iloc[np.flatnonzero(units == position)].reset_index(drop=True)
-            total = totals.loc[org]
+            total = ev.totals.iloc[at[org]]
             rows.attrs["total"] = {k: total.get(k) for k in ("score", "computed_score", "grade")}
             out[int(_KEY.fullmatch(org).group(1))] = rows
     return out
 
 
-def _named(column: pd.Series, names: dict[str, str]) -> pd.Series:
-    """A text column with each unit key ``⟦i⟧`` written as the form's unit name."""
-    text = column.astype(object)
-    if not text.astype(str).str.contains("⟦", regex=False).any():
-        return text
-    return text.where(text.isna(), text.astype(str).str.replace(_KEY, lambda m: names[m.group(0)], regex=True))
+def _named(column: pd.Series, names: dict[str, str]) -> pd.Series | None:
+    """A text column with each unit key ``⟦i⟧`` written as the form's unit name (None: an object column naming
+    no key, left as it is)."""
+    values = column.to_numpy(dtype=object)
+    if not any(isinstance(v, str) and "⟦" in v for v in values):  # a few findings' texts: no string pass of pandas
+        return None if column.dtype == np.dtype(object) else column.astype(object)
+    swap = lambda m: names[m.group(0)]  # noqa: E731
+    named = [v if is_missing(v) else _KEY.sub(swap, str(v)) for v in values]
+    return pd.Series(named, index=column.index, dtype=object)
 
 
 # ----------------------------------------------------------------------------- a chunk of files (one worker)

@@ -56,8 +56,9 @@ def declared_reasons(units: pd.DataFrame) -> np.ndarray:
     cut = (
         pd.to_numeric(units["cut_off_after"], errors="coerce") if "cut_off_after" in units else pd.Series([np.nan] * n)
     )
-    printed = units["scores_printed"].astype(object) if "scores_printed" in units else pd.Series([None] * n)
-    by_state = printed.map({"否": UNSCORED, "空白": BLANK}).to_numpy(dtype=object)
+    printed = units["scores_printed"].to_numpy(dtype=object) if "scores_printed" in units else [None] * n
+    states = {"否": UNSCORED, "空白": BLANK}
+    by_state = [states.get(v) if isinstance(v, str) else None for v in printed]  # a few units: a plain lookup
     cut_text = [CUT_OFF.format(row=int(c)) if c == c else None for c in cut.to_numpy(dtype=float)]
     out = np.array([c or s for c, s in zip(cut_text, by_state)], dtype=object)
     return np.where(pd.isna(out), None, out)
@@ -126,13 +127,15 @@ def unit_reasons(totals: pd.DataFrame, forms: pd.DataFrame, units: pd.DataFrame,
     a form its total is made of: its one form, or any of the projects it averages (「项目」reason)."""
     declared = declared_reasons(units)
     orgs = list(totals[ORG])
-    hit = forms[forms["incomplete"].notna().to_numpy()] if "incomplete" in forms else forms.iloc[:0]
-    first = hit.assign(_org=hit[ORG].astype(object)).drop_duplicates("_org")
-    mean = dict(zip(orgs, np.isin(np.asarray(kinds, dtype=object), kinds_with("totals", "projects_mean"))))
-    named = {
-        o: (f"「{p}」{r}" if mean.get(o) else r)
-        for o, p, r in zip(first["_org"], first["project"], first["incomplete"])
-    }
+    hit = forms["incomplete"].notna().to_numpy() if "incomplete" in forms else np.zeros(len(forms), dtype=bool)
+    named = {}
+    if hit.any():  # the usual case: every form complete
+        first = forms[hit].assign(_org=forms[ORG][hit].astype(object)).drop_duplicates("_org")
+        mean = dict(zip(orgs, np.isin(np.asarray(kinds, dtype=object), kinds_with("totals", "projects_mean"))))
+        named = {
+            o: (f"「{p}」{r}" if mean.get(o) else r)
+            for o, p, r in zip(first["_org"], first["project"], first["incomplete"])
+        }
     return np.array([d if d is not None else named.get(o) for d, o in zip(declared, orgs)], dtype=object)
 
 

@@ -360,17 +360,24 @@ def evaluate_units(data: UnitsData, rules: RuleSet) -> UnitsEvaluation:
     given_weight = forms["execution_weight"].astype(float)
     forms = without_scores(score_projects(forms, scored, rules, bands, totals), reasons, given_weight)
     comp = composition(scored, forms, totals)
-    is_dept = (forms["project"] == DEPARTMENT).to_numpy()
-    projects, departments = forms[~is_dept].reset_index(drop=True), forms[is_dept].reset_index(drop=True)
+    projects, departments = _split(forms)
     unit_totals = department_totals(projects, data.units, rules, bands)
     unit_totals = _form_totals(unit_totals, kinds, departments, projects, bands)
-    unit_totals["published_grade"] = _column_or_none(data.units, "published_grade")
-    unit_totals["kind"] = kinds
-    unit_totals["published_unknown"] = _published_unknown(data)
+    profile = {"published_grade": _column_or_none(data.units, "published_grade"), "kind": kinds}
+    unit_totals = with_columns(unit_totals, {**profile, "published_unknown": _published_unknown(data)})
     unit_totals = _incomplete_totals(unit_totals, unit_reasons(unit_totals, forms, data.units, kinds))
     rates = all_rates(data, rules)
     findings = run_audit(AuditContext(data, rules, rates, scored, forms, unit_totals, totals))
     return UnitsEvaluation(data, rules, rates, scored, projects, comp, findings, unit_totals, departments)
+
+
+def _split(forms: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the project forms, the department forms), each indexed 0 … n − 1; no filtering where there is none of the
+    latter (most datasets, and every project form)."""
+    is_dept = (forms["project"] == DEPARTMENT).to_numpy()
+    if not is_dept.any():
+        return forms.reset_index(drop=True), forms.iloc[:0].reset_index(drop=True)
+    return forms[~is_dept].reset_index(drop=True), forms[is_dept].reset_index(drop=True)
 
 
 #: The figures of a unit's total that depend on its tables' scores (unknown when a table is incomplete).
@@ -492,7 +499,10 @@ def _form_totals(
     if not single.any():
         return totals
     orgs = list(totals[ORG])
-    forms = pd.concat([departments, projects], ignore_index=True)
+    parts = [f for f in (departments, projects) if len(f)]  # a form is one or the other: nothing to concatenate
+    forms = (
+        parts[0].reset_index(drop=True) if len(parts) == 1 else pd.concat([departments, projects], ignore_index=True)
+    )
     codes = org_codes(forms[ORG], orgs)
     kept = np.flatnonzero(codes >= 0)
     units, where = np.unique(codes[kept], return_index=True)
@@ -505,8 +515,8 @@ def _form_totals(
     computed = rows["computed_score"].to_numpy(dtype=float)
     listed = each_value(rows["unknown"], lambda v: "published_score" in str(v))
     score = np.where(np.isnan(published), np.where(listed, np.nan, computed), published)
-    out = totals.copy()
-    positions = out.index.get_indexer(at)  # the rows labelled ``at``; each column set as a whole array
+    positions = totals.index.get_indexer(at)  # the rows labelled ``at``; each column set as a whole array
+    columns: dict[str, object] = {}
     for col, values in (
         ("score", score),
         ("computed_score", computed),
@@ -516,18 +526,17 @@ def _form_totals(
         ("assessed_simple", score),
         ("assessed_weighted", score),
     ):
-        column = out[col].to_numpy(dtype=float, copy=True)
-        column[positions] = values
-        out[col] = column
-    shown = out["published"].to_numpy(dtype=object, copy=True)  # whole columns set: no .loc per column
+        columns[col] = totals[col].to_numpy(dtype=float, copy=True)
+        columns[col][positions] = values
+    shown = totals["published"].to_numpy(dtype=object, copy=True)
     shown[positions] = np.where(np.isnan(published), None, published.astype(object))
-    out["published"] = pd.Series(shown, index=out.index, dtype=object)
-    method = out["method"].to_numpy(dtype=object, copy=True)
-    method[positions] = "form"
-    out["method"] = method
-    out["grade"] = grade(out["score"], bands).to_numpy()
-    out["computed_grade"] = grade(out["computed_score"], bands).to_numpy()
-    return out
+    columns["published"] = pd.Series(shown, index=totals.index, dtype=object)
+    columns["method"] = totals["method"].to_numpy(dtype=object, copy=True)
+    columns["method"][positions] = "form"
+    grades = grade(np.concatenate([columns["score"], columns["computed_score"]]), bands).to_numpy()  # one pass
+    columns["grade"], columns["computed_grade"] = grades[: len(totals)], grades[len(totals) :]
+    # one frame of the new columns and the others as they are (not a dozen columns set one by one)
+    return pd.DataFrame({c: columns[c] if c in columns else totals[c] for c in totals.columns}, index=totals.index)
 
 
 def department_form(data: YearData) -> pd.DataFrame:

@@ -78,3 +78,21 @@ def _own_means(columns: dict[str, np.ndarray], codes: np.ndarray, n: int, cols: 
             weighted = sums[:, at[f"{col}|w"]] / total
         out.append((simple, np.where((total > 0) & known[:, at[f"{col}|w"]], weighted, np.nan)))
     return out
+
+
+def code_sums(columns: Mapping[str, np.ndarray], codes: np.ndarray, n: int) -> dict[str, np.ndarray]:
+    """Per code 0 … n − 1, the sum of each column's values (float, no NaN) of the rows of that code (−1: no code,
+    left out); 0.0 for a code without rows. Pandas' grouped sum (``groupby(codes).sum()``, its compensated sum);
+    where each code has at most one row — each unit one form — each sum is that value as that sum gives it
+    (0.0 + value: −0.0 becomes 0.0), without a grouping."""
+    codes = np.asarray(codes)
+    kept = codes[codes >= 0]
+    if len(np.unique(kept)) == len(kept):
+        out = {}
+        for name, values in columns.items():
+            sums = np.zeros(n)
+            sums[kept] = np.asarray(values, dtype=float)[codes >= 0] + 0.0
+            out[name] = sums
+        return out
+    grouped = pd.DataFrame(dict(columns)).groupby(codes, sort=False).sum().reindex(range(n), fill_value=0.0)
+    return {name: grouped[name].to_numpy(dtype=float).copy() for name in columns}

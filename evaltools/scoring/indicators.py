@@ -70,10 +70,12 @@ def target_met(ind: pd.DataFrame, masks: dict | None = None) -> pd.Series:
             default=False,
         )
     known = ~np.isnan(a) & ~np.isnan(t) & ~m["qualitative"]
-    grade = ind["qualitative_grade"]
-    qual = m["qualitative"] & grade.notna().to_numpy()
-    out = pd.Series(met, index=ind.index, dtype=object).where(known, None)
-    return out.mask(qual, grade == "达成")
+    grade = ind["qualitative_grade"].to_numpy(dtype=object)
+    qual = m["qualitative"] & ~pd.isna(grade)
+    out = np.full(len(met), None, dtype=object)  # True/False where told (a 定性 row: its grade 达成), else None
+    out[known] = met[known]
+    out[qual] = (grade == "达成")[qual]
+    return pd.Series(out, index=ind.index, dtype=object)
 
 
 def _rule_names(ind: pd.DataFrame, rules: RuleSet, direction_codes: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
@@ -363,7 +365,7 @@ def level1_totals(scored: pd.DataFrame) -> pd.DataFrame:
     Breakdown rows (``parent`` set) are left out; weights split into scored and dropped."""
     keys = group_keys(scored) + ["level1"]
     rows = scored["parent"].isna().to_numpy() if "parent" in scored else np.ones(len(scored), dtype=bool)
-    s = scored[keys][rows]
+    s = scored[keys] if rows.all() else scored[keys][rows]  # no breakdown row (the usual case): no filtering
     on = scored["scored"].to_numpy(dtype=bool)[rows]
     weight = scored["weight"].to_numpy(dtype=float)[rows]
     counts = {  # flags as 0/1 counts (int64, made so at once: no astype of the frame)
@@ -386,12 +388,15 @@ def level1_totals(scored: pd.DataFrame) -> pd.DataFrame:
     codes, first, parts = _group(s, keys)
     sums = counted.groupby(codes, sort=False).sum()
     # a total that depends on a figure we cannot read is unknown (无法计算), never a partial sum
-    for col, count in (
-        ("indicator_score", "unknown_scores"),
-        ("assessed_indicator_score", "unknown_assessed"),
-        ("indicator_weight", "unknown_weights"),
-    ):
-        sums[col] = sums[col].where(sums[count] == 0)
+    unknown = {
+        col: np.where(sums[count].to_numpy() == 0, sums[col].to_numpy(), np.nan)
+        for col, count in (
+            ("indicator_score", "unknown_scores"),
+            ("assessed_indicator_score", "unknown_assessed"),
+            ("indicator_weight", "unknown_weights"),
+        )
+    }
+    sums = with_columns(sums, unknown)
     index = pd.MultiIndex(
         levels=[values for _, values in parts], codes=[c[first] for c, _ in parts], names=keys, verify_integrity=False
     )
@@ -496,19 +501,22 @@ def score_projects(
     }
     totals = level1_totals(scored) if totals is None else totals
     c.update(_joined(p, _per_form(totals.drop(columns="scored_count"), keys), keys))
+    factor = np.ones(len(p))  # on arrays from here: a form's few rows, no Series per step
     if rules.not_applicable == "rescale":
-        available = w + c["indicator_weight"]
-        factor = (100.0 / available.where(available > 0)).where(c["dropped_weight"] > 0, 1.0).fillna(1.0)
-    else:
-        factor = pd.Series(1.0, index=p.index)
+        available = w.to_numpy(dtype=float) + c["indicator_weight"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            factor = np.where(c["dropped_weight"] > 0, 100.0 / np.where(available > 0, available, np.nan), 1.0)
+        factor = np.where(np.isnan(factor), 1.0, factor)
     c["rescale_factor"] = factor
-    c["computed_score"] = computed = (c["execution_score"] + c["indicator_score"]) * factor
+    computed = (c["execution_score"].to_numpy(dtype=float) + c["indicator_score"]) * factor
+    c["computed_score"] = computed
     c["published_score"] = published = p["published_score"] if "published_score" in p else np.nan
-    score = pd.Series(published, index=p.index, dtype=float) if "published_score" not in p else published
-    c["score"] = score = score.where(score.notna(), computed).where(~unknown_in(p, "published_score"))
+    score = p["published_score"].to_numpy(dtype=float) if "published_score" in p else np.full(len(p), np.nan)
+    score = np.where(unknown_in(p, "published_score").to_numpy(), np.nan, np.where(np.isnan(score), computed, score))
+    c["score"] = score
     c["difference"] = published - computed
-    if bands is not None:
-        c["grade"], c["computed_grade"] = grade(score, bands), grade(computed, bands)
+    if bands is not None:  # graded as Series of the frame's index: object columns (text is not inferred)
+        c["grade"], c["computed_grade"] = (grade(pd.Series(x, index=p.index), bands) for x in (score, computed))
     return with_columns(p, c).reset_index(drop=True)
 
 
@@ -563,7 +571,8 @@ def department_totals(
     computed, assessed = (c_weighted, a_weighted) if weighted else (c_simple, a_simple)
     published = units["published_total"].to_numpy(dtype=float)
     score = np.where(np.isnan(published), assessed, published)
-    out = pd.DataFrame(
+    grades = grade(np.concatenate([score, computed]), bands).to_numpy()  # both grades in one pass
+    return pd.DataFrame(
         {
             ORG: units[ORG].to_numpy(dtype=object),
             "score": score,
@@ -575,8 +584,7 @@ def department_totals(
             "assessed_simple": a_simple,
             "assessed_weighted": a_weighted,
             "method": rules.department_total,
+            "grade": grades[:n],
+            "computed_grade": grades[n:],
         }
     )
-    out["grade"] = grade(out["score"], bands).to_numpy()
-    out["computed_grade"] = grade(out["computed_score"], bands).to_numpy()
-    return out

@@ -18,6 +18,7 @@ import pandas as pd
 from evaltools.data.model import UnitsData, as_units
 from evaltools.data.schema import ORG
 from evaltools.scoring.codes import category_codes
+from evaltools.scoring.frames import code_sums
 
 if TYPE_CHECKING:
     from evaltools.data.model import YearData
@@ -34,21 +35,23 @@ def _frame(
 ) -> pd.DataFrame:
     """Rates from aligned arrays (or scalars): value = numerator / denominator, NaN when the denominator is 0."""
     n = len(org)
-    text = lambda v: pd.Series(_values(v, n), dtype=object)  # noqa: E731 - object: never inferred as str
+    index = pd.RangeIndex(n)  # one index object for every column: the frame aligns nothing
+    text = lambda v: pd.Series(_values(v, n), index=index, dtype=object)  # noqa: E731 - never inferred as str
     numerator, denominator = _values(num, n, float), _values(den, n, float)
     with np.errstate(divide="ignore", invalid="ignore"):
         value = np.where(denominator != 0, numerator / denominator, np.nan)
     columns = dict(key=key, label=label, subject=subject)
     return pd.DataFrame(
         {
-            ORG: _org_column(org),
+            ORG: _org_column(org).set_axis(index),
             **{k: text(v) for k, v in columns.items()},
             "numerator": numerator,
             "denominator": denominator,
             "value": value,
             "formula": text(formula),
             "source": text(source),
-        }
+        },
+        index=index,
     )
 
 
@@ -177,9 +180,8 @@ def _sums_of(
     if not len(frame):
         return {c: np.zeros(len(orgs)) for c in columns}
     codes = category_codes(frame[ORG], orgs)
-    sums = frame[columns].fillna(0.0).groupby(codes, sort=False).sum()
-    sums = sums.reindex(range(len(orgs)), fill_value=0.0)
-    out = {c: sums[c].to_numpy(dtype=float).copy() for c in columns}
+    values = {c: np.nan_to_num(frame[c].to_numpy(dtype=float), nan=0.0, posinf=np.inf, neginf=-np.inf) for c in columns}
+    out = code_sums(values, codes, len(orgs))
     if known:  # units with a missing value: counted on the codes (no second groupby)
         codes = np.asarray(codes)
         for c in columns:

@@ -44,3 +44,17 @@ def test_unit_means_one_form_per_unit_equals_the_grouped_means():
     for (s1, w1), (s2, w2) in zip(one, grouped):
         np.testing.assert_allclose(s1, s2, rtol=0, atol=1e-12)
         np.testing.assert_allclose(w1, w2, rtol=0, atol=1e-12)
+
+
+def test_code_sums_hand_computed_one_row_per_code_and_grouped():
+    from evaltools.scoring.frames import code_sums
+
+    # one row per code (the audit of forms: each unit one form): each sum is its value, -0.0 summed to 0.0
+    one = code_sums({"budget": np.array([-0.0, 12.5, 3.0])}, np.array([2, 0, -1]), 4)
+    np.testing.assert_array_equal(one["budget"], [12.5, 0.0, 0.0, 0.0])
+    assert not np.signbit(one["budget"][2])  # 0.0 + (-0.0): as the grouped sum gives it
+    # several rows of a code: the grouped sum (0.1 + 0.2 + 0.3 in row order; the row of no code left out)
+    many = code_sums({"spent": np.array([0.1, 5.0, 0.2, 9.0, 0.3])}, np.array([1, 0, 1, -1, 1]), 3)
+    expected = pd.Series([0.1, 0.2, 0.3]).groupby([0, 0, 0]).sum().iloc[0]
+    np.testing.assert_array_equal(many["spent"], [5.0, expected, 0.0])
+    assert abs(expected - 0.6) < 1e-15

@@ -15,6 +15,7 @@ from pathlib import Path
 from openpyxl.utils import get_column_letter
 
 from evaltools.data.archive import merged_ranges
+from evaltools.data.forms.sheets import Percent, sheet_values
 from evaltools.data.forms.values import norm
 from evaltools.data.xlsxcheck import formulas_without_values
 from evaltools.errors import WARNING, Location, Problem
@@ -107,10 +108,6 @@ def _merged_ranges(archive: zipfile.ZipFile, sheet_path: str) -> list[tuple[int,
     return [r for r in merged_ranges(archive.read(sheet_path.lstrip("/"))) if r[:2] != r[2:]]
 
 
-class Percent(float):
-    """A number a workbook shows as a percentage (its number format has ``%``): the fraction itself."""
-
-
 def _cell_value(cell: object) -> object:
     """A cell's value; a number formatted as a percentage is a :class:`Percent` (the fraction, exactly)."""
     value = getattr(cell, "value", None)
@@ -142,6 +139,10 @@ def xlsx_grids(path: Path) -> list[tuple[str, Grid]]:
     for sheet, row, col, formula in formulas_without_values(path):
         if row <= MAX_ROWS and col <= MAX_COLS:
             unsaved.setdefault(sheet, {})[(row - 1, col - 1)] = formula
+    with zipfile.ZipFile(path) as archive:
+        sheets = sheet_values(archive, MAX_ROWS, MAX_COLS)  # its XML read directly (None: left to openpyxl)
+        if sheets is not None:
+            return [_grid(path, title, rows, _merged_ranges(archive, part), unsaved) for title, rows, part in sheets]
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         out = []
@@ -151,11 +152,16 @@ def xlsx_grids(path: Path) -> list[tuple[str, Grid]]:
             while rows and not rows[-1]:
                 rows.pop()
             merged = _merged_ranges(wb._archive, ws._worksheet_path) if hasattr(ws, "_worksheet_path") else []
-            out.append((ws.title, _sheet_grid(str(path), ws.title, rows, _clipped(merged, rows))))
-            out[-1][1].unsaved.update(unsaved.get(ws.title, {}))
+            out.append(_grid(path, ws.title, rows, merged, unsaved))
         return out
     finally:
         wb.close()
+
+
+def _grid(path: Path, title: str, rows: list[list], merged: list, unsaved: dict) -> tuple[str, Grid]:
+    grid = _sheet_grid(str(path), title, rows, _clipped(merged, rows))
+    grid.unsaved.update(unsaved.get(title, {}))
+    return title, grid
 
 
 def _clipped(merged: list[tuple[int, int, int, int]], rows: list[list[object]]) -> list[tuple[int, int, int, int]]:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from evaltools.data import schema as S
@@ -258,7 +259,11 @@ def _rows_table(name: str, rows: list[dict], fallbacks: list[CellRef]) -> Placed
     table = S.TABLES[name]
     titles = {f.title: f.name for f in table.fields}
     columns = [f.name for f in table.fields]
-    frame = pd.DataFrame([{k: r.get(k) for k in columns} for r in rows], columns=columns, dtype=object)
+    cells = np.empty((len(rows), len(columns)), dtype=object)  # one block of cells: no record-by-record frame
+    for i, r in enumerate(rows):
+        for j, k in enumerate(columns):
+            cells[i, j] = r.get(k)
+    frame = pd.DataFrame(cells, columns=columns, dtype=object)
     places = [_locator(r.get("_cells", {}), titles, fb) for r, fb in zip(rows, fallbacks)]
     source = fallbacks[0].file if fallbacks else ""
     return PlacedTable(frame, source, None, 1, places=places)

@@ -11,7 +11,7 @@ import pandas as pd
 
 from evaltools.data import schema as S
 from evaltools.data.bounds import check_table
-from evaltools.data.cells import clean_text, parse_bool, parse_number_series, unknown_mask
+from evaltools.data.cells import clean_text, parse_bool, parse_number_series, plain_numbers, unknown_mask
 from evaltools.data.load.headers import map_headers
 from evaltools.data.load.tables import RawTable
 from evaltools.data.text import screen_column
@@ -47,13 +47,10 @@ def normalise(table: S.Table, raw: RawTable, problems: ProblemList, many: bool =
     rename = map_headers(table, raw, problems, many)
     if rename is None:
         return empty_frame(table, many)
-    frame = frame[list(rename)].set_axis(list(rename.values()), axis=1)  # the columns in order, renamed
+    if list(rename.items()) != [(c, c) for c in frame.columns]:  # a form's table is already so
+        frame = frame[list(rename)].set_axis(list(rename.values()), axis=1)  # the columns in order, renamed
     empty = _all_missing(frame)
-    blank = np.ones(len(frame), dtype=bool)
-    for col in frame.columns:
-        if col not in empty:
-            blank &= _blank(frame[col])
-    frame = frame.loc[~blank]
+    frame = frame.loc[~_blank_rows(frame, empty)]
     raw.kept = list(frame.index)
     if len(frame) < table.min_rows:
         problems.add(
@@ -118,8 +115,10 @@ def _typed_columns(cols: dict[str, pd.Series], n: int, table: S.Table) -> pd.Dat
             out[f.name] = col.to_numpy() if col.dtype == np.bool_ else col.astype(bool).to_numpy()
         else:
             values = col.to_numpy(dtype=object, copy=True)
-            values[pd.isna(values)] = None
-            out[f.name] = pd.Series(values, index=index, dtype=object, copy=False)  # not inferred as str
+            missing = pd.isna(values)
+            values[missing] = None
+            # text as a Series of object dtype (an array of text would be inferred as str); no text: the array
+            out[f.name] = values if missing.all() else pd.Series(values, index=index, dtype=object, copy=False)
     return pd.DataFrame(out, index=index)
 
 
@@ -143,15 +142,41 @@ def _missing_column(f: S.Field, index: pd.Index) -> pd.Series:
     return pd.Series(np.full(n, None, dtype=object), index=index, dtype=object)
 
 
+def _missing_key(f: S.Field) -> tuple:
+    """Fields whose columns of missing cells are the same column (:func:`_missing_column`): numbers, yes/no
+    of one default, text."""
+    if f.kind in ("number", "money", "rate"):
+        return ("number",)
+    return ("bool", BOOL_DEFAULTS.get(f.name, False)) if f.kind == "bool" else ("text",)
+
+
+def _blank_rows(frame: pd.DataFrame, empty: frozenset[str]) -> np.ndarray:
+    """Which rows are blank: every cell missing or only spaces (the columns of ``empty`` are). The object columns
+    are tested together: their cells factorised in one pass, each distinct value cleaned once."""
+    blank = np.ones(len(frame), dtype=bool)
+    texts, objects = [], 0
+    for at, (name, dtype) in enumerate(zip(frame.columns, frame.dtypes)):
+        objects += dtype == np.dtype(object)
+        if name in empty:
+            continue
+        if dtype == np.dtype(object):
+            texts.append(at)
+        else:
+            blank &= _blank(frame[name])
+    if texts:  # a frame all of object dtype (a form's table) is one block: its array at once
+        whole = objects == len(frame.columns)
+        cells = frame.to_numpy(dtype=object)[:, texts] if whole else frame.iloc[:, texts].to_numpy(dtype=object)
+        codes, uniques = pd.factorize(cells.ravel(), use_na_sentinel=True)
+        clear = np.array([clean_text(u) is None for u in uniques] + [True], dtype=bool)
+        blank &= clear[codes].reshape(cells.shape).all(axis=1)
+    return blank
+
+
 def _blank(col: pd.Series) -> np.ndarray:
-    """Which cells are empty (missing or only spaces), one vectorised pass for text columns."""
+    """Which cells of a column not of object dtype are empty (missing or only spaces)."""
     if isinstance(col.dtype, pd.StringDtype):
         return (col.isna() | (col.str.strip() == "")).to_numpy(dtype=bool)
-    if col.dtype != object:
-        return col.isna().to_numpy()
-    codes, uniques = pd.factorize(col, use_na_sentinel=True)
-    empty = np.array([clean_text(u) is None for u in uniques] + [True], dtype=bool)
-    return empty[codes]
+    return col.isna().to_numpy()
 
 
 def _parse_cells(
@@ -171,14 +196,19 @@ def _parse_cells(
     cols = {}
     marks: dict[str, np.ndarray] = {}  # number columns with cells marked unknown → which cells
     fields = ([S.ORG_FIELD] if S.ORG in frame and S.ORG not in table.names() else []) + list(table.fields)
+    missing: dict[tuple, pd.Series] = {}  # columns of missing cells, one per :func:`_missing_key` (read only)
     for f in fields:
         if f.name not in frame:
             continue
         if f.name in empty:
-            cols[f.name] = _missing_column(f, frame.index)
+            key = _missing_key(f)
+            cols[f.name] = missing[key] if key in missing else missing.setdefault(key, _missing_column(f, frame.index))
             continue
         col = frame[f.name]
         if f.kind in ("number", "money", "rate"):
+            if col.dtype == object and plain_numbers(values := col.to_numpy()):  # a workbook's typed cells
+                cols[f.name] = pd.Series(values.astype(float), index=col.index)
+                continue
             marked = unknown_mask(col)
             if marked.any():
                 marks[f.name] = marked.to_numpy(dtype=bool)

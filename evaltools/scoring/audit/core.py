@@ -151,6 +151,7 @@ def findings(
     if not len(org) and (index is None or not len(index)):
         return _empty().copy()  # most checks find nothing: the same empty frame, built once
     n = len(org)
+    index = pd.RangeIndex(n) if index is None else index  # one index object: the frame aligns nothing
     text = lambda v: pd.Series(_column(v, n), index=index, dtype=object)  # noqa: E731 - not inferred as str
     number = lambda v: pd.Series(_column(np.nan if v is None else v, n, float), index=index)  # noqa: E731
     return pd.DataFrame(
@@ -165,7 +166,8 @@ def findings(
             "indicator": text(indicator),
             "field": text(field),
             ORG: _org_column(org, index),
-        }
+        },
+        index=index,
     )
 
 

@@ -114,8 +114,9 @@ def _unknown_totals(ctx: AuditContext) -> list[pd.DataFrame]:
         for n, c, e in zip(f["project"], counts[f.rows], np.asarray(f["execution_score"], dtype=float))
     ]
     parts = [findings("TOTAL_UNKNOWN", f[ORG], f["project"], text, project=f["project"]), _blank_execution_score(ctx)]
-    if "published_unknown" in ctx.total:
-        t = ctx.total[ctx.total["published_unknown"].to_numpy(dtype=bool)]
+    unreadable = ctx.total["published_unknown"].to_numpy(dtype=bool) if "published_unknown" in ctx.total else []
+    if np.any(unreadable):
+        t = ctx.total[unreadable]
         parts.append(findings("TOTAL_UNKNOWN", t[ORG], "公布总分", "原表印出的总分无法辨认，未作比较"))
     return parts
 

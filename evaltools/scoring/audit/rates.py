@@ -226,7 +226,7 @@ def initial_basis(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     when the rate is below 100% a reviewer notes that a mid-year cut of the budget cannot be seen — the unspent
     part may be a budget no longer there (RATE_FORMULA, one per row). A rate of 100% or more is not in question
     here (overspending is the spending check's). Rows whose ``budget_basis`` is not stated are not judged."""
-    if "budget_basis" not in frame:
+    if "budget_basis" not in frame or not len(frame):
         return concat([])
     rate = _ratio(frame["spent"], frame["budget"])
     stated = frame["stated_rate"].to_numpy(dtype=float)

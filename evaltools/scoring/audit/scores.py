@@ -10,7 +10,7 @@ from evaltools.data.schema import ORG
 from evaltools.scoring.grading import grade, grade_band_names
 from evaltools.scoring.indicators import category_codes
 
-from .core import AuditContext, Code, check, concat, findings
+from .core import AuditContext, Code, check, concat, findings, no_findings
 from .rows import execution_rates, flagged, form_codes
 
 
@@ -100,11 +100,13 @@ def _unrecomputed_totals(ctx: AuditContext) -> pd.DataFrame:
     item 4). Seen: 区商务局 2020 prints 总分 100 over scores adding to 120 and no 分值 column; 银川市第六中学 2021
     prints 98 where the visible scores and the 满意度 分值 allow at most 94."""
     p = ctx.projects
-    lo, hi, whole = _reachable(ctx)
     published = p["published_score"].to_numpy(dtype=float)
+    rows = p["computed_score"].isna().to_numpy() & ~np.isnan(published) & (p["rescale_factor"] == 1).to_numpy()
+    if not rows.any():  # every total recomputed or none printed (the usual case): no bounds to work out
+        return no_findings()
+    lo, hi, whole = _reachable(ctx)
     with np.errstate(invalid="ignore"):
-        out = whole & ((published < lo - 0.05) | (published > hi + 0.05))
-    rows = p["computed_score"].isna().to_numpy() & ~np.isnan(published) & out & (p["rescale_factor"] == 1).to_numpy()
+        rows &= whole & ((published < lo - 0.05) | (published > hi + 0.05))
     r = flagged(p, rows)
     lo, hi = lo[r.rows], hi[r.rows]
     text = [
@@ -135,6 +137,8 @@ def _total_score(ctx: AuditContext) -> list[pd.DataFrame]:
     t = ctx.total
     published = t["published"].to_numpy(dtype=float)
     has = ~np.isnan(published) & (t["kind"] == "department_projects").to_numpy()
+    if not has.any():  # no unit prints a total over its projects: nothing to check
+        return []
     mean, complete = _published_means(ctx)
     rows = np.flatnonzero(has)
     r = t.iloc[rows]

@@ -159,6 +159,8 @@ def _evaluated_year(ctx: AuditContext, rows: pd.DataFrame) -> pd.DataFrame:
 
 def _text_statements(ctx: AuditContext) -> pd.DataFrame:
     """Counts, rates, totals and years the text states (statements table), each metric in one pass."""
+    if not len(ctx.data.statements):  # no statement (every form): no grouping
+        return concat([])
     rows = ctx.data.statements.reset_index(drop=True)
     parts = []
     for metric, sub in rows.groupby("metric", sort=False):

@@ -99,20 +99,23 @@ def _asset_sums(ctx: AuditContext) -> pd.DataFrame:
 def _funding_sums(ctx: AuditContext) -> pd.DataFrame:
     """Each project's funding sources (本年财政拨款 + 上年结转 + 其他) against its 全年预算数."""
     p = ctx.data.projects
-    sources = p[["fiscal_current", "carryover", "other_funds"]]
-    total = sources.fillna(0).sum(axis=1).to_numpy()
+    sources = np.column_stack([p[c].to_numpy(dtype=float) for c in ("fiscal_current", "carryover", "other_funds")])
+    given = ~np.isnan(sources)
+    total = np.where(given, sources, 0.0).sum(axis=1)  # a missing source counts 0, as the row's fillna(0).sum()
     budget = p["budget"].to_numpy(dtype=float)
-    bad = np.flatnonzero(sources.notna().any(axis=1).to_numpy() & (np.abs(total - budget) > 0.005))
-    text = [f"资金来源之和 {a} 万元 ≠ 全年预算数 {b} 万元" for a, b in zip(fmt.wans(total[bad]), fmt.wans(budget[bad]))]
-    sub = p.iloc[bad]
+    r = flagged(p, given.any(axis=1) & (np.abs(total - budget) > 0.005))
+    text = [
+        f"资金来源之和 {a} 万元 ≠ 全年预算数 {b} 万元"
+        for a, b in zip(fmt.wans(total[r.rows]), fmt.wans(budget[r.rows]))
+    ]
     return findings(
         "SUM_MISMATCH",
-        sub[ORG],
-        sub["project"],
+        r[ORG],
+        r["project"],
         text,
-        budget[bad],
-        total[bad],
-        project=sub["project"],
+        budget[r.rows],
+        total[r.rows],
+        project=r["project"],
         field="funds.budget",
     )
 
