@@ -35,7 +35,7 @@ FORM_COLUMNS = [
 ]  # fmt: skip
 INDICATOR_COLUMNS = [
     "form", "unit", "project", "level1", "level2", "level3", "weight", "self_score", "computed_score",
-    "target_text", "actual_text", "reason",
+    "target_text", "actual_text", "reason", "missing_actual",
 ]  # fmt: skip
 FINDING_COLUMNS = [
     "form", "unit", "code", "severity", "subject", "message", "project", "indicator", "field", "stated", "computed",
@@ -218,6 +218,11 @@ def _indicators(ind: pd.DataFrame, keys: pd.Series, lookup: pd.DataFrame) -> pd.
             "target_text": target,
             "actual_text": actual,
             "reason": ind["deviation"].astype(object).to_numpy(),
+            # the scoring's own flag: an actual the indicator needed is not given (a 定性 row graded in words, or
+            # one scored as printed, is not missing)
+            "missing_actual": ind["missing"].fillna(False).to_numpy(dtype=bool)
+            if "missing" in ind
+            else pd.isna(actual),
         }
     )
     return frame[INDICATOR_COLUMNS]
@@ -237,11 +242,12 @@ def _findings(found: pd.DataFrame, lookup: pd.DataFrame, unit_of: pd.Series) -> 
 
 
 def _missing_actuals(forms: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
-    """Per form: the indicators with no 实际完成值 (``actual_text`` blank) — ``missing_actual_count``, their 分值
-    ``missing_actual_weight`` (Σ 分值, unknown 分值 counted 0) and ``missing_actual_share`` = missing_actual_weight ÷
-    Σ 分值 of the form's indicators (NaN when the form has no indicator weight)."""
+    """Per form: the indicators whose 实际完成值 is missing (``missing_actual``, the scoring's flag) —
+    ``missing_actual_count``, their 分值 ``missing_actual_weight`` (Σ 分值, unknown 分值 counted 0) and
+    ``missing_actual_share`` = missing_actual_weight ÷ Σ 分值 of the form's indicators (NaN when the form has no
+    indicator weight)."""
     weight = indicators["weight"].astype(float).fillna(0.0)
-    missing = pd.isna(indicators["actual_text"]).to_numpy() | (_text(indicators["actual_text"]).str.strip() == "")
+    missing = indicators["missing_actual"].fillna(False).to_numpy(dtype=bool)
     table = pd.DataFrame(
         {"form": indicators["form"].to_numpy(), "missing": missing, "weight": weight, "lost": weight.where(missing, 0)}
     ).groupby("form", sort=False)
