@@ -178,3 +178,21 @@ def test_thresholds_are_read_strictly(tmp_path):
     bad.write_text(text.replace("  rate: 0.3\n", "  rate: 1.5\n"), encoding="utf-8")
     with pytest.raises(ParamsError, match="low_execution_full_output.rate"):
         flag_params(bad)
+
+
+def test_a_cost_written_at_least_and_far_over_is_no_overachievement(data_2022, rules_2022):
+    """成本 target 10 万元 written ≥, actual 24 (240%): COST_TARGET_NOT_UPPER_BOUND and COST_FAR_OVER_TARGET say
+    what is wrong; OVERACHIEVED ("目标可能设定偏低") would praise the overspending. The same row as a 数量指标 is
+    OVERACHIEVED (24 ÷ 10 = 240% ≥ the rule set's ratio)."""
+    ind = data_2022.indicators.copy()
+    ind.loc[1, ["level2", "direction", "unit", "target", "actual", "actual_text"]] = [
+        "成本指标", ">=", "万元", 10.0, 24.0, None,
+    ]  # fmt: skip
+    data = _with(data_2022, indicators=ind)
+    over = _flags(data, rules_2022, "OVERACHIEVED")
+    assert "提供工作岗位数" not in set(over["indicator"])
+    assert list(_flags(data, rules_2022, "COST_FAR_OVER_TARGET")["indicator"]) == ["提供工作岗位数"]
+    assert "提供工作岗位数" in set(_flags(data, rules_2022, "COST_TARGET_NOT_UPPER_BOUND")["indicator"])
+    ind.loc[1, "level2"] = "数量指标"
+    over = _flags(_with(data_2022, indicators=ind), rules_2022, "OVERACHIEVED")
+    assert list(over.loc[over["indicator"] == "提供工作岗位数", "computed"]) == [24.0]

@@ -20,14 +20,10 @@ from evaltools.data import workbook as W
 from evaltools.report.audit_table import field_title
 from evaltools.report.bureau import sheet_style as S
 from evaltools.scoring.audit.core import finding_label
+from evaltools.scoring.review.rulebook import SEVERITY_LEVELS
 
-#: 处理建议 by 等级 (after the item's deduction, :func:`_advice`), where the findings carry none (column ``advice``).
-ADVICE = {
-    "P0": "核减复核得分，列入整改台账，限期整改并报送整改情况",
-    "P1": "核减复核得分并说明依据，列入整改台账督促整改",
-    "P2": "提醒单位在下一年度自评中改正",
-}
-LEVELS = tuple(ADVICE)
+#: The issue levels, most serious first (the rule book's severities, ``evaltools.scoring.review.rulebook``).
+LEVELS = SEVERITY_LEVELS
 #: Widths of the lists' columns, by name.
 _WIDTH = {"finding": 18, "facts": 36, "advice": 24, "basis": 24, "where": 24, "requirement": 30, "progress": 24}
 
@@ -36,9 +32,10 @@ def classify(frames: Any, book: Any) -> pd.DataFrame:
     """The review's findings (``frames.findings``) with the rule book's item, 复核维度, 等级 (``level``: P0/P1/P2;
     a code no item covers is P2, 其他) and 核验依据 (``book.item_for``); the audit severity stays ``severity``.
     A finding of severity info that no item covers is no issue (e.g. a stated rate that agrees after rounding)
-    and is left out."""
+    and is left out. ``level_advice`` is the level's 处理建议 (the rule book's ``severities.advice``)."""
     findings = frames.findings.reset_index(drop=True)
     found = book.item_for(findings["code"]).rename(columns={"severity": "level"}).reset_index(drop=True)
+    found["level_advice"] = found["level"].map(book.severities.set_index("level")["advice"])
     items = book.items.drop_duplicates("item").set_index("item")
     found["deduction"] = found["item"].map(deduction(items)) if len(items) else None
     keep = (findings["severity"] != "info").to_numpy() | found["item"].notna().to_numpy()
@@ -82,7 +79,7 @@ def numbered(findings: pd.DataFrame, forms: pd.DataFrame | None = None) -> pd.Da
             "where": [" · ".join(str(x) for x in pair if not fmt.is_missing(x)) for pair in zip(file, spot)],
             "finding": _column(f, "code").map(lambda c: None if fmt.is_missing(c) else finding_label(str(c))),
             "facts": facts,
-            "advice": advice.where(advice.notna(), _advice(level, item, _column(f, "deduction"))),
+            "advice": advice.where(advice.notna(), _advice(_column(f, "level_advice"), item, _column(f, "deduction"))),
             "basis": _column(f, "basis"),
             "item": item,
             "code": _column(f, "code"),
@@ -95,10 +92,11 @@ def numbered(findings: pd.DataFrame, forms: pd.DataFrame | None = None) -> pd.Da
     return out
 
 
-def _advice(level: pd.Series, item: pd.Series, deducts: pd.Series) -> pd.Series:
-    """处理建议: the item's deduction ("按 FH03 扣 2 分") before the level's advice (:data:`ADVICE`)."""
+def _advice(advice: pd.Series, item: pd.Series, deducts: pd.Series) -> pd.Series:
+    """处理建议: the item's deduction ("按 FH03 扣 2 分") before the level's advice (``advice``, from the rule book's
+    severities by :func:`classify`)."""
     head = ["" if fmt.is_missing(i) or fmt.is_missing(d) else f"按扣分项 {i} {d}；" for i, d in zip(item, deducts)]
-    return pd.Series(head, index=level.index) + level.map(ADVICE)
+    return pd.Series(head, index=advice.index) + advice.fillna("").astype(str)
 
 
 def write_issue_list(frames: Any, book: Any, path: str | Path, *, synthetic: bool = False) -> Path:
@@ -114,14 +112,15 @@ def write_rectification(
     path: str | Path,
     *,
     deadline: str | None = None,
-    levels: tuple[str, ...] = ("P0", "P1"),
+    levels: tuple[str, ...] | None = None,
     synthetic: bool = False,
 ) -> Path:
-    """整改台账.xlsx: the issues of ``levels`` (numbered as in the 复核问题清单), each with its 整改要求 (the 处理建议
-    on the finding), 整改期限 (``deadline``, blank when not given), 整改情况 blank and 整改状态 未整改 (a drop-down
-    of 未整改/整改中/已整改)."""
+    """整改台账.xlsx: the issues of ``levels`` (default: the rule book's ``rectification.levels``), numbered as in
+    the 复核问题清单, each with its 整改要求 (the 处理建议 on the finding), 整改期限 (``deadline``, default the rule
+    book's ``rectification.deadline``), 整改情况 blank and 整改状态 未整改 (a drop-down of 未整改/整改中/已整改)."""
     rows = numbered(classify(frames, book), frames.forms)
-    rows = rows[rows["level"].isin(levels)]
+    rows = rows[rows["level"].isin(book.rectification.levels if levels is None else levels)]
+    deadline = book.rectification.deadline if deadline is None else deadline
     ledger = pd.DataFrame(
         {
             "number": rows["number"],

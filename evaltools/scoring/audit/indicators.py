@@ -42,6 +42,18 @@ def _comparable(s: pd.DataFrame) -> np.ndarray:
     return ~(known & (printed != own))
 
 
+def cost_rows(s: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """Which of ``rows`` are 成本 indicators: 一级 or 二级 name containing 成本 (each distinct name read once). A cost
+    target is a ceiling: exceeding it is overspending, not a target set too low."""
+    return np.asarray(
+        each_value(s["level1"].iloc[rows], _is_cost) | each_value(s["level2"].iloc[rows], _is_cost), dtype=bool
+    )
+
+
+def _is_cost(name: object) -> bool:
+    return isinstance(name, str) and "成本" in name
+
+
 @check(
     "overachieved",
     codes=[
@@ -55,11 +67,14 @@ def _comparable(s: pd.DataFrame) -> np.ndarray:
     ],
 )
 def _overachieved(ctx: AuditContext) -> pd.DataFrame:
-    """Targets exceeded by the rule set's ratio or more: the target may have been set too low."""
+    """Targets exceeded by the rule set's ratio or more: the target may have been set too low. Not a 成本 indicator
+    (:func:`cost_rows`): a cost far over its target is overspending (COST_FAR_OVER_TARGET), one written ≥ is
+    COST_TARGET_NOT_UPPER_BOUND — never "目标可能设定偏低"."""
     s, ratio = ctx.indicators, ctx.rules.overachievement_ratio
     with np.errstate(invalid="ignore"):
         rows = np.flatnonzero(_checked(s) & (s["completion"] >= ratio).to_numpy() & _comparable(s))
-    r = Rows(s, rows[np.isin(s["direction"].to_numpy(dtype=object)[rows], [">=", ">", "="])])
+    rows = rows[np.isin(s["direction"].to_numpy(dtype=object)[rows], [">=", ">", "="])]
+    r = Rows(s, rows[~cost_rows(s, rows)])
     units = r["unit"]
     limit = fmt.pct(ratio, 0)
     text = [

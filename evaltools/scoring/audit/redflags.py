@@ -28,7 +28,7 @@ from evaltools.scoring.rules import RuleSet
 
 from .core import AuditContext, Code, check, findings
 from .flagparams import flag_params
-from .indicators import _comparable
+from .indicators import _comparable, cost_rows
 from .rows import Rows, execution_rates, flagged, form_codes, on_indicators
 
 #: Rows compared for equality of actual and target: the quantitative directions (not 区间, not 定性).
@@ -173,8 +173,7 @@ def _cost_far_over_target(ctx: AuditContext) -> pd.DataFrame:
     with np.errstate(invalid="ignore", divide="ignore"):
         over = (target > 0) & (actual >= ratio * target) & _comparable(s)
     rows = np.flatnonzero(over)  # few rows: their names are read only there
-    cost = _contains(s["level1"].iloc[rows], "成本") | _contains(s["level2"].iloc[rows], "成本")
-    r = Rows(s, rows[cost])
+    r = Rows(s, rows[cost_rows(s, rows)])
     units = r["unit"]
     text = [
         f"「{n}」实际 {a}，为目标 {t} 的 {fmt.num(a_ / t_)} 倍（≥ {fmt.num(ratio)} 倍）：成本远超目标，应核实成本控制情况及得分"

@@ -32,28 +32,58 @@ def _by_indicator(values: pd.Series, form: pd.Series, level3: pd.Series, at: pd.
     return table.reindex(pd.MultiIndex.from_arrays([at["form"].to_numpy(), at["level3"].to_numpy()])).to_numpy()
 
 
-def _reviewer_rows(scores: pd.DataFrame) -> pd.DataFrame:
-    """Per form of ``scores``: the sum of its 复核得分 and whether every row has one."""
+#: The source of a reviewer's 复核得分 whose 预算执行率 row was left blank and taken as recomputed.
+REVIEWER_EXECUTION_RECOMPUTED = "复核人员（预算执行率按重算）"
+#: The level3 of a 复核底稿's 预算执行率 row (evaltools.report.bureau.workbooks writes it so).
+EXECUTION_ROW = "预算执行率"
+#: The forms' columns that :func:`reviewed_scores` carries on for :func:`apply_tiers`.
+MISSING_COLUMNS = ("missing_actual_count", "missing_actual_weight", "missing_actual_share")
+
+
+def _reviewer_rows(scores: pd.DataFrame, forms: pd.DataFrame) -> pd.DataFrame:
+    """Per form of ``scores``: the sum of its 复核得分 (``total``), the rows the reviewer filled (``given``), the rows
+    with a score (``filled``: a blank 预算执行率 row takes the form's recomputed ``execution_score``, the rate being
+    recomputable from the budget and spending), the rows (``rows``) and whether the execution row was so taken."""
     given = scores["reviewer_score"].astype(float)
-    table = pd.DataFrame({"form": scores["form"].to_numpy(), "score": given.to_numpy(), "given": given.notna()})
-    return table.groupby("form", sort=False).agg(total=("score", "sum"), given=("given", "sum"), rows=("given", "size"))
+    execution = forms.drop_duplicates("form").set_index("form").reindex(scores["form"].to_numpy())
+    recomputed = execution["execution_score"].astype(float).to_numpy() if "execution_score" in forms else np.nan
+    blank_execution = given.isna().to_numpy() & (scores["level3"].astype(object) == EXECUTION_ROW).to_numpy()
+    value = np.where(blank_execution, recomputed, given.to_numpy())
+    table = pd.DataFrame(
+        {
+            "form": scores["form"].to_numpy(),
+            "score": value,
+            "given": given.notna().to_numpy(),
+            "filled": ~np.isnan(value.astype(float)),
+            "taken": blank_execution & ~np.isnan(value.astype(float)),
+        }
+    )
+    return table.groupby("form", sort=False).agg(
+        total=("score", "sum"), given=("given", "sum"), filled=("filled", "sum"), rows=("given", "size"),
+        taken=("taken", "any"),
+    )  # fmt: skip
 
 
 def reviewed_scores(frames: ReviewFrames, scores: pd.DataFrame | None = None) -> pd.DataFrame:
-    """复核得分 per form: the reviewer's — the sum of the form's indicator 复核得分 in ``scores`` (columns ``form``,
-    ``reviewer_score``), source 复核人员 — when every row of the form has one; the recomputed score
-    (``computed_score``, source 重算) for a form with no 复核得分 at all; NaN (无法计算, source 复核人员) for a form
-    whose 复核得分 are filled in part only (a blank is not a 0)."""
+    """复核得分 per form: the reviewer's — the sum of the form's 复核得分 in ``scores`` (columns ``form``, ``level3``,
+    ``reviewer_score``), source 复核人员 — when every row of the form has one; a blank 预算执行率 row (level3
+    预算执行率) with every other row filled takes the recomputed 执行率得分 (the forms' ``execution_score``: 执行率 =
+    全年执行数 ÷ 全年预算数 is recomputable, so a blank there is not the reviewer's 0), source 复核人员（预算执行率按重算）;
+    the recomputed score (``computed_score``, source 重算) for a form with no 复核得分 at all; NaN (无法计算, source
+    复核人员) for a form whose 复核得分 are filled in part only (a blank is not a 0). The forms' missing-actual
+    columns (:data:`MISSING_COLUMNS`, when present) are carried on for :func:`apply_tiers`."""
     forms = frames.forms
     score = forms["computed_score"].astype(float).to_numpy()
     source = np.full(len(forms), RECOMPUTED, dtype=object)
     if scores is not None and len(scores):
-        rows = _reviewer_rows(scores).reindex(forms["form"].to_numpy())
+        rows = _reviewer_rows(scores, forms).reindex(forms["form"].to_numpy())
         any_given = rows["given"].fillna(0).to_numpy() > 0
-        complete = any_given & (rows["given"] == rows["rows"]).to_numpy()
+        complete = any_given & (rows["filled"] == rows["rows"]).to_numpy()
         score = np.where(complete, rows["total"].to_numpy(), np.where(any_given, np.nan, score))
-        source = np.where(any_given, REVIEWER, source)
-    return pd.DataFrame({"form": forms["form"].to_numpy(), "reviewed_score": score, "source": source})
+        taken = complete & rows["taken"].fillna(False).to_numpy(dtype=bool)
+        source = np.where(taken, REVIEWER_EXECUTION_RECOMPUTED, np.where(any_given, REVIEWER, source))
+    out = pd.DataFrame({"form": forms["form"].to_numpy(), "reviewed_score": score, "source": source})
+    return out.assign(**{c: forms[c].to_numpy() for c in MISSING_COLUMNS if c in forms})
 
 
 def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
@@ -176,15 +206,30 @@ def apply_tiers(reviewed: pd.DataFrame, book: RuleBook) -> pd.DataFrame:
         "复核得分 " + shown + " 分（" + source + "），在 " + band + " 分区间，属“" + tier + "”档",
         "复核得分无法计算（" + source + "），不提出结果应用建议",
     )
+    withheld, why = _withheld(reviewed, book)
     return pd.DataFrame(
         {
             "form": reviewed["form"].to_numpy(),
-            "tier": tier,
-            "adjustment": np.where(found, pick["adjustment"].to_numpy(dtype=float), np.nan),
-            "wording": wording,
-            "evidence": evidence,
+            "tier": np.where(withheld, None, tier),
+            "adjustment": np.where(found & ~withheld, pick["adjustment"].to_numpy(dtype=float), np.nan),
+            "wording": np.where(withheld, book.missing_actuals.wording, wording),
+            "evidence": np.where(withheld, why, evidence),
         }
     )
+
+
+def _withheld(reviewed: pd.DataFrame, book: RuleBook) -> tuple[np.ndarray, np.ndarray]:
+    """Forms whose tier is withheld: 复核得分 recomputed (source 重算) and the indicators with no 实际完成值 carry at
+    least ``book.missing_actuals.share`` of the indicator weight — the score measures the blanks, not the
+    performance. Returns the mask and the evidence 完成值缺失（x 项、分值 y），应补报后复核."""
+    if "missing_actual_share" not in reviewed:
+        return np.zeros(len(reviewed), dtype=bool), np.full(len(reviewed), "", dtype=object)
+    share = reviewed["missing_actual_share"].astype(float).to_numpy()
+    recomputed = (reviewed["source"] == RECOMPUTED).to_numpy()
+    withheld = recomputed & (np.nan_to_num(share, nan=-1.0) >= book.missing_actuals.share - AT_THRESHOLD)
+    count = np.asarray(fmt.nums(reviewed["missing_actual_count"].astype(float), 0), dtype=object)
+    weight = np.asarray(fmt.nums(reviewed["missing_actual_weight"].astype(float), 2), dtype=object)
+    return withheld, "完成值缺失（" + count + " 项、分值 " + weight + "），应补报后复核"
 
 
 def _deductions(scores: pd.DataFrame, frames: ReviewFrames | None) -> pd.Series:

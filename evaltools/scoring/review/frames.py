@@ -30,10 +30,12 @@ SEPARATOR = "｜"
 FORM_COLUMNS = [
     "form", "unit", "project", "kind", "peer_group", "year", "file", "part", "budget", "spent", "execution_rate",
     "self_score", "computed_score", "self_grade", "computed_grade", "errors", "warnings", "unknown", "text",
+    "execution_weight", "execution_self_score", "execution_score",
+    "missing_actual_count", "missing_actual_weight", "missing_actual_share",
 ]  # fmt: skip
 INDICATOR_COLUMNS = [
     "form", "unit", "project", "level1", "level2", "level3", "weight", "self_score", "computed_score",
-    "target_text", "actual_text", "reason",
+    "target_text", "actual_text", "reason", "missing_actual",
 ]  # fmt: skip
 FINDING_COLUMNS = [
     "form", "unit", "code", "severity", "subject", "message", "project", "indicator", "field", "stated", "computed",
@@ -75,6 +77,7 @@ def _form_rows(ev: UnitsEvaluation) -> pd.DataFrame:
     """One row per form: the evaluation's project rows and its 部门整体 rows (kind department, project None)."""
     columns = [ORG, "project", "budget", "spent", "execution_rate", "published_score", "computed_score", "score"]
     columns += ["grade", "published_grade", "computed_grade", "goal", "result"]
+    columns += ["execution_weight", "published_execution_score", "execution_score"]
     parts = [ev.projects.assign(kind="project")]
     if ev.departments is not None and len(ev.departments):
         parts.append(ev.departments.assign(kind="department"))
@@ -183,9 +186,12 @@ def _forms(
             **{c: counts[c].to_numpy() for c in ("errors", "warnings")},
             "unknown": computed.isna().to_numpy(),
             "text": text.str.strip().to_numpy(),
+            "execution_weight": rows["execution_weight"].astype(float).to_numpy(),
+            "execution_self_score": rows["published_execution_score"].astype(float).to_numpy(),
+            "execution_score": rows["execution_score"].astype(float).to_numpy(),
         }
     )
-    return frame[FORM_COLUMNS]
+    return frame
 
 
 def _filled(text: pd.Series, number: pd.Series) -> np.ndarray:
@@ -212,6 +218,11 @@ def _indicators(ind: pd.DataFrame, keys: pd.Series, lookup: pd.DataFrame) -> pd.
             "target_text": target,
             "actual_text": actual,
             "reason": ind["deviation"].astype(object).to_numpy(),
+            # the scoring's own flag: an actual the indicator needed is not given (a 定性 row graded in words, or
+            # one scored as printed, is not missing)
+            "missing_actual": ind["missing"].fillna(False).to_numpy(dtype=bool)
+            if "missing" in ind
+            else pd.isna(actual),
         }
     )
     return frame[INDICATOR_COLUMNS]
@@ -228,6 +239,28 @@ def _findings(found: pd.DataFrame, lookup: pd.DataFrame, unit_of: pd.Series) -> 
     unit = unit_of.reindex(org.to_numpy())
     frame = found.assign(form=_none(form), unit=unit.where(unit.notna(), org.to_numpy()).to_numpy())
     return frame[FINDING_COLUMNS].reset_index(drop=True)
+
+
+def _missing_actuals(forms: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """Per form: the indicators whose 实际完成值 is missing (``missing_actual``, the scoring's flag) —
+    ``missing_actual_count``, their 分值 ``missing_actual_weight`` (Σ 分值, unknown 分值 counted 0) and
+    ``missing_actual_share`` = missing_actual_weight ÷ Σ 分值 of the form's indicators (NaN when the form has no
+    indicator weight)."""
+    weight = indicators["weight"].astype(float).fillna(0.0)
+    missing = indicators["missing_actual"].fillna(False).to_numpy(dtype=bool)
+    table = pd.DataFrame(
+        {"form": indicators["form"].to_numpy(), "missing": missing, "weight": weight, "lost": weight.where(missing, 0)}
+    ).groupby("form", sort=False)
+    per = table.agg(count=("missing", "sum"), total=("weight", "sum"), lost=("lost", "sum"))
+    per = per.reindex(forms["form"].to_numpy())
+    total = per["total"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(total > 0, per["lost"].to_numpy(dtype=float) / np.where(total > 0, total, 1), np.nan)
+    return forms.assign(
+        missing_actual_count=per["count"].fillna(0).to_numpy(dtype=np.int64),
+        missing_actual_weight=per["lost"].fillna(0).to_numpy(dtype=float),
+        missing_actual_share=share,
+    )[FORM_COLUMNS]
 
 
 def review_frames(ev: UnitsEvaluation, meta: pd.DataFrame | None = None) -> ReviewFrames:
@@ -252,8 +285,6 @@ def review_frames(ev: UnitsEvaluation, meta: pd.DataFrame | None = None) -> Revi
     found = ev.findings.assign(_key=_key(ev.findings[ORG], ev.findings["project"]).to_numpy())
     unit_of = pd.Series(ids["unit"].to_numpy(), index=rows[ORG].to_numpy())
     findings = _findings(found, lookup, unit_of[~unit_of.index.duplicated()])
-    return ReviewFrames(
-        forms=_forms(ev, rows, ids, _reasons(ind, ind_keys), _counts(findings, ids["form"])),
-        indicators=_indicators(ind, ind_keys, lookup),
-        findings=findings,
-    )
+    forms = _forms(ev, rows, ids, _reasons(ind, ind_keys), _counts(findings, ids["form"]))
+    indicators = _indicators(ind, ind_keys, lookup)
+    return ReviewFrames(forms=_missing_actuals(forms, indicators), indicators=indicators, findings=findings)

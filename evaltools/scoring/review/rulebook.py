@@ -78,6 +78,26 @@ class RiskSettings:
 
 
 @dataclass(frozen=True)
+class Rectification:
+    """Which issue levels go to the 整改台账 and the report's 整改要求 (``levels``), with the 整改期限 printed beside
+    them (``deadline``, words)."""
+
+    levels: tuple[str, ...]
+    deadline: str
+    source: str
+
+
+@dataclass(frozen=True)
+class MissingActuals:
+    """When a recomputed 复核得分 proposes no 结果应用 tier: the indicators with no 实际完成值 carry at least ``share``
+    of the form's indicator weight; ``wording`` is what the proposal then says."""
+
+    share: float
+    wording: str
+    source: str
+
+
+@dataclass(frozen=True)
 class RuleBook:
     """One 复核 rule book (see the module docstring); frames are tidy, one row per item / level / tier / part."""
 
@@ -92,6 +112,8 @@ class RuleBook:
     sample: SampleSettings
     risk_settings: RiskSettings
     file: str
+    rectification: Rectification
+    missing_actuals: MissingActuals
 
     def item_for(self, codes: pd.Series) -> pd.DataFrame:
         """Per finding code of ``codes`` (same index): the covering item, its dimension, severity and basis; a code
@@ -193,7 +215,7 @@ def _items(value: object, file: str) -> pd.DataFrame:
 
 
 def _severities(value: object, file: str) -> pd.DataFrame:
-    keys = {"level": str, "label": str, "meaning": str}
+    keys = {"level": str, "label": str, "meaning": str, "advice": str}
     rows = [_mapping(r, keys, {}, file, f"severities[{i}]") for i, r in enumerate(_list(value, file, "severities"))]
     frame = pd.DataFrame(rows, columns=list(keys))
     if tuple(frame["level"]) != SEVERITY_LEVELS:
@@ -277,6 +299,21 @@ def _sample(value: object, file: str) -> SampleSettings:
     )
 
 
+def _rectification(value: object, file: str) -> Rectification:
+    r = _mapping(value, {"levels": list, "deadline": str, "source": str}, {}, file, "rectification")
+    levels = tuple(r["levels"])
+    if not levels or any(level not in SEVERITY_LEVELS for level in levels):
+        raise ParamsError(f"expected levels among {', '.join(SEVERITY_LEVELS)}", file, "rectification.levels")
+    return Rectification(levels, r["deadline"], r["source"])
+
+
+def _missing_actuals(value: object, file: str) -> MissingActuals:
+    m = _mapping(value, {"share": float, "wording": str, "source": str}, {}, file, "missing_actuals")
+    if m["share"] is None or not 0 < m["share"] <= 1:
+        raise ParamsError(f"expected a share in (0, 1], found {m['share']!r}", file, "missing_actuals.share")
+    return MissingActuals(float(m["share"]), m["wording"], m["source"])
+
+
 def rulebook_path(name_or_path: str | Path) -> Path:
     """``params/review/<name>.yaml`` for a bare name, else the path given."""
     text = str(name_or_path)
@@ -295,6 +332,8 @@ _TOP = {
     "items": list,
     "risk": dict,
     "sample": dict,
+    "rectification": dict,
+    "missing_actuals": dict,
 }
 
 
@@ -321,4 +360,6 @@ def load_rulebook(name_or_path: str | Path = DEFAULT_RULEBOOK) -> RuleBook:
         sample=_sample(data["sample"], file),
         risk_settings=risk_settings,
         file=file,
+        rectification=_rectification(data["rectification"], file),
+        missing_actuals=_missing_actuals(data["missing_actuals"], file),
     )

@@ -296,3 +296,19 @@ def test_hostile_names_are_safe_file_names_and_text_not_formulas(tmp_path):
     assert openpyxl.load_workbook(per_unit[0]).sheetnames == ["=1+1", "=1+1_2", "扣分项清单"]
     frame = read_reviewer_scores(tmp_path / "unit", kit.ITEMS)
     assert sorted(set(frame["form"])) == sorted({"x", "y", kit.FORM_D})
+
+
+def test_advice_and_ledger_levels_come_from_the_rule_book(tmp_path):
+    """处理建议 is the rule book's severity advice after the item's deduction; the ledger's levels and 整改期限 are the
+    book's ``rectification`` when the caller gives none."""
+    from evaltools.scoring.review.rulebook import Rectification
+
+    book = kit.book()
+    severities = book.severities.assign(advice=["甲建议", "乙建议", "丙建议"])
+    book = replace(book, severities=severities, rectification=Rectification(("P0",), "三十日内", "测试"))
+    frames = kit.frames()
+    rows = issue_list.numbered(issue_list.classify(frames, book), frames.forms)
+    assert rows.loc[0, "advice"] == "按扣分项 FH01 扣 2 分；甲建议"  # FH01: points 2
+    assert rows.loc[1, "advice"] == "按扣分项 FH02 扣 1 分；乙建议"
+    ledger = openpyxl.load_workbook(write_rectification(frames, book, tmp_path / "整改台账.xlsx")).active
+    assert [(r[0], r[4], r[7]) for r in ws_rows(ledger)] == [(1, "P0", "三十日内")]

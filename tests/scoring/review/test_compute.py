@@ -139,6 +139,59 @@ def test_indicator_deviation(review, book):
     assert ind.loc["a1", "source"] == "重算"
 
 
+def test_tier_withheld_when_the_score_rests_on_missing_actuals(book):
+    """Share of the indicator weight without 完成值 ≥ 0.5 (the book's) on a recomputed score: no tier; below it, or
+    on a reviewer's score, the band decides (40 分 → 差, cut 1.0)."""
+    reviewed = pd.DataFrame(
+        {
+            "form": ["half", "less", "reviewer", "none"],
+            "reviewed_score": [40.0, 40.0, 40.0, 40.0],
+            "source": ["重算", "重算", "复核人员", "重算"],
+            "missing_actual_count": [1, 1, 2, 0],
+            "missing_actual_weight": [45.0, 36.0, 90.0, 0.0],
+            "missing_actual_share": [0.5, 0.4, 1.0, NAN],
+        }
+    )
+    out = apply_tiers(reviewed, book).set_index("form")
+    assert pd.isna(out.loc["half", "tier"]) and pd.isna(out.loc["half", "adjustment"])
+    assert out.loc["half", "evidence"] == "完成值缺失（1 项、分值 45），应补报后复核"
+    assert out.loc["half", "wording"] == "不提出建议"
+    for form in ("less", "reviewer", "none"):
+        assert (out.loc[form, "tier"], out.loc[form, "adjustment"]) == ("差", 1.0)
+
+
+def test_reviewed_scores_carry_the_missing_actuals(book):
+    review = frames(
+        [{**FORMS[0], "missing_actual_count": 1, "missing_actual_weight": 10.0, "missing_actual_share": 1.0}]
+    )
+    out = reviewed_scores(review).iloc[0]
+    assert (out["missing_actual_count"], out["missing_actual_weight"], out["missing_actual_share"]) == (1, 10.0, 1.0)
+
+
+EXECUTION_FORMS = [
+    {"form": "E", "unit": "U1", "project": "P1", "computed_score": 80.0, "execution_score": 9.0},
+    {"form": "F", "unit": "U1", "project": "P2", "computed_score": 80.0, "execution_score": NAN},
+    {"form": "G", "unit": "U1", "project": "P3", "computed_score": 80.0, "execution_score": 9.0},
+]
+
+
+def test_blank_execution_row_takes_the_recomputed_execution_score():
+    """E: indicators 60 + 25 filled, 预算执行率 blank → 85 + recomputed 9 = 94 (复核人员（预算执行率按重算）);
+    F: the same, but the execution score cannot be recomputed → 无法计算; G: 执行率 filled 8, an indicator blank →
+    partial → 无法计算 (a blank indicator is not a 0)."""
+    review = frames(EXECUTION_FORMS)
+    rows = [
+        ("E", "e1", 60.0), ("E", "e2", 25.0), ("E", "预算执行率", NAN),
+        ("F", "f1", 60.0), ("F", "预算执行率", NAN),
+        ("G", "g1", NAN), ("G", "预算执行率", 8.0),
+    ]  # fmt: skip
+    scores = pd.DataFrame(rows, columns=["form", "level3", "reviewer_score"])
+    out = reviewed_scores(review, scores).set_index("form")
+    assert out.loc["E", "reviewed_score"] == 94.0 and out.loc["E", "source"] == "复核人员（预算执行率按重算）"
+    assert math.isnan(out.loc["F", "reviewed_score"]) and out.loc["F", "source"] == "复核人员"
+    assert math.isnan(out.loc["G", "reviewed_score"]) and out.loc["G", "source"] == "复核人员"
+
+
 def test_tiers_at_the_bounds(book):
     scores = [100, 90, 89.999, 80, 79.99, 60, 59.99, 0, NAN, 100.5]
     reviewed = pd.DataFrame({"form": list("abcdefghij"), "reviewed_score": scores, "source": "重算"})
@@ -226,7 +279,11 @@ def test_on_the_real_forms(forms_frames, book):
     reviewed = reviewed_scores(forms_frames)
     tiers = apply_tiers(reviewed, book).set_index("form")
     wages = "青神县发改局-工资性支出.xlsx#工资性支出"
-    assert (tiers.loc[wages, "tier"], tiers.loc[wages, "adjustment"]) == ("差", 1.0)
+    # published with 完成值 and 得分 blank: its two indicators (60 + 30 分) have no actual, 90 of 90 分 → the
+    # recomputed 10 measures the blanks: no tier, no cut, ask for the form to be completed
+    assert pd.isna(tiers.loc[wages, "tier"]) and pd.isna(tiers.loc[wages, "adjustment"])
+    assert tiers.loc[wages, "wording"] == "不提出建议"
+    assert tiers.loc[wages, "evidence"] == "完成值缺失（2 项、分值 90），应补报后复核"
     others = tiers.drop(index=wages)
     assert (others["tier"] == "无法计算").all() and others["adjustment"].isna().all()
     dev = deviations(forms_frames, reviewed, book)

@@ -83,3 +83,21 @@ def test_form_ids_are_unique():
 
     ids = _unique(pd.Series(["A｜P", "A｜Q", "A｜P", "A｜P"]))
     assert list(ids) == ["A｜P", "A｜Q", "A｜P（2）", "A｜P（3）"]
+
+
+def test_forms_carry_execution_and_missing_actuals(forms_frames):
+    """青神县发改局 工资性支出: 预算 = 执行 = 251.89 → 执行率 1 × 分值 10 = 10 (published blank); its two indicators
+    (60 + 30 分) have no 完成值 → 2 items, 90 分, share 90 / 90 = 1. 融媒体中心 部门整体: its 「“三公”经费变动率」
+    (2 of 19 分) prints neither target nor actual — 无法计算, not a missing actual → 0 of 19."""
+    forms = forms_frames.forms.set_index("form")
+    wages = forms.loc["青神县发改局-工资性支出.xlsx#工资性支出"]
+    assert (wages["execution_weight"], wages["execution_score"]) == (10.0, 10.0)
+    assert pd.isna(wages["execution_self_score"])
+    assert (wages["missing_actual_count"], wages["missing_actual_weight"], wages["missing_actual_share"]) == (
+        2,
+        90.0,
+        1.0,
+    )
+    dept = forms.loc["融媒体中心-部门整体.docx#表格 1"]
+    assert dept["execution_self_score"] == 7.6 and pd.isna(dept["execution_score"])
+    assert (dept["missing_actual_count"], dept["missing_actual_weight"], dept["missing_actual_share"]) == (0, 0.0, 0.0)

@@ -79,6 +79,10 @@ def _write(tmp_path, change):
         (lambda d: d["tiers"][0].update(lower_inclusive=False), "tiers", "without gap or overlap"),
         (lambda d: d["risk"]["parts"][0].update(weight=0.5), "risk.parts", "add up to 1"),
         (lambda d: d["sample"]["shares"].pop("中"), "sample.shares.中", "missing key"),
+        (lambda d: d["severities"][0].pop("advice"), "severities[0].advice", "missing key"),
+        (lambda d: d["rectification"].update(levels=["P4"]), "rectification.levels", "P0, P1, P2"),
+        (lambda d: d["missing_actuals"].update(share=0), "missing_actuals.share", r"share in \(0, 1\]"),
+        (lambda d: d.pop("missing_actuals"), "missing_actuals", "missing key"),
     ],
 )
 def test_strict_reader(tmp_path, change, key, words):
@@ -113,3 +117,22 @@ def test_opinion_reads_the_rule_books_deviation(book):
         book.deviation.threshold,
         book.deviation.source,
     )
+
+
+def test_advice_rectification_and_missing_actuals(book):
+    advice = book.severities.set_index("level")["advice"]
+    assert advice["P2"] == "提醒单位在下一年度自评中改正"
+    assert advice["P0"] == "核减复核得分，列入整改台账，限期整改并报送整改情况"
+    assert book.rectification.levels == ("P0", "P1") and book.rectification.deadline
+    assert book.missing_actuals.share == 0.5 and book.missing_actuals.wording == "不提出建议"
+    assert "本工具默认" in book.missing_actuals.source and "本工具默认" in book.rectification.source
+
+
+def test_sources_say_what_a_figure_rests_on_not_where_the_tool_keeps_it(book):
+    """The sources print in the bureau report's 复核依据: no issue number, no file path of this tool."""
+    texts = [
+        *book.sources, book.deviation.source, book.sample.source, book.risk_settings.source,
+        book.rectification.source, book.missing_actuals.source, *book.items["source"], *book.tiers["source"],
+    ]  # fmt: skip
+    internal = [t for t in texts if any(w in t for w in ("issue", "params/", ".yaml", ".py", "可在"))]
+    assert internal == []
