@@ -259,7 +259,7 @@ def test_rectification_names_the_units_the_ledger_lists(forms_review, tmp_path):
         "自评表",
         "P0",
         "P1",
-        "偏离度较大的自评表",
+        "偏差较大",
         "需整改的问题",
         "整改期限",
     ]

@@ -73,14 +73,14 @@ def rectification(review: object, forms: pd.DataFrame, found: pd.DataFrame) -> S
         + [_short(what.get(unit, "") or "自评得分偏高", 40), ""]
         for unit, c in counts.iterrows()
     ]
-    columns = [("单位", ""), ("自评表", ""), *((lv, "n") for lv in levels), ("偏离度较大的自评表", "n")]
+    columns = [("单位", ""), ("自评表", ""), *((lv, "n") for lv in levels), ("偏差较大", "n")]
     columns += [("需整改的问题", ""), ("整改期限", "")]
     named_levels = "、".join(levels)
     text = (
         f"复核发现的 {named_levels} 级问题共 {fmt.num(len(ledger), 0)} 项，已逐项列入整改台账.xlsx；"
         f"存在上述问题或有自评表偏离度绝对值超过 {fmt.pct(threshold, 0)} 的 {fmt.num(len(counts), 0)} 个单位应当整改，"
         "对照复核问题清单逐项核实更正，重新公开更正后的自评结果，并在整改期限内将整改情况填入整改台账报送。"
-        "下一年度复核时读回整改台账，核查整改是否到位。"
+        "下一年度复核时读回整改台账，核查整改是否到位。“偏差较大”为偏离度绝对值超过阈值的自评表张数。"
         if len(counts)
         else f"本次复核未发现 {named_levels} 级问题，也没有偏离度绝对值超过 {fmt.pct(threshold, 0)} 的自评表，"
         "不提出整改要求。"

@@ -440,24 +440,19 @@ def _ranking_view(review: object) -> SimpleNamespace:
     return SimpleNamespace(text=text, groups=groups)
 
 
+def _kind_row(r: object) -> list[str]:
+    """One row of the findings by kind: level, item, dimension, wording, findings, forms, units."""
+    item = r.item if isinstance(r.item, str) else "—"
+    return [r.level, item, r.dimension, r.label, fmt.num(r.count, 0), fmt.num(r.forms, 0), fmt.num(r.units, 0)]
+
+
 def _findings_view(review: object, found: pd.DataFrame) -> tuple[SimpleNamespace, str]:
     found_problems = problems(found)
     kinds = found_problems.groupby(["level", "dimension", "code", "label"], dropna=False, sort=False).agg(
         count=("form", "size"), forms=("form", "nunique"), units=("unit", "nunique"), item=("item", "first")
     )
     kinds = kinds.reset_index().sort_values(["level", "count"], ascending=[True, False], kind="stable")
-    rows = [
-        [
-            r.level,
-            r.item if isinstance(r.item, str) else "—",
-            r.dimension,
-            r.label,
-            fmt.num(r.count, 0),
-            fmt.num(r.forms, 0),
-            fmt.num(r.units, 0),
-        ]
-        for r in kinds.itertuples(index=False)
-    ]
+    rows = [_kind_row(r) for r in kinds.itertuples(index=False)]
     columns = [
         ("等级", ""),
         ("条目", ""),
@@ -491,7 +486,16 @@ def _findings_view(review: object, found: pd.DataFrame) -> tuple[SimpleNamespace
     )
     view = SimpleNamespace(
         text=text,
-        by_kind=table("复核发现按问题类别", columns, rows, widths=[7, 8, 13, 36, 12, 12, 12], key="kinds"),
+        by_kind=table(
+            "复核发现按问题类别",
+            columns,
+            rows,
+            "“自评表”为 0 的问题针对单位的汇总数据（如单位总分），不针对某一张自评表。"
+            if (kinds["forms"] == 0).any()
+            else "",
+            widths=[7, 8, 13, 36, 12, 12, 12],
+            key="kinds",
+        ),
         by_unit=table(
             "复核发现按单位", unit_columns, unit_rows, cut(by_unit, "单位", "复核汇总.xlsx"), key="found_units"
         ),
