@@ -63,7 +63,7 @@ def test_every_section_renders_in_the_reviewers_voice(review):
     # the 结果应用 table is a proposal with its evidence, never a decision
     assert "以下均为建议" in html and "不是预算安排的决定" in html
     # the sample: its seed and coverage stated
-    assert "随机数种子为 5" in html and "样本覆盖 单位" in html
+    assert "随机数种子为 5" in html and "样本覆盖单位" in html
     assert "指标偏离度按“指标偏离度 =（指标自评得分 − 指标复核得分）÷ 指标分值”计算" in html
     assert "<script" not in html and "{{" not in html and "None" not in html
 

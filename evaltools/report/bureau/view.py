@@ -139,7 +139,7 @@ def _sample_view(review: object, forms: pd.DataFrame) -> SimpleNamespace:
     text = (
         f"按风险分将自评表分为高、中、低三层，各层按比例随机抽取（{shares}，每层至少 {settings.minimum} 张，不足的全部抽取"
         f"{'；高风险自评表全部纳入' if settings.always_high else ''}），随机数种子为 {seed}，同一种子、同一批自评表抽出的样本相同，可复现。"
-        f"样本覆盖 {_coverage_text(cov)}。抽样结果只确定重点复核的对象，未抽中的自评表同样经过全面重算和跨表核查。"
+        f"样本覆盖{_coverage_text(cov)}。抽样结果只确定重点复核的对象，未抽中的自评表同样经过全面重算和跨表核查。"
     )
     strata = forms.groupby("risk_level", dropna=False).agg(
         n=("form", "size"), sampled=("sampled", "sum"), amount=("budget", "sum")
@@ -169,7 +169,7 @@ def _sample_view(review: object, forms: pd.DataFrame) -> SimpleNamespace:
     return SimpleNamespace(
         text=text,
         strata=table("分层抽样", columns, rows, key="strata"),
-        list_text=f"按上述方法共抽中 {fmt.num(len(chosen), 0)} 张自评表作为重点复核对象，覆盖 {_coverage_text(cov)}。",
+        list_text=f"按上述方法共抽中 {fmt.num(len(chosen), 0)} 张自评表作为重点复核对象，覆盖{_coverage_text(cov)}。",
         table=table("重点复核自评表", list_columns, listed, note, widths=[30, 22, 9, 10, 29], key="sample"),
     )
 
