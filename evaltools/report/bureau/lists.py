@@ -56,6 +56,7 @@ def rectification(review: object, forms: pd.DataFrame, found: pd.DataFrame) -> S
     from evaltools.report.bureau.issue_list import classify, numbered
 
     levels = list(rectification_levels(review.book))
+    deadline = getattr(getattr(review.book, "rectification", None), "deadline", None) or ""  # as the 台账 prints it
     threshold = review.book.deviation.threshold
     ledger = numbered(classify(review.frames, review.book), review.frames.forms)
     ledger = ledger[ledger["level"].isin(levels)]
@@ -70,7 +71,7 @@ def rectification(review: object, forms: pd.DataFrame, found: pd.DataFrame) -> S
     what = ledger.groupby("unit")["finding"].agg(lambda s: "、".join(dict.fromkeys(s.dropna())))
     rows = [
         [unit, _short(projects.get(unit, ""), 30), *(fmt.num(c[lv], 0) for lv in levels), fmt.num(c["far"], 0)]
-        + [_short(what.get(unit, "") or "自评得分偏高", 40), ""]
+        + [_short(what.get(unit, "") or "自评得分偏高", 40), deadline]
         for unit, c in counts.iterrows()
     ]
     columns = [("单位", ""), ("自评表", ""), *((lv, "n") for lv in levels), ("偏差较大", "n")]
