@@ -514,6 +514,7 @@ def review(
     ),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="读取自评表的进程数 / worker processes reading forms"),
     executor: str = typer.Option("process", "--executor", help="执行器 / executor: process | dask | serial"),
+    scheduler: str | None = typer.Option(None, "--scheduler", help="Dask 调度器地址 / Dask scheduler address"),
 ) -> None:
     """财政部门复核一个年度的全部自评结果 / the bureau's review of a year's self-evaluations.
 
@@ -551,6 +552,7 @@ def review(
         force=force,
         jobs_n=jobs,
         executor=executor,
+        scheduler=scheduler,
     )
     print_review(result)
     if len(result.review.source.failures):  # as the audit: the report is written, the unreadable forms listed

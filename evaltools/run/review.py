@@ -107,15 +107,16 @@ def _read_chunk(files: Sequence[str]) -> tuple[list[ImportedForm], list[FormFail
 
 
 def _read_forms(
-    files: list[Path], jobs_n: int, executor: str, on_read: Callable[[int], None]
+    files: list[Path], jobs_n: int, executor: str, on_read: Callable[[int], None], scheduler: str | None = None
 ) -> tuple[list[ImportedForm], list[FormFailure]]:
-    """Every form of ``files``: in this process when few (:data:`INLINE_FILES`), else in chunks on the executor."""
+    """Every form of ``files``: in this process when few (:data:`INLINE_FILES`), else in chunks on the executor
+    (the dask executor on ``scheduler`` when one is given, whatever ``jobs_n``)."""
     names = [str(f) for f in files]
-    if len(names) <= INLINE_FILES or jobs_n <= 1:
+    if len(names) <= INLINE_FILES or (jobs_n <= 1 and not scheduler):
         executor, jobs_n = "serial", 1
     chunks = [tuple(names[i : i + READ_CHUNK]) for i in range(0, len(names), READ_CHUNK)]
     results = CALL_EXECUTORS[executor](
-        _read_chunk, [(c,) for c in chunks], ExecutorOptions(jobs_n), lambda i, r: on_read(len(chunks[i]))
+        _read_chunk, [(c,) for c in chunks], ExecutorOptions(jobs_n, scheduler), lambda i, r: on_read(len(chunks[i]))
     )
     forms = [f for found, _ in results for f in found]
     failures = [f for _, failed in results for f in failed]
@@ -151,12 +152,17 @@ def _meta(forms: Sequence[ImportedForm], keys: Sequence[int], roots: Sequence[Pa
 
 
 def _forms_inputs(
-    paths: list[Path], rules: RuleSet, jobs_n: int, executor: str, on_read: Callable[[int], None]
+    paths: list[Path],
+    rules: RuleSet,
+    jobs_n: int,
+    executor: str,
+    on_read: Callable[[int], None],
+    scheduler: str | None = None,
 ) -> tuple[list[UnitsEvaluation], list[pd.DataFrame], list[dict], int, FoundFilesInfo]:
     """The evaluations (one per year) and metas of every form under ``paths``, and the failures."""
     found = find_files(paths)
     roots = [p for p in paths if p.is_dir()]
-    forms, failures = _read_forms(found.files, jobs_n, executor, on_read)
+    forms, failures = _read_forms(found.files, jobs_n, executor, on_read, scheduler)
     failed = [{"file": _shown(f.source, roots), "part": f.part or "", "reason": f.reason} for f in found.missing]
     failed += [{"file": _shown(f.source, roots), "part": f.part or "", "reason": f.reason} for f in failures]
     by_year: dict[object, list[int]] = {}
@@ -196,11 +202,19 @@ def read_inputs(
     *,
     jobs_n: int = 1,
     executor: str = "process",
+    scheduler: str | None = None,
     on_read: Callable[[int], None] | None = None,
 ) -> ReviewInputs:
     """Read every input of the review: the datasets among ``paths`` (:func:`is_dataset`) and the forms under the
-    others. Nothing found at all is a ParamsError naming the paths."""
+    others (``executor``; ``scheduler``: a Dask scheduler's address, dask only). Nothing found at all is a
+    ParamsError naming the paths."""
     CALL_EXECUTORS[executor]  # an unknown executor fails here, before anything is read
+    if scheduler and executor != "dask":
+        raise ParamsError(
+            "--scheduler 只用于 dask 执行器（加 --executor dask）/ --scheduler is only used by the dask executor "
+            "(add --executor dask)",
+            key="scheduler",
+        )
     paths = [Path(p) for p in paths]
     datasets = [p for p in paths if is_dataset(p)]
     others = [p for p in paths if p not in datasets]
@@ -209,7 +223,9 @@ def read_inputs(
     failed: list[dict] = []
     files, info = 0, FoundFilesInfo(0, (), ())
     if others:
-        ev, meta, failed, files, info = _forms_inputs(others, review_rules(rules), jobs_n, executor, on_read or _none)
+        ev, meta, failed, files, info = _forms_inputs(
+            others, review_rules(rules), jobs_n, executor, on_read or _none, scheduler
+        )
         evaluations += ev
         metas += meta
     if not evaluations and not failed:
@@ -297,6 +313,7 @@ def run_review(
     force: bool = False,
     jobs_n: int = 1,
     executor: str = "process",
+    scheduler: str | None = None,
     on_step: Callable[[str], None] | None = None,
 ) -> ReviewRun:
     """The review of every form and dataset under ``paths`` written to ``out_dir``: the 复核报告 (``formats``), the
@@ -320,7 +337,7 @@ def run_review(
     book = load_rulebook(rulebook)
     timings: dict = {}
     t = time.perf_counter()
-    inputs = read_inputs(paths, rules, jobs_n=jobs_n, executor=executor)
+    inputs = read_inputs(paths, rules, jobs_n=jobs_n, executor=executor, scheduler=scheduler)
     timings["read"] = time.perf_counter() - t
     step("read")
     items = list(book.items["item"])

@@ -142,6 +142,7 @@ def write_review(
     report (notebook executed, exported), all made in a staging folder and moved into ``out``; the output mark
     written last. Returns the files written, the report first."""
     from evaltools.report.bureau.issue_list import write_issue_list, write_rectification
+    from evaltools.report.bureau.lists import rectification_levels
 
     timings = {} if timings is None else timings
     out.mkdir(parents=True, exist_ok=True)
@@ -159,7 +160,9 @@ def write_review(
         sheets = _worksheets(review, stage / "复核底稿", only, per, jobs_n) if only != set() else []
         books = [
             write_issue_list(frames, book, stage / "复核问题清单.xlsx", synthetic=synthetic),
-            write_rectification(frames, book, stage / "整改台账.xlsx", synthetic=synthetic),
+            write_rectification(
+                frames, book, stage / "整改台账.xlsx", levels=rectification_levels(book), synthetic=synthetic
+            ),
             _write_summary(review, stage / SUMMARY_FILE),
         ]
         timings["workbooks"] = time.perf_counter() - t

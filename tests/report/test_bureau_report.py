@@ -63,7 +63,7 @@ def test_every_section_renders_in_the_reviewers_voice(review):
     # the 结果应用 table is a proposal with its evidence, never a decision
     assert "以下均为建议" in html and "不是预算安排的决定" in html
     # the sample: its seed and coverage stated
-    assert "随机数种子为 5" in html and "样本覆盖 单位" in html
+    assert "随机数种子为 5" in html and "样本覆盖单位" in html
     assert "指标偏离度按“指标偏离度 =（指标自评得分 − 指标复核得分）÷ 指标分值”计算" in html
     assert "<script" not in html and "{{" not in html and "None" not in html
 
@@ -172,3 +172,97 @@ def test_prepare_from_a_dataset_folder(data, tmp_path):
     ctx = bureau.prepare({"dataset": str(tmp_path / "2022"), "seed": 9})
     assert ctx.review.sample.seed == 9 and ctx.review.frames.forms["unit"].nunique() == 30
     assert "随机数种子为 9" in str(bureau.method(ctx))
+
+
+@pytest.fixture(scope="module")
+def forms_review(root):
+    """The real forms of examples/forms reviewed in memory, as the command reads them (one legacy .doc unread)."""
+    from evaltools.run.review import read_inputs
+    from evaltools.scoring.review.rulebook import load_rulebook
+
+    inputs = read_inputs([root / "examples" / "forms"])
+    source = ReviewSource(kind="forms", paths=("forms",), files=inputs.files, failures=inputs.failures)
+    return assemble(inputs.evaluations, inputs.metas, load_rulebook("bureau"), seed=7, source=source)
+
+
+def _visible(review) -> str:
+    """The page's text as a reader sees it (styles and scripts left out), the URLs of the 复核依据 left out."""
+    import re
+
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(_page(review), "html.parser")
+    for tag in soup(["style", "script"]):
+        tag.decompose()
+    return re.sub(r"https?://[^\s）)]+", "", soup.get_text(" "))
+
+
+@pytest.mark.parametrize("which", ["forms_review", "review"])
+def test_the_document_is_chinese_with_no_tool_talk(which, request):
+    """No code identifier, tool path, command, issue number or bilingual pair in the document: the risk table
+    prints the rule book's figures, the 复核依据 no tool remark, the unread file's reason its Chinese part."""
+    import re
+
+    review = request.getfixturevalue(which)
+    text = _visible(review)
+    assert not re.findall(r"[A-Za-z]+_[A-Za-z_]+", text)
+    for word in ("evaltools", "params/", "issue", " / ", "--"):
+        assert word not in text, word
+    s = review.book.risk_settings  # severity = min((错误数 × 1 + 警告数 × 0.25) ÷ 5, 1); deviation cap 1
+    assert (s.error_weight, s.warning_weight, s.severity_cap, s.deviation_cap) == (1, 0.25, 5, 1)
+    assert "min((错误数 × 1 + 警告数 × 0.25) ÷ 5, 1)" in text and "min(|自评表偏离度|, 1) ÷ 1" in text
+    if which == "forms_review":
+        assert "不支持旧格式 .doc：Word 97-2003 文档" in text and "legacy" not in text
+
+
+def _numbers(html: str) -> tuple[list[str], list[str], list[str]]:
+    import re
+
+    captions = re.findall(r"<caption>(表 [0-9-]+)\u3000", html)
+    figures = re.findall(r"<figcaption>(图 \d+)\u3000", html)
+    refs = re.findall(r"[见如](表 \d+)", html)
+    return captions, figures, refs
+
+
+@pytest.mark.parametrize("which", ["forms_review", "review"])
+def test_tables_and_figures_are_numbered_in_order(which, request):
+    """One numbering: 表 1, 表 2, … in the order of the page (a section's several tables n-1, n-2), 图 1, 图 2, …;
+    every "见表 n" names a table on the page; no 表 0, no n-2 without its n-1."""
+    review = request.getfixturevalue(which)
+    captions, figures, refs = _numbers(_page(review))
+    mains = list(dict.fromkeys(c.split("-")[0] for c in captions))
+    assert mains == [f"表 {i}" for i in range(1, len(mains) + 1)] and len(mains) >= 12
+    for main in mains:
+        subs = [c for c in captions if c.split("-")[0] == main]
+        assert subs == [main] or subs == [f"{main}-{i}" for i in range(1, len(subs) + 1)] and len(subs) > 1
+    assert figures == [f"图 {i}" for i in range(1, len(figures) + 1)] and figures
+    assert refs and set(refs) <= set(mains)
+
+
+def test_rectification_names_the_units_the_ledger_lists(forms_review, tmp_path):
+    """整改要求 and 整改台账.xlsx agree: the same levels (one place), the same issues — on examples/forms the 9 P1
+    issues of 3 units (no P0; no 偏离度 can be computed: the self scores are not published or not computable)."""
+    from evaltools.data.review_scores import RECTIFICATION_COLUMNS
+    from evaltools.report.bureau.issue_list import write_rectification
+    from evaltools.report.bureau.lists import rectification_levels
+
+    levels = rectification_levels(forms_review.book)
+    assert levels == ("P0", "P1")
+    path = write_rectification(forms_review.frames, forms_review.book, tmp_path / "整改台账.xlsx", levels=levels)
+    ledger = pd.read_excel(path, header=1)
+    # 整改期限 as the 台账 has it: the rule book's when it states one, else blank
+    deadline = ledger[RECTIFICATION_COLUMNS["deadline"]].fillna("").iloc[0]
+    view = build_view(forms_review).rectification
+    units = [r.cells[0] for r in view.table.rows]
+    assert len(ledger) == 9 and sorted(units) == sorted(ledger[RECTIFICATION_COLUMNS["unit"]].unique())
+    assert "P0、P1 级问题共 9 项，已逐项列入整改台账.xlsx" in view.text and "读回整改台账" in view.text
+    assert [c for c, _ in view.table.columns] == [
+        "单位",
+        "自评表",
+        "P0",
+        "P1",
+        "偏差较大",
+        "需整改的问题",
+        "整改期限",
+    ]
+    assert sum(int(r.cells[3]) for r in view.table.rows) == 9 and all(r.cells[-1] == deadline for r in view.table.rows)

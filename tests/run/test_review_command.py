@@ -235,3 +235,26 @@ def test_forms_read_on_two_workers_review_the_same(tmp_path):
     pd.testing.assert_frame_equal(a.frames.forms, b.frames.forms)
     pd.testing.assert_frame_equal(a.frames.findings, b.frames.findings)
     assert len(a.frames.forms) >= 80 and a.frames.forms["form"].str.startswith("forms/").all()
+
+
+def test_scheduler_is_for_dask_only_and_reaches_the_dask_executor(root, tmp_path, monkeypatch):
+    """--scheduler with another executor is refused before anything is read (exit 2, nothing written); with
+    --executor dask the address reaches the dask executor (a recording stand-in here: no cluster is started)."""
+    from evaltools.run import review as R
+    from evaltools.run.executors import CALL_EXECUTORS
+
+    out = tmp_path / "o"
+    done = _cli("review", "examples/forms", "--to", str(out), "--scheduler", "tcp://127.0.0.1:1", cwd=root)
+    assert done.returncode == 2 and "--executor dask" in done.stderr and "Traceback" not in done.stderr
+    assert not out.exists()
+    seen = []
+
+    def dask(call, argument_tuples, options, on_done):
+        seen.append(options)
+        return CALL_EXECUTORS["serial"](call, argument_tuples, options, on_done)
+
+    monkeypatch.setattr(R, "CALL_EXECUTORS", {"serial": CALL_EXECUTORS["serial"], "dask": dask})
+    monkeypatch.setattr(R, "INLINE_FILES", 0)
+    inputs = R.read_inputs([root / "examples" / "forms"], executor="dask", scheduler="tcp://10.0.0.1:8786")
+    assert [o.scheduler for o in seen] == ["tcp://10.0.0.1:8786"]
+    assert sum(len(m) for m in inputs.metas) == 3  # the three readable forms, read through the dask executor

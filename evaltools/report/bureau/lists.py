@@ -13,7 +13,16 @@ import pandas as pd
 from evaltools import fmt
 from evaltools.report.bureau.rows import TOP, UNKNOWN, beyond, problems, score_text, table
 
-__all__ = ["rectification", "application", "reviewers", "units_appendix", "forms_appendix", "OPINIONS", "opinion_href"]
+__all__ = [
+    "rectification",
+    "rectification_levels",
+    "application",
+    "reviewers",
+    "units_appendix",
+    "forms_appendix",
+    "OPINIONS",
+    "opinion_href",
+]
 
 #: The folder, beside the report, of the units' 复核意见 (``evaltools run YEAR --document review``).
 OPINIONS = "复核意见"
@@ -26,39 +35,63 @@ def opinion_href(unit: str, year: object) -> str:
     return f"{OPINIONS}/{quote(str(unit))}/{year}/review.html"
 
 
+def rectification_levels(book: object) -> tuple[str, ...]:
+    """The issue levels the 整改台账 lists and the report's 整改要求 names, read in one place: the rule book's
+    ``rectification.levels`` when it states them, else the 整改台账 writer's default (``write_rectification``)."""
+    import inspect
+
+    from evaltools.report.bureau.issue_list import write_rectification
+
+    given = getattr(book, "rectification", None)
+    levels = given.get("levels") if isinstance(given, dict) else getattr(given, "levels", None)
+    if levels is None:
+        levels = inspect.signature(write_rectification).parameters["levels"].default
+    return tuple(levels)
+
+
 def rectification(review: object, forms: pd.DataFrame, found: pd.DataFrame) -> SimpleNamespace:
-    """Units to 整改: a P0 finding, or a unit 偏离度 beyond the threshold; with what to correct."""
+    """Units to 整改, as the 整改台账 lists them: every unit with an issue of :func:`rectification_levels` (the
+    台账's rows, numbered as the 复核问题清单), and every unit with a form whose |偏离度| exceeds the threshold;
+    with its forms, issues by level and a blank 整改期限."""
+    from evaltools.report.bureau.issue_list import classify, numbered
+
+    levels = list(rectification_levels(review.book))
+    deadline = getattr(getattr(review.book, "rectification", None), "deadline", None) or ""  # as the 台账 prints it
     threshold = review.book.deviation.threshold
-    issues = problems(found)
-    counts = pd.crosstab(issues["unit"], issues["level"]).reindex(columns=["P0", "P1", "P2"], fill_value=0)
-    table_units = review.deviations.units.set_index("unit")
-    units = table_units["deviation"]
-    wanted = counts.index[counts["P0"] > 0].union(table_units.index[beyond(table_units)])
-    labels = (
-        issues[issues["level"].isin(["P0", "P1"])].groupby("unit")["label"].agg(lambda s: "、".join(dict.fromkeys(s)))
-    )
-    table_rows = []
-    order = counts.reindex(wanted, fill_value=0).sort_values(["P0", "P1"], ascending=False, kind="stable")
-    for unit, c in order.iterrows():
-        dev = units.get(unit, np.nan)
-        what = labels.get(unit, "") or "自评得分偏高"
-        table_rows.append([unit, fmt.num(c["P0"], 0), fmt.num(c["P1"], 0), fmt.share(dev), _short(what, 40)])
-    columns = [("单位", ""), ("P0", "n"), ("P1", "n"), ("单位偏离度", "n"), ("需整改的问题", "")]
+    ledger = numbered(classify(review.frames, review.book), review.frames.forms)
+    ledger = ledger[ledger["level"].isin(levels)]
+    far = forms[forms["beyond"]]
+    counts = pd.crosstab(ledger["unit"], ledger["level"]).reindex(columns=levels, fill_value=0)
+    counts = counts.reindex(counts.index.union(pd.Index(far["unit"].unique())), fill_value=0)
+    counts["far"] = far.groupby("unit").size().reindex(counts.index, fill_value=0)
+    counts = counts.sort_values([*levels, "far"], ascending=False, kind="stable")
+    named = pd.concat([ledger[["unit", "project"]], far[["unit", "project"]]])
+    named = named.assign(project=named["project"].where(named["project"].notna(), "部门整体"))
+    projects = named.groupby("unit")["project"].agg(lambda s: "、".join(dict.fromkeys(s)))
+    what = ledger.groupby("unit")["finding"].agg(lambda s: "、".join(dict.fromkeys(s.dropna())))
+    rows = [
+        [unit, _short(projects.get(unit, ""), 30), *(fmt.num(c[lv], 0) for lv in levels), fmt.num(c["far"], 0)]
+        + [_short(what.get(unit, "") or "自评得分偏高", 40), deadline]
+        for unit, c in counts.iterrows()
+    ]
+    columns = [("单位", ""), ("自评表", ""), *((lv, "n") for lv in levels), ("偏差较大", "n")]
+    columns += [("需整改的问题", ""), ("整改期限", "")]
+    named_levels = "、".join(levels)
     text = (
-        f"存在重大问题（P0）或单位偏离度绝对值超过 {fmt.pct(threshold, 0)} 的 {fmt.num(len(wanted), 0)} 个单位，"
-        "应对照复核问题清单逐项核实更正，重新公开更正后的自评结果，并将整改情况填入整改台账.xlsx 报送；"
-        "下一年度复核时读回整改台账，核查整改是否到位。"
+        f"复核发现的 {named_levels} 级问题共 {fmt.num(len(ledger), 0)} 项，已逐项列入整改台账.xlsx；"
+        f"存在上述问题或有自评表偏离度绝对值超过 {fmt.pct(threshold, 0)} 的 {fmt.num(len(counts), 0)} 个单位应当整改，"
+        "对照复核问题清单逐项核实更正，重新公开更正后的自评结果，并在整改期限内将整改情况填入整改台账报送。"
+        "下一年度复核时读回整改台账，核查整改是否到位。“偏差较大”为偏离度绝对值超过阈值的自评表张数。"
+        if len(counts)
+        else f"本次复核未发现 {named_levels} 级问题，也没有偏离度绝对值超过 {fmt.pct(threshold, 0)} 的自评表，"
+        "不提出整改要求。"
     )
+    widths = [20, 18, *([6] * len(levels)), 10, 42 - 6 * len(levels), 10]
+    note = cut_rows(len(rows), TOP, "单位", "整改台账.xlsx")
     return SimpleNamespace(
         text=text,
-        table=table(
-            "表 11　需整改的单位",
-            columns,
-            table_rows[:TOP],
-            cut_rows(len(table_rows), TOP, "单位", "整改台账.xlsx"),
-            widths=[24, 7, 7, 12, 50],
-        ),
-        prior=_prior_text(review, issues),
+        table=table("需整改的单位", columns, rows[:TOP], note, widths=widths, key="rectification"),
+        prior=_prior_text(review, problems(found)),
     )
 
 
@@ -129,14 +162,15 @@ def application(review: object, forms: pd.DataFrame) -> SimpleNamespace:
     note = cut_rows(len(cuts), TOP, "项建议", "复核汇总.xlsx（自评表）")
     return SimpleNamespace(
         text=text,
-        tiers=table("表 12　结果应用档次", columns, tier_rows),
+        tiers=table("结果应用档次", columns, tier_rows, key="tiers"),
         table=table(
-            "表 13　建议核减或暂停安排的项目",
+            "建议核减或暂停安排的项目",
             proposal_columns,
             rows,
             note,
             empty="无建议核减的项目。",
             widths=[18, 14, 9, 9, 20, 30],
+            key="proposals",
         ),
     )
 
@@ -185,11 +219,12 @@ def reviewers(review: object, forms: pd.DataFrame) -> SimpleNamespace | None:
     return SimpleNamespace(
         text=text,
         table=table(
-            "表 14　扣分不一致的条目",
+            "扣分不一致的条目",
             columns,
             rows,
             empty="未发现扣分不一致。",
             widths=[7, 9, 27, 8, 8, 7, 8, 8, 18],
+            key="consistency",
         ),
     )
 
@@ -219,9 +254,13 @@ def units_appendix(review: object, forms: pd.DataFrame, found: pd.DataFrame) -> 
         rows.append([unit, fmt.num(r["n"], 0), fmt.share(dev), verdict, fmt.num(int(p0.get(unit, 0)), 0), link])
     columns = [("单位", ""), ("自评表", "n"), ("单位偏离度", "n"), ("复核意见", ""), ("P0", "n"), ("详见", "")]
     text = (
-        "各单位的复核意见如下表。数据集中的单位，其复核意见为单独的文件（evaltools run 年度 --document review --unit 单位；"
-        f"evaltools review --opinions N 写出风险最高的 N 个单位的复核意见，在本报告旁的 {OPINIONS}/ 文件夹中，表中可点击）；"
-        "自评表的复核发现见附件 3。"
+        "各单位的复核意见如下表。"
+        + (
+            f"数据集中单位的复核意见另行出具，见各单位复核意见文件（本报告所在文件夹的“{OPINIONS}”文件夹，表中可点击）；"
+            if per["dataset"].any()
+            else ""
+        )
+        + "自评表的复核发现见附件 3。"
     )
     shown = 120
     return SimpleNamespace(

@@ -23,12 +23,16 @@ from evaltools.report.bureau.rows import (
     UNKNOWN,
     beyond,
     cut,
+    figure,
     findings_frame,
     form_table,
+    number,
     problems,
+    ref,
     score_text,
     table,
 )
+from evaltools.report.bureau.rulebook_view import book_view, chinese_part, risk_parts
 
 __all__ = ["HEADINGS", "build_view"]
 
@@ -47,6 +51,14 @@ HEADINGS = {
     "application": "结果应用建议",
     "reviewers": "复核人员评分一致性",
 }
+
+#: The body's tables (their ``key``) and figures in the order the page shows them (bureau.html.j2): the one
+#: numbering, 表 1 … and 图 1 …, follows it (:func:`evaltools.report.bureau.rows.number`).
+TABLES = (
+    "failures", "coverage", "risk", "strata", "scores", "grades", "deviation", "indicators", "inflation", "ranking",
+    "kinds", "found_units", "sample", "rectification", "tiers", "proposals", "consistency",
+)  # fmt: skip
+FIGURES = ("scores", "deviation", "inflation", "findings")
 
 # ----------------------------------------------------------------------------- sections
 
@@ -78,7 +90,7 @@ def _coverage_table(forms: pd.DataFrame) -> SimpleNamespace:
         for name, g in groups
     ]
     columns = [("单位性质", ""), ("单位", "n"), ("自评表", "n"), ("预算（万元）", "n"), ("可确定复核得分", "n")]
-    return table("表 1　复核范围（按单位性质）", columns, rows)
+    return table("复核范围（按单位性质）", columns, rows, key="coverage")
 
 
 def _conclusions(review: object, forms: pd.DataFrame, found: pd.DataFrame) -> list[str]:
@@ -115,51 +127,8 @@ def _conclusions(review: object, forms: pd.DataFrame, found: pd.DataFrame) -> li
 
 def _failures(review: object) -> SimpleNamespace:
     f = review.source.failures
-    rows = [[r.file, r.part or "—", r.reason] for r in f.itertuples(index=False)]
-    return table("表 0　无法读取、未纳入复核的文件", [("文件", ""), ("表", ""), ("原因", "")], rows)
-
-
-def _book(review: object) -> SimpleNamespace:
-    book = review.book
-    items = [
-        [
-            r.item,
-            r.dimension,
-            r.description,
-            _deduction(r.points, r.share),
-            {"indicator": "指标", "form": "自评表", "unit": "单位"}.get(r.applies_to, r.applies_to),
-            r.severity,
-            r.basis,
-        ]
-        for r in book.items.itertuples(index=False)
-    ]
-    columns = [("条目", ""), ("复核维度", ""), ("问题", ""), ("扣分", ""), ("对象", ""), ("等级", ""), ("核验依据", "")]
-    severities = [[r.level, r.label, r.meaning] for r in book.severities.itertuples(index=False)]
-    d = book.deviation
-    return SimpleNamespace(
-        title=book.title,
-        sources=list(book.sources),
-        items=table("附表 1-1　扣分标准", columns, items, widths=[7, 10, 24, 12, 7, 6, 34]),
-        severities=table("附表 1-2　问题等级", [("等级", ""), ("名称", ""), ("含义", "")], severities),
-        form_formula=d.form_formula,
-        unit_formula=d.unit_formula,
-        indicator_formula=d.indicator_formula,
-        threshold=fmt.pct(d.threshold, 0),
-        threshold_source=d.source,
-    )
-
-
-def _deduction(points: float, share: float) -> str:
-    if not fmt.is_missing(points):
-        return f"每处扣 {fmt.score(points)} 分"
-    if not fmt.is_missing(share):
-        return f"扣该指标分值的 {fmt.pct(share, 0)}"
-    return "按重算得分"
-
-
-def _risk_parts(review: object) -> SimpleNamespace:
-    rows = [[r.label, fmt.pct(r.weight, 0), r.description] for r in review.book.risk.itertuples(index=False)]
-    return table("表 2　风险评分的因素和权重", [("因素", ""), ("权重", "n"), ("说明", "")], rows, widths=[20, 10, 70])
+    rows = [[r.file, r.part or "—", chinese_part(r.reason)] for r in f.itertuples(index=False)]
+    return table("无法读取、未纳入复核的文件", [("文件", ""), ("表", ""), ("原因", "")], rows, key="failures")
 
 
 def _sample_view(review: object, forms: pd.DataFrame) -> SimpleNamespace:
@@ -170,7 +139,7 @@ def _sample_view(review: object, forms: pd.DataFrame) -> SimpleNamespace:
     text = (
         f"按风险分将自评表分为高、中、低三层，各层按比例随机抽取（{shares}，每层至少 {settings.minimum} 张，不足的全部抽取"
         f"{'；高风险自评表全部纳入' if settings.always_high else ''}），随机数种子为 {seed}，同一种子、同一批自评表抽出的样本相同，可复现。"
-        f"样本覆盖 {_coverage_text(cov)}。抽样结果只确定重点复核的对象，未抽中的自评表同样经过全面重算和跨表核查。"
+        f"样本覆盖{_coverage_text(cov)}。抽样结果只确定重点复核的对象，未抽中的自评表同样经过全面重算和跨表核查。"
     )
     strata = forms.groupby("risk_level", dropna=False).agg(
         n=("form", "size"), sampled=("sampled", "sum"), amount=("budget", "sum")
@@ -199,9 +168,9 @@ def _sample_view(review: object, forms: pd.DataFrame) -> SimpleNamespace:
     )
     return SimpleNamespace(
         text=text,
-        strata=table("表 3　分层抽样", columns, rows),
-        list_text=f"按上述方法共抽中 {fmt.num(len(chosen), 0)} 张自评表作为重点复核对象，覆盖 {_coverage_text(cov)}。",
-        table=table("表 10　重点复核自评表", list_columns, listed, note, widths=[30, 22, 9, 10, 29]),
+        strata=table("分层抽样", columns, rows, key="strata"),
+        list_text=f"按上述方法共抽中 {fmt.num(len(chosen), 0)} 张自评表作为重点复核对象，覆盖{_coverage_text(cov)}。",
+        table=table("重点复核自评表", list_columns, listed, note, widths=[30, 22, 9, 10, 29], key="sample"),
     )
 
 
@@ -251,10 +220,11 @@ def _scores_view(review: object, forms: pd.DataFrame) -> tuple[SimpleNamespace, 
         if reviewers
         else "按评分规则重算的得分"
     )
-    text = f"复核得分取自{source}。自评得分、重算得分{'和复核得分' if reviewers else ''}的分布如下图，统计见表 4。"
+    text = f"复核得分取自{source}。自评得分、重算得分{'和复核得分' if reviewers else ''}的分布如下图，统计见{ref('scores')}。"
     empty = None if long["score"].notna().any() else "全部得分均无法计算"
-    chart = charts.chart_html(charts.score_distributions, "图 1　得分分布", long, empty=empty)
-    return SimpleNamespace(text=text, table=table("表 4　得分统计（分）", columns, rows)), chart
+    caption = "得分分布" if empty else figure("scores", "得分分布")
+    chart = charts.chart_html(charts.score_distributions, caption, long, empty=empty)
+    return SimpleNamespace(text=text, table=table("得分统计（分）", columns, rows, key="scores")), chart
 
 
 def _grades_view(review: object, forms: pd.DataFrame) -> SimpleNamespace:
@@ -279,9 +249,9 @@ def _grades_view(review: object, forms: pd.DataFrame) -> SimpleNamespace:
     rows = [[str(i)] + [fmt.num(v, 0) for v in r] + [fmt.num(r.sum(), 0)] for i, r in cross.iterrows()]
     text = (
         f"复核等级按复核得分对照评分规则的等级划分确定。{fmt.num(changed, 0)} 张自评表的复核等级与自评等级不同"
-        f"（见表 5；行为自评等级，列为复核等级）。"
+        f"（见{ref('grades')}；行为自评等级，列为复核等级）。"
     )
-    return SimpleNamespace(text=text, table=table("表 5　自评等级与复核等级（张）", columns, rows))
+    return SimpleNamespace(text=text, table=table("自评等级与复核等级（张）", columns, rows, key="grades"))
 
 
 def _ordered(found: pd.Index, order: list[str], last: str) -> list[str]:
@@ -334,9 +304,9 @@ def _deviation_view(review: object, forms: pd.DataFrame) -> tuple[SimpleNamespac
     )
     chart = charts.chart_html(
         charts.unit_bars,
-        f"图 2　单位偏离度（绝对值最大的 {len(bars)} 个单位，虚线为 ±{fmt.pct(threshold, 0)}）"
+        figure("deviation", f"单位偏离度（绝对值最大的 {len(bars)} 个单位，虚线为 ±{fmt.pct(threshold, 0)}）")
         if len(bars)
-        else "图 2　单位偏离度",
+        else "单位偏离度图",
         bars,
         "单位偏离度",
         threshold,
@@ -346,12 +316,13 @@ def _deviation_view(review: object, forms: pd.DataFrame) -> tuple[SimpleNamespac
     return SimpleNamespace(
         text=text,
         table=table(
-            "表 6　单位偏离度",
+            "单位偏离度",
             DEVIATION_COLUMNS,
             rows,
             note,
             empty="各单位的偏离度均无法计算，不列表。",
             widths=[26, 12, 12, 12, 10, 12, 16],
+            key="deviation",
         ),
     ), chart
 
@@ -383,8 +354,9 @@ def _indicator_deviations(review: object) -> SimpleNamespace:
         f"（另 {fmt.num(len(ind) - len(known), 0)} 项自评表未列指标得分或复核得分无法确定，无法计算），"
         f"其中 {fmt.num(len(off), 0)} 项不为 0，下表列绝对值最大的指标。"
     )
-    caption = "表 6-2　指标偏离度（绝对值最大的指标）"
-    return SimpleNamespace(text=text, table=table(caption, columns, rows, empty="可计算的指标偏离度均为 0，不列表。"))
+    caption = "指标偏离度（绝对值最大的指标）"
+    empty = "可计算的指标偏离度均为 0，不列表。"
+    return SimpleNamespace(text=text, table=table(caption, columns, rows, empty=empty, key="indicators"))
 
 
 def _inflation_view(review: object) -> tuple[SimpleNamespace, str]:
@@ -418,7 +390,7 @@ def _inflation_view(review: object) -> tuple[SimpleNamespace, str]:
     bars = pd.DataFrame({"name": known["unit"].head(TOP).to_numpy(), "value": known["inflation"].head(TOP).to_numpy()})
     chart = charts.chart_html(
         charts.unit_bars,
-        f"图 3　自评虚高（分，最多的 {len(bars)} 个单位）" if len(bars) else "图 3　自评虚高",
+        figure("inflation", f"自评虚高（分，最多的 {len(bars)} 个单位）") if len(bars) else "自评虚高图",
         bars,
         "自评虚高（自评 − 复核，分）",
         None,
@@ -428,11 +400,12 @@ def _inflation_view(review: object) -> tuple[SimpleNamespace, str]:
     return SimpleNamespace(
         text=text,
         table=table(
-            "表 7　自评虚高（按单位）",
+            "自评虚高（按单位）",
             columns,
             rows,
             cut(known, "单位", "复核汇总.xlsx"),
             empty="各单位的自评虚高均无法计算，不列表。",
+            key="inflation",
         ),
     ), chart
 
@@ -441,7 +414,7 @@ def _ranking_view(review: object) -> SimpleNamespace:
     """Ranking within each peer group (单位性质): the top and bottom units by mean reviewed score."""
     frame = review.ranking
     groups = []
-    for i, (name, g) in enumerate(frame.groupby("peer_group", sort=True)):
+    for name, g in frame.groupby("peer_group", sort=True):
         g = g.sort_values("rank", kind="stable")
         shown = g if len(g) <= TOP else pd.concat([g.head(TOP // 2), g.tail(TOP // 2)])
         rows = [
@@ -456,14 +429,21 @@ def _ranking_view(review: object) -> SimpleNamespace:
         note = f"本组共 {len(g)} 个单位，仅列前 {TOP // 2} 名和后 {TOP // 2} 名。" if len(g) > TOP else ""
         groups.append(
             table(
-                f"表 8-{i + 1}　{name}（{len(g)} 个单位）",
+                f"{name}（{len(g)} 个单位）",
                 [("名次", "n"), ("单位", ""), ("自评表", "n"), ("复核得分（平均）", "n")],
                 rows,
                 note,
+                key="ranking",
             )
         )
     text = "按单位性质分组，以单位各自评表复核得分的平均值排名（复核得分无法确定的不参与排名）。排名用于同类单位之间比较，不同组之间不可直接比较。"
     return SimpleNamespace(text=text, groups=groups)
+
+
+def _kind_row(r: object) -> list[str]:
+    """One row of the findings by kind: level, item, dimension, wording, findings, forms, units."""
+    item = r.item if isinstance(r.item, str) else "—"
+    return [r.level, item, r.dimension, r.label, fmt.num(r.count, 0), fmt.num(r.forms, 0), fmt.num(r.units, 0)]
 
 
 def _findings_view(review: object, found: pd.DataFrame) -> tuple[SimpleNamespace, str]:
@@ -472,18 +452,7 @@ def _findings_view(review: object, found: pd.DataFrame) -> tuple[SimpleNamespace
         count=("form", "size"), forms=("form", "nunique"), units=("unit", "nunique"), item=("item", "first")
     )
     kinds = kinds.reset_index().sort_values(["level", "count"], ascending=[True, False], kind="stable")
-    rows = [
-        [
-            r.level,
-            r.item if isinstance(r.item, str) else "—",
-            r.dimension,
-            r.label,
-            fmt.num(r.count, 0),
-            fmt.num(r.forms, 0),
-            fmt.num(r.units, 0),
-        ]
-        for r in kinds.itertuples(index=False)
-    ]
+    rows = [_kind_row(r) for r in kinds.itertuples(index=False)]
     columns = [
         ("等级", ""),
         ("条目", ""),
@@ -502,19 +471,34 @@ def _findings_view(review: object, found: pd.DataFrame) -> tuple[SimpleNamespace
     text = (
         f"复核共发现问题 {fmt.num(len(found_problems), 0)} 项（P0 重大 {fmt.num(int((found_problems['level'] == 'P0').sum()), 0)} 项、"
         f"P1 较重 {fmt.num(int((found_problems['level'] == 'P1').sum()), 0)} 项、P2 一般 {fmt.num(int((found_problems['level'] == 'P2').sum()), 0)} 项），"
-        "按扣分标准条目归类如表 9，按单位见表 9-2；每项问题的位置、事实和核验依据见复核问题清单.xlsx。"
+        f"按扣分标准条目归类如{ref('kinds')}，按单位见{ref('found_units')}；"
+        "每项问题的位置、事实和核验依据见复核问题清单.xlsx。"
     )
     counts = (
         kinds.groupby(["label", "level"], sort=False)["count"].sum().reset_index().rename(columns={"level": "severity"})
     )
     counts = counts.sort_values("count", ascending=False, kind="stable").head(TOP)
     chart = charts.chart_html(
-        charts.findings_by_kind, "图 4　复核发现（按问题类别）", counts, empty=None if len(counts) else "未发现问题"
+        charts.findings_by_kind,
+        figure("findings", "复核发现（按问题类别）") if len(counts) else "复核发现图",
+        counts,
+        empty=None if len(counts) else "未发现问题",
     )
     view = SimpleNamespace(
         text=text,
-        by_kind=table("表 9　复核发现按问题类别", columns, rows, widths=[7, 8, 13, 36, 12, 12, 12]),
-        by_unit=table("表 9-2　复核发现按单位", unit_columns, unit_rows, cut(by_unit, "单位", "复核汇总.xlsx")),
+        by_kind=table(
+            "复核发现按问题类别",
+            columns,
+            rows,
+            "“自评表”为 0 的问题针对单位的汇总数据（如单位总分），不针对某一张自评表。"
+            if (kinds["forms"] == 0).any()
+            else "",
+            widths=[7, 8, 13, 36, 12, 12, 12],
+            key="kinds",
+        ),
+        by_unit=table(
+            "复核发现按单位", unit_columns, unit_rows, cut(by_unit, "单位", "复核汇总.xlsx"), key="found_units"
+        ),
     )
     return view, chart
 
@@ -542,12 +526,11 @@ def build_view(review: object, reviewer: str | None = None, title: str | None = 
     inflation, inflation_chart = _inflation_view(review)
     findings, findings_chart = _findings_view(review, found)
     sample = _sample_view(review, forms)
-    sample.strata.caption = "表 3　分层抽样"
     numbered = {
         k: f"{NUMERALS[i]}、{v}"
         for i, (k, v) in enumerate(h for h in HEADINGS.items() if h[0] != "reviewers" or review.scores is not None)
     }
-    return SimpleNamespace(
+    view = SimpleNamespace(
         title=title or title_of(review),
         document=BUREAU,
         reviewer=reviewer,
@@ -562,8 +545,8 @@ def build_view(review: object, reviewer: str | None = None, title: str | None = 
         coverage_table=_coverage_table(forms),
         failures=_failures(review),
         conclusions=_conclusions(review, forms, found),
-        book=_book(review),
-        risk_parts=_risk_parts(review),
+        book=book_view(review),
+        risk_parts=risk_parts(review),
         sample=sample,
         scores=scores,
         grades=_grades_view(review, forms),
@@ -582,3 +565,4 @@ def build_view(review: object, reviewer: str | None = None, title: str | None = 
         forms=lists.forms_appendix(review, forms, found),
         files_text="复核问题清单.xlsx、整改台账.xlsx 和复核底稿文件夹与本报告写在同一文件夹中。",
     )
+    return number(view, TABLES, FIGURES)
