@@ -266,3 +266,15 @@ def test_rectification_names_the_units_the_ledger_lists(forms_review, tmp_path):
         "整改期限",
     ]
     assert sum(int(r.cells[3]) for r in view.table.rows) == 9 and all(r.cells[-1] == deadline for r in view.table.rows)
+
+
+def test_a_form_without_its_actuals_gets_no_proposal(forms_review):
+    """青神县发改局's 工资性支出 form was published with blank 完成值 and 得分 (examples/forms/README.md): its
+    recomputed 10 points measure the blanks (2 indicators, 90 of 90 indicator points), so the 结果应用 table counts
+    it apart — 完成值缺失, 不提出建议, 251.89 万元 — and no cut of its budget is proposed."""
+    view = build_view(forms_review).application
+    rows = {r.cells[0]: r.cells for r in view.tiers.rows}
+    assert rows["完成值缺失"][2:] == ["不提出建议", "1", "251.89"]
+    assert rows["无法计算"][3:] == ["2", "89.97"]
+    assert rows["差"][3:] == ["0", "0.00"] and not view.table.rows
+    assert "另有 1 张自评表未填完成值的指标分值占比达 50.00% 以上" in view.text

@@ -24,23 +24,11 @@ from evaltools.registry import Registry
 from evaltools.scoring.audit.core import CODES, Code
 from evaltools.scoring.audit.flagparams import flag_params
 
-from .frames import ReviewFrames
+from .frames import FINDING_COLUMNS, ReviewFrames
 from .neardup import near_duplicates
 
-#: Columns of a review check's findings (the ReviewFrames findings' columns).
-REVIEW_FINDING_COLUMNS = [
-    "form",
-    "unit",
-    "code",
-    "severity",
-    "subject",
-    "message",
-    "project",
-    "indicator",
-    "field",
-    "stated",
-    "computed",
-]
+#: Columns of a review check's findings: the ReviewFrames findings' columns, declared once in :mod:`.frames`.
+REVIEW_FINDING_COLUMNS = FINDING_COLUMNS
 #: Tolerance of “a score of 100”.
 EPS = 1e-9
 

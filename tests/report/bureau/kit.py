@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from evaltools.scoring.review.frames import FINDING_COLUMNS
 from evaltools.scoring.review.rulebook import RuleBook, load_rulebook
 
 NAN = np.nan
@@ -98,20 +99,7 @@ def findings() -> pd.DataFrame:
         ),
         (FORM_D, "乙单位", "NO_SCORE", "warning", "部门整体", "部门整体表未填自评得分", None, None, "total", NAN, NAN),
     ]
-    cols = [
-        "form",
-        "unit",
-        "code",
-        "severity",
-        "subject",
-        "message",
-        "project",
-        "indicator",
-        "field",
-        "stated",
-        "computed",
-    ]
-    return pd.DataFrame(rows, columns=cols)
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
 
 def frames(synthetic: bool = False) -> Frames:
