@@ -25,17 +25,27 @@ from tests.data.hostile_builders import FORM, WORD_FORM, widen_merges, zip_pad
 PEAK_LIMIT_MB = 500
 
 
+#: Run in the child: at exit it writes its own peak resident memory (VmHWM, of its own address space) to the file
+#: named by EVALTOOLS_TEST_PEAK. wait4's ru_maxrss is no measure of it: Linux carries the high-water mark of the
+#: address space a child replaces at exec — the forking test process's, hundreds of MB late in a full suite.
+_PEAK_AT_EXIT = (
+    "import atexit, os; atexit.register(lambda: open(os.environ['EVALTOOLS_TEST_PEAK'], 'w').write("
+    "next(line.split()[1] for line in open('/proc/self/status') if line.startswith('VmHWM:'))))"
+)
+
+
 def _cli(*args: str, cwd: Path, env: dict | None = None) -> tuple[int, str, float]:
-    """(exit code, stdout+stderr, peak resident MB) of ``evaltools ARGS`` in a child process."""
-    environ = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    code = "import sys; from evaltools.cli import main; sys.argv = ['evaltools', *sys.argv[1:]]; main()"
-    proc = subprocess.Popen(
-        [sys.executable, "-c", code, *args], cwd=cwd, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    """(exit code, stdout+stderr, peak resident MB) of ``evaltools ARGS`` in a child process (its own peak)."""
+    peak_file = cwd / ".peak-kb"
+    environ = {**os.environ, "PYTHONPATH": str(ROOT), "EVALTOOLS_TEST_PEAK": str(peak_file), **(env or {})}
+    code = (
+        f"{_PEAK_AT_EXIT}; import sys; from evaltools.cli import main; sys.argv = ['evaltools', *sys.argv[1:]]; main()"
     )
-    out = proc.stdout.read().decode("utf-8", "replace")
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, out, usage.ru_maxrss / 1024
+    proc = subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, env=environ, capture_output=True)
+    out = (proc.stdout + proc.stderr).decode("utf-8", "replace")
+    peak_kb = int(peak_file.read_text())
+    peak_file.unlink()
+    return proc.returncode, out, peak_kb / 1024
 
 
 def _with_sheet(tmp_path: Path, name: str, fill) -> Path:

@@ -129,15 +129,7 @@ def application(review: object, forms: pd.DataFrame) -> SimpleNamespace:
         )
     unknown = forms["tier"].isna() | (forms["tier"] == UNKNOWN) | forms["reviewed_score"].isna()
     withheld = forms["tier"].isna() & forms["reviewed_score"].notna()  # missing 完成值: to be completed first
-    missing = review.book.missing_actuals
-    for label, band, wording, rows in (
-        (UNKNOWN, "复核得分无法确定", "不提出建议", unknown & ~withheld),
-        ("完成值缺失", f"未填完成值的指标分值占比 ≥ {fmt.pct(missing.share)}", missing.wording, withheld),
-    ):
-        if label == UNKNOWN or rows.any():
-            tier_rows.append(
-                [label, band, wording, fmt.num(int(rows.sum()), 0), fmt.wan(forms.loc[rows, "budget"].sum())]
-            )
+    tier_rows += _untiered_rows(review.book.missing_actuals, forms, unknown, withheld)
     columns = [("档次", ""), ("复核得分", ""), ("建议", ""), ("自评表", "n"), ("预算（万元）", "n")]
     cuts = forms[forms["adjustment"].notna() & ~unknown].sort_values(
         ["adjustment", "budget"], ascending=False, kind="stable"
@@ -158,12 +150,11 @@ def application(review: object, forms: pd.DataFrame) -> SimpleNamespace:
     text = (
         "根据复核得分，对照结果应用档次，提出下一年度预算安排的建议如下。以下均为建议，供预算编制时参考，"
         "不是预算安排的决定；复核得分无法确定的自评表不提出建议。"
-        + (
-            f"另有 {fmt.num(int(withheld.sum()), 0)} 张自评表未填完成值的指标分值占比达 {fmt.pct(missing.share)} 以上，"
-            "重算得分反映的是未填报而非绩效，不提出建议，应补报后复核。"
-            if withheld.any()
-            else ""
-        )
+    ) + (
+        f"另有 {fmt.num(int(withheld.sum()), 0)} 张自评表未填完成值的指标分值占比达 "
+        f"{fmt.pct(review.book.missing_actuals.share)} 以上，重算得分反映的是未填报而非绩效，不提出建议，应补报后复核。"
+        if withheld.any()
+        else ""
     )
     proposal_columns = [("单位", ""), ("自评表", ""), ("自评得分", "n"), ("复核得分", "n"), ("建议", ""), ("依据", "")]
     note = cut_rows(len(cuts), TOP, "项建议", "复核汇总.xlsx（自评表）")
@@ -180,6 +171,19 @@ def application(review: object, forms: pd.DataFrame) -> SimpleNamespace:
             key="proposals",
         ),
     )
+
+
+def _untiered_rows(missing: object, forms: pd.DataFrame, unknown: pd.Series, withheld: pd.Series) -> list[list]:
+    """The 结果应用 table's rows of forms given no tier: 无法计算 (always shown) and 完成值缺失 (when there are any:
+    a recomputed score resting on missing 完成值, the rule book's ``missing_actuals``)."""
+    rows = []
+    for label, band, wording, which in (
+        (UNKNOWN, "复核得分无法确定", "不提出建议", unknown & ~withheld),
+        ("完成值缺失", f"未填完成值的指标分值占比 ≥ {fmt.pct(missing.share)}", missing.wording, withheld),
+    ):
+        if label == UNKNOWN or which.any():
+            rows.append([label, band, wording, fmt.num(int(which.sum()), 0), fmt.wan(forms.loc[which, "budget"].sum())])
+    return rows
 
 
 def _wording(row: object) -> str:
