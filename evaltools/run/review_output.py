@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from evaltools.errors import InputError
 from evaltools.paths import PROJECT_ROOT, write_mark
 from evaltools.report.bureau.model import BureauReview
 
@@ -211,34 +210,11 @@ WARM_UP = "import evaltools.report.bureau.report, evaltools.report.charts; evalt
 
 def _execute(target: Path, params: dict, kernel: object) -> object:
     """papermill over :data:`NOTEBOOK` in ``kernel`` (the runner's :class:`WarmKernel`: private Unix sockets) with
-    ``params`` as the one parameter; a cell's error a RunError naming the cell."""
-    from evaltools.errors import RunError
-    from evaltools.run.runner import ENGINE, _register_engine, skip_slow_optional_imports
+    ``params`` as the one parameter (:func:`evaltools.run.runner.execute_notebook`); a cell's error a RunError
+    naming the cell."""
+    from evaltools.run.runner import execute_notebook
 
-    skip_slow_optional_imports()
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
-
-    _register_engine()
     try:
-        return pm.execute_notebook(
-            str(NOTEBOOK),
-            str(target),
-            parameters={"params": params},
-            kernel_name="python3",
-            cwd=str(PROJECT_ROOT),
-            progress_bar=False,
-            log_output=False,
-            report_mode=True,
-            engine_name=ENGINE,
-            km=kernel.km,
-        )
-    except PapermillExecutionError as exc:
-        if exc.ename == "InputError":
-            raise InputError([], summary=f"{exc.ename}: {exc.evalue}") from None
-        raise RunError(
-            f"复核报告第 {exc.exec_count} 个单元格出错 / cell {exc.exec_count} failed: {exc.ename}: {exc.evalue}",
-            cell=exc.exec_count,
-        ) from None
+        return execute_notebook(NOTEBOOK, target, params, cwd=PROJECT_ROOT, km=kernel.km, what="复核报告", kept=False)
     finally:
         kernel.shutdown()

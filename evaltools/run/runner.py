@@ -236,20 +236,30 @@ def execute(
     On a cell error :class:`RunError` names the cell and the error; papermill has then written the
     executed notebook, with the error, to ``target/<the document's ipynb file>`` (report.ipynb, review.ipynb).
     """
+    from evaltools.report.exporters import get_document
+
+    out = target / get_document(params.document).filename("ipynb")
+    return execute_notebook(notebook, out, job_to_dict(params), cwd=cwd, km=km, what="报告", kept=True)
+
+
+def execute_notebook(
+    notebook: Path, out: Path, params: dict, *, cwd: Path, km: object | None, what: str, kept: bool
+) -> NotebookNode:
+    """papermill over ``notebook`` into ``out`` with ``params`` as its one parameter ``params`` (in ``km``, a warm
+    kernel's manager, when given; the runner's engine): the executed notebook. A cell raising an input error
+    (:data:`INPUT_ERRORS`: the data changed under the run, or a year it reads is bad) is an InputError; any other
+    cell error a RunError naming ``what`` (报告, 复核报告), the cell and the error, and ``out`` when it is ``kept``."""
     skip_slow_optional_imports()
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    from evaltools.report.exporters import get_document
-
     _register_engine()
-    out = target / get_document(params.document).filename("ipynb")
     extra = {"km": km} if km is not None else {}
     try:
         return pm.execute_notebook(
             str(notebook),
             str(out),
-            parameters={"params": job_to_dict(params)},
+            parameters={"params": params},
             kernel_name="python3",
             cwd=str(cwd),
             progress_bar=False,
@@ -259,12 +269,12 @@ def execute(
             **extra,
         )
     except PapermillExecutionError as exc:
-        if exc.ename in INPUT_ERRORS:  # the data changed under the run, or a year it reads is bad: input, not a run
+        if exc.ename in INPUT_ERRORS:
             raise InputError([], summary=f"{exc.ename}: {exc.evalue}") from None
         raise RunError(
-            f"报告第 {exc.exec_count} 个单元格出错 / cell {exc.exec_count} failed: {exc.ename}: {exc.evalue}",
+            f"{what}第 {exc.exec_count} 个单元格出错 / cell {exc.exec_count} failed: {exc.ename}: {exc.evalue}",
             cell=exc.exec_count,
-            notebook=str(out),
+            notebook=str(out) if kept else None,
         ) from None
 
 
