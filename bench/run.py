@@ -9,6 +9,9 @@ Figures (each the median of ``--reps`` repetitions; ``--quick`` = one repetition
 * the 2022 report to HTML (``evaltools run 2022 --to html``), then HTML + PDF, as ratios to the floor;
 * 8 synthetic years of one unit: ``evaltools run --all --jobs 1`` vs ``--jobs 2`` (HTML): the
   speed-up, and the cost per report inside the batch (total / 8) as a ratio to the floor;
+* a finance bureau's year (``bureau``; ``--bureau-units N``, default 1,000): the README's demo, every unit's HTML
+  report by one ``evaltools run --all --jobs 2`` (the batch reads and evaluates the year once per worker and keeps
+  one kernel per worker: issue 23) — wall time against 20 min, and per report against the floor; run once;
 * scoring 10,000 units × 100 indicators = 1,000,000 rows (``generate_frames``): wall time of
   score_indicators + score_projects + composition, peak memory (tracemalloc peak and the
   ``getrusage`` max-RSS growth), in a child process so that the measurement is clean;
@@ -195,6 +198,22 @@ def batch(tmp: Path, reps: int, years: int = 8) -> dict:
     one = median(lambda: jobs(1), reps)[0]
     two = median(lambda: jobs(2), reps)[0]
     return {"years": years, "jobs1": one, "jobs2": two, "speedup": one / two}
+
+
+def bureau(tmp: Path, reps: int, units: int = 1000) -> dict:
+    """A finance bureau's year (issue 23): the README's demo (``generate_units(units)``: 100 indicators and 10
+    projects a unit, written as a dataset folder), every unit's HTML report by ``evaltools run --all --jobs 2`` —
+    the whole command once (it takes minutes: ``reps`` is not applied); wall time, and per report (total / units)."""
+    sys.path.insert(0, str(ROOT))
+    from evaltools.run.synthetic import generate_units, write_units
+
+    data = tmp / "bureau-data"
+    write_units(generate_units(units, year=2022), data / "2022")
+    out = Path(tempfile.mkdtemp(prefix="bureau-", dir=tmp))
+    args = ["run", "--all", "--data-dir", str(data), "--output-dir", str(out), "--jobs", "2", "--to", "html"]
+    seconds = run(tool("evaltools") + args + ["--no-progress"])
+    made = len(list(out.glob("*/2022/report.html")))
+    return {"units": units, "seconds": seconds, "reports": made, "per_report": seconds / units}
 
 
 def scoring(tmp: Path, reps: int, units: int = 10_000, per_unit: int = 100) -> dict:
@@ -586,7 +605,11 @@ def main(argv=None) -> int:
     ap.add_argument("--json", type=Path, help="also save the figures as JSON here")
     ap.add_argument(
         "--only",
-        help="comma-separated subset: floor,html,html_pdf,batch,scoring,evaluate,load,pdf,forms,review,corpus,fidelity",
+        help="comma-separated subset: floor,html,html_pdf,batch,bureau,scoring,evaluate,load,pdf,forms,review,corpus,"
+        "fidelity",
+    )
+    ap.add_argument(
+        "--bureau-units", type=int, default=1000, help="units of the bureau row's demo year (default 1000, issue 23)"
     )
     ap.add_argument("--_score-child", dest="score_child", help=argparse.SUPPRESS)
     ap.add_argument("--_eval-child", dest="eval_child", help=argparse.SUPPRESS)
@@ -616,7 +639,7 @@ def main(argv=None) -> int:
         f"load average before: {' '.join(map(str, info['load_before']))} (other work on the machine skews every figure)"
     )
     print(f"repetitions per figure: {reps} (median)\n", flush=True)
-    everything = "floor,html,html_pdf,batch,scoring,evaluate,load,pdf,forms,review,corpus,fidelity"
+    everything = "floor,html,html_pdf,batch,bureau,scoring,evaluate,load,pdf,forms,review,corpus,fidelity"
     wanted = set((args.only or everything).split(","))
     figures: dict = {}
     steps = [
@@ -624,6 +647,7 @@ def main(argv=None) -> int:
         ("html", lambda t: report(t, reps, "html", warm_up=True)),
         ("html_pdf", lambda t: report(t, reps, "html,pdf")),
         ("batch", lambda t: batch(t, reps)),
+        ("bureau", lambda t: bureau(t, reps, args.bureau_units)),
         ("scoring", lambda t: scoring(t, reps)),
         ("evaluate", lambda t: evaluate_scale(t, reps)),
         ("load", lambda t: loading(t, reps)),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -96,15 +97,24 @@ def print_audit(result: AuditResult) -> None:
 class Bar:
     """A rich progress bar on stderr titled ``label`` (silent when not enabled or nothing to do)."""
 
-    def __init__(self, label: str, total: int, enabled: bool, described: bool = False):
+    def __init__(self, label: str, total: int, enabled: bool, described: bool = False, eta: bool = False):
         self.bar = None
         if enabled and total:
             from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
 
             columns = [TextColumn(f"[bold]{label}[/bold]"), BarColumn(), MofNCompleteColumn()]
             columns += [TextColumn("{task.description}")] if described else []
-            self.bar = Progress(*columns, TimeElapsedColumn(), console=Console(stderr=True), transient=False)
+            columns += [TimeElapsedColumn()]
+            columns += [TextColumn("预计剩余 / left"), TimeRemainingColumn(elapsed_when_finished=True)] if eta else []
+            self.bar = Progress(*columns, console=Console(stderr=True), transient=False)
             self.task = self.bar.add_task("", total=total)
 
     def __enter__(self):
@@ -125,11 +135,17 @@ class Bar:
 
 
 class BatchProgress(Bar):
-    """Reports of a batch: done / failed / remaining."""
+    """Reports of a batch: done / failed / remaining, and the time left at the pace so far. Without a terminal (a
+    log file, a scheduler's job), a batch of :data:`LOG_FROM` reports or more says the same in a line at every
+    tenth done."""
+
+    LOG_FROM = 20
 
     def __init__(self, total: int, enabled: bool):
         self.total, self.done, self.failed = total, 0, 0
-        super().__init__("报告", total, enabled, described=True)
+        self.started, self.logged = time.perf_counter(), 0
+        self.log = not enabled and total >= self.LOG_FROM
+        super().__init__("报告", total, enabled, described=True, eta=True)
         self.advance(0, self._text())
 
     def _text(self) -> str:
@@ -140,6 +156,29 @@ class BatchProgress(Bar):
         self.done += 1
         self.failed += not result.ok
         self.advance(1, self._text())
+        if self.log and (self.done * 10 // self.total > self.logged or self.done == self.total):
+            self.logged = self.done * 10 // self.total
+            print(self.line(time.perf_counter() - self.started), file=sys.stderr, flush=True)
+
+    def line(self, elapsed: float) -> str:
+        """报告 120/1000（✗ 2），用时 3 分 10 秒，预计剩余 23 分 / … left at this pace."""
+        left = elapsed / self.done * (self.total - self.done) if self.done else float("nan")
+        return (
+            f"报告 / reports {self.done}/{self.total}（✗ {self.failed}），用时 / elapsed {_duration(elapsed)}，"
+            f"预计剩余 / left {_duration(left) if self.done < self.total else '0 秒'}"
+        )
+
+
+def _duration(seconds: float) -> str:
+    """12 秒, 3 分 10 秒, 1 小时 5 分 (— when unknown)."""
+    if seconds != seconds:
+        return "—"
+    s = int(round(seconds))
+    if s < 60:
+        return f"{s} 秒"
+    if s < 3600:
+        return f"{s // 60} 分 {s % 60} 秒"
+    return f"{s // 3600} 小时 {s % 3600 // 60} 分"
 
 
 def new_console(stderr: bool = False) -> Console:

@@ -76,11 +76,17 @@ class ReportContext:
     view: SimpleNamespace = field(repr=False)
 
 
-def history(params: JobParams, rules: RuleSet, current: Evaluation | None = None) -> pd.DataFrame:
+def history(
+    params: JobParams,
+    rules: RuleSet,
+    current: Evaluation | None = None,
+    evaluate_year: Callable[[int], Evaluation] | None = None,
+) -> pd.DataFrame:
     """Totals of every year of this unit found in the data folder up to ``params.year`` (for trends);
     ``current`` is reused for the report's own year. An earlier year whose data has errors is left out
     (its own report names them; the trend shows the years that load). The years of a unit in a many-unit
-    folder (data/<year>/units.csv) are found too."""
+    folder (data/<year>/units.csv) are found too. ``evaluate_year(year)`` evaluates an earlier year (default:
+    ``evaluate(load_year(year, …, with_previous=False), rules)``; a batch's session gives its year evaluated once)."""
     root = resolve_data_dir(params.data_dir)
     listed = {y for u, y in discover(root) if u == params.unit and y <= params.year}
     years = sorted(listed | set(years_read(params.year, params.data_dir, params.unit)))
@@ -90,7 +96,11 @@ def history(params: JobParams, rules: RuleSet, current: Evaluation | None = None
             ev = current
         else:
             try:
-                ev = evaluate(load_year(year, params.data_dir, params.unit, with_previous=False), rules)
+                ev = (
+                    evaluate_year(year)
+                    if evaluate_year
+                    else evaluate(load_year(year, params.data_dir, params.unit, with_previous=False), rules)
+                )
             except InputError:
                 continue
         d = ev.data
@@ -123,16 +133,17 @@ def dataset_label(source: Path, data_dir: str | Path) -> str:
     return f"数据工作簿 {rel}" if path.suffix.lower() == ".xlsx" else f"数据文件夹 {rel}/"
 
 
-def _handed_over(params: JobParams) -> Evaluation | None:
-    """The runner's evaluation of this very report, when it handed one over (else None)."""
+def _handed_over(params: JobParams) -> tuple[Evaluation | None, pd.DataFrame | None]:
+    """The runner's evaluation of this very report, when it handed one over, and the trend's years when it made
+    them too (a batch's session); (None, None) when it handed nothing over for these parameters."""
     path = os.environ.get(HANDOVER_ENV)
     if not path or not Path(path).is_file():
-        return None
+        return None, None
     import pickle
 
     with open(path, "rb") as handle:
-        key, ev = pickle.load(handle)  # written by this report's runner into its private staging folder
-    return ev if key == handover_key(params) else None
+        key, ev, hist = pickle.load(handle)  # written by this report's runner into its private folder
+    return (ev, hist) if key == handover_key(params) else (None, None)
 
 
 def prepare(params: Mapping | JobParams | None = None, /, **values: object) -> ReportContext:
@@ -142,14 +153,14 @@ def prepare(params: Mapping | JobParams | None = None, /, **values: object) -> R
     if not isinstance(params, JobParams) or values:
         given = job_to_dict(params) if isinstance(params, JobParams) else params
         params = job_params(given, source="report parameters", **values)
-    ev = _handed_over(params)
+    ev, hist = _handed_over(params)
     if ev is None:
         data = load_year(params.year, params.data_dir, params.unit)
         # the rule set the runner would choose: explicit > the data's 评分规则 > default (issue 24 item 3)
         params = replace(params, rules=chosen_rules(params.rules, data.profile.rules).name)
         ev = evaluate(data, load_rules(params.rules))
     rule_set = ev.rules
-    hist = history(params, rule_set, ev)
+    hist = history(params, rule_set, ev) if hist is None else hist
     source = dataset_label(find_source(params.year, params.data_dir, params.unit), params.data_dir)
     view = build_view(ev, source, _dt.date.today().isoformat(), title=params.title)
     return ReportContext(params, ev, hist, view)

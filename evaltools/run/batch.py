@@ -1,8 +1,11 @@
-"""Many reports at once, one process (and one kernel) each.
+"""Many reports at once, in worker processes that each read and evaluate a year once and keep one kernel.
 
 :func:`evaltools.run.plan.plan_jobs` lists the jobs; :func:`run_batch` runs them with an executor
 chosen by name from :data:`evaltools.run.executors.EXECUTORS`. Each report runs through
-:func:`evaltools.run.runner.run_report` in a worker process, so one failure never stops the others:
+:func:`evaltools.run.runner.run_report` in a worker process, with that worker's
+:class:`~evaltools.run.session.Session` (the year loaded and evaluated once, each report its unit's slice; one
+kernel from report to report), so nothing computed for the year is computed again per report; one failure never
+stops the others:
 a worker returns a :class:`~evaltools.run.jobs.BatchResult`, never an exception. Progress is
 reported through ``on_done``; drawing it is the command line's business.
 """

@@ -22,6 +22,7 @@ from evaltools.registry import Registry
 from evaltools.run import stop
 from evaltools.run.jobs import BatchResult, Task, failed, run_job, task_output_dir
 from evaltools.run.runner import STAGING_PREFIX, clean_stale
+from evaltools.run.session import Session, SharedYear, close_current, current
 
 
 @dataclass(frozen=True)
@@ -31,9 +32,10 @@ class ExecutorOptions:
 
 
 #: ``fn(tasks, options, on_done) -> results`` by name; ``on_done(result)`` is called as each finishes.
-#: Reports one worker process runs before it is replaced: jupyter_client leaves ~14 file descriptors
-#: open per kernel it is handed, so a worker is recycled long before any descriptor limit.
-TASKS_PER_WORKER = 50
+#: Reports one worker process runs before it is replaced (a bound on whatever a long life accumulates). A worker
+#: keeps one kernel and its evaluated years for all its reports (:mod:`evaltools.run.session`), so a new worker
+#: costs a kernel's start and the year's reading and evaluation again: not often.
+TASKS_PER_WORKER = 250
 ExecutorFn = Callable[[Sequence[Task], ExecutorOptions, Callable[[BatchResult], None]], list[BatchResult]]
 EXECUTORS: Registry[ExecutorFn] = Registry("executor", "执行器", key="executor")
 
@@ -42,10 +44,13 @@ EXECUTORS: Registry[ExecutorFn] = Registry("executor", "执行器", key="executo
 def _serial(tasks, options, on_done):
     """One after another in this process (for debugging: breakpoints and prints work)."""
     out = []
-    for task in tasks:
-        result = run_job(*task.args())
-        on_done(result)
-        out.append(result)
+    try:
+        for task in tasks:
+            result = run_job(*task.args())
+            on_done(result)
+            out.append(result)
+    finally:
+        close_current()  # this process's kept kernel and evaluated years end with the batch
     return out
 
 
@@ -121,8 +126,8 @@ def _rerun_broken(tasks, broken: list[int], options, on_done, results: dict, poo
 def _process(tasks, options, on_done):
     """A :class:`~concurrent.futures.ProcessPoolExecutor` of ``jobs_n`` workers (forkserver or spawn).
 
-    Workers are reused from one report to the next (their imports stay warm); every report still
-    gets a new kernel. A worker that dies (killed, out of memory, a crash in native code) breaks the
+    Workers are reused from one report to the next: each reads and evaluates a year once and keeps one kernel
+    for its reports (:mod:`evaltools.run.session`). A worker that dies (killed, out of memory, a crash in native code) breaks the
     whole pool: the reports it took down are then run again, each in a process of its own (still
     ``jobs_n`` at a time), so a crash costs only the report that caused it (the closing table says
     it was rerun). Stopped (Ctrl-C, SIGTERM), every worker and kernel ends and no staging folder stays.
@@ -152,10 +157,24 @@ def _process(tasks, options, on_done):
     return [results[i] for i in range(len(tasks))]
 
 
-def dask_job(*args: object) -> BatchResult:
-    """:func:`run_job` in a dask worker: the worker also exits, cleaning up, when its parent is gone."""
+def dask_job(*args: object, shared: Sequence[SharedYear] = ()) -> BatchResult:
+    """:func:`run_job` in a dask worker: the worker also exits, cleaning up, when its parent is gone. ``shared``:
+    the years the client read and evaluated (scattered to every worker once), taken by the worker's session."""
     stop.watch_parent()
+    for year in shared:
+        current().adopt(year)
     return run_job(*args)
+
+
+def _scatter_years(client: object, tasks: Sequence[Task]) -> list:
+    """Each many-unit year the tasks report on, read and evaluated here once and scattered to every worker once
+    (issue 23 item 4: not loaded and evaluated per task, nor per worker)."""
+    sharer = Session()
+    try:
+        shared = sharer.share(task.params for task in tasks)
+        return client.scatter(shared, broadcast=True) if shared else []
+    finally:
+        sharer.close()
 
 
 def _dask_client(options: ExecutorOptions) -> tuple[object, object | None]:
@@ -213,11 +232,12 @@ def _collect(client, tasks: Sequence[Task], attempts: str | None, on_done) -> di
     from dask.distributed import as_completed as dask_completed
 
     stamp = f"{os.getpid()}-{time.time_ns()}"
+    shared = _scatter_years(client, tasks)
     futures = {}
     for i, task in enumerate(tasks):
         key = f"evaltools-report-{i}-{stamp}"
         task = replace(task, attempts_dir=attempts, key=str(i))
-        futures[client.submit(dask_job, *task.args(), key=key, pure=False, retries=0)] = i
+        futures[client.submit(dask_job, *task.args(), shared=shared, key=key, pure=False, retries=0)] = i
     results = {}
     for future in dask_completed(list(futures)):
         i = futures[future]

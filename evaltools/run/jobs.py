@@ -15,6 +15,7 @@ from pathlib import Path
 from evaltools.data.discover import Job, label
 from evaltools.errors import EvaltoolsError
 from evaltools.params import JobParams
+from evaltools.run import session
 from evaltools.run.runner import ROOT, output_dir, run_report
 
 
@@ -106,7 +107,12 @@ def run_job(
     attempts = _attempt(attempts_dir, key)
     year, unit = params.year, params.unit
     try:
-        result = run_report(params, notebook=Path(notebook) if notebook else None, cwd=Path(cwd) if cwd else ROOT)
+        result = run_report(
+            params,
+            notebook=Path(notebook) if notebook else None,
+            cwd=Path(cwd) if cwd else ROOT,
+            session=session.current(),  # the worker's: each file read, each year evaluated, one kernel, once
+        )
         return BatchResult(
             year,
             unit,

@@ -53,10 +53,13 @@ def notebook_problems(nb: NotebookNode) -> list[str]:
     return out
 
 
-def log_problems(log: Path) -> list[str]:
-    """Kernel errors in the kernel's own log (its stdout and stderr)."""
+def log_problems(log: Path, since: int = 0) -> list[str]:
+    """Kernel errors in the kernel's own log (its stdout and stderr), from byte ``since`` on (a kernel kept for a
+    batch: what it wrote during this report)."""
     try:
-        text = log.read_text(encoding="utf-8", errors="replace")
+        with open(log, "rb") as handle:
+            handle.seek(since)
+            text = handle.read().decode("utf-8", errors="replace")
     except OSError:
         return []
     return [f"the kernel's log: {_tail(text)}"] if any(m in text for m in KERNEL_ERRORS) else []
@@ -66,10 +69,10 @@ def _tail(text: str, lines: int = 3) -> str:
     return " | ".join(x.strip() for x in text.strip().splitlines()[-lines:])
 
 
-def kernel_failure(nb: NotebookNode, log: Path, final: Path, stage: Path) -> None:
-    """Raise RunError when :func:`notebook_problems` or :func:`log_problems` find anything; the executed
-    notebook is then kept at ``final/report.failed.ipynb`` (as for a cell that raised)."""
-    problems = notebook_problems(nb) + log_problems(log)
+def kernel_failure(nb: NotebookNode, log: Path, final: Path, stage: Path, since: int = 0) -> None:
+    """Raise RunError when :func:`notebook_problems` or :func:`log_problems` (from byte ``since``) find anything;
+    the executed notebook is then kept at ``final/report.failed.ipynb`` (as for a cell that raised)."""
+    problems = notebook_problems(nb) + log_problems(log, since)
     if not problems:
         return
     import nbformat

@@ -23,6 +23,8 @@ from evaltools.run.kernelcheck import kernel_failure
 if TYPE_CHECKING:
     from nbformat import NotebookNode
 
+    from evaltools.run.session import Session
+
 ROOT = PROJECT_ROOT
 #: The default document's notebook (the 自评报告); each document names its own (:data:`~evaltools.report.exporters.DOCUMENTS`).
 NOTEBOOK = ROOT / "notebooks" / "self_evaluation.ipynb"
@@ -120,14 +122,21 @@ class WarmKernel:
     #: run's staging folder and exit — a killed worker leaves neither a kernel nor a staging folder behind.
     GUARD = "import evaltools.run.stop; evaltools.run.stop.guard_kernel({stage!r}, {parent})"
 
-    def __init__(self, cwd: Path, log: Path, warm_up: str | None = WARM_UP, env: dict | None = None):
+    #: Run before each notebook after the first in a kernel kept for a batch (:mod:`evaltools.run.session`): the
+    #: namespace emptied and the cell count back to 1, as in a new kernel (imported modules stay: that is the gain).
+    RESET = "get_ipython().run_line_magic('reset', '-f'); get_ipython().execution_count = 1"
+
+    def __init__(
+        self, cwd: Path, log: Path, warm_up: str | None = WARM_UP, env: dict | None = None, kept: bool = False
+    ):
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
         self._run_sync = run_sync
         self._client = None
         self.log = log
-        self._log_handle = open(log, "wb")
+        self.used = 0  # notebooks executed in it
+        self._log_handle = open(log, "ab" if kept else "wb")
         self._sockets = Path(tempfile.mkdtemp(prefix="evaltools-kernel-")) if os.name == "posix" else None
         ipc = {"transport": "ipc", "ip": str(self._sockets / "k")} if self._sockets else {}
         self.km = AsyncKernelManager(kernel_name="python3", **ipc)
@@ -138,7 +147,10 @@ class WarmKernel:
             stdout=self._log_handle,
             stderr=self._log_handle,
             env={**os.environ, **(env or {})},
-            extra_arguments=[f"--IPKernelApp.exec_lines={line}" for line in lines],
+            extra_arguments=[f"--IPKernelApp.exec_lines={line}" for line in lines]
+            # kept for a batch (its cell count set back to 1 for each notebook): no history database, whose
+            # (session, line) keys would then repeat ("ERROR! Session/line number was not unique")
+            + (["--HistoryManager.enabled=False"] if kept else []),
         )
 
     def _close_client(self) -> None:
@@ -146,6 +158,25 @@ class WarmKernel:
             self._client.stop_channels()
             self._client.context.destroy(linger=0)  # the blocking client made a context of its own
             self._client = None
+
+    def alive(self) -> bool:
+        """Whether the kernel is still running (and not shut down)."""
+        return not self._log_handle.closed and bool(self._run_sync(self.km.is_alive)())
+
+    def reset(self) -> None:
+        """Before the next notebook in a kept kernel: :data:`RESET` (nothing for a kernel not used yet)."""
+        if not self.used:
+            return
+        client = self.km.blocking_client()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=60)
+            reply = client.execute_interactive(self.RESET, silent=True, store_history=False, timeout=60)
+        finally:
+            client.stop_channels()
+            client.context.destroy(linger=0)
+        if reply["content"].get("status") != "ok":
+            raise RunError(f"重置内核失败 / could not reset the kernel: {reply['content'].get('evalue', '')}")
 
     def kill(self) -> None:
         """Kill the kernel process (and its process group) at once: for a run being stopped."""
@@ -352,54 +383,83 @@ def _remove_empty(folders: list[Path]) -> None:
 
 
 HANDOVER_FILE = "evaluation.pickle"
+#: In a kept kernel's folder: the staging folder of the report running now (the kernel's guard removes it too).
+STAGE_POINTER = stop.STAGE_POINTER
 
 
-def _hand_over(params: JobParams, ev: object, stage: Path) -> None:
-    """Leave the evaluation for the report's kernel (its prepare() then skips loading and evaluating)."""
+def _hand_over(params: JobParams, ev: object, history: object, path: Path) -> None:
+    """Leave the evaluation (and the trend's years, when made here) for the report's kernel at ``path``: its
+    prepare() then skips loading and evaluating."""
     import pickle
 
     try:
-        payload = pickle.dumps((handover_key(params), ev), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps((handover_key(params), ev, history), protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # noqa: BLE001 - not picklable: the kernel evaluates for itself
+        path.unlink(missing_ok=True)
         return
-    (stage / HANDOVER_FILE).write_bytes(payload)
+    path.write_bytes(payload)
+
+
+def _evaluated(params: JobParams, session: Session | None) -> tuple[JobParams, object, object, object]:
+    """The year loaded, checked and evaluated here, before the notebook runs (bad input refused with its
+    location; last year attached when it loads, else left out with a warning): the parameters with the rule set
+    chosen (the one precedence: explicit > profile > default), the choice, the evaluation and — in a batch — the
+    trend's years (None: the kernel reads them). A batch's session reads each file and evaluates each year once."""
+    from evaltools.data.load import load_year
+    from evaltools.scoring.evaluation import evaluate
+    from evaltools.scoring.rules import load_rules
+
+    if session is None:
+        data = load_year(params.year, params.data_dir, params.unit)
+        choice = chosen_rules(params.rules, data.profile.rules)
+        params = replace(params, rules=choice.name)
+        return params, choice, evaluate(data, load_rules(params.rules)), None
+    from evaltools.report.sections import history
+
+    ev, choice = session.report_evaluation(params)
+    params = replace(params, rules=choice.name)
+    earlier = lambda year: session.earlier_evaluation(year, params.data_dir, params.unit, params.rules)  # noqa: E731
+    return params, choice, ev, history(params, ev.rules, ev, earlier)
 
 
 def _make(
-    params: JobParams, kernel: WarmKernel, stage: Path, final: Path, notebook: Path, cwd: Path, timings: dict
+    params: JobParams,
+    kernel: WarmKernel,
+    stage: Path,
+    final: Path,
+    notebook: Path,
+    cwd: Path,
+    timings: dict,
+    session: Session | None = None,
 ) -> tuple[object, list[Path], tuple[str, ...]]:
     """Evaluate here while the kernel warms up, execute the notebook, export every format, publish; returns the
     evaluation, the files written and the run's notes (the rule set chosen over the data's own, stale files
-    removed)."""
+    removed). In a batch (``session``) the kernel is the worker's, kept for its next report."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from evaltools.data.load import load_year
     from evaltools.report import exporters as export
-    from evaltools.scoring.evaluation import evaluate
-    from evaltools.scoring.rules import load_rules
 
     t = time.perf_counter()
     doc = export.get_document(params.document)
     formats = export.order(["ipynb", *params.formats])
-    # the year is loaded and checked here, before the notebook runs (bad input refused with its location); last
-    # year is attached when it loads, else left out with a warning; the trend reads the earlier years that load
-    data = load_year(params.year, params.data_dir, params.unit)
-    choice = chosen_rules(params.rules, data.profile.rules)  # the one precedence: explicit > profile > default
-    params = replace(params, rules=choice.name)  # the notebook is handed the rule set chosen here
-    ev = evaluate(data, load_rules(params.rules))
-    _hand_over(params, ev, stage)
+    params, choice, ev, hist = _evaluated(params, session)
+    _hand_over(params, ev, hist, (session.folder if session else stage) / HANDOVER_FILE)
     timings["evaluate"] = time.perf_counter() - t
     # While the kernel runs the notebook this process mostly waits: on the other core, make the
     # outputs that need only the evaluation and import what the notebook exporters need.
     side = ThreadPoolExecutor(max_workers=1, thread_name_prefix="evaltools-export")
     early = side.submit(_export_early, formats, ev, stage, export, doc)
     t = time.perf_counter()
+    since = kernel.log.stat().st_size if session else 0
     try:
+        kernel.reset()
         nb = _execute_keeping_failure(params, stage, final, notebook, cwd, kernel.km, doc)
+        kernel.used += 1
     finally:
-        kernel.shutdown()
+        if session is None:
+            kernel.shutdown()
         side.shutdown(wait=True)  # never leave it writing into a staging folder being removed
-    kernel_failure(nb, kernel.log, final, stage)  # errors the kernel logged or cells left empty: no report
+    kernel_failure(nb, kernel.log, final, stage, since)  # errors the kernel logged or cells left empty: no report
     nb.metadata["title"] = params.title or doc.title_for(ev)
     timings["execute"] = time.perf_counter() - t
     done, early_timings = early.result()
@@ -414,13 +474,16 @@ def _make(
     return ev, files, tuple(notes)
 
 
-def run_report(params: JobParams, *, notebook: Path | None = None, cwd: Path = ROOT) -> RunResult:
+def run_report(
+    params: JobParams, *, notebook: Path | None = None, cwd: Path = ROOT, session: Session | None = None
+) -> RunResult:
     """Validate the data, execute the notebook, export ``params.formats``, then move each file into
     ``outputs/[unit/]YEAR/`` with an atomic rename. Bad input raises before anything is written.
 
     ``params.document`` chooses the document (its notebook, unless ``notebook`` is given, and its file names);
     an unknown document is a ParamsError before anything is written.
-    The kernel starts first and warms up while this process validates and evaluates the data.
+    The kernel starts first and warms up while this process validates and evaluates the data. In a batch,
+    ``session`` (:mod:`evaltools.run.session`) gives the worker's kept kernel and its year evaluated once.
     """
     from evaltools.report.exporters import DOCUMENTS, get_document
 
@@ -447,13 +510,12 @@ def run_report(params: JobParams, *, notebook: Path | None = None, cwd: Path = R
     try:
         ours = {d.notebook_path for d in DOCUMENTS.values()}
         warm_up = WarmKernel.WARM_UP if notebook in ours else None  # another notebook: its own imports
-        handover = {HANDOVER_ENV: str(stage / HANDOVER_FILE)}
-        running["kernel"] = WarmKernel(cwd, stage / "kernel.log", warm_up, handover)
+        running["kernel"] = _kernel(session, stage, cwd, warm_up)
         timings["kernel_start"] = time.perf_counter() - started
-        ev, files, notes = _make(params, running["kernel"], stage, final, notebook, cwd, timings)
+        ev, files, notes = _make(params, running["kernel"], stage, final, notebook, cwd, timings, session)
     except BaseException:
-        if running:
-            running["kernel"].shutdown()
+        if running:  # a failed report's kernel is not kept: the next report starts afresh
+            session.drop_kernel() if session else running["kernel"].shutdown()
         shutil.rmtree(stage, ignore_errors=True)
         _remove_empty(created)
         raise
@@ -476,6 +538,15 @@ def run_report(params: JobParams, *, notebook: Path | None = None, cwd: Path = R
         notes,
         {sev: int((ev.findings["severity"] == sev).sum()) for sev in ("error", "warning", "info")},
     )
+
+
+def _kernel(session: Session | None, stage: Path, cwd: Path, warm_up: str | None) -> WarmKernel:
+    """A new kernel for this report, or the batch worker's kept one (told which staging folder is this report's,
+    so that it removes it too when the worker is killed)."""
+    if session is None:
+        return WarmKernel(cwd, stage / "kernel.log", warm_up, {HANDOVER_ENV: str(stage / HANDOVER_FILE)})
+    (session.folder / STAGE_POINTER).write_text(str(stage), encoding="utf-8")
+    return session.kernel(cwd, warm_up, {HANDOVER_ENV: str(session.folder / HANDOVER_FILE)}, WarmKernel)
 
 
 _clean_stale = clean_stale  # the former name

@@ -118,15 +118,24 @@ def guard_worker(parent: int) -> None:
     watch_parent(parent)
 
 
+#: In a kernel kept for a batch's reports, the file of its folder naming the staging folder of the report now running.
+STAGE_POINTER = "current-stage"
+
+
 def guard_kernel(stage: str, parent: int) -> None:
     """In a report's kernel: when ``parent`` (the process running the report) is gone, remove its staging
-    folder ``stage`` and exit. Runs before ipykernel's own parent check (once a second)."""
+    folder ``stage`` and exit. Runs before ipykernel's own parent check (once a second). A kernel kept for a
+    batch (``stage`` its worker's session folder) also removes the staging folder its :data:`STAGE_POINTER` names."""
 
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(0.1)
         import shutil
 
+        pointer = os.path.join(stage, STAGE_POINTER)
+        with contextlib.suppress(OSError):
+            with open(pointer, encoding="utf-8") as handle:
+                shutil.rmtree(handle.read().strip(), ignore_errors=True)
         shutil.rmtree(stage, ignore_errors=True)
         os._exit(1)
 

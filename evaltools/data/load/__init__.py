@@ -18,6 +18,7 @@ file, sheet, row and column; after this boundary the rest of evaltools trusts th
 
 from evaltools.data.load.assembly import (
     CHECKS,
+    ReadYear,
     assemble,
     earlier_year_unusable,
     find_source,
@@ -25,6 +26,7 @@ from evaltools.data.load.assembly import (
     is_many_units,
     load_path,
     load_year,
+    read_year,
     year_data,
 )
 from evaltools.data.load.headers import titles_of
@@ -51,6 +53,8 @@ __all__ = [
     "is_many_units",
     "load_path",
     "load_year",
+    "read_year",
+    "ReadYear",
     "normalise_rows",
     "titles_of",
     "year_data",

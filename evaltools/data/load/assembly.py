@@ -8,7 +8,8 @@ evaltools trusts the data.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -141,31 +142,45 @@ def earlier_year_unusable(earlier: int, year: int, source: str | Path, errors: l
     )
 
 
-def _previous(year: int, data_dir: str | Path, unit: str | None) -> tuple[YearData | UnitsData | None, tuple]:
+def _previous(
+    year: int, data_dir: str | Path, unit: str | None, reader: Reader
+) -> tuple[YearData | UnitsData | None, tuple]:
     """Last year's data, or None; a last year with errors is left out with a warning (never an error: one
     bad year must not stop the next)."""
     try:
         source = find_source(year - 1, data_dir, unit)
-        return load_path(source, expected_year=year - 1, unit=unit), ()
+        return reader(source, expected_year=year - 1, unit=unit), ()
     except DataNotFoundError:
         return None, ()
     except InputError as exc:
         return None, (earlier_year_unusable(year - 1, year, source, exc.errors),)
 
 
+#: ``reader(path, expected_year, unit)`` → the data of one folder or workbook (:func:`load_path`, or a batch's
+#: cache of it: :class:`ReadYear` read once, each unit given as ``load_path`` gives it).
+Reader = Callable[..., "YearData | UnitsData"]
+
+
 def load_year(
-    year: int, data_dir: str | Path = JobParams.data_dir, unit: str | None = None, *, with_previous: bool = True
+    year: int,
+    data_dir: str | Path = JobParams.data_dir,
+    unit: str | None = None,
+    *,
+    with_previous: bool = True,
+    reader: Reader | None = None,
 ) -> YearData | UnitsData:
     """Load and validate one year (``evaltools.load_year(2022)``); last year is attached when present.
 
-    Many-unit data (a units table) loads as :class:`UnitsData`; with ``unit`` one unit's slice of it."""
+    Many-unit data (a units table) loads as :class:`UnitsData`; with ``unit`` one unit's slice of it. ``reader``
+    reads each folder or workbook (default :func:`load_path`; a batch passes one that reads each file once)."""
+    reader = reader or load_path
     source = find_source(year, data_dir, unit)
     listed = units_in(source) if unit is not None and source.is_dir() else None
     if listed is not None and unit not in listed:
         raise DataNotFoundError([], summary=f"没有这个单位 / no unit {unit!r} in {source} ({S.UNITS.file})")
-    data = load_path(source, expected_year=year, unit=unit)
+    data = reader(source, expected_year=year, unit=unit)
     many = isinstance(data, UnitsData)
-    prev, warnings = _previous(year, data_dir, unit) if with_previous else (None, ())
+    prev, warnings = _previous(year, data_dir, unit, reader) if with_previous else (None, ())
     if prev is not None and isinstance(prev, UnitsData) != many:
         prev = None  # last year in the other layout: not comparable row by row
     data = replace(data, warnings=data.warnings + warnings, previous=prev)
@@ -197,35 +212,88 @@ def inspect_path(
     on other units' rows, the data loads without those units (their rows left out, their errors not
     reported here); when ``unit`` has errors of its own, only its own and those holding for every unit (the
     profile, a header, a shared table) are reported (:func:`evaltools.data.validate.units_in_error`)."""
+    read = read_year(path, expected_year, budget)
+    return (read.data, read.problems) if unit is None else read.for_unit(unit)
+
+
+def read_year(path: str | Path, expected_year: int | None = None, budget: MemoryBudget | None = None) -> ReadYear:
+    """A folder or workbook read and checked once (:class:`ReadYear`); each unit of it is then given by
+    :meth:`ReadYear.for_unit` as :func:`inspect_path` gives it."""
     path = Path(path)
     problems = ProblemList()
     read = read_input(path, problems, budget or MemoryBudget.default())
-    if read is None:
-        return None, problems
-    data = _assembled(path, read, expected_year, problems)
-    if unit is None or S.UNITS.name not in read[1]:
-        return data, problems
-    orgs = raw_units(read[1][S.UNITS.name])
-    listed = set() if orgs is None else set(orgs.dropna())
-    if unit not in listed:  # what run refuses check refuses: the unit asked for is not in the data
-        if orgs is not None:
-            problems.add(
-                read[1][S.UNITS.name].loc(),
-                f"没有这个单位 / no unit {unit!r} in the units table",
-                expected=f"one of its {len(listed)} units, e.g. {', '.join(sorted(listed)[:3])}",
-                code="UNKNOWN_UNIT",
-            )
-        return None, problems
-    if not problems.items:
-        return data, problems
-    bad, shared = units_in_error(problems.items, read[1], listed)
-    if problems.has_errors and (shared or unit in bad):
-        return None, _own_problems(problems, read[1], listed, unit)
-    if problems.has_errors:
-        problems = ProblemList()
-        data = _assembled(path, (read[0], without_units(read[1], bad)), expected_year, problems)
-    own = _own_problems(problems, read[1], listed, unit)
-    return (None if data is None else replace(data, warnings=tuple(own.items))), own
+    data = None if read is None else _assembled(path, read, expected_year, problems)
+    return ReadYear(path, expected_year, read, data, problems)
+
+
+@dataclass(frozen=True)
+class ReadYear:
+    """One folder or workbook as read and assembled (``data`` None when it has errors, ``problems`` every one
+    found): what :func:`inspect_path` gives for the whole, and for each unit of many (:meth:`for_unit`) —
+    read once for a batch of reports, one per unit. Never changed once made (each unit gets its own lists)."""
+
+    path: Path
+    expected_year: int | None
+    read: tuple | None
+    data: YearData | UnitsData | None
+    problems: ProblemList
+    _without: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def many(self) -> bool:
+        return self.read is not None and S.UNITS.name in self.read[1]
+
+    def for_unit(self, unit: str) -> tuple[YearData | UnitsData | None, ProblemList]:
+        """``unit``'s view of the data, as :func:`inspect_path` with ``unit`` gives it (its own problems only)."""
+        if not self.many:
+            return self.data, ProblemList(list(self.problems.items))
+        raws = self.read[1]
+        orgs = raw_units(raws[S.UNITS.name])
+        listed = set() if orgs is None else set(orgs.dropna())
+        if unit not in listed:  # what run refuses check refuses: the unit asked for is not in the data
+            problems = ProblemList(list(self.problems.items))
+            if orgs is not None:
+                problems.add(
+                    raws[S.UNITS.name].loc(),
+                    f"没有这个单位 / no unit {unit!r} in the units table",
+                    expected=f"one of its {len(listed)} units, e.g. {', '.join(sorted(listed)[:3])}",
+                    code="UNKNOWN_UNIT",
+                )
+            return None, problems
+        if not self.problems.items:
+            return self.data, ProblemList()
+        bad, shared = units_in_error(self.problems.items, raws, listed)
+        if self.problems.has_errors and (shared or unit in bad):
+            return None, _own_problems(self.problems, raws, listed, unit)
+        data, problems = self._good(bad) if self.problems.has_errors else (self.data, self.problems)
+        own = _own_problems(problems, raws, listed, unit)
+        return (None if data is None else replace(data, warnings=tuple(own.items))), own
+
+    def compact(self) -> ReadYear:
+        """The same for every unit without the cells as read, where no unit needs them (no problem found): only the
+        units table's stays (which units are listed). Smaller to hand to another process."""
+        if self.problems.items or not self.many:
+            return self
+        units = S.UNITS.name
+        return replace(self, read=(self.read[0], {units: self.read[1][units]}), _without={})
+
+    def good_units(self) -> YearData | UnitsData | None:
+        """The data every unit without errors of its own is given (without the units in error; None when an
+        error holds for every unit): the frames :meth:`for_unit` slices, with the whole data's warnings."""
+        if self.data is not None or not self.many:
+            return self.data
+        listed = set() if (orgs := raw_units(self.read[1][S.UNITS.name])) is None else set(orgs.dropna())
+        bad, shared = units_in_error(self.problems.items, self.read[1], listed)
+        return None if shared else self._good(bad)[0]
+
+    def _good(self, bad: set) -> tuple[YearData | UnitsData | None, ProblemList]:
+        """The data assembled again without the ``bad`` units' rows (once for every unit asking)."""
+        key = frozenset(bad)
+        if key not in self._without:
+            problems = ProblemList()
+            data = _assembled(self.path, (self.read[0], without_units(self.read[1], bad)), self.expected_year, problems)
+            self._without[key] = (data, problems)
+        return self._without[key]
 
 
 def _assembled(
