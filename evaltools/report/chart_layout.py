@@ -23,6 +23,7 @@ from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, fontManager, get_font
 from matplotlib.ft2font import FT2Font
+from matplotlib.text import Annotation
 
 #: Width of every figure in inches: fits an A4 page with margins.
 WIDTH = 7.5
@@ -243,10 +244,32 @@ def _chunk(tag: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
 
 
+def _inside(ax: Axes, xy: object) -> bool:
+    """Whether a point in data coordinates lies within the axes' view limits (edges included)."""
+    try:
+        x, y = (float(v) for v in xy)
+    except (TypeError, ValueError):
+        return False  # dates, categories: left to matplotlib
+    (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
+    return x0 <= x <= x1 and y0 <= y <= y1
+
+
+def _settle_annotations(fig: Figure) -> None:
+    """Tell each label anchored inside its axes that it is shown. An annotation at data coordinates is drawn
+    only when its point falls inside the axes (1 px of tolerance), and matplotlib tests that at every
+    measurement and again when drawing; for a point within the view limits the answer is yes."""
+    for ax in fig.axes:
+        for text in ax.texts:
+            if isinstance(text, Annotation) and text.get_annotation_clip() is None and text.xycoords == "data":
+                if _inside(ax, text.xy):
+                    text.set_annotation_clip(False)
+
+
 def png_bytes(fig: Figure, dpi: float = 150) -> bytes:
     """``fig`` as a PNG at ``dpi``: the pixels of ``fig.savefig(buf, format="png", dpi=dpi)`` (the figure drawn
     by the same ``savefig``, then written as RGB when it is opaque, unfiltered, at zlib :data:`PNG_LEVEL`, with
     its dpi in a pHYs chunk). The figure is given an Agg canvas."""
+    _settle_annotations(fig)
     canvas = _Canvas(fig)
     buf = io.BytesIO()
     fig.savefig(buf, format="raw", dpi=dpi)

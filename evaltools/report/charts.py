@@ -469,6 +469,15 @@ def _no_trend(history: pd.DataFrame) -> str | None:
     return None
 
 
+def _line(ax: Axes, x: np.ndarray, y: np.ndarray, color: object) -> None:
+    """The line ``sns.lineplot(x=x, y=y, marker="o", color=color)`` draws for one value per x (its points
+    through the known values, white-edged markers), without its per-call data handling (a quarter of the
+    figure's cost)."""
+    known = np.isfinite(x) & np.isfinite(y)
+    order = np.argsort(x[known], kind="stable")
+    ax.plot(x[known][order], y[known][order], marker="o", color=color, markeredgewidth=0.75, markeredgecolor="w")
+
+
 @chart("trends", "图 5　历年支出、执行率与总分", uses="history", empty=_no_trend)
 def trends(history: pd.DataFrame) -> Figure:
     """Three small panels against the year: 支出 (万元), 预算执行率 (%) and 总分.
@@ -497,7 +506,7 @@ def trends(history: pd.DataFrame) -> Figure:
         years = h["year"].to_numpy()
         for i, (ax, (col, title, scale, label)) in enumerate(zip(axes, panels)):
             values = pd.to_numeric(h[col], errors="coerce").to_numpy(dtype=float) * scale
-            sns.lineplot(x=years, y=values, marker="o", ax=ax, color=sns.color_palette()[i])
+            _line(ax, years, values, sns.color_palette()[i])
             for x, v in zip(years, values):
                 if np.isfinite(v):
                     ax.annotate(

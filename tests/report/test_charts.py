@@ -342,3 +342,45 @@ def test_png_bytes_keeps_transparency():
     image, pixels = _pixels(chart_layout.png_bytes(drawn(), 100))
     assert image.mode == "RGBA" and image.size == (200, 100)
     assert pixels == _pixels(buf.getvalue())[1]
+
+
+def test_trend_line_draws_what_seaborn_lineplot_drew():
+    import numpy as np
+    import seaborn as sns
+    from matplotlib.figure import Figure
+
+    from evaltools.report import chart_layout
+
+    years, values = np.array([2019, 2020, 2021, 2022]), np.array([86.0, np.nan, 88.5, 87.22])
+
+    def drawn(draw):
+        with charts._themed():
+            fig = Figure(figsize=(3, 2))
+            ax = fig.subplots()
+            draw(ax)
+            ax.margins(y=0.25)
+        return fig
+
+    ours = drawn(lambda ax: charts._line(ax, years, values, "C1"))
+    theirs = drawn(lambda ax: sns.lineplot(x=years, y=values, marker="o", ax=ax, color="C1"))
+    (line,) = ours.axes[0].lines
+    assert list(line.get_xdata()) == [2019, 2021, 2022] and list(line.get_ydata()) == [86.0, 88.5, 87.22]
+    assert (line.get_marker(), line.get_markeredgecolor(), line.get_markeredgewidth()) == ("o", "w", 0.75)
+    assert _pixels(chart_layout.png_bytes(ours, 100))[1] == _pixels(chart_layout.png_bytes(theirs, 100))[1]
+
+
+def test_png_bytes_settles_only_labels_inside_the_axes():
+    from evaltools.report import chart_layout
+
+    with charts._themed():
+        fig = chart_layout.figure(3)
+        ax = fig.subplots()
+        bars = ax.barh([0, 1, 2], [0.0, 100.0, -30.0], 0.6)
+        chart_layout.label_bars(ax, bars, ["0.00%", "100.00%", "-30.00%"])
+        ax.set_xlim(0, 100)
+    chart_layout.png_bytes(fig, 50)
+    # the bar of no length (on the left edge) and the one at the right edge are inside; -30 lies outside the
+    # axes and is left to matplotlib, which does not draw it
+    assert [t.get_annotation_clip() for t in ax.texts] == [False, False, None]
+    renderer = fig.canvas.get_renderer()
+    assert [t._check_xy(renderer) for t in ax.texts] == [True, True, False]
