@@ -259,6 +259,8 @@ def _settle_annotations(fig: Figure) -> None:
     only when its point falls inside the axes (1 px of tolerance), and matplotlib tests that at every
     measurement and again when drawing; for a point within the view limits the answer is yes."""
     for ax in fig.axes:
+        if ax.name != "rectilinear" or ax.get_aspect() != "auto":
+            continue  # a round axes, or limits that drawing may still change: left to matplotlib
         for text in ax.texts:
             if isinstance(text, Annotation) and text.get_annotation_clip() is None and text.xycoords == "data":
                 if _inside(ax, text.xy):
