@@ -2,18 +2,28 @@
 
 A chart is drawn once per layout; the page shows the phone drawing below 44rem (``<picture>``), so that its text
 is seen at 9 pt or more (issue 24 item 5: labels were ~5 px on a phone when the 7.5 in figure was shrunk).
+:func:`png_bytes` rasterises a chart: the pixels of ``fig.savefig(format="png")`` at a fraction of its cost
+(issue 23: a bureau draws thousands of charts).
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
+import struct
+import zlib
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties, fontManager, get_font
+from matplotlib.ft2font import FT2Font
+from matplotlib.text import Annotation
 
 #: Width of every figure in inches: fits an A4 page with margins.
 WIDTH = 7.5
@@ -135,11 +145,15 @@ def legend(fig: Figure, handles: list) -> None:
 
 
 def fit_labels(fig: Figure, ax: Axes, low: float) -> None:
-    """Widen the x axis until every bar label ends inside it (labels are as long as their texts)."""
+    """Widen the x axis until every bar label ends inside it (labels are as long as their texts).
+
+    Measured before the figure is laid out (the axes where the figure's subplot parameters put them), at the
+    figure's dpi, three rounds at most: a label's width in data units shrinks as the axis widens. One renderer
+    serves every measurement (asking a label for its extent without one draws a fresh renderer each time)."""
+    renderer = _Renderer(*fig.bbox.size, fig.dpi)
     for _ in range(3):
-        fig.canvas.draw()
         inverse = ax.transData.inverted()
-        right = max((inverse.transform(t.get_window_extent())[1, 0] for t in ax.texts), default=low)
+        right = max((inverse.transform(t.get_window_extent(renderer))[1, 0] for t in ax.texts), default=low)
         lo, hi = ax.get_xlim()
         if right <= hi:
             return
@@ -163,3 +177,117 @@ def note(text: str) -> Figure:
         transform=ax.transAxes,
     )
     return fig
+
+
+# --------------------------------------------------------------------------- rasterising
+
+
+#: zlib level of the charts' PNGs: 1 is the fastest; a report's eight drawings come out no larger than
+#: matplotlib's own (level 6 with adaptive filters), charts being large areas of one colour.
+PNG_LEVEL = 1
+#: The OS/2 and hhea tables' names of line gap, ascender and descender (as matplotlib's Text reads them).
+_HEIGHT_TABLES = (
+    ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+    ("hhea", "lineGap", "ascent", "descent"),
+)
+
+
+class _Renderer(RendererAgg):
+    """Agg, with the font files and font heights of each text style looked up once per drawing rather than at
+    every measurement (matplotlib asks the font manager, then the font's tables, for each text each time it
+    lays one out: a third of a chart's drawing). The results are the ones matplotlib would find."""
+
+    def __init__(self, width: float, height: float, dpi: float) -> None:
+        super().__init__(width, height, dpi)
+        self._paths: dict[FontProperties, list] = {}
+        self._heights: dict[FontProperties, tuple] = {}
+
+    def _font(self, prop: FontProperties) -> FT2Font:
+        paths = self._paths.get(prop)
+        if paths is None:
+            paths = self._paths[prop] = fontManager._find_fonts_by_props(prop)
+        return get_font(paths)
+
+    def _prepare_font(self, font_prop: FontProperties) -> FT2Font:
+        font = self._font(font_prop)
+        font.clear()
+        font.set_size(font_prop.get_size_in_points(), self.dpi)
+        return font
+
+    def _get_font_height_metrics(self, prop: FontProperties) -> tuple:
+        """(ascent, descent, line gap) in pixels from the font's OS/2 (else hhea) table, as matplotlib's
+        ``Text._get_layout`` computes them; (None, None, None) to let it measure."""
+        if prop not in self._heights:
+            font, heights = self._font(prop), (None, None, None)
+            for table_name, gap, ascent, descent in _HEIGHT_TABLES:
+                table = font.get_sfnt_table(table_name)
+                if table is not None:
+                    scale = 1 / font.get_sfnt_table("head")["unitsPerEm"] * prop.get_size_in_points() * self.dpi / 72
+                    heights = (table[ascent] * scale, -table[descent] * scale, table[gap] * scale)
+                    break
+            self._heights[prop] = heights
+        return self._heights[prop]
+
+
+class _Canvas(FigureCanvasAgg):
+    """The Agg canvas drawing with :class:`_Renderer`."""
+
+    def get_renderer(self) -> RendererAgg:
+        w, h = self.get_width_height(physical=True)
+        if self._lastKey != (w, h, self.figure.dpi):
+            self.renderer = _Renderer(w, h, self.figure.dpi)
+            self._lastKey = (w, h, self.figure.dpi)
+        return self.renderer
+
+
+def _chunk(tag: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+
+def _inside(ax: Axes, xy: object) -> bool:
+    """Whether a point in data coordinates lies within the axes' view limits (edges included)."""
+    try:
+        x, y = (float(v) for v in xy)
+    except (TypeError, ValueError):
+        return False  # dates, categories: left to matplotlib
+    (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
+    return x0 <= x <= x1 and y0 <= y <= y1
+
+
+def _settle_annotations(fig: Figure) -> None:
+    """Tell each label anchored inside its axes that it is shown. An annotation at data coordinates is drawn
+    only when its point falls inside the axes (1 px of tolerance), and matplotlib tests that at every
+    measurement and again when drawing; for a point within the view limits the answer is yes."""
+    for ax in fig.axes:
+        if ax.name != "rectilinear" or ax.get_aspect() != "auto":
+            continue  # a round axes, or limits that drawing may still change: left to matplotlib
+        for text in ax.texts:
+            if isinstance(text, Annotation) and text.get_annotation_clip() is None and text.xycoords == "data":
+                if _inside(ax, text.xy):
+                    text.set_annotation_clip(False)
+
+
+def png_bytes(fig: Figure, dpi: float = 150) -> bytes:
+    """``fig`` as a PNG at ``dpi``: the pixels of ``fig.savefig(buf, format="png", dpi=dpi)`` (the figure drawn
+    by the same ``savefig``, then written as RGB when it is opaque, unfiltered, at zlib :data:`PNG_LEVEL`, with
+    its dpi in a pHYs chunk). The figure is given an Agg canvas."""
+    _settle_annotations(fig)
+    canvas = _Canvas(fig)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="raw", dpi=dpi)
+    w, h = canvas.renderer.width, canvas.renderer.height
+    rgba = np.frombuffer(buf.getbuffer(), dtype=np.uint8).reshape(h, w, 4)
+    channels = 3 if rgba[..., 3].min() == 255 else 4
+    rows = np.empty((h, 1 + w * channels), dtype=np.uint8)
+    rows[:, 0] = 0  # filter type None
+    rows[:, 1:] = rgba[..., :channels].reshape(h, w * channels)
+    per_metre = round(dpi / 0.0254)
+    return b"".join(
+        [
+            b"\x89PNG\r\n\x1a\n",
+            _chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2 if channels == 3 else 6, 0, 0, 0)),
+            _chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
+            _chunk(b"IDAT", zlib.compress(rows, PNG_LEVEL)),
+            _chunk(b"IEND", b""),
+        ]
+    )

@@ -204,7 +204,10 @@ def _execution_table(ev) -> pd.DataFrame:
 
 
 def _no_rates(ev: Evaluation) -> str | None:
-    table = _execution_table(ev)
+    return _why_no_rates(_execution_table(ev))
+
+
+def _why_no_rates(table: pd.DataFrame) -> str | None:
     if table.empty:
         return "本年度数据没有预算执行数据。"
     if pd.to_numeric(table["rate"], errors="coerce").isna().all():
@@ -219,7 +222,7 @@ def execution_rates(ev: Evaluation) -> Figure:
     rate has no bar and reads 无法计算."""
     table = _execution_table(ev)
     with _themed():
-        if (why := _no_rates(ev)) is not None:
+        if (why := _why_no_rates(table)) is not None:
             return _note(why)
         fig = _figure(0.42 * len(table), fixed=1.1)
         ax = fig.subplots()
@@ -278,10 +281,11 @@ def _completion_rows(ev: Evaluation) -> pd.DataFrame:
     return out
 
 
+_NO_COMPLETION = "没有实际值和目标值均已读取的定量指标。"
+
+
 def _no_completion(ev: Evaluation) -> str | None:
-    if _completion_rows(ev).empty:
-        return "没有实际值和目标值均已读取的定量指标。"
-    return None
+    return _NO_COMPLETION if _completion_rows(ev).empty else None
 
 
 @chart("indicator_completion", "图 3　定量指标完成情况（实际/目标；上限、区间指标按是否达标）", empty=_no_completion)
@@ -294,8 +298,8 @@ def indicator_completion(ev: Evaluation) -> Figure:
     at 二级 are drawn too (issue 20 item 3)."""
     rows = _completion_rows(ev)
     with _themed():
-        if (why := _no_completion(ev)) is not None:
-            return _note(why)
+        if rows.empty:
+            return _note(_NO_COMPLETION)
         palette = sns.color_palette()
         colors = dict(zip(_STATUS, [palette[2], palette[3], palette[0], "0.6"]))
         fig = _figure(0.36 * len(rows), fixed=1.3)
@@ -469,6 +473,15 @@ def _no_trend(history: pd.DataFrame) -> str | None:
     return None
 
 
+def _line(ax: Axes, x: np.ndarray, y: np.ndarray, color: object) -> None:
+    """The line ``sns.lineplot(x=x, y=y, marker="o", color=color)`` draws for one value per x (its points
+    through the known values, white-edged markers), without its per-call data handling (a quarter of the
+    figure's cost)."""
+    known = np.isfinite(x) & np.isfinite(y)
+    order = np.argsort(x[known], kind="stable")
+    ax.plot(x[known][order], y[known][order], marker="o", color=color, markeredgewidth=0.75, markeredgecolor="w")
+
+
 @chart("trends", "图 5　历年支出、执行率与总分", uses="history", empty=_no_trend)
 def trends(history: pd.DataFrame) -> Figure:
     """Three small panels against the year: 支出 (万元), 预算执行率 (%) and 总分.
@@ -497,7 +510,7 @@ def trends(history: pd.DataFrame) -> Figure:
         years = h["year"].to_numpy()
         for i, (ax, (col, title, scale, label)) in enumerate(zip(axes, panels)):
             values = pd.to_numeric(h[col], errors="coerce").to_numpy(dtype=float) * scale
-            sns.lineplot(x=years, y=values, marker="o", ax=ax, color=sns.color_palette()[i])
+            _line(ax, years, values, sns.color_palette()[i])
             for x, v in zip(years, values):
                 if np.isfinite(v):
                     ax.annotate(

@@ -259,3 +259,128 @@ def test_indicator_completion_draws_the_measures_of_a_scored_item(tmp_path):
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert any("全县参合人数" in t for t in labels) and any("新增参保人数" in t for t in labels)
     assert {"99.10%", "150.00%"} <= set(texts(fig))
+
+
+# --------------------------------------------------------------------------- cost (issue 23): same drawings
+
+
+def _old_fit_labels(fig, ax, low: float) -> None:
+    """fit_labels as it was: each label measured with a renderer of its own (canvas.draw() of a bare Figure
+    draws nothing, so the axes stand where the subplot parameters put them)."""
+    for _ in range(3):
+        inverse = ax.transData.inverted()
+        right = max((inverse.transform(t.get_window_extent())[1, 0] for t in ax.texts), default=low)
+        lo, hi = ax.get_xlim()
+        if right <= hi:
+            return
+        ax.set_xlim(lo, right + (right - lo) * 0.03)
+
+
+def _labelled_bars():
+    from evaltools.report import chart_layout
+
+    with charts._themed():
+        fig = chart_layout.figure(2)
+        ax = fig.subplots()
+        bars = ax.barh([0, 1], [200.0, 40.0], 0.6)
+        chart_layout.label_bars(ax, bars, ["1,427.00%", "达标（低于上限5工作日）"])
+        ax.set_xlim(0, 205.0)
+    return fig, ax
+
+
+def test_fit_labels_widens_the_axis_to_the_old_limit():
+    fig, ax = _labelled_bars()
+    old_fig, old_ax = _labelled_bars()
+    with charts._themed():
+        charts._fit_labels(fig, ax, 205.0)
+        _old_fit_labels(old_fig, old_ax, 205.0)
+    assert ax.get_xlim() == old_ax.get_xlim()
+    # "1,427.00%" at 8 pt ends beyond 205 (the bar's end 200 + 3 pt + its width): the axis is widened
+    assert ax.get_xlim()[1] > 205.0
+    # 3 rounds: 205 → ~221 (the label's end) + 3 % → … settling at 226.40 (7.5 in figure, 8 pt Noto Sans CJK)
+    assert ax.get_xlim()[1] == pytest.approx(226.4036, abs=1e-3)
+    renderer = fig.canvas.get_renderer() if hasattr(fig.canvas, "get_renderer") else None
+    ends = [ax.transData.inverted().transform(t.get_window_extent(renderer))[1, 0] for t in ax.texts]
+    assert max(ends) <= ax.get_xlim()[1]
+
+
+def _pixels(png: bytes):
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png))
+    return image, image.convert("RGBA").tobytes()
+
+
+@pytest.mark.parametrize("which", ["print", "phone"])
+def test_png_bytes_are_the_pixels_savefig_draws(ev, which):
+    from evaltools.report import chart_layout
+
+    size = chart_layout.PRINT if which == "print" else chart_layout.PHONE
+    with chart_layout.layout(size):
+        saved, fast = charts.indicator_completion(ev), charts.indicator_completion(ev)
+    buf = io.BytesIO()
+    saved.savefig(buf, format="png", dpi=150)
+    ref, ref_pixels = _pixels(buf.getvalue())
+    image, pixels = _pixels(chart_layout.png_bytes(fast, 150))
+    assert image.size == ref.size == (int(size.width * 150), int(saved.get_figheight() * 150))
+    assert pixels == ref_pixels
+    assert image.mode == "RGB" and round(image.info["dpi"][0]) == 150  # opaque: no alpha channel
+
+
+def test_png_bytes_keeps_transparency():
+    from matplotlib.figure import Figure
+
+    from evaltools.report import chart_layout
+
+    def drawn():
+        fig = Figure(figsize=(2, 1), facecolor="none")
+        fig.subplots().plot([0, 1], [1, 0])
+        return fig
+
+    buf = io.BytesIO()
+    drawn().savefig(buf, format="png", dpi=100)
+    image, pixels = _pixels(chart_layout.png_bytes(drawn(), 100))
+    assert image.mode == "RGBA" and image.size == (200, 100)
+    assert pixels == _pixels(buf.getvalue())[1]
+
+
+def test_trend_line_draws_what_seaborn_lineplot_drew():
+    import numpy as np
+    import seaborn as sns
+    from matplotlib.figure import Figure
+
+    from evaltools.report import chart_layout
+
+    years, values = np.array([2019, 2020, 2021, 2022]), np.array([86.0, np.nan, 88.5, 87.22])
+
+    def drawn(draw):
+        with charts._themed():
+            fig = Figure(figsize=(3, 2))
+            ax = fig.subplots()
+            draw(ax)
+            ax.margins(y=0.25)
+        return fig
+
+    ours = drawn(lambda ax: charts._line(ax, years, values, "C1"))
+    theirs = drawn(lambda ax: sns.lineplot(x=years, y=values, marker="o", ax=ax, color="C1"))
+    (line,) = ours.axes[0].lines
+    assert list(line.get_xdata()) == [2019, 2021, 2022] and list(line.get_ydata()) == [86.0, 88.5, 87.22]
+    assert (line.get_marker(), line.get_markeredgecolor(), line.get_markeredgewidth()) == ("o", "w", 0.75)
+    assert _pixels(chart_layout.png_bytes(ours, 100))[1] == _pixels(chart_layout.png_bytes(theirs, 100))[1]
+
+
+def test_png_bytes_settles_only_labels_inside_the_axes():
+    from evaltools.report import chart_layout
+
+    with charts._themed():
+        fig = chart_layout.figure(3)
+        ax = fig.subplots()
+        bars = ax.barh([0, 1, 2], [0.0, 100.0, -30.0], 0.6)
+        chart_layout.label_bars(ax, bars, ["0.00%", "100.00%", "-30.00%"])
+        ax.set_xlim(0, 100)
+    chart_layout.png_bytes(fig, 50)
+    # the bar of no length (on the left edge) and the one at the right edge are inside; -30 lies outside the
+    # axes and is left to matplotlib, which does not draw it
+    assert [t.get_annotation_clip() for t in ax.texts] == [False, False, None]
+    renderer = fig.canvas.get_renderer()
+    assert [t._check_xy(renderer) for t in ax.texts] == [True, True, False]
