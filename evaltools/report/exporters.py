@@ -78,11 +78,34 @@ def report_css(synthetic: bool = False) -> str:
     return css
 
 
+def _exporter_class() -> type:
+    """nbconvert's HTMLExporter without the pass it makes over every page it writes (HTMLExporter.from_notebook_node
+    parses the page with BeautifulSoup to give images without one an alt text and JupyterLab's cells a tabindex,
+    then writes it out again: about 0.5 s of CPU for a bureau unit's report, most of what exporting it costs). Every
+    image of these pages has its alt text and the template is not JupyterLab's: the page is the template's as is."""
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class ReportHTMLExporter(HTMLExporter):
+        def from_notebook_node(self, nb, resources=None, **kw):  # noqa: ANN001, ANN202 - nbconvert's API
+            lang = nb.metadata.get("language_info", {})
+            lexer = lang.get("pygments_lexer", lang.get("name", None))
+            self.register_filter(
+                "highlight_code", self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+            )
+            resources = self._init_resources(resources)
+            data_type = WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources)
+            self.register_filter("filter_data_type", data_type)
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return ReportHTMLExporter
+
+
 @lru_cache(maxsize=1)
 def _html_exporter():
-    from nbconvert import HTMLExporter
-
-    exp = HTMLExporter(template_name="evalreport", extra_template_basedirs=[str(TEMPLATES / "nbconvert")])
+    exp = _exporter_class()(template_name="evalreport", extra_template_basedirs=[str(TEMPLATES / "nbconvert")])
     exp.exclude_input = True
     exp.exclude_input_prompt = True
     exp.exclude_output_prompt = True
