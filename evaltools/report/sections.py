@@ -36,8 +36,11 @@ TEMPLATES = Path(__file__).parent / "templates"
 def _env():
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+    from evaltools.report.page_style import template_cache
+
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES / "report")),
+        bytecode_cache=template_cache(),
         autoescape=select_autoescape(default=True),
         undefined=StrictUndefined,
         trim_blocks=True,

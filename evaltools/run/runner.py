@@ -120,12 +120,21 @@ class WarmKernel:
     #: run's staging folder and exit — a killed worker leaves neither a kernel nor a staging folder behind.
     GUARD = "import evaltools.run.stop; evaltools.run.stop.guard_kernel({stage!r}, {parent})"
 
-    def __init__(self, cwd: Path, log: Path, warm_up: str | None = WARM_UP, env: dict | None = None):
+    def __init__(self, cwd: Path, log: Path | None, warm_up: str | None = WARM_UP, env: dict | None = None):
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
         self._run_sync = run_sync
         self._client = None
+        #: Started before its run's staging folder exists (``log`` None: :func:`prestart`): a private folder for its
+        #: log and the handed-over evaluation, removed by :meth:`discard`; :meth:`adopt` names the staging folder.
+        self.private = Path(tempfile.mkdtemp(prefix="evaltools-run-")) if log is None else None
+        if self.private is not None:
+            log = self.private / "kernel.log"
+            env = {**(env or {}), HANDOVER_ENV: str(self.private / HANDOVER_FILE)}
+        #: Where the runner leaves the evaluation for this kernel (None: the kernel evaluates for itself).
+        self.handover = Path(env[HANDOVER_ENV]) if env and HANDOVER_ENV in env else None
+        self.cwd, self.warm_up = cwd, warm_up
         self.log = log
         self._log_handle = open(log, "wb")
         self._sockets = Path(tempfile.mkdtemp(prefix="evaltools-kernel-")) if os.name == "posix" else None
@@ -140,6 +149,22 @@ class WarmKernel:
             env={**os.environ, **(env or {})},
             extra_arguments=[f"--IPKernelApp.exec_lines={line}" for line in lines],
         )
+
+    def adopt(self, stage: Path) -> None:
+        """Tell the guard of a kernel started early (:func:`prestart`) its run's staging folder: if this process
+        dies, the kernel removes it as it would its own."""
+        if self.private is not None:
+            (self.private / stop.STAGE_POINTER).write_text(str(stage), encoding="utf-8")
+
+    def usable(self) -> bool:
+        """Whether the kernel process still runs (a kernel started early might have died since)."""
+        return bool(self._run_sync(self.km.is_alive)())
+
+    def discard(self) -> None:
+        """Shut the kernel down (if still running) and remove its private folder (:meth:`__init__`)."""
+        self.shutdown()
+        if self.private is not None:
+            shutil.rmtree(self.private, ignore_errors=True)
 
     def _close_client(self) -> None:
         if self._client is not None:
@@ -174,6 +199,12 @@ class WarmKernel:
 ENGINE = "evaltools"
 #: Errors raised in the notebook that are the data's fault (exit 2, no failed notebook kept).
 INPUT_ERRORS = ("InputError", "DataNotFoundError")
+
+
+def _no_save(**kwargs: object) -> None:
+    """papermill's save of the output notebook at each cell's start and end, left out: the notebook is written
+    when execution starts and when it ends (also after a cell error), which is all a run reads; the 40 saves in
+    between (validated and serialised whole, charts and all) only delayed the next cell."""
 
 
 def _register_engine() -> None:
@@ -215,9 +246,11 @@ def _register_engine() -> None:
                 stderr_file=kwargs.get("stderr_file"),
             )
             client = PapermillNotebookClient(nb_man, **final)
+            nb_man.save = _no_save  # papermill saves at the start and the end; not at each cell (see _no_save)
             try:
                 return client.execute()
             finally:
+                del nb_man.save
                 kc = getattr(client, "kc", None)
                 if kc is not None:
                     kc.stop_channels()
@@ -354,15 +387,18 @@ def _remove_empty(folders: list[Path]) -> None:
 HANDOVER_FILE = "evaluation.pickle"
 
 
-def _hand_over(params: JobParams, ev: object, stage: Path) -> None:
-    """Leave the evaluation for the report's kernel (its prepare() then skips loading and evaluating)."""
+def _hand_over(params: JobParams, ev: object, path: Path | None) -> None:
+    """Leave the evaluation for the report's kernel at ``path`` (its :attr:`WarmKernel.handover`; its prepare()
+    then skips loading and evaluating)."""
     import pickle
 
+    if path is None:
+        return
     try:
         payload = pickle.dumps((handover_key(params), ev), protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # noqa: BLE001 - not picklable: the kernel evaluates for itself
         return
-    (stage / HANDOVER_FILE).write_bytes(payload)
+    path.write_bytes(payload)
 
 
 def _make(
@@ -387,7 +423,7 @@ def _make(
     choice = chosen_rules(params.rules, data.profile.rules)  # the one precedence: explicit > profile > default
     params = replace(params, rules=choice.name)  # the notebook is handed the rule set chosen here
     ev = evaluate(data, load_rules(params.rules))
-    _hand_over(params, ev, stage)
+    _hand_over(params, ev, kernel.handover)
     timings["evaluate"] = time.perf_counter() - t
     # While the kernel runs the notebook this process mostly waits: on the other core, make the
     # outputs that need only the evaluation and import what the notebook exporters need.
@@ -447,8 +483,7 @@ def run_report(params: JobParams, *, notebook: Path | None = None, cwd: Path = R
     try:
         ours = {d.notebook_path for d in DOCUMENTS.values()}
         warm_up = WarmKernel.WARM_UP if notebook in ours else None  # another notebook: its own imports
-        handover = {HANDOVER_ENV: str(stage / HANDOVER_FILE)}
-        running["kernel"] = WarmKernel(cwd, stage / "kernel.log", warm_up, handover)
+        running["kernel"] = _kernel_for(cwd, stage, warm_up)
         timings["kernel_start"] = time.perf_counter() - started
         ev, files, notes = _make(params, running["kernel"], stage, final, notebook, cwd, timings)
     except BaseException:
@@ -459,6 +494,8 @@ def run_report(params: JobParams, *, notebook: Path | None = None, cwd: Path = R
         raise
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+        if running:
+            running["kernel"].discard()
         stop.forget(token)
     warnings = tuple(p.message if p.code in RUN_WARNINGS else str(p) for p in ev.data.warnings)  # as check shows them
     seconds = time.perf_counter() - started
@@ -478,6 +515,45 @@ def run_report(params: JobParams, *, notebook: Path | None = None, cwd: Path = R
     )
 
 
+#: The kernel :func:`prestart` started, until a run takes it (:func:`_kernel_for`) or the process ends.
+_EARLY: list[WarmKernel] = []
+
+
+def prestart(cwd: Path = ROOT) -> None:
+    """Start the report's kernel now, with its warm-up, before the command line plans the run (which imports
+    pandas and reads the data folder): the kernel boots on the other core meanwhile. :func:`run_report` takes it
+    when its notebook is one of the documents' and its folder ``cwd``; a kernel not taken is discarded when this
+    process ends (or by :func:`discard_early`). Nothing is written in the output folder. POSIX only (elsewhere
+    the run starts its own kernel, as before)."""
+    if _EARLY or os.name != "posix":
+        return
+    import atexit
+
+    _EARLY.append(WarmKernel(cwd, None, WarmKernel.WARM_UP))
+    atexit.register(discard_early)
+
+
+def discard_early() -> None:
+    """Shut down the kernel :func:`prestart` started, if no run took it (a batch, or a run refused)."""
+    while _EARLY:
+        kernel = _EARLY.pop()
+        kernel.kill()
+        kernel.discard()
+
+
+def _kernel_for(cwd: Path, stage: Path, warm_up: str | None) -> WarmKernel:
+    """The kernel of a run: the one :func:`prestart` started, when it suits (same folder and warm-up, still
+    running; told the staging folder), else a new one whose log and handed-over evaluation live in ``stage``."""
+    early = _EARLY.pop() if _EARLY else None
+    if early is not None and early.cwd == cwd and early.warm_up == warm_up and early.usable():
+        early.adopt(stage)
+        return early
+    if early is not None:
+        _EARLY.append(early)
+        discard_early()
+    return WarmKernel(cwd, stage / "kernel.log", warm_up, {HANDOVER_ENV: str(stage / HANDOVER_FILE)})
+
+
 _clean_stale = clean_stale  # the former name
 
-__all__ = ["run_report", "RunResult", "output_dir", "execute", "WarmKernel", "clean_stale"]
+__all__ = ["run_report", "RunResult", "output_dir", "execute", "WarmKernel", "clean_stale", "prestart"]

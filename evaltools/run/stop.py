@@ -118,15 +118,26 @@ def guard_worker(parent: int) -> None:
     watch_parent(parent)
 
 
+#: In a kernel started before its run's staging folder existed (the runner's ``prestart``), the file of its private
+#: folder that names that staging folder once the run has made it.
+STAGE_POINTER = "staging-folder"
+
+
 def guard_kernel(stage: str, parent: int) -> None:
     """In a report's kernel: when ``parent`` (the process running the report) is gone, remove its staging
-    folder ``stage`` and exit. Runs before ipykernel's own parent check (once a second)."""
+    folder ``stage`` — and the folder that ``stage``/:data:`STAGE_POINTER` names, if it does — and exit. Runs
+    before ipykernel's own parent check (once a second)."""
 
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(0.1)
         import shutil
 
+        try:
+            with open(os.path.join(stage, STAGE_POINTER), encoding="utf-8") as handle:
+                shutil.rmtree(handle.read(), ignore_errors=True)
+        except OSError:
+            pass
         shutil.rmtree(stage, ignore_errors=True)
         os._exit(1)
 
