@@ -4,7 +4,9 @@ outputs into place atomically. A failure leaves the previous good outputs untouc
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import re
 import shutil
 import signal
 import sys
@@ -115,7 +117,10 @@ class WarmKernel:
     without the Jupyter delimiter). Elsewhere than POSIX, TCP as before.
     """
 
-    WARM_UP = "import evaltools.report.sections, evaltools.report.charts; evaltools.report.charts.use_theme()"
+    WARM_UP = (
+        "import evaltools.report.sections, evaltools.report.charts; evaltools.report.charts.use_theme(); "
+        "evaltools.report.sections.watch_handover()"
+    )
     #: In the kernel: when the process that started it dies (killed: no clean-up of its own), remove the
     #: run's staging folder and exit — a killed worker leaves neither a kernel nor a staging folder behind.
     GUARD = "import evaltools.run.stop; evaltools.run.stop.guard_kernel({stage!r}, {parent})"
@@ -387,18 +392,36 @@ def _remove_empty(folders: list[Path]) -> None:
 HANDOVER_FILE = "evaluation.pickle"
 
 
-def _hand_over(params: JobParams, ev: object, path: Path | None) -> None:
+def _hand_over(params: JobParams, ev: object, path: Path | None, charts: tuple[str, ...] = ()) -> None:
     """Leave the evaluation for the report's kernel at ``path`` (its :attr:`WarmKernel.handover`; its prepare()
-    then skips loading and evaluating)."""
+    then skips loading and evaluating), with the ``charts`` its notebook draws: the kernel draws them as soon as
+    the file is there (:func:`evaltools.report.sections.watch_handover`). Written whole, then renamed into place:
+    the kernel never reads half a file."""
     import pickle
 
     if path is None:
         return
     try:
-        payload = pickle.dumps((handover_key(params), ev), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps((handover_key(params), ev, charts), protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # noqa: BLE001 - not picklable: the kernel evaluates for itself
         return
-    path.write_bytes(payload)
+    part = path.with_name(path.name + ".part")
+    part.write_bytes(payload)
+    os.replace(part, path)
+
+
+_CHART_CALL = re.compile(r"""\.chart\(\s*ctx\s*,\s*["'](\w+)["']""")
+
+
+def notebook_charts(notebook: Path) -> tuple[str, ...]:
+    """The charts a report notebook draws (its ``report.chart(ctx, "name" …)`` cells), in order; () when it
+    cannot be read (papermill then says why)."""
+    try:
+        cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError, AttributeError):
+        return ()
+    sources = ("".join(c.get("source", "")) for c in cells if isinstance(c, dict) and c.get("cell_type") == "code")
+    return tuple(dict.fromkeys(name for source in sources for name in _CHART_CALL.findall(source)))
 
 
 def _make(
@@ -423,7 +446,7 @@ def _make(
     choice = chosen_rules(params.rules, data.profile.rules)  # the one precedence: explicit > profile > default
     params = replace(params, rules=choice.name)  # the notebook is handed the rule set chosen here
     ev = evaluate(data, load_rules(params.rules))
-    _hand_over(params, ev, kernel.handover)
+    _hand_over(params, ev, kernel.handover, notebook_charts(notebook))
     timings["evaluate"] = time.perf_counter() - t
     # While the kernel runs the notebook this process mostly waits: on the other core, make the
     # outputs that need only the evaluation and import what the notebook exporters need.
@@ -436,6 +459,7 @@ def _make(
         kernel.shutdown()
         side.shutdown(wait=True)  # never leave it writing into a staging folder being removed
     kernel_failure(nb, kernel.log, final, stage)  # errors the kernel logged or cells left empty: no report
+    kernel.discard()  # a kernel started early: its private folder (log, evaluation) goes now, not after the exports
     nb.metadata["title"] = params.title or doc.title_for(ev)
     timings["execute"] = time.perf_counter() - t
     done, early_timings = early.result()
