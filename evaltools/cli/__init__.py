@@ -246,6 +246,14 @@ def run(
     a batch ends with a table of every report. Every run refreshes outputs/index.html. Rules: --rules, else the
     params file's, else the data's own (评分规则), else mof. Exit 0: all made; 2: only input errors; else 1.
     """
+    from evaltools.run import runner
+
+    if (
+        notebook is None
+        and len(years or ()) <= 1
+        and not (all_ or units or jobs > 1 or executor != "process" or scheduler)
+    ):
+        runner.prestart()  # one report, likely: its kernel boots while the run is planned (issue 23 item 2)
     from evaltools.params import read_job_file
     from evaltools.paths import usable_input_file
     from evaltools.run.plan import plan_jobs
@@ -263,6 +271,7 @@ def run(
         if index:
             _write_index([], output, data)
         return
+    runner.discard_early()  # a batch: each report starts its own kernel
     from evaltools.run.batch import exit_code, run_batch
 
     options = dict(jobs_n=jobs, executor=executor, scheduler=scheduler, notebook=notebook)

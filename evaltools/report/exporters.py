@@ -52,14 +52,38 @@ def exporter(name: str, filename: str, needs: tuple[str, ...] = (), notebook: bo
 
 def warm_up(formats: Iterable[str]) -> None:
     """Import and set up what the notebook exporters need (nbconvert's template, the font to embed,
-    WeasyPrint), so that the runner can do it on its idle core while the kernel executes the notebook."""
+    WeasyPrint), so that the runner can do it on its idle core while the kernel executes the notebook.
+
+    Each is also run once on a small page (:func:`_rehearse`): what their first call builds — the compiled
+    templates, the CSS selectors nbconvert looks up, WeasyPrint's user-agent stylesheets — is then built here,
+    not after the notebook has run."""
     if "html" in formats or "pdf" in formats:
         from fontTools.ttLib import woff2  # noqa: F401 - the page's font is saved as WOFF2
 
         _html_exporter()
         fonts.warm_up()
-    if "pdf" in formats:
-        import weasyprint  # noqa: F401
+        page = _rehearse()
+        if "pdf" in formats:
+            html_to_pdf(page)
+
+
+#: The small page :func:`warm_up` exports: one Markdown cell and one output like the report's (a table, a chart).
+_REHEARSAL = (
+    '<div class="table-box"><table><tr><th>项目</th><td>1.00</td></tr></table></div>'
+    '<figure class="chart"><picture><img src="data:image/png;base64,'
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg=="
+    '" alt="图"></picture><figcaption>图</figcaption></figure>'
+)
+
+
+def _rehearse() -> str:
+    """A small notebook through :func:`notebook_to_html` (for :func:`warm_up`): the page."""
+    from nbformat import v4
+
+    nb = v4.new_notebook(metadata={"title": "预演"})
+    output = v4.new_output("display_data", data={"text/html": _REHEARSAL})
+    nb.cells = [v4.new_markdown_cell("# 预演"), v4.new_code_cell("x", outputs=[output])]
+    return notebook_to_html(nb)
 
 
 #: Where the page's ``@font-face`` goes in its CSS, once the page's characters are known.
@@ -110,6 +134,7 @@ def _html_exporter():
     exp.exclude_input_prompt = True
     exp.exclude_output_prompt = True
     exp.language_code = "zh"
+    exp.environment.bytecode_cache = page_style.template_cache()  # nbconvert's templates compiled once, not every run
     return exp
 
 

@@ -27,3 +27,15 @@ def narrow_css() -> str:
 def embed_font(html: str) -> str:
     """``html`` with the CJK font subset for its characters in its first :data:`FONT_FACE_SLOT`."""
     return html.replace(FONT_FACE_SLOT, fonts.font_face_css(html), 1)
+
+
+def template_cache() -> object | None:
+    """Jinja2's own cache of compiled templates (in the user's temporary folder, checked against each template's
+    source): a report's kernel loads the compiled sections, and the exporter nbconvert's page, instead of
+    compiling them again (0.2–0.3 s a run). None — compile as before — where no such folder can be made safely."""
+    from jinja2 import FileSystemBytecodeCache
+
+    try:
+        return FileSystemBytecodeCache()
+    except (OSError, RuntimeError):  # no usable temporary folder, or one not private to this user
+        return None

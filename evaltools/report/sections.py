@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
+import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -36,8 +38,11 @@ TEMPLATES = Path(__file__).parent / "templates"
 def _env():
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+    from evaltools.report.page_style import template_cache
+
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES / "report")),
+        bytecode_cache=template_cache(),
         autoescape=select_autoescape(default=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -133,16 +138,62 @@ def dataset_label(source: Path, data_dir: str | Path) -> str:
     return f"数据工作簿 {rel}" if path.suffix.lower() == ".xlsx" else f"数据文件夹 {rel}/"
 
 
+_handovers: dict[tuple, tuple] = {}
+_reading = threading.Lock()
+_prepared = threading.Event()
+
+
+def _read_handover(path: str) -> tuple:
+    """``(key, evaluation, charts, history)`` the runner left at ``path`` (read once per kernel); ``charts`` are the
+    notebook's charts it asks to be drawn as soon as the evaluation is here (:func:`watch_handover`), ``history``
+    the trend's years when it made them too (a batch's session; else None: :func:`history` reads them)."""
+    with _reading:
+        with open(path, "rb") as handle:
+            stat = os.fstat(handle.fileno())
+            version = (path, stat.st_ino, stat.st_mtime_ns, stat.st_size)  # the runner replaces it, never edits it
+            if version not in _handovers:
+                import pickle
+
+                payload = pickle.load(handle)  # written by this report's runner into a folder private to the run
+                _handovers.clear()
+                _handovers[version] = (*payload, (), None)[:4]
+        return _handovers[version]
+
+
+def watch_handover(poll: float = 0.01) -> None:
+    """In a report's kernel (its start-up code): wait in the background for the runner's evaluation, read it
+    the moment it arrives and draw the charts the runner named (:func:`~evaltools.report.chart_html.draw_ahead`)
+    — while papermill is still starting and between cells, when the kernel would otherwise be idle. The cells
+    then find the evaluation read and the charts drawn. Stops waiting once :func:`prepare` has run (since this
+    call: a kernel kept for many reports may call it before each)."""
+    path = os.environ.get(HANDOVER_ENV)
+    if not path:
+        return
+    _prepared.clear()
+
+    def watch() -> None:
+        while not os.path.exists(path):
+            if _prepared.is_set():
+                return
+            time.sleep(poll)
+        try:
+            key, ev, charts, _ = _read_handover(path)
+            from evaltools.report.chart_html import draw_ahead
+
+            draw_ahead(ev, charts)
+        except Exception:  # noqa: BLE001, S110 - the run removed it, or it is unreadable: the cells do it themselves
+            pass
+
+    threading.Thread(target=watch, name="evaltools-handover", daemon=True).start()
+
+
 def _handed_over(params: JobParams) -> tuple[Evaluation | None, pd.DataFrame | None]:
     """The runner's evaluation of this very report, when it handed one over, and the trend's years when it made
     them too (a batch's session); (None, None) when it handed nothing over for these parameters."""
     path = os.environ.get(HANDOVER_ENV)
     if not path or not Path(path).is_file():
         return None, None
-    import pickle
-
-    with open(path, "rb") as handle:
-        key, ev, hist = pickle.load(handle)  # written by this report's runner into its private folder
+    key, ev, _, hist = _read_handover(path)
     return (ev, hist) if key == handover_key(params) else (None, None)
 
 
@@ -154,6 +205,7 @@ def prepare(params: Mapping | JobParams | None = None, /, **values: object) -> R
         given = job_to_dict(params) if isinstance(params, JobParams) else params
         params = job_params(given, source="report parameters", **values)
     ev, hist = _handed_over(params)
+    _prepared.set()
     if ev is None:
         data = load_year(params.year, params.data_dir, params.unit)
         # the rule set the runner would choose: explicit > the data's 评分规则 > default (issue 24 item 3)

@@ -3,10 +3,10 @@ outputs into place atomically. A failure leaves the previous good outputs untouc
 
 from __future__ import annotations
 
-import contextlib
+import json
 import os
+import re
 import shutil
-import signal
 import sys
 import tempfile
 import time
@@ -18,6 +18,7 @@ from evaltools.errors import EvaltoolsError, InputError, RunError
 from evaltools.params import HANDOVER_ENV, JobParams, chosen_rules, handover_key, job_to_dict
 from evaltools.paths import PROJECT_ROOT, inside, refuse_output_on_inputs, safe_component, unwritable, usable_folder
 from evaltools.run import stop
+from evaltools.run.kernel import HANDOVER_FILE, STAGE_POINTER, WarmKernel, discard_early, kernel_for, prestart
 from evaltools.run.kernelcheck import kernel_failure
 
 if TYPE_CHECKING:
@@ -101,110 +102,15 @@ def skip_slow_optional_imports() -> None:
         sys.modules["rfc3987_syntax"] = None  # a None entry makes ``import rfc3987_syntax`` raise ImportError
 
 
-class WarmKernel:
-    """A kernel started before it is needed, with the report's imports already running in it.
-
-    The kernel boots and imports evaltools while this process validates the data and imports
-    papermill; each run still gets its own new kernel, shut down afterwards.
-
-    Two things keep the kernel's messages whole (issue 14: under load, 2 of 11 runs once had
-    "ValueError: DELIM not in msg_list" in the kernel and empty outputs). The warm-up code is the
-    kernel's own start-up code (``exec_lines``), not an execute request from a second client that is
-    torn down while the kernel boots; so papermill's client is the only one. And the kernel listens
-    on Unix sockets in a private folder (``transport=ipc``), not on TCP ports that jupyter_client
-    picks by binding port 0 and releasing it: two runs starting at once could be handed the same
-    port, and one run's IOPub subscription then reached the other's shell socket (a message
-    without the Jupyter delimiter). Elsewhere than POSIX, TCP as before.
-    """
-
-    WARM_UP = "import evaltools.report.sections, evaltools.report.charts; evaltools.report.charts.use_theme()"
-    #: In the kernel: when the process that started it dies (killed: no clean-up of its own), remove the
-    #: run's staging folder and exit — a killed worker leaves neither a kernel nor a staging folder behind.
-    GUARD = "import evaltools.run.stop; evaltools.run.stop.guard_kernel({stage!r}, {parent})"
-
-    #: Run before each notebook after the first in a kernel kept for a batch (:mod:`evaltools.run.session`): the
-    #: namespace emptied and the cell count back to 1, as in a new kernel (imported modules stay: that is the gain).
-    RESET = "get_ipython().run_line_magic('reset', '-f'); get_ipython().execution_count = 1"
-
-    def __init__(
-        self, cwd: Path, log: Path, warm_up: str | None = WARM_UP, env: dict | None = None, kept: bool = False
-    ):
-        from jupyter_client.manager import AsyncKernelManager
-        from jupyter_core.utils import run_sync
-
-        self._run_sync = run_sync
-        self._client = None
-        self.log = log
-        self.used = 0  # notebooks executed in it
-        self._log_handle = open(log, "ab" if kept else "wb")
-        self._sockets = Path(tempfile.mkdtemp(prefix="evaltools-kernel-")) if os.name == "posix" else None
-        ipc = {"transport": "ipc", "ip": str(self._sockets / "k")} if self._sockets else {}
-        self.km = AsyncKernelManager(kernel_name="python3", **ipc)
-        # the guard and the warm-up are the kernel's own start-up code: no second client (issue 14)
-        lines = [self.GUARD.format(stage=str(log.parent), parent=os.getpid()), *([warm_up] if warm_up else [])]
-        run_sync(self.km.start_kernel)(
-            cwd=str(cwd),
-            stdout=self._log_handle,
-            stderr=self._log_handle,
-            env={**os.environ, **(env or {})},
-            extra_arguments=[f"--IPKernelApp.exec_lines={line}" for line in lines]
-            # kept for a batch (its cell count set back to 1 for each notebook): no history database, whose
-            # (session, line) keys would then repeat ("ERROR! Session/line number was not unique")
-            + (["--HistoryManager.enabled=False"] if kept else []),
-        )
-
-    def _close_client(self) -> None:
-        if self._client is not None:
-            self._client.stop_channels()
-            self._client.context.destroy(linger=0)  # the blocking client made a context of its own
-            self._client = None
-
-    def alive(self) -> bool:
-        """Whether the kernel is still running (and not shut down)."""
-        return not self._log_handle.closed and bool(self._run_sync(self.km.is_alive)())
-
-    def reset(self) -> None:
-        """Before the next notebook in a kept kernel: :data:`RESET` (nothing for a kernel not used yet)."""
-        if not self.used:
-            return
-        client = self.km.blocking_client()
-        client.start_channels()
-        try:
-            client.wait_for_ready(timeout=60)
-            reply = client.execute_interactive(self.RESET, silent=True, store_history=False, timeout=60)
-        finally:
-            client.stop_channels()
-            client.context.destroy(linger=0)
-        if reply["content"].get("status") != "ok":
-            raise RunError(f"重置内核失败 / could not reset the kernel: {reply['content'].get('evalue', '')}")
-
-    def kill(self) -> None:
-        """Kill the kernel process (and its process group) at once: for a run being stopped."""
-        provisioner = getattr(self.km, "provisioner", None)
-        pid = getattr(provisioner, "pgid", None) or getattr(provisioner, "pid", None)
-        if pid:
-            with contextlib.suppress(OSError):
-                os.killpg(pid, signal.SIGKILL)
-
-    def shutdown(self) -> None:
-        """Stop the kernel and close every socket made on its context (nbclient leaves its client's
-        channels open when it does not own the kernel manager). Safe to call more than once."""
-        if self._log_handle.closed:
-            return
-        try:
-            if self.km.has_kernel:
-                self._run_sync(self.km.shutdown_kernel)(now=True)
-        finally:
-            self._close_client()
-            self.km.context.destroy(linger=0)
-            self._log_handle.close()
-            if self._sockets is not None:
-                shutil.rmtree(self._sockets, ignore_errors=True)
-
-
 ENGINE = "evaltools"
 #: Errors raised in the notebook that are the data's fault (exit 2, no failed notebook kept).
 INPUT_ERRORS = ("InputError", "DataNotFoundError")
+
+
+def _no_save(**kwargs: object) -> None:
+    """papermill's save of the output notebook at each cell's start and end, left out: the notebook is written
+    when execution starts and when it ends (also after a cell error), which is all a run reads; the 40 saves in
+    between (validated and serialised whole, charts and all) only delayed the next cell."""
 
 
 def _register_engine() -> None:
@@ -246,9 +152,11 @@ def _register_engine() -> None:
                 stderr_file=kwargs.get("stderr_file"),
             )
             client = PapermillNotebookClient(nb_man, **final)
+            nb_man.save = _no_save  # papermill saves at the start and the end; not at each cell (see _no_save)
             try:
                 return client.execute()
             finally:
+                del nb_man.save
                 kc = getattr(client, "kc", None)
                 if kc is not None:
                     kc.stop_channels()
@@ -382,22 +290,25 @@ def _remove_empty(folders: list[Path]) -> None:
             pass
 
 
-HANDOVER_FILE = "evaluation.pickle"
-#: In a kept kernel's folder: the staging folder of the report running now (the kernel's guard removes it too).
-STAGE_POINTER = stop.STAGE_POINTER
-
-
-def _hand_over(params: JobParams, ev: object, history: object, path: Path) -> None:
-    """Leave the evaluation (and the trend's years, when made here) for the report's kernel at ``path``: its
-    prepare() then skips loading and evaluating."""
+def _hand_over(
+    params: JobParams, ev: object, path: Path | None, charts: tuple[str, ...] = (), history: object = None
+) -> None:
+    """Leave the evaluation for the report's kernel at ``path`` (its :attr:`WarmKernel.handover`; its prepare()
+    then skips loading and evaluating), with the ``charts`` its notebook draws — the kernel draws them as soon as
+    the file is there (:func:`evaltools.report.sections.watch_handover`) — and, in a batch, the trend's years.
+    Written whole, then renamed into place: the kernel never reads half a file."""
     import pickle
 
+    if path is None:
+        return
     try:
-        payload = pickle.dumps((handover_key(params), ev, history), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps((handover_key(params), ev, charts, history), protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # noqa: BLE001 - not picklable: the kernel evaluates for itself
         path.unlink(missing_ok=True)
         return
-    path.write_bytes(payload)
+    part = path.with_name(path.name + ".part")
+    part.write_bytes(payload)
+    os.replace(part, path)
 
 
 def _evaluated(params: JobParams, session: Session | None) -> tuple[JobParams, object, object, object]:
@@ -422,6 +333,20 @@ def _evaluated(params: JobParams, session: Session | None) -> tuple[JobParams, o
     return params, choice, ev, history(params, ev.rules, ev, earlier)
 
 
+_CHART_CALL = re.compile(r"""\.chart\(\s*ctx\s*,\s*["'](\w+)["']""")
+
+
+def notebook_charts(notebook: Path) -> tuple[str, ...]:
+    """The charts a report notebook draws (its ``report.chart(ctx, "name" …)`` cells), in order; () when it
+    cannot be read (papermill then says why)."""
+    try:
+        cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError, AttributeError):
+        return ()
+    sources = ("".join(c.get("source", "")) for c in cells if isinstance(c, dict) and c.get("cell_type") == "code")
+    return tuple(dict.fromkeys(name for source in sources for name in _CHART_CALL.findall(source)))
+
+
 def _make(
     params: JobParams,
     kernel: WarmKernel,
@@ -443,7 +368,7 @@ def _make(
     doc = export.get_document(params.document)
     formats = export.order(["ipynb", *params.formats])
     params, choice, ev, hist = _evaluated(params, session)
-    _hand_over(params, ev, hist, (session.folder if session else stage) / HANDOVER_FILE)
+    _hand_over(params, ev, kernel.handover, notebook_charts(notebook), hist)
     timings["evaluate"] = time.perf_counter() - t
     # While the kernel runs the notebook this process mostly waits: on the other core, make the
     # outputs that need only the evaluation and import what the notebook exporters need.
@@ -460,6 +385,8 @@ def _make(
             kernel.shutdown()
         side.shutdown(wait=True)  # never leave it writing into a staging folder being removed
     kernel_failure(nb, kernel.log, final, stage, since)  # errors the kernel logged or cells left empty: no report
+    if session is None:
+        kernel.discard()  # a kernel started early: its private folder (log, evaluation) goes now, not after the exports
     nb.metadata["title"] = params.title or doc.title_for(ev)
     timings["execute"] = time.perf_counter() - t
     done, early_timings = early.result()
@@ -521,6 +448,8 @@ def run_report(
         raise
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+        if running and session is None:
+            running["kernel"].discard()
         stop.forget(token)
     warnings = tuple(p.message if p.code in RUN_WARNINGS else str(p) for p in ev.data.warnings)  # as check shows them
     seconds = time.perf_counter() - started
@@ -544,11 +473,21 @@ def _kernel(session: Session | None, stage: Path, cwd: Path, warm_up: str | None
     """A new kernel for this report, or the batch worker's kept one (told which staging folder is this report's,
     so that it removes it too when the worker is killed)."""
     if session is None:
-        return WarmKernel(cwd, stage / "kernel.log", warm_up, {HANDOVER_ENV: str(stage / HANDOVER_FILE)})
+        return kernel_for(cwd, stage, warm_up)
     (session.folder / STAGE_POINTER).write_text(str(stage), encoding="utf-8")
     return session.kernel(cwd, warm_up, {HANDOVER_ENV: str(session.folder / HANDOVER_FILE)}, WarmKernel)
 
 
 _clean_stale = clean_stale  # the former name
 
-__all__ = ["run_report", "RunResult", "output_dir", "execute", "WarmKernel", "clean_stale"]
+__all__ = [
+    "run_report",
+    "RunResult",
+    "output_dir",
+    "execute",
+    "WarmKernel",
+    "clean_stale",
+    "prestart",
+    "discard_early",
+    "HANDOVER_FILE",
+]

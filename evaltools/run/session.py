@@ -187,7 +187,7 @@ class Session:
 
     def kernel(self, cwd: Path, warm_up: str | None, env: dict, start: Callable[..., object]) -> object:
         """The worker's kernel, started on first use by ``start(cwd, log, warm_up, env, kept=True)`` (the runner's
-        :class:`~evaltools.run.runner.WarmKernel`) and kept; a new one when the last died, was shut down, or
+        :class:`~evaltools.run.kernel.WarmKernel`) and kept; a new one when the last died, was shut down, or
         another notebook folder or warm-up is asked for (or another thread asks: a kernel manager is one thread's)."""
         key = (str(cwd), warm_up, tuple(sorted(env.items())), threading.get_ident())
         if self._kernel is not None and (self._kernel_key != key or not self._kernel.alive()):

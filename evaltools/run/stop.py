@@ -118,23 +118,24 @@ def guard_worker(parent: int) -> None:
     watch_parent(parent)
 
 
-#: In a kernel kept for a batch's reports, the file of its folder naming the staging folder of the report now running.
-STAGE_POINTER = "current-stage"
+#: In a kernel started before its run's staging folder existed (the runner's ``prestart``), or kept for a batch's
+#: reports (:mod:`evaltools.run.session`), the file of its private folder that names the staging folder of the
+#: report it serves now.
+STAGE_POINTER = "staging-folder"
 
 
 def guard_kernel(stage: str, parent: int) -> None:
     """In a report's kernel: when ``parent`` (the process running the report) is gone, remove its staging
-    folder ``stage`` and exit. Runs before ipykernel's own parent check (once a second). A kernel kept for a
-    batch (``stage`` its worker's session folder) also removes the staging folder its :data:`STAGE_POINTER` names."""
+    folder ``stage`` — and the folder that ``stage``/:data:`STAGE_POINTER` names, if it does (a kernel started early,
+    or kept for a batch) — and exit. Runs before ipykernel's own parent check (once a second)."""
 
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(0.1)
         import shutil
 
-        pointer = os.path.join(stage, STAGE_POINTER)
         with contextlib.suppress(OSError):
-            with open(pointer, encoding="utf-8") as handle:
+            with open(os.path.join(stage, STAGE_POINTER), encoding="utf-8") as handle:
                 shutil.rmtree(handle.read().strip(), ignore_errors=True)
         shutil.rmtree(stage, ignore_errors=True)
         os._exit(1)
