@@ -3,12 +3,74 @@ several coded columns combined."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
 
 from evaltools.data.schema import ORG
+
+#: While :func:`remembered` runs (one :func:`~evaltools.scoring.evaluation.evaluate`): the integer codes and the
+#: missing cells of each text column read, keyed by where its values are in memory (address, shape, strides,
+#: type) and holding the values, so that no other array can take that address meanwhile; a column read again by
+#: another step (the project of a million indicator rows is grouped by half a dozen) is hashed once (issue 23
+#: item 3). The frames are not changed in place (copy-on-write, inputs never mutated). None: nothing is kept.
+_MEMO: dict[tuple, tuple[np.ndarray, object]] | None = None
+
+
+@contextmanager
+def remembered() -> Iterator[None]:
+    """Keep the codes and missing cells of the text columns read inside the block (nested blocks share one)."""
+    global _MEMO
+    outer = _MEMO
+    if outer is None:
+        _MEMO = {}
+    try:
+        yield
+    finally:
+        if outer is None:
+            _MEMO = None
+
+
+def _objects_of(values: object) -> np.ndarray:
+    if isinstance(values, pd.Series):
+        return values.to_numpy(dtype=object)
+    return np.asarray(values, dtype=object)
+
+
+def _memo(kind: str, values: np.ndarray, make: Callable[[np.ndarray], object]) -> object:
+    if _MEMO is None or values.dtype != object or len(values) < 1000:  # small columns: hashing costs less
+        return make(values)
+    key = (kind, values.__array_interface__["data"][0], values.shape, values.strides)
+    hit = _MEMO.get(key)
+    if hit is not None:
+        return hit[1]
+    out = make(values)
+    for part in out if isinstance(out, tuple) else (out,):
+        if isinstance(part, np.ndarray):
+            part.flags.writeable = False  # shared by every reader: never changed in place
+    _MEMO[key] = (values, out)
+    return out
+
+
+def text_codes(values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize`` of a text column (codes, −1 for missing; the distinct values in order of first appearance),
+    each column hashed once inside :func:`remembered`. The codes are read-only."""
+    return _memo("codes", _objects_of(values), lambda v: _factorized(v))
+
+
+def _factorized(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    codes, uniques = pd.factorize(values)
+    return codes.astype(np.int64, copy=False), np.asarray(uniques, dtype=object)
+
+
+def is_missing(values: pd.Series | np.ndarray) -> np.ndarray:
+    """``pd.isna`` of a column as a boolean array, a text column's computed once inside :func:`remembered`
+    (read-only)."""
+    if isinstance(values, pd.Series) and values.dtype != object:
+        return values.isna().to_numpy()
+    return _memo("missing", _objects_of(values), lambda v: np.asarray(pd.isna(v), dtype=bool))
 
 
 def category_codes(values: pd.Series | np.ndarray, categories: Sequence[object]) -> np.ndarray:
@@ -18,8 +80,10 @@ def category_codes(values: pd.Series | np.ndarray, categories: Sequence[object])
         codes, uniques = values.array.codes.astype(np.int64), values.array.categories  # no accessor Series
         if uniques is categories or (isinstance(categories, pd.Index) and uniques.equals(categories)):
             return codes  # already coded against these very categories (a unit column of UnitsData)
+    elif isinstance(values, np.ndarray) or values.dtype == object:
+        codes, uniques = text_codes(values)
     else:
-        codes, uniques = pd.factorize(np.asarray(values, dtype=object) if isinstance(values, np.ndarray) else values)
+        codes, uniques = pd.factorize(values)
     lookup = {c: i for i, c in enumerate(categories)}
     table = np.array([lookup.get(u, -1) for u in uniques] + [-1], dtype=np.int64)
     return table[codes]
@@ -59,9 +123,32 @@ def joint_codes(x: object, y: object) -> tuple[np.ndarray, int]:
     cx, cy = _coded(x), _coded(y)
     if cx is not None and cy is not None and (cx[1] is cy[1] or cx[1].equals(cy[1])):
         return np.concatenate([cx[0], cy[0]]).astype(np.int64) + 1, len(cx[1]) + 1
+    if cx is None and cy is None and len(x) >= len(y):  # the long side's codes (remembered), the short one's
+        return _joined_codes(text_codes(x), _objects(y, None))  # values looked up among them
     values = [_objects(v, c) for v, c in ((x, cx), (y, cy))]
     codes, uniques = pd.factorize(np.concatenate(values))
     return np.where(codes < 0, len(uniques), codes).astype(np.int64), len(uniques) + 1
+
+
+def _joined_codes(coded: tuple[np.ndarray, np.ndarray], other: np.ndarray) -> tuple[np.ndarray, int]:
+    """:func:`joint_codes` of a column with its codes (``pd.factorize``'s) then ``other``'s values: the same codes
+    as factorising both one after the other — the first column's values in order of first appearance, then the new
+    values of ``other``, then one code for every missing value."""
+    codes, uniques = coded
+    theirs, new = pd.factorize(other)
+    lookup = {u: i for i, u in enumerate(uniques)}
+    table = np.empty(len(new) + 1, dtype=np.int64)
+    added = 0
+    for i, u in enumerate(new.tolist() if hasattr(new, "tolist") else list(new)):
+        at = lookup.get(u)
+        if at is None:
+            at = len(uniques) + added
+            added += 1
+        table[i] = at
+    missing = len(uniques) + added
+    table[-1] = missing
+    mine = np.where(codes < 0, missing, codes)
+    return np.concatenate([mine, table[theirs]]), missing + 1
 
 
 def _coded(values: object) -> tuple[np.ndarray, pd.Index] | None:
@@ -85,9 +172,16 @@ def any_per_form(rows: pd.DataFrame, forms: pd.DataFrame, mask: np.ndarray) -> n
     return hits[of] > 0
 
 
+def is_in(values: pd.Series | np.ndarray, wanted: Sequence[object]) -> np.ndarray:
+    """``values.isin(wanted)`` of a text column as a boolean array (a missing cell: False), through its remembered
+    codes: each distinct value looked up once."""
+    codes, uniques = text_codes(values)
+    found = set(wanted)
+    return np.array([u in found for u in uniques.tolist()] + [False], dtype=bool)[codes]
+
+
 def each_value(values: pd.Series | np.ndarray, test: Callable[[object], bool]) -> np.ndarray:
     """``test`` of each cell of a text column, each distinct value tested once (a missing cell: False) — the few
     names of a form tested in Python cost less than a pandas/pyarrow string pass (``.str.contains``, ``.str.strip``)."""
-    values = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
-    codes, uniques = pd.factorize(values)
+    codes, uniques = text_codes(values)
     return np.array([*(bool(test(u)) for u in uniques), False], dtype=bool)[codes]

@@ -20,7 +20,7 @@ from evaltools.fmt import is_missing
 from evaltools.params import DEFAULT_RULES
 from evaltools.scoring.audit import AuditContext, finding_label, run_audit
 from evaltools.scoring.audit.cost_control import cost_summary
-from evaltools.scoring.codes import each_value
+from evaltools.scoring.codes import each_value, remembered
 from evaltools.scoring.completeness import form_reasons, reason_sentence, unit_reasons, without_scores
 from evaltools.scoring.frames import with_columns
 from evaltools.scoring.grading import grade
@@ -349,7 +349,13 @@ def _total(row: pd.Series) -> Total:
 
 
 def evaluate_units(data: UnitsData, rules: RuleSet) -> UnitsEvaluation:
-    """Every unit of ``data`` scored, totalled and audited in one vectorised pass."""
+    """Every unit of ``data`` scored, totalled and audited in one vectorised pass; each text column's codes and
+    missing cells computed once for every step that reads them (:func:`~evaltools.scoring.codes.remembered`)."""
+    with remembered():
+        return _evaluate_units(data, rules)
+
+
+def _evaluate_units(data: UnitsData, rules: RuleSet) -> UnitsEvaluation:
     bands = rules.grade_bands
     scored = score_indicators(data.indicators, rules)
     totals = level1_totals(scored)

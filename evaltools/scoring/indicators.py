@@ -19,7 +19,15 @@ import pandas as pd
 
 from evaltools.data.schema import DIRECTIONS, ORG
 from evaltools.errors import RuleError
-from evaltools.scoring.codes import category_codes, combined_codes, each_value, joint_codes
+from evaltools.scoring.codes import (
+    category_codes,
+    combined_codes,
+    each_value,
+    is_in,
+    is_missing,
+    joint_codes,
+    text_codes,
+)
 from evaltools.scoring.criteria import with_criteria
 from evaltools.scoring.frames import unit_means, with_columns
 from evaltools.scoring.grading import grade
@@ -152,7 +160,7 @@ def unknown_in(frame: pd.DataFrame, column: str) -> pd.Series:
     out = np.zeros(len(frame), dtype=bool)
     if "unknown" in frame:
         listed = frame["unknown"].to_numpy(dtype=object)
-        rows = np.flatnonzero(pd.notna(listed))  # few rows: the text is read only there
+        rows = np.flatnonzero(~is_missing(listed))  # few rows: the text is read only there
         if len(rows):
             names = {v: column in (c.strip() for c in str(v).split(",")) for v in set(listed[rows])}
             out[rows] = [names[v] for v in listed[rows]]
@@ -183,7 +191,7 @@ def infer_directions(ind: pd.DataFrame, rules: RuleSet) -> tuple[pd.Series, pd.S
 
 def _names_any(names: pd.Series, words: tuple[str, ...]) -> np.ndarray:
     """Which names contain any of ``words`` (a missing name: none); each distinct name is searched once."""
-    codes, uniques = pd.factorize(names.to_numpy(dtype=object))
+    codes, uniques = text_codes(names)
     found = [any(w in str(u) for w in words) for u in uniques]
     return np.array([*found, False], dtype=bool)[codes]
 
@@ -211,7 +219,7 @@ def _prepared(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     direction, assumed = infer_directions(df, rules)
     df["direction"] = direction
     readable = ~unknown_in(df, "actual").to_numpy()
-    words = text_grades(df, (direction == "qualitative").to_numpy(), readable, rules)
+    words = text_grades(df, is_in(direction, ["qualitative"]), readable, rules)
     from_text = words.notna().to_numpy()
     columns = {"direction_assumed": assumed, "grade_from_text": from_text}
     if from_text.any():
@@ -286,7 +294,7 @@ def score_indicators(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     applicable = df["applicable"].to_numpy(dtype=bool)
     # an actual printed with no target to compare it with (银川市第六中学 2021: target 一, actual 100%; 新洲区楚剧团
     # 2020 成本: target garbled, actual 2万元): the rule cannot score it — unknown (无法计算), never 0
-    quantitative = (df["direction"] != "qualitative").to_numpy()
+    quantitative = ~is_in(df["direction"], ["qualitative"])
     untargeted = df["actual"].notna().to_numpy() & df["target"].isna().to_numpy() & quantitative
     # a row printed 定量 with blank values: nothing to score it by — unknown, not 0 and not 定性 full marks (item 6)
     untargeted |= (
@@ -334,7 +342,8 @@ def _column_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """(code of each value, the distinct values): a categorical column's own codes (no hashing), else factorized."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         return values.array.codes.astype(np.int64), values.array.categories  # no accessor Series
-    codes, uniques = pd.factorize(values)  # with the NA sentinel: no separate missing-value pass over the column
+    # with the NA sentinel: no separate missing-value pass over the column; a text column's codes remembered
+    codes, uniques = text_codes(values) if values.dtype == object else pd.factorize(values)
     uniques = pd.Index(uniques, dtype=object)
     missing = codes < 0
     if missing.any():  # missing values are one more group, coded after the others
@@ -343,10 +352,15 @@ def _column_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     return codes, uniques
 
 
-def _group(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list]:
-    """(group code of each row in order of first appearance, first row of each group, per column (codes, values))."""
+def _group(
+    frame: pd.DataFrame, columns: Sequence[str], rows: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, list]:
+    """(group code of each row in order of first appearance, first row of each group, per column (codes, values));
+    of the rows where ``rows`` is true only, if given (each column coded whole: its codes are remembered)."""
     parts = [_column_codes(frame[col]) for col in columns]
-    codes, first = combined_codes([(c, len(u)) for c, u in parts], len(frame))
+    if rows is not None:
+        parts = [(c[rows], u) for c, u in parts]
+    codes, first = combined_codes([(c, len(u)) for c, u in parts], len(parts[0][0]) if parts else len(frame))
     return codes, first, parts
 
 
@@ -365,7 +379,7 @@ def level1_totals(scored: pd.DataFrame) -> pd.DataFrame:
     Breakdown rows (``parent`` set) are left out; weights split into scored and dropped."""
     keys = group_keys(scored) + ["level1"]
     rows = scored["parent"].isna().to_numpy() if "parent" in scored else np.ones(len(scored), dtype=bool)
-    s = scored[keys] if rows.all() else scored[keys][rows]  # no breakdown row (the usual case): no filtering
+    some = None if rows.all() else rows  # no breakdown row (the usual case): no filtering
     on = scored["scored"].to_numpy(dtype=bool)[rows]
     weight = scored["weight"].to_numpy(dtype=float)[rows]
     counts = {  # flags as 0/1 counts (int64, made so at once: no astype of the frame)
@@ -385,7 +399,7 @@ def level1_totals(scored: pd.DataFrame) -> pd.DataFrame:
             **{c: counts[c].astype(np.int64) for c in _COUNTS},
         }
     )
-    codes, first, parts = _group(s, keys)
+    codes, first, parts = _group(scored, keys, some)
     sums = counted.groupby(codes, sort=False).sum()
     # a total that depends on a figure we cannot read is unknown (无法计算), never a partial sum
     unknown = {
@@ -400,6 +414,8 @@ def level1_totals(scored: pd.DataFrame) -> pd.DataFrame:
     index = pd.MultiIndex(
         levels=[values for _, values in parts], codes=[c[first] for c, _ in parts], names=keys, verify_integrity=False
     )
+    if some is not None:  # a name only on breakdown rows is no level (as grouping the kept rows alone gives)
+        index = index.remove_unused_levels()
     return sums.set_axis(index, axis=0)
 
 

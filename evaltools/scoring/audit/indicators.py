@@ -11,7 +11,7 @@ import pandas as pd
 from evaltools import fmt
 from evaltools.data.forms.values import is_not_applicable
 from evaltools.data.schema import ORG
-from evaltools.scoring.codes import each_value
+from evaltools.scoring.codes import each_value, is_in
 from evaltools.scoring.indicators import group_codes
 
 from .core import AuditContext, Code, check, concat, findings, no_findings
@@ -73,7 +73,7 @@ def _overachieved(ctx: AuditContext) -> pd.DataFrame:
     s, ratio = ctx.indicators, ctx.rules.overachievement_ratio
     with np.errstate(invalid="ignore"):
         rows = np.flatnonzero(_checked(s) & (s["completion"] >= ratio).to_numpy() & _comparable(s))
-    rows = rows[np.isin(s["direction"].to_numpy(dtype=object)[rows], [">=", ">", "="])]
+    rows = rows[is_in(s["direction"], [">=", ">", "="])[rows]]
     r = Rows(s, rows[~cost_rows(s, rows)])
     units = r["unit"]
     limit = fmt.pct(ratio, 0)

@@ -8,7 +8,7 @@ import pandas as pd
 
 from evaltools import fmt
 from evaltools.data.schema import ORG
-from evaltools.scoring.codes import combined_codes
+from evaltools.scoring.codes import combined_codes, is_missing, text_codes
 from evaltools.scoring.completeness import BLANK
 from evaltools.scoring.indicators import level1_totals
 
@@ -138,9 +138,9 @@ def _heading_sums(s: pd.DataFrame, p: pd.DataFrame) -> tuple[np.ndarray, np.ndar
     with no 一级). Rows without a form or a 一级 are left out. Integer codes and ``np.bincount``, not two groupbys
     and a merge (issue 19 item 6)."""
     at, of = form_codes(s, p)
-    keep = np.flatnonzero(s[ORG].notna().to_numpy() & s["project"].notna().to_numpy() & s["level1"].notna().to_numpy())
-    level1, names = pd.factorize(s["level1"].to_numpy(dtype=object)[keep])
-    groups, _ = pd.factorize(at[keep].astype(np.int64) * (len(names) + 1) + level1)
+    level1, names = text_codes(s["level1"])  # remembered: every row's, kept ones taken (the order of the groups
+    keep = np.flatnonzero(s[ORG].notna().to_numpy() & ~is_missing(s["project"]) & (level1 >= 0))  # is the same)
+    groups, _ = pd.factorize(at[keep].astype(np.int64) * (len(names) + 1) + level1[keep])
     n, size = int(groups.max()) + 1 if len(groups) else 0, len(at) + len(of)
     form = np.zeros(n, dtype=np.int64)
     form[groups] = at[keep]
