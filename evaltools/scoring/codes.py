@@ -3,6 +3,7 @@ several coded columns combined."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
@@ -15,22 +16,22 @@ from evaltools.data.schema import ORG
 #: missing cells of each text column read, keyed by where its values are in memory (address, shape, strides,
 #: type) and holding the values, so that no other array can take that address meanwhile; a column read again by
 #: another step (the project of a million indicator rows is grouped by half a dozen) is hashed once (issue 23
-#: item 3). The frames are not changed in place (copy-on-write, inputs never mutated). None: nothing is kept.
-_MEMO: dict[tuple, tuple[np.ndarray, object]] | None = None
+#: item 3). The frames are not changed in place (copy-on-write, inputs never mutated). Per thread (evaluations
+#: may run in threads side by side); ``memo`` None: nothing is kept.
+_LOCAL = threading.local()
 
 
 @contextmanager
 def remembered() -> Iterator[None]:
     """Keep the codes and missing cells of the text columns read inside the block (nested blocks share one)."""
-    global _MEMO
-    outer = _MEMO
+    outer = getattr(_LOCAL, "memo", None)
     if outer is None:
-        _MEMO = {}
+        _LOCAL.memo = {}
     try:
         yield
     finally:
         if outer is None:
-            _MEMO = None
+            _LOCAL.memo = None
 
 
 def _objects_of(values: object) -> np.ndarray:
@@ -40,17 +41,18 @@ def _objects_of(values: object) -> np.ndarray:
 
 
 def _memo(kind: str, values: np.ndarray, make: Callable[[np.ndarray], object]) -> object:
-    if _MEMO is None or values.dtype != object or len(values) < 1000:  # small columns: hashing costs less
+    memo = getattr(_LOCAL, "memo", None)
+    if memo is None or values.dtype != object or len(values) < 1000:  # small columns: hashing costs less
         return make(values)
     key = (kind, values.__array_interface__["data"][0], values.shape, values.strides)
-    hit = _MEMO.get(key)
+    hit = memo.get(key)
     if hit is not None:
         return hit[1]
     out = make(values)
     for part in out if isinstance(out, tuple) else (out,):
         if isinstance(part, np.ndarray):
             part.flags.writeable = False  # shared by every reader: never changed in place
-    _MEMO[key] = (values, out)
+    memo[key] = (values, out)
     return out
 
 
@@ -87,6 +89,20 @@ def category_codes(values: pd.Series | np.ndarray, categories: Sequence[object])
     lookup = {c: i for i, c in enumerate(categories)}
     table = np.array([lookup.get(u, -1) for u in uniques] + [-1], dtype=np.int64)
     return table[codes]
+
+
+def column_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """(code of each value, the distinct values): a categorical column's own codes (no hashing), else factorized."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.array.codes.astype(np.int64), values.array.categories  # no accessor Series
+    # with the NA sentinel: no separate missing-value pass over the column; a text column's codes remembered
+    codes, uniques = text_codes(values) if values.dtype == object else pd.factorize(values)
+    uniques = pd.Index(uniques, dtype=object)
+    missing = codes < 0
+    if missing.any():  # missing values are one more group, coded after the others
+        codes = np.where(missing, len(uniques), codes)
+        uniques = uniques.append(pd.Index([np.nan], dtype=object))
+    return codes, uniques
 
 
 def combined_codes(columns: list[tuple[np.ndarray, int]], n: int) -> tuple[np.ndarray, np.ndarray]:

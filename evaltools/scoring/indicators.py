@@ -21,12 +21,12 @@ from evaltools.data.schema import DIRECTIONS, ORG
 from evaltools.errors import RuleError
 from evaltools.scoring.codes import (
     category_codes,
+    column_codes,
     combined_codes,
     each_value,
     is_in,
     is_missing,
     joint_codes,
-    text_codes,
 )
 from evaltools.scoring.criteria import with_criteria
 from evaltools.scoring.frames import unit_means, with_columns
@@ -191,9 +191,7 @@ def infer_directions(ind: pd.DataFrame, rules: RuleSet) -> tuple[pd.Series, pd.S
 
 def _names_any(names: pd.Series, words: tuple[str, ...]) -> np.ndarray:
     """Which names contain any of ``words`` (a missing name: none); each distinct name is searched once."""
-    codes, uniques = text_codes(names)
-    found = [any(w in str(u) for w in words) for u in uniques]
-    return np.array([*found, False], dtype=bool)[codes]
+    return each_value(names, lambda u: any(w in str(u) for w in words))
 
 
 _PREPARED_DEFAULTS = (
@@ -338,26 +336,12 @@ def _bands(df: pd.DataFrame, rules: RuleSet, qualitative: np.ndarray, panel: np.
     return {"band_low": band_low, "band_high": band_high, "in_band": _object(in_band, df.index, known)}
 
 
-def _column_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """(code of each value, the distinct values): a categorical column's own codes (no hashing), else factorized."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        return values.array.codes.astype(np.int64), values.array.categories  # no accessor Series
-    # with the NA sentinel: no separate missing-value pass over the column; a text column's codes remembered
-    codes, uniques = text_codes(values) if values.dtype == object else pd.factorize(values)
-    uniques = pd.Index(uniques, dtype=object)
-    missing = codes < 0
-    if missing.any():  # missing values are one more group, coded after the others
-        codes = np.where(missing, len(uniques), codes)
-        uniques = uniques.append(pd.Index([np.nan], dtype=object))
-    return codes, uniques
-
-
 def _group(
     frame: pd.DataFrame, columns: Sequence[str], rows: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, list]:
     """(group code of each row in order of first appearance, first row of each group, per column (codes, values));
     of the rows where ``rows`` is true only, if given (each column coded whole: its codes are remembered)."""
-    parts = [_column_codes(frame[col]) for col in columns]
+    parts = [column_codes(frame[col]) for col in columns]
     if rows is not None:
         parts = [(c[rows], u) for c, u in parts]
     codes, first = combined_codes([(c, len(u)) for c, u in parts], len(parts[0][0]) if parts else len(frame))

@@ -109,6 +109,9 @@ def _rate_statement(ctx: AuditContext, rows: pd.DataFrame) -> pd.DataFrame:
         hit = np.flatnonzero(found >= 0)
         sub = rows.iloc[hit]
         names = sub["subject"].to_numpy(dtype=object)
+        where = [
+            f"（{loc}：“{q}”）" if isinstance(q, str) and q else "" for loc, q in zip(sub["location"], sub["quote"])
+        ]
         f = rate_findings(
             sub[ORG].array,
             names,
@@ -117,11 +120,8 @@ def _rate_statement(ctx: AuditContext, rows: pd.DataFrame) -> pd.DataFrame:
             index=sub.index,
             project=names if is_project else None,
             field=TEXT_FIELD,
+            where=np.array(where, dtype=object),
         )
-        where = [
-            f"（{loc}：“{q}”）" if isinstance(q, str) and q else "" for loc, q in zip(sub["location"], sub["quote"])
-        ]
-        f["message"] = [m + w for m, w in zip(f["message"], where)]
         f["code"] = f["code"].replace("RATE_MISMATCH", "STATEMENT_MISMATCH")
         parts.append(f)
     rest = rows.iloc[np.flatnonzero((in_projects < 0) & (in_lines < 0))]
