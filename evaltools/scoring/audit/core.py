@@ -137,6 +137,18 @@ class Deferred:
         return list(self.make(rows, *self.args))
 
 
+def lazily(make: Callable[..., list[str]], *columns: object) -> Deferred:
+    """The messages ``make(*columns)`` gives — one per row of the columns (arrays, lists; other values are passed
+    as they are) — written when read, of the rows read only (``make`` elementwise, module-level)."""
+    held = tuple(np.asarray(c, dtype=object) if isinstance(c, list) else c for c in columns)
+    return Deferred(_rows_of, (make, held))
+
+
+def _rows_of(at: np.ndarray, make: Callable[..., list[str]], columns: tuple) -> list[str]:
+    sliced = (c[at] if isinstance(c, (np.ndarray, pd.Categorical)) else c for c in columns)
+    return make(*sliced)
+
+
 class Messages:
     """The deferred messages of one audit: consecutive numbers for the rows of each :class:`Deferred`, carried by
     the findings in :data:`PENDING` through every concatenation, filter and sort; :meth:`write` fills them in."""

@@ -14,7 +14,7 @@ from evaltools.data.schema import ORG
 from evaltools.scoring.codes import each_value, is_in
 from evaltools.scoring.indicators import group_codes
 
-from .core import AuditContext, Code, check, concat, findings, no_findings
+from .core import AuditContext, Code, check, concat, findings, lazily, no_findings
 from .goals import stated_figures
 from .rows import Rows, flagged, on_indicators
 
@@ -75,16 +75,17 @@ def _overachieved(ctx: AuditContext) -> pd.DataFrame:
         rows = np.flatnonzero(_checked(s) & (s["completion"] >= ratio).to_numpy() & _comparable(s))
     rows = rows[is_in(s["direction"], [">=", ">", "="])[rows]]
     r = Rows(s, rows[~cost_rows(s, rows)])
-    units = r["unit"]
-    limit = fmt.pct(ratio, 0)
-    text = [
-        f"「{n}」实际 {a}，目标 {t}，完成 {c}（≥ {limit}）：目标可能设定偏低，按财预〔2020〕10号应分析原因并视偏离度适度调减"
-        for n, a, t, c in zip(
-            r["level3"], fmt.values(r["actual"], units), fmt.values(r["target"], units), fmt.pcts(r["completion"])
-        )
-    ]
+    text = lazily(_overachieved_text, r["level3"], r["actual"], r["target"], r["unit"], r["completion"], ratio)
     numeric = on_indicators("OVERACHIEVED", r, text, r["target"], r["actual"])
     return concat([numeric, _stated_overachieved(ctx, numeric)])
+
+
+def _overachieved_text(names, actual, target, units, completion, ratio) -> list[str]:
+    limit = fmt.pct(ratio, 0)
+    return [
+        f"「{n}」实际 {a}，目标 {t}，完成 {c}（≥ {limit}）：目标可能设定偏低，按财预〔2020〕10号应分析原因并视偏离度适度调减"
+        for n, a, t, c in zip(names, fmt.values(actual, units), fmt.values(target, units), fmt.pcts(completion))
+    ]
 
 
 def _stated_overachieved(ctx: AuditContext, numeric: pd.DataFrame) -> pd.DataFrame:
@@ -129,21 +130,20 @@ def _range_above(ctx: AuditContext) -> pd.DataFrame:
     with np.errstate(invalid="ignore"):
         rows = np.flatnonzero(_checked(s) & (s["actual"] > s["target_high"]).to_numpy())
     r = Rows(s, rows[s["direction"].to_numpy(dtype=object)[rows] == "range"])
-    units = r["unit"]
-    text = [
+    text = lazily(
+        _range_text, r["level3"], r["target"], r["target_high"], r["unit"], r["actual"], r["completion"], ratio
+    )
+    return on_indicators("RANGE_ABOVE", r, text, r["target_high"], r["actual"])
+
+
+def _range_text(names, low, high, units, actual, completion, ratio) -> list[str]:
+    return [
         f"「{n}」目标区间 {lo}–{hi}{u if isinstance(u, str) else ''}，实际 {a}，为上限的 {c}：得满分，但偏离需说明"
         + ("，目标可能设定偏低" if comp >= ratio else "")
         for n, lo, hi, u, a, c, comp in zip(
-            r["level3"],
-            fmt.nums(r["target"]),
-            fmt.nums(r["target_high"]),
-            units,
-            fmt.values(r["actual"], units),
-            fmt.pcts(r["completion"]),
-            r["completion"],
+            names, fmt.nums(low), fmt.nums(high), units, fmt.values(actual, units), fmt.pcts(completion), completion
         )
     ]
-    return on_indicators("RANGE_ABOVE", r, text, r["target_high"], r["actual"])
 
 
 @check(
@@ -170,12 +170,15 @@ def _missing_actuals(ctx: AuditContext) -> pd.DataFrame:
     printed = m["target"].notna() | stated | m["weight"].notna() | m["panel_score"].notna() | m["unknown"].notna()
     r = Rows(s, rows[printed.fillna(False).to_numpy(dtype=bool) & ~_actual_printed(m)])
     how = " 0 分" if ctx.rules.missing_actual == "zero" else "不适用"
-    targets = fmt.values(r["target"], r["unit"])
-    text = [
-        f"「{n}」没有实际完成值{'或定性等级' if d == 'qualitative' else ''}（目标 {tt if isinstance(tt, str) and tt else t}），按{how}计"
-        for n, d, tt, t in zip(r["level3"], r["direction"], r["target_text"], targets)
-    ]
+    text = lazily(_missing_text, r["level3"], r["direction"], r["target_text"], r["target"], r["unit"], how)
     return on_indicators("MISSING_ACTUAL", r, text)
+
+
+def _missing_text(names, directions, texts, targets, units, how) -> list[str]:
+    return [
+        f"「{n}」没有实际完成值{'或定性等级' if d == 'qualitative' else ''}（目标 {tt if isinstance(tt, str) and tt else t}），按{how}计"
+        for n, d, tt, t in zip(names, directions, texts, fmt.values(targets, units))
+    ]
 
 
 def _actual_printed(m: pd.DataFrame) -> np.ndarray:

@@ -10,7 +10,7 @@ from evaltools.data.schema import ORG
 from evaltools.scoring.grading import grade, grade_band_names
 from evaltools.scoring.indicators import category_codes
 
-from .core import AuditContext, Code, check, concat, findings, no_findings
+from .core import AuditContext, Code, check, concat, findings, lazily, no_findings
 from .rows import execution_rates, flagged, form_codes
 
 
@@ -35,17 +35,8 @@ def _form_scores(ctx: AuditContext) -> list[pd.DataFrame]:
     """Published form scores against the recomputed ones, and published grades against the bands."""
     p = ctx.projects
     r = flagged(p, p["published_score"].notna() & (p["difference"].abs() > 0.005))
-    text = [
-        f"「{n}」公布得分 {a}，按数据重算 {b}（预算执行率 {c} + 指标 {d}），相差 {e}"
-        for n, a, b, c, d, e in zip(
-            r["project"],
-            fmt.scores(r["published_score"]),
-            fmt.scores(r["computed_score"]),
-            fmt.scores(r["execution_score"]),
-            fmt.scores(r["indicator_score"]),
-            fmt.scores(r["difference"]),
-        )
-    ]
+    figures = ("published_score", "computed_score", "execution_score", "indicator_score", "difference")
+    text = lazily(_differs_text, r["project"], *(r[c] for c in figures))
     at = dict(project=r["project"])
     differs = findings("SCORE_DIFFERS", r[ORG], r["project"], text, r["published_score"], r["computed_score"], **at)
     pub = flagged(p, p["published_grade"].notna() & p["published_score"].notna())
@@ -58,6 +49,20 @@ def _form_scores(ctx: AuditContext) -> list[pd.DataFrame]:
     ]
     mismatch = findings("GRADE_MISMATCH", r[ORG], r["project"], text, r["published_score"], project=r["project"])
     return [differs, mismatch]
+
+
+def _differs_text(names, published, computed, execution, indicators, difference) -> list[str]:
+    return [
+        f"「{n}」公布得分 {a}，按数据重算 {b}（预算执行率 {c} + 指标 {d}），相差 {e}"
+        for n, a, b, c, d, e in zip(
+            names,
+            fmt.scores(published),
+            fmt.scores(computed),
+            fmt.scores(execution),
+            fmt.scores(indicators),
+            fmt.scores(difference),
+        )
+    ]
 
 
 def _reachable(ctx: AuditContext) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

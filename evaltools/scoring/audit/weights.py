@@ -12,7 +12,7 @@ from evaltools.scoring.codes import combined_codes, is_missing, text_codes
 from evaltools.scoring.completeness import BLANK
 from evaltools.scoring.indicators import level1_totals
 
-from .core import AuditContext, Code, check, concat, findings
+from .core import AuditContext, Code, check, concat, findings, lazily
 from .rows import flagged, form_codes, on_indicators
 
 
@@ -90,11 +90,15 @@ def _category_weights(ctx: AuditContext) -> pd.DataFrame:
         bad = np.flatnonzero(~np.isnan(expected) & (np.abs(weight - expected) > 0.01) & _shown_whole(ctx, index))
     project, category = _level(index, "project")[bad], _level(index, "level1")[bad]
     org = pd.Categorical.from_codes(index.codes[index.names.index(ORG)][bad], categories=index.levels[0])
-    text = [
-        f"「{p}」{c}分值 {a}，与规则默认 {b} 不同"
-        for p, c, a, b in zip(project, category, fmt.scores(weight[bad]), fmt.scores(expected[bad]))
-    ]
+    text = lazily(_category_text, project, category, weight[bad], expected[bad])
     return findings("CATEGORY_WEIGHTS", org, project, text, expected[bad], weight[bad], project=project)
+
+
+def _category_text(projects, categories, weights, expected) -> list[str]:
+    return [
+        f"「{p}」{c}分值 {a}，与规则默认 {b} 不同"
+        for p, c, a, b in zip(projects, categories, fmt.scores(weights), fmt.scores(expected))
+    ]
 
 
 def _shown_whole(ctx: AuditContext, index: pd.MultiIndex) -> np.ndarray:
