@@ -270,5 +270,9 @@ def grade_band_names(grades: pd.Series | np.ndarray, synonyms: Mapping[str, Sequ
     two spellings of one band compare equal (良好 = 良, 优秀 = 优). Source: issue 20 item 7; 财预〔2020〕10号
     names the bands 优/良/中/差, units print 优秀/良好/一般/较差 (the 2022 report)."""
     names = {w: band for band, words in synonyms.items() for w in (words or ())}
-    values = np.asarray(grades, dtype=object).tolist()  # a few grades per form: a plain lookup, no Series
-    return np.array([names.get(v, v) if isinstance(v, str) else v for v in values] + [None], dtype=object)[:-1]
+    values = np.asarray(grades, dtype=object)
+    codes, uniques = pd.factorize(values)  # a few distinct grades: each looked up once
+    out = np.array([names.get(v, v) if isinstance(v, str) else v for v in uniques.tolist()] + [None], dtype=object)
+    out = out[codes]
+    out[codes < 0] = values[codes < 0]  # a missing grade as it is (None, NaN)
+    return out

@@ -180,11 +180,11 @@ def infer_directions(ind: pd.DataFrame, rules: RuleSet) -> tuple[pd.Series, pd.S
         return given, assumed
     words = tuple(rules.direction_names.get("<=", ()))
     lower = _names_any(ind["level3"], words) | _names_any(ind["level2"], words)  # 三级 or 二级 name has one
-    figures = ind["target"].notna().to_numpy() | ind["actual"].notna().to_numpy()
+    figures = ~is_missing(ind["target"]) | ~is_missing(ind["actual"])
     figures |= unknown_in(ind, "target").to_numpy() | unknown_in(ind, "actual").to_numpy()
     kind = ind["measure_kind"].to_numpy(dtype=object) if "measure_kind" in ind else np.full(len(ind), None)
     # 定量/定性 as printed wins over what the figures suggest (issue 20 item 6)
-    qualitative = (~figures | ind["qualitative_grade"].notna().to_numpy()) & (kind != "定量") | (kind == "定性")
+    qualitative = (~figures | ~is_missing(ind["qualitative_grade"])) & (kind != "定量") | (kind == "定性")
     inferred = pd.Series(np.where(qualitative, "qualitative", np.where(lower, "<=", ">=")), index=ind.index)
     return given.where(~assumed, inferred), assumed
 
@@ -232,12 +232,12 @@ def _prepared(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
 def _item_groups(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """二级-level scoring: rows with no 三级指标 are scored items of their 二级 group; the 三级 rows of such a
     group without a weight of their own are its measures. Returns (is_item, is_measure, group code per row)."""
-    is_item = df["level3"].isna().to_numpy()
+    is_item = is_missing(df["level3"]).copy()  # a column of the scored frame: its own, writable
     if not is_item.any():
         return is_item, np.zeros(len(df), dtype=bool), np.zeros(len(df), dtype=np.int64)
     codes, _ = group_codes(df, group_keys(df) + ["level1", "level2"])
     has_item = np.bincount(codes, weights=is_item, minlength=codes.max() + 1)[codes] > 0
-    weightless = df["weight"].isna().to_numpy() & ~unknown_in(df, "weight").to_numpy()
+    weightless = is_missing(df["weight"]) & ~unknown_in(df, "weight").to_numpy()
     return is_item, ~is_item & weightless & has_item, codes
 
 
@@ -264,7 +264,7 @@ def _empty_rows(df: pd.DataFrame) -> np.ndarray:
     printed = np.zeros(len(df), dtype=bool)
     for col in figures:
         if col in df:
-            printed |= df[col].notna().to_numpy()
+            printed |= ~is_missing(df[col])
     for col in ("target_text", "actual_text"):
         if col in df:
             printed |= each_value(df[col], lambda v: bool(str(v).strip()))
@@ -286,18 +286,16 @@ def score_indicators(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     rule_codes, names = _rule_names(df, rules, direction_codes)
     types = np.array([spec["type"] for spec in rules.rules.values()] + [None], dtype=object)[rule_codes]
     share = _shares(df, rules, rule_codes)
-    is_part = df["parent"].notna().to_numpy()
+    is_part = ~is_missing(df["parent"])
     is_item, is_measure, item_codes = _item_groups(df)
     unreadable = (unknown_in(df, "actual") | unknown_in(df, "target")).to_numpy()
     applicable = df["applicable"].to_numpy(dtype=bool)
     # an actual printed with no target to compare it with (银川市第六中学 2021: target 一, actual 100%; 新洲区楚剧团
     # 2020 成本: target garbled, actual 2万元): the rule cannot score it — unknown (无法计算), never 0
     quantitative = ~is_in(df["direction"], ["qualitative"])
-    untargeted = df["actual"].notna().to_numpy() & df["target"].isna().to_numpy() & quantitative
+    untargeted = ~is_missing(df["actual"]) & is_missing(df["target"]) & quantitative
     # a row printed 定量 with blank values: nothing to score it by — unknown, not 0 and not 定性 full marks (item 6)
-    untargeted |= (
-        (df["measure_kind"] == "定量").to_numpy() & df["target"].isna().to_numpy() & df["actual"].isna().to_numpy()
-    )
+    untargeted |= is_in(df["measure_kind"], ["定量"]) & is_missing(df["target"]) & is_missing(df["actual"])
     missing = np.isnan(share) & ~is_part & ~is_item & ~unreadable & applicable & ~untargeted
     dropped = missing & (rules.missing_actual == "drop")
     share = np.where(dropped, np.nan, np.where(missing, 0.0, share))
@@ -362,7 +360,7 @@ def level1_totals(scored: pd.DataFrame) -> pd.DataFrame:
     grouping of the big table; project totals and the composition are sums of this small one.
     Breakdown rows (``parent`` set) are left out; weights split into scored and dropped."""
     keys = group_keys(scored) + ["level1"]
-    rows = scored["parent"].isna().to_numpy() if "parent" in scored else np.ones(len(scored), dtype=bool)
+    rows = is_missing(scored["parent"]) if "parent" in scored else np.ones(len(scored), dtype=bool)
     some = None if rows.all() else rows  # no breakdown row (the usual case): no filtering
     on = scored["scored"].to_numpy(dtype=bool)[rows]
     weight = scored["weight"].to_numpy(dtype=float)[rows]

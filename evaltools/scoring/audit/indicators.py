@@ -11,7 +11,7 @@ import pandas as pd
 from evaltools import fmt
 from evaltools.data.forms.values import is_not_applicable
 from evaltools.data.schema import ORG
-from evaltools.scoring.codes import each_value, is_in
+from evaltools.scoring.codes import each_value, is_in, is_missing
 from evaltools.scoring.indicators import group_codes
 
 from .core import AuditContext, Code, check, concat, findings, lazily, no_findings
@@ -35,11 +35,18 @@ def _comparable(s: pd.DataFrame) -> np.ndarray:
     where data is loaded when a data folder gives none)."""
     if "actual_unit" not in s:
         return np.ones(len(s), dtype=bool)
-    printed = s["actual_unit"].to_numpy(dtype=object)
-    reference = s["target_unit"].where(s["target_unit"].notna(), s["unit"]) if "target_unit" in s else s["unit"]
-    own = reference.to_numpy(dtype=object)
-    known = pd.notna(printed) & pd.notna(own) & (own != "")
-    return ~(known & (printed != own))
+    out = np.ones(len(s), dtype=bool)
+    rows = np.flatnonzero(~is_missing(s["actual_unit"]))  # only rows printing an actual's unit can differ
+    if not len(rows):
+        return out
+    printed = s["actual_unit"].to_numpy(dtype=object)[rows]
+    own = s["unit"].to_numpy(dtype=object)[rows]
+    if "target_unit" in s:
+        target = s["target_unit"].to_numpy(dtype=object)[rows]
+        own = np.where(pd.notna(target), target, own)
+    known = pd.notna(own) & (own != "")
+    out[rows] = ~(known & (printed != own))
+    return out
 
 
 def cost_rows(s: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
@@ -217,15 +224,16 @@ def _full_marks_below_target(ctx: AuditContext) -> pd.DataFrame:
         s["scored"].to_numpy() & (s["score"] >= s["weight"] - 1e-9).to_numpy() & missed & (s["weight"] > 0).to_numpy()
     )
     r = flagged(s, full)
-    units = r["unit"]
-    text = [
-        f"「{n}」未达目标（实际 {a}，目标 {t}）却得满分 {sc}"
-        for n, a, t, sc in zip(
-            r["level3"], fmt.values(r["actual"], units), fmt.values(r["target"], units), fmt.scores(r["score"])
-        )
-    ]
+    text = lazily(_full_marks_text, r["level3"], r["actual"], r["target"], r["unit"], r["score"])
     rows = on_indicators("FULL_MARKS_BELOW_TARGET", r, text, r["weight"], r["score"])
     return concat([rows, _measures_below_target(s, missed)])
+
+
+def _full_marks_text(names, actual, target, units, scores) -> list[str]:
+    return [
+        f"「{n}」未达目标（实际 {a}，目标 {t}）却得满分 {sc}"
+        for n, a, t, sc in zip(names, fmt.values(actual, units), fmt.values(target, units), fmt.scores(scores))
+    ]
 
 
 def _measures_below_target(s: pd.DataFrame, missed: np.ndarray) -> pd.DataFrame:

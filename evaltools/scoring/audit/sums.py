@@ -7,6 +7,7 @@ import pandas as pd
 
 from evaltools import fmt
 from evaltools.data.schema import ORG
+from evaltools.scoring.codes import is_in
 from evaltools.scoring.indicators import group_codes
 
 from .core import AuditContext, Code, check, concat, findings, lazily
@@ -58,7 +59,7 @@ def _breakdown_sums(ctx: AuditContext) -> pd.DataFrame:
     codes, first = group_codes(parts, [ORG, "project", "parent"])
     sums = parts["actual"].groupby(codes, sort=False).sum().to_numpy()
     groups = parts[[ORG, "project", "parent"]].iloc[first].reset_index(drop=True)
-    candidates = ind["level3"].isin(set(groups["parent"])).to_numpy()  # only rows that can be a total
+    candidates = is_in(ind["level3"], set(groups["parent"]))  # only rows that can be a total
     named = ind[[ORG, "project", "level3", "actual"]][candidates]
     keys, wanted = _joint_keys(named, [ORG, "project", "level3"], groups, [ORG, "project", "parent"])
     found = pd.Index(keys).get_indexer(wanted) if pd.Index(keys).is_unique else _first_match(keys, wanted)

@@ -8,7 +8,7 @@ import pandas as pd
 
 from evaltools import fmt
 from evaltools.data.schema import ORG
-from evaltools.scoring.codes import combined_codes, is_missing, text_codes
+from evaltools.scoring.codes import combined_codes, text_codes
 from evaltools.scoring.completeness import BLANK
 from evaltools.scoring.indicators import level1_totals
 
@@ -49,13 +49,15 @@ def _level(index: pd.MultiIndex, name: str) -> np.ndarray:
     return np.asarray(index.levels[i], dtype=object)[index.codes[i]]
 
 
-def _form_frameworks(forms: np.ndarray, level1: np.ndarray, rules: object) -> np.ndarray:
+def _form_frameworks(forms: np.ndarray, names: np.ndarray, codes: np.ndarray, rules: object) -> np.ndarray:
     """The framework of each form (one code per form): the one whose 一级 names its rows use most (first on a
     tie), as ``params/rules/mof.yaml`` says (each form's framework is the one whose names its 一级 rows use). 过程
-    is in both 决策/过程/产出/效益 and 投入/过程/产出/效果: a form's own other names decide (issue 20 item 5)."""
+    is in both 决策/过程/产出/效益 and 投入/过程/产出/效果: a form's own other names decide (issue 20 item 5). The
+    rows' 一级 are ``names`` at ``codes``: each name looked up once."""
     n = int(forms.max()) + 1 if len(forms) else 0
     counts = [
-        np.bincount(forms, weights=np.isin(level1, list(f["weights"])), minlength=n) for f in rules.frameworks.values()
+        np.bincount(forms, weights=np.isin(names, list(f["weights"]))[codes], minlength=n)
+        for f in rules.frameworks.values()
     ]
     return np.argmax(np.vstack(counts), axis=0) if counts else np.zeros(n, dtype=np.int64)
 
@@ -77,7 +79,7 @@ def _expected_weights(index: pd.MultiIndex, rules: object) -> np.ndarray:
         ],
         dtype=float,
     ).reshape(len(rules.frameworks), len(names))
-    return table[_form_frameworks(forms, np.asarray(names, dtype=object)[codes], rules)[forms], codes]
+    return table[_form_frameworks(forms, np.asarray(names, dtype=object), codes, rules)[forms], codes]
 
 
 def _category_weights(ctx: AuditContext) -> pd.DataFrame:
@@ -143,7 +145,8 @@ def _heading_sums(s: pd.DataFrame, p: pd.DataFrame) -> tuple[np.ndarray, np.ndar
     and a merge (issue 19 item 6)."""
     at, of = form_codes(s, p)
     level1, names = text_codes(s["level1"])  # remembered: every row's, kept ones taken (the order of the groups
-    keep = np.flatnonzero(s[ORG].notna().to_numpy() & ~is_missing(s["project"]) & (level1 >= 0))  # is the same)
+    named = s[ORG].notna().to_numpy() & (text_codes(s["project"])[0] >= 0)  # is the same)
+    keep = np.flatnonzero(named & (level1 >= 0))
     groups, _ = pd.factorize(at[keep].astype(np.int64) * (len(names) + 1) + level1[keep])
     n, size = int(groups.max()) + 1 if len(groups) else 0, len(at) + len(of)
     form = np.zeros(n, dtype=np.int64)
