@@ -72,7 +72,12 @@ def is_missing(values: pd.Series | np.ndarray) -> np.ndarray:
     (read-only)."""
     if isinstance(values, pd.Series) and values.dtype != object:
         return values.isna().to_numpy()
-    return _memo("missing", _objects_of(values), lambda v: np.asarray(pd.isna(v), dtype=bool))
+    values = _objects_of(values)
+    if getattr(_LOCAL, "memo", None) is None or len(values) < 1000:
+        return np.asarray(pd.isna(values), dtype=bool)
+    # from the column's codes (−1: missing, as pd.isna finds it): hashing a text column costs about what testing
+    # it for missing values does, and its codes are read by the next step
+    return _memo("missing", values, lambda v: text_codes(v)[0] < 0)
 
 
 def category_codes(values: pd.Series | np.ndarray, categories: Sequence[object]) -> np.ndarray:

@@ -79,7 +79,7 @@ def target_met(ind: pd.DataFrame, masks: dict | None = None) -> pd.Series:
         )
     known = ~np.isnan(a) & ~np.isnan(t) & ~m["qualitative"]
     grade = ind["qualitative_grade"].to_numpy(dtype=object)
-    qual = m["qualitative"] & ~pd.isna(grade)
+    qual = m["qualitative"] & ~is_missing(grade)
     out = np.full(len(met), None, dtype=object)  # True/False where told (a 定性 row: its grade 达成), else None
     out[known] = met[known]
     out[qual] = (grade == "达成")[qual]
@@ -97,8 +97,8 @@ def _rule_names(ind: pd.DataFrame, rules: RuleSet, direction_codes: np.ndarray |
     by_direction = [names.index(rules.directions[d]) if d in rules.directions else -1 for d in DIRECTIONS]
     codes = np.array(by_direction + [-1], dtype=np.int64)[direction_codes]
     own = ind["rule"] if "rule" in ind else None
-    if own is not None and own.notna().any():
-        given = own.notna().to_numpy()
+    given = None if own is None else ~is_missing(own)
+    if own is not None and given.any():
         own_codes = category_codes(own, names)
         bad = given & (own_codes < 0)
         if bad.any():
@@ -175,7 +175,7 @@ def infer_directions(ind: pd.DataFrame, rules: RuleSet) -> tuple[pd.Series, pd.S
     (``direction_names``: 控制率, 调整率, 结转结余率, 成本 … → ≤), else ≥.
     """
     given = ind["direction"]
-    assumed = given.isna()
+    assumed = pd.Series(is_missing(given).copy(), index=given.index)  # a column of the scored frame: writable
     if not assumed.any():
         return given, assumed
     words = tuple(rules.direction_names.get("<=", ()))
@@ -209,7 +209,7 @@ def _prepared(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     (调整指标值) used where printed.
     Copy-on-write: the input is never changed, its columns are not copied."""
     df = with_columns(ind, {col: default for col, default in _PREPARED_DEFAULTS if col not in ind})
-    if df["project"].isna().any():
+    if is_missing(df["project"]).any():
         project = df["project"]
         if isinstance(project.dtype, pd.CategoricalDtype) and DEPARTMENT not in project.cat.categories:
             project = project.cat.add_categories([DEPARTMENT])
