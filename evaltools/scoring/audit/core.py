@@ -298,6 +298,15 @@ def _declared(check: Check, out: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return of("severity"), field
 
 
+def _coded_units(out: pd.DataFrame, ctx: AuditContext) -> pd.DataFrame:
+    """A check's findings with the unit column categorical over the dataset's units (as most checks give it): the
+    findings then concatenate without hashing their units again."""
+    org, units = out[ORG], ctx.data.org_index
+    if isinstance(org.dtype, pd.CategoricalDtype) and org.cat.categories.equals(units):
+        return out
+    return with_columns(out, {ORG: pd.Categorical(org.astype(object), categories=units)})
+
+
 def _as_frame(outs: list[pd.DataFrame], severity: np.ndarray, field: np.ndarray, ctx: AuditContext) -> pd.DataFrame:
     """The checks' findings one after the other, with their ``severity`` and ``field`` and the unit column
     categorical over the dataset's units: one concatenation, each column set once for all the checks."""
@@ -353,7 +362,7 @@ def audit_pending(ctx: AuditContext) -> tuple[pd.DataFrame, Messages]:
     finally:
         share_columns(None)
         _LOCAL.messages = None
-    found = [(c, out) for c, out in outs if len(out)] or outs[:1]  # an empty one only when nothing is found
+    found = [(c, _coded_units(out, ctx)) for c, out in outs if len(out)] or outs[:1]  # empty only when none found
     declared = [_declared(c, out) for c, out in found]
     severity, field = (np.concatenate([d[i] for d in declared]) for i in (0, 1))
     frame = _as_frame([out for _, out in found], severity, field, ctx)
