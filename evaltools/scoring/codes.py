@@ -40,11 +40,15 @@ def _objects_of(values: object) -> np.ndarray:
     return np.asarray(values, dtype=object)
 
 
+def _key(kind: str, values: np.ndarray) -> tuple:
+    return (kind, values.__array_interface__["data"][0], values.shape, values.strides)
+
+
 def _memo(kind: str, values: np.ndarray, make: Callable[[np.ndarray], object]) -> object:
     memo = getattr(_LOCAL, "memo", None)
     if memo is None or values.dtype != object or len(values) < 1000:  # small columns: hashing costs less
         return make(values)
-    key = (kind, values.__array_interface__["data"][0], values.shape, values.strides)
+    key = _key(kind, values)
     hit = memo.get(key)
     if hit is not None:
         return hit[1]
@@ -63,8 +67,16 @@ def text_codes(values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _factorized(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    memo = getattr(_LOCAL, "memo", None)
+    if memo is not None and not _has_text(values) and is_missing(values).all():
+        return np.full(len(values), -1, dtype=np.int64), np.empty(0, dtype=object)  # a column left blank: no hashing
     codes, uniques = pd.factorize(values)
     return codes.astype(np.int64, copy=False), np.asarray(uniques, dtype=object)
+
+
+def _has_text(values: np.ndarray) -> bool:
+    """Whether a sample of 64 cells of a column holds text (else it is likely a column of blanks)."""
+    return any(isinstance(v, str) for v in values[:: max(1, len(values) // 64)].tolist())
 
 
 def is_missing(values: pd.Series | np.ndarray) -> np.ndarray:
@@ -75,9 +87,12 @@ def is_missing(values: pd.Series | np.ndarray) -> np.ndarray:
     values = _objects_of(values)
     if getattr(_LOCAL, "memo", None) is None or len(values) < 1000:
         return np.asarray(pd.isna(values), dtype=bool)
-    # from the column's codes (−1: missing, as pd.isna finds it): hashing a text column costs about what testing
-    # it for missing values does, and its codes are read by the next step
-    return _memo("missing", values, lambda v: text_codes(v)[0] < 0)
+    # a column of text: from its codes (−1: missing, as pd.isna finds it) — hashing it costs about what testing it
+    # for missing values does, and its codes are read by the next step; a column of blanks (a sample of its cells
+    # says which; the result is the same either way): pd.isna, far faster there than hashing
+    if _has_text(values):
+        return _memo("missing", values, lambda v: text_codes(v)[0] < 0)
+    return _memo("missing", values, lambda v: np.asarray(pd.isna(v), dtype=bool))
 
 
 def category_codes(values: pd.Series | np.ndarray, categories: Sequence[object]) -> np.ndarray:
@@ -129,7 +144,28 @@ def form_codes(rows: pd.DataFrame, forms: pd.DataFrame) -> tuple[np.ndarray, np.
     """Joint integer codes of the form (``org``, ``project``) of each row of ``rows`` and of ``forms``: equal
     codes, the same form (a missing key matched as a merge matches it; -1 for neither side's forms). Per form
     aggregates then take ``np.bincount`` instead of a groupby and a merge back (issue 19 item 6: one form
-    read and audited ≤ 0.1 s)."""
+    read and audited ≤ 0.1 s). Remembered inside :func:`remembered` (several steps code the same rows and forms)."""
+    memo = getattr(_LOCAL, "memo", None)
+    if memo is None or len(rows) < 1000:
+        return _form_codes(rows, forms)
+    columns = [_arrays_of(frame[c]) for frame in (rows, forms) for c in (ORG, "project")]
+    key = ("forms", *((_key("", a)[1:], id(c)) for a, c in columns))
+    hit = memo.get(key)
+    if hit is None:
+        hit = memo[key] = (columns, _form_codes(rows, forms))
+        for part in hit[1]:
+            part.flags.writeable = False
+    return hit[1]
+
+
+def _arrays_of(values: pd.Series) -> tuple[np.ndarray, object]:
+    """The array holding a column's values (a categorical's codes, and its categories): what identifies it."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.array.codes, values.array.categories
+    return values.to_numpy(), None
+
+
+def _form_codes(rows: pd.DataFrame, forms: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     a, _ = joint_codes(rows[ORG], forms[ORG])
     b, size = joint_codes(rows["project"], forms["project"])
     codes, _ = pd.factorize(a * (size + 1) + b)
