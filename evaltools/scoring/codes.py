@@ -237,6 +237,13 @@ def is_in(values: pd.Series | np.ndarray, wanted: Sequence[object]) -> np.ndarra
     return np.array([u in found for u in uniques.tolist()] + [False], dtype=bool)[codes]
 
 
+def is_false(values: pd.Series | np.ndarray) -> np.ndarray:
+    """``values == False`` of a column of True / False / None (``met``, ``in_band``: None where it cannot be
+    told) without comparing a million objects in Python: False where missing, else not truthy."""
+    values = _objects_of(values)
+    return ~np.asarray(pd.isna(values), dtype=bool) & ~values.astype(bool)
+
+
 def each_value(values: pd.Series | np.ndarray, test: Callable[[object], bool]) -> np.ndarray:
     """``test`` of each cell of a text column, each distinct value tested once (a missing cell: False) — the few
     names of a form tested in Python cost less than a pandas/pyarrow string pass (``.str.contains``, ``.str.strip``)."""

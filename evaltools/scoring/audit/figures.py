@@ -7,6 +7,7 @@ import pandas as pd
 
 from evaltools import fmt
 from evaltools.data.schema import ORG, TABLES
+from evaltools.scoring.codes import is_in
 from evaltools.scoring.indicators import DEPARTMENT, unknown_in
 
 from .core import AuditContext, Code, check, concat, findings, lazily
@@ -97,7 +98,7 @@ def _printed_execution_weight(ctx: AuditContext) -> np.ndarray:
         own = given[first[of]]
     if "execution_weight" in data.units:
         unit = by_org(ctx, p, "execution_weight").to_numpy(dtype=float)
-        own = np.where((p["project"] == DEPARTMENT).to_numpy(), unit, own)
+        own = np.where(is_in(p["project"], [DEPARTMENT]), unit, own)
     return own
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 from evaltools import fmt
 from evaltools.data.forms.values import is_not_applicable
 from evaltools.data.schema import ORG
-from evaltools.scoring.codes import each_value, is_in, is_missing
+from evaltools.scoring.codes import each_value, is_false, is_in, is_missing
 from evaltools.scoring.indicators import group_codes
 
 from .core import AuditContext, Code, check, concat, findings, lazily, no_findings
@@ -219,7 +219,7 @@ def _actual_printed(m: pd.DataFrame) -> np.ndarray:
 def _full_marks_below_target(ctx: AuditContext) -> pd.DataFrame:
     """Indicators that missed their target yet were given full marks."""
     s = ctx.indicators
-    missed = (s["met"] == False).to_numpy() & _comparable(s)  # noqa: E712 - an object column of True/False/None
+    missed = is_false(s["met"]) & _comparable(s)  # an object column of True/False/None
     full = (
         s["scored"].to_numpy() & (s["score"] >= s["weight"] - 1e-9).to_numpy() & missed & (s["weight"] > 0).to_numpy()
     )

@@ -208,10 +208,11 @@ def project_formulas(projects: pd.DataFrame) -> list[Formula]:
     年初预算数 where it prints no other: ``budget_basis``)."""
     spent, budget = projects["spent"].to_numpy(dtype=float), projects["budget"].to_numpy(dtype=float)
     basis = projects["budget_basis"] if "budget_basis" in projects else pd.Series(None, index=projects.index)
-    named = np.where((basis == BUDGET_BASES[1]).to_numpy(dtype=bool), BUDGET_BASES[1], BUDGET_BASES[0]).astype(object)
-    return [
-        Formula("全年执行数/" + named, spent, budget, _ratio(spent, budget)),
-        Formula(named + "/全年执行数", budget, spent, _ratio(budget, spent)),
+    initial = (basis == BUDGET_BASES[1]).to_numpy(dtype=bool)
+    named = lambda left, right: np.where(initial, left + BUDGET_BASES[1] + right, left + BUDGET_BASES[0] + right)  # noqa: E731
+    return [  # two names: each made once, not a string joined per project
+        Formula(named("全年执行数/", "").astype(object), spent, budget, _ratio(spent, budget)),
+        Formula(named("", "/全年执行数").astype(object), budget, spent, _ratio(budget, spent)),
     ]
 
 

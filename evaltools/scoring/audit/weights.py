@@ -8,7 +8,7 @@ import pandas as pd
 
 from evaltools import fmt
 from evaltools.data.schema import ORG
-from evaltools.scoring.codes import combined_codes, text_codes
+from evaltools.scoring.codes import combined_codes, is_false, text_codes
 from evaltools.scoring.completeness import BLANK
 from evaltools.scoring.indicators import level1_totals
 
@@ -29,7 +29,7 @@ def _indicator_score_above_weight(ctx: AuditContext) -> pd.DataFrame:
 def _qualitative_bands(ctx: AuditContext) -> pd.DataFrame:
     """Panel scores of qualitative indicators outside the band of their grade."""
     s = ctx.indicators
-    r = flagged(s, (s["in_band"] == False).to_numpy())  # noqa: E712 - an object column of True/False/None
+    r = flagged(s, is_false(s["in_band"]))  # an object column of True/False/None
     text = [
         f"「{n}」定性等级「{g}」的得分区间为 {lo}–{hi} 分，评价得分 {p} 不在其中"
         for n, g, lo, hi, p in zip(
