@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from evaltools.scoring.codes import is_missing
+
 if TYPE_CHECKING:
     from evaltools.scoring.rules import RuleSet
 
@@ -96,9 +98,7 @@ def with_criteria(df: pd.DataFrame, rules: RuleSet) -> tuple[pd.DataFrame, RuleS
         return df, rules
     # only rows printing an actual value: a rubric row with no figures (长沙 雨花区 2022 prints criteria, 分值 and 得分
     # only) is scored by its panel as before — the printed rule has nothing to score it from
-    rows = np.flatnonzero(
-        df["criteria"].notna().to_numpy() & df["rule"].isna().to_numpy() & df["actual"].notna().to_numpy()
-    )
+    rows = np.flatnonzero(~is_missing(df["criteria"]) & is_missing(df["rule"]) & ~is_missing(df["actual"]))
     if not len(rows):
         return df, rules
     pairs = pd.DataFrame(

@@ -18,9 +18,10 @@ from evaltools.data.schema import ORG, TABLES
 from evaltools.errors import ParamsError
 from evaltools.fmt import is_missing
 from evaltools.params import DEFAULT_RULES
-from evaltools.scoring.audit import AuditContext, finding_label, run_audit
+from evaltools.scoring.audit import AuditContext, finding_label
+from evaltools.scoring.audit.core import Messages, audit_pending
 from evaltools.scoring.audit.cost_control import cost_summary
-from evaltools.scoring.codes import each_value
+from evaltools.scoring.codes import each_value, remembered
 from evaltools.scoring.completeness import form_reasons, reason_sentence, unit_reasons, without_scores
 from evaltools.scoring.frames import with_columns
 from evaltools.scoring.grading import grade
@@ -251,7 +252,9 @@ class UnitsEvaluation:
     """Everything computed for many units of one year in one pass: the frames of :class:`Evaluation`,
     each with an ``org`` column naming the unit, and ``totals`` (one row per unit: score, grade, both
     means …). :meth:`unit` gives one unit's :class:`Evaluation` (a slice: the same as evaluating that
-    unit alone); iterating gives every unit's, each frame grouped once."""
+    unit alone); iterating gives every unit's, each frame grouped once. ``findings`` are written when first read,
+    a slice's only for its unit (``raw_findings``: those of the audit with the messages it left to be written by
+    ``messages``, :class:`~evaltools.scoring.audit.core.Messages`)."""
 
     data: UnitsData
     rules: RuleSet
@@ -259,10 +262,23 @@ class UnitsEvaluation:
     indicators: pd.DataFrame
     projects: pd.DataFrame
     composition: pd.DataFrame
-    findings: pd.DataFrame
+    raw_findings: pd.DataFrame
     totals: pd.DataFrame
     #: The department forms (部门整体 rows) of units of kind department and department_full.
     departments: pd.DataFrame | None = None
+    messages: Messages | None = None
+
+    @property
+    def findings(self) -> pd.DataFrame:
+        """Every unit's findings, each message written (on first reading, then kept)."""
+        written = self.__dict__.get("_findings")
+        if written is None:
+            written = self._written(self.raw_findings)
+            object.__setattr__(self, "_findings", written)
+        return written
+
+    def _written(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return frame if self.messages is None else self.messages.write(frame)
 
     def __post_init__(self):
         object.__setattr__(self, "_slice", Slicer(self.data.orgs))
@@ -294,7 +310,7 @@ class UnitsEvaluation:
             s(self.indicators, org),
             s(self.projects, org),
             s(self.composition, org),
-            s(self.findings, org),
+            self._written(s(self.raw_findings, org)),
             total,
             str(row["kind"]) if "kind" in row else "department_projects",
             department if department is not None and len(department) else None,
@@ -306,7 +322,7 @@ class UnitsEvaluation:
     def to_summary(self) -> dict:
         """JSON-ready summary of every unit: its total and grade (assessed and recomputed) and its findings
         counted by severity (each unit's full summary is ``ev.slice(name).to_summary()``)."""
-        counts = self.findings.groupby([ORG, "severity"], observed=True).size().unstack(fill_value=0)
+        counts = self.raw_findings.groupby([ORG, "severity"], observed=True).size().unstack(fill_value=0)
         units = []
         for row in self.totals.itertuples(index=False):
             org = getattr(row, ORG)
@@ -328,7 +344,7 @@ class UnitsEvaluation:
     def __repr__(self) -> str:
         return (
             f"UnitsEvaluation({len(self)} units, {self.year}, indicators={len(self.indicators)}, "
-            f"findings={len(self.findings)})"
+            f"findings={len(self.raw_findings)})"
         )
 
 
@@ -349,7 +365,13 @@ def _total(row: pd.Series) -> Total:
 
 
 def evaluate_units(data: UnitsData, rules: RuleSet) -> UnitsEvaluation:
-    """Every unit of ``data`` scored, totalled and audited in one vectorised pass."""
+    """Every unit of ``data`` scored, totalled and audited in one vectorised pass; each text column's codes and
+    missing cells computed once for every step that reads them (:func:`~evaltools.scoring.codes.remembered`)."""
+    with remembered():
+        return _evaluate_units(data, rules)
+
+
+def _evaluate_units(data: UnitsData, rules: RuleSet) -> UnitsEvaluation:
     bands = rules.grade_bands
     scored = score_indicators(data.indicators, rules)
     totals = level1_totals(scored)
@@ -367,8 +389,8 @@ def evaluate_units(data: UnitsData, rules: RuleSet) -> UnitsEvaluation:
     unit_totals = with_columns(unit_totals, {**profile, "published_unknown": _published_unknown(data)})
     unit_totals = _incomplete_totals(unit_totals, unit_reasons(unit_totals, forms, data.units, kinds))
     rates = all_rates(data, rules)
-    findings = run_audit(AuditContext(data, rules, rates, scored, forms, unit_totals, totals))
-    return UnitsEvaluation(data, rules, rates, scored, projects, comp, findings, unit_totals, departments)
+    found, messages = audit_pending(AuditContext(data, rules, rates, scored, forms, unit_totals, totals))
+    return UnitsEvaluation(data, rules, rates, scored, projects, comp, found, unit_totals, departments, messages)
 
 
 def _split(forms: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

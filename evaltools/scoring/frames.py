@@ -12,6 +12,12 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+# pyarrow's pandas shim imports these on the first text column pandas makes (pa.array(from_pandas=True): pandas 3's
+# str dtype), ~10 ms inside whatever call makes it first — with the other imports, not inside one form's audit
+# (issue 19 item 6: one form read and audited ≤ 0.1 s after imports)
+import pyarrow.pandas_compat  # noqa: E402, F401, I001
+import pyarrow.vendored.version  # noqa: E402, F401
+
 
 def with_columns(frame: pd.DataFrame, columns: Mapping[str, object]) -> pd.DataFrame:
     """A new ``frame`` with ``columns`` set as ``frame[name] = value`` in order would set them: an existing column

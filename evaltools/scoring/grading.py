@@ -8,9 +8,11 @@ upper means 100 (inclusive). Source of the presets: 财预〔2020〕10号 (优/�
 from __future__ import annotations
 
 import functools
+import math
 import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -42,33 +44,63 @@ class BandIssue:
         return f"{self.zh} / {self.en}"
 
 
+class _Band(NamedTuple):
+    """One normalised band: bounds at full precision, the inclusive flags as the table means them."""
+
+    grade: object
+    lower: float
+    lower_inclusive: bool
+    upper: float
+    upper_inclusive: bool
+
+
+def _number(value: object, default: float) -> float:
+    """A bound as a float (``pd.to_numeric(errors="coerce")``): missing or not a number → ``default``."""
+    if isinstance(value, str):
+        value = value.strip()
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return default
+    return default if math.isnan(number) else number
+
+
+def _normalised(bands: BandsLike) -> list[_Band]:
+    """The bands of a table (a list of mappings or a DataFrame) normalised: an empty lower is 0, an empty upper
+    100, a missing lower flag inclusive, a missing upper flag inclusive at the top only, and a band reaching 100
+    (printed "≥ 90") inclusive there. Plain tuples: a band table has a few rows, and a frame per step costs more
+    than the table's arithmetic (issue 19 item 6: one form read and audited in a tenth of a second)."""
+    rows = bands.to_dict("records") if isinstance(bands, pd.DataFrame) else [dict(b) for b in bands]
+    out = []
+    for row in rows:
+        lower, upper = _number(row.get("lower"), 0.0), _number(row.get("upper"), 100.0)
+        lower_in, upper_in = row.get("lower_inclusive"), row.get("upper_inclusive")
+        top = upper >= 100.0
+        upper_in = top if is_missing(upper_in) else bool(upper_in)
+        grade = row.get("grade", np.nan)
+        out.append(_Band(grade, lower, True if is_missing(lower_in) else bool(lower_in), upper, upper_in or top))
+    return out
+
+
+def _band_table(rows: list[_Band]) -> pd.DataFrame:
+    """The canonical band table of normalised bands (:data:`BAND_COLUMNS`), built at once."""
+    return pd.DataFrame(
+        {
+            "grade": pd.Series([b.grade for b in rows], dtype=object),
+            "lower": np.array([b.lower for b in rows], dtype=float),
+            "lower_inclusive": np.array([b.lower_inclusive for b in rows], dtype=bool),
+            "upper": np.array([b.upper for b in rows], dtype=float),
+            "upper_inclusive": np.array([b.upper_inclusive for b in rows], dtype=bool),
+        }
+    )
+
+
 def bands_frame(bands: BandsLike) -> pd.DataFrame:
     """Normalise a list of dicts (or a DataFrame) into the canonical band table, full precision."""
-    frame = pd.DataFrame(bands).copy()
-    for col in BAND_COLUMNS:
-        if col not in frame:
-            frame[col] = np.nan
-    frame = frame[BAND_COLUMNS].copy()
-    frame["lower"] = pd.to_numeric(frame["lower"], errors="coerce").fillna(0.0).astype(float)
-    frame["upper"] = pd.to_numeric(frame["upper"], errors="coerce").fillna(100.0).astype(float)
-    li = frame["lower_inclusive"].map(lambda v: True if is_missing(v) else bool(v))
-    is_top = frame["upper"] >= 100.0
-    ui_default = is_top
-    ui = pd.Series(
-        [
-            ui_default[i] if is_missing(frame["upper_inclusive"][i]) else bool(frame["upper_inclusive"][i])
-            for i in frame.index
-        ],
-        index=frame.index,
-    )
-    # A band whose upper is open (printed "≥ 90") reaches 100 inclusive.
-    frame["lower_inclusive"] = li.astype(bool)
-    frame["upper_inclusive"] = (ui | is_top).astype(bool)
-    frame["grade"] = frame["grade"].astype(object)
-    return frame.reset_index(drop=True)
+    return _band_table(_normalised(bands))
 
 
-def _order_issues(frame: pd.DataFrame) -> list[BandIssue]:
+def _order_issues(rows: list[_Band]) -> list[BandIssue]:
     """Bands whose lower bound is not below their upper bound, and tables not listed in order."""
     issues = [
         BandIssue(
@@ -79,46 +111,47 @@ def _order_issues(frame: pd.DataFrame) -> list[BandIssue]:
             row.lower,
             row.upper,
         )
-        for row in frame.itertuples()
+        for row in rows
         if row.lower > row.upper or (row.lower == row.upper and not (row.lower_inclusive and row.upper_inclusive))
     ]
-    lowers = frame["lower"].to_numpy()
-    if not (np.all(np.diff(lowers) <= 0) or np.all(np.diff(lowers) >= 0)):
+    lowers = [row.lower for row in rows]
+    steps = [b - a for a, b in zip(lowers, lowers[1:])]
+    if not (all(d <= 0 for d in steps) or all(d >= 0 for d in steps)):
         issues.append(
             BandIssue(
                 "order",
-                tuple(frame["grade"]),
-                "等级顺序混乱：" + " → ".join(f"{g}（{lo:g}）" for g, lo in zip(frame["grade"], lowers)),
+                tuple(row.grade for row in rows),
+                "等级顺序混乱：" + " → ".join(f"{row.grade}（{row.lower:g}）" for row in rows),
                 "bands are not listed in order",
             )
         )
     return issues
 
 
-def _end_issues(ordered: pd.DataFrame) -> list[BandIssue]:
+def _end_issues(ordered: list[_Band]) -> list[BandIssue]:
     """Scores at either end (from 0, up to 100) that no band covers."""
     issues = []
-    first = ordered.iloc[0]
-    if first["lower"] > 0 or (first["lower"] == 0 and not first["lower_inclusive"]):
+    first = ordered[0]
+    if first.lower > 0 or (first.lower == 0 and not first.lower_inclusive):
         issues.append(
             BandIssue(
                 "gap",
-                (first["grade"],),
-                f"0 至 {first['lower']:g} 分没有等级",
-                f"scores below {first['lower']:g} have no grade",
+                (first.grade,),
+                f"0 至 {first.lower:g} 分没有等级",
+                f"scores below {first.lower:g} have no grade",
                 0.0,
-                first["lower"],
+                first.lower,
             )
         )
-    top = ordered.iloc[ordered["upper"].idxmax()]
-    if top["upper"] < 100 or (top["upper"] == 100 and not top["upper_inclusive"]):
+    top = ordered[max(range(len(ordered)), key=lambda i: ordered[i].upper)]  # the first band of the highest upper
+    if top.upper < 100 or (top.upper == 100 and not top.upper_inclusive):
         issues.append(
             BandIssue(
                 "gap",
-                (top["grade"],),
-                f"{top['upper']:g} 至 100 分没有等级",
-                f"scores from {top['upper']:g} to 100 have no grade",
-                top["upper"],
+                (top.grade,),
+                f"{top.upper:g} 至 100 分没有等级",
+                f"scores from {top.upper:g} to 100 have no grade",
+                top.upper,
                 100.0,
             )
         )
@@ -160,24 +193,26 @@ def check_bands(bands: BandsLike) -> list[BandIssue]:
     Two neighbours fit when the upper end of the lower band equals the lower end of the higher band
     and exactly one of the two includes that point.
     """
-    frame = bands_frame(bands)
-    if frame.empty:
+    return _issues(_normalised(bands))
+
+
+def _issues(rows: list[_Band]) -> list[BandIssue]:
+    if not rows:
         return [BandIssue("empty", (), "等级表为空", "the band table is empty")]
-    ordered = frame.sort_values(["lower", "upper"]).reset_index(drop=True)
-    neighbours = [
-        _neighbour_issue(lo, hi) for lo, hi in zip(ordered.iloc[:-1].itertuples(), ordered.iloc[1:].itertuples())
-    ]
-    return _order_issues(frame) + _end_issues(ordered) + [i for i in neighbours if i is not None]
+    ordered = sorted(rows, key=lambda b: (b.lower, b.upper))  # stable, as a sort by both columns
+    neighbours = [_neighbour_issue(lo, hi) for lo, hi in zip(ordered[:-1], ordered[1:])]
+    return _order_issues(rows) + _end_issues(ordered) + [i for i in neighbours if i is not None]
 
 
 def validated_bands(bands: BandsLike, source: str = "grade bands", key: str | None = None) -> pd.DataFrame:
     """The band table, or GradeBandError naming every defect (and the file and key the table was read from)."""
-    issues = check_bands(bands)
+    rows = _normalised(bands)
+    issues = _issues(rows)
     if issues:
         raise GradeBandError(
             "等级表有误 / invalid grade bands: " + "; ".join(i.message for i in issues), file=source, key=key
         )
-    return bands_frame(bands)
+    return _band_table(rows)
 
 
 def _band_key(bands: BandsLike) -> tuple | None:
@@ -195,17 +230,19 @@ def _band_key(bands: BandsLike) -> tuple | None:
 
 @functools.lru_cache(maxsize=32)
 def _cached_bands(key: tuple) -> tuple[np.ndarray, ...]:
-    return _band_arrays(bands_frame([dict(b) for b in key]))
+    return _band_arrays(_normalised([dict(b) for b in key]))
 
 
-def _band_arrays(frame: pd.DataFrame) -> tuple[np.ndarray, ...]:
+def _band_arrays(rows: list[_Band]) -> tuple[np.ndarray, ...]:
     """The band table's columns as arrays: lower, upper, their inclusive flags, the grades."""
+    grades = np.empty(len(rows), dtype=object)
+    grades[:] = [b.grade for b in rows]
     return (
-        frame["lower"].to_numpy(dtype=float),
-        frame["upper"].to_numpy(dtype=float),
-        frame["lower_inclusive"].to_numpy(dtype=bool),
-        frame["upper_inclusive"].to_numpy(dtype=bool),
-        frame["grade"].to_numpy(dtype=object),
+        np.array([b.lower for b in rows], dtype=float),
+        np.array([b.upper for b in rows], dtype=float),
+        np.array([b.lower_inclusive for b in rows], dtype=bool),
+        np.array([b.upper_inclusive for b in rows], dtype=bool),
+        grades,
     )
 
 
@@ -222,7 +259,7 @@ def _bands_of(bands: BandsLike) -> tuple[np.ndarray, ...]:
         if seen is not None and seen[0]() is bands:
             return seen[1]
     key = _band_key(bands)
-    arrays = _cached_bands(key) if key is not None else _band_arrays(bands_frame(bands))
+    arrays = _cached_bands(key) if key is not None else _band_arrays(_normalised(bands))
     if isinstance(bands, pd.DataFrame):
         if len(_BY_TABLE) > 64:
             _BY_TABLE.clear()
@@ -270,5 +307,9 @@ def grade_band_names(grades: pd.Series | np.ndarray, synonyms: Mapping[str, Sequ
     two spellings of one band compare equal (良好 = 良, 优秀 = 优). Source: issue 20 item 7; 财预〔2020〕10号
     names the bands 优/良/中/差, units print 优秀/良好/一般/较差 (the 2022 report)."""
     names = {w: band for band, words in synonyms.items() for w in (words or ())}
-    values = np.asarray(grades, dtype=object).tolist()  # a few grades per form: a plain lookup, no Series
-    return np.array([names.get(v, v) if isinstance(v, str) else v for v in values] + [None], dtype=object)[:-1]
+    values = np.asarray(grades, dtype=object)
+    codes, uniques = pd.factorize(values)  # a few distinct grades: each looked up once
+    out = np.array([names.get(v, v) if isinstance(v, str) else v for v in uniques.tolist()] + [None], dtype=object)
+    out = out[codes]
+    out[codes < 0] = values[codes < 0]  # a missing grade as it is (None, NaN)
+    return out

@@ -19,7 +19,15 @@ import pandas as pd
 
 from evaltools.data.schema import DIRECTIONS, ORG
 from evaltools.errors import RuleError
-from evaltools.scoring.codes import category_codes, combined_codes, each_value, joint_codes
+from evaltools.scoring.codes import (
+    category_codes,
+    column_codes,
+    combined_codes,
+    each_value,
+    is_in,
+    is_missing,
+    joint_codes,
+)
 from evaltools.scoring.criteria import with_criteria
 from evaltools.scoring.frames import unit_means, with_columns
 from evaltools.scoring.grading import grade
@@ -71,7 +79,7 @@ def target_met(ind: pd.DataFrame, masks: dict | None = None) -> pd.Series:
         )
     known = ~np.isnan(a) & ~np.isnan(t) & ~m["qualitative"]
     grade = ind["qualitative_grade"].to_numpy(dtype=object)
-    qual = m["qualitative"] & ~pd.isna(grade)
+    qual = m["qualitative"] & ~is_missing(grade)
     out = np.full(len(met), None, dtype=object)  # True/False where told (a 定性 row: its grade 达成), else None
     out[known] = met[known]
     out[qual] = (grade == "达成")[qual]
@@ -89,8 +97,8 @@ def _rule_names(ind: pd.DataFrame, rules: RuleSet, direction_codes: np.ndarray |
     by_direction = [names.index(rules.directions[d]) if d in rules.directions else -1 for d in DIRECTIONS]
     codes = np.array(by_direction + [-1], dtype=np.int64)[direction_codes]
     own = ind["rule"] if "rule" in ind else None
-    if own is not None and own.notna().any():
-        given = own.notna().to_numpy()
+    given = None if own is None else ~is_missing(own)
+    if own is not None and given.any():
         own_codes = category_codes(own, names)
         bad = given & (own_codes < 0)
         if bad.any():
@@ -152,7 +160,7 @@ def unknown_in(frame: pd.DataFrame, column: str) -> pd.Series:
     out = np.zeros(len(frame), dtype=bool)
     if "unknown" in frame:
         listed = frame["unknown"].to_numpy(dtype=object)
-        rows = np.flatnonzero(pd.notna(listed))  # few rows: the text is read only there
+        rows = np.flatnonzero(~is_missing(listed))  # few rows: the text is read only there
         if len(rows):
             names = {v: column in (c.strip() for c in str(v).split(",")) for v in set(listed[rows])}
             out[rows] = [names[v] for v in listed[rows]]
@@ -167,25 +175,23 @@ def infer_directions(ind: pd.DataFrame, rules: RuleSet) -> tuple[pd.Series, pd.S
     (``direction_names``: 控制率, 调整率, 结转结余率, 成本 … → ≤), else ≥.
     """
     given = ind["direction"]
-    assumed = given.isna()
+    assumed = pd.Series(is_missing(given).copy(), index=given.index)  # a column of the scored frame: writable
     if not assumed.any():
         return given, assumed
     words = tuple(rules.direction_names.get("<=", ()))
     lower = _names_any(ind["level3"], words) | _names_any(ind["level2"], words)  # 三级 or 二级 name has one
-    figures = ind["target"].notna().to_numpy() | ind["actual"].notna().to_numpy()
+    figures = ~is_missing(ind["target"]) | ~is_missing(ind["actual"])
     figures |= unknown_in(ind, "target").to_numpy() | unknown_in(ind, "actual").to_numpy()
     kind = ind["measure_kind"].to_numpy(dtype=object) if "measure_kind" in ind else np.full(len(ind), None)
     # 定量/定性 as printed wins over what the figures suggest (issue 20 item 6)
-    qualitative = (~figures | ind["qualitative_grade"].notna().to_numpy()) & (kind != "定量") | (kind == "定性")
+    qualitative = (~figures | ~is_missing(ind["qualitative_grade"])) & (kind != "定量") | (kind == "定性")
     inferred = pd.Series(np.where(qualitative, "qualitative", np.where(lower, "<=", ">=")), index=ind.index)
     return given.where(~assumed, inferred), assumed
 
 
 def _names_any(names: pd.Series, words: tuple[str, ...]) -> np.ndarray:
     """Which names contain any of ``words`` (a missing name: none); each distinct name is searched once."""
-    codes, uniques = pd.factorize(names.to_numpy(dtype=object))
-    found = [any(w in str(u) for w in words) for u in uniques]
-    return np.array([*found, False], dtype=bool)[codes]
+    return each_value(names, lambda u: any(w in str(u) for w in words))
 
 
 _PREPARED_DEFAULTS = (
@@ -203,7 +209,7 @@ def _prepared(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     (调整指标值) used where printed.
     Copy-on-write: the input is never changed, its columns are not copied."""
     df = with_columns(ind, {col: default for col, default in _PREPARED_DEFAULTS if col not in ind})
-    if df["project"].isna().any():
+    if is_missing(df["project"]).any():
         project = df["project"]
         if isinstance(project.dtype, pd.CategoricalDtype) and DEPARTMENT not in project.cat.categories:
             project = project.cat.add_categories([DEPARTMENT])
@@ -211,7 +217,7 @@ def _prepared(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     direction, assumed = infer_directions(df, rules)
     df["direction"] = direction
     readable = ~unknown_in(df, "actual").to_numpy()
-    words = text_grades(df, (direction == "qualitative").to_numpy(), readable, rules)
+    words = text_grades(df, is_in(direction, ["qualitative"]), readable, rules)
     from_text = words.notna().to_numpy()
     columns = {"direction_assumed": assumed, "grade_from_text": from_text}
     if from_text.any():
@@ -226,12 +232,12 @@ def _prepared(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
 def _item_groups(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """二级-level scoring: rows with no 三级指标 are scored items of their 二级 group; the 三级 rows of such a
     group without a weight of their own are its measures. Returns (is_item, is_measure, group code per row)."""
-    is_item = df["level3"].isna().to_numpy()
+    is_item = is_missing(df["level3"]).copy()  # a column of the scored frame: its own, writable
     if not is_item.any():
         return is_item, np.zeros(len(df), dtype=bool), np.zeros(len(df), dtype=np.int64)
     codes, _ = group_codes(df, group_keys(df) + ["level1", "level2"])
     has_item = np.bincount(codes, weights=is_item, minlength=codes.max() + 1)[codes] > 0
-    weightless = df["weight"].isna().to_numpy() & ~unknown_in(df, "weight").to_numpy()
+    weightless = is_missing(df["weight"]) & ~unknown_in(df, "weight").to_numpy()
     return is_item, ~is_item & weightless & has_item, codes
 
 
@@ -258,7 +264,7 @@ def _empty_rows(df: pd.DataFrame) -> np.ndarray:
     printed = np.zeros(len(df), dtype=bool)
     for col in figures:
         if col in df:
-            printed |= df[col].notna().to_numpy()
+            printed |= ~is_missing(df[col])
     for col in ("target_text", "actual_text"):
         if col in df:
             printed |= each_value(df[col], lambda v: bool(str(v).strip()))
@@ -280,18 +286,16 @@ def score_indicators(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     rule_codes, names = _rule_names(df, rules, direction_codes)
     types = np.array([spec["type"] for spec in rules.rules.values()] + [None], dtype=object)[rule_codes]
     share = _shares(df, rules, rule_codes)
-    is_part = df["parent"].notna().to_numpy()
+    is_part = ~is_missing(df["parent"])
     is_item, is_measure, item_codes = _item_groups(df)
     unreadable = (unknown_in(df, "actual") | unknown_in(df, "target")).to_numpy()
     applicable = df["applicable"].to_numpy(dtype=bool)
     # an actual printed with no target to compare it with (银川市第六中学 2021: target 一, actual 100%; 新洲区楚剧团
     # 2020 成本: target garbled, actual 2万元): the rule cannot score it — unknown (无法计算), never 0
-    quantitative = (df["direction"] != "qualitative").to_numpy()
-    untargeted = df["actual"].notna().to_numpy() & df["target"].isna().to_numpy() & quantitative
+    quantitative = ~is_in(df["direction"], ["qualitative"])
+    untargeted = ~is_missing(df["actual"]) & is_missing(df["target"]) & quantitative
     # a row printed 定量 with blank values: nothing to score it by — unknown, not 0 and not 定性 full marks (item 6)
-    untargeted |= (
-        (df["measure_kind"] == "定量").to_numpy() & df["target"].isna().to_numpy() & df["actual"].isna().to_numpy()
-    )
+    untargeted |= is_in(df["measure_kind"], ["定量"]) & is_missing(df["target"]) & is_missing(df["actual"])
     missing = np.isnan(share) & ~is_part & ~is_item & ~unreadable & applicable & ~untargeted
     dropped = missing & (rules.missing_actual == "drop")
     share = np.where(dropped, np.nan, np.where(missing, 0.0, share))
@@ -330,23 +334,15 @@ def _bands(df: pd.DataFrame, rules: RuleSet, qualitative: np.ndarray, panel: np.
     return {"band_low": band_low, "band_high": band_high, "in_band": _object(in_band, df.index, known)}
 
 
-def _column_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """(code of each value, the distinct values): a categorical column's own codes (no hashing), else factorized."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        return values.array.codes.astype(np.int64), values.array.categories  # no accessor Series
-    codes, uniques = pd.factorize(values)  # with the NA sentinel: no separate missing-value pass over the column
-    uniques = pd.Index(uniques, dtype=object)
-    missing = codes < 0
-    if missing.any():  # missing values are one more group, coded after the others
-        codes = np.where(missing, len(uniques), codes)
-        uniques = uniques.append(pd.Index([np.nan], dtype=object))
-    return codes, uniques
-
-
-def _group(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list]:
-    """(group code of each row in order of first appearance, first row of each group, per column (codes, values))."""
-    parts = [_column_codes(frame[col]) for col in columns]
-    codes, first = combined_codes([(c, len(u)) for c, u in parts], len(frame))
+def _group(
+    frame: pd.DataFrame, columns: Sequence[str], rows: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, list]:
+    """(group code of each row in order of first appearance, first row of each group, per column (codes, values));
+    of the rows where ``rows`` is true only, if given (each column coded whole: its codes are remembered)."""
+    parts = [column_codes(frame[col]) for col in columns]
+    if rows is not None:
+        parts = [(c[rows], u) for c, u in parts]
+    codes, first = combined_codes([(c, len(u)) for c, u in parts], len(parts[0][0]) if parts else len(frame))
     return codes, first, parts
 
 
@@ -364,8 +360,8 @@ def level1_totals(scored: pd.DataFrame) -> pd.DataFrame:
     grouping of the big table; project totals and the composition are sums of this small one.
     Breakdown rows (``parent`` set) are left out; weights split into scored and dropped."""
     keys = group_keys(scored) + ["level1"]
-    rows = scored["parent"].isna().to_numpy() if "parent" in scored else np.ones(len(scored), dtype=bool)
-    s = scored[keys] if rows.all() else scored[keys][rows]  # no breakdown row (the usual case): no filtering
+    rows = is_missing(scored["parent"]) if "parent" in scored else np.ones(len(scored), dtype=bool)
+    some = None if rows.all() else rows  # no breakdown row (the usual case): no filtering
     on = scored["scored"].to_numpy(dtype=bool)[rows]
     weight = scored["weight"].to_numpy(dtype=float)[rows]
     counts = {  # flags as 0/1 counts (int64, made so at once: no astype of the frame)
@@ -385,7 +381,7 @@ def level1_totals(scored: pd.DataFrame) -> pd.DataFrame:
             **{c: counts[c].astype(np.int64) for c in _COUNTS},
         }
     )
-    codes, first, parts = _group(s, keys)
+    codes, first, parts = _group(scored, keys, some)
     sums = counted.groupby(codes, sort=False).sum()
     # a total that depends on a figure we cannot read is unknown (无法计算), never a partial sum
     unknown = {
@@ -400,6 +396,8 @@ def level1_totals(scored: pd.DataFrame) -> pd.DataFrame:
     index = pd.MultiIndex(
         levels=[values for _, values in parts], codes=[c[first] for c, _ in parts], names=keys, verify_integrity=False
     )
+    if some is not None:  # a name only on breakdown rows is no level (as grouping the kept rows alone gives)
+        index = index.remove_unused_levels()
     return sums.set_axis(index, axis=0)
 
 

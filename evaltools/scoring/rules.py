@@ -6,6 +6,7 @@ A rule set may ``extends:`` another; keys are merged one level deep. Unknown key
 from __future__ import annotations
 
 import copy
+import pickle
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -182,9 +183,28 @@ def rule_file(name: str, params_dir: Path, beside: Path | None = None) -> Path:
     return path
 
 
+#: What was read from each parameter file: (path, modification time, size) → its parsed YAML; a file changed
+#: since is read again. Once per process (issue 19 item 6); callers get copies (a rule set's data is merged into).
+_READ: dict[tuple[str, int, int], object] = {}
+
+
+def _yaml(path: Path) -> object:
+    """``read_yaml(path)``, parsed once per process while the file is unchanged; a deep copy each time."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return read_yaml(path)  # the reader's own error (missing, unreadable)
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    if key not in _READ:
+        if len(_READ) > 64:
+            _READ.clear()
+        _READ[key] = read_yaml(path)
+    return pickle.loads(pickle.dumps(_READ[key]))  # a deep copy of plain YAML values, faster than copy.deepcopy
+
+
 def _raw(name: str, params_dir: Path, seen: tuple = (), beside: Path | None = None) -> dict:
     path = rule_file(name, params_dir, beside)
-    data = read_yaml(path) or {}
+    data = _yaml(path) or {}
     if not isinstance(data, dict):
         raise ParamsError("expected a mapping", file=str(path))
     unknown = sorted(set(data) - KNOWN_KEYS)
@@ -209,7 +229,7 @@ def load_bands(
     """A named band preset from ``params/grade_bands.yaml`` or an inline list, validated."""
     if isinstance(name_or_list, str):
         file = str(params_dir / "grade_bands.yaml")
-        presets = _Check(file).mapping("(the file)", read_yaml(params_dir / "grade_bands.yaml") or {})
+        presets = _Check(file).mapping("(the file)", _yaml(params_dir / "grade_bands.yaml") or {})
         if name_or_list not in presets:
             raise ParamsError(
                 f"没有这个等级表 / no grade band preset {name_or_list!r}; available: {', '.join(map(str, presets))}",

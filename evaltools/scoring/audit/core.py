@@ -15,6 +15,7 @@ adds each finding's severity from its code's declaration and refuses a code the 
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -117,6 +118,75 @@ class AuditContext:
         return self.data.units
 
 
+#: The findings frame's column numbering each finding whose message is yet to be written (NaN: written), while
+#: an evaluation holds its findings unwritten (:class:`Messages`).
+PENDING = "_pending"
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """Messages written when read — only for the findings shown or exported (issue 23 item 3: a bureau's year has
+    hundreds of thousands of findings; a report shows one unit's): ``make(rows, *args)`` gives the messages of the
+    findings at positions ``rows`` of the check's rows, the same text as writing them all at once. ``make`` is a
+    module-level function (an evaluation pickles)."""
+
+    make: Callable[..., list[str]]
+    args: tuple = ()
+
+    def of(self, rows: np.ndarray) -> list[str]:
+        return list(self.make(rows, *self.args))
+
+
+def lazily(make: Callable[..., list[str]], *columns: object) -> Deferred:
+    """The messages ``make(*columns)`` gives — one per row of the columns (arrays, lists; other values are passed
+    as they are) — written when read, of the rows read only (``make`` elementwise, module-level)."""
+    held = tuple(np.asarray(c, dtype=object) if isinstance(c, list) else c for c in columns)
+    return Deferred(_rows_of, (make, held))
+
+
+def _rows_of(at: np.ndarray, make: Callable[..., list[str]], columns: tuple) -> list[str]:
+    sliced = (c[at] if isinstance(c, (np.ndarray, pd.Categorical)) else c for c in columns)
+    return make(*sliced)
+
+
+class Messages:
+    """The deferred messages of one audit: consecutive numbers for the rows of each :class:`Deferred`, carried by
+    the findings in :data:`PENDING` through every concatenation, filter and sort; :meth:`write` fills them in."""
+
+    def __init__(self) -> None:
+        self.bases: list[int] = []
+        self.blocks: list[Deferred] = []
+        self.size = 0
+
+    def add(self, deferred: Deferred, n: int) -> np.ndarray:
+        """Numbers for ``n`` rows of ``deferred`` (as the floats of the :data:`PENDING` column)."""
+        self.bases.append(self.size)
+        self.blocks.append(deferred)
+        self.size += n
+        return np.arange(self.size - n, self.size, dtype=float)
+
+    def write(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` (findings, or a slice of them) with every pending message written and no :data:`PENDING`."""
+        if PENDING not in frame.columns:
+            return frame
+        ids = frame[PENDING].to_numpy(dtype=float)
+        rows = np.flatnonzero(~np.isnan(ids))
+        message = frame["message"].to_numpy(dtype=object, copy=True)
+        if len(rows):
+            ids = ids[rows].astype(np.int64)
+            block = np.searchsorted(np.asarray(self.bases), ids, side="right") - 1
+            for b in np.unique(block).tolist():
+                at = np.flatnonzero(block == b)
+                message[rows[at]] = self.blocks[b].of(ids[at] - self.bases[b])
+        message = pd.Series(message, index=frame.index, dtype=object)  # text is not inferred as str
+        return with_columns(frame.drop(columns=PENDING), {"message": message})
+
+
+#: While :func:`audit_pending` runs, per thread: where the checks' deferred messages are kept in ``messages``
+#: (None: written at once).
+_LOCAL = threading.local()
+
+
 def _column(value: object, n: int, dtype: object = object) -> np.ndarray:
     if isinstance(value, pd.Series):
         value = value.to_numpy()
@@ -143,7 +213,8 @@ def findings(
     """Findings from aligned columns (arrays, Series or one value for all): one finding per value of ``org``.
 
     ``project`` and ``indicator`` name the form and 三级指标 a finding is about (None: not one), ``field``
-    the field it points at (None: its code's declared field). The severity comes from the code."""
+    the field it points at (None: its code's declared field). The severity comes from the code. ``message`` may
+    be :class:`Deferred`: written when read where an evaluation keeps its findings unwritten, else now."""
     if not np.ndim(org):
         org = np.asarray([org], dtype=object)
     elif not isinstance(getattr(org, "dtype", None), pd.CategoricalDtype):
@@ -154,6 +225,13 @@ def findings(
     index = pd.RangeIndex(n) if index is None else index  # one index object: the frame aligns nothing
     text = lambda v: pd.Series(_column(v, n), index=index, dtype=object)  # noqa: E731 - not inferred as str
     number = lambda v: pd.Series(_column(np.nan if v is None else v, n, float), index=index)  # noqa: E731
+    pending = {}
+    if isinstance(message, Deferred):
+        keeping = getattr(_LOCAL, "messages", None)
+        if keeping is None:
+            message = message.of(np.arange(n))
+        else:
+            pending, message = {PENDING: pd.Series(keeping.add(message, n), index=index)}, None
     return pd.DataFrame(
         {
             "code": text(code),
@@ -166,6 +244,7 @@ def findings(
             "indicator": text(indicator),
             "field": text(field),
             ORG: _org_column(org, index),
+            **pending,
         },
         index=index,
     )
@@ -219,6 +298,15 @@ def _declared(check: Check, out: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return of("severity"), field
 
 
+def _coded_units(out: pd.DataFrame, ctx: AuditContext) -> pd.DataFrame:
+    """A check's findings with the unit column categorical over the dataset's units (as most checks give it): the
+    findings then concatenate without hashing their units again."""
+    org, units = out[ORG], ctx.data.org_index
+    if isinstance(org.dtype, pd.CategoricalDtype) and org.cat.categories.equals(units):
+        return out
+    return with_columns(out, {ORG: pd.Categorical(org.astype(object), categories=units)})
+
+
 def _as_frame(outs: list[pd.DataFrame], severity: np.ndarray, field: np.ndarray, ctx: AuditContext) -> pd.DataFrame:
     """The checks' findings one after the other, with their ``severity`` and ``field`` and the unit column
     categorical over the dataset's units: one concatenation, each column set once for all the checks."""
@@ -259,16 +347,26 @@ def run_audit(ctx: AuditContext) -> pd.DataFrame:
     The frame has the :data:`FINDING_COLUMNS` and ``org`` (the unit of each finding); ``stated`` and
     ``computed`` are NaN where a finding has no number, ``project`` and ``indicator`` None where it is
     not about one."""
+    found, messages = audit_pending(ctx)
+    return messages.write(found)
+
+
+def audit_pending(ctx: AuditContext) -> tuple[pd.DataFrame, Messages]:
+    """:func:`run_audit`'s findings with the deferred messages not yet written (their rows numbered in
+    :data:`PENDING`), and the :class:`Messages` that writes them (of all the findings or of a slice)."""
     frames = [ctx.indicators, ctx.projects, ctx.total, ctx.rates, *getattr(ctx.data, "tables", {}).values()]
     share_columns([f for f in [*frames, getattr(ctx.data, "units", None)] if isinstance(f, pd.DataFrame)])
+    _LOCAL.messages = messages = Messages()
     try:
         outs = [(c, c.fn(ctx)) for c in CHECKS.values()]
     finally:
         share_columns(None)
-    found = [(c, out) for c, out in outs if len(out)] or outs[:1]  # an empty one only when nothing is found
+        _LOCAL.messages = None
+    found = [(c, _coded_units(out, ctx)) for c, out in outs if len(out)] or outs[:1]  # empty only when none found
     declared = [_declared(c, out) for c, out in found]
     severity, field = (np.concatenate([d[i] for d in declared]) for i in (0, 1))
     frame = _as_frame([out for _, out in found], severity, field, ctx)
     severity = category_codes(frame["severity"], list(labels.SEVERITY_ORDER))
     order = np.lexsort((severity, frame[ORG].array.codes))  # the Categorical's own codes: no Series
-    return frame.take(order).reset_index(drop=True)[[*FINDING_COLUMNS, ORG]]
+    columns = [*FINDING_COLUMNS, ORG, *([PENDING] if PENDING in frame.columns else [])]
+    return frame.take(order).reset_index(drop=True)[columns], messages

@@ -7,9 +7,10 @@ import pandas as pd
 
 from evaltools import fmt
 from evaltools.data.schema import ORG, TABLES
+from evaltools.scoring.codes import is_in
 from evaltools.scoring.indicators import DEPARTMENT, unknown_in
 
-from .core import AuditContext, Code, check, concat, findings
+from .core import AuditContext, Code, check, concat, findings, lazily
 from .rows import any_per_form, by_org, flagged, form_codes
 
 #: Column titles for messages about figures (from the schema's declarations).
@@ -72,11 +73,15 @@ def _blank_execution_score(ctx: AuditContext) -> pd.DataFrame:
     weight = _printed_execution_weight(ctx)
     with np.errstate(invalid="ignore"):
         r = flagged(p, indicators & blank & (weight > 0))
-    text = [
-        f"「{n}」的自评总分无法核对：预算执行率分值 {w} 分，得分未填（不计为 0 分）"
-        for n, w in zip(r["project"], fmt.scores(weight[r.rows]))
-    ]
+    text = lazily(_blank_text, r["project"], weight[r.rows])
     return findings("TOTAL_UNKNOWN", r[ORG], r["project"], text, project=r["project"])
+
+
+def _blank_text(names, weights) -> list[str]:
+    return [
+        f"「{n}」的自评总分无法核对：预算执行率分值 {w} 分，得分未填（不计为 0 分）"
+        for n, w in zip(names, fmt.scores(weights))
+    ]
 
 
 def _printed_execution_weight(ctx: AuditContext) -> np.ndarray:
@@ -93,7 +98,7 @@ def _printed_execution_weight(ctx: AuditContext) -> np.ndarray:
         own = given[first[of]]
     if "execution_weight" in data.units:
         unit = by_org(ctx, p, "execution_weight").to_numpy(dtype=float)
-        own = np.where((p["project"] == DEPARTMENT).to_numpy(), unit, own)
+        own = np.where(is_in(p["project"], [DEPARTMENT]), unit, own)
     return own
 
 

@@ -35,7 +35,8 @@ def _texts(ctx: AuditContext) -> list[tuple]:
     and each unit's own goals and achievements (部门整体) where its profile is known. Plain tuples: a form has a
     few texts, and a frame per step costs more than reading them (issue 19 item 6)."""
     p = ctx.data.projects
-    rows = list(zip(*(p[c].to_numpy(dtype=object) for c in (ORG, "project", "goal", "result"))))
+    both = np.flatnonzero(p["goal"].notna().to_numpy() & p["result"].notna().to_numpy())
+    rows = list(zip(*(p[c].to_numpy(dtype=object)[both] for c in (ORG, "project", "goal", "result"))))
     profiles = ctx.data.profiles or {}
     rows += [
         (org, DEPARTMENT, "\n".join(pr.goals), "\n".join(pr.achievements))

@@ -11,10 +11,10 @@ import pandas as pd
 from evaltools import fmt
 from evaltools.data.forms.values import is_not_applicable
 from evaltools.data.schema import ORG
-from evaltools.scoring.codes import each_value
+from evaltools.scoring.codes import each_value, is_false, is_in, is_missing
 from evaltools.scoring.indicators import group_codes
 
-from .core import AuditContext, Code, check, concat, findings, no_findings
+from .core import AuditContext, Code, check, concat, findings, lazily, no_findings
 from .goals import stated_figures
 from .rows import Rows, flagged, on_indicators
 
@@ -35,11 +35,18 @@ def _comparable(s: pd.DataFrame) -> np.ndarray:
     where data is loaded when a data folder gives none)."""
     if "actual_unit" not in s:
         return np.ones(len(s), dtype=bool)
-    printed = s["actual_unit"].to_numpy(dtype=object)
-    reference = s["target_unit"].where(s["target_unit"].notna(), s["unit"]) if "target_unit" in s else s["unit"]
-    own = reference.to_numpy(dtype=object)
-    known = pd.notna(printed) & pd.notna(own) & (own != "")
-    return ~(known & (printed != own))
+    out = np.ones(len(s), dtype=bool)
+    rows = np.flatnonzero(~is_missing(s["actual_unit"]))  # only rows printing an actual's unit can differ
+    if not len(rows):
+        return out
+    printed = s["actual_unit"].to_numpy(dtype=object)[rows]
+    own = s["unit"].to_numpy(dtype=object)[rows]
+    if "target_unit" in s:
+        target = s["target_unit"].to_numpy(dtype=object)[rows]
+        own = np.where(pd.notna(target), target, own)
+    known = pd.notna(own) & (own != "")
+    out[rows] = ~(known & (printed != own))
+    return out
 
 
 def cost_rows(s: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
@@ -73,18 +80,19 @@ def _overachieved(ctx: AuditContext) -> pd.DataFrame:
     s, ratio = ctx.indicators, ctx.rules.overachievement_ratio
     with np.errstate(invalid="ignore"):
         rows = np.flatnonzero(_checked(s) & (s["completion"] >= ratio).to_numpy() & _comparable(s))
-    rows = rows[np.isin(s["direction"].to_numpy(dtype=object)[rows], [">=", ">", "="])]
+    rows = rows[is_in(s["direction"], [">=", ">", "="])[rows]]
     r = Rows(s, rows[~cost_rows(s, rows)])
-    units = r["unit"]
-    limit = fmt.pct(ratio, 0)
-    text = [
-        f"「{n}」实际 {a}，目标 {t}，完成 {c}（≥ {limit}）：目标可能设定偏低，按财预〔2020〕10号应分析原因并视偏离度适度调减"
-        for n, a, t, c in zip(
-            r["level3"], fmt.values(r["actual"], units), fmt.values(r["target"], units), fmt.pcts(r["completion"])
-        )
-    ]
+    text = lazily(_overachieved_text, r["level3"], r["actual"], r["target"], r["unit"], r["completion"], ratio)
     numeric = on_indicators("OVERACHIEVED", r, text, r["target"], r["actual"])
     return concat([numeric, _stated_overachieved(ctx, numeric)])
+
+
+def _overachieved_text(names, actual, target, units, completion, ratio) -> list[str]:
+    limit = fmt.pct(ratio, 0)
+    return [
+        f"「{n}」实际 {a}，目标 {t}，完成 {c}（≥ {limit}）：目标可能设定偏低，按财预〔2020〕10号应分析原因并视偏离度适度调减"
+        for n, a, t, c in zip(names, fmt.values(actual, units), fmt.values(target, units), fmt.pcts(completion))
+    ]
 
 
 def _stated_overachieved(ctx: AuditContext, numeric: pd.DataFrame) -> pd.DataFrame:
@@ -129,21 +137,20 @@ def _range_above(ctx: AuditContext) -> pd.DataFrame:
     with np.errstate(invalid="ignore"):
         rows = np.flatnonzero(_checked(s) & (s["actual"] > s["target_high"]).to_numpy())
     r = Rows(s, rows[s["direction"].to_numpy(dtype=object)[rows] == "range"])
-    units = r["unit"]
-    text = [
+    text = lazily(
+        _range_text, r["level3"], r["target"], r["target_high"], r["unit"], r["actual"], r["completion"], ratio
+    )
+    return on_indicators("RANGE_ABOVE", r, text, r["target_high"], r["actual"])
+
+
+def _range_text(names, low, high, units, actual, completion, ratio) -> list[str]:
+    return [
         f"「{n}」目标区间 {lo}–{hi}{u if isinstance(u, str) else ''}，实际 {a}，为上限的 {c}：得满分，但偏离需说明"
         + ("，目标可能设定偏低" if comp >= ratio else "")
         for n, lo, hi, u, a, c, comp in zip(
-            r["level3"],
-            fmt.nums(r["target"]),
-            fmt.nums(r["target_high"]),
-            units,
-            fmt.values(r["actual"], units),
-            fmt.pcts(r["completion"]),
-            r["completion"],
+            names, fmt.nums(low), fmt.nums(high), units, fmt.values(actual, units), fmt.pcts(completion), completion
         )
     ]
-    return on_indicators("RANGE_ABOVE", r, text, r["target_high"], r["actual"])
 
 
 @check(
@@ -170,12 +177,15 @@ def _missing_actuals(ctx: AuditContext) -> pd.DataFrame:
     printed = m["target"].notna() | stated | m["weight"].notna() | m["panel_score"].notna() | m["unknown"].notna()
     r = Rows(s, rows[printed.fillna(False).to_numpy(dtype=bool) & ~_actual_printed(m)])
     how = " 0 分" if ctx.rules.missing_actual == "zero" else "不适用"
-    targets = fmt.values(r["target"], r["unit"])
-    text = [
-        f"「{n}」没有实际完成值{'或定性等级' if d == 'qualitative' else ''}（目标 {tt if isinstance(tt, str) and tt else t}），按{how}计"
-        for n, d, tt, t in zip(r["level3"], r["direction"], r["target_text"], targets)
-    ]
+    text = lazily(_missing_text, r["level3"], r["direction"], r["target_text"], r["target"], r["unit"], how)
     return on_indicators("MISSING_ACTUAL", r, text)
+
+
+def _missing_text(names, directions, texts, targets, units, how) -> list[str]:
+    return [
+        f"「{n}」没有实际完成值{'或定性等级' if d == 'qualitative' else ''}（目标 {tt if isinstance(tt, str) and tt else t}），按{how}计"
+        for n, d, tt, t in zip(names, directions, texts, fmt.values(targets, units))
+    ]
 
 
 def _actual_printed(m: pd.DataFrame) -> np.ndarray:
@@ -209,20 +219,21 @@ def _actual_printed(m: pd.DataFrame) -> np.ndarray:
 def _full_marks_below_target(ctx: AuditContext) -> pd.DataFrame:
     """Indicators that missed their target yet were given full marks."""
     s = ctx.indicators
-    missed = (s["met"] == False).to_numpy() & _comparable(s)  # noqa: E712 - an object column of True/False/None
+    missed = is_false(s["met"]) & _comparable(s)  # an object column of True/False/None
     full = (
         s["scored"].to_numpy() & (s["score"] >= s["weight"] - 1e-9).to_numpy() & missed & (s["weight"] > 0).to_numpy()
     )
     r = flagged(s, full)
-    units = r["unit"]
-    text = [
-        f"「{n}」未达目标（实际 {a}，目标 {t}）却得满分 {sc}"
-        for n, a, t, sc in zip(
-            r["level3"], fmt.values(r["actual"], units), fmt.values(r["target"], units), fmt.scores(r["score"])
-        )
-    ]
+    text = lazily(_full_marks_text, r["level3"], r["actual"], r["target"], r["unit"], r["score"])
     rows = on_indicators("FULL_MARKS_BELOW_TARGET", r, text, r["weight"], r["score"])
     return concat([rows, _measures_below_target(s, missed)])
+
+
+def _full_marks_text(names, actual, target, units, scores) -> list[str]:
+    return [
+        f"「{n}」未达目标（实际 {a}，目标 {t}）却得满分 {sc}"
+        for n, a, t, sc in zip(names, fmt.values(actual, units), fmt.values(target, units), fmt.scores(scores))
+    ]
 
 
 def _measures_below_target(s: pd.DataFrame, missed: np.ndarray) -> pd.DataFrame:

@@ -15,7 +15,7 @@ import pandas as pd
 from evaltools import fmt
 from evaltools.data.schema import BUDGET_BASES, ORG
 
-from .core import AuditContext, Code, concat, findings
+from .core import AuditContext, Code, Deferred, concat, findings
 
 #: Where a rate a form states is: its 资金 block's 执行率 cell (projects); a budget line's or the text's
 #: rate has no form cell.
@@ -93,6 +93,7 @@ def rate_findings(
     project: object = None,
     field: str = RATE_FIELD,
     decimals: np.ndarray | None = None,
+    where: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Compare stated rates with the standard formula (first) and alternatives, one finding per row.
 
@@ -101,7 +102,8 @@ def rate_findings(
     (an amount unreadable or zero): info RATE_UNCHECKED. Otherwise: error RATE_MISMATCH with every
     formula tried (those that apply to the row). ``project`` and ``field`` say where the rates are stated;
     ``decimals`` are the decimals each rate was printed with (97.80% → 2: the form's ``stated_rate_decimals``),
-    NaN where not known — then inferred from the value (0.978 → 1)."""
+    NaN where not known — then inferred from the value (0.978 → 1); ``where`` is added to each message (where
+    the text states the rate). The messages are written when read (:class:`~.core.Deferred`)."""
     n = len(stated)
     digits = printed_digits(stated, decimals)
     tol = 0.5 * 10.0 ** (-digits) / 100
@@ -115,10 +117,32 @@ def rate_findings(
             hit = np.abs(f.value - stated) <= tol + 1e-12
             alt = np.where(hit & (True if f.where is None else f.where), k, alt)
     alt = np.where(rounded | unchecked, -1, alt)
-    said = [f"「{s}」所述 {p}" for s, p in zip(subject, fmt.pcts(stated, digits))]
-    message = np.empty(n, dtype=object)
     code = np.where(rounded, "RATE_ROUNDED", np.where(alt > 0, "RATE_FORMULA", "RATE_MISMATCH")).astype(object)
     code[unchecked] = "RATE_UNCHECKED"
+    subject = np.asarray(subject, dtype=object)
+    message = Deferred(_rate_messages, (subject, stated, digits, rounded, unchecked, alt, list(formulas), where))
+    return findings(code, org, subject, message, stated, std.value, project=project, field=field, index=index)
+
+
+def _rate_messages(
+    at: np.ndarray,
+    subject: np.ndarray,
+    stated: np.ndarray,
+    digits: np.ndarray,
+    rounded: np.ndarray,
+    unchecked: np.ndarray,
+    alt: np.ndarray,
+    formulas: list[Formula],
+    where: np.ndarray | None,
+) -> list[str]:
+    """The messages of :func:`rate_findings` for its rows ``at``."""
+    subject, stated, digits, rounded, unchecked, alt = (
+        a[at] for a in (subject, stated, digits, rounded, unchecked, alt)
+    )
+    formulas = take(formulas, at)
+    std = formulas[0]
+    said = [f"「{s}」所述 {p}" for s, p in zip(subject, fmt.pcts(stated, digits))]
+    message = np.empty(len(at), dtype=object)
     _rounded_messages(message, said, std, stated, digits, np.flatnonzero(rounded))
     for k in range(1, len(formulas)):
         rows = np.flatnonzero(alt == k)
@@ -128,7 +152,9 @@ def rate_findings(
         name = std.name if isinstance(std.name, str) else std.name[i]
         message[i] = f"{said[i]} 无法核对：{name} 所需的数原表无法辨认或为零"
     _mismatch_messages(message, said, formulas, np.flatnonzero(~rounded & ~unchecked & (alt < 0)))
-    return findings(code, org, subject, message, stated, std.value, project=project, field=field, index=index)
+    if where is not None:
+        return [m + w for m, w in zip(message.tolist(), where[at].tolist())]
+    return message.tolist()
 
 
 def printed_digits(stated: np.ndarray, decimals: np.ndarray | None) -> np.ndarray:
@@ -182,10 +208,11 @@ def project_formulas(projects: pd.DataFrame) -> list[Formula]:
     年初预算数 where it prints no other: ``budget_basis``)."""
     spent, budget = projects["spent"].to_numpy(dtype=float), projects["budget"].to_numpy(dtype=float)
     basis = projects["budget_basis"] if "budget_basis" in projects else pd.Series(None, index=projects.index)
-    named = np.where((basis == BUDGET_BASES[1]).to_numpy(dtype=bool), BUDGET_BASES[1], BUDGET_BASES[0]).astype(object)
-    return [
-        Formula("全年执行数/" + named, spent, budget, _ratio(spent, budget)),
-        Formula(named + "/全年执行数", budget, spent, _ratio(budget, spent)),
+    initial = (basis == BUDGET_BASES[1]).to_numpy(dtype=bool)
+    named = lambda left, right: np.where(initial, left + BUDGET_BASES[1] + right, left + BUDGET_BASES[0] + right)  # noqa: E731
+    return [  # two names: each made once, not a string joined per project
+        Formula(named("全年执行数/", "").astype(object), spent, budget, _ratio(spent, budget)),
+        Formula(named("", "/全年执行数").astype(object), budget, spent, _ratio(budget, spent)),
     ]
 
 

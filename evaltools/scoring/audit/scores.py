@@ -10,7 +10,7 @@ from evaltools.data.schema import ORG
 from evaltools.scoring.grading import grade, grade_band_names
 from evaltools.scoring.indicators import category_codes
 
-from .core import AuditContext, Code, check, concat, findings, no_findings
+from .core import AuditContext, Code, check, concat, findings, lazily, no_findings
 from .rows import execution_rates, flagged, form_codes
 
 
@@ -35,17 +35,8 @@ def _form_scores(ctx: AuditContext) -> list[pd.DataFrame]:
     """Published form scores against the recomputed ones, and published grades against the bands."""
     p = ctx.projects
     r = flagged(p, p["published_score"].notna() & (p["difference"].abs() > 0.005))
-    text = [
-        f"「{n}」公布得分 {a}，按数据重算 {b}（预算执行率 {c} + 指标 {d}），相差 {e}"
-        for n, a, b, c, d, e in zip(
-            r["project"],
-            fmt.scores(r["published_score"]),
-            fmt.scores(r["computed_score"]),
-            fmt.scores(r["execution_score"]),
-            fmt.scores(r["indicator_score"]),
-            fmt.scores(r["difference"]),
-        )
-    ]
+    figures = ("published_score", "computed_score", "execution_score", "indicator_score", "difference")
+    text = lazily(_differs_text, r["project"], *(r[c] for c in figures))
     at = dict(project=r["project"])
     differs = findings("SCORE_DIFFERS", r[ORG], r["project"], text, r["published_score"], r["computed_score"], **at)
     pub = flagged(p, p["published_grade"].notna() & p["published_score"].notna())
@@ -58,6 +49,20 @@ def _form_scores(ctx: AuditContext) -> list[pd.DataFrame]:
     ]
     mismatch = findings("GRADE_MISMATCH", r[ORG], r["project"], text, r["published_score"], project=r["project"])
     return [differs, mismatch]
+
+
+def _differs_text(names, published, computed, execution, indicators, difference) -> list[str]:
+    return [
+        f"「{n}」公布得分 {a}，按数据重算 {b}（预算执行率 {c} + 指标 {d}），相差 {e}"
+        for n, a, b, c, d, e in zip(
+            names,
+            fmt.scores(published),
+            fmt.scores(computed),
+            fmt.scores(execution),
+            fmt.scores(indicators),
+            fmt.scores(difference),
+        )
+    ]
 
 
 def _reachable(ctx: AuditContext) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -130,6 +135,17 @@ def _published_means(ctx: AuditContext) -> tuple[np.ndarray, np.ndarray]:
     return mean, (count == size) & (size > 0)
 
 
+def _total_text(published, mean, complete, assessed_weighted, simple, weighted) -> list[str]:
+    notes = [
+        f"；各项目公布得分的简单平均 {a}、按预算加权平均 {b}" if c else ""
+        for a, b, c in zip(fmt.scores(mean), fmt.scores(assessed_weighted), complete)
+    ]
+    return [
+        f"公布总分 {a}；按数据重算的项目得分简单平均 {b}、按预算加权平均 {c}{d}"
+        for a, b, c, d in zip(fmt.scores(published), fmt.scores(simple), fmt.scores(weighted), notes)
+    ]
+
+
 def _total_score(ctx: AuditContext) -> list[pd.DataFrame]:
     """The published department total against the recomputed one (the mean of project totals), and its
     grade against the bands, for units of kind department_projects; reports that are one form are checked
@@ -142,16 +158,8 @@ def _total_score(ctx: AuditContext) -> list[pd.DataFrame]:
     mean, complete = _published_means(ctx)
     rows = np.flatnonzero(has)
     r = t.iloc[rows]
-    notes = [
-        f"；各项目公布得分的简单平均 {a}、按预算加权平均 {b}" if c else ""
-        for a, b, c in zip(fmt.scores(mean[rows]), fmt.scores(r["assessed_weighted"]), complete[rows])
-    ]
-    text = [
-        f"公布总分 {a}；按数据重算的项目得分简单平均 {b}、按预算加权平均 {c}{d}"
-        for a, b, c, d in zip(
-            fmt.scores(published[rows]), fmt.scores(r["computed_simple"]), fmt.scores(r["computed_weighted"]), notes
-        )
-    ]
+    figures = (r[c].to_numpy(dtype=float) for c in ("assessed_weighted", "computed_simple", "computed_weighted"))
+    text = lazily(_total_text, published[rows], mean[rows], complete[rows], *figures)
     info = np.abs(published[rows] - r["computed_score"].to_numpy(dtype=float)) < 1.0
     checked = findings(
         np.where(info, "TOTAL_CHECKED", "TOTAL_DIFFERS"),
@@ -212,6 +220,12 @@ def _scores(ctx: AuditContext) -> pd.DataFrame:
     return concat([*_form_scores(ctx), _unrecomputed_totals(ctx), *_total_score(ctx)])
 
 
+def _low_text(names, rates, printed, alert) -> list[str]:
+    limit = fmt.pct(alert, 0)
+    said = np.where(printed, "（按原表所述，金额无法重算）", "")
+    return [f"「{n}」预算执行率 {a}{b}，低于 {limit}，应说明原因" for n, a, b in zip(names, fmt.pcts(rates), said)]
+
+
 @check(
     "execution_low",
     codes=[
@@ -233,10 +247,5 @@ def _execution_low(ctx: AuditContext) -> pd.DataFrame:
     rate, printed = execution_rates(p)
     with np.errstate(invalid="ignore"):
         r = flagged(p, rate < alert)
-    limit = fmt.pct(alert, 0)
-    said = np.where(printed[r.rows], "（按原表所述，金额无法重算）", "")
-    text = [
-        f"「{n}」预算执行率 {a}{b}，低于 {limit}，应说明原因"
-        for n, a, b in zip(r["project"], fmt.pcts(rate[r.rows]), said)
-    ]
+    text = lazily(_low_text, r["project"], rate[r.rows], printed[r.rows], alert)
     return findings("EXECUTION_LOW", r[ORG], r["project"], text, alert, rate[r.rows], project=r["project"])

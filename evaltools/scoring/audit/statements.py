@@ -11,6 +11,7 @@ import pandas as pd
 from evaltools import fmt
 from evaltools.data.schema import ORG
 from evaltools.registry import Registry
+from evaltools.scoring.codes import joint_codes
 from evaltools.scoring.indicators import category_codes
 
 from .core import AuditContext, Code, check, concat, findings
@@ -90,10 +91,15 @@ def _team_count(ctx: AuditContext, rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _positions_of(rows: pd.DataFrame, frame: pd.DataFrame, key: str) -> np.ndarray:
-    """For each statement row, the position in ``frame`` of the item its subject names in its unit (-1: none)."""
-    items = frame[[ORG, key]].reset_index(drop=True).reset_index(names="_pos").drop_duplicates([ORG, key])
-    found = rows[[ORG, "subject"]].merge(items, how="left", left_on=[ORG, "subject"], right_on=[ORG, key])
-    return found["_pos"].fillna(-1).to_numpy(dtype=int)
+    """For each statement row, the position in ``frame`` of the first item its subject names in its unit (-1: none;
+    a missing name matches a missing name, as a merge matches them). By integer codes of (unit, name): no merge."""
+    n = len(rows)
+    units, _ = joint_codes(rows[ORG], frame[ORG])
+    names, size = joint_codes(rows["subject"], frame[key])
+    codes, _ = pd.factorize(units * (size + 1) + names)
+    first = np.full(int(codes.max()) + 1 if len(codes) else 0, -1, dtype=np.int64)
+    first[codes[n:][::-1]] = np.arange(len(frame) - 1, -1, -1)  # the last write wins: each item's first row
+    return first[codes[:n]]
 
 
 def _rate_statement(ctx: AuditContext, rows: pd.DataFrame) -> pd.DataFrame:
@@ -109,6 +115,9 @@ def _rate_statement(ctx: AuditContext, rows: pd.DataFrame) -> pd.DataFrame:
         hit = np.flatnonzero(found >= 0)
         sub = rows.iloc[hit]
         names = sub["subject"].to_numpy(dtype=object)
+        where = [
+            f"（{loc}：“{q}”）" if isinstance(q, str) and q else "" for loc, q in zip(sub["location"], sub["quote"])
+        ]
         f = rate_findings(
             sub[ORG].array,
             names,
@@ -117,11 +126,8 @@ def _rate_statement(ctx: AuditContext, rows: pd.DataFrame) -> pd.DataFrame:
             index=sub.index,
             project=names if is_project else None,
             field=TEXT_FIELD,
+            where=np.array(where, dtype=object),
         )
-        where = [
-            f"（{loc}：“{q}”）" if isinstance(q, str) and q else "" for loc, q in zip(sub["location"], sub["quote"])
-        ]
-        f["message"] = [m + w for m, w in zip(f["message"], where)]
         f["code"] = f["code"].replace("RATE_MISMATCH", "STATEMENT_MISMATCH")
         parts.append(f)
     rest = rows.iloc[np.flatnonzero((in_projects < 0) & (in_lines < 0))]

@@ -7,9 +7,10 @@ import pandas as pd
 
 from evaltools import fmt
 from evaltools.data.schema import ORG
+from evaltools.scoring.codes import is_in
 from evaltools.scoring.indicators import group_codes
 
-from .core import AuditContext, Code, check, concat, findings
+from .core import AuditContext, Code, check, concat, findings, lazily
 from .rows import execution_rates, flagged, joined
 
 
@@ -42,6 +43,13 @@ def _first_match(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     return np.where(hit, first[np.minimum(at, len(unique) - 1)], -1)
 
 
+def _breakdown_text(parents, totals, sums, names) -> list[str]:
+    return [
+        f"「{p}」合计 {t}，但其分项（{n}）之和为 {s}，相差 {d}"
+        for p, t, s, d, n in zip(parents, fmt.nums(totals), fmt.nums(sums), fmt.nums(totals - sums), names)
+    ]
+
+
 def _breakdown_sums(ctx: AuditContext) -> pd.DataFrame:
     """Totals (合计指标) whose breakdown rows (所属合计指标) do not add up to them: one grouping of the parts."""
     ind = ctx.data.indicators
@@ -51,7 +59,7 @@ def _breakdown_sums(ctx: AuditContext) -> pd.DataFrame:
     codes, first = group_codes(parts, [ORG, "project", "parent"])
     sums = parts["actual"].groupby(codes, sort=False).sum().to_numpy()
     groups = parts[[ORG, "project", "parent"]].iloc[first].reset_index(drop=True)
-    candidates = ind["level3"].isin(set(groups["parent"])).to_numpy()  # only rows that can be a total
+    candidates = is_in(ind["level3"], set(groups["parent"]))  # only rows that can be a total
     named = ind[[ORG, "project", "level3", "actual"]][candidates]
     keys, wanted = _joint_keys(named, [ORG, "project", "level3"], groups, [ORG, "project", "parent"])
     found = pd.Index(keys).get_indexer(wanted) if pd.Index(keys).is_unique else _first_match(keys, wanted)
@@ -61,12 +69,7 @@ def _breakdown_sums(ctx: AuditContext) -> pd.DataFrame:
         bad = np.flatnonzero(~np.isnan(totals) & (np.abs(totals - sums) > 1e-6))
     names = joined(codes, parts["level3"].to_numpy(dtype=object), bad)
     g = groups.iloc[bad]
-    text = [
-        f"「{p}」合计 {t}，但其分项（{n}）之和为 {s}，相差 {d}"
-        for p, t, s, d, n in zip(
-            g["parent"], fmt.nums(totals[bad]), fmt.nums(sums[bad]), fmt.nums(totals[bad] - sums[bad]), names
-        )
-    ]
+    text = lazily(_breakdown_text, g["parent"].to_numpy(dtype=object), totals[bad], sums[bad], names)
     subject = [f"{p} / {q}" for p, q in zip(g["project"], g["parent"])]
     return findings(
         "SUM_MISMATCH",
@@ -150,17 +153,21 @@ def _overspent(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     pay = (
         sub["prior_year_payables"].to_numpy(dtype=float) if "prior_year_payables" in sub else np.full(len(bad), np.nan)
     )
-    extra = [
-        f"；其中上年应付未付 {a} 万元，扣除后 {c} 万元" if p == p and p else ""
-        for p, a, c in zip(pay, fmt.wans(pay), fmt.wans(s - pay))
-    ]
-    text = [
-        f"「{k}」支出 {a} 万元超过预算 {c} 万元（{r}）{e}"
-        for k, a, c, r, e in zip(sub[key], fmt.wans(s), fmt.wans(b), fmt.pcts(share), extra)
-    ]
+    text = lazily(_overspent_text, sub[key].to_numpy(dtype=object), s, b, share, pay)
     if key == "project":
         return findings("SPENT_OVER_BUDGET", sub[ORG], sub[key], text, b, s, project=sub[key], field="funds.spent")
     return findings("SPENT_OVER_BUDGET", sub[ORG], sub[key], text, b, s, field="budget_lines.spent")
+
+
+def _overspent_text(names, spent, budget, share, pay) -> list[str]:
+    extra = [
+        f"；其中上年应付未付 {a} 万元，扣除后 {c} 万元" if p == p and p else ""
+        for p, a, c in zip(pay, fmt.wans(pay), fmt.wans(spent - pay))
+    ]
+    return [
+        f"「{k}」支出 {a} 万元超过预算 {c} 万元（{r}）{e}"
+        for k, a, c, r, e in zip(names, fmt.wans(spent), fmt.wans(budget), fmt.pcts(share), extra)
+    ]
 
 
 @check(

@@ -8,6 +8,7 @@ import pandas as pd
 
 from evaltools import fmt
 from evaltools.data.schema import ORG
+from evaltools.scoring.codes import is_in
 from evaltools.scoring.indicators import DEPARTMENT
 
 from .core import AuditContext, Code, check, concat
@@ -66,7 +67,7 @@ def _target_below_previous(ctx: AuditContext) -> pd.DataFrame:
     if prev is None or not ctx.rules.audit.get("previous_target", True) or prev.indicators.empty:
         return concat([])
     s = ctx.indicators
-    rows = np.flatnonzero(s["direction"].isin([">=", ">"]).to_numpy() & s["target"].notna().to_numpy())
+    rows = np.flatnonzero(is_in(s["direction"], [">=", ">"]) & s["target"].notna().to_numpy())
     keys = [ORG, "project", "level3"]
     now = plain_keys(s.iloc[rows], keys + ["target"]).assign(_row=rows)
     last = plain_keys(prev.indicators, keys + ["actual"]).dropna(subset=["actual"])
@@ -99,9 +100,9 @@ def _cost_target_not_upper_bound(ctx: AuditContext) -> pd.DataFrame:
     ceiling (≤), so the form scores saving as failure and overspending as success. A direction the scoring
     assumed (none printed) is not flagged. Source: a 复核 workbook's red flag "成本 indicator written ≥"."""
     s = ctx.indicators
-    rows = np.flatnonzero(s["direction"].isin([">=", ">"]).to_numpy() & ~s["direction_assumed"].to_numpy(dtype=bool))
+    rows = np.flatnonzero(is_in(s["direction"], [">=", ">"]) & ~s["direction_assumed"].to_numpy(dtype=bool))
     names, level2 = pd.factorize(s["level2"].to_numpy(dtype=object)[rows])  # a few names: each read once
-    r = Rows(s, rows[np.array([isinstance(n, str) and "成本" in n for n in level2], dtype=bool)[names]])
+    r = Rows(s, rows[np.array([isinstance(n, str) and "成本" in n for n in level2] + [False], dtype=bool)[names]])
     shown = {">=": "≥", ">": ">"}
     text = [
         f"「{n}」是成本指标，指标性质却为「{shown[d]}」（年度指标值 {t}）：成本指标的目标应为上限「≤」"

@@ -8,11 +8,11 @@ import pandas as pd
 
 from evaltools import fmt
 from evaltools.data.schema import ORG
-from evaltools.scoring.codes import combined_codes
+from evaltools.scoring.codes import combined_codes, is_false, text_codes
 from evaltools.scoring.completeness import BLANK
 from evaltools.scoring.indicators import level1_totals
 
-from .core import AuditContext, Code, check, concat, findings
+from .core import AuditContext, Code, check, concat, findings, lazily
 from .rows import flagged, form_codes, on_indicators
 
 
@@ -29,7 +29,7 @@ def _indicator_score_above_weight(ctx: AuditContext) -> pd.DataFrame:
 def _qualitative_bands(ctx: AuditContext) -> pd.DataFrame:
     """Panel scores of qualitative indicators outside the band of their grade."""
     s = ctx.indicators
-    r = flagged(s, (s["in_band"] == False).to_numpy())  # noqa: E712 - an object column of True/False/None
+    r = flagged(s, is_false(s["in_band"]))  # an object column of True/False/None
     text = [
         f"「{n}」定性等级「{g}」的得分区间为 {lo}–{hi} 分，评价得分 {p} 不在其中"
         for n, g, lo, hi, p in zip(
@@ -49,13 +49,15 @@ def _level(index: pd.MultiIndex, name: str) -> np.ndarray:
     return np.asarray(index.levels[i], dtype=object)[index.codes[i]]
 
 
-def _form_frameworks(forms: np.ndarray, level1: np.ndarray, rules: object) -> np.ndarray:
+def _form_frameworks(forms: np.ndarray, names: np.ndarray, codes: np.ndarray, rules: object) -> np.ndarray:
     """The framework of each form (one code per form): the one whose 一级 names its rows use most (first on a
     tie), as ``params/rules/mof.yaml`` says (each form's framework is the one whose names its 一级 rows use). 过程
-    is in both 决策/过程/产出/效益 and 投入/过程/产出/效果: a form's own other names decide (issue 20 item 5)."""
+    is in both 决策/过程/产出/效益 and 投入/过程/产出/效果: a form's own other names decide (issue 20 item 5). The
+    rows' 一级 are ``names`` at ``codes``: each name looked up once."""
     n = int(forms.max()) + 1 if len(forms) else 0
     counts = [
-        np.bincount(forms, weights=np.isin(level1, list(f["weights"])), minlength=n) for f in rules.frameworks.values()
+        np.bincount(forms, weights=np.isin(names, list(f["weights"]))[codes], minlength=n)
+        for f in rules.frameworks.values()
     ]
     return np.argmax(np.vstack(counts), axis=0) if counts else np.zeros(n, dtype=np.int64)
 
@@ -77,7 +79,7 @@ def _expected_weights(index: pd.MultiIndex, rules: object) -> np.ndarray:
         ],
         dtype=float,
     ).reshape(len(rules.frameworks), len(names))
-    return table[_form_frameworks(forms, np.asarray(names, dtype=object)[codes], rules)[forms], codes]
+    return table[_form_frameworks(forms, np.asarray(names, dtype=object), codes, rules)[forms], codes]
 
 
 def _category_weights(ctx: AuditContext) -> pd.DataFrame:
@@ -90,11 +92,15 @@ def _category_weights(ctx: AuditContext) -> pd.DataFrame:
         bad = np.flatnonzero(~np.isnan(expected) & (np.abs(weight - expected) > 0.01) & _shown_whole(ctx, index))
     project, category = _level(index, "project")[bad], _level(index, "level1")[bad]
     org = pd.Categorical.from_codes(index.codes[index.names.index(ORG)][bad], categories=index.levels[0])
-    text = [
-        f"「{p}」{c}分值 {a}，与规则默认 {b} 不同"
-        for p, c, a, b in zip(project, category, fmt.scores(weight[bad]), fmt.scores(expected[bad]))
-    ]
+    text = lazily(_category_text, project, category, weight[bad], expected[bad])
     return findings("CATEGORY_WEIGHTS", org, project, text, expected[bad], weight[bad], project=project)
+
+
+def _category_text(projects, categories, weights, expected) -> list[str]:
+    return [
+        f"「{p}」{c}分值 {a}，与规则默认 {b} 不同"
+        for p, c, a, b in zip(projects, categories, fmt.scores(weights), fmt.scores(expected))
+    ]
 
 
 def _shown_whole(ctx: AuditContext, index: pd.MultiIndex) -> np.ndarray:
@@ -138,9 +144,10 @@ def _heading_sums(s: pd.DataFrame, p: pd.DataFrame) -> tuple[np.ndarray, np.ndar
     with no 一级). Rows without a form or a 一级 are left out. Integer codes and ``np.bincount``, not two groupbys
     and a merge (issue 19 item 6)."""
     at, of = form_codes(s, p)
-    keep = np.flatnonzero(s[ORG].notna().to_numpy() & s["project"].notna().to_numpy() & s["level1"].notna().to_numpy())
-    level1, names = pd.factorize(s["level1"].to_numpy(dtype=object)[keep])
-    groups, _ = pd.factorize(at[keep].astype(np.int64) * (len(names) + 1) + level1)
+    level1, names = text_codes(s["level1"])  # remembered: every row's, kept ones taken (the order of the groups
+    named = s[ORG].notna().to_numpy() & (text_codes(s["project"])[0] >= 0)  # is the same)
+    keep = np.flatnonzero(named & (level1 >= 0))
+    groups, _ = pd.factorize(at[keep].astype(np.int64) * (len(names) + 1) + level1[keep])
     n, size = int(groups.max()) + 1 if len(groups) else 0, len(at) + len(of)
     form = np.zeros(n, dtype=np.int64)
     form[groups] = at[keep]

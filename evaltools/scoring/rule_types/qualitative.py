@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from evaltools import fmt
-from evaltools.scoring.codes import category_codes
+from evaltools.scoring.codes import category_codes, is_missing
 from evaltools.scoring.rule_types.base import Rules, rule_type, shares
 
 _POSITION = {"lower": 0.0, "mid": 0.5, "upper": 1.0}
@@ -71,11 +71,7 @@ def text_grades(df: pd.DataFrame, qualitative: np.ndarray, readable: np.ndarray,
         return pd.Series(out, index=df.index, dtype=object)
     text = df["actual_text"].to_numpy(dtype=object)
     rows = np.flatnonzero(
-        qualitative
-        & readable
-        & df["qualitative_grade"].isna().to_numpy()
-        & df["actual"].isna().to_numpy()
-        & pd.notna(text)
+        qualitative & readable & is_missing(df["qualitative_grade"]) & is_missing(df["actual"]) & pd.notna(text)
     )
     if len(rows):
         codes, uniques = pd.factorize(text[rows])
