@@ -49,11 +49,25 @@ def parse_number(value: object, *, allow_percent: bool = True) -> tuple[float, s
 
 
 def parse_number_series(series: pd.Series, *, allow_percent: bool = True) -> tuple[pd.Series, pd.Series]:
-    """Vectorised fast path for a whole column: returns (numbers, reasons) with reasons NaN where fine."""
+    """Vectorised fast path for a whole column: returns (numbers, reasons) with reasons NaN where fine. A column of
+    text (CSV) is parsed once per distinct value, the answers spread to its cells."""
     if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
-        return series.astype(float), pd.Series(np.nan, index=series.index, dtype=object)  # typed (Parquet)
+        return series.astype(float), pd.Series(np.nan, index=series.index)  # typed (Parquet): no reason to give
     if series.dtype == object and plain_numbers(values := series.to_numpy()):  # a workbook's typed cells
         return pd.Series(values.astype(float), index=series.index), pd.Series(np.nan, index=series.index, dtype=object)
+    if isinstance(series.dtype, pd.StringDtype) and len(series) > 1:
+        codes, uniques = pd.factorize(series)  # a missing cell: -1 (no number, no reason)
+        numbers, reasons = _parse_cells(pd.Series(uniques), allow_percent)
+        numbers = pd.Series(np.append(numbers.to_numpy(dtype=float), np.nan)[codes], index=series.index)
+        if not reasons.notna().any():  # no reason to give: a column whose missing cells are found at once
+            return numbers, pd.Series(np.nan, index=series.index)
+        return numbers, pd.Series(np.append(reasons.to_numpy(dtype=object), np.nan)[codes], index=series.index)
+    return _parse_cells(series, allow_percent)
+
+
+def _parse_cells(series: pd.Series, allow_percent: bool) -> tuple[pd.Series, pd.Series]:
+    """:func:`parse_number_series` cell by cell: ``pd.to_numeric`` where it reads the cell, :func:`parse_number`
+    for the rest (it refuses true/false, which ``pd.to_numeric`` reads as 1 and 0)."""
     # pd.to_numeric reads True as 1: leave true/false cells (an Excel TRUE) to parse_number, which refuses them
     if series.dtype == object:
         flags = series.map(lambda v: isinstance(v, (bool, np.bool_))).astype(bool)

@@ -55,10 +55,23 @@ def _linked_rows(ind: pd.DataFrame) -> pd.DataFrame:
     names = ind["level3"].to_numpy(dtype=object)
     parents = ind["parent"].to_numpy(dtype=object)
     linked = np.not_equal(names, None) & np.not_equal(parents, None)
-    groups, _ = pd.factorize(ind["project"].fillna("\0"), use_na_sentinel=False)
+    groups = _first_seen(ind["project"].to_numpy(dtype=object))
     rows = pd.DataFrame({"level3": names[linked], "parent": parents[linked], "group": groups[linked]})
     rows.index = ind.index[linked]
     return rows.iloc[np.argsort(rows["group"].to_numpy(), kind="stable")]
+
+
+def _first_seen(values: np.ndarray) -> np.ndarray:
+    """Each value's number in the order of first appearance, a missing value counted as one value of its own (as
+    ``pd.factorize`` of the column with its missing cells filled): one hashing pass, the missing cells given the
+    place of the first of them."""
+    codes, uniques = pd.factorize(values)
+    missing = codes < 0
+    if not missing.any():
+        return codes
+    first = int(np.argmax(missing))
+    place = int(codes[:first].max()) + 1 if first else 0  # the values seen before the first missing cell
+    return np.where(missing, place, codes + (codes >= place))
 
 
 def _parent_cycles(ind: pd.DataFrame, raw: object, problems: ProblemList) -> None:
@@ -100,7 +113,7 @@ def _parent_cycles(ind: pd.DataFrame, raw: object, problems: ProblemList) -> Non
 def _projects_without_indicators(projects: pd.DataFrame, ind: pd.DataFrame, raw: object, problems: ProblemList) -> None:
     if projects.empty:
         return
-    having = set(ind["project"].dropna()) if not ind.empty else set()
+    having = {p for p in pd.unique(ind["project"].to_numpy(dtype=object)) if not pd.isna(p)} if not ind.empty else set()
     for idx in projects.index[~projects["project"].isin(having)]:
         problems.add(
             _where(raw, idx, "projects", "project"),
