@@ -92,7 +92,7 @@ def _units_coded(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     units = tables.get(S.UNITS.name)
     if units is None or units.empty:
         return tables
-    index = pd.Index(units[S.ORG].to_numpy(dtype=object), dtype=object)
+    index = pd.Index(units[S.ORG].to_numpy(dtype=object), dtype=object, name=S.ORG)  # as UnitsData names it
     if not index.is_unique or index.hasnans:
         return tables
     dtype = pd.CategoricalDtype(index)

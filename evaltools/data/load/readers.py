@@ -114,7 +114,7 @@ def _plain_csv(file: Path, header: list[str], budget: MemoryBudget) -> pd.DataFr
             file,
             parse_options=pacsv.ParseOptions(ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(header, pa.string()),
+                column_types=dict.fromkeys(header, pa.large_string()),  # as pandas keeps text: no copy to make
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
                 null_values=[],
