@@ -119,6 +119,7 @@ def _plain_csv(file: Path, header: list[str], budget: MemoryBudget) -> pd.DataFr
                 quoted_strings_can_be_null=False,
                 null_values=[],
             ),
+            memory_pool=_text_pool(),
         )
     except (pa.ArrowException, OSError, ValueError):  # ragged rows, not UTF-8 …: the streamed reader names it
         return None
@@ -131,6 +132,18 @@ def _plain_csv(file: Path, header: list[str], budget: MemoryBudget) -> pd.DataFr
         return None
     budget.take(need)
     return frame
+
+
+def _text_pool() -> object:
+    """Arrow's jemalloc pool where this build of pyarrow has one (Linux): the parser's blocks, freed, are given
+    back to the system (the default pool keeps about half the text's size more for the rest of the load); else
+    the default pool."""
+    import pyarrow as pa
+
+    try:
+        return pa.jemalloc_memory_pool()
+    except (NotImplementedError, pa.ArrowException):
+        return pa.default_memory_pool()
 
 
 def _holds(file: Path, needles: tuple[bytes, ...]) -> bool:
