@@ -7,6 +7,7 @@ Accepted where unambiguous: thousands separators (``1,290``), a trailing percent
 
 from __future__ import annotations
 
+import ctypes
 import re
 import unicodedata
 
@@ -86,6 +87,27 @@ def _parse_cells(series: pd.Series, allow_percent: bool) -> tuple[pd.Series, pd.
 
 
 _NUMBER_TYPES = (int, float, np.integer, np.floating)
+
+#: Below this many cells an object column is factorised by value at once (:func:`factorize_objects`).
+_BY_ADDRESS = 10_000
+
+
+def factorize_objects(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(values)`` of an object array — the same codes (−1 for a missing value) and distinct values,
+    in order of first appearance — for a loaded text column, whose cells of one value share a few str objects:
+    the cells' object addresses are factorised as integers (no hashing of text, no comparison of objects), then the
+    first object of each address by value. A million cells in a fraction of pandas' time on their objects."""
+    values = np.ascontiguousarray(values, dtype=object)
+    n = len(values)
+    if n < _BY_ADDRESS:
+        return pd.factorize(values)
+    # the array's cells are pointers: read as integers in place (``values`` keeps the objects alive)
+    pointers = ctypes.cast(values.ctypes.data, ctypes.POINTER(ctypes.c_ssize_t))
+    ids, addresses = pd.factorize(np.ctypeslib.as_array(pointers, shape=(n,)))
+    first = np.empty(len(addresses), dtype=np.intp)
+    first[ids[::-1]] = np.arange(n - 1, -1, -1)  # each address's first cell (the last write wins)
+    codes, uniques = pd.factorize(values[first])
+    return codes[ids], uniques
 
 
 def plain_numbers(values: np.ndarray) -> bool:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from evaltools.data.cells import factorize_objects
 from evaltools.data.schema import TABLES
 from evaltools.errors import WARNING, Location, ProblemList
 
@@ -65,7 +66,7 @@ def _first_seen(values: np.ndarray) -> np.ndarray:
     """Each value's number in the order of first appearance, a missing value counted as one value of its own (as
     ``pd.factorize`` of the column with its missing cells filled): one hashing pass, the missing cells given the
     place of the first of them."""
-    codes, uniques = pd.factorize(values)
+    codes, uniques = factorize_objects(values)
     missing = codes < 0
     if not missing.any():
         return codes
@@ -143,7 +144,7 @@ def _published_above_weights(projects: pd.DataFrame, ind: pd.DataFrame, raw: obj
         return
     top = pd.isna(ind["parent"].to_numpy(dtype=object))
     names = projects["project"].to_numpy(dtype=object)
-    codes, _ = pd.factorize(np.concatenate([ind["project"].to_numpy(dtype=object)[top], names]))
+    codes, _ = factorize_objects(np.concatenate([ind["project"].to_numpy(dtype=object)[top], names]))
     rows, of_project = codes[: int(top.sum())], codes[int(top.sum()) :]
     named = rows >= 0
     sums = np.bincount(rows[named], np.nan_to_num(ind["weight"].to_numpy(dtype=float)[top][named]), len(codes) + 1)

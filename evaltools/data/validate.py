@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from evaltools.data.cells import clean_text
+from evaltools.data.cells import clean_text, factorize_objects
 from evaltools.data.kinds import KINDS, contradicted, describe_presence, presence
 from evaltools.data.profile_schema import PROFILE_BY_NAME, PROFILE_SHEET
 from evaltools.data.schema import ORG, ORG_FIELD, ORG_HEADERS, TABLES, UNITS, Table
@@ -260,7 +260,8 @@ def _combined_codes(columns: list[np.ndarray]) -> np.ndarray:
     combined = np.zeros(len(columns[0]) if columns else 0, dtype=np.int64)
     size = 1
     for values in columns:
-        codes, uniques = pd.factorize(values)  # missing: -1, made a code of its own (no pass to find them)
+        codes, uniques = factorize_objects(values) if values.dtype == object else pd.factorize(values)
+        # missing: -1, made a code of its own (no pass to find them)
         codes = np.where(codes < 0, len(uniques), codes)
         if size * (len(uniques) + 1) >= 2**62:
             combined, seen = pd.factorize(combined)
@@ -490,7 +491,7 @@ def unit_positions(index: pd.Index, col: pd.Series) -> np.ndarray:
     are ``index``, else each distinct value looked up once."""
     if isinstance(col.dtype, pd.CategoricalDtype) and col.cat.categories.equals(index):
         return col.cat.codes.to_numpy(dtype=np.int64)
-    codes, uniques = pd.factorize(col.to_numpy(dtype=object))
+    codes, uniques = factorize_objects(col.to_numpy(dtype=object))
     return np.append(index.get_indexer(uniques), -1)[codes]
 
 

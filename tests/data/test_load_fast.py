@@ -112,3 +112,37 @@ def test_first_seen_counts_a_missing_value_in_its_place():
     assert _first_seen(values).tolist() == [0, 1, 2, 0, 1, 3]
     assert _first_seen(np.array([None, "a"], dtype=object)).tolist() == [0, 1]
     assert _first_seen(np.array(["a", "b"], dtype=object)).tolist() == [0, 1]
+
+
+def test_factorize_objects_equals_pandas_by_value():
+    """Cells of one value held by different str objects, missing cells (None and NaN), above the size where the
+    addresses are factorised: the same codes and distinct values as pd.factorize."""
+    from evaltools.data.cells import factorize_objects
+
+    spelt = ["指标" + "001", "".join(["指标", "001"]), None, float("nan"), "b", "a"]
+    values = np.array([spelt[i % len(spelt)] for i in range(30_000)], dtype=object)
+    codes, uniques = factorize_objects(values)
+    expected_codes, expected_uniques = pd.factorize(values)
+    assert codes.tolist() == expected_codes.tolist() and list(uniques) == list(expected_uniques) == [
+        "指标001",
+        "b",
+        "a",
+    ]
+    assert codes[:6].tolist() == [0, 0, -1, -1, 1, 2]
+
+
+def test_a_parquet_column_of_nulls_reads_as_missing_text(tmp_path):
+    """A column Parquet stores as nulls only (a blank 度量单位) reads as the same data as the CSV form's blank column."""
+    data = generate_units(3, 5, seed=2, year=2022, projects_per_unit=1)
+    made = UnitsData(
+        data.profile, data.units, {**data.tables, "indicators": data.tables["indicators"].assign(unit=None)}
+    )
+    folder = write_units(made, tmp_path / "pq" / "2022", "parquet")
+    import pyarrow.parquet as pq
+
+    assert str(pq.read_schema(folder / "indicators.parquet").field("unit").type) == "null"
+    csv = load_path(write_units(made, tmp_path / "csv" / "2022", "csv"), 2022)
+    parquet = load_path(folder, 2022)
+    assert parquet.indicators["unit"].isna().all() and parquet.indicators["unit"].dtype == object
+    for name in csv.tables:
+        pd.testing.assert_frame_equal(csv.tables[name], parquet.tables[name], obj=name)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from evaltools.data import schema as S
-from evaltools.data.cells import printed_units
+from evaltools.data.cells import factorize_objects, printed_units
 from evaltools.data.discover import locate, units_in
 from evaltools.data.load.normalise import empty_frame, empty_table, normalise
 from evaltools.data.load.profile import build_profile
@@ -99,7 +99,7 @@ def _units_coded(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     coded = {S.UNITS.name: pd.Categorical.from_codes(np.arange(len(index)), dtype=dtype)}
     for name, frame in tables.items():
         if name != S.UNITS.name and S.ORG in frame.columns:
-            codes, values = pd.factorize(frame[S.ORG].to_numpy(dtype=object))
+            codes, values = factorize_objects(frame[S.ORG].to_numpy(dtype=object))
             positions = index.get_indexer(values)
             if (positions < 0).any():
                 return tables

@@ -241,7 +241,7 @@ def read_parquet(file: Path, problems: ProblemList, budget: MemoryBudget | None 
         if nested:
             return None
         budget.take(need)
-        return pq.read_table(file).to_pandas()
+        return pq.read_table(file).to_pandas(types_mapper=_null_as_text)
     except (OSError, ValueError, pa.ArrowException) as exc:  # not Parquet, damaged, or unreadable
         problems.add(
             Location(str(file)),
@@ -250,6 +250,14 @@ def read_parquet(file: Path, problems: ProblemList, budget: MemoryBudget | None 
             expected="a Parquet file with one column per field (headers as in the CSV form)",
         )
         return None
+
+
+def _null_as_text(arrow_type: object) -> pd.StringDtype | None:
+    """A column Parquet stores as nulls only (a column left blank) read as text with every cell missing, as the
+    CSV form's text is read (not a column of ``None`` objects: its missing cells are then counted, not looked at)."""
+    import pyarrow as pa
+
+    return pd.StringDtype("pyarrow", na_value=float("nan")) if pa.types.is_null(arrow_type) else None
 
 
 _CHUNK = 1 << 20
