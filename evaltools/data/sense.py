@@ -130,7 +130,7 @@ def _projects_without_indicators(projects: pd.DataFrame, ind: pd.DataFrame, raw:
 def _listing(col: pd.Series, field: str) -> np.ndarray:
     """Which cells of an ``unknown`` column list ``field`` (``field in str(cell or "")``), decided once per
     distinct value."""
-    codes, uniques = pd.factorize(col)
+    codes, uniques = factorize_objects(col.to_numpy(dtype=object))
     return np.array([field in str(u or "") for u in uniques] + [False], dtype=bool)[codes]
 
 

@@ -63,10 +63,10 @@ def schema_clean(table: Table, frame: pd.DataFrame | Mapping[str, pd.Series]) ->
         if f.kind in FLOAT_KINDS and col.dtype != np.float64:
             return False
         values = col.to_numpy()
-        # a text column's distinct values (one hashing pass) say whether it holds a missing cell and what it holds
+        # a text column's codes (one pass: factorize_objects) say whether it holds a missing cell and what it holds
         needed = not f.nullable or f.vocabulary is not None
-        uniques = pd.unique(values) if values.dtype == object and needed else None
-        if not f.nullable and pd.isna(values if uniques is None else uniques).any():
+        coded = factorize_objects(values) if values.dtype == object and needed else None
+        if not f.nullable and (pd.isna(values).any() if coded is None else (coded[0] < 0).any()):
             return False
         bounds = [0.0] if f.kind in ("money", "rate") else []
         bounds += [] if f.minimum is None else [f.minimum]
@@ -77,7 +77,7 @@ def schema_clean(table: Table, frame: pd.DataFrame | Mapping[str, pd.Series]) ->
                 if (values < max(bounds)).any():
                     return False
         if f.vocabulary is not None:
-            present = pd.unique(values) if uniques is None else uniques
+            present = pd.unique(values) if coded is None else np.asarray(coded[1], dtype=object)
             if not _in_vocabulary(present[~pd.isna(present)], f.vocabulary):
                 return False
     return True
@@ -402,7 +402,7 @@ def _targets(ind: pd.DataFrame, raw: object, problems: ProblemList) -> None:
 def _listing(col: pd.Series, name: str) -> np.ndarray:
     """Which cells of an ``unknown`` column list ``name`` (``name in str(cell)``, a blank cell lists nothing),
     decided once per distinct value."""
-    codes, uniques = pd.factorize(col.to_numpy(dtype=object))
+    codes, uniques = factorize_objects(col.to_numpy(dtype=object))
     return np.array([name in str(u) for u in uniques] + [False], dtype=bool)[codes]
 
 
