@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from evaltools.data.cells import factorize_objects
+from evaltools.data.cells import factorize_objects, missing_objects
 from evaltools.data.schema import TABLES
 from evaltools.errors import WARNING, Location, ProblemList
 
@@ -79,7 +79,7 @@ def _parent_cycles(ind: pd.DataFrame, raw: object, problems: ProblemList) -> Non
     """An indicator that is its own breakdown, or breakdowns that go round in a circle, within each project
     (projects in the order of their first row, rows in table order). Only rows naming both a 三级指标 and
     a parent are looked at: no other row can be in a circle, nor start a reported chain."""
-    if ind.empty or not ind["parent"].notna().any():
+    if ind.empty or missing_objects(ind["parent"]).all():
         return
     linked = _linked_rows(ind)
     for _, rows in linked.groupby("group", sort=False):
@@ -142,7 +142,7 @@ def _published_above_weights(projects: pd.DataFrame, ind: pd.DataFrame, raw: obj
     published = projects["published_score"].to_numpy(dtype=float)
     if projects.empty or np.isnan(published).all():
         return
-    top = pd.isna(ind["parent"].to_numpy(dtype=object))
+    top = missing_objects(ind["parent"])
     names = projects["project"].to_numpy(dtype=object)
     codes, _ = factorize_objects(np.concatenate([ind["project"].to_numpy(dtype=object)[top], names]))
     rows, of_project = codes[: int(top.sum())], codes[int(top.sum()) :]

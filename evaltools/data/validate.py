@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from evaltools.data.cells import clean_text, factorize_objects
+from evaltools.data.cells import clean_text, factorize_objects, missing_objects
 from evaltools.data.kinds import KINDS, contradicted, describe_presence, presence
 from evaltools.data.profile_schema import PROFILE_BY_NAME, PROFILE_SHEET
 from evaltools.data.schema import ORG, ORG_FIELD, ORG_HEADERS, TABLES, UNITS, Table
@@ -351,7 +351,7 @@ def _indicators(ind: pd.DataFrame, projects: pd.DataFrame, raw: object, problems
     if ind.empty:
         return
     names = sorted(set(projects["project"]))
-    absent = ind["project"].notna().to_numpy() & ~_present(ind, ["project"], projects, ["project"])
+    absent = ~missing_objects(ind["project"]) & ~_present(ind, ["project"], projects, ["project"])
     for idx in ind.index[absent][:MAX_REPORTED]:
         problems.add(
             _where(raw, idx, _title("indicators", "project")),
@@ -368,9 +368,9 @@ def _targets(ind: pd.DataFrame, raw: object, problems: ProblemList) -> None:
     """A scored quantitative indicator needs a target; a range needs both ends, low ≤ high. (Plain arrays: this
     runs once per form read, where a few pandas operations on a small table cost more than the rule.)"""
     direction = ind["direction"].to_numpy(dtype=object)
-    scored = ind["applicable"].to_numpy(dtype=bool) & pd.isna(ind["parent"].to_numpy(dtype=object))
+    scored = ind["applicable"].to_numpy(dtype=bool) & missing_objects(ind["parent"])
     rng = direction == "range"
-    quantitative = ~pd.isna(direction) & (direction != "qualitative")
+    quantitative = ~missing_objects(direction) & (direction != "qualitative")
     target, high = ind["target"].to_numpy(dtype=float), ind["target_high"].to_numpy(dtype=float)
     unknown = _listing(ind["unknown"], "target") if "unknown" in ind else np.zeros(len(ind), dtype=bool)
     for idx in ind.index[scored & quantitative & np.isnan(target) & ~unknown][:MAX_REPORTED]:
@@ -408,7 +408,7 @@ def _listing(col: pd.Series, name: str) -> np.ndarray:
 
 def _breakdowns(ind: pd.DataFrame, raw: object, problems: ProblemList) -> None:
     """A breakdown row (所属合计指标) carries no weight and names a total of the same project."""
-    parts = ind["parent"].notna()
+    parts = pd.Series(~missing_objects(ind["parent"]), index=ind.index)
     for idx in ind.index[parts & (ind["weight"] > 0)][:MAX_REPORTED]:
         problems.add(
             _where(raw, idx, _title("indicators", "weight")),
