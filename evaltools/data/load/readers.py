@@ -119,7 +119,7 @@ def _plain_csv(file: Path, header: list[str], budget: MemoryBudget) -> pd.DataFr
                 quoted_strings_can_be_null=False,
                 null_values=[],
             ),
-            memory_pool=_text_pool(),
+            memory_pool=(pool := _text_pool()),
         )
     except (pa.ArrowException, OSError, ValueError):  # ragged rows, not UTF-8 …: the streamed reader names it
         return None
@@ -127,6 +127,7 @@ def _plain_csv(file: Path, header: list[str], budget: MemoryBudget) -> pd.DataFr
         return None
     frame = table.to_pandas()
     del table
+    pool.release_unused()  # the parser's freed blocks back to the system now, not after the pool's delay
     need = float(frame.memory_usage(deep=True, index=False).sum()) * NEED_PER_TEXT_BYTE
     if not budget.fits(need):
         return None
