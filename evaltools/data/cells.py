@@ -7,6 +7,7 @@ Accepted where unambiguous: thousands separators (``1,290``), a trailing percent
 
 from __future__ import annotations
 
+import ctypes
 import re
 import unicodedata
 
@@ -49,11 +50,25 @@ def parse_number(value: object, *, allow_percent: bool = True) -> tuple[float, s
 
 
 def parse_number_series(series: pd.Series, *, allow_percent: bool = True) -> tuple[pd.Series, pd.Series]:
-    """Vectorised fast path for a whole column: returns (numbers, reasons) with reasons NaN where fine."""
+    """Vectorised fast path for a whole column: returns (numbers, reasons) with reasons NaN where fine. A column of
+    text (CSV) is parsed once per distinct value, the answers spread to its cells."""
     if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
-        return series.astype(float), pd.Series(np.nan, index=series.index, dtype=object)  # typed (Parquet)
+        return series.astype(float), pd.Series(np.nan, index=series.index)  # typed (Parquet): no reason to give
     if series.dtype == object and plain_numbers(values := series.to_numpy()):  # a workbook's typed cells
         return pd.Series(values.astype(float), index=series.index), pd.Series(np.nan, index=series.index, dtype=object)
+    if isinstance(series.dtype, pd.StringDtype) and len(series) > 1:
+        codes, uniques = pd.factorize(series)  # a missing cell: -1 (no number, no reason)
+        numbers, reasons = _parse_cells(pd.Series(uniques), allow_percent)
+        numbers = pd.Series(np.append(numbers.to_numpy(dtype=float), np.nan)[codes], index=series.index)
+        if not reasons.notna().any():  # no reason to give: a column whose missing cells are found at once
+            return numbers, pd.Series(np.nan, index=series.index)
+        return numbers, pd.Series(np.append(reasons.to_numpy(dtype=object), np.nan)[codes], index=series.index)
+    return _parse_cells(series, allow_percent)
+
+
+def _parse_cells(series: pd.Series, allow_percent: bool) -> tuple[pd.Series, pd.Series]:
+    """:func:`parse_number_series` cell by cell: ``pd.to_numeric`` where it reads the cell, :func:`parse_number`
+    for the rest (it refuses true/false, which ``pd.to_numeric`` reads as 1 and 0)."""
     # pd.to_numeric reads True as 1: leave true/false cells (an Excel TRUE) to parse_number, which refuses them
     if series.dtype == object:
         flags = series.map(lambda v: isinstance(v, (bool, np.bool_))).astype(bool)
@@ -72,6 +87,37 @@ def parse_number_series(series: pd.Series, *, allow_percent: bool = True) -> tup
 
 
 _NUMBER_TYPES = (int, float, np.integer, np.floating)
+
+#: Below this many cells an object column is factorised by value at once (:func:`factorize_objects`).
+_BY_ADDRESS = 10_000
+
+
+def factorize_objects(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(values)`` of an object array — the same codes (−1 for a missing value) and distinct values,
+    in order of first appearance — for a loaded text column, whose cells of one value share a few str objects:
+    the cells' object addresses are factorised as integers (no hashing of text, no comparison of objects), then the
+    first object of each address by value. A million cells in a fraction of pandas' time on their objects."""
+    values = np.ascontiguousarray(values, dtype=object)
+    n = len(values)
+    if n < _BY_ADDRESS:
+        return pd.factorize(values)
+    # the array's cells are pointers: read as integers in place (``values`` keeps the objects alive)
+    pointers = ctypes.cast(values.ctypes.data, ctypes.POINTER(ctypes.c_ssize_t))
+    ids, addresses = pd.factorize(np.ctypeslib.as_array(pointers, shape=(n,)))
+    first = np.empty(len(addresses), dtype=np.intp)
+    first[ids[::-1]] = np.arange(n - 1, -1, -1)  # each address's first cell (the last write wins)
+    codes, uniques = pd.factorize(values[first])
+    return codes[ids], uniques
+
+
+def missing_objects(values: object) -> np.ndarray:
+    """``pd.isna`` of a column of objects (a Series or array): for a loaded text column, from its
+    :func:`factorize_objects` codes (−1: missing, as pandas finds it), a fraction of the time of a look at every
+    object."""
+    values = np.asarray(values, dtype=object)
+    if len(values) < _BY_ADDRESS:
+        return pd.isna(values)
+    return factorize_objects(values)[0] < 0
 
 
 def plain_numbers(values: np.ndarray) -> bool:

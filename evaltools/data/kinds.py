@@ -21,6 +21,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
+from evaltools.data.cells import missing_objects
 from evaltools.registry import Registry
 
 
@@ -222,7 +223,7 @@ def presence(tables: Mapping[str, pd.DataFrame], unit_codes: Callable[[pd.DataFr
 
     ind = tables["indicators"]
     return Presence(
-        department_indicators=count(ind, ind["project"].isna().to_numpy()) > 0,
+        department_indicators=count(ind, missing_objects(ind["project"])) > 0,
         projects=count(tables["projects"]),
         budget_lines=count(tables["budget_lines"]),
         cost_control=count(tables["cost_control"]) if "cost_control" in tables else None,

@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from evaltools.data.cells import factorize_objects, missing_objects
 from evaltools.data.schema import TABLES
 from evaltools.errors import WARNING, Location, ProblemList
 
@@ -55,17 +56,30 @@ def _linked_rows(ind: pd.DataFrame) -> pd.DataFrame:
     names = ind["level3"].to_numpy(dtype=object)
     parents = ind["parent"].to_numpy(dtype=object)
     linked = np.not_equal(names, None) & np.not_equal(parents, None)
-    groups, _ = pd.factorize(ind["project"].fillna("\0"), use_na_sentinel=False)
+    groups = _first_seen(ind["project"].to_numpy(dtype=object))
     rows = pd.DataFrame({"level3": names[linked], "parent": parents[linked], "group": groups[linked]})
     rows.index = ind.index[linked]
     return rows.iloc[np.argsort(rows["group"].to_numpy(), kind="stable")]
+
+
+def _first_seen(values: np.ndarray) -> np.ndarray:
+    """Each value's number in the order of first appearance, a missing value counted as one value of its own (as
+    ``pd.factorize`` of the column with its missing cells filled): one hashing pass, the missing cells given the
+    place of the first of them."""
+    codes, uniques = factorize_objects(values)
+    missing = codes < 0
+    if not missing.any():
+        return codes
+    first = int(np.argmax(missing))
+    place = int(codes[:first].max()) + 1 if first else 0  # the values seen before the first missing cell
+    return np.where(missing, place, codes + (codes >= place))
 
 
 def _parent_cycles(ind: pd.DataFrame, raw: object, problems: ProblemList) -> None:
     """An indicator that is its own breakdown, or breakdowns that go round in a circle, within each project
     (projects in the order of their first row, rows in table order). Only rows naming both a 三级指标 and
     a parent are looked at: no other row can be in a circle, nor start a reported chain."""
-    if ind.empty or not ind["parent"].notna().any():
+    if ind.empty or missing_objects(ind["parent"]).all():
         return
     linked = _linked_rows(ind)
     for _, rows in linked.groupby("group", sort=False):
@@ -100,7 +114,7 @@ def _parent_cycles(ind: pd.DataFrame, raw: object, problems: ProblemList) -> Non
 def _projects_without_indicators(projects: pd.DataFrame, ind: pd.DataFrame, raw: object, problems: ProblemList) -> None:
     if projects.empty:
         return
-    having = set(ind["project"].dropna()) if not ind.empty else set()
+    having = {p for p in pd.unique(ind["project"].to_numpy(dtype=object)) if not pd.isna(p)} if not ind.empty else set()
     for idx in projects.index[~projects["project"].isin(having)]:
         problems.add(
             _where(raw, idx, "projects", "project"),
@@ -116,7 +130,7 @@ def _projects_without_indicators(projects: pd.DataFrame, ind: pd.DataFrame, raw:
 def _listing(col: pd.Series, field: str) -> np.ndarray:
     """Which cells of an ``unknown`` column list ``field`` (``field in str(cell or "")``), decided once per
     distinct value."""
-    codes, uniques = pd.factorize(col)
+    codes, uniques = factorize_objects(col.to_numpy(dtype=object))
     return np.array([field in str(u or "") for u in uniques] + [False], dtype=bool)[codes]
 
 
@@ -128,9 +142,9 @@ def _published_above_weights(projects: pd.DataFrame, ind: pd.DataFrame, raw: obj
     published = projects["published_score"].to_numpy(dtype=float)
     if projects.empty or np.isnan(published).all():
         return
-    top = pd.isna(ind["parent"].to_numpy(dtype=object))
+    top = missing_objects(ind["parent"])
     names = projects["project"].to_numpy(dtype=object)
-    codes, _ = pd.factorize(np.concatenate([ind["project"].to_numpy(dtype=object)[top], names]))
+    codes, _ = factorize_objects(np.concatenate([ind["project"].to_numpy(dtype=object)[top], names]))
     rows, of_project = codes[: int(top.sum())], codes[int(top.sum()) :]
     named = rows >= 0
     sums = np.bincount(rows[named], np.nan_to_num(ind["weight"].to_numpy(dtype=float)[top][named]), len(codes) + 1)

@@ -91,7 +91,7 @@ def _arrow_class(pattern: str) -> str:
 ARROW_INVISIBLE = _arrow_class(INVISIBLE.pattern)
 
 
-def _arrow(col: pd.Series) -> pa.ChunkedArray | None:
+def arrow_text(col: pd.Series) -> pa.ChunkedArray | None:
     """The Arrow array of a column of Arrow-backed text, or None for any other column."""
     if isinstance(col.dtype, pd.StringDtype) and col.dtype.storage == "pyarrow":
         return col.array.__arrow_array__()
@@ -103,10 +103,27 @@ def _flagged(arr: pa.ChunkedArray | pa.Array) -> np.ndarray:
     return np.flatnonzero(pc.fill_null(arr, False).to_numpy(zero_copy_only=False))
 
 
-def _to_screen(col: pd.Series) -> np.ndarray:
+def factorized(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(col)`` as (codes, distinct values as an object array; −1 for a missing cell): Arrow-backed
+    text dictionary-encoded by Arrow's kernel in one pass (the codes then serve every test of the values)."""
+    arr = arrow_text(col)
+    if arr is None:
+        codes, uniques = pd.factorize(col)
+        return codes, np.asarray(uniques, dtype=object)
+    encoded = pc.dictionary_encode(arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr)
+    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.intp, copy=False)
+    return codes, encoded.dictionary.to_numpy(zero_copy_only=False).astype(object, copy=False)
+
+
+def _to_screen(col: pd.Series, coded: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Positions of the text cells holding an invisible or control character or longer than
-    :data:`MAX_TEXT`, each distinct value tested once (by Arrow's kernels for Arrow-backed text)."""
-    arr = _arrow(col)
+    :data:`MAX_TEXT`, each distinct value tested once (by Arrow's kernels for Arrow-backed text; ``coded``: the
+    column's :func:`factorized`, then its distinct values are tested)."""
+    if coded is not None:
+        search = INVISIBLE.search
+        flags = [isinstance(v, str) and (search(v) is not None or len(v) > MAX_TEXT) for v in coded[1]]
+        return np.flatnonzero(np.array([*flags, False], dtype=bool)[coded[0]]) if any(flags) else np.array([], int)
+    arr = arrow_text(col)
     if arr is not None:  # the kernels run over the distinct values, their answers spread by the indices
         encoded = pc.dictionary_encode(arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr)
         values = encoded.dictionary
@@ -119,11 +136,17 @@ def _to_screen(col: pd.Series) -> np.ndarray:
     return np.flatnonzero(np.array([*flags, False], dtype=bool)[codes])
 
 
-def screen_column(col: pd.Series, where: Callable[[object], Location], problems: ProblemList) -> pd.Series:
+def screen_column(
+    col: pd.Series,
+    where: Callable[[object], Location],
+    problems: ProblemList,
+    coded: tuple[np.ndarray, np.ndarray] | None = None,
+) -> pd.Series:
     """The text cells of ``col`` with invisible characters removed (each such cell reported as a warning
     at ``where(index)``) and over-long cells reported as errors. Only text cells are looked at: every cell
-    is tested at once (:func:`_to_screen`), then the few it flags one by one."""
-    todo = col.index[_to_screen(col)]
+    is tested at once (:func:`_to_screen`; ``coded``: the column's :func:`factorized`), then the few it flags
+    one by one. ``col`` itself when nothing was removed."""
+    todo = col.index[_to_screen(col, coded)]
     if GLYPH_CHECKS:
         _glyphs(col, where, problems)
     if not len(todo):
@@ -161,7 +184,7 @@ def _missing_glyphs(value: object) -> str:
 def _glyphs(col: pd.Series, where: Callable[[object], Location], problems: ProblemList) -> None:
     """Warn at each text cell holding characters that a registered glyph check cannot draw. Only non-ASCII
     cells can (found by Arrow's kernel for Arrow-backed text); each distinct value is checked once."""
-    arr = _arrow(col)
+    arr = arrow_text(col)
     positions = _flagged(pc.invert(pc.string_is_ascii(arr))) if arr is not None else np.arange(len(col))
     codes, uniques = pd.factorize(col.iloc[positions])
     missing = [_missing_glyphs(u) for u in uniques]

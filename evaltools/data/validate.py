@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from evaltools.data.cells import clean_text
+from evaltools.data.cells import clean_text, factorize_objects, missing_objects
 from evaltools.data.kinds import KINDS, contradicted, describe_presence, presence
 from evaltools.data.profile_schema import PROFILE_BY_NAME, PROFILE_SHEET
 from evaltools.data.schema import ORG, ORG_FIELD, ORG_HEADERS, TABLES, UNITS, Table
@@ -63,8 +63,10 @@ def schema_clean(table: Table, frame: pd.DataFrame | Mapping[str, pd.Series]) ->
         if f.kind in FLOAT_KINDS and col.dtype != np.float64:
             return False
         values = col.to_numpy()
-        missing = pd.isna(values)
-        if not f.nullable and missing.any():
+        # a text column's codes (one pass: factorize_objects) say whether it holds a missing cell and what it holds
+        needed = not f.nullable or f.vocabulary is not None
+        coded = factorize_objects(values) if values.dtype == object and needed else None
+        if not f.nullable and (pd.isna(values).any() if coded is None else (coded[0] < 0).any()):
             return False
         bounds = [0.0] if f.kind in ("money", "rate") else []
         bounds += [] if f.minimum is None else [f.minimum]
@@ -74,16 +76,18 @@ def schema_clean(table: Table, frame: pd.DataFrame | Mapping[str, pd.Series]) ->
             with np.errstate(invalid="ignore"):
                 if (values < max(bounds)).any():
                     return False
-        if f.vocabulary is not None and not _in_vocabulary(values[~missing], f.vocabulary):
-            return False
+        if f.vocabulary is not None:
+            present = pd.unique(values) if coded is None else np.asarray(coded[1], dtype=object)
+            if not _in_vocabulary(present[~pd.isna(present)], f.vocabulary):
+                return False
     return True
 
 
 def _in_vocabulary(values: np.ndarray, vocabulary: object) -> bool:
-    """Whether every value is one of ``vocabulary`` (each distinct value looked up once, as ``Series.isin``)."""
+    """Whether every value (distinct values) is one of ``vocabulary`` (as ``Series.isin``)."""
     if not len(values):
         return True
-    return bool(pd.Series(pd.unique(values), dtype=object).isin(list(vocabulary)).all())
+    return bool(pd.Series(values, dtype=object).isin(list(vocabulary)).all())
 
 
 def cross_check(tables: dict[str, pd.DataFrame], raws: dict, problems: ProblemList) -> None:
@@ -239,14 +243,32 @@ def _duplicates(name: str, frame: pd.DataFrame, raws: dict, problems: ProblemLis
 def _repeated(frame: pd.DataFrame, key: list[str]) -> np.ndarray:
     """Which rows repeat the ``key`` of an earlier row (as ``DataFrame.duplicated(key)``: missing values equal
     each other), from the key columns' codes combined into one integer per row."""
-    combined = np.zeros(len(frame), dtype=np.int64)
-    for column in key:
-        codes, uniques = pd.factorize(frame[column].to_numpy(dtype=object), use_na_sentinel=False)
-        combined, _ = pd.factorize(combined * (len(uniques) + 1) + codes)
-    first = np.unique(combined, return_index=True)[1]
-    dup = np.ones(len(frame), dtype=bool)
-    dup[first] = False
-    return dup
+    combined = _combined_codes([_hashable(frame[column]) for column in key])
+    return pd.Series(combined, copy=False).duplicated(keep="first").to_numpy()
+
+
+def _hashable(col: pd.Series) -> np.ndarray:
+    """A column's values to factorise: a categorical's codes (−1 for a missing value), else its objects."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return col.cat.codes.to_numpy()
+    return col.to_numpy(dtype=object)
+
+
+def _combined_codes(columns: list[np.ndarray]) -> np.ndarray:
+    """One integer per row that is equal for two rows exactly when their values of every column are (missing values
+    equal each other): each column's codes, mixed radix, refactorised only where the product could overflow."""
+    combined = np.zeros(len(columns[0]) if columns else 0, dtype=np.int64)
+    size = 1
+    for values in columns:
+        codes, uniques = factorize_objects(values) if values.dtype == object else pd.factorize(values)
+        # missing: -1, made a code of its own (no pass to find them)
+        codes = np.where(codes < 0, len(uniques), codes)
+        if size * (len(uniques) + 1) >= 2**62:
+            combined, seen = pd.factorize(combined)
+            size = len(seen)
+        combined = combined * (len(uniques) + 1) + codes
+        size *= len(uniques) + 1
+    return combined
 
 
 def _rows(mask: object) -> np.ndarray:
@@ -314,14 +336,14 @@ def _present(rows: pd.DataFrame, row_columns: list[str], known: pd.DataFrame, kn
     over both tables), so a million rows take a fraction of a second."""
     if ORG in rows.columns and ORG in known.columns:
         row_columns, known_columns = [ORG, *row_columns], [ORG, *known_columns]
-    left = np.zeros(len(rows), dtype=np.int64)
-    right = np.zeros(len(known), dtype=np.int64)
+    both = []
     for a, b in zip(row_columns, known_columns):
-        both = np.concatenate([rows[a].to_numpy(dtype=object), known[b].to_numpy(dtype=object)])
-        codes, uniques = pd.factorize(both, use_na_sentinel=False)
-        combined, _ = pd.factorize(np.concatenate([left, right]) * (len(uniques) + 1) + codes)
-        left, right = combined[: len(rows)], combined[len(rows) :]
-    return np.isin(left, right)
+        left, right = rows[a], known[b]
+        if not (isinstance(left.dtype, pd.CategoricalDtype) and left.dtype == right.dtype):  # else codes of one dtype
+            left, right = left.astype(object), right.astype(object)
+        both.append(np.concatenate([_hashable(left), _hashable(right)]))
+    combined = _combined_codes(both)
+    return pd.Series(combined[: len(rows)], copy=False).isin(combined[len(rows) :]).to_numpy()
 
 
 def _indicators(ind: pd.DataFrame, projects: pd.DataFrame, raw: object, problems: ProblemList) -> None:
@@ -329,7 +351,7 @@ def _indicators(ind: pd.DataFrame, projects: pd.DataFrame, raw: object, problems
     if ind.empty:
         return
     names = sorted(set(projects["project"]))
-    absent = ind["project"].notna().to_numpy() & ~_present(ind, ["project"], projects, ["project"])
+    absent = ~missing_objects(ind["project"]) & ~_present(ind, ["project"], projects, ["project"])
     for idx in ind.index[absent][:MAX_REPORTED]:
         problems.add(
             _where(raw, idx, _title("indicators", "project")),
@@ -346,9 +368,9 @@ def _targets(ind: pd.DataFrame, raw: object, problems: ProblemList) -> None:
     """A scored quantitative indicator needs a target; a range needs both ends, low ≤ high. (Plain arrays: this
     runs once per form read, where a few pandas operations on a small table cost more than the rule.)"""
     direction = ind["direction"].to_numpy(dtype=object)
-    scored = ind["applicable"].to_numpy(dtype=bool) & pd.isna(ind["parent"].to_numpy(dtype=object))
+    scored = ind["applicable"].to_numpy(dtype=bool) & missing_objects(ind["parent"])
     rng = direction == "range"
-    quantitative = ~pd.isna(direction) & (direction != "qualitative")
+    quantitative = ~missing_objects(direction) & (direction != "qualitative")
     target, high = ind["target"].to_numpy(dtype=float), ind["target_high"].to_numpy(dtype=float)
     unknown = _listing(ind["unknown"], "target") if "unknown" in ind else np.zeros(len(ind), dtype=bool)
     for idx in ind.index[scored & quantitative & np.isnan(target) & ~unknown][:MAX_REPORTED]:
@@ -380,13 +402,13 @@ def _targets(ind: pd.DataFrame, raw: object, problems: ProblemList) -> None:
 def _listing(col: pd.Series, name: str) -> np.ndarray:
     """Which cells of an ``unknown`` column list ``name`` (``name in str(cell)``, a blank cell lists nothing),
     decided once per distinct value."""
-    codes, uniques = pd.factorize(col.to_numpy(dtype=object))
+    codes, uniques = factorize_objects(col.to_numpy(dtype=object))
     return np.array([name in str(u) for u in uniques] + [False], dtype=bool)[codes]
 
 
 def _breakdowns(ind: pd.DataFrame, raw: object, problems: ProblemList) -> None:
     """A breakdown row (所属合计指标) carries no weight and names a total of the same project."""
-    parts = ind["parent"].notna()
+    parts = pd.Series(~missing_objects(ind["parent"]), index=ind.index)
     for idx in ind.index[parts & (ind["weight"] > 0)][:MAX_REPORTED]:
         problems.add(
             _where(raw, idx, _title("indicators", "weight")),
@@ -442,13 +464,14 @@ def check_stated(
         where = [_profile_where(source)]
     else:
         index = pd.Index(units[ORG].to_numpy(dtype=object))
-        found = presence(tables, lambda frame: index.get_indexer(frame[ORG].to_numpy(dtype=object)), len(units))
+        found = presence(tables, lambda frame: unit_positions(index, frame[ORG]), len(units))
         own = units["report_kind"].to_numpy(dtype=object) if "report_kind" in units else np.full(len(units), None)
         given = pd.notna(own) & (own != "")
         stated = np.where(given, own, getattr(profile, "report_kind", None))
         raw = raws.get(UNITS.name)
         title = PROFILE_BY_NAME["report_kind"].title
-        where = [_where(raw, idx, title) if g else _profile_where(source) for idx, g in zip(units.index, given)]
+        stated_once = _profile_where(source)  # one look at the source (a folder or a workbook) for every unit
+        where = [_where(raw, idx, title) if g else stated_once for idx, g in zip(units.index, given)]
         _units_without_rows(units, found, raw, problems)
     _lines_without_indicators(units, found, raws, problems)
     _year_columns(getattr(profile, "year", None), raws, problems)
@@ -461,6 +484,15 @@ def check_stated(
             expected=f"{kind.needs}; correct the tables, or leave report_kind blank to have the kind detected",
             code="KIND_CONTRADICTED",
         )
+
+
+def unit_positions(index: pd.Index, col: pd.Series) -> np.ndarray:
+    """``index.get_indexer(col)`` (−1 where a value is not in ``index``): a categorical's codes when its categories
+    are ``index``, else each distinct value looked up once."""
+    if isinstance(col.dtype, pd.CategoricalDtype) and col.cat.categories.equals(index):
+        return col.cat.codes.to_numpy(dtype=np.int64)
+    codes, uniques = factorize_objects(col.to_numpy(dtype=object))
+    return np.append(index.get_indexer(uniques), -1)[codes]
 
 
 def _profile_where(source: str) -> Location:

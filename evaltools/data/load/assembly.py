@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from evaltools.data import schema as S
-from evaltools.data.cells import printed_units
+from evaltools.data.cells import factorize_objects, printed_units
 from evaltools.data.discover import locate, units_in
 from evaltools.data.load.normalise import empty_frame, empty_table, normalise
 from evaltools.data.load.profile import build_profile
@@ -55,7 +55,7 @@ def assemble(
     _require_content(tables, raws, Path(source), problems)
     if problems.has_errors or profile is None:
         return None
-    tables = _derived(tables)
+    tables = _units_coded(_derived(tables))
     for check in CHECKS:
         check(tables, raws, problems)
     if not problems.has_errors:  # what the data states (its report kind, its units) against its tables
@@ -84,6 +84,28 @@ def _derived(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         if blank.any() and ind[text].notna().any():
             derived[unit] = ind[unit].where(~blank, printed_units(ind[text]))
     return {**tables, S.INDICATORS.name: ind.assign(**derived)} if derived else tables
+
+
+def _units_coded(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Many-unit data with every table's unit column a categorical of the units (the units table naming each
+    once, every row a listed unit or none): hashed once here, the checks and :class:`UnitsData` then use its codes.
+    Otherwise (units listed twice, a row naming a unit not listed: reported by the checks) the tables as they are."""
+    units = tables.get(S.UNITS.name)
+    if units is None or units.empty:
+        return tables
+    index = pd.Index(units[S.ORG].to_numpy(dtype=object), dtype=object, name=S.ORG)  # as UnitsData names it
+    if not index.is_unique or index.hasnans:
+        return tables
+    dtype = pd.CategoricalDtype(index)
+    coded = {S.UNITS.name: pd.Categorical.from_codes(np.arange(len(index)), dtype=dtype)}
+    for name, frame in tables.items():
+        if name != S.UNITS.name and S.ORG in frame.columns:
+            codes, values = factorize_objects(frame[S.ORG].to_numpy(dtype=object))
+            positions = index.get_indexer(values)
+            if (positions < 0).any():
+                return tables
+            coded[name] = pd.Categorical.from_codes(np.append(positions, -1)[codes], dtype=dtype)
+    return {name: frame.assign(**{S.ORG: coded[name]}) if name in coded else frame for name, frame in tables.items()}
 
 
 def year_data(

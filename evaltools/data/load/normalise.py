@@ -8,13 +8,15 @@ import unicodedata
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
+from pandas.api.internals import create_dataframe_from_blocks
 
 from evaltools.data import schema as S
 from evaltools.data.bounds import check_table
-from evaltools.data.cells import clean_text, parse_bool, parse_number_series, plain_numbers, unknown_mask
+from evaltools.data.cells import clean_text, is_unknown, parse_bool, parse_number_series, plain_numbers, unknown_mask
 from evaltools.data.load.headers import map_headers
 from evaltools.data.load.tables import RawTable
-from evaltools.data.text import screen_column
+from evaltools.data.text import arrow_text, factorized, screen_column
 from evaltools.data.validate import schema_clean
 from evaltools.errors import ProblemList
 from evaltools.fmt import is_missing, uninert
@@ -50,8 +52,11 @@ def normalise(table: S.Table, raw: RawTable, problems: ProblemList, many: bool =
     if list(rename.items()) != [(c, c) for c in frame.columns]:  # a form's table is already so
         frame = frame[list(rename)].set_axis(list(rename.values()), axis=1)  # the columns in order, renamed
     empty = _all_missing(frame)
-    frame = frame.loc[~_blank_rows(frame, empty)]
-    raw.kept = list(frame.index)
+    blank = _blank_rows(frame, empty)
+    frame = frame.loc[~blank] if blank.any() else frame
+    index = frame.index  # the raw rows kept: a range when they are all of them (no list of a million labels)
+    whole = isinstance(index, pd.RangeIndex)
+    raw.kept = range(index.start, index.stop, index.step) if whole else list(index)
     if len(frame) < table.min_rows:
         problems.add(
             raw.loc(), "表中没有数据 / the table has no data rows", expected=f"at least {table.min_rows} row(s)"
@@ -100,35 +105,45 @@ def typed(frame: pd.DataFrame, table: S.Table) -> pd.DataFrame:
 
 
 def _typed_columns(cols: dict[str, pd.Series], n: int, table: S.Table) -> pd.DataFrame:
-    """:func:`typed` of the parsed columns ``cols`` (each already of its canonical dtype, text str or None),
-    built from their arrays at once: the same frame, without a Series per column."""
+    """:func:`typed` of the parsed columns ``cols`` (each already of its canonical dtype, text str or None): the
+    same consolidated frame as ``pd.DataFrame`` of them, built as its blocks (numbers, yes/no, text) filled column
+    by column, each parsed column let go once copied in (``cols`` is emptied): a million rows are not held twice."""
     fields = ([S.ORG_FIELD] if S.ORG in cols and S.ORG not in table.names() else []) + list(table.fields)
-    out: dict[str, object] = {}
     index = pd.RangeIndex(n)
-    for f in fields:
-        col = cols.get(f.name)
-        if col is None:
-            out[f.name] = _missing_column(f, index)
-        elif f.kind in ("number", "money", "rate"):
-            out[f.name] = col.to_numpy() if col.dtype == np.float64 else col.astype(float).to_numpy()
-        elif f.kind == "bool":
-            out[f.name] = col.to_numpy() if col.dtype == np.bool_ else col.astype(bool).to_numpy()
-        else:
-            values = col.to_numpy(dtype=object, copy=True)
-            missing = pd.isna(values)
-            values[missing] = None
-            # text as a Series of object dtype (an array of text would be inferred as str); no text: the array
-            out[f.name] = values if missing.all() else pd.Series(values, index=index, dtype=object, copy=False)
-    return pd.DataFrame(out, index=index)
+    places: dict[type, list[int]] = {}
+    for at, f in enumerate(fields):
+        places.setdefault(_BLOCK_DTYPE.get(f.kind, object), []).append(at)
+    blocks = []
+    for dtype, where in places.items():
+        values = np.empty((len(where), n), dtype=dtype)
+        for row, at in enumerate(where):
+            col = cols.pop(fields[at].name, None)
+            values[row] = (_missing_column(fields[at], index) if col is None else col).to_numpy(dtype=dtype)
+        blocks.append((values, np.array(where, dtype=np.intp)))
+    return create_dataframe_from_blocks(blocks, index=index, columns=pd.Index([f.name for f in fields]))
+
+
+#: The block dtype of each field kind's column (text: object, str or None).
+_BLOCK_DTYPE = {"number": np.float64, "money": np.float64, "rate": np.float64, "bool": np.bool_}
 
 
 def _all_missing(frame: pd.DataFrame) -> frozenset[str]:
-    """The columns whose every cell is missing (None, NaN): a form leaves most of its table's columns so.
+    """The columns whose every cell is missing (None, NaN; empty Arrow-backed text): a form leaves most of its
+    table's columns so, a CSV file's blank columns are so.
     One pass over the frame; such a column is typed without parsing (:func:`_missing_column`)."""
     if frame.empty:
         return frozenset()
-    missing = frame.isna().to_numpy().all(axis=0)
-    return frozenset(c for c, m in zip(frame.columns, missing.tolist()) if m)
+    return frozenset(frame.columns[at] for at in range(len(frame.columns)) if _none_present(frame.iloc[:, at]))
+
+
+def _none_present(col: pd.Series) -> bool:
+    """Whether every cell of ``col`` is missing (Arrow-backed text: its null count, no pass over its cells) or,
+    in Arrow-backed text, empty: parsed, an empty cell gives what a missing one gives (no text, no number, the
+    yes/no default) and nothing to report."""
+    arr = arrow_text(col)
+    if arr is not None:  # or only empty text (a CSV file's blank column): read as missing cells are
+        return arr.null_count == len(arr) or pc.max(pc.binary_length(arr)).as_py() == 0
+    return bool(col.iloc[:1].isna().all()) and bool(col.isna().all())  # a first cell given: no pass over the rest
 
 
 def _missing_column(f: S.Field, index: pd.Index) -> pd.Series:
@@ -152,9 +167,10 @@ def _missing_key(f: S.Field) -> tuple:
 
 def _blank_rows(frame: pd.DataFrame, empty: frozenset[str]) -> np.ndarray:
     """Which rows are blank: every cell missing or only spaces (the columns of ``empty`` are). The object columns
-    are tested together: their cells factorised in one pass, each distinct value cleaned once."""
+    are tested together: their cells factorised in one pass, each distinct value cleaned once. A column is looked
+    at only in the rows still blank (typed and filled columns first: most tables are done after one)."""
     blank = np.ones(len(frame), dtype=bool)
-    texts, objects = [], 0
+    texts, objects, others = [], 0, []
     for at, (name, dtype) in enumerate(zip(frame.columns, frame.dtypes)):
         objects += dtype == np.dtype(object)
         if name in empty:
@@ -162,13 +178,21 @@ def _blank_rows(frame: pd.DataFrame, empty: frozenset[str]) -> np.ndarray:
         if dtype == np.dtype(object):
             texts.append(at)
         else:
-            blank &= _blank(frame[name])
-    if texts:  # a frame all of object dtype (a form's table) is one block: its array at once
-        whole = objects == len(frame.columns)
-        cells = frame.to_numpy(dtype=object)[:, texts] if whole else frame.iloc[:, texts].to_numpy(dtype=object)
+            others.append(at)
+    others.sort(key=lambda at: isinstance(frame.dtypes.iloc[at], pd.StringDtype))  # numbers, flags, then text
+    for at in others:
+        rows = np.flatnonzero(blank)
+        if not len(rows):
+            return blank
+        col = frame.iloc[:, at]
+        blank[rows] = _blank(col if len(rows) == len(frame) else col.iloc[rows])
+    rows = np.flatnonzero(blank)
+    if texts and len(rows):  # a frame all of object dtype (a form's table) is one block: its array at once
+        whole = objects == len(frame.columns) and len(rows) == len(frame)
+        cells = frame.to_numpy(dtype=object)[:, texts] if whole else frame.iloc[rows, texts].to_numpy(dtype=object)
         codes, uniques = pd.factorize(cells.ravel(), use_na_sentinel=True)
         clear = np.array([clean_text(u) is None for u in uniques] + [True], dtype=bool)
-        blank &= clear[codes].reshape(cells.shape).all(axis=1)
+        blank[rows] = clear[codes].reshape(cells.shape).all(axis=1)
     return blank
 
 
@@ -206,21 +230,18 @@ def _parse_cells(
             continue
         col = frame[f.name]
         if f.kind in ("number", "money", "rate"):
-            if col.dtype == object and plain_numbers(values := col.to_numpy()):  # a workbook's typed cells
-                cols[f.name] = pd.Series(values.astype(float), index=col.index)
-                continue
-            marked = unknown_mask(col)
-            if marked.any():
-                marks[f.name] = marked.to_numpy(dtype=bool)
-                col = col.mask(marked, None)
-            cols[f.name] = _parse_numbers(f, col, raw, titles, reported, problems)
+            cols[f.name], marked = _number_column(f, col, raw, titles, reported, problems)
+            if marked is not None:
+                marks[f.name] = marked
         elif f.kind == "bool":
             cols[f.name] = _parse_bools(f, col, raw, titles, problems)
         else:
-            col = screen_column(col, lambda idx, n=f.name: raw.loc(raw.excel_row(idx), titles[n]), problems)
-            cols[f.name] = _parse_text(f, col)
+            coded = factorized(col)  # one pass: screened and cleaned by distinct value
+            screened = screen_column(col, lambda idx, n=f.name: raw.loc(raw.excel_row(idx), titles[n]), problems, coded)
+            cols[f.name] = _parse_text(f, screened, coded if screened is col else None)
     if S.ORG in cols and S.ORG not in table.names():
-        for idx in cols[S.ORG].index[cols[S.ORG].isna()][:20]:  # pandera does not know the unit column
+        absent = np.equal(cols[S.ORG].to_numpy(dtype=object), None)  # parsed text: str or None
+        for idx in cols[S.ORG].index[absent][:20]:  # pandera does not know the unit column
             problems.add(
                 raw.loc(raw.excel_row(idx), S.ORG_FIELD.title),
                 "必填项为空 / a required cell is empty",
@@ -252,22 +273,67 @@ def _merge_unknown(given: pd.Series, marks: dict[str, np.ndarray]) -> pd.Series:
     return pd.Series(merged, index=given.index, dtype=object)
 
 
+def _number_column(
+    f: S.Field, col: pd.Series, raw: RawTable, titles: dict[str, str], reported: set[tuple], problems: ProblemList
+) -> tuple[pd.Series, np.ndarray | None]:
+    """A number column parsed (:func:`_parse_numbers`) and which of its cells mark an unknown figure (None: none);
+    a column of text (CSV) parsed once per distinct value (:func:`_parse_distinct`)."""
+    if col.dtype == object and plain_numbers(values := col.to_numpy()):  # a workbook's typed cells
+        return pd.Series(values.astype(float), index=col.index), None
+    if isinstance(col.dtype, pd.StringDtype):
+        return _parse_distinct(f, col, raw, titles, reported, problems)
+    marked = unknown_mask(col)
+    if marked.any():
+        return _parse_numbers(f, col.mask(marked, None), raw, titles, reported, problems), marked.to_numpy(dtype=bool)
+    return _parse_numbers(f, col, raw, titles, reported, problems), None
+
+
+def _parse_distinct(
+    f: S.Field, col: pd.Series, raw: RawTable, titles: dict[str, str], reported: set[tuple], problems: ProblemList
+) -> tuple[pd.Series, np.ndarray | None]:
+    """:func:`_number_column` of a column of text by its distinct values: each marked unknown or parsed once, a
+    value that is no number reported at every cell holding it (in the column's order)."""
+    codes, uniques = factorized(col)
+    unknown = np.array([*map(is_unknown, uniques), False], dtype=bool)
+    distinct = pd.Series(uniques, dtype=col.dtype).mask(unknown[:-1])
+    numbers, reasons = parse_number_series(distinct, allow_percent=f.kind != "money")
+    bad = np.append(reasons.notna().to_numpy(), False)
+    for pos in np.flatnonzero(bad[codes]).tolist():
+        _bad_number(f, col.index[pos], reasons.iloc[codes[pos]], col.iloc[pos], raw, titles, reported, problems)
+    numbers = pd.Series(np.append(numbers.to_numpy(dtype=float), np.nan)[codes], index=col.index)
+    return numbers, (unknown[codes] if unknown.any() else None)
+
+
 def _parse_numbers(
     f: S.Field, col: pd.Series, raw: RawTable, titles: dict[str, str], reported: set[tuple], problems: ProblemList
 ) -> pd.Series:
     """A number, money or rate column as floats; each bad cell reported and added to ``reported``."""
     numbers, reasons = parse_number_series(col, allow_percent=f.kind != "money")
     for idx in reasons[reasons.notna()].index:
-        reported.add((idx, f.name))
-        problems.add(
-            raw.loc(raw.excel_row(idx), titles[f.name]),
-            f"应为数字 / expected a number ({reasons[idx]})",
-            found=repr(col[idx]),
-            expected="a number such as 6, 2.9, 1,290 or 94.26%"
-            if f.kind != "money"
-            else "an amount in 万元 such as 616.16",
-        )
+        _bad_number(f, idx, reasons[idx], col[idx], raw, titles, reported, problems)
     return numbers
+
+
+def _bad_number(
+    f: S.Field,
+    idx: object,
+    reason: str,
+    value: object,
+    raw: RawTable,
+    titles: dict[str, str],
+    reported: set[tuple],
+    problems: ProblemList,
+) -> None:
+    """A cell that is not a number, reported at its place and added to ``reported``."""
+    reported.add((idx, f.name))
+    problems.add(
+        raw.loc(raw.excel_row(idx), titles[f.name]),
+        f"应为数字 / expected a number ({reason})",
+        found=repr(value),
+        expected="a number such as 6, 2.9, 1,290 or 94.26%"
+        if f.kind != "money"
+        else "an amount in 万元 such as 616.16",
+    )
 
 
 def _by_value(col: pd.Series, fn: object) -> tuple[np.ndarray, np.ndarray]:
@@ -294,7 +360,7 @@ def _parse_bools(f: S.Field, col: pd.Series, raw: RawTable, titles: dict[str, st
     return pd.Series(flags[codes], index=col.index)
 
 
-def _parse_text(f: S.Field, col: pd.Series) -> pd.Series:
+def _parse_text(f: S.Field, col: pd.Series, coded: tuple[np.ndarray, np.ndarray] | None = None) -> pd.Series:
     """A text column cleaned (the apostrophe that keeps a formula start inert dropped: :func:`evaltools.fmt.uninert`); for a field with a vocabulary, accepted spellings → the canonical value
     (NFKC: full-width signs). Each distinct value is cleaned once."""
     spellings = f.spellings if f.vocabulary is not None else None
@@ -305,8 +371,8 @@ def _parse_text(f: S.Field, col: pd.Series) -> pd.Series:
             return text
         return spellings.get(text, spellings.get(unicodedata.normalize("NFKC", text), text))
 
-    cleaned, codes = _by_value(col, clean)
-    values = np.array([*cleaned, None], dtype=object)[codes]
+    codes, uniques = coded if coded is not None else factorized(col)
+    values = np.array([*map(clean, uniques), None], dtype=object)[codes]
     return pd.Series(values, index=col.index, dtype=object)
 
 

@@ -90,6 +90,72 @@ def _stream_csv(handle: object, file: Path, header_row: int, budget: MemoryBudge
     return pd.concat(chunks) if len(chunks) > 1 else chunks[0]
 
 
+#: A plain CSV file is read at once (:func:`_plain_csv`) when this many times its size (times
+#: :data:`NEED_PER_TEXT_BYTE`) fits the memory budget, the need of what was read then taken exactly; else it is
+#: streamed, and reading stops at the row where the estimate passes the limit.
+PLAIN_CSV_BOUND = 2.0
+
+
+def _plain_csv(file: Path, header: list[str], budget: MemoryBudget) -> pd.DataFrame | None:
+    """A plain CSV file — no double quote, no NUL, a header of distinct names, every row as many fields as the
+    header, UTF-8 — read at once by Arrow's parser (several threads): the same frame of text as
+    :func:`_stream_csv` gives it. None for any other file, or one that would not fit the budget: the streamed
+    reader then reads it and reports what it finds where it finds it."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    size = file.stat().st_size
+    if not header or "" in header or len(set(header)) < len(header):
+        return None
+    if not budget.fits(size * NEED_PER_TEXT_BYTE * PLAIN_CSV_BOUND) or _holds(file, (b'"', b"\x00")):
+        return None
+    try:
+        table = pacsv.read_csv(
+            file,
+            parse_options=pacsv.ParseOptions(ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(header, pa.large_string()),  # as pandas keeps text: no copy to make
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                null_values=[],
+            ),
+            memory_pool=(pool := _text_pool()),
+        )
+    except (pa.ArrowException, OSError, ValueError):  # ragged rows, not UTF-8 …: the streamed reader names it
+        return None
+    if table.column_names != header or not table.num_rows:
+        return None
+    frame = table.to_pandas()
+    del table
+    pool.release_unused()  # the parser's freed blocks back to the system now, not after the pool's delay
+    need = float(frame.memory_usage(deep=True, index=False).sum()) * NEED_PER_TEXT_BYTE
+    if not budget.fits(need):
+        return None
+    budget.take(need)
+    return frame
+
+
+def _text_pool() -> object:
+    """Arrow's jemalloc pool where this build of pyarrow has one (Linux): the parser's blocks, freed, are given
+    back to the system (the default pool keeps about half the text's size more for the rest of the load); else
+    the default pool."""
+    import pyarrow as pa
+
+    try:
+        return pa.jemalloc_memory_pool()
+    except (NotImplementedError, pa.ArrowException):
+        return pa.default_memory_pool()
+
+
+def _holds(file: Path, needles: tuple[bytes, ...]) -> bool:
+    """Whether the file's bytes hold any of ``needles`` (one byte each; read in chunks)."""
+    with open(file, "rb") as handle:
+        while chunk := handle.read(_CHUNK * 16):
+            if any(n in chunk for n in needles):
+                return True
+    return False
+
+
 def read_csv(file: Path, problems: ProblemList, budget: MemoryBudget | None = None) -> pd.DataFrame | None:
     """Every cell as text, streamed in chunks of :data:`CSV_CHUNK_ROWS` rows within the memory ``budget``.
 
@@ -106,7 +172,9 @@ def read_csv(file: Path, problems: ProblemList, budget: MemoryBudget | None = No
             start = handle.tell()
             header = next(csv.reader(handle), [])  # as written: pandas renames a repeated header (budget.1)
             handle.seek(start)
-            frame = _stream_csv(handle, file, blank + 1, budget, problems)
+            frame = _plain_csv(file, header, budget) if not blank else None
+            if frame is None:
+                frame = _stream_csv(handle, file, blank + 1, budget, problems)
         if frame is None:
             return None
         if len(set(header)) < len(header) == len(frame.columns):
@@ -174,7 +242,7 @@ def read_parquet(file: Path, problems: ProblemList, budget: MemoryBudget | None 
         if nested:
             return None
         budget.take(need)
-        return pq.read_table(file).to_pandas()
+        return pq.read_table(file).to_pandas(types_mapper=_null_as_text)
     except (OSError, ValueError, pa.ArrowException) as exc:  # not Parquet, damaged, or unreadable
         problems.add(
             Location(str(file)),
@@ -183,6 +251,14 @@ def read_parquet(file: Path, problems: ProblemList, budget: MemoryBudget | None 
             expected="a Parquet file with one column per field (headers as in the CSV form)",
         )
         return None
+
+
+def _null_as_text(arrow_type: object) -> pd.StringDtype | None:
+    """A column Parquet stores as nulls only (a column left blank) read as text with every cell missing, as the
+    CSV form's text is read (not a column of ``None`` objects: its missing cells are then counted, not looked at)."""
+    import pyarrow as pa
+
+    return pd.StringDtype("pyarrow", na_value=float("nan")) if pa.types.is_null(arrow_type) else None
 
 
 _CHUNK = 1 << 20

@@ -27,8 +27,9 @@ class RawTable:
     file: str
     sheet: str | None = None
     header_row: int = 1
-    #: The frame index of each row kept after blank rows were dropped (set by ``normalise``).
-    kept: list | None = None
+    #: The frame index of each row kept after blank rows were dropped (set by ``normalise``; a range when the
+    #: frame's index is one).
+    kept: list | range | None = None
 
     def loc(self, row: int | None = None, column: str | None = None) -> Location:
         return Location(self.file, self.sheet, row, column)
