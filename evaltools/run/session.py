@@ -179,8 +179,8 @@ class Session:
 
     def _read_year(self, path: Path, expected_year: int | None) -> ReadYear:
         key = (str(path.resolve()), expected_year)
-        if key not in self._reads:
-            self._reads[key] = read_year(path, expected_year)
+        if key not in self._reads:  # kept without the cells as read where no unit needs them (no problem found)
+            self._reads[key] = read_year(path, expected_year).compact()
         return self._reads[key]
 
     # ------------------------------------------------------------------ the kernel
