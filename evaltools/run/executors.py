@@ -32,10 +32,12 @@ class ExecutorOptions:
 
 
 #: ``fn(tasks, options, on_done) -> results`` by name; ``on_done(result)`` is called as each finishes.
-#: Reports one worker process runs before it is replaced (a bound on whatever a long life accumulates). A worker
-#: keeps one kernel and its evaluated years for all its reports (:mod:`evaltools.run.session`), so a new worker
-#: costs a kernel's start and the year's reading and evaluation again: not often.
-TASKS_PER_WORKER = 250
+#: Reports one worker process runs before it is replaced: none — a worker lives for the whole batch. It keeps one
+#: kernel and its evaluated years for all its reports (:mod:`evaltools.run.session`), so the ~14 descriptors a
+#: kernel per report once left open (the reason workers were recycled) are gone; and CPython 3.11's pool, asked to
+#: replace workers that reached ``max_tasks_per_child`` together, stopped starting new ones: a 1,000-unit batch
+#: hung after its 500th report with every worker gone (measured, issue 23).
+TASKS_PER_WORKER = None
 ExecutorFn = Callable[[Sequence[Task], ExecutorOptions, Callable[[BatchResult], None]], list[BatchResult]]
 EXECUTORS: Registry[ExecutorFn] = Registry("executor", "执行器", key="executor")
 
