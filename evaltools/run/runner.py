@@ -371,7 +371,13 @@ def _make(
     _hand_over(params, ev, kernel.handover, notebook_charts(notebook), hist)
     timings["evaluate"] = time.perf_counter() - t
     # While the kernel runs the notebook this process mostly waits: on the other core, make the
-    # outputs that need only the evaluation and import what the notebook exporters need.
+    # outputs that need only the evaluation and import what the notebook exporters need. papermill (and nbclient,
+    # which nbconvert imports too) is imported here first: two threads importing the same modules at once can meet
+    # in Python's import locks ("_DeadlockError: deadlock detected by _ModuleLock('nbclient.exceptions')", a report
+    # of the bench's batch failed so)
+    skip_slow_optional_imports()
+    import papermill  # noqa: F401
+
     side = ThreadPoolExecutor(max_workers=1, thread_name_prefix="evaltools-export")
     early = side.submit(_export_early, formats, ev, stage, export, doc)
     t = time.perf_counter()
