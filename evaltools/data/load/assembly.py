@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -270,8 +271,7 @@ class ReadYear:
         if not self.many:
             return self.data, ProblemList(list(self.problems.items))
         raws = self.read[1]
-        orgs = raw_units(raws[S.UNITS.name])
-        listed = set() if orgs is None else set(orgs.dropna())
+        orgs, listed = self._units
         if unit not in listed:  # what run refuses check refuses: the unit asked for is not in the data
             problems = ProblemList(list(self.problems.items))
             if orgs is not None:
@@ -291,6 +291,12 @@ class ReadYear:
         own = _own_problems(problems, raws, listed, unit)
         return (None if data is None else replace(data, warnings=tuple(own.items))), own
 
+    @cached_property
+    def _units(self) -> tuple[pd.Series | None, set]:
+        """The units table's 预算单位 cells as read and the set of units listed (worked out once, not per report)."""
+        orgs = raw_units(self.read[1][S.UNITS.name])
+        return orgs, set() if orgs is None else set(orgs.dropna())
+
     def compact(self) -> ReadYear:
         """The same for every unit without the cells as read, where no unit needs them (no problem found): only the
         units table's stays (which units are listed). Smaller to hand to another process."""
@@ -304,8 +310,7 @@ class ReadYear:
         error holds for every unit): the frames :meth:`for_unit` slices, with the whole data's warnings."""
         if self.data is not None or not self.many:
             return self.data
-        listed = set() if (orgs := raw_units(self.read[1][S.UNITS.name])) is None else set(orgs.dropna())
-        bad, shared = units_in_error(self.problems.items, self.read[1], listed)
+        bad, shared = units_in_error(self.problems.items, self.read[1], self._units[1])
         return None if shared else self._good(bad)[0]
 
     def _good(self, bad: set) -> tuple[YearData | UnitsData | None, ProblemList]:
