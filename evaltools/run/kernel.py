@@ -95,8 +95,9 @@ class WarmKernel:
             (self.private / stop.STAGE_POINTER).write_text(str(stage), encoding="utf-8")
 
     def usable(self) -> bool:
-        """Whether the kernel process still runs (a kernel started early might have died since)."""
-        return bool(self._run_sync(self.km.is_alive)())
+        """Whether the kernel still runs and was not shut down (a kernel started early, or kept for a batch's
+        reports, might have died since)."""
+        return not self._log_handle.closed and bool(self._run_sync(self.km.is_alive)())
 
     def discard(self) -> None:
         """Shut the kernel down (if still running) and remove its private folder (:meth:`__init__`)."""
@@ -109,10 +110,6 @@ class WarmKernel:
             self._client.stop_channels()
             self._client.context.destroy(linger=0)  # the blocking client made a context of its own
             self._client = None
-
-    def alive(self) -> bool:
-        """Whether the kernel is still running (and not shut down)."""
-        return not self._log_handle.closed and bool(self._run_sync(self.km.is_alive)())
 
     def reset(self) -> None:
         """Before the next notebook in a kept kernel: :data:`RESET` (nothing for a kernel not used yet)."""

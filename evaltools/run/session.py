@@ -190,7 +190,7 @@ class Session:
         :class:`~evaltools.run.kernel.WarmKernel`) and kept; a new one when the last died, was shut down, or
         another notebook folder or warm-up is asked for (or another thread asks: a kernel manager is one thread's)."""
         key = (str(cwd), warm_up, tuple(sorted(env.items())), threading.get_ident())
-        if self._kernel is not None and (self._kernel_key != key or not self._kernel.alive()):
+        if self._kernel is not None and (self._kernel_key != key or not self._kernel.usable()):
             self.drop_kernel()
         if self._kernel is None:
             self._kernel = start(cwd, self.folder / "kernel.log", warm_up, env, kept=True)
