@@ -146,3 +146,21 @@ def test_a_parquet_column_of_nulls_reads_as_missing_text(tmp_path):
     assert parquet.indicators["unit"].isna().all() and parquet.indicators["unit"].dtype == object
     for name in csv.tables:
         pd.testing.assert_frame_equal(csv.tables[name], parquet.tables[name], obj=name)
+
+
+@pytest.mark.parametrize("many", [False, True])
+def test_empty_frame_is_what_typed_gives_for_no_rows(many):
+    """The empty table is built from empty block arrays; it must equal the typed empty table column for column
+    (names, order, dtypes: float for amounts, bool for flags, object for text; the unit column first in many-unit
+    data, except in the units table itself)."""
+    from evaltools.data import schema as S
+    from evaltools.data.load.normalise import empty_frame, typed
+
+    for table in S.TABLES.values():
+        columns = ([S.ORG] if many and table.name != S.UNITS.name else []) + [f.name for f in table.fields]
+        expected = typed(pd.DataFrame({c: pd.Series([], dtype=object) for c in columns}), table)
+        got = empty_frame(table, many)
+        pd.testing.assert_frame_equal(got, expected)
+        assert list(got.columns) == columns
+    assert str(empty_frame(S.INDICATORS)["weight"].dtype) == "float64"
+    assert empty_frame(S.INDICATORS, many=True).columns[0] == S.ORG != empty_frame(S.INDICATORS).columns[0]

