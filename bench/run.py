@@ -12,6 +12,8 @@ Figures (each the median of ``--reps`` repetitions; ``--quick`` = one repetition
 * a finance bureau's year (``bureau``; ``--bureau-units N``, default 1,000): the README's demo, every unit's HTML
   report by one ``evaltools run --all --jobs 2`` (the batch reads and evaluates the year once per worker and keeps
   one kernel per worker: issue 23) — wall time against 20 min, and per report against the floor; run once;
+  ``--bureau-executor dask`` runs the same command on a dask LocalCluster of 2 workers (the year read and evaluated
+  once in the command and scattered to both workers);
 * scoring 10,000 units × 100 indicators = 1,000,000 rows (``generate_frames``): wall time of
   score_indicators + score_projects + composition, peak memory (tracemalloc peak and the
   ``getrusage`` max-RSS growth), in a child process so that the measurement is clean;
@@ -200,9 +202,10 @@ def batch(tmp: Path, reps: int, years: int = 8) -> dict:
     return {"years": years, "jobs1": one, "jobs2": two, "speedup": one / two}
 
 
-def bureau(tmp: Path, reps: int, units: int = 1000) -> dict:
+def bureau(tmp: Path, reps: int, units: int = 1000, executor: str = "process") -> dict:
     """A finance bureau's year (issue 23): the README's demo (``generate_units(units)``: 100 indicators and 10
-    projects a unit, written as a dataset folder), every unit's HTML report by ``evaltools run --all --jobs 2`` —
+    projects a unit, written as a dataset folder), every unit's HTML report by ``evaltools run --all --jobs 2
+    --executor EXECUTOR`` (``process``, or ``dask``: a LocalCluster of 2 workers, the year shared with them once) —
     the whole command once (it takes minutes: ``reps`` is not applied); wall time, and per report (total / units)."""
     sys.path.insert(0, str(ROOT))
     from evaltools.run.synthetic import generate_units, write_units
@@ -211,9 +214,9 @@ def bureau(tmp: Path, reps: int, units: int = 1000) -> dict:
     write_units(generate_units(units, year=2022), data / "2022")
     out = Path(tempfile.mkdtemp(prefix="bureau-", dir=tmp))
     args = ["run", "--all", "--data-dir", str(data), "--output-dir", str(out), "--jobs", "2", "--to", "html"]
-    seconds = run(tool("evaltools") + args + ["--no-progress"])
+    seconds = run(tool("evaltools") + args + ["--executor", executor, "--no-progress"])
     made = len(list(out.glob("*/2022/report.html")))
-    return {"units": units, "seconds": seconds, "reports": made, "per_report": seconds / units}
+    return {"units": units, "executor": executor, "seconds": seconds, "reports": made, "per_report": seconds / units}
 
 
 def scoring(tmp: Path, reps: int, units: int = 10_000, per_unit: int = 100) -> dict:
@@ -618,6 +621,12 @@ def main(argv=None) -> int:
     ap.add_argument(
         "--bureau-units", type=int, default=1000, help="units of the bureau row's demo year (default 1000, issue 23)"
     )
+    ap.add_argument(
+        "--bureau-executor",
+        choices=("process", "dask"),
+        default="process",
+        help="how the bureau row runs its reports: process pool (default) or a dask LocalCluster of 2 workers",
+    )
     ap.add_argument("--_score-child", dest="score_child", help=argparse.SUPPRESS)
     ap.add_argument("--_eval-child", dest="eval_child", help=argparse.SUPPRESS)
     ap.add_argument("--_load-child", dest="load_child", help=argparse.SUPPRESS)
@@ -654,7 +663,7 @@ def main(argv=None) -> int:
         ("html", lambda t: report(t, reps, "html", warm_up=True)),
         ("html_pdf", lambda t: report(t, reps, "html,pdf")),
         ("batch", lambda t: batch(t, reps)),
-        ("bureau", lambda t: bureau(t, reps, args.bureau_units)),
+        ("bureau", lambda t: bureau(t, reps, args.bureau_units, args.bureau_executor)),
         ("scoring", lambda t: scoring(t, reps)),
         ("evaluate", lambda t: evaluate_scale(t, reps)),
         ("load", lambda t: loading(t, reps)),

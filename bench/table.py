@@ -45,7 +45,7 @@ def table(figures: dict) -> list[tuple[str, str, str, str]]:
         n = bu["units"]
         goal = 20 * 60 * n / 1000  # issue 23: 1,000 units' HTML reports in 20 min on 2 cores
         add(
-            f"bureau year: {n:,} units, every HTML report (--jobs 2)",
+            f"bureau year: {n:,} units, every HTML report (--jobs 2{_executor(bu)})",
             f"{bu['seconds'] / 60:.1f} min ({bu['reports']:,} reports)",
             f"≤ {goal / 60:.0f} min",
             bu["seconds"] <= goal and bu["reports"] == n,
@@ -219,3 +219,9 @@ def _forms_rows(add, fo: dict) -> None:
             cpu = fo[f"{prefix}single_warm_cpu"]
             add("  warm, CPU time (median of 10)", f"{cpu:.3f} s", "≤ 0.1 s", cpu <= 0.1)
     add("  imports (evaltools.run.audit)", f"{fo['imports']:.2f} s")
+
+
+def _executor(bureau: dict) -> str:
+    """The bureau row's executor beside --jobs when it is not the process pool (``--bureau-executor dask``)."""
+    executor = bureau.get("executor", "process")
+    return "" if executor == "process" else f", --executor {executor}"
