@@ -9,6 +9,7 @@ is seen at 9 pt or more (issue 24 item 5: labels were ~5 px on a phone when the 
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import struct
 import zlib
@@ -228,6 +229,16 @@ class _Renderer(RendererAgg):
             self._heights[prop] = heights
         return self._heights[prop]
 
+    @contextlib.contextmanager
+    def _draw_disabled(self) -> Iterator[None]:
+        """matplotlib's drawing without output (savefig's layout pass), marked so that :func:`_draw` knows it."""
+        with super()._draw_disabled():
+            self.laying_out = True
+            try:
+                yield
+            finally:
+                self.laying_out = False
+
 
 class _Canvas(FigureCanvasAgg):
     """The Agg canvas drawing with :class:`_Renderer`."""
@@ -267,14 +278,36 @@ def _settle_annotations(fig: Figure) -> None:
                     text.set_annotation_clip(False)
 
 
+def _draw(fig: Figure, renderer: RendererAgg) -> None:
+    """``fig.draw`` while :func:`png_bytes` saves it. savefig draws a figure with a layout engine twice: once
+    without output, to lay it out (``Figure.draw`` runs the engine, then walks every artist drawing nothing), then
+    for the pixels with the engine off. The first walk only computes what the second computes again (each
+    artist's draw works out its own state from the figure's), so here the first pass does what ``Figure.draw``
+    does before it walks: the axes' aspect, then the engine — the same layout, half the walking."""
+    if not getattr(renderer, "laying_out", False):
+        Figure.draw(fig, renderer)
+        return
+    fig._get_draw_artists(renderer)  # noqa: SLF001 - Figure.draw's first step: each axes' apply_aspect
+    engine = fig.get_layout_engine()
+    if fig.axes and engine is not None:
+        try:
+            engine.execute(fig)
+        except ValueError:  # as Figure.draw: raised only while a window is resized
+            pass
+
+
 def png_bytes(fig: Figure, dpi: float = 150) -> bytes:
     """``fig`` as a PNG at ``dpi``: the pixels of ``fig.savefig(buf, format="png", dpi=dpi)`` (the figure drawn
-    by the same ``savefig``, then written as RGB when it is opaque, unfiltered, at zlib :data:`PNG_LEVEL`, with
+    by the same ``savefig``, its layout pass cut to the layout (:func:`_draw`), then written as RGB when it is opaque, unfiltered, at zlib :data:`PNG_LEVEL`, with
     its dpi in a pHYs chunk). The figure is given an Agg canvas."""
     _settle_annotations(fig)
     canvas = _Canvas(fig)
     buf = io.BytesIO()
-    fig.savefig(buf, format="raw", dpi=dpi)
+    fig.draw = functools.partial(_draw, fig)  # an instance attribute, as savefig's own _get_renderer sets one
+    try:
+        fig.savefig(buf, format="raw", dpi=dpi)
+    finally:
+        del fig.draw
     w, h = canvas.renderer.width, canvas.renderer.height
     rgba = np.frombuffer(buf.getbuffer(), dtype=np.uint8).reshape(h, w, 4)
     channels = 3 if rgba[..., 3].min() == 255 else 4
