@@ -2,8 +2,9 @@
 
 A chart is drawn once per layout; the page shows the phone drawing below 44rem (``<picture>``), so that its text
 is seen at 9 pt or more (issue 24 item 5: labels were ~5 px on a phone when the 7.5 in figure was shrunk).
-:func:`png_bytes` rasterises a chart: the pixels of ``fig.savefig(format="png")`` at a fraction of its cost
-(issue 23: a bureau draws thousands of charts).
+:func:`png_bytes` rasterises a chart: the pixels of ``fig.savefig(format="png")``, byte for byte, at a fraction of its
+cost (issue 23: a bureau draws thousands of charts) — savefig's layout pass cut to the layout engine, each text
+measured and laid out into glyphs once per process.
 """
 
 from __future__ import annotations
