@@ -129,7 +129,8 @@ def _draw(name: str, ev: object, history: pd.DataFrame, dpi: int, layouts: tuple
         for which in layouts:
             with layout(which):
                 fig = spec.fn(data)
-            # savefig's drawing and pixels, with font lookups cached and a faster PNG encoding (chart_layout)
+            # savefig's drawing and pixels — font lookups, text measurements and glyph layouts cached, the layout
+            # pass cut to the layout engine — and a faster PNG encoding (chart_layout)
             png[which.name] = base64.b64encode(png_bytes(fig, dpi)).decode("ascii")
     return DrawnChart(name, spec.caption, png)
 

@@ -2,13 +2,15 @@
 
 A chart is drawn once per layout; the page shows the phone drawing below 44rem (``<picture>``), so that its text
 is seen at 9 pt or more (issue 24 item 5: labels were ~5 px on a phone when the 7.5 in figure was shrunk).
-:func:`png_bytes` rasterises a chart: the pixels of ``fig.savefig(format="png")`` at a fraction of its cost
-(issue 23: a bureau draws thousands of charts).
+:func:`png_bytes` rasterises a chart: the pixels of ``fig.savefig(format="png")``, byte for byte, at a fraction of its
+cost (issue 23: a bureau draws thousands of charts) — savefig's layout pass cut to the layout engine, each text
+measured and laid out into glyphs once per process.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import struct
 import zlib
@@ -16,12 +18,13 @@ from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+import matplotlib as mpl
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties, fontManager, get_font
+from matplotlib.font_manager import FontPath, FontProperties, fontManager, get_font
 from matplotlib.ft2font import FT2Font
 from matplotlib.text import Annotation
 
@@ -192,10 +195,27 @@ _HEIGHT_TABLES = (
 )
 
 
+#: Texts measured and laid out (:class:`_Renderer`), for every chart of the process: a report's charts and the next
+#: report's repeat their axis texts, legends and many labels, and the phone and A4 drawings their sizes' texts.
+#: Each result depends only on its key (the text, the font files, size, dpi and FreeType settings).
+_MEASURED: dict[tuple, tuple[float, float, float]] = {}
+_GLYPHS: dict[tuple, tuple] = {}
+#: Entries kept at most in each (a bureau's year is drawn by one process: thousands of charts).
+_TEXTS_KEPT = 40_000
+
+
+def _kept(cache: dict, key: tuple, value: object) -> None:
+    if len(cache) >= _TEXTS_KEPT:
+        cache.clear()
+    cache[key] = value
+
+
 class _Renderer(RendererAgg):
     """Agg, with the font files and font heights of each text style looked up once per drawing rather than at
     every measurement (matplotlib asks the font manager, then the font's tables, for each text each time it
-    lays one out: a third of a chart's drawing). The results are the ones matplotlib would find."""
+    lays one out: a third of a chart's drawing), and each text measured and laid out into glyphs once per process
+    (:data:`_MEASURED`, :data:`_GLYPHS`: FreeType loads every glyph of a text each time). The results, and so the
+    pixels, are the ones matplotlib would find."""
 
     def __init__(self, width: float, height: float, dpi: float) -> None:
         super().__init__(width, height, dpi)
@@ -228,6 +248,60 @@ class _Renderer(RendererAgg):
             self._heights[prop] = heights
         return self._heights[prop]
 
+    def _text_key(self, s: str, prop: FontProperties) -> tuple:
+        if prop not in self._paths:
+            self._font(prop)
+        return (
+            s,
+            tuple(self._paths[prop]),
+            prop.get_size_in_points(),
+            self.dpi,
+            get_hinting_flag(),
+            mpl.rcParams["text.hinting_factor"],
+            mpl.rcParams["text.kerning_factor"],
+        )
+
+    def get_text_width_height_descent(self, s: str, prop: FontProperties, ismath: object) -> tuple:
+        """RendererAgg's measurement (width, height, descent in pixels), once per text and style."""
+        if ismath is not False:
+            return super().get_text_width_height_descent(s, prop, ismath)
+        key = self._text_key(s, prop)
+        found = _MEASURED.get(key)
+        if found is None:
+            found = super().get_text_width_height_descent(s, prop, ismath)
+            _kept(_MEASURED, key, found)
+        return found
+
+    def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None) -> None:  # noqa: ANN001 - Agg's API
+        """RendererAgg's ``draw_text``: the text laid out into glyphs (font, index, offset) once per text and
+        style, each drawing rendering them where it puts the text."""
+        if ismath:
+            return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+        features = mtext.get_fontfeatures() if mtext is not None else None
+        language = mtext.get_language() if mtext is not None else None
+        key = (*self._text_key(s, prop), _hashable(features), _hashable(language))
+        glyphs = _GLYPHS.get(key)
+        if glyphs is None:
+            items = self._prepare_font(prop)._layout(s, flags=get_hinting_flag(), features=features, language=language)
+            glyphs = tuple(((i.ft_object.fname, i.ft_object.face_index), i.glyph_index, i.x, i.y) for i in items)
+            _kept(_GLYPHS, key, glyphs)
+        fonts = {face: get_font([FontPath(*face)]) for face in {g[0] for g in glyphs}}
+        size = prop.get_size_in_points()
+        self._draw_text_glyphs_and_boxes(
+            gc, x, y, angle, ((fonts[face], size, index, 0, 1, dx, dy) for face, index, dx, dy in glyphs), []
+        )
+        return None
+
+    @contextlib.contextmanager
+    def _draw_disabled(self) -> Iterator[None]:
+        """matplotlib's drawing without output (savefig's layout pass), marked so that :func:`_draw` knows it."""
+        with super()._draw_disabled():
+            self.laying_out = True
+            try:
+                yield
+            finally:
+                self.laying_out = False
+
 
 class _Canvas(FigureCanvasAgg):
     """The Agg canvas drawing with :class:`_Renderer`."""
@@ -238,6 +312,13 @@ class _Canvas(FigureCanvasAgg):
             self.renderer = _Renderer(w, h, self.figure.dpi)
             self._lastKey = (w, h, self.figure.dpi)
         return self.renderer
+
+
+def _hashable(value: object) -> object:
+    """Font features or language as a cache key: lists made tuples."""
+    if isinstance(value, list | tuple):
+        return tuple(_hashable(v) for v in value)
+    return value
 
 
 def _chunk(tag: bytes, data: bytes) -> bytes:
@@ -267,14 +348,36 @@ def _settle_annotations(fig: Figure) -> None:
                     text.set_annotation_clip(False)
 
 
+def _draw(fig: Figure, renderer: RendererAgg) -> None:
+    """``fig.draw`` while :func:`png_bytes` saves it. savefig draws a figure with a layout engine twice: once
+    without output, to lay it out (``Figure.draw`` runs the engine, then walks every artist drawing nothing), then
+    for the pixels with the engine off. The first walk only computes what the second computes again (each
+    artist's draw works out its own state from the figure's), so here the first pass does what ``Figure.draw``
+    does before it walks: the axes' aspect, then the engine — the same layout, half the walking."""
+    if not getattr(renderer, "laying_out", False):
+        Figure.draw(fig, renderer)
+        return
+    fig._get_draw_artists(renderer)  # noqa: SLF001 - Figure.draw's first step: each axes' apply_aspect
+    engine = fig.get_layout_engine()
+    if fig.axes and engine is not None:
+        try:
+            engine.execute(fig)
+        except ValueError:  # as Figure.draw: raised only while a window is resized
+            pass
+
+
 def png_bytes(fig: Figure, dpi: float = 150) -> bytes:
     """``fig`` as a PNG at ``dpi``: the pixels of ``fig.savefig(buf, format="png", dpi=dpi)`` (the figure drawn
-    by the same ``savefig``, then written as RGB when it is opaque, unfiltered, at zlib :data:`PNG_LEVEL`, with
+    by the same ``savefig``, its layout pass cut to the layout (:func:`_draw`), then written as RGB when it is opaque, unfiltered, at zlib :data:`PNG_LEVEL`, with
     its dpi in a pHYs chunk). The figure is given an Agg canvas."""
     _settle_annotations(fig)
     canvas = _Canvas(fig)
     buf = io.BytesIO()
-    fig.savefig(buf, format="raw", dpi=dpi)
+    fig.draw = functools.partial(_draw, fig)  # an instance attribute, as savefig's own _get_renderer sets one
+    try:
+        fig.savefig(buf, format="raw", dpi=dpi)
+    finally:
+        del fig.draw
     w, h = canvas.renderer.width, canvas.renderer.height
     rgba = np.frombuffer(buf.getbuffer(), dtype=np.uint8).reshape(h, w, 4)
     channels = 3 if rgba[..., 3].min() == 255 else 4
