@@ -25,7 +25,7 @@ import pandas as pd
 from evaltools import labels
 from evaltools.data.schema import ORG
 from evaltools.registry import Registry
-from evaltools.scoring.frames import with_columns
+from evaltools.scoring.frames import str_column, with_columns
 from evaltools.scoring.indicators import category_codes
 
 #: Columns of the findings frame (and ``org``, the unit of each finding, after them).
@@ -314,7 +314,8 @@ def _as_frame(outs: list[pd.DataFrame], severity: np.ndarray, field: np.ndarray,
     org = out[ORG]
     if not (isinstance(org.dtype, pd.CategoricalDtype) and org.cat.categories is ctx.data.org_index):
         org = pd.Categorical(org, categories=ctx.data.org_index)
-    return with_columns(out, {"severity": severity, "field": field, ORG: org})
+    # as text (pandas 3's str dtype, what setting the object arrays made), each distinct value converted once
+    return with_columns(out, {"severity": str_column(severity), "field": str_column(field), ORG: org})
 
 
 #: While :func:`run_audit` runs: the context's frames (by identity) and each column read of them, as an
