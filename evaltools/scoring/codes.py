@@ -3,6 +3,7 @@ several coded columns combined."""
 
 from __future__ import annotations
 
+import ctypes
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -67,7 +68,27 @@ def text_codes(values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return _memo("codes", _objects_of(values), lambda v: _factorized(v))
 
 
+def factorized(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize`` of an object array (not remembered): by the cells' addresses where they share their objects
+    (:func:`_shares_objects`), else by value — the same codes and distinct values either way."""
+    return factorize_objects(values) if _shares_objects(values) else pd.factorize(values)
+
+
+def _one_object(values: np.ndarray) -> bool:
+    """Whether every cell of a (contiguous, non-empty) object array is the same object — a column left blank as
+    loaded (one None) or of one value: its cells' addresses compared as integers, no object looked at."""
+    values = np.ascontiguousarray(values)
+    pointers = ctypes.cast(values.ctypes.data, ctypes.POINTER(ctypes.c_ssize_t))
+    addresses = np.ctypeslib.as_array(pointers, shape=(len(values),))  # ``values`` keeps the objects alive
+    return bool((addresses == addresses[0]).all())
+
+
 def _factorized(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    if len(values) and values.flags.c_contiguous and _one_object(values):  # one object: one value, or blank
+        first = values[:1]
+        if pd.isna(first).all():
+            return np.full(len(values), -1, dtype=np.int64), np.empty(0, dtype=object)
+        return np.zeros(len(values), dtype=np.int64), first.copy()
     if _shares_objects(values):  # a loaded column (a blank one too): its cells' addresses factorised
         codes, uniques = factorize_objects(values)
         return codes.astype(np.int64, copy=False), np.asarray(uniques, dtype=object)

@@ -80,10 +80,13 @@ def target_met(ind: pd.DataFrame, masks: dict | None = None) -> pd.Series:
     known = ~np.isnan(a) & ~np.isnan(t) & ~m["qualitative"]
     grade = ind["qualitative_grade"].to_numpy(dtype=object)
     qual = m["qualitative"] & ~is_missing(grade)
-    out = np.full(len(met), None, dtype=object)  # True/False where told (a 定性 row: its grade 达成), else None
-    out[known] = met[known]
-    out[qual] = (grade == "达成")[qual]
-    return pd.Series(out, index=ind.index, dtype=object)
+    # True/False where told (a 定性 row: its grade 达成), else None: the three objects picked for every row at once
+    which = np.where(qual, is_in(grade, ["达成"]) + 1, np.where(known, met + 1, 0))  # codes: no comparison per row
+    return pd.Series(_TOLD[which], index=ind.index, dtype=object)
+
+
+#: None, False, True: what an object column of "cannot be told" / no / yes holds, picked by 0 / 1 / 2.
+_TOLD = np.array([None, False, True], dtype=object)
 
 
 def _rule_names(ind: pd.DataFrame, rules: RuleSet, direction_codes: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
@@ -143,16 +146,16 @@ def _shares(df: pd.DataFrame, rules: RuleSet, rule_codes: np.ndarray) -> np.ndar
             for c in kind.reads:
                 if c not in arrays:
                     arrays[c] = df[c].to_numpy()
-            inputs = pd.DataFrame({c: pd.Series(arrays[c][rows], dtype=arrays[c].dtype) for c in kind.reads})
+            every = len(rows) == len(df)  # one rule for every row (a rule set of one rule): no rows taken
+            taken = {c: arrays[c] if every else arrays[c][rows] for c in kind.reads}
+            inputs = pd.DataFrame({c: pd.Series(v, dtype=v.dtype) for c, v in taken.items()})
             share[rows] = kind(inputs, spec, rules).to_numpy()
     return share
 
 
 def _object(values: np.ndarray, index: pd.Index, known: np.ndarray) -> pd.Series:
     """An object column of True/False where ``known``, else None."""
-    out = np.full(len(values), None, dtype=object)
-    out[known] = values[known]
-    return pd.Series(out, index=index, dtype=object)
+    return pd.Series(_TOLD[np.where(known, np.asarray(values, dtype=bool) + 1, 0)], index=index, dtype=object)
 
 
 def unknown_in(frame: pd.DataFrame, column: str) -> pd.Series:

@@ -63,3 +63,45 @@ def test_is_false_of_shared_flags():
     values = np.array([True, False, None, False, np.nan] * 300, dtype=object)
     with codes.remembered():
         assert codes.is_false(values)[:5].tolist() == [False, True, False, True, False]
+
+
+def test_actual_printed_reads_each_pair_of_texts_once():
+    from evaltools.scoring.audit.indicators import _actual_printed
+
+    told = ("18—54周岁", "存在18岁以下、54周岁以上")  # the actual speaks of the target's own figures: printed
+    progress = ("90%", "已完成100%")  # a progress statement: no actual
+    m = pd.DataFrame(
+        {
+            "actual": [np.nan, np.nan, 1.0, np.nan, np.nan, np.nan],
+            "target_text": [told[0], progress[0], "一", told[0], None, progress[0]],
+            "actual_text": [told[1], progress[1], None, told[1], "无", told[1]],
+        }
+    )
+    assert _actual_printed(m).tolist() == [True, False, True, True, True, False]
+
+
+@pytest.mark.parametrize("value", [None, np.nan, "个"])
+def test_a_column_of_one_object_codes_as_pandas_does(value):
+    values = np.array([value] * 2000, dtype=object)
+    with codes.remembered():
+        got, uniques = codes.text_codes(values)
+        missing = codes.is_missing(values)
+    expected, expected_uniques = pd.factorize(values)
+    assert got.tolist() == expected.tolist() and uniques.tolist() == list(expected_uniques)
+    assert missing.all() == (value is None or value != value)
+
+
+def test_target_met_is_true_false_or_none():
+    from evaltools.scoring.indicators import target_met
+
+    ind = pd.DataFrame(
+        {
+            "direction": [">=", "<=", ">=", "qualitative", "qualitative", "qualitative", "=", "="],
+            "target": [90.0, 5.0, 90.0, np.nan, np.nan, np.nan, 0.0, 3.0],
+            "actual": [95.0, 6.0, np.nan, np.nan, np.nan, np.nan, 0.0, 4.0],
+            "qualitative_grade": [None, None, None, "达成", "部分达成", None, None, None],
+        }
+    )
+    met = target_met(ind).tolist()
+    assert met == [True, False, None, True, False, None, True, True]  # "=" is met by ≥ unless the target is 0
+    assert all(v is None or type(v) is bool for v in met)
