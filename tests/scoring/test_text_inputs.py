@@ -105,3 +105,20 @@ def test_target_met_is_true_false_or_none():
     met = target_met(ind).tolist()
     assert met == [True, False, None, True, False, None, True, True]  # "=" is met by ≥ unless the target is 0
     assert all(v is None or type(v) is bool for v in met)
+
+
+def test_categorical_text_columns_evaluate_as_object_ones(year):
+    """A loader may hand text over as categoricals: every computed frame is the same (the indicators' own columns
+    keep the input's dtype and its missing marker — NaN in a categorical — and are left out of the comparison)."""
+    ind = year.indicators
+    text = [c for c in ind.columns if ind[c].dtype == object]
+    coded = ind.assign(**{c: ind[c].astype("category") for c in text})
+    cat = UnitsData(year.profile, year.units, {**year.tables, "indicators": coded}, "categorical")
+    a, b = evaluate(year, "mof"), evaluate(cat, "mof")
+    assert len(a.raw_findings) > 0 and isinstance(b.data.indicators["level3"].dtype, pd.CategoricalDtype)
+    for name in FRAMES:
+        x, y = getattr(a, name), getattr(b, name)
+        if name == "indicators":
+            x, y = x.drop(columns=text), y.drop(columns=text)
+        pd.testing.assert_frame_equal(x, y, check_dtype=False, check_categorical=False, obj=name)
+    assert (b.indicators["level3"].astype(object) == a.indicators["level3"]).all()
