@@ -74,12 +74,17 @@ def factorized(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return factorize_objects(values) if _shares_objects(values) else pd.factorize(values)
 
 
+def _addresses(values: np.ndarray) -> np.ndarray:
+    """The cells of a C-contiguous object array as the integers they are (the objects' addresses), read in place:
+    valid while ``values`` lives (it keeps the objects alive)."""
+    pointers = ctypes.cast(values.ctypes.data, ctypes.POINTER(ctypes.c_ssize_t))
+    return np.ctypeslib.as_array(pointers, shape=(len(values),))
+
+
 def _one_object(values: np.ndarray) -> bool:
     """Whether every cell of a (contiguous, non-empty) object array is the same object — a column left blank as
     loaded (one None) or of one value: its cells' addresses compared as integers, no object looked at."""
-    values = np.ascontiguousarray(values)
-    pointers = ctypes.cast(values.ctypes.data, ctypes.POINTER(ctypes.c_ssize_t))
-    addresses = np.ctypeslib.as_array(pointers, shape=(len(values),))  # ``values`` keeps the objects alive
+    addresses = _addresses(values)
     return bool((addresses == addresses[0]).all())
 
 
@@ -280,6 +285,11 @@ def is_false(values: pd.Series | np.ndarray) -> np.ndarray:
     """``values == False`` of a column of True / False / None (``met``, ``in_band``: None where it cannot be
     told) without comparing a million objects in Python: False where missing, else not truthy."""
     values = _objects_of(values)
+    if len(values) >= 1000 and values.flags.c_contiguous:  # a flag column as made here: True, False, None only
+        addresses = _addresses(values)
+        no, known = addresses == id(False), (addresses == id(True)) | (addresses == id(None))
+        if (no | known).all():  # each cell one of the three objects: no object looked at
+            return no
     if len(values) < 1000 or getattr(_LOCAL, "memo", None) is None or not _shares_objects(values):
         return ~np.asarray(pd.isna(values), dtype=bool) & ~values.astype(bool)
     # True / False / None cells are shared objects: each distinct value tested once, through the column's codes

@@ -375,17 +375,18 @@ def level1_totals(scored: pd.DataFrame) -> pd.DataFrame:
         "unknown_weights": on & np.isnan(weight),
         "scored_count": on,
     }
-    counted = pd.DataFrame(
+    amounts = pd.DataFrame(
         {
             "indicator_weight": np.where(on, weight, 0.0),
             "dropped_weight": np.where(on, 0.0, weight),
             "indicator_score": np.where(on, _column(scored, "computed_score", rows), 0.0),
             "assessed_indicator_score": np.where(on, _column(scored, "score", rows), 0.0),
-            **{c: counts[c].astype(np.int64) for c in _COUNTS},
         }
     )
     codes, first, parts = _group(scored, keys, some)
-    sums = counted.groupby(codes, sort=False).sum()
+    sums = amounts.groupby(codes, sort=False).sum()  # pandas' compensated sums; the groups are codes 0 … n − 1
+    # the counts of true flags per group: integers, exact by np.bincount (what summing them as int64 gives)
+    sums = with_columns(sums, {c: np.bincount(codes[counts[c]], minlength=len(first)) for c in _COUNTS})
     # a total that depends on a figure we cannot read is unknown (无法计算), never a partial sum
     unknown = {
         col: np.where(sums[count].to_numpy() == 0, sums[col].to_numpy(), np.nan)

@@ -122,3 +122,10 @@ def test_categorical_text_columns_evaluate_as_object_ones(year):
             x, y = x.drop(columns=text), y.drop(columns=text)
         pd.testing.assert_frame_equal(x, y, check_dtype=False, check_categorical=False, obj=name)
     assert (b.indicators["level3"].astype(object) == a.indicators["level3"]).all()
+
+
+def test_is_false_of_flag_objects_and_of_others():
+    flags = np.array([True, False, None] * 500, dtype=object)  # the three objects only
+    others = np.array([np.True_, np.False_, None, 0, 1.0, np.nan] * 250, dtype=object)  # numpy scalars, numbers
+    assert codes.is_false(flags)[:3].tolist() == [False, True, False]
+    assert codes.is_false(others)[:6].tolist() == [False, True, False, True, False, False]
