@@ -129,3 +129,19 @@ def test_is_false_of_flag_objects_and_of_others():
     others = np.array([np.True_, np.False_, None, 0, 1.0, np.nan] * 250, dtype=object)  # numpy scalars, numbers
     assert codes.is_false(flags)[:3].tolist() == [False, True, False]
     assert codes.is_false(others)[:6].tolist() == [False, True, False, True, False, False]
+
+
+def test_subjects_written_once_per_pair_of_names():
+    from evaltools.scoring.audit.rows import Rows, subjects
+
+    frame = pd.DataFrame(
+        {"project": ["甲", "乙", "甲", "甲", "乙"], "level3": ["人数", "人数", "人数", "次数", None]}, dtype=object
+    )
+    assert subjects(Rows(frame, np.array([0, 1, 2, 3]))).tolist() == [
+        "甲 / 人数",
+        "乙 / 人数",
+        "甲 / 人数",
+        "甲 / 次数",
+    ]
+    assert subjects(Rows(frame, np.array([4, 0]))).tolist() == ["乙 / None", "甲 / 人数"]
+    assert subjects(Rows(frame, np.array([], dtype=int))).tolist() == []
