@@ -19,8 +19,8 @@ Figures (each the median of ``--reps`` repetitions; ``--quick`` = one repetition
   ``getrusage`` max-RSS growth), in a child process so that the measurement is clean;
 * ``evaluate()`` end to end — rates, indicator and project scores, totals and the whole audit — on a synthetic
   finance bureau's year (``generate_units``: 100 indicators and 10 projects per unit) of 10,000 / 100,000 /
-  1,000,000 indicator rows, from loaded data, in a child process: wall time, findings, tracemalloc peak and
-  max-RSS growth; the growth from 100k to 1M shows it is linear;
+  1,000,000 indicator rows, from loaded data (written as Parquet, read by ``load_path``), in a child process:
+  wall time, findings, tracemalloc peak and max-RSS growth; the growth from 100k to 1M shows it is linear;
 * loading that 1,000,000-row year (``load_path``: parse, validate, cross-check) from CSV (streamed in chunks)
   and from Parquet, each in a child process: wall time and max RSS;
 * PDF export alone for the 2022 report (``evaltools.report.exporters.html_to_pdf`` on its HTML);
@@ -304,19 +304,18 @@ def _child(args: list[str]) -> dict:
 
 
 def evaluate_scale(tmp: Path, reps: int, sizes: tuple[int, ...] = EVAL_SIZES) -> dict:
-    """evaluate() on a bureau's year at each size, each in a child process that only loads a pickle first."""
+    """evaluate() on a bureau's year at each size, each in a child process that first loads the year as a user's
+    run does (``load_path`` of the year written as Parquet: text columns as the loader hands them over)."""
     sys.path.insert(0, str(ROOT))
-    import pandas as pd
-
+    from evaltools.data.folder import write_units
     from evaltools.run.synthetic import generate_units
 
     out = {}
     for rows in sizes:
         data = generate_units(rows // 100, 100, seed=0, year=2022, projects_per_unit=10)
-        frames = tmp / f"units-{rows}.pkl"
-        pd.to_pickle((data.profile, data.units, dict(data.tables)), frames)
+        folder = write_units(data, tmp / f"eval-{rows}" / "2022", "parquet")
         del data
-        out[str(rows)] = _child(["--_eval-child", str(frames), "--reps", str(reps)])
+        out[str(rows)] = _child(["--_eval-child", str(folder), "--reps", str(reps)])
     return out
 
 
@@ -351,20 +350,17 @@ class _PeakRss:
         self.peak = max(self.peak, _rss())
 
 
-def _eval_child(frames: str, reps: int) -> None:
+def _eval_child(folder: str, reps: int) -> None:
     import gc
     import tracemalloc
 
-    import pandas as pd
-
-    from evaltools.data.model import UnitsData
+    from evaltools.data.load import load_path
     from evaltools.run.synthetic import generate_units
     from evaltools.scoring.evaluation import evaluate
     from evaltools.scoring.rules import load_rules
 
     rules = load_rules("mof")
-    profile, units, tables = pd.read_pickle(frames)
-    data = UnitsData(profile, units, tables, "bench")
+    data = load_path(folder, 2022)  # the year as a run gets it (not timed)
     evaluate(generate_units(20, 100, seed=1, year=2022), rules)  # warm up imports and caches on a small year
     gc.collect()
     times, cpu, findings, growth = [], [], 0, 0

@@ -3,6 +3,7 @@ several coded columns combined."""
 
 from __future__ import annotations
 
+import ctypes
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -10,6 +11,7 @@ from contextlib import contextmanager
 import numpy as np
 import pandas as pd
 
+from evaltools.data.cells import factorize_objects
 from evaltools.data.schema import ORG
 
 #: While :func:`remembered` runs (one :func:`~evaltools.scoring.evaluation.evaluate`): the integer codes and the
@@ -66,12 +68,53 @@ def text_codes(values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return _memo("codes", _objects_of(values), lambda v: _factorized(v))
 
 
+def factorized(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize`` of an object array (not remembered): by the cells' addresses where they share their objects
+    (:func:`_shares_objects`), else by value — the same codes and distinct values either way."""
+    return factorize_objects(values) if _shares_objects(values) else pd.factorize(values)
+
+
+def _addresses(values: np.ndarray) -> np.ndarray:
+    """The cells of a C-contiguous object array as the integers they are (the objects' addresses), read in place:
+    valid while ``values`` lives (it keeps the objects alive)."""
+    pointers = ctypes.cast(values.ctypes.data, ctypes.POINTER(ctypes.c_ssize_t))
+    return np.ctypeslib.as_array(pointers, shape=(len(values),))
+
+
+def _one_object(values: np.ndarray) -> bool:
+    """Whether every cell of a (contiguous, non-empty) object array is the same object — a column left blank as
+    loaded (one None) or of one value: its cells' addresses compared as integers, no object looked at."""
+    addresses = _addresses(values)
+    return bool((addresses == addresses[0]).all())
+
+
 def _factorized(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    if len(values) and values.flags.c_contiguous and _one_object(values):  # one object: one value, or blank
+        first = values[:1]
+        if pd.isna(first).all():
+            return np.full(len(values), -1, dtype=np.int64), np.empty(0, dtype=object)
+        return np.zeros(len(values), dtype=np.int64), first.copy()
+    if _shares_objects(values):  # a loaded column (a blank one too): its cells' addresses factorised
+        codes, uniques = factorize_objects(values)
+        return codes.astype(np.int64, copy=False), np.asarray(uniques, dtype=object)
     memo = getattr(_LOCAL, "memo", None)
     if memo is not None and not _has_text(values) and is_missing(values).all():
         return np.full(len(values), -1, dtype=np.int64), np.empty(0, dtype=object)  # a column left blank: no hashing
     codes, uniques = pd.factorize(values)
     return codes.astype(np.int64, copy=False), np.asarray(uniques, dtype=object)
+
+
+def _shares_objects(values: np.ndarray) -> bool:
+    """Whether the cells of one value share their str objects (a sample of 256 cells holds few more objects than
+    values), as in every loaded text column (pandas' CSV reader and pyarrow intern each distinct string): then
+    :func:`~evaltools.data.cells.factorize_objects` factorises the cells' addresses as integers, the same codes as
+    ``pd.factorize`` in a fraction of its time. Cells made one by one (a generated frame): hashed as text."""
+    sample = values[:: max(1, len(values) // 256)].tolist()
+    try:
+        distinct = len(set(sample))
+    except TypeError:  # an unhashable cell: pd.factorize says so as it always did
+        return False
+    return len({id(v) for v in sample}) <= 2 * distinct + 2
 
 
 def _has_text(values: np.ndarray) -> bool:
@@ -89,8 +132,9 @@ def is_missing(values: pd.Series | np.ndarray) -> np.ndarray:
         return np.asarray(pd.isna(values), dtype=bool)
     # a column of text: from its codes (−1: missing, as pd.isna finds it) — hashing it costs about what testing it
     # for missing values does, and its codes are read by the next step; a column of blanks (a sample of its cells
-    # says which; the result is the same either way): pd.isna, far faster there than hashing
-    if _has_text(values):
+    # says which; the result is the same either way): pd.isna, far faster there than hashing — unless its cells
+    # share their objects (loaded): then its codes cost less than pd.isna
+    if _has_text(values) or _shares_objects(values):
         return _memo("missing", values, lambda v: text_codes(v)[0] < 0)
     return _memo("missing", values, lambda v: np.asarray(pd.isna(v), dtype=bool))
 
@@ -241,7 +285,16 @@ def is_false(values: pd.Series | np.ndarray) -> np.ndarray:
     """``values == False`` of a column of True / False / None (``met``, ``in_band``: None where it cannot be
     told) without comparing a million objects in Python: False where missing, else not truthy."""
     values = _objects_of(values)
-    return ~np.asarray(pd.isna(values), dtype=bool) & ~values.astype(bool)
+    if len(values) >= 1000 and values.flags.c_contiguous:  # a flag column as made here: True, False, None only
+        addresses = _addresses(values)
+        no, known = addresses == id(False), (addresses == id(True)) | (addresses == id(None))
+        if (no | known).all():  # each cell one of the three objects: no object looked at
+            return no
+    if len(values) < 1000 or getattr(_LOCAL, "memo", None) is None or not _shares_objects(values):
+        return ~np.asarray(pd.isna(values), dtype=bool) & ~values.astype(bool)
+    # True / False / None cells are shared objects: each distinct value tested once, through the column's codes
+    codes, uniques = text_codes(values)
+    return np.array([not bool(u) for u in uniques.tolist()] + [False], dtype=bool)[codes]
 
 
 def each_value(values: pd.Series | np.ndarray, test: Callable[[object], bool]) -> np.ndarray:

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 # pyarrow's pandas shim imports these on the first text column pandas makes (pa.array(from_pandas=True): pandas 3's
 # str dtype), ~10 ms inside whatever call makes it first — with the other imports, not inside one form's audit
@@ -102,3 +103,18 @@ def code_sums(columns: Mapping[str, np.ndarray], codes: np.ndarray, n: int) -> d
         return out
     grouped = pd.DataFrame(dict(columns)).groupby(codes, sort=False).sum().reindex(range(n), fill_value=0.0)
     return {name: grouped[name].to_numpy(dtype=float).copy() for name in columns}
+
+
+def str_column(values: np.ndarray) -> pd.arrays.ArrowStringArray | np.ndarray:
+    """A text column of few distinct values as pandas 3's ``str`` dtype — what ``frame[name] = values`` makes of
+    an object array of text — built from its codes (each distinct value converted once, pyarrow spreading them)
+    instead of one conversion per cell; the same array, values and missing cells (NaN). Values that pandas would
+    not infer as text (none, or not all text) are returned as they are, to be set as before."""
+    from evaltools.data.cells import factorize_objects
+
+    codes, uniques = factorize_objects(np.asarray(values, dtype=object))
+    if not len(uniques) or not all(isinstance(u, str) for u in uniques.tolist()):
+        return values
+    index = pa.array(codes.astype(np.int32), mask=codes < 0)
+    text = pa.DictionaryArray.from_arrays(index, pa.array(list(uniques), type=pa.large_string())).dictionary_decode()
+    return pd.arrays.ArrowStringArray(pa.chunked_array([text]), dtype=pd.StringDtype("pyarrow", na_value=np.nan))

@@ -80,10 +80,13 @@ def target_met(ind: pd.DataFrame, masks: dict | None = None) -> pd.Series:
     known = ~np.isnan(a) & ~np.isnan(t) & ~m["qualitative"]
     grade = ind["qualitative_grade"].to_numpy(dtype=object)
     qual = m["qualitative"] & ~is_missing(grade)
-    out = np.full(len(met), None, dtype=object)  # True/False where told (a 定性 row: its grade 达成), else None
-    out[known] = met[known]
-    out[qual] = (grade == "达成")[qual]
-    return pd.Series(out, index=ind.index, dtype=object)
+    # True/False where told (a 定性 row: its grade 达成), else None: the three objects picked for every row at once
+    which = np.where(qual, is_in(grade, ["达成"]) + 1, np.where(known, met + 1, 0))  # codes: no comparison per row
+    return pd.Series(_TOLD[which], index=ind.index, dtype=object)
+
+
+#: None, False, True: what an object column of "cannot be told" / no / yes holds, picked by 0 / 1 / 2.
+_TOLD = np.array([None, False, True], dtype=object)
 
 
 def _rule_names(ind: pd.DataFrame, rules: RuleSet, direction_codes: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
@@ -143,16 +146,16 @@ def _shares(df: pd.DataFrame, rules: RuleSet, rule_codes: np.ndarray) -> np.ndar
             for c in kind.reads:
                 if c not in arrays:
                     arrays[c] = df[c].to_numpy()
-            inputs = pd.DataFrame({c: pd.Series(arrays[c][rows], dtype=arrays[c].dtype) for c in kind.reads})
+            every = len(rows) == len(df)  # one rule for every row (a rule set of one rule): no rows taken
+            taken = {c: arrays[c] if every else arrays[c][rows] for c in kind.reads}
+            inputs = pd.DataFrame({c: pd.Series(v, dtype=v.dtype) for c, v in taken.items()})
             share[rows] = kind(inputs, spec, rules).to_numpy()
     return share
 
 
 def _object(values: np.ndarray, index: pd.Index, known: np.ndarray) -> pd.Series:
     """An object column of True/False where ``known``, else None."""
-    out = np.full(len(values), None, dtype=object)
-    out[known] = values[known]
-    return pd.Series(out, index=index, dtype=object)
+    return pd.Series(_TOLD[np.where(known, np.asarray(values, dtype=bool) + 1, 0)], index=index, dtype=object)
 
 
 def unknown_in(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -372,17 +375,18 @@ def level1_totals(scored: pd.DataFrame) -> pd.DataFrame:
         "unknown_weights": on & np.isnan(weight),
         "scored_count": on,
     }
-    counted = pd.DataFrame(
+    amounts = pd.DataFrame(
         {
             "indicator_weight": np.where(on, weight, 0.0),
             "dropped_weight": np.where(on, 0.0, weight),
             "indicator_score": np.where(on, _column(scored, "computed_score", rows), 0.0),
             "assessed_indicator_score": np.where(on, _column(scored, "score", rows), 0.0),
-            **{c: counts[c].astype(np.int64) for c in _COUNTS},
         }
     )
     codes, first, parts = _group(scored, keys, some)
-    sums = counted.groupby(codes, sort=False).sum()
+    sums = amounts.groupby(codes, sort=False).sum()  # pandas' compensated sums; the groups are codes 0 … n − 1
+    # the counts of true flags per group: integers, exact by np.bincount (what summing them as int64 gives)
+    sums = with_columns(sums, {c: np.bincount(codes[counts[c]], minlength=len(first)) for c in _COUNTS})
     # a total that depends on a figure we cannot read is unknown (无法计算), never a partial sum
     unknown = {
         col: np.where(sums[count].to_numpy() == 0, sums[col].to_numpy(), np.nan)

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from evaltools.scoring.frames import unit_means, with_columns
+from evaltools.scoring.frames import str_column, unit_means, with_columns
 
 
 def test_with_columns_sets_columns_as_setitem_does():
@@ -58,3 +58,20 @@ def test_code_sums_hand_computed_one_row_per_code_and_grouped():
     expected = pd.Series([0.1, 0.2, 0.3]).groupby([0, 0, 0]).sum().iloc[0]
     np.testing.assert_array_equal(many["spent"], [5.0, expected, 0.0])
     assert abs(expected - 0.6) < 1e-15
+
+
+def test_str_column_is_what_setting_the_object_array_makes():
+    for values in (
+        np.array(["error", None, "info", np.nan, "error"] * 400, dtype=object),
+        np.array([], dtype=object),
+        np.array([None, None], dtype=object),
+        np.array(["x", 1], dtype=object),
+    ):
+        expected = pd.DataFrame({"n": np.zeros(len(values))})
+        expected["s"] = values
+        got = pd.DataFrame({"n": np.zeros(len(values))})
+        got["s"] = str_column(values)
+        pd.testing.assert_frame_equal(got, expected)
+    assert str(got["s"].dtype) == "object" and list(got["s"]) == ["x", 1]
+    text = str_column(np.array(["error", None, "info"], dtype=object))
+    assert str(text.dtype) == "str" and list(pd.Series(text).isna()) == [False, True, False]

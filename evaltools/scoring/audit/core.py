@@ -25,7 +25,8 @@ import pandas as pd
 from evaltools import labels
 from evaltools.data.schema import ORG
 from evaltools.registry import Registry
-from evaltools.scoring.frames import with_columns
+from evaltools.scoring.codes import factorized
+from evaltools.scoring.frames import str_column, with_columns
 from evaltools.scoring.indicators import category_codes
 
 #: Columns of the findings frame (and ``org``, the unit of each finding, after them).
@@ -282,7 +283,7 @@ def _declared(check: Check, out: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     none) field from its declaration. A code the check did not declare, or a field its code does not name, is
     refused. Arrays: :func:`run_audit` sets them on all the findings at once."""
     declared = {c.code: c for c in check.codes}
-    codes, uniques = pd.factorize(out["code"].to_numpy(dtype=object))  # a few codes: look each up once
+    codes, uniques = factorized(out["code"].to_numpy(dtype=object))  # a few codes: look each up once
     unknown = sorted(set(uniques.tolist()) - set(declared))
     if unknown:
         raise ValueError(f"audit check {check.name!r} emits finding codes it does not declare: {unknown}")
@@ -290,7 +291,7 @@ def _declared(check: Check, out: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     field = out["field"].to_numpy(dtype=object)
     given = pd.notna(field)
     field = np.where(given, field, of("field"))
-    at, fields = pd.factorize(field[given])  # each (code, field) pair once, as integer codes: no frame
+    at, fields = factorized(field[given])  # each (code, field) pair once, as integer codes: no frame
     pairs = [(uniques[i // len(fields)], fields[i % len(fields)]) for i in np.unique(codes[given] * len(fields) + at)]
     wrong = sorted((c, f) for c, f in pairs if f not in declared[c].fields)
     if wrong:
@@ -304,7 +305,8 @@ def _coded_units(out: pd.DataFrame, ctx: AuditContext) -> pd.DataFrame:
     org, units = out[ORG], ctx.data.org_index
     if isinstance(org.dtype, pd.CategoricalDtype) and org.cat.categories.equals(units):
         return out
-    return with_columns(out, {ORG: pd.Categorical(org.astype(object), categories=units)})
+    codes = category_codes(org.to_numpy(dtype=object), units)  # each distinct unit looked up once
+    return with_columns(out, {ORG: pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(units))})
 
 
 def _as_frame(outs: list[pd.DataFrame], severity: np.ndarray, field: np.ndarray, ctx: AuditContext) -> pd.DataFrame:
@@ -314,7 +316,8 @@ def _as_frame(outs: list[pd.DataFrame], severity: np.ndarray, field: np.ndarray,
     org = out[ORG]
     if not (isinstance(org.dtype, pd.CategoricalDtype) and org.cat.categories is ctx.data.org_index):
         org = pd.Categorical(org, categories=ctx.data.org_index)
-    return with_columns(out, {"severity": severity, "field": field, ORG: org})
+    # as text (pandas 3's str dtype, what setting the object arrays made), each distinct value converted once
+    return with_columns(out, {"severity": str_column(severity), "field": str_column(field), ORG: org})
 
 
 #: While :func:`run_audit` runs: the context's frames (by identity) and each column read of them, as an

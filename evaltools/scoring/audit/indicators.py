@@ -11,7 +11,7 @@ import pandas as pd
 from evaltools import fmt
 from evaltools.data.forms.values import is_not_applicable
 from evaltools.data.schema import ORG
-from evaltools.scoring.codes import each_value, is_false, is_in, is_missing
+from evaltools.scoring.codes import each_value, factorized, is_false, is_in, is_missing
 from evaltools.scoring.indicators import group_codes
 
 from .core import AuditContext, Code, check, concat, findings, lazily, no_findings
@@ -172,7 +172,8 @@ def _missing_actuals(ctx: AuditContext) -> pd.DataFrame:
     (:func:`~evaltools.scoring.rule_types.qualitative.text_grades`)."""
     s = ctx.indicators
     rows = np.flatnonzero(s["missing"].to_numpy(dtype=bool))  # few rows: their text is read only there
-    m = s.iloc[rows]
+    read = ("target_text", "target", "weight", "panel_score", "unknown", "actual", "actual_text")
+    m = s[[c for c in read if c in s]].iloc[rows]  # the columns read, not a copy of every column
     stated = each_value(m["target_text"], lambda v: bool(str(v).strip())) if "target_text" in m else False
     printed = m["target"].notna() | stated | m["weight"].notna() | m["panel_score"].notna() | m["unknown"].notna()
     r = Rows(s, rows[printed.fillna(False).to_numpy(dtype=bool) & ~_actual_printed(m)])
@@ -199,9 +200,14 @@ def _actual_printed(m: pd.DataFrame) -> np.ndarray:
     if "actual_text" not in m or "target_text" not in m:
         return number
     figures = lambda v: set(re.findall(r"\d+(?:\.\d+)?", v)) if isinstance(v, str) else set()  # noqa: E731
-    told = [bool(t) and t <= figures(a) for t, a in zip(map(figures, m["target_text"]), m["actual_text"])]
-    declared = m["actual_text"].map(is_not_applicable, na_action="ignore").fillna(False).to_numpy(dtype=bool)
-    return number | np.asarray(told, dtype=bool) | declared
+    # each distinct (target text, actual text) pair read once (a missing text: no figures)
+    targets, actuals = m["target_text"].to_numpy(dtype=object), m["actual_text"].to_numpy(dtype=object)
+    (t_codes, _), (a_codes, a_values) = factorized(targets), factorized(actuals)
+    key = (t_codes + 1) * (len(a_values) + 1) + (a_codes + 1)
+    _, first, pairs = np.unique(key, return_index=True, return_inverse=True)
+    told = [bool(t) and t <= figures(a) for t, a in zip(map(figures, targets[first]), actuals[first])]
+    declared = each_value(actuals, is_not_applicable)  # each distinct text once; a missing one: False
+    return number | np.asarray(told, dtype=bool)[pairs] | declared
 
 
 @check(

@@ -14,6 +14,7 @@ import pandas as pd
 
 from evaltools import fmt
 from evaltools.data.schema import BUDGET_BASES, ORG
+from evaltools.scoring.codes import is_in
 
 from .core import AuditContext, Code, Deferred, concat, findings
 
@@ -117,8 +118,8 @@ def rate_findings(
             hit = np.abs(f.value - stated) <= tol + 1e-12
             alt = np.where(hit & (True if f.where is None else f.where), k, alt)
     alt = np.where(rounded | unchecked, -1, alt)
-    code = np.where(rounded, "RATE_ROUNDED", np.where(alt > 0, "RATE_FORMULA", "RATE_MISMATCH")).astype(object)
-    code[unchecked] = "RATE_UNCHECKED"
+    which = np.where(unchecked, 3, np.where(rounded, 0, np.where(alt > 0, 1, 2)))  # one shared object per code
+    code = np.array(["RATE_ROUNDED", "RATE_FORMULA", "RATE_MISMATCH", "RATE_UNCHECKED"], dtype=object)[which]
     subject = np.asarray(subject, dtype=object)
     message = Deferred(_rate_messages, (subject, stated, digits, rounded, unchecked, alt, list(formulas), where))
     return findings(code, org, subject, message, stated, std.value, project=project, field=field, index=index)
@@ -208,11 +209,11 @@ def project_formulas(projects: pd.DataFrame) -> list[Formula]:
     年初预算数 where it prints no other: ``budget_basis``)."""
     spent, budget = projects["spent"].to_numpy(dtype=float), projects["budget"].to_numpy(dtype=float)
     basis = projects["budget_basis"] if "budget_basis" in projects else pd.Series(None, index=projects.index)
-    initial = (basis == BUDGET_BASES[1]).to_numpy(dtype=bool)
-    named = lambda left, right: np.where(initial, left + BUDGET_BASES[1] + right, left + BUDGET_BASES[0] + right)  # noqa: E731
-    return [  # two names: each made once, not a string joined per project
-        Formula(named("全年执行数/", "").astype(object), spent, budget, _ratio(spent, budget)),
-        Formula(named("", "/全年执行数").astype(object), budget, spent, _ratio(budget, spent)),
+    initial = is_in(basis, [BUDGET_BASES[1]]).astype(np.intp)  # each distinct basis compared once
+    named = lambda left, right: np.array([left + b + right for b in BUDGET_BASES[:2]], dtype=object)[initial]  # noqa: E731
+    return [  # two names: each made once (one object shared by its rows), not a string joined per project
+        Formula(named("全年执行数/", ""), spent, budget, _ratio(spent, budget)),
+        Formula(named("", "/全年执行数"), budget, spent, _ratio(budget, spent)),
     ]
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from evaltools.data.schema import ORG
-from evaltools.scoring.codes import any_per_form, form_codes  # noqa: F401  (re-exported for the checks)
+from evaltools.scoring.codes import any_per_form, factorized, form_codes  # noqa: F401  (re-exported for the checks)
 from evaltools.scoring.indicators import category_codes
 
 from .core import column_values, findings
@@ -37,9 +37,15 @@ def flagged(frame: pd.DataFrame, mask: object) -> Rows:
     return Rows(frame, np.flatnonzero(np.asarray(mask, dtype=bool)))
 
 
-def subjects(rows: Rows) -> list[str]:
-    """「项目 / 三级指标」 of indicator rows: the subject of a finding on an indicator."""
-    return [f"{p} / {q}" for p, q in zip(rows["project"], rows["level3"])]
+def subjects(rows: Rows) -> np.ndarray:
+    """「项目 / 三级指标」 of indicator rows: the subject of a finding on an indicator — each distinct pair of names
+    written once (a form's names recur on every unit's findings), as an object array."""
+    projects, names = np.asarray(rows["project"], dtype=object), np.asarray(rows["level3"], dtype=object)
+    (a, _), (b, seen) = factorized(projects), factorized(names)
+    if (a < 0).any() or (b < 0).any():  # a missing name is written as it is (None, nan): each row's own
+        return np.array([f"{p} / {q}" for p, q in zip(projects, names)], dtype=object)
+    _, first, pairs = np.unique(a * len(seen) + b, return_index=True, return_inverse=True)
+    return np.array([f"{p} / {q}" for p, q in zip(projects[first], names[first])], dtype=object)[pairs]
 
 
 def plain_keys(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

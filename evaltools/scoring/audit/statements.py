@@ -133,7 +133,14 @@ def _rate_statement(ctx: AuditContext, rows: pd.DataFrame) -> pd.DataFrame:
     rest = rows.iloc[np.flatnonzero((in_projects < 0) & (in_lines < 0))]
     text = [f"无法核对：没有名为「{s}」的项目或支出项目" for s in rest["subject"]]
     parts.append(findings("STATEMENT_UNCHECKED", rest[ORG], rest["subject"], text, index=rest.index))
-    return pd.concat(parts)
+    return _joined_parts(parts)
+
+
+def _joined_parts(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Findings frames one after the other, their indexes kept; an empty one (whose unit column is plain text) left
+    out, so that the unit column stays categorical (the same findings: :func:`~.core.run_audit` codes them)."""
+    found = [p for p in parts if len(p)]
+    return pd.concat(found) if found else parts[0]
 
 
 STATEMENT_METRICS.add("fund_usage_rate", _rate_statement)
@@ -178,7 +185,7 @@ def _text_statements(ctx: AuditContext) -> pd.DataFrame:
             parts.append(fn(ctx, sub))
     if not parts:
         return concat([])
-    out = pd.concat(parts)
+    out = _joined_parts(parts)
     return out.take(np.argsort(out.index.to_numpy(), kind="stable"))
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 
 from evaltools import fmt
 from evaltools.data.schema import ORG
-from evaltools.scoring.codes import is_in
+from evaltools.scoring.codes import each_value, is_in
 from evaltools.scoring.indicators import DEPARTMENT
 
 from .core import AuditContext, Code, check, concat
@@ -101,8 +101,8 @@ def _cost_target_not_upper_bound(ctx: AuditContext) -> pd.DataFrame:
     assumed (none printed) is not flagged. Source: a 复核 workbook's red flag "成本 indicator written ≥"."""
     s = ctx.indicators
     rows = np.flatnonzero(is_in(s["direction"], [">=", ">"]) & ~s["direction_assumed"].to_numpy(dtype=bool))
-    names, level2 = pd.factorize(s["level2"].to_numpy(dtype=object)[rows])  # a few names: each read once
-    r = Rows(s, rows[np.array([isinstance(n, str) and "成本" in n for n in level2] + [False], dtype=bool)[names]])
+    cost = each_value(s["level2"], lambda n: isinstance(n, str) and "成本" in n)  # remembered codes: each name once
+    r = Rows(s, rows[cost[rows]])
     shown = {">=": "≥", ">": ">"}
     text = [
         f"「{n}」是成本指标，指标性质却为「{shown[d]}」（年度指标值 {t}）：成本指标的目标应为上限「≤」"

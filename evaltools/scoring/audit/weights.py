@@ -122,7 +122,7 @@ def _heading_weights(ctx: AuditContext) -> pd.DataFrame:
     预算执行率's: those add to 100 (区商务局 2020: 产出 60 + 效益 40 + 预算执行 20 = 120). Every 一级 of the form
     must print its heading weight, and no indicator its own 分值 (then the rows' 分值 are checked)."""
     s, p = ctx.indicators, ctx.projects
-    if "level1_weight" not in s:
+    if "level1_weight" not in s or not s["level1_weight"].notna().any():  # no heading weight printed: none adds up
         return concat([])
     heading, row = _heading_sums(s, p)
     execution = p["execution_weight"].to_numpy(dtype=float)
