@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from evaltools.data import schema as S
@@ -98,9 +99,11 @@ PLAIN_CSV_BOUND = 2.0
 
 def _plain_csv(file: Path, header: list[str], budget: MemoryBudget) -> pd.DataFrame | None:
     """A plain CSV file — no double quote, no NUL, a header of distinct names, every row as many fields as the
-    header, UTF-8 — read at once by Arrow's parser (several threads): the same frame of text as
-    :func:`_stream_csv` gives it. None for any other file, or one that would not fit the budget: the streamed
-    reader then reads it and reports what it finds where it finds it."""
+    header, UTF-8 — read at once by Arrow's parser (several threads): the same cells as :func:`_stream_csv` gives,
+    each column a categorical of its distinct texts (Arrow's dictionary: a million cells of a few hundred values
+    are their codes, not a million strings; normalising looks at each text once). The budget takes what
+    :func:`_stream_csv`'s frame of text would need (:func:`_text_need`). None for any other file, or one that would
+    not fit the budget: the streamed reader then reads it and reports what it finds where it finds it."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -114,7 +117,7 @@ def _plain_csv(file: Path, header: list[str], budget: MemoryBudget) -> pd.DataFr
             file,
             parse_options=pacsv.ParseOptions(ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(header, pa.large_string()),  # as pandas keeps text: no copy to make
+                column_types=dict.fromkeys(header, pa.dictionary(pa.int32(), pa.string())),
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
                 null_values=[],
@@ -128,11 +131,27 @@ def _plain_csv(file: Path, header: list[str], budget: MemoryBudget) -> pd.DataFr
     frame = table.to_pandas()
     del table
     pool.release_unused()  # the parser's freed blocks back to the system now, not after the pool's delay
-    need = float(frame.memory_usage(deep=True, index=False).sum()) * NEED_PER_TEXT_BYTE
+    need = _text_need(frame) * NEED_PER_TEXT_BYTE
     if not budget.fits(need):
         return None
     budget.take(need)
     return frame
+
+
+def _text_need(frame: pd.DataFrame) -> float:
+    """The bytes a frame of categorical text columns would take as Arrow-backed text (pandas' ``memory_usage(deep=
+    True)`` of the frame :func:`_stream_csv` makes: 8 bytes of offset per cell and the cells' UTF-8 bytes), from
+    each category's length times its count."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    total = 0.0
+    for at in range(len(frame.columns)):
+        values = frame.iloc[:, at].array
+        lengths = pc.binary_length(pa.array(values.categories.to_numpy(dtype=object), pa.large_string()))
+        counts = np.bincount(values.codes[values.codes >= 0], minlength=len(values.categories))
+        total += 8.0 * len(values) + float(counts @ lengths.to_numpy(zero_copy_only=False).astype(np.int64))
+    return total
 
 
 def _text_pool() -> object:
@@ -242,7 +261,14 @@ def read_parquet(file: Path, problems: ProblemList, budget: MemoryBudget | None 
         if nested:
             return None
         budget.take(need)
-        return pq.read_table(file).to_pandas(types_mapper=_null_as_text)
+        text = [f.name for f in parquet.schema_arrow if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+        # text columns read as Arrow dictionaries, so categoricals: each distinct text decoded once, not per cell
+        table = pq.read_table(file, read_dictionary=text)
+        # each column its own block, the table's buffers let go as they are converted: no second copy of it held
+        frame = table.to_pandas(types_mapper=_null_as_text, split_blocks=True, self_destruct=True)
+        del table
+        pa.default_memory_pool().release_unused()  # the decoder's freed blocks back to the system now
+        return frame
     except (OSError, ValueError, pa.ArrowException) as exc:  # not Parquet, damaged, or unreadable
         problems.add(
             Location(str(file)),
