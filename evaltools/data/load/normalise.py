@@ -16,7 +16,7 @@ from evaltools.data.bounds import check_table
 from evaltools.data.cells import clean_text, is_unknown, parse_bool, parse_number_series, plain_numbers, unknown_mask
 from evaltools.data.load.headers import map_headers
 from evaltools.data.load.tables import RawTable
-from evaltools.data.text import arrow_text, category_codes, factorized, screen_column, text_categories
+from evaltools.data.text import arrow_text, factorized, screen_column, text_categories
 from evaltools.data.validate import schema_clean
 from evaltools.errors import ProblemList
 from evaltools.fmt import is_missing, uninert
@@ -141,10 +141,10 @@ def _none_present(col: pd.Series) -> bool:
     """Whether every cell of ``col`` is missing (Arrow-backed text: its null count, no pass over its cells) or,
     in Arrow-backed text, empty: parsed, an empty cell gives what a missing one gives (no text, no number, the
     yes/no default) and nothing to report."""
-    coded = category_codes(col)
-    if coded is not None:  # categorical text: by its categories, each cell by its code (as Arrow-backed text)
-        codes, values = coded
-        return bool(np.append([v == "" for v in values], True)[codes].all())
+    categories = text_categories(col)
+    if categories is not None:  # categorical text: by its categories, each cell by its code (as Arrow-backed text)
+        codes, empty = col.array.codes, np.asarray(categories.str.len() == 0, dtype=bool)
+        return bool(codes.max(initial=-1) < 0) if not empty.any() else bool(np.append(empty, True)[codes].all())
     arr = arrow_text(col)
     if arr is not None:  # or only empty text (a CSV file's blank column): read as missing cells are
         return arr.null_count == len(arr) or pc.max(pc.binary_length(arr)).as_py() == 0

@@ -14,7 +14,6 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
 from evaltools.data import schema as S
@@ -110,7 +109,10 @@ def _plain_csv(file: Path, header: list[str], budget: MemoryBudget) -> pd.DataFr
     size = file.stat().st_size
     if not header or "" in header or len(set(header)) < len(header):
         return None
-    if not budget.fits(size * NEED_PER_TEXT_BYTE * PLAIN_CSV_BOUND) or _holds(file, (b'"', b"\x00")):
+    if not budget.fits(size * NEED_PER_TEXT_BYTE * PLAIN_CSV_BOUND):
+        return None
+    breaks = _line_breaks(file)
+    if breaks is None:
         return None
     try:
         table = pacsv.read_csv(
@@ -128,30 +130,26 @@ def _plain_csv(file: Path, header: list[str], budget: MemoryBudget) -> pd.DataFr
         return None
     if table.column_names != header or not table.num_rows:
         return None
+    need = _text_need(file, header, table.num_rows, breaks) * NEED_PER_TEXT_BYTE
+    if not budget.fits(need):
+        return None
     frame = table.to_pandas()
     del table
     pool.release_unused()  # the parser's freed blocks back to the system now, not after the pool's delay
-    need = _text_need(frame) * NEED_PER_TEXT_BYTE
-    if not budget.fits(need):
-        return None
     budget.take(need)
     return frame
 
 
-def _text_need(frame: pd.DataFrame) -> float:
-    """The bytes a frame of categorical text columns would take as Arrow-backed text (pandas' ``memory_usage(deep=
-    True)`` of the frame :func:`_stream_csv` makes: 8 bytes of offset per cell and the cells' UTF-8 bytes), from
-    each category's length times its count."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    total = 0.0
-    for at in range(len(frame.columns)):
-        values = frame.iloc[:, at].array
-        lengths = pc.binary_length(pa.array(values.categories.to_numpy(dtype=object), pa.large_string()))
-        counts = np.bincount(values.codes[values.codes >= 0], minlength=len(values.categories))
-        total += 8.0 * len(values) + float(counts @ lengths.to_numpy(zero_copy_only=False).astype(np.int64))
-    return total
+def _text_need(file: Path, header: list[str], rows: int, breaks: int) -> float:
+    """The bytes the plain CSV file's ``rows`` rows (below ``header``) take as pandas' Arrow-backed text
+    (``memory_usage(deep=True)`` of the frame of text: 8 bytes of offset per cell and the cells' UTF-8 bytes), from
+    the file's size: a plain file's bytes are its cells' bytes, its commas (one fewer than the fields on every
+    line), its ``breaks`` line-break bytes (CR, LF) and a byte-order mark."""
+    with open(file, "rb") as handle:
+        bom = len(codecs.BOM_UTF8) if handle.read(len(codecs.BOM_UTF8)) == codecs.BOM_UTF8 else 0
+    commas = (len(header) - 1) * (rows + 1)
+    cells = file.stat().st_size - bom - breaks - commas - sum(len(h.encode("utf-8")) for h in header)
+    return 8.0 * rows * len(header) + float(cells)
 
 
 def _text_pool() -> object:
@@ -166,13 +164,16 @@ def _text_pool() -> object:
         return pa.default_memory_pool()
 
 
-def _holds(file: Path, needles: tuple[bytes, ...]) -> bool:
-    """Whether the file's bytes hold any of ``needles`` (one byte each; read in chunks)."""
+def _line_breaks(file: Path) -> int | None:
+    """How many line-break bytes (CR, LF) the file holds; None when it holds a double quote or a NUL (not a plain
+    file: read in chunks, stops there)."""
+    breaks = 0
     with open(file, "rb") as handle:
         while chunk := handle.read(_CHUNK * 16):
-            if any(n in chunk for n in needles):
-                return True
-    return False
+            if b'"' in chunk or b"\x00" in chunk:
+                return None
+            breaks += chunk.count(b"\n") + chunk.count(b"\r")
+    return breaks
 
 
 def read_csv(file: Path, problems: ProblemList, budget: MemoryBudget | None = None) -> pd.DataFrame | None:
