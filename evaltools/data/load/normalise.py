@@ -312,7 +312,8 @@ def _parse_distinct(
     for pos in np.flatnonzero(bad[codes]).tolist():
         _bad_number(f, col.index[pos], reasons.iloc[codes[pos]], col.iloc[pos], raw, titles, reported, problems)
     numbers = pd.Series(np.append(numbers.to_numpy(dtype=float), np.nan)[codes], index=col.index)
-    return numbers, (unknown[codes] if unknown.any() else None)
+    marked = unknown[codes]  # the cells' marks: a category no cell holds (rows left out) marks none
+    return numbers, (marked if marked.any() else None)
 
 
 def _parse_numbers(
