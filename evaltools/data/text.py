@@ -103,9 +103,32 @@ def _flagged(arr: pa.ChunkedArray | pa.Array) -> np.ndarray:
     return np.flatnonzero(pc.fill_null(arr, False).to_numpy(zero_copy_only=False))
 
 
+def text_categories(col: pd.Series) -> pd.Index | None:
+    """The categories of a categorical column of text (a Parquet dictionary column, a plain CSV file's column as
+    Arrow reads it: :mod:`evaltools.data.load.readers`), or None for any other column. Its cells are those
+    categories' text (missing: −1), so what holds for each category holds for its cells."""
+    dtype = col.dtype
+    if isinstance(dtype, pd.CategoricalDtype) and isinstance(dtype.categories.dtype, pd.StringDtype):
+        return dtype.categories
+    return None
+
+
+def category_codes(col: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
+    """(codes, categories as an object array) of a categorical column of text (:func:`text_categories`), None for
+    any other column: what :func:`factorized` gives, read from the column (unused categories may stay: no cell
+    names them)."""
+    categories = text_categories(col)
+    if categories is None:
+        return None
+    return col.array.codes.astype(np.intp), categories.to_numpy(dtype=object)
+
+
 def factorized(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """``pd.factorize(col)`` as (codes, distinct values as an object array; −1 for a missing cell): Arrow-backed
     text dictionary-encoded by Arrow's kernel in one pass (the codes then serve every test of the values)."""
+    coded = category_codes(col)
+    if coded is not None:
+        return coded
     arr = arrow_text(col)
     if arr is None:
         codes, uniques = pd.factorize(col)

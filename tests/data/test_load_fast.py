@@ -164,3 +164,40 @@ def test_empty_frame_is_what_typed_gives_for_no_rows(many):
         assert list(got.columns) == columns
     assert str(empty_frame(S.INDICATORS)["weight"].dtype) == "float64"
     assert empty_frame(S.INDICATORS, many=True).columns[0] == S.ORG != empty_frame(S.INDICATORS).columns[0]
+
+
+def test_text_read_as_categoricals_gives_what_text_gives(folder, tmp_path, monkeypatch):
+    """A Parquet folder of text (every column strings, read as categoricals) and a plain CSV file (read as
+    categoricals) give what the streamed CSV gives — the whole data and one unit's view when another unit has
+    errors: the rows left out take their values with them (a ``?`` only the left-out unit wrote marks nothing, so
+    the others' 未知 listings stay as written)."""
+    copy = tmp_path / "csv" / "2022"
+    shutil.copytree(folder, copy)
+    file = copy / "indicators.csv"
+    ind = pd.read_csv(file, dtype=str, keep_default_na=False)
+    bad, good = ind[ORG].iloc[0], ind[ORG].iloc[-1]
+    first = ind.index[ind[ORG] == bad][:2]
+    ind.loc[first[0], "target"], ind.loc[first[1], "actual"] = "?", "abc"  # the bad unit: a mark, an error
+    ind.loc[ind.index[ind[ORG] == good][0], "unknown"] = "actual，actual"  # listed as written
+    ind.loc[ind.index[-2], "level3"] = "  指标\u200b "  # screened, cleaned
+    ind.to_csv(file, index=False, encoding="utf-8-sig")
+    text = tmp_path / "pq" / "2022"
+    shutil.copytree(copy, text)
+    for csv in list(text.glob("*.csv")):
+        pd.read_csv(csv, dtype=str, keep_default_na=False).to_parquet(csv.with_suffix(".parquet"), index=False)
+        csv.unlink()
+    for unit in (None, good):
+        fast = inspect_path(copy, 2022, unit=unit)
+        parquet = inspect_path(text, 2022, unit=unit)
+        with monkeypatch.context() as m:
+            m.setattr(readers, "_plain_csv", lambda *a, **k: None)
+            slow = inspect_path(copy, 2022, unit=unit)
+        assert fast[0] is not None or unit is None
+        _same(fast, slow)
+        assert [str(p).replace(".parquet", ".csv").replace("/pq/", "/csv/") for p in parquet[1].items] == [
+            str(p) for p in slow[1].items
+        ]
+        if unit is not None:
+            for name in slow[0].tables:
+                pd.testing.assert_frame_equal(parquet[0].tables[name], slow[0].tables[name], obj=name)
+            assert (slow[0].indicators["unknown"] == "actual，actual").sum() == 1

@@ -16,7 +16,7 @@ from evaltools.data.bounds import check_table
 from evaltools.data.cells import clean_text, is_unknown, parse_bool, parse_number_series, plain_numbers, unknown_mask
 from evaltools.data.load.headers import map_headers
 from evaltools.data.load.tables import RawTable
-from evaltools.data.text import arrow_text, factorized, screen_column
+from evaltools.data.text import arrow_text, factorized, screen_column, text_categories
 from evaltools.data.validate import schema_clean
 from evaltools.errors import ProblemList
 from evaltools.fmt import is_missing, uninert
@@ -141,6 +141,10 @@ def _none_present(col: pd.Series) -> bool:
     """Whether every cell of ``col`` is missing (Arrow-backed text: its null count, no pass over its cells) or,
     in Arrow-backed text, empty: parsed, an empty cell gives what a missing one gives (no text, no number, the
     yes/no default) and nothing to report."""
+    categories = text_categories(col)
+    if categories is not None:  # categorical text: by its categories, each cell by its code (as Arrow-backed text)
+        codes, empty = col.array.codes, np.asarray(categories.str.len() == 0, dtype=bool)
+        return bool(codes.max(initial=-1) < 0) if not empty.any() else bool(np.append(empty, True)[codes].all())
     arr = arrow_text(col)
     if arr is not None:  # or only empty text (a CSV file's blank column): read as missing cells are
         return arr.null_count == len(arr) or pc.max(pc.binary_length(arr)).as_py() == 0
@@ -198,7 +202,12 @@ def _blank_rows(frame: pd.DataFrame, empty: frozenset[str]) -> np.ndarray:
 
 
 def _blank(col: pd.Series) -> np.ndarray:
-    """Which cells of a column not of object dtype are empty (missing or only spaces)."""
+    """Which cells of a column not of object dtype are empty (missing or only spaces); categorical text by its
+    categories, as Arrow-backed text is tested."""
+    categories = text_categories(col)
+    if categories is not None:
+        empty = pd.Series(categories).str.strip() == ""
+        return np.append(empty.to_numpy(dtype=bool), True)[col.array.codes]
     if isinstance(col.dtype, pd.StringDtype):
         return (col.isna() | (col.str.strip() == "")).to_numpy(dtype=bool)
     return col.isna().to_numpy()
@@ -281,7 +290,7 @@ def _number_column(
     a column of text (CSV) parsed once per distinct value (:func:`_parse_distinct`)."""
     if col.dtype == object and plain_numbers(values := col.to_numpy()):  # a workbook's typed cells
         return pd.Series(values.astype(float), index=col.index), None
-    if isinstance(col.dtype, pd.StringDtype):
+    if isinstance(col.dtype, pd.StringDtype) or text_categories(col) is not None:
         return _parse_distinct(f, col, raw, titles, reported, problems)
     marked = unknown_mask(col)
     if marked.any():
@@ -296,13 +305,15 @@ def _parse_distinct(
     value that is no number reported at every cell holding it (in the column's order)."""
     codes, uniques = factorized(col)
     unknown = np.array([*map(is_unknown, uniques), False], dtype=bool)
-    distinct = pd.Series(uniques, dtype=col.dtype).mask(unknown[:-1])
+    categories = text_categories(col)
+    distinct = pd.Series(uniques, dtype=col.dtype if categories is None else categories.dtype).mask(unknown[:-1])
     numbers, reasons = parse_number_series(distinct, allow_percent=f.kind != "money")
     bad = np.append(reasons.notna().to_numpy(), False)
     for pos in np.flatnonzero(bad[codes]).tolist():
         _bad_number(f, col.index[pos], reasons.iloc[codes[pos]], col.iloc[pos], raw, titles, reported, problems)
     numbers = pd.Series(np.append(numbers.to_numpy(dtype=float), np.nan)[codes], index=col.index)
-    return numbers, (unknown[codes] if unknown.any() else None)
+    marked = unknown[codes]  # the cells' marks: a category no cell holds (rows left out) marks none
+    return numbers, (marked if marked.any() else None)
 
 
 def _parse_numbers(

@@ -98,23 +98,28 @@ PLAIN_CSV_BOUND = 2.0
 
 def _plain_csv(file: Path, header: list[str], budget: MemoryBudget) -> pd.DataFrame | None:
     """A plain CSV file — no double quote, no NUL, a header of distinct names, every row as many fields as the
-    header, UTF-8 — read at once by Arrow's parser (several threads): the same frame of text as
-    :func:`_stream_csv` gives it. None for any other file, or one that would not fit the budget: the streamed
-    reader then reads it and reports what it finds where it finds it."""
+    header, UTF-8 — read at once by Arrow's parser (several threads): the same cells as :func:`_stream_csv` gives,
+    each column a categorical of its distinct texts (Arrow's dictionary: a million cells of a few hundred values
+    are their codes, not a million strings; normalising looks at each text once). The budget takes what
+    :func:`_stream_csv`'s frame of text would need (:func:`_text_need`). None for any other file, or one that would
+    not fit the budget: the streamed reader then reads it and reports what it finds where it finds it."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     size = file.stat().st_size
     if not header or "" in header or len(set(header)) < len(header):
         return None
-    if not budget.fits(size * NEED_PER_TEXT_BYTE * PLAIN_CSV_BOUND) or _holds(file, (b'"', b"\x00")):
+    if not budget.fits(size * NEED_PER_TEXT_BYTE * PLAIN_CSV_BOUND):
+        return None
+    breaks = _line_breaks(file)
+    if breaks is None:
         return None
     try:
         table = pacsv.read_csv(
             file,
             parse_options=pacsv.ParseOptions(ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(header, pa.large_string()),  # as pandas keeps text: no copy to make
+                column_types=dict.fromkeys(header, pa.dictionary(pa.int32(), pa.string())),
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
                 null_values=[],
@@ -125,14 +130,26 @@ def _plain_csv(file: Path, header: list[str], budget: MemoryBudget) -> pd.DataFr
         return None
     if table.column_names != header or not table.num_rows:
         return None
+    need = _text_need(file, header, table.num_rows, breaks) * NEED_PER_TEXT_BYTE
+    if not budget.fits(need):
+        return None
     frame = table.to_pandas()
     del table
     pool.release_unused()  # the parser's freed blocks back to the system now, not after the pool's delay
-    need = float(frame.memory_usage(deep=True, index=False).sum()) * NEED_PER_TEXT_BYTE
-    if not budget.fits(need):
-        return None
     budget.take(need)
     return frame
+
+
+def _text_need(file: Path, header: list[str], rows: int, breaks: int) -> float:
+    """The bytes the plain CSV file's ``rows`` rows (below ``header``) take as pandas' Arrow-backed text
+    (``memory_usage(deep=True)`` of the frame of text: 8 bytes of offset per cell and the cells' UTF-8 bytes), from
+    the file's size: a plain file's bytes are its cells' bytes, its commas (one fewer than the fields on every
+    line), its ``breaks`` line-break bytes (CR, LF) and a byte-order mark."""
+    with open(file, "rb") as handle:
+        bom = len(codecs.BOM_UTF8) if handle.read(len(codecs.BOM_UTF8)) == codecs.BOM_UTF8 else 0
+    commas = (len(header) - 1) * (rows + 1)
+    cells = file.stat().st_size - bom - breaks - commas - sum(len(h.encode("utf-8")) for h in header)
+    return 8.0 * rows * len(header) + float(cells)
 
 
 def _text_pool() -> object:
@@ -147,13 +164,16 @@ def _text_pool() -> object:
         return pa.default_memory_pool()
 
 
-def _holds(file: Path, needles: tuple[bytes, ...]) -> bool:
-    """Whether the file's bytes hold any of ``needles`` (one byte each; read in chunks)."""
+def _line_breaks(file: Path) -> int | None:
+    """How many line-break bytes (CR, LF) the file holds; None when it holds a double quote or a NUL (not a plain
+    file: read in chunks, stops there)."""
+    breaks = 0
     with open(file, "rb") as handle:
         while chunk := handle.read(_CHUNK * 16):
-            if any(n in chunk for n in needles):
-                return True
-    return False
+            if b'"' in chunk or b"\x00" in chunk:
+                return None
+            breaks += chunk.count(b"\n") + chunk.count(b"\r")
+    return breaks
 
 
 def read_csv(file: Path, problems: ProblemList, budget: MemoryBudget | None = None) -> pd.DataFrame | None:
@@ -242,7 +262,14 @@ def read_parquet(file: Path, problems: ProblemList, budget: MemoryBudget | None 
         if nested:
             return None
         budget.take(need)
-        return pq.read_table(file).to_pandas(types_mapper=_null_as_text)
+        text = [f.name for f in parquet.schema_arrow if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+        # text columns read as Arrow dictionaries, so categoricals: each distinct text decoded once, not per cell
+        table = pq.read_table(file, read_dictionary=text)
+        # each column its own block, the table's buffers let go as they are converted: no second copy of it held
+        frame = table.to_pandas(types_mapper=_null_as_text, split_blocks=True, self_destruct=True)
+        del table
+        pa.default_memory_pool().release_unused()  # the decoder's freed blocks back to the system now
+        return frame
     except (OSError, ValueError, pa.ArrowException) as exc:  # not Parquet, damaged, or unreadable
         problems.add(
             Location(str(file)),
