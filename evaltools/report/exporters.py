@@ -214,14 +214,15 @@ class PdfPrinter:
     it prints it; :meth:`close` ends it (it also ends by itself when its input does: this process gone). The
     same function on the same page, from the same evaltools: the same bytes as printing here."""
 
-    def __init__(self) -> None:
+    def __init__(self, folder: Path | None = None) -> None:
         import os
         import subprocess
         import sys
         import tempfile
 
-        #: Its temporary files (WeasyPrint's fonts) go here, removed with it by :meth:`close`.
-        self._tmp = tempfile.mkdtemp(prefix="evaltools-pdf-")
+        #: Its temporary files (WeasyPrint's fonts) go here, in ``folder`` when given (the run's staging folder:
+        #: removed with it also when the run is killed), removed with the process by :meth:`close`.
+        self._tmp = tempfile.mkdtemp(prefix="evaltools-pdf-", dir=folder)
         code = "import evaltools.report.exporters as e; e.serve_pdf()"
         path = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]  # this evaltools, first
         self._proc = subprocess.Popen(
@@ -265,13 +266,14 @@ _PRINTER: ContextVar[PdfPrinter | None] = ContextVar("evaltools_pdf_printer", de
 
 
 @contextmanager
-def printing(formats: Iterable[str]) -> Iterator[bool]:
+def printing(formats: Iterable[str], folder: Path | None = None) -> Iterator[bool]:
     """While the block runs, the pdf exporter prints in a :class:`PdfPrinter` started now (when ``formats`` has
-    pdf); yields whether it does (the runner then leaves the PDF's warm-up to it)."""
+    pdf; its temporary files in ``folder``); yields whether it does (the runner then leaves the PDF's warm-up to
+    it)."""
     if "pdf" not in formats:
         yield False
         return
-    printer = PdfPrinter()
+    printer = PdfPrinter(folder)
     token = _PRINTER.set(printer)
     try:
         yield True

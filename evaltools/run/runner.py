@@ -399,7 +399,7 @@ def _make(
     side = ThreadPoolExecutor(max_workers=1, thread_name_prefix="evaltools-export")
     # a single report prints its PDF in a process of its own, warmed up on the core the kernel leaves idle; a batch
     # worker prints in its own process (its reports already keep both cores busy)
-    with export.printing(formats if session is None else ()) as printed:
+    with export.printing(formats if session is None else (), stage) as printed:
         warm = [f for f in formats if not (printed and f == "pdf")]
         early = side.submit(_export_early, formats, ev, stage, export, doc, warm)
         t = time.perf_counter()
