@@ -5,7 +5,6 @@ name per format."""
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import io
 import json
@@ -283,13 +282,13 @@ def printing(formats: Iterable[str], folder: Path | None = None) -> Iterator[boo
 
 
 def rehearsal_page() -> str:
-    """A small page as :func:`notebook_to_html` makes them (the report's stylesheet, its embedded font, a table
-    and a chart), made without nbconvert: what the PDF process prints while it waits for the page."""
-    font = base64.b64encode(fonts.as_woff2(fonts.fallback_subset("预演项目图 .0123456789"))).decode("ascii")
-    face = (  # as font_face_css writes it (html_to_pdf then adds none), DejaVu's: no 16 MB CJK font parsed here
-        f'@font-face {{ font-family: "{fonts.EMBEDDED_FAMILY}"; font-style: normal; font-weight: normal; '
-        f'src: url(data:font/woff2;base64,{font}) format("woff2"); }}'
-    )
+    """A small page as :func:`notebook_to_html` makes them (the report's stylesheet, a table and a chart), made
+    without nbconvert: what the PDF process prints while it waits for the page. Its font face names no font file
+    (the system's fonts draw it): building one would cost more than the rehearsal saves, and the page's own
+    (WOFF2) is read by the module imported here."""
+    from fontTools.ttLib import woff2  # noqa: F401 - WeasyPrint reads the page's font with it
+
+    face = f'@font-face {{ font-family: "{fonts.EMBEDDED_FAMILY}"; font-style: normal; src: local("-"); }}'
     css = report_css().replace(FONT_FACE_SLOT, face, 1)
     return (
         f'<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><style>{css}</style></head>'

@@ -232,11 +232,6 @@ def _fallback_subset(characters: str) -> bytes:
     return hb.subset(face, wanted).blob.data
 
 
-def fallback_subset(characters: str) -> bytes:
-    """The fallback font cut to ``characters`` (OpenType), whichever the CJK font draws too."""
-    return _fallback_subset("".join(sorted(set(characters))))
-
-
 def fallback_font(text: str) -> bytes | None:
     """The fallback font cut to :func:`fallback_characters` of ``text`` (OpenType), or None when none is needed."""
     chars = fallback_characters(text)
