@@ -5,9 +5,12 @@ name per format."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -195,7 +198,122 @@ def html_to_pdf(html: str) -> bytes:
 @exporter("pdf", "report.pdf", needs=("html",))
 def _pdf(nb, ev, done) -> bytes:
     html = done.get("html") or _html(nb, ev, done)
-    return html_to_pdf(html.decode("utf-8"))
+    printer = _PRINTER.get()
+    return printer.pdf_of(html) if printer is not None else html_to_pdf(html.decode("utf-8"))
+
+
+#: The folder holding the evaltools package this process runs (the printer process imports the same one).
+_PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
+
+
+class PdfPrinter:
+    """:func:`html_to_pdf` in a process of its own (``python -c``: this module's :func:`serve_pdf`), started
+    before the page exists: it imports WeasyPrint and prints a small page (:func:`rehearsal_page`) on the core
+    the kernel leaves idle, not in the runner, whose threads share one interpreter lock; when the page is made,
+    it prints it; :meth:`close` ends it (it also ends by itself when its input does: this process gone). The
+    same function on the same page, from the same evaltools: the same bytes as printing here."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        import os
+        import subprocess
+        import sys
+        import tempfile
+
+        #: Its temporary files (WeasyPrint's fonts) go here, in ``folder`` when given (the run's staging folder:
+        #: removed with it also when the run is killed), removed with the process by :meth:`close`.
+        self._tmp = tempfile.mkdtemp(prefix="evaltools-pdf-", dir=folder)
+        code = "import evaltools.report.exporters as e; e.serve_pdf()"
+        path = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]  # this evaltools, first
+        self._proc = subprocess.Popen(
+            [sys.executable, "-c", code],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "TMPDIR": self._tmp, "PYTHONPATH": os.pathsep.join([_PACKAGE_PARENT, *path])},
+        )
+
+    def pdf_of(self, html: bytes) -> bytes:
+        """The PDF of ``html`` (UTF-8); an error of the printer's is raised here as a RuntimeError with its text."""
+        try:
+            self._proc.stdin.write(len(html).to_bytes(8, "big") + html)
+            self._proc.stdin.flush()
+            status, size = self._proc.stdout.read(1), int.from_bytes(self._proc.stdout.read(8), "big")
+            body = self._proc.stdout.read(size)
+        except (OSError, ValueError) as exc:
+            raise RuntimeError(f"the PDF process stopped ({exc})") from None
+        if status != b"K" or len(body) != size:
+            text = body.decode("utf-8", "replace") if status == b"E" else f"exit code {self._proc.poll()}"
+            raise RuntimeError(f"the PDF process failed: {text}")
+        return body
+
+    def close(self) -> None:
+        """End the process at once (SIGTERM), rather than let it read the end of its input and unwind its
+        interpreter, and remove its temporary folder: all it leaves."""
+        import shutil
+
+        with contextlib.suppress(OSError):
+            self._proc.terminate()
+        for pipe in (self._proc.stdin, self._proc.stdout):
+            with contextlib.suppress(OSError):
+                pipe.close()
+        self._proc.wait()
+        shutil.rmtree(self._tmp, ignore_errors=True)
+
+
+#: The printer of the run in this context (:func:`printing`), None: the pdf exporter prints here.
+_PRINTER: ContextVar[PdfPrinter | None] = ContextVar("evaltools_pdf_printer", default=None)
+
+
+@contextmanager
+def printing(formats: Iterable[str], folder: Path | None = None) -> Iterator[bool]:
+    """While the block runs, the pdf exporter prints in a :class:`PdfPrinter` started now (when ``formats`` has
+    pdf; its temporary files in ``folder``); yields whether it does (the runner then leaves the PDF's warm-up to
+    it)."""
+    if "pdf" not in formats:
+        yield False
+        return
+    printer = PdfPrinter(folder)
+    token = _PRINTER.set(printer)
+    try:
+        yield True
+    finally:
+        _PRINTER.reset(token)
+        printer.close()
+
+
+def rehearsal_page() -> str:
+    """A small page as :func:`notebook_to_html` makes them (the report's stylesheet, a table and a chart), made
+    without nbconvert: what the PDF process prints while it waits for the page. Its font face names no font file
+    (the system's fonts draw it): building one would cost more than the rehearsal saves, and the page's own
+    (WOFF2) is read by the module imported here."""
+    from fontTools.ttLib import woff2  # noqa: F401 - WeasyPrint reads the page's font with it
+
+    face = f'@font-face {{ font-family: "{fonts.EMBEDDED_FAMILY}"; font-style: normal; src: local("-"); }}'
+    css = report_css().replace(FONT_FACE_SLOT, face, 1)
+    return (
+        f'<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><style>{css}</style></head>'
+        f'<body><main class="report"><h1>预演</h1><p>预演</p>{_REHEARSAL}</main></body></html>'
+    )
+
+
+def serve_pdf() -> None:
+    """The :class:`PdfPrinter` process: rehearse, then for each page read from stdin (its length, 8 bytes, then
+    its UTF-8) write ``K`` + length + the PDF, or ``E`` + length + the error, to stdout; stop at end of input.
+    Nothing else reaches the stdout it answers on (fd 1 is pointed at stderr)."""
+    import os
+    import sys
+
+    answer, pages = os.fdopen(os.dup(1), "wb"), sys.stdin.buffer
+    os.dup2(2, 1)
+    html_to_pdf(rehearsal_page())
+    while len(head := pages.read(8)) == 8:
+        html = pages.read(int.from_bytes(head, "big"))
+        try:
+            status, body = b"K", html_to_pdf(html.decode("utf-8"))
+        except Exception as exc:  # noqa: BLE001 - said to the runner, which names the format
+            status, body = b"E", f"{type(exc).__name__}: {exc}".encode()
+        answer.write(status + len(body).to_bytes(8, "big") + body)
+        answer.flush()
 
 
 @exporter("xlsx", "自评表.xlsx", notebook=False)

@@ -230,14 +230,14 @@ def _export_one(spec, nb, ev, done: dict, stage: Path, timings: dict, filename: 
     timings[spec.name] = time.perf_counter() - t
 
 
-def _export_early(formats, ev, stage: Path, export, doc) -> tuple[dict, dict]:
-    """Exports that need no notebook (xlsx, json), and the notebook exporters' imports."""
+def _export_early(formats, ev, stage: Path, export, doc, warm: list[str]) -> tuple[dict, dict]:
+    """Exports that need no notebook (xlsx, json), and the imports of the notebook exporters of ``warm``."""
     done, timings = {}, {}
     for name in formats:
         if not export.EXPORTERS[name].notebook:
             _export_one(export.EXPORTERS[name], None, ev, done, stage, timings, doc.filename(name))
     t = time.perf_counter()
-    export.warm_up(formats)
+    export.warm_up(warm)
     timings["export_imports"] = time.perf_counter() - t
     return done, timings
 
@@ -347,6 +347,24 @@ def notebook_charts(notebook: Path) -> tuple[str, ...]:
     return tuple(dict.fromkeys(name for source in sources for name in _CHART_CALL.findall(source)))
 
 
+def _execute_in(kernel: WarmKernel, params, stage, final, notebook, cwd, doc, side, session) -> NotebookNode:  # noqa: ANN001
+    """Execute the notebook in ``kernel`` (shut down after it unless a batch keeps it; the ``side`` thread's work
+    finished first); a report whose kernel logged errors or left cells empty is refused (kernel_failure)."""
+    since = kernel.log.stat().st_size if session else 0
+    try:
+        kernel.reset()
+        nb = _execute_keeping_failure(params, stage, final, notebook, cwd, kernel.km, doc)
+        kernel.used += 1
+    finally:
+        if session is None:
+            kernel.shutdown()
+        side.shutdown(wait=True)  # never leave it writing into a staging folder being removed
+    kernel_failure(nb, kernel.log, final, stage, since)  # errors the kernel logged or cells left empty: no report
+    if session is None:
+        kernel.discard()  # a kernel started early: its private folder (log, evaluation) goes now, not after the exports
+    return nb
+
+
 def _make(
     params: JobParams,
     kernel: WarmKernel,
@@ -379,27 +397,20 @@ def _make(
     import papermill  # noqa: F401
 
     side = ThreadPoolExecutor(max_workers=1, thread_name_prefix="evaltools-export")
-    early = side.submit(_export_early, formats, ev, stage, export, doc)
-    t = time.perf_counter()
-    since = kernel.log.stat().st_size if session else 0
-    try:
-        kernel.reset()
-        nb = _execute_keeping_failure(params, stage, final, notebook, cwd, kernel.km, doc)
-        kernel.used += 1
-    finally:
-        if session is None:
-            kernel.shutdown()
-        side.shutdown(wait=True)  # never leave it writing into a staging folder being removed
-    kernel_failure(nb, kernel.log, final, stage, since)  # errors the kernel logged or cells left empty: no report
-    if session is None:
-        kernel.discard()  # a kernel started early: its private folder (log, evaluation) goes now, not after the exports
-    nb.metadata["title"] = params.title or doc.title_for(ev)
-    timings["execute"] = time.perf_counter() - t
-    done, early_timings = early.result()
-    timings.update(early_timings)
-    for name in formats:
-        if name not in done:
-            _export_one(export.EXPORTERS[name], nb, ev, done, stage, timings, doc.filename(name))
+    # a single report prints its PDF in a process of its own, warmed up on the core the kernel leaves idle; a batch
+    # worker prints in its own process (its reports already keep both cores busy)
+    with export.printing(formats if session is None else (), stage) as printed:
+        warm = [f for f in formats if not (printed and f == "pdf")]
+        early = side.submit(_export_early, formats, ev, stage, export, doc, warm)
+        t = time.perf_counter()
+        nb = _execute_in(kernel, params, stage, final, notebook, cwd, doc, side, session)
+        nb.metadata["title"] = params.title or doc.title_for(ev)
+        timings["execute"] = time.perf_counter() - t
+        done, early_timings = early.result()
+        timings.update(early_timings)
+        for name in formats:
+            if name not in done:
+                _export_one(export.EXPORTERS[name], nb, ev, done, stage, timings, doc.filename(name))
     files, removed = _publish(formats, stage, final, doc)
     notes = ([choice.note] if choice.note else []) + [
         f"已删除上次运行留下的 {name}（本次未要求此格式）/ removed {name} left by an earlier run" for name in removed

@@ -72,3 +72,30 @@ def test_appendix_forms_keep_their_last_rows(pdf):
     for t in appendix:  # the page with a form's 总分 line also holds at least two of its indicator rows
         if re.search(r"^总分", t, re.M):
             assert len(rows.findall(t)) >= 2, t[:200]
+
+
+def test_the_printer_process_prints_the_same_bytes_and_leaves_nothing(page):  # noqa: F811
+    """A single report's PDF is printed in a process of its own (exporters.PdfPrinter, issue 23 item 2): the same
+    function on the same page gives the same bytes as printing here; an error in it is said with its text; closed,
+    the process is gone and its temporary folder removed."""
+    import os
+
+    printer = exporters.PdfPrinter()
+    try:
+        printed = printer.pdf_of(page.encode("utf-8"))
+        with pytest.raises(RuntimeError, match=r"the PDF process failed: UnicodeDecodeError"):
+            printer.pdf_of(b"\xff\xfe not UTF-8")
+    finally:
+        printer.close()
+    assert printed == exporters.html_to_pdf(page)
+    assert printer._proc.returncode is not None
+    assert not os.path.exists(printer._tmp)
+
+
+def test_printing_only_when_a_pdf_is_asked_for():
+    with exporters.printing(["html", "json"]) as printed:
+        assert printed is False and exporters._PRINTER.get() is None
+    with exporters.printing(["html", "pdf"]) as printed:
+        printer = exporters._PRINTER.get()
+        assert printed is True and isinstance(printer, exporters.PdfPrinter)
+    assert exporters._PRINTER.get() is None and printer._proc.returncode is not None
