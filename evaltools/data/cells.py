@@ -92,6 +92,13 @@ _NUMBER_TYPES = (int, float, np.integer, np.floating)
 _BY_ADDRESS = 10_000
 
 
+def object_addresses(values: np.ndarray) -> np.ndarray:
+    """The cells of a C-contiguous object array as the integers they are (the objects' addresses), read in place:
+    valid while ``values`` lives (it keeps the objects alive)."""
+    pointers = ctypes.cast(values.ctypes.data, ctypes.POINTER(ctypes.c_ssize_t))
+    return np.ctypeslib.as_array(pointers, shape=(len(values),))
+
+
 def factorize_objects(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``pd.factorize(values)`` of an object array — the same codes (−1 for a missing value) and distinct values,
     in order of first appearance — for a loaded text column, whose cells of one value share a few str objects:
@@ -101,9 +108,7 @@ def factorize_objects(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     n = len(values)
     if n < _BY_ADDRESS:
         return pd.factorize(values)
-    # the array's cells are pointers: read as integers in place (``values`` keeps the objects alive)
-    pointers = ctypes.cast(values.ctypes.data, ctypes.POINTER(ctypes.c_ssize_t))
-    ids, addresses = pd.factorize(np.ctypeslib.as_array(pointers, shape=(n,)))
+    ids, addresses = pd.factorize(object_addresses(values))
     first = np.empty(len(addresses), dtype=np.intp)
     first[ids[::-1]] = np.arange(n - 1, -1, -1)  # each address's first cell (the last write wins)
     codes, uniques = pd.factorize(values[first])

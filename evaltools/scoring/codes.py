@@ -3,7 +3,6 @@ several coded columns combined."""
 
 from __future__ import annotations
 
-import ctypes
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -11,7 +10,7 @@ from contextlib import contextmanager
 import numpy as np
 import pandas as pd
 
-from evaltools.data.cells import factorize_objects
+from evaltools.data.cells import factorize_objects, object_addresses
 from evaltools.data.schema import ORG
 
 #: While :func:`remembered` runs (one :func:`~evaltools.scoring.evaluation.evaluate`): the integer codes and the
@@ -74,17 +73,10 @@ def factorized(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return factorize_objects(values) if _shares_objects(values) else pd.factorize(values)
 
 
-def _addresses(values: np.ndarray) -> np.ndarray:
-    """The cells of a C-contiguous object array as the integers they are (the objects' addresses), read in place:
-    valid while ``values`` lives (it keeps the objects alive)."""
-    pointers = ctypes.cast(values.ctypes.data, ctypes.POINTER(ctypes.c_ssize_t))
-    return np.ctypeslib.as_array(pointers, shape=(len(values),))
-
-
 def _one_object(values: np.ndarray) -> bool:
     """Whether every cell of a (contiguous, non-empty) object array is the same object — a column left blank as
     loaded (one None) or of one value: its cells' addresses compared as integers, no object looked at."""
-    addresses = _addresses(values)
+    addresses = object_addresses(values)
     return bool((addresses == addresses[0]).all())
 
 
@@ -286,7 +278,7 @@ def is_false(values: pd.Series | np.ndarray) -> np.ndarray:
     told) without comparing a million objects in Python: False where missing, else not truthy."""
     values = _objects_of(values)
     if len(values) >= 1000 and values.flags.c_contiguous:  # a flag column as made here: True, False, None only
-        addresses = _addresses(values)
+        addresses = object_addresses(values)
         no, known = addresses == id(False), (addresses == id(True)) | (addresses == id(None))
         if (no | known).all():  # each cell one of the three objects: no object looked at
             return no
