@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from evaltools.data.cells import factorize_objects, missing_objects
-from evaltools.data.schema import TABLES
+from evaltools.data.schema import ORG, TABLES
 from evaltools.errors import WARNING, Location, ProblemList
 
 #: The 预算执行率 weight of a project that does not state one (财预〔2020〕10号; the rule set's default).
@@ -56,7 +56,7 @@ def _linked_rows(ind: pd.DataFrame) -> pd.DataFrame:
     names = ind["level3"].to_numpy(dtype=object)
     parents = ind["parent"].to_numpy(dtype=object)
     linked = np.not_equal(names, None) & np.not_equal(parents, None)
-    groups = _first_seen(ind["project"].to_numpy(dtype=object))
+    groups = _project_groups(ind)
     rows = pd.DataFrame({"level3": names[linked], "parent": parents[linked], "group": groups[linked]})
     rows.index = ind.index[linked]
     return rows.iloc[np.argsort(rows["group"].to_numpy(), kind="stable")]
@@ -73,6 +73,31 @@ def _first_seen(values: np.ndarray) -> np.ndarray:
     first = int(np.argmax(missing))
     place = int(codes[:first].max()) + 1 if first else 0  # the values seen before the first missing cell
     return np.where(missing, place, codes + (codes >= place))
+
+
+def _project_groups(ind: pd.DataFrame) -> np.ndarray:
+    """Each row's project numbered in order of first appearance (:func:`_first_seen`); in many-unit data a
+    project is its unit and its name together: two units' 项目1 are two projects."""
+    groups = _first_seen(ind["project"].to_numpy(dtype=object))
+    if ORG not in ind.columns or groups.size == 0:
+        return groups
+    units = _first_seen(ind[ORG].to_numpy(dtype=object))
+    return pd.factorize(units.astype(np.int64) * (int(groups.max()) + 1) + groups)[0]
+
+
+def _project_keys(rows: np.ndarray, ind: pd.DataFrame, projects: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """One integer per project for the indicator rows ``rows`` (a mask) and for every row of ``projects``, equal
+    exactly when they name the same project (−1: no project named). In many-unit data the unit is part of the
+    project: a project's indicators are those of its unit (two units may both have a 项目1)."""
+    names = np.concatenate([ind["project"].to_numpy(dtype=object)[rows], projects["project"].to_numpy(dtype=object)])
+    codes, _ = factorize_objects(names)
+    if ORG in ind.columns and ORG in projects.columns:
+        units = np.concatenate([ind[ORG].to_numpy(dtype=object)[rows], projects[ORG].to_numpy(dtype=object)])
+        unit_codes, seen = factorize_objects(units)
+        keys = pd.factorize(codes.astype(np.int64) * (len(seen) + 1) + unit_codes + 1)[0]
+        codes = np.where(codes < 0, -1, keys)
+    n = int(rows.sum())
+    return codes[:n], codes[n:]
 
 
 def _parent_cycles(ind: pd.DataFrame, raw: object, problems: ProblemList) -> None:
@@ -114,8 +139,8 @@ def _parent_cycles(ind: pd.DataFrame, raw: object, problems: ProblemList) -> Non
 def _projects_without_indicators(projects: pd.DataFrame, ind: pd.DataFrame, raw: object, problems: ProblemList) -> None:
     if projects.empty:
         return
-    having = {p for p in pd.unique(ind["project"].to_numpy(dtype=object)) if not pd.isna(p)} if not ind.empty else set()
-    for idx in projects.index[~projects["project"].isin(having)]:
+    rows, of_project = _project_keys(np.ones(len(ind), dtype=bool), ind, projects)
+    for idx in projects.index[~np.isin(of_project, rows[rows >= 0])]:
         problems.add(
             _where(raw, idx, "projects", "project"),
             "项目没有绩效指标 / a project without indicators",
@@ -143,11 +168,10 @@ def _published_above_weights(projects: pd.DataFrame, ind: pd.DataFrame, raw: obj
     if projects.empty or np.isnan(published).all():
         return
     top = missing_objects(ind["parent"])
-    names = projects["project"].to_numpy(dtype=object)
-    codes, _ = factorize_objects(np.concatenate([ind["project"].to_numpy(dtype=object)[top], names]))
-    rows, of_project = codes[: int(top.sum())], codes[int(top.sum()) :]
+    rows, of_project = _project_keys(top, ind, projects)
     named = rows >= 0
-    sums = np.bincount(rows[named], np.nan_to_num(ind["weight"].to_numpy(dtype=float)[top][named]), len(codes) + 1)
+    size = len(rows) + len(of_project) + 1
+    sums = np.bincount(rows[named], np.nan_to_num(ind["weight"].to_numpy(dtype=float)[top][named]), size)
     unreadable = set(rows[named & _listing(ind["unknown"][top], "weight")].tolist())
     weights = np.where(of_project >= 0, sums[of_project], 0.0)
     execution = projects["execution_weight"].to_numpy(dtype=float)

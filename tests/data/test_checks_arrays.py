@@ -68,3 +68,39 @@ def test_published_above_weights_with_rows_naming_no_project():
     above = [p for p in problems.items if p.code == "INPUT_SCORE_ABOVE_WEIGHTS"]
     # 甲: 10 + 90 = 100 ≥ 95; 乙: 10 (default) + 80 (its breakdown row does not count) = 90 < 95
     assert [p.found for p in above] == ["95 > 90（预算执行率 10 + 指标分值 80）"]
+
+
+def test_many_units_projects_of_one_name_are_each_units_own():
+    """In many-unit data two units' 甲 are two projects: unit B's 甲 has no indicators although unit A's has, and
+    B's published 95 is above its 10 + 50 although A's 甲 carries 90 more (summed over both units: 150, no flag)."""
+    projects = pd.DataFrame(
+        {"org": ["A", "B", "B"], "project": ["甲", "甲", "乙"], "published_score": [95.0, 95.0, np.nan]}
+        | {"execution_weight": [10.0, 10.0, 10.0], "unknown": [None, None, None]}
+    )
+    ind = pd.DataFrame(
+        {"org": ["A", "B", "A"], "project": ["甲", "甲", "乙"], "parent": [None, None, None]}
+        | {"weight": [90.0, 50.0, 20.0], "unknown": [None, None, None], "level3": ["a", "b", "c"]}
+    )
+    problems = ProblemList()
+    check_sense({"indicators": ind, "projects": projects}, {}, problems)
+    above = [p.found for p in problems.items if p.code == "INPUT_SCORE_ABOVE_WEIGHTS"]
+    assert above == ["95 > 60（预算执行率 10 + 指标分值 50）"]
+    assert [p.found for p in problems.items if p.code == "NO_INDICATORS"] == ["乙"]
+
+
+def test_many_units_breakdown_chains_stay_in_their_unit():
+    """A's 甲 has x → y and B's 甲 has y → x: no circle (each unit's chain leaves its table); one unit with both is."""
+    ind = pd.DataFrame(
+        {"org": ["A", "B"], "project": ["甲", "甲"], "level3": ["x", "y"], "parent": ["y", "x"]}
+        | {"weight": [0.0, 0.0], "unknown": [None, None]}
+    )
+    projects = pd.DataFrame(
+        {"org": ["A", "B"], "project": ["甲", "甲"], "published_score": [np.nan, np.nan]}
+        | {"execution_weight": [10.0, 10.0], "unknown": [None, None]}
+    )
+    problems = ProblemList()
+    check_sense({"indicators": ind, "projects": projects}, {}, problems)
+    assert [p.code for p in problems.items if p.code == "PARENT_CYCLE"] == []
+    problems = ProblemList()
+    check_sense({"indicators": ind.assign(org="A"), "projects": projects.iloc[:1]}, {}, problems)
+    assert [p.found for p in problems.items if p.code == "PARENT_CYCLE"] == ["x → y → x"]
