@@ -10,7 +10,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import typer
+from evaltools.cli.early import start_kernel_early
+
+start_kernel_early(sys.argv)  # `evaltools run YEAR`: its kernel boots while typer and the commands are imported
+
+import typer  # after the kernel has started, on purpose
 
 from evaltools import __version__
 from evaltools.cli.console import (
