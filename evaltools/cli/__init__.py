@@ -276,6 +276,9 @@ def run(
             _write_index([], output, data)
         return
     runner.discard_early()  # a batch: each report starts its own kernel
+    from evaltools.report.exporters import discard_early_printer
+
+    discard_early_printer()  # and prints in its worker
     from evaltools.run.batch import exit_code, run_batch
 
     options = dict(jobs_n=jobs, executor=executor, scheduler=scheduler, notebook=notebook)

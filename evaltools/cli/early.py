@@ -1,4 +1,4 @@
-"""The report's kernel started at the very start of ``evaltools run YEAR`` (issue 23 item 2).
+"""The report's kernel (and its PDF process) started at the very start of ``evaltools run YEAR`` (issue 23 item 2).
 
 A single report waits for its kernel: the kernel's start and its imports are the longest stage of the run. The
 command line used to start it (:func:`evaltools.run.kernel.prestart`) once typer, the console and the commands
@@ -60,6 +60,17 @@ def single_run(args: Sequence[str]) -> bool:
     return years <= 1
 
 
+def wants_pdf(args: Sequence[str]) -> bool:
+    """Whether a single run's arguments ask for a PDF: ``--to`` naming pdf, or no ``--to`` and no ``--params`` file
+    (the default formats have pdf; a params file may name others)."""
+    for i, token in enumerate(args):
+        if token == "--to" and i + 1 < len(args):
+            return "pdf" in [x.strip() for x in args[i + 1].split(",")]
+        if token.startswith("--to="):
+            return "pdf" in [x.strip() for x in token[len("--to=") :].split(",")]
+    return "--params" not in args and not any(t.startswith("--params=") for t in args)
+
+
 def start_kernel_early(argv: Sequence[str]) -> bool:
     """Start the report's kernel now (:func:`~evaltools.run.kernel.prestart`) when ``argv`` is the ``evaltools``
     command (its script, or ``python -m evaltools.cli`` while the module is being found: argv[0] is ``-m``) of a
@@ -69,7 +80,11 @@ def start_kernel_early(argv: Sequence[str]) -> bool:
     from evaltools.run.kernel import prestart
 
     prestart()
+    if wants_pdf(argv[1:]):  # its PDF process too: WeasyPrint imported and rehearsed long before the page is made
+        from evaltools.report.exporters import start_printer_early
+
+        start_printer_early()
     return True
 
 
-__all__ = ["single_run", "start_kernel_early", "VALUE_OPTIONS", "NOT_EARLY"]
+__all__ = ["single_run", "wants_pdf", "start_kernel_early", "VALUE_OPTIONS", "NOT_EARLY"]

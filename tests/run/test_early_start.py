@@ -94,3 +94,33 @@ def test_the_kernel_imports_no_loader_for_a_handed_over_evaluation(tmp_path):
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["none"]
+
+
+@pytest.mark.parametrize(
+    ("args", "pdf"),
+    [
+        (["run", "2022"], True),  # the default formats have pdf
+        (["run", "2022", "--to", "html,pdf"], True),
+        (["run", "2022", "--to=pdf"], True),
+        (["run", "2022", "--to", "html"], False),
+        (["run", "2022", "--params", "p.yaml"], False),  # its formats are the file's
+    ],
+)
+def test_the_pdf_process_starts_early_only_for_a_pdf(args, pdf):
+    assert early.wants_pdf(args) is pdf
+
+
+def test_printing_takes_the_printer_started_early():
+    from evaltools.report import exporters
+
+    exporters.start_printer_early()
+    started = exporters._EARLY[0]
+    try:
+        with exporters.printing(["html"]) as printed:  # no PDF asked for: the early printer is left alone
+            assert not printed and exporters._EARLY == [started]
+        with exporters.printing(["html", "pdf"]) as printed:
+            assert printed and exporters._PRINTER.get() is started and not exporters._EARLY
+            assert exporters._pdf(None, None, {"html": b"<p>\\u9884\\u6f14</p>"}).startswith(b"%PDF")
+        assert started._proc.returncode is not None  # closed with the block
+    finally:
+        exporters.discard_early_printer()
