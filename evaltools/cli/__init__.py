@@ -10,7 +10,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import typer
+from evaltools.cli.early import start_kernel_early
+
+start_kernel_early(sys.argv)  # `evaltools run YEAR`: its kernel boots while typer and the commands are imported
+
+import typer  # after the kernel has started, on purpose
 
 from evaltools import __version__
 from evaltools.cli.console import (
@@ -272,6 +276,9 @@ def run(
             _write_index([], output, data)
         return
     runner.discard_early()  # a batch: each report starts its own kernel
+    from evaltools.report.exporters import discard_early_printer
+
+    discard_early_printer()  # and prints in its worker
     from evaltools.run.batch import exit_code, run_batch
 
     options = dict(jobs_n=jobs, executor=executor, scheduler=scheduler, notebook=notebook)

@@ -199,3 +199,22 @@ def years_read(year: int, data_dir: str | Path = JobParams.data_dir, unit: str |
     base = year_base(data_dir, unit)
     found = {y for entry in _entries(base) if (y := _year_of(entry)) is not None and y <= int(year)}
     return sorted(found | {int(year)})
+
+
+def is_many_units(path: Path) -> bool:
+    """Whether a data folder holds many units at once (it has a units table)."""
+    return path.is_dir() and any((path / f"{UNITS.name}{ext}").exists() for ext in (".csv", ".parquet"))
+
+
+def find_source(year: int, data_dir: str | Path = JobParams.data_dir, unit: str | None = None) -> Path:
+    """Where the data of ``year`` (and ``unit``) lives: ``data/[unit/]YEAR/`` or ``data/[unit/]YEAR.xlsx``
+    (:func:`evaltools.data.discover.locate`: the folder when both exist; near misses named when neither does)
+    — or, for a unit without a folder of its own, the many-unit folder ``data/YEAR/`` (units.csv) that holds it."""
+    try:
+        return locate(year, data_dir, unit)[0]
+    except DataNotFoundError:
+        if unit is not None:
+            many = resolve_data_dir(data_dir) / safe_component(str(year), "year")
+            if is_many_units(many):
+                return many
+        raise

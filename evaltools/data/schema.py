@@ -10,7 +10,7 @@ used in either input form. Cross-table rules (references, weights that add up) l
 
 from __future__ import annotations
 
-import pandera.pandas as pa
+from typing import TYPE_CHECKING
 
 from evaltools import labels
 from evaltools.data.columns import NO, YES, Field, Table  # noqa: F401 - re-exported: declared with the tables
@@ -25,6 +25,9 @@ from evaltools.data.profile_schema import (  # noqa: F401 - re-exported: the pro
     TEXT_SHEET_HELP,
     ProfileField,
 )
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 #: Canonical indicator directions and the spellings accepted for each.
 DIRECTIONS: dict[str, tuple[str, ...]] = {
@@ -555,8 +558,12 @@ UNITS = Table(
 def pandera_schema(table: Table) -> pa.DataFrameSchema:
     """The pandera schema for a table after headers were normalised and numbers parsed.
 
-    Money must be ≥ 0, rates ≥ 0, directions and qualitative grades from their vocabularies.
+    Money must be ≥ 0, rates ≥ 0, directions and qualitative grades from their vocabularies. pandera is imported
+    here, not with the declarations: most tables never need a schema (:func:`evaltools.data.validate.schema_clean`
+    finds nothing for pandera to name), and importing it costs a report's kernel and command line about 0.3 s CPU.
     """
+    import pandera.pandas as pa
+
     cols: dict[str, pa.Column] = {}
     for f in table.fields:
         checks = []

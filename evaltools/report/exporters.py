@@ -264,15 +264,49 @@ class PdfPrinter:
 _PRINTER: ContextVar[PdfPrinter | None] = ContextVar("evaltools_pdf_printer", default=None)
 
 
+#: The printer :func:`start_printer_early` started, until :func:`printing` takes it or the process ends.
+_EARLY: list[PdfPrinter] = []
+
+
+def start_printer_early() -> None:
+    """Start the PDF process now, at the command line's start (``evaltools run YEAR`` writing a PDF: evaltools.cli.
+    early): it imports WeasyPrint and prints its rehearsal page while the command line plans and evaluates and the
+    kernel runs, and is surely ready when the page is (started after the evaluation, under load its rehearsal
+    still ran when the page came, and the page waited for it). :func:`printing` takes it; one not taken is closed
+    when this process ends. Its temporary files go to the system's temporary folder (no run's folder exists yet)."""
+    if _EARLY:
+        return
+    import atexit
+
+    _EARLY.append(PdfPrinter())
+    atexit.register(discard_early_printer)
+
+
+def discard_early_printer() -> None:
+    """Close the printer :func:`start_printer_early` started, if no run took it (a batch, or no PDF asked for)."""
+    while _EARLY:
+        _EARLY.pop().close()
+
+
+def _printer(folder: Path | None) -> PdfPrinter:
+    """The printer started early when there is one still running, else a new one (its temporary files in ``folder``)."""
+    early = _EARLY.pop() if _EARLY else None
+    if early is not None and early._proc.poll() is None:
+        return early
+    if early is not None:
+        early.close()
+    return PdfPrinter(folder)
+
+
 @contextmanager
 def printing(formats: Iterable[str], folder: Path | None = None) -> Iterator[bool]:
-    """While the block runs, the pdf exporter prints in a :class:`PdfPrinter` started now (when ``formats`` has
-    pdf; its temporary files in ``folder``); yields whether it does (the runner then leaves the PDF's warm-up to
-    it)."""
+    """While the block runs, the pdf exporter prints in a :class:`PdfPrinter` (the one started early, else one
+    started now with its temporary files in ``folder``) when ``formats`` has pdf; yields whether it does (the
+    runner then leaves the PDF's warm-up to it)."""
     if "pdf" not in formats:
         yield False
         return
-    printer = PdfPrinter(folder)
+    printer = _printer(folder)
     token = _PRINTER.set(printer)
     try:
         yield True

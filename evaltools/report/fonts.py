@@ -10,7 +10,6 @@ CJK font; the PDF embeds the same subset. Nothing happens at import time.
 from __future__ import annotations
 
 import base64
-import importlib.resources
 import importlib.util
 import io
 import threading
@@ -53,13 +52,15 @@ def font_path(family: str = "sans") -> Path:
     if family not in _FILES:
         raise FontNotFoundError(f"unknown font family {family!r}; expected one of {sorted(_FILES)}")
     name = _FILES[family]
-    if importlib.util.find_spec("mplfonts") is None:
+    spec = importlib.util.find_spec("mplfonts")
+    if spec is None or not spec.submodule_search_locations:
         raise FontNotFoundError(
             f"中文字体缺失 / CJK font missing: the Python package 'mplfonts' (which ships {name}) is not "
             "installed; install it with `pip install mplfonts` (it is a dependency of evaltools)"
         )
-    resource = importlib.resources.files("mplfonts") / "fonts" / name
-    path = Path(str(resource))
+    # the package's folder from its spec, the package not imported: importing mplfonts imports matplotlib (about
+    # 0.1 s CPU), which the runner's exporters and the PDF process never need
+    path = Path(spec.submodule_search_locations[0]) / "fonts" / name
     if not path.is_file():
         raise FontNotFoundError(
             f"中文字体缺失 / CJK font missing: {path} does not exist; the installed 'mplfonts' package does "

@@ -22,8 +22,7 @@ import numpy as np
 import pandas as pd
 
 from evaltools import fmt
-from evaltools.data.discover import discover, years_read
-from evaltools.data.load import find_source, load_year
+from evaltools.data.discover import discover, find_source, years_read
 from evaltools.errors import InputError
 from evaltools.params import HANDOVER_ENV, JobParams, chosen_rules, handover_key, job_params, job_to_dict
 from evaltools.paths import resolve_data_dir
@@ -101,11 +100,7 @@ def history(
             ev = current
         else:
             try:
-                ev = (
-                    evaluate_year(year)
-                    if evaluate_year
-                    else evaluate(load_year(year, params.data_dir, params.unit, with_previous=False), rules)
-                )
+                ev = evaluate_year(year) if evaluate_year else _evaluate_alone(year, params, rules)
             except InputError:
                 continue
         d = ev.data
@@ -124,6 +119,15 @@ def history(
             }
         )
     return pd.DataFrame(rows, columns=["year", "spent", "budget", "execution_rate", "score"])
+
+
+def _evaluate_alone(year: int, params: JobParams, rules: RuleSet) -> Evaluation:
+    """``evaluate(load_year(year, …, with_previous=False), rules)``: an earlier year of the trend. The loaders are
+    imported here, not with this module: a report's kernel handed the evaluation (and a one-year trend) reads no
+    data, and importing them (openpyxl, the form readers …) was a tenth of its start-up."""
+    from evaltools.data.load import load_year
+
+    return evaluate(load_year(year, params.data_dir, params.unit, with_previous=False), rules)
 
 
 def dataset_label(source: Path, data_dir: str | Path) -> str:
@@ -207,6 +211,8 @@ def prepare(params: Mapping | JobParams | None = None, /, **values: object) -> R
     ev, hist = _handed_over(params)
     _prepared.set()
     if ev is None:
+        from evaltools.data.load import load_year  # only without the runner's evaluation (see _evaluate_alone)
+
         data = load_year(params.year, params.data_dir, params.unit)
         # the rule set the runner would choose: explicit > the data's 评分规则 > default (issue 24 item 3)
         params = replace(params, rules=chosen_rules(params.rules, data.profile.rules).name)

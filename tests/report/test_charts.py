@@ -82,8 +82,22 @@ def test_register_cjk_font_is_idempotent():
     assert "Noto Sans CJK SC" in {f.name for f in font_manager.fontManager.ttflist}
 
 
+def test_font_path_imports_neither_mplfonts_nor_matplotlib():
+    import subprocess
+    import sys
+
+    code = "import sys; from evaltools.report import fonts; p = fonts.font_path(); "
+    code += "print(p.is_file(), 'mplfonts' in sys.modules, 'matplotlib' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.split() == ["True", "False", "False"], done.stderr[-2000:]
+
+
 def test_font_path_missing_is_a_clear_evaltools_error(monkeypatch, tmp_path):
-    monkeypatch.setattr(fonts.importlib.resources, "files", lambda package: tmp_path)
+    from importlib.machinery import ModuleSpec
+
+    spec = ModuleSpec("mplfonts", None, is_package=True)
+    spec.submodule_search_locations = [str(tmp_path)]
+    monkeypatch.setattr(fonts.importlib.util, "find_spec", lambda name: spec)
     with pytest.raises(EvaltoolsError, match="CJK font missing.*NotoSansCJKsc-Regular.otf"):
         fonts.font_path()
     with pytest.raises(EvaltoolsError, match="unknown font family"):

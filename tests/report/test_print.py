@@ -74,12 +74,15 @@ def test_appendix_forms_keep_their_last_rows(pdf):
             assert len(rows.findall(t)) >= 2, t[:200]
 
 
-def test_the_printer_process_prints_the_same_bytes_and_leaves_nothing(page):  # noqa: F811
+def test_the_printer_process_prints_the_same_bytes_and_leaves_nothing(page, monkeypatch):  # noqa: F811
     """A single report's PDF is printed in a process of its own (exporters.PdfPrinter, issue 23 item 2): the same
     function on the same page gives the same bytes as printing here; an error in it is said with its text; closed,
-    the process is gone and its temporary folder removed."""
+    the process is gone and its temporary folder removed. Both prints at one fixed time: the embedded fonts carry
+    the time they were cut (fontTools' ``head.modified``, SOURCE_DATE_EPOCH when set), so two prints a second apart
+    differ by those bytes — under load the two prints here often were."""
     import os
 
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # before the printer starts: it inherits it
     printer = exporters.PdfPrinter()
     try:
         printed = printer.pdf_of(page.encode("utf-8"))

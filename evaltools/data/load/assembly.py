@@ -18,7 +18,7 @@ import pandas as pd
 
 from evaltools.data import schema as S
 from evaltools.data.cells import factorize_objects, printed_units
-from evaltools.data.discover import locate, units_in
+from evaltools.data.discover import find_source, is_many_units, units_in  # noqa: F401 - find_source, is_many_units: re-exported
 from evaltools.data.load.normalise import empty_frame, empty_table, normalise
 from evaltools.data.load.profile import build_profile
 from evaltools.data.load.readers import read_input
@@ -29,7 +29,6 @@ from evaltools.data.size import MemoryBudget
 from evaltools.data.validate import check_stated, cross_check, problem_units, raw_units, units_in_error, without_units
 from evaltools.errors import WARNING, DataNotFoundError, InputError, Location, Problem, ProblemList
 from evaltools.params import JobParams
-from evaltools.paths import resolve_data_dir, safe_component
 
 #: The checks every year's tables pass, whatever they were read from, in this order: the cross-table rules
 #: without which the data is unusable (keys, references, ranges: :func:`evaltools.data.validate.cross_check`),
@@ -125,25 +124,6 @@ def year_data(
     built = build_profile((dict(profile), where), problems, None)
     full = {name: tables[name] if name in tables else empty_table(name) for name in S.TABLES}
     return assemble(built, full, raws, source, problems), problems
-
-
-def is_many_units(path: Path) -> bool:
-    """Whether a data folder holds many units at once (it has a units table)."""
-    return path.is_dir() and any((path / f"{S.UNITS.name}{ext}").exists() for ext in (".csv", ".parquet"))
-
-
-def find_source(year: int, data_dir: str | Path = JobParams.data_dir, unit: str | None = None) -> Path:
-    """Where the data of ``year`` (and ``unit``) lives: ``data/[unit/]YEAR/`` or ``data/[unit/]YEAR.xlsx``
-    (:func:`evaltools.data.discover.locate`: the folder when both exist; near misses named when neither does)
-    — or, for a unit without a folder of its own, the many-unit folder ``data/YEAR/`` (units.csv) that holds it."""
-    try:
-        return locate(year, data_dir, unit)[0]
-    except DataNotFoundError:
-        if unit is not None:
-            many = resolve_data_dir(data_dir) / safe_component(str(year), "year")
-            if is_many_units(many):
-                return many
-        raise
 
 
 def earlier_year_unusable(earlier: int, year: int, source: str | Path, errors: list[Problem]) -> Problem:

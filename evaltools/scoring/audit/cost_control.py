@@ -22,7 +22,6 @@ import numpy as np
 import pandas as pd
 
 from evaltools import fmt, labels
-from evaltools.data.load import empty_frame
 from evaltools.data.schema import COST_CONTROL, ORG
 
 from .core import AuditContext, Code, check, concat, findings
@@ -40,6 +39,8 @@ def block(data: object) -> pd.DataFrame:
     tables = data.tables
     if COST_CONTROL.name in tables:
         return tables[COST_CONTROL.name]
+    from evaltools.data.load import empty_frame  # here, not at import: the loaders (a report's kernel needs none)
+
     return empty_frame(COST_CONTROL, many=ORG in next(iter(tables.values()), pd.DataFrame()).columns)
 
 

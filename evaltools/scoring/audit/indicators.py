@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 
 from evaltools import fmt
-from evaltools.data.forms.values import is_not_applicable
 from evaltools.data.schema import ORG
 from evaltools.scoring.codes import each_value, factorized, is_false, is_in, is_missing
 from evaltools.scoring.indicators import group_codes
@@ -206,6 +205,9 @@ def _actual_printed(m: pd.DataFrame) -> np.ndarray:
     key = (t_codes + 1) * (len(a_values) + 1) + (a_codes + 1)
     _, first, pairs = np.unique(key, return_index=True, return_inverse=True)
     told = [bool(t) and t <= figures(a) for t, a in zip(map(figures, targets[first]), actuals[first])]
+    # imported here: the forms package reads forms (openpyxl …), which a report's kernel never needs
+    from evaltools.data.forms.values import is_not_applicable
+
     declared = each_value(actuals, is_not_applicable)  # each distinct text once; a missing one: False
     return number | np.asarray(told, dtype=bool)[pairs] | declared
 

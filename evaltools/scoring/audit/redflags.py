@@ -20,7 +20,6 @@ import numpy as np
 import pandas as pd
 
 from evaltools import fmt
-from evaltools.data.forms.values import is_not_applicable
 from evaltools.data.schema import ORG
 from evaltools.scoring.codes import each_value
 from evaltools.scoring.indicators import group_codes
@@ -230,6 +229,9 @@ def _satisfaction_no_basis(ctx: AuditContext) -> pd.DataFrame:
     (无投诉, 未收到投诉 …) and names no survey, or whose actual is words (no measured figure) naming no survey. A
     percentage printed with no word on how it was measured is not flagged: most forms print only the figure.
     Source: a 复核 workbook's red flag “满意度 100%，依据为无投诉”."""
+    # imported here: the forms package reads forms (openpyxl …), which a report's kernel never needs
+    from evaltools.data.forms.values import is_not_applicable
+
     if _off(ctx):
         return _none("SATISFACTION_NO_BASIS")
     s, words = ctx.indicators, flag_params()["satisfaction_no_basis"]
@@ -300,6 +302,8 @@ def _deviation_without_reason(ctx: AuditContext) -> pd.DataFrame:
     no 偏差原因 (empty or 无 / — / /), on a form that prints a 偏差原因 for some row (``deviation_without_reason.
     require_column``: a form without the column is not judged). Source: 财预〔2020〕10号's 自评表, whose 偏差原因
     column is to explain each miss."""
+    from evaltools.data.forms.values import is_not_applicable  # here, not at import (see _satisfaction_no_basis)
+
     if _off(ctx):
         return _none("DEVIATION_WITHOUT_REASON")
     s = ctx.indicators
