@@ -124,3 +124,20 @@ def test_printing_takes_the_printer_started_early():
         assert started._proc.returncode is not None  # closed with the block
     finally:
         exporters.discard_early_printer()
+
+
+def test_value_options_are_the_run_commands():
+    """early.VALUE_OPTIONS repeats, for a parse before typer is imported, which of ``run``'s options take a value:
+    it must be exactly the command's own (an option added to ``run`` and not here would be taken for a year)."""
+    import typer
+
+    from evaltools.cli import app
+
+    run = typer.main.get_command(app).commands["run"]
+    taking = {
+        name
+        for p in run.params
+        if p.param_type_name == "option" and not p.is_flag and not p.count
+        for name in p.opts + p.secondary_opts
+    }
+    assert taking == set(early.VALUE_OPTIONS)
