@@ -10,6 +10,7 @@ and 100 bars in each of its two layouts).
 * A bar (a :class:`~matplotlib.patches.Rectangle`) widens the data limits by the corners of its path, which
   ``Axes._update_patch_limits`` finds by splitting the path into Bézier segments and solving each for its extrema;
   a Rectangle's path is always the unit square, whose points are found here once.
+* Each text is laid out once per drawing (:func:`lay_out_texts_once`), not at each measurement.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from matplotlib.axis import XAxis, YAxis
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.path import Path
+from matplotlib.text import Annotation, Text
 
 #: What a tick line's marker is set to while its properties are copied: a marker name, which MarkerStyle reads
 #: without copying anything (the line then gets the first tick's style itself).
@@ -101,3 +103,48 @@ class ReportFigure(Figure):
         if not {"projection", "polar", "axes_class"} & set(kwargs):
             kwargs["axes_class"] = ReportAxes
         return super().add_subplot(*args, **kwargs)
+
+
+class _LayoutOnce:
+    """A text whose layout (``Text._get_layout``: its lines measured, aligned and rotated — the box every
+    measurement and the drawing start from) is worked out once per renderer and state rather than at each of the
+    five or so times a drawing asks for it (the layout engine's two passes, a label's box, the drawing). The
+    state is everything the layout reads: the text, font, alignment, rotation, spacing, math and TeX settings and
+    the dpi; a text that wraps or turns with its transform is laid out each time, as matplotlib does."""
+
+    def _get_layout(self, renderer: Any) -> Any:
+        if self.get_wrap() or self.get_transform_rotates_text():
+            return super()._get_layout(renderer)
+        key = (
+            self._text,
+            hash(self._fontproperties),
+            self._rotation,
+            self._horizontalalignment,
+            self._verticalalignment,
+            self._multialignment,
+            self.get_rotation_mode(),
+            self._linespacing,
+            self.get_usetex(),
+            self.get_parse_math(),
+            self.get_figure(root=True).dpi,
+        )
+        kept = self.__dict__.get("_layout_once")
+        if kept is not None and kept[0] is renderer and kept[1] == key:
+            return kept[2]
+        layout = super()._get_layout(renderer)
+        self.__dict__["_layout_once"] = (renderer, key, layout)
+        return layout
+
+
+_LAYOUT_ONCE: dict[type, type] = {}
+
+
+def lay_out_texts_once(fig: Figure) -> None:
+    """Make each text of ``fig`` (of matplotlib's Text and Annotation classes) a :class:`_LayoutOnce` of its
+    class: the same object, drawn the same, laid out once per drawing. Texts made while drawing (ticks a
+    locator adds) are left as they are."""
+    for text in fig.findobj(lambda a: type(a) in (Text, Annotation)):
+        cls = type(text)
+        if cls not in _LAYOUT_ONCE:
+            _LAYOUT_ONCE[cls] = type(cls.__name__, (_LayoutOnce, cls), {"__module__": __name__})
+        text.__class__ = _LAYOUT_ONCE[cls]

@@ -28,7 +28,7 @@ from matplotlib.font_manager import FontPath, FontProperties, fontManager, get_f
 from matplotlib.ft2font import FT2Font
 from matplotlib.text import Annotation
 
-from evaltools.report.chart_axes import ReportFigure
+from evaltools.report.chart_axes import ReportFigure, lay_out_texts_once
 
 #: Width of every figure in inches: fits an A4 page with margins.
 WIDTH = 7.5
@@ -374,6 +374,7 @@ def png_bytes(fig: Figure, dpi: float = 150) -> bytes:
     by the same ``savefig``, its layout pass cut to the layout (:func:`_draw`), then written as RGB when it is opaque, unfiltered, at zlib :data:`PNG_LEVEL`, with
     its dpi in a pHYs chunk). The figure is given an Agg canvas."""
     _settle_annotations(fig)
+    lay_out_texts_once(fig)
     canvas = _Canvas(fig)
     buf = io.BytesIO()
     fig.draw = functools.partial(_draw, fig)  # an instance attribute, as savefig's own _get_renderer sets one

@@ -54,3 +54,47 @@ def test_report_axes_take_the_limits_and_make_the_ticks_matplotlib_does():
             assert np.array_equal(shared.get_path().vertices, copied.get_path().vertices)
     assert [t.get_text() for t in fast.get_yticklabels()] == list("abcde")
     assert type(fast.figure.add_subplot(projection="polar")).__name__ == "PolarAxes"
+
+
+@pytest.mark.parametrize("name", ["indicator_completion", "score_composition", "trends"])
+def test_texts_laid_out_once_draw_the_same_pixels(ev, name, monkeypatch):
+    import pandas as pd
+
+    history = pd.DataFrame(
+        {"year": [2020, 2021, 2022], "spent": [1.0e3, 1.2e3, 9.5e2], "execution_rate": [0.9, 1.01, 0.87]}
+    ).assign(score=[88.5, 91.0, 86.25])
+    data = history if name == "trends" else ev
+    fast = chart_layout.png_bytes(charts.CHARTS[name].fn(data), 150)
+    monkeypatch.setattr(chart_layout, "lay_out_texts_once", lambda fig: None)
+    assert chart_layout.png_bytes(charts.CHARTS[name].fn(data), 150) == fast
+
+
+def test_a_text_is_laid_out_again_when_what_it_shows_changes(monkeypatch):
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.text import Text
+
+    fig = chart_axes.ReportFigure(figsize=(3, 2))
+    ax = fig.subplots()
+    text = ax.text(0.5, 0.5, "rate 100.00%", ha="right")
+    label = ax.annotate("note", (0.2, 0.2))
+    chart_axes.lay_out_texts_once(fig)
+    assert isinstance(text, Text) and type(text).__name__ == "Text" and type(text) is not Text
+    assert type(label).__name__ == "Annotation" and isinstance(label, chart_axes._LayoutOnce)
+    calls = []
+    laid_out = Text._get_layout
+    monkeypatch.setattr(Text, "_get_layout", lambda self, r: calls.append(self.get_text()) or laid_out(self, r))
+    renderer = RendererAgg(300, 200, fig.dpi)
+    first = text._get_layout(renderer)
+    assert text._get_layout(renderer) is first and calls == ["rate 100.00%"]  # once for the same state
+    text.set_fontsize(20)
+    bigger = text._get_layout(renderer)
+    assert calls == ["rate 100.00%"] * 2 and bigger[0].width > first[0].width
+    text.set_text("rate")
+    text.set_ha("left")
+    narrower = text._get_layout(renderer)
+    assert len(calls) == 3 and narrower[0].width < bigger[0].width and narrower[0].x0 == 0
+    text._get_layout(RendererAgg(300, 200, fig.dpi))  # another renderer: laid out for it
+    assert len(calls) == 4
+    text.set_wrap(True)
+    text._get_layout(renderer), text._get_layout(renderer)
+    assert len(calls) == 6  # a wrapping text depends on where it stands: laid out each time
