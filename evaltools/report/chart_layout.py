@@ -28,6 +28,8 @@ from matplotlib.font_manager import FontPath, FontProperties, fontManager, get_f
 from matplotlib.ft2font import FT2Font
 from matplotlib.text import Annotation
 
+from evaltools.report.chart_axes import ReportFigure, lay_out_texts_once
+
 #: Width of every figure in inches: fits an A4 page with margins.
 WIDTH = 7.5
 #: The report's text column on a 390 px phone, CSS px (390 less 2 × 0.75rem of 14 px padding).
@@ -109,10 +111,11 @@ def row_label(text: object) -> str:
 
 
 def figure(rows: float, fixed: float = 1.2, **kwargs: object) -> Figure:
-    """A figure of the layout's width, ``fixed`` inches plus ``rows`` bar rows high."""
+    """A figure of the layout's width, ``fixed`` inches plus ``rows`` bar rows high; its subplots are
+    :class:`~evaltools.report.chart_axes.ReportAxes` (matplotlib's, with ticks and bars made faster)."""
     size = current()
     extra = 0.45 if size.lines > 1 else 0.0  # the title's second line
-    return Figure(figsize=(size.width, fixed + extra + size.row * rows), layout="constrained", **kwargs)
+    return ReportFigure(figsize=(size.width, fixed + extra + size.row * rows), layout="constrained", **kwargs)
 
 
 def suptitle(fig: Figure, text: str) -> None:
@@ -371,6 +374,7 @@ def png_bytes(fig: Figure, dpi: float = 150) -> bytes:
     by the same ``savefig``, its layout pass cut to the layout (:func:`_draw`), then written as RGB when it is opaque, unfiltered, at zlib :data:`PNG_LEVEL`, with
     its dpi in a pHYs chunk). The figure is given an Agg canvas."""
     _settle_annotations(fig)
+    lay_out_texts_once(fig)
     canvas = _Canvas(fig)
     buf = io.BytesIO()
     fig.draw = functools.partial(_draw, fig)  # an instance attribute, as savefig's own _get_renderer sets one
