@@ -320,7 +320,7 @@ def score_indicators(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
         **{"scored": scored, "computed_raw": raw, "computed_score": raw.round(rules.rounding)},
         "score": np.where(unknown_in(df, "panel_score").to_numpy() & scored, np.nan, score),
     }
-    return with_columns(df, {**columns, **_bands(df, rules, masks["qualitative"], panel, weight)})
+    return with_columns(df, {**columns, **_bands(df, rules, masks["qualitative"], panel, weight)}, own=True)
 
 
 def _bands(df: pd.DataFrame, rules: RuleSet, qualitative: np.ndarray, panel: np.ndarray, weight: np.ndarray) -> dict:
