@@ -248,6 +248,7 @@ def findings(
             **pending,
         },
         index=index,
+        copy=False,  # Series of their own (pandas copies an array into a Series): not copied again into blocks
     )
 
 
