@@ -17,7 +17,7 @@ import pandas as pd
 
 from evaltools.data.kinds import kinds_with
 from evaltools.data.schema import ORG
-from evaltools.scoring.codes import any_per_form
+from evaltools.scoring.codes import any_per_form, category_codes
 from evaltools.scoring.indicators import DEPARTMENT, unknown_in
 
 #: Why a total cannot be computed, as the report states it after 无法计算 (the cause; :func:`reason_sentence`
@@ -83,7 +83,7 @@ def form_reasons(forms: pd.DataFrame, scored: pd.DataFrame, units: pd.DataFrame,
     applies to its department table, or — for a kind whose total is its one form — to its project form."""
     declared = declared_reasons(units)
     orgs = list(units[ORG])
-    codes = pd.Categorical(forms[ORG].astype(object), categories=orgs).codes
+    codes = category_codes(forms[ORG], pd.Index(orgs, dtype=object))  # a unit column's own codes where it has them
     own = np.where(codes >= 0, declared[np.maximum(codes, 0)], None)
     unit_kind = np.where(codes >= 0, np.asarray(kinds, dtype=object)[np.maximum(codes, 0)], None)
     is_department = (forms["project"] == DEPARTMENT).to_numpy()
@@ -99,7 +99,7 @@ def without_scores(forms: pd.DataFrame, reasons: np.ndarray, given_weight: pd.Se
     """``forms`` (scored) with the totals, scores and grades of incomplete forms unknown and their reason in
     ``incomplete``; an unscored form keeps only the 预算执行率 分值 it prints (``given_weight``, the input's:
     the rule set's default is not invented for it)."""
-    out = forms.copy()
+    out = forms.copy(deep=False)  # copy-on-write: the columns set below are the copy's own
     out["incomplete"] = pd.Series(reasons, index=out.index, dtype=object)
     hit = pd.notna(reasons)
     for column in _GRADE_COLUMNS:

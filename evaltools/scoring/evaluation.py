@@ -283,7 +283,7 @@ class UnitsEvaluation:
 
     def __post_init__(self):
         object.__setattr__(self, "_slice", Slicer(self.data.orgs))
-        object.__setattr__(self, "_row", {org: i for i, org in enumerate(self.totals[ORG])})
+        object.__setattr__(self, "_row", {org: i for i, org in enumerate(self.totals[ORG].tolist())})
 
     @property
     def year(self) -> int:

@@ -24,6 +24,7 @@ from evaltools.scoring.codes import (
     column_codes,
     combined_codes,
     each_value,
+    factorized_pair,
     is_in,
     is_missing,
     joint_codes,
@@ -458,7 +459,7 @@ def _joined(p: pd.DataFrame, agg: pd.DataFrame, keys: list[str]) -> dict[str, np
     for mine, theirs in zip([p[k] for k in keys], right):
         values, size = joint_codes(mine, theirs)
         codes = codes * (size + 1) + values
-    codes, _ = pd.factorize(codes)
+    codes = np.concatenate(factorized_pair(codes[:n], codes[n:]))  # pd.factorize's codes, by runs where sorted
     first = np.full(len(codes) + 1, -1, dtype=np.int64)
     first[codes[n:][::-1]] = np.arange(len(index) - 1, -1, -1)
     at = first[codes[:n]]

@@ -52,7 +52,9 @@ def subjects(rows: Rows) -> np.ndarray:
     (a, _), (b, seen) = factorized(projects), factorized(names)
     if (a < 0).any() or (b < 0).any():  # a missing name is written as it is (None, nan): each row's own
         return np.array([f"{p} / {q}" for p, q in zip(projects, names)], dtype=object)
-    _, first, pairs = np.unique(a * len(seen) + b, return_index=True, return_inverse=True)
+    pairs, distinct = pd.factorize(a * len(seen) + b)  # each distinct pair: a code, and the first row it is on
+    first = np.empty(len(distinct), dtype=np.intp)
+    first[pairs[::-1]] = np.arange(len(pairs) - 1, -1, -1)  # the last write wins: the first row
     return np.array([f"{p} / {q}" for p, q in zip(projects[first], names[first])], dtype=object)[pairs]
 
 
