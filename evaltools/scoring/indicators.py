@@ -64,7 +64,7 @@ def completion(ind: pd.DataFrame, masks: dict | None = None) -> pd.Series:
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratio = np.where(ref != 0, a / ref, np.nan)
     ratio = np.where(m["qualitative"], np.nan, ratio)
-    return pd.Series(ratio, index=ind.index, dtype=float)
+    return pd.Series(ratio, index=ind.index, dtype=float, copy=False)  # its own array: not copied
 
 
 def target_met(ind: pd.DataFrame, masks: dict | None = None) -> pd.Series:
@@ -83,7 +83,7 @@ def target_met(ind: pd.DataFrame, masks: dict | None = None) -> pd.Series:
     qual = m["qualitative"] & ~is_missing(grade)
     # True/False where told (a 定性 row: its grade 达成), else None: the three objects picked for every row at once
     which = np.where(qual, is_in(grade, ["达成"]) + 1, np.where(known, met + 1, 0))  # codes: no comparison per row
-    return pd.Series(_TOLD[which], index=ind.index, dtype=object)
+    return pd.Series(_TOLD[which], index=ind.index, dtype=object, copy=False)
 
 
 #: None, False, True: what an object column of "cannot be told" / no / yes holds, picked by 0 / 1 / 2.
@@ -149,14 +149,16 @@ def _shares(df: pd.DataFrame, rules: RuleSet, rule_codes: np.ndarray) -> np.ndar
                     arrays[c] = df[c].to_numpy()
             every = len(rows) == len(df)  # one rule for every row (a rule set of one rule): no rows taken
             taken = {c: arrays[c] if every else arrays[c][rows] for c in kind.reads}
-            inputs = pd.DataFrame({c: pd.Series(v, dtype=v.dtype) for c, v in taken.items()})
+            # the arrays as they are (read-only or taken for these rows): not copied into Series, then into blocks
+            inputs = pd.DataFrame({c: pd.Series(v, dtype=v.dtype, copy=False) for c, v in taken.items()}, copy=False)
             share[rows] = kind(inputs, spec, rules).to_numpy()
     return share
 
 
 def _object(values: np.ndarray, index: pd.Index, known: np.ndarray) -> pd.Series:
     """An object column of True/False where ``known``, else None."""
-    return pd.Series(_TOLD[np.where(known, np.asarray(values, dtype=bool) + 1, 0)], index=index, dtype=object)
+    told = _TOLD[np.where(known, np.asarray(values, dtype=bool) + 1, 0)]
+    return pd.Series(told, index=index, dtype=object, copy=False)
 
 
 def unknown_in(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -313,8 +315,8 @@ def score_indicators(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     panel = df["panel_score"].to_numpy(dtype=float)
     score = np.where(~np.isnan(panel) & scored, panel, raw.round(rules.rounding))
     columns = {  # set at once (:func:`with_columns`): one concatenation, not a column index re-made per column
-        "rule_name": pd.Series(names, index=df.index, dtype=object),
-        "rule_type": pd.Series(types, index=df.index, dtype=object),
+        "rule_name": pd.Series(names, index=df.index, dtype=object, copy=False),  # arrays of their own
+        "rule_type": pd.Series(types, index=df.index, dtype=object, copy=False),
         "completion": completion(df, masks),
         "met": target_met(df, masks),
         **{"share": share, "missing": missing, "unknown_score": unknown, "is_item": is_item, "is_measure": is_measure},
