@@ -130,11 +130,19 @@ def unit_reasons(totals: pd.DataFrame, forms: pd.DataFrame, units: pd.DataFrame,
     hit = forms["incomplete"].notna().to_numpy() if "incomplete" in forms else np.zeros(len(forms), dtype=bool)
     named = {}
     if hit.any():  # the usual case: every form complete
-        first = forms[hit].assign(_org=forms[ORG][hit].astype(object)).drop_duplicates("_org")
+        rows = np.flatnonzero(hit)
+        org = forms[ORG].take(rows).to_numpy(dtype=object)
+        codes, _ = pd.factorize(org)
+        known = np.flatnonzero(codes >= 0)
+        first = rows[known[np.unique(codes[known], return_index=True)[1]]]  # each unit's first incomplete form
         mean = dict(zip(orgs, np.isin(np.asarray(kinds, dtype=object), kinds_with("totals", "projects_mean"))))
         named = {
             o: (f"「{p}」{r}" if mean.get(o) else r)
-            for o, p, r in zip(first["_org"], first["project"], first["incomplete"])
+            for o, p, r in zip(
+                forms[ORG].take(first).to_numpy(dtype=object),
+                forms["project"].to_numpy(dtype=object)[first],
+                forms["incomplete"].to_numpy(dtype=object)[first],
+            )
         }
     return np.array([d if d is not None else named.get(o) for d, o in zip(declared, orgs)], dtype=object)
 

@@ -96,3 +96,26 @@ def test_no_findings_take_the_slow_path():
     ctx = AuditContext(None, None, None, None, None, None)
     empty = core.no_findings()
     assert core._ordered([empty], np.array([], dtype=object), np.array([], dtype=object), ctx) is None
+
+
+def test_unit_reasons_name_each_units_first_incomplete_form():
+    """A unit's reason is its declared one, else its first incomplete form's (「项目」 before it where its total is
+    the mean of its projects) — as dropping the duplicate units of the incomplete forms gave it."""
+    from evaltools.scoring.completeness import UNSCORED, unit_reasons
+
+    orgs = ["甲", "乙", "丙", "丁"]
+    forms = pd.DataFrame(
+        {
+            ORG: pd.Categorical(["乙", "甲", "乙", "甲", "丙", "丁"], categories=orgs),
+            "project": ["p1", "q1", "p2", "q2", "r1", "s1"],
+            "incomplete": [None, "未评分", "得分空白", "无法计算", None, "未评分"],
+        }
+    )
+    units = pd.DataFrame({ORG: orgs, "scores_printed": [None, None, None, "否"]})
+    kinds = np.array(["project", "department_projects", "department_projects", "project"], dtype=object)
+    totals = pd.DataFrame({ORG: pd.Categorical(orgs, categories=orgs)})
+    got = unit_reasons(totals, forms, units, kinds).tolist()
+    assert got[0] == "未评分"  # 甲 (one form's total): q1's reason as it is
+    assert got[1] == "「p2」得分空白"  # 乙 (the mean of its projects): its first incomplete one, named
+    assert got[2] is None  # 丙: complete
+    assert got[3] == UNSCORED  # 丁: its declared reason (scores_printed 否) wins over its form's
