@@ -110,7 +110,7 @@ def factorize_objects(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return pd.factorize(values)
     ids, addresses = pd.factorize(object_addresses(values))
     first = np.empty(len(addresses), dtype=np.intp)
-    first[ids[::-1]] = np.arange(n - 1, -1, -1)  # each address's first cell (the last write wins)
+    first[ids] = np.arange(n)  # a cell of each address (its last): every cell of an address holds that one object
     codes, uniques = pd.factorize(values[first])
     return codes[ids], uniques
 

@@ -213,8 +213,14 @@ report_kind(
 REPORT_KINDS = tuple(KINDS)
 
 
-def presence(tables: Mapping[str, pd.DataFrame], unit_codes: Callable[[pd.DataFrame], np.ndarray], n: int) -> Presence:
-    """What each of ``n`` units' tables hold; ``unit_codes(frame)`` gives each row's unit (0 … n − 1; −1: none)."""
+def presence(
+    tables: Mapping[str, pd.DataFrame],
+    unit_codes: Callable[[pd.DataFrame], np.ndarray],
+    n: int,
+    missing: Callable[[pd.Series], np.ndarray] = missing_objects,
+) -> Presence:
+    """What each of ``n`` units' tables hold; ``unit_codes(frame)`` gives each row's unit (0 … n − 1; −1: none);
+    ``missing(column)``: ``pd.isna`` of a column (an evaluation passes the one that remembers its columns')."""
 
     def count(frame: pd.DataFrame, rows: np.ndarray | None = None) -> np.ndarray:
         codes = unit_codes(frame)
@@ -223,7 +229,7 @@ def presence(tables: Mapping[str, pd.DataFrame], unit_codes: Callable[[pd.DataFr
 
     ind = tables["indicators"]
     return Presence(
-        department_indicators=count(ind, missing_objects(ind["project"])) > 0,
+        department_indicators=count(ind, missing(ind["project"])) > 0,
         projects=count(tables["projects"]),
         budget_lines=count(tables["budget_lines"]),
         cost_control=count(tables["cost_control"]) if "cost_control" in tables else None,

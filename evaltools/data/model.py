@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, make_dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -335,11 +335,12 @@ def as_units(data: YearData | UnitsData) -> UnitsData:
     return data if isinstance(data, UnitsData) else UnitsData.from_years([data])
 
 
-def unit_kinds(data: UnitsData) -> np.ndarray:
+def unit_kinds(data: UnitsData, missing: Callable[[pd.Series], np.ndarray] | None = None) -> np.ndarray:
     """Each unit's report kind: as its profile states it, else detected from what its tables hold — counted
-    for every unit in one pass over each table (:func:`evaltools.data.kinds.presence`)."""
+    for every unit in one pass over each table (:func:`evaltools.data.kinds.presence`; ``missing``: its
+    ``pd.isna`` of a column, if given)."""
     orgs = data.org_index
-    found = presence(data.tables, lambda frame: org_codes(frame[ORG], orgs), len(data))
+    found = presence(data.tables, lambda frame: org_codes(frame[ORG], orgs), len(data), *([missing] if missing else []))
     stated = data.units["report_kind"].astype(object) if "report_kind" in data.units else pd.Series([None] * len(data))
     stated = stated.where(stated.notna(), None).to_numpy(dtype=object)
     if data.profiles is not None:

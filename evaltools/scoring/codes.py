@@ -167,10 +167,10 @@ def combined_codes(columns: list[tuple[np.ndarray, int]], n: int) -> tuple[np.nd
     codes, span = np.zeros(n, dtype=np.int64), 1
     for col_codes, size in columns:
         if span * (size + 1) >= 2**62:  # keep the combined key an int64: renumber first
-            codes, _ = pd.factorize(codes)
+            codes, _ = factorized_ints(codes)
             span = int(codes.max()) + 1 if len(codes) else 1
         codes, span = codes * (size + 1) + (col_codes + 1), span * (size + 1)
-    codes, _ = pd.factorize(codes)
+    codes, _ = factorized_ints(codes)
     first = np.empty(codes.max() + 1 if len(codes) else 0, dtype=np.int64)
     first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the last write wins: the first row of each code
     return codes, first
@@ -204,8 +204,43 @@ def _arrays_of(values: pd.Series) -> tuple[np.ndarray, object]:
 def _form_codes(rows: pd.DataFrame, forms: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     a, _ = joint_codes(rows[ORG], forms[ORG])
     b, size = joint_codes(rows["project"], forms["project"])
-    codes, _ = pd.factorize(a * (size + 1) + b)
-    return codes[: len(rows)], codes[len(rows) :]
+    key = a * (size + 1) + b
+    return factorized_pair(key[: len(rows)], key[len(rows) :])
+
+
+def _runs(key: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """``pd.factorize`` of integers that never decrease (rows in the order of their forms, as tables are loaded):
+    each run of one value is one code, the distinct values ascending — a pass of comparisons, no hashing; None
+    where the values decrease somewhere."""
+    if len(key) > 1 and not (key[1:] >= key[:-1]).all():
+        return None
+    new = np.ones(len(key), dtype=bool)
+    np.not_equal(key[1:], key[:-1], out=new[1:])
+    return np.cumsum(new) - 1, key[new]
+
+
+def factorized_ints(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize`` of an integer array (codes in order of first appearance, the distinct values): by its runs
+    where the values never decrease (:func:`_runs`), else hashed — the same codes and values either way."""
+    runs = _runs(key)
+    return pd.factorize(key) if runs is None else runs
+
+
+def factorized_pair(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The codes of ``pd.factorize(np.concatenate([x, y]))`` of two integer arrays, split back into ``x``'s and
+    ``y``'s: where each never decreases, from their runs (:func:`_runs`) — ``x``'s values ascending are its codes in
+    order of first appearance; ``y``'s are looked up among them (``np.searchsorted``), its new ones numbered after
+    them, ascending (their order of first appearance)."""
+    rx, ry = _runs(x), _runs(y)
+    if rx is None or ry is None:
+        codes, _ = pd.factorize(np.concatenate([x, y]))
+        return codes[: len(x)], codes[len(x) :]
+    (cx, ux), (cy, uy) = rx, ry
+    at = np.searchsorted(ux, uy)
+    found = at < len(ux)
+    found[found] = ux[at[found]] == uy[found]
+    table = np.where(found, at, len(ux) + np.cumsum(~found) - 1)
+    return cx, table[cy]
 
 
 def joint_codes(x: object, y: object) -> tuple[np.ndarray, int]:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from evaltools.data.kinds import kinds_with
 from evaltools.data.schema import ORG
-from evaltools.scoring.codes import any_per_form
+from evaltools.scoring.codes import any_per_form, category_codes
 from evaltools.scoring.indicators import DEPARTMENT, unknown_in
 
 #: Why a total cannot be computed, as the report states it after 无法计算 (the cause; :func:`reason_sentence`
@@ -83,7 +83,7 @@ def form_reasons(forms: pd.DataFrame, scored: pd.DataFrame, units: pd.DataFrame,
     applies to its department table, or — for a kind whose total is its one form — to its project form."""
     declared = declared_reasons(units)
     orgs = list(units[ORG])
-    codes = pd.Categorical(forms[ORG].astype(object), categories=orgs).codes
+    codes = category_codes(forms[ORG], pd.Index(orgs, dtype=object))  # a unit column's own codes where it has them
     own = np.where(codes >= 0, declared[np.maximum(codes, 0)], None)
     unit_kind = np.where(codes >= 0, np.asarray(kinds, dtype=object)[np.maximum(codes, 0)], None)
     is_department = (forms["project"] == DEPARTMENT).to_numpy()
@@ -99,7 +99,7 @@ def without_scores(forms: pd.DataFrame, reasons: np.ndarray, given_weight: pd.Se
     """``forms`` (scored) with the totals, scores and grades of incomplete forms unknown and their reason in
     ``incomplete``; an unscored form keeps only the 预算执行率 分值 it prints (``given_weight``, the input's:
     the rule set's default is not invented for it)."""
-    out = forms.copy()
+    out = forms.copy(deep=False)  # copy-on-write: the columns set below are the copy's own
     out["incomplete"] = pd.Series(reasons, index=out.index, dtype=object)
     hit = pd.notna(reasons)
     for column in _GRADE_COLUMNS:
@@ -130,11 +130,19 @@ def unit_reasons(totals: pd.DataFrame, forms: pd.DataFrame, units: pd.DataFrame,
     hit = forms["incomplete"].notna().to_numpy() if "incomplete" in forms else np.zeros(len(forms), dtype=bool)
     named = {}
     if hit.any():  # the usual case: every form complete
-        first = forms[hit].assign(_org=forms[ORG][hit].astype(object)).drop_duplicates("_org")
+        rows = np.flatnonzero(hit)
+        org = forms[ORG].take(rows).to_numpy(dtype=object)
+        codes, _ = pd.factorize(org)
+        known = np.flatnonzero(codes >= 0)
+        first = rows[known[np.unique(codes[known], return_index=True)[1]]]  # each unit's first incomplete form
         mean = dict(zip(orgs, np.isin(np.asarray(kinds, dtype=object), kinds_with("totals", "projects_mean"))))
         named = {
             o: (f"「{p}」{r}" if mean.get(o) else r)
-            for o, p, r in zip(first["_org"], first["project"], first["incomplete"])
+            for o, p, r in zip(
+                forms[ORG].take(first).to_numpy(dtype=object),
+                forms["project"].to_numpy(dtype=object)[first],
+                forms["incomplete"].to_numpy(dtype=object)[first],
+            )
         }
     return np.array([d if d is not None else named.get(o) for d, o in zip(declared, orgs)], dtype=object)
 

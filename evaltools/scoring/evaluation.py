@@ -22,6 +22,7 @@ from evaltools.scoring.audit import AuditContext, finding_label
 from evaltools.scoring.audit.core import Messages, audit_pending
 from evaltools.scoring.audit.cost_control import cost_summary
 from evaltools.scoring.codes import each_value, remembered
+from evaltools.scoring.codes import is_missing as missing_cells
 from evaltools.scoring.completeness import form_reasons, reason_sentence, unit_reasons, without_scores
 from evaltools.scoring.frames import with_columns
 from evaltools.scoring.grading import grade
@@ -282,7 +283,7 @@ class UnitsEvaluation:
 
     def __post_init__(self):
         object.__setattr__(self, "_slice", Slicer(self.data.orgs))
-        object.__setattr__(self, "_row", {org: i for i, org in enumerate(self.totals[ORG])})
+        object.__setattr__(self, "_row", {org: i for i, org in enumerate(self.totals[ORG].tolist())})
 
     @property
     def year(self) -> int:
@@ -375,7 +376,7 @@ def _evaluate_units(data: UnitsData, rules: RuleSet) -> UnitsEvaluation:
     bands = rules.grade_bands
     scored = score_indicators(data.indicators, rules)
     totals = level1_totals(scored)
-    kinds = unit_kinds(data)
+    kinds = unit_kinds(data, missing_cells)  # the indicators' project column: its missing cells found once
     department = department_forms(data, kinds)
     forms = pd.concat([department, data.projects], ignore_index=True) if len(department) else data.projects
     reasons = form_reasons(forms, scored, data.units, kinds)

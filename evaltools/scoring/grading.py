@@ -277,11 +277,11 @@ def grade(scores: pd.Series | float, bands: BandsLike) -> pd.Series:
         low_ok = np.where(lower_in, x >= lower, x > lower)
         high_ok = np.where(upper_in, x <= upper, x < upper)
     inside = low_ok & high_ok
-    first = inside.argmax(axis=1)
-    values = np.where(inside.any(axis=1), grades[first] if len(grades) else None, None)
-    values = np.asarray(values, dtype=object)
-    values[np.isnan(x[:, 0])] = None
-    return pd.Series(values, index=s.index, dtype=object)
+    if not len(grades):
+        return pd.Series(np.full(len(s), None, dtype=object), index=s.index, dtype=object)
+    # each score's first band holding it, else the None after the grades: one take of the grades
+    first = np.where(inside.any(axis=1) & ~np.isnan(x[:, 0]), inside.argmax(axis=1), len(grades))
+    return pd.Series(np.append(np.asarray(grades, dtype=object), None)[first], index=s.index, dtype=object)
 
 
 def describe_band(row: Mapping) -> str:

@@ -24,6 +24,7 @@ from evaltools.scoring.codes import (
     column_codes,
     combined_codes,
     each_value,
+    factorized_pair,
     is_in,
     is_missing,
     joint_codes,
@@ -63,7 +64,7 @@ def completion(ind: pd.DataFrame, masks: dict | None = None) -> pd.Series:
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratio = np.where(ref != 0, a / ref, np.nan)
     ratio = np.where(m["qualitative"], np.nan, ratio)
-    return pd.Series(ratio, index=ind.index, dtype=float)
+    return pd.Series(ratio, index=ind.index, dtype=float, copy=False)  # its own array: not copied
 
 
 def target_met(ind: pd.DataFrame, masks: dict | None = None) -> pd.Series:
@@ -82,7 +83,7 @@ def target_met(ind: pd.DataFrame, masks: dict | None = None) -> pd.Series:
     qual = m["qualitative"] & ~is_missing(grade)
     # True/False where told (a 定性 row: its grade 达成), else None: the three objects picked for every row at once
     which = np.where(qual, is_in(grade, ["达成"]) + 1, np.where(known, met + 1, 0))  # codes: no comparison per row
-    return pd.Series(_TOLD[which], index=ind.index, dtype=object)
+    return pd.Series(_TOLD[which], index=ind.index, dtype=object, copy=False)
 
 
 #: None, False, True: what an object column of "cannot be told" / no / yes holds, picked by 0 / 1 / 2.
@@ -148,14 +149,16 @@ def _shares(df: pd.DataFrame, rules: RuleSet, rule_codes: np.ndarray) -> np.ndar
                     arrays[c] = df[c].to_numpy()
             every = len(rows) == len(df)  # one rule for every row (a rule set of one rule): no rows taken
             taken = {c: arrays[c] if every else arrays[c][rows] for c in kind.reads}
-            inputs = pd.DataFrame({c: pd.Series(v, dtype=v.dtype) for c, v in taken.items()})
+            # the arrays as they are (read-only or taken for these rows): not copied into Series, then into blocks
+            inputs = pd.DataFrame({c: pd.Series(v, dtype=v.dtype, copy=False) for c, v in taken.items()}, copy=False)
             share[rows] = kind(inputs, spec, rules).to_numpy()
     return share
 
 
 def _object(values: np.ndarray, index: pd.Index, known: np.ndarray) -> pd.Series:
     """An object column of True/False where ``known``, else None."""
-    return pd.Series(_TOLD[np.where(known, np.asarray(values, dtype=bool) + 1, 0)], index=index, dtype=object)
+    told = _TOLD[np.where(known, np.asarray(values, dtype=bool) + 1, 0)]
+    return pd.Series(told, index=index, dtype=object, copy=False)
 
 
 def unknown_in(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -312,15 +315,15 @@ def score_indicators(ind: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     panel = df["panel_score"].to_numpy(dtype=float)
     score = np.where(~np.isnan(panel) & scored, panel, raw.round(rules.rounding))
     columns = {  # set at once (:func:`with_columns`): one concatenation, not a column index re-made per column
-        "rule_name": pd.Series(names, index=df.index, dtype=object),
-        "rule_type": pd.Series(types, index=df.index, dtype=object),
+        "rule_name": pd.Series(names, index=df.index, dtype=object, copy=False),  # arrays of their own
+        "rule_type": pd.Series(types, index=df.index, dtype=object, copy=False),
         "completion": completion(df, masks),
         "met": target_met(df, masks),
         **{"share": share, "missing": missing, "unknown_score": unknown, "is_item": is_item, "is_measure": is_measure},
         **{"scored": scored, "computed_raw": raw, "computed_score": raw.round(rules.rounding)},
         "score": np.where(unknown_in(df, "panel_score").to_numpy() & scored, np.nan, score),
     }
-    return with_columns(df, {**columns, **_bands(df, rules, masks["qualitative"], panel, weight)})
+    return with_columns(df, {**columns, **_bands(df, rules, masks["qualitative"], panel, weight)}, own=True)
 
 
 def _bands(df: pd.DataFrame, rules: RuleSet, qualitative: np.ndarray, panel: np.ndarray, weight: np.ndarray) -> dict:
@@ -458,7 +461,7 @@ def _joined(p: pd.DataFrame, agg: pd.DataFrame, keys: list[str]) -> dict[str, np
     for mine, theirs in zip([p[k] for k in keys], right):
         values, size = joint_codes(mine, theirs)
         codes = codes * (size + 1) + values
-    codes, _ = pd.factorize(codes)
+    codes = np.concatenate(factorized_pair(codes[:n], codes[n:]))  # pd.factorize's codes, by runs where sorted
     first = np.full(len(codes) + 1, -1, dtype=np.int64)
     first[codes[n:][::-1]] = np.arange(len(index) - 1, -1, -1)
     at = first[codes[:n]]

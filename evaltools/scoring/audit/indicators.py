@@ -15,7 +15,7 @@ from evaltools.scoring.indicators import group_codes
 
 from .core import AuditContext, Code, check, concat, findings, lazily, no_findings
 from .goals import stated_figures
-from .rows import Rows, flagged, on_indicators
+from .rows import Rows, flagged, on_indicators, taken
 
 
 def _checked(s: pd.DataFrame) -> np.ndarray:
@@ -172,7 +172,7 @@ def _missing_actuals(ctx: AuditContext) -> pd.DataFrame:
     s = ctx.indicators
     rows = np.flatnonzero(s["missing"].to_numpy(dtype=bool))  # few rows: their text is read only there
     read = ("target_text", "target", "weight", "panel_score", "unknown", "actual", "actual_text")
-    m = s[[c for c in read if c in s]].iloc[rows]  # the columns read, not a copy of every column
+    m = taken(s, [c for c in read if c in s], rows)  # the columns read, of those rows only
     stated = each_value(m["target_text"], lambda v: bool(str(v).strip())) if "target_text" in m else False
     printed = m["target"].notna() | stated | m["weight"].notna() | m["panel_score"].notna() | m["unknown"].notna()
     r = Rows(s, rows[printed.fillna(False).to_numpy(dtype=bool) & ~_actual_printed(m)])

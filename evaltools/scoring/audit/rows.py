@@ -32,6 +32,14 @@ class Rows:
         return Rows(self.frame, self.rows[mask])
 
 
+def taken(frame: pd.DataFrame, columns: list[str], mask: object) -> pd.DataFrame:
+    """``frame[columns][mask]`` (``mask``: booleans, or the positions of the rows): each column's rows taken from
+    it, not every row of the columns first copied into a frame of its own (a million rows' few flagged ones)."""
+    mask = np.asarray(mask)
+    rows = np.flatnonzero(mask) if mask.dtype == bool else mask
+    return pd.DataFrame({c: frame[c].take(rows) for c in columns}, index=frame.index[rows])
+
+
 def flagged(frame: pd.DataFrame, mask: object) -> Rows:
     """The rows of ``frame`` where ``mask`` is true."""
     return Rows(frame, np.flatnonzero(np.asarray(mask, dtype=bool)))
@@ -44,7 +52,9 @@ def subjects(rows: Rows) -> np.ndarray:
     (a, _), (b, seen) = factorized(projects), factorized(names)
     if (a < 0).any() or (b < 0).any():  # a missing name is written as it is (None, nan): each row's own
         return np.array([f"{p} / {q}" for p, q in zip(projects, names)], dtype=object)
-    _, first, pairs = np.unique(a * len(seen) + b, return_index=True, return_inverse=True)
+    pairs, distinct = pd.factorize(a * len(seen) + b)  # each distinct pair: a code, and the first row it is on
+    first = np.empty(len(distinct), dtype=np.intp)
+    first[pairs[::-1]] = np.arange(len(pairs) - 1, -1, -1)  # the last write wins: the first row
     return np.array([f"{p} / {q}" for p, q in zip(projects[first], names[first])], dtype=object)[pairs]
 
 

@@ -11,7 +11,7 @@ from evaltools.scoring.codes import is_in, is_missing
 from evaltools.scoring.indicators import group_codes
 
 from .core import AuditContext, Code, check, concat, findings, lazily
-from .rows import execution_rates, flagged, joined
+from .rows import execution_rates, flagged, joined, taken
 
 
 def _joint_keys(
@@ -54,14 +54,14 @@ def _breakdown_sums(ctx: AuditContext) -> pd.DataFrame:
     """Totals (合计指标) whose breakdown rows (所属合计指标) do not add up to them: one grouping of the parts."""
     ind = ctx.data.indicators
     # the columns read, of the rows that are parts: not a copy of every column of a million rows
-    parts = ind[[ORG, "project", "parent", "level3", "actual"]][~is_missing(ind["parent"])]
+    parts = taken(ind, [ORG, "project", "parent", "level3", "actual"], ~is_missing(ind["parent"]))
     if parts.empty:
         return concat([])
     codes, first = group_codes(parts, [ORG, "project", "parent"])
     sums = parts["actual"].groupby(codes, sort=False).sum().to_numpy()
     groups = parts[[ORG, "project", "parent"]].iloc[first].reset_index(drop=True)
     candidates = is_in(ind["level3"], set(groups["parent"]))  # only rows that can be a total
-    named = ind[[ORG, "project", "level3", "actual"]][candidates]
+    named = taken(ind, [ORG, "project", "level3", "actual"], candidates)
     keys, wanted = _joint_keys(named, [ORG, "project", "level3"], groups, [ORG, "project", "parent"])
     found = pd.Index(keys).get_indexer(wanted) if pd.Index(keys).is_unique else _first_match(keys, wanted)
     actual = named["actual"].to_numpy(dtype=float)
