@@ -62,6 +62,29 @@ def _linked_rows(ind: pd.DataFrame) -> pd.DataFrame:
     return rows.iloc[np.argsort(rows["group"].to_numpy(), kind="stable")]
 
 
+def _circle_groups(linked: pd.DataFrame) -> np.ndarray:
+    """Which of :func:`_linked_rows` belong to a project where following 三级指标 → parent can come back round:
+    each project's names as a map name → parent (its last row wins, as in :func:`_parent_cycles`' dict), then,
+    until nothing changes, the names whose parent is no name of the map, and those no remaining name points to,
+    are left out. A map with one parent per name is a functional graph: what remains are exactly the names on a
+    circle. Vectorised over every project at once (a bureau's year has tens of thousands of projects)."""
+    group = pd.factorize(linked["group"].to_numpy(dtype=np.int64))[0].astype(np.int64)  # few: one per linked row
+    n = len(group)
+    both = np.concatenate([linked["level3"].to_numpy(dtype=object), linked["parent"].to_numpy(dtype=object)])
+    codes, uniques = factorize_objects(both)
+    size = len(uniques) + 1
+    name, parent = group * size + codes[:n], group * size + codes[n:]
+    last = ~pd.Series(name, copy=False).duplicated(keep="last").to_numpy()
+    name, parent = name[last], parent[last]
+    while len(name):
+        keep = np.isin(parent, name)
+        keep &= np.isin(name, parent[keep])
+        if keep.all():
+            break
+        name, parent = name[keep], parent[keep]
+    return np.isin(group, name // size)
+
+
 def _first_seen(values: np.ndarray) -> np.ndarray:
     """Each value's number in the order of first appearance, a missing value counted as one value of its own (as
     ``pd.factorize`` of the column with its missing cells filled): one hashing pass, the missing cells given the
@@ -76,13 +99,24 @@ def _first_seen(values: np.ndarray) -> np.ndarray:
 
 
 def _project_groups(ind: pd.DataFrame) -> np.ndarray:
-    """Each row's project numbered in order of first appearance (:func:`_first_seen`); in many-unit data a
-    project is its unit and its name together: two units' 项目1 are two projects."""
+    """Each row's project as an integer, ordered as its first row (:func:`_first_seen`); in many-unit data a
+    project is its unit and its name together (two units' 项目1 are two projects), ordered by unit, then by the
+    first row of its name."""
     groups = _first_seen(ind["project"].to_numpy(dtype=object))
     if ORG not in ind.columns or groups.size == 0:
         return groups
-    units = _first_seen(ind[ORG].to_numpy(dtype=object))
-    return pd.factorize(units.astype(np.int64) * (int(groups.max()) + 1) + groups)[0]
+    units = _unit_codes([ind[ORG]])[0]
+    return units.astype(np.int64) * (int(groups.max()) + 1) + groups
+
+
+def _unit_codes(columns: list[pd.Series]) -> tuple[np.ndarray, int]:
+    """The unit columns of several tables as one set of codes (−1: no unit) and their number: a loaded year's unit
+    columns are categoricals of one dtype (their codes as they are), any other are factorised together."""
+    first = columns[0].dtype
+    if isinstance(first, pd.CategoricalDtype) and all(c.dtype == first for c in columns):
+        return np.concatenate([c.cat.codes.to_numpy() for c in columns]), len(first.categories)
+    codes, uniques = factorize_objects(np.concatenate([c.to_numpy(dtype=object) for c in columns]))
+    return codes, len(uniques)
 
 
 def _project_keys(rows: np.ndarray, ind: pd.DataFrame, projects: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -92,9 +126,10 @@ def _project_keys(rows: np.ndarray, ind: pd.DataFrame, projects: pd.DataFrame) -
     names = np.concatenate([ind["project"].to_numpy(dtype=object)[rows], projects["project"].to_numpy(dtype=object)])
     codes, _ = factorize_objects(names)
     if ORG in ind.columns and ORG in projects.columns:
-        units = np.concatenate([ind[ORG].to_numpy(dtype=object)[rows], projects[ORG].to_numpy(dtype=object)])
-        unit_codes, seen = factorize_objects(units)
-        keys = pd.factorize(codes.astype(np.int64) * (len(seen) + 1) + unit_codes + 1)[0]
+        unit_codes, units = _unit_codes([ind[ORG][rows], projects[ORG]])
+        keys = codes.astype(np.int64) * (units + 1) + unit_codes + 1
+        if (int(codes.max()) + 1) * (units + 1) > 4 * len(codes) + 1024:  # else small enough to count by as it is
+            keys = pd.factorize(keys)[0]
         codes = np.where(codes < 0, -1, keys)
     n = int(rows.sum())
     return codes[:n], codes[n:]
@@ -107,6 +142,7 @@ def _parent_cycles(ind: pd.DataFrame, raw: object, problems: ProblemList) -> Non
     if ind.empty or missing_objects(ind["parent"]).all():
         return
     linked = _linked_rows(ind)
+    linked = linked[_circle_groups(linked)]  # the projects holding a circle: the loop looks at no other
     for _, rows in linked.groupby("group", sort=False):
         pairs = list(zip(rows.index, rows["level3"].tolist(), rows["parent"].tolist()))
         parents = {name: parent for _, name, parent in pairs}
@@ -140,7 +176,10 @@ def _projects_without_indicators(projects: pd.DataFrame, ind: pd.DataFrame, raw:
     if projects.empty:
         return
     rows, of_project = _project_keys(np.ones(len(ind), dtype=bool), ind, projects)
-    for idx in projects.index[~np.isin(of_project, rows[rows >= 0])]:
+    # by code, one place beyond every code: the last (index −1) stands for no project named and stays False
+    having = np.zeros(max(int(of_project.max(initial=0)), int(rows.max(initial=0))) + 2, dtype=bool)
+    having[rows[rows >= 0]] = True
+    for idx in projects.index[~having[of_project]]:
         problems.add(
             _where(raw, idx, "projects", "project"),
             "项目没有绩效指标 / a project without indicators",
@@ -170,7 +209,7 @@ def _published_above_weights(projects: pd.DataFrame, ind: pd.DataFrame, raw: obj
     top = missing_objects(ind["parent"])
     rows, of_project = _project_keys(top, ind, projects)
     named = rows >= 0
-    size = len(rows) + len(of_project) + 1
+    size = max(int(of_project.max(initial=0)), int(rows.max(initial=0))) + 2
     sums = np.bincount(rows[named], np.nan_to_num(ind["weight"].to_numpy(dtype=float)[top][named]), size)
     unreadable = set(rows[named & _listing(ind["unknown"][top], "weight")].tolist())
     weights = np.where(of_project >= 0, sums[of_project], 0.0)

@@ -104,3 +104,19 @@ def test_many_units_breakdown_chains_stay_in_their_unit():
     problems = ProblemList()
     check_sense({"indicators": ind.assign(org="A"), "projects": projects.iloc[:1]}, {}, problems)
     assert [p.found for p in problems.items if p.code == "PARENT_CYCLE"] == ["x → y → x"]
+
+
+def test_a_chain_into_a_circle_reports_the_circle_once():
+    """a → b → c → b: a leads into the circle b ↔ c and is not on it (its chain does not come back to a); the
+    circle is reported once, from its first row. Another project's chain x → y ends: nothing."""
+    ind = pd.DataFrame(
+        {"project": ["甲", "甲", "甲", "乙", "乙"], "level3": ["a", "b", "c", "x", "y"]}
+        | {"parent": ["b", "c", "b", "y", None], "weight": [0.0] * 4 + [10.0], "unknown": [None] * 5}
+    )
+    projects = pd.DataFrame(
+        {"project": ["甲", "乙"], "published_score": [np.nan, np.nan], "execution_weight": [10.0, 10.0]}
+        | {"unknown": [None, None]}
+    )
+    problems = ProblemList()
+    check_sense({"indicators": ind, "projects": projects}, {}, problems)
+    assert [p.found for p in problems.items if p.code == "PARENT_CYCLE"] == ["b → c → b"]
