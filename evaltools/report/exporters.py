@@ -172,6 +172,9 @@ def html_to_pdf(html: str) -> bytes:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
+    from evaltools.report import pdf_subset
+
+    pdf_subset.install()  # WeasyPrint's HarfBuzz subsetting (from uharfbuzz), not its fontTools fallback
     with tempfile.TemporaryDirectory() as tmp:
         face = ""
         if f'font-family: "{fonts.EMBEDDED_FAMILY}"; font-style' not in html:
