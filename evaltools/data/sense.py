@@ -51,8 +51,8 @@ def _chain(start: str, parents: dict[str, str]) -> list[str]:
 
 
 def _linked_rows(ind: pd.DataFrame) -> pd.DataFrame:
-    """The rows naming both a 三级指标 and a parent (the only ones a cycle can pass through), each with the
-    order of its project's first row in the whole table (``group``), sorted by that order then by row."""
+    """The rows naming both a 三级指标 and a parent (the only ones a cycle can pass through), each with its
+    project's number (``group``, :func:`_project_groups`), sorted by that number then by row."""
     names = ind["level3"].to_numpy(dtype=object)
     parents = ind["parent"].to_numpy(dtype=object)
     linked = np.not_equal(names, None) & np.not_equal(parents, None)
@@ -135,6 +135,12 @@ def _project_keys(rows: np.ndarray, ind: pd.DataFrame, projects: pd.DataFrame) -
     return codes[:n], codes[n:]
 
 
+def _span(*codes: np.ndarray) -> int:
+    """A length for arrays indexed by these codes with one place beyond every code: index −1 (no project named)
+    is that last place, which no code fills."""
+    return max(int(c.max(initial=0)) for c in codes) + 2
+
+
 def _parent_cycles(ind: pd.DataFrame, raw: object, problems: ProblemList) -> None:
     """An indicator that is its own breakdown, or breakdowns that go round in a circle, within each project
     (projects in the order of their first row, rows in table order). Only rows naming both a 三级指标 and
@@ -176,8 +182,7 @@ def _projects_without_indicators(projects: pd.DataFrame, ind: pd.DataFrame, raw:
     if projects.empty:
         return
     rows, of_project = _project_keys(np.ones(len(ind), dtype=bool), ind, projects)
-    # by code, one place beyond every code: the last (index −1) stands for no project named and stays False
-    having = np.zeros(max(int(of_project.max(initial=0)), int(rows.max(initial=0))) + 2, dtype=bool)
+    having = np.zeros(_span(rows, of_project), dtype=bool)
     having[rows[rows >= 0]] = True
     for idx in projects.index[~having[of_project]]:
         problems.add(
@@ -209,8 +214,8 @@ def _published_above_weights(projects: pd.DataFrame, ind: pd.DataFrame, raw: obj
     top = missing_objects(ind["parent"])
     rows, of_project = _project_keys(top, ind, projects)
     named = rows >= 0
-    size = max(int(of_project.max(initial=0)), int(rows.max(initial=0))) + 2
-    sums = np.bincount(rows[named], np.nan_to_num(ind["weight"].to_numpy(dtype=float)[top][named]), size)
+    weight = np.nan_to_num(ind["weight"].to_numpy(dtype=float)[top][named])
+    sums = np.bincount(rows[named], weight, _span(rows, of_project))
     unreadable = set(rows[named & _listing(ind["unknown"][top], "weight")].tolist())
     weights = np.where(of_project >= 0, sums[of_project], 0.0)
     execution = projects["execution_weight"].to_numpy(dtype=float)
